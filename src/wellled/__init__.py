@@ -1,0 +1,3 @@
+"""Wellled: well-led improvement work for NHS trusts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,279 @@
+"""Forms for assessments: they validate input shape only; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from wellled.plans.choices import FindingType
+from wellled.plans.forms import VersionedForm
+
+from .choices import AssessorKind, Enforcement, ScoringMethod
+from .scoring import RoundingRule
+
+ROUNDING_CHOICES = [
+    (RoundingRule.HALF_UP.value, "Round half up to a whole percent (62.5% becomes 63%: good)"),
+    (RoundingRule.FLOOR.value, "Round down (62.5% becomes 62%: requires improvement)"),
+    (RoundingRule.CEIL.value, "Round up (62.1% becomes 63%: good)"),
+    (RoundingRule.EXACT.value, "No rounding (62.5% is below 63%: requires improvement)"),
+]
+SCORE_CHOICES = [
+    ("", "Not assessed this time"),
+    ("4", "4: exceptional standard"),
+    ("3", "3: good standard"),
+    ("2", "2: some shortfalls"),
+    ("1", "1: significant shortfalls"),
+]
+
+
+class RulesForm(forms.Form):
+    rounding = forms.ChoiceField(
+        label="Percentages at the edge of a band",
+        choices=ROUNDING_CHOICES,
+        initial=RoundingRule.HALF_UP.value,
+        help_text="CQC has not published its rule; the default rounds half up.",
+    )
+    requirement_notice_caps = forms.BooleanField(
+        label="A requirement notice limits the key question to requires improvement",
+        required=False,
+        initial=True,
+    )
+    warning_notice_caps = forms.BooleanField(
+        label="A warning notice makes the key question inadequate", required=False, initial=True
+    )
+    statement_scored_one_caps = forms.BooleanField(
+        label="A statement scored 1 limits the key question to requires improvement (unconfirmed rule)",
+        required=False,
+        initial=False,
+    )
+
+    def rules(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "rounding": data["rounding"],
+            "requirement_notice_caps": data["requirement_notice_caps"],
+            "warning_notice_caps": data["warning_notice_caps"],
+            "statement_scored_one_caps": data["statement_scored_one_caps"],
+        }
+
+
+class AssessmentCreateForm(RulesForm):
+    assessor_kind = forms.ChoiceField(
+        label="Who is assessing",
+        choices=AssessorKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who is assessing"},
+    )
+    framework = forms.ModelChoiceField(
+        label="Framework",
+        queryset=None,
+        empty_label="Choose…",
+        error_messages={"required": "Choose the framework to assess against"},
+    )
+    location = forms.ModelChoiceField(
+        label="Location (optional)",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        help_text="A site. Leave both blank to assess the whole trust.",
+    )
+    service = forms.ModelChoiceField(
+        label="Service (optional)",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        help_text="For example children and young people's services.",
+    )
+    assessed_on = forms.DateField(
+        label="Date of the assessment",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the assessment",
+            "invalid": "Enter the date of the assessment as a real date",
+        },
+    )
+    method = forms.ChoiceField(
+        label="How statements are scored",
+        choices=ScoringMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ScoringMethod.DIRECT,
+    )
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    field_order = ["assessor_kind", "framework", "location", "service", "assessed_on", "method", "title"]
+
+    def __init__(self, *args, frameworks, locations, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks
+        self.fields["location"].queryset = locations
+        self.fields["service"].queryset = services
+        self.fields["location"].label_from_instance = lambda u: u.name
+        self.fields["service"].label_from_instance = lambda u: u.name
+
+
+class AssessmentEditForm(VersionedForm, RulesForm):
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    assessed_on = forms.DateField(
+        label="Date of the assessment",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the assessment",
+            "invalid": "Enter the date of the assessment as a real date",
+        },
+    )
+    method = forms.ChoiceField(
+        label="How statements are scored", choices=ScoringMethod.choices, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    field_order = ["title", "assessed_on", "method", "summary"]
+
+
+class StatementForm(VersionedForm):
+    """A statement's score (direct) or evidence-category scores, and what was found."""
+
+    narrative = forms.CharField(
+        label="What we found", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, method: str, categories: list[dict], statement_code: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method = method
+        self.categories = categories
+        prefix = f"{statement_code}: " if statement_code else ""
+        if method == ScoringMethod.DIRECT:
+            self.fields["score"] = forms.TypedChoiceField(
+                label=f"{prefix}score",
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        else:
+            for category in categories:
+                self.fields[f"evidence_{category['key']}"] = forms.TypedChoiceField(
+                    label=f"{prefix}{category.get('name', category['key'])}",
+                    choices=[("", "Not scored")] + SCORE_CHOICES[1:],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+        self.order_fields(["score", *[f"evidence_{c['key']}" for c in categories], "narrative"])
+
+    def evidence_scores(self) -> dict[str, int]:
+        return {
+            c["key"]: self.cleaned_data[f"evidence_{c['key']}"]
+            for c in self.categories
+            if self.cleaned_data.get(f"evidence_{c['key']}") is not None
+        }
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        required=False,
+        help_text="For example Board minutes, March 2026. A file's name is used if blank.",
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        help_text="PDF, Word, Excel, PowerPoint, CSV, text or an image, up to 10 MB.",
+    )
+    url = forms.URLField(
+        label="Or give a link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the link as a full web address, starting https://"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            self.add_error("file", "Upload a file or give a link, one or the other")
+        elif data.get("url") and not data.get("title"):
+            self.add_error("title", "Enter a title for the link")
+        return data
+
+
+class FindingForm(forms.Form):
+    element = forms.ModelChoiceField(
+        label="Quality statement",
+        queryset=None,
+        empty_label="Choose…",
+        error_messages={"required": "Choose the statement the finding is about"},
+    )
+    finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
+    text = forms.CharField(
+        label="Finding",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the finding"},
+    )
+    regulation = forms.CharField(
+        label="Regulation (for a breach)",
+        max_length=200,
+        required=False,
+        help_text="For example Regulation 12: safe care and treatment.",
+    )
+    enforcement = forms.ChoiceField(
+        label="Notice (for a breach)",
+        choices=Enforcement.choices,
+        required=False,
+        help_text="A notice limits the key question's rating, if the rules say so.",
+    )
+
+    def __init__(self, *args, elements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["element"].queryset = elements
+
+    def clean(self):
+        data = super().clean()
+        if data.get("finding_type") == FindingType.BREACH and not data.get("regulation"):
+            self.add_error("regulation", "Enter the regulation that was breached")
+        if data.get("enforcement") and data.get("finding_type") != FindingType.BREACH:
+            self.add_error("enforcement", "Only a breach of regulation carries a notice")
+        return data
+
+
+class FindingActionForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label="Plan",
+        queryset=None,
+        empty_label="Choose…",
+        error_messages={"required": "Choose the plan the action belongs to"},
+    )
+    reference = forms.CharField(
+        label="Action reference",
+        max_length=20,
+        help_text="Unique in the plan, for example CYP1.",
+        error_messages={"required": "Enter the action's reference"},
+    )
+    title = forms.CharField(
+        label="Planned action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the planned action"},
+    )
+    lead = forms.ModelChoiceField(label="Lead (optional)", queryset=None, required=False, empty_label="None")
+    due_date = forms.DateField(
+        label="Timescale (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the timescale as a real date"},
+    )
+    success_measure = forms.CharField(
+        label="Success measure (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, plans, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["lead"].queryset = people
+
+
+class ReturnForm(VersionedForm):
+    comment = forms.CharField(
+        label="What the team needs to look at again",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what the team needs to look at again"},
+    )

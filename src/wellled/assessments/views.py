@@ -1,0 +1,539 @@
+"""Assessment and ratings pages: each view checks the role, calls a selector or a service, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from wellled.core.permissions import Permission, require
+from wellled.core.selectors import audit_for_object, organisation_people
+from wellled.frameworks.selectors import frameworks_available
+from wellled.plans.selectors import plans_for_user
+
+from . import selectors, services
+from .choices import KEY_QUESTION_COLUMNS, AssessorKind
+from .forms import (
+    AssessmentCreateForm,
+    AssessmentEditForm,
+    EvidenceForm,
+    FindingActionForm,
+    FindingForm,
+    ReturnForm,
+    StatementForm,
+)
+from .scoring import Rating
+
+
+def _role(request: HttpRequest) -> str | None:
+    return request.membership.role if request.membership else None
+
+
+def _scope(request: HttpRequest) -> dict:
+    return {"user": request.user, "organisation": request.organisation}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _refuse_stale(form, exc: services.ConcurrentEditError) -> None:
+    form.data = form.data.copy()
+    form.data["version"] = exc.instance.version
+    form.add_error(None, str(exc))
+
+
+def _may(request, assessment) -> dict:
+    return {
+        "may_manage": services.user_may_manage(user=request.user, assessment=assessment),
+        "may_score": services.user_may_score(user=request.user, assessment=assessment),
+    }
+
+
+# Lists and creating -------------------------------------------------------------------------------------------
+
+
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = list(selectors.assessments_for_user(**_scope(request)))
+    return render(request, "assessments/assessment_list.jinja", {"assessments": assessments})
+
+
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    locations, service_units = selectors.subject_units(**_scope(request))
+    form = AssessmentCreateForm(
+        request.POST or None,
+        frameworks=frameworks_available(organisation=request.organisation),
+        locations=locations,
+        services=service_units,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = services.assessment_create(
+                organisation=request.organisation,
+                by=request.user,
+                framework=data["framework"],
+                assessed_on=data["assessed_on"],
+                assessor_kind=data["assessor_kind"],
+                location=data["location"],
+                service=data["service"],
+                method=data["method"],
+                scoring_rules=form.rules(),
+                title=data["title"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"“{assessment}” started. Score each statement below.")
+            return redirect("assessment-score", pk=assessment.pk)
+    return render(request, "assessments/assessment_form.jinja", {"form": form, "title": "New assessment"})
+
+
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    if assessment.is_published:
+        raise PermissionDenied(services.FROZEN_MESSAGE)
+    initial = {
+        "title": assessment.title,
+        "assessed_on": assessment.assessed_on,
+        "method": assessment.method,
+        "summary": assessment.summary,
+        "version": assessment.version,
+        **assessment.scoring_rules,
+    }
+    form = AssessmentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assessment_update(
+                assessment=assessment,
+                by=request.user,
+                expected_version=data["version"],
+                title=data["title"],
+                assessed_on=data["assessed_on"],
+                method=data["method"],
+                summary=data["summary"],
+                scoring_rules=form.rules(),
+            )
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Assessment saved.")
+            return redirect("assessment-detail", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_form.jinja",
+        {"form": form, "title": f"Edit {assessment}", "assessment": assessment},
+    )
+
+
+# One assessment -----------------------------------------------------------------------------------------------
+
+
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    statements = selectors.assessment_statements(assessment=assessment, **_scope(request))
+    findings = selectors.assessment_findings(assessment=assessment, **_scope(request))
+    outcome = selectors.assessment_outcome(assessment=assessment, statements=statements, findings=findings)
+    return render(
+        request,
+        "assessments/assessment_detail.jinja",
+        {
+            "assessment": assessment,
+            "outcome": outcome,
+            "findings": findings,
+            "statements": statements,
+            "return_form": ReturnForm(initial={"version": assessment.version}),
+            **_may(request, assessment),
+        },
+    )
+
+
+def _statement_form(statement, data=None, files=None):
+    assessment = statement.assessment
+    initial = {"narrative": statement.narrative, "version": statement.version, "score": statement.score}
+    for key, value in (statement.evidence_scores or {}).items():
+        initial[f"evidence_{key}"] = value
+    return StatementForm(
+        data,
+        initial=initial,
+        method=assessment.method,
+        categories=list(assessment.framework.evidence_categories or []),
+        statement_code=statement.element.code,
+        prefix=f"s{statement.pk}",
+    )
+
+
+def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring page: every statement by key question, each with its own small form."""
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    statements = selectors.assessment_statements(assessment=assessment, **_scope(request))
+    outcome = selectors.assessment_outcome(assessment=assessment, statements=statements)
+    for kq in outcome.key_questions:
+        for statement in kq.statements:
+            statement.assessment = assessment
+            statement.form = _statement_form(statement)
+    return render(
+        request,
+        "assessments/assessment_score.jinja",
+        {"assessment": assessment, "outcome": outcome, **_may(request, assessment)},
+    )
+
+
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One statement: score it (a partial save over HTMX from the scoring page), its evidence and findings."""
+    statement = selectors.statement_get(pk=pk, **_scope(request))
+    assessment = statement.assessment
+    may_score = services.user_may_score(user=request.user, assessment=assessment)
+    form = _statement_form(statement, request.POST if request.method == "POST" else None)
+    saved = False
+    if request.method == "POST":
+        if not may_score:
+            if assessment.is_published:
+                raise PermissionDenied(services.FROZEN_MESSAGE)
+            raise PermissionDenied("Your role does not allow you to score this assessment.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                statement = services.statement_score(
+                    statement=statement,
+                    by=request.user,
+                    expected_version=data["version"],
+                    score=data.get("score"),
+                    evidence_scores=form.evidence_scores(),
+                    narrative=data["narrative"],
+                )
+            except services.ConcurrentEditError as exc:
+                _refuse_stale(form, exc)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                saved = True
+                statement = selectors.statement_get(pk=pk, **_scope(request))
+                form = _statement_form(statement)
+                if not request.htmx:
+                    messages.success(request, f"{statement.element.code} saved.")
+                    back = request.POST.get("next")
+                    if back == "score":
+                        return redirect(
+                            reverse("assessment-score", args=[assessment.pk]) + f"#statement-{pk}"
+                        )
+                    return redirect("statement-detail", pk=pk)
+    statement.form = form
+    context = {"assessment": assessment, "statement": statement, "may_score": may_score, "saved": saved}
+    if request.htmx:
+        return render(request, "assessments/_statement_form.jinja", context)
+    findings = [
+        f
+        for f in selectors.assessment_findings(assessment=assessment, **_scope(request))
+        if f.element_id == statement.element_id
+    ]
+    return render(
+        request,
+        "assessments/statement_detail.jinja",
+        {
+            **context,
+            "evidence_form": EvidenceForm(),
+            "findings": findings,
+            "evidence": list(statement.evidence.select_related("added_by")),
+        },
+    )
+
+
+@require_POST
+def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = selectors.statement_get(pk=pk, **_scope(request))
+    if not services.user_may_score(user=request.user, assessment=statement.assessment):
+        raise PermissionDenied("You cannot add evidence to this assessment.")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.evidence_add(
+                statement=statement,
+                by=request.user,
+                title=data["title"],
+                file=data.get("file"),
+                url=data.get("url") or "",
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Evidence “{item.title}” added to {statement.element.code}.")
+            return redirect("statement-detail", pk=pk)
+    statement.form = _statement_form(statement)
+    return render(
+        request,
+        "assessments/statement_detail.jinja",
+        {
+            "assessment": statement.assessment,
+            "statement": statement,
+            "may_score": True,
+            "saved": False,
+            "evidence_form": form,
+            "findings": [],
+            "evidence": list(statement.evidence.all()),
+        },
+        status=200,
+    )
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stored evidence file, only to members of its organisation, always as a download."""
+    item = selectors.evidence_get(pk=pk, **_scope(request))
+    if not item.file:
+        return redirect(item.url)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Not found.")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.original_name or item.file.name,
+        content_type=item.content_type or "application/octet-stream",
+    )
+
+
+def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each key question's rating with its working, the statements carried from the previous rating, overall."""
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    statements = selectors.assessment_statements(assessment=assessment, **_scope(request))
+    findings = selectors.assessment_findings(assessment=assessment, **_scope(request))
+    outcome = selectors.assessment_outcome(assessment=assessment, statements=statements, findings=findings)
+    return render(
+        request,
+        "assessments/assessment_result.jinja",
+        {
+            "assessment": assessment,
+            "outcome": outcome,
+            "findings": findings,
+            **_may(request, assessment),
+        },
+    )
+
+
+@require_POST
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    if not services.user_may_score(user=request.user, assessment=assessment):
+        raise PermissionDenied("You cannot submit this assessment.")
+    try:
+        services.assessment_submit(
+            assessment=assessment, by=request.user, expected_version=request.POST.get("version") or None
+        )
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Submitted for review. The governance team will review it and publish it or "
+            "return it to you with comments.",
+        )
+    return redirect("assessment-detail", pk=pk)
+
+
+@require_POST
+def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_return(
+                assessment=assessment,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+        except (services.ConcurrentEditError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, "Returned to the team as a draft, with your comment.")
+    else:
+        messages.error(request, "Enter what the team needs to look at again.")
+    return redirect("assessment-detail", pk=pk)
+
+
+def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (GET) and publish (POST): the ratings and their working are stored and the assessment is frozen."""
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    if assessment.is_published:
+        messages.info(request, "This assessment is already published.")
+        return redirect("assessment-result", pk=pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.assessment_publish(
+                assessment=assessment, by=request.user, expected_version=request.POST.get("version") or None
+            )
+        except services.ConcurrentEditError as exc:
+            errors = [str(exc)]
+            assessment = selectors.assessment_get(pk=pk, **_scope(request))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request, "Published. The ratings are recorded and the assessment can no longer change."
+            )
+            return redirect("assessment-result", pk=pk)
+    outcome = selectors.assessment_outcome(assessment=assessment)
+    return render(
+        request,
+        "assessments/assessment_publish.jinja",
+        {"assessment": assessment, "outcome": outcome, "errors": errors},
+    )
+
+
+def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    result = selectors.comparison(assessment=assessment, **_scope(request))
+    return render(
+        request, "assessments/assessment_compare.jinja", {"assessment": assessment, "comparison": result}
+    )
+
+
+def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    records = audit_for_object(instance=assessment, **_scope(request))
+    return render(
+        request,
+        "core/history.jinja",
+        {
+            "object": assessment,
+            "records": records,
+            "title": f"History of {assessment}",
+            "back_url": reverse("assessment-detail", args=[pk]),
+        },
+    )
+
+
+# Findings -----------------------------------------------------------------------------------------------------
+
+
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    if assessment.is_published:
+        raise PermissionDenied(services.FROZEN_MESSAGE)
+    elements = assessment.framework.elements.filter(
+        pk__in=assessment.statements.values("element_id")
+    ).order_by("order")
+    initial = {"element": request.GET.get("element")} if request.GET.get("element", "").isdigit() else {}
+    form = FindingForm(request.POST or None, elements=elements, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assessment_finding_create(
+                assessment=assessment,
+                by=request.user,
+                element=data["element"],
+                text=data["text"],
+                finding_type=data["finding_type"],
+                regulation=data["regulation"],
+                enforcement=data["enforcement"] or "",
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Finding recorded.")
+            return redirect(reverse("assessment-detail", args=[pk]) + "#findings")
+    return render(request, "assessments/finding_form.jinja", {"form": form, "assessment": assessment})
+
+
+def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn an assessment's finding into an action in a plan (the plan's finding names the statement)."""
+    finding = selectors.finding_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    require(_role(request), Permission.MANAGE_PLANS)
+    plans = plans_for_user(**_scope(request)).filter(archived=False)
+    if finding.plan_finding_id:
+        plans = plans.filter(pk=finding.plan_finding.plan_id)
+    initial = {"plan": finding.plan_finding.plan_id if finding.plan_finding_id else None}
+    form = FindingActionForm(
+        request.POST or None, plans=plans, people=organisation_people(**_scope(request)), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.finding_to_action(
+                finding=finding,
+                by=request.user,
+                plan=data["plan"],
+                reference=data["reference"],
+                title=data["title"],
+                lead=data["lead"],
+                due_date=data["due_date"],
+                success_measure=data["success_measure"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Action {action.reference} added to {action.plan.name}, answering the "
+                f"finding on {finding.element.code}.",
+            )
+            return redirect("plan-detail", pk=action.plan_id)
+    return render(
+        request,
+        "assessments/finding_action.jinja",
+        {"form": form, "finding": finding, "assessment": finding.assessment},
+    )
+
+
+# Ratings over time --------------------------------------------------------------------------------------------
+
+
+def ratings_grid(request: HttpRequest) -> HttpResponse:
+    own = request.GET.get("view") == "own"
+    rows = selectors.ratings_grid(own=own, **_scope(request))
+    return render(
+        request,
+        "assessments/ratings_grid.jinja",
+        {
+            "rows": rows,
+            "own": own,
+            "columns": KEY_QUESTION_COLUMNS,
+            "ratings": list(Rating),
+        },
+    )
+
+
+def ratings_timeline(request: HttpRequest) -> HttpResponse:
+    location, service = selectors.subject_resolve(
+        location=request.GET.get("location") or None,
+        service=request.GET.get("service") or None,
+        **_scope(request),
+    )
+    entries = selectors.subject_timeline(location=location, service=service, **_scope(request))
+    if service is not None:
+        label = f"{service.name} at {location.name}" if location else service.name
+    else:
+        label = location.name if location else request.organisation.name
+    return render(
+        request,
+        "assessments/ratings_timeline.jinja",
+        {
+            "entries": entries,
+            "label": label,
+            "columns": KEY_QUESTION_COLUMNS,
+            "summary": selectors.timeline_summary(entries),
+            "cqc": AssessorKind.CQC,
+        },
+    )

@@ -1,0 +1,68 @@
+"""`wellled serve`: run Wellled in production under gunicorn (put a TLS-terminating proxy in front)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+DEFAULT_BIND = "0.0.0.0:8000"  # noqa: S104 - the production server listens behind the proxy
+DEFAULT_WORKERS = int(os.environ.get("WELLLED_WORKERS", 3))
+DEFAULT_TIMEOUT_SECONDS = 60
+WSGI_APP = "wellled.wsgi:application"
+
+
+class Command(BaseCommand):
+    help = "Serve Wellled with gunicorn (production). See docs/deployment.md."
+
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bind", default=DEFAULT_BIND, help=f"Address and port (default {DEFAULT_BIND})."
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=DEFAULT_WORKERS,
+            help=f"Worker processes (default {DEFAULT_WORKERS}, or WELLLED_WORKERS).",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=DEFAULT_TIMEOUT_SECONDS,
+            help=f"Seconds before a silent worker is restarted (default {DEFAULT_TIMEOUT_SECONDS}).",
+        )
+
+    def handle(self, *args, bind: str, workers: int, timeout: int, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        from gunicorn.app.base import BaseApplication
+
+        class WellledApplication(BaseApplication):
+            """gunicorn running Wellled's WSGI application with the options given on the command line."""
+
+            def __init__(self, config: dict[str, object]):
+                self.config = config
+                super().__init__()
+
+            def load_config(self) -> None:
+                for key, value in self.config.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                from django.utils.module_loading import import_string
+
+                return import_string(WSGI_APP.replace(":", "."))
+
+        self.stdout.write(f"Serving Wellled with gunicorn on {bind} ({workers} workers).")
+        WellledApplication(
+            {
+                "bind": bind,
+                "workers": workers,
+                "timeout": timeout,
+                "accesslog": "-",
+                "errorlog": "-",
+                "forwarded_allow_ips": os.environ.get("WELLLED_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            }
+        ).run()

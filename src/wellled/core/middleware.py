@@ -1,0 +1,93 @@
+"""Request id, sign-in requirement, the current organisation (membership re-checked on every request), headers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from .context import reset_request_id, set_request_id
+from .selectors import memberships_for_user
+
+SESSION_ORGANISATION_KEY = "wellled_organisation_id"
+
+# Paths anyone may reach without signing in.
+PUBLIC_PATH_PREFIXES = ("/accounts/login/", "/static/", "/health/", "/favicon.ico")
+
+# Only our own origin for everything; HTMX and NHS.UK frontend are served locally, no inline scripts but the
+# NHS template's one-line class toggle, allowed by its hash.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'sha256-tDOvXJi1PXbg0CWjLCCYSNHRXtps26K4JXkE3M6u/c0='; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class RequestIdMiddleware:
+    """Give each request an id that the audit records it causes will carry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = str(uuid.uuid4())
+        token = set_request_id(request.request_id)
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_id(token)
+
+
+class LoginRequiredMiddleware:
+    """Every page but sign-in and static files needs a signed-in person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PATH_PREFIXES):
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class CurrentOrganisationMiddleware:
+    """Attach the organisation the person is working in, re-checking their membership on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organisation = None
+        request.membership = None
+        request.memberships = []
+        if request.user.is_authenticated:
+            # Read from the database on every request, so a membership removed a moment ago is not honoured.
+            memberships = list(memberships_for_user(user=request.user))
+            request.memberships = memberships
+            chosen_id = request.session.get(SESSION_ORGANISATION_KEY)
+            membership = next((m for m in memberships if m.organisation_id == chosen_id), None)
+            if membership is None and memberships:
+                membership = memberships[0]
+                request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
+            if membership is not None:
+                request.membership = membership
+                request.organisation = membership.organisation
+            elif not request.path.startswith(PUBLIC_PATH_PREFIXES + ("/accounts/",)):
+                return render(request, "core/no_organisation.jinja", status=403)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A strict content security policy and no caching of signed-in pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            response.setdefault("Cache-Control", "no-store")
+        return response

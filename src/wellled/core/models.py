@@ -1,0 +1,175 @@
+"""Organisations, their structure, people, memberships with roles, delivery-status scales and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from .choices import AuditAction, OrganisationKind, Role, UnitKind
+
+# ODS codes are 3-5 upper-case letters and digits for trusts and their sites (NHS Organisation Data Service).
+ODS_CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]{3,10}$", "Enter an ODS code of capital letters and digits.")
+HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
+
+
+class User(AbstractUser):
+    """A person who signs in (or is invited to); boards know them by their initials."""
+
+    email = models.EmailField("e-mail address", unique=True, null=True, blank=True)
+    initials = models.CharField(max_length=8, blank=True, help_text="How board papers show this person, e.g. DMc.")
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="core_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_initials(self) -> str:
+        """The initials boards use: the stored ones, else first letters of first and last name."""
+        if self.initials:
+            return self.initials
+        letters = (self.first_name[:1] + self.last_name[:1]).upper()
+        return letters or self.username[:3].upper()
+
+    def save(self, *args, **kwargs):
+        if self.email == "":
+            self.email = None
+        super().save(*args, **kwargs)
+
+
+class Organisation(models.Model):
+    """A trust (or an oversight body) identified by its ODS code; every piece of plan data belongs to one."""
+
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField("ODS code", max_length=10, unique=True, validators=[ODS_CODE_VALIDATOR])
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.TRUST)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationUnit(models.Model):
+    """Part of an organisation's structure: a site, directorate, care group or service."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    kind = models.CharField(max_length=20, choices=UnitKind.choices)
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, blank=True, help_text="ODS site code or local code.")
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "name"], name="core_unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.organisation_id != self.organisation_id:
+            raise ValidationError({"parent": "The parent must belong to the same organisation."})
+
+
+class Membership(models.Model):
+    """A person's role in one organisation; a person may belong to several (an improvement director)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="core_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class DeliveryStatus(models.Model):
+    """One point of an organisation's delivery-status scale (G, A/G, A/R, R, optional blue)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="delivery_statuses")
+    code = models.CharField(max_length=8)
+    label = models.CharField(max_length=60)
+    meaning = models.CharField(max_length=300)
+    colour = models.CharField(max_length=7, validators=[HEX_COLOUR_VALIDATOR])
+    text_colour = models.CharField(max_length=7, validators=[HEX_COLOUR_VALIDATOR], default="#212b32")
+    rank = models.PositiveSmallIntegerField(help_text="Higher is better; used to tell improvement from worsening.")
+    is_complete = models.BooleanField(default=False, help_text="The action is delivered at this status.")
+    is_exception = models.BooleanField(default=False, help_text="Actions at this status lead the board paper.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-rank"]
+        verbose_name_plural = "delivery statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="core_status_unique_code"),
+            models.UniqueConstraint(fields=["organisation", "rank"], name="core_status_unique_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.label})"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """Audit records can be added and read, never changed or removed in bulk."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit records cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit records cannot be deleted.")
+
+
+class AuditLog(models.Model):
+    """Who changed what, when, in which organisation, with the object's state before and after."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=300)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    request_id = models.CharField(max_length=36, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records cannot be deleted.")
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """The fields that differ between before and after, as (field, before, after)."""
+        before, after = self.before or {}, self.after or {}
+        keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+        return [(k, before.get(k), after.get(k)) for k in keys]

@@ -1,0 +1,51 @@
+"""What each role may do: one table, used by views and services alike."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from .choices import Role
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    MANAGE_PLANS = "manage_plans"  # plans, sections, actions, findings, timescales
+    MANAGE_CYCLES = "manage_cycles"  # open and close reporting cycles, send reminders
+    UPDATE_ANY_ACTION = "update_any_action"  # record progress updates on any action
+    UPDATE_OWN_ACTION = "update_own_action"  # record progress updates on actions one leads
+    MANAGE_ORGANISATION = "manage_organisation"  # members, structure, delivery-status scale
+    VIEW_AUDIT = "view_audit"
+    MANAGE_ASSESSMENTS = "manage_assessments"  # assessments, findings, publishing, ratings imports
+    SCORE_SELF_ASSESSMENTS = "score_self_assessments"  # score statements of a draft self-assessment
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset(Permission),
+    Role.GOVERNANCE_EDITOR: frozenset(
+        {
+            Permission.VIEW,
+            Permission.MANAGE_PLANS,
+            Permission.MANAGE_CYCLES,
+            Permission.UPDATE_ANY_ACTION,
+            Permission.UPDATE_OWN_ACTION,
+            Permission.VIEW_AUDIT,
+            Permission.MANAGE_ASSESSMENTS,
+            Permission.SCORE_SELF_ASSESSMENTS,
+        }
+    ),
+    Role.LEAD: frozenset({Permission.VIEW, Permission.UPDATE_OWN_ACTION, Permission.SCORE_SELF_ASSESSMENTS}),
+    Role.VIEWER: frozenset({Permission.VIEW}),
+}
+
+
+def role_allows(role: str | None, permission: Permission) -> bool:
+    """True if the role grants the permission."""
+    return role is not None and permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def require(role: str | None, permission: Permission) -> None:
+    """Raise PermissionDenied (403) unless the role grants the permission."""
+    if not role_allows(role, permission):
+        raise PermissionDenied("Your role does not allow this.")

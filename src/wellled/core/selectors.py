@@ -1,0 +1,75 @@
+"""Reads for organisations, people and audit records, always limited to what the user may see."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import AuditLog, DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+
+
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    """The organisations a person belongs to, with their role in each."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def membership_get(*, user: User, organisation: Organisation | int) -> Membership | None:
+    """The person's membership of one organisation, or None if they do not belong to it."""
+    if not user.is_authenticated:
+        return None
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return Membership.objects.filter(user=user, organisation_id=org_id).select_related("organisation").first()
+
+
+def scoped(queryset: QuerySet, *, user: User, organisation: Organisation, path: str = "organisation") -> QuerySet:
+    """Limit a queryset to one organisation, and to nothing unless the user belongs to it."""
+    return queryset.filter(
+        **{path: organisation, f"{path}__memberships__user": user},
+    )
+
+
+def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[User]:
+    """People who belong to the organisation (for choosing leads), visible only to its members."""
+    if membership_get(user=user, organisation=organisation) is None:
+        return User.objects.none()
+    return User.objects.filter(memberships__organisation=organisation).order_by("last_name", "first_name")
+
+
+def organisation_units(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
+    """The organisation's sites, directorates and care groups."""
+    return scoped(OrganisationUnit.objects.all(), user=user, organisation=organisation)
+
+
+def delivery_statuses(*, organisation: Organisation, include_inactive: bool = False) -> list[DeliveryStatus]:
+    """The organisation's delivery-status scale, best first."""
+    statuses = DeliveryStatus.objects.filter(organisation=organisation)
+    if not include_inactive:
+        statuses = statuses.filter(active=True)
+    return list(statuses.order_by("-rank"))
+
+
+def audit_for_object(*, user: User, organisation: Organisation, instance: models.Model) -> QuerySet[AuditLog]:
+    """The History of one object, newest first; empty unless the user belongs to the organisation."""
+    content_type = ContentType.objects.get_for_model(instance, for_concrete_model=True)
+    return scoped(AuditLog.objects.all(), user=user, organisation=organisation).filter(
+        content_type=content_type, object_id=str(instance.pk)
+    ).select_related("actor", "content_type")
+
+
+def audit_for_organisation(*, user: User, organisation: Organisation) -> QuerySet[AuditLog]:
+    """Every audit record of the organisation, newest first."""
+    return scoped(AuditLog.objects.all(), user=user, organisation=organisation).select_related(
+        "actor", "content_type"
+    )
+
+
+def get_or_404(queryset: QuerySet, **lookup):
+    """One object from an already scoped queryset, or 404: the same answer whether it exists elsewhere or not."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.")

@@ -1,0 +1,119 @@
+"""Writes for organisations, structure, memberships and the delivery-status scale, each audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .audit import audit_record, snapshot
+from .choices import AuditAction, OrganisationKind, Role
+from .models import DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+
+
+@dataclass(frozen=True)
+class StatusDefinition:
+    """A delivery status as shipped by default."""
+
+    code: str
+    label: str
+    meaning: str
+    colour: str
+    text_colour: str
+    rank: int
+    is_complete: bool = False
+    is_exception: bool = False
+
+
+# The default scale follows the four codes of the board self-review in seed 003 (meanings in our own words);
+# blue "complete and assured" is the BRAG convention many trusts add (shared/domain/rag_and_reporting.md).
+# Colours are NHS identity colours chosen so the code printed on them meets WCAG AA contrast.
+DEFAULT_DELIVERY_STATUSES: tuple[StatusDefinition, ...] = (
+    StatusDefinition("B", "Complete and assured", "Delivered, and evidence shows the improvement is sustained.",
+                     "#005eb8", "#ffffff", 5, is_complete=True),
+    StatusDefinition("G", "Complete", "Delivered, and the intended improvement has been achieved.",
+                     "#007f3b", "#ffffff", 4, is_complete=True),
+    StatusDefinition("A/G", "On track", "A credible plan is in place and on course, but not yet finished.",
+                     "#ffb81c", "#212b32", 3),
+    StatusDefinition("A/R", "At risk", "There is no plan, or little confidence that the plan will deliver.",
+                     "#ed8b00", "#212b32", 2, is_exception=True),
+    StatusDefinition("R", "Off track", "Not delivered, or will not be delivered without intervention.",
+                     "#d5281b", "#ffffff", 1, is_exception=True),
+)
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, ods_code: str, by: User | None, kind: str = OrganisationKind.TRUST, with_blue: bool = True
+) -> Organisation:
+    """Create an organisation with the default delivery-status scale."""
+    organisation = Organisation(name=name, ods_code=ods_code.upper(), kind=kind)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=organisation)
+    for definition in DEFAULT_DELIVERY_STATUSES:
+        status = DeliveryStatus.objects.create(
+            organisation=organisation,
+            code=definition.code,
+            label=definition.label,
+            meaning=definition.meaning,
+            colour=definition.colour,
+            text_colour=definition.text_colour,
+            rank=definition.rank,
+            is_complete=definition.is_complete,
+            is_exception=definition.is_exception,
+            active=with_blue or definition.code != "B",
+        )
+        audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=status)
+    return organisation
+
+
+@transaction.atomic
+def organisation_unit_create(
+    *, organisation: Organisation, kind: str, name: str, by: User | None, code: str = "",
+    parent: OrganisationUnit | None = None,
+) -> OrganisationUnit:
+    """Add a site, directorate or care group to an organisation's structure."""
+    unit = OrganisationUnit(organisation=organisation, kind=kind, name=name, code=code, parent=parent)
+    unit.full_clean()
+    unit.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=unit)
+    return unit
+
+
+@transaction.atomic
+def membership_set(*, user: User, organisation: Organisation, role: str, by: User | None) -> Membership:
+    """Give a person a role in an organisation, or change the role they have."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}.")
+    membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    if membership is None:
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=membership)
+    elif membership.role != role:
+        before = snapshot(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before)
+    return membership
+
+
+@transaction.atomic
+def person_create(
+    *, username: str, by: User | None, organisation: Organisation, role: str, first_name: str = "",
+    last_name: str = "", email: str = "", initials: str = "", job_title: str = "", password: str | None = None,
+) -> User:
+    """Add a person to an organisation; without a password they are invited (cannot sign in until they set one)."""
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email or None,
+        initials=initials, job_title=job_title,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=user)
+    membership_set(user=user, organisation=organisation, role=role, by=by)
+    return user

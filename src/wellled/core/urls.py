@@ -1,0 +1,14 @@
+"""Sign-in, organisation switching, the organisation page and audit log."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("organisation/", views.organisation_detail, name="organisation-detail"),
+    path("organisation/switch/", views.organisation_switch, name="organisation-switch"),
+    path("organisation/audit/", views.audit_log, name="audit-log"),
+    path("health/", views.health, name="health"),
+]

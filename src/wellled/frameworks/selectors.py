@@ -1,0 +1,17 @@
+"""Reads of frameworks: the shipped ones and the organisation's own."""
+
+from django.db.models import Q, QuerySet
+
+from wellled.core.models import Organisation
+
+from .models import Framework, FrameworkElement
+
+
+def frameworks_available(*, organisation: Organisation) -> QuerySet[Framework]:
+    """Frameworks an organisation may organise plans by: shipped ones and its own."""
+    return Framework.objects.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
+
+
+def framework_elements(*, framework: Framework) -> QuerySet[FrameworkElement]:
+    """A framework's elements in order."""
+    return framework.elements.select_related("parent").order_by("order")

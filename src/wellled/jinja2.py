@@ -1,0 +1,109 @@
+"""The Jinja2 environment: our templates first, then the NHS.UK frontend macros from their package."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
+from markupsafe import Markup, escape
+
+from wellled.core.permissions import Permission, role_allows
+
+
+def url(name: str, *args, **kwargs) -> str:
+    """reverse() for templates."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def month_year(value: datetime.date | None) -> str:
+    """A date as boards write timescales: 'March 2019'."""
+    return value.strftime("%B %Y") if value else ""
+
+
+def long_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A date as NHS.UK content style writes it: '30 September 2019'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A compact date for tables: '30 Sep 2019'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%b %Y}"
+
+
+def can(request, permission: str) -> bool:
+    """True if the signed-in person's role in the current organisation grants the permission."""
+    membership = getattr(request, "membership", None)
+    return role_allows(membership.role if membership else None, Permission(permission))
+
+
+def status_tag(status) -> Markup:
+    """A delivery status as its code on its colour, with the label for screen readers: colour never alone."""
+    if status is None:
+        return Markup('<span class="wl-status wl-status--none">—<span class="nhsuk-u-visually-hidden"> no status</span></span>')
+    return Markup(
+        '<span class="wl-status" style="background:{bg};color:{fg}" title="{label}">{code}'
+        '<span class="nhsuk-u-visually-hidden"> ({label})</span></span>'
+    ).format(bg=status.colour, fg=status.text_colour, code=status.code, label=status.label)
+
+
+def widget_type(bound_field) -> str:
+    """The widget's class name, so one form macro can pick the NHS.UK component for a field."""
+    return type(bound_field.field.widget).__name__
+
+
+def field_value(bound_field):
+    """The field's current value as the component needs it (a list for multiple choices)."""
+    value = bound_field.value()
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return "" if value is None else value
+
+
+def environment(**options) -> Environment:
+    """Build the environment Django's Jinja2 backend uses."""
+    # Django passes a FileSystemLoader over TEMPLATES["DIRS"]; the NHS.UK macros come from their package.
+    loaders = [options.pop("loader", None) or FileSystemLoader([]), PackageLoader("nhsuk_frontend_jinja", "templates")]
+    options["undefined"] = ChainableUndefined  # the NHS.UK macros read optional nested params
+    # Escape everything but plain-text e-mail templates (*.txt.jinja).
+    options["autoescape"] = select_autoescape(disabled_extensions=("txt.jinja",), default_for_string=True, default=True)
+    env = Environment(loader=ChoiceLoader(loaders), extensions=["jinja2.ext.do"], **options)  # noqa: S701 (select_autoescape above)
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "can": can,
+            "status_tag": status_tag,
+            "get_messages": messages.get_messages,
+            "csrf_token_value": get_token,
+            "now": timezone.now,
+            "today": timezone.localdate,
+            "widget_type": widget_type,
+            "field_value": field_value,
+        }
+    )
+    env.globals.update(__import__("wellled.measures.jinja", fromlist=["measure_globals"]).measure_globals())
+    env.filters.update(
+        {"month_year": month_year, "long_date": long_date, "short_date": short_date, "e": escape}
+    )
+    return env

@@ -1,0 +1,40 @@
+"""Choices for measures: what kind of number it is, which way is better, how often it is measured."""
+
+from django.db import models
+
+
+class MeasureKind(models.TextChoices):
+    VALUE = "value", "A value (XmR chart)"
+    PROPORTION = "proportion", "A proportion: numerator over denominator (p chart)"
+    RATE = "rate", "A rate per N: numerator over denominator (u chart)"
+    COUNT = "count", "A count of events (c chart)"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    NEUTRAL = "neutral", "Neither (monitor only)"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+class MetWhen(models.TextChoices):
+    """When a success measure's target counts as met; "direction" follows the measure's own direction."""
+
+    DIRECTION = "direction", "As the measure's direction says"
+    AT_LEAST = "at_least", "The latest value is at or above the target"
+    AT_MOST = "at_most", "The latest value is at or below the target"
+
+
+# The chart each kind of measure is drawn on (wellled.spc ChartType values).
+CHART_FOR_KIND = {
+    MeasureKind.VALUE: "xmr",
+    MeasureKind.PROPORTION: "p",
+    MeasureKind.RATE: "u",
+    MeasureKind.COUNT: "c",
+}

@@ -1,0 +1,171 @@
+"""Forms for measures: the definition, one period's figures, an upload, a rebase, a note, a success-measure link."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+
+from .choices import Direction, Frequency, MeasureKind, MetWhen
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MeasureForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the measure's name"})
+    definition = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is counted, and what is left out.",
+    )
+    kind = forms.ChoiceField(
+        label="What kind of number is it?",
+        choices=MeasureKind.choices,
+        widget=forms.RadioSelect,
+        help_text="This chooses the chart.",
+    )
+    unit_of_measurement = forms.CharField(
+        label="Unit (for values and counts)",
+        max_length=60,
+        required=False,
+        help_text="For example people, days or score out of 10.",
+    )
+    rate_per = forms.IntegerField(
+        label="Rates are per",
+        min_value=1,
+        initial=1000,
+        required=False,
+        help_text="For rates only, e.g. 1000 for 'per 1,000 bed days'.",
+    )
+    direction = forms.ChoiceField(
+        label="Which way is better?", choices=Direction.choices, widget=forms.RadioSelect
+    )
+    target = forms.FloatField(required=False, help_text="For a proportion, a percentage: 35 means 35%.")
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    unit = forms.TypedChoiceField(label="Belongs to", coerce=int, empty_value=None, required=False)
+    owner = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    framework_element = forms.TypedChoiceField(
+        label="Framework element", coerce=int, empty_value=None, required=False
+    )
+    data_source = forms.CharField(max_length=300, required=False, help_text="Where the figures come from.")
+    run_chart = forms.ChoiceField(
+        label="Chart for a value",
+        choices=[
+            ("no", "XmR chart (mean and process limits)"),
+            ("yes", "Run chart (median, no limits), e.g. while there are few points"),
+        ],
+        initial="no",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, units=(), people=(), elements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "The whole organisation")] + [(u.pk, str(u)) for u in units]
+        self.fields["owner"].choices = [("", "No owner yet")] + [
+            (p.pk, f"{p} ({p.display_initials})") for p in people
+        ]
+        self.fields["framework_element"].choices = [("", "None")] + [(e.pk, str(e)) for e in elements]
+
+    def clean_rate_per(self):
+        return self.cleaned_data.get("rate_per") or 1000
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("kind") == MeasureKind.PROPORTION
+            and data.get("target") is not None
+            and not 0 <= data["target"] <= 100
+        ):
+            self.add_error("target", "Enter the target as a percentage from 0 to 100")
+        return data
+
+
+class ValueForm(forms.Form):
+    period = forms.DateField(
+        widget=DATE,
+        error_messages={"required": "Enter the period", "invalid": "Enter the period as a date"},
+        help_text="Months and quarters are recorded as their first day.",
+    )
+    value = forms.FloatField(required=False, help_text="Leave blank to record that the period is missing.")
+    numerator = forms.FloatField(required=False)
+    denominator = forms.FloatField(required=False)
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        if measure.has_denominator:
+            del self.fields["value"]
+            self.fields["numerator"].help_text = "For example, people who answered."
+            self.fields[
+                "denominator"
+            ].help_text = "For example, people asked. Leave both blank for a missing period."
+        else:
+            del self.fields["numerator"]
+            del self.fields["denominator"]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A .csv or .xlsx file of up to 5 MB.",
+        error_messages={"required": "Choose a CSV or Excel file to upload"},
+    )
+
+
+class RebaseForm(forms.Form):
+    date = forms.DateField(
+        label="Recalculate the limits from",
+        widget=DATE,
+        error_messages={
+            "required": "Enter the date the limits start again from",
+            "invalid": "Enter a real date",
+        },
+    )
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What changed in the process, e.g. the new rota started.",
+        error_messages={"required": "Enter the reason for recalculating the limits"},
+    )
+
+
+class AnnotationForm(forms.Form):
+    date = forms.DateField(
+        label="Date of the note",
+        widget=DATE,
+        error_messages={"required": "Enter the date of the note", "invalid": "Enter a real date"},
+    )
+    text = forms.CharField(label="Note", max_length=200, error_messages={"required": "Enter the note"})
+
+
+class LinkForm(forms.Form):
+    measure = forms.TypedChoiceField(
+        label="Measure", coerce=int, error_messages={"required": "Choose the measure this action should move"}
+    )
+    target = forms.FloatField(
+        label="Target",
+        help_text="In the measure's own units; for a percentage, 40 means 40%.",
+        error_messages={"required": "Enter the target", "invalid": "Enter the target as a number"},
+    )
+    met_when = forms.ChoiceField(
+        label="The target is met when",
+        choices=MetWhen.choices,
+        initial=MetWhen.DIRECTION,
+        widget=forms.RadioSelect,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [("", "")] + [
+            (m.pk, f"{m.name}{' (' + m.unit_label + ')' if m.unit_label else ''}") for m in measures
+        ]
+
+
+def parse_date_param(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -1,0 +1,344 @@
+"""Read measure values from CSV or XLSX files, naming the row and column of every problem.
+
+The layout is long: one row per measure and period.
+
+    measure,period,value,numerator,denominator
+    Overdue risk reviews,2025-04,268,,
+    Staff survey response rate,2025-04,,412,1180
+
+`measure` may be left out when the file is uploaded on one measure's page. `period` (or `date`/`month`) is a
+date: 2025-04-01, 2025-04, 01/04/2025 (day first), Apr 2025 or April 2025, or a date cell in Excel. A blank
+value records a period known to be missing. Nothing is saved unless every row is right.
+
+Limits: 5 MB, 50,000 rows, .csv or .xlsx. Cells that start like a spreadsheet formula (=, +, @, or - not
+followed by a number) are refused, never stored; Excel formulas are refused too (paste the values).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .choices import MeasureKind
+from .models import Measure
+from .periods import normalise_period
+from .services import ValueRow
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_ERRORS = 50
+MEASURE_COLUMNS = ("measure", "measure name", "metric", "series")
+PERIOD_COLUMNS = ("period", "date", "month", "week", "day", "quarter")
+VALUE_COLUMNS = ("value", "count")
+FORMULA_START = ("=", "+", "@", "\t", "\r")
+MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
+    )
+}
+MONTHS.update({datetime.date(2000, i, 1).strftime("%B").lower(): i for i in range(1, 13)})
+MONTHS["sept"] = 9
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the file's row number (the header is row 1) and the column's heading."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"Row {self.row}")
+        if self.column is not None:
+            where.append(f"column ‘{self.column}’")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    measure: Measure
+    value: ValueRow
+
+
+@dataclass
+class ParsedFile:
+    """The rows read from a file, or the problems that stop it loading (then nothing is saved)."""
+
+    name: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, row, column, message) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(row, column, message))
+        else:
+            self.more_errors += 1
+
+
+def _show(cell) -> str:
+    text = str(cell)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _is_formula(text: str) -> bool:
+    if not text or not text.startswith(FORMULA_START + ("-",)):
+        return False
+    if text.startswith("-"):
+        return not re.fullmatch(r"-\s*[\d.,]+", text)
+    return True
+
+
+def read_cells(name: str, data: bytes) -> list[list]:
+    """The file's rows as lists of cells (strings from CSV; numbers, dates or strings from XLSX)."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        if not data.startswith(b"PK"):
+            raise ValueError("The file is not a real .xlsx workbook. Save it from Excel as .xlsx, or as CSV.")
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ValueError(f"The workbook could not be read ({exc.__class__.__name__}).") from None
+        sheet = book.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+        book.close()
+        return rows
+    if lower.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        if "\x00" in text:
+            raise ValueError("The file is not a text CSV file.")
+        sample = text[:4096]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        return list(csv.reader(io.StringIO(text), dialect))
+    raise ValueError("Upload a .csv or .xlsx file.")
+
+
+def parse_period(cell) -> datetime.date:
+    """A date from a cell: ISO, year-month, day-first, 'Apr 2025', or an Excel date."""
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = str(cell).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
+    if m:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3] or 1))
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        return datetime.date(int(m[3]), int(m[2]), int(m[1]))
+    m = re.fullmatch(r"([A-Za-z]+)[ -](\d{4})", text)
+    if m and m[1].lower() in MONTHS:
+        return datetime.date(int(m[2]), MONTHS[m[1].lower()], 1)
+    raise ValueError
+
+
+def parse_number(cell) -> float | None:
+    """A number from a cell (thousands commas and a trailing % allowed); None for a blank cell."""
+    if cell is None:
+        return None
+    if isinstance(cell, bool):
+        raise ValueError
+    if isinstance(cell, int | float):
+        value = float(cell)
+    else:
+        text = str(cell).strip().replace(",", "")
+        if text == "" or text.upper() in ("NA", "N/A"):
+            return None
+        if text.endswith("%"):
+            text = text[:-1]
+        value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError
+    return value
+
+
+def _find(header: list[str], names: tuple[str, ...]) -> int | None:
+    for name in names:
+        if name in header:
+            return header.index(name)
+    return None
+
+
+def parse_upload(
+    *, name: str, data: bytes, measures: list[Measure], only: Measure | None = None
+) -> ParsedFile:
+    """Check every row of an uploaded file against the organisation's measures; collect all the problems."""
+    parsed = ParsedFile(name=name)
+    if len(data) > MAX_BYTES:
+        parsed.add_error(
+            None,
+            None,
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it and upload each part.",
+        )
+        return parsed
+    if not data.strip():
+        parsed.add_error(None, None, "The file is empty.")
+        return parsed
+    try:
+        cells = read_cells(name, data)
+    except ValueError as exc:
+        parsed.add_error(None, None, str(exc))
+        return parsed
+    cells = [row for row in cells if any(c not in (None, "") for c in row)] if cells else []
+    if not cells:
+        parsed.add_error(None, None, "The file is empty.")
+        return parsed
+    if len(cells) - 1 > MAX_ROWS:
+        parsed.add_error(
+            None, None, f"The file has more than {MAX_ROWS:,} rows. Split it and upload each part."
+        )
+        return parsed
+    raw_header = ["" if c is None else str(c).strip() for c in cells[0]]
+    header = [h.lower() for h in raw_header]
+    i_measure = _find(header, MEASURE_COLUMNS)
+    i_period = _find(header, PERIOD_COLUMNS)
+    i_value = _find(header, VALUE_COLUMNS)
+    i_num = _find(header, ("numerator",))
+    i_den = _find(header, ("denominator",))
+    if i_period is None:
+        parsed.add_error(
+            1,
+            None,
+            "There is no ‘period’ column. The first row must name the columns: measure, "
+            "period, value (or numerator and denominator).",
+        )
+    if i_measure is None and only is None:
+        parsed.add_error(1, None, "There is no ‘measure’ column saying which measure each row is for.")
+    if i_value is None and i_num is None:
+        parsed.add_error(1, None, "There is no ‘value’ column (or ‘numerator’ and ‘denominator’ columns).")
+    if parsed.errors:
+        return parsed
+    by_name = {m.name.strip().lower(): m for m in measures}
+    seen: dict[tuple[int, datetime.date], int] = {}
+
+    def heading(i):
+        return raw_header[i] or f"column {i + 1}"
+
+    for number, row in enumerate(cells[1:], start=2):
+        row = list(row) + [None] * (len(raw_header) - len(row))
+
+        def cell(i, row=row):
+            value = row[i] if i is not None and i < len(row) else None
+            return value.strip() if isinstance(value, str) else value
+
+        for i, value in enumerate(row[: len(raw_header)]):
+            if isinstance(value, str) and _is_formula(value.strip()):
+                parsed.add_error(
+                    number,
+                    heading(i),
+                    f"‘{_show(value.strip())}’ looks like a spreadsheet formula. Enter the value itself.",
+                )
+                break
+        else:
+            measure = only
+            if i_measure is not None and cell(i_measure) not in (None, ""):
+                found = by_name.get(str(cell(i_measure)).lower())
+                if found is None or (only is not None and found.pk != only.pk):
+                    what = (
+                        f"is not {only.name}"
+                        if only is not None and found is not None
+                        else "is not one of your organisation's measures"
+                    )
+                    parsed.add_error(number, heading(i_measure), f"‘{_show(cell(i_measure))}’ {what}.")
+                    continue
+                measure = found
+            elif measure is None:
+                parsed.add_error(number, heading(i_measure), "Enter the measure's name.")
+                continue
+            if cell(i_period) in (None, ""):
+                parsed.add_error(number, heading(i_period), "Enter the period (a date such as 2025-04-01).")
+                continue
+            try:
+                period = normalise_period(parse_period(cell(i_period)), measure.frequency)
+            except (ValueError, TypeError):
+                parsed.add_error(
+                    number,
+                    heading(i_period),
+                    f"‘{_show(cell(i_period))}’ is not a date. Use a date "
+                    "such as 2025-04-01, 2025-04 or 01/04/2025.",
+                )
+                continue
+            key = (measure.pk, period)
+            if key in seen:
+                parsed.add_error(
+                    number,
+                    heading(i_period),
+                    f"{measure.name} already has a row for this period (row {seen[key]}).",
+                )
+                continue
+            seen[key] = number
+            figures = {}
+            bad = False
+            wanted = (
+                ((i_num, "numerator"), (i_den, "denominator"))
+                if measure.has_denominator
+                else ((i_value, "value"),)
+            )
+            for index, what in wanted:
+                if index is None:
+                    how = "a numerator over a denominator" if measure.has_denominator else "a single value"
+                    parsed.add_error(
+                        number,
+                        None,
+                        f"{measure.name} is measured as {how}: the file needs a ‘{what}’ column.",
+                    )
+                    bad = True
+                    break
+                try:
+                    figures[what] = parse_number(cell(index))
+                except (ValueError, TypeError):
+                    parsed.add_error(number, heading(index), f"‘{_show(cell(index))}’ is not a number.")
+                    bad = True
+                    break
+            if bad:
+                continue
+            problem = _check_figures(measure, figures)
+            if problem:
+                column = {"numerator": i_num, "denominator": i_den}.get(problem[0], i_value)
+                parsed.add_error(number, heading(column), problem[1])
+                continue
+            parsed.rows.append(ParsedRow(number, measure, ValueRow(measure.pk, period, **figures)))
+    if not parsed.rows and not parsed.errors:
+        parsed.add_error(None, None, "The file has a header row but no values.")
+    return parsed
+
+
+def _check_figures(measure: Measure, figures: dict) -> tuple[str, str] | None:
+    """(column, message) for figures the measure cannot take, else None."""
+    if measure.has_denominator:
+        num, den = figures.get("numerator"), figures.get("denominator")
+        if (num is None) != (den is None):
+            return (
+                "denominator" if den is None else "numerator",
+                "Enter both the numerator and the denominator, or leave both blank for a missing period.",
+            )
+        if den is not None and den <= 0:
+            return "denominator", "The denominator must be more than 0."
+        if num is not None and num < 0:
+            return "numerator", "The numerator cannot be negative."
+        if measure.kind == MeasureKind.PROPORTION and num is not None and num > den:
+            return "numerator", f"The numerator ({num:g}) is more than the denominator ({den:g})."
+    elif measure.kind == MeasureKind.COUNT and figures.get("value") is not None and figures["value"] < 0:
+        return "value", "A count cannot be negative."
+    return None

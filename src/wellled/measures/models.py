@@ -1,0 +1,194 @@
+"""Measures, their dated values (with every correction kept), rebases, annotations, and success-measure links."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.frameworks.models import FrameworkElement
+
+from .choices import CHART_FOR_KIND, Direction, Frequency, MeasureKind, MetWhen
+
+
+class Measure(models.Model):
+    """Something a trust counts over time, e.g. the staff survey response rate, with its target and owner."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measures")
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="The directorate, care group or site it belongs to; empty for the whole organisation.",
+    )
+    name = models.CharField(max_length=200)
+    definition = models.TextField(blank=True, help_text="What is counted, and what is left out.")
+    unit_of_measurement = models.CharField(
+        max_length=60, blank=True, help_text="For example %, people or days."
+    )
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    target = models.FloatField(null=True, blank=True)
+    trajectory = models.JSONField(
+        default=list, blank=True, help_text="Dated interim targets: a list of {date, value}, earliest first."
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_measures"
+    )
+    data_source = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=12, choices=MeasureKind.choices, default=MeasureKind.VALUE)
+    rate_per = models.PositiveIntegerField(
+        default=1000, help_text="For rates: per how many (e.g. 1,000 bed days)."
+    )
+    run_chart = models.BooleanField(
+        default=False,
+        help_text="Draw a run chart (median, no limits) instead, e.g. while there are few points.",
+    )
+    framework_element = models.ForeignKey(
+        FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="measures_measure_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.organisation_id != self.organisation_id:
+            raise ValidationError({"unit": "Choose a part of your own organisation."})
+        if self.kind == MeasureKind.PROPORTION and self.target is not None and not 0 <= self.target <= 100:
+            raise ValidationError({"target": "A proportion's target is a percentage from 0 to 100."})
+
+    @property
+    def chart(self) -> str:
+        """The wellled.spc chart type: from the kind, or a run chart when asked for."""
+        return "run" if self.run_chart and self.kind == MeasureKind.VALUE else CHART_FOR_KIND[self.kind]
+
+    @property
+    def multiplier(self) -> float:
+        """Proportions show as percentages; rates per `rate_per`."""
+        return {MeasureKind.PROPORTION: 100.0, MeasureKind.RATE: float(self.rate_per)}.get(self.kind, 1.0)
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.kind in (MeasureKind.PROPORTION, MeasureKind.RATE)
+
+    @property
+    def unit_label(self) -> str:
+        if self.kind == MeasureKind.PROPORTION:
+            return "%"
+        if self.kind == MeasureKind.RATE:
+            return f"per {self.rate_per:,}"
+        return self.unit_of_measurement
+
+
+class MeasureValue(models.Model):
+    """A measure's value for one period; a blank value is a period known to be missing."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period = models.DateField(
+        help_text="The period's first day (months and quarters are stored as their first day)."
+    )
+    value = models.FloatField(null=True, blank=True)
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Entered on the page, or the uploaded file."
+    )
+
+    class Meta:
+        ordering = ["measure", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="measures_value_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period:%Y-%m-%d}"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.value is None and (self.numerator is None or self.denominator is None)
+
+
+class MeasureValueRevision(models.Model):
+    """A value as it stood before a correction replaced it: never changed, never deleted."""
+
+    measure_value = models.ForeignKey(MeasureValue, on_delete=models.CASCADE, related_name="revisions")
+    value = models.FloatField(null=True, blank=True)
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    recorded_at = models.DateTimeField(help_text="When the replaced value had been recorded.")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    source = models.CharField(max_length=200, blank=True)
+    replaced_at = models.DateTimeField()
+    replaced_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    replaced_source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["measure_value", "-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Earlier value of {self.measure_value}"
+
+
+class Rebase(models.Model):
+    """A date from which the chart's centre line and limits are recalculated, with the reason."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rebases")
+    date = models.DateField()
+    reason = models.CharField(max_length=500)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "date"], name="measures_rebase_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rebase of {self.measure} from {self.date:%Y-%m-%d}"
+
+
+class Annotation(models.Model):
+    """A dated note drawn on the chart, e.g. when an intervention started."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="annotations")
+    date = models.DateField()
+    text = models.CharField(max_length=200)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.measure} at {self.date:%Y-%m-%d}"
+
+
+class SuccessMeasureLink(models.Model):
+    """An action's success measure tied to a measure and a target, so "complete" and "improved" can be told apart."""
+
+    action = models.OneToOneField("plans.Action", on_delete=models.CASCADE, related_name="measure_link")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="action_links")
+    target = models.FloatField()
+    met_when = models.CharField(max_length=10, choices=MetWhen.choices, default=MetWhen.DIRECTION)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["action"]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} measured by {self.measure}"

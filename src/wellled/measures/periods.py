@@ -1,0 +1,55 @@
+"""Periods: months and quarters are stored as their first day, and a series' expected periods show its gaps."""
+
+from __future__ import annotations
+
+import datetime
+
+from .choices import Frequency
+
+
+def normalise_period(day: datetime.date, frequency: str) -> datetime.date:
+    """The stored date of the period `day` falls in: the 1st for months, the quarter's first day for quarters."""
+    if frequency == Frequency.MONTHLY:
+        return day.replace(day=1)
+    if frequency == Frequency.QUARTERLY:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    total = day.year * 12 + day.month - 1 + months
+    return datetime.date(total // 12, total % 12 + 1, 1)
+
+
+def next_period(day: datetime.date, frequency: str) -> datetime.date:
+    if frequency == Frequency.MONTHLY:
+        return _add_months(day, 1)
+    if frequency == Frequency.QUARTERLY:
+        return _add_months(day, 3)
+    return day + datetime.timedelta(days=7 if frequency == Frequency.WEEKLY else 1)
+
+
+def period_grid(periods: list[datetime.date], frequency: str, limit: int = 5000) -> list[datetime.date]:
+    """Every period from the first to the last (sorted), including those with no value: the gaps."""
+    if not periods:
+        return []
+    first, last = periods[0], periods[-1]
+    grid, day = [], first
+    while day <= last and len(grid) < limit:
+        grid.append(day)
+        day = next_period(day, frequency)
+    if len(grid) >= limit:
+        return periods
+    return sorted(set(grid) | set(periods))
+
+
+def period_label(day: datetime.date, frequency: str) -> str:
+    """How a period is written: 'April 2024', 'Q1 2024/25', or '3 June 2024'."""
+    if frequency == Frequency.MONTHLY:
+        return f"{day:%B %Y}"
+    if frequency == Frequency.QUARTERLY:
+        start = day.year if day.month >= 4 else day.year - 1
+        quarter = ((day.month - 4) % 12) // 3 + 1
+        return f"Q{quarter} {start}/{str(start + 1)[-2:]} ({day:%b}–{_add_months(day, 2):%b %Y})"
+    prefix = "Week of " if frequency == Frequency.WEEKLY else ""
+    return f"{prefix}{day.day} {day:%B %Y}"

@@ -1,0 +1,442 @@
+"""Reads for measures, scoped to the signed-in person's organisation, and their SPC results.
+
+The board's summary matrix is computed for every measure in scope with `wellled.spc.spc_batch`: one vectorised
+pass per chart type present (XmR, run, p, u, c: at most five, never one per measure), in a constant number of
+queries however many measures there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import QuerySet
+
+from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.selectors import get_or_404, scoped
+from wellled.plans.choices import ActionState
+from wellled.spc import Assurance, SPCResult, Variation, spc, spc_batch
+
+from .choices import Direction, MeasureKind, MetWhen
+from .models import Annotation, Measure, MeasureValue, Rebase, SuccessMeasureLink
+from .periods import period_grid
+
+# Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
+VARIATION_ROWS = (
+    Variation.IMPROVEMENT_HIGH,
+    Variation.IMPROVEMENT_LOW,
+    Variation.CONCERN_HIGH,
+    Variation.CONCERN_LOW,
+    Variation.NEUTRAL_HIGH,
+    Variation.NEUTRAL_LOW,
+    Variation.COMMON_CAUSE,
+)
+ASSURANCE_COLUMNS: tuple[Assurance | None, ...] = (
+    Assurance.PASS,
+    Assurance.HIT_OR_MISS,
+    Assurance.FAIL,
+    None,
+)
+VARIATION_NAMES = {
+    Variation.IMPROVEMENT_HIGH: "Special cause improvement (high)",
+    Variation.IMPROVEMENT_LOW: "Special cause improvement (low)",
+    Variation.CONCERN_HIGH: "Special cause concern (high)",
+    Variation.CONCERN_LOW: "Special cause concern (low)",
+    Variation.NEUTRAL_HIGH: "Special cause, neither better nor worse (high)",
+    Variation.NEUTRAL_LOW: "Special cause, neither better nor worse (low)",
+    Variation.COMMON_CAUSE: "Common cause variation",
+}
+ASSURANCE_NAMES = {
+    Assurance.PASS: "Consistently passing the target",
+    Assurance.HIT_OR_MISS: "Hit or miss against the target",
+    Assurance.FAIL: "Consistently failing the target",
+    None: "No target (or no limits)",
+}
+
+
+# Measures -----------------------------------------------------------------------------------------------------
+
+
+def measures_for_user(*, user: User, organisation: Organisation) -> QuerySet[Measure]:
+    """The organisation's measures, if the user belongs to it."""
+    return scoped(Measure.objects.all(), user=user, organisation=organisation).select_related(
+        "unit", "owner", "framework_element"
+    )
+
+
+def measure_get(*, user: User, organisation: Organisation, pk) -> Measure:
+    """One measure of the organisation, or 404."""
+    return get_or_404(measures_for_user(user=user, organisation=organisation), pk=pk)
+
+
+def rebase_get(*, user: User, organisation: Organisation, pk) -> Rebase:
+    rebases = scoped(
+        Rebase.objects.select_related("measure"),
+        user=user,
+        organisation=organisation,
+        path="measure__organisation",
+    )
+    return get_or_404(rebases, pk=pk)
+
+
+def measure_units(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
+    return scoped(OrganisationUnit.objects.all(), user=user, organisation=organisation).order_by(
+        "kind", "name"
+    )
+
+
+# Series -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesRow:
+    """One period of a measure's series: its stored value (None for a gap) in the units the chart uses."""
+
+    period: datetime.date
+    stored: MeasureValue | None
+    shown: float | None  # the plotted value: % for proportions, per N for rates
+
+
+@dataclass
+class Series:
+    """A measure's periods from the first to the last, gaps included, as wellled.spc wants them."""
+
+    rows: list[SeriesRow]
+    dates: list[datetime.date]
+    values: np.ndarray  # numerators for p and u charts, else the values (NaN for gaps)
+    denominators: np.ndarray | None
+
+
+def _nan(x: float | None) -> float:
+    return math.nan if x is None else float(x)
+
+
+def build_series(measure: Measure, values: list) -> Series:
+    """Lay stored values (MeasureValue objects or (period, value, numerator, denominator) tuples) on the
+    measure's period grid, so that missing periods are gaps in the chart and rows in the table."""
+    by_period = {}
+    for v in values:
+        period = v.period if isinstance(v, MeasureValue) else v[0]
+        by_period[period] = v
+    dates = period_grid(sorted(by_period), measure.frequency)
+    n = len(dates)
+    nums = np.full(n, math.nan)
+    dens = np.full(n, math.nan) if measure.has_denominator else None
+    rows = []
+    for i, day in enumerate(dates):
+        v = by_period.get(day)
+        if v is None:
+            rows.append(SeriesRow(day, None, None))
+            continue
+        value, num, den = (v.value, v.numerator, v.denominator) if isinstance(v, MeasureValue) else v[1:4]
+        shown = None
+        if dens is not None:
+            nums[i], dens[i] = _nan(num), _nan(den)
+            if num is not None and den:
+                shown = num / den * measure.multiplier
+        else:
+            nums[i] = _nan(value)
+            shown = value
+        rows.append(SeriesRow(day, v if isinstance(v, MeasureValue) else None, shown))
+    return Series(rows=rows, dates=dates, values=nums, denominators=dens)
+
+
+def _options(measure: Measure) -> dict:
+    return {
+        "chart": measure.chart,
+        "improvement_direction": measure.direction,
+        "target": measure.target,
+        "multiplier": measure.multiplier,
+    }
+
+
+def measure_spc(measure: Measure, series: Series, *, rebases=(), annotations=()) -> SPCResult | None:
+    """The measure's chart: its kind chooses XmR, p, u or c (or a run chart), with its rebases and notes."""
+    if not series.dates or np.all(np.isnan(series.values)):
+        return None
+    notes = [(a.date, a.text) for a in annotations] or None
+    return spc(
+        series.values,
+        np.array(series.dates, dtype="datetime64[D]"),
+        denominators=series.denominators,
+        rebase=[r.date for r in rebases],
+        annotations=notes,
+        warn=False,
+        **_options(measure),
+    )
+
+
+@dataclass
+class MeasurePage:
+    """Everything a measure's page shows."""
+
+    measure: Measure
+    series: Series
+    result: SPCResult | None
+    rebases: list[Rebase]
+    annotations: list[Annotation]
+    links: list[SuccessMeasureLink]
+
+
+def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
+    """A measure with its series (gaps included), its SPC result, rebases, notes and the actions it measures."""
+    measure = measure_get(user=user, organisation=organisation, pk=pk)
+    values = list(
+        MeasureValue.objects.filter(measure=measure)
+        .select_related("updated_by")
+        .prefetch_related("revisions__recorded_by", "revisions__replaced_by")
+        .order_by("period")
+    )
+    rebases = list(measure.rebases.select_related("created_by").order_by("date"))
+    annotations = list(measure.annotations.select_related("created_by").order_by("date", "id"))
+    links = list(
+        measure.action_links.select_related("action__plan", "action__status").order_by(
+            "action__plan__name", "action__reference"
+        )
+    )
+    series = build_series(measure, values)
+    result = measure_spc(measure, series, rebases=rebases, annotations=annotations)
+    return MeasurePage(measure, series, result, rebases, annotations, links)
+
+
+# Many measures at once (the summary matrix, success measures) -------------------------------------------------
+
+
+_HIGH_LOW = {
+    Variation.IMPROVEMENT_HIGH: "high",
+    Variation.CONCERN_LOW: "low",
+    Variation.NEUTRAL_HIGH: "high",
+    Variation.NEUTRAL_LOW: "low",
+    Variation.IMPROVEMENT_LOW: "low",
+    Variation.CONCERN_HIGH: "high",
+}
+
+
+def directed_variation(as_increase: Variation, direction: str) -> Variation:
+    """A variation icon computed as if higher were better, read through the measure's real direction."""
+    side = _HIGH_LOW.get(as_increase)
+    if side is None:
+        return Variation.COMMON_CAUSE
+    if direction == Direction.NEUTRAL:
+        return Variation.NEUTRAL_HIGH if side == "high" else Variation.NEUTRAL_LOW
+    if direction == Direction.DECREASE:
+        return Variation.CONCERN_HIGH if side == "high" else Variation.IMPROVEMENT_LOW
+    return Variation.IMPROVEMENT_HIGH if side == "high" else Variation.CONCERN_LOW
+
+
+def directed_assurance(as_increase: Assurance | None, direction: str) -> Assurance | None:
+    """An assurance icon computed as if higher were better, read through the measure's real direction."""
+    if as_increase is None or direction == Direction.NEUTRAL:
+        return None
+    if direction == Direction.DECREASE:
+        return {Assurance.PASS: Assurance.FAIL, Assurance.FAIL: Assurance.PASS}.get(as_increase, as_increase)
+    return as_increase
+
+
+@dataclass
+class MeasureSummary:
+    """A measure's icons and latest value, as the matrix and the success-measure cells show them."""
+
+    measure: Measure
+    variation: Variation | None = None  # None: no data yet
+    assurance: Assurance | None = None
+    latest: float | None = None
+    latest_period: datetime.date | None = None
+    points: int = 0
+
+    @property
+    def has_data(self) -> bool:
+        return self.variation is not None
+
+    @property
+    def concern(self) -> bool:
+        return self.variation in (Variation.CONCERN_HIGH, Variation.CONCERN_LOW)
+
+
+def summarise(measures: list[Measure]) -> dict[int, MeasureSummary]:
+    """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present."""
+    summaries = {m.pk: MeasureSummary(m) for m in measures}
+    if not measures:
+        return summaries
+    by_pk = {m.pk: m for m in measures}
+    stored: dict[int, list] = defaultdict(list)
+    rows = (
+        MeasureValue.objects.filter(measure_id__in=by_pk)
+        .order_by("measure_id", "period")
+        .values_list("measure_id", "period", "value", "numerator", "denominator")
+    )
+    for measure_id, *rest in rows:
+        stored[measure_id].append(tuple(rest))
+    rebases: dict[int, list[datetime.date]] = defaultdict(list)
+    for measure_id, day in Rebase.objects.filter(measure_id__in=by_pk).values_list("measure_id", "date"):
+        rebases[measure_id].append(day)
+
+    # Long tables per chart type, in (measure id, date) order so spc_batch need not sort them.
+    tables: dict[str, dict[str, list]] = {}
+    for pk in sorted(stored):
+        measure = by_pk[pk]
+        series = build_series(measure, stored[pk])
+        if np.all(np.isnan(series.values)):
+            continue
+        shown = [(r.period, r.shown) for r in series.rows if r.shown is not None]
+        summary = summaries[pk]
+        summary.latest_period, summary.latest = shown[-1]
+        summary.points = len(shown)
+        table = tables.setdefault(
+            measure.chart, {"ids": [], "dates": [], "values": [], "dens": [], "targets": {}}
+        )
+        table["ids"].append(np.full(len(series.dates), pk, dtype=np.int64))
+        table["dates"].append(np.array(series.dates, dtype="datetime64[D]"))
+        table["values"].append(series.values)
+        if series.denominators is not None:
+            table["dens"].append(series.denominators)
+        target = measure.target
+        if target is not None and measure.kind == MeasureKind.RATE:
+            target = (
+                target / measure.multiplier
+            )  # the batch computes rates per 1; icons do not change with scale
+        table["targets"][pk] = target
+    for chart, table in tables.items():
+        batch = spc_batch(
+            np.concatenate(table["ids"]),
+            np.concatenate(table["dates"]),
+            np.concatenate(table["values"]),
+            denominators=np.concatenate(table["dens"]) if table["dens"] else None,
+            chart=chart,
+            improvement_direction="increase",
+            multiplier=100.0 if chart == "p" else 1.0,
+            targets=table["targets"],
+            rebases=rebases,
+        )
+        variations, assurances = batch.variations, batch.assurances
+        for pk in batch.series_ids:
+            direction = by_pk[pk].direction
+            summaries[pk].variation = directed_variation(variations[pk], direction)
+            summaries[pk].assurance = directed_assurance(assurances[pk], direction)
+    return summaries
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    unit: str = ""
+    owner: str = ""
+    element: str = ""
+
+
+@dataclass
+class Matrix:
+    """The board's summary: every measure in scope by variation icon (rows) and assurance icon (columns)."""
+
+    cells: dict[tuple[Variation, Assurance | None], list[MeasureSummary]]
+    no_data: list[MeasureSummary]
+    summaries: list[MeasureSummary]
+    rows: tuple = VARIATION_ROWS
+    columns: tuple = ASSURANCE_COLUMNS
+    filters: MatrixFilters = field(default_factory=MatrixFilters)
+
+    def row_count(self, variation: Variation) -> int:
+        return sum(len(self.cells[(variation, a)]) for a in self.columns)
+
+
+def filter_measures(measures: QuerySet[Measure], filters: MatrixFilters) -> QuerySet[Measure]:
+    if filters.unit.isdigit():
+        measures = measures.filter(unit_id=int(filters.unit))
+    if filters.owner.isdigit():
+        measures = measures.filter(owner_id=int(filters.owner))
+    if filters.element.isdigit():
+        measures = measures.filter(framework_element_id=int(filters.element))
+    return measures
+
+
+def summary_matrix(*, user: User, organisation: Organisation, filters: MatrixFilters | None = None) -> Matrix:
+    """The Making Data Count summary of the organisation's measures, filtered by directorate, owner, element."""
+    filters = filters or MatrixFilters()
+    measures = list(filter_measures(measures_for_user(user=user, organisation=organisation), filters))
+    summaries = summarise(measures)
+    cells: dict = {(v, a): [] for v in VARIATION_ROWS for a in ASSURANCE_COLUMNS}
+    no_data = []
+    for measure in measures:
+        s = summaries[measure.pk]
+        if s.has_data:
+            cells[(s.variation, s.assurance)].append(s)
+        else:
+            no_data.append(s)
+    return Matrix(
+        cells=cells, no_data=no_data, summaries=[summaries[m.pk] for m in measures], filters=filters
+    )
+
+
+# Success measures ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionMeasureSummary:
+    """What an action shows of its linked measure: latest value, icons, and whether the link's target is met."""
+
+    link: SuccessMeasureLink
+    summary: MeasureSummary
+
+    @property
+    def measure(self) -> Measure:
+        return self.summary.measure
+
+    @property
+    def target_met(self) -> bool | None:
+        """True or False once there is a latest value; None without one (or for a neutral measure)."""
+        latest = self.summary.latest
+        if latest is None:
+            return None
+        rule = self.link.met_when
+        if rule == MetWhen.DIRECTION:
+            rule = {Direction.INCREASE: MetWhen.AT_LEAST, Direction.DECREASE: MetWhen.AT_MOST}.get(
+                self.measure.direction
+            )
+        if rule == MetWhen.AT_LEAST:
+            return latest >= self.link.target
+        if rule == MetWhen.AT_MOST:
+            return latest <= self.link.target
+        return None
+
+    @property
+    def shows_exception(self) -> bool:
+        """The measure shows concern, or consistent failure against its target."""
+        return self.summary.concern or self.summary.assurance == Assurance.FAIL
+
+    @property
+    def action_is_complete(self) -> bool:
+        action = self.link.action
+        return bool(
+            (action.status and action.status.is_complete)
+            or action.state in (ActionState.COMPLETED, ActionState.CLOSED)
+        )
+
+
+def success_measure_summaries(*, user: User, organisation: Organisation) -> dict[int, ActionMeasureSummary]:
+    """Every linked success measure of the organisation by action id, in a constant number of queries."""
+    links = list(
+        scoped(
+            SuccessMeasureLink.objects.all(),
+            user=user,
+            organisation=organisation,
+            path="action__plan__organisation",
+        ).select_related("measure__unit", "measure__owner", "action__status", "action__plan", "action__lead")
+    )
+    measures = {link.measure_id: link.measure for link in links}
+    summaries = summarise(list(measures.values()))
+    return {link.action_id: ActionMeasureSummary(link, summaries[link.measure_id]) for link in links}
+
+
+def link_get(*, user: User, organisation: Organisation, action) -> SuccessMeasureLink | None:
+    return (
+        scoped(
+            SuccessMeasureLink.objects.select_related("measure"),
+            user=user,
+            organisation=organisation,
+            path="action__plan__organisation",
+        )
+        .filter(action=action)
+        .first()
+    )

@@ -1,0 +1,402 @@
+"""Writes for measures: each checks the role, validates, saves and writes its audit record in one transaction.
+
+Who may change measures: governance editors and administrators (the `manage_plans` permission). They are the
+"analysts" of the Making Data Count guidance: they load data, rebase charts and link success measures. Leads and
+viewers read. `by=None` is the command line (`wellled measures load` without --as-user), recorded as "System".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core.audit import audit_record, snapshot
+from wellled.core.choices import AuditAction
+from wellled.core.models import Organisation, User
+from wellled.core.permissions import Permission, role_allows
+from wellled.plans.services import ConcurrentEditError, _bump, _check_version, _locked, membership_role
+
+from .choices import MeasureKind, MetWhen
+from .models import Annotation, Measure, MeasureValue, MeasureValueRevision, Rebase, SuccessMeasureLink
+from .periods import normalise_period
+
+MEASURE_FIELDS = frozenset(
+    {
+        "name",
+        "definition",
+        "unit_of_measurement",
+        "direction",
+        "target",
+        "trajectory",
+        "frequency",
+        "owner",
+        "data_source",
+        "kind",
+        "rate_per",
+        "run_chart",
+        "framework_element",
+        "unit",
+    }
+)
+FK_FIELDS = {"owner", "framework_element", "unit"}
+
+__all__ = ["ConcurrentEditError"]
+
+
+def _require(by: User | None, organisation_id: int) -> None:
+    """Governance editors and administrators only; None is the command line run on the server."""
+    if by is None:
+        return
+    if not role_allows(membership_role(user=by, organisation_id=organisation_id), Permission.MANAGE_PLANS):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def _actor(by: User | None) -> User | None:
+    return by if by is not None and by.pk else None
+
+
+def _check_trajectory(trajectory) -> list[dict]:
+    clean = []
+    for item in trajectory or []:
+        try:
+            day = datetime.date.fromisoformat(str(item["date"]))
+            value = float(item["value"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                {"trajectory": "Each trajectory point needs a date and a number."}
+            ) from None
+        clean.append({"date": day.isoformat(), "value": value})
+    return sorted(clean, key=lambda p: p["date"])
+
+
+# Measures -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_create(*, organisation: Organisation, by: User | None, name: str, **fields) -> Measure:
+    """Define a measure for the organisation (or one of its directorates)."""
+    _require(by, organisation.pk)
+    unknown = set(fields) - MEASURE_FIELDS
+    if unknown:
+        raise ValueError(f"measure_create cannot set {', '.join(sorted(unknown))}.")
+    fields["trajectory"] = _check_trajectory(fields.get("trajectory"))
+    if Measure.objects.filter(organisation=organisation, name__iexact=name.strip()).exists():
+        raise ValidationError({"name": "Your organisation already has a measure with this name."})
+    measure = Measure(organisation=organisation, name=name.strip(), **fields)
+    measure.full_clean()
+    measure.save()
+    audit_record(by=_actor(by), organisation=organisation, action=AuditAction.CREATE, instance=measure)
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, by: User | None, expected_version: int | None, **fields) -> Measure:
+    """Change a measure's definition, target, owner and so on; its kind cannot change once it has values."""
+    _require(by, measure.organisation_id)
+    measure = _locked(Measure, measure.pk)
+    _check_version(measure, expected_version)
+    unknown = set(fields) - MEASURE_FIELDS
+    if unknown:
+        raise ValueError(f"measure_update cannot change {', '.join(sorted(unknown))}.")
+    if "kind" in fields and fields["kind"] != measure.kind and measure.values.exists():
+        raise ValidationError(
+            {"kind": "The kind cannot change once the measure has values: define a new measure."}
+        )
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+        clash = Measure.objects.filter(organisation_id=measure.organisation_id, name__iexact=fields["name"])
+        if clash.exclude(pk=measure.pk).exists():
+            raise ValidationError({"name": "Your organisation already has a measure with this name."})
+    if "trajectory" in fields:
+        fields["trajectory"] = _check_trajectory(fields["trajectory"])
+    before = snapshot(measure)
+    for name, value in fields.items():
+        setattr(measure, name, value)
+    measure.full_clean()
+    _bump(measure, [f + "_id" if f in FK_FIELDS else f for f in fields])
+    audit_record(
+        by=_actor(by),
+        organisation=measure.organisation,
+        action=AuditAction.UPDATE,
+        instance=measure,
+        before=before,
+    )
+    return measure
+
+
+# Values -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One period's figures for one measure, already checked (by the importer or the entry form)."""
+
+    measure_id: int
+    period: datetime.date
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass
+class ValuesOutcome:
+    """What a load did, per measure: added, corrected (old value kept), unchanged."""
+
+    added: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.corrected + self.unchanged
+
+
+def _figures(obj) -> tuple[float | None, float | None, float | None]:
+    return (obj.value, obj.numerator, obj.denominator)
+
+
+def _check_row(measure: Measure, row: ValueRow) -> None:
+    if measure.has_denominator:
+        if row.value is not None:
+            raise ValidationError(f"{measure.name}: enter a numerator and a denominator, not a value.")
+        if row.denominator is not None and row.denominator <= 0:
+            raise ValidationError(f"{measure.name}: the denominator must be more than 0.")
+        if (row.numerator is None) != (row.denominator is None):
+            raise ValidationError(
+                f"{measure.name}: enter both the numerator and the denominator, or neither."
+            )
+        if row.numerator is not None and row.numerator < 0:
+            raise ValidationError(f"{measure.name}: the numerator cannot be negative.")
+        if (
+            measure.kind == MeasureKind.PROPORTION
+            and row.numerator is not None
+            and row.numerator > row.denominator
+        ):
+            raise ValidationError(f"{measure.name}: the numerator cannot be more than the denominator.")
+    else:
+        if row.numerator is not None or row.denominator is not None:
+            raise ValidationError(f"{measure.name}: enter a value, not a numerator and denominator.")
+        if measure.kind == MeasureKind.COUNT and row.value is not None and row.value < 0:
+            raise ValidationError(f"{measure.name}: a count cannot be negative.")
+
+
+@transaction.atomic
+def values_load(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    rows: Iterable[ValueRow],
+    source: str,
+    at: datetime.datetime | None = None,
+) -> dict[int, ValuesOutcome]:
+    """Save many values of one or more measures, all or nothing; a changed value keeps the old one as a revision.
+
+    Every row's measure must belong to `organisation`. One audit record per measure touched says what changed, and
+    each correction has its own audit record with the value before and after.
+    """
+    _require(by, organisation.pk)
+    rows = list(rows)
+    at = at or timezone.now()
+    actor = _actor(by)
+    measures = {
+        m.pk: m
+        for m in Measure.objects.select_for_update().filter(
+            organisation=organisation, pk__in={r.measure_id for r in rows}
+        )
+    }
+    if len(measures) != len({r.measure_id for r in rows}):
+        raise ValidationError("A row names a measure that is not your organisation's.")
+    existing = {
+        (v.measure_id, v.period): v
+        for v in MeasureValue.objects.select_for_update().filter(measure_id__in=measures)
+    }
+    outcome: dict[int, ValuesOutcome] = {pk: ValuesOutcome() for pk in measures}
+    seen: set[tuple[int, datetime.date]] = set()
+    new_values: list[MeasureValue] = []
+    for row in rows:
+        measure = measures[row.measure_id]
+        _check_row(measure, row)
+        period = normalise_period(row.period, measure.frequency)
+        key = (measure.pk, period)
+        if key in seen:
+            raise ValidationError(f"{measure.name}: {period:%d %B %Y} appears twice.")
+        seen.add(key)
+        current = existing.get(key)
+        figures = (row.value, row.numerator, row.denominator)
+        if current is None:
+            new_values.append(
+                MeasureValue(
+                    measure=measure,
+                    period=period,
+                    value=row.value,
+                    numerator=row.numerator,
+                    denominator=row.denominator,
+                    updated_at=at,
+                    updated_by=actor,
+                    source=source[:200],
+                )
+            )
+            outcome[measure.pk].added += 1
+        elif _figures(current) == figures:
+            outcome[measure.pk].unchanged += 1
+        else:
+            before = snapshot(current)
+            MeasureValueRevision.objects.create(
+                measure_value=current,
+                value=current.value,
+                numerator=current.numerator,
+                denominator=current.denominator,
+                recorded_at=current.updated_at,
+                recorded_by=current.updated_by,
+                source=current.source,
+                replaced_at=at,
+                replaced_by=actor,
+                replaced_source=source[:200],
+            )
+            current.value, current.numerator, current.denominator = figures
+            current.updated_at, current.updated_by, current.source = at, actor, source[:200]
+            current.save(
+                update_fields=["value", "numerator", "denominator", "updated_at", "updated_by", "source"]
+            )
+            audit_record(
+                by=actor,
+                organisation=organisation,
+                action=AuditAction.UPDATE,
+                instance=current,
+                before=before,
+                note=f"Value corrected from {source}"[:300],
+            )
+            outcome[measure.pk].corrected += 1
+    MeasureValue.objects.bulk_create(new_values, batch_size=1000)
+    for pk, result in outcome.items():
+        if result.added or result.corrected:
+            measure = measures[pk]
+            audit_record(
+                by=actor,
+                organisation=organisation,
+                action=AuditAction.UPDATE,
+                instance=measure,
+                before=snapshot(measure),
+                note=f"Values from {source}: {result.added} added, {result.corrected} corrected"[:300],
+            )
+    return outcome
+
+
+# Rebases and annotations --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason: str) -> Rebase:
+    """Recalculate the chart's limits from a date (a real change in the process), with the reason."""
+    _require(by, measure.organisation_id)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter the reason for recalculating the limits"})
+    period = normalise_period(date, measure.frequency)
+    if Rebase.objects.filter(measure=measure, date=period).exists():
+        raise ValidationError({"date": "The limits are already recalculated from this date"})
+    rebase = Rebase(measure=measure, date=period, reason=reason.strip(), created_by=_actor(by))
+    rebase.full_clean()
+    rebase.save()
+    audit_record(
+        by=_actor(by),
+        organisation=measure.organisation,
+        action=AuditAction.CREATE,
+        instance=rebase,
+        note=f"Rebase: {reason.strip()}"[:300],
+    )
+    return rebase
+
+
+@transaction.atomic
+def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
+    """Take a rebase away (the audit log keeps it and its reason)."""
+    _require(by, rebase.measure.organisation_id)
+    before = snapshot(rebase)
+    audit_record(
+        by=_actor(by),
+        organisation=rebase.measure.organisation,
+        action=AuditAction.DELETE,
+        instance=rebase,
+        before=before,
+    )
+    rebase.delete()
+
+
+@transaction.atomic
+def annotation_add(*, measure: Measure, by: User | None, date: datetime.date, text: str) -> Annotation:
+    """Note something on the chart at a date, e.g. when an intervention began."""
+    _require(by, measure.organisation_id)
+    if not (text or "").strip():
+        raise ValidationError({"text": "Enter the note"})
+    note = Annotation(measure=measure, date=date, text=text.strip(), created_by=_actor(by))
+    note.full_clean()
+    note.save()
+    audit_record(by=_actor(by), organisation=measure.organisation, action=AuditAction.CREATE, instance=note)
+    return note
+
+
+# Success measures ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def success_measure_link(
+    *,
+    action,
+    by: User | None,
+    measure: Measure,
+    target: float,
+    met_when: str = MetWhen.DIRECTION,
+    expected_version: int | None = None,
+) -> SuccessMeasureLink:
+    """Tie an action's success measure to a measure and a target (replacing any earlier link)."""
+    organisation_id = action.plan.organisation_id
+    _require(by, organisation_id)
+    if measure.organisation_id != organisation_id:
+        raise ValidationError({"measure": "Choose one of your organisation's measures"})
+    if met_when not in MetWhen.values:
+        raise ValidationError({"met_when": "Choose when the target counts as met"})
+    link = SuccessMeasureLink.objects.select_for_update().filter(action=action).first()
+    if link is None:
+        link = SuccessMeasureLink(
+            action=action, measure=measure, target=target, met_when=met_when, created_by=_actor(by)
+        )
+        link.full_clean(exclude=["action"])
+        link.save()
+        audit_record(
+            by=_actor(by), organisation=action.plan.organisation, action=AuditAction.CREATE, instance=link
+        )
+        return link
+    _check_version(link, expected_version)
+    before = snapshot(link)
+    link.measure, link.target, link.met_when = measure, target, met_when
+    _bump(link, ["measure_id", "target", "met_when"])
+    audit_record(
+        by=_actor(by),
+        organisation=action.plan.organisation,
+        action=AuditAction.UPDATE,
+        instance=link,
+        before=before,
+    )
+    return link
+
+
+@transaction.atomic
+def success_measure_unlink(*, action, by: User | None) -> None:
+    """Remove the link between an action's success measure and a measure."""
+    _require(by, action.plan.organisation_id)
+    link = SuccessMeasureLink.objects.select_for_update().filter(action=action).first()
+    if link is None:
+        return
+    audit_record(
+        by=_actor(by),
+        organisation=action.plan.organisation,
+        action=AuditAction.DELETE,
+        instance=link,
+        before=snapshot(link),
+    )
+    link.delete()

@@ -1,0 +1,524 @@
+"""Measure pages: each view checks the role, calls a selector or a service, and renders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from wellled.core.permissions import Permission, require
+from wellled.core.selectors import audit_for_object, organisation_people
+from wellled.frameworks.models import FrameworkElement
+from wellled.plans import selectors as plan_selectors
+from wellled.spc.render import render_png, render_svg, text_summary
+
+from . import importers, selectors, services
+from .choices import MeasureKind
+from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, UploadForm, ValueForm
+from .models import MeasureValue
+
+UPLOAD_SESSION_KEY = "measures_upload"
+
+
+def _role(request: HttpRequest) -> str | None:
+    return request.membership.role if request.membership else None
+
+
+def _scope(request: HttpRequest) -> dict:
+    return {"user": request.user, "organisation": request.organisation}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _elements(request):
+    """Framework elements the organisation's plans use, or any shipped element, for the filter and the form."""
+    return FrameworkElement.objects.filter(framework__organisation__isnull=True).select_related(
+        "framework"
+    ) | FrameworkElement.objects.filter(framework__organisation=request.organisation).select_related(
+        "framework"
+    )
+
+
+def _form_choices(request) -> dict:
+    return {
+        "units": selectors.measure_units(**_scope(request)),
+        "people": organisation_people(**_scope(request)),
+        "elements": _elements(request).order_by("framework__name", "order"),
+    }
+
+
+def _measure_fields(data: dict, choices: dict) -> dict:
+    units = {u.pk: u for u in choices["units"]}
+    people = {p.pk: p for p in choices["people"]}
+    elements = {e.pk: e for e in choices["elements"]}
+    return {
+        "definition": data["definition"],
+        "kind": data["kind"],
+        "unit_of_measurement": data["unit_of_measurement"],
+        "rate_per": data["rate_per"],
+        "direction": data["direction"],
+        "target": data["target"],
+        "frequency": data["frequency"],
+        "unit": units.get(data["unit"]),
+        "owner": people.get(data["owner"]),
+        "framework_element": elements.get(data["framework_element"]),
+        "data_source": data["data_source"],
+        "run_chart": data.get("run_chart") == "yes",
+    }
+
+
+# Lists and the board's summary --------------------------------------------------------------------------------
+
+
+def _matrix_filters(request) -> selectors.MatrixFilters:
+    params = request.GET
+    return selectors.MatrixFilters(
+        unit=params.get("unit", "")[:12],
+        owner=params.get("owner", "")[:12],
+        element=params.get("element", "")[:12],
+    )
+
+
+def _filter_context(request) -> dict:
+    return {
+        "units": selectors.measure_units(**_scope(request)),
+        "people": organisation_people(**_scope(request)),
+        "elements": _elements(request)
+        .filter(pk__in=selectors.measures_for_user(**_scope(request)).values("framework_element_id"))
+        .order_by("framework__name", "order"),
+    }
+
+
+def measure_list(request: HttpRequest) -> HttpResponse:
+    filters = _matrix_filters(request)
+    matrix = selectors.summary_matrix(filters=filters, **_scope(request))
+    return render(
+        request,
+        "measures/measure_list.jinja",
+        {"matrix": matrix, "filters": filters, **_filter_context(request)},
+    )
+
+
+def measure_summary(request: HttpRequest) -> HttpResponse:
+    filters = _matrix_filters(request)
+    matrix = selectors.summary_matrix(filters=filters, **_scope(request))
+    return render(
+        request,
+        "measures/summary.jinja",
+        {
+            "matrix": matrix,
+            "filters": filters,
+            "variation_names": selectors.VARIATION_NAMES,
+            "assurance_names": selectors.ASSURANCE_NAMES,
+            "filtered": any(vars(filters).values()),
+            **_filter_context(request),
+        },
+    )
+
+
+# One measure --------------------------------------------------------------------------------------------------
+
+
+def _detail(request, pk, *, rebase_form=None, annotation_form=None, status=200) -> HttpResponse:
+    page = selectors.measure_page(pk=pk, **_scope(request))
+    chart = text = None
+    if page.result is not None:
+        chart = render_svg(
+            page.result,
+            title=page.measure.name,
+            y_label=page.measure.unit_label or None,
+            id_prefix=f"measure-{page.measure.pk}",
+        )
+        text = text_summary(page.result, title=page.measure.name)
+    return render(
+        request,
+        "measures/measure_detail.jinja",
+        {
+            "page": page,
+            "measure": page.measure,
+            "chart": chart,
+            "chart_text": text,
+            "rebase_form": rebase_form or RebaseForm(),
+            "annotation_form": annotation_form or AnnotationForm(),
+        },
+        status=status,
+    )
+
+
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+def measure_create(request: HttpRequest) -> HttpResponse:
+    require(_role(request), Permission.MANAGE_PLANS)
+    choices = _form_choices(request)
+    form = MeasureForm(
+        request.POST or None, initial={"kind": MeasureKind.VALUE, "direction": "increase"}, **choices
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.measure_create(
+                organisation=request.organisation,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                **_measure_fields(form.cleaned_data, choices),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Measure “{measure.name}” created. Add its data next.")
+            return redirect("measure-detail", pk=measure.pk)
+    return render(request, "measures/measure_form.jinja", {"form": form, "title": "New measure"})
+
+
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = selectors.measure_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    choices = _form_choices(request)
+    initial = {
+        "name": measure.name,
+        "definition": measure.definition,
+        "kind": measure.kind,
+        "unit_of_measurement": measure.unit_of_measurement,
+        "rate_per": measure.rate_per,
+        "direction": measure.direction,
+        "target": measure.target,
+        "frequency": measure.frequency,
+        "unit": measure.unit_id,
+        "owner": measure.owner_id,
+        "framework_element": measure.framework_element_id,
+        "data_source": measure.data_source,
+        "run_chart": "yes" if measure.run_chart else "no",
+        "version": measure.version,
+    }
+    form = MeasureForm(request.POST or None, initial=initial, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_update(
+                measure=measure,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                name=form.cleaned_data["name"],
+                **_measure_fields(form.cleaned_data, choices),
+            )
+        except services.ConcurrentEditError as exc:
+            form.data = form.data.copy()
+            form.data["version"] = exc.instance.version
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Measure saved.")
+            return redirect("measure-detail", pk=measure.pk)
+    return render(
+        request,
+        "measures/measure_form.jinja",
+        {"form": form, "measure": measure, "title": f"Edit {measure.name}"},
+    )
+
+
+def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter (or correct) one period's figures on the page."""
+    measure = selectors.measure_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = ValueForm(request.POST or None, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        row = services.ValueRow(
+            measure.pk,
+            data["period"],
+            value=data.get("value"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+        )
+        try:
+            outcome = services.values_load(
+                organisation=request.organisation, by=request.user, rows=[row], source="Entered on the page"
+            )[measure.pk]
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            said = (
+                "corrected (the earlier figure is kept)"
+                if outcome.corrected
+                else "unchanged"
+                if outcome.unchanged
+                else "saved"
+            )
+            messages.success(request, f"Figures for {data['period']:%d %B %Y} {said}.")
+            return redirect("measure-detail", pk=measure.pk)
+    return render(request, "measures/value_form.jinja", {"form": form, "measure": measure})
+
+
+def measure_history(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = selectors.measure_get(pk=pk, **_scope(request))
+    records = audit_for_object(instance=measure, **_scope(request))
+    return render(
+        request,
+        "core/history.jinja",
+        {
+            "object": measure,
+            "records": records,
+            "title": f"History of {measure.name}",
+            "back_url": reverse("measure-detail", args=[pk]),
+        },
+    )
+
+
+def measure_chart_png(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.measure_page(pk=pk, **_scope(request))
+    if page.result is None:
+        return HttpResponse("This measure has no data to chart yet.", status=404, content_type="text/plain")
+    png = render_png(page.result, title=page.measure.name, y_label=page.measure.unit_label or None)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(page.measure.name) or "measure"}.png"'
+    return response
+
+
+def _safe_cell(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _numeric(text) else text
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The measure's data in the upload layout (so it can be corrected and uploaded again), gaps included."""
+    page = selectors.measure_page(pk=pk, **_scope(request))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["measure", "period", "value", "numerator", "denominator"])
+    for row in page.series.rows:
+        v = row.stored
+        writer.writerow(
+            [
+                _safe_cell(page.measure.name),
+                row.period.isoformat(),
+                *(
+                    "" if v is None or x is None else f"{x:g}"
+                    for x in ((v.value, v.numerator, v.denominator) if v else (None, None, None))
+                ),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(page.measure.name) or "measure"}.csv"'
+    return response
+
+
+@require_POST
+def measure_rebase(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = selectors.measure_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = RebaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rebase_add(
+                measure=measure,
+                by=request.user,
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Limits recalculated from {form.cleaned_data['date']:%d %B %Y}.")
+            return redirect(reverse("measure-detail", args=[pk]) + "#chart")
+    return _detail(request, pk, rebase_form=form, status=400)
+
+
+@require_POST
+def rebase_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    rebase = selectors.rebase_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    services.rebase_remove(rebase=rebase, by=request.user)
+    messages.success(request, f"The rebase from {rebase.date:%d %B %Y} was removed.")
+    return redirect("measure-detail", pk=rebase.measure_id)
+
+
+@require_POST
+def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = selectors.measure_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = AnnotationForm(request.POST)
+    if form.is_valid():
+        services.annotation_add(
+            measure=measure, by=request.user, date=form.cleaned_data["date"], text=form.cleaned_data["text"]
+        )
+        messages.success(request, "Note added to the chart.")
+        return redirect(reverse("measure-detail", args=[pk]) + "#chart")
+    return _detail(request, pk, annotation_form=form, status=400)
+
+
+# Uploads ------------------------------------------------------------------------------------------------------
+
+
+def _upload(request: HttpRequest, measure=None) -> HttpResponse:
+    """Upload a file, see every problem by row and column (nothing saved), or a preview; then Import."""
+    require(_role(request), Permission.MANAGE_PLANS)
+    template = "measures/upload.jinja"
+    here = reverse("measure-upload-one", args=[measure.pk]) if measure else reverse("measure-upload")
+    context = {"measure": measure, "here": here}
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(UPLOAD_SESSION_KEY)
+        if not pending or pending.get("token") != request.POST.get("confirm") or pending.get("here") != here:
+            messages.error(request, "That upload has expired or was replaced. Upload the file again.")
+            return redirect(here)
+        own = {m.pk for m in selectors.measures_for_user(**_scope(request))}
+        rows = [services.ValueRow(r[0], _date(r[1]), r[2], r[3], r[4]) for r in pending["rows"]]
+        if any(r.measure_id not in own for r in rows):
+            messages.error(request, "A measure in that upload is no longer available. Upload the file again.")
+            return redirect(here)
+        try:
+            outcome = services.values_load(
+                organisation=request.organisation, by=request.user, rows=rows, source=pending["name"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages) + " Nothing was saved.")
+            return redirect(here)
+        del request.session[UPLOAD_SESSION_KEY]
+        added = sum(o.added for o in outcome.values())
+        corrected = sum(o.corrected for o in outcome.values())
+        messages.success(
+            request,
+            f"Imported {pending['name']}: {added} values added and {corrected} corrected "
+            f"across {len(outcome)} measure{'s' if len(outcome) != 1 else ''}.",
+        )
+        return redirect("measure-detail", pk=measure.pk) if measure else redirect("measure-list")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # Too big: do not read it; the importer's size check answers with the usual message.
+        data = b"x" * (importers.MAX_BYTES + 1) if upload.size > importers.MAX_BYTES else upload.read()
+        measures = list(selectors.measures_for_user(**_scope(request)))
+        parsed = importers.parse_upload(name=upload.name, data=data, measures=measures, only=measure)
+        context["parsed"] = parsed
+        if parsed.ok:
+            token = uuid.uuid4().hex
+            request.session[UPLOAD_SESSION_KEY] = {
+                "token": token,
+                "name": upload.name[:150],
+                "here": here,
+                "rows": [
+                    [
+                        r.value.measure_id,
+                        r.value.period.isoformat(),
+                        r.value.value,
+                        r.value.numerator,
+                        r.value.denominator,
+                    ]
+                    for r in parsed.rows
+                ],
+            }
+            context.update(token=token, preview=_preview(parsed))
+        return render(request, template, {**context, "form": UploadForm()}, status=200 if parsed.ok else 400)
+    return render(request, template, {**context, "form": form})
+
+
+def _date(text):
+    import datetime
+
+    return datetime.date.fromisoformat(text)
+
+
+def _preview(parsed: importers.ParsedFile) -> list[dict]:
+    """Per measure: how many values the import would add, correct (with old and new) and leave unchanged."""
+    measure_ids = {r.measure.pk for r in parsed.rows}
+    existing = {(v.measure_id, v.period): v for v in MeasureValue.objects.filter(measure_id__in=measure_ids)}
+    out: dict[int, dict] = {}
+    for r in parsed.rows:
+        entry = out.setdefault(
+            r.measure.pk, {"measure": r.measure, "added": 0, "corrected": [], "unchanged": 0}
+        )
+        old = existing.get((r.measure.pk, r.value.period))
+        new = (r.value.value, r.value.numerator, r.value.denominator)
+        if old is None:
+            entry["added"] += 1
+        elif (old.value, old.numerator, old.denominator) == new:
+            entry["unchanged"] += 1
+        else:
+            entry["corrected"].append({"row": r.row, "period": r.value.period, "old": old, "new": r.value})
+    return sorted(out.values(), key=lambda e: e["measure"].name)
+
+
+def measure_upload(request: HttpRequest) -> HttpResponse:
+    return _upload(request)
+
+
+def measure_upload_one(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = selectors.measure_get(pk=pk, **_scope(request))
+    return _upload(request, measure)
+
+
+# Success measures ---------------------------------------------------------------------------------------------
+
+
+def action_measure_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an action's success measure to a measure and a target (or remove the link)."""
+    action = plan_selectors.action_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    link = selectors.link_get(action=action, **_scope(request))
+    measures = list(selectors.measures_for_user(**_scope(request)))
+    if request.method == "POST" and request.POST.get("remove"):
+        services.success_measure_unlink(action=action, by=request.user)
+        messages.success(
+            request, f"The success measure of {action.reference} is no longer linked to a measure."
+        )
+        return redirect("action-detail", pk=action.pk)
+    initial = (
+        {
+            "measure": link.measure_id,
+            "target": link.target,
+            "met_when": link.met_when,
+            "version": link.version,
+        }
+        if link
+        else {"met_when": "direction"}
+    )
+    form = LinkForm(request.POST or None, initial=initial, measures=measures)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = next((m for m in measures if m.pk == data["measure"]), None)
+        try:
+            services.success_measure_link(
+                action=action,
+                by=request.user,
+                measure=chosen,
+                target=data["target"],
+                met_when=data["met_when"],
+                expected_version=data["version"],
+            )
+        except services.ConcurrentEditError as exc:
+            form.data = form.data.copy()
+            form.data["version"] = exc.instance.version
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{action.reference}'s success measure is linked to {chosen.name}.")
+            return redirect("action-detail", pk=action.pk)
+    return render(
+        request,
+        "measures/link_form.jinja",
+        {"form": form, "action": action, "link": link, "plan": action.plan},
+    )

@@ -1,0 +1,148 @@
+"""Forms for plans: they validate input shape only; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from wellled.core.models import DeliveryStatus
+
+from .choices import ActionState, DatePrecision, FindingSource, FindingType, PlanKind, PlanOrganisedBy
+from .models import Finding, Section
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the object the form was opened on, so a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PlanForm(VersionedForm):
+    name = forms.CharField(label="Plan name", max_length=200,
+                           error_messages={"required": "Enter the plan's name"})
+    kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
+    description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea)
+
+
+class PlanCreateForm(PlanForm):
+    organised_by = forms.ChoiceField(label="Organise the plan by", choices=PlanOrganisedBy.choices,
+                                     initial=PlanOrganisedBy.FRAMEWORK)
+    framework = forms.ModelChoiceField(label="Framework", queryset=None, required=False,
+                                       help_text="Sections are created for each of its top-level elements.")
+
+    def __init__(self, *args, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organised_by") == PlanOrganisedBy.FRAMEWORK and not data.get("framework"):
+            self.add_error("framework", "Choose the framework the plan is organised by")
+        return data
+
+
+class SectionForm(VersionedForm):
+    code = forms.CharField(label="Code", max_length=20, help_text="For example W1, or WS3 for a workstream.",
+                           error_messages={"required": "Enter the section's code"})
+    title = forms.CharField(label="Title", max_length=300, error_messages={"required": "Enter the section's title"})
+    executive_lead = forms.ModelChoiceField(label="Executive lead (optional)", queryset=None, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["executive_lead"].queryset = people
+
+
+class ActionForm(VersionedForm):
+    reference = forms.CharField(label="Reference", max_length=20, help_text="Unique in the plan, for example W1a.",
+                                error_messages={"required": "Enter the action's reference"})
+    title = forms.CharField(label="Planned action", widget=forms.Textarea(attrs={"rows": 3}),
+                            error_messages={"required": "Enter the planned action"})
+    section = forms.ModelChoiceField(label="Section", queryset=None, required=False)
+    lead = forms.ModelChoiceField(label="Lead", queryset=None, required=False)
+    other_leads = forms.ModelMultipleChoiceField(label="Other leads (optional)", queryset=None, required=False)
+    lead_note = forms.CharField(label="Lead note (optional)", max_length=100, required=False,
+                                help_text="When no single person leads, for example Varied.")
+    success_measure = forms.CharField(label="Success measure", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    findings = forms.ModelMultipleChoiceField(label="Findings this action answers (optional)", queryset=None,
+                                              required=False)
+
+    def __init__(self, *args, plan, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        self.fields["lead"].queryset = people
+        self.fields["other_leads"].queryset = people
+        self.fields["findings"].queryset = Finding.objects.filter(plan=plan)
+
+
+class ActionCreateForm(ActionForm):
+    due_date = forms.DateField(label="Timescale", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text="The date the action is due.")
+    due_precision = forms.ChoiceField(label="Show the timescale as", choices=DatePrecision.choices,
+                                      initial=DatePrecision.MONTH)
+
+
+class TimescaleForm(VersionedForm):
+    due_date = forms.DateField(label="New timescale", widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"required": "Enter the new timescale",
+                                               "invalid": "Enter the new timescale as a real date"})
+    precision = forms.ChoiceField(label="Show the timescale as", choices=DatePrecision.choices,
+                                  initial=DatePrecision.MONTH)
+    reason = forms.CharField(label="Reason for the change", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Enter the reason the timescale is changing"})
+
+
+class ActionStateForm(VersionedForm):
+    state = forms.ChoiceField(label="State", choices=ActionState.choices, widget=forms.RadioSelect)
+    assurance_evidence = forms.CharField(label="Evidence of assurance", required=False,
+                                         widget=forms.Textarea(attrs={"rows": 3}),
+                                         help_text="Required to close the action.")
+
+
+class ProgressUpdateForm(VersionedForm):
+    narrative = forms.CharField(label="Progress update", widget=forms.Textarea(attrs={"rows": 6}),
+                                error_messages={"required": "Enter the progress update"})
+    status = forms.ModelChoiceField(label="Proposed delivery status", queryset=None, widget=forms.RadioSelect,
+                                    empty_label=None,
+                                    error_messages={"required": "Choose a proposed delivery status"})
+    update_date = forms.DateField(label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"required": "Enter the date this update describes",
+                                                  "invalid": "Enter the date as a real date"})
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = DeliveryStatus.objects.filter(organisation=organisation, active=True)
+        self.fields["status"].label_from_instance = lambda s: f"{s.code}: {s.label}"
+
+
+class FindingForm(VersionedForm):
+    number = forms.IntegerField(label="Number", min_value=1, required=False,
+                                help_text="Leave blank to number it after the last finding.")
+    text = forms.CharField(label="Finding", widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "Enter the finding"})
+    finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
+    regulation = forms.CharField(label="Regulation (for a breach)", max_length=200, required=False)
+    source = forms.ChoiceField(label="Source", choices=FindingSource.choices)
+    source_date = forms.DateField(label="Date of the source", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("finding_type") == FindingType.BREACH and not data.get("regulation"):
+            self.add_error("regulation", "Enter the regulation that was breached")
+        return data
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120, help_text="For example November 2026 board.",
+                           error_messages={"required": "Enter a name for the cycle"})
+    position_as_at = forms.DateField(label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
+                                     error_messages={"required": "Enter the position-as-at date"})
+    update_deadline = forms.DateField(label="Deadline for updates", widget=forms.DateInput(attrs={"type": "date"}),
+                                      error_messages={"required": "Enter the deadline for updates"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("update_deadline") and data.get("position_as_at") and \
+                data["update_deadline"] > data["position_as_at"]:
+            self.add_error("update_deadline", "The deadline for updates must be on or before the position date")
+        return data

@@ -1,0 +1,248 @@
+"""Improvement plans: sections, actions with their timescales, findings, progress updates and reporting cycles."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from wellled.core.models import DeliveryStatus, Organisation, User
+from wellled.frameworks.models import Framework, FrameworkElement
+
+from .choices import (
+    ActionState,
+    CycleState,
+    DatePrecision,
+    FindingSource,
+    FindingType,
+    PlanKind,
+    PlanOrganisedBy,
+)
+
+
+class Plan(models.Model):
+    """An action plan, e.g. a well-led self-review or the response to a CQC inspection."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=PlanKind.choices, default=PlanKind.SELF_REVIEW)
+    organised_by = models.CharField(max_length=20, choices=PlanOrganisedBy.choices, default=PlanOrganisedBy.FRAMEWORK)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    description = models.TextField(blank=True)
+    archived = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["archived", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="plans_plan_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(models.Model):
+    """A part of a plan: a framework element such as W1, or a workstream with its executive lead."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    framework_element = models.ForeignKey(
+        FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    executive_lead = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="plans_section_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.plan.organisation_id
+
+
+class Finding(models.Model):
+    """A numbered finding (Part B): from a CQC inspection or a self-review, answered by actions."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="findings")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    finding_type = models.CharField(max_length=30, choices=FindingType.choices, default=FindingType.MUST_DO)
+    regulation = models.CharField(max_length=200, blank=True, help_text="For a breach, e.g. Regulation 17.")
+    source = models.CharField(max_length=30, choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION)
+    source_date = models.DateField(null=True, blank=True)
+    framework_element = models.ForeignKey(
+        FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_finding_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Finding {self.number}"
+
+
+class Action(models.Model):
+    """A planned action with a reference, a lead, a timescale that may be revised, and a delivery status."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="actions")
+    reference = models.CharField(max_length=20)
+    title = models.TextField("planned action")
+    lead = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions")
+    other_leads = models.ManyToManyField(User, blank=True, related_name="co_led_actions")
+    lead_note = models.CharField(max_length=100, blank=True, help_text="When no single person leads, e.g. Varied.")
+    success_measure = models.TextField(blank=True)
+    findings = models.ManyToManyField(Finding, blank=True, related_name="actions")
+    due_date = models.DateField(null=True, blank=True, help_text="The current timescale (latest revision).")
+    due_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    state = models.CharField(max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
+    assurance_evidence = models.TextField(blank=True, help_text="Evidence of assurance when the action is closed.")
+    status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               help_text="The latest progress update's status.")
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every save; refuses stale edits.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "order", "reference"]
+        constraints = [models.UniqueConstraint(fields=["plan", "reference"], name="plans_action_unique_reference")]
+        indexes = [models.Index(fields=["plan", "status"]), models.Index(fields=["lead", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title[:80]}"
+
+    def clean(self) -> None:
+        if self.section_id and self.section.plan_id != self.plan_id:
+            raise ValidationError({"section": "The section must belong to the same plan."})
+
+    @property
+    def leads_display(self) -> str:
+        """Leads as boards write them: 'DMc / AK / MS', or the note (e.g. 'Varied')."""
+        people = ([self.lead] if self.lead else []) + [p for p in self.other_leads.all() if p != self.lead]
+        return " / ".join(p.display_initials for p in people) or self.lead_note
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        """Open and past its current timescale."""
+        return self.state == ActionState.OPEN and self.due_date is not None and self.due_date < on
+
+
+class TimescaleRevision(models.Model):
+    """One timescale of an action: the original, then every revision with its reason (never edited)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="timescales")
+    due_date = models.DateField()
+    precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["action", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} due {self.due_date}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Timescale records cannot be changed; record a new revision instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Timescale records cannot be deleted.")
+
+
+class ReportingCycle(models.Model):
+    """A round of progress reporting for a plan, ending in a board paper 'position as at' a date."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=120)
+    position_as_at = models.DateField()
+    update_deadline = models.DateField()
+    state = models.CharField(max_length=10, choices=CycleState.choices, default=CycleState.OPEN)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan"], condition=Q(state="open"), name="plans_one_open_cycle_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.update_deadline and self.position_as_at and self.update_deadline > self.position_as_at:
+            raise ValidationError({"update_deadline": "The update deadline must be on or before the position date."})
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    """Progress updates can be added and read, never changed or removed in bulk (append-only, like the audit log)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Progress updates cannot be changed; record a correction instead.")
+
+    def delete(self):
+        raise PermissionError("Progress updates cannot be deleted; record a correction instead.")
+
+
+class ProgressUpdate(models.Model):
+    """A lead's dated progress update with a proposed delivery status; append-only, corrections supersede."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="updates")
+    narrative = models.TextField()
+    status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, related_name="+")
+    update_date = models.DateField(help_text="The date the progress is reported as at.")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "-created_at", "-id"]
+        indexes = [models.Index(fields=["action", "created_at"]), models.Index(fields=["cycle", "action"])]
+
+    def __str__(self) -> str:
+        return f"Update to {self.action.reference} on {self.update_date}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Progress updates cannot be changed; record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Progress updates cannot be deleted; record a correction instead.")
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mailed to a lead during a cycle (kept so the editor sees who was chased, and when)."""
+
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    action_count = models.PositiveIntegerField()
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.recipient} on {self.sent_at:%Y-%m-%d}"

@@ -1,0 +1,403 @@
+"""Writes for plans: each validates, saves, and writes its audit record in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core.audit import audit_record, snapshot
+from wellled.core.choices import AuditAction
+from wellled.core.models import DeliveryStatus, Membership, User
+from wellled.core.permissions import Permission, role_allows
+from wellled.frameworks.models import Framework, FrameworkElement
+
+from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
+from .models import (
+    Action,
+    Finding,
+    Plan,
+    ProgressUpdate,
+    ReminderSent,
+    ReportingCycle,
+    Section,
+    TimescaleRevision,
+)
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the object after this form was opened; nothing was saved."""
+
+    def __init__(self, instance, message: str | None = None):
+        self.instance = instance
+        super().__init__(
+            message
+            or f"{instance} was changed by someone else while you were editing it, so your changes have not been "
+            "saved and nothing of theirs was overwritten. Your entries are kept below: open the page again in a "
+            "new tab to see what changed, then save again if your changes still apply."
+        )
+
+
+def _check_version(instance, expected_version: int | None) -> None:
+    """Refuse a write based on a stale copy (optimistic locking on the row's version)."""
+    if expected_version is not None and int(expected_version) != instance.version:
+        raise ConcurrentEditError(instance)
+
+
+def _bump(instance, fields: list[str]) -> None:
+    """Save changed fields and bump the version, guarded by the version read under the row lock."""
+    instance.version += 1
+    instance.save(update_fields=[*fields, "version"])
+
+
+def _locked(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def membership_role(*, user: User, organisation_id: int) -> str | None:
+    """The user's role in the organisation, read afresh (services re-check what views checked)."""
+    return Membership.objects.filter(user=user, organisation_id=organisation_id).values_list("role", flat=True).first()
+
+
+def _require(user: User, organisation_id: int, permission: Permission) -> None:
+    if not role_allows(membership_role(user=user, organisation_id=organisation_id), permission):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def user_may_update_action(*, user: User, action: Action) -> bool:
+    """Editors may update any action; a lead only the actions they lead."""
+    role = membership_role(user=user, organisation_id=action.plan.organisation_id)
+    if role_allows(role, Permission.UPDATE_ANY_ACTION):
+        return True
+    if role_allows(role, Permission.UPDATE_OWN_ACTION):
+        return action.lead_id == user.pk or action.other_leads.filter(pk=user.pk).exists()
+    return False
+
+
+# Plans and sections -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *, organisation, by: User, name: str, kind: str, organised_by: str = PlanOrganisedBy.FRAMEWORK,
+    framework: Framework | None = None, description: str = "", sections_from_framework: bool = True,
+) -> Plan:
+    """Create a plan; organised by a framework, it gets a section per top-level element (W1..W8)."""
+    _require(by, organisation.pk, Permission.MANAGE_PLANS)
+    plan = Plan(organisation=organisation, name=name.strip(), kind=kind, organised_by=organised_by,
+                framework=framework, description=description)
+    plan.full_clean()
+    plan.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=plan)
+    if framework is not None and organised_by == PlanOrganisedBy.FRAMEWORK and sections_from_framework:
+        top = framework.elements.filter(parent__isnull=True).order_by("order")
+        for order, element in enumerate(top, start=1):
+            section_create(plan=plan, by=by, code=element.code, title=element.question or element.name,
+                           framework_element=element, order=order)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, by: User, expected_version: int | None, **fields) -> Plan:
+    """Change a plan's name, kind or description."""
+    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    plan = _locked(Plan, plan.pk)
+    _check_version(plan, expected_version)
+    before = snapshot(plan)
+    for name, value in fields.items():
+        if name not in {"name", "kind", "description", "archived"}:
+            raise ValueError(f"plan_update cannot change {name}.")
+        setattr(plan, name, value)
+    plan.full_clean()
+    _bump(plan, list(fields))
+    audit_record(by=by, organisation=plan.organisation, action=AuditAction.UPDATE, instance=plan, before=before)
+    return plan
+
+
+@transaction.atomic
+def section_create(
+    *, plan: Plan, by: User, code: str, title: str, framework_element: FrameworkElement | None = None,
+    executive_lead: User | None = None, order: int | None = None,
+) -> Section:
+    """Add a section (a framework element or a workstream) to a plan."""
+    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    if order is None:
+        order = (plan.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    section = Section(plan=plan, code=code.strip(), title=title.strip(), framework_element=framework_element,
+                      executive_lead=executive_lead, order=order)
+    section.full_clean()
+    section.save()
+    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=section)
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: Section, by: User, expected_version: int | None, **fields) -> Section:
+    """Change a section's code, title, executive lead or order."""
+    _require(by, section.plan.organisation_id, Permission.MANAGE_PLANS)
+    section = _locked(Section, section.pk)
+    _check_version(section, expected_version)
+    before = snapshot(section)
+    for name, value in fields.items():
+        if name not in {"code", "title", "executive_lead", "order", "framework_element"}:
+            raise ValueError(f"section_update cannot change {name}.")
+        setattr(section, name, value)
+    section.full_clean()
+    _bump(section, [f if f not in {"executive_lead", "framework_element"} else f + "_id" for f in fields])
+    audit_record(by=by, organisation=section.plan.organisation, action=AuditAction.UPDATE, instance=section,
+                 before=before)
+    return section
+
+
+# Findings -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_create(*, plan: Plan, by: User, number: int | None = None, text: str, **fields) -> Finding:
+    """Record a numbered finding (Part B) on a plan."""
+    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    if number is None:
+        number = (plan.findings.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    finding = Finding(plan=plan, number=number, text=text.strip(), **fields)
+    finding.full_clean()
+    finding.save()
+    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=finding)
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, finding: Finding, by: User, expected_version: int | None, **fields) -> Finding:
+    """Change a finding's text, type, regulation or source."""
+    _require(by, finding.plan.organisation_id, Permission.MANAGE_PLANS)
+    finding = _locked(Finding, finding.pk)
+    _check_version(finding, expected_version)
+    before = snapshot(finding)
+    allowed = {"number", "text", "finding_type", "regulation", "source", "source_date", "framework_element"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"finding_update cannot change {name}.")
+        setattr(finding, name, value)
+    finding.full_clean()
+    _bump(finding, [f + "_id" if f == "framework_element" else f for f in fields])
+    audit_record(by=by, organisation=finding.plan.organisation, action=AuditAction.UPDATE, instance=finding,
+                 before=before)
+    return finding
+
+
+# Actions ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *, plan: Plan, by: User, reference: str, title: str, section: Section | None = None, lead: User | None = None,
+    other_leads: Iterable[User] = (), lead_note: str = "", success_measure: str = "",
+    due_date: datetime.date | None = None, due_precision: str = DatePrecision.MONTH,
+    findings: Iterable[Finding] = (), at: datetime.datetime | None = None,
+) -> Action:
+    """Add an action to a plan, with its original timescale as the first timescale record."""
+    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    at = at or timezone.now()
+    order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    action = Action(plan=plan, section=section, reference=reference.strip(), title=title.strip(), lead=lead,
+                    lead_note=lead_note, success_measure=success_measure, due_date=due_date,
+                    due_precision=due_precision, order=order)
+    action.full_clean()
+    action.save()
+    action.other_leads.set(list(other_leads))
+    action.findings.set(list(findings))
+    if due_date is not None:
+        TimescaleRevision.objects.create(action=action, due_date=due_date, precision=due_precision,
+                                         reason="Original timescale", created_by=by, created_at=at)
+    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=action)
+    return action
+
+
+ACTION_EDITABLE_FIELDS = frozenset(
+    {"reference", "title", "section", "lead", "lead_note", "success_measure", "other_leads", "findings"}
+)
+
+
+@transaction.atomic
+def action_update(*, action: Action, by: User, expected_version: int | None, **fields) -> Action:
+    """Change what an action says (not its timescale, status or state: those have their own services)."""
+    _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
+    action = _locked(Action, action.pk)
+    _check_version(action, expected_version)
+    before = snapshot(action)
+    m2m = {}
+    for name, value in fields.items():
+        if name not in ACTION_EDITABLE_FIELDS:
+            raise ValueError(f"action_update cannot change {name}.")
+        if name in {"other_leads", "findings"}:
+            m2m[name] = list(value)
+        else:
+            setattr(action, name, value)
+    action.full_clean()
+    _bump(action, [f + "_id" if f in {"section", "lead"} else f for f in fields if f not in m2m])
+    for name, values in m2m.items():
+        getattr(action, name).set(values)
+    audit_record(by=by, organisation=action.plan.organisation, action=AuditAction.UPDATE, instance=action,
+                 before=before)
+    return action
+
+
+@transaction.atomic
+def action_timescale_revise(
+    *, action: Action, by: User, expected_version: int | None, due_date: datetime.date,
+    precision: str = DatePrecision.MONTH, reason: str, at: datetime.datetime | None = None,
+) -> TimescaleRevision:
+    """Revise an action's timescale; the old date stays in its history and the reason is required."""
+    _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason the timescale is changing."})
+    action = _locked(Action, action.pk)
+    _check_version(action, expected_version)
+    if action.due_date == due_date and action.due_precision == precision:
+        raise ValidationError({"due_date": "The new timescale is the same as the current one."})
+    before = snapshot(action)
+    revision = TimescaleRevision.objects.create(action=action, due_date=due_date, precision=precision,
+                                                reason=reason.strip(), created_by=by, created_at=at or timezone.now())
+    action.due_date, action.due_precision = due_date, precision
+    _bump(action, ["due_date", "due_precision"])
+    audit_record(by=by, organisation=action.plan.organisation, action=AuditAction.UPDATE, instance=action,
+                 before=before, note=f"Timescale revised: {reason.strip()}")
+    return revision
+
+
+@transaction.atomic
+def action_state_set(
+    *, action: Action, by: User, expected_version: int | None, state: str, assurance_evidence: str = "",
+) -> Action:
+    """Mark an action open, completed, or closed with the evidence of assurance (required to close)."""
+    _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
+    if state not in ActionState.values:
+        raise ValidationError({"state": "Choose open, completed or closed."})
+    if state == ActionState.CLOSED and not assurance_evidence.strip():
+        raise ValidationError({"assurance_evidence": "Enter the evidence of assurance that allows closing."})
+    action = _locked(Action, action.pk)
+    _check_version(action, expected_version)
+    before = snapshot(action)
+    action.state = state
+    action.assurance_evidence = assurance_evidence.strip()
+    _bump(action, ["state", "assurance_evidence"])
+    audit_record(by=by, organisation=action.plan.organisation, action=AuditAction.UPDATE, instance=action,
+                 before=before)
+    return action
+
+
+# Progress updates ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_update_record(
+    *, action: Action, by: User, narrative: str, status: DeliveryStatus, expected_version: int | None,
+    update_date: datetime.date | None = None, supersedes: ProgressUpdate | None = None,
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """Append a dated progress update; the action takes its status. A correction supersedes an earlier one."""
+    action = _locked(Action, action.pk)
+    if not user_may_update_action(user=by, action=action):
+        raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
+    _check_version(action, expected_version)
+    if not narrative.strip():
+        raise ValidationError({"narrative": "Enter the progress update."})
+    if status.organisation_id != action.plan.organisation_id or not status.active:
+        raise ValidationError({"status": "Choose a delivery status from your organisation's scale."})
+    if supersedes is not None:
+        if supersedes.action_id != action.pk:
+            raise ValidationError({"supersedes": "A correction must be to an update of the same action."})
+        if ProgressUpdate.objects.filter(supersedes=supersedes).exists():
+            raise ValidationError({"supersedes": "That update has already been corrected."})
+        latest = action.updates.order_by("-created_at", "-id").first()
+        if latest is not None and latest.pk != supersedes.pk:
+            raise ValidationError({"supersedes": "Only the latest update can be corrected: record a new update instead."})
+    at = at or timezone.now()
+    cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
+    update = ProgressUpdate.objects.create(
+        action=action, cycle=cycle, narrative=narrative.strip(), status=status,
+        update_date=update_date or timezone.localdate(at), supersedes=supersedes, created_by=by, created_at=at,
+    )
+    before = snapshot(action)
+    action.status = status
+    action.last_update_at = at
+    _bump(action, ["status", "last_update_at"])
+    organisation = action.plan.organisation
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=update)
+    audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=action, before=before,
+                 note=f"Progress update recorded: {status.code}")
+    return update
+
+
+# Reporting cycles ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_open(
+    *, plan: Plan, by: User, name: str, position_as_at: datetime.date, update_deadline: datetime.date,
+    at: datetime.datetime | None = None,
+) -> ReportingCycle:
+    """Open a reporting cycle; the plan's previous open cycle (if any) is closed first."""
+    _require(by, plan.organisation_id, Permission.MANAGE_CYCLES)
+    Plan.objects.select_for_update().get(pk=plan.pk)
+    at = at or timezone.now()
+    for previous in plan.cycles.filter(state=CycleState.OPEN):
+        cycle_close(cycle=previous, by=by, at=at)
+    cycle = ReportingCycle(plan=plan, name=name.strip(), position_as_at=position_as_at,
+                           update_deadline=update_deadline, opened_at=at, opened_by=by)
+    cycle.full_clean()
+    cycle.save()
+    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=cycle)
+    return cycle
+
+
+@transaction.atomic
+def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None = None) -> ReportingCycle:
+    """Close a reporting cycle; updates recorded afterwards belong to the next one."""
+    _require(by, cycle.plan.organisation_id, Permission.MANAGE_CYCLES)
+    cycle = _locked(ReportingCycle, cycle.pk)
+    if cycle.state == CycleState.CLOSED:
+        return cycle
+    before = snapshot(cycle)
+    cycle.state = CycleState.CLOSED
+    cycle.closed_at = at or timezone.now()
+    _bump(cycle, ["state", "closed_at"])
+    audit_record(by=by, organisation=cycle.plan.organisation, action=AuditAction.UPDATE, instance=cycle,
+                 before=before)
+    return cycle
+
+
+REMINDER_SUBJECT = "Progress updates needed by {deadline}: {plan}"
+
+
+@transaction.atomic
+def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User, list[Action]]) -> int:
+    """E-mail each lead the actions still awaiting their update in this cycle; returns how many were sent."""
+    _require(by, cycle.plan.organisation_id, Permission.MANAGE_CYCLES)
+    cycle = _locked(ReportingCycle, cycle.pk)
+    if cycle.state != CycleState.OPEN:
+        raise ValidationError("Reminders can only be sent while the cycle is open.")
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    sent = 0
+    now = timezone.now()
+    for lead, actions in awaiting.items():
+        if lead is None or not lead.email or not actions:
+            continue
+        body = render_to_string("plans/email/reminder.txt.jinja", {
+            "lead": lead, "cycle": cycle, "actions": actions, "site_url": settings.SITE_URL,
+        })
+        send_mail(
+            REMINDER_SUBJECT.format(deadline=f"{cycle.update_deadline.day} {cycle.update_deadline:%B %Y}",
+                                    plan=cycle.plan.name),
+            body, None, [lead.email],
+        )
+        reminder = ReminderSent.objects.create(cycle=cycle, recipient=lead, action_count=len(actions),
+                                               sent_by=by, sent_at=now)
+        audit_record(by=by, organisation=cycle.plan.organisation, action=AuditAction.CREATE, instance=reminder)
+        sent += 1
+    return sent

@@ -1,0 +1,498 @@
+"""Plan pages: each view checks the role, calls a selector or a service, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from wellled.core.permissions import Permission, require
+from wellled.core.selectors import audit_for_object, delivery_statuses, organisation_people
+from wellled.frameworks.selectors import frameworks_available
+
+from . import selectors, services
+from .forms import (
+    ActionCreateForm,
+    ActionForm,
+    ActionStateForm,
+    CycleForm,
+    FindingForm,
+    PlanCreateForm,
+    PlanForm,
+    ProgressUpdateForm,
+    SectionForm,
+    TimescaleForm,
+)
+
+CONCURRENT_UPDATE_MESSAGE = (
+    "Someone else changed {reference} while you were writing. Your update has not been saved and nothing was "
+    "overwritten: read the latest position below, then submit again."
+)
+
+
+def _role(request: HttpRequest) -> str | None:
+    return request.membership.role if request.membership else None
+
+
+def _scope(request: HttpRequest) -> dict:
+    return {"user": request.user, "organisation": request.organisation}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's validation errors on the form's fields (or the form as a whole)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _refuse_stale(form, exc: services.ConcurrentEditError) -> None:
+    """Say someone else saved first; keep what the person typed, with the current version so that saving
+    again (having been told) is a deliberate choice that goes through instead of being refused for ever."""
+    form.data = form.data.copy()
+    form.data["version"] = exc.instance.version
+    form.add_error(None, str(exc))
+
+
+def _history(request, instance, *, title: str, back_url: str) -> HttpResponse:
+    records = audit_for_object(instance=instance, **_scope(request))
+    return render(request, "core/history.jinja", {"object": instance, "records": records, "title": title,
+                                                   "back_url": back_url})
+
+
+# Dashboard and my actions -------------------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard(**_scope(request))
+    return render(request, "plans/dashboard.jinja", {"board": board})
+
+
+def my_actions(request: HttpRequest) -> HttpResponse:
+    actions = selectors.my_actions(**_scope(request))
+    return render(request, "plans/my_actions.jinja", {"actions": actions})
+
+
+# Plans --------------------------------------------------------------------------------------------------------
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = selectors.plans_for_user(**_scope(request))
+    return render(request, "plans/plan_list.jinja", {"plans": plans})
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    require(_role(request), Permission.MANAGE_PLANS)
+    frameworks = frameworks_available(organisation=request.organisation)
+    form = PlanCreateForm(request.POST or None, frameworks=frameworks)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                organisation=request.organisation, by=request.user, name=data["name"], kind=data["kind"],
+                organised_by=data["organised_by"], framework=data["framework"], description=data["description"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Plan “{plan.name}” created.")
+            return redirect("plan-detail", pk=plan.pk)
+    return render(request, "plans/plan_form.jinja", {"form": form, "title": "New plan"})
+
+
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    initial = {"name": plan.name, "kind": plan.kind, "description": plan.description, "version": plan.version}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_update(plan=plan, by=request.user, expected_version=data["version"], name=data["name"],
+                                 kind=data["kind"], description=data["description"])
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Plan saved.")
+            return redirect("plan-detail", pk=plan.pk)
+    return render(request, "plans/plan_form.jinja", {"form": form, "title": f"Edit {plan.name}", "plan": plan})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    params = request.GET
+    filters = selectors.ActionFilters(
+        status=params.get("status", ""), lead=params.get("lead", "") if params.get("lead", "").isdigit() else "",
+        section=params.get("section", "") if params.get("section", "").isdigit() else "",
+        overdue=params.get("overdue") == "1", slipped=params.get("slipped") == "1",
+        awaiting=params.get("awaiting") == "1", q=params.get("q", "")[:100],
+    )
+    actions = selectors.plan_actions(plan=plan, filters=filters, **_scope(request))
+    sections = list(plan.sections.select_related("executive_lead").order_by("order"))
+    grouped = [(s, [a for a in actions if a.section_id == s.pk]) for s in sections]
+    unsectioned = [a for a in actions if a.section_id is None]
+    context = {
+        "plan": plan, "filters": filters, "grouped": grouped, "unsectioned": unsectioned, "actions": actions,
+        "findings": selectors.plan_findings(plan=plan, **_scope(request)),
+        "statuses": delivery_statuses(organisation=request.organisation),
+        "people": organisation_people(**_scope(request)), "sections": sections,
+        "cycle": selectors.open_cycle(plan=plan), "filtered": any(v for v in vars(filters).values()),
+    }
+    template = "plans/_plan_tables.jinja" if request.htmx and request.htmx.target == "plan-tables" else \
+        "plans/plan_detail.jinja"
+    return render(request, template, context)
+
+
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    return _history(request, plan, title=f"History of {plan.name}", back_url=reverse("plan-detail", args=[pk]))
+
+
+# Sections -----------------------------------------------------------------------------------------------------
+
+
+def section_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = SectionForm(request.POST or None, people=organisation_people(**_scope(request)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.section_create(plan=plan, by=request.user, code=data["code"], title=data["title"],
+                                    executive_lead=data["executive_lead"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Section {data['code']} added.")
+            return redirect("plan-detail", pk=plan.pk)
+    return render(request, "plans/section_form.jinja", {"form": form, "plan": plan, "title": "Add a section"})
+
+
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = selectors.section_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    initial = {"code": section.code, "title": section.title, "executive_lead": section.executive_lead_id,
+               "version": section.version}
+    form = SectionForm(request.POST or None, initial=initial, people=organisation_people(**_scope(request)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.section_update(section=section, by=request.user, expected_version=data["version"],
+                                    code=data["code"], title=data["title"], executive_lead=data["executive_lead"])
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Section saved.")
+            return redirect("plan-detail", pk=section.plan_id)
+    return render(request, "plans/section_form.jinja",
+                  {"form": form, "plan": section.plan, "section": section, "title": f"Edit section {section.code}"})
+
+
+def section_history(request: HttpRequest, pk: int) -> HttpResponse:
+    section = selectors.section_get(pk=pk, **_scope(request))
+    return _history(request, section, title=f"History of section {section.code}",
+                    back_url=reverse("plan-detail", args=[section.plan_id]))
+
+
+# Actions ------------------------------------------------------------------------------------------------------
+
+
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    people = organisation_people(**_scope(request))
+    form = ActionCreateForm(request.POST or None, plan=plan, people=people,
+                            initial={"section": request.GET.get("section")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.action_create(
+                plan=plan, by=request.user, reference=data["reference"], title=data["title"],
+                section=data["section"], lead=data["lead"], other_leads=data["other_leads"],
+                lead_note=data["lead_note"], success_measure=data["success_measure"], due_date=data["due_date"],
+                due_precision=data["due_precision"], findings=data["findings"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Action {action.reference} added.")
+            return redirect("action-detail", pk=action.pk)
+    return render(request, "plans/action_form.jinja", {"form": form, "plan": plan, "title": "Add an action"})
+
+
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(pk=pk, **_scope(request))
+    selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
+    timeline = selectors.action_timeline(action=action, **_scope(request))
+    return render(request, "plans/action_detail.jinja", {
+        "action": action, "plan": action.plan, "timeline": timeline,
+        "may_update": services.user_may_update_action(user=request.user, action=action),
+    })
+
+
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    initial = {
+        "reference": action.reference, "title": action.title, "section": action.section_id, "lead": action.lead_id,
+        "other_leads": [p.pk for p in action.other_leads.all()], "lead_note": action.lead_note,
+        "success_measure": action.success_measure, "findings": [f.pk for f in action.findings.all()],
+        "version": action.version,
+    }
+    form = ActionForm(request.POST or None, initial=initial, plan=action.plan,
+                      people=organisation_people(**_scope(request)))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_update(
+                action=action, by=request.user, expected_version=data["version"], reference=data["reference"],
+                title=data["title"], section=data["section"], lead=data["lead"], other_leads=data["other_leads"],
+                lead_note=data["lead_note"], success_measure=data["success_measure"], findings=data["findings"],
+            )
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Action {data['reference']} saved.")
+            return redirect("action-detail", pk=action.pk)
+    return render(request, "plans/action_form.jinja",
+                  {"form": form, "plan": action.plan, "action": action, "title": f"Edit action {action.reference}"})
+
+
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a progress update (or, with ?correct=ID, a correction that supersedes an earlier one)."""
+    action = selectors.action_get(pk=pk, **_scope(request))
+    if not services.user_may_update_action(user=request.user, action=action):
+        raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
+    supersedes = None
+    correct_id = request.GET.get("correct") or request.POST.get("correct")
+    if correct_id:
+        supersedes = selectors.progress_update_get(pk=correct_id, **_scope(request))
+        if supersedes.action_id != action.pk:
+            raise PermissionDenied("That update belongs to another action.")
+    initial = {"version": action.version, "update_date": timezone.localdate(),
+               "status": action.status_id}
+    if supersedes is not None:
+        initial.update(narrative=supersedes.narrative, status=supersedes.status_id,
+                       update_date=supersedes.update_date)
+    form = ProgressUpdateForm(request.POST or None, initial=initial, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_update_record(
+                action=action, by=request.user, narrative=data["narrative"], status=data["status"],
+                update_date=data["update_date"], expected_version=data["version"], supersedes=supersedes,
+            )
+        except services.ConcurrentEditError:
+            # Keep what the person wrote, show the latest position, and let them submit again knowingly.
+            action = selectors.action_get(pk=pk, **_scope(request))
+            resubmit = request.POST.copy()
+            resubmit["version"] = action.version
+            form = ProgressUpdateForm(resubmit, organisation=request.organisation)
+            form.is_valid()
+            form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Progress update recorded on {action.reference}.")
+            return redirect("action-detail", pk=action.pk)
+    selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
+    return render(request, "plans/update_form.jinja", {
+        "form": form, "action": action, "plan": action.plan, "supersedes": supersedes,
+        "statuses": delivery_statuses(organisation=request.organisation),
+    })
+
+
+def action_timescale(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = TimescaleForm(request.POST or None, initial={"version": action.version, "precision": action.due_precision})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_timescale_revise(action=action, by=request.user, expected_version=data["version"],
+                                             due_date=data["due_date"], precision=data["precision"],
+                                             reason=data["reason"])
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Timescale of {action.reference} revised.")
+            return redirect("action-detail", pk=action.pk)
+    selectors.annotate_action(action, cycle=None, on=timezone.localdate())
+    return render(request, "plans/timescale_form.jinja", {"form": form, "action": action, "plan": action.plan})
+
+
+def action_state(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = ActionStateForm(request.POST or None, initial={
+        "version": action.version, "state": action.state, "assurance_evidence": action.assurance_evidence})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_state_set(action=action, by=request.user, expected_version=data["version"],
+                                      state=data["state"], assurance_evidence=data["assurance_evidence"])
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{action.reference} is now {dict(form.fields['state'].choices)[data['state']].lower()}.")
+            return redirect("action-detail", pk=action.pk)
+    return render(request, "plans/state_form.jinja", {"form": form, "action": action, "plan": action.plan})
+
+
+def action_history(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(pk=pk, **_scope(request))
+    return _history(request, action, title=f"History of action {action.reference}",
+                    back_url=reverse("action-detail", args=[pk]))
+
+
+def progress_update_history(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.progress_update_get(pk=pk, **_scope(request))
+    return _history(request, update, title=f"History of {update}",
+                    back_url=reverse("action-detail", args=[update.action_id]))
+
+
+# Findings -----------------------------------------------------------------------------------------------------
+
+
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    form = FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("finding_type", "regulation", "source", "source_date")}
+        try:
+            finding = services.finding_create(plan=plan, by=request.user, number=data["number"], text=data["text"],
+                                              **fields)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Finding {finding.number} added.")
+            return redirect("finding-detail", pk=finding.pk)
+    return render(request, "plans/finding_form.jinja", {"form": form, "plan": plan, "title": "Add a finding"})
+
+
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get(pk=pk, **_scope(request))
+    actions = finding.actions.select_related("status", "lead").order_by("reference")
+    return render(request, "plans/finding_detail.jinja", {"finding": finding, "plan": finding.plan,
+                                                          "actions": actions})
+
+
+def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    initial = {k: getattr(finding, k) for k in ("number", "text", "finding_type", "regulation", "source",
+                                                "source_date", "version")}
+    form = FindingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("text", "finding_type", "regulation", "source", "source_date")}
+        if data["number"]:
+            fields["number"] = data["number"]
+        try:
+            services.finding_update(finding=finding, by=request.user, expected_version=data["version"], **fields)
+        except services.ConcurrentEditError as exc:
+            _refuse_stale(form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Finding saved.")
+            return redirect("finding-detail", pk=finding.pk)
+    return render(request, "plans/finding_form.jinja",
+                  {"form": form, "plan": finding.plan, "finding": finding, "title": f"Edit finding {finding.number}"})
+
+
+def finding_history(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get(pk=pk, **_scope(request))
+    return _history(request, finding, title=f"History of finding {finding.number}",
+                    back_url=reverse("finding-detail", args=[pk]))
+
+
+# Reporting cycles ---------------------------------------------------------------------------------------------
+
+
+def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    cycles = selectors.plan_cycles(plan=plan, **_scope(request))
+    return render(request, "plans/cycle_list.jinja", {"plan": plan, "cycles": cycles})
+
+
+def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_CYCLES)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cycle = services.cycle_open(plan=plan, by=request.user, name=data["name"],
+                                        position_as_at=data["position_as_at"],
+                                        update_deadline=data["update_deadline"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates.")
+            return redirect("cycle-detail", pk=cycle.pk)
+    return render(request, "plans/cycle_form.jinja", {"form": form, "plan": plan,
+                                                      "current": selectors.open_cycle(plan=plan)})
+
+
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get(pk=pk, **_scope(request))
+    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **_scope(request))
+    updated = cycle.updates.select_related("action", "status", "created_by").order_by("-created_at")
+    return render(request, "plans/cycle_detail.jinja", {
+        "cycle": cycle, "plan": cycle.plan, "awaiting": awaiting, "updated": updated,
+        "reminders": cycle.reminders.select_related("recipient", "sent_by")[:50],
+    })
+
+
+@require_POST
+def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_CYCLES)
+    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **_scope(request))
+    awaiting.pop(None, None)  # actions with no named lead have nobody to remind
+    chosen = set(request.POST.getlist("lead"))
+    if chosen:
+        awaiting = {lead: acts for lead, acts in awaiting.items() if str(lead.pk) in chosen}
+    try:
+        sent = services.cycle_send_reminders(cycle=cycle, by=request.user, awaiting=awaiting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cycle-detail", pk=cycle.pk)
+    no_email = [lead for lead in awaiting if not lead.email]
+    text = f"{sent} reminder{'s' if sent != 1 else ''} sent."
+    if no_email:
+        text += " Not sent to " + ", ".join(str(p) for p in no_email) + " (no e-mail address)."
+    messages.success(request, text)
+    return redirect("cycle-detail", pk=cycle.pk)
+
+
+@require_POST
+def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_CYCLES)
+    services.cycle_close(cycle=cycle, by=request.user)
+    messages.success(request, f"Reporting cycle “{cycle.name}” closed.")
+    return redirect("cycle-detail", pk=cycle.pk)
+
+
+def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get(pk=pk, **_scope(request))
+    return _history(request, cycle, title=f"History of {cycle.name}", back_url=reverse("cycle-detail", args=[pk]))

@@ -1,0 +1,359 @@
+"""The board paper: a plan's delivery status as at a date, built once and rendered to every format.
+
+The builder reads only through the plans selectors that take the signed-in person, so a paper can never show
+another organisation's actions. Everything is "as at" the paper's date: progress updates and timescale
+revisions recorded after the end of that day are left out, so a paper rebuilt later says what it said then.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from wellled.core.models import DeliveryStatus, Organisation, User
+from wellled.core.selectors import delivery_statuses
+from wellled.plans import selectors as plan_selectors
+from wellled.plans.choices import ActionState, DatePrecision
+from wellled.plans.models import Action, Plan, ReportingCycle, TimescaleRevision
+
+ARROW = "→"
+NO_UPDATE_LABEL = "No update"
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """One point of the organisation's delivery-status scale, as the paper prints it."""
+
+    code: str
+    label: str
+    meaning: str
+    colour: str
+    text_colour: str
+    rank: int
+    is_complete: bool
+    is_exception: bool
+
+    @classmethod
+    def of(cls, status: DeliveryStatus) -> StatusInfo:
+        return cls(code=status.code, label=status.label, meaning=status.meaning, colour=status.colour,
+                   text_colour=status.text_colour, rank=status.rank, is_complete=status.is_complete,
+                   is_exception=status.is_exception)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many actions stand at a status (status None: no update yet)."""
+
+    status: StatusInfo | None
+    count: int
+
+    @property
+    def label(self) -> str:
+        return self.status.label if self.status else NO_UPDATE_LABEL
+
+    @property
+    def code(self) -> str:
+        return self.status.code if self.status else "–"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One action as a row of the paper."""
+
+    reference: str
+    title: str
+    section_code: str
+    section_title: str
+    timescale: str  # with its revisions: "March 2026 → July 2026"
+    timescales: tuple[str, ...]
+    due_date: datetime.date | None
+    leads: str
+    success_measure: str
+    progress: str
+    progress_date: datetime.date | None
+    status: StatusInfo | None
+    state: str
+    state_label: str
+    overdue: bool
+    slipped: bool  # the timescale has been revised at some point
+    slipped_this_cycle: bool
+    update_awaited: bool
+    findings: tuple[int, ...]
+
+    @property
+    def status_code(self) -> str:
+        return self.status.code if self.status else ""
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label if self.status else NO_UPDATE_LABEL
+
+
+@dataclass(frozen=True)
+class Change:
+    """An action whose status moved since the previous paper."""
+
+    row: Row
+    before: StatusInfo | None
+    after: StatusInfo | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MovementSummary:
+    """What changed since the previous paper."""
+
+    baseline_label: str  # e.g. "Position as at 31 October 2026"; "" when there is no previous paper
+    baseline_date: datetime.date | None
+    improved: tuple[Change, ...] = ()
+    worsened: tuple[Change, ...] = ()
+    newly_completed: tuple[Change, ...] = ()
+    slipped: tuple[Change, ...] = ()
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_date is not None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.improved or self.worsened or self.newly_completed or self.slipped)
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """What the board reads first: actions at an exception status, slipped this cycle, awaiting an update."""
+
+    at_risk: tuple[Row, ...]
+    slipped: tuple[Row, ...]
+    awaiting: tuple[Row, ...]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.at_risk or self.slipped or self.awaiting)
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    """Part A: one section (e.g. W1) with its actions."""
+
+    code: str
+    title: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class FindingBlock:
+    """Part B: one numbered finding with the actions that answer it."""
+
+    number: int
+    text: str
+    finding_type: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class BoardPaper:
+    """Everything a board paper says, independent of the format it is printed in."""
+
+    trust_name: str
+    ods_code: str
+    plan_name: str
+    plan_kind: str
+    plan_pk: int
+    as_at: datetime.date
+    cycle_name: str
+    generated_at: datetime.datetime
+    generated_by: str
+    statuses: tuple[StatusInfo, ...]  # the legend, best first
+    counts: tuple[StatusCount, ...]
+    total: int
+    movement: MovementSummary
+    exceptions: Exceptions
+    part_a: tuple[SectionBlock, ...]
+    part_b: tuple[FindingBlock, ...]
+    rows: tuple[Row, ...] = field(repr=False)  # every action once, in board order
+
+    @property
+    def title(self) -> str:
+        return f"{self.plan_name}: delivery status"
+
+    @property
+    def as_at_text(self) -> str:
+        return long_date(self.as_at)
+
+
+# Formatting helpers shared by every renderer ------------------------------------------------------------------
+
+
+def long_date(value: datetime.date | None) -> str:
+    """'30 November 2026'."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def timescale_text(due_date: datetime.date, precision: str) -> str:
+    """A timescale as boards write it: 'March 2026', or a day when the date is exact."""
+    return due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else long_date(due_date)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last moment of a local day: the cut-off of a paper 'as at' that day."""
+    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start, timezone.get_current_timezone()) - datetime.timedelta(microseconds=1)
+
+
+# The builder ---------------------------------------------------------------------------------------------------
+
+
+def board_paper_build(
+    *, user: User, organisation: Organisation, plan: Plan, as_at: datetime.date | None = None
+) -> BoardPaper:
+    """Build the board paper for a plan, as at a date (default: the open cycle's position date, else today)."""
+    # Re-read the plan through the person's scope: a plan of another organisation is a 404, never a paper.
+    plan = plan_selectors.plan_get(user=user, organisation=organisation, pk=plan.pk)
+    cycles = list(plan_selectors.plan_cycles(user=user, organisation=organisation, plan=plan))
+    if as_at is None:
+        current_open = next((c for c in cycles if c.state == "open"), None)
+        as_at = current_open.position_as_at if current_open else timezone.localdate()
+    cutoff = end_of_day(as_at)
+    cycle = _cycle_of(cycles, as_at=as_at, cutoff=cutoff)
+    previous = _previous_cycle(cycles, as_at=as_at)
+    baseline = end_of_day(previous.position_as_at) if previous else None
+    # The window "this cycle" covers: since the previous paper, else since the current cycle opened.
+    window_start = baseline or (cycle.opened_at if cycle else None)
+
+    scale = delivery_statuses(organisation=organisation, include_inactive=True)
+    infos = {s.pk: StatusInfo.of(s) for s in scale}
+    actions = plan_selectors.plan_actions(user=user, organisation=organisation, plan=plan, on=as_at)
+    now_status = plan_selectors.statuses_at(actions=actions, moment=cutoff)
+    then_status = plan_selectors.statuses_at(actions=actions, moment=baseline) if baseline else {}
+
+    rows: dict[int, Row] = {}
+    changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "completed": [], "slipped": []}
+    for action in actions:
+        row = _row(action, infos=infos, status_id=now_status.get(action.pk), cutoff=cutoff, as_at=as_at,
+                   cycle=cycle, window_start=window_start)
+        rows[action.pk] = row
+        if baseline is None:
+            continue
+        before = infos.get(then_status.get(action.pk)) if then_status.get(action.pk) else None
+        after = row.status
+        if before and after and before.rank != after.rank:
+            changes["improved" if after.rank > before.rank else "worsened"].append(Change(row, before, after))
+        if after and after.is_complete and not (before and before.is_complete):
+            changes["completed"].append(Change(row, before, after))
+        if row.slipped_this_cycle:
+            changes["slipped"].append(Change(row, before, after, note=row.timescale))
+
+    grouped: dict[int | None, list[Action]] = {}
+    for action in actions:
+        grouped.setdefault(action.section_id, []).append(action)
+    unsectioned = grouped.pop(None, [])
+    part_a = [SectionBlock(code=group[0].section.code, title=group[0].section.title,
+                           rows=tuple(rows[a.pk] for a in group)) for group in grouped.values()]
+    if unsectioned:
+        part_a.append(SectionBlock(code="", title="Other actions", rows=tuple(rows[a.pk] for a in unsectioned)))
+
+    ordered = [row for section in part_a for row in section.rows]  # board order: sections, then the rest
+    used = {r.status.code for r in ordered if r.status}
+    legend = tuple(StatusInfo.of(s) for s in scale if s.active or s.code in used)
+    counted = {code: sum(1 for r in ordered if r.status and r.status.code == code) for code in used}
+    counts = tuple(StatusCount(s, counted.get(s.code, 0)) for s in legend)
+    counts += (StatusCount(None, sum(1 for r in ordered if r.status is None)),)
+
+    at_risk = sorted((r for r in ordered if r.status and r.status.is_exception and r.state == ActionState.OPEN),
+                     key=lambda r: r.status.rank)
+    exceptions = Exceptions(
+        at_risk=tuple(at_risk),
+        slipped=tuple(r for r in ordered if r.slipped_this_cycle),
+        awaiting=tuple(r for r in ordered if r.update_awaited),
+    )
+    position = {row.reference: index for index, row in enumerate(ordered)}
+    for found in changes.values():
+        found.sort(key=lambda change: position[change.row.reference])
+    movement = MovementSummary(
+        baseline_label=previous.name if previous else "",
+        baseline_date=previous.position_as_at if previous else None,
+        improved=tuple(changes["improved"]), worsened=tuple(changes["worsened"]),
+        newly_completed=tuple(changes["completed"]), slipped=tuple(changes["slipped"]),
+    )
+
+    findings = plan_selectors.plan_findings(user=user, organisation=organisation, plan=plan)
+    part_b = tuple(
+        FindingBlock(number=f.number, text=f.text, finding_type=f.get_finding_type_display(),
+                     rows=tuple(rows[a.pk] for a in f.actions.all() if a.pk in rows))
+        for f in findings
+    )
+
+    return BoardPaper(
+        trust_name=organisation.name, ods_code=organisation.ods_code, plan_name=plan.name,
+        plan_kind=plan.get_kind_display(), plan_pk=plan.pk, as_at=as_at,
+        cycle_name=cycle.name if cycle else "", generated_at=timezone.now(),
+        generated_by=str(user), statuses=legend, counts=counts, total=len(ordered), movement=movement,
+        exceptions=exceptions, part_a=tuple(part_a), part_b=part_b,
+        rows=tuple(ordered),
+    )
+
+
+def _cycle_of(cycles: list[ReportingCycle], *, as_at: datetime.date, cutoff: datetime.datetime):
+    """The cycle a paper as at this date reports: the one with that position date, else the latest opened by then."""
+    exact = [c for c in cycles if c.position_as_at == as_at]
+    if exact:
+        return exact[0]
+    opened = [c for c in cycles if c.opened_at <= cutoff]
+    return max(opened, key=lambda c: c.opened_at) if opened else None
+
+
+def _previous_cycle(cycles: list[ReportingCycle], *, as_at: datetime.date):
+    """The cycle of the previous paper: the latest whose position date is before this paper's."""
+    earlier = [c for c in cycles if c.position_as_at < as_at]
+    return max(earlier, key=lambda c: (c.position_as_at, c.opened_at)) if earlier else None
+
+
+def _row(action: Action, *, infos: dict[int, StatusInfo], status_id: int | None, cutoff: datetime.datetime,
+         as_at: datetime.date, cycle: ReportingCycle | None, window_start: datetime.datetime | None) -> Row:
+    """One action as it stood at the cut-off."""
+    history: list[TimescaleRevision] = [t for t in action.timescale_history if t.created_at <= cutoff]
+    texts: list[str] = []
+    for revision in history:
+        text = timescale_text(revision.due_date, revision.precision)
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    if history:
+        due_date = history[-1].due_date
+    else:
+        due_date = action.due_date
+        if due_date:
+            texts = [timescale_text(due_date, action.due_precision)]
+    slipped_this_cycle = window_start is not None and any(
+        window_start < t.created_at <= cutoff for t in history[1:]
+    )
+    updates = [u for u in action.updates_newest_first if u.created_at <= cutoff]
+    latest = updates[0] if updates else None
+    if status_id is None and not action.updates_newest_first and action.status_id:
+        status_id = action.status_id  # a status set without any update (e.g. imported)
+    status = infos.get(status_id) if status_id else None
+    is_open = action.state == ActionState.OPEN
+    awaited = cycle is not None and is_open and not any(u.cycle_id == cycle.pk for u in updates)
+    return Row(
+        reference=action.reference,
+        title=action.title,
+        section_code=action.section.code if action.section else "",
+        section_title=action.section.title if action.section else "",
+        timescale=f" {ARROW} ".join(texts),
+        timescales=tuple(texts),
+        due_date=due_date,
+        leads=action.leads_display,
+        success_measure=action.success_measure,
+        progress=latest.narrative if latest else "",
+        progress_date=latest.update_date if latest else None,
+        status=status,
+        state=action.state,
+        state_label=action.get_state_display(),
+        overdue=is_open and due_date is not None and due_date < as_at,
+        slipped=len(texts) > 1,
+        slipped_this_cycle=slipped_this_cycle,
+        update_awaited=awaited,
+        findings=tuple(sorted(f.number for f in action.findings.all())),
+    )

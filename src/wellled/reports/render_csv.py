@@ -1,0 +1,41 @@
+"""The board paper as CSV: one row per action, every cell made safe against formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .board_paper import BoardPaper, Row
+from .cells import safe_cell
+
+COLUMNS = ("Section", "Section title", "Ref", "Planned action", "Timescale", "Due date", "Lead", "Success measure",
+           "Progress update", "Progress reported on", "Status", "Status label", "State", "Overdue",
+           "Timescale slipped this cycle", "Update awaited", "Findings", "Position as at")
+
+
+def row_values(paper: BoardPaper, row: Row) -> list:
+    """One action's cells, in COLUMNS order (shared with the Excel export)."""
+    return [
+        row.section_code, row.section_title, row.reference, row.title, row.timescale, row.due_date, row.leads,
+        row.success_measure, row.progress, row.progress_date, row.status_code, row.status_label, row.state_label,
+        "Yes" if row.overdue else "No", "Yes" if row.slipped_this_cycle else "No",
+        "Yes" if row.update_awaited else "No", ", ".join(str(n) for n in row.findings), paper.as_at,
+    ]
+
+
+def render_csv(paper: BoardPaper) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads the arrows and accents correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in paper.rows:
+        writer.writerow([_text(safe_cell(v)) for v in row_values(paper, row)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,14 @@
+"""URL map: one include per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("wellled.core.urls")),
+    path("", include("wellled.plans.urls")),
+    path("", include("wellled.reports.urls")),
+    path("", include("wellled.measures.urls")),
+    path("", include("wellled.assessments.urls")),
+]
+
+handler404 = "wellled.core.views.page_not_found"
+handler403 = "wellled.core.views.permission_denied"

@@ -1,0 +1,87 @@
+"""Shared fixtures: two organisations with a person in every role, and a plan in each."""
+
+from __future__ import annotations
+
+import pytest
+
+# Django-free suites (tests/spc, tests/assessments) run with `-p no:django`: nothing here imports Django or the
+# models at module level.
+
+
+@pytest.fixture
+def org(db):
+    from tests.factories import make_organisation
+
+    return make_organisation(name="Northmoor Test Trust", ods_code="ZNT01")
+
+
+@pytest.fixture
+def other_org(db):
+    from tests.factories import make_organisation
+
+    return make_organisation(name="Southvale Test Trust", ods_code="ZST01")
+
+
+@pytest.fixture
+def people(org):
+    """One person per role in `org`."""
+    from tests.factories import make_person
+
+    from wellled.core.choices import Role
+
+    return {role: make_person(org, role=role, username=role) for role in Role.values}
+
+
+@pytest.fixture
+def editor(people):
+    return people["governance_editor"]
+
+
+@pytest.fixture
+def lead(people):
+    return people["lead"]
+
+
+@pytest.fixture
+def viewer(people):
+    return people["viewer"]
+
+
+@pytest.fixture
+def plan(org, editor, lead):
+    from tests.factories import make_plan
+
+    return make_plan(org, editor, name="Well-led self-review", lead=lead)
+
+
+@pytest.fixture
+def outsider(other_org):
+    """An administrator of another organisation, with a plan of their own there."""
+    from tests.factories import make_person, make_plan
+
+    from wellled.core.choices import Role
+
+    person = make_person(other_org, role=Role.ADMINISTRATOR, username="outsider")
+    make_plan(other_org, person, name="Southvale plan", lead=person)
+    return person
+
+
+@pytest.fixture
+def login(client):
+    """Sign a person in through the real sign-in form and return the client."""
+    from tests.factories import PASSWORD
+
+    def _login(user):
+        response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def objects(plan, editor, lead):
+    """One object of every kind in `plan` (of `org`): plan, section, action (led by `lead`), update, finding, cycle."""
+    from tests.factories import make_plan_objects
+
+    return make_plan_objects(plan, editor, lead)

@@ -1,0 +1,182 @@
+"""Builders for test data; they go through the services so tests see what users would see."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from wellled.core.choices import Role
+from wellled.core.models import DeliveryStatus, Organisation, User
+from wellled.core.services import organisation_create, person_create
+from wellled.plans import services as plan_services
+from wellled.plans.choices import PlanKind, PlanOrganisedBy
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def make_organisation(name: str = "", ods_code: str = "") -> Organisation:
+    """An organisation with the default delivery-status scale."""
+    n = next(_counter)
+    return organisation_create(name=name or f"Test Trust {n}", ods_code=ods_code or f"ZT{n:03d}", by=None)
+
+
+def make_person(organisation: Organisation, role: str = Role.VIEWER, username: str = "", **fields) -> User:
+    """A person with a usable password and a role in the organisation."""
+    n = next(_counter)
+    username = username or f"{role}{n}"
+    fields.setdefault("first_name", role.replace("_", " ").title().split()[0])
+    fields.setdefault("last_name", f"Person{n}")
+    fields.setdefault("email", f"{username}@example.org")
+    return person_create(username=username, by=None, organisation=organisation, role=role, password=PASSWORD,
+                         **fields)
+
+
+def status(organisation: Organisation, code: str) -> DeliveryStatus:
+    """One of the organisation's delivery statuses by code."""
+    return DeliveryStatus.objects.get(organisation=organisation, code=code)
+
+
+def make_plan(organisation: Organisation, editor: User, name: str = "", actions: int = 3, lead: User | None = None):
+    """A workstream plan with one section, `actions` actions led by `lead`, and one finding."""
+    plan = plan_services.plan_create(organisation=organisation, by=editor, name=name or f"Plan {next(_counter)}",
+                                     kind=PlanKind.SELF_REVIEW, organised_by=PlanOrganisedBy.WORKSTREAM)
+    section = plan_services.section_create(plan=plan, by=editor, code="W1", title="Leadership capacity")
+    finding = plan_services.finding_create(plan=plan, by=editor, text="Leaders were not always visible.")
+    for i in range(actions):
+        plan_services.action_create(
+            plan=plan, by=editor, reference=f"W1{chr(97 + i)}", title=f"Planned action {i + 1}", section=section,
+            lead=lead, success_measure="75 people enrolled", due_date=datetime.date(2026, 3, 31),
+            findings=[finding] if i == 0 else [],
+        )
+    return plan
+
+
+# Helpers for the security and integrity tests (scoping, permissions, concurrency) ---------------------------
+
+
+def named_url_patterns():
+    """Every named URL of the project as (name, route, takes_pk), with includes flattened."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append((entry.name, prefix + str(entry.pattern), "pk" in entry.pattern.converters))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def urls_with_own_scoping_tests() -> set[str]:
+    """URL names whose scoping and permissions are tried in their app's own tests, which list every one of them
+    (tests/measures/test_views.py, tests/assessments/test_assessment_views.py)."""
+    from wellled.assessments.urls import urlpatterns as assessment_urls
+    from wellled.measures.urls import urlpatterns as measure_urls
+
+    return {p.name for p in [*measure_urls, *assessment_urls]}
+
+
+def foundation_url_patterns():
+    """Every named URL but those tried in their own app's tests: the plans, core and reports pages."""
+    own = urls_with_own_scoping_tests()
+    return [entry for entry in named_url_patterns() if entry[0] not in own]
+
+
+def make_plan_objects(plan, editor, lead):
+    """One object of every kind an object URL names, all in `plan`: an open cycle and a progress update too."""
+    from wellled.plans.models import Action, Finding, Section
+
+    action = Action.objects.get(plan=plan, reference="W1a")
+    cycle = plan_services.cycle_open(plan=plan, by=editor, name="November board",
+                                     position_as_at=datetime.date(2026, 11, 30),
+                                     update_deadline=datetime.date(2026, 11, 25))
+    update = plan_services.progress_update_record(action=action, by=lead, narrative="Recruitment under way.",
+                                                  status=status(plan.organisation, "A/G"), expected_version=None)
+    return {
+        "plan": plan, "section": Section.objects.get(plan=plan), "action": Action.objects.get(pk=action.pk),
+        "update": update, "finding": Finding.objects.get(plan=plan), "cycle": cycle,
+    }
+
+
+# The object each `<int:pk>` URL names, by URL name; a new object URL must be added here (tests check).
+URL_OBJECT_KIND = {
+    "plan-detail": "plan", "plan-edit": "plan", "plan-history": "plan", "section-create": "plan",
+    "action-create": "plan", "finding-create": "plan", "cycle-list": "plan", "cycle-open": "plan",
+    "section-edit": "section", "section-history": "section",
+    "action-detail": "action", "action-edit": "action", "action-update": "action", "action-timescale": "action",
+    "action-state": "action", "action-history": "action",
+    "update-history": "update",
+    "finding-detail": "finding", "finding-edit": "finding", "finding-history": "finding",
+    "cycle-detail": "cycle", "cycle-remind": "cycle", "cycle-close": "cycle", "cycle-history": "cycle",
+    "board-paper": "plan", "board-paper-download": "plan",
+}
+# Arguments after the pk, for URLs that take more than the object.
+URL_EXTRA_ARGS = {"board-paper-download": ["csv"]}
+# URLs that answer only one method (405 for the other, before any object is looked up).
+URL_POST_ONLY = {"cycle-remind", "cycle-close", "organisation-switch"}
+URL_GET_ONLY = {"board-paper", "board-paper-download"}
+
+
+def url_for(name: str, objects: dict) -> str:
+    """The URL `name` filled with the object of `objects` it names (if it names one)."""
+    from django.urls import reverse
+
+    kind = URL_OBJECT_KIND.get(name)
+    if kind is None:
+        return reverse(name)
+    return reverse(name, args=[objects[kind].pk, *URL_EXTRA_ARGS.get(name, [])])
+
+
+def valid_post_data(name: str, objects: dict) -> dict:
+    """A form submission that the URL would accept from someone allowed to make it (so a refusal means something)."""
+    obj = objects.get(URL_OBJECT_KIND.get(name, ""))
+    version = getattr(obj, "version", 1)
+    organisation = objects["plan"].organisation
+    data = {
+        "plan-create": {"name": "Posted plan", "kind": PlanKind.IMPROVEMENT, "organised_by": PlanOrganisedBy.WORKSTREAM},
+        "plan-edit": {"name": "Renamed plan", "kind": PlanKind.IMPROVEMENT, "description": "Posted", "version": version},
+        "section-create": {"code": "W9", "title": "Posted section"},
+        "section-edit": {"code": "W1", "title": "Posted title", "version": version},
+        "action-create": {"reference": "Z1", "title": "Posted action", "due_precision": "month"},
+        "action-edit": {"reference": "W1a", "title": "Posted title", "version": version},
+        "action-update": {"narrative": "Posted update", "status": status(organisation, "R").pk,
+                          "update_date": "2026-11-20", "version": version},
+        "action-timescale": {"due_date": "2027-01-31", "precision": "month", "reason": "Posted reason",
+                             "version": version},
+        "action-state": {"state": "closed", "assurance_evidence": "Posted evidence", "version": version},
+        "finding-create": {"text": "Posted finding", "finding_type": "must_do", "source": "cqc_inspection"},
+        "finding-edit": {"text": "Posted finding text", "finding_type": "should_do", "source": "cqc_inspection",
+                         "version": version},
+        "cycle-open": {"name": "Posted cycle", "position_as_at": "2027-01-31", "update_deadline": "2027-01-20"},
+    }
+    return data.get(name, {"name": "Posted", "text": "Posted", "narrative": "Posted", "version": version})
+
+
+def db_state() -> dict:
+    """Every row of plan data, people, memberships and the audit log, plus e-mails sent: compare to see a change."""
+    from django.core import mail
+
+    from wellled.core.models import AuditLog, Membership
+    from wellled.plans.models import (
+        Action,
+        Finding,
+        Plan,
+        ProgressUpdate,
+        ReminderSent,
+        ReportingCycle,
+        Section,
+        TimescaleRevision,
+    )
+
+    models = [AuditLog, Membership, Plan, Section, Finding, Action, TimescaleRevision, ProgressUpdate,
+              ReportingCycle, ReminderSent]
+    state = {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
+    state["Action.other_leads"] = sorted(Action.other_leads.through.objects.values_list("action_id", "user_id"))
+    state["Action.findings"] = sorted(Action.findings.through.objects.values_list("action_id", "finding_id"))
+    state["mail"] = len(getattr(mail, "outbox", []))
+    return state

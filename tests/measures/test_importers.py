@@ -1,0 +1,193 @@
+"""The upload corpus: a good file loads; each bad input names its row and column exactly; nothing partial is saved;
+a re-upload updates values and keeps the corrections' history."""
+
+import io
+
+import openpyxl
+import pytest
+
+from wellled.measures import importers, services
+from wellled.measures.models import MeasureValue, MeasureValueRevision
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "measure,period,value,numerator,denominator\n"
+    "Overdue risk reviews,2025-01,250,,\n"
+    "Overdue risk reviews,Feb 2025,245,,\n"
+    "Overdue risk reviews,01/03/2025,,,\n"
+    "Survey response rate,2025-01-01,,330,1000\n"
+    "Survey response rate,2025-02-01,,341,1,010\n"
+)
+
+
+def parse(text, measures, only=None, name="data.csv"):
+    return importers.parse_upload(name=name, data=text.encode(), measures=measures, only=only)
+
+
+def test_a_good_file_of_several_measures_parses_with_a_missing_period(measure, proportion):
+    parsed = parse(GOOD.replace("341,1,010", '341,"1,010"'), [measure, proportion])
+    assert parsed.ok, [str(e) for e in parsed.errors]
+    assert len(parsed.rows) == 5
+    missing = parsed.rows[2].value
+    assert (missing.period.isoformat(), missing.value) == ("2025-03-01", None)
+    assert parsed.rows[4].value.denominator == 1010
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "measure,period,value\nOverdue risk reviews,2025-01,lots\n",
+            "Row 2, column ‘value’: ‘lots’ is not a number.",
+        ),
+        (
+            "measure,period,value\nOverdue risk reviews,2025-13-01,5\n",
+            "Row 2, column ‘period’: ‘2025-13-01’ is not a date. Use a date such as 2025-04-01, 2025-04 or 01/04/2025.",
+        ),
+        (
+            "measure,period,value\nOverdue risk reviews,,5\n",
+            "Row 2, column ‘period’: Enter the period (a date such as 2025-04-01).",
+        ),
+        (
+            "measure,period,value\nNo such measure,2025-01,5\n",
+            "Row 2, column ‘measure’: ‘No such measure’ is not one of your organisation's measures.",
+        ),
+        (
+            "measure,period,value\nOverdue risk reviews,2025-01,5\nOverdue risk reviews,2025-01-20,6\n",
+            "Row 3, column ‘period’: Overdue risk reviews already has a row for this period (row 2).",
+        ),
+        (
+            "Measure,Period,Numerator,Denominator\nSurvey response rate,2025-01,20,10\n",
+            "Row 2, column ‘Numerator’: The numerator (20) is more than the denominator (10).",
+        ),
+        (
+            "measure,period,numerator,denominator\nSurvey response rate,2025-01,5,0\n",
+            "Row 2, column ‘denominator’: The denominator must be more than 0.",
+        ),
+        (
+            "measure,period,numerator,denominator\nSurvey response rate,2025-01,5,\n",
+            "Row 2, column ‘denominator’: Enter both the numerator and the denominator, or leave both blank for a "
+            "missing period.",
+        ),
+        (
+            "measure,period,value\nSurvey response rate,2025-01,5\n",
+            "Row 2: Survey response rate is measured as a numerator over a denominator: the file needs a ‘numerator’ "
+            "column.",
+        ),
+        (
+            "measure,period,value\nOverdue risk reviews,2025-01,=1+2\n",
+            "Row 2, column ‘value’: ‘=1+2’ looks like a spreadsheet formula. Enter the value itself.",
+        ),
+        (
+            "measure,period,value\n@SUM(A1),2025-01,5\n",
+            "Row 2, column ‘measure’: ‘@SUM(A1)’ looks like a spreadsheet formula. Enter the value itself.",
+        ),
+        (
+            "measure,when,value\nOverdue risk reviews,2025-01,5\n",
+            "Row 1: There is no ‘period’ column. The first row must name the columns: measure, period, value (or "
+            "numerator and denominator).",
+        ),
+        (
+            "measure,period\nOverdue risk reviews,2025-01\n",
+            "Row 1: There is no ‘value’ column (or ‘numerator’ and ‘denominator’ columns).",
+        ),
+        ("measure,period,value\n", "The file has a header row but no values."),
+        ("", "The file is empty."),
+    ],
+)
+def test_each_bad_input_is_named_by_row_and_column(measure, proportion, text, message):
+    parsed = parse(text, [measure, proportion])
+    assert [str(e) for e in parsed.errors][0] == message
+
+
+def test_negative_numbers_are_not_mistaken_for_formulas(measure):
+    parsed = parse("measure,period,value\nOverdue risk reviews,2025-01,-5\n", [measure])
+    assert parsed.ok and parsed.rows[0].value.value == -5
+
+
+def test_wrong_file_types_and_sizes_are_refused(measure):
+    assert str(parse("a", [measure], name="data.txt").errors[0]) == "Upload a .csv or .xlsx file."
+    fake = importers.parse_upload(name="data.xlsx", data=b"not a zip", measures=[measure])
+    assert "not a real .xlsx" in str(fake.errors[0])
+    big = importers.parse_upload(name="big.csv", data=b"x" * (importers.MAX_BYTES + 1), measures=[measure])
+    assert str(big.errors[0]).startswith("The file is larger than 5 MB")
+
+
+def test_an_xlsx_file_with_excel_dates_parses_and_formulas_are_refused(measure):
+    import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["measure", "period", "value"])
+    sheet.append(["Overdue risk reviews", datetime.datetime(2025, 4, 1), 250])
+    sheet.append(["Overdue risk reviews", datetime.datetime(2025, 5, 1), "=A1*2"])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = importers.parse_upload(name="data.xlsx", data=out.getvalue(), measures=[measure])
+    assert [str(e) for e in parsed.errors] == [
+        "Row 3, column ‘value’: ‘=A1*2’ looks like a spreadsheet formula. Enter the value itself."
+    ]
+
+
+def test_a_file_uploaded_on_one_measures_page_may_leave_out_the_measure_column(measure, proportion):
+    parsed = parse("period,value\n2025-01,5\n", [measure, proportion], only=measure)
+    assert parsed.ok and parsed.rows[0].measure == measure
+    other = parse(
+        "measure,period,value\nSurvey response rate,2025-01,5\n", [measure, proportion], only=measure
+    )
+    assert (
+        str(other.errors[0]) == "Row 2, column ‘measure’: ‘Survey response rate’ is not Overdue risk reviews."
+    )
+
+
+def test_every_problem_is_listed_not_just_the_first(measure):
+    parsed = parse(
+        "measure,period,value\nOverdue risk reviews,x,1\nOverdue risk reviews,2025-02,y\n", [measure]
+    )
+    assert [e.row for e in parsed.errors] == [2, 3]
+
+
+def test_upload_page_saves_nothing_from_a_file_with_an_error(login, editor, measure):
+    client = login(editor)
+    before = MeasureValue.objects.count()
+    data = io.BytesIO(
+        b"measure,period,value\nOverdue risk reviews,2030-01,5\nOverdue risk reviews,2030-02,bad\n"
+    )
+    data.name = "bad.csv"
+    response = client.post("/measures/upload/", {"file": data})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Row 3, column ‘value’: ‘bad’ is not a number." in body
+    assert "nhsuk-error-summary" in body
+    assert MeasureValue.objects.count() == before
+
+
+def test_reupload_through_the_page_updates_values_and_keeps_the_history(login, editor, measure):
+    client = login(editor)
+    first = MeasureValue.objects.get(measure=measure, period="2023-01-01")
+    data = io.BytesIO(
+        b"measure,period,value\nOverdue risk reviews,2023-01-01,333\nOverdue risk reviews,2030-01,5\n"
+    )
+    data.name = "fix.csv"
+    preview = client.post("/measures/upload/", {"file": data})
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Import" in body and "Corrections" in body
+    assert MeasureValue.objects.get(pk=first.pk).value == 300  # nothing saved until Import
+    token = client.session["measures_upload"]["token"]
+    response = client.post("/measures/upload/", {"confirm": token})
+    assert response.status_code == 302
+    assert MeasureValue.objects.get(pk=first.pk).value == 333
+    assert MeasureValueRevision.objects.get(measure_value=first).value == 300
+    assert MeasureValue.objects.filter(measure=measure, period="2030-01-01", value=5).exists()
+    page = client.get(f"/measures/{measure.pk}/").content.decode()
+    assert "earlier figure" in page
+
+
+def test_service_values_load_accepts_parsed_rows(org, editor, measure, proportion):
+    parsed = parse(GOOD.replace("341,1,010", '341,"1,010"'), [measure, proportion])
+    outcome = services.values_load(
+        organisation=org, by=editor, rows=[r.value for r in parsed.rows], source="x"
+    )
+    assert outcome[measure.pk].added == 3 and outcome[proportion.pk].added == 2
