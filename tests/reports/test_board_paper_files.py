@@ -10,6 +10,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 from tests.reports.paper_data import AS_AT, FORMULA_NARRATIVE, LATE_NARRATIVE, SUCCESS_FORMULA
 
@@ -158,7 +159,7 @@ def test_xlsx_one_row_per_action_with_fills_filters_and_frozen_header(paper):
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["Section", "Section title", "Ref", "Planned action"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:R{len(REFS) + 1}"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(REFS) + 1}"
     assert sheet.max_row == len(REFS) + 1
     column = {name: index for index, name in enumerate(header)}
     rows = {r[column["Ref"]].value: r for r in sheet.iter_rows(min_row=2)}

@@ -256,15 +256,21 @@ class MeasureSummary:
         return self.variation in (Variation.CONCERN_HIGH, Variation.CONCERN_LOW)
 
 
-def summarise(measures: list[Measure]) -> dict[int, MeasureSummary]:
-    """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present."""
+def summarise(measures: list[Measure], *, until: datetime.date | None = None) -> dict[int, MeasureSummary]:
+    """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present.
+
+    With `until`, only periods on or before that date count (a board paper as at a date shows what was known).
+    """
     summaries = {m.pk: MeasureSummary(m) for m in measures}
     if not measures:
         return summaries
     by_pk = {m.pk: m for m in measures}
     stored: dict[int, list] = defaultdict(list)
+    values = MeasureValue.objects.filter(measure_id__in=by_pk)
+    if until is not None:
+        values = values.filter(period__lte=until)
     rows = (
-        MeasureValue.objects.filter(measure_id__in=by_pk)
+        values
         .order_by("measure_id", "period")
         .values_list("measure_id", "period", "value", "numerator", "denominator")
     )
@@ -414,8 +420,11 @@ class ActionMeasureSummary:
         )
 
 
-def success_measure_summaries(*, user: User, organisation: Organisation) -> dict[int, ActionMeasureSummary]:
-    """Every linked success measure of the organisation by action id, in a constant number of queries."""
+def success_measure_summaries(
+    *, user: User, organisation: Organisation, until: datetime.date | None = None
+) -> dict[int, ActionMeasureSummary]:
+    """Every linked success measure of the organisation by action id, in a constant number of queries
+    (with `until`, as the measures stood on that date)."""
     links = list(
         scoped(
             SuccessMeasureLink.objects.all(),
@@ -425,7 +434,7 @@ def success_measure_summaries(*, user: User, organisation: Organisation) -> dict
         ).select_related("measure__unit", "measure__owner", "action__status", "action__plan", "action__lead")
     )
     measures = {link.measure_id: link.measure for link in links}
-    summaries = summarise(list(measures.values()))
+    summaries = summarise(list(measures.values()), until=until)
     return {link.action_id: ActionMeasureSummary(link, summaries[link.measure_id]) for link in links}
 
 

@@ -8,15 +8,18 @@ revisions recorded after the end of that day are left out, so a paper rebuilt la
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 
 from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses
+from wellled.measures.jinja import measure_number, measure_period
+from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
 from wellled.plans.choices import ActionState, DatePrecision
 from wellled.plans.models import Action, Plan, ReportingCycle, TimescaleRevision
+from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
 
 ARROW = "→"
 NO_UPDATE_LABEL = "No update"
@@ -59,6 +62,51 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
+class MeasureInfo:
+    """An action's linked success measure as the paper prints it: latest value, SPC icons, target met or not."""
+
+    name: str
+    latest: str  # "36.2%", or "" before any data
+    latest_period: str  # "Oct 2026"
+    variation: str  # a wellled.spc Variation value, or "" before any data
+    variation_label: str
+    assurance: str  # a wellled.spc Assurance value, or "" (no target)
+    assurance_label: str
+    target: str  # the link's target, written in the measure's unit
+    target_met: bool | None  # None: no data yet, or a neutral measure
+    shows_exception: bool  # concern, or consistently failing its target
+
+    @property
+    def met_text(self) -> str:
+        return {True: "Target met", False: "Target not met"}.get(self.target_met, "Not known yet")
+
+    @property
+    def summary(self) -> str:
+        """One line for plain formats: 'Staff survey response rate: 36.2% (Oct 2026), Improvement (high), ...'."""
+        if not self.latest:
+            return f"{self.name}: no data yet"
+        return (f"{self.name}: {self.latest} ({self.latest_period}); {self.variation_label}; "
+                f"{self.assurance_label}; target {self.target}: {self.met_text.lower()}")
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """The board paper's measures section: one linked measure, its icons and the actions it measures."""
+
+    name: str
+    unit: str
+    latest: str
+    latest_period: str
+    points: int
+    variation: str
+    variation_label: str
+    assurance: str
+    assurance_label: str
+    target: str  # the measure's own target ("" if none)
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Row:
     """One action as a row of the paper."""
 
@@ -81,6 +129,12 @@ class Row:
     slipped_this_cycle: bool
     update_awaited: bool
     findings: tuple[int, ...]
+    measure: MeasureInfo | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        return bool((self.status and self.status.is_complete) or self.state in (ActionState.COMPLETED,
+                                                                                 ActionState.CLOSED))
 
     @property
     def status_code(self) -> str:
@@ -128,10 +182,11 @@ class Exceptions:
     at_risk: tuple[Row, ...]
     slipped: tuple[Row, ...]
     awaiting: tuple[Row, ...]
+    not_improved: tuple[Row, ...] = ()  # complete, but the linked measure shows concern or consistent failure
 
     @property
     def any(self) -> bool:
-        return bool(self.at_risk or self.slipped or self.awaiting)
+        return bool(self.at_risk or self.slipped or self.awaiting or self.not_improved)
 
 
 @dataclass(frozen=True)
@@ -174,6 +229,7 @@ class BoardPaper:
     part_a: tuple[SectionBlock, ...]
     part_b: tuple[FindingBlock, ...]
     rows: tuple[Row, ...] = field(repr=False)  # every action once, in board order
+    measures: tuple[MeasureLine, ...] = ()  # the measures the plan's success measures are linked to
 
     @property
     def title(self) -> str:
@@ -229,11 +285,15 @@ def board_paper_build(
     now_status = plan_selectors.statuses_at(actions=actions, moment=cutoff)
     then_status = plan_selectors.statuses_at(actions=actions, moment=baseline) if baseline else {}
 
+    linked = {pk: summary for pk, summary in success_measure_summaries(
+        user=user, organisation=organisation, until=as_at).items() if summary.link.action.plan_id == plan.pk}
     rows: dict[int, Row] = {}
     changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "completed": [], "slipped": []}
     for action in actions:
         row = _row(action, infos=infos, status_id=now_status.get(action.pk), cutoff=cutoff, as_at=as_at,
                    cycle=cycle, window_start=window_start)
+        if action.pk in linked:
+            row = replace(row, measure=_measure_info(linked[action.pk]))
         rows[action.pk] = row
         if baseline is None:
             continue
@@ -268,6 +328,7 @@ def board_paper_build(
         at_risk=tuple(at_risk),
         slipped=tuple(r for r in ordered if r.slipped_this_cycle),
         awaiting=tuple(r for r in ordered if r.update_awaited),
+        not_improved=tuple(r for r in ordered if r.is_complete and r.measure and r.measure.shows_exception),
     )
     position = {row.reference: index for index, row in enumerate(ordered)}
     for found in changes.values():
@@ -292,8 +353,50 @@ def board_paper_build(
         cycle_name=cycle.name if cycle else "", generated_at=timezone.now(),
         generated_by=str(user), statuses=legend, counts=counts, total=len(ordered), movement=movement,
         exceptions=exceptions, part_a=tuple(part_a), part_b=part_b,
-        rows=tuple(ordered),
+        rows=tuple(ordered), measures=_measure_lines(linked.values(), rows),
     )
+
+
+def _measure_info(linked: ActionMeasureSummary) -> MeasureInfo:
+    """The paper's view of an action's linked measure."""
+    summary, measure = linked.summary, linked.measure
+    return MeasureInfo(
+        name=measure.name,
+        latest=measure_number(summary.latest, measure) if summary.has_data else "",
+        latest_period=measure_period(summary.latest_period, measure),
+        variation=str(summary.variation or ""),
+        variation_label=VARIATION_SHORT.get(summary.variation, "No data yet"),
+        assurance=str(summary.assurance or ""),
+        assurance_label=ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT),
+        target=measure_number(linked.link.target, measure),
+        target_met=linked.target_met,
+        shows_exception=summary.has_data and linked.shows_exception,
+    )
+
+
+def _measure_lines(linked, rows: dict[int, Row]) -> tuple[MeasureLine, ...]:
+    """Each linked measure once, with the references of the plan's actions it measures, by name."""
+    by_measure: dict[int, tuple] = {}
+    for item in linked:
+        summary = item.summary
+        refs = by_measure.get(summary.measure.pk, (summary, []))[1]
+        refs.append(rows[item.link.action_id].reference if item.link.action_id in rows else item.link.action.reference)
+        by_measure[summary.measure.pk] = (summary, refs)
+    lines = []
+    for summary, refs in by_measure.values():
+        measure = summary.measure
+        lines.append(MeasureLine(
+            name=measure.name, unit=measure.unit_label,
+            latest=measure_number(summary.latest, measure) if summary.has_data else "",
+            latest_period=measure_period(summary.latest_period, measure), points=summary.points,
+            variation=str(summary.variation or ""),
+            variation_label=VARIATION_SHORT.get(summary.variation, "No data yet"),
+            assurance=str(summary.assurance or ""),
+            assurance_label=ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT),
+            target=measure_number(measure.target, measure) if measure.target is not None else "",
+            references=tuple(sorted(refs)),
+        ))
+    return tuple(sorted(lines, key=lambda line: line.name.lower()))
 
 
 def _cycle_of(cycles: list[ReportingCycle], *, as_at: datetime.date, cutoff: datetime.datetime):

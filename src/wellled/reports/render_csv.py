@@ -10,7 +10,8 @@ from .cells import safe_cell
 
 COLUMNS = ("Section", "Section title", "Ref", "Planned action", "Timescale", "Due date", "Lead", "Success measure",
            "Progress update", "Progress reported on", "Status", "Status label", "State", "Overdue",
-           "Timescale slipped this cycle", "Update awaited", "Findings", "Position as at")
+           "Timescale slipped this cycle", "Update awaited", "Findings", "Position as at", "Linked measure",
+           "Measure latest value", "Measure period", "Variation", "Assurance", "Measure target", "Target met")
 
 
 def row_values(paper: BoardPaper, row: Row) -> list:
@@ -20,7 +21,19 @@ def row_values(paper: BoardPaper, row: Row) -> list:
         row.success_measure, row.progress, row.progress_date, row.status_code, row.status_label, row.state_label,
         "Yes" if row.overdue else "No", "Yes" if row.slipped_this_cycle else "No",
         "Yes" if row.update_awaited else "No", ", ".join(str(n) for n in row.findings), paper.as_at,
+        *measure_values(row),
     ]
+
+
+def measure_values(row: Row) -> list:
+    """The linked measure's cells (blank when the success measure is not linked to a measure)."""
+    info = row.measure
+    if info is None:
+        return ["", "", "", "", "", "", ""]
+    if not info.latest:
+        return [info.name, "", "", "No data yet", "", info.target, ""]
+    met = {True: "Yes", False: "No"}.get(info.target_met, "")
+    return [info.name, info.latest, info.latest_period, info.variation_label, info.assurance_label, info.target, met]
 
 
 def render_csv(paper: BoardPaper) -> bytes:

@@ -45,6 +45,8 @@ PLAN_COLUMNS = (("Ref", 14), ("Planned action", 48), ("Timescale", 27), ("Lead",
                 ("Progress update", 106), ("Status", 23))
 EXCEPTION_COLUMNS = (("Ref", 14), ("Planned action", 70), ("Lead", 20), ("Timescale", 34),
                      ("Latest progress", 112), ("Status", 23))
+MEASURE_COLUMNS = (("Measure", 70), ("Latest", 36), ("Variation", 45), ("Assurance", 45), ("Target", 25),
+                   ("Actions", 52))
 
 
 def render_docx(paper: BoardPaper, *, template: str | Path | None = None) -> bytes:
@@ -61,6 +63,7 @@ def render_docx(paper: BoardPaper, *, template: str | Path | None = None) -> byt
     writer.exceptions()
     writer.part_a()
     writer.part_b()
+    writer.measures()
     document.core_properties.title = f"{paper.plan_name}: position as at {paper.as_at_text}"
     document.core_properties.author = paper.trust_name
     document.core_properties.subject = "Board paper: delivery status"
@@ -442,6 +445,9 @@ class _Writer:
             ("Actions at risk or off track", exceptions.at_risk, "No open action is at risk or off track."),
             ("Timescales slipped this cycle", exceptions.slipped, "No timescale was revised this cycle."),
             ("Updates awaited", exceptions.awaiting, "Every open action has an update this cycle."),
+            *((("Complete, but the measure has not improved", exceptions.not_improved,
+                "No completed action has a measure showing concern or failing its target."),)
+              if self.paper.measures else ()),
         ):
             self.heading(f"{title} ({len(rows)})", 2)
             if not rows:
@@ -479,8 +485,38 @@ class _Writer:
         self.legend()
 
     def plan_row(self, table, row: Row) -> None:
-        self.add_row(table, [row.reference, row.title, _timescale(row), row.leads, row.success_measure,
+        self.add_row(table, [row.reference, row.title, _timescale(row), row.leads, _success_measure(row),
                              _progress(row)], row.status)
+
+    def measures(self) -> None:
+        """The measures the plan's actions were meant to move: latest value, variation, assurance, target."""
+        if not self.paper.measures:
+            return
+        self.page_break()
+        self.heading("Measures: has it improved?", 1)
+        self.para("Each measure's variation and assurance are read from its statistical process control chart "
+                  "(Making Data Count), using the data for periods up to the position date.", SMALL)
+        table = self.table(MEASURE_COLUMNS)
+        widths = [int(w.twips) for w in table.widths]
+        style_id = self.ids[CELL]
+        for line in self.paper.measures:
+            latest = f"{line.latest}\n{line.latest_period} · {line.points} points" if line.latest else "No data yet"
+            values = [line.name, latest, line.variation_label, line.assurance_label, line.target or "None",
+                      ", ".join(line.references)]
+            cells = "".join(_cell_xml(widths[i], style_id, _runs_xml(v, bold=i == 0)) for i, v in enumerate(values))
+            table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"))
+
+
+def _success_measure(row: Row) -> str:
+    if row.measure is None:
+        return row.success_measure
+    info = row.measure
+    if not info.latest:
+        linked = f"Measure: {info.name}\nNo data yet."
+    else:
+        linked = (f"Measure: {info.name}\n{info.latest} ({info.latest_period})\n{info.variation_label}\n"
+                  f"{info.assurance_label}\nTarget {info.target}: {info.met_text.lower()}")
+    return f"{row.success_measure}\n{linked}" if row.success_measure else linked
 
 
 def _timescale(row: Row) -> str:

@@ -15,7 +15,8 @@ from .render_csv import COLUMNS, row_values
 WIDTHS = {"Section": 9, "Section title": 24, "Ref": 8, "Planned action": 40, "Timescale": 24, "Due date": 12,
           "Lead": 12, "Success measure": 30, "Progress update": 70, "Progress reported on": 13, "Status": 8,
           "Status label": 14, "State": 12, "Overdue": 9, "Timescale slipped this cycle": 12, "Update awaited": 10,
-          "Findings": 10, "Position as at": 13}
+          "Findings": 10, "Position as at": 13, "Linked measure": 28, "Measure latest value": 12,
+          "Measure period": 11, "Variation": 18, "Assurance": 20, "Measure target": 11, "Target met": 9}
 HEADER_FILL = PatternFill("solid", fgColor="005EB8")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color="AEB7BD")
@@ -129,6 +130,8 @@ def _summary_sheet(sheet, paper: BoardPaper) -> None:
         ("At risk or off track", ", ".join(r.reference for r in paper.exceptions.at_risk) or "None"),
         ("Timescales slipped this cycle", ", ".join(r.reference for r in paper.exceptions.slipped) or "None"),
         ("Updates awaited", ", ".join(r.reference for r in paper.exceptions.awaiting) or "None"),
+        ("Complete, measure not improved",
+         ", ".join(r.reference for r in paper.exceptions.not_improved) or "None"),
     ]
     for index, (label, value) in enumerate(lines, start=1):
         set_safe_cell(sheet.cell(row=index, column=1), label)

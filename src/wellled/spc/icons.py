@@ -27,6 +27,22 @@ ASSURANCE_TEXT = {
     Assurance.HIT_OR_MISS: "Assurance: the process will hit and miss the target at random",
 }
 _NO_ASSURANCE_TEXT = "Assurance: no target"
+# Short forms for table cells (board papers, spreadsheets), where the icon sits beside them.
+VARIATION_SHORT = {
+    Variation.COMMON_CAUSE: "Common cause",
+    Variation.IMPROVEMENT_HIGH: "Improvement (high)",
+    Variation.IMPROVEMENT_LOW: "Improvement (low)",
+    Variation.CONCERN_HIGH: "Concern (high)",
+    Variation.CONCERN_LOW: "Concern (low)",
+    Variation.NEUTRAL_HIGH: "Special cause (high)",
+    Variation.NEUTRAL_LOW: "Special cause (low)",
+}
+ASSURANCE_SHORT = {
+    Assurance.PASS: "Consistently passing",
+    Assurance.FAIL: "Consistently failing",
+    Assurance.HIT_OR_MISS: "Hit and miss",
+}
+NO_ASSURANCE_SHORT = "No target"
 
 
 def variation_colour(variation: Variation) -> str:
