@@ -104,6 +104,7 @@ class Styles:
                                   spaceBefore=before, alignment=align)
 
         self.fonts = fonts
+        self.table_class: type[PaperTable] = PaperTable  # given the frame's height by render_pdf
         self.title = style("title", 22, bold=True, after=6)
         self.as_at = style("as-at", 15, bold=True, after=6)
         self.h2 = style("h2", 14, bold=True, before=6, after=4)
@@ -305,12 +306,29 @@ def icon(kind: str, value: str, fonts: Fonts, size: float = 7 * mm) -> Drawing:
 # Tables --------------------------------------------------------------------------------------------------------
 
 
+class PaperTable(Table):
+    """A table that breaks between rows, and inside a row only when that row is taller than a whole page."""
+
+    page_height: float = PAGE_HEIGHT  # the frame's height: render_pdf makes a subclass that knows it
+
+    def split(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
+        self._calc(availWidth, availHeight)
+        result = self._splitRows(availHeight, doInRowSplit=0)
+        if result:
+            return result
+        header = sum(self._rowHeights[:1])
+        first = self._rowHeights[1] if len(self._rowHeights) > 1 else 0
+        if header + first > self.page_height:
+            return self._splitRows(availHeight, doInRowSplit=1)
+        return []
+
+
 def table(rows: list[list], columns: Sequence[tuple[str, float]], styles: Styles, extra: list | None = None,
           *, status_column: int | None = None, status_rows: Sequence[StatusInfo | None] = ()) -> Table:
     """A bordered table with its header row repeated on every page; rows split only when taller than a page."""
     header = [Paragraph(name, styles.head) for name, _ in columns]
-    result = Table([header, *rows], colWidths=[width * mm for _, width in columns], repeatRows=1,
-                   splitByRow=1, splitInRow=1)
+    result = styles.table_class([header, *rows], colWidths=[width * mm for _, width in columns], repeatRows=1,
+                                splitByRow=1, splitInRow=1)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, BORDER),
         ("BACKGROUND", (0, 0), (-1, 0), BLUE),
@@ -538,6 +556,8 @@ def render_pdf(paper: BoardPaper) -> bytes:
     )
     frame = Frame(MARGIN_X, bottom, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - bottom, id="body", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)
+    # Split-off parts of a table are made from its class, so the frame's height travels with the class.
+    styles.table_class = type("FramedPaperTable", (PaperTable,), {"page_height": frame._aH})
     document.addPageTemplates([PageTemplate(id="paper", frames=[frame],
                                             onPage=page_decorator(paper, styles, legend, legend_height))])
     document.build(Story(paper, styles).build(), canvasmaker=numbered_canvas(paper, styles))
