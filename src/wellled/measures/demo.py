@@ -24,8 +24,8 @@ from . import services
 from .choices import Direction, MeasureKind, MetWhen
 from .models import Measure
 
-FIRST_MONTH = datetime.date(2022, 11, 1)
-MONTHS = 36  # November 2022 to October 2025
+FIRST_MONTH = datetime.date(2023, 11, 1)
+MONTHS = 36  # November 2023 to October 2026: up to the month before the demo board meets
 ANALYST = "grace.mcallister"  # the demo trust's governance editor loads the data
 
 
