@@ -20,11 +20,13 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     KeepTogether,
     PageBreak,
@@ -62,6 +64,8 @@ EXCEPTION_COLUMNS = (("Ref", 16), ("Planned action", 66), ("Lead", 20), ("Timesc
                      ("Latest progress", 113), ("Status", 24))
 MEASURE_COLUMNS = (("Measure", 70), ("Latest", 34), ("Variation", 52), ("Assurance", 52), ("Target", 25),
                    ("Actions", 40))
+# Leads up to this many characters are a plain cell; longer ones wrap.
+SHORT_CELL = 10
 # The front page lists at most this many references per line; the Exceptions part lists them all.
 FRONT_PAGE_REFS = 12
 
@@ -214,6 +218,44 @@ def chip(status: StatusInfo | None, fonts: Fonts) -> str:
 # Cells ---------------------------------------------------------------------------------------------------------
 
 
+class CellParagraph(Paragraph):
+    """A paragraph that keeps its line breaks for the width it was last wrapped to: a table wraps every cell to
+    measure the row and again to draw it, and line breaking is most of the cost of a long paper."""
+
+    _wrapped_width: float | None = None
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
+        if self._wrapped_width == availWidth:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+
+class StatusMark(Flowable):
+    """A status cell's content: the code, large, over its label (the cell is shaded in the status colour)."""
+
+    def __init__(self, code: str, label: str, colour: str, fonts: Fonts):
+        super().__init__()
+        self.code, self.label, self.colour, self.fonts = code, label, colour, fonts
+        self.lines: list[str] = []
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
+        self.width = availWidth
+        self.lines = simpleSplit(self.label, self.fonts.regular, 6.8, availWidth) or [""]
+        self.height = 12 + 8.2 * len(self.lines)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(hex_colour(self.colour))
+        canvas.setFont(self.fonts.bold, 10)
+        canvas.drawCentredString(self.width / 2, self.height - 9, self.code)
+        canvas.setFont(self.fonts.regular, 6.8)
+        for index, line in enumerate(self.lines):
+            canvas.drawCentredString(self.width / 2, self.height - 19 - 8.2 * index, line)
+
+
 class RowCells:
     """Turns a Row into the paragraphs of a table row."""
 
@@ -221,10 +263,14 @@ class RowCells:
         self.paper, self.s, self.f = paper, styles, styles.fonts
 
     def p(self, markup: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(markup, style or self.s.cell)
+        return CellParagraph(markup, style or self.s.cell)
 
     def ref(self, row: Row) -> Paragraph:
         return self.p(text(row.reference, self.f), self.s.cell_bold)
+
+    def leads(self, row: Row) -> Paragraph | str:
+        """Short leads as a plain cell (cheap to lay out), longer ones as a paragraph that wraps."""
+        return row.leads if len(row.leads) <= SHORT_CELL else self.p(text(row.leads, self.f))
 
     def timescale(self, row: Row) -> Paragraph:
         if not row.timescales:
@@ -251,19 +297,17 @@ class RowCells:
             markup += ("<br/>" if markup else "") + measure_markup(row.measure, self.f)
         return self.p(markup)
 
-    def status(self, row: Row) -> Paragraph:
+    def status(self, row: Row) -> StatusMark:
         if row.status is None:
-            return self.p(f'–<br/><font size="6.8">{NO_UPDATE_LABEL}</font>', self.s.status)
-        return self.p(f'<font color="{row.status.text_colour}">{text(row.status.code, self.f)}<br/>'
-                      f'<font size="6.8" name="{self.f.regular}">{text(row.status.label, self.f)}</font></font>',
-                      self.s.status)
+            return StatusMark("–" if self.f.unicode else "-", NO_UPDATE_LABEL, "#212b32", self.f)
+        return StatusMark(row.status.code, row.status.label, row.status.text_colour, self.f)
 
     def plan_row(self, row: Row) -> list:
-        return [self.ref(row), self.p(text(row.title, self.f)), self.timescale(row), self.p(text(row.leads, self.f)),
+        return [self.ref(row), self.p(text(row.title, self.f)), self.timescale(row), self.leads(row),
                 self.success_measure(row), self.progress(row), self.status(row)]
 
     def exception_row(self, row: Row) -> list:
-        return [self.ref(row), self.p(text(row.title, self.f)), self.p(text(row.leads, self.f)), self.timescale(row),
+        return [self.ref(row), self.p(text(row.title, self.f)), self.leads(row), self.timescale(row),
                 self.progress(row), self.status(row)]
 
 
@@ -331,6 +375,7 @@ def table(rows: list[list], columns: Sequence[tuple[str, float]], styles: Styles
                                 splitByRow=1, splitInRow=1)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, BORDER),
+        ("FONT", (0, 1), (-1, -1), styles.fonts.regular, 8, 9.8),
         ("BACKGROUND", (0, 0), (-1, 0), BLUE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
