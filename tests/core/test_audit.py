@@ -181,3 +181,20 @@ def test_audit_log_page_lists_the_organisations_changes_when_an_administrator_re
     body = client.get(reverse("audit-log")).content.decode()
     assert "Well-led self-review" in body
     assert "Southvale plan" not in body  # the other organisation's record is not listed
+
+
+@pytest.mark.django_db
+def test_history_names_fields_people_and_statuses_in_words_not_ids(login, editor, viewer, lead, plan):
+    from tests.factories import status
+
+    from wellled.plans import services
+
+    action = Action.objects.get(plan=plan, reference="W1a")
+    services.progress_update_record(action=action, by=lead, narrative="Cohort two recruited.",
+                                    status=status(plan.organisation, "A/R"), expected_version=None)
+    action.refresh_from_db()
+    services.action_update(action=action, by=editor, expected_version=action.version, lead=editor)
+    body = login(viewer).get(reverse("action-history", args=[action.pk])).content.decode()
+    assert "status_id" not in body and "lead_id" not in body and "version:" not in body.lower()
+    assert "A/R (At risk)" in body  # the status by its code and label
+    assert f"Lead:</span> {editor}" in body and f"Lead:</span> {lead}" in body  # before and after, by name
