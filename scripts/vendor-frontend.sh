@@ -14,7 +14,10 @@
 #     rewritten to url(assets/images/...), relative to the stylesheet, which is where this script puts
 #     them (static/vendor/nhsuk-frontend/assets/);
 #   - the trailing sourceMappingURL comments are removed, because the source maps (about 1 MB) are not
-#     vendored and Django's manifest storage refuses a reference to a missing file.
+#     vendored and Django's manifest storage refuses a reference to a missing file;
+#   - the @font-face rules are removed: they load the Frutiger web font from assets.nhs.uk, and Wellled
+#     makes no requests to other sites (its content security policy would refuse them anyway), so pages
+#     use the next font in the NHS.UK stack, Arial.
 set -euo pipefail
 
 NHSUK_FRONTEND_VERSION="10.6.1"
@@ -50,7 +53,7 @@ HTMX_DIST="$WORK/htmx/package/dist"
 rm -rf "$VENDOR/nhsuk-frontend" "$VENDOR/htmx"
 mkdir -p "$VENDOR/nhsuk-frontend" "$VENDOR/htmx"
 
-sed -e 's#url(/assets/#url(assets/#g' -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' \
+sed -e 's#url(/assets/#url(assets/#g' -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' -e 's#@font-face{[^}]*}##g' \
   "$NHSUK_DIST/nhsuk-frontend.min.css" >"$VENDOR/nhsuk-frontend/nhsuk-frontend.min.css"
 sed -e 's#//\# sourceMappingURL=[^ ]*$##' \
   "$NHSUK_DIST/nhsuk-frontend.min.js" >"$VENDOR/nhsuk-frontend/nhsuk-frontend.min.js"
@@ -71,7 +74,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
   echo "  tarball sha256 $(sha "$NHSUK_TGZ")"
   echo "  upstream dist/nhsuk/nhsuk-frontend.min.css sha256 $(sha "$NHSUK_DIST/nhsuk-frontend.min.css")"
   echo "  upstream dist/nhsuk/nhsuk-frontend.min.js sha256 $(sha "$NHSUK_DIST/nhsuk-frontend.min.js")"
-  echo "  edits: stylesheet url(/assets/ -> url(assets/; sourceMappingURL comments removed"
+  echo "  edits: stylesheet url(/assets/ -> url(assets/; sourceMappingURL comments removed; @font-face rules removed"
   echo "htmx.org $HTMX_VERSION (npm)"
   echo "  tarball sha256 $(sha "$HTMX_TGZ")"
   echo "  upstream dist/htmx.min.js sha256 $(sha "$HTMX_DIST/htmx.min.js")"

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: on a loaded two-core CI machine an example can take longer than
+# hypothesis's default 200 ms deadline, which would fail a correct test.
+settings.register_profile("wellled", deadline=None)
+settings.load_profile("wellled")
 
 # Django-free suites (tests/spc, tests/assessments) run with `-p no:django`: nothing here imports Django or the
 # models at module level.

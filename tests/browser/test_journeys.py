@@ -98,7 +98,7 @@ def test_lead_records_an_update_and_sees_it_on_the_plan_and_in_the_history(new_p
     expect(page.get_by_role("heading", level=1)).to_have_text("History of action W1a")
     history = page.locator("table tbody")
     expect(history).to_contain_text("Progress update recorded: A/G")
-    expect(history).to_contain_text("status")
+    expect(history).to_contain_text("Status: A/G (On track)")
     check_accessibility(page, "the action's history page")
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditLog
 
@@ -67,7 +68,13 @@ def history_rows(records: Iterable[AuditLog]) -> list[HistoryRow]:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(value, bool):
             return "Yes" if value else "No"
-        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        if isinstance(field, models.DateTimeField):
+            try:
+                moment = timezone.localtime(datetime.datetime.fromisoformat(str(value)))
+            except ValueError:
+                return str(value)
+            return f"{moment.day} {moment:%B %Y at %H:%M}"
+        if isinstance(field, models.DateField):
             try:
                 day = datetime.date.fromisoformat(str(value))
             except ValueError:
