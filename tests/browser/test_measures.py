@@ -1,6 +1,6 @@
 """Measures in a real browser, with axe on every new page: an analyst (governance editor) uploads a CSV, sees the
 chart and icons and adds a rebase with a reason; a governance editor links an action's success measure to a measure
-and sees the icons on the action and in the plan table."""
+and sees the icons on the action, in the plan table and in the board paper."""
 
 from __future__ import annotations
 
@@ -151,3 +151,12 @@ def test_editor_links_a_success_measure_and_sees_the_icons_on_the_action(
     page.goto(f"/plans/{action.plan_id}/")
     expect(page.locator(f"#action-{action.pk} .wl-action-measure svg")).to_have_count(2)
     check_accessibility(page, "the plan page with a linked measure")
+    page.get_by_role("link", name="Board paper", exact=True).click()
+    paper_row = page.locator("#part-a tr", has_text=action.reference)
+    expect(paper_row).to_contain_text("Overdue risk reviews")
+    expect(paper_row).to_contain_text("Improvement (low)")
+    expect(paper_row.locator("svg title").first).to_contain_text("improvement")
+    measures = page.locator("#measures")
+    expect(measures).to_contain_text("Measures: has it improved?")
+    expect(measures).to_contain_text("Overdue risk reviews")
+    check_accessibility(page, "the board paper with a linked measure")
