@@ -157,7 +157,8 @@ def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list
     findings = scoped(Finding.objects.filter(plan=plan), user=user, organisation=organisation,
                       path="plan__organisation")
     return list(findings.select_related("framework_element").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("status", "lead").order_by("reference"))
+        Prefetch("actions", queryset=Action.objects.select_related("status", "lead")
+                 .prefetch_related("other_leads").order_by("reference"))
     ).order_by("number"))
 
 
@@ -292,7 +293,7 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
     from wellled.core.selectors import audit_for_object
 
     entries = [TimelineEntry(u.created_at, "update", u) for u in action.updates.select_related(
-        "status", "created_by", "cycle", "supersedes").all()]
+        "status", "created_by", "cycle", "supersedes", "superseded_by").all()]
     entries += [TimelineEntry(t.created_at, "timescale", t) for t in action.timescales.select_related("created_by")]
     changes: QuerySet[AuditLog] = audit_for_object(user=user, organisation=organisation, instance=action)
     entries += [TimelineEntry(c.created_at, "change", c) for c in changes if not c.note]
