@@ -173,3 +173,19 @@ class AuditLog(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+class WordTemplate(models.Model):
+    """An organisation's own Word template (.docx): the board paper in Word takes its styles, page set-up and
+    headers. One per organisation; uploading another replaces it."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="word_template")
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Word template {self.filename}"

@@ -73,3 +73,10 @@ def get_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("Not found.")
+
+
+def word_template_get(*, user: User, organisation: Organisation):
+    """The organisation's Word template for board papers, or None (nothing of another organisation, ever)."""
+    from .models import WordTemplate
+
+    return scoped(WordTemplate.objects.select_related("uploaded_by"), user=user, organisation=organisation).first()

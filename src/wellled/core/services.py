@@ -117,3 +117,93 @@ def person_create(
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=user)
     membership_set(user=user, organisation=organisation, role=role, by=by)
     return user
+
+
+# An organisation's Word template for board papers ---------------------------------------------------------------
+
+# A template holds styles, a page set-up, headers and perhaps a logo; 5 MB is far more than that needs.
+WORD_TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+WORD_TEMPLATE_FIELDS = ("filename", "size", "sha256", "uploaded_by_id", "uploaded_at")
+
+
+class WordTemplateError(ValueError):
+    """The upload is not a Word document Wellled can use as a template; the message says why."""
+
+
+def word_template_check(*, filename: str, content: bytes) -> None:
+    """Refuse anything but a readable .docx of a sensible size, with a message a person can act on."""
+    import io
+    import zipfile
+
+    if not filename.lower().endswith(".docx"):
+        raise WordTemplateError(f"‘{filename}’ is not a Word document: upload a .docx file.")
+    if len(content) > WORD_TEMPLATE_MAX_BYTES:
+        raise WordTemplateError(f"‘{filename}’ is {len(content) / 1024 / 1024:.1f} MB: a template can be at most "
+                                f"{WORD_TEMPLATE_MAX_BYTES // 1024 // 1024} MB.")
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise WordTemplateError(f"‘{filename}’ is password-protected or in the old .doc format: save it from Word "
+                                "as an unprotected .docx and upload it again.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise WordTemplateError(f"‘{filename}’ is not a Word document: upload a .docx file.")
+        from docx import Document
+
+        Document(io.BytesIO(content))
+    except WordTemplateError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any failure to read it means the same to the person uploading)
+        raise WordTemplateError(f"‘{filename}’ could not be read as a Word document (it may be damaged): save it "
+                                "again from Word and upload it.") from exc
+
+
+def _word_template_state(template) -> dict:
+    """What the audit log keeps of a template: its name, size and checksum, not its bytes."""
+    return {name: getattr(template, name) for name in WORD_TEMPLATE_FIELDS} | {
+        "uploaded_at": template.uploaded_at.isoformat()
+    }
+
+
+@transaction.atomic
+def word_template_set(*, organisation: Organisation, by: User, filename: str, content: bytes):
+    """Store the organisation's Word template for board papers, replacing any earlier one."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from .models import WordTemplate
+    from .permissions import Permission, require
+
+    membership = Membership.objects.filter(user=by, organisation=organisation).first()
+    require(membership.role if membership else None, Permission.MANAGE_PLANS)
+    word_template_check(filename=filename, content=content)
+    template = WordTemplate.objects.select_for_update().filter(organisation=organisation).first()
+    before = _word_template_state(template) if template else None
+    template = template or WordTemplate(organisation=organisation)
+    template.filename = filename[-200:]
+    template.content = content
+    template.size = len(content)
+    template.sha256 = hashlib.sha256(content).hexdigest()
+    template.uploaded_by = by
+    template.uploaded_at = timezone.now()
+    template.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                 instance=template, before=before, after=_word_template_state(template))
+    return template
+
+
+@transaction.atomic
+def word_template_remove(*, organisation: Organisation, by: User) -> bool:
+    """Go back to Wellled's own styles for the board paper in Word; False if there was no template."""
+    from .models import WordTemplate
+    from .permissions import Permission, require
+
+    membership = Membership.objects.filter(user=by, organisation=organisation).first()
+    require(membership.role if membership else None, Permission.MANAGE_PLANS)
+    template = WordTemplate.objects.select_for_update().filter(organisation=organisation).first()
+    if template is None:
+        return False
+    audit_record(by=by, organisation=organisation, action=AuditAction.DELETE, instance=template,
+                 before=_word_template_state(template))
+    template.delete()
+    return True

@@ -12,7 +12,18 @@ from django.views.decorators.http import require_POST
 
 from .middleware import SESSION_ORGANISATION_KEY
 from .permissions import Permission, require
-from .selectors import audit_for_organisation, delivery_statuses, membership_get, organisation_units
+from .selectors import (
+    audit_for_organisation,
+    delivery_statuses,
+    membership_get,
+    organisation_units,
+    word_template_get,
+)
+from .services import WordTemplateError, word_template_remove, word_template_set
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Checked before the file is read; the service checks again (wellled.core.services.WORD_TEMPLATE_MAX_BYTES).
+WORD_TEMPLATE_UPLOAD_LIMIT = 5 * 1024 * 1024
 
 AUDIT_PAGE_SIZE = 50
 
@@ -65,7 +76,62 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
         "units": organisation_units(user=request.user, organisation=organisation),
         "memberships": memberships,
         "statuses": delivery_statuses(organisation=organisation, include_inactive=True),
+        "word_template": word_template_get(user=request.user, organisation=organisation),
     })
+
+
+def _role(request: HttpRequest) -> str | None:
+    return request.membership.role if request.membership else None
+
+
+def word_template(request: HttpRequest) -> HttpResponse:
+    """Upload (or replace) the organisation's Word template for board papers."""
+    require(_role(request), Permission.MANAGE_PLANS)
+    current = word_template_get(user=request.user, organisation=request.organisation)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "Choose a Word document (.docx) to upload."
+        elif upload.size > WORD_TEMPLATE_UPLOAD_LIMIT:
+            error = f"‘{upload.name}’ is too large: a template can be at most 5 MB."
+        else:
+            try:
+                word_template_set(organisation=request.organisation, by=request.user, filename=upload.name,
+                                  content=upload.read())
+            except WordTemplateError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, f"Board papers in Word now use the styles of ‘{upload.name}’.")
+                return redirect("organisation-detail")
+    return render(request, "core/word_template.jinja", {"current": current, "error": error},
+                  status=400 if error else 200)
+
+
+@require_POST
+def word_template_delete(request: HttpRequest) -> HttpResponse:
+    """Go back to Wellled's own styles for board papers in Word."""
+    require(_role(request), Permission.MANAGE_PLANS)
+    if word_template_remove(organisation=request.organisation, by=request.user):
+        messages.success(request, "Board papers in Word now use Wellled's own styles.")
+    return redirect("organisation-detail")
+
+
+def word_template_download(request: HttpRequest) -> HttpResponse:
+    """The organisation's Word template as it was uploaded."""
+    require(_role(request), Permission.VIEW)
+    template = word_template_get(user=request.user, organisation=request.organisation)
+    if template is None:
+        raise Http404("This organisation has no Word template.")
+    response = HttpResponse(bytes(template.content), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(template.filename)}"'
+    return response
+
+
+def _safe_filename(name: str) -> str:
+    """A file name safe inside a Content-Disposition header."""
+    cleaned = "".join(c if c.isalnum() or c in "-_. " else "_" for c in name).strip() or "template.docx"
+    return cleaned if cleaned.lower().endswith(".docx") else cleaned + ".docx"
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -30,7 +30,7 @@ FORMATS: dict[str, PaperFormat] = {
 }
 
 
-def render(paper: BoardPaper, fmt: str, *, template: str | Path | None = None) -> bytes:
+def render(paper: BoardPaper, fmt: str, *, template: str | Path | bytes | None = None) -> bytes:
     """The paper in one format (renderers are imported on demand, so a CSV download does not load ReportLab)."""
     if fmt == "pdf":
         from .render_pdf import render_pdf

@@ -49,9 +49,13 @@ MEASURE_COLUMNS = (("Measure", 70), ("Latest", 36), ("Variation", 45), ("Assuran
                    ("Actions", 52))
 
 
-def render_docx(paper: BoardPaper, *, template: str | Path | None = None) -> bytes:
-    """The paper as .docx bytes; with `template`, that document's styles (and page set-up) are used."""
-    document = Document(str(template)) if template else Document()
+def render_docx(paper: BoardPaper, *, template: str | Path | bytes | None = None) -> bytes:
+    """The paper as .docx bytes; with `template` (a path, or a .docx's bytes), that document's styles and page
+    set-up are used."""
+    if isinstance(template, bytes):
+        document = Document(io.BytesIO(template))
+    else:
+        document = Document(str(template)) if template else Document()
     if template:
         _clear_body(document)
     else:
@@ -130,20 +134,28 @@ def _has_font(style) -> bool:
 def _running_header_footer(document, paper: BoardPaper) -> None:
     """Trust and date at the top of every page, "Page N of M" at the foot."""
     section = document.sections[-1]
-    header = section.header.paragraphs[0] if section.header.paragraphs else section.header.add_paragraph()
-    header.text = ""
+    header = _own_paragraph(section.header)
     header.style = document.styles[SMALL]
     run = header.add_run(f"{paper.trust_name} ({paper.ods_code})")
     run.bold = True
     header.add_run(f"\t\t{paper.plan_name} · position as at {paper.as_at_text}")
-    footer = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
-    footer.text = ""
+    footer = _own_paragraph(section.footer)
     footer.style = document.styles[SMALL]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run("Page ")
     _field(footer, "PAGE")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
+
+
+def _own_paragraph(part):
+    """An empty paragraph of a header or footer for the paper's own line: the first if it is empty, else a new one
+    after what a trust's template put there (its logo or wording stays)."""
+    paragraphs = part.paragraphs
+    if paragraphs and not paragraphs[0].text.strip() and not paragraphs[0]._p.xpath(".//w:drawing"):
+        paragraphs[0].text = ""
+        return paragraphs[0]
+    return part.add_paragraph()
 
 
 def _field(paragraph, instruction: str) -> None:

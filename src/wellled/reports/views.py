@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
+from wellled.core.selectors import word_template_get
 from wellled.plans.selectors import plan_cycles, plan_get
 
 from .board_paper import BoardPaper, board_paper_build
@@ -62,7 +63,11 @@ def board_paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     paper, _ = _paper(request, pk, as_at)
-    response = HttpResponse(render_format(paper, fmt), content_type=FORMATS[fmt].content_type)
+    template = None
+    if fmt == "docx":
+        word_template = word_template_get(user=request.user, organisation=request.organisation)
+        template = bytes(word_template.content) if word_template else None
+    response = HttpResponse(render_format(paper, fmt, template=template), content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(paper, fmt)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
