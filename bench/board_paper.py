@@ -15,32 +15,17 @@ import datetime
 import os
 import platform
 import random
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _django import best_of, remove, throwaway_django
 
 ACTIONS = 500
 CYCLES = 12
 SECTIONS = 8
 FINDINGS = 14
 TARGETS = {"pdf": 5.0, "docx": 2.0, "xlsx": 2.0}
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    """Best wall-clock time in seconds over `repeat` runs (after one warm-up run), and the last result."""
-    result = fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def build_plan():
@@ -114,16 +99,7 @@ def main() -> int:
     parser.add_argument("--write", help="write the figures as Markdown to this file")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wellled-bench-")
-    os.environ.setdefault("WELLLED_DEBUG", "1")
-    os.environ["WELLLED_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    data_dir = throwaway_django()
     setup_start = time.perf_counter()
     org, viewer, plan, update_count = build_plan()
     setup = time.perf_counter() - setup_start
@@ -173,10 +149,7 @@ def main() -> int:
             f"(best of {args.repeat} timed run(s) after a warm-up; SQLite in a temporary directory, removed "
             "afterwards).\n\n" + text + "\n"
         )
-    from django.db import connections
-
-    connections.close_all()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    remove(data_dir)
     failed = [fmt for fmt, total, _, _ in results if fmt in TARGETS and total > TARGETS[fmt]]
     if failed:
         print(f"Over target: {', '.join(failed)}")

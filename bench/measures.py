@@ -10,30 +10,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import platform
 import random
-import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _django import best_of, remove, throwaway_django
 
 MEASURES = 200
 POINTS = 60
 TARGETS = {"summary": 1.0, "chart": 0.3}
-
-
-def best_of(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def build():
@@ -108,20 +93,9 @@ def main() -> int:
     parser.add_argument("--write", help="write the figures as Markdown to this file")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wellled-bench-")
-    os.environ.setdefault("WELLLED_DEBUG", "1")
-    os.environ["WELLLED_DATA_DIR"] = data_dir
-    os.environ.pop("WELLLED_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    data_dir = throwaway_django()
     from django.test import Client
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0, interactive=False)
     org, viewer, measures = build()
     client = Client()
     client.force_login(viewer)
@@ -135,7 +109,7 @@ def main() -> int:
         response = client.get(f"/measures/{chart_measure.pk}/")
         assert response.status_code == 200, response.status_code
 
-    results = {"summary": best_of(summary, args.repeat), "chart": best_of(chart, args.repeat)}
+    results = {"summary": best_of(summary, args.repeat)[0], "chart": best_of(chart, args.repeat)[0]}
     lines = [
         f"Measures benchmark: {MEASURES} measures x {POINTS} points, SQLite file database, best of {args.repeat}",
         f"Python {platform.python_version()} on {platform.machine()} ({platform.system()})",
@@ -145,6 +119,7 @@ def main() -> int:
     print("\n".join(lines))
     if args.write:
         Path(args.write).write_text("\n".join(["```", *lines, "```", ""]), encoding="utf-8")
+    remove(data_dir)
     return 0 if all(results[k] <= TARGETS[k] for k in TARGETS) else 1
 
 

@@ -9,17 +9,11 @@ number of actions would show here as hundreds of queries.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+from _django import remove, throwaway_django
 
 
 def main() -> int:
@@ -27,17 +21,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per page; the best is reported")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wellled-bench-")
-    os.environ.setdefault("WELLLED_DEBUG", "1")
-    os.environ["WELLLED_DATA_DIR"] = data_dir
-    os.environ.pop("WELLLED_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
-    import django
-
-    django.setup()
+    data_dir = throwaway_django()
     import board_paper  # bench/board_paper.py: the same 500-action plan
-    from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -46,8 +31,6 @@ def main() -> int:
     from wellled.core.services import membership_set
     from wellled.plans.models import Action
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0, interactive=False)
     org, viewer, plan, update_count = board_paper.build_plan()
     membership_set(user=viewer, organisation=org, role=Role.GOVERNANCE_EDITOR, by=None)
     client = Client()
@@ -85,8 +68,7 @@ def main() -> int:
     print("|---|---|---|")
     for name, seconds, count in rows:
         print(f"| {name} | {seconds * 1000:.0f} ms | {count} |")
-    connection.close()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    remove(data_dir)
     return 0
 
 
