@@ -87,9 +87,24 @@ def foundation_url_patterns():
     return [entry for entry in named_url_patterns() if entry[0] not in own]
 
 
+def blank_docx() -> bytes:
+    """A Word document with python-docx's default styles, as an uploaded template's bytes."""
+    import io
+
+    from docx import Document
+
+    out = io.BytesIO()
+    Document().save(out)
+    return out.getvalue()
+
+
 def make_plan_objects(plan, editor, lead):
     """One object of every kind an object URL names, all in `plan`: an open cycle and a progress update too."""
+    from wellled.core.services import word_template_set
     from wellled.plans.models import Action, Finding, Section
+    from wellled.plans.spreadsheet.importer import plan_import_store
+    from wellled.plans.spreadsheet.read import SpreadsheetFile
+    from wellled.reports.services import paper_job_start
 
     action = Action.objects.get(plan=plan, reference="W1a")
     cycle = plan_services.cycle_open(plan=plan, by=editor, name="November board",
@@ -97,9 +112,18 @@ def make_plan_objects(plan, editor, lead):
                                      update_deadline=datetime.date(2026, 11, 25))
     update = plan_services.progress_update_record(action=action, by=lead, narrative="Recruitment under way.",
                                                   status=status(plan.organisation, "A/G"), expected_version=None)
+    # An issued board paper, through its job (the tests' immediate task backend runs it at once).
+    job = paper_job_start(plan=plan, cycle_or_as_at=cycle, by=editor)
+    # A spreadsheet uploaded for import and waiting on its preview page.
+    pending = plan_import_store(organisation=plan.organisation, plan=plan, by=editor,
+                                file=SpreadsheetFile("update.csv", IMPORT_CSV))
+    # The organisation's Word template for board papers (its download is a page like any other).
+    word_template_set(organisation=plan.organisation, by=editor, filename="trust-template.docx",
+                      content=blank_docx())
     return {
         "plan": plan, "section": Section.objects.get(plan=plan), "action": Action.objects.get(pk=action.pk),
         "update": update, "finding": Finding.objects.get(plan=plan), "cycle": cycle,
+        "paper": job.paper, "job": job, "import": pending,
     }
 
 
@@ -114,12 +138,16 @@ URL_OBJECT_KIND = {
     "finding-detail": "finding", "finding-edit": "finding", "finding-history": "finding",
     "cycle-detail": "cycle", "cycle-remind": "cycle", "cycle-close": "cycle", "cycle-history": "cycle",
     "board-paper": "plan", "board-paper-download": "plan",
+    "paper-list": "plan", "paper-issue": "plan", "paper-compare": "plan",
+    "paper-detail": "paper", "paper-file": "paper", "paper-job": "job",
+    "plan-import": "plan", "plan-export": "plan", "plan-import-review": "import",
 }
 # Arguments after the pk, for URLs that take more than the object.
-URL_EXTRA_ARGS = {"board-paper-download": ["csv"]}
+URL_EXTRA_ARGS = {"board-paper-download": ["csv"], "paper-file": ["csv"], "plan-export": ["xlsx"]}
 # URLs that answer only one method (405 for the other, before any object is looked up).
-URL_POST_ONLY = {"cycle-remind", "cycle-close", "organisation-switch"}
-URL_GET_ONLY = {"board-paper", "board-paper-download"}
+URL_POST_ONLY = {"cycle-remind", "cycle-close", "organisation-switch", "word-template-remove"}
+URL_GET_ONLY = {"board-paper", "board-paper-download", "paper-list", "paper-compare", "paper-detail", "paper-file",
+                "paper-job", "plan-export"}
 
 
 def url_for(name: str, objects: dict) -> str:
@@ -134,6 +162,12 @@ def url_for(name: str, objects: dict) -> str:
 
 def valid_post_data(name: str, objects: dict) -> dict:
     """A form submission that the URL would accept from someone allowed to make it (so a refusal means something)."""
+    if name in IMPORT_URLS:
+        return import_post_data(name, objects)
+    if name == "word-template":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return {"file": SimpleUploadedFile("posted-template.docx", blank_docx())}
     obj = objects.get(URL_OBJECT_KIND.get(name, ""))
     version = getattr(obj, "version", 1)
     organisation = objects["plan"].organisation
@@ -153,15 +187,36 @@ def valid_post_data(name: str, objects: dict) -> dict:
         "finding-edit": {"text": "Posted finding text", "finding_type": "should_do", "source": "cqc_inspection",
                          "version": version},
         "cycle-open": {"name": "Posted cycle", "position_as_at": "2027-01-31", "update_deadline": "2027-01-20"},
+        "paper-issue": {"as_at": "2026-11-30"},
     }
     return data.get(name, {"name": "Posted", "text": "Posted", "narrative": "Posted", "version": version})
+
+
+# A small plan spreadsheet: importing it adds one action (W1d) to the fixtures' plan.
+IMPORT_CSV = b"Ref,Planned action,Timescale,Lead,Status\r\nW1d,Imported action,March 2027,,A/G\r\n"
+IMPORT_URLS = {"plan-import", "plan-import-new", "plan-import-review"}
+
+
+def import_post_data(name: str, objects: dict) -> dict:
+    """An upload of IMPORT_CSV, or the confirmation of the waiting import's preview (with its fingerprint)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wellled.plans.spreadsheet.importer import plan_import_preview_pending
+
+    if name == "plan-import-review":
+        pending = objects["import"]
+        return {"fingerprint": plan_import_preview_pending(pending=pending, by=pending.uploaded_by).fingerprint}
+    data = {"file": SimpleUploadedFile("plan.csv", IMPORT_CSV, content_type="text/csv")}
+    if name == "plan-import-new":
+        data.update(name="Imported plan", kind=PlanKind.IMPROVEMENT)
+    return data
 
 
 def db_state() -> dict:
     """Every row of plan data, people, memberships and the audit log, plus e-mails sent: compare to see a change."""
     from django.core import mail
 
-    from wellled.core.models import AuditLog, Membership
+    from wellled.core.models import AuditLog, Membership, WordTemplate
     from wellled.plans.models import (
         Action,
         Finding,
@@ -172,10 +227,12 @@ def db_state() -> dict:
         Section,
         TimescaleRevision,
     )
+    from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperJob
 
     models = [AuditLog, Membership, Plan, Section, Finding, Action, TimescaleRevision, ProgressUpdate,
-              ReportingCycle, ReminderSent]
-    state = {m.__name__: sorted(map(repr, m.objects.order_by("pk").values())) for m in models}
+              ReportingCycle, ReminderSent, IssuedPaper, IssuedPaperFile, PaperJob, WordTemplate]
+    state = {m.__name__: sorted(repr({k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()})
+                                for row in m.objects.order_by("pk").values()) for m in models}
     state["Action.other_leads"] = sorted(Action.other_leads.through.objects.values_list("action_id", "user_id"))
     state["Action.findings"] = sorted(Action.findings.through.objects.values_list("action_id", "finding_id"))
     state["mail"] = len(getattr(mail, "outbox", []))

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "wellled.core",
     "wellled.frameworks",
     "wellled.plans",
@@ -167,9 +169,23 @@ EMAIL_USE_TLS = env_bool("WELLLED_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("WELLLED_EMAIL_FROM", "Wellled <wellled@localhost>")
 SITE_URL = os.environ.get("WELLLED_SITE_URL", "http://127.0.0.1:8000")
 
+# Background tasks (django-tasks, the backport of Django 6.0's tasks; ADR 0010). "database" queues them in the
+# database for `wellled db_worker` (which `wellled demo` and `wellled serve` start for you); "immediate" runs them
+# inside the request that asks, for a one-process installation that can wait.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("WELLLED_TASKS_BACKEND", "database").strip().lower()
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"WELLLED_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
+
 # Uploads are held in memory up to this size and refused beyond it (imports check their own limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest action-plan spreadsheet (.xlsx or .csv) that `wellled plan import` and the import pages accept.
+WELLLED_MAX_UPLOAD_BYTES = int(os.environ.get("WELLLED_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,13 @@ READ = {
     "organisation-detail",
     "board-paper",
     "board-paper-download",
+    "paper-list",
+    "paper-detail",
+    "paper-file",
+    "paper-compare",
+    "paper-job",
+    "plan-export",
+    "word-template-download",
 }
 MANAGE_PLANS = {
     "plan-create",
@@ -49,8 +56,13 @@ MANAGE_PLANS = {
     "action-state",
     "finding-create",
     "finding-edit",
+    "plan-import",
+    "plan-import-new",
+    "plan-import-review",
+    "word-template",
+    "word-template-remove",
 }
-MANAGE_CYCLES = {"cycle-open", "cycle-remind", "cycle-close"}
+MANAGE_CYCLES = {"cycle-open", "cycle-remind", "cycle-close", "paper-issue"}
 UPDATE_ACTION = {"action-update"}  # the action's leads, editors and administrators
 VIEW_AUDIT = {"audit-log"}
 PUBLIC = {"login", "health"}

@@ -44,3 +44,9 @@ class DatePrecision(models.TextChoices):
 class CycleState(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+class ImportState(models.TextChoices):
+    PENDING = "pending", "Waiting to be imported"
+    APPLIED = "applied", "Imported"
+    EXPIRED = "expired", "Expired"

@@ -146,3 +146,15 @@ class CycleForm(forms.Form):
                 data["update_deadline"] > data["position_as_at"]:
             self.add_error("update_deadline", "The deadline for updates must be on or before the position date")
         return data
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label="Spreadsheet", allow_empty_file=True,
+                           error_messages={"required": "Choose the spreadsheet to import"})
+
+
+class PlanImportNewForm(PlanImportForm):
+    name = forms.CharField(label="Name of the new plan", max_length=200,
+                           error_messages={"required": "Enter the name of the new plan"})
+    kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
+    field_order = ["name", "kind", "file"]

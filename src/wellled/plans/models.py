@@ -17,6 +17,7 @@ from .choices import (
     DatePrecision,
     FindingSource,
     FindingType,
+    ImportState,
     PlanKind,
     PlanOrganisedBy,
 )
@@ -246,3 +247,38 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.recipient} on {self.sent_at:%Y-%m-%d}"
+
+
+class PlanImport(models.Model):
+    """A spreadsheet uploaded to create or update a plan, held until someone checks the preview and imports it.
+
+    The file's bytes are kept only while it waits (and dropped once imported or expired); its name, size and
+    checksum stay, with what the import did, so the plan's history can say which file changed it.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="imports",
+                             help_text="Empty when the import creates a new plan.")
+    plan_name = models.CharField(max_length=200, blank=True, help_text="The new plan's name.")
+    plan_kind = models.CharField(max_length=30, choices=PlanKind.choices, blank=True)
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField(blank=True, editable=False)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.PENDING)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    applied_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="What the import did, for its result page.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "state", "uploaded_at"])]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+    @property
+    def target_name(self) -> str:
+        return self.plan.name if self.plan_id else self.plan_name

@@ -6,14 +6,23 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from wellled.core.models import AuditLog, DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses, get_or_404, scoped
 
 from .choices import ActionState, CycleState
-from .models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section, TimescaleRevision
+from .models import (
+    Action,
+    Finding,
+    Plan,
+    PlanImport,
+    ProgressUpdate,
+    ReportingCycle,
+    Section,
+    TimescaleRevision,
+)
 
 
 def plans_for_user(*, user: User, organisation: Organisation) -> QuerySet[Plan]:
@@ -24,6 +33,13 @@ def plans_for_user(*, user: User, organisation: Organisation) -> QuerySet[Plan]:
 def plan_get(*, user: User, organisation: Organisation, pk) -> Plan:
     """One plan of the organisation, or 404."""
     return get_or_404(plans_for_user(user=user, organisation=organisation), pk=pk)
+
+
+def plan_import_get(*, user: User, organisation: Organisation, pk) -> PlanImport:
+    """One spreadsheet uploaded for import into the organisation, or 404."""
+    imports = scoped(PlanImport.objects.select_related("organisation", "plan", "uploaded_by", "applied_by"),
+                     user=user, organisation=organisation)
+    return get_or_404(imports, pk=pk)
 
 
 def section_get(*, user: User, organisation: Organisation, pk) -> Section:
@@ -54,9 +70,16 @@ def progress_update_get(*, user: User, organisation: Organisation, pk) -> Progre
     return get_or_404(updates, pk=pk)
 
 
-def _with_board_detail(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """Everything a plan table row shows, in a fixed number of queries."""
+def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> QuerySet[Action]:
+    """Everything a plan table row shows, in a fixed number of queries.
+
+    With `history=False` only each action's latest update and the updates of open cycles are fetched: enough for
+    a page of the plan as it stands, and far less than every update of a long-running plan."""
     latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by("-created_at", "-id")
+    if not history:
+        newest = ProgressUpdate.objects.filter(action_id=OuterRef("action_id")).order_by("-created_at", "-id")
+        latest_updates = latest_updates.filter(Q(pk=Subquery(newest.values("pk")[:1]))
+                                               | Q(cycle__state=CycleState.OPEN))
     return actions.select_related("section", "lead", "status", "plan").prefetch_related(
         "other_leads",
         "findings",
@@ -89,8 +112,10 @@ class ActionFilters:
 
 
 def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
-                 filters: ActionFilters | None = None, on: datetime.date | None = None) -> list[Action]:
-    """The plan's actions in board order with their detail, filtered as the plan page asks."""
+                 filters: ActionFilters | None = None, on: datetime.date | None = None,
+                 history: bool = True) -> list[Action]:
+    """The plan's actions in board order with their detail, filtered as the plan page asks (`history=False`: only
+    the updates the plan page shows, see _with_board_detail)."""
     filters = filters or ActionFilters()
     on = on or timezone.localdate()
     actions = actions_for_user(user=user, organisation=organisation).filter(plan=plan)
@@ -110,7 +135,7 @@ def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
             Q(reference__icontains=text) | Q(title__icontains=text) | Q(success_measure__icontains=text)
             | Q(updates__narrative__icontains=text)
         ).distinct()
-    rows = list(_with_board_detail(actions).order_by("section__order", "order", "reference"))
+    rows = list(_with_board_detail(actions, history=history).order_by("section__order", "order", "reference"))
     cycle = open_cycle(plan=plan)
     for action in rows:
         annotate_action(action, cycle=cycle, on=on)
@@ -183,7 +208,7 @@ def my_actions(*, user: User, organisation: Organisation) -> list[Action]:
     actions = actions_for_user(user=user, organisation=organisation).filter(
         Q(lead=user) | Q(other_leads=user), state=ActionState.OPEN
     ).distinct()
-    rows = list(_with_board_detail(actions).order_by("plan__name", "reference"))
+    rows = list(_with_board_detail(actions, history=False).order_by("plan__name", "reference"))
     cycles = {c.plan_id: c for c in ReportingCycle.objects.filter(
         plan_id__in={a.plan_id for a in rows}, state=CycleState.OPEN)}
     today = timezone.localdate()
@@ -260,7 +285,7 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     today = timezone.localdate()
     cycles = {p.pk: open_cycle(plan=p) for p in plans}
     actions = list(_with_board_detail(
-        actions_for_user(user=user, organisation=organisation).filter(plan__in=plans)
+        actions_for_user(user=user, organisation=organisation).filter(plan__in=plans), history=False
     ).order_by("plan__name", "section__order", "order"))
     for action in actions:
         annotate_action(action, cycle=cycles.get(action.plan_id), on=today)

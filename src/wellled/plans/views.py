@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import audit_for_object, delivery_statuses, organisation_people
 from wellled.frameworks.selectors import frameworks_available
 
 from . import selectors, services
+from .choices import ImportState
 from .forms import (
     ActionCreateForm,
     ActionForm,
@@ -23,10 +24,14 @@ from .forms import (
     FindingForm,
     PlanCreateForm,
     PlanForm,
+    PlanImportForm,
+    PlanImportNewForm,
     ProgressUpdateForm,
     SectionForm,
     TimescaleForm,
 )
+from .spreadsheet import export, importer
+from .spreadsheet.read import max_upload_bytes, size_text
 
 CONCURRENT_UPDATE_MESSAGE = (
     "Someone else changed {reference} while you were writing. Your update has not been saved and nothing was "
@@ -134,7 +139,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         overdue=params.get("overdue") == "1", slipped=params.get("slipped") == "1",
         awaiting=params.get("awaiting") == "1", q=params.get("q", "")[:100],
     )
-    actions = selectors.plan_actions(plan=plan, filters=filters, **_scope(request))
+    actions = selectors.plan_actions(plan=plan, filters=filters, history=False, **_scope(request))
     sections = list(plan.sections.select_related("executive_lead").order_by("order"))
     grouped = [(s, [a for a in actions if a.section_id == s.pk]) for s in sections]
     unsectioned = [a for a in actions if a.section_id is None]
@@ -496,3 +501,75 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **_scope(request))
     return _history(request, cycle, title=f"History of {cycle.name}", back_url=reverse("cycle-detail", args=[pk]))
+
+
+# Spreadsheet import and export ------------------------------------------------------------------------------
+
+
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a spreadsheet to update the plan: its problems by row and column, or on to the preview."""
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    return _import_upload(request, plan=plan)
+
+
+def plan_import_new(request: HttpRequest) -> HttpResponse:
+    """Upload a spreadsheet to make a new plan."""
+    require(_role(request), Permission.MANAGE_PLANS)
+    return _import_upload(request, plan=None)
+
+
+def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
+    form = (PlanImportForm if plan else PlanImportNewForm)(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        name = data.get("name", "")
+        preview = importer.plan_import_preview(organisation=request.organisation, plan_or_none=plan,
+                                               file=data["file"], by=request.user, plan_name=name)
+        if not preview.readable:
+            form.add_error("file", preview.errors[0].message)
+            preview = None
+        elif preview.ok:
+            pending = importer.plan_import_store(organisation=request.organisation, plan=plan, file=data["file"],
+                                                 by=request.user, plan_name=name, plan_kind=data.get("kind", ""))
+            return redirect("plan-import-review", pk=pending.pk)
+    return render(request, "plans/import_upload.jinja", {
+        "form": form, "plan": plan, "preview": preview, "max_size": size_text(max_upload_bytes()),
+        "title": f"Import into {plan.name}" if plan else "Import a new plan from a spreadsheet",
+    })
+
+
+def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of an uploaded spreadsheet with its Import button; after the import, what it did."""
+    pending = selectors.plan_import_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.MANAGE_PLANS)
+    if request.method == "POST":
+        try:
+            result = importer.plan_import_apply_pending(pending=pending, by=request.user,
+                                                        expected_fingerprint=request.POST.get("fingerprint", ""))
+        except (importer.ImportOutOfDate, importer.ImportRefused) as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages) + " Nothing has been imported.")
+        else:
+            messages.success(request, f"{pending.file_name} imported into {result.plan.name}: "
+                                      f"{len(result.created)} actions added, {len(result.updated)} changed.")
+        return redirect("plan-import-review", pk=pending.pk)
+    context = {"pending": pending, "plan": pending.plan}
+    if pending.state == ImportState.PENDING and importer.pending_is_live(pending):
+        preview = importer.plan_import_preview_pending(pending=pending, by=request.user)
+        context.update(preview=preview, fingerprint=preview.fingerprint)
+    return render(request, "plans/import_review.jinja", context)
+
+
+@require_GET
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The plan as an .xlsx or .csv file in the layout the import reads."""
+    plan = selectors.plan_get(pk=pk, **_scope(request))
+    if fmt not in export.FORMATS:
+        raise Http404("Not found.")
+    file = export.plan_export(plan=plan, fmt=fmt, **_scope(request))
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    return response

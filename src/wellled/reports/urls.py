@@ -2,9 +2,16 @@
 
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 urlpatterns = [
     path("plans/<int:pk>/board-paper/", views.board_paper, name="board-paper"),
     path("plans/<int:pk>/board-paper.<slug:fmt>", views.board_paper_download, name="board-paper-download"),
+    # Issued (frozen) papers: issuing, the list, each paper and its files, comparing two, the issuing job.
+    path("plans/<int:pk>/papers/", paper_views.paper_list, name="paper-list"),
+    path("plans/<int:pk>/papers/issue/", paper_views.paper_issue, name="paper-issue"),
+    path("plans/<int:pk>/papers/compare/", paper_views.paper_compare, name="paper-compare"),
+    path("papers/<int:pk>/", paper_views.paper_detail, name="paper-detail"),
+    path("papers/<int:pk>/download.<slug:fmt>", paper_views.paper_file, name="paper-file"),
+    path("papers/jobs/<int:pk>/", paper_views.paper_job, name="paper-job"),
 ]

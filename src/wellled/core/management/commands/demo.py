@@ -1,4 +1,7 @@
-"""`wellled demo`: migrate, load the demo trust (once), print the sign-ins, and serve on 127.0.0.1:8000."""
+"""`wellled demo`: migrate, load the demo trust (once), print the sign-ins, and serve on 127.0.0.1:8000.
+
+While it serves, the background worker (board papers being issued) runs beside it in a child process.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from wellled.core.worker import background_worker
 from wellled.plans.demo import DEMO_PASSWORD, DemoResult, demo_load
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
@@ -39,7 +43,8 @@ class Command(BaseCommand):
                 "WELLLED_ALLOWED_HOSTS are served."
             )
         self.stdout.write(f"Serving the demo at http://{addrport}/ (Ctrl+C to stop).")
-        call_command("runserver", addrport, use_reloader=False)
+        with background_worker(stdout=self.stdout):
+            call_command("runserver", addrport, use_reloader=False)
 
     def _print_logins(self, result: DemoResult) -> None:
         """The sign-ins as a table: every demo person shares one published password."""

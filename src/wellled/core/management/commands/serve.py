@@ -1,10 +1,16 @@
-"""`wellled serve`: run Wellled in production under gunicorn (put a TLS-terminating proxy in front)."""
+"""`wellled serve`: run Wellled in production under gunicorn (put a TLS-terminating proxy in front).
+
+It also runs the background worker (`wellled db_worker`) in a child process, unless --no-worker says a separate
+worker service runs it (docs/deployment.md).
+"""
 
 from __future__ import annotations
 
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+
+from wellled.core.worker import background_worker
 
 DEFAULT_BIND = "0.0.0.0:8000"  # noqa: S104 - the production server listens behind the proxy
 DEFAULT_WORKERS = int(os.environ.get("WELLLED_WORKERS", 3))
@@ -33,8 +39,13 @@ class Command(BaseCommand):
             default=DEFAULT_TIMEOUT_SECONDS,
             help=f"Seconds before a silent worker is restarted (default {DEFAULT_TIMEOUT_SECONDS}).",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker: `wellled db_worker` runs as a service of its own.",
+        )
 
-    def handle(self, *args, bind: str, workers: int, timeout: int, **options):
+    def handle(self, *args, bind: str, workers: int, timeout: int, no_worker: bool = False, **options):
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
         from gunicorn.app.base import BaseApplication
@@ -56,7 +67,7 @@ class Command(BaseCommand):
                 return import_string(WSGI_APP.replace(":", "."))
 
         self.stdout.write(f"Serving Wellled with gunicorn on {bind} ({workers} workers).")
-        WellledApplication(
+        application = WellledApplication(
             {
                 "bind": bind,
                 "workers": workers,
@@ -65,4 +76,7 @@ class Command(BaseCommand):
                 "errorlog": "-",
                 "forwarded_allow_ips": os.environ.get("WELLLED_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             }
-        ).run()
+        )
+        # gunicorn stops by raising SystemExit, so leaving the block stops the worker too.
+        with background_worker(enabled=not no_worker, stdout=self.stdout):
+            application.run()

@@ -1,0 +1,342 @@
+"""Read an uploaded action plan (.xlsx or .csv) into numbered rows of cells, refusing anything unsafe or unreadable.
+
+The checks run in order, cheapest first: the size (setting WELLLED_MAX_UPLOAD_BYTES); the kind of file by its first
+bytes as well as its name (a workbook is a zip holding [Content_Types].xml and a workbook part; a password-protected
+workbook or an old .xls is an OLE compound file); how far the zip would expand; only then openpyxl, read-only, with
+the values Excel saved rather than formulas, its XML parsed through defusedxml. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
+
+from django.conf import settings
+
+from wellled.reports.cells import FORMULA_PREFIXES
+
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_EXPANDED_BYTES = 250 * 1024 * 1024  # every part of a workbook, unzipped: a zip bomb stops here
+MAX_ROWS = 20_000  # rows with anything in them, over all the sheets read
+MAX_COLUMNS = 40  # cells read from each row; an action plan has about eight
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv",)
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # OLE compound file: an encrypted workbook, or an .xls
+ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+TEXT_SNIFF_BYTES = 4096
+CSV_DELIMITERS = ",;\t"
+MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
+NUMBER_FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+TOO_LARGE = (
+    "The file is {size}, more than the {limit} this site accepts. Remove anything that is not the action plan "
+    "(other sheets, pictures), or split it, and upload it again."
+)
+EMPTY = "The file is empty."
+WRONG_KIND = "Upload an Excel workbook (.xlsx) or a CSV file (.csv): ‘{name}’ is neither."
+WORKBOOK_ENCRYPTED = (
+    "This workbook is password-protected, so it cannot be read. Open it in Excel, remove the password (File > Info "
+    "> Protect Workbook > Encrypt with Password), save it and upload it again."
+)
+OLD_EXCEL = (
+    "This is an Excel 97–2003 workbook (.xls) or another old Office file. Open it in Excel, save it as an Excel "
+    "Workbook (.xlsx) or as CSV, and upload that."
+)
+DAMAGED = (
+    "The workbook is damaged or incomplete (it may not have finished saving or uploading). Open it in Excel, save "
+    "it again and upload it."
+)
+NOT_A_WORKBOOK = (
+    "‘{name}’ is not an Excel workbook, although its name ends in {suffix}. Save the action plan from Excel as an "
+    "Excel Workbook (.xlsx) or as CSV, and upload that."
+)
+WORKBOOK_NAMED_CSV = (
+    "‘{name}’ is an Excel workbook although its name ends in .csv. Rename it to end in .xlsx, or save it from "
+    "Excel as CSV."
+)
+NOT_TEXT = (
+    "‘{name}’ is not a CSV text file. Save the action plan from Excel as CSV (comma delimited), or upload the "
+    "workbook (.xlsx) itself."
+)
+TOO_EXPANDED = (
+    "The workbook would take up more than {limit} once opened, far more than an action plan needs. Remove "
+    "pictures and other sheets, save it and upload it again."
+)
+UNSAFE_XML = "The workbook contains XML that Wellled does not open (entity declarations), so it has not been read."
+TOO_MANY_ROWS = "The file has more than {limit:,} rows. Split it, or check that it is the action plan."
+NO_SHEETS = "The workbook has no visible sheets to read."
+
+
+class UnreadableFile(Exception):
+    """The file is not a spreadsheet Wellled will read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class SpreadsheetFile:
+    """An uploaded file's name and bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    """A date cell that Excel shows without a day (number format mmm-yy): the timescale is that month."""
+
+    year: int
+    month: int
+
+
+@dataclass
+class Sheet:
+    """One sheet's rows that have anything in them, as (row number as Excel shows it, cells)."""
+
+    title: str
+    rows: list[tuple[int, tuple]] = field(default_factory=list)
+
+
+@dataclass
+class Spreadsheet:
+    """The sheets of a file, in workbook order (a CSV file is one sheet with no title)."""
+
+    name: str
+    kind: str  # "xlsx" or "csv"
+    sheets: list[Sheet]
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(s.rows) for s in self.sheets)
+
+
+def max_upload_bytes() -> int:
+    """The upload limit in bytes (setting WELLLED_MAX_UPLOAD_BYTES)."""
+    return int(getattr(settings, "WELLLED_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+def size_text(size: int) -> str:
+    """A size as people read it: '512 bytes', '800 KB', '10 MB', '12.5 MB'."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
+
+
+def load_file(file) -> SpreadsheetFile:
+    """The name and bytes of an upload, an open file or a SpreadsheetFile; too large a file is refused unread."""
+    if isinstance(file, SpreadsheetFile):
+        return file
+    limit = max_upload_bytes()
+    name = str(getattr(file, "name", "") or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        raise UnreadableFile(TOO_LARGE.format(size=size_text(size), limit=size_text(limit)))
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(limit + 1)
+    return SpreadsheetFile(name=name, data=data)
+
+
+def read_spreadsheet(file: SpreadsheetFile) -> Spreadsheet:
+    """Check the file and read its sheets; raises UnreadableFile with a message for the person who uploaded it."""
+    limit = max_upload_bytes()
+    name, data = file.name, file.data
+    if len(data) > limit:
+        raise UnreadableFile(TOO_LARGE.format(size=size_text(len(data)), limit=size_text(limit)))
+    if not data.strip():
+        raise UnreadableFile(EMPTY)
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if data.startswith(OLE_MAGIC):
+        if any(stream in data for stream in ENCRYPTED_STREAMS):
+            raise UnreadableFile(WORKBOOK_ENCRYPTED)
+        raise UnreadableFile(OLD_EXCEL)
+    if suffix in XLSX_SUFFIXES:
+        if not data.startswith(ZIP_MAGIC):
+            raise UnreadableFile(NOT_A_WORKBOOK.format(name=name, suffix=suffix))
+        return Spreadsheet(name=name, kind="xlsx", sheets=_read_xlsx(name, suffix, data))
+    if suffix in CSV_SUFFIXES:
+        if data.startswith(ZIP_MAGIC):
+            raise UnreadableFile(WORKBOOK_NAMED_CSV.format(name=name))
+        return Spreadsheet(name=name, kind="csv", sheets=[_read_csv(name, data)])
+    if suffix == ".xls":
+        raise UnreadableFile(OLD_EXCEL)
+    raise UnreadableFile(WRONG_KIND.format(name=name))
+
+
+# Workbooks ----------------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(name: str, suffix: str, data: bytes) -> list[Sheet]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UnreadableFile(DAMAGED) from None
+    with archive:
+        infos = archive.infolist()
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+            raise UnreadableFile(NOT_A_WORKBOOK.format(name=name, suffix=suffix))
+        if sum(i.file_size for i in infos) > MAX_EXPANDED_BYTES:
+            raise UnreadableFile(TOO_EXPANDED.format(limit=size_text(MAX_EXPANDED_BYTES)))
+        try:
+            if archive.testzip() is not None:
+                raise UnreadableFile(DAMAGED)
+            return _read_sheets(archive, data)
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
+            if _defused(exc):
+                raise UnreadableFile(UNSAFE_XML) from None
+            if isinstance(exc, zipfile.BadZipFile | zlib.error | KeyError | OSError | EOFError | ParseError |
+                          ValueError | TypeError | IndexError | AttributeError) or "lxml" in type(exc).__module__:
+                raise UnreadableFile(DAMAGED) from None
+            raise
+
+
+def _defused(exc: BaseException | None) -> bool:
+    """True if defusedxml refused the XML, however deep openpyxl wrapped its exception."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__module__.startswith("defusedxml"):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        sheets, count = [], 0
+        for worksheet in book.worksheets:
+            if getattr(worksheet, "sheet_state", "visible") != "visible":
+                continue
+            sheet = Sheet(title=worksheet.title)
+            # The merged ranges are at the end of the sheet's XML; read-only mode does not report them.
+            path = getattr(worksheet, "_worksheet_path", None)
+            merges = _merged_ranges(archive.read(path)) if path else []
+            spans = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges if r1 > r0}
+            carried: dict[tuple[int, int], object] = {}
+            worksheet.reset_dimensions()  # some producers write a wrong <dimension>; read what is there
+            for number, cells in enumerate(worksheet.iter_rows(), start=1):
+                values = [_xlsx_value(c) for c in cells[:MAX_COLUMNS]]
+                for (row, column), value in carried.items():
+                    if row == number:
+                        values.extend([None] * (column - len(values)))
+                        if values[column - 1] is None:
+                            values[column - 1] = value
+                for column, value in enumerate(values, start=1):
+                    end = spans.get((number, column))
+                    if end is not None and value is not None:
+                        for below in range(number + 1, end[0] + 1):
+                            carried[(below, column)] = value
+                carried = {k: v for k, v in carried.items() if k[0] > number}
+                if any(v is not None for v in values):
+                    count += 1
+                    if count > MAX_ROWS:
+                        raise UnreadableFile(TOO_MANY_ROWS.format(limit=MAX_ROWS))
+                    sheet.rows.append((number, _trim(values)))
+            sheets.append(sheet)
+        if not sheets:
+            raise UnreadableFile(NO_SHEETS)
+        return sheets
+    finally:
+        book.close()
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of each merged range, from the sheet's XML."""
+    return [(int(r0), _column_number(c0), int(r1), _column_number(c1)) for c0, r0, c1, r1 in MERGE_RE.findall(xml)]
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _xlsx_value(cell):
+    value = getattr(cell, "value", None)
+    if isinstance(value, datetime.datetime | datetime.date):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if not _shows_day(getattr(cell, "number_format", "") or ""):
+            return MonthCell(day.year, day.month)
+        return day
+    return clean_cell(value)
+
+
+def _shows_day(number_format: str) -> bool:
+    """True unless the date's number format leaves the day out (mmm-yy, mmmm yyyy)."""
+    bare = NUMBER_FORMAT_NOISE_RE.sub("", number_format).lower()
+    return "d" in bare or bare in ("", "general")
+
+
+# CSV ----------------------------------------------------------------------------------------------------------
+
+
+def _read_csv(name: str, data: bytes) -> Sheet:
+    head = data[:TEXT_SNIFF_BYTES]
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        raise UnreadableFile(NOT_TEXT.format(name=name))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    sample = text[:TEXT_SNIFF_BYTES]
+    lines = [line for line in sample.splitlines()[:-1] if line.strip()]
+    if lines and sum("\t" in line for line in lines) * 2 >= len(lines):
+        dialect = csv.excel_tab  # Excel's "Text (Tab delimited)": its commas are in the text, not between cells
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+        except csv.Error:
+            dialect = csv.excel
+    sheet = Sheet(title="")
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+            values = [clean_cell(v) for v in row[:MAX_COLUMNS]]
+            if any(v is not None for v in values):
+                if len(sheet.rows) >= MAX_ROWS:
+                    raise UnreadableFile(TOO_MANY_ROWS.format(limit=MAX_ROWS))
+                sheet.rows.append((number, _trim(values)))
+    except csv.Error:
+        raise UnreadableFile(NOT_TEXT.format(name=name)) from None
+    return sheet
+
+
+# Cells --------------------------------------------------------------------------------------------------------
+
+
+def clean_cell(value):
+    """A cell as the interpreter wants it: text stripped (None when blank), whole floats as ints, a leading
+    apostrophe that Wellled's own export put before formula-like text taken off again."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime.time | datetime.timedelta):
+        return str(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text or None
+
+
+def _trim(values: list) -> tuple:
+    while values and values[-1] is None:
+        values.pop()
+    return tuple(values)

@@ -1,0 +1,15 @@
+"""Forms for board papers: which paper to issue."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class IssueForm(forms.Form):
+    as_at = forms.DateField(
+        label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The paper reports the plan as it stood at the end of this day. For a reporting cycle, use its "
+                  "position-as-at date.",
+        error_messages={"required": "Enter the position-as-at date of the paper",
+                        "invalid": "Enter the date as year, month and day, for example 2026-11-30"},
+    )

@@ -1,0 +1,161 @@
+"""Issued board papers: issuing one (a background job with its progress), the past papers, their files, and a
+comparison of any two. Members read; those who run the reporting cycles issue. Issued papers have no edit page.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from wellled.core.permissions import Permission, require
+from wellled.plans.selectors import open_cycle, plan_cycles, plan_get
+
+from . import selectors, services
+from .formats import FORMATS
+from .forms import IssueForm
+from .models import JobState
+from .selectors import TamperedError
+
+logger = logging.getLogger(__name__)
+
+# After this long still queued, the progress page says the background worker may not be running.
+QUEUED_TOO_LONG = datetime.timedelta(seconds=30)
+
+
+def _role(request: HttpRequest) -> str | None:
+    return request.membership.role if request.membership else None
+
+
+def _scope(request: HttpRequest) -> dict:
+    return {"user": request.user, "organisation": request.organisation}
+
+
+def _tampered(request: HttpRequest, error: TamperedError, plan) -> HttpResponse:
+    """Refuse to show or serve data that has changed since it was issued; the administrators must look."""
+    logger.error("Refused tampered board paper data: %s (requested by %s).", error, request.user.pk)
+    return render(request, "reports/papers/paper_tampered.jinja", {"error": error, "plan": plan,
+                                                                    "page_title": "This paper cannot be shown"},
+                  status=409)
+
+
+@require_GET
+def paper_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's issued papers: as-at date, who issued it and when, status counts, downloads."""
+    plan = plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.VIEW)
+    papers = list(selectors.issued_papers(plan=plan, **_scope(request)))
+    return render(request, "reports/papers/paper_list.jinja", {
+        "plan": plan, "papers": papers, "formats": FORMATS, "page_title": f"Past board papers: {plan.name}",
+    })
+
+
+def paper_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a paper to be issued (frozen for good); the work runs in the background."""
+    plan = plan_get(pk=pk, **_scope(request))
+    require(_role(request), services.ISSUE_PERMISSION)
+    cycles = list(plan_cycles(plan=plan, **_scope(request)))
+    current = open_cycle(plan=plan)
+    initial = request.GET.get("as_at") or (current.position_as_at.isoformat() if current else "")
+    form = IssueForm(request.POST or None, initial={"as_at": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.paper_job_start(plan=plan, cycle_or_as_at=form.cleaned_data["as_at"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("as_at", " ".join(exc.messages))
+        else:
+            return redirect("paper-job", pk=job.pk)
+    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _date(initial)
+    return render(request, "reports/papers/paper_issue.jinja", {
+        "plan": plan, "form": form, "cycles": cycles, "as_at": as_at,
+        "cycle": next((c for c in cycles if as_at and c.position_as_at == as_at), None),
+        "issued_before": list(selectors.issued_papers(plan=plan, **_scope(request)).filter(as_at=as_at))
+        if as_at else [],
+        "page_title": f"Issue the board paper: {plan.name}",
+    }, status=400 if form.errors else 200)
+
+
+def _date(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far issuing has got; the page asks again every second (HTMX) until the job finishes.
+
+    A poll that carries the token of what it already shows gets 204 (nothing to swap) until that changes, so
+    screen readers announce each step once.
+    """
+    job = selectors.paper_job_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.VIEW)
+    stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
+    token = job.progress_token + ("-stalled" if stalled else "")
+    context = {"job": job, "plan": job.plan, "JobState": JobState, "stalled": stalled, "token": token,
+               "page_title": f"Issuing the board paper: {job.plan.name}"}
+    if request.htmx:
+        if request.GET.get("seen") == token:
+            return HttpResponse(status=204)
+        return render(request, "reports/papers/_job_progress.jinja", context)
+    return render(request, "reports/papers/paper_job.jinja", context)
+
+
+@require_GET
+def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One issued paper: its record, its files with their checksums, and the paper as it was issued."""
+    issued = selectors.issued_paper_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.VIEW)
+    try:
+        paper = selectors.frozen_paper(issued)
+    except TamperedError as error:
+        return _tampered(request, error, issued.plan)
+    return render(request, "reports/papers/paper_detail.jinja", {
+        "issued": issued, "plan": issued.plan, "paper": paper, "files": list(issued.files.all()),
+        "formats": FORMATS, "page_title": f"Issued board paper: {issued.plan.name}, {paper.as_at_text}",
+    })
+
+
+@require_GET
+def paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """One file of an issued paper, byte for byte as issued: its checksum is verified before it is served."""
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    file = selectors.issued_file_get(pk=pk, fmt=fmt, **_scope(request))
+    require(_role(request), Permission.VIEW)
+    try:
+        content = selectors.verified_content(file)
+    except TamperedError as error:
+        return _tampered(request, error, file.paper.plan)
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    # RFC 9530: the checksum recorded at issue, so a client can check what it received.
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(file.sha256)).decode('ascii')}:"
+    return response
+
+
+@require_GET
+def paper_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed between two issued papers (default: the latest and the one before)."""
+    plan = plan_get(pk=pk, **_scope(request))
+    require(_role(request), Permission.VIEW)
+    papers = list(selectors.issued_papers(plan=plan, **_scope(request)))
+    first, second = request.GET.get("before") or None, request.GET.get("after") or None
+    if first is None or second is None:  # both named, or the default pair
+        first = second = None
+    try:
+        comparison = selectors.papers_compare(plan=plan, first=first, second=second, **_scope(request))
+    except TamperedError as error:
+        return _tampered(request, error, plan)
+    return render(request, "reports/papers/paper_compare.jinja", {
+        "plan": plan, "papers": papers, "comparison": comparison,
+        "page_title": f"Compare board papers: {plan.name}",
+    })

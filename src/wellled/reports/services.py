@@ -1,0 +1,170 @@
+"""Writes for board papers: issuing a paper (frozen, with checksums, audited) and the job that does it.
+
+Rendering a large plan takes seconds (the PDF most), so the rendering happens before the write transaction
+opens: the database is locked only for the moment it takes to store the finished paper and its audit record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core.audit import audit_record
+from wellled.core.choices import AuditAction
+from wellled.core.models import User
+from wellled.core.permissions import Permission, role_allows
+from wellled.core.selectors import word_template_get
+from wellled.plans.models import Plan, ReportingCycle
+from wellled.plans.services import membership_role
+
+from .board_paper import BoardPaper, board_paper_build, long_date
+from .formats import FORMATS, filename, render
+from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob
+from .progress import Progress, ProgressCallback, Tracker, issue_steps, rendering_label
+from .snapshot import canonical_json, checksum, paper_from_data, paper_to_data
+
+logger = logging.getLogger(__name__)
+
+# Who may issue a paper: those who run the reporting cycles (governance editors and administrators).
+ISSUE_PERMISSION = Permission.MANAGE_CYCLES
+
+
+def _require(user: User, organisation_id: int, permission: Permission) -> None:
+    if not role_allows(membership_role(user=user, organisation_id=organisation_id), permission):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def _cycle_and_date(plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date
+                    ) -> tuple[ReportingCycle | None, datetime.date]:
+    """The cycle and position date a paper is issued for: a cycle's own date, or a date and its cycle if any."""
+    if isinstance(cycle_or_as_at, ReportingCycle):
+        if cycle_or_as_at.plan_id != plan.pk:
+            raise ValidationError("The reporting cycle belongs to another plan.")
+        return cycle_or_as_at, cycle_or_as_at.position_as_at
+    if not isinstance(cycle_or_as_at, datetime.date) or isinstance(cycle_or_as_at, datetime.datetime):
+        raise ValidationError("Choose a reporting cycle or a position-as-at date.")
+    cycle = plan.cycles.filter(position_as_at=cycle_or_as_at).order_by("-opened_at", "-pk").first()
+    return cycle, cycle_or_as_at
+
+
+def paper_issue(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User,
+                progress: ProgressCallback | None = None) -> IssuedPaper:
+    """Issue the plan's board paper as at a cycle's position date (or a date): every format, stored for good."""
+    _require(by, plan.organisation_id, ISSUE_PERMISSION)
+    cycle, as_at = _cycle_and_date(plan, cycle_or_as_at)
+    organisation = plan.organisation
+    tracker = Tracker(issue_steps(), progress)
+
+    tracker.start("Reading the plan")
+    paper = board_paper_build(user=by, organisation=organisation, plan=plan, as_at=as_at)
+    data = json.loads(canonical_json(paper_to_data(paper)))  # exactly what the database will give back
+    if paper_from_data(data) != paper:  # a field the snapshot cannot hold would make the record lie
+        raise ValueError("The board paper does not survive its JSON snapshot unchanged; nothing was issued.")
+    word_template = word_template_get(user=by, organisation=organisation)
+    template = bytes(word_template.content) if word_template else None  # the trust's own Word styles
+    rendered = []
+    for fmt in FORMATS:
+        tracker.start(rendering_label(fmt))
+        rendered.append((fmt, render(paper, fmt, template=template if fmt == "docx" else None)))
+
+    tracker.start("Storing the issued paper")
+    issued = _store(plan=plan, cycle=cycle, paper=paper, data=data, rendered=rendered, by=by)
+    tracker.finish("Issued")
+    return issued
+
+
+@transaction.atomic
+def _store(*, plan: Plan, cycle: ReportingCycle | None, paper: BoardPaper, data: dict,
+           rendered: list[tuple[str, bytes]], by: User) -> IssuedPaper:
+    """Write the issued paper, its files and the audit record together, or nothing."""
+    _require(by, plan.organisation_id, ISSUE_PERMISSION)  # re-read: the role may have changed while rendering
+    counts = [{"code": c.code, "label": c.label, "count": c.count,
+               "colour": c.status.colour if c.status else "", "text_colour": c.status.text_colour if c.status else ""}
+              for c in paper.counts]
+    issued = IssuedPaper.objects.create(
+        organisation=plan.organisation, plan=plan, cycle=cycle, as_at=paper.as_at, title=paper.title[:300],
+        issued_by=by, issued_at=paper.generated_at, data=data, data_sha256=checksum(data), total=paper.total,
+        counts=counts,
+    )
+    files = {}
+    for fmt, content in rendered:
+        digest = hashlib.sha256(content).hexdigest()
+        IssuedPaperFile.objects.create(paper=issued, format=fmt, filename=filename(paper, fmt),
+                                       content_type=FORMATS[fmt].content_type, content=content, size=len(content),
+                                       sha256=digest)
+        files[fmt] = f"{FORMATS[fmt].name} {len(content):,} bytes, SHA-256 {digest}"
+    # The snapshot itself is kept in the paper, not copied into the audit log: its checksum identifies it.
+    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=issued, after={
+        "plan_id": plan.pk, "cycle_id": cycle.pk if cycle else None, "as_at": paper.as_at.isoformat(),
+        "title": issued.title, "total": paper.total, "data_sha256": issued.data_sha256,
+        "files": "; ".join(files.values()),
+    }, note=f"Board paper issued: position as at {long_date(paper.as_at)}")
+    return issued
+
+
+# The background job --------------------------------------------------------------------------------------------
+
+
+def paper_job_start(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User) -> PaperJob:
+    """Queue the issuing of a paper; the job row shows its progress. Runs at once with the immediate backend.
+
+    The job row is bookkeeping, not plan data, so it is not audited; the paper it issues is.
+    """
+    job = _job_create(plan=plan, cycle_or_as_at=cycle_or_as_at, by=by)
+    # Enqueued after the job's own transaction, so a worker (or the immediate backend) always finds the row.
+    from .tasks import issue_paper
+
+    result = issue_paper.enqueue(job.pk)
+    if result.id:
+        PaperJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def _job_create(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User) -> PaperJob:
+    _require(by, plan.organisation_id, ISSUE_PERMISSION)
+    cycle, as_at = _cycle_and_date(plan, cycle_or_as_at)
+    return PaperJob.objects.create(organisation=plan.organisation, plan=plan, cycle=cycle, as_at=as_at,
+                                   requested_by=by, step="Waiting to start")
+
+
+def paper_job_run(*, job_id: int) -> int | None:
+    """Run a queued job: issue its paper, recording each step on the job row. Returns the paper's id."""
+    claimed = PaperJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=timezone.now(), step="Starting")
+    if not claimed:  # already run, or being run (a task delivered twice)
+        return PaperJob.objects.filter(pk=job_id).values_list("paper_id", flat=True).first()
+    job = PaperJob.objects.select_related("plan__organisation", "cycle", "requested_by").get(pk=job_id)
+
+    def report(progress: Progress) -> None:
+        PaperJob.objects.filter(pk=job_id).update(step=progress.text[:120], step_number=progress.number,
+                                                  percent=min(progress.percent, 99))
+
+    try:
+        paper = paper_issue(plan=job.plan, cycle_or_as_at=job.cycle or job.as_at, by=job.requested_by,
+                            progress=report)
+    except Exception as exc:  # any failure is shown on the job's page; the paper is stored whole or not at all
+        logger.exception("Issuing the board paper failed (job %s).", job_id)
+        PaperJob.objects.filter(pk=job_id).update(state=JobState.FAILED, error=_failure_text(exc),
+                                                  finished_at=timezone.now())
+        return None
+    PaperJob.objects.filter(pk=job_id).update(state=JobState.DONE, paper=paper, step="Issued", percent=100,
+                                              finished_at=timezone.now())
+    return paper.pk
+
+
+def _failure_text(exc: Exception) -> str:
+    """What went wrong, in words for the person who asked (the details go to the log)."""
+    if isinstance(exc, PermissionDenied):
+        return "Your role no longer allows issuing board papers, so nothing was issued."
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return ("Something went wrong while producing the paper, so nothing was issued. Try again; if it happens "
+            "again, tell your Wellled administrator (the error is in the server's log).")

@@ -1,0 +1,160 @@
+"""A board paper as JSON and back, exactly: the frozen record of what an issued paper said.
+
+The serialiser walks the BoardPaper dataclasses by their type hints, so a field added to the paper is kept
+without changes here. Dates and times are ISO 8601 strings; tuples are lists; nested dataclasses are objects.
+Reading back gives a paper equal (==) to the one written. A field missing from an older snapshot takes its
+default if it has one; a field the paper no longer has is ignored.
+
+The checksum is SHA-256 over the canonical JSON (keys sorted, no spaces, UTF-8), so it does not depend on how a
+database stores the JSON (PostgreSQL's jsonb reorders keys).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import types
+import typing
+from functools import cache
+from typing import Any
+
+from .board_paper import BoardPaper
+
+# Bumped when the layout of the JSON changes in a way old snapshots need converting for.
+SCHEMA_VERSION = 1
+
+
+class SnapshotError(ValueError):
+    """The JSON is not a board paper this version can read."""
+
+
+def paper_to_data(paper: BoardPaper) -> dict[str, Any]:
+    """The paper as JSON-safe data: {"schema": 1, "paper": {...}}."""
+    return {"schema": SCHEMA_VERSION, "paper": _encode(paper)}
+
+
+def paper_from_data(data: dict[str, Any]) -> BoardPaper:
+    """The paper the data was made from (raises SnapshotError if it is not one)."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION or "paper" not in data:
+        raise SnapshotError(f"Not a board paper snapshot of schema {SCHEMA_VERSION}.")
+    return _decode(BoardPaper, data["paper"], "paper")
+
+
+def canonical_json(data: Any) -> bytes:
+    """One byte sequence for one value: keys sorted, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def checksum(data: Any) -> str:
+    """SHA-256 of the canonical JSON, as 64 hex digits."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+# Writing ------------------------------------------------------------------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _encode(item) for key, item in value.items()}
+    if value is None or isinstance(value, bool | int | str):
+        return _plain(value)
+    if isinstance(value, float):
+        return value
+    raise SnapshotError(f"Cannot store a {type(value).__name__} in a board paper snapshot.")
+
+
+def _plain(value: Any) -> Any:
+    """Enum members (TextChoices) as their plain value, so the JSON holds only JSON types."""
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    if isinstance(value, int) and type(value) not in (int, bool):
+        return int(value)
+    return value
+
+
+# Reading ------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _decode(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None:
+            if type(None) in options:
+                return None
+            raise SnapshotError(f"{where}: missing value.")
+        chosen = [option for option in options if option is not type(None)]
+        if len(chosen) != 1:
+            raise SnapshotError(f"{where}: cannot read a value of {hint}.")
+        return _decode(chosen[0], value, where)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        _expect(value, list, where)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+        if len(args) != len(value):
+            raise SnapshotError(f"{where}: expected {len(args)} items.")
+        return tuple(_decode(arg, item, f"{where}[{i}]") for i, (arg, item) in enumerate(zip(args, value,
+                                                                                           strict=True)))
+    if origin is list:
+        _expect(value, list, where)
+        (arg,) = typing.get_args(hint)
+        return [_decode(arg, item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if origin is dict:
+        _expect(value, dict, where)
+        _, arg = typing.get_args(hint)
+        return {key: _decode(arg, item, f"{where}.{key}") for key, item in value.items()}
+    if dataclasses.is_dataclass(hint):
+        _expect(value, dict, where)
+        hints = _hints(hint)
+        kwargs = {}
+        for f in dataclasses.fields(hint):
+            if not f.init:
+                continue
+            if f.name in value:
+                kwargs[f.name] = _decode(hints[f.name], value[f.name], f"{where}.{f.name}")
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise SnapshotError(f"{where}: the snapshot has no {f.name}.")
+        return hint(**kwargs)
+    if hint is datetime.datetime:
+        _expect(value, str, where)
+        return datetime.datetime.fromisoformat(value)
+    if hint is datetime.date:
+        _expect(value, str, where)
+        return datetime.date.fromisoformat(value)
+    if hint is bool:
+        _expect(value, bool, where)
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SnapshotError(f"{where}: expected a whole number.")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SnapshotError(f"{where}: expected a number.")
+        return float(value)
+    if hint is str:
+        _expect(value, str, where)
+        return value
+    if hint is Any:
+        return value
+    raise SnapshotError(f"{where}: cannot read a value of {hint}.")
+
+
+def _expect(value: Any, kind: type, where: str) -> None:
+    if not isinstance(value, kind):
+        raise SnapshotError(f"{where}: expected {kind.__name__}, found {type(value).__name__}.")
