@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from wellled.core.choices import AuditAction
 from wellled.core.models import AuditLog, DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses, get_or_404, scoped
 
@@ -322,5 +323,7 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
     entries += [TimelineEntry(t.created_at, "timescale", t) for t in action.timescales.select_related("created_by")]
     changes: QuerySet[AuditLog] = audit_for_object(user=user, organisation=organisation, instance=action)
     entries += [TimelineEntry(c.created_at, "change", c) for c in changes if not c.note]
-    entries.sort(key=lambda e: e.at, reverse=True)
+    # The action's creation is its first event even when its record was written after history it was loaded with
+    # (an imported plan, the demo): it sits at the foot of the timeline, still showing when it was recorded.
+    entries.sort(key=lambda e: (e.kind != "change" or e.item.action != AuditAction.CREATE, e.at), reverse=True)
     return entries
