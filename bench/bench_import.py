@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import platform
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _django import remove, throwaway_django
 
 ROWS = 5_000
 SECTIONS = 8
@@ -81,22 +77,12 @@ def main() -> int:
     parser.add_argument("--write", help="write the figures as Markdown to this file")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="wellled-bench-")
-    os.environ.setdefault("WELLLED_DEBUG", "1")
-    os.environ["WELLLED_DATA_DIR"] = data_dir
-    os.environ.pop("WELLLED_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    data_dir = throwaway_django()
     from wellled.plans.models import Action, ProgressUpdate
     from wellled.plans.spreadsheet import importer
     from wellled.plans.spreadsheet.importer import plan_import_apply, plan_import_preview
     from wellled.plans.spreadsheet.read import SpreadsheetFile
 
-    call_command("migrate", verbosity=0, interactive=False)
     org, editor = build()
     data, built = timed(lambda: workbook(args.rows))
     file = SpreadsheetFile("bench.xlsx", data)
@@ -151,6 +137,7 @@ def main() -> int:
     print("\n".join(lines))
     if args.write:
         Path(args.write).write_text("\n".join(["```", *lines, "```", ""]), encoding="utf-8")
+    remove(data_dir)
     return 0 if total <= TARGET_SECONDS else 1
 
 
