@@ -80,3 +80,21 @@ def word_template_get(*, user: User, organisation: Organisation):
     from .models import WordTemplate
 
     return scoped(WordTemplate.objects.select_related("uploaded_by"), user=user, organisation=organisation).first()
+
+
+def command_actor(*, organisation: Organisation, username: str | None) -> User:
+    """Whom a command-line run acts as: the named member of the organisation, else its first administrator.
+
+    Raises LookupError with a message for the person at the terminal when there is no such member."""
+    from .choices import Role
+
+    members = Membership.objects.filter(organisation=organisation).select_related("user")
+    if username:
+        membership = members.filter(user__username=username).first()
+        if membership is None:
+            raise LookupError(f"No member of {organisation.name} has the username {username!r}.")
+        return membership.user
+    membership = members.filter(role=Role.ADMINISTRATOR).order_by("created_at", "pk").first()
+    if membership is None:
+        raise LookupError(f"{organisation.name} has no administrator: name the member to act as (--as-user).")
+    return membership.user

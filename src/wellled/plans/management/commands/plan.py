@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wellled.core.choices import Role
 from wellled.core.models import Membership, Organisation, User
 from wellled.core.permissions import Permission, role_allows
+from wellled.core.selectors import command_actor
 from wellled.plans.choices import PlanKind
 from wellled.plans.selectors import plans_for_user
 from wellled.plans.spreadsheet import export, importer
@@ -170,12 +171,10 @@ class Command(BaseCommand):
 
     def _user(self, organisation: Organisation, username: str | None) -> User:
         """The --as person, who must belong to the organisation; else its first administrator."""
-        if username:
-            membership = Membership.objects.filter(organisation=organisation, user__username=username).select_related(
-                "user").first()
-            if membership is None:
-                raise _bad(f"No member of {organisation.name} has the username {username!r}.")
-            return membership.user
+        try:
+            return command_actor(organisation=organisation, username=username)
+        except LookupError as exc:
+            raise _bad(str(exc)) from exc
         membership = Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR).select_related(
             "user").order_by("created_at", "pk").first()
         if membership is None:

@@ -18,9 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.choices import Role
-from wellled.core.models import Membership, Organisation, User
-from wellled.core.selectors import word_template_get
+from wellled.core.models import Organisation, User
+from wellled.core.selectors import command_actor, word_template_get
 from wellled.plans.selectors import open_cycle, plans_for_user
 from wellled.reports.board_paper import board_paper_build, long_date
 from wellled.reports.formats import FORMATS, render
@@ -123,14 +122,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote the issued {FORMATS[fmt].name} file to {path}.")
 
     def _user(self, org: Organisation, username: str | None) -> User:
-        if username:
-            membership = Membership.objects.filter(organisation=org, user__username=username).select_related(
-                "user").first()
-            if membership is None:
-                raise CommandError(f"No member of {org.name} has the username {username!r}.")
-            return membership.user
-        membership = Membership.objects.filter(organisation=org, role=Role.ADMINISTRATOR).select_related(
-            "user").order_by("created_at", "pk").first()
-        if membership is None:
-            raise CommandError(f"{org.name} has no administrator: name a member with --as-user.")
-        return membership.user
+        try:
+            return command_actor(organisation=org, username=username)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
