@@ -123,3 +123,16 @@ def test_file_with_too_many_rows_is_refused_when_read(monkeypatch):
     with pytest.raises(UnreadableFile) as caught:
         read.read_spreadsheet(SpreadsheetFile("plan.csv", data))
     assert str(caught.value) == "The file has more than 3 rows. Split it, or check that it is the action plan."
+
+
+@pytest.mark.django_db
+def test_a_50_megabyte_upload_is_refused_on_the_page_and_nothing_saved(login, editor, plan):
+    data = b"Ref,Planned action\r\n" + b"W1a,Coach ward leaders\r\n" * (50 * 1024 * 1024 // 24)
+    assert len(data) >= 50 * 1024 * 1024 - 24
+    before = db_state()
+    response = login(editor).post(reverse("plan-import", args=[plan.pk]),
+                                  {"file": SimpleUploadedFile("everything.csv", data)})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "The file is 50.0 MB, more than the 10 MB this site accepts." in page
+    assert db_state() == before
