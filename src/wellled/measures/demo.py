@@ -282,7 +282,7 @@ def measures_demo_load(*, stdout: TextIO | None = None) -> int:
         for a in Action.objects.filter(plan__organisation=organisation, plan__name=SELF_REVIEW_PLAN)
     }
     rng = np.random.default_rng(20251101)
-    loaded_at = timezone.make_aware(datetime.datetime(2025, 11, 5, 9))
+    loaded_at = timezone.make_aware(datetime.datetime(2026, 11, 5, 9))  # after the last month, October 2026
     with transaction.atomic():
         for spec in MEASURES:
             measure = services.measure_create(

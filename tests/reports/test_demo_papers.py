@@ -1,0 +1,28 @@
+"""The demo trust's issued papers: its last two closed cycles, once, with a comparison that shows what moved."""
+
+from __future__ import annotations
+
+import pytest
+
+from wellled.measures.demo import measures_demo_load
+from wellled.plans.demo import demo_load
+from wellled.reports.compare import compare_papers
+from wellled.reports.demo import papers_demo_load
+from wellled.reports.models import IssuedPaper
+from wellled.reports.selectors import frozen_paper
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_issues_its_last_two_closed_cycles_once_and_they_compare(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo_load()
+    measures_demo_load()
+    assert papers_demo_load() == 2
+    assert papers_demo_load() == 0  # idempotent
+    earlier, later = IssuedPaper.objects.order_by("as_at")
+    assert (earlier.as_at.isoformat(), later.as_at.isoformat()) == ("2026-09-30", "2026-10-31")
+    assert later.files.count() == 5
+    result = compare_papers(frozen_paper(earlier), frozen_paper(later))
+    assert result.changed  # a month of updates moved some actions
+    assert frozen_paper(later).measures  # the demo's success measures are in the paper
