@@ -326,6 +326,20 @@ def test_a_job_queued_for_long_says_the_worker_may_not_be_running(paper_plan, qu
     assert "may not be running" in client.get(url, {"seen": "queued-0-0"}, HTTP_HX_REQUEST="true").content.decode()
 
 
+def test_a_job_whose_worker_died_says_so_and_offers_to_issue_again(paper_plan, queued_job, login):
+    from django.utils import timezone
+
+    PaperJob.objects.filter(pk=queued_job.pk).update(
+        state=JobState.RUNNING, step="Rendering PDF (2 of 7)", step_number=2, percent=10,
+        started_at=timezone.now() - datetime.timedelta(minutes=11))
+    body = login(paper_plan.viewer).get(reverse("paper-job", args=[queued_job.pk])).content.decode()
+    assert "the background worker probably stopped while it ran" in body
+    assert reverse("paper-issue", args=[paper_plan.plan.pk]) in body and "seen=running-2-10-lost" in body
+    PaperJob.objects.filter(pk=queued_job.pk).update(started_at=timezone.now())
+    assert "probably stopped" not in login(paper_plan.viewer).get(
+        reverse("paper-job", args=[queued_job.pk])).content.decode()
+
+
 def test_a_job_run_twice_issues_one_paper(paper_plan, queued_job):
     first = services.paper_job_run(job_id=queued_job.pk)
     assert services.paper_job_run(job_id=queued_job.pk) == first

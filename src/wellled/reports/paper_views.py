@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # After this long still queued, the progress page says the background worker may not be running.
 QUEUED_TOO_LONG = datetime.timedelta(seconds=30)
+# A 500-action paper issues in under 10 s (docs/performance.md); a job still running after this has lost its worker.
+RUNNING_TOO_LONG = datetime.timedelta(minutes=10)
 
 
 def _role(request: HttpRequest) -> str | None:
@@ -97,9 +99,11 @@ def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
     """
     job = selectors.paper_job_get(pk=pk, **_scope(request))
     require(_role(request), Permission.VIEW)
-    stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
-    token = job.progress_token + ("-stalled" if stalled else "")
-    context = {"job": job, "plan": job.plan, "JobState": JobState, "stalled": stalled, "token": token,
+    now = timezone.now()
+    stalled = job.state == JobState.QUEUED and job.created_at < now - QUEUED_TOO_LONG
+    lost = job.state == JobState.RUNNING and job.started_at is not None and job.started_at < now - RUNNING_TOO_LONG
+    token = job.progress_token + ("-stalled" if stalled else "") + ("-lost" if lost else "")
+    context = {"job": job, "plan": job.plan, "JobState": JobState, "stalled": stalled, "lost": lost, "token": token,
                "page_title": f"Issuing the board paper: {job.plan.name}"}
     if request.htmx:
         if request.GET.get("seen") == token:
