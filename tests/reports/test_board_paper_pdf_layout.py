@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 from tests.factories import make_person, status
 
@@ -17,7 +18,6 @@ from wellled.reports.board_paper import board_paper_build
 from wellled.reports.render_pdf import render_pdf
 
 pytestmark = pytest.mark.django_db
-AS_AT = datetime.date(2026, 11, 30)
 
 
 def narrative(index: int, words: int) -> str:
@@ -26,16 +26,18 @@ def narrative(index: int, words: int) -> str:
 
 
 def build(org, editor, narratives: list[str]):
+    # The paper shows what had been recorded by the end of its as-at day, so the position is today's.
+    as_at = timezone.localdate()
     lead = make_person(org, role=Role.LEAD, initials="PL")
     plan = services.plan_create(organisation=org, by=editor, name="Layout plan", kind=PlanKind.SELF_REVIEW,
                                 organised_by=PlanOrganisedBy.WORKSTREAM)
     section = services.section_create(plan=plan, by=editor, code="W1", title="Leadership")
     for index, text in enumerate(narratives):
         action = services.action_create(plan=plan, by=editor, reference=f"L{index:02d}", title=f"Action {index}",
-                                        section=section, lead=lead, due_date=datetime.date(2026, 12, 31))
+                                        section=section, lead=lead, due_date=as_at + datetime.timedelta(days=60))
         services.progress_update_record(action=action, by=lead, narrative=text, status=status(org, "A/G"),
-                                        expected_version=None, update_date=datetime.date(2026, 11, 20))
-    return board_paper_build(user=editor, organisation=org, plan=plan, as_at=AS_AT)
+                                        expected_version=None, update_date=as_at - datetime.timedelta(days=5))
+    return board_paper_build(user=editor, organisation=org, plan=plan, as_at=as_at)
 
 
 def part_a_pages(paper) -> list[str]:
