@@ -22,6 +22,7 @@ from wellled.plans.models import (
     Section,
     TimescaleRevision,
 )
+from wellled.reports.board_paper import board_paper_build
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime.datetime:
@@ -528,7 +529,7 @@ def test_update_awaited_lists_exactly_the_open_actions_without_an_update_in_the_
     services.action_create(plan=plan, by=editor, reference="W1e", title="Varied", lead_note="Varied")
     # W1c updated before the cycle: that does not count for this cycle.
     services.progress_update_record(
-        action=c, by=lead, narrative="Before", status=status(org, "G"), expected_version=None
+        action=c, by=lead, narrative="Before", status=status(org, "A/G"), expected_version=None
     )
     cycle = services.cycle_open(
         plan=plan,
@@ -555,6 +556,33 @@ def test_update_awaited_lists_exactly_the_open_actions_without_an_update_in_the_
     assert {x.reference for x in board.awaiting} == {"W1c", "W1d", "W1e"}
     mine = {x.reference: x.update_awaited for x in selectors.my_actions(user=co_lead, organisation=org)}
     assert mine == {"W1d": True}
+
+
+@pytest.mark.django_db
+def test_an_action_reported_delivered_is_neither_overdue_nor_chased_until_it_is_closed(org, editor, lead, plan):
+    late, delivered = (Action.objects.get(plan=plan, reference=r) for r in ("W1a", "W1b"))
+    services.progress_update_record(action=late, by=lead, narrative="Half way", status=status(org, "A/R"),
+                                    expected_version=None)
+    services.progress_update_record(action=delivered, by=lead, narrative="Done", status=status(org, "G"),
+                                    expected_version=None)
+    cycle = services.cycle_open(plan=plan, by=editor, name="Next", position_as_at=timezone.localdate(),
+                                update_deadline=timezone.localdate())
+    today = timezone.localdate()
+    assert late.due_date < today and delivered.due_date < today
+
+    rows = {r.reference: r for r in selectors.plan_actions(user=editor, organisation=org, plan=plan, on=today)}
+    assert rows["W1a"].overdue and rows["W1a"].update_awaited
+    assert not rows["W1b"].overdue and not rows["W1b"].update_awaited
+    overdue_only = selectors.plan_actions(user=editor, organisation=org, plan=plan, on=today,
+                                          filters=selectors.ActionFilters(overdue=True))
+    assert "W1b" not in {r.reference for r in overdue_only} and "W1a" in {r.reference for r in overdue_only}
+    awaiting = selectors.cycle_awaiting_by_lead(user=editor, organisation=org, cycle=cycle)
+    assert "W1b" not in {a.reference for acts in awaiting.values() for a in acts}
+
+    paper = board_paper_build(user=editor, organisation=org, plan=plan, as_at=today)
+    paper_rows = {r.reference: r for r in paper.rows}
+    assert paper_rows["W1a"].overdue and not paper_rows["W1b"].overdue
+    assert "W1b" not in {r.reference for r in paper.exceptions.awaiting}
 
 
 @pytest.mark.django_db

@@ -134,9 +134,15 @@ class Action(models.Model):
         people = ([self.lead] if self.lead else []) + [p for p in self.other_leads.all() if p != self.lead]
         return " / ".join(p.display_initials for p in people) or self.lead_note
 
+    @property
+    def is_delivered(self) -> bool:
+        """Its latest delivery status means delivered (G, B): no longer overdue nor chased for updates."""
+        return self.status_id is not None and self.status.is_complete
+
     def is_overdue(self, on: datetime.date) -> bool:
-        """Open and past its current timescale."""
-        return self.state == ActionState.OPEN and self.due_date is not None and self.due_date < on
+        """Open, not yet delivered, and past its current timescale."""
+        return (self.state == ActionState.OPEN and not self.is_delivered
+                and self.due_date is not None and self.due_date < on)
 
 
 class TimescaleRevision(models.Model):

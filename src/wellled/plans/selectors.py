@@ -129,7 +129,7 @@ def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
     if filters.section:
         actions = actions.filter(section_id=filters.section)
     if filters.overdue:
-        actions = actions.filter(state=ActionState.OPEN, due_date__lt=on)
+        actions = actions.filter(state=ActionState.OPEN, due_date__lt=on).exclude(status__is_complete=True)
     if filters.q:
         text = filters.q.strip()
         actions = actions.filter(
@@ -161,7 +161,7 @@ def annotate_action(action: Action, *, cycle: ReportingCycle | None, on: datetim
     action.latest_update = updates[0] if updates else None
     action.overdue = action.is_overdue(on)
     action.update_awaited = (
-        cycle is not None and action.state == ActionState.OPEN
+        cycle is not None and action.state == ActionState.OPEN and not action.is_delivered
         and not any(u.cycle_id == cycle.pk for u in updates)
     )
     return action
@@ -191,10 +191,10 @@ def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list
 def cycle_awaiting_by_lead(
     *, user: User, organisation: Organisation, cycle: ReportingCycle
 ) -> dict[User | None, list[Action]]:
-    """Open actions with no update yet in this cycle, grouped by lead; actions with no named lead come last (None)."""
+    """Open, undelivered actions with no update yet in this cycle, grouped by lead; no named lead comes last (None)."""
     actions = actions_for_user(user=user, organisation=organisation).filter(
         plan=cycle.plan, state=ActionState.OPEN
-    ).exclude(updates__cycle=cycle).select_related("lead", "status").prefetch_related("other_leads")
+    ).exclude(updates__cycle=cycle).exclude(status__is_complete=True).select_related("lead", "status").prefetch_related("other_leads")
     grouped: dict[User, list[Action]] = defaultdict(list)
     for action in actions.order_by("reference"):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())

@@ -437,8 +437,9 @@ def _row(action: Action, *, infos: dict[int, StatusInfo], status_id: int | None,
     if status_id is None and not action.updates_newest_first and action.status_id:
         status_id = action.status_id  # a status set without any update (e.g. imported)
     status = infos.get(status_id) if status_id else None
-    is_open = action.state == ActionState.OPEN
-    awaited = cycle is not None and is_open and not any(u.cycle_id == cycle.pk for u in updates)
+    # Delivered actions (a status such as G) are neither overdue nor chased for an update.
+    to_deliver = action.state == ActionState.OPEN and not (status is not None and status.is_complete)
+    awaited = cycle is not None and to_deliver and not any(u.cycle_id == cycle.pk for u in updates)
     return Row(
         reference=action.reference,
         title=action.title,
@@ -454,7 +455,7 @@ def _row(action: Action, *, infos: dict[int, StatusInfo], status_id: int | None,
         status=status,
         state=action.state,
         state_label=action.get_state_display(),
-        overdue=is_open and due_date is not None and due_date < as_at,
+        overdue=to_deliver and due_date is not None and due_date < as_at,
         slipped=len(texts) > 1,
         slipped_this_cycle=slipped_this_cycle,
         update_awaited=awaited,
