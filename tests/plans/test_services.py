@@ -583,6 +583,30 @@ def test_an_action_reported_delivered_is_neither_overdue_nor_chased_until_it_is_
     paper_rows = {r.reference: r for r in paper.rows}
     assert paper_rows["W1a"].overdue and not paper_rows["W1b"].overdue
     assert "W1b" not in {r.reference for r in paper.exceptions.awaiting}
+    board = selectors.dashboard(user=editor, organisation=org)
+    assert [a.reference for a in board.ready_to_close] == ["W1b"]
+    services.action_state_set(action=delivered, by=editor, expected_version=None, state="completed")
+    assert selectors.dashboard(user=editor, organisation=org).ready_to_close == []
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_delivered_actions_awaiting_closure_and_links_long_lists_to_the_filtered_plan(
+    login, org, editor, lead, plan
+):
+    delivered = Action.objects.get(plan=plan, reference="W1b")
+    services.progress_update_record(action=delivered, by=lead, narrative="Done", status=status(org, "G"),
+                                    expected_version=None)
+    past = timezone.localdate() - datetime.timedelta(days=30)
+    for index in range(13):
+        services.action_create(plan=plan, by=editor, reference=f"L{index:02d}", title=f"Late action {index}",
+                               lead=lead, due_date=past)
+    body = login(editor).get("/").content.decode()
+    ready = body.split("Reported delivered, not yet closed", 1)[1].split("</ul>", 1)[0]
+    assert ">W1b</a>" in ready and ">W1a</a>" not in ready
+    assert f'href="/plans/{plan.pk}/?overdue=1"' in body
+    # The late actions have no section, in a plan with findings: the plan page still lists them (Other actions).
+    overdue = login(editor).get(f"/plans/{plan.pk}/?overdue=1").content.decode()
+    assert all(f">L{index:02d}</a>" in overdue for index in range(13)) and ">W1b</a>" not in overdue
 
 
 @pytest.mark.django_db

@@ -274,6 +274,7 @@ class Dashboard:
     awaiting: list[Action]
     movement: Movement
     cycles: dict[int, ReportingCycle | None]
+    ready_to_close: list[Action]  # open, but their latest status says delivered (ADR 0012)
 
 
 def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = None) -> Dashboard:
@@ -302,6 +303,7 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
         overdue=[a for a in actions if a.overdue], slipped=[a for a in actions if a.slipped],
         awaiting=[a for a in actions if a.update_awaited],
         movement=movement_since(actions=actions, baseline=baseline, statuses=by_id, label=label), cycles=cycles,
+        ready_to_close=[a for a in actions if a.state == ActionState.OPEN and a.is_delivered],
     )
 
 
