@@ -32,6 +32,21 @@ def trust_template() -> bytes:
     return out.getvalue()
 
 
+def padded_template(padding_bytes: int) -> bytes:
+    """A real template with an extra part of zeros: a few kilobytes uploaded, padding_bytes once unzipped."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(trust_template())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        with target.open("word/media/padding.bin", "w", force_zip64=True) as part:
+            for _ in range(padding_bytes // 1_000_000):
+                part.write(b"\0" * 1_000_000)
+    return out.getvalue()
+
+
 def signed_in(user):
     """A client of its own for one person (the shared `login` client keeps its first sign-in)."""
     client = Client()
@@ -74,6 +89,7 @@ def test_an_editor_uploads_a_template_and_the_word_paper_uses_its_styles(login, 
     ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected or in the old .doc format"),
     ("broken.docx", trust_template()[:400], "could not be read as a Word document"),
     ("huge.docx", b"PK" + b"\0" * (5 * 1024 * 1024 + 10), "a template can be at most 5 MB"),
+    ("bomb.docx", padded_template(30_000_000), "unpacks to more than 25 MB"),
 ])
 def test_a_bad_file_is_refused_with_a_message_and_nothing_is_stored(login, org, editor, name, content, message):
     client = login(editor)

@@ -191,3 +191,47 @@ def test_service_values_load_accepts_parsed_rows(org, editor, measure, proportio
         organisation=org, by=editor, rows=[r.value for r in parsed.rows], source="x"
     )
     assert outcome[measure.pk].added == 3 and outcome[proportion.pk].added == 2
+
+
+def _workbook_with_padding(padding_bytes: int, *, broken_sheet: bool = False) -> bytes:
+    """A good long-layout workbook, plus an unreferenced part of zeros that unzips to padding_bytes."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["measure", "period", "value"])
+    book.active.append(["Overdue risk reviews", "2025-04", 250])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if broken_sheet and info.filename == "xl/worksheets/sheet1.xml":
+                body = body[: len(body) // 2]
+            target.writestr(info.filename, body)
+        if padding_bytes:
+            with target.open("xl/media/padding.bin", "w", force_zip64=True) as part:
+                for _ in range(padding_bytes // 1_000_000):
+                    part.write(b"\0" * 1_000_000)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unzips_far_beyond_its_size_is_refused_before_it_is_read(measure, monkeypatch):
+    from wellled.plans.spreadsheet import read
+
+    monkeypatch.setattr(read, "MAX_EXPANDED_BYTES", 5_000_000)
+    small = importers.parse_upload(name="data.xlsx", data=_workbook_with_padding(0), measures=[measure])
+    assert small.ok, [str(e) for e in small.errors]
+    data = _workbook_with_padding(6_000_000)
+    assert len(data) < 50_000
+    parsed = importers.parse_upload(name="data.xlsx", data=data, measures=[measure])
+    assert [str(e) for e in parsed.errors] == [
+        "The workbook would take up more than 4.8 MB once opened, far more than its rows need. Remove pictures and "
+        "other sheets, save it and upload it again."]
+
+
+def test_a_damaged_workbook_gets_a_message_not_a_server_error(measure):
+    parsed = importers.parse_upload(name="data.xlsx", data=_workbook_with_padding(0, broken_sheet=True),
+                                    measures=[measure])
+    assert not parsed.ok and "could not be read" in str(parsed.errors[0])

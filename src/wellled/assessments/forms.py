@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from wellled.core.forms import TextForm
 from wellled.plans.choices import FindingType
 from wellled.plans.forms import VersionedForm
 
@@ -25,7 +26,7 @@ SCORE_CHOICES = [
 ]
 
 
-class RulesForm(forms.Form):
+class RulesForm(TextForm):
     rounding = forms.ChoiceField(
         label="Percentages at the edge of a band",
         choices=ROUNDING_CHOICES,
@@ -168,7 +169,7 @@ class StatementForm(VersionedForm):
         }
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(TextForm):
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -197,7 +198,7 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class FindingForm(forms.Form):
+class FindingForm(TextForm):
     element = forms.ModelChoiceField(
         label="Quality statement",
         queryset=None,
@@ -236,7 +237,7 @@ class FindingForm(forms.Form):
         return data
 
 
-class FindingActionForm(forms.Form):
+class FindingActionForm(TextForm):
     plan = forms.ModelChoiceField(
         label="Plan",
         queryset=None,

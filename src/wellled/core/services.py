@@ -123,6 +123,9 @@ def person_create(
 
 # A template holds styles, a page set-up, headers and perhaps a logo; 5 MB is far more than that needs.
 WORD_TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+# Unzipped, every part together: the template is opened for each Word paper, so a zip that unpacks to gigabytes
+# would cost that memory on every download.
+WORD_TEMPLATE_MAX_EXPANDED_BYTES = 25 * 1024 * 1024
 WORD_TEMPLATE_FIELDS = ("filename", "size", "sha256", "uploaded_by_id", "uploaded_at")
 
 
@@ -147,6 +150,10 @@ def word_template_check(*, filename: str, content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise WordTemplateError(f"‘{filename}’ is not a Word document: upload a .docx file.")
+            if sum(info.file_size for info in archive.infolist()) > WORD_TEMPLATE_MAX_EXPANDED_BYTES:
+                raise WordTemplateError(
+                    f"‘{filename}’ unpacks to more than {WORD_TEMPLATE_MAX_EXPANDED_BYTES // 1024 // 1024} MB: a "
+                    "template needs its styles, page set-up and a logo, not large pictures or embedded files.")
         from docx import Document
 
         Document(io.BytesIO(content))

@@ -6,12 +6,14 @@ import datetime
 
 from django import forms
 
+from wellled.core.forms import TextForm
+
 from .choices import Direction, Frequency, MeasureKind, MetWhen
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(TextForm):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the measure's name"})
     definition = forms.CharField(
         required=False,
@@ -82,7 +84,7 @@ class MeasureForm(forms.Form):
         return data
 
 
-class ValueForm(forms.Form):
+class ValueForm(TextForm):
     period = forms.DateField(
         widget=DATE,
         error_messages={"required": "Enter the period", "invalid": "Enter the period as a date"},
@@ -106,7 +108,7 @@ class ValueForm(forms.Form):
             del self.fields["denominator"]
 
 
-class UploadForm(forms.Form):
+class UploadForm(TextForm):
     file = forms.FileField(
         label="Upload a file",
         help_text="A .csv or .xlsx file of up to 5 MB.",
@@ -114,7 +116,7 @@ class UploadForm(forms.Form):
     )
 
 
-class RebaseForm(forms.Form):
+class RebaseForm(TextForm):
     date = forms.DateField(
         label="Recalculate the limits from",
         widget=DATE,
@@ -131,7 +133,7 @@ class RebaseForm(forms.Form):
     )
 
 
-class AnnotationForm(forms.Form):
+class AnnotationForm(TextForm):
     date = forms.DateField(
         label="Date of the note",
         widget=DATE,
@@ -140,7 +142,7 @@ class AnnotationForm(forms.Form):
     text = forms.CharField(label="Note", max_length=200, error_messages={"required": "Enter the note"})
 
 
-class LinkForm(forms.Form):
+class LinkForm(TextForm):
     measure = forms.TypedChoiceField(
         label="Measure", coerce=int, error_messages={"required": "Choose the measure this action should move"}
     )

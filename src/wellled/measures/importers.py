@@ -20,7 +20,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from .choices import MeasureKind
@@ -30,6 +29,7 @@ from .services import ValueRow
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_COLUMNS = 20  # the long layout has about six; a wider sheet is read no further
 MAX_ERRORS = 50
 MEASURE_COLUMNS = ("measure", "measure name", "metric", "series")
 PERIOD_COLUMNS = ("period", "date", "month", "week", "day", "quarter")
@@ -110,14 +110,23 @@ def read_cells(name: str, data: bytes) -> list[list]:
             raise ValueError("The file is not a real .xlsx workbook. Save it from Excel as .xlsx, or as CSV.")
         import openpyxl
 
+        from wellled.plans.spreadsheet.read import UnreadableFile, open_workbook_archive
+
         try:
+            # The same checks as a plan import: a real workbook, and no zip that unpacks to gigabytes.
+            open_workbook_archive(name, ".xlsx", data).close()
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ValueError(f"The workbook could not be read ({exc.__class__.__name__}).") from None
-        sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-        book.close()
-        return rows
+            try:
+                sheet = book.worksheets[0]
+                return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2,
+                                                           max_col=MAX_COLUMNS)]
+            finally:
+                book.close()
+        except UnreadableFile as exc:
+            raise ValueError(str(exc)) from None
+        except Exception as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
+            raise ValueError(f"The workbook could not be read ({exc.__class__.__name__}). Save it again from "
+                             "Excel as .xlsx, or as CSV.") from None
     if lower.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
+from wellled.core.forms import TextForm
 from wellled.core.models import DeliveryStatus
 
 from .choices import ActionState, DatePrecision, FindingSource, FindingType, PlanKind, PlanOrganisedBy
 from .models import Finding, Section
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(TextForm):
     """Carries the version of the object the form was opened on, so a stale save is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -132,7 +133,7 @@ class FindingForm(VersionedForm):
         return data
 
 
-class CycleForm(forms.Form):
+class CycleForm(TextForm):
     name = forms.CharField(label="Name", max_length=120, help_text="For example November 2026 board.",
                            error_messages={"required": "Enter a name for the cycle"})
     position_as_at = forms.DateField(label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
@@ -148,7 +149,7 @@ class CycleForm(forms.Form):
         return data
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(TextForm):
     file = forms.FileField(label="Spreadsheet", allow_empty_file=True,
                            error_messages={"required": "Choose the spreadsheet to import"})
 

@@ -2,12 +2,15 @@
 
 Text beginning with =, +, -, @, a tab or a carriage return can be read as a formula by Excel, LibreOffice and
 Google Sheets (CSV injection, OWASP). Such text is written with a leading apostrophe, so it is shown as text and
-never evaluated. Numbers and dates are left alone.
+never evaluated. Characters an .xlsx cannot hold (XML 1.0) are dropped, so one pasted control character cannot
+stop a paper being produced. Numbers and dates are left alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from wellled.core.text import xml_safe
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,6 +24,8 @@ def safe_cell(value: Any) -> Any:
     """The value made safe for a spreadsheet cell: risky text gets a leading apostrophe; anything else unchanged."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = xml_safe(value)
     if is_risky(value):
         return "'" + value
     return value

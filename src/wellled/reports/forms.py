@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from wellled.core.forms import TextForm
 
-class IssueForm(forms.Form):
+
+class IssueForm(TextForm):
     as_at = forms.DateField(
         label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The paper reports the plan as it stood at the end of this day. For a reporting cycle, use its "

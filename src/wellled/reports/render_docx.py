@@ -13,7 +13,6 @@ restyles the paper by defining them in its template:
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -27,8 +26,11 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
+from wellled.core.text import xml_safe
+
 from .board_paper import BoardPaper, Row, StatusInfo, long_date
 
+QUOTE_ENTITY = {'"': "&quot;"}  # for text inside a double-quoted XML attribute
 BLUE = "005EB8"
 GREY = "E8EDEE"
 BORDER = "AEB7BD"
@@ -136,9 +138,9 @@ def _running_header_footer(document, paper: BoardPaper) -> None:
     section = document.sections[-1]
     header = _own_paragraph(section.header)
     header.style = document.styles[SMALL]
-    run = header.add_run(f"{paper.trust_name} ({paper.ods_code})")
+    run = header.add_run(xml_safe(f"{paper.trust_name} ({paper.ods_code})"))
     run.bold = True
-    header.add_run(f"\t\t{paper.plan_name} · position as at {paper.as_at_text}")
+    header.add_run(xml_safe(f"\t\t{paper.plan_name} · position as at {paper.as_at_text}"))
     footer = _own_paragraph(section.footer)
     footer.style = document.styles[SMALL]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -196,7 +198,7 @@ def _set_text(cell, text: str, style_id: str, *, bold: bool = False, colour: RGB
     paragraph = cell.paragraphs[0]
     paragraph._p.style = style_id
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_safe(text))
         if bold:
             run.bold = True
         if colour is not None:
@@ -208,15 +210,12 @@ def _cells(row, table) -> list:
     return [_Cell(tc, table) for tc in row._tr.tc_lst]
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _runs_xml(text: str, *, bold: bool = False, colour: str = "", size_half_points: int = 0) -> str:
     """Runs for text, line breaks kept (as w:br), characters XML cannot hold dropped."""
     props = ("<w:b/>" if bold else "") + (f'<w:color w:val="{colour}"/>' if colour else "") + (
         f'<w:sz w:val="{size_half_points}"/>' if size_half_points else "")
     r_pr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    lines = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
     return f"<w:r>{r_pr}{body}</w:r>" if text else ""
 
@@ -225,7 +224,7 @@ def _cell_xml(width_twips: int, style_id: str, runs: str, *, fill: str = "", cen
     shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
     jc = '<w:jc w:val="center"/>' if centre else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>{shading}</w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/>{jc}</w:pPr>{runs}</w:p></w:tc>')
+            f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id, QUOTE_ENTITY)}"/>{jc}</w:pPr>{runs}</w:p></w:tc>')
 
 
 def _status_xml(width_twips: int, style_id: str, status: StatusInfo | None) -> str:
@@ -284,10 +283,10 @@ class _Writer:
 
     def heading(self, text: str, level: int):
         style = "Title" if level == 0 else f"Heading {level}"
-        return self.document.add_paragraph(text, style=self.document.styles[style])
+        return self.document.add_paragraph(xml_safe(text), style=self.document.styles[style])
 
     def para(self, text: str = "", style: str = BODY):
-        return self.document.add_paragraph(text, style=self.styles[style])
+        return self.document.add_paragraph(xml_safe(text), style=self.styles[style])
 
     def page_break(self) -> None:
         self.document.add_paragraph(style=self.styles[BODY]).add_run().add_break(WD_BREAK.PAGE)

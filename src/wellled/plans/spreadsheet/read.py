@@ -66,7 +66,7 @@ NOT_TEXT = (
     "workbook (.xlsx) itself."
 )
 TOO_EXPANDED = (
-    "The workbook would take up more than {limit} once opened, far more than an action plan needs. Remove "
+    "The workbook would take up more than {limit} once opened, far more than its rows need. Remove "
     "pictures and other sheets, save it and upload it again."
 )
 UNSAFE_XML = "The workbook contains XML that Wellled does not open (entity declarations), so it has not been read."
@@ -174,18 +174,25 @@ def read_spreadsheet(file: SpreadsheetFile) -> Spreadsheet:
 # Workbooks ----------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(name: str, suffix: str, data: bytes) -> list[Sheet]:
+def open_workbook_archive(name: str, suffix: str, data: bytes) -> zipfile.ZipFile:
+    """The workbook's zip, once it is known to be a workbook that does not unzip beyond MAX_EXPANDED_BYTES."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise UnreadableFile(DAMAGED) from None
-    with archive:
-        infos = archive.infolist()
-        names = {i.filename for i in infos}
-        if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
-            raise UnreadableFile(NOT_A_WORKBOOK.format(name=name, suffix=suffix))
-        if sum(i.file_size for i in infos) > MAX_EXPANDED_BYTES:
-            raise UnreadableFile(TOO_EXPANDED.format(limit=size_text(MAX_EXPANDED_BYTES)))
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+        archive.close()
+        raise UnreadableFile(NOT_A_WORKBOOK.format(name=name, suffix=suffix))
+    if sum(i.file_size for i in infos) > MAX_EXPANDED_BYTES:
+        archive.close()
+        raise UnreadableFile(TOO_EXPANDED.format(limit=size_text(MAX_EXPANDED_BYTES)))
+    return archive
+
+
+def _read_xlsx(name: str, suffix: str, data: bytes) -> list[Sheet]:
+    with open_workbook_archive(name, suffix, data) as archive:
         try:
             if archive.testzip() is not None:
                 raise UnreadableFile(DAMAGED)
