@@ -113,8 +113,8 @@ def test_workbook_that_would_expand_too_far_is_refused_when_read(monkeypatch):
     monkeypatch.setattr(read, "MAX_EXPANDED_BYTES", 4096)
     with pytest.raises(UnreadableFile) as caught:
         read.read_spreadsheet(SpreadsheetFile("plan.xlsx", GOOD))
-    assert str(caught.value) == ("The workbook would take up more than 4 KB once opened, far more than an action "
-                                 "plan needs. Remove pictures and other sheets, save it and upload it again.")
+    assert str(caught.value) == ("The workbook would take up more than 4 KB once opened, far more than its rows "
+                                 "need. Remove pictures and other sheets, save it and upload it again.")
 
 
 def test_file_with_too_many_rows_is_refused_when_read(monkeypatch):

@@ -243,7 +243,7 @@ def test_nothing_is_written_when_a_service_refuses_invalid_input(
             by=editor,
             name="Bad",
             position_as_at=datetime.date(2026, 11, 1),
-            update_deadline=datetime.date(2026, 11, 30),
+            update_deadline=datetime.date(2027, 1, 15),  # more than 31 days after the position date
         ),
     ]
     for number, attempt in enumerate(attempts):
@@ -269,7 +269,7 @@ def test_previous_cycle_stays_open_when_opening_the_next_one_fails_validation(ed
             by=editor,
             name="November",
             position_as_at=datetime.date(2026, 11, 1),
-            update_deadline=datetime.date(2026, 11, 30),
+            update_deadline=datetime.date(2027, 1, 15),  # more than 31 days after the position date
         )
     first.refresh_from_db()
     assert first.state == CycleState.OPEN and first.closed_at is None
@@ -836,3 +836,39 @@ def test_reminders_are_refused_when_the_cycle_is_closed(org, editor, lead, plan)
     from django.core import mail
 
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_update_dated_in_the_future_is_refused_in_the_form_and_in_the_service(login, org, lead, plan):
+    action = Action.objects.get(plan=plan, reference="W1a")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    before = db_state()
+    response = login(lead).post(f"/actions/{action.pk}/update/", {
+        "narrative": "", "status": status(org, "A/G").pk, "update_date": tomorrow.isoformat(),
+        "version": action.version,
+    })
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter the progress update" in page  # both problems are listed at once
+    assert "The position date cannot be in the future" in page
+    with pytest.raises(ValidationError) as refused:
+        services.progress_update_record(action=action, by=lead, narrative="Ahead of time",
+                                        status=status(org, "A/G"), expected_version=None, update_date=tomorrow)
+    assert "cannot be in the future" in str(refused.value.message_dict["update_date"])
+    assert db_state() == before
+
+
+@pytest.mark.django_db
+def test_a_cycle_may_ask_for_updates_after_its_position_date_but_never_goes_back_in_time(editor, plan):
+    december = services.cycle_open(plan=plan, by=editor, name="December board",
+                                   position_as_at=datetime.date(2026, 12, 31),
+                                   update_deadline=datetime.date(2027, 1, 7))
+    assert december.update_deadline == datetime.date(2027, 1, 7)
+    before = db_state()
+    with pytest.raises(ValidationError) as refused:
+        services.cycle_open(plan=plan, by=editor, name="Back-dated", position_as_at=datetime.date(2026, 10, 15),
+                            update_deadline=datetime.date(2026, 10, 10))
+    assert refused.value.message_dict["position_as_at"] == [
+        "The position date must be after the plan's latest cycle (December board, position as at 31 December 2026)."]
+    december.refresh_from_db()
+    assert december.state == CycleState.OPEN and db_state() == before

@@ -96,3 +96,38 @@ def test_as_at_defaults_to_the_open_cycle(paper_plan, org):
 def test_another_organisation_cannot_build_the_paper(paper_plan, org, outsider):
     with pytest.raises(Http404):
         board_paper_build(user=outsider, organisation=org, plan=paper_plan.plan)
+
+
+def test_an_action_closed_after_the_papers_date_is_still_open_in_that_paper(paper_plan, org):
+    from wellled.plans import services
+    from wellled.plans.choices import ActionState
+    from wellled.plans.models import Action
+    from wellled.reports.board_paper import end_of_day
+
+    w1b = Action.objects.get(plan=paper_plan.plan, reference="W1b")
+    closed_on = end_of_day(AS_AT) + datetime.timedelta(days=3)
+    services.action_state_set(action=w1b, by=paper_plan.editor, expected_version=None, state=ActionState.CLOSED,
+                              assurance_evidence="Audit committee minutes, October", at=closed_on)
+    september = board_paper_build(user=paper_plan.viewer, organisation=org, plan=paper_plan.plan, as_at=AS_AT)
+    row = next(r for r in september.rows if r.reference == "W1b")
+    assert (row.state, row.state_label) == (ActionState.OPEN, "Open")
+    assert refs(september.exceptions.at_risk) == ["W1b"]  # it was off track and open at the end of September
+
+    october = board_paper_build(user=paper_plan.viewer, organisation=org, plan=paper_plan.plan,
+                                as_at=datetime.date(2025, 10, 5))
+    row = next(r for r in october.rows if r.reference == "W1b")
+    assert (row.state, row.state_label) == (ActionState.CLOSED, "Closed with evidence of assurance")
+
+
+def test_the_action_timeline_says_what_changed_in_words(login, paper_plan):
+    from wellled.plans import services
+    from wellled.plans.choices import ActionState
+    from wellled.plans.models import Action
+
+    w1b = Action.objects.get(plan=paper_plan.plan, reference="W1b")
+    services.action_state_set(action=w1b, by=paper_plan.editor, expected_version=None, state=ActionState.CLOSED,
+                              assurance_evidence="Audit committee minutes, October")
+    page = login(paper_plan.editor).get(f"/actions/{w1b.pk}/").content.decode()
+    assert "State: Open → Closed with evidence of assurance" in page
+    assert "Assurance evidence: — → Audit committee minutes, October" in page
+    assert "version" not in page.split('class="wl-timeline"', 1)[1]

@@ -169,7 +169,7 @@ def test_changing_the_plan_afterwards_changes_nothing_issued(paper_plan, org, is
     w1b.refresh_from_db()
     plan_services.progress_update_record(action=w1b, by=paper_plan.editor, narrative="Much later news.",
                                          status=status(org, "G"), expected_version=None,
-                                         update_date=AS_AT, at=datetime.datetime(2025, 9, 29, 12, tzinfo=datetime.UTC))
+                                         update_date=AS_AT, at=datetime.datetime(2025, 9, 30, 12, tzinfo=datetime.UTC))
     live = board_paper_build(user=paper_plan.editor, organisation=org, plan=paper_plan.plan, as_at=AS_AT)
     assert "A different title" in next(r.title for r in live.rows if r.reference == "W1b")  # the live paper moved
 

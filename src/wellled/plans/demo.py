@@ -45,6 +45,7 @@ INSPECTION_DATE = datetime.date(2025, 2, 12)
 PLAN_AGREED_ON = datetime.date(2025, 4, 24)
 BREACH_GOVERNANCE = "Regulation 17: Good governance"
 UPDATE_DAY_SPREAD = 14  # updates land between the 2nd and 15th day after a cycle opens
+CLOSED_AFTER_LAST_UPDATE = datetime.timedelta(days=7)  # the governance team checks the evidence within a week
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -1434,6 +1435,7 @@ def _load_actions_and_history(plan, specs, cycles, people, editor, findings, say
             )
         actions[spec.reference] = action
     say(f"  {len(actions)} actions with their timescales.")
+    last_update_on: dict[str, datetime.date] = {}
     for index, cycle in enumerate(cycles):
         cycle_open(
             plan=plan,
@@ -1462,13 +1464,18 @@ def _load_actions_and_history(plan, specs, cycles, people, editor, findings, say
                     at=_at(day, hour=11 + recorded % 6),
                 )
                 recorded += 1
+                last_update_on[spec.reference] = day
         say(f"  {cycle.name}: {recorded} progress updates.")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     for spec in specs:
         if spec.state != ActionState.OPEN:
+            # Closed a week after its last update, so papers for earlier dates show it still open.
+            last = last_update_on.get(spec.reference)
             action_state_set(
                 action=actions[spec.reference],
                 by=editor,
                 expected_version=None,
                 state=spec.state,
                 assurance_evidence=spec.assurance_evidence,
+                at=_at(min(last + CLOSED_AFTER_LAST_UPDATE, yesterday), hour=16) if last else None,
             )

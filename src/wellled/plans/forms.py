@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from wellled.core.forms import TextForm
 from wellled.core.models import DeliveryStatus
 
 from .choices import ActionState, DatePrecision, FindingSource, FindingType, PlanKind, PlanOrganisedBy
-from .models import Finding, Section
+from .models import UPDATE_DEADLINE_AFTER_POSITION, UPDATE_DEADLINE_TOO_LATE, Finding, Section
 
 
 class VersionedForm(TextForm):
@@ -109,6 +110,13 @@ class ProgressUpdateForm(VersionedForm):
                                   error_messages={"required": "Enter the date this update describes",
                                                   "invalid": "Enter the date as a real date"})
 
+    def clean_update_date(self):
+        day = self.cleaned_data["update_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The position date cannot be in the future: give the date the update "
+                                        "describes, today or earlier.")
+        return day
+
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = DeliveryStatus.objects.filter(organisation=organisation, active=True)
@@ -144,8 +152,8 @@ class CycleForm(TextForm):
     def clean(self):
         data = super().clean()
         if data.get("update_deadline") and data.get("position_as_at") and \
-                data["update_deadline"] > data["position_as_at"]:
-            self.add_error("update_deadline", "The deadline for updates must be on or before the position date")
+                data["update_deadline"] > data["position_as_at"] + UPDATE_DEADLINE_AFTER_POSITION:
+            self.add_error("update_deadline", UPDATE_DEADLINE_TOO_LATE)
         return data
 
 

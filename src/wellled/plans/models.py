@@ -145,6 +145,41 @@ class Action(models.Model):
                 and self.due_date is not None and self.due_date < on)
 
 
+class ActionStateChange(models.Model):
+    """One change of an action's state (open, completed, closed) with its evidence; never edited, so a paper for
+    an earlier date shows the state the action had then."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(max_length=10, choices=ActionState.choices)
+    state = models.CharField(max_length=10, choices=ActionState.choices)
+    assurance_evidence = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["action", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference}: {self.from_state} to {self.state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("State changes cannot be edited; set the state again instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("State changes cannot be deleted.")
+
+
+def state_at(action: Action, moment: datetime.datetime) -> str:
+    """The action's state at a moment, from its state changes (prefetched as `state_changes`, oldest first)."""
+    changes = list(action.state_changes.all())
+    if not changes:
+        return action.state
+    earlier = [c for c in changes if c.created_at <= moment]
+    return earlier[-1].state if earlier else changes[0].from_state
+
+
 class TimescaleRevision(models.Model):
     """One timescale of an action: the original, then every revision with its reason (never edited)."""
 
@@ -170,6 +205,12 @@ class TimescaleRevision(models.Model):
         raise PermissionError("Timescale records cannot be deleted.")
 
 
+# Updates may be asked for up to a month after the position date ("position as at 31 December, updates by
+# 7 January"): a paper is written after the date it describes.
+UPDATE_DEADLINE_AFTER_POSITION = datetime.timedelta(days=31)
+UPDATE_DEADLINE_TOO_LATE = "The deadline for updates can be at most 31 days after the position date."
+
+
 class ReportingCycle(models.Model):
     """A round of progress reporting for a plan, ending in a board paper 'position as at' a date."""
 
@@ -193,8 +234,9 @@ class ReportingCycle(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.update_deadline and self.position_as_at and self.update_deadline > self.position_as_at:
-            raise ValidationError({"update_deadline": "The update deadline must be on or before the position date."})
+        if self.update_deadline and self.position_as_at and \
+                self.update_deadline > self.position_as_at + UPDATE_DEADLINE_AFTER_POSITION:
+            raise ValidationError({"update_deadline": UPDATE_DEADLINE_TOO_LATE})
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

@@ -318,13 +318,17 @@ class TimelineEntry:
 
 def action_timeline(*, user: User, organisation: Organisation, action: Action) -> list[TimelineEntry]:
     """Updates, timescale revisions and other recorded changes of an action, newest first."""
+    from wellled.core.history import history_rows
     from wellled.core.selectors import audit_for_object
 
     entries = [TimelineEntry(u.created_at, "update", u) for u in action.updates.select_related(
         "status", "created_by", "cycle", "supersedes", "superseded_by").all()]
     entries += [TimelineEntry(t.created_at, "timescale", t) for t in action.timescales.select_related("created_by")]
     changes: QuerySet[AuditLog] = audit_for_object(user=user, organisation=organisation, instance=action)
-    entries += [TimelineEntry(c.created_at, "change", c) for c in changes if not c.note]
+    for row in history_rows([c for c in changes if not c.note]):
+        row.record.lines = row.lines  # the changed fields in words: "State: Open → Closed"
+        if row.lines or row.record.action != AuditAction.UPDATE:
+            entries.append(TimelineEntry(row.record.created_at, "change", row.record))
     # The action's creation is its first event even when its record was written after history it was loaded with
     # (an imported plan, the demo): it sits at the foot of the timeline, still showing when it was recorded.
     entries.sort(key=lambda e: (e.kind != "change" or e.item.action != AuditAction.CREATE, e.at), reverse=True)

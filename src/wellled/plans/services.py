@@ -19,6 +19,7 @@ from wellled.frameworks.models import Framework, FrameworkElement
 from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
 from .models import (
     Action,
+    ActionStateChange,
     Finding,
     Plan,
     ProgressUpdate,
@@ -271,8 +272,10 @@ def action_timescale_revise(
 @transaction.atomic
 def action_state_set(
     *, action: Action, by: User, expected_version: int | None, state: str, assurance_evidence: str = "",
+    at: datetime.datetime | None = None,
 ) -> Action:
-    """Mark an action open, completed, or closed with the evidence of assurance (required to close)."""
+    """Mark an action open, completed, or closed with the evidence of assurance (required to close); the change
+    is kept with its time (`at`: when it happened, for loaded history), so earlier papers keep the earlier state."""
     _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
     if state not in ActionState.values:
         raise ValidationError({"state": "Choose open, completed or closed."})
@@ -281,6 +284,9 @@ def action_state_set(
     action = _locked(Action, action.pk)
     _check_version(action, expected_version)
     before = snapshot(action)
+    ActionStateChange.objects.create(action=action, from_state=action.state, state=state,
+                                     assurance_evidence=assurance_evidence.strip(), created_by=by,
+                                     created_at=at or timezone.now())
     action.state = state
     action.assurance_evidence = assurance_evidence.strip()
     _bump(action, ["state", "assurance_evidence"])
@@ -316,6 +322,9 @@ def progress_update_record(
         if latest is not None and latest.pk != supersedes.pk:
             raise ValidationError({"supersedes": "Only the latest update can be corrected: record a new update instead."})
     at = at or timezone.now()
+    if update_date is not None and update_date > timezone.localdate(at):
+        raise ValidationError({"update_date": "The position date cannot be in the future: give the date the update "
+                                              "describes, today or earlier."})
     cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
     update = ProgressUpdate.objects.create(
         action=action, cycle=cycle, narrative=narrative.strip(), status=status,
@@ -344,6 +353,11 @@ def cycle_open(
     _require(by, plan.organisation_id, Permission.MANAGE_CYCLES)
     Plan.objects.select_for_update().get(pk=plan.pk)
     at = at or timezone.now()
+    latest = plan.cycles.order_by("-position_as_at").first()
+    if latest is not None and position_as_at <= latest.position_as_at:
+        raise ValidationError({"position_as_at": f"The position date must be after the plan's latest cycle "
+                                                 f"({latest.name}, position as at "
+                                                 f"{latest.position_as_at.day} {latest.position_as_at:%B %Y})."})
     for previous in plan.cycles.filter(state=CycleState.OPEN):
         cycle_close(cycle=previous, by=by, at=at)
     cycle = ReportingCycle(plan=plan, name=name.strip(), position_as_at=position_as_at,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from wellled.core.models import DeliveryStatus, Organisation, User
@@ -18,7 +19,7 @@ from wellled.measures.jinja import measure_number, measure_period
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
 from wellled.plans.choices import ActionState, DatePrecision
-from wellled.plans.models import Action, Plan, ReportingCycle, TimescaleRevision
+from wellled.plans.models import Action, ActionStateChange, Plan, ReportingCycle, TimescaleRevision, state_at
 from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
 
 ARROW = "→"
@@ -282,6 +283,8 @@ def board_paper_build(
     scale = delivery_statuses(organisation=organisation, include_inactive=True)
     infos = {s.pk: StatusInfo.of(s) for s in scale}
     actions = plan_selectors.plan_actions(user=user, organisation=organisation, plan=plan, on=as_at)
+    prefetch_related_objects(actions, Prefetch("state_changes",
+                                               queryset=ActionStateChange.objects.order_by("created_at", "id")))
     now_status = plan_selectors.statuses_at(actions=actions, moment=cutoff)
     then_status = plan_selectors.statuses_at(actions=actions, moment=baseline) if baseline else {}
 
@@ -438,7 +441,8 @@ def _row(action: Action, *, infos: dict[int, StatusInfo], status_id: int | None,
         status_id = action.status_id  # a status set without any update (e.g. imported)
     status = infos.get(status_id) if status_id else None
     # Delivered actions (a status such as G) are neither overdue nor chased for an update.
-    to_deliver = action.state == ActionState.OPEN and not (status is not None and status.is_complete)
+    state = state_at(action, cutoff)
+    to_deliver = state == ActionState.OPEN and not (status is not None and status.is_complete)
     awaited = cycle is not None and to_deliver and not any(u.cycle_id == cycle.pk for u in updates)
     return Row(
         reference=action.reference,
@@ -453,8 +457,8 @@ def _row(action: Action, *, infos: dict[int, StatusInfo], status_id: int | None,
         progress=latest.narrative if latest else "",
         progress_date=latest.update_date if latest else None,
         status=status,
-        state=action.state,
-        state_label=action.get_state_display(),
+        state=state,
+        state_label=ActionState(state).label,
         overdue=to_deliver and due_date is not None and due_date < as_at,
         slipped=len(texts) > 1,
         slipped_this_cycle=slipped_this_cycle,
