@@ -20,6 +20,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from wellled.core.permissions import Permission, role_allows
+from wellled.core.text import counted
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -111,6 +112,7 @@ def environment(**options) -> Environment:
     )
     env.globals.update(__import__("wellled.measures.jinja", fromlist=["measure_globals"]).measure_globals())
     env.filters.update(
-        {"month_year": month_year, "long_date": long_date, "short_date": short_date, "e": escape}
+        {"month_year": month_year, "long_date": long_date, "short_date": short_date, "e": escape,
+         "counted": counted}
     )
     return env

@@ -63,8 +63,11 @@ def test_editor_uploads_checks_the_preview_and_imports_the_changes_when_the_file
     assert Action.objects.get(plan=plan, reference="W1a").title == "Coach every ward leader"
     pending.refresh_from_db()
     assert pending.state == ImportState.APPLIED and bytes(pending.content) == b"" and pending.applied_by == editor
-    result = text(client.get(reverse("plan-import-review", args=[pending.pk])))
+    review = client.get(reverse("plan-import-review", args=[pending.pk]))
+    result = text(review)
     assert "plan.xlsx has been imported" in result and "W1d" in result and "DMc" in result
+    # The plan's name is a link, not markup shown as text.
+    assert f'<a href="/plans/{plan.pk}/">{plan.name}</a>' in review.content.decode() and "&lt;a href" not in result
     before = db_state()
     again = client.post(reverse("plan-import-review", args=[pending.pk]), {"fingerprint": fingerprint}, follow=True)
     assert "This file has already been imported." in text(again)
@@ -134,3 +137,28 @@ def test_an_upload_left_waiting_a_day_expires_and_cannot_be_imported_when_confir
     client.post(reverse("plan-import", args=[plan.pk]), {"file": upload(GOOD)})
     pending.refresh_from_db()
     assert pending.state == ImportState.EXPIRED and bytes(pending.content) == b""
+
+
+@pytest.mark.django_db
+def test_the_example_workbook_from_the_import_page_imports_cleanly_as_a_new_plan(login, editor, rg):
+    client = login(editor)
+    page = text(client.get(reverse("plan-import-new")))
+    assert "Download an example workbook" in page
+    example = client.get(reverse("plan-import-example"))
+    assert example.status_code == 200 and "attachment" in example["Content-Disposition"]
+    response = client.post(reverse("plan-import-new"), {
+        "name": "Example plan", "kind": "self_review",
+        "file": SimpleUploadedFile("wellled-example-action-plan.xlsx", example.content)})
+    assert response.status_code == 302, text(response)[:3000]
+    preview = text(client.get(response["Location"]))
+    assert "Import 4 actions" in preview and "Errors in" not in preview
+    pending = PlanImport.objects.get(plan_name="Example plan")
+    fingerprint = preview.split('name="fingerprint" value="')[1].split('"')[0]
+    client.post(reverse("plan-import-review", args=[pending.pk]), {"fingerprint": fingerprint})
+    plan = Plan.objects.get(name="Example plan")
+    w1b = plan.actions.get(reference="W1b")
+    assert [t.due_date for t in w1b.timescales.order_by("created_at", "id")] == [
+        datetime.date(2026, 3, 31), datetime.date(2026, 9, 30), datetime.date(2026, 12, 31)]
+    assert plan.actions.get(reference="W1a").status.code == "A/G"
+    assert plan.actions.get(reference="W3a").lead_note == "Varied"
+    assert sorted(plan.sections.values_list("code", flat=True)) == ["W1", "W3"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/import/", views.plan_import_new, name="plan-import-new"),
+    path("plans/import/example.xlsx", views.plan_import_example, name="plan-import-example"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/history/", views.plan_history, name="plan-history"),

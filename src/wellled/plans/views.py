@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import audit_for_object, delivery_statuses, organisation_people
+from wellled.core.text import counted
 from wellled.frameworks.selectors import frameworks_available
 
 from . import selectors, services
@@ -519,6 +520,16 @@ def plan_import_new(request: HttpRequest) -> HttpResponse:
     return _import_upload(request, plan=None)
 
 
+@require_GET
+def plan_import_example(request: HttpRequest) -> HttpResponse:
+    """An example action-plan workbook in the shape the import reads (fictional; nothing of the organisation's)."""
+    from .spreadsheet.example import EXAMPLE_FILE_NAME, example_workbook
+
+    response = HttpResponse(example_workbook(), content_type=export.FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{EXAMPLE_FILE_NAME}"'
+    return response
+
+
 def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
     form = (PlanImportForm if plan else PlanImportNewForm)(request.POST or None, request.FILES or None)
     preview = None
@@ -554,7 +565,7 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages) + " Nothing has been imported.")
         else:
             messages.success(request, f"{pending.file_name} imported into {result.plan.name}: "
-                                      f"{len(result.created)} actions added, {len(result.updated)} changed.")
+                                      f"{counted(len(result.created), 'action')} added, {len(result.updated)} changed.")
         return redirect("plan-import-review", pk=pending.pk)
     context = {"pending": pending, "plan": pending.plan}
     if pending.state == ImportState.PENDING and importer.pending_is_live(pending):
