@@ -664,6 +664,7 @@ def test_reminders_go_only_to_leads_with_an_address_and_are_audited_when_sent(
     assert "20 November 2026" in message.subject and plan.name in message.subject
     b, c = (Action.objects.get(plan=plan, reference=r) for r in ("W1b", "W1c"))
     assert "W1b" in message.body and "W1c" in message.body and "W1a" not in message.body
+    assert "Updates were due by 20 November 2026: please record yours as soon as you can" in message.body
     assert f"https://wellled.example.nhs.uk/actions/{b.pk}/update/" in message.body
     assert f"https://wellled.example.nhs.uk/actions/{c.pk}/update/" in message.body
     reminder = ReminderSent.objects.get()

@@ -32,6 +32,11 @@ def test_page_as_at_another_date(paper_plan, login):
     response = client.get(f"/plans/{paper_plan.plan.pk}/board-paper/?as_at=31/08/2025")
     assert response.status_code == 400
     assert "Enter the date as year, month and day" in response.content.decode()
+    # Dates far outside any plan's life are refused with a message, not a server error, on the page and the files.
+    for far in ("9999-12-31", "0001-01-01"):
+        page = client.get(f"/plans/{paper_plan.plan.pk}/board-paper/?as_at={far}")
+        assert page.status_code == 400 and "Choose a date from 1 January 2000 to " in page.content.decode()
+        assert client.get(f"/plans/{paper_plan.plan.pk}/board-paper.pdf?as_at={far}").status_code == 400
 
 
 def test_another_organisation_gets_404(paper_plan, outsider, login):
@@ -104,6 +109,7 @@ def test_wellled_board_paper_alias(paper_plan, admin, tmp_path):
     (["--plan", "No such plan"], "has no plan called 'No such plan'"),
     (["--format", "odt"], "Unknown format 'odt'"),
     (["--as-at", "30/09/2025"], "is not a date"),
+    (["--as-at", "9999-12-31"], "Choose a date from 1 January 2000 to "),
     (["--as-user", "nobody"], "No member of Northmoor Test Trust has the username 'nobody'"),
     (["--template", "missing.docx", "--format", "docx"], "does not exist"),
 ])

@@ -281,6 +281,8 @@ def test_the_issue_form_says_what_is_wrong(paper_plan, login):
     response = client.post(reverse("paper-issue", args=[paper_plan.plan.pk]), {"as_at": "2025-13-45"})
     assert response.status_code == 400
     assert "Enter the date as year, month and day" in response.content.decode()
+    far = client.post(reverse("paper-issue", args=[paper_plan.plan.pk]), {"as_at": "9999-12-31"})
+    assert far.status_code == 400 and "Choose a date from 1 January 2000 to " in far.content.decode()
     assert not PaperJob.objects.exists() and not IssuedPaper.objects.exists()
 
 

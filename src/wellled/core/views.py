@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -61,10 +64,19 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
         raise Http404("Not found.")
     request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
     messages.success(request, f"You are now working in {membership.organisation.name}.")
-    target = request.POST.get("next", "/")
+    return redirect(_page_after_switch(request, request.POST.get("next", "/")))
+
+
+def _page_after_switch(request: HttpRequest, target: str) -> str:
+    """The same page in the other organisation when it is a list (plans, measures); one object's page belongs to
+    the organisation just left, so the dashboard instead. Never another site."""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)
+        return "/"
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return "/"
+    return "/" if match.kwargs else target
 
 
 def organisation_detail(request: HttpRequest) -> HttpResponse:

@@ -254,6 +254,19 @@ def timescale_text(due_date: datetime.date, precision: str) -> str:
     return due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else long_date(due_date)
 
 
+# A paper describes the plan at a date: none before any plan could have been kept here, none beyond a year ahead.
+AS_AT_EARLIEST = datetime.date(2000, 1, 1)
+AS_AT_AHEAD = datetime.timedelta(days=366)
+
+
+def as_at_problem(day: datetime.date) -> str:
+    """Why a paper cannot be as at this date ('' if it can), in words for the person who asked."""
+    latest = timezone.localdate() + AS_AT_AHEAD
+    if AS_AT_EARLIEST <= day <= latest:
+        return ""
+    return f"Choose a date from {long_date(AS_AT_EARLIEST)} to {long_date(latest)}."
+
+
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last moment of a local day: the cut-off of a paper 'as at' that day."""
     start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)

@@ -6,6 +6,8 @@ from django import forms
 
 from wellled.core.forms import TextForm
 
+from .board_paper import as_at_problem
+
 
 class IssueForm(TextForm):
     as_at = forms.DateField(
@@ -15,3 +17,9 @@ class IssueForm(TextForm):
         error_messages={"required": "Enter the position-as-at date of the paper",
                         "invalid": "Enter the date as year, month and day, for example 2026-11-30"},
     )
+
+    def clean_as_at(self):
+        day = self.cleaned_data["as_at"]
+        if problem := as_at_problem(day):
+            raise forms.ValidationError(problem)
+        return day

@@ -13,7 +13,7 @@ from wellled.core.permissions import Permission, require
 from wellled.core.selectors import word_template_get
 from wellled.plans.selectors import plan_cycles, plan_get
 
-from .board_paper import BoardPaper, board_paper_build
+from .board_paper import BoardPaper, as_at_problem, board_paper_build
 from .formats import FORMATS, filename
 from .formats import render as render_format
 
@@ -28,9 +28,11 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
     if not raw:
         return None, ""
     try:
-        return datetime.date.fromisoformat(raw), ""
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         return None, "Enter the date as year, month and day, for example 2026-11-30."
+    problem = as_at_problem(day)
+    return (None, problem) if problem else (day, "")
 
 
 def _paper(request: HttpRequest, pk: int, as_at: datetime.date | None) -> tuple[BoardPaper, object]:

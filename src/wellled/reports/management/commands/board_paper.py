@@ -21,7 +21,7 @@ from django.utils import timezone
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import command_actor, word_template_get
 from wellled.plans.selectors import open_cycle, plans_for_user
-from wellled.reports.board_paper import board_paper_build, long_date
+from wellled.reports.board_paper import as_at_problem, board_paper_build, long_date
 from wellled.reports.formats import FORMATS, render
 from wellled.reports.progress import (
     FORMAT_WEIGHTS,
@@ -79,6 +79,8 @@ class Command(BaseCommand):
                 day = datetime.date.fromisoformat(as_at)
             except ValueError:
                 raise CommandError(f"--as-at {as_at!r} is not a date: write it as YYYY-MM-DD.")
+            if problem := as_at_problem(day):
+                raise CommandError(f"--as-at {as_at}: {problem}")
         path = Path(out) if out else None
         if path and path.parent and not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
