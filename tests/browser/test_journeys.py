@@ -214,7 +214,7 @@ def test_plan_filters_narrow_the_rows(new_page, lead, plan, actions, javascript)
     expect(rows).to_have_count(1)
     expect(row(page, actions["W1b"])).to_be_visible()
     expect(page).to_have_url(re.compile(r"status=A%2FR"))
-    expect(page.locator("#plan-tables")).to_contain_text("1 action match the filters.")
+    expect(page.locator("#plan-tables")).to_contain_text("1 action matches the filters.")
 
     page.get_by_label("Status", exact=True).select_option("")
     page.get_by_label("Overdue").check()

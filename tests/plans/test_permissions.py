@@ -66,7 +66,7 @@ MANAGE_CYCLES = {"cycle-open", "cycle-remind", "cycle-close", "paper-issue"}
 UPDATE_ACTION = {"action-update"}  # the action's leads, editors and administrators
 VIEW_AUDIT = {"audit-log"}
 PUBLIC = {"login", "health"}
-SIGNED_IN_ANY = {"logout", "organisation-switch"}
+SIGNED_IN_ANY = {"logout", "organisation-switch", "plan-import-example"}  # the example holds no trust data
 EDITING = MANAGE_PLANS | MANAGE_CYCLES | UPDATE_ACTION
 POST_ONLY = URL_POST_ONLY
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from tests.factories import db_state, make_person, status
 
@@ -599,7 +600,7 @@ def test_dashboard_lists_delivered_actions_awaiting_closure_and_links_long_lists
     past = timezone.localdate() - datetime.timedelta(days=30)
     for index in range(13):
         services.action_create(plan=plan, by=editor, reference=f"L{index:02d}", title=f"Late action {index}",
-                               lead=lead, due_date=past)
+                               lead=lead, due_date=past, due_precision="day")
     body = login(editor).get("/").content.decode()
     ready = body.split("Reported delivered, not yet closed", 1)[1].split("</ul>", 1)[0]
     assert ">W1b</a>" in ready and ">W1a</a>" not in ready
@@ -873,3 +874,35 @@ def test_a_cycle_may_ask_for_updates_after_its_position_date_but_never_goes_back
         "The position date must be after the plan's latest cycle (December board, position as at 31 December 2026)."]
     december.refresh_from_db()
     assert december.state == CycleState.OPEN and db_state() == before
+
+
+@pytest.mark.django_db
+def test_a_reference_already_in_the_plan_is_named_on_the_reference_field(login, editor, plan):
+    before = db_state()
+    response = login(editor).post(reverse("action-create", args=[plan.pk]), {
+        "reference": "W1a", "title": "Another action", "due_precision": "month",
+    })
+    page = response.content.decode()
+    assert response.status_code == 200
+    message = f"{plan.name} already has an action W1a: choose another reference."
+    assert page.count(message) == 2  # in the error summary and beside the reference field
+    assert 'href="#id_reference"' in page and db_state() == before
+
+
+@pytest.mark.django_db
+def test_a_month_timescale_is_due_by_the_month_end_and_a_revision_within_the_same_month_is_refused(editor, plan):
+    action = services.action_create(plan=plan, by=editor, reference="M1", title="Monthly", due_date=datetime.date(
+        2026, 12, 3), due_precision="month")
+    assert action.due_date == datetime.date(2026, 12, 31)
+    assert not action.is_overdue(datetime.date(2026, 12, 20)) and action.is_overdue(datetime.date(2027, 1, 1))
+    before = db_state()
+    with pytest.raises(ValidationError) as refused:
+        services.action_timescale_revise(action=action, by=editor, expected_version=None,
+                                         due_date=datetime.date(2026, 12, 15), reason="Same month")
+    assert refused.value.message_dict["due_date"] == [
+        "The new timescale is the same as the current one (December 2026)."]
+    assert db_state() == before
+    exact = services.action_timescale_revise(action=action, by=editor, expected_version=None,
+                                             due_date=datetime.date(2026, 12, 15), precision="day",
+                                             reason="The committee meets on the 15th")
+    assert exact.due_date == datetime.date(2026, 12, 15)

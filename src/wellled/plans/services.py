@@ -28,6 +28,7 @@ from .models import (
     Section,
     TimescaleRevision,
 )
+from .spreadsheet.interpret import month_end, timescale_text
 
 
 class ConcurrentEditError(Exception):
@@ -203,9 +204,11 @@ def action_create(
     _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
     at = at or timezone.now()
     order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    due_date = _held_as(due_date, due_precision) if due_date else None
     action = Action(plan=plan, section=section, reference=reference.strip(), title=title.strip(), lead=lead,
                     lead_note=lead_note, success_measure=success_measure, due_date=due_date,
                     due_precision=due_precision, order=order)
+    _check_reference_free(action)
     action.full_clean()
     action.save()
     action.other_leads.set(list(other_leads))
@@ -215,6 +218,19 @@ def action_create(
                                          reason="Original timescale", created_by=by, created_at=at)
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=action)
     return action
+
+
+def _held_as(due_date: datetime.date, precision: str) -> datetime.date:
+    """A timescale shown as a month ("December 2026") is due by the month's last day, whichever day was picked."""
+    return month_end(due_date.year, due_date.month) if precision == DatePrecision.MONTH else due_date
+
+
+def _check_reference_free(action: Action) -> None:
+    """A reference names one action in its plan; say which plan already uses it, by the reference field."""
+    taken = Action.objects.filter(plan_id=action.plan_id, reference=action.reference).exclude(pk=action.pk)
+    if action.reference and taken.exists():
+        raise ValidationError({"reference": f"{action.plan.name} already has an action {action.reference}: "
+                                            "choose another reference."})
 
 
 ACTION_EDITABLE_FIELDS = frozenset(
@@ -237,6 +253,7 @@ def action_update(*, action: Action, by: User, expected_version: int | None, **f
             m2m[name] = list(value)
         else:
             setattr(action, name, value)
+    _check_reference_free(action)
     action.full_clean()
     _bump(action, [f + "_id" if f in {"section", "lead"} else f for f in fields if f not in m2m])
     for name, values in m2m.items():
@@ -257,8 +274,10 @@ def action_timescale_revise(
         raise ValidationError({"reason": "Enter the reason the timescale is changing."})
     action = _locked(Action, action.pk)
     _check_version(action, expected_version)
-    if action.due_date == due_date and action.due_precision == precision:
-        raise ValidationError({"due_date": "The new timescale is the same as the current one."})
+    due_date = _held_as(due_date, precision)
+    if action.due_date and timescale_text(action.due_date, action.due_precision) == timescale_text(due_date, precision):
+        raise ValidationError({"due_date": f"The new timescale is the same as the current one "
+                                           f"({timescale_text(due_date, precision)})."})
     before = snapshot(action)
     revision = TimescaleRevision.objects.create(action=action, due_date=due_date, precision=precision,
                                                 reason=reason.strip(), created_by=by, created_at=at or timezone.now())
