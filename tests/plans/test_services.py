@@ -906,3 +906,19 @@ def test_a_month_timescale_is_due_by_the_month_end_and_a_revision_within_the_sam
                                              due_date=datetime.date(2026, 12, 15), precision="day",
                                              reason="The committee meets on the 15th")
     assert exact.due_date == datetime.date(2026, 12, 15)
+
+
+@pytest.mark.django_db
+def test_the_lead_filter_offers_only_the_plans_leads_and_search_finds_a_lead_by_name(login, org, editor, lead, plan):
+    co_lead = make_person(org, role=Role.LEAD, username="cora", first_name="Cora", last_name="Okonjo")
+    services.action_create(plan=plan, by=editor, reference="W1k", title="Shared work", lead=lead,
+                           other_leads=[co_lead])
+    leads = list(selectors.plan_leads(user=editor, organisation=org, plan=plan))
+    assert leads == sorted([lead, co_lead], key=lambda p: (p.last_name, p.first_name))
+    assert editor not in leads
+    found = selectors.plan_actions(user=editor, organisation=org, plan=plan,
+                                   filters=selectors.ActionFilters(q="okonjo"))
+    assert [a.reference for a in found] == ["W1k"]
+    page = login(editor).get(f"/plans/{plan.pk}/").content.decode()
+    lead_filter = page.split('id="filter-lead"', 1)[1].split("</select>", 1)[0]
+    assert "Okonjo" in lead_filter and str(editor) not in lead_filter

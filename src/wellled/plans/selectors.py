@@ -89,6 +89,14 @@ def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> Qu
     )
 
 
+def plan_leads(*, user: User, organisation: Organisation, plan: Plan) -> QuerySet[User]:
+    """The people who lead or co-lead an action of the plan: the choices of the plan page's lead filter."""
+    actions = actions_for_user(user=user, organisation=organisation).filter(plan=plan)
+    return User.objects.filter(
+        Q(pk__in=actions.exclude(lead=None).values("lead")) | Q(pk__in=actions.values("other_leads"))
+    ).distinct().order_by("last_name", "first_name")
+
+
 def actions_for_user(*, user: User, organisation: Organisation) -> QuerySet[Action]:
     """Every action of the organisation's plans, if the user belongs to it."""
     return scoped(Action.objects.all(), user=user, organisation=organisation, path="plan__organisation")
@@ -134,7 +142,10 @@ def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
         text = filters.q.strip()
         actions = actions.filter(
             Q(reference__icontains=text) | Q(title__icontains=text) | Q(success_measure__icontains=text)
-            | Q(updates__narrative__icontains=text)
+            | Q(updates__narrative__icontains=text) | Q(lead_note__icontains=text)
+            | Q(lead__first_name__icontains=text) | Q(lead__last_name__icontains=text) | Q(lead__initials__iexact=text)
+            | Q(other_leads__first_name__icontains=text) | Q(other_leads__last_name__icontains=text)
+            | Q(other_leads__initials__iexact=text)
         ).distinct()
     rows = list(_with_board_detail(actions, history=history).order_by("section__order", "order", "reference"))
     cycle = open_cycle(plan=plan)

@@ -148,7 +148,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "filters": filters, "grouped": grouped, "unsectioned": unsectioned, "actions": actions,
         "findings": selectors.plan_findings(plan=plan, **_scope(request)),
         "statuses": delivery_statuses(organisation=request.organisation),
-        "people": organisation_people(**_scope(request)), "sections": sections,
+        "people": selectors.plan_leads(plan=plan, **_scope(request)), "sections": sections,
         "cycle": selectors.open_cycle(plan=plan), "filtered": any(v for v in vars(filters).values()),
     }
     template = "plans/_plan_tables.jinja" if request.htmx and request.htmx.target == "plan-tables" else \
