@@ -922,3 +922,34 @@ def test_the_lead_filter_offers_only_the_plans_leads_and_search_finds_a_lead_by_
     page = login(editor).get(f"/plans/{plan.pk}/").content.decode()
     lead_filter = page.split('id="filter-lead"', 1)[1].split("</select>", 1)[0]
     assert "Okonjo" in lead_filter and str(editor) not in lead_filter
+
+
+@pytest.mark.django_db
+def test_the_close_page_warns_when_the_lead_has_not_reported_the_action_delivered(login, org, editor, lead, plan):
+    late, done = (Action.objects.get(plan=plan, reference=r) for r in ("W1a", "W1b"))
+    services.progress_update_record(action=late, by=lead, narrative="Stalled", status=status(org, "A/R"),
+                                    expected_version=None)
+    services.progress_update_record(action=done, by=lead, narrative="Finished", status=status(org, "G"),
+                                    expected_version=None)
+    client = login(editor)
+    warning = "has not reported W1a as delivered (its status is A/R)"
+    assert warning in client.get(f"/actions/{late.pk}/state/").content.decode()
+    assert "Not reported as delivered" not in client.get(f"/actions/{done.pk}/state/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_closed_action_takes_no_more_progress_until_it_is_reopened(login, org, editor, lead, plan):
+    action = Action.objects.get(plan=plan, reference="W1a")
+    services.action_state_set(action=action, by=editor, expected_version=None, state="closed",
+                              assurance_evidence="Audit report IA-1")
+    page = login(editor).get(f"/actions/{action.pk}/").content.decode()
+    assert "Closed with evidence of assurance: Audit report IA-1" in page and "Reopen" in page
+    assert "Record a progress update" not in page
+    before = db_state()
+    with pytest.raises(ValidationError, match="W1a is closed"):
+        services.progress_update_record(action=action, by=lead, narrative="More", status=status(org, "G"),
+                                        expected_version=None)
+    assert db_state() == before
+    services.action_state_set(action=action, by=editor, expected_version=None, state="open")
+    services.progress_update_record(action=action, by=lead, narrative="Reopened: one ward left",
+                                    status=status(org, "A/G"), expected_version=None)

@@ -328,6 +328,9 @@ def progress_update_record(
     if not user_may_update_action(user=by, action=action):
         raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
     _check_version(action, expected_version)
+    if action.state == ActionState.CLOSED:
+        raise ValidationError(f"{action.reference} is closed with evidence of assurance: a governance editor "
+                              "reopens it before more progress is recorded.")
     if not narrative.strip():
         raise ValidationError({"narrative": "Enter the progress update."})
     if status.organisation_id != action.plan.organisation_id or not status.active:
