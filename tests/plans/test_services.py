@@ -953,3 +953,14 @@ def test_a_closed_action_takes_no_more_progress_until_it_is_reopened(login, org,
     services.action_state_set(action=action, by=editor, expected_version=None, state="open")
     services.progress_update_record(action=action, by=lead, narrative="Reopened: one ward left",
                                     status=status(org, "A/G"), expected_version=None)
+
+
+@pytest.mark.django_db
+def test_a_leads_dashboard_points_to_their_own_actions_awaiting_an_update(login, editor, lead, plan):
+    services.cycle_open(plan=plan, by=editor, name="This month", position_as_at=timezone.localdate(),
+                        update_deadline=timezone.localdate())
+    mine = [a.reference for a in selectors.dashboard(user=lead, organisation=plan.organisation).mine_awaiting]
+    assert mine == ["W1a", "W1b", "W1c"]
+    page = login(lead).get("/").content.decode()
+    assert "3 of your actions need a progress update this cycle" in page and 'href="/my-actions/"' in page
+    assert selectors.dashboard(user=editor, organisation=plan.organisation).mine_awaiting == []

@@ -286,6 +286,7 @@ class Dashboard:
     movement: Movement
     cycles: dict[int, ReportingCycle | None]
     ready_to_close: list[Action]  # open, but their latest status says delivered (ADR 0012)
+    mine_awaiting: list[Action]  # the signed-in person's own actions awaiting their update this cycle
 
 
 def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = None) -> Dashboard:
@@ -315,6 +316,8 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
         awaiting=[a for a in actions if a.update_awaited],
         movement=movement_since(actions=actions, baseline=baseline, statuses=by_id, label=label), cycles=cycles,
         ready_to_close=[a for a in actions if a.state == ActionState.OPEN and a.is_delivered],
+        mine_awaiting=[a for a in actions if a.update_awaited
+                       and (a.lead_id == user.pk or any(p.pk == user.pk for p in a.other_leads.all()))],
     )
 
 
