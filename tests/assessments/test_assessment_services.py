@@ -175,6 +175,7 @@ def test_a_breach_with_a_requirement_notice_holds_the_key_question_at_requires_i
     assert kq.result.percentage_rating.value == "good"
     assert kq.rating.value == "requires_improvement"
     assert "held at requires improvement by a requirement notice" in kq.working
+    assert kq.held_down_by == ["a requirement notice"]  # the overview says why the rating is below its band
     services.assessment_update(
         assessment=assessment,
         by=editor,
