@@ -17,7 +17,7 @@ def write(tmp_path, text, name="figures.csv"):
 
 def test_load_as_a_user_saves_values_and_records_who(tmp_path, org, editor, measure, capsys):
     path = write(
-        tmp_path, "measure,period,value\nOverdue risk reviews,2030-01,5\nOverdue risk reviews,2023-01,301\n"
+        tmp_path, "measure,period,value\nOverdue risk reviews,2019-01,5\nOverdue risk reviews,2023-01,301\n"
     )
     call_command("measures", "load", path, "--organisation", org.ods_code, "--as-user", editor.username)
     assert "1 added, 1 corrected" in capsys.readouterr().out
@@ -30,7 +30,7 @@ def test_dry_run_saves_nothing(tmp_path, org, measure, capsys):
     call_command(
         "measures",
         "load",
-        write(tmp_path, "measure,period,value\nOverdue risk reviews,2030-01,5\n"),
+        write(tmp_path, "measure,period,value\nOverdue risk reviews,2019-01,5\n"),
         "--organisation",
         org.ods_code,
         "--dry-run",
@@ -42,7 +42,7 @@ def test_dry_run_saves_nothing(tmp_path, org, measure, capsys):
 def test_a_bad_file_prints_each_row_and_column_and_saves_nothing(tmp_path, org, measure, capsys):
     before = MeasureValue.objects.count()
     path = write(
-        tmp_path, "measure,period,value\nOverdue risk reviews,2030-01,5\nOverdue risk reviews,2030-02,x\n"
+        tmp_path, "measure,period,value\nOverdue risk reviews,2019-01,5\nOverdue risk reviews,2019-02,x\n"
     )
     with pytest.raises(CommandError, match="nothing saved"):
         call_command("measures", "load", path, "--organisation", org.ods_code)
@@ -51,7 +51,7 @@ def test_a_bad_file_prints_each_row_and_column_and_saves_nothing(tmp_path, org, 
 
 
 def test_a_viewer_or_an_outsider_cannot_load(tmp_path, org, viewer, outsider, measure):
-    path = write(tmp_path, "measure,period,value\nOverdue risk reviews,2030-01,5\n")
+    path = write(tmp_path, "measure,period,value\nOverdue risk reviews,2019-01,5\n")
     with pytest.raises(CommandError, match="role does not allow"):
         call_command("measures", "load", path, "--organisation", org.ods_code, "--as-user", viewer.username)
     with pytest.raises(CommandError, match="not a member"):

@@ -152,7 +152,7 @@ def test_upload_page_saves_nothing_from_a_file_with_an_error(login, editor, meas
     client = login(editor)
     before = MeasureValue.objects.count()
     data = io.BytesIO(
-        b"measure,period,value\nOverdue risk reviews,2030-01,5\nOverdue risk reviews,2030-02,bad\n"
+        b"measure,period,value\nOverdue risk reviews,2019-01,5\nOverdue risk reviews,2019-02,bad\n"
     )
     data.name = "bad.csv"
     response = client.post("/measures/upload/", {"file": data})
@@ -167,7 +167,7 @@ def test_reupload_through_the_page_updates_values_and_keeps_the_history(login, e
     client = login(editor)
     first = MeasureValue.objects.get(measure=measure, period="2023-01-01")
     data = io.BytesIO(
-        b"measure,period,value\nOverdue risk reviews,2023-01-01,333\nOverdue risk reviews,2030-01,5\n"
+        b"measure,period,value\nOverdue risk reviews,2023-01-01,333\nOverdue risk reviews,2019-01,5\n"
     )
     data.name = "fix.csv"
     preview = client.post("/measures/upload/", {"file": data})
@@ -180,7 +180,7 @@ def test_reupload_through_the_page_updates_values_and_keeps_the_history(login, e
     assert response.status_code == 302
     assert MeasureValue.objects.get(pk=first.pk).value == 333
     assert MeasureValueRevision.objects.get(measure_value=first).value == 300
-    assert MeasureValue.objects.filter(measure=measure, period="2030-01-01", value=5).exists()
+    assert MeasureValue.objects.filter(measure=measure, period="2019-01-01", value=5).exists()
     page = client.get(f"/measures/{measure.pk}/").content.decode()
     assert "earlier figure" in page
 
@@ -235,3 +235,22 @@ def test_a_damaged_workbook_gets_a_message_not_a_server_error(measure):
     parsed = importers.parse_upload(name="data.xlsx", data=_workbook_with_padding(0, broken_sheet=True),
                                     measures=[measure])
     assert not parsed.ok and "could not be read" in str(parsed.errors[0])
+
+
+def test_a_period_that_has_not_happened_yet_is_refused_by_row_and_in_the_service(org, editor, measure):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    text = f"measure,period,value\nOverdue risk reviews,{today:%Y-%m},240\nOverdue risk reviews,{next_month:%Y-%m},230\n"
+    parsed = parse(text, [measure])
+    assert [str(e) for e in parsed.errors] == [
+        f"Row 3, column ‘period’: {next_month:%B %Y} has not happened yet, so it cannot have a figure."]
+    before = MeasureValue.objects.count()
+    with pytest.raises(ValidationError, match="has not happened yet"):
+        services.values_load(organisation=org, by=editor, source="test", rows=[
+            services.ValueRow(measure_id=measure.pk, period=next_month, value=230)])
+    assert MeasureValue.objects.count() == before

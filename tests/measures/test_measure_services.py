@@ -32,7 +32,7 @@ def test_leads_and_viewers_cannot_create_measures_or_load_values(org, people, me
             organisation=org,
             by=people[role],
             source="x",
-            rows=[services.ValueRow(measure.pk, datetime.date(2030, 1, 1), value=1.0)],
+            rows=[services.ValueRow(measure.pk, datetime.date(2019, 1, 1), value=1.0)],
         )
     with pytest.raises(PermissionDenied):
         services.rebase_add(measure=measure, by=people[role], date=datetime.date(2023, 6, 1), reason="r")
@@ -44,7 +44,7 @@ def test_outsider_cannot_write_to_another_organisations_measure(org, measure, ou
             organisation=org,
             by=outsider,
             source="x",
-            rows=[services.ValueRow(measure.pk, datetime.date(2030, 1, 1), value=1.0)],
+            rows=[services.ValueRow(measure.pk, datetime.date(2019, 1, 1), value=1.0)],
         )
 
 
@@ -58,8 +58,8 @@ def test_values_from_another_organisation_are_refused_and_nothing_is_saved(
             by=editor,
             source="x",
             rows=[
-                services.ValueRow(measure.pk, datetime.date(2030, 1, 1), value=1.0),
-                services.ValueRow(foreign_measure.pk, datetime.date(2030, 1, 1), value=1.0),
+                services.ValueRow(measure.pk, datetime.date(2019, 1, 1), value=1.0),
+                services.ValueRow(foreign_measure.pk, datetime.date(2019, 1, 1), value=1.0),
             ],
         )
     assert MeasureValue.objects.count() == before
@@ -94,7 +94,7 @@ def test_one_bad_row_saves_nothing(org, editor, proportion):
             source="x",
             rows=[
                 services.ValueRow(proportion.pk, months(1)[0], numerator=1.0, denominator=10.0),
-                services.ValueRow(proportion.pk, datetime.date(2030, 1, 1), numerator=11.0, denominator=10.0),
+                services.ValueRow(proportion.pk, datetime.date(2019, 1, 1), numerator=11.0, denominator=10.0),
             ],
         )
     assert list(MeasureValue.objects.values_list("pk", "numerator")) == before

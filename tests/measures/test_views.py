@@ -52,7 +52,7 @@ POSTS = {
         "version": 1,
     },
     "measure-create": {"name": "Posted", "kind": "value", "direction": "increase", "frequency": "monthly"},
-    "measure-values": {"period": "2030-01-01", "value": "1"},
+    "measure-values": {"period": "2019-01-01", "value": "1"},
     "measure-rebase": {"date": "2023-06-01", "reason": "Posted"},
     "measure-annotate": {"date": "2023-06-01", "text": "Posted"},
     "action-measure-link": {"measure": "0", "target": "1", "met_when": "direction"},

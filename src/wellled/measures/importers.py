@@ -22,9 +22,11 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from .choices import MeasureKind
 from .models import Measure
-from .periods import normalise_period
+from .periods import is_future, normalise_period, period_label
 from .services import ValueRow
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -287,6 +289,10 @@ def parse_upload(
                     f"‘{_show(cell(i_period))}’ is not a date. Use a date "
                     "such as 2025-04-01, 2025-04 or 01/04/2025.",
                 )
+                continue
+            if is_future(period, measure.frequency, timezone.localdate()):
+                parsed.add_error(number, heading(i_period), f"{period_label(period, measure.frequency)} has not "
+                                 "happened yet, so it cannot have a figure.")
                 continue
             key = (measure.pk, period)
             if key in seen:

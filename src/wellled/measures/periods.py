@@ -53,3 +53,8 @@ def period_label(day: datetime.date, frequency: str) -> str:
         return f"Q{quarter} {start}/{str(start + 1)[-2:]} ({day:%b}–{_add_months(day, 2):%b %Y})"
     prefix = "Week of " if frequency == Frequency.WEEKLY else ""
     return f"{prefix}{day.day} {day:%B %Y}"
+
+
+def is_future(period: datetime.date, frequency: str, today: datetime.date) -> bool:
+    """True if the period starts after the one today falls in: no figure can be known for it yet."""
+    return normalise_period(period, frequency) > normalise_period(today, frequency)
