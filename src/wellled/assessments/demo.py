@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from wellled.core.choices import UnitKind
 from wellled.core.models import Organisation, OrganisationUnit, User
@@ -30,6 +31,7 @@ CYP = "Children and young people's services"
 UEC = "Urgent and emergency care"
 FELLSIDE = "ZNM03"  # Fellside Treatment Centre
 GENERAL = "ZNM01"  # Northmoor General Hospital
+PUBLISHED_AFTER = datetime.timedelta(days=42)  # a report follows the visit by some weeks
 
 CQC_CYP_TITLE = "CQC assessment of children and young people's services, Fellside, July 2024"
 CQC_UEC_TITLE = "CQC assessment of urgent and emergency care, Northmoor General, February 2025"
@@ -150,7 +152,7 @@ def _load(organisation: Organisation) -> None:
         "Young people's forum shapes the design of clinic spaces.",
         finding_type="outstanding_practice",
     )
-    services.assessment_publish(assessment=cyp_cqc, by=editor, expected_version=None)
+    services.assessment_publish(assessment=cyp_cqc, by=editor, expected_version=None, at=_published(cyp_cqc))
 
     # 2. CQC, February 2025: safe falls to requires improvement. The percentage (20 of 32 = 62.5%) rounds up
     #    to good, but a requirement notice on staffing holds it at requires improvement.
@@ -191,7 +193,7 @@ def _load(organisation: Organisation) -> None:
         "Work with the ambulance service to cut delays in handing patients over.",
         finding_type="should_do",
     )
-    services.assessment_publish(assessment=uec_cqc, by=editor, expected_version=None)
+    services.assessment_publish(assessment=uec_cqc, by=editor, expected_version=None, at=_published(uec_cqc))
     plan = Plan.objects.filter(organisation=organisation, name=SELF_REVIEW_PLAN).first()
     if plan is not None:
         services.finding_to_action(
@@ -242,4 +244,10 @@ def _load(organisation: Organisation) -> None:
         "Capture more of what families tell us in the governance meeting's reports.",
         finding_type="should_do",
     )
-    services.assessment_publish(assessment=own, by=editor, expected_version=None)
+    services.assessment_publish(assessment=own, by=editor, expected_version=None, at=_published(own))
+
+
+def _published(assessment) -> datetime.datetime:
+    """When the demo's assessment was published: its report a few weeks after the visit, never in the future."""
+    day = min(assessment.assessed_on + PUBLISHED_AFTER, timezone.localdate() - datetime.timedelta(days=1))
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 14))

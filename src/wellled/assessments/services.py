@@ -301,8 +301,11 @@ def _percentage(result: scoring.KeyQuestionResult) -> Decimal:
 
 
 @transaction.atomic
-def assessment_publish(*, assessment: Assessment, by: User, expected_version: int | None) -> Assessment:
-    """Publish: store each key question's rating and working as a snapshot, record the ratings, and freeze."""
+def assessment_publish(
+    *, assessment: Assessment, by: User, expected_version: int | None, at: datetime.datetime | None = None
+) -> Assessment:
+    """Publish: store each key question's rating and working as a snapshot, record the ratings, and freeze
+    (`at`: when it was published, for history loaded after the fact)."""
     _require(by, assessment.organisation_id, Permission.MANAGE_ASSESSMENTS)
     assessment = _locked_assessment(assessment.pk)
     _refuse_if_published(assessment)
@@ -376,7 +379,7 @@ def assessment_publish(*, assessment: Assessment, by: User, expected_version: in
         by,
         AssessmentState.PUBLISHED,
         f"Published: {summary}"[:300],
-        published_at=timezone.now(),
+        published_at=at or timezone.now(),
         published_by=by,
         overall=outcome.overall.to_dict() if outcome.overall else None,
     )
