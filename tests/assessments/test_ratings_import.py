@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from wellled.assessments.importers import RatingsImportError, ratings_import
 from wellled.assessments.models import PublishedRating
@@ -15,6 +17,7 @@ from wellled.core.models import AuditLog, OrganisationUnit
 pytestmark = pytest.mark.django_db
 
 HEADER = "location id,location name,service,key question,rating,date\n"
+NEXT_YEAR = timezone.localdate() + datetime.timedelta(days=366)
 GOOD = HEADER + (
     "ZNT01,Northmoor Test Trust,,Well-led,Requires improvement,2022-11-09\n"
     "ZNT11,Northmoor Test General,,Overall,Good,09/11/2022\n"
@@ -51,7 +54,7 @@ def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_saved(org, s
         "ZNT11,General,,Safe,Good,2022-11-09\n"
         ",General,,Safe,Good,2022-11-09\n"
         "ZNT11,General\n"
-        "ZNT11,General,,Responsive,Good,2099-01-01\n"
+        f"ZNT11,General,,Responsive,Good,{NEXT_YEAR:%Y-%m-%d}\n"
     )
     with pytest.raises(RatingsImportError) as caught:
         ratings_import(organisation=org, text=text, by=editor)
@@ -68,7 +71,7 @@ def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_saved(org, s
         "Row 8: it repeats row 2 (same location, service, key question and date).",
         "Row 9, column 'location id': it is empty; give a site's ODS code, or ZNT01 for the whole trust.",
         "Row 10: it has fewer values than the header has columns.",
-        "Row 11, column 'date': 01/01/2099 is in the future.",
+        f"Row 11, column 'date': {NEXT_YEAR:%d/%m/%Y} is in the future.",
     ]
     assert not PublishedRating.objects.exists()
     assert not OrganisationUnit.objects.filter(kind="service").exists()

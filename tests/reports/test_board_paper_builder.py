@@ -131,3 +131,10 @@ def test_the_action_timeline_says_what_changed_in_words(login, paper_plan):
     assert "State: Open → Closed with evidence of assurance" in page
     assert "Assurance evidence: — → Audit committee minutes, October" in page
     assert "version" not in page.split('class="wl-timeline"', 1)[1]
+
+
+def test_the_production_date_is_the_trusts_day_not_utcs(paper):
+    from dataclasses import replace
+
+    late_summer_evening = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 2 July in London
+    assert replace(paper, generated_at=late_summer_evening).produced_on == datetime.date(2026, 7, 2)

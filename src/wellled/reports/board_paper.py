@@ -240,6 +240,11 @@ class BoardPaper:
     def as_at_text(self) -> str:
         return long_date(self.as_at)
 
+    @property
+    def produced_on(self) -> datetime.date:
+        """The day the paper was produced, in the trust's time zone (not UTC: late evening in summer differs)."""
+        return timezone.localtime(self.generated_at).date()
+
 
 # Formatting helpers shared by every renderer ------------------------------------------------------------------
 

@@ -392,7 +392,7 @@ class _Writer:
         previous = f"position as at {long_date(paper.movement.baseline_date)}" if paper.movement.has_baseline \
             else "none"
         self.para(f"{paper.plan_kind} · reporting cycle: {paper.cycle_name or 'none'} · previous paper: {previous} · "
-                  f"{paper.total} actions · produced {long_date(paper.generated_at.date())}", SMALL)
+                  f"{paper.total} actions · produced {long_date(paper.produced_on)}", SMALL)
 
         self.heading("Delivery status", 2)
         table = self.table((("Status", 23), ("Meaning", 120), ("Actions", 20)))

@@ -173,7 +173,7 @@ def page_decorator(paper: BoardPaper, styles: Styles, legend: Paragraph, legend_
     """Draw what every page carries: trust and plan at the top, the status key and the producer at the foot."""
     fonts = styles.fonts
     right = f"{paper.plan_name} · position as at {paper.as_at_text}"
-    produced = f"Produced {paper.generated_at:%d %b %Y} by Wellled"
+    produced = f"Produced {paper.produced_on:%d %b %Y} by Wellled"
 
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
@@ -458,7 +458,7 @@ class Story:
         facts = [("Plan", paper.plan_kind), ("Reporting cycle", paper.cycle_name or "None"),
                  ("Previous paper", f"Position as at {long_date(paper.movement.baseline_date)}"
                   if paper.movement.has_baseline else "None"),
-                 ("Actions", str(paper.total)), ("Produced", f"{paper.generated_at:%d %b %Y}")]
+                 ("Actions", str(paper.total)), ("Produced", f"{paper.produced_on:%d %b %Y}")]
         fact_table = Table([[[Paragraph(label, s.fact_label), Paragraph(text(value, self.f), s.fact)]
                              for label, value in facts]], colWidths=[TEXT_WIDTH / len(facts)] * len(facts))
         fact_table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
