@@ -330,6 +330,9 @@ class TimelineEntry:
     item: object
 
 
+STATE_LABELS = frozenset({"State", "Assurance evidence"})  # shown by the state-change entries instead
+
+
 def action_timeline(*, user: User, organisation: Organisation, action: Action) -> list[TimelineEntry]:
     """Updates, timescale revisions and other recorded changes of an action, newest first."""
     from wellled.core.history import history_rows
@@ -338,10 +341,12 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
     entries = [TimelineEntry(u.created_at, "update", u) for u in action.updates.select_related(
         "status", "created_by", "cycle", "supersedes", "superseded_by").all()]
     entries += [TimelineEntry(t.created_at, "timescale", t) for t in action.timescales.select_related("created_by")]
+    entries += [TimelineEntry(c.created_at, "state", c) for c in action.state_changes.select_related("created_by")]
     changes: QuerySet[AuditLog] = audit_for_object(user=user, organisation=organisation, instance=action)
     for row in history_rows([c for c in changes if not c.note]):
-        row.record.lines = row.lines  # the changed fields in words: "State: Open → Closed"
-        if row.lines or row.record.action != AuditAction.UPDATE:
+        # The changed fields in words ("Lead: RD → TN"); a change of state has its own entry, at the time it happened.
+        row.record.lines = [line for line in row.lines if line.label not in STATE_LABELS]
+        if row.record.lines or row.record.action != AuditAction.UPDATE:
             entries.append(TimelineEntry(row.record.created_at, "change", row.record))
     # The action's creation is its first event even when its record was written after history it was loaded with
     # (an imported plan, the demo): it sits at the foot of the timeline, still showing when it was recorded.
