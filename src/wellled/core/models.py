@@ -135,7 +135,24 @@ class AuditLogQuerySet(models.QuerySet):
         raise PermissionError("Audit records cannot be deleted.")
 
 
-class AuditLog(models.Model):
+
+class AppendOnly:
+    """A record that is added and read, never changed or removed: history is not rewritten. Each model says, in
+    `edit_refused` and `delete_refused`, what to do instead."""
+
+    edit_refused = "This record cannot be changed."
+    delete_refused = "This record cannot be deleted."
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(self.edit_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(self.delete_refused)
+
+
+class AuditLog(AppendOnly, models.Model):
     """Who changed what, when, in which organisation, with the object's state before and after."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -159,13 +176,8 @@ class AuditLog(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit records cannot be deleted.")
+    edit_refused = "Audit records cannot be changed."
+    delete_refused = "Audit records cannot be deleted."
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

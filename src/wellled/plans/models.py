@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from wellled.core.models import DeliveryStatus, Organisation, User
+from wellled.core.models import AppendOnly, DeliveryStatus, Organisation, User
 from wellled.frameworks.models import Framework, FrameworkElement
 
 from .choices import (
@@ -145,7 +145,7 @@ class Action(models.Model):
                 and self.due_date is not None and self.due_date < on)
 
 
-class ActionStateChange(models.Model):
+class ActionStateChange(AppendOnly, models.Model):
     """One change of an action's state (open, completed, closed) with its evidence; never edited, so a paper for
     an earlier date shows the state the action had then."""
 
@@ -162,13 +162,8 @@ class ActionStateChange(models.Model):
     def __str__(self) -> str:
         return f"{self.action.reference}: {self.from_state} to {self.state}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("State changes cannot be edited; set the state again instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("State changes cannot be deleted.")
+    edit_refused = "State changes cannot be edited; set the state again instead."
+    delete_refused = "State changes cannot be deleted."
 
 
 def state_at(action: Action, moment: datetime.datetime) -> str:
@@ -180,7 +175,7 @@ def state_at(action: Action, moment: datetime.datetime) -> str:
     return earlier[-1].state if earlier else changes[0].from_state
 
 
-class TimescaleRevision(models.Model):
+class TimescaleRevision(AppendOnly, models.Model):
     """One timescale of an action: the original, then every revision with its reason (never edited)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="timescales")
@@ -196,13 +191,8 @@ class TimescaleRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.action.reference} due {self.due_date}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Timescale records cannot be changed; record a new revision instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Timescale records cannot be deleted.")
+    edit_refused = "Timescale records cannot be changed; record a new revision instead."
+    delete_refused = "Timescale records cannot be deleted."
 
 
 # Updates may be asked for up to a month after the position date ("position as at 31 December, updates by
@@ -249,7 +239,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         raise PermissionError("Progress updates cannot be deleted; record a correction instead.")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(AppendOnly, models.Model):
     """A lead's dated progress update with a proposed delivery status; append-only, corrections supersede."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
@@ -272,13 +262,8 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         return f"Update to {self.action.reference} on {self.update_date}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Progress updates cannot be changed; record a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Progress updates cannot be deleted; record a correction instead.")
+    edit_refused = "Progress updates cannot be changed; record a correction instead."
+    delete_refused = "Progress updates cannot be deleted; record a correction instead."
 
 
 class ReminderSent(models.Model):
