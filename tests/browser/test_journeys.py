@@ -272,3 +272,32 @@ def test_second_save_of_the_same_action_is_refused_and_the_first_is_kept(new_pag
     expect(second.get_by_role("main")).not_to_contain_text("Sixty people enrolled")
     action.refresh_from_db()
     assert action.success_measure == "Ninety people enrolled"
+
+
+def test_editor_closes_an_action_after_the_warning_and_the_lead_is_pointed_to_what_is_left(
+    new_page, editor, lead, plan, actions
+):
+    plan_services.cycle_open(plan=plan, by=editor, name="This month", position_as_at=timezone.localdate(),
+                             update_deadline=timezone.localdate())
+    page = new_page()
+    sign_in(page, lead)
+    notice = page.locator(".nhsuk-inset-text")
+    expect(notice).to_contain_text("3 of your actions need a progress update this cycle")
+    check_accessibility(page, "a lead's dashboard")
+    page.context.clear_cookies()
+
+    sign_in(page, editor)
+    page.goto(f"/actions/{actions['W1b'].pk}/")
+    page.get_by_role("link", name="Complete or close").click()
+    expect(page.locator(".nhsuk-warning-callout")).to_contain_text("has not reported W1b as delivered")
+    check_accessibility(page, "the close page with its warning")
+    page.get_by_label("Closed with evidence of assurance").check()
+    page.get_by_role("textbox", name="Evidence of assurance").fill("Nominations Committee minutes, item 6")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("W1b")
+    timeline = page.locator(".wl-timeline")
+    expect(timeline).to_contain_text("Closed with evidence of assurance")
+    expect(timeline).to_contain_text("Evidence: Nominations Committee minutes, item 6")
+    expect(page.get_by_role("link", name="Reopen")).to_be_visible()
+    expect(page.get_by_role("link", name="Record a progress update")).to_have_count(0)
+    check_accessibility(page, "a closed action")
