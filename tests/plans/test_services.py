@@ -964,3 +964,21 @@ def test_a_leads_dashboard_points_to_their_own_actions_awaiting_an_update(login,
     page = login(lead).get("/").content.decode()
     assert "3 of your actions need a progress update this cycle" in page and 'href="/my-actions/"' in page
     assert selectors.dashboard(user=editor, organisation=plan.organisation).mine_awaiting == []
+
+
+@pytest.mark.django_db
+def test_an_update_recorded_after_the_cycles_deadline_is_marked_late(login, org, editor, lead, plan):
+    cycle = services.cycle_open(plan=plan, by=editor, name="Late cycle",
+                                position_as_at=timezone.localdate() - datetime.timedelta(days=2),
+                                update_deadline=timezone.localdate() - datetime.timedelta(days=5),
+                                at=timezone.now() - datetime.timedelta(days=20))
+    action = Action.objects.get(plan=plan, reference="W1a")
+    on_time = services.progress_update_record(action=action, by=lead, narrative="In time", status=status(org, "A/G"),
+                                              expected_version=None, at=timezone.now() - datetime.timedelta(days=10),
+                                              update_date=timezone.localdate() - datetime.timedelta(days=10))
+    late = services.progress_update_record(action=action, by=lead, narrative="Late", status=status(org, "A/G"),
+                                           expected_version=None)
+    assert (on_time.cycle, late.cycle) == (cycle, cycle)
+    assert not on_time.is_late and late.is_late
+    page = login(editor).get(f"/actions/{action.pk}/").content.decode()
+    assert page.count("After the deadline of") == 1

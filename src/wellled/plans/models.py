@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from wellled.core.models import AppendOnly, DeliveryStatus, Organisation, User
 from wellled.frameworks.models import Framework, FrameworkElement
@@ -261,6 +262,11 @@ class ProgressUpdate(AppendOnly, models.Model):
 
     def __str__(self) -> str:
         return f"Update to {self.action.reference} on {self.update_date}"
+
+    @property
+    def is_late(self) -> bool:
+        """Recorded after its cycle's deadline for updates (a day later, in the trust's time zone)."""
+        return self.cycle_id is not None and timezone.localtime(self.created_at).date() > self.cycle.update_deadline
 
     edit_refused = "Progress updates cannot be changed; record a correction instead."
     delete_refused = "Progress updates cannot be deleted; record a correction instead."
