@@ -1,5 +1,6 @@
 """Django settings: every value that differs between machines is read from the environment here."""
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "wellled.core",
     "wellled.frameworks",
     "wellled.plans",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "wellled.core.middleware.LoginRequiredMiddleware",
     "wellled.core.middleware.CurrentOrganisationMiddleware",
     "wellled.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers a locked-out sign-in
 ]
 
 ROOT_URLCONF = "wellled.urls"
@@ -120,7 +123,25 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["wellled.core.auth.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked
+    "wellled.core.auth.UsernameOrEmailBackend",
+]
+# Sign-in lockout (ADR 0014): after this many failures for one username from one address, that pair waits out the
+# cool-off. Username and address together, so no one can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("WELLLED_SIGNIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("WELLLED_SIGNIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wellled.core.views.signin_locked_out"
+AXES_VERBOSE = False
+# Behind a reverse proxy, the client's address is the last one the proxy adds (see docs/deployment.md).
+# Without a proxy the address is the connection's own: a forwarded-for header could be forged to dodge the lockout.
+if os.environ.get("WELLLED_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["WELLLED_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -147,3 +147,30 @@ def test_person_loses_access_on_the_next_request_when_removed_from_their_organis
     assert response.status_code == 403
     assert "You do not belong to an organisation yet" in response.content.decode()
     assert plan.name not in response.content.decode()
+
+
+def test_repeated_failures_lock_that_username_from_that_address_for_a_while(client, lead, settings):
+    """After the failure limit the right password is refused too, with a message saying how long to wait; another
+    person at the same address, and the same person from elsewhere, are not affected (ADR 0014)."""
+    limit = settings.AXES_FAILURE_LIMIT
+    for _ in range(limit - 1):
+        assert SIGN_IN_ERROR in sign_in(client, lead.username, "wrong password").content.decode()
+    assert sign_in(client, lead.username, "wrong password").status_code == 429  # the limit-th failure locks
+    refused = sign_in(client, lead.username)
+    assert refused.status_code == 429
+    assert "Too many sign-in attempts with this username. Wait 15 minutes" in refused.content.decode()
+    assert signed_in_as(client) is None
+    elsewhere = Client(REMOTE_ADDR="192.0.2.44")
+    assert sign_in(elsewhere, lead.username).status_code == 302 and signed_in_as(elsewhere) == lead.username
+    forged = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")  # a forged header does not move the address
+    assert sign_in(forged, lead.username).status_code == 429
+
+
+def test_a_successful_sign_in_clears_the_earlier_failures(client, lead, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, lead.username, "wrong password")
+    assert sign_in(client, lead.username).status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, lead.username, "wrong password")
+    assert sign_in(client, lead.username).status_code == 302

@@ -38,6 +38,21 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+SIGNIN_LOCKED_OUT = ("Too many sign-in attempts with this username. Wait {minutes} minutes and try again, or ask "
+                     "your Wellled administrator to reset your password.")
+
+
+def signin_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """The sign-in page again, saying why it refuses (django-axes calls this once the failure limit is reached)."""
+    from django.conf import settings
+    from django.contrib.auth.forms import AuthenticationForm
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = AuthenticationForm(request, data=None)
+    return render(request, "core/login.jinja", {"form": form, "locked_out": SIGNIN_LOCKED_OUT.format(minutes=minutes)},
+                  status=429)
+
+
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Ask to confirm on GET (the header links here); sign out on POST, which carries the CSRF token."""
     if request.method == "POST":
