@@ -982,3 +982,19 @@ def test_an_update_recorded_after_the_cycles_deadline_is_marked_late(login, org,
     assert not on_time.is_late and late.is_late
     page = login(editor).get(f"/actions/{action.pk}/").content.decode()
     assert page.count("After the deadline of") == 1
+
+
+@pytest.mark.django_db
+def test_the_cycle_page_counts_late_updates_and_says_who_is_still_awaited_before_closing(
+    login, org, editor, lead, plan
+):
+    cycle = services.cycle_open(plan=plan, by=editor, name="Late cycle",
+                                position_as_at=timezone.localdate() - datetime.timedelta(days=2),
+                                update_deadline=timezone.localdate() - datetime.timedelta(days=5),
+                                at=timezone.now() - datetime.timedelta(days=20))
+    action = Action.objects.get(plan=plan, reference="W1a")
+    services.progress_update_record(action=action, by=lead, narrative="Late", status=status(org, "A/G"),
+                                    expected_version=None)
+    page = login(editor).get(f"/cycles/{cycle.pk}/").content.decode()
+    assert "1 update was recorded after the deadline of" in page and "(late)" in page
+    assert "Updates are still awaited from 1 lead." in page
