@@ -135,13 +135,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wellled.core.views.signin_locked_out"
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client's address is the last one the proxy adds (see docs/deployment.md).
-# Without a proxy the address is the connection's own: a forwarded-for header could be forged to dodge the lockout.
-if os.environ.get("WELLLED_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["WELLLED_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The count is against the person, however they typed their name; the address is the connection's own unless
+# WELLLED_PROXY_COUNT says how many proxies add to X-Forwarded-For (a header a client could otherwise forge).
+AXES_USERNAME_CALLABLE = "wellled.core.auth.signin_username"
+AXES_CLIENT_IP_CALLABLE = "wellled.core.auth.client_address"
+WELLLED_PROXY_COUNT = int(os.environ.get("WELLLED_PROXY_COUNT") or 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
