@@ -70,8 +70,8 @@ def render_docx(paper: BoardPaper, *, template: str | Path | bytes | None = None
     writer.part_a()
     writer.part_b()
     writer.measures()
-    document.core_properties.title = f"{paper.plan_name}: position as at {paper.as_at_text}"
-    document.core_properties.author = paper.trust_name
+    document.core_properties.title = xml_safe(f"{paper.plan_name}: position as at {paper.as_at_text}")
+    document.core_properties.author = xml_safe(paper.trust_name)
     document.core_properties.subject = "Board paper: delivery status"
     out = io.BytesIO()
     document.save(out)
@@ -329,10 +329,10 @@ class _Writer:
             label.font.size = Pt(7)
             return
         _shade(cell, status.colour)
-        code = paragraph.add_run(status.code)
+        code = paragraph.add_run(xml_safe(status.code))
         code.bold = True
         code.font.color.rgb = _rgb(status.text_colour)
-        label = paragraph.add_run(f"\n{status.label}")
+        label = paragraph.add_run(xml_safe(f"\n{status.label}"))
         label.font.size = Pt(7)
         label.font.color.rgb = _rgb(status.text_colour)
 
@@ -372,12 +372,12 @@ class _Writer:
                 text_cell.paragraphs[0].add_run("no progress reported yet.")
                 continue
             _shade(code_cell, status.colour)
-            run = paragraph.add_run(status.code)
+            run = paragraph.add_run(xml_safe(status.code))
             run.bold = True
             run.font.color.rgb = _rgb(status.text_colour)
             _set_text(text_cell, "", self.ids[LEGEND])
-            text_cell.paragraphs[0].add_run(f"{status.label}: ").bold = True
-            text_cell.paragraphs[0].add_run(status.meaning)
+            text_cell.paragraphs[0].add_run(xml_safe(f"{status.label}: ")).bold = True
+            text_cell.paragraphs[0].add_run(xml_safe(status.meaning))
         self.para("Status key: each status is printed as its code on its colour.", SMALL)
 
     # The paper's parts

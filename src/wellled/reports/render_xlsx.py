@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from wellled.core.text import xml_safe
+
 from .board_paper import NO_UPDATE_LABEL, BoardPaper
 from .cells import set_safe_cell
 from .render_csv import COLUMNS, row_values
@@ -32,7 +34,7 @@ def render_xlsx(paper: BoardPaper) -> bytes:
     _actions_sheet(sheet, paper)
     _legend_sheet(workbook.create_sheet("Legend"), paper)
     _summary_sheet(workbook.create_sheet("Summary"), paper)
-    workbook.properties.title = f"{paper.plan_name}: position as at {paper.as_at_text}"
+    workbook.properties.title = xml_safe(f"{paper.plan_name}: position as at {paper.as_at_text}")
     workbook.properties.creator = "Wellled"
     out = io.BytesIO()
     workbook.save(out)

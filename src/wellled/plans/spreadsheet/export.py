@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from wellled.core.models import Organisation, User
+from wellled.core.text import xml_safe
 from wellled.reports.cells import safe_cell, set_safe_cell
 
 from ..models import Plan
@@ -120,7 +121,7 @@ def _xlsx(plan: Plan, headings: list[str], rows: list[list]) -> bytes:
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    title = SHEET_TITLE_FORBIDDEN_RE.sub(" ", plan.name).strip()[:SHEET_TITLE_LIMIT] or "Plan"
+    title = SHEET_TITLE_FORBIDDEN_RE.sub(" ", xml_safe(plan.name)).strip()[:SHEET_TITLE_LIMIT] or "Plan"
     sheet = book.create_sheet(title=title)
     for i, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = COLUMN_WIDTHS.get(heading, 20)
@@ -146,7 +147,7 @@ def _xlsx(plan: Plan, headings: list[str], rows: list[list]) -> bytes:
             cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
-    book.properties.title = plan.name[:200]
+    book.properties.title = xml_safe(plan.name)[:200]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
