@@ -17,6 +17,7 @@ from wellled.plans import selectors, services
 from wellled.plans.choices import ActionState, CycleState, PlanKind, PlanOrganisedBy
 from wellled.plans.models import (
     Action,
+    ActionStateChange,
     ProgressUpdate,
     ReminderSent,
     ReportingCycle,
@@ -662,7 +663,7 @@ def test_reminders_go_only_to_leads_with_an_address_and_are_audited_when_sent(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lead.email]
-    assert "20 November 2026" in message.subject and plan.name in message.subject
+    assert message.subject == f"Progress updates were due by 20 November 2026: {plan.name}"  # the deadline has passed
     b, c = (Action.objects.get(plan=plan, reference=r) for r in ("W1b", "W1c"))
     assert "W1b" in message.body and "W1c" in message.body and "W1a" not in message.body
     assert "Updates were due by 20 November 2026: please record yours as soon as you can" in message.body
@@ -998,3 +999,15 @@ def test_the_cycle_page_counts_late_updates_and_says_who_is_still_awaited_before
     page = login(editor).get(f"/cycles/{cycle.pk}/").content.decode()
     assert "1 update was recorded after the deadline of" in page and "(late)" in page
     assert "Updates are still awaited from 1 lead." in page
+
+
+@pytest.mark.django_db
+def test_saving_the_same_state_records_no_state_change(editor, plan):
+    action = Action.objects.get(plan=plan, reference="W1a")
+    services.action_state_set(action=action, by=editor, expected_version=None, state="open")
+    assert not ActionStateChange.objects.filter(action=action).exists()
+    services.action_state_set(action=action, by=editor, expected_version=None, state="completed")
+    services.action_state_set(action=action, by=editor, expected_version=None, state="closed",
+                              assurance_evidence="Report")
+    assert list(ActionStateChange.objects.filter(action=action).values_list("from_state", "state")) == [
+        ("open", "completed"), ("completed", "closed")]

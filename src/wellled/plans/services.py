@@ -303,9 +303,10 @@ def action_state_set(
     action = _locked(Action, action.pk)
     _check_version(action, expected_version)
     before = snapshot(action)
-    ActionStateChange.objects.create(action=action, from_state=action.state, state=state,
-                                     assurance_evidence=assurance_evidence.strip(), created_by=by,
-                                     created_at=at or timezone.now())
+    if state != action.state:  # only a real change of state is a state change; new evidence alone is audited
+        ActionStateChange.objects.create(action=action, from_state=action.state, state=state,
+                                         assurance_evidence=assurance_evidence.strip(), created_by=by,
+                                         created_at=at or timezone.now())
     action.state = state
     action.assurance_evidence = assurance_evidence.strip()
     _bump(action, ["state", "assurance_evidence"])
@@ -407,6 +408,7 @@ def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None
 
 
 REMINDER_SUBJECT = "Progress updates needed by {deadline}: {plan}"
+REMINDER_SUBJECT_LATE = "Progress updates were due by {deadline}: {plan}"
 
 
 @transaction.atomic
@@ -428,8 +430,8 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
             "lead": lead, "cycle": cycle, "actions": actions, "site_url": settings.SITE_URL,
         })
         send_mail(
-            REMINDER_SUBJECT.format(deadline=f"{cycle.update_deadline.day} {cycle.update_deadline:%B %Y}",
-                                    plan=cycle.plan.name),
+            (REMINDER_SUBJECT_LATE if cycle.update_deadline < timezone.localdate() else REMINDER_SUBJECT).format(
+                deadline=f"{cycle.update_deadline.day} {cycle.update_deadline:%B %Y}", plan=cycle.plan.name),
             body, None, [lead.email],
         )
         reminder = ReminderSent.objects.create(cycle=cycle, recipient=lead, action_count=len(actions),
