@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from tests.factories import db_state, make_person, make_plan, status
 from tests.spreadsheets import HEADER, xlsx_file
 
@@ -197,3 +198,26 @@ def test_import_into_an_existing_plan_keeps_its_sections_and_findings_when_they_
     assert [(a.reference, a.changes) for a in preview.actions] == [("W1a", ["status: none → A/R"])]
     plan_import_apply(organisation=org, plan_or_none=plan, file=xlsx_file(rows), by=editor)
     assert Action.objects.get(plan=plan, reference="W1a").status == status(org, "A/R")
+
+
+@pytest.mark.django_db
+def test_a_file_cannot_give_a_closed_action_new_progress_nor_date_an_update_in_the_future(org, editor, leads):
+    plan = apply(org, editor, None, FIRST).plan
+    w2b = Action.objects.get(plan=plan, reference="W2b")
+    services.action_state_set(action=w2b, by=editor, expected_version=None, state="closed",
+                              assurance_evidence="Audit report")
+    later = [row[:] for row in FIRST]
+    later[6][5] = "Servers replaced; monitoring added."  # W2b: a new update on a closed action
+    preview = plan_import_preview(organisation=org, plan_or_none=plan, file=xlsx_file(later), by=editor)
+    assert [str(p) for p in preview.errors] == [
+        "Sheet ‘Action plan’, row 7: W2b is closed with evidence of assurance, so it takes no new progress update or "
+        "status: reopen it first, or leave its progress and status cells as they are."]
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    dated = [HEADER + ["Update date"], ["W1a", "Coach ward leaders", "March 2026", "RG", "60 coached",
+                                        "Coaching has started.", "A/G", tomorrow.strftime("%d/%m/%Y")]]
+    preview = plan_import_preview(organisation=org, plan_or_none=None, file=xlsx_file(dated), by=editor,
+                                  plan_name="Dated")
+    assert [str(p) for p in preview.errors] == [
+        f"Row 2, column ‘Update date’: ‘{tomorrow:%d/%m/%Y}’ is in the future: give the date the update describes, "
+        "today or earlier."]

@@ -36,10 +36,11 @@ from wellled.core.selectors import delivery_statuses, organisation_people
 from wellled.core.services import person_create
 
 from .. import services
-from ..choices import CycleState, DatePrecision, ImportState, PlanKind, PlanOrganisedBy
+from ..choices import ActionState, CycleState, DatePrecision, ImportState, PlanKind, PlanOrganisedBy
 from ..models import Action, Plan, PlanImport, ProgressUpdate, TimescaleRevision
 from ..selectors import actions_for_user
 from .interpret import (
+    ACTION_CLOSED,
     ActionRow,
     Heading,
     Invitee,
@@ -299,6 +300,7 @@ class _Current:
     due_precision: str
     status_id: int | None
     version: int
+    state: str
     other_lead_ids: list[int] = field(default_factory=list)
     finding_numbers: list[int] = field(default_factory=list)
     timescales: list[tuple[datetime.date, str]] = field(default_factory=list)
@@ -312,7 +314,7 @@ def _existing_actions(preview: ImportPreview, by: User) -> dict[str, _Current]:
     current = {
         row[0]: _Current(*row) for row in actions.values_list(
             "pk", "reference", "title", "section__code", "lead_id", "lead_note", "success_measure", "due_date",
-            "due_precision", "status_id", "version")
+            "due_precision", "status_id", "version", "state")
     }
     in_plan = {"action__plan": preview.plan}
     for action_id, user_id in Action.other_leads.through.objects.filter(**in_plan).values_list(
@@ -356,6 +358,9 @@ def _compare(preview: ImportPreview, *, by: User) -> None:
         change = ActionChange(reference=action.reference, row=row.row, kind="update", action_id=action.pk,
                               version=action.version, source=row)
         _compare_action(change, action, row, section_key, finding_numbers, people, codes)
+        if action.state == ActionState.CLOSED and (change.new_update or change.new_status):
+            preview.problems.append(Problem(Level.ERROR, ACTION_CLOSED.format(reference=action.reference), row.row,
+                                            None, row.sheet))
         if not change.changes:
             change.kind = "unchanged"
         preview.actions.append(change)

@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils import timezone
+
 from wellled.core.models import DeliveryStatus, User
 
 from ..choices import DatePrecision
@@ -110,6 +112,9 @@ UPDATE_AWAITED_WITH_TEXT = (
     "owes a new one."
 )
 UPDATE_DATE_UNREADABLE = "‘{text}’ is not a date: write the date of the update, for example 30/09/2026."
+UPDATE_DATE_FUTURE = "‘{text}’ is in the future: give the date the update describes, today or earlier."
+ACTION_CLOSED = ("{reference} is closed with evidence of assurance, so it takes no new progress update or status: "
+                 "reopen it first, or leave its progress and status cells as they are.")
 LEAD_INVITED = "‘{token}’ is not anyone at {organisation}, so they become a person to invite (initials {initials})."
 LEAD_AMBIGUOUS = "‘{token}’ could be {names}: write the person’s full name instead."
 LEAD_UNREADABLE = (
@@ -891,6 +896,10 @@ def _interpret(raw: _Pending, reading: Reading, sheet: str | None, *, scale, peo
         except ValueError:
             reading.error(UPDATE_DATE_UNREADABLE.format(text=as_text(value)), number, columns.names[UPDATE_DATE],
                           sheet)
+        else:
+            if row.update_date > timezone.localdate():
+                reading.error(UPDATE_DATE_FUTURE.format(text=as_text(value)), number, columns.names[UPDATE_DATE],
+                              sheet)
     if FINDING in raw.cells:
         row.findings = parse_findings(text(FINDING), raw.reference)
     if reading.error_count > errors_before:
