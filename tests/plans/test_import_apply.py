@@ -89,7 +89,10 @@ def test_reimport_writes_each_change_with_its_history_and_audit_record_when_appl
     assert (revision.due_date, revision.reason) == (datetime.date(2026, 6, 30),
                                                     "Revised in the imported spreadsheet plan-october.xlsx")
     assert actions["W2a"].due_date == datetime.date(2026, 6, 30)
-    assert actions["W2b"].status.code == "A/R" and actions["W2b"].updates.count() == 1
+    # A status changed with no progress text becomes an update that says so: the status is always the latest update's.
+    assert actions["W2b"].status.code == "A/R" and [u.narrative for u in actions["W2b"].updates.all()] == [
+        "Status set to A/R in the imported spreadsheet plan-october.xlsx; the file gave no progress text.",
+        "Servers replaced."]
     assert [u.narrative for u in actions["W2c"].updates.all()] == ["Forum met four times.", "Forum met twice."]
     assert actions["W2c"].status.code == "G" and actions["W2c"].lead.initials == "DMc"
     assert actions["W3a"].section.code == "W3" and actions["W3a"].status is None
@@ -102,7 +105,7 @@ def test_reimport_writes_each_change_with_its_history_and_audit_record_when_appl
 
     assert notes("W1a") == [""]
     assert notes("W2a") == ["Timescale revised: Revised in the imported spreadsheet plan-october.xlsx"]
-    assert notes("W2b") == ["Status imported: A/R"]
+    assert notes("W2b") == ["Progress update recorded: A/R"]
     assert notes("W2c") == ["Progress update recorded: G"]
     change = AuditLog.objects.get(content_type__model="action", action="update", object_id=str(actions["W1b"].pk))
     assert change.before["lead_id"] == leads["RG"].pk and change.after["lead_id"] == leads["AK"].pk

@@ -55,6 +55,9 @@ from .read import SpreadsheetFile, UnreadableFile, load_file, read_spreadsheet
 
 ORIGINAL_TIMESCALE_REASON = "Original timescale"  # as action_create writes it
 IMPORT_REVISION_REASON = "Revised in the imported spreadsheet {file}"
+# A status changed with no progress text still becomes a progress update, so an action's status is always its
+# latest update's (pages, papers and exceptions then agree).
+IMPORT_STATUS_ONLY = "Status set to {code} in the imported spreadsheet {file}; the file gave no progress text."
 PENDING_IMPORT_LIFETIME = datetime.timedelta(hours=24)
 BULK_BATCH_SIZE = 500
 READINGS_KEPT = 2  # files whose reading is kept in memory: the apply after a preview does not read them again
@@ -571,6 +574,7 @@ class _Writer:
         self.plan, self.by, self.at = plan, by, at
         self.sections, self.findings, self.invited = sections, findings, invited
         self.reason = IMPORT_REVISION_REASON.format(file=file_name)[:500]
+        self.file_name = file_name
         self.cycle = plan.cycles.filter(state=CycleState.OPEN).first()
         self.organisation = plan.organisation
 
@@ -579,8 +583,9 @@ class _Writer:
         return (people[0] if people else None), people[1:]
 
     def _update_for(self, action: Action, row: ActionRow) -> ProgressUpdate:
+        narrative = row.narrative or IMPORT_STATUS_ONLY.format(code=row.status.code, file=self.file_name)
         return ProgressUpdate(action=action, cycle_id=self.cycle.pk if self.cycle else None,
-                              narrative=row.narrative, status_id=row.status.pk,
+                              narrative=narrative, status_id=row.status.pk,
                               update_date=row.update_date or timezone.localdate(self.at), created_by_id=self.by.pk,
                               created_at=self.at)
 
@@ -689,13 +694,11 @@ class _Writer:
                 before = snapshot(action, many_to_many=m2m)
                 action.status = row.status
                 saved_fields.add("status")
-                note = f"Status imported: {row.status.code}"
-                if change.new_update:
-                    update = self._update_for(action, row)
-                    updates.append(update)
-                    action.last_update_at = self.at
-                    saved_fields.add("last_update_at")
-                    note = f"Progress update recorded: {row.status.code}"
+                update = self._update_for(action, row)  # with its own text when the file gave none
+                updates.append(update)
+                action.last_update_at = self.at
+                saved_fields.add("last_update_at")
+                note = f"Progress update recorded: {row.status.code}"
                 action.version += 1
                 entries.append(AuditEntry(AuditAction.UPDATE, action, before=before,
                                           after=snapshot(action, many_to_many=m2m), note=note))
