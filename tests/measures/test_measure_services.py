@@ -151,3 +151,12 @@ def test_linking_an_action_to_a_measure_is_audited_and_replaces_the_earlier_link
 def test_linking_to_another_organisations_measure_is_refused(objects, foreign_measure, editor):
     with pytest.raises(ValidationError):
         services.success_measure_link(action=objects["action"], by=editor, measure=foreign_measure, target=1)
+
+
+def test_the_upload_preview_reads_only_the_organisations_own_values(org, editor, measure, foreign_measure):
+    from wellled.measures import selectors
+
+    ids = {measure.pk, foreign_measure.pk}
+    assert MeasureValue.objects.filter(measure=foreign_measure).exists()  # there is something to leak
+    mine = selectors.values_by_period(user=editor, organisation=org, measure_ids=ids)
+    assert mine and {measure_id for measure_id, _ in mine} == {measure.pk}

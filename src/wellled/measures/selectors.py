@@ -72,6 +72,13 @@ def measure_get(*, user: User, organisation: Organisation, pk) -> Measure:
     return get_or_404(measures_for_user(user=user, organisation=organisation), pk=pk)
 
 
+def values_by_period(*, user: User, organisation: Organisation, measure_ids) -> dict[tuple[int, datetime.date], MeasureValue]:
+    """The stored values of the organisation's measures among `measure_ids`, by (measure id, period)."""
+    values = scoped(MeasureValue.objects.filter(measure_id__in=measure_ids), user=user, organisation=organisation,
+                    path="measure__organisation")
+    return {(v.measure_id, v.period): v for v in values}
+
+
 def rebase_get(*, user: User, organisation: Organisation, pk) -> Rebase:
     rebases = scoped(
         Rebase.objects.select_related("measure"),

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import audit_for_object, organisation_people
-from wellled.frameworks.models import FrameworkElement
+from wellled.frameworks.selectors import elements_available
 from wellled.plans import selectors as plan_selectors
 from wellled.spc.render import render_png, render_svg, text_summary
 
 from . import importers, selectors, services
 from .choices import MeasureKind
 from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, UploadForm, ValueForm
-from .models import MeasureValue
 
 UPLOAD_SESSION_KEY = "measures_upload"
 
@@ -44,20 +43,11 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _elements(request):
-    """Framework elements the organisation's plans use, or any shipped element, for the filter and the form."""
-    return FrameworkElement.objects.filter(framework__organisation__isnull=True).select_related(
-        "framework"
-    ) | FrameworkElement.objects.filter(framework__organisation=request.organisation).select_related(
-        "framework"
-    )
-
-
 def _form_choices(request) -> dict:
     return {
         "units": selectors.measure_units(**_scope(request)),
         "people": organisation_people(**_scope(request)),
-        "elements": _elements(request).order_by("framework__name", "order"),
+        "elements": elements_available(organisation=request.organisation).order_by("framework__name", "order"),
     }
 
 
@@ -97,7 +87,7 @@ def _filter_context(request) -> dict:
     return {
         "units": selectors.measure_units(**_scope(request)),
         "people": organisation_people(**_scope(request)),
-        "elements": _elements(request)
+        "elements": elements_available(organisation=request.organisation)
         .filter(pk__in=selectors.measures_for_user(**_scope(request)).values("framework_element_id"))
         .order_by("framework__name", "order"),
     }
@@ -430,7 +420,7 @@ def _upload(request: HttpRequest, measure=None) -> HttpResponse:
                     for r in parsed.rows
                 ],
             }
-            context.update(token=token, preview=_preview(parsed))
+            context.update(token=token, preview=_preview(request, parsed))
         return render(request, template, {**context, "form": UploadForm()}, status=200 if parsed.ok else 400)
     return render(request, template, {**context, "form": form})
 
@@ -441,10 +431,9 @@ def _date(text):
     return datetime.date.fromisoformat(text)
 
 
-def _preview(parsed: importers.ParsedFile) -> list[dict]:
+def _preview(request, parsed: importers.ParsedFile) -> list[dict]:
     """Per measure: how many values the import would add, correct (with old and new) and leave unchanged."""
-    measure_ids = {r.measure.pk for r in parsed.rows}
-    existing = {(v.measure_id, v.period): v for v in MeasureValue.objects.filter(measure_id__in=measure_ids)}
+    existing = selectors.values_by_period(measure_ids={r.measure.pk for r in parsed.rows}, **_scope(request))
     out: dict[int, dict] = {}
     for r in parsed.rows:
         entry = out.setdefault(
