@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -27,6 +26,7 @@ from .services import (
     progress_update_record,
     section_create,
 )
+from .timescales import month_end
 
 # Not a secret: every demo person signs in with it, and the README prints it.
 DEMO_PASSWORD = "wellled-demo-2026"  # noqa: S105
@@ -51,11 +51,6 @@ CLOSED_AFTER_LAST_UPDATE = datetime.timedelta(days=7)  # the governance team che
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     """A moment on a past day, in the trust's time zone."""
     return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
-
-
-def _month_end(year: int, month: int) -> datetime.date:
-    """Month-precision timescales are held as the month's last day (due by the end of it)."""
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 # People -------------------------------------------------------------------------------------------
@@ -1420,7 +1415,7 @@ def _load_actions_and_history(plan, specs, cycles, people, editor, findings, say
             other_leads=[people[u] for u in spec.other_leads],
             lead_note=spec.lead_note,
             success_measure=spec.success_measure,
-            due_date=_month_end(*spec.due),
+            due_date=month_end(*spec.due),
             findings=[findings[n] for n in spec.findings],
             at=created_at,
         )
@@ -1429,7 +1424,7 @@ def _load_actions_and_history(plan, specs, cycles, people, editor, findings, say
                 action=action,
                 by=editor,
                 expected_version=None,
-                due_date=_month_end(slip.year, slip.month),
+                due_date=month_end(slip.year, slip.month),
                 reason=slip.reason,
                 at=_at(slip.on),
             )

@@ -28,7 +28,7 @@ from .models import (
     Section,
     TimescaleRevision,
 )
-from .spreadsheet.interpret import month_end, timescale_text
+from .timescales import due_by, timescale_text
 
 
 class ConcurrentEditError(Exception):
@@ -204,7 +204,7 @@ def action_create(
     _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
     at = at or timezone.now()
     order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    due_date = _held_as(due_date, due_precision) if due_date else None
+    due_date = due_by(due_date, due_precision) if due_date else None
     action = Action(plan=plan, section=section, reference=reference.strip(), title=title.strip(), lead=lead,
                     lead_note=lead_note, success_measure=success_measure, due_date=due_date,
                     due_precision=due_precision, order=order)
@@ -218,11 +218,6 @@ def action_create(
                                          reason="Original timescale", created_by=by, created_at=at)
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=action)
     return action
-
-
-def _held_as(due_date: datetime.date, precision: str) -> datetime.date:
-    """A timescale shown as a month ("December 2026") is due by the month's last day, whichever day was picked."""
-    return month_end(due_date.year, due_date.month) if precision == DatePrecision.MONTH else due_date
 
 
 def _check_reference_free(action: Action) -> None:
@@ -274,7 +269,7 @@ def action_timescale_revise(
         raise ValidationError({"reason": "Enter the reason the timescale is changing."})
     action = _locked(Action, action.pk)
     _check_version(action, expected_version)
-    due_date = _held_as(due_date, precision)
+    due_date = due_by(due_date, precision)
     if action.due_date and timescale_text(action.due_date, action.due_precision) == timescale_text(due_date, precision):
         raise ValidationError({"due_date": f"The new timescale is the same as the current one "
                                            f"({timescale_text(due_date, precision)})."})

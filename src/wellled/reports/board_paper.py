@@ -18,8 +18,9 @@ from wellled.core.selectors import delivery_statuses
 from wellled.measures.jinja import measure_number, measure_period
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
-from wellled.plans.choices import ActionState, DatePrecision
+from wellled.plans.choices import ActionState
 from wellled.plans.models import Action, ActionStateChange, Plan, ReportingCycle, TimescaleRevision, state_at
+from wellled.plans.timescales import timescale_text
 from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
 
 ARROW = "→"
@@ -252,11 +253,6 @@ class BoardPaper:
 def long_date(value: datetime.date | None) -> str:
     """'30 November 2026'."""
     return f"{value.day} {value:%B %Y}" if value else ""
-
-
-def timescale_text(due_date: datetime.date, precision: str) -> str:
-    """A timescale as boards write it: 'March 2026', or a day when the date is exact."""
-    return due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else long_date(due_date)
 
 
 # A paper describes the plan at a date: none before any plan could have been kept here, none beyond a year ahead.

@@ -23,6 +23,7 @@ from django.utils import timezone
 from wellled.core.models import DeliveryStatus, User
 
 from ..choices import DatePrecision
+from ..timescales import month_end, timescale_text  # noqa: F401 (timescale_text: read by export and importer)
 from .read import MonthCell, Sheet, Spreadsheet
 
 MAX_REFERENCE_LENGTH = 20  # Action.reference
@@ -359,11 +360,6 @@ class TimescaleError(ValueError):
     """A timescale that cannot be read; the message says why."""
 
 
-def month_end(year: int, month: int) -> datetime.date:
-    """Month-precision timescales are held as the month's last day (due by the end of it)."""
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def parse_timescale(values: list) -> tuple[Timescale, list[str]]:
     """Read a timescale cell (or its pieces over a page break): 'March 2019 July 2019' is an original and a
     revision, 'February June 2019' share the year, '31/03/2019' is a day, 'Q3 2019/20' a quarter's end, 'Ongoing'
@@ -490,11 +486,6 @@ def _quarter(text: str, m: re.Match, warnings: list[str]) -> tuple[datetime.date
         warnings.append(QUARTER_READ_AS.format(text=m[0], quarter=quarter, year=start, next=(start + 1) % 100,
                                                due=due[0].strftime("%B %Y")))
     return due
-
-
-def timescale_text(due_date: datetime.date, precision: str) -> str:
-    """A timescale as boards write it, and as the import reads it back: 'March 2026' or '31 March 2026'."""
-    return due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else f"{due_date.day} {due_date:%B %Y}"
 
 
 def parse_date(value) -> datetime.date:
