@@ -93,6 +93,18 @@ class Finding(models.Model):
         return f"Finding {self.number}"
 
 
+class ActionQuerySet(models.QuerySet):
+    """The delivery rules a query needs, written once (ADR 0012; Action.is_delivered and is_overdue say the same)."""
+
+    def undelivered(self) -> ActionQuerySet:
+        """Open actions whose latest status does not mean delivered (no status counts as not delivered)."""
+        return self.filter(state=ActionState.OPEN).exclude(status__is_complete=True)
+
+    def overdue(self, on: datetime.date) -> ActionQuerySet:
+        """Undelivered actions past their current timescale on a day."""
+        return self.undelivered().filter(due_date__lt=on)
+
+
 class Action(models.Model):
     """A planned action with a reference, a lead, a timescale that may be revised, and a delivery status."""
 
@@ -116,6 +128,8 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every save; refuses stale edits.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "reference"]

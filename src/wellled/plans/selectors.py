@@ -137,7 +137,7 @@ def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
     if filters.section:
         actions = actions.filter(section_id=filters.section)
     if filters.overdue:
-        actions = actions.filter(state=ActionState.OPEN, due_date__lt=on).exclude(status__is_complete=True)
+        actions = actions.overdue(on)
     if filters.q:
         text = filters.q.strip()
         actions = actions.filter(
@@ -203,9 +203,8 @@ def cycle_awaiting_by_lead(
     *, user: User, organisation: Organisation, cycle: ReportingCycle
 ) -> dict[User | None, list[Action]]:
     """Open, undelivered actions with no update yet in this cycle, grouped by lead; no named lead comes last (None)."""
-    actions = actions_for_user(user=user, organisation=organisation).filter(
-        plan=cycle.plan, state=ActionState.OPEN
-    ).exclude(updates__cycle=cycle).exclude(status__is_complete=True).select_related("lead", "status").prefetch_related("other_leads")
+    actions = actions_for_user(user=user, organisation=organisation).filter(plan=cycle.plan).undelivered().exclude(
+        updates__cycle=cycle).select_related("lead", "status").prefetch_related("other_leads")
     grouped: dict[User, list[Action]] = defaultdict(list)
     for action in actions.order_by("reference"):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())
