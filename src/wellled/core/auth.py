@@ -1,5 +1,6 @@
 """Sign in with a username or an e-mail address."""
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
@@ -46,8 +47,6 @@ def client_address(request) -> str:
     WELLLED_PROXY_COUNT proxies, each appends the address it saw to X-Forwarded-For, so the client is that many
     entries from the right; anything further left was written by the client and is not trusted.
     """
-    from django.conf import settings
-
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = getattr(settings, "WELLLED_PROXY_COUNT", 0)
     if not proxies:

@@ -135,7 +135,6 @@ class AuditLogQuerySet(models.QuerySet):
         raise PermissionError("Audit records cannot be deleted.")
 
 
-
 class AppendOnly:
     """A record that is added and read, never changed or removed: history is not rewritten. Each model says, in
     `edit_refused` and `delete_refused`, what to do instead."""

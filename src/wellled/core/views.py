@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,9 +46,6 @@ SIGNIN_LOCKED_OUT = ("Too many sign-in attempts with this username. Wait {minute
 
 def signin_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The sign-in page again, saying why it refuses (django-axes calls this once the failure limit is reached)."""
-    from django.conf import settings
-    from django.contrib.auth.forms import AuthenticationForm
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = AuthenticationForm(request, data=None)
     return render(request, "core/login.jinja", {"form": form, "locked_out": SIGNIN_LOCKED_OUT.format(minutes=minutes)},

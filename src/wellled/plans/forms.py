@@ -9,7 +9,13 @@ from wellled.core.forms import TextForm
 from wellled.core.models import DeliveryStatus
 
 from .choices import ActionState, DatePrecision, FindingSource, FindingType, PlanKind, PlanOrganisedBy
-from .models import UPDATE_DEADLINE_AFTER_POSITION, UPDATE_DEADLINE_TOO_LATE, Finding, Section
+from .models import (
+    UPDATE_DATE_IN_FUTURE,
+    UPDATE_DEADLINE_AFTER_POSITION,
+    UPDATE_DEADLINE_TOO_LATE,
+    Finding,
+    Section,
+)
 
 
 class VersionedForm(TextForm):
@@ -113,8 +119,7 @@ class ProgressUpdateForm(VersionedForm):
     def clean_update_date(self):
         day = self.cleaned_data["update_date"]
         if day > timezone.localdate():
-            raise forms.ValidationError("The position date cannot be in the future: give the date the update "
-                                        "describes, today or earlier.")
+            raise forms.ValidationError(UPDATE_DATE_IN_FUTURE)
         return day
 
     def __init__(self, *args, organisation, **kwargs):

@@ -244,6 +244,9 @@ class ReportingCycle(models.Model):
             raise ValidationError({"update_deadline": UPDATE_DEADLINE_TOO_LATE})
 
 
+UPDATE_DATE_IN_FUTURE = "The position date cannot be in the future: give the date the update describes, today or earlier."
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     """Progress updates can be added and read, never changed or removed in bulk (append-only, like the audit log)."""
 

@@ -18,6 +18,7 @@ from wellled.frameworks.models import Framework, FrameworkElement
 
 from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
 from .models import (
+    UPDATE_DATE_IN_FUTURE,
     Action,
     ActionStateChange,
     Finding,
@@ -341,8 +342,7 @@ def progress_update_record(
             raise ValidationError({"supersedes": "Only the latest update can be corrected: record a new update instead."})
     at = at or timezone.now()
     if update_date is not None and update_date > timezone.localdate(at):
-        raise ValidationError({"update_date": "The position date cannot be in the future: give the date the update "
-                                              "describes, today or earlier."})
+        raise ValidationError({"update_date": UPDATE_DATE_IN_FUTURE})
     cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
     update = ProgressUpdate.objects.create(
         action=action, cycle=cycle, narrative=narrative.strip(), status=status,
