@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from .choices import MeasureKind
 from .models import Measure
-from .periods import is_future, normalise_period, period_label
+from .periods import future_period_problem, normalise_period
 from .services import ValueRow
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -290,9 +290,8 @@ def parse_upload(
                     "such as 2025-04-01, 2025-04 or 01/04/2025.",
                 )
                 continue
-            if is_future(period, measure.frequency, timezone.localdate()):
-                parsed.add_error(number, heading(i_period), f"{period_label(period, measure.frequency)} has not "
-                                 "happened yet, so it cannot have a figure.")
+            if problem := future_period_problem(period, measure.frequency, timezone.localdate()):
+                parsed.add_error(number, heading(i_period), problem)
                 continue
             key = (measure.pk, period)
             if key in seen:

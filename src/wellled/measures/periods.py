@@ -55,6 +55,8 @@ def period_label(day: datetime.date, frequency: str) -> str:
     return f"{prefix}{day.day} {day:%B %Y}"
 
 
-def is_future(period: datetime.date, frequency: str, today: datetime.date) -> bool:
-    """True if the period starts after the one today falls in: no figure can be known for it yet."""
-    return normalise_period(period, frequency) > normalise_period(today, frequency)
+def future_period_problem(period: datetime.date, frequency: str, today: datetime.date) -> str:
+    """Why the period can have no figure yet ('' if it can): it starts after the period today falls in."""
+    if normalise_period(period, frequency) <= normalise_period(today, frequency):
+        return ""
+    return f"{period_label(period, frequency)} has not happened yet, so it cannot have a figure."

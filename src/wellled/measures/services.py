@@ -23,7 +23,7 @@ from wellled.plans.services import ConcurrentEditError, _bump, _check_version, _
 
 from .choices import MeasureKind, MetWhen
 from .models import Annotation, Measure, MeasureValue, MeasureValueRevision, Rebase, SuccessMeasureLink
-from .periods import is_future, normalise_period, period_label
+from .periods import future_period_problem, normalise_period
 
 MEASURE_FIELDS = frozenset(
     {
@@ -222,9 +222,8 @@ def values_load(
         measure = measures[row.measure_id]
         _check_row(measure, row)
         period = normalise_period(row.period, measure.frequency)
-        if is_future(period, measure.frequency, timezone.localdate(at)):
-            raise ValidationError(f"{measure.name}: {period_label(period, measure.frequency)} has not happened yet, "
-                                  "so it cannot have a figure.")
+        if problem := future_period_problem(period, measure.frequency, timezone.localdate(at)):
+            raise ValidationError(f"{measure.name}: {problem}")
         key = (measure.pk, period)
         if key in seen:
             raise ValidationError(f"{measure.name}: {period:%d %B %Y} appears twice.")
