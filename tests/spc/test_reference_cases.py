@@ -13,7 +13,9 @@ import pytest
 from wellled.spc import spc
 from wellled.spc.reference import reference_view
 
-CASES_PATH = Path(__file__).parents[2].parent / "shared/domain/spc_reference_cases.json"
+# The shared NHSRplotthedots 0.2.2 cases (generated from the R package; numbers, not prose), kept in the repository so
+# that a clone anywhere runs them.
+CASES_PATH = Path(__file__).parent / "data" / "spc_reference_cases.json"
 CASES = json.loads(CASES_PATH.read_text())["cases"]
 REL = 1e-9
 
