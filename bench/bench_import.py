@@ -23,7 +23,14 @@ SECTIONS = 8
 TARGET_SECONDS = 5.0
 LEADS = ["RG", "TL", "DMc / AK", "KD", "PG / RB / AK", "Varied"]
 STATUSES = ["A/G", "AG", "Amber/Green", "amber-green", "G", "green", "A/R", "R", "Red", "Blue/complete"]
-TIMESCALES = ["March 2026", "March 2026 July 2026", "February June 2026", "31/03/2026", "Q3 2026/27", "Ongoing"]
+TIMESCALES = [
+    "March 2026",
+    "March 2026 July 2026",
+    "February June 2026",
+    "31/03/2026",
+    "Q3 2026/27",
+    "Ongoing",
+]
 
 
 def workbook(rows: int, *, changed_every: int = 0) -> bytes:
@@ -42,8 +49,17 @@ def workbook(rows: int, *, changed_every: int = 0) -> bytes:
             update = f"Progress on action {n}: milestones met this quarter."
             if changed_every and n % changed_every == 0:
                 update = f"Progress on action {n}: a new position for this cycle."
-            sheet.append([f"W{s}.{i + 1}", f"Deliver improvement {n} agreed by the board", TIMESCALES[n % 6],
-                          LEADS[n % 6], f"Measure {n} achieved", update, STATUSES[n % 10]])
+            sheet.append(
+                [
+                    f"W{s}.{i + 1}",
+                    f"Deliver improvement {n} agreed by the board",
+                    TIMESCALES[n % 6],
+                    LEADS[n % 6],
+                    f"Measure {n} achieved",
+                    update,
+                    STATUSES[n % 10],
+                ]
+            )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -54,13 +70,33 @@ def build():
     from wellled.core.services import organisation_create, person_create
 
     org = organisation_create(name="Benchmark Teaching Hospitals NHS Trust", ods_code="ZBI04", by=None)
-    editor = person_create(username="editor", by=None, organisation=org, role=Role.GOVERNANCE_EDITOR,
-                           first_name="Eve", last_name="Editor")
-    people = [("RG", "Rosa", "Green"), ("TL", "Tom", "Lee"), ("DMc", "Dee", "McAllister"), ("AK", "Amir", "Khan"),
-              ("KD", "Kay", "Dean"), ("PG", "Pat", "Grey"), ("RB", "Ray", "Brown")]
+    editor = person_create(
+        username="editor",
+        by=None,
+        organisation=org,
+        role=Role.GOVERNANCE_EDITOR,
+        first_name="Eve",
+        last_name="Editor",
+    )
+    people = [
+        ("RG", "Rosa", "Green"),
+        ("TL", "Tom", "Lee"),
+        ("DMc", "Dee", "McAllister"),
+        ("AK", "Amir", "Khan"),
+        ("KD", "Kay", "Dean"),
+        ("PG", "Pat", "Grey"),
+        ("RB", "Ray", "Brown"),
+    ]
     for initials, first, last in people:
-        person_create(username=first.lower(), by=None, organisation=org, role=Role.LEAD, first_name=first,
-                      last_name=last, initials=initials)
+        person_create(
+            username=first.lower(),
+            by=None,
+            organisation=org,
+            role=Role.LEAD,
+            first_name=first,
+            last_name=last,
+            initials=initials,
+        )
     return org, editor
 
 
@@ -90,11 +126,17 @@ def main() -> int:
     def new_plan(name: str):
         """A preview then an apply into a new plan, the file not read before: (preview, result, seconds each)."""
         importer._readings.clear()
-        preview, t_preview = timed(lambda: plan_import_preview(organisation=org, plan_or_none=None, file=file,
-                                                               by=editor, plan_name=name))
+        preview, t_preview = timed(
+            lambda: plan_import_preview(
+                organisation=org, plan_or_none=None, file=file, by=editor, plan_name=name
+            )
+        )
         assert preview.ok, [str(p) for p in preview.errors[:5]]
-        result, t_apply = timed(lambda: plan_import_apply(organisation=org, plan_or_none=None, file=file,
-                                                          by=editor, plan_name=name))
+        result, t_apply = timed(
+            lambda: plan_import_apply(
+                organisation=org, plan_or_none=None, file=file, by=editor, plan_name=name
+            )
+        )
         assert Action.objects.filter(plan=result.plan).count() == args.rows
         return preview, result, t_preview, t_apply
 
@@ -105,19 +147,27 @@ def main() -> int:
     t_preview, t_apply = min(runs, key=sum)
     totals = sorted(sum(r) for r in runs)
     importer._readings.clear()  # the apply alone, reading the file itself (as when the preview ran elsewhere)
-    _, t_cold = timed(lambda: plan_import_apply(organisation=org, plan_or_none=None, file=file, by=editor,
-                                                plan_name="Benchmark plan, no preview"))
+    _, t_cold = timed(
+        lambda: plan_import_apply(
+            organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Benchmark plan, no preview"
+        )
+    )
     plan = result.plan
-    again, t_again_preview = timed(lambda: plan_import_preview(organisation=org, plan_or_none=plan, file=file,
-                                                               by=editor))
+    again, t_again_preview = timed(
+        lambda: plan_import_preview(organisation=org, plan_or_none=plan, file=file, by=editor)
+    )
     assert len(again.unchanged) == args.rows, (len(again.to_update), again.to_update[:3])
-    _, t_again_apply = timed(lambda: plan_import_apply(organisation=org, plan_or_none=plan, file=file, by=editor))
+    _, t_again_apply = timed(
+        lambda: plan_import_apply(organisation=org, plan_or_none=plan, file=file, by=editor)
+    )
     changed = SpreadsheetFile("bench-next.xlsx", workbook(args.rows, changed_every=10))
     updates_before = ProgressUpdate.objects.filter(action__plan=plan).count()
-    changed_preview, t_changed_preview = timed(lambda: plan_import_preview(organisation=org, plan_or_none=plan,
-                                                                           file=changed, by=editor))
-    _, t_changed_apply = timed(lambda: plan_import_apply(organisation=org, plan_or_none=plan, file=changed,
-                                                         by=editor))
+    changed_preview, t_changed_preview = timed(
+        lambda: plan_import_preview(organisation=org, plan_or_none=plan, file=changed, by=editor)
+    )
+    _, t_changed_apply = timed(
+        lambda: plan_import_apply(organisation=org, plan_or_none=plan, file=changed, by=editor)
+    )
     assert ProgressUpdate.objects.filter(action__plan=plan).count() - updates_before == args.rows // 10
     total = t_preview + t_apply
     lines = [

@@ -41,54 +41,115 @@ def build_plan():
 
     rng = random.Random(4)
     org = organisation_create(name="Benchmark Teaching Hospitals NHS Trust", ods_code="ZBM01", by=None)
-    editor = person_create(username="editor", by=None, organisation=org, role=Role.GOVERNANCE_EDITOR,
-                           first_name="Gill", last_name="Editor")
-    viewer = person_create(username="viewer", by=None, organisation=org, role=Role.VIEWER, first_name="Val",
-                           last_name="Viewer")
-    leads = [person_create(username=f"lead{i}", by=None, organisation=org, role=Role.LEAD, first_name=f"Lead{i}",
-                           last_name=f"Person{i}", initials=f"L{i}") for i in range(20)]
-    plan = services.plan_create(organisation=org, by=editor, name="Benchmark plan", kind=PlanKind.SELF_REVIEW,
-                                organised_by=PlanOrganisedBy.WORKSTREAM)
-    sections = [services.section_create(plan=plan, by=editor, code=f"W{i + 1}", title=f"Key line of enquiry {i + 1}")
-                for i in range(SECTIONS)]
-    findings = [services.finding_create(plan=plan, by=editor, text=f"Finding {i + 1}: " + "governance gap " * 6)
-                for i in range(FINDINGS)]
+    editor = person_create(
+        username="editor",
+        by=None,
+        organisation=org,
+        role=Role.GOVERNANCE_EDITOR,
+        first_name="Gill",
+        last_name="Editor",
+    )
+    viewer = person_create(
+        username="viewer", by=None, organisation=org, role=Role.VIEWER, first_name="Val", last_name="Viewer"
+    )
+    leads = [
+        person_create(
+            username=f"lead{i}",
+            by=None,
+            organisation=org,
+            role=Role.LEAD,
+            first_name=f"Lead{i}",
+            last_name=f"Person{i}",
+            initials=f"L{i}",
+        )
+        for i in range(20)
+    ]
+    plan = services.plan_create(
+        organisation=org,
+        by=editor,
+        name="Benchmark plan",
+        kind=PlanKind.SELF_REVIEW,
+        organised_by=PlanOrganisedBy.WORKSTREAM,
+    )
+    sections = [
+        services.section_create(plan=plan, by=editor, code=f"W{i + 1}", title=f"Key line of enquiry {i + 1}")
+        for i in range(SECTIONS)
+    ]
+    findings = [
+        services.finding_create(plan=plan, by=editor, text=f"Finding {i + 1}: " + "governance gap " * 6)
+        for i in range(FINDINGS)
+    ]
     statuses = list(DeliveryStatus.objects.filter(organisation=org, active=True).order_by("rank"))
     start = timezone.make_aware(datetime.datetime(2025, 1, 1, 9))
-    actions = Action.objects.bulk_create([
-        Action(plan=plan, section=sections[i % SECTIONS], reference=f"W{i % SECTIONS + 1}-{i // SECTIONS + 1:03d}",
-               title="Deliver the improvement described in the plan " + "with staff and partners " * rng.randint(1, 4),
-               lead=leads[i % len(leads)], success_measure=f"{rng.randint(10, 95)}% of teams report the change",
-               due_date=datetime.date(2026, 3, 31), order=i + 1)
-        for i in range(ACTIONS)
-    ])
+    actions = Action.objects.bulk_create(
+        [
+            Action(
+                plan=plan,
+                section=sections[i % SECTIONS],
+                reference=f"W{i % SECTIONS + 1}-{i // SECTIONS + 1:03d}",
+                title="Deliver the improvement described in the plan "
+                + "with staff and partners " * rng.randint(1, 4),
+                lead=leads[i % len(leads)],
+                success_measure=f"{rng.randint(10, 95)}% of teams report the change",
+                due_date=datetime.date(2026, 3, 31),
+                order=i + 1,
+            )
+            for i in range(ACTIONS)
+        ]
+    )
     for index, action in enumerate(actions):
         if index % 3 == 0:
             action.findings.add(findings[index % FINDINGS])
     revisions = []
     for index, action in enumerate(actions):
-        revisions.append(TimescaleRevision(action=action, due_date=datetime.date(2026, 3, 31), reason="Original",
-                                           created_by=editor, created_at=start))
+        revisions.append(
+            TimescaleRevision(
+                action=action,
+                due_date=datetime.date(2026, 3, 31),
+                reason="Original",
+                created_by=editor,
+                created_at=start,
+            )
+        )
         for slip in range(index % 3 if index % 4 == 0 else 0):
-            revisions.append(TimescaleRevision(action=action, due_date=datetime.date(2026, 5 + slip * 2, 28),
-                                               reason="Slipped", created_by=editor,
-                                               created_at=start + datetime.timedelta(days=60 + 90 * slip)))
+            revisions.append(
+                TimescaleRevision(
+                    action=action,
+                    due_date=datetime.date(2026, 5 + slip * 2, 28),
+                    reason="Slipped",
+                    created_by=editor,
+                    created_at=start + datetime.timedelta(days=60 + 90 * slip),
+                )
+            )
     TimescaleRevision.objects.bulk_create(revisions)
     updates = []
     for month in range(CYCLES):
         opened = start + datetime.timedelta(days=30 * month)
         cycle = ReportingCycle.objects.create(
-            plan=plan, name=f"Cycle {month + 1}", position_as_at=(opened + datetime.timedelta(days=28)).date(),
-            update_deadline=(opened + datetime.timedelta(days=24)).date(), opened_at=opened, opened_by=editor,
+            plan=plan,
+            name=f"Cycle {month + 1}",
+            position_as_at=(opened + datetime.timedelta(days=28)).date(),
+            update_deadline=(opened + datetime.timedelta(days=24)).date(),
+            opened_at=opened,
+            opened_by=editor,
             state="open" if month == CYCLES - 1 else "closed",
-            closed_at=None if month == CYCLES - 1 else opened + datetime.timedelta(days=30))
+            closed_at=None if month == CYCLES - 1 else opened + datetime.timedelta(days=30),
+        )
         for index, action in enumerate(actions):
             if rng.random() < 0.9:
                 at = opened + datetime.timedelta(days=3 + index % 20, hours=index % 7)
-                updates.append(ProgressUpdate(
-                    action=action, cycle=cycle, status=rng.choice(statuses), update_date=at.date(),
-                    narrative="Progress this month: " + "work continues with the teams involved. " * rng.randint(2, 8),
-                    created_by=action.lead, created_at=at))
+                updates.append(
+                    ProgressUpdate(
+                        action=action,
+                        cycle=cycle,
+                        status=rng.choice(statuses),
+                        update_date=at.date(),
+                        narrative="Progress this month: "
+                        + "work continues with the teams involved. " * rng.randint(2, 8),
+                        created_by=action.lead,
+                        created_at=at,
+                    )
+                )
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
     return org, viewer, plan, len(updates)
 
@@ -139,7 +200,9 @@ def main() -> int:
     for fmt, total, render_only, size in results:
         target = f"≤ {TARGETS[fmt]:.0f} s" if fmt in TARGETS else "–"
         note = f" ({pages} pages)" if fmt == "pdf" and pages else ""
-        lines.append(f"| {fmt} | {target} | {total:.2f} s | {render_only:.2f} s | {size / 1024:,.0f} KiB{note} |")
+        lines.append(
+            f"| {fmt} | {target} | {total:.2f} s | {render_only:.2f} s | {size / 1024:,.0f} KiB{note} |"
+        )
     text = "\n".join(lines)
     print(text)
     if args.write:

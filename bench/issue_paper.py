@@ -32,8 +32,12 @@ def main() -> int:
     def issue(cycle):
         marks: list[tuple[str, float]] = []
         start = time.perf_counter()
-        issued = paper_issue(plan=plan, cycle_or_as_at=cycle, by=editor,
-                             progress=lambda p: marks.append((p.label, time.perf_counter())))
+        issued = paper_issue(
+            plan=plan,
+            cycle_or_as_at=cycle,
+            by=editor,
+            progress=lambda p: marks.append((p.label, time.perf_counter())),
+        )
         return issued, marks, time.perf_counter() - start
 
     issue(cycles[-2])  # warm-up (imports, fonts), and the paper to compare with
@@ -47,8 +51,10 @@ def main() -> int:
     earlier = type(issued).objects.exclude(pk=issued.pk).get()
     start = time.perf_counter()
     result = compare_papers(frozen_paper(earlier), frozen_paper(issued))
-    print(f"Reading both snapshots and comparing them: {(time.perf_counter() - start) * 1000:.0f} ms "
-          f"({len(result.changed)} actions changed)")
+    print(
+        f"Reading both snapshots and comparing them: {(time.perf_counter() - start) * 1000:.0f} ms "
+        f"({len(result.changed)} actions changed)"
+    )
 
     remove(data_dir)
     return 0

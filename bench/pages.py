@@ -46,6 +46,7 @@ def main() -> int:
     }
     rows = []
     for name, url in pages.items():
+
         def fetch(url=url):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
@@ -62,8 +63,10 @@ def main() -> int:
             times.append(time.perf_counter() - start)
         rows.append((name, min(times), len(queries.captured_queries)))
 
-    print(f"Pages benchmark: {board_paper.ACTIONS} actions, {update_count:,} progress updates, SQLite file "
-          f"database, best of {args.repeat}; Python {platform.python_version()} on {platform.machine()}")
+    print(
+        f"Pages benchmark: {board_paper.ACTIONS} actions, {update_count:,} progress updates, SQLite file "
+        f"database, best of {args.repeat}; Python {platform.python_version()} on {platform.machine()}"
+    )
     print("| page | time | queries |")
     print("|---|---|---|")
     for name, seconds, count in rows:

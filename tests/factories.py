@@ -28,8 +28,9 @@ def make_person(organisation: Organisation, role: str = Role.VIEWER, username: s
     fields.setdefault("first_name", role.replace("_", " ").title().split()[0])
     fields.setdefault("last_name", f"Person{n}")
     fields.setdefault("email", f"{username}@example.org")
-    return person_create(username=username, by=None, organisation=organisation, role=role, password=PASSWORD,
-                         **fields)
+    return person_create(
+        username=username, by=None, organisation=organisation, role=role, password=PASSWORD, **fields
+    )
 
 
 def status(organisation: Organisation, code: str) -> DeliveryStatus:
@@ -37,16 +38,29 @@ def status(organisation: Organisation, code: str) -> DeliveryStatus:
     return DeliveryStatus.objects.get(organisation=organisation, code=code)
 
 
-def make_plan(organisation: Organisation, editor: User, name: str = "", actions: int = 3, lead: User | None = None):
+def make_plan(
+    organisation: Organisation, editor: User, name: str = "", actions: int = 3, lead: User | None = None
+):
     """A workstream plan with one section, `actions` actions led by `lead`, and one finding."""
-    plan = plan_services.plan_create(organisation=organisation, by=editor, name=name or f"Plan {next(_counter)}",
-                                     kind=PlanKind.SELF_REVIEW, organised_by=PlanOrganisedBy.WORKSTREAM)
+    plan = plan_services.plan_create(
+        organisation=organisation,
+        by=editor,
+        name=name or f"Plan {next(_counter)}",
+        kind=PlanKind.SELF_REVIEW,
+        organised_by=PlanOrganisedBy.WORKSTREAM,
+    )
     section = plan_services.section_create(plan=plan, by=editor, code="W1", title="Leadership capacity")
     finding = plan_services.finding_create(plan=plan, by=editor, text="Leaders were not always visible.")
     for i in range(actions):
         plan_services.action_create(
-            plan=plan, by=editor, reference=f"W1{chr(97 + i)}", title=f"Planned action {i + 1}", section=section,
-            lead=lead, success_measure="75 people enrolled", due_date=datetime.date(2026, 3, 31),
+            plan=plan,
+            by=editor,
+            reference=f"W1{chr(97 + i)}",
+            title=f"Planned action {i + 1}",
+            section=section,
+            lead=lead,
+            success_measure="75 people enrolled",
+            due_date=datetime.date(2026, 3, 31),
             findings=[finding] if i == 0 else [],
         )
     return plan
@@ -107,47 +121,95 @@ def make_plan_objects(plan, editor, lead):
     from wellled.reports.services import paper_job_start
 
     action = Action.objects.get(plan=plan, reference="W1a")
-    cycle = plan_services.cycle_open(plan=plan, by=editor, name="November board",
-                                     position_as_at=datetime.date(2026, 11, 30),
-                                     update_deadline=datetime.date(2026, 11, 25))
-    update = plan_services.progress_update_record(action=action, by=lead, narrative="Recruitment under way.",
-                                                  status=status(plan.organisation, "A/G"), expected_version=None)
+    cycle = plan_services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="November board",
+        position_as_at=datetime.date(2026, 11, 30),
+        update_deadline=datetime.date(2026, 11, 25),
+    )
+    update = plan_services.progress_update_record(
+        action=action,
+        by=lead,
+        narrative="Recruitment under way.",
+        status=status(plan.organisation, "A/G"),
+        expected_version=None,
+    )
     # An issued board paper, through its job (the tests' immediate task backend runs it at once).
     job = paper_job_start(plan=plan, cycle_or_as_at=cycle, by=editor)
     # A spreadsheet uploaded for import and waiting on its preview page.
-    pending = plan_import_store(organisation=plan.organisation, plan=plan, by=editor,
-                                file=SpreadsheetFile("update.csv", IMPORT_CSV))
+    pending = plan_import_store(
+        organisation=plan.organisation, plan=plan, by=editor, file=SpreadsheetFile("update.csv", IMPORT_CSV)
+    )
     # The organisation's Word template for board papers (its download is a page like any other).
-    word_template_set(organisation=plan.organisation, by=editor, filename="trust-template.docx",
-                      content=blank_docx())
+    word_template_set(
+        organisation=plan.organisation, by=editor, filename="trust-template.docx", content=blank_docx()
+    )
     return {
-        "plan": plan, "section": Section.objects.get(plan=plan), "action": Action.objects.get(pk=action.pk),
-        "update": update, "finding": Finding.objects.get(plan=plan), "cycle": cycle,
-        "paper": job.paper, "job": job, "import": pending,
+        "plan": plan,
+        "section": Section.objects.get(plan=plan),
+        "action": Action.objects.get(pk=action.pk),
+        "update": update,
+        "finding": Finding.objects.get(plan=plan),
+        "cycle": cycle,
+        "paper": job.paper,
+        "job": job,
+        "import": pending,
     }
 
 
 # The object each `<int:pk>` URL names, by URL name; a new object URL must be added here (tests check).
 URL_OBJECT_KIND = {
-    "plan-detail": "plan", "plan-edit": "plan", "plan-history": "plan", "section-create": "plan",
-    "action-create": "plan", "finding-create": "plan", "cycle-list": "plan", "cycle-open": "plan",
-    "section-edit": "section", "section-history": "section",
-    "action-detail": "action", "action-edit": "action", "action-update": "action", "action-timescale": "action",
-    "action-state": "action", "action-history": "action",
+    "plan-detail": "plan",
+    "plan-edit": "plan",
+    "plan-history": "plan",
+    "section-create": "plan",
+    "action-create": "plan",
+    "finding-create": "plan",
+    "cycle-list": "plan",
+    "cycle-open": "plan",
+    "section-edit": "section",
+    "section-history": "section",
+    "action-detail": "action",
+    "action-edit": "action",
+    "action-update": "action",
+    "action-timescale": "action",
+    "action-state": "action",
+    "action-history": "action",
     "update-history": "update",
-    "finding-detail": "finding", "finding-edit": "finding", "finding-history": "finding",
-    "cycle-detail": "cycle", "cycle-remind": "cycle", "cycle-close": "cycle", "cycle-history": "cycle",
-    "board-paper": "plan", "board-paper-download": "plan",
-    "paper-list": "plan", "paper-issue": "plan", "paper-compare": "plan",
-    "paper-detail": "paper", "paper-file": "paper", "paper-job": "job",
-    "plan-import": "plan", "plan-export": "plan", "plan-import-review": "import",
+    "finding-detail": "finding",
+    "finding-edit": "finding",
+    "finding-history": "finding",
+    "cycle-detail": "cycle",
+    "cycle-remind": "cycle",
+    "cycle-close": "cycle",
+    "cycle-history": "cycle",
+    "board-paper": "plan",
+    "board-paper-download": "plan",
+    "paper-list": "plan",
+    "paper-issue": "plan",
+    "paper-compare": "plan",
+    "paper-detail": "paper",
+    "paper-file": "paper",
+    "paper-job": "job",
+    "plan-import": "plan",
+    "plan-export": "plan",
+    "plan-import-review": "import",
 }
 # Arguments after the pk, for URLs that take more than the object.
 URL_EXTRA_ARGS = {"board-paper-download": ["csv"], "paper-file": ["csv"], "plan-export": ["xlsx"]}
 # URLs that answer only one method (405 for the other, before any object is looked up).
 URL_POST_ONLY = {"cycle-remind", "cycle-close", "organisation-switch", "word-template-remove"}
-URL_GET_ONLY = {"board-paper", "board-paper-download", "paper-list", "paper-compare", "paper-detail", "paper-file",
-                "paper-job", "plan-export"}
+URL_GET_ONLY = {
+    "board-paper",
+    "board-paper-download",
+    "paper-list",
+    "paper-compare",
+    "paper-detail",
+    "paper-file",
+    "paper-job",
+    "plan-export",
+}
 
 
 def url_for(name: str, objects: dict) -> str:
@@ -172,21 +234,46 @@ def valid_post_data(name: str, objects: dict) -> dict:
     version = getattr(obj, "version", 1)
     organisation = objects["plan"].organisation
     data = {
-        "plan-create": {"name": "Posted plan", "kind": PlanKind.IMPROVEMENT, "organised_by": PlanOrganisedBy.WORKSTREAM},
-        "plan-edit": {"name": "Renamed plan", "kind": PlanKind.IMPROVEMENT, "description": "Posted", "version": version},
+        "plan-create": {
+            "name": "Posted plan",
+            "kind": PlanKind.IMPROVEMENT,
+            "organised_by": PlanOrganisedBy.WORKSTREAM,
+        },
+        "plan-edit": {
+            "name": "Renamed plan",
+            "kind": PlanKind.IMPROVEMENT,
+            "description": "Posted",
+            "version": version,
+        },
         "section-create": {"code": "W9", "title": "Posted section"},
         "section-edit": {"code": "W1", "title": "Posted title", "version": version},
         "action-create": {"reference": "Z1", "title": "Posted action", "due_precision": "month"},
         "action-edit": {"reference": "W1a", "title": "Posted title", "version": version},
-        "action-update": {"narrative": "Posted update", "status": status(organisation, "R").pk,
-                          "update_date": "2026-11-20", "version": version},
-        "action-timescale": {"due_date": "2027-01-31", "precision": "month", "reason": "Posted reason",
-                             "version": version},
+        "action-update": {
+            "narrative": "Posted update",
+            "status": status(organisation, "R").pk,
+            "update_date": "2026-11-20",
+            "version": version,
+        },
+        "action-timescale": {
+            "due_date": "2027-01-31",
+            "precision": "month",
+            "reason": "Posted reason",
+            "version": version,
+        },
         "action-state": {"state": "closed", "assurance_evidence": "Posted evidence", "version": version},
         "finding-create": {"text": "Posted finding", "finding_type": "must_do", "source": "cqc_inspection"},
-        "finding-edit": {"text": "Posted finding text", "finding_type": "should_do", "source": "cqc_inspection",
-                         "version": version},
-        "cycle-open": {"name": "Posted cycle", "position_as_at": "2027-01-31", "update_deadline": "2027-01-20"},
+        "finding-edit": {
+            "text": "Posted finding text",
+            "finding_type": "should_do",
+            "source": "cqc_inspection",
+            "version": version,
+        },
+        "cycle-open": {
+            "name": "Posted cycle",
+            "position_as_at": "2027-01-31",
+            "update_deadline": "2027-01-20",
+        },
         "paper-issue": {"as_at": "2026-11-30"},
     }
     return data.get(name, {"name": "Posted", "text": "Posted", "narrative": "Posted", "version": version})
@@ -205,7 +292,9 @@ def import_post_data(name: str, objects: dict) -> dict:
 
     if name == "plan-import-review":
         pending = objects["import"]
-        return {"fingerprint": plan_import_preview_pending(pending=pending, by=pending.uploaded_by).fingerprint}
+        return {
+            "fingerprint": plan_import_preview_pending(pending=pending, by=pending.uploaded_by).fingerprint
+        }
     data = {"file": SimpleUploadedFile("plan.csv", IMPORT_CSV, content_type="text/csv")}
     if name == "plan-import-new":
         data.update(name="Imported plan", kind=PlanKind.IMPROVEMENT)
@@ -229,11 +318,32 @@ def db_state() -> dict:
     )
     from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperJob
 
-    models = [AuditLog, Membership, Plan, Section, Finding, Action, TimescaleRevision, ProgressUpdate,
-              ReportingCycle, ReminderSent, IssuedPaper, IssuedPaperFile, PaperJob, WordTemplate]
-    state = {m.__name__: sorted(repr({k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()})
-                                for row in m.objects.order_by("pk").values()) for m in models}
-    state["Action.other_leads"] = sorted(Action.other_leads.through.objects.values_list("action_id", "user_id"))
+    models = [
+        AuditLog,
+        Membership,
+        Plan,
+        Section,
+        Finding,
+        Action,
+        TimescaleRevision,
+        ProgressUpdate,
+        ReportingCycle,
+        ReminderSent,
+        IssuedPaper,
+        IssuedPaperFile,
+        PaperJob,
+        WordTemplate,
+    ]
+    state = {
+        m.__name__: sorted(
+            repr({k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()})
+            for row in m.objects.order_by("pk").values()
+        )
+        for m in models
+    }
+    state["Action.other_leads"] = sorted(
+        Action.other_leads.through.objects.values_list("action_id", "user_id")
+    )
     state["Action.findings"] = sorted(Action.findings.through.objects.values_list("action_id", "finding_id"))
     state["mail"] = len(getattr(mail, "outbox", []))
     return state

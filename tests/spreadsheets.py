@@ -8,12 +8,23 @@ import zipfile
 from wellled.plans.spreadsheet.read import SpreadsheetFile
 
 HEADER = ["Ref:", "Planned action", "Timescale", "Lead", "Success measure", "Progress update", "RAG"]
-STATUS_KEY = ["Status G", "Action completed and improvement achieved", "A/G", "Clear plan, not finished", "A/R",
-              "No plan, or little confidence in it"]
+STATUS_KEY = [
+    "Status G",
+    "Action completed and improvement achieved",
+    "A/G",
+    "Clear plan, not finished",
+    "A/R",
+    "No plan, or little confidence in it",
+]
 
 
-def xlsx_bytes(rows: list[list] | None = None, *, sheets: dict[str, list[list]] | None = None,
-               merges: dict[str, list[str]] | None = None, formats: dict[str, str] | None = None) -> bytes:
+def xlsx_bytes(
+    rows: list[list] | None = None,
+    *,
+    sheets: dict[str, list[list]] | None = None,
+    merges: dict[str, list[str]] | None = None,
+    formats: dict[str, str] | None = None,
+) -> bytes:
     """A workbook of one sheet (`rows`) or several (`sheets`, by title); `merges` lists ranges such as 'A3:A5' per
     sheet title ('' for the single sheet), `formats` number formats by cell ('C4': 'mmm-yy')."""
     from openpyxl import Workbook

@@ -61,7 +61,9 @@ def can(request, permission: str) -> bool:
 def status_tag(status) -> Markup:
     """A delivery status as its code on its colour, with the label for screen readers: colour never alone."""
     if status is None:
-        return Markup('<span class="wl-status wl-status--none">—<span class="nhsuk-u-visually-hidden"> no status</span></span>')
+        return Markup(
+            '<span class="wl-status wl-status--none">—<span class="nhsuk-u-visually-hidden"> no status</span></span>'
+        )
     return Markup(
         '<span class="wl-status" style="background:{bg};color:{fg}" title="{label}">{code}'
         '<span class="nhsuk-u-visually-hidden"> ({label})</span></span>'
@@ -90,10 +92,15 @@ def history_rows(records):
 def environment(**options) -> Environment:
     """Build the environment Django's Jinja2 backend uses."""
     # Django passes a FileSystemLoader over TEMPLATES["DIRS"]; the NHS.UK macros come from their package.
-    loaders = [options.pop("loader", None) or FileSystemLoader([]), PackageLoader("nhsuk_frontend_jinja", "templates")]
+    loaders = [
+        options.pop("loader", None) or FileSystemLoader([]),
+        PackageLoader("nhsuk_frontend_jinja", "templates"),
+    ]
     options["undefined"] = ChainableUndefined  # the NHS.UK macros read optional nested params
     # Escape everything but plain-text e-mail templates (*.txt.jinja).
-    options["autoescape"] = select_autoescape(disabled_extensions=("txt.jinja",), default_for_string=True, default=True)
+    options["autoescape"] = select_autoescape(
+        disabled_extensions=("txt.jinja",), default_for_string=True, default=True
+    )
     env = Environment(loader=ChoiceLoader(loaders), extensions=["jinja2.ext.do"], **options)  # noqa: S701 (select_autoescape above)
     env.globals.update(
         {
@@ -112,7 +119,12 @@ def environment(**options) -> Environment:
     )
     env.globals.update(__import__("wellled.measures.jinja", fromlist=["measure_globals"]).measure_globals())
     env.filters.update(
-        {"month_year": month_year, "long_date": long_date, "short_date": short_date, "e": escape,
-         "counted": counted}
+        {
+            "month_year": month_year,
+            "long_date": long_date,
+            "short_date": short_date,
+            "e": escape,
+            "counted": counted,
+        }
     )
     return env

@@ -178,7 +178,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get(
     "WELLLED_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("WELLLED_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("WELLLED_EMAIL_PORT", 25))

@@ -277,8 +277,13 @@ def test_second_save_of_the_same_action_is_refused_and_the_first_is_kept(new_pag
 def test_editor_closes_an_action_after_the_warning_and_the_lead_is_pointed_to_what_is_left(
     new_page, editor, lead, plan, actions
 ):
-    plan_services.cycle_open(plan=plan, by=editor, name="This month", position_as_at=timezone.localdate(),
-                             update_deadline=timezone.localdate())
+    plan_services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="This month",
+        position_as_at=timezone.localdate(),
+        update_deadline=timezone.localdate(),
+    )
     page = new_page()
     sign_in(page, lead)
     notice = page.locator(".nhsuk-inset-text")

@@ -23,7 +23,9 @@ def template_file(tmp_path):
     return path
 
 
-def test_editor_uploads_the_trusts_word_template_and_a_viewer_sees_it(new_page, editor, viewer, org, tmp_path):
+def test_editor_uploads_the_trusts_word_template_and_a_viewer_sees_it(
+    new_page, editor, viewer, org, tmp_path
+):
     page = new_page()
     sign_in(page, editor)
     page.goto("/organisation/")
@@ -44,7 +46,8 @@ def test_editor_uploads_the_trusts_word_template_and_a_viewer_sees_it(new_page, 
     page.get_by_label("Upload a Word document").set_input_files(str(template_file(tmp_path)))
     page.get_by_role("button", name="Upload the template").click()
     expect(page.get_by_role("status").or_(page.locator(".nhsuk-notification-banner"))).to_contain_text(
-        "Board papers in Word now use the styles of ‘northmoor-board.docx’.")
+        "Board papers in Word now use the styles of ‘northmoor-board.docx’."
+    )
     expect(page.get_by_role("link", name="northmoor-board.docx")).to_be_visible()
     check_accessibility(page, "the organisation page with a Word template")
 

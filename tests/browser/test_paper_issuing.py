@@ -53,7 +53,9 @@ def test_editor_issues_a_paper_watches_it_finish_and_compares_it_with_the_last_o
     check_accessibility(page, "the issue page")
     page.get_by_role("button", name="Issue the paper").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Issuing the board paper as at 30 September 2025")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Issuing the board paper as at 30 September 2025"
+    )
     live = page.get_by_role("status")
     expect(live).to_contain_text("Waiting to start")
     expect(page.get_by_role("progressbar", name="Issuing the paper")).to_have_attribute("aria-valuenow", "0")
@@ -80,7 +82,9 @@ def test_editor_issues_a_paper_watches_it_finish_and_compares_it_with_the_last_o
 
     page.get_by_role("link", name="Compare the latest with the one before").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What changed between two board papers")
-    expect(page.get_by_label("Earlier paper")).to_have_value(str(plan.issued_papers.get(as_at=PREVIOUS_AS_AT).pk))
+    expect(page.get_by_label("Earlier paper")).to_have_value(
+        str(plan.issued_papers.get(as_at=PREVIOUS_AS_AT).pk)
+    )
     worsened = page.get_by_role("table", name=re.compile("^Status worsened"))
     expect(worsened).to_contain_text("W1b")
     expect(worsened).to_contain_text("A/G On track")

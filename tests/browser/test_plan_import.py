@@ -19,10 +19,15 @@ from wellled.plans.models import Action
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 WRONG = [HEADER, ["W1d", "Open a leadership academy", "Q3 2026/27", "RG", "Academy open", None, "Purple"]]
-RIGHT = [HEADER, ["W1d", "Open a leadership academy", "Q3 2026/27", "RG", "Academy open", "Site chosen.", "A/G"]]
+RIGHT = [
+    HEADER,
+    ["W1d", "Open a leadership academy", "Q3 2026/27", "RG", "Academy open", "Site chosen.", "A/G"],
+]
 
 
-def test_editor_imports_a_spreadsheet_after_fixing_what_the_preview_flagged(new_page, org, editor, plan, tmp_path):
+def test_editor_imports_a_spreadsheet_after_fixing_what_the_preview_flagged(
+    new_page, org, editor, plan, tmp_path
+):
     make_person(org, role=Role.LEAD, username="rosa", first_name="Rosa", last_name="Green", initials="RG")
     page = new_page()
     sign_in(page, editor)

@@ -190,8 +190,13 @@ def test_history_names_fields_people_and_statuses_in_words_not_ids(login, editor
     from wellled.plans import services
 
     action = Action.objects.get(plan=plan, reference="W1a")
-    services.progress_update_record(action=action, by=lead, narrative="Cohort two recruited.",
-                                    status=status(plan.organisation, "A/R"), expected_version=None)
+    services.progress_update_record(
+        action=action,
+        by=lead,
+        narrative="Cohort two recruited.",
+        status=status(plan.organisation, "A/R"),
+        expected_version=None,
+    )
     action.refresh_from_db()
     services.action_update(action=action, by=editor, expected_version=action.version, lead=editor)
     body = login(viewer).get(reverse("action-history", args=[action.pk])).content.decode()

@@ -179,16 +179,22 @@ def test_a_successful_sign_in_clears_the_earlier_failures(client, lead, settings
 def test_the_lockout_counts_against_the_person_however_their_name_is_typed(client, lead, settings):
     for typed in ("lead", "LEAD", " Lead ", lead.email.upper()):
         sign_in(client, typed, "wrong password")
-    assert sign_in(client, "Lead", "wrong password").status_code == 429  # the fifth failure, all the same person
+    assert (
+        sign_in(client, "Lead", "wrong password").status_code == 429
+    )  # the fifth failure, all the same person
     assert sign_in(client, lead.email).status_code == 429
 
 
 def test_behind_a_proxy_the_lockout_takes_the_address_the_proxy_saw_not_one_the_client_wrote(rf, settings):
     from wellled.core.auth import client_address
 
-    request = rf.post("/accounts/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    request = rf.post(
+        "/accounts/login/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7"
+    )
     settings.WELLLED_PROXY_COUNT = 0
     assert client_address(request) == "127.0.0.1"
     settings.WELLLED_PROXY_COUNT = 1
-    assert client_address(request) == "198.51.100.7"  # the proxy appended the real client; the first was forged
+    assert (
+        client_address(request) == "198.51.100.7"
+    )  # the proxy appended the real client; the first was forged
     assert client_address(rf.post("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"

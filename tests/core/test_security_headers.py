@@ -36,7 +36,9 @@ def test_user_text_is_escaped_when_shown_on_the_plan_page(login, editor, plan):
     from wellled.plans.services import action_update
 
     action = Action.objects.filter(plan=plan).first()
-    action_update(action=action, by=editor, expected_version=action.version, title="<script>alert(1)</script>")
+    action_update(
+        action=action, by=editor, expected_version=action.version, title="<script>alert(1)</script>"
+    )
     response = login(editor).get(f"/plans/{plan.pk}/")
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html

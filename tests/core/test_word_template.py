@@ -37,8 +37,10 @@ def padded_template(padding_bytes: int) -> bytes:
     import zipfile
 
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(trust_template())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(trust_template())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             target.writestr(info.filename, source.read(info.filename))
         with target.open("word/media/padding.bin", "w", force_zip64=True) as part:
@@ -66,7 +68,9 @@ def test_an_editor_uploads_a_template_and_the_word_paper_uses_its_styles(login, 
     stored = WordTemplate.objects.get(organisation=org)
     assert stored.filename == "northmoor.docx" and stored.uploaded_by == editor
     record = AuditLog.objects.get(content_type__model="wordtemplate")
-    assert record.actor == editor and record.after["sha256"] == stored.sha256 and "content" not in record.after
+    assert (
+        record.actor == editor and record.after["sha256"] == stored.sha256 and "content" not in record.after
+    )
 
     paper = client.get(reverse("board-paper-download", args=[plan.pk, "docx"]))
     document = Document(io.BytesIO(paper.content))
@@ -84,14 +88,23 @@ def test_an_editor_uploads_a_template_and_the_word_paper_uses_its_styles(login, 
     assert plain.styles["Board Paper Body"].font.name != TRUST_FONT
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("minutes.pdf", b"%PDF-1.7 not a template", "is not a Word document: upload a .docx file"),
-    ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected or in the old .doc format"),
-    ("broken.docx", trust_template()[:400], "could not be read as a Word document"),
-    ("huge.docx", b"PK" + b"\0" * (5 * 1024 * 1024 + 10), "a template can be at most 5 MB"),
-    ("bomb.docx", padded_template(30_000_000), "unpacks to more than 25 MB"),
-])
-def test_a_bad_file_is_refused_with_a_message_and_nothing_is_stored(login, org, editor, name, content, message):
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("minutes.pdf", b"%PDF-1.7 not a template", "is not a Word document: upload a .docx file"),
+        (
+            "old.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+            "password-protected or in the old .doc format",
+        ),
+        ("broken.docx", trust_template()[:400], "could not be read as a Word document"),
+        ("huge.docx", b"PK" + b"\0" * (5 * 1024 * 1024 + 10), "a template can be at most 5 MB"),
+        ("bomb.docx", padded_template(30_000_000), "unpacks to more than 25 MB"),
+    ],
+)
+def test_a_bad_file_is_refused_with_a_message_and_nothing_is_stored(
+    login, org, editor, name, content, message
+):
     client = login(editor)
     before = AuditLog.objects.count()
     response = upload(client, name, content)

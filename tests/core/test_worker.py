@@ -9,7 +9,9 @@ from wellled.core import worker
 
 def test_the_worker_runs_while_the_block_runs_and_stops_after(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": worker.DATABASE_BACKEND}}
-    monkeypatch.setattr(worker, "worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(
+        worker, "worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(60)"]
+    )
     with worker.background_worker() as process:
         assert process is not None and process.poll() is None
     assert process.poll() is not None  # stopped, not left behind

@@ -203,8 +203,10 @@ def _workbook_with_padding(padding_bytes: int, *, broken_sheet: bool = False) ->
     plain = io.BytesIO()
     book.save(plain)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             body = source.read(info.filename)
             if broken_sheet and info.filename == "xl/worksheets/sheet1.xml":
@@ -228,12 +230,14 @@ def test_a_workbook_that_unzips_far_beyond_its_size_is_refused_before_it_is_read
     parsed = importers.parse_upload(name="data.xlsx", data=data, measures=[measure])
     assert [str(e) for e in parsed.errors] == [
         "The workbook would take up more than 4.8 MB once opened, far more than its rows need. Remove pictures and "
-        "other sheets, save it and upload it again."]
+        "other sheets, save it and upload it again."
+    ]
 
 
 def test_a_damaged_workbook_gets_a_message_not_a_server_error(measure):
-    parsed = importers.parse_upload(name="data.xlsx", data=_workbook_with_padding(0, broken_sheet=True),
-                                    measures=[measure])
+    parsed = importers.parse_upload(
+        name="data.xlsx", data=_workbook_with_padding(0, broken_sheet=True), measures=[measure]
+    )
     assert not parsed.ok and "could not be read" in str(parsed.errors[0])
 
 
@@ -248,9 +252,14 @@ def test_a_period_that_has_not_happened_yet_is_refused_by_row_and_in_the_service
     text = f"measure,period,value\nOverdue risk reviews,{today:%Y-%m},240\nOverdue risk reviews,{next_month:%Y-%m},230\n"
     parsed = parse(text, [measure])
     assert [str(e) for e in parsed.errors] == [
-        f"Row 3, column ‘period’: {next_month:%B %Y} has not happened yet, so it cannot have a figure."]
+        f"Row 3, column ‘period’: {next_month:%B %Y} has not happened yet, so it cannot have a figure."
+    ]
     before = MeasureValue.objects.count()
     with pytest.raises(ValidationError, match="has not happened yet"):
-        services.values_load(organisation=org, by=editor, source="test", rows=[
-            services.ValueRow(measure_id=measure.pk, period=next_month, value=230)])
+        services.values_load(
+            organisation=org,
+            by=editor,
+            source="test",
+            rows=[services.ValueRow(measure_id=measure.pk, period=next_month, value=230)],
+        )
     assert MeasureValue.objects.count() == before

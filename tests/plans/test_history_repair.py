@@ -27,7 +27,8 @@ def test_month_timescales_saved_on_another_day_move_to_the_month_end(plan):
     repair.timescales_to_month_end(apps, None)
     assert Action.objects.get(pk=action.pk).due_date == datetime.date(2026, 11, 30)
     assert set(TimescaleRevision.objects.filter(action=action).values_list("due_date", flat=True)) == {
-        datetime.date(2026, 11, 30)}
+        datetime.date(2026, 11, 30)
+    }
     assert Action.objects.get(pk=day_precise.pk).due_date == datetime.date(2026, 11, 2)
 
 
@@ -41,7 +42,11 @@ def test_a_closure_known_only_to_the_audit_log_becomes_a_state_change_papers_rea
     repair.state_changes_from_audit_log(apps, None)
     change = ActionStateChange.objects.get(action=action)
     assert (change.from_state, change.state, change.assurance_evidence, change.created_by) == (
-        "open", "closed", "Audit report", editor)
+        "open",
+        "closed",
+        "Audit report",
+        editor,
+    )
     action = Action.objects.prefetch_related("state_changes").get(pk=action.pk)
     assert state_at(action, change.created_at - datetime.timedelta(seconds=1)) == "open"
     assert state_at(action, timezone.now()) == "closed"

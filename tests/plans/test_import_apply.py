@@ -23,8 +23,12 @@ from wellled.plans.spreadsheet.importer import (
 @pytest.fixture
 def leads(org):
     return {
-        "RG": make_person(org, role=Role.LEAD, username="rosa", first_name="Rosa", last_name="Green", initials="RG"),
-        "AK": make_person(org, role=Role.LEAD, username="amir", first_name="Amir", last_name="Khan", initials="AK"),
+        "RG": make_person(
+            org, role=Role.LEAD, username="rosa", first_name="Rosa", last_name="Green", initials="RG"
+        ),
+        "AK": make_person(
+            org, role=Role.LEAD, username="amir", first_name="Amir", last_name="Khan", initials="AK"
+        ),
     }
 
 
@@ -54,12 +58,19 @@ SECOND = [
 
 
 def apply(org, editor, plan, rows, name="plan.xlsx"):
-    return plan_import_apply(organisation=org, plan_or_none=plan, file=xlsx_file(rows, name=name), by=editor,
-                             plan_name="" if plan else "Imported")
+    return plan_import_apply(
+        organisation=org,
+        plan_or_none=plan,
+        file=xlsx_file(rows, name=name),
+        by=editor,
+        plan_name="" if plan else "Imported",
+    )
 
 
 @pytest.mark.django_db
-def test_reimport_updates_actions_by_reference_and_says_what_changed_in_each_when_previewed(org, editor, leads):
+def test_reimport_updates_actions_by_reference_and_says_what_changed_in_each_when_previewed(
+    org, editor, leads
+):
     plan = apply(org, editor, None, FIRST).plan
     preview = plan_import_preview(organisation=org, plan_or_none=plan, file=xlsx_file(SECOND), by=editor)
     assert [str(p) for p in preview.problems] == []
@@ -72,7 +83,9 @@ def test_reimport_updates_actions_by_reference_and_says_what_changed_in_each_whe
         ("W3a", "create", []),
     ]
     assert preview.untouched == ["W2d"] and [s.code for s in preview.new_sections] == ["W3"]
-    assert preview.invitees == []  # DMc was invited by the first import and is now one of the organisation's people
+    assert (
+        preview.invitees == []
+    )  # DMc was invited by the first import and is now one of the organisation's people
 
 
 @pytest.mark.django_db
@@ -86,33 +99,45 @@ def test_reimport_writes_each_change_with_its_history_and_audit_record_when_appl
     assert actions["W1a"].title == "Coach every ward leader"
     assert actions["W1b"].lead == leads["AK"] and not actions["W1b"].other_leads.exists()
     revision = actions["W2a"].timescales.last()
-    assert (revision.due_date, revision.reason) == (datetime.date(2026, 6, 30),
-                                                    "Revised in the imported spreadsheet plan-october.xlsx")
+    assert (revision.due_date, revision.reason) == (
+        datetime.date(2026, 6, 30),
+        "Revised in the imported spreadsheet plan-october.xlsx",
+    )
     assert actions["W2a"].due_date == datetime.date(2026, 6, 30)
     # A status changed with no progress text becomes an update that says so: the status is always the latest update's.
     assert actions["W2b"].status.code == "A/R" and [u.narrative for u in actions["W2b"].updates.all()] == [
         "Status set to A/R in the imported spreadsheet plan-october.xlsx; the file gave no progress text.",
-        "Servers replaced."]
-    assert [u.narrative for u in actions["W2c"].updates.all()] == ["Forum met four times.", "Forum met twice."]
+        "Servers replaced.",
+    ]
+    assert [u.narrative for u in actions["W2c"].updates.all()] == [
+        "Forum met four times.",
+        "Forum met twice.",
+    ]
     assert actions["W2c"].status.code == "G" and actions["W2c"].lead.initials == "DMc"
     assert actions["W3a"].section.code == "W3" and actions["W3a"].status is None
     assert all(actions[r].version > versions[r] for r in ["W1a", "W1b", "W2a", "W2b", "W2c"])
     assert actions["W2d"].version == versions["W2d"]
 
     def notes(reference):
-        return sorted(AuditLog.objects.filter(content_type__model="action", action="update",
-                                              object_id=str(actions[reference].pk)).values_list("note", flat=True))
+        return sorted(
+            AuditLog.objects.filter(
+                content_type__model="action", action="update", object_id=str(actions[reference].pk)
+            ).values_list("note", flat=True)
+        )
 
     assert notes("W1a") == [""]
     assert notes("W2a") == ["Timescale revised: Revised in the imported spreadsheet plan-october.xlsx"]
     assert notes("W2b") == ["Progress update recorded: A/R"]
     assert notes("W2c") == ["Progress update recorded: G"]
-    change = AuditLog.objects.get(content_type__model="action", action="update", object_id=str(actions["W1b"].pk))
+    change = AuditLog.objects.get(
+        content_type__model="action", action="update", object_id=str(actions["W1b"].pk)
+    )
     assert change.before["lead_id"] == leads["RG"].pk and change.after["lead_id"] == leads["AK"].pk
     assert change.actor == editor and change.organisation == org
     update = actions["W2c"].updates.first()
-    assert AuditLog.objects.filter(content_type__model="progressupdate", object_id=str(update.pk),
-                                   action="create", actor=editor).exists()
+    assert AuditLog.objects.filter(
+        content_type__model="progressupdate", object_id=str(update.pk), action="create", actor=editor
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -126,15 +151,20 @@ def test_importing_the_same_file_again_changes_nothing_when_applied(org, editor,
 
 @pytest.mark.django_db
 def test_unknown_leads_are_invited_once_as_leads_with_no_password_when_imported(org, editor, leads):
-    rows = [HEADER, ["W1a", "Coach ward leaders", "March 2026", "DMc / Jane Doe", None, None, "G"],
-            ["W1b", "Agree succession plans", "April 2026", "dmc", None, None, "G"]]
+    rows = [
+        HEADER,
+        ["W1a", "Coach ward leaders", "March 2026", "DMc / Jane Doe", None, None, "G"],
+        ["W1b", "Agree succession plans", "April 2026", "dmc", None, None, "G"],
+    ]
     result = apply(org, editor, None, rows)
     assert result.invited == ["DMc", "Jane Doe (JD)"]
     dmc, jane = User.objects.get(initials="DMc"), User.objects.get(first_name="Jane", last_name="Doe")
     assert jane.initials == "JD" and jane.username == "jane.doe" and dmc.username == "znt01.dmc"
     assert not dmc.has_usable_password() and dmc.memberships.get().role == Role.LEAD
     assert Action.objects.get(reference="W1b").lead == dmc
-    assert AuditLog.objects.filter(content_type__model="membership", action="create", actor=editor).count() == 2
+    assert (
+        AuditLog.objects.filter(content_type__model="membership", action="create", actor=editor).count() == 2
+    )
 
 
 @pytest.mark.django_db
@@ -145,8 +175,13 @@ def test_import_is_refused_and_nothing_saved_when_the_plan_changed_after_the_pre
     services.action_update(action=w1a, by=editor, expected_version=w1a.version, success_measure="70 coached")
     before = db_state()
     with pytest.raises(ImportOutOfDate) as caught:
-        plan_import_apply(organisation=org, plan_or_none=plan, file=xlsx_file(SECOND), by=editor,
-                          expected_fingerprint=preview.fingerprint)
+        plan_import_apply(
+            organisation=org,
+            plan_or_none=plan,
+            file=xlsx_file(SECOND),
+            by=editor,
+            expected_fingerprint=preview.fingerprint,
+        )
     assert str(caught.value).startswith("The plan has changed since this file was checked")
     assert db_state() == before
 
@@ -154,9 +189,17 @@ def test_import_is_refused_and_nothing_saved_when_the_plan_changed_after_the_pre
 @pytest.mark.django_db
 def test_progress_updates_belong_to_the_open_reporting_cycle_when_imported(org, editor, leads):
     plan = apply(org, editor, None, FIRST).plan
-    cycle = services.cycle_open(plan=plan, by=editor, name="October board", position_as_at=datetime.date(2026, 10, 31),
-                                update_deadline=datetime.date(2026, 10, 20))
-    rows = [HEADER, ["W1a", "Coach ward leaders", "March 2026", "RG", "60 coached", "All wards coached.", "G"]]
+    cycle = services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="October board",
+        position_as_at=datetime.date(2026, 10, 31),
+        update_deadline=datetime.date(2026, 10, 20),
+    )
+    rows = [
+        HEADER,
+        ["W1a", "Coach ward leaders", "March 2026", "RG", "60 coached", "All wards coached.", "G"],
+    ]
     apply(org, editor, plan, rows)
     assert ProgressUpdate.objects.get(narrative="All wards coached.").cycle == cycle
 
@@ -194,8 +237,10 @@ def test_outsider_cannot_preview_or_import_into_another_organisations_plan_when_
 @pytest.mark.django_db
 def test_import_into_an_existing_plan_keeps_its_sections_and_findings_when_they_match(org, editor, lead):
     plan = make_plan(org, editor, name="Factory plan", lead=lead)
-    rows = [["Section", "Ref", "Planned action", "Status", "Findings"],
-            ["W1: Leadership capacity", "W1a", "Planned action 1", "A/R", "1. Leaders were not always visible."]]
+    rows = [
+        ["Section", "Ref", "Planned action", "Status", "Findings"],
+        ["W1: Leadership capacity", "W1a", "Planned action 1", "A/R", "1. Leaders were not always visible."],
+    ]
     preview = plan_import_preview(organisation=org, plan_or_none=plan, file=xlsx_file(rows), by=editor)
     assert preview.new_sections == [] and preview.new_findings == {} and preview.changed_findings == {}
     assert [(a.reference, a.changes) for a in preview.actions] == [("W1a", ["status: none → A/R"])]
@@ -207,20 +252,35 @@ def test_import_into_an_existing_plan_keeps_its_sections_and_findings_when_they_
 def test_a_file_cannot_give_a_closed_action_new_progress_nor_date_an_update_in_the_future(org, editor, leads):
     plan = apply(org, editor, None, FIRST).plan
     w2b = Action.objects.get(plan=plan, reference="W2b")
-    services.action_state_set(action=w2b, by=editor, expected_version=None, state="closed",
-                              assurance_evidence="Audit report")
+    services.action_state_set(
+        action=w2b, by=editor, expected_version=None, state="closed", assurance_evidence="Audit report"
+    )
     later = [row[:] for row in FIRST]
     later[6][5] = "Servers replaced; monitoring added."  # W2b: a new update on a closed action
     preview = plan_import_preview(organisation=org, plan_or_none=plan, file=xlsx_file(later), by=editor)
     assert [str(p) for p in preview.errors] == [
         "Sheet ‘Action plan’, row 7: W2b is closed with evidence of assurance, so it takes no new progress update or "
-        "status: reopen it first, or leave its progress and status cells as they are."]
+        "status: reopen it first, or leave its progress and status cells as they are."
+    ]
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    dated = [HEADER + ["Update date"], ["W1a", "Coach ward leaders", "March 2026", "RG", "60 coached",
-                                        "Coaching has started.", "A/G", tomorrow.strftime("%d/%m/%Y")]]
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=xlsx_file(dated), by=editor,
-                                  plan_name="Dated")
+    dated = [
+        HEADER + ["Update date"],
+        [
+            "W1a",
+            "Coach ward leaders",
+            "March 2026",
+            "RG",
+            "60 coached",
+            "Coaching has started.",
+            "A/G",
+            tomorrow.strftime("%d/%m/%Y"),
+        ],
+    ]
+    preview = plan_import_preview(
+        organisation=org, plan_or_none=None, file=xlsx_file(dated), by=editor, plan_name="Dated"
+    )
     assert [str(p) for p in preview.errors] == [
         f"Row 2, column ‘Update date’: ‘{tomorrow:%d/%m/%Y}’ is in the future: give the date the update describes, "
-        "today or earlier."]
+        "today or earlier."
+    ]

@@ -37,7 +37,9 @@ def run(*args):
 @pytest.mark.django_db
 def test_dry_run_prints_the_preview_with_problems_by_row_and_column_and_saves_nothing(workbook, people):
     before = db_state()
-    out, _ = run("import", str(workbook), "--organisation", "znt01", "--plan", "Self-review 2026", "--dry-run")
+    out, _ = run(
+        "import", str(workbook), "--organisation", "znt01", "--plan", "Self-review 2026", "--dry-run"
+    )
     assert out.splitlines() == [
         "Northmoor Test Trust has no plan called ‘Self-review 2026’: the import creates it.",
         "self-review.xlsx: 2 actions read for Self-review 2026: 2 to add, 0 to change, 0 unchanged.",
@@ -55,32 +57,56 @@ def test_dry_run_prints_the_preview_with_problems_by_row_and_column_and_saves_no
 
 
 @pytest.mark.django_db
-def test_import_creates_the_plan_as_the_first_administrator_and_reimport_reports_changes(workbook, people, org):
+def test_import_creates_the_plan_as_the_first_administrator_and_reimport_reports_changes(
+    workbook, people, org
+):
     out, _ = run("import", str(workbook), "--organisation", "ZNT01", "--plan", "Self-review 2026")
-    assert out.splitlines()[-1] == ("Imported self-review.xlsx into Self-review 2026: 2 added, 0 changed, 0 "
-                                    "unchanged. Invited: TL.")
+    assert out.splitlines()[-1] == (
+        "Imported self-review.xlsx into Self-review 2026: 2 added, 0 changed, 0 unchanged. Invited: TL."
+    )
     plan = Plan.objects.get(organisation=org, name="Self-review 2026")
     created = AuditLog.objects.get(content_type__model="plan", object_id=str(plan.pk), action="create")
     assert created.actor == people[Role.ADMINISTRATOR]
     rows = [list(r) for r in ROWS]
     rows[2][5] = "Every ward leader is being coached."
     workbook.write_bytes(xlsx_bytes(rows))
-    out, _ = run("import", str(workbook), "--organisation", "ZNT01", "--plan", "Self-review 2026",
-                 "--as", "governance_editor")
+    out, _ = run(
+        "import",
+        str(workbook),
+        "--organisation",
+        "ZNT01",
+        "--plan",
+        "Self-review 2026",
+        "--as",
+        "governance_editor",
+    )
     assert "  ~ W1a (row 3): new progress update (A/G)" in out.splitlines()
-    assert out.splitlines()[-1] == "Imported self-review.xlsx into Self-review 2026: 0 added, 1 changed, 1 unchanged."
+    assert (
+        out.splitlines()[-1]
+        == "Imported self-review.xlsx into Self-review 2026: 0 added, 1 changed, 1 unchanged."
+    )
     update = Action.objects.get(plan=plan, reference="W1a").updates.first()
-    assert update.narrative == "Every ward leader is being coached." and update.created_by == people["governance_editor"]
+    assert (
+        update.narrative == "Every ward leader is being coached."
+        and update.created_by == people["governance_editor"]
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("args", "message"), [
-    (["--organisation", "ZZZ99", "--plan", "P"], "No organisation has the ODS code 'ZZZ99'."),
-    (["--organisation", "ZNT01", "--plan", "P", "--as", "nobody"],
-     "No member of Northmoor Test Trust has the username 'nobody'."),
-    (["--organisation", "ZNT01", "--plan", "P", "--as", "viewer"],
-     "viewer is a viewer at Northmoor Test Trust, and only governance editors and administrators can import plans."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--organisation", "ZZZ99", "--plan", "P"], "No organisation has the ODS code 'ZZZ99'."),
+        (
+            ["--organisation", "ZNT01", "--plan", "P", "--as", "nobody"],
+            "No member of Northmoor Test Trust has the username 'nobody'.",
+        ),
+        (
+            ["--organisation", "ZNT01", "--plan", "P", "--as", "viewer"],
+            "viewer is a viewer at Northmoor Test Trust, and only governance editors and administrators can import plans.",
+        ),
+    ],
+)
 def test_bad_input_ends_with_one_line_and_exit_status_2_when_imported(workbook, people, args, message):
     before = db_state()
     with pytest.raises(CommandError) as caught:
@@ -92,14 +118,18 @@ def test_bad_input_ends_with_one_line_and_exit_status_2_when_imported(workbook, 
 @pytest.mark.django_db
 def test_file_with_errors_is_reported_and_refused_with_exit_status_2_when_imported(tmp_path, people):
     path = tmp_path / "broken.xlsx"
-    path.write_bytes(xlsx_bytes([HEADER, ["W1a", "Coach ward leaders", "Spring 2026", None, None, None, "G"]]))
+    path.write_bytes(
+        xlsx_bytes([HEADER, ["W1a", "Coach ward leaders", "Spring 2026", None, None, None, "G"]])
+    )
     before = db_state()
     out = io.StringIO()
     with pytest.raises(CommandError) as caught:
         call_command("plan", "import", str(path), "--organisation", "ZNT01", "--plan", "P", stdout=out)
     assert (str(caught.value), caught.value.returncode) == ("broken.xlsx has 1 error(s); nothing saved.", 2)
-    assert ("  ERROR: Row 2, column ‘Timescale’: ‘Spring 2026’ is not a timescale Wellled can read: write a month "
-            "and year (March 2026), a date (31/03/2026) or a financial-year quarter (Q3 2026/27).") in out.getvalue()
+    assert (
+        "  ERROR: Row 2, column ‘Timescale’: ‘Spring 2026’ is not a timescale Wellled can read: write a month "
+        "and year (March 2026), a date (31/03/2026) or a financial-year quarter (Q3 2026/27)."
+    ) in out.getvalue()
     path.write_bytes(b"not a workbook")
     with pytest.raises(CommandError) as caught:
         run("import", str(path), "--organisation", "ZNT01", "--plan", "P")
@@ -113,7 +143,9 @@ def test_long_files_show_a_progress_bar_on_stderr_when_asked(tmp_path, people):
     path.write_text("Ref,Planned action,Status\n" + "".join(f"A{i},Long action {i},G\n" for i in range(600)))
     _, err = run("import", str(path), "--organisation", "ZNT01", "--plan", "Long", "--dry-run", "--progress")
     assert err.endswith(f"\rReading actions [{'#' * 30}] 600/600\n") and "250/600" in err
-    _, err = run("import", str(path), "--organisation", "ZNT01", "--plan", "Long", "--dry-run", "--no-progress")
+    _, err = run(
+        "import", str(path), "--organisation", "ZNT01", "--plan", "Long", "--dry-run", "--no-progress"
+    )
     assert err == ""
 
 
@@ -121,17 +153,30 @@ def test_long_files_show_a_progress_bar_on_stderr_when_asked(tmp_path, people):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_writes_the_plan_and_importing_it_back_changes_nothing(tmp_path, people, plan, fmt):
     path = tmp_path / f"plan.{fmt}"
-    out, _ = run("export", "--organisation", "ZNT01", "--plan", plan.name, "--format", fmt, "--out", str(path))
+    out, _ = run(
+        "export", "--organisation", "ZNT01", "--plan", plan.name, "--format", fmt, "--out", str(path)
+    )
     assert out.startswith(f"Wrote {plan.name} (3 actions) to {path} (") and path.stat().st_size > 0
     out, _ = run("import", str(path), "--organisation", "ZNT01", "--plan", plan.name, "--dry-run")
     assert f"plan.{fmt}: 3 actions read for {plan.name}: 0 to add, 0 to change, 3 unchanged." in out
     with pytest.raises(CommandError) as caught:
         run("export", "--organisation", "ZNT01", "--plan", "Missing", "--format", fmt, "--out", str(path))
     assert caught.value.returncode == 2
-    assert str(caught.value) == f"Northmoor Test Trust has no plan called ‘Missing’. Its plans: ‘{plan.name}’."
+    assert (
+        str(caught.value) == f"Northmoor Test Trust has no plan called ‘Missing’. Its plans: ‘{plan.name}’."
+    )
     with pytest.raises(CommandError) as caught:
-        run("export", "--organisation", "ZNT01", "--plan", plan.name, "--format", fmt, "--out",
-            str(tmp_path / "no" / "such" / "x"))
+        run(
+            "export",
+            "--organisation",
+            "ZNT01",
+            "--plan",
+            plan.name,
+            "--format",
+            fmt,
+            "--out",
+            str(tmp_path / "no" / "such" / "x"),
+        )
     assert str(caught.value) == f"The folder {tmp_path / 'no' / 'such'} does not exist."
 
 

@@ -20,8 +20,12 @@ from wellled.plans.spreadsheet.importer import ImportRefused, plan_import_apply,
 def leads(org):
     """Two leads that boards know by their initials."""
     return {
-        "RG": make_person(org, role=Role.LEAD, username="rosa", first_name="Rosa", last_name="Green", initials="RG"),
-        "AK": make_person(org, role=Role.LEAD, username="amir", first_name="Amir", last_name="Khan", initials="AK"),
+        "RG": make_person(
+            org, role=Role.LEAD, username="rosa", first_name="Rosa", last_name="Green", initials="RG"
+        ),
+        "AK": make_person(
+            org, role=Role.LEAD, username="amir", first_name="Amir", last_name="Khan", initials="AK"
+        ),
     }
 
 
@@ -39,28 +43,69 @@ SELF_REVIEW = [
     [],
     HEADER,
     ["KLOE", "W1: Is there the leadership capacity and capability to deliver?"],
-    ["W1a", "Start a coaching programme for ward leaders", "March 2026 July 2026", "RG", "60 ward leaders coached",
-     "Forty leaders have started coaching.", "A/G"],
-    ["W1b", "Agree a succession plan for each director", "February June 2026", "RG / AK / DMc",
-     "Plan agreed by the committee", "UPDATE AWAITED", "amber-green"],
+    [
+        "W1a",
+        "Start a coaching programme for ward leaders",
+        "March 2026 July 2026",
+        "RG",
+        "60 ward leaders coached",
+        "Forty leaders have started coaching.",
+        "A/G",
+    ],
+    [
+        "W1b",
+        "Agree a succession plan for each director",
+        "February June 2026",
+        "RG / AK / DMc",
+        "Plan agreed by the committee",
+        "UPDATE AWAITED",
+        "amber-green",
+    ],
     [],
     STATUS_KEY,
     HEADER,
     [None, None, "December 26", None, None, None, None],
     ["W2 Is there a clear vision and a credible strategy?"],
-    ["W2a", "Refresh the quality strategy with staff", "Q3 2026/27", "Varied", "Strategy approved",
-     "Drafted and shared with governors. UPDATE AWAITED", "Amber/Green"],
-    ["W2b", "Deliver the digital resilience plan", "31/03/2026", "AK", "No outage longer than an hour", None,
-     "Blue/complete"],
+    [
+        "W2a",
+        "Refresh the quality strategy with staff",
+        "Q3 2026/27",
+        "Varied",
+        "Strategy approved",
+        "Drafted and shared with governors. UPDATE AWAITED",
+        "Amber/Green",
+    ],
+    [
+        "W2b",
+        "Deliver the digital resilience plan",
+        "31/03/2026",
+        "AK",
+        "No outage longer than an hour",
+        None,
+        "Blue/complete",
+    ],
     ["W2c", "Keep the leadership forum running", "Ongoing", "ak", None, "The forum meets monthly.", "G"],
-    ["W2d", "Publish the estates plan", "March 2026", "TL", "Plan published", "Delayed by the consultation.", "Red"],
+    [
+        "W2d",
+        "Publish the estates plan",
+        "March 2026",
+        "TL",
+        "Plan published",
+        "Delayed by the consultation.",
+        "Red",
+    ],
 ]
 
 
 @pytest.mark.django_db
 def test_board_self_review_by_kloe_is_read_with_its_mess_when_previewed(org, editor, leads):
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=xlsx_file(SELF_REVIEW), by=editor,
-                                  plan_name="Self-review 2026")
+    preview = plan_import_preview(
+        organisation=org,
+        plan_or_none=None,
+        file=xlsx_file(SELF_REVIEW),
+        by=editor,
+        plan_name="Self-review 2026",
+    )
     assert problems(preview) == [
         "Row 7, column ‘Lead’: ‘DMc’ is not anyone at Northmoor Test Trust, so they become a person to invite "
         "(initials DMc).",
@@ -76,8 +121,12 @@ def test_board_self_review_by_kloe_is_read_with_its_mess_when_previewed(org, edi
     ]
     assert preview.ok and not preview.errors
     assert [(a.reference, a.row, a.kind) for a in preview.actions] == [
-        ("W1a", 6, "create"), ("W1b", 7, "create"), ("W2a", 13, "create"), ("W2b", 14, "create"),
-        ("W2c", 15, "create"), ("W2d", 16, "create"),
+        ("W1a", 6, "create"),
+        ("W1b", 7, "create"),
+        ("W2a", 13, "create"),
+        ("W2b", 14, "create"),
+        ("W2c", 15, "create"),
+        ("W2d", 16, "create"),
     ]
     assert [(s.code, s.title) for s in preview.new_sections] == [
         ("W1", "Is there the leadership capacity and capability to deliver?"),
@@ -87,9 +136,16 @@ def test_board_self_review_by_kloe_is_read_with_its_mess_when_previewed(org, edi
 
 
 @pytest.mark.django_db
-def test_board_self_review_creates_the_plan_with_revisions_leads_and_statuses_when_imported(org, editor, leads):
-    result = plan_import_apply(organisation=org, plan_or_none=None, file=xlsx_file(SELF_REVIEW), by=editor,
-                               plan_name="Self-review 2026")
+def test_board_self_review_creates_the_plan_with_revisions_leads_and_statuses_when_imported(
+    org, editor, leads
+):
+    result = plan_import_apply(
+        organisation=org,
+        plan_or_none=None,
+        file=xlsx_file(SELF_REVIEW),
+        by=editor,
+        plan_name="Self-review 2026",
+    )
     plan = Plan.objects.get(organisation=org, name="Self-review 2026")
     assert result.plan == plan and result.created == ["W1a", "W1b", "W2a", "W2b", "W2c", "W2d"]
     assert result.invited == ["DMc", "TL"]
@@ -97,11 +153,18 @@ def test_board_self_review_creates_the_plan_with_revisions_leads_and_statuses_wh
     w1a, w1b, w2a, w2b, w2c, w2d = (actions[r] for r in ["W1a", "W1b", "W2a", "W2b", "W2c", "W2d"])
     month, day = "month", "day"
     assert timescales(w1a) == [(datetime.date(2026, 3, 31), month), (datetime.date(2026, 7, 31), month)]
-    assert (w1a.due_date, w1a.section.code, w1a.lead, w1a.status.code) == (datetime.date(2026, 7, 31), "W1",
-                                                                            leads["RG"], "A/G")
+    assert (w1a.due_date, w1a.section.code, w1a.lead, w1a.status.code) == (
+        datetime.date(2026, 7, 31),
+        "W1",
+        leads["RG"],
+        "A/G",
+    )
     assert w1a.updates.get().narrative == "Forty leaders have started coaching."
-    assert timescales(w1b) == [(datetime.date(2026, 2, 28), month), (datetime.date(2026, 6, 30), month),
-                               (datetime.date(2026, 12, 31), month)]
+    assert timescales(w1b) == [
+        (datetime.date(2026, 2, 28), month),
+        (datetime.date(2026, 6, 30), month),
+        (datetime.date(2026, 12, 31), month),
+    ]
     invited = User.objects.get(initials="DMc")
     assert w1b.lead == leads["RG"] and set(w1b.other_leads.all()) == {leads["AK"], invited}
     assert w1b.leads_display.startswith("RG / ") and not w1b.updates.exists() and w1b.status.code == "A/G"
@@ -113,15 +176,23 @@ def test_board_self_review_creates_the_plan_with_revisions_leads_and_statuses_wh
     for person in (invited, w2d.lead):
         assert not person.has_usable_password()
         assert Membership.objects.get(user=person, organisation=org).role == Role.LEAD
-    created = AuditLog.objects.filter(content_type__model="action", action="create", object_id=str(w1a.pk)).get()
+    created = AuditLog.objects.filter(
+        content_type__model="action", action="create", object_id=str(w1a.pk)
+    ).get()
     assert created.actor == editor and created.organisation == org and created.after["reference"] == "W1a"
     assert AuditLog.objects.filter(content_type__model="user", action="create", actor=editor).count() == 2
 
 
 MERGED = [
     ["Section", "Ref", "Planned action", "Timescale", "Lead", "Status"],
-    ["WS1: Culture and inclusion", "1.1", "Run listening events on every site", datetime.datetime(2026, 6, 1), "RG",
-     "G"],
+    [
+        "WS1: Culture and inclusion",
+        "1.1",
+        "Run listening events on every site",
+        datetime.datetime(2026, 6, 1),
+        "RG",
+        "G",
+    ],
     [None, "1.2", "Train managers in fair recruitment", datetime.datetime(2026, 9, 30), None, "A/G"],
     [None, "1.3", "Publish the inclusion data", "Dec 2026", "AK", "A/R"],
     ["WS2: Risk management", "2.1", "Move the risk register to one system", "March 2027", "AK", "R"],
@@ -133,15 +204,19 @@ def test_merged_cells_apply_to_every_row_they_span_and_date_cells_keep_their_pre
     org, editor, leads
 ):
     file = xlsx_file(MERGED, merges={"": ["A2:A4", "E2:E3"]}, formats={"D2": "mmm-yy", "D3": "dd/mm/yyyy"})
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Culture")
+    preview = plan_import_preview(
+        organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Culture"
+    )
     assert problems(preview) == []
     rows = {r.reference: r for r in preview.rows}
     assert [rows[r].section.code for r in ["1.1", "1.2", "1.3", "2.1"]] == ["WS1", "WS1", "WS1", "WS2"]
     assert [c.person for c in rows["1.2"].leads] == [leads["RG"]]
     assert rows["1.1"].timescale.dates == ((datetime.date(2026, 6, 30), "month"),)
     assert rows["1.2"].timescale.dates == ((datetime.date(2026, 9, 30), "day"),)
-    assert [(s.code, s.title) for s in preview.new_sections] == [("WS1", "Culture and inclusion"),
-                                                                 ("WS2", "Risk management")]
+    assert [(s.code, s.title) for s in preview.new_sections] == [
+        ("WS1", "Culture and inclusion"),
+        ("WS2", "Risk management"),
+    ]
 
 
 CQC_RESPONSE = [
@@ -150,29 +225,50 @@ CQC_RESPONSE = [
     [],
     ["Part B: Findings of the CQC inspection"],
     [None, "CQC finding", "Planned action", "Progress", "Lead", "RAG"],
-    ["1.", "Leaders were not always visible on the wards.", "Hold monthly board walkabouts",
-     "Walkabouts started in May.", "RG", "AG"],
-    ["2.", "Staff did not always feel able to speak up.", "Appoint two more speaking-up guardians",
-     "One guardian appointed.", "AK", "A/R"],
+    [
+        "1.",
+        "Leaders were not always visible on the wards.",
+        "Hold monthly board walkabouts",
+        "Walkabouts started in May.",
+        "RG",
+        "AG",
+    ],
+    [
+        "2.",
+        "Staff did not always feel able to speak up.",
+        "Appoint two more speaking-up guardians",
+        "One guardian appointed.",
+        "AK",
+        "A/R",
+    ],
     [None, "Feedback on speaking up was mixed.", None, None, None, None],
 ]
 
 
 @pytest.mark.django_db
-def test_cqc_response_by_finding_makes_numbered_findings_answered_by_actions_when_imported(org, editor, leads):
+def test_cqc_response_by_finding_makes_numbered_findings_answered_by_actions_when_imported(
+    org, editor, leads
+):
     file = xlsx_file(CQC_RESPONSE)
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=file, by=editor, plan_name="CQC 2026")
+    preview = plan_import_preview(
+        organisation=org, plan_or_none=None, file=file, by=editor, plan_name="CQC 2026"
+    )
     assert problems(preview) == [
         "Row 8: This row has no reference, lead or status, so it is read as the rest of 2 (row 7), split by a page "
         "break.",
     ]
-    assert preview.new_findings == {1: "Leaders were not always visible on the wards.",
-                                    2: "Staff did not always feel able to speak up. Feedback on speaking up was mixed."}
-    result = plan_import_apply(organisation=org, plan_or_none=None, file=file, by=editor, plan_name="CQC 2026")
+    assert preview.new_findings == {
+        1: "Leaders were not always visible on the wards.",
+        2: "Staff did not always feel able to speak up. Feedback on speaking up was mixed.",
+    }
+    result = plan_import_apply(
+        organisation=org, plan_or_none=None, file=file, by=editor, plan_name="CQC 2026"
+    )
     plan = result.plan
     assert result.findings == [1, 2]
     assert [(s.code, s.title) for s in Section.objects.filter(plan=plan)] == [
-        ("Part B", "Findings of the CQC inspection")]
+        ("Part B", "Findings of the CQC inspection")
+    ]
     answer = Action.objects.get(plan=plan, reference="2")
     assert [f.number for f in answer.findings.all()] == [2] and answer.section.code == "Part B"
     assert answer.status.code == "A/R" and answer.lead == leads["AK"]
@@ -198,7 +294,9 @@ def test_file_with_errors_lists_each_by_row_and_column_and_saves_nothing_when_im
     make_person(org, role=Role.LEAD, username="jo", first_name="Jo", last_name="Bell", initials="JB")
     make_person(org, role=Role.LEAD, username="jay", first_name="Jay", last_name="Brown", initials="JB")
     file = xlsx_file(ERRORS)
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Errors")
+    preview = plan_import_preview(
+        organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Errors"
+    )
     codes = "B, G, A/G, A/R, R"
     assert problems(preview) == [
         "Row 2, column ‘Timescale’: ‘Spring 2026’ is not a timescale Wellled can read: write a month and year "
@@ -221,33 +319,55 @@ def test_file_with_errors_lists_each_by_row_and_column_and_saves_nothing_when_im
 
 
 @pytest.mark.django_db
-def test_tables_without_a_header_or_a_ref_column_or_any_action_are_explained_when_previewed(org, editor, leads):
+def test_tables_without_a_header_or_a_ref_column_or_any_action_are_explained_when_previewed(
+    org, editor, leads
+):
     def read(rows):
-        return problems(plan_import_preview(organisation=org, plan_or_none=None, file=xlsx_file(rows), by=editor,
-                                            plan_name="Structure"))
+        return problems(
+            plan_import_preview(
+                organisation=org, plan_or_none=None, file=xlsx_file(rows), by=editor, plan_name="Structure"
+            )
+        )
 
     assert read([["Just a list"], ["of things"]]) == [
         "No table of actions was found: the sheet needs a header row naming its columns, with at least ‘Ref’, "
-        "‘Planned action’ and one more (such as ‘Timescale’, ‘Lead’ or ‘Status’)."]
+        "‘Planned action’ and one more (such as ‘Timescale’, ‘Lead’ or ‘Status’)."
+    ]
     assert read([HEADER]) == ["The file has a header row but no actions under it."]
     assert read([["Planned action", "Lead", "Status"], ["Coach leaders", "RG", "G"]]) == [
-        "Row 1: This table has no ‘Ref’ column: add one, with a reference for each action (for example W1a)."]
-    assert read([[*HEADER, "Comments from the chair"], ["W1a", "Coach leaders", "March 2026", "RG", None, None, "G",
-                                                         "Good"]]) == [
-        "Row 1: ‘Comments from the chair’ is not a column Wellled imports, so it is left out."]
-    assert read([HEADER, ["W1 Leadership"], ["W1a", "Coach leaders", "March 2026", "RG", None, None, "G"],
-                 ["W9 A heading with nothing under it"]]) == [
+        "Row 1: This table has no ‘Ref’ column: add one, with a reference for each action (for example W1a)."
+    ]
+    assert read(
+        [
+            [*HEADER, "Comments from the chair"],
+            ["W1a", "Coach leaders", "March 2026", "RG", None, None, "G", "Good"],
+        ]
+    ) == ["Row 1: ‘Comments from the chair’ is not a column Wellled imports, so it is left out."]
+    assert read(
+        [
+            HEADER,
+            ["W1 Leadership"],
+            ["W1a", "Coach leaders", "March 2026", "RG", None, None, "G"],
+            ["W9 A heading with nothing under it"],
+        ]
+    ) == [
         "Row 4: The heading ‘W9 A heading with nothing under it’ has no actions under it, so no section is made for "
-        "it."]
+        "it."
+    ]
 
 
 @pytest.mark.django_db
 def test_sheets_are_read_in_order_and_named_in_messages_when_the_workbook_has_several(org, editor, leads):
     part_a = [HEADER, ["W1a", "Coach ward leaders", "March 2026", "RG", None, None, "G"]]
-    part_b = [["Ref", "Planned action", "Lead", "Status"], ["W1a", "Walk the wards monthly", "AK", "A/G"],
-              ["B2", "Appoint guardians", "AK", "Purple"]]
+    part_b = [
+        ["Ref", "Planned action", "Lead", "Status"],
+        ["W1a", "Walk the wards monthly", "AK", "A/G"],
+        ["B2", "Appoint guardians", "AK", "Purple"],
+    ]
     file = xlsx_file(sheets={"Part A": part_a, "Notes": [["Read me first"]], "Part B": part_b})
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Two parts")
+    preview = plan_import_preview(
+        organisation=org, plan_or_none=None, file=file, by=editor, plan_name="Two parts"
+    )
     assert problems(preview) == [
         "Sheet ‘Part B’, row 2, column ‘Ref’: W1a is also on sheet ‘Part A’, row 2: each action needs its own "
         "reference.",
@@ -257,17 +377,31 @@ def test_sheets_are_read_in_order_and_named_in_messages_when_the_workbook_has_se
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("text", "encoding"), [
-    ("Ref,Planned action,Timescale,Lead,Status\r\nF1,Save £20k on agency staff – phase 1,June 2026,RG,A/G\r\n",
-     "cp1252"),
-    ("Ref;Planned action;Timescale;Lead;Status\nF1;Save £20k on agency staff – phase 1;June 2026;RG;A/G\n",
-     "utf-8-sig"),
-    ("Ref\tPlanned action\tTimescale\tLead\tStatus\nF1\tSave £20k on agency staff – phase 1\tJune 2026\tRG\tA/G\n",
-     "utf-8"),
-])
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (
+            "Ref,Planned action,Timescale,Lead,Status\r\nF1,Save £20k on agency staff – phase 1,June 2026,RG,A/G\r\n",
+            "cp1252",
+        ),
+        (
+            "Ref;Planned action;Timescale;Lead;Status\nF1;Save £20k on agency staff – phase 1;June 2026;RG;A/G\n",
+            "utf-8-sig",
+        ),
+        (
+            "Ref\tPlanned action\tTimescale\tLead\tStatus\nF1\tSave £20k on agency staff – phase 1\tJune 2026\tRG\tA/G\n",
+            "utf-8",
+        ),
+    ],
+)
 def test_csv_files_are_read_in_their_encoding_and_delimiter_when_imported(org, editor, leads, text, encoding):
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=csv_file(text, encoding=encoding),
-                                  by=editor, plan_name="Agency")
+    preview = plan_import_preview(
+        organisation=org,
+        plan_or_none=None,
+        file=csv_file(text, encoding=encoding),
+        by=editor,
+        plan_name="Agency",
+    )
     assert problems(preview) == []
     row = preview.rows[0]
     assert (row.reference, row.title, row.status.code) == ("F1", "Save £20k on agency staff – phase 1", "A/G")
@@ -276,11 +410,16 @@ def test_csv_files_are_read_in_their_encoding_and_delimiter_when_imported(org, e
 
 @pytest.mark.django_db
 def test_a_heading_typed_across_cells_and_ruled_lines_are_read_as_such_when_previewed(org, editor, leads):
-    rows = [HEADER, ["KLOE", "W3: Is there a culture of", "high quality,", "sustainable care?"],
-            ["------", "--------------", "-----", "----", "------", "-------", "---"],
-            ["W3a", "Track development plans for talented staff", "March 2026", "RG", None, None, "A/G"]]
-    preview = plan_import_preview(organisation=org, plan_or_none=None, file=xlsx_file(rows), by=editor,
-                                  plan_name="Culture")
+    rows = [
+        HEADER,
+        ["KLOE", "W3: Is there a culture of", "high quality,", "sustainable care?"],
+        ["------", "--------------", "-----", "----", "------", "-------", "---"],
+        ["W3a", "Track development plans for talented staff", "March 2026", "RG", None, None, "A/G"],
+    ]
+    preview = plan_import_preview(
+        organisation=org, plan_or_none=None, file=xlsx_file(rows), by=editor, plan_name="Culture"
+    )
     assert problems(preview) == []
     assert [(s.code, s.title) for s in preview.new_sections] == [
-        ("W3", "Is there a culture of high quality, sustainable care?")]
+        ("W3", "Is there a culture of high quality, sustainable care?")
+    ]

@@ -29,11 +29,24 @@ def grow(plan, editor, lead, other, count: int) -> None:
     section = plan.sections.first()
     finding = services.finding_create(plan=plan, by=editor, text=f"Finding with {count} actions")
     for i in range(count):
-        action = services.action_create(plan=plan, by=editor, reference=f"G{i}", title="More work",
-                                        section=section, lead=lead, other_leads=[other], findings=[finding],
-                                        due_date=datetime.date(2026, 12, 31))
-        services.progress_update_record(action=action, by=lead, narrative="Under way.",
-                                        status=status(plan.organisation, "A/G"), expected_version=None)
+        action = services.action_create(
+            plan=plan,
+            by=editor,
+            reference=f"G{i}",
+            title="More work",
+            section=section,
+            lead=lead,
+            other_leads=[other],
+            findings=[finding],
+            due_date=datetime.date(2026, 12, 31),
+        )
+        services.progress_update_record(
+            action=action,
+            by=lead,
+            narrative="Under way.",
+            status=status(plan.organisation, "A/G"),
+            expected_version=None,
+        )
 
 
 def test_the_plan_page_and_board_paper_cost_the_same_queries_for_3_or_23_actions(login, org, editor, lead):
@@ -53,8 +66,14 @@ def test_the_action_page_costs_the_same_queries_for_1_or_8_updates_with_correcti
 
     def update(text, supersedes=None):
         action.refresh_from_db()
-        return services.progress_update_record(action=action, by=lead, narrative=text, supersedes=supersedes,
-                                               status=status(org, "A/G"), expected_version=None)
+        return services.progress_update_record(
+            action=action,
+            by=lead,
+            narrative=text,
+            supersedes=supersedes,
+            status=status(org, "A/G"),
+            expected_version=None,
+        )
 
     first = update("First")
     few = queries(client, f"/actions/{action.pk}/")

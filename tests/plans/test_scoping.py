@@ -193,8 +193,10 @@ def test_person_in_two_organisations_sees_the_other_only_after_switching_when_th
     assert client.get(reverse("plan-detail", args=[own_plan.pk])).status_code == 404
     assert other_plan.name in client.get("/plans/").content.decode()
     # Switching back from a page of one plan lands on the dashboard, not on a page the other trust cannot show.
-    back = client.post(reverse("organisation-switch"), {"organisation": org.pk,
-                                                        "next": reverse("plan-detail", args=[other_plan.pk])})
+    back = client.post(
+        reverse("organisation-switch"),
+        {"organisation": org.pk, "next": reverse("plan-detail", args=[other_plan.pk])},
+    )
     assert back["Location"] == "/" and client.get("/").status_code == 200
     for unsafe in ("https://evil.example/", "//evil.example/", "/no-such-page/"):
         response = client.post(reverse("organisation-switch"), {"organisation": org.pk, "next": unsafe})

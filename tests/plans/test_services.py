@@ -561,22 +561,34 @@ def test_update_awaited_lists_exactly_the_open_actions_without_an_update_in_the_
 
 
 @pytest.mark.django_db
-def test_an_action_reported_delivered_is_neither_overdue_nor_chased_until_it_is_closed(org, editor, lead, plan):
+def test_an_action_reported_delivered_is_neither_overdue_nor_chased_until_it_is_closed(
+    org, editor, lead, plan
+):
     late, delivered = (Action.objects.get(plan=plan, reference=r) for r in ("W1a", "W1b"))
-    services.progress_update_record(action=late, by=lead, narrative="Half way", status=status(org, "A/R"),
-                                    expected_version=None)
-    services.progress_update_record(action=delivered, by=lead, narrative="Done", status=status(org, "G"),
-                                    expected_version=None)
-    cycle = services.cycle_open(plan=plan, by=editor, name="Next", position_as_at=timezone.localdate(),
-                                update_deadline=timezone.localdate())
+    services.progress_update_record(
+        action=late, by=lead, narrative="Half way", status=status(org, "A/R"), expected_version=None
+    )
+    services.progress_update_record(
+        action=delivered, by=lead, narrative="Done", status=status(org, "G"), expected_version=None
+    )
+    cycle = services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="Next",
+        position_as_at=timezone.localdate(),
+        update_deadline=timezone.localdate(),
+    )
     today = timezone.localdate()
     assert late.due_date < today and delivered.due_date < today
 
-    rows = {r.reference: r for r in selectors.plan_actions(user=editor, organisation=org, plan=plan, on=today)}
+    rows = {
+        r.reference: r for r in selectors.plan_actions(user=editor, organisation=org, plan=plan, on=today)
+    }
     assert rows["W1a"].overdue and rows["W1a"].update_awaited
     assert not rows["W1b"].overdue and not rows["W1b"].update_awaited
-    overdue_only = selectors.plan_actions(user=editor, organisation=org, plan=plan, on=today,
-                                          filters=selectors.ActionFilters(overdue=True))
+    overdue_only = selectors.plan_actions(
+        user=editor, organisation=org, plan=plan, on=today, filters=selectors.ActionFilters(overdue=True)
+    )
     assert "W1b" not in {r.reference for r in overdue_only} and "W1a" in {r.reference for r in overdue_only}
     awaiting = selectors.cycle_awaiting_by_lead(user=editor, organisation=org, cycle=cycle)
     assert "W1b" not in {a.reference for acts in awaiting.values() for a in acts}
@@ -596,12 +608,20 @@ def test_dashboard_lists_delivered_actions_awaiting_closure_and_links_long_lists
     login, org, editor, lead, plan
 ):
     delivered = Action.objects.get(plan=plan, reference="W1b")
-    services.progress_update_record(action=delivered, by=lead, narrative="Done", status=status(org, "G"),
-                                    expected_version=None)
+    services.progress_update_record(
+        action=delivered, by=lead, narrative="Done", status=status(org, "G"), expected_version=None
+    )
     past = timezone.localdate() - datetime.timedelta(days=30)
     for index in range(13):
-        services.action_create(plan=plan, by=editor, reference=f"L{index:02d}", title=f"Late action {index}",
-                               lead=lead, due_date=past, due_precision="day")
+        services.action_create(
+            plan=plan,
+            by=editor,
+            reference=f"L{index:02d}",
+            title=f"Late action {index}",
+            lead=lead,
+            due_date=past,
+            due_precision="day",
+        )
     body = login(editor).get("/").content.decode()
     ready = body.split("Reported delivered, not yet closed", 1)[1].split("</ul>", 1)[0]
     assert ">W1b</a>" in ready and ">W1a</a>" not in ready
@@ -663,7 +683,9 @@ def test_reminders_go_only_to_leads_with_an_address_and_are_audited_when_sent(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lead.email]
-    assert message.subject == f"Progress updates were due by 20 November 2026: {plan.name}"  # the deadline has passed
+    assert (
+        message.subject == f"Progress updates were due by 20 November 2026: {plan.name}"
+    )  # the deadline has passed
     b, c = (Action.objects.get(plan=plan, reference=r) for r in ("W1b", "W1c"))
     assert "W1b" in message.body and "W1c" in message.body and "W1a" not in message.body
     assert "Updates were due by 20 November 2026: please record yours as soon as you can" in message.body
@@ -820,7 +842,11 @@ def test_only_the_latest_update_can_be_corrected_when_a_newer_update_exists(org,
     )
     with pytest.raises(ValidationError) as raised:
         services.progress_update_record(
-            action=action, by=lead, narrative="Fix", status=status(org, "G"), expected_version=None,
+            action=action,
+            by=lead,
+            narrative="Fix",
+            status=status(org, "G"),
+            expected_version=None,
             supersedes=first,
         )
     assert "Only the latest update can be corrected" in str(raised.value)
@@ -830,8 +856,13 @@ def test_only_the_latest_update_can_be_corrected_when_a_newer_update_exists(org,
 
 @pytest.mark.django_db
 def test_reminders_are_refused_when_the_cycle_is_closed(org, editor, lead, plan):
-    cycle = services.cycle_open(plan=plan, by=editor, name="Nov", position_as_at=datetime.date(2026, 11, 30),
-                                update_deadline=datetime.date(2026, 11, 20))
+    cycle = services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="Nov",
+        position_as_at=datetime.date(2026, 11, 30),
+        update_deadline=datetime.date(2026, 11, 20),
+    )
     services.cycle_close(cycle=cycle, by=editor)
     awaiting = selectors.cycle_awaiting_by_lead(user=editor, organisation=org, cycle=cycle)
     with pytest.raises(ValidationError):
@@ -846,33 +877,54 @@ def test_an_update_dated_in_the_future_is_refused_in_the_form_and_in_the_service
     action = Action.objects.get(plan=plan, reference="W1a")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     before = db_state()
-    response = login(lead).post(f"/actions/{action.pk}/update/", {
-        "narrative": "", "status": status(org, "A/G").pk, "update_date": tomorrow.isoformat(),
-        "version": action.version,
-    })
+    response = login(lead).post(
+        f"/actions/{action.pk}/update/",
+        {
+            "narrative": "",
+            "status": status(org, "A/G").pk,
+            "update_date": tomorrow.isoformat(),
+            "version": action.version,
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Enter the progress update" in page  # both problems are listed at once
     assert "The position date cannot be in the future" in page
     with pytest.raises(ValidationError) as refused:
-        services.progress_update_record(action=action, by=lead, narrative="Ahead of time",
-                                        status=status(org, "A/G"), expected_version=None, update_date=tomorrow)
+        services.progress_update_record(
+            action=action,
+            by=lead,
+            narrative="Ahead of time",
+            status=status(org, "A/G"),
+            expected_version=None,
+            update_date=tomorrow,
+        )
     assert "cannot be in the future" in str(refused.value.message_dict["update_date"])
     assert db_state() == before
 
 
 @pytest.mark.django_db
 def test_a_cycle_may_ask_for_updates_after_its_position_date_but_never_goes_back_in_time(editor, plan):
-    december = services.cycle_open(plan=plan, by=editor, name="December board",
-                                   position_as_at=datetime.date(2026, 12, 31),
-                                   update_deadline=datetime.date(2027, 1, 7))
+    december = services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="December board",
+        position_as_at=datetime.date(2026, 12, 31),
+        update_deadline=datetime.date(2027, 1, 7),
+    )
     assert december.update_deadline == datetime.date(2027, 1, 7)
     before = db_state()
     with pytest.raises(ValidationError) as refused:
-        services.cycle_open(plan=plan, by=editor, name="Back-dated", position_as_at=datetime.date(2026, 10, 15),
-                            update_deadline=datetime.date(2026, 10, 10))
+        services.cycle_open(
+            plan=plan,
+            by=editor,
+            name="Back-dated",
+            position_as_at=datetime.date(2026, 10, 15),
+            update_deadline=datetime.date(2026, 10, 10),
+        )
     assert refused.value.message_dict["position_as_at"] == [
-        "The position date must be after the plan's latest cycle (December board, position as at 31 December 2026)."]
+        "The position date must be after the plan's latest cycle (December board, position as at 31 December 2026)."
+    ]
     december.refresh_from_db()
     assert december.state == CycleState.OPEN and db_state() == before
 
@@ -880,9 +932,14 @@ def test_a_cycle_may_ask_for_updates_after_its_position_date_but_never_goes_back
 @pytest.mark.django_db
 def test_a_reference_already_in_the_plan_is_named_on_the_reference_field(login, editor, plan):
     before = db_state()
-    response = login(editor).post(reverse("action-create", args=[plan.pk]), {
-        "reference": "W1a", "title": "Another action", "due_precision": "month",
-    })
+    response = login(editor).post(
+        reverse("action-create", args=[plan.pk]),
+        {
+            "reference": "W1a",
+            "title": "Another action",
+            "due_precision": "month",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     message = f"{plan.name} already has an action W1a: choose another reference."
@@ -891,34 +948,57 @@ def test_a_reference_already_in_the_plan_is_named_on_the_reference_field(login, 
 
 
 @pytest.mark.django_db
-def test_a_month_timescale_is_due_by_the_month_end_and_a_revision_within_the_same_month_is_refused(editor, plan):
-    action = services.action_create(plan=plan, by=editor, reference="M1", title="Monthly", due_date=datetime.date(
-        2026, 12, 3), due_precision="month")
+def test_a_month_timescale_is_due_by_the_month_end_and_a_revision_within_the_same_month_is_refused(
+    editor, plan
+):
+    action = services.action_create(
+        plan=plan,
+        by=editor,
+        reference="M1",
+        title="Monthly",
+        due_date=datetime.date(2026, 12, 3),
+        due_precision="month",
+    )
     assert action.due_date == datetime.date(2026, 12, 31)
     assert not action.is_overdue(datetime.date(2026, 12, 20)) and action.is_overdue(datetime.date(2027, 1, 1))
     before = db_state()
     with pytest.raises(ValidationError) as refused:
-        services.action_timescale_revise(action=action, by=editor, expected_version=None,
-                                         due_date=datetime.date(2026, 12, 15), reason="Same month")
+        services.action_timescale_revise(
+            action=action,
+            by=editor,
+            expected_version=None,
+            due_date=datetime.date(2026, 12, 15),
+            reason="Same month",
+        )
     assert refused.value.message_dict["due_date"] == [
-        "The new timescale is the same as the current one (December 2026)."]
+        "The new timescale is the same as the current one (December 2026)."
+    ]
     assert db_state() == before
-    exact = services.action_timescale_revise(action=action, by=editor, expected_version=None,
-                                             due_date=datetime.date(2026, 12, 15), precision="day",
-                                             reason="The committee meets on the 15th")
+    exact = services.action_timescale_revise(
+        action=action,
+        by=editor,
+        expected_version=None,
+        due_date=datetime.date(2026, 12, 15),
+        precision="day",
+        reason="The committee meets on the 15th",
+    )
     assert exact.due_date == datetime.date(2026, 12, 15)
 
 
 @pytest.mark.django_db
-def test_the_lead_filter_offers_only_the_plans_leads_and_search_finds_a_lead_by_name(login, org, editor, lead, plan):
+def test_the_lead_filter_offers_only_the_plans_leads_and_search_finds_a_lead_by_name(
+    login, org, editor, lead, plan
+):
     co_lead = make_person(org, role=Role.LEAD, username="cora", first_name="Cora", last_name="Okonjo")
-    services.action_create(plan=plan, by=editor, reference="W1k", title="Shared work", lead=lead,
-                           other_leads=[co_lead])
+    services.action_create(
+        plan=plan, by=editor, reference="W1k", title="Shared work", lead=lead, other_leads=[co_lead]
+    )
     leads = list(selectors.plan_leads(user=editor, organisation=org, plan=plan))
     assert leads == sorted([lead, co_lead], key=lambda p: (p.last_name, p.first_name))
     assert editor not in leads
-    found = selectors.plan_actions(user=editor, organisation=org, plan=plan,
-                                   filters=selectors.ActionFilters(q="okonjo"))
+    found = selectors.plan_actions(
+        user=editor, organisation=org, plan=plan, filters=selectors.ActionFilters(q="okonjo")
+    )
     assert [a.reference for a in found] == ["W1k"]
     page = login(editor).get(f"/plans/{plan.pk}/").content.decode()
     lead_filter = page.split('id="filter-lead"', 1)[1].split("</select>", 1)[0]
@@ -926,12 +1006,16 @@ def test_the_lead_filter_offers_only_the_plans_leads_and_search_finds_a_lead_by_
 
 
 @pytest.mark.django_db
-def test_the_close_page_warns_when_the_lead_has_not_reported_the_action_delivered(login, org, editor, lead, plan):
+def test_the_close_page_warns_when_the_lead_has_not_reported_the_action_delivered(
+    login, org, editor, lead, plan
+):
     late, done = (Action.objects.get(plan=plan, reference=r) for r in ("W1a", "W1b"))
-    services.progress_update_record(action=late, by=lead, narrative="Stalled", status=status(org, "A/R"),
-                                    expected_version=None)
-    services.progress_update_record(action=done, by=lead, narrative="Finished", status=status(org, "G"),
-                                    expected_version=None)
+    services.progress_update_record(
+        action=late, by=lead, narrative="Stalled", status=status(org, "A/R"), expected_version=None
+    )
+    services.progress_update_record(
+        action=done, by=lead, narrative="Finished", status=status(org, "G"), expected_version=None
+    )
     client = login(editor)
     warning = "has not reported W1a as delivered (its status is A/R)"
     assert warning in client.get(f"/actions/{late.pk}/state/").content.decode()
@@ -941,25 +1025,41 @@ def test_the_close_page_warns_when_the_lead_has_not_reported_the_action_delivere
 @pytest.mark.django_db
 def test_a_closed_action_takes_no_more_progress_until_it_is_reopened(login, org, editor, lead, plan):
     action = Action.objects.get(plan=plan, reference="W1a")
-    services.action_state_set(action=action, by=editor, expected_version=None, state="closed",
-                              assurance_evidence="Audit report IA-1")
+    services.action_state_set(
+        action=action,
+        by=editor,
+        expected_version=None,
+        state="closed",
+        assurance_evidence="Audit report IA-1",
+    )
     page = login(editor).get(f"/actions/{action.pk}/").content.decode()
     assert "Closed with evidence of assurance: Audit report IA-1" in page and "Reopen" in page
     assert "Record a progress update" not in page
     before = db_state()
     with pytest.raises(ValidationError, match="W1a is closed"):
-        services.progress_update_record(action=action, by=lead, narrative="More", status=status(org, "G"),
-                                        expected_version=None)
+        services.progress_update_record(
+            action=action, by=lead, narrative="More", status=status(org, "G"), expected_version=None
+        )
     assert db_state() == before
     services.action_state_set(action=action, by=editor, expected_version=None, state="open")
-    services.progress_update_record(action=action, by=lead, narrative="Reopened: one ward left",
-                                    status=status(org, "A/G"), expected_version=None)
+    services.progress_update_record(
+        action=action,
+        by=lead,
+        narrative="Reopened: one ward left",
+        status=status(org, "A/G"),
+        expected_version=None,
+    )
 
 
 @pytest.mark.django_db
 def test_a_leads_dashboard_points_to_their_own_actions_awaiting_an_update(login, editor, lead, plan):
-    services.cycle_open(plan=plan, by=editor, name="This month", position_as_at=timezone.localdate(),
-                        update_deadline=timezone.localdate())
+    services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="This month",
+        position_as_at=timezone.localdate(),
+        update_deadline=timezone.localdate(),
+    )
     mine = [a.reference for a in selectors.dashboard(user=lead, organisation=plan.organisation).mine_awaiting]
     assert mine == ["W1a", "W1b", "W1c"]
     page = login(lead).get("/").content.decode()
@@ -969,16 +1069,27 @@ def test_a_leads_dashboard_points_to_their_own_actions_awaiting_an_update(login,
 
 @pytest.mark.django_db
 def test_an_update_recorded_after_the_cycles_deadline_is_marked_late(login, org, editor, lead, plan):
-    cycle = services.cycle_open(plan=plan, by=editor, name="Late cycle",
-                                position_as_at=timezone.localdate() - datetime.timedelta(days=2),
-                                update_deadline=timezone.localdate() - datetime.timedelta(days=5),
-                                at=timezone.now() - datetime.timedelta(days=20))
+    cycle = services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="Late cycle",
+        position_as_at=timezone.localdate() - datetime.timedelta(days=2),
+        update_deadline=timezone.localdate() - datetime.timedelta(days=5),
+        at=timezone.now() - datetime.timedelta(days=20),
+    )
     action = Action.objects.get(plan=plan, reference="W1a")
-    on_time = services.progress_update_record(action=action, by=lead, narrative="In time", status=status(org, "A/G"),
-                                              expected_version=None, at=timezone.now() - datetime.timedelta(days=10),
-                                              update_date=timezone.localdate() - datetime.timedelta(days=10))
-    late = services.progress_update_record(action=action, by=lead, narrative="Late", status=status(org, "A/G"),
-                                           expected_version=None)
+    on_time = services.progress_update_record(
+        action=action,
+        by=lead,
+        narrative="In time",
+        status=status(org, "A/G"),
+        expected_version=None,
+        at=timezone.now() - datetime.timedelta(days=10),
+        update_date=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    late = services.progress_update_record(
+        action=action, by=lead, narrative="Late", status=status(org, "A/G"), expected_version=None
+    )
     assert (on_time.cycle, late.cycle) == (cycle, cycle)
     assert not on_time.is_late and late.is_late
     page = login(editor).get(f"/actions/{action.pk}/").content.decode()
@@ -989,13 +1100,18 @@ def test_an_update_recorded_after_the_cycles_deadline_is_marked_late(login, org,
 def test_the_cycle_page_counts_late_updates_and_says_who_is_still_awaited_before_closing(
     login, org, editor, lead, plan
 ):
-    cycle = services.cycle_open(plan=plan, by=editor, name="Late cycle",
-                                position_as_at=timezone.localdate() - datetime.timedelta(days=2),
-                                update_deadline=timezone.localdate() - datetime.timedelta(days=5),
-                                at=timezone.now() - datetime.timedelta(days=20))
+    cycle = services.cycle_open(
+        plan=plan,
+        by=editor,
+        name="Late cycle",
+        position_as_at=timezone.localdate() - datetime.timedelta(days=2),
+        update_deadline=timezone.localdate() - datetime.timedelta(days=5),
+        at=timezone.now() - datetime.timedelta(days=20),
+    )
     action = Action.objects.get(plan=plan, reference="W1a")
-    services.progress_update_record(action=action, by=lead, narrative="Late", status=status(org, "A/G"),
-                                    expected_version=None)
+    services.progress_update_record(
+        action=action, by=lead, narrative="Late", status=status(org, "A/G"), expected_version=None
+    )
     page = login(editor).get(f"/cycles/{cycle.pk}/").content.decode()
     assert "1 update was recorded after the deadline of" in page and "(late)" in page
     assert "Updates are still awaited from 1 lead." in page
@@ -1007,7 +1123,10 @@ def test_saving_the_same_state_records_no_state_change(editor, plan):
     services.action_state_set(action=action, by=editor, expected_version=None, state="open")
     assert not ActionStateChange.objects.filter(action=action).exists()
     services.action_state_set(action=action, by=editor, expected_version=None, state="completed")
-    services.action_state_set(action=action, by=editor, expected_version=None, state="closed",
-                              assurance_evidence="Report")
+    services.action_state_set(
+        action=action, by=editor, expected_version=None, state="closed", assurance_evidence="Report"
+    )
     assert list(ActionStateChange.objects.filter(action=action).values_list("from_state", "state")) == [
-        ("open", "completed"), ("completed", "closed")]
+        ("open", "completed"),
+        ("completed", "closed"),
+    ]

@@ -20,8 +20,14 @@ def test_the_timeline_is_newest_first_and_ends_with_the_creation(org, editor, le
     last_year = timezone.now() - datetime.timedelta(days=365)
     for months, code in ((0, "A/R"), (1, "A/G")):
         action.refresh_from_db()
-        services.progress_update_record(action=action, by=lead, narrative=f"Update {code}", status=status(org, code),
-                                        expected_version=None, at=last_year + datetime.timedelta(days=30 * months))
+        services.progress_update_record(
+            action=action,
+            by=lead,
+            narrative=f"Update {code}",
+            status=status(org, code),
+            expected_version=None,
+            at=last_year + datetime.timedelta(days=30 * months),
+        )
     timeline = selectors.action_timeline(user=editor, organisation=org, action=action)
     assert timeline[-1].kind == "change" and timeline[-1].item.action == "create"
     rest = timeline[:-1]

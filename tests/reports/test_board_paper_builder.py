@@ -21,7 +21,11 @@ def refs(items):
 
 
 def test_front_page_facts(paper):
-    assert (paper.trust_name, paper.ods_code, paper.plan_name) == ("Northmoor Test Trust", "ZNT01", "Well-led review 2025")
+    assert (paper.trust_name, paper.ods_code, paper.plan_name) == (
+        "Northmoor Test Trust",
+        "ZNT01",
+        "Well-led review 2025",
+    )
     assert paper.as_at == AS_AT and paper.as_at_text == "30 September 2025"
     assert paper.cycle_name == "September 2025"
     counts = {c.code: c.count for c in paper.counts}
@@ -48,7 +52,9 @@ def test_exceptions(paper):
 
 def test_rows_in_board_order_with_timescale_revisions_and_leads(paper):
     assert [(b.code, refs(b.rows)) for b in paper.part_a] == [
-        ("W1", ["W1a", "W1b", "W1c"]), ("W2", ["W2a", "W2b"]), ("", ["X1"]),
+        ("W1", ["W1a", "W1b", "W1c"]),
+        ("W2", ["W2a", "W2b"]),
+        ("", ["X1"]),
     ]
     assert paper.part_a[-1].title == "Other actions"
     rows = {r.reference: r for r in paper.rows}
@@ -69,8 +75,9 @@ def test_updates_recorded_after_the_as_at_date_are_left_out(paper):
 
 
 def test_a_later_paper_sees_the_later_update(paper_plan, org):
-    later = board_paper_build(user=paper_plan.viewer, organisation=org, plan=paper_plan.plan,
-                              as_at=datetime.date(2025, 10, 5))
+    later = board_paper_build(
+        user=paper_plan.viewer, organisation=org, plan=paper_plan.plan, as_at=datetime.date(2025, 10, 5)
+    )
     w1b = next(r for r in later.rows if r.reference == "W1b")
     assert (w1b.status.code, w1b.progress) == ("G", LATE_NARRATIVE)
     # Compared with the September paper: W1b went from R to G.
@@ -79,8 +86,9 @@ def test_a_later_paper_sees_the_later_update(paper_plan, org):
 
 
 def test_an_earlier_paper_has_no_previous_one(paper_plan, org):
-    first = board_paper_build(user=paper_plan.viewer, organisation=org, plan=paper_plan.plan,
-                              as_at=datetime.date(2025, 8, 31))
+    first = board_paper_build(
+        user=paper_plan.viewer, organisation=org, plan=paper_plan.plan, as_at=datetime.date(2025, 8, 31)
+    )
     assert not first.movement.has_baseline and not first.movement.any
     w1b = next(r for r in first.rows if r.reference == "W1b")
     assert w1b.status.code == "A/G"
@@ -106,15 +114,22 @@ def test_an_action_closed_after_the_papers_date_is_still_open_in_that_paper(pape
 
     w1b = Action.objects.get(plan=paper_plan.plan, reference="W1b")
     closed_on = end_of_day(AS_AT) + datetime.timedelta(days=3)
-    services.action_state_set(action=w1b, by=paper_plan.editor, expected_version=None, state=ActionState.CLOSED,
-                              assurance_evidence="Audit committee minutes, October", at=closed_on)
+    services.action_state_set(
+        action=w1b,
+        by=paper_plan.editor,
+        expected_version=None,
+        state=ActionState.CLOSED,
+        assurance_evidence="Audit committee minutes, October",
+        at=closed_on,
+    )
     september = board_paper_build(user=paper_plan.viewer, organisation=org, plan=paper_plan.plan, as_at=AS_AT)
     row = next(r for r in september.rows if r.reference == "W1b")
     assert (row.state, row.state_label) == (ActionState.OPEN, "Open")
     assert refs(september.exceptions.at_risk) == ["W1b"]  # it was off track and open at the end of September
 
-    october = board_paper_build(user=paper_plan.viewer, organisation=org, plan=paper_plan.plan,
-                                as_at=datetime.date(2025, 10, 5))
+    october = board_paper_build(
+        user=paper_plan.viewer, organisation=org, plan=paper_plan.plan, as_at=datetime.date(2025, 10, 5)
+    )
     row = next(r for r in october.rows if r.reference == "W1b")
     assert (row.state, row.state_label) == (ActionState.CLOSED, "Closed with evidence of assurance")
 
@@ -125,8 +140,13 @@ def test_the_action_timeline_says_what_changed_in_words(login, paper_plan):
     from wellled.plans.models import Action
 
     w1b = Action.objects.get(plan=paper_plan.plan, reference="W1b")
-    services.action_state_set(action=w1b, by=paper_plan.editor, expected_version=None, state=ActionState.CLOSED,
-                              assurance_evidence="Audit committee minutes, October")
+    services.action_state_set(
+        action=w1b,
+        by=paper_plan.editor,
+        expected_version=None,
+        state=ActionState.CLOSED,
+        assurance_evidence="Audit committee minutes, October",
+    )
     page = login(paper_plan.editor).get(f"/actions/{w1b.pk}/").content.decode()
     timeline = page.split('class="wl-timeline"', 1)[1]
     assert "Closed with evidence of assurance</h3>" in timeline
@@ -137,5 +157,7 @@ def test_the_action_timeline_says_what_changed_in_words(login, paper_plan):
 def test_the_production_date_is_the_trusts_day_not_utcs(paper):
     from dataclasses import replace
 
-    late_summer_evening = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 2 July in London
+    late_summer_evening = datetime.datetime(
+        2026, 7, 1, 23, 30, tzinfo=datetime.UTC
+    )  # 00:30 on 2 July in London
     assert replace(paper, generated_at=late_summer_evening).produced_on == datetime.date(2026, 7, 2)

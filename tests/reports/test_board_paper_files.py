@@ -59,16 +59,19 @@ def test_pdf_every_page_has_the_running_header_and_page_number(pdf_pages):
 
 def test_pdf_exceptions_come_before_the_parts(pdf_pages):
     text = " ".join(pdf_pages)
-    assert text.index("Exceptions") < text.index("Part A: delivery status by section") < text.index(
-        "Part B: delivery status by finding")
-    exceptions = text[text.index("Actions at risk or off track (1)"):text.index("Part A: delivery")]
+    assert (
+        text.index("Exceptions")
+        < text.index("Part A: delivery status by section")
+        < text.index("Part B: delivery status by finding")
+    )
+    exceptions = text[text.index("Actions at risk or off track (1)") : text.index("Part A: delivery")]
     assert "W1b" in exceptions and "Timescales slipped this cycle (1)" in exceptions
     assert "W1a" in exceptions and "Updates awaited (1)" in exceptions and "W2b" in exceptions
 
 
 def test_pdf_rows_leads_codes_and_legend(pdf_pages):
     text = " ".join(pdf_pages)
-    part_a = text[text.index("Part A: delivery status by section"):]
+    part_a = text[text.index("Part A: delivery status by section") :]
     for ref in REFS:
         assert ref in part_a
     for lead in LEADS:
@@ -90,16 +93,28 @@ def _docx(paper, **kwargs):
 
 
 def _plan_table(document, ref="W1a"):
-    return next(t for t in document.tables if t.rows[0].cells[0].text == "Ref"
-                and any(r.cells[0].text == ref for r in t.rows) and len(t.columns) == 7)
+    return next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[0].text == "Ref"
+        and any(r.cells[0].text == ref for r in t.rows)
+        and len(t.columns) == 7
+    )
 
 
 def test_docx_tables_with_repeating_header_rows_and_status_codes(paper):
     document = _docx(paper)
     table = _plan_table(document)
     header = table.rows[0]
-    assert [c.text for c in header.cells] == ["Ref", "Planned action", "Timescale", "Lead", "Success measure",
-                                             "Progress update", "Status"]
+    assert [c.text for c in header.cells] == [
+        "Ref",
+        "Planned action",
+        "Timescale",
+        "Lead",
+        "Success measure",
+        "Progress update",
+        "Status",
+    ]
     tbl_header = header._tr.trPr.find(qn("w:tblHeader"))
     assert tbl_header is not None and tbl_header.get(qn("w:val")) == "true"
     rows = {r.cells[0].text: r for r in table.rows[1:] if len(set(r.cells)) == 7}
@@ -193,9 +208,21 @@ def test_csv_neutralises_formulas(paper):
     assert LATE_NARRATIVE not in text
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+1", "'=1+1"), ("+44", "'+44"), ("-3", "'-3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("Plain text", "Plain text"), ("", ""), (None, ""), (42, 42), ("A=B", "A=B"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44", "'+44"),
+        ("-3", "'-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Plain text", "Plain text"),
+        ("", ""),
+        (None, ""),
+        (42, 42),
+        ("A=B", "A=B"),
+    ],
+)
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected

@@ -25,18 +25,29 @@ LATE_VALUE = 99.0  # recorded for October 2025, after the paper's date
 
 
 def month_starts(count: int, first: datetime.date) -> list[datetime.date]:
-    return [datetime.date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
-            for i in range(count)]
+    return [
+        datetime.date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+        for i in range(count)
+    ]
 
 
 @pytest.fixture
 def linked_paper(paper_plan, org, editor):
-    measure = measure_services.measure_create(organisation=org, by=editor, name=MEASURE_NAME, kind="value",
-                                              direction="increase", target=50, unit_of_measurement="visits")
+    measure = measure_services.measure_create(
+        organisation=org,
+        by=editor,
+        name=MEASURE_NAME,
+        kind="value",
+        direction="increase",
+        target=50,
+        unit_of_measurement="visits",
+    )
     periods = month_starts(len(VALUES) + 1, datetime.date(2023, 10, 1))
     assert periods[-2] == datetime.date(2025, 9, 1) and periods[-1] > AS_AT
-    rows = [measure_services.ValueRow(measure.pk, day, value=float(v))
-            for day, v in zip(periods, [*VALUES, LATE_VALUE], strict=True)]
+    rows = [
+        measure_services.ValueRow(measure.pk, day, value=float(v))
+        for day, v in zip(periods, [*VALUES, LATE_VALUE], strict=True)
+    ]
     measure_services.values_load(organisation=org, by=editor, rows=rows, source="visits.csv")
     w1c = Action.objects.get(plan=paper_plan.plan, reference="W1c")
     measure_services.success_measure_link(action=w1c, by=editor, measure=measure, target=50)
@@ -60,8 +71,9 @@ def test_a_complete_action_whose_measure_shows_concern_is_an_exception(linked_pa
 
 
 def test_the_pdf_word_and_excel_papers_show_the_measure(linked_paper):
-    pdf = " ".join(" ".join(p.extract_text().split())
-                   for p in PdfReader(io.BytesIO(render(linked_paper, "pdf"))).pages)
+    pdf = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render(linked_paper, "pdf"))).pages
+    )
     assert "Complete, but the measure has not improved (1)" in pdf
     assert "Measures: has it improved?" in pdf
     assert MEASURE_NAME in pdf and "Concern (low)" in pdf and "target not met" in pdf

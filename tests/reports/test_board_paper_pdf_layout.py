@@ -22,21 +22,41 @@ pytestmark = pytest.mark.django_db
 
 def narrative(index: int, words: int) -> str:
     """A progress update whose last words name its action, so a test can find where each update ends."""
-    return " ".join(["Work continues with the teams involved."] * (words // 6)) + f" End of update {index:02d}."
+    return (
+        " ".join(["Work continues with the teams involved."] * (words // 6)) + f" End of update {index:02d}."
+    )
 
 
 def build(org, editor, narratives: list[str]):
     # The paper shows what had been recorded by the end of its as-at day, so the position is today's.
     as_at = timezone.localdate()
     lead = make_person(org, role=Role.LEAD, initials="PL")
-    plan = services.plan_create(organisation=org, by=editor, name="Layout plan", kind=PlanKind.SELF_REVIEW,
-                                organised_by=PlanOrganisedBy.WORKSTREAM)
+    plan = services.plan_create(
+        organisation=org,
+        by=editor,
+        name="Layout plan",
+        kind=PlanKind.SELF_REVIEW,
+        organised_by=PlanOrganisedBy.WORKSTREAM,
+    )
     section = services.section_create(plan=plan, by=editor, code="W1", title="Leadership")
     for index, text in enumerate(narratives):
-        action = services.action_create(plan=plan, by=editor, reference=f"L{index:02d}", title=f"Action {index}",
-                                        section=section, lead=lead, due_date=as_at + datetime.timedelta(days=60))
-        services.progress_update_record(action=action, by=lead, narrative=text, status=status(org, "A/G"),
-                                        expected_version=None, update_date=as_at - datetime.timedelta(days=5))
+        action = services.action_create(
+            plan=plan,
+            by=editor,
+            reference=f"L{index:02d}",
+            title=f"Action {index}",
+            section=section,
+            lead=lead,
+            due_date=as_at + datetime.timedelta(days=60),
+        )
+        services.progress_update_record(
+            action=action,
+            by=lead,
+            narrative=text,
+            status=status(org, "A/G"),
+            expected_version=None,
+            update_date=as_at - datetime.timedelta(days=5),
+        )
     return board_paper_build(user=editor, organisation=org, plan=plan, as_at=as_at)
 
 

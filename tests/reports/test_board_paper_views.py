@@ -45,12 +45,15 @@ def test_another_organisation_gets_404(paper_plan, outsider, login):
     assert client.get(f"/plans/{paper_plan.plan.pk}/board-paper.csv").status_code == 404
 
 
-@pytest.mark.parametrize(("fmt", "content_type"), [
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("csv", "text/csv; charset=utf-8"),
-    ("html", "text/html; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("html", "text/html; charset=utf-8"),
+    ],
+)
 def test_downloads(paper_plan, login, fmt, content_type):
     client = login(paper_plan.viewer)
     response = client.get(f"/plans/{paper_plan.plan.pk}/board-paper.{fmt}?as_at=2025-09-30")
@@ -90,8 +93,20 @@ def admin(people):
 def test_command_writes_a_file(paper_plan, admin, tmp_path):
     out = tmp_path / "paper.xlsx"
     stdout = io.StringIO()
-    call_command("board_paper", "--organisation", "znt01", "--plan", "Well-led review 2025", "--format", "xlsx",
-                 "--out", str(out), "--as-at", AS_AT.isoformat(), stdout=stdout)
+    call_command(
+        "board_paper",
+        "--organisation",
+        "znt01",
+        "--plan",
+        "Well-led review 2025",
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+        "--as-at",
+        AS_AT.isoformat(),
+        stdout=stdout,
+    )
     assert "position as at 30 September 2025" in stdout.getvalue()
     sheet = load_workbook(out)["Actions"]
     assert sheet.max_row == 7
@@ -99,23 +114,44 @@ def test_command_writes_a_file(paper_plan, admin, tmp_path):
 
 def test_wellled_board_paper_alias(paper_plan, admin, tmp_path):
     out = tmp_path / "paper.csv"
-    wellled_main(["wellled", "board-paper", "--organisation", "ZNT01", "--plan", "Well-led review 2025",
-                  "--format", "csv", "--out", str(out), "--as-user", paper_plan.viewer.username])
+    wellled_main(
+        [
+            "wellled",
+            "board-paper",
+            "--organisation",
+            "ZNT01",
+            "--plan",
+            "Well-led review 2025",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--as-user",
+            paper_plan.viewer.username,
+        ]
+    )
     assert "W1b" in out.read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (["--organisation", "ZZZ99"], "No organisation has the ODS code"),
-    (["--plan", "No such plan"], "has no plan called 'No such plan'"),
-    (["--format", "odt"], "Unknown format 'odt'"),
-    (["--as-at", "30/09/2025"], "is not a date"),
-    (["--as-at", "9999-12-31"], "Choose a date from 1 January 2000 to "),
-    (["--as-user", "nobody"], "No member of Northmoor Test Trust has the username 'nobody'"),
-    (["--template", "missing.docx", "--format", "docx"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--organisation", "ZZZ99"], "No organisation has the ODS code"),
+        (["--plan", "No such plan"], "has no plan called 'No such plan'"),
+        (["--format", "odt"], "Unknown format 'odt'"),
+        (["--as-at", "30/09/2025"], "is not a date"),
+        (["--as-at", "9999-12-31"], "Choose a date from 1 January 2000 to "),
+        (["--as-user", "nobody"], "No member of Northmoor Test Trust has the username 'nobody'"),
+        (["--template", "missing.docx", "--format", "docx"], "does not exist"),
+    ],
+)
 def test_command_errors(paper_plan, admin, tmp_path, arguments, message):
-    options = {"--organisation": "ZNT01", "--plan": "Well-led review 2025", "--format": "csv",
-               "--out": str(tmp_path / "x.csv")}
+    options = {
+        "--organisation": "ZNT01",
+        "--plan": "Well-led review 2025",
+        "--format": "csv",
+        "--out": str(tmp_path / "x.csv"),
+    }
     for flag, value in zip(arguments[::2], arguments[1::2], strict=True):
         options[flag] = value
     argv = [item for pair in options.items() for item in pair]
@@ -125,5 +161,16 @@ def test_command_errors(paper_plan, admin, tmp_path, arguments, message):
 
 def test_command_cannot_read_another_organisations_plan(paper_plan, outsider, tmp_path):
     with pytest.raises(CommandError, match="No member"):
-        call_command("board_paper", "--organisation", "ZNT01", "--plan", "Well-led review 2025", "--format", "csv",
-                     "--out", str(tmp_path / "x.csv"), "--as-user", "outsider")
+        call_command(
+            "board_paper",
+            "--organisation",
+            "ZNT01",
+            "--plan",
+            "Well-led review 2025",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--as-user",
+            "outsider",
+        )

@@ -63,7 +63,14 @@ def test_issuing_stores_the_snapshot_and_every_format_with_verifying_checksums(p
     assert issued.issued_by == paper_plan.editor and issued.title == "Well-led review 2025: delivery status"
     assert issued.data_sha256 == checksum(issued.data) and issued.data_intact
     assert issued.total == 6
-    assert {c["code"]: c["count"] for c in issued.counts} == {"A/G": 4, "G": 1, "R": 1, "A/R": 0, "B": 0, "–": 0}
+    assert {c["code"]: c["count"] for c in issued.counts} == {
+        "A/G": 4,
+        "G": 1,
+        "R": 1,
+        "A/R": 0,
+        "B": 0,
+        "–": 0,
+    }
     files = list(issued.files.all())
     assert sorted(f.format for f in files) == sorted(FORMATS)
     for f in files:
@@ -82,14 +89,18 @@ def test_the_snapshot_is_the_paper_as_built_and_re_renders_to_the_same_files(pap
     for fmt in ("csv", "html", "xlsx"):
         if fmt == "xlsx":
             sheet = load_workbook(io.BytesIO(render(paper, fmt)))["Actions"]
-            assert [c.value for c in sheet[2]] == [c.value for c in load_workbook(io.BytesIO(stored[fmt]))["Actions"][2]]
+            assert [c.value for c in sheet[2]] == [
+                c.value for c in load_workbook(io.BytesIO(stored[fmt]))["Actions"][2]
+            ]
         else:
             assert render(paper, fmt) == stored[fmt]
 
 
 def test_the_issued_files_open_and_say_the_as_at_date(issued):
     stored = files_of(issued)
-    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(stored["pdf"])).pages)
+    pdf_text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(stored["pdf"])).pages
+    )
     assert "Position as at 30 September 2025" in pdf_text and "W1b" in pdf_text
     assert LATE_NARRATIVE not in pdf_text
     document = Document(io.BytesIO(stored["docx"]))
@@ -112,8 +123,9 @@ def test_issuing_is_audited_with_the_checksums_not_the_snapshot(paper_plan, issu
 
 
 def test_a_date_without_a_cycle_is_issued_without_one(paper_plan):
-    issued = services.paper_issue(plan=paper_plan.plan, cycle_or_as_at=datetime.date(2025, 9, 15),
-                                  by=paper_plan.editor)
+    issued = services.paper_issue(
+        plan=paper_plan.plan, cycle_or_as_at=datetime.date(2025, 9, 15), by=paper_plan.editor
+    )
     assert issued.cycle is None and issued.as_at == datetime.date(2025, 9, 15)
 
 
@@ -124,11 +136,19 @@ def test_a_date_that_is_a_cycles_position_date_is_issued_for_that_cycle(paper_pl
 
 def test_the_progress_callback_hears_every_step_in_order(paper_plan, september):
     heard = []
-    services.paper_issue(plan=paper_plan.plan, cycle_or_as_at=september, by=paper_plan.editor,
-                         progress=heard.append)
+    services.paper_issue(
+        plan=paper_plan.plan, cycle_or_as_at=september, by=paper_plan.editor, progress=heard.append
+    )
     assert [p.text for p in heard] == [
-        "Reading the plan (1 of 7)", "Rendering PDF (2 of 7)", "Rendering Word (3 of 7)", "Rendering Excel (4 of 7)",
-        "Rendering CSV (5 of 7)", "Rendering HTML (6 of 7)", "Storing the issued paper (7 of 7)", "Issued (7 of 7)"]
+        "Reading the plan (1 of 7)",
+        "Rendering PDF (2 of 7)",
+        "Rendering Word (3 of 7)",
+        "Rendering Excel (4 of 7)",
+        "Rendering CSV (5 of 7)",
+        "Rendering HTML (6 of 7)",
+        "Storing the issued paper (7 of 7)",
+        "Issued (7 of 7)",
+    ]
     percents = [p.percent for p in heard]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
 
@@ -148,8 +168,9 @@ def test_a_cycle_of_another_plan_is_refused(paper_plan, org, editor, lead):
     from tests.factories import make_plan
 
     other = make_plan(org, editor, name="Another plan", lead=lead)
-    cycle = plan_services.cycle_open(plan=other, by=editor, name="Other", position_as_at=AS_AT,
-                                     update_deadline=AS_AT)
+    cycle = plan_services.cycle_open(
+        plan=other, by=editor, name="Other", position_as_at=AS_AT, update_deadline=AS_AT
+    )
     with pytest.raises(ValidationError, match="another plan"):
         services.paper_issue(plan=paper_plan.plan, cycle_or_as_at=cycle, by=editor)
 
@@ -164,19 +185,32 @@ def test_changing_the_plan_afterwards_changes_nothing_issued(paper_plan, org, is
     data, digest = IssuedPaper.objects.get(pk=issued.pk).data, issued.data_sha256
 
     w1b = Action.objects.get(plan=paper_plan.plan, reference="W1b")
-    plan_services.action_update(action=w1b, by=paper_plan.editor, expected_version=None,
-                                title="A different title, written after the paper was issued")
+    plan_services.action_update(
+        action=w1b,
+        by=paper_plan.editor,
+        expected_version=None,
+        title="A different title, written after the paper was issued",
+    )
     w1b.refresh_from_db()
-    plan_services.progress_update_record(action=w1b, by=paper_plan.editor, narrative="Much later news.",
-                                         status=status(org, "G"), expected_version=None,
-                                         update_date=AS_AT, at=datetime.datetime(2025, 9, 30, 12, tzinfo=datetime.UTC))
+    plan_services.progress_update_record(
+        action=w1b,
+        by=paper_plan.editor,
+        narrative="Much later news.",
+        status=status(org, "G"),
+        expected_version=None,
+        update_date=AS_AT,
+        at=datetime.datetime(2025, 9, 30, 12, tzinfo=datetime.UTC),
+    )
     live = board_paper_build(user=paper_plan.editor, organisation=org, plan=paper_plan.plan, as_at=AS_AT)
-    assert "A different title" in next(r.title for r in live.rows if r.reference == "W1b")  # the live paper moved
+    assert "A different title" in next(
+        r.title for r in live.rows if r.reference == "W1b"
+    )  # the live paper moved
 
     stored = IssuedPaper.objects.get(pk=issued.pk)
     assert stored.data == data and stored.data_sha256 == digest and checksum(stored.data) == digest
     assert next(r.title for r in frozen_paper(stored).rows if r.reference == "W1b") == (
-        "Agree a succession plan for each director")
+        "Agree a succession plan for each director"
+    )
     for fmt, url in urls.items():
         response = client.get(url)
         assert response.status_code == 200 and response.content == downloads[fmt], fmt
@@ -227,7 +261,9 @@ def test_a_tampered_file_is_refused_with_a_clear_error(paper_plan, issued, login
     body = response.content.decode()
     assert "This paper cannot be shown" in body and "no longer matches the checksum" in body
     assert "application/pdf" not in response["Content-Type"]
-    assert client.get(reverse("paper-file", args=[issued.pk, "csv"])).status_code == 200  # the others are fine
+    assert (
+        client.get(reverse("paper-file", args=[issued.pk, "csv"])).status_code == 200
+    )  # the others are fine
 
 
 def test_a_tampered_snapshot_is_refused_on_the_paper_and_the_comparison(paper_plan, issued, earlier, login):
@@ -238,7 +274,10 @@ def test_a_tampered_snapshot_is_refused_on_the_paper_and_the_comparison(paper_pl
     tamper("reports_issuedpaper", "data", json.dumps(data), issued.pk)
     assert not IssuedPaper.objects.get(pk=issued.pk).data_intact
     client = login(paper_plan.viewer)
-    for url in (reverse("paper-detail", args=[issued.pk]), reverse("paper-compare", args=[paper_plan.plan.pk])):
+    for url in (
+        reverse("paper-detail", args=[issued.pk]),
+        reverse("paper-compare", args=[paper_plan.plan.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 409, url
         assert "no longer matches the checksum" in response.content.decode()
@@ -250,7 +289,9 @@ def test_a_tampered_snapshot_is_refused_on_the_paper_and_the_comparison(paper_pl
 
 def test_an_editor_issues_from_the_page_and_the_job_page_shows_it_finished(paper_plan, login):
     client = login(paper_plan.editor)
-    page = client.get(reverse("board-paper", args=[paper_plan.plan.pk]) + "?as_at=2025-09-30").content.decode()
+    page = client.get(
+        reverse("board-paper", args=[paper_plan.plan.pk]) + "?as_at=2025-09-30"
+    ).content.decode()
     issue_url = reverse("paper-issue", args=[paper_plan.plan.pk])
     assert f"{issue_url}?as_at=2025-09-30" in page and "Issue this paper" in page
     assert reverse("paper-list", args=[paper_plan.plan.pk]) in page
@@ -288,8 +329,14 @@ def test_the_issue_form_says_what_is_wrong(paper_plan, login):
 
 @pytest.fixture
 def queued_job(paper_plan, september):
-    return PaperJob.objects.create(organisation=paper_plan.plan.organisation, plan=paper_plan.plan, cycle=september,
-                                   as_at=AS_AT, requested_by=paper_plan.editor, step="Waiting to start")
+    return PaperJob.objects.create(
+        organisation=paper_plan.plan.organisation,
+        plan=paper_plan.plan,
+        cycle=september,
+        as_at=AS_AT,
+        requested_by=paper_plan.editor,
+        step="Waiting to start",
+    )
 
 
 def test_the_job_page_polls_while_the_job_runs_and_answers_204_until_it_moves(paper_plan, queued_job, login):
@@ -302,8 +349,9 @@ def test_the_job_page_polls_while_the_job_runs_and_answers_204_until_it_moves(pa
 
     htmx = {"HTTP_HX_REQUEST": "true"}
     assert client.get(url, {"seen": "queued-0-0"}, **htmx).status_code == 204  # nothing new to say
-    PaperJob.objects.filter(pk=queued_job.pk).update(state=JobState.RUNNING, step="Rendering PDF (2 of 7)",
-                                                     step_number=2, percent=10)
+    PaperJob.objects.filter(pk=queued_job.pk).update(
+        state=JobState.RUNNING, step="Rendering PDF (2 of 7)", step_number=2, percent=10
+    )
     fragment = client.get(url, {"seen": "queued-0-0"}, **htmx)
     assert fragment.status_code == 200
     text = fragment.content.decode()
@@ -318,28 +366,38 @@ def test_the_job_page_polls_while_the_job_runs_and_answers_204_until_it_moves(pa
 
 def test_a_job_queued_for_long_says_the_worker_may_not_be_running(paper_plan, queued_job, login):
     PaperJob.objects.filter(pk=queued_job.pk).update(
-        created_at=queued_job.created_at - datetime.timedelta(minutes=5))
+        created_at=queued_job.created_at - datetime.timedelta(minutes=5)
+    )
     client = login(paper_plan.viewer)
     url = reverse("paper-job", args=[queued_job.pk])
     body = client.get(url).content.decode()
     assert "The background worker may not be running" in body and "wellled db_worker" in body
     assert "seen=queued-0-0-stalled" in body  # said once, not announced again on every poll
     assert client.get(url, {"seen": "queued-0-0-stalled"}, HTTP_HX_REQUEST="true").status_code == 204
-    assert "may not be running" in client.get(url, {"seen": "queued-0-0"}, HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        "may not be running"
+        in client.get(url, {"seen": "queued-0-0"}, HTTP_HX_REQUEST="true").content.decode()
+    )
 
 
 def test_a_job_whose_worker_died_says_so_and_offers_to_issue_again(paper_plan, queued_job, login):
     from django.utils import timezone
 
     PaperJob.objects.filter(pk=queued_job.pk).update(
-        state=JobState.RUNNING, step="Rendering PDF (2 of 7)", step_number=2, percent=10,
-        started_at=timezone.now() - datetime.timedelta(minutes=11))
+        state=JobState.RUNNING,
+        step="Rendering PDF (2 of 7)",
+        step_number=2,
+        percent=10,
+        started_at=timezone.now() - datetime.timedelta(minutes=11),
+    )
     body = login(paper_plan.viewer).get(reverse("paper-job", args=[queued_job.pk])).content.decode()
     assert "the background worker probably stopped while it ran" in body
     assert reverse("paper-issue", args=[paper_plan.plan.pk]) in body and "seen=running-2-10-lost" in body
     PaperJob.objects.filter(pk=queued_job.pk).update(started_at=timezone.now())
-    assert "probably stopped" not in login(paper_plan.viewer).get(
-        reverse("paper-job", args=[queued_job.pk])).content.decode()
+    assert (
+        "probably stopped"
+        not in login(paper_plan.viewer).get(reverse("paper-job", args=[queued_job.pk])).content.decode()
+    )
 
 
 def test_a_job_run_twice_issues_one_paper(paper_plan, queued_job):
@@ -354,7 +412,9 @@ def test_a_job_whose_requester_lost_the_role_fails_and_says_why(paper_plan, org,
     membership_set(user=paper_plan.editor, organisation=org, role="viewer", by=None)
     assert services.paper_job_run(job_id=queued_job.pk) is None
     job = PaperJob.objects.get(pk=queued_job.pk)
-    assert job.state == JobState.FAILED and "no longer allows" in job.error and not IssuedPaper.objects.exists()
+    assert (
+        job.state == JobState.FAILED and "no longer allows" in job.error and not IssuedPaper.objects.exists()
+    )
     body = login(paper_plan.viewer).get(reverse("paper-job", args=[job.pk])).content.decode()
     assert "The paper was not issued" in body and "no longer allows" in body
 
@@ -376,7 +436,9 @@ def test_the_list_of_past_papers(paper_plan, issued, earlier, login):
     assert "September 2025" in body and f"by {paper_plan.editor}" in body
     for fmt in FORMATS:
         assert reverse("paper-file", args=[issued.pk, fmt]) in body
-    assert "A/G</span> On track: <strong>4</strong>" in body and "A/R</span> At risk: <strong>1</strong>" in body
+    assert (
+        "A/G</span> On track: <strong>4</strong>" in body and "A/R</span> At risk: <strong>1</strong>" in body
+    )
     assert "Issue a board paper" not in body  # a viewer
 
 
@@ -402,18 +464,25 @@ def test_compare_defaults_to_the_latest_and_the_one_before(paper_plan, issued, e
     body = client.get(reverse("paper-compare", args=[paper_plan.plan.pk])).content.decode()
     assert "From the paper" in body
     assert body.index("position as at 31 August 2025") < body.index("to the paper")
-    summary = body[body.index("Summary"):body.index("Actions by status")]
-    assert '<a href="#improved">Status improved</a></td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">2' in summary
-    assert '<a href="#worsened">Status worsened</a></td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">1' in summary
-    worsened = body[body.index('id="worsened"'):body.index('id="completed"')]
+    summary = body[body.index("Summary") : body.index("Actions by status")]
+    assert (
+        '<a href="#improved">Status improved</a></td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">2'
+        in summary
+    )
+    assert (
+        '<a href="#worsened">Status worsened</a></td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">1'
+        in summary
+    )
+    worsened = body[body.index('id="worsened"') : body.index('id="completed"')]
     assert "W1b" in worsened and "A/G" in worsened and "On track" in worsened and "Off track" in worsened
-    completed = body[body.index('id="completed"'):body.index('id="slipped"')]
+    completed = body[body.index('id="completed"') : body.index('id="slipped"')]
     assert "W1c" in completed
-    slipped = body[body.index('id="slipped"'):body.index('id="new"')]
+    slipped = body[body.index('id="slipped"') : body.index('id="new"')]
     assert "W1a" in slipped and "March 2026" in slipped and "July 2026" in slipped
 
-    swapped = client.get(reverse("paper-compare", args=[paper_plan.plan.pk]),
-                         {"before": issued.pk, "after": earlier.pk}).content.decode()
+    swapped = client.get(
+        reverse("paper-compare", args=[paper_plan.plan.pk]), {"before": issued.pk, "after": earlier.pk}
+    ).content.decode()
     assert swapped.index("position as at 31 August 2025") < swapped.index("to the paper")  # put in order
 
 
@@ -428,8 +497,9 @@ def test_compare_with_a_paper_of_another_plan_is_404(paper_plan, issued, outside
     other_plan = outsider.memberships.get().organisation.plans.get()
     other = services.paper_issue(plan=other_plan, cycle_or_as_at=AS_AT, by=outsider)
     assert Paper.objects.count() == 2
-    response = login(paper_plan.viewer).get(reverse("paper-compare", args=[paper_plan.plan.pk]),
-                                            {"before": issued.pk, "after": other.pk})
+    response = login(paper_plan.viewer).get(
+        reverse("paper-compare", args=[paper_plan.plan.pk]), {"before": issued.pk, "after": other.pk}
+    )
     assert response.status_code == 404
 
 
@@ -438,8 +508,20 @@ def test_compare_with_a_paper_of_another_plan_is_404(paper_plan, issued, outside
 
 def test_the_command_shows_progress_on_stderr(paper_plan, people, tmp_path):
     stderr = io.StringIO()
-    call_command("board_paper", "--organisation", "ZNT01", "--plan", "Well-led review 2025", "--format", "csv",
-                 "--out", str(tmp_path / "paper.csv"), "--as-at", AS_AT.isoformat(), stderr=stderr)
+    call_command(
+        "board_paper",
+        "--organisation",
+        "ZNT01",
+        "--plan",
+        "Well-led review 2025",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "paper.csv"),
+        "--as-at",
+        AS_AT.isoformat(),
+        stderr=stderr,
+    )
     lines = stderr.getvalue().splitlines()
     assert lines[0].endswith("0% Reading the plan (1 of 3)") and "Rendering CSV (2 of 3)" in lines[1]
     assert lines[-1].startswith("[" + "#" * 30 + "] 100%")
@@ -447,20 +529,52 @@ def test_the_command_shows_progress_on_stderr(paper_plan, people, tmp_path):
 
 def test_the_command_issues_a_frozen_paper(paper_plan, people, tmp_path):
     stdout, stderr = io.StringIO(), io.StringIO()
-    call_command("board_paper", "--organisation", "ZNT01", "--plan", "Well-led review 2025", "--issue",
-                 "--as-at", AS_AT.isoformat(), "--as-user", paper_plan.editor.username, stdout=stdout, stderr=stderr)
+    call_command(
+        "board_paper",
+        "--organisation",
+        "ZNT01",
+        "--plan",
+        "Well-led review 2025",
+        "--issue",
+        "--as-at",
+        AS_AT.isoformat(),
+        "--as-user",
+        paper_plan.editor.username,
+        stdout=stdout,
+        stderr=stderr,
+    )
     issued = IssuedPaper.objects.get()
-    assert issued.as_at == AS_AT and issued.issued_by == paper_plan.editor and issued.cycle.name == "September 2025"
-    assert (f"Issued the board paper for Well-led review 2025, position as at 30 September 2025 (paper {issued.pk}, "
-            "6 actions)") in stdout.getvalue()
+    assert (
+        issued.as_at == AS_AT
+        and issued.issued_by == paper_plan.editor
+        and issued.cycle.name == "September 2025"
+    )
+    assert (
+        f"Issued the board paper for Well-led review 2025, position as at 30 September 2025 (paper {issued.pk}, "
+        "6 actions)"
+    ) in stdout.getvalue()
     assert issued.data_sha256 in stdout.getvalue()
     assert "Rendering Word (3 of 7)" in stderr.getvalue()
 
 
 def test_the_command_can_write_the_issued_file_too(paper_plan, people, tmp_path):
     out = tmp_path / "issued.pdf"
-    call_command("board_paper", "--organisation", "ZNT01", "--plan", "Well-led review 2025", "--issue",
-                 "--format", "pdf", "--out", str(out), "--as-at", AS_AT.isoformat(), "-v", "0")
+    call_command(
+        "board_paper",
+        "--organisation",
+        "ZNT01",
+        "--plan",
+        "Well-led review 2025",
+        "--issue",
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--as-at",
+        AS_AT.isoformat(),
+        "-v",
+        "0",
+    )
     assert out.read_bytes() == bytes(IssuedPaperFile.objects.get(format="pdf").content)
 
 
@@ -468,8 +582,16 @@ def test_the_command_will_not_issue_as_a_viewer(paper_plan, tmp_path):
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="does not allow"):
-        call_command("board_paper", "--organisation", "ZNT01", "--plan", "Well-led review 2025", "--issue",
-                     "--as-user", paper_plan.viewer.username)
+        call_command(
+            "board_paper",
+            "--organisation",
+            "ZNT01",
+            "--plan",
+            "Well-led review 2025",
+            "--issue",
+            "--as-user",
+            paper_plan.viewer.username,
+        )
     assert not IssuedPaper.objects.exists()
 
 

@@ -35,7 +35,9 @@ def test_a_paper_survives_json_exactly(paper):
     again = paper_from_data(data)
     assert again == paper
     assert again.movement.improved and again.exceptions.at_risk and again.part_b  # the nested parts came back
-    assert again.generated_at == paper.generated_at and again.generated_at.utcoffset() == datetime.timedelta(0)
+    assert again.generated_at == paper.generated_at and again.generated_at.utcoffset() == datetime.timedelta(
+        0
+    )
     assert isinstance(again.rows, tuple) and isinstance(again.rows[0].findings, tuple)
     assert again.rows[0].due_date == paper.rows[0].due_date and type(again.rows[0].due_date) is datetime.date
 
@@ -61,7 +63,9 @@ def test_the_json_holds_only_json_types(paper):
 
 def test_the_checksum_ignores_key_order_but_not_content(paper):
     data = through_json(paper_to_data(paper))
-    reordered = json.loads(json.dumps(data, sort_keys=False), object_pairs_hook=lambda pairs: dict(reversed(pairs)))
+    reordered = json.loads(
+        json.dumps(data, sort_keys=False), object_pairs_hook=lambda pairs: dict(reversed(pairs))
+    )
     assert list(reordered["paper"]) != list(data["paper"])
     assert checksum(reordered) == checksum(data)
     changed = copy.deepcopy(data)
@@ -79,13 +83,19 @@ def test_a_field_missing_from_an_older_snapshot_takes_its_default(paper):
     assert again.measures == () and again.rows[0].measure is None
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.update(schema=99), "Not a board paper snapshot"),
-    (lambda d: d["paper"].pop("as_at"), "the snapshot has no as_at"),
-    (lambda d: d["paper"].update(total="six"), "paper.total: expected a whole number"),
-    (lambda d: d["paper"]["rows"][0].update(due_date=20250930), "paper.rows\\[0\\].due_date: expected str"),
-    (lambda d: d["paper"]["rows"][0].update(overdue=None), "paper.rows\\[0\\].overdue: expected bool"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(schema=99), "Not a board paper snapshot"),
+        (lambda d: d["paper"].pop("as_at"), "the snapshot has no as_at"),
+        (lambda d: d["paper"].update(total="six"), "paper.total: expected a whole number"),
+        (
+            lambda d: d["paper"]["rows"][0].update(due_date=20250930),
+            "paper.rows\\[0\\].due_date: expected str",
+        ),
+        (lambda d: d["paper"]["rows"][0].update(overdue=None), "paper.rows\\[0\\].overdue: expected bool"),
+    ],
+)
 def test_a_broken_snapshot_is_refused_saying_where(paper, change, message):
     data = through_json(paper_to_data(paper))
     change(data)

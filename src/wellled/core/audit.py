@@ -19,7 +19,9 @@ from .models import AuditLog, Organisation, User
 SNAPSHOT_EXCLUDED_FIELDS = frozenset({"password"})
 
 
-def snapshot(instance: models.Model, *, many_to_many: dict[str, Iterable[int]] | None = None) -> dict[str, Any]:
+def snapshot(
+    instance: models.Model, *, many_to_many: dict[str, Iterable[int]] | None = None
+) -> dict[str, Any]:
     """The instance's concrete fields (and many-to-many ids) as JSON-safe values, for before/after records.
 
     `many_to_many` gives ids the caller already holds (a bulk import), instead of a query per field."""
@@ -79,7 +81,9 @@ class AuditEntry(NamedTuple):
     note: str = ""
 
 
-def audit_record_many(*, by: User | None, organisation: Organisation | None, entries: Iterable[AuditEntry]) -> int:
+def audit_record_many(
+    *, by: User | None, organisation: Organisation | None, entries: Iterable[AuditEntry]
+) -> int:
     """Write many audit records in one insert (a spreadsheet import), by the same rules as `audit_record`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must be called inside the service's transaction.atomic block.")
@@ -91,16 +95,18 @@ def audit_record_many(*, by: User | None, organisation: Organisation | None, ent
         after = entry.after
         if entry.action != AuditAction.DELETE and after is None:
             after = snapshot(entry.instance)
-        rows.append(AuditLog(
-            actor_id=actor_id,
-            organisation_id=organisation_id,
-            action=entry.action,
-            content_type_id=ContentType.objects.get_for_model(entry.instance, for_concrete_model=True).pk,
-            object_id=str(entry.instance.pk),
-            object_repr=str(entry.instance)[:300],
-            before=entry.before,
-            after=after,
-            request_id=request_id,
-            note=entry.note[:300],
-        ))
+        rows.append(
+            AuditLog(
+                actor_id=actor_id,
+                organisation_id=organisation_id,
+                action=entry.action,
+                content_type_id=ContentType.objects.get_for_model(entry.instance, for_concrete_model=True).pk,
+                object_id=str(entry.instance.pk),
+                object_repr=str(entry.instance)[:300],
+                before=entry.before,
+                after=after,
+                request_id=request_id,
+                note=entry.note[:300],
+            )
+        )
     return insert_many(rows)

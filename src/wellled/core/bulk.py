@@ -22,14 +22,20 @@ def insert_many(objects: Sequence[models.Model], *, batch_size: int = BATCH_SIZE
         return 0
     model = type(objects[0])
     meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]  # the database numbers the rows
+    fields = [
+        f for f in meta.local_concrete_fields if f is not meta.auto_field
+    ]  # the database numbers the rows
     quote = connection.ops.quote_name
     # Only the model's own table and column names, quoted, go into the SQL; every value is a parameter.
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):
-            batch = objects[start:start + batch_size]
-            cursor.executemany(sql, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                                     for obj in batch])
+            batch = objects[start : start + batch_size]
+            cursor.executemany(
+                sql,
+                [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in batch],
+            )
     return len(objects)

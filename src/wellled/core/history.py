@@ -54,8 +54,10 @@ def history_rows(records: Iterable[AuditLog]) -> list[HistoryRow]:
                 for value in (old, new):
                     ids = value if isinstance(value, list) else [value]
                     wanted[field.related_model].update(v for v in ids if v not in (None, ""))
-    names = {model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
-             for model, ids in wanted.items()}
+    names = {
+        model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
 
     def show(field: models.Field | None, value) -> str:
         if value in (None, "", []):

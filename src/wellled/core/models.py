@@ -21,7 +21,9 @@ class User(AbstractUser):
     """A person who signs in (or is invited to); boards know them by their initials."""
 
     email = models.EmailField("e-mail address", unique=True, null=True, blank=True)
-    initials = models.CharField(max_length=8, blank=True, help_text="How board papers show this person, e.g. DMc.")
+    initials = models.CharField(
+        max_length=8, blank=True, help_text="How board papers show this person, e.g. DMc."
+    )
     job_title = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -64,7 +66,9 @@ class OrganisationUnit(models.Model):
     """Part of an organisation's structure: a site, directorate, care group or service."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     kind = models.CharField(max_length=20, choices=UnitKind.choices)
     name = models.CharField(max_length=200)
     code = models.CharField(max_length=20, blank=True, help_text="ODS site code or local code.")
@@ -93,7 +97,9 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="core_membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="core_membership_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
@@ -108,9 +114,13 @@ class DeliveryStatus(models.Model):
     meaning = models.CharField(max_length=300)
     colour = models.CharField(max_length=7, validators=[HEX_COLOUR_VALIDATOR])
     text_colour = models.CharField(max_length=7, validators=[HEX_COLOUR_VALIDATOR], default="#212b32")
-    rank = models.PositiveSmallIntegerField(help_text="Higher is better; used to tell improvement from worsening.")
+    rank = models.PositiveSmallIntegerField(
+        help_text="Higher is better; used to tell improvement from worsening."
+    )
     is_complete = models.BooleanField(default=False, help_text="The action is delivered at this status.")
-    is_exception = models.BooleanField(default=False, help_text="Actions at this status lead the board paper.")
+    is_exception = models.BooleanField(
+        default=False, help_text="Actions at this status lead the board paper."
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -156,7 +166,9 @@ class AuditLog(AppendOnly, models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64, db_index=True)

@@ -25,7 +25,9 @@ def membership_get(*, user: User, organisation: Organisation | int) -> Membershi
     return Membership.objects.filter(user=user, organisation_id=org_id).select_related("organisation").first()
 
 
-def scoped(queryset: QuerySet, *, user: User, organisation: Organisation, path: str = "organisation") -> QuerySet:
+def scoped(
+    queryset: QuerySet, *, user: User, organisation: Organisation, path: str = "organisation"
+) -> QuerySet:
     """Limit a queryset to one organisation, and to nothing unless the user belongs to it."""
     return queryset.filter(
         **{path: organisation, f"{path}__memberships__user": user},
@@ -55,9 +57,11 @@ def delivery_statuses(*, organisation: Organisation, include_inactive: bool = Fa
 def audit_for_object(*, user: User, organisation: Organisation, instance: models.Model) -> QuerySet[AuditLog]:
     """The History of one object, newest first; empty unless the user belongs to the organisation."""
     content_type = ContentType.objects.get_for_model(instance, for_concrete_model=True)
-    return scoped(AuditLog.objects.all(), user=user, organisation=organisation).filter(
-        content_type=content_type, object_id=str(instance.pk)
-    ).select_related("actor", "content_type")
+    return (
+        scoped(AuditLog.objects.all(), user=user, organisation=organisation)
+        .filter(content_type=content_type, object_id=str(instance.pk))
+        .select_related("actor", "content_type")
+    )
 
 
 def audit_for_organisation(*, user: User, organisation: Organisation) -> QuerySet[AuditLog]:
@@ -79,7 +83,9 @@ def word_template_get(*, user: User, organisation: Organisation):
     """The organisation's Word template for board papers, or None (nothing of another organisation, ever)."""
     from .models import WordTemplate
 
-    return scoped(WordTemplate.objects.select_related("uploaded_by"), user=user, organisation=organisation).first()
+    return scoped(
+        WordTemplate.objects.select_related("uploaded_by"), user=user, organisation=organisation
+    ).first()
 
 
 def command_actor(*, organisation: Organisation, username: str | None) -> User:

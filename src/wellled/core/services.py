@@ -29,16 +29,50 @@ class StatusDefinition:
 # blue "complete and assured" is the BRAG convention many trusts add (shared/domain/rag_and_reporting.md).
 # Colours are NHS identity colours chosen so the code printed on them meets WCAG AA contrast.
 DEFAULT_DELIVERY_STATUSES: tuple[StatusDefinition, ...] = (
-    StatusDefinition("B", "Complete and assured", "Delivered, and evidence shows the improvement is sustained.",
-                     "#005eb8", "#ffffff", 5, is_complete=True),
-    StatusDefinition("G", "Complete", "Delivered, and the intended improvement has been achieved.",
-                     "#007f3b", "#ffffff", 4, is_complete=True),
-    StatusDefinition("A/G", "On track", "A credible plan is in place and on course, but not yet finished.",
-                     "#ffb81c", "#212b32", 3),
-    StatusDefinition("A/R", "At risk", "There is no plan, or little confidence that the plan will deliver.",
-                     "#ed8b00", "#212b32", 2, is_exception=True),
-    StatusDefinition("R", "Off track", "Not delivered, or will not be delivered without intervention.",
-                     "#d5281b", "#ffffff", 1, is_exception=True),
+    StatusDefinition(
+        "B",
+        "Complete and assured",
+        "Delivered, and evidence shows the improvement is sustained.",
+        "#005eb8",
+        "#ffffff",
+        5,
+        is_complete=True,
+    ),
+    StatusDefinition(
+        "G",
+        "Complete",
+        "Delivered, and the intended improvement has been achieved.",
+        "#007f3b",
+        "#ffffff",
+        4,
+        is_complete=True,
+    ),
+    StatusDefinition(
+        "A/G",
+        "On track",
+        "A credible plan is in place and on course, but not yet finished.",
+        "#ffb81c",
+        "#212b32",
+        3,
+    ),
+    StatusDefinition(
+        "A/R",
+        "At risk",
+        "There is no plan, or little confidence that the plan will deliver.",
+        "#ed8b00",
+        "#212b32",
+        2,
+        is_exception=True,
+    ),
+    StatusDefinition(
+        "R",
+        "Off track",
+        "Not delivered, or will not be delivered without intervention.",
+        "#d5281b",
+        "#ffffff",
+        1,
+        is_exception=True,
+    ),
 )
 
 
@@ -70,7 +104,12 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_unit_create(
-    *, organisation: Organisation, kind: str, name: str, by: User | None, code: str = "",
+    *,
+    organisation: Organisation,
+    kind: str,
+    name: str,
+    by: User | None,
+    code: str = "",
     parent: OrganisationUnit | None = None,
 ) -> OrganisationUnit:
     """Add a site, directorate or care group to an organisation's structure."""
@@ -94,19 +133,34 @@ def membership_set(*, user: User, organisation: Organisation, role: str, by: Use
         before = snapshot(membership)
         membership.role = role
         membership.save(update_fields=["role"])
-        audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before)
+        audit_record(
+            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before
+        )
     return membership
 
 
 @transaction.atomic
 def person_create(
-    *, username: str, by: User | None, organisation: Organisation, role: str, first_name: str = "",
-    last_name: str = "", email: str = "", initials: str = "", job_title: str = "", password: str | None = None,
+    *,
+    username: str,
+    by: User | None,
+    organisation: Organisation,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    initials: str = "",
+    job_title: str = "",
+    password: str | None = None,
 ) -> User:
     """Add a person to an organisation; without a password they are invited (cannot sign in until they set one)."""
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email or None,
-        initials=initials, job_title=job_title,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email or None,
+        initials=initials,
+        job_title=job_title,
     )
     if password:
         user.set_password(password)
@@ -141,11 +195,15 @@ def word_template_check(*, filename: str, content: bytes) -> None:
     if not filename.lower().endswith(".docx"):
         raise WordTemplateError(f"‘{filename}’ is not a Word document: upload a .docx file.")
     if len(content) > WORD_TEMPLATE_MAX_BYTES:
-        raise WordTemplateError(f"‘{filename}’ is {len(content) / 1024 / 1024:.1f} MB: a template can be at most "
-                                f"{WORD_TEMPLATE_MAX_BYTES // 1024 // 1024} MB.")
+        raise WordTemplateError(
+            f"‘{filename}’ is {len(content) / 1024 / 1024:.1f} MB: a template can be at most "
+            f"{WORD_TEMPLATE_MAX_BYTES // 1024 // 1024} MB."
+        )
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise WordTemplateError(f"‘{filename}’ is password-protected or in the old .doc format: save it from Word "
-                                "as an unprotected .docx and upload it again.")
+        raise WordTemplateError(
+            f"‘{filename}’ is password-protected or in the old .doc format: save it from Word "
+            "as an unprotected .docx and upload it again."
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
@@ -153,15 +211,18 @@ def word_template_check(*, filename: str, content: bytes) -> None:
             if sum(info.file_size for info in archive.infolist()) > WORD_TEMPLATE_MAX_EXPANDED_BYTES:
                 raise WordTemplateError(
                     f"‘{filename}’ unpacks to more than {WORD_TEMPLATE_MAX_EXPANDED_BYTES // 1024 // 1024} MB: a "
-                    "template needs its styles, page set-up and a logo, not large pictures or embedded files.")
+                    "template needs its styles, page set-up and a logo, not large pictures or embedded files."
+                )
         from docx import Document
 
         Document(io.BytesIO(content))
     except WordTemplateError:
         raise
     except Exception as exc:  # noqa: BLE001 (any failure to read it means the same to the person uploading)
-        raise WordTemplateError(f"‘{filename}’ could not be read as a Word document (it may be damaged): save it "
-                                "again from Word and upload it.") from exc
+        raise WordTemplateError(
+            f"‘{filename}’ could not be read as a Word document (it may be damaged): save it "
+            "again from Word and upload it."
+        ) from exc
 
 
 def _word_template_state(template) -> dict:
@@ -194,8 +255,14 @@ def word_template_set(*, organisation: Organisation, by: User, filename: str, co
     template.uploaded_by = by
     template.uploaded_at = timezone.now()
     template.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE if before else AuditAction.CREATE,
-                 instance=template, before=before, after=_word_template_state(template))
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        instance=template,
+        before=before,
+        after=_word_template_state(template),
+    )
     return template
 
 
@@ -210,7 +277,12 @@ def word_template_remove(*, organisation: Organisation, by: User) -> bool:
     template = WordTemplate.objects.select_for_update().filter(organisation=organisation).first()
     if template is None:
         return False
-    audit_record(by=by, organisation=organisation, action=AuditAction.DELETE, instance=template,
-                 before=_word_template_state(template))
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.DELETE,
+        instance=template,
+        before=_word_template_state(template),
+    )
     template.delete()
     return True

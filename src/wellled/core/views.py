@@ -40,16 +40,22 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-SIGNIN_LOCKED_OUT = ("Too many sign-in attempts with this username. Wait {minutes} minutes and try again, or ask "
-                     "your Wellled administrator to reset your password.")
+SIGNIN_LOCKED_OUT = (
+    "Too many sign-in attempts with this username. Wait {minutes} minutes and try again, or ask "
+    "your Wellled administrator to reset your password."
+)
 
 
 def signin_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The sign-in page again, saying why it refuses (django-axes calls this once the failure limit is reached)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = AuthenticationForm(request, data=None)
-    return render(request, "core/login.jinja", {"form": form, "locked_out": SIGNIN_LOCKED_OUT.format(minutes=minutes)},
-                  status=429)
+    return render(
+        request,
+        "core/login.jinja",
+        {"form": form, "locked_out": SIGNIN_LOCKED_OUT.format(minutes=minutes)},
+        status=429,
+    )
 
 
 def sign_out(request: HttpRequest) -> HttpResponse:
@@ -96,14 +102,20 @@ def _page_after_switch(request: HttpRequest, target: str) -> str:
 def organisation_detail(request: HttpRequest) -> HttpResponse:
     """The organisation's structure, its people and roles, and its delivery-status scale."""
     organisation = request.organisation
-    memberships = organisation.memberships.select_related("user").order_by("user__last_name", "user__first_name")
-    return render(request, "core/organisation.jinja", {
-        "organisation": organisation,
-        "units": organisation_units(user=request.user, organisation=organisation),
-        "memberships": memberships,
-        "statuses": delivery_statuses(organisation=organisation, include_inactive=True),
-        "word_template": word_template_get(user=request.user, organisation=organisation),
-    })
+    memberships = organisation.memberships.select_related("user").order_by(
+        "user__last_name", "user__first_name"
+    )
+    return render(
+        request,
+        "core/organisation.jinja",
+        {
+            "organisation": organisation,
+            "units": organisation_units(user=request.user, organisation=organisation),
+            "memberships": memberships,
+            "statuses": delivery_statuses(organisation=organisation, include_inactive=True),
+            "word_template": word_template_get(user=request.user, organisation=organisation),
+        },
+    )
 
 
 def _role(request: HttpRequest) -> str | None:
@@ -123,15 +135,23 @@ def word_template(request: HttpRequest) -> HttpResponse:
             error = f"‘{upload.name}’ is too large: a template can be at most 5 MB."
         else:
             try:
-                word_template_set(organisation=request.organisation, by=request.user, filename=upload.name,
-                                  content=upload.read())
+                word_template_set(
+                    organisation=request.organisation,
+                    by=request.user,
+                    filename=upload.name,
+                    content=upload.read(),
+                )
             except WordTemplateError as exc:
                 error = str(exc)
             else:
                 messages.success(request, f"Board papers in Word now use the styles of ‘{upload.name}’.")
                 return redirect("organisation-detail")
-    return render(request, "core/word_template.jinja", {"current": current, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "core/word_template.jinja",
+        {"current": current, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @require_POST

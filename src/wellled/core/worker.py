@@ -34,18 +34,30 @@ def worker_needed() -> bool:
 
 def worker_command() -> list[str]:
     """`wellled db_worker`, run by the same Python, with the same settings (inherited from the environment)."""
-    return [sys.executable, "-m", "wellled", "db_worker", "--no-reload", "--interval", str(POLL_INTERVAL_SECONDS)]
+    return [
+        sys.executable,
+        "-m",
+        "wellled",
+        "db_worker",
+        "--no-reload",
+        "--interval",
+        str(POLL_INTERVAL_SECONDS),
+    ]
 
 
 @contextmanager
-def background_worker(*, enabled: bool = True, stdout: TextIO | None = None) -> Iterator[subprocess.Popen | None]:
+def background_worker(
+    *, enabled: bool = True, stdout: TextIO | None = None
+) -> Iterator[subprocess.Popen | None]:
     """Run the worker in a child process for as long as the block runs (nothing to do with the immediate backend)."""
     if not enabled or not worker_needed():
         yield None
         return
     process = subprocess.Popen(worker_command(), env=os.environ.copy(), preexec_fn=_die_with_parent)  # noqa: PLW1509
     if stdout is not None:
-        stdout.write(f"Started the background worker (process {process.pid}) for board papers and other long work.")
+        stdout.write(
+            f"Started the background worker (process {process.pid}) for board papers and other long work."
+        )
     previous = _exit_on_sigterm()
     try:
         yield process

@@ -31,7 +31,9 @@ class Framework(models.Model):
         ordering = ["name", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key", "version"], condition=models.Q(organisation__isnull=True), name="fw_shipped_unique"
+                fields=["key", "version"],
+                condition=models.Q(organisation__isnull=True),
+                name="fw_shipped_unique",
             ),
             models.UniqueConstraint(fields=["organisation", "key", "version"], name="fw_trust_unique"),
         ]
@@ -44,7 +46,9 @@ class FrameworkElement(models.Model):
     """A key question, quality statement or KLOE, with our own short description."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="elements")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     kind = models.CharField(max_length=20, choices=ElementKind.choices)
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)

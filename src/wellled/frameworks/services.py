@@ -27,7 +27,9 @@ def _elements_from(document: dict[str, Any]) -> list[dict[str, Any]]:
     if "elements" in document:
         return document["elements"] or []
     if "kloes" in document:
-        return [{**k, "code": k.get("code", k.get("id")), "kind": ElementKind.KLOE} for k in document["kloes"]]
+        return [
+            {**k, "code": k.get("code", k.get("id")), "kind": ElementKind.KLOE} for k in document["kloes"]
+        ]
     if "key_questions" in document:
         tree = []
         for kq in document["key_questions"]:
@@ -35,14 +37,24 @@ def _elements_from(document: dict[str, Any]) -> list[dict[str, Any]]:
                 {**qs, "code": qs.get("code", qs.get("id")), "kind": ElementKind.QUALITY_STATEMENT}
                 for qs in kq.get("quality_statements", [])
             ]
-            tree.append({**kq, "code": kq.get("code", kq.get("key")), "kind": ElementKind.KEY_QUESTION,
-                         "children": children})
+            tree.append(
+                {
+                    **kq,
+                    "code": kq.get("code", kq.get("key")),
+                    "kind": ElementKind.KEY_QUESTION,
+                    "children": children,
+                }
+            )
         return tree
     raise FrameworkFileError("The file has no 'elements', 'kloes' or 'key_questions' list.")
 
 
-def _flatten(nodes: list[dict[str, Any]], parent_code: str | None, out: list[tuple[dict[str, Any], str | None]],
-             path: str) -> None:
+def _flatten(
+    nodes: list[dict[str, Any]],
+    parent_code: str | None,
+    out: list[tuple[dict[str, Any], str | None]],
+    path: str,
+) -> None:
     for index, node in enumerate(nodes, start=1):
         where = f"{path}[{index}]"
         if not isinstance(node, dict):
@@ -85,7 +97,9 @@ def framework_load(*, text: str, by: User | None, organisation: Organisation | N
     header, flat = framework_parse(text)
     checksum = hashlib.sha256(text.encode()).hexdigest()
     framework, created = Framework.objects.select_for_update().get_or_create(
-        key=str(header["key"]), version=str(header["version"]), organisation=organisation,
+        key=str(header["key"]),
+        version=str(header["version"]),
+        organisation=organisation,
         defaults={"name": header["name"]},
     )
     if not created and framework.source_checksum == checksum:
@@ -97,8 +111,13 @@ def framework_load(*, text: str, by: User | None, organisation: Organisation | N
     framework.evidence_categories = list(header.get("evidence_categories") or [])
     framework.source_checksum = checksum
     framework.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE if created else AuditAction.UPDATE,
-                 instance=framework, before=before)
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        instance=framework,
+        before=before,
+    )
     existing = {e.code: e for e in framework.elements.all()}
     by_code: dict[str, FrameworkElement] = {}
     for order, (node, parent_code) in enumerate(flat, start=1):
@@ -117,7 +136,10 @@ def framework_load(*, text: str, by: User | None, organisation: Organisation | N
 
 def frameworks_sync_shipped(*, by: User | None = None) -> list[Framework]:
     """Load (or refresh) every framework file shipped with Wellled."""
-    return [framework_load(text=path.read_text(encoding="utf-8"), by=by) for path in sorted(SHIPPED_DIR.glob("*.yaml"))]
+    return [
+        framework_load(text=path.read_text(encoding="utf-8"), by=by)
+        for path in sorted(SHIPPED_DIR.glob("*.yaml"))
+    ]
 
 
 def frameworks_sync_shipped_after_migrate(sender, **kwargs) -> None:

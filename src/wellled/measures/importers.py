@@ -120,15 +120,21 @@ def read_cells(name: str, data: bytes) -> list[list]:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
                 sheet = book.worksheets[0]
-                return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2,
-                                                           max_col=MAX_COLUMNS)]
+                return [
+                    list(r)
+                    for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
+                ]
             finally:
                 book.close()
         except UnreadableFile as exc:
             raise ValueError(str(exc)) from None
-        except Exception as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
-            raise ValueError(f"The workbook could not be read ({exc.__class__.__name__}). Save it again from "
-                             "Excel as .xlsx, or as CSV.") from None
+        except (
+            Exception
+        ) as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
+            raise ValueError(
+                f"The workbook could not be read ({exc.__class__.__name__}). Save it again from "
+                "Excel as .xlsx, or as CSV."
+            ) from None
     if lower.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")

@@ -72,10 +72,16 @@ def measure_get(*, user: User, organisation: Organisation, pk) -> Measure:
     return get_or_404(measures_for_user(user=user, organisation=organisation), pk=pk)
 
 
-def values_by_period(*, user: User, organisation: Organisation, measure_ids) -> dict[tuple[int, datetime.date], MeasureValue]:
+def values_by_period(
+    *, user: User, organisation: Organisation, measure_ids
+) -> dict[tuple[int, datetime.date], MeasureValue]:
     """The stored values of the organisation's measures among `measure_ids`, by (measure id, period)."""
-    values = scoped(MeasureValue.objects.filter(measure_id__in=measure_ids), user=user, organisation=organisation,
-                    path="measure__organisation")
+    values = scoped(
+        MeasureValue.objects.filter(measure_id__in=measure_ids),
+        user=user,
+        organisation=organisation,
+        path="measure__organisation",
+    )
     return {(v.measure_id, v.period): v for v in values}
 
 
@@ -276,10 +282,8 @@ def summarise(measures: list[Measure], *, until: datetime.date | None = None) ->
     values = MeasureValue.objects.filter(measure_id__in=by_pk)
     if until is not None:
         values = values.filter(period__lte=until)
-    rows = (
-        values
-        .order_by("measure_id", "period")
-        .values_list("measure_id", "period", "value", "numerator", "denominator")
+    rows = values.order_by("measure_id", "period").values_list(
+        "measure_id", "period", "value", "numerator", "denominator"
     )
     for measure_id, *rest in rows:
         stored[measure_id].append(tuple(rest))

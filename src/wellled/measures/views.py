@@ -47,7 +47,9 @@ def _form_choices(request) -> dict:
     return {
         "units": selectors.measure_units(**_scope(request)),
         "people": organisation_people(**_scope(request)),
-        "elements": elements_available(organisation=request.organisation).order_by("framework__name", "order"),
+        "elements": elements_available(organisation=request.organisation).order_by(
+            "framework__name", "order"
+        ),
     }
 
 

@@ -25,17 +25,23 @@ class VersionedForm(TextForm):
 
 
 class PlanForm(VersionedForm):
-    name = forms.CharField(label="Plan name", max_length=200,
-                           error_messages={"required": "Enter the plan's name"})
+    name = forms.CharField(
+        label="Plan name", max_length=200, error_messages={"required": "Enter the plan's name"}
+    )
     kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
     description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea)
 
 
 class PlanCreateForm(PlanForm):
-    organised_by = forms.ChoiceField(label="Organise the plan by", choices=PlanOrganisedBy.choices,
-                                     initial=PlanOrganisedBy.FRAMEWORK)
-    framework = forms.ModelChoiceField(label="Framework", queryset=None, required=False,
-                                       help_text="Sections are created for each of its top-level elements.")
+    organised_by = forms.ChoiceField(
+        label="Organise the plan by", choices=PlanOrganisedBy.choices, initial=PlanOrganisedBy.FRAMEWORK
+    )
+    framework = forms.ModelChoiceField(
+        label="Framework",
+        queryset=None,
+        required=False,
+        help_text="Sections are created for each of its top-level elements.",
+    )
 
     def __init__(self, *args, frameworks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,9 +55,15 @@ class PlanCreateForm(PlanForm):
 
 
 class SectionForm(VersionedForm):
-    code = forms.CharField(label="Code", max_length=20, help_text="For example W1, or WS3 for a workstream.",
-                           error_messages={"required": "Enter the section's code"})
-    title = forms.CharField(label="Title", max_length=300, error_messages={"required": "Enter the section's title"})
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="For example W1, or WS3 for a workstream.",
+        error_messages={"required": "Enter the section's code"},
+    )
+    title = forms.CharField(
+        label="Title", max_length=300, error_messages={"required": "Enter the section's title"}
+    )
     executive_lead = forms.ModelChoiceField(label="Executive lead (optional)", queryset=None, required=False)
 
     def __init__(self, *args, people, **kwargs):
@@ -60,19 +72,34 @@ class SectionForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
-    reference = forms.CharField(label="Reference", max_length=20, help_text="Unique in the plan, for example W1a.",
-                                error_messages={"required": "Enter the action's reference"})
-    title = forms.CharField(label="Planned action", widget=forms.Textarea(attrs={"rows": 3}),
-                            error_messages={"required": "Enter the planned action"})
+    reference = forms.CharField(
+        label="Reference",
+        max_length=20,
+        help_text="Unique in the plan, for example W1a.",
+        error_messages={"required": "Enter the action's reference"},
+    )
+    title = forms.CharField(
+        label="Planned action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the planned action"},
+    )
     section = forms.ModelChoiceField(label="Section", queryset=None, required=False)
     lead = forms.ModelChoiceField(label="Lead", queryset=None, required=False)
-    other_leads = forms.ModelMultipleChoiceField(label="Other leads (optional)", queryset=None, required=False)
-    lead_note = forms.CharField(label="Lead note (optional)", max_length=100, required=False,
-                                help_text="When no single person leads, for example Varied.")
-    success_measure = forms.CharField(label="Success measure", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
-    findings = forms.ModelMultipleChoiceField(label="Findings this action answers (optional)", queryset=None,
-                                              required=False)
+    other_leads = forms.ModelMultipleChoiceField(
+        label="Other leads (optional)", queryset=None, required=False
+    )
+    lead_note = forms.CharField(
+        label="Lead note (optional)",
+        max_length=100,
+        required=False,
+        help_text="When no single person leads, for example Varied.",
+    )
+    success_measure = forms.CharField(
+        label="Success measure", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    findings = forms.ModelMultipleChoiceField(
+        label="Findings this action answers (optional)", queryset=None, required=False
+    )
 
     def __init__(self, *args, plan, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,38 +110,68 @@ class ActionForm(VersionedForm):
 
 
 class ActionCreateForm(ActionForm):
-    due_date = forms.DateField(label="Timescale", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text="The date the action is due.")
-    due_precision = forms.ChoiceField(label="Show the timescale as", choices=DatePrecision.choices,
-                                      initial=DatePrecision.MONTH)
+    due_date = forms.DateField(
+        label="Timescale",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date the action is due.",
+    )
+    due_precision = forms.ChoiceField(
+        label="Show the timescale as", choices=DatePrecision.choices, initial=DatePrecision.MONTH
+    )
 
 
 class TimescaleForm(VersionedForm):
-    due_date = forms.DateField(label="New timescale", widget=forms.DateInput(attrs={"type": "date"}),
-                               error_messages={"required": "Enter the new timescale",
-                                               "invalid": "Enter the new timescale as a real date"})
-    precision = forms.ChoiceField(label="Show the timescale as", choices=DatePrecision.choices,
-                                  initial=DatePrecision.MONTH)
-    reason = forms.CharField(label="Reason for the change", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "Enter the reason the timescale is changing"})
+    due_date = forms.DateField(
+        label="New timescale",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the new timescale",
+            "invalid": "Enter the new timescale as a real date",
+        },
+    )
+    precision = forms.ChoiceField(
+        label="Show the timescale as", choices=DatePrecision.choices, initial=DatePrecision.MONTH
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the reason the timescale is changing"},
+    )
 
 
 class ActionStateForm(VersionedForm):
     state = forms.ChoiceField(label="State", choices=ActionState.choices, widget=forms.RadioSelect)
-    assurance_evidence = forms.CharField(label="Evidence of assurance", required=False,
-                                         widget=forms.Textarea(attrs={"rows": 3}),
-                                         help_text="Required to close the action.")
+    assurance_evidence = forms.CharField(
+        label="Evidence of assurance",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to close the action.",
+    )
 
 
 class ProgressUpdateForm(VersionedForm):
-    narrative = forms.CharField(label="Progress update", widget=forms.Textarea(attrs={"rows": 6}),
-                                error_messages={"required": "Enter the progress update"})
-    status = forms.ModelChoiceField(label="Proposed delivery status", queryset=None, widget=forms.RadioSelect,
-                                    empty_label=None,
-                                    error_messages={"required": "Choose a proposed delivery status"})
-    update_date = forms.DateField(label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
-                                  error_messages={"required": "Enter the date this update describes",
-                                                  "invalid": "Enter the date as a real date"})
+    narrative = forms.CharField(
+        label="Progress update",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the progress update"},
+    )
+    status = forms.ModelChoiceField(
+        label="Proposed delivery status",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose a proposed delivery status"},
+    )
+    update_date = forms.DateField(
+        label="Position as at",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date this update describes",
+            "invalid": "Enter the date as a real date",
+        },
+    )
 
     def clean_update_date(self):
         day = self.cleaned_data["update_date"]
@@ -129,15 +186,23 @@ class ProgressUpdateForm(VersionedForm):
 
 
 class FindingForm(VersionedForm):
-    number = forms.IntegerField(label="Number", min_value=1, required=False,
-                                help_text="Leave blank to number it after the last finding.")
-    text = forms.CharField(label="Finding", widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": "Enter the finding"})
+    number = forms.IntegerField(
+        label="Number",
+        min_value=1,
+        required=False,
+        help_text="Leave blank to number it after the last finding.",
+    )
+    text = forms.CharField(
+        label="Finding",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the finding"},
+    )
     finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
     regulation = forms.CharField(label="Regulation (for a breach)", max_length=200, required=False)
     source = forms.ChoiceField(label="Source", choices=FindingSource.choices)
-    source_date = forms.DateField(label="Date of the source", required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    source_date = forms.DateField(
+        label="Date of the source", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -147,28 +212,47 @@ class FindingForm(VersionedForm):
 
 
 class CycleForm(TextForm):
-    name = forms.CharField(label="Name", max_length=120, help_text="For example November 2026 board.",
-                           error_messages={"required": "Enter a name for the cycle"})
-    position_as_at = forms.DateField(label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
-                                     error_messages={"required": "Enter the position-as-at date"})
-    update_deadline = forms.DateField(label="Deadline for updates", widget=forms.DateInput(attrs={"type": "date"}),
-                                      error_messages={"required": "Enter the deadline for updates"})
+    name = forms.CharField(
+        label="Name",
+        max_length=120,
+        help_text="For example November 2026 board.",
+        error_messages={"required": "Enter a name for the cycle"},
+    )
+    position_as_at = forms.DateField(
+        label="Position as at",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the position-as-at date"},
+    )
+    update_deadline = forms.DateField(
+        label="Deadline for updates",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the deadline for updates"},
+    )
 
     def clean(self):
         data = super().clean()
-        if data.get("update_deadline") and data.get("position_as_at") and \
-                data["update_deadline"] > data["position_as_at"] + UPDATE_DEADLINE_AFTER_POSITION:
+        if (
+            data.get("update_deadline")
+            and data.get("position_as_at")
+            and data["update_deadline"] > data["position_as_at"] + UPDATE_DEADLINE_AFTER_POSITION
+        ):
             self.add_error("update_deadline", UPDATE_DEADLINE_TOO_LATE)
         return data
 
 
 class PlanImportForm(TextForm):
-    file = forms.FileField(label="Spreadsheet", allow_empty_file=True,
-                           error_messages={"required": "Choose the spreadsheet to import"})
+    file = forms.FileField(
+        label="Spreadsheet",
+        allow_empty_file=True,
+        error_messages={"required": "Choose the spreadsheet to import"},
+    )
 
 
 class PlanImportNewForm(PlanImportForm):
-    name = forms.CharField(label="Name of the new plan", max_length=200,
-                           error_messages={"required": "Enter the name of the new plan"})
+    name = forms.CharField(
+        label="Name of the new plan",
+        max_length=200,
+        error_messages={"required": "Enter the name of the new plan"},
+    )
     kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
     field_order = ["name", "kind", "file"]

@@ -30,8 +30,12 @@ class Plan(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=PlanKind.choices, default=PlanKind.SELF_REVIEW)
-    organised_by = models.CharField(max_length=20, choices=PlanOrganisedBy.choices, default=PlanOrganisedBy.FRAMEWORK)
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    organised_by = models.CharField(
+        max_length=20, choices=PlanOrganisedBy.choices, default=PlanOrganisedBy.FRAMEWORK
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     description = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
@@ -39,7 +43,9 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["archived", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="plans_plan_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="plans_plan_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -54,7 +60,9 @@ class Section(models.Model):
     framework_element = models.ForeignKey(
         FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    executive_lead = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    executive_lead = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
 
@@ -78,7 +86,9 @@ class Finding(models.Model):
     text = models.TextField()
     finding_type = models.CharField(max_length=30, choices=FindingType.choices, default=FindingType.MUST_DO)
     regulation = models.CharField(max_length=200, blank=True, help_text="For a breach, e.g. Regulation 17.")
-    source = models.CharField(max_length=30, choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION)
+    source = models.CharField(
+        max_length=30, choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION
+    )
     source_date = models.DateField(null=True, blank=True)
     framework_element = models.ForeignKey(
         FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -109,20 +119,34 @@ class Action(models.Model):
     """A planned action with a reference, a lead, a timescale that may be revised, and a delivery status."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="actions")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
     reference = models.CharField(max_length=20)
     title = models.TextField("planned action")
-    lead = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions")
+    lead = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
+    )
     other_leads = models.ManyToManyField(User, blank=True, related_name="co_led_actions")
-    lead_note = models.CharField(max_length=100, blank=True, help_text="When no single person leads, e.g. Varied.")
+    lead_note = models.CharField(
+        max_length=100, blank=True, help_text="When no single person leads, e.g. Varied."
+    )
     success_measure = models.TextField(blank=True)
     findings = models.ManyToManyField(Finding, blank=True, related_name="actions")
     due_date = models.DateField(null=True, blank=True, help_text="The current timescale (latest revision).")
     due_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
     state = models.CharField(max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
-    assurance_evidence = models.TextField(blank=True, help_text="Evidence of assurance when the action is closed.")
-    status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                               help_text="The latest progress update's status.")
+    assurance_evidence = models.TextField(
+        blank=True, help_text="Evidence of assurance when the action is closed."
+    )
+    status = models.ForeignKey(
+        DeliveryStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The latest progress update's status.",
+    )
     last_update_at = models.DateTimeField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every save; refuses stale edits.")
@@ -133,7 +157,9 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["plan", "order", "reference"]
-        constraints = [models.UniqueConstraint(fields=["plan", "reference"], name="plans_action_unique_reference")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "reference"], name="plans_action_unique_reference")
+        ]
         indexes = [models.Index(fields=["plan", "status"]), models.Index(fields=["lead", "state"])]
 
     def __str__(self) -> str:
@@ -156,8 +182,12 @@ class Action(models.Model):
 
     def is_overdue(self, on: datetime.date) -> bool:
         """Open, not yet delivered, and past its current timescale."""
-        return (self.state == ActionState.OPEN and not self.is_delivered
-                and self.due_date is not None and self.due_date < on)
+        return (
+            self.state == ActionState.OPEN
+            and not self.is_delivered
+            and self.due_date is not None
+            and self.due_date < on
+        )
 
 
 class ActionStateChange(AppendOnly, models.Model):
@@ -232,19 +262,26 @@ class ReportingCycle(models.Model):
     class Meta:
         ordering = ["plan", "-opened_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan"], condition=Q(state="open"), name="plans_one_open_cycle_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(state="open"), name="plans_one_open_cycle_per_plan"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
-        if self.update_deadline and self.position_as_at and \
-                self.update_deadline > self.position_as_at + UPDATE_DEADLINE_AFTER_POSITION:
+        if (
+            self.update_deadline
+            and self.position_as_at
+            and self.update_deadline > self.position_as_at + UPDATE_DEADLINE_AFTER_POSITION
+        ):
             raise ValidationError({"update_deadline": UPDATE_DEADLINE_TOO_LATE})
 
 
-UPDATE_DATE_IN_FUTURE = "The position date cannot be in the future: give the date the update describes, today or earlier."
+UPDATE_DATE_IN_FUTURE = (
+    "The position date cannot be in the future: give the date the update describes, today or earlier."
+)
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -261,7 +298,9 @@ class ProgressUpdate(AppendOnly, models.Model):
     """A lead's dated progress update with a proposed delivery status; append-only, corrections supersede."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="updates")
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
     narrative = models.TextField()
     status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, related_name="+")
     update_date = models.DateField(help_text="The date the progress is reported as at.")
@@ -283,7 +322,10 @@ class ProgressUpdate(AppendOnly, models.Model):
     @property
     def is_late(self) -> bool:
         """Recorded after its cycle's deadline for updates (a day later, in the trust's time zone)."""
-        return self.cycle_id is not None and timezone.localtime(self.created_at).date() > self.cycle.update_deadline
+        return (
+            self.cycle_id is not None
+            and timezone.localtime(self.created_at).date() > self.cycle.update_deadline
+        )
 
     edit_refused = "Progress updates cannot be changed; record a correction instead."
     delete_refused = "Progress updates cannot be deleted; record a correction instead."
@@ -313,8 +355,14 @@ class PlanImport(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="imports",
-                             help_text="Empty when the import creates a new plan.")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imports",
+        help_text="Empty when the import creates a new plan.",
+    )
     plan_name = models.CharField(max_length=200, blank=True, help_text="The new plan's name.")
     plan_kind = models.CharField(max_length=30, choices=PlanKind.choices, blank=True)
     file_name = models.CharField(max_length=200)

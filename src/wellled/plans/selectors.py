@@ -38,36 +38,55 @@ def plan_get(*, user: User, organisation: Organisation, pk) -> Plan:
 
 def plan_import_get(*, user: User, organisation: Organisation, pk) -> PlanImport:
     """One spreadsheet uploaded for import into the organisation, or 404."""
-    imports = scoped(PlanImport.objects.select_related("organisation", "plan", "uploaded_by", "applied_by"),
-                     user=user, organisation=organisation)
+    imports = scoped(
+        PlanImport.objects.select_related("organisation", "plan", "uploaded_by", "applied_by"),
+        user=user,
+        organisation=organisation,
+    )
     return get_or_404(imports, pk=pk)
 
 
 def section_get(*, user: User, organisation: Organisation, pk) -> Section:
     """One section of one of the organisation's plans, or 404."""
-    sections = scoped(Section.objects.select_related("plan"), user=user, organisation=organisation,
-                      path="plan__organisation")
+    sections = scoped(
+        Section.objects.select_related("plan"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
     return get_or_404(sections, pk=pk)
 
 
 def finding_get(*, user: User, organisation: Organisation, pk) -> Finding:
     """One finding of one of the organisation's plans, or 404."""
-    findings = scoped(Finding.objects.select_related("plan", "framework_element"), user=user,
-                      organisation=organisation, path="plan__organisation")
+    findings = scoped(
+        Finding.objects.select_related("plan", "framework_element"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
     return get_or_404(findings, pk=pk)
 
 
 def cycle_get(*, user: User, organisation: Organisation, pk) -> ReportingCycle:
     """One reporting cycle of one of the organisation's plans, or 404."""
-    cycles = scoped(ReportingCycle.objects.select_related("plan", "opened_by"), user=user,
-                    organisation=organisation, path="plan__organisation")
+    cycles = scoped(
+        ReportingCycle.objects.select_related("plan", "opened_by"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
     return get_or_404(cycles, pk=pk)
 
 
 def progress_update_get(*, user: User, organisation: Organisation, pk) -> ProgressUpdate:
     """One progress update of one of the organisation's actions, or 404."""
-    updates = scoped(ProgressUpdate.objects.select_related("action__plan", "status", "created_by"), user=user,
-                     organisation=organisation, path="action__plan__organisation")
+    updates = scoped(
+        ProgressUpdate.objects.select_related("action__plan", "status", "created_by"),
+        user=user,
+        organisation=organisation,
+        path="action__plan__organisation",
+    )
     return get_or_404(updates, pk=pk)
 
 
@@ -76,11 +95,14 @@ def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> Qu
 
     With `history=False` only each action's latest update and the updates of open cycles are fetched: enough for
     a page of the plan as it stands, and far less than every update of a long-running plan."""
-    latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by("-created_at", "-id")
+    latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(
+        "-created_at", "-id"
+    )
     if not history:
         newest = ProgressUpdate.objects.filter(action_id=OuterRef("action_id")).order_by("-created_at", "-id")
-        latest_updates = latest_updates.filter(Q(pk=Subquery(newest.values("pk")[:1]))
-                                               | Q(cycle__state=CycleState.OPEN))
+        latest_updates = latest_updates.filter(
+            Q(pk=Subquery(newest.values("pk")[:1])) | Q(cycle__state=CycleState.OPEN)
+        )
     return actions.select_related("section", "lead", "status", "plan").prefetch_related(
         "other_leads",
         "findings",
@@ -92,9 +114,13 @@ def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> Qu
 def plan_leads(*, user: User, organisation: Organisation, plan: Plan) -> QuerySet[User]:
     """The people who lead or co-lead an action of the plan: the choices of the plan page's lead filter."""
     actions = actions_for_user(user=user, organisation=organisation).filter(plan=plan)
-    return User.objects.filter(
-        Q(pk__in=actions.exclude(lead=None).values("lead")) | Q(pk__in=actions.values("other_leads"))
-    ).distinct().order_by("last_name", "first_name")
+    return (
+        User.objects.filter(
+            Q(pk__in=actions.exclude(lead=None).values("lead")) | Q(pk__in=actions.values("other_leads"))
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def actions_for_user(*, user: User, organisation: Organisation) -> QuerySet[Action]:
@@ -120,9 +146,15 @@ class ActionFilters:
     q: str = ""
 
 
-def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
-                 filters: ActionFilters | None = None, on: datetime.date | None = None,
-                 history: bool = True) -> list[Action]:
+def plan_actions(
+    *,
+    user: User,
+    organisation: Organisation,
+    plan: Plan,
+    filters: ActionFilters | None = None,
+    on: datetime.date | None = None,
+    history: bool = True,
+) -> list[Action]:
     """The plan's actions in board order with their detail, filtered as the plan page asks (`history=False`: only
     the updates the plan page shows, see _with_board_detail)."""
     filters = filters or ActionFilters()
@@ -141,10 +173,16 @@ def plan_actions(*, user: User, organisation: Organisation, plan: Plan,
     if filters.q:
         text = filters.q.strip()
         actions = actions.filter(
-            Q(reference__icontains=text) | Q(title__icontains=text) | Q(success_measure__icontains=text)
-            | Q(updates__narrative__icontains=text) | Q(lead_note__icontains=text)
-            | Q(lead__first_name__icontains=text) | Q(lead__last_name__icontains=text) | Q(lead__initials__iexact=text)
-            | Q(other_leads__first_name__icontains=text) | Q(other_leads__last_name__icontains=text)
+            Q(reference__icontains=text)
+            | Q(title__icontains=text)
+            | Q(success_measure__icontains=text)
+            | Q(updates__narrative__icontains=text)
+            | Q(lead_note__icontains=text)
+            | Q(lead__first_name__icontains=text)
+            | Q(lead__last_name__icontains=text)
+            | Q(lead__initials__iexact=text)
+            | Q(other_leads__first_name__icontains=text)
+            | Q(other_leads__last_name__icontains=text)
             | Q(other_leads__initials__iexact=text)
         ).distinct()
     rows = list(_with_board_detail(actions, history=history).order_by("section__order", "order", "reference"))
@@ -163,16 +201,16 @@ def annotate_action(action: Action, *, cycle: ReportingCycle | None, on: datetim
     timescales = list(action.timescales.all())
     action.timescale_history = timescales
     action.slipped = len(timescales) > 1
-    action.slipped_this_cycle = bool(cycle) and any(
-        t.created_at >= cycle.opened_at for t in timescales[1:]
-    )
+    action.slipped_this_cycle = bool(cycle) and any(t.created_at >= cycle.opened_at for t in timescales[1:])
     updates = getattr(action, "updates_newest_first", None)
     if updates is None:
         updates = list(action.updates.select_related("status", "created_by").order_by("-created_at", "-id"))
     action.latest_update = updates[0] if updates else None
     action.overdue = action.is_overdue(on)
     action.update_awaited = (
-        cycle is not None and action.state == ActionState.OPEN and not action.is_delivered
+        cycle is not None
+        and action.state == ActionState.OPEN
+        and not action.is_delivered
         and not any(u.cycle_id == cycle.pk for u in updates)
     )
     return action
@@ -185,43 +223,78 @@ def open_cycle(*, plan: Plan) -> ReportingCycle | None:
 
 def plan_cycles(*, user: User, organisation: Organisation, plan: Plan) -> QuerySet[ReportingCycle]:
     """The plan's reporting cycles, newest first."""
-    return scoped(ReportingCycle.objects.filter(plan=plan), user=user, organisation=organisation,
-                  path="plan__organisation").select_related("opened_by").order_by("-opened_at")
+    return (
+        scoped(
+            ReportingCycle.objects.filter(plan=plan),
+            user=user,
+            organisation=organisation,
+            path="plan__organisation",
+        )
+        .select_related("opened_by")
+        .order_by("-opened_at")
+    )
 
 
 def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list[Finding]:
     """The plan's findings (Part B) with the actions that answer them."""
-    findings = scoped(Finding.objects.filter(plan=plan), user=user, organisation=organisation,
-                      path="plan__organisation")
-    return list(findings.select_related("framework_element").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("status", "lead")
-                 .prefetch_related("other_leads").order_by("reference"))
-    ).order_by("number"))
+    findings = scoped(
+        Finding.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
+    )
+    return list(
+        findings.select_related("framework_element")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("status", "lead")
+                .prefetch_related("other_leads")
+                .order_by("reference"),
+            )
+        )
+        .order_by("number")
+    )
 
 
 def cycle_awaiting_by_lead(
     *, user: User, organisation: Organisation, cycle: ReportingCycle
 ) -> dict[User | None, list[Action]]:
     """Open, undelivered actions with no update yet in this cycle, grouped by lead; no named lead comes last (None)."""
-    actions = actions_for_user(user=user, organisation=organisation).filter(plan=cycle.plan).undelivered().exclude(
-        updates__cycle=cycle).select_related("lead", "status").prefetch_related("other_leads")
+    actions = (
+        actions_for_user(user=user, organisation=organisation)
+        .filter(plan=cycle.plan)
+        .undelivered()
+        .exclude(updates__cycle=cycle)
+        .select_related("lead", "status")
+        .prefetch_related("other_leads")
+    )
     grouped: dict[User, list[Action]] = defaultdict(list)
     for action in actions.order_by("reference"):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())
         for person in dict.fromkeys(people) or [None]:
             grouped[person].append(action)
-    return dict(sorted(grouped.items(), key=lambda item: (item[0] is None, item[0].last_name if item[0] else "",
-                                                          item[0].first_name if item[0] else "")))
+    return dict(
+        sorted(
+            grouped.items(),
+            key=lambda item: (
+                item[0] is None,
+                item[0].last_name if item[0] else "",
+                item[0].first_name if item[0] else "",
+            ),
+        )
+    )
 
 
 def my_actions(*, user: User, organisation: Organisation) -> list[Action]:
     """Open actions the person leads in the organisation, those needing an update first."""
-    actions = actions_for_user(user=user, organisation=organisation).filter(
-        Q(lead=user) | Q(other_leads=user), state=ActionState.OPEN
-    ).distinct()
+    actions = (
+        actions_for_user(user=user, organisation=organisation)
+        .filter(Q(lead=user) | Q(other_leads=user), state=ActionState.OPEN)
+        .distinct()
+    )
     rows = list(_with_board_detail(actions, history=False).order_by("plan__name", "reference"))
-    cycles = {c.plan_id: c for c in ReportingCycle.objects.filter(
-        plan_id__in={a.plan_id for a in rows}, state=CycleState.OPEN)}
+    cycles = {
+        c.plan_id: c
+        for c in ReportingCycle.objects.filter(plan_id__in={a.plan_id for a in rows}, state=CycleState.OPEN)
+    }
     today = timezone.localdate()
     for action in rows:
         annotate_action(action, cycle=cycles.get(action.plan_id), on=today)
@@ -233,8 +306,11 @@ def my_actions(*, user: User, organisation: Organisation) -> list[Action]:
 def statuses_at(*, actions: list[Action], moment: datetime.datetime) -> dict[int, int | None]:
     """Each action's delivery-status id as it stood at a moment (its latest update recorded by then)."""
     result: dict[int, int | None] = dict.fromkeys((a.pk for a in actions), None)
-    rows = ProgressUpdate.objects.filter(action_id__in=result.keys(), created_at__lte=moment).order_by(
-        "action_id", "created_at", "id").values_list("action_id", "status_id")
+    rows = (
+        ProgressUpdate.objects.filter(action_id__in=result.keys(), created_at__lte=moment)
+        .order_by("action_id", "created_at", "id")
+        .values_list("action_id", "status_id")
+    )
     for action_id, status_id in rows:
         result[action_id] = status_id
     return result
@@ -252,8 +328,13 @@ class Movement:
     slipped: list[Action] = field(default_factory=list)
 
 
-def movement_since(*, actions: list[Action], baseline: datetime.datetime | None, statuses: dict[int, DeliveryStatus],
-                   label: str = "") -> Movement:
+def movement_since(
+    *,
+    actions: list[Action],
+    baseline: datetime.datetime | None,
+    statuses: dict[int, DeliveryStatus],
+    label: str = "",
+) -> Movement:
     """Compare each action's status now with its status at the baseline (ranks decide better or worse)."""
     movement = Movement(baseline=baseline, baseline_label=label)
     if baseline is None:
@@ -297,9 +378,11 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     by_id = {s.pk: s for s in statuses}
     today = timezone.localdate()
     cycles = {p.pk: open_cycle(plan=p) for p in plans}
-    actions = list(_with_board_detail(
-        actions_for_user(user=user, organisation=organisation).filter(plan__in=plans), history=False
-    ).order_by("plan__name", "section__order", "order"))
+    actions = list(
+        _with_board_detail(
+            actions_for_user(user=user, organisation=organisation).filter(plan__in=plans), history=False
+        ).order_by("plan__name", "section__order", "order")
+    )
     for action in actions:
         annotate_action(action, cycle=cycles.get(action.plan_id), on=today)
     counter = Counter(a.status_id for a in actions)
@@ -310,13 +393,22 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     baseline = min(opened) if opened else None
     label = next((c.name for c in cycles.values() if c is not None and c.opened_at == baseline), "")
     return Dashboard(
-        plans=plans, statuses=statuses, counts=counts, total=len(actions),
-        overdue=[a for a in actions if a.overdue], slipped=[a for a in actions if a.slipped],
+        plans=plans,
+        statuses=statuses,
+        counts=counts,
+        total=len(actions),
+        overdue=[a for a in actions if a.overdue],
+        slipped=[a for a in actions if a.slipped],
         awaiting=[a for a in actions if a.update_awaited],
-        movement=movement_since(actions=actions, baseline=baseline, statuses=by_id, label=label), cycles=cycles,
+        movement=movement_since(actions=actions, baseline=baseline, statuses=by_id, label=label),
+        cycles=cycles,
         ready_to_close=[a for a in actions if a.state == ActionState.OPEN and a.is_delivered],
-        mine_awaiting=[a for a in actions if a.update_awaited
-                       and (a.lead_id == user.pk or any(p.pk == user.pk for p in a.other_leads.all()))],
+        mine_awaiting=[
+            a
+            for a in actions
+            if a.update_awaited
+            and (a.lead_id == user.pk or any(p.pk == user.pk for p in a.other_leads.all()))
+        ],
     )
 
 
@@ -337,10 +429,18 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
     from wellled.core.history import history_rows
     from wellled.core.selectors import audit_for_object
 
-    entries = [TimelineEntry(u.created_at, "update", u) for u in action.updates.select_related(
-        "status", "created_by", "cycle", "supersedes", "superseded_by").all()]
-    entries += [TimelineEntry(t.created_at, "timescale", t) for t in action.timescales.select_related("created_by")]
-    entries += [TimelineEntry(c.created_at, "state", c) for c in action.state_changes.select_related("created_by")]
+    entries = [
+        TimelineEntry(u.created_at, "update", u)
+        for u in action.updates.select_related(
+            "status", "created_by", "cycle", "supersedes", "superseded_by"
+        ).all()
+    ]
+    entries += [
+        TimelineEntry(t.created_at, "timescale", t) for t in action.timescales.select_related("created_by")
+    ]
+    entries += [
+        TimelineEntry(c.created_at, "state", c) for c in action.state_changes.select_related("created_by")
+    ]
     changes: QuerySet[AuditLog] = audit_for_object(user=user, organisation=organisation, instance=action)
     for row in history_rows([c for c in changes if not c.note]):
         # The changed fields in words ("Lead: RD → TN"); a change of state has its own entry, at the time it happened.
@@ -349,5 +449,7 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
             entries.append(TimelineEntry(row.record.created_at, "change", row.record))
     # The action's creation is its first event even when its record was written after history it was loaded with
     # (an imported plan, the demo): it sits at the foot of the timeline, still showing when it was recorded.
-    entries.sort(key=lambda e: (e.kind != "change" or e.item.action != AuditAction.CREATE, e.at), reverse=True)
+    entries.sort(
+        key=lambda e: (e.kind != "change" or e.item.action != AuditAction.CREATE, e.at), reverse=True
+    )
     return entries

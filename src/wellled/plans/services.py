@@ -63,7 +63,11 @@ def _locked(model, pk):
 
 def membership_role(*, user: User, organisation_id: int) -> str | None:
     """The user's role in the organisation, read afresh (services re-check what views checked)."""
-    return Membership.objects.filter(user=user, organisation_id=organisation_id).values_list("role", flat=True).first()
+    return (
+        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        .values_list("role", flat=True)
+        .first()
+    )
 
 
 def _require(user: User, organisation_id: int, permission: Permission) -> None:
@@ -86,21 +90,40 @@ def user_may_update_action(*, user: User, action: Action) -> bool:
 
 @transaction.atomic
 def plan_create(
-    *, organisation, by: User, name: str, kind: str, organised_by: str = PlanOrganisedBy.FRAMEWORK,
-    framework: Framework | None = None, description: str = "", sections_from_framework: bool = True,
+    *,
+    organisation,
+    by: User,
+    name: str,
+    kind: str,
+    organised_by: str = PlanOrganisedBy.FRAMEWORK,
+    framework: Framework | None = None,
+    description: str = "",
+    sections_from_framework: bool = True,
 ) -> Plan:
     """Create a plan; organised by a framework, it gets a section per top-level element (W1..W8)."""
     _require(by, organisation.pk, Permission.MANAGE_PLANS)
-    plan = Plan(organisation=organisation, name=name.strip(), kind=kind, organised_by=organised_by,
-                framework=framework, description=description)
+    plan = Plan(
+        organisation=organisation,
+        name=name.strip(),
+        kind=kind,
+        organised_by=organised_by,
+        framework=framework,
+        description=description,
+    )
     plan.full_clean()
     plan.save()
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=plan)
     if framework is not None and organised_by == PlanOrganisedBy.FRAMEWORK and sections_from_framework:
         top = framework.elements.filter(parent__isnull=True).order_by("order")
         for order, element in enumerate(top, start=1):
-            section_create(plan=plan, by=by, code=element.code, title=element.question or element.name,
-                           framework_element=element, order=order)
+            section_create(
+                plan=plan,
+                by=by,
+                code=element.code,
+                title=element.question or element.name,
+                framework_element=element,
+                order=order,
+            )
     return plan
 
 
@@ -117,21 +140,35 @@ def plan_update(*, plan: Plan, by: User, expected_version: int | None, **fields)
         setattr(plan, name, value)
     plan.full_clean()
     _bump(plan, list(fields))
-    audit_record(by=by, organisation=plan.organisation, action=AuditAction.UPDATE, instance=plan, before=before)
+    audit_record(
+        by=by, organisation=plan.organisation, action=AuditAction.UPDATE, instance=plan, before=before
+    )
     return plan
 
 
 @transaction.atomic
 def section_create(
-    *, plan: Plan, by: User, code: str, title: str, framework_element: FrameworkElement | None = None,
-    executive_lead: User | None = None, order: int | None = None,
+    *,
+    plan: Plan,
+    by: User,
+    code: str,
+    title: str,
+    framework_element: FrameworkElement | None = None,
+    executive_lead: User | None = None,
+    order: int | None = None,
 ) -> Section:
     """Add a section (a framework element or a workstream) to a plan."""
     _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
     if order is None:
         order = (plan.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    section = Section(plan=plan, code=code.strip(), title=title.strip(), framework_element=framework_element,
-                      executive_lead=executive_lead, order=order)
+    section = Section(
+        plan=plan,
+        code=code.strip(),
+        title=title.strip(),
+        framework_element=framework_element,
+        executive_lead=executive_lead,
+        order=order,
+    )
     section.full_clean()
     section.save()
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=section)
@@ -151,8 +188,13 @@ def section_update(*, section: Section, by: User, expected_version: int | None, 
         setattr(section, name, value)
     section.full_clean()
     _bump(section, [f if f not in {"executive_lead", "framework_element"} else f + "_id" for f in fields])
-    audit_record(by=by, organisation=section.plan.organisation, action=AuditAction.UPDATE, instance=section,
-                 before=before)
+    audit_record(
+        by=by,
+        organisation=section.plan.organisation,
+        action=AuditAction.UPDATE,
+        instance=section,
+        before=before,
+    )
     return section
 
 
@@ -186,8 +228,13 @@ def finding_update(*, finding: Finding, by: User, expected_version: int | None, 
         setattr(finding, name, value)
     finding.full_clean()
     _bump(finding, [f + "_id" if f == "framework_element" else f for f in fields])
-    audit_record(by=by, organisation=finding.plan.organisation, action=AuditAction.UPDATE, instance=finding,
-                 before=before)
+    audit_record(
+        by=by,
+        organisation=finding.plan.organisation,
+        action=AuditAction.UPDATE,
+        instance=finding,
+        before=before,
+    )
     return finding
 
 
@@ -196,27 +243,52 @@ def finding_update(*, finding: Finding, by: User, expected_version: int | None, 
 
 @transaction.atomic
 def action_create(
-    *, plan: Plan, by: User, reference: str, title: str, section: Section | None = None, lead: User | None = None,
-    other_leads: Iterable[User] = (), lead_note: str = "", success_measure: str = "",
-    due_date: datetime.date | None = None, due_precision: str = DatePrecision.MONTH,
-    findings: Iterable[Finding] = (), at: datetime.datetime | None = None,
+    *,
+    plan: Plan,
+    by: User,
+    reference: str,
+    title: str,
+    section: Section | None = None,
+    lead: User | None = None,
+    other_leads: Iterable[User] = (),
+    lead_note: str = "",
+    success_measure: str = "",
+    due_date: datetime.date | None = None,
+    due_precision: str = DatePrecision.MONTH,
+    findings: Iterable[Finding] = (),
+    at: datetime.datetime | None = None,
 ) -> Action:
     """Add an action to a plan, with its original timescale as the first timescale record."""
     _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
     at = at or timezone.now()
     order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     due_date = due_by(due_date, due_precision) if due_date else None
-    action = Action(plan=plan, section=section, reference=reference.strip(), title=title.strip(), lead=lead,
-                    lead_note=lead_note, success_measure=success_measure, due_date=due_date,
-                    due_precision=due_precision, order=order)
+    action = Action(
+        plan=plan,
+        section=section,
+        reference=reference.strip(),
+        title=title.strip(),
+        lead=lead,
+        lead_note=lead_note,
+        success_measure=success_measure,
+        due_date=due_date,
+        due_precision=due_precision,
+        order=order,
+    )
     _check_reference_free(action)
     action.full_clean()
     action.save()
     action.other_leads.set(list(other_leads))
     action.findings.set(list(findings))
     if due_date is not None:
-        TimescaleRevision.objects.create(action=action, due_date=due_date, precision=due_precision,
-                                         reason="Original timescale", created_by=by, created_at=at)
+        TimescaleRevision.objects.create(
+            action=action,
+            due_date=due_date,
+            precision=due_precision,
+            reason="Original timescale",
+            created_by=by,
+            created_at=at,
+        )
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=action)
     return action
 
@@ -225,8 +297,12 @@ def _check_reference_free(action: Action) -> None:
     """A reference names one action in its plan; say which plan already uses it, by the reference field."""
     taken = Action.objects.filter(plan_id=action.plan_id, reference=action.reference).exclude(pk=action.pk)
     if action.reference and taken.exists():
-        raise ValidationError({"reference": f"{action.plan.name} already has an action {action.reference}: "
-                                            "choose another reference."})
+        raise ValidationError(
+            {
+                "reference": f"{action.plan.name} already has an action {action.reference}: "
+                "choose another reference."
+            }
+        )
 
 
 ACTION_EDITABLE_FIELDS = frozenset(
@@ -254,15 +330,26 @@ def action_update(*, action: Action, by: User, expected_version: int | None, **f
     _bump(action, [f + "_id" if f in {"section", "lead"} else f for f in fields if f not in m2m])
     for name, values in m2m.items():
         getattr(action, name).set(values)
-    audit_record(by=by, organisation=action.plan.organisation, action=AuditAction.UPDATE, instance=action,
-                 before=before)
+    audit_record(
+        by=by,
+        organisation=action.plan.organisation,
+        action=AuditAction.UPDATE,
+        instance=action,
+        before=before,
+    )
     return action
 
 
 @transaction.atomic
 def action_timescale_revise(
-    *, action: Action, by: User, expected_version: int | None, due_date: datetime.date,
-    precision: str = DatePrecision.MONTH, reason: str, at: datetime.datetime | None = None,
+    *,
+    action: Action,
+    by: User,
+    expected_version: int | None,
+    due_date: datetime.date,
+    precision: str = DatePrecision.MONTH,
+    reason: str,
+    at: datetime.datetime | None = None,
 ) -> TimescaleRevision:
     """Revise an action's timescale; the old date stays in its history and the reason is required."""
     _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
@@ -271,22 +358,45 @@ def action_timescale_revise(
     action = _locked(Action, action.pk)
     _check_version(action, expected_version)
     due_date = due_by(due_date, precision)
-    if action.due_date and timescale_text(action.due_date, action.due_precision) == timescale_text(due_date, precision):
-        raise ValidationError({"due_date": f"The new timescale is the same as the current one "
-                                           f"({timescale_text(due_date, precision)})."})
+    if action.due_date and timescale_text(action.due_date, action.due_precision) == timescale_text(
+        due_date, precision
+    ):
+        raise ValidationError(
+            {
+                "due_date": f"The new timescale is the same as the current one "
+                f"({timescale_text(due_date, precision)})."
+            }
+        )
     before = snapshot(action)
-    revision = TimescaleRevision.objects.create(action=action, due_date=due_date, precision=precision,
-                                                reason=reason.strip(), created_by=by, created_at=at or timezone.now())
+    revision = TimescaleRevision.objects.create(
+        action=action,
+        due_date=due_date,
+        precision=precision,
+        reason=reason.strip(),
+        created_by=by,
+        created_at=at or timezone.now(),
+    )
     action.due_date, action.due_precision = due_date, precision
     _bump(action, ["due_date", "due_precision"])
-    audit_record(by=by, organisation=action.plan.organisation, action=AuditAction.UPDATE, instance=action,
-                 before=before, note=f"Timescale revised: {reason.strip()}")
+    audit_record(
+        by=by,
+        organisation=action.plan.organisation,
+        action=AuditAction.UPDATE,
+        instance=action,
+        before=before,
+        note=f"Timescale revised: {reason.strip()}",
+    )
     return revision
 
 
 @transaction.atomic
 def action_state_set(
-    *, action: Action, by: User, expected_version: int | None, state: str, assurance_evidence: str = "",
+    *,
+    action: Action,
+    by: User,
+    expected_version: int | None,
+    state: str,
+    assurance_evidence: str = "",
     at: datetime.datetime | None = None,
 ) -> Action:
     """Mark an action open, completed, or closed with the evidence of assurance (required to close); the change
@@ -300,14 +410,24 @@ def action_state_set(
     _check_version(action, expected_version)
     before = snapshot(action)
     if state != action.state:  # only a real change of state is a state change; new evidence alone is audited
-        ActionStateChange.objects.create(action=action, from_state=action.state, state=state,
-                                         assurance_evidence=assurance_evidence.strip(), created_by=by,
-                                         created_at=at or timezone.now())
+        ActionStateChange.objects.create(
+            action=action,
+            from_state=action.state,
+            state=state,
+            assurance_evidence=assurance_evidence.strip(),
+            created_by=by,
+            created_at=at or timezone.now(),
+        )
     action.state = state
     action.assurance_evidence = assurance_evidence.strip()
     _bump(action, ["state", "assurance_evidence"])
-    audit_record(by=by, organisation=action.plan.organisation, action=AuditAction.UPDATE, instance=action,
-                 before=before)
+    audit_record(
+        by=by,
+        organisation=action.plan.organisation,
+        action=AuditAction.UPDATE,
+        instance=action,
+        before=before,
+    )
     return action
 
 
@@ -316,8 +436,14 @@ def action_state_set(
 
 @transaction.atomic
 def progress_update_record(
-    *, action: Action, by: User, narrative: str, status: DeliveryStatus, expected_version: int | None,
-    update_date: datetime.date | None = None, supersedes: ProgressUpdate | None = None,
+    *,
+    action: Action,
+    by: User,
+    narrative: str,
+    status: DeliveryStatus,
+    expected_version: int | None,
+    update_date: datetime.date | None = None,
+    supersedes: ProgressUpdate | None = None,
     at: datetime.datetime | None = None,
 ) -> ProgressUpdate:
     """Append a dated progress update; the action takes its status. A correction supersedes an earlier one."""
@@ -326,8 +452,10 @@ def progress_update_record(
         raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
     _check_version(action, expected_version)
     if action.state == ActionState.CLOSED:
-        raise ValidationError(f"{action.reference} is closed with evidence of assurance: a governance editor "
-                              "reopens it before more progress is recorded.")
+        raise ValidationError(
+            f"{action.reference} is closed with evidence of assurance: a governance editor "
+            "reopens it before more progress is recorded."
+        )
     if not narrative.strip():
         raise ValidationError({"narrative": "Enter the progress update."})
     if status.organisation_id != action.plan.organisation_id or not status.active:
@@ -339,14 +467,22 @@ def progress_update_record(
             raise ValidationError({"supersedes": "That update has already been corrected."})
         latest = action.updates.order_by("-created_at", "-id").first()
         if latest is not None and latest.pk != supersedes.pk:
-            raise ValidationError({"supersedes": "Only the latest update can be corrected: record a new update instead."})
+            raise ValidationError(
+                {"supersedes": "Only the latest update can be corrected: record a new update instead."}
+            )
     at = at or timezone.now()
     if update_date is not None and update_date > timezone.localdate(at):
         raise ValidationError({"update_date": UPDATE_DATE_IN_FUTURE})
     cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
     update = ProgressUpdate.objects.create(
-        action=action, cycle=cycle, narrative=narrative.strip(), status=status,
-        update_date=update_date or timezone.localdate(at), supersedes=supersedes, created_by=by, created_at=at,
+        action=action,
+        cycle=cycle,
+        narrative=narrative.strip(),
+        status=status,
+        update_date=update_date or timezone.localdate(at),
+        supersedes=supersedes,
+        created_by=by,
+        created_at=at,
     )
     before = snapshot(action)
     action.status = status
@@ -354,8 +490,14 @@ def progress_update_record(
     _bump(action, ["status", "last_update_at"])
     organisation = action.plan.organisation
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=update)
-    audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=action, before=before,
-                 note=f"Progress update recorded: {status.code}")
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.UPDATE,
+        instance=action,
+        before=before,
+        note=f"Progress update recorded: {status.code}",
+    )
     return update
 
 
@@ -364,7 +506,12 @@ def progress_update_record(
 
 @transaction.atomic
 def cycle_open(
-    *, plan: Plan, by: User, name: str, position_as_at: datetime.date, update_deadline: datetime.date,
+    *,
+    plan: Plan,
+    by: User,
+    name: str,
+    position_as_at: datetime.date,
+    update_deadline: datetime.date,
     at: datetime.datetime | None = None,
 ) -> ReportingCycle:
     """Open a reporting cycle; the plan's previous open cycle (if any) is closed first."""
@@ -373,13 +520,23 @@ def cycle_open(
     at = at or timezone.now()
     latest = plan.cycles.order_by("-position_as_at").first()
     if latest is not None and position_as_at <= latest.position_as_at:
-        raise ValidationError({"position_as_at": f"The position date must be after the plan's latest cycle "
-                                                 f"({latest.name}, position as at "
-                                                 f"{latest.position_as_at.day} {latest.position_as_at:%B %Y})."})
+        raise ValidationError(
+            {
+                "position_as_at": f"The position date must be after the plan's latest cycle "
+                f"({latest.name}, position as at "
+                f"{latest.position_as_at.day} {latest.position_as_at:%B %Y})."
+            }
+        )
     for previous in plan.cycles.filter(state=CycleState.OPEN):
         cycle_close(cycle=previous, by=by, at=at)
-    cycle = ReportingCycle(plan=plan, name=name.strip(), position_as_at=position_as_at,
-                           update_deadline=update_deadline, opened_at=at, opened_by=by)
+    cycle = ReportingCycle(
+        plan=plan,
+        name=name.strip(),
+        position_as_at=position_as_at,
+        update_deadline=update_deadline,
+        opened_at=at,
+        opened_by=by,
+    )
     cycle.full_clean()
     cycle.save()
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=cycle)
@@ -397,8 +554,9 @@ def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None
     cycle.state = CycleState.CLOSED
     cycle.closed_at = at or timezone.now()
     _bump(cycle, ["state", "closed_at"])
-    audit_record(by=by, organisation=cycle.plan.organisation, action=AuditAction.UPDATE, instance=cycle,
-                 before=before)
+    audit_record(
+        by=by, organisation=cycle.plan.organisation, action=AuditAction.UPDATE, instance=cycle, before=before
+    )
     return cycle
 
 
@@ -421,16 +579,30 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
     for lead, actions in awaiting.items():
         if lead is None or not lead.email or not actions:
             continue
-        body = render_to_string("plans/email/reminder.txt.jinja", {
-            "lead": lead, "cycle": cycle, "actions": actions, "site_url": settings.SITE_URL,
-        })
-        send_mail(
-            (REMINDER_SUBJECT_LATE if cycle.update_deadline < timezone.localdate() else REMINDER_SUBJECT).format(
-                deadline=f"{cycle.update_deadline.day} {cycle.update_deadline:%B %Y}", plan=cycle.plan.name),
-            body, None, [lead.email],
+        body = render_to_string(
+            "plans/email/reminder.txt.jinja",
+            {
+                "lead": lead,
+                "cycle": cycle,
+                "actions": actions,
+                "site_url": settings.SITE_URL,
+            },
         )
-        reminder = ReminderSent.objects.create(cycle=cycle, recipient=lead, action_count=len(actions),
-                                               sent_by=by, sent_at=now)
-        audit_record(by=by, organisation=cycle.plan.organisation, action=AuditAction.CREATE, instance=reminder)
+        send_mail(
+            (
+                REMINDER_SUBJECT_LATE if cycle.update_deadline < timezone.localdate() else REMINDER_SUBJECT
+            ).format(
+                deadline=f"{cycle.update_deadline.day} {cycle.update_deadline:%B %Y}", plan=cycle.plan.name
+            ),
+            body,
+            None,
+            [lead.email],
+        )
+        reminder = ReminderSent.objects.create(
+            cycle=cycle, recipient=lead, action_count=len(actions), sent_by=by, sent_at=now
+        )
+        audit_record(
+            by=by, organisation=cycle.plan.organisation, action=AuditAction.CREATE, instance=reminder
+        )
         sent += 1
     return sent

@@ -20,4 +20,6 @@ def due_by(day: datetime.date, precision: str) -> datetime.date:
 
 def timescale_text(due_date: datetime.date, precision: str) -> str:
     """A timescale as boards write it, and as the import reads it back: 'March 2026' or '31 March 2026'."""
-    return due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else f"{due_date.day} {due_date:%B %Y}"
+    return (
+        due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else f"{due_date.day} {due_date:%B %Y}"
+    )

@@ -67,8 +67,11 @@ def _refuse_stale(form, exc: services.ConcurrentEditError) -> None:
 
 def _history(request, instance, *, title: str, back_url: str) -> HttpResponse:
     records = audit_for_object(instance=instance, **_scope(request))
-    return render(request, "core/history.jinja", {"object": instance, "records": records, "title": title,
-                                                   "back_url": back_url})
+    return render(
+        request,
+        "core/history.jinja",
+        {"object": instance, "records": records, "title": title, "back_url": back_url},
+    )
 
 
 # Dashboard and my actions -------------------------------------------------------------------------------------
@@ -100,8 +103,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             plan = services.plan_create(
-                organisation=request.organisation, by=request.user, name=data["name"], kind=data["kind"],
-                organised_by=data["organised_by"], framework=data["framework"], description=data["description"],
+                organisation=request.organisation,
+                by=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                organised_by=data["organised_by"],
+                framework=data["framework"],
+                description=data["description"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -119,8 +127,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.plan_update(plan=plan, by=request.user, expected_version=data["version"], name=data["name"],
-                                 kind=data["kind"], description=data["description"])
+            services.plan_update(
+                plan=plan,
+                by=request.user,
+                expected_version=data["version"],
+                name=data["name"],
+                kind=data["kind"],
+                description=data["description"],
+            )
         except services.ConcurrentEditError as exc:
             _refuse_stale(form, exc)
         except ValidationError as exc:
@@ -128,37 +142,53 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Plan saved.")
             return redirect("plan-detail", pk=plan.pk)
-    return render(request, "plans/plan_form.jinja", {"form": form, "title": f"Edit {plan.name}", "plan": plan})
+    return render(
+        request, "plans/plan_form.jinja", {"form": form, "title": f"Edit {plan.name}", "plan": plan}
+    )
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **_scope(request))
     params = request.GET
     filters = selectors.ActionFilters(
-        status=params.get("status", ""), lead=params.get("lead", "") if params.get("lead", "").isdigit() else "",
+        status=params.get("status", ""),
+        lead=params.get("lead", "") if params.get("lead", "").isdigit() else "",
         section=params.get("section", "") if params.get("section", "").isdigit() else "",
-        overdue=params.get("overdue") == "1", slipped=params.get("slipped") == "1",
-        awaiting=params.get("awaiting") == "1", q=params.get("q", "")[:100],
+        overdue=params.get("overdue") == "1",
+        slipped=params.get("slipped") == "1",
+        awaiting=params.get("awaiting") == "1",
+        q=params.get("q", "")[:100],
     )
     actions = selectors.plan_actions(plan=plan, filters=filters, history=False, **_scope(request))
     sections = list(plan.sections.select_related("executive_lead").order_by("order"))
     grouped = [(s, [a for a in actions if a.section_id == s.pk]) for s in sections]
     unsectioned = [a for a in actions if a.section_id is None]
     context = {
-        "plan": plan, "filters": filters, "grouped": grouped, "unsectioned": unsectioned, "actions": actions,
+        "plan": plan,
+        "filters": filters,
+        "grouped": grouped,
+        "unsectioned": unsectioned,
+        "actions": actions,
         "findings": selectors.plan_findings(plan=plan, **_scope(request)),
         "statuses": delivery_statuses(organisation=request.organisation),
-        "people": selectors.plan_leads(plan=plan, **_scope(request)), "sections": sections,
-        "cycle": selectors.open_cycle(plan=plan), "filtered": any(v for v in vars(filters).values()),
+        "people": selectors.plan_leads(plan=plan, **_scope(request)),
+        "sections": sections,
+        "cycle": selectors.open_cycle(plan=plan),
+        "filtered": any(v for v in vars(filters).values()),
     }
-    template = "plans/_plan_tables.jinja" if request.htmx and request.htmx.target == "plan-tables" else \
-        "plans/plan_detail.jinja"
+    template = (
+        "plans/_plan_tables.jinja"
+        if request.htmx and request.htmx.target == "plan-tables"
+        else "plans/plan_detail.jinja"
+    )
     return render(request, template, context)
 
 
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **_scope(request))
-    return _history(request, plan, title=f"History of {plan.name}", back_url=reverse("plan-detail", args=[pk]))
+    return _history(
+        request, plan, title=f"History of {plan.name}", back_url=reverse("plan-detail", args=[pk])
+    )
 
 
 # Sections -----------------------------------------------------------------------------------------------------
@@ -171,8 +201,13 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.section_create(plan=plan, by=request.user, code=data["code"], title=data["title"],
-                                    executive_lead=data["executive_lead"])
+            services.section_create(
+                plan=plan,
+                by=request.user,
+                code=data["code"],
+                title=data["title"],
+                executive_lead=data["executive_lead"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -184,14 +219,24 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = selectors.section_get(pk=pk, **_scope(request))
     require(_role(request), Permission.MANAGE_PLANS)
-    initial = {"code": section.code, "title": section.title, "executive_lead": section.executive_lead_id,
-               "version": section.version}
+    initial = {
+        "code": section.code,
+        "title": section.title,
+        "executive_lead": section.executive_lead_id,
+        "version": section.version,
+    }
     form = SectionForm(request.POST or None, initial=initial, people=organisation_people(**_scope(request)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.section_update(section=section, by=request.user, expected_version=data["version"],
-                                    code=data["code"], title=data["title"], executive_lead=data["executive_lead"])
+            services.section_update(
+                section=section,
+                by=request.user,
+                expected_version=data["version"],
+                code=data["code"],
+                title=data["title"],
+                executive_lead=data["executive_lead"],
+            )
         except services.ConcurrentEditError as exc:
             _refuse_stale(form, exc)
         except ValidationError as exc:
@@ -199,14 +244,21 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Section saved.")
             return redirect("plan-detail", pk=section.plan_id)
-    return render(request, "plans/section_form.jinja",
-                  {"form": form, "plan": section.plan, "section": section, "title": f"Edit section {section.code}"})
+    return render(
+        request,
+        "plans/section_form.jinja",
+        {"form": form, "plan": section.plan, "section": section, "title": f"Edit section {section.code}"},
+    )
 
 
 def section_history(request: HttpRequest, pk: int) -> HttpResponse:
     section = selectors.section_get(pk=pk, **_scope(request))
-    return _history(request, section, title=f"History of section {section.code}",
-                    back_url=reverse("plan-detail", args=[section.plan_id]))
+    return _history(
+        request,
+        section,
+        title=f"History of section {section.code}",
+        back_url=reverse("plan-detail", args=[section.plan_id]),
+    )
 
 
 # Actions ------------------------------------------------------------------------------------------------------
@@ -216,16 +268,25 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **_scope(request))
     require(_role(request), Permission.MANAGE_PLANS)
     people = organisation_people(**_scope(request))
-    form = ActionCreateForm(request.POST or None, plan=plan, people=people,
-                            initial={"section": request.GET.get("section")})
+    form = ActionCreateForm(
+        request.POST or None, plan=plan, people=people, initial={"section": request.GET.get("section")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             action = services.action_create(
-                plan=plan, by=request.user, reference=data["reference"], title=data["title"],
-                section=data["section"], lead=data["lead"], other_leads=data["other_leads"],
-                lead_note=data["lead_note"], success_measure=data["success_measure"], due_date=data["due_date"],
-                due_precision=data["due_precision"], findings=data["findings"],
+                plan=plan,
+                by=request.user,
+                reference=data["reference"],
+                title=data["title"],
+                section=data["section"],
+                lead=data["lead"],
+                other_leads=data["other_leads"],
+                lead_note=data["lead_note"],
+                success_measure=data["success_measure"],
+                due_date=data["due_date"],
+                due_precision=data["due_precision"],
+                findings=data["findings"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -239,30 +300,50 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(pk=pk, **_scope(request))
     selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
     timeline = selectors.action_timeline(action=action, **_scope(request))
-    return render(request, "plans/action_detail.jinja", {
-        "action": action, "plan": action.plan, "timeline": timeline,
-        "may_update": services.user_may_update_action(user=request.user, action=action),
-    })
+    return render(
+        request,
+        "plans/action_detail.jinja",
+        {
+            "action": action,
+            "plan": action.plan,
+            "timeline": timeline,
+            "may_update": services.user_may_update_action(user=request.user, action=action),
+        },
+    )
 
 
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(pk=pk, **_scope(request))
     require(_role(request), Permission.MANAGE_PLANS)
     initial = {
-        "reference": action.reference, "title": action.title, "section": action.section_id, "lead": action.lead_id,
-        "other_leads": [p.pk for p in action.other_leads.all()], "lead_note": action.lead_note,
-        "success_measure": action.success_measure, "findings": [f.pk for f in action.findings.all()],
+        "reference": action.reference,
+        "title": action.title,
+        "section": action.section_id,
+        "lead": action.lead_id,
+        "other_leads": [p.pk for p in action.other_leads.all()],
+        "lead_note": action.lead_note,
+        "success_measure": action.success_measure,
+        "findings": [f.pk for f in action.findings.all()],
         "version": action.version,
     }
-    form = ActionForm(request.POST or None, initial=initial, plan=action.plan,
-                      people=organisation_people(**_scope(request)))
+    form = ActionForm(
+        request.POST or None, initial=initial, plan=action.plan, people=organisation_people(**_scope(request))
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.action_update(
-                action=action, by=request.user, expected_version=data["version"], reference=data["reference"],
-                title=data["title"], section=data["section"], lead=data["lead"], other_leads=data["other_leads"],
-                lead_note=data["lead_note"], success_measure=data["success_measure"], findings=data["findings"],
+                action=action,
+                by=request.user,
+                expected_version=data["version"],
+                reference=data["reference"],
+                title=data["title"],
+                section=data["section"],
+                lead=data["lead"],
+                other_leads=data["other_leads"],
+                lead_note=data["lead_note"],
+                success_measure=data["success_measure"],
+                findings=data["findings"],
             )
         except services.ConcurrentEditError as exc:
             _refuse_stale(form, exc)
@@ -271,8 +352,11 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Action {data['reference']} saved.")
             return redirect("action-detail", pk=action.pk)
-    return render(request, "plans/action_form.jinja",
-                  {"form": form, "plan": action.plan, "action": action, "title": f"Edit action {action.reference}"})
+    return render(
+        request,
+        "plans/action_form.jinja",
+        {"form": form, "plan": action.plan, "action": action, "title": f"Edit action {action.reference}"},
+    )
 
 
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -286,18 +370,23 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         supersedes = selectors.progress_update_get(pk=correct_id, **_scope(request))
         if supersedes.action_id != action.pk:
             raise PermissionDenied("That update belongs to another action.")
-    initial = {"version": action.version, "update_date": timezone.localdate(),
-               "status": action.status_id}
+    initial = {"version": action.version, "update_date": timezone.localdate(), "status": action.status_id}
     if supersedes is not None:
-        initial.update(narrative=supersedes.narrative, status=supersedes.status_id,
-                       update_date=supersedes.update_date)
+        initial.update(
+            narrative=supersedes.narrative, status=supersedes.status_id, update_date=supersedes.update_date
+        )
     form = ProgressUpdateForm(request.POST or None, initial=initial, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.progress_update_record(
-                action=action, by=request.user, narrative=data["narrative"], status=data["status"],
-                update_date=data["update_date"], expected_version=data["version"], supersedes=supersedes,
+                action=action,
+                by=request.user,
+                narrative=data["narrative"],
+                status=data["status"],
+                update_date=data["update_date"],
+                expected_version=data["version"],
+                supersedes=supersedes,
             )
         except services.ConcurrentEditError:
             # Keep what the person wrote, show the latest position, and let them submit again knowingly.
@@ -313,22 +402,36 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Progress update recorded on {action.reference}.")
             return redirect("action-detail", pk=action.pk)
     selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
-    return render(request, "plans/update_form.jinja", {
-        "form": form, "action": action, "plan": action.plan, "supersedes": supersedes,
-        "statuses": delivery_statuses(organisation=request.organisation),
-    })
+    return render(
+        request,
+        "plans/update_form.jinja",
+        {
+            "form": form,
+            "action": action,
+            "plan": action.plan,
+            "supersedes": supersedes,
+            "statuses": delivery_statuses(organisation=request.organisation),
+        },
+    )
 
 
 def action_timescale(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(pk=pk, **_scope(request))
     require(_role(request), Permission.MANAGE_PLANS)
-    form = TimescaleForm(request.POST or None, initial={"version": action.version, "precision": action.due_precision})
+    form = TimescaleForm(
+        request.POST or None, initial={"version": action.version, "precision": action.due_precision}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_timescale_revise(action=action, by=request.user, expected_version=data["version"],
-                                             due_date=data["due_date"], precision=data["precision"],
-                                             reason=data["reason"])
+            services.action_timescale_revise(
+                action=action,
+                by=request.user,
+                expected_version=data["version"],
+                due_date=data["due_date"],
+                precision=data["precision"],
+                reason=data["reason"],
+            )
         except services.ConcurrentEditError as exc:
             _refuse_stale(form, exc)
         except ValidationError as exc:
@@ -337,39 +440,63 @@ def action_timescale(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Timescale of {action.reference} revised.")
             return redirect("action-detail", pk=action.pk)
     selectors.annotate_action(action, cycle=None, on=timezone.localdate())
-    return render(request, "plans/timescale_form.jinja", {"form": form, "action": action, "plan": action.plan})
+    return render(
+        request, "plans/timescale_form.jinja", {"form": form, "action": action, "plan": action.plan}
+    )
 
 
 def action_state(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(pk=pk, **_scope(request))
     require(_role(request), Permission.MANAGE_PLANS)
-    form = ActionStateForm(request.POST or None, initial={
-        "version": action.version, "state": action.state, "assurance_evidence": action.assurance_evidence})
+    form = ActionStateForm(
+        request.POST or None,
+        initial={
+            "version": action.version,
+            "state": action.state,
+            "assurance_evidence": action.assurance_evidence,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_state_set(action=action, by=request.user, expected_version=data["version"],
-                                      state=data["state"], assurance_evidence=data["assurance_evidence"])
+            services.action_state_set(
+                action=action,
+                by=request.user,
+                expected_version=data["version"],
+                state=data["state"],
+                assurance_evidence=data["assurance_evidence"],
+            )
         except services.ConcurrentEditError as exc:
             _refuse_stale(form, exc)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"{action.reference} is now {dict(form.fields['state'].choices)[data['state']].lower()}.")
+            messages.success(
+                request,
+                f"{action.reference} is now {dict(form.fields['state'].choices)[data['state']].lower()}.",
+            )
             return redirect("action-detail", pk=action.pk)
     return render(request, "plans/state_form.jinja", {"form": form, "action": action, "plan": action.plan})
 
 
 def action_history(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(pk=pk, **_scope(request))
-    return _history(request, action, title=f"History of action {action.reference}",
-                    back_url=reverse("action-detail", args=[pk]))
+    return _history(
+        request,
+        action,
+        title=f"History of action {action.reference}",
+        back_url=reverse("action-detail", args=[pk]),
+    )
 
 
 def progress_update_history(request: HttpRequest, pk: int) -> HttpResponse:
     update = selectors.progress_update_get(pk=pk, **_scope(request))
-    return _history(request, update, title=f"History of {update}",
-                    back_url=reverse("action-detail", args=[update.action_id]))
+    return _history(
+        request,
+        update,
+        title=f"History of {update}",
+        back_url=reverse("action-detail", args=[update.action_id]),
+    )
 
 
 # Findings -----------------------------------------------------------------------------------------------------
@@ -383,8 +510,9 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         fields = {k: data[k] for k in ("finding_type", "regulation", "source", "source_date")}
         try:
-            finding = services.finding_create(plan=plan, by=request.user, number=data["number"], text=data["text"],
-                                              **fields)
+            finding = services.finding_create(
+                plan=plan, by=request.user, number=data["number"], text=data["text"], **fields
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -396,15 +524,18 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(pk=pk, **_scope(request))
     actions = finding.actions.select_related("status", "lead").order_by("reference")
-    return render(request, "plans/finding_detail.jinja", {"finding": finding, "plan": finding.plan,
-                                                          "actions": actions})
+    return render(
+        request, "plans/finding_detail.jinja", {"finding": finding, "plan": finding.plan, "actions": actions}
+    )
 
 
 def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(pk=pk, **_scope(request))
     require(_role(request), Permission.MANAGE_PLANS)
-    initial = {k: getattr(finding, k) for k in ("number", "text", "finding_type", "regulation", "source",
-                                                "source_date", "version")}
+    initial = {
+        k: getattr(finding, k)
+        for k in ("number", "text", "finding_type", "regulation", "source", "source_date", "version")
+    }
     form = FindingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -412,7 +543,9 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if data["number"]:
             fields["number"] = data["number"]
         try:
-            services.finding_update(finding=finding, by=request.user, expected_version=data["version"], **fields)
+            services.finding_update(
+                finding=finding, by=request.user, expected_version=data["version"], **fields
+            )
         except services.ConcurrentEditError as exc:
             _refuse_stale(form, exc)
         except ValidationError as exc:
@@ -420,14 +553,21 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Finding saved.")
             return redirect("finding-detail", pk=finding.pk)
-    return render(request, "plans/finding_form.jinja",
-                  {"form": form, "plan": finding.plan, "finding": finding, "title": f"Edit finding {finding.number}"})
+    return render(
+        request,
+        "plans/finding_form.jinja",
+        {"form": form, "plan": finding.plan, "finding": finding, "title": f"Edit finding {finding.number}"},
+    )
 
 
 def finding_history(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(pk=pk, **_scope(request))
-    return _history(request, finding, title=f"History of finding {finding.number}",
-                    back_url=reverse("finding-detail", args=[pk]))
+    return _history(
+        request,
+        finding,
+        title=f"History of finding {finding.number}",
+        back_url=reverse("finding-detail", args=[pk]),
+    )
 
 
 # Reporting cycles ---------------------------------------------------------------------------------------------
@@ -446,26 +586,42 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            cycle = services.cycle_open(plan=plan, by=request.user, name=data["name"],
-                                        position_as_at=data["position_as_at"],
-                                        update_deadline=data["update_deadline"])
+            cycle = services.cycle_open(
+                plan=plan,
+                by=request.user,
+                name=data["name"],
+                position_as_at=data["position_as_at"],
+                update_deadline=data["update_deadline"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates.")
+            messages.success(
+                request, f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates."
+            )
             return redirect("cycle-detail", pk=cycle.pk)
-    return render(request, "plans/cycle_form.jinja", {"form": form, "plan": plan,
-                                                      "current": selectors.open_cycle(plan=plan)})
+    return render(
+        request,
+        "plans/cycle_form.jinja",
+        {"form": form, "plan": plan, "current": selectors.open_cycle(plan=plan)},
+    )
 
 
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **_scope(request))
     awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **_scope(request))
     updated = cycle.updates.select_related("action", "status", "created_by").order_by("-created_at")
-    return render(request, "plans/cycle_detail.jinja", {
-        "cycle": cycle, "plan": cycle.plan, "awaiting": awaiting, "updated": updated,
-        "reminders": cycle.reminders.select_related("recipient", "sent_by")[:50],
-    })
+    return render(
+        request,
+        "plans/cycle_detail.jinja",
+        {
+            "cycle": cycle,
+            "plan": cycle.plan,
+            "awaiting": awaiting,
+            "updated": updated,
+            "reminders": cycle.reminders.select_related("recipient", "sent_by")[:50],
+        },
+    )
 
 
 @require_POST
@@ -501,7 +657,9 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **_scope(request))
-    return _history(request, cycle, title=f"History of {cycle.name}", back_url=reverse("cycle-detail", args=[pk]))
+    return _history(
+        request, cycle, title=f"History of {cycle.name}", back_url=reverse("cycle-detail", args=[pk])
+    )
 
 
 # Spreadsheet import and export ------------------------------------------------------------------------------
@@ -536,19 +694,37 @@ def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         name = data.get("name", "")
-        preview = importer.plan_import_preview(organisation=request.organisation, plan_or_none=plan,
-                                               file=data["file"], by=request.user, plan_name=name)
+        preview = importer.plan_import_preview(
+            organisation=request.organisation,
+            plan_or_none=plan,
+            file=data["file"],
+            by=request.user,
+            plan_name=name,
+        )
         if not preview.readable:
             form.add_error("file", preview.errors[0].message)
             preview = None
         elif preview.ok:
-            pending = importer.plan_import_store(organisation=request.organisation, plan=plan, file=data["file"],
-                                                 by=request.user, plan_name=name, plan_kind=data.get("kind", ""))
+            pending = importer.plan_import_store(
+                organisation=request.organisation,
+                plan=plan,
+                file=data["file"],
+                by=request.user,
+                plan_name=name,
+                plan_kind=data.get("kind", ""),
+            )
             return redirect("plan-import-review", pk=pending.pk)
-    return render(request, "plans/import_upload.jinja", {
-        "form": form, "plan": plan, "preview": preview, "max_size": size_text(max_upload_bytes()),
-        "title": f"Import into {plan.name}" if plan else "Import a new plan from a spreadsheet",
-    })
+    return render(
+        request,
+        "plans/import_upload.jinja",
+        {
+            "form": form,
+            "plan": plan,
+            "preview": preview,
+            "max_size": size_text(max_upload_bytes()),
+            "title": f"Import into {plan.name}" if plan else "Import a new plan from a spreadsheet",
+        },
+    )
 
 
 def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -557,15 +733,19 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
     require(_role(request), Permission.MANAGE_PLANS)
     if request.method == "POST":
         try:
-            result = importer.plan_import_apply_pending(pending=pending, by=request.user,
-                                                        expected_fingerprint=request.POST.get("fingerprint", ""))
+            result = importer.plan_import_apply_pending(
+                pending=pending, by=request.user, expected_fingerprint=request.POST.get("fingerprint", "")
+            )
         except (importer.ImportOutOfDate, importer.ImportRefused) as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages) + " Nothing has been imported.")
         else:
-            messages.success(request, f"{pending.file_name} imported into {result.plan.name}: "
-                                      f"{counted(len(result.created), 'action')} added, {len(result.updated)} changed.")
+            messages.success(
+                request,
+                f"{pending.file_name} imported into {result.plan.name}: "
+                f"{counted(len(result.created), 'action')} added, {len(result.updated)} changed.",
+            )
         return redirect("plan-import-review", pk=pending.pk)
     context = {"pending": pending, "plan": pending.plan}
     if pending.state == ImportState.PENDING and importer.pending_is_live(pending):

@@ -42,9 +42,16 @@ class StatusInfo:
 
     @classmethod
     def of(cls, status: DeliveryStatus) -> StatusInfo:
-        return cls(code=status.code, label=status.label, meaning=status.meaning, colour=status.colour,
-                   text_colour=status.text_colour, rank=status.rank, is_complete=status.is_complete,
-                   is_exception=status.is_exception)
+        return cls(
+            code=status.code,
+            label=status.label,
+            meaning=status.meaning,
+            colour=status.colour,
+            text_colour=status.text_colour,
+            rank=status.rank,
+            is_complete=status.is_complete,
+            is_exception=status.is_exception,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,10 @@ class MeasureInfo:
         """One line for plain formats: 'Staff survey response rate: 36.2% (Oct 2026), Improvement (high), ...'."""
         if not self.latest:
             return f"{self.name}: no data yet"
-        return (f"{self.name}: {self.latest} ({self.latest_period}); {self.variation_label}; "
-                f"{self.assurance_label}; target {self.target}: {self.met_text.lower()}")
+        return (
+            f"{self.name}: {self.latest} ({self.latest_period}); {self.variation_label}; "
+            f"{self.assurance_label}; target {self.target}: {self.met_text.lower()}"
+        )
 
 
 @dataclass(frozen=True)
@@ -135,8 +144,10 @@ class Row:
 
     @property
     def is_complete(self) -> bool:
-        return bool((self.status and self.status.is_complete) or self.state in (ActionState.COMPLETED,
-                                                                                 ActionState.CLOSED))
+        return bool(
+            (self.status and self.status.is_complete)
+            or self.state in (ActionState.COMPLETED, ActionState.CLOSED)
+        )
 
     @property
     def status_code(self) -> str:
@@ -297,18 +308,31 @@ def board_paper_build(
     scale = delivery_statuses(organisation=organisation, include_inactive=True)
     infos = {s.pk: StatusInfo.of(s) for s in scale}
     actions = plan_selectors.plan_actions(user=user, organisation=organisation, plan=plan, on=as_at)
-    prefetch_related_objects(actions, Prefetch("state_changes",
-                                               queryset=ActionStateChange.objects.order_by("created_at", "id")))
+    prefetch_related_objects(
+        actions, Prefetch("state_changes", queryset=ActionStateChange.objects.order_by("created_at", "id"))
+    )
     now_status = plan_selectors.statuses_at(actions=actions, moment=cutoff)
     then_status = plan_selectors.statuses_at(actions=actions, moment=baseline) if baseline else {}
 
-    linked = {pk: summary for pk, summary in success_measure_summaries(
-        user=user, organisation=organisation, until=as_at).items() if summary.link.action.plan_id == plan.pk}
+    linked = {
+        pk: summary
+        for pk, summary in success_measure_summaries(
+            user=user, organisation=organisation, until=as_at
+        ).items()
+        if summary.link.action.plan_id == plan.pk
+    }
     rows: dict[int, Row] = {}
     changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "completed": [], "slipped": []}
     for action in actions:
-        row = _row(action, infos=infos, status_id=now_status.get(action.pk), cutoff=cutoff, as_at=as_at,
-                   cycle=cycle, window_start=window_start)
+        row = _row(
+            action,
+            infos=infos,
+            status_id=now_status.get(action.pk),
+            cutoff=cutoff,
+            as_at=as_at,
+            cycle=cycle,
+            window_start=window_start,
+        )
         if action.pk in linked:
             row = replace(row, measure=_measure_info(linked[action.pk]))
         rows[action.pk] = row
@@ -327,10 +351,16 @@ def board_paper_build(
     for action in actions:
         grouped.setdefault(action.section_id, []).append(action)
     unsectioned = grouped.pop(None, [])
-    part_a = [SectionBlock(code=group[0].section.code, title=group[0].section.title,
-                           rows=tuple(rows[a.pk] for a in group)) for group in grouped.values()]
+    part_a = [
+        SectionBlock(
+            code=group[0].section.code, title=group[0].section.title, rows=tuple(rows[a.pk] for a in group)
+        )
+        for group in grouped.values()
+    ]
     if unsectioned:
-        part_a.append(SectionBlock(code="", title="Other actions", rows=tuple(rows[a.pk] for a in unsectioned)))
+        part_a.append(
+            SectionBlock(code="", title="Other actions", rows=tuple(rows[a.pk] for a in unsectioned))
+        )
 
     ordered = [row for section in part_a for row in section.rows]  # board order: sections, then the rest
     used = {r.status.code for r in ordered if r.status}
@@ -339,8 +369,10 @@ def board_paper_build(
     counts = tuple(StatusCount(s, counted.get(s.code, 0)) for s in legend)
     counts += (StatusCount(None, sum(1 for r in ordered if r.status is None)),)
 
-    at_risk = sorted((r for r in ordered if r.status and r.status.is_exception and r.state == ActionState.OPEN),
-                     key=lambda r: r.status.rank)
+    at_risk = sorted(
+        (r for r in ordered if r.status and r.status.is_exception and r.state == ActionState.OPEN),
+        key=lambda r: r.status.rank,
+    )
     exceptions = Exceptions(
         at_risk=tuple(at_risk),
         slipped=tuple(r for r in ordered if r.slipped_this_cycle),
@@ -353,24 +385,42 @@ def board_paper_build(
     movement = MovementSummary(
         baseline_label=previous.name if previous else "",
         baseline_date=previous.position_as_at if previous else None,
-        improved=tuple(changes["improved"]), worsened=tuple(changes["worsened"]),
-        newly_completed=tuple(changes["completed"]), slipped=tuple(changes["slipped"]),
+        improved=tuple(changes["improved"]),
+        worsened=tuple(changes["worsened"]),
+        newly_completed=tuple(changes["completed"]),
+        slipped=tuple(changes["slipped"]),
     )
 
     findings = plan_selectors.plan_findings(user=user, organisation=organisation, plan=plan)
     part_b = tuple(
-        FindingBlock(number=f.number, text=f.text, finding_type=f.get_finding_type_display(),
-                     rows=tuple(rows[a.pk] for a in f.actions.all() if a.pk in rows))
+        FindingBlock(
+            number=f.number,
+            text=f.text,
+            finding_type=f.get_finding_type_display(),
+            rows=tuple(rows[a.pk] for a in f.actions.all() if a.pk in rows),
+        )
         for f in findings
     )
 
     return BoardPaper(
-        trust_name=organisation.name, ods_code=organisation.ods_code, plan_name=plan.name,
-        plan_kind=plan.get_kind_display(), plan_pk=plan.pk, as_at=as_at,
-        cycle_name=cycle.name if cycle else "", generated_at=timezone.now(),
-        generated_by=str(user), statuses=legend, counts=counts, total=len(ordered), movement=movement,
-        exceptions=exceptions, part_a=tuple(part_a), part_b=part_b,
-        rows=tuple(ordered), measures=_measure_lines(linked.values(), rows),
+        trust_name=organisation.name,
+        ods_code=organisation.ods_code,
+        plan_name=plan.name,
+        plan_kind=plan.get_kind_display(),
+        plan_pk=plan.pk,
+        as_at=as_at,
+        cycle_name=cycle.name if cycle else "",
+        generated_at=timezone.now(),
+        generated_by=str(user),
+        statuses=legend,
+        counts=counts,
+        total=len(ordered),
+        movement=movement,
+        exceptions=exceptions,
+        part_a=tuple(part_a),
+        part_b=part_b,
+        rows=tuple(ordered),
+        measures=_measure_lines(linked.values(), rows),
     )
 
 
@@ -397,22 +447,28 @@ def _measure_lines(linked, rows: dict[int, Row]) -> tuple[MeasureLine, ...]:
     for item in linked:
         summary = item.summary
         refs = by_measure.get(summary.measure.pk, (summary, []))[1]
-        refs.append(rows[item.link.action_id].reference if item.link.action_id in rows else item.link.action.reference)
+        refs.append(
+            rows[item.link.action_id].reference if item.link.action_id in rows else item.link.action.reference
+        )
         by_measure[summary.measure.pk] = (summary, refs)
     lines = []
     for summary, refs in by_measure.values():
         measure = summary.measure
-        lines.append(MeasureLine(
-            name=measure.name, unit=measure.unit_label,
-            latest=measure_number(summary.latest, measure) if summary.has_data else "",
-            latest_period=measure_period(summary.latest_period, measure), points=summary.points,
-            variation=str(summary.variation or ""),
-            variation_label=VARIATION_SHORT.get(summary.variation, "No data yet"),
-            assurance=str(summary.assurance or ""),
-            assurance_label=ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT),
-            target=measure_number(measure.target, measure) if measure.target is not None else "",
-            references=tuple(sorted(refs)),
-        ))
+        lines.append(
+            MeasureLine(
+                name=measure.name,
+                unit=measure.unit_label,
+                latest=measure_number(summary.latest, measure) if summary.has_data else "",
+                latest_period=measure_period(summary.latest_period, measure),
+                points=summary.points,
+                variation=str(summary.variation or ""),
+                variation_label=VARIATION_SHORT.get(summary.variation, "No data yet"),
+                assurance=str(summary.assurance or ""),
+                assurance_label=ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT),
+                target=measure_number(measure.target, measure) if measure.target is not None else "",
+                references=tuple(sorted(refs)),
+            )
+        )
     return tuple(sorted(lines, key=lambda line: line.name.lower()))
 
 
@@ -431,8 +487,16 @@ def _previous_cycle(cycles: list[ReportingCycle], *, as_at: datetime.date):
     return max(earlier, key=lambda c: (c.position_as_at, c.opened_at)) if earlier else None
 
 
-def _row(action: Action, *, infos: dict[int, StatusInfo], status_id: int | None, cutoff: datetime.datetime,
-         as_at: datetime.date, cycle: ReportingCycle | None, window_start: datetime.datetime | None) -> Row:
+def _row(
+    action: Action,
+    *,
+    infos: dict[int, StatusInfo],
+    status_id: int | None,
+    cutoff: datetime.datetime,
+    as_at: datetime.date,
+    cycle: ReportingCycle | None,
+    window_start: datetime.datetime | None,
+) -> Row:
     """One action as it stood at the cut-off."""
     history: list[TimescaleRevision] = [t for t in action.timescale_history if t.created_at <= cutoff]
     texts: list[str] = []

@@ -51,8 +51,14 @@ class ActionChange:
 
     @property
     def changed(self) -> bool:
-        return (self.is_new or self.is_removed or self.movement not in (UNCHANGED, "") or self.newly_completed
-                or self.slipped or self.new_update)
+        return (
+            self.is_new
+            or self.is_removed
+            or self.movement not in (UNCHANGED, "")
+            or self.newly_completed
+            or self.slipped
+            or self.new_update
+        )
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -159,14 +165,34 @@ def _change(before: Row | None, after: Row | None, ranks: dict[str, int]) -> Act
         else:
             was_rank, now_rank = ranks.get(was.code, was.rank), ranks.get(now.code, now.rank)
             movement = IMPROVED if now_rank > was_rank else WORSENED if now_rank < was_rank else UNCHANGED
-    newly_completed = after is not None and after.is_complete and not (before is not None and before.is_complete)
-    slipped = (before is not None and after is not None and before.due_date is not None
-               and after.due_date is not None and after.due_date > before.due_date)
-    new_update = after is not None and bool(after.progress) and (
-        before is None or (after.progress, after.progress_date) != (before.progress, before.progress_date))
-    return ActionChange(reference=row.reference, title=row.title, section_code=row.section_code, before=before,
-                        after=after, movement=movement, newly_completed=newly_completed, slipped=slipped,
-                        new_update=new_update)
+    newly_completed = (
+        after is not None and after.is_complete and not (before is not None and before.is_complete)
+    )
+    slipped = (
+        before is not None
+        and after is not None
+        and before.due_date is not None
+        and after.due_date is not None
+        and after.due_date > before.due_date
+    )
+    new_update = (
+        after is not None
+        and bool(after.progress)
+        and (
+            before is None or (after.progress, after.progress_date) != (before.progress, before.progress_date)
+        )
+    )
+    return ActionChange(
+        reference=row.reference,
+        title=row.title,
+        section_code=row.section_code,
+        before=before,
+        after=after,
+        movement=movement,
+        newly_completed=newly_completed,
+        slipped=slipped,
+        new_update=new_update,
+    )
 
 
 def _counts(before: BoardPaper, after: BoardPaper) -> tuple[CountChange, ...]:
@@ -177,7 +203,13 @@ def _counts(before: BoardPaper, after: BoardPaper) -> tuple[CountChange, ...]:
     result = []
     for code in codes:
         shown = now.get(code) or was[code]
-        result.append(CountChange(code=code, label=shown.label, status=shown.status,
-                                  before=was[code].count if code in was else 0,
-                                  after=now[code].count if code in now else 0))
+        result.append(
+            CountChange(
+                code=code,
+                label=shown.label,
+                status=shown.status,
+                before=was[code].count if code in was else 0,
+                after=now[code].count if code in now else 0,
+            )
+        )
     return tuple(result)

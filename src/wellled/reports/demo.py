@@ -21,7 +21,11 @@ def papers_demo_load(*, stdout: TextIO | None = None) -> int:
     """Issue the demo plan's papers for its last PAPERS closed cycles, once; returns how many were issued."""
     say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
     organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
-    plan = Plan.objects.filter(organisation=organisation, name=SELF_REVIEW_PLAN).first() if organisation else None
+    plan = (
+        Plan.objects.filter(organisation=organisation, name=SELF_REVIEW_PLAN).first()
+        if organisation
+        else None
+    )
     secretary = User.objects.filter(username=BOARD_SECRETARY).first()
     if plan is None or secretary is None:
         say("The demo trust is not loaded; no demo papers issued.")

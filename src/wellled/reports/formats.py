@@ -22,8 +22,12 @@ FORMATS: dict[str, PaperFormat] = {
     f.key: f
     for f in (
         PaperFormat("pdf", "PDF", "pdf", "application/pdf"),
-        PaperFormat("docx", "Word", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        PaperFormat("xlsx", "Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        PaperFormat(
+            "docx", "Word", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        ),
+        PaperFormat(
+            "xlsx", "Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
         PaperFormat("csv", "CSV", "csv", "text/csv; charset=utf-8"),
         PaperFormat("html", "HTML", "html", "text/html; charset=utf-8"),
     )

@@ -11,11 +11,14 @@ from .board_paper import as_at_problem
 
 class IssueForm(TextForm):
     as_at = forms.DateField(
-        label="Position as at", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Position as at",
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The paper reports the plan as it stood at the end of this day. For a reporting cycle, use its "
-                  "position-as-at date.",
-        error_messages={"required": "Enter the position-as-at date of the paper",
-                        "invalid": "Enter the date as year, month and day, for example 2026-11-30"},
+        "position-as-at date.",
+        error_messages={
+            "required": "Enter the position-as-at date of the paper",
+            "invalid": "Enter the date as year, month and day, for example 2026-11-30",
+        },
     )
 
     def clean_as_at(self):

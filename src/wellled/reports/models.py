@@ -45,7 +45,9 @@ class IssuedPaper(FrozenModel):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="issued_papers")
-    cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     as_at = models.DateField("position as at")
     title = models.CharField(max_length=300)
     issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -84,7 +86,9 @@ class IssuedPaperFile(FrozenModel):
 
     class Meta:
         ordering = ["paper", "id"]
-        constraints = [models.UniqueConstraint(fields=["paper", "format"], name="reports_file_one_per_format")]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "format"], name="reports_file_one_per_format")
+        ]
 
     def __str__(self) -> str:
         return self.filename
@@ -108,7 +112,9 @@ class PaperJob(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="paper_jobs")
-    cycle = models.ForeignKey(ReportingCycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     as_at = models.DateField("position as at")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,8 +125,12 @@ class PaperJob(models.Model):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True, help_text="The background task's id, if it has one.")
-    paper = models.OneToOneField(IssuedPaper, on_delete=models.PROTECT, null=True, blank=True, related_name="job")
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The background task's id, if it has one."
+    )
+    paper = models.OneToOneField(
+        IssuedPaper, on_delete=models.PROTECT, null=True, blank=True, related_name="job"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

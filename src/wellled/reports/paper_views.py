@@ -42,9 +42,12 @@ def _scope(request: HttpRequest) -> dict:
 def _tampered(request: HttpRequest, error: TamperedError, plan) -> HttpResponse:
     """Refuse to show or serve data that has changed since it was issued; the administrators must look."""
     logger.error("Refused tampered board paper data: %s (requested by %s).", error, request.user.pk)
-    return render(request, "reports/papers/paper_tampered.jinja", {"error": error, "plan": plan,
-                                                                    "page_title": "This paper cannot be shown"},
-                  status=409)
+    return render(
+        request,
+        "reports/papers/paper_tampered.jinja",
+        {"error": error, "plan": plan, "page_title": "This paper cannot be shown"},
+        status=409,
+    )
 
 
 @require_GET
@@ -53,9 +56,16 @@ def paper_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_get(pk=pk, **_scope(request))
     require(_role(request), Permission.VIEW)
     papers = list(selectors.issued_papers(plan=plan, **_scope(request)))
-    return render(request, "reports/papers/paper_list.jinja", {
-        "plan": plan, "papers": papers, "formats": FORMATS, "page_title": f"Past board papers: {plan.name}",
-    })
+    return render(
+        request,
+        "reports/papers/paper_list.jinja",
+        {
+            "plan": plan,
+            "papers": papers,
+            "formats": FORMATS,
+            "page_title": f"Past board papers: {plan.name}",
+        },
+    )
 
 
 def paper_issue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -68,19 +78,30 @@ def paper_issue(request: HttpRequest, pk: int) -> HttpResponse:
     form = IssueForm(request.POST or None, initial={"as_at": initial})
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.paper_job_start(plan=plan, cycle_or_as_at=form.cleaned_data["as_at"], by=request.user)
+            job = services.paper_job_start(
+                plan=plan, cycle_or_as_at=form.cleaned_data["as_at"], by=request.user
+            )
         except ValidationError as exc:
             form.add_error("as_at", " ".join(exc.messages))
         else:
             return redirect("paper-job", pk=job.pk)
     as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _date(initial)
-    return render(request, "reports/papers/paper_issue.jinja", {
-        "plan": plan, "form": form, "cycles": cycles, "as_at": as_at,
-        "cycle": next((c for c in cycles if as_at and c.position_as_at == as_at), None),
-        "issued_before": list(selectors.issued_papers(plan=plan, **_scope(request)).filter(as_at=as_at))
-        if as_at else [],
-        "page_title": f"Issue the board paper: {plan.name}",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/papers/paper_issue.jinja",
+        {
+            "plan": plan,
+            "form": form,
+            "cycles": cycles,
+            "as_at": as_at,
+            "cycle": next((c for c in cycles if as_at and c.position_as_at == as_at), None),
+            "issued_before": list(selectors.issued_papers(plan=plan, **_scope(request)).filter(as_at=as_at))
+            if as_at
+            else [],
+            "page_title": f"Issue the board paper: {plan.name}",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _date(text: str) -> datetime.date | None:
@@ -101,10 +122,21 @@ def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
     require(_role(request), Permission.VIEW)
     now = timezone.now()
     stalled = job.state == JobState.QUEUED and job.created_at < now - QUEUED_TOO_LONG
-    lost = job.state == JobState.RUNNING and job.started_at is not None and job.started_at < now - RUNNING_TOO_LONG
+    lost = (
+        job.state == JobState.RUNNING
+        and job.started_at is not None
+        and job.started_at < now - RUNNING_TOO_LONG
+    )
     token = job.progress_token + ("-stalled" if stalled else "") + ("-lost" if lost else "")
-    context = {"job": job, "plan": job.plan, "JobState": JobState, "stalled": stalled, "lost": lost, "token": token,
-               "page_title": f"Issuing the board paper: {job.plan.name}"}
+    context = {
+        "job": job,
+        "plan": job.plan,
+        "JobState": JobState,
+        "stalled": stalled,
+        "lost": lost,
+        "token": token,
+        "page_title": f"Issuing the board paper: {job.plan.name}",
+    }
     if request.htmx:
         if request.GET.get("seen") == token:
             return HttpResponse(status=204)
@@ -121,10 +153,18 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
         paper = selectors.frozen_paper(issued)
     except TamperedError as error:
         return _tampered(request, error, issued.plan)
-    return render(request, "reports/papers/paper_detail.jinja", {
-        "issued": issued, "plan": issued.plan, "paper": paper, "files": list(issued.files.all()),
-        "formats": FORMATS, "page_title": f"Issued board paper: {issued.plan.name}, {paper.as_at_text}",
-    })
+    return render(
+        request,
+        "reports/papers/paper_detail.jinja",
+        {
+            "issued": issued,
+            "plan": issued.plan,
+            "paper": paper,
+            "files": list(issued.files.all()),
+            "formats": FORMATS,
+            "page_title": f"Issued board paper: {issued.plan.name}, {paper.as_at_text}",
+        },
+    )
 
 
 @require_GET
@@ -159,7 +199,13 @@ def paper_compare(request: HttpRequest, pk: int) -> HttpResponse:
         comparison = selectors.papers_compare(plan=plan, first=first, second=second, **_scope(request))
     except TamperedError as error:
         return _tampered(request, error, plan)
-    return render(request, "reports/papers/paper_compare.jinja", {
-        "plan": plan, "papers": papers, "comparison": comparison,
-        "page_title": f"Compare board papers: {plan.name}",
-    })
+    return render(
+        request,
+        "reports/papers/paper_compare.jinja",
+        {
+            "plan": plan,
+            "papers": papers,
+            "comparison": comparison,
+            "page_title": f"Compare board papers: {plan.name}",
+        },
+    )

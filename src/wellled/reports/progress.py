@@ -47,9 +47,11 @@ def rendering_label(fmt: str) -> str:
 
 def issue_steps(formats: Sequence[str] = tuple(FORMATS)) -> list[Step]:
     """The steps of issuing a paper: read the plan, render each format, store everything."""
-    return [Step("Reading the plan", READ_WEIGHT),
-            *(Step(rendering_label(fmt), FORMAT_WEIGHTS.get(fmt, 5)) for fmt in formats),
-            Step("Storing the issued paper", STORE_WEIGHT)]
+    return [
+        Step("Reading the plan", READ_WEIGHT),
+        *(Step(rendering_label(fmt), FORMAT_WEIGHTS.get(fmt, 5)) for fmt in formats),
+        Step("Storing the issued paper", STORE_WEIGHT),
+    ]
 
 
 class Tracker:

@@ -8,19 +8,56 @@ import io
 from .board_paper import BoardPaper, Row
 from .cells import safe_cell
 
-COLUMNS = ("Section", "Section title", "Ref", "Planned action", "Timescale", "Due date", "Lead", "Success measure",
-           "Progress update", "Progress reported on", "Status", "Status label", "State", "Overdue",
-           "Timescale slipped this cycle", "Update awaited", "Findings", "Position as at", "Linked measure",
-           "Measure latest value", "Measure period", "Variation", "Assurance", "Measure target", "Target met")
+COLUMNS = (
+    "Section",
+    "Section title",
+    "Ref",
+    "Planned action",
+    "Timescale",
+    "Due date",
+    "Lead",
+    "Success measure",
+    "Progress update",
+    "Progress reported on",
+    "Status",
+    "Status label",
+    "State",
+    "Overdue",
+    "Timescale slipped this cycle",
+    "Update awaited",
+    "Findings",
+    "Position as at",
+    "Linked measure",
+    "Measure latest value",
+    "Measure period",
+    "Variation",
+    "Assurance",
+    "Measure target",
+    "Target met",
+)
 
 
 def row_values(paper: BoardPaper, row: Row) -> list:
     """One action's cells, in COLUMNS order (shared with the Excel export)."""
     return [
-        row.section_code, row.section_title, row.reference, row.title, row.timescale, row.due_date, row.leads,
-        row.success_measure, row.progress, row.progress_date, row.status_code, row.status_label, row.state_label,
-        "Yes" if row.overdue else "No", "Yes" if row.slipped_this_cycle else "No",
-        "Yes" if row.update_awaited else "No", ", ".join(str(n) for n in row.findings), paper.as_at,
+        row.section_code,
+        row.section_title,
+        row.reference,
+        row.title,
+        row.timescale,
+        row.due_date,
+        row.leads,
+        row.success_measure,
+        row.progress,
+        row.progress_date,
+        row.status_code,
+        row.status_label,
+        row.state_label,
+        "Yes" if row.overdue else "No",
+        "Yes" if row.slipped_this_cycle else "No",
+        "Yes" if row.update_awaited else "No",
+        ", ".join(str(n) for n in row.findings),
+        paper.as_at,
         *measure_values(row),
     ]
 
@@ -33,7 +70,15 @@ def measure_values(row: Row) -> list:
     if not info.latest:
         return [info.name, "", "", "No data yet", "", info.target, ""]
     met = {True: "Yes", False: "No"}.get(info.target_met, "")
-    return [info.name, info.latest, info.latest_period, info.variation_label, info.assurance_label, info.target, met]
+    return [
+        info.name,
+        info.latest,
+        info.latest_period,
+        info.variation_label,
+        info.assurance_label,
+        info.target,
+        met,
+    ]
 
 
 def render_csv(paper: BoardPaper) -> bytes:

@@ -38,17 +38,39 @@ TEXT = RGBColor(0x21, 0x2B, 0x32)
 MUTED = RGBColor(0x4C, 0x62, 0x72)
 
 BODY, SMALL, CELL, CELL_HEAD, LEGEND = (
-    "Board Paper Body", "Board Paper Small", "Board Paper Table Text", "Board Paper Table Heading",
+    "Board Paper Body",
+    "Board Paper Small",
+    "Board Paper Table Text",
+    "Board Paper Table Heading",
     "Board Paper Legend",
 )
 
 # Column widths (mm) of the plan tables and the exception tables; they add up to the landscape text width.
-PLAN_COLUMNS = (("Ref", 14), ("Planned action", 48), ("Timescale", 27), ("Lead", 17), ("Success measure", 38),
-                ("Progress update", 106), ("Status", 23))
-EXCEPTION_COLUMNS = (("Ref", 14), ("Planned action", 70), ("Lead", 20), ("Timescale", 34),
-                     ("Latest progress", 112), ("Status", 23))
-MEASURE_COLUMNS = (("Measure", 70), ("Latest", 36), ("Variation", 45), ("Assurance", 45), ("Target", 25),
-                   ("Actions", 52))
+PLAN_COLUMNS = (
+    ("Ref", 14),
+    ("Planned action", 48),
+    ("Timescale", 27),
+    ("Lead", 17),
+    ("Success measure", 38),
+    ("Progress update", 106),
+    ("Status", 23),
+)
+EXCEPTION_COLUMNS = (
+    ("Ref", 14),
+    ("Planned action", 70),
+    ("Lead", 20),
+    ("Timescale", 34),
+    ("Latest progress", 112),
+    ("Status", 23),
+)
+MEASURE_COLUMNS = (
+    ("Measure", 70),
+    ("Latest", 36),
+    ("Variation", 45),
+    ("Assurance", 45),
+    ("Target", 25),
+    ("Actions", 52),
+)
 
 
 def render_docx(paper: BoardPaper, *, template: str | Path | bytes | None = None) -> bytes:
@@ -163,7 +185,13 @@ def _own_paragraph(part):
 def _field(paragraph, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
     run = paragraph.add_run()
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
         if kind == "instr":
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
@@ -212,8 +240,11 @@ def _cells(row, table) -> list:
 
 def _runs_xml(text: str, *, bold: bool = False, colour: str = "", size_half_points: int = 0) -> str:
     """Runs for text, line breaks kept (as w:br), characters XML cannot hold dropped."""
-    props = ("<w:b/>" if bold else "") + (f'<w:color w:val="{colour}"/>' if colour else "") + (
-        f'<w:sz w:val="{size_half_points}"/>' if size_half_points else "")
+    props = (
+        ("<w:b/>" if bold else "")
+        + (f'<w:color w:val="{colour}"/>' if colour else "")
+        + (f'<w:sz w:val="{size_half_points}"/>' if size_half_points else "")
+    )
     r_pr = f"<w:rPr>{props}</w:rPr>" if props else ""
     lines = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
@@ -223,8 +254,10 @@ def _runs_xml(text: str, *, bold: bool = False, colour: str = "", size_half_poin
 def _cell_xml(width_twips: int, style_id: str, runs: str, *, fill: str = "", centre: bool = False) -> str:
     shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
     jc = '<w:jc w:val="center"/>' if centre else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>{shading}</w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id, QUOTE_ENTITY)}"/>{jc}</w:pPr>{runs}</w:p></w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>{shading}</w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id, QUOTE_ENTITY)}"/>{jc}</w:pPr>{runs}</w:p></w:tc>'
+    )
 
 
 def _status_xml(width_twips: int, style_id: str, status: StatusInfo | None) -> str:
@@ -234,7 +267,8 @@ def _status_xml(width_twips: int, style_id: str, status: StatusInfo | None) -> s
         return _cell_xml(width_twips, style_id, runs, centre=True)
     colour = status.text_colour.lstrip("#").upper()
     runs = _runs_xml(status.code, bold=True, colour=colour) + _runs_xml(
-        f"\n{status.label}", colour=colour, size_half_points=14)
+        f"\n{status.label}", colour=colour, size_half_points=14
+    )
     return _cell_xml(width_twips, style_id, runs, fill=status.colour.lstrip("#").upper(), centre=True)
 
 
@@ -307,7 +341,9 @@ class _Writer:
         table.widths = [Mm(w) for _, w in columns]
         return table
 
-    def add_row(self, table, values: list[str], status: StatusInfo | None, *, bold_first: bool = True) -> None:
+    def add_row(
+        self, table, values: list[str], status: StatusInfo | None, *, bold_first: bool = True
+    ) -> None:
         """Append a row of text cells and a status cell, written as XML in one go (python-docx per cell is slow)."""
         widths = [int(w.twips) for w in table.widths]
         style_id = self.ids[CELL]
@@ -389,10 +425,16 @@ class _Writer:
         kicker.runs[0].font.color.rgb = _rgb(BLUE)
         self.heading(f"{paper.plan_name}: delivery status", 0)
         self.heading(f"Position as at {paper.as_at_text}", 1)
-        previous = f"position as at {long_date(paper.movement.baseline_date)}" if paper.movement.has_baseline \
+        previous = (
+            f"position as at {long_date(paper.movement.baseline_date)}"
+            if paper.movement.has_baseline
             else "none"
-        self.para(f"{paper.plan_kind} · reporting cycle: {paper.cycle_name or 'none'} · previous paper: {previous} · "
-                  f"{paper.total} actions · produced {long_date(paper.produced_on)}", SMALL)
+        )
+        self.para(
+            f"{paper.plan_kind} · reporting cycle: {paper.cycle_name or 'none'} · previous paper: {previous} · "
+            f"{paper.total} actions · produced {long_date(paper.produced_on)}",
+            SMALL,
+        )
 
         self.heading("Delivery status", 2)
         table = self.table((("Status", 23), ("Meaning", 120), ("Actions", 20)))
@@ -402,29 +444,42 @@ class _Writer:
             for cell, width in zip(cells, table.widths, strict=True):
                 cell.width = width
             self.status_cell(cells[0], count.status)
-            meaning = f"{count.label}: {count.status.meaning}" if count.status else "No update: no progress reported yet."
+            meaning = (
+                f"{count.label}: {count.status.meaning}"
+                if count.status
+                else "No update: no progress reported yet."
+            )
             _set_text(cells[1], meaning, self.ids[CELL])
             _set_text(cells[2], str(count.count), self.ids[CELL], bold=True)
-        _set_text(_cells(table.add_row(), table)[1], f"Total: {paper.total} actions", self.ids[CELL], bold=True)
+        _set_text(
+            _cells(table.add_row(), table)[1], f"Total: {paper.total} actions", self.ids[CELL], bold=True
+        )
 
         self.heading("Since the previous paper", 2)
         movement = paper.movement
         if movement.has_baseline:
             self.para(f"Compared with the position as at {long_date(movement.baseline_date)}.", SMALL)
             table = self.table((("Change", 40), ("Actions", 20), ("Which", 203)))
-            for title, changes in (("Improved", movement.improved), ("Worsened", movement.worsened),
-                                   ("Newly completed", movement.newly_completed),
-                                   ("Timescale slipped", movement.slipped)):
+            for title, changes in (
+                ("Improved", movement.improved),
+                ("Worsened", movement.worsened),
+                ("Newly completed", movement.newly_completed),
+                ("Timescale slipped", movement.slipped),
+            ):
                 cells = _cells(table.add_row(), table)
                 for cell, width in zip(cells, table.widths, strict=True):
                     cell.width = width
                 _set_text(cells[0], title, self.ids[CELL], bold=True)
                 _set_text(cells[1], str(len(changes)), self.ids[CELL], bold=True)
-                text = ", ".join(
-                    f"{c.row.reference} ({c.note})" if c.note else
-                    f"{c.row.reference} ({c.before.code if c.before else '–'} → {c.after.code if c.after else '–'})"
-                    for c in changes
-                ) or "None"
+                text = (
+                    ", ".join(
+                        f"{c.row.reference} ({c.note})"
+                        if c.note
+                        else f"{c.row.reference} ({c.before.code if c.before else '–'} → {c.after.code if c.after else '–'})"
+                        for c in changes
+                    )
+                    or "None"
+                )
                 _set_text(cells[2], text, self.ids[CELL])
         else:
             self.para("This is the first paper for this plan: there is no earlier position to compare with.")
@@ -432,19 +487,27 @@ class _Writer:
         self.heading("Exceptions at a glance", 2)
         exceptions = paper.exceptions
         table = self.table((("Exception", 60), ("Actions", 20), ("Which", 183)))
-        for title, rows, show in (("At risk or off track", exceptions.at_risk, "status"),
-                                  ("Timescales slipped this cycle", exceptions.slipped, ""),
-                                  ("Updates awaited", exceptions.awaiting, "leads")):
+        for title, rows, show in (
+            ("At risk or off track", exceptions.at_risk, "status"),
+            ("Timescales slipped this cycle", exceptions.slipped, ""),
+            ("Updates awaited", exceptions.awaiting, "leads"),
+        ):
             cells = _cells(table.add_row(), table)
             for cell, width in zip(cells, table.widths, strict=True):
                 cell.width = width
             _set_text(cells[0], title, self.ids[CELL], bold=True)
             _set_text(cells[1], str(len(rows)), self.ids[CELL], bold=True)
-            text = ", ".join(
-                f"{r.reference} ({r.status_code})" if show == "status" else
-                f"{r.reference} ({r.leads})" if show == "leads" else r.reference
-                for r in rows
-            ) or "None"
+            text = (
+                ", ".join(
+                    f"{r.reference} ({r.status_code})"
+                    if show == "status"
+                    else f"{r.reference} ({r.leads})"
+                    if show == "leads"
+                    else r.reference
+                    for r in rows
+                )
+                or "None"
+            )
             _set_text(cells[2], text, self.ids[CELL])
 
     def exceptions(self) -> None:
@@ -456,9 +519,17 @@ class _Writer:
             ("Actions at risk or off track", exceptions.at_risk, "No open action is at risk or off track."),
             ("Timescales slipped this cycle", exceptions.slipped, "No timescale was revised this cycle."),
             ("Updates awaited", exceptions.awaiting, "Every open action has an update this cycle."),
-            *((("Complete, but the measure has not improved", exceptions.not_improved,
-                "No completed action has a measure showing concern or failing its target."),)
-              if self.paper.measures else ()),
+            *(
+                (
+                    (
+                        "Complete, but the measure has not improved",
+                        exceptions.not_improved,
+                        "No completed action has a measure showing concern or failing its target.",
+                    ),
+                )
+                if self.paper.measures
+                else ()
+            ),
         ):
             self.heading(f"{title} ({len(rows)})", 2)
             if not rows:
@@ -466,8 +537,9 @@ class _Writer:
                 continue
             table = self.table(EXCEPTION_COLUMNS)
             for row in rows:
-                self.add_row(table, [row.reference, row.title, row.leads, _timescale(row), _progress(row)],
-                             row.status)
+                self.add_row(
+                    table, [row.reference, row.title, row.leads, _timescale(row), _progress(row)], row.status
+                )
             self.legend()
 
     def part_a(self) -> None:
@@ -496,8 +568,11 @@ class _Writer:
         self.legend()
 
     def plan_row(self, table, row: Row) -> None:
-        self.add_row(table, [row.reference, row.title, _timescale(row), row.leads, _success_measure(row),
-                             _progress(row)], row.status)
+        self.add_row(
+            table,
+            [row.reference, row.title, _timescale(row), row.leads, _success_measure(row), _progress(row)],
+            row.status,
+        )
 
     def measures(self) -> None:
         """The measures the plan's actions were meant to move: latest value, variation, assurance, target."""
@@ -505,17 +580,34 @@ class _Writer:
             return
         self.page_break()
         self.heading("Measures: has it improved?", 1)
-        self.para("Each measure's variation and assurance are read from its statistical process control chart "
-                  "(Making Data Count), using the data for periods up to the position date.", SMALL)
+        self.para(
+            "Each measure's variation and assurance are read from its statistical process control chart "
+            "(Making Data Count), using the data for periods up to the position date.",
+            SMALL,
+        )
         table = self.table(MEASURE_COLUMNS)
         widths = [int(w.twips) for w in table.widths]
         style_id = self.ids[CELL]
         for line in self.paper.measures:
-            latest = f"{line.latest}\n{line.latest_period} · {line.points} points" if line.latest else "No data yet"
-            values = [line.name, latest, line.variation_label, line.assurance_label, line.target or "None",
-                      ", ".join(line.references)]
-            cells = "".join(_cell_xml(widths[i], style_id, _runs_xml(v, bold=i == 0)) for i, v in enumerate(values))
-            table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"))
+            latest = (
+                f"{line.latest}\n{line.latest_period} · {line.points} points"
+                if line.latest
+                else "No data yet"
+            )
+            values = [
+                line.name,
+                latest,
+                line.variation_label,
+                line.assurance_label,
+                line.target or "None",
+                ", ".join(line.references),
+            ]
+            cells = "".join(
+                _cell_xml(widths[i], style_id, _runs_xml(v, bold=i == 0)) for i, v in enumerate(values)
+            )
+            table._tbl.append(
+                parse_xml(f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            )
 
 
 def _success_measure(row: Row) -> str:
@@ -525,8 +617,10 @@ def _success_measure(row: Row) -> str:
     if not info.latest:
         linked = f"Measure: {info.name}\nNo data yet."
     else:
-        linked = (f"Measure: {info.name}\n{info.latest} ({info.latest_period})\n{info.variation_label}\n"
-                  f"{info.assurance_label}\nTarget {info.target}: {info.met_text.lower()}")
+        linked = (
+            f"Measure: {info.name}\n{info.latest} ({info.latest_period})\n{info.variation_label}\n"
+            f"{info.assurance_label}\nTarget {info.target}: {info.met_text.lower()}"
+        )
     return f"{row.success_measure}\n{linked}" if row.success_measure else linked
 
 

@@ -58,12 +58,31 @@ FLAG = colors.HexColor("#8a1538")
 WHITE = colors.white
 
 # Column widths in millimetres; each set adds up to the text width of a landscape A4 page (273 mm).
-PLAN_COLUMNS = (("Ref", 16), ("Planned action", 47), ("Timescale", 27), ("Lead", 17), ("Success measure", 46),
-                ("Progress update", 96), ("Status", 24))
-EXCEPTION_COLUMNS = (("Ref", 16), ("Planned action", 66), ("Lead", 20), ("Timescale", 34),
-                     ("Latest progress", 113), ("Status", 24))
-MEASURE_COLUMNS = (("Measure", 70), ("Latest", 34), ("Variation", 52), ("Assurance", 52), ("Target", 25),
-                   ("Actions", 40))
+PLAN_COLUMNS = (
+    ("Ref", 16),
+    ("Planned action", 47),
+    ("Timescale", 27),
+    ("Lead", 17),
+    ("Success measure", 46),
+    ("Progress update", 96),
+    ("Status", 24),
+)
+EXCEPTION_COLUMNS = (
+    ("Ref", 16),
+    ("Planned action", 66),
+    ("Lead", 20),
+    ("Timescale", 34),
+    ("Latest progress", 113),
+    ("Status", 24),
+)
+MEASURE_COLUMNS = (
+    ("Measure", 70),
+    ("Latest", 34),
+    ("Variation", 52),
+    ("Assurance", 52),
+    ("Target", 25),
+    ("Actions", 40),
+)
 # Leads up to this many characters are a plain cell; longer ones wrap.
 SHORT_CELL = 10
 # The front page lists at most this many references per line; the Exceptions part lists them all.
@@ -71,10 +90,18 @@ FRONT_PAGE_REFS = 12
 
 # Fonts: a Unicode TrueType family when the machine has one (arrows, accents), else PDF's built-in Helvetica.
 FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    ),
 )
 
 
@@ -92,8 +119,13 @@ def paper_fonts() -> Fonts:
         if Path(regular).is_file() and Path(bold).is_file():
             pdfmetrics.registerFont(TTFont("WellledSans", regular))
             pdfmetrics.registerFont(TTFont("WellledSans-Bold", bold))
-            pdfmetrics.registerFontFamily("WellledSans", normal="WellledSans", bold="WellledSans-Bold",
-                                          italic="WellledSans", boldItalic="WellledSans-Bold")
+            pdfmetrics.registerFontFamily(
+                "WellledSans",
+                normal="WellledSans",
+                bold="WellledSans-Bold",
+                italic="WellledSans",
+                boldItalic="WellledSans-Bold",
+            )
             return Fonts("WellledSans", "WellledSans-Bold", True)
     return Fonts("Helvetica", "Helvetica-Bold", False)
 
@@ -103,9 +135,16 @@ class Styles:
 
     def __init__(self, fonts: Fonts):
         def style(name, size, *, bold=False, colour=TEXT, leading=None, after=0, before=0, align=0):
-            return ParagraphStyle(name, fontName=fonts.bold if bold else fonts.regular, fontSize=size,
-                                  leading=leading or size * 1.25, textColor=colour, spaceAfter=after,
-                                  spaceBefore=before, alignment=align)
+            return ParagraphStyle(
+                name,
+                fontName=fonts.bold if bold else fonts.regular,
+                fontSize=size,
+                leading=leading or size * 1.25,
+                textColor=colour,
+                spaceAfter=after,
+                spaceBefore=before,
+                alignment=align,
+            )
 
         self.fonts = fonts
         self.table_class: type[PaperTable] = PaperTable  # given the frame's height by render_pdf
@@ -188,8 +227,12 @@ def page_decorator(paper: BoardPaper, styles: Styles, legend: Paragraph, legend_
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 2 * mm, PAGE_WIDTH - MARGIN_X, top - 2 * mm)
         legend.drawOn(canvas, MARGIN_X, MARGIN_FOOT)
-        canvas.line(MARGIN_X, MARGIN_FOOT + legend_height + 1.5 * mm, PAGE_WIDTH - MARGIN_X,
-                    MARGIN_FOOT + legend_height + 1.5 * mm)
+        canvas.line(
+            MARGIN_X,
+            MARGIN_FOOT + legend_height + 1.5 * mm,
+            PAGE_WIDTH - MARGIN_X,
+            MARGIN_FOOT + legend_height + 1.5 * mm,
+        )
         canvas.setFont(fonts.regular, 7.5)
         canvas.drawString(MARGIN_X, MARGIN_FOOT - 4 * mm, produced)
         canvas.restoreState()
@@ -201,8 +244,10 @@ def legend_paragraph(paper: BoardPaper, styles: Styles) -> Paragraph:
     """The status key: each code in its colour, its label and what it means."""
     parts = ["<b>Status key</b>"]
     for status in paper.statuses:
-        parts.append(f'{chip(status, styles.fonts)} <b>{text(status.label, styles.fonts)}</b>: '
-                     f"{text(status.meaning, styles.fonts)}")
+        parts.append(
+            f"{chip(status, styles.fonts)} <b>{text(status.label, styles.fonts)}</b>: "
+            f"{text(status.meaning, styles.fonts)}"
+        )
     parts.append(f"{chip(None, styles.fonts)} <b>{NO_UPDATE_LABEL}</b>: no progress reported yet.")
     return Paragraph("&nbsp;&nbsp;&nbsp;".join(parts), styles.legend)
 
@@ -211,8 +256,10 @@ def chip(status: StatusInfo | None, fonts: Fonts) -> str:
     """A status code on its colour, as inline markup (the code is always written, never colour alone)."""
     if status is None:
         return "<b>[–]</b>" if fonts.unicode else "<b>[-]</b>"
-    return (f'<font backColor="{status.colour}" color="{status.text_colour}"><b>&nbsp;{text(status.code, fonts)}'
-            f"&nbsp;</b></font>")
+    return (
+        f'<font backColor="{status.colour}" color="{status.text_colour}"><b>&nbsp;{text(status.code, fonts)}'
+        f"&nbsp;</b></font>"
+    )
 
 
 # Cells ---------------------------------------------------------------------------------------------------------
@@ -303,12 +350,25 @@ class RowCells:
         return StatusMark(row.status.code, row.status.label, row.status.text_colour, self.f)
 
     def plan_row(self, row: Row) -> list:
-        return [self.ref(row), self.p(text(row.title, self.f)), self.timescale(row), self.leads(row),
-                self.success_measure(row), self.progress(row), self.status(row)]
+        return [
+            self.ref(row),
+            self.p(text(row.title, self.f)),
+            self.timescale(row),
+            self.leads(row),
+            self.success_measure(row),
+            self.progress(row),
+            self.status(row),
+        ]
 
     def exception_row(self, row: Row) -> list:
-        return [self.ref(row), self.p(text(row.title, self.f)), self.leads(row), self.timescale(row),
-                self.progress(row), self.status(row)]
+        return [
+            self.ref(row),
+            self.p(text(row.title, self.f)),
+            self.leads(row),
+            self.timescale(row),
+            self.progress(row),
+            self.status(row),
+        ]
 
 
 def measure_markup(info: MeasureInfo, fonts: Fonts) -> str:
@@ -332,7 +392,9 @@ def icon(kind: str, value: str, fonts: Fonts, size: float = 7 * mm) -> Drawing:
     if kind == "variation":
         variation = Variation(value) if value else None
         colour = variation_colour(variation) if variation else "#768692"
-        letter = "" if variation in (None, Variation.COMMON_CAUSE) else ("H" if value.endswith("high") else "L")
+        letter = (
+            "" if variation in (None, Variation.COMMON_CAUSE) else ("H" if value.endswith("high") else "L")
+        )
     else:
         assurance = Assurance(value) if value else None
         colour = assurance_colour(assurance)
@@ -342,8 +404,17 @@ def icon(kind: str, value: str, fonts: Fonts, size: float = 7 * mm) -> Drawing:
     drawing = Drawing(size, size)
     ring = hex_colour(colour)
     drawing.add(Circle(size / 2, size / 2, size / 2 - 1, strokeColor=ring, strokeWidth=1.6, fillColor=WHITE))
-    drawing.add(String(size / 2, size / 2 - 3.2, letter or "~", fontName=fonts.bold, fontSize=9,
-                       fillColor=ring, textAnchor="middle"))
+    drawing.add(
+        String(
+            size / 2,
+            size / 2 - 3.2,
+            letter or "~",
+            fontName=fonts.bold,
+            fontSize=9,
+            fillColor=ring,
+            textAnchor="middle",
+        )
+    )
     return drawing
 
 
@@ -367,12 +438,24 @@ class PaperTable(Table):
         return []
 
 
-def table(rows: list[list], columns: Sequence[tuple[str, float]], styles: Styles, extra: list | None = None,
-          *, status_column: int | None = None, status_rows: Sequence[StatusInfo | None] = ()) -> Table:
+def table(
+    rows: list[list],
+    columns: Sequence[tuple[str, float]],
+    styles: Styles,
+    extra: list | None = None,
+    *,
+    status_column: int | None = None,
+    status_rows: Sequence[StatusInfo | None] = (),
+) -> Table:
     """A bordered table with its header row repeated on every page; rows split only when taller than a page."""
     header = [Paragraph(name, styles.head) for name, _ in columns]
-    result = styles.table_class([header, *rows], colWidths=[width * mm for _, width in columns], repeatRows=1,
-                                splitByRow=1, splitInRow=1)
+    result = styles.table_class(
+        [header, *rows],
+        colWidths=[width * mm for _, width in columns],
+        repeatRows=1,
+        splitByRow=1,
+        splitInRow=1,
+    )
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, BORDER),
         ("FONT", (0, 1), (-1, -1), styles.fonts.regular, 8, 9.8),
@@ -386,8 +469,9 @@ def table(rows: list[list], columns: Sequence[tuple[str, float]], styles: Styles
     if status_column is not None:
         for index, status in enumerate(status_rows, start=1):
             if status is not None:
-                commands.append(("BACKGROUND", (status_column, index), (status_column, index),
-                                 hex_colour(status.colour)))
+                commands.append(
+                    ("BACKGROUND", (status_column, index), (status_column, index), hex_colour(status.colour))
+                )
     result.setStyle(TableStyle(commands + (extra or [])))
     return result
 
@@ -401,9 +485,12 @@ def grouped_table(blocks: Sequence[tuple[str, Sequence[Row], str]], cells: RowCe
         index = len(rows) + 1
         rows.append([Paragraph(heading, styles.cell_bold), "", "", "", "", "", ""])
         statuses.append(None)
-        extra += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), GROUP),
-                  ("LINEABOVE", (0, index), (-1, index), 1.2, colors.HexColor("#425563")),
-                  ("NOSPLIT", (0, index), (-1, index + 1))]
+        extra += [
+            ("SPAN", (0, index), (-1, index)),
+            ("BACKGROUND", (0, index), (-1, index), GROUP),
+            ("LINEABOVE", (0, index), (-1, index), 1.2, colors.HexColor("#425563")),
+            ("NOSPLIT", (0, index), (-1, index + 1)),
+        ]
         if not block_rows and empty_note:
             rows.append(["", Paragraph(f"<i>{empty_note}</i>", styles.cell), "", "", "", "", ""])
             statuses.append(None)
@@ -445,146 +532,293 @@ class Story:
         return listed + (f" and {more} more (see Exceptions)" if more > 0 else "")
 
     def summary_table(self, lines: Sequence[tuple[int, str, str]], width: float) -> Table:
-        data = [[Paragraph(str(count), self.s.num), Paragraph(f"<b>{label}</b>", self.s.cell),
-                 Paragraph(detail, self.s.cell)] for count, label, detail in lines]
+        data = [
+            [
+                Paragraph(str(count), self.s.num),
+                Paragraph(f"<b>{label}</b>", self.s.cell),
+                Paragraph(detail, self.s.cell),
+            ]
+            for count, label, detail in lines
+        ]
         result = Table(data, colWidths=[12 * mm, 36 * mm, width - 48 * mm])
-        result.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#d8dde0")),
-                                    ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+        result.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#d8dde0")),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
         return result
 
     def front(self) -> list:
         paper, s = self.paper, self.s
-        facts = [("Plan", paper.plan_kind), ("Reporting cycle", paper.cycle_name or "None"),
-                 ("Previous paper", f"Position as at {long_date(paper.movement.baseline_date)}"
-                  if paper.movement.has_baseline else "None"),
-                 ("Actions", str(paper.total)), ("Produced", f"{paper.produced_on:%d %b %Y}")]
-        fact_table = Table([[[Paragraph(label, s.fact_label), Paragraph(text(value, self.f), s.fact)]
-                             for label, value in facts]], colWidths=[TEXT_WIDTH / len(facts)] * len(facts))
-        fact_table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        facts = [
+            ("Plan", paper.plan_kind),
+            ("Reporting cycle", paper.cycle_name or "None"),
+            (
+                "Previous paper",
+                f"Position as at {long_date(paper.movement.baseline_date)}"
+                if paper.movement.has_baseline
+                else "None",
+            ),
+            ("Actions", str(paper.total)),
+            ("Produced", f"{paper.produced_on:%d %b %Y}"),
+        ]
+        fact_table = Table(
+            [
+                [
+                    [Paragraph(label, s.fact_label), Paragraph(text(value, self.f), s.fact)]
+                    for label, value in facts
+                ]
+            ],
+            colWidths=[TEXT_WIDTH / len(facts)] * len(facts),
+        )
+        fact_table.setStyle(
+            TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+        )
 
         half = TEXT_WIDTH / 2 - 5 * mm
-        tiles = [[Paragraph(str(c.count), s.count),
-                  Paragraph(f"{chip(c.status, self.f)} {text(c.label, self.f)}", s.cell)] for c in paper.counts]
+        tiles = [
+            [
+                Paragraph(str(c.count), s.count),
+                Paragraph(f"{chip(c.status, self.f)} {text(c.label, self.f)}", s.cell),
+            ]
+            for c in paper.counts
+        ]
         tile_table = Table([tiles], colWidths=[half / max(len(tiles), 1)] * len(tiles))
         tile_commands = [("BOX", (i, 0), (i, 0), 0.6, BORDER) for i in range(len(tiles))]
-        tile_commands += [("LINEABOVE", (i, 0), (i, 0), 4, hex_colour(c.status.colour) if c.status else BORDER)
-                          for i, c in enumerate(paper.counts)]
+        tile_commands += [
+            ("LINEABOVE", (i, 0), (i, 0), 4, hex_colour(c.status.colour) if c.status else BORDER)
+            for i, c in enumerate(paper.counts)
+        ]
         tile_table.setStyle(TableStyle([*tile_commands, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
 
         exceptions = paper.exceptions
         glance = [
             (len(exceptions.at_risk), "At risk or off track", self.refs(exceptions.at_risk)),
-            (len(exceptions.slipped), "Timescales slipped this cycle", self.refs(exceptions.slipped,
-                                                                                 with_status=False)),
-            (len(exceptions.awaiting), "Updates awaited", self.refs(exceptions.awaiting, with_status=False,
-                                                                    lead=True)),
+            (
+                len(exceptions.slipped),
+                "Timescales slipped this cycle",
+                self.refs(exceptions.slipped, with_status=False),
+            ),
+            (
+                len(exceptions.awaiting),
+                "Updates awaited",
+                self.refs(exceptions.awaiting, with_status=False, lead=True),
+            ),
         ]
         if exceptions.not_improved:
-            glance.append((len(exceptions.not_improved), "Complete, measure not improved",
-                           self.refs(exceptions.not_improved)))
-        left = [Paragraph("Delivery status", s.h2), tile_table, Spacer(1, 3),
-                Paragraph(f"Status is each action's latest progress update recorded by the end of "
-                          f"{paper.as_at_text}; updates recorded later are not in this paper.", s.small),
-                Paragraph("Exceptions at a glance", s.h2), self.summary_table(glance, half)]
+            glance.append(
+                (
+                    len(exceptions.not_improved),
+                    "Complete, measure not improved",
+                    self.refs(exceptions.not_improved),
+                )
+            )
+        left = [
+            Paragraph("Delivery status", s.h2),
+            tile_table,
+            Spacer(1, 3),
+            Paragraph(
+                f"Status is each action's latest progress update recorded by the end of "
+                f"{paper.as_at_text}; updates recorded later are not in this paper.",
+                s.small,
+            ),
+            Paragraph("Exceptions at a glance", s.h2),
+            self.summary_table(glance, half),
+        ]
 
         movement = paper.movement
         right: list = [Paragraph("Since the previous paper", s.h2)]
         if movement.has_baseline:
-            right.append(Paragraph(f"Compared with the position as at {long_date(movement.baseline_date)}.",
-                                   s.small))
-            right.append(self.summary_table([
-                (len(movement.improved), "Improved", self.refs(movement.improved)),
-                (len(movement.worsened), "Worsened", self.refs(movement.worsened)),
-                (len(movement.newly_completed), "Newly completed", self.refs(movement.newly_completed)),
-                (len(movement.slipped), "Timescale slipped", self.refs(movement.slipped, with_status=False)),
-            ], half))
+            right.append(
+                Paragraph(f"Compared with the position as at {long_date(movement.baseline_date)}.", s.small)
+            )
+            right.append(
+                self.summary_table(
+                    [
+                        (len(movement.improved), "Improved", self.refs(movement.improved)),
+                        (len(movement.worsened), "Worsened", self.refs(movement.worsened)),
+                        (
+                            len(movement.newly_completed),
+                            "Newly completed",
+                            self.refs(movement.newly_completed),
+                        ),
+                        (
+                            len(movement.slipped),
+                            "Timescale slipped",
+                            self.refs(movement.slipped, with_status=False),
+                        ),
+                    ],
+                    half,
+                )
+            )
         else:
-            right.append(Paragraph("<i>This is the first paper for this plan: there is no earlier position to "
-                                   "compare with.</i>", s.body))
-        contents = ["1. Exceptions: actions at risk or off track, timescales slipped this cycle, updates awaited.",
-                    "2. Part A: every action by section.", "3. Part B: every finding with the actions that "
-                    "answer it."]
+            right.append(
+                Paragraph(
+                    "<i>This is the first paper for this plan: there is no earlier position to "
+                    "compare with.</i>",
+                    s.body,
+                )
+            )
+        contents = [
+            "1. Exceptions: actions at risk or off track, timescales slipped this cycle, updates awaited.",
+            "2. Part A: every action by section.",
+            "3. Part B: every finding with the actions that answer it.",
+        ]
         if paper.measures:
             contents.append("4. Measures: whether the measures the actions were meant to move have improved.")
         right += [Paragraph("In this paper", s.h2), Paragraph("<br/>".join(contents), s.body)]
 
         columns = Table([[left, right]], colWidths=[TEXT_WIDTH / 2, TEXT_WIDTH / 2])
-        columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                     ("RIGHTPADDING", (0, 0), (0, 0), 10)]))
+        columns.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, 0), 10),
+                ]
+            )
+        )
         title_rule = Table([[""]], colWidths=[TEXT_WIDTH], rowHeights=[2])
         title_rule.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 5, BLUE)]))
-        return [title_rule, Spacer(1, 6),
-                Paragraph(text(paper.title, self.f), s.title),
-                Paragraph(f"Position as at {paper.as_at_text}", s.as_at), fact_table, columns]
+        return [
+            title_rule,
+            Spacer(1, 6),
+            Paragraph(text(paper.title, self.f), s.title),
+            Paragraph(f"Position as at {paper.as_at_text}", s.as_at),
+            fact_table,
+            columns,
+        ]
 
     def exception_table(self, rows: Sequence[Row], caption: str, note: str) -> list:
         heading = Paragraph(f"{caption} ({len(rows)})", self.s.h3)
         if not rows:
             return [heading, Paragraph(f"<i>{note}</i>", self.s.body)]
-        body = table([self.cells.exception_row(r) for r in rows], EXCEPTION_COLUMNS, self.s,
-                     status_column=5, status_rows=[r.status for r in rows])
+        body = table(
+            [self.cells.exception_row(r) for r in rows],
+            EXCEPTION_COLUMNS,
+            self.s,
+            status_column=5,
+            status_rows=[r.status for r in rows],
+        )
         return [heading, body]
 
     def exceptions(self) -> list:
         ex = self.paper.exceptions
-        story = [Paragraph("Exceptions", self.s.h2), Paragraph("What the board should look at first.", self.s.small)]
-        story += self.exception_table(ex.at_risk, "Actions at risk or off track",
-                                      "No open action is at risk or off track.")
-        story += self.exception_table(ex.slipped, "Timescales slipped this cycle",
-                                      "No timescale was revised this cycle.")
-        story += self.exception_table(ex.awaiting, "Updates awaited", "Every open action has an update this cycle.")
+        story = [
+            Paragraph("Exceptions", self.s.h2),
+            Paragraph("What the board should look at first.", self.s.small),
+        ]
+        story += self.exception_table(
+            ex.at_risk, "Actions at risk or off track", "No open action is at risk or off track."
+        )
+        story += self.exception_table(
+            ex.slipped, "Timescales slipped this cycle", "No timescale was revised this cycle."
+        )
+        story += self.exception_table(
+            ex.awaiting, "Updates awaited", "Every open action has an update this cycle."
+        )
         if self.paper.measures:
-            story += self.exception_table(ex.not_improved, "Complete, but the measure has not improved",
-                                          "No completed action has a measure showing concern or failing its "
-                                          "target.")
+            story += self.exception_table(
+                ex.not_improved,
+                "Complete, but the measure has not improved",
+                "No completed action has a measure showing concern or failing its target.",
+            )
         return story
 
     def part_a(self) -> list:
         story = [Paragraph("Part A: delivery status by section", self.s.h2)]
         if not self.paper.part_a:
             return [*story, Paragraph("<i>The plan has no actions yet.</i>", self.s.body)]
-        blocks = [(text(f"{b.code}: {b.title}" if b.code else b.title, self.f), b.rows, "")
-                  for b in self.paper.part_a]
+        blocks = [
+            (text(f"{b.code}: {b.title}" if b.code else b.title, self.f), b.rows, "")
+            for b in self.paper.part_a
+        ]
         return [*story, grouped_table(blocks, self.cells, self.s)]
 
     def part_b(self) -> list:
         if not self.paper.part_b:
             return []
-        blocks = [(f'{b.number}. {text(b.text, self.f)} <font size="7" color="#4c6272">'
-                   f"({text(b.finding_type, self.f)})</font>", b.rows, "No action answers this finding yet.")
-                  for b in self.paper.part_b]
-        return [PageBreak(), Paragraph("Part B: delivery status by finding", self.s.h2),
-                grouped_table(blocks, self.cells, self.s)]
+        blocks = [
+            (
+                f'{b.number}. {text(b.text, self.f)} <font size="7" color="#4c6272">'
+                f"({text(b.finding_type, self.f)})</font>",
+                b.rows,
+                "No action answers this finding yet.",
+            )
+            for b in self.paper.part_b
+        ]
+        return [
+            PageBreak(),
+            Paragraph("Part B: delivery status by finding", self.s.h2),
+            grouped_table(blocks, self.cells, self.s),
+        ]
 
     def measures(self) -> list:
         if not self.paper.measures:
             return []
         rows = []
         for line in self.paper.measures:
-            latest = (f"{text(line.latest, self.f)}<br/><font size='6.8' color='#4c6272'>"
-                      f"{text(line.latest_period, self.f)} · {line.points} points</font>") if line.latest else \
-                "<i>No data yet</i>"
-            rows.append([
-                Paragraph(f"<b>{text(line.name, self.f)}</b>", self.s.cell), Paragraph(latest, self.s.cell),
-                Table([[icon("variation", line.variation, self.f), Paragraph(text(line.variation_label, self.f),
-                                                                               self.s.cell)]],
-                      colWidths=[8 * mm, 40 * mm]),
-                Table([[icon("assurance", line.assurance, self.f), Paragraph(text(line.assurance_label, self.f),
-                                                                               self.s.cell)]],
-                      colWidths=[8 * mm, 40 * mm]),
-                Paragraph(text(line.target or "None", self.f), self.s.cell),
-                Paragraph(text(", ".join(line.references), self.f), self.s.cell),
-            ])
-        explain = ("Each measure's variation and assurance are read from its statistical process control chart "
-                   "(Making Data Count), using the data for periods up to the position date.")
-        return [PageBreak(), KeepTogether([Paragraph("Measures: has it improved?", self.s.h2),
-                                           Paragraph(explain, self.s.small)]),
-                table(rows, MEASURE_COLUMNS, self.s)]
+            latest = (
+                (
+                    f"{text(line.latest, self.f)}<br/><font size='6.8' color='#4c6272'>"
+                    f"{text(line.latest_period, self.f)} · {line.points} points</font>"
+                )
+                if line.latest
+                else "<i>No data yet</i>"
+            )
+            rows.append(
+                [
+                    Paragraph(f"<b>{text(line.name, self.f)}</b>", self.s.cell),
+                    Paragraph(latest, self.s.cell),
+                    Table(
+                        [
+                            [
+                                icon("variation", line.variation, self.f),
+                                Paragraph(text(line.variation_label, self.f), self.s.cell),
+                            ]
+                        ],
+                        colWidths=[8 * mm, 40 * mm],
+                    ),
+                    Table(
+                        [
+                            [
+                                icon("assurance", line.assurance, self.f),
+                                Paragraph(text(line.assurance_label, self.f), self.s.cell),
+                            ]
+                        ],
+                        colWidths=[8 * mm, 40 * mm],
+                    ),
+                    Paragraph(text(line.target or "None", self.f), self.s.cell),
+                    Paragraph(text(", ".join(line.references), self.f), self.s.cell),
+                ]
+            )
+        explain = (
+            "Each measure's variation and assurance are read from its statistical process control chart "
+            "(Making Data Count), using the data for periods up to the position date."
+        )
+        return [
+            PageBreak(),
+            KeepTogether(
+                [Paragraph("Measures: has it improved?", self.s.h2), Paragraph(explain, self.s.small)]
+            ),
+            table(rows, MEASURE_COLUMNS, self.s),
+        ]
 
     def build(self) -> list:
-        return [*self.front(), PageBreak(), *self.exceptions(), PageBreak(), *self.part_a(), *self.part_b(),
-                *self.measures()]
+        return [
+            *self.front(),
+            PageBreak(),
+            *self.exceptions(),
+            PageBreak(),
+            *self.part_a(),
+            *self.part_b(),
+            *self.measures(),
+        ]
 
 
 def render_pdf(paper: BoardPaper) -> bytes:
@@ -595,15 +829,36 @@ def render_pdf(paper: BoardPaper) -> bytes:
     bottom = MARGIN_FOOT + legend_height + 4 * mm
     out = io.BytesIO()
     document = BaseDocTemplate(
-        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=bottom, title=f"{paper.plan_name}: position as at {paper.as_at_text}",
-        author=paper.trust_name, subject="Board paper: delivery status", creator="Wellled",
+        out,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=bottom,
+        title=f"{paper.plan_name}: position as at {paper.as_at_text}",
+        author=paper.trust_name,
+        subject="Board paper: delivery status",
+        creator="Wellled",
     )
-    frame = Frame(MARGIN_X, bottom, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - bottom, id="body", leftPadding=0,
-                  rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        MARGIN_X,
+        bottom,
+        TEXT_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - bottom,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     # Split-off parts of a table are made from its class, so the frame's height travels with the class.
     styles.table_class = type("FramedPaperTable", (PaperTable,), {"page_height": frame._aH})
-    document.addPageTemplates([PageTemplate(id="paper", frames=[frame],
-                                            onPage=page_decorator(paper, styles, legend, legend_height))])
+    document.addPageTemplates(
+        [
+            PageTemplate(
+                id="paper", frames=[frame], onPage=page_decorator(paper, styles, legend, legend_height)
+            )
+        ]
+    )
     document.build(Story(paper, styles).build(), canvasmaker=numbered_canvas(paper, styles))
     return out.getvalue()

@@ -14,11 +14,33 @@ from .board_paper import NO_UPDATE_LABEL, BoardPaper
 from .cells import set_safe_cell
 from .render_csv import COLUMNS, row_values
 
-WIDTHS = {"Section": 9, "Section title": 24, "Ref": 8, "Planned action": 40, "Timescale": 24, "Due date": 12,
-          "Lead": 12, "Success measure": 30, "Progress update": 70, "Progress reported on": 13, "Status": 8,
-          "Status label": 14, "State": 12, "Overdue": 9, "Timescale slipped this cycle": 12, "Update awaited": 10,
-          "Findings": 10, "Position as at": 13, "Linked measure": 28, "Measure latest value": 12,
-          "Measure period": 11, "Variation": 18, "Assurance": 20, "Measure target": 11, "Target met": 9}
+WIDTHS = {
+    "Section": 9,
+    "Section title": 24,
+    "Ref": 8,
+    "Planned action": 40,
+    "Timescale": 24,
+    "Due date": 12,
+    "Lead": 12,
+    "Success measure": 30,
+    "Progress update": 70,
+    "Progress reported on": 13,
+    "Status": 8,
+    "Status label": 14,
+    "State": 12,
+    "Overdue": 9,
+    "Timescale slipped this cycle": 12,
+    "Update awaited": 10,
+    "Findings": 10,
+    "Position as at": 13,
+    "Linked measure": 28,
+    "Measure latest value": 12,
+    "Measure period": 11,
+    "Variation": 18,
+    "Assurance": 20,
+    "Measure target": 11,
+    "Target met": 9,
+}
 HEADER_FILL = PatternFill("solid", fgColor="005EB8")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color="AEB7BD")
@@ -44,8 +66,10 @@ def render_xlsx(paper: BoardPaper) -> bytes:
 def _actions_sheet(sheet, paper: BoardPaper) -> None:
     status_col = COLUMNS.index("Status") + 1
     fills: dict[str, tuple[PatternFill, Font]] = {
-        s.code: (PatternFill("solid", fgColor=s.colour.lstrip("#").upper()),
-                 Font(bold=True, color=s.text_colour.lstrip("#").upper()))
+        s.code: (
+            PatternFill("solid", fgColor=s.colour.lstrip("#").upper()),
+            Font(bold=True, color=s.text_colour.lstrip("#").upper()),
+        )
         for s in paper.statuses
     }
     for col, title in enumerate(COLUMNS, start=1):
@@ -54,7 +78,9 @@ def _actions_sheet(sheet, paper: BoardPaper) -> None:
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(col)].width = WIDTHS.get(title, 14)
-    date_columns = {COLUMNS.index(name) + 1 for name in ("Due date", "Progress reported on", "Position as at")}
+    date_columns = {
+        COLUMNS.index(name) + 1 for name in ("Due date", "Progress reported on", "Position as at")
+    }
     for index, row in enumerate(paper.rows, start=2):
         for col, value in enumerate(row_values(paper, row), start=1):
             cell = sheet.cell(row=index, column=col)
@@ -132,8 +158,10 @@ def _summary_sheet(sheet, paper: BoardPaper) -> None:
         ("At risk or off track", ", ".join(r.reference for r in paper.exceptions.at_risk) or "None"),
         ("Timescales slipped this cycle", ", ".join(r.reference for r in paper.exceptions.slipped) or "None"),
         ("Updates awaited", ", ".join(r.reference for r in paper.exceptions.awaiting) or "None"),
-        ("Complete, measure not improved",
-         ", ".join(r.reference for r in paper.exceptions.not_improved) or "None"),
+        (
+            "Complete, measure not improved",
+            ", ".join(r.reference for r in paper.exceptions.not_improved) or "None",
+        ),
     ]
     for index, (label, value) in enumerate(lines, start=1):
         set_safe_cell(sheet.cell(row=index, column=1), label)

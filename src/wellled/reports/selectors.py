@@ -30,22 +30,29 @@ def _files_without_content() -> Prefetch:
 
 def issued_papers(*, user: User, organisation: Organisation, plan: Plan) -> QuerySet[IssuedPaper]:
     """The plan's issued papers, latest position date first (without their snapshots, which can be large)."""
-    papers = scoped(IssuedPaper.objects.filter(plan=plan), user=user, organisation=organisation,
-                    path="plan__organisation")
-    return papers.defer("data").select_related("issued_by", "cycle").prefetch_related(_files_without_content())
+    papers = scoped(
+        IssuedPaper.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
+    )
+    return (
+        papers.defer("data").select_related("issued_by", "cycle").prefetch_related(_files_without_content())
+    )
 
 
 def issued_paper_get(*, user: User, organisation: Organisation, pk) -> IssuedPaper:
     """One issued paper of one of the organisation's plans, with its snapshot, or 404."""
-    papers = scoped(IssuedPaper.objects.all(), user=user, organisation=organisation, path="plan__organisation")
-    return get_or_404(papers.select_related("plan", "issued_by", "cycle").prefetch_related(
-        _files_without_content()), pk=pk)
+    papers = scoped(
+        IssuedPaper.objects.all(), user=user, organisation=organisation, path="plan__organisation"
+    )
+    return get_or_404(
+        papers.select_related("plan", "issued_by", "cycle").prefetch_related(_files_without_content()), pk=pk
+    )
 
 
 def issued_file_get(*, user: User, organisation: Organisation, pk, fmt: str) -> IssuedPaperFile:
     """One file of an issued paper, with its bytes, or 404."""
-    files = scoped(IssuedPaperFile.objects.all(), user=user, organisation=organisation,
-                   path="paper__plan__organisation")
+    files = scoped(
+        IssuedPaperFile.objects.all(), user=user, organisation=organisation, path="paper__plan__organisation"
+    )
     return get_or_404(files.select_related("paper"), paper_id=pk, format=fmt)
 
 
@@ -79,21 +86,26 @@ class Comparison:
     result: PaperComparison
 
 
-def papers_compare(*, user: User, organisation: Organisation, plan: Plan, first=None,
-                   second=None) -> Comparison | None:
+def papers_compare(
+    *, user: User, organisation: Organisation, plan: Plan, first=None, second=None
+) -> Comparison | None:
     """Compare two of the plan's issued papers (default: the latest and the one before); None if fewer than two.
 
     The two are put in order (earlier position date first), whichever way round they were asked for.
     """
-    papers = scoped(IssuedPaper.objects.filter(plan=plan), user=user, organisation=organisation,
-                    path="plan__organisation").select_related("issued_by", "cycle")
+    papers = scoped(
+        IssuedPaper.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
+    ).select_related("issued_by", "cycle")
     if first is None and second is None:
         latest = list(papers.values_list("pk", flat=True)[:2])
         if len(latest) < 2:
             return None
         second, first = latest
-    chosen = sorted([get_or_404(papers, pk=first), get_or_404(papers, pk=second)],
-                    key=lambda p: (p.as_at, p.issued_at, p.pk))
+    chosen = sorted(
+        [get_or_404(papers, pk=first), get_or_404(papers, pk=second)],
+        key=lambda p: (p.as_at, p.issued_at, p.pk),
+    )
     earlier, later = chosen
-    return Comparison(earlier=earlier, later=later,
-                      result=compare_papers(frozen_paper(earlier), frozen_paper(later)))
+    return Comparison(
+        earlier=earlier, later=later, result=compare_papers(frozen_paper(earlier), frozen_paper(later))
+    )

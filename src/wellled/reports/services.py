@@ -40,8 +40,9 @@ def _require(user: User, organisation_id: int, permission: Permission) -> None:
         raise PermissionDenied("Your role does not allow this.")
 
 
-def _cycle_and_date(plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date
-                    ) -> tuple[ReportingCycle | None, datetime.date]:
+def _cycle_and_date(
+    plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date
+) -> tuple[ReportingCycle | None, datetime.date]:
     """The cycle and position date a paper is issued for: a cycle's own date, or a date and its cycle if any."""
     if isinstance(cycle_or_as_at, ReportingCycle):
         if cycle_or_as_at.plan_id != plan.pk:
@@ -53,8 +54,13 @@ def _cycle_and_date(plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date
     return cycle, cycle_or_as_at
 
 
-def paper_issue(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User,
-                progress: ProgressCallback | None = None) -> IssuedPaper:
+def paper_issue(
+    *,
+    plan: Plan,
+    cycle_or_as_at: ReportingCycle | datetime.date,
+    by: User,
+    progress: ProgressCallback | None = None,
+) -> IssuedPaper:
     """Issue the plan's board paper as at a cycle's position date (or a date): every format, stored for good."""
     _require(by, plan.organisation_id, ISSUE_PERMISSION)
     cycle, as_at = _cycle_and_date(plan, cycle_or_as_at)
@@ -80,31 +86,70 @@ def paper_issue(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, b
 
 
 @transaction.atomic
-def _store(*, plan: Plan, cycle: ReportingCycle | None, paper: BoardPaper, data: dict,
-           rendered: list[tuple[str, bytes]], by: User) -> IssuedPaper:
+def _store(
+    *,
+    plan: Plan,
+    cycle: ReportingCycle | None,
+    paper: BoardPaper,
+    data: dict,
+    rendered: list[tuple[str, bytes]],
+    by: User,
+) -> IssuedPaper:
     """Write the issued paper, its files and the audit record together, or nothing."""
     _require(by, plan.organisation_id, ISSUE_PERMISSION)  # re-read: the role may have changed while rendering
-    counts = [{"code": c.code, "label": c.label, "count": c.count,
-               "colour": c.status.colour if c.status else "", "text_colour": c.status.text_colour if c.status else ""}
-              for c in paper.counts]
+    counts = [
+        {
+            "code": c.code,
+            "label": c.label,
+            "count": c.count,
+            "colour": c.status.colour if c.status else "",
+            "text_colour": c.status.text_colour if c.status else "",
+        }
+        for c in paper.counts
+    ]
     issued = IssuedPaper.objects.create(
-        organisation=plan.organisation, plan=plan, cycle=cycle, as_at=paper.as_at, title=paper.title[:300],
-        issued_by=by, issued_at=paper.generated_at, data=data, data_sha256=checksum(data), total=paper.total,
+        organisation=plan.organisation,
+        plan=plan,
+        cycle=cycle,
+        as_at=paper.as_at,
+        title=paper.title[:300],
+        issued_by=by,
+        issued_at=paper.generated_at,
+        data=data,
+        data_sha256=checksum(data),
+        total=paper.total,
         counts=counts,
     )
     files = {}
     for fmt, content in rendered:
         digest = hashlib.sha256(content).hexdigest()
-        IssuedPaperFile.objects.create(paper=issued, format=fmt, filename=filename(paper, fmt),
-                                       content_type=FORMATS[fmt].content_type, content=content, size=len(content),
-                                       sha256=digest)
+        IssuedPaperFile.objects.create(
+            paper=issued,
+            format=fmt,
+            filename=filename(paper, fmt),
+            content_type=FORMATS[fmt].content_type,
+            content=content,
+            size=len(content),
+            sha256=digest,
+        )
         files[fmt] = f"{FORMATS[fmt].name} {len(content):,} bytes, SHA-256 {digest}"
     # The snapshot itself is kept in the paper, not copied into the audit log: its checksum identifies it.
-    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=issued, after={
-        "plan_id": plan.pk, "cycle_id": cycle.pk if cycle else None, "as_at": paper.as_at.isoformat(),
-        "title": issued.title, "total": paper.total, "data_sha256": issued.data_sha256,
-        "files": "; ".join(files.values()),
-    }, note=f"Board paper issued: position as at {long_date(paper.as_at)}")
+    audit_record(
+        by=by,
+        organisation=plan.organisation,
+        action=AuditAction.CREATE,
+        instance=issued,
+        after={
+            "plan_id": plan.pk,
+            "cycle_id": cycle.pk if cycle else None,
+            "as_at": paper.as_at.isoformat(),
+            "title": issued.title,
+            "total": paper.total,
+            "data_sha256": issued.data_sha256,
+            "files": "; ".join(files.values()),
+        },
+        note=f"Board paper issued: position as at {long_date(paper.as_at)}",
+    )
     return issued
 
 
@@ -131,32 +176,45 @@ def paper_job_start(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.dat
 def _job_create(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User) -> PaperJob:
     _require(by, plan.organisation_id, ISSUE_PERMISSION)
     cycle, as_at = _cycle_and_date(plan, cycle_or_as_at)
-    return PaperJob.objects.create(organisation=plan.organisation, plan=plan, cycle=cycle, as_at=as_at,
-                                   requested_by=by, step="Waiting to start")
+    return PaperJob.objects.create(
+        organisation=plan.organisation,
+        plan=plan,
+        cycle=cycle,
+        as_at=as_at,
+        requested_by=by,
+        step="Waiting to start",
+    )
 
 
 def paper_job_run(*, job_id: int) -> int | None:
     """Run a queued job: issue its paper, recording each step on the job row. Returns the paper's id."""
     claimed = PaperJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), step="Starting")
+        state=JobState.RUNNING, started_at=timezone.now(), step="Starting"
+    )
     if not claimed:  # already run, or being run (a task delivered twice)
         return PaperJob.objects.filter(pk=job_id).values_list("paper_id", flat=True).first()
     job = PaperJob.objects.select_related("plan__organisation", "cycle", "requested_by").get(pk=job_id)
 
     def report(progress: Progress) -> None:
-        PaperJob.objects.filter(pk=job_id).update(step=progress.text[:120], step_number=progress.number,
-                                                  percent=min(progress.percent, 99))
+        PaperJob.objects.filter(pk=job_id).update(
+            step=progress.text[:120], step_number=progress.number, percent=min(progress.percent, 99)
+        )
 
     try:
-        paper = paper_issue(plan=job.plan, cycle_or_as_at=job.cycle or job.as_at, by=job.requested_by,
-                            progress=report)
-    except Exception as exc:  # any failure is shown on the job's page; the paper is stored whole or not at all
+        paper = paper_issue(
+            plan=job.plan, cycle_or_as_at=job.cycle or job.as_at, by=job.requested_by, progress=report
+        )
+    except (
+        Exception
+    ) as exc:  # any failure is shown on the job's page; the paper is stored whole or not at all
         logger.exception("Issuing the board paper failed (job %s).", job_id)
-        PaperJob.objects.filter(pk=job_id).update(state=JobState.FAILED, error=_failure_text(exc),
-                                                  finished_at=timezone.now())
+        PaperJob.objects.filter(pk=job_id).update(
+            state=JobState.FAILED, error=_failure_text(exc), finished_at=timezone.now()
+        )
         return None
-    PaperJob.objects.filter(pk=job_id).update(state=JobState.DONE, paper=paper, step="Issued", percent=100,
-                                              finished_at=timezone.now())
+    PaperJob.objects.filter(pk=job_id).update(
+        state=JobState.DONE, paper=paper, step="Issued", percent=100, finished_at=timezone.now()
+    )
     return paper.pk
 
 
@@ -166,5 +224,7 @@ def _failure_text(exc: Exception) -> str:
         return "Your role no longer allows issuing board papers, so nothing was issued."
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
-    return ("Something went wrong while producing the paper, so nothing was issued. Try again; if it happens "
-            "again, tell your Wellled administrator (the error is in the server's log).")
+    return (
+        "Something went wrong while producing the paper, so nothing was issued. Try again; if it happens "
+        "again, tell your Wellled administrator (the error is in the server's log)."
+    )

@@ -44,8 +44,9 @@ def paper_from_data(data: dict[str, Any]) -> BoardPaper:
 
 def canonical_json(data: Any) -> bytes:
     """One byte sequence for one value: keys sorted, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def checksum(data: Any) -> str:
@@ -108,8 +109,9 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
             return tuple(_decode(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
         if len(args) != len(value):
             raise SnapshotError(f"{where}: expected {len(args)} items.")
-        return tuple(_decode(arg, item, f"{where}[{i}]") for i, (arg, item) in enumerate(zip(args, value,
-                                                                                           strict=True)))
+        return tuple(
+            _decode(arg, item, f"{where}[{i}]") for i, (arg, item) in enumerate(zip(args, value, strict=True))
+        )
     if origin is list:
         _expect(value, list, where)
         (arg,) = typing.get_args(hint)

@@ -49,11 +49,22 @@ def board_paper(request: HttpRequest, pk: int) -> HttpResponse:
     paper, plan = _paper(request, pk, as_at)
     cycles = plan_cycles(user=request.user, organisation=request.organisation, plan=plan)
     query = f"?as_at={paper.as_at.isoformat()}"
-    downloads = [(f, reverse("board-paper-download", args=[plan.pk, f.key]) + query) for f in FORMATS.values()]
-    return render(request, "reports/board_paper_page.jinja", {
-        "paper": paper, "plan": plan, "cycles": cycles, "downloads": downloads, "as_at_error": error,
-        "page_title": f"Board paper: {plan.name}",
-    }, status=400 if error else 200)
+    downloads = [
+        (f, reverse("board-paper-download", args=[plan.pk, f.key]) + query) for f in FORMATS.values()
+    ]
+    return render(
+        request,
+        "reports/board_paper_page.jinja",
+        {
+            "paper": paper,
+            "plan": plan,
+            "cycles": cycles,
+            "downloads": downloads,
+            "as_at_error": error,
+            "page_title": f"Board paper: {plan.name}",
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_GET
@@ -69,7 +80,9 @@ def board_paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     if fmt == "docx":
         word_template = word_template_get(user=request.user, organisation=request.organisation)
         template = bytes(word_template.content) if word_template else None
-    response = HttpResponse(render_format(paper, fmt, template=template), content_type=FORMATS[fmt].content_type)
+    response = HttpResponse(
+        render_format(paper, fmt, template=template), content_type=FORMATS[fmt].content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename(paper, fmt)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,143 +12,409 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('ods_code', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{3,10}$', 'Enter an ODS code of capital letters and digits.')], verbose_name='ODS code')),
-                ('kind', models.CharField(choices=[('trust', 'NHS trust'), ('foundation_trust', 'NHS foundation trust'), ('icb', 'Integrated care board'), ('oversight', 'Oversight body')], default='trust', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "ods_code",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{3,10}$", "Enter an ODS code of capital letters and digits."
+                            )
+                        ],
+                        verbose_name="ODS code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("trust", "NHS trust"),
+                            ("foundation_trust", "NHS foundation trust"),
+                            ("icb", "Integrated care board"),
+                            ("oversight", "Oversight body"),
+                        ],
+                        default="trust",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True, verbose_name='e-mail address')),
-                ('initials', models.CharField(blank=True, help_text='How board papers show this person, e.g. DMc.', max_length=8)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, null=True, unique=True, verbose_name="e-mail address"
+                    ),
+                ),
+                (
+                    "initials",
+                    models.CharField(
+                        blank=True, help_text="How board papers show this person, e.g. DMc.", max_length=8
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'username'],
+                "ordering": ["last_name", "first_name", "username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('governance_editor', 'Governance editor'), ('lead', 'Lead'), ('viewer', 'Viewer')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("governance_editor", "Governance editor"),
+                            ("lead", "Lead"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name'],
+                "ordering": ["organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryStatus',
+            name="DeliveryStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8)),
-                ('label', models.CharField(max_length=60)),
-                ('meaning', models.CharField(max_length=300)),
-                ('colour', models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as # and six hex digits.')])),
-                ('text_colour', models.CharField(default='#212b32', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as # and six hex digits.')])),
-                ('rank', models.PositiveSmallIntegerField(help_text='Higher is better; used to tell improvement from worsening.')),
-                ('is_complete', models.BooleanField(default=False, help_text='The action is delivered at this status.')),
-                ('is_exception', models.BooleanField(default=False, help_text='Actions at this status lead the board paper.')),
-                ('active', models.BooleanField(default=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_statuses', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8)),
+                ("label", models.CharField(max_length=60)),
+                ("meaning", models.CharField(max_length=300)),
+                (
+                    "colour",
+                    models.CharField(
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "text_colour",
+                    models.CharField(
+                        default="#212b32",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        help_text="Higher is better; used to tell improvement from worsening."
+                    ),
+                ),
+                (
+                    "is_complete",
+                    models.BooleanField(default=False, help_text="The action is delivered at this status."),
+                ),
+                (
+                    "is_exception",
+                    models.BooleanField(
+                        default=False, help_text="Actions at this status lead the board paper."
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="delivery_statuses",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'delivery statuses',
-                'ordering': ['-rank'],
+                "verbose_name_plural": "delivery statuses",
+                "ordering": ["-rank"],
             },
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted')], max_length=10)),
-                ('object_id', models.CharField(db_index=True, max_length=64)),
-                ('object_repr', models.CharField(max_length=300)),
-                ('before', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('after', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('request_id', models.CharField(blank=True, max_length=36)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "Created"), ("update", "Changed"), ("delete", "Deleted")],
+                        max_length=10,
+                    ),
+                ),
+                ("object_id", models.CharField(db_index=True, max_length=64)),
+                ("object_repr", models.CharField(max_length=300)),
+                (
+                    "before",
+                    models.JSONField(
+                        blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True
+                    ),
+                ),
+                (
+                    "after",
+                    models.JSONField(
+                        blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True
+                    ),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=36)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationUnit',
+            name="OrganisationUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('site', 'Site'), ('directorate', 'Directorate'), ('care_group', 'Care group'), ('service', 'Service')], max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(blank=True, help_text='ODS site code or local code.', max_length=20)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='core.organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='core.organisationunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("site", "Site"),
+                            ("directorate", "Directorate"),
+                            ("care_group", "Care group"),
+                            ("service", "Service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.CharField(blank=True, help_text="ODS site code or local code.", max_length=20),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="core.organisationunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='core_user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="core_user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='core_membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="core_membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliverystatus',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='core_status_unique_code'),
+            model_name="deliverystatus",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "code"), name="core_status_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliverystatus',
-            constraint=models.UniqueConstraint(fields=('organisation', 'rank'), name='core_status_unique_rank'),
+            model_name="deliverystatus",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "rank"), name="core_status_unique_rank"
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['content_type', 'object_id', 'created_at'], name='core_auditl_content_e3f5a7_idx'),
+            model_name="auditlog",
+            index=models.Index(
+                fields=["content_type", "object_id", "created_at"], name="core_auditl_content_e3f5a7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisationunit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'kind', 'name'), name='core_unit_unique_name'),
+            model_name="organisationunit",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "kind", "name"), name="core_unit_unique_name"
+            ),
         ),
     ]

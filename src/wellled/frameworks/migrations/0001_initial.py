@@ -5,59 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80)),
-                ('name', models.CharField(max_length=200)),
-                ('version', models.CharField(max_length=40)),
-                ('rating_scale', models.JSONField(blank=True, default=list)),
-                ('evidence_categories', models.JSONField(blank=True, default=list)),
-                ('description', models.TextField(blank=True)),
-                ('source_checksum', models.CharField(blank=True, max_length=64)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='frameworks', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80)),
+                ("name", models.CharField(max_length=200)),
+                ("version", models.CharField(max_length=40)),
+                ("rating_scale", models.JSONField(blank=True, default=list)),
+                ("evidence_categories", models.JSONField(blank=True, default=list)),
+                ("description", models.TextField(blank=True)),
+                ("source_checksum", models.CharField(blank=True, max_length=64)),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="frameworks",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'version'],
+                "ordering": ["name", "version"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkElement',
+            name="FrameworkElement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('key_question', 'Key question'), ('quality_statement', 'Quality statement'), ('kloe', 'Key line of enquiry'), ('element', 'Element')], max_length=20)),
-                ('code', models.CharField(max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('question', models.CharField(blank=True, max_length=400)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elements', to='frameworks.framework')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='frameworks.frameworkelement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("key_question", "Key question"),
+                            ("quality_statement", "Quality statement"),
+                            ("kloe", "Key line of enquiry"),
+                            ("element", "Element"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("code", models.CharField(max_length=20)),
+                ("name", models.CharField(max_length=200)),
+                ("question", models.CharField(blank=True, max_length=400)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="elements",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="frameworks.frameworkelement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'order'],
+                "ordering": ["framework", "order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('key', 'version'), name='fw_shipped_unique'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", True)),
+                fields=("key", "version"),
+                name="fw_shipped_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('organisation', 'key', 'version'), name='fw_trust_unique'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "key", "version"), name="fw_trust_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworkelement',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='fw_element_unique_code'),
+            model_name="frameworkelement",
+            constraint=models.UniqueConstraint(fields=("framework", "code"), name="fw_element_unique_code"),
         ),
     ]

@@ -6,198 +6,512 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('frameworks', '0001_initial'),
+        ("core", "0001_initial"),
+        ("frameworks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('self_review', 'Board self-review'), ('inspection_response', 'Response to inspection'), ('improvement', 'Improvement programme')], default='self_review', max_length=30)),
-                ('organised_by', models.CharField(choices=[('framework', 'Framework element'), ('workstream', 'Workstream')], default='framework', max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('archived', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('framework', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("self_review", "Board self-review"),
+                            ("inspection_response", "Response to inspection"),
+                            ("improvement", "Improvement programme"),
+                        ],
+                        default="self_review",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "organised_by",
+                    models.CharField(
+                        choices=[("framework", "Framework element"), ("workstream", "Workstream")],
+                        default="framework",
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("archived", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['archived', '-created_at'],
+                "ordering": ["archived", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('finding_type', models.CharField(choices=[('must_do', 'Must do'), ('should_do', 'Should do'), ('breach', 'Breach of regulation'), ('area_for_improvement', 'Area for improvement'), ('outstanding_practice', 'Outstanding practice')], default='must_do', max_length=30)),
-                ('regulation', models.CharField(blank=True, help_text='For a breach, e.g. Regulation 17.', max_length=200)),
-                ('source', models.CharField(choices=[('cqc_inspection', 'CQC inspection'), ('self_review', 'Board self-review'), ('mock_inspection', 'Mock inspection'), ('peer_review', 'Peer review'), ('other', 'Other')], default='cqc_inspection', max_length=30)),
-                ('source_date', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('framework_element', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.frameworkelement')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "finding_type",
+                    models.CharField(
+                        choices=[
+                            ("must_do", "Must do"),
+                            ("should_do", "Should do"),
+                            ("breach", "Breach of regulation"),
+                            ("area_for_improvement", "Area for improvement"),
+                            ("outstanding_practice", "Outstanding practice"),
+                        ],
+                        default="must_do",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "regulation",
+                    models.CharField(
+                        blank=True, help_text="For a breach, e.g. Regulation 17.", max_length=200
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("cqc_inspection", "CQC inspection"),
+                            ("self_review", "Board self-review"),
+                            ("mock_inspection", "Mock inspection"),
+                            ("peer_review", "Peer review"),
+                            ("other", "Other"),
+                        ],
+                        default="cqc_inspection",
+                        max_length=30,
+                    ),
+                ),
+                ("source_date", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "framework_element",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.frameworkelement",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="findings", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20)),
-                ('title', models.TextField(verbose_name='planned action')),
-                ('lead_note', models.CharField(blank=True, help_text='When no single person leads, e.g. Varied.', max_length=100)),
-                ('success_measure', models.TextField(blank=True)),
-                ('due_date', models.DateField(blank=True, help_text='The current timescale (latest revision).', null=True)),
-                ('due_precision', models.CharField(choices=[('month', 'Month'), ('day', 'Day')], default='month', max_length=5)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('closed', 'Closed with evidence of assurance')], default='open', max_length=10)),
-                ('assurance_evidence', models.TextField(blank=True, help_text='Evidence of assurance when the action is closed.')),
-                ('last_update_at', models.DateTimeField(blank=True, null=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped by every save; refuses stale edits.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_actions', to=settings.AUTH_USER_MODEL)),
-                ('other_leads', models.ManyToManyField(blank=True, related_name='co_led_actions', to=settings.AUTH_USER_MODEL)),
-                ('status', models.ForeignKey(blank=True, help_text="The latest progress update's status.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.deliverystatus')),
-                ('findings', models.ManyToManyField(blank=True, related_name='actions', to='plans.finding')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20)),
+                ("title", models.TextField(verbose_name="planned action")),
+                (
+                    "lead_note",
+                    models.CharField(
+                        blank=True, help_text="When no single person leads, e.g. Varied.", max_length=100
+                    ),
+                ),
+                ("success_measure", models.TextField(blank=True)),
+                (
+                    "due_date",
+                    models.DateField(
+                        blank=True, help_text="The current timescale (latest revision).", null=True
+                    ),
+                ),
+                (
+                    "due_precision",
+                    models.CharField(
+                        choices=[("month", "Month"), ("day", "Day")], default="month", max_length=5
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("completed", "Completed"),
+                            ("closed", "Closed with evidence of assurance"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "assurance_evidence",
+                    models.TextField(
+                        blank=True, help_text="Evidence of assurance when the action is closed."
+                    ),
+                ),
+                ("last_update_at", models.DateTimeField(blank=True, null=True)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Bumped by every save; refuses stale edits."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "other_leads",
+                    models.ManyToManyField(
+                        blank=True, related_name="co_led_actions", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The latest progress update's status.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.deliverystatus",
+                    ),
+                ),
+                ("findings", models.ManyToManyField(blank=True, related_name="actions", to="plans.finding")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'order', 'reference'],
+                "ordering": ["plan", "order", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='ReportingCycle',
+            name="ReportingCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('position_as_at', models.DateField()),
-                ('update_deadline', models.DateField()),
-                ('state', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cycles', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("position_as_at", models.DateField()),
+                ("update_deadline", models.DateField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cycles", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', '-opened_at'],
+                "ordering": ["plan", "-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action_count', models.PositiveIntegerField()),
-                ('sent_at', models.DateTimeField()),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='plans.reportingcycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action_count", models.PositiveIntegerField()),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="plans.reportingcycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at'],
+                "ordering": ["-sent_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('narrative', models.TextField()),
-                ('update_date', models.DateField(help_text='The date the progress is reported as at.')),
-                ('created_at', models.DateTimeField()),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='plans.action')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.deliverystatus')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='plans.progressupdate')),
-                ('cycle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='plans.reportingcycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("narrative", models.TextField()),
+                ("update_date", models.DateField(help_text="The date the progress is reported as at.")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="updates", to="plans.action"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.deliverystatus",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="plans.progressupdate",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="updates",
+                        to="plans.reportingcycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['action', '-created_at', '-id'],
+                "ordering": ["action", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20)),
-                ('title', models.CharField(max_length=300)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('executive_lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('framework_element', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.frameworkelement')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20)),
+                ("title", models.CharField(max_length=300)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "executive_lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "framework_element",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.frameworkelement",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'order', 'code'],
+                "ordering": ["plan", "order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='action',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='plans.section'),
+            model_name="action",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="plans.section",
+            ),
         ),
         migrations.CreateModel(
-            name='TimescaleRevision',
+            name="TimescaleRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_date', models.DateField()),
-                ('precision', models.CharField(choices=[('month', 'Month'), ('day', 'Day')], default='month', max_length=5)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timescales', to='plans.action')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_date", models.DateField()),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[("month", "Month"), ("day", "Day")], default="month", max_length=5
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timescales",
+                        to="plans.action",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['action', 'created_at', 'id'],
+                "ordering": ["action", "created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='plans_plan_unique_name'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="plans_plan_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plans_finding_unique_number'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="plans_finding_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='reportingcycle',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('plan',), name='plans_one_open_cycle_per_plan'),
+            model_name="reportingcycle",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "open")), fields=("plan",), name="plans_one_open_cycle_per_plan"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['action', 'created_at'], name='plans_progr_action__320c08_idx'),
+            model_name="progressupdate",
+            index=models.Index(fields=["action", "created_at"], name="plans_progr_action__320c08_idx"),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['cycle', 'action'], name='plans_progr_cycle_i_9810a6_idx'),
+            model_name="progressupdate",
+            index=models.Index(fields=["cycle", "action"], name="plans_progr_cycle_i_9810a6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='plans_section_unique_code'),
+            model_name="section",
+            constraint=models.UniqueConstraint(fields=("plan", "code"), name="plans_section_unique_code"),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['plan', 'status'], name='plans_actio_plan_id_a4413b_idx'),
+            model_name="action",
+            index=models.Index(fields=["plan", "status"], name="plans_actio_plan_id_a4413b_idx"),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['lead', 'state'], name='plans_actio_lead_id_6abc14_idx'),
+            model_name="action",
+            index=models.Index(fields=["lead", "state"], name="plans_actio_lead_id_6abc14_idx"),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(fields=('plan', 'reference'), name='plans_action_unique_reference'),
+            model_name="action",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "reference"), name="plans_action_unique_reference"
+            ),
         ),
     ]

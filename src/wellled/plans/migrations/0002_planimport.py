@@ -6,36 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("core", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanImport',
+            name="PlanImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_name', models.CharField(blank=True, help_text="The new plan's name.", max_length=200)),
-                ('plan_kind', models.CharField(blank=True, choices=[('self_review', 'Board self-review'), ('inspection_response', 'Response to inspection'), ('improvement', 'Improvement programme')], max_length=30)),
-                ('file_name', models.CharField(max_length=200)),
-                ('content', models.BinaryField(blank=True)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('state', models.CharField(choices=[('pending', 'Waiting to be imported'), ('applied', 'Imported'), ('expired', 'Expired')], default='pending', max_length=10)),
-                ('uploaded_at', models.DateTimeField()),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.JSONField(blank=True, default=dict, help_text='What the import did, for its result page.')),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organisation')),
-                ('plan', models.ForeignKey(blank=True, help_text='Empty when the import creates a new plan.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='plans.plan')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_name", models.CharField(blank=True, help_text="The new plan's name.", max_length=200)),
+                (
+                    "plan_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self_review", "Board self-review"),
+                            ("inspection_response", "Response to inspection"),
+                            ("improvement", "Improvement programme"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200)),
+                ("content", models.BinaryField(blank=True)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be imported"),
+                            ("applied", "Imported"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField()),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "result",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="What the import did, for its result page."
+                    ),
+                ),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the import creates a new plan.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imports",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'state', 'uploaded_at'], name='plans_plani_organis_fea279_idx')],
+                "ordering": ["-uploaded_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "state", "uploaded_at"], name="plans_plani_organis_fea279_idx"
+                    )
+                ],
             },
         ),
     ]

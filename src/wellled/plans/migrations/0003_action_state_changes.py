@@ -6,26 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_planimport'),
+        ("plans", "0002_planimport"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActionStateChange',
+            name="ActionStateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('closed', 'Closed with evidence of assurance')], max_length=10)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('completed', 'Completed'), ('closed', 'Closed with evidence of assurance')], max_length=10)),
-                ('assurance_evidence', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='state_changes', to='plans.action')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("completed", "Completed"),
+                            ("closed", "Closed with evidence of assurance"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("completed", "Completed"),
+                            ("closed", "Closed with evidence of assurance"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("assurance_evidence", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="state_changes",
+                        to="plans.action",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['action', 'created_at', 'id'],
+                "ordering": ["action", "created_at", "id"],
             },
         ),
     ]

@@ -20,7 +20,9 @@ def timescales_to_month_end(apps, schema_editor):
     """Move month-precision due dates to the month's last day, on actions and their timescale records."""
     for model, precision in (("Action", "due_precision"), ("TimescaleRevision", "precision")):
         manager = apps.get_model("plans", model)._base_manager
-        for pk, day in manager.filter(**{precision: MONTH}).exclude(due_date=None).values_list("pk", "due_date"):
+        for pk, day in (
+            manager.filter(**{precision: MONTH}).exclude(due_date=None).values_list("pk", "due_date")
+        ):
             if month_end(day) != day:
                 manager.filter(pk=pk).update(due_date=month_end(day))
 
@@ -37,18 +39,29 @@ def state_changes_from_audit_log(apps, schema_editor):
     known = set(ActionStateChange._base_manager.values_list("action_id", flat=True).distinct())
     actions = set(Action._base_manager.values_list("pk", flat=True))
     changes = []
-    for record in AuditLog._base_manager.filter(content_type=action_type, action="update").order_by("created_at", "id"):
+    for record in AuditLog._base_manager.filter(content_type=action_type, action="update").order_by(
+        "created_at", "id"
+    ):
         before, after = record.before or {}, record.after or {}
-        if "state" not in after or before.get("state") == after.get("state") or not record.object_id.isdigit():
+        if (
+            "state" not in after
+            or before.get("state") == after.get("state")
+            or not record.object_id.isdigit()
+        ):
             continue
         action_id = int(record.object_id)
         if action_id in known or action_id not in actions:
             continue
-        changes.append(ActionStateChange(
-            action_id=action_id, from_state=before.get("state") or "open", state=after["state"],
-            assurance_evidence=after.get("assurance_evidence") or "", created_by_id=record.actor_id,
-            created_at=record.created_at,
-        ))
+        changes.append(
+            ActionStateChange(
+                action_id=action_id,
+                from_state=before.get("state") or "open",
+                state=after["state"],
+                assurance_evidence=after.get("assurance_evidence") or "",
+                created_by_id=record.actor_id,
+                created_at=record.created_at,
+            )
+        )
     ActionStateChange._base_manager.bulk_create(changes)
 
 

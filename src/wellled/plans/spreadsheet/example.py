@@ -9,23 +9,60 @@ import io
 
 EXAMPLE_FILE_NAME = "wellled-example-action-plan.xlsx"
 TITLE = "Example trust: well-led action plan (position as at 31 October 2026)"
-HEADINGS = ("Ref", "Planned action", "Timescale", "Lead", "Success measure", "Progress update", "Update date",
-            "Status")
+HEADINGS = (
+    "Ref",
+    "Planned action",
+    "Timescale",
+    "Lead",
+    "Success measure",
+    "Progress update",
+    "Update date",
+    "Status",
+)
 # Section headings sit in the first column on a row of their own, as they do when a Word table is pasted into Excel.
 ROWS: tuple[tuple, ...] = (
     ("W1 Is there the leadership capacity and capability to deliver high quality, sustainable care?",),
-    ("W1a", "Run a leadership programme for ward and department managers", "January 2026 May 2026",
-     "RD", "120 managers enrolled; 80% finish every module",
-     "96 enrolled; the second cohort starts in November.", datetime.date(2026, 10, 28), "Amber/Green"),
-    ("W1b", "Agree a succession plan for every executive post", "March 2026 September 2026 December 2026",
-     "RD / TN", "Plan approved by the Nominations Committee",
-     "Two interim appointments still to be made. UPDATE AWAITED", None, "A/R"),
+    (
+        "W1a",
+        "Run a leadership programme for ward and department managers",
+        "January 2026 May 2026",
+        "RD",
+        "120 managers enrolled; 80% finish every module",
+        "96 enrolled; the second cohort starts in November.",
+        datetime.date(2026, 10, 28),
+        "Amber/Green",
+    ),
+    (
+        "W1b",
+        "Agree a succession plan for every executive post",
+        "March 2026 September 2026 December 2026",
+        "RD / TN",
+        "Plan approved by the Nominations Committee",
+        "Two interim appointments still to be made. UPDATE AWAITED",
+        None,
+        "A/R",
+    ),
     ("W3 Are there clear responsibilities, roles and systems of accountability?",),
-    ("W3a", "Review the terms of reference of every board committee", "Q3 2026/27", "Varied",
-     "Every committee has reviewed its terms of reference", "Four of six committees have finished.",
-     datetime.date(2026, 10, 20), "green"),
-    ("W3b", "Publish a register of contracts with a named owner for each", "31/12/2026", "MW",
-     "Register published; no contract without an owner", "", None, ""),
+    (
+        "W3a",
+        "Review the terms of reference of every board committee",
+        "Q3 2026/27",
+        "Varied",
+        "Every committee has reviewed its terms of reference",
+        "Four of six committees have finished.",
+        datetime.date(2026, 10, 20),
+        "green",
+    ),
+    (
+        "W3b",
+        "Publish a register of contracts with a named owner for each",
+        "31/12/2026",
+        "MW",
+        "Register published; no contract without an owner",
+        "",
+        None,
+        "",
+    ),
 )
 
 
@@ -46,7 +83,9 @@ def example_workbook() -> bytes:
     for row in ROWS:
         sheet.append(list(row))
         if len(row) == 1:
-            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(HEADINGS))
+            sheet.merge_cells(
+                start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(HEADINGS)
+            )
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for column, width in zip("ABCDEFGH", (7, 48, 26, 10, 36, 48, 14, 12), strict=True):
         sheet.column_dimensions[column].width = width

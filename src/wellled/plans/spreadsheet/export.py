@@ -24,8 +24,17 @@ from ..models import Plan
 from ..selectors import plan_actions
 from .interpret import LEAD_NOTES, timescale_text
 
-HEADINGS = ("Section", "Ref", "Planned action", "Timescale", "Lead", "Success measure", "Progress update",
-            "Update date", "Status")
+HEADINGS = (
+    "Section",
+    "Ref",
+    "Planned action",
+    "Timescale",
+    "Lead",
+    "Success measure",
+    "Progress update",
+    "Update date",
+    "Status",
+)
 FINDINGS_HEADING = "Findings"
 REVISION_ARROW = " → "
 LEAD_SEPARATOR = " / "
@@ -33,8 +42,18 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-COLUMN_WIDTHS = {"Section": 28, "Ref": 8, "Planned action": 50, "Timescale": 24, "Lead": 14, "Success measure": 36,
-                 "Progress update": 70, "Update date": 16, "Status": 9, FINDINGS_HEADING: 50}
+COLUMN_WIDTHS = {
+    "Section": 28,
+    "Ref": 8,
+    "Planned action": 50,
+    "Timescale": 24,
+    "Lead": 14,
+    "Success measure": 36,
+    "Progress update": 70,
+    "Update date": 16,
+    "Status": 9,
+    FINDINGS_HEADING: 50,
+}
 HEADER_FILL = "005EB8"  # NHS blue
 UPDATE_DATE_FORMAT = "d mmmm yyyy"
 SHEET_TITLE_LIMIT = 31  # Excel's limit
@@ -71,20 +90,36 @@ def plan_export_rows(*, user: User, organisation: Organisation, plan: Plan) -> t
                 texts.append(text)
         if not texts and action.due_date:
             texts = [timescale_text(action.due_date, action.due_precision)]
-        people = ([action.lead] if action.lead else []) + [p for p in action.other_leads.all()
-                                                            if p != action.lead]
-        leads = [p.display_initials for p in people] + ([lead_note_text(action.lead_note)] if action.lead_note else [])
+        people = ([action.lead] if action.lead else []) + [
+            p for p in action.other_leads.all() if p != action.lead
+        ]
+        leads = [p.display_initials for p in people] + (
+            [lead_note_text(action.lead_note)] if action.lead_note else []
+        )
         latest = action.latest_update
         row = [
-            (f"{section.code}: {section.title}" if section.title and section.title != section.code
-             else section.code) if section else "",
-            action.reference, action.title, REVISION_ARROW.join(texts), LEAD_SEPARATOR.join(leads),
-            action.success_measure, latest.narrative if latest else "", latest.update_date if latest else None,
+            (
+                f"{section.code}: {section.title}"
+                if section.title and section.title != section.code
+                else section.code
+            )
+            if section
+            else "",
+            action.reference,
+            action.title,
+            REVISION_ARROW.join(texts),
+            LEAD_SEPARATOR.join(leads),
+            action.success_measure,
+            latest.narrative if latest else "",
+            latest.update_date if latest else None,
             action.status.code if action.status else "",
         ]
         if with_findings:
-            row.append("\n".join(f"{f.number}. {f.text}" for f in sorted(action.findings.all(),
-                                                                         key=lambda f: f.number)))
+            row.append(
+                "\n".join(
+                    f"{f.number}. {f.text}" for f in sorted(action.findings.all(), key=lambda f: f.number)
+                )
+            )
         rows.append(row)
     return headings, rows
 

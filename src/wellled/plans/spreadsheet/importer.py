@@ -57,13 +57,17 @@ ORIGINAL_TIMESCALE_REASON = "Original timescale"  # as action_create writes it
 IMPORT_REVISION_REASON = "Revised in the imported spreadsheet {file}"
 # A status changed with no progress text still becomes a progress update, so an action's status is always its
 # latest update's (pages, papers and exceptions then agree).
-IMPORT_STATUS_ONLY = "Status set to {code} in the imported spreadsheet {file}; the file gave no progress text."
+IMPORT_STATUS_ONLY = (
+    "Status set to {code} in the imported spreadsheet {file}; the file gave no progress text."
+)
 PENDING_IMPORT_LIFETIME = datetime.timedelta(hours=24)
 BULK_BATCH_SIZE = 500
 READINGS_KEPT = 2  # files whose reading is kept in memory: the apply after a preview does not read them again
 GENERATED_SECTION_PREFIX = "S"  # code of a section whose heading has none (S1, S2…)
 
-PLAN_NAME_TAKEN = "There is already a plan called ‘{name}’: import into it from its page, or choose another name."
+PLAN_NAME_TAKEN = (
+    "There is already a plan called ‘{name}’: import into it from its page, or choose another name."
+)
 PLAN_NAME_MISSING = "Enter the name of the new plan."
 OUT_OF_DATE = (
     "The plan has changed since this file was checked, so nothing has been imported. Check the changes again, "
@@ -103,7 +107,9 @@ class ActionChange:
     action_id: int | None = None
     version: int | None = None
     source: ActionRow | None = field(default=None, repr=False)
-    fields: dict = field(default_factory=dict, repr=False)  # title, section, lead, lead_note, success_measure…
+    fields: dict = field(
+        default_factory=dict, repr=False
+    )  # title, section, lead, lead_note, success_measure…
     new_timescales: list[tuple[datetime.date, str]] = field(default_factory=list, repr=False)
     new_update: bool = False
     new_status: bool = False
@@ -166,7 +172,9 @@ class ImportPreview:
     def fingerprint(self) -> str:
         """A digest of the changes and of the versions they start from: the same only if nothing moved on."""
         content = {
-            "plan": self.plan.pk if self.plan else None, "name": self.plan_name, "file": self.sha256,
+            "plan": self.plan.pk if self.plan else None,
+            "name": self.plan_name,
+            "file": self.sha256,
             "actions": [(a.reference, a.kind, a.action_id, a.version, a.changes) for a in self.actions],
             "sections": [(s.code, s.title) for s in self.new_sections],
             "people": [i.key for i in self.invitees],
@@ -190,10 +198,18 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"plan": self.plan.pk, "plan_name": self.plan.name, "file_name": self.file_name,
-                "created": self.created, "updated": [[r, c] for r, c in self.updated], "unchanged": self.unchanged,
-                "invited": self.invited, "sections": self.sections, "findings": self.findings,
-                "warnings": self.warnings}
+        return {
+            "plan": self.plan.pk,
+            "plan_name": self.plan.name,
+            "file_name": self.file_name,
+            "created": self.created,
+            "updated": [[r, c] for r, c in self.updated],
+            "unchanged": self.unchanged,
+            "invited": self.invited,
+            "sections": self.sections,
+            "findings": self.findings,
+            "warnings": self.warnings,
+        }
 
 
 # Reading and comparing ----------------------------------------------------------------------------------------
@@ -206,7 +222,13 @@ def _require_import(by: User, organisation: Organisation) -> None:
 
 
 def plan_import_preview(
-    *, organisation: Organisation, plan_or_none: Plan | None, file, by: User, plan_name: str = "", progress=None,
+    *,
+    organisation: Organisation,
+    plan_or_none: Plan | None,
+    file,
+    by: User,
+    plan_name: str = "",
+    progress=None,
 ) -> ImportPreview:
     """Read a spreadsheet and say what importing it into the plan (or a new plan) would do; saves nothing."""
     _require_import(by, organisation)
@@ -217,9 +239,13 @@ def plan_import_preview(
         upload = load_file(file)
     except UnreadableFile as exc:
         return _unreadable(organisation, plan_or_none, plan_name, getattr(file, "name", ""), str(exc))
-    preview = ImportPreview(file_name=upload.name, organisation=organisation, plan=plan_or_none,
-                            plan_name=plan_or_none.name if plan_or_none else plan_name,
-                            sha256=hashlib.sha256(upload.data).hexdigest())
+    preview = ImportPreview(
+        file_name=upload.name,
+        organisation=organisation,
+        plan=plan_or_none,
+        plan_name=plan_or_none.name if plan_or_none else plan_name,
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+    )
     if plan_or_none is None:
         if not plan_name:
             preview.problems.append(Problem(Level.ERROR, PLAN_NAME_MISSING))
@@ -253,14 +279,21 @@ _readings: OrderedDict[tuple, Reading] = OrderedDict()
 _readings_lock = threading.Lock()
 
 
-def _reading(upload: SpreadsheetFile, preview: ImportPreview, *, organisation, by, progress) -> Reading | None:
+def _reading(
+    upload: SpreadsheetFile, preview: ImportPreview, *, organisation, by, progress
+) -> Reading | None:
     """What the file says, read against the organisation's scale and people; None (with the reason noted on the
     preview) if it cannot be read. A reading depends only on those, so one kept from the preview is reused."""
     scale = delivery_statuses(organisation=organisation, include_inactive=True)
     people = list(organisation_people(user=by, organisation=organisation))
-    key = (preview.sha256, upload.name, organisation.pk, organisation.name,
-           tuple((s.pk, s.code, s.label, s.active) for s in scale),
-           tuple((p.pk, p.initials, p.first_name, p.last_name, p.username, p.email) for p in people))
+    key = (
+        preview.sha256,
+        upload.name,
+        organisation.pk,
+        organisation.name,
+        tuple((s.pk, s.code, s.label, s.active) for s in scale),
+        tuple((p.pk, p.initials, p.first_name, p.last_name, p.username, p.email) for p in people),
+    )
     with _readings_lock:
         if key in _readings:
             _readings.move_to_end(key)
@@ -268,8 +301,13 @@ def _reading(upload: SpreadsheetFile, preview: ImportPreview, *, organisation, b
     try:
         with _collector_paused():
             spreadsheet = read_spreadsheet(upload)
-            reading = read_actions(spreadsheet, scale=scale, people=PeopleIndex(people),
-                                   organisation_name=organisation.name, progress=progress)
+            reading = read_actions(
+                spreadsheet,
+                scale=scale,
+                people=PeopleIndex(people),
+                organisation_name=organisation.name,
+                progress=progress,
+            )
     except UnreadableFile as exc:
         preview.readable = False
         preview.problems.append(Problem(Level.ERROR, str(exc)))
@@ -282,8 +320,13 @@ def _reading(upload: SpreadsheetFile, preview: ImportPreview, *, organisation, b
 
 
 def _unreadable(organisation, plan, plan_name, name, message) -> ImportPreview:
-    preview = ImportPreview(file_name=str(name or ""), organisation=organisation, plan=plan,
-                            plan_name=plan.name if plan else plan_name, readable=False)
+    preview = ImportPreview(
+        file_name=str(name or ""),
+        organisation=organisation,
+        plan=plan,
+        plan_name=plan.name if plan else plan_name,
+        readable=False,
+    )
     preview.problems.append(Problem(Level.ERROR, message))
     return preview
 
@@ -315,22 +358,42 @@ def _existing_actions(preview: ImportPreview, by: User) -> dict[str, _Current]:
         return {}
     actions = actions_for_user(user=by, organisation=preview.organisation).filter(plan=preview.plan)
     current = {
-        row[0]: _Current(*row) for row in actions.values_list(
-            "pk", "reference", "title", "section__code", "lead_id", "lead_note", "success_measure", "due_date",
-            "due_precision", "status_id", "version", "state")
+        row[0]: _Current(*row)
+        for row in actions.values_list(
+            "pk",
+            "reference",
+            "title",
+            "section__code",
+            "lead_id",
+            "lead_note",
+            "success_measure",
+            "due_date",
+            "due_precision",
+            "status_id",
+            "version",
+            "state",
+        )
     }
     in_plan = {"action__plan": preview.plan}
     for action_id, user_id in Action.other_leads.through.objects.filter(**in_plan).values_list(
-            "action_id", "user_id"):
+        "action_id", "user_id"
+    ):
         current[action_id].other_lead_ids.append(user_id)
     for action_id, number in Action.findings.through.objects.filter(**in_plan).values_list(
-            "action_id", "finding__number"):
+        "action_id", "finding__number"
+    ):
         current[action_id].finding_numbers.append(number)
-    for action_id, due_date, precision in TimescaleRevision.objects.filter(**in_plan).order_by(
-            "action_id", "created_at", "id").values_list("action_id", "due_date", "precision"):
+    for action_id, due_date, precision in (
+        TimescaleRevision.objects.filter(**in_plan)
+        .order_by("action_id", "created_at", "id")
+        .values_list("action_id", "due_date", "precision")
+    ):
         current[action_id].timescales.append((due_date, precision))
-    for action_id, narrative, status_id in ProgressUpdate.objects.filter(**in_plan).order_by(
-            "action_id", "created_at", "id").values_list("action_id", "narrative", "status_id"):
+    for action_id, narrative, status_id in (
+        ProgressUpdate.objects.filter(**in_plan)
+        .order_by("action_id", "created_at", "id")
+        .values_list("action_id", "narrative", "status_id")
+    ):
         current[action_id].latest = (narrative, status_id)  # the last one wins: the newest
     return {a.reference.casefold(): a for a in current.values()}
 
@@ -341,8 +404,12 @@ def _compare(preview: ImportPreview, *, by: User) -> None:
     existing = _existing_actions(preview, by)
     sections = _section_keys(preview)
     findings = _finding_numbers(preview)
-    people = {p.pk: p.display_initials for p in organisation_people(user=by, organisation=preview.organisation)}
-    codes = {s.pk: s.code for s in delivery_statuses(organisation=preview.organisation, include_inactive=True)}
+    people = {
+        p.pk: p.display_initials for p in organisation_people(user=by, organisation=preview.organisation)
+    }
+    codes = {
+        s.pk: s.code for s in delivery_statuses(organisation=preview.organisation, include_inactive=True)
+    }
     seen = set()
     for row in preview.rows:
         key = row.reference.casefold()
@@ -351,19 +418,34 @@ def _compare(preview: ImportPreview, *, by: User) -> None:
         section_key = sections(row.section)
         finding_numbers = findings(row)
         if action is None:
-            preview.actions.append(ActionChange(
-                reference=row.reference, row=row.row, kind="create", source=row,
-                fields={"section": section_key, "findings": finding_numbers},
-                new_timescales=list(row.timescale.dates), new_update=bool(row.narrative),
-                new_status=row.status is not None,
-            ))
+            preview.actions.append(
+                ActionChange(
+                    reference=row.reference,
+                    row=row.row,
+                    kind="create",
+                    source=row,
+                    fields={"section": section_key, "findings": finding_numbers},
+                    new_timescales=list(row.timescale.dates),
+                    new_update=bool(row.narrative),
+                    new_status=row.status is not None,
+                )
+            )
             continue
-        change = ActionChange(reference=action.reference, row=row.row, kind="update", action_id=action.pk,
-                              version=action.version, source=row)
+        change = ActionChange(
+            reference=action.reference,
+            row=row.row,
+            kind="update",
+            action_id=action.pk,
+            version=action.version,
+            source=row,
+        )
         _compare_action(change, action, row, section_key, finding_numbers, people, codes)
         if action.state == ActionState.CLOSED and (change.new_update or change.new_status):
-            preview.problems.append(Problem(Level.ERROR, ACTION_CLOSED.format(reference=action.reference), row.row,
-                                            None, row.sheet))
+            preview.problems.append(
+                Problem(
+                    Level.ERROR, ACTION_CLOSED.format(reference=action.reference), row.row, None, row.sheet
+                )
+            )
         if not change.changes:
             change.kind = "unchanged"
         preview.actions.append(change)
@@ -371,15 +453,24 @@ def _compare(preview: ImportPreview, *, by: User) -> None:
         preview.untouched = sorted((a.reference for k, a in existing.items() if k not in seen), key=_natural)
 
 
-def _compare_action(change: ActionChange, action: _Current, row: ActionRow, section_key: str | None,
-                    finding_numbers: list[int] | None, people: dict[int, str], codes: dict[int, str]) -> None:
+def _compare_action(
+    change: ActionChange,
+    action: _Current,
+    row: ActionRow,
+    section_key: str | None,
+    finding_numbers: list[int] | None,
+    people: dict[int, str],
+    codes: dict[int, str],
+) -> None:
     if row.title != action.title.strip():
         change.fields["title"] = row.title
         change.changes.append("planned action")
     current_section = action.section_code.casefold() if action.section_code else None
     if row.section is not None and section_key != current_section:
         change.fields["section"] = section_key
-        change.changes.append(f"section: {action.section_code or 'none'} → {row.section.code or row.section.title}")
+        change.changes.append(
+            f"section: {action.section_code or 'none'} → {row.section.code or row.section.title}"
+        )
     if row.leads or row.lead_note:  # a blank lead cell leaves the leads as they are
         wanted = [(c.person.pk if c.person else c.invitee.key) for c in row.leads]
         others = sorted(p for p in action.other_lead_ids if p != action.lead_id)
@@ -410,7 +501,7 @@ def _compare_timescale(change: ActionChange, action: _Current, row: ActionRow) -
     if history and wanted[-1] == history[-1]:
         return
     extends = bool(history) and wanted[: len(history)] == history
-    new = wanted[len(history):] if extends else [wanted[-1]]
+    new = wanted[len(history) :] if extends else [wanted[-1]]
     change.new_timescales = new
     texts = [timescale_text(*history[-1])] if history else []
     texts += [timescale_text(*t) for t in new]
@@ -419,7 +510,11 @@ def _compare_timescale(change: ActionChange, action: _Current, row: ActionRow) -
 
 def _compare_progress(change: ActionChange, action: _Current, row: ActionRow, codes: dict[int, str]) -> None:
     if row.narrative:
-        if action.latest is None or action.latest[0].strip() != row.narrative or action.latest[1] != row.status.pk:
+        if (
+            action.latest is None
+            or action.latest[0].strip() != row.narrative
+            or action.latest[1] != row.status.pk
+        ):
             change.new_update = True
             change.changes.append(f"new progress update ({row.status.code})")
     elif row.status is not None and row.status.pk != action.status_id:
@@ -457,7 +552,9 @@ def _section_keys(preview: ImportPreview):
         element = elements.get(code.casefold())
         title = heading.title or (element.question or element.name if element else "") or code
         used_codes.add(code.casefold())
-        added[heading.key] = NewSection(key=code.casefold(), code=code, title=title, framework_element=element)
+        added[heading.key] = NewSection(
+            key=code.casefold(), code=code, title=title, framework_element=element
+        )
         preview.new_sections.append(added[heading.key])
         return code.casefold()
 
@@ -501,8 +598,15 @@ def _natural(reference: str) -> list:
 
 @transaction.atomic
 def plan_import_apply(
-    *, organisation: Organisation, plan_or_none: Plan | None, file, by: User, plan_name: str = "",
-    plan_kind: str = PlanKind.SELF_REVIEW, expected_fingerprint: str | None = None, progress=None,
+    *,
+    organisation: Organisation,
+    plan_or_none: Plan | None,
+    file,
+    by: User,
+    plan_name: str = "",
+    plan_kind: str = PlanKind.SELF_REVIEW,
+    expected_fingerprint: str | None = None,
+    progress=None,
 ) -> ImportResult:
     """Import the spreadsheet into the plan (or a new plan) in one transaction: everything, or nothing if the file
     has any error or the plan changed since the preview whose fingerprint is given."""
@@ -513,38 +617,57 @@ def plan_import_apply(
         if plan.organisation_id != organisation.pk:
             raise PermissionDenied("That plan belongs to another organisation.")
         list(Action.objects.select_for_update().filter(plan=plan).values_list("pk", flat=True))
-    preview = plan_import_preview(organisation=organisation, plan_or_none=plan, file=file, by=by,
-                                  plan_name=plan_name, progress=progress)
+    preview = plan_import_preview(
+        organisation=organisation, plan_or_none=plan, file=file, by=by, plan_name=plan_name, progress=progress
+    )
     if not preview.ok:
         raise ImportRefused(preview.problems)
     if expected_fingerprint is not None and expected_fingerprint != preview.fingerprint:
         raise ImportOutOfDate()
     at = timezone.now()
     if plan is None:
-        plan = services.plan_create(organisation=organisation, by=by, name=preview.plan_name, kind=plan_kind,
-                                    organised_by=PlanOrganisedBy.WORKSTREAM)
+        plan = services.plan_create(
+            organisation=organisation,
+            by=by,
+            name=preview.plan_name,
+            kind=plan_kind,
+            organised_by=PlanOrganisedBy.WORKSTREAM,
+        )
     invited = {i.key: _invite(i, organisation=organisation, by=by) for i in preview.invitees}
     sections = {s.code.casefold(): s for s in plan.sections.all()}
     for new in preview.new_sections:
-        sections[new.key] = services.section_create(plan=plan, by=by, code=new.code, title=new.title,
-                                                    framework_element=new.framework_element)
+        sections[new.key] = services.section_create(
+            plan=plan, by=by, code=new.code, title=new.title, framework_element=new.framework_element
+        )
     findings = {f.number: f for f in plan.findings.all()}
     for number, text in preview.changed_findings.items():
-        findings[number] = services.finding_update(finding=findings[number], by=by, expected_version=None,
-                                                   text=text)
+        findings[number] = services.finding_update(
+            finding=findings[number], by=by, expected_version=None, text=text
+        )
     for number, text in sorted(preview.new_findings.items()):
         findings[number] = services.finding_create(plan=plan, by=by, number=number, text=text)
-    writer = _Writer(plan=plan, by=by, at=at, file_name=preview.file_name, sections=sections, findings=findings,
-                     invited=invited)
+    writer = _Writer(
+        plan=plan,
+        by=by,
+        at=at,
+        file_name=preview.file_name,
+        sections=sections,
+        findings=findings,
+        invited=invited,
+    )
     with _collector_paused():
         writer.create(preview.to_create)
         writer.update(preview.to_update)
     return ImportResult(
-        plan=plan, file_name=preview.file_name, created=[a.reference for a in preview.to_create],
-        updated=[(a.reference, a.changes) for a in preview.to_update], unchanged=len(preview.unchanged),
+        plan=plan,
+        file_name=preview.file_name,
+        created=[a.reference for a in preview.to_create],
+        updated=[(a.reference, a.changes) for a in preview.to_update],
+        unchanged=len(preview.unchanged),
         invited=[person_label(invited[i.key]) for i in preview.invitees],
         sections=[f"{s.code}: {s.title}" for s in preview.new_sections],
-        findings=sorted(preview.new_findings), warnings=[str(p) for p in preview.warnings],
+        findings=sorted(preview.new_findings),
+        warnings=[str(p) for p in preview.warnings],
     )
 
 
@@ -556,15 +679,28 @@ def person_label(person: User) -> str:
 
 def _invite(invitee: Invitee, *, organisation: Organisation, by: User) -> User:
     """Invite someone a file names as a lead: a person with no password yet, a lead in the organisation."""
-    base = slugify(f"{invitee.first_name} {invitee.last_name}" if invitee.first_name else
-                   f"{organisation.ods_code} {invitee.initials}").replace("-", ".")[:140] or "invited"
+    base = (
+        slugify(
+            f"{invitee.first_name} {invitee.last_name}"
+            if invitee.first_name
+            else f"{organisation.ods_code} {invitee.initials}"
+        ).replace("-", ".")[:140]
+        or "invited"
+    )
     taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
     username, n = base, 1
     while username in taken:
         n += 1
         username = f"{base}.{n}"
-    return person_create(username=username, by=by, organisation=organisation, role=Role.LEAD,
-                         first_name=invitee.first_name, last_name=invitee.last_name, initials=invitee.initials)
+    return person_create(
+        username=username,
+        by=by,
+        organisation=organisation,
+        role=Role.LEAD,
+        first_name=invitee.first_name,
+        last_name=invitee.last_name,
+        initials=invitee.initials,
+    )
 
 
 class _Writer:
@@ -584,10 +720,15 @@ class _Writer:
 
     def _update_for(self, action: Action, row: ActionRow) -> ProgressUpdate:
         narrative = row.narrative or IMPORT_STATUS_ONLY.format(code=row.status.code, file=self.file_name)
-        return ProgressUpdate(action=action, cycle_id=self.cycle.pk if self.cycle else None,
-                              narrative=narrative, status_id=row.status.pk,
-                              update_date=row.update_date or timezone.localdate(self.at), created_by_id=self.by.pk,
-                              created_at=self.at)
+        return ProgressUpdate(
+            action=action,
+            cycle_id=self.cycle.pk if self.cycle else None,
+            narrative=narrative,
+            status_id=row.status.pk,
+            update_date=row.update_date or timezone.localdate(self.at),
+            created_by_id=self.by.pk,
+            created_at=self.at,
+        )
 
     def create(self, changes: list[ActionChange]) -> None:
         if not changes:
@@ -600,11 +741,18 @@ class _Writer:
             last = row.timescale.dates[-1] if row.timescale.dates else (None, DatePrecision.MONTH)
             section = self.sections.get(change.fields["section"])
             action = Action(
-                plan_id=self.plan.pk, section_id=section.pk if section else None, reference=row.reference,
-                title=row.title, lead_id=lead.pk if lead else None, lead_note=row.lead_note,
-                success_measure=row.success_measure, due_date=last[0], due_precision=last[1],
+                plan_id=self.plan.pk,
+                section_id=section.pk if section else None,
+                reference=row.reference,
+                title=row.title,
+                lead_id=lead.pk if lead else None,
+                lead_note=row.lead_note,
+                success_measure=row.success_measure,
+                due_date=last[0],
+                due_precision=last[1],
                 status_id=row.status.pk if row.status else None,
-                last_update_at=self.at if row.narrative else None, order=order + i,
+                last_update_at=self.at if row.narrative else None,
+                order=order + i,
             )
             action.clean_fields(exclude=["plan", "section", "lead", "status"])
             actions.append(action)
@@ -620,14 +768,31 @@ class _Writer:
             lead_links += [Action.other_leads.through(action_id=action.pk, user_id=p.pk) for p in others]
             finding_links += [Action.findings.through(action_id=action.pk, finding_id=f.pk) for f in findings]
             revisions += [
-                TimescaleRevision(action_id=action.pk, due_date=due, precision=precision, created_by_id=self.by.pk,
-                                  reason=ORIGINAL_TIMESCALE_REASON if j == 0 else self.reason, created_at=self.at)
+                TimescaleRevision(
+                    action_id=action.pk,
+                    due_date=due,
+                    precision=precision,
+                    created_by_id=self.by.pk,
+                    reason=ORIGINAL_TIMESCALE_REASON if j == 0 else self.reason,
+                    created_at=self.at,
+                )
                 for j, (due, precision) in enumerate(row.timescale.dates)
             ]
             if row.narrative:
                 updates.append(self._update_for(action, row))
-            entries.append(AuditEntry(AuditAction.CREATE, action, after=snapshot(action, many_to_many={
-                "other_leads": [p.pk for p in others], "findings": [f.pk for f in findings]})))
+            entries.append(
+                AuditEntry(
+                    AuditAction.CREATE,
+                    action,
+                    after=snapshot(
+                        action,
+                        many_to_many={
+                            "other_leads": [p.pk for p in others],
+                            "findings": [f.pk for f in findings],
+                        },
+                    ),
+                )
+            )
         insert_many(lead_links)
         insert_many(finding_links)
         insert_many(revisions)
@@ -640,9 +805,15 @@ class _Writer:
         to each action, all at the same moment."""
         insert_many(updates)
         wanted = {u.action_id for u in updates}
-        ids = {a: pk for a, pk in ProgressUpdate.objects.filter(
-            action__plan_id=self.plan.pk, created_at=self.at, created_by_id=self.by.pk,
-        ).values_list("action_id", "pk") if a in wanted}
+        ids = {
+            a: pk
+            for a, pk in ProgressUpdate.objects.filter(
+                action__plan_id=self.plan.pk,
+                created_at=self.at,
+                created_by_id=self.by.pk,
+            ).values_list("action_id", "pk")
+            if a in wanted
+        }
         for update in updates:
             update.pk = ids[update.action_id]
             update._state.adding, update._state.db = False, ProgressUpdate.objects.db
@@ -651,15 +822,21 @@ class _Writer:
         """Each change as the services make it: an edit, then timescale revisions, then the progress update."""
         if not changes:
             return
-        actions = {a.pk: a for a in Action.objects.filter(pk__in=[c.action_id for c in changes]).prefetch_related(
-            "other_leads", "findings")}
+        actions = {
+            a.pk: a
+            for a in Action.objects.filter(pk__in=[c.action_id for c in changes]).prefetch_related(
+                "other_leads", "findings"
+            )
+        }
         saved_fields: set[str] = set()
         links: dict[str, dict[int, list[int]]] = {"other_leads": {}, "findings": {}}
         revisions, updates, entries = [], [], []
         for change in changes:
             action, row = actions[change.action_id], change.source
-            m2m = {"other_leads": [p.pk for p in action.other_leads.all()],
-                   "findings": [f.pk for f in action.findings.all()]}
+            m2m = {
+                "other_leads": [p.pk for p in action.other_leads.all()],
+                "findings": [f.pk for f in action.findings.all()],
+            }
             edited = {k: v for k, v in change.fields.items() if k != "section" or v is not None}
             if edited:
                 before = snapshot(action, many_to_many=m2m)
@@ -678,18 +855,35 @@ class _Writer:
                         saved_fields.add(name)
                 action.clean_fields(exclude=["plan", "section", "lead", "status"])
                 action.version += 1
-                entries.append(AuditEntry(AuditAction.UPDATE, action, before=before,
-                                          after=snapshot(action, many_to_many=m2m)))
+                entries.append(
+                    AuditEntry(
+                        AuditAction.UPDATE, action, before=before, after=snapshot(action, many_to_many=m2m)
+                    )
+                )
             for due, precision in change.new_timescales:
                 before = snapshot(action, many_to_many=m2m)
-                revisions.append(TimescaleRevision(action=action, due_date=due, precision=precision,
-                                                   reason=self.reason, created_by=self.by, created_at=self.at))
+                revisions.append(
+                    TimescaleRevision(
+                        action=action,
+                        due_date=due,
+                        precision=precision,
+                        reason=self.reason,
+                        created_by=self.by,
+                        created_at=self.at,
+                    )
+                )
                 action.due_date, action.due_precision = due, precision
                 action.version += 1
                 saved_fields |= {"due_date", "due_precision"}
-                entries.append(AuditEntry(AuditAction.UPDATE, action, before=before,
-                                          after=snapshot(action, many_to_many=m2m),
-                                          note=f"Timescale revised: {self.reason}"))
+                entries.append(
+                    AuditEntry(
+                        AuditAction.UPDATE,
+                        action,
+                        before=before,
+                        after=snapshot(action, many_to_many=m2m),
+                        note=f"Timescale revised: {self.reason}",
+                    )
+                )
             if change.new_update or change.new_status:
                 before = snapshot(action, many_to_many=m2m)
                 action.status = row.status
@@ -700,11 +894,21 @@ class _Writer:
                 saved_fields.add("last_update_at")
                 note = f"Progress update recorded: {row.status.code}"
                 action.version += 1
-                entries.append(AuditEntry(AuditAction.UPDATE, action, before=before,
-                                          after=snapshot(action, many_to_many=m2m), note=note))
+                entries.append(
+                    AuditEntry(
+                        AuditAction.UPDATE,
+                        action,
+                        before=before,
+                        after=snapshot(action, many_to_many=m2m),
+                        note=note,
+                    )
+                )
             action.updated_at = self.at
-        Action.objects.bulk_update(list(actions.values()), fields=sorted(saved_fields | {"version", "updated_at"}),
-                                   batch_size=BULK_BATCH_SIZE)
+        Action.objects.bulk_update(
+            list(actions.values()),
+            fields=sorted(saved_fields | {"version", "updated_at"}),
+            batch_size=BULK_BATCH_SIZE,
+        )
         for name, by_action in links.items():
             through = getattr(Action, name).through
             column = "user_id" if name == "other_leads" else "finding_id"
@@ -729,7 +933,13 @@ def _import_snapshot(pending: PlanImport) -> dict:
 
 @transaction.atomic
 def plan_import_store(
-    *, organisation: Organisation, plan: Plan | None, file, by: User, plan_name: str = "", plan_kind: str = "",
+    *,
+    organisation: Organisation,
+    plan: Plan | None,
+    file,
+    by: User,
+    plan_name: str = "",
+    plan_kind: str = "",
 ) -> PlanImport:
     """Keep an uploaded spreadsheet until its preview is confirmed; earlier uploads left waiting too long expire."""
     _require_import(by, organisation)
@@ -744,15 +954,33 @@ def plan_import_store(
         before = _import_snapshot(stale)
         stale.state, stale.content = ImportState.EXPIRED, b""
         stale.save(update_fields=["state", "content"])
-        audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=stale, before=before,
-                     after=_import_snapshot(stale))
+        audit_record(
+            by=by,
+            organisation=organisation,
+            action=AuditAction.UPDATE,
+            instance=stale,
+            before=before,
+            after=_import_snapshot(stale),
+        )
     pending = PlanImport.objects.create(
-        organisation=organisation, plan=plan, plan_name=" ".join(plan_name.split())[:200], plan_kind=plan_kind,
-        file_name=upload.name[:200], content=upload.data, size=len(upload.data),
-        sha256=hashlib.sha256(upload.data).hexdigest(), uploaded_by=by, uploaded_at=now,
+        organisation=organisation,
+        plan=plan,
+        plan_name=" ".join(plan_name.split())[:200],
+        plan_kind=plan_kind,
+        file_name=upload.name[:200],
+        content=upload.data,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        uploaded_by=by,
+        uploaded_at=now,
     )
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=pending,
-                 after=_import_snapshot(pending))
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.CREATE,
+        instance=pending,
+        after=_import_snapshot(pending),
+    )
     return pending
 
 
@@ -769,31 +997,50 @@ def pending_is_live(pending: PlanImport, *, now: datetime.datetime | None = None
 
 def plan_import_preview_pending(*, pending: PlanImport, by: User) -> ImportPreview:
     """The preview of a kept upload, against the plan as it is now."""
-    return plan_import_preview(organisation=pending.organisation, plan_or_none=pending.plan,
-                               file=pending_file(pending), by=by, plan_name=pending.plan_name)
+    return plan_import_preview(
+        organisation=pending.organisation,
+        plan_or_none=pending.plan,
+        file=pending_file(pending),
+        by=by,
+        plan_name=pending.plan_name,
+    )
 
 
 @transaction.atomic
-def plan_import_apply_pending(*, pending: PlanImport, by: User, expected_fingerprint: str | None) -> ImportResult:
+def plan_import_apply_pending(
+    *, pending: PlanImport, by: User, expected_fingerprint: str | None
+) -> ImportResult:
     """Import a kept upload whose preview was checked; the upload then keeps what was done, not the file."""
-    pending = PlanImport.objects.select_for_update(of=("self",)).select_related("organisation", "plan").get(
-        pk=pending.pk)
+    pending = (
+        PlanImport.objects.select_for_update(of=("self",))
+        .select_related("organisation", "plan")
+        .get(pk=pending.pk)
+    )
     _require_import(by, pending.organisation)
     if pending.state == ImportState.APPLIED:
         raise ImportRefused([Problem(Level.ERROR, ALREADY_IMPORTED)])
     if not pending_is_live(pending):
         raise ImportRefused([Problem(Level.ERROR, EXPIRED)])
     result = plan_import_apply(
-        organisation=pending.organisation, plan_or_none=pending.plan, file=pending_file(pending), by=by,
-        plan_name=pending.plan_name, plan_kind=pending.plan_kind or PlanKind.SELF_REVIEW,
+        organisation=pending.organisation,
+        plan_or_none=pending.plan,
+        file=pending_file(pending),
+        by=by,
+        plan_name=pending.plan_name,
+        plan_kind=pending.plan_kind or PlanKind.SELF_REVIEW,
         expected_fingerprint=expected_fingerprint,
     )
     before = _import_snapshot(pending)
     pending.plan, pending.state, pending.content = result.plan, ImportState.APPLIED, b""
     pending.applied_by, pending.applied_at, pending.result = by, timezone.now(), result.as_json()
     pending.save(update_fields=["plan", "state", "content", "applied_by", "applied_at", "result"])
-    audit_record(by=by, organisation=pending.organisation, action=AuditAction.UPDATE, instance=pending,
-                 before=before, after=_import_snapshot(pending),
-                 note=f"Imported into {result.plan.name}: {len(result.created)} added, {len(result.updated)} "
-                      f"changed")
+    audit_record(
+        by=by,
+        organisation=pending.organisation,
+        action=AuditAction.UPDATE,
+        instance=pending,
+        before=before,
+        after=_import_snapshot(pending),
+        note=f"Imported into {result.plan.name}: {len(result.created)} added, {len(result.updated)} changed",
+    )
     return result

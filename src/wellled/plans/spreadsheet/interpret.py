@@ -84,14 +84,18 @@ NO_ACTIONS = "The file has a header row but no actions under it."
 NO_REF_COLUMN = "This table has no ‘Ref’ column: add one, with a reference for each action (for example W1a)."
 UNKNOWN_COLUMN = "‘{name}’ is not a column Wellled imports, so it is left out."
 SAME_COLUMN_TWICE = "‘{name}’ and ‘{first}’ both look like the {what} column; only ‘{first}’ is imported."
-MISSING_REFERENCE = "This row has a lead or a status but no reference: give the action a reference (for example W1a)."
+MISSING_REFERENCE = (
+    "This row has a lead or a status but no reference: give the action a reference (for example W1a)."
+)
 ORPHAN_ROW = "This row has no reference and there is no action above it to continue: give it a reference."
 CONTINUATION = (
     "This row has no reference, lead or status, so it is read as the rest of {reference} (row {row}), split by "
     "a page break."
 )
 DUPLICATE_REFERENCE = "{reference} is also on row {first}: each action needs its own reference."
-DUPLICATE_REFERENCE_SHEET = "{reference} is also on sheet ‘{sheet}’, row {first}: each action needs its own reference."
+DUPLICATE_REFERENCE_SHEET = (
+    "{reference} is also on sheet ‘{sheet}’, row {first}: each action needs its own reference."
+)
 REFERENCE_TOO_LONG = "‘{reference}’ is longer than {limit} characters: use a short reference such as W1a."
 MISSING_TITLE = "{reference} has no planned action: write what will be done."
 HEADING_UNUSED = "The heading ‘{text}’ has no actions under it, so no section is made for it."
@@ -103,20 +107,30 @@ TIMESCALE_NO_YEAR = "‘{text}’ has a month without a year: add the year (for 
 TIMESCALE_NO_MONTH = "‘{text}’ has a year without a month: add the month (for example March 2026)."
 TIMESCALE_YEAR_RANGE = "‘{text}’ has a year outside {earliest} to {latest}: check the year."
 TIMESCALE_NO_DATE = "‘{text}’ is not a date, so no timescale is taken from it."
-QUARTER_READ_AS = "‘{text}’ is read as Q{quarter} of the financial year {year}/{next:02d}, due by the end of {due}."
+QUARTER_READ_AS = (
+    "‘{text}’ is read as Q{quarter} of the financial year {year}/{next:02d}, due by the end of {due}."
+)
 STATUS_UNKNOWN = "‘{text}’ is not on {organisation}’s delivery-status scale: use one of {codes}."
-STATUS_NOT_IN_USE = "{code} is no longer in use on {organisation}’s delivery-status scale: use one of {codes}."
+STATUS_NOT_IN_USE = (
+    "{code} is no longer in use on {organisation}’s delivery-status scale: use one of {codes}."
+)
 UPDATE_NEEDS_STATUS = "{reference} has a progress update but no status: add its delivery status ({codes})."
-UPDATE_AWAITED_ONLY = "UPDATE AWAITED: no progress update is imported for {reference}, and its lead still owes one."
+UPDATE_AWAITED_ONLY = (
+    "UPDATE AWAITED: no progress update is imported for {reference}, and its lead still owes one."
+)
 UPDATE_AWAITED_WITH_TEXT = (
     "Marked UPDATE AWAITED: the rest of the text is imported as {reference}’s latest update, and its lead still "
     "owes a new one."
 )
 UPDATE_DATE_UNREADABLE = "‘{text}’ is not a date: write the date of the update, for example 30/09/2026."
 UPDATE_DATE_FUTURE = "‘{text}’ is in the future: give the date the update describes, today or earlier."
-ACTION_CLOSED = ("{reference} is closed with evidence of assurance, so it takes no new progress update or status: "
-                 "reopen it first, or leave its progress and status cells as they are.")
-LEAD_INVITED = "‘{token}’ is not anyone at {organisation}, so they become a person to invite (initials {initials})."
+ACTION_CLOSED = (
+    "{reference} is closed with evidence of assurance, so it takes no new progress update or status: "
+    "reopen it first, or leave its progress and status cells as they are."
+)
+LEAD_INVITED = (
+    "‘{token}’ is not anyone at {organisation}, so they become a person to invite (initials {initials})."
+)
 LEAD_AMBIGUOUS = "‘{token}’ could be {names}: write the person’s full name instead."
 LEAD_UNREADABLE = (
     "‘{token}’ is not a person’s initials or name: put a note about who leads in brackets, for example (Estates "
@@ -127,38 +141,177 @@ LEAD_NOTE_TOO_LONG = "The lead ‘{text}’ is longer than {limit} characters."
 # Columns ------------------------------------------------------------------------------------------------------
 
 REF, ACTION, TIMESCALE, LEAD, SUCCESS, PROGRESS, UPDATE_DATE, STATUS, SECTION, FINDING = (
-    "ref", "action", "timescale", "lead", "success_measure", "progress", "update_date", "status", "section",
+    "ref",
+    "action",
+    "timescale",
+    "lead",
+    "success_measure",
+    "progress",
+    "update_date",
+    "status",
+    "section",
     "finding",
 )
 # Headings Wellled recognises, compared in lower case with punctuation taken out.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    REF: ("ref", "refs", "reference", "ref no", "ref number", "reference number", "no", "number", "action ref",
-          "action reference", "action no", "action number", "item", "item no", "id", "action id"),
-    ACTION: ("planned action", "planned actions", "action", "actions", "action planned", "actions planned",
-             "agreed action", "agreed actions", "improvement action", "improvement actions", "what we will do",
-             "action description", "description"),
-    TIMESCALE: ("timescale", "timescales", "time scale", "due", "due date", "date due", "deadline", "target date",
-                "completion date", "target completion date", "by when", "when", "timeframe", "time frame"),
-    LEAD: ("lead", "leads", "exec lead", "exec leads", "executive lead", "executive leads", "lead director",
-           "lead executive", "lead officer", "responsible", "responsible lead", "responsible person",
-           "responsible officer", "owner", "action owner", "accountable lead", "who"),
-    SUCCESS: ("success measure", "success measures", "measure of success", "measures of success", "outcome",
-              "outcomes", "expected outcome", "expected outcomes", "success criteria", "evidence of success",
-              "how will we know"),
-    PROGRESS: ("progress update", "progress updates", "update", "updates", "progress", "latest update",
-               "progress to date", "current position", "latest position", "position", "progress report"),
-    UPDATE_DATE: ("update date", "date of update", "updated", "last updated", "date updated", "update as at",
-                  "as at", "position as at"),
-    STATUS: ("status", "delivery status", "rag", "rag status", "rag rating", "brag", "brag status", "rating",
-             "delivery rag", "progress rag", "current status"),
-    SECTION: ("section", "kloe", "kloes", "key line of enquiry", "workstream", "work stream", "theme", "domain",
-              "key question", "area", "part", "standard", "quality statement"),
-    FINDING: ("finding", "findings", "cqc finding", "cqc findings", "inspection finding", "issue", "issues",
-              "concern", "recommendation", "must do", "should do"),
+    REF: (
+        "ref",
+        "refs",
+        "reference",
+        "ref no",
+        "ref number",
+        "reference number",
+        "no",
+        "number",
+        "action ref",
+        "action reference",
+        "action no",
+        "action number",
+        "item",
+        "item no",
+        "id",
+        "action id",
+    ),
+    ACTION: (
+        "planned action",
+        "planned actions",
+        "action",
+        "actions",
+        "action planned",
+        "actions planned",
+        "agreed action",
+        "agreed actions",
+        "improvement action",
+        "improvement actions",
+        "what we will do",
+        "action description",
+        "description",
+    ),
+    TIMESCALE: (
+        "timescale",
+        "timescales",
+        "time scale",
+        "due",
+        "due date",
+        "date due",
+        "deadline",
+        "target date",
+        "completion date",
+        "target completion date",
+        "by when",
+        "when",
+        "timeframe",
+        "time frame",
+    ),
+    LEAD: (
+        "lead",
+        "leads",
+        "exec lead",
+        "exec leads",
+        "executive lead",
+        "executive leads",
+        "lead director",
+        "lead executive",
+        "lead officer",
+        "responsible",
+        "responsible lead",
+        "responsible person",
+        "responsible officer",
+        "owner",
+        "action owner",
+        "accountable lead",
+        "who",
+    ),
+    SUCCESS: (
+        "success measure",
+        "success measures",
+        "measure of success",
+        "measures of success",
+        "outcome",
+        "outcomes",
+        "expected outcome",
+        "expected outcomes",
+        "success criteria",
+        "evidence of success",
+        "how will we know",
+    ),
+    PROGRESS: (
+        "progress update",
+        "progress updates",
+        "update",
+        "updates",
+        "progress",
+        "latest update",
+        "progress to date",
+        "current position",
+        "latest position",
+        "position",
+        "progress report",
+    ),
+    UPDATE_DATE: (
+        "update date",
+        "date of update",
+        "updated",
+        "last updated",
+        "date updated",
+        "update as at",
+        "as at",
+        "position as at",
+    ),
+    STATUS: (
+        "status",
+        "delivery status",
+        "rag",
+        "rag status",
+        "rag rating",
+        "brag",
+        "brag status",
+        "rating",
+        "delivery rag",
+        "progress rag",
+        "current status",
+    ),
+    SECTION: (
+        "section",
+        "kloe",
+        "kloes",
+        "key line of enquiry",
+        "workstream",
+        "work stream",
+        "theme",
+        "domain",
+        "key question",
+        "area",
+        "part",
+        "standard",
+        "quality statement",
+    ),
+    FINDING: (
+        "finding",
+        "findings",
+        "cqc finding",
+        "cqc findings",
+        "inspection finding",
+        "issue",
+        "issues",
+        "concern",
+        "recommendation",
+        "must do",
+        "should do",
+    ),
 }
-COLUMN_WHAT = {REF: "reference", ACTION: "planned action", TIMESCALE: "timescale", LEAD: "lead",
-               SUCCESS: "success measure", PROGRESS: "progress update", UPDATE_DATE: "update date",
-               STATUS: "status", SECTION: "section", FINDING: "finding"}
+COLUMN_WHAT = {
+    REF: "reference",
+    ACTION: "planned action",
+    TIMESCALE: "timescale",
+    LEAD: "lead",
+    SUCCESS: "success measure",
+    PROGRESS: "progress update",
+    UPDATE_DATE: "update date",
+    STATUS: "status",
+    SECTION: "section",
+    FINDING: "finding",
+}
 DATA_FIELDS = (ACTION, TIMESCALE, LEAD, SUCCESS, PROGRESS, UPDATE_DATE, STATUS, FINDING)
 _SYNONYM_FIELD = {name: key for key, names in COLUMN_SYNONYMS.items() for name in names}
 _SYNONYM_MOST_WORDS = max(len(name.split()) for name in _SYNONYM_FIELD)
@@ -248,9 +401,20 @@ def match_header(cells: tuple) -> Columns | None:
 PART_RE = re.compile(r"^part\s+([a-z0-9]{1,3})\b[\s:.\-–—]*(.*)$", re.IGNORECASE)
 LABEL_RE = re.compile(
     r"^(kloe|key line of enquiry|key question|section|workstream|work stream|theme|domain|standard)\b"
-    r"\s*[:.\-–—]?\s*(.*)$", re.IGNORECASE)
-LABEL_CODES = {"kloe": "KLOE", "key line of enquiry": "KLOE", "key question": "KQ", "section": "S",
-               "workstream": "WS", "work stream": "WS", "theme": "T", "domain": "D", "standard": "S"}
+    r"\s*[:.\-–—]?\s*(.*)$",
+    re.IGNORECASE,
+)
+LABEL_CODES = {
+    "kloe": "KLOE",
+    "key line of enquiry": "KLOE",
+    "key question": "KQ",
+    "section": "S",
+    "workstream": "WS",
+    "work stream": "WS",
+    "theme": "T",
+    "domain": "D",
+    "standard": "S",
+}
 CODE_RE = re.compile(r"^([A-Za-z]{1,4}\d{1,3}[a-z]?(?:\.\d{1,3})?)(?:\s*[:.\-–—)]\s*|\s+)(.+)$")
 CODE_ONLY_RE = re.compile(r"^[A-Za-z]{1,4}\d{1,3}[a-z]?(?:\.\d{1,3})?$")
 PLAIN_CODE_RE = re.compile(r"^([^\s:]{1,20}):\s+(.+)$")  # 'Governance: …', a code as a trust wrote it
@@ -299,7 +463,7 @@ def parse_heading(text: str) -> Heading:
 
 def _code(code: str) -> str:
     letters = re.match(r"[A-Za-z]*", code)[0]
-    return letters.upper() + code[len(letters):]
+    return letters.upper() + code[len(letters) :]
 
 
 def as_text(value) -> str:
@@ -326,10 +490,30 @@ def reference_of(value) -> str | None:
 MONTHS = {name.lower(): i for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])}
 MONTHS["sept"] = 9
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-NO_DATE_WORDS = frozenset({
-    "ongoing", "on going", "on-going", "continuous", "continual", "tbc", "tba", "tbd", "n/a", "na", "bau",
-    "as required", "monthly", "quarterly", "annually", "annual", "rolling", "in place", "complete", "completed",
-})
+NO_DATE_WORDS = frozenset(
+    {
+        "ongoing",
+        "on going",
+        "on-going",
+        "continuous",
+        "continual",
+        "tbc",
+        "tba",
+        "tbd",
+        "n/a",
+        "na",
+        "bau",
+        "as required",
+        "monthly",
+        "quarterly",
+        "annually",
+        "annual",
+        "rolling",
+        "in place",
+        "complete",
+        "completed",
+    }
+)
 TIMESCALE_TOKEN_RE = re.compile(
     r"(?P<numeric>\b(?P<nd>\d{1,2})[/.\-](?P<nm>\d{1,2})[/.\-](?P<ny>\d{4}|\d{2})\b)"
     r"|(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
@@ -413,8 +597,13 @@ def _timescale_text(text: str, warnings: list[str]) -> tuple[list[tuple[datetime
         pending.clear()
 
     for m in TIMESCALE_TOKEN_RE.finditer(text):
-        kind = m.lastgroup if m.lastgroup in ("space", "filler", "other") else next(
-            k for k in ("numeric", "iso", "quarter", "span", "dayword", "month", "year", "short") if m[k])
+        kind = (
+            m.lastgroup
+            if m.lastgroup in ("space", "filler", "other")
+            else next(
+                k for k in ("numeric", "iso", "quarter", "span", "dayword", "month", "year", "short") if m[k]
+            )
+        )
         if kind == "space":
             continue
         if kind == "filler":
@@ -465,7 +654,9 @@ def _full_year(text: str) -> int:
 
 def _dated(text: str, year: int, month: int, day: int | None) -> tuple[datetime.date, str]:
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise TimescaleError(TIMESCALE_YEAR_RANGE.format(text=text, earliest=EARLIEST_YEAR, latest=LATEST_YEAR))
+        raise TimescaleError(
+            TIMESCALE_YEAR_RANGE.format(text=text, earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+        )
     try:
         if day is None:
             return month_end(year, month), DatePrecision.MONTH
@@ -483,8 +674,11 @@ def _quarter(text: str, m: re.Match, warnings: list[str]) -> tuple[datetime.date
     year = start + (1 if quarter == 4 else 0)
     due = _dated(text, year, end_month, None)
     if m["qy2"] is None:
-        warnings.append(QUARTER_READ_AS.format(text=m[0], quarter=quarter, year=start, next=(start + 1) % 100,
-                                               due=due[0].strftime("%B %Y")))
+        warnings.append(
+            QUARTER_READ_AS.format(
+                text=m[0], quarter=quarter, year=start, next=(start + 1) % 100, due=due[0].strftime("%B %Y")
+            )
+        )
     return due
 
 
@@ -555,7 +749,9 @@ def match_status(text: str, scale: list[DeliveryStatus], organisation_name: str)
     if found is None:
         raise StatusError(STATUS_UNKNOWN.format(text=text, organisation=organisation_name, codes=active))
     if not found.active:
-        raise StatusError(STATUS_NOT_IN_USE.format(code=found.code, organisation=organisation_name, codes=active))
+        raise StatusError(
+            STATUS_NOT_IN_USE.format(code=found.code, organisation=organisation_name, codes=active)
+        )
     return found
 
 
@@ -572,10 +768,26 @@ def split_update_awaited(text: str) -> tuple[str, bool]:
 # Leads --------------------------------------------------------------------------------------------------------
 
 LEAD_SEPARATOR_RE = re.compile(r"\s*(?:/|,|;|&|\+|\n|\band\b)\s*", re.IGNORECASE)
-LEAD_NOTES = frozenset({
-    "varied", "various", "all", "all leads", "all directors", "all executives", "all execs", "exec team",
-    "executive team", "executives", "board", "tbc", "tba", "n/a", "multiple", "shared",
-})
+LEAD_NOTES = frozenset(
+    {
+        "varied",
+        "various",
+        "all",
+        "all leads",
+        "all directors",
+        "all executives",
+        "all execs",
+        "exec team",
+        "executive team",
+        "executives",
+        "board",
+        "tbc",
+        "tba",
+        "n/a",
+        "multiple",
+        "shared",
+    }
+)
 INITIALS_RE = re.compile(r"^[A-Za-z][A-Za-z'’.\-]{0,7}$")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z'’.\-]*(?: [A-Za-z][A-Za-z'’.\-]*){1,2}$")  # two or three names
 BRACKETED_RE = re.compile(r"\(([^()]*)\)")  # '(Estates team)': a note about who leads, not a person
@@ -636,8 +848,12 @@ class PeopleIndex:
     def __init__(self, people: list[User]):
         self._by_key: dict[str, list[User]] = defaultdict(list)
         for person in people:
-            keys = {person.display_initials.casefold(), person.get_full_name().casefold(),
-                    person.username.casefold(), (person.email or "").casefold()}
+            keys = {
+                person.display_initials.casefold(),
+                person.get_full_name().casefold(),
+                person.username.casefold(),
+                (person.email or "").casefold(),
+            }
             for key in keys - {""}:
                 self._by_key[key].append(person)
 
@@ -703,7 +919,9 @@ class Reading:
     problems: list[Problem] = field(default_factory=list)
     error_count: int = 0
 
-    def error(self, message: str, row: int | None = None, column: str | None = None, sheet: str | None = None):
+    def error(
+        self, message: str, row: int | None = None, column: str | None = None, sheet: str | None = None
+    ):
         self.problems.append(Problem(Level.ERROR, message, row, column, sheet))
         self.error_count += 1
 
@@ -712,7 +930,11 @@ class Reading:
 
 
 def read_actions(
-    spreadsheet: Spreadsheet, *, scale: list[DeliveryStatus], people: PeopleIndex, organisation_name: str,
+    spreadsheet: Spreadsheet,
+    *,
+    scale: list[DeliveryStatus],
+    people: PeopleIndex,
+    organisation_name: str,
     progress=None,
 ) -> Reading:
     """Walk every sheet's rows into actions, then read each action's cells; collect every problem."""
@@ -735,9 +957,13 @@ def read_actions(
         sheet = raw.sheet if named_sheets else None
         first = seen.get(raw.reference.casefold())
         if first is not None:
-            message = (DUPLICATE_REFERENCE.format(reference=raw.reference, first=first.row) if first.sheet == raw.sheet
-                       else DUPLICATE_REFERENCE_SHEET.format(reference=raw.reference, sheet=first.sheet,
-                                                             first=first.row))
+            message = (
+                DUPLICATE_REFERENCE.format(reference=raw.reference, first=first.row)
+                if first.sheet == raw.sheet
+                else DUPLICATE_REFERENCE_SHEET.format(
+                    reference=raw.reference, sheet=first.sheet, first=first.row
+                )
+            )
             reading.error(message, raw.row, raw.columns.names[REF], sheet)
             continue
         seen[raw.reference.casefold()] = raw
@@ -779,8 +1005,12 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
                 for name in header.unknown:
                     reading.warn(UNKNOWN_COLUMN.format(name=name), number, None, sheet_name)
                 for name, first, what in header.doubled:
-                    reading.warn(SAME_COLUMN_TWICE.format(name=name, first=first, what=COLUMN_WHAT[what]), number,
-                                 None, sheet_name)
+                    reading.warn(
+                        SAME_COLUMN_TWICE.format(name=name, first=first, what=COLUMN_WHAT[what]),
+                        number,
+                        None,
+                        sheet_name,
+                    )
                 table_ok = REF in header.index
                 if not table_ok:
                     reading.error(NO_REF_COLUMN, number, None, sheet_name)
@@ -794,7 +1024,11 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
         question = reference is not None and filled == {REF, ACTION} and text.rstrip().endswith("?")
         # A heading typed across several cells ("KLOE" | "W3: Is there a culture…" | "…care?") has no status.
         spread = reference is None and REF in filled and STATUS not in filled and parse_heading(text).code
-        if (reference is None and only_titles and (REF in filled or parse_heading(text).code)) or question or spread:
+        if (
+            (reference is None and only_titles and (REF in filled or parse_heading(text).code))
+            or question
+            or spread
+        ):
             unused_heading()
             section = parse_heading(text)
             heading_row, heading_used, last = (number, section), False, None
@@ -808,20 +1042,28 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
             if last is None:
                 reading.error(ORPHAN_ROW, number, columns.names[REF], sheet_name)
                 continue
-            reading.warn(CONTINUATION.format(reference=last.reference, row=last.row), number, None, sheet_name)
+            reading.warn(
+                CONTINUATION.format(reference=last.reference, row=last.row), number, None, sheet_name
+            )
             for name in filled & set(DATA_FIELDS):
                 last.cells.setdefault(name, []).append(columns.cell(cells, name))
             continue
         if len(reference) > MAX_REFERENCE_LENGTH:
-            reading.error(REFERENCE_TOO_LONG.format(reference=reference, limit=MAX_REFERENCE_LENGTH), number,
-                          columns.names[REF], sheet_name)
+            reading.error(
+                REFERENCE_TOO_LONG.format(reference=reference, limit=MAX_REFERENCE_LENGTH),
+                number,
+                columns.names[REF],
+                sheet_name,
+            )
             continue
         row_section = section
         if SECTION in filled:
             row_section = parse_heading(as_text(columns.cell(cells, SECTION)))
         else:
             heading_used = True
-        raw = _Pending(sheet=sheet.title, row=number, reference=reference, columns=columns, section=row_section)
+        raw = _Pending(
+            sheet=sheet.title, row=number, reference=reference, columns=columns, section=row_section
+        )
         for name in filled & set(DATA_FIELDS):
             raw.cells[name] = [columns.cell(cells, name)]
         found.append(raw)
@@ -838,8 +1080,9 @@ def _is_legend(text: str) -> bool:
     return len(codes) >= 2
 
 
-def _interpret(raw: _Pending, reading: Reading, sheet: str | None, *, scale, people: PeopleIndex,
-               organisation_name: str) -> ActionRow | None:
+def _interpret(
+    raw: _Pending, reading: Reading, sheet: str | None, *, scale, people: PeopleIndex, organisation_name: str
+) -> ActionRow | None:
     """Read one action's cells by the rules above; None (with an error) if it cannot be imported."""
     columns, number = raw.columns, raw.row
     errors_before = reading.error_count
@@ -878,19 +1121,25 @@ def _interpret(raw: _Pending, reading: Reading, sheet: str | None, *, scale, peo
             message = UPDATE_AWAITED_WITH_TEXT if narrative else UPDATE_AWAITED_ONLY
             reading.warn(message.format(reference=raw.reference), number, columns.names[PROGRESS], sheet)
         if narrative and row.status is None and not status_unreadable:
-            reading.error(UPDATE_NEEDS_STATUS.format(reference=raw.reference, codes=codes), number,
-                          columns.names.get(STATUS, columns.names[PROGRESS]), sheet)
+            reading.error(
+                UPDATE_NEEDS_STATUS.format(reference=raw.reference, codes=codes),
+                number,
+                columns.names.get(STATUS, columns.names[PROGRESS]),
+                sheet,
+            )
     if UPDATE_DATE in raw.cells and row.narrative:
         value = raw.cells[UPDATE_DATE][0]
         try:
             row.update_date = parse_date(value)
         except ValueError:
-            reading.error(UPDATE_DATE_UNREADABLE.format(text=as_text(value)), number, columns.names[UPDATE_DATE],
-                          sheet)
+            reading.error(
+                UPDATE_DATE_UNREADABLE.format(text=as_text(value)), number, columns.names[UPDATE_DATE], sheet
+            )
         else:
             if row.update_date > timezone.localdate():
-                reading.error(UPDATE_DATE_FUTURE.format(text=as_text(value)), number, columns.names[UPDATE_DATE],
-                              sheet)
+                reading.error(
+                    UPDATE_DATE_FUTURE.format(text=as_text(value)), number, columns.names[UPDATE_DATE], sheet
+                )
     if FINDING in raw.cells:
         row.findings = parse_findings(text(FINDING), raw.reference)
     if reading.error_count > errors_before:
@@ -898,11 +1147,20 @@ def _interpret(raw: _Pending, reading: Reading, sheet: str | None, *, scale, peo
     return row
 
 
-def _read_leads(row: ActionRow, text: str, reading: Reading, sheet: str | None, column: str, people: PeopleIndex,
-                organisation_name: str) -> None:
+def _read_leads(
+    row: ActionRow,
+    text: str,
+    reading: Reading,
+    sheet: str | None,
+    column: str,
+    people: PeopleIndex,
+    organisation_name: str,
+) -> None:
     tokens, note = split_leads(text)
     if len(note) > MAX_LEAD_NOTE_LENGTH:
-        reading.error(LEAD_NOTE_TOO_LONG.format(text=note, limit=MAX_LEAD_NOTE_LENGTH), row.row, column, sheet)
+        reading.error(
+            LEAD_NOTE_TOO_LONG.format(text=note, limit=MAX_LEAD_NOTE_LENGTH), row.row, column, sheet
+        )
         return
     row.lead_note = note
     for token in tokens:
@@ -923,6 +1181,10 @@ def _read_leads(row: ActionRow, text: str, reading: Reading, sheet: str | None, 
                 continue
             invitee.rows.append(row.row)
             reading.invitees[invitee.key] = invitee
-            reading.warn(LEAD_INVITED.format(token=token, organisation=organisation_name, initials=invitee.initials),
-                         row.row, column, sheet)
+            reading.warn(
+                LEAD_INVITED.format(token=token, organisation=organisation_name, initials=invitee.initials),
+                row.row,
+                column,
+                sheet,
+            )
             row.leads.append(LeadChoice(token=token, invitee=invitee))

@@ -69,7 +69,9 @@ TOO_EXPANDED = (
     "The workbook would take up more than {limit} once opened, far more than its rows need. Remove "
     "pictures and other sheets, save it and upload it again."
 )
-UNSAFE_XML = "The workbook contains XML that Wellled does not open (entity declarations), so it has not been read."
+UNSAFE_XML = (
+    "The workbook contains XML that Wellled does not open (entity declarations), so it has not been read."
+)
 TOO_MANY_ROWS = "The file has more than {limit:,} rows. Split it, or check that it is the action plan."
 NO_SHEETS = "The workbook has no visible sheets to read."
 
@@ -199,11 +201,27 @@ def _read_xlsx(name: str, suffix: str, data: bytes) -> list[Sheet]:
             return _read_sheets(archive, data)
         except UnreadableFile:
             raise
-        except Exception as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
+        except (
+            Exception
+        ) as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
             if _defused(exc):
                 raise UnreadableFile(UNSAFE_XML) from None
-            if isinstance(exc, zipfile.BadZipFile | zlib.error | KeyError | OSError | EOFError | ParseError |
-                          ValueError | TypeError | IndexError | AttributeError) or "lxml" in type(exc).__module__:
+            if (
+                isinstance(
+                    exc,
+                    zipfile.BadZipFile
+                    | zlib.error
+                    | KeyError
+                    | OSError
+                    | EOFError
+                    | ParseError
+                    | ValueError
+                    | TypeError
+                    | IndexError
+                    | AttributeError,
+                )
+                or "lxml" in type(exc).__module__
+            ):
                 raise UnreadableFile(DAMAGED) from None
             raise
 
@@ -262,7 +280,9 @@ def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
 
 def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
     """(first row, first column, last row, last column) of each merged range, from the sheet's XML."""
-    return [(int(r0), _column_number(c0), int(r1), _column_number(c1)) for c0, r0, c1, r1 in MERGE_RE.findall(xml)]
+    return [
+        (int(r0), _column_number(c0), int(r1), _column_number(c1)) for c0, r0, c1, r1 in MERGE_RE.findall(xml)
+    ]
 
 
 def _column_number(letters: bytes) -> int:
@@ -302,7 +322,9 @@ def _read_csv(name: str, data: bytes) -> Sheet:
     sample = text[:TEXT_SNIFF_BYTES]
     lines = [line for line in sample.splitlines()[:-1] if line.strip()]
     if lines and sum("\t" in line for line in lines) * 2 >= len(lines):
-        dialect = csv.excel_tab  # Excel's "Text (Tab delimited)": its commas are in the text, not between cells
+        dialect = (
+            csv.excel_tab
+        )  # Excel's "Text (Tab delimited)": its commas are in the text, not between cells
     else:
         try:
             dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)

@@ -7,82 +7,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("core", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IssuedPaper',
+            name="IssuedPaper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_at', models.DateField(verbose_name='position as at')),
-                ('title', models.CharField(max_length=300)),
-                ('issued_at', models.DateTimeField()),
-                ('data', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, help_text='The BoardPaper (reports.snapshot).')),
-                ('data_sha256', models.CharField(help_text='SHA-256 of the canonical JSON of data.', max_length=64)),
-                ('total', models.PositiveIntegerField()),
-                ('counts', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('cycle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.reportingcycle')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_papers', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_at", models.DateField(verbose_name="position as at")),
+                ("title", models.CharField(max_length=300)),
+                ("issued_at", models.DateTimeField()),
+                (
+                    "data",
+                    models.JSONField(
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        help_text="The BoardPaper (reports.snapshot).",
+                    ),
+                ),
+                (
+                    "data_sha256",
+                    models.CharField(help_text="SHA-256 of the canonical JSON of data.", max_length=64),
+                ),
+                ("total", models.PositiveIntegerField()),
+                ("counts", models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="plans.reportingcycle",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_papers",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-as_at', '-issued_at', '-id'],
+                "ordering": ["-as_at", "-issued_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IssuedPaperFile',
+            name="IssuedPaperFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(max_length=10)),
-                ('filename', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=120)),
-                ('content', models.BinaryField()),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='reports.issuedpaper')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("format", models.CharField(max_length=10)),
+                ("filename", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=120)),
+                ("content", models.BinaryField()),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="reports.issuedpaper",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['paper', 'id'],
+                "ordering": ["paper", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PaperJob',
+            name="PaperJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_at', models.DateField(verbose_name='position as at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('state', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'In progress'), ('done', 'Finished'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('step', models.CharField(blank=True, help_text='e.g. "Rendering Word (3 of 7)".', max_length=120)),
-                ('step_number', models.PositiveSmallIntegerField(default=0)),
-                ('percent', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('task_id', models.CharField(blank=True, help_text="The background task's id, if it has one.", max_length=64)),
-                ('cycle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.reportingcycle')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organisation')),
-                ('paper', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='job', to='reports.issuedpaper')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paper_jobs', to='plans.plan')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_at", models.DateField(verbose_name="position as at")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "In progress"),
+                            ("done", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(blank=True, help_text='e.g. "Rendering Word (3 of 7)".', max_length=120),
+                ),
+                ("step_number", models.PositiveSmallIntegerField(default=0)),
+                ("percent", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "task_id",
+                    models.CharField(
+                        blank=True, help_text="The background task's id, if it has one.", max_length=64
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.reportingcycle",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "paper",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="job",
+                        to="reports.issuedpaper",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="paper_jobs",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='issuedpaper',
-            index=models.Index(fields=['plan', 'as_at'], name='reports_iss_plan_id_68e88c_idx'),
+            model_name="issuedpaper",
+            index=models.Index(fields=["plan", "as_at"], name="reports_iss_plan_id_68e88c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='issuedpaperfile',
-            constraint=models.UniqueConstraint(fields=('paper', 'format'), name='reports_file_one_per_format'),
+            model_name="issuedpaperfile",
+            constraint=models.UniqueConstraint(
+                fields=("paper", "format"), name="reports_file_one_per_format"
+            ),
         ),
     ]

@@ -33,9 +33,13 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
         result = demo_load(stdout=self.stdout if verbosity > 1 else None)
         call_command("assessments_demo", verbosity=max(verbosity - 1, 0), stdout=self.stdout)
-        __import__("wellled.measures.demo", fromlist=["_"]).measures_demo_load(stdout=self.stdout if verbosity > 1 else None)
+        __import__("wellled.measures.demo", fromlist=["_"]).measures_demo_load(
+            stdout=self.stdout if verbosity > 1 else None
+        )
         # Last, so the issued papers carry the success measures too.
-        __import__("wellled.reports.demo", fromlist=["_"]).papers_demo_load(stdout=self.stdout if verbosity > 1 else None)
+        __import__("wellled.reports.demo", fromlist=["_"]).papers_demo_load(
+            stdout=self.stdout if verbosity > 1 else None
+        )
         self._print_logins(result)
         if no_serve:
             return

@@ -42,24 +42,46 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True, title="subcommands")
-        load = sub.add_parser("import", help="Import an .xlsx or .csv action plan into a plan (created if new).")
+        load = sub.add_parser(
+            "import", help="Import an .xlsx or .csv action plan into a plan (created if new)."
+        )
         load.add_argument("file", help="The .xlsx or .csv file.")
         load.add_argument("--organisation", required=True, help="The organisation's ODS code, e.g. ZNM.")
-        load.add_argument("--plan", required=True, help="The plan's name; a new plan is created if there is none.")
-        load.add_argument("--kind", choices=PlanKind.values, default=PlanKind.SELF_REVIEW,
-                          help="The kind of a new plan (default: self_review).")
-        load.add_argument("--dry-run", action="store_true", help="Check the file and show the changes; save nothing.")
-        load.add_argument("--as", "--as-user", dest="as_user", help="Make the changes as this username (default: "
-                                                                    "the organisation's first administrator).")
-        load.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                          help="A progress bar on stderr (default: when stderr is a terminal).")
+        load.add_argument(
+            "--plan", required=True, help="The plan's name; a new plan is created if there is none."
+        )
+        load.add_argument(
+            "--kind",
+            choices=PlanKind.values,
+            default=PlanKind.SELF_REVIEW,
+            help="The kind of a new plan (default: self_review).",
+        )
+        load.add_argument(
+            "--dry-run", action="store_true", help="Check the file and show the changes; save nothing."
+        )
+        load.add_argument(
+            "--as",
+            "--as-user",
+            dest="as_user",
+            help="Make the changes as this username (default: the organisation's first administrator).",
+        )
+        load.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="A progress bar on stderr (default: when stderr is a terminal).",
+        )
         out = sub.add_parser("export", help="Write a plan as .xlsx or .csv in the layout the import reads.")
         out.add_argument("--organisation", required=True, help="The organisation's ODS code, e.g. ZNM.")
         out.add_argument("--plan", required=True, help="The plan's name, exactly as in the app.")
         out.add_argument("--format", dest="fmt", required=True, choices=sorted(export.FORMATS))
         out.add_argument("--out", required=True, help="The file to write.")
-        out.add_argument("--as", "--as-user", dest="as_user", help="Read as this username (default: the "
-                                                                   "organisation's first administrator).")
+        out.add_argument(
+            "--as",
+            "--as-user",
+            dest="as_user",
+            help="Read as this username (default: the organisation's first administrator).",
+        )
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "import":
@@ -74,10 +96,16 @@ class Command(BaseCommand):
             raise _bad(f"{path}: no such file.")
         organisation = self._organisation(options["organisation"])
         by = self._user(organisation, options["as_user"])
-        role = Membership.objects.filter(user=by, organisation=organisation).values_list("role", flat=True).first()
+        role = (
+            Membership.objects.filter(user=by, organisation=organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
         if not role_allows(role, Permission.MANAGE_PLANS):
-            raise _bad(f"{by.username} is a {role.replace('_', ' ')} at {organisation.name}, and only governance "
-                       "editors and administrators can import plans.")
+            raise _bad(
+                f"{by.username} is a {role.replace('_', ' ')} at {organisation.name}, and only governance "
+                "editors and administrators can import plans."
+            )
         name = " ".join(options["plan"].split())
         plan = plans_for_user(user=by, organisation=organisation).filter(name=name).first()
         if plan is None:
@@ -89,8 +117,9 @@ class Command(BaseCommand):
             raise _bad(f"{path.name}: {exc}") from None
         show_progress = options["progress"] if options["progress"] is not None else self.stderr.isatty()
         progress = self._progress if show_progress else None
-        preview = importer.plan_import_preview(organisation=organisation, plan_or_none=plan, file=file, by=by,
-                                               plan_name=name, progress=progress)
+        preview = importer.plan_import_preview(
+            organisation=organisation, plan_or_none=plan, file=file, by=by, plan_name=name, progress=progress
+        )
         if not preview.readable:
             raise _bad(f"{path.name}: {preview.errors[0].message}")
         self._report(preview)
@@ -100,26 +129,36 @@ class Command(BaseCommand):
             self.stdout.write("Nothing saved (--dry-run).")
             return
         try:
-            result = importer.plan_import_apply(organisation=organisation, plan_or_none=plan, file=file, by=by,
-                                                plan_name=name, plan_kind=options["kind"],
-                                                expected_fingerprint=preview.fingerprint)
+            result = importer.plan_import_apply(
+                organisation=organisation,
+                plan_or_none=plan,
+                file=file,
+                by=by,
+                plan_name=name,
+                plan_kind=options["kind"],
+                expected_fingerprint=preview.fingerprint,
+            )
         except (importer.ImportOutOfDate, importer.ImportRefused) as exc:
             raise _bad(str(exc)) from None
         except (PermissionDenied, ValidationError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise _bad(" ".join(messages) + " Nothing saved.") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {path.name} into {result.plan.name}: {len(result.created)} added, {len(result.updated)} "
-            f"changed, {result.unchanged} unchanged."
-            + (f" Invited: {', '.join(result.invited)}." if result.invited else "")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {path.name} into {result.plan.name}: {len(result.created)} added, {len(result.updated)} "
+                f"changed, {result.unchanged} unchanged."
+                + (f" Invited: {', '.join(result.invited)}." if result.invited else "")
+            )
+        )
 
     def _report(self, preview: importer.ImportPreview) -> None:
         """The preview as text: counts, every problem by row and column, then each change."""
         write = self.stdout.write
-        write(f"{preview.file_name}: {len(preview.actions)} actions read for {preview.plan_name}: "
-              f"{len(preview.to_create)} to add, {len(preview.to_update)} to change, "
-              f"{len(preview.unchanged)} unchanged.")
+        write(
+            f"{preview.file_name}: {len(preview.actions)} actions read for {preview.plan_name}: "
+            f"{len(preview.to_create)} to add, {len(preview.to_update)} to change, "
+            f"{len(preview.unchanged)} unchanged."
+        )
         if preview.untouched:
             write(f"Not in the file, left as they are: {', '.join(preview.untouched)}.")
         for problem in preview.problems:
@@ -140,8 +179,10 @@ class Command(BaseCommand):
         if total < PROGRESS_MIN_ROWS:
             return
         filled = PROGRESS_WIDTH * done // total
-        self.stderr.write(f"\rReading actions [{'#' * filled}{'-' * (PROGRESS_WIDTH - filled)}] {done:,}/{total:,}",
-                          ending="\n" if done == total else "")
+        self.stderr.write(
+            f"\rReading actions [{'#' * filled}{'-' * (PROGRESS_WIDTH - filled)}] {done:,}/{total:,}",
+            ending="\n" if done == total else "",
+        )
         self.stderr.flush()
 
     # Export ---------------------------------------------------------------------------------------------------
@@ -159,7 +200,9 @@ class Command(BaseCommand):
             raise _bad(f"The folder {path.parent} does not exist.")
         file = export.plan_export(user=by, organisation=organisation, plan=plan, fmt=options["fmt"])
         path.write_bytes(file.data)
-        self.stdout.write(f"Wrote {plan.name} ({plan.actions.count()} actions) to {path} ({len(file.data):,} bytes).")
+        self.stdout.write(
+            f"Wrote {plan.name} ({plan.actions.count()} actions) to {path} ({len(file.data):,} bytes)."
+        )
 
     # Shared ---------------------------------------------------------------------------------------------------
 
@@ -175,9 +218,12 @@ class Command(BaseCommand):
             return command_actor(organisation=organisation, username=username)
         except LookupError as exc:
             raise _bad(str(exc)) from exc
-        membership = Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR).select_related(
-            "user").order_by("created_at", "pk").first()
+        membership = (
+            Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR)
+            .select_related("user")
+            .order_by("created_at", "pk")
+            .first()
+        )
         if membership is None:
             raise _bad(f"{organisation.name} has no administrator: name a governance editor with --as.")
         return membership.user
-

@@ -37,20 +37,32 @@ WRITE_WEIGHT = 2
 
 
 class Command(BaseCommand):
-    help = "Produce a plan's board paper (pdf, docx, xlsx, html or csv) as at a date, or issue a frozen paper."
+    help = (
+        "Produce a plan's board paper (pdf, docx, xlsx, html or csv) as at a date, or issue a frozen paper."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, help="The trust's ODS code, e.g. ZNM.")
         parser.add_argument("--plan", required=True, help="The plan's name, exactly as in the app.")
-        parser.add_argument("--as-at", dest="as_at", help="Position as at YYYY-MM-DD (default: the open cycle's "
-                                                         "position date, else today).")
+        parser.add_argument(
+            "--as-at",
+            dest="as_at",
+            help="Position as at YYYY-MM-DD (default: the open cycle's position date, else today).",
+        )
         parser.add_argument("--format", dest="fmt", help=f"One of {', '.join(FORMATS)}.")
         parser.add_argument("--out", help="The file to write.")
-        parser.add_argument("--issue", action="store_true", help="Issue the paper: store it, frozen, with every "
-                                                                 "format and their checksums (see past papers).")
+        parser.add_argument(
+            "--issue",
+            action="store_true",
+            help="Issue the paper: store it, frozen, with every "
+            "format and their checksums (see past papers).",
+        )
         parser.add_argument("--template", help="A trust's Word template (.docx) whose styles the paper uses.")
-        parser.add_argument("--as-user", dest="as_user", help="Read as this username (default: the "
-                                                              "organisation's first administrator).")
+        parser.add_argument(
+            "--as-user",
+            dest="as_user",
+            help="Read as this username (default: the organisation's first administrator).",
+        )
 
     def handle(self, *args, organisation, plan, as_at, fmt, out, template, as_user, issue=False, **options):
         if (not fmt or not out) and not (issue and not fmt and not out):
@@ -59,8 +71,10 @@ class Command(BaseCommand):
         if fmt and fmt not in FORMATS:
             raise CommandError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}.")
         if template and issue:
-            raise CommandError("--template cannot be used with --issue: issued papers use the Word template uploaded "
-                               "on the organisation's page, if there is one.")
+            raise CommandError(
+                "--template cannot be used with --issue: issued papers use the Word template uploaded "
+                "on the organisation's page, if there is one."
+            )
         if template and fmt != "docx":
             raise CommandError("--template applies to --format docx only.")
         if template and not Path(template).is_file():
@@ -88,8 +102,14 @@ class Command(BaseCommand):
         if issue:
             self._issue(chosen, user, day, fmt, path, progress)
             return
-        tracker = Tracker([Step("Reading the plan", READ_WEIGHT), Step(rendering_label(fmt), FORMAT_WEIGHTS[fmt]),
-                           Step("Writing the file", WRITE_WEIGHT)], progress)
+        tracker = Tracker(
+            [
+                Step("Reading the plan", READ_WEIGHT),
+                Step(rendering_label(fmt), FORMAT_WEIGHTS[fmt]),
+                Step("Writing the file", WRITE_WEIGHT),
+            ],
+            progress,
+        )
         tracker.start("Reading the plan")
         paper = board_paper_build(user=user, organisation=org, plan=chosen, as_at=day)
         tracker.start(rendering_label(fmt))
@@ -100,10 +120,14 @@ class Command(BaseCommand):
         tracker.start("Writing the file")
         path.write_bytes(data)
         tracker.finish("Done")
-        self.stdout.write(f"Wrote the {FORMATS[fmt].name} board paper for {chosen.name}, position as at "
-                          f"{paper.as_at_text}, to {path} ({len(data):,} bytes, {paper.total} actions).")
+        self.stdout.write(
+            f"Wrote the {FORMATS[fmt].name} board paper for {chosen.name}, position as at "
+            f"{paper.as_at_text}, to {path} ({len(data):,} bytes, {paper.total} actions)."
+        )
 
-    def _issue(self, plan, user: User, day: datetime.date | None, fmt: str, path: Path | None, progress) -> None:
+    def _issue(
+        self, plan, user: User, day: datetime.date | None, fmt: str, path: Path | None, progress
+    ) -> None:
         """Issue a frozen paper as the user; optionally also write one of its files."""
         if day is None:
             cycle = open_cycle(plan=plan)
@@ -111,12 +135,16 @@ class Command(BaseCommand):
         try:
             issued = paper_issue(plan=plan, cycle_or_as_at=day, by=user, progress=progress)
         except PermissionDenied:
-            raise CommandError(f"{user.username}'s role does not allow issuing board papers: name an editor or "
-                               "administrator with --as-user.")
+            raise CommandError(
+                f"{user.username}'s role does not allow issuing board papers: name an editor or "
+                "administrator with --as-user."
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages))
-        self.stdout.write(f"Issued the board paper for {plan.name}, position as at {long_date(issued.as_at)} "
-                          f"(paper {issued.pk}, {issued.total} actions). Record SHA-256 {issued.data_sha256}.")
+        self.stdout.write(
+            f"Issued the board paper for {plan.name}, position as at {long_date(issued.as_at)} "
+            f"(paper {issued.pk}, {issued.total} actions). Record SHA-256 {issued.data_sha256}."
+        )
         for file in issued.files.order_by("id"):
             self.stdout.write(f"  {file.filename}  {file.size:>10,} bytes  SHA-256 {file.sha256}")
         if path is not None:
