@@ -19,8 +19,8 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
+from wellled.core.formatting import counted
 from wellled.core.permissions import Permission, role_allows
-from wellled.core.text import counted
 
 
 def url(name: str, *args, **kwargs) -> str:

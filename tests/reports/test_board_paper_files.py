@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 from tests.reports.paper_data import AS_AT, FORMULA_NARRATIVE, LATE_NARRATIVE, SUCCESS_FORMULA
 
+from wellled.core.cells import safe_cell
 from wellled.reports.board_paper import board_paper_build
-from wellled.reports.cells import safe_cell
 from wellled.reports.render_csv import render_csv
 from wellled.reports.render_docx import BODY, render_docx
 from wellled.reports.render_pdf import render_pdf

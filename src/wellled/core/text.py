@@ -18,8 +18,3 @@ LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 def xml_safe(text: str) -> str:
     """The text with Word's line and page breaks as new lines and every other character XML cannot hold dropped."""
     return XML_ILLEGAL_RE.sub("", text.translate(LINE_BREAKS))
-
-
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """A count with its noun agreeing: '1 action', '2 actions', '0 actions' ('plural' when not noun + 's')."""
-    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"

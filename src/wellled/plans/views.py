@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from wellled.core.formatting import counted
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import audit_for_object, delivery_statuses, organisation_people
-from wellled.core.text import counted
 from wellled.frameworks.selectors import frameworks_available
 
 from . import selectors, services

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from wellled.core.cells import safe_cell
+
 from .board_paper import BoardPaper, Row
-from .cells import safe_cell
 
 COLUMNS = (
     "Section",

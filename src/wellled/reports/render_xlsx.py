@@ -8,10 +8,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from wellled.core.cells import set_safe_cell
 from wellled.core.text import xml_safe
 
 from .board_paper import NO_UPDATE_LABEL, BoardPaper
-from .cells import set_safe_cell
 from .render_csv import COLUMNS, row_values
 
 WIDTHS = {

@@ -2,7 +2,7 @@
 
 One row per action in board order: section, reference, planned action, timescale with its revisions ("March 2019 →
 July 2019"), leads by initials, success measure, the latest progress update and its date, the status code, and the
-findings it answers. Text that a spreadsheet could run as a formula is neutralised (wellled.reports.cells).
+findings it answers. Text that a spreadsheet could run as a formula is neutralised (wellled.core.cells).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.text import slugify
 
+from wellled.core.cells import safe_cell, set_safe_cell
 from wellled.core.models import Organisation, User
 from wellled.core.text import xml_safe
-from wellled.reports.cells import safe_cell, set_safe_cell
 
 from ..models import Plan
 from ..selectors import plan_actions

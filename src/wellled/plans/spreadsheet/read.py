@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 
-from wellled.reports.cells import FORMULA_PREFIXES
+from wellled.core.cells import FORMULA_PREFIXES
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 250 * 1024 * 1024  # every part of a workbook, unzipped: a zip bomb stops here

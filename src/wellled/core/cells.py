@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wellled.core.text import xml_safe
+from .text import xml_safe
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,0 +1,91 @@
+"""How Wellled writes dates, months, counts and figures, in pages, papers and exports alike.
+
+Dates follow the NHS.UK content style (GOV.UK style: '30 September 2026', no leading zero, no ordinal); boards
+write timescales as a month ('March 2027'). Figures keep sensible precision and separate thousands.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any
+
+from django.utils import timezone
+
+NO_FIGURE = "—"
+
+
+def _local(value: datetime.date | datetime.datetime) -> datetime.date | datetime.datetime:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def long_date(value: datetime.date | datetime.datetime | None) -> str:
+    """'30 September 2026'; a moment is given with its local time: '30 September 2026 at 14:05'."""
+    if value is None:
+        return ""
+    value = _local(value)
+    if isinstance(value, datetime.datetime):
+        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def day_text(value: datetime.date | datetime.datetime | None) -> str:
+    """'30 September 2026', for a moment too (its local day, without the time)."""
+    if value is None:
+        return ""
+    value = _local(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A compact date for tables: '30 Sep 2026'."""
+    if value is None:
+        return ""
+    value = _local(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return f"{value.day} {value:%b %Y}"
+
+
+def month_year(value: datetime.date | None) -> str:
+    """A month as boards write timescales: 'March 2027'."""
+    return f"{value:%B %Y}" if value else ""
+
+
+def short_month(value: datetime.date | None) -> str:
+    """A month in a chart label or a narrow column: 'Mar 2027'."""
+    return f"{value:%b %Y}" if value else ""
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: '1 action', '2 actions', '1,204 actions' ('plural' when not noun + 's')."""
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
+
+
+def figure(value: Any) -> str:
+    """A number with sensible precision: 3 significant places below 1, thousands separated, no trailing zeros."""
+    if value is None:
+        return NO_FIGURE
+    number = float(value)
+    if not math.isfinite(number):
+        return NO_FIGURE
+    size = abs(number)
+    digits = 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
+    text = f"{number:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def measure_number(value: Any, unit_label: str = "") -> str:
+    """A figure as its measure's unit writes it: '36.2%', '268', '4.1 per 1,000'."""
+    if value is None:
+        return NO_FIGURE
+    text = figure(value)
+    if unit_label == "%":
+        return text + "%"
+    return f"{text} {unit_label}" if unit_label else text

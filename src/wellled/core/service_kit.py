@@ -1,0 +1,118 @@
+"""The pieces every app's services are built from: the role check, the locked fetch, optimistic locking and the
+generic "change these fields" write, each audited in the caller's transaction (ADR 0006, ADR 0015)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+
+from .audit import audit_record, snapshot
+from .choices import AuditAction
+from .models import Membership, Organisation, User
+from .permissions import Permission, role_allows
+
+M = TypeVar("M", bound=models.Model)
+
+ROLE_REFUSED = "Your role does not allow this."
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the object after this form was opened; nothing was saved."""
+
+    def __init__(self, instance: models.Model, message: str | None = None):
+        self.instance = instance
+        super().__init__(
+            message
+            or f"{instance} was changed by someone else while you were editing it, so your changes have not been "
+            "saved and nothing of theirs was overwritten. Your entries are kept below: open the page again in a "
+            "new tab to see what changed, then save again if your changes still apply."
+        )
+
+
+def membership_role(*, user: User | None, organisation_id: int) -> str | None:
+    """The person's role in the organisation, read afresh: services re-check what views checked."""
+    if user is None or not user.pk:
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def permission_require(*, user: User | None, organisation_id: int, permission: Permission) -> None:
+    """Raise PermissionDenied unless the person's current role in the organisation grants the permission."""
+    if not role_allows(membership_role(user=user, organisation_id=organisation_id), permission):
+        raise PermissionDenied(ROLE_REFUSED)
+
+
+def locked_get(model: type[M], pk: Any) -> M:
+    """The row re-read under a row lock, so the version check and the save see the same state."""
+    return model._default_manager.select_for_update().get(pk=pk)
+
+
+def version_check(instance: models.Model, expected_version: int | str | None) -> None:
+    """Refuse a write based on a stale copy of the row (optimistic locking on its `version`)."""
+    if expected_version is None:
+        return
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationError({"version": "The form was incomplete: open the page again and save."}) from None
+    if expected != instance.version:  # type: ignore[attr-defined]
+        raise ConcurrentEditError(instance)
+
+
+def version_bump(instance: models.Model, fields: Iterable[str]) -> None:
+    """Save the changed fields and move the row's version on."""
+    instance.version += 1  # type: ignore[attr-defined]
+    instance.save(update_fields=[*dict.fromkeys(fields), "version"])
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return field.attname if getattr(field, "attname", None) else name
+
+
+@transaction.atomic
+def fields_update(
+    *,
+    instance: M,
+    by: User | None,
+    organisation: Organisation,
+    permission: Permission | None,
+    expected_version: int | str | None,
+    allowed: Iterable[str],
+    changes: Mapping[str, Any],
+    validate: bool = True,
+) -> M:
+    """Change some of an object's fields: check the role, lock, check the version, set, validate, save, audit.
+
+    `allowed` names the fields a caller may change (a programming error otherwise); many-to-many fields are
+    set after the save and recorded in the audit snapshot. `permission=None` is for callers that checked a
+    narrower rule themselves (for instance "the action's own lead")."""
+    if permission is not None:
+        permission_require(user=by, organisation_id=organisation.pk, permission=permission)
+    allowed = set(allowed)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"{type(instance).__name__} cannot change {', '.join(sorted(unknown))} here.")
+    model = type(instance)
+    row = locked_get(model, instance.pk)
+    version_check(row, expected_version)
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    before = snapshot(row)
+    plain = {name: value for name, value in changes.items() if name not in m2m_names}
+    for name, value in plain.items():
+        setattr(row, name, value)
+    if validate:
+        row.full_clean()
+    version_bump(row, [_column(model, name) for name in plain])
+    for name, value in changes.items():
+        if name in m2m_names:
+            getattr(row, name).set(value)
+    audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=row, before=before)
+    return row
