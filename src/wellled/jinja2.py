@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
@@ -19,37 +17,14 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from wellled.core.formatting import counted
+from wellled.core.formatting import counted, day_text, figure, long_date, month_year, short_date, short_month
 from wellled.core.permissions import Permission, role_allows
+from wellled.measures.jinja import measure_globals
 
 
 def url(name: str, *args, **kwargs) -> str:
     """reverse() for templates."""
     return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-def month_year(value: datetime.date | None) -> str:
-    """A date as boards write timescales: 'March 2019'."""
-    return value.strftime("%B %Y") if value else ""
-
-
-def long_date(value: datetime.date | datetime.datetime | None) -> str:
-    """A date as NHS.UK content style writes it: '30 September 2019'."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
-    return f"{value.day} {value:%B %Y}"
-
-
-def short_date(value: datetime.date | datetime.datetime | None) -> str:
-    """A compact date for tables: '30 Sep 2019'."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.day} {value:%b %Y}"
 
 
 def can(request, permission: str) -> bool:
@@ -117,12 +92,15 @@ def environment(**options) -> Environment:
             "history_rows": history_rows,
         }
     )
-    env.globals.update(__import__("wellled.measures.jinja", fromlist=["measure_globals"]).measure_globals())
+    env.globals.update(measure_globals())
     env.filters.update(
         {
             "month_year": month_year,
             "long_date": long_date,
             "short_date": short_date,
+            "day_text": day_text,
+            "short_month": short_month,
+            "figure": figure,
             "e": escape,
             "counted": counted,
         }

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from wellled.core.choices import UnitKind
+from wellled.core.formatting import month_year
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.frameworks.models import Framework, FrameworkElement
 from wellled.plans.choices import FindingType
@@ -121,7 +122,7 @@ class Assessment(Subject):
     def __str__(self) -> str:
         return (
             self.title
-            or f"{self.get_assessor_kind_display()} of {self.subject_label}, {self.assessed_on:%B %Y}"
+            or f"{self.get_assessor_kind_display()} of {self.subject_label}, {month_year(self.assessed_on)}"
         )
 
     @property

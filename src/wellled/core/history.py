@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import timezone
 
+from .formatting import long_date
 from .models import AuditLog
 
 # Bookkeeping that changes on every save and says nothing to a reader.
@@ -75,13 +76,13 @@ def history_rows(records: Iterable[AuditLog]) -> list[HistoryRow]:
                 moment = timezone.localtime(datetime.datetime.fromisoformat(str(value)))
             except ValueError:
                 return str(value)
-            return f"{moment.day} {moment:%B %Y at %H:%M}"
+            return long_date(moment)
         if isinstance(field, models.DateField):
             try:
                 day = datetime.date.fromisoformat(str(value))
             except ValueError:
                 return str(value)
-            return f"{day.day} {day:%B %Y}"
+            return long_date(day)
         return str(value)
 
     rows = []

@@ -10,8 +10,8 @@ from __future__ import annotations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from wellled.core import formatting
 from wellled.spc.icons import assurance_icon_svg, variation_icon_svg
-from wellled.spc.render import fmt_number
 
 _CACHE_ATTR = "_wellled_measure_summaries"
 
@@ -57,15 +57,7 @@ def assurance_icon(assurance, size: int = 32) -> Markup:
 
 def measure_number(value, measure=None) -> str:
     """A figure as the measure's unit writes it: '36.2%', '268', '4.1 per 1,000'."""
-    if value is None:
-        return "—"
-    text = fmt_number(float(value))
-    if measure is None:
-        return text
-    label = measure.unit_label
-    if label == "%":
-        return text + "%"
-    return f"{text} {label}" if label else text
+    return formatting.measure_number(value, measure.unit_label if measure is not None else "")
 
 
 def measure_period(day, measure=None) -> str:
@@ -73,8 +65,8 @@ def measure_period(day, measure=None) -> str:
     if day is None:
         return ""
     if measure is None or measure.frequency in ("monthly", "quarterly"):
-        return f"{day:%b %Y}"
-    return f"{day.day} {day:%b %Y}"
+        return formatting.short_month(day)
+    return formatting.short_date(day)
 
 
 def measure_globals() -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from wellled.core.formatting import long_date, month_year
+
 from .choices import Frequency
 
 
@@ -46,13 +48,13 @@ def period_grid(periods: list[datetime.date], frequency: str, limit: int = 5000)
 def period_label(day: datetime.date, frequency: str) -> str:
     """How a period is written: 'April 2024', 'Q1 2024/25', or '3 June 2024'."""
     if frequency == Frequency.MONTHLY:
-        return f"{day:%B %Y}"
+        return month_year(day)
     if frequency == Frequency.QUARTERLY:
         start = day.year if day.month >= 4 else day.year - 1
         quarter = ((day.month - 4) % 12) // 3 + 1
         return f"Q{quarter} {start}/{str(start + 1)[-2:]} ({day:%b}–{_add_months(day, 2):%b %Y})"
     prefix = "Week of " if frequency == Frequency.WEEKLY else ""
-    return f"{prefix}{day.day} {day:%B %Y}"
+    return f"{prefix}{long_date(day)}"
 
 
 def future_period_problem(period: datetime.date, frequency: str, today: datetime.date) -> str:

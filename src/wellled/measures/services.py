@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
+from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.plans.services import ConcurrentEditError, _bump, _check_version, _locked, membership_role
@@ -226,7 +227,7 @@ def values_load(
             raise ValidationError(f"{measure.name}: {problem}")
         key = (measure.pk, period)
         if key in seen:
-            raise ValidationError(f"{measure.name}: {period:%d %B %Y} appears twice.")
+            raise ValidationError(f"{measure.name}: {day_text(period)} appears twice.")
         seen.add(key)
         current = existing.get(key)
         figures = (row.value, row.numerator, row.denominator)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
+from wellled.core.formatting import long_date
 from wellled.core.models import DeliveryStatus, Membership, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.frameworks.models import Framework, FrameworkElement
@@ -524,7 +525,7 @@ def cycle_open(
             {
                 "position_as_at": f"The position date must be after the plan's latest cycle "
                 f"({latest.name}, position as at "
-                f"{latest.position_as_at.day} {latest.position_as_at:%B %Y})."
+                f"{long_date(latest.position_as_at)})."
             }
         )
     for previous in plan.cycles.filter(state=CycleState.OPEN):
@@ -591,9 +592,7 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
         send_mail(
             (
                 REMINDER_SUBJECT_LATE if cycle.update_deadline < timezone.localdate() else REMINDER_SUBJECT
-            ).format(
-                deadline=f"{cycle.update_deadline.day} {cycle.update_deadline:%B %Y}", plan=cycle.plan.name
-            ),
+            ).format(deadline=long_date(cycle.update_deadline), plan=cycle.plan.name),
             body,
             None,
             [lead.email],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from wellled.core.formatting import long_date, month_year
+
 from .choices import DatePrecision
 
 
@@ -20,6 +22,4 @@ def due_by(day: datetime.date, precision: str) -> datetime.date:
 
 def timescale_text(due_date: datetime.date, precision: str) -> str:
     """A timescale as boards write it, and as the import reads it back: 'March 2026' or '31 March 2026'."""
-    return (
-        due_date.strftime("%B %Y") if precision == DatePrecision.MONTH else f"{due_date.day} {due_date:%B %Y}"
-    )
+    return month_year(due_date) if precision == DatePrecision.MONTH else long_date(due_date)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from wellled.core.formatting import long_date
 from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses
 from wellled.measures.jinja import measure_number, measure_period
@@ -259,11 +260,6 @@ class BoardPaper:
 
 
 # Formatting helpers shared by every renderer ------------------------------------------------------------------
-
-
-def long_date(value: datetime.date | None) -> str:
-    """'30 November 2026'."""
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 # A paper describes the plan at a date: none before any plan could have been kept here, none beyond a year ahead.

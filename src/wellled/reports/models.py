@@ -7,6 +7,7 @@ import hashlib
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
 from wellled.plans.models import Plan, ReportingCycle
 
@@ -63,7 +64,7 @@ class IssuedPaper(FrozenModel):
         indexes = [models.Index(fields=["plan", "as_at"])]
 
     def __str__(self) -> str:
-        return f"{self.title}, position as at {self.as_at:%d %B %Y}"
+        return f"{self.title}, position as at {long_date(self.as_at)}"
 
     @property
     def data_intact(self) -> bool:
@@ -136,7 +137,7 @@ class PaperJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Issuing {self.plan} as at {self.as_at:%d %B %Y}: {self.get_state_display().lower()}"
+        return f"Issuing {self.plan} as at {long_date(self.as_at)}: {self.get_state_display().lower()}"
 
     @property
     def finished(self) -> bool:

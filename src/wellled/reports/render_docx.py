@@ -26,9 +26,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
+from wellled.core.formatting import long_date
 from wellled.core.text import xml_safe
 
-from .board_paper import BoardPaper, Row, StatusInfo, long_date
+from .board_paper import BoardPaper, Row, StatusInfo
 
 QUOTE_ENTITY = {'"': "&quot;"}  # for text inside a double-quoted XML attribute
 BLUE = "005EB8"

@@ -37,10 +37,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from wellled.core.formatting import long_date, short_date
 from wellled.spc.icons import assurance_colour, variation_colour
 from wellled.spc.types import Assurance, Variation
 
-from .board_paper import ARROW, NO_UPDATE_LABEL, BoardPaper, MeasureInfo, Row, StatusInfo, long_date
+from .board_paper import ARROW, NO_UPDATE_LABEL, BoardPaper, MeasureInfo, Row, StatusInfo
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN_X = 12 * mm
@@ -212,7 +213,7 @@ def page_decorator(paper: BoardPaper, styles: Styles, legend: Paragraph, legend_
     """Draw what every page carries: trust and plan at the top, the status key and the producer at the foot."""
     fonts = styles.fonts
     right = f"{paper.plan_name} · position as at {paper.as_at_text}"
-    produced = f"Produced {paper.produced_on:%d %b %Y} by Wellled"
+    produced = f"Produced {short_date(paper.produced_on)} by Wellled"
 
     def draw(canvas: Canvas, _doc) -> None:
         canvas.saveState()
@@ -333,7 +334,7 @@ class RowCells:
     def progress(self, row: Row) -> Paragraph:
         if not row.progress:
             return self.p('<font color="#4c6272"><i>No update yet.</i></font>')
-        note = f"Reported {row.progress_date:%d %b %Y}" if row.progress_date else "Reported"
+        note = f"Reported {short_date(row.progress_date)}" if row.progress_date else "Reported"
         if row.update_awaited:
             note += " · update awaited this cycle"
         return self.p(f'{text(row.progress, self.f)}<br/><font color="#4c6272" size="6.8">{note}</font>')
@@ -565,7 +566,7 @@ class Story:
                 else "None",
             ),
             ("Actions", str(paper.total)),
-            ("Produced", f"{paper.produced_on:%d %b %Y}"),
+            ("Produced", short_date(paper.produced_on)),
         ]
         fact_table = Table(
             [

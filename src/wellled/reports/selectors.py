@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
 from wellled.plans.models import Plan
@@ -67,7 +68,7 @@ def verified_content(file: IssuedPaperFile) -> bytes:
 def frozen_paper(issued: IssuedPaper) -> BoardPaper:
     """The paper as issued, read from its snapshot after checking the snapshot's checksum."""
     if not issued.data_intact:
-        raise TamperedError(f"The record of the paper issued on {issued.issued_at:%d %B %Y}")
+        raise TamperedError(f"The record of the paper issued on {day_text(issued.issued_at)}")
     return paper_from_data(issued.data)
 
 

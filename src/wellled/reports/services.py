@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction
+from wellled.core.formatting import long_date
 from wellled.core.models import User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.selectors import word_template_get
 from wellled.plans.models import Plan, ReportingCycle
 from wellled.plans.services import membership_role
 
-from .board_paper import BoardPaper, board_paper_build, long_date
+from .board_paper import BoardPaper, board_paper_build
 from .formats import FORMATS, filename, render
 from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob
 from .progress import Progress, ProgressCallback, Tracker, issue_steps, rendering_label

@@ -41,7 +41,8 @@ def point_types(rule: Int8Array, side: Int8Array, direction: Direction) -> Int8A
         typed = i8(4) - (side > 0).view(i8)  # 3 high, 4 low
     else:
         typed = i8(2) - (side * i8(direction.sign) > 0).view(i8)  # 1 improvement, 2 concern
-    return (typed * flagged).astype(i8)
+    result: Int8Array = (typed * flagged).astype(i8)
+    return result
 
 
 def variation_codes(point_type: Int8Array, side: Int8Array, last: IntArray) -> Int8Array:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from wellled.core.cells import safe_cell, set_safe_cell
+from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
 from wellled.core.text import xml_safe
 
@@ -145,7 +146,7 @@ def _csv(headings: list[str], rows: list[list]) -> bytes:
 
 def _csv_value(value):
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return long_date(value)
     return safe_cell(value)
 
 

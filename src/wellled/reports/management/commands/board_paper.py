@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import command_actor, word_template_get
 from wellled.plans.selectors import open_cycle, plans_for_user
-from wellled.reports.board_paper import as_at_problem, board_paper_build, long_date
+from wellled.reports.board_paper import as_at_problem, board_paper_build
 from wellled.reports.formats import FORMATS, render
 from wellled.reports.progress import (
     FORMAT_WEIGHTS,
