@@ -22,6 +22,7 @@ from wellled.assessments.models import (
 )
 from wellled.assessments.selectors import assessment_outcome
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import ConcurrentEditError
 from wellled.plans.models import Action, Finding
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +246,7 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(make_assessment, editor
     assessment = make_assessment()
     row = statement(assessment, "S1")
     services.statement_score(statement=row, by=editor, expected_version=row.version, score=3)
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):
         services.statement_score(statement=row, by=editor, expected_version=row.version, score=1)
     assert statement(assessment, "S1").score == 3
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import ConcurrentEditError
 from wellled.measures import services
 from wellled.measures.models import Measure, MeasureValue, MeasureValueRevision, Rebase, SuccessMeasureLink
 
@@ -126,7 +127,7 @@ def test_rebase_needs_a_reason_and_is_audited(measure, editor):
 
 def test_measure_update_refuses_stale_versions_and_kind_changes(measure, editor):
     services.measure_update(measure=measure, by=editor, expected_version=1, target=190)
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):
         services.measure_update(measure=measure, by=editor, expected_version=1, target=180)
     with pytest.raises(ValidationError):
         services.measure_update(

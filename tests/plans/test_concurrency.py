@@ -10,6 +10,7 @@ from tests.factories import PASSWORD, db_state, make_person, status, valid_post_
 
 from wellled.core.choices import Role
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import ConcurrentEditError
 from wellled.plans import services
 from wellled.plans.models import Action, ProgressUpdate
 from wellled.plans.views import CONCURRENT_UPDATE_MESSAGE
@@ -205,7 +206,7 @@ def test_stale_version_raises_and_writes_nothing_when_a_service_is_called(org, e
         ),
     ]
     for number, attempt in enumerate(attempts):
-        with pytest.raises(services.ConcurrentEditError):
+        with pytest.raises(ConcurrentEditError):
             attempt()
         assert db_state() == before, f"attempt {number} wrote something"
     assert Action.objects.get(pk=action.pk).title == "Moved on"

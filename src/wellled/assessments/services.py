@@ -33,11 +33,18 @@ from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission, role_allows
+from wellled.core.service_kit import (
+    fields_update,
+    locked_get,
+    membership_role,
+    permission_require,
+    version_bump,
+    version_check,
+)
 from wellled.frameworks.models import Framework
 from wellled.plans import services as plan_services
 from wellled.plans.choices import FindingSource, FindingType
 from wellled.plans.models import Action, Finding, Plan, Section
-from wellled.plans.services import ConcurrentEditError, membership_role
 
 from . import scoring
 from .choices import OVERALL, AssessmentState, AssessorKind, Enforcement, RatingSource, ScoringMethod
@@ -50,8 +57,6 @@ from .models import (
     StatementAssessment,
 )
 from .selectors import assessment_outcome, framework_key_questions
-
-__all__ = ["ConcurrentEditError"]
 
 FROZEN_MESSAGE = "This assessment is published, so it cannot be changed."
 
@@ -86,43 +91,22 @@ FINDING_SOURCE_BY_KIND = {
 # Checks -------------------------------------------------------------------------------------------------------
 
 
-def _role(user: User, organisation_id: int) -> str | None:
-    return membership_role(user=user, organisation_id=organisation_id)
-
-
-def _require(user: User, organisation_id: int, permission: Permission) -> None:
-    if not role_allows(_role(user, organisation_id), permission):
-        raise PermissionDenied("Your role does not allow this.")
-
-
-def _check_version(instance, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != instance.version:
-        raise ConcurrentEditError(instance)
-
-
-def _bump(instance, fields: list[str]) -> None:
-    instance.version += 1
-    instance.save(update_fields=[*fields, "version"])
-
-
-def _locked_assessment(pk: int) -> Assessment:
-    return Assessment.objects.select_for_update().get(pk=pk)
-
-
 def _refuse_if_published(assessment: Assessment) -> None:
     if assessment.state == AssessmentState.PUBLISHED:
         raise ValidationError(FROZEN_MESSAGE)
 
 
 def user_may_manage(*, user: User, assessment: Assessment) -> bool:
-    return role_allows(_role(user, assessment.organisation_id), Permission.MANAGE_ASSESSMENTS)
+    return role_allows(
+        membership_role(user=user, organisation_id=assessment.organisation_id), Permission.MANAGE_ASSESSMENTS
+    )
 
 
 def user_may_score(*, user: User, assessment: Assessment) -> bool:
     """Editors score any unpublished assessment; leads only a self-assessment that is still a draft."""
     if assessment.state == AssessmentState.PUBLISHED:
         return False
-    role = _role(user, assessment.organisation_id)
+    role = membership_role(user=user, organisation_id=assessment.organisation_id)
     if role_allows(role, Permission.MANAGE_ASSESSMENTS):
         return True
     return (
@@ -175,7 +159,7 @@ def assessment_create(
     summary: str = "",
 ) -> Assessment:
     """Start an assessment in draft, with one statement row per quality statement (or KLOE) of the framework."""
-    _require(by, organisation.pk, Permission.MANAGE_ASSESSMENTS)
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ASSESSMENTS)
     if framework.organisation_id not in (None, organisation.pk):
         raise ValidationError({"framework": "Choose a shipped framework or one of your organisation's own."})
     _check_subject(organisation, location, service)
@@ -212,27 +196,22 @@ def assessment_update(
     *, assessment: Assessment, by: User, expected_version: int | None, **fields
 ) -> Assessment:
     """Change a draft's title, date, summary, scoring method or scoring rules."""
-    _require(by, assessment.organisation_id, Permission.MANAGE_ASSESSMENTS)
-    assessment = _locked_assessment(assessment.pk)
-    _refuse_if_published(assessment)
-    _check_version(assessment, expected_version)
-    before = snapshot(assessment)
-    for name, value in fields.items():
-        if name not in ASSESSMENT_EDITABLE:
-            raise ValueError(f"assessment_update cannot change {name}.")
-        if name == "scoring_rules":
-            value = _check_rules(value)
-        setattr(assessment, name, value.strip() if isinstance(value, str) and name != "method" else value)
-    assessment.full_clean()
-    _bump(assessment, list(fields))
-    audit_record(
+    if "scoring_rules" in fields:
+        fields["scoring_rules"] = _check_rules(fields["scoring_rules"])
+    changes = {
+        name: value.strip() if isinstance(value, str) and name != "method" else value
+        for name, value in fields.items()
+    }
+    return fields_update(
+        instance=assessment,
         by=by,
         organisation=assessment.organisation,
-        action=AuditAction.UPDATE,
-        instance=assessment,
-        before=before,
+        permission=Permission.MANAGE_ASSESSMENTS,
+        expected_version=expected_version,
+        allowed=ASSESSMENT_EDITABLE,
+        changes=changes,
+        check=lambda row, changes: _refuse_if_published(row),
     )
-    return assessment
 
 
 def _set_state(assessment: Assessment, by: User, state: str, note: str, **fields) -> Assessment:
@@ -240,7 +219,7 @@ def _set_state(assessment: Assessment, by: User, state: str, note: str, **fields
     assessment.state = state
     for name, value in fields.items():
         setattr(assessment, name, value)
-    _bump(assessment, ["state", *fields])
+    version_bump(assessment, ["state", *fields])
     audit_record(
         by=by,
         organisation=assessment.organisation,
@@ -255,11 +234,11 @@ def _set_state(assessment: Assessment, by: User, state: str, note: str, **fields
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: User, expected_version: int | None) -> Assessment:
     """A team sends its draft to the governance team for review (it can no longer change it)."""
-    assessment = _locked_assessment(assessment.pk)
+    assessment = locked_get(Assessment, assessment.pk)
     _refuse_if_published(assessment)
     if not user_may_score(user=by, assessment=assessment):
         raise PermissionDenied("Your role does not allow you to submit this assessment.")
-    _check_version(assessment, expected_version)
+    version_check(assessment, expected_version)
     if assessment.state != AssessmentState.DRAFT:
         raise ValidationError("Only a draft can be submitted for review.")
     if not any(s.is_scored for s in assessment.statements.all()):
@@ -279,10 +258,12 @@ def assessment_return(
     *, assessment: Assessment, by: User, expected_version: int | None, comment: str
 ) -> Assessment:
     """The governance team sends a submitted assessment back to the team as a draft, saying why."""
-    _require(by, assessment.organisation_id, Permission.MANAGE_ASSESSMENTS)
-    assessment = _locked_assessment(assessment.pk)
+    permission_require(
+        user=by, organisation_id=assessment.organisation_id, permission=Permission.MANAGE_ASSESSMENTS
+    )
+    assessment = locked_get(Assessment, assessment.pk)
     _refuse_if_published(assessment)
-    _check_version(assessment, expected_version)
+    version_check(assessment, expected_version)
     if assessment.state != AssessmentState.SUBMITTED:
         raise ValidationError("Only an assessment submitted for review can be returned.")
     if not comment.strip():
@@ -306,10 +287,12 @@ def assessment_publish(
 ) -> Assessment:
     """Publish: store each key question's rating and working as a snapshot, record the ratings, and freeze
     (`at`: when it was published, for history loaded after the fact)."""
-    _require(by, assessment.organisation_id, Permission.MANAGE_ASSESSMENTS)
-    assessment = _locked_assessment(assessment.pk)
+    permission_require(
+        user=by, organisation_id=assessment.organisation_id, permission=Permission.MANAGE_ASSESSMENTS
+    )
+    assessment = locked_get(Assessment, assessment.pk)
     _refuse_if_published(assessment)
-    _check_version(assessment, expected_version)
+    version_check(assessment, expected_version)
     outcome = assessment_outcome(assessment=assessment)
     if outcome.problems:
         raise ValidationError(["It cannot be published yet.", *outcome.problems])
@@ -407,10 +390,10 @@ def statement_score(
     narrative: str | None = None,
 ) -> StatementAssessment:
     """Record a statement's score (directly, or per evidence category) and what was found; no score = not assessed."""
-    assessment = _locked_assessment(statement.assessment_id)
+    assessment = locked_get(Assessment, statement.assessment_id)
     _require_score(by, assessment)
-    statement = StatementAssessment.objects.select_for_update().get(pk=statement.pk)
-    _check_version(statement, expected_version)
+    statement = locked_get(StatementAssessment, statement.pk)
+    version_check(statement, expected_version)
     before = snapshot(statement)
     if assessment.method == ScoringMethod.DIRECT:
         if score is not None and (isinstance(score, bool) or score not in (1, 2, 3, 4)):
@@ -433,7 +416,7 @@ def statement_score(
     if narrative is not None:
         statement.narrative = narrative.strip()
     statement.updated_by, statement.updated_at = by, timezone.now()
-    _bump(statement, ["score", "evidence_scores", "narrative", "updated_by", "updated_at"])
+    version_bump(statement, ["score", "evidence_scores", "narrative", "updated_by", "updated_at"])
     audit_record(
         by=by,
         organisation=assessment.organisation,
@@ -459,7 +442,7 @@ def evidence_add(
     at: datetime.datetime | None = None,
 ) -> EvidenceItem:
     """Attach a file (checked for type and size, stored under a random name) or a link to a statement."""
-    assessment = _locked_assessment(statement.assessment_id)
+    assessment = locked_get(Assessment, statement.assessment_id)
     _require_score(by, assessment)
     if bool(file) == bool(url.strip()):
         raise ValidationError("Upload a file or give a link, one or the other.")
@@ -508,8 +491,10 @@ def assessment_finding_create(
     enforcement: str = Enforcement.NONE,
 ) -> AssessmentFinding:
     """Record a finding against one of the assessment's statements; breaches name the regulation."""
-    _require(by, assessment.organisation_id, Permission.MANAGE_ASSESSMENTS)
-    assessment = _locked_assessment(assessment.pk)
+    permission_require(
+        user=by, organisation_id=assessment.organisation_id, permission=Permission.MANAGE_ASSESSMENTS
+    )
+    assessment = locked_get(Assessment, assessment.pk)
     _refuse_if_published(assessment)
     if not assessment.statements.filter(element=element).exists():
         raise ValidationError({"element": "Choose one of this assessment's statements."})
@@ -559,7 +544,9 @@ def finding_to_action(
 
     The first action creates the plan's finding; later actions answer the same finding in the same plan.
     """
-    _require(by, finding.assessment.organisation_id, Permission.MANAGE_ASSESSMENTS)
+    permission_require(
+        user=by, organisation_id=finding.assessment.organisation_id, permission=Permission.MANAGE_ASSESSMENTS
+    )
     finding = (
         AssessmentFinding.objects.select_for_update()
         .select_related("assessment", "element")
@@ -591,7 +578,7 @@ def finding_to_action(
         )
         before = snapshot(finding)
         finding.plan_finding = plan_finding
-        _bump(finding, ["plan_finding"])
+        version_bump(finding, ["plan_finding"])
         audit_record(
             by=by,
             organisation=assessment.organisation,

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import audit_for_object, organisation_people
+from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.view_kit import errors_apply, role, scope, stale_refuse
 from wellled.frameworks.selectors import frameworks_available
 from wellled.plans.selectors import plans_for_user
 
@@ -28,28 +30,6 @@ from .forms import (
 from .scoring import Rating
 
 
-def _role(request: HttpRequest) -> str | None:
-    return request.membership.role if request.membership else None
-
-
-def _scope(request: HttpRequest) -> dict:
-    return {"user": request.user, "organisation": request.organisation}
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _refuse_stale(form, exc: services.ConcurrentEditError) -> None:
-    form.data = form.data.copy()
-    form.data["version"] = exc.instance.version
-    form.add_error(None, str(exc))
-
-
 def _may(request, assessment) -> dict:
     return {
         "may_manage": services.user_may_manage(user=request.user, assessment=assessment),
@@ -61,13 +41,13 @@ def _may(request, assessment) -> dict:
 
 
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = list(selectors.assessments_for_user(**_scope(request)))
+    assessments = list(selectors.assessments_for_user(**scope(request)))
     return render(request, "assessments/assessment_list.jinja", {"assessments": assessments})
 
 
 def assessment_create(request: HttpRequest) -> HttpResponse:
-    require(_role(request), Permission.MANAGE_ASSESSMENTS)
-    locations, service_units = selectors.subject_units(**_scope(request))
+    require(role(request), Permission.MANAGE_ASSESSMENTS)
+    locations, service_units = selectors.subject_units(**scope(request))
     form = AssessmentCreateForm(
         request.POST or None,
         frameworks=frameworks_available(organisation=request.organisation),
@@ -90,7 +70,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, f"“{assessment}” started. Score each statement below.")
             return redirect("assessment-score", pk=assessment.pk)
@@ -98,8 +78,8 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 
 
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_ASSESSMENTS)
     if assessment.is_published:
         raise PermissionDenied(services.FROZEN_MESSAGE)
     initial = {
@@ -124,10 +104,10 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=data["summary"],
                 scoring_rules=form.rules(),
             )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
+        except ConcurrentEditError as exc:
+            stale_refuse(form, exc)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, "Assessment saved.")
             return redirect("assessment-detail", pk=assessment.pk)
@@ -142,9 +122,9 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    statements = selectors.assessment_statements(assessment=assessment, **_scope(request))
-    findings = selectors.assessment_findings(assessment=assessment, **_scope(request))
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    statements = selectors.assessment_statements(assessment=assessment, **scope(request))
+    findings = selectors.assessment_findings(assessment=assessment, **scope(request))
     outcome = selectors.assessment_outcome(assessment=assessment, statements=statements, findings=findings)
     return render(
         request,
@@ -177,8 +157,8 @@ def _statement_form(statement, data=None, files=None):
 
 def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     """The scoring page: every statement by key question, each with its own small form."""
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    statements = selectors.assessment_statements(assessment=assessment, **_scope(request))
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    statements = selectors.assessment_statements(assessment=assessment, **scope(request))
     outcome = selectors.assessment_outcome(assessment=assessment, statements=statements)
     for kq in outcome.key_questions:
         for statement in kq.statements:
@@ -193,7 +173,7 @@ def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One statement: score it (a partial save over HTMX from the scoring page), its evidence and findings."""
-    statement = selectors.statement_get(pk=pk, **_scope(request))
+    statement = selectors.statement_get(pk=pk, **scope(request))
     assessment = statement.assessment
     may_score = services.user_may_score(user=request.user, assessment=assessment)
     form = _statement_form(statement, request.POST if request.method == "POST" else None)
@@ -214,13 +194,13 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     evidence_scores=form.evidence_scores(),
                     narrative=data["narrative"],
                 )
-            except services.ConcurrentEditError as exc:
-                _refuse_stale(form, exc)
+            except ConcurrentEditError as exc:
+                stale_refuse(form, exc)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_apply(form, exc)
             else:
                 saved = True
-                statement = selectors.statement_get(pk=pk, **_scope(request))
+                statement = selectors.statement_get(pk=pk, **scope(request))
                 form = _statement_form(statement)
                 if not request.htmx:
                     messages.success(request, f"{statement.element.code} saved.")
@@ -236,7 +216,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "assessments/_statement_form.jinja", context)
     findings = [
         f
-        for f in selectors.assessment_findings(assessment=assessment, **_scope(request))
+        for f in selectors.assessment_findings(assessment=assessment, **scope(request))
         if f.element_id == statement.element_id
     ]
     return render(
@@ -253,7 +233,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = selectors.statement_get(pk=pk, **_scope(request))
+    statement = selectors.statement_get(pk=pk, **scope(request))
     if not services.user_may_score(user=request.user, assessment=statement.assessment):
         raise PermissionDenied("You cannot add evidence to this assessment.")
     form = EvidenceForm(request.POST, request.FILES)
@@ -268,7 +248,7 @@ def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 url=data.get("url") or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, f"Evidence “{item.title}” added to {statement.element.code}.")
             return redirect("statement-detail", pk=pk)
@@ -292,7 +272,7 @@ def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A stored evidence file, only to members of its organisation, always as a download."""
-    item = selectors.evidence_get(pk=pk, **_scope(request))
+    item = selectors.evidence_get(pk=pk, **scope(request))
     if not item.file:
         return redirect(item.url)
     try:
@@ -309,9 +289,9 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
     """Each key question's rating with its working, the statements carried from the previous rating, overall."""
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    statements = selectors.assessment_statements(assessment=assessment, **_scope(request))
-    findings = selectors.assessment_findings(assessment=assessment, **_scope(request))
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    statements = selectors.assessment_statements(assessment=assessment, **scope(request))
+    findings = selectors.assessment_findings(assessment=assessment, **scope(request))
     outcome = selectors.assessment_outcome(assessment=assessment, statements=statements, findings=findings)
     return render(
         request,
@@ -327,14 +307,14 @@ def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
     if not services.user_may_score(user=request.user, assessment=assessment):
         raise PermissionDenied("You cannot submit this assessment.")
     try:
         services.assessment_submit(
             assessment=assessment, by=request.user, expected_version=request.POST.get("version") or None
         )
-    except services.ConcurrentEditError as exc:
+    except ConcurrentEditError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -349,8 +329,8 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_ASSESSMENTS)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -360,7 +340,7 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 comment=form.cleaned_data["comment"],
             )
-        except (services.ConcurrentEditError, ValidationError) as exc:
+        except (ConcurrentEditError, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, "Returned to the team as a draft, with your comment.")
@@ -371,8 +351,8 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm (GET) and publish (POST): the ratings and their working are stored and the assessment is frozen."""
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_ASSESSMENTS)
     if assessment.is_published:
         messages.info(request, "This assessment is already published.")
         return redirect("assessment-result", pk=pk)
@@ -382,9 +362,9 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
             services.assessment_publish(
                 assessment=assessment, by=request.user, expected_version=request.POST.get("version") or None
             )
-        except services.ConcurrentEditError as exc:
+        except ConcurrentEditError as exc:
             errors = [str(exc)]
-            assessment = selectors.assessment_get(pk=pk, **_scope(request))
+            assessment = selectors.assessment_get(pk=pk, **scope(request))
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -401,16 +381,16 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    result = selectors.comparison(assessment=assessment, **_scope(request))
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    result = selectors.comparison(assessment=assessment, **scope(request))
     return render(
         request, "assessments/assessment_compare.jinja", {"assessment": assessment, "comparison": result}
     )
 
 
 def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    records = audit_for_object(instance=assessment, **_scope(request))
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    records = audit_for_object(instance=assessment, **scope(request))
     return render(
         request,
         "core/history.jinja",
@@ -427,8 +407,8 @@ def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_ASSESSMENTS)
+    assessment = selectors.assessment_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_ASSESSMENTS)
     if assessment.is_published:
         raise PermissionDenied(services.FROZEN_MESSAGE)
     elements = assessment.framework.elements.filter(
@@ -449,7 +429,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
                 enforcement=data["enforcement"] or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, "Finding recorded.")
             return redirect(reverse("assessment-detail", args=[pk]) + "#findings")
@@ -458,15 +438,15 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn an assessment's finding into an action in a plan (the plan's finding names the statement)."""
-    finding = selectors.finding_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_ASSESSMENTS)
-    require(_role(request), Permission.MANAGE_PLANS)
-    plans = plans_for_user(**_scope(request)).filter(archived=False)
+    finding = selectors.finding_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_ASSESSMENTS)
+    require(role(request), Permission.MANAGE_PLANS)
+    plans = plans_for_user(**scope(request)).filter(archived=False)
     if finding.plan_finding_id:
         plans = plans.filter(pk=finding.plan_finding.plan_id)
     initial = {"plan": finding.plan_finding.plan_id if finding.plan_finding_id else None}
     form = FindingActionForm(
-        request.POST or None, plans=plans, people=organisation_people(**_scope(request)), initial=initial
+        request.POST or None, plans=plans, people=organisation_people(**scope(request)), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -482,7 +462,7 @@ def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
                 success_measure=data["success_measure"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(
                 request,
@@ -502,7 +482,7 @@ def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 def ratings_grid(request: HttpRequest) -> HttpResponse:
     own = request.GET.get("view") == "own"
-    rows = selectors.ratings_grid(own=own, **_scope(request))
+    rows = selectors.ratings_grid(own=own, **scope(request))
     return render(
         request,
         "assessments/ratings_grid.jinja",
@@ -519,9 +499,9 @@ def ratings_timeline(request: HttpRequest) -> HttpResponse:
     location, service = selectors.subject_resolve(
         location=request.GET.get("location") or None,
         service=request.GET.get("service") or None,
-        **_scope(request),
+        **scope(request),
     )
-    entries = selectors.subject_timeline(location=location, service=service, **_scope(request))
+    entries = selectors.subject_timeline(location=location, service=service, **scope(request))
     if service is not None:
         label = f"{service.name} at {location.name}" if location else service.name
     else:

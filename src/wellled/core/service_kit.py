@@ -3,7 +3,7 @@ generic "change these fields" write, each audited in the caller's transaction (A
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,13 +87,16 @@ def fields_update(
     expected_version: int | str | None,
     allowed: Iterable[str],
     changes: Mapping[str, Any],
+    check: Callable[[M, Mapping[str, Any]], None] | None = None,
     validate: bool = True,
 ) -> M:
     """Change some of an object's fields: check the role, lock, check the version, set, validate, save, audit.
 
     `allowed` names the fields a caller may change (a programming error otherwise); many-to-many fields are
     set after the save and recorded in the audit snapshot. `permission=None` is for callers that checked a
-    narrower rule themselves (for instance "the action's own lead")."""
+    narrower rule themselves (for instance "the action's own lead"). `check(row, changes)` is the service's own
+    rule on the locked row as it stands (a published assessment is frozen, a reference is taken): it runs before
+    the version check, so a refusal that saving again would not cure is the one the person hears."""
     if permission is not None:
         permission_require(user=by, organisation_id=organisation.pk, permission=permission)
     allowed = set(allowed)
@@ -102,6 +105,8 @@ def fields_update(
         raise ValueError(f"{type(instance).__name__} cannot change {', '.join(sorted(unknown))} here.")
     model = type(instance)
     row = locked_get(model, instance.pk)
+    if check is not None:
+        check(row, changes)
     version_check(row, expected_version)
     m2m_names = {f.name for f in model._meta.many_to_many}
     before = snapshot(row)

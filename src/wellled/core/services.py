@@ -9,6 +9,8 @@ from django.db import transaction
 from .audit import audit_record, snapshot
 from .choices import AuditAction, OrganisationKind, Role
 from .models import DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+from .permissions import Permission
+from .service_kit import permission_require
 
 
 @dataclass(frozen=True)
@@ -240,10 +242,8 @@ def word_template_set(*, organisation: Organisation, by: User, filename: str, co
     from django.utils import timezone
 
     from .models import WordTemplate
-    from .permissions import Permission, require
 
-    membership = Membership.objects.filter(user=by, organisation=organisation).first()
-    require(membership.role if membership else None, Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
     word_template_check(filename=filename, content=content)
     template = WordTemplate.objects.select_for_update().filter(organisation=organisation).first()
     before = _word_template_state(template) if template else None
@@ -270,10 +270,8 @@ def word_template_set(*, organisation: Organisation, by: User, filename: str, co
 def word_template_remove(*, organisation: Organisation, by: User) -> bool:
     """Go back to Wellled's own styles for the board paper in Word; False if there was no template."""
     from .models import WordTemplate
-    from .permissions import Permission, require
 
-    membership = Membership.objects.filter(user=by, organisation=organisation).first()
-    require(membership.role if membership else None, Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
     template = WordTemplate.objects.select_for_update().filter(organisation=organisation).first()
     if template is None:
         return False

@@ -53,11 +53,14 @@ def form_page(
     save: Callable[[dict[str, Any]], Any],
     success_url: str | Callable[[Any], str],
     message: str | Callable[[Any], str] | None = None,
-    context: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     on_stale: Callable[[forms.BaseForm, ConcurrentEditError], forms.BaseForm | None] | None = None,
 ) -> HttpResponse:
     """The form-view pattern: on a valid POST call `save(cleaned_data)` (a service); a stale version or a
-    validation error goes back onto the form, success says `message` and redirects to `success_url`."""
+    validation error goes back onto the form, success says `message` and redirects to `success_url`.
+
+    `context` may be a function, called only when the page is shown, for pages whose context must be read
+    after `on_stale` has refreshed the object."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -73,7 +76,8 @@ def form_page(
             if message:
                 messages.success(request, message(result) if callable(message) else message)
             return redirect(success_url(result) if callable(success_url) else success_url)
-    return render(request, template, {**(context or {}), "form": form})
+    extra = context() if callable(context) else context
+    return render(request, template, {**(extra or {}), "form": form})
 
 
 def history_page(request: HttpRequest, instance: models.Model, *, title: str, back_url: str) -> HttpResponse:

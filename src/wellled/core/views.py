@@ -25,6 +25,7 @@ from .selectors import (
     word_template_get,
 )
 from .services import WordTemplateError, word_template_remove, word_template_set
+from .view_kit import role
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Checked before the file is read; the service checks again (wellled.core.services.WORD_TEMPLATE_MAX_BYTES).
@@ -118,13 +119,9 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _role(request: HttpRequest) -> str | None:
-    return request.membership.role if request.membership else None
-
-
 def word_template(request: HttpRequest) -> HttpResponse:
     """Upload (or replace) the organisation's Word template for board papers."""
-    require(_role(request), Permission.MANAGE_PLANS)
+    require(role(request), Permission.MANAGE_PLANS)
     current = word_template_get(user=request.user, organisation=request.organisation)
     error = ""
     if request.method == "POST":
@@ -157,7 +154,7 @@ def word_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 def word_template_delete(request: HttpRequest) -> HttpResponse:
     """Go back to Wellled's own styles for board papers in Word."""
-    require(_role(request), Permission.MANAGE_PLANS)
+    require(role(request), Permission.MANAGE_PLANS)
     if word_template_remove(organisation=request.organisation, by=request.user):
         messages.success(request, "Board papers in Word now use Wellled's own styles.")
     return redirect("organisation-detail")
@@ -165,7 +162,7 @@ def word_template_delete(request: HttpRequest) -> HttpResponse:
 
 def word_template_download(request: HttpRequest) -> HttpResponse:
     """The organisation's Word template as it was uploaded."""
-    require(_role(request), Permission.VIEW)
+    require(role(request), Permission.VIEW)
     template = word_template_get(user=request.user, organisation=request.organisation)
     if template is None:
         raise Http404("This organisation has no Word template.")

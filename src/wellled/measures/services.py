@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,8 +19,8 @@ from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
-from wellled.core.permissions import Permission, role_allows
-from wellled.plans.services import ConcurrentEditError, _bump, _check_version, _locked, membership_role
+from wellled.core.permissions import Permission
+from wellled.core.service_kit import fields_update, permission_require, version_bump, version_check
 
 from .choices import MeasureKind, MetWhen
 from .models import Annotation, Measure, MeasureValue, MeasureValueRevision, Rebase, SuccessMeasureLink
@@ -44,17 +44,12 @@ MEASURE_FIELDS = frozenset(
         "unit",
     }
 )
-FK_FIELDS = {"owner", "framework_element", "unit"}
-
-__all__ = ["ConcurrentEditError"]
 
 
-def _require(by: User | None, organisation_id: int) -> None:
+def _analyst_require(by: User | None, organisation_id: int) -> None:
     """Governance editors and administrators only; None is the command line run on the server."""
-    if by is None:
-        return
-    if not role_allows(membership_role(user=by, organisation_id=organisation_id), Permission.MANAGE_PLANS):
-        raise PermissionDenied("Your role does not allow this.")
+    if by is not None:
+        permission_require(user=by, organisation_id=organisation_id, permission=Permission.MANAGE_PLANS)
 
 
 def _actor(by: User | None) -> User | None:
@@ -81,7 +76,7 @@ def _check_trajectory(trajectory) -> list[dict]:
 @transaction.atomic
 def measure_create(*, organisation: Organisation, by: User | None, name: str, **fields) -> Measure:
     """Define a measure for the organisation (or one of its directorates)."""
-    _require(by, organisation.pk)
+    _analyst_require(by, organisation.pk)
     unknown = set(fields) - MEASURE_FIELDS
     if unknown:
         raise ValueError(f"measure_create cannot set {', '.join(sorted(unknown))}.")
@@ -98,36 +93,33 @@ def measure_create(*, organisation: Organisation, by: User | None, name: str, **
 @transaction.atomic
 def measure_update(*, measure: Measure, by: User | None, expected_version: int | None, **fields) -> Measure:
     """Change a measure's definition, target, owner and so on; its kind cannot change once it has values."""
-    _require(by, measure.organisation_id)
-    measure = _locked(Measure, measure.pk)
-    _check_version(measure, expected_version)
-    unknown = set(fields) - MEASURE_FIELDS
-    if unknown:
-        raise ValueError(f"measure_update cannot change {', '.join(sorted(unknown))}.")
+    _analyst_require(by, measure.organisation_id)
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    if "trajectory" in fields:
+        fields["trajectory"] = _check_trajectory(fields["trajectory"])
+    return fields_update(
+        instance=measure,
+        by=_actor(by),
+        organisation=measure.organisation,
+        permission=None,  # checked above: the command line (by=None) may load measures
+        expected_version=expected_version,
+        allowed=MEASURE_FIELDS,
+        changes=fields,
+        check=_measure_change_check,
+    )
+
+
+def _measure_change_check(measure: Measure, fields) -> None:
+    """The kind stays once there are values; a name names one measure in the organisation."""
     if "kind" in fields and fields["kind"] != measure.kind and measure.values.exists():
         raise ValidationError(
             {"kind": "The kind cannot change once the measure has values: define a new measure."}
         )
     if "name" in fields:
-        fields["name"] = fields["name"].strip()
         clash = Measure.objects.filter(organisation_id=measure.organisation_id, name__iexact=fields["name"])
         if clash.exclude(pk=measure.pk).exists():
             raise ValidationError({"name": "Your organisation already has a measure with this name."})
-    if "trajectory" in fields:
-        fields["trajectory"] = _check_trajectory(fields["trajectory"])
-    before = snapshot(measure)
-    for name, value in fields.items():
-        setattr(measure, name, value)
-    measure.full_clean()
-    _bump(measure, [f + "_id" if f in FK_FIELDS else f for f in fields])
-    audit_record(
-        by=_actor(by),
-        organisation=measure.organisation,
-        action=AuditAction.UPDATE,
-        instance=measure,
-        before=before,
-    )
-    return measure
 
 
 # Values -------------------------------------------------------------------------------------------------------
@@ -200,7 +192,7 @@ def values_load(
     Every row's measure must belong to `organisation`. One audit record per measure touched says what changed, and
     each correction has its own audit record with the value before and after.
     """
-    _require(by, organisation.pk)
+    _analyst_require(by, organisation.pk)
     rows = list(rows)
     at = at or timezone.now()
     actor = _actor(by)
@@ -296,7 +288,7 @@ def values_load(
 @transaction.atomic
 def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason: str) -> Rebase:
     """Recalculate the chart's limits from a date (a real change in the process), with the reason."""
-    _require(by, measure.organisation_id)
+    _analyst_require(by, measure.organisation_id)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter the reason for recalculating the limits"})
     period = normalise_period(date, measure.frequency)
@@ -318,7 +310,7 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
 @transaction.atomic
 def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
     """Take a rebase away (the audit log keeps it and its reason)."""
-    _require(by, rebase.measure.organisation_id)
+    _analyst_require(by, rebase.measure.organisation_id)
     before = snapshot(rebase)
     audit_record(
         by=_actor(by),
@@ -333,7 +325,7 @@ def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
 @transaction.atomic
 def annotation_add(*, measure: Measure, by: User | None, date: datetime.date, text: str) -> Annotation:
     """Note something on the chart at a date, e.g. when an intervention began."""
-    _require(by, measure.organisation_id)
+    _analyst_require(by, measure.organisation_id)
     if not (text or "").strip():
         raise ValidationError({"text": "Enter the note"})
     note = Annotation(measure=measure, date=date, text=text.strip(), created_by=_actor(by))
@@ -358,7 +350,7 @@ def success_measure_link(
 ) -> SuccessMeasureLink:
     """Tie an action's success measure to a measure and a target (replacing any earlier link)."""
     organisation_id = action.plan.organisation_id
-    _require(by, organisation_id)
+    _analyst_require(by, organisation_id)
     if measure.organisation_id != organisation_id:
         raise ValidationError({"measure": "Choose one of your organisation's measures"})
     if met_when not in MetWhen.values:
@@ -374,10 +366,10 @@ def success_measure_link(
             by=_actor(by), organisation=action.plan.organisation, action=AuditAction.CREATE, instance=link
         )
         return link
-    _check_version(link, expected_version)
+    version_check(link, expected_version)
     before = snapshot(link)
     link.measure, link.target, link.met_when = measure, target, met_when
-    _bump(link, ["measure_id", "target", "met_when"])
+    version_bump(link, ["measure_id", "target", "met_when"])
     audit_record(
         by=_actor(by),
         organisation=action.plan.organisation,
@@ -391,7 +383,7 @@ def success_measure_link(
 @transaction.atomic
 def success_measure_unlink(*, action, by: User | None) -> None:
     """Remove the link between an action's success measure and a measure."""
-    _require(by, action.plan.organisation_id)
+    _analyst_require(by, action.plan.organisation_id)
     link = SuccessMeasureLink.objects.select_for_update().filter(action=action).first()
     if link is None:
         return

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import audit_for_object, organisation_people
+from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.view_kit import errors_apply, role, scope
 from wellled.frameworks.selectors import elements_available
 from wellled.plans import selectors as plan_selectors
 from wellled.spc.render import render_png, render_svg, text_summary
@@ -27,26 +29,10 @@ from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, UploadForm
 UPLOAD_SESSION_KEY = "measures_upload"
 
 
-def _role(request: HttpRequest) -> str | None:
-    return request.membership.role if request.membership else None
-
-
-def _scope(request: HttpRequest) -> dict:
-    return {"user": request.user, "organisation": request.organisation}
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _form_choices(request) -> dict:
     return {
-        "units": selectors.measure_units(**_scope(request)),
-        "people": organisation_people(**_scope(request)),
+        "units": selectors.measure_units(**scope(request)),
+        "people": organisation_people(**scope(request)),
         "elements": elements_available(organisation=request.organisation).order_by(
             "framework__name", "order"
         ),
@@ -87,17 +73,17 @@ def _matrix_filters(request) -> selectors.MatrixFilters:
 
 def _filter_context(request) -> dict:
     return {
-        "units": selectors.measure_units(**_scope(request)),
-        "people": organisation_people(**_scope(request)),
+        "units": selectors.measure_units(**scope(request)),
+        "people": organisation_people(**scope(request)),
         "elements": elements_available(organisation=request.organisation)
-        .filter(pk__in=selectors.measures_for_user(**_scope(request)).values("framework_element_id"))
+        .filter(pk__in=selectors.measures_for_user(**scope(request)).values("framework_element_id"))
         .order_by("framework__name", "order"),
     }
 
 
 def measure_list(request: HttpRequest) -> HttpResponse:
     filters = _matrix_filters(request)
-    matrix = selectors.summary_matrix(filters=filters, **_scope(request))
+    matrix = selectors.summary_matrix(filters=filters, **scope(request))
     return render(
         request,
         "measures/measure_list.jinja",
@@ -107,7 +93,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 def measure_summary(request: HttpRequest) -> HttpResponse:
     filters = _matrix_filters(request)
-    matrix = selectors.summary_matrix(filters=filters, **_scope(request))
+    matrix = selectors.summary_matrix(filters=filters, **scope(request))
     return render(
         request,
         "measures/summary.jinja",
@@ -126,7 +112,7 @@ def measure_summary(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request, pk, *, rebase_form=None, annotation_form=None, status=200) -> HttpResponse:
-    page = selectors.measure_page(pk=pk, **_scope(request))
+    page = selectors.measure_page(pk=pk, **scope(request))
     chart = text = None
     if page.result is not None:
         chart = render_svg(
@@ -156,7 +142,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def measure_create(request: HttpRequest) -> HttpResponse:
-    require(_role(request), Permission.MANAGE_PLANS)
+    require(role(request), Permission.MANAGE_PLANS)
     choices = _form_choices(request)
     form = MeasureForm(
         request.POST or None, initial={"kind": MeasureKind.VALUE, "direction": "increase"}, **choices
@@ -170,7 +156,7 @@ def measure_create(request: HttpRequest) -> HttpResponse:
                 **_measure_fields(form.cleaned_data, choices),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, f"Measure “{measure.name}” created. Add its data next.")
             return redirect("measure-detail", pk=measure.pk)
@@ -178,8 +164,8 @@ def measure_create(request: HttpRequest) -> HttpResponse:
 
 
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     choices = _form_choices(request)
     initial = {
         "name": measure.name,
@@ -207,12 +193,12 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 **_measure_fields(form.cleaned_data, choices),
             )
-        except services.ConcurrentEditError as exc:
+        except ConcurrentEditError as exc:
             form.data = form.data.copy()
             form.data["version"] = exc.instance.version
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, "Measure saved.")
             return redirect("measure-detail", pk=measure.pk)
@@ -225,8 +211,8 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter (or correct) one period's figures on the page."""
-    measure = selectors.measure_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     form = ValueForm(request.POST or None, measure=measure)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -257,8 +243,8 @@ def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def measure_history(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **_scope(request))
-    records = audit_for_object(instance=measure, **_scope(request))
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    records = audit_for_object(instance=measure, **scope(request))
     return render(
         request,
         "core/history.jinja",
@@ -272,7 +258,7 @@ def measure_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def measure_chart_png(request: HttpRequest, pk: int) -> HttpResponse:
-    page = selectors.measure_page(pk=pk, **_scope(request))
+    page = selectors.measure_page(pk=pk, **scope(request))
     if page.result is None:
         return HttpResponse("This measure has no data to chart yet.", status=404, content_type="text/plain")
     png = render_png(page.result, title=page.measure.name, y_label=page.measure.unit_label or None)
@@ -297,7 +283,7 @@ def _numeric(text: str) -> bool:
 
 def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The measure's data in the upload layout (so it can be corrected and uploaded again), gaps included."""
-    page = selectors.measure_page(pk=pk, **_scope(request))
+    page = selectors.measure_page(pk=pk, **scope(request))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["measure", "period", "value", "numerator", "denominator"])
@@ -320,8 +306,8 @@ def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measure_rebase(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     form = RebaseForm(request.POST)
     if form.is_valid():
         try:
@@ -332,7 +318,7 @@ def measure_rebase(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, f"Limits recalculated from {form.cleaned_data['date']:%d %B %Y}.")
             return redirect(reverse("measure-detail", args=[pk]) + "#chart")
@@ -341,8 +327,8 @@ def measure_rebase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def rebase_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    rebase = selectors.rebase_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    rebase = selectors.rebase_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     services.rebase_remove(rebase=rebase, by=request.user)
     messages.success(request, f"The rebase from {rebase.date:%d %B %Y} was removed.")
     return redirect("measure-detail", pk=rebase.measure_id)
@@ -350,8 +336,8 @@ def rebase_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     form = AnnotationForm(request.POST)
     if form.is_valid():
         services.annotation_add(
@@ -367,7 +353,7 @@ def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _upload(request: HttpRequest, measure=None) -> HttpResponse:
     """Upload a file, see every problem by row and column (nothing saved), or a preview; then Import."""
-    require(_role(request), Permission.MANAGE_PLANS)
+    require(role(request), Permission.MANAGE_PLANS)
     template = "measures/upload.jinja"
     here = reverse("measure-upload-one", args=[measure.pk]) if measure else reverse("measure-upload")
     context = {"measure": measure, "here": here}
@@ -376,7 +362,7 @@ def _upload(request: HttpRequest, measure=None) -> HttpResponse:
         if not pending or pending.get("token") != request.POST.get("confirm") or pending.get("here") != here:
             messages.error(request, "That upload has expired or was replaced. Upload the file again.")
             return redirect(here)
-        own = {m.pk for m in selectors.measures_for_user(**_scope(request))}
+        own = {m.pk for m in selectors.measures_for_user(**scope(request))}
         rows = [services.ValueRow(r[0], _date(r[1]), r[2], r[3], r[4]) for r in pending["rows"]]
         if any(r.measure_id not in own for r in rows):
             messages.error(request, "A measure in that upload is no longer available. Upload the file again.")
@@ -402,7 +388,7 @@ def _upload(request: HttpRequest, measure=None) -> HttpResponse:
         upload = form.cleaned_data["file"]
         # Too big: do not read it; the importer's size check answers with the usual message.
         data = b"x" * (importers.MAX_BYTES + 1) if upload.size > importers.MAX_BYTES else upload.read()
-        measures = list(selectors.measures_for_user(**_scope(request)))
+        measures = list(selectors.measures_for_user(**scope(request)))
         parsed = importers.parse_upload(name=upload.name, data=data, measures=measures, only=measure)
         context["parsed"] = parsed
         if parsed.ok:
@@ -435,7 +421,7 @@ def _date(text):
 
 def _preview(request, parsed: importers.ParsedFile) -> list[dict]:
     """Per measure: how many values the import would add, correct (with old and new) and leave unchanged."""
-    existing = selectors.values_by_period(measure_ids={r.measure.pk for r in parsed.rows}, **_scope(request))
+    existing = selectors.values_by_period(measure_ids={r.measure.pk for r in parsed.rows}, **scope(request))
     out: dict[int, dict] = {}
     for r in parsed.rows:
         entry = out.setdefault(
@@ -457,7 +443,7 @@ def measure_upload(request: HttpRequest) -> HttpResponse:
 
 
 def measure_upload_one(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **_scope(request))
+    measure = selectors.measure_get(pk=pk, **scope(request))
     return _upload(request, measure)
 
 
@@ -466,10 +452,10 @@ def measure_upload_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 def action_measure_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link an action's success measure to a measure and a target (or remove the link)."""
-    action = plan_selectors.action_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
-    link = selectors.link_get(action=action, **_scope(request))
-    measures = list(selectors.measures_for_user(**_scope(request)))
+    action = plan_selectors.action_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    link = selectors.link_get(action=action, **scope(request))
+    measures = list(selectors.measures_for_user(**scope(request)))
     if request.method == "POST" and request.POST.get("remove"):
         services.success_measure_unlink(action=action, by=request.user)
         messages.success(
@@ -499,12 +485,12 @@ def action_measure_link(request: HttpRequest, pk: int) -> HttpResponse:
                 met_when=data["met_when"],
                 expected_version=data["version"],
             )
-        except services.ConcurrentEditError as exc:
+        except ConcurrentEditError as exc:
             form.data = form.data.copy()
             form.data["version"] = exc.instance.version
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, f"{action.reference}'s success measure is linked to {chosen.name}.")
             return redirect("action-detail", pk=action.pk)

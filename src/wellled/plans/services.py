@@ -13,8 +13,16 @@ from django.utils import timezone
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.formatting import long_date
-from wellled.core.models import DeliveryStatus, Membership, User
+from wellled.core.models import DeliveryStatus, User
 from wellled.core.permissions import Permission, role_allows
+from wellled.core.service_kit import (
+    fields_update,
+    locked_get,
+    membership_role,
+    permission_require,
+    version_bump,
+    version_check,
+)
 from wellled.frameworks.models import Framework, FrameworkElement
 
 from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
@@ -31,49 +39,6 @@ from .models import (
     TimescaleRevision,
 )
 from .timescales import due_by, timescale_text
-
-
-class ConcurrentEditError(Exception):
-    """Someone else saved the object after this form was opened; nothing was saved."""
-
-    def __init__(self, instance, message: str | None = None):
-        self.instance = instance
-        super().__init__(
-            message
-            or f"{instance} was changed by someone else while you were editing it, so your changes have not been "
-            "saved and nothing of theirs was overwritten. Your entries are kept below: open the page again in a "
-            "new tab to see what changed, then save again if your changes still apply."
-        )
-
-
-def _check_version(instance, expected_version: int | None) -> None:
-    """Refuse a write based on a stale copy (optimistic locking on the row's version)."""
-    if expected_version is not None and int(expected_version) != instance.version:
-        raise ConcurrentEditError(instance)
-
-
-def _bump(instance, fields: list[str]) -> None:
-    """Save changed fields and bump the version, guarded by the version read under the row lock."""
-    instance.version += 1
-    instance.save(update_fields=[*fields, "version"])
-
-
-def _locked(model, pk):
-    return model.objects.select_for_update().get(pk=pk)
-
-
-def membership_role(*, user: User, organisation_id: int) -> str | None:
-    """The user's role in the organisation, read afresh (services re-check what views checked)."""
-    return (
-        Membership.objects.filter(user=user, organisation_id=organisation_id)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def _require(user: User, organisation_id: int, permission: Permission) -> None:
-    if not role_allows(membership_role(user=user, organisation_id=organisation_id), permission):
-        raise PermissionDenied("Your role does not allow this.")
 
 
 def user_may_update_action(*, user: User, action: Action) -> bool:
@@ -102,7 +67,7 @@ def plan_create(
     sections_from_framework: bool = True,
 ) -> Plan:
     """Create a plan; organised by a framework, it gets a section per top-level element (W1..W8)."""
-    _require(by, organisation.pk, Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
     plan = Plan(
         organisation=organisation,
         name=name.strip(),
@@ -128,23 +93,21 @@ def plan_create(
     return plan
 
 
+PLAN_EDITABLE_FIELDS = frozenset({"name", "kind", "description", "archived"})
+
+
 @transaction.atomic
 def plan_update(*, plan: Plan, by: User, expected_version: int | None, **fields) -> Plan:
     """Change a plan's name, kind or description."""
-    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
-    plan = _locked(Plan, plan.pk)
-    _check_version(plan, expected_version)
-    before = snapshot(plan)
-    for name, value in fields.items():
-        if name not in {"name", "kind", "description", "archived"}:
-            raise ValueError(f"plan_update cannot change {name}.")
-        setattr(plan, name, value)
-    plan.full_clean()
-    _bump(plan, list(fields))
-    audit_record(
-        by=by, organisation=plan.organisation, action=AuditAction.UPDATE, instance=plan, before=before
+    return fields_update(
+        instance=plan,
+        by=by,
+        organisation=plan.organisation,
+        permission=Permission.MANAGE_PLANS,
+        expected_version=expected_version,
+        allowed=PLAN_EDITABLE_FIELDS,
+        changes=fields,
     )
-    return plan
 
 
 @transaction.atomic
@@ -159,7 +122,7 @@ def section_create(
     order: int | None = None,
 ) -> Section:
     """Add a section (a framework element or a workstream) to a plan."""
-    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_PLANS)
     if order is None:
         order = (plan.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     section = Section(
@@ -176,27 +139,21 @@ def section_create(
     return section
 
 
+SECTION_EDITABLE_FIELDS = frozenset({"code", "title", "executive_lead", "order", "framework_element"})
+
+
 @transaction.atomic
 def section_update(*, section: Section, by: User, expected_version: int | None, **fields) -> Section:
     """Change a section's code, title, executive lead or order."""
-    _require(by, section.plan.organisation_id, Permission.MANAGE_PLANS)
-    section = _locked(Section, section.pk)
-    _check_version(section, expected_version)
-    before = snapshot(section)
-    for name, value in fields.items():
-        if name not in {"code", "title", "executive_lead", "order", "framework_element"}:
-            raise ValueError(f"section_update cannot change {name}.")
-        setattr(section, name, value)
-    section.full_clean()
-    _bump(section, [f if f not in {"executive_lead", "framework_element"} else f + "_id" for f in fields])
-    audit_record(
+    return fields_update(
+        instance=section,
         by=by,
         organisation=section.plan.organisation,
-        action=AuditAction.UPDATE,
-        instance=section,
-        before=before,
+        permission=Permission.MANAGE_PLANS,
+        expected_version=expected_version,
+        allowed=SECTION_EDITABLE_FIELDS,
+        changes=fields,
     )
-    return section
 
 
 # Findings -----------------------------------------------------------------------------------------------------
@@ -205,7 +162,7 @@ def section_update(*, section: Section, by: User, expected_version: int | None, 
 @transaction.atomic
 def finding_create(*, plan: Plan, by: User, number: int | None = None, text: str, **fields) -> Finding:
     """Record a numbered finding (Part B) on a plan."""
-    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_PLANS)
     if number is None:
         number = (plan.findings.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     finding = Finding(plan=plan, number=number, text=text.strip(), **fields)
@@ -215,28 +172,23 @@ def finding_create(*, plan: Plan, by: User, number: int | None = None, text: str
     return finding
 
 
+FINDING_EDITABLE_FIELDS = frozenset(
+    {"number", "text", "finding_type", "regulation", "source", "source_date", "framework_element"}
+)
+
+
 @transaction.atomic
 def finding_update(*, finding: Finding, by: User, expected_version: int | None, **fields) -> Finding:
     """Change a finding's text, type, regulation or source."""
-    _require(by, finding.plan.organisation_id, Permission.MANAGE_PLANS)
-    finding = _locked(Finding, finding.pk)
-    _check_version(finding, expected_version)
-    before = snapshot(finding)
-    allowed = {"number", "text", "finding_type", "regulation", "source", "source_date", "framework_element"}
-    for name, value in fields.items():
-        if name not in allowed:
-            raise ValueError(f"finding_update cannot change {name}.")
-        setattr(finding, name, value)
-    finding.full_clean()
-    _bump(finding, [f + "_id" if f == "framework_element" else f for f in fields])
-    audit_record(
+    return fields_update(
+        instance=finding,
         by=by,
         organisation=finding.plan.organisation,
-        action=AuditAction.UPDATE,
-        instance=finding,
-        before=before,
+        permission=Permission.MANAGE_PLANS,
+        expected_version=expected_version,
+        allowed=FINDING_EDITABLE_FIELDS,
+        changes=fields,
     )
-    return finding
 
 
 # Actions ------------------------------------------------------------------------------------------------------
@@ -260,7 +212,7 @@ def action_create(
     at: datetime.datetime | None = None,
 ) -> Action:
     """Add an action to a plan, with its original timescale as the first timescale record."""
-    _require(by, plan.organisation_id, Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_PLANS)
     at = at or timezone.now()
     order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     due_date = due_by(due_date, due_precision) if due_date else None
@@ -276,7 +228,7 @@ def action_create(
         due_precision=due_precision,
         order=order,
     )
-    _check_reference_free(action)
+    _check_reference_free(action, action.reference)
     action.full_clean()
     action.save()
     action.other_leads.set(list(other_leads))
@@ -294,15 +246,12 @@ def action_create(
     return action
 
 
-def _check_reference_free(action: Action) -> None:
+def _check_reference_free(action: Action, reference: str) -> None:
     """A reference names one action in its plan; say which plan already uses it, by the reference field."""
-    taken = Action.objects.filter(plan_id=action.plan_id, reference=action.reference).exclude(pk=action.pk)
-    if action.reference and taken.exists():
+    taken = Action.objects.filter(plan_id=action.plan_id, reference=reference).exclude(pk=action.pk)
+    if reference and taken.exists():
         raise ValidationError(
-            {
-                "reference": f"{action.plan.name} already has an action {action.reference}: "
-                "choose another reference."
-            }
+            {"reference": f"{action.plan.name} already has an action {reference}: choose another reference."}
         )
 
 
@@ -314,31 +263,16 @@ ACTION_EDITABLE_FIELDS = frozenset(
 @transaction.atomic
 def action_update(*, action: Action, by: User, expected_version: int | None, **fields) -> Action:
     """Change what an action says (not its timescale, status or state: those have their own services)."""
-    _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
-    action = _locked(Action, action.pk)
-    _check_version(action, expected_version)
-    before = snapshot(action)
-    m2m = {}
-    for name, value in fields.items():
-        if name not in ACTION_EDITABLE_FIELDS:
-            raise ValueError(f"action_update cannot change {name}.")
-        if name in {"other_leads", "findings"}:
-            m2m[name] = list(value)
-        else:
-            setattr(action, name, value)
-    _check_reference_free(action)
-    action.full_clean()
-    _bump(action, [f + "_id" if f in {"section", "lead"} else f for f in fields if f not in m2m])
-    for name, values in m2m.items():
-        getattr(action, name).set(values)
-    audit_record(
+    return fields_update(
+        instance=action,
         by=by,
         organisation=action.plan.organisation,
-        action=AuditAction.UPDATE,
-        instance=action,
-        before=before,
+        permission=Permission.MANAGE_PLANS,
+        expected_version=expected_version,
+        allowed=ACTION_EDITABLE_FIELDS,
+        changes=fields,
+        check=lambda row, changes: _check_reference_free(row, changes.get("reference", row.reference)),
     )
-    return action
 
 
 @transaction.atomic
@@ -353,11 +287,13 @@ def action_timescale_revise(
     at: datetime.datetime | None = None,
 ) -> TimescaleRevision:
     """Revise an action's timescale; the old date stays in its history and the reason is required."""
-    _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
+    permission_require(
+        user=by, organisation_id=action.plan.organisation_id, permission=Permission.MANAGE_PLANS
+    )
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason the timescale is changing."})
-    action = _locked(Action, action.pk)
-    _check_version(action, expected_version)
+    action = locked_get(Action, action.pk)
+    version_check(action, expected_version)
     due_date = due_by(due_date, precision)
     if action.due_date and timescale_text(action.due_date, action.due_precision) == timescale_text(
         due_date, precision
@@ -378,7 +314,7 @@ def action_timescale_revise(
         created_at=at or timezone.now(),
     )
     action.due_date, action.due_precision = due_date, precision
-    _bump(action, ["due_date", "due_precision"])
+    version_bump(action, ["due_date", "due_precision"])
     audit_record(
         by=by,
         organisation=action.plan.organisation,
@@ -402,13 +338,15 @@ def action_state_set(
 ) -> Action:
     """Mark an action open, completed, or closed with the evidence of assurance (required to close); the change
     is kept with its time (`at`: when it happened, for loaded history), so earlier papers keep the earlier state."""
-    _require(by, action.plan.organisation_id, Permission.MANAGE_PLANS)
+    permission_require(
+        user=by, organisation_id=action.plan.organisation_id, permission=Permission.MANAGE_PLANS
+    )
     if state not in ActionState.values:
         raise ValidationError({"state": "Choose open, completed or closed."})
     if state == ActionState.CLOSED and not assurance_evidence.strip():
         raise ValidationError({"assurance_evidence": "Enter the evidence of assurance that allows closing."})
-    action = _locked(Action, action.pk)
-    _check_version(action, expected_version)
+    action = locked_get(Action, action.pk)
+    version_check(action, expected_version)
     before = snapshot(action)
     if state != action.state:  # only a real change of state is a state change; new evidence alone is audited
         ActionStateChange.objects.create(
@@ -421,7 +359,7 @@ def action_state_set(
         )
     action.state = state
     action.assurance_evidence = assurance_evidence.strip()
-    _bump(action, ["state", "assurance_evidence"])
+    version_bump(action, ["state", "assurance_evidence"])
     audit_record(
         by=by,
         organisation=action.plan.organisation,
@@ -448,10 +386,10 @@ def progress_update_record(
     at: datetime.datetime | None = None,
 ) -> ProgressUpdate:
     """Append a dated progress update; the action takes its status. A correction supersedes an earlier one."""
-    action = _locked(Action, action.pk)
+    action = locked_get(Action, action.pk)
     if not user_may_update_action(user=by, action=action):
         raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
-    _check_version(action, expected_version)
+    version_check(action, expected_version)
     if action.state == ActionState.CLOSED:
         raise ValidationError(
             f"{action.reference} is closed with evidence of assurance: a governance editor "
@@ -488,7 +426,7 @@ def progress_update_record(
     before = snapshot(action)
     action.status = status
     action.last_update_at = at
-    _bump(action, ["status", "last_update_at"])
+    version_bump(action, ["status", "last_update_at"])
     organisation = action.plan.organisation
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=update)
     audit_record(
@@ -516,7 +454,7 @@ def cycle_open(
     at: datetime.datetime | None = None,
 ) -> ReportingCycle:
     """Open a reporting cycle; the plan's previous open cycle (if any) is closed first."""
-    _require(by, plan.organisation_id, Permission.MANAGE_CYCLES)
+    permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_CYCLES)
     Plan.objects.select_for_update().get(pk=plan.pk)
     at = at or timezone.now()
     latest = plan.cycles.order_by("-position_as_at").first()
@@ -547,14 +485,16 @@ def cycle_open(
 @transaction.atomic
 def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None = None) -> ReportingCycle:
     """Close a reporting cycle; updates recorded afterwards belong to the next one."""
-    _require(by, cycle.plan.organisation_id, Permission.MANAGE_CYCLES)
-    cycle = _locked(ReportingCycle, cycle.pk)
+    permission_require(
+        user=by, organisation_id=cycle.plan.organisation_id, permission=Permission.MANAGE_CYCLES
+    )
+    cycle = locked_get(ReportingCycle, cycle.pk)
     if cycle.state == CycleState.CLOSED:
         return cycle
     before = snapshot(cycle)
     cycle.state = CycleState.CLOSED
     cycle.closed_at = at or timezone.now()
-    _bump(cycle, ["state", "closed_at"])
+    version_bump(cycle, ["state", "closed_at"])
     audit_record(
         by=by, organisation=cycle.plan.organisation, action=AuditAction.UPDATE, instance=cycle, before=before
     )
@@ -568,8 +508,10 @@ REMINDER_SUBJECT_LATE = "Progress updates were due by {deadline}: {plan}"
 @transaction.atomic
 def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User, list[Action]]) -> int:
     """E-mail each lead the actions still awaiting their update in this cycle; returns how many were sent."""
-    _require(by, cycle.plan.organisation_id, Permission.MANAGE_CYCLES)
-    cycle = _locked(ReportingCycle, cycle.pk)
+    permission_require(
+        user=by, organisation_id=cycle.plan.organisation_id, permission=Permission.MANAGE_CYCLES
+    )
+    cycle = locked_get(ReportingCycle, cycle.pk)
     if cycle.state != CycleState.OPEN:
         raise ValidationError("Reminders can only be sent while the cycle is open.")
     from django.conf import settings

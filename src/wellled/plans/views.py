@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wellled.core.formatting import counted
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import audit_for_object, delivery_statuses, organisation_people
+from wellled.core.selectors import delivery_statuses, organisation_people
+from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.view_kit import form_page, history_page, role, scope
 from wellled.frameworks.selectors import frameworks_available
 
 from . import selectors, services
@@ -40,50 +42,16 @@ CONCURRENT_UPDATE_MESSAGE = (
 )
 
 
-def _role(request: HttpRequest) -> str | None:
-    return request.membership.role if request.membership else None
-
-
-def _scope(request: HttpRequest) -> dict:
-    return {"user": request.user, "organisation": request.organisation}
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields (or the form as a whole)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _refuse_stale(form, exc: services.ConcurrentEditError) -> None:
-    """Say someone else saved first; keep what the person typed, with the current version so that saving
-    again (having been told) is a deliberate choice that goes through instead of being refused for ever."""
-    form.data = form.data.copy()
-    form.data["version"] = exc.instance.version
-    form.add_error(None, str(exc))
-
-
-def _history(request, instance, *, title: str, back_url: str) -> HttpResponse:
-    records = audit_for_object(instance=instance, **_scope(request))
-    return render(
-        request,
-        "core/history.jinja",
-        {"object": instance, "records": records, "title": title, "back_url": back_url},
-    )
-
-
 # Dashboard and my actions -------------------------------------------------------------------------------------
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    board = selectors.dashboard(**_scope(request))
+    board = selectors.dashboard(**scope(request))
     return render(request, "plans/dashboard.jinja", {"board": board})
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
-    actions = selectors.my_actions(**_scope(request))
+    actions = selectors.my_actions(**scope(request))
     return render(request, "plans/my_actions.jinja", {"actions": actions})
 
 
@@ -91,64 +59,58 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plans_for_user(**_scope(request))
+    plans = selectors.plans_for_user(**scope(request))
     return render(request, "plans/plan_list.jinja", {"plans": plans})
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    require(_role(request), Permission.MANAGE_PLANS)
+    require(role(request), Permission.MANAGE_PLANS)
     frameworks = frameworks_available(organisation=request.organisation)
     form = PlanCreateForm(request.POST or None, frameworks=frameworks)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.plan_create(
-                organisation=request.organisation,
-                by=request.user,
-                name=data["name"],
-                kind=data["kind"],
-                organised_by=data["organised_by"],
-                framework=data["framework"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Plan “{plan.name}” created.")
-            return redirect("plan-detail", pk=plan.pk)
-    return render(request, "plans/plan_form.jinja", {"form": form, "title": "New plan"})
+    return form_page(
+        request,
+        form,
+        template="plans/plan_form.jinja",
+        context={"title": "New plan"},
+        save=lambda data: services.plan_create(
+            organisation=request.organisation,
+            by=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            organised_by=data["organised_by"],
+            framework=data["framework"],
+            description=data["description"],
+        ),
+        message=lambda plan: f"Plan “{plan.name}” created.",
+        success_url=lambda plan: reverse("plan-detail", args=[plan.pk]),
+    )
 
 
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     initial = {"name": plan.name, "kind": plan.kind, "description": plan.description, "version": plan.version}
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_update(
-                plan=plan,
-                by=request.user,
-                expected_version=data["version"],
-                name=data["name"],
-                kind=data["kind"],
-                description=data["description"],
-            )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Plan saved.")
-            return redirect("plan-detail", pk=plan.pk)
-    return render(
-        request, "plans/plan_form.jinja", {"form": form, "title": f"Edit {plan.name}", "plan": plan}
+    return form_page(
+        request,
+        form,
+        template="plans/plan_form.jinja",
+        context={"title": f"Edit {plan.name}", "plan": plan},
+        save=lambda data: services.plan_update(
+            plan=plan,
+            by=request.user,
+            expected_version=data["version"],
+            name=data["name"],
+            kind=data["kind"],
+            description=data["description"],
+        ),
+        message="Plan saved.",
+        success_url=reverse("plan-detail", args=[plan.pk]),
     )
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
+    plan = selectors.plan_get(pk=pk, **scope(request))
     params = request.GET
     filters = selectors.ActionFilters(
         status=params.get("status", ""),
@@ -159,7 +121,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         awaiting=params.get("awaiting") == "1",
         q=params.get("q", "")[:100],
     )
-    actions = selectors.plan_actions(plan=plan, filters=filters, history=False, **_scope(request))
+    actions = selectors.plan_actions(plan=plan, filters=filters, history=False, **scope(request))
     sections = list(plan.sections.select_related("executive_lead").order_by("order"))
     grouped = [(s, [a for a in actions if a.section_id == s.pk]) for s in sections]
     unsectioned = [a for a in actions if a.section_id is None]
@@ -169,9 +131,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grouped": grouped,
         "unsectioned": unsectioned,
         "actions": actions,
-        "findings": selectors.plan_findings(plan=plan, **_scope(request)),
+        "findings": selectors.plan_findings(plan=plan, **scope(request)),
         "statuses": delivery_statuses(organisation=request.organisation),
-        "people": selectors.plan_leads(plan=plan, **_scope(request)),
+        "people": selectors.plan_leads(plan=plan, **scope(request)),
         "sections": sections,
         "cycle": selectors.open_cycle(plan=plan),
         "filtered": any(v for v in vars(filters).values()),
@@ -185,8 +147,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    return _history(
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    return history_page(
         request, plan, title=f"History of {plan.name}", back_url=reverse("plan-detail", args=[pk])
     )
 
@@ -195,65 +157,57 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def section_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
-    form = SectionForm(request.POST or None, people=organisation_people(**_scope(request)))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.section_create(
-                plan=plan,
-                by=request.user,
-                code=data["code"],
-                title=data["title"],
-                executive_lead=data["executive_lead"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Section {data['code']} added.")
-            return redirect("plan-detail", pk=plan.pk)
-    return render(request, "plans/section_form.jinja", {"form": form, "plan": plan, "title": "Add a section"})
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    form = SectionForm(request.POST or None, people=organisation_people(**scope(request)))
+    return form_page(
+        request,
+        form,
+        template="plans/section_form.jinja",
+        context={"plan": plan, "title": "Add a section"},
+        save=lambda data: services.section_create(
+            plan=plan,
+            by=request.user,
+            code=data["code"],
+            title=data["title"],
+            executive_lead=data["executive_lead"],
+        ),
+        message=lambda section: f"Section {section.code} added.",
+        success_url=reverse("plan-detail", args=[plan.pk]),
+    )
 
 
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    section = selectors.section_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    section = selectors.section_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     initial = {
         "code": section.code,
         "title": section.title,
         "executive_lead": section.executive_lead_id,
         "version": section.version,
     }
-    form = SectionForm(request.POST or None, initial=initial, people=organisation_people(**_scope(request)))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.section_update(
-                section=section,
-                by=request.user,
-                expected_version=data["version"],
-                code=data["code"],
-                title=data["title"],
-                executive_lead=data["executive_lead"],
-            )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Section saved.")
-            return redirect("plan-detail", pk=section.plan_id)
-    return render(
+    form = SectionForm(request.POST or None, initial=initial, people=organisation_people(**scope(request)))
+    return form_page(
         request,
-        "plans/section_form.jinja",
-        {"form": form, "plan": section.plan, "section": section, "title": f"Edit section {section.code}"},
+        form,
+        template="plans/section_form.jinja",
+        context={"plan": section.plan, "section": section, "title": f"Edit section {section.code}"},
+        save=lambda data: services.section_update(
+            section=section,
+            by=request.user,
+            expected_version=data["version"],
+            code=data["code"],
+            title=data["title"],
+            executive_lead=data["executive_lead"],
+        ),
+        message="Section saved.",
+        success_url=reverse("plan-detail", args=[section.plan_id]),
     )
 
 
 def section_history(request: HttpRequest, pk: int) -> HttpResponse:
-    section = selectors.section_get(pk=pk, **_scope(request))
-    return _history(
+    section = selectors.section_get(pk=pk, **scope(request))
+    return history_page(
         request,
         section,
         title=f"History of section {section.code}",
@@ -265,41 +219,40 @@ def section_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
-    people = organisation_people(**_scope(request))
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    people = organisation_people(**scope(request))
     form = ActionCreateForm(
         request.POST or None, plan=plan, people=people, initial={"section": request.GET.get("section")}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.action_create(
-                plan=plan,
-                by=request.user,
-                reference=data["reference"],
-                title=data["title"],
-                section=data["section"],
-                lead=data["lead"],
-                other_leads=data["other_leads"],
-                lead_note=data["lead_note"],
-                success_measure=data["success_measure"],
-                due_date=data["due_date"],
-                due_precision=data["due_precision"],
-                findings=data["findings"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} added.")
-            return redirect("action-detail", pk=action.pk)
-    return render(request, "plans/action_form.jinja", {"form": form, "plan": plan, "title": "Add an action"})
+    return form_page(
+        request,
+        form,
+        template="plans/action_form.jinja",
+        context={"plan": plan, "title": "Add an action"},
+        save=lambda data: services.action_create(
+            plan=plan,
+            by=request.user,
+            reference=data["reference"],
+            title=data["title"],
+            section=data["section"],
+            lead=data["lead"],
+            other_leads=data["other_leads"],
+            lead_note=data["lead_note"],
+            success_measure=data["success_measure"],
+            due_date=data["due_date"],
+            due_precision=data["due_precision"],
+            findings=data["findings"],
+        ),
+        message=lambda action: f"Action {action.reference} added.",
+        success_url=lambda action: reverse("action-detail", args=[action.pk]),
+    )
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **_scope(request))
+    action = selectors.action_get(pk=pk, **scope(request))
     selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
-    timeline = selectors.action_timeline(action=action, **_scope(request))
+    timeline = selectors.action_timeline(action=action, **scope(request))
     return render(
         request,
         "plans/action_detail.jinja",
@@ -313,8 +266,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    action = selectors.action_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     initial = {
         "reference": action.reference,
         "title": action.title,
@@ -327,47 +280,40 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": action.version,
     }
     form = ActionForm(
-        request.POST or None, initial=initial, plan=action.plan, people=organisation_people(**_scope(request))
+        request.POST or None, initial=initial, plan=action.plan, people=organisation_people(**scope(request))
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_update(
-                action=action,
-                by=request.user,
-                expected_version=data["version"],
-                reference=data["reference"],
-                title=data["title"],
-                section=data["section"],
-                lead=data["lead"],
-                other_leads=data["other_leads"],
-                lead_note=data["lead_note"],
-                success_measure=data["success_measure"],
-                findings=data["findings"],
-            )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Action {data['reference']} saved.")
-            return redirect("action-detail", pk=action.pk)
-    return render(
+    return form_page(
         request,
-        "plans/action_form.jinja",
-        {"form": form, "plan": action.plan, "action": action, "title": f"Edit action {action.reference}"},
+        form,
+        template="plans/action_form.jinja",
+        context={"plan": action.plan, "action": action, "title": f"Edit action {action.reference}"},
+        save=lambda data: services.action_update(
+            action=action,
+            by=request.user,
+            expected_version=data["version"],
+            reference=data["reference"],
+            title=data["title"],
+            section=data["section"],
+            lead=data["lead"],
+            other_leads=data["other_leads"],
+            lead_note=data["lead_note"],
+            success_measure=data["success_measure"],
+            findings=data["findings"],
+        ),
+        message=lambda saved: f"Action {saved.reference} saved.",
+        success_url=reverse("action-detail", args=[action.pk]),
     )
 
 
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a progress update (or, with ?correct=ID, a correction that supersedes an earlier one)."""
-    action = selectors.action_get(pk=pk, **_scope(request))
+    action = selectors.action_get(pk=pk, **scope(request))
     if not services.user_may_update_action(user=request.user, action=action):
         raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
     supersedes = None
     correct_id = request.GET.get("correct") or request.POST.get("correct")
     if correct_id:
-        supersedes = selectors.progress_update_get(pk=correct_id, **_scope(request))
+        supersedes = selectors.progress_update_get(pk=correct_id, **scope(request))
         if supersedes.action_id != action.pk:
             raise PermissionDenied("That update belongs to another action.")
     initial = {"version": action.version, "update_date": timezone.localdate(), "status": action.status_id}
@@ -376,78 +322,76 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             narrative=supersedes.narrative, status=supersedes.status_id, update_date=supersedes.update_date
         )
     form = ProgressUpdateForm(request.POST or None, initial=initial, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.progress_update_record(
-                action=action,
-                by=request.user,
-                narrative=data["narrative"],
-                status=data["status"],
-                update_date=data["update_date"],
-                expected_version=data["version"],
-                supersedes=supersedes,
-            )
-        except services.ConcurrentEditError:
-            # Keep what the person wrote, show the latest position, and let them submit again knowingly.
-            action = selectors.action_get(pk=pk, **_scope(request))
-            resubmit = request.POST.copy()
-            resubmit["version"] = action.version
-            form = ProgressUpdateForm(resubmit, organisation=request.organisation)
-            form.is_valid()
-            form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Progress update recorded on {action.reference}.")
-            return redirect("action-detail", pk=action.pk)
-    selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
-    return render(
-        request,
-        "plans/update_form.jinja",
-        {
-            "form": form,
+
+    def latest_position(form: ProgressUpdateForm, exc: ConcurrentEditError) -> ProgressUpdateForm:
+        """Keep what the person wrote, show the latest position, and let them submit again knowingly."""
+        action.refresh_from_db()
+        resubmit = request.POST.copy()
+        resubmit["version"] = action.version
+        form = ProgressUpdateForm(resubmit, organisation=request.organisation)
+        form.is_valid()
+        form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
+        return form
+
+    def page() -> dict:
+        selectors.annotate_action(
+            action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate()
+        )
+        return {
             "action": action,
             "plan": action.plan,
             "supersedes": supersedes,
             "statuses": delivery_statuses(organisation=request.organisation),
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        template="plans/update_form.jinja",
+        context=page,
+        save=lambda data: services.progress_update_record(
+            action=action,
+            by=request.user,
+            narrative=data["narrative"],
+            status=data["status"],
+            update_date=data["update_date"],
+            expected_version=data["version"],
+            supersedes=supersedes,
+        ),
+        on_stale=latest_position,
+        message=f"Progress update recorded on {action.reference}.",
+        success_url=reverse("action-detail", args=[action.pk]),
     )
 
 
 def action_timescale(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    action = selectors.action_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     form = TimescaleForm(
         request.POST or None, initial={"version": action.version, "precision": action.due_precision}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_timescale_revise(
-                action=action,
-                by=request.user,
-                expected_version=data["version"],
-                due_date=data["due_date"],
-                precision=data["precision"],
-                reason=data["reason"],
-            )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Timescale of {action.reference} revised.")
-            return redirect("action-detail", pk=action.pk)
     selectors.annotate_action(action, cycle=None, on=timezone.localdate())
-    return render(
-        request, "plans/timescale_form.jinja", {"form": form, "action": action, "plan": action.plan}
+    return form_page(
+        request,
+        form,
+        template="plans/timescale_form.jinja",
+        context={"action": action, "plan": action.plan},
+        save=lambda data: services.action_timescale_revise(
+            action=action,
+            by=request.user,
+            expected_version=data["version"],
+            due_date=data["due_date"],
+            precision=data["precision"],
+            reason=data["reason"],
+        ),
+        message=f"Timescale of {action.reference} revised.",
+        success_url=reverse("action-detail", args=[action.pk]),
     )
 
 
 def action_state(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    action = selectors.action_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     form = ActionStateForm(
         request.POST or None,
         initial={
@@ -456,32 +400,27 @@ def action_state(request: HttpRequest, pk: int) -> HttpResponse:
             "assurance_evidence": action.assurance_evidence,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_state_set(
-                action=action,
-                by=request.user,
-                expected_version=data["version"],
-                state=data["state"],
-                assurance_evidence=data["assurance_evidence"],
-            )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{action.reference} is now {dict(form.fields['state'].choices)[data['state']].lower()}.",
-            )
-            return redirect("action-detail", pk=action.pk)
-    return render(request, "plans/state_form.jinja", {"form": form, "action": action, "plan": action.plan})
+    state_names = dict(form.fields["state"].choices)
+    return form_page(
+        request,
+        form,
+        template="plans/state_form.jinja",
+        context={"action": action, "plan": action.plan},
+        save=lambda data: services.action_state_set(
+            action=action,
+            by=request.user,
+            expected_version=data["version"],
+            state=data["state"],
+            assurance_evidence=data["assurance_evidence"],
+        ),
+        message=lambda saved: f"{saved.reference} is now {state_names[saved.state].lower()}.",
+        success_url=reverse("action-detail", args=[action.pk]),
+    )
 
 
 def action_history(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **_scope(request))
-    return _history(
+    action = selectors.action_get(pk=pk, **scope(request))
+    return history_page(
         request,
         action,
         title=f"History of action {action.reference}",
@@ -490,8 +429,8 @@ def action_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def progress_update_history(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.progress_update_get(pk=pk, **_scope(request))
-    return _history(
+    update = selectors.progress_update_get(pk=pk, **scope(request))
+    return history_page(
         request,
         update,
         title=f"History of {update}",
@@ -503,26 +442,28 @@ def progress_update_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     form = FindingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: data[k] for k in ("finding_type", "regulation", "source", "source_date")}
-        try:
-            finding = services.finding_create(
-                plan=plan, by=request.user, number=data["number"], text=data["text"], **fields
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Finding {finding.number} added.")
-            return redirect("finding-detail", pk=finding.pk)
-    return render(request, "plans/finding_form.jinja", {"form": form, "plan": plan, "title": "Add a finding"})
+    return form_page(
+        request,
+        form,
+        template="plans/finding_form.jinja",
+        context={"plan": plan, "title": "Add a finding"},
+        save=lambda data: services.finding_create(
+            plan=plan,
+            by=request.user,
+            number=data["number"],
+            text=data["text"],
+            **{k: data[k] for k in ("finding_type", "regulation", "source", "source_date")},
+        ),
+        message=lambda finding: f"Finding {finding.number} added.",
+        success_url=lambda finding: reverse("finding-detail", args=[finding.pk]),
+    )
 
 
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get(pk=pk, **_scope(request))
+    finding = selectors.finding_get(pk=pk, **scope(request))
     actions = finding.actions.select_related("status", "lead").order_by("reference")
     return render(
         request, "plans/finding_detail.jinja", {"finding": finding, "plan": finding.plan, "actions": actions}
@@ -530,39 +471,36 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    finding = selectors.finding_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     initial = {
         k: getattr(finding, k)
         for k in ("number", "text", "finding_type", "regulation", "source", "source_date", "version")
     }
     form = FindingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict) -> object:
         fields = {k: data[k] for k in ("text", "finding_type", "regulation", "source", "source_date")}
         if data["number"]:
             fields["number"] = data["number"]
-        try:
-            services.finding_update(
-                finding=finding, by=request.user, expected_version=data["version"], **fields
-            )
-        except services.ConcurrentEditError as exc:
-            _refuse_stale(form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Finding saved.")
-            return redirect("finding-detail", pk=finding.pk)
-    return render(
+        return services.finding_update(
+            finding=finding, by=request.user, expected_version=data["version"], **fields
+        )
+
+    return form_page(
         request,
-        "plans/finding_form.jinja",
-        {"form": form, "plan": finding.plan, "finding": finding, "title": f"Edit finding {finding.number}"},
+        form,
+        template="plans/finding_form.jinja",
+        context={"plan": finding.plan, "finding": finding, "title": f"Edit finding {finding.number}"},
+        save=save,
+        message="Finding saved.",
+        success_url=reverse("finding-detail", args=[finding.pk]),
     )
 
 
 def finding_history(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get(pk=pk, **_scope(request))
-    return _history(
+    finding = selectors.finding_get(pk=pk, **scope(request))
+    return history_page(
         request,
         finding,
         title=f"History of finding {finding.number}",
@@ -574,42 +512,35 @@ def finding_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    cycles = selectors.plan_cycles(plan=plan, **_scope(request))
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    cycles = selectors.plan_cycles(plan=plan, **scope(request))
     return render(request, "plans/cycle_list.jinja", {"plan": plan, "cycles": cycles})
 
 
 def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_CYCLES)
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_CYCLES)
     form = CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            cycle = services.cycle_open(
-                plan=plan,
-                by=request.user,
-                name=data["name"],
-                position_as_at=data["position_as_at"],
-                update_deadline=data["update_deadline"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates."
-            )
-            return redirect("cycle-detail", pk=cycle.pk)
-    return render(
+    return form_page(
         request,
-        "plans/cycle_form.jinja",
-        {"form": form, "plan": plan, "current": selectors.open_cycle(plan=plan)},
+        form,
+        template="plans/cycle_form.jinja",
+        context={"plan": plan, "current": selectors.open_cycle(plan=plan)},
+        save=lambda data: services.cycle_open(
+            plan=plan,
+            by=request.user,
+            name=data["name"],
+            position_as_at=data["position_as_at"],
+            update_deadline=data["update_deadline"],
+        ),
+        message=lambda cycle: f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates.",
+        success_url=lambda cycle: reverse("cycle-detail", args=[cycle.pk]),
     )
 
 
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = selectors.cycle_get(pk=pk, **_scope(request))
-    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **_scope(request))
+    cycle = selectors.cycle_get(pk=pk, **scope(request))
+    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request))
     updated = cycle.updates.select_related("action", "status", "created_by").order_by("-created_at")
     return render(
         request,
@@ -626,9 +557,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = selectors.cycle_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_CYCLES)
-    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **_scope(request))
+    cycle = selectors.cycle_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_CYCLES)
+    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request))
     awaiting.pop(None, None)  # actions with no named lead have nobody to remind
     chosen = set(request.POST.getlist("lead"))
     if chosen:
@@ -648,16 +579,16 @@ def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = selectors.cycle_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_CYCLES)
+    cycle = selectors.cycle_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_CYCLES)
     services.cycle_close(cycle=cycle, by=request.user)
     messages.success(request, f"Reporting cycle “{cycle.name}” closed.")
     return redirect("cycle-detail", pk=cycle.pk)
 
 
 def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = selectors.cycle_get(pk=pk, **_scope(request))
-    return _history(
+    cycle = selectors.cycle_get(pk=pk, **scope(request))
+    return history_page(
         request, cycle, title=f"History of {cycle.name}", back_url=reverse("cycle-detail", args=[pk])
     )
 
@@ -667,14 +598,14 @@ def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a spreadsheet to update the plan: its problems by row and column, or on to the preview."""
-    plan = selectors.plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    plan = selectors.plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     return _import_upload(request, plan=plan)
 
 
 def plan_import_new(request: HttpRequest) -> HttpResponse:
     """Upload a spreadsheet to make a new plan."""
-    require(_role(request), Permission.MANAGE_PLANS)
+    require(role(request), Permission.MANAGE_PLANS)
     return _import_upload(request, plan=None)
 
 
@@ -729,8 +660,8 @@ def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
 
 def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview of an uploaded spreadsheet with its Import button; after the import, what it did."""
-    pending = selectors.plan_import_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.MANAGE_PLANS)
+    pending = selectors.plan_import_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
     if request.method == "POST":
         try:
             result = importer.plan_import_apply_pending(
@@ -757,10 +688,10 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan as an .xlsx or .csv file in the layout the import reads."""
-    plan = selectors.plan_get(pk=pk, **_scope(request))
+    plan = selectors.plan_get(pk=pk, **scope(request))
     if fmt not in export.FORMATS:
         raise Http404("Not found.")
-    file = export.plan_export(plan=plan, fmt=fmt, **_scope(request))
+    file = export.plan_export(plan=plan, fmt=fmt, **scope(request))
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response

@@ -19,10 +19,10 @@ from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction
 from wellled.core.formatting import long_date
 from wellled.core.models import User
-from wellled.core.permissions import Permission, role_allows
+from wellled.core.permissions import Permission
 from wellled.core.selectors import word_template_get
+from wellled.core.service_kit import permission_require
 from wellled.plans.models import Plan, ReportingCycle
-from wellled.plans.services import membership_role
 
 from .board_paper import BoardPaper, board_paper_build
 from .formats import FORMATS, filename, render
@@ -34,11 +34,6 @@ logger = logging.getLogger(__name__)
 
 # Who may issue a paper: those who run the reporting cycles (governance editors and administrators).
 ISSUE_PERMISSION = Permission.MANAGE_CYCLES
-
-
-def _require(user: User, organisation_id: int, permission: Permission) -> None:
-    if not role_allows(membership_role(user=user, organisation_id=organisation_id), permission):
-        raise PermissionDenied("Your role does not allow this.")
 
 
 def _cycle_and_date(
@@ -63,7 +58,7 @@ def paper_issue(
     progress: ProgressCallback | None = None,
 ) -> IssuedPaper:
     """Issue the plan's board paper as at a cycle's position date (or a date): every format, stored for good."""
-    _require(by, plan.organisation_id, ISSUE_PERMISSION)
+    permission_require(user=by, organisation_id=plan.organisation_id, permission=ISSUE_PERMISSION)
     cycle, as_at = _cycle_and_date(plan, cycle_or_as_at)
     organisation = plan.organisation
     tracker = Tracker(issue_steps(), progress)
@@ -97,7 +92,9 @@ def _store(
     by: User,
 ) -> IssuedPaper:
     """Write the issued paper, its files and the audit record together, or nothing."""
-    _require(by, plan.organisation_id, ISSUE_PERMISSION)  # re-read: the role may have changed while rendering
+    permission_require(
+        user=by, organisation_id=plan.organisation_id, permission=ISSUE_PERMISSION
+    )  # re-read: the role may have changed while rendering
     counts = [
         {
             "code": c.code,
@@ -175,7 +172,7 @@ def paper_job_start(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.dat
 
 @transaction.atomic
 def _job_create(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User) -> PaperJob:
-    _require(by, plan.organisation_id, ISSUE_PERMISSION)
+    permission_require(user=by, organisation_id=plan.organisation_id, permission=ISSUE_PERMISSION)
     cycle, as_at = _cycle_and_date(plan, cycle_or_as_at)
     return PaperJob.objects.create(
         organisation=plan.organisation,

@@ -11,15 +11,12 @@ from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import word_template_get
+from wellled.core.view_kit import role
 from wellled.plans.selectors import plan_cycles, plan_get
 
 from .board_paper import BoardPaper, as_at_problem, board_paper_build
 from .formats import FORMATS, filename
 from .formats import render as render_format
-
-
-def _role(request: HttpRequest) -> str | None:
-    return request.membership.role if request.membership else None
 
 
 def _as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
@@ -36,7 +33,7 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
 
 
 def _paper(request: HttpRequest, pk: int, as_at: datetime.date | None) -> tuple[BoardPaper, object]:
-    require(_role(request), Permission.VIEW)
+    require(role(request), Permission.VIEW)
     plan = plan_get(user=request.user, organisation=request.organisation, pk=pk)
     paper = board_paper_build(user=request.user, organisation=request.organisation, plan=plan, as_at=as_at)
     return paper, plan

@@ -33,6 +33,7 @@ from wellled.core.choices import AuditAction, Role
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.selectors import delivery_statuses, organisation_people
+from wellled.core.service_kit import permission_require
 from wellled.core.services import person_create
 
 from .. import services
@@ -217,8 +218,8 @@ class ImportResult:
 
 def _require_import(by: User, organisation: Organisation) -> None:
     """Importing edits the plan and records progress updates: editors and administrators only."""
-    services._require(by, organisation.pk, Permission.MANAGE_PLANS)
-    services._require(by, organisation.pk, Permission.UPDATE_ANY_ACTION)
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.UPDATE_ANY_ACTION)
 
 
 def plan_import_preview(
