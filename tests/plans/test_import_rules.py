@@ -6,16 +6,12 @@ import pytest
 
 from wellled.core.models import DeliveryStatus
 from wellled.core.services import DEFAULT_DELIVERY_STATUSES
-from wellled.plans.spreadsheet.interpret import (
-    TimescaleError,
-    column_field,
-    match_status,
-    parse_heading,
-    parse_timescale,
-    split_leads,
-    split_update_awaited,
-)
+from wellled.plans.spreadsheet.column_rules import column_field
+from wellled.plans.spreadsheet.heading_rules import parse_heading
+from wellled.plans.spreadsheet.lead_rules import split_leads
 from wellled.plans.spreadsheet.read import MonthCell, clean_cell
+from wellled.plans.spreadsheet.status_rules import match_status, split_update_awaited
+from wellled.plans.spreadsheet.timescale_rules import TimescaleError, parse_timescale
 
 M, D = "month", "day"
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import audit_for_object, organisation_people
+from wellled.core.selectors import organisation_people
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import errors_apply, role, scope, stale_refuse
+from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope, stale_refuse
 from wellled.frameworks.selectors import frameworks_available
 from wellled.plans.selectors import plans_for_user
 
@@ -54,27 +54,26 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
         locations=locations,
         services=service_units,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            assessment = services.assessment_create(
-                organisation=request.organisation,
-                by=request.user,
-                framework=data["framework"],
-                assessed_on=data["assessed_on"],
-                assessor_kind=data["assessor_kind"],
-                location=data["location"],
-                service=data["service"],
-                method=data["method"],
-                scoring_rules=form.rules(),
-                title=data["title"],
-            )
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, f"“{assessment}” started. Score each statement below.")
-            return redirect("assessment-score", pk=assessment.pk)
-    return render(request, "assessments/assessment_form.jinja", {"form": form, "title": "New assessment"})
+    return form_page(
+        request,
+        form,
+        template="assessments/assessment_form.jinja",
+        context={"title": "New assessment"},
+        save=lambda data: services.assessment_create(
+            organisation=request.organisation,
+            by=request.user,
+            framework=data["framework"],
+            assessed_on=data["assessed_on"],
+            assessor_kind=data["assessor_kind"],
+            location=data["location"],
+            service=data["service"],
+            method=data["method"],
+            scoring_rules=form.rules(),
+            title=data["title"],
+        ),
+        message=lambda assessment: f"“{assessment}” started. Score each statement below.",
+        success_url=lambda assessment: reverse("assessment-score", args=[assessment.pk]),
+    )
 
 
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -91,30 +90,23 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **assessment.scoring_rules,
     }
     form = AssessmentEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assessment_update(
-                assessment=assessment,
-                by=request.user,
-                expected_version=data["version"],
-                title=data["title"],
-                assessed_on=data["assessed_on"],
-                method=data["method"],
-                summary=data["summary"],
-                scoring_rules=form.rules(),
-            )
-        except ConcurrentEditError as exc:
-            stale_refuse(form, exc)
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, "Assessment saved.")
-            return redirect("assessment-detail", pk=assessment.pk)
-    return render(
+    return form_page(
         request,
-        "assessments/assessment_form.jinja",
-        {"form": form, "title": f"Edit {assessment}", "assessment": assessment},
+        form,
+        template="assessments/assessment_form.jinja",
+        context={"title": f"Edit {assessment}", "assessment": assessment},
+        save=lambda data: services.assessment_update(
+            assessment=assessment,
+            by=request.user,
+            expected_version=data["version"],
+            title=data["title"],
+            assessed_on=data["assessed_on"],
+            method=data["method"],
+            summary=data["summary"],
+            scoring_rules=form.rules(),
+        ),
+        message="Assessment saved.",
+        success_url=reverse("assessment-detail", args=[assessment.pk]),
     )
 
 
@@ -390,16 +382,11 @@ def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
-    records = audit_for_object(instance=assessment, **scope(request))
-    return render(
+    return history_page(
         request,
-        "core/history.jinja",
-        {
-            "object": assessment,
-            "records": records,
-            "title": f"History of {assessment}",
-            "back_url": reverse("assessment-detail", args=[pk]),
-        },
+        assessment,
+        title=f"History of {assessment}",
+        back_url=reverse("assessment-detail", args=[pk]),
     )
 
 
@@ -416,24 +403,23 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("order")
     initial = {"element": request.GET.get("element")} if request.GET.get("element", "").isdigit() else {}
     form = FindingForm(request.POST or None, elements=elements, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assessment_finding_create(
-                assessment=assessment,
-                by=request.user,
-                element=data["element"],
-                text=data["text"],
-                finding_type=data["finding_type"],
-                regulation=data["regulation"],
-                enforcement=data["enforcement"] or "",
-            )
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, "Finding recorded.")
-            return redirect(reverse("assessment-detail", args=[pk]) + "#findings")
-    return render(request, "assessments/finding_form.jinja", {"form": form, "assessment": assessment})
+    return form_page(
+        request,
+        form,
+        template="assessments/finding_form.jinja",
+        context={"assessment": assessment},
+        save=lambda data: services.assessment_finding_create(
+            assessment=assessment,
+            by=request.user,
+            element=data["element"],
+            text=data["text"],
+            finding_type=data["finding_type"],
+            regulation=data["regulation"],
+            enforcement=data["enforcement"] or "",
+        ),
+        message="Finding recorded.",
+        success_url=reverse("assessment-detail", args=[pk]) + "#findings",
+    )
 
 
 def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -448,32 +434,26 @@ def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = FindingActionForm(
         request.POST or None, plans=plans, people=organisation_people(**scope(request)), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.finding_to_action(
-                finding=finding,
-                by=request.user,
-                plan=data["plan"],
-                reference=data["reference"],
-                title=data["title"],
-                lead=data["lead"],
-                due_date=data["due_date"],
-                success_measure=data["success_measure"],
-            )
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Action {action.reference} added to {action.plan.name}, answering the "
-                f"finding on {finding.element.code}.",
-            )
-            return redirect("plan-detail", pk=action.plan_id)
-    return render(
+    return form_page(
         request,
-        "assessments/finding_action.jinja",
-        {"form": form, "finding": finding, "assessment": finding.assessment},
+        form,
+        template="assessments/finding_action.jinja",
+        context={"finding": finding, "assessment": finding.assessment},
+        save=lambda data: services.finding_to_action(
+            finding=finding,
+            by=request.user,
+            plan=data["plan"],
+            reference=data["reference"],
+            title=data["title"],
+            lead=data["lead"],
+            due_date=data["due_date"],
+            success_measure=data["success_measure"],
+        ),
+        message=lambda action: (
+            f"Action {action.reference} added to {action.plan.name}, answering the "
+            f"finding on {finding.element.code}."
+        ),
+        success_url=lambda action: reverse("plan-detail", args=[action.plan_id]),
     )
 
 

@@ -179,7 +179,7 @@ def _safe_filename(name: str) -> str:
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Every recorded change in the organisation, newest first (read-only: there is no way to edit it)."""
-    require(request.membership.role if request.membership else None, Permission.VIEW_AUDIT)
+    require(role(request), Permission.VIEW_AUDIT)
     records = audit_for_organisation(user=request.user, organisation=request.organisation)
     page = Paginator(records, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.jinja", {"page": page})

@@ -15,9 +15,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import audit_for_object, organisation_people
-from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import errors_apply, role, scope
+from wellled.core.selectors import organisation_people
+from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope
 from wellled.frameworks.selectors import elements_available
 from wellled.plans import selectors as plan_selectors
 from wellled.spc.render import render_png, render_svg, text_summary
@@ -147,20 +146,20 @@ def measure_create(request: HttpRequest) -> HttpResponse:
     form = MeasureForm(
         request.POST or None, initial={"kind": MeasureKind.VALUE, "direction": "increase"}, **choices
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = services.measure_create(
-                organisation=request.organisation,
-                by=request.user,
-                name=form.cleaned_data["name"],
-                **_measure_fields(form.cleaned_data, choices),
-            )
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, f"Measure “{measure.name}” created. Add its data next.")
-            return redirect("measure-detail", pk=measure.pk)
-    return render(request, "measures/measure_form.jinja", {"form": form, "title": "New measure"})
+    return form_page(
+        request,
+        form,
+        template="measures/measure_form.jinja",
+        context={"title": "New measure"},
+        save=lambda data: services.measure_create(
+            organisation=request.organisation,
+            by=request.user,
+            name=data["name"],
+            **_measure_fields(data, choices),
+        ),
+        message=lambda measure: f"Measure “{measure.name}” created. Add its data next.",
+        success_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+    )
 
 
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -184,28 +183,20 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": measure.version,
     }
     form = MeasureForm(request.POST or None, initial=initial, **choices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(
-                measure=measure,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                name=form.cleaned_data["name"],
-                **_measure_fields(form.cleaned_data, choices),
-            )
-        except ConcurrentEditError as exc:
-            form.data = form.data.copy()
-            form.data["version"] = exc.instance.version
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, "Measure saved.")
-            return redirect("measure-detail", pk=measure.pk)
-    return render(
+    return form_page(
         request,
-        "measures/measure_form.jinja",
-        {"form": form, "measure": measure, "title": f"Edit {measure.name}"},
+        form,
+        template="measures/measure_form.jinja",
+        context={"measure": measure, "title": f"Edit {measure.name}"},
+        save=lambda data: services.measure_update(
+            measure=measure,
+            by=request.user,
+            expected_version=data["version"],
+            name=data["name"],
+            **_measure_fields(data, choices),
+        ),
+        message="Measure saved.",
+        success_url=reverse("measure-detail", args=[measure.pk]),
     )
 
 
@@ -244,16 +235,8 @@ def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
 
 def measure_history(request: HttpRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
-    records = audit_for_object(instance=measure, **scope(request))
-    return render(
-        request,
-        "core/history.jinja",
-        {
-            "object": measure,
-            "records": records,
-            "title": f"History of {measure.name}",
-            "back_url": reverse("measure-detail", args=[pk]),
-        },
+    return history_page(
+        request, measure, title=f"History of {measure.name}", back_url=reverse("measure-detail", args=[pk])
     )
 
 
@@ -473,29 +456,20 @@ def action_measure_link(request: HttpRequest, pk: int) -> HttpResponse:
         else {"met_when": "direction"}
     )
     form = LinkForm(request.POST or None, initial=initial, measures=measures)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        chosen = next((m for m in measures if m.pk == data["measure"]), None)
-        try:
-            services.success_measure_link(
-                action=action,
-                by=request.user,
-                measure=chosen,
-                target=data["target"],
-                met_when=data["met_when"],
-                expected_version=data["version"],
-            )
-        except ConcurrentEditError as exc:
-            form.data = form.data.copy()
-            form.data["version"] = exc.instance.version
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, f"{action.reference}'s success measure is linked to {chosen.name}.")
-            return redirect("action-detail", pk=action.pk)
-    return render(
+    by_pk = {m.pk: m for m in measures}
+    return form_page(
         request,
-        "measures/link_form.jinja",
-        {"form": form, "action": action, "link": link, "plan": action.plan},
+        form,
+        template="measures/link_form.jinja",
+        context={"action": action, "link": link, "plan": action.plan},
+        save=lambda data: services.success_measure_link(
+            action=action,
+            by=request.user,
+            measure=by_pk.get(data["measure"]),
+            target=data["target"],
+            met_when=data["met_when"],
+            expected_version=data["version"],
+        ),
+        message=lambda saved: f"{action.reference}'s success measure is linked to {saved.measure.name}.",
+        success_url=reverse("action-detail", args=[action.pk]),
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
+from wellled.core.view_kit import role, scope
 from wellled.plans.selectors import open_cycle, plan_cycles, plan_get
 
 from . import selectors, services
@@ -31,14 +32,6 @@ QUEUED_TOO_LONG = datetime.timedelta(seconds=30)
 RUNNING_TOO_LONG = datetime.timedelta(minutes=10)
 
 
-def _role(request: HttpRequest) -> str | None:
-    return request.membership.role if request.membership else None
-
-
-def _scope(request: HttpRequest) -> dict:
-    return {"user": request.user, "organisation": request.organisation}
-
-
 def _tampered(request: HttpRequest, error: TamperedError, plan) -> HttpResponse:
     """Refuse to show or serve data that has changed since it was issued; the administrators must look."""
     logger.error("Refused tampered board paper data: %s (requested by %s).", error, request.user.pk)
@@ -53,9 +46,9 @@ def _tampered(request: HttpRequest, error: TamperedError, plan) -> HttpResponse:
 @require_GET
 def paper_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's issued papers: as-at date, who issued it and when, status counts, downloads."""
-    plan = plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.VIEW)
-    papers = list(selectors.issued_papers(plan=plan, **_scope(request)))
+    plan = plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.VIEW)
+    papers = list(selectors.issued_papers(plan=plan, **scope(request)))
     return render(
         request,
         "reports/papers/paper_list.jinja",
@@ -70,9 +63,9 @@ def paper_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 def paper_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a paper to be issued (frozen for good); the work runs in the background."""
-    plan = plan_get(pk=pk, **_scope(request))
-    require(_role(request), services.ISSUE_PERMISSION)
-    cycles = list(plan_cycles(plan=plan, **_scope(request)))
+    plan = plan_get(pk=pk, **scope(request))
+    require(role(request), services.ISSUE_PERMISSION)
+    cycles = list(plan_cycles(plan=plan, **scope(request)))
     current = open_cycle(plan=plan)
     initial = request.GET.get("as_at") or (current.position_as_at.isoformat() if current else "")
     form = IssueForm(request.POST or None, initial={"as_at": initial})
@@ -95,7 +88,7 @@ def paper_issue(request: HttpRequest, pk: int) -> HttpResponse:
             "cycles": cycles,
             "as_at": as_at,
             "cycle": next((c for c in cycles if as_at and c.position_as_at == as_at), None),
-            "issued_before": list(selectors.issued_papers(plan=plan, **_scope(request)).filter(as_at=as_at))
+            "issued_before": list(selectors.issued_papers(plan=plan, **scope(request)).filter(as_at=as_at))
             if as_at
             else [],
             "page_title": f"Issue the board paper: {plan.name}",
@@ -118,8 +111,8 @@ def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
     A poll that carries the token of what it already shows gets 204 (nothing to swap) until that changes, so
     screen readers announce each step once.
     """
-    job = selectors.paper_job_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.VIEW)
+    job = selectors.paper_job_get(pk=pk, **scope(request))
+    require(role(request), Permission.VIEW)
     now = timezone.now()
     stalled = job.state == JobState.QUEUED and job.created_at < now - QUEUED_TOO_LONG
     lost = (
@@ -147,8 +140,8 @@ def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One issued paper: its record, its files with their checksums, and the paper as it was issued."""
-    issued = selectors.issued_paper_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.VIEW)
+    issued = selectors.issued_paper_get(pk=pk, **scope(request))
+    require(role(request), Permission.VIEW)
     try:
         paper = selectors.frozen_paper(issued)
     except TamperedError as error:
@@ -172,8 +165,8 @@ def paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """One file of an issued paper, byte for byte as issued: its checksum is verified before it is served."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
-    file = selectors.issued_file_get(pk=pk, fmt=fmt, **_scope(request))
-    require(_role(request), Permission.VIEW)
+    file = selectors.issued_file_get(pk=pk, fmt=fmt, **scope(request))
+    require(role(request), Permission.VIEW)
     try:
         content = selectors.verified_content(file)
     except TamperedError as error:
@@ -189,14 +182,14 @@ def paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 def paper_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed between two issued papers (default: the latest and the one before)."""
-    plan = plan_get(pk=pk, **_scope(request))
-    require(_role(request), Permission.VIEW)
-    papers = list(selectors.issued_papers(plan=plan, **_scope(request)))
+    plan = plan_get(pk=pk, **scope(request))
+    require(role(request), Permission.VIEW)
+    papers = list(selectors.issued_papers(plan=plan, **scope(request)))
     first, second = request.GET.get("before") or None, request.GET.get("after") or None
     if first is None or second is None:  # both named, or the default pair
         first = second = None
     try:
-        comparison = selectors.papers_compare(plan=plan, first=first, second=second, **_scope(request))
+        comparison = selectors.papers_compare(plan=plan, first=first, second=second, **scope(request))
     except TamperedError as error:
         return _tampered(request, error, plan)
     return render(

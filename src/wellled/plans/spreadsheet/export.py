@@ -23,7 +23,8 @@ from wellled.core.text import xml_safe
 
 from ..models import Plan
 from ..selectors import plan_actions
-from .interpret import LEAD_NOTES, timescale_text
+from ..timescales import timescale_text
+from .lead_rules import LEAD_NOTES
 
 HEADINGS = (
     "Section",

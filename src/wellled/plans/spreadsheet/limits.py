@@ -1,0 +1,12 @@
+"""The limits the spreadsheet import keeps to: the lengths the models allow and the shape of a table."""
+
+from __future__ import annotations
+
+MAX_REFERENCE_LENGTH = 20  # Action.reference
+MAX_LEAD_NOTE_LENGTH = 100  # Action.lead_note
+MAX_SECTION_TITLE_LENGTH = 300  # Section.title
+MAX_INITIALS_LENGTH = 8  # User.initials
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+MIN_HEADER_COLUMNS = 3  # a header row names the planned action and at least two other known columns
+PROGRESS_EVERY = 250  # rows between calls of a progress callback
+MAX_HEADING_LENGTH = 80  # a longer cell is data, never a column heading
