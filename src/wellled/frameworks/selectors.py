@@ -12,11 +12,6 @@ def frameworks_available(*, organisation: Organisation) -> QuerySet[Framework]:
     return Framework.objects.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
 
 
-def framework_elements(*, framework: Framework) -> QuerySet[FrameworkElement]:
-    """A framework's elements in order."""
-    return framework.elements.select_related("parent").order_by("order")
-
-
 def elements_available(*, organisation: Organisation) -> QuerySet[FrameworkElement]:
     """Every element of the frameworks the organisation may use (shipped ones and its own), with its framework."""
     return FrameworkElement.objects.filter(

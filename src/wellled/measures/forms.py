@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 
 from wellled.core.forms import TextForm
@@ -164,10 +162,3 @@ class LinkForm(TextForm):
         self.fields["measure"].choices = [("", "")] + [
             (m.pk, f"{m.name}{' (' + m.unit_label + ')' if m.unit_label else ''}") for m in measures
         ]
-
-
-def parse_date_param(text: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return None

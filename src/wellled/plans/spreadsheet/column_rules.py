@@ -212,15 +212,6 @@ def column_field(text) -> str | None:
     return None
 
 
-def column_letter(index: int) -> str:
-    """0 → 'A', 27 → 'AB'."""
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 @dataclass
 class Columns:
     """Where each field is in a table, and the heading it has there (for messages)."""
