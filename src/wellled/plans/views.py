@@ -323,9 +323,10 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ProgressUpdateForm(request.POST or None, initial=initial, organisation=request.organisation)
 
-    def latest_position(form: ProgressUpdateForm, exc: ConcurrentEditError) -> ProgressUpdateForm:
+    def latest_position(_form: object, exc: ConcurrentEditError) -> ProgressUpdateForm:
         """Keep what the person wrote, show the latest position, and let them submit again knowingly."""
-        action.refresh_from_db()
+        nonlocal action
+        action = selectors.action_get(pk=pk, **scope(request))
         resubmit = request.POST.copy()
         resubmit["version"] = action.version
         form = ProgressUpdateForm(resubmit, organisation=request.organisation)

@@ -130,7 +130,7 @@ class KeyQuestionOutcome:
     @property
     def held_down_by(self) -> list[str]:
         """The limiters that lowered the rating below its percentage's band, named for a sentence."""
-        from .scoring.limiters import Limiter
+        from ..scoring.limiters import Limiter
 
         return [Limiter(note["limiter"]).label for note in self.limiter_notes if note.get("lowered")]
 
