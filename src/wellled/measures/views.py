@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from wellled.core.cells import safe_cell
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
 from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope
@@ -250,20 +251,6 @@ def measure_chart_png(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _safe_cell(value) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _numeric(text) else text
-
-
-def _numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The measure's data in the upload layout (so it can be corrected and uploaded again), gaps included."""
     page = selectors.measure_page(pk=pk, **scope(request))
@@ -274,7 +261,7 @@ def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
         v = row.stored
         writer.writerow(
             [
-                _safe_cell(page.measure.name),
+                safe_cell(page.measure.name),
                 row.period.isoformat(),
                 *(
                     "" if v is None or x is None else f"{x:g}"
