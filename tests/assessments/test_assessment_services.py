@@ -397,3 +397,14 @@ def test_a_finding_cannot_go_to_another_organisations_plan(published_self_assess
     with pytest.raises(ValidationError):
         services.finding_to_action(finding=finding, by=editor, plan=foreign, reference="Z1", title="x")
     assert not Finding.objects.filter(plan=foreign, text="x").exists()
+
+
+def test_a_form_opened_before_publishing_is_told_the_assessment_is_published(
+    published_self_assessment, editor
+):
+    """Frozen comes before stale: saving again would not help, so that is what the person is told."""
+    assessment = published_self_assessment
+    with pytest.raises(ValidationError, match="published"):
+        services.assessment_update(
+            assessment=assessment, by=editor, expected_version=assessment.version - 1, title="Changed"
+        )

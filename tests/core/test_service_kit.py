@@ -224,3 +224,34 @@ def test_fields_update_without_a_permission_leaves_the_rule_to_the_caller(plan, 
         changes={"lead_note": "Covering while the lead is away."},
     )
     assert Action.objects.get(pk=action.pk).lead_note == "Covering while the lead is away."
+
+
+# The apps' own rules, run through `check` -----------------------------------------------------------------------
+
+
+def test_editing_an_action_to_a_reference_already_taken_is_refused_naming_the_field(plan, editor):
+    from wellled.plans import services as plan_services
+
+    first, second = plan.actions.order_by("pk")[:2]
+    with pytest.raises(ValidationError) as caught:
+        plan_services.action_update(
+            action=second, by=editor, expected_version=second.version, reference=first.reference
+        )
+    assert caught.value.message_dict["reference"] == [
+        f"{plan.name} already has an action {first.reference}: choose another reference."
+    ]
+    assert Action.objects.get(pk=second.pk).reference == second.reference
+
+
+def test_editing_an_action_keeping_its_own_reference_is_allowed(plan, editor):
+    from wellled.plans import services as plan_services
+
+    action = plan.actions.order_by("pk").first()
+    saved = plan_services.action_update(
+        action=action,
+        by=editor,
+        expected_version=action.version,
+        reference=action.reference,
+        title="Retitled",
+    )
+    assert (saved.reference, saved.title) == (action.reference, "Retitled")
