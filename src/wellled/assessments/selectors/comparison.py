@@ -21,8 +21,6 @@ from .getters import assessment_statements, assessments_for_user
 from .outcome import assessment_outcome, statement_value
 from .ratings import ratings_for_user
 
-# Comparison with the latest CQC view --------------------------------------------------------------------------
-
 
 @dataclass
 class ComparisonRow:

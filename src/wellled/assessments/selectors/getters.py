@@ -16,8 +16,6 @@ from ..models import (
     StatementAssessment,
 )
 
-# Getters ------------------------------------------------------------------------------------------------------
-
 
 def assessments_for_user(*, user: User, organisation: Organisation) -> QuerySet[Assessment]:
     """The organisation's assessments, if the user belongs to it."""

@@ -13,9 +13,6 @@ from ..choices import (
 STATEMENT_KINDS = (ElementKind.QUALITY_STATEMENT, ElementKind.KLOE, ElementKind.ELEMENT)
 
 
-# Frameworks as key questions ----------------------------------------------------------------------------------
-
-
 @dataclass
 class KeyQuestionDef:
     """A key question of a framework and the statements (or KLOEs) that make it up."""

@@ -23,8 +23,6 @@ from ..models import (
 )
 from .key_questions import framework_key_questions, key_question_of
 
-# Ratings ------------------------------------------------------------------------------------------------------
-
 
 def _subject_filter(location_id, service_id) -> dict:
     return {"location_id": location_id, "service_id": service_id}

@@ -22,8 +22,6 @@ from ..models import (
 )
 from .getters import subject_units
 
-# Ratings grid and timelines -----------------------------------------------------------------------------------
-
 
 def ratings_for_user(*, user: User, organisation: Organisation) -> QuerySet[PublishedRating]:
     """The organisation's published ratings, if the user belongs to it."""

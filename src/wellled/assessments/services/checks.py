@@ -18,8 +18,6 @@ from ..models import (
 
 FROZEN_MESSAGE = "This assessment is published, so it cannot be changed."
 
-# Checks -------------------------------------------------------------------------------------------------------
-
 
 def published_refuse(assessment: Assessment) -> None:
     if assessment.state == AssessmentState.PUBLISHED:

@@ -36,9 +36,6 @@ FINDING_SOURCE_BY_KIND = {
 }
 
 
-# Findings -----------------------------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def assessment_finding_create(
     *,

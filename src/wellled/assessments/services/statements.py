@@ -50,9 +50,6 @@ def evidence_max_bytes() -> int:
     return int(getattr(settings, "WELLLED_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES))
 
 
-# Statements ---------------------------------------------------------------------------------------------------
-
-
 def _evidence_categories(assessment: Assessment) -> dict[str, str]:
     return {
         c["key"]: c.get("name", c["key"])

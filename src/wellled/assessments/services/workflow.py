@@ -34,8 +34,6 @@ from ..models import (
 from ..selectors import assessment_outcome, framework_key_questions
 from .checks import published_refuse, scoring_rules_check, subject_check, user_may_score
 
-# Assessments --------------------------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def assessment_create(

@@ -32,8 +32,6 @@ from .outcome import (
     ImportResult,
 )
 
-# Applying -----------------------------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def plan_import_apply(

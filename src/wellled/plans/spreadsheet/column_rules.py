@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from .limits import MAX_HEADING_LENGTH, MIN_HEADER_COLUMNS
 from .problems import ColumnLetter
 
-# Columns ------------------------------------------------------------------------------------------------------
-
 REF, ACTION, TIMESCALE, LEAD, SUCCESS, PROGRESS, UPDATE_DATE, STATUS, SECTION, FINDING = (
     "ref",
     "action",

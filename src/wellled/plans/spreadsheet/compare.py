@@ -38,8 +38,6 @@ from .outcome import (
 from .problems import ACTION_CLOSED, Level, Problem
 from .read import SpreadsheetFile, UnreadableFile, load_file, read_spreadsheet
 
-# Reading and comparing ----------------------------------------------------------------------------------------
-
 
 def import_permission_require(by: User, organisation: Organisation) -> None:
     """Importing edits the plan and records progress updates: editors and administrators only."""

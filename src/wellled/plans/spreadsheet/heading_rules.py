@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from .limits import MAX_SECTION_TITLE_LENGTH
 from .read import MonthCell
 
-# Headings and references --------------------------------------------------------------------------------------
-
 PART_RE = re.compile(r"^part\s+([a-z0-9]{1,3})\b[\s:.\-–—]*(.*)$", re.IGNORECASE)
 LABEL_RE = re.compile(
     r"^(kloe|key line of enquiry|key question|section|workstream|work stream|theme|domain|standard)\b"

@@ -75,8 +75,6 @@ from .read import Sheet, Spreadsheet
 from .status_rules import StatusError, match_status, split_update_awaited
 from .timescale_rules import Timescale, TimescaleError, parse_date, parse_timescale
 
-# The walk over a sheet ----------------------------------------------------------------------------------------
-
 
 @dataclass
 class LeadChoice:

@@ -10,8 +10,6 @@ from wellled.core.models import User
 
 from .limits import MAX_INITIALS_LENGTH
 
-# Leads --------------------------------------------------------------------------------------------------------
-
 LEAD_SEPARATOR_RE = re.compile(r"\s*(?:/|,|;|&|\+|\n|\band\b)\s*", re.IGNORECASE)
 LEAD_NOTES = frozenset(
     {

@@ -54,9 +54,6 @@ class ImportOutOfDate(Exception):
         super().__init__(OUT_OF_DATE)
 
 
-# What a preview says ------------------------------------------------------------------------------------------
-
-
 @dataclass
 class ActionChange:
     """What importing one row would do to its action: create it, change it (and how), or nothing."""

@@ -28,8 +28,6 @@ from .outcome import (
 from .problems import Level, Problem
 from .read import SpreadsheetFile, load_file, read_spreadsheet
 
-# Uploads kept for the preview page ----------------------------------------------------------------------------
-
 
 def _import_snapshot(pending: PlanImport) -> dict:
     """The upload's record for the audit log, without the file's bytes."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-# Problems -----------------------------------------------------------------------------------------------------
-
 
 class ColumnLetter(str):
     """A column named by its letter because its heading is blank ('column A' in messages)."""

@@ -8,8 +8,6 @@ from wellled.core.models import DeliveryStatus
 
 from .problems import STATUS_NOT_IN_USE, STATUS_UNKNOWN
 
-# Delivery statuses --------------------------------------------------------------------------------------------
-
 COLOUR_LETTERS = {"red": "R", "amber": "A", "green": "G", "blue": "B", "r": "R", "a": "A", "g": "G", "b": "B"}
 STATUS_FILLER = frozenset({"complete", "completed", "status", "rag", "delivered", "assured", "and", "rated"})
 NO_STATUS = frozenset({"-", "–", "—", "n/a", "na", "tbc", "none"})

@@ -21,8 +21,6 @@ from .problems import (
 )
 from .read import MonthCell
 
-# Timescales ---------------------------------------------------------------------------------------------------
-
 MONTHS = {name.lower(): i for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])}
 MONTHS["sept"] = 9
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
