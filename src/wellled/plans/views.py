@@ -36,6 +36,17 @@ from .forms import (
 from .spreadsheet import export, importer
 from .spreadsheet.read import max_upload_bytes, size_text
 
+# What the action forms edit, passed to action_create and action_update under the same names.
+ACTION_FORM_FIELDS = (
+    "reference",
+    "title",
+    "section",
+    "lead",
+    "other_leads",
+    "lead_note",
+    "success_measure",
+    "findings",
+)
 CONCURRENT_UPDATE_MESSAGE = (
     "Someone else changed {reference} while you were writing. Your update has not been saved and nothing was "
     "overwritten: read the latest position below, then submit again."
@@ -233,16 +244,9 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.action_create(
             plan=plan,
             by=request.user,
-            reference=data["reference"],
-            title=data["title"],
-            section=data["section"],
-            lead=data["lead"],
-            other_leads=data["other_leads"],
-            lead_note=data["lead_note"],
-            success_measure=data["success_measure"],
             due_date=data["due_date"],
             due_precision=data["due_precision"],
-            findings=data["findings"],
+            **{name: data[name] for name in ACTION_FORM_FIELDS},
         ),
         message=lambda action: f"Action {action.reference} added.",
         success_url=lambda action: reverse("action-detail", args=[action.pk]),
@@ -291,14 +295,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             action=action,
             by=request.user,
             expected_version=data["version"],
-            reference=data["reference"],
-            title=data["title"],
-            section=data["section"],
-            lead=data["lead"],
-            other_leads=data["other_leads"],
-            lead_note=data["lead_note"],
-            success_measure=data["success_measure"],
-            findings=data["findings"],
+            **{name: data[name] for name in ACTION_FORM_FIELDS},
         ),
         message=lambda saved: f"Action {saved.reference} saved.",
         success_url=reverse("action-detail", args=[action.pk]),
