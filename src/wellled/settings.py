@@ -57,6 +57,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Single sign-on with OpenID Connect (ADR 0024): allauth's account and social-account apps, with the one
+    # provider Wellled uses, configured per organisation in the database (core.SingleSignOn).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    # Two-factor sign-in with an authenticator app for Wellled passwords (ADR 0026).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wellled.core",
     "wellled.frameworks",
     "wellled.plans",
@@ -75,9 +84,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "wellled.core.middleware.RequestIdMiddleware",
     "wellled.core.middleware.LoginRequiredMiddleware",
     "wellled.core.middleware.CurrentOrganisationMiddleware",
+    "wellled.core.middleware.TwoFactorRequiredMiddleware",
     "wellled.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it answers a locked-out sign-in
 ]
@@ -146,6 +157,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on (ADR 0024). Wellled's own sign-in page stays the way in; allauth runs only the OpenID Connect
+# journey, and the adapter turns each organisation's core.SingleSignOn into an allauth app, checks the e-mail
+# domain and creates or links the person (wellled.core.sign_on).
+SOCIALACCOUNT_ADAPTER = "wellled.core.sign_on.SignOnAdapter"
+ACCOUNT_ADAPTER = "wellled.core.sign_on.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter links by e-mail itself, only within allowed domains
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the journey starts with a POST carrying the CSRF token
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the organisation's identity provider vouches for the address
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# Django's OTP throttling: each wrong code doubles the wait before the next is checked (django-otp's default).
+OTP_TOTP_ISSUER = "Wellled"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("wellled.core.urls")),
+    path("", include("wellled.core.people_urls")),
+    path("", include("wellled.plans.people_urls")),
     path("", include("wellled.plans.urls")),
     path("", include("wellled.reports.urls")),
     path("", include("wellled.measures.urls")),

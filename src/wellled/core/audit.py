@@ -16,7 +16,7 @@ from .context import current_request_id
 from .models import AuditLog, Organisation, User
 
 # Secrets never enter the audit log.
-SNAPSHOT_EXCLUDED_FIELDS = frozenset({"password"})
+SNAPSHOT_EXCLUDED_FIELDS = frozenset({"password", "client_secret_encrypted", "token_digest"})
 
 
 def snapshot(

@@ -17,3 +17,161 @@ class TextForm(forms.Form):
             for name, value in cleaned.items():
                 if isinstance(value, str):
                     cleaned[name] = xml_safe(value)
+
+
+class VersionedTextForm(TextForm):
+    """Carries the version of the row the form was opened on (optimistic locking, ADR 0006)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _role_choices(*, administrators: bool = True):
+    from .choices import Role
+
+    return [(value, label) for value, label in Role.choices if administrators or value != Role.ADMINISTRATOR]
+
+
+class PersonInviteForm(TextForm):
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the person's e-mail address",
+            "invalid": "Enter an e-mail address like name@northmoor.nhs.uk",
+        },
+    )
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    initials = forms.CharField(
+        label="Initials (optional)",
+        max_length=8,
+        required=False,
+        help_text="How board papers show them; unique in the organisation.",
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices()
+
+
+class PersonRoleForm(VersionedTextForm):
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices()
+
+
+class PersonDetailsForm(VersionedTextForm):
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an e-mail address like name@northmoor.nhs.uk"},
+    )
+    initials = forms.CharField(
+        label="Initials",
+        max_length=8,
+        required=False,
+        help_text="How board papers show them; unique in the organisation.",
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    send_invitation = forms.BooleanField(
+        label="E-mail them an invitation to sign in", required=False, initial=True
+    )
+
+
+class PersonMergeForm(TextForm):
+    into = forms.ModelChoiceField(
+        label="Who is this really?", queryset=None, error_messages={"required": "Choose the person"}
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = people
+        self.fields["into"].label_from_instance = lambda p: f"{p} ({p.display_initials})"
+
+
+class DeactivateForm(VersionedTextForm):
+    pass
+
+
+class SingleSignOnForm(VersionedTextForm):
+    enabled = forms.BooleanField(label="Let people sign in with this provider", required=False)
+    issuer = forms.URLField(
+        label="Issuer URL",
+        assume_scheme="https",
+        max_length=300,
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
+        error_messages={"required": "Enter the issuer URL", "invalid": "Enter the issuer as a full URL"},
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=255,
+        help_text="Entra ID calls it the Application (client) ID.",
+        error_messages={"required": "Enter the client ID"},
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Kept encrypted and never shown again. Leave blank to keep the one already stored.",
+    )
+    allowed_domains = forms.CharField(
+        label="Allowed e-mail domains",
+        max_length=500,
+        help_text="Comma-separated, e.g. northmoor.nhs.uk, nhs.net. Anyone else is refused.",
+        error_messages={"required": "Enter at least one e-mail domain"},
+    )
+    new_person_role = forms.ChoiceField(
+        label="Role of someone signing in for the first time", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_person_role"].choices = _role_choices(administrators=False)
+
+
+class TwoFactorRequirementForm(TextForm):
+    required = forms.BooleanField(
+        label="Require a code from an authenticator app from people who sign in with a Wellled password",
+        required=False,
+    )
+
+
+class SetPasswordForm(TextForm):
+    password = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput,
+        help_text="At least 10 characters, not a common password.",
+        error_messages={"required": "Enter a password"},
+    )
+    confirm = forms.CharField(
+        label="Type it again",
+        widget=forms.PasswordInput,
+        error_messages={"required": "Type the password again"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
+            self.add_error("confirm", "The two passwords are not the same")
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label="Code from your authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"required": "Enter the 6-digit code", "invalid": "Enter the 6 digits the app shows"},
+    )

@@ -14,7 +14,14 @@ from .selectors import memberships_for_user
 SESSION_ORGANISATION_KEY = "wellled_organisation_id"
 
 # Paths anyone may reach without signing in.
-PUBLIC_PATH_PREFIXES = ("/accounts/login/", "/static/", "/health/", "/favicon.ico")
+PUBLIC_PATH_PREFIXES = (
+    "/accounts/login/",  # with /accounts/login/code/, the second step of a two-factor sign-in
+    "/accounts/oidc/",  # the OpenID Connect journey (ADR 0024)
+    "/accounts/invitation/",  # the link in an invitation: the token is the credential
+    "/static/",
+    "/health/",
+    "/favicon.ico",
+)
 
 # Only our own origin for everything; HTMX and NHS.UK frontend are served locally, no inline scripts but the
 # NHS template's one-line class toggle, allowed by its hash.
@@ -23,6 +30,15 @@ CONTENT_SECURITY_POLICY = (
     "script-src 'self' 'sha256-tDOvXJi1PXbg0CWjLCCYSNHRXtps26K4JXkE3M6u/c0='; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def policy_with_form_targets(origins) -> str:
+    """The policy, also letting forms go to these origins: the single sign-on buttons post to Wellled, which
+    redirects to the organisation's identity provider, and form-action governs that redirect too."""
+    extra = " ".join(sorted(set(origins)))
+    if not extra:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {extra}")
 
 
 class RequestIdMiddleware:
@@ -91,3 +107,30 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated and not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+# Where someone who must still turn on two-factor sign-in may go meanwhile.
+TWO_FACTOR_SETUP_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/health/")
+
+
+class TwoFactorRequiredMiddleware:
+    """Someone who signed in with a Wellled password, in an organisation that requires two-factor sign-in, sets up
+    an authenticator app before anything else (ADR 0026)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+
+        from .two_factor import PASSWORD_SIGN_IN_KEY, has_two_factor
+
+        if (
+            request.user.is_authenticated
+            and request.session.get(PASSWORD_SIGN_IN_KEY)
+            and any(m.organisation.two_factor_required for m in request.memberships)
+            and not request.path.startswith(TWO_FACTOR_SETUP_PATHS)
+            and not has_two_factor(request.user)
+        ):
+            return redirect("two-factor-setup")
+        return self.get_response(request)

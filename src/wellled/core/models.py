@@ -25,6 +25,7 @@ class User(AbstractUser):
         max_length=8, blank=True, help_text="How board papers show this person, e.g. DMc."
     )
     job_title = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -54,6 +55,10 @@ class Organisation(models.Model):
     ods_code = models.CharField("ODS code", max_length=10, unique=True, validators=[ODS_CODE_VALIDATOR])
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.TRUST)
     created_at = models.DateTimeField(auto_now_add=True)
+    two_factor_required = models.BooleanField(
+        default=False,
+        help_text="People who sign in with a Wellled password must also give a code from an app.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -94,6 +99,10 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A leaver's membership is ended, not deleted: their name stays on the history, their access goes.
+    active = models.BooleanField(default=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["organisation__name"]
@@ -212,3 +221,63 @@ class WordTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"Word template {self.filename}"
+
+
+class Invitation(models.Model):
+    """A one-time link e-mailed to a person to set their password or sign in with their organisation's account.
+
+    Only a SHA-256 digest of the link's token is kept, so the table cannot be used to sign in."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email}"
+
+    def usable(self, now) -> bool:
+        """Not used, not withdrawn, not expired."""
+        return self.accepted_at is None and self.withdrawn_at is None and now < self.expires_at
+
+
+class SingleSignOn(models.Model):
+    """An organisation's OpenID Connect identity provider (Microsoft Entra ID, NHSmail...), set up by its
+    administrator; the client secret is kept encrypted (core.secrets) and never shown again."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="single_sign_on")
+    enabled = models.BooleanField(default=False)
+    issuer = models.URLField("issuer URL", max_length=300)
+    client_id = models.CharField("client ID", max_length=255)
+    client_secret_encrypted = models.TextField(blank=True)
+    allowed_domains = models.CharField(
+        "allowed e-mail domains", max_length=500, help_text="Comma-separated, e.g. northmoor.nhs.uk, nhs.net"
+    )
+    new_person_role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.organisation}"
+
+    @property
+    def provider_id(self) -> str:
+        """The name allauth knows this provider by, and the part of the callback URL that names it."""
+        return f"org-{self.organisation.ods_code.lower()}"
+
+    @property
+    def domains(self) -> list[str]:
+        """The allowed e-mail domains, lower case."""
+        return [d.strip().lower().lstrip("@") for d in self.allowed_domains.split(",") if d.strip()]
+
+    def allows_email(self, email: str) -> bool:
+        """True if the address is in one of the allowed domains (exactly: no sub-domains)."""
+        domain = (email or "").rpartition("@")[2].strip().lower()
+        return bool(domain) and domain in self.domains

@@ -14,7 +14,11 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     """The organisations a person belongs to, with their role in each."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    return (
+        Membership.objects.filter(user=user, active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
 
 
 def membership_get(*, user: User, organisation: Organisation | int) -> Membership | None:
@@ -22,15 +26,20 @@ def membership_get(*, user: User, organisation: Organisation | int) -> Membershi
     if not user.is_authenticated:
         return None
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    return Membership.objects.filter(user=user, organisation_id=org_id).select_related("organisation").first()
+    return (
+        Membership.objects.filter(user=user, organisation_id=org_id, active=True)
+        .select_related("organisation")
+        .first()
+    )
 
 
 def scoped(
     queryset: QuerySet, *, user: User, organisation: Organisation, path: str = "organisation"
 ) -> QuerySet:
-    """Limit a queryset to one organisation, and to nothing unless the user belongs to it."""
+    """Limit a queryset to one organisation, and to nothing unless the user belongs to it (a current membership:
+    a leaver's ended one does not count)."""
     return queryset.filter(
-        **{path: organisation, f"{path}__memberships__user": user},
+        **{path: organisation, f"{path}__memberships__user": user, f"{path}__memberships__active": True},
     )
 
 
@@ -38,7 +47,9 @@ def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[U
     """People who belong to the organisation (for choosing leads), visible only to its members."""
     if membership_get(user=user, organisation=organisation) is None:
         return User.objects.none()
-    return User.objects.filter(memberships__organisation=organisation).order_by("last_name", "first_name")
+    return User.objects.filter(memberships__organisation=organisation, memberships__active=True).order_by(
+        "last_name", "first_name"
+    )
 
 
 def organisation_units(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
@@ -94,7 +105,7 @@ def command_actor(*, organisation: Organisation, username: str | None) -> User:
     Raises LookupError with a message for the person at the terminal when there is no such member."""
     from .choices import Role
 
-    members = Membership.objects.filter(organisation=organisation).select_related("user")
+    members = Membership.objects.filter(organisation=organisation, active=True).select_related("user")
     if username:
         membership = members.filter(user__username=username).first()
         if membership is None:
@@ -104,3 +115,35 @@ def command_actor(*, organisation: Organisation, username: str | None) -> User:
     if membership is None:
         raise LookupError(f"{organisation.name} has no administrator: name the member to act as (--as-user).")
     return membership.user
+
+
+def members(*, user: User, organisation: Organisation) -> QuerySet[Membership]:
+    """Everyone who belongs or belonged to the organisation (leavers too), with their role; nothing unless the
+    user is a current member."""
+    return scoped(
+        Membership.objects.select_related("user", "organisation"), user=user, organisation=organisation
+    )
+
+
+def member_get(*, user: User, organisation: Organisation, pk) -> Membership:
+    """One membership of the organisation, or 404 (another organisation's is indistinguishable from none)."""
+    return get_or_404(members(user=user, organisation=organisation), pk=pk)
+
+
+def member_invitation(*, user: User, organisation: Organisation, membership: Membership):
+    """The person's latest invitation to the organisation, or None."""
+    from .models import Invitation
+
+    return (
+        scoped(Invitation.objects.all(), user=user, organisation=organisation)
+        .filter(person_id=membership.user_id)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def single_sign_on_get(*, user: User, organisation: Organisation):
+    """The organisation's single sign-on set-up, or None."""
+    from .models import SingleSignOn
+
+    return scoped(SingleSignOn.objects.all(), user=user, organisation=organisation).first()

@@ -37,7 +37,7 @@ def membership_role(*, user: User | None, organisation_id: int) -> str | None:
     if user is None or not user.pk:
         return None
     return (
-        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        Membership.objects.filter(user=user, organisation_id=organisation_id, active=True)
         .values_list("role", flat=True)
         .first()
     )

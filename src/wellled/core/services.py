@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from .audit import audit_record, snapshot
 from .choices import AuditAction, OrganisationKind, Role
-from .models import DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+from .models import DeliveryStatus, Invitation, Membership, Organisation, OrganisationUnit, User
 from .permissions import Permission
 from .service_kit import permission_require
 
@@ -131,10 +134,11 @@ def membership_set(*, user: User, organisation: Organisation, role: str, by: Use
     if membership is None:
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=membership)
-    elif membership.role != role:
+    elif membership.role != role or not membership.active:
         before = snapshot(membership)
-        membership.role = role
-        membership.save(update_fields=["role"])
+        membership.role, membership.active, membership.ended_at = role, True, None
+        membership.version += 1
+        membership.save(update_fields=["role", "active", "ended_at", "version"])
         audit_record(
             by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before
         )
@@ -284,3 +288,610 @@ def word_template_remove(*, organisation: Organisation, by: User) -> bool:
     )
     template.delete()
     return True
+
+
+# People: invitations, roles, placeholders from imports, leavers (ADR 0025) --------------------------------------
+
+# How long an invitation link works: long enough to cover a week's leave, short enough that a link forwarded or
+# left in an inbox soon stops being a way in.
+INVITATION_VALID_DAYS = 7
+INVITATION_SUBJECT = "You have been invited to Wellled for {organisation}"
+LAST_ADMINISTRATOR = (
+    "{organisation} must keep at least one administrator: make someone else an administrator first."
+)
+INVITATION_BODY = """Hello {name},
+
+{by} has invited you to Wellled, where {organisation} keeps its well-led improvement plans, progress
+updates and board papers.
+
+Open this link to set your password, or to sign in with your organisation's account if it uses one:
+
+{link}
+
+The link works once, for {days} days. If you were not expecting this, you can ignore this e-mail.
+"""
+INITIALS_TAKEN = (
+    "{initials} already stands for {other} in {organisation}: choose initials no one else there has."
+)
+
+
+def _administrator_require(*, by: User | None, organisation: Organisation) -> None:
+    from .permissions import Permission
+    from .service_kit import permission_require
+
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ORGANISATION)
+
+
+def token_digest(token: str) -> str:
+    """What is stored of an invitation token: its SHA-256, so the table alone lets no one in."""
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def initials_check(*, person: User | None, initials: str, organisations) -> None:
+    """Refuse initials that another current member of any of the organisations goes by (boards tell leads apart
+    by them, and the spreadsheet import matches leads on them)."""
+    wanted = initials.strip().casefold()
+    if not wanted:
+        return
+    for organisation in organisations:
+        members = User.objects.filter(memberships__organisation=organisation, memberships__active=True)
+        if person is not None and person.pk:
+            members = members.exclude(pk=person.pk)
+        for other in members:
+            if other.display_initials.casefold() == wanted:
+                raise ValidationError(
+                    {
+                        "initials": INITIALS_TAKEN.format(
+                            initials=initials.strip(), other=other, organisation=organisation.name
+                        )
+                    }
+                )
+
+
+def _email_owner(email: str, *, exclude: User | None = None) -> User | None:
+    people = User.objects.filter(email__iexact=email.strip())
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return people.first()
+
+
+def _organisations_of(person: User):
+    return [m.organisation for m in person.memberships.filter(active=True).select_related("organisation")]
+
+
+@transaction.atomic
+def invitation_send(*, organisation: Organisation, person: User, by: User | None) -> Invitation:
+    """E-mail the person a one-time link (valid INVITATION_VALID_DAYS days) to set a password or sign in with
+    the organisation's account; any earlier link for them in this organisation stops working."""
+    import secrets
+
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    _administrator_require(by=by, organisation=organisation)
+    if not person.email:
+        raise ValidationError(
+            {"email": "Enter the person's e-mail address so the invitation can reach them."}
+        )
+    now = timezone.now()
+    for earlier in Invitation.objects.select_for_update().filter(
+        organisation=organisation, person=person, accepted_at=None, withdrawn_at=None
+    ):
+        earlier.withdrawn_at = now
+        earlier.save(update_fields=["withdrawn_at"])
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        person=person,
+        email=person.email,
+        token_digest=token_digest(token),
+        invited_by=by,
+        expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
+    )
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=invitation)
+    link = settings.SITE_URL.rstrip("/") + f"/accounts/invitation/{token}/"
+    body = INVITATION_BODY.format(
+        name=person.first_name or person,
+        by=by.get_full_name() or by.username if by else "An administrator",
+        organisation=organisation.name,
+        link=link,
+        days=INVITATION_VALID_DAYS,
+    )
+    subject = INVITATION_SUBJECT.format(organisation=organisation.name)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
+    return invitation
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    organisation: Organisation,
+    by: User,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    initials: str = "",
+    job_title: str = "",
+) -> Invitation:
+    """Invite someone by e-mail with a role; someone who already has a Wellled account (in another organisation)
+    keeps that one account and gains a membership here."""
+    _administrator_require(by=by, organisation=organisation)
+    email = email.strip()
+    person = _email_owner(email)
+    if person is not None:
+        current = Membership.objects.filter(user=person, organisation=organisation, active=True).exists()
+        if current:
+            raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
+        initials_check(person=person, initials=person.display_initials, organisations=[organisation])
+        membership_set(user=person, organisation=organisation, role=role, by=by)
+        if not person.is_active:
+            before = snapshot(person)
+            person.is_active = True
+            person.save(update_fields=["is_active"])
+            audit_record(
+                by=by, organisation=organisation, action=AuditAction.UPDATE, instance=person, before=before
+            )
+    else:
+        initials_check(person=None, initials=initials, organisations=[organisation])
+        person = person_create(
+            username=_username_for(email),
+            by=by,
+            organisation=organisation,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            initials=initials,
+            job_title=job_title,
+        )
+    return invitation_send(organisation=organisation, person=person, by=by)
+
+
+def _username_for(email: str) -> str:
+    """A free username from the e-mail address (people sign in with either)."""
+    base = email.strip().lower()[:140]
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    username, n = base, 1
+    while username in taken:
+        n += 1
+        username = f"{base}.{n}"
+    return username
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    """The invitation a link names, whatever its state (the page says if it has expired or been used)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "person")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str | None) -> User:
+    """Use an invitation: set the person's password (checked against the password rules), once."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.utils import timezone
+
+    invitation = invitation_find(token=token)
+    now = timezone.now()
+    if invitation is None or not invitation.usable(now):
+        raise ValidationError("This invitation link has expired or has already been used.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.usable(now):
+        raise ValidationError("This invitation link has expired or has already been used.")
+    person = User.objects.select_for_update().get(pk=invitation.person_id)
+    if not person.is_active:
+        raise ValidationError("This invitation link has expired or has already been used.")
+    if password is not None:
+        try:
+            validate_password(password, user=person)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages})
+        before = snapshot(person)
+        person.set_password(password)
+        person.save(update_fields=["password"])
+        audit_record(
+            by=person,
+            organisation=invitation.organisation,
+            action=AuditAction.UPDATE,
+            instance=person,
+            before=before,
+            note="Set a password from an invitation",
+        )
+    invitation.accepted_at = now
+    invitation.save(update_fields=["accepted_at"])
+    audit_record(
+        by=person, organisation=invitation.organisation, action=AuditAction.UPDATE, instance=invitation
+    )
+    return person
+
+
+def _administrators(organisation: Organisation):
+    return Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR, active=True)
+
+
+@transaction.atomic
+def person_role_set(
+    *, membership: Membership, role: str, by: User, expected_version: int | str | None
+) -> Membership:
+    """Change a person's role in an organisation; the last administrator cannot be moved to another role."""
+    from .permissions import Permission
+    from .service_kit import fields_update
+
+    organisation = membership.organisation
+    _administrator_require(by=by, organisation=organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose a role."})
+    if (
+        membership.role == Role.ADMINISTRATOR
+        and role != Role.ADMINISTRATOR
+        and not _administrators(organisation).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError({"role": LAST_ADMINISTRATOR.format(organisation=organisation.name)})
+    return fields_update(
+        instance=membership,
+        by=by,
+        organisation=organisation,
+        permission=Permission.MANAGE_ORGANISATION,
+        expected_version=expected_version,
+        allowed={"role"},
+        changes={"role": role},
+    )
+
+
+def _details_change_check(*, person: User, by: User) -> None:
+    """An administrator changes the details of people of their own organisations only: someone who also
+    belongs to an organisation where `by` is not an administrator keeps their details under their own control."""
+    elsewhere = person.memberships.filter(active=True).exclude(
+        organisation__in=Membership.objects.filter(user=by, role=Role.ADMINISTRATOR, active=True).values(
+            "organisation"
+        )
+    )
+    if elsewhere.exists():
+        raise ValidationError(
+            f"{person} also belongs to another organisation, so only an administrator of every organisation "
+            "they belong to can change their name or e-mail address."
+        )
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: User,
+    organisation: Organisation,
+    by: User,
+    expected_version: int | str | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    initials: str,
+    job_title: str,
+) -> User:
+    """Complete or correct a person's details (an "Invited" lead from an import gets a name and e-mail here)."""
+    from .permissions import Permission
+    from .service_kit import fields_update
+
+    _administrator_require(by=by, organisation=organisation)
+    if not Membership.objects.filter(user=person, organisation=organisation).exists():
+        raise ValidationError("This person does not belong to the organisation.")
+    _details_change_check(person=person, by=by)
+    email = email.strip()
+    if email and _email_owner(email, exclude=person) is not None:
+        raise ValidationError(
+            {
+                "email": f"{email} is already the address of someone in Wellled: if this is the same person, "
+                "merge the two instead."
+            }
+        )
+    initials_check(person=person, initials=initials, organisations=_organisations_of(person))
+    return fields_update(
+        instance=person,
+        by=by,
+        organisation=organisation,
+        permission=Permission.MANAGE_ORGANISATION,
+        expected_version=expected_version,
+        allowed={"first_name", "last_name", "email", "initials", "job_title"},
+        changes={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email or None,
+            "initials": initials.strip(),
+            "job_title": job_title,
+        },
+        validate=False,
+    )
+
+
+def is_placeholder(person: User) -> bool:
+    """Someone known only from an import or an invitation: never signed in, no password, no linked account."""
+    return person.last_login is None and not person.has_usable_password()
+
+
+# Relations to a person that a merge never moves: their own memberships and invitations, and history.
+MERGE_KEPT_RELATIONS = frozenset(
+    {
+        ("core", "membership"),
+        ("core", "invitation"),
+        ("core", "auditlog"),
+        ("socialaccount", "socialaccount"),
+        ("account", "emailaddress"),
+        ("otp_totp", "totpdevice"),
+        ("axes", "accessattempt"),
+    }
+)
+
+
+@transaction.atomic
+def person_merge(*, placeholder: User, into: User, organisation: Organisation, by: User) -> User:
+    """An imported placeholder turns out to be someone already here: everything that names the placeholder (an
+    action's lead, its other leads) names that person instead, each change audited; the placeholder's membership
+    ends. Core knows no other app, so the references are found through the model relations."""
+    from django.utils import timezone
+
+    from .audit import AuditEntry, audit_record_many
+
+    _administrator_require(by=by, organisation=organisation)
+    if placeholder.pk == into.pk:
+        raise ValidationError({"into": "Choose someone other than the person being merged."})
+    if not is_placeholder(placeholder) or placeholder.memberships.exclude(organisation=organisation).exists():
+        raise ValidationError(
+            f"{placeholder} has signed in or belongs to another organisation, so cannot be merged into someone else."
+        )
+    if not Membership.objects.filter(user=into, organisation=organisation, active=True).exists():
+        raise ValidationError({"into": "Choose a current member of the organisation."})
+    entries: list[AuditEntry] = []
+    for relation in User._meta.related_objects:
+        model = relation.related_model
+        if (model._meta.app_label, model._meta.model_name) in MERGE_KEPT_RELATIONS:
+            continue
+        if relation.many_to_many:
+            field = relation.field
+            owners = list(model._default_manager.filter(**{field.name: placeholder}))
+            for owner in owners:
+                before = snapshot(owner)
+                getattr(owner, field.name).remove(placeholder)
+                getattr(owner, field.name).add(into)
+                entries.append(
+                    AuditEntry(AuditAction.UPDATE, owner, before, None, "Merged an imported person")
+                )
+        elif relation.one_to_many:
+            field = relation.field
+            rows = list(model._default_manager.filter(**{field.name: placeholder}))
+            versioned = any(f.name == "version" for f in model._meta.concrete_fields)
+            for row in rows:
+                before = snapshot(row)
+                changes = {field.name: into} | ({"version": models.F("version") + 1} if versioned else {})
+                model._default_manager.filter(pk=row.pk).update(**changes)
+                row.refresh_from_db()
+                entries.append(AuditEntry(AuditAction.UPDATE, row, before, None, "Merged an imported person"))
+    audit_record_many(by=by, organisation=organisation, entries=entries)
+    now = timezone.now()
+    for membership in Membership.objects.select_for_update().filter(user=placeholder, active=True):
+        before = snapshot(membership)
+        membership.active, membership.ended_at = False, now
+        membership.version += 1
+        membership.save(update_fields=["active", "ended_at", "version"])
+        audit_record(
+            by=by,
+            organisation=organisation,
+            action=AuditAction.UPDATE,
+            instance=membership,
+            before=before,
+            note=f"Merged into {into}",
+        )
+    before = snapshot(placeholder)
+    placeholder.is_active = False
+    placeholder.save(update_fields=["is_active"])
+    audit_record(
+        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=placeholder, before=before
+    )
+    if not into.initials and placeholder.initials:
+        before = snapshot(into)
+        into.initials = placeholder.initials
+        into.save(update_fields=["initials"])
+        audit_record(
+            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=into, before=before
+        )
+    return into
+
+
+@transaction.atomic
+def person_deactivate(*, membership: Membership, by: User, expected_version: int | str | None) -> Membership:
+    """A leaver: their membership ends (their name stays on everything they did), their invitations stop
+    working, and with no other organisation left they can no longer sign in."""
+    from django.utils import timezone
+
+    from .service_kit import locked_get, version_check
+
+    organisation = membership.organisation
+    _administrator_require(by=by, organisation=organisation)
+    membership = locked_get(Membership, membership.pk)
+    version_check(membership, expected_version)
+    if not membership.active:
+        raise ValidationError(f"{membership.user} has already left {organisation.name}.")
+    if membership.user_id == by.pk:
+        raise ValidationError("You cannot deactivate yourself: ask another administrator.")
+    if (
+        membership.role == Role.ADMINISTRATOR
+        and not _administrators(organisation).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError(LAST_ADMINISTRATOR.format(organisation=organisation.name))
+    now = timezone.now()
+    before = snapshot(membership)
+    membership.active, membership.ended_at = False, now
+    membership.version += 1
+    membership.save(update_fields=["active", "ended_at", "version"])
+    audit_record(
+        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before
+    )
+    Invitation.objects.filter(
+        organisation=organisation, person_id=membership.user_id, accepted_at=None, withdrawn_at=None
+    ).update(withdrawn_at=now)
+    person = User.objects.select_for_update().get(pk=membership.user_id)
+    if person.is_active and not person.memberships.filter(active=True).exists():
+        before = snapshot(person)
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        audit_record(
+            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=person, before=before
+        )
+    return membership
+
+
+@transaction.atomic
+def two_factor_required_set(*, organisation: Organisation, required: bool, by: User) -> Organisation:
+    """Require (or stop requiring) a code from an authenticator app from everyone who signs in with a password."""
+    from .permissions import Permission
+    from .service_kit import permission_require
+
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ORGANISATION)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.two_factor_required != required:
+        before = snapshot(organisation)
+        organisation.two_factor_required = required
+        organisation.save(update_fields=["two_factor_required"])
+        audit_record(
+            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=organisation, before=before
+        )
+    return organisation
+
+
+# Single sign-on: the organisation's set-up, and a person arriving through it (ADR 0024) -------------------------
+
+SIGN_ON_FIELDS = ("enabled", "issuer", "client_id", "allowed_domains", "new_person_role")
+
+
+@transaction.atomic
+def single_sign_on_set(
+    *,
+    organisation: Organisation,
+    by: User,
+    expected_version: int | str | None,
+    enabled: bool,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    allowed_domains: str,
+    new_person_role: str,
+):
+    """Set up (or change) the organisation's OpenID Connect provider; a blank secret keeps the stored one."""
+    from .crypto import seal
+    from .models import SingleSignOn
+    from .service_kit import version_bump, version_check
+
+    _administrator_require(by=by, organisation=organisation)
+    sign_on = SingleSignOn.objects.select_for_update().filter(organisation=organisation).first()
+    before = snapshot(sign_on) if sign_on else None
+    if sign_on is None:
+        sign_on = SingleSignOn(organisation=organisation)
+    else:
+        version_check(sign_on, expected_version)
+    sign_on.enabled = enabled
+    sign_on.issuer = issuer.strip().rstrip("/")
+    sign_on.client_id = client_id.strip()
+    sign_on.allowed_domains = ", ".join(
+        d.strip().lower().lstrip("@") for d in allowed_domains.split(",") if d.strip()
+    )
+    sign_on.new_person_role = new_person_role
+    if client_secret:
+        sign_on.client_secret_encrypted = seal(client_secret)
+    errors = {}
+    if not sign_on.domains:
+        errors["allowed_domains"] = "Enter at least one e-mail domain, such as northmoor.nhs.uk."
+    if not sign_on.client_secret_encrypted:
+        errors["client_secret"] = "Enter the client secret the identity provider gave you."  # noqa: S105
+    if new_person_role == Role.ADMINISTRATOR:
+        errors["new_person_role"] = "People arriving by single sign-on cannot start as administrators."
+    try:
+        sign_on.full_clean(exclude=["organisation", "client_secret_encrypted"])
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    if before is None:
+        sign_on.save()
+        audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=sign_on)
+    else:
+        version_bump(sign_on, [*SIGN_ON_FIELDS, "client_secret_encrypted"])
+        audit_record(
+            by=by,
+            organisation=organisation,
+            action=AuditAction.UPDATE,
+            instance=sign_on,
+            before=before,
+            note="Client secret replaced" if client_secret else "",
+        )
+    return sign_on
+
+
+@transaction.atomic
+def person_sign_on_join(*, sign_on, email: str, first_name: str, last_name: str, person: User | None) -> User:
+    """Someone the organisation's identity provider signed in: the person already linked, else the person with
+    that e-mail address (one account across organisations), else a new person with the organisation's role for
+    newcomers. A leaver's ended membership is not revived; an open invitation counts as used."""
+    from django.utils import timezone
+
+    organisation = sign_on.organisation
+    if person is None:
+        person = _email_owner(email)
+    if person is None:
+        person = User(
+            username=_username_for(email),
+            email=email.strip(),
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+        )
+        person.set_unusable_password()
+        person.full_clean(exclude=["password"])
+        person.save()
+        audit_record(
+            by=person,
+            organisation=organisation,
+            action=AuditAction.CREATE,
+            instance=person,
+            note="Single sign-on",
+        )
+    if not Membership.objects.filter(user=person, organisation=organisation).exists() and person.is_active:
+        membership = Membership.objects.create(
+            user=person, organisation=organisation, role=sign_on.new_person_role
+        )
+        audit_record(
+            by=person,
+            organisation=organisation,
+            action=AuditAction.CREATE,
+            instance=membership,
+            note="Joined by single sign-on",
+        )
+    for invitation in Invitation.objects.select_for_update().filter(
+        organisation=organisation, person=person, accepted_at=None, withdrawn_at=None
+    ):
+        if invitation.usable(timezone.now()):
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+            audit_record(by=person, organisation=organisation, action=AuditAction.UPDATE, instance=invitation)
+    return person
+
+
+@transaction.atomic
+def two_factor_enable(*, device, code: str, by: User) -> None:
+    """Confirm the person's authenticator app with a code it shows; from then on signing in asks for one."""
+    device = type(device).objects.select_for_update().get(pk=device.pk, user=by)
+    if not device.verify_token(code):
+        raise ValidationError({"code": "That code is not right."})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    for membership in by.memberships.filter(active=True).select_related("organisation"):
+        audit_record(
+            by=by,
+            organisation=membership.organisation,
+            action=AuditAction.UPDATE,
+            instance=by,
+            before=snapshot(by),
+            note="Turned on two-factor sign-in",
+        )

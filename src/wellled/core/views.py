@@ -40,6 +40,30 @@ class SignInView(auth_views.LoginView):
     template_name = "core/login.jinja"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from .sign_on import enabled_sign_ons
+
+        return {**super().get_context_data(**kwargs), "sign_ons": enabled_sign_ons()}
+
+    def render_to_response(self, context, **kwargs):
+        from .middleware import policy_with_form_targets
+        from .sign_on import issuer_origins
+
+        response = super().render_to_response(context, **kwargs)
+        response["Content-Security-Policy"] = policy_with_form_targets(issuer_origins(context["sign_ons"]))
+        return response
+
+    def form_valid(self, form):
+        """A right password signs in, unless the person has an authenticator app: then its code is asked first."""
+        from .two_factor import PASSWORD_SIGN_IN_KEY, password_step_done
+
+        second_step = password_step_done(self.request, form.get_user(), self.get_success_url())
+        if second_step is not None:
+            return second_step
+        response = super().form_valid(form)
+        self.request.session[PASSWORD_SIGN_IN_KEY] = True
+        return response
+
 
 SIGNIN_LOCKED_OUT = (
     "Too many sign-in attempts with this username. Wait {minutes} minutes and try again, or ask "

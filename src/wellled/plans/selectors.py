@@ -453,3 +453,17 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
         key=lambda e: (e.kind != "change" or e.item.action != AuditAction.CREATE, e.at), reverse=True
     )
     return entries
+
+
+def actions_led_open(*, user: User, organisation: Organisation, person: User) -> QuerySet[Action]:
+    """The open actions a person leads (or co-leads) in the organisation: what to reassign when they leave."""
+    from django.db.models import Q
+
+    return (
+        actions_for_user(user=user, organisation=organisation)
+        .filter(state=ActionState.OPEN)
+        .filter(Q(lead=person) | Q(other_leads=person))
+        .distinct()
+        .select_related("plan", "lead", "status")
+        .order_by("plan__name", "reference")
+    )

@@ -547,3 +547,21 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
         )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def actions_lead_reassign(*, actions: Iterable[Action], person: User, to: User, by: User) -> int:
+    """Hand a person's open actions to someone else (a leaver's, usually): where they lead, `to` leads; where they
+    co-lead, `to` co-leads. Each action is changed by action_update, so versioned and audited. Returns how many."""
+    count = 0
+    for action in actions:
+        others = [p for p in action.other_leads.all() if p.pk not in (person.pk, to.pk)]
+        if action.lead_id == person.pk:
+            lead = to
+        else:
+            lead = action.lead
+            if action.lead_id != to.pk:
+                others.append(to)
+        action_update(action=action, by=by, expected_version=None, lead=lead, other_leads=others)
+        count += 1
+    return count
