@@ -172,7 +172,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
-# Django's OTP throttling: each wrong code doubles the wait before the next is checked (django-otp's default).
+# The name authenticator apps show beside the code (ADR 0026).
 OTP_TOTP_ISSUER = "Wellled"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -188,6 +188,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE = env_bool("WELLLED_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# The redirect URI sent to the identity provider must match the one registered there: https on a server (behind a
+# proxy that ends TLS the request itself looks like http), http for the local demo and the tests.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

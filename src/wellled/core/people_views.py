@@ -266,8 +266,10 @@ def single_sign_on(request: HttpRequest) -> HttpResponse:
 
 def _callback_url(request: HttpRequest, current) -> str:
     """The redirect URI to register with the identity provider."""
+    from django.conf import settings
+
     provider_id = f"org-{request.organisation.ods_code.lower()}"
-    return request.build_absolute_uri(f"/accounts/oidc/{provider_id}/login/callback/")
+    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{request.get_host()}/accounts/oidc/{provider_id}/login/callback/"
 
 
 @require_POST
