@@ -447,3 +447,33 @@ def test_organisation_requiring_two_factor_sends_password_users_to_set_it_up(log
     response = client.get("/plans/")
     assert response.status_code == 302 and response["Location"] == reverse("two-factor-setup")
     assert client.get(reverse("two-factor-setup")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_invitation_offers_single_sign_on_and_no_password_when_the_domain_uses_it(
+    login, people, org, client, django_capture_on_commit_callbacks
+):
+    from wellled.core.services import single_sign_on_set
+
+    admin = people[Role.ADMINISTRATOR]
+    single_sign_on_set(
+        organisation=org,
+        by=admin,
+        expected_version=None,
+        enabled=True,
+        issuer="https://login.microsoftonline.com/0000-tenant/v2.0",
+        client_id="app",
+        client_secret="secret-value",
+        allowed_domains="northmoor.nhs.uk",
+        new_person_role=Role.VIEWER,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(admin).post(reverse("person-invite"), {"email": "kai.berg@northmoor.nhs.uk", "role": Role.LEAD})
+    client.post("/accounts/logout/")
+    link = invitation_link()
+    page = client.get(link)
+    body = page.content.decode()
+    assert 'action="/accounts/oidc/org-znt01/login/"' in body and "Choose a password" not in body
+    assert "form-action 'self' https://login.microsoftonline.com" in page["Content-Security-Policy"]
+    client.post(link, {"password": "a-long-enough-passphrase", "confirm": "a-long-enough-passphrase"})
+    assert not User.objects.get(email="kai.berg@northmoor.nhs.uk").has_usable_password()

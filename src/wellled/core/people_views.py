@@ -305,7 +305,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
     has_password = invitation.person.has_usable_password()
     form = SetPasswordForm(request.POST or None)
-    if request.method == "POST" and usable and not has_password and form.is_valid():
+    # Where the organisation signs this address in with its own account, that is the only way offered.
+    if request.method == "POST" and usable and not has_password and sign_on is None and form.is_valid():
         try:
             services.invitation_accept(token=token, password=form.cleaned_data["password"])
         except ValidationError as exc:
