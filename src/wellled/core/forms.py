@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from .text import xml_safe
@@ -55,7 +57,7 @@ class PersonInviteForm(TextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices()
+        cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices()
 
 
 class PersonRoleForm(VersionedTextForm):
@@ -65,7 +67,7 @@ class PersonRoleForm(VersionedTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices()
+        cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices()
 
 
 class PersonDetailsForm(VersionedTextForm):
@@ -90,14 +92,15 @@ class PersonDetailsForm(VersionedTextForm):
 
 
 class PersonMergeForm(TextForm):
-    into = forms.ModelChoiceField(
+    into: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Who is this really?", queryset=None, error_messages={"required": "Choose the person"}
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = people
-        self.fields["into"].label_from_instance = lambda p: f"{p} ({p.display_initials})"
+        into = cast(forms.ModelChoiceField, self.fields["into"])
+        into.queryset = people
+        into.label_from_instance = lambda p: f"{p} ({p.display_initials})"  # type: ignore[method-assign,assignment]
 
 
 class DeactivateForm(VersionedTextForm):
@@ -138,7 +141,7 @@ class SingleSignOnForm(VersionedTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_person_role"].choices = _role_choices(administrators=False)
+        cast(forms.ChoiceField, self.fields["new_person_role"]).choices = _role_choices(administrators=False)
 
 
 class TwoFactorRequirementForm(TextForm):
@@ -162,7 +165,7 @@ class SetPasswordForm(TextForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
             self.add_error("confirm", "The two passwords are not the same")
         return data

@@ -22,23 +22,24 @@ from .forms import (
     SingleSignOnForm,
     TwoFactorRequirementForm,
 )
+from .models import Membership
 from .permissions import Permission, require
 from .sign_on import enabled_sign_ons
-from .view_kit import errors_apply, form_page, role, scope
+from .view_kit import SignedInRequest, errors_apply, form_page, role, scope
 
 
-def _admin(request: HttpRequest) -> None:
+def _admin(request: SignedInRequest) -> None:
     require(role(request), Permission.MANAGE_ORGANISATION)
 
 
-def _member(request: HttpRequest, pk) -> object:
+def _member(request: SignedInRequest, pk: int) -> Membership:
     """The membership the URL names, in the current organisation only (404 otherwise), for administrators."""
     membership = selectors.member_get(pk=pk, **scope(request))
     _admin(request)
     return membership
 
 
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: SignedInRequest) -> HttpResponse:
     """Everyone in the organisation with their role and whether they have signed in, and the leavers."""
     _admin(request)
     rows = selectors.members(**scope(request)).order_by("-active", "user__last_name", "user__first_name")
@@ -49,7 +50,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def person_invite(request: HttpRequest) -> HttpResponse:
+def person_invite(request: SignedInRequest) -> HttpResponse:
     """Invite someone by e-mail with a role."""
     _admin(request)
     form = PersonInviteForm(request.POST or None, initial={"role": Role.LEAD})
@@ -64,14 +65,14 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_url(request: HttpRequest, person) -> str:
+def _detail_url(request: SignedInRequest, person) -> str:
     from django.urls import reverse
 
     membership = person.memberships.get(organisation=request.organisation)
     return reverse("person-detail", args=[membership.pk])
 
 
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One person: their details, role, sign-in state and what an administrator can do about them."""
     membership = _member(request, pk)
     return render(
@@ -87,7 +88,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def person_role(request: HttpRequest, pk: int) -> HttpResponse:
+def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change the person's role in this organisation."""
     membership = _member(request, pk)
     form = PersonRoleForm(
@@ -106,7 +107,7 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Complete or correct the person's details; an imported lead known only by initials gets a name and an
     e-mail address here, and an invitation."""
     membership = _member(request, pk)
@@ -162,7 +163,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def person_invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+def person_invitation_send(request: SignedInRequest, pk: int) -> HttpResponse:
     """Send the invitation again (the earlier link stops working)."""
     membership = _member(request, pk)
     try:
@@ -176,7 +177,7 @@ def person_invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("person-detail", pk=membership.pk)
 
 
-def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def person_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     """An imported placeholder is someone already here: merge it into them."""
     membership = _member(request, pk)
     people = selectors.organisation_people(**scope(request)).exclude(pk=membership.user_id)
@@ -201,7 +202,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: SignedInRequest, pk: int) -> HttpResponse:
     """A leaver: confirm, then end their membership (their history stays)."""
     membership = _member(request, pk)
     form = DeactivateForm(request.POST or None, initial={"version": membership.version})
@@ -226,7 +227,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def single_sign_on(request: HttpRequest) -> HttpResponse:
+def single_sign_on(request: SignedInRequest) -> HttpResponse:
     """Set up the organisation's OpenID Connect provider; the client secret is never shown back."""
     _admin(request)
     current = selectors.single_sign_on_get(**scope(request))
@@ -264,7 +265,7 @@ def single_sign_on(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _callback_url(request: HttpRequest, current) -> str:
+def _callback_url(request: SignedInRequest, current) -> str:
     """The redirect URI to register with the identity provider."""
     from django.conf import settings
 
@@ -273,7 +274,7 @@ def _callback_url(request: HttpRequest, current) -> str:
 
 
 @require_POST
-def two_factor_requirement(request: HttpRequest) -> HttpResponse:
+def two_factor_requirement(request: SignedInRequest) -> HttpResponse:
     """Require (or stop requiring) two-factor sign-in for Wellled passwords in this organisation."""
     _admin(request)
     form = TwoFactorRequirementForm(request.POST)

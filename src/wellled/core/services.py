@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -801,7 +802,7 @@ def single_sign_on_set(
     sign_on.new_person_role = new_person_role
     if client_secret:
         sign_on.client_secret_encrypted = seal(client_secret)
-    errors = {}
+    errors: dict[str, Any] = {}
     if not sign_on.domains:
         errors["allowed_domains"] = "Enter at least one e-mail domain, such as northmoor.nhs.uk."
     if not sign_on.client_secret_encrypted:

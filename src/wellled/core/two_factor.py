@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .forms import CodeForm
 from .services import two_factor_enable
+from .view_kit import SignedInRequest
 
 PASSWORD_SIGN_IN_KEY = "wellled_password_sign_in"  # noqa: S105 (a session key, not a password)
 PENDING_KEY = "wellled_pending_sign_in"
@@ -82,7 +83,7 @@ def _qr_svg(url: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1))  # noqa: S704
 
 
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: SignedInRequest) -> HttpResponse:
     """Turn on two-factor sign-in: scan the QR code (or type the key), then prove it with a code."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is not None:

@@ -13,8 +13,19 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from .models import Membership, Organisation, User
 from .selectors import audit_for_object
 from .service_kit import ConcurrentEditError
+
+
+class SignedInRequest(HttpRequest):
+    """A request as a view sees it past the middleware: a signed-in person, the organisation they are working in
+    and their membership there (for type checking; the middleware sets them on every request)."""
+
+    user: User  # type: ignore[assignment]
+    organisation: Organisation
+    membership: Membership | None
+    memberships: list[Membership]
 
 
 def scope(request: HttpRequest) -> dict[str, Any]:

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from wellled.core.forms import TextForm
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import member_get, organisation_people
-from wellled.core.view_kit import role, scope
+from wellled.core.view_kit import SignedInRequest, role, scope
 
 from . import selectors, services
 
 
 class ReassignForm(TextForm):
-    to = forms.ModelChoiceField(
+    to: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Give these actions to", queryset=None, error_messages={"required": "Choose who takes them on"}
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = people
-        self.fields["to"].label_from_instance = lambda p: f"{p} ({p.display_initials})"
+        to = cast(forms.ModelChoiceField, self.fields["to"])
+        to.queryset = people
+        to.label_from_instance = lambda p: f"{p} ({p.display_initials})"  # type: ignore[method-assign,assignment]
 
 
-def person_actions(request: HttpRequest, pk: int) -> HttpResponse:
+def person_actions(request: SignedInRequest, pk: int) -> HttpResponse:
     """The open actions the person leads or co-leads, and a form to give them all to someone else."""
     membership = member_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ORGANISATION)

@@ -556,6 +556,7 @@ def actions_lead_reassign(*, actions: Iterable[Action], person: User, to: User, 
     count = 0
     for action in actions:
         others = [p for p in action.other_leads.all() if p.pk not in (person.pk, to.pk)]
+        lead: User | None
         if action.lead_id == person.pk:
             lead = to
         else:
