@@ -12,13 +12,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from tests.factories import PASSWORD, db_state
+from tests.spreadsheets import HEADER, xlsx_file
 
 from wellled.core.choices import Role
 from wellled.core.models import AuditLog, Invitation, Membership, SingleSignOn, User
 from wellled.core.people_urls import urlpatterns as people_urls
-from wellled.core.services import person_create
 from wellled.plans.models import Action
 from wellled.plans.people_urls import urlpatterns as person_action_urls
+from wellled.plans.spreadsheet.importer import plan_import_apply
 
 # Pages naming a person (a membership of the organisation) and those that do not; POST-only ones answer GET 405.
 PERSON_PAGES = {
@@ -64,8 +65,18 @@ def url(name, membership=None):
 
 @pytest.fixture
 def placeholder(org, editor):
-    """An "Invited" lead known only by initials, as the spreadsheet import creates one."""
-    return person_create(username="znt01.jq", by=editor, organisation=org, role=Role.LEAD, initials="JQ")
+    """The "Invited" lead the spreadsheet import creates for initials it does not know, leading the action W9a."""
+    rows = [
+        HEADER,
+        ["W9 Imported workstream"],
+        ["W9a", "Coach ward leaders", "March 2026", "JQ", "60 coached", None, "A/G"],
+    ]
+    plan_import_apply(
+        organisation=org, plan_or_none=None, file=xlsx_file(rows), by=editor, plan_name="Imported plan"
+    )
+    person = User.objects.get(memberships__organisation=org, initials="JQ")
+    assert Action.objects.get(reference="W9a").lead == person
+    return person
 
 
 @pytest.fixture
@@ -290,8 +301,8 @@ def test_imported_lead_merged_into_an_existing_person_hands_over_their_actions(
 ):
     from wellled.plans import services as plan_services
 
-    action = Action.objects.get(plan=plan, reference="W1a")
-    plan_services.action_update(action=action, by=editor, expected_version=None, lead=membership.user)
+    action = Action.objects.get(reference="W9a")  # the import made the placeholder its lead
+    version = action.version
     co_led = Action.objects.get(plan=plan, reference="W1b")
     plan_services.action_update(
         action=co_led, by=editor, expected_version=None, other_leads=[membership.user]
@@ -301,6 +312,7 @@ def test_imported_lead_merged_into_an_existing_person_hands_over_their_actions(
     response = client.post(reverse("person-merge", args=[membership.pk]), {"into": real.pk})
     assert response.status_code == 302
     action.refresh_from_db()
+    assert action.version == version + 1  # an editor with the action open is told it changed
     assert action.lead == real and list(Action.objects.get(pk=co_led.pk).other_leads.all()) == [real]
     membership.refresh_from_db()
     assert not membership.active and not User.objects.get(pk=membership.user_id).is_active
@@ -477,3 +489,66 @@ def test_invitation_offers_single_sign_on_and_no_password_when_the_domain_uses_i
     assert "form-action 'self' https://login.microsoftonline.com" in page["Content-Security-Policy"]
     client.post(link, {"password": "a-long-enough-passphrase", "confirm": "a-long-enough-passphrase"})
     assert not User.objects.get(email="kai.berg@northmoor.nhs.uk").has_usable_password()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["governance editor", "administrator of another organisation"])
+def test_services_refuse_a_non_administrator_whatever_a_page_checked(people, org, membership, outsider, who):
+    from django.core.exceptions import PermissionDenied
+
+    from wellled.core import services
+
+    viewer_membership = Membership.objects.get(user=people[Role.VIEWER])
+    by = people[Role.GOVERNANCE_EDITOR] if who == "governance editor" else outsider
+    before = state()
+    attempts = [
+        lambda: services.person_invite(
+            organisation=org, by=by, email="new@northmoor.nhs.uk", role=Role.VIEWER
+        ),
+        lambda: services.person_role_set(
+            membership=viewer_membership, role=Role.ADMINISTRATOR, by=by, expected_version=None
+        ),
+        lambda: services.person_deactivate(membership=viewer_membership, by=by, expected_version=None),
+        lambda: services.person_merge(
+            placeholder=membership.user, into=people[Role.VIEWER], organisation=org, by=by
+        ),
+        lambda: services.invitation_send(organisation=org, person=people[Role.VIEWER], by=by),
+        lambda: services.two_factor_required_set(organisation=org, required=True, by=by),
+        lambda: services.single_sign_on_set(
+            organisation=org,
+            by=by,
+            expected_version=None,
+            enabled=True,
+            issuer="https://idp.example",
+            client_id="x",
+            client_secret="y",
+            allowed_domains="example.org",
+            new_person_role=Role.VIEWER,
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_audit_log_shows_people_changes_and_never_the_client_secret(login, people, membership):
+    client = login(people[Role.ADMINISTRATOR])
+    client.post(
+        reverse("single-sign-on"),
+        {
+            "issuer": "https://login.microsoftonline.com/0000-tenant/v2.0",
+            "client_id": "app-client-id",
+            "client_secret": "the-very-secret-value",
+            "allowed_domains": "northmoor.nhs.uk",
+            "new_person_role": Role.VIEWER,
+        },
+    )
+    client.post(
+        reverse("person-role", args=[membership.pk]), {"role": Role.VIEWER, "version": membership.version}
+    )
+    page = client.get(reverse("audit-log"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Single sign-on for Northmoor Test Trust" in body and "the-very-secret-value" not in body
