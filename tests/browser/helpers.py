@@ -58,5 +58,5 @@ def sign_in(page: Page, user, *, next_path: str = "", accessibility: bool = True
         check_accessibility(page, "the sign-in page")
     page.get_by_label("Username or e-mail address").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

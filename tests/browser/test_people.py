@@ -96,5 +96,5 @@ def test_administrator_invites_sets_up_an_imported_lead_changes_a_role_and_deact
     gone.goto("/accounts/login/")
     gone.get_by_label("Username or e-mail address").fill(lead.username)
     gone.get_by_label("Password").fill("correct-horse-battery")
-    gone.get_by_role("button", name="Sign in").click()
+    gone.get_by_role("button", name="Sign in", exact=True).click()
     expect(gone.locator(".nhsuk-error-summary")).to_be_visible()

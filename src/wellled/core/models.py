@@ -32,7 +32,8 @@ class User(AbstractUser):
         constraints = [models.UniqueConstraint(Lower("email"), name="core_user_email_ci_unique")]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        # Someone an import knew only by initials is shown by them, not by the username made up for them.
+        return self.get_full_name() or self.initials or self.username
 
     @property
     def display_initials(self) -> str:
