@@ -27,12 +27,13 @@ PERSON_PAGES = {
     "person-role",
     "person-edit",
     "person-invitation-send",
+    "person-two-factor-reset",
     "person-merge",
     "person-deactivate",
     "person-actions",
 }
 ORGANISATION_PAGES = {"people-list", "person-invite", "single-sign-on", "two-factor-requirement"}
-POST_ONLY = {"person-invitation-send", "two-factor-requirement"}
+POST_ONLY = {"person-invitation-send", "person-two-factor-reset", "two-factor-requirement"}
 # Reached without signing in (the token or the provider's answer is the credential), or by anyone signed in.
 PUBLIC = {"invitation-accept", "sign-in-code", "openid_connect_login", "openid_connect_callback"}
 SIGNED_IN_ANY = {"two-factor-setup"}
@@ -447,6 +448,25 @@ def test_sign_in_asks_for_the_authenticator_code_once_two_factor_is_on(login, pe
     device.save()
     assert client.post(reverse("sign-in-code"), {"code": f"{totp(device.bin_key):06d}"}).status_code == 302
     assert client.get("/organisation/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_administrator_resets_the_two_factor_sign_in_of_someone_who_lost_their_phone(login, people, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    lead = people[Role.LEAD]
+    TOTPDevice.objects.create(user=lead, name="Authenticator app", confirmed=True)
+    assert client.post("/accounts/login/", {"username": lead.username, "password": PASSWORD})["Location"] == (
+        reverse("sign-in-code")
+    )
+    membership = Membership.objects.get(user=lead)
+    admin_client = login(people[Role.ADMINISTRATOR])
+    assert "Reset" in admin_client.get(reverse("person-detail", args=[membership.pk])).content.decode()
+    assert admin_client.post(reverse("person-two-factor-reset", args=[membership.pk])).status_code == 302
+    assert not TOTPDevice.objects.filter(user=lead).exists()
+    assert AuditLog.objects.filter(
+        note="Two-factor sign-in reset by an administrator", object_id=str(lead.pk)
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -17,6 +17,11 @@ urlpatterns = [
         people_views.person_invitation_send,
         name="person-invitation-send",
     ),
+    path(
+        "organisation/people/<int:pk>/two-factor/reset/",
+        people_views.person_two_factor_reset,
+        name="person-two-factor-reset",
+    ),
     path("organisation/people/<int:pk>/merge/", people_views.person_merge, name="person-merge"),
     path(
         "organisation/people/<int:pk>/deactivate/", people_views.person_deactivate, name="person-deactivate"

@@ -25,6 +25,7 @@ from .forms import (
 from .models import Membership
 from .permissions import Permission, require
 from .sign_on import enabled_sign_ons
+from .two_factor import has_two_factor
 from .view_kit import SignedInRequest, errors_apply, form_page, role, scope
 
 
@@ -83,6 +84,7 @@ def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "person": membership.user,
             "placeholder": services.is_placeholder(membership.user),
             "invitation": selectors.member_invitation(membership=membership, **scope(request)),
+            "two_factor": has_two_factor(membership.user),
             "now": timezone.now(),
         },
     )
@@ -174,6 +176,21 @@ def person_invitation_send(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Invitation sent to {invitation.email}.")
+    return redirect("person-detail", pk=membership.pk)
+
+
+@require_POST
+def person_two_factor_reset(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Remove the person's authenticator app (they lost their phone)."""
+    membership = _member(request, pk)
+    try:
+        services.two_factor_reset(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{membership.user} signs in with their password alone until they set up a new app."
+        )
     return redirect("person-detail", pk=membership.pk)
 
 

@@ -896,3 +896,26 @@ def two_factor_enable(*, device, code: str, by: User) -> None:
             before=snapshot(by),
             note="Turned on two-factor sign-in",
         )
+
+
+@transaction.atomic
+def two_factor_reset(*, membership: Membership, by: User) -> int:
+    """Someone has lost the phone with their authenticator app: remove it, so they sign in with their password
+    and set up a new one (at once, where the organisation requires it). Returns how many apps were removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    organisation = membership.organisation
+    _administrator_require(by=by, organisation=organisation)
+    person = membership.user
+    _details_change_check(person=person, by=by)
+    removed, _ = TOTPDevice.objects.filter(user=person).delete()
+    if removed:
+        audit_record(
+            by=by,
+            organisation=organisation,
+            action=AuditAction.UPDATE,
+            instance=person,
+            before=snapshot(person),
+            note="Two-factor sign-in reset by an administrator",
+        )
+    return removed
