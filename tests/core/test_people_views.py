@@ -572,3 +572,22 @@ def test_audit_log_shows_people_changes_and_never_the_client_secret(login, peopl
     assert page.status_code == 200
     body = page.content.decode()
     assert "Single sign-on for Northmoor Test Trust" in body and "the-very-secret-value" not in body
+
+
+@pytest.mark.django_db
+def test_newcomers_get_initials_no_one_in_the_organisation_has(people, org):
+    from wellled.core.services import initials_free, person_invite
+
+    admin = people[Role.ADMINISTRATOR]
+    assert admin.display_initials == "AP"
+    assert initials_free(first_name="Ann", last_name="Pike", organisation=org) == "APi"
+    invitation = person_invite(
+        organisation=org,
+        by=admin,
+        email="ann.pike@example.org",
+        role=Role.VIEWER,
+        first_name="Ann",
+        last_name="Pike",
+    )
+    assert invitation.person.initials == "APi"
+    assert initials_free(first_name="Al", last_name="Pi", organisation=org) == "AP2"

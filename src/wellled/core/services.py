@@ -351,6 +351,20 @@ def initials_check(*, person: User | None, initials: str, organisations) -> None
                 )
 
 
+def initials_free(*, first_name: str, last_name: str, organisation: Organisation) -> str:
+    """Initials for a newcomer that no current member of the organisation has: the first letters of their names,
+    else more of the last name (JS, then JSm, JSmi), else a number."""
+    taken = {
+        other.display_initials.casefold()
+        for other in User.objects.filter(memberships__organisation=organisation, memberships__active=True)
+    }
+    first, last = first_name.strip()[:1].upper(), last_name.strip()
+    candidates = [first + last[:n].capitalize() if n > 1 else first + last[:1].upper() for n in range(1, 5)]
+    base = candidates[0] or "X"
+    candidates += [f"{base}{n}" for n in range(2, 100)]
+    return next(c for c in candidates if c and c.casefold() not in taken)[:8]
+
+
 def _email_owner(email: str, *, exclude: User | None = None) -> User | None:
     people = User.objects.filter(email__iexact=email.strip())
     if exclude is not None:
@@ -437,6 +451,8 @@ def person_invite(
             )
     else:
         initials_check(person=None, initials=initials, organisations=[organisation])
+        if not initials.strip() and (first_name.strip() or last_name.strip()):
+            initials = initials_free(first_name=first_name, last_name=last_name, organisation=organisation)
         person = person_create(
             username=_username_for(email),
             by=by,
@@ -847,6 +863,7 @@ def person_sign_on_join(*, sign_on, email: str, first_name: str, last_name: str,
             email=email.strip(),
             first_name=first_name[:150],
             last_name=last_name[:150],
+            initials=initials_free(first_name=first_name, last_name=last_name, organisation=organisation),
         )
         person.set_unusable_password()
         person.full_clean(exclude=["password"])
