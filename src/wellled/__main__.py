@@ -1,10 +1,25 @@
 """The `wellled` command: the project's manage.py, plus `wellled spc` which needs no Django."""
 
 import os
+import secrets
 import sys
 
 # Commands the issues name with a hyphen; Django command modules cannot have one in their name.
 COMMAND_ALIASES = {"board-paper": "board_paper"}
+# Commands that imply local development settings (debug, a secret key generated in the data directory), so
+# `wellled demo` works on a fresh machine; an explicit WELLLED_DEBUG still wins.
+LOCAL_COMMANDS = frozenset({"demo"})
+HELP_WORDS = frozenset({"help", "--help", "-h"})
+
+
+def local_settings_imply(argv: list[str]) -> None:
+    """Set, before Django reads the settings, what the command implies: local settings for the demo; for help
+    alone (which signs nothing), a throwaway secret key when none is configured, so every command is listed."""
+    command = argv[1] if len(argv) > 1 else "help"
+    if command in LOCAL_COMMANDS:
+        os.environ.setdefault("WELLLED_DEBUG", "1")
+    elif command in HELP_WORDS or HELP_WORDS & set(argv[2:]):
+        os.environ.setdefault("WELLLED_SECRET_KEY", secrets.token_urlsafe(50))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         return spc_main(argv[2:])
     if len(argv) > 1 and argv[1] in COMMAND_ALIASES:
         argv[1] = COMMAND_ALIASES[argv[1]]
+    local_settings_imply(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,6 +1,7 @@
-"""`wellled demo`: migrate, load the demo trust (once), print the sign-ins, and serve on 127.0.0.1:8000.
+"""`wellled demo`: migrate, load the demo (once, relative to today), print the sign-ins, serve on 127.0.0.1:8000.
 
-While it serves, the background worker (board papers being issued) runs beside it in a child process.
+`wellled demo` implies local settings (debug, a secret key generated in the data directory; see
+`wellled.__main__`). While it serves, the background worker (board papers being issued) runs beside it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from wellled.core.worker import background_worker
-from wellled.plans.demo import DEMO_PASSWORD, DemoResult, demo_load
+from wellled.demo.plans import DEMO_PASSWORD, DemoResult
+from wellled.demo.steps import demo_run
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
@@ -31,22 +33,14 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve: bool, addrport: str, **options):
         verbosity = options.get("verbosity", 1)
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
-        result = demo_load(stdout=self.stdout if verbosity > 1 else None)
-        call_command("assessments_demo", verbosity=max(verbosity - 1, 0), stdout=self.stdout)
-        __import__("wellled.measures.demo", fromlist=["_"]).measures_demo_load(
-            stdout=self.stdout if verbosity > 1 else None
-        )
-        # Last, so the issued papers carry the success measures too.
-        __import__("wellled.reports.demo", fromlist=["_"]).papers_demo_load(
-            stdout=self.stdout if verbosity > 1 else None
-        )
+        result, *_ = demo_run(stdout=self.stdout if verbosity > 1 else None)
         self._print_logins(result)
         if no_serve:
             return
         if not settings.DEBUG:
             self.stderr.write(
-                "The demo is meant to run with WELLLED_DEBUG=1: without it, sign-in cookies need HTTPS and only "
-                "WELLLED_ALLOWED_HOSTS are served."
+                "The demo is meant to run with local settings (WELLLED_DEBUG left unset or 1): without them, "
+                "sign-in cookies need HTTPS and only WELLLED_ALLOWED_HOSTS are served."
             )
         self.stdout.write(f"Serving the demo at http://{addrport}/ (Ctrl+C to stop).")
         with background_worker(stdout=self.stdout):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from wellled.assessments.demo import assessments_demo_load
+from wellled.demo.assessments import assessments_demo_load
 
 
 class Command(BaseCommand):

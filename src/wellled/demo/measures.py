@@ -1,0 +1,134 @@
+"""Demo step: the demo trust's measures, their figures, rebases, notes and success-measure links (content in
+`data/measures.yaml`). The figures are seeded random numbers, so every load draws the same series."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, TextIO
+
+import numpy as np
+from django.db import transaction
+
+from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.frameworks.models import FrameworkElement
+from wellled.measures import services
+from wellled.measures.choices import MeasureKind, MetWhen
+from wellled.measures.models import Measure
+
+from .loader import DemoDates, data
+from .plans import DEMO_ODS_CODE, PLANS, demo_plan
+
+MEASURES: list[dict[str, Any]] = data("measures.yaml")["measures"]
+SETTINGS: dict[str, Any] = data("measures.yaml")
+
+
+def _months(dates: DemoDates) -> list[datetime.date]:
+    """The first day of every month with a figure, oldest first."""
+    return [dates.date(f"{SETTINGS['first_month']}+{i}m") for i in range(SETTINGS["months"])]
+
+
+def _series(spec: dict[str, Any], months: list[datetime.date], rng: np.random.Generator) -> list[services.ValueRow]:
+    level = np.empty(len(months))
+    for start, value in spec["levels"]:
+        level[start:] = value
+    missing = set(spec.get("missing", ()))
+    rows = []
+    for i, period in enumerate(months):
+        if i in missing:
+            rows.append(services.ValueRow(0, period))
+        elif spec["kind"] == MeasureKind.COUNT:
+            rows.append(services.ValueRow(0, period, value=float(rng.poisson(level[i]))))
+        elif spec["kind"] == MeasureKind.VALUE:
+            noise = spec.get("noise", 0)
+            rows.append(services.ValueRow(0, period, value=round(float(level[i] + rng.normal(0, noise)), 2)))
+        else:
+            mean, spread = spec["denominator"]
+            den = max(1, int(rng.normal(mean, spread)))
+            if spec["kind"] == MeasureKind.PROPORTION:
+                num = int(rng.binomial(den, min(max(level[i], 0), 1)))
+            else:
+                num = int(rng.poisson(level[i] * den))
+            rows.append(services.ValueRow(0, period, numerator=float(num), denominator=float(den)))
+    return rows
+
+
+def measures_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> int:
+    """Create the demo measures, their data, rebases, notes and success-measure links once; returns how many."""
+    say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
+    organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
+    if organisation is None:
+        say("The demo trust is not loaded; no demo measures added.")
+        return 0
+    if Measure.objects.filter(organisation=organisation, name=MEASURES[0]["name"]).exists():
+        say("Demo measures are already loaded; nothing changed.")
+        return 0
+    dates = dates or DemoDates()
+    people = {u.username: u for u in User.objects.filter(memberships__organisation=organisation)}
+    analyst = people.get(SETTINGS["analyst"])
+    units = {u.name: u for u in OrganisationUnit.objects.filter(organisation=organisation)}
+    framework_key = PLANS["plans"][0]["framework"]
+    elements = {
+        e.code: e
+        for e in FrameworkElement.objects.filter(framework__key=framework_key, framework__organisation__isnull=True)
+    }
+    plan = demo_plan()
+    actions = {a.reference: a for a in plan.actions.all()} if plan else {}
+    months = _months(dates)
+    rng = np.random.default_rng(SETTINGS["seed"])
+    loaded_on = min(dates.date(SETTINGS["loaded_on"]), dates.today - datetime.timedelta(days=1))
+    loaded_at = dates.moment(loaded_on, hour=9)
+    with transaction.atomic():
+        for spec in MEASURES:
+            measure = services.measure_create(
+                organisation=organisation,
+                by=analyst,
+                name=spec["name"],
+                definition=spec["definition"],
+                kind=spec["kind"],
+                direction=spec["direction"],
+                target=spec.get("target"),
+                owner=people.get(spec["owner"]),
+                framework_element=elements.get(spec["element"]),
+                unit=units.get(spec["unit"]) if spec.get("unit") else None,
+                unit_of_measurement=spec.get("unit_of_measurement", ""),
+                rate_per=spec.get("rate_per", 1000),
+                data_source=spec.get("data_source", ""),
+                trajectory=[{"date": months[i].isoformat(), "value": v} for i, v in spec.get("trajectory", ())],
+            )
+            rows = [
+                services.ValueRow(measure.pk, r.period, r.value, r.numerator, r.denominator)
+                for r in _series(spec, months, rng)
+            ]
+            services.values_load(
+                organisation=organisation, by=analyst, rows=rows, source="demo-data.csv", at=loaded_at
+            )
+            if spec.get("rebase"):
+                month = months[spec["rebase"]["month"]]
+                services.rebase_add(
+                    measure=measure, by=analyst, date=month, reason=dates.text(spec["rebase"]["reason"], month=month)
+                )
+            for note in spec.get("notes", ()):
+                month = months[note["month"]]
+                services.annotation_add(
+                    measure=measure, by=analyst, date=month, text=dates.text(note["text"], month=month)
+                )
+            link = spec.get("success_measure_of")
+            if link and link["action"] in actions:
+                services.success_measure_link(
+                    action=actions[link["action"]],
+                    by=analyst,
+                    measure=measure,
+                    target=link["target"],
+                    met_when=MetWhen.DIRECTION,
+                )
+        recount = SETTINGS["recount"]
+        measure = Measure.objects.get(organisation=organisation, name=recount["measure"])
+        last = measure.values.order_by("-period").first()
+        services.values_load(
+            organisation=organisation,
+            by=analyst,
+            source=recount["source"],
+            rows=[services.ValueRow(measure.pk, last.period, value=(last.value or 0) + recount["add"])],
+        )
+    say(f"Demo measures loaded: {len(MEASURES)} measures with {len(months)} months of figures.")
+    return len(MEASURES)

@@ -1,0 +1,40 @@
+"""The demo's load steps, in order: each reads its own data file and writes through its app's services.
+
+A new app adds its demo by writing `data/<app>.yaml`, a module here with a `<app>_demo_load(*, stdout, dates)`
+function that does nothing when its content is already there, and one line below (docs/demo.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from .assessments import assessments_demo_load
+from .loader import DemoDates
+from .measures import measures_demo_load
+from .papers import papers_demo_load
+from .plans import demo_load
+
+
+@dataclass(frozen=True)
+class Step:
+    """One part of the demo: what it loads, from which data files, with which function."""
+
+    name: str
+    data_files: tuple[str, ...]
+    load: Callable[..., Any]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("trusts, people and plans", ("trusts.yaml", "plans.yaml"), demo_load),
+    Step("assessments", ("assessments.yaml",), assessments_demo_load),
+    Step("measures", ("measures.yaml",), measures_demo_load),
+    Step("board papers", ("papers.yaml",), papers_demo_load),  # last: the papers carry the success measures
+)
+
+
+def demo_run(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> list[Any]:
+    """Run every step against one load day; each step's result, in order (the first is a DemoResult)."""
+    dates = dates or DemoDates()
+    return [step.load(stdout=stdout, dates=dates) for step in STEPS]
