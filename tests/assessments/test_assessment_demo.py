@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from wellled.assessments.demo import CQC_CYP_TITLE, CQC_UEC_TITLE, SELF_TITLE, assessments_demo_load
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
-from wellled.plans.demo import demo_load
+from wellled.demo.assessments import assessment_titles, assessments_demo_load
+from wellled.demo.plans import demo_load
 from wellled.plans.models import Finding
 
 pytestmark = pytest.mark.django_db
+
+# The titles name the month of each assessment, placed relative to the day the demo is loaded (today).
+CQC_CYP_TITLE, CQC_UEC_TITLE, SELF_TITLE = assessment_titles()
 
 
 def test_demo_assessments_load_once_with_a_trajectory():

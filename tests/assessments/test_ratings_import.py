@@ -119,7 +119,7 @@ def test_the_command_imports_dry_runs_and_reports_errors(org, site, tmp_path: Pa
 
 
 def test_the_documented_example_file_imports_into_the_demo_trust():
-    from wellled.plans.demo import demo_load
+    from wellled.demo.plans import demo_load
 
     demo_load()
     from wellled.core.models import Organisation

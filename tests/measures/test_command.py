@@ -61,9 +61,9 @@ def test_a_viewer_or_an_outsider_cannot_load(tmp_path, org, viewer, outsider, me
 
 
 def test_the_demo_loader_is_idempotent_and_links_actions(db):
-    from wellled.measures.demo import MEASURES, measures_demo_load
+    from wellled.demo.measures import MEASURES, measures_demo_load
+    from wellled.demo.plans import demo_load
     from wellled.measures.models import Measure, SuccessMeasureLink
-    from wellled.plans.demo import demo_load
 
     demo_load()
     assert measures_demo_load() == len(MEASURES)

@@ -14,18 +14,18 @@ from django.utils import timezone
 from wellled.core.choices import Role
 from wellled.core.models import AuditLog, Membership, Organisation, OrganisationUnit, User
 from wellled.core.services import organisation_create
-from wellled.plans.choices import ActionState, CycleState, FindingType, PlanOrganisedBy
-from wellled.plans.demo import (
+from wellled.demo.loader import DemoDates, data
+from wellled.demo.plans import (
     DEMO_ODS_CODE,
     DEMO_PASSWORD,
     DEMO_USERNAMES,
     IMPROVEMENT_DIRECTOR,
     SECOND_ODS_CODE,
-    SELF_REVIEW_PLAN,
-    WORKSTREAM_PLAN,
     DemoDataError,
     demo_load,
+    plan_names,
 )
+from wellled.plans.choices import ActionState, CycleState, FindingType, PlanOrganisedBy
 from wellled.plans.models import (
     Action,
     Finding,
@@ -51,6 +51,11 @@ AUDITED_MODELS = (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The plans' names carry a year placed at load, and the findings the inspection's date: as loaded today.
+SELF_REVIEW_PLAN = plan_names()[DEMO_ODS_CODE]
+WORKSTREAM_PLAN = plan_names()[SECOND_ODS_CODE]
+INSPECTION_YEAR = DemoDates().date(data("plans.yaml")["plans"][0]["inspection"]).year
 
 
 @pytest.fixture(autouse=True)
@@ -125,7 +130,7 @@ def test_findings_are_numbered_typed_and_answered(plan):
     assert all(
         f.regulation.startswith("Regulation ") for f in findings if f.finding_type == FindingType.BREACH
     )
-    assert all(f.source_date and f.source_date.year == 2025 for f in findings)
+    assert all(f.source_date and f.source_date.year == INSPECTION_YEAR for f in findings)
     assert all(f.actions.exists() for f in findings)
     assert plan.actions.filter(section__isnull=True, reference__startswith="F").count() >= 12
 

@@ -28,7 +28,8 @@ def assessment_titles(dates: DemoDates | None = None) -> tuple[str, ...]:
     """The demo assessments' titles, in the order they were made, as a load on `dates.today` writes them."""
     dates = dates or DemoDates()
     return tuple(
-        dates.text(spec["title"], assessed=dates.date(spec["assessed"])) for spec in ASSESSMENTS["assessments"]
+        dates.text(spec["title"], assessed=dates.date(spec["assessed"]))
+        for spec in ASSESSMENTS["assessments"]
     )
 
 
@@ -67,7 +68,9 @@ def _unit(organisation: Organisation, kind: str, name: str, by: User) -> Organis
 
 def _load(organisation: Organisation, dates: DemoDates) -> None:
     editor = User.objects.get(username=ASSESSMENTS["editor"])
-    ratings_import(organisation=organisation, text=_ratings_csv(ASSESSMENTS["earlier_ratings"], dates), by=editor)
+    ratings_import(
+        organisation=organisation, text=_ratings_csv(ASSESSMENTS["earlier_ratings"], dates), by=editor
+    )
     titles = assessment_titles(dates)
     for spec, title in zip(ASSESSMENTS["assessments"], titles, strict=True):
         _assessment(organisation, spec, title, editor, dates)
@@ -82,7 +85,9 @@ def _assessment(organisation: Organisation, spec: dict[str, Any], title: str, ed
         framework=Framework.objects.get(key=spec["framework"], organisation__isnull=True),
         assessed_on=dates.date(spec["assessed"]),
         assessor_kind=spec["assessor_kind"],
-        location=OrganisationUnit.objects.get(organisation=organisation, kind=UnitKind.SITE, code=spec["location"]),
+        location=OrganisationUnit.objects.get(
+            organisation=organisation, kind=UnitKind.SITE, code=spec["location"]
+        ),
         service=_unit(organisation, UnitKind.SERVICE, spec["service"], editor),
         title=title,
         summary=dates.text(spec["summary"]),

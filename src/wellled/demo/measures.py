@@ -27,7 +27,9 @@ def _months(dates: DemoDates) -> list[datetime.date]:
     return [dates.date(f"{SETTINGS['first_month']}+{i}m") for i in range(SETTINGS["months"])]
 
 
-def _series(spec: dict[str, Any], months: list[datetime.date], rng: np.random.Generator) -> list[services.ValueRow]:
+def _series(
+    spec: dict[str, Any], months: list[datetime.date], rng: np.random.Generator
+) -> list[services.ValueRow]:
     level = np.empty(len(months))
     for start, value in spec["levels"]:
         level[start:] = value
@@ -69,7 +71,9 @@ def measures_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None 
     framework_key = PLANS["plans"][0]["framework"]
     elements = {
         e.code: e
-        for e in FrameworkElement.objects.filter(framework__key=framework_key, framework__organisation__isnull=True)
+        for e in FrameworkElement.objects.filter(
+            framework__key=framework_key, framework__organisation__isnull=True
+        )
     }
     plan = demo_plan()
     actions = {a.reference: a for a in plan.actions.all()} if plan else {}
@@ -93,7 +97,9 @@ def measures_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None 
                 unit_of_measurement=spec.get("unit_of_measurement", ""),
                 rate_per=spec.get("rate_per", 1000),
                 data_source=spec.get("data_source", ""),
-                trajectory=[{"date": months[i].isoformat(), "value": v} for i, v in spec.get("trajectory", ())],
+                trajectory=[
+                    {"date": months[i].isoformat(), "value": v} for i, v in spec.get("trajectory", ())
+                ],
             )
             rows = [
                 services.ValueRow(measure.pk, r.period, r.value, r.numerator, r.denominator)
@@ -105,7 +111,10 @@ def measures_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None 
             if spec.get("rebase"):
                 month = months[spec["rebase"]["month"]]
                 services.rebase_add(
-                    measure=measure, by=analyst, date=month, reason=dates.text(spec["rebase"]["reason"], month=month)
+                    measure=measure,
+                    by=analyst,
+                    date=month,
+                    reason=dates.text(spec["rebase"]["reason"], month=month),
                 )
             for note in spec.get("notes", ()):
                 month = months[note["month"]]

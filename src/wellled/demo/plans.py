@@ -122,7 +122,9 @@ def demo_result(*, created: bool) -> DemoResult:
     """The demo organisation, its plans and the sign-ins, read back from the database."""
     organisation = Organisation.objects.get(ods_code=DEMO_ODS_CODE)
     plans = list(
-        Plan.objects.filter(organisation__ods_code__in=list(PLAN_KINDS)).order_by("organisation__name", "name")
+        Plan.objects.filter(organisation__ods_code__in=list(PLAN_KINDS)).order_by(
+            "organisation__name", "name"
+        )
     )
     memberships = Membership.objects.filter(user__username__in=DEMO_USERNAMES).select_related(
         "user", "organisation"
@@ -198,7 +200,9 @@ def _load_plan(spec: dict[str, Any], people: dict[str, User], dates: DemoDates, 
     editor = people[spec["editor"]]
     organisation = Organisation.objects.get(ods_code=spec["trust"])
     framework = (
-        Framework.objects.get(key=spec["framework"], organisation__isnull=True) if spec.get("framework") else None
+        Framework.objects.get(key=spec["framework"], organisation__isnull=True)
+        if spec.get("framework")
+        else None
     )
     inspection = dates.date(spec["inspection"]) if spec.get("inspection") else None
     named = {"inspection": inspection} if inspection else {}

@@ -1,0 +1,91 @@
+"""The demo never looks stale: loaded with the clock a year ahead, it still shows a live position."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db.models import Count
+from django.utils import timezone
+
+from wellled.assessments.models import Assessment
+from wellled.demo.measures import MEASURES
+from wellled.demo.plans import DEMO_ODS_CODE, SECOND_ODS_CODE, demo_plan
+from wellled.demo.steps import demo_run
+from wellled.measures.models import Measure, MeasureValue
+from wellled.plans.choices import ActionState, CycleState
+from wellled.plans.models import Action, ProgressUpdate, ReportingCycle, TimescaleRevision
+from wellled.reports.models import IssuedPaper
+
+pytestmark = pytest.mark.django_db
+
+A_YEAR = datetime.timedelta(days=365)
+OPEN_CYCLE_WITHIN = datetime.timedelta(weeks=5)  # the open cycle is the latest month end's
+RECENT_UPDATES_WITHIN = datetime.timedelta(weeks=6)
+MOST_OVERDUE = 0.25  # at most a quarter of open actions past their timescale
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def a_year_ahead():
+    """The clock a year from now (still moving), for the whole test."""
+    real_today = timezone.localdate()
+    with time_machine.travel(timezone.now() + A_YEAR, tick=True):
+        assert timezone.localdate() - real_today >= A_YEAR - datetime.timedelta(days=1)  # the clock moved
+        yield timezone.localdate()
+
+
+def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
+    today = a_year_ahead
+    demo_run()
+    now = timezone.now()
+    for ods_code in (DEMO_ODS_CODE, SECOND_ODS_CODE):
+        plan = demo_plan(ods_code)
+        cycles = list(plan.cycles.order_by("position_as_at"))
+        current = cycles[-1]
+        assert current.state == CycleState.OPEN
+        assert all(c.state == CycleState.CLOSED for c in cycles[:-1])
+        assert datetime.timedelta(0) < today - current.position_as_at <= OPEN_CYCLE_WITHIN
+        assert current.update_deadline > current.position_as_at  # leads update after the month end
+        recent = ProgressUpdate.objects.filter(
+            action__plan=plan, update_date__gte=today - RECENT_UPDATES_WITHIN
+        )
+        assert recent.filter(cycle=current).exists()
+        open_actions = plan.actions.filter(state=ActionState.OPEN)
+        overdue = open_actions.overdue(today)
+        assert overdue.count() <= MOST_OVERDUE * open_actions.count(), list(overdue)
+        assert overdue.exists() or ods_code != DEMO_ODS_CODE  # the demo trust has a few to chase
+        assert open_actions.filter(due_date__gte=today).count() > open_actions.count() / 2  # mostly ahead
+    # Some timescales slipped, every revision agreed in the past.
+    assert Action.objects.annotate(n=Count("timescales")).filter(n__gt=1).count() > 5
+    assert not TimescaleRevision.objects.filter(created_at__gt=now).exists()
+    assert not ProgressUpdate.objects.filter(created_at__gt=now).exists()
+    assert not ReportingCycle.objects.filter(opened_at__gt=now).exists()
+    # Every measure has a figure for the last complete month, and none for this month.
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    assert Measure.objects.count() == len(MEASURES)
+    for measure in Measure.objects.all():
+        value = MeasureValue.objects.get(measure=measure, period=last_month)
+        assert value.value is not None or value.numerator is not None, measure.name
+    assert not MeasureValue.objects.filter(period__gt=last_month).exists()
+    # The latest assessment was visited and published in the past; papers exist for past cycles.
+    latest = Assessment.objects.order_by("-assessed_on").first()
+    assert latest.assessed_on < today and latest.is_published
+    assert all(a.published_at <= now for a in Assessment.objects.all())
+    papers = IssuedPaper.objects.order_by("as_at")
+    assert papers.count() == 2 and all(p.as_at < today - datetime.timedelta(days=28) for p in papers)
+
+
+def test_run_again_on_a_later_day_the_demo_adds_nothing():
+    demo_run()
+    counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=40), tick=True):
+        results = demo_run()  # the names and dates it would write differ now; it still finds itself loaded
+    assert not results[0].created and results[1:] == [False, 0, 0]
+    assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts
