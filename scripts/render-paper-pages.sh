@@ -4,8 +4,11 @@
 set -euo pipefail
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
-wellled board-paper --organisation ZNM --plan "Well-led self-review 2025/26" --as-at 2026-11-30 --format pdf \
-  --out "$out/board-paper.pdf"
+export WELLLED_DEBUG="${WELLLED_DEBUG:-1}"  # the demo's local settings, as `wellled demo` implies them
+# The demo is placed relative to the day it was loaded: its plan's name carries a year, its open cycle is last month's.
+plan="$(wellled shell --no-imports -c 'from wellled.demo.plans import demo_plan; print(demo_plan().name)')"
+as_at="$(date -d "$(date +%Y-%m-01) -1 day" +%F)"
+wellled board-paper --organisation ZNM --plan "$plan" --as-at "$as_at" --format pdf --out "$out/board-paper.pdf"
 pdftoppm -r 100 -png "$out/board-paper.pdf" "$out/page"
 echo "pages in $out:"
 ls "$out"/page-*.png

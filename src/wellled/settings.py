@@ -34,7 +34,7 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEBUG and not env_bool("WELLLED_TESTING"):
-        raise ImproperlyConfigured("Set WELLLED_SECRET_KEY (or WELLLED_DEBUG=1 for a local demo).")
+        raise ImproperlyConfigured("Set WELLLED_SECRET_KEY (or WELLLED_DEBUG=1 for local development).")
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
