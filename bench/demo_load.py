@@ -43,7 +43,9 @@ def one_run(src: Path) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="how many fresh runs (default 3)")
-    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the src folder to run (default: this one)")
+    parser.add_argument(
+        "--src", type=Path, default=ROOT / "src", help="the src folder to run (default: this one)"
+    )
     args = parser.parse_args()
     runs = []
     for index in range(1, args.repeat + 1):
@@ -51,7 +53,10 @@ def main() -> int:
         runs.append((wall, cpu))
         print(f"run {index}: {wall:.1f} s wall, {cpu:.1f} s CPU")
     walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
-    print(f"best {min(walls):.1f} s wall / {min(cpus):.1f} s CPU; median {statistics.median(walls):.1f} s wall / ", end="")
+    print(
+        f"best {min(walls):.1f} s wall / {min(cpus):.1f} s CPU; median {statistics.median(walls):.1f} s wall / ",
+        end="",
+    )
     print(f"{statistics.median(cpus):.1f} s CPU ({args.src})")
     return 0
 
