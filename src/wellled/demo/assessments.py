@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from typing import Any, TextIO
+from typing import Any
 
 from django.db import transaction
 
@@ -17,7 +17,7 @@ from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.services import organisation_unit_create
 from wellled.frameworks.models import Framework
 
-from .loader import DemoDates, data
+from .loader import DemoDates, Writer, data, say_to
 from .plans import DEMO_ODS_CODE, demo_plan
 
 ASSESSMENTS = data("assessments.yaml")
@@ -33,9 +33,9 @@ def assessment_titles(dates: DemoDates | None = None) -> tuple[str, ...]:
     )
 
 
-def assessments_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> bool:
+def assessments_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> bool:
     """Add the demo assessments to the demo trust once; False if already there (or the trust is missing)."""
-    say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
+    say = say_to(stdout)
     organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
     if organisation is None:
         say("The demo trust is not loaded; no demo assessments added.")
@@ -130,7 +130,9 @@ def _assessment(organisation: Organisation, spec: dict[str, Any], title: str, ed
         assessment=assessment, by=editor, expected_version=None, at=_published(assessment, dates)
     )
     plan = demo_plan()
-    for finding, action in answered if plan is not None else ():
+    for finding, action in answered:
+        if plan is None:
+            continue
         services.finding_to_action(
             finding=finding,
             by=editor,

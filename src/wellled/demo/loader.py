@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from django.utils import timezone
@@ -35,6 +35,17 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _BASE = re.compile(r"\s*(?:(?P<name>month_end|month_start|month|day)\s*\((?P<args>[^)]*)\)|(?P<today>today))")
 _OFFSET = re.compile(r"\s*(?P<sign>[+-])\s*(?P<count>\d+)\s*(?P<unit>[dwmy])")
 _PLACEHOLDER = re.compile(r"\{(?P<expression>[^{}:]+)(?::(?P<format>\w+))?\}")
+
+
+class Writer(Protocol):
+    """Where a step says what it did: a text stream or a management command's output."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+def say_to(stdout: Writer | None):
+    """A function writing one line to `stdout`, or doing nothing without one."""
+    return (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
 
 
 class DemoDataFileError(ValueError):

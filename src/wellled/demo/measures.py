@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -15,7 +15,7 @@ from wellled.measures import services
 from wellled.measures.choices import MeasureKind, MetWhen
 from wellled.measures.models import Measure
 
-from .loader import DemoDates, data
+from .loader import DemoDates, Writer, data, say_to
 from .plans import DEMO_ODS_CODE, PLANS, demo_plan
 
 MEASURES: list[dict[str, Any]] = data("measures.yaml")["measures"]
@@ -54,9 +54,9 @@ def _series(
     return rows
 
 
-def measures_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> int:
+def measures_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> int:
     """Create the demo measures, their data, rebases, notes and success-measure links once; returns how many."""
-    say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
+    say = say_to(stdout)
     organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
     if organisation is None:
         say("The demo trust is not loaded; no demo measures added.")
@@ -132,7 +132,9 @@ def measures_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None 
                 )
         recount = SETTINGS["recount"]
         measure = Measure.objects.get(organisation=organisation, name=recount["measure"])
-        last = measure.values.order_by("-period").first()
+        last = measure.values.exclude(value__isnull=True).order_by("-period").first()
+        if last is None:
+            raise ValueError(f"The demo measure to re-count, {recount['measure']}, has no figures.")
         services.values_load(
             organisation=organisation,
             by=analyst,

@@ -4,22 +4,20 @@ It runs last, so the issued papers carry the success measures too."""
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from wellled.core.models import User
 from wellled.plans.choices import CycleState
 from wellled.reports.models import IssuedPaper
 from wellled.reports.services import paper_issue
 
-from .loader import DemoDates, data
+from .loader import DemoDates, Writer, data, say_to
 from .plans import demo_plan
 
 PAPERS = data("papers.yaml")
 
 
-def papers_demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> int:
+def papers_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> int:
     """Issue the demo plan's papers for its latest closed cycles, once; returns how many were issued."""
-    say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
+    say = say_to(stdout)
     plan = demo_plan()
     secretary = User.objects.filter(username=PAPERS["secretary"]).first()
     if plan is None or secretary is None:

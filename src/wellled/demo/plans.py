@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
 from django.db import transaction
 
@@ -30,7 +30,7 @@ from wellled.plans.services import (
     section_create,
 )
 
-from .loader import DemoDates, data
+from .loader import DemoDates, Writer, data, say_to
 
 TRUSTS = data("trusts.yaml")
 PLANS = data("plans.yaml")
@@ -89,9 +89,9 @@ class DemoDataError(RuntimeError):
     """The database holds part of the demo (or something using its codes); it cannot be completed safely."""
 
 
-def demo_load(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> DemoResult:
+def demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> DemoResult:
     """Load the demo trusts, people, plans and history once; a second run changes nothing."""
-    say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
+    say = say_to(stdout)
     if all(demo_plan(ods) for ods in PLAN_KINDS):
         say(f"Demo data is already loaded (ODS {DEMO_ODS_CODE} and {SECOND_ODS_CODE}); nothing changed.")
         return demo_result(created=False)

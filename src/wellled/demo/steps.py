@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 
 from .assessments import assessments_demo_load
-from .loader import DemoDates
+from .loader import DemoDates, Writer
 from .measures import measures_demo_load
 from .papers import papers_demo_load
 from .plans import demo_load
@@ -34,7 +34,7 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-def demo_run(*, stdout: TextIO | None = None, dates: DemoDates | None = None) -> list[Any]:
+def demo_run(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> list[Any]:
     """Run every step against one load day; each step's result, in order (the first is a DemoResult)."""
     dates = dates or DemoDates()
     return [step.load(stdout=stdout, dates=dates) for step in STEPS]

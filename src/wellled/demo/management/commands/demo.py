@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO, cast
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -43,7 +45,7 @@ class Command(BaseCommand):
                 "sign-in cookies need HTTPS and only WELLLED_ALLOWED_HOSTS are served."
             )
         self.stdout.write(f"Serving the demo at http://{addrport}/ (Ctrl+C to stop).")
-        with background_worker(stdout=self.stdout):
+        with background_worker(stdout=cast(TextIO, self.stdout)):  # Django's OutputWrapper is a text stream
             call_command("runserver", addrport, use_reloader=False)
 
     def _print_logins(self, result: DemoResult) -> None:
