@@ -9,7 +9,7 @@ COMMAND_ALIASES = {"board-paper": "board_paper"}
 # Commands that imply local development settings (debug, a secret key generated in the data directory), so
 # `wellled demo` works on a fresh machine; an explicit WELLLED_DEBUG still wins.
 LOCAL_COMMANDS = frozenset({"demo"})
-HELP_WORDS = frozenset({"help", "--help", "-h"})
+HELP_OPTIONS = frozenset({"--help", "-h"})
 
 
 def local_settings_imply(argv: list[str]) -> None:
@@ -18,7 +18,7 @@ def local_settings_imply(argv: list[str]) -> None:
     command = argv[1] if len(argv) > 1 else "help"
     if command in LOCAL_COMMANDS:
         os.environ.setdefault("WELLLED_DEBUG", "1")
-    elif command in HELP_WORDS or HELP_WORDS & set(argv[2:]):
+    elif command == "help" or HELP_OPTIONS & set(argv[1:]):
         os.environ.setdefault("WELLLED_SECRET_KEY", secrets.token_urlsafe(50))
 
 

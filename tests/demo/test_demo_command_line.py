@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from wellled.__main__ import local_settings_imply
 from wellled.demo.plans import DEMO_PASSWORD, DEMO_USERNAMES
 
 TIMEOUT_SECONDS = 600
@@ -52,3 +53,19 @@ def test_the_demo_prepares_without_any_setting_and_only_once(fresh_environment, 
     again = _wellled("demo", "--no-serve", env=fresh_environment, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "Demo data already loaded" in again.stdout
+
+
+def test_only_the_demo_implies_local_settings_and_an_explicit_setting_wins(monkeypatch):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WELLLED_")}
+    monkeypatch.setattr(os, "environ", environ)
+    local_settings_imply(["wellled", "plan", "import", "plan.xlsx", "--plan", "help"])
+    assert (
+        "WELLLED_DEBUG" not in environ and "WELLLED_SECRET_KEY" not in environ
+    )  # a real command: no default
+    local_settings_imply(["wellled", "demo", "--no-serve"])
+    assert environ["WELLLED_DEBUG"] == "1" and "WELLLED_SECRET_KEY" not in environ
+    environ["WELLLED_DEBUG"] = "0"
+    local_settings_imply(["wellled", "demo"])
+    assert environ["WELLLED_DEBUG"] == "0"
+    local_settings_imply(["wellled", "migrate", "--help"])
+    assert environ["WELLLED_SECRET_KEY"]  # help alone gets a throwaway key
