@@ -89,3 +89,10 @@ def test_every_date_and_placeholder_in_the_data_files_reads(name):
             assert isinstance(dates.date(value), datetime.date)
         if isinstance(value, str) and "{" in value:
             assert "{" not in dates.text(value, **NAMED), value
+
+
+def test_every_data_file_belongs_to_a_step_and_every_step_has_its_files():
+    from wellled.demo.steps import STEPS
+
+    named = [name for step in STEPS for name in step.data_files]
+    assert sorted(named) == sorted(p.name for p in DATA_DIR.glob("*.yaml"))
