@@ -58,12 +58,6 @@ def field_value(bound_field):
     return "" if value is None else value
 
 
-def history_rows(records):
-    from wellled.core.history import history_rows as rows
-
-    return rows(records)
-
-
 def environment(**options) -> Environment:
     """Build the environment Django's Jinja2 backend uses."""
     # Django passes a FileSystemLoader over TEMPLATES["DIRS"]; the NHS.UK macros come from their package.
@@ -89,7 +83,6 @@ def environment(**options) -> Environment:
             "today": timezone.localdate,
             "widget_type": widget_type,
             "field_value": field_value,
-            "history_rows": history_rows,
         }
     )
     env.globals.update(measure_globals())

@@ -426,7 +426,7 @@ def test_timescale_revision_keeps_the_old_date_and_its_reason_when_revised(edito
     assert [t.due_date for t in history] == [datetime.date(2026, 3, 31), datetime.date(2026, 7, 31)]
     assert [t.reason for t in history] == ["Original timescale", "Recruitment delayed"]
     assert history[1].created_by == editor
-    row = selectors.annotate_action(action, cycle=None, on=datetime.date(2026, 5, 1))
+    row = selectors.action_row(action, cycle=None, on=datetime.date(2026, 5, 1))
     assert row.slipped and not row.overdue
 
 

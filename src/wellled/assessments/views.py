@@ -152,14 +152,15 @@ def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     statements = selectors.assessment_statements(assessment=assessment, **scope(request))
     outcome = selectors.assessment_outcome(assessment=assessment, statements=statements)
+    forms = {}
     for kq in outcome.key_questions:
         for statement in kq.statements:
-            statement.assessment = assessment
-            statement.form = _statement_form(statement)
+            statement.assessment = assessment  # the one already read: its forms need not read it again
+            forms[statement.pk] = _statement_form(statement)
     return render(
         request,
         "assessments/assessment_score.jinja",
-        {"assessment": assessment, "outcome": outcome, **_may(request, assessment)},
+        {"assessment": assessment, "outcome": outcome, "forms": forms, **_may(request, assessment)},
     )
 
 
@@ -202,8 +203,13 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             reverse("assessment-score", args=[assessment.pk]) + f"#statement-{pk}"
                         )
                     return redirect("statement-detail", pk=pk)
-    statement.form = form
-    context = {"assessment": assessment, "statement": statement, "may_score": may_score, "saved": saved}
+    context = {
+        "assessment": assessment,
+        "statement": statement,
+        "forms": {statement.pk: form},
+        "may_score": may_score,
+        "saved": saved,
+    }
     if request.htmx:
         return render(request, "assessments/_statement_form.jinja", context)
     findings = [
@@ -244,13 +250,13 @@ def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Evidence “{item.title}” added to {statement.element.code}.")
             return redirect("statement-detail", pk=pk)
-    statement.form = _statement_form(statement)
     return render(
         request,
         "assessments/statement_detail.jinja",
         {
             "assessment": statement.assessment,
             "statement": statement,
+            "forms": {statement.pk: _statement_form(statement)},
             "may_score": True,
             "saved": False,
             "evidence_form": form,

@@ -1,7 +1,9 @@
-"""The base of every form: text comes out free of characters that a Word or Excel paper could not hold."""
+"""The base of every form: text comes out free of characters that a Word or Excel paper could not hold, and the
+choices of its model fields are read when the view builds it, never while a template renders it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
@@ -9,7 +11,19 @@ from django import forms
 from .text import xml_safe
 
 
-class TextForm(forms.Form):
+class ChoicesReadMetaclass(forms.forms.DeclarativeFieldsMetaclass):
+    """Once a form is built (its own __init__ done, querysets set), read each model field's choices."""
+
+    def __call__(cls, *args, **kwargs):
+        form = super().__call__(*args, **kwargs)
+        for field in form.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                # A list now: the template iterates it without a query. Validation still reads the queryset.
+                field.choices = list(cast(Iterable[Any], field.choices))
+        return form
+
+
+class TextForm(forms.Form, metaclass=ChoicesReadMetaclass):
     """A form whose cleaned text is safe for every output (see core.text); validation is otherwise unchanged."""
 
     def full_clean(self) -> None:

@@ -52,6 +52,12 @@ def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[U
     )
 
 
+def organisation_memberships(*, user: User, organisation: Organisation) -> list[Membership]:
+    """The organisation's people with their roles, by surname, for its members to see."""
+    memberships = scoped(Membership.objects.all(), user=user, organisation=organisation)
+    return list(memberships.select_related("user").order_by("user__last_name", "user__first_name"))
+
+
 def organisation_units(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
     """The organisation's sites, directorates and care groups."""
     return scoped(OrganisationUnit.objects.all(), user=user, organisation=organisation)

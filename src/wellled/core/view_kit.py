@@ -13,6 +13,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from .history import history_rows
 from .models import Membership, Organisation, User
 from .selectors import audit_for_object
 from .service_kit import ConcurrentEditError
@@ -93,9 +94,9 @@ def form_page(
 
 def history_page(request: HttpRequest, instance: models.Model, *, title: str, back_url: str) -> HttpResponse:
     """An object's audit records in words, limited like every read to the person's organisation."""
-    records = audit_for_object(instance=instance, **scope(request))
+    rows = history_rows(audit_for_object(instance=instance, **scope(request)))
     return render(
         request,
         "core/history.jinja",
-        {"object": instance, "records": records, "title": title, "back_url": back_url},
+        {"object": instance, "rows": rows, "title": title, "back_url": back_url},
     )

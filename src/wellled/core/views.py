@@ -21,11 +21,12 @@ from .selectors import (
     audit_for_organisation,
     delivery_statuses,
     membership_get,
+    organisation_memberships,
     organisation_units,
     word_template_get,
 )
 from .services import WordTemplateError, word_template_remove, word_template_set
-from .view_kit import role
+from .view_kit import role, scope
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Checked before the file is read; the service checks again (wellled.core.services.WORD_TEMPLATE_MAX_BYTES).
@@ -127,15 +128,13 @@ def _page_after_switch(request: HttpRequest, target: str) -> str:
 def organisation_detail(request: HttpRequest) -> HttpResponse:
     """The organisation's structure, its people and roles, and its delivery-status scale."""
     organisation = request.organisation
-    memberships = organisation.memberships.select_related("user").order_by(
-        "user__last_name", "user__first_name"
-    )
+    memberships = organisation_memberships(**scope(request))
     return render(
         request,
         "core/organisation.jinja",
         {
             "organisation": organisation,
-            "units": organisation_units(user=request.user, organisation=organisation),
+            "units": list(organisation_units(user=request.user, organisation=organisation)),
             "memberships": memberships,
             "statuses": delivery_statuses(organisation=organisation, include_inactive=True),
             "word_template": word_template_get(user=request.user, organisation=organisation),
@@ -206,6 +205,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     require(role(request), Permission.VIEW_AUDIT)
     records = audit_for_organisation(user=request.user, organisation=request.organisation)
     page = Paginator(records, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read here: the template only lays the records out
     return render(request, "core/audit_log.jinja", {"page": page})
 
 

@@ -1,50 +1,15 @@
 """Template helpers for measures, registered in wellled.jinja2 with `env.globals.update(measure_globals())`.
 
-`measure_summary(action)` gives the action's linked success measure (latest value, icons, target met) from a cache
-kept on the request: the first call loads every link of the organisation in a constant number of queries, so a plan
-page of any length costs the same.
+They only format what a view gives them: an action's linked success measure comes in its row
+(plans.rows.ActionRow.success_measure_summary), read by the selectors, never fetched by a template.
 """
 
 from __future__ import annotations
 
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from wellled.core import formatting
 from wellled.spc.icons import assurance_icon_svg, variation_icon_svg
-
-_CACHE_ATTR = "_wellled_measure_summaries"
-
-
-def _summaries(request) -> dict:
-    if request is None or not getattr(request, "organisation", None) or not request.user.is_authenticated:
-        return {}
-    cached = getattr(request, _CACHE_ATTR, None)
-    if cached is None:
-        from .selectors import success_measure_summaries
-
-        cached = success_measure_summaries(user=request.user, organisation=request.organisation)
-        setattr(request, _CACHE_ATTR, cached)
-    return cached
-
-
-@pass_context
-def measure_summary(context, action):
-    """The action's success-measure summary, or None when its success measure is not linked to a measure."""
-    if action is None or not getattr(action, "pk", None):
-        return None
-    return _summaries(context.get("request")).get(action.pk)
-
-
-@pass_context
-def measure_exceptions(context):
-    """Actions marked complete whose linked measure shows concern or is consistently failing its target."""
-    rows = [
-        s
-        for s in _summaries(context.get("request")).values()
-        if s.action_is_complete and s.shows_exception and not s.link.action.plan.archived
-    ]
-    return sorted(rows, key=lambda s: (s.link.action.plan.name, s.link.action.reference))
 
 
 def variation_icon(variation, size: int = 32) -> Markup:
@@ -72,8 +37,6 @@ def measure_period(day, measure=None) -> str:
 def measure_globals() -> dict:
     return {
         "measure_period": measure_period,
-        "measure_summary": measure_summary,
-        "measure_exceptions": measure_exceptions,
         "variation_icon": variation_icon,
         "assurance_icon": assurance_icon,
         "measure_number": measure_number,

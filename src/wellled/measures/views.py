@@ -31,10 +31,10 @@ UPLOAD_SESSION_KEY = "measures_upload"
 
 def _form_choices(request) -> dict:
     return {
-        "units": selectors.measure_units(**scope(request)),
-        "people": organisation_people(**scope(request)),
-        "elements": elements_available(organisation=request.organisation).order_by(
-            "framework__name", "order"
+        "units": list(selectors.measure_units(**scope(request))),
+        "people": list(organisation_people(**scope(request))),
+        "elements": list(
+            elements_available(organisation=request.organisation).order_by("framework__name", "order")
         ),
     }
 
@@ -73,11 +73,13 @@ def _matrix_filters(request) -> selectors.MatrixFilters:
 
 def _filter_context(request) -> dict:
     return {
-        "units": selectors.measure_units(**scope(request)),
-        "people": organisation_people(**scope(request)),
-        "elements": elements_available(organisation=request.organisation)
-        .filter(pk__in=selectors.measures_for_user(**scope(request)).values("framework_element_id"))
-        .order_by("framework__name", "order"),
+        "units": list(selectors.measure_units(**scope(request))),
+        "people": list(organisation_people(**scope(request))),
+        "elements": list(
+            elements_available(organisation=request.organisation)
+            .filter(pk__in=selectors.measures_for_user(**scope(request)).values("framework_element_id"))
+            .order_by("framework__name", "order")
+        ),
     }
 
 

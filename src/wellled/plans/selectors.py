@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from wellled.core.choices import AuditAction
+from wellled.core.history import ChangeLine, history_rows
 from wellled.core.models import AuditLog, DeliveryStatus, Organisation, User
-from wellled.core.selectors import delivery_statuses, get_or_404, scoped
+from wellled.core.selectors import audit_for_object, delivery_statuses, get_or_404, scoped
 
 from .choices import ActionState, CycleState
 from .models import (
@@ -20,10 +22,12 @@ from .models import (
     Plan,
     PlanImport,
     ProgressUpdate,
+    ReminderSent,
     ReportingCycle,
     Section,
     TimescaleRevision,
 )
+from .rows import ActionRow, action_row, success_measure_summaries
 
 
 def plans_for_user(*, user: User, organisation: Organisation) -> QuerySet[Plan]:
@@ -154,9 +158,10 @@ def plan_actions(
     filters: ActionFilters | None = None,
     on: datetime.date | None = None,
     history: bool = True,
-) -> list[Action]:
-    """The plan's actions in board order with their detail, filtered as the plan page asks (`history=False`: only
-    the updates the plan page shows, see _with_board_detail)."""
+    measures: bool = False,
+) -> list[ActionRow]:
+    """The plan's actions as rows in board order, filtered as the plan page asks (`history=False`: only the updates
+    the plan page shows, see _with_board_detail; `measures`: with each linked success measure's summary)."""
     filters = filters or ActionFilters()
     on = on or timezone.localdate()
     actions = actions_for_user(user=user, organisation=organisation).filter(plan=plan)
@@ -185,35 +190,47 @@ def plan_actions(
             | Q(other_leads__last_name__icontains=text)
             | Q(other_leads__initials__iexact=text)
         ).distinct()
-    rows = list(_with_board_detail(actions, history=history).order_by("section__order", "order", "reference"))
+    found = list(
+        _with_board_detail(actions, history=history).order_by("section__order", "order", "reference")
+    )
     cycle = open_cycle(plan=plan)
-    for action in rows:
-        annotate_action(action, cycle=cycle, on=on)
+    summaries = (
+        success_measure_summaries(user=user, organisation=organisation, actions=found) if measures else {}
+    )
+    rows = [action_row(a, cycle=cycle, on=on, success_measure_summary=summaries.get(a.pk)) for a in found]
     if filters.slipped:
-        rows = [a for a in rows if a.slipped]
+        rows = [r for r in rows if r.slipped]
     if filters.awaiting:
-        rows = [a for a in rows if a.update_awaited]
+        rows = [r for r in rows if r.update_awaited]
     return rows
 
 
-def annotate_action(action: Action, *, cycle: ReportingCycle | None, on: datetime.date) -> Action:
-    """Attach what the board reads off a row: timescale history, latest update, overdue, slipped, awaited."""
-    timescales = list(action.timescales.all())
-    action.timescale_history = timescales
-    action.slipped = len(timescales) > 1
-    action.slipped_this_cycle = bool(cycle) and any(t.created_at >= cycle.opened_at for t in timescales[1:])
-    updates = getattr(action, "updates_newest_first", None)
-    if updates is None:
-        updates = list(action.updates.select_related("status", "created_by").order_by("-created_at", "-id"))
-    action.latest_update = updates[0] if updates else None
-    action.overdue = action.is_overdue(on)
-    action.update_awaited = (
-        cycle is not None
-        and action.state == ActionState.OPEN
-        and not action.is_delivered
-        and not any(u.cycle_id == cycle.pk for u in updates)
+def action_row_get(
+    *, user: User, organisation: Organisation, pk, measures: bool = False, on: datetime.date | None = None
+) -> ActionRow:
+    """One action as its page shows it (with its success measure if `measures`), or 404."""
+    action = action_get(user=user, organisation=organisation, pk=pk)
+    return action_row_of(user=user, organisation=organisation, action=action, measures=measures, on=on)
+
+
+def action_row_of(
+    *,
+    user: User,
+    organisation: Organisation,
+    action: Action,
+    measures: bool = False,
+    on: datetime.date | None = None,
+) -> ActionRow:
+    """The row of an action already read with action_get (so with its board detail)."""
+    summaries = (
+        success_measure_summaries(user=user, organisation=organisation, actions=[action]) if measures else {}
     )
-    return action
+    return action_row(
+        action,
+        cycle=open_cycle(plan=action.plan),
+        on=on or timezone.localdate(),
+        success_measure_summary=summaries.get(action.pk),
+    )
 
 
 def open_cycle(*, plan: Plan) -> ReportingCycle | None:
@@ -254,6 +271,42 @@ def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list
     )
 
 
+def finding_actions(*, user: User, organisation: Organisation, finding: Finding) -> list[Action]:
+    """The actions that answer a finding, by reference."""
+    return list(
+        actions_for_user(user=user, organisation=organisation)
+        .filter(findings=finding)
+        .select_related("status", "lead")
+        .prefetch_related("other_leads")
+        .order_by("reference")
+    )
+
+
+def cycle_updates(*, user: User, organisation: Organisation, cycle: ReportingCycle) -> list[ProgressUpdate]:
+    """The progress updates recorded in a reporting cycle, newest first."""
+    updates = scoped(
+        ProgressUpdate.objects.filter(cycle=cycle),
+        user=user,
+        organisation=organisation,
+        path="action__plan__organisation",
+    )
+    return list(updates.select_related("action", "status", "created_by", "cycle").order_by("-created_at"))
+
+
+CYCLE_REMINDERS_SHOWN = 50  # the cycle page lists the latest reminders sent; the audit log keeps them all
+
+
+def cycle_reminders(*, user: User, organisation: Organisation, cycle: ReportingCycle) -> list[ReminderSent]:
+    """The latest reminders sent in a reporting cycle, newest first."""
+    reminders = scoped(
+        ReminderSent.objects.filter(cycle=cycle),
+        user=user,
+        organisation=organisation,
+        path="cycle__plan__organisation",
+    )
+    return list(reminders.select_related("recipient", "sent_by").order_by("-sent_at")[:CYCLE_REMINDERS_SHOWN])
+
+
 def cycle_awaiting_by_lead(
     *, user: User, organisation: Organisation, cycle: ReportingCycle
 ) -> dict[User | None, list[Action]]:
@@ -283,27 +336,25 @@ def cycle_awaiting_by_lead(
     )
 
 
-def my_actions(*, user: User, organisation: Organisation) -> list[Action]:
+def my_actions(*, user: User, organisation: Organisation) -> list[ActionRow]:
     """Open actions the person leads in the organisation, those needing an update first."""
     actions = (
         actions_for_user(user=user, organisation=organisation)
         .filter(Q(lead=user) | Q(other_leads=user), state=ActionState.OPEN)
         .distinct()
     )
-    rows = list(_with_board_detail(actions, history=False).order_by("plan__name", "reference"))
+    found = list(_with_board_detail(actions, history=False).order_by("plan__name", "reference"))
     cycles = {
         c.plan_id: c
-        for c in ReportingCycle.objects.filter(plan_id__in={a.plan_id for a in rows}, state=CycleState.OPEN)
+        for c in ReportingCycle.objects.filter(plan_id__in={a.plan_id for a in found}, state=CycleState.OPEN)
     }
     today = timezone.localdate()
-    for action in rows:
-        annotate_action(action, cycle=cycles.get(action.plan_id), on=today)
-        action.open_cycle = cycles.get(action.plan_id)
-    rows.sort(key=lambda a: (not a.update_awaited, a.plan.name, a.reference))
+    rows = [action_row(a, cycle=cycles.get(a.plan_id), on=today) for a in found]
+    rows.sort(key=lambda r: (not r.update_awaited, r.action.plan.name, r.reference))
     return rows
 
 
-def statuses_at(*, actions: list[Action], moment: datetime.datetime) -> dict[int, int | None]:
+def statuses_at(*, actions: Sequence[Action | ActionRow], moment: datetime.datetime) -> dict[int, int | None]:
     """Each action's delivery-status id as it stood at a moment (its latest update recorded by then)."""
     result: dict[int, int | None] = dict.fromkeys((a.pk for a in actions), None)
     rows = (
@@ -322,15 +373,15 @@ class Movement:
 
     baseline: datetime.datetime | None = None
     baseline_label: str = ""
-    improved: list[Action] = field(default_factory=list)
-    worsened: list[Action] = field(default_factory=list)
-    newly_completed: list[Action] = field(default_factory=list)
-    slipped: list[Action] = field(default_factory=list)
+    improved: list[ActionRow] = field(default_factory=list)
+    worsened: list[ActionRow] = field(default_factory=list)
+    newly_completed: list[ActionRow] = field(default_factory=list)
+    slipped: list[ActionRow] = field(default_factory=list)
 
 
 def movement_since(
     *,
-    actions: list[Action],
+    actions: list[ActionRow],
     baseline: datetime.datetime | None,
     statuses: dict[int, DeliveryStatus],
     label: str = "",
@@ -340,19 +391,19 @@ def movement_since(
     if baseline is None:
         return movement
     then = statuses_at(actions=actions, moment=baseline)
-    for action in actions:
-        before = statuses.get(then[action.pk]) if then[action.pk] else None
-        now = action.status
+    for row in actions:
+        before = statuses.get(then[row.pk]) if then[row.pk] else None
+        now = row.status
         if now is not None and before is not None and now.rank != before.rank:
-            (movement.improved if now.rank > before.rank else movement.worsened).append(action)
+            (movement.improved if now.rank > before.rank else movement.worsened).append(row)
         if now is not None and now.is_complete and (before is None or not before.is_complete):
-            movement.newly_completed.append(action)
-        if any(t.created_at > baseline for t in action.timescale_history[1:]):
-            movement.slipped.append(action)
+            movement.newly_completed.append(row)
+        if any(t.created_at > baseline for t in row.revisions[1:]):
+            movement.slipped.append(row)
     return movement
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dashboard:
     """The organisation dashboard: counts by status, movement, overdue, slipped, awaiting update."""
 
@@ -360,13 +411,15 @@ class Dashboard:
     statuses: list[DeliveryStatus]
     counts: list[tuple[DeliveryStatus | None, int]]
     total: int
-    overdue: list[Action]
-    slipped: list[Action]
-    awaiting: list[Action]
+    overdue: list[ActionRow]
+    slipped: list[ActionRow]
+    awaiting: list[ActionRow]
     movement: Movement
     cycles: dict[int, ReportingCycle | None]
-    ready_to_close: list[Action]  # open, but their latest status says delivered (ADR 0012)
-    mine_awaiting: list[Action]  # the signed-in person's own actions awaiting their update this cycle
+    ready_to_close: list[ActionRow]  # open, but their latest status says delivered (ADR 0012)
+    mine_awaiting: list[ActionRow]  # the signed-in person's own actions awaiting their update this cycle
+    # Complete, yet the linked success measure shows concern or consistently fails its target.
+    not_improved: list[ActionRow] = field(default_factory=list)
 
 
 def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = None) -> Dashboard:
@@ -383,32 +436,38 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
             actions_for_user(user=user, organisation=organisation).filter(plan__in=plans), history=False
         ).order_by("plan__name", "section__order", "order")
     )
-    for action in actions:
-        annotate_action(action, cycle=cycles.get(action.plan_id), on=today)
-    counter = Counter(a.status_id for a in actions)
+    summaries = success_measure_summaries(user=user, organisation=organisation, actions=actions)
+    rows = [
+        action_row(a, cycle=cycles.get(a.plan_id), on=today, success_measure_summary=summaries.get(a.pk))
+        for a in actions
+    ]
+    counter = Counter(r.action.status_id for r in rows)
     counts = [(s, counter.get(s.pk, 0)) for s in statuses if s.active or counter.get(s.pk)]
     counts.append((None, counter.get(None, 0)))
     # Movement is measured from when the current cycle opened (the close of the previous one).
     opened = [c.opened_at for c in cycles.values() if c is not None]
     baseline = min(opened) if opened else None
     label = next((c.name for c in cycles.values() if c is not None and c.opened_at == baseline), "")
+    not_improved = [
+        r
+        for r in rows
+        if r.success_measure_summary is not None
+        and r.success_measure_summary.action_is_complete
+        and r.success_measure_summary.shows_exception
+    ]
     return Dashboard(
         plans=plans,
         statuses=statuses,
         counts=counts,
-        total=len(actions),
-        overdue=[a for a in actions if a.overdue],
-        slipped=[a for a in actions if a.slipped],
-        awaiting=[a for a in actions if a.update_awaited],
-        movement=movement_since(actions=actions, baseline=baseline, statuses=by_id, label=label),
+        total=len(rows),
+        overdue=[r for r in rows if r.overdue],
+        slipped=[r for r in rows if r.slipped],
+        awaiting=[r for r in rows if r.update_awaited],
+        movement=movement_since(actions=rows, baseline=baseline, statuses=by_id, label=label),
         cycles=cycles,
-        ready_to_close=[a for a in actions if a.state == ActionState.OPEN and a.is_delivered],
-        mine_awaiting=[
-            a
-            for a in actions
-            if a.update_awaited
-            and (a.lead_id == user.pk or any(p.pk == user.pk for p in a.other_leads.all()))
-        ],
+        ready_to_close=[r for r in rows if r.is_ready_to_close],
+        mine_awaiting=[r for r in rows if r.update_awaited and any(p.pk == user.pk for p in r.leads)],
+        not_improved=sorted(not_improved, key=lambda r: (r.action.plan.name, r.reference)),
     )
 
 
@@ -417,8 +476,9 @@ class TimelineEntry:
     """One event in an action's life, for its timeline."""
 
     at: datetime.datetime
-    kind: str  # "update", "timescale", "change"
+    kind: str  # "update", "timescale", "state", "change"
     item: object
+    lines: tuple[ChangeLine, ...] = ()  # a change's fields in words ("Lead: RD → TN")
 
 
 STATE_LABELS = frozenset({"State", "Assurance evidence"})  # shown by the state-change entries instead
@@ -426,9 +486,6 @@ STATE_LABELS = frozenset({"State", "Assurance evidence"})  # shown by the state-
 
 def action_timeline(*, user: User, organisation: Organisation, action: Action) -> list[TimelineEntry]:
     """Updates, timescale revisions and other recorded changes of an action, newest first."""
-    from wellled.core.history import history_rows
-    from wellled.core.selectors import audit_for_object
-
     entries = [
         TimelineEntry(u.created_at, "update", u)
         for u in action.updates.select_related(
@@ -443,10 +500,10 @@ def action_timeline(*, user: User, organisation: Organisation, action: Action) -
     ]
     changes: QuerySet[AuditLog] = audit_for_object(user=user, organisation=organisation, instance=action)
     for row in history_rows([c for c in changes if not c.note]):
-        # The changed fields in words ("Lead: RD → TN"); a change of state has its own entry, at the time it happened.
-        row.record.lines = [line for line in row.lines if line.label not in STATE_LABELS]
-        if row.record.lines or row.record.action != AuditAction.UPDATE:
-            entries.append(TimelineEntry(row.record.created_at, "change", row.record))
+        # The changed fields in words; a change of state has its own entry, at the time it happened.
+        lines = tuple(line for line in row.lines if line.label not in STATE_LABELS)
+        if lines or row.record.action != AuditAction.UPDATE:
+            entries.append(TimelineEntry(row.record.created_at, "change", row.record, lines))
     # The action's creation is its first event even when its record was written after history it was loaded with
     # (an imported plan, the demo): it sits at the foot of the timeline, still showing when it was recorded.
     entries.sort(

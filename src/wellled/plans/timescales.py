@@ -23,3 +23,16 @@ def due_by(day: datetime.date, precision: str) -> datetime.date:
 def timescale_text(due_date: datetime.date, precision: str) -> str:
     """A timescale as boards write it, and as the import reads it back: 'March 2026' or '31 March 2026'."""
     return month_year(due_date) if precision == DatePrecision.MONTH else long_date(due_date)
+
+
+def timescale_texts(revisions, *, due_date: datetime.date | None, precision: str) -> list[str]:
+    """Each timescale an action has had, as boards write them, repeats dropped; the due date alone when the
+    revisions are not known. The papers and the export write a revised timescale 'March 2026 → July 2026'."""
+    texts: list[str] = []
+    for revision in revisions:
+        text = timescale_text(revision.due_date, revision.precision)
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    if not texts and due_date:
+        texts = [timescale_text(due_date, precision)]
+    return texts

@@ -70,7 +70,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plans_for_user(**scope(request))
+    plans = list(selectors.plans_for_user(**scope(request)))
     return render(request, "plans/plan_list.jinja", {"plans": plans})
 
 
@@ -132,19 +132,26 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         awaiting=params.get("awaiting") == "1",
         q=params.get("q", "")[:100],
     )
-    actions = selectors.plan_actions(plan=plan, filters=filters, history=False, **scope(request))
+    actions = selectors.plan_actions(
+        plan=plan, filters=filters, history=False, measures=True, **scope(request)
+    )
     sections = list(plan.sections.select_related("executive_lead").order_by("order"))
-    grouped = [(s, [a for a in actions if a.section_id == s.pk]) for s in sections]
-    unsectioned = [a for a in actions if a.section_id is None]
+    grouped = [(s, [a for a in actions if a.action.section_id == s.pk]) for s in sections]
+    unsectioned = [a for a in actions if a.action.section_id is None]
+    by_pk = {a.pk: a for a in actions}
+    findings = [
+        (f, [by_pk[a.pk] for a in f.actions.all() if a.pk in by_pk])
+        for f in selectors.plan_findings(plan=plan, **scope(request))
+    ]
     context = {
         "plan": plan,
         "filters": filters,
         "grouped": grouped,
         "unsectioned": unsectioned,
         "actions": actions,
-        "findings": selectors.plan_findings(plan=plan, **scope(request)),
+        "findings": findings,
         "statuses": delivery_statuses(organisation=request.organisation),
-        "people": selectors.plan_leads(plan=plan, **scope(request)),
+        "people": list(selectors.plan_leads(plan=plan, **scope(request))),
         "sections": sections,
         "cycle": selectors.open_cycle(plan=plan),
         "filtered": any(v for v in vars(filters).values()),
@@ -254,14 +261,15 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **scope(request))
-    selectors.annotate_action(action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate())
+    row = selectors.action_row_get(pk=pk, measures=True, **scope(request))
+    action = row.action
     timeline = selectors.action_timeline(action=action, **scope(request))
     return render(
         request,
         "plans/action_detail.jinja",
         {
             "action": action,
+            "row": row,
             "plan": action.plan,
             "timeline": timeline,
             "may_update": services.user_may_update_action(user=request.user, action=action),
@@ -332,11 +340,9 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         return form
 
     def page() -> dict:
-        selectors.annotate_action(
-            action, cycle=selectors.open_cycle(plan=action.plan), on=timezone.localdate()
-        )
         return {
             "action": action,
+            "row": selectors.action_row_of(action=action, **scope(request)),
             "plan": action.plan,
             "supersedes": supersedes,
             "statuses": delivery_statuses(organisation=request.organisation),
@@ -368,12 +374,12 @@ def action_timescale(request: HttpRequest, pk: int) -> HttpResponse:
     form = TimescaleForm(
         request.POST or None, initial={"version": action.version, "precision": action.due_precision}
     )
-    selectors.annotate_action(action, cycle=None, on=timezone.localdate())
+    row = selectors.action_row_of(action=action, **scope(request))
     return form_page(
         request,
         form,
         template="plans/timescale_form.jinja",
-        context={"action": action, "plan": action.plan},
+        context={"action": action, "row": row, "plan": action.plan},
         save=lambda data: services.action_timescale_revise(
             action=action,
             by=request.user,
@@ -462,7 +468,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(pk=pk, **scope(request))
-    actions = finding.actions.select_related("status", "lead").order_by("reference")
+    actions = selectors.finding_actions(finding=finding, **scope(request))
     return render(
         request, "plans/finding_detail.jinja", {"finding": finding, "plan": finding.plan, "actions": actions}
     )
@@ -511,7 +517,7 @@ def finding_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **scope(request))
-    cycles = selectors.plan_cycles(plan=plan, **scope(request))
+    cycles = list(selectors.plan_cycles(plan=plan, **scope(request)))
     return render(request, "plans/cycle_list.jinja", {"plan": plan, "cycles": cycles})
 
 
@@ -539,7 +545,7 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **scope(request))
     awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request))
-    updated = cycle.updates.select_related("action", "status", "created_by").order_by("-created_at")
+    updated = selectors.cycle_updates(cycle=cycle, **scope(request))
     return render(
         request,
         "plans/cycle_detail.jinja",
@@ -548,7 +554,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": cycle.plan,
             "awaiting": awaiting,
             "updated": updated,
-            "reminders": cycle.reminders.select_related("recipient", "sent_by")[:50],
+            "reminders": selectors.cycle_reminders(cycle=cycle, **scope(request)),
         },
     )
 

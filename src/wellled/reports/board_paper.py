@@ -20,8 +20,9 @@ from wellled.measures.jinja import measure_number, measure_period
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
 from wellled.plans.choices import ActionState
-from wellled.plans.models import Action, ActionStateChange, Plan, ReportingCycle, TimescaleRevision, state_at
-from wellled.plans.timescales import timescale_text
+from wellled.plans.models import ActionStateChange, Plan, ReportingCycle, TimescaleRevision, state_at
+from wellled.plans.rows import ActionRow
+from wellled.plans.timescales import timescale_texts
 from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
 
 ARROW = "→"
@@ -305,7 +306,8 @@ def board_paper_build(
     infos = {s.pk: StatusInfo.of(s) for s in scale}
     actions = plan_selectors.plan_actions(user=user, organisation=organisation, plan=plan, on=as_at)
     prefetch_related_objects(
-        actions, Prefetch("state_changes", queryset=ActionStateChange.objects.order_by("created_at", "id"))
+        [a.action for a in actions],
+        Prefetch("state_changes", queryset=ActionStateChange.objects.order_by("created_at", "id")),
     )
     now_status = plan_selectors.statuses_at(actions=actions, moment=cutoff)
     then_status = plan_selectors.statuses_at(actions=actions, moment=baseline) if baseline else {}
@@ -343,13 +345,15 @@ def board_paper_build(
         if row.slipped_this_cycle:
             changes["slipped"].append(Change(row, before, after, note=row.timescale))
 
-    grouped: dict[int | None, list[Action]] = {}
+    grouped: dict[int | None, list[ActionRow]] = {}
     for action in actions:
-        grouped.setdefault(action.section_id, []).append(action)
+        grouped.setdefault(action.action.section_id, []).append(action)
     unsectioned = grouped.pop(None, [])
     part_a = [
         SectionBlock(
-            code=group[0].section.code, title=group[0].section.title, rows=tuple(rows[a.pk] for a in group)
+            code=group[0].action.section.code,
+            title=group[0].action.section.title,
+            rows=tuple(rows[a.pk] for a in group),
         )
         for group in grouped.values()
     ]
@@ -484,7 +488,7 @@ def _previous_cycle(cycles: list[ReportingCycle], *, as_at: datetime.date):
 
 
 def _row(
-    action: Action,
+    action_row: ActionRow,
     *,
     infos: dict[int, StatusInfo],
     status_id: int | None,
@@ -493,25 +497,17 @@ def _row(
     cycle: ReportingCycle | None,
     window_start: datetime.datetime | None,
 ) -> Row:
-    """One action as it stood at the cut-off."""
-    history: list[TimescaleRevision] = [t for t in action.timescale_history if t.created_at <= cutoff]
-    texts: list[str] = []
-    for revision in history:
-        text = timescale_text(revision.due_date, revision.precision)
-        if not texts or texts[-1] != text:
-            texts.append(text)
-    if history:
-        due_date = history[-1].due_date
-    else:
-        due_date = action.due_date
-        if due_date:
-            texts = [timescale_text(due_date, action.due_precision)]
+    """One action as it stood at the cut-off (its page row, with what was recorded after the cut-off left out)."""
+    action = action_row.action
+    history: list[TimescaleRevision] = [t for t in action_row.revisions if t.created_at <= cutoff]
+    texts = timescale_texts(history, due_date=action.due_date, precision=action.due_precision)
+    due_date = history[-1].due_date if history else action.due_date
     slipped_this_cycle = window_start is not None and any(
         window_start < t.created_at <= cutoff for t in history[1:]
     )
-    updates = [u for u in action.updates_newest_first if u.created_at <= cutoff]
+    updates = [u for u in action_row.updates if u.created_at <= cutoff]
     latest = updates[0] if updates else None
-    if status_id is None and not action.updates_newest_first and action.status_id:
+    if status_id is None and not action_row.updates and action.status_id:
         status_id = action.status_id  # a status set without any update (e.g. imported)
     status = infos.get(status_id) if status_id else None
     # Delivered actions (a status such as G) are neither overdue nor chased for an update.
@@ -526,7 +522,7 @@ def _row(
         timescale=f" {ARROW} ".join(texts),
         timescales=tuple(texts),
         due_date=due_date,
-        leads=action.leads_display,
+        leads=action_row.leads_text,
         success_measure=action.success_measure,
         progress=latest.narrative if latest else "",
         progress_date=latest.update_date if latest else None,
@@ -537,5 +533,5 @@ def _row(
         slipped=len(texts) > 1,
         slipped_this_cycle=slipped_this_cycle,
         update_awaited=awaited,
-        findings=tuple(sorted(f.number for f in action.findings.all())),
+        findings=tuple(sorted(f.number for f in action_row.findings)),
     )

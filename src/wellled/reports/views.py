@@ -44,7 +44,7 @@ def board_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """The paper as a page of the app, with its downloads and a choice of as-at date."""
     as_at, error = _as_at(request)
     paper, plan = _paper(request, pk, as_at)
-    cycles = plan_cycles(user=request.user, organisation=request.organisation, plan=plan)
+    cycles = list(plan_cycles(user=request.user, organisation=request.organisation, plan=plan))
     query = f"?as_at={paper.as_at.isoformat()}"
     downloads = [
         (f, reverse("board-paper-download", args=[plan.pk, f.key]) + query) for f in FORMATS.values()

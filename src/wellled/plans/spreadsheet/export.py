@@ -23,7 +23,7 @@ from wellled.core.text import xml_safe
 
 from ..models import Plan
 from ..selectors import plan_actions
-from ..timescales import timescale_text
+from ..timescales import timescale_texts
 from .lead_rules import LEAD_NOTES
 
 HEADINGS = (
@@ -79,26 +79,21 @@ class ExportFile:
 def plan_export_rows(*, user: User, organisation: Organisation, plan: Plan) -> tuple[list[str], list[list]]:
     """The headings and one row per action, read through the plan selectors (so scoped like the plan page)."""
     actions = plan_actions(user=user, organisation=organisation, plan=plan, on=timezone.localdate())
-    actions.sort(key=lambda a: a.section_id is None)  # as on the plan page: actions with no section come last
-    with_findings = any(a.findings.all() for a in actions)
+    # As on the plan page: actions with no section come last.
+    actions.sort(key=lambda a: a.action.section_id is None)
+    with_findings = any(a.findings for a in actions)
     headings = [*HEADINGS, FINDINGS_HEADING] if with_findings else list(HEADINGS)
     rows = []
-    for action in actions:
+    for action_row in actions:
+        action = action_row.action
         section = action.section
-        texts: list[str] = []
-        for revision in action.timescale_history:
-            text = timescale_text(revision.due_date, revision.precision)
-            if not texts or texts[-1] != text:
-                texts.append(text)
-        if not texts and action.due_date:
-            texts = [timescale_text(action.due_date, action.due_precision)]
-        people = ([action.lead] if action.lead else []) + [
-            p for p in action.other_leads.all() if p != action.lead
-        ]
-        leads = [p.display_initials for p in people] + (
+        texts = timescale_texts(
+            action_row.revisions, due_date=action.due_date, precision=action.due_precision
+        )
+        leads = [p.display_initials for p in action_row.leads] + (
             [lead_note_text(action.lead_note)] if action.lead_note else []
         )
-        latest = action.latest_update
+        latest = action_row.latest_update
         row = [
             (
                 f"{section.code}: {section.title}"
@@ -117,11 +112,7 @@ def plan_export_rows(*, user: User, organisation: Organisation, plan: Plan) -> t
             action.status.code if action.status else "",
         ]
         if with_findings:
-            row.append(
-                "\n".join(
-                    f"{f.number}. {f.text}" for f in sorted(action.findings.all(), key=lambda f: f.number)
-                )
-            )
+            row.append("\n".join(f"{f.number}. {f.text}" for f in action_row.findings))
         rows.append(row)
     return headings, rows
 

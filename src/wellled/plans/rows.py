@@ -1,0 +1,146 @@
+"""Typed rows: what the plan selectors compute about an action for a page or a paper, as frozen data.
+
+A template reads a row and never queries; the flags (overdue, slipped, awaited) are worked out once here
+instead of being hung on model instances. The measures app, which plans may not import, adds each action's
+success-measure summary through `success_measure_source_register` (see measures.apps).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from wellled.core.formatting import month_year, short_date
+from wellled.core.models import DeliveryStatus, Organisation, User
+
+from .choices import ActionState, DatePrecision
+from .models import Action, Finding, ProgressUpdate, ReportingCycle, TimescaleRevision
+
+
+class SuccessMeasureSummary(Protocol):
+    """What plans reads of an action's linked success measure (measures.selectors.ActionMeasureSummary)."""
+
+    @property
+    def action_is_complete(self) -> bool: ...
+
+    @property
+    def shows_exception(self) -> bool: ...
+
+
+def timescale_label(due_date: datetime.date, precision: str) -> str:
+    """A timescale as a page shows it: 'March 2026' for a month, '31 Mar 2026' for a day."""
+    return month_year(due_date) if precision == DatePrecision.MONTH else short_date(due_date)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as the board reads it off a page: its timescale history, latest update and flags."""
+
+    action: Action
+    revisions: tuple[TimescaleRevision, ...]  # oldest first; the first is the original timescale
+    updates: tuple[ProgressUpdate, ...]  # newest first (with history=False only the latest and this cycle's)
+    latest_update: ProgressUpdate | None
+    timescales: tuple[str, ...]  # each timescale in turn as the page shows it; () when none is set
+    leads: tuple[User, ...]  # the lead, then the other leads
+    findings: tuple[Finding, ...]
+    cycle: ReportingCycle | None  # the plan's open reporting cycle
+    overdue: bool
+    slipped: bool  # the timescale has been revised at some point
+    slipped_this_cycle: bool
+    update_awaited: bool
+    success_measure_summary: SuccessMeasureSummary | None = None  # when linked to a measure
+
+    @property
+    def pk(self) -> int:
+        return self.action.pk
+
+    @property
+    def reference(self) -> str:
+        return self.action.reference
+
+    @property
+    def title(self) -> str:
+        return self.action.title
+
+    @property
+    def status(self) -> DeliveryStatus | None:
+        return self.action.status
+
+    @property
+    def leads_text(self) -> str:
+        """Leads as boards write them: 'DMc / AK / MS', or the note (e.g. 'Varied')."""
+        return " / ".join(p.display_initials for p in self.leads) or self.action.lead_note
+
+    @property
+    def is_ready_to_close(self) -> bool:
+        """Open, but its latest status says delivered (ADR 0012)."""
+        return self.action.state == ActionState.OPEN and self.action.is_delivered
+
+
+def action_row(
+    action: Action,
+    *,
+    cycle: ReportingCycle | None,
+    on: datetime.date,
+    success_measure_summary: SuccessMeasureSummary | None = None,
+) -> ActionRow:
+    """The row of an action fetched with its board detail (plans.selectors._with_board_detail)."""
+    revisions = tuple(action.timescales.all())
+    updates = getattr(action, "updates_newest_first", None)
+    if updates is None:
+        updates = list(action.updates.select_related("status", "created_by").order_by("-created_at", "-id"))
+    if len(revisions) > 1:
+        labels = [timescale_label(t.due_date, t.precision) for t in revisions]
+    else:
+        labels = [timescale_label(action.due_date, action.due_precision)] if action.due_date else []
+    others = [p for p in action.other_leads.all() if p != action.lead]
+    return ActionRow(
+        action=action,
+        revisions=revisions,
+        updates=tuple(updates),
+        latest_update=updates[0] if updates else None,
+        timescales=tuple(labels),
+        leads=tuple(([action.lead] if action.lead else []) + others),
+        findings=tuple(sorted(action.findings.all(), key=lambda f: f.number)),
+        cycle=cycle,
+        overdue=action.is_overdue(on),
+        slipped=len(revisions) > 1,
+        slipped_this_cycle=cycle is not None and any(t.created_at >= cycle.opened_at for t in revisions[1:]),
+        update_awaited=(
+            cycle is not None
+            and action.state == ActionState.OPEN
+            and not action.is_delivered
+            and not any(u.cycle_id == cycle.pk for u in updates)
+        ),
+        success_measure_summary=success_measure_summary,
+    )
+
+
+# Success measures come from the measures app, which depends on plans: it registers its reader here.
+SuccessMeasureSource = Callable[..., Mapping[int, SuccessMeasureSummary]]
+_success_measure_sources: list[SuccessMeasureSource] = []
+
+
+def success_measure_source_register(source: SuccessMeasureSource) -> None:
+    """Register `source(user=, organisation=)` giving success-measure summaries by action id (measures.apps)."""
+    if source not in _success_measure_sources:
+        _success_measure_sources.append(source)
+
+
+def success_measure_summaries(
+    *, user: User, organisation: Organisation, actions: Sequence[Action]
+) -> dict[int, SuccessMeasureSummary]:
+    """The linked success-measure summaries of these actions by action id ({} when none is linked)."""
+    found: dict[int, SuccessMeasureSummary] = {}
+    if not actions:
+        return found
+    wanted = {a.pk for a in actions}
+    for source in _success_measure_sources:
+        found.update(
+            (pk, summary)
+            for pk, summary in source(user=user, organisation=organisation).items()
+            if pk in wanted
+        )
+    return found

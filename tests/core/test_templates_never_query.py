@@ -1,0 +1,142 @@
+"""Templates receive data and never query: every main page, as every role, renders with the database shut.
+
+A query made while a template renders is a query a view did not plan for: it hides from the selectors' query
+counts, can run once per table row, and can read past the organisation scoping of the selectors."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+
+import pytest
+from django.db import connection
+from django.template.backends.jinja2 import Template
+from django.urls import reverse
+from tests.assessments.conftest import cqc_saf, kloes, make_assessment, service, site  # noqa: F401 (fixtures)
+from tests.assessments.test_assessment_views import POST_ONLY as ASSESSMENT_POST_ONLY
+from tests.assessments.test_assessment_views import URL_KIND as ASSESSMENT_URLS
+from tests.assessments.test_assessment_views import things  # noqa: F401 (fixture)
+from tests.assessments.test_assessment_views import url as assessment_url
+from tests.factories import URL_POST_ONLY, named_url_patterns, url_for
+from tests.measures.conftest import measure, measure_objects  # noqa: F401 (fixtures)
+from tests.measures.test_views import OBJECT_URLS as MEASURE_OBJECT_URLS
+from tests.measures.test_views import PLAIN_URLS as MEASURE_PLAIN_URLS
+from tests.measures.test_views import POST_ONLY as MEASURE_POST_ONLY
+
+from wellled.core.choices import Role
+from wellled.measures import services as measure_services
+from wellled.reports.services import paper_issue
+
+pytestmark = pytest.mark.django_db
+
+# Pages that answer with a file, not a rendered template (a template never runs, so there is nothing to check).
+FILES = {
+    "plan-export",
+    "plan-import-example",
+    "board-paper-download",
+    "paper-file",
+    "word-template-download",
+    "measure-chart-png",
+    "measure-data-csv",
+    "evidence-download",
+    "health",
+}
+
+
+class TemplateQueried(AssertionError):
+    """A template reached the database while rendering."""
+
+
+def _refuse(execute, sql, params, many, context):
+    where = [
+        f"{f.filename.rsplit('/templates/', 1)[-1]}:{f.lineno}"
+        for f in inspect.stack()
+        if ".jinja" in f.filename
+    ]
+    table = sql.partition(" FROM ")[2].split(" ", 1)[0]
+    raise TemplateQueried(f"a template queried {table} at {' < '.join(where)}")
+
+
+@pytest.fixture
+def templates_never_query(monkeypatch):
+    """Any database query made while a Jinja2 template renders raises TemplateQueried."""
+    render = Template.render
+
+    def render_shut(self, context=None, request=None):
+        with connection.execute_wrapper(_refuse):
+            return render(self, context, request)
+
+    monkeypatch.setattr(Template, "render", render_shut)
+
+
+def test_a_template_that_queries_fails_when_the_database_is_shut(templates_never_query, rf, org):
+    from django.template import engines
+
+    template = engines["jinja2"].from_string("{{ organisation.memberships.count() }}")
+    with pytest.raises(TemplateQueried):
+        template.render({"organisation": org})
+
+
+@pytest.fixture
+def pages(objects, measure_objects, things, editor, lead):  # noqa: F811 (fixtures imported above)
+    """Every page to try, with plan, measure, assessment and paper objects behind it."""
+    plan, action = objects["plan"], objects["action"]
+    # The action's success measure tied to a measure: the plan table, the action page and the dashboard show it.
+    measure_services.success_measure_link(
+        action=action, by=editor, measure=measure_objects["measure"], target=250
+    )
+    # Two issued papers, so there is something to compare.
+    first = objects["paper"]
+    second = paper_issue(plan=plan, cycle_or_as_at=datetime.date(2026, 12, 1), by=editor)
+    urls = []
+    own = set(ASSESSMENT_URLS) | MEASURE_OBJECT_URLS.keys() | MEASURE_PLAIN_URLS
+    for name, _route, _takes_pk in named_url_patterns():
+        if name in own or name in FILES or name in URL_POST_ONLY or name in {"login", "logout"}:
+            continue
+        urls.append(url_for(name, objects))
+    detail = reverse("plan-detail", args=[plan.pk])
+    section = objects["section"]
+    urls += [
+        f"{detail}?overdue=1&q=action",
+        f"{detail}?status=A/G&lead={lead.pk}&section={section.pk}",
+        f"{detail}?slipped=1&awaiting=1",
+        f"{detail}?status=none",
+        reverse("paper-compare", args=[plan.pk]) + f"?before={first.pk}&after={second.pk}",
+        reverse("action-update", args=[action.pk]) + f"?correct={objects['update'].pk}",
+    ]
+    measure_objs = {**objects, **measure_objects}
+    for name in sorted(MEASURE_OBJECT_URLS.keys() | MEASURE_PLAIN_URLS):
+        if name in FILES or name in MEASURE_POST_ONLY:
+            continue
+        kind = MEASURE_OBJECT_URLS.get(name)
+        urls.append(reverse(name, args=[measure_objs[kind].pk]) if kind else reverse(name))
+    for name in sorted(ASSESSMENT_URLS):
+        if name in FILES or name in ASSESSMENT_POST_ONLY:
+            continue
+        urls.append(assessment_url(name, things))
+    return urls
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_no_template_queries_when_any_role_opens_every_page(
+    role, templates_never_query, pages, people, login, client
+):
+    assert len(pages) > 50  # plans, cycles, papers, measures, assessments, organisation: not an empty loop
+    login(people[role])
+    failures = []
+    for url in pages:
+        try:
+            response = client.get(url)
+        except TemplateQueried as exc:
+            failures.append((url, str(exc)))
+            continue
+        assert response.status_code in (200, 403), (url, response.status_code)
+    assert failures == [], "\n".join(f"{u}: {m}" for u, m in failures)
+
+
+def test_no_template_queries_on_the_plan_tables_over_htmx(templates_never_query, objects, editor, login):
+    client = login(editor)
+    url = reverse("plan-detail", args=[objects["plan"].pk]) + "?overdue=1"
+    response = client.get(url, headers={"HX-Request": "true", "HX-Target": "plan-tables"})
+    assert response.status_code == 200
+    assert b"<html" not in response.content
