@@ -24,6 +24,7 @@ from tests.measures.test_views import PLAIN_URLS as MEASURE_PLAIN_URLS
 from tests.measures.test_views import POST_ONLY as MEASURE_POST_ONLY
 
 from wellled.core.choices import Role
+from wellled.core.services import membership_set
 from wellled.measures import services as measure_services
 from wellled.reports.services import paper_issue
 
@@ -119,9 +120,11 @@ def pages(objects, measure_objects, things, editor, lead):  # noqa: F811 (fixtur
 
 @pytest.mark.parametrize("role", Role.values)
 def test_no_template_queries_when_any_role_opens_every_page(
-    role, templates_never_query, pages, people, login, client
+    role, templates_never_query, pages, people, other_org, login, client
 ):
     assert len(pages) > 50  # plans, cycles, papers, measures, assessments, organisation: not an empty loop
+    # A second organisation, so every page's header offers the switch between them.
+    membership_set(user=people[role], organisation=other_org, role=Role.VIEWER, by=None)
     login(people[role])
     failures = []
     for url in pages:
@@ -131,6 +134,7 @@ def test_no_template_queries_when_any_role_opens_every_page(
             failures.append((url, str(exc)))
             continue
         assert response.status_code in (200, 403), (url, response.status_code)
+    assert b"wl-org-switch" in client.get("/").content
     assert failures == [], "\n".join(f"{u}: {m}" for u, m in failures)
 
 

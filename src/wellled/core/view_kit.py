@@ -98,5 +98,11 @@ def history_page(request: HttpRequest, instance: models.Model, *, title: str, ba
     return render(
         request,
         "core/history.jinja",
-        {"object": instance, "rows": rows, "title": title, "back_url": back_url},
+        {
+            "object": instance,
+            "records": [row.record for row in rows],
+            "rows": rows,  # each record with its changed fields in words
+            "title": title,
+            "back_url": back_url,
+        },
     )
