@@ -17,7 +17,16 @@ from tests.assessments.test_assessment_views import POST_ONLY as ASSESSMENT_POST
 from tests.assessments.test_assessment_views import URL_KIND as ASSESSMENT_URLS
 from tests.assessments.test_assessment_views import things  # noqa: F401 (fixture)
 from tests.assessments.test_assessment_views import url as assessment_url
-from tests.factories import URL_POST_ONLY, named_url_patterns, url_for
+from tests.core.test_people_views import (  # noqa: F401 (fixtures)
+    ORGANISATION_PAGES,
+    PERSON_PAGES,
+    SIGNED_IN_ANY,
+    membership,
+    placeholder,
+)
+from tests.core.test_people_views import POST_ONLY as PEOPLE_POST_ONLY
+from tests.core.test_people_views import url as people_url
+from tests.factories import URL_POST_ONLY, foundation_url_patterns, url_for
 from tests.measures.conftest import measure, measure_objects  # noqa: F401 (fixtures)
 from tests.measures.test_views import OBJECT_URLS as MEASURE_OBJECT_URLS
 from tests.measures.test_views import PLAIN_URLS as MEASURE_PLAIN_URLS
@@ -79,7 +88,7 @@ def test_a_template_that_queries_fails_when_the_database_is_shut(templates_never
 
 
 @pytest.fixture
-def pages(objects, measure_objects, things, editor, lead):  # noqa: F811 (fixtures imported above)
+def pages(objects, measure_objects, things, membership, editor, lead):  # noqa: F811 (fixtures imported above)
     """Every page to try, with plan, measure, assessment and paper objects behind it."""
     plan, action = objects["plan"], objects["action"]
     # The action's success measure tied to a measure: the plan table, the action page and the dashboard show it.
@@ -90,11 +99,12 @@ def pages(objects, measure_objects, things, editor, lead):  # noqa: F811 (fixtur
     first = objects["paper"]
     second = paper_issue(plan=plan, cycle_or_as_at=datetime.date(2026, 12, 1), by=editor)
     urls = []
-    own = set(ASSESSMENT_URLS) | MEASURE_OBJECT_URLS.keys() | MEASURE_PLAIN_URLS
-    for name, _route, _takes_pk in named_url_patterns():
-        if name in own or name in FILES or name in URL_POST_ONLY or name in {"login", "logout"}:
+    for name, _route, _takes_pk in foundation_url_patterns():  # plans, core and reports pages
+        if name in FILES or name in URL_POST_ONLY or name in {"login", "logout"}:
             continue
         urls.append(url_for(name, objects))
+    for name in sorted((PERSON_PAGES | ORGANISATION_PAGES | SIGNED_IN_ANY) - PEOPLE_POST_ONLY):
+        urls.append(people_url(name, membership))
     detail = reverse("plan-detail", args=[plan.pk])
     section = objects["section"]
     urls += [

@@ -43,7 +43,9 @@ def _member(request: SignedInRequest, pk: int) -> Membership:
 def people_list(request: SignedInRequest) -> HttpResponse:
     """Everyone in the organisation with their role and whether they have signed in, and the leavers."""
     _admin(request)
-    rows = selectors.members(**scope(request)).order_by("-active", "user__last_name", "user__first_name")
+    rows = list(
+        selectors.members(**scope(request)).order_by("-active", "user__last_name", "user__first_name")
+    )
     return render(
         request,
         "core/people_list.jinja",

@@ -522,5 +522,6 @@ def actions_led_open(*, user: User, organisation: Organisation, person: User) ->
         .filter(Q(lead=person) | Q(other_leads=person))
         .distinct()
         .select_related("plan", "lead", "status")
+        .prefetch_related("other_leads")  # the page shows every lead of each action
         .order_by("plan__name", "reference")
     )
