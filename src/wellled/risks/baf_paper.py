@@ -311,5 +311,3 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
         escalated_total=escalated,
         previous_as_at=previous.as_at if previous else None,
     )
-
-
