@@ -19,15 +19,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.fixture
 def register(org, editor, lead, objects):
-    category = services.category_create(organisation=org, by=editor, name="Workforce", appetite="cautious",
-                                        tolerance=12)
-    objective = services.objective_create(organisation=org, by=editor, code="SO1", title="A good place to work")
-    risk = make_risk(org, editor, reference="R1", owner=lead, category=category, controls=["Daily staffing huddle"])
+    category = services.category_create(
+        organisation=org, by=editor, name="Workforce", appetite="cautious", tolerance=12
+    )
+    objective = services.objective_create(
+        organisation=org, by=editor, code="SO1", title="A good place to work"
+    )
+    risk = make_risk(
+        org, editor, reference="R1", owner=lead, category=category, controls=["Daily staffing huddle"]
+    )
     make_risk(org, editor, reference="R2", title="Ageing theatre ventilation", current=(2, 4))
     services.risk_links_set(risk=risk, by=editor, expected_version=risk.version, actions=[objects["action"]])
     risk.refresh_from_db()
-    services.risk_baf_set(risk=risk, by=editor, expected_version=risk.version, principal=True, objective=objective,
-                          lead_committee="People committee", lead_executive=editor, assurance_rating="limited")
+    services.risk_baf_set(
+        risk=risk,
+        by=editor,
+        expected_version=risk.version,
+        principal=True,
+        objective=objective,
+        lead_committee="People committee",
+        lead_executive=editor,
+        assurance_rating="limited",
+    )
     return risk
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +36,8 @@ from .forms import (
     StatusForm,
 )
 
+# Risks on one page of the register: a directorate's register fits on one page, a whole trust's takes a few.
+REGISTER_PAGE_SIZE = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -78,12 +81,17 @@ def risk_register(request: HttpRequest) -> HttpResponse:
     """The register with its filters; a heat-map cell links here with its likelihood and consequence."""
     filters = _filters(request)
     today = timezone.localdate()
-    risks = list(selectors.risk_register(filters=filters, on=today, **scope(request)))
+    page = Paginator(selectors.risk_register(filters=filters, on=today, **scope(request)), REGISTER_PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "risks/register.jinja",
         {
-            "risks": risks,
+            "risks": list(page),
+            "page": page,
+            "query": query.urlencode(),
             "filters": filters,
             "today": today,
             "convention": convention(),
