@@ -105,3 +105,29 @@ def test_editor_looks_at_the_heat_map_and_the_baf_and_issues_the_baf_paper(new_p
     check_accessibility(page, "the links form")
     page.goto("/risks/new/")
     check_accessibility(page, "the new risk form")
+
+
+def test_editor_sets_up_categories_and_checks_a_register_before_importing(
+    new_page, editor, register, tmp_path
+):
+    page = new_page()
+    sign_in(page, editor, next_path="/risks/settings/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risk settings")
+    check_accessibility(page, "risk settings")
+    page.get_by_role("link", name="Add a category").click()
+    check_accessibility(page, "the new category form")
+    page.get_by_label("Name").fill("Finance")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("cell", name="Finance", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Add a strategic objective").click()
+    check_accessibility(page, "the new objective form")
+    page.get_by_role("link", name="Back to risk settings").click()
+    page.get_by_role("link", name="Import a risk register from a spreadsheet").click()
+    check_accessibility(page, "the import page")
+    bad = tmp_path / "register.csv"
+    bad.write_bytes(b"Risk ID,Title,Current rating,Category\r\nX1,Lift failures,4x5=18,Finance\r\n")
+    page.get_by_label("Risk register (.xlsx or .csv)").set_input_files(str(bad))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported: 1 problem")
+    expect(page.get_by_role("cell", name="Current rating")).to_be_visible()
+    check_accessibility(page, "the import page listing problems")

@@ -31,6 +31,7 @@ READ = {
     "baf-paper-detail": "paper",
     "baf-paper-file": "paper",
     "baf-job": "job",
+    "risk-settings": None,
 }
 MANAGE = {
     "risk-create": None,
@@ -41,6 +42,11 @@ MANAGE = {
     "risk-control-add": "risk",
     "control-assurance-add": "control",
     "baf-issue": None,
+    "risk-import": None,
+    "risk-category-create": None,
+    "risk-category-edit": "category",
+    "risk-objective-create": None,
+    "risk-objective-edit": "objective",
 }
 OWN_REVIEW = {"risk-review": "risk"}
 EXTRA = {"baf-paper-file": ["pdf"]}
@@ -51,7 +57,7 @@ def test_every_risk_url_has_a_permission_decision_when_the_url_map_changes():
 
 
 @pytest.fixture
-def things(org, editor, lead, risk, objective):
+def things(org, editor, lead, risk, objective, category):
     services.risk_baf_set(
         risk=risk,
         by=editor,
@@ -65,7 +71,14 @@ def things(org, editor, lead, risk, objective):
     job = baf_issue.baf_job_start(organisation=org, as_at=timezone.localdate(), by=editor)
     job.refresh_from_db()
     assert job.paper_id, job.error
-    return {"risk": risk, "control": risk.controls.get(), "paper": job.paper, "job": job}
+    return {
+        "risk": risk,
+        "control": risk.controls.get(),
+        "paper": job.paper,
+        "job": job,
+        "category": category,
+        "objective": objective,
+    }
 
 
 def url(name, things):
@@ -197,3 +210,36 @@ def test_register_lists_only_the_organisations_risks_when_another_has_some(
     page = login(viewer).get(reverse("risk-register")).content.decode()
     assert risk.title in page and theirs.title not in page
     assert Risk.objects.count() == 2
+
+
+def test_threshold_refused_with_403_when_a_viewer_posts_it(login, viewer, things):
+    response = login(viewer).post(reverse("risk-settings"), {"escalation_threshold": "12"})
+    assert response.status_code == 403
+    assert services.escalation_threshold(things["risk"].organisation) == 15
+
+
+def test_editor_lowers_the_threshold_and_the_register_is_reflagged(login, editor, things):
+    response = login(editor).post(reverse("risk-settings"), {"escalation_threshold": "12"})
+    assert response.status_code == 302
+    things["risk"].refresh_from_db()
+    assert things["risk"].escalated
+
+
+def test_import_page_lists_problems_by_row_and_column_and_imports_nothing(login, editor, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = b"Risk ID,Title,Current rating\r\nX1,Lifts out of order,4x5=18\r\nX2,,3x3\r\n"
+    client = login(editor)
+    response = client.post(reverse("risk-import"), {"do": "import", "file": SimpleUploadedFile("r.csv", csv)})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Nothing was imported" in page
+    assert "4 x 5 is 20, not 18" in page and "the risk has no title" in page
+    assert not Risk.objects.filter(reference__startswith="X").exists()
+    good = b"Risk ID,Title,Current rating\r\nX1,Lifts out of order,4x5=20\r\n"
+    response = client.post(reverse("risk-import"), {"do": "check", "file": SimpleUploadedFile("r.csv", good)})
+    assert response.status_code == 200 and "The file is ready" in response.content.decode()
+    assert not Risk.objects.filter(reference="X1").exists()
+    response = client.post(
+        reverse("risk-import"), {"do": "import", "file": SimpleUploadedFile("r.csv", good)}
+    )
+    assert response.status_code == 302 and Risk.objects.get(reference="X1").current_score == 20

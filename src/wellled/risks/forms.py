@@ -6,7 +6,7 @@ from django import forms
 
 from wellled.core.forms import TextForm
 
-from .choices import REVIEW_FREQUENCIES, AssuranceLevel, AssuranceLine, RiskStatus
+from .choices import REVIEW_FREQUENCIES, Appetite, AssuranceLevel, AssuranceLine, RiskStatus
 from .convention import convention
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -194,4 +194,38 @@ class BafIssueForm(TextForm):
         widget=DATE,
         help_text="The BAF shows each risk's scores as they stood at the end of this day.",
         error_messages={**DATE_ERRORS, "required": "Enter the as-at date"},
+    )
+
+
+class ThresholdForm(TextForm):
+    escalation_threshold = forms.TypedChoiceField(
+        label="Escalation threshold",
+        coerce=int,
+        choices=[(s, str(s)) for s in convention().possible_scores],
+        help_text="A risk whose current score is this or more goes on the corporate risk register.",
+    )
+
+
+class CategoryForm(VersionedForm):
+    name = forms.CharField(max_length=100, error_messages={"required": "Enter the category's name"})
+    appetite = forms.ChoiceField(label="Risk appetite", choices=Appetite.choices)
+    tolerance = forms.TypedChoiceField(
+        label="Tolerance",
+        coerce=int,
+        choices=[(s, str(s)) for s in convention().possible_scores],
+        help_text="The highest current score the board accepts in this category.",
+    )
+
+
+class ObjectiveForm(VersionedForm):
+    code = forms.CharField(max_length=20, error_messages={"required": "Enter a code, for example SO1"})
+    title = forms.CharField(max_length=300, error_messages={"required": "Enter the objective"})
+    order = forms.IntegerField(min_value=0, initial=0, help_text="Objectives are listed in this order.")
+
+
+class ImportForm(TextForm):
+    file = forms.FileField(
+        label="Risk register (.xlsx or .csv)",
+        error_messages={"required": "Choose the spreadsheet to import"},
+        help_text="A Datix-style export works: Wellled finds the header row and reads scores written 4x5=20.",
     )

@@ -260,3 +260,11 @@ def principal_risks(*, user: User, organisation: Organisation) -> QuerySet[Risk]
         )
         .order_by("objective__order", "objective__code", "-current_score", "reference")
     )
+
+
+def category_get(*, user: User, organisation: Organisation, pk) -> RiskCategory:
+    return get_or_404(categories(user=user, organisation=organisation), pk=pk)
+
+
+def objective_get(*, user: User, organisation: Organisation, pk) -> StrategicObjective:
+    return get_or_404(objectives(user=user, organisation=organisation), pk=pk)

@@ -537,3 +537,31 @@ def threshold_set(*, organisation: Organisation, by: User, escalation_threshold:
     ):
         _escalation_apply(risk, by=by, threshold=escalation_threshold, at=at)
     return policy
+
+
+@transaction.atomic
+def category_update(*, category: RiskCategory, by: User, expected_version, **changes) -> RiskCategory:
+    """Rename a category or change the board's appetite and tolerance for it."""
+    return fields_update(
+        instance=category,
+        by=by,
+        organisation=category.organisation,
+        permission=Permission.MANAGE_RISKS,
+        expected_version=expected_version,
+        allowed=("name", "appetite", "tolerance"),
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def objective_update(*, objective: StrategicObjective, by: User, expected_version, **changes):
+    """Reword a strategic objective or change its code or place."""
+    return fields_update(
+        instance=objective,
+        by=by,
+        organisation=objective.organisation,
+        permission=Permission.MANAGE_RISKS,
+        expected_version=expected_version,
+        allowed=("code", "title", "order"),
+        changes=changes,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,12 +29,16 @@ from .forms import (
     AssuranceForm,
     BafEntryForm,
     BafIssueForm,
+    CategoryForm,
     ControlForm,
+    ImportForm,
     LinksForm,
+    ObjectiveForm,
     ReviewForm,
     RiskCreateForm,
     RiskForm,
     StatusForm,
+    ThresholdForm,
 )
 
 # Risks on one page of the register: a directorate's register fits on one page, a whole trust's takes a few.
@@ -555,3 +560,155 @@ def risk_export(request: HttpRequest) -> HttpResponse:
     name = f"risk-register-{request.organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# Settings: threshold, categories with their appetite, strategic objectives -------------------------------------
+
+
+def risk_settings(request: HttpRequest) -> HttpResponse:
+    """The escalation threshold, the categories with the board's appetite, and the strategic objectives."""
+    require(role(request), Permission.VIEW)
+    threshold = services.escalation_threshold(request.organisation)
+    form = ThresholdForm(request.POST or None, initial={"escalation_threshold": threshold})
+    if request.method == "POST":
+        require(role(request), Permission.MANAGE_RISKS)
+    return form_page(
+        request,
+        form,
+        template="risks/settings.jinja",
+        save=lambda d: services.threshold_set(
+            organisation=request.organisation, by=request.user, escalation_threshold=d["escalation_threshold"]
+        ),
+        success_url=reverse("risk-settings"),
+        message="Escalation threshold saved; every risk has been flagged again by it.",
+        context={
+            "threshold": threshold,
+            "categories": list(selectors.categories(**scope(request))),
+            "objectives": list(selectors.objectives(**scope(request))),
+            "page_title": "Risk settings",
+        },
+    )
+
+
+def _settings_form(request, form, *, save, title: str, message: str) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        template="risks/settings_form.jinja",
+        save=save,
+        success_url=reverse("risk-settings"),
+        message=message,
+        context={"title": title, "page_title": title},
+    )
+
+
+def category_create(request: HttpRequest) -> HttpResponse:
+    require(role(request), Permission.MANAGE_RISKS)
+    form = CategoryForm(request.POST or None, initial={"appetite": "cautious", "tolerance": 12})
+    return _settings_form(
+        request,
+        form,
+        title="Add a risk category",
+        message="Category added.",
+        save=lambda d: services.category_create(
+            organisation=request.organisation,
+            by=request.user,
+            name=d["name"],
+            appetite=d["appetite"],
+            tolerance=d["tolerance"],
+        ),
+    )
+
+
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    category = selectors.category_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_RISKS)
+    form = CategoryForm(
+        request.POST or None,
+        initial={k: getattr(category, k) for k in ("name", "appetite", "tolerance", "version")},
+    )
+    return _settings_form(
+        request,
+        form,
+        title=f"Edit the category {category.name}",
+        message="Category saved.",
+        save=lambda d: services.category_update(
+            category=category,
+            by=request.user,
+            expected_version=d["version"],
+            name=d["name"],
+            appetite=d["appetite"],
+            tolerance=d["tolerance"],
+        ),
+    )
+
+
+def objective_create(request: HttpRequest) -> HttpResponse:
+    require(role(request), Permission.MANAGE_RISKS)
+    form = ObjectiveForm(request.POST or None)
+    return _settings_form(
+        request,
+        form,
+        title="Add a strategic objective",
+        message="Strategic objective added.",
+        save=lambda d: services.objective_create(
+            organisation=request.organisation,
+            by=request.user,
+            code=d["code"],
+            title=d["title"],
+            order=d["order"],
+        ),
+    )
+
+
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_RISKS)
+    form = ObjectiveForm(
+        request.POST or None,
+        initial={k: getattr(objective, k) for k in ("code", "title", "order", "version")},
+    )
+    return _settings_form(
+        request,
+        form,
+        title=f"Edit {objective.code}",
+        message="Strategic objective saved.",
+        save=lambda d: services.objective_update(
+            objective=objective,
+            by=request.user,
+            expected_version=d["version"],
+            code=d["code"],
+            title=d["title"],
+            order=d["order"],
+        ),
+    )
+
+
+# Import ---------------------------------------------------------------------------------------------------------
+
+
+def risk_import(request: HttpRequest) -> HttpResponse:
+    """Upload a register: 'Check the file' shows every problem by row and column, or the risks it would add;
+    'Import' adds them all, or nothing if any row has a problem."""
+    from .spreadsheet import register_import
+
+    require(role(request), Permission.MANAGE_RISKS)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        check_only = request.POST.get("do") != "import"
+        result = register_import(
+            organisation=request.organisation,
+            by=request.user,
+            file=form.cleaned_data["file"],
+            dry_run=check_only,
+        )
+        if result.ok and not check_only:
+            messages.success(request, f"Imported {len(result.created)} risks into the register.")
+            return redirect("risk-register")
+    return render(
+        request,
+        "risks/import.jinja",
+        {"form": form, "result": result, "page_title": "Import a risk register"},
+        status=400 if result is not None and not result.ok else 200,
+    )
