@@ -48,12 +48,13 @@ MANAGE = {
     "risk-objective-create": None,
     "risk-objective-edit": "objective",
 }
+POST_ONLY = {"risk-remind"}
 OWN_REVIEW = {"risk-review": "risk"}
 EXTRA = {"baf-paper-file": ["pdf"]}
 
 
 def test_every_risk_url_has_a_permission_decision_when_the_url_map_changes():
-    assert {p.name for p in urlpatterns} == set(READ) | set(MANAGE) | set(OWN_REVIEW)
+    assert {p.name for p in urlpatterns} == set(READ) | set(MANAGE) | set(OWN_REVIEW) | POST_ONLY
 
 
 @pytest.fixture
@@ -243,3 +244,24 @@ def test_import_page_lists_problems_by_row_and_column_and_imports_nothing(login,
         reverse("risk-import"), {"do": "import", "file": SimpleUploadedFile("r.csv", good)}
     )
     assert response.status_code == 302 and Risk.objects.get(reference="X1").current_score == 20
+
+
+def test_owners_reminded_of_overdue_reviews_when_the_editor_asks(
+    login, editor, viewer, org, lead, mailoutbox
+):
+    import datetime
+
+    from wellled.risks.models import ReviewReminder
+
+    make_risk(org, editor, owner=lead, next_review_on=timezone.localdate() - datetime.timedelta(days=3))
+    make_risk(org, editor, owner=lead, title="Not due yet", next_review_on=timezone.localdate())
+    response = login(editor).post(reverse("risk-remind"))
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [lead.email]
+    assert "Staff shortages" in mailoutbox[0].body and "Not due yet" not in mailoutbox[0].body
+    assert ReviewReminder.objects.get().risk_count == 1
+    client = login(editor)
+    assert client.get(reverse("risk-remind")).status_code == 405
+    client.logout()
+    assert login(viewer).post(reverse("risk-remind")).status_code == 403
+    assert ReviewReminder.objects.count() == 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from wellled.core.formatting import day_text
+from wellled.core.formatting import day_text, measure_number
 from wellled.core.models import Organisation, User
 from wellled.measures.selectors import summarise
 from wellled.reports.models import IssuedPaper, PaperKind
@@ -244,7 +244,9 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             indicators.append(
                 PaperIndicator(
                     name=measure.name,
-                    latest="No data yet" if s.latest is None else f"{s.latest:,.4g}",
+                    latest="No data yet"
+                    if s.latest is None
+                    else measure_number(s.latest, measure.unit_label),
                     variation=VARIATION_TEXT[s.variation] if s.variation else "No data yet",
                     assurance=ASSURANCE_TEXT.get(s.assurance, "No target") if s.has_data else "",
                 )

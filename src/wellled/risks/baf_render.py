@@ -205,9 +205,7 @@ def render_docx(paper: BafPaper) -> bytes:
         document.add_heading(xml_safe(f"{objective.code}: {objective.title}"), level=1)
         for risk in objective.risks:
             document.add_heading(xml_safe(f"{risk.reference}: {risk.title}"), level=2)
-            facts = document.add_table(rows=0, cols=2)
-            facts.style = "Table Grid"
-            for label, value in (
+            facts_rows = (
                 ("Lead executive", risk.lead_executive),
                 ("Lead committee", risk.lead_committee),
                 ("Category and appetite", f"{risk.category} ({risk.appetite})" if risk.category else ""),
@@ -219,8 +217,12 @@ def render_docx(paper: BafPaper) -> bytes:
                 ("Gaps in control", risk.gaps_in_control),
                 ("Gaps in assurance", risk.gaps_in_assurance),
                 ("Next review", risk.next_review),
-            ):
-                cells = facts.add_row().cells
+            )
+            # Made whole and filled through its rows: python-docx's add_row and table.cell re-read the table.
+            facts = document.add_table(rows=len(facts_rows), cols=2)
+            facts.style = "Table Grid"
+            for row, (label, value) in zip(facts.rows, facts_rows, strict=True):
+                cells = row.cells
                 cells[0].text = label
                 cells[1].text = xml_safe(value or "None recorded")
             if risk.controls:
@@ -256,11 +258,21 @@ def render_docx(paper: BafPaper) -> bytes:
 
 
 def render_pdf(paper: BafPaper) -> bytes:
+    """A4 landscape: the heat map and every principal risk at a glance on the first page, then each principal risk
+    in full under its objective, kept whole on a page."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     from wellled.reports.render_pdf import paper_fonts
 
@@ -268,8 +280,10 @@ def render_pdf(paper: BafPaper) -> bytes:
     text = colors.HexColor("#212b32")
     blue = colors.HexColor("#005eb8")
     grey = colors.HexColor("#e8edee")
+    rule = colors.HexColor("#aeb7bd")
     body = ParagraphStyle("body", fontName=fonts.regular, fontSize=8.5, leading=11, textColor=text)
     bold = ParagraphStyle("bold", parent=body, fontName=fonts.bold)
+    indented = ParagraphStyle("indented", parent=body, leftIndent=10)
     h1 = ParagraphStyle(
         "h1", parent=body, fontName=fonts.bold, fontSize=18, leading=22, textColor=blue, spaceAfter=4
     )
@@ -284,22 +298,21 @@ def render_pdf(paper: BafPaper) -> bytes:
         spaceAfter=4,
     )
     cell_style = ParagraphStyle("cell", parent=body, alignment=1)
+    table_style = [("GRID", (0, 0), (-1, -1), 0.4, rule), ("VALIGN", (0, 0), (-1, -1), "TOP")]
 
     def p(value: str, style=body) -> Paragraph:
         return Paragraph(escape(xml_safe(value or "")).replace("\n", "<br/>"), style)
 
     conv = convention()
+    previous = (
+        f" Movement is shown since the BAF as at {long_date(paper.previous_as_at)}."
+        if paper.previous_as_at
+        else ""
+    )
     story = [
         p(paper.title, h1),
-        p(
-            f"{paper.organisation_name} ({paper.ods_code}). Position as at {paper.as_at_text}."
-            + (
-                f" Movement is shown since the BAF as at {long_date(paper.previous_as_at)}."
-                if paper.previous_as_at
-                else ""
-            )
-        ),
-        Spacer(1, 4 * mm),
+        p(f"{paper.organisation_name} ({paper.ods_code}). Position as at {paper.as_at_text}.{previous}"),
+        Spacer(1, 3 * mm),
         p("Heat map of the risk register", h2),
         p(_heat_caption(paper)),
         Spacer(1, 2 * mm),
@@ -314,18 +327,55 @@ def render_pdf(paper: BafPaper) -> bytes:
         for ck in conv.scale:
             band = conv.band(lk * ck)
             ink = ParagraphStyle(f"c{lk}{ck}", parent=cell_style, textColor=colors.HexColor(band.text_colour))
-            count = paper.heat_count(lk, ck)
-            row.append(Paragraph(f"<b>{count}</b><br/>score {lk * ck}, {band.label.lower()}", ink))
+            row.append(
+                Paragraph(f"<b>{paper.heat_count(lk, ck)}</b><br/>score {lk * ck}, {band.label.lower()}", ink)
+            )
             style.append(("BACKGROUND", (ck, i), (ck, i), colors.HexColor(band.colour)))
         grid.append(row)
     story.append(
         Table(
             grid,
             colWidths=[40 * mm] + [36 * mm] * 5,
-            rowHeights=[10 * mm] + [13 * mm] * 5,
+            rowHeights=[9 * mm] + [11 * mm] * 5,
             style=TableStyle(style),
         )
     )
+    glance = [
+        [
+            p(h, bold)
+            for h in (
+                "Ref",
+                "Principal risk",
+                "Objective",
+                "Current",
+                "Target",
+                "Since last BAF",
+                "Assurance rating",
+            )
+        ]
+    ]
+    for objective, risk in _rows(paper):
+        glance.append(
+            [
+                p(risk.reference, bold),
+                p(risk.title),
+                p(objective.code),
+                p(risk.current.text),
+                p(risk.target.text),
+                p(risk.movement_text),
+                p(risk.assurance_rating),
+            ]
+        )
+    if len(glance) > 1:
+        story += [
+            p("Principal risks at a glance", h2),
+            Table(
+                glance,
+                colWidths=[18 * mm, 91 * mm, 24 * mm, 32 * mm, 32 * mm, 38 * mm, 30 * mm],
+                repeatRows=1,
+                style=TableStyle([*table_style, ("BACKGROUND", (0, 0), (-1, 0), grey)]),
+            ),
+        ]
     headers = [
         "Ref",
         "Principal risk",
@@ -336,10 +386,12 @@ def render_pdf(paper: BafPaper) -> bytes:
         "Movement",
         "Assurance rating",
     ]
-    widths = [14 * mm, 78 * mm, 40 * mm, 27 * mm, 27 * mm, 27 * mm, 30 * mm, 27 * mm]
-    for objective in paper.objectives:
-        story.append(p(f"{objective.code}: {objective.title}", h2))
-        for risk in objective.risks:
+    widths = [16 * mm, 76 * mm, 40 * mm, 27 * mm, 27 * mm, 27 * mm, 30 * mm, 27 * mm]
+    for index, objective in enumerate(paper.objectives):
+        if index == 0:
+            story.append(PageBreak())
+        heading = p(f"{objective.code}: {objective.title}", h2)
+        for number, risk in enumerate(objective.risks):
             summary = Table(
                 [
                     [p(h, bold) for h in headers],
@@ -355,55 +407,31 @@ def render_pdf(paper: BafPaper) -> bytes:
                     ],
                 ],
                 colWidths=widths,
-                style=TableStyle(
-                    [
-                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#aeb7bd")),
-                        ("BACKGROUND", (0, 0), (-1, 0), grey),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ]
-                ),
+                style=TableStyle([*table_style, ("BACKGROUND", (0, 0), (-1, 0), grey)]),
             )
-            controls = (
-                "\n".join(
-                    "• "
-                    + c.description
-                    + "".join(f"\n    {a.line}, {a.level}: {a.source}" for a in c.assurances)
-                    for c in risk.controls
-                )
-                or "None recorded"
+            controls: list = []
+            for control in risk.controls:
+                controls.append(p("• " + control.description))
+                controls += [
+                    p(f"{a.line}, {a.level.lower()}: {a.source}", indented) for a in control.assurances
+                ]
+            actions = "\n".join(
+                f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}" for a in risk.actions
             )
+            indicators = "\n".join(f"{i.name}: {i.latest}. {i.variation}." for i in risk.indicators)
             detail = Table(
                 [
-                    [p("Controls and assurances", bold), p(controls)],
+                    [p("Controls and assurances", bold), controls or p("None recorded")],
                     [p("Gaps in control", bold), p(risk.gaps_in_control or "None recorded")],
                     [p("Gaps in assurance", bold), p(risk.gaps_in_assurance or "None recorded")],
-                    [
-                        p("Mitigating actions", bold),
-                        p(
-                            "\n".join(
-                                f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}"
-                                for a in risk.actions
-                            )
-                            or "None linked"
-                        ),
-                    ],
-                    [
-                        p("Key risk indicators", bold),
-                        p(
-                            "\n".join(f"{i.name}: {i.latest}. {i.variation}." for i in risk.indicators)
-                            or "None linked"
-                        ),
-                    ],
+                    [p("Mitigating actions", bold), p(actions or "None linked")],
+                    [p("Key risk indicators", bold), p(indicators or "None linked")],
                 ],
                 colWidths=[40 * mm, sum(widths) - 40 * mm],
-                style=TableStyle(
-                    [
-                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#aeb7bd")),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ]
-                ),
+                style=TableStyle(table_style),
             )
-            story.append(KeepTogether([summary, detail, Spacer(1, 4 * mm)]))
+            # The objective's heading stays with its first risk, and each risk stays whole on a page.
+            story.append(KeepTogether([heading] * (number == 0) + [summary, detail, Spacer(1, 4 * mm)]))
 
     def footer(canvas, doc) -> None:
         canvas.saveState()

@@ -328,3 +328,19 @@ class RiskEscalation(AppendOnly, models.Model):
 
     edit_refused = "An escalation record cannot be changed."
     delete_refused = "An escalation record cannot be deleted."
+
+
+class ReviewReminder(models.Model):
+    """A reminder e-mailed to a risk's owner about their overdue reviews (kept so managers see who was chased)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    risk_count = models.PositiveIntegerField()
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review reminder to {self.recipient} on {self.sent_at:%Y-%m-%d}"

@@ -268,3 +268,12 @@ def category_get(*, user: User, organisation: Organisation, pk) -> RiskCategory:
 
 def objective_get(*, user: User, organisation: Organisation, pk) -> StrategicObjective:
     return get_or_404(objectives(user=user, organisation=organisation), pk=pk)
+
+
+def review_reminders(*, user: User, organisation: Organisation):
+    """The review reminders sent, newest first."""
+    from .models import ReviewReminder
+
+    return scoped(
+        ReviewReminder.objects.select_related("recipient", "sent_by"), user=user, organisation=organisation
+    )

@@ -565,3 +565,42 @@ def objective_update(*, objective: StrategicObjective, by: User, expected_versio
         allowed=("code", "title", "order"),
         changes=changes,
     )
+
+
+REMINDER_SUBJECT = "Risk reviews overdue: {count}"
+
+
+@transaction.atomic
+def review_reminders_send(*, organisation: Organisation, by: User | None, on: datetime.date) -> int:
+    """E-mail each owner (or, with no owner, the handler) the risks whose review is overdue on a day; each reminder
+    is kept and audited. Returns how many people were written to."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from .models import ReviewReminder
+
+    _manage(by, organisation.pk)
+    overdue = (
+        Risk.objects.filter(organisation=organisation, next_review_on__lt=on)
+        .exclude(status=RiskStatus.CLOSED)
+        .select_related("owner", "handler")
+        .order_by("next_review_on", "reference")
+    )
+    by_person: dict[User, list[Risk]] = {}
+    for risk in overdue:
+        person = risk.owner or risk.handler
+        if person is not None and person.email:
+            by_person.setdefault(person, []).append(risk)
+    now = timezone.now()
+    for person, risks in by_person.items():
+        body = render_to_string(
+            "risks/email/review_reminder.txt.jinja",
+            {"person": person, "risks": risks, "organisation": organisation, "site_url": settings.SITE_URL},
+        )
+        send_mail(REMINDER_SUBJECT.format(count=len(risks)), body, None, [person.email])
+        reminder = ReviewReminder.objects.create(
+            organisation=organisation, recipient=person, risk_count=len(risks), sent_by=by, sent_at=now
+        )
+        audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=reminder)
+    return len(by_person)

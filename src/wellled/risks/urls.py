@@ -9,6 +9,7 @@ urlpatterns = [
     path("risks/new/", views.risk_create, name="risk-create"),
     path("risks/heat-map/", views.risk_heat_map, name="risk-heat-map"),
     path("risks/overdue/", views.risk_overdue, name="risk-overdue"),
+    path("risks/overdue/remind/", views.risk_remind, name="risk-remind"),
     path("risks/export.xlsx", views.risk_export, name="risk-export"),
     path("risks/import/", views.risk_import, name="risk-import"),
     path("risks/settings/", views.risk_settings, name="risk-settings"),

@@ -133,6 +133,7 @@ def risk_overdue(request: HttpRequest) -> HttpResponse:
         "risks/overdue.jinja",
         {
             "risks": list(selectors.reviews_overdue(on=today, **scope(request))),
+            "reminders": list(selectors.review_reminders(**scope(request))[:5]),
             "today": today,
             "page_title": "Overdue risk reviews",
         },
@@ -712,3 +713,15 @@ def risk_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "result": result, "page_title": "Import a risk register"},
         status=400 if result is not None and not result.ok else 200,
     )
+
+
+def risk_remind(request: HttpRequest) -> HttpResponse:
+    """E-mail every owner whose risks are overdue for review (POST only)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    require(role(request), Permission.MANAGE_RISKS)
+    sent = services.review_reminders_send(
+        organisation=request.organisation, by=request.user, on=timezone.localdate()
+    )
+    messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
+    return redirect("risk-overdue")

@@ -1,4 +1,5 @@
-"""`wellled risks import FILE --organisation ODS [--dry-run]` and `wellled risks export --organisation ODS --out PATH`.
+"""`wellled risks import FILE --organisation ODS [--dry-run]`, `wellled risks export --organisation ODS --out PATH`
+and `wellled risks remind --organisation ODS` (e-mail owners their overdue reviews; for a daily timer).
 
 Import checks every row first and prints each problem with its row and column; nothing is written unless every row
 is good (and never with --dry-run). Export writes the register in the layout the import reads.
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         exp.add_argument("--organisation", required=True)
         exp.add_argument("--out", required=True)
         exp.add_argument("--as-user", dest="as_user")
+        remind = sub.add_parser("remind", help="E-mail each owner the risks overdue for review.")
+        remind.add_argument("--organisation", required=True)
+        remind.add_argument("--as-user", dest="as_user")
 
     def _actor(self, organisation: str, as_user):
         trust = Organisation.objects.filter(ods_code=organisation.upper()).first()
@@ -44,6 +48,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         trust, user = self._actor(options["organisation"], options.get("as_user"))
+        if action == "remind":
+            from wellled.risks.services import review_reminders_send
+
+            sent = review_reminders_send(organisation=trust, by=user, on=timezone.localdate())
+            self.stdout.write(f"Reminders sent to {sent} people.")
+            return
         if action == "export":
             risks = risk_register(
                 user=user, organisation=trust, filters=RegisterFilters(status="all"), on=timezone.localdate()
