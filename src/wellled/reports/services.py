@@ -206,6 +206,8 @@ def paper_job_run(*, job_id: int) -> int | None:
     try:
         if job.kind != PaperKind.BOARD:
             paper = JOB_ISSUERS[job.kind](job=job, progress=report)
+        elif job.plan is None:  # a board paper's job always names its plan
+            raise ValueError("The job names no plan.")
         else:
             paper = paper_issue(
                 plan=job.plan, cycle_or_as_at=job.cycle or job.as_at, by=job.requested_by, progress=report

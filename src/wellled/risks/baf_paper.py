@@ -23,7 +23,7 @@ from wellled.spc.icons import ASSURANCE_TEXT, VARIATION_TEXT
 
 from .choices import AssuranceLevel, ScoreKind
 from .convention import convention
-from .models import Risk, RiskScore
+from .models import Risk, RiskScore, StrategicObjective
 from .selectors import principal_risks, risks_for_user
 from .services import escalation_threshold
 
@@ -221,8 +221,13 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
     measures = {m.pk: m for r in risks for m in r.measures.all()}
     summaries = summarise(list(measures.values()), until=as_at)
     by_objective: dict[int, list[PaperRisk]] = defaultdict(list)
-    objectives = {}
+    objectives: dict[int, StrategicObjective] = {}
     for risk in risks:
+        objective = risk.objective
+        if (
+            objective is None
+        ):  # a principal risk always has one (Risk.clean); nothing to place it under otherwise
+            continue
 
         def at(kind: str, risk: Risk = risk) -> PaperScore:
             return _paper_score(*scores.get((risk.pk, kind), risk.scores(kind)))
@@ -248,7 +253,9 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                     if s.latest is None
                     else measure_number(s.latest, measure.unit_label),
                     variation=VARIATION_TEXT[s.variation] if s.variation else "No data yet",
-                    assurance=ASSURANCE_TEXT.get(s.assurance, "No target") if s.has_data else "",
+                    assurance=(ASSURANCE_TEXT[s.assurance] if s.assurance else "No target")
+                    if s.has_data
+                    else "",
                 )
             )
         paper_risk = PaperRisk(
@@ -293,8 +300,8 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             next_review=day_text(risk.next_review_on),
             escalated=risk.escalated,
         )
-        objectives[risk.objective_id] = risk.objective
-        by_objective[risk.objective_id].append(paper_risk)
+        objectives[objective.pk] = objective
+        by_objective[objective.pk].append(paper_risk)
     counts, escalated = register_heat_counts(user=user, organisation=organisation, as_at=as_at)
     heat = tuple(tuple(counts.get((lk, ck), 0) for ck in range(1, 6)) for lk in range(5, 0, -1))
     return BafPaper(

@@ -148,8 +148,8 @@ def render_xlsx(paper: BafPaper) -> bytes:
             cell.fill = PatternFill("solid", fgColor=band.colour.lstrip("#"))
             cell.font = Font(color=band.text_colour.lstrip("#"), bold=True)
     heat.column_dimensions["A"].width = 26
-    for col in "BCDEF":
-        heat.column_dimensions[col].width = 28
+    for letter in "BCDEF":
+        heat.column_dimensions[letter].width = 28
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -229,22 +229,28 @@ def render_docx(paper: BafPaper) -> bytes:
                 document.add_paragraph("Controls and assurances", style="Heading 3")
                 for control in risk.controls:
                     document.add_paragraph(xml_safe(control.description), style="List Bullet")
-                    for a in control.assurances:
+                    for assurance in control.assurances:
                         document.add_paragraph(
-                            xml_safe(f"{a.line}, {a.level}: {a.source}"), style="List Bullet 2"
+                            xml_safe(f"{assurance.line}, {assurance.level}: {assurance.source}"),
+                            style="List Bullet 2",
                         )
             if risk.actions:
                 document.add_paragraph("Mitigating actions", style="Heading 3")
-                for a in risk.actions:
+                for action in risk.actions:
                     document.add_paragraph(
-                        xml_safe(f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}"),
+                        xml_safe(
+                            f"{action.reference} ({action.status}, {action.due or 'no timescale'}): {action.title}"
+                        ),
                         style="List Bullet",
                     )
             if risk.indicators:
                 document.add_paragraph("Key risk indicators", style="Heading 3")
-                for i in risk.indicators:
+                for indicator in risk.indicators:
                     document.add_paragraph(
-                        xml_safe(f"{i.name}: {i.latest}. {i.variation}. {i.assurance}"), style="List Bullet"
+                        xml_safe(
+                            f"{indicator.name}: {indicator.latest}. {indicator.variation}. {indicator.assurance}"
+                        ),
+                        style="List Bullet",
                     )
     document.add_paragraph(
         f"Produced by Wellled on {long_date(paper.generated_at)} for {xml_safe(paper.generated_by)}."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 import yaml
 from django.db import transaction
@@ -22,6 +22,13 @@ from . import services
 from .baf_issue import baf_paper_issue
 from .models import Risk
 from .spreadsheet import score_parse
+
+
+class Writer(Protocol):
+    """Where progress is written: a file, or a management command's output."""
+
+    def write(self, msg: str, /) -> object: ...
+
 
 DEMO_FILE = Path(__file__).with_name("data") / "demo.yaml"
 
@@ -41,7 +48,7 @@ def risks_demo_load(
     today: datetime.date,
     spec: dict | None = None,
     issue_baf: bool = True,
-    stdout: TextIO | None = None,
+    stdout: Writer | None = None,
 ) -> int:
     """Load the organisation's demo register, BAF and one issued BAF paper; returns how many risks were added."""
     say = (lambda text: stdout.write(text + "\n")) if stdout is not None else (lambda text: None)
@@ -171,7 +178,7 @@ def risks_demo_load(
     return count
 
 
-def risks_demo_load_all(*, stdout: TextIO | None = None, today: datetime.date | None = None) -> int:
+def risks_demo_load_all(*, stdout: Writer | None = None, today: datetime.date | None = None) -> int:
     """Every demo trust in the file that exists in the database (the hook for `wellled demo`)."""
     today = today or timezone.localdate()
     total = 0

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from wellled.core.forms import TextForm
+from wellled.core.models import OrganisationUnit, User
+from wellled.measures.models import Measure
+from wellled.plans.models import Action, Finding
 
 from .choices import REVIEW_FREQUENCIES, Appetite, AssuranceLevel, AssuranceLine, RiskStatus
 from .convention import convention
+from .models import RiskCategory, StrategicObjective
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATE_ERRORS = {"invalid": "Enter the date as year, month and day, for example 2026-11-30"}
@@ -16,6 +24,19 @@ DATE_ERRORS = {"invalid": "Enter the date as year, month and day, for example 20
 def _scale(axis: str) -> list[tuple[int, str]]:
     levels = convention().likelihood if axis == "likelihood" else convention().consequence
     return [(lv.value, f"{lv.value}: {lv.label}") for lv in levels]
+
+
+def _queryset_set(form: forms.BaseForm, name: str, queryset: QuerySet) -> None:
+    """Give a choice field its choices: the organisation's own, read through a scoped selector by the view."""
+    field = form.fields[name]
+    if isinstance(field, forms.ModelChoiceField):
+        field.queryset = queryset
+
+
+def _label_set(form: forms.BaseForm, name: str, label: Callable[[Any], str]) -> None:
+    field = form.fields[name]
+    if isinstance(field, forms.ModelChoiceField):
+        field.label_from_instance = label  # type: ignore[method-assign,assignment]
 
 
 class ScaleField(forms.TypedChoiceField):
@@ -46,10 +67,12 @@ class RiskForm(VersionedForm):
     effect = forms.CharField(
         label="Effect (which would lead to…)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    unit = forms.ModelChoiceField(label="Directorate or service", queryset=None, required=False)
-    category = forms.ModelChoiceField(label="Category", queryset=None, required=False)
-    owner = forms.ModelChoiceField(label="Owner", queryset=None, required=False)
-    handler = forms.ModelChoiceField(label="Handler", queryset=None, required=False)
+    unit = forms.ModelChoiceField(
+        label="Directorate or service", queryset=OrganisationUnit.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(label="Category", queryset=RiskCategory.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), required=False)
+    handler = forms.ModelChoiceField(label="Handler", queryset=User.objects.none(), required=False)
     opened_on = forms.DateField(label="Date opened", widget=DATE, error_messages=DATE_ERRORS)
     inherent_likelihood = ScaleField("likelihood", "Inherent likelihood")
     inherent_consequence = ScaleField("consequence", "Inherent consequence")
@@ -66,10 +89,10 @@ class RiskForm(VersionedForm):
 
     def __init__(self, *args, units, categories, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["category"].queryset = categories
-        self.fields["owner"].queryset = people
-        self.fields["handler"].queryset = people
+        _queryset_set(self, "unit", units)
+        _queryset_set(self, "category", categories)
+        _queryset_set(self, "owner", people)
+        _queryset_set(self, "handler", people)
 
 
 class RiskCreateForm(RiskForm):
@@ -118,27 +141,31 @@ class StatusForm(VersionedForm):
 
 class LinksForm(VersionedForm):
     actions = forms.ModelMultipleChoiceField(
-        label="Actions that mitigate it", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="Actions that mitigate it",
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     measures = forms.ModelMultipleChoiceField(
         label="Key risk indicators (measures)",
-        queryset=None,
+        queryset=Measure.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     findings = forms.ModelMultipleChoiceField(
-        label="Findings it arises from", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="Findings it arises from",
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, actions, measures, findings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actions"].queryset = actions
-        self.fields["measures"].queryset = measures
-        self.fields["findings"].queryset = findings
-        self.fields["actions"].label_from_instance = lambda a: f"{a.plan.name}, {a.reference}: {a.title[:90]}"
-        self.fields["findings"].label_from_instance = lambda f: (
-            f"{f.plan.name}, finding {f.number}: {f.text[:90]}"
-        )
+        _queryset_set(self, "actions", actions)
+        _queryset_set(self, "measures", measures)
+        _queryset_set(self, "findings", findings)
+        _label_set(self, "actions", lambda a: f"{a.plan.name}, {a.reference}: {a.title[:90]}")
+        _label_set(self, "findings", lambda f: f"{f.plan.name}, finding {f.number}: {f.text[:90]}")
 
 
 class BafEntryForm(VersionedForm):
@@ -147,17 +174,21 @@ class BafEntryForm(VersionedForm):
         required=False,
         widget=forms.RadioSelect(choices=[(True, "Yes"), (False, "No")]),
     )
-    objective = forms.ModelChoiceField(label="Strategic objective", queryset=None, required=False)
+    objective = forms.ModelChoiceField(
+        label="Strategic objective", queryset=StrategicObjective.objects.none(), required=False
+    )
     lead_committee = forms.CharField(max_length=120, required=False)
-    lead_executive = forms.ModelChoiceField(label="Lead executive", queryset=None, required=False)
+    lead_executive = forms.ModelChoiceField(
+        label="Lead executive", queryset=User.objects.none(), required=False
+    )
     assurance_rating = forms.ChoiceField(
         label="Assurance rating", choices=[("", "Not rated"), *AssuranceLevel.choices], required=False
     )
 
     def __init__(self, *args, objectives, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["objective"].queryset = objectives
-        self.fields["lead_executive"].queryset = people
+        _queryset_set(self, "objective", objectives)
+        _queryset_set(self, "lead_executive", people)
 
     def clean_principal(self):
         return self.data.get("principal") in ("True", "true", "on", True)

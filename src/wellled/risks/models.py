@@ -175,11 +175,11 @@ class Risk(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.unit_id and self.unit.organisation_id != self.organisation_id:
+        if self.unit is not None and self.unit.organisation_id != self.organisation_id:
             errors["unit"] = "The directorate or service must belong to the same organisation."
-        if self.category_id and self.category.organisation_id != self.organisation_id:
+        if self.category is not None and self.category.organisation_id != self.organisation_id:
             errors["category"] = "The category must belong to the same organisation."
-        if self.objective_id and self.objective.organisation_id != self.organisation_id:
+        if self.objective is not None and self.objective.organisation_id != self.organisation_id:
             errors["objective"] = "The strategic objective must belong to the same organisation."
         if self.status != RiskStatus.OPEN and not self.status_reason.strip():
             errors["status_reason"] = f"Say why the risk is {self.get_status_display().lower()}."
@@ -216,7 +216,7 @@ class Risk(models.Model):
     @property
     def above_appetite(self) -> bool:
         """Its current score is above the tolerance its category's appetite allows."""
-        return self.category_id is not None and self.current_score > self.category.tolerance
+        return self.category is not None and self.current_score > self.category.tolerance
 
 
 class Control(models.Model):

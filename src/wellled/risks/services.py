@@ -588,17 +588,19 @@ def review_reminders_send(*, organisation: Organisation, by: User | None, on: da
         .order_by("next_review_on", "reference")
     )
     by_person: dict[User, list[Risk]] = {}
+    addresses: dict[User, str] = {}
     for risk in overdue:
         person = risk.owner or risk.handler
         if person is not None and person.email:
             by_person.setdefault(person, []).append(risk)
+            addresses[person] = person.email
     now = timezone.now()
     for person, risks in by_person.items():
         body = render_to_string(
             "risks/email/review_reminder.txt.jinja",
             {"person": person, "risks": risks, "organisation": organisation, "site_url": settings.SITE_URL},
         )
-        send_mail(REMINDER_SUBJECT.format(count=len(risks)), body, None, [person.email])
+        send_mail(REMINDER_SUBJECT.format(count=len(risks)), body, None, [addresses[person]])
         reminder = ReviewReminder.objects.create(
             organisation=organisation, recipient=person, risk_count=len(risks), sent_by=by, sent_at=now
         )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import get_or_404, organisation_people, scoped
 from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope
@@ -44,6 +45,16 @@ from .forms import (
 # Risks on one page of the register: a directorate's register fits on one page, a whole trust's takes a few.
 REGISTER_PAGE_SIZE = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    """The person acting (signed in: LoginRequiredMiddleware sees to it)."""
+    return scope(request)["user"]
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    """The organisation they act in (a member of it: CurrentOrganisationMiddleware sees to it)."""
+    return scope(request)["organisation"]
 
 
 def _int(value) -> int | None:
@@ -86,8 +97,10 @@ def risk_register(request: HttpRequest) -> HttpResponse:
     """The register with its filters; a heat-map cell links here with its likelihood and consequence."""
     filters = _filters(request)
     today = timezone.localdate()
-    page = Paginator(selectors.risk_register(filters=filters, on=today, **scope(request)), REGISTER_PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    paginator = Paginator(
+        selectors.risk_register(filters=filters, on=today, **scope(request)), REGISTER_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -100,7 +113,7 @@ def risk_register(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "today": today,
             "convention": convention(),
-            "threshold": services.escalation_threshold(request.organisation),
+            "threshold": services.escalation_threshold(_organisation(request)),
             **_choices(request),
             "page_title": "Risk register",
         },
@@ -119,7 +132,7 @@ def risk_heat_map(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "convention": convention(),
             **_choices(request),
-            "threshold": services.escalation_threshold(request.organisation),
+            "threshold": services.escalation_threshold(_organisation(request)),
             "page_title": "Risk heat map",
         },
     )
@@ -154,7 +167,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk": page.risk,
             "convention": convention(),
             "today": timezone.localdate(),
-            "may_review": services.user_may_review(user=request.user, risk=page.risk),
+            "may_review": services.user_may_review(user=_user(request), risk=page.risk),
             "page_title": f"{page.risk.reference}: {page.risk.title}",
         },
     )
@@ -168,8 +181,8 @@ def risk_create(request: HttpRequest) -> HttpResponse:
 
     def save(data):
         return services.risk_create(
-            organisation=request.organisation,
-            by=request.user,
+            organisation=_organisation(request),
+            by=_user(request),
             reference=data["reference"],
             title=data["title"],
             cause=data["cause"],
@@ -218,7 +231,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = {name: data[name] for name in services.RISK_EDITABLE if name in data}
         if changes.get("next_review_on") is None:
             changes.pop("next_review_on")
-        return services.risk_update(risk=risk, by=request.user, expected_version=data["version"], **changes)
+        return services.risk_update(risk=risk, by=_user(request), expected_version=data["version"], **changes)
 
     return form_page(
         request,
@@ -234,7 +247,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner's (or handler's) review: the date, what it found, and the current score again."""
     risk = selectors.risk_get(pk=pk, **scope(request))
-    if not services.user_may_review(user=request.user, risk=risk):
+    if not services.user_may_review(user=_user(request), risk=risk):
         raise PermissionDenied(services.NOT_YOURS)
     form = ReviewForm(
         request.POST or None,
@@ -249,7 +262,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data):
         return services.risk_review_record(
             risk=risk,
-            by=request.user,
+            by=_user(request),
             expected_version=data["version"],
             reviewed_on=data["reviewed_on"],
             narrative=data["narrative"],
@@ -285,7 +298,11 @@ def risk_status(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         template="risks/simple_form.jinja",
         save=lambda d: services.risk_status_set(
-            risk=risk, by=request.user, expected_version=d["version"], status=d["status"], reason=d["reason"]
+            risk=risk,
+            by=_user(request),
+            expected_version=d["version"],
+            status=d["status"],
+            reason=d["reason"],
         ),
         success_url=reverse("risk-detail", args=[risk.pk]),
         message="Status saved.",
@@ -326,7 +343,7 @@ def risk_links(request: HttpRequest, pk: int) -> HttpResponse:
         template="risks/simple_form.jinja",
         save=lambda d: services.risk_links_set(
             risk=risk,
-            by=request.user,
+            by=_user(request),
             expected_version=d["version"],
             actions=d["actions"],
             measures=d["measures"],
@@ -362,7 +379,7 @@ def risk_baf_entry(request: HttpRequest, pk: int) -> HttpResponse:
     def save(d):
         return services.risk_baf_set(
             risk=risk,
-            by=request.user,
+            by=_user(request),
             expected_version=d["version"],
             principal=d["principal"],
             objective=d["objective"],
@@ -394,7 +411,7 @@ def risk_control_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         template="risks/simple_form.jinja",
-        save=lambda d: services.control_add(risk=risk, by=request.user, description=d["description"]),
+        save=lambda d: services.control_add(risk=risk, by=_user(request), description=d["description"]),
         success_url=reverse("risk-detail", args=[risk.pk]),
         message="Control added.",
         context={"risk": risk, "title": f"Add a control to {risk.reference}", "page_title": "Add a control"},
@@ -411,7 +428,7 @@ def control_assurance_add(request: HttpRequest, pk: int) -> HttpResponse:
         template="risks/simple_form.jinja",
         save=lambda d: services.assurance_add(
             control=control,
-            by=request.user,
+            by=_user(request),
             source=d["source"],
             line=d["line"],
             level=d["level"],
@@ -469,7 +486,7 @@ def baf_issue_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = baf_issue.baf_job_start(
-                organisation=request.organisation, as_at=form.cleaned_data["as_at"], by=request.user
+                organisation=_organisation(request), as_at=form.cleaned_data["as_at"], by=_user(request)
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -558,7 +575,7 @@ def risk_export(request: HttpRequest) -> HttpResponse:
         )
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    name = f"risk-register-{request.organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
+    name = f"risk-register-{_organisation(request).ods_code}-{timezone.localdate().isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -569,7 +586,7 @@ def risk_export(request: HttpRequest) -> HttpResponse:
 def risk_settings(request: HttpRequest) -> HttpResponse:
     """The escalation threshold, the categories with the board's appetite, and the strategic objectives."""
     require(role(request), Permission.VIEW)
-    threshold = services.escalation_threshold(request.organisation)
+    threshold = services.escalation_threshold(_organisation(request))
     form = ThresholdForm(request.POST or None, initial={"escalation_threshold": threshold})
     if request.method == "POST":
         require(role(request), Permission.MANAGE_RISKS)
@@ -578,7 +595,9 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
         form,
         template="risks/settings.jinja",
         save=lambda d: services.threshold_set(
-            organisation=request.organisation, by=request.user, escalation_threshold=d["escalation_threshold"]
+            organisation=_organisation(request),
+            by=_user(request),
+            escalation_threshold=d["escalation_threshold"],
         ),
         success_url=reverse("risk-settings"),
         message="Escalation threshold saved; every risk has been flagged again by it.",
@@ -612,8 +631,8 @@ def category_create(request: HttpRequest) -> HttpResponse:
         title="Add a risk category",
         message="Category added.",
         save=lambda d: services.category_create(
-            organisation=request.organisation,
-            by=request.user,
+            organisation=_organisation(request),
+            by=_user(request),
             name=d["name"],
             appetite=d["appetite"],
             tolerance=d["tolerance"],
@@ -635,7 +654,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
         message="Category saved.",
         save=lambda d: services.category_update(
             category=category,
-            by=request.user,
+            by=_user(request),
             expected_version=d["version"],
             name=d["name"],
             appetite=d["appetite"],
@@ -653,8 +672,8 @@ def objective_create(request: HttpRequest) -> HttpResponse:
         title="Add a strategic objective",
         message="Strategic objective added.",
         save=lambda d: services.objective_create(
-            organisation=request.organisation,
-            by=request.user,
+            organisation=_organisation(request),
+            by=_user(request),
             code=d["code"],
             title=d["title"],
             order=d["order"],
@@ -676,7 +695,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         message="Strategic objective saved.",
         save=lambda d: services.objective_update(
             objective=objective,
-            by=request.user,
+            by=_user(request),
             expected_version=d["version"],
             code=d["code"],
             title=d["title"],
@@ -699,8 +718,8 @@ def risk_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         check_only = request.POST.get("do") != "import"
         result = register_import(
-            organisation=request.organisation,
-            by=request.user,
+            organisation=_organisation(request),
+            by=_user(request),
             file=form.cleaned_data["file"],
             dry_run=check_only,
         )
@@ -721,7 +740,7 @@ def risk_remind(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=405, headers={"Allow": "POST"})
     require(role(request), Permission.MANAGE_RISKS)
     sent = services.review_reminders_send(
-        organisation=request.organisation, by=request.user, on=timezone.localdate()
+        organisation=_organisation(request), by=_user(request), on=timezone.localdate()
     )
     messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
     return redirect("risk-overdue")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         if day > timezone.localdate():
             raise CommandError("The BAF cannot be produced as at a date in the future.")
         if issue:
-            progress = TerminalProgress(self.stderr) if options.get("verbosity", 1) else None
+            progress = TerminalProgress(cast(TextIO, self.stderr)) if options.get("verbosity", 1) else None
             try:
                 issued = baf_paper_issue(organisation=trust, as_at=day, by=user, progress=progress)
             except (PermissionDenied, ValidationError) as exc:
