@@ -265,3 +265,51 @@ def test_owners_reminded_of_overdue_reviews_when_the_editor_asks(
     client.logout()
     assert login(viewer).post(reverse("risk-remind")).status_code == 403
     assert ReviewReminder.objects.count() == 1
+
+
+def test_key_risk_indicator_shown_with_its_spc_icons_beside_the_risk(login, viewer, editor, org, risk):
+    import datetime
+
+    from wellled.measures import services as measure_services
+
+    measure = measure_services.measure_create(
+        organisation=org, by=editor, name="Nurse vacancy rate", target=8.0
+    )
+    rows = [
+        measure_services.ValueRow(
+            measure_id=measure.pk,
+            period=datetime.date(2024, 1, 1) + datetime.timedelta(days=31 * i),
+            value=10.0 + (i % 3) * 0.5,
+        )
+        for i in range(20)
+    ]
+    measure_services.values_load(organisation=org, by=editor, rows=rows, source="test")
+    services.risk_links_set(risk=risk, by=editor, expected_version=risk.version, measures=[measure])
+    page = login(viewer).get(reverse("risk-detail", args=[risk.pk])).content.decode()
+    assert "Nurse vacancy rate" in page
+    assert (
+        'role="img" aria-label="Common cause variation"' in page
+    )  # the variation icon, named for screen readers
+    assert 'role="img" aria-label="Assurance: ' in page
+
+
+def test_baf_page_shows_movement_since_the_last_issued_baf_when_rescored(login, editor, lead, org, things):
+    import datetime
+
+    baf_issue.baf_paper_issue(
+        organisation=org, as_at=timezone.localdate() - datetime.timedelta(days=1), by=editor
+    )
+    risk = things["risk"]
+    risk.refresh_from_db()
+    services.risk_review_record(
+        risk=risk,
+        by=lead,
+        expected_version=risk.version,
+        reviewed_on=timezone.localdate(),
+        narrative="Better.",
+        likelihood=2,
+        consequence=4,
+    )
+    page = login(editor).get(reverse("baf")).content.decode()
+    assert "Score down from 12" in page
+    assert "Quality committee" in page and "Limited" in page
