@@ -259,7 +259,7 @@ def paper_job_queue(
     if kind not in JOB_ISSUERS:
         raise ValueError(f"No issuer is registered for papers of kind {kind!r}.")
     with transaction.atomic():
-        _require(by, organisation.pk, permission)
+        permission_require(user=by, organisation_id=organisation.pk, permission=permission)
         job = PaperJob.objects.create(
             organisation=organisation, kind=kind, as_at=as_at, requested_by=by, step="Waiting to start"
         )
@@ -284,7 +284,7 @@ def issued_paper_store(
 ) -> IssuedPaper:
     """Store an issued paper that belongs to the organisation (not a plan): the snapshot with its checksum, each
     (format, filename, bytes) file with its own, and the audit record, together or not at all."""
-    _require(by, organisation.pk, permission)
+    permission_require(user=by, organisation_id=organisation.pk, permission=permission)
     issued = IssuedPaper.objects.create(
         organisation=organisation,
         kind=kind,
