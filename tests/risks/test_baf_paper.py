@@ -215,3 +215,27 @@ def test_cli_writes_each_format_when_asked(org, editor, register, tmp_path):
             "baf_paper", organisation=org.ods_code, fmt=fmt, out=str(out), as_user="governance_editor"
         )
         assert out.stat().st_size > 500
+
+
+def test_heat_map_cells_say_what_they_were_at_the_last_issued_baf_when_counts_moved(
+    org, editor, lead, register
+):
+    from pypdf import PdfReader
+
+    baf_issue.baf_paper_issue(organisation=org, as_at=EARLIER, by=editor)
+    risk = register[0]
+    risk.refresh_from_db()
+    services.risk_review_record(
+        risk=risk,
+        by=lead,
+        expected_version=risk.version,
+        reviewed_on=TODAY,
+        narrative="Worse.",
+        likelihood=5,
+        consequence=4,
+    )
+    paper = baf_paper_build(user=editor, organisation=org, as_at=TODAY)
+    assert (paper.heat_before(3, 4), paper.heat_count(3, 4), paper.heat_movement(3, 4)) == (2, 1, "(was 2)")
+    assert paper.heat_movement(5, 4) == "(was 0)" and paper.heat_movement(1, 3) == ""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render(paper, "pdf"))).pages)
+    assert "(was 2)" in text

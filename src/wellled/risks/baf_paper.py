@@ -130,6 +130,9 @@ class BafPaper:
     register_total: int
     escalated_total: int
     previous_as_at: datetime.date | None = None
+    previous_heat_map: tuple[tuple[int, ...], ...] | None = (
+        None  # the last issued BAF's, for movement by cell
+    )
 
     @property
     def title(self) -> str:
@@ -145,6 +148,19 @@ class BafPaper:
 
     def heat_count(self, likelihood: int, consequence: int) -> int:
         return self.heat_map[5 - likelihood][consequence - 1]
+
+    def heat_before(self, likelihood: int, consequence: int) -> int | None:
+        """The cell's count in the last issued BAF, or None when there was none."""
+        if self.previous_heat_map is None:
+            return None
+        return self.previous_heat_map[5 - likelihood][consequence - 1]
+
+    def heat_movement(self, likelihood: int, consequence: int) -> str:
+        """'(was 3)' when the cell's count moved since the last issued BAF, else ''."""
+        before = self.heat_before(likelihood, consequence)
+        if before is None or before == self.heat_count(likelihood, consequence):
+            return ""
+        return f"(was {before})"
 
 
 def _paper_score(likelihood: int, consequence: int) -> PaperScore:
@@ -178,11 +194,11 @@ def previous_baf(*, organisation: Organisation, before: datetime.date) -> Issued
     )
 
 
-def _previous_scores(issued: IssuedPaper | None) -> dict[str, int]:
+def _previous(issued: IssuedPaper | None) -> BafPaper | None:
+    """The last issued BAF as it was issued (None if there is none, or its record fails its checksum)."""
     if issued is None or not issued.data_intact:
-        return {}
-    paper = snapshot_from_data(BafPaper, issued.data)
-    return {r.reference: r.current.score for r in paper.principal}
+        return None
+    return snapshot_from_data(BafPaper, issued.data)
 
 
 def register_heat_counts(
@@ -217,16 +233,15 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
     )
     scores = scores_as_at([r.pk for r in risks], moment)
     previous = previous_baf(organisation=organisation, before=as_at)
-    before = _previous_scores(previous)
+    last = _previous(previous)
+    before = {r.reference: r.current.score for r in last.principal} if last else {}
     measures = {m.pk: m for r in risks for m in r.measures.all()}
     summaries = summarise(list(measures.values()), until=as_at)
     by_objective: dict[int, list[PaperRisk]] = defaultdict(list)
     objectives: dict[int, StrategicObjective] = {}
     for risk in risks:
         objective = risk.objective
-        if (
-            objective is None
-        ):  # a principal risk always has one (Risk.clean); nothing to place it under otherwise
+        if objective is None:  # a principal risk always has one (Risk.clean)
             continue
 
         def at(kind: str, risk: Risk = risk) -> PaperScore:
@@ -319,4 +334,5 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
         register_total=sum(counts.values()),
         escalated_total=escalated,
         previous_as_at=previous.as_at if previous else None,
+        previous_heat_map=last.heat_map if last else None,
     )

@@ -90,6 +90,11 @@ def _heat_caption(paper: BafPaper) -> str:
     return (
         f"Heat map of the risk register: {paper.register_total} live risks by current likelihood (rows) and "
         f"consequence (columns); {paper.escalated_total} at or above the escalation threshold of {paper.threshold}."
+        + (
+            f" “Was” gives a cell's count in the BAF as at {long_date(paper.previous_as_at)} where it has changed."
+            if paper.previous_heat_map is not None
+            else ""
+        )
     )
 
 
@@ -144,7 +149,8 @@ def render_xlsx(paper: BafPaper) -> bytes:
             band = conv.band(lk * ck)
             cell = heat.cell(row, ck + 1)
             cell.value = paper.heat_count(lk, ck)
-            cell.number_format = f'0" risks (score {lk * ck}, {band.label})"'
+            moved = paper.heat_movement(lk, ck)
+            cell.number_format = f'0" risks (score {lk * ck}, {band.label}){" " + moved if moved else ""}"'
             cell.fill = PatternFill("solid", fgColor=band.colour.lstrip("#"))
             cell.font = Font(color=band.text_colour.lstrip("#"), bold=True)
     heat.column_dimensions["A"].width = 26
@@ -199,7 +205,7 @@ def render_docx(paper: BafPaper) -> bytes:
         for ck in conv.scale:
             band = conv.band(lk * ck)
             cell = table.cell(i, ck)
-            cell.text = f"{paper.heat_count(lk, ck)} (score {lk * ck}, {band.label})"
+            cell.text = f"{paper.heat_count(lk, ck)} (score {lk * ck}, {band.label}) {paper.heat_movement(lk, ck)}".strip()
             shade(cell, band.colour)
     for objective in paper.objectives:
         document.add_heading(xml_safe(f"{objective.code}: {objective.title}"), level=1)
@@ -334,7 +340,11 @@ def render_pdf(paper: BafPaper) -> bytes:
             band = conv.band(lk * ck)
             ink = ParagraphStyle(f"c{lk}{ck}", parent=cell_style, textColor=colors.HexColor(band.text_colour))
             row.append(
-                Paragraph(f"<b>{paper.heat_count(lk, ck)}</b><br/>score {lk * ck}, {band.label.lower()}", ink)
+                Paragraph(
+                    f"<b>{paper.heat_count(lk, ck)}</b> {paper.heat_movement(lk, ck)}<br/>"
+                    f"score {lk * ck}, {band.label.lower()}",
+                    ink,
+                )
             )
             style.append(("BACKGROUND", (ck, i), (ck, i), colors.HexColor(band.colour)))
         grid.append(row)
