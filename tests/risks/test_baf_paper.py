@@ -239,3 +239,23 @@ def test_heat_map_cells_say_what_they_were_at_the_last_issued_baf_when_counts_mo
     assert paper.heat_movement(5, 4) == "(was 0)" and paper.heat_movement(1, 3) == ""
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render(paper, "pdf"))).pages)
     assert "(was 2)" in text
+
+
+def test_principal_risk_says_how_many_operational_risks_feed_it_when_linked(org, editor, register):
+    principal = register[0]
+    for i, current in enumerate([(2, 2), (4, 4)]):
+        make_risk(org, editor, title=f"Local risk {i}", current=current, parent=principal)
+    closed = make_risk(org, editor, title="Closed local risk", current=(5, 5), parent=principal)
+    services.risk_status_set(
+        risk=closed, by=editor, expected_version=closed.version, status="closed", reason="Done."
+    )
+    paper = baf_paper_build(user=editor, organisation=org, as_at=TODAY)
+    row = next(r for r in paper.principal if r.reference == principal.reference)
+    assert (row.beneath, row.beneath_highest) == (2, 16)
+    assert row.beneath_text == "2 operational risks feed it; the highest scores 16"
+    from docx import Document
+
+    body = "\n".join(
+        c.text for t in Document(io.BytesIO(render(paper, "docx"))).tables for c in t.columns[-1].cells
+    )
+    assert "2 operational risks feed it" in body

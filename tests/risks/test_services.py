@@ -208,3 +208,23 @@ def test_assurance_recorded_on_a_control_with_its_line_and_level(risk, editor):
     assert audited(assurance, "create")
     with pytest.raises(ValidationError):
         services.assurance_add(control=control, by=editor, source="x", line="fourth", level="reasonable")
+
+
+def test_operational_risk_feeds_a_principal_risk_and_not_an_ordinary_one(risk, editor, org, objective):
+    principal = make_risk(org, editor, title="Workforce principal risk")
+    operational = make_risk(org, editor, title="Ward vacancies")
+    with pytest.raises(ValidationError) as caught:
+        services.risk_links_set(
+            risk=operational, by=editor, expected_version=operational.version, parent=principal
+        )
+    assert "parent" in caught.value.message_dict
+    principal = services.risk_baf_set(
+        risk=principal, by=editor, expected_version=principal.version, principal=True, objective=objective
+    )
+    operational = services.risk_links_set(
+        risk=operational, by=editor, expected_version=operational.version, parent=principal
+    )
+    assert list(principal.beneath.all()) == [operational]
+    with pytest.raises(ValidationError) as caught:  # taking it off the BAF would strand the risks beneath it
+        services.risk_baf_set(risk=principal, by=editor, expected_version=principal.version, principal=False)
+    assert "1 operational risks feed" in str(caught.value)

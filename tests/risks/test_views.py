@@ -313,3 +313,18 @@ def test_baf_page_shows_movement_since_the_last_issued_baf_when_rescored(login, 
     page = login(editor).get(reverse("baf")).content.decode()
     assert "Score down from 12" in page
     assert "Quality committee" in page and "Limited" in page
+
+
+def test_links_page_puts_a_risk_beneath_a_principal_risk_shown_on_both_pages(login, editor, org, things):
+    principal = things["risk"]  # made principal by the fixture
+    local = make_risk(org, editor, title="Ward 7 agency reliance")
+    client = login(editor)
+    response = client.post(
+        reverse("risk-links", args=[local.pk]), {"parent": principal.pk, "version": local.version}
+    )
+    assert response.status_code == 302
+    assert (
+        "Ward 7 agency reliance" in client.get(reverse("risk-detail", args=[principal.pk])).content.decode()
+    )
+    page = client.get(reverse("risk-detail", args=[local.pk])).content.decode()
+    assert "Principal risk it feeds" in page and principal.title in page

@@ -98,6 +98,20 @@ class PaperRisk:
     indicators: tuple[PaperIndicator, ...]
     next_review: str
     escalated: bool
+    beneath: int = 0  # live operational risks on the local registers that feed it
+    beneath_highest: int = 0
+
+    @property
+    def beneath_text(self) -> str:
+        """'4 operational risks feed it; the highest scores 16'."""
+        if not self.beneath:
+            return "None linked"
+        feeds = (
+            "1 operational risk feeds it"
+            if self.beneath == 1
+            else f"{self.beneath} operational risks feed it"
+        )
+        return f"{feeds}; the highest scores {self.beneath_highest}"
 
     @property
     def movement_text(self) -> str:
@@ -314,6 +328,8 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             indicators=tuple(indicators),
             next_review=day_text(risk.next_review_on),
             escalated=risk.escalated,
+            beneath=getattr(risk, "beneath_count", 0) or 0,
+            beneath_highest=getattr(risk, "beneath_highest", 0) or 0,
         )
         objectives[objective.pk] = objective
         by_objective[objective.pk].append(paper_risk)

@@ -39,6 +39,7 @@ CSV_HEADERS = (
     "Mitigating actions",
     "Key risk indicators",
     "Next review",
+    "Operational risks beneath",
 )
 
 
@@ -83,6 +84,7 @@ def _cells(objective, risk: PaperRisk) -> list[str]:
         "\n".join(f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}" for a in risk.actions),
         "\n".join(f"{i.name}: {i.latest}; {i.variation}" for i in risk.indicators),
         risk.next_review,
+        risk.beneath_text,
     ]
 
 
@@ -132,7 +134,7 @@ def render_xlsx(paper: BafPaper) -> bytes:
             sheet.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A5"
     for col, width in enumerate(
-        (24, 10, 40, 16, 20, 20, 16, 16, 16, 18, 14, 50, 30, 30, 50, 40, 16), start=1
+        (24, 10, 40, 16, 20, 20, 16, 16, 16, 18, 14, 50, 30, 30, 50, 40, 16, 30), start=1
     ):
         sheet.column_dimensions[sheet.cell(4, col).column_letter].width = width
 
@@ -223,6 +225,7 @@ def render_docx(paper: BafPaper) -> bytes:
                 ("Gaps in control", risk.gaps_in_control),
                 ("Gaps in assurance", risk.gaps_in_assurance),
                 ("Next review", risk.next_review),
+                ("Operational risks beneath it", risk.beneath_text),
             )
             # Made whole and filled through its rows: python-docx's add_row and table.cell re-read the table.
             facts = document.add_table(rows=len(facts_rows), cols=2)
@@ -442,6 +445,7 @@ def render_pdf(paper: BafPaper) -> bytes:
                     [p("Gaps in assurance", bold), p(risk.gaps_in_assurance or "None recorded")],
                     [p("Mitigating actions", bold), p(actions or "None linked")],
                     [p("Key risk indicators", bold), p(indicators or "None linked")],
+                    [p("Operational risks beneath it", bold), p(risk.beneath_text)],
                 ],
                 colWidths=[40 * mm, sum(widths) - 40 * mm],
                 style=TableStyle(table_style),

@@ -83,6 +83,8 @@ def risks_demo_load(
             for i, o in enumerate(spec["objectives"])
         }
         count = 0
+        # Each operational risk feeds the first principal risk of its category (the BAF linked to the registers).
+        feeds: dict[str, Risk] = {}
         for entry in spec.get("principal", []):
             reviews = entry.get("reviews", [])
             first_current = score_parse(reviews[0][1]) if reviews else score_parse(entry["current"])
@@ -134,7 +136,7 @@ def risks_demo_load(
                     at=_moment(day(offset)),
                 )
             risk.refresh_from_db()
-            services.risk_baf_set(
+            principal = services.risk_baf_set(
                 risk=risk,
                 by=editor,
                 expected_version=risk.version,
@@ -144,6 +146,7 @@ def risks_demo_load(
                 lead_executive=people.get(entry.get("lead_executive")),
                 assurance_rating=entry.get("rating", ""),
             )
+            feeds.setdefault(entry.get("category", ""), principal)
             count += 1
         for number, line in enumerate(spec.get("register", []), start=1):
             unit, category, owner, title, inherent, current, target, opened, review, status = (
@@ -164,6 +167,7 @@ def risks_demo_load(
                 target=score_parse(target),
                 next_review_on=day(review),
                 status=status,
+                parent=feeds.get(category),
                 status_reason={
                     "tolerated": "Accepted by the committee while the controls hold",
                     "closed": "Risk transferred to the estates partner",

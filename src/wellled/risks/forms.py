@@ -15,7 +15,7 @@ from wellled.plans.models import Action, Finding
 
 from .choices import REVIEW_FREQUENCIES, Appetite, AssuranceLevel, AssuranceLine, RiskStatus
 from .convention import convention
-from .models import RiskCategory, StrategicObjective
+from .models import Risk, RiskCategory, StrategicObjective
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATE_ERRORS = {"invalid": "Enter the date as year, month and day, for example 2026-11-30"}
@@ -159,8 +159,16 @@ class LinksForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, actions, measures, findings, **kwargs):
+    parent = forms.ModelChoiceField(
+        label="Principal risk it feeds (optional)",
+        queryset=Risk.objects.none(),
+        required=False,
+        help_text="The principal risk on the board assurance framework that this risk sits beneath.",
+    )
+
+    def __init__(self, *args, actions, measures, findings, principal, **kwargs):
         super().__init__(*args, **kwargs)
+        _queryset_set(self, "parent", principal)
         _queryset_set(self, "actions", actions)
         _queryset_set(self, "measures", measures)
         _queryset_set(self, "findings", findings)

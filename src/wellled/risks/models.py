@@ -147,6 +147,15 @@ class Risk(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     assurance_rating = models.CharField(max_length=12, choices=AssuranceLevel.choices, blank=True)
+    # An operational risk feeds the principal risk it sits beneath, so the BAF links to the local registers.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="beneath",
+        verbose_name="principal risk it feeds",
+    )
     actions = models.ManyToManyField(
         Action, blank=True, related_name="risks", help_text="Actions that mitigate it."
     )
@@ -183,6 +192,12 @@ class Risk(models.Model):
             errors["objective"] = "The strategic objective must belong to the same organisation."
         if self.status != RiskStatus.OPEN and not self.status_reason.strip():
             errors["status_reason"] = f"Say why the risk is {self.get_status_display().lower()}."
+        if self.parent is not None and (
+            self.parent.organisation_id != self.organisation_id
+            or not self.parent.principal
+            or self.parent.pk == self.pk
+        ):
+            errors["parent"] = "Choose one of this organisation's principal risks (not the risk itself)."
         if self.principal and not self.objective_id:
             errors["objective"] = "A principal risk needs the strategic objective it threatens."
         if errors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
@@ -35,7 +35,7 @@ def risk_get(*, user: User, organisation: Organisation, pk) -> Risk:
     """One risk of the organisation, or 404."""
     return get_or_404(
         risks_for_user(user=user, organisation=organisation).select_related(
-            "organisation", "unit", "category", "owner", "handler", "objective", "lead_executive"
+            "organisation", "unit", "category", "owner", "handler", "objective", "lead_executive", "parent"
         ),
         pk=pk,
     )
@@ -219,6 +219,7 @@ class RiskPage:
     actions: list[Action]
     kris: list[MeasureSummary]
     findings: list = field(default_factory=list)
+    beneath: list[Risk] = field(default_factory=list)  # operational risks feeding this principal risk
 
 
 def risk_page(*, user: User, organisation: Organisation, pk) -> RiskPage:
@@ -242,6 +243,11 @@ def risk_page(*, user: User, organisation: Organisation, pk) -> RiskPage:
         ),
         kris=[summaries[m.pk] for m in measures],
         findings=list(risk.findings.select_related("plan").order_by("plan__name", "number")),
+        beneath=list(
+            risk.beneath.exclude(status=RiskStatus.CLOSED)
+            .select_related("unit")
+            .order_by("-current_score", "reference")
+        ),
     )
 
 
@@ -250,6 +256,10 @@ def principal_risks(*, user: User, organisation: Organisation) -> QuerySet[Risk]
     return (
         risks_for_user(user=user, organisation=organisation)
         .filter(principal=True)
+        .annotate(
+            beneath_count=Count("beneath", filter=~Q(beneath__status=RiskStatus.CLOSED), distinct=True),
+            beneath_highest=Max("beneath__current_score", filter=~Q(beneath__status=RiskStatus.CLOSED)),
+        )
         .select_related("objective", "category", "owner", "lead_executive", "unit")
         .prefetch_related(
             Prefetch("controls", queryset=Control.objects.prefetch_related("assurances")),

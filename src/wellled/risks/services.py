@@ -218,6 +218,7 @@ def risk_create(
     actions: Iterable = (),
     measures: Iterable = (),
     findings: Iterable = (),
+    parent: Risk | None = None,
     at: datetime.datetime | None = None,
 ) -> Risk:
     """Add a risk to the register with its inherent, current and target scores (the first of its history); a
@@ -256,6 +257,7 @@ def risk_create(
         next_review_on=next_review_on or opened_on,
         status=status,
         status_reason=status_reason,
+        parent=parent,
     )
     if next_review_on is None:
         risk.next_review_on = opened_on + datetime.timedelta(days=risk.frequency_days)
@@ -401,9 +403,18 @@ def risk_status_set(*, risk: Risk, by: User, expected_version, status: str, reas
 
 
 @transaction.atomic
-def risk_links_set(*, risk: Risk, by: User, expected_version, actions=(), measures=(), findings=()) -> Risk:
-    """The actions that mitigate the risk, the measures that act as its key risk indicators, and the findings it
-    arises from (each of the same organisation)."""
+def risk_links_set(
+    *,
+    risk: Risk,
+    by: User,
+    expected_version,
+    actions=(),
+    measures=(),
+    findings=(),
+    parent: Risk | None = None,
+) -> Risk:
+    """The actions that mitigate the risk, the measures that act as its key risk indicators, the findings it
+    arises from (each of the same organisation), and the principal risk on the BAF it feeds."""
     _manage(by, risk.organisation_id)
     actions, measures, findings = list(actions), list(measures), list(findings)
     _links_check(risk.organisation, actions, measures, findings)
@@ -413,8 +424,8 @@ def risk_links_set(*, risk: Risk, by: User, expected_version, actions=(), measur
         organisation=risk.organisation,
         permission=None,
         expected_version=expected_version,
-        allowed=("actions", "measures", "findings"),
-        changes={"actions": actions, "measures": measures, "findings": findings},
+        allowed=("actions", "measures", "findings", "parent"),
+        changes={"actions": actions, "measures": measures, "findings": findings, "parent": parent},
     )
 
 
@@ -426,6 +437,13 @@ def risk_baf_set(*, risk: Risk, by: User, expected_version, **changes) -> Risk:
     _same_organisation(
         risk.organisation, **{k: v for k, v in changes.items() if k in ("objective", "lead_executive")}
     )
+    if changes.get("principal") is False and risk.beneath.exists():
+        raise ValidationError(
+            {
+                "principal": f"{risk.beneath.count()} operational risks feed this principal risk: link them to another "
+                "one (or to none) first."
+            }
+        )
     if "assurance_rating" in changes and changes["assurance_rating"] not in ("", *AssuranceLevel.values):
         raise ValidationError({"assurance_rating": "Choose a level of assurance."})
     return fields_update(

@@ -331,11 +331,13 @@ def risk_links(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": list(risk.actions.values_list("pk", flat=True)),
             "measures": list(risk.measures.values_list("pk", flat=True)),
             "findings": list(risk.findings.values_list("pk", flat=True)),
+            "parent": risk.parent_id,
             "version": risk.version,
         },
         actions=actions,
         measures=measures_for_user(**scope(request)),
         findings=findings,
+        principal=selectors.principal_risks(**scope(request)).exclude(pk=risk.pk),
     )
     return form_page(
         request,
@@ -348,12 +350,13 @@ def risk_links(request: HttpRequest, pk: int) -> HttpResponse:
             actions=d["actions"],
             measures=d["measures"],
             findings=d["findings"],
+            parent=d["parent"],
         ),
         success_url=reverse("risk-detail", args=[risk.pk]),
         message="Links saved.",
         context={
             "risk": risk,
-            "title": f"Actions, measures and findings of {risk.reference}",
+            "title": f"Links of {risk.reference}: actions, measures, findings, principal risk",
             "page_title": f"Links of {risk.reference}",
         },
     )
