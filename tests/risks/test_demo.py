@@ -6,10 +6,10 @@ import datetime
 import pytest
 
 from wellled.core.models import Organisation
-from wellled.measures.demo import measures_demo_load
-from wellled.plans.demo import demo_load
+from wellled.demo.loader import DemoDates
+from wellled.demo.steps import STEPS, demo_run
 from wellled.reports.models import IssuedPaper, PaperKind
-from wellled.risks.demo import demo_spec, risks_demo_load, risks_demo_load_all
+from wellled.risks.demo import demo_spec, risks_demo_load
 from wellled.risks.models import Risk
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,14 @@ LOAD_DAY = datetime.date(2026, 12, 3)
 
 @pytest.fixture
 def loaded():
-    demo_load()
-    measures_demo_load()
-    risks_demo_load_all(today=LOAD_DAY)
+    """The whole demo, through its load steps, on a fixed load day."""
+    demo_run(dates=DemoDates(today=LOAD_DAY))
     return Organisation.objects.get(ods_code="ZNM")
+
+
+def test_risks_step_runs_after_the_measures_it_links_to():
+    names = [step.name for step in STEPS]
+    assert names.index("risk registers and the BAF") > names.index("measures")
 
 
 def test_demo_register_and_baf_when_loaded(loaded):
