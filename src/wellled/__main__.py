@@ -5,7 +5,7 @@ import secrets
 import sys
 
 # Commands the issues name with a hyphen; Django command modules cannot have one in their name.
-COMMAND_ALIASES = {"board-paper": "board_paper"}
+COMMAND_ALIASES = {"board-paper": "board_paper", "baf-paper": "baf_paper"}
 # Commands that imply local development settings (debug, a secret key generated in the data directory), so
 # `wellled demo` works on a fresh machine; an explicit WELLLED_DEBUG still wins.
 LOCAL_COMMANDS = frozenset({"demo"})

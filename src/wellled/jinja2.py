@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from wellled.core.formatting import counted, day_text, figure, long_date, month_year, short_date, short_month
 from wellled.core.permissions import Permission, role_allows
 from wellled.measures.jinja import measure_globals
+from wellled.risks.jinja import risk_globals
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -86,6 +87,7 @@ def environment(**options) -> Environment:
         }
     )
     env.globals.update(measure_globals())
+    env.globals.update(risk_globals())
     env.filters.update(
         {
             "month_year": month_year,

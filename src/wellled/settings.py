@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wellled.reports",
     "wellled.measures",
     "wellled.assessments",
+    "wellled.risks",
     "wellled.demo",
 ]
 

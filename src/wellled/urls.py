@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("wellled.reports.urls")),
     path("", include("wellled.measures.urls")),
     path("", include("wellled.assessments.urls")),
+    path("", include("wellled.risks.urls")),
 ]
 
 handler404 = "wellled.core.views.page_not_found"

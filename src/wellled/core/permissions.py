@@ -19,6 +19,8 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_ASSESSMENTS = "manage_assessments"  # assessments, findings, publishing, ratings imports
     SCORE_SELF_ASSESSMENTS = "score_self_assessments"  # score statements of a draft self-assessment
+    MANAGE_RISKS = "manage_risks"  # risk registers, any risk's review, the BAF and its papers, imports
+    REVIEW_OWN_RISK = "review_own_risk"  # review and re-score risks one owns or handles
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -33,9 +35,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.MANAGE_ASSESSMENTS,
             Permission.SCORE_SELF_ASSESSMENTS,
+            Permission.MANAGE_RISKS,
+            Permission.REVIEW_OWN_RISK,
         }
     ),
-    Role.LEAD: frozenset({Permission.VIEW, Permission.UPDATE_OWN_ACTION, Permission.SCORE_SELF_ASSESSMENTS}),
+    Role.LEAD: frozenset(
+        {
+            Permission.VIEW,
+            Permission.UPDATE_OWN_ACTION,
+            Permission.SCORE_SELF_ASSESSMENTS,
+            Permission.REVIEW_OWN_RISK,
+        }
+    ),
     Role.VIEWER: frozenset({Permission.VIEW}),
 }
 

@@ -15,6 +15,7 @@ from .loader import DemoDates, Writer
 from .measures import measures_demo_load
 from .papers import papers_demo_load
 from .plans import demo_load
+from .risks import risks_demo_load
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ STEPS: tuple[Step, ...] = (
     Step("trusts, people and plans", ("trusts.yaml", "plans.yaml"), demo_load),
     Step("assessments", ("assessments.yaml",), assessments_demo_load),
     Step("measures", ("measures.yaml",), measures_demo_load),
+    # After measures (key risk indicators link to them); its data file is the risks app's own, risks/data/demo.yaml.
+    Step("risk registers and the BAF", (), risks_demo_load),
     Step("board papers", ("papers.yaml",), papers_demo_load),  # last: the papers carry the success measures
 )
 

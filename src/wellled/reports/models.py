@@ -14,6 +14,14 @@ from wellled.plans.models import Plan, ReportingCycle
 FROZEN_MESSAGE = "An issued board paper cannot be changed or deleted."
 
 
+class PaperKind(models.TextChoices):
+    """Which paper an issued paper (or a job) is: a plan's board paper, or the board assurance framework, which
+    belongs to the organisation rather than to a plan (risks app, ADR 0030)."""
+
+    BOARD = "board", "Board paper"
+    BAF = "baf", "Board assurance framework"
+
+
 class FrozenQuerySet(models.QuerySet):
     """Issued papers and their files can be added and read, never changed or removed in bulk."""
 
@@ -45,7 +53,15 @@ class IssuedPaper(FrozenModel):
     """A board paper as issued to the board: the JSON snapshot of everything it said, with its checksum."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="issued_papers")
+    kind = models.CharField(max_length=10, choices=PaperKind.choices, default=PaperKind.BOARD)
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_papers",
+        help_text="The plan of a board paper; empty for a paper of the whole organisation (the BAF).",
+    )
     cycle = models.ForeignKey(
         ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -112,7 +128,8 @@ class PaperJob(models.Model):
     """Issuing one paper in the background: what it is for, who asked, and how far it has got."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="paper_jobs")
+    kind = models.CharField(max_length=10, choices=PaperKind.choices, default=PaperKind.BOARD)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="paper_jobs")
     cycle = models.ForeignKey(
         ReportingCycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -137,7 +154,7 @@ class PaperJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Issuing {self.plan} as at {long_date(self.as_at)}: {self.get_state_display().lower()}"
+        return f"Issuing {self.plan or self.get_kind_display()} as at {long_date(self.as_at)}: {self.get_state_display().lower()}"
 
     @property
     def finished(self) -> bool:

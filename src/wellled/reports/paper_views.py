@@ -128,7 +128,7 @@ def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
         "stalled": stalled,
         "lost": lost,
         "token": token,
-        "page_title": f"Issuing the board paper: {job.plan.name}",
+        "page_title": f"Issuing the board paper: {job.plan}",
     }
     if request.htmx:
         if request.GET.get("seen") == token:
@@ -155,7 +155,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "paper": paper,
             "files": list(issued.files.all()),
             "formats": FORMATS,
-            "page_title": f"Issued board paper: {issued.plan.name}, {paper.as_at_text}",
+            "page_title": f"Issued board paper: {paper.plan_name}, {paper.as_at_text}",
         },
     )
 

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,7 +27,7 @@ from wellled.plans.models import Plan, ReportingCycle
 
 from .board_paper import BoardPaper, board_paper_build
 from .formats import FORMATS, filename, render
-from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob
+from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob, PaperKind
 from .progress import Progress, ProgressCallback, Tracker, issue_steps, rendering_label
 from .snapshot import canonical_json, checksum, paper_from_data, paper_to_data
 
@@ -161,6 +162,10 @@ def paper_job_start(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.dat
     """
     job = _job_create(plan=plan, cycle_or_as_at=cycle_or_as_at, by=by)
     # Enqueued after the job's own transaction, so a worker (or the immediate backend) always finds the row.
+    return _job_enqueue(job)
+
+
+def _job_enqueue(job: PaperJob) -> PaperJob:
     from .tasks import issue_paper
 
     result = issue_paper.enqueue(job.pk)
@@ -199,9 +204,14 @@ def paper_job_run(*, job_id: int) -> int | None:
         )
 
     try:
-        paper = paper_issue(
-            plan=job.plan, cycle_or_as_at=job.cycle or job.as_at, by=job.requested_by, progress=report
-        )
+        if job.kind != PaperKind.BOARD:
+            paper = JOB_ISSUERS[job.kind](job=job, progress=report)
+        elif job.plan is None:  # a board paper's job always names its plan
+            raise ValueError("The job names no plan.")
+        else:
+            paper = paper_issue(
+                plan=job.plan, cycle_or_as_at=job.cycle or job.as_at, by=job.requested_by, progress=report
+            )
     except (
         Exception
     ) as exc:  # any failure is shown on the job's page; the paper is stored whole or not at all
@@ -226,3 +236,93 @@ def _failure_text(exc: Exception) -> str:
         "Something went wrong while producing the paper, so nothing was issued. Try again; if it happens "
         "again, tell your Wellled administrator (the error is in the server's log)."
     )
+
+
+# Papers of the whole organisation (the BAF, ADR 0030) ------------------------------------------------------------
+# The app that builds such a paper registers how a job issues it, and stores it through `issued_paper_store`: the
+# same frozen records, checksums, audit record and background job as a board paper, without a plan.
+
+JobIssuer = Callable[..., IssuedPaper]
+JOB_ISSUERS: dict[str, JobIssuer] = {}
+
+
+def job_issuer_register(kind: str, issuer: JobIssuer) -> None:
+    """Say how a job of this kind issues its paper: `issuer(job=, progress=)` returns the IssuedPaper."""
+    JOB_ISSUERS[kind] = issuer
+
+
+def paper_job_queue(
+    *, organisation, kind: str, as_at: datetime.date, by: User, permission: Permission
+) -> PaperJob:
+    """Queue the issuing of an organisation's paper of another kind (no plan); runs at once with the immediate
+    backend. The caller's permission is checked here as well as by the issuer."""
+    if kind not in JOB_ISSUERS:
+        raise ValueError(f"No issuer is registered for papers of kind {kind!r}.")
+    with transaction.atomic():
+        permission_require(user=by, organisation_id=organisation.pk, permission=permission)
+        job = PaperJob.objects.create(
+            organisation=organisation, kind=kind, as_at=as_at, requested_by=by, step="Waiting to start"
+        )
+    return _job_enqueue(job)
+
+
+@transaction.atomic
+def issued_paper_store(
+    *,
+    organisation,
+    kind: str,
+    as_at: datetime.date,
+    title: str,
+    issued_at: datetime.datetime,
+    data: dict,
+    files: list[tuple[str, str, bytes]],
+    total: int,
+    counts: list,
+    by: User,
+    permission: Permission,
+    note: str,
+) -> IssuedPaper:
+    """Store an issued paper that belongs to the organisation (not a plan): the snapshot with its checksum, each
+    (format, filename, bytes) file with its own, and the audit record, together or not at all."""
+    permission_require(user=by, organisation_id=organisation.pk, permission=permission)
+    issued = IssuedPaper.objects.create(
+        organisation=organisation,
+        kind=kind,
+        as_at=as_at,
+        title=title[:300],
+        issued_by=by,
+        issued_at=issued_at,
+        data=data,
+        data_sha256=checksum(data),
+        total=total,
+        counts=counts,
+    )
+    described = []
+    for fmt, name, content in files:
+        digest = hashlib.sha256(content).hexdigest()
+        IssuedPaperFile.objects.create(
+            paper=issued,
+            format=fmt,
+            filename=name,
+            content_type=FORMATS[fmt].content_type,
+            content=content,
+            size=len(content),
+            sha256=digest,
+        )
+        described.append(f"{FORMATS[fmt].name} {len(content):,} bytes, SHA-256 {digest}")
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.CREATE,
+        instance=issued,
+        after={
+            "kind": kind,
+            "as_at": as_at.isoformat(),
+            "title": issued.title,
+            "total": total,
+            "data_sha256": issued.data_sha256,
+            "files": "; ".join(described),
+        },
+        note=note,
+    )
+    return issued

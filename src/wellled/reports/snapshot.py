@@ -42,6 +42,18 @@ def paper_from_data(data: dict[str, Any]) -> BoardPaper:
     return _decode(BoardPaper, data["paper"], "paper")
 
 
+def snapshot_to_data(value: Any) -> dict[str, Any]:
+    """Any paper made of dataclasses (the BAF paper too) as JSON-safe data, in the board paper's layout."""
+    return {"schema": SCHEMA_VERSION, "paper": _encode(value)}
+
+
+def snapshot_from_data(cls: type, data: dict[str, Any]) -> Any:
+    """The paper of dataclass `cls` the data was made from (raises SnapshotError if it is not one)."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION or "paper" not in data:
+        raise SnapshotError(f"Not a paper snapshot of schema {SCHEMA_VERSION}.")
+    return _decode(cls, data["paper"], "paper")
+
+
 def canonical_json(data: Any) -> bytes:
     """One byte sequence for one value: keys sorted, no spaces, UTF-8."""
     return json.dumps(

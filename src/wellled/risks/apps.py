@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RisksConfig(AppConfig):
+    name = "wellled.risks"
+    label = "risks"
+    verbose_name = "Risks and the board assurance framework"
+
+    def ready(self) -> None:
+        # The background job that issues papers runs a BAF paper through the risks app's own issuer.
+        from wellled.reports.services import job_issuer_register
+
+        from .baf_issue import baf_job_issue
+
+        job_issuer_register("baf", baf_job_issue)

@@ -1,0 +1,57 @@
+"""Choices for risks: status, the kinds of score, lines of assurance and levels, appetite, BAF ratings."""
+
+from django.db import models
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    TOLERATED = "tolerated", "Tolerated"
+    CLOSED = "closed", "Closed"
+
+
+class ScoreKind(models.TextChoices):
+    INHERENT = "inherent", "Inherent"  # before any control
+    CURRENT = "current", "Current"  # with the controls in place today (residual)
+    TARGET = "target", "Target"  # where the mitigating actions should bring it
+
+
+class AssuranceLine(models.TextChoices):
+    """The three lines of assurance (HM Treasury's Orange Book; NHS Providers, The board assurance framework)."""
+
+    FIRST = "first", "First line (the service itself)"
+    SECOND = "second", "Second line (oversight within the organisation)"
+    THIRD = "third", "Third line (independent)"
+
+
+class AssuranceLevel(models.TextChoices):
+    """How much comfort a source of assurance gives, in the words internal audit opinions use."""
+
+    SUBSTANTIAL = "substantial", "Substantial"
+    REASONABLE = "reasonable", "Reasonable"
+    LIMITED = "limited", "Limited"
+    NONE = "none", "No assurance"
+
+
+class Appetite(models.TextChoices):
+    """Risk appetite levels (Good Governance Institute's risk appetite matrix for NHS organisations)."""
+
+    AVERSE = "averse", "Averse"
+    MINIMAL = "minimal", "Minimal"
+    CAUTIOUS = "cautious", "Cautious"
+    OPEN = "open", "Open"
+    SEEK = "seek", "Seek"
+
+
+class EscalationDirection(models.TextChoices):
+    ESCALATED = "escalated", "Escalated to the corporate risk register"
+    DE_ESCALATED = "de_escalated", "De-escalated from the corporate risk register"
+
+
+# Review intervals a person can choose, in days; 0 means "by the band of the current score" (convention.yaml).
+REVIEW_FREQUENCIES = [
+    (0, "By the risk score's band"),
+    (30, "Monthly"),
+    (61, "Every two months"),
+    (91, "Quarterly"),
+    (182, "Every six months"),
+]
