@@ -33,6 +33,7 @@ from .forms import (
     SectionForm,
     TimescaleForm,
 )
+from .panels import action_panels
 from .spreadsheet import export, importer
 from .spreadsheet.read import max_upload_bytes, size_text
 
@@ -273,6 +274,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": action.plan,
             "timeline": timeline,
             "may_update": services.user_may_update_action(user=request.user, action=action),
+            "panels": action_panels(action=action, **scope(request)),
         },
     )
 

@@ -13,3 +13,9 @@ class RisksConfig(AppConfig):
         from .baf_issue import baf_job_issue
 
         job_issuer_register("baf", baf_job_issue)
+        # The action's page lists the risks it mitigates (the other half of the link kept on the risk).
+        from wellled.plans.panels import action_panel_provider_register
+
+        from .selectors import action_risks_panel
+
+        action_panel_provider_register(action_risks_panel)

@@ -1,9 +1,8 @@
 """Template helpers for risks, registered in wellled.jinja2: a risk score as a tag (number, band in words and
-colour, so colour is never the only signal) and the risks an action mitigates (for the action's page)."""
+colour, so colour is never the only signal)."""
 
 from __future__ import annotations
 
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from .convention import convention
@@ -22,16 +21,5 @@ def risk_score_tag(
     ).format(bg=band.colour, fg=band.text_colour, score=score, label=band.label, parts=parts)
 
 
-@pass_context
-def risks_for_action(context, action):
-    """The risks the action mitigates, read through the scoped selector (none for anyone outside the organisation)."""
-    request = context.get("request")
-    if request is None or not getattr(request, "organisation", None) or action is None:
-        return []
-    from .selectors import risks_for_action as select
-
-    return list(select(user=request.user, organisation=request.organisation, action=action))
-
-
 def risk_globals() -> dict:
-    return {"risk_score_tag": risk_score_tag, "risks_for_action": risks_for_action}
+    return {"risk_score_tag": risk_score_tag}

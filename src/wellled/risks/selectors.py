@@ -11,6 +11,7 @@ from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
 from wellled.measures.selectors import MeasureSummary, summarise
 from wellled.plans.models import Action
+from wellled.plans.panels import ActionPanel
 
 from .choices import RiskStatus
 from .convention import Band, convention
@@ -287,3 +288,9 @@ def review_reminders(*, user: User, organisation: Organisation):
     return scoped(
         ReviewReminder.objects.select_related("recipient", "sent_by"), user=user, organisation=organisation
     )
+
+
+def action_risks_panel(*, user: User, organisation: Organisation, action: Action) -> ActionPanel | None:
+    """The action page's panel of the risks it mitigates (plans.panels), None when it mitigates none."""
+    mitigated = list(risks_for_action(user=user, organisation=organisation, action=action))
+    return ActionPanel("risks/_action_risks.jinja", {"mitigated": mitigated}) if mitigated else None
