@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wellled.core.middleware.RequestIdMiddleware",
+    "wellled.core.middleware.MalformedInputMiddleware",
     "wellled.core.middleware.LoginRequiredMiddleware",
     "wellled.core.middleware.CurrentOrganisationMiddleware",
     "wellled.core.middleware.TwoFactorRequiredMiddleware",
@@ -147,6 +148,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("WELLLED_SIGNI
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wellled.core.views.signin_locked_out"
+# Across usernames (ADR 0023): an address that fails this many sign-ins within the cool-off, whatever names it
+# tried, is refused until the failures age out. High, because a whole trust may share one address through its
+# proxy; a password sprayed across many usernames stops here. The failure log is what it counts.
+WELLLED_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("WELLLED_SIGNIN_ADDRESS_FAILURE_LIMIT", 50))
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # The count is against the person, however they typed their name; the address is the connection's own unless
 # WELLLED_PROXY_COUNT says how many proxies add to X-Forwarded-For (a header a client could otherwise forge).
@@ -194,6 +200,14 @@ CSRF_COOKIE_SECURE = SECURE
 # proxy that ends TLS the request itself looks like http), http for the local demo and the tests.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE else "http"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only (ADR 0023): on by default whenever cookies are secure (debug off), each behind its own switch. gunicorn
+# sees a request as HTTPS from the proxy's X-Forwarded-Proto (WELLLED_FORWARDED_ALLOW_IPS), so the redirect
+# does not loop; /health/ is left answering plain HTTP for load balancers. HSTS: one year (OWASP's advice).
+SECURE_SSL_REDIRECT = env_bool("WELLLED_SSL_REDIRECT", SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("WELLLED_HSTS_SECONDS") or (365 * 24 * 60 * 60 if SECURE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WELLLED_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("WELLLED_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -234,6 +248,10 @@ _tasks_backend = os.environ.get("WELLLED_TASKS_BACKEND", "database").strip().low
 if _tasks_backend not in TASKS_BACKENDS:
     raise ImproperlyConfigured(f"WELLLED_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
+# The worker writes a heartbeat this often; a worker or a running job silent for WELLLED_WORKER_STALE_SECONDS is
+# taken for dead: /health/ says so, and the job is marked failed so it can be issued again (ADR 0022).
+WELLLED_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WELLLED_WORKER_HEARTBEAT_SECONDS", 5))
+WELLLED_WORKER_STALE_SECONDS = float(os.environ.get("WELLLED_WORKER_STALE_SECONDS", 60))
 
 # Uploads are held in memory up to this size and refused beyond it (imports check their own limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("wellled.risks.urls")),
 ]
 
+handler400 = "wellled.core.views.bad_request"
 handler404 = "wellled.core.views.page_not_found"
 handler403 = "wellled.core.views.permission_denied"

@@ -26,6 +26,6 @@ def test_no_worker_when_tasks_run_at_once_or_when_told_not_to(settings):
         assert process is None
 
 
-def test_the_worker_command_is_wellled_db_worker_without_the_reloader():
+def test_the_worker_command_is_wellled_worker_without_the_reloader():
     command = worker.worker_command()
-    assert command[:4] == [sys.executable, "-m", "wellled", "db_worker"] and "--no-reload" in command
+    assert command[:4] == [sys.executable, "-m", "wellled", "worker"] and "--no-reload" in command

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, VersionedForm
+from wellled.core.limits import limit_of
 from wellled.plans.choices import FindingType
-from wellled.plans.forms import VersionedForm
+from wellled.plans.models import Action
 
 from .choices import AssessorKind, Enforcement, ScoringMethod
+from .models import Assessment, AssessmentFinding, EvidenceItem, StatementAssessment
 from .scoring import RoundingRule
 
 ROUNDING_CHOICES = [
@@ -98,7 +100,9 @@ class AssessmentCreateForm(RulesForm):
         widget=forms.RadioSelect,
         initial=ScoringMethod.DIRECT,
     )
-    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    title = forms.CharField(
+        label="Title (optional)", max_length=limit_of(Assessment, "title"), required=False
+    )
     field_order = ["assessor_kind", "framework", "location", "service", "assessed_on", "method", "title"]
 
     def __init__(self, *args, frameworks, locations, services, **kwargs):
@@ -111,7 +115,9 @@ class AssessmentCreateForm(RulesForm):
 
 
 class AssessmentEditForm(VersionedForm, RulesForm):
-    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    title = forms.CharField(
+        label="Title (optional)", max_length=limit_of(Assessment, "title"), required=False
+    )
     assessed_on = forms.DateField(
         label="Date of the assessment",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -124,7 +130,10 @@ class AssessmentEditForm(VersionedForm, RulesForm):
         label="How statements are scored", choices=ScoringMethod.choices, widget=forms.RadioSelect
     )
     summary = forms.CharField(
-        label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Summary (optional)",
+        max_length=limit_of(Assessment, "summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     field_order = ["title", "assessed_on", "method", "summary"]
 
@@ -133,7 +142,10 @@ class StatementForm(VersionedForm):
     """A statement's score (direct) or evidence-category scores, and what was found."""
 
     narrative = forms.CharField(
-        label="What we found", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="What we found",
+        max_length=limit_of(StatementAssessment, "narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, method: str, categories: list[dict], statement_code: str = "", **kwargs):
@@ -172,7 +184,7 @@ class StatementForm(VersionedForm):
 class EvidenceForm(TextForm):
     title = forms.CharField(
         label="Title",
-        max_length=200,
+        max_length=limit_of(EvidenceItem, "title"),
         required=False,
         help_text="For example Board minutes, March 2026. A file's name is used if blank.",
     )
@@ -208,12 +220,13 @@ class FindingForm(TextForm):
     finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
     text = forms.CharField(
         label="Finding",
+        max_length=limit_of(AssessmentFinding, "text"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the finding"},
     )
     regulation = forms.CharField(
         label="Regulation (for a breach)",
-        max_length=200,
+        max_length=limit_of(AssessmentFinding, "regulation"),
         required=False,
         help_text="For example Regulation 12: safe care and treatment.",
     )
@@ -246,12 +259,13 @@ class FindingActionForm(TextForm):
     )
     reference = forms.CharField(
         label="Action reference",
-        max_length=20,
+        max_length=limit_of(Action, "reference"),
         help_text="Unique in the plan, for example CYP1.",
         error_messages={"required": "Enter the action's reference"},
     )
     title = forms.CharField(
         label="Planned action",
+        max_length=limit_of(Action, "title"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the planned action"},
     )
@@ -263,7 +277,10 @@ class FindingActionForm(TextForm):
         error_messages={"invalid": "Enter the timescale as a real date"},
     )
     success_measure = forms.CharField(
-        label="Success measure (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Success measure (optional)",
+        max_length=limit_of(Action, "success_measure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, plans, people, **kwargs):
@@ -275,6 +292,7 @@ class FindingActionForm(TextForm):
 class ReturnForm(VersionedForm):
     comment = forms.CharField(
         label="What the team needs to look at again",
+        max_length=limit_of(Assessment, "review_comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what the team needs to look at again"},
     )

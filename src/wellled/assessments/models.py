@@ -7,8 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from wellled.core import limits
 from wellled.core.choices import UnitKind
 from wellled.core.formatting import month_year
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.frameworks.models import Framework, FrameworkElement
 from wellled.plans.choices import FindingType
@@ -102,9 +104,11 @@ class Assessment(Subject):
         default=_default_rules, help_text="ScoringRules.to_dict() of the engine."
     )
     state = models.CharField(max_length=10, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
-    summary = models.TextField(blank=True)
-    review_comment = models.TextField(
-        blank=True, help_text="The governance team's comment when it returned it."
+    summary = LimitedTextField(max_length=limits.ASSESSMENT_SUMMARY_CHARS, blank=True)
+    review_comment = LimitedTextField(
+        max_length=limits.REVIEW_COMMENT_CHARS,
+        blank=True,
+        help_text="The governance team's comment when it returned it.",
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,7 +145,7 @@ class StatementAssessment(models.Model):
     evidence_scores = models.JSONField(
         default=dict, blank=True, help_text="Evidence category key to score 1-4."
     )
-    narrative = models.TextField("what we found", blank=True)
+    narrative = LimitedTextField("what we found", max_length=limits.STATEMENT_NARRATIVE_CHARS, blank=True)
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -205,7 +209,7 @@ class AssessmentFinding(models.Model):
     finding_type = models.CharField(max_length=30, choices=FindingType.choices, default=FindingType.MUST_DO)
     regulation = models.CharField(max_length=200, blank=True, help_text="For a breach, e.g. Regulation 12.")
     enforcement = models.CharField(max_length=20, choices=Enforcement.choices, blank=True, default="")
-    text = models.TextField()
+    text = LimitedTextField(max_length=limits.FINDING_TEXT_CHARS)
     plan_finding = models.ForeignKey(
         Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -242,7 +246,7 @@ class RatingSnapshot(models.Model):
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum = models.PositiveSmallIntegerField(null=True, blank=True)
     carried_forward = models.JSONField(default=list, blank=True)
-    working = models.TextField()
+    working = LimitedTextField(max_length=limits.RATING_WORKING_CHARS)
     result = models.JSONField(help_text="The engine's to_dict() of the result.")
     order = models.PositiveSmallIntegerField(default=0)
 

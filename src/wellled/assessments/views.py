@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from wellled.core.forms import VersionForm
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
 from wellled.core.service_kit import ConcurrentEditError
@@ -308,9 +309,12 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     if not services.user_may_score(user=request.user, assessment=assessment):
         raise PermissionDenied("You cannot submit this assessment.")
+    version = VersionForm(request.POST)
     try:
+        if not version.is_valid():
+            raise ValidationError(version.non_field_errors())
         services.assessment_submit(
-            assessment=assessment, by=request.user, expected_version=request.POST.get("version") or None
+            assessment=assessment, by=request.user, expected_version=version.cleaned_data["version"]
         )
     except ConcurrentEditError as exc:
         messages.error(request, str(exc))
@@ -356,9 +360,12 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment-result", pk=pk)
     errors: list[str] = []
     if request.method == "POST":
+        version = VersionForm(request.POST)
         try:
+            if not version.is_valid():
+                raise ValidationError(version.non_field_errors())
             services.assessment_publish(
-                assessment=assessment, by=request.user, expected_version=request.POST.get("version") or None
+                assessment=assessment, by=request.user, expected_version=version.cleaned_data["version"]
             )
         except ConcurrentEditError as exc:
             errors = [str(exc)]

@@ -53,3 +53,20 @@ def client_address(request) -> str:
         return remote
     chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     return chain[-proxies] if len(chain) >= proxies else remote
+
+
+def address_failures(request) -> int:
+    """Failed sign-ins from the request's address within the cool-off, whatever usernames they tried (from
+    django-axes's failure log): a password sprayed across many usernames shows here (ADR 0023)."""
+    from axes.models import AccessFailureLog
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessFailureLog.objects.filter(
+        ip_address=client_address(request), attempt_time__gte=since
+    ).count()
+
+
+def address_slowed(request) -> bool:
+    """True once an address has made WELLLED_SIGNIN_ADDRESS_FAILURE_LIMIT failed sign-ins within the cool-off."""
+    return address_failures(request) >= settings.WELLLED_SIGNIN_ADDRESS_FAILURE_LIMIT

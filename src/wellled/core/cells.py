@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .limits import SPREADSHEET_CELL_CHARS
 from .text import xml_safe
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SHORTENED = (
+    " […] (Shortened here: the full text is {length:,} characters, more than a spreadsheet cell holds.)"
+)
 
 
 def is_risky(value: Any) -> bool:
@@ -27,8 +31,16 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str):
         value = xml_safe(value)
     if is_risky(value):
-        return "'" + value
+        value = "'" + value
+    if isinstance(value, str) and len(value) > SPREADSHEET_CELL_CHARS:
+        return shortened(value)
     return value
+
+
+def shortened(text: str) -> str:
+    """Text cut to fit a cell, saying so in the cell itself: a spreadsheet never cuts silently."""
+    note = SHORTENED.format(length=len(text))
+    return text[: SPREADSHEET_CELL_CHARS - len(note)] + note
 
 
 def set_safe_cell(cell, value: Any) -> None:

@@ -8,7 +8,10 @@ from typing import Any, cast
 
 from django import forms
 
+from .service_kit import VERSION_MISSING
 from .text import xml_safe
+
+ONE_LINE = "Keep this on one line: it is a name, used in file names and headings."
 
 
 class ChoicesReadMetaclass(forms.forms.DeclarativeFieldsMetaclass):
@@ -24,21 +27,63 @@ class ChoicesReadMetaclass(forms.forms.DeclarativeFieldsMetaclass):
 
 
 class TextForm(forms.Form, metaclass=ChoicesReadMetaclass):
-    """A form whose cleaned text is safe for every output (see core.text); validation is otherwise unchanged."""
+    """A form whose cleaned text is safe for every output (see core.text), and whose one-line fields (names,
+    codes, references: anything not typed in a text area) hold no line break."""
 
     def full_clean(self) -> None:
         super().full_clean()
         cleaned = getattr(self, "cleaned_data", None)
         if cleaned:
-            for name, value in cleaned.items():
+            for name, value in list(cleaned.items()):
                 if isinstance(value, str):
                     cleaned[name] = xml_safe(value)
+                    field = self.fields.get(name)
+                    one_line = field is not None and not isinstance(field.widget, forms.Textarea)
+                    if one_line and ("\n" in value or "\r" in value):
+                        self.add_error(name, ONE_LINE)
 
 
 class VersionedTextForm(TextForm):
-    """Carries the version of the row the form was opened on (optimistic locking, ADR 0006)."""
+    """Carries the version of the object the form was opened on, so a stale save is refused (ADR 0006).
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    On an edit form (one opened with the object's version in `initial`) the version is required: leaving the
+    hidden field out must not be a way past the check. A form that also creates objects has none to send."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": VERSION_MISSING,
+            "invalid": VERSION_MISSING,
+            "min_value": VERSION_MISSING,
+            "max_value": VERSION_MISSING,
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields and self.initial.get("version") is not None:
+            self.fields["version"].required = True
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The version is hidden, so its error is the form's: the error summary shows it (with no link to a field
+        # the person cannot see).
+        if self._errors and "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+
+
+VersionedForm = VersionedTextForm  # the name the plans, measures and assessments forms use
+
+
+class VersionForm(VersionedTextForm):
+    """Only the version: for buttons that change an object's state (submit, publish) without other fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = True
 
 
 def _role_choices(*, administrators: bool = True):

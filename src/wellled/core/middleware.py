@@ -56,6 +56,26 @@ class RequestIdMiddleware:
             reset_request_id(token)
 
 
+# No text field of ours, nor any query parameter, may hold a NUL character: PostgreSQL refuses it in text (a
+# server error if it reached a query) and it means nothing in a name or a search.
+NUL_REFUSED = "What was sent contains a NUL character (code 0), which no field or search accepts."
+
+
+class MalformedInputMiddleware:
+    """Refuse, with a 400 page, a request whose parameters no field could hold, before any view or query sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # A body Django cannot parse (too large, too many fields) raises its own 400 here, as it would later.
+        values = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+        for key, items in values:
+            if "\x00" in key or any("\x00" in item for item in items):
+                return render(request, "400.jinja", {"reason": NUL_REFUSED}, status=400)
+        return self.get_response(request)
+
+
 class LoginRequiredMiddleware:
     """Every page but sign-in and static files needs a signed-in person."""
 

@@ -282,3 +282,17 @@ class SingleSignOn(models.Model):
         """True if the address is in one of the allowed domains (exactly: no sub-domains)."""
         domain = (email or "").rpartition("@")[2].strip().lower()
         return bool(domain) and domain in self.domains
+
+
+class WorkerHeartbeat(models.Model):
+    """The background worker's sign of life, written every few seconds: /health/ reads the newest, so a worker
+    that died (or never started) shows as down rather than papers queueing for ever."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id} on {self.host or 'this server'}"

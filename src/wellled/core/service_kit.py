@@ -17,6 +17,9 @@ from .permissions import Permission, role_allows
 M = TypeVar("M", bound=models.Model)
 
 ROLE_REFUSED = "Your role does not allow this."
+VERSION_MISSING = (
+    "The form was incomplete (it did not say which version you opened): open the page again and save."
+)
 
 
 class ConcurrentEditError(Exception):
@@ -61,7 +64,7 @@ def version_check(instance: models.Model, expected_version: int | str | None) ->
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
-        raise ValidationError({"version": "The form was incomplete: open the page again and save."}) from None
+        raise ValidationError({"version": VERSION_MISSING}) from None
     if expected != instance.version:  # type: ignore[attr-defined]
         raise ConcurrentEditError(instance)
 

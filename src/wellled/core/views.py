@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .auth import address_slowed
 from .middleware import SESSION_ORGANISATION_KEY
 from .permissions import Permission, require
 from .selectors import (
@@ -27,6 +29,7 @@ from .selectors import (
 )
 from .services import WordTemplateError, word_template_remove, word_template_set
 from .view_kit import role, scope
+from .worker import worker_alive, worker_needed
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Checked before the file is read; the service checks again (wellled.core.services.WORD_TEMPLATE_MAX_BYTES).
@@ -36,7 +39,8 @@ AUDIT_PAGE_SIZE = 50
 
 
 class SignInView(auth_views.LoginView):
-    """Sign in with a username or e-mail address and a password."""
+    """Sign in with a username or e-mail address and a password; an address that has failed too often, across
+    any usernames, is refused for a while before any password is checked (ADR 0023)."""
 
     template_name = "core/login.jinja"
     redirect_authenticated_user = True
@@ -65,7 +69,21 @@ class SignInView(auth_views.LoginView):
         self.request.session[PASSWORD_SIGN_IN_KEY] = True
         return response
 
+    def post(self, request, *args, **kwargs):
+        if address_slowed(request):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            context = self.get_context_data(
+                form=AuthenticationForm(request, data=None),
+                locked_out=SIGNIN_ADDRESS_SLOWED.format(minutes=minutes),
+            )
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
+
+SIGNIN_ADDRESS_SLOWED = (
+    "Too many failed sign-ins have come from your network recently. Wait up to {minutes} minutes and try "
+    "again, or ask your Wellled administrator for help."
+)
 SIGNIN_LOCKED_OUT = (
     "Too many sign-in attempts with this username. Wait {minutes} minutes and try again, or ask "
     "your Wellled administrator to reset your password."
@@ -89,6 +107,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return auth_views.LogoutView.as_view()(request)
     return render(request, "core/logout.jinja")
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400 page: something sent could not be read (a malformed parameter or body)."""
+    return render(request, "400.jinja", status=400)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
@@ -210,5 +233,30 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> HttpResponse:
-    """A liveness check for load balancers."""
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers and monitoring: 200 "ok" when the database answers and (if tasks are queued in it) the
+    background worker's heartbeat is recent; otherwise 503, saying which is down (ADR 0022)."""
+    lines, healthy = [], True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        lines.append("database: ok")
+    except DatabaseError:
+        healthy = False
+        lines.append("database: down (it does not answer)")
+    if not worker_needed():
+        lines.append("worker: not used (tasks run in the request)")
+    elif healthy:
+        alive, age = worker_alive()
+        if alive:
+            lines.append(f"worker: ok (last heartbeat {age:.0f} s ago)")
+        else:
+            healthy = False
+            lines.append(
+                "worker: down (no heartbeat yet)"
+                if age is None
+                else f"worker: down (last heartbeat {age:.0f} s ago)"
+            )
+    else:
+        lines.append("worker: unknown (the database is down)")
+    body = "\n".join(["ok" if healthy else "unhealthy", *lines]) + "\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8", status=200 if healthy else 503)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from wellled.core import limits
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation
 
 
@@ -23,7 +25,7 @@ class Framework(models.Model):
     )
     rating_scale = models.JSONField(default=list, blank=True)
     evidence_categories = models.JSONField(default=list, blank=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=limits.FRAMEWORK_DESCRIPTION_CHARS, blank=True)
     source_checksum = models.CharField(max_length=64, blank=True)
     loaded_at = models.DateTimeField(auto_now=True)
 
@@ -53,7 +55,7 @@ class FrameworkElement(models.Model):
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
     question = models.CharField(max_length=400, blank=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=limits.FRAMEWORK_DESCRIPTION_CHARS, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

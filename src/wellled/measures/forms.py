@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from django import forms
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, VersionedForm
+from wellled.core.limits import limit_of
 
 from .choices import Direction, Frequency, MeasureKind, MetWhen
+from .models import NEGATIVE_ONLY_FOR_VALUES, Annotation, Measure, Rebase
 
 DATE = forms.DateInput(attrs={"type": "date"})
+MAX_RATE_PER = 1_000_000  # "per 1,000,000 population" is the largest base in common NHS use
 
 
-class MeasureForm(TextForm):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the measure's name"})
+class MeasureForm(VersionedForm):
+    name = forms.CharField(
+        max_length=limit_of(Measure, "name"), error_messages={"required": "Enter the measure's name"}
+    )
     definition = forms.CharField(
+        max_length=limit_of(Measure, "definition"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What is counted, and what is left out.",
@@ -26,16 +32,27 @@ class MeasureForm(TextForm):
     )
     unit_of_measurement = forms.CharField(
         label="Unit (for values and counts)",
-        max_length=60,
+        max_length=limit_of(Measure, "unit_of_measurement"),
         required=False,
         help_text="For example people, days or score out of 10.",
     )
     rate_per = forms.IntegerField(
         label="Rates are per",
         min_value=1,
+        max_value=MAX_RATE_PER,
         initial=1000,
         required=False,
         help_text="For rates only, e.g. 1000 for 'per 1,000 bed days'.",
+    )
+    negative_allowed = forms.ChoiceField(
+        label="Can a value be below zero?",
+        choices=[
+            ("no", "No: it is a number of things, a count, a rate or a proportion"),
+            ("yes", "Yes: it is a net change or a balance, for values only"),
+        ],
+        initial="no",
+        widget=forms.RadioSelect,
+        required=False,
     )
     direction = forms.ChoiceField(
         label="Which way is better?", choices=Direction.choices, widget=forms.RadioSelect
@@ -47,7 +64,9 @@ class MeasureForm(TextForm):
     framework_element = forms.TypedChoiceField(
         label="Framework element", coerce=int, empty_value=None, required=False
     )
-    data_source = forms.CharField(max_length=300, required=False, help_text="Where the figures come from.")
+    data_source = forms.CharField(
+        max_length=limit_of(Measure, "data_source"), required=False, help_text="Where the figures come from."
+    )
     run_chart = forms.ChoiceField(
         label="Chart for a value",
         choices=[
@@ -58,7 +77,6 @@ class MeasureForm(TextForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, units=(), people=(), elements=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +97,8 @@ class MeasureForm(TextForm):
             and not 0 <= data["target"] <= 100
         ):
             self.add_error("target", "Enter the target as a percentage from 0 to 100")
+        if data.get("negative_allowed") == "yes" and data.get("kind") != MeasureKind.VALUE:
+            self.add_error("negative_allowed", NEGATIVE_ONLY_FOR_VALUES)
         return data
 
 
@@ -105,6 +125,12 @@ class ValueForm(TextForm):
             del self.fields["numerator"]
             del self.fields["denominator"]
 
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if value is not None and value < 0 and not self.measure.allows_negative:
+            raise forms.ValidationError(self.measure.negative_refusal())
+        return value
+
 
 class UploadForm(TextForm):
     file = forms.FileField(
@@ -124,7 +150,7 @@ class RebaseForm(TextForm):
         },
     )
     reason = forms.CharField(
-        max_length=500,
+        max_length=limit_of(Rebase, "reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What changed in the process, e.g. the new rota started.",
         error_messages={"required": "Enter the reason for recalculating the limits"},
@@ -137,10 +163,12 @@ class AnnotationForm(TextForm):
         widget=DATE,
         error_messages={"required": "Enter the date of the note", "invalid": "Enter a real date"},
     )
-    text = forms.CharField(label="Note", max_length=200, error_messages={"required": "Enter the note"})
+    text = forms.CharField(
+        label="Note", max_length=limit_of(Annotation, "text"), error_messages={"required": "Enter the note"}
+    )
 
 
-class LinkForm(TextForm):
+class LinkForm(VersionedForm):
     measure = forms.TypedChoiceField(
         label="Measure", coerce=int, error_messages={"required": "Choose the measure this action should move"}
     )
@@ -155,7 +183,6 @@ class LinkForm(TextForm):
         initial=MetWhen.DIRECTION,
         widget=forms.RadioSelect,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)

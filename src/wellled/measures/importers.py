@@ -359,6 +359,6 @@ def _check_figures(measure: Measure, figures: dict) -> tuple[str, str] | None:
             return "numerator", "The numerator cannot be negative."
         if measure.kind == MeasureKind.PROPORTION and num is not None and num > den:
             return "numerator", f"The numerator ({num:g}) is more than the denominator ({den:g})."
-    elif measure.kind == MeasureKind.COUNT and figures.get("value") is not None and figures["value"] < 0:
-        return "value", "A count cannot be negative."
+    elif figures.get("value") is not None and figures["value"] < 0 and not measure.allows_negative:
+        return "value", measure.negative_refusal()
     return None

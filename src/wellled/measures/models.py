@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from wellled.core import limits
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.frameworks.models import FrameworkElement
 
 from .choices import CHART_FOR_KIND, Direction, Frequency, MeasureKind, MetWhen
+
+NEGATIVE_ONLY_FOR_VALUES = "Only a value can be below zero: counts, rates and proportions never are."
 
 
 class Measure(models.Model):
@@ -24,7 +28,11 @@ class Measure(models.Model):
         help_text="The directorate, care group or site it belongs to; empty for the whole organisation.",
     )
     name = models.CharField(max_length=200)
-    definition = models.TextField(blank=True, help_text="What is counted, and what is left out.")
+    definition = LimitedTextField(
+        max_length=limits.MEASURE_DEFINITION_CHARS,
+        blank=True,
+        help_text="What is counted, and what is left out.",
+    )
     unit_of_measurement = models.CharField(
         max_length=60, blank=True, help_text="For example %, people or days."
     )
@@ -41,6 +49,11 @@ class Measure(models.Model):
     kind = models.CharField(max_length=12, choices=MeasureKind.choices, default=MeasureKind.VALUE)
     rate_per = models.PositiveIntegerField(
         default=1000, help_text="For rates: per how many (e.g. 1,000 bed days)."
+    )
+    negative_allowed = models.BooleanField(
+        "values can be below zero",
+        default=False,
+        help_text="Only a value (a net change, a balance) can be; counts, rates and proportions never are.",
     )
     run_chart = models.BooleanField(
         default=False,
@@ -64,6 +77,8 @@ class Measure(models.Model):
     def clean(self) -> None:
         if self.unit_id and self.unit.organisation_id != self.organisation_id:
             raise ValidationError({"unit": "Choose a part of your own organisation."})
+        if self.negative_allowed and self.kind != MeasureKind.VALUE:
+            raise ValidationError({"negative_allowed": NEGATIVE_ONLY_FOR_VALUES})
         if self.kind == MeasureKind.PROPORTION and self.target is not None and not 0 <= self.target <= 100:
             raise ValidationError({"target": "A proportion's target is a percentage from 0 to 100."})
 
@@ -76,6 +91,20 @@ class Measure(models.Model):
     def multiplier(self) -> float:
         """Proportions show as percentages; rates per `rate_per`."""
         return {MeasureKind.PROPORTION: 100.0, MeasureKind.RATE: float(self.rate_per)}.get(self.kind, 1.0)
+
+    @property
+    def allows_negative(self) -> bool:
+        """Whether a value below zero can be right: only for a value measure that says so."""
+        return self.kind == MeasureKind.VALUE and self.negative_allowed
+
+    def negative_refusal(self) -> str:
+        """What to say about a value below zero for this measure."""
+        if self.kind == MeasureKind.COUNT:
+            return "A count cannot be negative."
+        return (
+            f"{self.name} cannot be below zero. If it really can (a net change, a balance), say so on the "
+            "measure's page (Values can be below zero) first."
+        )
 
     @property
     def has_denominator(self) -> bool:

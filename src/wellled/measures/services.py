@@ -40,6 +40,7 @@ MEASURE_FIELDS = frozenset(
         "kind",
         "rate_per",
         "run_chart",
+        "negative_allowed",
         "framework_element",
         "unit",
     }
@@ -174,8 +175,8 @@ def _check_row(measure: Measure, row: ValueRow) -> None:
     else:
         if row.numerator is not None or row.denominator is not None:
             raise ValidationError(f"{measure.name}: enter a value, not a numerator and denominator.")
-        if measure.kind == MeasureKind.COUNT and row.value is not None and row.value < 0:
-            raise ValidationError(f"{measure.name}: a count cannot be negative.")
+        if row.value is not None and row.value < 0 and not measure.allows_negative:
+            raise ValidationError(f"{measure.name}: {measure.negative_refusal()}")
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ def _measure_fields(data: dict, choices: dict) -> dict:
         "framework_element": elements.get(data["framework_element"]),
         "data_source": data["data_source"],
         "run_chart": data.get("run_chart") == "yes",
+        "negative_allowed": data.get("negative_allowed") == "yes",
     }
 
 
@@ -183,6 +184,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "framework_element": measure.framework_element_id,
         "data_source": measure.data_source,
         "run_chart": "yes" if measure.run_chart else "no",
+        "negative_allowed": "yes" if measure.negative_allowed else "no",
         "version": measure.version,
     }
     form = MeasureForm(request.POST or None, initial=initial, **choices)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, VersionedForm
+from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus
 
 from .choices import ActionState, DatePrecision, FindingSource, FindingType, PlanKind, PlanOrganisedBy
@@ -13,23 +14,32 @@ from .models import (
     UPDATE_DATE_IN_FUTURE,
     UPDATE_DEADLINE_AFTER_POSITION,
     UPDATE_DEADLINE_TOO_LATE,
+    Action,
     Finding,
+    Plan,
+    PlanImport,
+    ProgressUpdate,
+    ReportingCycle,
     Section,
+    TimescaleRevision,
 )
 
-
-class VersionedForm(TextForm):
-    """Carries the version of the object the form was opened on, so a stale save is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+__all__ = ["VersionedForm"]  # kept importable from here for the apps that used it before it moved to core
 
 
 class PlanForm(VersionedForm):
     name = forms.CharField(
-        label="Plan name", max_length=200, error_messages={"required": "Enter the plan's name"}
+        label="Plan name",
+        max_length=limit_of(Plan, "name"),
+        error_messages={"required": "Enter the plan's name"},
     )
     kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
-    description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea)
+    description = forms.CharField(
+        label="Description (optional)",
+        max_length=limit_of(Plan, "description"),
+        required=False,
+        widget=forms.Textarea,
+    )
 
 
 class PlanCreateForm(PlanForm):
@@ -57,12 +67,14 @@ class PlanCreateForm(PlanForm):
 class SectionForm(VersionedForm):
     code = forms.CharField(
         label="Code",
-        max_length=20,
+        max_length=limit_of(Section, "code"),
         help_text="For example W1, or WS3 for a workstream.",
         error_messages={"required": "Enter the section's code"},
     )
     title = forms.CharField(
-        label="Title", max_length=300, error_messages={"required": "Enter the section's title"}
+        label="Title",
+        max_length=limit_of(Section, "title"),
+        error_messages={"required": "Enter the section's title"},
     )
     executive_lead = forms.ModelChoiceField(label="Executive lead (optional)", queryset=None, required=False)
 
@@ -74,12 +86,13 @@ class SectionForm(VersionedForm):
 class ActionForm(VersionedForm):
     reference = forms.CharField(
         label="Reference",
-        max_length=20,
+        max_length=limit_of(Action, "reference"),
         help_text="Unique in the plan, for example W1a.",
         error_messages={"required": "Enter the action's reference"},
     )
     title = forms.CharField(
         label="Planned action",
+        max_length=limit_of(Action, "title"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the planned action"},
     )
@@ -90,12 +103,15 @@ class ActionForm(VersionedForm):
     )
     lead_note = forms.CharField(
         label="Lead note (optional)",
-        max_length=100,
+        max_length=limit_of(Action, "lead_note"),
         required=False,
         help_text="When no single person leads, for example Varied.",
     )
     success_measure = forms.CharField(
-        label="Success measure", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Success measure",
+        max_length=limit_of(Action, "success_measure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     findings = forms.ModelMultipleChoiceField(
         label="Findings this action answers (optional)", queryset=None, required=False
@@ -135,7 +151,7 @@ class TimescaleForm(VersionedForm):
     )
     reason = forms.CharField(
         label="Reason for the change",
-        max_length=500,
+        max_length=limit_of(TimescaleRevision, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter the reason the timescale is changing"},
     )
@@ -145,6 +161,7 @@ class ActionStateForm(VersionedForm):
     state = forms.ChoiceField(label="State", choices=ActionState.choices, widget=forms.RadioSelect)
     assurance_evidence = forms.CharField(
         label="Evidence of assurance",
+        max_length=limit_of(Action, "assurance_evidence"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required to close the action.",
@@ -154,6 +171,7 @@ class ActionStateForm(VersionedForm):
 class ProgressUpdateForm(VersionedForm):
     narrative = forms.CharField(
         label="Progress update",
+        max_length=limit_of(ProgressUpdate, "narrative"),
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the progress update"},
     )
@@ -185,20 +203,27 @@ class ProgressUpdateForm(VersionedForm):
         self.fields["status"].label_from_instance = lambda s: f"{s.code}: {s.label}"
 
 
+MAX_FINDING_NUMBER = 9_999  # far beyond any inspection report's findings; keeps the number a small integer
+
+
 class FindingForm(VersionedForm):
     number = forms.IntegerField(
         label="Number",
         min_value=1,
+        max_value=MAX_FINDING_NUMBER,
         required=False,
         help_text="Leave blank to number it after the last finding.",
     )
     text = forms.CharField(
         label="Finding",
+        max_length=limit_of(Finding, "text"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the finding"},
     )
     finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
-    regulation = forms.CharField(label="Regulation (for a breach)", max_length=200, required=False)
+    regulation = forms.CharField(
+        label="Regulation (for a breach)", max_length=limit_of(Finding, "regulation"), required=False
+    )
     source = forms.ChoiceField(label="Source", choices=FindingSource.choices)
     source_date = forms.DateField(
         label="Date of the source", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -214,7 +239,7 @@ class FindingForm(VersionedForm):
 class CycleForm(TextForm):
     name = forms.CharField(
         label="Name",
-        max_length=120,
+        max_length=limit_of(ReportingCycle, "name"),
         help_text="For example November 2026 board.",
         error_messages={"required": "Enter a name for the cycle"},
     )
@@ -251,8 +276,44 @@ class PlanImportForm(TextForm):
 class PlanImportNewForm(PlanImportForm):
     name = forms.CharField(
         label="Name of the new plan",
-        max_length=200,
+        max_length=limit_of(PlanImport, "plan_name"),
         error_messages={"required": "Enter the name of the new plan"},
     )
     kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
     field_order = ["name", "kind", "file"]
+
+
+MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); a larger one cannot name anything
+
+
+class ActionFilterForm(forms.Form):
+    """The plan page's filters from the query string: a value that cannot be right (a huge or non-numeric id) is
+    ignored, never passed to a query."""
+
+    status = forms.CharField(required=False, max_length=limit_of(DeliveryStatus, "code"))
+    lead = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    section = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    overdue = forms.CharField(required=False)
+    slipped = forms.CharField(required=False)
+    awaiting = forms.CharField(required=False)
+    q = forms.CharField(required=False, strip=True)
+
+    SEARCH_CHARS = 100
+
+    def values(self) -> dict:
+        """The filters as plans.selectors.ActionFilters takes them."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+
+        def number(name: str) -> str:
+            return str(data[name]) if data.get(name) else ""
+
+        return {
+            "status": data.get("status") or "",
+            "lead": number("lead"),
+            "section": number("section"),
+            "overdue": data.get("overdue") == "1",
+            "slipped": data.get("slipped") == "1",
+            "awaiting": data.get("awaiting") == "1",
+            "q": (data.get("q") or "")[: self.SEARCH_CHARS],
+        }

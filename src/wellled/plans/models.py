@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from wellled.core import limits
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, DeliveryStatus, Organisation, User
 from wellled.frameworks.models import Framework, FrameworkElement
 
@@ -36,7 +39,7 @@ class Plan(models.Model):
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=limits.PLAN_DESCRIPTION_CHARS, blank=True)
     archived = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,7 +86,7 @@ class Finding(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=limits.FINDING_TEXT_CHARS)
     finding_type = models.CharField(max_length=30, choices=FindingType.choices, default=FindingType.MUST_DO)
     regulation = models.CharField(max_length=200, blank=True, help_text="For a breach, e.g. Regulation 17.")
     source = models.CharField(
@@ -101,6 +104,17 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"Finding {self.number}"
+
+
+# A reference an action-plan spreadsheet can carry and bring back: one word with a letter or digit in it (no
+# spaces: "W1 a" in a file is a heading), not ending in "." or ":" (a file's numbering adds those: "1." is read as
+# 1). The importer (spreadsheet/interpret.py, reference_of and word_reference_of) reads the same.
+REFERENCE_RE = r"^(?=\S*\w)\S*[^\s.:]$"
+REFERENCE_RULE = (
+    "Use a reference of one word, with no spaces and not ending in a full stop or colon, for example W1a, QS "
+    "or QS-2: a spreadsheet could not carry it otherwise."
+)
+REFERENCE_VALIDATOR = RegexValidator(REFERENCE_RE, REFERENCE_RULE)
 
 
 class ActionQuerySet(models.QuerySet):
@@ -122,8 +136,8 @@ class Action(models.Model):
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
-    reference = models.CharField(max_length=20)
-    title = models.TextField("planned action")
+    reference = models.CharField(max_length=20, validators=[REFERENCE_VALIDATOR])
+    title = LimitedTextField("planned action", max_length=limits.ACTION_TITLE_CHARS)
     lead = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
     )
@@ -131,13 +145,15 @@ class Action(models.Model):
     lead_note = models.CharField(
         max_length=100, blank=True, help_text="When no single person leads, e.g. Varied."
     )
-    success_measure = models.TextField(blank=True)
+    success_measure = LimitedTextField(max_length=limits.SUCCESS_MEASURE_CHARS, blank=True)
     findings = models.ManyToManyField(Finding, blank=True, related_name="actions")
     due_date = models.DateField(null=True, blank=True, help_text="The current timescale (latest revision).")
     due_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
     state = models.CharField(max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
-    assurance_evidence = models.TextField(
-        blank=True, help_text="Evidence of assurance when the action is closed."
+    assurance_evidence = LimitedTextField(
+        max_length=limits.ASSURANCE_EVIDENCE_CHARS,
+        blank=True,
+        help_text="Evidence of assurance when the action is closed.",
     )
     status = models.ForeignKey(
         DeliveryStatus,
@@ -197,7 +213,7 @@ class ActionStateChange(AppendOnly, models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="state_changes")
     from_state = models.CharField(max_length=10, choices=ActionState.choices)
     state = models.CharField(max_length=10, choices=ActionState.choices)
-    assurance_evidence = models.TextField(blank=True)
+    assurance_evidence = LimitedTextField(max_length=limits.ASSURANCE_EVIDENCE_CHARS, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField()
 
@@ -301,7 +317,7 @@ class ProgressUpdate(AppendOnly, models.Model):
     cycle = models.ForeignKey(
         ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
     )
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=limits.PROGRESS_NARRATIVE_CHARS)
     status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, related_name="+")
     update_date = models.DateField(help_text="The date the progress is reported as at.")
     supersedes = models.OneToOneField(

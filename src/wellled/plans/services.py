@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.utils import timezone
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.formatting import long_date
+from wellled.core.limits import fields_clean
 from wellled.core.models import DeliveryStatus, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
@@ -39,6 +42,8 @@ from .models import (
     TimescaleRevision,
 )
 from .timescales import due_by, timescale_text
+
+logger = logging.getLogger(__name__)
 
 
 def user_may_update_action(*, user: User, action: Action) -> bool:
@@ -305,7 +310,7 @@ def action_timescale_revise(
             }
         )
     before = snapshot(action)
-    revision = TimescaleRevision.objects.create(
+    revision = TimescaleRevision(
         action=action,
         due_date=due_date,
         precision=precision,
@@ -313,6 +318,8 @@ def action_timescale_revise(
         created_by=by,
         created_at=at or timezone.now(),
     )
+    revision.full_clean()
+    revision.save()
     action.due_date, action.due_precision = due_date, precision
     version_bump(action, ["due_date", "due_precision"])
     audit_record(
@@ -348,17 +355,19 @@ def action_state_set(
     action = locked_get(Action, action.pk)
     version_check(action, expected_version)
     before = snapshot(action)
-    if state != action.state:  # only a real change of state is a state change; new evidence alone is audited
+    from_state = action.state
+    action.state = state
+    action.assurance_evidence = assurance_evidence.strip()
+    fields_clean(action, ["state", "assurance_evidence"])  # the evidence's limit, before anything is written
+    if state != from_state:  # only a real change of state is a state change; new evidence alone is audited
         ActionStateChange.objects.create(
             action=action,
-            from_state=action.state,
+            from_state=from_state,
             state=state,
             assurance_evidence=assurance_evidence.strip(),
             created_by=by,
             created_at=at or timezone.now(),
         )
-    action.state = state
-    action.assurance_evidence = assurance_evidence.strip()
     version_bump(action, ["state", "assurance_evidence"])
     audit_record(
         by=by,
@@ -413,7 +422,7 @@ def progress_update_record(
     if update_date is not None and update_date > timezone.localdate(at):
         raise ValidationError({"update_date": UPDATE_DATE_IN_FUTURE})
     cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
-    update = ProgressUpdate.objects.create(
+    update = ProgressUpdate(
         action=action,
         cycle=cycle,
         narrative=narrative.strip(),
@@ -423,6 +432,8 @@ def progress_update_record(
         created_by=by,
         created_at=at,
     )
+    update.full_clean()
+    update.save()
     before = snapshot(action)
     action.status = status
     action.last_update_at = at
@@ -503,6 +514,12 @@ def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None
 
 REMINDER_SUBJECT = "Progress updates needed by {deadline}: {plan}"
 REMINDER_SUBJECT_LATE = "Progress updates were due by {deadline}: {plan}"
+MAIL_SERVER_UNREACHABLE = (
+    "The reminders could not be sent: the mail server did not answer. Try again later, or ask your Wellled "
+    "administrator to check the e-mail settings."
+)
+REMINDERS_NONE_SENT = "No reminder was sent."
+REMINDERS_PARTLY_SENT = "{count} went before it stopped (to {names}), but are not recorded as sent."
 
 
 @transaction.atomic
@@ -517,7 +534,7 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
     from django.conf import settings
     from django.template.loader import render_to_string
 
-    sent = 0
+    sent, sent_to = 0, []
     now = timezone.now()
     for lead, actions in awaiting.items():
         if lead is None or not lead.email or not actions:
@@ -531,14 +548,26 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
                 "site_url": settings.SITE_URL,
             },
         )
-        send_mail(
-            (
-                REMINDER_SUBJECT_LATE if cycle.update_deadline < timezone.localdate() else REMINDER_SUBJECT
-            ).format(deadline=long_date(cycle.update_deadline), plan=cycle.plan.name),
-            body,
-            None,
-            [lead.email],
-        )
+        try:
+            send_mail(
+                (
+                    REMINDER_SUBJECT_LATE
+                    if cycle.update_deadline < timezone.localdate()
+                    else REMINDER_SUBJECT
+                ).format(deadline=long_date(cycle.update_deadline), plan=cycle.plan.name),
+                body,
+                None,
+                [lead.email],
+            )
+        except (smtplib.SMTPException, OSError) as exc:  # no mail server, refused, timed out: say so, stop
+            logger.warning("Reminder e-mail to %s failed: %s", lead.email, exc)
+            already = (
+                REMINDERS_PARTLY_SENT.format(count=sent, names=", ".join(sent_to))
+                if sent
+                else REMINDERS_NONE_SENT
+            )
+            raise ValidationError(f"{MAIL_SERVER_UNREACHABLE} {already}") from None
+        sent_to.append(str(lead))
         reminder = ReminderSent.objects.create(
             cycle=cycle, recipient=lead, action_count=len(actions), sent_by=by, sent_at=now
         )

@@ -21,6 +21,7 @@ from . import selectors, services
 from .choices import ImportState
 from .forms import (
     ActionCreateForm,
+    ActionFilterForm,
     ActionForm,
     ActionStateForm,
     CycleForm,
@@ -123,16 +124,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **scope(request))
-    params = request.GET
-    filters = selectors.ActionFilters(
-        status=params.get("status", ""),
-        lead=params.get("lead", "") if params.get("lead", "").isdigit() else "",
-        section=params.get("section", "") if params.get("section", "").isdigit() else "",
-        overdue=params.get("overdue") == "1",
-        slipped=params.get("slipped") == "1",
-        awaiting=params.get("awaiting") == "1",
-        q=params.get("q", "")[:100],
-    )
+    filters = selectors.ActionFilters(**ActionFilterForm(request.GET).values())
     actions = selectors.plan_actions(
         plan=plan, filters=filters, history=False, measures=True, **scope(request)
     )

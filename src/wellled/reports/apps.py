@@ -6,3 +6,15 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = "Board papers and exports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wellled.core.worker import worker_started
+
+        worker_started.connect(_abandoned_jobs_fail, dispatch_uid="reports-abandoned-jobs")
+
+
+def _abandoned_jobs_fail(sender, **kwargs) -> None:
+    """When a worker (re)starts, the jobs a dead worker left "in progress" are marked failed, to be run again."""
+    from .services import paper_jobs_abandoned_fail
+
+    paper_jobs_abandoned_fail()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.text import slugify
 
 from .board_paper import BoardPaper
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,53 @@ FORMATS: dict[str, PaperFormat] = {
 }
 
 
+class PaperNotProduced(Exception):
+    """A format could not be produced: the message names the format, the reason and the action most likely to
+    blame (the one with the longest text), for the person who asked."""
+
+
+NOT_PRODUCED = (
+    "The {format} file could not be produced ({reason}), so nothing was issued. The longest text is in action "
+    "{reference} ({length:,} characters in its {field}): shorten it, then try again. If that does not help, tell "
+    "your Wellled administrator (the details are in the server's log)."
+)
+
+
+def longest_text(paper: BoardPaper) -> tuple[str, str, int] | None:
+    """(reference, field, length) of the longest text in the paper's actions, or None if it has none."""
+    found = None
+    for block in paper.part_a:
+        for row in block.rows:
+            for field, value in (
+                ("planned action", row.title),
+                ("success measure", row.success_measure),
+                ("progress update", row.progress),
+            ):
+                if value and (found is None or len(value) > found[2]):
+                    found = (row.reference, field, len(value))
+    return found
+
+
 def render(paper: BoardPaper, fmt: str, *, template: str | Path | bytes | None = None) -> bytes:
+    """The paper in one format; a renderer's failure becomes PaperNotProduced, naming the likely action."""
+    try:
+        return _render(paper, fmt, template=template)
+    except Exception as exc:  # a renderer's own error: said in words, the details go to the log
+        if isinstance(exc, ValueError) and str(exc).startswith("Unknown format"):
+            raise
+        blamed = longest_text(paper)
+        if blamed is None:
+            raise
+        reference, field, length = blamed
+        logger.exception("The %s paper could not be produced", fmt)
+        reason = "a page could not be laid out" if type(exc).__name__ == "LayoutError" else type(exc).__name__
+        name = FORMATS[fmt].name if fmt in FORMATS else fmt
+        raise PaperNotProduced(
+            NOT_PRODUCED.format(format=name, reason=reason, reference=reference, length=length, field=field)
+        ) from exc
+
+
+def _render(paper: BoardPaper, fmt: str, *, template: str | Path | bytes | None = None) -> bytes:
     """The paper in one format (renderers are imported on demand, so a CSV download does not load ReportLab)."""
     if fmt == "pdf":
         from .render_pdf import render_pdf

@@ -7,7 +7,9 @@ import hashlib
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from wellled.core import limits
 from wellled.core.formatting import long_date
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, User
 from wellled.plans.models import Plan, ReportingCycle
 
@@ -140,9 +142,15 @@ class PaperJob(models.Model):
     step = models.CharField(max_length=120, blank=True, help_text='e.g. "Rendering Word (3 of 7)".')
     step_number = models.PositiveSmallIntegerField(default=0)
     percent = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = LimitedTextField(max_length=limits.JOB_ERROR_CHARS, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Written every few seconds while the job runs: a stale one means the worker died.",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(
         max_length=64, blank=True, help_text="The background task's id, if it has one."
     )

@@ -304,6 +304,25 @@ class StatusMark(Flowable):
             canvas.drawCentredString(self.width / 2, self.height - 19 - 8.2 * index, line)
 
 
+# A long text is cut into table rows of at most this many lines (about 235 points at 9.8 points a line, under
+# half of a landscape page's frame), so no table row is ever taller than a page and ReportLab never has to split
+# inside a row (ADR 0021).
+PIECE_LINES = 24
+PIECE_QUICK_CHARS = 500  # shorter text always fits one row: not worth measuring
+
+
+def text_pieces(value: str, width_mm: float, fonts: Fonts) -> list[str]:
+    """The text as pieces of whole wrapped lines, each at most PIECE_LINES lines in a column this wide."""
+    if len(value) <= PIECE_QUICK_CHARS:
+        return [value]
+    lines: list[str] = []
+    for paragraph in value.replace("\r\n", "\n").split("\n"):
+        lines.extend(simpleSplit(paragraph, fonts.regular, 8, width_mm * mm - 6) or [""])
+    if len(lines) <= PIECE_LINES:
+        return [value]
+    return ["\n".join(lines[i : i + PIECE_LINES]) for i in range(0, len(lines), PIECE_LINES)]
+
+
 class RowCells:
     """Turns a Row into the paragraphs of a table row."""
 
@@ -331,19 +350,86 @@ class RowCells:
             markup += '<br/><font color="#8a1538" size="6.8"><b>Overdue</b></font>'
         return self.p(markup)
 
-    def progress(self, row: Row) -> Paragraph:
+    def progress(self, row: Row, piece: str | None = None, last: bool = True) -> Paragraph:
         if not row.progress:
             return self.p('<font color="#4c6272"><i>No update yet.</i></font>')
+        markup = text(row.progress if piece is None else piece, self.f)
+        if not last:
+            return self.p(markup)
         note = f"Reported {short_date(row.progress_date)}" if row.progress_date else "Reported"
         if row.update_awaited:
             note += " · update awaited this cycle"
-        return self.p(f'{text(row.progress, self.f)}<br/><font color="#4c6272" size="6.8">{note}</font>')
+        return self.p(f'{markup}<br/><font color="#4c6272" size="6.8">{note}</font>')
 
-    def success_measure(self, row: Row) -> Paragraph:
-        markup = text(row.success_measure, self.f)
-        if row.measure:
+    def success_measure(self, row: Row, piece: str | None = None, last: bool = True) -> Paragraph:
+        markup = text(row.success_measure if piece is None else piece, self.f)
+        if row.measure and last:
             markup += ("<br/>" if markup else "") + measure_markup(row.measure, self.f)
         return self.p(markup)
+
+    def continued(self, row: Row) -> Paragraph:
+        return self.p(f'<font color="#4c6272" size="6.8">{text(row.reference, self.f)} (continued)</font>')
+
+    def _pieces(self, row: Row, columns: dict[str, float]) -> dict[str, list[str]]:
+        """Each long text of the row cut into pieces of whole lines that fit well inside a page."""
+        values = {"title": row.title, "success": row.success_measure, "progress": row.progress}
+        return {
+            name: text_pieces(value or "", columns[name], self.f)
+            for name, value in values.items()
+            if name in columns
+        }
+
+    def plan_rows(self, row: Row) -> list[list]:
+        """The row, and continuation rows when a text is too long for one table row to fit on a page (ADR 0021)."""
+        pieces = self._pieces(row, {"title": 47, "success": 46, "progress": 96})
+        count = max(len(p) for p in pieces.values())
+        if count == 1:
+            return [self.plan_row(row)]
+        rows = []
+        for index in range(count):
+            last = index == count - 1
+
+            def part(name, index=index):
+                return pieces[name][index] if index < len(pieces[name]) else ""
+
+            first = index == 0
+            rows.append(
+                [
+                    self.ref(row) if first else self.continued(row),
+                    self.p(text(part("title"), self.f)),
+                    self.timescale(row) if first else "",
+                    self.leads(row) if first else "",
+                    self.success_measure(row, part("success"), last=last),
+                    self.progress(row, part("progress"), last=last),
+                    self.status(row) if first else "",
+                ]
+            )
+        return rows
+
+    def exception_rows(self, row: Row) -> list[list]:
+        """As plan_rows, for the exception tables' columns."""
+        pieces = self._pieces(row, {"title": 66, "progress": 113})
+        count = max(len(p) for p in pieces.values())
+        if count == 1:
+            return [self.exception_row(row)]
+        rows = []
+        for index in range(count):
+            first, last = index == 0, index == count - 1
+
+            def part(name, index=index):
+                return pieces[name][index] if index < len(pieces[name]) else ""
+
+            rows.append(
+                [
+                    self.ref(row) if first else self.continued(row),
+                    self.p(text(part("title"), self.f)),
+                    self.leads(row) if first else "",
+                    self.timescale(row) if first else "",
+                    self.progress(row, part("progress"), last=last),
+                    self.status(row) if first else "",
+                ]
+            )
+        return rows
 
     def status(self, row: Row) -> StatusMark:
         if row.status is None:
@@ -433,10 +519,20 @@ class PaperTable(Table):
         if result:
             return result
         header = sum(self._rowHeights[:1])
-        first = self._rowHeights[1] if len(self._rowHeights) > 1 else 0
+        first = sum(self._rowHeights[1 : self._first_block_end() + 1])
         if header + first > self.page_height:
             return self._splitRows(availHeight, doInRowSplit=1)
         return []
+
+    def _first_block_end(self) -> int:
+        """The last row kept with the first body row (a section or finding heading stays with its first action),
+        so a heading over a row taller than a page lets that row split rather than fail to fit anywhere."""
+        end = 1
+        for _cmd, start, stop in self._nosplitCmds:
+            rows = sorted(y + self._nrows if y < 0 else y for y in (start[1], stop[1]))
+            if rows[0] <= end < rows[1]:
+                end = rows[1]
+        return min(end, len(self._rowHeights) - 1)
 
 
 def table(
@@ -497,8 +593,9 @@ def grouped_table(blocks: Sequence[tuple[str, Sequence[Row], str]], cells: RowCe
             statuses.append(None)
             extra.append(("SPAN", (1, index + 1), (-1, index + 1)))
         for row in block_rows:
-            rows.append(cells.plan_row(row))
-            statuses.append(row.status)
+            for piece in cells.plan_rows(row):
+                rows.append(piece)
+                statuses.append(row.status)
     return table(rows, PLAN_COLUMNS, styles, extra, status_column=6, status_rows=statuses)
 
 
@@ -699,12 +796,13 @@ class Story:
         heading = Paragraph(f"{caption} ({len(rows)})", self.s.h3)
         if not rows:
             return [heading, Paragraph(f"<i>{note}</i>", self.s.body)]
+        pieces = [(piece, r.status) for r in rows for piece in self.cells.exception_rows(r)]
         body = table(
-            [self.cells.exception_row(r) for r in rows],
+            [piece for piece, _ in pieces],
             EXCEPTION_COLUMNS,
             self.s,
             status_column=5,
-            status_rows=[r.status for r in rows],
+            status_rows=[status for _, status in pieces],
         )
         return [heading, body]
 

@@ -10,10 +10,12 @@ import datetime
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from wellled.core.audit import audit_record
@@ -26,7 +28,7 @@ from wellled.core.service_kit import permission_require
 from wellled.plans.models import Plan, ReportingCycle
 
 from .board_paper import BoardPaper, board_paper_build
-from .formats import FORMATS, filename, render
+from .formats import FORMATS, PaperNotProduced, filename, render
 from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob, PaperKind
 from .progress import Progress, ProgressCallback, Tracker, issue_steps, rendering_label
 from .snapshot import canonical_json, checksum, paper_from_data, paper_to_data
@@ -166,13 +168,80 @@ def paper_job_start(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.dat
 
 
 def _job_enqueue(job: PaperJob) -> PaperJob:
-    from .tasks import issue_paper
-
-    result = issue_paper.enqueue(job.pk)
-    if result.id:
-        PaperJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    _enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+def _enqueue(job_id: int) -> None:
+    """Queue the task that runs the job (after the job's own transaction, so a worker always finds the row)."""
+    from .tasks import issue_paper
+
+    result = issue_paper.enqueue(job_id)
+    if result.id:
+        PaperJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+WORKER_STOPPED = (
+    "The background worker stopped while producing this paper (the server was restarted or the worker failed), "
+    "so nothing was issued. Issue it again: nothing needs undoing."
+)
+WORKER_INTERRUPTED_STEP = "Waiting to start again (the worker was stopped while producing it)"
+
+
+def paper_job_retry(*, job: PaperJob, by: User) -> PaperJob:
+    """Queue a failed job again, as it was asked for (the same plan and date); returns it, waiting."""
+    permission_require(user=by, organisation_id=job.organisation_id, permission=ISSUE_PERMISSION)
+    moved = PaperJob.objects.filter(pk=job.pk, state=JobState.FAILED).update(
+        state=JobState.QUEUED,
+        step="Waiting to start",
+        step_number=0,
+        percent=0,
+        error="",
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=None,
+    )
+    if not moved:
+        raise ValidationError("Only a job that failed can be run again.")
+    _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def paper_jobs_abandoned_fail(now: datetime.datetime | None = None) -> int:
+    """Mark as failed every running job whose heartbeat has gone quiet (its worker died): they show the reason
+    and can be run again at once, rather than staying "in progress" for good. Returns how many."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=float(getattr(settings, "WELLLED_WORKER_STALE_SECONDS", 60)))
+    quiet = PaperJob.objects.filter(state=JobState.RUNNING).filter(
+        models.Q(heartbeat_at__lt=stale) | models.Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+    return quiet.update(state=JobState.FAILED, error=WORKER_STOPPED, finished_at=now)
+
+
+class _JobHeartbeat(threading.Thread):
+    """Marks the job alive every few seconds while it runs, from its own thread and database connection."""
+
+    def __init__(self, job_id: int):
+        super().__init__(name=f"paper-job-{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        interval = float(getattr(settings, "WELLLED_WORKER_HEARTBEAT_SECONDS", 5))
+        while not self.stopping.wait(interval):
+            try:
+                PaperJob.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+            except DatabaseError:
+                pass  # the job itself will meet the same database and fail with its reason
+            finally:
+                connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
 
 
 @transaction.atomic
@@ -191,8 +260,13 @@ def _job_create(*, plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, b
 
 def paper_job_run(*, job_id: int) -> int | None:
     """Run a queued job: issue its paper, recording each step on the job row. Returns the paper's id."""
+    now = timezone.now()
     claimed = PaperJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), step="Starting"
+        state=JobState.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        step="Starting",
+        attempts=models.F("attempts") + 1,
     )
     if not claimed:  # already run, or being run (a task delivered twice)
         return PaperJob.objects.filter(pk=job_id).values_list("paper_id", flat=True).first()
@@ -203,6 +277,12 @@ def paper_job_run(*, job_id: int) -> int | None:
             step=progress.text[:120], step_number=progress.number, percent=min(progress.percent, 99)
         )
 
+    # Only a separate worker needs a heartbeat: with the immediate backend the request that asked is waiting.
+    from wellled.core.worker import worker_needed
+
+    heartbeat = _JobHeartbeat(job_id) if worker_needed() else None
+    if heartbeat is not None:
+        heartbeat.start()
     try:
         if job.kind != PaperKind.BOARD:
             paper = JOB_ISSUERS[job.kind](job=job, progress=report)
@@ -220,6 +300,17 @@ def paper_job_run(*, job_id: int) -> int | None:
             state=JobState.FAILED, error=_failure_text(exc), finished_at=timezone.now()
         )
         return None
+    except (
+        BaseException
+    ):  # the worker is being stopped (SIGTERM twice, Ctrl+C): put the job back in the queue
+        PaperJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+            state=JobState.QUEUED, step=WORKER_INTERRUPTED_STEP, step_number=0, percent=0, heartbeat_at=None
+        )
+        _enqueue(job_id)
+        raise
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
     PaperJob.objects.filter(pk=job_id).update(
         state=JobState.DONE, paper=paper, step="Issued", percent=100, finished_at=timezone.now()
     )
@@ -232,6 +323,8 @@ def _failure_text(exc: Exception) -> str:
         return "Your role no longer allows issuing board papers, so nothing was issued."
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
+    if isinstance(exc, PaperNotProduced):
+        return str(exc)
     return (
         "Something went wrong while producing the paper, so nothing was issued. Try again; if it happens "
         "again, tell your Wellled administrator (the error is in the server's log)."

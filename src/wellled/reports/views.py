@@ -15,7 +15,7 @@ from wellled.core.view_kit import role
 from wellled.plans.selectors import plan_cycles, plan_get
 
 from .board_paper import BoardPaper, as_at_problem, board_paper_build
-from .formats import FORMATS, filename
+from .formats import FORMATS, PaperNotProduced, filename
 from .formats import render as render_format
 
 
@@ -77,9 +77,16 @@ def board_paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     if fmt == "docx":
         word_template = word_template_get(user=request.user, organisation=request.organisation)
         template = bytes(word_template.content) if word_template else None
-    response = HttpResponse(
-        render_format(paper, fmt, template=template), content_type=FORMATS[fmt].content_type
-    )
+    try:
+        content = render_format(paper, fmt, template=template)
+    except PaperNotProduced as exc:
+        return render(
+            request,
+            "reports/paper_not_produced.jinja",
+            {"plan_pk": pk, "reason": str(exc), "page_title": "The board paper could not be produced"},
+            status=422,
+        )
+    response = HttpResponse(content, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename(paper, fmt)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -97,6 +97,15 @@ def reference_of(value) -> str | None:
     return text.rstrip(".:") or None
 
 
+def word_reference_of(value) -> str | None:
+    """A reference without a digit ('QS'), as the form allows (plans.models.REFERENCE_RE): read as one only on a
+    row that is plainly an action (it has a lead, status, timescale, update or section cell), never a heading."""
+    text = as_text(value).strip()
+    if not text or any(c.isspace() for c in text) or len(text) > 40 or not any(c.isalnum() for c in text):
+        return None
+    return text.rstrip(".:") or None
+
+
 FINDING_NUMBER_RE = re.compile(r"^(\d{1,4})[.)]\s+(.+)$", re.DOTALL)
 
 

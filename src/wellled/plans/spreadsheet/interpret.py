@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from wellled.core.limits import limit_of, too_long
 from wellled.core.models import DeliveryStatus, User
 
+from ..models import Action, Finding, ProgressUpdate
 from .column_rules import (
     ACTION,
     COLUMN_WHAT,
@@ -42,6 +44,7 @@ from .heading_rules import (
     parse_findings,
     parse_heading,
     reference_of,
+    word_reference_of,
 )
 from .lead_rules import Invitee, PeopleIndex, invitee_for, split_leads
 from .limits import MAX_LEAD_NOTE_LENGTH, MAX_REFERENCE_LENGTH, PROGRESS_EVERY
@@ -227,6 +230,13 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
             continue  # title lines above the table, or a table that cannot be read
         filled = {name for name in columns.index if columns.cell(cells, name) is not None}
         reference = reference_of(columns.cell(cells, REF))
+        if (
+            reference is None
+            and ACTION in filled
+            and filled & (set(DATA_FIELDS) - {ACTION} | {SECTION})
+            and (filled & {STATUS, SECTION} or not parse_heading(text).code)  # not a heading across cells
+        ):
+            reference = word_reference_of(columns.cell(cells, REF))
         only_titles = filled <= {REF, ACTION, SECTION}
         question = reference is not None and filled == {REF, ACTION} and text.rstrip().endswith("?")
         # A heading typed across several cells ("KLOE" | "W3: Is there a culture…" | "…care?") has no status.
@@ -298,11 +308,19 @@ def _interpret(
         pieces = [as_text(v).strip() for v in raw.cells.get(name, ())]
         return " ".join(p for p in pieces if p)
 
+    def limited(name: str, value: str, limit: int) -> None:
+        """The same limit as the form's (docs/limits.md), named by row and column."""
+        message = too_long(value, limit)
+        if message is not None:
+            reading.error(f"{raw.reference}: {message}", number, columns.names.get(name), sheet)
+
     row = ActionRow(sheet=raw.sheet, row=number, reference=raw.reference, section=raw.section)
     row.title = text(ACTION)
     if not row.title:
         reading.error(MISSING_TITLE.format(reference=raw.reference), number, columns.names.get(ACTION), sheet)
+    limited(ACTION, row.title, limit_of(Action, "title"))
     row.success_measure = text(SUCCESS)
+    limited(SUCCESS, row.success_measure, limit_of(Action, "success_measure"))
     if TIMESCALE in raw.cells:
         try:
             row.timescale, notes = parse_timescale(raw.cells[TIMESCALE])
@@ -324,6 +342,7 @@ def _interpret(
     if PROGRESS in raw.cells:
         narrative, awaited = split_update_awaited(text(PROGRESS))
         row.narrative, row.update_awaited = narrative, awaited
+        limited(PROGRESS, narrative, limit_of(ProgressUpdate, "narrative"))
         if awaited:
             message = UPDATE_AWAITED_WITH_TEXT if narrative else UPDATE_AWAITED_ONLY
             reading.warn(message.format(reference=raw.reference), number, columns.names[PROGRESS], sheet)
@@ -349,6 +368,8 @@ def _interpret(
                 )
     if FINDING in raw.cells:
         row.findings = parse_findings(text(FINDING), raw.reference)
+        for _, finding_text in row.findings:
+            limited(FINDING, finding_text, limit_of(Finding, "text"))
     if reading.error_count > errors_before:
         return None
     return row

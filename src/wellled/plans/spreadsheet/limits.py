@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-MAX_REFERENCE_LENGTH = 20  # Action.reference
-MAX_LEAD_NOTE_LENGTH = 100  # Action.lead_note
-MAX_SECTION_TITLE_LENGTH = 300  # Section.title
+from wellled.core.limits import limit_of
+
+from ..models import Action, Section
+
+# The same figures as the forms' (docs/limits.md): read from the models, never repeated.
+MAX_REFERENCE_LENGTH = limit_of(Action, "reference")
+MAX_LEAD_NOTE_LENGTH = limit_of(Action, "lead_note")
+MAX_SECTION_TITLE_LENGTH = limit_of(Section, "title")
 MAX_INITIALS_LENGTH = 8  # User.initials
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 MIN_HEADER_COLUMNS = 3  # a header row names the planned action and at least two other known columns

@@ -8,6 +8,7 @@ the values Excel saved rather than formulas, its XML parsed through defusedxml. 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -16,15 +17,19 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from django.conf import settings
 
 from wellled.core.cells import FORMULA_PREFIXES
+from wellled.core.limits import SPREADSHEET_CELL_CHARS
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 250 * 1024 * 1024  # every part of a workbook, unzipped: a zip bomb stops here
 MAX_ROWS = 20_000  # rows with anything in them, over all the sheets read
 MAX_COLUMNS = 40  # cells read from each row; an action plan has about eight
+MAX_CELL_CHARS = SPREADSHEET_CELL_CHARS  # Excel's own largest cell: a longer one was not saved by Excel
+SCAN_CHUNK_BYTES = 64 * 1024  # a workbook part is checked in pieces this size, never held whole
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,6 +76,10 @@ TOO_EXPANDED = (
 )
 UNSAFE_XML = (
     "The workbook contains XML that Wellled does not open (entity declarations), so it has not been read."
+)
+CELL_TOO_LONG = (
+    "{where} holds more than {limit:,} characters, more than Excel itself puts in a cell, so the file has not "
+    "been read. Shorten that cell (or put the detail in a linked document), save the file and upload it again."
 )
 TOO_MANY_ROWS = "The file has more than {limit:,} rows. Split it, or check that it is the action plan."
 NO_SHEETS = "The workbook has no visible sheets to read."
@@ -190,7 +199,146 @@ def open_workbook_archive(name: str, suffix: str, data: bytes) -> zipfile.ZipFil
     if sum(i.file_size for i in infos) > MAX_EXPANDED_BYTES:
         archive.close()
         raise UnreadableFile(TOO_EXPANDED.format(limit=size_text(MAX_EXPANDED_BYTES)))
+    try:
+        cell_lengths_check(archive)
+    except BaseException:
+        archive.close()
+        raise
     return archive
+
+
+def cell_lengths_check(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook with a cell longer than MAX_CELL_CHARS, reading its XML in pieces with expat so that
+    even a 240 MB cell is counted, never held; the message names the sheet and the cell."""
+    names = archive.namelist()
+    long_strings: set[int] = set()
+    for name in names:
+        if name.lower().endswith("sharedstrings.xml"):
+            long_strings |= _long_shared_strings(archive, name)
+    titles = _sheet_titles(archive)
+    for name in names:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            cell = _long_cell(archive, name, long_strings)
+            if cell is not None:
+                title = titles.get(name)
+                where = f"Cell {cell} of sheet ‘{title}’" if title else f"Cell {cell}"
+                raise UnreadableFile(CELL_TOO_LONG.format(where=where, limit=MAX_CELL_CHARS))
+    if long_strings:
+        raise UnreadableFile(CELL_TOO_LONG.format(where="A cell of the workbook", limit=MAX_CELL_CHARS))
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _scan(archive: zipfile.ZipFile, name: str, parser) -> None:
+    """Feed one part to an expat parser in pieces; entity declarations are refused, as defusedxml would."""
+
+    def refuse(*args):
+        raise UnreadableFile(UNSAFE_XML)
+
+    parser.buffer_text = False
+    parser.EntityDeclHandler = refuse
+    parser.StartDoctypeDeclHandler = refuse
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(SCAN_CHUNK_BYTES):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise UnreadableFile(DAMAGED) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        raise UnreadableFile(DAMAGED) from None
+
+
+def _long_shared_strings(archive: zipfile.ZipFile, name: str) -> set[int]:
+    """The indexes of shared strings longer than MAX_CELL_CHARS."""
+    state = {"index": -1, "length": 0, "depth": 0}
+    found: set[int] = set()
+    parser = expat.ParserCreate()
+
+    def start(tag, attrs):
+        local = _local(tag)
+        if local == "si":
+            state["index"] += 1
+            state["length"] = 0
+        elif local == "t":
+            state["depth"] += 1
+
+    def end(tag):
+        if _local(tag) == "t":
+            state["depth"] -= 1
+
+    def text(data):
+        if state["depth"] > 0:
+            state["length"] += len(data)
+            if state["length"] > MAX_CELL_CHARS:
+                found.add(state["index"])
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    _scan(archive, name, parser)
+    return found
+
+
+def _long_cell(archive: zipfile.ZipFile, name: str, long_strings: set[int]) -> str | None:
+    """The reference (B7) of the first cell of a sheet part that is too long itself or points at a long
+    shared string, else None."""
+    state = {"ref": "", "type": "", "in_value": False, "length": 0, "value": "", "found": None}
+    parser = expat.ParserCreate()
+
+    class Found(Exception):
+        pass
+
+    def start(tag, attrs):
+        local = _local(tag)
+        if local == "c":
+            state.update(ref=attrs.get("r", ""), type=attrs.get("t", ""), length=0)
+        elif local in ("v", "t"):
+            state.update(in_value=True, value="")
+
+    def end(tag):
+        local = _local(tag)
+        if local in ("v", "t"):
+            state["in_value"] = False
+            value = state["value"].strip()
+            if local == "v" and state["type"] == "s" and value.isdigit() and int(value) in long_strings:
+                state["found"] = state["ref"] or "?"
+                raise Found
+
+    def text(data):
+        if state["in_value"]:
+            state["length"] += len(data)
+            if len(state["value"]) < 20:
+                state["value"] += data[:20]
+            if state["length"] > MAX_CELL_CHARS:
+                state["found"] = state["ref"] or "?"
+                raise Found
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    with contextlib.suppress(Found):
+        _scan(archive, name, parser)
+    return state["found"]
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part's title (xl/worksheets/sheet1.xml → 'Actions'), for messages; {} if unreadable."""
+    import defusedxml.ElementTree as safe_xml
+
+    try:
+        book = safe_xml.fromstring(archive.read("xl/workbook.xml"))
+        rels = safe_xml.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # a message without the title is still a message; openpyxl reports real damage later
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    titles = {}
+    for sheet in book.iter():
+        if _local(sheet.tag.rsplit("}", 1)[-1]) != "sheet":
+            continue
+        rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rel, "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        titles[path] = sheet.get("name", "")
+    return titles
 
 
 def _read_xlsx(name: str, suffix: str, data: bytes) -> list[Sheet]:
@@ -331,16 +479,32 @@ def _read_csv(name: str, data: bytes) -> Sheet:
         except csv.Error:
             dialect = csv.excel
     sheet = Sheet(title="")
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+        for number, row in enumerate(reader, start=1):
+            for index, value in enumerate(row[:MAX_COLUMNS]):
+                if len(value) > MAX_CELL_CHARS:
+                    where = f"Row {reader.line_num}, column {_letter(index)},"
+                    raise UnreadableFile(CELL_TOO_LONG.format(where=where, limit=MAX_CELL_CHARS))
             values = [clean_cell(v) for v in row[:MAX_COLUMNS]]
             if any(v is not None for v in values):
                 if len(sheet.rows) >= MAX_ROWS:
                     raise UnreadableFile(TOO_MANY_ROWS.format(limit=MAX_ROWS))
                 sheet.rows.append((number, _trim(values)))
-    except csv.Error:
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's own cap, far above MAX_CELL_CHARS
+            where = f"Row {reader.line_num}"
+            raise UnreadableFile(CELL_TOO_LONG.format(where=where, limit=MAX_CELL_CHARS)) from None
         raise UnreadableFile(NOT_TEXT.format(name=name)) from None
     return sheet
+
+
+def _letter(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # Cells --------------------------------------------------------------------------------------------------------
