@@ -312,7 +312,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     version = VersionForm(request.POST)
     try:
         if not version.is_valid():
-            raise ValidationError(version.non_field_errors())
+            raise ValidationError(list(version.non_field_errors()))
         services.assessment_submit(
             assessment=assessment, by=request.user, expected_version=version.cleaned_data["version"]
         )
@@ -363,7 +363,7 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
         version = VersionForm(request.POST)
         try:
             if not version.is_valid():
-                raise ValidationError(version.non_field_errors())
+                raise ValidationError(list(version.non_field_errors()))
             services.assessment_publish(
                 assessment=assessment, by=request.user, expected_version=version.cleaned_data["version"]
             )

@@ -21,7 +21,7 @@ def oversized_text_check(app_configs=None, databases=None, **kwargs):
     for alias in databases:
         try:
             for model, field in text_fields():
-                if model._meta.proxy or not model._meta.managed:
+                if model._meta.proxy or not model._meta.managed or not field.max_length:
                     continue
                 rows = (
                     model._default_manager.using(alias)

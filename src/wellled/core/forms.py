@@ -71,8 +71,9 @@ class VersionedTextForm(TextForm):
         super().full_clean()
         # The version is hidden, so its error is the form's: the error summary shows it (with no link to a field
         # the person cannot see).
-        if self._errors and "version" in self._errors:
-            self.add_error(None, self._errors.pop("version"))
+        errors = self.errors  # set by the full_clean above, so reading it does not clean again
+        if "version" in errors:
+            self.add_error(None, errors.pop("version"))
 
 
 VersionedForm = VersionedTextForm  # the name the plans, measures and assessments forms use

@@ -8,8 +8,12 @@ One-line fields are `CharField`s whose `max_length` is the limit. Longer text is
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
 # Excel's largest cell (Microsoft, "Excel specifications and limits": 32,767 characters). No workbook Excel saved
@@ -30,12 +34,13 @@ REVIEW_COMMENT_CHARS = 4_000
 FRAMEWORK_DESCRIPTION_CHARS = 10_000
 # Written by Wellled itself, not by a person, but bounded all the same.
 JOB_ERROR_CHARS = 4_000
+ENCRYPTED_SECRET_CHARS = 2_000  # a client secret of at most 500 characters, sealed (core.secrets)
 RATING_WORKING_CHARS = 20_000
 
 TOO_LONG = "This can be at most %(limit_value)s characters long; it has %(show_value)s. Shorten it."
 
 
-@validators.deconstructible
+@deconstructible
 class TextLimitValidator(validators.MaxLengthValidator):
     """MaxLengthValidator with figures written with thousands separators, as people read them."""
 
@@ -45,14 +50,15 @@ class TextLimitValidator(validators.MaxLengthValidator):
         length, limit = self.clean(value), self.limit_value
         if self.compare(length, limit):
             params = {"limit_value": f"{limit:,}", "show_value": f"{length:,}", "value": ""}
-            raise validators.ValidationError(self.message, code=self.code, params=params)
+            raise ValidationError(self.message, code=self.code, params=params)
 
 
 class LimitedTextField(models.TextField):
     """A TextField with a required `max_length` that is validated (a plain TextField only hints it to forms)."""
 
-    def __init__(self, *args, max_length: int, **kwargs):
-        super().__init__(*args, max_length=max_length, **kwargs)
+    def __init__(self, *args: Any, max_length: int, **kwargs: Any):
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
 
     @cached_property
     def validators(self):

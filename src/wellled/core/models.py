@@ -10,7 +10,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from . import limits
 from .choices import AuditAction, OrganisationKind, Role, UnitKind
+from .limits import LimitedTextField
 
 # ODS codes are 3-5 upper-case letters and digits for trusts and their sites (NHS Organisation Data Service).
 ODS_CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]{3,10}$", "Enter an ODS code of capital letters and digits.")
@@ -258,7 +260,7 @@ class SingleSignOn(models.Model):
     enabled = models.BooleanField(default=False)
     issuer = models.URLField("issuer URL", max_length=300)
     client_id = models.CharField("client ID", max_length=255)
-    client_secret_encrypted = models.TextField(blank=True)
+    client_secret_encrypted = LimitedTextField(max_length=limits.ENCRYPTED_SECRET_CHARS, blank=True)
     allowed_domains = models.CharField(
         "allowed e-mail domains", max_length=500, help_text="Comma-separated, e.g. northmoor.nhs.uk, nhs.net"
     )

@@ -10,6 +10,7 @@ letting the task in hand finish first. A production set-up may run `wellled work
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import signal
 import socket
@@ -162,7 +163,7 @@ class Heartbeat(threading.Thread):
         super().__init__(name="wellled-worker-heartbeat", daemon=True)
         self.worker_id = worker_id
         self.stopping = threading.Event()
-        self.started_at = None
+        self.started_at: datetime.datetime | None = None
 
     def beat(self) -> None:
         from django.db import DatabaseError, connection

@@ -97,7 +97,7 @@ class MeasureForm(VersionedForm):
             and not 0 <= data["target"] <= 100
         ):
             self.add_error("target", "Enter the target as a percentage from 0 to 100")
-        if data.get("negative_allowed") == "yes" and data.get("kind") != MeasureKind.VALUE:
+        if (data or {}).get("negative_allowed") == "yes" and (data or {}).get("kind") != MeasureKind.VALUE:
             self.add_error("negative_allowed", NEGATIVE_ONLY_FOR_VALUES)
         return data
 

@@ -534,7 +534,7 @@ def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User
     from django.conf import settings
     from django.template.loader import render_to_string
 
-    sent, sent_to = 0, []
+    sent, sent_to = 0, list[str]()
     now = timezone.now()
     for lead, actions in awaiting.items():
         if lead is None or not lead.email or not actions:

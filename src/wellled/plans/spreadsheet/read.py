@@ -16,6 +16,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
@@ -253,7 +254,7 @@ def _scan(archive: zipfile.ZipFile, name: str, parser) -> None:
 
 def _long_shared_strings(archive: zipfile.ZipFile, name: str) -> set[int]:
     """The indexes of shared strings longer than MAX_CELL_CHARS."""
-    state = {"index": -1, "length": 0, "depth": 0}
+    state: dict[str, int] = {"index": -1, "length": 0, "depth": 0}
     found: set[int] = set()
     parser = expat.ParserCreate()
 
@@ -283,7 +284,14 @@ def _long_shared_strings(archive: zipfile.ZipFile, name: str) -> set[int]:
 def _long_cell(archive: zipfile.ZipFile, name: str, long_strings: set[int]) -> str | None:
     """The reference (B7) of the first cell of a sheet part that is too long itself or points at a long
     shared string, else None."""
-    state = {"ref": "", "type": "", "in_value": False, "length": 0, "value": "", "found": None}
+    state: dict[str, Any] = {
+        "ref": "",
+        "type": "",
+        "in_value": False,
+        "length": 0,
+        "value": "",
+        "found": None,
+    }
     parser = expat.ParserCreate()
 
     class Found(Exception):
