@@ -102,8 +102,19 @@ def test_each_bad_input_is_named_by_row_and_column(measure, proportion, text, me
 
 
 def test_negative_numbers_are_not_mistaken_for_formulas(measure):
+    measure.negative_allowed = (
+        True  # a value that can be below zero (a net change): -5 is a figure, not a formula
+    )
     parsed = parse("measure,period,value\nOverdue risk reviews,2025-01,-5\n", [measure])
     assert parsed.ok and parsed.rows[0].value.value == -5
+
+
+def test_a_negative_figure_is_refused_naming_the_row_unless_the_measure_can_be_below_zero(measure):
+    parsed = parse("measure,period,value\nOverdue risk reviews,2025-01,-40\n", [measure])
+    assert [str(e) for e in parsed.errors] == [
+        "Row 2, column ‘value’: Overdue risk reviews cannot be below zero. If it really can (a net change, a "
+        "balance), say so on the measure's page (Values can be below zero) first."
+    ]
 
 
 def test_wrong_file_types_and_sizes_are_refused(measure):
@@ -238,7 +249,8 @@ def test_a_damaged_workbook_gets_a_message_not_a_server_error(measure):
     parsed = importers.parse_upload(
         name="data.xlsx", data=_workbook_with_padding(0, broken_sheet=True), measures=[measure]
     )
-    assert not parsed.ok and "could not be read" in str(parsed.errors[0])
+    message = str(parsed.errors[0])  # the plan import's message: the same check opens both (read.py)
+    assert not parsed.ok and ("could not be read" in message or "damaged or incomplete" in message)
 
 
 def test_a_period_that_has_not_happened_yet_is_refused_by_row_and_in_the_service(org, editor, measure):

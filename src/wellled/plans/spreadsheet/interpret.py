@@ -230,10 +230,12 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
             continue  # title lines above the table, or a table that cannot be read
         filled = {name for name in columns.index if columns.cell(cells, name) is not None}
         reference = reference_of(columns.cell(cells, REF))
+        # A word reference ('QS', as the form allows) on a row that is plainly an action: it has other data, or
+        # the table names sections in a column of their own (as Wellled's export does), so rows are not headings.
         if (
             reference is None
             and ACTION in filled
-            and filled & (set(DATA_FIELDS) - {ACTION} | {SECTION})
+            and (filled & (set(DATA_FIELDS) - {ACTION} | {SECTION}) or SECTION in columns.index)
             and (filled & {STATUS, SECTION} or not parse_heading(text).code)  # not a heading across cells
         ):
             reference = word_reference_of(columns.cell(cells, REF))
