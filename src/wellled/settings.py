@@ -125,6 +125,12 @@ FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
 _database_url = os.environ.get("WELLLED_DATABASE_URL") or os.environ.get("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # As the default SQLite set-up below: writers (the web server, the worker and its heartbeats) queue for the
+        # lock rather than fail with "database is locked" after SQLite's default 5 seconds.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

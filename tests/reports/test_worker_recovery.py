@@ -56,7 +56,7 @@ class Database:
             if state in states:
                 return state
             if state == JobState.FAILED and JobState.FAILED not in states:
-                raise AssertionError(f"job {pk} failed: {self.job_error(pk)}")
+                raise AssertionError(f"job {pk} failed: {self.job_error(pk)}{output_of(process)}")
             if process is not None and process.poll() is not None and state not in states:
                 out = process.stdout.read().decode(errors="replace") if process.stdout else ""
                 raise AssertionError(
@@ -70,6 +70,15 @@ class Database:
             with sqlite3.connect(self.path, timeout=20) as db:
                 return db.execute("SELECT error FROM reports_paperjob WHERE id = ?", (pk,)).fetchone()[0]
         return PaperJob.objects.filter(pk=pk).values_list("error", flat=True).get()
+
+
+def output_of(process: subprocess.Popen | None) -> str:
+    """The worker's last output (it is stopped first), to show why a job failed."""
+    if process is None or process.stdout is None:
+        return ""
+    if process.poll() is None:
+        process.kill()
+    return "\nworker output:\n" + process.stdout.read().decode(errors="replace")[-3000:]
 
 
 def environment(database_url: str, folder: Path, **extra: str) -> dict:
