@@ -244,7 +244,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("WELLLED_EMAIL_FROM", "Wellled <wellled@loca
 SITE_URL = os.environ.get("WELLLED_SITE_URL", "http://127.0.0.1:8000")
 
 # Background tasks (django-tasks, the backport of Django 6.0's tasks; ADR 0010). "database" queues them in the
-# database for `wellled db_worker` (which `wellled demo` and `wellled serve` start for you); "immediate" runs them
+# database for `wellled worker` (which `wellled demo` and `wellled serve` start for you); "immediate" runs them
 # inside the request that asks, for a one-process installation that can wait.
 TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

@@ -47,7 +47,7 @@ def worker_needed() -> bool:
 
 
 def worker_command() -> list[str]:
-    """`wellled db_worker`, run by the same Python, with the same settings (inherited from the environment)."""
+    """`wellled worker`, run by the same Python, with the same settings (inherited from the environment)."""
     return [
         sys.executable,
         "-m",

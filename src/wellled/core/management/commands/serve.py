@@ -1,6 +1,6 @@
 """`wellled serve`: run Wellled in production under gunicorn (put a TLS-terminating proxy in front).
 
-It also runs the background worker (`wellled db_worker`) in a child process, unless --no-worker says a separate
+It also runs the background worker (`wellled worker`) in a child process, unless --no-worker says a separate
 worker service runs it (docs/deployment.md).
 """
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not start the background worker: `wellled db_worker` runs as a service of its own.",
+            help="Do not start the background worker: `wellled worker` runs as a service of its own.",
         )
 
     def handle(self, *args, bind: str, workers: int, timeout: int, no_worker: bool = False, **options):
