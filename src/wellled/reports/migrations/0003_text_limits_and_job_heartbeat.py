@@ -7,7 +7,7 @@ import wellled.core.limits
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0001_initial"),
+        ("reports", "0002_paper_kinds"),
     ]
 
     operations = [
