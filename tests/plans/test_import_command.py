@@ -45,9 +45,10 @@ def test_dry_run_prints_the_preview_with_problems_by_row_and_column_and_saves_no
         "self-review.xlsx: 2 actions read for Self-review 2026: 2 to add, 0 to change, 0 unchanged.",
         "  WARNING: Row 4, column ‘Lead’: ‘TL’ is not anyone at Northmoor Test Trust, so they become a person to "
         "invite (initials TL).",
-        "  WARNING: Row 4, column ‘Progress update’: UPDATE AWAITED: no progress update is imported for W1b, and its "
-        "lead still owes one.",
+        "  WARNING: Row 4, column ‘Progress update’: UPDATE AWAITED: W1b’s lead still owes an update for this "
+        "position; any status given is kept, and the paper prints the action as awaited.",
         "  New section W1: Leadership capacity",
+        "  Lead ‘RG’ taken to be Rosa Green (RG) (row 3): check, or change it on the upload page",
         "  Person to invite: TL (row 4)",
         "  + W1a (row 3): Coach ward leaders",
         "  + W1b (row 4): Agree succession plans",
