@@ -373,3 +373,30 @@ def test_an_imported_finding_without_a_category_is_edited_without_being_given_on
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.finding_type == "" and finding.text.endswith("(reworded).")
+
+
+def test_the_upload_page_date_overrides_the_workbooks_line(org, editor, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from tests.spreadsheets import xlsx_bytes
+
+    from wellled.plans.models import PlanImport
+
+    client = login(editor)
+    response = client.post(
+        reverse("plan-import-new"),
+        {
+            "name": "Self-review 2019",
+            "kind": "self_review",
+            "file": SimpleUploadedFile("board.xlsx", xlsx_bytes(WORKBOOK)),
+            "position_as_at": "2019-08-31",
+        },
+    )
+    pending = PlanImport.objects.get()
+    assert response.status_code == 302 and pending.position_as_at == datetime.date(2019, 8, 31)
+    page = client.get(reverse("plan-import-review", args=[pending.pk])).content.decode()
+    assert "31 August 2019, from the date given for this import" in page
+    fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
+    client.post(reverse("plan-import-review", args=[pending.pk]), {"fingerprint": fingerprint})
+    plan = Plan.objects.get(organisation=org, name="Self-review 2019")
+    assert set(plan.actions.values_list("updates__update_date", flat=True)) == {datetime.date(2019, 8, 31)}
