@@ -185,7 +185,7 @@ def paper_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "issued": issued,
             "plan": issued.plan,
             "form": form,
-            "page_title": f"Withdraw the board paper: {issued.plan.name}",
+            "page_title": f"Withdraw the board paper: {issued.title}",
         },
         status=400 if form.errors else 200,
     )
