@@ -173,7 +173,9 @@ def paper_withdraw(*, paper: IssuedPaper, by: User, reason: str) -> PaperWithdra
     """Withdraw an issued paper with a reason: it is kept as issued and marked withdrawn, and no longer counts as
     the latest paper or in comparisons (ADR 0034)."""
     permission_require(user=by, organisation_id=paper.organisation_id, permission=ISSUE_PERMISSION)
-    paper = IssuedPaper.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=paper.pk)
+    paper = (
+        IssuedPaper.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=paper.pk)
+    )
     if not reason.strip():
         raise ValidationError({"reason": WITHDRAW_NO_REASON})
     if PaperWithdrawal.objects.filter(paper=paper).exists():
