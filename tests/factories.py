@@ -203,6 +203,7 @@ URL_OBJECT_KIND = {
     "paper-issue": "plan",
     "paper-compare": "plan",
     "paper-detail": "paper",
+    "paper-withdraw": "paper",
     "paper-file": "paper",
     "paper-job": "job",
     "plan-import": "plan",
@@ -265,7 +266,7 @@ def valid_post_data(name: str, objects: dict) -> dict:
         "action-update": {
             "narrative": "Posted update",
             "status": status(organisation, "R").pk,
-            "update_date": "2026-11-20",
+            "update_date": datetime.date.today().isoformat(),  # within the back-dating window, whenever run
             "version": version,
         },
         "action-timescale": {
@@ -288,6 +289,7 @@ def valid_post_data(name: str, objects: dict) -> dict:
             "update_deadline": "2027-01-20",
         },
         "paper-issue": {"as_at": "2026-11-30"},
+        "paper-withdraw": {"reason": "Posted reason"},
     }
     return data.get(name, {"name": "Posted", "text": "Posted", "narrative": "Posted", "version": version})
 
@@ -329,7 +331,7 @@ def db_state() -> dict:
         Section,
         TimescaleRevision,
     )
-    from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperJob
+    from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperJob, PaperWithdrawal
 
     models = [
         AuditLog,
@@ -345,6 +347,7 @@ def db_state() -> dict:
         IssuedPaper,
         IssuedPaperFile,
         PaperJob,
+        PaperWithdrawal,
         WordTemplate,
     ]
     state = {

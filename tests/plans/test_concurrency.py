@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from tests.factories import PASSWORD, db_state, make_person, status, valid_post_data
 
 from wellled.core.choices import Role
@@ -131,7 +132,7 @@ def test_second_progress_update_is_refused_and_keeps_the_narrative_when_someone_
             {
                 "narrative": "Editor's update from the board meeting",
                 "status": status(org, "A/R").pk,
-                "update_date": "2026-11-20",
+                "update_date": timezone.localdate().isoformat(),
                 "version": hidden_version(editor_page),
             },
         ).status_code
@@ -142,7 +143,7 @@ def test_second_progress_update_is_refused_and_keeps_the_narrative_when_someone_
     typed = {
         "narrative": "Lead's own words about cohort two",
         "status": status(org, "G").pk,
-        "update_date": "2026-11-21",
+        "update_date": timezone.localdate().isoformat(),
     }
     response = lead_client.post(url, typed | {"version": hidden_version(lead_page)})
     assert response.status_code == 200

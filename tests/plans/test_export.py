@@ -162,7 +162,7 @@ def test_csv_export_has_the_board_layout_with_revisions_leads_and_latest_update_
             "W1b",
             "Agree succession plans",
             "15 April 2026",
-            "AK / RG / DMc",
+            "AK / DMc / RG",  # co-leads in the order given
             "Plan agreed",
             "",
             "",

@@ -45,9 +45,10 @@ def test_dry_run_prints_the_preview_with_problems_by_row_and_column_and_saves_no
         "self-review.xlsx: 2 actions read for Self-review 2026: 2 to add, 0 to change, 0 unchanged.",
         "  WARNING: Row 4, column ‘Lead’: ‘TL’ is not anyone at Northmoor Test Trust, so they become a person to "
         "invite (initials TL).",
-        "  WARNING: Row 4, column ‘Progress update’: UPDATE AWAITED: no progress update is imported for W1b, and its "
-        "lead still owes one.",
+        "  WARNING: Row 4, column ‘Progress update’: UPDATE AWAITED: W1b’s lead still owes an update for this "
+        "position; any status given is kept, and the paper prints the action as awaited.",
         "  New section W1: Leadership capacity",
+        "  Lead ‘RG’ taken to be Rosa Green (RG) (row 3): check, or change it on the upload page",
         "  Person to invite: TL (row 4)",
         "  + W1a (row 3): Coach ward leaders",
         "  + W1b (row 4): Agree succession plans",
@@ -185,3 +186,52 @@ def test_command_line_exits_with_status_2_and_one_line_when_the_file_is_missing(
         main(["wellled", "plan", "import", "/no/such/plan.xlsx", "--organisation", "ZNT01", "--plan", "P"])
     assert caught.value.code == 2
     assert capsys.readouterr().err == "CommandError: /no/such/plan.xlsx: no such file.\n"
+
+
+@pytest.mark.django_db
+def test_as_at_dates_every_imported_update_and_timescale_and_says_so(workbook, people, org):
+    import datetime
+
+    out, _ = run(
+        "import",
+        str(workbook),
+        "--organisation",
+        "znt01",
+        "--plan",
+        "Self-review 2025",
+        "--as-at",
+        "2025-09-30",
+    )
+    assert "Position as at 30 September 2025, from the date given for this import." in out
+    plan = Plan.objects.get(organisation=org, name="Self-review 2025")
+    w1a = plan.actions.get(reference="W1a")
+    assert [u.update_date for u in w1a.updates.all()] == [datetime.date(2025, 9, 30)]
+    assert {t.position_date for t in w1a.timescales.all()} == {datetime.date(2025, 9, 30)}
+    assert plan.cycles.get().name == "Position as at 30 September 2025 (imported)"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("30/09/2025", "is not a date: write it as YYYY-MM-DD"),
+        ("1901-01-01", "outside 1 January 2000 to today"),
+    ],
+)
+def test_a_bad_as_at_is_refused_with_the_reason_and_nothing_saved(workbook, people, value, message):
+    before = db_state()
+    out = io.StringIO()
+    args = (
+        "import",
+        str(workbook),
+        "--organisation",
+        "znt01",
+        "--plan",
+        "Self-review 2025",
+        "--as-at",
+        value,
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("plan", *args, stdout=out, stderr=io.StringIO())
+    assert message in str(caught.value) + out.getvalue()
+    assert db_state() == before

@@ -109,12 +109,12 @@ def test_board_self_review_by_kloe_is_read_with_its_mess_when_previewed(org, edi
     assert problems(preview) == [
         "Row 7, column ‘Lead’: ‘DMc’ is not anyone at Northmoor Test Trust, so they become a person to invite "
         "(initials DMc).",
-        "Row 7, column ‘Progress update’: UPDATE AWAITED: no progress update is imported for W1b, and its lead still "
-        "owes one.",
+        "Row 7, column ‘Progress update’: UPDATE AWAITED: W1b’s lead still owes an update for this position; any "
+        "status given is kept, and the paper prints the action as awaited.",
         "Row 11: This row has no reference, lead or status, so it is read as the rest of W1b (row 7), split by a "
         "page break.",
-        "Row 13, column ‘Progress update’: Marked UPDATE AWAITED: the rest of the text is imported as W2a’s latest "
-        "update, and its lead still owes a new one.",
+        "Row 13, column ‘Progress update’: Marked UPDATE AWAITED: the rest of the text is imported as W2a’s last "
+        "update, and the paper prints the action as awaited for this position, whatever its status.",
         "Row 15, column ‘Timescale’: ‘Ongoing’ is not a date, so no timescale is taken from it.",
         "Row 16, column ‘Lead’: ‘TL’ is not anyone at Northmoor Test Trust, so they become a person to invite "
         "(initials TL).",
@@ -167,7 +167,9 @@ def test_board_self_review_creates_the_plan_with_revisions_leads_and_statuses_wh
     ]
     invited = User.objects.get(initials="DMc")
     assert w1b.lead == leads["RG"] and set(w1b.other_leads.all()) == {leads["AK"], invited}
-    assert w1b.leads_display.startswith("RG / ") and not w1b.updates.exists() and w1b.status.code == "A/G"
+    # Marked UPDATE AWAITED with a status and no text: an update for the position that says it is awaited.
+    assert w1b.leads_display == "RG / AK / DMc" and w1b.updates.get().awaited and w1b.status.code == "A/G"
+    assert w1b.updates.get().update_date == datetime.date(2026, 9, 30)
     assert (w2a.lead, w2a.lead_note, w2a.due_date) == (None, "Varied", datetime.date(2026, 12, 31))
     assert w2a.updates.get().narrative == "Drafted and shared with governors."
     assert timescales(w2b) == [(datetime.date(2026, 3, 31), day)] and w2b.status.code == "B"
@@ -266,11 +268,11 @@ def test_cqc_response_by_finding_makes_numbered_findings_answered_by_actions_whe
     )
     plan = result.plan
     assert result.findings == [1, 2]
-    assert [(s.code, s.title) for s in Section.objects.filter(plan=plan)] == [
-        ("Part B", "Findings of the CQC inspection")
-    ]
+    # A Part B table's actions answer its findings and belong to no section (ADR 0033): printed in Part B only.
+    assert not Section.objects.filter(plan=plan).exists()
     answer = Action.objects.get(plan=plan, reference="2")
-    assert [f.number for f in answer.findings.all()] == [2] and answer.section.code == "Part B"
+    assert [f.number for f in answer.findings.all()] == [2] and answer.section is None
+    assert Finding.objects.get(plan=plan, number=2).finding_type == ""  # no category invented
     assert answer.status.code == "A/R" and answer.lead == leads["AK"]
     assert Finding.objects.get(plan=plan, number=1).actions.get().title == "Hold monthly board walkabouts"
     assert Action.objects.get(plan=plan, reference="W1a").section is None

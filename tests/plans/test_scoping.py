@@ -7,6 +7,7 @@ organisation's data, and only one the person belongs to.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from tests.factories import (
     URL_GET_ONLY,
     URL_OBJECT_KIND,
@@ -111,7 +112,7 @@ def test_outsider_gets_404_when_correcting_an_update_of_another_organisation(log
     data = {
         "narrative": "x",
         "status": own_action.plan.organisation.delivery_statuses.first().pk,
-        "update_date": "2026-11-20",
+        "update_date": timezone.localdate().isoformat(),
         "version": own_action.version,
         "correct": objects["update"].pk,
     }

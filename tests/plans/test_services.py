@@ -384,7 +384,7 @@ def test_correction_page_keeps_the_original_when_a_lead_corrects_an_update(login
         {
             "narrative": "Recruitment paused",
             "status": status(org, "R").pk,
-            "update_date": "2026-11-20",
+            "update_date": timezone.localdate().isoformat(),
             "version": action.version,
         },
     )
@@ -399,7 +399,7 @@ def test_correction_page_keeps_the_original_when_a_lead_corrects_an_update(login
         {
             "narrative": "Again",
             "status": status(org, "G").pk,
-            "update_date": "2026-11-20",
+            "update_date": timezone.localdate().isoformat(),
             "version": action.version,
         },
     )

@@ -238,3 +238,46 @@ class CodeForm(forms.Form):
         max_length=12,
         error_messages={"required": "Enter the 6-digit code", "invalid": "Enter the 6 digits the app shows"},
     )
+
+
+class DeliveryScaleForm(TextForm):
+    """The wording of each delivery status and whether it is in use: fields label-<id>, meaning-<id>, active-<id>."""
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statuses = list(statuses)
+        for status in self.statuses:
+            self.fields[f"label-{status.pk}"] = forms.CharField(
+                label=f"Label for {status.code}",
+                max_length=60,
+                initial=status.label,
+                error_messages={"required": f"Enter the label for {status.code}"},
+            )
+            self.fields[f"meaning-{status.pk}"] = forms.CharField(
+                label=f"Meaning of {status.code}",
+                max_length=300,
+                initial=status.meaning,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": f"Enter what {status.code} means"},
+            )
+            self.fields[f"active-{status.pk}"] = forms.BooleanField(
+                label=f"{status.code} is in use", required=False, initial=status.active
+            )
+
+    def rows(self):
+        """Each status with its three fields, for the page's table."""
+        return [
+            (status, self[f"label-{status.pk}"], self[f"meaning-{status.pk}"], self[f"active-{status.pk}"])
+            for status in self.statuses
+        ]
+
+    def changes(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        return {
+            s.pk: {
+                "label": data[f"label-{s.pk}"],
+                "meaning": data[f"meaning-{s.pk}"],
+                "active": data[f"active-{s.pk}"],
+            }
+            for s in self.statuses
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -936,3 +937,46 @@ def two_factor_reset(*, membership: Membership, by: User) -> int:
             note="Two-factor sign-in reset by an administrator",
         )
     return removed
+
+
+# The delivery-status scale -------------------------------------------------------------------------------------
+
+SCALE_EDITABLE = ("label", "meaning", "active")
+SCALE_NONE_IN_USE = "Keep at least one status in use: progress updates need a status to choose."
+SCALE_NO_DELIVERED = (
+    "Keep at least one status that means delivered (such as G) in use: without one no action can be reported "
+    "complete."
+)
+
+
+@transaction.atomic
+def delivery_scale_update(
+    *, organisation: Organisation, by: User, changes: Mapping[int, Mapping[str, Any]]
+) -> list[DeliveryStatus]:
+    """Change the wording of the organisation's delivery statuses and which are in use (an administrator's
+    decision, audited status by status). Codes, colours and ranks stay: papers already issued print them."""
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ORGANISATION)
+    statuses = {s.pk: s for s in DeliveryStatus.objects.select_for_update().filter(organisation=organisation)}
+    for pk, fields in changes.items():
+        if pk not in statuses or set(fields) - set(SCALE_EDITABLE):
+            raise ValueError(f"delivery_scale_update cannot change {sorted(fields)} of status {pk}.")
+    changed = []
+    for pk, fields in changes.items():
+        status = statuses[pk]
+        before = snapshot(status)
+        for name, value in fields.items():
+            setattr(status, name, value.strip() if isinstance(value, str) else value)
+        if snapshot(status) == before:
+            continue
+        status.full_clean()
+        status.save(update_fields=list(fields))
+        audit_record(
+            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=status, before=before
+        )
+        changed.append(status)
+    in_use = [s for s in statuses.values() if s.active]
+    if not in_use:
+        raise ValidationError(SCALE_NONE_IN_USE)
+    if not any(s.is_complete for s in in_use):
+        raise ValidationError(SCALE_NO_DELIVERED)
+    return changed

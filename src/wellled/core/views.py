@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .auth import address_slowed
+from .forms import DeliveryScaleForm
 from .middleware import SESSION_ORGANISATION_KEY
 from .permissions import Permission, require
 from .selectors import (
@@ -27,7 +29,7 @@ from .selectors import (
     organisation_units,
     word_template_get,
 )
-from .services import WordTemplateError, word_template_remove, word_template_set
+from .services import WordTemplateError, delivery_scale_update, word_template_remove, word_template_set
 from .view_kit import role, scope
 from .worker import worker_alive, worker_needed
 
@@ -162,6 +164,30 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
             "statuses": delivery_statuses(organisation=organisation, include_inactive=True),
             "word_template": word_template_get(user=request.user, organisation=organisation),
         },
+    )
+
+
+def delivery_scale(request: HttpRequest) -> HttpResponse:
+    """An administrator words the organisation's delivery statuses and chooses which are in use (audited)."""
+    require(role(request), Permission.MANAGE_ORGANISATION)
+    who = scope(request)
+    statuses = delivery_statuses(organisation=who["organisation"], include_inactive=True)
+    form = DeliveryScaleForm(request.POST or None, statuses=statuses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = delivery_scale_update(
+                organisation=who["organisation"], by=who["user"], changes=form.changes()
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Delivery status scale saved ({len(changed)} changed).")
+            return redirect("organisation-detail")
+    return render(
+        request,
+        "core/delivery_scale.jinja",
+        {"form": form, "page_title": "Delivery status scale"},
+        status=400 if form.errors else 200,
     )
 
 

@@ -11,7 +11,6 @@ from wellled.core.models import DeliveryStatus
 
 from .choices import ActionState, DatePrecision, FindingSource, FindingType, PlanKind, PlanOrganisedBy
 from .models import (
-    UPDATE_DATE_IN_FUTURE,
     UPDATE_DEADLINE_AFTER_POSITION,
     UPDATE_DEADLINE_TOO_LATE,
     Action,
@@ -23,6 +22,7 @@ from .models import (
     Section,
     TimescaleRevision,
 )
+from .positions import BACKDATE_WINDOW, position_problem
 
 __all__ = ["VersionedForm"]  # kept importable from here for the apps that used it before it moved to core
 
@@ -39,6 +39,12 @@ class PlanForm(VersionedForm):
         max_length=limit_of(Plan, "description"),
         required=False,
         widget=forms.Textarea,
+    )
+    part_b_actions_in_part_a = forms.BooleanField(
+        label="Repeat Part B's actions in Part A",
+        required=False,
+        help_text="Actions that answer a finding and sit in no section are printed in Part B. Tick this to print "
+        "them in Part A too.",
     )
 
 
@@ -77,6 +83,12 @@ class SectionForm(VersionedForm):
         error_messages={"required": "Enter the section's title"},
     )
     executive_lead = forms.ModelChoiceField(label="Executive lead (optional)", queryset=None, required=False)
+    purpose = forms.CharField(
+        label="Purpose (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the workstream is for. Board papers print it under the section's heading.",
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,6 +196,11 @@ class ProgressUpdateForm(VersionedForm):
     )
     update_date = forms.DateField(
         label="Position as at",
+        help_text=(
+            "The date your update describes. Leave it as the cycle's position date to report for this cycle's "
+            f"board paper. An earlier date (up to {BACKDATE_WINDOW.days} days back) files the update under that date: papers as at "
+            "that date or later show it, but it does not replace an update already given for a later date."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": "Enter the date this update describes",
@@ -193,12 +210,15 @@ class ProgressUpdateForm(VersionedForm):
 
     def clean_update_date(self):
         day = self.cleaned_data["update_date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(UPDATE_DATE_IN_FUTURE)
+        allowed = [self.cycle_position] if self.cycle_position else []
+        problem = position_problem(day, today=timezone.localdate(), allowed=allowed)
+        if problem:
+            raise forms.ValidationError(problem)
         return day
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, cycle_position=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.cycle_position = cycle_position
         self.fields["status"].queryset = DeliveryStatus.objects.filter(organisation=organisation, active=True)
         self.fields["status"].label_from_instance = lambda s: f"{s.code}: {s.label}"
 
@@ -220,7 +240,11 @@ class FindingForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the finding"},
     )
-    finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
+    finding_type = forms.ChoiceField(
+        label="Type",
+        choices=[*FindingType.choices, ("", "No category (the report gave none)")],
+        required=False,
+    )
     regulation = forms.CharField(
         label="Regulation (for a breach)", max_length=limit_of(Finding, "regulation"), required=False
     )
@@ -271,6 +295,17 @@ class PlanImportForm(TextForm):
         allow_empty_file=True,
         error_messages={"required": "Choose the spreadsheet to import"},
     )
+    position_as_at = forms.DateField(
+        label="Position as at (optional)",
+        required=False,
+        help_text=(
+            "The date the workbook reports, for example the date of the board paper it was. Every progress update "
+            "and timescale revision in it is dated to this position. Leave it empty to use the workbook's own "
+            "'Position as at' line, or today if it has none."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the position date as a real date"},
+    )
 
 
 class PlanImportNewForm(PlanImportForm):
@@ -280,7 +315,7 @@ class PlanImportNewForm(PlanImportForm):
         error_messages={"required": "Enter the name of the new plan"},
     )
     kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
-    field_order = ["name", "kind", "file"]
+    field_order = ["name", "kind", "file", "position_as_at"]
 
 
 MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField); a larger one cannot name anything

@@ -25,6 +25,7 @@ from .choices import (
     PlanKind,
     PlanOrganisedBy,
 )
+from .positions import POSITION_IN_FUTURE
 
 
 class Plan(models.Model):
@@ -40,6 +41,11 @@ class Plan(models.Model):
         Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     description = LimitedTextField(max_length=limits.PLAN_DESCRIPTION_CHARS, blank=True)
+    part_b_actions_in_part_a = models.BooleanField(
+        "repeat Part B's actions in Part A",
+        default=False,
+        help_text="Print the actions that answer a finding, and sit in no section, in Part A as well as Part B.",
+    )
     archived = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,6 +72,7 @@ class Section(models.Model):
     executive_lead = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    purpose = models.TextField(blank=True, help_text="What the workstream is for, printed under its heading.")
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
 
@@ -87,7 +94,13 @@ class Finding(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveIntegerField()
     text = LimitedTextField(max_length=limits.FINDING_TEXT_CHARS)
-    finding_type = models.CharField(max_length=30, choices=FindingType.choices, default=FindingType.MUST_DO)
+    finding_type = models.CharField(
+        max_length=30,
+        choices=FindingType.choices,
+        default=FindingType.MUST_DO,
+        blank=True,
+        help_text="Empty when the report gave the finding no category (none is invented).",
+    )
     regulation = models.CharField(max_length=200, blank=True, help_text="For a breach, e.g. Regulation 17.")
     source = models.CharField(
         max_length=30, choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION
@@ -188,8 +201,16 @@ class Action(models.Model):
     @property
     def leads_display(self) -> str:
         """Leads as boards write them: 'DMc / AK / MS', or the note (e.g. 'Varied')."""
-        people = ([self.lead] if self.lead else []) + [p for p in self.other_leads.all() if p != self.lead]
+        people = ([self.lead] if self.lead else []) + [p for p in self.co_leads if p != self.lead]
         return " / ".join(p.display_initials for p in people) or self.lead_note
+
+    @property
+    def co_leads(self) -> list[User]:
+        """The other leads in the order they were written (their links' order), prefetched or read now."""
+        if "other_leads" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.other_leads.all())
+        links = Action.other_leads.through._meta.db_table
+        return list(self.other_leads.extra(order_by=[f"{links}.id"]))
 
     @property
     def is_delivered(self) -> bool:
@@ -243,6 +264,12 @@ class TimescaleRevision(AppendOnly, models.Model):
     due_date = models.DateField()
     precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.MONTH)
     reason = models.CharField(max_length=500, blank=True)
+    position_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The position from which this timescale stands (imported history: the workbook's position "
+        "date); empty means the day it was recorded.",
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField()
 
@@ -295,9 +322,7 @@ class ReportingCycle(models.Model):
             raise ValidationError({"update_deadline": UPDATE_DEADLINE_TOO_LATE})
 
 
-UPDATE_DATE_IN_FUTURE = (
-    "The position date cannot be in the future: give the date the update describes, today or earlier."
-)
+UPDATE_DATE_IN_FUTURE = POSITION_IN_FUTURE
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -319,7 +344,15 @@ class ProgressUpdate(AppendOnly, models.Model):
     )
     narrative = LimitedTextField(max_length=limits.PROGRESS_NARRATIVE_CHARS)
     status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, related_name="+")
-    update_date = models.DateField(help_text="The date the progress is reported as at.")
+    update_date = models.DateField(
+        "position as at",
+        help_text="The position the update reports: its cycle's position date, or a date of its own (ADR 0032).",
+    )
+    awaited = models.BooleanField(
+        default=False,
+        help_text="For this position the lead's update was awaited (an imported 'UPDATE AWAITED'): the text and "
+        "status are carried from before.",
+    )
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
@@ -329,7 +362,7 @@ class ProgressUpdate(AppendOnly, models.Model):
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["action", "-created_at", "-id"]
+        ordering = ["action", "-update_date", "-created_at", "-id"]
         indexes = [models.Index(fields=["action", "created_at"]), models.Index(fields=["cycle", "action"])]
 
     def __str__(self) -> str:
@@ -382,6 +415,9 @@ class PlanImport(models.Model):
     plan_name = models.CharField(max_length=200, blank=True, help_text="The new plan's name.")
     plan_kind = models.CharField(max_length=30, choices=PlanKind.choices, blank=True)
     file_name = models.CharField(max_length=200)
+    position_as_at = models.DateField(
+        null=True, blank=True, help_text="The position date given on upload; it dates every imported update."
+    )
     content = models.BinaryField(blank=True, editable=False)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

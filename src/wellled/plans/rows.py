@@ -90,12 +90,16 @@ def action_row(
     revisions = tuple(action.timescales.all())
     updates = getattr(action, "updates_newest_first", None)
     if updates is None:
-        updates = list(action.updates.select_related("status", "created_by").order_by("-created_at", "-id"))
+        updates = list(
+            action.updates.select_related("status", "created_by").order_by(
+                "-update_date", "-created_at", "-id"
+            )
+        )
     if len(revisions) > 1:
         labels = [timescale_label(t.due_date, t.precision) for t in revisions]
     else:
         labels = [timescale_label(action.due_date, action.due_precision)] if action.due_date else []
-    others = [p for p in action.other_leads.all() if p != action.lead]
+    others = [p for p in action.co_leads if p != action.lead]  # in the order written (ADR 0033)
     return ActionRow(
         action=action,
         revisions=revisions,

@@ -94,21 +94,29 @@ def progress_update_get(*, user: User, organisation: Organisation, pk) -> Progre
     return get_or_404(updates, pk=pk)
 
 
+def co_leads_in_written_order() -> QuerySet[User]:
+    """Co-leads in the order they were given ('DMc / AK / MS' stays so): the order their links were made."""
+    links = Action.other_leads.through._meta.db_table
+    return User.objects.extra(order_by=[f"{links}.id"])
+
+
+# Newest first by position, then by recording time: an action's latest update states its status (ADR 0032).
+POSITION_ORDER = ("-update_date", "-created_at", "-id")
+
+
 def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> QuerySet[Action]:
     """Everything a plan table row shows, in a fixed number of queries.
 
     With `history=False` only each action's latest update and the updates of open cycles are fetched: enough for
     a page of the plan as it stands, and far less than every update of a long-running plan."""
-    latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(
-        "-created_at", "-id"
-    )
+    latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(*POSITION_ORDER)
     if not history:
-        newest = ProgressUpdate.objects.filter(action_id=OuterRef("action_id")).order_by("-created_at", "-id")
+        newest = ProgressUpdate.objects.filter(action_id=OuterRef("action_id")).order_by(*POSITION_ORDER)
         latest_updates = latest_updates.filter(
             Q(pk=Subquery(newest.values("pk")[:1])) | Q(cycle__state=CycleState.OPEN)
         )
     return actions.select_related("section", "lead", "status", "plan").prefetch_related(
-        "other_leads",
+        Prefetch("other_leads", queryset=co_leads_in_written_order()),
         "findings",
         Prefetch("timescales", queryset=TimescaleRevision.objects.order_by("created_at", "id")),
         Prefetch("updates", queryset=latest_updates, to_attr="updates_newest_first"),

@@ -30,7 +30,6 @@ from wellled.frameworks.models import Framework, FrameworkElement
 
 from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
 from .models import (
-    UPDATE_DATE_IN_FUTURE,
     Action,
     ActionStateChange,
     Finding,
@@ -41,6 +40,7 @@ from .models import (
     Section,
     TimescaleRevision,
 )
+from .positions import default_position, latest_update, position_problem
 from .timescales import due_by, timescale_text
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def plan_create(
     return plan
 
 
-PLAN_EDITABLE_FIELDS = frozenset({"name", "kind", "description", "archived"})
+PLAN_EDITABLE_FIELDS = frozenset({"name", "kind", "description", "archived", "part_b_actions_in_part_a"})
 
 
 @transaction.atomic
@@ -125,6 +125,7 @@ def section_create(
     framework_element: FrameworkElement | None = None,
     executive_lead: User | None = None,
     order: int | None = None,
+    purpose: str = "",
 ) -> Section:
     """Add a section (a framework element or a workstream) to a plan."""
     permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_PLANS)
@@ -137,6 +138,7 @@ def section_create(
         framework_element=framework_element,
         executive_lead=executive_lead,
         order=order,
+        purpose=purpose.strip(),
     )
     section.full_clean()
     section.save()
@@ -144,7 +146,9 @@ def section_create(
     return section
 
 
-SECTION_EDITABLE_FIELDS = frozenset({"code", "title", "executive_lead", "order", "framework_element"})
+SECTION_EDITABLE_FIELDS = frozenset(
+    {"code", "title", "executive_lead", "order", "framework_element", "purpose"}
+)
 
 
 @transaction.atomic
@@ -236,7 +240,7 @@ def action_create(
     _check_reference_free(action, action.reference)
     action.full_clean()
     action.save()
-    action.other_leads.set(list(other_leads))
+    _co_leads_set(action, other_leads)
     action.findings.set(list(findings))
     if due_date is not None:
         TimescaleRevision.objects.create(
@@ -249,6 +253,16 @@ def action_create(
         )
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=action)
     return action
+
+
+def _co_leads_set(action: Action, people: Iterable[User]) -> None:
+    """Link the co-leads in the order given, which is the order papers print them (ADR 0033)."""
+    links = Action.other_leads.through
+    wanted = list(dict.fromkeys(p.pk for p in people))
+    if list(links.objects.filter(action=action).order_by("id").values_list("user_id", flat=True)) == wanted:
+        return
+    links.objects.filter(action=action).delete()
+    links.objects.bulk_create([links(action_id=action.pk, user_id=pk) for pk in wanted])
 
 
 def _check_reference_free(action: Action, reference: str) -> None:
@@ -268,7 +282,7 @@ ACTION_EDITABLE_FIELDS = frozenset(
 @transaction.atomic
 def action_update(*, action: Action, by: User, expected_version: int | None, **fields) -> Action:
     """Change what an action says (not its timescale, status or state: those have their own services)."""
-    return fields_update(
+    action = fields_update(
         instance=action,
         by=by,
         organisation=action.plan.organisation,
@@ -278,6 +292,9 @@ def action_update(*, action: Action, by: User, expected_version: int | None, **f
         changes=fields,
         check=lambda row, changes: _check_reference_free(row, changes.get("reference", row.reference)),
     )
+    if "other_leads" in fields:  # the same people, linked again in the order given
+        _co_leads_set(action, fields["other_leads"])
+    return action
 
 
 @transaction.atomic
@@ -310,11 +327,18 @@ def action_timescale_revise(
             }
         )
     before = snapshot(action)
+    position_date = None  # loaded history (`at` given) stands from the day it is dated
+    if at is None:
+        cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
+        position_date = default_position(
+            cycle_position=cycle.position_as_at if cycle else None, today=timezone.localdate()
+        )
     revision = TimescaleRevision(
         action=action,
         due_date=due_date,
         precision=precision,
         reason=reason.strip(),
+        position_date=position_date,
         created_by=by,
         created_at=at or timezone.now(),
     )
@@ -413,21 +437,26 @@ def progress_update_record(
             raise ValidationError({"supersedes": "A correction must be to an update of the same action."})
         if ProgressUpdate.objects.filter(supersedes=supersedes).exists():
             raise ValidationError({"supersedes": "That update has already been corrected."})
-        latest = action.updates.order_by("-created_at", "-id").first()
+        latest = latest_update(action.updates.all())
         if latest is not None and latest.pk != supersedes.pk:
             raise ValidationError(
                 {"supersedes": "Only the latest update can be corrected: record a new update instead."}
             )
     at = at or timezone.now()
-    if update_date is not None and update_date > timezone.localdate(at):
-        raise ValidationError({"update_date": UPDATE_DATE_IN_FUTURE})
+    today = timezone.localdate(at)
     cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
+    cycle_position = cycle.position_as_at if cycle else None
+    if update_date is None:
+        update_date = default_position(cycle_position=cycle_position, today=today)
+    problem = position_problem(update_date, today=today, allowed=[cycle_position] if cycle_position else [])
+    if problem:
+        raise ValidationError({"update_date": problem})
     update = ProgressUpdate(
         action=action,
         cycle=cycle,
         narrative=narrative.strip(),
         status=status,
-        update_date=update_date or timezone.localdate(at),
+        update_date=update_date,
         supersedes=supersedes,
         created_by=by,
         created_at=at,
@@ -435,7 +464,10 @@ def progress_update_record(
     update.full_clean()
     update.save()
     before = snapshot(action)
-    action.status = status
+    # The action's status is its latest update by position, then by recording time (ADR 0032): an update
+    # back-dated behind a newer position is kept in the history without becoming the current status.
+    current = latest_update(action.updates.all()) or update
+    action.status = current.status
     action.last_update_at = at
     version_bump(action, ["status", "last_update_at"])
     organisation = action.plan.organisation
@@ -446,7 +478,8 @@ def progress_update_record(
         action=AuditAction.UPDATE,
         instance=action,
         before=before,
-        note=f"Progress update recorded: {status.code}",
+        note=f"Progress update recorded: {status.code}"
+        + ("" if current.pk == update.pk else f", position as at {update_date}: not the latest position"),
     )
     return update
 
@@ -512,6 +545,27 @@ def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None
     return cycle
 
 
+# A lead reminded less than a day ago is not reminded again without the sender saying so.
+REMIND_AGAIN_AFTER = datetime.timedelta(days=1)
+
+
+class RemindedRecently(Exception):
+    """Some of the leads were reminded less than a day ago; nothing was sent (ask, then send with repeat=True)."""
+
+    def __init__(self, last: dict[User, datetime.datetime]):
+        self.last = last
+        names = ", ".join(str(person) for person in last)
+        super().__init__(f"{names} had a reminder in the last day: send again only if you mean to.")
+
+
+def last_reminded(*, cycle: ReportingCycle) -> dict[int, datetime.datetime]:
+    """When each lead was last reminded in this cycle, by the lead's id."""
+    last: dict[int, datetime.datetime] = {}
+    for recipient_id, sent_at in cycle.reminders.order_by("sent_at").values_list("recipient_id", "sent_at"):
+        last[recipient_id] = sent_at
+    return last
+
+
 REMINDER_SUBJECT = "Progress updates needed by {deadline}: {plan}"
 REMINDER_SUBJECT_LATE = "Progress updates were due by {deadline}: {plan}"
 MAIL_SERVER_UNREACHABLE = (
@@ -523,14 +577,27 @@ REMINDERS_PARTLY_SENT = "{count} went before it stopped (to {names}), but are no
 
 
 @transaction.atomic
-def cycle_send_reminders(*, cycle: ReportingCycle, by: User, awaiting: dict[User, list[Action]]) -> int:
-    """E-mail each lead the actions still awaiting their update in this cycle; returns how many were sent."""
+def cycle_send_reminders(
+    *, cycle: ReportingCycle, by: User, awaiting: dict[User, list[Action]], repeat: bool = False
+) -> int:
+    """E-mail each lead the actions still awaiting their update in this cycle; returns how many were sent. A lead
+    reminded less than a day ago is reminded again only with `repeat` (else RemindedRecently, nothing sent)."""
     permission_require(
         user=by, organisation_id=cycle.plan.organisation_id, permission=Permission.MANAGE_CYCLES
     )
     cycle = locked_get(ReportingCycle, cycle.pk)
     if cycle.state != CycleState.OPEN:
         raise ValidationError("Reminders can only be sent while the cycle is open.")
+    if not repeat:
+        last = last_reminded(cycle=cycle)
+        since = timezone.now() - REMIND_AGAIN_AFTER
+        recent = {
+            lead: last[lead.pk]
+            for lead, actions in awaiting.items()
+            if lead is not None and lead.email and actions and last.get(lead.pk, since) > since
+        }
+        if recent:
+            raise RemindedRecently(recent)
     from django.conf import settings
     from django.template.loader import render_to_string
 

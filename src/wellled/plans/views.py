@@ -35,6 +35,7 @@ from .forms import (
     TimescaleForm,
 )
 from .panels import action_panels
+from .positions import default_position
 from .spreadsheet import export, importer
 from .spreadsheet.read import max_upload_bytes, size_text
 
@@ -102,7 +103,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
-    initial = {"name": plan.name, "kind": plan.kind, "description": plan.description, "version": plan.version}
+    initial = {
+        "name": plan.name,
+        "kind": plan.kind,
+        "description": plan.description,
+        "part_b_actions_in_part_a": plan.part_b_actions_in_part_a,
+        "version": plan.version,
+    }
     form = PlanForm(request.POST or None, initial=initial)
     return form_page(
         request,
@@ -116,6 +123,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             name=data["name"],
             kind=data["kind"],
             description=data["description"],
+            part_b_actions_in_part_a=data["part_b_actions_in_part_a"],
         ),
         message="Plan saved.",
         success_url=reverse("plan-detail", args=[plan.pk]),
@@ -182,6 +190,7 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
             code=data["code"],
             title=data["title"],
             executive_lead=data["executive_lead"],
+            purpose=data["purpose"],
         ),
         message=lambda section: f"Section {section.code} added.",
         success_url=reverse("plan-detail", args=[plan.pk]),
@@ -195,6 +204,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "code": section.code,
         "title": section.title,
         "executive_lead": section.executive_lead_id,
+        "purpose": section.purpose,
         "version": section.version,
     }
     form = SectionForm(request.POST or None, initial=initial, people=organisation_people(**scope(request)))
@@ -210,6 +220,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             code=data["code"],
             title=data["title"],
             executive_lead=data["executive_lead"],
+            purpose=data["purpose"],
         ),
         message="Section saved.",
         success_url=reverse("plan-detail", args=[section.plan_id]),
@@ -315,12 +326,20 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         supersedes = selectors.progress_update_get(pk=correct_id, **scope(request))
         if supersedes.action_id != action.pk:
             raise PermissionDenied("That update belongs to another action.")
-    initial = {"version": action.version, "update_date": timezone.localdate(), "status": action.status_id}
+    cycle = selectors.open_cycle(plan=action.plan)
+    cycle_position = cycle.position_as_at if cycle else None
+    position = default_position(cycle_position=cycle_position, today=timezone.localdate())
+    initial = {"version": action.version, "update_date": position, "status": action.status_id}
     if supersedes is not None:
         initial.update(
             narrative=supersedes.narrative, status=supersedes.status_id, update_date=supersedes.update_date
         )
-    form = ProgressUpdateForm(request.POST or None, initial=initial, organisation=request.organisation)
+    form = ProgressUpdateForm(
+        request.POST or None,
+        initial=initial,
+        organisation=request.organisation,
+        cycle_position=cycle_position,
+    )
 
     def latest_position(_form: object, exc: ConcurrentEditError) -> ProgressUpdateForm:
         """Keep what the person wrote, show the latest position, and let them submit again knowingly."""
@@ -328,7 +347,7 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         action = selectors.action_get(pk=pk, **scope(request))
         resubmit = request.POST.copy()
         resubmit["version"] = action.version
-        form = ProgressUpdateForm(resubmit, organisation=request.organisation)
+        form = ProgressUpdateForm(resubmit, organisation=request.organisation, cycle_position=cycle_position)
         form.is_valid()
         form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
         return form
@@ -339,6 +358,7 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
             "row": selectors.action_row_of(action=action, **scope(request)),
             "plan": action.plan,
             "supersedes": supersedes,
+            "cycle": cycle,
             "statuses": delivery_statuses(organisation=request.organisation),
         }
 
@@ -549,6 +569,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "awaiting": awaiting,
             "updated": updated,
             "reminders": selectors.cycle_reminders(cycle=cycle, **scope(request)),
+            "last_reminded": services.last_reminded(cycle=cycle),
         },
     )
 
@@ -563,7 +584,21 @@ def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen:
         awaiting = {lead: acts for lead, acts in awaiting.items() if str(lead.pk) in chosen}
     try:
-        sent = services.cycle_send_reminders(cycle=cycle, by=request.user, awaiting=awaiting)
+        sent = services.cycle_send_reminders(
+            cycle=cycle, by=request.user, awaiting=awaiting, repeat=request.POST.get("repeat") == "yes"
+        )
+    except services.RemindedRecently as exc:
+        # Ask first: a lead reminded less than a day ago is not chased again by a double click.
+        return render(
+            request,
+            "plans/cycle_remind_again.jinja",
+            {
+                "cycle": cycle,
+                "plan": cycle.plan,
+                "recent": exc.last,
+                "leads": [lead.pk for lead in awaiting if lead],
+            },
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cycle-detail", pk=cycle.pk)
@@ -629,6 +664,7 @@ def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
             file=data["file"],
             by=request.user,
             plan_name=name,
+            as_at=data.get("position_as_at"),
         )
         if not preview.readable:
             form.add_error("file", preview.errors[0].message)
@@ -641,6 +677,7 @@ def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
                 by=request.user,
                 plan_name=name,
                 plan_kind=data.get("kind", ""),
+                position_as_at=data.get("position_as_at"),
             )
             return redirect("plan-import-review", pk=pending.pk)
     return render(
@@ -661,14 +698,25 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
     pending = selectors.plan_import_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     if request.method == "POST":
+        choices = {
+            name.removeprefix(importer.LEAD_CHOICE_FIELD): str(value)
+            for name, value in request.POST.items()
+            if name.startswith(importer.LEAD_CHOICE_FIELD)
+        }
         try:
             result = importer.plan_import_apply_pending(
-                pending=pending, by=request.user, expected_fingerprint=request.POST.get("fingerprint", "")
+                pending=pending,
+                by=request.user,
+                expected_fingerprint=request.POST.get("fingerprint", ""),
+                lead_choices=choices,
+                legend_wording=request.POST.get("legend_wording") == "yes",
             )
         except (importer.ImportOutOfDate, importer.ImportRefused) as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages) + " Nothing has been imported.")
+        except PermissionDenied:
+            messages.error(request, "Only an administrator can take the workbook's wording for the scale.")
         else:
             messages.success(
                 request,
@@ -676,10 +724,14 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{counted(len(result.created), 'action')} added, {len(result.updated)} changed.",
             )
         return redirect("plan-import-review", pk=pending.pk)
-    context = {"pending": pending, "plan": pending.plan}
+    context: dict[str, object] = {"pending": pending, "plan": pending.plan}
     if pending.state == ImportState.PENDING and importer.pending_is_live(pending):
         preview = importer.plan_import_preview_pending(pending=pending, by=request.user)
-        context.update(preview=preview, fingerprint=preview.fingerprint)
+        context.update(
+            preview=preview,
+            fingerprint=preview.fingerprint,
+            people=organisation_people(**scope(request)) if preview.lead_matches else [],
+        )
     return render(request, "plans/import_review.jinja", context)
 
 

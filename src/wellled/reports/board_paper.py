@@ -13,19 +13,21 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from wellled.core.formatting import long_date
+from wellled.core.formatting import long_date, month_year
 from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses
 from wellled.measures.jinja import measure_number, measure_period
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
-from wellled.plans.choices import ActionState
+from wellled.plans.choices import ActionState, FindingSource
 from wellled.plans.models import ActionStateChange, Plan, ReportingCycle, TimescaleRevision, state_at
+from wellled.plans.positions import latest_update, recorded_by_for, revision_position, update_as_at
 from wellled.plans.rows import ActionRow
 from wellled.plans.timescales import timescale_texts
 from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
 
 ARROW = "→"
+PART_B_TITLE = "Part B: delivery status by finding"
 NO_UPDATE_LABEL = "No update"
 
 
@@ -206,11 +208,27 @@ class Exceptions:
 
 @dataclass(frozen=True)
 class SectionBlock:
-    """Part A: one section (e.g. W1) with its actions."""
+    """Part A: one section (e.g. W1) with its actions, its purpose and its executive lead."""
 
     code: str
     title: str
     rows: tuple[Row, ...]
+    purpose: str = ""
+    executive_lead: str = ""  # "Rosa Green (RG)"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.code}: {self.title}" if self.code else self.title
+
+    @property
+    def about(self) -> str:
+        """'Purpose: … Executive lead: Rosa Green (RG).', or '' when the section has neither."""
+        parts = []
+        if self.purpose:
+            parts.append(f"Purpose: {self.purpose}")
+        if self.executive_lead:
+            parts.append(f"Executive lead: {self.executive_lead}")
+        return " ".join(p if p.endswith(".") else p + "." for p in parts)
 
 
 @dataclass(frozen=True)
@@ -245,6 +263,7 @@ class BoardPaper:
     part_b: tuple[FindingBlock, ...]
     rows: tuple[Row, ...] = field(repr=False)  # every action once, in board order
     measures: tuple[MeasureLine, ...] = ()  # the measures the plan's success measures are linked to
+    part_b_title: str = PART_B_TITLE
 
     @property
     def title(self) -> str:
@@ -282,6 +301,14 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(start, timezone.get_current_timezone()) - datetime.timedelta(microseconds=1)
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The previous paper a paper's movement is measured from: its date and its recording cut-off."""
+
+    as_at: datetime.date
+    recorded_by: datetime.datetime
+
+
 # The builder ---------------------------------------------------------------------------------------------------
 
 
@@ -296,11 +323,19 @@ def board_paper_build(
         current_open = next((c for c in cycles if c.state == "open"), None)
         as_at = current_open.position_as_at if current_open else timezone.localdate()
     cutoff = end_of_day(as_at)
+    now = timezone.now()
     cycle = _cycle_of(cycles, as_at=as_at, cutoff=cutoff)
     previous = _previous_cycle(cycles, as_at=as_at)
-    baseline = end_of_day(previous.position_as_at) if previous else None
-    # The window "this cycle" covers: since the previous paper, else since the current cycle opened.
-    window_start = baseline or (cycle.opened_at if cycle else None)
+    # What the paper shows (ADR 0032): per action, the latest update for a position on or before the date,
+    # recorded by the cut-off (when a closed cycle's paper closed, else now); the previous paper the same way.
+    recorded_by = recorded_by_for(cycle, as_at=as_at, now=now)
+    baseline = (
+        Baseline(previous.position_as_at, recorded_by_for(previous, as_at=previous.position_as_at, now=now))
+        if previous
+        else None
+    )
+    # Without a previous paper, "this cycle" covers what was recorded since the current cycle opened.
+    window_start = None if baseline else (cycle.opened_at if cycle else None)
 
     scale = delivery_statuses(organisation=organisation, include_inactive=True)
     infos = {s.pk: StatusInfo.of(s) for s in scale}
@@ -309,8 +344,11 @@ def board_paper_build(
         [a.action for a in actions],
         Prefetch("state_changes", queryset=ActionStateChange.objects.order_by("created_at", "id")),
     )
-    now_status = plan_selectors.statuses_at(actions=actions, moment=cutoff)
-    then_status = plan_selectors.statuses_at(actions=actions, moment=baseline) if baseline else {}
+    then_status: dict[int, int | None] = {}
+    if baseline is not None:
+        then_status = {
+            a.pk: _status_id_as_at(a, as_at=baseline.as_at, recorded_by=baseline.recorded_by) for a in actions
+        }
 
     linked = {
         pk: summary
@@ -325,10 +363,11 @@ def board_paper_build(
         row = _row(
             action,
             infos=infos,
-            status_id=now_status.get(action.pk),
             cutoff=cutoff,
+            recorded_by=recorded_by,
             as_at=as_at,
             cycle=cycle,
+            baseline=baseline,
             window_start=window_start,
         )
         if action.pk in linked:
@@ -345,24 +384,31 @@ def board_paper_build(
         if row.slipped_this_cycle:
             changes["slipped"].append(Change(row, before, after, note=row.timescale))
 
+    findings = plan_selectors.plan_findings(user=user, organisation=organisation, plan=plan)
+    # An action in no section that answers a finding is Part B's: printed there, not repeated in Part A unless
+    # the plan asks for it (ADR 0033).
+    part_b_only = set()
+    if not plan.part_b_actions_in_part_a:
+        part_b_only = {a.pk for a in actions if a.action.section_id is None and a.findings}
     grouped: dict[int | None, list[ActionRow]] = {}
     for action in actions:
-        grouped.setdefault(action.action.section_id, []).append(action)
+        if action.pk not in part_b_only:
+            grouped.setdefault(action.action.section_id, []).append(action)
     unsectioned = grouped.pop(None, [])
+    sections = {s.pk: s for s in plan.sections.select_related("executive_lead")}
     part_a = [
-        SectionBlock(
-            code=group[0].action.section.code,
-            title=group[0].action.section.title,
-            rows=tuple(rows[a.pk] for a in group),
-        )
-        for group in grouped.values()
+        _section_block(sections[section_id], tuple(rows[a.pk] for a in group))
+        for section_id, group in grouped.items()
+        if section_id is not None
     ]
     if unsectioned:
         part_a.append(
             SectionBlock(code="", title="Other actions", rows=tuple(rows[a.pk] for a in unsectioned))
         )
 
-    ordered = [row for section in part_a for row in section.rows]  # board order: sections, then the rest
+    # Board order: sections, then the rest, then the actions printed in Part B alone.
+    ordered = [row for section in part_a for row in section.rows]
+    ordered += [rows[a.pk] for a in actions if a.pk in part_b_only]
     used = {r.status.code for r in ordered if r.status}
     legend = tuple(StatusInfo.of(s) for s in scale if s.active or s.code in used)
     counted = {code: sum(1 for r in ordered if r.status and r.status.code == code) for code in used}
@@ -391,7 +437,6 @@ def board_paper_build(
         slipped=tuple(changes["slipped"]),
     )
 
-    findings = plan_selectors.plan_findings(user=user, organisation=organisation, plan=plan)
     part_b = tuple(
         FindingBlock(
             number=f.number,
@@ -410,7 +455,7 @@ def board_paper_build(
         plan_pk=plan.pk,
         as_at=as_at,
         cycle_name=cycle.name if cycle else "",
-        generated_at=timezone.now(),
+        generated_at=now,
         generated_by=str(user),
         statuses=legend,
         counts=counts,
@@ -419,9 +464,35 @@ def board_paper_build(
         exceptions=exceptions,
         part_a=tuple(part_a),
         part_b=part_b,
+        part_b_title=part_b_title(findings),
         rows=tuple(ordered),
         measures=_measure_lines(linked.values(), rows),
     )
+
+
+def _section_block(section, rows: tuple[Row, ...]) -> SectionBlock:
+    """Part A's block for a section: its code, title, purpose and executive lead."""
+    lead = section.executive_lead
+    lead_text = ""
+    if lead is not None:
+        name = lead.get_full_name()
+        lead_text = f"{name} ({lead.display_initials})" if name else lead.display_initials
+    return SectionBlock(
+        code=section.code, title=section.title, rows=rows, purpose=section.purpose, executive_lead=lead_text
+    )
+
+
+def part_b_title(findings) -> str:
+    """'Part B: CQC inspection, October 2018' when the findings share a source and its date; else the plain title
+    (a source without a date may be only the default, so it is not printed alone)."""
+    sources = {(f.source, f.source_date) for f in findings}
+    if len(sources) != 1:
+        return PART_B_TITLE
+    source, day = sources.pop()
+    if day is None:
+        return PART_B_TITLE
+    label = FindingSource(source).label if source in FindingSource.values else str(source)
+    return f"Part B: {label}, {month_year(day)}"
 
 
 def _measure_info(linked: ActionMeasureSummary) -> MeasureInfo:
@@ -487,33 +558,53 @@ def _previous_cycle(cycles: list[ReportingCycle], *, as_at: datetime.date):
     return max(earlier, key=lambda c: (c.position_as_at, c.opened_at)) if earlier else None
 
 
+def _status_id_as_at(
+    action_row: ActionRow, *, as_at: datetime.date, recorded_by: datetime.datetime
+) -> int | None:
+    """The action's delivery status in a paper as at a date (an action with a status but no update keeps it)."""
+    latest = update_as_at(action_row.updates, as_at=as_at, recorded_by=recorded_by)
+    if latest is not None:
+        return latest.status_id
+    return action_row.action.status_id if not action_row.updates else None
+
+
 def _row(
     action_row: ActionRow,
     *,
     infos: dict[int, StatusInfo],
-    status_id: int | None,
     cutoff: datetime.datetime,
+    recorded_by: datetime.datetime,
     as_at: datetime.date,
     cycle: ReportingCycle | None,
+    baseline: Baseline | None,
     window_start: datetime.datetime | None,
 ) -> Row:
-    """One action as it stood at the cut-off (its page row, with what was recorded after the cut-off left out)."""
+    """One action as the paper as at its date shows it (ADR 0032)."""
     action = action_row.action
-    history: list[TimescaleRevision] = [t for t in action_row.revisions if t.created_at <= cutoff]
+    history: list[TimescaleRevision] = [
+        t for t in action_row.revisions if revision_position(t) <= as_at and t.created_at <= recorded_by
+    ]
     texts = timescale_texts(history, due_date=action.due_date, precision=action.due_precision)
     due_date = history[-1].due_date if history else action.due_date
-    slipped_this_cycle = window_start is not None and any(
-        window_start < t.created_at <= cutoff for t in history[1:]
-    )
-    updates = [u for u in action_row.updates if u.created_at <= cutoff]
-    latest = updates[0] if updates else None
-    if status_id is None and not action_row.updates and action.status_id:
-        status_id = action.status_id  # a status set without any update (e.g. imported)
+    if baseline is not None:
+        slipped_this_cycle = any(revision_position(t) > baseline.as_at for t in history[1:])
+    else:
+        slipped_this_cycle = window_start is not None and any(
+            t.created_at > window_start for t in history[1:]
+        )
+    updates = [u for u in action_row.updates if u.update_date <= as_at and u.created_at <= recorded_by]
+    latest = latest_update(updates)
+    status_id = _status_id_as_at(action_row, as_at=as_at, recorded_by=recorded_by)
     status = infos.get(status_id) if status_id else None
-    # Delivered actions (a status such as G) are neither overdue nor chased for an update.
+    # Delivered actions (a status such as G) are neither overdue nor chased for an update (ADR 0012), unless the
+    # update for this very position was marked awaited (an imported "UPDATE AWAITED").
     state = state_at(action, cutoff)
     to_deliver = state == ActionState.OPEN and not (status is not None and status.is_complete)
-    awaited = cycle is not None and to_deliver and not any(u.cycle_id == cycle.pk for u in updates)
+    awaited = (latest is not None and latest.awaited and latest.update_date == as_at) or (
+        cycle is not None
+        and to_deliver
+        and not any(u.cycle_id == cycle.pk and not u.awaited for u in updates)
+    )
     return Row(
         reference=action.reference,
         title=action.title,

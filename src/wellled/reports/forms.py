@@ -9,6 +9,16 @@ from wellled.core.forms import TextForm
 from .board_paper import as_at_problem
 
 
+class WithdrawForm(TextForm):
+    reason = forms.CharField(
+        label="Why is the paper withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: issued for the wrong date, or a figure in it was wrong. The paper is kept as it was "
+        "issued, marked withdrawn with this reason, and no longer counts as the latest paper or in comparisons.",
+        error_messages={"required": "Enter the reason the paper is withdrawn"},
+    )
+
+
 class IssueForm(TextForm):
     as_at = forms.DateField(
         label="Position as at",

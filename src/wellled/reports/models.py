@@ -10,7 +10,7 @@ from django.db import models
 from wellled.core import limits
 from wellled.core.formatting import long_date
 from wellled.core.limits import LimitedTextField
-from wellled.core.models import Organisation, User
+from wellled.core.models import AppendOnly, Organisation, User
 from wellled.plans.models import Plan, ReportingCycle
 
 FROZEN_MESSAGE = "An issued board paper cannot be changed or deleted."
@@ -85,6 +85,14 @@ class IssuedPaper(FrozenModel):
         return f"{self.title}, position as at {long_date(self.as_at)}"
 
     @property
+    def withdrawn(self):
+        """The paper's withdrawal (reason, who, when), or None while it stands (ADR 0034)."""
+        try:
+            return self.withdrawal
+        except models.ObjectDoesNotExist:
+            return None
+
+    @property
     def data_intact(self) -> bool:
         """True if the snapshot still matches the checksum taken when it was issued."""
         from .snapshot import checksum
@@ -117,6 +125,22 @@ class IssuedPaperFile(FrozenModel):
         """True if the stored bytes still have the size and checksum they were issued with."""
         content = bytes(self.content)
         return len(content) == self.size and hashlib.sha256(content).hexdigest() == self.sha256
+
+
+class PaperWithdrawal(AppendOnly, models.Model):
+    """An issued paper withdrawn, with the reason: the paper is kept as issued, marked withdrawn, and left out of
+    "latest" and of comparisons (ADR 0034). Never changed or removed."""
+
+    paper = models.OneToOneField(IssuedPaper, on_delete=models.PROTECT, related_name="withdrawal")
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Withdrawal of {self.paper}"
+
+    edit_refused = "A withdrawal cannot be changed; the paper stays withdrawn."
+    delete_refused = "A withdrawal cannot be undone; issue the paper again instead."
 
 
 class JobState(models.TextChoices):

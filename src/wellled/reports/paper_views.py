@@ -8,6 +8,7 @@ import base64
 import datetime
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from wellled.plans.selectors import open_cycle, plan_cycles, plan_get
 
 from . import selectors, services
 from .formats import FORMATS
-from .forms import IssueForm
+from .forms import IssueForm, WithdrawForm
 from .models import JobState
 from .selectors import TamperedError
 
@@ -153,6 +154,36 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def paper_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw an issued paper with a reason; it is kept, marked withdrawn, and audited (ADR 0034)."""
+    issued = selectors.issued_paper_get(pk=pk, **scope(request))
+    require(role(request), services.ISSUE_PERMISSION)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_withdraw(
+                paper=issued, by=scope(request)["user"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error("reason", " ".join(exc.messages))
+        else:
+            messages.success(
+                request, "The paper is withdrawn. It is kept, marked withdrawn, with your reason."
+            )
+            return redirect("paper-detail", pk=issued.pk)
+    return render(
+        request,
+        "reports/papers/paper_withdraw.jinja",
+        {
+            "issued": issued,
+            "plan": issued.plan,
+            "form": form,
+            "page_title": f"Withdraw the board paper: {issued.title}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @require_GET
 def paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """One file of an issued paper, byte for byte as issued: its checksum is verified before it is served."""
@@ -177,7 +208,7 @@ def paper_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed between two issued papers (default: the latest and the one before)."""
     plan = plan_get(pk=pk, **scope(request))
     require(role(request), Permission.VIEW)
-    papers = list(selectors.issued_papers(plan=plan, **scope(request)))
+    papers = list(selectors.current_papers(plan=plan, **scope(request)))
     first, second = request.GET.get("before") or None, request.GET.get("after") or None
     if first is None or second is None:  # both named, or the default pair
         first = second = None

@@ -551,7 +551,9 @@ class _Writer:
             return
         table = self.table(PLAN_COLUMNS)
         for block in self.paper.part_a:
-            self.group_row(table, f"{block.code}: {block.title}" if block.code else block.title)
+            self.group_row(table, block.heading)
+            if block.about:
+                self.group_row(table, block.about)
             for row in block.rows:
                 self.plan_row(table, row)
         self.legend()
@@ -560,10 +562,11 @@ class _Writer:
         if not self.paper.part_b:
             return
         self.page_break()
-        self.heading("Part B: delivery status by finding", 1)
+        self.heading(self.paper.part_b_title, 1)
         table = self.table(PLAN_COLUMNS)
         for block in self.paper.part_b:
-            self.group_row(table, f"{block.number}. {block.text} ({block.finding_type})")
+            kind = f" ({block.finding_type})" if block.finding_type else ""
+            self.group_row(table, f"{block.number}. {block.text}{kind}")
             for row in block.rows:
                 self.plan_row(table, row)
         self.legend()
@@ -632,7 +635,7 @@ def _timescale(row: Row) -> str:
 
 def _progress(row: Row) -> str:
     if not row.progress:
-        return "No update yet."
+        return "Update awaited." if row.update_awaited else "No update yet."
     note = f"\nReported {long_date(row.progress_date)}" if row.progress_date else ""
     if row.update_awaited:
         note += " · update awaited this cycle"

@@ -352,7 +352,8 @@ class RowCells:
 
     def progress(self, row: Row, piece: str | None = None, last: bool = True) -> Paragraph:
         if not row.progress:
-            return self.p('<font color="#4c6272"><i>No update yet.</i></font>')
+            empty = "Update awaited." if row.update_awaited else "No update yet."
+            return self.p(f'<font color="#4c6272"><i>{empty}</i></font>')
         markup = text(row.progress if piece is None else piece, self.f)
         if not last:
             return self.p(markup)
@@ -834,7 +835,12 @@ class Story:
         if not self.paper.part_a:
             return [*story, Paragraph("<i>The plan has no actions yet.</i>", self.s.body)]
         blocks = [
-            (text(f"{b.code}: {b.title}" if b.code else b.title, self.f), b.rows, "")
+            (
+                text(b.heading, self.f)
+                + (f'<br/><font size="7">{text(b.about, self.f)}</font>' if b.about else ""),
+                b.rows,
+                "",
+            )
             for b in self.paper.part_a
         ]
         return [*story, grouped_table(blocks, self.cells, self.s)]
@@ -844,8 +850,12 @@ class Story:
             return []
         blocks = [
             (
-                f'{b.number}. {text(b.text, self.f)} <font size="7" color="#4c6272">'
-                f"({text(b.finding_type, self.f)})</font>",
+                f"{b.number}. {text(b.text, self.f)}"
+                + (
+                    f' <font size="7" color="#4c6272">({text(b.finding_type, self.f)})</font>'
+                    if b.finding_type
+                    else ""
+                ),
                 b.rows,
                 "No action answers this finding yet.",
             )
@@ -853,7 +863,7 @@ class Story:
         ]
         return [
             PageBreak(),
-            Paragraph("Part B: delivery status by finding", self.s.h2),
+            Paragraph(text(self.paper.part_b_title, self.f), self.s.h2),
             grouped_table(blocks, self.cells, self.s),
         ]
 

@@ -54,6 +54,10 @@ def render_xlsx(paper: BoardPaper) -> bytes:
     sheet = workbook.active
     sheet.title = "Actions"
     _actions_sheet(sheet, paper)
+    if paper.part_b:
+        _part_b_sheet(workbook.create_sheet("Part B"), paper)
+    if any(b.about for b in paper.part_a):
+        _sections_sheet(workbook.create_sheet("Sections"), paper)
     _legend_sheet(workbook.create_sheet("Legend"), paper)
     _summary_sheet(workbook.create_sheet("Summary"), paper)
     workbook.properties.title = xml_safe(f"{paper.plan_name}: position as at {paper.as_at_text}")
@@ -108,6 +112,67 @@ def _actions_sheet(sheet, paper: BoardPaper) -> None:
     sheet.oddHeader.left.text = f"{paper.trust_name} ({paper.ods_code})"
     sheet.oddHeader.right.text = f"Position as at {paper.as_at_text}"
     sheet.oddFooter.right.text = "Page &P of &N"
+
+
+PART_B_COLUMNS = (
+    ("Finding", 8),
+    ("Finding text", 50),
+    ("Category", 14),
+    ("Ref", 8),
+    ("Planned action", 40),
+    ("Lead", 12),
+    ("Progress update", 60),
+    ("Status", 8),
+    ("Update awaited", 10),
+)
+
+
+def _header(sheet, columns) -> None:
+    for col, (title, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=col)
+        set_safe_cell(cell, title)
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _part_b_sheet(sheet, paper: BoardPaper) -> None:
+    """Part B as the board reads it: each finding's text with the actions that answer it (a finding no action
+    answers yet has a row of its own)."""
+    _header(sheet, PART_B_COLUMNS)
+    set_safe_cell(sheet.cell(row=1, column=len(PART_B_COLUMNS) + 2), paper.part_b_title)
+    fills = {s.code: (PatternFill("solid", fgColor=s.colour.lstrip("#").upper()), s) for s in paper.statuses}
+    index = 2
+    for block in paper.part_b:
+        for row in block.rows or (None,):
+            values = [block.number, block.text, block.finding_type]
+            if row is None:
+                values += ["", "No action answers this finding yet.", "", "", "", ""]
+            else:
+                awaited = "Yes" if row.update_awaited else "No"
+                values += [row.reference, row.title, row.leads, row.progress, row.status_code, awaited]
+            for col, value in enumerate(values, start=1):
+                cell = sheet.cell(row=index, column=col)
+                set_safe_cell(cell, value)
+                cell.alignment, cell.border = WRAP, BORDER
+            if row is not None and row.status and row.status.code in fills:
+                fill, status = fills[row.status.code]
+                cell = sheet.cell(row=index, column=8)
+                cell.fill = fill
+                cell.font = Font(bold=True, color=status.text_colour.lstrip("#").upper())
+            index += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(PART_B_COLUMNS))}{max(1, index - 1)}"
+
+
+def _sections_sheet(sheet, paper: BoardPaper) -> None:
+    """Each section's purpose and executive lead (the Actions sheet names the section of every action)."""
+    _header(sheet, (("Section", 9), ("Title", 40), ("Purpose", 60), ("Executive lead", 24)))
+    for index, block in enumerate(paper.part_a, start=2):
+        for col, value in enumerate((block.code, block.title, block.purpose, block.executive_lead), start=1):
+            cell = sheet.cell(row=index, column=col)
+            set_safe_cell(cell, value)
+            cell.alignment, cell.border = WRAP, BORDER
 
 
 def _legend_sheet(sheet, paper: BoardPaper) -> None:

@@ -35,8 +35,15 @@ def issued_papers(*, user: User, organisation: Organisation, plan: Plan) -> Quer
         IssuedPaper.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
     )
     return (
-        papers.defer("data").select_related("issued_by", "cycle").prefetch_related(_files_without_content())
+        papers.defer("data")
+        .select_related("issued_by", "cycle", "withdrawal__withdrawn_by")
+        .prefetch_related(_files_without_content())
     )
+
+
+def current_papers(*, user: User, organisation: Organisation, plan: Plan) -> QuerySet[IssuedPaper]:
+    """The plan's issued papers that stand: withdrawn ones are left out of "latest" and comparisons."""
+    return issued_papers(user=user, organisation=organisation, plan=plan).filter(withdrawal__isnull=True)
 
 
 def issued_paper_get(*, user: User, organisation: Organisation, pk) -> IssuedPaper:
@@ -45,7 +52,10 @@ def issued_paper_get(*, user: User, organisation: Organisation, pk) -> IssuedPap
         IssuedPaper.objects.all(), user=user, organisation=organisation, path="plan__organisation"
     )
     return get_or_404(
-        papers.select_related("plan", "issued_by", "cycle").prefetch_related(_files_without_content()), pk=pk
+        papers.select_related("plan", "issued_by", "cycle", "withdrawal__withdrawn_by").prefetch_related(
+            _files_without_content()
+        ),
+        pk=pk,
     )
 
 
@@ -92,10 +102,14 @@ def papers_compare(
 ) -> Comparison | None:
     """Compare two of the plan's issued papers (default: the latest and the one before); None if fewer than two.
 
-    The two are put in order (earlier position date first), whichever way round they were asked for.
+    The two are put in order (earlier position date first), whichever way round they were asked for. Withdrawn
+    papers are not compared (a withdrawn one asked for by id is not found).
     """
     papers = scoped(
-        IssuedPaper.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
+        IssuedPaper.objects.filter(plan=plan, withdrawal__isnull=True),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
     ).select_related("issued_by", "cycle")
     if first is None and second is None:
         latest = list(papers.values_list("pk", flat=True)[:2])

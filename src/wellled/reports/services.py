@@ -29,7 +29,7 @@ from wellled.plans.models import Plan, ReportingCycle
 
 from .board_paper import BoardPaper, board_paper_build
 from .formats import FORMATS, PaperNotProduced, filename, render
-from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob, PaperKind
+from .models import IssuedPaper, IssuedPaperFile, JobState, PaperJob, PaperKind, PaperWithdrawal
 from .progress import Progress, ProgressCallback, Tracker, issue_steps, rendering_label
 from .snapshot import canonical_json, checksum, paper_from_data, paper_to_data
 
@@ -37,6 +37,12 @@ logger = logging.getLogger(__name__)
 
 # Who may issue a paper: those who run the reporting cycles (governance editors and administrators).
 ISSUE_PERMISSION = Permission.MANAGE_CYCLES
+ISSUE_AHEAD = (
+    "A paper cannot be issued for {day}: that position has not been reached yet (today is {today}). Issue it on "
+    "or after its position date."
+)
+WITHDRAW_NO_REASON = "Enter the reason the paper is withdrawn: the board's record keeps it."
+WITHDRAWN_ALREADY = "This paper was withdrawn already."
 
 
 def _cycle_and_date(
@@ -46,11 +52,21 @@ def _cycle_and_date(
     if isinstance(cycle_or_as_at, ReportingCycle):
         if cycle_or_as_at.plan_id != plan.pk:
             raise ValidationError("The reporting cycle belongs to another plan.")
-        return cycle_or_as_at, cycle_or_as_at.position_as_at
+        return _not_ahead(cycle_or_as_at, cycle_or_as_at.position_as_at)
     if not isinstance(cycle_or_as_at, datetime.date) or isinstance(cycle_or_as_at, datetime.datetime):
         raise ValidationError("Choose a reporting cycle or a position-as-at date.")
     cycle = plan.cycles.filter(position_as_at=cycle_or_as_at).order_by("-opened_at", "-pk").first()
-    return cycle, cycle_or_as_at
+    return _not_ahead(cycle, cycle_or_as_at)
+
+
+def _not_ahead(
+    cycle: ReportingCycle | None, as_at: datetime.date
+) -> tuple[ReportingCycle | None, datetime.date]:
+    """A paper is issued for a position that has been reached: never for a date after today (ADR 0034)."""
+    today = timezone.localdate()
+    if as_at > today:
+        raise ValidationError(ISSUE_AHEAD.format(day=long_date(as_at), today=long_date(today)))
+    return cycle, as_at
 
 
 def paper_issue(
@@ -152,6 +168,31 @@ def _store(
         note=f"Board paper issued: position as at {long_date(paper.as_at)}",
     )
     return issued
+
+
+@transaction.atomic
+def paper_withdraw(*, paper: IssuedPaper, by: User, reason: str) -> PaperWithdrawal:
+    """Withdraw an issued paper with a reason: it is kept as issued and marked withdrawn, and no longer counts as
+    the latest paper or in comparisons (ADR 0034)."""
+    permission_require(user=by, organisation_id=paper.organisation_id, permission=ISSUE_PERMISSION)
+    paper = (
+        IssuedPaper.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=paper.pk)
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": WITHDRAW_NO_REASON})
+    if PaperWithdrawal.objects.filter(paper=paper).exists():
+        raise ValidationError({"reason": WITHDRAWN_ALREADY})
+    withdrawal = PaperWithdrawal.objects.create(
+        paper=paper, reason=reason.strip(), withdrawn_by=by, withdrawn_at=timezone.now()
+    )
+    audit_record(
+        by=by,
+        organisation=paper.organisation,
+        action=AuditAction.CREATE,
+        instance=withdrawal,
+        note=f"Board paper withdrawn: position as at {long_date(paper.as_at)}",
+    )
+    return withdrawal
 
 
 # The background job --------------------------------------------------------------------------------------------

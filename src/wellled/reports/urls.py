@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/papers/issue/", paper_views.paper_issue, name="paper-issue"),
     path("plans/<int:pk>/papers/compare/", paper_views.paper_compare, name="paper-compare"),
     path("papers/<int:pk>/", paper_views.paper_detail, name="paper-detail"),
+    path("papers/<int:pk>/withdraw/", paper_views.paper_withdraw, name="paper-withdraw"),
     path("papers/<int:pk>/download.<slug:fmt>", paper_views.paper_file, name="paper-file"),
     path("papers/jobs/<int:pk>/", paper_views.paper_job, name="paper-job"),
 ]

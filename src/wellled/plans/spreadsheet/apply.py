@@ -3,26 +3,31 @@ and the actions in bulk with the records the single-action services would write 
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wellled.core.audit import AuditEntry, audit_record_many, snapshot
+from wellled.core.audit import AuditEntry, audit_record, audit_record_many, snapshot
 from wellled.core.bulk import insert_many
 from wellled.core.choices import AuditAction, Role
+from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
-from wellled.core.services import person_create
+from wellled.core.services import delivery_scale_update, person_create
 
 from .. import services
 from ..choices import CycleState, DatePrecision, PlanKind, PlanOrganisedBy
-from ..models import Action, Plan, ProgressUpdate, TimescaleRevision
+from ..models import Action, Plan, ProgressUpdate, ReportingCycle, TimescaleRevision
 from .compare import collector_paused, import_permission_require, plan_import_preview
 from .interpret import ActionRow
 from .lead_rules import Invitee
 from .outcome import (
+    BASELINE_CYCLE_NAME,
     BULK_BATCH_SIZE,
+    IMPORT_AWAITED_ONLY,
     IMPORT_REVISION_REASON,
     IMPORT_STATUS_ONLY,
     ORIGINAL_TIMESCALE_REASON,
@@ -44,6 +49,9 @@ def plan_import_apply(
     plan_kind: str = PlanKind.SELF_REVIEW,
     expected_fingerprint: str | None = None,
     progress=None,
+    as_at: datetime.date | None = None,
+    lead_choices: dict[str, str] | None = None,
+    legend_wording: bool = False,
 ) -> ImportResult:
     """Import the spreadsheet into the plan (or a new plan) in one transaction: everything, or nothing if the file
     has any error or the plan changed since the preview whose fingerprint is given."""
@@ -55,13 +63,37 @@ def plan_import_apply(
             raise PermissionDenied("That plan belongs to another organisation.")
         list(Action.objects.select_for_update().filter(plan=plan).values_list("pk", flat=True))
     preview = plan_import_preview(
-        organisation=organisation, plan_or_none=plan, file=file, by=by, plan_name=plan_name, progress=progress
+        organisation=organisation,
+        plan_or_none=plan,
+        file=file,
+        by=by,
+        plan_name=plan_name,
+        progress=progress,
+        as_at=as_at,
     )
     if not preview.ok:
         raise ImportRefused(preview.problems)
     if expected_fingerprint is not None and expected_fingerprint != preview.fingerprint:
         raise ImportOutOfDate()
+    if lead_choices:  # the preview the editor saw, with whom they chose for the leads matched by initials
+        preview = plan_import_preview(
+            organisation=organisation,
+            plan_or_none=plan,
+            file=file,
+            by=by,
+            plan_name=plan_name,
+            as_at=as_at,
+            lead_choices=lead_choices,
+        )
+        if not preview.ok:
+            raise ImportRefused(preview.problems)
     at = timezone.now()
+    if legend_wording and preview.legend_offer:  # the administrator takes the workbook's wording of the scale
+        delivery_scale_update(
+            organisation=organisation,
+            by=by,
+            changes={w.status.pk: {"meaning": w.wording} for w in preview.legend_offer},
+        )
     if plan is None:
         plan = services.plan_create(
             organisation=organisation,
@@ -81,8 +113,17 @@ def plan_import_apply(
         findings[number] = services.finding_update(
             finding=findings[number], by=by, expected_version=None, text=text
         )
+    source = preview.findings_source
     for number, text in sorted(preview.new_findings.items()):
-        findings[number] = services.finding_create(plan=plan, by=by, number=number, text=text)
+        # A workbook's finding has no category unless it says so: none is invented (ADR 0033).
+        findings[number] = services.finding_create(
+            plan=plan,
+            by=by,
+            number=number,
+            text=text,
+            finding_type="",
+            **({"source": source.source, "source_date": source.source_date} if source else {}),
+        )
     writer = _Writer(
         plan=plan,
         by=by,
@@ -91,10 +132,13 @@ def plan_import_apply(
         sections=sections,
         findings=findings,
         invited=invited,
+        position=preview.position_as_at,
+        cycle=_baseline_cycle(plan, preview.position_as_at, by=by, at=at),
     )
     with collector_paused():
         writer.create(preview.to_create)
         writer.update(preview.to_update)
+        writer.statuses_by_position()
     return ImportResult(
         plan=plan,
         file_name=preview.file_name,
@@ -106,6 +150,37 @@ def plan_import_apply(
         findings=sorted(preview.new_findings),
         warnings=[str(p) for p in preview.warnings],
     )
+
+
+def _baseline_cycle(plan: Plan, position: datetime.date | None, *, by: User, at: datetime.datetime):
+    """The cycle imported updates answer: the plan's cycle for the position date, else a closed cycle made for it
+    (the workbook's paper becomes the baseline the next paper's movement is measured from); without a position
+    date, the open cycle, as for any update."""
+    if position is None:
+        return plan.cycles.filter(state=CycleState.OPEN).first()
+    cycle = plan.cycles.filter(position_as_at=position).first()
+    if cycle is not None:
+        return cycle
+    cycle = ReportingCycle(
+        plan=plan,
+        name=BASELINE_CYCLE_NAME.format(day=long_date(position)),
+        position_as_at=position,
+        update_deadline=position,
+        state=CycleState.CLOSED,
+        opened_at=at,
+        opened_by=by,
+        closed_at=at,
+    )
+    cycle.full_clean()
+    cycle.save()
+    audit_record(
+        by=by,
+        organisation=plan.organisation,
+        action=AuditAction.CREATE,
+        instance=cycle,
+        note="Made for the position date of an imported workbook",
+    )
+    return cycle
 
 
 def person_label(person: User) -> str:
@@ -143,29 +218,53 @@ def _invite(invitee: Invitee, *, organisation: Organisation, by: User) -> User:
 class _Writer:
     """Writes an import's actions in bulk, with the rows and audit records the single-action services write."""
 
-    def __init__(self, *, plan, by, at, file_name, sections, findings, invited):
+    def __init__(self, *, plan, by, at, file_name, sections, findings, invited, position, cycle):
         self.plan, self.by, self.at = plan, by, at
         self.sections, self.findings, self.invited = sections, findings, invited
         self.reason = IMPORT_REVISION_REASON.format(file=file_name)[:500]
         self.file_name = file_name
-        self.cycle = plan.cycles.filter(state=CycleState.OPEN).first()
+        self.position = position  # None: updates report their own date, else the day of the import
+        self.cycle = cycle
         self.organisation = plan.organisation
+        self.touched: set[int] = set()
 
     def _leads(self, choices) -> tuple[User | None, list[User]]:
         people = [c.person if c.person else self.invited[c.invitee.key] for c in choices]
         return (people[0] if people else None), people[1:]
 
     def _update_for(self, action: Action, row: ActionRow) -> ProgressUpdate:
-        narrative = row.narrative or IMPORT_STATUS_ONLY.format(code=row.status.code, file=self.file_name)
+        blank = IMPORT_AWAITED_ONLY if row.update_awaited else IMPORT_STATUS_ONLY
+        narrative = row.narrative or blank.format(code=row.status.code, file=self.file_name)
+        self.touched.add(action.pk)
         return ProgressUpdate(
             action=action,
             cycle_id=self.cycle.pk if self.cycle else None,
             narrative=narrative,
             status_id=row.status.pk,
-            update_date=row.update_date or timezone.localdate(self.at),
+            update_date=row.update_date or self.position or timezone.localdate(self.at),
+            awaited=row.update_awaited,
             created_by_id=self.by.pk,
             created_at=self.at,
         )
+
+    def statuses_by_position(self) -> None:
+        """Each touched action's status is its latest update by position, then by recording time (ADR 0032): an
+        imported position older than one already recorded does not overwrite it."""
+        if not self.touched:
+            return
+        latest: dict[int, int] = {}
+        for action_id, status_id in (
+            ProgressUpdate.objects.filter(action_id__in=self.touched)
+            .order_by("action_id", "update_date", "created_at", "id")
+            .values_list("action_id", "status_id")
+        ):
+            latest[action_id] = status_id
+        stale = [
+            Action(pk=pk, status_id=latest[pk])
+            for pk, status_id in Action.objects.filter(pk__in=latest).values_list("pk", "status_id")
+            if status_id != latest[pk]
+        ]
+        Action.objects.bulk_update(stale, fields=["status"], batch_size=BULK_BATCH_SIZE)
 
     def create(self, changes: list[ActionChange]) -> None:
         if not changes:
@@ -194,14 +293,14 @@ class _Writer:
             action.clean_fields(exclude=["plan", "section", "lead", "status"])
             actions.append(action)
             findings = [self.findings[n] for n in (change.fields["findings"] or [])]
-            extras.append((row, others, findings))
+            extras.append((row, others, findings, change.new_update))
         insert_many(actions)
         ids = dict(Action.objects.filter(plan_id=self.plan.pk).values_list("reference", "pk"))
         for action in actions:
             action.pk = ids[action.reference]  # references are unique in a plan
             action._state.adding, action._state.db = False, Action.objects.db
         lead_links, finding_links, revisions, updates, entries = [], [], [], [], []
-        for action, (row, others, findings) in zip(actions, extras, strict=True):
+        for action, (row, others, findings, new_update) in zip(actions, extras, strict=True):
             lead_links += [Action.other_leads.through(action_id=action.pk, user_id=p.pk) for p in others]
             finding_links += [Action.findings.through(action_id=action.pk, finding_id=f.pk) for f in findings]
             revisions += [
@@ -211,11 +310,12 @@ class _Writer:
                     precision=precision,
                     created_by_id=self.by.pk,
                     reason=ORIGINAL_TIMESCALE_REASON if j == 0 else self.reason,
+                    position_date=self.position,
                     created_at=self.at,
                 )
                 for j, (due, precision) in enumerate(row.timescale.dates)
             ]
-            if row.narrative:
+            if new_update:
                 updates.append(self._update_for(action, row))
             entries.append(
                 AuditEntry(
@@ -305,6 +405,7 @@ class _Writer:
                         due_date=due,
                         precision=precision,
                         reason=self.reason,
+                        position_date=self.position,
                         created_by=self.by,
                         created_at=self.at,
                     )

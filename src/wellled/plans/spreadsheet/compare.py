@@ -10,7 +10,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
 
@@ -19,24 +19,33 @@ from wellled.core.permissions import Permission
 from wellled.core.selectors import delivery_statuses, organisation_people
 from wellled.core.service_kit import permission_require
 
-from ..choices import ActionState
+from ..choices import ActionState, CycleState
 from ..models import Action, Plan, ProgressUpdate, TimescaleRevision
 from ..selectors import actions_for_user
 from ..timescales import timescale_text
 from .heading_rules import Heading
-from .interpret import ActionRow, Reading, read_actions
-from .lead_rules import PeopleIndex
+from .interpret import ActionRow, LeadChoice, Reading, read_actions
+from .lead_rules import PeopleIndex, invitee_for
 from .outcome import (
     GENERATED_SECTION_PREFIX,
+    LEAD_CHOICE_INVITE,
+    LEAD_CHOICE_UNKNOWN,
     PLAN_NAME_MISSING,
     PLAN_NAME_TAKEN,
+    POSITION_CYCLE_CLOSED,
+    POSITION_FROM_LINE,
+    POSITION_GIVEN,
     READINGS_KEPT,
     ActionChange,
     ImportPreview,
+    LeadMatch,
+    LegendWording,
     NewSection,
 )
+from .position import position_problem
 from .problems import ACTION_CLOSED, Level, Problem
 from .read import SpreadsheetFile, UnreadableFile, load_file, read_spreadsheet
+from .status_rules import StatusError, match_status
 
 
 def import_permission_require(by: User, organisation: Organisation) -> None:
@@ -53,8 +62,12 @@ def plan_import_preview(
     by: User,
     plan_name: str = "",
     progress=None,
+    as_at: datetime.date | None = None,
+    lead_choices: dict[str, str] | None = None,
 ) -> ImportPreview:
-    """Read a spreadsheet and say what importing it into the plan (or a new plan) would do; saves nothing."""
+    """Read a spreadsheet and say what importing it into the plan (or a new plan) would do; saves nothing. The
+    position date (`as_at`, else the workbook's "Position as at …" line) dates every imported update.
+    `lead_choices` changes who a lead matched by initials is (token → a person's id, or "invite")."""
     import_permission_require(by, organisation)
     if plan_or_none is not None and plan_or_none.organisation_id != organisation.pk:
         raise PermissionDenied("That plan belongs to another organisation.")
@@ -81,8 +94,94 @@ def plan_import_preview(
     preview.problems.extend(reading.problems)
     preview.rows = reading.rows
     preview.invitees = list(reading.invitees.values())
+    preview.findings_source = reading.findings_source
+    _position(preview, reading, as_at)
+    preview.legend_offer = _legend_offer(reading, organisation)
+    _lead_matches(preview, lead_choices or {}, by=by)
     _compare(preview, by=by)
     return preview
+
+
+def _position(preview: ImportPreview, reading: Reading, as_at: datetime.date | None) -> None:
+    """The position the import reports: the date given, else the workbook's own line; checked for range."""
+    if as_at is not None:
+        problem = position_problem(as_at)
+        if problem:
+            preview.problems.append(Problem(Level.ERROR, problem))
+            return
+        preview.position_as_at, preview.position_from = as_at, POSITION_GIVEN
+    elif reading.position_as_at is not None:
+        preview.position_as_at = reading.position_as_at
+        preview.position_from = POSITION_FROM_LINE.format(line=reading.position_text)
+    if preview.position_as_at is not None and preview.plan is not None:
+        cycle = preview.plan.cycles.filter(position_as_at=preview.position_as_at).first()
+        if cycle is not None and cycle.state == CycleState.CLOSED:
+            preview.problems.append(Problem(Level.WARNING, POSITION_CYCLE_CLOSED.format(cycle=cycle.name)))
+
+
+def _legend_offer(reading: Reading, organisation: Organisation) -> list[LegendWording]:
+    """The statuses whose meaning the workbook's key words otherwise than the organisation's scale."""
+    scale = delivery_statuses(organisation=organisation, include_inactive=True)
+    offer: dict[int, LegendWording] = {}
+    for code, wording in reading.legend:
+        try:
+            status = match_status(code, scale, organisation.name)
+        except StatusError:
+            continue
+        if status is not None and wording.strip() != status.meaning.strip() and status.pk not in offer:
+            offer[status.pk] = LegendWording(status=status, wording=wording.strip()[:300])
+    return list(offer.values())
+
+
+def _matched_by_initials(choice: LeadChoice) -> User | None:
+    """The person the file's initials were taken to mean (the editor must see whom), or None."""
+    person = choice.person
+    if person is None:
+        return None
+    token = " ".join(choice.token.split()).casefold()
+    other_keys = {
+        person.get_full_name().casefold(),
+        person.username.casefold(),
+        (person.email or "").casefold(),
+    }
+    return person if token == person.display_initials.casefold() and token not in other_keys else None
+
+
+def _lead_matches(preview: ImportPreview, choices: dict[str, str], *, by: User) -> None:
+    """List the leads matched by initials, and apply the editor's choices to the rows (copies: a reading is kept
+    and shared between previews)."""
+    people = {str(p.pk): p for p in organisation_people(user=by, organisation=preview.organisation)}
+    matches: dict[str, LeadMatch] = {}
+    invitees = {i.key: i for i in preview.invitees}
+    rows = []
+    for row in preview.rows:
+        leads = []
+        for choice in row.leads:
+            matched = _matched_by_initials(choice)
+            if matched is not None:
+                key = choice.token.casefold()
+                match = matches.setdefault(key, LeadMatch(token=choice.token, person=matched))
+                match.rows.append(row.row)
+                wanted = choices.get(key, "")
+                if wanted == LEAD_CHOICE_INVITE:
+                    invitee = invitees.get(key) or invitee_for(choice.token)
+                    if invitee is not None:
+                        invitee = invitees.setdefault(key, replace(invitee, rows=[]))
+                        invitee.rows.append(row.row)
+                        choice = LeadChoice(token=choice.token, invitee=invitee)
+                elif wanted and wanted != str(matched.pk):
+                    if wanted not in people:
+                        message = LEAD_CHOICE_UNKNOWN.format(
+                            token=choice.token, organisation=preview.organisation.name
+                        )
+                        preview.problems.append(Problem(Level.ERROR, message))
+                    else:
+                        choice = LeadChoice(token=choice.token, person=people[wanted])
+            leads.append(choice)
+        rows.append(replace(row, leads=leads) if leads != row.leads else row)
+    preview.rows = rows
+    preview.invitees = list(invitees.values())
+    preview.lead_matches = list(matches.values())
 
 
 @contextlib.contextmanager
@@ -180,7 +279,7 @@ class _Current:
     other_lead_ids: list[int] = field(default_factory=list)
     finding_numbers: list[int] = field(default_factory=list)
     timescales: list[tuple[datetime.date, str]] = field(default_factory=list)
-    latest: tuple[str, int] | None = None  # the newest update's narrative and status id
+    latest: tuple[str, int, bool] | None = None  # the latest update's narrative, status id and awaited mark
 
 
 def _existing_actions(preview: ImportPreview, by: User) -> dict[str, _Current]:
@@ -205,8 +304,10 @@ def _existing_actions(preview: ImportPreview, by: User) -> dict[str, _Current]:
         )
     }
     in_plan = {"action__plan": preview.plan}
-    for action_id, user_id in Action.other_leads.through.objects.filter(**in_plan).values_list(
-        "action_id", "user_id"
+    for action_id, user_id in (
+        Action.other_leads.through.objects.filter(**in_plan)
+        .order_by("id")
+        .values_list("action_id", "user_id")
     ):
         current[action_id].other_lead_ids.append(user_id)
     for action_id, number in Action.findings.through.objects.filter(**in_plan).values_list(
@@ -219,12 +320,12 @@ def _existing_actions(preview: ImportPreview, by: User) -> dict[str, _Current]:
         .values_list("action_id", "due_date", "precision")
     ):
         current[action_id].timescales.append((due_date, precision))
-    for action_id, narrative, status_id in (
+    for action_id, narrative, status_id, awaited in (
         ProgressUpdate.objects.filter(**in_plan)
-        .order_by("action_id", "created_at", "id")
-        .values_list("action_id", "narrative", "status_id")
+        .order_by("action_id", "update_date", "created_at", "id")
+        .values_list("action_id", "narrative", "status_id", "awaited")
     ):
-        current[action_id].latest = (narrative, status_id)  # the last one wins: the newest
+        current[action_id].latest = (narrative, status_id, awaited)  # the last one wins: the latest position
     return {a.reference.casefold(): a for a in current.values()}
 
 
@@ -245,6 +346,15 @@ def _compare(preview: ImportPreview, *, by: User) -> None:
         key = row.reference.casefold()
         seen.add(key)
         action = existing.get(key)
+        # A Part B table's actions answer its findings and belong to no section (ADR 0033); a row whose own
+        # Section cell names one (as Wellled's export writes it) keeps it.
+        if (
+            row.findings is not None
+            and row.section is not None
+            and not row.section_named
+            and row.section.code.casefold() == "part b"
+        ):
+            row.section = None
         section_key = sections(row.section)
         finding_numbers = findings(row)
         if action is None:
@@ -256,7 +366,7 @@ def _compare(preview: ImportPreview, *, by: User) -> None:
                     source=row,
                     fields={"section": section_key, "findings": finding_numbers},
                     new_timescales=list(row.timescale.dates),
-                    new_update=bool(row.narrative),
+                    new_update=bool(row.narrative) or (row.update_awaited and row.status is not None),
                     new_status=row.status is not None,
                 )
             )
@@ -303,9 +413,9 @@ def _compare_action(
         )
     if row.leads or row.lead_note:  # a blank lead cell leaves the leads as they are
         wanted = [(c.person.pk if c.person else c.invitee.key) for c in row.leads]
-        others = sorted(p for p in action.other_lead_ids if p != action.lead_id)
+        others = [p for p in action.other_lead_ids if p != action.lead_id]  # in the order written
         current = ([action.lead_id] if action.lead_id else []) + others
-        if wanted[:1] + sorted(wanted[1:], key=str) != current or row.lead_note != action.lead_note:
+        if wanted != current or row.lead_note != action.lead_note:
             change.fields["leads"] = row.leads
             change.fields["lead_note"] = row.lead_note
             old = " / ".join(people.get(p, "?") for p in current) or action.lead_note or "none"
@@ -339,14 +449,16 @@ def _compare_timescale(change: ActionChange, action: _Current, row: ActionRow) -
 
 
 def _compare_progress(change: ActionChange, action: _Current, row: ActionRow, codes: dict[int, str]) -> None:
-    if row.narrative:
+    if row.narrative or (row.update_awaited and row.status is not None):
         if (
             action.latest is None
-            or action.latest[0].strip() != row.narrative
+            or (row.narrative and action.latest[0].strip() != row.narrative)
             or action.latest[1] != row.status.pk
+            or action.latest[2] != row.update_awaited
         ):
             change.new_update = True
-            change.changes.append(f"new progress update ({row.status.code})")
+            awaited = ", update awaited" if row.update_awaited else ""
+            change.changes.append(f"new progress update ({row.status.code}{awaited})")
     elif row.status is not None and row.status.pk != action.status_id:
         change.new_status = True
         change.changes.append(f"status: {codes.get(action.status_id, 'none')} → {row.status.code}")

@@ -13,7 +13,18 @@ This module is the import's public face; the work is in `outcome`, `compare`, `a
 
 from .apply import person_label, plan_import_apply
 from .compare import plan_import_preview
-from .outcome import ActionChange, ImportOutOfDate, ImportPreview, ImportRefused, ImportResult, NewSection
+from .outcome import (
+    LEAD_CHOICE_FIELD,
+    LEAD_CHOICE_INVITE,
+    ActionChange,
+    ImportOutOfDate,
+    ImportPreview,
+    ImportRefused,
+    ImportResult,
+    LeadMatch,
+    LegendWording,
+    NewSection,
+)
 from .pending import (
     pending_file,
     pending_is_live,
@@ -23,7 +34,11 @@ from .pending import (
 )
 
 __all__ = [
+    "LEAD_CHOICE_FIELD",
+    "LEAD_CHOICE_INVITE",
     "ActionChange",
+    "LeadMatch",
+    "LegendWording",
     "ImportOutOfDate",
     "ImportPreview",
     "ImportRefused",

@@ -48,6 +48,15 @@ from .heading_rules import (
 )
 from .lead_rules import Invitee, PeopleIndex, invitee_for, split_leads
 from .limits import MAX_LEAD_NOTE_LENGTH, MAX_REFERENCE_LENGTH, PROGRESS_EVERY
+from .position import (
+    POSITION_UNREADABLE,
+    FindingsSource,
+    findings_source,
+    legend_pairs,
+    parse_position,
+    position_line,
+)
+from .position import position_problem as dating_problem
 from .problems import (
     CONTINUATION,
     DUPLICATE_REFERENCE,
@@ -106,6 +115,7 @@ class ActionRow:
     update_date: datetime.date | None = None
     status: DeliveryStatus | None = None
     findings: list[tuple[int | None, str]] | None = None  # None when the table has no finding column
+    section_named: bool = False  # from the row's own Section cell, not from a heading above it
 
 
 @dataclass
@@ -118,6 +128,7 @@ class _Pending:
     columns: Columns
     section: Heading | None
     cells: dict[str, list] = field(default_factory=dict)
+    section_named: bool = False  # the row's own Section cell named it (not a heading above the table)
 
 
 @dataclass
@@ -128,6 +139,10 @@ class Reading:
     invitees: dict[str, Invitee] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     error_count: int = 0
+    position_as_at: datetime.date | None = None  # the workbook's "Position as at …" line (ADR 0033)
+    position_text: str = ""
+    findings_source: FindingsSource | None = None  # "Part B CQC inspection findings: October 2018"
+    legend: list[tuple[str, str]] = field(default_factory=list)  # the status key: (code, wording)
 
     def error(
         self, message: str, row: int | None = None, column: str | None = None, sheet: str | None = None
@@ -205,7 +220,13 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
 
     for number, cells in sheet.rows:
         text = " ".join(as_text(c) for c in cells if c is not None)
-        if _is_legend(text) or RULE_RE.match(text):
+        if _is_legend(text):
+            if not reading.legend:  # the workbook's own wording of its statuses, offered to the scale
+                reading.legend = legend_pairs([as_text(c) for c in cells if c is not None])
+            continue
+        if RULE_RE.match(text):
+            continue
+        if _dating_line(text, cells, number, reading, sheet_name):
             continue
         header = match_header(cells)
         if header is not None:
@@ -281,7 +302,12 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
         else:
             heading_used = True
         raw = _Pending(
-            sheet=sheet.title, row=number, reference=reference, columns=columns, section=row_section
+            sheet=sheet.title,
+            row=number,
+            reference=reference,
+            columns=columns,
+            section=row_section,
+            section_named=SECTION in filled,
         )
         for name in filled & set(DATA_FIELDS):
             raw.cells[name] = [columns.cell(cells, name)]
@@ -289,6 +315,31 @@ def _walk(sheet: Sheet, reading: Reading, sheet_name: str | None) -> tuple[list[
         last = raw
     unused_heading()
     return found, has_table
+
+
+def _dating_line(text: str, cells: tuple, number: int, reading: Reading, sheet_name: str | None) -> bool:
+    """A line on its own that dates the workbook ("Position as at …") is read and skipped; a Part B title gives
+    the findings' source and date (and is still read as a heading)."""
+    if sum(1 for c in cells if c is not None and as_text(c).strip()) != 1:
+        return False
+    if reading.findings_source is None and (found := findings_source(text)) is not None:
+        reading.findings_source = found
+    wording = position_line(text)
+    if wording is None:
+        return False
+    if reading.position_as_at is None and not reading.position_text:
+        reading.position_text = " ".join(text.split())
+        try:
+            day = parse_position(wording)
+        except ValueError:
+            reading.warn(POSITION_UNREADABLE.format(text=wording), number, None, sheet_name)
+        else:
+            problem = dating_problem(day)
+            if problem:
+                reading.error(problem, number, None, sheet_name)
+            else:
+                reading.position_as_at = day
+    return True
 
 
 def _is_legend(text: str) -> bool:
@@ -316,7 +367,13 @@ def _interpret(
         if message is not None:
             reading.error(f"{raw.reference}: {message}", number, columns.names.get(name), sheet)
 
-    row = ActionRow(sheet=raw.sheet, row=number, reference=raw.reference, section=raw.section)
+    row = ActionRow(
+        sheet=raw.sheet,
+        row=number,
+        reference=raw.reference,
+        section=raw.section,
+        section_named=raw.section_named,
+    )
     row.title = text(ACTION)
     if not row.title:
         reading.error(MISSING_TITLE.format(reference=raw.reference), number, columns.names.get(ACTION), sheet)

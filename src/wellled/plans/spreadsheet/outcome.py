@@ -7,11 +7,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from wellled.core.models import Organisation
+from wellled.core.models import DeliveryStatus, Organisation, User
 
 from ..models import Plan
 from .interpret import ActionRow
 from .lead_rules import Invitee
+from .position import FindingsSource
 from .problems import Level, Problem
 
 ORIGINAL_TIMESCALE_REASON = "Original timescale"  # as action_create writes it
@@ -21,6 +22,19 @@ IMPORT_REVISION_REASON = "Revised in the imported spreadsheet {file}"
 IMPORT_STATUS_ONLY = (
     "Status set to {code} in the imported spreadsheet {file}; the file gave no progress text."
 )
+IMPORT_AWAITED_ONLY = (
+    "Update awaited: the imported spreadsheet {file} gave status {code} and no progress text."
+)
+POSITION_GIVEN = "the date given for this import"
+POSITION_FROM_LINE = "the workbook’s line ‘{line}’"
+POSITION_CYCLE_CLOSED = (
+    "The plan’s cycle {cycle} has this position date and is closed: its paper does not change, so the imported "
+    "updates show in later papers."
+)
+BASELINE_CYCLE_NAME = "Position as at {day} (imported)"
+LEAD_CHOICE_FIELD = "lead:"  # the preview form's field for each lead matched by initials, then the token
+LEAD_CHOICE_INVITE = "invite"  # the choice "someone else: invite them"
+LEAD_CHOICE_UNKNOWN = "The person chosen for ‘{token}’ is not at {organisation}: choose again."
 PENDING_IMPORT_LIFETIME = datetime.timedelta(hours=24)
 BULK_BATCH_SIZE = 500
 READINGS_KEPT = 2  # files whose reading is kept in memory: the apply after a preview does not read them again
@@ -74,6 +88,29 @@ class ActionChange:
 
 
 @dataclass
+class LeadMatch:
+    """A lead the file names by initials that match someone at the organisation: shown in the preview for the editor
+    to confirm or change (ADR 0033), never matched silently."""
+
+    token: str
+    person: User
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def field_name(self) -> str:
+        return LEAD_CHOICE_FIELD + self.token.casefold()
+
+
+@dataclass(frozen=True)
+class LegendWording:
+    """A status the workbook's key words differently from the organisation's scale: offered, never applied
+    unasked (an administrator may take it with the import)."""
+
+    status: DeliveryStatus
+    wording: str
+
+
+@dataclass
 class NewSection:
     """A section the import would add to the plan."""
 
@@ -101,6 +138,11 @@ class ImportPreview:
     changed_findings: dict[int, str] = field(default_factory=dict)
     untouched: list[str] = field(default_factory=list)  # references of the plan's actions the file leaves out
     readable: bool = True
+    position_as_at: datetime.date | None = None  # dates every imported update and timescale (ADR 0033)
+    position_from: str = ""  # where that date came from, in words, for the preview
+    findings_source: FindingsSource | None = None
+    lead_matches: list[LeadMatch] = field(default_factory=list)
+    legend_offer: list[LegendWording] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,6 +179,8 @@ class ImportPreview:
             "sections": [(s.code, s.title) for s in self.new_sections],
             "people": [i.key for i in self.invitees],
             "findings": [sorted(self.new_findings.items()), sorted(self.changed_findings.items())],
+            "position": self.position_as_at,
+            "leads": [(m.token, m.person.pk) for m in self.lead_matches],
         }
         return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode()).hexdigest()
 

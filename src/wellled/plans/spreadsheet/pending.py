@@ -45,6 +45,7 @@ def plan_import_store(
     by: User,
     plan_name: str = "",
     plan_kind: str = "",
+    position_as_at: datetime.date | None = None,
 ) -> PlanImport:
     """Keep an uploaded spreadsheet until its preview is confirmed; earlier uploads left waiting too long expire."""
     import_permission_require(by, organisation)
@@ -72,6 +73,7 @@ def plan_import_store(
         plan=plan,
         plan_name=" ".join(plan_name.split())[:200],
         plan_kind=plan_kind,
+        position_as_at=position_as_at,
         file_name=upload.name[:200],
         content=upload.data,
         size=len(upload.data),
@@ -108,12 +110,18 @@ def plan_import_preview_pending(*, pending: PlanImport, by: User) -> ImportPrevi
         file=pending_file(pending),
         by=by,
         plan_name=pending.plan_name,
+        as_at=pending.position_as_at,
     )
 
 
 @transaction.atomic
 def plan_import_apply_pending(
-    *, pending: PlanImport, by: User, expected_fingerprint: str | None
+    *,
+    pending: PlanImport,
+    by: User,
+    expected_fingerprint: str | None,
+    lead_choices: dict[str, str] | None = None,
+    legend_wording: bool = False,
 ) -> ImportResult:
     """Import a kept upload whose preview was checked; the upload then keeps what was done, not the file."""
     pending = (
@@ -134,6 +142,9 @@ def plan_import_apply_pending(
         plan_name=pending.plan_name,
         plan_kind=pending.plan_kind or PlanKind.SELF_REVIEW,
         expected_fingerprint=expected_fingerprint,
+        as_at=pending.position_as_at,
+        lead_choices=lead_choices,
+        legend_wording=legend_wording,
     )
     before = _import_snapshot(pending)
     pending.plan, pending.state, pending.content = result.plan, ImportState.APPLIED, b""

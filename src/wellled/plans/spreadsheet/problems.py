@@ -85,11 +85,12 @@ STATUS_NOT_IN_USE = (
 )
 UPDATE_NEEDS_STATUS = "{reference} has a progress update but no status: add its delivery status ({codes})."
 UPDATE_AWAITED_ONLY = (
-    "UPDATE AWAITED: no progress update is imported for {reference}, and its lead still owes one."
+    "UPDATE AWAITED: {reference}’s lead still owes an update for this position; any status given is kept, and "
+    "the paper prints the action as awaited."
 )
 UPDATE_AWAITED_WITH_TEXT = (
-    "Marked UPDATE AWAITED: the rest of the text is imported as {reference}’s latest update, and its lead still "
-    "owes a new one."
+    "Marked UPDATE AWAITED: the rest of the text is imported as {reference}’s last update, and the paper prints "
+    "the action as awaited for this position, whatever its status."
 )
 UPDATE_DATE_UNREADABLE = "‘{text}’ is not a date: write the date of the update, for example 30/09/2026."
 UPDATE_DATE_FUTURE = "‘{text}’ is in the future: give the date the update describes, today or earlier."

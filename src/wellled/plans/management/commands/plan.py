@@ -1,6 +1,7 @@
 """`wellled plan import` and `wellled plan export`: an action plan in and out of a spreadsheet.
 
     wellled plan import plan.xlsx --organisation ZNM --plan "Well-led self-review 2025/26" [--dry-run] [--as USERNAME]
+        [--as-at YYYY-MM-DD]
     wellled plan export --organisation ZNM --plan "Well-led self-review 2025/26" --format xlsx --out plan.xlsx
 
 The import prints what it would change and every problem by row and column; it saves nothing if the file has an
@@ -13,12 +14,14 @@ on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from wellled.core.choices import Role
+from wellled.core.formatting import day_text
 from wellled.core.models import Membership, Organisation, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.selectors import command_actor
@@ -58,6 +61,12 @@ class Command(BaseCommand):
         )
         load.add_argument(
             "--dry-run", action="store_true", help="Check the file and show the changes; save nothing."
+        )
+        load.add_argument(
+            "--as-at",
+            dest="as_at",
+            help="The position date the workbook reports (YYYY-MM-DD); it dates every imported update "
+            "(default: the workbook's 'Position as at' line, else today).",
         )
         load.add_argument(
             "--as",
@@ -117,8 +126,20 @@ class Command(BaseCommand):
             raise _bad(f"{path.name}: {exc}") from None
         show_progress = options["progress"] if options["progress"] is not None else self.stderr.isatty()
         progress = self._progress if show_progress else None
+        as_at = None
+        if options.get("as_at"):
+            try:
+                as_at = datetime.date.fromisoformat(options["as_at"])
+            except ValueError:
+                raise _bad(f"--as-at {options['as_at']!r} is not a date: write it as YYYY-MM-DD.") from None
         preview = importer.plan_import_preview(
-            organisation=organisation, plan_or_none=plan, file=file, by=by, plan_name=name, progress=progress
+            organisation=organisation,
+            plan_or_none=plan,
+            file=file,
+            by=by,
+            plan_name=name,
+            progress=progress,
+            as_at=as_at,
         )
         if not preview.readable:
             raise _bad(f"{path.name}: {preview.errors[0].message}")
@@ -137,6 +158,7 @@ class Command(BaseCommand):
                 plan_name=name,
                 plan_kind=options["kind"],
                 expected_fingerprint=preview.fingerprint,
+                as_at=as_at,
             )
         except (importer.ImportOutOfDate, importer.ImportRefused) as exc:
             raise _bad(str(exc)) from None
@@ -159,12 +181,20 @@ class Command(BaseCommand):
             f"{len(preview.to_create)} to add, {len(preview.to_update)} to change, "
             f"{len(preview.unchanged)} unchanged."
         )
+        if preview.position_as_at:
+            write(f"Position as at {day_text(preview.position_as_at)}, from {preview.position_from}.")
         if preview.untouched:
             write(f"Not in the file, left as they are: {', '.join(preview.untouched)}.")
         for problem in preview.problems:
             write(f"  {problem.level.upper()}: {problem}")
         for section in preview.new_sections:
             write(f"  New section {section.code}: {section.title}")
+        for match in preview.lead_matches:
+            rows = ", ".join(str(r) for r in match.rows)
+            write(
+                f"  Lead ‘{match.token}’ taken to be {importer.person_label(match.person)} "
+                f"(row{'s' if len(match.rows) > 1 else ''} {rows}): check, or change it on the upload page"
+            )
         for person in preview.invitees:
             rows = ", ".join(str(r) for r in person.rows)
             write(f"  Person to invite: {person.display} (row{'s' if len(person.rows) > 1 else ''} {rows})")
