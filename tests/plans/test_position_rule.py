@@ -17,7 +17,7 @@ from wellled.plans import services
 from wellled.plans.models import Action, ProgressUpdate
 from wellled.plans.positions import BACKDATE_WINDOW
 
-migration = importlib.import_module("wellled.plans.migrations.0005_position_rule")
+migration = importlib.import_module("wellled.plans.migrations.0006_position_rule")
 pytestmark = pytest.mark.django_db
 
 

@@ -3,7 +3,6 @@ next, nothing is lost, and the Excel file never cuts a cell silently."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
@@ -44,7 +43,7 @@ def test_excel_paper_says_in_the_cell_where_text_over_a_cells_limit_was_shortene
         status=latest.status,
         update_date=latest.update_date,
         created_by=editor,
-        created_at=latest.created_at.replace(microsecond=0) + datetime.timedelta(seconds=1),
+        created_at=latest.created_at,  # same moment, recorded after it: the latest (and within a closed cycle)
     ).save()
     paper = board_paper_build(user=editor, organisation=org, plan=plan, as_at=as_at)
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(paper)), read_only=True)

@@ -22,6 +22,8 @@ SPREADSHEET_CELL_CHARS = 32_767
 
 # Paragraph-length text. A board paper shows each in full, so each must fit a few pages of A4 (ADR 0021).
 PLAN_DESCRIPTION_CHARS = 4_000
+SECTION_PURPOSE_CHARS = 2_000
+WITHDRAWAL_REASON_CHARS = 2_000  # why an issued paper was withdrawn  # a workstream's purpose, printed under its heading in every paper
 ACTION_TITLE_CHARS = 2_000
 SUCCESS_MEASURE_CHARS = 2_000
 ASSURANCE_EVIDENCE_CHARS = 4_000

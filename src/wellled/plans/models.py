@@ -72,7 +72,11 @@ class Section(models.Model):
     executive_lead = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    purpose = models.TextField(blank=True, help_text="What the workstream is for, printed under its heading.")
+    purpose = LimitedTextField(
+        max_length=limits.SECTION_PURPOSE_CHARS,
+        blank=True,
+        help_text="What the workstream is for, printed under its heading.",
+    )
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
 

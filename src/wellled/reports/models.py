@@ -132,7 +132,9 @@ class PaperWithdrawal(AppendOnly, models.Model):
     "latest" and of comparisons (ADR 0034). Never changed or removed."""
 
     paper = models.OneToOneField(IssuedPaper, on_delete=models.PROTECT, related_name="withdrawal")
-    reason = models.TextField()
+    reason = LimitedTextField(
+        max_length=limits.WITHDRAWAL_REASON_CHARS,
+    )
     withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField()
 
