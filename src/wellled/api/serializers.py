@@ -1,0 +1,397 @@
+"""What the API shows of each object and what it accepts: shapes only; every rule stays in the services."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
+from wellled.core.models import DeliveryStatus, Organisation
+from wellled.measures.models import Measure, MeasureValue
+from wellled.plans.choices import FindingSource, FindingType, PlanKind
+from wellled.plans.models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
+from wellled.reports.models import IssuedPaper, IssuedPaperFile
+
+# The longest text the API accepts in a free-text field (a progress update, a finding): enough for any board
+# paper cell, and a bound on what one request can make the database store.
+LONG_TEXT_MAX = 10_000
+# The most values one request may load into a measure (ten years of daily data is 3,653).
+VALUES_PER_REQUEST_MAX = 5_000
+
+
+# Organisations ------------------------------------------------------------------------------------------------
+
+
+class DeliveryStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryStatus
+        fields = ["code", "label", "meaning", "colour", "rank", "is_complete", "active"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="Your role in this organisation.")
+    delivery_statuses = serializers.SerializerMethodField(help_text="Its delivery-status scale, best first.")
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "ods_code", "kind", "role", "delivery_statuses"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_role(self, organisation) -> str:
+        return self.context["role"]
+
+    @extend_schema_field(DeliveryStatusSerializer(many=True))
+    def get_delivery_statuses(self, organisation):
+        return DeliveryStatusSerializer(self.context["statuses"], many=True).data
+
+
+# Plans --------------------------------------------------------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    framework = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "organised_by",
+            "framework",
+            "description",
+            "archived",
+            "version",
+            "created_at",
+        ]
+
+
+class PlanChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
+    description = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
+    archived = serializers.BooleanField(required=False)
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    framework_element = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "plan", "code", "title", "framework_element", "executive_lead", "order", "version"]
+
+
+class SectionChangeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, required=False)
+    title = serializers.CharField(max_length=300, required=False)
+    order = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    framework_element = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "plan",
+            "number",
+            "text",
+            "finding_type",
+            "regulation",
+            "source",
+            "source_date",
+            "framework_element",
+            "version",
+        ]
+
+
+class FindingChangeSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=LONG_TEXT_MAX, required=False)
+    finding_type = serializers.ChoiceField(choices=FindingType.choices, required=False)
+    regulation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=FindingSource.choices, required=False)
+    source_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    status = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The latest progress update's status."
+    )
+    leads = serializers.CharField(
+        source="leads_display", read_only=True, help_text="As board papers show them."
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "plan",
+            "section",
+            "reference",
+            "title",
+            "lead",
+            "other_leads",
+            "leads",
+            "lead_note",
+            "success_measure",
+            "findings",
+            "due_date",
+            "due_precision",
+            "state",
+            "status",
+            "last_update_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ActionChangeSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=20, required=False)
+    title = serializers.CharField(max_length=LONG_TEXT_MAX, required=False)
+    lead_note = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    success_measure = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    status = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    late = serializers.BooleanField(
+        source="is_late", read_only=True, help_text="Recorded after its deadline."
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "action",
+            "cycle",
+            "narrative",
+            "status",
+            "update_date",
+            "supersedes",
+            "created_by",
+            "created_at",
+            "late",
+        ]
+
+
+class ProgressUpdateCreateSerializer(serializers.Serializer):
+    narrative = serializers.CharField(max_length=LONG_TEXT_MAX)
+    status = serializers.CharField(max_length=8, help_text="A code of your organisation's scale, e.g. A/G.")
+    update_date = serializers.DateField(
+        required=False, allow_null=True, help_text="The date the progress is reported as at (default today)."
+    )
+    supersedes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="The id of the latest update, to correct it."
+    )
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingCycle
+        fields = [
+            "id",
+            "plan",
+            "name",
+            "position_as_at",
+            "update_deadline",
+            "state",
+            "opened_at",
+            "opened_by",
+            "closed_at",
+            "version",
+        ]
+
+
+# Measures -----------------------------------------------------------------------------------------------------
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "name",
+            "definition",
+            "unit",
+            "unit_of_measurement",
+            "direction",
+            "target",
+            "trajectory",
+            "frequency",
+            "owner",
+            "data_source",
+            "kind",
+            "rate_per",
+            "run_chart",
+            "version",
+            "created_at",
+        ]
+
+
+class MeasureChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    definition = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
+    unit_of_measurement = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    target = serializers.FloatField(required=False, allow_null=True, min_value=-1e15, max_value=1e15)
+    data_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    run_chart = serializers.BooleanField(required=False)
+
+
+class MeasureValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeasureValue
+        fields = ["period", "value", "numerator", "denominator", "updated_at", "updated_by", "source"]
+
+
+# Figures beyond this are refused as typing slips rather than stored (and a JSON number must be finite).
+FIGURE_LIMIT = 1e15
+
+
+class MeasureValueRowSerializer(serializers.Serializer):
+    period = serializers.DateField(
+        help_text="Any day of the period; months and quarters are stored as day one."
+    )
+    value = serializers.FloatField(
+        required=False, allow_null=True, min_value=-FIGURE_LIMIT, max_value=FIGURE_LIMIT
+    )
+    numerator = serializers.FloatField(
+        required=False, allow_null=True, min_value=-FIGURE_LIMIT, max_value=FIGURE_LIMIT
+    )
+    denominator = serializers.FloatField(
+        required=False, allow_null=True, min_value=-FIGURE_LIMIT, max_value=FIGURE_LIMIT
+    )
+
+
+class MeasureValuesLoadSerializer(serializers.Serializer):
+    values = MeasureValueRowSerializer(many=True, max_length=VALUES_PER_REQUEST_MAX, allow_empty=False)
+    source = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, help_text="Where the figures came from."
+    )
+
+
+class ValuesOutcomeSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    corrected = serializers.IntegerField(
+        help_text="Changed values; the earlier figure is kept as a revision."
+    )
+    unchanged = serializers.IntegerField()
+
+
+class SPCPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    value = serializers.FloatField(allow_null=True)
+    group = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    lower_limit = serializers.FloatField(allow_null=True)
+    upper_limit = serializers.FloatField(allow_null=True)
+    rule = serializers.CharField(
+        allow_null=True, help_text="The special-cause rule the point triggers, if any."
+    )
+    point_type = serializers.CharField()
+
+
+class SPCSerializer(serializers.Serializer):
+    measure = serializers.IntegerField()
+    chart = serializers.CharField(help_text="xmr, p, u, c or run.")
+    variation = serializers.CharField(allow_null=True, help_text="Making Data Count variation icon.")
+    variation_text = serializers.CharField(allow_null=True)
+    assurance = serializers.CharField(allow_null=True, help_text="Assurance against the target, if any.")
+    assurance_text = serializers.CharField(allow_null=True)
+    points = SPCPointSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+# Assessments and ratings --------------------------------------------------------------------------------------
+
+
+class RatingSnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RatingSnapshot
+        fields = [
+            "key_question",
+            "name",
+            "rating",
+            "percentage_rating",
+            "previous_rating",
+            "percentage",
+            "percentage_text",
+            "total",
+            "maximum",
+            "working",
+        ]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    framework = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    subject = serializers.CharField(source="subject_label", read_only=True)
+    ratings = RatingSnapshotSerializer(source="snapshots", many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "name",
+            "framework",
+            "subject",
+            "location",
+            "service",
+            "assessed_on",
+            "assessor_kind",
+            "method",
+            "state",
+            "summary",
+            "published_at",
+            "ratings",
+            "version",
+        ]
+
+
+class PublishedRatingSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject_label", read_only=True)
+
+    class Meta:
+        model = PublishedRating
+        fields = [
+            "id",
+            "subject",
+            "location",
+            "service",
+            "key_question",
+            "rating",
+            "rated_on",
+            "assessor_kind",
+            "source",
+            "assessment",
+            "percentage",
+        ]
+
+
+# Issued papers ------------------------------------------------------------------------------------------------
+
+
+class PaperFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssuedPaperFile
+        fields = ["format", "filename", "content_type", "size", "sha256"]
+
+
+class PaperSerializer(serializers.ModelSerializer):
+    files = PaperFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = IssuedPaper
+        fields = [
+            "id",
+            "plan",
+            "cycle",
+            "as_at",
+            "title",
+            "issued_by",
+            "issued_at",
+            "total",
+            "counts",
+            "files",
+        ]
