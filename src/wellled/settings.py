@@ -305,6 +305,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "wellled.core.choices.OrganisationKind",
         "PlanKindEnum": "wellled.plans.choices.PlanKind",
         "RatingEnum": "wellled.assessments.choices.RatingValue",
+        "ActionStateEnum": "wellled.plans.choices.ActionState",
+        "CycleStateEnum": "wellled.plans.choices.CycleState",
+        "DatePrecisionEnum": "wellled.plans.choices.DatePrecision",
     },
 }
 

@@ -230,3 +230,68 @@ def test_docs_page_serves_swagger_ui_from_our_own_static_files(login, people, ap
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_action_is_added_with_its_section_lead_and_findings_when_posted(api, api_objects, editor, lead):
+    plan, section, finding = api_objects["plan"], api_objects["section"], api_objects["finding"]
+    response = api(editor).post(
+        f"/api/plans/{plan.pk}/actions/",
+        {
+            "reference": "W1z",
+            "title": "Board development programme",
+            "section": section.pk,
+            "lead": lead.pk,
+            "findings": [finding.pk],
+            "due_date": "2027-03-15",
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["section"], body["lead"], body["findings"]) == (section.pk, lead.pk, [finding.pk])
+    assert body["due_date"] == "2027-03-31"  # a month timescale means the month's end, as on the pages
+    assert AuditLog.objects.filter(
+        actor=editor, action=AuditAction.CREATE, object_id=str(body["id"])
+    ).exists()
+
+
+def test_action_is_refused_when_its_lead_is_of_another_organisation(api, api_objects, editor, outsider):
+    plan = api_objects["plan"]
+    before = Action.objects.count()
+    response = api(editor).post(
+        f"/api/plans/{plan.pk}/actions/", {"reference": "W1y", "title": "Borrowed lead", "lead": outsider.pk}
+    )
+    assert response.status_code == 400
+    assert response.json()["lead"] == ["Name a person of your organisation."]
+    assert Action.objects.count() == before
+
+
+def test_closing_an_action_needs_evidence_when_set_through_the_api(api, api_objects, editor):
+    action = api_objects["action"]
+    caller = api(editor)
+    etag = caller.get(f"/api/actions/{action.pk}/").headers["ETag"]
+    refused = caller.post(f"/api/actions/{action.pk}/state/", {"state": "closed"}, headers={"If-Match": etag})
+    assert refused.status_code == 400
+    assert "evidence of assurance" in refused.json()["errors"]["assurance_evidence"][0]
+    closed = caller.post(
+        f"/api/actions/{action.pk}/state/",
+        {"state": "closed", "assurance_evidence": "Audit report to the committee, May"},
+        headers={"If-Match": etag},
+    )
+    assert closed.status_code == 200
+    assert closed.json()["state"] == "closed"
+
+
+def test_cycle_is_opened_and_closed_through_the_api(api, api_objects, editor):
+    plan, cycle = api_objects["plan"], api_objects["cycle"]
+    caller = api(editor)
+    opened = caller.post(
+        f"/api/plans/{plan.pk}/cycles/",
+        {"name": "January board", "position_as_at": "2027-01-31", "update_deadline": "2027-01-25"},
+    )
+    assert opened.status_code == 201, opened.content
+    assert caller.get(f"/api/cycles/{cycle.pk}/").json()["state"] == "closed"
+    new = opened.json()
+    stale = caller.post(f"/api/cycles/{new['id']}/close/", {}, headers={"If-Match": '"99"'})
+    assert stale.status_code == 412
+    closed = caller.post(f"/api/cycles/{new['id']}/close/", {}, headers={"If-Match": opened.headers["ETag"]})
+    assert closed.json()["state"] == "closed"

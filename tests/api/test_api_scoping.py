@@ -20,6 +20,11 @@ OPERATIONS = {
     ("GET", "/api/plans/"): None,
     ("GET", "/api/plans/{id}/"): "plan",
     ("PATCH", "/api/plans/{id}/"): "plan",
+    ("POST", "/api/plans/"): None,
+    ("POST", "/api/plans/{id}/sections/"): "plan",
+    ("POST", "/api/plans/{id}/findings/"): "plan",
+    ("POST", "/api/plans/{id}/actions/"): "plan",
+    ("POST", "/api/plans/{id}/cycles/"): "plan",
     ("GET", "/api/sections/"): None,
     ("GET", "/api/sections/{id}/"): "section",
     ("PATCH", "/api/sections/{id}/"): "section",
@@ -30,10 +35,13 @@ OPERATIONS = {
     ("GET", "/api/actions/{id}/"): "action",
     ("PATCH", "/api/actions/{id}/"): "action",
     ("POST", "/api/actions/{id}/progress-updates/"): "action",
+    ("POST", "/api/actions/{id}/timescale/"): "action",
+    ("POST", "/api/actions/{id}/state/"): "action",
     ("GET", "/api/progress-updates/"): None,
     ("GET", "/api/progress-updates/{id}/"): "update",
     ("GET", "/api/cycles/"): None,
     ("GET", "/api/cycles/{id}/"): "cycle",
+    ("POST", "/api/cycles/{id}/close/"): "cycle",
     ("GET", "/api/measures/"): None,
     ("GET", "/api/measures/{id}/"): "measure",
     ("PATCH", "/api/measures/{id}/"): "measure",
@@ -50,7 +58,23 @@ OPERATIONS = {
 }
 # A change each write endpoint accepts from someone allowed to make it, so a refusal means something.
 WRITE_BODIES = {
+    "/api/plans/": {"name": "Created through the API", "kind": "improvement"},
     "/api/plans/{id}/": {"name": "Renamed through the API"},
+    "/api/plans/{id}/sections/": {"code": "W9", "title": "Added through the API"},
+    "/api/plans/{id}/findings/": {"text": "Added through the API"},
+    "/api/plans/{id}/actions/": {
+        "reference": "Z1",
+        "title": "Added through the API",
+        "due_date": "2027-03-31",
+    },
+    "/api/plans/{id}/cycles/": {
+        "name": "January board",
+        "position_as_at": "2027-01-31",
+        "update_deadline": "2027-01-20",
+    },
+    "/api/actions/{id}/timescale/": {"due_date": "2027-06-30", "reason": "Moved by the board"},
+    "/api/actions/{id}/state/": {"state": "completed"},
+    "/api/cycles/{id}/close/": {},
     "/api/sections/{id}/": {"title": "Retitled through the API"},
     "/api/findings/{id}/": {"text": "Reworded through the API"},
     "/api/actions/{id}/": {"title": "Retitled through the API"},
@@ -59,10 +83,12 @@ WRITE_BODIES = {
     "/api/measures/{id}/values/": {"values": [{"period": "2025-06-01", "value": 99.0}]},
 }
 WRITES = {op for op in OPERATIONS if op[0] != "GET"}
+# Writes to a collection make something in the caller's own organisation, so they name nothing of another's.
+COLLECTION_WRITES = {("POST", "/api/plans/")}
 
 
 def url_of(path: str, objects: dict) -> str:
-    kind = OPERATIONS[next(op for op in OPERATIONS if op[1] == path)]
+    kind = next(OPERATIONS[op] for op in OPERATIONS if op[1] == path)
     return path.replace("{id}", str(objects[kind].pk) if kind else "").replace("{fmt}", "pdf")
 
 
@@ -71,8 +97,9 @@ def call(client, method: str, path: str, objects: dict, headers: dict):
     if method == "GET":
         return client.get(url, headers=headers)
     kind = OPERATIONS[(method, path)]
-    instance = type(objects[kind]).objects.get(pk=objects[kind].pk)
-    headers = {**headers, "If-Match": f'"{instance.version}"'}
+    if kind is not None:
+        instance = type(objects[kind]).objects.get(pk=objects[kind].pk)
+        headers = {**headers, "If-Match": f'"{instance.version}"'}
     send = client.patch if method == "PATCH" else client.post
     return send(url, json.dumps(WRITE_BODIES[path]), content_type="application/json", headers=headers)
 
@@ -116,6 +143,8 @@ def test_outsider_gets_404_for_every_object_when_the_object_is_another_organisat
     headers = bearer(token_for(outsider))
     before = full_state()
     for (method, path), kind in OPERATIONS.items():
+        if (method, path) in COLLECTION_WRITES:
+            continue
         response = call(client, method, path, api_objects, headers)
         if kind is None:
             assert response.status_code == 200, (path, response.status_code)
@@ -229,3 +258,16 @@ def test_token_sees_only_its_own_organisation_when_its_person_belongs_to_two(
     assert client.get(f"/api/plans/{api_objects['plan'].pk}/", headers=headers).status_code == 404
     body = json.loads(client.get("/api/organisations/", headers=headers).content)
     assert [o["ods_code"] for o in body["results"]] == [other_org.ods_code]
+
+
+@pytest.mark.django_db
+def test_plan_made_through_the_api_belongs_to_the_tokens_organisation(
+    client, api_objects, outsider, token_for
+):
+    from wellled.plans.models import Plan
+
+    response = call(client, "POST", "/api/plans/", api_objects, bearer(token_for(outsider)))
+    assert response.status_code == 201
+    plan = Plan.objects.get(pk=response.json()["id"])
+    assert plan.organisation == Membership.objects.get(user=outsider).organisation
+    assert plan.organisation != api_objects["organisation"]

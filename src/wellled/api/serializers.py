@@ -8,7 +8,14 @@ from rest_framework import serializers
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
 from wellled.core.models import DeliveryStatus, Organisation
 from wellled.measures.models import Measure, MeasureValue
-from wellled.plans.choices import FindingSource, FindingType, PlanKind
+from wellled.plans.choices import (
+    ActionState,
+    DatePrecision,
+    FindingSource,
+    FindingType,
+    PlanKind,
+    PlanOrganisedBy,
+)
 from wellled.plans.models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
 from wellled.reports.models import IssuedPaper, IssuedPaperFile
 
@@ -71,6 +78,77 @@ class PlanChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
     description = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
     archived = serializers.BooleanField(required=False)
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=PlanKind.choices)
+    organised_by = serializers.ChoiceField(
+        choices=PlanOrganisedBy.choices, default=PlanOrganisedBy.WORKSTREAM
+    )
+    description = serializers.CharField(
+        max_length=LONG_TEXT_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+class SectionCreateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    title = serializers.CharField(max_length=300)
+
+
+class FindingCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=LONG_TEXT_MAX)
+    finding_type = serializers.ChoiceField(choices=FindingType.choices, default=FindingType.MUST_DO)
+    regulation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.ChoiceField(choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION)
+    source_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=20)
+    title = serializers.CharField(max_length=LONG_TEXT_MAX)
+    section = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="A section of the plan."
+    )
+    lead = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="The id of a person of your organisation."
+    )
+    lead_note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    success_measure = serializers.CharField(
+        max_length=LONG_TEXT_MAX, required=False, allow_blank=True, default=""
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    findings = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Ids of the plan's findings the action answers.",
+    )
+
+
+class TimescaleSerializer(serializers.Serializer):
+    due_date = serializers.DateField()
+    precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.MONTH)
+    reason = serializers.CharField(max_length=500, help_text="Why the timescale moves; boards ask.")
+
+
+class ActionStateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ActionState.choices)
+    assurance_evidence = serializers.CharField(
+        max_length=LONG_TEXT_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required to close an action.",
+    )
+
+
+class CycleOpenSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    position_as_at = serializers.DateField()
+    update_deadline = serializers.DateField()
 
 
 class SectionSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ from wellled.assessments import selectors as assessment_selectors
 from wellled.assessments.models import RatingSnapshot
 from wellled.core.models import DeliveryStatus, Organisation
 from wellled.core.permissions import Permission, role_allows
-from wellled.core.selectors import delivery_statuses, memberships_for_user
+from wellled.core.selectors import delivery_statuses, memberships_for_user, organisation_people
 from wellled.measures import selectors as measure_selectors
 from wellled.measures import services as measure_services
 from wellled.measures.selectors import ASSURANCE_NAMES, VARIATION_NAMES
@@ -32,6 +32,7 @@ from wellled.reports.formats import FORMATS
 from . import filters, selectors, serializers
 from .authentication import api_role, api_scope
 from .conditional import if_match_version, with_etag
+from .exceptions import CONCURRENT_EDIT_ERRORS
 from .models import ApiToken
 from .renderers import CSVRenderer
 
@@ -68,6 +69,27 @@ def changes_from(serializer_class, request) -> dict:
     if not change.validated_data:
         raise ValidationError({"detail": "Send at least one field to change."})
     return dict(change.validated_data)
+
+
+def body_of(serializer_class, request) -> dict:
+    """The validated body of a request (400 with the fields' messages otherwise)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+def created(serializer, instance) -> Response:
+    response = Response(serializer(instance).data, status=status.HTTP_201_CREATED)
+    return with_etag(response, instance) if hasattr(instance, "version") else response
+
+
+def create_schema(request_serializer, response_serializer, *, summary: str, if_match: bool = False, code=201):
+    return extend_schema(
+        summary=summary,
+        request=request_serializer,
+        parameters=[ETAG_HEADER] if if_match else None,
+        responses={code: response_serializer, **WRITE_ERRORS},
+    )
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -158,17 +180,106 @@ class OrganisationViewSet(ListRetrieve):
 
 
 @extend_schema_view(
-    partial_update=change_schema(serializers.PlanSerializer, serializers.PlanChangeSerializer)
+    partial_update=change_schema(serializers.PlanSerializer, serializers.PlanChangeSerializer),
+    create=create_schema(
+        serializers.PlanCreateSerializer,
+        serializers.PlanSerializer,
+        summary="Create a plan in your organisation",
+    ),
 )
 class PlanViewSet(Changeable):
     serializer_class = serializers.PlanSerializer
     change_serializer_class = serializers.PlanChangeSerializer
     filterset_class = filters.PlanFilter
     selector = staticmethod(plan_selectors.plans_for_user)
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def update_through_service(self, instance, *, by, expected_version, changes):
         return plan_services.plan_update(plan=instance, by=by, expected_version=expected_version, **changes)
+
+    def create(self, request, *args, **kwargs):
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.PlanCreateSerializer, request)
+        plan = plan_services.plan_create(
+            organisation=api_scope(request)["organisation"], by=request.user, **body
+        )
+        return created(serializers.PlanSerializer, self.get_queryset().get(pk=plan.pk))
+
+    @create_schema(
+        serializers.SectionCreateSerializer, serializers.SectionSerializer, summary="Add a section"
+    )
+    @endpoint(
+        detail=True, methods=["post"], url_path="sections", serializer_class=serializers.SectionSerializer
+    )
+    def section_create(self, request, pk=None):
+        plan = self.get_object()
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.SectionCreateSerializer, request)
+        section = plan_services.section_create(plan=plan, by=request.user, **body)
+        return created(serializers.SectionSerializer, section)
+
+    @create_schema(
+        serializers.FindingCreateSerializer, serializers.FindingSerializer, summary="Add a finding"
+    )
+    @endpoint(
+        detail=True, methods=["post"], url_path="findings", serializer_class=serializers.FindingSerializer
+    )
+    def finding_create(self, request, pk=None):
+        plan = self.get_object()
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.FindingCreateSerializer, request)
+        finding = plan_services.finding_create(plan=plan, by=request.user, **body)
+        return created(serializers.FindingSerializer, finding)
+
+    @create_schema(serializers.ActionCreateSerializer, serializers.ActionSerializer, summary="Add an action")
+    @endpoint(
+        detail=True, methods=["post"], url_path="actions", serializer_class=serializers.ActionSerializer
+    )
+    def action_create(self, request, pk=None):
+        plan = self.get_object()
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.ActionCreateSerializer, request)
+        scope = api_scope(request)
+        section = lead = None
+        if body.get("section"):
+            section = selectors.sections_for_user(**scope).filter(plan=plan, pk=body["section"]).first()
+            if section is None:
+                raise ValidationError({"section": ["Name a section of this plan."]})
+        if body.get("lead"):
+            lead = organisation_people(**scope).filter(pk=body["lead"]).first()
+            if lead is None:
+                raise ValidationError({"lead": ["Name a person of your organisation."]})
+        wanted = set(body.get("findings") or [])
+        findings = list(selectors.findings_for_user(**scope).filter(plan=plan, pk__in=wanted))
+        if len(findings) != len(wanted):
+            raise ValidationError({"findings": ["Name findings of this plan."]})
+        action = plan_services.action_create(
+            plan=plan,
+            by=request.user,
+            reference=body["reference"],
+            title=body["title"],
+            section=section,
+            lead=lead,
+            lead_note=body["lead_note"],
+            success_measure=body["success_measure"],
+            due_date=body["due_date"],
+            due_precision=body["due_precision"],
+            findings=findings,
+        )
+        return created(serializers.ActionSerializer, actions_in_scope(**scope).get(pk=action.pk))
+
+    @create_schema(
+        serializers.CycleOpenSerializer,
+        serializers.CycleSerializer,
+        summary="Open a reporting cycle (the plan's open cycle, if any, is closed first)",
+    )
+    @endpoint(detail=True, methods=["post"], url_path="cycles", serializer_class=serializers.CycleSerializer)
+    def cycle_open(self, request, pk=None):
+        plan = self.get_object()
+        require_role(request, Permission.MANAGE_CYCLES)
+        body = body_of(serializers.CycleOpenSerializer, request)
+        cycle = plan_services.cycle_open(plan=plan, by=request.user, **body)
+        return created(serializers.CycleSerializer, cycle)
 
 
 @extend_schema_view(
@@ -226,6 +337,44 @@ class ActionViewSet(Changeable):
         return plan_services.action_update(
             action=instance, by=by, expected_version=expected_version, **changes
         )
+
+    @create_schema(
+        serializers.TimescaleSerializer,
+        serializers.ActionSerializer,
+        summary="Revise the action's timescale (the earlier one stays in its history, with the reason)",
+        if_match=True,
+        code=200,
+    )
+    @endpoint(
+        detail=True, methods=["post"], url_path="timescale", serializer_class=serializers.ActionSerializer
+    )
+    def timescale(self, request, pk=None):
+        action = self.get_object()
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.TimescaleSerializer, request)
+        plan_services.action_timescale_revise(
+            action=action, by=request.user, expected_version=if_match_version(request), **body
+        )
+        action = self.get_queryset().get(pk=action.pk)
+        return with_etag(Response(serializers.ActionSerializer(action).data), action)
+
+    @create_schema(
+        serializers.ActionStateSerializer,
+        serializers.ActionSerializer,
+        summary="Mark the action open, completed, or closed with evidence of assurance",
+        if_match=True,
+        code=200,
+    )
+    @endpoint(detail=True, methods=["post"], url_path="state", serializer_class=serializers.ActionSerializer)
+    def state(self, request, pk=None):
+        action = self.get_object()
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.ActionStateSerializer, request)
+        plan_services.action_state_set(
+            action=action, by=request.user, expected_version=if_match_version(request), **body
+        )
+        action = self.get_queryset().get(pk=action.pk)
+        return with_etag(Response(serializers.ActionSerializer(action).data), action)
 
     @extend_schema(
         summary="Record a progress update on the action",
@@ -292,6 +441,23 @@ class CycleViewSet(ListRetrieve):
     serializer_class = serializers.CycleSerializer
     filterset_class = filters.CycleFilter
     selector = staticmethod(selectors.cycles_for_user)
+
+    @extend_schema(
+        summary="Close the reporting cycle (updates recorded afterwards belong to the next one)",
+        request=None,
+        parameters=[ETAG_HEADER],
+        responses={200: serializers.CycleSerializer, **WRITE_ERRORS},
+    )
+    @endpoint(detail=True, methods=["post"], url_path="close", filterset_class=None)
+    def close(self, request, pk=None):
+        cycle = self.get_object()
+        require_role(request, Permission.MANAGE_CYCLES)
+        expected = if_match_version(request)
+        if expected != cycle.version:
+            raise CONCURRENT_EDIT_ERRORS[0](cycle)
+        plan_services.cycle_close(cycle=cycle, by=request.user)
+        cycle = self.get_queryset().get(pk=cycle.pk)
+        return with_etag(Response(serializers.CycleSerializer(cycle).data), cycle)
 
 
 # Measures -----------------------------------------------------------------------------------------------------
