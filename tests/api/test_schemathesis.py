@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from wellled.core.choices import Role
 from wellled.core.selectors import delivery_statuses
 
-# Examples per operation: about thirty operations, so a few hundred requests in all.
-EXAMPLES_PER_OPERATION = 20
+# Examples per operation: some forty operations, so about five hundred requests in all.
+EXAMPLES_PER_OPERATION = 12
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Which fixture object a path's {id} names, so generated requests reach real objects as well as missing ones.
 OBJECT_FOR_PATH = {

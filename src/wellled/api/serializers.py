@@ -22,6 +22,8 @@ from wellled.reports.models import IssuedPaper, IssuedPaperFile
 # The longest text the API accepts in a free-text field (a progress update, a finding): enough for any board
 # paper cell, and a bound on what one request can make the database store.
 LONG_TEXT_MAX = 10_000
+# Ids are positive 63-bit integers in every database Wellled runs on; a larger one names nothing.
+ID_MAX = 2**63 - 1
 # The most values one request may load into a measure (ten years of daily data is 3,653).
 VALUES_PER_REQUEST_MAX = 5_000
 
@@ -108,10 +110,14 @@ class ActionCreateSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=20)
     title = serializers.CharField(max_length=LONG_TEXT_MAX)
     section = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="A section of the plan."
+        required=False, allow_null=True, min_value=1, max_value=ID_MAX, help_text="A section of the plan."
     )
     lead = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="The id of a person of your organisation."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=ID_MAX,
+        help_text="The id of a person of your organisation.",
     )
     lead_note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     success_measure = serializers.CharField(
@@ -120,7 +126,7 @@ class ActionCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     due_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.MONTH)
     findings = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
         required=False,
         default=list,
         max_length=100,
@@ -261,7 +267,11 @@ class ProgressUpdateCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="The date the progress is reported as at (default today)."
     )
     supersedes = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="The id of the latest update, to correct it."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=ID_MAX,
+        help_text="The id of the latest update, to correct it.",
     )
 
 
