@@ -22,6 +22,7 @@ class TokenForm(TextForm):
         label="What is the token for?",
         max_length=services.TOKEN_NAME_MAX,
         help_text="For example, Power BI dashboard. You will see this name beside the token.",
+        error_messages={"required": "Enter what the token is for, for example Power BI dashboard."},
     )
 
 
