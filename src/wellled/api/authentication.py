@@ -10,6 +10,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from wellled.core.models import Organisation
+
 from .models import ApiToken
 from .selectors import token_authenticate
 
@@ -66,6 +68,7 @@ class SessionScheme(SpectacularSessionScheme):
 
 def api_scope(request: Request) -> dict[str, Any]:
     """The keyword arguments every selector takes: the person and the token's (or the session's) organisation."""
+    organisation: Organisation | None
     if isinstance(request.auth, ApiToken):
         organisation = request.auth.organisation
     else:

@@ -30,7 +30,8 @@ def api_exception_handler(exc, context):
         return Response({"detail": " ".join(exc.messages), "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, CONCURRENT_EDIT_ERRORS):
         response = Response({"detail": STALE_MESSAGE}, status=status.HTTP_412_PRECONDITION_FAILED)
-        if hasattr(exc.instance, "version"):
-            response["ETag"] = etag_for(exc.instance)
+        instance = getattr(exc, "instance", None)
+        if hasattr(instance, "version"):
+            response["ETag"] = etag_for(instance)
         return response
     return exception_handler(exc, context)

@@ -3,9 +3,19 @@ organisation (ADR 0027)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 
 from wellled.core.models import Organisation, User
+
+# Every token starts so: people and secret scanners can tell a Wellled token at a glance.
+TOKEN_PREFIX = "wl_"  # noqa: S105 (the visible start of every token, not a secret)
+
+
+def token_digest(raw: str) -> str:
+    """The stored form of a token: SHA-256 of its whole text, in hex."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 class ApiToken(models.Model):

@@ -30,15 +30,13 @@ class TokenForm(TextForm):
 def token_list(request: HttpRequest) -> HttpResponse:
     """The person's tokens for this organisation, and the form to make one; a new token's text is shown once."""
     require(role(request), Permission.VIEW)
+    person, organisation = scope(request)["user"], scope(request)["organisation"]
     form = TokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_token = services.token_create(
-                user=request.user,
-                organisation=request.organisation,
-                name=form.cleaned_data["name"],
-                by=request.user,
+                user=person, organisation=organisation, name=form.cleaned_data["name"], by=person
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -57,6 +55,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the person's own tokens: it stops working at once."""
     token = selectors.token_get(pk=pk, **scope(request))
-    services.token_revoke(token=token, by=request.user)
+    services.token_revoke(token=token, by=scope(request)["user"])
     messages.success(request, f"The token {token.prefix}… ({token.name}) is revoked: it no longer works.")
     return redirect("api-tokens")

@@ -14,8 +14,7 @@ from wellled.measures.models import Measure, MeasureValue
 from wellled.plans.models import Finding, ProgressUpdate, ReportingCycle, Section
 from wellled.reports.models import IssuedPaper, IssuedPaperFile
 
-from .models import ApiToken
-from .services import TOKEN_PREFIX, token_digest
+from .models import TOKEN_PREFIX, ApiToken, token_digest
 
 # A token's last use is written at most this often, so a busy client does not write on every request.
 LAST_USE_RESOLUTION = datetime.timedelta(minutes=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,22 +14,16 @@ from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
 from wellled.core.service_kit import locked_get, membership_role
 
-from .models import ApiToken
+from .models import TOKEN_PREFIX, ApiToken, token_digest
 
-# A token reads "wl_" + 8 visible characters + "_" + the secret. 32 random bytes (256 bits) make guessing
+# A token reads TOKEN_PREFIX + 8 visible characters + "_" + the secret. 32 random bytes (256 bits) make guessing
 # hopeless, so one SHA-256 of the whole token, unsalted, is enough to store (as GitHub does for its tokens);
 # a slow password hash would only slow every API request.
-TOKEN_PREFIX = "wl_"  # noqa: S105 (the visible start of every token, not a secret)
 TOKEN_PREFIX_CHARACTERS = 8
 TOKEN_SECRET_BYTES = 32
 TOKEN_NAME_MAX = 100
 # The digest is left out of audit records: it is not the secret, but nothing about a token needs it there.
 AUDITED_TOKEN_FIELDS = ("id", "user_id", "organisation_id", "name", "prefix", "created_at", "revoked_at")
-
-
-def token_digest(raw: str) -> str:
-    """The stored form of a token: SHA-256 of its whole text, in hex."""
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def _audited(token: ApiToken) -> dict:
