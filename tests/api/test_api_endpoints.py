@@ -295,3 +295,10 @@ def test_cycle_is_opened_and_closed_through_the_api(api, api_objects, editor):
     assert stale.status_code == 412
     closed = caller.post(f"/api/cycles/{new['id']}/close/", {}, headers={"If-Match": opened.headers["ETag"]})
     assert closed.json()["state"] == "closed"
+
+
+def test_docs_page_sends_anonymous_people_to_sign_in(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+    assert client.get("/api/schema/").status_code == 401

@@ -37,6 +37,7 @@ def if_match_version(request: Request, *, required: bool = True) -> int | None:
         if required:
             raise PreconditionRequired()
         return None
+    # A weak tag is taken as its strong twin: proxies that compress answers weaken ETags on the way (nginx does).
     tag = header.removeprefix("W/").strip().strip('"')
     if not tag.isdigit() or len(tag) > 9:
         raise ParseError('If-Match must be one ETag as returned by GET, e.g. If-Match: "3".')

@@ -1,5 +1,6 @@
 """The REST API under /api/: the endpoints, the OpenAPI schema and its documentation page."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -21,6 +22,9 @@ router.register("papers", views.PaperViewSet, basename="api-paper")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # A page for people: someone not signed in is sent to sign in, as on every other page.
+    path(
+        "docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"
+    ),
     *router.urls,
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -18,21 +19,22 @@ from rest_framework.response import Response
 
 from wellled.assessments import selectors as assessment_selectors
 from wellled.assessments.models import RatingSnapshot
-from wellled.core.models import DeliveryStatus, Organisation
+from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.selectors import delivery_statuses, memberships_for_user, organisation_people
+from wellled.core.service_kit import locked_get, version_check
 from wellled.measures import selectors as measure_selectors
 from wellled.measures import services as measure_services
 from wellled.measures.selectors import ASSURANCE_NAMES, VARIATION_NAMES
 from wellled.plans import selectors as plan_selectors
 from wellled.plans import services as plan_services
+from wellled.plans.models import ReportingCycle
 from wellled.reports import selectors as report_selectors
 from wellled.reports.formats import FORMATS
 
 from . import filters, selectors, serializers
 from .authentication import api_role, api_scope
 from .conditional import if_match_version, with_etag
-from .exceptions import CONCURRENT_EDIT_ERRORS
 from .models import ApiToken
 from .renderers import CSVRenderer
 
@@ -170,9 +172,7 @@ class OrganisationViewSet(ListRetrieve):
             return context
         scope = api_scope(self.request)
         context["role"] = api_role(self.request) or ""
-        context["statuses"] = [
-            s for s in delivery_statuses(organisation=scope["organisation"]) if isinstance(s, DeliveryStatus)
-        ]
+        context["statuses"] = delivery_statuses(organisation=scope["organisation"])
         return context
 
 
@@ -453,9 +453,10 @@ class CycleViewSet(ListRetrieve):
         cycle = self.get_object()
         require_role(request, Permission.MANAGE_CYCLES)
         expected = if_match_version(request)
-        if expected != cycle.version:
-            raise CONCURRENT_EDIT_ERRORS[0](cycle)
-        plan_services.cycle_close(cycle=cycle, by=request.user)
+        # cycle_close takes no version (the page's button needs none): check it under the same row lock.
+        with transaction.atomic():
+            version_check(locked_get(ReportingCycle, cycle.pk), expected)
+            plan_services.cycle_close(cycle=cycle, by=request.user)
         cycle = self.get_queryset().get(pk=cycle.pk)
         return with_etag(Response(serializers.CycleSerializer(cycle).data), cycle)
 
