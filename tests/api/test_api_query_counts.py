@@ -37,11 +37,15 @@ def queries(caller, url: str) -> int:
 
 
 @pytest.mark.django_db
-def test_list_queries_do_not_grow_with_the_rows_when_more_objects_are_added(api, api_objects, org, editor, lead):
+def test_list_queries_do_not_grow_with_the_rows_when_more_objects_are_added(
+    api, api_objects, org, editor, lead
+):
     from wellled.reports.services import paper_job_start
 
     caller = api(editor)
-    queries(caller, "/api/plans/")  # the token's last use is written once a minute: not part of what is counted
+    queries(
+        caller, "/api/plans/"
+    )  # the token's last use is written once a minute: not part of what is counted
     before = {url: queries(caller, url) for url in LISTS}
     plan = make_plan(org, editor, name="Second plan", actions=6, lead=lead)
     cycle = plan_services.cycle_open(

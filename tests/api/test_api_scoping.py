@@ -10,7 +10,7 @@ from tests.factories import db_state, make_person
 
 from wellled.core.choices import Role
 from wellled.core.models import Membership
-from wellled.measures.models import MeasureValue
+from wellled.measures.models import Measure, MeasureValue
 
 # Every operation of the schema, with the fixture object its {id} names (None for a list). A new endpoint must be
 # added here (a test checks), so its scoping and permissions are tried.
@@ -45,6 +45,7 @@ OPERATIONS = {
     ("GET", "/api/measures/"): None,
     ("GET", "/api/measures/{id}/"): "measure",
     ("PATCH", "/api/measures/{id}/"): "measure",
+    ("POST", "/api/measures/"): None,
     ("GET", "/api/measures/{id}/values/"): "measure",
     ("POST", "/api/measures/{id}/values/"): "measure",
     ("GET", "/api/measures/{id}/spc/"): "measure",
@@ -80,11 +81,12 @@ WRITE_BODIES = {
     "/api/actions/{id}/": {"title": "Retitled through the API"},
     "/api/actions/{id}/progress-updates/": {"narrative": "Posted through the API", "status": "A/R"},
     "/api/measures/{id}/": {"definition": "Redefined through the API"},
+    "/api/measures/": {"name": "Appraisal rate", "unit_of_measurement": "%", "target": 90},
     "/api/measures/{id}/values/": {"values": [{"period": "2025-06-01", "value": 99.0}]},
 }
 WRITES = {op for op in OPERATIONS if op[0] != "GET"}
 # Writes to a collection make something in the caller's own organisation, so they name nothing of another's.
-COLLECTION_WRITES = {("POST", "/api/plans/")}
+COLLECTION_WRITES = {("POST", "/api/plans/"), ("POST", "/api/measures/")}
 
 
 def url_of(path: str, objects: dict) -> str:
@@ -109,7 +111,11 @@ def bearer(raw: str) -> dict:
 
 
 def full_state() -> dict:
-    return {**db_state(), "MeasureValue": sorted(MeasureValue.objects.values_list("id", "value"))}
+    return {
+        **db_state(),
+        "Measure": sorted(Measure.objects.values_list("id", "name", "version")),
+        "MeasureValue": sorted(MeasureValue.objects.values_list("id", "value")),
+    }
 
 
 @pytest.mark.django_db

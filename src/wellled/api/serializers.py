@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
 from wellled.core.models import DeliveryStatus, Organisation
+from wellled.measures.choices import Direction, Frequency, MeasureKind
 from wellled.measures.models import Measure, MeasureValue
 from wellled.plans.choices import (
     ActionState,
@@ -316,6 +317,20 @@ class MeasureSerializer(serializers.ModelSerializer):
             "version",
             "created_at",
         ]
+
+
+class MeasureCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=MeasureKind.choices, default=MeasureKind.VALUE)
+    direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
+    frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.MONTHLY)
+    definition = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True, default="")
+    unit_of_measurement = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    target = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
+    )
+    rate_per = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000_000, default=1000)
+    data_source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class MeasureChangeSerializer(serializers.Serializer):

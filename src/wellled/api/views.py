@@ -465,7 +465,10 @@ class CycleViewSet(ListRetrieve):
 
 
 @extend_schema_view(
-    partial_update=change_schema(serializers.MeasureSerializer, serializers.MeasureChangeSerializer)
+    partial_update=change_schema(serializers.MeasureSerializer, serializers.MeasureChangeSerializer),
+    create=create_schema(
+        serializers.MeasureCreateSerializer, serializers.MeasureSerializer, summary="Define a measure"
+    ),
 )
 class MeasureViewSet(Changeable):
     serializer_class = serializers.MeasureSerializer
@@ -478,6 +481,14 @@ class MeasureViewSet(Changeable):
         return measure_services.measure_update(
             measure=instance, by=by, expected_version=expected_version, **changes
         )
+
+    def create(self, request, *args, **kwargs):
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(serializers.MeasureCreateSerializer, request)
+        measure = measure_services.measure_create(
+            organisation=api_scope(request)["organisation"], by=request.user, **body
+        )
+        return created(serializers.MeasureSerializer, self.get_queryset().get(pk=measure.pk))
 
     def get_renderers(self):
         if getattr(self, "action", None) == "values" and self.request.method == "GET":
