@@ -7,13 +7,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from wellled.core.service_kit import ConcurrentEditError as KitConcurrentEditError
-from wellled.plans.services import ConcurrentEditError as PlansConcurrentEditError
+from wellled.core.service_kit import ConcurrentEditError
 
 from .conditional import etag_for
 
-# Plans raise their own class until they move onto the service kit (ADR 0015); both mean the same.
-CONCURRENT_EDIT_ERRORS = tuple({KitConcurrentEditError, PlansConcurrentEditError})
 STALE_MESSAGE = (
     "Someone else changed this since the version you sent in If-Match, so nothing was saved and nothing of theirs "
     "was overwritten. GET it again, check what changed, and send your change with the new ETag."
@@ -28,7 +25,7 @@ def api_exception_handler(exc, context):
             detail = " ".join(m for messages in errors.values() for m in messages)
             return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": " ".join(exc.messages), "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, CONCURRENT_EDIT_ERRORS):
+    if isinstance(exc, ConcurrentEditError):
         response = Response({"detail": STALE_MESSAGE}, status=status.HTTP_412_PRECONDITION_FAILED)
         instance = getattr(exc, "instance", None)
         if hasattr(instance, "version"):
