@@ -29,9 +29,6 @@ ID_MAX = 2**63 - 1
 VALUES_PER_REQUEST_MAX = 5_000
 
 
-# Organisations ------------------------------------------------------------------------------------------------
-
-
 class DeliveryStatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliveryStatus
@@ -53,9 +50,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
     @extend_schema_field(DeliveryStatusSerializer(many=True))
     def get_delivery_statuses(self, organisation):
         return DeliveryStatusSerializer(self.context["statuses"], many=True).data
-
-
-# Plans --------------------------------------------------------------------------------------------------------
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -293,9 +287,6 @@ class CycleSerializer(serializers.ModelSerializer):
         ]
 
 
-# Measures -----------------------------------------------------------------------------------------------------
-
-
 class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
@@ -406,9 +397,6 @@ class SPCSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-# Assessments and ratings --------------------------------------------------------------------------------------
-
-
 class RatingSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = RatingSnapshot
@@ -470,9 +458,6 @@ class PublishedRatingSerializer(serializers.ModelSerializer):
             "assessment",
             "percentage",
         ]
-
-
-# Issued papers ------------------------------------------------------------------------------------------------
 
 
 class PaperFileSerializer(serializers.ModelSerializer):
