@@ -141,3 +141,19 @@ def test_command_asks_for_the_organisation_when_the_person_is_in_several(org, ot
 def test_command_names_the_problem_when_the_user_is_unknown(db):
     with pytest.raises(CommandError, match="No one has the username"):
         call_command("token", "create", "--user", "nobody", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_tokens_wait_for_two_factor_set_up_when_the_organisation_requires_it(login, org, people, viewer):
+    """Someone who signed in with a password but has still to set up required two-factor sign-in can neither make
+    a token nor use the API through their session."""
+    from django.urls import reverse
+
+    from wellled.core.services import two_factor_required_set
+
+    two_factor_required_set(organisation=org, required=True, by=people[Role.ADMINISTRATOR])
+    client = login(viewer)
+    for url in ("/api-tokens/", "/api/plans/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("two-factor-setup"), url
+    assert client.post("/api-tokens/", {"name": "Sneaky"}).status_code == 302
+    assert not ApiToken.objects.exists()
