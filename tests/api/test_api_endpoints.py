@@ -302,3 +302,12 @@ def test_docs_page_sends_anonymous_people_to_sign_in(client):
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
     assert client.get("/api/schema/").status_code == 401
+
+
+def test_csv_numbers_the_columns_of_a_list_of_objects_when_an_assessment_has_ratings(
+    api, api_objects, viewer
+):
+    response = api(viewer).get("/api/assessments/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["ratings.0.rating"] == "good"
+    assert rows[0]["ratings.0.key_question"]

@@ -1,5 +1,6 @@
-"""CSV for the list endpoints (Power BI, Excel): one row per object, nested fields as dotted columns, and
-every cell through `core.cells.safe_cell`, so no text is ever run as a formula."""
+"""CSV for the list endpoints (Power BI, Excel): one row per object, nested fields as dotted columns (a list of
+objects numbered: `ratings.0.rating`), plain lists joined with "; ", and every cell through
+`core.cells.safe_cell`, so no text is ever run as a formula."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ def _flatten(value: Any, prefix: str, row: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
             _flatten(inner, f"{prefix}.{key}" if prefix else str(key), row)
+    elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        for index, item in enumerate(value):  # a list of objects: one set of columns each, numbered from 0
+            _flatten(item, f"{prefix}.{index}", row)
     elif isinstance(value, list):
-        row[prefix] = "; ".join(str(item) for item in value if not isinstance(item, dict | list))
+        row[prefix] = "; ".join(str(item) for item in value)
     elif isinstance(value, bool):
         row[prefix] = "true" if value else "false"
     else:
