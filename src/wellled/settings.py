@@ -291,9 +291,8 @@ SPECTACULAR_SETTINGS = {
     "papers of one organisation, as its people see them. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": [
-        "rest_framework.permissions.IsAuthenticated"
-    ],  # the schema and its page need sign-in
+    # The schema and its page need a signed-in person or a token, like every other page.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/",
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar's static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
