@@ -238,18 +238,24 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     late = serializers.BooleanField(
         source="is_late", read_only=True, help_text="Recorded after its deadline."
     )
+    action_reference = serializers.CharField(source="action.reference", read_only=True)
+    created_by_initials = serializers.CharField(
+        source="created_by.display_initials", read_only=True, help_text="As board papers show the author."
+    )
 
     class Meta:
         model = ProgressUpdate
         fields = [
             "id",
             "action",
+            "action_reference",
             "cycle",
             "narrative",
             "status",
             "update_date",
             "supersedes",
             "created_by",
+            "created_by_initials",
             "created_at",
             "late",
         ]
