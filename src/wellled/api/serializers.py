@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
+from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus, Organisation
 from wellled.measures.choices import Direction, Frequency, MeasureKind
 from wellled.measures.models import Measure, MeasureValue
@@ -20,9 +21,7 @@ from wellled.plans.choices import (
 from wellled.plans.models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
 from wellled.reports.models import IssuedPaper, IssuedPaperFile
 
-# The longest text the API accepts in a free-text field (a progress update, a finding): enough for any board
-# paper cell, and a bound on what one request can make the database store.
-LONG_TEXT_MAX = 10_000
+# Text fields take the limits of the models they are saved to (core.limits, docs/limits.md).
 # Ids are positive 63-bit integers in every database Wellled runs on; a larger one names nothing.
 ID_MAX = 2**63 - 1
 # The most values one request may load into a measure (ten years of daily data is 3,653).
@@ -73,7 +72,9 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanChangeSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     kind = serializers.ChoiceField(choices=PlanKind.choices, required=False)
-    description = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=limit_of(Plan, "description"), required=False, allow_blank=True
+    )
     archived = serializers.BooleanField(required=False)
 
 
@@ -84,7 +85,7 @@ class PlanCreateSerializer(serializers.Serializer):
         choices=PlanOrganisedBy.choices, default=PlanOrganisedBy.WORKSTREAM
     )
     description = serializers.CharField(
-        max_length=LONG_TEXT_MAX, required=False, allow_blank=True, default=""
+        max_length=limit_of(Plan, "description"), required=False, allow_blank=True, default=""
     )
 
 
@@ -94,7 +95,7 @@ class SectionCreateSerializer(serializers.Serializer):
 
 
 class FindingCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=LONG_TEXT_MAX)
+    text = serializers.CharField(max_length=limit_of(Finding, "text"))
     finding_type = serializers.ChoiceField(choices=FindingType.choices, default=FindingType.MUST_DO)
     regulation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION)
@@ -103,7 +104,7 @@ class FindingCreateSerializer(serializers.Serializer):
 
 class ActionCreateSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=20)
-    title = serializers.CharField(max_length=LONG_TEXT_MAX)
+    title = serializers.CharField(max_length=limit_of(Action, "title"))
     section = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=ID_MAX, help_text="A section of the plan."
     )
@@ -116,7 +117,7 @@ class ActionCreateSerializer(serializers.Serializer):
     )
     lead_note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     success_measure = serializers.CharField(
-        max_length=LONG_TEXT_MAX, required=False, allow_blank=True, default=""
+        max_length=limit_of(Action, "success_measure"), required=False, allow_blank=True, default=""
     )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     due_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.MONTH)
@@ -138,7 +139,7 @@ class TimescaleSerializer(serializers.Serializer):
 class ActionStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=ActionState.choices)
     assurance_evidence = serializers.CharField(
-        max_length=LONG_TEXT_MAX,
+        max_length=limit_of(Action, "assurance_evidence"),
         required=False,
         allow_blank=True,
         default="",
@@ -186,7 +187,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingChangeSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=LONG_TEXT_MAX, required=False)
+    text = serializers.CharField(max_length=limit_of(Finding, "text"), required=False)
     finding_type = serializers.ChoiceField(choices=FindingType.choices, required=False)
     regulation = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=FindingSource.choices, required=False)
@@ -228,9 +229,11 @@ class ActionSerializer(serializers.ModelSerializer):
 
 class ActionChangeSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=20, required=False)
-    title = serializers.CharField(max_length=LONG_TEXT_MAX, required=False)
+    title = serializers.CharField(max_length=limit_of(Action, "title"), required=False)
     lead_note = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    success_measure = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
+    success_measure = serializers.CharField(
+        max_length=limit_of(Action, "success_measure"), required=False, allow_blank=True
+    )
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -262,7 +265,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
 
 class ProgressUpdateCreateSerializer(serializers.Serializer):
-    narrative = serializers.CharField(max_length=LONG_TEXT_MAX)
+    narrative = serializers.CharField(max_length=limit_of(ProgressUpdate, "narrative"))
     status = serializers.CharField(max_length=8, help_text="A code of your organisation's scale, e.g. A/G.")
     update_date = serializers.DateField(
         required=False, allow_null=True, help_text="The date the progress is reported as at (default today)."
@@ -321,7 +324,9 @@ class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MeasureKind.choices, default=MeasureKind.VALUE)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.MONTHLY)
-    definition = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True, default="")
+    definition = serializers.CharField(
+        max_length=limit_of(Measure, "definition"), required=False, allow_blank=True, default=""
+    )
     unit_of_measurement = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     target = serializers.FloatField(
         required=False, allow_null=True, default=None, min_value=-1e15, max_value=1e15
@@ -332,7 +337,9 @@ class MeasureCreateSerializer(serializers.Serializer):
 
 class MeasureChangeSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
-    definition = serializers.CharField(max_length=LONG_TEXT_MAX, required=False, allow_blank=True)
+    definition = serializers.CharField(
+        max_length=limit_of(Measure, "definition"), required=False, allow_blank=True
+    )
     unit_of_measurement = serializers.CharField(max_length=60, required=False, allow_blank=True)
     target = serializers.FloatField(required=False, allow_null=True, min_value=-1e15, max_value=1e15)
     data_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
