@@ -75,7 +75,10 @@ def test_progress_update_is_recorded_through_the_service_when_posted(api, api_ob
     action = api_objects["action"]
     response = api(lead).post(
         f"/api/actions/{action.pk}/progress-updates/",
-        {"narrative": "Interviews held; two posts filled.", "status": "G", "update_date": "2026-11-20"},
+        {
+            "narrative": "Interviews held; two posts filled.",
+            "status": "G",
+        },  # as at today: the latest position
     )
     assert response.status_code == 201, response.content
     update = ProgressUpdate.objects.get(pk=response.json()["id"])
