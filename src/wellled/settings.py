@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     # Two-factor sign-in with an authenticator app for Wellled passwords (ADR 0026).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wellled.core",
     "wellled.frameworks",
     "wellled.plans",
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
     "wellled.assessments",
     "wellled.risks",
     "wellled.demo",
+    "wellled.api",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +269,46 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The largest action-plan spreadsheet (.xlsx or .csv) that `wellled plan import` and the import pages accept.
 WELLLED_MAX_UPLOAD_BYTES = int(os.environ.get("WELLLED_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+# The REST API under /api/ (ADR 0027): personal access tokens or the browser's session, JSON and CSV, pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "wellled.api.authentication.TokenAuthentication",
+        "wellled.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "wellled.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "wellled.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wellled API",
+    "DESCRIPTION": "Plans, actions, progress updates, reporting cycles, measures, assessments and issued board "
+    "papers of one organisation, as its people see them. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its page need a signed-in person or a token, like every other page.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from drf-spectacular-sidecar's static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FindingSourceEnum": "wellled.plans.choices.FindingSource",
+        "RatingSourceEnum": "wellled.assessments.choices.RatingSource",
+        "MeasureKindEnum": "wellled.measures.choices.MeasureKind",
+        "OrganisationKindEnum": "wellled.core.choices.OrganisationKind",
+        "PlanKindEnum": "wellled.plans.choices.PlanKind",
+        "RatingEnum": "wellled.assessments.choices.RatingValue",
+        "ActionStateEnum": "wellled.plans.choices.ActionState",
+        "CycleStateEnum": "wellled.plans.choices.CycleState",
+        "DatePrecisionEnum": "wellled.plans.choices.DatePrecision",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("wellled.measures.urls")),
     path("", include("wellled.assessments.urls")),
     path("", include("wellled.risks.urls")),
+    path("api/", include("wellled.api.urls")),
+    path("", include("wellled.api.page_urls")),
 ]
 
 handler400 = "wellled.core.views.bad_request"

@@ -22,6 +22,8 @@ PUBLIC_PATH_PREFIXES = (
     "/health/",
     "/favicon.ico",
 )
+# The REST API authenticates each request itself (a token or the session) and answers 401, never a redirect.
+API_PATH_PREFIX = "/api/"
 
 # Only our own origin for everything; HTMX and NHS.UK frontend are served locally, no inline scripts but the
 # NHS template's one-line class toggle, allowed by its hash.
@@ -83,7 +85,11 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PATH_PREFIXES):
+        if (
+            not request.user.is_authenticated
+            and not request.path.startswith(PUBLIC_PATH_PREFIXES)
+            and not request.path.startswith(API_PATH_PREFIX)
+        ):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 

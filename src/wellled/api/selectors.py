@@ -1,0 +1,119 @@
+"""Reads the API needs beyond the apps' own selectors: its tokens, and the lists the pages never show whole
+(every section, finding, cycle, update or issued paper of the organisation). Each is scoped like every read."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from wellled.core.models import Organisation, User
+from wellled.core.selectors import get_or_404, scoped
+from wellled.measures.models import Measure, MeasureValue
+from wellled.plans.models import Finding, ProgressUpdate, ReportingCycle, Section
+from wellled.reports.models import IssuedPaper, IssuedPaperFile
+
+from .models import TOKEN_PREFIX, ApiToken, token_digest
+
+# A token's last use is written at most this often, so a busy client does not write on every request.
+LAST_USE_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def tokens_for_user(*, user: User, organisation: Organisation) -> QuerySet[ApiToken]:
+    """The person's own tokens for the organisation, newest first (revoked ones too, marked)."""
+    return scoped(ApiToken.objects.filter(user=user), user=user, organisation=organisation)
+
+
+def token_get(*, user: User, organisation: Organisation, pk) -> ApiToken:
+    """One of the person's own tokens for the organisation, or 404."""
+    return get_or_404(tokens_for_user(user=user, organisation=organisation), pk=pk)
+
+
+def token_authenticate(raw: str) -> ApiToken | None:
+    """The live token with this text whose person still belongs to its organisation, else None; notes its use."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(digest=token_digest(raw), revoked_at=None, user__is_active=True)
+        .first()
+    )
+    if token is None or not token.organisation.memberships.filter(user_id=token.user_id).exists():
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        # Bookkeeping, not plan data: no audit record for reading with a token.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def sections_for_user(*, user: User, organisation: Organisation) -> QuerySet[Section]:
+    """Every section of the organisation's plans."""
+    return scoped(
+        Section.objects.select_related("plan", "executive_lead", "framework_element"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
+
+
+def findings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Finding]:
+    """Every finding of the organisation's plans."""
+    return scoped(
+        Finding.objects.select_related("plan", "framework_element"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
+
+
+def cycles_for_user(*, user: User, organisation: Organisation) -> QuerySet[ReportingCycle]:
+    """Every reporting cycle of the organisation's plans."""
+    return scoped(
+        ReportingCycle.objects.select_related("plan", "opened_by"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
+
+
+def progress_updates_for_user(*, user: User, organisation: Organisation) -> QuerySet[ProgressUpdate]:
+    """Every progress update of the organisation's actions, newest first."""
+    return scoped(
+        ProgressUpdate.objects.select_related("action", "status", "created_by", "cycle", "supersedes"),
+        user=user,
+        organisation=organisation,
+        path="action__plan__organisation",
+    ).order_by("-created_at", "-id")
+
+
+def measure_values(*, user: User, organisation: Organisation, measure: Measure) -> QuerySet[MeasureValue]:
+    """A measure's stored values, earliest period first."""
+    return scoped(
+        MeasureValue.objects.filter(measure=measure).select_related("updated_by"),
+        user=user,
+        organisation=organisation,
+        path="measure__organisation",
+    ).order_by("period")
+
+
+def papers_for_user(*, user: User, organisation: Organisation) -> QuerySet[IssuedPaper]:
+    """Every issued paper of the organisation's plans, without their snapshots (which can be large)."""
+    return (
+        scoped(IssuedPaper.objects.all(), user=user, organisation=organisation, path="plan__organisation")
+        .defer("data")
+        .select_related("plan", "issued_by", "cycle")
+        .prefetch_related(Prefetch("files", queryset=IssuedPaperFile.objects.defer("content").order_by("id")))
+    )
+
+
+def paper_files(*, user: User, organisation: Organisation, paper: IssuedPaper) -> QuerySet[IssuedPaperFile]:
+    """An issued paper's files, without their bytes."""
+    return scoped(
+        IssuedPaperFile.objects.filter(paper=paper).defer("content"),
+        user=user,
+        organisation=organisation,
+        path="paper__plan__organisation",
+    ).order_by("id")

@@ -1,0 +1,30 @@
+"""The REST API under /api/: the endpoints, the OpenAPI schema and its documentation page."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
+router.register("plans", views.PlanViewSet, basename="api-plan")
+router.register("sections", views.SectionViewSet, basename="api-section")
+router.register("findings", views.FindingViewSet, basename="api-finding")
+router.register("actions", views.ActionViewSet, basename="api-action")
+router.register("progress-updates", views.ProgressUpdateViewSet, basename="api-progress-update")
+router.register("cycles", views.CycleViewSet, basename="api-cycle")
+router.register("measures", views.MeasureViewSet, basename="api-measure")
+router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
+router.register("ratings", views.RatingViewSet, basename="api-rating")
+router.register("papers", views.PaperViewSet, basename="api-paper")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # A page for people: someone not signed in is sent to sign in, as on every other page.
+    path(
+        "docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"
+    ),
+    *router.urls,
+]

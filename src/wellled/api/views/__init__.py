@@ -1,0 +1,29 @@
+"""The API's endpoints: each reads through a selector in the caller's scope and writes through the same service
+as the pages, checking the role (403) after finding the object in scope (404), as the pages do."""
+
+from .assessments import AssessmentViewSet, RatingViewSet
+from .measures import MeasureViewSet
+from .organisations import OrganisationViewSet
+from .papers import PaperViewSet
+from .plans import (
+    ActionViewSet,
+    CycleViewSet,
+    FindingViewSet,
+    PlanViewSet,
+    ProgressUpdateViewSet,
+    SectionViewSet,
+)
+
+__all__ = [
+    "ActionViewSet",
+    "AssessmentViewSet",
+    "CycleViewSet",
+    "FindingViewSet",
+    "MeasureViewSet",
+    "OrganisationViewSet",
+    "PaperViewSet",
+    "PlanViewSet",
+    "ProgressUpdateViewSet",
+    "RatingViewSet",
+    "SectionViewSet",
+]

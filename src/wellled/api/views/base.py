@@ -1,0 +1,128 @@
+"""What every endpoint is built from: the scope and role checks, the request body, the ETag, and viewsets whose
+objects come only from a selector in the caller's scope (404 before 403, as on the pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from wellled.core.permissions import Permission, require
+
+from ..authentication import api_role, api_scope
+from ..conditional import if_match_version, with_etag
+from ..renderers import CSVRenderer
+
+# Ids in a URL: at most 18 digits, so every one fits the database's integer (a longer one is simply not found).
+ID_PATTERN = "[0-9]{1,18}"
+
+ETAG_HEADER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag from your last GET of the object, e.g. "3". A change made since is refused (412).',
+)
+WRITE_ERRORS = {
+    400: OpenApiResponse(description="The change was refused: `detail` says why, `errors` by field."),
+    403: OpenApiResponse(description="Your role does not allow this."),
+    404: OpenApiResponse(description="Not found in your organisation."),
+    412: OpenApiResponse(description="Someone else changed it since the ETag you sent: GET it again."),
+    428: OpenApiResponse(description="Send the If-Match header."),
+}
+
+
+def require_role(request, permission: Permission) -> None:
+    """403 unless the person's current role in the scope's organisation grants the permission."""
+    require(api_role(request), permission)
+
+
+def changes_from(serializer_class, request) -> dict:
+    """The validated fields of a change; 400 for none at all (nothing to change is not a change)."""
+    change = serializer_class(data=request.data)
+    change.is_valid(raise_exception=True)
+    if not change.validated_data:
+        raise ValidationError({"detail": "Send at least one field to change."})
+    return dict(change.validated_data)
+
+
+def body_of(serializer_class, request) -> dict:
+    """The validated body of a request (400 with the fields' messages otherwise)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+def created(serializer, instance) -> Response:
+    response = Response(serializer(instance).data, status=status.HTTP_201_CREATED)
+    return with_etag(response, instance) if hasattr(instance, "version") else response
+
+
+def create_schema(request_serializer, response_serializer, *, summary: str, if_match: bool = False, code=201):
+    return extend_schema(
+        summary=summary,
+        request=request_serializer,
+        parameters=[ETAG_HEADER] if if_match else None,
+        responses={code: response_serializer, **WRITE_ERRORS},
+    )
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """A viewset whose every object comes from a selector in the caller's scope; lists also answer CSV."""
+
+    lookup_value_regex = ID_PATTERN
+    selector: Callable[..., QuerySet]
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, with no one signed in
+            return self.get_serializer_class().Meta.model.objects.none()
+        return type(self).selector(**api_scope(self.request))
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "list":
+            return [JSONRenderer(), CSVRenderer()]
+        return [JSONRenderer()]
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        return with_etag(response, instance) if hasattr(instance, "version") else response
+
+
+class ListRetrieve(mixins.ListModelMixin, ScopedViewSet):
+    """Read-only endpoints: a list (JSON or CSV, paged, filtered) and one object with its ETag."""
+
+
+class Changeable(ListRetrieve):
+    """Read endpoints, plus PATCH through the object's update service with If-Match."""
+
+    change_serializer_class: type
+    change_permission = Permission.MANAGE_PLANS
+
+    def update_through_service(self, instance, *, by, expected_version, changes):
+        raise NotImplementedError
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        require_role(request, self.change_permission)
+        changes = changes_from(self.change_serializer_class, request)
+        expected = if_match_version(request)
+        changed = self.update_through_service(
+            instance, by=request.user, expected_version=expected, changes=changes
+        )
+        changed = self.get_queryset().get(pk=changed.pk)
+        return with_etag(Response(self.get_serializer(changed).data), changed)
+
+
+def change_schema(serializer_class, change_serializer_class):
+    return extend_schema(
+        request=change_serializer_class,
+        parameters=[ETAG_HEADER],
+        responses={200: serializer_class, **WRITE_ERRORS},
+    )
