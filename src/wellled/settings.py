@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "wellled.assessments",
     "wellled.risks",
     "wellled.demo",
+    "wellled.accreditation",
+    "wellled.improvement",
 ]
 
 MIDDLEWARE = [

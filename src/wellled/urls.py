@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("wellled.measures.urls")),
     path("", include("wellled.assessments.urls")),
     path("", include("wellled.risks.urls")),
+    path("", include("wellled.accreditation.urls")),
+    path("", include("wellled.improvement.urls")),
 ]
 
 handler400 = "wellled.core.views.bad_request"
