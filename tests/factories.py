@@ -89,13 +89,16 @@ def named_url_patterns():
 def urls_with_own_scoping_tests() -> set[str]:
     """URL names whose scoping and permissions are tried in their app's own tests, which list every one of them
     (tests/measures/test_views.py, tests/assessments/test_assessment_views.py, tests/core/test_people_views.py,
-    tests/risks/test_views.py, tests/api/test_api_scoping.py)."""
+    tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
+    tests/improvement/test_views.py, tests/reports/test_ipr.py)."""
     from django.urls import URLResolver
 
+    from wellled.accreditation.urls import urlpatterns as accreditation_urls
     from wellled.api.page_urls import urlpatterns as api_page_urls
     from wellled.api.urls import urlpatterns as api_urls
     from wellled.assessments.urls import urlpatterns as assessment_urls
     from wellled.core.people_urls import urlpatterns as people_urls
+    from wellled.improvement.urls import urlpatterns as improvement_urls
     from wellled.measures.urls import urlpatterns as measure_urls
     from wellled.plans.people_urls import urlpatterns as person_action_urls
     from wellled.risks.urls import urlpatterns as risk_urls
@@ -107,19 +110,19 @@ def urls_with_own_scoping_tests() -> set[str]:
             elif p.name:
                 yield p.name
 
-    return set(
-        names(
-            [
-                *measure_urls,
-                *assessment_urls,
-                *people_urls,
-                *person_action_urls,
-                *risk_urls,
-                *api_urls,
-                *api_page_urls,
-            ]
-        )
-    )
+    performance_report = {"ipr", "ipr-download", "ipr-commentary"}
+    apps = [
+        *measure_urls,
+        *assessment_urls,
+        *people_urls,
+        *person_action_urls,
+        *accreditation_urls,
+        *improvement_urls,
+        *risk_urls,
+        *api_urls,
+        *api_page_urls,
+    ]
+    return set(names(apps)) | performance_report
 
 
 def foundation_url_patterns():

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "wellled.risks",
     "wellled.demo",
     "wellled.api",
+    "wellled.accreditation",
+    "wellled.improvement",
 ]
 
 MIDDLEWARE = [

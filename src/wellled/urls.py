@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("wellled.risks.urls")),
     path("api/", include("wellled.api.urls")),
     path("", include("wellled.api.page_urls")),
+    path("", include("wellled.accreditation.urls")),
+    path("", include("wellled.improvement.urls")),
 ]
 
 handler400 = "wellled.core.views.bad_request"

@@ -67,3 +67,11 @@ def test_measure_numbers_carry_their_unit():
     assert formatting.measure_number(4.1, "per 1,000") == "4.1 per 1,000"
     assert formatting.measure_number(268, "") == "268"
     assert formatting.measure_number(None, "%") == "—"
+
+
+def test_months_are_added_keeping_the_day_or_the_months_last():
+    from wellled.core.calendar import months_add
+
+    assert months_add(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert months_add(datetime.date(2026, 11, 30), 18) == datetime.date(2028, 5, 30)
+    assert months_add(datetime.date(2026, 3, 15), -3) == datetime.date(2025, 12, 15)

@@ -20,6 +20,7 @@ WRITTEN_BY_WELLLED = {
     "reports.PaperJob.error",
     "assessments.RatingSnapshot.working",
     "core.SingleSignOn.client_secret_encrypted",
+    "accreditation.AccreditationScheme.source",  # a scheme file, checked line by line as it is loaded
 }
 ROW_RE = re.compile(r"^\| `([\w.]+)` \([^)]*\) \| ([\d,]+) \|", re.MULTILINE)
 

@@ -10,11 +10,13 @@ from django.apps import apps
 from django.db.models import Count
 from django.utils import timezone
 
+from wellled.accreditation.models import WardAudit
 from wellled.assessments.models import Assessment
 from wellled.demo.measures import MEASURES
 from wellled.demo.plans import DEMO_ODS_CODE, SECOND_ODS_CODE, demo_plan
 from wellled.demo.steps import demo_run
-from wellled.measures.models import Measure, MeasureValue
+from wellled.improvement.models import PDSACycle
+from wellled.measures.models import Measure, MeasureCommentary, MeasureValue
 from wellled.plans.choices import ActionState, CycleState
 from wellled.plans.models import Action, ProgressUpdate, ReportingCycle, TimescaleRevision
 from wellled.reports.models import IssuedPaper, PaperKind
@@ -69,8 +71,9 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     assert not ReportingCycle.objects.filter(opened_at__gt=now).exists()
     # Every measure has a figure for the last complete month, and none for this month.
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    assert Measure.objects.count() == len(MEASURES)
-    for measure in Measure.objects.all():
+    demo_measures = Measure.objects.filter(name__in=[spec["name"] for spec in MEASURES])
+    assert demo_measures.count() == len(MEASURES)
+    for measure in demo_measures:
         value = MeasureValue.objects.get(measure=measure, period=last_month)
         assert value.value is not None or value.numerator is not None, measure.name
     assert not MeasureValue.objects.filter(period__gt=last_month).exists()
@@ -80,6 +83,16 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     assert all(a.published_at <= now for a in Assessment.objects.all())
     papers = IssuedPaper.objects.filter(kind=PaperKind.BOARD).order_by("as_at")  # the BAF is the risks step's
     assert papers.count() == 2 and all(p.as_at < today - datetime.timedelta(days=28) for p in papers)
+    # Ward visits within the last two years, most wards in date, one team's first visit under way; QI cycles and
+    # this month's report commentary.
+    visits = WardAudit.objects.filter(state="completed")
+    assert visits.count() > 20 and all(
+        today - datetime.timedelta(days=731) < v.audited_on < today for v in visits
+    )
+    assert visits.filter(renew_by__gte=today).values("unit").distinct().count() >= 8
+    assert WardAudit.objects.filter(state="draft").count() == 1
+    assert PDSACycle.objects.count() == 3 and all(c.started_on < today for c in PDSACycle.objects.all())
+    assert MeasureCommentary.objects.filter(period=today.replace(day=1)).count() == 3
 
 
 def test_run_again_on_a_later_day_the_demo_adds_nothing():
@@ -87,5 +100,6 @@ def test_run_again_on_a_later_day_the_demo_adds_nothing():
     counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40), tick=True):
         results = demo_run()  # the names and dates it would write differ now; it still finds itself loaded
-    assert not results[0].created and results[1:] == [False, 0, 0, 0]  # assessments, measures, risks, papers
+    # assessments, measures, risks, wards and QI projects, papers
+    assert not results[0].created and results[1:] == [False, 0, 0, 0, 0]
     assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts

@@ -15,6 +15,8 @@ class UnitKind(models.TextChoices):
     DIRECTORATE = "directorate", "Directorate"
     CARE_GROUP = "care_group", "Care group"
     SERVICE = "service", "Service"
+    WARD = "ward", "Ward"
+    TEAM = "team", "Team"
 
 
 class Role(models.TextChoices):

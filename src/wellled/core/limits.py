@@ -30,6 +30,9 @@ ASSURANCE_EVIDENCE_CHARS = 4_000
 FINDING_TEXT_CHARS = 4_000
 PROGRESS_NARRATIVE_CHARS = 6_000
 MEASURE_DEFINITION_CHARS = 4_000
+MEASURE_COMMENTARY_CHARS = 2_000  # each of what the chart shows, why, what next (performance report)
+QI_TEXT_CHARS = 4_000  # a QI project's aim, a PDSA cycle's plan, prediction, do, study and act
+WARD_VISIT_SUMMARY_CHARS = 4_000
 ASSESSMENT_SUMMARY_CHARS = 10_000
 STATEMENT_NARRATIVE_CHARS = 10_000
 REVIEW_COMMENT_CHARS = 4_000
@@ -88,7 +91,16 @@ def fields_clean(instance: models.Model, names: list[str]) -> None:
 
 
 def text_fields(
-    app_labels: tuple[str, ...] = ("core", "frameworks", "plans", "measures", "assessments", "reports"),
+    app_labels: tuple[str, ...] = (
+        "core",
+        "frameworks",
+        "plans",
+        "measures",
+        "assessments",
+        "reports",
+        "accreditation",
+        "improvement",
+    ),
 ):
     """(model, field) for every text field of our apps, for the documented table and the check of stored data."""
     from django.apps import apps

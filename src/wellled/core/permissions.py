@@ -21,6 +21,12 @@ class Permission(StrEnum):
     SCORE_SELF_ASSESSMENTS = "score_self_assessments"  # score statements of a draft self-assessment
     MANAGE_RISKS = "manage_risks"  # risk registers, any risk's review, the BAF and its papers, imports
     REVIEW_OWN_RISK = "review_own_risk"  # review and re-score risks one owns or handles
+    RECORD_WARD_AUDITS = "record_ward_audits"  # audit a ward or team against an accreditation scheme
+    MANAGE_ACCREDITATION = "manage_accreditation"  # load schemes, set up wards and teams
+    MANAGE_QI = (
+        "manage_qi"  # quality improvement projects: any project, its drivers, measures and PDSA cycles
+    )
+    RECORD_PDSA = "record_pdsa"  # PDSA cycles on projects one leads or is in the team of
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -37,6 +43,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SCORE_SELF_ASSESSMENTS,
             Permission.MANAGE_RISKS,
             Permission.REVIEW_OWN_RISK,
+            Permission.RECORD_WARD_AUDITS,
+            Permission.MANAGE_ACCREDITATION,
+            Permission.MANAGE_QI,
+            Permission.RECORD_PDSA,
         }
     ),
     Role.LEAD: frozenset(
@@ -45,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.UPDATE_OWN_ACTION,
             Permission.SCORE_SELF_ASSESSMENTS,
             Permission.REVIEW_OWN_RISK,
+            Permission.RECORD_WARD_AUDITS,
+            Permission.RECORD_PDSA,
         }
     ),
     Role.VIEWER: frozenset({Permission.VIEW}),

@@ -21,6 +21,9 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "Weekly"
     MONTHLY = "monthly", "Monthly"
     QUARTERLY = "quarterly", "Quarterly"
+    # Halves and years of the NHS financial year (1 April to 31 March), as quarters already are.
+    SIX_MONTHLY = "halfyear", "Six-monthly"
+    ANNUAL = "annual", "Annual"
 
 
 class MetWhen(models.TextChoices):

@@ -34,7 +34,7 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 20  # the long layout has about six; a wider sheet is read no further
 MAX_ERRORS = 50
 MEASURE_COLUMNS = ("measure", "measure name", "metric", "series")
-PERIOD_COLUMNS = ("period", "date", "month", "week", "day", "quarter")
+PERIOD_COLUMNS = ("period", "date", "month", "week", "day", "quarter", "half", "year")
 VALUE_COLUMNS = ("value", "count")
 FORMULA_START = ("=", "+", "@", "\t", "\r")
 MONTHS = {
@@ -152,7 +152,7 @@ def read_cells(name: str, data: bytes) -> list[list]:
 
 
 def parse_period(cell) -> datetime.date:
-    """A date from a cell: ISO, year-month, day-first, 'Apr 2025', or an Excel date."""
+    """A date from a cell: ISO, year-month, day-first, 'Apr 2025', a financial year '2024/25', or an Excel date."""
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
@@ -164,6 +164,9 @@ def parse_period(cell) -> datetime.date:
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     if m:
         return datetime.date(int(m[3]), int(m[2]), int(m[1]))
+    m = re.fullmatch(r"(\d{4})/(\d{2})", text)  # a financial year, April to March: its first day
+    if m and (int(m[1]) + 1) % 100 == int(m[2]):
+        return datetime.date(int(m[1]), 4, 1)
     m = re.fullmatch(r"([A-Za-z]+)[ -](\d{4})", text)
     if m and m[1].lower() in MONTHS:
         return datetime.date(int(m[2]), MONTHS[m[1].lower()], 1)

@@ -11,6 +11,9 @@ from markupsafe import Markup
 from wellled.core import formatting
 from wellled.spc.icons import assurance_icon_svg, variation_icon_svg
 
+from .choices import Frequency
+from .periods import period_label
+
 
 def variation_icon(variation, size: int = 32) -> Markup:
     return Markup(variation_icon_svg(variation, size=size))  # noqa: S704 (built by wellled.spc, escaped there)
@@ -29,6 +32,8 @@ def measure_period(day, measure=None) -> str:
     """A period as people write it: 'Oct 2025' for months and quarters, '3 Oct 2025' for days and weeks."""
     if day is None:
         return ""
+    if measure is not None and measure.frequency in (Frequency.SIX_MONTHLY, Frequency.ANNUAL):
+        return period_label(day, measure.frequency).split(" (")[0]
     if measure is None or measure.frequency in ("monthly", "quarterly"):
         return formatting.short_month(day)
     return formatting.short_date(day)

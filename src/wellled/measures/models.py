@@ -7,7 +7,7 @@ from django.db import models
 
 from wellled.core import limits
 from wellled.core.limits import LimitedTextField
-from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
 from wellled.frameworks.models import FrameworkElement
 
 from .choices import CHART_FOR_KIND, Direction, Frequency, MeasureKind, MetWhen
@@ -221,3 +221,34 @@ class SuccessMeasureLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.reference} measured by {self.measure}"
+
+
+class MeasureCommentary(AppendOnly, models.Model):
+    """What the chart shows, why, and what happens next, written for a report as at a month: kept, never edited
+    (a later commentary for the same month supersedes an earlier one, and both stay)."""
+
+    edit_refused = "A commentary is kept as written: write a new one to replace it."
+    delete_refused = "A commentary is kept as written."
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="commentaries")
+    period = models.DateField(help_text="The month the commentary reports on (its first day).")
+    shows = LimitedTextField(max_length=limits.MEASURE_COMMENTARY_CHARS, help_text="What the chart shows.")
+    why = LimitedTextField(
+        max_length=limits.MEASURE_COMMENTARY_CHARS,
+        blank=True,
+        help_text="Why: the causes, as far as they are known.",
+    )
+    next_steps = LimitedTextField(
+        max_length=limits.MEASURE_COMMENTARY_CHARS,
+        blank=True,
+        help_text="What happens next, and who does it.",
+    )
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "-period", "-written_at", "-pk"]
+        indexes = [models.Index(fields=["measure", "-period"])]
+
+    def __str__(self) -> str:
+        return f"Commentary on {self.measure} for {self.period:%Y-%m}"

@@ -15,6 +15,12 @@ def normalise_period(day: datetime.date, frequency: str) -> datetime.date:
         return day.replace(day=1)
     if frequency == Frequency.QUARTERLY:
         return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if frequency == Frequency.SIX_MONTHLY:  # April to September, October to March
+        if day.month >= 10:
+            return datetime.date(day.year, 10, 1)
+        return datetime.date(day.year, 4, 1) if day.month >= 4 else datetime.date(day.year - 1, 10, 1)
+    if frequency == Frequency.ANNUAL:  # the financial year, from 1 April
+        return datetime.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
     return day
 
 
@@ -28,6 +34,10 @@ def next_period(day: datetime.date, frequency: str) -> datetime.date:
         return _add_months(day, 1)
     if frequency == Frequency.QUARTERLY:
         return _add_months(day, 3)
+    if frequency == Frequency.SIX_MONTHLY:
+        return _add_months(day, 6)
+    if frequency == Frequency.ANNUAL:
+        return _add_months(day, 12)
     return day + datetime.timedelta(days=7 if frequency == Frequency.WEEKLY else 1)
 
 
@@ -53,6 +63,13 @@ def period_label(day: datetime.date, frequency: str) -> str:
         start = day.year if day.month >= 4 else day.year - 1
         quarter = ((day.month - 4) % 12) // 3 + 1
         return f"Q{quarter} {start}/{str(start + 1)[-2:]} ({day:%b}–{_add_months(day, 2):%b %Y})"
+    if frequency in (Frequency.SIX_MONTHLY, Frequency.ANNUAL):
+        start = day.year if day.month >= 4 else day.year - 1
+        year = f"{start}/{str(start + 1)[-2:]}"
+        if frequency == Frequency.ANNUAL:
+            return f"{year} (Apr {start}–Mar {start + 1})"
+        half = 1 if day.month >= 4 and day.month < 10 else 2
+        return f"H{half} {year} ({day:%b}–{_add_months(day, 5):%b %Y})"
     prefix = "Week of " if frequency == Frequency.WEEKLY else ""
     return f"{prefix}{long_date(day)}"
 

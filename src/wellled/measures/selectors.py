@@ -21,8 +21,9 @@ from wellled.plans.choices import ActionState
 from wellled.spc import Assurance, SPCResult, Variation, spc, spc_batch
 
 from .choices import Direction, MeasureKind, MetWhen
-from .models import Annotation, Measure, MeasureValue, Rebase, SuccessMeasureLink
+from .models import Annotation, Measure, MeasureCommentary, MeasureValue, Rebase, SuccessMeasureLink
 from .periods import period_grid
+from .prompts import RebaseSuggestion, assurance_note, rebase_suggestion
 
 # Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
 VARIATION_ROWS = (
@@ -192,6 +193,24 @@ class MeasurePage:
     rebases: list[Rebase]
     annotations: list[Annotation]
     links: list[SuccessMeasureLink]
+
+    def rebase_suggestion(self) -> RebaseSuggestion | None:
+        """A rebase to offer: a sustained shift that began after a note on the chart (measures/prompts.py)."""
+        return rebase_suggestion(
+            self.result,
+            notes=[(a.date, a.text) for a in self.annotations],
+            rebase_dates=[r.date for r in self.rebases],
+        )
+
+    def assurance_note(self) -> str:
+        """Words for the assurance icon where the latest figure against the target would suggest otherwise."""
+        shown = [row.shown for row in self.series.rows if row.shown is not None]
+        return assurance_note(
+            self.result.assurance if self.result else None,
+            latest=shown[-1] if shown else None,
+            target=self.measure.target,
+            higher_is_better=self.measure.direction != "decrease",
+        )
 
 
 def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
@@ -460,3 +479,42 @@ def link_get(*, user: User, organisation: Organisation, action) -> SuccessMeasur
         .filter(action=action)
         .first()
     )
+
+
+# Every measure's chart at once (the integrated performance report) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportedMeasure:
+    """A measure as a report as at a date shows it: its chart to that date, notes, and the latest commentary."""
+
+    page: MeasurePage
+    commentary: MeasureCommentary | None
+
+
+def measures_as_at(*, user: User, organisation: Organisation, until: datetime.date) -> list[ReportedMeasure]:
+    """Every measure with its SPC result from the figures of periods up to `until`, in five queries."""
+    measures = list(measures_for_user(user=user, organisation=organisation).order_by("name"))
+    ids = [m.pk for m in measures]
+    values: dict[int, list[MeasureValue]] = {pk: [] for pk in ids}
+    for value in MeasureValue.objects.filter(measure_id__in=ids, period__lte=until).order_by("period"):
+        values[value.measure_id].append(value)
+    rebases: dict[int, list[Rebase]] = {pk: [] for pk in ids}
+    for rebase in Rebase.objects.filter(measure_id__in=ids, date__lte=until).order_by("date"):
+        rebases[rebase.measure_id].append(rebase)
+    notes: dict[int, list[Annotation]] = {pk: [] for pk in ids}
+    for note in Annotation.objects.filter(measure_id__in=ids, date__lte=until).order_by("date", "id"):
+        notes[note.measure_id].append(note)
+    latest: dict[int, MeasureCommentary] = {}
+    commentaries = MeasureCommentary.objects.filter(measure_id__in=ids, period__lte=until).select_related(
+        "written_by"
+    )
+    for commentary in commentaries.order_by("measure_id", "-period", "-written_at", "-pk"):
+        latest.setdefault(commentary.measure_id, commentary)
+    reported = []
+    for measure in measures:
+        series = build_series(measure, values[measure.pk])
+        result = measure_spc(measure, series, rebases=rebases[measure.pk], annotations=notes[measure.pk])
+        page = MeasurePage(measure, series, result, rebases[measure.pk], notes[measure.pk], [])
+        reported.append(ReportedMeasure(page=page, commentary=latest.get(measure.pk)))
+    return reported

@@ -23,7 +23,15 @@ from wellled.core.permissions import Permission
 from wellled.core.service_kit import fields_update, permission_require, version_bump, version_check
 
 from .choices import MeasureKind, MetWhen
-from .models import Annotation, Measure, MeasureValue, MeasureValueRevision, Rebase, SuccessMeasureLink
+from .models import (
+    Annotation,
+    Measure,
+    MeasureCommentary,
+    MeasureValue,
+    MeasureValueRevision,
+    Rebase,
+    SuccessMeasureLink,
+)
 from .periods import future_period_problem, normalise_period
 
 MEASURE_FIELDS = frozenset(
@@ -47,10 +55,13 @@ MEASURE_FIELDS = frozenset(
 )
 
 
-def _analyst_require(by: User | None, organisation_id: int) -> None:
-    """Governance editors and administrators only; None is the command line run on the server."""
+def _analyst_require(
+    by: User | None, organisation_id: int, permission: Permission = Permission.MANAGE_PLANS
+) -> None:
+    """Governance editors and administrators only (or the narrower `permission` another app's service was given);
+    None is the command line run on the server."""
     if by is not None:
-        permission_require(user=by, organisation_id=organisation_id, permission=Permission.MANAGE_PLANS)
+        permission_require(user=by, organisation_id=organisation_id, permission=permission)
 
 
 def _actor(by: User | None) -> User | None:
@@ -75,9 +86,18 @@ def _check_trajectory(trajectory) -> list[dict]:
 
 
 @transaction.atomic
-def measure_create(*, organisation: Organisation, by: User | None, name: str, **fields) -> Measure:
-    """Define a measure for the organisation (or one of its directorates)."""
-    _analyst_require(by, organisation.pk)
+def measure_create(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    name: str,
+    permission: Permission = Permission.MANAGE_PLANS,
+    **fields,
+) -> Measure:
+    """Define a measure for the organisation (or one of its directorates).
+
+    `permission` is for another app's service whose own rule allows it (a ward audit creates its ward's measure)."""
+    _analyst_require(by, organisation.pk, permission)
     unknown = set(fields) - MEASURE_FIELDS
     if unknown:
         raise ValueError(f"measure_create cannot set {', '.join(sorted(unknown))}.")
@@ -187,13 +207,14 @@ def values_load(
     rows: Iterable[ValueRow],
     source: str,
     at: datetime.datetime | None = None,
+    permission: Permission = Permission.MANAGE_PLANS,
 ) -> dict[int, ValuesOutcome]:
     """Save many values of one or more measures, all or nothing; a changed value keeps the old one as a revision.
 
     Every row's measure must belong to `organisation`. One audit record per measure touched says what changed, and
-    each correction has its own audit record with the value before and after.
+    each correction has its own audit record with the value before and after. `permission` as for measure_create.
     """
-    _analyst_require(by, organisation.pk)
+    _analyst_require(by, organisation.pk, permission)
     rows = list(rows)
     at = at or timezone.now()
     actor = _actor(by)
@@ -324,9 +345,16 @@ def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
 
 
 @transaction.atomic
-def annotation_add(*, measure: Measure, by: User | None, date: datetime.date, text: str) -> Annotation:
-    """Note something on the chart at a date, e.g. when an intervention began."""
-    _analyst_require(by, measure.organisation_id)
+def annotation_add(
+    *,
+    measure: Measure,
+    by: User | None,
+    date: datetime.date,
+    text: str,
+    permission: Permission = Permission.MANAGE_PLANS,
+) -> Annotation:
+    """Note something on the chart at a date, e.g. when an intervention began (`permission` as for measure_create)."""
+    _analyst_require(by, measure.organisation_id, permission)
     if not (text or "").strip():
         raise ValidationError({"text": "Enter the note"})
     note = Annotation(measure=measure, date=date, text=text.strip(), created_by=_actor(by))
@@ -396,3 +424,30 @@ def success_measure_unlink(*, action, by: User | None) -> None:
         before=snapshot(link),
     )
     link.delete()
+
+
+# Commentary for reports ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commentary_write(
+    *, measure: Measure, by: User, period: datetime.date, shows: str, why: str = "", next_steps: str = ""
+) -> MeasureCommentary:
+    """Write what the chart shows, why and what next for a month's report (supersedes, never edits, an earlier one)."""
+    _analyst_require(by, measure.organisation_id)
+    if not (shows or "").strip():
+        raise ValidationError({"shows": "Say what the chart shows"})
+    if period > timezone.localdate():
+        raise ValidationError({"period": "A commentary reports on a month that has begun."})
+    commentary = MeasureCommentary(
+        measure=measure,
+        period=period.replace(day=1),
+        shows=shows.strip(),
+        why=(why or "").strip(),
+        next_steps=(next_steps or "").strip(),
+        written_by=by,
+    )
+    commentary.full_clean()
+    commentary.save()
+    audit_record(by=by, organisation=measure.organisation, action=AuditAction.CREATE, instance=commentary)
+    return commentary

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import paper_views, views
+from . import ipr_views, paper_views, views
 
 urlpatterns = [
     path("plans/<int:pk>/board-paper/", views.board_paper, name="board-paper"),
@@ -15,4 +15,8 @@ urlpatterns = [
     path("papers/<int:pk>/withdraw/", paper_views.paper_withdraw, name="paper-withdraw"),
     path("papers/<int:pk>/download.<slug:fmt>", paper_views.paper_file, name="paper-file"),
     path("papers/jobs/<int:pk>/", paper_views.paper_job, name="paper-job"),
+    # The integrated performance report (every measure's SPC chart with its commentary).
+    path("performance-report/", ipr_views.ipr_page, name="ipr"),
+    path("performance-report/report.<slug:fmt>", ipr_views.ipr_download, name="ipr-download"),
+    path("measures/<int:pk>/commentary/", ipr_views.commentary_write, name="ipr-commentary"),
 ]

@@ -1,0 +1,70 @@
+"""Forms for ward accreditation: shape only; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from wellled.core.forms import TextForm
+
+from .scheme import Scheme
+from .services import EVIDENCE_LIMIT
+
+
+class AuditStartForm(TextForm):
+    unit = forms.ModelChoiceField(label="Ward or team", queryset=None, empty_label="Choose a ward or team")
+    scheme = forms.ModelChoiceField(label="Accreditation scheme", queryset=None, empty_label=None)
+    audited_on = forms.DateField(
+        label="Date of the audit visit",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the audit visit", "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args, wards, schemes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = wards
+        self.fields["scheme"].queryset = schemes
+        self.fields["audited_on"].initial = timezone.localdate()
+
+
+class AuditAnswersForm(TextForm):
+    """One radio group (and an evidence box) per standard of the audit's scheme."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label="Summary for the ward (optional)", required=False, max_length=4000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, scheme: Scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(option.code, option.label) for option in scheme.answers]
+        self.standards = []
+        for domain in scheme.domains:
+            for standard in domain.standards:
+                answer = f"answer_{standard.code}"
+                evidence = f"evidence_{standard.code}"
+                self.fields[answer] = forms.ChoiceField(
+                    label=f"{standard.code}: {standard.text}",
+                    choices=choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text=("Essential standard. " if standard.essential else "")
+                    + (f"Evidence: {standard.evidence}" if standard.evidence else ""),
+                )
+                self.fields[evidence] = forms.CharField(
+                    label=f"What you saw for {standard.code} (optional)",
+                    required=False,
+                    max_length=EVIDENCE_LIMIT,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                self.standards.append((domain, standard, answer, evidence))
+
+    def answers(self) -> dict[str, str]:
+        return {s.code: self.cleaned_data.get(a) or "" for _, s, a, _ in self.standards}
+
+    def evidence(self) -> dict[str, str]:
+        return {s.code: self.cleaned_data.get(e) or "" for _, s, _, e in self.standards}
+
+
+class AuditCompleteForm(TextForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,26 @@
+"""Ward accreditation schemes as data, and how an audit's answers become a level: plain Python, no Django.
+
+A scheme (a versioned YAML file) groups standards into domains, says how each answer scores and which thresholds
+make each level (such as bronze, silver and gold). `scheme_load` reads and checks a file, naming the line of any
+mistake; `audit_score` turns one audit's answers into domain and overall percentages, the level reached and the
+working behind it.
+"""
+
+from .load import SchemeError, scheme_load, scheme_parse
+from .model import AnswerOption, Domain, Level, Scheme, Standard
+from .score import AuditResult, DomainResult, LevelCheck, audit_score
+
+__all__ = [
+    "AnswerOption",
+    "AuditResult",
+    "Domain",
+    "DomainResult",
+    "Level",
+    "LevelCheck",
+    "Scheme",
+    "SchemeError",
+    "Standard",
+    "audit_score",
+    "scheme_load",
+    "scheme_parse",
+]

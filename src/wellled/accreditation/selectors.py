@@ -1,0 +1,113 @@
+"""Reads for ward accreditation, each limited to the person's organisation."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.selectors import get_or_404, scoped
+
+from .choices import AUDITABLE_KINDS, AuditState
+from .models import AccreditationScheme, WardAudit, WardMeasure
+from .scheme import AuditResult, audit_score
+
+
+@dataclass(frozen=True)
+class WardRow:
+    """A ward or team on the accreditation overview: its latest completed audit and when it is due again."""
+
+    unit: OrganisationUnit
+    latest: WardAudit | None
+    previous: WardAudit | None
+    draft: WardAudit | None
+    overdue: bool
+
+    @property
+    def movement(self) -> str:
+        """'up', 'down', 'same' or '' against the audit before, by score."""
+        if (
+            not self.latest
+            or not self.previous
+            or self.latest.percent is None
+            or self.previous.percent is None
+        ):
+            return ""
+        if self.latest.percent > self.previous.percent:
+            return "up"
+        return "down" if self.latest.percent < self.previous.percent else "same"
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """An audit with its scheme and the working of its result (recomputed from the stored answers)."""
+
+    audit: WardAudit
+    result: AuditResult
+
+
+def wards_for_user(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
+    """The organisation's wards and teams."""
+    units = OrganisationUnit.objects.filter(kind__in=AUDITABLE_KINDS)
+    return scoped(units, user=user, organisation=organisation).order_by("name")
+
+
+def ward_get(*, user: User, organisation: Organisation, pk) -> OrganisationUnit:
+    return get_or_404(wards_for_user(user=user, organisation=organisation), pk=pk)
+
+
+def schemes_available(*, user: User, organisation: Organisation) -> QuerySet[AccreditationScheme]:
+    """Shipped schemes and the organisation's own (only for a member of it)."""
+    if not organisation.memberships.filter(user=user).exists():
+        return AccreditationScheme.objects.none()
+    return AccreditationScheme.objects.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
+
+
+def audits_for_user(*, user: User, organisation: Organisation) -> QuerySet[WardAudit]:
+    audits = WardAudit.objects.select_related("unit", "scheme", "auditor")
+    return scoped(audits, user=user, organisation=organisation)
+
+
+def audit_get(*, user: User, organisation: Organisation, pk) -> AuditView:
+    audit = get_or_404(audits_for_user(user=user, organisation=organisation), pk=pk)
+    return AuditView(audit=audit, result=audit_score(audit.scheme.scheme, audit.answers))
+
+
+def ward_overview(*, user: User, organisation: Organisation, today: datetime.date) -> list[WardRow]:
+    """Every ward and team with its latest and previous completed audits, in two queries whatever the count."""
+    units = list(wards_for_user(user=user, organisation=organisation))
+    by_unit: dict[int, list[WardAudit]] = {unit.pk: [] for unit in units}
+    drafts: dict[int, WardAudit] = {}
+    for audit in audits_for_user(user=user, organisation=organisation).order_by(
+        "unit_id", "-audited_on", "-pk"
+    ):
+        if audit.state == AuditState.COMPLETED:
+            by_unit.setdefault(audit.unit_id, []).append(audit)
+        else:
+            drafts.setdefault(audit.unit_id, audit)
+    rows = []
+    for unit in units:
+        done = by_unit.get(unit.pk, [])
+        latest = done[0] if done else None
+        rows.append(
+            WardRow(
+                unit=unit,
+                latest=latest,
+                previous=done[1] if len(done) > 1 else None,
+                draft=drafts.get(unit.pk),
+                overdue=latest is None or (latest.renew_by is not None and latest.renew_by < today),
+            )
+        )
+    return rows
+
+
+def ward_audits(*, user: User, organisation: Organisation, unit: OrganisationUnit) -> list[WardAudit]:
+    """A ward's audits, newest first."""
+    return list(audits_for_user(user=user, organisation=organisation).filter(unit=unit))
+
+
+def ward_measure_id(*, unit: OrganisationUnit) -> int | None:
+    """The measure charting this (already scoped) ward's audit scores, if it has completed an audit."""
+    return WardMeasure.objects.filter(unit=unit).values_list("measure_id", flat=True).first()

@@ -1,0 +1,245 @@
+"""Writes for ward accreditation: loading a scheme file, and recording and completing a ward's audit, audited."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core.audit import audit_record
+from wellled.core.calendar import months_add
+from wellled.core.choices import AuditAction
+from wellled.core.formatting import long_date
+from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.permissions import Permission
+from wellled.core.service_kit import fields_update, locked_get, permission_require, version_check
+from wellled.measures import services as measure_services
+from wellled.measures.choices import Direction, Frequency, MeasureKind
+
+from .choices import AUDITABLE_KINDS, AuditState
+from .models import AccreditationScheme, WardAudit, WardMeasure
+from .scheme import SchemeError, audit_score, scheme_parse
+
+# An audit describes a visit that has happened; none before any record could have been kept here.
+EARLIEST_AUDIT = datetime.date(2000, 1, 1)
+EVIDENCE_LIMIT = 2000  # characters of evidence per standard
+SHIPPED_DIR = Path(__file__).parent / "data"
+COMPLETED_MESSAGE = (
+    "This audit has been completed; its answers can no longer change. Start a new audit instead."
+)
+
+
+@transaction.atomic
+def scheme_file_load(
+    *, text: str, by: User | None, organisation: Organisation | None = None
+) -> AccreditationScheme:
+    """Load (or reload) a scheme file; a changed file under a version that audits already used is refused."""
+    if organisation is not None:
+        permission_require(
+            user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ACCREDITATION
+        )
+    try:
+        scheme = scheme_parse(text)
+    except SchemeError as exc:
+        raise ValidationError(f"The scheme file cannot be used: {exc}") from None
+    checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    existing = AccreditationScheme.objects.select_for_update().filter(
+        key=scheme.key, version=scheme.version, organisation=organisation
+    )
+    row = existing.first()
+    if row is not None:
+        if row.source_checksum == checksum:
+            return row
+        if row.audits.exists():
+            raise ValidationError(
+                f"Version {scheme.version} of {scheme.name} has been used by audits: give the changed file a new "
+                "version number so those audits keep the scheme they were scored against."
+            )
+        row.name, row.source, row.source_checksum = scheme.name, text, checksum
+        row.save()
+        action = AuditAction.UPDATE
+    else:
+        row = AccreditationScheme.objects.create(
+            key=scheme.key,
+            version=scheme.version,
+            name=scheme.name,
+            organisation=organisation,
+            source=text,
+            source_checksum=checksum,
+        )
+        action = AuditAction.CREATE
+    audit_record(by=by, organisation=organisation, action=action, instance=row)
+    return row
+
+
+def schemes_sync_shipped(*, by: User | None = None) -> list[AccreditationScheme]:
+    """Load (or refresh) every accreditation scheme shipped with Wellled."""
+    return [
+        scheme_file_load(text=path.read_text(encoding="utf-8"), by=by)
+        for path in sorted(SHIPPED_DIR.glob("*.yaml"))
+    ]
+
+
+def schemes_sync_shipped_after_migrate(sender, **kwargs) -> None:
+    """post_migrate hook: the shipped schemes are present once the database is migrated."""
+    if kwargs.get("using", "default") == "default":
+        schemes_sync_shipped()
+
+
+@transaction.atomic
+def ward_audit_start(
+    *,
+    organisation: Organisation,
+    unit: OrganisationUnit,
+    scheme: AccreditationScheme,
+    audited_on: datetime.date,
+    by: User,
+) -> WardAudit:
+    """Open an audit of a ward or team on the day it was visited; answers are recorded, then it is completed."""
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.RECORD_WARD_AUDITS)
+    if unit.organisation_id != organisation.pk or unit.kind not in AUDITABLE_KINDS:
+        raise ValidationError({"unit": "Choose one of your organisation's wards or teams."})
+    if scheme.organisation_id not in (None, organisation.pk):
+        raise ValidationError({"scheme": "Choose a scheme your organisation uses."})
+    if not EARLIEST_AUDIT <= audited_on <= timezone.localdate():
+        raise ValidationError(
+            {"audited_on": "The audit date must be today or earlier (and after 1 January 2000)."}
+        )
+    audit = WardAudit.objects.create(
+        organisation=organisation, unit=unit, scheme=scheme, audited_on=audited_on, auditor=by
+    )
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=audit)
+    return audit
+
+
+def _clean_answers(
+    audit: WardAudit, answers: Mapping[str, str], evidence: Mapping[str, str]
+) -> tuple[dict, dict]:
+    scheme = audit.scheme.scheme
+    known = {standard.code for standard in scheme.standards()}
+    errors: dict[str, str] = {}
+    clean_answers: dict[str, str] = {}
+    for code, answer in answers.items():
+        if code not in known:
+            errors[f"answer_{code}"] = f"The scheme has no standard {code}."
+        elif answer and scheme.answer(answer) is None:
+            errors[f"answer_{code}"] = f"Standard {code}: choose one of the scheme's answers."
+        elif answer:
+            clean_answers[code] = answer
+    clean_evidence: dict[str, str] = {}
+    for code, text in evidence.items():
+        text = (text or "").strip()
+        if code not in known:
+            errors[f"evidence_{code}"] = f"The scheme has no standard {code}."
+        elif len(text) > EVIDENCE_LIMIT:
+            errors[f"evidence_{code}"] = (
+                f"Standard {code}: evidence can be up to {EVIDENCE_LIMIT:,} characters (it has {len(text):,})."
+            )
+        elif text:
+            clean_evidence[code] = text
+    if errors:
+        raise ValidationError(errors)
+    return clean_answers, clean_evidence
+
+
+@transaction.atomic
+def ward_audit_answers_record(
+    *,
+    audit: WardAudit,
+    by: User,
+    expected_version: int | None,
+    answers: Mapping[str, str],
+    evidence: Mapping[str, str],
+    summary: str = "",
+) -> WardAudit:
+    """Save the auditor's answers and evidence so far (an audit can be recorded over more than one sitting)."""
+    if audit.is_completed:
+        raise ValidationError(COMPLETED_MESSAGE)
+    clean_answers, clean_evidence = _clean_answers(audit, answers, evidence)
+    return fields_update(
+        instance=audit,
+        by=by,
+        organisation=audit.organisation,
+        permission=Permission.RECORD_WARD_AUDITS,
+        expected_version=expected_version,
+        allowed={"answers", "evidence", "summary"},
+        changes={"answers": clean_answers, "evidence": clean_evidence, "summary": summary.strip()},
+    )
+
+
+def _ward_measure(audit: WardAudit, by: User):
+    """The measure carrying this ward's audit scores, made the first time the ward completes an audit."""
+    link = WardMeasure.objects.filter(unit=audit.unit).select_related("measure").first()
+    if link is not None:
+        return link.measure
+    measure = measure_services.measure_create(
+        organisation=audit.organisation,
+        by=by,
+        permission=Permission.RECORD_WARD_AUDITS,
+        name=f"Accreditation audit score: {audit.unit.name}"[:200],
+        definition=(
+            "The ward's overall score in each accreditation audit, as a percentage of the points available "
+            "(standards answered 'not applicable' left out). One figure for the month of each audit."
+        ),
+        unit_of_measurement="%",
+        direction=Direction.INCREASE,
+        frequency=Frequency.MONTHLY,
+        kind=MeasureKind.VALUE,
+        unit=audit.unit,
+        data_source="Ward accreditation audits in Wellled",
+    )
+    WardMeasure.objects.create(unit=audit.unit, measure=measure)
+    return measure
+
+
+@transaction.atomic
+def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | None) -> WardAudit:
+    """Complete an audit: work out the level from the scheme, set the renewal date, chart the score."""
+    permission_require(
+        user=by, organisation_id=audit.organisation_id, permission=Permission.RECORD_WARD_AUDITS
+    )
+    row = locked_get(WardAudit, audit.pk)
+    version_check(row, expected_version)
+    if row.is_completed:
+        raise ValidationError(COMPLETED_MESSAGE)
+    result = audit_score(row.scheme.scheme, row.answers)
+    if not result.complete:
+        raise ValidationError(
+            f"Answer every standard before completing the audit; still to answer: {', '.join(result.unanswered)}."
+        )
+    changes = {
+        "state": AuditState.COMPLETED,
+        "level_code": result.level.code if result.level else "",
+        "level_name": result.level_name,
+        "percent": result.percent,
+        "renew_by": months_add(row.audited_on, result.renew_after_months),
+        "completed_at": timezone.now(),
+    }
+    completed = fields_update(
+        instance=row,
+        by=by,
+        organisation=row.organisation,
+        permission=None,
+        expected_version=None,
+        allowed=set(changes),
+        changes=changes,
+    )
+    if result.percent is not None:
+        measure = _ward_measure(completed, by)
+        measure_services.values_load(
+            organisation=completed.organisation,
+            by=by,
+            permission=Permission.RECORD_WARD_AUDITS,
+            rows=[
+                measure_services.ValueRow(
+                    measure_id=measure.pk, period=completed.audited_on, value=result.percent
+                )
+            ],
+            source=f"Ward audit of {long_date(completed.audited_on)}",
+        )
+    return completed

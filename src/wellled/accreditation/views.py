@@ -1,0 +1,142 @@
+"""Ward accreditation pages: the overview, a ward's page, and recording and completing an audit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from wellled.core.permissions import Permission, require
+from wellled.core.view_kit import form_page, history_page, role, scope
+
+from . import selectors, services
+from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm
+
+
+def accreditation_overview(request: HttpRequest) -> HttpResponse:
+    rows = selectors.ward_overview(today=timezone.localdate(), **scope(request))
+    counts: dict[str, int] = {}
+    for row in rows:
+        name = row.latest.level_name if row.latest else "Not yet audited"
+        counts[name] = counts.get(name, 0) + 1
+    return render(
+        request,
+        "accreditation/overview.jinja",
+        {"rows": rows, "counts": counts, "overdue": [r for r in rows if r.overdue]},
+    )
+
+
+def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.ward_get(pk=pk, **scope(request))
+    audits = selectors.ward_audits(unit=unit, **scope(request))
+    measure_id = selectors.ward_measure_id(unit=unit)
+    return render(
+        request, "accreditation/ward_detail.jinja", {"unit": unit, "audits": audits, "measure_id": measure_id}
+    )
+
+
+def audit_start(request: HttpRequest) -> HttpResponse:
+    require(role(request), Permission.RECORD_WARD_AUDITS)
+    form = AuditStartForm(
+        request.POST or None,
+        initial={"unit": request.GET.get("unit")} if request.GET.get("unit", "").isdigit() else None,
+        wards=selectors.wards_for_user(**scope(request)),
+        schemes=selectors.schemes_available(**scope(request)),
+    )
+    return form_page(
+        request,
+        form,
+        template="accreditation/audit_start.jinja",
+        save=lambda data: services.ward_audit_start(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            unit=data["unit"],
+            scheme=data["scheme"],
+            audited_on=data["audited_on"],
+            by=request.user,  # type: ignore[arg-type]
+        ),
+        success_url=lambda audit: reverse("ward-visit-edit", args=[audit.pk]),
+        message="Audit started: record an answer for each standard.",
+    )
+
+
+def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    view = selectors.audit_get(pk=pk, **scope(request))
+    audit = view.audit
+    require(role(request), Permission.RECORD_WARD_AUDITS)
+    if audit.is_completed:
+        raise PermissionDenied(services.COMPLETED_MESSAGE)
+    initial = {"version": audit.version, "summary": audit.summary}
+    initial.update({f"answer_{code}": answer for code, answer in audit.answers.items()})
+    initial.update({f"evidence_{code}": text for code, text in audit.evidence.items()})
+    form = AuditAnswersForm(request.POST or None, initial=initial, scheme=audit.scheme.scheme)
+
+    def save(data):
+        saved = services.ward_audit_answers_record(
+            audit=audit,
+            by=request.user,
+            expected_version=data["version"],
+            answers=form.answers(),
+            evidence=form.evidence(),
+            summary=data["summary"],
+        )
+        if "complete" in request.POST:
+            saved = services.ward_audit_complete(audit=saved, by=request.user, expected_version=saved.version)
+        return saved
+
+    return form_page(
+        request,
+        form,
+        template="accreditation/audit_form.jinja",
+        save=save,
+        success_url=lambda saved: (
+            reverse("ward-visit-detail", args=[saved.pk])
+            if saved.is_completed
+            else reverse("ward-visit-edit", args=[saved.pk])
+        ),
+        message=lambda saved: (
+            f"Audit completed: {saved.level_name}." if saved.is_completed else "Answers saved."
+        ),
+        context={"audit": audit, "result": view.result},
+    )
+
+
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    view = selectors.audit_get(pk=pk, **scope(request))
+    return render(
+        request,
+        "accreditation/audit_detail.jinja",
+        {"audit": view.audit, "result": view.result, "complete_form": AuditCompleteForm()},
+    )
+
+
+@require_POST
+def audit_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    view = selectors.audit_get(pk=pk, **scope(request))
+    require(role(request), Permission.RECORD_WARD_AUDITS)
+    form = AuditCompleteForm(request.POST)
+    return form_page(
+        request,
+        form,
+        template="accreditation/audit_detail.jinja",
+        save=lambda data: services.ward_audit_complete(
+            audit=view.audit,
+            by=request.user,  # type: ignore[arg-type]
+            expected_version=data["version"],
+        ),
+        success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
+        message=lambda saved: f"Audit completed: {saved.level_name}.",
+        context={"audit": view.audit, "result": view.result, "complete_form": form},
+    )
+
+
+def audit_history(request: HttpRequest, pk: int) -> HttpResponse:
+    view = selectors.audit_get(pk=pk, **scope(request))
+    return history_page(
+        request,
+        view.audit,
+        title=f"History of {view.audit}",
+        back_url=reverse("ward-visit-detail", args=[pk]),
+    )

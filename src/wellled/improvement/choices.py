@@ -1,0 +1,27 @@
+"""Choices for quality improvement projects."""
+
+from django.db import models
+
+
+class ProjectStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Testing changes"
+    SUSTAINING = "sustaining", "Sustaining"
+    CLOSED = "closed", "Closed"
+
+
+class MeasureRole(models.TextChoices):
+    """The three families of measures in the Model for Improvement."""
+
+    OUTCOME = "outcome", "Outcome measure"
+    PROCESS = "process", "Process measure"
+    BALANCING = "balancing", "Balancing measure"
+
+
+class PDSADecision(models.TextChoices):
+    """What the Act step decided about the change tested."""
+
+    UNDECIDED = "", "Not decided yet"
+    ADOPT = "adopt", "Adopt"
+    ADAPT = "adapt", "Adapt and test again"
+    ABANDON = "abandon", "Abandon"

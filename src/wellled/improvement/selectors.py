@@ -1,0 +1,104 @@
+"""Reads for quality improvement, each limited to the person's organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from wellled.core.models import Organisation, User
+from wellled.core.selectors import get_or_404, scoped
+from wellled.measures.selectors import MeasureSummary, summarise
+
+from .models import ChangeIdea, Driver, PDSACycle, ProjectMeasure, QIProject
+
+
+@dataclass(frozen=True)
+class DriverRow:
+    """A primary driver with its secondary drivers, and the change ideas under each."""
+
+    driver: Driver
+    ideas: tuple[ChangeIdea, ...]
+    secondary: tuple[tuple[Driver, tuple[ChangeIdea, ...]], ...]
+
+
+@dataclass(frozen=True)
+class WatchedMeasure:
+    link: ProjectMeasure
+    summary: MeasureSummary
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """Everything a project's page shows, read in a fixed number of queries."""
+
+    project: QIProject
+    drivers: tuple[DriverRow, ...]
+    measures: tuple[WatchedMeasure, ...]
+    cycles: tuple[PDSACycle, ...]
+    team: tuple[User, ...]
+
+
+def projects_for_user(*, user: User, organisation: Organisation) -> QuerySet[QIProject]:
+    projects = QIProject.objects.select_related("lead", "sponsor")
+    return scoped(projects, user=user, organisation=organisation)
+
+
+def project_get(*, user: User, organisation: Organisation, pk) -> QIProject:
+    return get_or_404(projects_for_user(user=user, organisation=organisation), pk=pk)
+
+
+def portfolio(*, user: User, organisation: Organisation) -> list[QIProject]:
+    """Every project with its counts of PDSA cycles and watched measures."""
+    return list(
+        projects_for_user(user=user, organisation=organisation).annotate(
+            cycle_count=Count("pdsa_cycles", distinct=True),
+            measure_count=Count("project_measures", distinct=True),
+        )
+    )
+
+
+def driver_get(*, user: User, organisation: Organisation, pk) -> Driver:
+    drivers = Driver.objects.select_related("project")
+    return get_or_404(
+        scoped(drivers, user=user, organisation=organisation, path="project__organisation"), pk=pk
+    )
+
+
+def cycle_get(*, user: User, organisation: Organisation, pk) -> PDSACycle:
+    cycles = PDSACycle.objects.select_related("project", "change_idea", "created_by")
+    return get_or_404(
+        scoped(cycles, user=user, organisation=organisation, path="project__organisation"), pk=pk
+    )
+
+
+def change_ideas(*, project: QIProject) -> QuerySet[ChangeIdea]:
+    """The (already scoped) project's change ideas, for choosing which one a PDSA cycle tests."""
+    return ChangeIdea.objects.filter(driver__project=project).select_related("driver")
+
+
+def primary_drivers(*, project: QIProject) -> QuerySet[Driver]:
+    return project.drivers.filter(parent__isnull=True)
+
+
+def project_page(*, user: User, organisation: Organisation, pk) -> ProjectPage:
+    """A project with its driver diagram, watched measures (with SPC icons) and PDSA cycles."""
+    project = project_get(user=user, organisation=organisation, pk=pk)
+    drivers = list(project.drivers.all())
+    ideas = list(ChangeIdea.objects.filter(driver__project=project))
+    ideas_of: dict[int, list[ChangeIdea]] = {}
+    for idea in ideas:
+        ideas_of.setdefault(idea.driver_id, []).append(idea)
+    rows = []
+    for primary in (d for d in drivers if d.parent_id is None):
+        secondary = tuple((d, tuple(ideas_of.get(d.pk, ()))) for d in drivers if d.parent_id == primary.pk)
+        rows.append(DriverRow(primary, tuple(ideas_of.get(primary.pk, ())), secondary))
+    links = list(project.project_measures.select_related("measure"))
+    summaries = summarise([link.measure for link in links])
+    return ProjectPage(
+        project=project,
+        drivers=tuple(rows),
+        measures=tuple(WatchedMeasure(link, summaries[link.measure_id]) for link in links),
+        cycles=tuple(project.pdsa_cycles.select_related("change_idea", "created_by")),
+        team=tuple(project.team.all()),
+    )

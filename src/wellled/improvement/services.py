@@ -1,0 +1,227 @@
+"""Writes for quality improvement projects, each checking the role and writing its audit record."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core.audit import audit_record
+from wellled.core.choices import AuditAction
+from wellled.core.models import Organisation, User
+from wellled.core.permissions import Permission, role_allows
+from wellled.core.service_kit import ROLE_REFUSED, fields_update, membership_role, permission_require
+from wellled.measures import services as measure_services
+from wellled.measures.models import Measure
+
+from .models import ChangeIdea, Driver, PDSACycle, ProjectMeasure, QIProject
+
+PROJECT_FIELDS = {"title", "aim", "lead", "sponsor", "status", "started_on", "team", "actions", "findings"}
+PDSA_PROGRESS_FIELDS = {"plan", "prediction", "do", "study", "act", "act_notes", "ended_on"}
+# Annotations are short (measures.Annotation.text): the cycle's title, said to be a PDSA cycle.
+ANNOTATION_PREFIX = "PDSA: "
+
+
+def user_may_record_pdsa(*, user: User, project: QIProject) -> bool:
+    """Editors on any project; leads on projects they lead or are in the team of."""
+    role = membership_role(user=user, organisation_id=project.organisation_id)
+    if role_allows(role, Permission.MANAGE_QI):
+        return True
+    if not role_allows(role, Permission.RECORD_PDSA):
+        return False
+    return project.lead_id == user.pk or project.team.filter(pk=user.pk).exists()
+
+
+def _require_pdsa(user: User, project: QIProject) -> None:
+    if not user_may_record_pdsa(user=user, project=project):
+        raise PermissionDenied(ROLE_REFUSED)
+
+
+def _same_organisation(organisation_id: int, **groups: Iterable) -> None:
+    for field, items in groups.items():
+        for item in items:
+            owner = getattr(item, "organisation_id", None)
+            if owner is None and hasattr(item, "plan"):
+                owner = item.plan.organisation_id
+            if owner is None and hasattr(item, "memberships"):
+                if not item.memberships.filter(organisation_id=organisation_id).exists():
+                    raise ValidationError({field: "Choose from your own organisation."})
+                continue
+            if owner is not None and owner != organisation_id:
+                raise ValidationError({field: "Choose from your own organisation."})
+
+
+def _not_in_future(day: datetime.date | None, field: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: "The date cannot be in the future."})
+
+
+@transaction.atomic
+def project_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    title: str,
+    aim: str,
+    started_on: datetime.date,
+    lead: User | None = None,
+    sponsor: User | None = None,
+    team: Iterable[User] = (),
+    status: str = "active",
+) -> QIProject:
+    """Start a QI project."""
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_QI)
+    team = list(team)
+    _same_organisation(
+        organisation.pk, lead=[p for p in [lead] if p], sponsor=[p for p in [sponsor] if p], team=team
+    )
+    if QIProject.objects.filter(organisation=organisation, title__iexact=title.strip()).exists():
+        raise ValidationError({"title": "Your organisation already has a project with this title."})
+    project = QIProject(
+        organisation=organisation,
+        title=title.strip(),
+        aim=aim.strip(),
+        lead=lead,
+        sponsor=sponsor,
+        status=status,
+        started_on=started_on,
+    )
+    project.full_clean()
+    project.save()
+    project.team.set(team)
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=project)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: QIProject, by: User, expected_version: int | None, **changes) -> QIProject:
+    """Change a project's aim, people, status, dates, or the actions and findings it answers."""
+    _same_organisation(
+        project.organisation_id,
+        lead=[p for p in [changes.get("lead")] if p],
+        sponsor=[p for p in [changes.get("sponsor")] if p],
+        team=changes.get("team", ()),
+        actions=changes.get("actions", ()),
+        findings=changes.get("findings", ()),
+    )
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+        clash = QIProject.objects.filter(
+            organisation_id=project.organisation_id, title__iexact=changes["title"]
+        )
+        if clash.exclude(pk=project.pk).exists():
+            raise ValidationError({"title": "Your organisation already has a project with this title."})
+    return fields_update(
+        instance=project,
+        by=by,
+        organisation=project.organisation,
+        permission=Permission.MANAGE_QI,
+        expected_version=expected_version,
+        allowed=PROJECT_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def driver_add(*, project: QIProject, by: User, text: str, parent: Driver | None = None) -> Driver:
+    """Add a primary driver, or a secondary one under a primary driver of the same project."""
+    permission_require(user=by, organisation_id=project.organisation_id, permission=Permission.MANAGE_QI)
+    if parent is not None and (parent.project_id != project.pk or not parent.is_primary):
+        raise ValidationError({"parent": "Choose one of this project's primary drivers."})
+    siblings = project.drivers.filter(parent=parent)
+    driver = Driver(project=project, parent=parent, text=text.strip(), order=siblings.count() + 1)
+    driver.full_clean()
+    driver.save()
+    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=driver)
+    return driver
+
+
+@transaction.atomic
+def change_idea_add(*, driver: Driver, by: User, text: str) -> ChangeIdea:
+    """Add a change idea to test under a driver."""
+    project = driver.project
+    permission_require(user=by, organisation_id=project.organisation_id, permission=Permission.MANAGE_QI)
+    idea = ChangeIdea(driver=driver, text=text.strip(), order=driver.change_ideas.count() + 1)
+    idea.full_clean()
+    idea.save()
+    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=idea)
+    return idea
+
+
+@transaction.atomic
+def project_measure_link(*, project: QIProject, by: User, measure: Measure, role: str) -> ProjectMeasure:
+    """Watch a measure as the project's outcome, process or balancing measure."""
+    permission_require(user=by, organisation_id=project.organisation_id, permission=Permission.MANAGE_QI)
+    if measure.organisation_id != project.organisation_id:
+        raise ValidationError({"measure": "Choose one of your organisation's measures."})
+    if project.project_measures.filter(measure=measure).exists():
+        raise ValidationError({"measure": "The project already watches this measure."})
+    link = ProjectMeasure(project=project, measure=measure, role=role)
+    link.full_clean()
+    link.save()
+    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=link)
+    return link
+
+
+@transaction.atomic
+def pdsa_record(
+    *,
+    project: QIProject,
+    by: User,
+    title: str,
+    plan: str,
+    prediction: str,
+    started_on: datetime.date,
+    change_idea: ChangeIdea | None = None,
+) -> PDSACycle:
+    """Record a PDSA cycle's plan and prediction; its start is annotated on every measure the project watches."""
+    _require_pdsa(by, project)
+    _not_in_future(started_on, "started_on")
+    if change_idea is not None and change_idea.driver.project_id != project.pk:
+        raise ValidationError({"change_idea": "Choose one of this project's change ideas."})
+    cycle = PDSACycle(
+        project=project,
+        change_idea=change_idea,
+        title=title.strip(),
+        plan=plan.strip(),
+        prediction=prediction.strip(),
+        started_on=started_on,
+        created_by=by,
+    )
+    cycle.full_clean()
+    cycle.save()
+    notes = [
+        measure_services.annotation_add(
+            measure=link.measure,
+            by=by,
+            date=started_on,
+            text=(ANNOTATION_PREFIX + cycle.title)[:200],
+            permission=Permission.RECORD_PDSA,
+        )
+        for link in project.project_measures.select_related("measure")
+    ]
+    cycle.annotations.set(notes)
+    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=cycle)
+    return cycle
+
+
+@transaction.atomic
+def pdsa_progress_record(*, cycle: PDSACycle, by: User, expected_version: int | None, **changes) -> PDSACycle:
+    """Write what happened (do), what the data showed (study) and the decision (act); the start date stays."""
+    _require_pdsa(by, cycle.project)
+    _not_in_future(changes.get("ended_on"), "ended_on")
+    ended_on = changes.get("ended_on")
+    if ended_on is not None and ended_on < cycle.started_on:
+        raise ValidationError({"ended_on": "The cycle cannot end before it started."})
+    return fields_update(
+        instance=cycle,
+        by=by,
+        organisation=cycle.project.organisation,
+        permission=None,
+        expected_version=expected_version,
+        allowed=PDSA_PROGRESS_FIELDS,
+        changes=changes,
+    )

@@ -1,0 +1,146 @@
+"""What the integrated performance report says, as plain data: measures grouped by domain, exceptions first."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from wellled.core.formatting import long_date, measure_number
+from wellled.core.models import Organisation, User
+from wellled.measures.jinja import measure_period
+from wellled.measures.selectors import ReportedMeasure, measures_as_at
+from wellled.spc import SPCResult
+from wellled.spc.types import Assurance, Variation
+
+OTHER_GROUP = "Other measures"
+# Making Data Count: special cause of concern, and a process that will consistently fail its target, are the
+# exceptions a board is asked to look at first.
+CONCERN = (Variation.CONCERN_HIGH, Variation.CONCERN_LOW)
+VARIATION_WORDS = {
+    Variation.COMMON_CAUSE: "Common cause variation",
+    Variation.IMPROVEMENT_HIGH: "Special cause improvement (high)",
+    Variation.IMPROVEMENT_LOW: "Special cause improvement (low)",
+    Variation.CONCERN_HIGH: "Special cause concern (high)",
+    Variation.CONCERN_LOW: "Special cause concern (low)",
+    Variation.NEUTRAL_HIGH: "Special cause (high), neither better nor worse",
+    Variation.NEUTRAL_LOW: "Special cause (low), neither better nor worse",
+}
+ASSURANCE_WORDS = {
+    Assurance.PASS: "Will consistently meet the target",
+    Assurance.FAIL: "Will consistently miss the target",
+    Assurance.HIT_OR_MISS: "Will meet the target in some periods and miss it in others",
+    None: "No target",
+}
+
+
+@dataclass(frozen=True)
+class IPRMeasure:
+    """One measure in the report: figures, icons, the chart's result and the words beside it."""
+
+    measure_id: int
+    name: str
+    group: str
+    latest: str
+    latest_period: str
+    target: str
+    variation: Variation | None
+    assurance: Assurance | None
+    result: SPCResult | None
+    unit_label: str
+    shows: str
+    why: str
+    next_steps: str
+    commentary_by: str
+    notes: tuple[tuple[datetime.date, str], ...]
+    exceptions: tuple[str, ...]
+
+    @property
+    def variation_text(self) -> str:
+        return VARIATION_WORDS.get(self.variation, "No data yet") if self.variation else "No data yet"
+
+    @property
+    def assurance_text(self) -> str:
+        return ASSURANCE_WORDS.get(self.assurance, "No target")
+
+
+@dataclass(frozen=True)
+class IPRGroup:
+    name: str
+    measures: tuple[IPRMeasure, ...]
+
+
+@dataclass(frozen=True)
+class IPR:
+    """The report as at a date, for one organisation."""
+
+    organisation_name: str
+    as_at: datetime.date
+    generated_at: datetime.datetime
+    exceptions: tuple[IPRMeasure, ...]
+    groups: tuple[IPRGroup, ...]
+
+    @property
+    def measures(self) -> tuple[IPRMeasure, ...]:
+        return tuple(m for group in self.groups for m in group.measures)
+
+    @property
+    def title(self) -> str:
+        return f"Integrated performance report: position as at {long_date(self.as_at)}"
+
+
+def _group(reported: ReportedMeasure) -> str:
+    element = reported.page.measure.framework_element
+    if element is None:
+        return OTHER_GROUP
+    return element.name or element.code
+
+
+def _row(reported: ReportedMeasure) -> IPRMeasure:
+    page = reported.page
+    measure, result = page.measure, page.result
+    shown = [row for row in page.series.rows if row.shown is not None]
+    latest = shown[-1] if shown else None
+    exceptions = []
+    if result is not None and result.variation in CONCERN:
+        exceptions.append("Special cause concern")
+    if result is not None and result.assurance == Assurance.FAIL:
+        exceptions.append("Will consistently miss the target")
+    commentary = reported.commentary
+    return IPRMeasure(
+        measure_id=measure.pk,
+        name=measure.name,
+        group=_group(reported),
+        latest=measure_number(latest.shown, measure.unit_label) if latest else "No data yet",
+        latest_period=measure_period(latest.period, measure) if latest else "",
+        target=measure_number(measure.target, measure.unit_label)
+        if measure.target is not None
+        else "No target",
+        variation=result.variation if result else None,
+        assurance=result.assurance if result else None,
+        result=result,
+        unit_label=measure.unit_label,
+        shows=commentary.shows if commentary else "",
+        why=commentary.why if commentary else "",
+        next_steps=commentary.next_steps if commentary else "",
+        commentary_by=(
+            f"{commentary.written_by}, {long_date(commentary.written_at)}" if commentary is not None else ""
+        ),
+        notes=tuple((note.date, note.text) for note in page.annotations),
+        exceptions=tuple(exceptions),
+    )
+
+
+def ipr_build(*, user: User, organisation: Organisation, as_at: datetime.date) -> IPR:
+    """The report as at a date: every measure of the organisation the person may see, grouped, exceptions first."""
+    rows = [_row(reported) for reported in measures_as_at(user=user, organisation=organisation, until=as_at)]
+    names = sorted({row.group for row in rows}, key=lambda name: (name == OTHER_GROUP, name))
+    groups = tuple(IPRGroup(name, tuple(r for r in rows if r.group == name)) for name in names)
+    return IPR(
+        organisation_name=organisation.name,
+        as_at=as_at,
+        generated_at=timezone.now(),
+        exceptions=tuple(r for r in rows if r.exceptions),
+        groups=groups,
+    )

@@ -1,0 +1,156 @@
+"""The integrated performance report as a PDF (ReportLab, A4 portrait): a summary table with SPC icons, the
+exceptions, then each measure with its chart, icons in words and its commentary, grouped by domain."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from wellled.core.formatting import long_date, short_date
+from wellled.spc.render import render_png
+
+from ..render_pdf import BLUE, BORDER, GROUP, Styles, icon, paper_fonts
+from .build import IPR, IPRMeasure
+
+MARGIN = 15 * mm
+WIDTH = A4[0] - 2 * MARGIN
+CHART_WIDTH = WIDTH
+CHART_HEIGHT = CHART_WIDTH * 380 / 720  # the renderer's aspect ratio
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def chart_image(measure: IPRMeasure) -> Image | None:
+    """The measure's SPC chart, rendered once as a PNG for both formats."""
+    if measure.result is None:
+        return None
+    png = render_png(measure.result, title=measure.name, y_label=measure.unit_label or None, scale=1.6)
+    return Image(io.BytesIO(png), width=CHART_WIDTH, height=CHART_HEIGHT)
+
+
+def _summary_table(report: IPR, styles: Styles) -> Table:
+    fonts = styles.fonts
+    rows = [[_p(h, styles.head) for h in ("Measure", "Latest", "Target", "Variation", "Assurance")]]
+    for measure in report.measures:
+        rows.append(
+            [
+                _p(measure.name, styles.cell_bold),
+                _p(f"{measure.latest}\n{measure.latest_period}", styles.cell),
+                _p(measure.target, styles.cell),
+                icon("variation", measure.variation.value if measure.variation else "", fonts),
+                icon("assurance", measure.assurance.value if measure.assurance else "", fonts),
+            ]
+        )
+    table = Table(
+        rows, colWidths=[WIDTH * 0.46, WIDTH * 0.18, WIDTH * 0.14, WIDTH * 0.11, WIDTH * 0.11], repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), BLUE),
+                ("GRID", (0, 0), (-1, -1), 0.4, BORDER),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GROUP]),
+            ]
+        )
+    )
+    return table
+
+
+def _measure_block(measure: IPRMeasure, styles: Styles) -> list:
+    facts = (
+        f"Latest {measure.latest}"
+        + (f" ({measure.latest_period})" if measure.latest_period else "")
+        + f" · Target {measure.target} · {measure.variation_text} · {measure.assurance_text}"
+    )
+    head = [_p(measure.name, styles.h3), _p(facts, styles.small)]
+    if measure.exceptions:
+        head.append(_p("Exception: " + "; ".join(measure.exceptions), styles.cell_bold))
+    chart = chart_image(measure)
+    body: list = [chart] if chart else [_p("No data yet.", styles.body)]
+    words = []
+    for label, text in (
+        ("What the chart shows", measure.shows),
+        ("Why", measure.why),
+        ("What next", measure.next_steps),
+    ):
+        if text:
+            words.append(Paragraph(f"<b>{label}:</b> {escape(text)}", styles.body))
+            words.append(Spacer(0, 2 * mm))
+    if not measure.shows:
+        words.append(_p("No commentary has been written for this report.", styles.small))
+    elif measure.commentary_by:
+        words.append(_p(f"Commentary by {measure.commentary_by}.", styles.small))
+    if measure.notes:
+        notes = "; ".join(f"{short_date(day)}: {text}" for day, text in measure.notes[-6:])
+        words.append(_p(f"Notes on the chart: {notes}", styles.small))
+    # The heading and the chart stay together; long commentary may flow on to the next page.
+    return [CondPageBreak(CHART_HEIGHT + 30 * mm), KeepTogether([*head, *body]), *words, Spacer(0, 5 * mm)]
+
+
+def render_ipr_pdf(report: IPR) -> bytes:
+    """The report as PDF bytes."""
+    styles = Styles(paper_fonts())
+    out = io.BytesIO()
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(styles.fonts.regular, 7.5)
+        canvas.drawString(
+            MARGIN,
+            8 * mm,
+            f"{report.organisation_name} · {report.title} · produced {long_date(report.generated_at)}",
+        )
+        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=16 * mm,
+        title=report.title,
+        author=report.organisation_name,
+    )
+    story: list = [
+        _p(report.organisation_name, styles.small),
+        _p("Integrated performance report", styles.title),
+        _p(f"Position as at {long_date(report.as_at)}", styles.as_at),
+        _p(
+            "Each measure is shown as a statistical process control chart. The variation icon says whether the "
+            "latest figures show special cause variation; the assurance icon says whether the process will meet "
+            "its target. Exceptions come first: special cause concern, and targets the process will consistently miss.",
+            styles.body,
+        ),
+        Spacer(0, 4 * mm),
+        _summary_table(report, styles),
+    ]
+    if report.exceptions:
+        story += [PageBreak(), _p("Exceptions", styles.h2)]
+        for measure in report.exceptions:
+            story += _measure_block(measure, styles)
+    for group in report.groups:
+        story += [PageBreak(), _p(group.name, styles.h2)]
+        for measure in group.measures:
+            story += _measure_block(measure, styles)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()

@@ -1,0 +1,175 @@
+"""Accreditation levels computed from the scheme file, against worked examples; a broken file names its line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from wellled.accreditation.scheme import SchemeError, audit_score, scheme_load, scheme_parse
+
+SCHEME_FILE = Path(__file__).parents[2] / "src/wellled/accreditation/data/ward-accreditation-2026.yaml"
+
+
+@pytest.fixture(scope="module")
+def scheme():
+    return scheme_load(SCHEME_FILE)
+
+
+def all_met(scheme, **changes):
+    answers = {standard.code: "met" for standard in scheme.standards()}
+    answers.update(changes)
+    return answers
+
+
+def test_the_shipped_scheme_reads_as_written(scheme):
+    assert [d.code for d in scheme.domains] == ["SAFE", "CARE", "LEAD", "ENV"]
+    assert [level.code for level in scheme.levels] == ["gold", "silver", "bronze"]
+    assert len(scheme.standards()) == 16
+    assert [s.code for s in scheme.standards() if s.essential] == ["SAFE1", "SAFE2", "SAFE3", "ENV1"]
+
+
+def test_every_standard_met_is_gold_renewed_after_eighteen_months(scheme):
+    result = audit_score(scheme, all_met(scheme))
+    assert (result.points, result.available) == (36, 36)
+    assert result.level.code == "gold"
+    assert result.renew_after_months == 18
+    assert result.working()[-1] == "Result: Gold."
+
+
+def test_an_essential_standard_partly_met_holds_a_ward_at_bronze_whatever_its_score(scheme):
+    # SAFE1 partly met: Safe care 9 of 10 = 90%, overall 35 of 36 = 97.2%, but gold and silver need essentials.
+    result = audit_score(scheme, all_met(scheme, SAFE1="partly_met"))
+    assert result.percent == pytest.approx(97.222, abs=0.001)
+    assert result.essentials_not_met == ("SAFE1",)
+    assert result.level.code == "bronze"
+    working = result.working()
+    assert "Safe care: 9 of 10 points = 90%" in working
+    assert "Gold: not reached: essential standards not fully met (SAFE1)." in working
+    assert "Silver: not reached: essential standards not fully met (SAFE1)." in working
+
+
+def test_weighted_standards_and_domain_floors_make_silver(scheme):
+    # LEAD3 (weight 2) partly met: Leadership 8 of 10 = 80%; CARE2 partly: 9 of 10; ENV2 partly: 5 of 6 = 83.3%.
+    # Overall 32 of 36 = 88.9%: below gold's 90% and its 85% floor in two domains; silver's 80% and 70% hold.
+    result = audit_score(scheme, all_met(scheme, LEAD3="partly_met", CARE2="partly_met", ENV2="partly_met"))
+    assert (result.points, result.available) == (32, 36)
+    assert result.level.code == "silver"
+    assert result.renew_after_months == 12
+    gold = result.checks[0]
+    assert gold.shortfalls == (
+        "needs 90% overall, has 88.9%",
+        "needs 85% in Leadership on the ward, has 80%",
+        "needs 85% in Environment and equipment, has 83.3%",
+    )
+
+
+def test_not_applicable_leaves_a_standard_out_of_the_count(scheme):
+    result = audit_score(scheme, all_met(scheme, SAFE4="not_applicable"))
+    assert result.domains[0].points == result.domains[0].available == 8
+    assert result.level.code == "gold"
+
+
+def test_a_ward_below_every_level_is_not_yet_accredited_and_seen_again_in_three_months(scheme):
+    answers = {standard.code: "partly_met" for standard in scheme.standards()}
+    result = audit_score(scheme, answers)
+    assert result.percent == 50
+    assert result.level is None
+    assert result.level_name == "Not yet accredited"
+    assert result.renew_after_months == 3
+
+
+def test_an_unfinished_audit_has_no_level(scheme):
+    answers = all_met(scheme)
+    del answers["ENV3"]
+    result = audit_score(scheme, answers)
+    assert not result.complete
+    assert result.level is None
+    assert result.level_name == "Audit incomplete"
+    assert result.working()[-1].startswith("Not yet answered: ENV3")
+
+
+def test_an_answer_the_scheme_does_not_have_is_refused_by_standard(scheme):
+    with pytest.raises(ValueError, match="Standard SAFE2: the scheme has no answer 'yes'"):
+        audit_score(scheme, all_met(scheme, SAFE2="yes"))
+    with pytest.raises(ValueError, match="no standard XYZ"):
+        audit_score(scheme, all_met(scheme, XYZ="met"))
+
+
+SMALL = """\
+scheme:
+  key: small
+  name: Small
+  version: "1"
+answers:
+  - {code: met, label: Met, points: 2}
+  - {code: partly_met, label: Partly met, points: 1}
+levels:
+  - {code: gold, name: Gold, overall_at_least: 90}
+domains:
+  - code: D
+    title: Only domain
+    standards:
+"""
+
+
+def small_scheme():
+    standards = "".join(f"      - {{code: S{i}, text: Standard {i}}}\n" for i in range(10))
+    return scheme_parse(SMALL + standards)
+
+
+def test_a_threshold_is_reached_exactly_at_its_value_and_not_a_point_below():
+    scheme = small_scheme()
+    exactly = {f"S{i}": "met" for i in range(10)} | {"S0": "partly_met", "S1": "partly_met"}  # 18 of 20 = 90%
+    below = exactly | {"S2": "partly_met"}  # 17 of 20 = 85%
+    assert audit_score(scheme, exactly).level.code == "gold"
+    assert audit_score(scheme, below).level is None
+
+
+def broken(text: str) -> SchemeError:
+    with pytest.raises(SchemeError) as caught:
+        scheme_parse(textwrap.dedent(text))
+    return caught.value
+
+
+def test_a_threshold_that_is_not_a_number_is_refused_with_its_line():
+    error = broken(
+        SMALL.replace("overall_at_least: 90}", "overall_at_least: ninety}")
+        + "      - {code: S1, text: One}\n"
+    )
+    assert error.line == 9
+    assert str(error) == "line 9: Level 'gold': 'overall_at_least' should be a number, not 'ninety'"
+
+
+def test_a_repeated_standard_code_is_refused_at_its_second_use():
+    error = broken(SMALL + "      - {code: S1, text: One}\n      - {code: s1, text: Again}\n")
+    assert error.line == 15
+    assert "Standard code 's1' is used twice" in str(error)
+
+
+def test_levels_out_of_order_are_refused_on_the_lower_levels_line():
+    text = SMALL.replace(
+        "  - {code: gold, name: Gold, overall_at_least: 90}\n",
+        "  - {code: bronze, name: Bronze, overall_at_least: 60}\n  - {code: gold, name: Gold, overall_at_least: 90}\n",
+    )
+    error = broken(text + "      - {code: S1, text: One}\n")
+    assert error.line == 10
+    assert "list levels from the highest down" in str(error)
+
+
+def test_a_file_that_is_not_yaml_names_its_line():
+    error = broken("scheme:\n  key: x\n   name: [unclosed\n")
+    assert error.line == 3
+    assert str(error).startswith("line 3: not valid YAML")
+
+
+def test_a_missing_part_and_a_stray_part_are_named():
+    assert "needs a non-empty list 'domains'" in str(broken(SMALL.split("domains:")[0]))
+    error = broken(SMALL + "      - {code: S1, text: One}\nextras: 1\n")
+    assert (error.line, error.message) == (15, "'extras' is not part of a scheme file")
+
+
+def test_a_key_given_twice_is_refused_where_it_repeats():
+    error = broken("scheme:\n  key: a\n  key: b\n")
+    assert (error.line, error.message) == (3, "'key' is given twice")

@@ -1,0 +1,124 @@
+"""Ward accreditation pages: anonymous → sign-in, another organisation → 404 (a POST changes nothing), viewers
+→ 403 on recording, and a matron's audit from start to level through the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from tests.accreditation.conftest import all_met
+from tests.factories import db_state
+
+from wellled.accreditation import services
+from wellled.accreditation.models import WardAudit
+from wellled.accreditation.urls import urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+OBJECT_URLS = {
+    "ward-detail": "ward",
+    "ward-visit-detail": "audit",
+    "ward-visit-edit": "audit",
+    "ward-visit-complete": "audit",
+    "ward-visit-history": "audit",
+}
+PLAIN_URLS = {"accreditation-overview", "ward-visit-start"}
+RECORDING = {"ward-visit-start", "ward-visit-edit", "ward-visit-complete"}
+POST_ONLY = {"ward-visit-complete"}
+
+
+def state():
+    return {**db_state(), "WardAudit": sorted(map(repr, WardAudit.objects.values()))}
+
+
+@pytest.fixture
+def objs(wards, draft):
+    return {"ward": wards[0], "audit": draft}
+
+
+def url(name, objs):
+    kind = OBJECT_URLS.get(name)
+    return reverse(name, args=[objs[kind].pk]) if kind else reverse(name)
+
+
+def test_every_accreditation_url_is_listed_here():
+    assert {p.name for p in urlpatterns} == set(OBJECT_URLS) | PLAIN_URLS
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, objs):
+    for name in set(OBJECT_URLS) | PLAIN_URLS:
+        response = client.get(url(name, objs))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+def test_outsider_gets_404_for_every_ward_and_audit_and_a_post_changes_nothing(login, objs, outsider, scheme):
+    client = login(outsider)
+    before = state()
+    for name in OBJECT_URLS:
+        target = url(name, objs)
+        assert client.get(target).status_code == (405 if name in POST_ONLY else 404), name
+        post = client.post(target, {"version": objs["audit"].version, "answer_SAFE1": "met", "complete": "1"})
+        assert post.status_code == 404, name
+    body = client.get(reverse("accreditation-overview")).content.decode()
+    assert "Ward 7" not in body
+    posted = client.post(
+        reverse("ward-visit-start"),
+        {"unit": objs["ward"].pk, "scheme": scheme.pk, "audited_on": "2026-01-05"},
+    )
+    assert posted.status_code == 200 and "Select a valid choice" in posted.content.decode()
+    assert state() == before
+
+
+def test_viewers_see_the_pages_but_get_403_on_recording(login, people, objs):
+    client = login(people["viewer"])
+    for name in sorted((set(OBJECT_URLS) | PLAIN_URLS) - RECORDING):
+        assert client.get(url(name, objs)).status_code == 200, name
+    before = state()
+    for name in sorted(RECORDING):
+        target = url(name, objs)
+        if name not in POST_ONLY:
+            assert client.get(target).status_code == 403, name
+        assert client.post(target, {"version": objs["audit"].version}).status_code == 403, name
+    assert state() == before
+
+
+def test_a_matron_records_an_audit_through_the_pages(login, lead, wards, scheme):
+    client = login(lead)
+    started = client.post(
+        reverse("ward-visit-start"),
+        {"unit": wards[1].pk, "scheme": scheme.pk, "audited_on": "2026-11-02"},
+    )
+    audit = WardAudit.objects.get(unit=wards[1])
+    assert started["Location"] == reverse("ward-visit-edit", args=[audit.pk])
+    answers = {f"answer_{code}": answer for code, answer in all_met(scheme, CARE1="partly_met").items()}
+    answers["evidence_CARE1"] = "Three of five patients asked felt <b>involved</b>."
+    completed = client.post(
+        reverse("ward-visit-edit", args=[audit.pk]), {**answers, "version": audit.version, "complete": "1"}
+    )
+    assert completed["Location"] == reverse("ward-visit-detail", args=[audit.pk])
+    page = client.get(completed["Location"]).content.decode()
+    # CARE1 weighs two: Kind care 8 of 10 = 80%, under gold's 85% floor; overall 34 of 36 = 94.4%.
+    assert "Result: Silver." in page and "94.4%" in page
+    assert "&lt;b&gt;involved&lt;/b&gt;" in page  # evidence is escaped
+    overview = client.get(reverse("accreditation-overview")).content.decode()
+    assert "Larch ward" in overview and "Silver" in overview
+
+
+def test_saving_an_audit_opened_before_someone_elses_save_is_refused_and_keeps_the_answers(
+    login, lead, draft, scheme, editor
+):
+    opened_at = draft.version
+    services.ward_audit_answers_record(
+        audit=draft, by=editor, expected_version=opened_at, answers={"SAFE1": "met"}, evidence={}
+    )
+    response = login(lead).post(
+        reverse("ward-visit-edit", args=[draft.pk]), {"version": opened_at, "answer_SAFE1": "not_met"}
+    )
+    assert response.status_code == 200
+    assert "changed by someone else" in response.content.decode()
+    assert WardAudit.objects.get(pk=draft.pk).answers == {"SAFE1": "met"}
+
+
+def test_a_missing_version_is_a_form_error_not_an_overwrite(login, lead, draft):
+    response = login(lead).post(reverse("ward-visit-edit", args=[draft.pk]), {"answer_SAFE1": "not_met"})
+    assert response.status_code == 200
+    assert WardAudit.objects.get(pk=draft.pk).answers == {}

@@ -1,0 +1,55 @@
+"""A matron records a ward audit: starts it, answers each standard with evidence, completes it and reads the
+level with its working; the overview shows the ward's new level. Axe on every page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+from tests.browser.helpers import check_accessibility, sign_in
+
+from wellled.accreditation.models import AccreditationScheme, WardAudit
+from wellled.core.choices import UnitKind
+from wellled.core.services import organisation_unit_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_a_matron_records_a_ward_audit(new_page, org, lead):
+    ward = organisation_unit_create(organisation=org, kind=UnitKind.WARD, name="Rowan ward", by=None)
+    scheme = AccreditationScheme.objects.get(key="wellled-ward-accreditation").scheme
+    page = new_page()
+    sign_in(page, lead)
+    page.get_by_role("link", name="Accreditation").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ward accreditation")
+    check_accessibility(page, "the accreditation overview")
+
+    page.get_by_role("link", name="Record a ward audit").click()
+    check_accessibility(page, "the start of an audit")
+    page.get_by_label("Ward or team").select_option(label=str(ward))
+    visit = timezone.localdate() - datetime.timedelta(days=1)
+    page.get_by_label("Date of the audit visit").fill(visit.isoformat())
+    page.get_by_role("button", name="Start the audit").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit of Rowan ward")
+    check_accessibility(page, "the audit form")
+    for standard in scheme.standards():
+        group = page.get_by_role("group", name=f"{standard.code}: {standard.text}")
+        group.get_by_label("Partly met" if standard.code == "LEAD3" else "Met", exact=True).check()
+    page.get_by_label("What you saw for LEAD3 (optional)").fill("Four of twenty appraisals are out of date.")
+    page.get_by_role("button", name="Save and complete the audit").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Audit of Rowan ward")
+    expect(page.get_by_text("Result: Silver.")).to_be_visible()
+    expect(page.get_by_text("Leadership on the ward: 8 of 10 points = 80%")).to_be_visible()
+    check_accessibility(page, "the completed audit")
+    audit = WardAudit.objects.get(unit=ward)
+    assert audit.level_code == "silver" and audit.auditor == lead
+
+    page.get_by_role("link", name="Back to Rowan ward").click()
+    expect(
+        page.get_by_role("img", name="Statistical process control chart of Rowan ward's audit scores")
+    ).to_be_visible()
+    check_accessibility(page, "the ward's page")
