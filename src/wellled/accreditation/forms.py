@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, model_choices
 
 from .scheme import Scheme
 from .services import EVIDENCE_LIMIT
 
 
 class AuditStartForm(TextForm):
-    unit = forms.ModelChoiceField(label="Ward or team", queryset=None, empty_label="Choose a ward or team")
-    scheme = forms.ModelChoiceField(label="Accreditation scheme", queryset=None, empty_label=None)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Ward or team", queryset=None, empty_label="Choose a ward or team"
+    )
+    scheme: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Accreditation scheme", queryset=None, empty_label=None
+    )
     audited_on = forms.DateField(
         label="Date of the audit visit",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -22,8 +28,8 @@ class AuditStartForm(TextForm):
 
     def __init__(self, *args, wards, schemes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = wards
-        self.fields["scheme"].queryset = schemes
+        model_choices(self, "unit", wards)
+        model_choices(self, "scheme", schemes)
         self.fields["audited_on"].initial = timezone.localdate()
 
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import form_page, history_page, role, scope
+from wellled.core.view_kit import SignedInRequest, form_page, history_page, role, scope
 
 from . import selectors, services
 from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm
 
 
-def accreditation_overview(request: HttpRequest) -> HttpResponse:
+def accreditation_overview(request: SignedInRequest) -> HttpResponse:
     rows = selectors.ward_overview(today=timezone.localdate(), **scope(request))
     counts: dict[str, int] = {}
     for row in rows:
@@ -29,7 +29,7 @@ def accreditation_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ward_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     unit = selectors.ward_get(pk=pk, **scope(request))
     audits = selectors.ward_audits(unit=unit, **scope(request))
     measure_id = selectors.ward_measure_id(unit=unit)
@@ -38,7 +38,7 @@ def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def audit_start(request: HttpRequest) -> HttpResponse:
+def audit_start(request: SignedInRequest) -> HttpResponse:
     require(role(request), Permission.RECORD_WARD_AUDITS)
     form = AuditStartForm(
         request.POST or None,
@@ -51,18 +51,18 @@ def audit_start(request: HttpRequest) -> HttpResponse:
         form,
         template="accreditation/audit_start.jinja",
         save=lambda data: services.ward_audit_start(
-            organisation=request.organisation,  # type: ignore[attr-defined]
+            organisation=request.organisation,
             unit=data["unit"],
             scheme=data["scheme"],
             audited_on=data["audited_on"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         ),
         success_url=lambda audit: reverse("ward-visit-edit", args=[audit.pk]),
         message="Audit started: record an answer for each standard.",
     )
 
 
-def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
     audit = view.audit
     require(role(request), Permission.RECORD_WARD_AUDITS)
@@ -103,7 +103,7 @@ def audit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
     return render(
         request,
@@ -113,7 +113,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def audit_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_complete(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
     require(role(request), Permission.RECORD_WARD_AUDITS)
     form = AuditCompleteForm(request.POST)
@@ -123,7 +123,7 @@ def audit_complete(request: HttpRequest, pk: int) -> HttpResponse:
         template="accreditation/audit_detail.jinja",
         save=lambda data: services.ward_audit_complete(
             audit=view.audit,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             expected_version=data["version"],
         ),
         success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
@@ -132,7 +132,7 @@ def audit_complete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def audit_history(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_history(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
     return history_page(
         request,

@@ -281,3 +281,11 @@ class DeliveryScaleForm(TextForm):
             }
             for s in self.statuses
         }
+
+
+def model_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    """Give a model-choice field of the form its (scoped) queryset, as the form is built."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model-choice field")
+    field.queryset = queryset

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, model_choices
 
 from .choices import MeasureRole, PDSADecision, ProjectStatus
 from .models import TEXT_LIMIT
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"}), "error_messages": {"invalid": "Enter a real date"}}
+DATE_WIDGET = {"type": "date"}
+DATE_ERRORS = {"invalid": "Enter a real date"}
 
 
 class ProjectForm(TextForm):
@@ -26,17 +29,23 @@ class ProjectForm(TextForm):
         error_messages={"required": "Enter the project's aim"},
     )
     status = forms.ChoiceField(label="Status", choices=ProjectStatus.choices, initial=ProjectStatus.ACTIVE)
-    started_on = forms.DateField(label="Started on", **DATE)
-    lead = forms.ModelChoiceField(label="Project lead", queryset=None, required=False)
-    sponsor = forms.ModelChoiceField(label="Executive sponsor", queryset=None, required=False)
-    team = forms.ModelMultipleChoiceField(
+    started_on = forms.DateField(
+        label="Started on", widget=forms.DateInput(attrs=DATE_WIDGET), error_messages=DATE_ERRORS
+    )
+    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Project lead", queryset=None, required=False
+    )
+    sponsor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Executive sponsor", queryset=None, required=False
+    )
+    team: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="Team (optional)", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("lead", "sponsor", "team"):
-            self.fields[name].queryset = people
+            model_choices(self, name, people)
         self.fields["started_on"].initial = timezone.localdate()
 
 
@@ -46,13 +55,13 @@ class ProjectEditForm(ProjectForm):
 
 class DriverForm(TextForm):
     text = forms.CharField(label="Driver", max_length=300, error_messages={"required": "Enter the driver"})
-    parent = forms.ModelChoiceField(
+    parent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Under primary driver (leave empty for a new primary driver)", queryset=None, required=False
     )
 
     def __init__(self, *args, primaries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = primaries
+        model_choices(self, "parent", primaries)
 
 
 class ChangeIdeaForm(TextForm):
@@ -62,12 +71,12 @@ class ChangeIdeaForm(TextForm):
 
 
 class MeasureLinkForm(TextForm):
-    measure = forms.ModelChoiceField(label="Measure", queryset=None)
+    measure: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Measure", queryset=None)
     role = forms.ChoiceField(label="Kind of measure", choices=MeasureRole.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, measures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
+        model_choices(self, "measure", measures)
 
 
 class PDSAForm(TextForm):
@@ -77,8 +86,12 @@ class PDSAForm(TextForm):
         help_text="Printed on the charts of the project's measures.",
         error_messages={"required": "Enter a short name for the test"},
     )
-    change_idea = forms.ModelChoiceField(label="Change idea tested (optional)", queryset=None, required=False)
-    started_on = forms.DateField(label="Test started on", **DATE)
+    change_idea: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Change idea tested (optional)", queryset=None, required=False
+    )
+    started_on = forms.DateField(
+        label="Test started on", widget=forms.DateInput(attrs=DATE_WIDGET), error_messages=DATE_ERRORS
+    )
     plan = forms.CharField(
         label="Plan",
         max_length=TEXT_LIMIT,
@@ -96,7 +109,7 @@ class PDSAForm(TextForm):
 
     def __init__(self, *args, ideas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["change_idea"].queryset = ideas
+        model_choices(self, "change_idea", ideas)
         self.fields["started_on"].initial = timezone.localdate()
 
 
@@ -123,4 +136,9 @@ class PDSAProgressForm(TextForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    ended_on = forms.DateField(label="Test ended on (optional)", required=False, **DATE)
+    ended_on = forms.DateField(
+        label="Test ended on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs=DATE_WIDGET),
+        error_messages=DATE_ERRORS,
+    )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
-from wellled.core.view_kit import form_page, history_page, role, scope
+from wellled.core.view_kit import SignedInRequest, form_page, history_page, role, scope
 from wellled.measures.selectors import measures_for_user
 
 from . import selectors, services
@@ -24,13 +24,13 @@ from .forms import (
 )
 
 
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "improvement/project_list.jinja", {"projects": selectors.portfolio(**scope(request))}
     )
 
 
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: SignedInRequest) -> HttpResponse:
     require(role(request), Permission.MANAGE_QI)
     form = ProjectForm(request.POST or None, people=organisation_people(**scope(request)))
     return form_page(
@@ -38,8 +38,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
         form,
         template="improvement/project_form.jinja",
         save=lambda data: services.project_create(
-            organisation=request.organisation,  # type: ignore[attr-defined]
-            by=request.user,  # type: ignore[arg-type]
+            organisation=request.organisation,
+            by=request.user,
             title=data["title"],
             aim=data["aim"],
             status=data["status"],
@@ -54,13 +54,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     page = selectors.project_page(pk=pk, **scope(request))
-    may_record = services.user_may_record_pdsa(user=request.user, project=page.project)  # type: ignore[arg-type]
+    may_record = services.user_may_record_pdsa(user=request.user, project=page.project)
     return render(request, "improvement/project_detail.jinja", {"page": page, "may_record": may_record})
 
 
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_QI)
     initial = {
@@ -90,7 +90,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def driver_add(request: HttpRequest, pk: int) -> HttpResponse:
+def driver_add(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_QI)
     form = DriverForm(request.POST or None, primaries=selectors.primary_drivers(project=project))
@@ -107,7 +107,7 @@ def driver_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def change_idea_add(request: HttpRequest, pk: int) -> HttpResponse:
+def change_idea_add(request: SignedInRequest, pk: int) -> HttpResponse:
     driver = selectors.driver_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_QI)
     form = ChangeIdeaForm(request.POST or None)
@@ -126,7 +126,7 @@ def change_idea_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def measure_link(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_link(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_QI)
     form = MeasureLinkForm(request.POST or None, measures=measures_for_user(**scope(request)))
@@ -143,9 +143,9 @@ def measure_link(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def pdsa_create(request: HttpRequest, pk: int) -> HttpResponse:
+def pdsa_create(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk, **scope(request))
-    if not services.user_may_record_pdsa(user=request.user, project=project):  # type: ignore[arg-type]
+    if not services.user_may_record_pdsa(user=request.user, project=project):
         raise PermissionDenied(
             "Only the project's lead, its team or a governance editor can record PDSA cycles."
         )
@@ -161,9 +161,9 @@ def pdsa_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def pdsa_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pdsa_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **scope(request))
-    may_record = services.user_may_record_pdsa(user=request.user, project=cycle.project)  # type: ignore[arg-type]
+    may_record = services.user_may_record_pdsa(user=request.user, project=cycle.project)
     form = None
     if may_record:
         initial = {f: getattr(cycle, f) for f in ("do", "study", "act", "act_notes", "ended_on")}
@@ -187,7 +187,7 @@ def pdsa_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+def project_history(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk, **scope(request))
     return history_page(
         request,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import form_page, role, scope
+from wellled.core.view_kit import SignedInRequest, form_page, role, scope
 from wellled.measures import services as measure_services
 from wellled.measures.selectors import measure_get
 from wellled.spc.render import render_svg
@@ -26,7 +26,7 @@ RENDERERS = {
 }
 
 
-def _as_at(request: HttpRequest) -> tuple[datetime.date, str]:
+def _as_at(request: SignedInRequest) -> tuple[datetime.date, str]:
     """The report's date from ?as_at= (default today), and what is wrong with it ('' if nothing)."""
     text = request.GET.get("as_at", "")
     if not text:
@@ -39,7 +39,7 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date, str]:
     return (timezone.localdate(), problem) if problem else (day, "")
 
 
-def ipr_page(request: HttpRequest) -> HttpResponse:
+def ipr_page(request: SignedInRequest) -> HttpResponse:
     as_at, problem = _as_at(request)
     report = ipr_build(as_at=as_at, **scope(request))
     charts = {
@@ -57,7 +57,7 @@ def ipr_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ipr_download(request: HttpRequest, fmt: str) -> HttpResponse:
+def ipr_download(request: SignedInRequest, fmt: str) -> HttpResponse:
     if fmt not in RENDERERS:
         raise Http404("No such format.")
     as_at, problem = _as_at(request)
@@ -71,7 +71,7 @@ def ipr_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-def commentary_write(request: HttpRequest, pk: int) -> HttpResponse:
+def commentary_write(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     form = CommentaryForm(request.POST or None, initial={"period": timezone.localdate().replace(day=1)})
