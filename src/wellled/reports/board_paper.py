@@ -8,6 +8,7 @@ revisions recorded after the end of that day are left out, so a paper rebuilt la
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -145,6 +146,7 @@ class Row:
     update_awaited: bool
     findings: tuple[int, ...]
     measure: MeasureInfo | None = None
+    risks: tuple[str, ...] = ()  # the risks the action mitigates: "CR12 Ward staffing below plan (20)"
 
     @property
     def is_complete(self) -> bool:
@@ -312,6 +314,26 @@ class Baseline:
 # The builder ---------------------------------------------------------------------------------------------------
 
 
+# The risks an action mitigates come from the risks app, which sits above reports: it registers its reader here.
+RisksSource = Callable[..., Mapping[int, tuple[str, ...]]]
+_risk_sources: list[RisksSource] = []
+
+
+def risks_source_register(source: RisksSource) -> None:
+    """Register `source(user=, organisation=, plan=)` giving, by action id, the risks each action mitigates."""
+    if source not in _risk_sources:
+        _risk_sources.append(source)
+
+
+def risks_by_action(*, user: User, organisation: Organisation, plan: Plan) -> dict[int, tuple[str, ...]]:
+    """The risks each action of the plan mitigates, as the paper prints them ({} when no app gives any)."""
+    found: dict[int, tuple[str, ...]] = {}
+    for source in _risk_sources:
+        for action_id, texts in source(user=user, organisation=organisation, plan=plan).items():
+            found[action_id] = found.get(action_id, ()) + tuple(texts)
+    return found
+
+
 def board_paper_build(
     *, user: User, organisation: Organisation, plan: Plan, as_at: datetime.date | None = None
 ) -> BoardPaper:
@@ -357,6 +379,7 @@ def board_paper_build(
         ).items()
         if summary.link.action.plan_id == plan.pk
     }
+    mitigated = risks_by_action(user=user, organisation=organisation, plan=plan)
     rows: dict[int, Row] = {}
     changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "completed": [], "slipped": []}
     for action in actions:
@@ -372,6 +395,8 @@ def board_paper_build(
         )
         if action.pk in linked:
             row = replace(row, measure=_measure_info(linked[action.pk]))
+        if action.pk in mitigated:
+            row = replace(row, risks=mitigated[action.pk])
         rows[action.pk] = row
         if baseline is None:
             continue

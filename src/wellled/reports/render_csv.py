@@ -35,6 +35,7 @@ COLUMNS = (
     "Assurance",
     "Measure target",
     "Target met",
+    "Risks mitigated",
 )
 
 
@@ -60,6 +61,7 @@ def row_values(paper: BoardPaper, row: Row) -> list:
         ", ".join(str(n) for n in row.findings),
         paper.as_at,
         *measure_values(row),
+        "; ".join(row.risks),
     ]
 
 

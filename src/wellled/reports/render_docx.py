@@ -615,6 +615,11 @@ class _Writer:
 
 
 def _success_measure(row: Row) -> str:
+    risks = "".join(f"\nMitigates risk {text}" for text in row.risks)
+    return _success_measure_text(row) + risks
+
+
+def _success_measure_text(row: Row) -> str:
     if row.measure is None:
         return row.success_measure
     info = row.measure

@@ -366,6 +366,9 @@ class RowCells:
         markup = text(row.success_measure if piece is None else piece, self.f)
         if row.measure and last:
             markup += ("<br/>" if markup else "") + measure_markup(row.measure, self.f)
+        if row.risks and last:
+            risks = "<br/>".join(f"Mitigates risk {text(r, self.f)}" for r in row.risks)
+            markup += ("<br/>" if markup else "") + f'<font size="7">{risks}</font>'
         return self.p(markup)
 
     def continued(self, row: Row) -> Paragraph:

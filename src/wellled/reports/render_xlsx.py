@@ -19,6 +19,7 @@ WIDTHS = {
     "Section title": 24,
     "Ref": 8,
     "Planned action": 40,
+    "Risks mitigated": 30,
     "Timescale": 24,
     "Due date": 12,
     "Lead": 12,

@@ -19,3 +19,9 @@ class RisksConfig(AppConfig):
         from .selectors import action_risks_panel
 
         action_panel_provider_register(action_risks_panel)
+        # The board paper prints, beside each action, the risks it mitigates.
+        from wellled.reports.board_paper import risks_source_register
+
+        from .selectors import mitigated_risks_by_action
+
+        risks_source_register(mitigated_risks_by_action)

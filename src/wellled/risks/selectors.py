@@ -294,3 +294,21 @@ def action_risks_panel(*, user: User, organisation: Organisation, action: Action
     """The action page's panel of the risks it mitigates (plans.panels), None when it mitigates none."""
     mitigated = list(risks_for_action(user=user, organisation=organisation, action=action))
     return ActionPanel("risks/_action_risks.jinja", {"mitigated": mitigated}) if mitigated else None
+
+
+def mitigated_risks_by_action(*, user: User, organisation: Organisation, plan) -> dict[int, tuple[str, ...]]:
+    """For the board paper: by action id, the risks each of the plan's actions mitigates, highest score first
+    ("CR12 Ward staffing below plan (score 20)"), in one query."""
+    links = (
+        Risk.actions.through.objects.filter(
+            action__plan=plan, risk__in=risks_for_user(user=user, organisation=organisation)
+        )
+        .select_related("risk")
+        .order_by("-risk__current_score", "risk__reference")
+    )
+    found: dict[int, list[str]] = {}
+    for link in links:
+        risk = link.risk
+        score = f"score {risk.current_score}" if risk.current_score else "not scored"
+        found.setdefault(link.action_id, []).append(f"{risk.reference} {risk.title} ({score})")
+    return {action_id: tuple(texts) for action_id, texts in found.items()}
