@@ -10,8 +10,9 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
 from wellled.measures.selectors import MeasureSummary, summarise
-from wellled.plans.models import Action
+from wellled.plans.models import Action, Finding
 from wellled.plans.panels import ActionPanel
+from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperJob, PaperKind
 
 from .choices import RiskStatus
 from .convention import Band, convention
@@ -312,3 +313,43 @@ def mitigated_risks_by_action(*, user: User, organisation: Organisation, plan) -
         score = f"score {risk.current_score}" if risk.current_score else "not scored"
         found.setdefault(link.action_id, []).append(f"{risk.reference} {risk.title} ({score})")
     return {action_id: tuple(texts) for action_id, texts in found.items()}
+
+
+# What the risk and BAF pages offer or fetch, each limited to the person's organisation ---------------------------
+
+
+def link_actions_available(*, user: User, organisation: Organisation) -> QuerySet[Action]:
+    """Actions of the organisation's live plans, which a risk may be mitigated by."""
+    actions = scoped(
+        Action.objects.select_related("plan"), user=user, organisation=organisation, path="plan__organisation"
+    )
+    return actions.filter(plan__archived=False).order_by("plan__name", "order", "reference")
+
+
+def link_findings_available(*, user: User, organisation: Organisation) -> QuerySet[Finding]:
+    """Findings of the organisation's plans, which a risk may arise from."""
+    findings = scoped(
+        Finding.objects.select_related("plan"),
+        user=user,
+        organisation=organisation,
+        path="plan__organisation",
+    )
+    return findings.order_by("plan__name", "number")
+
+
+def baf_papers(*, user: User, organisation: Organisation) -> QuerySet[IssuedPaper]:
+    """The organisation's issued BAF papers (without their snapshots)."""
+    papers = scoped(IssuedPaper.objects.filter(kind=PaperKind.BAF), user=user, organisation=organisation)
+    return papers.defer("data").select_related("issued_by")
+
+
+def baf_jobs(*, user: User, organisation: Organisation) -> QuerySet[PaperJob]:
+    """The organisation's jobs issuing BAF papers."""
+    jobs = scoped(PaperJob.objects.filter(kind=PaperKind.BAF), user=user, organisation=organisation)
+    return jobs.select_related("paper")
+
+
+def baf_paper_files(*, user: User, organisation: Organisation) -> QuerySet[IssuedPaperFile]:
+    """The files of the organisation's issued BAF papers."""
+    files = IssuedPaperFile.objects.filter(paper__kind=PaperKind.BAF)
+    return scoped(files, user=user, organisation=organisation, path="paper__organisation")

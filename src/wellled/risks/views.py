@@ -13,11 +13,10 @@ from django.views.decorators.http import require_GET
 
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import get_or_404, organisation_people, scoped
+from wellled.core.selectors import get_or_404, organisation_people
 from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope
 from wellled.measures.selectors import measures_for_user
-from wellled.plans.models import Action, Finding
-from wellled.reports.models import IssuedPaper, IssuedPaperFile, JobState, PaperJob, PaperKind
+from wellled.reports.models import JobState
 from wellled.reports.selectors import TamperedError, verified_content
 from wellled.reports.snapshot import snapshot_from_data
 
@@ -317,14 +316,8 @@ def risk_status(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_links(request: HttpRequest, pk: int) -> HttpResponse:
     risk = selectors.risk_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_RISKS)
-    actions = (
-        scoped(Action.objects.select_related("plan"), path="plan__organisation", **scope(request))
-        .filter(plan__archived=False)
-        .order_by("plan__name", "order", "reference")
-    )
-    findings = scoped(
-        Finding.objects.select_related("plan"), path="plan__organisation", **scope(request)
-    ).order_by("plan__name", "number")
+    actions = selectors.link_actions_available(**scope(request))
+    findings = selectors.link_findings_available(**scope(request))
     form = LinksForm(
         request.POST or None,
         initial={
@@ -460,11 +453,7 @@ def risk_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _baf_papers(request: HttpRequest):
-    return (
-        scoped(IssuedPaper.objects.filter(kind=PaperKind.BAF), **scope(request))
-        .defer("data")
-        .select_related("issued_by")
-    )
+    return selectors.baf_papers(**scope(request))
 
 
 @require_GET
@@ -505,9 +494,7 @@ def baf_issue_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def baf_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_or_404(
-        scoped(PaperJob.objects.filter(kind=PaperKind.BAF), **scope(request)).select_related("paper"), pk=pk
-    )
+    job = get_or_404(selectors.baf_jobs(**scope(request)), pk=pk)
     if job.state == JobState.DONE and job.paper_id:
         return redirect("baf-paper-detail", pk=job.paper_id)
     return render(
@@ -547,11 +534,7 @@ def baf_paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format.")
     file = get_or_404(
-        scoped(
-            IssuedPaperFile.objects.filter(paper__kind=PaperKind.BAF),
-            path="paper__organisation",
-            **scope(request),
-        ),
+        selectors.baf_paper_files(**scope(request)),
         paper_id=pk,
         format=fmt,
     )
