@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 from django.db.models import F, QuerySet
@@ -549,11 +551,11 @@ def spc_results_batch(measures: list[Measure]) -> dict[int, tuple[Series, SPCRes
     )
     for measure_id, *rest in rows:
         stored[measure_id].append(tuple(rest))
-    rebases: dict[int, list[datetime.date]] = defaultdict(list)
+    rebases: dict[Hashable, list[datetime.date]] = defaultdict(list)
     for measure_id, day in Rebase.objects.filter(measure_id__in=by_pk).values_list("measure_id", "date"):
         rebases[measure_id].append(day)
     series_of: dict[int, Series] = {}
-    tables: dict[tuple, dict[str, list]] = {}
+    tables: dict[tuple, dict[str, Any]] = {}
     for pk in sorted(stored):
         measure = by_pk[pk]
         series = build_series(measure, stored[pk])
@@ -583,6 +585,7 @@ def spc_results_batch(measures: list[Measure]) -> dict[int, tuple[Series, SPCRes
             targets=table["targets"],
             rebases=rebases,
         )
-        for i, pk in enumerate(batch.series_ids):
+        for i, series_id in enumerate(batch.series_ids):
+            pk = cast(int, series_id)
             results[pk] = (series_of[pk], batch.result(i))
     return results

@@ -23,6 +23,7 @@ from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, RatingVal
 from wellled.assessments.scoring import Rating
 from wellled.assessments.selectors import TimelineCell, TimelineEntry, timeline_summary, trust_cqc_timelines
 from wellled.core.models import DeliveryStatus, Membership, Organisation, PortfolioEntry, User
+from wellled.measures.models import Measure
 from wellled.measures.selectors import (
     ASSURANCE_NAMES,
     VARIATION_NAMES,
@@ -389,11 +390,11 @@ def portfolio_build(
     measures = indicator_measures(user=user, organisations=ids)
     keys, available, chosen = _key_measures(measures, len(ids), filters.codes)
     key_codes = {k.code for k in keys}
-    picked: dict[tuple[int, str], object] = {}
+    picked: dict[tuple[int, str], Measure] = {}
     for m in measures:  # whole-organisation measures come first: the first of a code stands for the trust
         if m.indicator_code in key_codes:
             picked.setdefault((m.organisation_id, m.indicator_code), m)
-    summaries = summarise(list(picked.values()))  # type: ignore[arg-type]
+    summaries = summarise(list(picked.values()))
     rows = []
     shown_statuses: dict[str, DeliveryStatus] = {}
     for entry in entries:
@@ -405,10 +406,10 @@ def portfolio_build(
         for s, _ in summary.counts:
             if s is not None:
                 shown_statuses.setdefault(s.code, s)
-        trust_measures = {}
+        trust_measures: dict[str, MeasureSummary | None] = {}
         for k in keys:
-            m = picked.get((entry.trust_id, k.code))
-            trust_measures[k.code] = summaries[m.pk] if m is not None else None  # type: ignore[attr-defined]
+            own = picked.get((entry.trust_id, k.code))
+            trust_measures[k.code] = summaries[own.pk] if own is not None else None
         rows.append(
             PortfolioRow(
                 entry=entry,
@@ -443,7 +444,7 @@ class Trajectory:
 
     entry: PortfolioEntry
     link: TrustLink
-    measure: object
+    measure: Measure
     series: Series | None
     result: SPCResult | None
 
@@ -485,21 +486,21 @@ def trajectories_build(*, user: User, organisation: Organisation, code: str = ""
     _, available, _ = _key_measures(measures, len(ids), ())
     by_code = {k.code: k for k in available}
     chosen = by_code.get(code) or (available[0] if available else None)
-    picked: dict[int, object] = {}
+    picked: dict[int, Measure] = {}
     if chosen is not None:
         for m in measures:
             if m.indicator_code == chosen.code:
                 picked.setdefault(m.organisation_id, m)
-    results = spc_results_batch(list(picked.values()))  # type: ignore[arg-type]
+    results = spc_results_batch(list(picked.values()))
     grouped: dict[Variation | None, list[Trajectory]] = defaultdict(list)
-    without = []
+    without: list[PortfolioEntry] = []
     for entry in entries:
-        m = picked.get(entry.trust_id)
-        if m is None:
+        own = picked.get(entry.trust_id)
+        if own is None:
             without.append(entry)
             continue
-        series, result = results.get(m.pk, (None, None))  # type: ignore[attr-defined]
-        t = Trajectory(entry, links[entry.trust_id], m, series, result)
+        series, result = results.get(own.pk, (None, None))
+        t = Trajectory(entry, links[entry.trust_id], own, series, result)
         grouped[t.variation].append(t)
     groups = [(VARIATION_NAMES[v], grouped[v]) for v in VARIATION_ORDER if grouped.get(v)]
     if grouped.get(None):
@@ -560,7 +561,7 @@ def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
         line += [r.delivery.overdue, r.delivery.awaited, r.exit.met, r.exit.partly_met, r.exit.total]
         for k in portfolio.key_measures:
             s = r.measures.get(k.code)
-            if s is None or not s.has_data:
+            if s is None or s.variation is None:
                 line += ["No measure" if s is None else "No data yet", "", None]
             else:
                 line += [VARIATION_NAMES[s.variation], ASSURANCE_NAMES[s.assurance], s.latest]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from wellled.assessments.choices import KEY_QUESTIONS, RatingValue
 from wellled.core.view_kit import SignedInRequest, scope
@@ -21,6 +22,7 @@ SMALL_MULTIPLE_WIDTH = 380
 SMALL_MULTIPLE_HEIGHT = 240
 
 
+@require_safe
 def portfolio_page(request: SignedInRequest) -> HttpResponse:
     filters = portfolio.filters_from(request.GET)
     built = portfolio.portfolio_build(filters=filters, **scope(request))
@@ -43,6 +45,7 @@ def portfolio_page(request: SignedInRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def trajectories_page(request: SignedInRequest) -> HttpResponse:
     code = request.GET.get("measure", "")[:40]
     built = portfolio.trajectories_build(code=code, **scope(request))
@@ -57,7 +60,7 @@ def trajectories_page(request: SignedInRequest) -> HttpResponse:
                     height=SMALL_MULTIPLE_HEIGHT,
                     legend=False,
                     icons=False,
-                    y_label=t.measure.unit_label or None,  # type: ignore[attr-defined]
+                    y_label=t.measure.unit_label or None,
                     id_prefix=f"trajectory-{t.entry.trust_id}",
                 )
     return render(

@@ -572,13 +572,15 @@ def delivery_by_organisation(*, user: User, organisations) -> dict[int, Delivery
     updated_in_open_cycle = ProgressUpdate.objects.filter(
         action_id=OuterRef("pk"), cycle__state=CycleState.OPEN, cycle__plan_id=OuterRef("plan_id")
     )
-    flags = (
-        actions.undelivered()
-        .values_list("plan__organisation_id")
-        .annotate(
-            overdue=Count("id", filter=Q(due_date__lt=today)),
-            awaited=Count("id", filter=Q(Exists(open_cycle_of_plan)) & ~Q(Exists(updated_in_open_cycle))),
-        )
+    undelivered = scoped_many(
+        Action.objects.filter(plan__archived=False).undelivered(),
+        user=user,
+        organisations=ids,
+        path="plan__organisation",
+    )
+    flags = undelivered.values_list("plan__organisation_id").annotate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        awaited=Count("id", filter=Q(Exists(open_cycle_of_plan)) & ~Q(Exists(updated_in_open_cycle))),
     )
     for organisation_id, overdue, awaited in flags:
         summaries[organisation_id].overdue = overdue
