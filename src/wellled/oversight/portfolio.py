@@ -47,15 +47,15 @@ MAX_KEY_MEASURES = 8
 SEARCH_CHARS = 100
 
 SORTS = {
-    "trust": "Trust",
-    "segment": "Segment",
-    "programme": "Programme",
-    "months": "Months in programme",
+    "trust": "trust name",
+    "segment": "segment",
+    "programme": "programme",
+    "months": "months in programme",
     "rating": "CQC overall rating",
-    "overdue": "Overdue actions",
-    "awaited": "Updates awaited",
-    "exit": "Exit criteria met",
-    "concerns": "Key measures showing concern",
+    "overdue": "overdue actions",
+    "awaited": "updates awaited",
+    "exit": "share of exit criteria met",
+    "concerns": "key measures showing concern",
 }
 # Variation groups of the trajectories page, most pressing first.
 VARIATION_ORDER = (
