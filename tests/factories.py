@@ -90,7 +90,7 @@ def urls_with_own_scoping_tests() -> set[str]:
     """URL names whose scoping and permissions are tried in their app's own tests, which list every one of them
     (tests/measures/test_views.py, tests/assessments/test_assessment_views.py, tests/core/test_people_views.py,
     tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
-    tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/oversight/test_portfolio.py)."""
+    tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/oversight/portfolio/test_portfolio.py)."""
     from django.urls import URLResolver
 
     from wellled.accreditation.urls import urlpatterns as accreditation_urls

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from tests.browser.helpers import check_accessibility, sign_in
-from tests.oversight.conftest import director, portfolio_trusts, region  # noqa: F401 (fixtures)
+from tests.oversight.portfolio.conftest import director, portfolio_trusts, region  # noqa: F401 (fixtures)
 
 from wellled.oversight.portfolio import trust_link
 

@@ -1,4 +1,5 @@
-"""A region's portfolio built through the services (and, for the oversight records whose services another part of
+"""Fixtures of the portfolio tests (in their own folder, apart from the oversight records' tests): a region's
+portfolio built through the services (and, for the oversight records whose services another part of
 issue 16 adds, the models): trusts with a status, CQC ratings, plans, exit criteria and coded measures."""
 
 from __future__ import annotations
