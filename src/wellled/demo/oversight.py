@@ -62,7 +62,7 @@ def oversight_demo_load(
                 oversight_body=region,
                 trust=trusts[note["trust"]],
                 by=director,
-                noted_on=dates.date(note["on"]),
+                noted_on=dates.date(note["date"]),
                 text=note["text"],
             )
         _meetings(trusts[CONTENT["meetings_trust"]], dates)
@@ -181,9 +181,9 @@ def _criteria(region: Organisation, trust: Organisation, director: User, dates: 
                 criterion=criterion,
                 by=director,
                 judgement=judgement["judgement"],
-                judged_on=dates.date(judgement["on"]),
+                judged_on=dates.date(judgement["date"]),
                 rationale=judgement["rationale"],
-                at=dates.moment(judgement["on"], hour=16),
+                at=dates.moment(judgement["date"], hour=16),
             )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -37,7 +38,7 @@ from .models import (
 )
 
 # The page of the trust's own each kind of evidence opens (its URL takes the object's id).
-EVIDENCE_URL_NAMES = {
+EVIDENCE_URL_NAMES: dict[str, str] = {
     EvidenceKind.ACTION: "action-detail",
     EvidenceKind.MEASURE: "measure-detail",
     EvidenceKind.ASSESSMENT: "assessment-detail",
@@ -272,7 +273,7 @@ class EvidenceChoice:
 
 def evidence_choices(*, user: User, trust: Organisation) -> list[EvidenceChoice]:
     """The trust's actions, measures, assessments and issued papers that the person may see, as evidence."""
-    scope = {"user": user, "organisation": trust}
+    scope: dict[str, Any] = {"user": user, "organisation": trust}
     choices = [
         EvidenceChoice(EvidenceKind.ACTION, a.pk, f"{a.reference} {a.title}"[:300])
         for a in actions_for_user(**scope).select_related("plan").order_by("plan__name", "order", "pk")
@@ -294,7 +295,7 @@ def evidence_choices(*, user: User, trust: Organisation) -> list[EvidenceChoice]
 
 def evidence_object_label(*, user: User, trust: Organisation, kind: str, object_id: int) -> str:
     """What the trust's record is called, if it is the trust's and the person may see it; else Http404."""
-    scope = {"user": user, "organisation": trust}
+    scope: dict[str, Any] = {"user": user, "organisation": trust}
     if kind == EvidenceKind.ACTION:
         action = get_or_404(actions_for_user(**scope), pk=object_id)
         return f"{action.reference} {action.title}"[:300]

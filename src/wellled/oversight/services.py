@@ -290,8 +290,11 @@ def oversight_note_add(
 
 
 def _meeting_require(*, by: User | None, organisation: Organisation) -> None:
+    """The trust's administrators and governance editors; an oversight body keeps no meetings of its own."""
     if by is None:
         raise PermissionDenied(ROLE_REFUSED)
+    if is_oversight_body(organisation):
+        raise PermissionDenied("Improvement board meetings are kept by the trust, not by its oversight body.")
     permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
 
 
