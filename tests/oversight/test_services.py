@@ -41,6 +41,7 @@ def test_status_recorded_is_audited_and_the_latest_effective_one_is_current(regi
     statuses = selectors.body_statuses(user=director, organisation=region, trust=org)
     assert [s.pk for s in statuses] == [planned.pk, second.pk, first.pk]
     assert selectors.current_status(statuses) == second
+    assert selectors.body_current_statuses(user=director, organisation=region) == {org.pk: second}
     assert AuditLog.objects.filter(organisation=region, object_id=str(second.pk), action="create").exists()
 
 

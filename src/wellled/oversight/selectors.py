@@ -99,6 +99,22 @@ def body_statuses(*, user: User, organisation: Organisation, trust: Organisation
     return list(statuses.filter(trust=trust))
 
 
+def body_current_statuses(*, user: User, organisation: Organisation) -> dict[int, OversightStatus]:
+    """Each portfolio trust's position standing today (trust id -> status), in one query: for pages listing many
+    trusts, such as the portfolio."""
+    today = timezone.localdate()
+    statuses = _body_records(
+        OversightStatus.objects.select_related("improvement_director"),
+        user=user,
+        organisation=organisation,
+        trust_path="trust",
+    ).filter(effective_from__lte=today)
+    current: dict[int, OversightStatus] = {}
+    for status in statuses.order_by("trust_id", "-effective_from", "-recorded_at", "-id"):
+        current.setdefault(status.trust_id, status)
+    return current
+
+
 def body_criteria(*, user: User, organisation: Organisation) -> QuerySet[ExitCriterion]:
     """The body's exit criteria for trusts of its portfolio today."""
     return _body_records(
