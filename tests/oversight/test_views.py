@@ -242,3 +242,9 @@ def test_a_trust_that_left_the_portfolio_is_gone_from_the_bodys_pages(login, obj
 def test_director_working_in_the_body_cannot_open_a_trusts_meeting_page(login, objs, director):
     # The meeting is the trust's: the body reads it on the trust's oversight page (above), not as its own.
     assert login(director).get(url("meeting-detail", objs)).status_code == 404
+
+
+def test_the_status_form_starts_from_the_position_standing_today(login, objs, director):
+    page = login(director).get(url("oversight-status-record", objs)).content.decode()
+    assert 'value="recovery_support" selected' in page
+    assert f'value="{objs["status"].programme_entered_on.isoformat()}"' in page

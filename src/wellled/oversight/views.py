@@ -80,7 +80,17 @@ def trust_oversight(request: SignedInRequest, pk: int) -> HttpResponse:
 def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
     trust = selectors.overseen_trust_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_OVERSIGHT)
-    form = StatusForm(request.POST or None, people=organisation_people(**scope(request)))
+    # The form starts from the position standing today: a change is usually to one or two of its fields.
+    current = selectors.current_status(selectors.body_statuses(trust=trust, **scope(request)))
+    initial = {}
+    if current is not None:
+        fields = ("segment", "programme", "programme_entered_on", "programme_exited_on", "buddy_organisation")
+        initial = {f: getattr(current, f) for f in fields}
+        initial.update(
+            improvement_director=current.improvement_director_id,
+            improvement_funding=current.improvement_funding,
+        )
+    form = StatusForm(request.POST or None, initial=initial, people=organisation_people(**scope(request)))
     return form_page(
         request,
         form,
