@@ -36,6 +36,7 @@ WARD_VISIT_SUMMARY_CHARS = 4_000
 OVERSIGHT_NOTE_CHARS = 4_000  # a note on a trust's oversight status, or an oversight body's note on a trust
 EXIT_CRITERION_CHARS = 4_000  # what an exit criterion asks of the trust
 EXIT_JUDGEMENT_CHARS = 4_000  # the reasons for a judgement of an exit criterion
+INFORMATION_REQUEST_CHARS = 4_000  # what a body asked for, in its own words (information requests)
 ASSESSMENT_SUMMARY_CHARS = 10_000
 STATEMENT_NARRATIVE_CHARS = 10_000
 REVIEW_COMMENT_CHARS = 4_000
