@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wellled.core.limits
-import wellled.core.models
 from django.conf import settings
 from django.db import migrations, models
+
+import wellled.core.limits
+import wellled.core.models
 
 
 class Migration(migrations.Migration):

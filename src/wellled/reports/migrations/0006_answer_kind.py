@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0005_withdrawal_reason_limit'),
+        ("reports", "0005_withdrawal_reason_limit"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='issuedpaper',
-            name='kind',
-            field=models.CharField(choices=[('board', 'Board paper'), ('baf', 'Board assurance framework'), ('answer', 'Answer to an information request')], default='board', max_length=10),
+            model_name="issuedpaper",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("board", "Board paper"),
+                    ("baf", "Board assurance framework"),
+                    ("answer", "Answer to an information request"),
+                ],
+                default="board",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='paperjob',
-            name='kind',
-            field=models.CharField(choices=[('board', 'Board paper'), ('baf', 'Board assurance framework'), ('answer', 'Answer to an information request')], default='board', max_length=10),
+            model_name="paperjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("board", "Board paper"),
+                    ("baf", "Board assurance framework"),
+                    ("answer", "Answer to an information request"),
+                ],
+                default="board",
+                max_length=10,
+            ),
         ),
     ]
