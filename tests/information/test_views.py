@@ -182,3 +182,35 @@ def test_a_form_naming_a_trust_outside_the_portfolio_is_refused(
     response = client.get(reverse("information-request-create"), {"subject": other_org.pk})
     assert response.status_code == 400
     assert InformationRequest.objects.count() == 0
+
+
+def test_the_pages_render_with_the_database_shut_while_templates_run(
+    login, world, director, icb_person, monkeypatch
+):
+    """Templates receive data and never query (tests/core/test_templates_never_query.py, for these pages)."""
+    from django.db import connection
+    from django.template.backends.jinja2 import Template
+
+    render = Template.render
+
+    def _refuse(*args, **kwargs):
+        raise AssertionError("A template queried the database.")
+
+    def render_shut(self, context=None, request=None):
+        with connection.execute_wrapper(_refuse):
+            return render(self, context, request)
+
+    monkeypatch.setattr(Template, "render", render_shut)
+    client = login(director)
+    for url in (
+        reverse("information-request-list"),
+        reverse("information-request-create"),
+        reverse("information-request-detail", args=[world["request"].pk]),
+        reverse("information-request-detail", args=[world["later"].pk]),
+        reverse("information-request-history", args=[world["request"].pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    answered = client.get(reverse("information-request-detail", args=[world["request"].pk])).content.decode()
+    assert "Shared in Wellled" in answered and ".xlsx" in answered
+    client = login(icb_person)
+    assert client.get(reverse("information-shared-list")).status_code == 200
