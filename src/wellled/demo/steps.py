@@ -12,6 +12,7 @@ from typing import Any
 
 from .assessments import assessments_demo_load
 from .improvement import improvement_demo_load
+from .information import information_demo_load
 from .loader import DemoDates, Writer
 from .measures import measures_demo_load
 from .papers import papers_demo_load
@@ -35,7 +36,10 @@ STEPS: tuple[Step, ...] = (
     # After measures (key risk indicators link to them); its data file is the risks app's own, risks/data/demo.yaml.
     Step("risk registers and the BAF", (), risks_demo_load),
     Step("wards, QI projects and commentary", ("improvement.yaml",), improvement_demo_load),  # after measures
-    Step("board papers", ("papers.yaml",), papers_demo_load),  # last: the papers carry the success measures
+    Step("board papers", ("papers.yaml",), papers_demo_load),  # the papers carry the success measures
+    Step(
+        "information requests", ("information.yaml",), information_demo_load
+    ),  # after plans, measures, papers
 )
 
 
