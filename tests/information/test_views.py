@@ -24,10 +24,16 @@ OBJECT_URLS = {
     "information-request-withdraw": lambda w: [w["later"].pk],
     "information-request-history": lambda w: [w["request"].pk],
     "information-answer-file": lambda w: [w["answer"].pk, "xlsx"],
+    "information-answer-withdraw": lambda w: [w["answer"].pk],
     "information-shared-file": lambda w: [w["delivery"].pk, "xlsx"],
 }
 PLAIN_URLS = {"information-request-list", "information-request-create", "information-shared-list"}
-POST_ONLY = {"information-request-answer", "information-request-reuse", "information-request-withdraw"}
+POST_ONLY = {
+    "information-request-answer",
+    "information-request-reuse",
+    "information-request-withdraw",
+    "information-answer-withdraw",
+}
 
 
 def state():
@@ -214,3 +220,15 @@ def test_the_pages_render_with_the_database_shut_while_templates_run(
     assert "Shared in Wellled" in answered and ".xlsx" in answered
     client = login(icb_person)
     assert client.get(reverse("information-shared-list")).status_code == 200
+
+
+def test_withdrawing_an_answer_stops_it_being_offered(login, world, director):
+    client = login(director)
+    url = reverse("information-answer-withdraw", args=[world["answer"].pk])
+    client.post(url, {"reason": "", "request": world["request"].pk})
+    assert world["answer"].paper.withdrawn is None  # a reason is needed
+    client.post(url, {"reason": "The figures were corrected", "request": world["request"].pk})
+    page = client.get(reverse("information-request-detail", args=[world["later"].pk])).content.decode()
+    assert "Reuse it for" not in page
+    answered = client.get(reverse("information-request-detail", args=[world["request"].pk])).content.decode()
+    assert "The figures were corrected" in answered

@@ -29,7 +29,7 @@ from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHO
 
 from .models import RequestKind
 
-NOT_FOUND = {
+NOT_FOUND: dict[str, tuple[str, str]] = {
     RequestKind.PLAN: ("plan", "The plan asked about is not one of {trust}'s plans that you can see."),
     RequestKind.PAPER: ("paper", "The paper asked for is not an issued paper of {trust} that stands."),
 }

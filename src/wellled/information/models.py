@@ -102,7 +102,9 @@ class InformationRequest(models.Model):
     @property
     def body_name(self) -> str:
         """The body that asked, by name (a Wellled organisation's own name, or the name typed)."""
-        return self.asked_by_organisation.name if self.asked_by_organisation_id else self.asked_by_name
+        return (
+            self.asked_by_organisation.name if self.asked_by_organisation is not None else self.asked_by_name
+        )
 
     @property
     def overdue(self) -> bool:
@@ -161,5 +163,5 @@ class Delivery(AppendOnly, models.Model):
         verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
-        recipient = self.shared_with.name if self.shared_with_id else self.sent_to
+        recipient = self.shared_with.name if self.shared_with is not None else self.sent_to
         return f"{self.get_method_display()} to {recipient}"

@@ -89,8 +89,8 @@ def render_xlsx(paper: AnswerPaper) -> bytes:
             set_safe_cell(page.cell(3, col), column)
             page.cell(3, col).font = Font(bold=True)
             page.column_dimensions[page.cell(3, col).column_letter].width = 40 if col > 1 else 24
-        for row_number, row in enumerate(table.rows, start=4):
-            for col, value in enumerate(row, start=1):
+        for row_number, cells in enumerate(table.rows, start=4):
+            for col, value in enumerate(cells, start=1):
                 set_safe_cell(page.cell(row_number, col), value)
                 page.cell(row_number, col).alignment = Alignment(wrap_text=True, vertical="top")
         if table.note:

@@ -13,7 +13,7 @@ from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.core.selectors import get_or_404, membership_get, scoped
 from wellled.measures.selectors import measures_for_user
 from wellled.plans.selectors import plans_for_user
-from wellled.reports.models import IssuedPaperFile
+from wellled.reports.models import IssuedPaperFile, PaperWithdrawal
 
 from .answer import parameters_described, subject_papers
 from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus
@@ -71,6 +71,7 @@ class RequestPage:
     reusable_for: str  # the bodies the reusable answer was given to, in words
     deliveries: list[Delivery]
     answer_files: list[IssuedPaperFile]
+    answer_withdrawn: PaperWithdrawal | None = None
 
 
 def request_page(*, user: User, organisation: Organisation, pk) -> RequestPage:
@@ -118,6 +119,9 @@ def request_page(*, user: User, organisation: Organisation, pk) -> RequestPage:
         )
         if request.answer_id
         else [],
+        answer_withdrawn=PaperWithdrawal.objects.filter(paper__information_answer=request.answer_id).first()
+        if request.answer_id
+        else None,
     )
 
 

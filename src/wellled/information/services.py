@@ -277,6 +277,16 @@ def answer_share(*, request: InformationRequest, answer: Answer, by: User) -> Ou
     return outcome
 
 
+def answer_withdraw(*, answer: Answer, by: User, reason: str):
+    """Withdraw an answer with a reason (the paper's withdrawal, ADR 0034): kept as given, never offered again."""
+    from wellled.reports.services import paper_withdraw
+
+    permission_require(
+        user=by, organisation_id=answer.organisation_id, permission=write_permission(answer.organisation)
+    )
+    return paper_withdraw(paper=answer.paper, by=by, reason=reason)
+
+
 def _deliver(*, request: InformationRequest, answer: Answer, by: User, outcome: Outcome) -> None:
     """Give the answer to one request: shared in Wellled with a body that uses it, else e-mailed with its files.
     The e-mail is sent before the request is marked answered, so a refused e-mail leaves it open."""

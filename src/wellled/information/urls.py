@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("information/<int:pk>/withdraw/", views.request_withdraw, name="information-request-withdraw"),
     path("information/<int:pk>/history/", views.request_history, name="information-request-history"),
+    path("information/answers/<int:pk>/withdraw/", views.answer_withdraw, name="information-answer-withdraw"),
     path("information/answers/<int:pk>/<str:fmt>/", views.answer_file, name="information-answer-file"),
     path("information/shared/", views.shared_list, name="information-shared-list"),
     path("information/shared/<int:pk>/<str:fmt>/", views.shared_file, name="information-shared-file"),

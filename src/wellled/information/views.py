@@ -168,6 +168,24 @@ def _file_response(file) -> HttpResponse:
     return response
 
 
+@require_POST
+def answer_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    answer = selectors.answer_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    back = request.POST.get("request", "")
+    try:
+        services.answer_withdraw(answer=answer, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Answer withdrawn: it is kept as it was given, and no longer offered for reuse."
+        )
+    if back.isdigit():
+        return redirect("information-request-detail", int(back))
+    return redirect("information-request-list")
+
+
 def answer_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv", "pdf"):
         raise Http404("No such format.")
