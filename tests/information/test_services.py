@@ -256,3 +256,32 @@ def test_a_formula_in_the_question_or_the_data_is_written_as_text(register, dire
         "utf-8-sig"
     )
     assert "'=HYPERLINK(1)" in csv
+
+
+@pytest.mark.django_db
+def test_an_issued_paper_asked_for_travels_with_the_answer_byte_for_byte(
+    register, director, editor, plan, as_at
+):
+    from wellled.reports.services import paper_issue
+
+    issued = paper_issue(plan=plan, cycle_or_as_at=as_at, by=editor)
+    asked = _cqc(register, kind="paper", parameters={"paper": issued.pk})
+    outcome = services.answer_produce(request=asked, by=director)
+    pdf = IssuedPaperFile.objects.get(paper=outcome.answer.paper, format="pdf")
+    assert pdf.sha256 == IssuedPaperFile.objects.get(paper=issued, format="pdf").sha256
+    assert outcome.answer.paper.as_at == issued.as_at
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_is_said_on_the_page_not_a_server_error(register, director, login, monkeypatch):
+    from django.urls import reverse
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    asked = _cqc(register)
+    client = login(director)
+    response = client.post(reverse("information-request-answer", args=[asked.pk]), follow=True)
+    assert response.status_code == 200
+    assert "could not be e-mailed to Care Quality Commission" in response.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -99,7 +100,7 @@ def request_page(*, user: User, organisation: Organisation, pk) -> RequestPage:
         asked_for = parameters_described(
             user=user, subject=request.subject, kind=request.kind, parameters=request.parameters
         )
-    except Exception:  # noqa: BLE001 (the plan or paper is no longer visible: say what was recorded instead)
+    except ValidationError:  # the plan or paper is no longer visible: say what was recorded instead
         asked_for = f"{request.get_kind_display()} ({request.parameters})"
     return RequestPage(
         request=request,
