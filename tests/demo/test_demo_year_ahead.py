@@ -112,6 +112,23 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
         1
     ].held_on
     assert MeetingAction.objects.filter(meeting=meetings[0]).count() == 2
+    _information_requests(today)
+
+
+def _information_requests(today: datetime.date) -> None:
+    """Five requests from three bodies: two answered with one answer (one of them by reuse), one overdue, and one
+    registered afterwards that is offered that answer."""
+    from wellled.information.models import Answer, InformationRequest
+
+    requests = InformationRequest.objects.all()
+    assert requests.count() == 5
+    assert len({r.body_name for r in requests}) == 3
+    assert requests.filter(status="answered").count() == 2
+    assert requests.filter(status="answered", answered_by_reuse=True).count() == 1
+    assert [r.their_reference for r in requests if r.overdue] == ["CQC-ENG-2304"]
+    later = requests.get(their_reference="FPC-0462")
+    assert later.status == "open" and Answer.objects.filter(fingerprint=later.fingerprint).count() == 1
+    assert all(r.received_on <= today for r in requests)
 
 
 def test_run_again_on_a_later_day_the_demo_adds_nothing():
@@ -119,7 +136,8 @@ def test_run_again_on_a_later_day_the_demo_adds_nothing():
     counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40), tick=True):
         results = demo_run()  # the names and dates it would write differ now; it still finds itself loaded
-    # assessments, measures, risks, wards and QI projects, papers
+    # assessments, measures, risks, wards and QI projects, papers; the oversight region; information requests
     assert not results[0].created and results[1:6] == [False, 0, 0, 0, 0]
-    assert not results[6].created  # the oversight region
+    assert not results[6].created
+    assert results[7:] == [0]
     assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts

@@ -44,6 +44,7 @@ IMPROVEMENT_BOARD_ATTENDEES_CHARS = 2_000  # who came to an improvement board me
 IMPROVEMENT_BOARD_MINUTES_CHARS = (
     10_000  # an improvement board meeting's notes or minutes, or an agenda item's
 )
+INFORMATION_REQUEST_CHARS = 4_000  # what a body asked for, in its own words (information requests)
 ASSESSMENT_SUMMARY_CHARS = 10_000
 STATEMENT_NARRATIVE_CHARS = 10_000
 REVIEW_COMMENT_CHARS = 4_000

@@ -12,6 +12,7 @@ from typing import Any
 
 from .assessments import assessments_demo_load
 from .improvement import improvement_demo_load
+from .information import information_demo_load
 from .loader import DemoDates, Writer
 from .measures import measures_demo_load
 from .oversight import oversight_demo_load
@@ -39,6 +40,9 @@ STEPS: tuple[Step, ...] = (
     Step("board papers", ("papers.yaml",), papers_demo_load),  # the papers carry the success measures
     # Last: its exit criteria name the trust's actions, measures, assessments and issued papers as evidence.
     Step("oversight region, exit criteria and improvement boards", ("oversight.yaml",), oversight_demo_load),
+    Step(
+        "information requests", ("information.yaml",), information_demo_load
+    ),  # after plans, measures, papers
 )
 
 
