@@ -151,7 +151,12 @@ def test_switcher_lists_portfolio_trusts_as_read_only_and_own_role_wins(login, d
         (region, Role.GOVERNANCE_EDITOR, None),
         (org, Role.VIEWER, region),
     ]
-    body = login(director).get("/").content.decode()
+    client = login(director)
+    home = client.get("/")
+    # An oversight body keeps no plans of its own: its home is the portfolio.
+    assert home.status_code == 302 and home["Location"] == reverse("oversight-portfolio")
+    body = client.get(home["Location"]).content.decode()
+    assert ">Portfolio<" in body and ">Plans<" not in body  # the menu of an oversight body
     assert "Trusts you oversee (read-only)" in body
     # Someone who is also a member of the trust keeps their own role there.
     from wellled.core.services import membership_set

@@ -60,6 +60,9 @@ CONCURRENT_UPDATE_MESSAGE = (
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.organisation.is_oversight_body:  # type: ignore[attr-defined]
+        # An oversight body keeps no plans: its home is the portfolio of trusts it follows (docs/oversight.md).
+        return redirect("oversight-portfolio")
     board = selectors.dashboard(**scope(request))
     return render(request, "plans/dashboard.jinja", {"board": board})
 
