@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from wellled.measures.jinja import measure_period
 from wellled.measures.selectors import ReportedMeasure, measures_as_at
 from wellled.spc import SPCResult
 from wellled.spc.types import Assurance, Variation
+
+from .chart import IPRChart
 
 OTHER_GROUP = "Other measures"
 # Making Data Count: special cause of concern, and a process that will consistently fail its target, are the
@@ -37,7 +40,8 @@ ASSURANCE_WORDS = {
 
 @dataclass(frozen=True)
 class IPRMeasure:
-    """One measure in the report: figures, icons, the chart's result and the words beside it."""
+    """One measure in the report: figures, icons, the chart's data and the words beside it (all plain data, so an
+    issued report keeps it in its snapshot)."""
 
     measure_id: int
     name: str
@@ -47,7 +51,7 @@ class IPRMeasure:
     target: str
     variation: Variation | None
     assurance: Assurance | None
-    result: SPCResult | None
+    chart: IPRChart | None
     unit_label: str
     shows: str
     why: str
@@ -55,6 +59,11 @@ class IPRMeasure:
     commentary_by: str
     notes: tuple[tuple[datetime.date, str], ...]
     exceptions: tuple[str, ...]
+
+    @cached_property
+    def result(self) -> SPCResult | None:
+        """The SPC result the chart is drawn from (rebuilt from its data; not part of the snapshot)."""
+        return self.chart.to_result() if self.chart is not None else None
 
     @property
     def variation_text(self) -> str:
@@ -119,7 +128,7 @@ def _row(reported: ReportedMeasure) -> IPRMeasure:
         else "No target",
         variation=result.variation if result else None,
         assurance=result.assurance if result else None,
-        result=result,
+        chart=IPRChart.from_result(result) if result is not None else None,
         unit_label=measure.unit_label,
         shows=commentary.shows if commentary else "",
         why=commentary.why if commentary else "",
