@@ -11,6 +11,12 @@ class ReportsConfig(AppConfig):
         from wellled.core.worker import worker_started
 
         worker_started.connect(_abandoned_jobs_fail, dispatch_uid="reports-abandoned-jobs")
+        # The background job issues the integrated performance report through its own issuer (ADR 0036).
+        from .ipr.issue import ipr_job_issue
+        from .models import PaperKind
+        from .services import job_issuer_register
+
+        job_issuer_register(PaperKind.IPR, ipr_job_issue)
 
 
 def _abandoned_jobs_fail(sender, **kwargs) -> None:

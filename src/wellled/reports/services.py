@@ -190,7 +190,7 @@ def paper_withdraw(*, paper: IssuedPaper, by: User, reason: str) -> PaperWithdra
         organisation=paper.organisation,
         action=AuditAction.CREATE,
         instance=withdrawal,
-        note=f"Board paper withdrawn: position as at {long_date(paper.as_at)}",
+        note=f"{paper.get_kind_display()} withdrawn: position as at {long_date(paper.as_at)}",
     )
     return withdrawal
 
@@ -336,7 +336,7 @@ def paper_job_run(*, job_id: int) -> int | None:
     except (
         Exception
     ) as exc:  # any failure is shown on the job's page; the paper is stored whole or not at all
-        logger.exception("Issuing the board paper failed (job %s).", job_id)
+        logger.exception("Issuing the %s failed (job %s).", job.get_kind_display().lower(), job_id)
         PaperJob.objects.filter(pk=job_id).update(
             state=JobState.FAILED, error=_failure_text(exc), finished_at=timezone.now()
         )
@@ -361,7 +361,7 @@ def paper_job_run(*, job_id: int) -> int | None:
 def _failure_text(exc: Exception) -> str:
     """What went wrong, in words for the person who asked (the details go to the log)."""
     if isinstance(exc, PermissionDenied):
-        return "Your role no longer allows issuing board papers, so nothing was issued."
+        return "Your role no longer allows issuing papers, so nothing was issued."
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     if isinstance(exc, PaperNotProduced):
