@@ -18,6 +18,7 @@ from wellled.spc.types import Assurance, Variation
 from .chart import IPRChart
 
 OTHER_GROUP = "Other measures"
+NO_TARGET = "No target"
 # Making Data Count: special cause of concern, and a process that will consistently fail its target, are the
 # exceptions a board is asked to look at first.
 CONCERN = (Variation.CONCERN_HIGH, Variation.CONCERN_LOW)
@@ -64,6 +65,19 @@ class IPRMeasure:
     def result(self) -> SPCResult | None:
         """The SPC result the chart is drawn from (rebuilt from its data; not part of the snapshot)."""
         return self.chart.to_result() if self.chart is not None else None
+
+    @property
+    def target_text(self) -> str:
+        """'Target 85%', or 'No target' (never 'Target No target')."""
+        return self.target if self.target == NO_TARGET else f"Target {self.target}"
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The line under the measure's name: latest figure, target, and the icons in words (the assurance only
+        when there is a target, so "No target" is said once)."""
+        latest = f"Latest {self.latest}" + (f" ({self.latest_period})" if self.latest_period else "")
+        parts = (latest, self.target_text, self.variation_text)
+        return parts if self.target == NO_TARGET else (*parts, self.assurance_text)
 
     @property
     def variation_text(self) -> str:
@@ -125,7 +139,7 @@ def _row(reported: ReportedMeasure) -> IPRMeasure:
         latest_period=measure_period(latest.period, measure) if latest else "",
         target=measure_number(measure.target, measure.unit_label)
         if measure.target is not None
-        else "No target",
+        else NO_TARGET,
         variation=result.variation if result else None,
         assurance=result.assurance if result else None,
         chart=IPRChart.from_result(result) if result is not None else None,
