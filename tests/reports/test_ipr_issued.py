@@ -39,9 +39,9 @@ FIRST_WORDS = "A shift upwards since the summer."
 LATER_WORDS = "Back to normal after the triage desk opened."
 
 
-@pytest.fixture
-def measures(org, editor):
-    """A measure meeting nothing, one in special cause concern with a PDSA note and commentary, one without data."""
+def make_ipr_measures(org, editor) -> dict:
+    """A measure missing its target, one in special cause concern with a PDSA note and commentary, one without
+    data (the browser journey uses them too)."""
     made = {}
     for name, values, direction, target in (
         ("Staff appraisal rate", STABLE, "increase", 90.0),
@@ -69,6 +69,11 @@ def measures(org, editor):
         next_steps="Triage desk from next month.",
     )
     return made
+
+
+@pytest.fixture
+def measures(org, editor):
+    return make_ipr_measures(org, editor)
 
 
 @pytest.fixture
