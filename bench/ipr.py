@@ -1,8 +1,8 @@
 """Benchmark of the integrated performance report: `python bench/ipr.py` prints best-of-N figures.
 
 The case (issue 17): 60 monthly measures of three years each, a third with commentary, as at today; the report is
-built (scoped reads and an SPC result per measure) and rendered to PDF and to Word with every chart drawn.
-Runs on a throwaway SQLite database.
+built (scoped reads and an SPC result per measure) and rendered to PDF and to Word with every chart drawn; then
+issued once (snapshot, both files, stored frozen). Runs on a throwaway SQLite database.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import datetime
 import random
 import sys
+import time
 
 from _django import best_of, remove, throwaway_django
 
@@ -90,6 +91,15 @@ def main() -> int:
         print(f"  build (reads + SPC):      {build_s:6.2f} s")
         print(f"  PDF with every chart:     {pdf_s:6.2f} s  ({len(pdf) / 1e6:.1f} MB)")
         print(f"  Word with every chart:    {docx_s:6.2f} s  ({len(docx) / 1e6:.1f} MB)")
+        # Issuing (ADR 0036): build, snapshot check, PDF and Word drawn from the snapshot, stored with checksums.
+        from wellled.reports.ipr.issue import ipr_issue
+        from wellled.reports.snapshot import canonical_json
+
+        start = time.perf_counter()  # once: each run stores another issued report
+        issued = ipr_issue(organisation=org, as_at=today, by=editor)
+        issue_s = time.perf_counter() - start
+        snapshot = len(canonical_json(issued.data))
+        print(f"  issue (both files, once): {issue_s:6.2f} s  (snapshot {snapshot / 1e6:.2f} MB)")
     finally:
         remove(data_dir)
     return 0

@@ -90,8 +90,8 @@ def urls_with_own_scoping_tests() -> set[str]:
     """URL names whose scoping and permissions are tried in their app's own tests, which list every one of them
     (tests/measures/test_views.py, tests/assessments/test_assessment_views.py, tests/core/test_people_views.py,
     tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
-    tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/oversight/test_views.py,
-    tests/information/test_views.py,
+    tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/reports/test_ipr_issued.py,
+    tests/oversight/test_views.py, tests/information/test_views.py,
     tests/oversight/portfolio/test_portfolio.py)."""
     from django.urls import URLResolver
 
@@ -114,7 +114,18 @@ def urls_with_own_scoping_tests() -> set[str]:
             elif p.name:
                 yield p.name
 
-    performance_report = {"ipr", "ipr-download", "ipr-commentary"}
+    performance_report = {
+        "ipr",
+        "ipr-download",
+        "ipr-commentary",
+        # issued reports: tests/reports/test_ipr_issued.py
+        "ipr-issue",
+        "ipr-papers",
+        "ipr-paper",
+        "ipr-paper-withdraw",
+        "ipr-paper-file",
+        "ipr-job",
+    }
     portfolio = {"oversight-portfolio", "oversight-trajectories"}
     apps = [
         *measure_urls,

@@ -11,6 +11,11 @@ class ReportsConfig(AppConfig):
         from wellled.core.worker import worker_started
 
         worker_started.connect(_abandoned_jobs_fail, dispatch_uid="reports-abandoned-jobs")
+        # The background job issues the integrated performance report through its own issuer (ADR 0036).
+        from .models import PaperKind
+        from .services import job_issuer_register
+
+        job_issuer_register(PaperKind.IPR, _ipr_job_issue)
 
 
 def _abandoned_jobs_fail(sender, **kwargs) -> None:
@@ -18,3 +23,11 @@ def _abandoned_jobs_fail(sender, **kwargs) -> None:
     from .services import paper_jobs_abandoned_fail
 
     paper_jobs_abandoned_fail()
+
+
+def _ipr_job_issue(**kwargs):
+    """Issue a performance report for a job; its renderers (ReportLab, python-docx) load only when one runs, so
+    starting Django stays quick."""
+    from .ipr.issue import ipr_job_issue
+
+    return ipr_job_issue(**kwargs)

@@ -1,10 +1,12 @@
-"""The commentary form of the integrated performance report."""
+"""Forms of the integrated performance report: commentary on a measure, issuing the report, withdrawing one."""
 
 from __future__ import annotations
 
 from django import forms
 
 from wellled.core.forms import TextForm
+
+from .board_paper import as_at_problem
 
 
 class CommentaryForm(TextForm):
@@ -30,4 +32,32 @@ class CommentaryForm(TextForm):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IssueReportForm(TextForm):
+    as_at = forms.DateField(
+        label="Position as at",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The report shows every measure's figures, notes and commentary up to the end of this day.",
+        error_messages={
+            "required": "Enter the position-as-at date of the report",
+            "invalid": "Enter the date as year, month and day, for example 2026-11-30",
+        },
+    )
+
+    def clean_as_at(self):
+        day = self.cleaned_data["as_at"]
+        if problem := as_at_problem(day):
+            raise forms.ValidationError(problem)
+        return day
+
+
+class WithdrawReportForm(TextForm):
+    reason = forms.CharField(
+        label="Why is the report withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: issued for the wrong date, or a figure in it was wrong. The report is kept as it "
+        "was issued, marked withdrawn with this reason.",
+        error_messages={"required": "Enter the reason the report is withdrawn"},
     )

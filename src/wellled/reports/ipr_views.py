@@ -1,24 +1,39 @@
-"""The integrated performance report's pages: the report on screen, its files, and commentary for a measure."""
+"""The integrated performance report's pages: the report on screen, its files, and commentary for a measure; then
+issuing it (a background job), the issued reports, each one as issued with its files, and withdrawing one."""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import logging
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_GET
 
+from wellled.core.formatting import day_text, long_date
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, role, scope
 from wellled.measures import services as measure_services
 from wellled.measures.selectors import measure_get
 from wellled.spc.render import render_svg
 
+from . import selectors, services
 from .board_paper import as_at_problem
-from .forms_ipr import CommentaryForm
-from .ipr import ipr_build, render_ipr_docx, render_ipr_pdf
+from .formats import FORMATS
+from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
+from .ipr import IPR, ipr_build, render_ipr_docx, render_ipr_pdf
+from .ipr.issue import IPR_ISSUE_PERMISSION, frozen_report, ipr_job_start
+from .models import JobState
+from .paper_views import QUEUED_TOO_LONG
+from .selectors import TamperedError
+
+logger = logging.getLogger(__name__)
 
 RENDERERS = {
     "pdf": (render_ipr_pdf, "application/pdf"),
@@ -39,20 +54,24 @@ def _as_at(request: SignedInRequest) -> tuple[datetime.date, str]:
     return (timezone.localdate(), problem) if problem else (day, "")
 
 
-def ipr_page(request: SignedInRequest) -> HttpResponse:
-    as_at, problem = _as_at(request)
-    report = ipr_build(as_at=as_at, **scope(request))
-    charts = {
+def _charts(report: IPR) -> dict[int, str]:
+    """Each measure's chart as SVG, drawn from the report's own chart data."""
+    return {
         m.measure_id: render_svg(
             m.result, title=m.name, y_label=m.unit_label or None, id_prefix=f"ipr-{m.measure_id}"
         )
         for m in report.measures
         if m.result is not None
     }
+
+
+def ipr_page(request: SignedInRequest) -> HttpResponse:
+    as_at, problem = _as_at(request)
+    report = ipr_build(as_at=as_at, **scope(request))
     return render(
         request,
         "reports/ipr.jinja",
-        {"report": report, "charts": charts, "problem": problem},
+        {"report": report, "charts": _charts(report), "problem": problem, "frozen": False},
         status=400 if problem else 200,
     )
 
@@ -83,4 +102,159 @@ def commentary_write(request: SignedInRequest, pk: int) -> HttpResponse:
         success_url=reverse("ipr") + f"#measure-{measure.pk}",
         message=f"Commentary on {measure.name} saved for the report.",
         context={"measure": measure},
+    )
+
+
+# Issued reports (frozen, like board papers; ADR 0036) ----------------------------------------------------------
+
+
+def _tampered(request: SignedInRequest, error: TamperedError) -> HttpResponse:
+    """Refuse to show or serve a report whose record or file no longer matches its checksum."""
+    logger.error("Refused tampered performance report data: %s (requested by %s).", error, request.user.pk)
+    return render(
+        request,
+        "reports/papers/paper_tampered.jinja",
+        {"error": error, "plan": None, "page_title": "This report cannot be shown"},
+        status=409,
+    )
+
+
+def ipr_issue(request: SignedInRequest) -> HttpResponse:
+    """Ask for the report to be issued as at a date (frozen for good); the work runs in the background."""
+    require(role(request), IPR_ISSUE_PERMISSION)
+    initial = request.GET.get("as_at", "")[:10] or timezone.localdate().isoformat()
+    form = IssueReportForm(request.POST or None, initial={"as_at": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = ipr_job_start(
+                organisation=request.organisation, as_at=form.cleaned_data["as_at"], by=request.user
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            return redirect("ipr-job", pk=job.pk)
+    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _day(initial)
+    issued_before = (
+        list(selectors.issued_reports(**scope(request)).filter(as_at=as_at, withdrawal__isnull=True))
+        if as_at
+        else []
+    )
+    return render(
+        request,
+        "reports/ipr_issue.jinja",
+        {
+            "form": form,
+            "as_at": as_at,
+            "issued_before": issued_before,
+            "page_title": "Issue the performance report",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _day(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def ipr_job(request: SignedInRequest, pk: int) -> HttpResponse:
+    """How far issuing has got; the page asks again every second (HTMX) until the job finishes. A poll that
+    carries the token of what it already shows gets 204 until that changes, so each step is announced once."""
+    services.paper_jobs_abandoned_fail()  # a job whose worker died shows as failed now
+    job = selectors.report_job_get(pk=pk, **scope(request))
+    stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
+    token = job.progress_token + ("-stalled" if stalled else "")
+    context = {
+        "job": job,
+        "JobState": JobState,
+        "stalled": stalled,
+        "token": token,
+        "page_title": "Issuing the performance report",
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        if request.GET.get("seen") == token:
+            return HttpResponse(status=204)
+        return render(request, "reports/ipr_job_progress.jinja", context)
+    return render(request, "reports/ipr_job.jinja", context)
+
+
+@require_GET
+def ipr_papers(request: SignedInRequest) -> HttpResponse:
+    """The organisation's issued performance reports: as-at date, who issued it, exceptions, downloads."""
+    return render(
+        request,
+        "reports/ipr_papers.jinja",
+        {
+            "papers": list(selectors.issued_reports(**scope(request))),
+            "formats": FORMATS,
+            "page_title": "Issued performance reports",
+        },
+    )
+
+
+@require_GET
+def ipr_paper(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One issued report exactly as issued: its record, its files with their checksums, and the report itself."""
+    issued = selectors.issued_report_get(pk=pk, **scope(request))
+    if not issued.data_intact:
+        return _tampered(
+            request, TamperedError(f"The record of the report issued on {day_text(issued.issued_at)}")
+        )
+    report = frozen_report(issued)
+    return render(
+        request,
+        "reports/ipr_paper.jinja",
+        {
+            "issued": issued,
+            "report": report,
+            "charts": _charts(report),
+            "frozen": True,
+            "files": list(issued.files.all()),
+            "formats": FORMATS,
+            "page_title": f"Issued performance report as at {long_date(issued.as_at)}",
+        },
+    )
+
+
+@require_GET
+def ipr_paper_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """One file of an issued report, byte for byte as issued: its checksum is verified before it is served."""
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    file = selectors.issued_report_file_get(pk=pk, fmt=fmt, **scope(request))
+    try:
+        content = selectors.verified_content(file)
+    except TamperedError as error:
+        return _tampered(request, error)
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    # RFC 9530: the checksum recorded at issue, so a client can check what it received.
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(file.sha256)).decode('ascii')}:"
+    return response
+
+
+def ipr_paper_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Withdraw an issued report with a reason; it is kept as issued, marked withdrawn, and audited (ADR 0034)."""
+    issued = selectors.issued_report_get(pk=pk, **scope(request))
+    require(role(request), IPR_ISSUE_PERMISSION)
+    form = WithdrawReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_withdraw(paper=issued, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            messages.success(
+                request, "The report is withdrawn. It is kept as issued, marked withdrawn, with your reason."
+            )
+            return redirect("ipr-paper", pk=issued.pk)
+    return render(
+        request,
+        "reports/ipr_withdraw.jinja",
+        {"issued": issued, "form": form, "page_title": "Withdraw the performance report"},
+        status=400 if form.errors else 200,
     )

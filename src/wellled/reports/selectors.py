@@ -13,7 +13,7 @@ from wellled.plans.models import Plan
 
 from .board_paper import BoardPaper
 from .compare import PaperComparison, compare_papers
-from .models import IssuedPaper, IssuedPaperFile, PaperJob
+from .models import IssuedPaper, IssuedPaperFile, PaperJob, PaperKind
 from .snapshot import paper_from_data
 
 
@@ -124,3 +124,44 @@ def papers_compare(
     return Comparison(
         earlier=earlier, later=later, result=compare_papers(frozen_paper(earlier), frozen_paper(later))
     )
+
+
+# Issued integrated performance reports (papers of the organisation, not of a plan; ADR 0036) ----------------------
+
+
+def issued_reports(*, user: User, organisation: Organisation) -> QuerySet[IssuedPaper]:
+    """The organisation's issued performance reports, latest position first (without their snapshots)."""
+    papers = scoped(IssuedPaper.objects.filter(kind=PaperKind.IPR), user=user, organisation=organisation)
+    return (
+        papers.defer("data")
+        .select_related("issued_by", "withdrawal__withdrawn_by")
+        .prefetch_related(_files_without_content())
+    )
+
+
+def issued_report_get(*, user: User, organisation: Organisation, pk) -> IssuedPaper:
+    """One issued performance report of the organisation, with its snapshot, or 404."""
+    papers = scoped(IssuedPaper.objects.filter(kind=PaperKind.IPR), user=user, organisation=organisation)
+    return get_or_404(
+        papers.select_related("issued_by", "withdrawal__withdrawn_by").prefetch_related(
+            _files_without_content()
+        ),
+        pk=pk,
+    )
+
+
+def issued_report_file_get(*, user: User, organisation: Organisation, pk, fmt: str) -> IssuedPaperFile:
+    """One file of an issued performance report, with its bytes, or 404."""
+    files = scoped(
+        IssuedPaperFile.objects.filter(paper__kind=PaperKind.IPR),
+        user=user,
+        organisation=organisation,
+        path="paper__organisation",
+    )
+    return get_or_404(files.select_related("paper"), paper_id=pk, format=fmt)
+
+
+def report_job_get(*, user: User, organisation: Organisation, pk) -> PaperJob:
+    """One job issuing a performance report of the organisation, or 404."""
+    jobs = scoped(PaperJob.objects.filter(kind=PaperKind.IPR), user=user, organisation=organisation)
+    return get_or_404(jobs.select_related("requested_by", "paper"), pk=pk)

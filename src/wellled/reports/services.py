@@ -100,7 +100,6 @@ def paper_issue(
     return issued
 
 
-@transaction.atomic
 def _store(
     *,
     plan: Plan,
@@ -110,10 +109,8 @@ def _store(
     rendered: list[tuple[str, bytes]],
     by: User,
 ) -> IssuedPaper:
-    """Write the issued paper, its files and the audit record together, or nothing."""
-    permission_require(
-        user=by, organisation_id=plan.organisation_id, permission=ISSUE_PERMISSION
-    )  # re-read: the role may have changed while rendering
+    """Write the issued board paper, its files and the audit record together, or nothing (`issued_paper_store`,
+    which re-reads the role: it may have changed while rendering)."""
     counts = [
         {
             "code": c.code,
@@ -124,50 +121,22 @@ def _store(
         }
         for c in paper.counts
     ]
-    issued = IssuedPaper.objects.create(
+    return issued_paper_store(
         organisation=plan.organisation,
+        kind=PaperKind.BOARD,
         plan=plan,
         cycle=cycle,
         as_at=paper.as_at,
-        title=paper.title[:300],
-        issued_by=by,
+        title=paper.title,
         issued_at=paper.generated_at,
         data=data,
-        data_sha256=checksum(data),
+        files=[(fmt, filename(paper, fmt), content) for fmt, content in rendered],
         total=paper.total,
         counts=counts,
-    )
-    files = {}
-    for fmt, content in rendered:
-        digest = hashlib.sha256(content).hexdigest()
-        IssuedPaperFile.objects.create(
-            paper=issued,
-            format=fmt,
-            filename=filename(paper, fmt),
-            content_type=FORMATS[fmt].content_type,
-            content=content,
-            size=len(content),
-            sha256=digest,
-        )
-        files[fmt] = f"{FORMATS[fmt].name} {len(content):,} bytes, SHA-256 {digest}"
-    # The snapshot itself is kept in the paper, not copied into the audit log: its checksum identifies it.
-    audit_record(
         by=by,
-        organisation=plan.organisation,
-        action=AuditAction.CREATE,
-        instance=issued,
-        after={
-            "plan_id": plan.pk,
-            "cycle_id": cycle.pk if cycle else None,
-            "as_at": paper.as_at.isoformat(),
-            "title": issued.title,
-            "total": paper.total,
-            "data_sha256": issued.data_sha256,
-            "files": "; ".join(files.values()),
-        },
+        permission=ISSUE_PERMISSION,
         note=f"Board paper issued: position as at {long_date(paper.as_at)}",
     )
-    return issued
 
 
 @transaction.atomic
@@ -190,7 +159,7 @@ def paper_withdraw(*, paper: IssuedPaper, by: User, reason: str) -> PaperWithdra
         organisation=paper.organisation,
         action=AuditAction.CREATE,
         instance=withdrawal,
-        note=f"Board paper withdrawn: position as at {long_date(paper.as_at)}",
+        note=f"{paper.get_kind_display()} withdrawn: position as at {long_date(paper.as_at)}",
     )
     return withdrawal
 
@@ -336,7 +305,7 @@ def paper_job_run(*, job_id: int) -> int | None:
     except (
         Exception
     ) as exc:  # any failure is shown on the job's page; the paper is stored whole or not at all
-        logger.exception("Issuing the board paper failed (job %s).", job_id)
+        logger.exception("Issuing the %s failed (job %s).", job.get_kind_display().lower(), job_id)
         PaperJob.objects.filter(pk=job_id).update(
             state=JobState.FAILED, error=_failure_text(exc), finished_at=timezone.now()
         )
@@ -361,7 +330,7 @@ def paper_job_run(*, job_id: int) -> int | None:
 def _failure_text(exc: Exception) -> str:
     """What went wrong, in words for the person who asked (the details go to the log)."""
     if isinstance(exc, PermissionDenied):
-        return "Your role no longer allows issuing board papers, so nothing was issued."
+        return "Your role no longer allows issuing papers, so nothing was issued."
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     if isinstance(exc, PaperNotProduced):
@@ -415,13 +384,20 @@ def issued_paper_store(
     by: User,
     permission: Permission,
     note: str,
+    plan: Plan | None = None,
+    cycle: ReportingCycle | None = None,
 ) -> IssuedPaper:
-    """Store an issued paper that belongs to the organisation (not a plan): the snapshot with its checksum, each
-    (format, filename, bytes) file with its own, and the audit record, together or not at all."""
+    """Store an issued paper: the snapshot with its checksum, each (format, filename, bytes) file with its own, and
+    the audit record, together or not at all. A board paper names its plan (and cycle, if any); a paper of the
+    whole organisation (the BAF, the performance report) names neither."""
     permission_require(user=by, organisation_id=organisation.pk, permission=permission)
+    if plan is not None and plan.organisation_id != organisation.pk:
+        raise ValueError("The plan belongs to another organisation.")
     issued = IssuedPaper.objects.create(
         organisation=organisation,
         kind=kind,
+        plan=plan,
+        cycle=cycle,
         as_at=as_at,
         title=title[:300],
         issued_by=by,
@@ -451,6 +427,7 @@ def issued_paper_store(
         instance=issued,
         after={
             "kind": kind,
+            **({"plan_id": plan.pk, "cycle_id": cycle.pk if cycle else None} if plan is not None else {}),
             "as_at": as_at.isoformat(),
             "title": issued.title,
             "total": total,

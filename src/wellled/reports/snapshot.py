@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import enum
 import hashlib
 import json
 import types
@@ -144,6 +145,11 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 raise SnapshotError(f"{where}: the snapshot has no {f.name}.")
         return hint(**kwargs)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):  # stored as its plain value (see _plain)
+        try:
+            return hint(value)
+        except ValueError:
+            raise SnapshotError(f"{where}: {value!r} is not a {hint.__name__}.") from None
     if hint is datetime.datetime:
         _expect(value, str, where)
         return datetime.datetime.fromisoformat(value)

@@ -19,4 +19,19 @@ urlpatterns = [
     path("performance-report/", ipr_views.ipr_page, name="ipr"),
     path("performance-report/report.<slug:fmt>", ipr_views.ipr_download, name="ipr-download"),
     path("measures/<int:pk>/commentary/", ipr_views.commentary_write, name="ipr-commentary"),
+    # Issued (frozen) performance reports of the organisation: issuing, the list, each report and its files.
+    path("performance-report/issue/", ipr_views.ipr_issue, name="ipr-issue"),
+    path("performance-report/issued/", ipr_views.ipr_papers, name="ipr-papers"),
+    path("performance-report/issued/<int:pk>/", ipr_views.ipr_paper, name="ipr-paper"),
+    path(
+        "performance-report/issued/<int:pk>/withdraw/",
+        ipr_views.ipr_paper_withdraw,
+        name="ipr-paper-withdraw",
+    ),
+    path(
+        "performance-report/issued/<int:pk>/download.<slug:fmt>",
+        ipr_views.ipr_paper_file,
+        name="ipr-paper-file",
+    ),
+    path("performance-report/jobs/<int:pk>/", ipr_views.ipr_job, name="ipr-job"),
 ]

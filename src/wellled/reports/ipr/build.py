@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -14,7 +15,10 @@ from wellled.measures.selectors import ReportedMeasure, measures_as_at
 from wellled.spc import SPCResult
 from wellled.spc.types import Assurance, Variation
 
+from .chart import IPRChart
+
 OTHER_GROUP = "Other measures"
+NO_TARGET = "No target"
 # Making Data Count: special cause of concern, and a process that will consistently fail its target, are the
 # exceptions a board is asked to look at first.
 CONCERN = (Variation.CONCERN_HIGH, Variation.CONCERN_LOW)
@@ -37,7 +41,8 @@ ASSURANCE_WORDS = {
 
 @dataclass(frozen=True)
 class IPRMeasure:
-    """One measure in the report: figures, icons, the chart's result and the words beside it."""
+    """One measure in the report: figures, icons, the chart's data and the words beside it (all plain data, so an
+    issued report keeps it in its snapshot)."""
 
     measure_id: int
     name: str
@@ -47,7 +52,7 @@ class IPRMeasure:
     target: str
     variation: Variation | None
     assurance: Assurance | None
-    result: SPCResult | None
+    chart: IPRChart | None
     unit_label: str
     shows: str
     why: str
@@ -55,6 +60,24 @@ class IPRMeasure:
     commentary_by: str
     notes: tuple[tuple[datetime.date, str], ...]
     exceptions: tuple[str, ...]
+
+    @cached_property
+    def result(self) -> SPCResult | None:
+        """The SPC result the chart is drawn from (rebuilt from its data; not part of the snapshot)."""
+        return self.chart.to_result() if self.chart is not None else None
+
+    @property
+    def target_text(self) -> str:
+        """'Target 85%', or 'No target' (never 'Target No target')."""
+        return self.target if self.target == NO_TARGET else f"Target {self.target}"
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The line under the measure's name: latest figure, target, and the icons in words (the assurance only
+        when there is a target, so "No target" is said once)."""
+        latest = f"Latest {self.latest}" + (f" ({self.latest_period})" if self.latest_period else "")
+        parts = (latest, self.target_text, self.variation_text)
+        return parts if self.target == NO_TARGET else (*parts, self.assurance_text)
 
     @property
     def variation_text(self) -> str:
@@ -116,10 +139,10 @@ def _row(reported: ReportedMeasure) -> IPRMeasure:
         latest_period=measure_period(latest.period, measure) if latest else "",
         target=measure_number(measure.target, measure.unit_label)
         if measure.target is not None
-        else "No target",
+        else NO_TARGET,
         variation=result.variation if result else None,
         assurance=result.assurance if result else None,
-        result=result,
+        chart=IPRChart.from_result(result) if result is not None else None,
         unit_label=measure.unit_label,
         shows=commentary.shows if commentary else "",
         why=commentary.why if commentary else "",

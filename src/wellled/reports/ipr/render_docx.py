@@ -19,10 +19,7 @@ CHART_WIDTH = Mm(165)
 
 def _measure(doc, measure: IPRMeasure) -> None:
     doc.add_heading(xml_safe(measure.name), level=3)
-    facts = f"Latest {measure.latest}" + (f" ({measure.latest_period})" if measure.latest_period else "")
-    doc.add_paragraph(
-        xml_safe(f"{facts}. Target {measure.target}. {measure.variation_text}. {measure.assurance_text}.")
-    )
+    doc.add_paragraph(xml_safe(". ".join(measure.facts) + "."))
     if measure.exceptions:
         doc.add_paragraph().add_run(xml_safe("Exception: " + "; ".join(measure.exceptions))).bold = True
     if measure.result is not None:

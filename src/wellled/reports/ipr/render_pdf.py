@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Image,
@@ -29,7 +30,7 @@ from .build import IPR, IPRMeasure
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
-CHART_WIDTH = WIDTH
+CHART_WIDTH = WIDTH * 0.86  # two measures with short commentary fit on a page
 CHART_HEIGHT = CHART_WIDTH * 380 / 720  # the renderer's aspect ratio
 
 
@@ -59,7 +60,7 @@ def _summary_table(report: IPR, styles: Styles) -> Table:
             ]
         )
     table = Table(
-        rows, colWidths=[WIDTH * 0.46, WIDTH * 0.18, WIDTH * 0.14, WIDTH * 0.11, WIDTH * 0.11], repeatRows=1
+        rows, colWidths=[WIDTH * 0.42, WIDTH * 0.17, WIDTH * 0.15, WIDTH * 0.13, WIDTH * 0.13], repeatRows=1
     )
     table.setStyle(
         TableStyle(
@@ -67,6 +68,8 @@ def _summary_table(report: IPR, styles: Styles) -> Table:
                 ("BACKGROUND", (0, 0), (-1, 0), BLUE),
                 ("GRID", (0, 0), (-1, -1), 0.4, BORDER),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 1), (-1, -1), 1.5),  # compact rows: two dozen measures fit the front page
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 1.5),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, GROUP]),
             ]
         )
@@ -75,12 +78,7 @@ def _summary_table(report: IPR, styles: Styles) -> Table:
 
 
 def _measure_block(measure: IPRMeasure, styles: Styles) -> list:
-    facts = (
-        f"Latest {measure.latest}"
-        + (f" ({measure.latest_period})" if measure.latest_period else "")
-        + f" · Target {measure.target} · {measure.variation_text} · {measure.assurance_text}"
-    )
-    head = [_p(measure.name, styles.h3), _p(facts, styles.small)]
+    head = [_p(measure.name, styles.h3), _p(" · ".join(measure.facts), styles.small)]
     if measure.exceptions:
         head.append(_p("Exception: " + "; ".join(measure.exceptions), styles.cell_bold))
     chart = chart_image(measure)
@@ -101,8 +99,17 @@ def _measure_block(measure: IPRMeasure, styles: Styles) -> list:
     if measure.notes:
         notes = "; ".join(f"{short_date(day)}: {text}" for day, text in measure.notes[-6:])
         words.append(_p(f"Notes on the chart: {notes}", styles.small))
-    # The heading and the chart stay together; long commentary may flow on to the next page.
-    return [CondPageBreak(CHART_HEIGHT + 30 * mm), KeepTogether([*head, *body]), *words, Spacer(0, 5 * mm)]
+    # A measure stays on one page with its commentary; commentary too long for that flows on to the next page.
+    return [KeepTogether([*head, *body, *words]), Spacer(0, 5 * mm)]
+
+
+def _fitted(text: str, font: str, size: float, width: float) -> str:
+    """The text shortened with an ellipsis to fit the width (a long organisation name in the footer)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def render_ipr_pdf(report: IPR) -> bytes:
@@ -112,13 +119,14 @@ def render_ipr_pdf(report: IPR) -> bytes:
 
     def footer(canvas, doc):
         canvas.saveState()
-        canvas.setFont(styles.fonts.regular, 7.5)
+        font, size = styles.fonts.regular, 7.5
+        canvas.setFont(font, size)
+        page = f"Page {doc.page}"
+        room = WIDTH - stringWidth(page, font, size) - 6 * mm  # the left text never runs into the page number
         canvas.drawString(
-            MARGIN,
-            8 * mm,
-            f"{report.organisation_name} · {report.title} · produced {long_date(report.generated_at)}",
+            MARGIN, 8 * mm, _fitted(f"{report.organisation_name} · {report.title}", font, size, room)
         )
-        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"Page {doc.page}")
+        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, page)
         canvas.restoreState()
 
     doc = SimpleDocTemplate(
@@ -135,6 +143,8 @@ def render_ipr_pdf(report: IPR) -> bytes:
         _p(report.organisation_name, styles.small),
         _p("Integrated performance report", styles.title),
         _p(f"Position as at {long_date(report.as_at)}", styles.as_at),
+        _p(f"Produced {long_date(report.generated_at)}.", styles.small),
+        Spacer(0, 2 * mm),
         _p(
             "Each measure is shown as a statistical process control chart. The variation icon says whether the "
             "latest figures show special cause variation; the assurance icon says whether the process will meet "
@@ -145,7 +155,8 @@ def render_ipr_pdf(report: IPR) -> bytes:
         _summary_table(report, styles),
     ]
     if report.exceptions:
-        story += [PageBreak(), _p("Exceptions", styles.h2)]
+        # Straight after the summary if a measure fits below it; groups each begin a new page.
+        story += [CondPageBreak(CHART_HEIGHT + 40 * mm), Spacer(0, 4 * mm), _p("Exceptions", styles.h2)]
         for measure in report.exceptions:
             story += _measure_block(measure, styles)
     for group in report.groups:

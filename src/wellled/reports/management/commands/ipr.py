@@ -1,41 +1,67 @@
 """`wellled ipr`: the integrated performance report as a PDF or Word file, for automation.
 
     wellled ipr --organisation ZNM --format pdf --out ipr.pdf [--as-at 2026-11-30] [--as-user USERNAME]
+    wellled ipr --organisation ZNM --issue [--as-at 2026-11-30] [--format pdf --out ipr.pdf]
 
 Read as a named person (default: the organisation's first administrator) through the same scoped reads as the app.
+--issue stores the report frozen (PDF and Word, with checksums) as that person, who must be allowed to issue
+papers; with --format and --out it also writes that issued file.
 """
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TextIO, cast
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.models import Organisation
+from wellled.core.formatting import long_date
+from wellled.core.models import Organisation, User
 from wellled.core.selectors import command_actor
 from wellled.reports.board_paper import as_at_problem
 from wellled.reports.ipr import ipr_build, render_ipr_docx, render_ipr_pdf
+from wellled.reports.ipr.issue import ipr_issue
+from wellled.reports.progress import TerminalProgress
 
 RENDERERS = {"pdf": render_ipr_pdf, "docx": render_ipr_docx}
 
 
 class Command(BaseCommand):
-    help = "Produce the integrated performance report (SPC charts, icons and commentary) as PDF or Word."
+    help = (
+        "Produce the integrated performance report (SPC charts, icons and commentary) as PDF or Word, or issue it "
+        "frozen (--issue)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, help="The trust's ODS code.")
         parser.add_argument("--as-at", dest="as_at", help="Position as at YYYY-MM-DD (default: today).")
-        parser.add_argument("--format", dest="fmt", required=True, choices=sorted(RENDERERS))
-        parser.add_argument("--out", required=True, help="The file to write.")
+        parser.add_argument("--format", dest="fmt", choices=sorted(RENDERERS))
+        parser.add_argument("--out", help="The file to write.")
+        parser.add_argument(
+            "--issue",
+            action="store_true",
+            help="Issue the report: store it frozen, with its PDF and Word files and their checksums.",
+        )
         parser.add_argument(
             "--as-user", dest="as_user", help="Read as this person (default: an administrator)."
         )
 
     def handle(
-        self, *args, organisation: str, as_at: str | None, fmt: str, out: str, as_user: str | None, **options
+        self,
+        *args,
+        organisation: str,
+        as_at: str | None,
+        fmt: str | None,
+        out: str | None,
+        as_user: str | None,
+        issue: bool = False,
+        **options,
     ):
+        if bool(fmt) != bool(out) or not (fmt or issue):
+            raise CommandError("Give --format and --out (both), or --issue (with both or neither).")
         org = Organisation.objects.filter(ods_code__iexact=organisation).first()
         if org is None:
             raise CommandError(f"No organisation has the ODS code {organisation}.")
@@ -45,7 +71,14 @@ class Command(BaseCommand):
             raise CommandError(f"--as-at {as_at}: use a date such as 2026-11-30.") from None
         if problem := as_at_problem(day):
             raise CommandError(f"--as-at {as_at}: {problem}")
-        user = command_actor(organisation=org, username=as_user)
+        try:
+            user = command_actor(organisation=org, username=as_user)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        if issue:
+            self._issue(org, user, day, fmt, out, options.get("verbosity", 1))
+            return
+        assert fmt is not None and out is not None  # checked above
         report = ipr_build(user=user, organisation=org, as_at=day)
         data = RENDERERS[fmt](report)
         try:
@@ -57,3 +90,36 @@ class Command(BaseCommand):
                 f"Wrote {out}: {len(report.measures)} measures, {len(report.exceptions)} exceptions."
             )
         )
+
+    def _issue(
+        self,
+        org: Organisation,
+        user: User,
+        day: datetime.date,
+        fmt: str | None,
+        out: str | None,
+        verbosity: int,
+    ) -> None:
+        """Issue the report frozen as the user; optionally also write one of its files."""
+        progress = TerminalProgress(cast(TextIO, self.stderr)) if verbosity > 0 else None
+        try:
+            issued = ipr_issue(organisation=org, as_at=day, by=user, progress=progress)
+        except PermissionDenied:
+            raise CommandError(
+                f"{user.username}'s role does not allow issuing papers: name an editor or administrator with "
+                "--as-user."
+            ) from None
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(
+            f"Issued the performance report of {org.name}, position as at {long_date(issued.as_at)} "
+            f"(report {issued.pk}, {issued.total} measures). Record SHA-256 {issued.data_sha256}."
+        )
+        for file in issued.files.order_by("id"):
+            self.stdout.write(f"  {file.filename}  {file.size:>10,} bytes  SHA-256 {file.sha256}")
+        if fmt and out:
+            try:
+                Path(out).write_bytes(bytes(issued.files.get(format=fmt).content))
+            except OSError as exc:
+                raise CommandError(f"Cannot write {out}: {exc.strerror}.") from None
+            self.stdout.write(f"Wrote the issued {fmt.upper()} file to {out}.")

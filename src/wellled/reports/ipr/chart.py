@@ -1,0 +1,184 @@
+"""A measure's SPC result as plain data (dates, numbers, codes), so an issued report keeps the charts it drew.
+
+An `SPCResult` holds numpy arrays, which a JSON snapshot cannot; `IPRChart` holds the same arrays as tuples, reads
+back equal (==), and rebuilds the `SPCResult` the renderers draw from. Missing values (NaN) are kept as None.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from wellled.spc import SPCResult
+from wellled.spc.options import Annotation, SPCOptions
+from wellled.spc.results import GroupSummary
+from wellled.spc.types import Assurance, ChartType, Direction, Variation
+
+DAY = "datetime64[D]"  # measures are charted by day (measures.selectors.measure_spc)
+
+
+def _days(values) -> tuple[datetime.date, ...]:
+    return tuple(np.asarray(values).astype(DAY).astype(object).tolist())
+
+
+def _day(value) -> datetime.date:
+    return np.datetime64(value, "D").astype(object)
+
+
+def _floats(values) -> tuple[float | None, ...]:
+    return tuple(None if math.isnan(v) else float(v) for v in np.asarray(values, dtype=np.float64).tolist())
+
+
+def _ints(values) -> tuple[int, ...]:
+    return tuple(int(v) for v in np.asarray(values).tolist())
+
+
+def _array(values, dtype) -> np.ndarray:
+    if dtype is np.float64:
+        values = [np.nan if v is None else v for v in values]
+    array = np.array(values, dtype=dtype)
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    """One rebase group of the chart: its number, size, dates, centre line and limits."""
+
+    group: int
+    n: int
+    start: datetime.date
+    end: datetime.date
+    mean: float
+    lower_limit: float
+    upper_limit: float
+
+
+@dataclass(frozen=True)
+class ChartNote:
+    """A dated note on the chart (a PDSA cycle, a change made)."""
+
+    date: datetime.date
+    text: str
+
+
+@dataclass(frozen=True)
+class IPRChart:
+    """Everything the chart of one measure is drawn from, as it stood when the report was made."""
+
+    chart: ChartType
+    direction: Direction
+    multiplier: float
+    rebase: tuple[datetime.date, ...]
+    target: float | None
+    dates: tuple[datetime.date, ...]
+    values: tuple[float | None, ...]
+    denominators: tuple[float | None, ...] | None
+    group: tuple[int, ...]
+    mean: tuple[float | None, ...]
+    lower_limit: tuple[float | None, ...]
+    upper_limit: tuple[float | None, ...]
+    lower_two_sigma: tuple[float | None, ...]
+    upper_two_sigma: tuple[float | None, ...]
+    outside_limits: tuple[bool, ...]
+    close_to_limits: tuple[bool, ...]
+    relative_to_mean: tuple[int, ...]
+    rule_code: tuple[int, ...]
+    side: tuple[int, ...]
+    point_type_code: tuple[int, ...]
+    variation: Variation
+    assurance: Assurance | None
+    groups: tuple[ChartGroup, ...]
+    notes: tuple[ChartNote, ...]
+    warnings: tuple[str, ...]
+
+    @classmethod
+    def from_result(cls, result: SPCResult) -> IPRChart:
+        options = result.options
+        return cls(
+            chart=options.chart,
+            direction=options.improvement_direction,
+            multiplier=float(options.multiplier),
+            rebase=_days(options.rebase) if options.rebase else (),
+            target=None if result.target is None else float(result.target),
+            dates=_days(result.dates),
+            values=_floats(result.values),
+            denominators=None if result.denominators is None else _floats(result.denominators),
+            group=_ints(result.group),
+            mean=_floats(result.mean),
+            lower_limit=_floats(result.lower_limit),
+            upper_limit=_floats(result.upper_limit),
+            lower_two_sigma=_floats(result.lower_two_sigma),
+            upper_two_sigma=_floats(result.upper_two_sigma),
+            outside_limits=tuple(bool(v) for v in result.outside_limits.tolist()),
+            close_to_limits=tuple(bool(v) for v in result.close_to_limits.tolist()),
+            relative_to_mean=_ints(result.relative_to_mean),
+            rule_code=_ints(result.rule_code),
+            side=_ints(result.side),
+            point_type_code=_ints(result.point_type_code),
+            variation=result.variation,
+            assurance=result.assurance,
+            groups=tuple(
+                ChartGroup(
+                    group=int(g.group),
+                    n=int(g.n),
+                    start=_day(g.start),
+                    end=_day(g.end),
+                    mean=float(g.mean),
+                    lower_limit=float(g.lower_limit),
+                    upper_limit=float(g.upper_limit),
+                )
+                for g in result.groups
+            ),
+            notes=tuple(ChartNote(date=_day(a.date), text=a.text) for a in result.annotations),
+            warnings=tuple(result.warnings),
+        )
+
+    def to_result(self) -> SPCResult:
+        """The SPC result this chart was taken from, for the SVG and PNG renderers."""
+        options = SPCOptions(
+            chart=self.chart,
+            improvement_direction=self.direction,
+            target=self.target,
+            rebase=tuple(np.datetime64(day, "D") for day in self.rebase),
+            multiplier=self.multiplier,
+        )
+        return SPCResult(
+            series=None,
+            options=options,
+            target=self.target,
+            dates=_array(self.dates, DAY),
+            values=_array(self.values, np.float64),
+            denominators=None if self.denominators is None else _array(self.denominators, np.float64),
+            group=_array(self.group, np.int64),
+            mean=_array(self.mean, np.float64),
+            lower_limit=_array(self.lower_limit, np.float64),
+            upper_limit=_array(self.upper_limit, np.float64),
+            lower_two_sigma=_array(self.lower_two_sigma, np.float64),
+            upper_two_sigma=_array(self.upper_two_sigma, np.float64),
+            outside_limits=_array(self.outside_limits, np.bool_),
+            close_to_limits=_array(self.close_to_limits, np.bool_),
+            relative_to_mean=_array(self.relative_to_mean, np.int8),
+            rule_code=_array(self.rule_code, np.int8),
+            side=_array(self.side, np.int8),
+            point_type_code=_array(self.point_type_code, np.int8),
+            variation=self.variation,
+            assurance=self.assurance,
+            groups=tuple(
+                GroupSummary(
+                    group=g.group,
+                    n=g.n,
+                    start=np.datetime64(g.start, "D"),
+                    end=np.datetime64(g.end, "D"),
+                    mean=g.mean,
+                    lower_limit=g.lower_limit,
+                    upper_limit=g.upper_limit,
+                )
+                for g in self.groups
+            ),
+            annotations=tuple(Annotation(np.datetime64(n.date, "D"), n.text) for n in self.notes),
+            warnings=self.warnings,
+        )
