@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "wellled.api",
     "wellled.accreditation",
     "wellled.improvement",
+    "wellled.oversight",
+    "wellled.information",
 ]
 
 MIDDLEWARE = [

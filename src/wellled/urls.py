@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("wellled.api.page_urls")),
     path("", include("wellled.accreditation.urls")),
     path("", include("wellled.improvement.urls")),
+    path("", include("wellled.oversight.urls")),
+    path("", include("wellled.information.urls")),
 ]
 
 handler400 = "wellled.core.views.bad_request"

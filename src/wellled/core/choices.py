@@ -10,6 +10,11 @@ class OrganisationKind(models.TextChoices):
     OVERSIGHT = "oversight", "Oversight body"
 
 
+# Who may hold a portfolio of trusts (an NHS England region, an integrated care board), and who may be in one.
+OVERSIGHT_KINDS = frozenset({OrganisationKind.ICB, OrganisationKind.OVERSIGHT})
+PROVIDER_KINDS = frozenset({OrganisationKind.TRUST, OrganisationKind.FOUNDATION_TRUST})
+
+
 class UnitKind(models.TextChoices):
     SITE = "site", "Site"
     DIRECTORATE = "directorate", "Directorate"

@@ -22,8 +22,8 @@ SPREADSHEET_CELL_CHARS = 32_767
 
 # Paragraph-length text. A board paper shows each in full, so each must fit a few pages of A4 (ADR 0021).
 PLAN_DESCRIPTION_CHARS = 4_000
-SECTION_PURPOSE_CHARS = 2_000
-WITHDRAWAL_REASON_CHARS = 2_000  # why an issued paper was withdrawn  # a workstream's purpose, printed under its heading in every paper
+SECTION_PURPOSE_CHARS = 2_000  # a workstream's purpose, printed under its heading in every paper
+WITHDRAWAL_REASON_CHARS = 2_000  # why an issued paper was withdrawn
 ACTION_TITLE_CHARS = 2_000
 SUCCESS_MEASURE_CHARS = 2_000
 ASSURANCE_EVIDENCE_CHARS = 4_000
@@ -33,6 +33,9 @@ MEASURE_DEFINITION_CHARS = 4_000
 MEASURE_COMMENTARY_CHARS = 2_000  # each of what the chart shows, why, what next (performance report)
 QI_TEXT_CHARS = 4_000  # a QI project's aim, a PDSA cycle's plan, prediction, do, study and act
 WARD_VISIT_SUMMARY_CHARS = 4_000
+OVERSIGHT_NOTE_CHARS = 4_000  # a note on a trust's oversight status, or an oversight body's note on a trust
+EXIT_CRITERION_CHARS = 4_000  # what an exit criterion asks of the trust
+EXIT_JUDGEMENT_CHARS = 4_000  # the reasons for a judgement of an exit criterion
 ASSESSMENT_SUMMARY_CHARS = 10_000
 STATEMENT_NARRATIVE_CHARS = 10_000
 REVIEW_COMMENT_CHARS = 4_000
@@ -100,6 +103,8 @@ def text_fields(
         "reports",
         "accreditation",
         "improvement",
+        "oversight",
+        "information",
     ),
 ):
     """(model, field) for every text field of our apps, for the documented table and the check of stored data."""

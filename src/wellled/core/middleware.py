@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from .context import reset_request_id, set_request_id
-from .selectors import memberships_for_user
+from .selectors import workplaces_for_user
 
 SESSION_ORGANISATION_KEY = "wellled_organisation_id"
 
@@ -105,8 +105,9 @@ class CurrentOrganisationMiddleware:
         request.membership = None
         request.memberships = []
         if request.user.is_authenticated:
-            # Read from the database on every request, so a membership removed a moment ago is not honoured.
-            memberships = list(memberships_for_user(user=request.user))
+            # Read from the database on every request, so a membership removed a moment ago is not honoured; the
+            # trusts an oversight body's portfolio lends its people (read-only) come after their own (ADR 0038).
+            memberships = workplaces_for_user(user=request.user)
             request.memberships = memberships
             chosen_id = request.session.get(SESSION_ORGANISATION_KEY)
             membership = next((m for m in memberships if m.organisation_id == chosen_id), None)

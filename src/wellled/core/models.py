@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from . import limits
-from .choices import AuditAction, OrganisationKind, Role, UnitKind
+from .choices import OVERSIGHT_KINDS, PROVIDER_KINDS, AuditAction, OrganisationKind, Role, UnitKind
 from .limits import LimitedTextField
 
 # ODS codes are 3-5 upper-case letters and digits for trusts and their sites (NHS Organisation Data Service).
@@ -69,6 +69,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_oversight_body(self) -> bool:
+        """An NHS England region or an integrated care board: it may hold a portfolio of trusts."""
+        return self.kind in OVERSIGHT_KINDS
+
 
 class OrganisationUnit(models.Model):
     """Part of an organisation's structure: a site, directorate, care group or service."""
@@ -113,8 +118,55 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "organisation"], name="core_membership_unique")
         ]
 
+    # Set on the viewer's membership that a portfolio lends (never saved): the oversight body it comes through.
+    via: Organisation | None = None
+
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class PortfolioEntry(models.Model):
+    """A trust in an oversight body's portfolio: while it is there, the body's people see the trust read-only."""
+
+    oversight_body = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="portfolio_entries"
+    )
+    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="overseen_by")
+    joined_on = models.DateField(help_text="From this day the body's people see the trust.")
+    left_on = models.DateField(
+        null=True, blank=True, help_text="From this day they no longer do; empty while it stays."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["oversight_body__name", "trust__name"]
+        verbose_name_plural = "portfolio entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oversight_body", "trust"],
+                condition=models.Q(left_on__isnull=True),
+                name="core_portfolio_one_open_entry",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
+                name="core_portfolio_leaves_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trust} in the portfolio of {self.oversight_body}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.oversight_body_id and self.oversight_body.kind not in OVERSIGHT_KINDS:
+            errors["oversight_body"] = "Only an oversight body or an integrated care board holds a portfolio."
+        if self.trust_id and self.trust.kind not in PROVIDER_KINDS:
+            errors["trust"] = "Only a trust can be in a portfolio."
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            errors["left_on"] = "A trust cannot leave a portfolio before it joined."
+        if errors:
+            raise ValidationError(errors)
 
 
 class DeliveryStatus(models.Model):

@@ -27,6 +27,8 @@ class Permission(StrEnum):
         "manage_qi"  # quality improvement projects: any project, its drivers, measures and PDSA cycles
     )
     RECORD_PDSA = "record_pdsa"  # PDSA cycles on projects one leads or is in the team of
+    # In an oversight body: trusts' oversight status, exit criteria and judgements, notes, information requests
+    MANAGE_OVERSIGHT = "manage_oversight"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_ACCREDITATION,
             Permission.MANAGE_QI,
             Permission.RECORD_PDSA,
+            Permission.MANAGE_OVERSIGHT,
         }
     ),
     Role.LEAD: frozenset(

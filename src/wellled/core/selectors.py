@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from .models import AuditLog, DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+from .choices import OVERSIGHT_KINDS, Role
+from .models import (
+    AuditLog,
+    DeliveryStatus,
+    Membership,
+    Organisation,
+    OrganisationUnit,
+    PortfolioEntry,
+    User,
+)
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -21,26 +31,77 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def oversight_entries_for_user(*, user: User) -> QuerySet[PortfolioEntry]:
+    """The portfolio entries that lend this person a read-only view today: trusts held by an oversight body they
+    currently belong to (ADR 0038)."""
+    if not user.is_authenticated:
+        return PortfolioEntry.objects.none()
+    today = timezone.localdate()
+    return PortfolioEntry.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=today),
+        joined_on__lte=today,
+        oversight_body__memberships__user=user,
+        oversight_body__memberships__active=True,
+    )
+
+
+def _lent_membership(user: User, entry: PortfolioEntry) -> Membership:
+    """The viewer's membership a portfolio lends: never saved, it says which body it comes through."""
+    membership = Membership(user=user, organisation=entry.trust, role=Role.VIEWER, active=True)
+    membership.via = entry.oversight_body
+    return membership
+
+
+def workplaces_for_user(*, user: User) -> list[Membership]:
+    """Where the person may work: their own organisations, then (read-only) the trusts in the portfolios of the
+    oversight bodies they belong to. People of no oversight body cost no extra query."""
+    own = list(memberships_for_user(user=user))
+    if not any(m.organisation.kind in OVERSIGHT_KINDS for m in own):
+        return own
+    held = {m.organisation_id for m in own}
+    lent = []
+    entries = oversight_entries_for_user(user=user).select_related("trust", "oversight_body")
+    for entry in entries.order_by("trust__name", "oversight_body__name"):
+        if entry.trust_id not in held:
+            held.add(entry.trust_id)
+            lent.append(_lent_membership(user, entry))
+    return own + lent
+
+
 def membership_get(*, user: User, organisation: Organisation | int) -> Membership | None:
-    """The person's membership of one organisation, or None if they do not belong to it."""
+    """The person's membership of one organisation; for a trust in the portfolio of an oversight body they belong
+    to, a viewer's membership lent by that body; None if they may not see it at all."""
     if not user.is_authenticated:
         return None
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    return (
+    own = (
         Membership.objects.filter(user=user, organisation_id=org_id, active=True)
         .select_related("organisation")
         .first()
     )
+    if own is not None:
+        return own
+    entry = (
+        oversight_entries_for_user(user=user)
+        .filter(trust_id=org_id)
+        .select_related("trust", "oversight_body")
+        .order_by("oversight_body__name")
+        .first()
+    )
+    return _lent_membership(user, entry) if entry is not None else None
 
 
 def scoped(
     queryset: QuerySet, *, user: User, organisation: Organisation, path: str = "organisation"
 ) -> QuerySet:
-    """Limit a queryset to one organisation, and to nothing unless the user belongs to it (a current membership:
-    a leaver's ended one does not count)."""
-    return queryset.filter(
-        **{path: organisation, f"{path}__memberships__user": user, f"{path}__memberships__active": True},
-    )
+    """Limit a queryset to one organisation, and to nothing unless the user may see it: a current membership (a
+    leaver's ended one does not count) or a portfolio that holds the trust today (read-only; ADR 0038)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    own = Membership.objects.filter(user=user, organisation_id=org_id, active=True)
+    lent = oversight_entries_for_user(user=user).filter(trust_id=org_id)
+    return queryset.filter(**{path: org_id}).filter(Exists(own) | Exists(lent))
 
 
 def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[User]:

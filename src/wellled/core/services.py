@@ -13,7 +13,15 @@ from django.db import models, transaction
 
 from .audit import audit_record, snapshot
 from .choices import AuditAction, OrganisationKind, Role
-from .models import DeliveryStatus, Invitation, Membership, Organisation, OrganisationUnit, User
+from .models import (
+    DeliveryStatus,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationUnit,
+    PortfolioEntry,
+    User,
+)
 from .permissions import Permission
 from .service_kit import permission_require
 
@@ -980,3 +988,48 @@ def delivery_scale_update(
     if not any(s.is_complete for s in in_use):
         raise ValidationError(SCALE_NO_DELIVERED)
     return changed
+
+
+@transaction.atomic
+def portfolio_trust_add(
+    *, oversight_body: Organisation, trust: Organisation, by: User | None, joined_on: datetime.date
+) -> PortfolioEntry:
+    """Put a trust in an oversight body's portfolio: from `joined_on` the body's people see it, read-only."""
+    if by is not None:
+        permission_require(
+            user=by, organisation_id=oversight_body.pk, permission=Permission.MANAGE_ORGANISATION
+        )
+    if PortfolioEntry.objects.filter(
+        oversight_body=oversight_body, trust=trust, left_on__isnull=True
+    ).exists():
+        raise ValidationError(
+            {"trust": f"{trust.name} is already in the portfolio of {oversight_body.name}."}
+        )
+    entry = PortfolioEntry(oversight_body=oversight_body, trust=trust, joined_on=joined_on)
+    entry.full_clean()
+    entry.save()
+    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=entry)
+    return entry
+
+
+@transaction.atomic
+def portfolio_trust_remove(
+    *, entry: PortfolioEntry, by: User | None, left_on: datetime.date
+) -> PortfolioEntry:
+    """Take a trust out of a portfolio from `left_on`: the entry stays, as history, and the view it lent ends."""
+    if by is not None:
+        permission_require(
+            user=by, organisation_id=entry.oversight_body_id, permission=Permission.MANAGE_ORGANISATION
+        )
+    entry = PortfolioEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.left_on is not None:
+        raise ValidationError({"left_on": f"{entry.trust} already left this portfolio."})
+    before = snapshot(entry)
+    entry.left_on = left_on
+    entry.version += 1
+    entry.full_clean()
+    entry.save(update_fields=["left_on", "version"])
+    audit_record(
+        by=by, organisation=entry.oversight_body, action=AuditAction.UPDATE, instance=entry, before=before
+    )
+    return entry

@@ -28,6 +28,13 @@ class Measure(models.Model):
         help_text="The directorate, care group or site it belongs to; empty for the whole organisation.",
     )
     name = models.CharField(max_length=200)
+    indicator_code = models.CharField(
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text="A code shared with other trusts (a national indicator's), so an oversight body can set this "
+        "measure beside theirs.",
+    )
     definition = LimitedTextField(
         max_length=limits.MEASURE_DEFINITION_CHARS,
         blank=True,

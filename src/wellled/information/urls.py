@@ -1,0 +1,3 @@
+"""Information request URLs."""
+
+urlpatterns: list = []

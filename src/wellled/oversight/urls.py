@@ -1,0 +1,3 @@
+"""Oversight URLs: a trust's oversight status and exit criteria, the portfolio of an oversight body."""
+
+urlpatterns: list = []
