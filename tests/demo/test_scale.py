@@ -9,12 +9,14 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import transaction
 
 from wellled.assessments.models import PublishedRating
 from wellled.core.choices import AuditAction, OrganisationKind
-from wellled.core.models import AuditLog, Organisation
+from wellled.core.models import AuditLog, Organisation, PortfolioEntry
+from wellled.core.selectors import workplaces_for_user
 from wellled.demo.loader import DemoDates
 from wellled.demo.scale import (
     DIRECTOR_USERNAME,
@@ -29,9 +31,12 @@ from wellled.demo.scale import (
 )
 from wellled.measures.models import Measure, MeasureValue
 from wellled.measures.selectors import measures_for_user, summarise
-from wellled.plans.choices import ActionState, CycleState
+from wellled.oversight.choices import Programme
+from wellled.oversight.models import ExitCriterion, OversightStatus
+from wellled.plans.choices import ActionState, CycleState, PlanKind
 from wellled.plans.models import Action, Plan, ProgressUpdate, ReportingCycle, TimescaleRevision
 from wellled.plans.selectors import actions_for_user, plans_for_user
+from wellled.plans.services import plan_create
 
 SMALL = ScaleSize(actions=40, measures=12, months=36, cycles=3)
 DAY = DemoDates(today=datetime.date(2026, 12, 3))
@@ -152,6 +157,50 @@ def test_a_trusts_people_see_only_their_own_trusts_data():
     assert not actions_for_user(user=editor, organisation=second).exists()
     assert not measures_for_user(user=editor, organisation=second).exists()
     assert measures_for_user(user=editor, organisation=first).count() == 12
+
+
+@pytest.mark.django_db
+def test_the_improvement_director_sees_every_trust_of_the_region_read_only():
+    result = load_scale(3, size=SMALL, dates=DAY)
+    director = result.director
+    assert workplaces_for_user(user=director)[0].organisation == result.region
+    lent = {m.organisation.ods_code for m in workplaces_for_user(user=director)[1:]}
+    assert lent == set(_codes(3))
+    for ods in _codes(3):
+        trust = Organisation.objects.get(ods_code=ods)
+        assert PortfolioEntry.objects.filter(
+            oversight_body=result.region, trust=trust, left_on__isnull=True
+        ).exists()
+        assert plans_for_user(user=director, organisation=trust).count() == 1
+        assert measures_for_user(user=director, organisation=trust).count() == 12
+        with pytest.raises(PermissionDenied):
+            plan_create(organisation=trust, by=director, name="Not allowed", kind=PlanKind.IMPROVEMENT)
+    # a trust's own people do not see the region's other trusts
+    editor = (
+        Organisation.objects.get(ods_code=_codes(3)[0])
+        .memberships.get(user__username__endswith=".editor")
+        .user
+    )
+    assert not plans_for_user(
+        user=editor, organisation=Organisation.objects.get(ods_code=_codes(3)[1])
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_each_trust_has_an_oversight_status_and_segment_4_trusts_are_in_the_recovery_support_programme():
+    result = load_scale(12, size=ScaleSize(actions=2, measures=1, months=12, cycles=1), dates=DAY)
+    segments = {}
+    for ods in _codes(12):
+        history = list(OversightStatus.objects.filter(trust__ods_code=ods).order_by("effective_from"))
+        assert history and history[0].segment == 2 and all(s.oversight_body == result.region for s in history)
+        current = history[-1]
+        segments[ods] = current.segment
+        if current.segment == 4:
+            assert current.programme == Programme.RECOVERY_SUPPORT and current.programme_entered_on
+            assert ExitCriterion.objects.filter(trust__ods_code=ods).count() == 4
+        else:
+            assert current.programme == Programme.NONE
+    assert set(segments.values()) <= {1, 2, 3, 4} and len(set(segments.values())) >= 3
 
 
 @pytest.mark.django_db

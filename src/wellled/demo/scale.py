@@ -30,10 +30,12 @@ from wellled.core.audit import AuditEntry, audit_record_many, snapshot
 from wellled.core.choices import AuditAction, OrganisationKind, Role
 from wellled.core.formatting import day_text
 from wellled.core.models import DeliveryStatus, Membership, Organisation, User
-from wellled.core.services import membership_set, organisation_create, person_create
+from wellled.core.services import membership_set, organisation_create, person_create, portfolio_trust_add
 from wellled.frameworks.models import Framework
 from wellled.measures.choices import Frequency, MeasureKind
 from wellled.measures.models import Measure, MeasureValue
+from wellled.oversight.choices import Judgement, Programme
+from wellled.oversight.models import ExitCriterion, ExitCriterionJudgement, OversightStatus
 from wellled.plans.choices import ActionState, CycleState, DatePrecision, PlanKind, PlanOrganisedBy
 from wellled.plans.models import (
     Action,
@@ -550,7 +552,6 @@ class TrustLoad:
     def _measures(self) -> None:
         """One measure per shared indicator (the first `size.measures`), each with monthly figures up to last month."""
         rng, size = self.rng, self.size
-        has_code = any(f.name == "indicator_code" for f in Measure._meta.get_fields())
         codes = indicator_codes()[: size.measures]
         measures = []
         for i, code in enumerate(codes):
@@ -566,9 +567,8 @@ class TrustLoad:
                 unit_of_measurement="days" if "days" in name else "",
                 rate_per=1000,
                 data_source="Synthetic (wellled demo --scale)",
+                indicator_code=code,
             )
-            if has_code:
-                measure.indicator_code = code  # type: ignore[attr-defined]
             measures.append(measure)
         Measure.objects.bulk_create(measures)
         if measures[0].pk is None:
@@ -657,18 +657,80 @@ class TrustLoad:
         self.count("ratings", len(ratings))
 
     def _oversight(self) -> None:
-        """Place the trust in the region's portfolio, when the oversight models exist (issue 16)."""
-        try:
-            from wellled.core.services import portfolio_trust_add  # type: ignore[attr-defined]
-        except ImportError:
-            return
+        """Place the trust in the region's portfolio and record its oversight status: segment 2 two years ago,
+        then its own segment a year ago; a trust in segment 4 is in the Recovery Support Programme, with exit
+        criteria judged since. Audited one record per row, as the services would."""
+        joined_on = _add_months(self.this_month, -24)
         portfolio_trust_add(
-            oversight_body=self.region,
-            trust=self.organisation,
-            by=self.director,
-            joined_on=_add_months(self.this_month, -12),
+            oversight_body=self.region, trust=self.organisation, by=self.director, joined_on=joined_on
         )
         self.count("portfolio entries", 1)
+        moved_on = _add_months(self.this_month, -12) + datetime.timedelta(days=int(self.rng.integers(0, 28)))
+        statuses = [
+            OversightStatus(
+                oversight_body=self.region,
+                trust=self.organisation,
+                effective_from=joined_on,
+                segment=2,
+                recorded_by=self.director,
+                recorded_at=self.moment(joined_on),
+            )
+        ]
+        if self.segment != 2:
+            intensive = self.segment == 4
+            statuses.append(
+                OversightStatus(
+                    oversight_body=self.region,
+                    trust=self.organisation,
+                    effective_from=moved_on,
+                    segment=self.segment,
+                    programme=Programme.RECOVERY_SUPPORT if intensive else Programme.NONE,
+                    programme_entered_on=moved_on if intensive else None,
+                    improvement_director=self.director if intensive else None,
+                    note="Moved after the regional review of quality and finances." if intensive else "",
+                    recorded_by=self.director,
+                    recorded_at=self.moment(moved_on),
+                )
+            )
+        for status in statuses:
+            status.full_clean()
+            status.save()
+        entries = [AuditEntry(AuditAction.CREATE, s, note=SCALE_NOTE) for s in statuses]
+        if self.segment == 4:
+            entries += self._exit_criteria(moved_on)
+        audit_record_many(by=self.director, organisation=self.region, entries=entries)
+        self.count("oversight statuses", len(statuses))
+
+    def _exit_criteria(self, agreed_on: datetime.date) -> list[AuditEntry]:
+        """The exit criteria agreed when the trust entered intensive support, each judged every quarter since."""
+        entries = []
+        judgements = [Judgement.NOT_MET, Judgement.PARTLY_MET, Judgement.MET]
+        for order, title in enumerate(SCALE["exit_criteria"], start=1):
+            criterion = ExitCriterion.objects.create(
+                oversight_body=self.region,
+                trust=self.organisation,
+                reference=f"EC{order}",
+                title=title,
+                agreed_on=agreed_on,
+                order=order,
+            )
+            entries.append(AuditEntry(AuditAction.CREATE, criterion, note=SCALE_NOTE))
+            progress = 0
+            judged_on = _add_months(agreed_on.replace(day=1), 3)
+            while judged_on < self.today:
+                progress = min(progress + int(self.rng.integers(0, 2)), 2)
+                judgement = ExitCriterionJudgement.objects.create(
+                    criterion=criterion,
+                    judgement=judgements[progress],
+                    judged_on=judged_on,
+                    rationale=SCALE["judgement_rationales"][progress],
+                    judged_by=self.director,
+                    recorded_at=self.moment(judged_on, hour=15),
+                )
+                entries.append(AuditEntry(AuditAction.CREATE, judgement, note=SCALE_NOTE))
+                judged_on = _add_months(judged_on, 3)
+        self.count("exit criteria", len(SCALE["exit_criteria"]))
+        return entries
 
 
 def series(family: dict[str, Any], months: int, rng: np.random.Generator) -> list[tuple[Any, Any, Any]]:
