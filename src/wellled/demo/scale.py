@@ -210,9 +210,9 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     For leaf tables whose ids nobody needs back (values, updates, timescales). Only the model's own quoted table and
     column names go into the SQL; every value is data. Returns how many rows were written."""
     meta = model._meta
-    fields = [meta.get_field(name) for name in columns]
+    fields: list[models.Field] = [meta.get_field(name) for name in columns]  # type: ignore[misc]
     quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in fields)  # type: ignore[union-attr]
+    names = ", ".join(quote(str(f.column)) for f in fields)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -224,7 +224,7 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         batch: list[list[Any]] = []
         for row in rows:
-            batch.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)])  # type: ignore[union-attr]
+            batch.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)])
             if len(batch) >= COPY_ROWS_PER_CALL:
                 cursor.executemany(sql, batch)
                 written, batch = written + len(batch), []
@@ -363,7 +363,7 @@ class TrustLoad:
             for _ in range(int(slips[i])):
                 dues.append(dues[-1] + int(rng.integers(2, 5)))
             lead = self.leads[int(rng.integers(len(self.leads)))]
-            spec = {"dues": dues, "lead": lead}
+            spec: dict[str, Any] = {"dues": dues, "lead": lead}
             spec.update(self._action_history(dues[-1], bool(rng.random() < delivered_chance), cycles, rng))
             specs.append(spec)
             latest = spec["updates"][-1] if spec["updates"] else None
