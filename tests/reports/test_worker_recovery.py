@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -107,6 +108,32 @@ def start_worker(env: dict) -> subprocess.Popen:
     )
 
 
+class OutputReader:
+    """The worker's output read as it comes (in a thread), so a test can wait for what it says, however slowly a
+    loaded machine starts it, instead of guessing a number of seconds."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.lines: list[bytes] = []
+        assert process.stdout is not None
+        self.thread = threading.Thread(target=self.lines.extend, args=(iter(process.stdout.readline, b""),))
+        self.thread.daemon = True
+        self.thread.start()
+        self.process = process
+
+    @property
+    def text(self) -> str:
+        return b"".join(self.lines).decode(errors="replace")
+
+    def wait_for(self, words: str) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while words not in self.text:
+            assert self.process.poll() is None, (
+                f"the worker exited before saying {words!r}: {self.text[-2000:]}"
+            )
+            assert time.monotonic() < deadline, f"the worker never said {words!r}: {self.text[-2000:]}"
+            time.sleep(0.05)
+
+
 def run_in_django(env: dict, code: str) -> None:
     subprocess.run([sys.executable, "-m", "wellled", "shell", "-c", code], env=env, check=True, timeout=120)
 
@@ -165,11 +192,13 @@ def test_a_second_sigterm_interrupts_the_paper_and_puts_its_job_back_in_the_queu
     job, database, env, workers = queued
     workers.append(worker := start_worker(env))
     database.wait_for(job.pk, JobState.RUNNING, process=worker)
+    output = OutputReader(worker)
     worker.send_signal(signal.SIGTERM)
-    time.sleep(0.2)
+    # Two signals sent before the worker runs its handler count as one: wait until it has heard the first.
+    output.wait_for("shutting down gracefully")
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=WAIT_SECONDS)
-    assert database.job_state(job.pk) == JobState.QUEUED
+    assert database.job_state(job.pk) == JobState.QUEUED, output.text[-2000:]
     workers.append(again := start_worker(env))
     assert database.wait_for(job.pk, JobState.DONE, process=again) == JobState.DONE
 
@@ -177,13 +206,15 @@ def test_a_second_sigterm_interrupts_the_paper_and_puts_its_job_back_in_the_queu
 def test_a_worker_started_while_the_database_is_down_waits_and_says_so(tmp_path):
     env = environment("postgres://nobody@127.0.0.1:9/nothing", tmp_path)  # nothing listens on port 9
     worker = start_worker(env)
+    output = OutputReader(worker)
     try:
-        time.sleep(6)
+        output.wait_for("tries again in")
+        time.sleep(2)
         assert worker.poll() is None  # still running: it waits for the database rather than dying
     finally:
         worker.send_signal(signal.SIGTERM)
-        out, _ = worker.communicate(timeout=30)
-    assert "The database did not answer" in out.decode() and "tries again in" in out.decode()
+        worker.wait(timeout=30)
+    assert "The database did not answer" in output.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -33,6 +33,10 @@ MEASURE_DEFINITION_CHARS = 4_000
 MEASURE_COMMENTARY_CHARS = 2_000  # each of what the chart shows, why, what next (performance report)
 QI_TEXT_CHARS = 4_000  # a QI project's aim, a PDSA cycle's plan, prediction, do, study and act
 WARD_VISIT_SUMMARY_CHARS = 4_000
+RISK_DESCRIPTION_CHARS = 4_000  # a risk's cause, event, effect and its gaps in control and in assurance
+RISK_STATUS_REASON_CHARS = 2_000  # why a risk is tolerated or closed
+RISK_CONTROL_CHARS = 2_000  # a control, or the source of an assurance on it (one row of the BAF each)
+RISK_REVIEW_CHARS = 6_000  # what a risk review found, as long as a progress update's narrative
 OVERSIGHT_NOTE_CHARS = 4_000  # a note on a trust's oversight status, or an oversight body's note on a trust
 EXIT_CRITERION_CHARS = 4_000  # what an exit criterion asks of the trust
 EXIT_JUDGEMENT_CHARS = 4_000  # the reasons for a judgement of an exit criterion
@@ -103,6 +107,7 @@ def text_fields(
         "reports",
         "accreditation",
         "improvement",
+        "risks",
         "oversight",
         "information",
     ),

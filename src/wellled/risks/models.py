@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from wellled.core import limits
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
@@ -104,9 +106,13 @@ class Risk(models.Model):
     )
     reference = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
-    cause = models.TextField(blank=True, help_text="Because of…")
-    event = models.TextField(blank=True, help_text="There is a risk that…")
-    effect = models.TextField(blank=True, help_text="Which would lead to…")
+    cause = LimitedTextField(max_length=limits.RISK_DESCRIPTION_CHARS, blank=True, help_text="Because of…")
+    event = LimitedTextField(
+        max_length=limits.RISK_DESCRIPTION_CHARS, blank=True, help_text="There is a risk that…"
+    )
+    effect = LimitedTextField(
+        max_length=limits.RISK_DESCRIPTION_CHARS, blank=True, help_text="Which would lead to…"
+    )
     category = models.ForeignKey(
         RiskCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
     )
@@ -130,12 +136,14 @@ class Risk(models.Model):
     target_consequence = models.PositiveSmallIntegerField(validators=SCALE)
     # Kept beside its parts so the register can filter and sort by it (set by the services, never typed).
     current_score = models.PositiveSmallIntegerField(editable=False, default=1)
-    gaps_in_control = models.TextField(blank=True)
-    gaps_in_assurance = models.TextField(blank=True)
+    gaps_in_control = LimitedTextField(max_length=limits.RISK_DESCRIPTION_CHARS, blank=True)
+    gaps_in_assurance = LimitedTextField(max_length=limits.RISK_DESCRIPTION_CHARS, blank=True)
     review_frequency_days = models.PositiveSmallIntegerField(choices=REVIEW_FREQUENCIES, default=0)
     next_review_on = models.DateField("next review date")
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
-    status_reason = models.TextField(blank=True, help_text="Why it is tolerated or closed.")
+    status_reason = LimitedTextField(
+        max_length=limits.RISK_STATUS_REASON_CHARS, blank=True, help_text="Why it is tolerated or closed."
+    )
     escalated = models.BooleanField(default=False, help_text="On the corporate risk register.")
     # The board assurance framework: a principal risk is the same record, marked and placed under an objective.
     principal = models.BooleanField("principal risk on the BAF", default=False)
@@ -238,7 +246,7 @@ class Control(models.Model):
     """Something in place that reduces a risk's likelihood or consequence."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
-    description = models.TextField()
+    description = LimitedTextField(max_length=limits.RISK_CONTROL_CHARS)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
 
@@ -253,7 +261,7 @@ class Assurance(models.Model):
     """Evidence that a control works (a report, an audit), on one of the three lines, with its level."""
 
     control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="assurances")
-    source = models.TextField()
+    source = LimitedTextField(max_length=limits.RISK_CONTROL_CHARS)
     line = models.CharField(max_length=10, choices=AssuranceLine.choices)
     level = models.CharField(max_length=12, choices=AssuranceLevel.choices)
     reported_on = models.DateField(null=True, blank=True)
@@ -293,7 +301,7 @@ class RiskReview(AppendOnly, models.Model):
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField()
-    narrative = models.TextField()
+    narrative = LimitedTextField(max_length=limits.RISK_REVIEW_CHARS)
     likelihood_before = models.PositiveSmallIntegerField()
     consequence_before = models.PositiveSmallIntegerField()
     likelihood = models.PositiveSmallIntegerField(validators=SCALE)

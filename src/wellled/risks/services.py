@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
+from wellled.core.limits import fields_clean, limit_of, too_long
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
@@ -264,9 +265,15 @@ def risk_create(
     risk.full_clean(validate_constraints=False)
     if Risk.objects.filter(organisation=organisation, reference=risk.reference).exists():
         raise ValidationError({"reference": f"The register already has a risk {risk.reference}."})
+    new_controls = [Control(risk=risk, description=text, order=order) for order, text in enumerate(controls)]
+    for number, control in enumerate(new_controls, start=1):
+        try:
+            fields_clean(control, ["description"])
+        except ValidationError as exc:
+            raise ValidationError({"controls": [f"Control {number}: {m}" for m in exc.messages]}) from None
     risk.save()
-    for order, description in enumerate(controls):
-        Control.objects.create(risk=risk, description=description, order=order)
+    for control in new_controls:
+        control.save()
     for name, related in (("actions", actions), ("measures", measures), ("findings", findings)):
         if related:
             getattr(risk, name).set(related)
@@ -351,6 +358,10 @@ def risk_review_record(
         errors["likelihood"] = str(exc)
     if next_review_on is not None and next_review_on <= reviewed_on:
         errors["next_review_on"] = "The next review must be after this one."
+    if not errors.get("narrative"):
+        too_long_message = too_long((narrative or "").strip(), limit_of(RiskReview, "narrative"))
+        if too_long_message:
+            errors["narrative"] = too_long_message
     if errors:
         raise ValidationError(errors)
     before = snapshot(row)
@@ -467,7 +478,9 @@ def control_add(*, risk: Risk, by: User, description: str) -> Control:
     if not description.strip():
         raise ValidationError({"description": "Describe the control."})
     order = (risk.controls.aggregate(m=Max("order"))["m"] or 0) + 1
-    control = Control.objects.create(risk=risk, description=description.strip(), order=order)
+    control = Control(risk=risk, description=description.strip(), order=order)
+    fields_clean(control, ["description"])
+    control.save()
     audit_record(by=by, organisation=risk.organisation, action=AuditAction.CREATE, instance=control)
     return control
 
@@ -494,9 +507,11 @@ def assurance_add(
         errors["level"] = "Choose the level of assurance."
     if errors:
         raise ValidationError(errors)
-    assurance = Assurance.objects.create(
+    assurance = Assurance(
         control=control, source=source.strip(), line=line, level=level, reported_on=reported_on
     )
+    fields_clean(assurance, ["source"])
+    assurance.save()
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=assurance)
     return assurance
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from wellled.core.cells import set_safe_cell
+from wellled.core.limits import limit_of, too_long
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.plans.spreadsheet.read import (
     MonthCell,
@@ -30,7 +31,7 @@ from wellled.plans.spreadsheet.read import (
 from . import services
 from .choices import RiskStatus
 from .convention import convention
-from .models import Risk, RiskCategory
+from .models import Control, Risk, RiskCategory
 
 # The columns Wellled writes, in order; the import recognises these and the usual variants below.
 EXPORT_HEADERS = {
@@ -363,6 +364,9 @@ def _row(number: int, raw: dict, texts: dict[str, str], lookup: _Lookup, seen: d
         "status_reason",
     ):
         row[name] = _text(raw.get(name))
+        message = too_long(row[name], limit_of(Risk, name))
+        if message:
+            problem(name, message)
     if not row["title"]:
         problem("title", "the risk has no title")
     reference = _text(raw.get("reference"))
@@ -423,6 +427,10 @@ def _row(number: int, raw: dict, texts: dict[str, str], lookup: _Lookup, seen: d
     row["controls"] = [
         line.strip(" -•\t") for line in _text(raw.get("controls")).splitlines() if line.strip(" -•\t")
     ]
+    for position, control in enumerate(row["controls"], start=1):
+        message = too_long(control, limit_of(Control, "description"))
+        if message:
+            problem("controls", f"control {position}: {message}")
     return row, problems
 
 
