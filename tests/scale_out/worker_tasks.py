@@ -8,7 +8,7 @@ import time
 
 from django_tasks import task
 
-RUN_SECONDS = 0.05  # long enough for both workers to be busy at once
+RUN_SECONDS = 0.1  # long enough that both workers are busy at once
 
 
 @task()
