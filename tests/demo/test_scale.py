@@ -22,6 +22,7 @@ from wellled.demo.scale import (
     DIRECTOR_USERNAME,
     PLAN_NAME,
     REGION_ODS_CODE,
+    ScaleDataError,
     ScaleSize,
     indicator_codes,
     load_scale,
@@ -119,6 +120,16 @@ def test_running_it_again_adds_nothing_and_a_larger_n_adds_only_the_missing_trus
     more = load_scale(3, size=SMALL, dates=DAY)
     assert more.created == [_codes(3)[2]] and more.already == 2
     assert Action.objects.count() == counts[1] + 40
+
+
+@pytest.mark.django_db
+def test_a_real_organisation_with_a_synthetic_ods_code_is_refused_not_mixed_in():
+    from tests.factories import make_organisation
+
+    make_organisation(name="Someone Else's Trust", ods_code=_codes(2)[1])
+    with pytest.raises(ScaleDataError, match=_codes(2)[1]):
+        load_scale(2, size=SMALL, dates=DAY)
+    assert not Plan.objects.filter(name=PLAN_NAME).exists()
 
 
 @pytest.mark.django_db

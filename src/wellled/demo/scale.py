@@ -113,6 +113,10 @@ class ScaleSize:
             raise ValueError("Each trust needs at least one action, month of figures and reporting cycle.")
 
 
+class ScaleDataError(RuntimeError):
+    """The database holds an organisation with a synthetic trust's ODS code but not its plan: refused, not mixed."""
+
+
 @dataclass
 class ScaleResult:
     """What `load_scale` did: the region, who signs in to oversee it, and the rows it wrote."""
@@ -150,6 +154,16 @@ def load_scale(
         ).values_list("organisation__ods_code", flat=True)
     )
     framework = Framework.objects.get(key=PLAN_FRAMEWORK, organisation__isnull=True)
+    taken = sorted(
+        Organisation.objects.filter(ods_code__in=[w[0] for w in wanted])
+        .exclude(ods_code__in=there)
+        .values_list("ods_code", flat=True)
+    )
+    if taken:
+        raise ScaleDataError(
+            f"The ODS codes {', '.join(taken[:5])} are taken by organisations without the synthetic plan; "
+            "load the synthetic trusts into a database of their own."
+        )
     for index, (ods_code, name, kind) in enumerate(wanted, start=1):
         if ods_code in there:
             result.already += 1
@@ -811,4 +825,12 @@ def scale_fingerprint(ods_codes: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["ScaleResult", "ScaleSize", "indicator_codes", "load_scale", "rows_insert", "scale_fingerprint"]
+__all__ = [
+    "ScaleDataError",
+    "ScaleResult",
+    "ScaleSize",
+    "indicator_codes",
+    "load_scale",
+    "rows_insert",
+    "scale_fingerprint",
+]
