@@ -187,9 +187,14 @@ def main() -> int:
         f"{seconds:.2f} s, {queries} queries"
     )
 
-    try:
-        url = reverse("oversight:portfolio")
-    except NoReverseMatch:
+    url = None
+    for args_ in ((), (region.pk,), (region.ods_code,)):  # the page may or may not name the oversight body
+        try:
+            url = reverse("oversight:portfolio", args=args_)
+            break
+        except NoReverseMatch:
+            continue
+    if url is None:
         print("(b) portfolio page: skipped: this checkout has no URL named oversight:portfolio")
     else:
         client = Client()
