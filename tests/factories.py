@@ -90,7 +90,9 @@ def urls_with_own_scoping_tests() -> set[str]:
     """URL names whose scoping and permissions are tried in their app's own tests, which list every one of them
     (tests/measures/test_views.py, tests/assessments/test_assessment_views.py, tests/core/test_people_views.py,
     tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
-    tests/improvement/test_views.py, tests/reports/test_ipr.py)."""
+    tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/oversight/test_views.py,
+    tests/information/test_views.py,
+    tests/oversight/portfolio/test_portfolio.py)."""
     from django.urls import URLResolver
 
     from wellled.accreditation.urls import urlpatterns as accreditation_urls
@@ -99,7 +101,9 @@ def urls_with_own_scoping_tests() -> set[str]:
     from wellled.assessments.urls import urlpatterns as assessment_urls
     from wellled.core.people_urls import urlpatterns as people_urls
     from wellled.improvement.urls import urlpatterns as improvement_urls
+    from wellled.information.urls import urlpatterns as information_urls
     from wellled.measures.urls import urlpatterns as measure_urls
+    from wellled.oversight.urls import urlpatterns as oversight_urls
     from wellled.plans.people_urls import urlpatterns as person_action_urls
     from wellled.risks.urls import urlpatterns as risk_urls
 
@@ -111,6 +115,7 @@ def urls_with_own_scoping_tests() -> set[str]:
                 yield p.name
 
     performance_report = {"ipr", "ipr-download", "ipr-commentary"}
+    portfolio = {"oversight-portfolio", "oversight-trajectories"}
     apps = [
         *measure_urls,
         *assessment_urls,
@@ -118,11 +123,13 @@ def urls_with_own_scoping_tests() -> set[str]:
         *person_action_urls,
         *accreditation_urls,
         *improvement_urls,
+        *information_urls,
         *risk_urls,
+        *oversight_urls,
         *api_urls,
         *api_page_urls,
     ]
-    return set(names(apps)) | performance_report
+    return set(names(apps)) | performance_report | portfolio
 
 
 def foundation_url_patterns():

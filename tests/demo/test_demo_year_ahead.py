@@ -17,6 +17,14 @@ from wellled.demo.plans import DEMO_ODS_CODE, SECOND_ODS_CODE, demo_plan
 from wellled.demo.steps import demo_run
 from wellled.improvement.models import PDSACycle
 from wellled.measures.models import Measure, MeasureCommentary, MeasureValue
+from wellled.oversight.models import (
+    ExitCriterionJudgement,
+    ImprovementBoardMeeting,
+    MeetingAction,
+    OversightNote,
+    OversightStatus,
+)
+from wellled.oversight.selectors import current_status
 from wellled.plans.choices import ActionState, CycleState
 from wellled.plans.models import Action, ProgressUpdate, ReportingCycle, TimescaleRevision
 from wellled.reports.models import IssuedPaper, PaperKind
@@ -93,6 +101,34 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     assert WardAudit.objects.filter(state="draft").count() == 1
     assert PDSACycle.objects.count() == 3 and all(c.started_on < today for c in PDSACycle.objects.all())
     assert MeasureCommentary.objects.filter(period=today.replace(day=1)).count() == 3
+    # The oversight region: the trust in the Recovery Support Programme today, every judgement and note in the past,
+    # one improvement board held with its actions and one still to come.
+    statuses = list(OversightStatus.objects.filter(trust__ods_code=DEMO_ODS_CODE))
+    assert current_status(statuses).programme == "recovery_support"
+    assert all(j.judged_on <= today for j in ExitCriterionJudgement.objects.all())
+    assert all(n.noted_on <= today for n in OversightNote.objects.all())
+    meetings = ImprovementBoardMeeting.objects.order_by("held_on")
+    assert [m.status for m in meetings] == ["held", "planned"] and meetings[0].held_on < today < meetings[
+        1
+    ].held_on
+    assert MeetingAction.objects.filter(meeting=meetings[0]).count() == 2
+    _information_requests(today)
+
+
+def _information_requests(today: datetime.date) -> None:
+    """Five requests from three bodies: two answered with one answer (one of them by reuse), one overdue, and one
+    registered afterwards that is offered that answer."""
+    from wellled.information.models import Answer, InformationRequest
+
+    requests = InformationRequest.objects.all()
+    assert requests.count() == 5
+    assert len({r.body_name for r in requests}) == 3
+    assert requests.filter(status="answered").count() == 2
+    assert requests.filter(status="answered", answered_by_reuse=True).count() == 1
+    assert [r.their_reference for r in requests if r.overdue] == ["CQC-ENG-2304"]
+    later = requests.get(their_reference="FPC-0462")
+    assert later.status == "open" and Answer.objects.filter(fingerprint=later.fingerprint).count() == 1
+    assert all(r.received_on <= today for r in requests)
 
 
 def test_run_again_on_a_later_day_the_demo_adds_nothing():
@@ -100,6 +136,8 @@ def test_run_again_on_a_later_day_the_demo_adds_nothing():
     counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40), tick=True):
         results = demo_run()  # the names and dates it would write differ now; it still finds itself loaded
-    # assessments, measures, risks, wards and QI projects, papers
-    assert not results[0].created and results[1:] == [False, 0, 0, 0, 0]
+    # assessments, measures, risks, wards and QI projects, papers; the oversight region; information requests
+    assert not results[0].created and results[1:6] == [False, 0, 0, 0, 0]
+    assert not results[6].created
+    assert results[7:] == [0]
     assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts

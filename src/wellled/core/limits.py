@@ -40,6 +40,11 @@ RISK_REVIEW_CHARS = 6_000  # what a risk review found, as long as a progress upd
 OVERSIGHT_NOTE_CHARS = 4_000  # a note on a trust's oversight status, or an oversight body's note on a trust
 EXIT_CRITERION_CHARS = 4_000  # what an exit criterion asks of the trust
 EXIT_JUDGEMENT_CHARS = 4_000  # the reasons for a judgement of an exit criterion
+IMPROVEMENT_BOARD_ATTENDEES_CHARS = 2_000  # who came to an improvement board meeting
+IMPROVEMENT_BOARD_MINUTES_CHARS = (
+    10_000  # an improvement board meeting's notes or minutes, or an agenda item's
+)
+INFORMATION_REQUEST_CHARS = 4_000  # what a body asked for, in its own words (information requests)
 ASSESSMENT_SUMMARY_CHARS = 10_000
 STATEMENT_NARRATIVE_CHARS = 10_000
 REVIEW_COMMENT_CHARS = 4_000

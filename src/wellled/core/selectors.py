@@ -214,3 +214,14 @@ def single_sign_on_get(*, user: User, organisation: Organisation):
     from .models import SingleSignOn
 
     return scoped(SingleSignOn.objects.all(), user=user, organisation=organisation).first()
+
+
+def scoped_many(queryset: QuerySet, *, user: User, organisations, path: str = "organisation") -> QuerySet:
+    """`scoped` for many organisations at once (an oversight body's portfolio): rows of those organisations that
+    the user may see, each admitted by the same two rules (own membership, or a portfolio holding it today)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    ids = [o if isinstance(o, int) else o.pk for o in organisations]
+    own = Membership.objects.filter(user=user, organisation_id=models.OuterRef(path), active=True)
+    lent = oversight_entries_for_user(user=user).filter(trust_id=models.OuterRef(path))
+    return queryset.filter(**{f"{path}__in": ids}).filter(Exists(own) | Exists(lent))

@@ -12,8 +12,10 @@ from typing import Any
 
 from .assessments import assessments_demo_load
 from .improvement import improvement_demo_load
+from .information import information_demo_load
 from .loader import DemoDates, Writer
 from .measures import measures_demo_load
+from .oversight import oversight_demo_load
 from .papers import papers_demo_load
 from .plans import demo_load
 from .risks import risks_demo_load
@@ -35,7 +37,12 @@ STEPS: tuple[Step, ...] = (
     # After measures (key risk indicators link to them); its data file is the risks app's own, risks/data/demo.yaml.
     Step("risk registers and the BAF", (), risks_demo_load),
     Step("wards, QI projects and commentary", ("improvement.yaml",), improvement_demo_load),  # after measures
-    Step("board papers", ("papers.yaml",), papers_demo_load),  # last: the papers carry the success measures
+    Step("board papers", ("papers.yaml",), papers_demo_load),  # the papers carry the success measures
+    # Last: its exit criteria name the trust's actions, measures, assessments and issued papers as evidence.
+    Step("oversight region, exit criteria and improvement boards", ("oversight.yaml",), oversight_demo_load),
+    Step(
+        "information requests", ("information.yaml",), information_demo_load
+    ),  # after plans, measures, papers
 )
 
 # Data files read outside STEPS: `wellled demo --scale N` only (scale.py).

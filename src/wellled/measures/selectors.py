@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from wellled.core.models import Organisation, OrganisationUnit, User
-from wellled.core.selectors import get_or_404, scoped
+from wellled.core.selectors import get_or_404, scoped, scoped_many
 from wellled.plans.choices import ActionState
 from wellled.spc import Assurance, SPCResult, Variation, spc, spc_batch
 
@@ -518,3 +520,72 @@ def measures_as_at(*, user: User, organisation: Organisation, until: datetime.da
         page = MeasurePage(measure, series, result, rebases[measure.pk], notes[measure.pk], [])
         reported.append(ReportedMeasure(page=page, commentary=latest.get(measure.pk)))
     return reported
+
+
+# Many organisations' measures at once (an oversight body's portfolio) -----------------------------------------
+
+
+def indicator_measures(*, user: User, organisations, codes=None) -> list[Measure]:
+    """The measures of many organisations that carry a shared indicator code (all codes, or those in `codes`),
+    in one query: by organisation, code, whole-organisation measures before a directorate's, then oldest."""
+    measures = scoped_many(
+        Measure.objects.exclude(indicator_code=""), user=user, organisations=organisations
+    ).select_related("organisation")
+    if codes is not None:
+        measures = measures.filter(indicator_code__in=list(codes))
+    whole_first = F("unit_id").asc(nulls_first=True)
+    return list(measures.order_by("organisation_id", "indicator_code", whole_first, "pk"))
+
+
+def spc_results_batch(measures: list[Measure]) -> dict[int, tuple[Series, SPCResult]]:
+    """Each measure's series and full SPC result (to draw its chart), in two queries (values, rebases) and one
+    `spc_batch` call per kind of chart, direction and scale present: one for measures counted the same way."""
+    by_pk = {m.pk: m for m in measures}
+    if not by_pk:
+        return {}
+    stored: dict[int, list] = defaultdict(list)
+    rows = (
+        MeasureValue.objects.filter(measure_id__in=by_pk)
+        .order_by("measure_id", "period")
+        .values_list("measure_id", "period", "value", "numerator", "denominator")
+    )
+    for measure_id, *rest in rows:
+        stored[measure_id].append(tuple(rest))
+    rebases: dict[Hashable, list[datetime.date]] = defaultdict(list)
+    for measure_id, day in Rebase.objects.filter(measure_id__in=by_pk).values_list("measure_id", "date"):
+        rebases[measure_id].append(day)
+    series_of: dict[int, Series] = {}
+    tables: dict[tuple, dict[str, Any]] = {}
+    for pk in sorted(stored):
+        measure = by_pk[pk]
+        series = build_series(measure, stored[pk])
+        if np.all(np.isnan(series.values)):
+            continue
+        series_of[pk] = series
+        table = tables.setdefault(
+            (measure.chart, measure.direction, measure.multiplier),
+            {"ids": [], "dates": [], "values": [], "dens": [], "targets": {}},
+        )
+        table["ids"].append(np.full(len(series.dates), pk, dtype=np.int64))
+        table["dates"].append(np.array(series.dates, dtype="datetime64[D]"))
+        table["values"].append(series.values)
+        if series.denominators is not None:
+            table["dens"].append(series.denominators)
+        table["targets"][pk] = measure.target
+    results: dict[int, tuple[Series, SPCResult]] = {}
+    for (chart, direction, multiplier), table in tables.items():
+        batch = spc_batch(
+            np.concatenate(table["ids"]),
+            np.concatenate(table["dates"]),
+            np.concatenate(table["values"]),
+            denominators=np.concatenate(table["dens"]) if table["dens"] else None,
+            chart=chart,
+            improvement_direction=direction,
+            multiplier=multiplier,
+            targets=table["targets"],
+            rebases=rebases,
+        )
+        for i, series_id in enumerate(batch.series_ids):
+            pk = cast(int, series_id)
+            results[pk] = (series_of[pk], batch.result(i))
+    return results

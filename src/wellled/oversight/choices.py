@@ -40,3 +40,11 @@ class EvidenceKind(models.TextChoices):
     MEASURE = "measure", "Measure"
     ASSESSMENT = "assessment", "Assessment"
     PAPER = "paper", "Issued paper"
+
+
+class MeetingStatus(models.TextChoices):
+    """Where an improvement board meeting stands."""
+
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"

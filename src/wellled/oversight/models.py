@@ -2,7 +2,8 @@
 leaving intensive support, each with evidence from the trust's records and judgements over time (ADR 0038).
 
 Each record belongs to the oversight body that keeps it (`oversight_body`) and is about one trust of its portfolio
-(`trust`); the trust's people see their own trust's status and exit criteria, read-only."""
+(`trust`); the trust's people see their own trust's status and exit criteria, read-only, never the body's notes.
+Improvement board meetings are the trust's own (ADR 0039): its governance editors write them, the body reads them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from wellled.core import limits
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
 
-from .choices import EvidenceKind, Judgement, Programme, Segment
+from .choices import EvidenceKind, Judgement, MeetingStatus, Programme, Segment
 
 
 class OversightStatus(AppendOnly, models.Model):
@@ -140,3 +141,84 @@ class ExitCriterionEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
+
+
+class OversightNote(models.Model):
+    """An oversight body's own note about a trust of its portfolio (a visit, a call, a concern): private to the
+    body, so the trust's people never see it."""
+
+    oversight_body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    noted_on = models.DateField("date")
+    text = LimitedTextField("note", max_length=limits.OVERSIGHT_NOTE_CHARS)
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-noted_on", "-written_at", "-id"]
+        indexes = [models.Index(fields=["oversight_body", "trust", "noted_on"])]
+
+    def __str__(self) -> str:
+        return f"Note on {self.trust} of {self.noted_on:%d %B %Y}"
+
+
+class ImprovementBoardMeeting(models.Model):
+    """A meeting of the trust's improvement board (the trust with its oversight body and partners) held to check
+    progress out of intensive support. The trust's own record (ADR 0039): its governance editors write it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="improvement_board_meetings"
+    )
+    held_on = models.DateField("date")
+    chair = models.CharField(max_length=200, blank=True)
+    attendees = LimitedTextField(max_length=limits.IMPROVEMENT_BOARD_ATTENDEES_CHARS, blank=True)
+    status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    minutes = LimitedTextField(
+        "notes or minutes", max_length=limits.IMPROVEMENT_BOARD_MINUTES_CHARS, blank=True
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"Improvement board of {self.held_on:%d %B %Y}"
+
+
+class MeetingAgendaItem(models.Model):
+    """One item on an improvement board meeting's agenda, with what was said about it."""
+
+    meeting = models.ForeignKey(
+        ImprovementBoardMeeting, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    notes = LimitedTextField(max_length=limits.IMPROVEMENT_BOARD_MINUTES_CHARS, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingAction(models.Model):
+    """An ordinary Wellled action raised at an improvement board meeting: the action lives in one of the trust's
+    plans (updated, reported and closed there); this row only says which meeting raised it."""
+
+    meeting = models.ForeignKey(ImprovementBoardMeeting, on_delete=models.CASCADE, related_name="raised")
+    action = models.ForeignKey("plans.Action", on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "action"], name="oversight_meeting_action_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: action {self.action_id}"

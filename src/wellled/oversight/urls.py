@@ -1,3 +1,39 @@
-"""Oversight URLs: a trust's oversight status and exit criteria, the portfolio of an oversight body."""
+"""Oversight URLs: a trust's oversight records kept by its oversight body, and the trust's own oversight page with
+its improvement board meetings."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("oversight/", views.oversight_home, name="oversight-home"),
+    path("oversight/trusts/<int:pk>/", views.trust_oversight, name="oversight-trust"),
+    path("oversight/trusts/<int:pk>/status/new/", views.status_record, name="oversight-status-record"),
+    path(
+        "oversight/trusts/<int:pk>/criteria/new/", views.criterion_create, name="oversight-criterion-create"
+    ),
+    path("oversight/trusts/<int:pk>/notes/new/", views.note_add, name="oversight-note-add"),
+    path("oversight/criteria/<int:pk>/edit/", views.criterion_edit, name="oversight-criterion-edit"),
+    path("oversight/criteria/<int:pk>/judge/", views.judgement_record, name="oversight-judgement-record"),
+    path("oversight/criteria/<int:pk>/evidence/new/", views.evidence_add, name="oversight-evidence-add"),
+    path("oversight/evidence/<int:pk>/remove/", views.evidence_remove, name="oversight-evidence-remove"),
+    path("oversight/evidence/<int:pk>/open/", views.evidence_open, name="oversight-evidence-open"),
+    path("oversight/meetings/new/", views.meeting_create, name="meeting-create"),
+    path("oversight/meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("oversight/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    path("oversight/meetings/<int:pk>/agenda/new/", views.agenda_item_add, name="meeting-agenda-add"),
+    path("oversight/meetings/<int:pk>/actions/new/", views.meeting_action_raise, name="meeting-action-raise"),
+]
+
+# The portfolio of an oversight body (oversight/portfolio_views.py) ---------------------------------------------
+
+from . import portfolio_views  # noqa: E402 (kept with its own block, apart from the records pages above)
+
+urlpatterns += [
+    path("oversight/portfolio/", portfolio_views.portfolio_page, name="oversight-portfolio"),
+    path(
+        "oversight/portfolio/trajectories/",
+        portfolio_views.trajectories_page,
+        name="oversight-trajectories",
+    ),
+]

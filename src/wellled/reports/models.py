@@ -17,11 +17,13 @@ FROZEN_MESSAGE = "An issued board paper cannot be changed or deleted."
 
 
 class PaperKind(models.TextChoices):
-    """Which paper an issued paper (or a job) is: a plan's board paper, or the board assurance framework, which
-    belongs to the organisation rather than to a plan (risks app, ADR 0030)."""
+    """Which paper an issued paper (or a job) is: a plan's board paper, the board assurance framework, which
+    belongs to the organisation rather than to a plan (risks app, ADR 0030), or an answer to an information
+    request (information app, ADR 0041)."""
 
     BOARD = "board", "Board paper"
     BAF = "baf", "Board assurance framework"
+    ANSWER = "answer", "Answer to an information request"  # information app, ADR 0041
 
 
 class FrozenQuerySet(models.QuerySet):

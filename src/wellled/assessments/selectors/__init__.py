@@ -34,6 +34,7 @@ from .ratings import (
     subject_resolve,
     subject_timeline,
     timeline_summary,
+    trust_cqc_timelines,
 )
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "subject_timeline",
     "subject_units",
     "timeline_summary",
+    "trust_cqc_timelines",
 ]

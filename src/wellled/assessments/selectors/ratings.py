@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from wellled.core.models import Organisation, OrganisationUnit, User
-from wellled.core.selectors import get_or_404, scoped
+from wellled.core.selectors import get_or_404, scoped, scoped_many
 
 from .. import scoring
 from ..choices import (
@@ -158,3 +158,31 @@ def timeline_summary(entries: list[TimelineEntry]) -> dict[str, TimelineCell]:
             if cell is not None and kq not in summary:
                 summary[kq] = cell
     return summary
+
+
+def trust_cqc_timelines(*, user: User, organisations) -> dict[int, list[TimelineEntry]]:
+    """CQC's ratings of each organisation as a whole over time, newest first, each with its direction against
+    the previous CQC rating: many organisations in one query (an oversight body's portfolio)."""
+    ids = [o if isinstance(o, int) else o.pk for o in organisations]
+    ratings = scoped_many(
+        PublishedRating.objects.filter(location=None, service=None, assessor_kind=AssessorKind.CQC),
+        user=user,
+        organisations=ids,
+    ).order_by("organisation_id", "rated_on", "id")
+    groups: dict[int, dict[tuple, list[PublishedRating]]] = {pk: {} for pk in ids}
+    for rating in ratings:
+        groups[rating.organisation_id].setdefault((rating.rated_on, rating.assessment_id), []).append(rating)
+    timelines: dict[int, list[TimelineEntry]] = {}
+    for pk, events in groups.items():
+        last: dict[str, PublishedRating] = {}
+        entries = []
+        for (rated_on, _), rows in events.items():
+            cells: dict[str, TimelineCell | None] = dict.fromkeys(KEY_QUESTION_COLUMNS)
+            for rating in rows:
+                cells[rating.key_question] = TimelineCell(rating, last.get(rating.key_question))
+            for rating in rows:
+                last[rating.key_question] = rating
+            entries.append(TimelineEntry(rated_on, AssessorKind.CQC, AssessorKind.CQC.label, None, cells))
+        entries.reverse()
+        timelines[pk] = entries
+    return timelines

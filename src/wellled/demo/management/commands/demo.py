@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wellled.core.worker import background_worker
-from wellled.demo.plans import DEMO_PASSWORD, DemoResult
+from wellled.demo.plans import DEMO_PASSWORD, DemoLogin, DemoResult
 from wellled.demo.scale import ACTIONS, MEASURES, MONTHS, ScaleResult, ScaleSize, load_scale
 from wellled.demo.steps import demo_run
 
@@ -74,8 +74,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
-        result, *_ = demo_run(stdout=self.stdout if verbosity > 1 else None)
-        self._print_logins(result)
+        result, *others = demo_run(stdout=self.stdout if verbosity > 1 else None)
+        # Steps after the first may add sign-ins of their own (the oversight region's improvement director).
+        self._print_logins(result, [login for other in others for login in getattr(other, "logins", [])])
         if scale:
             self.stdout.write(f"Loading {scale} synthetic trusts (those already there are kept as they are).")
             self._print_scale(load_scale(scale, size=size, stdout=self.stdout if verbosity > 0 else None))
@@ -90,7 +91,7 @@ class Command(BaseCommand):
         with background_worker(stdout=cast(TextIO, self.stdout)):  # Django's OutputWrapper is a text stream
             call_command("runserver", addrport, use_reloader=False)
 
-    def _print_logins(self, result: DemoResult) -> None:
+    def _print_logins(self, result: DemoResult, extra: list[DemoLogin] | None = None) -> None:
         """The sign-ins as a table: every demo person shares one published password."""
         state = "loaded" if result.created else "already loaded"
         self.stdout.write(
@@ -104,7 +105,7 @@ class Command(BaseCommand):
                 login.organisation,
                 f"{login.name} ({login.initials}), {login.job_title}",
             )
-            for login in result.logins
+            for login in [*result.logins, *(extra or [])]
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:

@@ -1,0 +1,333 @@
+"""An answer to an information request, built from what Wellled holds through the same scoped builders and
+selectors the trust's own pages use, as tables of text: the same shape for every kind, so one snapshot layout
+(reports.snapshot) and one pair of renderers serve them all."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from wellled.assessments.choices import KEY_QUESTION_COLUMNS, AssessorKind
+from wellled.assessments.selectors import ratings_for_user
+from wellled.core.formatting import counted, day_text, long_date
+from wellled.core.models import Organisation, User
+from wellled.core.selectors import scoped
+from wellled.measures.jinja import measure_number, measure_period
+from wellled.measures.selectors import measures_for_user, summarise
+from wellled.plans.selectors import plan_get
+from wellled.reports.board_paper import board_paper_build
+from wellled.reports.models import IssuedPaper, PaperKind
+from wellled.risks.baf_paper import baf_paper_build
+from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
+
+from .models import RequestKind
+
+NOT_FOUND: dict[str, tuple[str, str]] = {
+    RequestKind.PLAN: ("plan", "The plan asked about is not one of {trust}'s plans that you can see."),
+    RequestKind.PAPER: ("paper", "The paper asked for is not an issued paper of {trust} that stands."),
+}
+
+
+@dataclass(frozen=True)
+class AnswerTable:
+    """One table of an answer: its heading, column names and rows of text."""
+
+    heading: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerPaper:
+    """Everything an answer says, whatever the format it is sent in."""
+
+    title: str
+    subject_name: str
+    subject_ods_code: str
+    answered_by: str
+    kind: str
+    kind_label: str
+    asked_for: str  # what was asked, in Wellled's words: the kind and its parameters
+    as_at: datetime.date
+    generated_at: datetime.datetime
+    generated_by: str
+    tables: tuple[AnswerTable, ...]
+    paper_id: int | None = None  # the issued paper an answer of kind "paper" passes on
+
+    @property
+    def total(self) -> int:
+        return sum(len(table.rows) for table in self.tables)
+
+
+def subject_papers(*, user: User, subject: Organisation):
+    """The subject trust's issued board and BAF papers that stand (not withdrawn), latest first."""
+    papers = scoped(
+        IssuedPaper.objects.filter(kind__in=[PaperKind.BOARD, PaperKind.BAF], withdrawal__isnull=True),
+        user=user,
+        organisation=subject,
+    )
+    return papers.defer("data").order_by("-as_at", "-issued_at", "-id")
+
+
+def parameters_described(
+    *, user: User, subject: Organisation, kind: str, parameters: Mapping[str, Any]
+) -> str:
+    """The parameters in words, e.g. "Well-led plan 2026, position as at 30 November 2026"."""
+    as_at = parameters.get("as_at")
+    day = f"as at {long_date(datetime.date.fromisoformat(as_at))}" if as_at else ""
+    if kind == RequestKind.PLAN:
+        plan = _plan(user=user, subject=subject, pk=parameters["plan"])
+        return f"{plan.name}: delivery position {day}"
+    if kind == RequestKind.MEASURES:
+        names = [
+            m.name
+            for m in measures_for_user(user=user, organisation=subject).filter(pk__in=parameters["measures"])
+        ]
+        codes = parameters.get("indicator_codes") or []
+        chosen = "; ".join([*names, *(f"indicator {code}" for code in codes)])
+        return f"Measures ({chosen}) {day}"
+    if kind == RequestKind.RATINGS:
+        return f"CQC ratings {day}"
+    if kind == RequestKind.RISKS:
+        return f"Principal risks (board assurance framework) {day}"
+    paper = _paper(user=user, subject=subject, pk=parameters["paper"])
+    return f"{paper.title} (issued {long_date(paper.issued_at)})"
+
+
+def answer_build(
+    *, user: User, answering: Organisation, subject: Organisation, kind: str, parameters: Mapping[str, Any]
+) -> AnswerPaper:
+    """The answer, read through the person's own scope of the subject trust (their own trust, or a trust of the
+    portfolio of the oversight body they belong to)."""
+    now = timezone.now()
+    as_at = (
+        datetime.date.fromisoformat(parameters["as_at"]) if "as_at" in parameters else timezone.localdate()
+    )
+    paper_id = None
+    if kind == RequestKind.PLAN:
+        tables = _plan_tables(user=user, subject=subject, pk=parameters["plan"], as_at=as_at)
+    elif kind == RequestKind.MEASURES:
+        tables = _measure_tables(user=user, subject=subject, parameters=parameters, as_at=as_at)
+    elif kind == RequestKind.RATINGS:
+        tables = _rating_tables(user=user, subject=subject, as_at=as_at)
+    elif kind == RequestKind.RISKS:
+        tables = _risk_tables(user=user, subject=subject, as_at=as_at)
+    elif kind == RequestKind.PAPER:
+        paper = _paper(user=user, subject=subject, pk=parameters["paper"])
+        as_at, paper_id = paper.as_at, paper.pk
+        tables = _paper_tables(paper)
+    else:
+        raise ValidationError({"kind": "Choose what the request is answered from."})
+    label = RequestKind(kind).label
+    return AnswerPaper(
+        title=f"{subject.name}: {label[0].lower()}{label[1:]}",
+        subject_name=subject.name,
+        subject_ods_code=subject.ods_code,
+        answered_by=answering.name,
+        kind=str(kind),
+        kind_label=label,
+        asked_for=parameters_described(user=user, subject=subject, kind=kind, parameters=parameters),
+        as_at=as_at,
+        generated_at=now,
+        generated_by=user.get_full_name() or user.username,
+        tables=tables,
+        paper_id=paper_id,
+    )
+
+
+def _refused(kind: str, subject: Organisation) -> ValidationError:
+    field, message = NOT_FOUND[kind]
+    return ValidationError({field: message.format(trust=subject.name)})
+
+
+def _plan(*, user: User, subject: Organisation, pk):
+    try:
+        return plan_get(user=user, organisation=subject, pk=pk)
+    except Http404:
+        raise _refused(RequestKind.PLAN, subject) from None
+
+
+def _paper(*, user: User, subject: Organisation, pk) -> IssuedPaper:
+    paper = subject_papers(user=user, subject=subject).filter(pk=pk).first()
+    if paper is None:
+        raise _refused(RequestKind.PAPER, subject)
+    return paper
+
+
+def _plan_tables(*, user: User, subject: Organisation, pk, as_at: datetime.date) -> tuple[AnswerTable, ...]:
+    paper = board_paper_build(
+        user=user, organisation=subject, plan=_plan(user=user, subject=subject, pk=pk), as_at=as_at
+    )
+    counts = AnswerTable(
+        heading=f"Actions by delivery status, as at {paper.as_at_text}",
+        columns=("Delivery status", "Actions"),
+        rows=tuple((count.label, str(count.count)) for count in paper.counts)
+        + (("All actions", str(paper.total)),),
+    )
+    actions = AnswerTable(
+        heading="Each action's position",
+        columns=(
+            "Reference",
+            "Action",
+            "Leads",
+            "Timescale",
+            "Delivery status",
+            "Overdue",
+            "Latest progress",
+        ),
+        rows=tuple(
+            (
+                row.reference,
+                row.title,
+                row.leads,
+                row.timescale,
+                row.status_label,
+                "Yes" if row.overdue else "No",
+                row.progress,
+            )
+            for row in paper.rows
+        ),
+        note=f"{paper.plan_name}. Progress recorded after {paper.as_at_text} is left out.",
+    )
+    return (counts, actions)
+
+
+def _measure_tables(
+    *, user: User, subject: Organisation, parameters: Mapping[str, Any], as_at: datetime.date
+) -> tuple[AnswerTable, ...]:
+    codes = list(parameters.get("indicator_codes") or [])
+    chosen = Q(pk__in=list(parameters.get("measures") or []))
+    for code in codes:
+        chosen |= Q(indicator_code__iexact=code)
+    measures = list(measures_for_user(user=user, organisation=subject).filter(chosen).order_by("name"))
+    summaries = summarise(measures, until=as_at)
+    rows = []
+    for measure in measures:
+        summary = summaries[measure.pk]
+        rows.append(
+            (
+                measure.name,
+                measure.indicator_code,
+                measure_period(summary.latest_period, measure) if summary.has_data else "No data yet",
+                measure_number(summary.latest, measure) if summary.has_data else "",
+                VARIATION_SHORT.get(summary.variation, "No data yet") if summary.variation else "No data yet",
+                ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT)
+                if summary.assurance
+                else NO_ASSURANCE_SHORT,
+                measure_number(measure.target, measure) if measure.target is not None else "",
+            )
+        )
+    found = {m.indicator_code.upper() for m in measures if m.indicator_code}
+    missing = [code for code in codes if code not in found]
+    note = (
+        f"Figures for periods up to {long_date(as_at)}; variation and assurance by SPC (Making Data Count)."
+    )
+    if missing:
+        note += f" {subject.name} holds no measure with the indicator code {', '.join(missing)}."
+    return (
+        AnswerTable(
+            heading="Measures",
+            columns=(
+                "Measure",
+                "Indicator code",
+                "Latest period",
+                "Latest value",
+                "Variation",
+                "Assurance",
+                "Target",
+            ),
+            rows=tuple(rows),
+            note=note,
+        ),
+    )
+
+
+def _rating_tables(*, user: User, subject: Organisation, as_at: datetime.date) -> tuple[AnswerTable, ...]:
+    ratings = ratings_for_user(user=user, organisation=subject).filter(
+        assessor_kind=AssessorKind.CQC, rated_on__lte=as_at
+    )
+    latest: dict[tuple, Any] = {}
+    for rating in ratings.order_by("rated_on", "id"):
+        latest[(rating.location_id, rating.service_id, rating.key_question)] = rating  # later ones win
+    order = list(KEY_QUESTION_COLUMNS)
+    chosen = sorted(
+        latest.values(),
+        key=lambda r: (
+            r.subject_label if r.location_id or r.service_id else "",
+            order.index(r.key_question) if r.key_question in order else 99,
+        ),
+    )
+    rows = tuple(
+        (
+            rating.subject_label,
+            KEY_QUESTION_COLUMNS.get(rating.key_question, rating.key_question),
+            rating.get_rating_display(),
+            day_text(rating.rated_on),
+        )
+        for rating in chosen
+    )
+    return (
+        AnswerTable(
+            heading=f"CQC ratings standing on {long_date(as_at)}",
+            columns=("Trust, location or service", "Key question", "Rating", "Rated on"),
+            rows=rows,
+            note="The latest CQC rating of each key question on that date."
+            if rows
+            else "No CQC ratings are held.",
+        ),
+    )
+
+
+def _risk_tables(*, user: User, subject: Organisation, as_at: datetime.date) -> tuple[AnswerTable, ...]:
+    baf = baf_paper_build(user=user, organisation=subject, as_at=as_at)
+    rows = tuple(
+        (
+            risk.reference,
+            risk.title,
+            objective.title,
+            risk.owner,
+            risk.current.text,
+            risk.target.text,
+            risk.movement_text,
+            risk.assurance_rating,
+        )
+        for objective in baf.objectives
+        for risk in objective.risks
+    )
+    return (
+        AnswerTable(
+            heading=f"Principal risks as at {baf.as_at_text}",
+            columns=(
+                "Reference",
+                "Risk",
+                "Strategic objective",
+                "Owner",
+                "Current score",
+                "Target score",
+                "Movement",
+                "Assurance",
+            ),
+            rows=rows,
+            note=f"The risk register held {counted(baf.register_total, 'live risk')} on that date; "
+            f"{counted(baf.escalated_total, 'was', 'were')} escalated.",
+        ),
+    )
+
+
+def _paper_tables(paper: IssuedPaper) -> tuple[AnswerTable, ...]:
+    return (
+        AnswerTable(
+            heading="The paper",
+            columns=("Title", "Position as at", "Issued on", "SHA-256 of its record"),
+            rows=((paper.title, long_date(paper.as_at), long_date(paper.issued_at), paper.data_sha256),),
+            note="The paper itself is attached as it was issued (PDF), byte for byte.",
+        ),
+    )

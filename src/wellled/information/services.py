@@ -1,0 +1,366 @@
+"""Writes for information requests: register, withdraw, answer once (frozen) and share the answer with every
+request that asked the same thing, each in a transaction with its audit record (ADR 0041)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core.audit import audit_record, snapshot
+from wellled.core.choices import OVERSIGHT_KINDS, PROVIDER_KINDS, AuditAction
+from wellled.core.formatting import day_text, long_date
+from wellled.core.models import Organisation, User
+from wellled.core.permissions import Permission
+from wellled.core.selectors import membership_get
+from wellled.core.service_kit import locked_get, permission_require, version_bump, version_check
+from wellled.reports.models import IssuedPaperFile, PaperKind
+from wellled.reports.services import issued_paper_store
+from wellled.reports.snapshot import canonical_json, snapshot_from_data, snapshot_to_data
+
+from .answer import AnswerPaper, answer_build
+from .fingerprint import fingerprint, parameters_canonical
+from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus
+from .render import FORMATS, filename, render
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_OUTSIDE = "Choose a trust of your portfolio: {trust} is not in it today."
+SUBJECT_NOT_OWN = "A trust answers requests about itself only: choose {trust}."
+NO_BODY = "Enter the body that asked, or choose it if it uses Wellled."
+BOTH_BODIES = "Choose the body in Wellled or enter one outside it, not both."
+NO_EMAIL = "Enter the e-mail address the answer is sent to."
+DUE_BEFORE_RECEIVED = "The due date cannot be before the day the request was received."
+RECEIVED_AHEAD = "The day the request was received cannot be in the future."
+NOT_OPEN = "This request is {status}: only an open request can be answered or withdrawn."
+NOT_THE_SAME = "That answer was produced for a different question (another trust, kind or parameters)."
+ANSWER_WITHDRAWN = "That answer was withdrawn, so it is not offered again: produce a new one."
+MAIL_FAILED = (
+    "The answer could not be e-mailed to {body} ({address}): the mail server did not accept it ({reason}). "
+    "The request stays open; share the answer again from its page when the mail server is working."
+)
+MAIL_SUBJECT = "{trust}: {what} (your reference {reference})"
+
+
+def write_permission(organisation: Organisation) -> Permission:
+    """Who may keep a register: an oversight body's managers of oversight; a trust's plan managers."""
+    return Permission.MANAGE_OVERSIGHT if organisation.kind in OVERSIGHT_KINDS else Permission.MANAGE_PLANS
+
+
+def subject_check(*, organisation: Organisation, subject: Organisation, by: User) -> None:
+    """A trust answers for itself; an oversight body for a trust of its portfolio today (ADR 0038)."""
+    if organisation.kind in OVERSIGHT_KINDS:
+        from django.db.models import Q
+
+        today = timezone.localdate()
+        held = organisation.portfolio_entries.filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=today), trust=subject, joined_on__lte=today
+        ).exists()
+        if not held or subject.kind not in PROVIDER_KINDS:
+            raise ValidationError({"subject": SUBJECT_OUTSIDE.format(trust=subject.name)})
+    elif subject.pk != organisation.pk:
+        raise ValidationError({"subject": SUBJECT_NOT_OWN.format(trust=organisation.name)})
+    if membership_get(user=by, organisation=subject) is None:  # the answer is read through the person's scope
+        raise ValidationError({"subject": SUBJECT_OUTSIDE.format(trust=subject.name)})
+
+
+def _body_check(
+    asked_by_organisation: Organisation | None,
+    asked_by_name: str,
+    asked_by_email: str,
+    organisation: Organisation,
+) -> None:
+    if asked_by_organisation is None and not asked_by_name.strip():
+        raise ValidationError({"asked_by_name": NO_BODY})
+    if asked_by_organisation is not None and asked_by_name.strip():
+        raise ValidationError({"asked_by_name": BOTH_BODIES})
+    if asked_by_organisation is None and not asked_by_email.strip():
+        raise ValidationError({"asked_by_email": NO_EMAIL})
+    if asked_by_organisation is not None and asked_by_organisation.pk == organisation.pk:
+        raise ValidationError(
+            {"asked_by_organisation": "Choose the body that asked, not your own organisation."}
+        )
+
+
+@transaction.atomic
+def request_register(
+    *,
+    organisation: Organisation,
+    by: User,
+    subject: Organisation,
+    question: str,
+    received_on: datetime.date,
+    due_on: datetime.date,
+    kind: str,
+    parameters: dict[str, Any],
+    asked_by_organisation: Organisation | None = None,
+    asked_by_name: str = "",
+    asked_by_email: str = "",
+    their_reference: str = "",
+) -> InformationRequest:
+    """Register a request in the organisation's register, mapped to what Wellled holds that answers it."""
+    permission_require(user=by, organisation_id=organisation.pk, permission=write_permission(organisation))
+    subject_check(organisation=organisation, subject=subject, by=by)
+    _body_check(asked_by_organisation, asked_by_name, asked_by_email, organisation)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": RECEIVED_AHEAD})
+    if due_on < received_on:
+        raise ValidationError({"due_on": DUE_BEFORE_RECEIVED})
+    canonical = parameters_canonical(kind, parameters)
+    _parameters_check(by=by, subject=subject, kind=kind, canonical=canonical)
+    request = InformationRequest(
+        organisation=organisation,
+        subject=subject,
+        asked_by_organisation=asked_by_organisation,
+        asked_by_name=asked_by_name.strip(),
+        asked_by_email=asked_by_email.strip() if asked_by_organisation is None else "",
+        their_reference=their_reference.strip(),
+        question=question.strip(),
+        received_on=received_on,
+        due_on=due_on,
+        kind=kind,
+        parameters=canonical,
+        fingerprint=fingerprint(subject_id=subject.pk, kind=kind, parameters=canonical),
+        created_by=by,
+    )
+    request.full_clean()
+    request.save()
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.CREATE,
+        instance=request,
+        note=f"Information request from {request.body_name} registered",
+    )
+    return request
+
+
+def _parameters_check(*, by: User, subject: Organisation, kind: str, canonical: dict[str, Any]) -> None:
+    """The plan or paper named is the subject trust's own, as the person sees it (refused in words otherwise)."""
+    from .answer import parameters_described
+
+    parameters_described(user=by, subject=subject, kind=kind, parameters=canonical)
+
+
+@transaction.atomic
+def request_withdraw(
+    *, request: InformationRequest, by: User, expected_version: int | str | None
+) -> InformationRequest:
+    """Withdraw an open request (the body no longer needs it): kept in the register, no longer counted as due."""
+    permission_require(
+        user=by, organisation_id=request.organisation_id, permission=write_permission(request.organisation)
+    )
+    row = locked_get(InformationRequest, request.pk)
+    if row.status != RequestStatus.OPEN:
+        raise ValidationError(NOT_OPEN.format(status=row.get_status_display().lower()))
+    version_check(row, expected_version)
+    before = snapshot(row)
+    row.status = RequestStatus.WITHDRAWN
+    version_bump(row, ["status"])
+    audit_record(
+        by=by,
+        organisation=row.organisation,
+        action=AuditAction.UPDATE,
+        instance=row,
+        before=before,
+        note="Information request withdrawn",
+    )
+    return row
+
+
+# Answering -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What answering did: the answer, the requests it was given to, and the e-mails that failed (in words)."""
+
+    answer: Answer
+    delivered: list[Delivery] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
+    """Answer a request once: build the answer from the data, freeze it (an issued paper of kind `answer`), and
+    share it with every open request in the register that asks the same thing."""
+    organisation = request.organisation
+    permission = write_permission(organisation)
+    permission_require(user=by, organisation_id=organisation.pk, permission=permission)
+    request = InformationRequest.objects.select_related("organisation", "subject").get(pk=request.pk)
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError(NOT_OPEN.format(status=request.get_status_display().lower()))
+    subject_check(organisation=organisation, subject=request.subject, by=by)
+    paper = answer_build(
+        user=by,
+        answering=organisation,
+        subject=request.subject,
+        kind=request.kind,
+        parameters=request.parameters,
+    )
+    data = json.loads(canonical_json(snapshot_to_data(paper)))
+    if snapshot_from_data(AnswerPaper, data) != paper:
+        raise ValueError("The answer does not survive its JSON snapshot unchanged; nothing was stored.")
+    files = [(fmt, filename(paper, fmt), render(paper, fmt)) for fmt in FORMATS]
+    if paper.paper_id is not None:  # the issued paper asked for travels with the answer, byte for byte
+        source = IssuedPaperFile.objects.filter(paper_id=paper.paper_id, format="pdf").first()
+        if source is not None and source.intact:
+            files.append(("pdf", source.filename, bytes(source.content)))
+    with transaction.atomic():
+        issued = issued_paper_store(
+            organisation=organisation,
+            kind=PaperKind.ANSWER,
+            as_at=paper.as_at,
+            title=paper.title,
+            issued_at=paper.generated_at,
+            data=data,
+            files=files,
+            total=paper.total,
+            counts=[{"code": request.kind, "label": paper.kind_label, "count": paper.total}],
+            by=by,
+            permission=permission,
+            note=f"Answer produced for the request from {request.body_name}: {paper.asked_for}",
+        )
+        answer = Answer.objects.create(
+            organisation=organisation,
+            subject=request.subject,
+            kind=request.kind,
+            parameters=request.parameters,
+            fingerprint=request.fingerprint,
+            paper=issued,
+            produced_for=request,
+            produced_by=by,
+            produced_at=paper.generated_at,
+        )
+        audit_record(
+            by=by,
+            organisation=organisation,
+            action=AuditAction.CREATE,
+            instance=answer,
+            note=f"Answer frozen: {paper.asked_for}",
+        )
+    outcome = Outcome(answer=answer)
+    for same in same_open_requests(request=request):
+        _deliver(request=same, answer=answer, by=by, outcome=outcome)
+    return outcome
+
+
+def same_open_requests(*, request: InformationRequest) -> list[InformationRequest]:
+    """The open requests in the same register asking the same thing, this one first, then by due date."""
+    same = InformationRequest.objects.filter(
+        organisation_id=request.organisation_id, fingerprint=request.fingerprint, status=RequestStatus.OPEN
+    ).select_related("asked_by_organisation", "subject", "organisation")
+    return sorted(same, key=lambda r: (r.pk != request.pk, r.due_on, r.pk))
+
+
+def answer_share(*, request: InformationRequest, answer: Answer, by: User) -> Outcome:
+    """Reuse an earlier answer for a request that asks the same thing: one click, nothing built again."""
+    permission_require(
+        user=by, organisation_id=request.organisation_id, permission=write_permission(request.organisation)
+    )
+    if answer.organisation_id != request.organisation_id or answer.fingerprint != request.fingerprint:
+        raise ValidationError(NOT_THE_SAME)
+    if answer.paper.withdrawn is not None:
+        raise ValidationError(ANSWER_WITHDRAWN)
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError(NOT_OPEN.format(status=request.get_status_display().lower()))
+    outcome = Outcome(answer=answer)
+    _deliver(request=request, answer=answer, by=by, outcome=outcome)
+    return outcome
+
+
+def answer_withdraw(*, answer: Answer, by: User, reason: str):
+    """Withdraw an answer with a reason (the paper's withdrawal, ADR 0034): kept as given, never offered again."""
+    from wellled.reports.services import paper_withdraw
+
+    permission_require(
+        user=by, organisation_id=answer.organisation_id, permission=write_permission(answer.organisation)
+    )
+    return paper_withdraw(paper=answer.paper, by=by, reason=reason)
+
+
+def _deliver(*, request: InformationRequest, answer: Answer, by: User, outcome: Outcome) -> None:
+    """Give the answer to one request: shared in Wellled with a body that uses it, else e-mailed with its files.
+    The e-mail is sent before the request is marked answered, so a refused e-mail leaves it open."""
+    reused = answer.produced_for_id != request.pk
+    failure = ""
+    if request.asked_by_organisation_id is None:
+        try:
+            _email(request=request, answer=answer)
+        except (smtplib.SMTPException, OSError) as exc:  # no mail server, refused, timed out: say so
+            logger.warning("Answer e-mail to %s failed: %s", request.asked_by_email, exc)
+            failure = (str(exc) or type(exc).__name__)[:200]
+            outcome.failures.append(
+                MAIL_FAILED.format(body=request.body_name, address=request.asked_by_email, reason=failure)
+            )
+    with transaction.atomic():
+        row = locked_get(InformationRequest, request.pk)
+        if row.status != RequestStatus.OPEN:
+            return  # answered meanwhile (two people at once): the first answer stands
+        delivery = Delivery.objects.create(
+            request=row,
+            answer=answer,
+            method=DeliveryMethod.SHARED if row.asked_by_organisation_id else DeliveryMethod.EMAIL,
+            shared_with_id=row.asked_by_organisation_id,
+            sent_to=row.asked_by_email if not row.asked_by_organisation_id else "",
+            succeeded=not failure,
+            failure=failure,
+            reused=reused,
+            delivered_by=by,
+        )
+        audit_record(
+            by=by,
+            organisation=row.organisation,
+            action=AuditAction.CREATE,
+            instance=delivery,
+            note=f"Answer {'not sent' if failure else 'given'} to {row.body_name}: {delivery}",
+        )
+        if failure:
+            return
+        before = snapshot(row)
+        row.status = RequestStatus.ANSWERED
+        row.answer = answer
+        row.answered_at = delivery.delivered_at
+        row.answered_by_reuse = reused
+        version_bump(row, ["status", "answer", "answered_at", "answered_by_reuse"])
+        audit_record(
+            by=by,
+            organisation=row.organisation,
+            action=AuditAction.UPDATE,
+            instance=row,
+            before=before,
+            note=f"Information request answered{' by reusing an earlier answer' if reused else ''}",
+        )
+    outcome.delivered.append(delivery)
+
+
+def _email(*, request: InformationRequest, answer: Answer) -> None:
+    """Send the answer's files to the body's address, through Django's configured mail backend."""
+    paper = answer.paper
+    body = (
+        f"Dear colleague,\n\n"
+        f"In answer to your request{f' {request.their_reference}' if request.their_reference else ''} received on "
+        f"{day_text(request.received_on)}, attached is the information held in Wellled: "
+        f"{paper.title}, position as at {long_date(paper.as_at)}.\n\n"
+        f"The files were produced on {long_date(paper.issued_at)} and are kept unchanged; their SHA-256 checksums "
+        f"are recorded by {request.organisation.name}.\n\n{request.organisation.name}\n"
+    )
+    message = EmailMessage(
+        subject=MAIL_SUBJECT.format(
+            trust=request.subject.name, what=paper.title, reference=request.their_reference or "none"
+        )[:250],
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[request.asked_by_email],
+    )
+    for file in IssuedPaperFile.objects.filter(paper=paper).order_by("id"):
+        message.attach(file.filename, bytes(file.content), file.content_type.split(";")[0])
+    message.send(fail_silently=False)

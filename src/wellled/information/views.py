@@ -1,0 +1,204 @@
+"""Information request pages: the register, a request (answer it once, or reuse an earlier answer), the answers'
+files, and the answers other organisations shared with this one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from wellled.core.formatting import counted
+from wellled.core.models import Organisation
+from wellled.core.permissions import require, role_allows
+from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.view_kit import SignedInRequest, form_page, history_page, role, scope
+from wellled.reports.selectors import TamperedError, verified_content
+
+from . import selectors, services
+from .forms import RequestForm, SubjectForm
+from .models import RequestStatus
+
+
+def _may_write(request: SignedInRequest) -> bool:
+    return role_allows(role(request), services.write_permission(request.organisation))
+
+
+def request_list(request: SignedInRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        "information/request_list.jinja",
+        {
+            "requests": list(selectors.requests_for_register(status=status, **scope(request))),
+            "figures": selectors.register_figures(**scope(request)),
+            "status": status if status in RequestStatus.values else "",
+            "statuses": RequestStatus.choices,
+            "may_write": _may_write(request),
+        },
+    )
+
+
+def request_create(request: SignedInRequest) -> HttpResponse:
+    require(role(request), services.write_permission(request.organisation))
+    subjects = selectors.subjects_for_register(**scope(request))
+    if not subjects:
+        return render(request, "information/no_subjects.jinja", status=200)
+    subject = subjects[0] if len(subjects) == 1 else None
+    if subject is None:
+        chooser = SubjectForm(request.GET if "subject" in request.GET else None, subjects=subjects)
+        if not chooser.is_valid():
+            return render(
+                request,
+                "information/subject_form.jinja",
+                {"form": chooser},
+                status=400 if chooser.is_bound else 200,
+            )
+        subject = chooser.cleaned_data["subject"]
+    assert isinstance(subject, Organisation)
+    choices = selectors.parameter_choices(user=request.user, subject=subject)
+    form = RequestForm(request.POST or None, bodies=selectors.bodies_in_wellled(**scope(request)), **choices)
+    return form_page(
+        request,
+        form,
+        template="information/request_form.jinja",
+        save=lambda data: services.request_register(
+            organisation=request.organisation,
+            by=request.user,
+            subject=subject,
+            question=data["question"],
+            received_on=data["received_on"],
+            due_on=data["due_on"],
+            kind=data["kind"],
+            parameters=form.parameters(),
+            asked_by_organisation=data["asked_by_organisation"],
+            asked_by_name=data["asked_by_name"],
+            asked_by_email=data["asked_by_email"],
+            their_reference=data["their_reference"],
+        ),
+        success_url=lambda created: reverse("information-request-detail", args=[created.pk]),
+        message=lambda created: f"Request from {created.body_name} registered.",
+        context={"subject": subject, "several": len(subjects) > 1},
+    )
+
+
+def request_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    page = selectors.request_page(pk=pk, **scope(request))
+    return render(
+        request, "information/request_detail.jinja", {"page": page, "may_write": _may_write(request)}
+    )
+
+
+def _said(request: SignedInRequest, outcome: services.Outcome) -> None:
+    """Say what answering did: to whom the answer went, and any e-mail that could not be sent."""
+    if outcome.delivered:
+        names = ", ".join(d.request.body_name for d in outcome.delivered)
+        messages.success(request, f"Answer given to {counted(len(outcome.delivered), 'request')}: {names}.")
+    for failure in outcome.failures:
+        messages.error(request, failure)
+
+
+@require_POST
+def request_answer(request: SignedInRequest, pk: int) -> HttpResponse:
+    asked = selectors.request_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    try:
+        outcome = services.answer_produce(request=asked, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _said(request, outcome)
+    return redirect("information-request-detail", pk)
+
+
+@require_POST
+def request_reuse(request: SignedInRequest, pk: int, answer_pk: int) -> HttpResponse:
+    asked = selectors.request_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    answer = selectors.answer_get(pk=answer_pk, **scope(request))
+    try:
+        outcome = services.answer_share(request=asked, answer=answer, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _said(request, outcome)
+    return redirect("information-request-detail", pk)
+
+
+@require_POST
+def request_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    asked = selectors.request_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    try:
+        services.request_withdraw(
+            request=asked, by=request.user, expected_version=request.POST.get("version")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Request withdrawn.")
+    return redirect("information-request-detail", pk)
+
+
+def request_history(request: SignedInRequest, pk: int) -> HttpResponse:
+    asked = selectors.request_get(pk=pk, **scope(request))
+    return history_page(
+        request,
+        asked,
+        title=f"History of the {asked}",
+        back_url=reverse("information-request-detail", args=[pk]),
+    )
+
+
+def _file_response(file) -> HttpResponse:
+    try:
+        content = verified_content(file)
+    except TamperedError as exc:
+        return HttpResponse(
+            f"{exc} no longer matches the checksum it was produced with, so it is not served.",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+@require_POST
+def answer_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    answer = selectors.answer_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    back = request.POST.get("request", "")
+    try:
+        services.answer_withdraw(answer=answer, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Answer withdrawn: it is kept as it was given, and no longer offered for reuse."
+        )
+    if back.isdigit():
+        return redirect("information-request-detail", int(back))
+    return redirect("information-request-list")
+
+
+def answer_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "csv", "pdf"):
+        raise Http404("No such format.")
+    return _file_response(selectors.answer_file_get(pk=pk, fmt=fmt, **scope(request)))
+
+
+def shared_list(request: SignedInRequest) -> HttpResponse:
+    deliveries = list(selectors.shared_with_us(**scope(request)))
+    files = selectors.shared_files(deliveries=deliveries)
+    return render(request, "information/shared_list.jinja", {"deliveries": deliveries, "files": files})
+
+
+def shared_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "csv", "pdf"):
+        raise Http404("No such format.")
+    return _file_response(selectors.shared_file_get(pk=pk, fmt=fmt, **scope(request)))

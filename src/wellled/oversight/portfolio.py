@@ -1,0 +1,569 @@
+"""An oversight body's portfolio: one row per trust it oversees today, with its oversight status, CQC ratings,
+plan delivery, exit criteria and key measures, and the same measure across the portfolio (trajectories).
+
+Everything is read for all the trusts at once, in a constant number of queries however many trusts the portfolio
+holds, and the SPC icons of every key measure come from batched `spc_batch` calls (ADR 0040). Only the body's own
+current members see it; each trust's records are read through `core.selectors.scoped_many`, the same rules as a
+single trust's pages (ADR 0038).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, RatingValue
+from wellled.assessments.scoring import Rating
+from wellled.assessments.selectors import TimelineCell, TimelineEntry, timeline_summary, trust_cqc_timelines
+from wellled.core.models import DeliveryStatus, Membership, Organisation, PortfolioEntry, User
+from wellled.measures.models import Measure
+from wellled.measures.selectors import (
+    ASSURANCE_NAMES,
+    VARIATION_NAMES,
+    MeasureSummary,
+    Series,
+    indicator_measures,
+    spc_results_batch,
+    summarise,
+)
+from wellled.plans.selectors import DeliverySummary, delivery_by_organisation
+from wellled.spc import Assurance, SPCResult, Variation
+
+from .choices import Judgement, Programme, Segment
+from .models import ExitCriterion, ExitCriterionJudgement, OversightStatus
+
+# Key measures shown per row when the body names none: more icons than this no longer fit a row on a laptop.
+DEFAULT_KEY_MEASURES = 4
+# At most this many chosen in the address (each is a column, and each costs nothing in queries).
+MAX_KEY_MEASURES = 8
+# Longest search text kept from the address: an ODS code or a trust's name fits easily.
+SEARCH_CHARS = 100
+
+SORTS = {
+    "trust": "trust name",
+    "segment": "segment",
+    "programme": "programme",
+    "months": "months in programme",
+    "rating": "CQC overall rating",
+    "overdue": "overdue actions",
+    "awaited": "updates awaited",
+    "exit": "share of exit criteria met",
+    "concerns": "key measures showing concern",
+}
+# Variation groups of the trajectories page, most pressing first.
+VARIATION_ORDER = (
+    Variation.CONCERN_HIGH,
+    Variation.CONCERN_LOW,
+    Variation.NEUTRAL_HIGH,
+    Variation.NEUTRAL_LOW,
+    Variation.COMMON_CAUSE,
+    Variation.IMPROVEMENT_HIGH,
+    Variation.IMPROVEMENT_LOW,
+)
+DIRECTION_WORDS = {"improved": "Improved", "declined": "Declined", "unchanged": "Unchanged"}
+DIRECTION_ARROWS = {"improved": "▲", "declined": "▼", "unchanged": "▶"}
+
+
+# Who may see it -----------------------------------------------------------------------------------------------
+
+
+def portfolio_entries(*, user: User, organisation: Organisation) -> list[PortfolioEntry]:
+    """The body's portfolio today, one entry per trust, by name; 404 unless the organisation is an oversight body
+    and the user one of its own current members (a trust's people, and people lent a view, never see it)."""
+    if not user.is_authenticated or not organisation.is_oversight_body:
+        raise Http404("Not found.")
+    today = timezone.localdate()
+    own = Membership.objects.filter(user=user, organisation=organisation, active=True)
+    entries = (
+        PortfolioEntry.objects.filter(oversight_body=organisation, joined_on__lte=today)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        .filter(Exists(own))
+        .select_related("trust")
+        .order_by("trust__name", "joined_on")
+    )
+    found: dict[int, PortfolioEntry] = {}
+    for entry in entries:
+        found.setdefault(entry.trust_id, entry)
+    if not found and not own.exists():
+        raise Http404("Not found.")
+    return list(found.values())
+
+
+def trust_link(trust: Organisation) -> TrustLink:
+    """Where a trust's name leads: the body's oversight page of the trust when there is one, else working in the
+    trust (read-only) through the organisation switcher. The one place that decides it."""
+    try:
+        return TrustLink(href=reverse("oversight-trust", args=[trust.pk]), switch=False, trust_id=trust.pk)
+    except NoReverseMatch:
+        return TrustLink(href=reverse("organisation-switch"), switch=True, trust_id=trust.pk)
+
+
+@dataclass(frozen=True)
+class TrustLink:
+    href: str
+    switch: bool  # True: a POST to the switcher (with organisation=trust_id), not a link
+    trust_id: int
+
+
+# Filters and sorting ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    """What the address asks for: filters, sort, and the key measures' indicator codes (none: the default)."""
+
+    segment: str = ""  # "1".."5", or "none" for no status recorded
+    programme: str = ""  # a Programme value
+    rating: str = ""  # a RatingValue of the overall rating, or "none"
+    q: str = ""
+    sort: str = "trust"
+    order: str = "asc"
+    codes: tuple[str, ...] = ()
+
+    def query(self, **changes) -> str:
+        """The address's query string for these filters with some changed (for sort links and forms)."""
+        chosen = replace(self, **changes)
+        pairs = [(k, getattr(chosen, k)) for k in ("segment", "programme", "rating", "q")]
+        pairs = [(k, v) for k, v in pairs if v]
+        if chosen.sort != "trust" or chosen.order != "asc":
+            pairs += [("sort", chosen.sort), ("order", chosen.order)]
+        pairs += [("measure", code) for code in chosen.codes]
+        return urlencode(pairs)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.segment or self.programme or self.rating or self.q)
+
+
+def filters_from(params) -> PortfolioFilters:
+    """Filters from query parameters; anything unknown is ignored rather than refused (a bookmark outlives a
+    programme's name)."""
+    segment = params.get("segment", "")
+    programme = params.get("programme", "")
+    rating = params.get("rating", "")
+    sort = params.get("sort", "trust")
+    codes = tuple(dict.fromkeys(c.strip()[:40] for c in params.getlist("measure") if c.strip()))
+    return PortfolioFilters(
+        segment=segment if segment in {str(s) for s in Segment.values} | {"none"} else "",
+        programme=programme if programme in Programme.values else "",
+        rating=rating if rating in set(RatingValue.values) | {"none"} else "",
+        q=" ".join(params.get("q", "").split())[:SEARCH_CHARS],
+        sort=sort if sort in SORTS else "trust",
+        order="desc" if params.get("order") == "desc" else "asc",
+        codes=codes[:MAX_KEY_MEASURES],
+    )
+
+
+# Rows ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyMeasure:
+    """A key measure of the portfolio: an indicator code, named as most of its trusts name it."""
+
+    code: str
+    name: str
+    trusts: int  # how many trusts of the portfolio have a measure with this code
+
+
+@dataclass
+class ExitCounts:
+    total: int = 0
+    met: int = 0
+    partly_met: int = 0
+    not_met: int = 0
+
+    @property
+    def not_judged(self) -> int:
+        return self.total - self.met - self.partly_met - self.not_met
+
+
+@dataclass
+class PortfolioRow:
+    """One trust of the portfolio as the page, the export and the command show it."""
+
+    entry: PortfolioEntry
+    link: TrustLink
+    status: OversightStatus | None
+    months_in_programme: int | None
+    ratings: dict[str, TimelineCell]  # key question (and "overall") -> latest CQC rating with direction
+    delivery: DeliverySummary
+    exit: ExitCounts
+    measures: dict[
+        str, MeasureSummary | None
+    ]  # indicator code -> the trust's measure's icons (None: no measure)
+
+    @property
+    def trust(self) -> Organisation:
+        return self.entry.trust
+
+    @property
+    def segment_label(self) -> str:
+        return Segment(self.status.segment).label if self.status else "No status recorded"
+
+    @property
+    def programme_label(self) -> str:
+        return Programme(self.status.programme).label if self.status else ""
+
+    @property
+    def in_programme(self) -> bool:
+        return self.status is not None and self.status.programme != Programme.NONE
+
+    @property
+    def overall(self) -> TimelineCell | None:
+        return self.ratings.get(OVERALL)
+
+    @property
+    def overall_rating(self) -> Rating | None:
+        cell = self.overall
+        return Rating.parse(cell.rating.rating) if cell else None
+
+    @property
+    def concerns(self) -> int:
+        return sum(1 for s in self.measures.values() if s is not None and s.concern)
+
+
+@dataclass
+class Portfolio:
+    body: Organisation
+    rows: list[PortfolioRow]  # filtered and sorted
+    size: int  # trusts in the portfolio before filtering
+    filters: PortfolioFilters
+    key_measures: list[KeyMeasure]
+    key_measures_chosen: bool  # False: the default rule chose them
+    available_measures: list[KeyMeasure]  # every indicator code in the portfolio, most shared first
+    statuses: list[DeliveryStatus] = field(default_factory=list)  # every delivery code shown, for the key
+
+    def sort_query(self, key: str) -> str:
+        """The query string that sorts by `key` (flipping the order when already sorted by it)."""
+        same = self.filters.sort == key
+        order = "desc" if same and self.filters.order == "asc" else "asc"
+        return self.filters.query(sort=key, order=order)
+
+    def aria_sort(self, key: str) -> str:
+        if self.filters.sort != key:
+            return "none"
+        return "ascending" if self.filters.order == "asc" else "descending"
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from one day to another (0 within the first month)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(0, months - (1 if end.day < start.day else 0))
+
+
+def _current_statuses(body: Organisation, trust_ids: list[int]) -> dict[int, OversightStatus]:
+    """Each trust's status today: the latest effective on or before today, the latest recorded if two share a day."""
+    today = timezone.localdate()
+    statuses = (
+        OversightStatus.objects.filter(oversight_body=body, trust_id__in=trust_ids, effective_from__lte=today)
+        .select_related("improvement_director")
+        .order_by("trust_id", "-effective_from", "-recorded_at", "-id")
+    )
+    current: dict[int, OversightStatus] = {}
+    for status in statuses:
+        current.setdefault(status.trust_id, status)
+    return current
+
+
+def _exit_counts(body: Organisation, trust_ids: list[int]) -> dict[int, ExitCounts]:
+    """Each trust's exit criteria by their latest judgement, in one query."""
+    latest = ExitCriterionJudgement.objects.filter(criterion=OuterRef("pk")).order_by(
+        "-judged_on", "-recorded_at", "-id"
+    )
+    rows = (
+        ExitCriterion.objects.filter(oversight_body=body, trust_id__in=trust_ids)
+        .annotate(latest=Subquery(latest.values("judgement")[:1]))
+        .values_list("trust_id", "latest")
+    )
+    counts: dict[int, ExitCounts] = defaultdict(ExitCounts)
+    for trust_id, judgement in rows:
+        c = counts[trust_id]
+        c.total += 1
+        if judgement == Judgement.MET:
+            c.met += 1
+        elif judgement == Judgement.PARTLY_MET:
+            c.partly_met += 1
+        elif judgement == Judgement.NOT_MET:
+            c.not_met += 1
+    return counts
+
+
+def _key_measures(
+    measures, trust_count: int, codes: tuple[str, ...]
+) -> tuple[list[KeyMeasure], list[KeyMeasure], bool]:
+    """The portfolio's indicator codes (most shared first), and the key ones: those chosen in the address that
+    exist, else the DEFAULT_KEY_MEASURES codes shared by the most trusts (at least two, unless there is only one
+    trust), ties by code (ADR 0040)."""
+    trusts: dict[str, set[int]] = defaultdict(set)
+    names: dict[str, Counter] = defaultdict(Counter)
+    for m in measures:
+        trusts[m.indicator_code].add(m.organisation_id)
+        names[m.indicator_code][m.name] += 1
+    available = [
+        KeyMeasure(code, min(names[code].items(), key=lambda kv: (-kv[1], kv[0]))[0], len(trusts[code]))
+        for code in sorted(trusts, key=lambda c: (-len(trusts[c]), c))
+    ]
+    by_code = {k.code: k for k in available}
+    chosen = [by_code[c] for c in codes if c in by_code]
+    if chosen:
+        return chosen, available, True
+    least = 1 if trust_count == 1 else 2
+    return [k for k in available if k.trusts >= least][:DEFAULT_KEY_MEASURES], available, False
+
+
+def _matches(row: PortfolioRow, f: PortfolioFilters) -> bool:
+    if f.segment:
+        if f.segment == "none" and row.status is not None:
+            return False
+        if f.segment != "none" and (row.status is None or str(row.status.segment) != f.segment):
+            return False
+    if f.programme and (row.status is None or row.status.programme != f.programme):
+        return False
+    if f.rating:
+        overall = row.overall
+        if f.rating == "none" and overall is not None:
+            return False
+        if f.rating != "none" and (overall is None or overall.rating.rating != f.rating):
+            return False
+    if f.q:
+        needle = f.q.casefold()
+        if needle not in row.trust.name.casefold() and needle not in row.trust.ods_code.casefold():
+            return False
+    return True
+
+
+def _sort_value(row: PortfolioRow, key: str):
+    """The value a row sorts by; None sorts last whichever the order."""
+    if key == "segment":
+        return row.status.segment if row.status else None
+    if key == "programme":
+        return row.programme_label if row.in_programme else None
+    if key == "months":
+        return row.months_in_programme
+    if key == "rating":
+        rating = row.overall_rating
+        return rating.score if rating else None
+    if key == "overdue":
+        return row.delivery.overdue
+    if key == "awaited":
+        return row.delivery.awaited
+    if key == "exit":
+        return (row.exit.met / row.exit.total, row.exit.total) if row.exit.total else None
+    if key == "concerns":
+        return row.concerns
+    return None
+
+
+def _sorted(rows: list[PortfolioRow], f: PortfolioFilters) -> list[PortfolioRow]:
+    by_name = sorted(
+        rows, key=lambda r: r.trust.name.casefold(), reverse=f.sort == "trust" and f.order == "desc"
+    )
+    if f.sort == "trust":
+        return by_name
+    known = [r for r in by_name if _sort_value(r, f.sort) is not None]
+    unknown = [r for r in by_name if _sort_value(r, f.sort) is None]
+    known.sort(key=lambda r: _sort_value(r, f.sort), reverse=f.order == "desc")
+    return known + unknown
+
+
+def portfolio_build(
+    *, user: User, organisation: Organisation, filters: PortfolioFilters | None = None
+) -> Portfolio:
+    """The portfolio page's rows for the body's member `user`, filtered and sorted, in a constant number of
+    queries; 404 for anyone else."""
+    filters = filters or PortfolioFilters()
+    entries = portfolio_entries(user=user, organisation=organisation)
+    ids = [e.trust_id for e in entries]
+    today = timezone.localdate()
+    statuses = _current_statuses(organisation, ids)
+    timelines = trust_cqc_timelines(user=user, organisations=ids)
+    delivery = delivery_by_organisation(user=user, organisations=ids)
+    exits = _exit_counts(organisation, ids)
+    measures = indicator_measures(user=user, organisations=ids)
+    keys, available, chosen = _key_measures(measures, len(ids), filters.codes)
+    key_codes = {k.code for k in keys}
+    picked: dict[tuple[int, str], Measure] = {}
+    for m in measures:  # whole-organisation measures come first: the first of a code stands for the trust
+        if m.indicator_code in key_codes:
+            picked.setdefault((m.organisation_id, m.indicator_code), m)
+    summaries = summarise(list(picked.values()))
+    rows = []
+    shown_statuses: dict[str, DeliveryStatus] = {}
+    for entry in entries:
+        status = statuses.get(entry.trust_id)
+        months = None
+        if status is not None and status.programme != Programme.NONE and status.programme_entered_on:
+            months = months_between(status.programme_entered_on, status.programme_exited_on or today)
+        summary = delivery.get(entry.trust_id, DeliverySummary())
+        for s, _ in summary.counts:
+            if s is not None:
+                shown_statuses.setdefault(s.code, s)
+        trust_measures: dict[str, MeasureSummary | None] = {}
+        for k in keys:
+            own = picked.get((entry.trust_id, k.code))
+            trust_measures[k.code] = summaries[own.pk] if own is not None else None
+        rows.append(
+            PortfolioRow(
+                entry=entry,
+                link=trust_link(entry.trust),
+                status=status,
+                months_in_programme=months,
+                ratings=timeline_summary(timelines.get(entry.trust_id, [])),
+                delivery=summary,
+                exit=exits.get(entry.trust_id, ExitCounts()),
+                measures=trust_measures,
+            )
+        )
+    shown = _sorted([r for r in rows if _matches(r, filters)], filters)
+    return Portfolio(
+        body=organisation,
+        rows=shown,
+        size=len(rows),
+        filters=filters,
+        key_measures=keys,
+        key_measures_chosen=chosen,
+        available_measures=available,
+        statuses=sorted(shown_statuses.values(), key=lambda s: -s.rank),
+    )
+
+
+# The same measure across the portfolio ------------------------------------------------------------------------
+
+
+@dataclass
+class Trajectory:
+    """One trust's measure of the chosen indicator code: its chart's result (None without data)."""
+
+    entry: PortfolioEntry
+    link: TrustLink
+    measure: Measure
+    series: Series | None
+    result: SPCResult | None
+
+    @property
+    def variation(self) -> Variation | None:
+        return self.result.variation if self.result else None
+
+    @property
+    def assurance(self) -> Assurance | None:
+        return self.result.assurance if self.result else None
+
+
+@dataclass
+class RatingsHistory:
+    entry: PortfolioEntry
+    link: TrustLink
+    timeline: list[TimelineEntry]  # newest first
+
+
+@dataclass
+class Trajectories:
+    body: Organisation
+    code: str
+    measure: KeyMeasure | None
+    available: list[KeyMeasure]
+    groups: list[tuple[str, list[Trajectory]]]  # (variation name, trusts), concern first; "No data yet" last
+    without: list[PortfolioEntry]  # trusts with no measure of this code
+    ratings: list[RatingsHistory]
+    key_questions: dict[str, str] = field(default_factory=lambda: dict(KEY_QUESTION_COLUMNS))
+
+
+def trajectories_build(*, user: User, organisation: Organisation, code: str = "") -> Trajectories:
+    """Every portfolio trust's measure of one indicator code (default: the most shared) as SPC results grouped
+    by variation, and each trust's CQC ratings over time; a constant number of queries."""
+    entries = portfolio_entries(user=user, organisation=organisation)
+    ids = [e.trust_id for e in entries]
+    links = {e.trust_id: trust_link(e.trust) for e in entries}
+    measures = indicator_measures(user=user, organisations=ids)
+    _, available, _ = _key_measures(measures, len(ids), ())
+    by_code = {k.code: k for k in available}
+    chosen = by_code.get(code) or (available[0] if available else None)
+    picked: dict[int, Measure] = {}
+    if chosen is not None:
+        for m in measures:
+            if m.indicator_code == chosen.code:
+                picked.setdefault(m.organisation_id, m)
+    results = spc_results_batch(list(picked.values()))
+    grouped: dict[Variation | None, list[Trajectory]] = defaultdict(list)
+    without: list[PortfolioEntry] = []
+    for entry in entries:
+        own = picked.get(entry.trust_id)
+        if own is None:
+            without.append(entry)
+            continue
+        series, result = results.get(own.pk, (None, None))
+        t = Trajectory(entry, links[entry.trust_id], own, series, result)
+        grouped[t.variation].append(t)
+    groups = [(VARIATION_NAMES[v], grouped[v]) for v in VARIATION_ORDER if grouped.get(v)]
+    if grouped.get(None):
+        groups.append(("No data yet", grouped[None]))
+    timelines = trust_cqc_timelines(user=user, organisations=ids)
+    return Trajectories(
+        body=organisation,
+        code=chosen.code if chosen else "",
+        measure=chosen,
+        available=available,
+        groups=groups,
+        without=without,
+        ratings=[RatingsHistory(e, links[e.trust_id], timelines.get(e.trust_id, [])) for e in entries],
+    )
+
+
+# The table the command (and a download) writes ----------------------------------------------------------------
+
+
+def _rating_text(cell: TimelineCell | None) -> str:
+    return Rating.parse(cell.rating.rating).label if cell else "Not rated"
+
+
+def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
+    """Column headers and one row per trust, as plain values (cells are made formula-safe by the writer)."""
+    headers = ["Trust", "ODS code", "In portfolio since", "Segment", "Programme", "Months in programme"]
+    headers += ["Improvement director"]
+    for label in KEY_QUESTION_COLUMNS.values():
+        headers += [f"CQC {label}", f"CQC {label} rated on", f"CQC {label} since previous"]
+    codes = [s.code for s in portfolio.statuses]
+    headers += [f"Actions at {code}" for code in codes] + [
+        "Actions with no status",
+        "Actions in active plans",
+    ]
+    headers += ["Overdue actions", "Updates awaited", "Exit criteria met", "Exit criteria partly met"]
+    headers += ["Exit criteria"]
+    for k in portfolio.key_measures:
+        headers += [
+            f"{k.name} ({k.code}) variation",
+            f"{k.name} ({k.code}) assurance",
+            f"{k.name} ({k.code}) latest",
+        ]
+    rows = []
+    for r in portfolio.rows:
+        status = r.status
+        director = (
+            status.improvement_director.get_full_name() if status and status.improvement_director else ""
+        )
+        line: list = [r.trust.name, r.trust.ods_code, r.entry.joined_on, r.segment_label]
+        line += [r.programme_label if r.in_programme else "", r.months_in_programme, director]
+        for kq in KEY_QUESTION_COLUMNS:
+            cell = r.ratings.get(kq)
+            line += [_rating_text(cell), cell.rating.rated_on if cell else None]
+            line += [DIRECTION_WORDS.get(cell.direction, "") if cell else ""]
+        counts = {s.code: n for s, n in r.delivery.counts if s is not None}
+        line += [counts.get(code, 0) for code in codes]
+        line += [next((n for s, n in r.delivery.counts if s is None), 0), r.delivery.total]
+        line += [r.delivery.overdue, r.delivery.awaited, r.exit.met, r.exit.partly_met, r.exit.total]
+        for k in portfolio.key_measures:
+            s = r.measures.get(k.code)
+            if s is None or s.variation is None:
+                line += ["No measure" if s is None else "No data yet", "", None]
+            else:
+                line += [VARIATION_NAMES[s.variation], ASSURANCE_NAMES[s.assurance], s.latest]
+        rows.append(line)
+    return headers, rows

@@ -1,0 +1,75 @@
+"""The portfolio pages of an oversight body: every trust it oversees on one page, and one measure across them all.
+
+Views stay thin: they read the address, call the portfolio builders (which refuse anyone but the body's own
+members with a 404) and render."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from wellled.assessments.choices import KEY_QUESTIONS, RatingValue
+from wellled.core.view_kit import SignedInRequest, scope
+from wellled.measures.selectors import ASSURANCE_NAMES, VARIATION_NAMES
+from wellled.spc.render import render_svg
+
+from . import portfolio
+from .choices import Programme, Segment
+
+# Small multiples: a chart this size shows a trust's run and limits; larger ones stop fitting three abreast.
+SMALL_MULTIPLE_WIDTH = 380
+SMALL_MULTIPLE_HEIGHT = 240
+
+
+@require_safe
+def portfolio_page(request: SignedInRequest) -> HttpResponse:
+    filters = portfolio.filters_from(request.GET)
+    built = portfolio.portfolio_build(filters=filters, **scope(request))
+    return render(
+        request,
+        "oversight/portfolio.jinja",
+        {
+            "portfolio": built,
+            "filters": filters,
+            "segments": Segment.choices,
+            "programmes": [c for c in Programme.choices if c[0] != Programme.NONE],
+            "ratings": [(r.value, r.label) for r in RatingValue],
+            "sorts": portfolio.SORTS,
+            "key_questions": KEY_QUESTIONS,
+            "variation_names": VARIATION_NAMES,
+            "assurance_names": ASSURANCE_NAMES,
+            "direction_words": portfolio.DIRECTION_WORDS,
+            "direction_arrows": portfolio.DIRECTION_ARROWS,
+        },
+    )
+
+
+@require_safe
+def trajectories_page(request: SignedInRequest) -> HttpResponse:
+    code = request.GET.get("measure", "")[:40]
+    built = portfolio.trajectories_build(code=code, **scope(request))
+    charts = {}
+    for _, trusts in built.groups:
+        for t in trusts:
+            if t.result is not None:
+                charts[t.entry.trust_id] = render_svg(
+                    t.result,
+                    title=t.entry.trust.name,
+                    width=SMALL_MULTIPLE_WIDTH,
+                    height=SMALL_MULTIPLE_HEIGHT,
+                    legend=False,
+                    icons=False,
+                    y_label=t.measure.unit_label or None,
+                    id_prefix=f"trajectory-{t.entry.trust_id}",
+                )
+    return render(
+        request,
+        "oversight/portfolio_trajectories.jinja",
+        {
+            "trajectories": built,
+            "charts": charts,
+            "direction_words": portfolio.DIRECTION_WORDS,
+            "direction_arrows": portfolio.DIRECTION_ARROWS,
+        },
+    )

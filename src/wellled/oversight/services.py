@@ -1,0 +1,400 @@
+"""Writes of oversight records, each checking the role and the portfolio and writing its audit record.
+
+The oversight body's records (status, exit criteria, judgements, evidence, notes) are written by its people with
+MANAGE_OVERSIGHT (administrators and governance editors of the body), only about a trust in its portfolio today.
+Improvement board meetings are the trust's (ADR 0039): written by the trust's administrators and governance
+editors, whose actions go into the trust's plans through the plans services like any other action."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from wellled.core.audit import audit_record, snapshot
+from wellled.core.choices import AuditAction
+from wellled.core.models import Membership, Organisation, User
+from wellled.core.permissions import Permission
+from wellled.core.service_kit import ROLE_REFUSED, fields_update, permission_require
+from wellled.plans import services as plan_services
+from wellled.plans.choices import DatePrecision
+from wellled.plans.models import Action, Plan
+
+from .choices import EvidenceKind, MeetingStatus, Programme
+from .models import (
+    ExitCriterion,
+    ExitCriterionEvidence,
+    ExitCriterionJudgement,
+    ImprovementBoardMeeting,
+    MeetingAction,
+    MeetingAgendaItem,
+    OversightNote,
+    OversightStatus,
+)
+from .selectors import evidence_object_label, is_oversight_body, portfolio_entries_today
+
+CRITERION_FIELDS = {"reference", "title", "description", "agreed_on", "order"}
+MEETING_FIELDS = {"held_on", "chair", "attendees", "status", "minutes"}
+FUTURE_REFUSED = "The date cannot be in the future."
+
+
+def oversight_require(*, by: User | None, oversight_body: Organisation, trust: Organisation) -> None:
+    """Refuse unless the person may manage oversight in the body and the trust is in its portfolio today."""
+    if not is_oversight_body(oversight_body):
+        raise PermissionDenied("Only an oversight body or an integrated care board keeps oversight records.")
+    permission_require(user=by, organisation_id=oversight_body.pk, permission=Permission.MANAGE_OVERSIGHT)
+    if not portfolio_entries_today(oversight_body=oversight_body).filter(trust=trust).exists():
+        raise ValidationError(
+            f"{trust.name} is not in the portfolio of {oversight_body.name} today, so its oversight records "
+            "cannot be changed."
+        )
+
+
+def _not_in_future(day: datetime.date | None, field: str) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: FUTURE_REFUSED})
+
+
+# Oversight status -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def oversight_status_record(
+    *,
+    oversight_body: Organisation,
+    trust: Organisation,
+    by: User,
+    effective_from: datetime.date,
+    segment: int,
+    programme: str = Programme.NONE,
+    programme_entered_on: datetime.date | None = None,
+    programme_exited_on: datetime.date | None = None,
+    improvement_director: User | None = None,
+    buddy_organisation: str = "",
+    improvement_funding: Decimal | int | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> OversightStatus:
+    """Record the trust's oversight position from a date; earlier positions stay as history."""
+    oversight_require(by=by, oversight_body=oversight_body, trust=trust)
+    _not_in_future(programme_entered_on, "programme_entered_on")
+    _not_in_future(programme_exited_on, "programme_exited_on")
+    if (
+        improvement_director is not None
+        and not Membership.objects.filter(
+            user=improvement_director, organisation=oversight_body, active=True
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "improvement_director": f"Choose a current member of {oversight_body.name} as improvement director."
+            }
+        )
+    status = OversightStatus(
+        oversight_body=oversight_body,
+        trust=trust,
+        effective_from=effective_from,
+        segment=segment,
+        programme=programme,
+        programme_entered_on=programme_entered_on,
+        programme_exited_on=programme_exited_on,
+        improvement_director=improvement_director,
+        buddy_organisation=buddy_organisation.strip(),
+        improvement_funding=improvement_funding,
+        note=note.strip(),
+        recorded_by=by,
+        recorded_at=at or timezone.now(),
+    )
+    status.full_clean()
+    status.save()
+    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=status)
+    return status
+
+
+# Exit criteria --------------------------------------------------------------------------------------------------
+
+
+def _reference_free(criterion: ExitCriterion, reference: str) -> None:
+    taken = ExitCriterion.objects.filter(
+        oversight_body_id=criterion.oversight_body_id,
+        trust_id=criterion.trust_id,
+        reference__iexact=reference,
+    ).exclude(pk=criterion.pk)
+    if taken.exists():
+        raise ValidationError({"reference": f"Another exit criterion for this trust is already {reference}."})
+
+
+@transaction.atomic
+def exit_criterion_create(
+    *,
+    oversight_body: Organisation,
+    trust: Organisation,
+    by: User,
+    reference: str,
+    title: str,
+    agreed_on: datetime.date,
+    description: str = "",
+    order: int | None = None,
+) -> ExitCriterion:
+    """Add an exit criterion agreed with the trust for leaving intensive support."""
+    oversight_require(by=by, oversight_body=oversight_body, trust=trust)
+    _not_in_future(agreed_on, "agreed_on")
+    if order is None:
+        last = (
+            ExitCriterion.objects.filter(oversight_body=oversight_body, trust=trust)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        order = (last or 0) + 1
+    criterion = ExitCriterion(
+        oversight_body=oversight_body,
+        trust=trust,
+        reference=reference.strip(),
+        title=title.strip(),
+        description=description.strip(),
+        agreed_on=agreed_on,
+        order=order,
+    )
+    _reference_free(criterion, criterion.reference)
+    criterion.full_clean()
+    criterion.save()
+    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=criterion)
+    return criterion
+
+
+def exit_criterion_update(
+    *, criterion: ExitCriterion, by: User, expected_version: int | str | None, **fields: Any
+) -> ExitCriterion:
+    """Reword or re-date an exit criterion (refused if someone saved it since the form was opened)."""
+    oversight_require(by=by, oversight_body=criterion.oversight_body, trust=criterion.trust)
+    _not_in_future(fields.get("agreed_on"), "agreed_on")
+
+    def check(row: ExitCriterion, changes: Mapping[str, Any]) -> None:
+        if "reference" in changes:
+            _reference_free(row, str(changes["reference"]).strip())
+
+    return fields_update(
+        instance=criterion,
+        by=by,
+        organisation=criterion.oversight_body,
+        permission=None,  # checked above, with the portfolio
+        expected_version=expected_version,
+        allowed=CRITERION_FIELDS,
+        changes=fields,
+        check=check,
+    )
+
+
+@transaction.atomic
+def exit_criterion_judgement_record(
+    *,
+    criterion: ExitCriterion,
+    by: User,
+    judgement: str,
+    judged_on: datetime.date,
+    rationale: str,
+    at: datetime.datetime | None = None,
+) -> ExitCriterionJudgement:
+    """Judge whether an exit criterion is met on a day, with the reasons; earlier judgements stay as history."""
+    oversight_require(by=by, oversight_body=criterion.oversight_body, trust=criterion.trust)
+    _not_in_future(judged_on, "judged_on")
+    if judged_on < criterion.agreed_on:
+        raise ValidationError({"judged_on": "A criterion cannot be judged before the day it was agreed."})
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Give the reasons for the judgement."})
+    row = ExitCriterionJudgement(
+        criterion=criterion,
+        judgement=judgement,
+        judged_on=judged_on,
+        rationale=rationale.strip(),
+        judged_by=by,
+        recorded_at=at or timezone.now(),
+    )
+    row.full_clean()
+    row.save()
+    audit_record(by=by, organisation=criterion.oversight_body, action=AuditAction.CREATE, instance=row)
+    return row
+
+
+@transaction.atomic
+def exit_criterion_evidence_add(
+    *, criterion: ExitCriterion, by: User, kind: str, object_id: int
+) -> ExitCriterionEvidence:
+    """Offer one of the trust's records (an action, a measure, an assessment, an issued paper) as evidence: it
+    must be the trust's and visible to the person through its own app."""
+    oversight_require(by=by, oversight_body=criterion.oversight_body, trust=criterion.trust)
+    if kind not in EvidenceKind.values:
+        raise ValidationError({"evidence": "Choose what kind of record the evidence is."})
+    try:
+        label = evidence_object_label(user=by, trust=criterion.trust, kind=kind, object_id=object_id)
+    except Http404:
+        raise ValidationError(
+            {"evidence": f"Choose one of {criterion.trust.name}'s own records that you can see."}
+        ) from None
+    if ExitCriterionEvidence.objects.filter(criterion=criterion, kind=kind, object_id=object_id).exists():
+        raise ValidationError({"evidence": f"{label} is already evidence for {criterion.reference}."})
+    evidence = ExitCriterionEvidence(
+        criterion=criterion, kind=kind, object_id=object_id, label=label, added_by=by
+    )
+    evidence.full_clean()
+    evidence.save()
+    audit_record(by=by, organisation=criterion.oversight_body, action=AuditAction.CREATE, instance=evidence)
+    return evidence
+
+
+@transaction.atomic
+def exit_criterion_evidence_remove(*, evidence: ExitCriterionEvidence, by: User) -> None:
+    """Take a record off an exit criterion's evidence (the record itself is untouched)."""
+    criterion = evidence.criterion
+    oversight_require(by=by, oversight_body=criterion.oversight_body, trust=criterion.trust)
+    before = snapshot(evidence)
+    audit_record(
+        by=by,
+        organisation=criterion.oversight_body,
+        action=AuditAction.DELETE,
+        instance=evidence,
+        before=before,
+    )
+    evidence.delete()
+
+
+# Notes ----------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def oversight_note_add(
+    *, oversight_body: Organisation, trust: Organisation, by: User, noted_on: datetime.date, text: str
+) -> OversightNote:
+    """Keep a note about a trust, private to the oversight body."""
+    oversight_require(by=by, oversight_body=oversight_body, trust=trust)
+    _not_in_future(noted_on, "noted_on")
+    if not text.strip():
+        raise ValidationError({"text": "Enter the note."})
+    note = OversightNote(
+        oversight_body=oversight_body, trust=trust, noted_on=noted_on, text=text.strip(), written_by=by
+    )
+    note.full_clean()
+    note.save()
+    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=note)
+    return note
+
+
+# Improvement board meetings (the trust's) ---------------------------------------------------------------------
+
+
+def _meeting_require(*, by: User | None, organisation: Organisation) -> None:
+    """The trust's administrators and governance editors; an oversight body keeps no meetings of its own."""
+    if by is None:
+        raise PermissionDenied(ROLE_REFUSED)
+    if is_oversight_body(organisation):
+        raise PermissionDenied("Improvement board meetings are kept by the trust, not by its oversight body.")
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    held_on: datetime.date,
+    chair: str = "",
+    attendees: str = "",
+    status: str = MeetingStatus.PLANNED,
+    minutes: str = "",
+) -> ImprovementBoardMeeting:
+    """Add an improvement board meeting to the trust's record."""
+    _meeting_require(by=by, organisation=organisation)
+    if status == MeetingStatus.HELD:
+        _not_in_future(held_on, "held_on")
+    meeting = ImprovementBoardMeeting(
+        organisation=organisation,
+        held_on=held_on,
+        chair=chair.strip(),
+        attendees=attendees.strip(),
+        status=status,
+        minutes=minutes.strip(),
+        created_by=by,
+    )
+    meeting.full_clean()
+    meeting.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=meeting)
+    return meeting
+
+
+def meeting_update(
+    *, meeting: ImprovementBoardMeeting, by: User, expected_version: int | str | None, **fields: Any
+) -> ImprovementBoardMeeting:
+    """Change a meeting's date, chair, attendees, status or minutes (optimistic locking)."""
+
+    def check(row: ImprovementBoardMeeting, changes: Mapping[str, Any]) -> None:
+        if changes.get("status", row.status) == MeetingStatus.HELD:
+            _not_in_future(changes.get("held_on", row.held_on), "held_on")
+
+    return fields_update(
+        instance=meeting,
+        by=by,
+        organisation=meeting.organisation,
+        permission=Permission.MANAGE_PLANS,
+        expected_version=expected_version,
+        allowed=MEETING_FIELDS,
+        changes=fields,
+        check=check,
+    )
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, meeting: ImprovementBoardMeeting, by: User, title: str, notes: str = ""
+) -> MeetingAgendaItem:
+    """Add an item to a meeting's agenda, at the end."""
+    _meeting_require(by=by, organisation=meeting.organisation)
+    last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first()
+    item = MeetingAgendaItem(meeting=meeting, order=(last or 0) + 1, title=title.strip(), notes=notes.strip())
+    item.full_clean()
+    item.save()
+    audit_record(by=by, organisation=meeting.organisation, action=AuditAction.CREATE, instance=item)
+    return item
+
+
+@transaction.atomic
+def meeting_action_raise(
+    *,
+    meeting: ImprovementBoardMeeting,
+    by: User,
+    plan: Plan,
+    reference: str,
+    title: str,
+    lead: User | None = None,
+    due_date: datetime.date | None = None,
+    due_precision: str = DatePrecision.MONTH,
+) -> Action:
+    """Raise an action at a meeting: an ordinary action in one of the trust's plans (updated and reported there),
+    which the meeting lists with its delivery status."""
+    _meeting_require(by=by, organisation=meeting.organisation)
+    if plan.organisation_id != meeting.organisation_id:
+        raise ValidationError({"plan": "Choose one of your own organisation's plans."})
+    action = plan_services.action_create(
+        plan=plan,
+        by=by,
+        reference=reference,
+        title=title,
+        lead=lead,
+        due_date=due_date,
+        due_precision=due_precision,
+    )
+    link = MeetingAction.objects.create(meeting=meeting, action=action, raised_by=by)
+    audit_record(
+        by=by,
+        organisation=meeting.organisation,
+        action=AuditAction.CREATE,
+        instance=link,
+        note=f"Action {action.reference} raised at the {meeting}.",
+    )
+    return action
