@@ -92,7 +92,7 @@ def test_every_date_and_placeholder_in_the_data_files_reads(name):
 
 
 def test_every_data_file_belongs_to_a_step_and_every_step_has_its_files():
-    from wellled.demo.steps import STEPS
+    from wellled.demo.steps import OPTIONAL_DATA_FILES, STEPS
 
-    named = [name for step in STEPS for name in step.data_files]
+    named = [name for step in STEPS for name in step.data_files] + list(OPTIONAL_DATA_FILES)
     assert sorted(named) == sorted(p.name for p in DATA_DIR.glob("*.yaml"))

@@ -45,6 +45,9 @@ STEPS: tuple[Step, ...] = (
     ),  # after plans, measures, papers
 )
 
+# Data files read outside STEPS: `wellled demo --scale N` only (scale.py).
+OPTIONAL_DATA_FILES: tuple[str, ...] = ("scale.yaml",)
+
 
 def demo_run(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> list[Any]:
     """Run every step against one load day; each step's result, in order (the first is a DemoResult)."""
