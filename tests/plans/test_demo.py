@@ -19,7 +19,7 @@ from wellled.demo.plans import (
     DEMO_ODS_CODE,
     DEMO_PASSWORD,
     DEMO_USERNAMES,
-    IMPROVEMENT_DIRECTOR,
+    VIEWER_OF_BOTH,
     SECOND_ODS_CODE,
     DemoDataError,
     demo_load,
@@ -156,12 +156,12 @@ def test_every_moment_is_in_the_past(plan):
     assert not ReportingCycle.objects.filter(opened_at__gt=now).exists()
 
 
-def test_people_for_every_role_and_an_improvement_director_in_both_trusts(demo):
+def test_people_for_every_role_and_a_viewer_of_both_trusts(demo):
     roles = set(
         Membership.objects.filter(organisation__ods_code=DEMO_ODS_CODE).values_list("role", flat=True)
     )
     assert roles == set(Role.values)
-    director = User.objects.get(username=IMPROVEMENT_DIRECTOR)
+    director = User.objects.get(username=VIEWER_OF_BOTH)
     assert set(director.memberships.values_list("organisation__ods_code", flat=True)) == {
         DEMO_ODS_CODE,
         SECOND_ODS_CODE,

@@ -41,7 +41,7 @@ DEMO_PASSWORD: str = TRUSTS["password"]
 DEMO_ODS_CODE: str = TRUSTS["trusts"][0]["ods_code"]
 SECOND_ODS_CODE: str = TRUSTS["trusts"][1]["ods_code"]
 DEMO_USERNAMES: tuple[str, ...] = tuple(p["username"] for p in TRUSTS["people"])
-IMPROVEMENT_DIRECTOR: str = TRUSTS["improvement_director"]
+VIEWER_OF_BOTH: str = TRUSTS["viewer_of_both"]
 MANAGING_ROLES = frozenset({Role.ADMINISTRATOR, Role.GOVERNANCE_EDITOR})
 # Each trust's plan is found again by its kind, not its name: the name carries a year placed at load.
 PLAN_KINDS = {DEMO_ODS_CODE: PlanKind.SELF_REVIEW, SECOND_ODS_CODE: PlanKind.IMPROVEMENT}
