@@ -226,3 +226,23 @@ def test_dashboard_lists_complete_actions_whose_measure_is_failing(login, editor
         "Complete, but the measure has not improved" in body
     )  # target 200 is below the lower limit: failing
     assert f'href="/actions/{action.pk}/"' in body
+
+
+@pytest.mark.django_db
+def test_editor_gives_a_measure_its_shared_indicator_code_on_its_page(login, editor, measure):
+    """Oversight bodies compare trusts by this code (their trajectories), so the trust sets it where it edits."""
+    client = login(editor)
+    data = {
+        **POSTS["measure-edit"],
+        "name": measure.name,
+        "version": measure.version,
+        "indicator_code": " A&E-4H ",
+    }
+    response = client.post(reverse("measure-edit", args=[measure.pk]), data)
+    assert response.status_code == 302, response.content[:800]
+    measure.refresh_from_db()
+    assert measure.indicator_code == "A&E-4H"
+    assert "A&amp;E-4H" in client.get(reverse("measure-detail", args=[measure.pk])).content.decode()
+    data = {**data, "version": measure.version, "indicator_code": "X" * 41}
+    refused = client.post(reverse("measure-edit", args=[measure.pk]), data)
+    assert refused.status_code == 200 and "at most 40 characters" in refused.content.decode()

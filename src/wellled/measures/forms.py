@@ -64,6 +64,13 @@ class MeasureForm(VersionedForm):
     framework_element = forms.TypedChoiceField(
         label="Framework element", coerce=int, empty_value=None, required=False
     )
+    indicator_code = forms.CharField(
+        label="Shared indicator code (optional)",
+        max_length=limit_of(Measure, "indicator_code"),
+        required=False,
+        help_text="The code of the national or shared indicator this measures, so the bodies overseeing the trust "
+        "can set it beside other trusts' (their trajectories).",
+    )
     data_source = forms.CharField(
         max_length=limit_of(Measure, "data_source"), required=False, help_text="Where the figures come from."
     )

@@ -45,6 +45,7 @@ MEASURE_FIELDS = frozenset(
         "frequency",
         "owner",
         "data_source",
+        "indicator_code",
         "kind",
         "rate_per",
         "run_chart",

@@ -55,6 +55,7 @@ def _measure_fields(data: dict, choices: dict) -> dict:
         "owner": people.get(data["owner"]),
         "framework_element": elements.get(data["framework_element"]),
         "data_source": data["data_source"],
+        "indicator_code": data["indicator_code"].strip(),
         "run_chart": data.get("run_chart") == "yes",
         "negative_allowed": data.get("negative_allowed") == "yes",
     }
@@ -183,6 +184,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "owner": measure.owner_id,
         "framework_element": measure.framework_element_id,
         "data_source": measure.data_source,
+        "indicator_code": measure.indicator_code,
         "run_chart": "yes" if measure.run_chart else "no",
         "negative_allowed": "yes" if measure.negative_allowed else "no",
         "version": measure.version,
