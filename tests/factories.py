@@ -126,7 +126,7 @@ def urls_with_own_scoping_tests() -> set[str]:
         "ipr-paper-file",
         "ipr-job",
     }
-    portfolio = {"oversight-portfolio", "oversight-trajectories"}
+    portfolio = {"oversight-portfolio", "oversight-trajectories", "oversight-portfolio-download"}
     apps = [
         *measure_urls,
         *assessment_urls,

@@ -5,8 +5,10 @@ members with a 404) and render."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from wellled.assessments.choices import KEY_QUESTIONS, RatingValue
@@ -16,6 +18,7 @@ from wellled.spc.render import render_svg
 
 from . import portfolio
 from .choices import Programme, Segment
+from .portfolio_files import CONTENT_TYPES, FORMATS, portfolio_file
 
 # Small multiples: a chart this size shows a trust's run and limits; larger ones stop fitting three abreast.
 SMALL_MULTIPLE_WIDTH = 380
@@ -43,6 +46,21 @@ def portfolio_page(request: SignedInRequest) -> HttpResponse:
             "direction_arrows": portfolio.DIRECTION_ARROWS,
         },
     )
+
+
+@require_safe
+def portfolio_download(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """The rows the page shows, with its filters and key measures, as csv or xlsx (as `wellled portfolio`)."""
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    built = portfolio.portfolio_build(filters=portfolio.filters_from(request.GET), **scope(request))
+    headers, rows = portfolio.portfolio_table(built)
+    body = built.body
+    content = portfolio_file(headers, rows, fmt=fmt, title=f"{body.name} portfolio")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = f"{slugify(body.ods_code)}-portfolio-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe

@@ -32,6 +32,11 @@ from . import portfolio_views  # noqa: E402 (kept with its own block, apart from
 urlpatterns += [
     path("oversight/portfolio/", portfolio_views.portfolio_page, name="oversight-portfolio"),
     path(
+        "oversight/portfolio/portfolio.<slug:fmt>",
+        portfolio_views.portfolio_download,
+        name="oversight-portfolio-download",
+    ),
+    path(
         "oversight/portfolio/trajectories/",
         portfolio_views.trajectories_page,
         name="oversight-trajectories",

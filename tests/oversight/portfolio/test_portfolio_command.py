@@ -115,3 +115,25 @@ def test_command_queries_are_constant(tmp_path, region, director):
     small = queries()
     add_trusts(region, director, 4, 2)
     assert queries() == small
+
+
+def test_page_download_gives_the_rows_shown_with_their_filters(login, director, portfolio_trusts, people):
+    """The page's own download: the same writer as the command, the page's filters kept, scoped like the page."""
+    from django.urls import reverse
+
+    client = login(director)
+    page = client.get(reverse("oversight-portfolio") + "?segment=4").content.decode()
+    assert 'portfolio.xlsx?segment=4"' in page
+    response = client.get(reverse("oversight-portfolio-download", args=["csv"]) + "?segment=4")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="zr001-portfolio-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["Northfield Hospitals NHS Trust"]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("oversight-portfolio-download", args=["xlsx"])).content)
+    )
+    assert len(list(book["Portfolio"].iter_rows(values_only=True))) == 4  # headings and three trusts
+    assert client.get(reverse("oversight-portfolio-download", args=["pdf"])).status_code == 404
+    client.logout()
+    trust_person = login(people[Role.ADMINISTRATOR])
+    assert trust_person.get(reverse("oversight-portfolio-download", args=["csv"])).status_code == 404

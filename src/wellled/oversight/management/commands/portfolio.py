@@ -8,60 +8,15 @@ The same rows as the portfolio page (one per trust the body oversees today), rea
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404, QueryDict
 
-from wellled.core.cells import safe_cell, set_safe_cell
 from wellled.core.models import Organisation
 from wellled.core.selectors import command_actor
 from wellled.oversight.portfolio import filters_from, portfolio_build, portfolio_table
-
-FORMATS = ("csv", "xlsx")
-
-
-def render_csv(headers: list[str], rows: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel reads the trusts' names right."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def render_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
-    """One sheet, headings bold and frozen, text always stored as text (never as a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Portfolio")
-    sheet.freeze_panes = "B2"
-    heading_row = []
-    for heading in headers:
-        cell = WriteOnlyCell(sheet)
-        set_safe_cell(cell, heading)
-        cell.font = Font(bold=True)
-        heading_row.append(cell)
-    sheet.append(heading_row)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet)
-            set_safe_cell(cell, value)
-            if hasattr(value, "isoformat"):
-                cell.number_format = "d mmm yyyy"
-            cells.append(cell)
-        sheet.append(cells)
-    book.properties.title = safe_cell(title)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from wellled.oversight.portfolio_files import FORMATS, portfolio_file
 
 
 class Command(BaseCommand):
@@ -96,10 +51,6 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(f"{user.username} cannot see the portfolio of {body.name}.") from None
         headers, rows = portfolio_table(portfolio)
-        content = (
-            render_csv(headers, rows)
-            if fmt == "csv"
-            else render_xlsx(headers, rows, f"{body.name} portfolio")
-        )
+        content = portfolio_file(headers, rows, fmt=fmt, title=f"{body.name} portfolio")
         Path(out).write_bytes(content)
         self.stdout.write(f"Wrote {out}: {body.name}, {len(rows)} trusts, {len(content):,} bytes.")
