@@ -10,8 +10,6 @@ from playwright.sync_api import expect
 from tests.browser.helpers import check_accessibility, sign_in
 from tests.oversight.portfolio.conftest import director, portfolio_trusts, region  # noqa: F401 (fixtures)
 
-from wellled.oversight.portfolio import trust_link
-
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
@@ -51,11 +49,7 @@ def test_director_sorts_filters_compares_and_drills_into_a_trust(new_page, direc
     check_accessibility(page, "the trajectories page")
     page.get_by_role("link", name="Back to the portfolio").click()
 
-    if trust_link(portfolio_trusts["north"]).switch:
-        page.get_by_role("button", name=re.compile(r"^Northfield Hospitals NHS Trust")).click()
-        expect(page.get_by_text("You are now working in Northfield Hospitals NHS Trust.")).to_be_visible()
-        check_accessibility(page, "the trust, seen read-only")
-    else:  # the body's own oversight page of the trust
-        page.get_by_role("link", name=re.compile(r"^Northfield Hospitals NHS Trust")).click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Northfield Hospitals NHS Trust")
-        check_accessibility(page, "the trust's oversight page")
+    # the body's own oversight page of the trust (oversight.portfolio.trust_link)
+    page.get_by_role("link", name=re.compile(r"^Northfield Hospitals NHS Trust")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Northfield Hospitals NHS Trust")
+    check_accessibility(page, "the trust's oversight page")

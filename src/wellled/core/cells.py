@@ -8,6 +8,9 @@ stop a paper being produced. Numbers and dates are left alone.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from typing import Any
 
 from .limits import SPREADSHEET_CELL_CHARS
@@ -49,3 +52,12 @@ def set_safe_cell(cell, value: Any) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
+    """Rows as CSV with every cell made safe, in UTF-8 with a byte-order mark so that Excel reads the names right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from . import limits
 from .choices import OVERSIGHT_KINDS, PROVIDER_KINDS, AuditAction, OrganisationKind, Role, UnitKind
@@ -125,6 +128,14 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
 
 
+class PortfolioEntryQuerySet(models.QuerySet):
+    def standing(self, on: datetime.date | None = None) -> PortfolioEntryQuerySet:
+        """Entries that stand on the day (today by default): joined by then and not yet left. The one statement of
+        "in the portfolio", for scoping, the body's pages, its requests and the demo alike."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=on), joined_on__lte=on)
+
+
 class PortfolioEntry(models.Model):
     """A trust in an oversight body's portfolio: while it is there, the body's people see the trust read-only."""
 
@@ -138,6 +149,8 @@ class PortfolioEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = PortfolioEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["oversight_body__name", "trust__name"]

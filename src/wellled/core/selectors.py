@@ -6,9 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from .choices import OVERSIGHT_KINDS, Role
+from .choices import Role
 from .models import (
     AuditLog,
     DeliveryStatus,
@@ -36,12 +35,8 @@ def oversight_entries_for_user(*, user: User) -> QuerySet[PortfolioEntry]:
     currently belong to (ADR 0038)."""
     if not user.is_authenticated:
         return PortfolioEntry.objects.none()
-    today = timezone.localdate()
-    return PortfolioEntry.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today),
-        joined_on__lte=today,
-        oversight_body__memberships__user=user,
-        oversight_body__memberships__active=True,
+    return PortfolioEntry.objects.standing().filter(
+        oversight_body__memberships__user=user, oversight_body__memberships__active=True
     )
 
 
@@ -56,7 +51,7 @@ def workplaces_for_user(*, user: User) -> list[Membership]:
     """Where the person may work: their own organisations, then (read-only) the trusts in the portfolios of the
     oversight bodies they belong to. People of no oversight body cost no extra query."""
     own = list(memberships_for_user(user=user))
-    if not any(m.organisation.kind in OVERSIGHT_KINDS for m in own):
+    if not any(m.organisation.is_oversight_body for m in own):
         return own
     held = {m.organisation_id for m in own}
     lent = []
@@ -99,9 +94,15 @@ def scoped(
     if not user.is_authenticated:
         return queryset.none()
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    own = Membership.objects.filter(user=user, organisation_id=org_id, active=True)
-    lent = oversight_entries_for_user(user=user).filter(trust_id=org_id)
-    return queryset.filter(**{path: org_id}).filter(Exists(own) | Exists(lent))
+    return queryset.filter(**{path: org_id}).filter(_may_see(user, org_id))
+
+
+def _may_see(user: User, organisation_ref) -> Q:
+    """The two rules of scoping as one SQL condition on an organisation (an id, or an OuterRef to one): a current
+    membership of it, or a current membership of a body whose portfolio holds it today (ADR 0038)."""
+    own = Membership.objects.filter(user=user, organisation_id=organisation_ref, active=True)
+    lent = oversight_entries_for_user(user=user).filter(trust_id=organisation_ref)
+    return Exists(own) | Exists(lent)
 
 
 def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[User]:
@@ -222,6 +223,4 @@ def scoped_many(queryset: QuerySet, *, user: User, organisations, path: str = "o
     if not user.is_authenticated:
         return queryset.none()
     ids = [o if isinstance(o, int) else o.pk for o in organisations]
-    own = Membership.objects.filter(user=user, organisation_id=models.OuterRef(path), active=True)
-    lent = oversight_entries_for_user(user=user).filter(trust_id=models.OuterRef(path))
-    return queryset.filter(**{f"{path}__in": ids}).filter(Exists(own) | Exists(lent))
+    return queryset.filter(**{f"{path}__in": ids}).filter(_may_see(user, models.OuterRef(path)))

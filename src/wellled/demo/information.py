@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-from django.utils import timezone
-
 from wellled.core.choices import OVERSIGHT_KINDS
 from wellled.core.models import Membership, Organisation, PortfolioEntry, User
 from wellled.information import services
@@ -23,11 +20,9 @@ CONTENT: dict[str, Any] = data("information.yaml")
 
 def _register_owner(trust: Organisation) -> tuple[Organisation, User | None]:
     """The oversight body holding the trust today and its improvement director, else the trust and its editor."""
-    today = timezone.localdate()
     entry = (
-        PortfolioEntry.objects.filter(
-            Q(left_on__isnull=True) | Q(left_on__gt=today), trust=trust, joined_on__lte=today
-        )
+        PortfolioEntry.objects.standing()
+        .filter(trust=trust)
         .select_related("oversight_body")
         .order_by("oversight_body__name")
         .first()

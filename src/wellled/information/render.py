@@ -3,12 +3,11 @@ one after another), every cell made safe against formula injection (core.cells).
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.text import slugify
 
-from wellled.core.cells import safe_cell, set_safe_cell
+from wellled.core.cells import csv_bytes, set_safe_cell
 from wellled.core.formatting import long_date
 
 from .answer import AnswerPaper
@@ -51,19 +50,12 @@ def render(paper: AnswerPaper, fmt: str) -> bytes:
 
 
 def render_csv(paper: AnswerPaper) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for label, value in cover(paper):
-        writer.writerow([safe_cell(label), safe_cell(value)])
+    rows: list[list] = [[label, value] for label, value in cover(paper)]
     for table in paper.tables:
-        writer.writerow([])
-        writer.writerow([safe_cell(table.heading)])
-        writer.writerow([safe_cell(column) for column in table.columns])
-        for row in table.rows:
-            writer.writerow([safe_cell(value) for value in row])
+        rows += [[], [table.heading], list(table.columns), *(list(row) for row in table.rows)]
         if table.note:
-            writer.writerow([safe_cell(table.note)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+            rows.append([table.note])
+    return csv_bytes(rows)
 
 
 def render_xlsx(paper: AnswerPaper) -> bytes:

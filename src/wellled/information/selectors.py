@@ -179,12 +179,9 @@ def subjects_for_register(*, user: User, organisation: Organisation) -> list[Org
         return []
     if organisation.kind in PROVIDER_KINDS:
         return [organisation]
-    if organisation.kind not in OVERSIGHT_KINDS:
+    if not organisation.is_oversight_body:
         return []
-    today = timezone.localdate()
-    entries = PortfolioEntry.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today), oversight_body=organisation, joined_on__lte=today
-    ).select_related("trust")
+    entries = PortfolioEntry.objects.standing().filter(oversight_body=organisation).select_related("trust")
     return sorted({e.trust for e in entries}, key=lambda trust: trust.name)
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.core.audit import audit_record, snapshot
-from wellled.core.choices import OVERSIGHT_KINDS, PROVIDER_KINDS, AuditAction
+from wellled.core.choices import PROVIDER_KINDS, AuditAction
 from wellled.core.formatting import day_text, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
@@ -53,18 +53,13 @@ MAIL_SUBJECT = "{trust}: {what} (your reference {reference})"
 
 def write_permission(organisation: Organisation) -> Permission:
     """Who may keep a register: an oversight body's managers of oversight; a trust's plan managers."""
-    return Permission.MANAGE_OVERSIGHT if organisation.kind in OVERSIGHT_KINDS else Permission.MANAGE_PLANS
+    return Permission.MANAGE_OVERSIGHT if organisation.is_oversight_body else Permission.MANAGE_PLANS
 
 
 def subject_check(*, organisation: Organisation, subject: Organisation, by: User) -> None:
     """A trust answers for itself; an oversight body for a trust of its portfolio today (ADR 0038)."""
-    if organisation.kind in OVERSIGHT_KINDS:
-        from django.db.models import Q
-
-        today = timezone.localdate()
-        held = organisation.portfolio_entries.filter(
-            Q(left_on__isnull=True) | Q(left_on__gt=today), trust=subject, joined_on__lte=today
-        ).exists()
+    if organisation.is_oversight_body:
+        held = organisation.portfolio_entries.standing().filter(trust=subject).exists()
         if not held or subject.kind not in PROVIDER_KINDS:
             raise ValidationError({"subject": SUBJECT_OUTSIDE.format(trust=subject.name)})
     elif subject.pk != organisation.pk:

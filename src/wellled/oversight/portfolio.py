@@ -14,9 +14,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, RatingValue
@@ -79,11 +79,10 @@ def portfolio_entries(*, user: User, organisation: Organisation) -> list[Portfol
     and the user one of its own current members (a trust's people, and people lent a view, never see it)."""
     if not user.is_authenticated or not organisation.is_oversight_body:
         raise Http404("Not found.")
-    today = timezone.localdate()
     own = Membership.objects.filter(user=user, organisation=organisation, active=True)
     entries = (
-        PortfolioEntry.objects.filter(oversight_body=organisation, joined_on__lte=today)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        PortfolioEntry.objects.standing()
+        .filter(oversight_body=organisation)
         .filter(Exists(own))
         .select_related("trust")
         .order_by("trust__name", "joined_on")
@@ -96,20 +95,9 @@ def portfolio_entries(*, user: User, organisation: Organisation) -> list[Portfol
     return list(found.values())
 
 
-def trust_link(trust: Organisation) -> TrustLink:
-    """Where a trust's name leads: the body's oversight page of the trust when there is one, else working in the
-    trust (read-only) through the organisation switcher. The one place that decides it."""
-    try:
-        return TrustLink(href=reverse("oversight-trust", args=[trust.pk]), switch=False, trust_id=trust.pk)
-    except NoReverseMatch:
-        return TrustLink(href=reverse("organisation-switch"), switch=True, trust_id=trust.pk)
-
-
-@dataclass(frozen=True)
-class TrustLink:
-    href: str
-    switch: bool  # True: a POST to the switcher (with organisation=trust_id), not a link
-    trust_id: int
+def trust_link(trust: Organisation) -> str:
+    """Where a trust's name leads from the portfolio pages: the body's oversight page of the trust."""
+    return reverse("oversight-trust", args=[trust.pk])
 
 
 # Filters and sorting ------------------------------------------------------------------------------------------
@@ -190,7 +178,7 @@ class PortfolioRow:
     """One trust of the portfolio as the page, the export and the command show it."""
 
     entry: PortfolioEntry
-    link: TrustLink
+    link: str  # trust_link
     status: OversightStatus | None
     months_in_programme: int | None
     ratings: dict[str, TimelineCell]  # key question (and "overall") -> latest CQC rating with direction
@@ -443,7 +431,7 @@ class Trajectory:
     """One trust's measure of the chosen indicator code: its chart's result (None without data)."""
 
     entry: PortfolioEntry
-    link: TrustLink
+    link: str  # trust_link
     measure: Measure
     series: Series | None
     result: SPCResult | None
@@ -460,7 +448,7 @@ class Trajectory:
 @dataclass
 class RatingsHistory:
     entry: PortfolioEntry
-    link: TrustLink
+    link: str  # trust_link
     timeline: list[TimelineEntry]  # newest first
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
-from wellled.core.cells import safe_cell, set_safe_cell
+from wellled.core.cells import csv_bytes, safe_cell, set_safe_cell
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -21,12 +20,7 @@ def portfolio_file(headers: list[str], rows: list[list], *, fmt: str, title: str
 
 def render_csv(headers: list[str], rows: list[list]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads the trusts' names right."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes([headers, *rows])
 
 
 def render_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from wellled.assessments.selectors import assessments_for_user
-from wellled.core.choices import OVERSIGHT_KINDS
 from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.core.selectors import get_or_404, membership_get, scoped
 from wellled.measures.selectors import measures_for_user
@@ -49,27 +48,14 @@ EVIDENCE_URL_NAMES: dict[str, str] = {
 # The body's side ------------------------------------------------------------------------------------------------
 
 
-def is_oversight_body(organisation: Organisation | None) -> bool:
-    """True for an organisation that may hold a portfolio (an NHS England region, an integrated care board)."""
-    return organisation is not None and organisation.kind in OVERSIGHT_KINDS
-
-
-def portfolio_entries_today(*, oversight_body: Organisation) -> QuerySet[PortfolioEntry]:
-    """The body's portfolio entries that stand today (joined, not yet left)."""
-    today = timezone.localdate()
-    return PortfolioEntry.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today), oversight_body=oversight_body, joined_on__lte=today
-    )
-
-
 def overseen_trusts(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
     """The trusts in the body's portfolio today, for the body's own people; nothing for anyone else."""
-    if not is_oversight_body(organisation):
+    if not organisation.is_oversight_body:
         return Organisation.objects.none()
     membership = membership_get(user=user, organisation=organisation)
     if membership is None or getattr(membership, "via", None) is not None:
         return Organisation.objects.none()
-    entries = portfolio_entries_today(oversight_body=organisation)
+    entries = PortfolioEntry.objects.standing().filter(oversight_body=organisation)
     return Organisation.objects.filter(pk__in=entries.values("trust_id")).order_by("name")
 
 
@@ -80,9 +66,9 @@ def overseen_trust_get(*, user: User, organisation: Organisation, pk) -> Organis
 
 def _body_records(queryset: QuerySet, *, user: User, organisation: Organisation, trust_path: str) -> QuerySet:
     """The body's own records about trusts of its portfolio today."""
-    if not is_oversight_body(organisation):
+    if not organisation.is_oversight_body:
         return queryset.none()
-    entries = portfolio_entries_today(oversight_body=organisation)
+    entries = PortfolioEntry.objects.standing().filter(oversight_body=organisation)
     return scoped(
         queryset, user=user, organisation=organisation, path=trust_path.replace("trust", "oversight_body")
     ).filter(**{f"{trust_path}__in": entries.values("trust_id")})

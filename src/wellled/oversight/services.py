@@ -37,7 +37,7 @@ from .models import (
     OversightNote,
     OversightStatus,
 )
-from .selectors import evidence_object_label, is_oversight_body, portfolio_entries_today
+from .selectors import evidence_object_label
 
 CRITERION_FIELDS = {"reference", "title", "description", "agreed_on", "order"}
 MEETING_FIELDS = {"held_on", "chair", "attendees", "status", "minutes"}
@@ -46,10 +46,10 @@ FUTURE_REFUSED = "The date cannot be in the future."
 
 def oversight_require(*, by: User | None, oversight_body: Organisation, trust: Organisation) -> None:
     """Refuse unless the person may manage oversight in the body and the trust is in its portfolio today."""
-    if not is_oversight_body(oversight_body):
+    if not oversight_body.is_oversight_body:
         raise PermissionDenied("Only an oversight body or an integrated care board keeps oversight records.")
     permission_require(user=by, organisation_id=oversight_body.pk, permission=Permission.MANAGE_OVERSIGHT)
-    if not portfolio_entries_today(oversight_body=oversight_body).filter(trust=trust).exists():
+    if not oversight_body.portfolio_entries.standing().filter(trust=trust).exists():
         raise ValidationError(
             f"{trust.name} is not in the portfolio of {oversight_body.name} today, so its oversight records "
             "cannot be changed."
@@ -293,7 +293,7 @@ def _meeting_require(*, by: User | None, organisation: Organisation) -> None:
     """The trust's administrators and governance editors; an oversight body keeps no meetings of its own."""
     if by is None:
         raise PermissionDenied(ROLE_REFUSED)
-    if is_oversight_body(organisation):
+    if organisation.is_oversight_body:
         raise PermissionDenied("Improvement board meetings are kept by the trust, not by its oversight body.")
     permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
 

@@ -39,7 +39,7 @@ def _trust_url(trust: Organisation | int) -> str:
 
 def oversight_home(request: SignedInRequest) -> HttpResponse:
     """In an oversight body: the trusts it oversees today. In a trust: its own oversight page."""
-    if selectors.is_oversight_body(request.organisation):
+    if request.organisation.is_oversight_body:
         trusts = list(selectors.overseen_trusts(**scope(request)))
         return render(request, "oversight/body_home.jinja", {"trusts": trusts})
     statuses = selectors.trust_statuses(**scope(request))
@@ -251,7 +251,7 @@ def _meeting_url(meeting) -> str:
 
 
 def meeting_create(request: SignedInRequest) -> HttpResponse:
-    if selectors.is_oversight_body(request.organisation):
+    if request.organisation.is_oversight_body:
         raise Http404("Not found.")
     require(role(request), Permission.MANAGE_PLANS)
     form = MeetingForm(request.POST or None)
