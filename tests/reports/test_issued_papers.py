@@ -25,6 +25,7 @@ from wellled.reports import services
 from wellled.reports.board_paper import board_paper_build
 from wellled.reports.formats import FORMATS, render
 from wellled.reports.models import IssuedPaper, IssuedPaperFile, JobState, PaperJob
+from wellled.reports.papers.kinds import board as board_kind
 from wellled.reports.selectors import TamperedError, frozen_paper, verified_content
 from wellled.reports.snapshot import checksum
 
@@ -432,7 +433,7 @@ def test_a_failing_render_fails_the_job_and_stores_nothing(paper_plan, queued_jo
     def broken(paper, fmt, **kwargs):
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(services, "render", broken)
+    monkeypatch.setattr(board_kind, "render", broken)
     assert services.paper_job_run(job_id=queued_job.pk) is None
     job = PaperJob.objects.get(pk=queued_job.pk)
     assert job.state == JobState.FAILED and "nothing was issued" in job.error and "exploded" not in job.error

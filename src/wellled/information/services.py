@@ -4,7 +4,6 @@ request that asked the same thing, each in a transaction with its audit record (
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import smtplib
 from dataclasses import dataclass, field
@@ -20,17 +19,16 @@ from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import PROVIDER_KINDS, AuditAction
 from wellled.core.formatting import day_text, long_date
 from wellled.core.models import Organisation, User
-from wellled.core.permissions import Permission
 from wellled.core.selectors import membership_get
 from wellled.core.service_kit import locked_get, permission_require, version_bump, version_check
-from wellled.reports.models import IssuedPaperFile, PaperKind
-from wellled.reports.services import issued_paper_store
-from wellled.reports.snapshot import canonical_json, snapshot_from_data, snapshot_to_data
+from wellled.reports.models import IssuedPaperFile
+from wellled.reports.papers.kind import PaperRequest
+from wellled.reports.papers.pipeline import issue
+from wellled.reports.papers.store import paper_withdraw
 
-from .answer import AnswerPaper, answer_build
 from .fingerprint import fingerprint, parameters_canonical
 from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus
-from .render import FORMATS, filename, render
+from .paper_kind import ANSWER, write_permission
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +47,6 @@ MAIL_FAILED = (
     "The request stays open; share the answer again from its page when the mail server is working."
 )
 MAIL_SUBJECT = "{trust}: {what} (your reference {reference})"
-
-
-def write_permission(organisation: Organisation) -> Permission:
-    """Who may keep a register: an oversight body's managers of oversight; a trust's plan managers."""
-    return Permission.MANAGE_OVERSIGHT if organisation.is_oversight_body else Permission.MANAGE_PLANS
 
 
 def subject_check(*, organisation: Organisation, subject: Organisation, by: User) -> None:
@@ -194,37 +187,10 @@ def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
     if request.status != RequestStatus.OPEN:
         raise ValidationError(NOT_OPEN.format(status=request.get_status_display().lower()))
     subject_check(organisation=organisation, subject=request.subject, by=by)
-    paper = answer_build(
-        user=by,
-        answering=organisation,
-        subject=request.subject,
-        kind=request.kind,
-        parameters=request.parameters,
-    )
-    data = json.loads(canonical_json(snapshot_to_data(paper)))
-    if snapshot_from_data(AnswerPaper, data) != paper:
-        raise ValueError("The answer does not survive its JSON snapshot unchanged; nothing was stored.")
-    files = [(fmt, filename(paper, fmt), render(paper, fmt)) for fmt in FORMATS]
-    if paper.paper_id is not None:  # the issued paper asked for travels with the answer, byte for byte
-        source = IssuedPaperFile.objects.filter(paper_id=paper.paper_id, format="pdf").first()
-        if source is not None and source.intact:
-            files.append(("pdf", source.filename, bytes(source.content)))
-    with transaction.atomic():
-        issued = issued_paper_store(
-            organisation=organisation,
-            kind=PaperKind.ANSWER,
-            as_at=paper.as_at,
-            title=paper.title,
-            issued_at=paper.generated_at,
-            data=data,
-            files=files,
-            total=paper.total,
-            counts=[{"code": request.kind, "label": paper.kind_label, "count": paper.total}],
-            by=by,
-            permission=permission,
-            note=f"Answer produced for the request from {request.body_name}: {paper.asked_for}",
-        )
-        answer = Answer.objects.create(
+    made: dict[str, Answer] = {}
+
+    def answer_store(issued, paper) -> None:  # in the transaction that stores the paper
+        made["answer"] = Answer.objects.create(
             organisation=organisation,
             subject=request.subject,
             kind=request.kind,
@@ -239,9 +205,16 @@ def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
             by=by,
             organisation=organisation,
             action=AuditAction.CREATE,
-            instance=answer,
+            instance=made["answer"],
             note=f"Answer frozen: {paper.asked_for}",
         )
+
+    issue(
+        ANSWER.key,
+        PaperRequest(organisation=organisation, by=by, as_at=None, subject=request),
+        on_stored=answer_store,
+    )
+    answer = made["answer"]
     outcome = Outcome(answer=answer)
     for same in same_open_requests(request=request):
         _deliver(request=same, answer=answer, by=by, outcome=outcome)
@@ -274,8 +247,6 @@ def answer_share(*, request: InformationRequest, answer: Answer, by: User) -> Ou
 
 def answer_withdraw(*, answer: Answer, by: User, reason: str):
     """Withdraw an answer with a reason (the paper's withdrawal, ADR 0034): kept as given, never offered again."""
-    from wellled.reports.services import paper_withdraw
-
     permission_require(
         user=by, organisation_id=answer.organisation_id, permission=write_permission(answer.organisation)
     )

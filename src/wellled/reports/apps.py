@@ -11,23 +11,21 @@ class ReportsConfig(AppConfig):
         from wellled.core.worker import worker_started
 
         worker_started.connect(_abandoned_jobs_fail, dispatch_uid="reports-abandoned-jobs")
-        # The background job issues the integrated performance report through its own issuer (ADR 0036).
+        # The task that runs paper jobs, and the paper kinds of this app (ADR 0043); other apps register theirs.
         from .models import PaperKind
-        from .services import job_issuer_register
+        from .papers.jobs import job_task_register
+        from .papers.kinds.board import BOARD
+        from .papers.registry import kind_register, kind_register_lazy
+        from .tasks import issue_paper
 
-        job_issuer_register(PaperKind.IPR, _ipr_job_issue)
+        job_task_register(issue_paper)
+        kind_register(BOARD)
+        # Its renderers load ReportLab and python-docx: imported when a report is first issued.
+        kind_register_lazy(PaperKind.IPR.value, PaperKind.IPR.label, "wellled.reports.ipr.kind.IPR_KIND")
 
 
 def _abandoned_jobs_fail(sender, **kwargs) -> None:
     """When a worker (re)starts, the jobs a dead worker left "in progress" are marked failed, to be run again."""
-    from .services import paper_jobs_abandoned_fail
+    from .papers.jobs import paper_jobs_abandoned_fail
 
     paper_jobs_abandoned_fail()
-
-
-def _ipr_job_issue(**kwargs):
-    """Issue a performance report for a job; its renderers (ReportLab, python-docx) load only when one runs, so
-    starting Django stays quick."""
-    from .ipr.issue import ipr_job_issue
-
-    return ipr_job_issue(**kwargs)

@@ -28,7 +28,7 @@ from .board_paper import as_at_problem
 from .formats import FORMATS
 from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
 from .ipr import IPR, ipr_build, render_ipr_docx, render_ipr_pdf
-from .ipr.issue import IPR_ISSUE_PERMISSION, frozen_report, ipr_job_start
+from .ipr.kind import IPR_ISSUE_PERMISSION, frozen_report, ipr_job_start
 from .models import JobState
 from .paper_views import QUEUED_TOO_LONG
 from .selectors import TamperedError

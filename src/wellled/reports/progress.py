@@ -45,15 +45,6 @@ def rendering_label(fmt: str) -> str:
     return f"Rendering {FORMATS[fmt].name}"
 
 
-def issue_steps(formats: Sequence[str] = tuple(FORMATS)) -> list[Step]:
-    """The steps of issuing a paper: read the plan, render each format, store everything."""
-    return [
-        Step("Reading the plan", READ_WEIGHT),
-        *(Step(rendering_label(fmt), FORMAT_WEIGHTS.get(fmt, 5)) for fmt in formats),
-        Step("Storing the issued paper", STORE_WEIGHT),
-    ]
-
-
 class Tracker:
     """Announce each step as it starts, with the share of the work done before it."""
 

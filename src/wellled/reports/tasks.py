@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .services import paper_job_run
+from .papers.jobs import paper_job_run
 
 
 @task()

@@ -7,12 +7,12 @@ class RisksConfig(AppConfig):
     verbose_name = "Risks and the board assurance framework"
 
     def ready(self) -> None:
-        # The background job that issues papers runs a BAF paper through the risks app's own issuer.
-        from wellled.reports.services import job_issuer_register
+        # The BAF is a paper kind of the one paper pipeline (ADR 0043).
+        from wellled.reports.papers.registry import kind_register
 
-        from .baf_issue import baf_job_issue
+        from .paper_kind import BAF
 
-        job_issuer_register("baf", baf_job_issue)
+        kind_register(BAF)
         # The action's page lists the risks it mitigates (the other half of the link kept on the risk).
         from wellled.plans.panels import action_panel_provider_register
 

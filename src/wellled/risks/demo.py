@@ -19,8 +19,8 @@ from wellled.measures.models import Measure
 from wellled.plans.models import Action
 
 from . import services
-from .baf_issue import baf_paper_issue
 from .models import Risk
+from .paper_kind import baf_paper_issue
 from .spreadsheet import score_parse
 
 

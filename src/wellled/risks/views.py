@@ -20,7 +20,7 @@ from wellled.reports.models import JobState
 from wellled.reports.selectors import TamperedError, verified_content
 from wellled.reports.snapshot import snapshot_from_data
 
-from . import baf_issue, selectors, services
+from . import paper_kind, selectors, services
 from .baf_paper import BafPaper, baf_paper_build
 from .baf_render import FORMATS
 from .choices import RiskStatus
@@ -473,11 +473,11 @@ def baf(request: HttpRequest) -> HttpResponse:
 
 
 def baf_issue_page(request: HttpRequest) -> HttpResponse:
-    require(role(request), baf_issue.ISSUE_PERMISSION)
+    require(role(request), paper_kind.ISSUE_PERMISSION)
     form = BafIssueForm(request.POST or None, initial={"as_at": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            job = baf_issue.baf_job_start(
+            job = paper_kind.baf_job_start(
                 organisation=_organisation(request), as_at=form.cleaned_data["as_at"], by=_user(request)
             )
         except ValidationError as exc:

@@ -182,3 +182,21 @@ class IPRChart:
             annotations=tuple(Annotation(np.datetime64(n.date, "D"), n.text) for n in self.notes),
             warnings=self.warnings,
         )
+
+
+CHART_SCALE = 1.6  # the PNG's resolution in both formats
+
+
+def measure_png(measure, charts=None) -> bytes:
+    """A report measure's SPC chart as a PNG, drawn once per issue: every format asks the same ChartCache
+    (reports.papers.charts), keyed by the measure, so the PDF and the Word file share one drawing."""
+    from wellled.spc.render import render_png
+
+    from ..papers.charts import chart_cache
+
+    def draw() -> bytes:
+        return render_png(
+            measure.result, title=measure.name, y_label=measure.unit_label or None, scale=CHART_SCALE
+        )
+
+    return chart_cache(charts).draw(("ipr-png", measure.measure_id, CHART_SCALE), draw)

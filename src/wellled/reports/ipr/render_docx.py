@@ -10,20 +10,21 @@ from docx.shared import Mm, Pt
 
 from wellled.core.formatting import long_date, short_date
 from wellled.core.text import xml_safe
-from wellled.spc.render import render_png
 
+from ..papers.charts import ChartCache, chart_cache
 from .build import IPR, IPRMeasure
+from .chart import measure_png
 
 CHART_WIDTH = Mm(165)
 
 
-def _measure(doc, measure: IPRMeasure) -> None:
+def _measure(doc, measure: IPRMeasure, charts: ChartCache | None = None) -> None:
     doc.add_heading(xml_safe(measure.name), level=3)
     doc.add_paragraph(xml_safe(". ".join(measure.facts) + "."))
     if measure.exceptions:
         doc.add_paragraph().add_run(xml_safe("Exception: " + "; ".join(measure.exceptions))).bold = True
     if measure.result is not None:
-        png = render_png(measure.result, title=measure.name, y_label=measure.unit_label or None, scale=1.6)
+        png = measure_png(measure, charts)
         doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
     else:
         doc.add_paragraph("No data yet.")
@@ -48,8 +49,9 @@ def _measure(doc, measure: IPRMeasure) -> None:
         )
 
 
-def render_ipr_docx(report: IPR) -> bytes:
-    """The report as .docx bytes."""
+def render_ipr_docx(report: IPR, charts: ChartCache | None = None) -> bytes:
+    """The report as .docx bytes (`charts`: the issue's chart cache, shared with the PDF)."""
+    charts = chart_cache(charts)
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
     doc.core_properties.title = report.title
@@ -79,11 +81,11 @@ def render_ipr_docx(report: IPR) -> bytes:
     if report.exceptions:
         doc.add_heading("Exceptions", level=1)
         for measure in report.exceptions:
-            _measure(doc, measure)
+            _measure(doc, measure, charts)
     for group in report.groups:
         doc.add_heading(xml_safe(group.name), level=1)
         for measure in group.measures:
-            _measure(doc, measure)
+            _measure(doc, measure, charts)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

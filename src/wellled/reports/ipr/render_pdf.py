@@ -23,10 +23,11 @@ from reportlab.platypus import (
 )
 
 from wellled.core.formatting import long_date, short_date
-from wellled.spc.render import render_png
 
+from ..papers.charts import ChartCache, chart_cache
 from ..render_pdf import BLUE, BORDER, GROUP, Styles, icon, paper_fonts
 from .build import IPR, IPRMeasure
+from .chart import measure_png
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -38,11 +39,11 @@ def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def chart_image(measure: IPRMeasure) -> Image | None:
+def chart_image(measure: IPRMeasure, charts: ChartCache | None = None) -> Image | None:
     """The measure's SPC chart, rendered once as a PNG for both formats."""
     if measure.result is None:
         return None
-    png = render_png(measure.result, title=measure.name, y_label=measure.unit_label or None, scale=1.6)
+    png = measure_png(measure, charts)
     return Image(io.BytesIO(png), width=CHART_WIDTH, height=CHART_HEIGHT)
 
 
@@ -77,11 +78,11 @@ def _summary_table(report: IPR, styles: Styles) -> Table:
     return table
 
 
-def _measure_block(measure: IPRMeasure, styles: Styles) -> list:
+def _measure_block(measure: IPRMeasure, styles: Styles, charts: ChartCache | None = None) -> list:
     head = [_p(measure.name, styles.h3), _p(" · ".join(measure.facts), styles.small)]
     if measure.exceptions:
         head.append(_p("Exception: " + "; ".join(measure.exceptions), styles.cell_bold))
-    chart = chart_image(measure)
+    chart = chart_image(measure, charts)
     body: list = [chart] if chart else [_p("No data yet.", styles.body)]
     words = []
     for label, text in (
@@ -112,8 +113,9 @@ def _fitted(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def render_ipr_pdf(report: IPR) -> bytes:
-    """The report as PDF bytes."""
+def render_ipr_pdf(report: IPR, charts: ChartCache | None = None) -> bytes:
+    """The report as PDF bytes (`charts`: the issue's chart cache, shared with the Word file)."""
+    charts = chart_cache(charts)
     styles = Styles(paper_fonts())
     out = io.BytesIO()
 
@@ -158,10 +160,10 @@ def render_ipr_pdf(report: IPR) -> bytes:
         # Straight after the summary if a measure fits below it; groups each begin a new page.
         story += [CondPageBreak(CHART_HEIGHT + 40 * mm), Spacer(0, 4 * mm), _p("Exceptions", styles.h2)]
         for measure in report.exceptions:
-            story += _measure_block(measure, styles)
+            story += _measure_block(measure, styles, charts)
     for group in report.groups:
         story += [PageBreak(), _p(group.name, styles.h2)]
         for measure in group.measures:
-            story += _measure_block(measure, styles)
+            story += _measure_block(measure, styles, charts)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

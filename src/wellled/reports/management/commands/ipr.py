@@ -23,7 +23,7 @@ from wellled.core.models import Organisation, User
 from wellled.core.selectors import command_actor
 from wellled.reports.board_paper import as_at_problem
 from wellled.reports.ipr import ipr_build, render_ipr_docx, render_ipr_pdf
-from wellled.reports.ipr.issue import ipr_issue
+from wellled.reports.ipr.kind import ipr_issue
 from wellled.reports.progress import TerminalProgress
 
 RENDERERS = {"pdf": render_ipr_pdf, "docx": render_ipr_docx}

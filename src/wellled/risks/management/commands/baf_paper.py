@@ -20,9 +20,9 @@ from django.utils import timezone
 from wellled.core.models import Organisation
 from wellled.core.selectors import command_actor
 from wellled.reports.progress import TerminalProgress
-from wellled.risks.baf_issue import baf_paper_issue
 from wellled.risks.baf_paper import baf_paper_build
 from wellled.risks.baf_render import FORMATS, render
+from wellled.risks.paper_kind import baf_paper_issue
 
 
 class Command(BaseCommand):

@@ -1,0 +1,68 @@
+"""An answer to an information request as a paper kind: what Wellled holds that answers it, as at the date asked,
+frozen and issued through the one paper pipeline of reports (IssuedPaper of kind 'answer'; ADRs 0041, 0043)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wellled.core.models import Organisation
+from wellled.core.permissions import Permission
+from wellled.reports.models import IssuedPaperFile
+from wellled.reports.models import PaperKind as KindChoice
+from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
+
+from .answer import AnswerPaper, answer_build
+from .render import FORMATS, filename, render
+
+
+def write_permission(organisation: Organisation) -> Permission:
+    """Who may keep a register: an oversight body's managers of oversight; a trust's plan managers."""
+    return Permission.MANAGE_OVERSIGHT if organisation.is_oversight_body else Permission.MANAGE_PLANS
+
+
+class AnswerKind(PaperKind):
+    """The request answered is the paper's subject; its date is the one its parameters ask for."""
+
+    key = KindChoice.ANSWER.value
+    label = KindChoice.ANSWER.label
+    paper_class = AnswerPaper
+    formats = FORMATS
+    read_label = "Reading what was asked for"
+    store_label = "Storing the answer"
+
+    def issue_permission(self, organisation: Organisation) -> Permission:
+        return write_permission(organisation)
+
+    def build(self, request: PaperRequest) -> AnswerPaper:
+        asked = request.subject
+        return answer_build(
+            user=request.by,
+            answering=request.organisation,
+            subject=asked.subject,
+            kind=asked.kind,
+            parameters=asked.parameters,
+        )
+
+    def render(self, paper: AnswerPaper, fmt: str, context: RenderContext) -> bytes:
+        return render(paper, fmt)
+
+    def filename(self, paper: AnswerPaper, fmt: str) -> str:
+        return filename(paper, fmt)
+
+    def counts(self, paper: AnswerPaper) -> list[dict[str, Any]]:
+        return [{"code": paper.kind, "label": paper.kind_label, "count": paper.total}]
+
+    def note(self, paper: AnswerPaper, request: PaperRequest) -> str:
+        return f"Answer produced for the request from {request.subject.body_name}: {paper.asked_for}"
+
+    def extra_files(self, paper: AnswerPaper, request: PaperRequest) -> list[tuple[str, str, bytes]]:
+        """The issued paper asked for travels with the answer, byte for byte."""
+        if paper.paper_id is None:
+            return []
+        source = IssuedPaperFile.objects.filter(paper_id=paper.paper_id, format="pdf").first()
+        if source is None or not source.intact:
+            return []
+        return [("pdf", source.filename, bytes(source.content))]
+
+
+ANSWER = AnswerKind()

@@ -1,0 +1,90 @@
+"""The integrated performance report as a paper kind: every measure's SPC chart as at a date, in PDF and Word
+(ADR 0036). Each chart is drawn once per issue and reused by both formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.text import slugify
+
+from wellled.core.formatting import long_date
+from wellled.core.permissions import Permission
+
+from ..models import IssuedPaper
+from ..models import PaperKind as KindChoice
+from ..papers.kind import PaperKind, PaperRequest, RenderContext
+from .build import IPR, ipr_build
+from .render_docx import render_ipr_docx
+from .render_pdf import render_ipr_pdf
+
+CONCERN = "Special cause concern"
+FAILING = "Will consistently miss the target"
+
+
+class IPRKind(PaperKind):
+    key = KindChoice.IPR.value
+    label = KindChoice.IPR.label
+    paper_class = IPR
+    formats = ("pdf", "docx")
+    # The same people issue the report as issue board papers: those who run the reporting cycles.
+    permission = Permission.MANAGE_CYCLES
+    as_at_field = "as_at"
+    read_label = "Reading the measures"
+    store_label = "Storing the issued report"
+    # Shares of the time each step takes (bench/ipr.py, 60 measures): drawing the charts is most of it.
+    read_weight = 5
+    format_weights = {"pdf": 46, "docx": 46}
+
+    def build(self, request: PaperRequest) -> IPR:
+        return ipr_build(user=request.by, organisation=request.organisation, as_at=request.as_at)
+
+    def render(self, paper: IPR, fmt: str, context: RenderContext) -> bytes:
+        renderer = {"pdf": render_ipr_pdf, "docx": render_ipr_docx}[fmt]
+        return renderer(paper, charts=context.charts)
+
+    def filename(self, paper: IPR, fmt: str) -> str:
+        """'<organisation>-integrated-performance-report-<as-at>.<ext>'."""
+        name = slugify(f"{paper.organisation_name} integrated performance report {paper.as_at.isoformat()}")
+        return f"{name}.{fmt}"
+
+    def total(self, paper: IPR) -> int:
+        return len(paper.measures)
+
+    def counts(self, paper: IPR) -> list[dict[str, Any]]:
+        """The figures the list of issued reports shows beside each one."""
+        concern = sum(1 for m in paper.measures if CONCERN in m.exceptions)
+        failing = sum(1 for m in paper.measures if FAILING in m.exceptions)
+        return [
+            {"code": "exceptions", "label": "Exceptions", "count": len(paper.exceptions)},
+            {"code": "concern", "label": CONCERN, "count": concern},
+            {"code": "failing", "label": FAILING, "count": failing},
+        ]
+
+    def note(self, paper: IPR, request: PaperRequest) -> str:
+        return f"Integrated performance report issued: position as at {long_date(paper.as_at)}"
+
+
+IPR_KIND = IPRKind()
+IPR_ISSUE_PERMISSION = IPR_KIND.permission
+
+
+def ipr_issue(*, organisation, as_at, by, progress=None) -> IssuedPaper:
+    """Issue the report as at a date: the snapshot of everything it says and its PDF and Word files, for good."""
+    from ..papers.pipeline import issue
+
+    request = PaperRequest(organisation=organisation, by=by, as_at=as_at)
+    return issue(IPR_KIND.key, request, progress=progress)
+
+
+def ipr_job_start(*, organisation, as_at, by):
+    """Queue the issuing of the report (the reports app's background job runs it through its kind)."""
+    from ..papers.jobs import paper_job_queue
+
+    return paper_job_queue(
+        kind=IPR_KIND.key, request=PaperRequest(organisation=organisation, by=by, as_at=as_at)
+    )
+
+
+def frozen_report(issued: IssuedPaper) -> IPR:
+    """The report as issued, read from its snapshot (check `issued.data_intact` first)."""
+    return IPR_KIND.from_data(issued.data)

@@ -1,0 +1,117 @@
+"""What a paper kind says: what it gathers as at a date, how it is frozen, and how each format is laid out.
+
+A kind is one small class registered under its key (`registry.kind_register`); everything else (permissions,
+the date check, the snapshot check, rendering each format, storing, withdrawing, comparing, the background job)
+is done once for all kinds by `pipeline` and `jobs`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from wellled.core.models import Organisation, User
+from wellled.core.permissions import Permission
+
+from ..progress import READ_WEIGHT
+from ..snapshot import snapshot_from_data, snapshot_to_data
+from .charts import ChartCache
+
+# Who issues a paper unless its kind says otherwise: those who run the reporting cycles.
+DEFAULT_ISSUE_PERMISSION = Permission.MANAGE_CYCLES
+
+
+@dataclass(frozen=True)
+class PaperRequest:
+    """What is asked for: an organisation's paper as at a date, by a person; `subject` is what the paper is about
+    when it is not the whole organisation (a board paper's plan, an information request), `cycle` a plan's
+    reporting cycle."""
+
+    organisation: Organisation
+    by: User
+    as_at: datetime.date | None
+    subject: Any = None
+    cycle: Any = None
+
+
+@dataclass
+class RenderContext:
+    """What every format of one issue shares: the chart cache, and who asked for which organisation."""
+
+    organisation: Organisation | None = None
+    by: User | None = None
+    charts: ChartCache = field(default_factory=ChartCache)
+
+
+class PaperKind:
+    """One kind of paper. A subclass sets `key`, `label`, `paper_class` and `formats` and writes `build`,
+    `render` and `filename`; the rest has defaults that fit most kinds."""
+
+    key: ClassVar[str]
+    label: ClassVar[str]
+    paper_class: ClassVar[type]  # the dataclass that is frozen as JSON (reports.snapshot)
+    formats: ClassVar[tuple[str, ...]]
+    permission: ClassVar[Permission] = DEFAULT_ISSUE_PERMISSION
+    as_at_field: ClassVar[str | None] = None  # the form field a date refused is shown against, if any
+    read_label: ClassVar[str] = "Reading the records"
+    store_label: ClassVar[str] = "Storing the issued paper"
+    read_weight: ClassVar[int] = READ_WEIGHT
+    format_weights: ClassVar[dict[str, int]] = {}
+
+    # What it gathers and how it is laid out ------------------------------------------------------------------
+
+    def build(self, request: PaperRequest) -> Any:
+        """The paper as at the request's date, read through the person's own scoped selectors."""
+        raise NotImplementedError
+
+    def render(self, paper: Any, fmt: str, context: RenderContext) -> bytes:
+        """The paper in one of its formats."""
+        raise NotImplementedError
+
+    def filename(self, paper: Any, fmt: str) -> str:
+        raise NotImplementedError
+
+    # Defaults ------------------------------------------------------------------------------------------------
+
+    def issue_permission(self, organisation: Organisation) -> Permission:
+        """The permission that lets a person issue (and withdraw) this kind for the organisation."""
+        return self.permission
+
+    def to_data(self, paper: Any) -> dict[str, Any]:
+        return snapshot_to_data(paper)
+
+    def from_data(self, data: dict[str, Any]) -> Any:
+        return snapshot_from_data(self.paper_class, data)
+
+    def title(self, paper: Any) -> str:
+        return paper.title
+
+    def total(self, paper: Any) -> int:
+        """The one figure the list of issued papers shows first."""
+        return int(getattr(paper, "total", 0))
+
+    def counts(self, paper: Any) -> list[dict[str, Any]]:
+        """The figures the list of issued papers shows beside each one: [{"code", "label", "count"}, ...]."""
+        return []
+
+    def note(self, paper: Any, request: PaperRequest) -> str:
+        """The audit record's note."""
+        return f"{self.label} issued: position as at {paper.as_at.isoformat()}"
+
+    def extra_files(self, paper: Any, request: PaperRequest) -> list[tuple[str, str, bytes]]:
+        """Files issued with the paper that it does not render itself (format, filename, bytes)."""
+        return []
+
+    def compare(self, before: Any, after: Any) -> Any:
+        """The kind's own comparison of two frozen papers (None: the issued figures say enough)."""
+        return None
+
+    def job_request(self, job: Any) -> PaperRequest:
+        """What a background job (a PaperJob row) asks for."""
+        return PaperRequest(
+            organisation=job.organisation,
+            by=job.requested_by,
+            as_at=job.as_at,
+            subject=job.plan,
+            cycle=job.cycle,
+        )
