@@ -92,7 +92,7 @@ def main() -> int:
         print(f"  PDF with every chart:     {pdf_s:6.2f} s  ({len(pdf) / 1e6:.1f} MB)")
         print(f"  Word with every chart:    {docx_s:6.2f} s  ({len(docx) / 1e6:.1f} MB)")
         # Issuing (ADR 0036): build, snapshot check, PDF and Word drawn from the snapshot, stored with checksums.
-        from wellled.reports.ipr.issue import ipr_issue
+        from wellled.reports.ipr.kind import ipr_issue
         from wellled.reports.snapshot import canonical_json
 
         start = time.perf_counter()  # once: each run stores another issued report

@@ -84,10 +84,10 @@ def main() -> int:
     from wellled.plans import services as plan_services
     from wellled.plans.choices import PlanKind, PlanOrganisedBy
     from wellled.risks import services
-    from wellled.risks.baf_issue import baf_paper_issue
     from wellled.risks.baf_paper import baf_paper_build
     from wellled.risks.baf_render import FORMATS, render
     from wellled.risks.models import Risk
+    from wellled.risks.paper_kind import baf_paper_issue
 
     today = timezone.localdate()
     org = organisation_create(name="Bench Trust", ods_code="ZBR", by=None)

@@ -22,7 +22,7 @@ from wellled.core.models import AuditLog
 from wellled.measures import services as measure_services
 from wellled.reports import services
 from wellled.reports.ipr import IPR
-from wellled.reports.ipr.issue import frozen_report, ipr_issue
+from wellled.reports.ipr.kind import frozen_report, ipr_issue
 from wellled.reports.models import (
     IssuedPaper,
     IssuedPaperFile,

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from wellled.core.service_kit import ConcurrentEditError  # noqa: F401 (the services re-export it)
 from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperKind
-from wellled.risks import baf_issue, services
+from wellled.risks import paper_kind as baf_issue
+from wellled.risks import services
 from wellled.risks.baf_paper import baf_paper_build
 from wellled.risks.baf_render import render
 from wellled.risks.selectors import heat_map

@@ -10,7 +10,8 @@ from django.utils import timezone
 from tests.factories import db_state, make_person
 
 from wellled.core.choices import Role
-from wellled.risks import baf_issue, services
+from wellled.risks import paper_kind as baf_issue
+from wellled.risks import services
 from wellled.risks.models import Risk, RiskReview
 from wellled.risks.urls import urlpatterns
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from wellled.core.as_at import as_it_stood, states_as_at
 from wellled.core.formatting import day_text, measure_number
 from wellled.core.models import Organisation, User
 from wellled.measures.selectors import summarise
@@ -27,6 +28,23 @@ from .models import Risk, RiskScore, StrategicObjective
 from .selectors import principal_risks, risks_for_user
 from .services import escalation_threshold
 
+# What a principal risk says that changes over time: read as it stood on the paper's date (core.as_at); its
+# scores come from the scoring history.
+WORDING_FIELDS = (
+    "title",
+    "cause",
+    "event",
+    "effect",
+    "category",
+    "owner",
+    "lead_executive",
+    "lead_committee",
+    "gaps_in_control",
+    "gaps_in_assurance",
+    "assurance_rating",
+    "next_review_on",
+    "escalated",
+)
 MOVEMENT_WORDS = {"up": "Score up", "down": "Score down", "same": "No change", "new": "New to the BAF"}
 NO_RATING = "Not rated"
 
@@ -239,12 +257,18 @@ def register_heat_counts(
     return dict(counts), escalated
 
 
+def principal_risks_as_at(*, user: User, organisation: Organisation, as_at: datetime.date) -> list[Risk]:
+    """The principal risks the person may see that were open by the date, each with its wording (title, owner,
+    gaps, rating...) as it stood at the end of that day, read back from its audit history."""
+    risks = list(principal_risks(user=user, organisation=organisation).filter(opened_on__lte=as_at))
+    stood = states_as_at(Risk, [r.pk for r in risks], _end_of(as_at))
+    return [as_it_stood(risk, stood.get(risk.pk), WORDING_FIELDS) for risk in risks]
+
+
 def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.date) -> BafPaper:
     """The BAF as at the end of a day, read through the person's own scoped selectors."""
     moment = _end_of(as_at)
-    risks: list[Risk] = list(
-        principal_risks(user=user, organisation=organisation).filter(opened_on__lte=as_at)
-    )
+    risks = principal_risks_as_at(user=user, organisation=organisation, as_at=as_at)
     scores = scores_as_at([r.pk for r in risks], moment)
     previous = previous_baf(organisation=organisation, before=as_at)
     last = _previous(previous)
