@@ -15,7 +15,7 @@ from tests.factories import status
 from wellled.core.models import AuditLog
 from wellled.plans import services
 from wellled.plans.models import Action, ProgressUpdate
-from wellled.plans.positions import BACKDATE_WINDOW
+from wellled.plans.position import BACKDATE_WINDOW
 
 migration = importlib.import_module("wellled.plans.migrations.0006_position_rule")
 pytestmark = pytest.mark.django_db

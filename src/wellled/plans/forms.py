@@ -22,7 +22,7 @@ from .models import (
     Section,
     TimescaleRevision,
 )
-from .positions import BACKDATE_WINDOW, position_problem
+from .position import BACKDATE_WINDOW, position_problem
 
 __all__ = ["VersionedForm"]  # kept importable from here for the apps that used it before it moved to core
 

@@ -25,7 +25,7 @@ from .choices import (
     PlanKind,
     PlanOrganisedBy,
 )
-from .positions import POSITION_IN_FUTURE
+from .position.dates import POSITION_IN_FUTURE
 
 
 class Plan(models.Model):

@@ -12,11 +12,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils import timezone
+
 from wellled.core.formatting import month_year, short_date
 from wellled.core.models import DeliveryStatus, Organisation, User
 
 from .choices import ActionState, DatePrecision
 from .models import Action, Finding, ProgressUpdate, ReportingCycle, TimescaleRevision
+from .position import ActionPosition, PlanPosition, plan_position, position_key
+from .position.facts import complete_ids_of, facts_of
 
 
 class SuccessMeasureSummary(Protocol):
@@ -36,20 +40,17 @@ def timescale_label(due_date: datetime.date, precision: str) -> str:
 
 @dataclass(frozen=True)
 class ActionRow:
-    """One action as the board reads it off a page: its timescale history, latest update and flags."""
+    """One action as the board reads it off a page: its timescale history, latest update and flags, all read
+    from its position (plans.position, ADR 0042)."""
 
     action: Action
     revisions: tuple[TimescaleRevision, ...]  # oldest first; the first is the original timescale
     updates: tuple[ProgressUpdate, ...]  # newest first (with history=False only the latest and this cycle's)
-    latest_update: ProgressUpdate | None
     timescales: tuple[str, ...]  # each timescale in turn as the page shows it; () when none is set
     leads: tuple[User, ...]  # the lead, then the other leads
     findings: tuple[Finding, ...]
     cycle: ReportingCycle | None  # the plan's open reporting cycle
-    overdue: bool
-    slipped: bool  # the timescale has been revised at some point
-    slipped_this_cycle: bool
-    update_awaited: bool
+    position: ActionPosition
     success_measure_summary: SuccessMeasureSummary | None = None  # when linked to a measure
 
     @property
@@ -65,8 +66,33 @@ class ActionRow:
         return self.action.title
 
     @property
+    def latest_update(self) -> ProgressUpdate | None:
+        """The update the position shows (the latest by position, then by recording time)."""
+        return self.position.update
+
+    @property
     def status(self) -> DeliveryStatus | None:
-        return self.action.status
+        """The position's delivery status: its update's, or the stored one of an action with no update."""
+        if self.position.update is not None:
+            return self.position.update.status
+        return self.action.status if self.position.status_id else None
+
+    @property
+    def overdue(self) -> bool:
+        return self.position.overdue
+
+    @property
+    def slipped(self) -> bool:
+        """The timescale has been revised at some point."""
+        return self.position.slipped
+
+    @property
+    def slipped_this_cycle(self) -> bool:
+        return self.position.slipped_this_cycle
+
+    @property
+    def update_awaited(self) -> bool:
+        return self.position.update_awaited
 
     @property
     def leads_text(self) -> str:
@@ -76,7 +102,22 @@ class ActionRow:
     @property
     def is_ready_to_close(self) -> bool:
         """Open, but its latest status says delivered (ADR 0012)."""
-        return self.action.state == ActionState.OPEN and self.action.is_delivered
+        return self.position.state == ActionState.OPEN and self.position.delivered
+
+
+def standing_positions(
+    actions: Sequence[Action], *, cycles: Sequence[ReportingCycle], on: datetime.date
+) -> PlanPosition:
+    """The position of actions of one plan as the plan stands now, overdue judged on `on` (no query)."""
+    facts = [facts_of(a) for a in actions]
+    return plan_position(
+        cycles=cycles,
+        facts=facts,
+        complete_ids=complete_ids_of(actions, facts),
+        now=timezone.now(),
+        today=timezone.localdate(),
+        overdue_on=on,
+    )
 
 
 def action_row(
@@ -84,40 +125,30 @@ def action_row(
     *,
     cycle: ReportingCycle | None,
     on: datetime.date,
+    position: ActionPosition | None = None,
     success_measure_summary: SuccessMeasureSummary | None = None,
 ) -> ActionRow:
-    """The row of an action fetched with its board detail (plans.selectors._with_board_detail)."""
-    revisions = tuple(action.timescales.all())
-    updates = getattr(action, "updates_newest_first", None)
-    if updates is None:
-        updates = list(
-            action.updates.select_related("status", "created_by").order_by(
-                "-update_date", "-created_at", "-id"
-            )
-        )
+    """The row of an action fetched with its board detail (plans.selectors._with_board_detail), at its position
+    (default: as the plan stands, knowing only its open cycle)."""
+    if position is None:
+        position = standing_positions([action], cycles=[cycle] if cycle else [], on=on)[action.pk]
+    revisions = position.revisions
+    updates = sorted(facts_of(action).updates, key=position_key, reverse=True)
     if len(revisions) > 1:
         labels = [timescale_label(t.due_date, t.precision) for t in revisions]
     else:
-        labels = [timescale_label(action.due_date, action.due_precision)] if action.due_date else []
+        due = position.due_date
+        labels = [timescale_label(due, action.due_precision)] if due else []
     others = [p for p in action.co_leads if p != action.lead]  # in the order written (ADR 0033)
     return ActionRow(
         action=action,
         revisions=revisions,
         updates=tuple(updates),
-        latest_update=updates[0] if updates else None,
         timescales=tuple(labels),
         leads=tuple(([action.lead] if action.lead else []) + others),
         findings=tuple(sorted(action.findings.all(), key=lambda f: f.number)),
         cycle=cycle,
-        overdue=action.is_overdue(on),
-        slipped=len(revisions) > 1,
-        slipped_this_cycle=cycle is not None and any(t.created_at >= cycle.opened_at for t in revisions[1:]),
-        update_awaited=(
-            cycle is not None
-            and action.state == ActionState.OPEN
-            and not action.is_delivered
-            and not any(u.cycle_id == cycle.pk for u in updates)
-        ),
+        position=position,
         success_measure_summary=success_measure_summary,
     )
 

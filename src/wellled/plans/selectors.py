@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -27,7 +27,9 @@ from .models import (
     Section,
     TimescaleRevision,
 )
-from .rows import ActionRow, action_row, success_measure_summaries
+from .position import latest_update, moved
+from .position.action import slipped_in_cycle
+from .rows import ActionRow, SuccessMeasureSummary, action_row, standing_positions, success_measure_summaries
 
 
 def plans_for_user(*, user: User, organisation: Organisation) -> QuerySet[Plan]:
@@ -173,16 +175,10 @@ def plan_actions(
     filters = filters or ActionFilters()
     on = on or timezone.localdate()
     actions = actions_for_user(user=user, organisation=organisation).filter(plan=plan)
-    if filters.status == "none":
-        actions = actions.filter(status__isnull=True)
-    elif filters.status:
-        actions = actions.filter(status__code=filters.status)
     if filters.lead:
         actions = actions.filter(Q(lead_id=filters.lead) | Q(other_leads__id=filters.lead)).distinct()
     if filters.section:
         actions = actions.filter(section_id=filters.section)
-    if filters.overdue:
-        actions = actions.overdue(on)
     if filters.q:
         text = filters.q.strip()
         actions = actions.filter(
@@ -201,16 +197,60 @@ def plan_actions(
     found = list(
         _with_board_detail(actions, history=history).order_by("section__order", "order", "reference")
     )
-    cycle = open_cycle(plan=plan)
     summaries = (
         success_measure_summaries(user=user, organisation=organisation, actions=found) if measures else {}
     )
-    rows = [action_row(a, cycle=cycle, on=on, success_measure_summary=summaries.get(a.pk)) for a in found]
-    if filters.slipped:
-        rows = [r for r in rows if r.slipped]
-    if filters.awaiting:
-        rows = [r for r in rows if r.update_awaited]
-    return rows
+    rows = _standing_rows(found, cycles=list(plan.cycles.all()), on=on, summaries=summaries)
+    return [r for r in rows if _passes(r, filters)]
+
+
+def _passes(row: ActionRow, filters: ActionFilters) -> bool:
+    """Whether a row passes the filters that read its position (status, overdue, slipped, awaiting)."""
+    status = row.status
+    if filters.status == "none" and status is not None:
+        return False
+    if filters.status and filters.status != "none" and (status is None or status.code != filters.status):
+        return False
+    return not (
+        (filters.overdue and not row.overdue)
+        or (filters.slipped and not row.slipped)
+        or (filters.awaiting and not row.update_awaited)
+    )
+
+
+def _standing_rows(
+    actions: Sequence[Action],
+    *,
+    cycles: Sequence[ReportingCycle],
+    on: datetime.date,
+    summaries: Mapping[int, SuccessMeasureSummary] | None = None,
+) -> list[ActionRow]:
+    """Rows of actions (of one plan or many) at their plan's position as it stands, overdue judged on `on`."""
+    summaries = summaries or {}
+    by_plan: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        by_plan[action.plan_id].append(action)
+    plan_cycles_of: dict[int, list[ReportingCycle]] = defaultdict(list)
+    for cycle in cycles:
+        plan_cycles_of[cycle.plan_id].append(cycle)
+    positions = {
+        plan_id: standing_positions(group, cycles=plan_cycles_of[plan_id], on=on)
+        for plan_id, group in by_plan.items()
+    }
+    return [
+        action_row(
+            a,
+            cycle=_open_of(plan_cycles_of[a.plan_id]),
+            on=on,
+            position=positions[a.plan_id][a.pk],
+            success_measure_summary=summaries.get(a.pk),
+        )
+        for a in actions
+    ]
+
+
+def _open_of(cycles: Sequence[ReportingCycle]) -> ReportingCycle | None:
+    return next((c for c in cycles if c.state == CycleState.OPEN), None)
 
 
 def action_row_get(
@@ -233,12 +273,8 @@ def action_row_of(
     summaries = (
         success_measure_summaries(user=user, organisation=organisation, actions=[action]) if measures else {}
     )
-    return action_row(
-        action,
-        cycle=open_cycle(plan=action.plan),
-        on=on or timezone.localdate(),
-        success_measure_summary=summaries.get(action.pk),
-    )
+    cycles = list(action.plan.cycles.all())
+    return _standing_rows([action], cycles=cycles, on=on or timezone.localdate(), summaries=summaries)[0]
 
 
 def open_cycle(*, plan: Plan) -> ReportingCycle | None:
@@ -352,27 +388,22 @@ def my_actions(*, user: User, organisation: Organisation) -> list[ActionRow]:
         .distinct()
     )
     found = list(_with_board_detail(actions, history=False).order_by("plan__name", "reference"))
-    cycles = {
-        c.plan_id: c
-        for c in ReportingCycle.objects.filter(plan_id__in={a.plan_id for a in found}, state=CycleState.OPEN)
-    }
-    today = timezone.localdate()
-    rows = [action_row(a, cycle=cycles.get(a.plan_id), on=today) for a in found]
+    cycles = list(ReportingCycle.objects.filter(plan_id__in={a.plan_id for a in found}))
+    rows = _standing_rows(found, cycles=cycles, on=timezone.localdate())
     rows.sort(key=lambda r: (not r.update_awaited, r.action.plan.name, r.reference))
     return rows
 
 
 def statuses_at(*, actions: Sequence[Action | ActionRow], moment: datetime.datetime) -> dict[int, int | None]:
-    """Each action's delivery-status id as it stood at a moment (its latest update recorded by then)."""
-    result: dict[int, int | None] = dict.fromkeys((a.pk for a in actions), None)
-    rows = (
-        ProgressUpdate.objects.filter(action_id__in=result.keys(), created_at__lte=moment)
-        .order_by("action_id", "created_at", "id")
-        .values_list("action_id", "status_id")
-    )
-    for action_id, status_id in rows:
-        result[action_id] = status_id
-    return result
+    """Each action's delivery-status id as it stood at a moment: its latest update by position among those
+    recorded by then (ADR 0032), in one query."""
+    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in ProgressUpdate.objects.filter(
+        action_id__in=[a.pk for a in actions], created_at__lte=moment
+    ).only("id", "action_id", "status_id", "update_date", "created_at"):
+        updates[update.action_id].append(update)
+    found = {pk: latest_update(items) for pk, items in updates.items()}
+    return {a.pk: (found[a.pk].status_id if a.pk in found else None) for a in actions}
 
 
 @dataclass
@@ -400,13 +431,14 @@ def movement_since(
         return movement
     then = statuses_at(actions=actions, moment=baseline)
     for row in actions:
-        before = statuses.get(then[row.pk]) if then[row.pk] else None
-        now = row.status
-        if now is not None and before is not None and now.rank != before.rank:
-            (movement.improved if now.rank > before.rank else movement.worsened).append(row)
-        if now is not None and now.is_complete and (before is None or not before.is_complete):
+        change = moved(statuses.get(then[row.pk]) if then[row.pk] else None, row.status)
+        if change.improved:
+            movement.improved.append(row)
+        if change.worsened:
+            movement.worsened.append(row)
+        if change.newly_completed:
             movement.newly_completed.append(row)
-        if any(t.created_at > baseline for t in row.revisions[1:]):
+        if slipped_in_cycle(row.revisions, baseline=None, window_start=baseline):
             movement.slipped.append(row)
     return movement
 
@@ -438,18 +470,16 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     statuses = delivery_statuses(organisation=organisation, include_inactive=True)
     by_id = {s.pk: s for s in statuses}
     today = timezone.localdate()
-    cycles = {p.pk: open_cycle(plan=p) for p in plans}
+    all_cycles = list(ReportingCycle.objects.filter(plan__in=plans))
+    cycles = {p.pk: _open_of([c for c in all_cycles if c.plan_id == p.pk]) for p in plans}
     actions = list(
         _with_board_detail(
             actions_for_user(user=user, organisation=organisation).filter(plan__in=plans), history=False
         ).order_by("plan__name", "section__order", "order")
     )
     summaries = success_measure_summaries(user=user, organisation=organisation, actions=actions)
-    rows = [
-        action_row(a, cycle=cycles.get(a.plan_id), on=today, success_measure_summary=summaries.get(a.pk))
-        for a in actions
-    ]
-    counter = Counter(r.action.status_id for r in rows)
+    rows = _standing_rows(actions, cycles=all_cycles, on=today, summaries=summaries)
+    counter = Counter(r.status.pk if r.status else None for r in rows)
     counts = [(s, counter.get(s.pk, 0)) for s in statuses if s.active or counter.get(s.pk)]
     counts.append((None, counter.get(None, 0)))
     # Movement is measured from when the current cycle opened (the close of the previous one).

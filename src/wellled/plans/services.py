@@ -40,7 +40,7 @@ from .models import (
     Section,
     TimescaleRevision,
 )
-from .positions import default_position, latest_update, position_problem
+from .position import default_position, latest_update, position_problem
 from .timescales import due_by, timescale_text
 
 logger = logging.getLogger(__name__)

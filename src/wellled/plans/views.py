@@ -35,7 +35,7 @@ from .forms import (
     TimescaleForm,
 )
 from .panels import action_panels
-from .positions import default_position
+from .position import default_position
 from .spreadsheet import export, importer
 from .spreadsheet.read import max_upload_bytes, size_text
 

@@ -8,6 +8,7 @@ revisions recorded after the end of that day are left out, so a paper rebuilt la
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -20,11 +21,13 @@ from wellled.core.selectors import delivery_statuses
 from wellled.measures.jinja import measure_number, measure_period
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
-from wellled.plans.choices import ActionState, FindingSource
-from wellled.plans.models import ActionStateChange, Plan, ReportingCycle, TimescaleRevision, state_at
-from wellled.plans.positions import latest_update, recorded_by_for, revision_position, update_as_at
+from wellled.plans.choices import ActionState, CycleState, FindingSource
+from wellled.plans.models import ActionStateChange, Plan, ReportingCycle
+from wellled.plans.position import ActionPosition, PlanPosition, moved, plan_position
+from wellled.plans.position import Baseline as Baseline  # noqa: F401  (re-exported: papers read it here)
+from wellled.plans.position import end_of_day as end_of_day
+from wellled.plans.position.facts import facts_of
 from wellled.plans.rows import ActionRow
-from wellled.plans.timescales import timescale_texts
 from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
 
 ARROW = "→"
@@ -297,20 +300,6 @@ def as_at_problem(day: datetime.date) -> str:
     return f"Choose a date from {long_date(AS_AT_EARLIEST)} to {long_date(latest)}."
 
 
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The last moment of a local day: the cut-off of a paper 'as at' that day."""
-    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    return timezone.make_aware(start, timezone.get_current_timezone()) - datetime.timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """The previous paper a paper's movement is measured from: its date and its recording cut-off."""
-
-    as_at: datetime.date
-    recorded_by: datetime.datetime
-
-
 # The builder ---------------------------------------------------------------------------------------------------
 
 
@@ -341,75 +330,90 @@ def board_paper_build(
     # Re-read the plan through the person's scope: a plan of another organisation is a 404, never a paper.
     plan = plan_selectors.plan_get(user=user, organisation=organisation, pk=plan.pk)
     cycles = list(plan_selectors.plan_cycles(user=user, organisation=organisation, plan=plan))
-    if as_at is None:
-        current_open = next((c for c in cycles if c.state == "open"), None)
-        as_at = current_open.position_as_at if current_open else timezone.localdate()
-    cutoff = end_of_day(as_at)
-    now = timezone.now()
-    cycle = _cycle_of(cycles, as_at=as_at, cutoff=cutoff)
-    previous = _previous_cycle(cycles, as_at=as_at)
-    # What the paper shows (ADR 0032): per action, the latest update for a position on or before the date,
-    # recorded by the cut-off (when a closed cycle's paper closed, else now); the previous paper the same way.
-    recorded_by = recorded_by_for(cycle, as_at=as_at, now=now)
-    baseline = (
-        Baseline(previous.position_as_at, recorded_by_for(previous, as_at=previous.position_as_at, now=now))
-        if previous
-        else None
-    )
-    # Without a previous paper, "this cycle" covers what was recorded since the current cycle opened.
-    window_start = None if baseline else (cycle.opened_at if cycle else None)
-
+    as_at = as_at or _default_as_at(cycles)
     scale = delivery_statuses(organisation=organisation, include_inactive=True)
     infos = {s.pk: StatusInfo.of(s) for s in scale}
     actions = plan_selectors.plan_actions(user=user, organisation=organisation, plan=plan, on=as_at)
+    now = timezone.now()
+    position = _position(actions, cycles=cycles, scale=scale, as_at=as_at, now=now)
+    linked = _linked_measures(user=user, organisation=organisation, plan=plan, as_at=as_at)
+    mitigated = risks_by_action(user=user, organisation=organisation, plan=plan)
+    rows = {
+        a.pk: _row(a, position[a.pk], infos=infos, measure=linked.get(a.pk), risks=mitigated.get(a.pk, ()))
+        for a in actions
+    }
+    findings = plan_selectors.plan_findings(user=user, organisation=organisation, plan=plan)
+    part_a, ordered = _part_a(plan, actions, rows)
+    legend, counts = _legend_and_counts(scale, ordered)
+    return BoardPaper(
+        trust_name=organisation.name,
+        ods_code=organisation.ods_code,
+        plan_name=plan.name,
+        plan_kind=plan.get_kind_display(),
+        plan_pk=plan.pk,
+        as_at=as_at,
+        cycle_name=position.cycle.name if position.cycle else "",
+        generated_at=now,
+        generated_by=str(user),
+        statuses=legend,
+        counts=counts,
+        total=len(ordered),
+        movement=_movement(position, rows=rows, ordered=ordered, infos=infos),
+        exceptions=_exceptions(ordered),
+        part_a=part_a,
+        part_b=_part_b(findings, rows),
+        part_b_title=part_b_title(findings),
+        rows=tuple(ordered),
+        measures=_measure_lines(linked.values(), rows),
+    )
+
+
+def _default_as_at(cycles: list[ReportingCycle]) -> datetime.date:
+    """A paper's date when none is asked for: the open cycle's position date, else today."""
+    current_open = next((c for c in cycles if c.state == CycleState.OPEN), None)
+    return current_open.position_as_at if current_open else timezone.localdate()
+
+
+def _position(
+    actions: list[ActionRow],
+    *,
+    cycles: list[ReportingCycle],
+    scale,
+    as_at: datetime.date,
+    now: datetime.datetime,
+) -> PlanPosition:
+    """The plan as at the paper's date (ADR 0032, 0042), read with each action's state changes."""
     prefetch_related_objects(
         [a.action for a in actions],
         Prefetch("state_changes", queryset=ActionStateChange.objects.order_by("created_at", "id")),
     )
-    then_status: dict[int, int | None] = {}
-    if baseline is not None:
-        then_status = {
-            a.pk: _status_id_as_at(a, as_at=baseline.as_at, recorded_by=baseline.recorded_by) for a in actions
-        }
+    return plan_position(
+        cycles=cycles,
+        facts=[facts_of(a.action) for a in actions],
+        complete_ids=[s.pk for s in scale if s.is_complete],
+        now=now,
+        today=timezone.localdate(),
+        as_at=as_at,
+    )
 
-    linked = {
+
+def _linked_measures(
+    *, user: User, organisation: Organisation, plan: Plan, as_at: datetime.date
+) -> dict[int, ActionMeasureSummary]:
+    """The success measures linked to the plan's actions, by action id, with their data up to the date."""
+    return {
         pk: summary
         for pk, summary in success_measure_summaries(
             user=user, organisation=organisation, until=as_at
         ).items()
         if summary.link.action.plan_id == plan.pk
     }
-    mitigated = risks_by_action(user=user, organisation=organisation, plan=plan)
-    rows: dict[int, Row] = {}
-    changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "completed": [], "slipped": []}
-    for action in actions:
-        row = _row(
-            action,
-            infos=infos,
-            cutoff=cutoff,
-            recorded_by=recorded_by,
-            as_at=as_at,
-            cycle=cycle,
-            baseline=baseline,
-            window_start=window_start,
-        )
-        if action.pk in linked:
-            row = replace(row, measure=_measure_info(linked[action.pk]))
-        if action.pk in mitigated:
-            row = replace(row, risks=mitigated[action.pk])
-        rows[action.pk] = row
-        if baseline is None:
-            continue
-        before = infos.get(then_status.get(action.pk)) if then_status.get(action.pk) else None
-        after = row.status
-        if before and after and before.rank != after.rank:
-            changes["improved" if after.rank > before.rank else "worsened"].append(Change(row, before, after))
-        if after and after.is_complete and not (before and before.is_complete):
-            changes["completed"].append(Change(row, before, after))
-        if row.slipped_this_cycle:
-            changes["slipped"].append(Change(row, before, after, note=row.timescale))
 
-    findings = plan_selectors.plan_findings(user=user, organisation=organisation, plan=plan)
+
+def _part_a(
+    plan: Plan, actions: list[ActionRow], rows: dict[int, Row]
+) -> tuple[tuple[SectionBlock, ...], list[Row]]:
+    """Part A's sections, and every row in board order: sections, then the rest, then Part B's own actions."""
     # An action in no section that answers a finding is Part B's: printed there, not repeated in Part A unless
     # the plan asks for it (ADR 0033).
     part_b_only = set()
@@ -430,39 +434,63 @@ def board_paper_build(
         part_a.append(
             SectionBlock(code="", title="Other actions", rows=tuple(rows[a.pk] for a in unsectioned))
         )
-
-    # Board order: sections, then the rest, then the actions printed in Part B alone.
     ordered = [row for section in part_a for row in section.rows]
     ordered += [rows[a.pk] for a in actions if a.pk in part_b_only]
+    return tuple(part_a), ordered
+
+
+def _legend_and_counts(scale, ordered: list[Row]) -> tuple[tuple[StatusInfo, ...], tuple[StatusCount, ...]]:
+    """The legend (active statuses and any retired one still in use) and how many actions stand at each."""
     used = {r.status.code for r in ordered if r.status}
     legend = tuple(StatusInfo.of(s) for s in scale if s.active or s.code in used)
-    counted = {code: sum(1 for r in ordered if r.status and r.status.code == code) for code in used}
+    counted = Counter(r.status.code for r in ordered if r.status)
     counts = tuple(StatusCount(s, counted.get(s.code, 0)) for s in legend)
-    counts += (StatusCount(None, sum(1 for r in ordered if r.status is None)),)
+    return legend, counts + (StatusCount(None, sum(1 for r in ordered if r.status is None)),)
 
+
+def _exceptions(ordered: list[Row]) -> Exceptions:
+    """What the board reads first: at an exception status (worst first), slipped this cycle, awaited, and
+    complete without the measure improving."""
     at_risk = sorted(
         (r for r in ordered if r.status and r.status.is_exception and r.state == ActionState.OPEN),
-        key=lambda r: r.status.rank,
+        key=lambda r: r.status.rank if r.status else 0,
     )
-    exceptions = Exceptions(
+    return Exceptions(
         at_risk=tuple(at_risk),
         slipped=tuple(r for r in ordered if r.slipped_this_cycle),
         awaiting=tuple(r for r in ordered if r.update_awaited),
         not_improved=tuple(r for r in ordered if r.is_complete and r.measure and r.measure.shows_exception),
     )
-    position = {row.reference: index for index, row in enumerate(ordered)}
-    for found in changes.values():
-        found.sort(key=lambda change: position[change.row.reference])
-    movement = MovementSummary(
+
+
+def _movement(
+    position: PlanPosition, *, rows: dict[int, Row], ordered: list[Row], infos: dict[int, StatusInfo]
+) -> MovementSummary:
+    """What changed since the previous paper, in board order (ADR 0032, point 5)."""
+    previous = position.previous
+    summary = MovementSummary(
         baseline_label=previous.name if previous else "",
         baseline_date=previous.position_as_at if previous else None,
-        improved=tuple(changes["improved"]),
-        worsened=tuple(changes["worsened"]),
-        newly_completed=tuple(changes["completed"]),
-        slipped=tuple(changes["slipped"]),
     )
+    if position.baseline is None:
+        return summary
+    place = {row.reference: index for index, row in enumerate(ordered)}
+    changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "newly_completed": [], "slipped": []}
+    for pk, row in sorted(rows.items(), key=lambda item: place.get(item[1].reference, len(place))):
+        then = position[pk].status_then_id
+        before = infos.get(then) if then else None
+        change = moved(before, row.status)
+        for name in ("improved", "worsened", "newly_completed"):
+            if getattr(change, name):
+                changes[name].append(Change(row, before, row.status))
+        if row.slipped_this_cycle:
+            changes["slipped"].append(Change(row, before, row.status, note=row.timescale))
+    return replace(summary, **{name: tuple(found) for name, found in changes.items()})
 
-    part_b = tuple(
+
+def _part_b(findings, rows: dict[int, Row]) -> tuple[FindingBlock, ...]:
+    """Part B: each finding with the rows of the actions that answer it."""
+    return tuple(
         FindingBlock(
             number=f.number,
             text=f.text,
@@ -470,28 +498,6 @@ def board_paper_build(
             rows=tuple(rows[a.pk] for a in f.actions.all() if a.pk in rows),
         )
         for f in findings
-    )
-
-    return BoardPaper(
-        trust_name=organisation.name,
-        ods_code=organisation.ods_code,
-        plan_name=plan.name,
-        plan_kind=plan.get_kind_display(),
-        plan_pk=plan.pk,
-        as_at=as_at,
-        cycle_name=cycle.name if cycle else "",
-        generated_at=now,
-        generated_by=str(user),
-        statuses=legend,
-        counts=counts,
-        total=len(ordered),
-        movement=movement,
-        exceptions=exceptions,
-        part_a=tuple(part_a),
-        part_b=part_b,
-        part_b_title=part_b_title(findings),
-        rows=tuple(ordered),
-        measures=_measure_lines(linked.values(), rows),
     )
 
 
@@ -568,86 +574,37 @@ def _measure_lines(linked, rows: dict[int, Row]) -> tuple[MeasureLine, ...]:
     return tuple(sorted(lines, key=lambda line: line.name.lower()))
 
 
-def _cycle_of(cycles: list[ReportingCycle], *, as_at: datetime.date, cutoff: datetime.datetime):
-    """The cycle a paper as at this date reports: the one with that position date, else the latest opened by then."""
-    exact = [c for c in cycles if c.position_as_at == as_at]
-    if exact:
-        return exact[0]
-    opened = [c for c in cycles if c.opened_at <= cutoff]
-    return max(opened, key=lambda c: c.opened_at) if opened else None
-
-
-def _previous_cycle(cycles: list[ReportingCycle], *, as_at: datetime.date):
-    """The cycle of the previous paper: the latest whose position date is before this paper's."""
-    earlier = [c for c in cycles if c.position_as_at < as_at]
-    return max(earlier, key=lambda c: (c.position_as_at, c.opened_at)) if earlier else None
-
-
-def _status_id_as_at(
-    action_row: ActionRow, *, as_at: datetime.date, recorded_by: datetime.datetime
-) -> int | None:
-    """The action's delivery status in a paper as at a date (an action with a status but no update keeps it)."""
-    latest = update_as_at(action_row.updates, as_at=as_at, recorded_by=recorded_by)
-    if latest is not None:
-        return latest.status_id
-    return action_row.action.status_id if not action_row.updates else None
-
-
 def _row(
     action_row: ActionRow,
+    position: ActionPosition,
     *,
     infos: dict[int, StatusInfo],
-    cutoff: datetime.datetime,
-    recorded_by: datetime.datetime,
-    as_at: datetime.date,
-    cycle: ReportingCycle | None,
-    baseline: Baseline | None,
-    window_start: datetime.datetime | None,
+    measure: ActionMeasureSummary | None = None,
+    risks: tuple[str, ...] = (),
 ) -> Row:
-    """One action as the paper as at its date shows it (ADR 0032)."""
+    """One action as the paper as at its date shows it: its position (plans.position) in the paper's words."""
     action = action_row.action
-    history: list[TimescaleRevision] = [
-        t for t in action_row.revisions if revision_position(t) <= as_at and t.created_at <= recorded_by
-    ]
-    texts = timescale_texts(history, due_date=action.due_date, precision=action.due_precision)
-    due_date = history[-1].due_date if history else action.due_date
-    if baseline is not None:
-        slipped_this_cycle = any(revision_position(t) > baseline.as_at for t in history[1:])
-    else:
-        slipped_this_cycle = window_start is not None and any(
-            t.created_at > window_start for t in history[1:]
-        )
-    updates = [u for u in action_row.updates if u.update_date <= as_at and u.created_at <= recorded_by]
-    latest = latest_update(updates)
-    status_id = _status_id_as_at(action_row, as_at=as_at, recorded_by=recorded_by)
-    status = infos.get(status_id) if status_id else None
-    # Delivered actions (a status such as G) are neither overdue nor chased for an update (ADR 0012), unless the
-    # update for this very position was marked awaited (an imported "UPDATE AWAITED").
-    state = state_at(action, cutoff)
-    to_deliver = state == ActionState.OPEN and not (status is not None and status.is_complete)
-    awaited = (latest is not None and latest.awaited and latest.update_date == as_at) or (
-        cycle is not None
-        and to_deliver
-        and not any(u.cycle_id == cycle.pk and not u.awaited for u in updates)
-    )
+    shown = position.update
     return Row(
         reference=action.reference,
         title=action.title,
         section_code=action.section.code if action.section else "",
         section_title=action.section.title if action.section else "",
-        timescale=f" {ARROW} ".join(texts),
-        timescales=tuple(texts),
-        due_date=due_date,
+        timescale=f" {ARROW} ".join(position.timescales),
+        timescales=position.timescales,
+        due_date=position.due_date,
         leads=action_row.leads_text,
         success_measure=action.success_measure,
-        progress=latest.narrative if latest else "",
-        progress_date=latest.update_date if latest else None,
-        status=status,
-        state=state,
-        state_label=ActionState(state).label,
-        overdue=to_deliver and due_date is not None and due_date < as_at,
-        slipped=len(texts) > 1,
-        slipped_this_cycle=slipped_this_cycle,
-        update_awaited=awaited,
+        progress=shown.narrative if shown else "",
+        progress_date=shown.update_date if shown else None,
+        status=infos.get(position.status_id) if position.status_id else None,
+        state=position.state,
+        state_label=ActionState(position.state).label,
+        overdue=position.overdue,
+        slipped=position.slipped,
+        slipped_this_cycle=position.slipped_this_cycle,
+        update_awaited=position.update_awaited,
         findings=tuple(sorted(f.number for f in action_row.findings)),
+        measure=_measure_info(measure) if measure is not None else None,
+        risks=risks,
     )
