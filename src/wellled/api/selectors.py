@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
 from wellled.core.models import Organisation, User
@@ -15,6 +16,8 @@ from wellled.plans.models import Finding, ProgressUpdate, ReportingCycle, Sectio
 from wellled.reports.models import IssuedPaper, IssuedPaperFile
 
 from .models import TOKEN_PREFIX, ApiToken, token_digest
+
+M = TypeVar("M", bound=Model)
 
 # A token's last use is written at most this often, so a busy client does not write on every request.
 LAST_USE_RESOLUTION = datetime.timedelta(minutes=1)
@@ -49,34 +52,27 @@ def token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
+def _of_plans(queryset: QuerySet[M], *, user: User, organisation: Organisation) -> QuerySet[M]:
+    """Rows that belong to one of the organisation's plans (sections, findings, cycles)."""
+    return scoped(queryset, user=user, organisation=organisation, path="plan__organisation")
+
+
 def sections_for_user(*, user: User, organisation: Organisation) -> QuerySet[Section]:
     """Every section of the organisation's plans."""
-    return scoped(
-        Section.objects.select_related("plan", "executive_lead", "framework_element"),
-        user=user,
-        organisation=organisation,
-        path="plan__organisation",
-    )
+    queryset = Section.objects.select_related("plan", "executive_lead", "framework_element")
+    return _of_plans(queryset, user=user, organisation=organisation)
 
 
 def findings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Finding]:
     """Every finding of the organisation's plans."""
-    return scoped(
-        Finding.objects.select_related("plan", "framework_element"),
-        user=user,
-        organisation=organisation,
-        path="plan__organisation",
-    )
+    queryset = Finding.objects.select_related("plan", "framework_element")
+    return _of_plans(queryset, user=user, organisation=organisation)
 
 
 def cycles_for_user(*, user: User, organisation: Organisation) -> QuerySet[ReportingCycle]:
     """Every reporting cycle of the organisation's plans."""
-    return scoped(
-        ReportingCycle.objects.select_related("plan", "opened_by"),
-        user=user,
-        organisation=organisation,
-        path="plan__organisation",
-    )
+    queryset = ReportingCycle.objects.select_related("plan", "opened_by")
+    return _of_plans(queryset, user=user, organisation=organisation)
 
 
 def progress_updates_for_user(*, user: User, organisation: Organisation) -> QuerySet[ProgressUpdate]:
@@ -107,13 +103,3 @@ def papers_for_user(*, user: User, organisation: Organisation) -> QuerySet[Issue
         .select_related("plan", "issued_by", "cycle")
         .prefetch_related(Prefetch("files", queryset=IssuedPaperFile.objects.defer("content").order_by("id")))
     )
-
-
-def paper_files(*, user: User, organisation: Organisation, paper: IssuedPaper) -> QuerySet[IssuedPaperFile]:
-    """An issued paper's files, without their bytes."""
-    return scoped(
-        IssuedPaperFile.objects.filter(paper=paper).defer("content"),
-        user=user,
-        organisation=organisation,
-        path="paper__plan__organisation",
-    ).order_by("id")

@@ -3,6 +3,9 @@ files, and the answers other organisations shared with this one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -20,6 +23,9 @@ from wellled.reports.selectors import TamperedError, verified_content
 from . import selectors, services
 from .forms import RequestForm, SubjectForm
 from .models import RequestStatus
+
+T = TypeVar("T")
+ANSWER_FORMATS = ("xlsx", "csv", "pdf")  # the files an answer is given in
 
 
 def _may_write(request: SignedInRequest) -> bool:
@@ -100,48 +106,57 @@ def _said(request: SignedInRequest, outcome: services.Outcome) -> None:
         messages.error(request, failure)
 
 
-@require_POST
-def request_answer(request: SignedInRequest, pk: int) -> HttpResponse:
-    asked = selectors.request_get(pk=pk, **scope(request))
-    require(role(request), services.write_permission(request.organisation))
+def _button(request: SignedInRequest, write: Callable[[], T], said: Callable[[T], None]) -> None:
+    """A button's write: a refusal (in words, or a stale version) is said as an error, success by `said`."""
     try:
-        outcome = services.answer_produce(request=asked, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        _said(request, outcome)
-    return redirect("information-request-detail", pk)
-
-
-@require_POST
-def request_reuse(request: SignedInRequest, pk: int, answer_pk: int) -> HttpResponse:
-    asked = selectors.request_get(pk=pk, **scope(request))
-    require(role(request), services.write_permission(request.organisation))
-    answer = selectors.answer_get(pk=answer_pk, **scope(request))
-    try:
-        outcome = services.answer_share(request=asked, answer=answer, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        _said(request, outcome)
-    return redirect("information-request-detail", pk)
-
-
-@require_POST
-def request_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
-    asked = selectors.request_get(pk=pk, **scope(request))
-    require(role(request), services.write_permission(request.organisation))
-    try:
-        services.request_withdraw(
-            request=asked, by=request.user, expected_version=request.POST.get("version")
-        )
+        outcome = write()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except ConcurrentEditError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Request withdrawn.")
+        said(outcome)
+
+
+def _request_button(
+    request: SignedInRequest, pk: int, write: Callable[..., T], said: Callable[[T], None]
+) -> HttpResponse:
+    """A button on a request's page: the request read in scope, the role checked, `write(asked)`, back to it."""
+    asked = selectors.request_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    _button(request, lambda: write(asked), said)
     return redirect("information-request-detail", pk)
+
+
+@require_POST
+def request_answer(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _request_button(
+        request,
+        pk,
+        lambda asked: services.answer_produce(request=asked, by=request.user),
+        lambda outcome: _said(request, outcome),
+    )
+
+
+@require_POST
+def request_reuse(request: SignedInRequest, pk: int, answer_pk: int) -> HttpResponse:
+    def share(asked):
+        answer = selectors.answer_get(pk=answer_pk, **scope(request))
+        return services.answer_share(request=asked, answer=answer, by=request.user)
+
+    return _request_button(request, pk, share, lambda outcome: _said(request, outcome))
+
+
+@require_POST
+def request_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _request_button(
+        request,
+        pk,
+        lambda asked: services.request_withdraw(
+            request=asked, by=request.user, expected_version=request.POST.get("version")
+        ),
+        lambda _: messages.success(request, "Request withdrawn."),
+    )
 
 
 def request_history(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -173,22 +188,27 @@ def answer_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     answer = selectors.answer_get(pk=pk, **scope(request))
     require(role(request), services.write_permission(request.organisation))
     back = request.POST.get("request", "")
-    try:
-        services.answer_withdraw(answer=answer, by=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
+    _button(
+        request,
+        lambda: services.answer_withdraw(
+            answer=answer, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        lambda _: messages.success(
             request, "Answer withdrawn: it is kept as it was given, and no longer offered for reuse."
-        )
+        ),
+    )
     if back.isdigit():
         return redirect("information-request-detail", int(back))
     return redirect("information-request-list")
 
 
-def answer_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in ("xlsx", "csv", "pdf"):
+def _format_check(fmt: str) -> None:
+    if fmt not in ANSWER_FORMATS:
         raise Http404("No such format.")
+
+
+def answer_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    _format_check(fmt)
     return _file_response(selectors.answer_file_get(pk=pk, fmt=fmt, **scope(request)))
 
 
@@ -199,6 +219,5 @@ def shared_list(request: SignedInRequest) -> HttpResponse:
 
 
 def shared_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in ("xlsx", "csv", "pdf"):
-        raise Http404("No such format.")
+    _format_check(fmt)
     return _file_response(selectors.shared_file_get(pk=pk, fmt=fmt, **scope(request)))

@@ -209,17 +209,6 @@ def meeting_get(*, user: User, organisation: Organisation, pk) -> ImprovementBoa
     return get_or_404(meetings_for_user(user=user, organisation=organisation), pk=pk)
 
 
-def agenda_item_get(*, user: User, organisation: Organisation, pk) -> MeetingAgendaItem:
-    """One agenda item of one of the trust's meetings, or 404."""
-    items = scoped(
-        MeetingAgendaItem.objects.select_related("meeting"),
-        user=user,
-        organisation=organisation,
-        path="meeting__organisation",
-    )
-    return get_or_404(items, pk=pk)
-
-
 @dataclass(frozen=True)
 class MeetingRow:
     """A meeting with its agenda and the actions it raised (each with its delivery status)."""

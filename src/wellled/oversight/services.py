@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -59,6 +60,11 @@ def oversight_require(*, by: User | None, oversight_body: Organisation, trust: O
 def _not_in_future(day: datetime.date | None, field: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: FUTURE_REFUSED})
+
+
+def _next_order(siblings: QuerySet) -> int:
+    """The place after the last of the siblings (criteria of one trust, items of one agenda): 1 for the first."""
+    return (siblings.aggregate(last=Max("order"))["last"] or 0) + 1
 
 
 # Oversight status -----------------------------------------------------------------------------------------------
@@ -146,13 +152,7 @@ def exit_criterion_create(
     oversight_require(by=by, oversight_body=oversight_body, trust=trust)
     _not_in_future(agreed_on, "agreed_on")
     if order is None:
-        last = (
-            ExitCriterion.objects.filter(oversight_body=oversight_body, trust=trust)
-            .order_by("-order")
-            .values_list("order", flat=True)
-            .first()
-        )
-        order = (last or 0) + 1
+        order = _next_order(ExitCriterion.objects.filter(oversight_body=oversight_body, trust=trust))
     criterion = ExitCriterion(
         oversight_body=oversight_body,
         trust=trust,
@@ -355,8 +355,8 @@ def agenda_item_add(
 ) -> MeetingAgendaItem:
     """Add an item to a meeting's agenda, at the end."""
     _meeting_require(by=by, organisation=meeting.organisation)
-    last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first()
-    item = MeetingAgendaItem(meeting=meeting, order=(last or 0) + 1, title=title.strip(), notes=notes.strip())
+    order = _next_order(meeting.agenda_items.all())
+    item = MeetingAgendaItem(meeting=meeting, order=order, title=title.strip(), notes=notes.strip())
     item.full_clean()
     item.save()
     audit_record(by=by, organisation=meeting.organisation, action=AuditAction.CREATE, instance=item)

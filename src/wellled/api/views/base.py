@@ -4,10 +4,11 @@ objects come only from a selector in the caller's scope (404 before 403, as on t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -89,6 +90,23 @@ class ScopedViewSet(viewsets.GenericViewSet):
             return [JSONRenderer(), CSVRenderer()]
         return [JSONRenderer()]
 
+    def add_to(
+        self,
+        request,
+        *,
+        permission: Permission,
+        body_serializer,
+        service: Callable[..., Any],
+        answer_serializer,
+    ) -> Response:
+        """A detail endpoint (POST) that adds something to the object through a service: 201 with what it added."""
+        parent = self.get_object()
+        require_role(request, permission)
+        body = body_of(body_serializer, request)
+        return created(
+            answer_serializer, service(**{parent._meta.model_name: parent}, by=request.user, **body)
+        )
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
@@ -102,22 +120,63 @@ class ListRetrieve(mixins.ListModelMixin, ScopedViewSet):
 class Changeable(ListRetrieve):
     """Read endpoints, plus PATCH through the object's update service with If-Match."""
 
+    # The class docstrings above are the endpoints' descriptions in the schema: notes for readers go in comments.
+    # Each service takes the object under its model's name (`plan=`, `section=`, `measure=`...), as the apps' do.
+
     change_serializer_class: type
     change_permission = Permission.MANAGE_PLANS
+    update_service: Callable[..., Any]
 
-    def update_through_service(self, instance, *, by, expected_version, changes):
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "change_serializer_class" in cls.__dict__:  # an endpoint, not a further base
+            extend_schema_view(
+                partial_update=change_schema(cls.serializer_class, cls.change_serializer_class)
+            )(cls)
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
         require_role(request, self.change_permission)
         changes = changes_from(self.change_serializer_class, request)
         expected = if_match_version(request)
-        changed = self.update_through_service(
-            instance, by=request.user, expected_version=expected, changes=changes
+        changed = type(self).update_service(
+            **{instance._meta.model_name: instance}, by=request.user, expected_version=expected, **changes
         )
-        changed = self.get_queryset().get(pk=changed.pk)
-        return with_etag(Response(self.get_serializer(changed).data), changed)
+        return self.answer(changed)
+
+    def change_through(self, request, *, body_serializer, service: Callable[..., Any]) -> Response:
+        """A detail endpoint (POST, If-Match) that changes the object through one of its services."""
+        instance = self.get_object()
+        require_role(request, self.change_permission)
+        body = body_of(body_serializer, request)
+        service(
+            **{instance._meta.model_name: instance},
+            by=request.user,
+            expected_version=if_match_version(request),
+            **body,
+        )
+        return self.answer(instance)
+
+    def answer(self, instance) -> Response:
+        """The object as it now reads in the caller's scope, with its new ETag."""
+        instance = self.get_queryset().get(pk=instance.pk)
+        return with_etag(Response(self.get_serializer(instance).data), instance)
+
+
+class Creatable(Changeable):
+    # Changeable endpoints that also create objects in the caller's organisation (POST to the list). No docstring:
+    # its endpoints keep Changeable's description in the schema.
+
+    create_serializer_class: type
+    create_service: Callable[..., Any]
+
+    def create(self, request, *args, **kwargs):
+        require_role(request, Permission.MANAGE_PLANS)
+        body = body_of(self.create_serializer_class, request)
+        instance = type(self).create_service(
+            organisation=api_scope(request)["organisation"], by=request.user, **body
+        )
+        return created(self.get_serializer_class(), self.get_queryset().get(pk=instance.pk))
 
 
 def change_schema(serializer_class, change_serializer_class):

@@ -16,34 +16,23 @@ from .. import filters, selectors, serializers
 from ..authentication import api_scope
 from ..models import ApiToken
 from ..renderers import CSVRenderer
-from .base import WRITE_ERRORS, Changeable, body_of, change_schema, create_schema, created, require_role
+from .base import WRITE_ERRORS, Creatable, create_schema, require_role
 
 
 @extend_schema_view(
-    partial_update=change_schema(serializers.MeasureSerializer, serializers.MeasureChangeSerializer),
     create=create_schema(
         serializers.MeasureCreateSerializer, serializers.MeasureSerializer, summary="Define a measure"
     ),
 )
-class MeasureViewSet(Changeable):
+class MeasureViewSet(Creatable):
     serializer_class = serializers.MeasureSerializer
     change_serializer_class = serializers.MeasureChangeSerializer
+    create_serializer_class = serializers.MeasureCreateSerializer
     filterset_class = filters.MeasureFilter
     selector = staticmethod(measure_selectors.measures_for_user)
+    update_service = staticmethod(measure_services.measure_update)
+    create_service = staticmethod(measure_services.measure_create)
     http_method_names = ["get", "patch", "post", "head", "options"]
-
-    def update_through_service(self, instance, *, by, expected_version, changes):
-        return measure_services.measure_update(
-            measure=instance, by=by, expected_version=expected_version, **changes
-        )
-
-    def create(self, request, *args, **kwargs):
-        require_role(request, Permission.MANAGE_PLANS)
-        body = body_of(serializers.MeasureCreateSerializer, request)
-        measure = measure_services.measure_create(
-            organisation=api_scope(request)["organisation"], by=request.user, **body
-        )
-        return created(serializers.MeasureSerializer, self.get_queryset().get(pk=measure.pk))
 
     def get_renderers(self):
         if getattr(self, "action", None) == "values" and self.request.method == "GET":

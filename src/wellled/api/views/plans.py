@@ -26,9 +26,9 @@ from .base import (
     ETAG_HEADER,
     WRITE_ERRORS,
     Changeable,
+    Creatable,
     ListRetrieve,
     body_of,
-    change_schema,
     create_schema,
     created,
     require_role,
@@ -36,30 +36,21 @@ from .base import (
 
 
 @extend_schema_view(
-    partial_update=change_schema(serializers.PlanSerializer, serializers.PlanChangeSerializer),
     create=create_schema(
         serializers.PlanCreateSerializer,
         serializers.PlanSerializer,
         summary="Create a plan in your organisation",
     ),
 )
-class PlanViewSet(Changeable):
+class PlanViewSet(Creatable):
     serializer_class = serializers.PlanSerializer
     change_serializer_class = serializers.PlanChangeSerializer
+    create_serializer_class = serializers.PlanCreateSerializer
     filterset_class = filters.PlanFilter
     selector = staticmethod(plan_selectors.plans_for_user)
+    update_service = staticmethod(plan_services.plan_update)
+    create_service = staticmethod(plan_services.plan_create)
     http_method_names = ["get", "patch", "post", "head", "options"]
-
-    def update_through_service(self, instance, *, by, expected_version, changes):
-        return plan_services.plan_update(plan=instance, by=by, expected_version=expected_version, **changes)
-
-    def create(self, request, *args, **kwargs):
-        require_role(request, Permission.MANAGE_PLANS)
-        body = body_of(serializers.PlanCreateSerializer, request)
-        plan = plan_services.plan_create(
-            organisation=api_scope(request)["organisation"], by=request.user, **body
-        )
-        return created(serializers.PlanSerializer, self.get_queryset().get(pk=plan.pk))
 
     @create_schema(
         serializers.SectionCreateSerializer, serializers.SectionSerializer, summary="Add a section"
@@ -68,11 +59,13 @@ class PlanViewSet(Changeable):
         detail=True, methods=["post"], url_path="sections", serializer_class=serializers.SectionSerializer
     )
     def section_create(self, request, pk=None):
-        plan = self.get_object()
-        require_role(request, Permission.MANAGE_PLANS)
-        body = body_of(serializers.SectionCreateSerializer, request)
-        section = plan_services.section_create(plan=plan, by=request.user, **body)
-        return created(serializers.SectionSerializer, section)
+        return self.add_to(
+            request,
+            permission=Permission.MANAGE_PLANS,
+            body_serializer=serializers.SectionCreateSerializer,
+            service=plan_services.section_create,
+            answer_serializer=serializers.SectionSerializer,
+        )
 
     @create_schema(
         serializers.FindingCreateSerializer, serializers.FindingSerializer, summary="Add a finding"
@@ -81,11 +74,13 @@ class PlanViewSet(Changeable):
         detail=True, methods=["post"], url_path="findings", serializer_class=serializers.FindingSerializer
     )
     def finding_create(self, request, pk=None):
-        plan = self.get_object()
-        require_role(request, Permission.MANAGE_PLANS)
-        body = body_of(serializers.FindingCreateSerializer, request)
-        finding = plan_services.finding_create(plan=plan, by=request.user, **body)
-        return created(serializers.FindingSerializer, finding)
+        return self.add_to(
+            request,
+            permission=Permission.MANAGE_PLANS,
+            body_serializer=serializers.FindingCreateSerializer,
+            service=plan_services.finding_create,
+            answer_serializer=serializers.FindingSerializer,
+        )
 
     @create_schema(serializers.ActionCreateSerializer, serializers.ActionSerializer, summary="Add an action")
     @endpoint(
@@ -131,43 +126,31 @@ class PlanViewSet(Changeable):
     )
     @endpoint(detail=True, methods=["post"], url_path="cycles", serializer_class=serializers.CycleSerializer)
     def cycle_open(self, request, pk=None):
-        plan = self.get_object()
-        require_role(request, Permission.MANAGE_CYCLES)
-        body = body_of(serializers.CycleOpenSerializer, request)
-        cycle = plan_services.cycle_open(plan=plan, by=request.user, **body)
-        return created(serializers.CycleSerializer, cycle)
+        return self.add_to(
+            request,
+            permission=Permission.MANAGE_CYCLES,
+            body_serializer=serializers.CycleOpenSerializer,
+            service=plan_services.cycle_open,
+            answer_serializer=serializers.CycleSerializer,
+        )
 
 
-@extend_schema_view(
-    partial_update=change_schema(serializers.SectionSerializer, serializers.SectionChangeSerializer)
-)
 class SectionViewSet(Changeable):
     serializer_class = serializers.SectionSerializer
     change_serializer_class = serializers.SectionChangeSerializer
     filterset_class = filters.SectionFilter
     selector = staticmethod(selectors.sections_for_user)
+    update_service = staticmethod(plan_services.section_update)
     http_method_names = ["get", "patch", "head", "options"]
 
-    def update_through_service(self, instance, *, by, expected_version, changes):
-        return plan_services.section_update(
-            section=instance, by=by, expected_version=expected_version, **changes
-        )
 
-
-@extend_schema_view(
-    partial_update=change_schema(serializers.FindingSerializer, serializers.FindingChangeSerializer)
-)
 class FindingViewSet(Changeable):
     serializer_class = serializers.FindingSerializer
     change_serializer_class = serializers.FindingChangeSerializer
     filterset_class = filters.FindingFilter
     selector = staticmethod(selectors.findings_for_user)
+    update_service = staticmethod(plan_services.finding_update)
     http_method_names = ["get", "patch", "head", "options"]
-
-    def update_through_service(self, instance, *, by, expected_version, changes):
-        return plan_services.finding_update(
-            finding=instance, by=by, expected_version=expected_version, **changes
-        )
 
 
 def actions_in_scope(*, user, organisation) -> QuerySet:
@@ -179,20 +162,13 @@ def actions_in_scope(*, user, organisation) -> QuerySet:
     )
 
 
-@extend_schema_view(
-    partial_update=change_schema(serializers.ActionSerializer, serializers.ActionChangeSerializer)
-)
 class ActionViewSet(Changeable):
     serializer_class = serializers.ActionSerializer
     change_serializer_class = serializers.ActionChangeSerializer
     filterset_class = filters.ActionFilter
     selector = staticmethod(actions_in_scope)
+    update_service = staticmethod(plan_services.action_update)
     http_method_names = ["get", "patch", "post", "head", "options"]
-
-    def update_through_service(self, instance, *, by, expected_version, changes):
-        return plan_services.action_update(
-            action=instance, by=by, expected_version=expected_version, **changes
-        )
 
     @create_schema(
         serializers.TimescaleSerializer,
@@ -205,14 +181,11 @@ class ActionViewSet(Changeable):
         detail=True, methods=["post"], url_path="timescale", serializer_class=serializers.ActionSerializer
     )
     def timescale(self, request, pk=None):
-        action = self.get_object()
-        require_role(request, Permission.MANAGE_PLANS)
-        body = body_of(serializers.TimescaleSerializer, request)
-        plan_services.action_timescale_revise(
-            action=action, by=request.user, expected_version=if_match_version(request), **body
+        return self.change_through(
+            request,
+            body_serializer=serializers.TimescaleSerializer,
+            service=plan_services.action_timescale_revise,
         )
-        action = self.get_queryset().get(pk=action.pk)
-        return with_etag(Response(serializers.ActionSerializer(action).data), action)
 
     @create_schema(
         serializers.ActionStateSerializer,
@@ -223,14 +196,9 @@ class ActionViewSet(Changeable):
     )
     @endpoint(detail=True, methods=["post"], url_path="state", serializer_class=serializers.ActionSerializer)
     def state(self, request, pk=None):
-        action = self.get_object()
-        require_role(request, Permission.MANAGE_PLANS)
-        body = body_of(serializers.ActionStateSerializer, request)
-        plan_services.action_state_set(
-            action=action, by=request.user, expected_version=if_match_version(request), **body
+        return self.change_through(
+            request, body_serializer=serializers.ActionStateSerializer, service=plan_services.action_state_set
         )
-        action = self.get_queryset().get(pk=action.pk)
-        return with_etag(Response(serializers.ActionSerializer(action).data), action)
 
     @extend_schema(
         summary="Record a progress update on the action",
