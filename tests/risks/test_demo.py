@@ -7,9 +7,9 @@ import pytest
 
 from wellled.core.models import Organisation
 from wellled.demo.loader import DemoDates
+from wellled.demo.risks import demo_spec, register_load
 from wellled.demo.steps import STEPS, demo_run
 from wellled.reports.models import IssuedPaper, PaperKind
-from wellled.risks.demo import demo_spec, risks_demo_load
 from wellled.risks.models import Risk
 
 pytestmark = pytest.mark.django_db
@@ -57,5 +57,5 @@ def test_demo_dates_count_from_the_load_day_when_loaded(loaded):
 
 def test_demo_load_changes_nothing_when_run_again(loaded):
     before = Risk.objects.count()
-    assert risks_demo_load(organisation=loaded, today=LOAD_DAY) == 0
+    assert register_load(organisation=loaded, today=LOAD_DAY) == 0
     assert Risk.objects.count() == before

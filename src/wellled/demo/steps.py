@@ -34,8 +34,9 @@ STEPS: tuple[Step, ...] = (
     Step("trusts, people and plans", ("trusts.yaml", "plans.yaml"), demo_load),
     Step("assessments", ("assessments.yaml",), assessments_demo_load),
     Step("measures", ("measures.yaml",), measures_demo_load),
-    # After measures (key risk indicators link to them); its data file is the risks app's own, risks/data/demo.yaml.
-    Step("risk registers and the BAF", (), risks_demo_load),
+    Step(
+        "risk registers and the BAF", ("risks.yaml",), risks_demo_load
+    ),  # after measures: key risk indicators
     Step("wards, QI projects and commentary", ("improvement.yaml",), improvement_demo_load),  # after measures
     Step("board papers", ("papers.yaml",), papers_demo_load),  # the papers carry the success measures
     # Last: its exit criteria name the trust's actions, measures, assessments and issued papers as evidence.

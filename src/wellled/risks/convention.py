@@ -77,9 +77,6 @@ class Convention:
                 return band
         raise ValueError(f"{score} is not a risk score this matrix can give.")
 
-    def band_for(self, likelihood: int, consequence: int) -> Band:
-        return self.band(self.score(likelihood, consequence))
-
     def escalates(self, score: int, threshold: int | None = None) -> bool:
         """True when a score is at or above the threshold for the corporate risk register."""
         return score >= (threshold if threshold is not None else self.escalation_threshold)
