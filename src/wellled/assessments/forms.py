@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 
 from wellled.core.forms import TextForm, VersionedForm
 from wellled.core.limits import limit_of
+from wellled.core.models import OrganisationUnit, User
+from wellled.frameworks.models import Framework, FrameworkElement
 from wellled.plans.choices import FindingType
-from wellled.plans.models import Action
+from wellled.plans.models import Action, Plan
 
 from .choices import AssessorKind, Enforcement, ScoringMethod
 from .models import Assessment, AssessmentFinding, EvidenceItem, StatementAssessment
@@ -26,6 +31,20 @@ SCORE_CHOICES = [
     ("2", "2: some shortfalls"),
     ("1", "1: significant shortfalls"),
 ]
+
+
+def offer(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> forms.ModelChoiceField[Any]:
+    """Give a form's model choice field the records this person may choose from (known only per request)."""
+    field = cast("forms.ModelChoiceField[Any]", form.fields[name])
+    field.queryset = queryset
+    return field
+
+
+class UnitChoiceField(forms.ModelChoiceField[OrganisationUnit]):
+    """A site or service, offered by its own name (not its place in the organisation's tree)."""
+
+    def label_from_instance(self, obj: OrganisationUnit) -> str:
+        return obj.name
 
 
 class RulesForm(TextForm):
@@ -66,20 +85,20 @@ class AssessmentCreateForm(RulesForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who is assessing"},
     )
-    framework = forms.ModelChoiceField(
+    framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
         label="Framework",
         queryset=None,
         empty_label="Choose…",
         error_messages={"required": "Choose the framework to assess against"},
     )
-    location = forms.ModelChoiceField(
+    location = UnitChoiceField(
         label="Location (optional)",
         queryset=None,
         required=False,
         empty_label="None",
         help_text="A site. Leave both blank to assess the whole trust.",
     )
-    service = forms.ModelChoiceField(
+    service = UnitChoiceField(
         label="Service (optional)",
         queryset=None,
         required=False,
@@ -107,11 +126,9 @@ class AssessmentCreateForm(RulesForm):
 
     def __init__(self, *args, frameworks, locations, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = frameworks
-        self.fields["location"].queryset = locations
-        self.fields["service"].queryset = services
-        self.fields["location"].label_from_instance = lambda u: u.name
-        self.fields["service"].label_from_instance = lambda u: u.name
+        offer(self, "framework", frameworks)
+        offer(self, "location", locations)
+        offer(self, "service", services)
 
 
 class AssessmentEditForm(VersionedForm, RulesForm):
@@ -201,8 +218,9 @@ class EvidenceForm(TextForm):
         error_messages={"invalid": "Enter the link as a full web address, starting https://"},
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("file")) == bool(data.get("url")):
             self.add_error("file", "Upload a file or give a link, one or the other")
         elif data.get("url") and not data.get("title"):
@@ -211,7 +229,7 @@ class EvidenceForm(TextForm):
 
 
 class FindingForm(TextForm):
-    element = forms.ModelChoiceField(
+    element: forms.ModelChoiceField[FrameworkElement] = forms.ModelChoiceField(
         label="Quality statement",
         queryset=None,
         empty_label="Choose…",
@@ -239,10 +257,11 @@ class FindingForm(TextForm):
 
     def __init__(self, *args, elements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["element"].queryset = elements
+        offer(self, "element", elements)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("finding_type") == FindingType.BREACH and not data.get("regulation"):
             self.add_error("regulation", "Enter the regulation that was breached")
         if data.get("enforcement") and data.get("finding_type") != FindingType.BREACH:
@@ -251,7 +270,7 @@ class FindingForm(TextForm):
 
 
 class FindingActionForm(TextForm):
-    plan = forms.ModelChoiceField(
+    plan: forms.ModelChoiceField[Plan] = forms.ModelChoiceField(
         label="Plan",
         queryset=None,
         empty_label="Choose…",
@@ -269,7 +288,9 @@ class FindingActionForm(TextForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the planned action"},
     )
-    lead = forms.ModelChoiceField(label="Lead (optional)", queryset=None, required=False, empty_label="None")
+    lead: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Lead (optional)", queryset=None, required=False, empty_label="None"
+    )
     due_date = forms.DateField(
         label="Timescale (optional)",
         required=False,
@@ -285,8 +306,8 @@ class FindingActionForm(TextForm):
 
     def __init__(self, *args, plans, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
-        self.fields["lead"].queryset = people
+        offer(self, "plan", plans)
+        offer(self, "lead", people)
 
 
 class ReturnForm(VersionedForm):

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from wellled.core.forms import VersionForm
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope, stale_refuse
+from wellled.core.view_kit import (
+    SignedInRequest,
+    errors_apply,
+    form_page,
+    history_page,
+    role,
+    scope,
+    stale_refuse,
+)
 from wellled.frameworks.selectors import frameworks_available
 from wellled.plans.selectors import plans_for_user
 
@@ -28,10 +37,17 @@ from .forms import (
     ReturnForm,
     StatementForm,
 )
+from .models import Assessment
 from .scoring import Rating
 
 
-def _may(request, assessment) -> dict:
+class HtmxRequest(SignedInRequest):
+    """A signed-in request that may come from HTMX (the middleware says so on every request)."""
+
+    htmx: HtmxDetails
+
+
+def _may(request: SignedInRequest, assessment: Assessment) -> dict[str, bool]:
     return {
         "may_manage": services.user_may_manage(user=request.user, assessment=assessment),
         "may_score": services.user_may_score(user=request.user, assessment=assessment),
@@ -41,12 +57,12 @@ def _may(request, assessment) -> dict:
 # Lists and creating -------------------------------------------------------------------------------------------
 
 
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: SignedInRequest) -> HttpResponse:
     assessments = list(selectors.assessments_for_user(**scope(request)))
     return render(request, "assessments/assessment_list.jinja", {"assessments": assessments})
 
 
-def assessment_create(request: HttpRequest) -> HttpResponse:
+def assessment_create(request: SignedInRequest) -> HttpResponse:
     require(role(request), Permission.MANAGE_ASSESSMENTS)
     locations, service_units = selectors.subject_units(**scope(request))
     form = AssessmentCreateForm(
@@ -77,7 +93,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ASSESSMENTS)
     if assessment.is_published:
@@ -114,7 +130,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # One assessment -----------------------------------------------------------------------------------------------
 
 
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     statements = selectors.assessment_statements(assessment=assessment, **scope(request))
     findings = selectors.assessment_findings(assessment=assessment, **scope(request))
@@ -148,7 +164,7 @@ def _statement_form(statement, data=None, files=None):
     )
 
 
-def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_score(request: SignedInRequest, pk: int) -> HttpResponse:
     """The scoring page: every statement by key question, each with its own small form."""
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     statements = selectors.assessment_statements(assessment=assessment, **scope(request))
@@ -165,7 +181,7 @@ def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     """One statement: score it (a partial save over HTMX from the scoring page), its evidence and findings."""
     statement = selectors.statement_get(pk=pk, **scope(request))
     assessment = statement.assessment
@@ -231,7 +247,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_evidence(request: SignedInRequest, pk: int) -> HttpResponse:
     statement = selectors.statement_get(pk=pk, **scope(request))
     if not services.user_may_score(user=request.user, assessment=statement.assessment):
         raise PermissionDenied("You cannot add evidence to this assessment.")
@@ -269,7 +285,7 @@ def statement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """A stored evidence file, only to members of its organisation, always as a download."""
     item = selectors.evidence_get(pk=pk, **scope(request))
     if not item.file:
@@ -281,12 +297,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=item.original_name or item.file.name,
+        filename=item.original_name or item.file.name or "evidence",
         content_type=item.content_type or "application/octet-stream",
     )
 
 
-def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_result(request: SignedInRequest, pk: int) -> HttpResponse:
     """Each key question's rating with its working, the statements carried from the previous rating, overall."""
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     statements = selectors.assessment_statements(assessment=assessment, **scope(request))
@@ -305,7 +321,7 @@ def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     if not services.user_may_score(user=request.user, assessment=assessment):
         raise PermissionDenied("You cannot submit this assessment.")
@@ -330,7 +346,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_return(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ASSESSMENTS)
     form = ReturnForm(request.POST)
@@ -351,7 +367,7 @@ def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment-detail", pk=pk)
 
 
-def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     """Confirm (GET) and publish (POST): the ratings and their working are stored and the assessment is frozen."""
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ASSESSMENTS)
@@ -385,7 +401,7 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_compare(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     result = selectors.comparison(assessment=assessment, **scope(request))
     return render(
@@ -393,7 +409,7 @@ def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_history(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     return history_page(
         request,
@@ -406,7 +422,7 @@ def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
 # Findings -----------------------------------------------------------------------------------------------------
 
 
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ASSESSMENTS)
     if assessment.is_published:
@@ -435,15 +451,16 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_action(request: SignedInRequest, pk: int) -> HttpResponse:
     """Turn an assessment's finding into an action in a plan (the plan's finding names the statement)."""
     finding = selectors.finding_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ASSESSMENTS)
     require(role(request), Permission.MANAGE_PLANS)
     plans = plans_for_user(**scope(request)).filter(archived=False)
-    if finding.plan_finding_id:
-        plans = plans.filter(pk=finding.plan_finding.plan_id)
-    initial = {"plan": finding.plan_finding.plan_id if finding.plan_finding_id else None}
+    answered = finding.plan_finding
+    if answered is not None:
+        plans = plans.filter(pk=answered.plan_id)
+    initial = {"plan": answered.plan_id if answered is not None else None}
     form = FindingActionForm(
         request.POST or None, plans=plans, people=organisation_people(**scope(request)), initial=initial
     )
@@ -473,7 +490,7 @@ def finding_action(request: HttpRequest, pk: int) -> HttpResponse:
 # Ratings over time --------------------------------------------------------------------------------------------
 
 
-def ratings_grid(request: HttpRequest) -> HttpResponse:
+def ratings_grid(request: SignedInRequest) -> HttpResponse:
     own = request.GET.get("view") == "own"
     rows = selectors.ratings_grid(own=own, **scope(request))
     return render(
@@ -488,7 +505,7 @@ def ratings_grid(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ratings_timeline(request: HttpRequest) -> HttpResponse:
+def ratings_timeline(request: SignedInRequest) -> HttpResponse:
     location, service = selectors.subject_resolve(
         location=request.GET.get("location") or None,
         service=request.GET.get("service") or None,

@@ -30,7 +30,7 @@ from .selectors import (
     word_template_get,
 )
 from .services import WordTemplateError, delivery_scale_update, word_template_remove, word_template_set
-from .view_kit import role, scope
+from .view_kit import SignedInRequest, role, scope
 from .worker import worker_alive, worker_needed
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -127,7 +127,7 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 @require_POST
-def organisation_switch(request: HttpRequest) -> HttpResponse:
+def organisation_switch(request: SignedInRequest) -> HttpResponse:
     """Work in another organisation the person belongs to; anything else is 404."""
     raw = request.POST.get("organisation", "")
     membership = membership_get(user=request.user, organisation=int(raw)) if raw.isdigit() else None
@@ -150,7 +150,7 @@ def _page_after_switch(request: HttpRequest, target: str) -> str:
     return "/" if match.kwargs else target
 
 
-def organisation_detail(request: HttpRequest) -> HttpResponse:
+def organisation_detail(request: SignedInRequest) -> HttpResponse:
     """The organisation's structure, its people and roles, and its delivery-status scale."""
     organisation = request.organisation
     memberships = organisation_memberships(**scope(request))
@@ -167,7 +167,7 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
     )
 
 
-def delivery_scale(request: HttpRequest) -> HttpResponse:
+def delivery_scale(request: SignedInRequest) -> HttpResponse:
     """An administrator words the organisation's delivery statuses and chooses which are in use (audited)."""
     require(role(request), Permission.MANAGE_ORGANISATION)
     who = scope(request)
@@ -191,7 +191,7 @@ def delivery_scale(request: HttpRequest) -> HttpResponse:
     )
 
 
-def word_template(request: HttpRequest) -> HttpResponse:
+def word_template(request: SignedInRequest) -> HttpResponse:
     """Upload (or replace) the organisation's Word template for board papers."""
     require(role(request), Permission.MANAGE_PLANS)
     current = word_template_get(user=request.user, organisation=request.organisation)
@@ -200,14 +200,14 @@ def word_template(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             error = "Choose a Word document (.docx) to upload."
-        elif upload.size > WORD_TEMPLATE_UPLOAD_LIMIT:
+        elif (upload.size or 0) > WORD_TEMPLATE_UPLOAD_LIMIT:
             error = f"‘{upload.name}’ is too large: a template can be at most 5 MB."
         else:
             try:
                 word_template_set(
                     organisation=request.organisation,
                     by=request.user,
-                    filename=upload.name,
+                    filename=upload.name or "template.docx",
                     content=upload.read(),
                 )
             except WordTemplateError as exc:
@@ -224,7 +224,7 @@ def word_template(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def word_template_delete(request: HttpRequest) -> HttpResponse:
+def word_template_delete(request: SignedInRequest) -> HttpResponse:
     """Go back to Wellled's own styles for board papers in Word."""
     require(role(request), Permission.MANAGE_PLANS)
     if word_template_remove(organisation=request.organisation, by=request.user):
@@ -232,7 +232,7 @@ def word_template_delete(request: HttpRequest) -> HttpResponse:
     return redirect("organisation-detail")
 
 
-def word_template_download(request: HttpRequest) -> HttpResponse:
+def word_template_download(request: SignedInRequest) -> HttpResponse:
     """The organisation's Word template as it was uploaded."""
     require(role(request), Permission.VIEW)
     template = word_template_get(user=request.user, organisation=request.organisation)
@@ -249,7 +249,7 @@ def _safe_filename(name: str) -> str:
     return cleaned if cleaned.lower().endswith(".docx") else cleaned + ".docx"
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     """Every recorded change in the organisation, newest first (read-only: there is no way to edit it)."""
     require(role(request), Permission.VIEW_AUDIT)
     records = audit_for_organisation(user=request.user, organisation=request.organisation)

@@ -8,7 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from wellled.core.cells import safe_cell
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
-from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope
+from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, history_page, role, scope
 from wellled.frameworks.selectors import elements_available
 from wellled.plans import selectors as plan_selectors
 from wellled.spc.render import render_png, render_svg, text_summary
@@ -85,7 +85,7 @@ def _filter_context(request) -> dict:
     }
 
 
-def measure_list(request: HttpRequest) -> HttpResponse:
+def measure_list(request: SignedInRequest) -> HttpResponse:
     filters = _matrix_filters(request)
     matrix = selectors.summary_matrix(filters=filters, **scope(request))
     return render(
@@ -95,7 +95,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def measure_summary(request: HttpRequest) -> HttpResponse:
+def measure_summary(request: SignedInRequest) -> HttpResponse:
     filters = _matrix_filters(request)
     matrix = selectors.summary_matrix(filters=filters, **scope(request))
     return render(
@@ -141,11 +141,11 @@ def _detail(request, pk, *, rebase_form=None, annotation_form=None, status=200) 
     )
 
 
-def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 
 
-def measure_create(request: HttpRequest) -> HttpResponse:
+def measure_create(request: SignedInRequest) -> HttpResponse:
     require(role(request), Permission.MANAGE_PLANS)
     choices = _form_choices(request)
     form = MeasureForm(
@@ -167,7 +167,7 @@ def measure_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     choices = _form_choices(request)
@@ -207,7 +207,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_values(request: SignedInRequest, pk: int) -> HttpResponse:
     """Enter (or correct) one period's figures on the page."""
     measure = selectors.measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
@@ -240,14 +240,14 @@ def measure_values(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "measures/value_form.jinja", {"form": form, "measure": measure})
 
 
-def measure_history(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_history(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
     return history_page(
         request, measure, title=f"History of {measure.name}", back_url=reverse("measure-detail", args=[pk])
     )
 
 
-def measure_chart_png(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_chart_png(request: SignedInRequest, pk: int) -> HttpResponse:
     page = selectors.measure_page(pk=pk, **scope(request))
     if page.result is None:
         return HttpResponse("This measure has no data to chart yet.", status=404, content_type="text/plain")
@@ -257,7 +257,7 @@ def measure_chart_png(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_data_csv(request: SignedInRequest, pk: int) -> HttpResponse:
     """The measure's data in the upload layout (so it can be corrected and uploaded again), gaps included."""
     page = selectors.measure_page(pk=pk, **scope(request))
     out = io.StringIO()
@@ -281,7 +281,7 @@ def measure_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def measure_rebase(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_rebase(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     form = RebaseForm(request.POST)
@@ -302,7 +302,7 @@ def measure_rebase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def rebase_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def rebase_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     rebase = selectors.rebase_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     services.rebase_remove(rebase=rebase, by=request.user)
@@ -311,7 +311,7 @@ def rebase_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_annotate(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     form = AnnotationForm(request.POST)
@@ -327,7 +327,7 @@ def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
 # Uploads ------------------------------------------------------------------------------------------------------
 
 
-def _upload(request: HttpRequest, measure=None) -> HttpResponse:
+def _upload(request: SignedInRequest, measure=None) -> HttpResponse:
     """Upload a file, see every problem by row and column (nothing saved), or a preview; then Import."""
     require(role(request), Permission.MANAGE_PLANS)
     template = "measures/upload.jinja"
@@ -414,11 +414,11 @@ def _preview(request, parsed: importers.ParsedFile) -> list[dict]:
     return sorted(out.values(), key=lambda e: e["measure"].name)
 
 
-def measure_upload(request: HttpRequest) -> HttpResponse:
+def measure_upload(request: SignedInRequest) -> HttpResponse:
     return _upload(request)
 
 
-def measure_upload_one(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_upload_one(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
     return _upload(request, measure)
 
@@ -426,7 +426,7 @@ def measure_upload_one(request: HttpRequest, pk: int) -> HttpResponse:
 # Success measures ---------------------------------------------------------------------------------------------
 
 
-def action_measure_link(request: HttpRequest, pk: int) -> HttpResponse:
+def action_measure_link(request: SignedInRequest, pk: int) -> HttpResponse:
     """Link an action's success measure to a measure and a target (or remove the link)."""
     action = plan_selectors.action_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
@@ -458,7 +458,7 @@ def action_measure_link(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.success_measure_link(
             action=action,
             by=request.user,
-            measure=by_pk.get(data["measure"]),
+            measure=by_pk[data["measure"]],  # the form offers only these
             target=data["target"],
             met_when=data["met_when"],
             expected_version=data["version"],
