@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction, UnitKind
+from wellled.core.formatting import ISO_OR_NUMERIC_DATE_FORMATS, numeric_date, typed_date
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.services import organisation_unit_create
 
@@ -80,13 +81,10 @@ def _header_key(name: str) -> str:
 
 
 def _parse_date(text: str) -> datetime.date:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    raise ValueError
+    day = typed_date(text, ISO_OR_NUMERIC_DATE_FORMATS)
+    if day is None:
+        raise ValueError
+    return day
 
 
 @dataclass
@@ -208,7 +206,7 @@ def parse_ratings(*, organisation: Organisation, text: str) -> tuple[list[_Row],
                 "or 24/07/2024."
             )
         if rated_on and rated_on > timezone.localdate():
-            problems.append(f"Row {index}, column 'date': {rated_on:%d/%m/%Y} is in the future.")
+            problems.append(f"Row {index}, column 'date': {numeric_date(rated_on)} is in the future.")
         if problems:
             errors.extend(problems)
             continue

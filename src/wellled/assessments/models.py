@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from wellled.core import limits
 from wellled.core.choices import UnitKind
-from wellled.core.formatting import month_year
+from wellled.core.formatting import month_year, padded_short_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.frameworks.models import Framework, FrameworkElement
@@ -289,7 +289,9 @@ class PublishedRating(Subject):
 
     def __str__(self) -> str:
         label = KEY_QUESTION_COLUMNS.get(self.key_question, self.key_question)
-        return f"{self.subject_label}, {label}: {self.get_rating_display()} ({self.rated_on:%d %b %Y})"
+        return (
+            f"{self.subject_label}, {label}: {self.get_rating_display()} ({padded_short_date(self.rated_on)})"
+        )
 
     @property
     def rating_obj(self):

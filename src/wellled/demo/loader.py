@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import yaml
 from django.utils import timezone
 
-from wellled.core.formatting import day_text, month_year
+from wellled.core.formatting import day_text, iso_month, month_year
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -85,8 +85,8 @@ FORMATS = {
     "month": lambda day: month_year(day).split(" ")[0],  # September
     "month_year": month_year,  # September 2026
     "year": lambda day: str(day.year),  # 2026
-    "year2": lambda day: f"{day:%y}",  # 26, as in a report number
-    "year_month": lambda day: f"{day:%Y-%m}",  # 2026-09, as in a file name
+    "year2": lambda day: f"{day.year % 100:02d}",  # 26, as in a report number
+    "year_month": iso_month,  # 2026-09, as in a file name
     "financial_year": financial_year,  # 2026/27
 }
 

@@ -59,8 +59,7 @@ def render_csv(paper: AnswerPaper) -> bytes:
 
 
 def render_xlsx(paper: AnswerPaper) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from wellled.core.workbook import Alignment, Font, Workbook
 
     book = Workbook()
     sheet = book.active

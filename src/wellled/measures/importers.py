@@ -16,6 +16,7 @@ followed by a number) are refused, never stored; Excel formulas are refused too 
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime
 import io
@@ -43,7 +44,7 @@ MONTHS = {
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
     )
 }
-MONTHS.update({datetime.date(2000, i, 1).strftime("%B").lower(): i for i in range(1, 13)})
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if name})
 MONTHS["sept"] = 9
 
 
@@ -110,22 +111,18 @@ def read_cells(name: str, data: bytes) -> list[list]:
     if lower.endswith(".xlsx"):
         if not data.startswith(b"PK"):
             raise ValueError("The file is not a real .xlsx workbook. Save it from Excel as .xlsx, or as CSV.")
-        import openpyxl
-
+        from wellled.core.workbook import opened_workbook
         from wellled.plans.spreadsheet.read import UnreadableFile, open_workbook_archive
 
         try:
             # The same checks as a plan import: a real workbook, and no zip that unpacks to gigabytes.
             open_workbook_archive(name, ".xlsx", data).close()
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            try:
+            with opened_workbook(data, formulas=True) as book:
                 sheet = book.worksheets[0]
                 return [
                     list(r)
                     for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
                 ]
-            finally:
-                book.close()
         except UnreadableFile as exc:
             raise ValueError(str(exc)) from None
         except (

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from wellled.core import limits
+from wellled.core.formatting import iso_day, iso_month
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
 from wellled.frameworks.models import FrameworkElement
@@ -149,7 +150,7 @@ class MeasureValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measure} {self.period:%Y-%m-%d}"
+        return f"{self.measure} {iso_day(self.period)}"
 
     @property
     def is_missing(self) -> bool:
@@ -193,7 +194,7 @@ class Rebase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Rebase of {self.measure} from {self.date:%Y-%m-%d}"
+        return f"Rebase of {self.measure} from {iso_day(self.date)}"
 
 
 class Annotation(models.Model):
@@ -209,7 +210,7 @@ class Annotation(models.Model):
         ordering = ["measure", "date", "id"]
 
     def __str__(self) -> str:
-        return f"Note on {self.measure} at {self.date:%Y-%m-%d}"
+        return f"Note on {self.measure} at {iso_day(self.date)}"
 
 
 class SuccessMeasureLink(models.Model):
@@ -258,4 +259,4 @@ class MeasureCommentary(AppendOnly, models.Model):
         indexes = [models.Index(fields=["measure", "-period"])]
 
     def __str__(self) -> str:
-        return f"Commentary on {self.measure} for {self.period:%Y-%m}"
+        return f"Commentary on {self.measure} for {iso_month(self.period)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from wellled.core.formatting import long_date, month_year
+from wellled.core.formatting import long_date, month_span, month_year
 
 from .choices import Frequency
 
@@ -62,14 +62,14 @@ def period_label(day: datetime.date, frequency: str) -> str:
     if frequency == Frequency.QUARTERLY:
         start = day.year if day.month >= 4 else day.year - 1
         quarter = ((day.month - 4) % 12) // 3 + 1
-        return f"Q{quarter} {start}/{str(start + 1)[-2:]} ({day:%b}–{_add_months(day, 2):%b %Y})"
+        return f"Q{quarter} {start}/{str(start + 1)[-2:]} ({month_span(day, _add_months(day, 2))})"
     if frequency in (Frequency.SIX_MONTHLY, Frequency.ANNUAL):
         start = day.year if day.month >= 4 else day.year - 1
         year = f"{start}/{str(start + 1)[-2:]}"
         if frequency == Frequency.ANNUAL:
             return f"{year} (Apr {start}–Mar {start + 1})"
         half = 1 if day.month >= 4 and day.month < 10 else 2
-        return f"H{half} {year} ({day:%b}–{_add_months(day, 5):%b %Y})"
+        return f"H{half} {year} ({month_span(day, _add_months(day, 5))})"
     prefix = "Week of " if frequency == Frequency.WEEKLY else ""
     return f"{prefix}{long_date(day)}"
 

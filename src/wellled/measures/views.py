@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from wellled.core.cells import safe_cell
+from wellled.core.formatting import padded_date
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
 from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, history_page, role, scope
@@ -235,7 +236,7 @@ def measure_values(request: SignedInRequest, pk: int) -> HttpResponse:
                 if outcome.unchanged
                 else "saved"
             )
-            messages.success(request, f"Figures for {data['period']:%d %B %Y} {said}.")
+            messages.success(request, f"Figures for {padded_date(data['period'])} {said}.")
             return redirect("measure-detail", pk=measure.pk)
     return render(request, "measures/value_form.jinja", {"form": form, "measure": measure})
 
@@ -296,7 +297,7 @@ def measure_rebase(request: SignedInRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
-            messages.success(request, f"Limits recalculated from {form.cleaned_data['date']:%d %B %Y}.")
+            messages.success(request, f"Limits recalculated from {padded_date(form.cleaned_data['date'])}.")
             return redirect(reverse("measure-detail", args=[pk]) + "#chart")
     return _detail(request, pk, rebase_form=form, status=400)
 
@@ -306,7 +307,7 @@ def rebase_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     rebase = selectors.rebase_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     services.rebase_remove(rebase=rebase, by=request.user)
-    messages.success(request, f"The rebase from {rebase.date:%d %B %Y} was removed.")
+    messages.success(request, f"The rebase from {padded_date(rebase.date)} was removed.")
     return redirect("measure-detail", pk=rebase.measure_id)
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from wellled.core import limits
+from wellled.core.formatting import padded_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
 
@@ -51,7 +52,7 @@ class OversightStatus(AppendOnly, models.Model):
         indexes = [models.Index(fields=["trust", "effective_from"])]
 
     def __str__(self) -> str:
-        return f"{self.trust}: segment {self.segment} from {self.effective_from:%d %B %Y}"
+        return f"{self.trust}: segment {self.segment} from {padded_date(self.effective_from)}"
 
     def clean(self) -> None:
         errors = {}
@@ -116,7 +117,7 @@ class ExitCriterionJudgement(AppendOnly, models.Model):
         indexes = [models.Index(fields=["criterion", "judged_on"])]
 
     def __str__(self) -> str:
-        return f"{self.criterion.reference}: {self.get_judgement_display()} on {self.judged_on:%d %B %Y}"
+        return f"{self.criterion.reference}: {self.get_judgement_display()} on {padded_date(self.judged_on)}"
 
 
 class ExitCriterionEvidence(models.Model):
@@ -159,7 +160,7 @@ class OversightNote(models.Model):
         indexes = [models.Index(fields=["oversight_body", "trust", "noted_on"])]
 
     def __str__(self) -> str:
-        return f"Note on {self.trust} of {self.noted_on:%d %B %Y}"
+        return f"Note on {self.trust} of {padded_date(self.noted_on)}"
 
 
 class ImprovementBoardMeeting(models.Model):
@@ -185,7 +186,7 @@ class ImprovementBoardMeeting(models.Model):
         indexes = [models.Index(fields=["organisation", "held_on"])]
 
     def __str__(self) -> str:
-        return f"Improvement board of {self.held_on:%d %B %Y}"
+        return f"Improvement board of {padded_date(self.held_on)}"
 
 
 class MeetingAgendaItem(models.Model):

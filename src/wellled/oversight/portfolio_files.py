@@ -25,9 +25,7 @@ def render_csv(headers: list[str], rows: list[list]) -> bytes:
 
 def render_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
     """One sheet, headings bold and frozen, text always stored as text (never as a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from wellled.core.workbook import Font, Workbook, WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Portfolio")

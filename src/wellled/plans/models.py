@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wellled.core import limits
+from wellled.core.formatting import iso_day
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, DeliveryStatus, Organisation, User
 from wellled.frameworks.models import Framework, FrameworkElement
@@ -397,7 +398,7 @@ class ReminderSent(models.Model):
         ordering = ["-sent_at"]
 
     def __str__(self) -> str:
-        return f"Reminder to {self.recipient} on {self.sent_at:%Y-%m-%d}"
+        return f"Reminder to {self.recipient} on {iso_day(self.sent_at)}"
 
 
 class PlanImport(models.Model):

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from wellled.core.cells import set_safe_cell
 from wellled.core.text import xml_safe
+from wellled.core.workbook import Alignment, Border, Font, PatternFill, Side, Workbook, get_column_letter
 
 from .board_paper import NO_UPDATE_LABEL, BoardPaper
 from .render_csv import COLUMNS, row_values

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from wellled.core.as_at import as_it_stood, states_as_at
-from wellled.core.formatting import day_text, measure_number
+from wellled.core.formatting import day_text, measure_number, month_year
 from wellled.core.models import Organisation, User
 from wellled.measures.selectors import summarise
 from wellled.reports.models import IssuedPaper, PaperKind
@@ -345,7 +345,7 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                     a.title,
                     a.plan.name,
                     a.status.code if a.status else "—",
-                    f"{a.due_date:%B %Y}" if a.due_date else "",
+                    month_year(a.due_date),
                 )
                 for a in risk.actions.all()
             ),

@@ -116,8 +116,7 @@ def render_csv(paper: BafPaper) -> bytes:
 
 
 def render_xlsx(paper: BafPaper) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from wellled.core.workbook import Alignment, Font, PatternFill, Workbook
 
     book = Workbook()
     sheet = book.active

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from wellled.core import limits
+from wellled.core.formatting import iso_day
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
 from wellled.measures.models import Measure
@@ -366,4 +367,4 @@ class ReviewReminder(models.Model):
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Review reminder to {self.recipient} on {self.sent_at:%Y-%m-%d}"
+        return f"Review reminder to {self.recipient} on {iso_day(self.sent_at)}"

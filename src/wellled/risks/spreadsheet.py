@@ -10,14 +10,13 @@ Export writes the same layout, so a register can go out, be edited and come back
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import QuerySet
 
-from wellled.core.cells import set_safe_cell
+from wellled.core.formatting import typed_date
 from wellled.core.limits import limit_of, too_long
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.plans.spreadsheet.read import (
@@ -148,7 +147,6 @@ STATUS_WORDS = {
     "archived": RiskStatus.CLOSED,
     "close": RiskStatus.CLOSED,
 }
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%d.%m.%Y")
 
 
 def _word(header) -> str:
@@ -216,11 +214,9 @@ def _date(value) -> datetime.date:
     if isinstance(value, MonthCell):
         return datetime.date(value.year, value.month, 1)
     text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    day = typed_date(text)
+    if day is not None:
+        return day
     raise ValueError(f"“{text}” is not a date: write it as day/month/year, for example 30/11/2026")
 
 
@@ -452,10 +448,9 @@ def register_import(*, organisation: Organisation, by: User, file, dry_run: bool
 
 def register_export(*, risks: QuerySet[Risk]) -> bytes:
     """The register as an .xlsx in the layout `register_import` reads (scores written '4x5=20')."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from wellled.core.workbook import Alignment, Font, new_workbook, set_safe_cell, workbook_bytes
 
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "Risk register"
     for column, header in enumerate(EXPORT_HEADERS.values(), start=1):
@@ -491,9 +486,7 @@ def register_export(*, risks: QuerySet[Risk]) -> bytes:
                 cell.number_format = "dd/mm/yyyy"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def score_text(likelihood: int, consequence: int) -> str:

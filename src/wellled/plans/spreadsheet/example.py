@@ -5,7 +5,6 @@ governance team can see what the import reads before they upload their own. Fict
 from __future__ import annotations
 
 import datetime
-import io
 
 EXAMPLE_FILE_NAME = "wellled-example-action-plan.xlsx"
 TITLE = "Example trust: well-led action plan (position as at 31 October 2026)"
@@ -68,10 +67,9 @@ ROWS: tuple[tuple, ...] = (
 
 def example_workbook() -> bytes:
     """The example as .xlsx bytes."""
-    import openpyxl
-    from openpyxl.styles import Font
+    from wellled.core.workbook import Font, new_workbook, workbook_bytes
 
-    book = openpyxl.Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "Action plan"
     sheet.append([TITLE])
@@ -92,6 +90,4 @@ def example_workbook() -> bytes:
     for row in sheet.iter_rows(min_row=4, min_col=7, max_col=7):
         for cell in row:
             cell.number_format = "d mmmm yyyy"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wellled.core.cells import safe_cell, set_safe_cell
-from wellled.core.formatting import long_date
+from wellled.core.cells import safe_cell
+from wellled.core.formatting import iso_day, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.text import xml_safe
 
@@ -123,7 +123,7 @@ def plan_export(*, user: User, organisation: Organisation, plan: Plan, fmt: str)
         raise ValueError(f"Choose one of {', '.join(FORMATS)}.")
     headings, rows = plan_export_rows(user=user, organisation=organisation, plan=plan)
     data = _xlsx(plan, headings, rows) if fmt == "xlsx" else _csv(headings, rows)
-    name = f"{slugify(plan.name) or 'plan'}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    name = f"{slugify(plan.name) or 'plan'}-{iso_day(timezone.localdate())}.{fmt}"
     return ExportFile(name=name, content_type=FORMATS[fmt], data=data)
 
 
@@ -143,12 +143,17 @@ def _csv_value(value):
 
 
 def _xlsx(plan: Plan, headings: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from wellled.core.workbook import (
+        Alignment,
+        Font,
+        PatternFill,
+        get_column_letter,
+        new_workbook,
+        streamed_cell,
+        workbook_bytes,
+    )
 
-    book = Workbook(write_only=True)
+    book = new_workbook(streamed=True)
     title = SHEET_TITLE_FORBIDDEN_RE.sub(" ", xml_safe(plan.name)).strip()[:SHEET_TITLE_LIMIT] or "Plan"
     sheet = book.create_sheet(title=title)
     for i, heading in enumerate(headings, start=1):
@@ -156,26 +161,19 @@ def _xlsx(plan: Plan, headings: list[str], rows: list[list]) -> bytes:
     sheet.freeze_panes = "C2"
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=HEADER_FILL)
     wrap = Alignment(wrap_text=True, vertical="top")
-    header = []
-    for heading in headings:
-        cell = WriteOnlyCell(sheet)
-        set_safe_cell(cell, heading)
-        cell.font, cell.fill, cell.alignment = bold, fill, wrap
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(
+        [streamed_cell(sheet, heading, font=bold, fill=fill, alignment=wrap) for heading in headings]
+    )
     for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet)
-            if isinstance(value, datetime.date):
-                cell.value = value
-                cell.number_format = UPDATE_DATE_FORMAT
-            else:
-                set_safe_cell(cell, value)
-            cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([_xlsx_cell(sheet, value, wrap) for value in row])
     book.properties.title = xml_safe(plan.name)[:200]
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
+
+
+def _xlsx_cell(sheet, value, alignment):
+    """A date kept as a date the spreadsheet can sort, in the update date's format; anything else made safe."""
+    from wellled.core.workbook import streamed_cell
+
+    if isinstance(value, datetime.date):
+        return streamed_cell(sheet, value, number_format=UPDATE_DATE_FORMAT, alignment=alignment)
+    return streamed_cell(sheet, value, alignment=alignment)

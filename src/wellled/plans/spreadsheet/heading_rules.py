@@ -7,6 +7,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from wellled.core.formatting import day_text, month_year
+
 from .limits import MAX_SECTION_TITLE_LENGTH
 from .read import MonthCell
 
@@ -83,9 +85,9 @@ def as_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, MonthCell):
-        return datetime.date(value.year, value.month, 1).strftime("%B %Y")
+        return month_year(datetime.date(value.year, value.month, 1))
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return day_text(value)
     return str(value)
 
 

@@ -393,10 +393,9 @@ def _defused(exc: BaseException | None) -> bool:
 
 
 def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
-    import openpyxl
+    from wellled.core.workbook import opened_workbook
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    try:
+    with opened_workbook(data) as book:
         sheets, count = [], 0
         for worksheet in book.worksheets:
             if getattr(worksheet, "sheet_state", "visible") != "visible":
@@ -430,8 +429,6 @@ def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
         if not sheets:
             raise UnreadableFile(NO_SHEETS)
         return sheets
-    finally:
-        book.close()
 
 
 def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:

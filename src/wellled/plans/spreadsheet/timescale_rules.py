@@ -7,6 +7,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from wellled.core.formatting import month_year
+
 from ..choices import DatePrecision
 from ..timescales import month_end
 from .heading_rules import as_text
@@ -210,7 +212,7 @@ def _quarter(text: str, m: re.Match, warnings: list[str]) -> tuple[datetime.date
     if m["qy2"] is None:
         warnings.append(
             QUARTER_READ_AS.format(
-                text=m[0], quarter=quarter, year=start, next=(start + 1) % 100, due=due[0].strftime("%B %Y")
+                text=m[0], quarter=quarter, year=start, next=(start + 1) % 100, due=month_year(due[0])
             )
         )
     return due

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from wellled.core.formatting import iso_day, iso_minute
 from wellled.core.models import Membership, User
 
 from ...models import ApiToken
@@ -34,8 +35,8 @@ class Command(BaseCommand):
             raise CommandError(f"No one has the username {user!r}.")
         if subcommand == "list":
             for token in ApiToken.objects.filter(user=person).select_related("organisation"):
-                state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
-                used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+                state = f"revoked {iso_day(token.revoked_at)}" if token.revoked_at else "active"
+                used = iso_minute(token.last_used_at) if token.last_used_at else "never"
                 self.stdout.write(
                     f"{token.prefix}…  {token.organisation.ods_code}  {token.name}  last used {used}  {state}"
                 )

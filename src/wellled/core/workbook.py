@@ -1,0 +1,100 @@
+"""The one workbook kit: every .xlsx Wellled writes or reads goes through here, and openpyxl is imported nowhere else.
+
+Writing: a new book (streamed for long tables), its styles, cells made safe (core.cells: no formulas, nothing an
+.xlsx cannot hold, nothing longer than a cell), and the book's bytes. Reading: a read-only book opened from bytes or
+a path without external links and closed after use, and its rows read within a row and a column limit, so a
+workbook of a million rows is refused while it is read rather than held whole. The SPC engine reads its own
+workbooks (it uses nothing of Wellled; contract "engines").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .cells import csv_bytes, safe_cell, set_safe_cell
+
+__all__ = [
+    "Alignment",
+    "Border",
+    "Font",
+    "PatternFill",
+    "RowLimitExceeded",
+    "Side",
+    "Workbook",
+    "WriteOnlyCell",
+    "csv_bytes",
+    "get_column_letter",
+    "new_workbook",
+    "opened_workbook",
+    "safe_cell",
+    "set_safe_cell",
+    "sheet_rows",
+    "streamed_cell",
+    "workbook_bytes",
+]
+
+
+class RowLimitExceeded(ValueError):
+    """A sheet holds more rows than the reader allows; raised while reading, before the rest is read."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The sheet has more than {limit:,} rows.")
+        self.limit = limit
+
+
+def new_workbook(*, streamed: bool = False) -> Workbook:
+    """An empty book; a streamed one writes its rows as they are appended (long tables), and has no first sheet."""
+    return Workbook(write_only=streamed)
+
+
+def streamed_cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:
+    """A cell of a streamed sheet holding the value made safe, with any styles given (font=, fill=, alignment=,
+    number_format=)."""
+    cell = WriteOnlyCell(sheet)
+    set_safe_cell(cell, value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The book as the bytes of an .xlsx file."""
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def opened_workbook(source: bytes | Path, *, formulas: bool = False) -> Iterator[Any]:
+    """A workbook opened read-only (values as last saved, or the formulas' text with formulas=True), without its
+    external links, and closed when the block ends."""
+    book = load_workbook(
+        io.BytesIO(source) if isinstance(source, bytes) else source,
+        read_only=True,
+        data_only=not formulas,
+        keep_links=False,
+    )
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def sheet_rows(sheet: Any, *, max_rows: int | None = None, max_columns: int | None = None) -> list[list[Any]]:
+    """A sheet's values, row by row, at most `max_columns` cells of each; more than `max_rows` rows raise
+    RowLimitExceeded as soon as the row past the limit is read."""
+    rows: list[list[Any]] = []
+    for values in sheet.iter_rows(values_only=True, max_col=max_columns):
+        if max_rows is not None and len(rows) >= max_rows:
+            raise RowLimitExceeded(max_rows)
+        rows.append(list(values))
+    return rows
