@@ -78,7 +78,29 @@ class RulesForm(TextForm):
         }
 
 
-class AssessmentCreateForm(RulesForm):
+class AssessmentFieldsForm(RulesForm):
+    """What an assessment says about itself, whether started or edited: its title, date and scoring method."""
+
+    title = forms.CharField(
+        label="Title (optional)", max_length=limit_of(Assessment, "title"), required=False
+    )
+    assessed_on = forms.DateField(
+        label="Date of the assessment",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the assessment",
+            "invalid": "Enter the date of the assessment as a real date",
+        },
+    )
+    method = forms.ChoiceField(
+        label="How statements are scored",
+        choices=ScoringMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ScoringMethod.DIRECT,
+    )
+
+
+class AssessmentCreateForm(AssessmentFieldsForm):
     assessor_kind = forms.ChoiceField(
         label="Who is assessing",
         choices=AssessorKind.choices,
@@ -105,23 +127,6 @@ class AssessmentCreateForm(RulesForm):
         empty_label="None",
         help_text="For example children and young people's services.",
     )
-    assessed_on = forms.DateField(
-        label="Date of the assessment",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date of the assessment",
-            "invalid": "Enter the date of the assessment as a real date",
-        },
-    )
-    method = forms.ChoiceField(
-        label="How statements are scored",
-        choices=ScoringMethod.choices,
-        widget=forms.RadioSelect,
-        initial=ScoringMethod.DIRECT,
-    )
-    title = forms.CharField(
-        label="Title (optional)", max_length=limit_of(Assessment, "title"), required=False
-    )
     field_order = ["assessor_kind", "framework", "location", "service", "assessed_on", "method", "title"]
 
     def __init__(self, *args, frameworks, locations, services, **kwargs):
@@ -131,21 +136,7 @@ class AssessmentCreateForm(RulesForm):
         offer(self, "service", services)
 
 
-class AssessmentEditForm(VersionedForm, RulesForm):
-    title = forms.CharField(
-        label="Title (optional)", max_length=limit_of(Assessment, "title"), required=False
-    )
-    assessed_on = forms.DateField(
-        label="Date of the assessment",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date of the assessment",
-            "invalid": "Enter the date of the assessment as a real date",
-        },
-    )
-    method = forms.ChoiceField(
-        label="How statements are scored", choices=ScoringMethod.choices, widget=forms.RadioSelect
-    )
+class AssessmentEditForm(VersionedForm, AssessmentFieldsForm):
     summary = forms.CharField(
         label="Summary (optional)",
         max_length=limit_of(Assessment, "summary"),

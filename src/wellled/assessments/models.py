@@ -71,9 +71,13 @@ class Subject(models.Model):
 
     @property
     def subject_label(self) -> str:
-        if self.service_id:
-            return f"{self.service.name} at {self.location.name}" if self.location_id else self.service.name
-        if self.location_id:
+        if self.service is not None:
+            return (
+                f"{self.service.name} at {self.location.name}"
+                if self.location is not None
+                else self.service.name
+            )
+        if self.location is not None:
             return self.location.name
         return self.organisation.name
 

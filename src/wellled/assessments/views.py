@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
@@ -130,23 +132,25 @@ def assessment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 # One assessment -----------------------------------------------------------------------------------------------
 
 
-def assessment_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+def _assessment_read(request: SignedInRequest, pk: int) -> dict[str, Any]:
+    """An assessment with its statements, findings and outcome, and what the person may do with it."""
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     statements = selectors.assessment_statements(assessment=assessment, **scope(request))
     findings = selectors.assessment_findings(assessment=assessment, **scope(request))
     outcome = selectors.assessment_outcome(assessment=assessment, statements=statements, findings=findings)
-    return render(
-        request,
-        "assessments/assessment_detail.jinja",
-        {
-            "assessment": assessment,
-            "outcome": outcome,
-            "findings": findings,
-            "statements": statements,
-            "return_form": ReturnForm(initial={"version": assessment.version}),
-            **_may(request, assessment),
-        },
-    )
+    return {
+        "assessment": assessment,
+        "statements": statements,
+        "findings": findings,
+        "outcome": outcome,
+        **_may(request, assessment),
+    }
+
+
+def assessment_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    read = _assessment_read(request, pk)
+    return_form = ReturnForm(initial={"version": read["assessment"].version})
+    return render(request, "assessments/assessment_detail.jinja", {**read, "return_form": return_form})
 
 
 def _statement_form(statement, data=None, files=None):
@@ -304,20 +308,7 @@ def evidence_download(request: SignedInRequest, pk: int) -> HttpResponseBase:
 
 def assessment_result(request: SignedInRequest, pk: int) -> HttpResponse:
     """Each key question's rating with its working, the statements carried from the previous rating, overall."""
-    assessment = selectors.assessment_get(pk=pk, **scope(request))
-    statements = selectors.assessment_statements(assessment=assessment, **scope(request))
-    findings = selectors.assessment_findings(assessment=assessment, **scope(request))
-    outcome = selectors.assessment_outcome(assessment=assessment, statements=statements, findings=findings)
-    return render(
-        request,
-        "assessments/assessment_result.jinja",
-        {
-            "assessment": assessment,
-            "outcome": outcome,
-            "findings": findings,
-            **_may(request, assessment),
-        },
-    )
+    return render(request, "assessments/assessment_result.jinja", _assessment_read(request, pk))
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -99,7 +100,7 @@ class OrganisationUnit(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.organisation_id != self.organisation_id:
+        if self.parent is not None and self.parent.organisation_id != self.organisation_id:
             raise ValidationError({"parent": "The parent must belong to the same organisation."})
 
 
@@ -222,7 +223,13 @@ class AuditLogQuerySet(models.QuerySet):
         raise PermissionError("Audit records cannot be deleted.")
 
 
-class AppendOnly:
+if TYPE_CHECKING:
+    _ModelMixin = models.Model  # what the mixin is mixed into, for the type checker
+else:
+    _ModelMixin = object
+
+
+class AppendOnly(_ModelMixin):
     """A record that is added and read, never changed or removed: history is not rewritten. Each model says, in
     `edit_refused` and `delete_refused`, what to do instead."""
 

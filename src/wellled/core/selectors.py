@@ -158,6 +158,11 @@ def get_or_404(queryset: QuerySet, **lookup):
         raise Http404("Not found.")
 
 
+def scoped_get(queryset: QuerySet, *, user: User, organisation: Organisation, pk, path: str = "organisation"):
+    """One object of the organisation that the user may see, by its key, or 404 (`scoped`, then `get_or_404`)."""
+    return get_or_404(scoped(queryset, user=user, organisation=organisation, path=path), pk=pk)
+
+
 def word_template_get(*, user: User, organisation: Organisation):
     """The organisation's Word template for board papers, or None (nothing of another organisation, ever)."""
     from .models import WordTemplate

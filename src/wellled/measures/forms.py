@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from wellled.core.forms import TextForm, VersionedForm
@@ -12,6 +14,22 @@ from .models import NEGATIVE_ONLY_FOR_VALUES, Annotation, Measure, Rebase
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_RATE_PER = 1_000_000  # "per 1,000,000 population" is the largest base in common NHS use
+
+
+def offer_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
+    """Give a form's choice field the records this person may choose from (known only per request)."""
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
+
+
+def _no_or_yes(label: str, *, no: str, yes: str) -> forms.ChoiceField:
+    """A choice of two, each said in full, "no" first and chosen unless the person picks "yes"."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("no", no), ("yes", yes)],
+        initial="no",
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
 
 class MeasureForm(VersionedForm):
@@ -44,15 +62,10 @@ class MeasureForm(VersionedForm):
         required=False,
         help_text="For rates only, e.g. 1000 for 'per 1,000 bed days'.",
     )
-    negative_allowed = forms.ChoiceField(
-        label="Can a value be below zero?",
-        choices=[
-            ("no", "No: it is a number of things, a count, a rate or a proportion"),
-            ("yes", "Yes: it is a net change or a balance, for values only"),
-        ],
-        initial="no",
-        widget=forms.RadioSelect,
-        required=False,
+    negative_allowed = _no_or_yes(
+        "Can a value be below zero?",
+        no="No: it is a number of things, a count, a rate or a proportion",
+        yes="Yes: it is a net change or a balance, for values only",
     )
     direction = forms.ChoiceField(
         label="Which way is better?", choices=Direction.choices, widget=forms.RadioSelect
@@ -74,37 +87,33 @@ class MeasureForm(VersionedForm):
     data_source = forms.CharField(
         max_length=limit_of(Measure, "data_source"), required=False, help_text="Where the figures come from."
     )
-    run_chart = forms.ChoiceField(
-        label="Chart for a value",
-        choices=[
-            ("no", "XmR chart (mean and process limits)"),
-            ("yes", "Run chart (median, no limits), e.g. while there are few points"),
-        ],
-        initial="no",
-        widget=forms.RadioSelect,
-        required=False,
+    run_chart = _no_or_yes(
+        "Chart for a value",
+        no="XmR chart (mean and process limits)",
+        yes="Run chart (median, no limits), e.g. while there are few points",
     )
 
     def __init__(self, *args, units=(), people=(), elements=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "The whole organisation")] + [(u.pk, str(u)) for u in units]
-        self.fields["owner"].choices = [("", "No owner yet")] + [
-            (p.pk, f"{p} ({p.display_initials})") for p in people
-        ]
-        self.fields["framework_element"].choices = [("", "None")] + [(e.pk, str(e)) for e in elements]
+        offer_choices(self, "unit", [("", "The whole organisation")] + [(u.pk, str(u)) for u in units])
+        offer_choices(
+            self, "owner", [("", "No owner yet")] + [(p.pk, f"{p} ({p.display_initials})") for p in people]
+        )
+        offer_choices(self, "framework_element", [("", "None")] + [(e.pk, str(e)) for e in elements])
 
     def clean_rate_per(self):
         return self.cleaned_data.get("rate_per") or 1000
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("kind") == MeasureKind.PROPORTION
             and data.get("target") is not None
             and not 0 <= data["target"] <= 100
         ):
             self.add_error("target", "Enter the target as a percentage from 0 to 100")
-        if (data or {}).get("negative_allowed") == "yes" and (data or {}).get("kind") != MeasureKind.VALUE:
+        if data.get("negative_allowed") == "yes" and data.get("kind") != MeasureKind.VALUE:
             self.add_error("negative_allowed", NEGATIVE_ONLY_FOR_VALUES)
         return data
 
@@ -193,6 +202,9 @@ class LinkForm(VersionedForm):
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = [("", "")] + [
-            (m.pk, f"{m.name}{' (' + m.unit_label + ')' if m.unit_label else ''}") for m in measures
-        ]
+        offer_choices(
+            self,
+            "measure",
+            [("", "")]
+            + [(m.pk, f"{m.name}{' (' + m.unit_label + ')' if m.unit_label else ''}") for m in measures],
+        )

@@ -333,10 +333,10 @@ def parse_upload(
                     break
             if bad:
                 continue
-            problem = _check_figures(measure, figures)
-            if problem:
-                column = {"numerator": i_num, "denominator": i_den}.get(problem[0], i_value)
-                parsed.add_error(number, heading(column), problem[1])
+            refused = _check_figures(measure, figures)
+            if refused:
+                column = {"numerator": i_num, "denominator": i_den}.get(refused[0], i_value)
+                parsed.add_error(number, heading(column), refused[1])
                 continue
             parsed.rows.append(ParsedRow(number, measure, ValueRow(measure.pk, period, **figures)))
     if not parsed.rows and not parsed.errors:

@@ -83,7 +83,7 @@ class Measure(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.unit_id and self.unit.organisation_id != self.organisation_id:
+        if self.unit is not None and self.unit.organisation_id != self.organisation_id:
             raise ValidationError({"unit": "Choose a part of your own organisation."})
         if self.negative_allowed and self.kind != MeasureKind.VALUE:
             raise ValidationError({"negative_allowed": NEGATIVE_ONLY_FOR_VALUES})
@@ -93,12 +93,20 @@ class Measure(models.Model):
     @property
     def chart(self) -> str:
         """The wellled.spc chart type: from the kind, or a run chart when asked for."""
-        return "run" if self.run_chart and self.kind == MeasureKind.VALUE else CHART_FOR_KIND[self.kind]
+        return (
+            "run"
+            if self.run_chart and self.kind == MeasureKind.VALUE
+            else CHART_FOR_KIND[MeasureKind(self.kind)]
+        )
 
     @property
     def multiplier(self) -> float:
         """Proportions show as percentages; rates per `rate_per`."""
-        return {MeasureKind.PROPORTION: 100.0, MeasureKind.RATE: float(self.rate_per)}.get(self.kind, 1.0)
+        multipliers: dict[str, float] = {
+            MeasureKind.PROPORTION: 100.0,
+            MeasureKind.RATE: float(self.rate_per),
+        }
+        return multipliers.get(self.kind, 1.0)
 
     @property
     def allows_negative(self) -> bool:
@@ -178,14 +186,22 @@ class MeasureValueRevision(models.Model):
         return f"Earlier value of {self.measure_value}"
 
 
-class Rebase(models.Model):
+class ChartMark(models.Model):
+    """A dated mark on a measure's chart (a rebase, a note), with who made it and when."""
+
+    date = models.DateField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Rebase(ChartMark):
     """A date from which the chart's centre line and limits are recalculated, with the reason."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rebases")
-    date = models.DateField()
     reason = models.CharField(max_length=500)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["measure", "date"]
@@ -197,14 +213,11 @@ class Rebase(models.Model):
         return f"Rebase of {self.measure} from {iso_day(self.date)}"
 
 
-class Annotation(models.Model):
+class Annotation(ChartMark):
     """A dated note drawn on the chart, e.g. when an intervention started."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="annotations")
-    date = models.DateField()
     text = models.CharField(max_length=200)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["measure", "date", "id"]

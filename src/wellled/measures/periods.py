@@ -46,7 +46,8 @@ def period_grid(periods: list[datetime.date], frequency: str, limit: int = 5000)
     if not periods:
         return []
     first, last = periods[0], periods[-1]
-    grid, day = [], first
+    grid: list[datetime.date] = []
+    day = first
     while day <= last and len(grid) < limit:
         grid.append(day)
         day = next_period(day, frequency)

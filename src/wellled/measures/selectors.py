@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 from django.db.models import F, QuerySet
 
 from wellled.core.models import Organisation, OrganisationUnit, User
-from wellled.core.selectors import get_or_404, scoped, scoped_many
+from wellled.core.selectors import get_or_404, scoped, scoped_get, scoped_many
 from wellled.plans.choices import ActionState
-from wellled.spc import Assurance, SPCResult, Variation, spc, spc_batch
+from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
 
 from .choices import Direction, MeasureKind, MetWhen
 from .models import Annotation, Measure, MeasureCommentary, MeasureValue, Rebase, SuccessMeasureLink
@@ -43,6 +43,11 @@ ASSURANCE_COLUMNS: tuple[Assurance | None, ...] = (
     Assurance.FAIL,
     None,
 )
+# "As the measure's direction says", in words a target can be checked with (a neutral measure has none).
+MET_WHEN_BY_DIRECTION: dict[str, str] = {
+    Direction.INCREASE: MetWhen.AT_LEAST,
+    Direction.DECREASE: MetWhen.AT_MOST,
+}
 VARIATION_NAMES = {
     Variation.IMPROVEMENT_HIGH: "Special cause improvement (high)",
     Variation.IMPROVEMENT_LOW: "Special cause improvement (low)",
@@ -89,13 +94,9 @@ def values_by_period(
 
 
 def rebase_get(*, user: User, organisation: Organisation, pk) -> Rebase:
-    rebases = scoped(
-        Rebase.objects.select_related("measure"),
-        user=user,
-        organisation=organisation,
-        path="measure__organisation",
-    )
-    return get_or_404(rebases, pk=pk)
+    """One rebase of one of the organisation's measures, or 404."""
+    rebases = Rebase.objects.select_related("measure")
+    return scoped_get(rebases, user=user, organisation=organisation, pk=pk, path="measure__organisation")
 
 
 def measure_units(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
@@ -290,15 +291,11 @@ class MeasureSummary:
         return self.variation in (Variation.CONCERN_HIGH, Variation.CONCERN_LOW)
 
 
-def summarise(measures: list[Measure], *, until: datetime.date | None = None) -> dict[int, MeasureSummary]:
-    """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present.
-
-    With `until`, only periods on or before that date count (a board paper as at a date shows what was known).
-    """
-    summaries = {m.pk: MeasureSummary(m) for m in measures}
-    if not measures:
-        return summaries
-    by_pk = {m.pk: m for m in measures}
+def _stored_figures(
+    by_pk: dict[int, Measure], *, until: datetime.date | None = None
+) -> tuple[dict[int, list], dict[Hashable, list[datetime.date]]]:
+    """The measures' stored figures (period, value, numerator, denominator) in period order, and their rebase
+    dates, by measure id: two queries. With `until`, only the periods on or before it."""
     stored: dict[int, list] = defaultdict(list)
     values = MeasureValue.objects.filter(measure_id__in=by_pk)
     if until is not None:
@@ -308,12 +305,63 @@ def summarise(measures: list[Measure], *, until: datetime.date | None = None) ->
     )
     for measure_id, *rest in rows:
         stored[measure_id].append(tuple(rest))
-    rebases: dict[int, list[datetime.date]] = defaultdict(list)
+    rebases: dict[Hashable, list[datetime.date]] = defaultdict(list)
     for measure_id, day in Rebase.objects.filter(measure_id__in=by_pk).values_list("measure_id", "date"):
         rebases[measure_id].append(day)
+    return stored, rebases
 
-    # Long tables per chart type, in (measure id, date) order so spc_batch need not sort them.
-    tables: dict[str, dict[str, list]] = {}
+
+@dataclass
+class _LongTable:
+    """Many measures' series end to end, in (measure id, date) order so spc_batch need not sort them."""
+
+    ids: list[np.ndarray] = field(default_factory=list)
+    dates: list[np.ndarray] = field(default_factory=list)
+    values: list[np.ndarray] = field(default_factory=list)
+    denominators: list[np.ndarray] = field(default_factory=list)
+    targets: dict[Hashable, float | None] = field(default_factory=dict)
+
+    def add(self, pk: int, series: Series, target: float | None) -> None:
+        self.ids.append(np.full(len(series.dates), pk, dtype=np.int64))
+        self.dates.append(np.array(series.dates, dtype="datetime64[D]"))
+        self.values.append(series.values)
+        if series.denominators is not None:
+            self.denominators.append(series.denominators)
+        self.targets[pk] = target
+
+    def batch(
+        self,
+        *,
+        chart: str,
+        improvement_direction: str,
+        multiplier: float,
+        rebases: Mapping[Hashable, list[datetime.date]],
+    ) -> BatchResult:
+        """Every series of the table in one spc_batch pass."""
+        return spc_batch(
+            np.concatenate(self.ids),
+            np.concatenate(self.dates),
+            np.concatenate(self.values),
+            denominators=np.concatenate(self.denominators) if self.denominators else None,
+            chart=chart,
+            improvement_direction=improvement_direction,
+            multiplier=multiplier,
+            targets=self.targets,
+            rebases=rebases,
+        )
+
+
+def summarise(measures: list[Measure], *, until: datetime.date | None = None) -> dict[int, MeasureSummary]:
+    """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present.
+
+    With `until`, only periods on or before that date count (a board paper as at a date shows what was known).
+    """
+    summaries = {m.pk: MeasureSummary(m) for m in measures}
+    if not measures:
+        return summaries
+    by_pk = {m.pk: m for m in measures}
+    stored, rebases = _stored_figures(by_pk, until=until)
+    tables: dict[str, _LongTable] = {}  # one a chart type
     for pk in sorted(stored):
         measure = by_pk[pk]
         series = build_series(measure, stored[pk])
@@ -323,34 +371,20 @@ def summarise(measures: list[Measure], *, until: datetime.date | None = None) ->
         summary = summaries[pk]
         summary.latest_period, summary.latest = shown[-1]
         summary.points = len(shown)
-        table = tables.setdefault(
-            measure.chart, {"ids": [], "dates": [], "values": [], "dens": [], "targets": {}}
-        )
-        table["ids"].append(np.full(len(series.dates), pk, dtype=np.int64))
-        table["dates"].append(np.array(series.dates, dtype="datetime64[D]"))
-        table["values"].append(series.values)
-        if series.denominators is not None:
-            table["dens"].append(series.denominators)
         target = measure.target
         if target is not None and measure.kind == MeasureKind.RATE:
             target = (
                 target / measure.multiplier
             )  # the batch computes rates per 1; icons do not change with scale
-        table["targets"][pk] = target
+        tables.setdefault(measure.chart, _LongTable()).add(pk, series, target)
     for chart, table in tables.items():
-        batch = spc_batch(
-            np.concatenate(table["ids"]),
-            np.concatenate(table["dates"]),
-            np.concatenate(table["values"]),
-            denominators=np.concatenate(table["dens"]) if table["dens"] else None,
-            chart=chart,
-            improvement_direction="increase",
-            multiplier=100.0 if chart == "p" else 1.0,
-            targets=table["targets"],
-            rebases=rebases,
+        multiplier = 100.0 if chart == "p" else 1.0
+        batch = table.batch(
+            chart=chart, improvement_direction="increase", multiplier=multiplier, rebases=rebases
         )
         variations, assurances = batch.variations, batch.assurances
-        for pk in batch.series_ids:
+        for series_id in batch.series_ids:
+            pk = cast(int, series_id)
             direction = by_pk[pk].direction
             summaries[pk].variation = directed_variation(variations[pk], direction)
             summaries[pk].assurance = directed_assurance(assurances[pk], direction)
@@ -429,9 +463,7 @@ class ActionMeasureSummary:
             return None
         rule = self.link.met_when
         if rule == MetWhen.DIRECTION:
-            rule = {Direction.INCREASE: MetWhen.AT_LEAST, Direction.DECREASE: MetWhen.AT_MOST}.get(
-                self.measure.direction
-            )
+            rule = MET_WHEN_BY_DIRECTION.get(self.measure.direction)
         if rule == MetWhen.AT_LEAST:
             return latest >= self.link.target
         if rule == MetWhen.AT_MOST:
@@ -543,47 +575,21 @@ def spc_results_batch(measures: list[Measure]) -> dict[int, tuple[Series, SPCRes
     by_pk = {m.pk: m for m in measures}
     if not by_pk:
         return {}
-    stored: dict[int, list] = defaultdict(list)
-    rows = (
-        MeasureValue.objects.filter(measure_id__in=by_pk)
-        .order_by("measure_id", "period")
-        .values_list("measure_id", "period", "value", "numerator", "denominator")
-    )
-    for measure_id, *rest in rows:
-        stored[measure_id].append(tuple(rest))
-    rebases: dict[Hashable, list[datetime.date]] = defaultdict(list)
-    for measure_id, day in Rebase.objects.filter(measure_id__in=by_pk).values_list("measure_id", "date"):
-        rebases[measure_id].append(day)
+    stored, rebases = _stored_figures(by_pk)
     series_of: dict[int, Series] = {}
-    tables: dict[tuple, dict[str, Any]] = {}
+    tables: dict[tuple[str, str, float], _LongTable] = {}
     for pk in sorted(stored):
         measure = by_pk[pk]
         series = build_series(measure, stored[pk])
         if np.all(np.isnan(series.values)):
             continue
         series_of[pk] = series
-        table = tables.setdefault(
-            (measure.chart, measure.direction, measure.multiplier),
-            {"ids": [], "dates": [], "values": [], "dens": [], "targets": {}},
-        )
-        table["ids"].append(np.full(len(series.dates), pk, dtype=np.int64))
-        table["dates"].append(np.array(series.dates, dtype="datetime64[D]"))
-        table["values"].append(series.values)
-        if series.denominators is not None:
-            table["dens"].append(series.denominators)
-        table["targets"][pk] = measure.target
+        kind = (measure.chart, measure.direction, measure.multiplier)
+        tables.setdefault(kind, _LongTable()).add(pk, series, measure.target)
     results: dict[int, tuple[Series, SPCResult]] = {}
     for (chart, direction, multiplier), table in tables.items():
-        batch = spc_batch(
-            np.concatenate(table["ids"]),
-            np.concatenate(table["dates"]),
-            np.concatenate(table["values"]),
-            denominators=np.concatenate(table["dens"]) if table["dens"] else None,
-            chart=chart,
-            improvement_direction=direction,
-            multiplier=multiplier,
-            targets=table["targets"],
-            rebases=rebases,
+        batch = table.batch(
+            chart=chart, improvement_direction=direction, multiplier=multiplier, rebases=rebases
         )
         for i, series_id in enumerate(batch.series_ids):
             pk = cast(int, series_id)

@@ -190,6 +190,7 @@ def _check_row(measure: Measure, row: ValueRow) -> None:
         if (
             measure.kind == MeasureKind.PROPORTION
             and row.numerator is not None
+            and row.denominator is not None
             and row.numerator > row.denominator
         ):
             raise ValidationError(f"{measure.name}: the numerator cannot be more than the denominator.")

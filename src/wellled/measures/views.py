@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -86,30 +87,25 @@ def _filter_context(request) -> dict:
     }
 
 
-def measure_list(request: SignedInRequest) -> HttpResponse:
+def _matrix_page(request: SignedInRequest, template: str, **extra: Any) -> HttpResponse:
+    """A page of the summary matrix of the measures the filters choose, with the filters' choices."""
     filters = _matrix_filters(request)
     matrix = selectors.summary_matrix(filters=filters, **scope(request))
-    return render(
-        request,
-        "measures/measure_list.jinja",
-        {"matrix": matrix, "filters": filters, **_filter_context(request)},
-    )
+    context = {"matrix": matrix, "filters": filters, **_filter_context(request), **extra}
+    return render(request, template, context)
+
+
+def measure_list(request: SignedInRequest) -> HttpResponse:
+    return _matrix_page(request, "measures/measure_list.jinja")
 
 
 def measure_summary(request: SignedInRequest) -> HttpResponse:
-    filters = _matrix_filters(request)
-    matrix = selectors.summary_matrix(filters=filters, **scope(request))
-    return render(
+    return _matrix_page(
         request,
         "measures/summary.jinja",
-        {
-            "matrix": matrix,
-            "filters": filters,
-            "variation_names": selectors.VARIATION_NAMES,
-            "assurance_names": selectors.ASSURANCE_NAMES,
-            "filtered": any(vars(filters).values()),
-            **_filter_context(request),
-        },
+        variation_names=selectors.VARIATION_NAMES,
+        assurance_names=selectors.ASSURANCE_NAMES,
+        filtered=any(vars(_matrix_filters(request)).values()),
     )
 
 

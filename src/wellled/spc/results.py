@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
 
@@ -80,12 +80,9 @@ class GroupSummary:
 
 
 @dataclass(frozen=True)
-class SPCResult:
-    """Everything known about one series after the calculation; arrays are read-only, in date order."""
+class PointColumns:
+    """The arrays with one entry a point, in date order: of one series, or of many series end to end."""
 
-    series: Hashable | None
-    options: SPCOptions
-    target: float | None
     dates: NDArray[np.datetime64]
     values: FloatArray
     denominators: FloatArray | None
@@ -101,6 +98,23 @@ class SPCResult:
     rule_code: Int8Array
     side: Int8Array
     point_type_code: Int8Array
+
+    def rows(self, rows: slice) -> dict[str, Any]:
+        """The same arrays cut to `rows`, by field name (to build one series' result from a batch)."""
+        cut: dict[str, Any] = {}
+        for column in fields(PointColumns):
+            array = getattr(self, column.name)
+            cut[column.name] = None if array is None else array[rows]
+        return cut
+
+
+@dataclass(frozen=True)
+class SPCResult(PointColumns):
+    """Everything known about one series after the calculation; arrays are read-only, in date order."""
+
+    series: Hashable | None
+    options: SPCOptions
+    target: float | None
     variation: Variation
     assurance: Assurance | None
     groups: tuple[GroupSummary, ...]
@@ -159,28 +173,13 @@ class SPCResult:
 
 
 @dataclass(frozen=True)
-class BatchResult:
+class BatchResult(PointColumns):
     """Many series computed in one pass: long arrays in (series, date) order plus per-series icons."""
 
     series_ids: tuple[Hashable, ...]
     options: SPCOptions
     series_starts: IntArray
     targets: FloatArray
-    dates: NDArray[np.datetime64]
-    values: FloatArray
-    denominators: FloatArray | None
-    group: IntArray
-    mean: FloatArray
-    lower_limit: FloatArray
-    upper_limit: FloatArray
-    lower_two_sigma: FloatArray
-    upper_two_sigma: FloatArray
-    outside_limits: BoolArray
-    close_to_limits: BoolArray
-    relative_to_mean: Int8Array
-    rule_code: Int8Array
-    side: Int8Array
-    point_type_code: Int8Array
     variation_code: Int8Array
     assurance_code: Int8Array
     segment_starts: IntArray
@@ -254,21 +253,7 @@ class BatchResult:
             series=self.series_ids[i],
             options=self.options,
             target=None if math.isnan(target) else target,
-            dates=self.dates[sl],
-            values=self.values[sl],
-            denominators=None if self.denominators is None else self.denominators[sl],
-            group=self.group[sl],
-            mean=self.mean[sl],
-            lower_limit=self.lower_limit[sl],
-            upper_limit=self.upper_limit[sl],
-            lower_two_sigma=self.lower_two_sigma[sl],
-            upper_two_sigma=self.upper_two_sigma[sl],
-            outside_limits=self.outside_limits[sl],
-            close_to_limits=self.close_to_limits[sl],
-            relative_to_mean=self.relative_to_mean[sl],
-            rule_code=self.rule_code[sl],
-            side=self.side[sl],
-            point_type_code=self.point_type_code[sl],
+            **self.rows(sl),
             variation=VARIATION_CODES[int(self.variation_code[i])],
             assurance=ASSURANCE_CODES[int(self.assurance_code[i])],
             groups=groups,

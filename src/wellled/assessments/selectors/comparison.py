@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from wellled.core.models import Organisation, User
 
@@ -56,6 +57,15 @@ class Comparison:
         return sum(1 for r in self.rows if r.difference == 0)
 
 
+def _cqc_of_subject(assessment: Assessment) -> dict[str, Any]:
+    """The lookups for CQC's own work on the assessment's subject (the same location and service)."""
+    return {
+        "assessor_kind": AssessorKind.CQC,
+        "location_id": assessment.location_id,
+        "service_id": assessment.service_id,
+    }
+
+
 def latest_cqc_assessment(
     *, user: User, organisation: Organisation, assessment: Assessment
 ) -> Assessment | None:
@@ -63,11 +73,7 @@ def latest_cqc_assessment(
     return (
         assessments_for_user(user=user, organisation=organisation)
         .filter(
-            assessor_kind=AssessorKind.CQC,
-            state=AssessmentState.PUBLISHED,
-            framework=assessment.framework,
-            location_id=assessment.location_id,
-            service_id=assessment.service_id,
+            **_cqc_of_subject(assessment), state=AssessmentState.PUBLISHED, framework=assessment.framework
         )
         .exclude(pk=assessment.pk)
         .order_by("-assessed_on", "-id")
@@ -91,12 +97,7 @@ def comparison(*, user: User, organisation: Organisation, assessment: Assessment
     for kq in outcome.key_questions:
         current[kq.code] = (
             ratings_for_user(user=user, organisation=organisation)
-            .filter(
-                key_question=kq.code,
-                assessor_kind=AssessorKind.CQC,
-                location_id=assessment.location_id,
-                service_id=assessment.service_id,
-            )
+            .filter(**_cqc_of_subject(assessment), key_question=kq.code)
             .exclude(assessment=assessment)
             .order_by("-rated_on", "-id")
             .first()
@@ -108,8 +109,8 @@ def comparison(*, user: User, organisation: Organisation, assessment: Assessment
             own = scoring.score_statement(s.element.code, value).score if value is not None else None
             if s.element_id in cqc_scores:
                 rows.append(ComparisonRow(s, kq.code, own, cqc_scores[s.element_id], "statement"))
-            elif current[kq.code] is not None:
-                implied = scoring.Rating.parse(current[kq.code].rating).score
+            elif (latest := current[kq.code]) is not None:
+                implied = scoring.Rating.parse(latest.rating).score
                 rows.append(ComparisonRow(s, kq.code, own, implied, "rating"))
             else:
                 rows.append(ComparisonRow(s, kq.code, own, None, ""))

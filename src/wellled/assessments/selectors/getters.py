@@ -3,11 +3,13 @@ organisation (another organisation's is a 404)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from wellled.core.choices import UnitKind
 from wellled.core.models import Organisation, OrganisationUnit, User
-from wellled.core.selectors import get_or_404, scoped
+from wellled.core.selectors import get_or_404, scoped, scoped_get
 
 from ..models import (
     Assessment,
@@ -15,6 +17,8 @@ from ..models import (
     EvidenceItem,
     StatementAssessment,
 )
+
+M = TypeVar("M", bound=Model)
 
 
 def assessments_for_user(*, user: User, organisation: Organisation) -> QuerySet[Assessment]:
@@ -29,60 +33,57 @@ def assessment_get(*, user: User, organisation: Organisation, pk) -> Assessment:
     return get_or_404(assessments_for_user(user=user, organisation=organisation), pk=pk)
 
 
+# Statements, evidence and findings belong to the organisation through their assessment.
+THROUGH_ASSESSMENT = "assessment__organisation"
+# What a statement's page shows beside it, read in the same query.
+STATEMENT_PAGE_READS = (
+    "element",
+    "element__parent",
+    "assessment",
+    "assessment__framework",
+    "assessment__location",
+    "assessment__service",
+    "assessment__organisation",
+)
+
+
 def statement_get(*, user: User, organisation: Organisation, pk) -> StatementAssessment:
     """One statement of one of the organisation's assessments, or 404."""
-    statements = scoped(
-        StatementAssessment.objects.select_related(
-            "element",
-            "element__parent",
-            "assessment",
-            "assessment__framework",
-            "assessment__location",
-            "assessment__service",
-            "assessment__organisation",
-        ),
-        user=user,
-        organisation=organisation,
-        path="assessment__organisation",
-    )
-    return get_or_404(statements, pk=pk)
+    statements = StatementAssessment.objects.select_related(*STATEMENT_PAGE_READS)
+    return scoped_get(statements, user=user, organisation=organisation, pk=pk, path=THROUGH_ASSESSMENT)
 
 
 def evidence_get(*, user: User, organisation: Organisation, pk) -> EvidenceItem:
     """One evidence item of one of the organisation's assessments, or 404."""
-    items = scoped(
-        EvidenceItem.objects.select_related("statement__assessment"),
-        user=user,
-        organisation=organisation,
-        path="statement__assessment__organisation",
+    items = EvidenceItem.objects.select_related("statement__assessment")
+    return scoped_get(
+        items, user=user, organisation=organisation, pk=pk, path=f"statement__{THROUGH_ASSESSMENT}"
     )
-    return get_or_404(items, pk=pk)
 
 
 def finding_get(*, user: User, organisation: Organisation, pk) -> AssessmentFinding:
     """One finding of one of the organisation's assessments, or 404."""
-    findings = scoped(
-        AssessmentFinding.objects.select_related("assessment", "element", "plan_finding__plan"),
-        user=user,
-        organisation=organisation,
-        path="assessment__organisation",
-    )
-    return get_or_404(findings, pk=pk)
+    findings = AssessmentFinding.objects.select_related("assessment", "element", "plan_finding__plan")
+    return scoped_get(findings, user=user, organisation=organisation, pk=pk, path=THROUGH_ASSESSMENT)
+
+
+def _of_assessment(
+    model: type[M], *, user: User, organisation: Organisation, assessment: Assessment
+) -> QuerySet[M]:
+    """The assessment's rows of `model` (statements, findings), if the user may see its organisation."""
+    rows = scoped(model._default_manager.all(), user=user, organisation=organisation, path=THROUGH_ASSESSMENT)
+    return rows.filter(assessment=assessment)
 
 
 def assessment_statements(
     *, user: User, organisation: Organisation, assessment: Assessment
 ) -> list[StatementAssessment]:
     """The assessment's statements in framework order, with their evidence."""
+    statements = _of_assessment(
+        StatementAssessment, user=user, organisation=organisation, assessment=assessment
+    )
     return list(
-        scoped(
-            StatementAssessment.objects.all(),
-            user=user,
-            organisation=organisation,
-            path="assessment__organisation",
-        )
-        .filter(assessment=assessment)
-        .select_related("element", "element__parent")
+        statements.select_related("element", "element__parent")
         .prefetch_related("evidence")
         .order_by("element__order")
     )
@@ -92,17 +93,8 @@ def assessment_findings(
     *, user: User, organisation: Organisation, assessment: Assessment
 ) -> list[AssessmentFinding]:
     """The assessment's findings, by statement."""
-    return list(
-        scoped(
-            AssessmentFinding.objects.all(),
-            user=user,
-            organisation=organisation,
-            path="assessment__organisation",
-        )
-        .filter(assessment=assessment)
-        .select_related("element", "plan_finding__plan")
-        .order_by("element__order", "id")
-    )
+    findings = _of_assessment(AssessmentFinding, user=user, organisation=organisation, assessment=assessment)
+    return list(findings.select_related("element", "plan_finding__plan").order_by("element__order", "id"))
 
 
 def subject_units(*, user: User, organisation: Organisation) -> tuple[QuerySet, QuerySet]:

@@ -39,6 +39,6 @@ def framework_key_questions(framework: Framework) -> list[KeyQuestionDef]:
 
 def key_question_of(element: FrameworkElement) -> str:
     """The key question code a statement belongs to."""
-    if element.parent_id and element.parent.kind == ElementKind.KEY_QUESTION:
+    if element.parent is not None and element.parent.kind == ElementKind.KEY_QUESTION:
         return element.parent.code
     return "well_led"

@@ -3,6 +3,7 @@ stored at publication for a published one, so its history never changes."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -216,23 +217,22 @@ def assessment_outcome(
             s.element.code: statement_value(assessment.method, s, assessment.framework.evidence_categories)
             for s in kq.statements
         }
-        kwargs = {
-            "previous_rating": kq.previous.rating if kq.previous else None,
-            "rules": rules,
-            "key_question": kq.name,
-            "requirement_notice": kq.requirement_notice,
-            "warning_notice": kq.warning_notice,
-        }
+        score = functools.partial(
+            scoring.score_key_question,
+            previous_rating=kq.previous.rating if kq.previous else None,
+            rules=rules,
+            key_question=kq.name,
+            requirement_notice=kq.requirement_notice,
+            warning_notice=kq.warning_notice,
+        )
         try:
-            kq.result = scoring.score_key_question(values, **kwargs)
+            kq.result = score(values)
         except scoring.ScoringError as exc:
             kq.problem = str(exc)
             problems.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
             # A partial result of the statements scored so far, clearly short of the full set.
             try:
-                kq.result = scoring.score_key_question(
-                    {code: v for code, v in values.items() if v is not None}, **kwargs
-                )
+                kq.result = score({code: v for code, v in values.items() if v is not None})
             except scoring.ScoringError:
                 kq.result = None
     outcome = AssessmentOutcome(outcomes, problems=problems)

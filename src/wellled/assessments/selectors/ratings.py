@@ -51,8 +51,8 @@ class GridRow:
 
 def _subject_sort(rating: PublishedRating) -> tuple:
     level = 0 if not rating.location_id and not rating.service_id else (1 if not rating.service_id else 2)
-    location = rating.location.name if rating.location_id else ""
-    return (location, level, rating.service.name if rating.service_id else "")
+    location = rating.location.name if rating.location is not None else ""
+    return (location, level, rating.service.name if rating.service is not None else "")
 
 
 def ratings_grid(*, user: User, organisation: Organisation, own: bool = False) -> list[GridRow]:

@@ -28,7 +28,7 @@ from ..models import (
 )
 from .checks import published_refuse
 
-FINDING_SOURCE_BY_KIND = {
+FINDING_SOURCE_BY_KIND: dict[str, str] = {
     AssessorKind.CQC: FindingSource.CQC_INSPECTION,
     AssessorKind.SELF_ASSESSMENT: FindingSource.SELF_REVIEW,
     AssessorKind.MOCK_INSPECTION: FindingSource.MOCK_INSPECTION,

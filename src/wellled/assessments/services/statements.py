@@ -17,6 +17,7 @@ from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.models import User
 from wellled.core.service_kit import (
+    ExpectedVersion,
     locked_get,
     version_bump,
     version_check,
@@ -63,7 +64,7 @@ def statement_score(
     *,
     statement: StatementAssessment,
     by: User,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     score: int | None = None,
     evidence_scores: dict[str, int] | None = None,
     narrative: str | None = None,
@@ -129,19 +130,20 @@ def evidence_add(
         statement=statement, title=title.strip(), url=url.strip(), added_by=by, added_at=at or timezone.now()
     )
     if file:
-        name = _safe_name(file.name)
+        name = _safe_name(file.name or "")
         extension = PurePath(name).suffix.lower()
         if extension not in EVIDENCE_EXTENSIONS:
             allowed = ", ".join(sorted(e.lstrip(".") for e in EVIDENCE_EXTENSIONS))
             raise ValidationError({"file": f"Upload a file of one of these types: {allowed}."})
         limit = evidence_max_bytes()
-        if file.size > limit:
+        size = file.size or 0
+        if size > limit:
             raise ValidationError({"file": f"The file must be smaller than {limit // (1024 * 1024)} MB."})
-        if file.size == 0:
+        if size == 0:
             raise ValidationError({"file": "The file is empty."})
         item.original_name = name
         item.content_type = EVIDENCE_EXTENSIONS[extension] or mimetypes.guess_type(name)[0] or ""
-        item.size = file.size
+        item.size = size
         item.file.save(f"{assessment.organisation_id}/{uuid.uuid4().hex}{extension}", file, save=False)
         if not item.title:
             item.title = name
