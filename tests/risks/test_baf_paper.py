@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from wellled.core.service_kit import ConcurrentEditError  # noqa: F401 (the services re-export it)
 from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperKind
-from wellled.risks import paper_kind as baf_issue
-from wellled.risks import services
+from wellled.risks import paper_kind, services
 from wellled.risks.baf_paper import baf_paper_build
 from wellled.risks.baf_render import render
 from wellled.risks.selectors import heat_map
@@ -105,7 +104,7 @@ def test_scores_are_those_of_the_date_when_a_review_came_later(org, editor, lead
 
 
 def test_movement_since_the_last_issued_baf_when_a_principal_risk_was_rescored(org, editor, lead, register):
-    baf_issue.baf_paper_issue(organisation=org, as_at=EARLIER, by=editor)
+    paper_kind.baf_paper_issue(organisation=org, as_at=EARLIER, by=editor)
     risk = register[0]
     risk.refresh_from_db()
     services.risk_review_record(
@@ -125,7 +124,7 @@ def test_movement_since_the_last_issued_baf_when_a_principal_risk_was_rescored(o
 
 
 def test_issued_baf_is_frozen_with_checksums_and_audited_when_issued(org, editor, register):
-    issued = baf_issue.baf_paper_issue(organisation=org, as_at=TODAY, by=editor)
+    issued = paper_kind.baf_paper_issue(organisation=org, as_at=TODAY, by=editor)
     assert issued.kind == PaperKind.BAF and issued.plan_id is None and issued.data_intact
     assert sorted(issued.files.values_list("format", flat=True)) == ["csv", "docx", "pdf", "xlsx"]
     assert all(f.intact for f in IssuedPaperFile.objects.filter(paper=issued))
@@ -142,7 +141,7 @@ def test_issue_refused_when_the_person_only_views(org, viewer, register):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        baf_issue.baf_paper_issue(organisation=org, as_at=TODAY, by=viewer)
+        paper_kind.baf_paper_issue(organisation=org, as_at=TODAY, by=viewer)
     assert not IssuedPaper.objects.filter(kind=PaperKind.BAF).exists()
 
 
@@ -196,7 +195,7 @@ def test_tampered_snapshot_refused_when_the_paper_page_is_opened(login, org, edi
     from django.db import connection
     from django.urls import reverse
 
-    issued = baf_issue.baf_paper_issue(organisation=org, as_at=TODAY, by=editor)
+    issued = paper_kind.baf_paper_issue(organisation=org, as_at=TODAY, by=editor)
     with connection.cursor() as cursor:  # what someone with database access might do
         cursor.execute(
             "UPDATE reports_issuedpaper SET title = 'x', data_sha256 = 'f' WHERE id = %s", [issued.pk]
@@ -223,7 +222,7 @@ def test_heat_map_cells_say_what_they_were_at_the_last_issued_baf_when_counts_mo
 ):
     from pypdf import PdfReader
 
-    baf_issue.baf_paper_issue(organisation=org, as_at=EARLIER, by=editor)
+    paper_kind.baf_paper_issue(organisation=org, as_at=EARLIER, by=editor)
     risk = register[0]
     risk.refresh_from_db()
     services.risk_review_record(

@@ -10,8 +10,7 @@ from django.utils import timezone
 from tests.factories import db_state, make_person
 
 from wellled.core.choices import Role
-from wellled.risks import paper_kind as baf_issue
-from wellled.risks import services
+from wellled.risks import paper_kind, services
 from wellled.risks.models import Risk, RiskReview
 from wellled.risks.urls import urlpatterns
 
@@ -70,7 +69,7 @@ def things(org, editor, lead, risk, objective, category):
         lead_executive=editor,
         assurance_rating="limited",
     )
-    job = baf_issue.baf_job_start(organisation=org, as_at=timezone.localdate(), by=editor)
+    job = paper_kind.baf_job_start(organisation=org, as_at=timezone.localdate(), by=editor)
     job.refresh_from_db()
     assert job.paper_id, job.error
     return {
@@ -297,7 +296,7 @@ def test_key_risk_indicator_shown_with_its_spc_icons_beside_the_risk(login, view
 def test_baf_page_shows_movement_since_the_last_issued_baf_when_rescored(login, editor, lead, org, things):
     import datetime
 
-    baf_issue.baf_paper_issue(
+    paper_kind.baf_paper_issue(
         organisation=org, as_at=timezone.localdate() - datetime.timedelta(days=1), by=editor
     )
     risk = things["risk"]

@@ -53,7 +53,7 @@ def as_it_stood(instance: M, state: dict[str, Any] | None, fields: Sequence[str]
     stood._state.fields_cache = dict(instance._state.fields_cache)
     for name in fields:
         field = instance._meta.get_field(name)
-        if field.attname not in state:
+        if not isinstance(field, models.Field) or field.attname not in state:
             continue
         value = field.to_python(state[field.attname])
         if getattr(instance, field.attname) == value:

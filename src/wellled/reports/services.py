@@ -31,6 +31,7 @@ ISSUE_PERMISSION = BOARD.permission
 
 def _request(plan: Plan, cycle_or_as_at: ReportingCycle | datetime.date, by: User) -> PaperRequest:
     """The paper asked for: a cycle's own position date, or a date and its cycle if any; never ahead of today."""
+    cycle: ReportingCycle | None
     if isinstance(cycle_or_as_at, ReportingCycle):
         if cycle_or_as_at.plan_id != plan.pk:
             raise ValidationError("The reporting cycle belongs to another plan.")

@@ -3,7 +3,8 @@
 The serialiser walks the BoardPaper dataclasses by their type hints, so a field added to the paper is kept
 without changes here. Dates and times are ISO 8601 strings; tuples are lists; nested dataclasses are objects.
 Reading back gives a paper equal (==) to the one written. A field missing from an older snapshot takes its
-default if it has one; a field the paper no longer has is ignored.
+default if it has one; a field the paper no longer has is ignored. A number that is not finite (NaN, a limit that
+too few points cannot set) is written as null and read back as NaN.
 
 The checksum is SHA-256 over the canonical JSON (keys sorted, no spaces, UTF-8), so it does not depend on how a
 database stores the JSON (PostgreSQL's jsonb reorders keys).
@@ -16,6 +17,7 @@ import datetime
 import enum
 import hashlib
 import json
+import math
 import types
 import typing
 from functools import cache
@@ -82,7 +84,7 @@ def _encode(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return _plain(value)
     if isinstance(value, float):
-        return value
+        return value if math.isfinite(value) else None  # JSON has no NaN: a missing number is null
     raise SnapshotError(f"Cannot store a {type(value).__name__} in a board paper snapshot.")
 
 
@@ -164,6 +166,8 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
             raise SnapshotError(f"{where}: expected a whole number.")
         return value
     if hint is float:
+        if value is None:  # written from NaN (a limit too few points could set): read back as NaN
+            return math.nan
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SnapshotError(f"{where}: expected a number.")
         return float(value)

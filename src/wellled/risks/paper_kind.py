@@ -35,7 +35,7 @@ class BafKind(PaperKind):
     format_weights = {"pdf": 45, "docx": 15, "xlsx": 12, "csv": 2}
 
     def build(self, request: PaperRequest) -> BafPaper:
-        return baf_paper_build(user=request.by, organisation=request.organisation, as_at=request.as_at)
+        return baf_paper_build(user=request.by, organisation=request.organisation, as_at=request.day)
 
     def render(self, paper: BafPaper, fmt: str, context: RenderContext) -> bytes:
         return render(paper, fmt)

@@ -36,7 +36,7 @@ class IPRKind(PaperKind):
     format_weights = {"pdf": 46, "docx": 46}
 
     def build(self, request: PaperRequest) -> IPR:
-        return ipr_build(user=request.by, organisation=request.organisation, as_at=request.as_at)
+        return ipr_build(user=request.by, organisation=request.organisation, as_at=request.day)
 
     def render(self, paper: IPR, fmt: str, context: RenderContext) -> bytes:
         renderer = {"pdf": render_ipr_pdf, "docx": render_ipr_docx}[fmt]

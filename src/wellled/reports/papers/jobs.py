@@ -67,7 +67,7 @@ def paper_job_queue(*, kind: str, request: PaperRequest) -> PaperJob:
             kind=paper_kind.key,
             plan=request.subject if isinstance(request.subject, Plan) else None,
             cycle=request.cycle,
-            as_at=request.as_at,
+            as_at=request.day,
             requested_by=request.by,
             step=WAITING,
         )

@@ -33,6 +33,13 @@ class PaperRequest:
     subject: Any = None
     cycle: Any = None
 
+    @property
+    def day(self) -> datetime.date:
+        """The date of a kind that is always as at a date (every kind but an answer, whose date is asked for)."""
+        if self.as_at is None:
+            raise ValueError("This paper is issued as at a date: name it.")
+        return self.as_at
+
 
 @dataclass
 class RenderContext:

@@ -28,7 +28,7 @@ class BoardPaperKind(PaperKind):
         if request.subject is None:  # a board paper is always a plan's
             raise ValueError("A board paper names its plan.")
         return board_paper_build(
-            user=request.by, organisation=request.organisation, plan=request.subject, as_at=request.as_at
+            user=request.by, organisation=request.organisation, plan=request.subject, as_at=request.day
         )
 
     def to_data(self, paper: BoardPaper) -> dict[str, Any]:
