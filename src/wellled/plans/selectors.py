@@ -348,17 +348,18 @@ def cycle_reminders(*, user: User, organisation: Organisation, cycle: ReportingC
 def cycle_awaiting_by_lead(
     *, user: User, organisation: Organisation, cycle: ReportingCycle
 ) -> dict[User | None, list[Action]]:
-    """Open, undelivered actions with no update yet in this cycle, grouped by lead; no named lead comes last (None)."""
-    actions = (
-        actions_for_user(user=user, organisation=organisation)
-        .filter(plan=cycle.plan)
-        .undelivered()
-        .exclude(updates__cycle=cycle)
-        .select_related("lead", "status")
-        .prefetch_related("other_leads")
+    """The actions whose update the cycle awaits (plans.position: open, undelivered, no update for the cycle
+    yet), grouped by lead; no named lead comes last (None). An open cycle is read as the plan stands now, a
+    closed one as at its position date."""
+    found = list(
+        _with_board_detail(actions_for_user(user=user, organisation=organisation).filter(plan=cycle.plan))
     )
+    cycles = list(cycle.plan.cycles.all())
+    as_at = None if cycle.state == CycleState.OPEN else cycle.position_as_at
+    position = standing_positions(found, cycles=cycles, on=timezone.localdate(), as_at=as_at)
+    actions = [a for a in found if position[a.pk].update_awaited and position.cycle == cycle]
     grouped: dict[User, list[Action]] = defaultdict(list)
-    for action in actions.order_by("reference"):
+    for action in sorted(actions, key=lambda a: a.reference):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())
         for person in dict.fromkeys(people) or [None]:
             grouped[person].append(action)
