@@ -19,6 +19,8 @@ from wellled.plans.choices import (
     PlanOrganisedBy,
 )
 from wellled.plans.models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
+from wellled.plans.position import ActionPosition
+from wellled.plans.position.selectors import standing_positions_for
 from wellled.reports.models import IssuedPaper, IssuedPaperFile
 
 # Text fields take the limits of the models they are saved to (core.limits, docs/limits.md).
@@ -194,10 +196,23 @@ class FindingChangeSerializer(serializers.Serializer):
     source_date = serializers.DateField(required=False, allow_null=True)
 
 
+class ActionListSerializer(serializers.ListSerializer):
+    """A page of actions, their positions read once for the whole page (no query per row)."""
+
+    def to_representation(self, data):
+        actions = list(data.all() if hasattr(data, "all") else data)
+        self.context["positions"] = standing_positions_for(actions)
+        return super().to_representation(actions)
+
+
 class ActionSerializer(serializers.ModelSerializer):
-    status = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True, help_text="The latest progress update's status."
+    status = serializers.SerializerMethodField(
+        help_text="The delivery status of the latest progress update (by position, then recording time)."
     )
+    update_awaited = serializers.SerializerMethodField(
+        help_text="An update is awaited for the plan's reporting cycle (as the plan page and board paper say)."
+    )
+    overdue = serializers.SerializerMethodField(help_text="Open, not delivered and past its timescale today.")
     leads = serializers.CharField(
         source="leads_display", read_only=True, help_text="As board papers show them."
     )
@@ -220,11 +235,32 @@ class ActionSerializer(serializers.ModelSerializer):
             "due_precision",
             "state",
             "status",
+            "update_awaited",
+            "overdue",
             "last_update_at",
             "version",
             "created_at",
             "updated_at",
         ]
+        list_serializer_class = ActionListSerializer
+
+    def _position(self, action: Action) -> tuple[ActionPosition, dict[int, str]]:
+        """The action's position as its plan stands (plans.position), read for the page or for this action."""
+        if "positions" not in self.context:
+            self.context["positions"] = standing_positions_for([action])
+        positions, codes = self.context["positions"]
+        return positions[action.pk], codes
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_status(self, action: Action) -> str | None:
+        position, codes = self._position(action)
+        return codes.get(position.status_id) if position.status_id else None
+
+    def get_update_awaited(self, action: Action) -> bool:
+        return self._position(action)[0].update_awaited
+
+    def get_overdue(self, action: Action) -> bool:
+        return self._position(action)[0].overdue
 
 
 class ActionChangeSerializer(serializers.Serializer):

@@ -26,7 +26,9 @@ from .choices import (
     PlanKind,
     PlanOrganisedBy,
 )
+from .position.action import is_overdue, state_from_changes
 from .position.dates import POSITION_IN_FUTURE
+from .position.query import overdue_q, undelivered_q
 
 
 class Plan(models.Model):
@@ -136,15 +138,15 @@ REFERENCE_VALIDATOR = RegexValidator(REFERENCE_RE, REFERENCE_RULE)
 
 
 class ActionQuerySet(models.QuerySet):
-    """The delivery rules a query needs, written once (ADR 0012; Action.is_delivered and is_overdue say the same)."""
+    """The delivery rules in a query's words (ADR 0012), as plans.position.query writes them."""
 
     def undelivered(self) -> ActionQuerySet:
         """Open actions whose latest status does not mean delivered (no status counts as not delivered)."""
-        return self.filter(state=ActionState.OPEN).exclude(status__is_complete=True)
+        return self.filter(undelivered_q())
 
     def overdue(self, on: datetime.date) -> ActionQuerySet:
         """Undelivered actions past their current timescale on a day."""
-        return self.undelivered().filter(due_date__lt=on)
+        return self.filter(overdue_q(on))
 
 
 class Action(models.Model):
@@ -223,13 +225,8 @@ class Action(models.Model):
         return self.status_id is not None and self.status.is_complete
 
     def is_overdue(self, on: datetime.date) -> bool:
-        """Open, not yet delivered, and past its current timescale."""
-        return (
-            self.state == ActionState.OPEN
-            and not self.is_delivered
-            and self.due_date is not None
-            and self.due_date < on
-        )
+        """Open, not yet delivered, and past its current timescale (plans.position's rule)."""
+        return is_overdue(state=self.state, delivered=self.is_delivered, due_date=self.due_date, on=on)
 
 
 class ActionStateChange(AppendOnly, models.Model):
@@ -255,11 +252,7 @@ class ActionStateChange(AppendOnly, models.Model):
 
 def state_at(action: Action, moment: datetime.datetime) -> str:
     """The action's state at a moment, from its state changes (prefetched as `state_changes`, oldest first)."""
-    changes = list(action.state_changes.all())
-    if not changes:
-        return action.state
-    earlier = [c for c in changes if c.created_at <= moment]
-    return earlier[-1].state if earlier else changes[0].from_state
+    return state_from_changes(action.state, list(action.state_changes.all()), moment)
 
 
 class TimescaleRevision(AppendOnly, models.Model):

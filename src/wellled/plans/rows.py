@@ -106,9 +106,14 @@ class ActionRow:
 
 
 def standing_positions(
-    actions: Sequence[Action], *, cycles: Sequence[ReportingCycle], on: datetime.date
+    actions: Sequence[Action],
+    *,
+    cycles: Sequence[ReportingCycle],
+    on: datetime.date,
+    as_at: datetime.date | None = None,
 ) -> PlanPosition:
-    """The position of actions of one plan as the plan stands now, overdue judged on `on` (no query)."""
+    """The position of actions of one plan as the plan stands now (or as at a date), overdue judged on `on`
+    (no query: the actions come with their board detail)."""
     facts = [facts_of(a) for a in actions]
     return plan_position(
         cycles=cycles,
@@ -116,6 +121,7 @@ def standing_positions(
         complete_ids=complete_ids_of(actions, facts),
         now=timezone.now(),
         today=timezone.localdate(),
+        as_at=as_at,
         overdue_on=on,
     )
 

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wellled.core.choices import AuditAction
@@ -29,6 +29,7 @@ from .models import (
 )
 from .position import latest_update, moved
 from .position.action import slipped_in_cycle
+from .position.selectors import POSITION_ORDER, standing_positions_of, standing_updates
 from .rows import ActionRow, SuccessMeasureSummary, action_row, standing_positions, success_measure_summaries
 
 
@@ -102,10 +103,6 @@ def co_leads_in_written_order() -> QuerySet[User]:
     return User.objects.extra(order_by=[f"{links}.id"])
 
 
-# Newest first by position, then by recording time: an action's latest update states its status (ADR 0032).
-POSITION_ORDER = ("-update_date", "-created_at", "-id")
-
-
 def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> QuerySet[Action]:
     """Everything a plan table row shows, in a fixed number of queries.
 
@@ -113,10 +110,7 @@ def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> Qu
     a page of the plan as it stands, and far less than every update of a long-running plan."""
     latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(*POSITION_ORDER)
     if not history:
-        newest = ProgressUpdate.objects.filter(action_id=OuterRef("action_id")).order_by(*POSITION_ORDER)
-        latest_updates = latest_updates.filter(
-            Q(pk=Subquery(newest.values("pk")[:1])) | Q(cycle__state=CycleState.OPEN)
-        )
+        latest_updates = standing_updates(latest_updates)
     return actions.select_related("section", "lead", "status", "plan").prefetch_related(
         Prefetch("other_leads", queryset=co_leads_in_written_order()),
         "findings",
@@ -354,17 +348,18 @@ def cycle_reminders(*, user: User, organisation: Organisation, cycle: ReportingC
 def cycle_awaiting_by_lead(
     *, user: User, organisation: Organisation, cycle: ReportingCycle
 ) -> dict[User | None, list[Action]]:
-    """Open, undelivered actions with no update yet in this cycle, grouped by lead; no named lead comes last (None)."""
-    actions = (
-        actions_for_user(user=user, organisation=organisation)
-        .filter(plan=cycle.plan)
-        .undelivered()
-        .exclude(updates__cycle=cycle)
-        .select_related("lead", "status")
-        .prefetch_related("other_leads")
+    """The actions whose update the cycle awaits (plans.position: open, undelivered, no update for the cycle
+    yet), grouped by lead; no named lead comes last (None). An open cycle is read as the plan stands now, a
+    closed one as at its position date."""
+    found = list(
+        _with_board_detail(actions_for_user(user=user, organisation=organisation).filter(plan=cycle.plan))
     )
+    cycles = list(cycle.plan.cycles.all())
+    as_at = None if cycle.state == CycleState.OPEN else cycle.position_as_at
+    position = standing_positions(found, cycles=cycles, on=timezone.localdate(), as_at=as_at)
+    actions = [a for a in found if position[a.pk].update_awaited and position.cycle == cycle]
     grouped: dict[User, list[Action]] = defaultdict(list)
-    for action in actions.order_by("reference"):
+    for action in sorted(actions, key=lambda a: a.reference):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())
         for person in dict.fromkeys(people) or [None]:
             grouped[person].append(action)
@@ -580,10 +575,9 @@ class DeliverySummary:
 
 
 def delivery_by_organisation(*, user: User, organisations) -> dict[int, DeliverySummary]:
-    """Delivery counts of many organisations' active plans in three queries, whatever their number; the same
-    rules as the dashboard (overdue: undelivered past its timescale; awaited: undelivered with no update in its
-    plan's open cycle). Organisations the user may not see come back empty."""
-    today = timezone.localdate()
+    """Delivery counts of many organisations' active plans in a fixed number of queries, whatever their number,
+    read from each plan's position as it stands (plans.position: the same rule as the dashboard and the paper).
+    Organisations the user may not see come back empty."""
     ids = [o if isinstance(o, int) else o.pk for o in organisations]
     summaries = {pk: DeliverySummary() for pk in ids}
     statuses = list(
@@ -594,27 +588,13 @@ def delivery_by_organisation(*, user: User, organisations) -> dict[int, Delivery
     actions = scoped_many(
         Action.objects.filter(plan__archived=False), user=user, organisations=ids, path="plan__organisation"
     )
-    counted_rows = actions.values_list("plan__organisation_id", "status_id").annotate(n=Count("id"))
     counts: dict[int, Counter] = defaultdict(Counter)
-    for organisation_id, status_id, n in counted_rows:
-        counts[organisation_id][status_id] += n
-    open_cycle_of_plan = ReportingCycle.objects.filter(plan_id=OuterRef("plan_id"), state=CycleState.OPEN)
-    updated_in_open_cycle = ProgressUpdate.objects.filter(
-        action_id=OuterRef("pk"), cycle__state=CycleState.OPEN, cycle__plan_id=OuterRef("plan_id")
-    )
-    undelivered = scoped_many(
-        Action.objects.filter(plan__archived=False).undelivered(),
-        user=user,
-        organisations=ids,
-        path="plan__organisation",
-    )
-    flags = undelivered.values_list("plan__organisation_id").annotate(
-        overdue=Count("id", filter=Q(due_date__lt=today)),
-        awaited=Count("id", filter=Q(Exists(open_cycle_of_plan)) & ~Q(Exists(updated_in_open_cycle))),
-    )
-    for organisation_id, overdue, awaited in flags:
-        summaries[organisation_id].overdue = overdue
-        summaries[organisation_id].awaited = awaited
+    for organisation_id, position in standing_positions_of(
+        actions, complete_ids=[s.pk for s in statuses if s.is_complete]
+    ).values():
+        counts[organisation_id][position.status_id] += 1
+        summaries[organisation_id].overdue += position.overdue
+        summaries[organisation_id].awaited += position.update_awaited
     by_org: dict[int, list[DeliveryStatus]] = defaultdict(list)
     for s in statuses:
         by_org[s.organisation_id].append(s)

@@ -56,12 +56,22 @@ class ActionPosition:
         return self.state == ActionState.OPEN and not self.delivered
 
 
+def is_overdue(*, state: str, delivered: bool, due_date: datetime.date | None, on: datetime.date) -> bool:
+    """Open, not reported delivered (ADR 0012), and past its timescale on the day."""
+    return state == ActionState.OPEN and not delivered and due_date is not None and due_date < on
+
+
+def state_from_changes(current: str, changes: Sequence[Any] | None, moment: datetime.datetime) -> str:
+    """The state at a moment from the state changes (oldest first); the state now when there are none."""
+    if not changes:
+        return current
+    earlier = [c for c in changes if c.created_at <= moment]
+    return earlier[-1].state if earlier else changes[0].from_state
+
+
 def state_as_at(facts: ActionFacts, moment: datetime.datetime) -> str:
     """The action's state at a moment, from its state changes (oldest first); its state now if none were read."""
-    if not facts.state_changes:
-        return facts.state
-    earlier = [c for c in facts.state_changes if c.created_at <= moment]
-    return earlier[-1].state if earlier else facts.state_changes[0].from_state
+    return state_from_changes(facts.state, facts.state_changes, moment)
 
 
 def status_id_as_at(
@@ -128,7 +138,7 @@ def action_position(
         update_awaited=is_awaited(
             shown=shown, readable=readable, as_at=as_at, cycle=cycle, to_deliver=to_deliver
         ),
-        overdue=to_deliver and due_date is not None and due_date < overdue_on,
+        overdue=is_overdue(state=state, delivered=delivered, due_date=due_date, on=overdue_on),
         due_date=due_date,
         revisions=tuple(history),
         timescales=tuple(texts),

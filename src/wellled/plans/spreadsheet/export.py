@@ -109,7 +109,7 @@ def plan_export_rows(*, user: User, organisation: Organisation, plan: Plan) -> t
             action.success_measure,
             latest.narrative if latest else "",
             latest.update_date if latest else None,
-            action.status.code if action.status else "",
+            action_row.status.code if action_row.status else "",
         ]
         if with_findings:
             row.append("\n".join(f"{f.number}. {f.text}" for f in action_row.findings))
