@@ -10,9 +10,9 @@ from docx.shared import Mm, Pt
 
 from wellled.core.formatting import long_date, short_date
 from wellled.core.text import xml_safe
-from wellled.spc.render import render_png
 
 from .build import IPR, IPRMeasure
+from .chart import chart_png
 
 CHART_WIDTH = Mm(165)
 
@@ -22,8 +22,8 @@ def _measure(doc, measure: IPRMeasure) -> None:
     doc.add_paragraph(xml_safe(". ".join(measure.facts) + "."))
     if measure.exceptions:
         doc.add_paragraph().add_run(xml_safe("Exception: " + "; ".join(measure.exceptions))).bold = True
-    if measure.result is not None:
-        png = render_png(measure.result, title=measure.name, y_label=measure.unit_label or None, scale=1.6)
+    if measure.chart is not None:
+        png = chart_png(measure.chart, measure.name, measure.unit_label or None)
         doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
     else:
         doc.add_paragraph("No data yet.")
