@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.utils import timezone
 from tests.factories import make_person, status
@@ -21,7 +22,13 @@ def text_of(length: int, end: str) -> str:
     return f"{body.rstrip()} {end}"[:length].ljust(length, ".")
 
 
-def plan_at_limits(org, editor, actions: int = 2):
+def unbroken_of(length: int, end: str) -> str:
+    """One token of `length` characters with no space to break at (a pasted link or reference list), ending in a
+    marker."""
+    return ("https://example.org/?" + "a=1&b=<2>;" * length)[: length - len(end)] + end
+
+
+def plan_at_limits(org, editor, actions: int = 2, filler: Callable[[int, str], str] = text_of):
     """A plan whose every text is at its limit: finding, planned action, success measure, progress update."""
     as_at = timezone.localdate()
     lead = make_person(org, role=Role.LEAD, initials="PL")
@@ -31,13 +38,13 @@ def plan_at_limits(org, editor, actions: int = 2):
         name="Limits plan",
         kind=PlanKind.SELF_REVIEW,
         organised_by=PlanOrganisedBy.WORKSTREAM,
-        description=text_of(limits.PLAN_DESCRIPTION_CHARS, "END-DESCRIPTION"),
+        description=filler(limits.PLAN_DESCRIPTION_CHARS, "END-DESCRIPTION"),
     )
     section = services.section_create(plan=plan, by=editor, code="W1", title="Leadership")
     finding = services.finding_create(
         plan=plan,
         by=editor,
-        text=text_of(limits.FINDING_TEXT_CHARS, "END-FINDING"),
+        text=filler(limits.FINDING_TEXT_CHARS, "END-FINDING"),
         finding_type=FindingType.MUST_DO,
     )
     for index in range(actions):
@@ -45,8 +52,8 @@ def plan_at_limits(org, editor, actions: int = 2):
             plan=plan,
             by=editor,
             reference=f"L{index}",
-            title=text_of(limits.ACTION_TITLE_CHARS, f"END-TITLE-{index}"),
-            success_measure=text_of(limits.SUCCESS_MEASURE_CHARS, f"END-MEASURE-{index}"),
+            title=filler(limits.ACTION_TITLE_CHARS, f"END-TITLE-{index}"),
+            success_measure=filler(limits.SUCCESS_MEASURE_CHARS, f"END-MEASURE-{index}"),
             section=section,
             lead=lead,
             due_date=as_at + datetime.timedelta(days=60),
@@ -55,7 +62,7 @@ def plan_at_limits(org, editor, actions: int = 2):
         services.progress_update_record(
             action=action,
             by=lead,
-            narrative=text_of(limits.PROGRESS_NARRATIVE_CHARS, f"END-UPDATE-{index}"),
+            narrative=filler(limits.PROGRESS_NARRATIVE_CHARS, f"END-UPDATE-{index}"),
             status=status(org, "R"),
             expected_version=None,
             update_date=as_at - datetime.timedelta(days=5),

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from .board_paper import BoardPaper
+from .paper_errors import PaperNotProduced
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,6 @@ FORMATS: dict[str, PaperFormat] = {
 }
 
 
-class PaperNotProduced(Exception):
-    """A format could not be produced: the message names the format, the reason and the action most likely to
-    blame (the one with the longest text), for the person who asked."""
-
-
 NOT_PRODUCED = (
     "The {format} file could not be produced ({reason}), so nothing was issued. The longest text is in action "
     "{reference} ({length:,} characters in its {field}): shorten it, then try again. If that does not help, tell "
@@ -68,6 +64,8 @@ def render(paper: BoardPaper, fmt: str, *, template: str | Path | bytes | None =
     """The paper in one format; a renderer's failure becomes PaperNotProduced, naming the likely action."""
     try:
         return _render(paper, fmt, template=template)
+    except PaperNotProduced:  # the renderer named the text to blame itself
+        raise
     except Exception as exc:  # a renderer's own error: said in words, the details go to the log
         if isinstance(exc, ValueError) and str(exc).startswith("Unknown format"):
             raise

@@ -42,6 +42,7 @@ from wellled.spc.icons import assurance_colour, variation_colour
 from wellled.spc.types import Assurance, Variation
 
 from .board_paper import ARROW, NO_UPDATE_LABEL, BoardPaper, MeasureInfo, Row, StatusInfo
+from .pdf_layout import CellParagraph, PaperTable, Source, build_naming_text, framed_table, text_pieces
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN_X = 12 * mm
@@ -84,6 +85,12 @@ MEASURE_COLUMNS = (
     ("Target", 25),
     ("Actions", 40),
 )
+# The cells of a row in each kind of table, by name, in the order of the columns above.
+PLAN_CELLS = ("ref", "title", "timescale", "leads", "success", "progress", "status")
+EXCEPTION_CELLS = ("ref", "title", "leads", "timescale", "progress", "status")
+# A heading up to this many characters of markup (about nine lines) stays on a page with its first action; a
+# longer one (a finding at its 4,000-character limit) may end a page, as the two together may not fit on one.
+HEADING_KEPT_CHARS = 1_500
 # Leads up to this many characters are a plain cell; longer ones wrap.
 SHORT_CELL = 10
 # The front page lists at most this many references per line; the Exceptions part lists them all.
@@ -148,7 +155,9 @@ class Styles:
             )
 
         self.fonts = fonts
-        self.table_class: type[PaperTable] = PaperTable  # given the frame's height by render_pdf
+        self.table_class: type[PaperTable] = framed_table(
+            PAGE_HEIGHT
+        )  # given the frame's height by render_pdf
         self.title = style("title", 22, bold=True, after=6)
         self.as_at = style("as-at", 15, bold=True, after=6)
         self.h2 = style("h2", 14, bold=True, before=6, after=4)
@@ -266,20 +275,6 @@ def chip(status: StatusInfo | None, fonts: Fonts) -> str:
 # Cells ---------------------------------------------------------------------------------------------------------
 
 
-class CellParagraph(Paragraph):
-    """A paragraph that keeps its line breaks for the width it was last wrapped to: a table wraps every cell to
-    measure the row and again to draw it, and line breaking is most of the cost of a long paper."""
-
-    _wrapped_width: float | None = None
-
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
-        if self._wrapped_width == availWidth:
-            return self.width, self.height
-        size = super().wrap(availWidth, availHeight)
-        self._wrapped_width = availWidth
-        return size
-
-
 class StatusMark(Flowable):
     """A status cell's content: the code, large, over its label (the cell is shaded in the status colour)."""
 
@@ -304,33 +299,22 @@ class StatusMark(Flowable):
             canvas.drawCentredString(self.width / 2, self.height - 19 - 8.2 * index, line)
 
 
-# A long text is cut into table rows of at most this many lines (about 235 points at 9.8 points a line, under
-# half of a landscape page's frame), so no table row is ever taller than a page and ReportLab never has to split
-# inside a row (ADR 0021).
-PIECE_LINES = 24
-PIECE_QUICK_CHARS = 500  # shorter text always fits one row: not worth measuring
-
-
-def text_pieces(value: str, width_mm: float, fonts: Fonts) -> list[str]:
-    """The text as pieces of whole wrapped lines, each at most PIECE_LINES lines in a column this wide."""
-    if len(value) <= PIECE_QUICK_CHARS:
-        return [value]
-    lines: list[str] = []
-    for paragraph in value.replace("\r\n", "\n").split("\n"):
-        lines.extend(simpleSplit(paragraph, fonts.regular, 8, width_mm * mm - 6) or [""])
-    if len(lines) <= PIECE_LINES:
-        return [value]
-    return ["\n".join(lines[i : i + PIECE_LINES]) for i in range(0, len(lines), PIECE_LINES)]
-
-
 class RowCells:
     """Turns a Row into the paragraphs of a table row."""
 
     def __init__(self, paper: BoardPaper, styles: Styles):
         self.paper, self.s, self.f = paper, styles, styles.fonts
 
-    def p(self, markup: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return CellParagraph(markup, style or self.s.cell)
+    def p(self, markup: str, style: ParagraphStyle | None = None, source: Source | None = None) -> Paragraph:
+        return CellParagraph(markup, style or self.s.cell, source=source)
+
+    def source(self, row: Row, name: str) -> Source:
+        """Where a text of the row came from, for the message should the paper fail around it."""
+        value = {"title": row.title, "success": row.success_measure, "progress": row.progress}[name]
+        field = {"title": "planned action", "success": "success measure", "progress": "progress update"}[name]
+        if name == "progress" and row.progress_date:
+            field += f" of {short_date(row.progress_date)}"
+        return Source(f"Action {row.reference}", field, len(value or ""))
 
     def ref(self, row: Row) -> Paragraph:
         return self.p(text(row.reference, self.f), self.s.cell_bold)
@@ -355,12 +339,13 @@ class RowCells:
             empty = "Update awaited." if row.update_awaited else "No update yet."
             return self.p(f'<font color="#4c6272"><i>{empty}</i></font>')
         markup = text(row.progress if piece is None else piece, self.f)
+        source = self.source(row, "progress")
         if not last:
-            return self.p(markup)
+            return self.p(markup, source=source)
         note = f"Reported {short_date(row.progress_date)}" if row.progress_date else "Reported"
         if row.update_awaited:
             note += " · update awaited this cycle"
-        return self.p(f'{markup}<br/><font color="#4c6272" size="6.8">{note}</font>')
+        return self.p(f'{markup}<br/><font color="#4c6272" size="6.8">{note}</font>', source=source)
 
     def success_measure(self, row: Row, piece: str | None = None, last: bool = True) -> Paragraph:
         markup = text(row.success_measure if piece is None else piece, self.f)
@@ -369,97 +354,53 @@ class RowCells:
         if row.risks and last:
             risks = "<br/>".join(f"Mitigates risk {text(r, self.f)}" for r in row.risks)
             markup += ("<br/>" if markup else "") + f'<font size="7">{risks}</font>'
-        return self.p(markup)
+        return self.p(markup, source=self.source(row, "success"))
+
+    def title(self, row: Row, piece: str | None = None) -> Paragraph:
+        return self.p(text(row.title if piece is None else piece, self.f), source=self.source(row, "title"))
 
     def continued(self, row: Row) -> Paragraph:
         return self.p(f'<font color="#4c6272" size="6.8">{text(row.reference, self.f)} (continued)</font>')
 
-    def _pieces(self, row: Row, columns: dict[str, float]) -> dict[str, list[str]]:
-        """Each long text of the row cut into pieces of whole lines that fit well inside a page."""
-        values = {"title": row.title, "success": row.success_measure, "progress": row.progress}
-        return {
-            name: text_pieces(value or "", columns[name], self.f)
-            for name, value in values.items()
-            if name in columns
-        }
-
     def plan_rows(self, row: Row) -> list[list]:
-        """The row, and continuation rows when a text is too long for one table row to fit on a page (ADR 0021)."""
-        pieces = self._pieces(row, {"title": 47, "success": 46, "progress": 96})
-        count = max(len(p) for p in pieces.values())
-        if count == 1:
-            return [self.plan_row(row)]
-        rows = []
-        for index in range(count):
-            last = index == count - 1
-
-            def part(name, index=index):
-                return pieces[name][index] if index < len(pieces[name]) else ""
-
-            first = index == 0
-            rows.append(
-                [
-                    self.ref(row) if first else self.continued(row),
-                    self.p(text(part("title"), self.f)),
-                    self.timescale(row) if first else "",
-                    self.leads(row) if first else "",
-                    self.success_measure(row, part("success"), last=last),
-                    self.progress(row, part("progress"), last=last),
-                    self.status(row) if first else "",
-                ]
-            )
-        return rows
+        """The row in Part A or B, and continuation rows when a text is too long for one table row to fit well
+        inside a page (ADR 0021)."""
+        return self._rows(row, PLAN_CELLS, PLAN_COLUMNS)
 
     def exception_rows(self, row: Row) -> list[list]:
         """As plan_rows, for the exception tables' columns."""
-        pieces = self._pieces(row, {"title": 66, "progress": 113})
+        return self._rows(row, EXCEPTION_CELLS, EXCEPTION_COLUMNS)
+
+    def _rows(self, row: Row, cells: Sequence[str], columns: Sequence[tuple[str, float]]) -> list[list]:
+        """The row's cells by name; each long text cut into pieces of whole lines, one piece a row, the other
+        cells on the first row only and "(continued)" under the reference."""
+        values = {"title": row.title, "success": row.success_measure, "progress": row.progress}
+        widths = {name: width for name, (_, width) in zip(cells, columns, strict=True)}
+        pieces = {
+            name: text_pieces(values[name] or "", widths[name], self.f.regular)
+            for name in values
+            if name in cells
+        }
         count = max(len(p) for p in pieces.values())
-        if count == 1:
-            return [self.exception_row(row)]
-        rows = []
-        for index in range(count):
-            first, last = index == 0, index == count - 1
+        return [[self._cell(name, row, pieces, index, count) for name in cells] for index in range(count)]
 
-            def part(name, index=index):
-                return pieces[name][index] if index < len(pieces[name]) else ""
-
-            rows.append(
-                [
-                    self.ref(row) if first else self.continued(row),
-                    self.p(text(part("title"), self.f)),
-                    self.leads(row) if first else "",
-                    self.timescale(row) if first else "",
-                    self.progress(row, part("progress"), last=last),
-                    self.status(row) if first else "",
-                ]
-            )
-        return rows
+    def _cell(self, name: str, row: Row, pieces: dict[str, list[str]], index: int, count: int):
+        first, last = index == 0, index == count - 1
+        if name in pieces:
+            part = pieces[name][index] if index < len(pieces[name]) else ""
+            if name == "title":
+                return self.title(row, part)
+            if name == "success":
+                return self.success_measure(row, part, last=last)
+            return self.progress(row, part, last=last)
+        if name == "ref":
+            return self.ref(row) if first else self.continued(row)
+        return getattr(self, name)(row) if first else ""
 
     def status(self, row: Row) -> StatusMark:
         if row.status is None:
             return StatusMark("–" if self.f.unicode else "-", NO_UPDATE_LABEL, "#212b32", self.f)
         return StatusMark(row.status.code, row.status.label, row.status.text_colour, self.f)
-
-    def plan_row(self, row: Row) -> list:
-        return [
-            self.ref(row),
-            self.p(text(row.title, self.f)),
-            self.timescale(row),
-            self.leads(row),
-            self.success_measure(row),
-            self.progress(row),
-            self.status(row),
-        ]
-
-    def exception_row(self, row: Row) -> list:
-        return [
-            self.ref(row),
-            self.p(text(row.title, self.f)),
-            self.leads(row),
-            self.timescale(row),
-            self.progress(row),
-            self.status(row),
-        ]
 
 
 def measure_markup(info: MeasureInfo, fonts: Fonts) -> str:
@@ -512,33 +453,6 @@ def icon(kind: str, value: str, fonts: Fonts, size: float = 7 * mm) -> Drawing:
 # Tables --------------------------------------------------------------------------------------------------------
 
 
-class PaperTable(Table):
-    """A table that breaks between rows, and inside a row only when that row is taller than a whole page."""
-
-    page_height: float = PAGE_HEIGHT  # the frame's height: render_pdf makes a subclass that knows it
-
-    def split(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
-        self._calc(availWidth, availHeight)
-        result = self._splitRows(availHeight, doInRowSplit=0)
-        if result:
-            return result
-        header = sum(self._rowHeights[:1])
-        first = sum(self._rowHeights[1 : self._first_block_end() + 1])
-        if header + first > self.page_height:
-            return self._splitRows(availHeight, doInRowSplit=1)
-        return []
-
-    def _first_block_end(self) -> int:
-        """The last row kept with the first body row (a section or finding heading stays with its first action),
-        so a heading over a row taller than a page lets that row split rather than fail to fit anywhere."""
-        end = 1
-        for _cmd, start, stop in self._nosplitCmds:
-            rows = sorted(y + self._nrows if y < 0 else y for y in (start[1], stop[1]))
-            if rows[0] <= end < rows[1]:
-                end = rows[1]
-        return min(end, len(self._rowHeights) - 1)
-
-
 def table(
     rows: list[list],
     columns: Sequence[tuple[str, float]],
@@ -577,21 +491,24 @@ def table(
     return result
 
 
-def grouped_table(blocks: Sequence[tuple[str, Sequence[Row], str]], cells: RowCells, styles: Styles) -> Table:
+def grouped_table(
+    blocks: Sequence[tuple[Paragraph, Sequence[Row], str]], cells: RowCells, styles: Styles
+) -> Table:
     """Part A or Part B: one heading row per section or finding, then its actions; a heading never ends a page."""
     rows: list[list] = []
     statuses: list[StatusInfo | None] = []
     extra: list = []
     for heading, block_rows, empty_note in blocks:
         index = len(rows) + 1
-        rows.append([Paragraph(heading, styles.cell_bold), "", "", "", "", "", ""])
+        rows.append([heading, "", "", "", "", "", ""])
         statuses.append(None)
         extra += [
             ("SPAN", (0, index), (-1, index)),
             ("BACKGROUND", (0, index), (-1, index), GROUP),
             ("LINEABOVE", (0, index), (-1, index), 1.2, colors.HexColor("#425563")),
-            ("NOSPLIT", (0, index), (-1, index + 1)),
         ]
+        if len(heading.text) <= HEADING_KEPT_CHARS:
+            extra.append(("NOSPLIT", (0, index), (-1, index + 1)))
         if not block_rows and empty_note:
             rows.append(["", Paragraph(f"<i>{empty_note}</i>", styles.cell), "", "", "", "", ""])
             statuses.append(None)
@@ -839,8 +756,12 @@ class Story:
             return [*story, Paragraph("<i>The plan has no actions yet.</i>", self.s.body)]
         blocks = [
             (
-                text(b.heading, self.f)
-                + (f'<br/><font size="7">{text(b.about, self.f)}</font>' if b.about else ""),
+                self.cells.p(
+                    text(b.heading, self.f)
+                    + (f'<br/><font size="7">{text(b.about, self.f)}</font>' if b.about else ""),
+                    self.s.cell_bold,
+                    Source(f"Section {b.code or b.title}", "purpose", len(b.purpose)),
+                ),
                 b.rows,
                 "",
             )
@@ -853,11 +774,15 @@ class Story:
             return []
         blocks = [
             (
-                f"{b.number}. {text(b.text, self.f)}"
-                + (
-                    f' <font size="7" color="#4c6272">({text(b.finding_type, self.f)})</font>'
-                    if b.finding_type
-                    else ""
+                self.cells.p(
+                    f"{b.number}. {text(b.text, self.f)}"
+                    + (
+                        f' <font size="7" color="#4c6272">({text(b.finding_type, self.f)})</font>'
+                        if b.finding_type
+                        else ""
+                    ),
+                    self.s.cell_bold,
+                    Source(f"Finding {b.number}", "text", len(b.text)),
                 ),
                 b.rows,
                 "No action answers this finding yet.",
@@ -964,7 +889,7 @@ def render_pdf(paper: BoardPaper) -> bytes:
         bottomPadding=0,
     )
     # Split-off parts of a table are made from its class, so the frame's height travels with the class.
-    styles.table_class = type("FramedPaperTable", (PaperTable,), {"page_height": frame._aH})
+    styles.table_class = framed_table(frame._aH)
     document.addPageTemplates(
         [
             PageTemplate(
@@ -972,5 +897,5 @@ def render_pdf(paper: BoardPaper) -> bytes:
             )
         ]
     )
-    document.build(Story(paper, styles).build(), canvasmaker=numbered_canvas(paper, styles))
+    build_naming_text(document, Story(paper, styles).build(), canvasmaker=numbered_canvas(paper, styles))
     return out.getvalue()

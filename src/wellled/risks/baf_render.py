@@ -12,10 +12,25 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils.text import slugify
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from wellled.core.cells import safe_cell, set_safe_cell
 from wellled.core.formatting import long_date
 from wellled.core.text import xml_safe
+from wellled.reports.pdf_layout import CellParagraph, PaperTable, Source, build_naming_text, framed_table
+from wellled.reports.render_pdf import paper_fonts
 
 from .baf_paper import BafPaper, PaperRisk
 from .convention import convention
@@ -269,78 +284,102 @@ def render_docx(paper: BafPaper) -> bytes:
 
 
 # PDF -----------------------------------------------------------------------------------------------------------
+# A4 landscape: the heat map and every principal risk at a glance on the first page, then each principal risk in
+# full under its objective, kept whole on a page where it fits one (and continued on the next where it does not).
+
+PDF_PAGE = landscape(A4)
+PDF_MARGINS = {"leftMargin": 12 * mm, "rightMargin": 12 * mm, "topMargin": 12 * mm, "bottomMargin": 14 * mm}
+PDF_FRAME_PADDING = 12  # points: ReportLab's frame pads its four sides by 6
+INK = colors.HexColor("#212b32")
+BLUE = colors.HexColor("#005eb8")
+GREY = colors.HexColor("#e8edee")
+RULE = colors.HexColor("#aeb7bd")
+TABLE_STYLE = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+GLANCE_COLUMNS = (
+    ("Ref", 18),
+    ("Principal risk", 91),
+    ("Objective", 24),
+    ("Current", 32),
+    ("Target", 32),
+    ("Since last BAF", 38),
+    ("Assurance rating", 30),
+)
+RISK_COLUMNS = (
+    ("Ref", 16),
+    ("Principal risk", 76),
+    ("Lead", 40),
+    ("Inherent", 27),
+    ("Current", 27),
+    ("Target", 27),
+    ("Movement", 30),
+    ("Assurance rating", 27),
+)
+DETAIL_LABEL_WIDTH = 40  # millimetres; the text takes the rest of the risk table's width
 
 
-def render_pdf(paper: BafPaper) -> bytes:
-    """A4 landscape: the heat map and every principal risk at a glance on the first page, then each principal risk
-    in full under its objective, kept whole on a page."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        KeepTogether,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+class PdfStyles:
+    """The BAF paper's paragraph styles."""
 
-    from wellled.reports.render_pdf import paper_fonts
+    def __init__(self, fonts):
+        self.fonts = fonts
+        self.body = ParagraphStyle("body", fontName=fonts.regular, fontSize=8.5, leading=11, textColor=INK)
+        self.bold = ParagraphStyle("bold", parent=self.body, fontName=fonts.bold)
+        self.indented = ParagraphStyle("indented", parent=self.body, leftIndent=10)
+        self.h1 = ParagraphStyle(
+            "h1", parent=self.body, fontName=fonts.bold, fontSize=18, leading=22, textColor=BLUE, spaceAfter=4
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=self.body,
+            fontName=fonts.bold,
+            fontSize=13,
+            leading=16,
+            textColor=BLUE,
+            spaceBefore=8,
+            spaceAfter=4,
+        )
+        self.cell = ParagraphStyle("cell", parent=self.body, alignment=1)
 
-    fonts = paper_fonts()
-    text = colors.HexColor("#212b32")
-    blue = colors.HexColor("#005eb8")
-    grey = colors.HexColor("#e8edee")
-    rule = colors.HexColor("#aeb7bd")
-    body = ParagraphStyle("body", fontName=fonts.regular, fontSize=8.5, leading=11, textColor=text)
-    bold = ParagraphStyle("bold", parent=body, fontName=fonts.bold)
-    indented = ParagraphStyle("indented", parent=body, leftIndent=10)
-    h1 = ParagraphStyle(
-        "h1", parent=body, fontName=fonts.bold, fontSize=18, leading=22, textColor=blue, spaceAfter=4
-    )
-    h2 = ParagraphStyle(
-        "h2",
-        parent=body,
-        fontName=fonts.bold,
-        fontSize=13,
-        leading=16,
-        textColor=blue,
-        spaceBefore=8,
-        spaceAfter=4,
-    )
-    cell_style = ParagraphStyle("cell", parent=body, alignment=1)
-    table_style = [("GRID", (0, 0), (-1, -1), 0.4, rule), ("VALIGN", (0, 0), (-1, -1), "TOP")]
 
-    def p(value: str, style=body) -> Paragraph:
-        return Paragraph(escape(xml_safe(value or "")).replace("\n", "<br/>"), style)
+def _p(value: str, style, source: Source | None = None) -> Paragraph:
+    """User text as a paragraph: XML-safe, escaped, line breaks kept; long words break inside (pdf_layout)."""
+    return CellParagraph(escape(xml_safe(value or "")).replace("\n", "<br/>"), style, source=source)
 
-    conv = convention()
+
+def _sourced(risk: PaperRisk, field: str, value: str, style, empty: str = "None recorded") -> Paragraph:
+    """A text of the risk, naming the risk and field should the paper fail around it."""
+    return _p(value or empty, style, Source(f"Risk {risk.reference}", field, len(value or "")))
+
+
+def _pdf_intro(paper: BafPaper, s: PdfStyles) -> list:
     previous = (
         f" Movement is shown since the BAF as at {long_date(paper.previous_as_at)}."
         if paper.previous_as_at
         else ""
     )
-    story = [
-        p(paper.title, h1),
-        p(f"{paper.organisation_name} ({paper.ods_code}). Position as at {paper.as_at_text}.{previous}"),
+    return [
+        _p(paper.title, s.h1),
+        _p(
+            f"{paper.organisation_name} ({paper.ods_code}). Position as at {paper.as_at_text}.{previous}",
+            s.body,
+        ),
         Spacer(1, 3 * mm),
-        p("Heat map of the risk register", h2),
-        p(_heat_caption(paper)),
-        Spacer(1, 2 * mm),
     ]
+
+
+def _pdf_heat_map(paper: BafPaper, s: PdfStyles) -> list:
+    """The register's heat map: each cell its count, movement and score in words, on the band's colour."""
+    conv = convention()
     grid = [
-        [p("Likelihood \\ consequence", bold)]
-        + [p(f"{ck} {conv.consequence_label(ck)}", bold) for ck in conv.scale]
+        [_p("Likelihood \\ consequence", s.bold)]
+        + [_p(f"{ck} {conv.consequence_label(ck)}", s.bold) for ck in conv.scale]
     ]
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.white), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     for i, lk in enumerate(reversed(conv.scale), start=1):
-        row = [p(f"{lk} {conv.likelihood_label(lk)}", bold)]
+        row = [_p(f"{lk} {conv.likelihood_label(lk)}", s.bold)]
         for ck in conv.scale:
             band = conv.band(lk * ck)
-            ink = ParagraphStyle(f"c{lk}{ck}", parent=cell_style, textColor=colors.HexColor(band.text_colour))
+            ink = ParagraphStyle(f"c{lk}{ck}", parent=s.cell, textColor=colors.HexColor(band.text_colour))
             row.append(
                 Paragraph(
                     f"<b>{paper.heat_count(lk, ck)}</b> {paper.heat_movement(lk, ck)}<br/>"
@@ -350,134 +389,164 @@ def render_pdf(paper: BafPaper) -> bytes:
             )
             style.append(("BACKGROUND", (ck, i), (ck, i), colors.HexColor(band.colour)))
         grid.append(row)
-    story.append(
-        Table(
-            grid,
-            colWidths=[40 * mm] + [36 * mm] * 5,
-            rowHeights=[9 * mm] + [11 * mm] * 5,
-            style=TableStyle(style),
-        )
+    table = Table(
+        grid,
+        colWidths=[40 * mm] + [36 * mm] * 5,
+        rowHeights=[9 * mm] + [11 * mm] * 5,
+        style=TableStyle(style),
     )
-    glance = [
+    return [
+        _p("Heat map of the risk register", s.h2),
+        _p(_heat_caption(paper), s.body),
+        Spacer(1, 2 * mm),
+        table,
+    ]
+
+
+def _pdf_glance(paper: BafPaper, s: PdfStyles, table_class: type[PaperTable]) -> list:
+    """Every principal risk on one line: reference, title, objective, scores, movement and assurance rating."""
+    rows = [
         [
-            p(h, bold)
-            for h in (
-                "Ref",
-                "Principal risk",
-                "Objective",
-                "Current",
-                "Target",
-                "Since last BAF",
-                "Assurance rating",
-            )
+            _p(risk.reference, s.bold),
+            _sourced(risk, "title", risk.title, s.body),
+            _p(objective.code, s.body),
+            _p(risk.current.text, s.body),
+            _p(risk.target.text, s.body),
+            _p(risk.movement_text, s.body),
+            _p(risk.assurance_rating, s.body),
         ]
+        for objective, risk in _rows(paper)
     ]
-    for objective, risk in _rows(paper):
-        glance.append(
+    if not rows:
+        return []
+    return [_p("Principal risks at a glance", s.h2), _pdf_table(rows, GLANCE_COLUMNS, s, table_class)]
+
+
+def _pdf_table(rows: list, columns, s: PdfStyles, table_class: type[PaperTable]) -> Table:
+    """A gridded table under a grey header row repeated on every page."""
+    return table_class(
+        [[_p(name, s.bold) for name, _ in columns], *rows],
+        colWidths=[width * mm for _, width in columns],
+        repeatRows=1,
+        style=TableStyle([*TABLE_STYLE, ("BACKGROUND", (0, 0), (-1, 0), GREY)]),
+    )
+
+
+def _pdf_controls(risk: PaperRisk, s: PdfStyles) -> list:
+    """Each control, bulleted, with the sources of assurance on it beneath."""
+    cell: list = []
+    for number, control in enumerate(risk.controls, start=1):
+        cell.append(_sourced(risk, f"control {number}", "• " + control.description, s.body))
+        cell += [
+            _sourced(
+                risk,
+                f"control {number}, assurance {index}",
+                f"{a.line}, {a.level.lower()}: {a.source}",
+                s.indented,
+            )
+            for index, a in enumerate(control.assurances, start=1)
+        ]
+    return cell or [_p("None recorded", s.body)]
+
+
+def _pdf_risk(risk: PaperRisk, s: PdfStyles, table_class: type[PaperTable]) -> list:
+    """A principal risk in full: its scores, then its controls, gaps, actions, indicators and the risks beneath."""
+    summary = _pdf_table(
+        [
             [
-                p(risk.reference, bold),
-                p(risk.title),
-                p(objective.code),
-                p(risk.current.text),
-                p(risk.target.text),
-                p(risk.movement_text),
-                p(risk.assurance_rating),
+                _p(risk.reference, s.bold),
+                _sourced(risk, "title", risk.title, s.body),
+                _p(f"{risk.lead_executive}\n{risk.lead_committee}", s.body),
+                _p(risk.inherent.text, s.body),
+                _p(risk.current.text, s.body),
+                _p(risk.target.text, s.body),
+                _p(risk.movement_text, s.body),
+                _p(risk.assurance_rating, s.body),
             ]
-        )
-    if len(glance) > 1:
-        story += [
-            p("Principal risks at a glance", h2),
-            Table(
-                glance,
-                colWidths=[18 * mm, 91 * mm, 24 * mm, 32 * mm, 32 * mm, 38 * mm, 30 * mm],
-                repeatRows=1,
-                style=TableStyle([*table_style, ("BACKGROUND", (0, 0), (-1, 0), grey)]),
-            ),
-        ]
-    headers = [
-        "Ref",
-        "Principal risk",
-        "Lead",
-        "Inherent",
-        "Current",
-        "Target",
-        "Movement",
-        "Assurance rating",
+        ],
+        RISK_COLUMNS,
+        s,
+        table_class,
+    )
+    actions = [
+        _sourced(risk, f"mitigating action {a.reference}", _action_line(a), s.body) for a in risk.actions
     ]
-    widths = [16 * mm, 76 * mm, 40 * mm, 27 * mm, 27 * mm, 27 * mm, 30 * mm, 27 * mm]
-    for index, objective in enumerate(paper.objectives):
-        if index == 0:
-            story.append(PageBreak())
-        heading = p(f"{objective.code}: {objective.title}", h2)
+    indicators = "\n".join(f"{i.name}: {i.latest}. {i.variation}." for i in risk.indicators)
+    width = sum(w for _, w in RISK_COLUMNS)
+    detail = table_class(
+        [
+            [_p("Controls and assurances", s.bold), _pdf_controls(risk, s)],
+            [_p("Gaps in control", s.bold), _sourced(risk, "gaps in control", risk.gaps_in_control, s.body)],
+            [
+                _p("Gaps in assurance", s.bold),
+                _sourced(risk, "gaps in assurance", risk.gaps_in_assurance, s.body),
+            ],
+            [_p("Mitigating actions", s.bold), actions or _p("None linked", s.body)],
+            [_p("Key risk indicators", s.bold), _p(indicators or "None linked", s.body)],
+            [_p("Operational risks beneath it", s.bold), _p(risk.beneath_text, s.body)],
+        ],
+        colWidths=[DETAIL_LABEL_WIDTH * mm, (width - DETAIL_LABEL_WIDTH) * mm],
+        style=TableStyle(TABLE_STYLE),
+    )
+    return [summary, detail]
+
+
+def _action_line(action) -> str:
+    return f"{action.reference} ({action.status}, {action.due or 'no timescale'}): {action.title}"
+
+
+def _pdf_objectives(paper: BafPaper, s: PdfStyles, table_class: type[PaperTable]) -> list:
+    """Each objective's principal risks in full, from a new page: the objective's heading stays with its first
+    risk, and each risk stays whole on a page where it fits one."""
+    story: list = [PageBreak()] if paper.objectives else []
+    for objective in paper.objectives:
+        heading = _p(f"{objective.code}: {objective.title}", s.h2)
         for number, risk in enumerate(objective.risks):
-            summary = Table(
-                [
-                    [p(h, bold) for h in headers],
-                    [
-                        p(risk.reference, bold),
-                        p(risk.title),
-                        p(f"{risk.lead_executive}\n{risk.lead_committee}"),
-                        p(risk.inherent.text),
-                        p(risk.current.text),
-                        p(risk.target.text),
-                        p(risk.movement_text),
-                        p(risk.assurance_rating),
-                    ],
-                ],
-                colWidths=widths,
-                style=TableStyle([*table_style, ("BACKGROUND", (0, 0), (-1, 0), grey)]),
+            story.append(
+                KeepTogether(
+                    [heading] * (number == 0) + [*_pdf_risk(risk, s, table_class), Spacer(1, 4 * mm)]
+                )
             )
-            controls: list = []
-            for control in risk.controls:
-                controls.append(p("• " + control.description))
-                controls += [
-                    p(f"{a.line}, {a.level.lower()}: {a.source}", indented) for a in control.assurances
-                ]
-            actions = "\n".join(
-                f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}" for a in risk.actions
-            )
-            indicators = "\n".join(f"{i.name}: {i.latest}. {i.variation}." for i in risk.indicators)
-            detail = Table(
-                [
-                    [p("Controls and assurances", bold), controls or p("None recorded")],
-                    [p("Gaps in control", bold), p(risk.gaps_in_control or "None recorded")],
-                    [p("Gaps in assurance", bold), p(risk.gaps_in_assurance or "None recorded")],
-                    [p("Mitigating actions", bold), p(actions or "None linked")],
-                    [p("Key risk indicators", bold), p(indicators or "None linked")],
-                    [p("Operational risks beneath it", bold), p(risk.beneath_text)],
-                ],
-                colWidths=[40 * mm, sum(widths) - 40 * mm],
-                style=TableStyle(table_style),
-            )
-            # The objective's heading stays with its first risk, and each risk stays whole on a page.
-            story.append(KeepTogether([heading] * (number == 0) + [summary, detail, Spacer(1, 4 * mm)]))
+    return story
+
+
+def _pdf_footer(paper: BafPaper, fonts):
+    """What every page carries at its foot: the organisation, the date and the page number."""
+    words = xml_safe(
+        f"{paper.organisation_name}: board assurance framework as at {paper.as_at_text}. "
+        f"Produced {long_date(paper.generated_at)}."
+    )
 
     def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(fonts.regular, 7.5)
-        canvas.setFillColor(text)
-        canvas.drawString(
-            12 * mm,
-            7 * mm,
-            xml_safe(
-                f"{paper.organisation_name}: board assurance framework as at {paper.as_at_text}. "
-                f"Produced {long_date(paper.generated_at)}."
-            ),
-        )
-        canvas.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"Page {doc.page}")
+        canvas.setFillColor(INK)
+        canvas.drawString(12 * mm, 7 * mm, words)
+        canvas.drawRightString(PDF_PAGE[0] - 12 * mm, 7 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
+    return footer
+
+
+def render_pdf(paper: BafPaper) -> bytes:
+    """The BAF paper as PDF bytes; a text it cannot be laid out around is named (PaperContentError)."""
+    s = PdfStyles(paper_fonts())
     out = io.BytesIO()
     document = SimpleDocTemplate(
         out,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=14 * mm,
+        pagesize=PDF_PAGE,
         title=paper.title,
         author=paper.organisation_name,
         invariant=1,
+        **PDF_MARGINS,
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    table_class = framed_table(document.height - PDF_FRAME_PADDING)
+    story = [
+        *_pdf_intro(paper, s),
+        *_pdf_heat_map(paper, s),
+        *_pdf_glance(paper, s, table_class),
+        *_pdf_objectives(paper, s, table_class),
+    ]
+    footer = _pdf_footer(paper, s.fonts)
+    build_naming_text(document, story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

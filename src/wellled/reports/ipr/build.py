@@ -80,7 +80,15 @@ class IPRMeasure:
         return parts if self.target == NO_TARGET else (*parts, self.assurance_text)
 
     @property
+    def too_few_points(self) -> bool:
+        """The chart has too few points for process limits, so its variation says nothing yet."""
+        return self.chart is not None and self.chart.too_few_points
+
+    @property
     def variation_text(self) -> str:
+        if self.chart is not None and self.too_few_points:
+            points = self.chart.points
+            return f"{points} point{'' if points == 1 else 's'}: too few for process limits"
         return VARIATION_WORDS.get(self.variation, "No data yet") if self.variation else "No data yet"
 
     @property

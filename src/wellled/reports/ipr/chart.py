@@ -1,7 +1,8 @@
 """A measure's SPC result as plain data (dates, numbers, codes), so an issued report keeps the charts it drew.
 
 An `SPCResult` holds numpy arrays, which a JSON snapshot cannot; `IPRChart` holds the same arrays as tuples, reads
-back equal (==), and rebuilds the `SPCResult` the renderers draw from. Missing values (NaN) are kept as None.
+back equal (==), and rebuilds the `SPCResult` the renderers draw from. Missing values (NaN) are kept as None, and so
+are limits that could not be computed (too few points), so the snapshot is valid JSON.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import numpy as np
 
 from wellled.spc import SPCResult
 from wellled.spc.options import Annotation, SPCOptions
+from wellled.spc.render import render_png
 from wellled.spc.results import GroupSummary
 from wellled.spc.types import Assurance, ChartType, Direction, Variation
 
 DAY = "datetime64[D]"  # measures are charted by day (measures.selectors.measure_spc)
+CHART_SCALE = 1.6  # the PNG's resolution: crisp on paper at the report's chart width
 
 
 def _days(values) -> tuple[datetime.date, ...]:
@@ -29,7 +32,16 @@ def _day(value) -> datetime.date:
 
 
 def _floats(values) -> tuple[float | None, ...]:
-    return tuple(None if math.isnan(v) else float(v) for v in np.asarray(values, dtype=np.float64).tolist())
+    return tuple(_float(v) for v in np.asarray(values, dtype=np.float64).tolist())
+
+
+def _float(value) -> float | None:
+    """A number for the snapshot: None where it is missing or could not be computed (NaN)."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
 
 
 def _ints(values) -> tuple[int, ...]:
@@ -46,15 +58,16 @@ def _array(values, dtype) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ChartGroup:
-    """One rebase group of the chart: its number, size, dates, centre line and limits."""
+    """One rebase group of the chart: its number, size, dates, centre line and limits (None where there were too
+    few points to compute them)."""
 
     group: int
     n: int
     start: datetime.date
     end: datetime.date
-    mean: float
-    lower_limit: float
-    upper_limit: float
+    mean: float | None
+    lower_limit: float | None
+    upper_limit: float | None
 
 
 @dataclass(frozen=True)
@@ -127,15 +140,27 @@ class IPRChart:
                     n=int(g.n),
                     start=_day(g.start),
                     end=_day(g.end),
-                    mean=float(g.mean),
-                    lower_limit=float(g.lower_limit),
-                    upper_limit=float(g.upper_limit),
+                    mean=_float(g.mean),
+                    lower_limit=_float(g.lower_limit),
+                    upper_limit=_float(g.upper_limit),
                 )
                 for g in result.groups
             ),
             notes=tuple(ChartNote(date=_day(a.date), text=a.text) for a in result.annotations),
             warnings=tuple(result.warnings),
         )
+
+    @property
+    def points(self) -> int:
+        """How many values the chart plots (missing ones aside)."""
+        return sum(value is not None for value in self.values)
+
+    @property
+    def too_few_points(self) -> bool:
+        """True when the chart should have process limits but has too few points to compute them (the SPC engine
+        leaves them missing), so its variation says nothing yet."""
+        latest = self.groups[-1] if self.groups else None
+        return self.chart is not ChartType.RUN and (latest is None or latest.upper_limit is None)
 
     def to_result(self) -> SPCResult:
         """The SPC result this chart was taken from, for the SVG and PNG renderers."""
@@ -173,9 +198,9 @@ class IPRChart:
                     n=g.n,
                     start=np.datetime64(g.start, "D"),
                     end=np.datetime64(g.end, "D"),
-                    mean=g.mean,
-                    lower_limit=g.lower_limit,
-                    upper_limit=g.upper_limit,
+                    mean=_nan(g.mean),
+                    lower_limit=_nan(g.lower_limit),
+                    upper_limit=_nan(g.upper_limit),
                 )
                 for g in self.groups
             ),
@@ -184,14 +209,9 @@ class IPRChart:
         )
 
 
-CHART_SCALE = 1.6  # the PNG's resolution in both formats
-
-
 def measure_png(measure, charts=None) -> bytes:
     """A report measure's SPC chart as a PNG, drawn once per issue: every format asks the same ChartCache
     (reports.papers.charts), keyed by the measure, so the PDF and the Word file share one drawing."""
-    from wellled.spc.render import render_png
-
     from ..papers.charts import chart_cache
 
     def draw() -> bytes:

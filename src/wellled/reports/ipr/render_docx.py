@@ -23,7 +23,7 @@ def _measure(doc, measure: IPRMeasure, charts: ChartCache | None = None) -> None
     doc.add_paragraph(xml_safe(". ".join(measure.facts) + "."))
     if measure.exceptions:
         doc.add_paragraph().add_run(xml_safe("Exception: " + "; ".join(measure.exceptions))).bold = True
-    if measure.result is not None:
+    if measure.chart is not None:
         png = measure_png(measure, charts)
         doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
     else:

@@ -25,6 +25,7 @@ from reportlab.platypus import (
 from wellled.core.formatting import long_date, short_date
 
 from ..papers.charts import ChartCache, chart_cache
+from ..pdf_layout import CellParagraph, Source, build_naming_text
 from ..render_pdf import BLUE, BORDER, GROUP, Styles, icon, paper_fonts
 from .build import IPR, IPRMeasure
 from .chart import measure_png
@@ -35,16 +36,24 @@ CHART_WIDTH = WIDTH * 0.86  # two measures with short commentary fit on a page
 CHART_HEIGHT = CHART_WIDTH * 380 / 720  # the renderer's aspect ratio
 
 
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+def _p(text: str, style, source: Source | None = None) -> Paragraph:
+    return CellParagraph(escape(text).replace("\n", "<br/>"), style, source=source)
 
 
 def chart_image(measure: IPRMeasure, charts: ChartCache | None = None) -> Image | None:
-    """The measure's SPC chart, rendered once as a PNG for both formats."""
-    if measure.result is None:
+    """The measure's SPC chart, drawn once per issue as a PNG for both formats (chart.measure_png)."""
+    if measure.chart is None:
         return None
     png = measure_png(measure, charts)
     return Image(io.BytesIO(png), width=CHART_WIDTH, height=CHART_HEIGHT)
+
+
+def _variation_cell(measure: IPRMeasure, styles: Styles):
+    """The variation icon; in words when there are too few points for process limits (the icon would say common
+    cause)."""
+    if measure.too_few_points:
+        return _p(measure.variation_text, styles.cell_small)
+    return icon("variation", measure.variation.value if measure.variation else "", styles.fonts)
 
 
 def _summary_table(report: IPR, styles: Styles) -> Table:
@@ -56,7 +65,7 @@ def _summary_table(report: IPR, styles: Styles) -> Table:
                 _p(measure.name, styles.cell_bold),
                 _p(f"{measure.latest}\n{measure.latest_period}", styles.cell),
                 _p(measure.target, styles.cell),
-                icon("variation", measure.variation.value if measure.variation else "", fonts),
+                _variation_cell(measure, styles),
                 icon("assurance", measure.assurance.value if measure.assurance else "", fonts),
             ]
         )
@@ -91,7 +100,8 @@ def _measure_block(measure: IPRMeasure, styles: Styles, charts: ChartCache | Non
         ("What next", measure.next_steps),
     ):
         if text:
-            words.append(Paragraph(f"<b>{label}:</b> {escape(text)}", styles.body))
+            source = Source(f"Measure {measure.name}", label.lower(), len(text))
+            words.append(CellParagraph(f"<b>{label}:</b> {escape(text)}", styles.body, source=source))
             words.append(Spacer(0, 2 * mm))
     if not measure.shows:
         words.append(_p("No commentary has been written for this report.", styles.small))
@@ -165,5 +175,5 @@ def render_ipr_pdf(report: IPR, charts: ChartCache | None = None) -> bytes:
         story += [PageBreak(), _p(group.name, styles.h2)]
         for measure in group.measures:
             story += _measure_block(measure, styles, charts)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_naming_text(doc, story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

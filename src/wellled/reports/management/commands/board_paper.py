@@ -24,6 +24,7 @@ from wellled.core.selectors import command_actor, word_template_get
 from wellled.plans.selectors import open_cycle, plans_for_user
 from wellled.reports.board_paper import as_at_problem, board_paper_build
 from wellled.reports.formats import FORMATS, render
+from wellled.reports.paper_errors import command_paper_errors
 from wellled.reports.progress import (
     FORMAT_WEIGHTS,
     READ_WEIGHT,
@@ -100,6 +101,11 @@ class Command(BaseCommand):
         if path and path.parent and not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
         progress = TerminalProgress(self.stderr) if options.get("verbosity", 1) > 0 else None
+        with command_paper_errors("board paper"):
+            self._produce(chosen, user, org, day, fmt, path, template, progress, issue)
+
+    def _produce(self, chosen, user, org, day, fmt, path, template, progress, issue) -> None:
+        """Issue the paper, or write it in one format."""
         if issue:
             self._issue(chosen, user, day, fmt, path, progress)
             return

@@ -24,6 +24,7 @@ from wellled.core.selectors import command_actor
 from wellled.reports.board_paper import as_at_problem
 from wellled.reports.ipr import ipr_build, render_ipr_docx, render_ipr_pdf
 from wellled.reports.ipr.kind import ipr_issue
+from wellled.reports.paper_errors import command_paper_errors
 from wellled.reports.progress import TerminalProgress
 
 RENDERERS = {"pdf": render_ipr_pdf, "docx": render_ipr_docx}
@@ -76,11 +77,13 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         if issue:
-            self._issue(org, user, day, fmt, out, options.get("verbosity", 1))
+            with command_paper_errors("performance report"):
+                self._issue(org, user, day, fmt, out, options.get("verbosity", 1))
             return
         assert fmt is not None and out is not None  # checked above
-        report = ipr_build(user=user, organisation=org, as_at=day)
-        data = RENDERERS[fmt](report)
+        with command_paper_errors("performance report"):
+            report = ipr_build(user=user, organisation=org, as_at=day)
+            data = RENDERERS[fmt](report)
         try:
             Path(out).write_bytes(data)
         except OSError as exc:

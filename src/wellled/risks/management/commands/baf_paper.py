@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from wellled.core.models import Organisation
 from wellled.core.selectors import command_actor
+from wellled.reports.paper_errors import command_paper_errors
 from wellled.reports.progress import TerminalProgress
 from wellled.risks.baf_paper import baf_paper_build
 from wellled.risks.baf_render import FORMATS, render
@@ -57,15 +58,17 @@ class Command(BaseCommand):
         if issue:
             progress = TerminalProgress(cast(TextIO, self.stderr)) if options.get("verbosity", 1) else None
             try:
-                issued = baf_paper_issue(organisation=trust, as_at=day, by=user, progress=progress)
+                with command_paper_errors("board assurance framework"):
+                    issued = baf_paper_issue(organisation=trust, as_at=day, by=user, progress=progress)
             except (PermissionDenied, ValidationError) as exc:
                 raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
             self.stdout.write(f"Issued {issued.title} (paper {issued.pk}).")
             return
         if not fmt or not out:
             raise CommandError("Give --format and --out (or --issue).")
-        paper = baf_paper_build(user=user, organisation=trust, as_at=day)
-        content = render(paper, fmt)
+        with command_paper_errors("board assurance framework"):
+            paper = baf_paper_build(user=user, organisation=trust, as_at=day)
+            content = render(paper, fmt)
         Path(out).write_bytes(content)
         self.stdout.write(
             f"Wrote {out}: {paper.title}, {len(paper.principal)} principal risks, {len(content):,} bytes."

@@ -1,0 +1,163 @@
+"""What every PDF paper (board paper, BAF, IPR) shares so that it holds any text the forms accept (ADR 0044):
+long text cut into table rows that fit a page, words too long for a line broken inside, tables that break
+between rows and inside a row only when that row is taller than a page, and a failed layout that names the text
+to blame rather than a page number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Table
+
+from .paper_errors import PaperNotProduced, content_error
+
+# A long text is cut into table rows of at most this many lines (about 235 points at 9.8 points a line, under
+# half of a landscape page's frame), so a table row is taller than a page only by accident (ADR 0021).
+PIECE_LINES = 24
+PIECE_QUICK_CHARS = 500  # shorter text always fits one row: not worth measuring
+PIECE_FONT_SIZE = 8  # the table cells' text
+CELL_PADDING = 6  # points of left and right padding inside a cell
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a text in a paper came from, for the message when the paper cannot be laid out around it."""
+
+    record: str  # "Action 3.4", "Risk ZNM-012", "Measure Falls with harm"
+    field: str  # "progress update of 30 Sep 2026", "control 2", "what the chart shows"
+    length: int  # characters
+
+
+class CellParagraph(Paragraph):
+    """A paragraph that keeps its line breaks for the width it was last wrapped to (a table wraps every cell to
+    measure the row and again to draw it, and line breaking is most of the cost of a long paper), and may say
+    which record's text it holds. Words too long for a line are broken inside (ReportLab's splitLongWords)."""
+
+    _wrapped_width: float | None = None
+
+    def __init__(self, text: str, style=None, *args, source: Source | None = None, **kwargs):
+        super().__init__(text, style, *args, **kwargs)
+        self.source = source
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
+        if self._wrapped_width == availWidth and "blPara" in self.__dict__:  # split() drops it when it cannot
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+    def split(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.source = self.source  # a text split across pages still names its record
+        return parts
+
+
+def wrapped_lines(value: str, font: str, size: float, width: float) -> list[str]:
+    """The text's lines as wrapped in a column `width` points wide: at spaces, and inside any word (a pasted link,
+    a reference list) too long for a line, as ReportLab's paragraphs break them."""
+    lines: list[str] = []
+    for paragraph in value.replace("\r\n", "\n").split("\n"):
+        for line in simpleSplit(paragraph, font, size, width) or [""]:
+            lines.extend(_broken(line, font, size, width))
+    return lines
+
+
+def _broken(line: str, font: str, size: float, width: float) -> list[str]:
+    """A line no wider than the column as it is; a wider one (one long word) cut into pieces that fit."""
+    if stringWidth(line, font, size) <= width:
+        return [line]
+    pieces, start, used = [], 0, 0.0
+    for index, character in enumerate(line):
+        advance = stringWidth(character, font, size)
+        if used + advance > width and index > start:
+            pieces.append(line[start:index])
+            start, used = index, 0.0
+        used += advance
+    pieces.append(line[start:])
+    return pieces
+
+
+def text_pieces(value: str, width_mm: float, font: str) -> list[str]:
+    """The text as pieces of whole wrapped lines, each at most PIECE_LINES lines in a column this wide, for a table
+    to continue a long text on further rows (marked "(continued)") rather than hold a row taller than a page."""
+    if len(value) <= PIECE_QUICK_CHARS:
+        return [value]
+    lines = wrapped_lines(value, font, PIECE_FONT_SIZE, width_mm * mm - CELL_PADDING)
+    if len(lines) <= PIECE_LINES:
+        return [value]
+    return ["\n".join(lines[i : i + PIECE_LINES]) for i in range(0, len(lines), PIECE_LINES)]
+
+
+class PaperTable(Table):
+    """A table that breaks between rows, and inside a row only when that row is taller than a whole page (so rows
+    stay whole on paper, yet no row can stop a paper being produced)."""
+
+    page_height: float = 0.0  # the frame's height: `framed_table` makes a subclass that knows it
+
+    def __init__(self, data, *args, **kwargs):
+        kwargs.setdefault("splitInRow", 1)  # allowed, and used only by `split` below
+        super().__init__(data, *args, **kwargs)
+
+    def split(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
+        self._calc(availWidth, availHeight)
+        result = self._splitRows(availHeight, doInRowSplit=0)
+        if result:
+            return result
+        if sum(self._rowHeights[: self._first_block_end() + 1]) > self.page_height:
+            return self._splitRows(availHeight, doInRowSplit=1)
+        return []
+
+    def _first_block_end(self) -> int:
+        """The last row kept with the first body row (a section or finding heading stays with its first action),
+        so a heading over a row taller than a page lets that row split rather than fail to fit anywhere."""
+        end = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        for _cmd, start, stop in self._nosplitCmds:
+            rows = sorted(y + self._nrows if y < 0 else y for y in (start[1], stop[1]))
+            if rows[0] <= end < rows[1]:
+                end = rows[1]
+        return min(end, len(self._rowHeights) - 1)
+
+
+def framed_table(frame_height: float) -> type[PaperTable]:
+    """PaperTable for a frame this tall (split-off parts of a table are made from its class, so the height travels
+    with the class)."""
+    return type("FramedPaperTable", (PaperTable,), {"page_height": frame_height})
+
+
+def build_naming_text(document, story: Sequence, **build_options) -> None:
+    """Build the PDF; should ReportLab fail to lay it out, raise PaperContentError naming the text most likely to
+    blame (the tallest text it measured), rather than a page number no one can act on."""
+    try:
+        document.build(list(story), **build_options)  # ReportLab consumes the list it is given
+    except PaperNotProduced:
+        raise
+    except Exception as exc:
+        culprit = max(_sourced(story), key=_size, default=None)
+        if culprit is None:
+            raise
+        source = culprit.source
+        raise content_error(source.record, source.field, length=source.length) from exc
+
+
+def _size(paragraph: CellParagraph) -> tuple[float, int]:
+    return getattr(paragraph, "height", 0.0), paragraph.source.length
+
+
+def _sourced(flowables) -> Iterator[CellParagraph]:
+    """Every paragraph that names its source, inside tables, cells and kept-together groups."""
+    for flowable in flowables:
+        if isinstance(flowable, list | tuple):
+            yield from _sourced(flowable)
+        elif isinstance(flowable, Table):
+            for row in flowable._cellvalues:
+                yield from _sourced(row)
+        elif isinstance(flowable, KeepTogether):
+            yield from _sourced(flowable._content)
+        elif getattr(flowable, "source", None) is not None:
+            yield flowable
