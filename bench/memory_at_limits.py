@@ -20,6 +20,8 @@ import time
 
 from _django import remove, throwaway_django
 
+from wellled.core.service_kit import AS_IT_STANDS
+
 ACTIONS = 60
 SECTIONS = 3
 
@@ -85,7 +87,7 @@ def build_plan():
         services.action_timescale_revise(
             action=action,
             by=editor,
-            expected_version=None,
+            expected_version=AS_IT_STANDS,
             due_date=today + datetime.timedelta(days=200),
             reason=text_of(500, "R"),
         )

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from wellled.core.service_kit import AS_IT_STANDS
+
 
 @pytest.fixture
 def token_for(db):
@@ -83,7 +85,7 @@ def api_objects(objects, org, editor):
     )
     score(assessment, editor, WELL_LED_24)
     assessment = assessment_services.assessment_publish(
-        assessment=assessment, by=editor, expected_version=None
+        assessment=assessment, by=editor, expected_version=AS_IT_STANDS
     )
     return {
         **objects,

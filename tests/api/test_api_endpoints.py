@@ -13,6 +13,7 @@ import pytest
 
 from wellled.core.choices import AuditAction, Role
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.measures.models import MeasureValue, MeasureValueRevision
 from wellled.plans.models import Action, Plan, ProgressUpdate
 
@@ -154,7 +155,9 @@ def test_csv_cells_cannot_run_as_formulas_when_a_list_is_opened_in_excel(api, ap
     from wellled.plans.services import action_update
 
     action = api_objects["action"]
-    action_update(action=action, by=editor, expected_version=None, title='=HYPERLINK("http://evil","x")')
+    action_update(
+        action=action, by=editor, expected_version=AS_IT_STANDS, title='=HYPERLINK("http://evil","x")'
+    )
     response = api(editor).get("/api/actions/?format=csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -10,6 +10,7 @@ from tests.factories import db_state, make_person
 
 from wellled.core.choices import Role
 from wellled.core.models import Membership
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.measures.models import Measure, MeasureValue
 
 # Every operation of the schema, with the fixture object its {id} names (None for a list). A new endpoint must be
@@ -200,7 +201,9 @@ def test_lead_records_progress_only_on_their_own_action_when_using_a_token(
     assert response.status_code == 201, response.content
     # Every fixture action is led by `lead`: hand one to no one, so it is not theirs.
     someone_elses = Action.objects.filter(plan=own.plan).exclude(pk=own.pk).first()
-    action_update(action=someone_elses, by=people[Role.GOVERNANCE_EDITOR], expected_version=None, lead=None)
+    action_update(
+        action=someone_elses, by=people[Role.GOVERNANCE_EDITOR], expected_version=AS_IT_STANDS, lead=None
+    )
     response = client.post(
         f"/api/actions/{someone_elses.pk}/progress-updates/",
         body,

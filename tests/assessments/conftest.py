@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 
+from wellled.core.service_kit import AS_IT_STANDS
+
 
 def pytest_ignore_collect(collection_path, config):
     if config.pluginmanager.has_plugin("django"):
@@ -77,4 +79,4 @@ def published_self_assessment(make_assessment, editor, kloes):
 
     assessment = make_assessment(framework=kloes, assessor_kind=AssessorKind.SELF_ASSESSMENT)
     score(assessment, editor, WELL_LED_24)
-    return services.assessment_publish(assessment=assessment, by=editor, expected_version=None)
+    return services.assessment_publish(assessment=assessment, by=editor, expected_version=AS_IT_STANDS)

@@ -22,7 +22,7 @@ from wellled.assessments.models import (
 )
 from wellled.assessments.selectors import assessment_outcome
 from wellled.core.models import AuditLog
-from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.service_kit import AS_IT_STANDS, ConcurrentEditError
 from wellled.plans.models import Action, Finding
 
 pytestmark = pytest.mark.django_db
@@ -89,10 +89,12 @@ def test_published_result_is_24_of_32_good_with_the_working_and_frozen(published
     before = AuditLog.objects.count()
     with pytest.raises(ValidationError, match="published"):
         services.statement_score(
-            statement=statement(assessment, "W1"), by=editor, expected_version=None, score=1
+            statement=statement(assessment, "W1"), by=editor, expected_version=AS_IT_STANDS, score=1
         )
     with pytest.raises(ValidationError, match="published"):
-        services.assessment_update(assessment=assessment, by=editor, expected_version=None, title="Changed")
+        services.assessment_update(
+            assessment=assessment, by=editor, expected_version=AS_IT_STANDS, title="Changed"
+        )
     with pytest.raises(ValidationError, match="published"):
         services.assessment_finding_create(
             assessment=assessment, by=editor, text="Late", element=statement(assessment, "W1").element
@@ -102,7 +104,7 @@ def test_published_result_is_24_of_32_good_with_the_working_and_frozen(published
             statement=statement(assessment, "W1"), by=editor, title="x", url="https://example.org"
         )
     with pytest.raises(ValidationError, match="published"):
-        services.assessment_publish(assessment=assessment, by=editor, expected_version=None)
+        services.assessment_publish(assessment=assessment, by=editor, expected_version=AS_IT_STANDS)
     assert AuditLog.objects.count() == before
     assert statement(assessment, "W1").score == 3
 
@@ -118,7 +120,7 @@ def test_the_published_snapshot_does_not_change_when_earlier_ratings_change_late
         "ZNT01,Trust,,Well-led,Requires improvement,2024-01-10\n",
     )
     score(assessment, editor, {k: v for k, v in WELL_LED_24.items() if k != "W8"})
-    services.assessment_publish(assessment=assessment, by=editor, expected_version=None)
+    services.assessment_publish(assessment=assessment, by=editor, expected_version=AS_IT_STANDS)
     PublishedRating.objects.filter(source=RatingSource.IMPORTED).update(rating="inadequate")
     outcome = assessment_outcome(assessment=Assessment.objects.get(pk=assessment.pk))
     assert outcome.key_questions[0].working.startswith(
@@ -133,7 +135,7 @@ def test_publishing_is_refused_while_a_key_question_has_no_previous_rating_and_u
     assessment = make_assessment(framework=kloes)
     score(assessment, editor, {"W1": 3, "W2": 3})
     with pytest.raises(ValidationError) as caught:
-        services.assessment_publish(assessment=assessment, by=editor, expected_version=None)
+        services.assessment_publish(assessment=assessment, by=editor, expected_version=AS_IT_STANDS)
     assert "not scored: W3, W4, W5, W6, W7, W8" in " ".join(caught.value.messages)
     assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.DRAFT
     assert not PublishedRating.objects.exists() and not RatingSnapshot.objects.exists()
@@ -180,7 +182,7 @@ def test_a_breach_with_a_requirement_notice_holds_the_key_question_at_requires_i
     services.assessment_update(
         assessment=assessment,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         scoring_rules={
             "rounding": "half_up",
             "requirement_notice_caps": False,
@@ -220,14 +222,14 @@ def test_evidence_category_scoring_follows_cqcs_worked_example(make_assessment, 
         services.statement_score(
             statement=statement(assessment, "W1"),
             by=editor,
-            expected_version=None,
+            expected_version=AS_IT_STANDS,
             evidence_scores={"observation": 3},
         )
     cqc = make_assessment(method=ScoringMethod.EVIDENCE)
     services.statement_score(
         statement=statement(cqc, "W1"),
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         evidence_scores={
             "people_experience": 3,
             "staff_leaders_feedback": 2,
@@ -265,25 +267,27 @@ def test_self_assessment_workflow_lead_scores_submits_editor_returns_then_publis
         url="https://intranet.example/board-plan",
     )
     with pytest.raises(PermissionDenied):
-        services.assessment_publish(assessment=assessment, by=lead, expected_version=None)
-    services.assessment_submit(assessment=assessment, by=lead, expected_version=None)
+        services.assessment_publish(assessment=assessment, by=lead, expected_version=AS_IT_STANDS)
+    services.assessment_submit(assessment=assessment, by=lead, expected_version=AS_IT_STANDS)
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SUBMITTED and assessment.submitted_by == lead
     with pytest.raises(PermissionDenied):  # submitted: the team can no longer change it
         score(assessment, lead, {"W1": 4})
     with pytest.raises(ValidationError):
-        services.assessment_return(assessment=assessment, by=editor, expected_version=None, comment=" ")
+        services.assessment_return(
+            assessment=assessment, by=editor, expected_version=AS_IT_STANDS, comment=" "
+        )
     services.assessment_return(
         assessment=assessment,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         comment="W5 needs evidence from the audit committee.",
     )
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.DRAFT and "audit committee" in assessment.review_comment
     score(assessment, lead, {"W5": 3})
-    services.assessment_submit(assessment=assessment, by=lead, expected_version=None)
-    services.assessment_publish(assessment=assessment, by=editor, expected_version=None)
+    services.assessment_submit(assessment=assessment, by=lead, expected_version=AS_IT_STANDS)
+    services.assessment_publish(assessment=assessment, by=editor, expected_version=AS_IT_STANDS)
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.PUBLISHED and assessment.published_by == editor
     notes = list(

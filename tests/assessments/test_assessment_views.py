@@ -21,6 +21,7 @@ from wellled.assessments.models import (
     StatementAssessment,
 )
 from wellled.core.models import AuditLog, OrganisationUnit
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans.models import Action, Finding
 
 pytestmark = pytest.mark.django_db
@@ -317,7 +318,7 @@ def test_comparison_sets_the_self_assessment_beside_cqcs_latest_view(
         assessed_on=datetime.date(2025, 1, 10),
     )
     score(cqc, editor, {**WELL_LED_24, "W1": 2})
-    services.assessment_publish(assessment=cqc, by=editor, expected_version=None)
+    services.assessment_publish(assessment=cqc, by=editor, expected_version=AS_IT_STANDS)
     score(a, editor, {"W1": 4, "W2": 3})
     body = login(editor).get(url("assessment-compare", things)).content.decode()
     assert "1 statement scored higher than CQC's view, 0 lower and 1 the same." in body

@@ -17,6 +17,7 @@ from tests.spreadsheets import HEADER, xlsx_file
 from wellled.core.choices import Role
 from wellled.core.models import AuditLog, Invitation, Membership, SingleSignOn, User
 from wellled.core.people_urls import urlpatterns as people_urls
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans.models import Action
 from wellled.plans.people_urls import urlpatterns as person_action_urls
 from wellled.plans.spreadsheet.importer import plan_import_apply
@@ -306,7 +307,7 @@ def test_imported_lead_merged_into_an_existing_person_hands_over_their_actions(
     version = action.version
     co_led = Action.objects.get(plan=plan, reference="W1b")
     plan_services.action_update(
-        action=co_led, by=editor, expected_version=None, other_leads=[membership.user]
+        action=co_led, by=editor, expected_version=AS_IT_STANDS, other_leads=[membership.user]
     )
     real = people[Role.VIEWER]
     client = login(people[Role.ADMINISTRATOR])
@@ -491,7 +492,7 @@ def test_invitation_offers_single_sign_on_and_no_password_when_the_domain_uses_i
     single_sign_on_set(
         organisation=org,
         by=admin,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         enabled=True,
         issuer="https://login.microsoftonline.com/0000-tenant/v2.0",
         client_id="app",
@@ -526,9 +527,11 @@ def test_services_refuse_a_non_administrator_whatever_a_page_checked(people, org
             organisation=org, by=by, email="new@northmoor.nhs.uk", role=Role.VIEWER
         ),
         lambda: services.person_role_set(
-            membership=viewer_membership, role=Role.ADMINISTRATOR, by=by, expected_version=None
+            membership=viewer_membership, role=Role.ADMINISTRATOR, by=by, expected_version=AS_IT_STANDS
         ),
-        lambda: services.person_deactivate(membership=viewer_membership, by=by, expected_version=None),
+        lambda: services.person_deactivate(
+            membership=viewer_membership, by=by, expected_version=AS_IT_STANDS
+        ),
         lambda: services.person_merge(
             placeholder=membership.user, into=people[Role.VIEWER], organisation=org, by=by
         ),
@@ -537,7 +540,7 @@ def test_services_refuse_a_non_administrator_whatever_a_page_checked(people, org
         lambda: services.single_sign_on_set(
             organisation=org,
             by=by,
-            expected_version=None,
+            expected_version=AS_IT_STANDS,
             enabled=True,
             issuer="https://idp.example",
             client_id="x",

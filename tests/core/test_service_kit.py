@@ -10,6 +10,7 @@ from wellled.core.choices import AuditAction, Role
 from wellled.core.models import AuditLog, Membership
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
+    AS_IT_STANDS,
     ConcurrentEditError,
     fields_update,
     locked_get,
@@ -69,14 +70,14 @@ def test_a_role_without_the_permission_is_refused(org, editor, viewer, outsider)
 def test_version_check_refuses_a_stale_copy_and_passes_the_current_one(plan):
     version_check(plan, plan.version)
     version_check(plan, str(plan.version))  # a form posts text
-    version_check(plan, None)  # a caller that does not lock optimistically
+    version_check(plan, AS_IT_STANDS)  # a write Wellled makes itself, with no form opened (ADR 0045)
     with pytest.raises(ConcurrentEditError) as caught:
         version_check(plan, plan.version - 1)
     assert caught.value.instance is plan
     assert "nothing of theirs was overwritten" in str(caught.value)
 
 
-@pytest.mark.parametrize("broken", ["", "two", "1.5", [1]])
+@pytest.mark.parametrize("broken", [None, "", "two", "1.5", [1]])
 def test_a_version_that_is_not_a_number_is_a_validation_error_not_a_crash(plan, broken):
     with pytest.raises(ValidationError) as caught:
         version_check(plan, broken)

@@ -13,6 +13,7 @@ from tests.sso_provider import start_provider
 
 from wellled.core.choices import Role
 from wellled.core.models import Invitation, Membership, User
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import person_deactivate, person_invite, single_sign_on_set
 
 TESTSERVER = "http://testserver"
@@ -35,7 +36,7 @@ def sign_on(org, people, provider):
     return single_sign_on_set(
         organisation=org,
         by=people[Role.ADMINISTRATOR],
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         enabled=True,
         issuer=provider.issuer,
         client_id=provider.client_id,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.factories import make_person, status
 
 from wellled.core.choices import Role
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import services
 from wellled.plans.choices import DatePrecision, PlanKind, PlanOrganisedBy
 from wellled.plans.models import Action, Plan
@@ -52,7 +53,7 @@ def board_plan(org, editor):
     services.action_timescale_revise(
         action=coach,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         due_date=datetime.date(2026, 7, 31),
         reason="Funding arrived late",
     )

@@ -11,6 +11,7 @@ from tests.spreadsheets import HEADER, xlsx_file
 
 from wellled.core.choices import Role
 from wellled.core.models import AuditLog, User
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import services
 from wellled.plans.models import Action, ProgressUpdate
 from wellled.plans.spreadsheet.importer import (
@@ -253,7 +254,11 @@ def test_a_file_cannot_give_a_closed_action_new_progress_nor_date_an_update_in_t
     plan = apply(org, editor, None, FIRST).plan
     w2b = Action.objects.get(plan=plan, reference="W2b")
     services.action_state_set(
-        action=w2b, by=editor, expected_version=None, state="closed", assurance_evidence="Audit report"
+        action=w2b,
+        by=editor,
+        expected_version=AS_IT_STANDS,
+        state="closed",
+        assurance_evidence="Audit report",
     )
     later = [row[:] for row in FIRST]
     later[6][5] = "Servers replaced; monitoring added."  # W2b: a new update on a closed action

@@ -15,6 +15,7 @@ from tests.factories import (
 
 from wellled.core.choices import Role
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import membership_set
 from wellled.plans import services
 from wellled.plans.models import Action, ProgressUpdate
@@ -269,9 +270,13 @@ def test_services_refuse_when_called_for_a_role_that_does_not_allow_it(viewer, l
     action = objects["action"]
     for person in (viewer, lead):
         with pytest.raises(PermissionDenied):
-            services.plan_update(plan=objects["plan"], by=person, expected_version=None, name="Renamed")
+            services.plan_update(
+                plan=objects["plan"], by=person, expected_version=AS_IT_STANDS, name="Renamed"
+            )
         with pytest.raises(PermissionDenied):
-            services.action_state_set(action=action, by=person, expected_version=None, state="completed")
+            services.action_state_set(
+                action=action, by=person, expected_version=AS_IT_STANDS, state="completed"
+            )
         with pytest.raises(PermissionDenied):
             services.cycle_close(cycle=objects["cycle"], by=person)
     with pytest.raises(PermissionDenied):

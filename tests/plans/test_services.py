@@ -13,6 +13,7 @@ from tests.factories import db_state, make_person, status
 
 from wellled.core.choices import AuditAction, Role
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import selectors, services
 from wellled.plans.choices import ActionState, CycleState, PlanKind, PlanOrganisedBy
 from wellled.plans.models import (
@@ -213,7 +214,7 @@ def test_nothing_is_written_when_a_service_refuses_invalid_input(
         lambda: services.action_create(plan=plan, by=editor, reference="W1a", title="Duplicate reference"),
         lambda: services.action_create(plan=plan, by=editor, reference="W1z", title="", due_date=None),
         lambda: services.action_update(
-            action=action, by=editor, expected_version=None, section=other_section
+            action=action, by=editor, expected_version=AS_IT_STANDS, section=other_section
         ),
         lambda: services.section_create(plan=plan, by=editor, code="W1", title="Duplicate code"),
         lambda: services.progress_update_record(
@@ -227,18 +228,22 @@ def test_nothing_is_written_when_a_service_refuses_invalid_input(
             expected_version=None,
         ),
         lambda: services.action_timescale_revise(
-            action=action, by=editor, expected_version=None, due_date=datetime.date(2026, 6, 30), reason="  "
+            action=action,
+            by=editor,
+            expected_version=AS_IT_STANDS,
+            due_date=datetime.date(2026, 6, 30),
+            reason="  ",
         ),
         lambda: services.action_timescale_revise(
             action=action,
             by=editor,
-            expected_version=None,
+            expected_version=AS_IT_STANDS,
             due_date=action.due_date,
             precision=action.due_precision,
             reason="No change",
         ),
         lambda: services.action_state_set(
-            action=action, by=editor, expected_version=None, state="closed", assurance_evidence=" "
+            action=action, by=editor, expected_version=AS_IT_STANDS, state="closed", assurance_evidence=" "
         ),
         lambda: services.cycle_open(
             plan=plan,
@@ -543,7 +548,7 @@ def test_update_awaited_lists_exactly_the_open_actions_without_an_update_in_the_
     services.progress_update_record(
         action=a, by=lead, narrative="In cycle", status=status(org, "A/G"), expected_version=None
     )
-    services.action_state_set(action=b, by=editor, expected_version=None, state="completed")
+    services.action_state_set(action=b, by=editor, expected_version=AS_IT_STANDS, state="completed")
 
     rows = {r.reference: r for r in selectors.plan_actions(user=editor, organisation=org, plan=plan)}
     assert {ref for ref, r in rows.items() if r.update_awaited} == {"W1c", "W1d", "W1e"}
@@ -599,7 +604,7 @@ def test_an_action_reported_delivered_is_neither_overdue_nor_chased_until_it_is_
     assert "W1b" not in {r.reference for r in paper.exceptions.awaiting}
     board = selectors.dashboard(user=editor, organisation=org)
     assert [a.reference for a in board.ready_to_close] == ["W1b"]
-    services.action_state_set(action=delivered, by=editor, expected_version=None, state="completed")
+    services.action_state_set(action=delivered, by=editor, expected_version=AS_IT_STANDS, state="completed")
     assert selectors.dashboard(user=editor, organisation=org).ready_to_close == []
 
 
@@ -770,7 +775,7 @@ def test_movement_counts_improved_worsened_newly_completed_and_slipped_when_comp
             services.action_timescale_revise(
                 action=action,
                 by=editor,
-                expected_version=None,
+                expected_version=AS_IT_STANDS,
                 due_date=datetime.date(2027, 3, 31),
                 reason="Later",
                 at=revised,
@@ -966,7 +971,7 @@ def test_a_month_timescale_is_due_by_the_month_end_and_a_revision_within_the_sam
         services.action_timescale_revise(
             action=action,
             by=editor,
-            expected_version=None,
+            expected_version=AS_IT_STANDS,
             due_date=datetime.date(2026, 12, 15),
             reason="Same month",
         )
@@ -977,7 +982,7 @@ def test_a_month_timescale_is_due_by_the_month_end_and_a_revision_within_the_sam
     exact = services.action_timescale_revise(
         action=action,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         due_date=datetime.date(2026, 12, 15),
         precision="day",
         reason="The committee meets on the 15th",
@@ -1028,7 +1033,7 @@ def test_a_closed_action_takes_no_more_progress_until_it_is_reopened(login, org,
     services.action_state_set(
         action=action,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         state="closed",
         assurance_evidence="Audit report IA-1",
     )
@@ -1041,7 +1046,7 @@ def test_a_closed_action_takes_no_more_progress_until_it_is_reopened(login, org,
             action=action, by=lead, narrative="More", status=status(org, "G"), expected_version=None
         )
     assert db_state() == before
-    services.action_state_set(action=action, by=editor, expected_version=None, state="open")
+    services.action_state_set(action=action, by=editor, expected_version=AS_IT_STANDS, state="open")
     services.progress_update_record(
         action=action,
         by=lead,
@@ -1120,11 +1125,11 @@ def test_the_cycle_page_counts_late_updates_and_says_who_is_still_awaited_before
 @pytest.mark.django_db
 def test_saving_the_same_state_records_no_state_change(editor, plan):
     action = Action.objects.get(plan=plan, reference="W1a")
-    services.action_state_set(action=action, by=editor, expected_version=None, state="open")
+    services.action_state_set(action=action, by=editor, expected_version=AS_IT_STANDS, state="open")
     assert not ActionStateChange.objects.filter(action=action).exists()
-    services.action_state_set(action=action, by=editor, expected_version=None, state="completed")
+    services.action_state_set(action=action, by=editor, expected_version=AS_IT_STANDS, state="completed")
     services.action_state_set(
-        action=action, by=editor, expected_version=None, state="closed", assurance_evidence="Report"
+        action=action, by=editor, expected_version=AS_IT_STANDS, state="closed", assurance_evidence="Report"
     )
     assert list(ActionStateChange.objects.filter(action=action).values_list("from_state", "state")) == [
         ("open", "completed"),

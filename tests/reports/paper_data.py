@@ -9,6 +9,7 @@ from django.utils import timezone
 from tests.factories import make_person, status
 
 from wellled.core.choices import Role
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import services
 from wellled.plans.choices import PlanKind, PlanOrganisedBy
 from wellled.plans.models import Plan
@@ -136,7 +137,7 @@ def build_paper_plan(org, editor, viewer) -> PaperPlan:
     services.action_timescale_revise(
         action=w2b,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         due_date=datetime.date(2026, 2, 28),
         reason="Supplier delay",
         at=at(datetime.date(2025, 8, 10)),
@@ -169,7 +170,7 @@ def build_paper_plan(org, editor, viewer) -> PaperPlan:
     services.action_timescale_revise(
         action=w1a,
         by=editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         due_date=datetime.date(2026, 7, 31),
         reason="Second cohort added",
         at=at(datetime.date(2025, 9, 10)),

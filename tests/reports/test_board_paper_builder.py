@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 from tests.reports.paper_data import AS_AT, LATE_NARRATIVE
 
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.reports.board_paper import board_paper_build
 
 
@@ -117,7 +118,7 @@ def test_an_action_closed_after_the_papers_date_is_still_open_in_that_paper(pape
     services.action_state_set(
         action=w1b,
         by=paper_plan.editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         state=ActionState.CLOSED,
         assurance_evidence="Audit committee minutes, October",
         at=closed_on,
@@ -143,7 +144,7 @@ def test_the_action_timeline_says_what_changed_in_words(login, paper_plan):
     services.action_state_set(
         action=w1b,
         by=paper_plan.editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         state=ActionState.CLOSED,
         assurance_evidence="Audit committee minutes, October",
     )

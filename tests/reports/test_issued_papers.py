@@ -19,6 +19,7 @@ from tests.factories import db_state, status
 from tests.reports.paper_data import AS_AT, LATE_NARRATIVE, PREVIOUS_AS_AT
 
 from wellled.core.models import AuditLog
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import services as plan_services
 from wellled.plans.models import Action, ReportingCycle
 from wellled.reports import services
@@ -188,7 +189,7 @@ def test_changing_the_plan_afterwards_changes_nothing_issued(paper_plan, org, is
     plan_services.action_update(
         action=w1b,
         by=paper_plan.editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         title="A different title, written after the paper was issued",
     )
     w1b.refresh_from_db()

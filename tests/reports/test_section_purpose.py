@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from tests.reports.paper_data import AS_AT
 
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import services
 from wellled.reports.board_paper import board_paper_build
 from wellled.reports.render_docx import render_docx
@@ -28,7 +29,7 @@ def paper(paper_plan, org):
     services.section_update(
         section=w1,
         by=paper_plan.editor,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         purpose=PURPOSE,
         executive_lead=paper_plan.leads["RG"],
     )

@@ -17,7 +17,13 @@ from wellled.core.choices import AuditAction
 from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission
-from wellled.core.service_kit import fields_update, locked_get, permission_require, version_check
+from wellled.core.service_kit import (
+    AS_IT_STANDS,
+    fields_update,
+    locked_get,
+    permission_require,
+    version_check,
+)
 from wellled.measures import services as measure_services
 from wellled.measures.choices import Direction, Frequency, MeasureKind
 
@@ -225,7 +231,7 @@ def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | N
         by=by,
         organisation=row.organisation,
         permission=None,
-        expected_version=None,
+        expected_version=AS_IT_STANDS,
         allowed=set(changes),
         changes=changes,
     )

@@ -3,15 +3,91 @@ choices of its model fields are read when the view builds it, never while a temp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 
+from .limits import limit_of
 from .service_kit import VERSION_MISSING
 from .text import xml_safe
 
 ONE_LINE = "Keep this on one line: it is a name, used in file names and headings."
+DATE_INVALID = "Enter the date as year, month and day, for example 2026-11-30"
+DATE_INPUT = {"type": "date"}  # the browser's date picker; the typed text is still checked here
+CHOOSE = "Choose…"  # the blank first option of a drop-down that may be left unchosen
+
+
+def _errors(required_message: str, **more: str) -> dict[str, str]:
+    return {**more, **({"required": required_message} if required_message else {})}
+
+
+def date_field(
+    label: str,
+    *,
+    required: bool = True,
+    required_message: str = "",
+    invalid_message: str = DATE_INVALID,
+    **kwargs: Any,
+) -> forms.DateField:
+    """A date typed or picked in the browser, with the house's words when it is missing or not a date."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs=DATE_INPUT),
+        error_messages=_errors(required_message, invalid=invalid_message),
+        **kwargs,
+    )
+
+
+def text_field(
+    label: str,
+    *,
+    limit: tuple[type[models.Model], str] | int | None = None,
+    rows: int | None = None,
+    required: bool = True,
+    required_message: str = "",
+    **kwargs: Any,
+) -> forms.CharField:
+    """A text field: one line, or a text area of `rows` lines; `limit` is the model field whose length it keeps to
+    (so the form refuses what the database would), or a number of characters."""
+    max_length = limit_of(*limit) if isinstance(limit, tuple) else limit
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        error_messages=_errors(required_message),
+        **kwargs,
+    )
+
+
+def choice_field(
+    label: str,
+    choices: Iterable[tuple[Any, str]],
+    *,
+    required: bool = True,
+    required_message: str = "",
+    radio: bool = False,
+    blank: str | None = None,
+    coerce: Callable[[Any], Any] | None = None,
+    **kwargs: Any,
+) -> forms.ChoiceField:
+    """One of a fixed list (a TextChoices' `.choices`): radio buttons or a drop-down, with `blank` as an unchosen
+    first option; `coerce` turns the chosen value into a number or the like."""
+    options = [("", blank), *choices] if blank is not None else list(choices)
+    common: dict[str, Any] = {
+        "label": label,
+        "choices": options,
+        "required": required,
+        "error_messages": _errors(required_message),
+        **({"widget": forms.RadioSelect} if radio else {}),
+        **kwargs,
+    }
+    if coerce is not None:
+        return forms.TypedChoiceField(coerce=coerce, **common)
+    return forms.ChoiceField(**common)
 
 
 class ChoicesReadMetaclass(forms.forms.DeclarativeFieldsMetaclass):

@@ -1,16 +1,18 @@
-"""The pieces every app's services are built from: the role check, the locked fetch, optimistic locking and the
-generic "change these fields" write, each audited in the caller's transaction (ADR 0006, ADR 0015)."""
+"""The pieces every app's services are built from: the role check, the locked fetch, optimistic locking, and the
+three audited writes (add a record, change its fields, withdraw it), each in the caller's transaction (ADR 0006,
+ADR 0015, ADR 0045)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from .audit import audit_record, snapshot
 from .choices import AuditAction, Role
+from .limits import fields_clean
 from .models import Membership, Organisation, User
 from .permissions import Permission, role_allows
 from .selectors import oversight_entries_for_user
@@ -21,6 +23,21 @@ ROLE_REFUSED = "Your role does not allow this."
 VERSION_MISSING = (
     "The form was incomplete (it did not say which version you opened): open the page again and save."
 )
+
+
+class AsItStands:
+    """The version a write by Wellled itself gives (an import, the demo, a lead reassigned across actions): no form
+    was opened, so the row is changed as it stands under its lock. Never what a form or the API sends."""
+
+    def __repr__(self) -> str:
+        return "AS_IT_STANDS"
+
+
+AS_IT_STANDS: Final = AsItStands()
+
+# What an edit says about the copy it was made from: the version read (a form sends it as text), or AS_IT_STANDS.
+# None is accepted as a value only to be refused: a form that left its hidden version out.
+ExpectedVersion = int | str | AsItStands | None
 
 
 class ConcurrentEditError(Exception):
@@ -61,12 +78,13 @@ def locked_get(model: type[M], pk: Any) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def version_check(instance: models.Model, expected_version: int | str | None) -> None:
-    """Refuse a write based on a stale copy of the row (optimistic locking on its `version`)."""
-    if expected_version is None:
+def version_check(instance: models.Model, expected_version: ExpectedVersion) -> None:
+    """Refuse a write based on a stale copy of the row, or on no stated copy at all (optimistic locking on its
+    `version`): an edit without the version it was read at is refused, never let through (ADR 0045)."""
+    if isinstance(expected_version, AsItStands):
         return
     try:
-        expected = int(expected_version)
+        expected = int(expected_version)  # type: ignore[arg-type]  # None is refused just below
     except (TypeError, ValueError):
         raise ValidationError({"version": VERSION_MISSING}) from None
     if expected != instance.version:  # type: ignore[attr-defined]
@@ -91,11 +109,12 @@ def fields_update(
     by: User | None,
     organisation: Organisation,
     permission: Permission | None,
-    expected_version: int | str | None,
+    expected_version: ExpectedVersion,
     allowed: Iterable[str],
     changes: Mapping[str, Any],
     check: Callable[[M, Mapping[str, Any]], None] | None = None,
     validate: bool = True,
+    note: str = "",
 ) -> M:
     """Change some of an object's fields: check the role, lock, check the version, set, validate, save, audit.
 
@@ -126,5 +145,62 @@ def fields_update(
     for name, value in changes.items():
         if name in m2m_names:
             getattr(row, name).set(value)
-    audit_record(by=by, organisation=organisation, action=AuditAction.UPDATE, instance=row, before=before)
+    audit_record(
+        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=row, before=before, note=note
+    )
     return row
+
+
+@transaction.atomic
+def record_create(
+    *,
+    instance: M,
+    by: User | None,
+    organisation: Organisation,
+    permission: Permission | None,
+    clean: Iterable[str] | None = None,
+    many: Mapping[str, Iterable[Any]] | None = None,
+) -> M:
+    """Add a record built (unsaved) by the service: check the role, validate, save, set its many-to-many fields and
+    write the audit record, in one transaction (the tail every "add" service shares).
+
+    `clean` names the only fields to validate (for a record whose other fields the service set itself); by
+    default the whole record is validated. `permission=None` is for callers that checked a narrower rule."""
+    if permission is not None:
+        permission_require(user=by, organisation_id=organisation.pk, permission=permission)
+    if clean is None:
+        instance.full_clean()
+    else:
+        fields_clean(instance, list(clean))
+    instance.save()
+    for name, values in (many or {}).items():
+        getattr(instance, name).set(list(values))
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=instance)
+    return instance
+
+
+def record_withdraw(
+    *,
+    instance: M,
+    by: User | None,
+    organisation: Organisation,
+    permission: Permission | None,
+    expected_version: ExpectedVersion,
+    changes: Mapping[str, Any],
+    note: str,
+    check: Callable[[M, Mapping[str, Any]], None] | None = None,
+) -> M:
+    """Take a record out of use without deleting it (withdrawn, archived, closed): a versioned change of the
+    fields that say so, audited with `note` so its History says what happened. `check` refuses a record that
+    cannot be withdrawn as it stands (already withdrawn, answered)."""
+    return fields_update(
+        instance=instance,
+        by=by,
+        organisation=organisation,
+        permission=permission,
+        expected_version=expected_version,
+        allowed=changes.keys(),
+        changes=changes,
+        check=check,
+        note=note,
+    )

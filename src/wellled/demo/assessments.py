@@ -14,6 +14,7 @@ from wellled.assessments.importers import ratings_import
 from wellled.assessments.models import Assessment, StatementAssessment
 from wellled.core.choices import UnitKind
 from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import organisation_unit_create
 from wellled.frameworks.models import Framework
 
@@ -100,7 +101,7 @@ def _assessment(organisation: Organisation, spec: dict[str, Any], title: str, ed
             services.statement_score(
                 statement=statement,
                 by=scorer,
-                expected_version=None,
+                expected_version=AS_IT_STANDS,
                 score=scores.get(code),
                 narrative=dates.text(notes.get(code, "")),
             )
@@ -112,7 +113,7 @@ def _assessment(organisation: Organisation, spec: dict[str, Any], title: str, ed
             url=dates.text(item["url"]),
         )
     if spec.get("submitted"):
-        services.assessment_submit(assessment=assessment, by=scorer, expected_version=None)
+        services.assessment_submit(assessment=assessment, by=scorer, expected_version=AS_IT_STANDS)
     answered = []
     for finding_spec in spec.get("findings", ()):
         finding = services.assessment_finding_create(
@@ -127,7 +128,7 @@ def _assessment(organisation: Organisation, spec: dict[str, Any], title: str, ed
         if finding_spec.get("action"):
             answered.append((finding, finding_spec["action"]))
     services.assessment_publish(
-        assessment=assessment, by=editor, expected_version=None, at=_published(assessment, dates)
+        assessment=assessment, by=editor, expected_version=AS_IT_STANDS, at=_published(assessment, dates)
     )
     plan = demo_plan()
     for finding, action in answered:

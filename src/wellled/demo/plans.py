@@ -15,6 +15,7 @@ from django.db import transaction
 from wellled.core.choices import Role
 from wellled.core.formatting import day_text
 from wellled.core.models import DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import membership_set, organisation_create, organisation_unit_create, person_create
 from wellled.frameworks.models import Framework
 from wellled.plans.choices import ActionState, FindingSource, PlanKind
@@ -271,7 +272,7 @@ def _load_actions(plan, spec, people, editor, findings, dates: DemoDates) -> dic
             action_timescale_revise(
                 action=action,
                 by=editor,
-                expected_version=None,
+                expected_version=AS_IT_STANDS,
                 due_date=dates.date(slip["due"]),
                 reason=dates.text(slip["reason"]),
                 at=dates.moment(slip["agreed"]),
@@ -327,7 +328,7 @@ def _load_history(plan, spec, actions, people, editor, dates: DemoDates, say) ->
             action_state_set(
                 action=actions[row["reference"]],
                 by=editor,
-                expected_version=None,
+                expected_version=AS_IT_STANDS,
                 state=state,
                 assurance_evidence=dates.text(row.get("assurance_evidence", "")),
                 at=dates.moment(min(last + CLOSED_AFTER_LAST_UPDATE, yesterday), hour=16) if last else None,

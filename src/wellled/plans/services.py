@@ -19,6 +19,8 @@ from wellled.core.limits import fields_clean
 from wellled.core.models import DeliveryStatus, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
+    AS_IT_STANDS,
+    ExpectedVersion,
     fields_update,
     locked_get,
     membership_role,
@@ -102,7 +104,7 @@ PLAN_EDITABLE_FIELDS = frozenset({"name", "kind", "description", "archived", "pa
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, by: User, expected_version: int | None, **fields) -> Plan:
+def plan_update(*, plan: Plan, by: User, expected_version: ExpectedVersion, **fields) -> Plan:
     """Change a plan's name, kind or description."""
     return fields_update(
         instance=plan,
@@ -152,7 +154,7 @@ SECTION_EDITABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def section_update(*, section: Section, by: User, expected_version: int | None, **fields) -> Section:
+def section_update(*, section: Section, by: User, expected_version: ExpectedVersion, **fields) -> Section:
     """Change a section's code, title, executive lead or order."""
     return fields_update(
         instance=section,
@@ -187,7 +189,7 @@ FINDING_EDITABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, by: User, expected_version: int | None, **fields) -> Finding:
+def finding_update(*, finding: Finding, by: User, expected_version: ExpectedVersion, **fields) -> Finding:
     """Change a finding's text, type, regulation or source."""
     return fields_update(
         instance=finding,
@@ -280,7 +282,7 @@ ACTION_EDITABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def action_update(*, action: Action, by: User, expected_version: int | None, **fields) -> Action:
+def action_update(*, action: Action, by: User, expected_version: ExpectedVersion, **fields) -> Action:
     """Change what an action says (not its timescale, status or state: those have their own services)."""
     action = fields_update(
         instance=action,
@@ -302,7 +304,7 @@ def action_timescale_revise(
     *,
     action: Action,
     by: User,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     due_date: datetime.date,
     precision: str = DatePrecision.MONTH,
     reason: str,
@@ -362,7 +364,7 @@ def action_state_set(
     *,
     action: Action,
     by: User,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     state: str,
     assurance_evidence: str = "",
     at: datetime.datetime | None = None,
@@ -413,7 +415,7 @@ def progress_update_record(
     by: User,
     narrative: str,
     status: DeliveryStatus,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     update_date: datetime.date | None = None,
     supersedes: ProgressUpdate | None = None,
     at: datetime.datetime | None = None,
@@ -422,7 +424,9 @@ def progress_update_record(
     action = locked_get(Action, action.pk)
     if not user_may_update_action(user=by, action=action):
         raise PermissionDenied("Only the action's lead or a governance editor can record progress on it.")
-    version_check(action, expected_version)
+    # Adding an update overwrites nothing, so one sent without the action's version (the API without If-Match) is
+    # added to the action as it stands; a form that gives the version it was opened at is held to it.
+    version_check(action, AS_IT_STANDS if expected_version is None else expected_version)
     if action.state == ActionState.CLOSED:
         raise ValidationError(
             f"{action.reference} is closed with evidence of assurance: a governance editor "
@@ -659,6 +663,6 @@ def actions_lead_reassign(*, actions: Iterable[Action], person: User, to: User, 
             lead = action.lead
             if action.lead_id != to.pk:
                 others.append(to)
-        action_update(action=action, by=by, expected_version=None, lead=lead, other_leads=others)
+        action_update(action=action, by=by, expected_version=AS_IT_STANDS, lead=lead, other_leads=others)
         count += 1
     return count

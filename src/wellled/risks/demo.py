@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.measures.models import Measure
 from wellled.plans.models import Action
 
@@ -128,7 +129,7 @@ def risks_demo_load(
                 services.risk_review_record(
                     risk=risk,
                     by=people.get(entry.get("owner")) or editor,
-                    expected_version=None,
+                    expected_version=AS_IT_STANDS,
                     reviewed_on=day(offset),
                     narrative=narrative,
                     likelihood=likelihood,

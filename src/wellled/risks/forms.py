@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, VersionedTextForm
 from wellled.core.models import OrganisationUnit, User
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
@@ -52,11 +52,7 @@ class ScaleField(forms.TypedChoiceField):
         )
 
 
-class VersionedForm(TextForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class RiskForm(VersionedForm):
+class RiskForm(VersionedTextForm):
     title = forms.CharField(max_length=300, error_messages={"required": "Enter the risk's title"})
     cause = forms.CharField(
         label="Cause (because of…)", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -106,7 +102,7 @@ class RiskCreateForm(RiskForm):
     )
 
 
-class ReviewForm(VersionedForm):
+class ReviewForm(VersionedTextForm):
     reviewed_on = forms.DateField(
         label="Date of the review",
         widget=DATE,
@@ -129,7 +125,7 @@ class ReviewForm(VersionedForm):
     )
 
 
-class StatusForm(VersionedForm):
+class StatusForm(VersionedTextForm):
     status = forms.ChoiceField(label="Status", choices=RiskStatus.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason",
@@ -139,7 +135,7 @@ class StatusForm(VersionedForm):
     )
 
 
-class LinksForm(VersionedForm):
+class LinksForm(VersionedTextForm):
     actions = forms.ModelMultipleChoiceField(
         label="Actions that mitigate it",
         queryset=Action.objects.none(),
@@ -176,7 +172,7 @@ class LinksForm(VersionedForm):
         _label_set(self, "findings", lambda f: f"{f.plan.name}, finding {f.number}: {f.text[:90]}")
 
 
-class BafEntryForm(VersionedForm):
+class BafEntryForm(VersionedTextForm):
     principal = forms.BooleanField(
         label="A principal risk on the board assurance framework",
         required=False,
@@ -245,7 +241,7 @@ class ThresholdForm(TextForm):
     )
 
 
-class CategoryForm(VersionedForm):
+class CategoryForm(VersionedTextForm):
     name = forms.CharField(max_length=100, error_messages={"required": "Enter the category's name"})
     appetite = forms.ChoiceField(label="Risk appetite", choices=Appetite.choices)
     tolerance = forms.TypedChoiceField(
@@ -256,7 +252,7 @@ class CategoryForm(VersionedForm):
     )
 
 
-class ObjectiveForm(VersionedForm):
+class ObjectiveForm(VersionedTextForm):
     code = forms.CharField(max_length=20, error_messages={"required": "Enter a code, for example SO1"})
     title = forms.CharField(max_length=300, error_messages={"required": "Enter the objective"})
     order = forms.IntegerField(min_value=0, initial=0, help_text="Objectives are listed in this order.")

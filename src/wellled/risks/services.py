@@ -19,10 +19,12 @@ from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
     ConcurrentEditError,
+    ExpectedVersion,
     fields_update,
     locked_get,
     membership_role,
     permission_require,
+    record_create,
     version_bump,
     version_check,
 )
@@ -289,7 +291,7 @@ def risk_create(
 
 
 @transaction.atomic
-def risk_update(*, risk: Risk, by: User, expected_version, **changes) -> Risk:
+def risk_update(*, risk: Risk, by: User, expected_version: ExpectedVersion, **changes) -> Risk:
     """Change a risk's description, people, dates or its inherent and target scores (each new score is kept in its
     history); the current score changes only through a review."""
     organisation = risk.organisation
@@ -326,7 +328,7 @@ def risk_review_record(
     *,
     risk: Risk,
     by: User,
-    expected_version,
+    expected_version: ExpectedVersion,
     reviewed_on: datetime.date,
     narrative: str,
     likelihood: int,
@@ -396,7 +398,9 @@ def risk_review_record(
 
 
 @transaction.atomic
-def risk_status_set(*, risk: Risk, by: User, expected_version, status: str, reason: str = "") -> Risk:
+def risk_status_set(
+    *, risk: Risk, by: User, expected_version: ExpectedVersion, status: str, reason: str = ""
+) -> Risk:
     """Open, tolerate or close a risk, with the reason; a closed risk leaves the corporate register."""
     if status not in RiskStatus.values:
         raise ValidationError({"status": "Choose open, tolerated or closed."})
@@ -418,7 +422,7 @@ def risk_links_set(
     *,
     risk: Risk,
     by: User,
-    expected_version,
+    expected_version: ExpectedVersion,
     actions=(),
     measures=(),
     findings=(),
@@ -441,7 +445,7 @@ def risk_links_set(
 
 
 @transaction.atomic
-def risk_baf_set(*, risk: Risk, by: User, expected_version, **changes) -> Risk:
+def risk_baf_set(*, risk: Risk, by: User, expected_version: ExpectedVersion, **changes) -> Risk:
     """Put a risk on the board assurance framework (or take it off): objective, lead committee and executive,
     assurance rating."""
     _manage(by, risk.organisation_id)
@@ -479,10 +483,9 @@ def control_add(*, risk: Risk, by: User, description: str) -> Control:
         raise ValidationError({"description": "Describe the control."})
     order = (risk.controls.aggregate(m=Max("order"))["m"] or 0) + 1
     control = Control(risk=risk, description=description.strip(), order=order)
-    fields_clean(control, ["description"])
-    control.save()
-    audit_record(by=by, organisation=risk.organisation, action=AuditAction.CREATE, instance=control)
-    return control
+    return record_create(
+        instance=control, by=by, organisation=risk.organisation, permission=None, clean=["description"]
+    )
 
 
 @transaction.atomic
@@ -510,10 +513,9 @@ def assurance_add(
     assurance = Assurance(
         control=control, source=source.strip(), line=line, level=level, reported_on=reported_on
     )
-    fields_clean(assurance, ["source"])
-    assurance.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=assurance)
-    return assurance
+    return record_create(
+        instance=assurance, by=by, organisation=organisation, permission=None, clean=["source"]
+    )
 
 
 # Categories, objectives, policy ----------------------------------------------------------------------------------
@@ -524,27 +526,25 @@ def category_create(
     *, organisation: Organisation, by: User | None, name: str, appetite: str, tolerance: int
 ) -> RiskCategory:
     """A category of risk with the board's appetite and the highest current score it tolerates."""
-    _manage(by, organisation.pk)
     category = RiskCategory(
         organisation=organisation, name=name.strip(), appetite=appetite, tolerance=tolerance
     )
-    category.full_clean()
-    category.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=category)
-    return category
+    return record_create(
+        instance=category, by=by, organisation=organisation, permission=Permission.MANAGE_RISKS
+    )
 
 
 @transaction.atomic
-def objective_create(*, organisation: Organisation, by: User | None, code: str, title: str, order: int = 0):
+def objective_create(
+    *, organisation: Organisation, by: User | None, code: str, title: str, order: int = 0
+) -> StrategicObjective:
     """A strategic objective the BAF's principal risks are grouped under."""
-    _manage(by, organisation.pk)
     objective = StrategicObjective(
         organisation=organisation, code=code.strip(), title=title.strip(), order=order
     )
-    objective.full_clean()
-    objective.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=objective)
-    return objective
+    return record_create(
+        instance=objective, by=by, organisation=organisation, permission=Permission.MANAGE_RISKS
+    )
 
 
 @transaction.atomic
@@ -573,7 +573,9 @@ def threshold_set(*, organisation: Organisation, by: User, escalation_threshold:
 
 
 @transaction.atomic
-def category_update(*, category: RiskCategory, by: User, expected_version, **changes) -> RiskCategory:
+def category_update(
+    *, category: RiskCategory, by: User, expected_version: ExpectedVersion, **changes
+) -> RiskCategory:
     """Rename a category or change the board's appetite and tolerance for it."""
     return fields_update(
         instance=category,
@@ -587,7 +589,9 @@ def category_update(*, category: RiskCategory, by: User, expected_version, **cha
 
 
 @transaction.atomic
-def objective_update(*, objective: StrategicObjective, by: User, expected_version, **changes):
+def objective_update(
+    *, objective: StrategicObjective, by: User, expected_version: ExpectedVersion, **changes
+) -> StrategicObjective:
     """Reword a strategic objective or change its code or place."""
     return fields_update(
         instance=objective,

@@ -17,6 +17,7 @@ from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.models import User
 from wellled.core.service_kit import (
+    ExpectedVersion,
     locked_get,
     version_bump,
     version_check,
@@ -63,7 +64,7 @@ def statement_score(
     *,
     statement: StatementAssessment,
     by: User,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     score: int | None = None,
     evidence_scores: dict[str, int] | None = None,
     narrative: str | None = None,

@@ -15,6 +15,7 @@ from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
+    ExpectedVersion,
     fields_update,
     locked_get,
     permission_require,
@@ -85,7 +86,7 @@ ASSESSMENT_EDITABLE = {"title", "assessed_on", "summary", "method", "scoring_rul
 
 @transaction.atomic
 def assessment_update(
-    *, assessment: Assessment, by: User, expected_version: int | None, **fields
+    *, assessment: Assessment, by: User, expected_version: ExpectedVersion, **fields
 ) -> Assessment:
     """Change a draft's title, date, summary, scoring method or scoring rules."""
     if "scoring_rules" in fields:
@@ -124,7 +125,7 @@ def _set_state(assessment: Assessment, by: User, state: str, note: str, **fields
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, by: User, expected_version: int | None) -> Assessment:
+def assessment_submit(*, assessment: Assessment, by: User, expected_version: ExpectedVersion) -> Assessment:
     """A team sends its draft to the governance team for review (it can no longer change it)."""
     assessment = locked_get(Assessment, assessment.pk)
     published_refuse(assessment)
@@ -147,7 +148,7 @@ def assessment_submit(*, assessment: Assessment, by: User, expected_version: int
 
 @transaction.atomic
 def assessment_return(
-    *, assessment: Assessment, by: User, expected_version: int | None, comment: str
+    *, assessment: Assessment, by: User, expected_version: ExpectedVersion, comment: str
 ) -> Assessment:
     """The governance team sends a submitted assessment back to the team as a draft, saying why."""
     permission_require(
@@ -175,7 +176,11 @@ def _percentage(result: scoring.KeyQuestionResult) -> Decimal:
 
 @transaction.atomic
 def assessment_publish(
-    *, assessment: Assessment, by: User, expected_version: int | None, at: datetime.datetime | None = None
+    *,
+    assessment: Assessment,
+    by: User,
+    expected_version: ExpectedVersion,
+    at: datetime.datetime | None = None,
 ) -> Assessment:
     """Publish: store each key question's rating and working as a snapshot, record the ratings, and freeze
     (`at`: when it was published, for history loaded after the fact)."""

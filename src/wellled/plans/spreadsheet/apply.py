@@ -16,6 +16,7 @@ from wellled.core.bulk import insert_many
 from wellled.core.choices import AuditAction, Role
 from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
+from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import delivery_scale_update, person_create
 
 from .. import services
@@ -111,7 +112,7 @@ def plan_import_apply(
     findings = {f.number: f for f in plan.findings.all()}
     for number, text in preview.changed_findings.items():
         findings[number] = services.finding_update(
-            finding=findings[number], by=by, expected_version=None, text=text
+            finding=findings[number], by=by, expected_version=AS_IT_STANDS, text=text
         )
     source = preview.findings_source
     for number, text in sorted(preview.new_findings.items()):
