@@ -1,7 +1,7 @@
 """Each cross-cutting rule has one home; these guards fail when someone writes the rule again somewhere else.
 
-Dates and figures are written by core.formatting, workbooks are read and written through core.workbook, and demo
-content lives under wellled/demo/.
+Dates and figures are written by core.formatting, workbooks are read and written through core.workbook, whether a
+person is a current member (in a role) is asked of core.access, and demo content lives under wellled/demo/.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ ENGINE = (
 # A date directive of strftime/strptime ('%d', '%B', '%Y' ...) in a string or an f-string's format.
 DATE_DIRECTIVE = re.compile(r"%[aAbBdHIjmMpSyYZ]")
 OPENPYXL_IMPORT = re.compile(r"^\s*(?:import openpyxl|from openpyxl[\s.])", re.MULTILINE)
+# Reading memberships: who belongs, in which role, whether still (a membership is written by core.services).
+MEMBERSHIP_READ = re.compile(r"Membership\.objects\.filter\(|memberships__|\.memberships\.filter\(")
 DEMO_NAME = re.compile(r"(?:^|/)(?:demo[^/]*\.(?:py|ya?ml)|demo)$")
 
 
@@ -76,6 +78,19 @@ def test_openpyxl_is_imported_only_by_the_workbook_kit():
     ]
     assert not importers, "Read and write workbooks through wellled.core.workbook"
     assert OPENPYXL_IMPORT.search(home.read_text(encoding="utf-8"))
+
+
+def test_whether_a_membership_is_current_is_asked_only_of_the_access_module():
+    home = SRC / "core" / "access.py"
+    askers = [
+        f"{_name(path)}:{number}"
+        for path in _sources()
+        if path != home
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if MEMBERSHIP_READ.search(line)
+    ]
+    assert not askers, "Ask wellled.core.access whether a person is a current member (in a role)"
+    assert "active=True" in home.read_text(encoding="utf-8")
 
 
 def test_demo_content_lives_under_demo():

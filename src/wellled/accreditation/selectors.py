@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from wellled.core.access import is_current_member
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
 
@@ -60,7 +61,7 @@ def ward_get(*, user: User, organisation: Organisation, pk) -> OrganisationUnit:
 
 def schemes_available(*, user: User, organisation: Organisation) -> QuerySet[AccreditationScheme]:
     """Shipped schemes and the organisation's own (only for a member of it)."""
-    if not organisation.memberships.filter(user=user).exists():
+    if not is_current_member(user=user, organisation_id=organisation.pk):
         return AccreditationScheme.objects.none()
     return AccreditationScheme.objects.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
 

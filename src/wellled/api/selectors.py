@@ -9,6 +9,7 @@ from typing import TypeVar
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
+from wellled.core.access import is_current_member
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
 from wellled.measures.models import Measure, MeasureValue
@@ -42,7 +43,7 @@ def token_authenticate(raw: str) -> ApiToken | None:
         .filter(digest=token_digest(raw), revoked_at=None, user__is_active=True)
         .first()
     )
-    if token is None or not token.organisation.memberships.filter(user_id=token.user_id).exists():
+    if token is None or not is_current_member(user=token.user_id, organisation_id=token.organisation_id):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
+from .access import current_member_of, current_members, current_memberships
 from .choices import Role
 from .models import (
     AuditLog,
@@ -23,11 +24,7 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     """The organisations a person belongs to, with their role in each."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return (
-        Membership.objects.filter(user=user, active=True)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
+    return current_memberships(user=user).select_related("organisation").order_by("organisation__name")
 
 
 def oversight_entries_for_user(*, user: User) -> QuerySet[PortfolioEntry]:
@@ -35,9 +32,7 @@ def oversight_entries_for_user(*, user: User) -> QuerySet[PortfolioEntry]:
     currently belong to (ADR 0038)."""
     if not user.is_authenticated:
         return PortfolioEntry.objects.none()
-    return PortfolioEntry.objects.standing().filter(
-        oversight_body__memberships__user=user, oversight_body__memberships__active=True
-    )
+    return PortfolioEntry.objects.standing().filter(current_member_of(user, through="oversight_body"))
 
 
 def _lent_membership(user: User, entry: PortfolioEntry) -> Membership:
@@ -69,11 +64,7 @@ def membership_get(*, user: User, organisation: Organisation | int) -> Membershi
     if not user.is_authenticated:
         return None
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    own = (
-        Membership.objects.filter(user=user, organisation_id=org_id, active=True)
-        .select_related("organisation")
-        .first()
-    )
+    own = current_memberships(user=user, organisation_id=org_id).select_related("organisation").first()
     if own is not None:
         return own
     entry = (
@@ -100,7 +91,7 @@ def scoped(
 def _may_see(user: User, organisation_ref) -> Q:
     """The two rules of scoping as one SQL condition on an organisation (an id, or an OuterRef to one): a current
     membership of it, or a current membership of a body whose portfolio holds it today (ADR 0038)."""
-    own = Membership.objects.filter(user=user, organisation_id=organisation_ref, active=True)
+    own = current_memberships(user=user, organisation_id=organisation_ref)
     lent = oversight_entries_for_user(user=user).filter(trust_id=organisation_ref)
     return Exists(own) | Exists(lent)
 
@@ -109,9 +100,7 @@ def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[U
     """People who belong to the organisation (for choosing leads), visible only to its members."""
     if membership_get(user=user, organisation=organisation) is None:
         return User.objects.none()
-    return User.objects.filter(memberships__organisation=organisation, memberships__active=True).order_by(
-        "last_name", "first_name"
-    )
+    return current_members(organisation=organisation).order_by("last_name", "first_name")
 
 
 def organisation_memberships(*, user: User, organisation: Organisation) -> list[Membership]:
@@ -178,7 +167,7 @@ def command_actor(*, organisation: Organisation, username: str | None) -> User:
     Raises LookupError with a message for the person at the terminal when there is no such member."""
     from .choices import Role
 
-    members = Membership.objects.filter(organisation=organisation, active=True).select_related("user")
+    members = current_memberships(organisation=organisation).select_related("user")
     if username:
         membership = members.filter(user__username=username).first()
         if membership is None:

@@ -10,10 +10,11 @@ from typing import Any, Final, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from .access import current_role
 from .audit import audit_record, snapshot
 from .choices import AuditAction, Role
 from .limits import fields_clean
-from .models import Membership, Organisation, User
+from .models import Organisation, User
 from .permissions import Permission, role_allows
 from .selectors import oversight_entries_for_user
 
@@ -57,11 +58,7 @@ def membership_role(*, user: User | None, organisation_id: int) -> str | None:
     """The person's role in the organisation, read afresh: services re-check what views checked."""
     if user is None or not user.pk:
         return None
-    role = (
-        Membership.objects.filter(user=user, organisation_id=organisation_id, active=True)
-        .values_list("role", flat=True)
-        .first()
-    )
+    role = current_role(user=user, organisation_id=organisation_id)
     if role is None and oversight_entries_for_user(user=user).filter(trust_id=organisation_id).exists():
         return Role.VIEWER  # a portfolio lends its oversight body's people a view, never a write (ADR 0038)
     return role

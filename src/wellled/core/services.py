@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .access import current_members, current_memberships, is_current_member, memberships_ever
 from .audit import audit_record, snapshot
 from .choices import AuditAction, OrganisationKind, Role
 from .models import (
@@ -346,7 +347,7 @@ def initials_check(*, person: User | None, initials: str, organisations) -> None
     if not wanted:
         return
     for organisation in organisations:
-        members = User.objects.filter(memberships__organisation=organisation, memberships__active=True)
+        members = current_members(organisation=organisation)
         if person is not None and person.pk:
             members = members.exclude(pk=person.pk)
         for other in members:
@@ -363,10 +364,7 @@ def initials_check(*, person: User | None, initials: str, organisations) -> None
 def initials_free(*, first_name: str, last_name: str, organisation: Organisation) -> str:
     """Initials for a newcomer that no current member of the organisation has: the first letters of their names,
     else more of the last name (JS, then JSm, JSmi), else a number."""
-    taken = {
-        other.display_initials.casefold()
-        for other in User.objects.filter(memberships__organisation=organisation, memberships__active=True)
-    }
+    taken = {other.display_initials.casefold() for other in current_members(organisation=organisation)}
     first, last = first_name.strip()[:1].upper(), last_name.strip()
     candidates = [first + last[:n].capitalize() if n > 1 else first + last[:1].upper() for n in range(1, 5)]
     base = candidates[0] or "X"
@@ -382,7 +380,7 @@ def _email_owner(email: str, *, exclude: User | None = None) -> User | None:
 
 
 def _organisations_of(person: User):
-    return [m.organisation for m in person.memberships.filter(active=True).select_related("organisation")]
+    return [m.organisation for m in current_memberships(user=person).select_related("organisation")]
 
 
 @transaction.atomic
@@ -446,7 +444,7 @@ def person_invite(
     email = email.strip()
     person = _email_owner(email)
     if person is not None:
-        current = Membership.objects.filter(user=person, organisation=organisation, active=True).exists()
+        current = is_current_member(user=person, organisation_id=organisation.pk)
         if current:
             raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
         initials_check(person=person, initials=person.display_initials, organisations=[organisation])
@@ -539,7 +537,7 @@ def invitation_accept(*, token: str, password: str | None) -> User:
 
 
 def _administrators(organisation: Organisation):
-    return Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR, active=True)
+    return current_memberships(organisation=organisation, role=Role.ADMINISTRATOR)
 
 
 @transaction.atomic
@@ -574,10 +572,8 @@ def person_role_set(
 def _details_change_check(*, person: User, by: User) -> None:
     """An administrator changes the details of people of their own organisations only: someone who also
     belongs to an organisation where `by` is not an administrator keeps their details under their own control."""
-    elsewhere = person.memberships.filter(active=True).exclude(
-        organisation__in=Membership.objects.filter(user=by, role=Role.ADMINISTRATOR, active=True).values(
-            "organisation"
-        )
+    elsewhere = current_memberships(user=person).exclude(
+        organisation__in=current_memberships(user=by, role=Role.ADMINISTRATOR).values("organisation")
     )
     if elsewhere.exists():
         raise ValidationError(
@@ -604,7 +600,7 @@ def person_update(
     from .service_kit import fields_update
 
     _administrator_require(by=by, organisation=organisation)
-    if not Membership.objects.filter(user=person, organisation=organisation).exists():
+    if not memberships_ever(user=person, organisation=organisation).exists():
         raise ValidationError("This person does not belong to the organisation.")
     _details_change_check(person=person, by=by)
     email = email.strip()
@@ -669,7 +665,7 @@ def person_merge(*, placeholder: User, into: User, organisation: Organisation, b
         raise ValidationError(
             f"{placeholder} has signed in or belongs to another organisation, so cannot be merged into someone else."
         )
-    if not Membership.objects.filter(user=into, organisation=organisation, active=True).exists():
+    if not is_current_member(user=into, organisation_id=organisation.pk):
         raise ValidationError({"into": "Choose a current member of the organisation."})
     entries: list[AuditEntry] = []
     for relation in User._meta.related_objects:
@@ -760,7 +756,7 @@ def person_deactivate(*, membership: Membership, by: User, expected_version: int
         organisation=organisation, person_id=membership.user_id, accepted_at=None, withdrawn_at=None
     ).update(withdrawn_at=now)
     person = User.objects.select_for_update().get(pk=membership.user_id)
-    if person.is_active and not person.memberships.filter(active=True).exists():
+    if person.is_active and not current_memberships(user=person).exists():
         before = snapshot(person)
         person.is_active = False
         person.save(update_fields=["is_active"])
@@ -884,7 +880,7 @@ def person_sign_on_join(*, sign_on, email: str, first_name: str, last_name: str,
             instance=person,
             note="Single sign-on",
         )
-    if not Membership.objects.filter(user=person, organisation=organisation).exists() and person.is_active:
+    if not memberships_ever(user=person, organisation=organisation).exists() and person.is_active:
         membership = Membership.objects.create(
             user=person, organisation=organisation, role=sign_on.new_person_role
         )
@@ -913,7 +909,7 @@ def two_factor_enable(*, device, code: str, by: User) -> None:
         raise ValidationError({"code": "That code is not right."})
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    for membership in by.memberships.filter(active=True).select_related("organisation"):
+    for membership in current_memberships(user=by).select_related("organisation"):
         audit_record(
             by=by,
             organisation=membership.organisation,

@@ -10,8 +10,9 @@ from django.db import transaction
 
 from wellled.accreditation import services as accreditation
 from wellled.accreditation.models import AccreditationScheme, WardAudit
+from wellled.core.access import current_members
 from wellled.core.choices import UnitKind
-from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.models import Organisation, OrganisationUnit
 from wellled.core.services import organisation_unit_create
 from wellled.improvement import services as improvement
 from wellled.improvement.models import QIProject
@@ -143,7 +144,7 @@ def improvement_demo_load(*, stdout: Writer | None = None, dates: DemoDates | No
         say("The demo trust already has wards of these names; no wards or QI projects added.")
         return 0
     dates = dates or DemoDates()
-    people = {u.username: u for u in User.objects.filter(memberships__organisation=organisation)}
+    people = {u.username: u for u in current_members(organisation=organisation)}
     rng = random.Random(CONTENT["seed"])
     with transaction.atomic():
         visits = _wards(organisation, people, dates, rng)

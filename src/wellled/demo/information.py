@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from wellled.core.access import current_memberships
 from wellled.core.choices import OVERSIGHT_KINDS
-from wellled.core.models import Membership, Organisation, PortfolioEntry, User
+from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.information import services
 from wellled.information.models import InformationRequest
 from wellled.measures.models import Measure
@@ -30,15 +31,13 @@ def _register_owner(trust: Organisation) -> tuple[Organisation, User | None]:
     if entry is not None:
         body = entry.oversight_body
         member = (
-            Membership.objects.filter(organisation=body, active=True, user__username=CONTENT["director"])
+            current_memberships(organisation=body, user__username=CONTENT["director"])
             .select_related("user")
             .first()
         )
         if member is not None:
             return body, member.user
-    editor = Membership.objects.filter(
-        organisation=trust, active=True, user__username=CONTENT["editor"]
-    ).first()
+    editor = current_memberships(organisation=trust, user__username=CONTENT["editor"]).first()
     return trust, editor.user if editor else None
 
 

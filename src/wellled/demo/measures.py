@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
-from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.access import current_members
+from wellled.core.models import Organisation, OrganisationUnit
 from wellled.frameworks.models import FrameworkElement
 from wellled.measures import services
 from wellled.measures.choices import MeasureKind, MetWhen
@@ -65,7 +66,7 @@ def measures_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None 
         say("Demo measures are already loaded; nothing changed.")
         return 0
     dates = dates or DemoDates()
-    people = {u.username: u for u in User.objects.filter(memberships__organisation=organisation)}
+    people = {u.username: u for u in current_members(organisation=organisation)}
     analyst = people.get(SETTINGS["analyst"])
     units = {u.name: u for u in OrganisationUnit.objects.filter(organisation=organisation)}
     framework_key = PLANS["plans"][0]["framework"]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from wellled.assessments.models import Assessment
+from wellled.core.access import current_memberships
 from wellled.core.choices import OrganisationKind
 from wellled.core.models import Organisation, User
 from wellled.core.services import organisation_create, person_create, portfolio_trust_add
@@ -84,7 +85,7 @@ def _result(region: Organisation, *, created: bool) -> OversightDemoResult:
             m.get_role_display(),
             region.name,
         )
-        for m in region.memberships.filter(active=True).select_related("user").order_by("user__username")
+        for m in current_memberships(organisation=region).select_related("user").order_by("user__username")
     ]
     return OversightDemoResult(created=created, region=region, logins=logins)
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
+from wellled.core.access import memberships_ever
 from wellled.core.choices import Role
 from wellled.core.formatting import day_text
-from wellled.core.models import DeliveryStatus, Membership, Organisation, OrganisationUnit, User
+from wellled.core.models import DeliveryStatus, Organisation, OrganisationUnit, User
 from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import membership_set, organisation_create, organisation_unit_create, person_create
 from wellled.frameworks.models import Framework
@@ -127,9 +128,7 @@ def demo_result(*, created: bool) -> DemoResult:
             "organisation__name", "name"
         )
     )
-    memberships = Membership.objects.filter(user__username__in=DEMO_USERNAMES).select_related(
-        "user", "organisation"
-    )
+    memberships = memberships_ever(user__username__in=DEMO_USERNAMES).select_related("user", "organisation")
     order = {username: index for index, username in enumerate(DEMO_USERNAMES)}
     logins = [
         DemoLogin(

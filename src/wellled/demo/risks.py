@@ -8,7 +8,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.core.models import Organisation, OrganisationUnit, User
+from wellled.core.access import current_members
+from wellled.core.models import Organisation, OrganisationUnit
 from wellled.core.service_kit import AS_IT_STANDS
 from wellled.measures.models import Measure
 from wellled.plans.models import Action
@@ -45,7 +46,7 @@ def register_load(
     if Risk.objects.filter(organisation=organisation).exists():
         say(f"The demo risk register of {organisation.name} is already loaded; nothing changed.")
         return 0
-    people = {u.username: u for u in User.objects.filter(memberships__organisation=organisation)}
+    people = {u.username: u for u in current_members(organisation=organisation)}
     editor = people[spec["editor"]]
     units = {u.name: u for u in OrganisationUnit.objects.filter(organisation=organisation)}
     actions = {a.reference: a for a in Action.objects.filter(plan__organisation=organisation)}

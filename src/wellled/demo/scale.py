@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 
 from wellled.assessments.choices import KEY_QUESTION_COLUMNS, AssessorKind, RatingSource, RatingValue
 from wellled.assessments.models import PublishedRating
+from wellled.core.access import current_members, memberships_ever
 from wellled.core.audit import AuditEntry, audit_record_many, snapshot
 from wellled.core.choices import AuditAction, OrganisationKind, Role
 from wellled.core.formatting import day_text
@@ -334,7 +335,7 @@ class TrustLoad:
             for u in users
         ]
         Membership.objects.bulk_create(memberships)
-        memberships = list(Membership.objects.filter(organisation=self.organisation))
+        memberships = list(memberships_ever(organisation=self.organisation))
         audit_record_many(
             by=None,
             organisation=self.organisation,
@@ -816,7 +817,7 @@ def scale_fingerprint(ods_codes: Iterable[str]) -> str:
         digest.update(
             repr(
                 list(
-                    User.objects.filter(memberships__organisation__ods_code=ods)
+                    current_members(organisation__ods_code=ods)
                     .order_by("username")
                     .values_list("username", "first_name", "last_name")
                 )

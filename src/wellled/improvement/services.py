@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from wellled.core.access import is_current_member
 from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
@@ -47,7 +48,7 @@ def _same_organisation(organisation_id: int, **groups: Iterable) -> None:
             if owner is None and hasattr(item, "plan"):
                 owner = item.plan.organisation_id
             if owner is None and hasattr(item, "memberships"):
-                if not item.memberships.filter(organisation_id=organisation_id).exists():
+                if not is_current_member(user=item, organisation_id=organisation_id):
                     raise ValidationError({field: "Choose from your own organisation."})
                 continue
             if owner is not None and owner != organisation_id:

@@ -22,7 +22,8 @@ from django.utils import timezone
 from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, RatingValue
 from wellled.assessments.scoring import Rating
 from wellled.assessments.selectors import TimelineCell, TimelineEntry, timeline_summary, trust_cqc_timelines
-from wellled.core.models import DeliveryStatus, Membership, Organisation, PortfolioEntry, User
+from wellled.core.access import current_memberships
+from wellled.core.models import DeliveryStatus, Organisation, PortfolioEntry, User
 from wellled.measures.models import Measure
 from wellled.measures.selectors import (
     ASSURANCE_NAMES,
@@ -79,7 +80,7 @@ def portfolio_entries(*, user: User, organisation: Organisation) -> list[Portfol
     and the user one of its own current members (a trust's people, and people lent a view, never see it)."""
     if not user.is_authenticated or not organisation.is_oversight_body:
         raise Http404("Not found.")
-    own = Membership.objects.filter(user=user, organisation=organisation, active=True)
+    own = current_memberships(user=user, organisation=organisation)
     entries = (
         PortfolioEntry.objects.standing()
         .filter(oversight_body=organisation)

@@ -18,9 +18,10 @@ from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from wellled.core.access import is_current_member
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
-from wellled.core.models import Membership, Organisation, User
+from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import ROLE_REFUSED, fields_update, permission_require
 from wellled.plans import services as plan_services
@@ -91,11 +92,8 @@ def oversight_status_record(
     oversight_require(by=by, oversight_body=oversight_body, trust=trust)
     _not_in_future(programme_entered_on, "programme_entered_on")
     _not_in_future(programme_exited_on, "programme_exited_on")
-    if (
-        improvement_director is not None
-        and not Membership.objects.filter(
-            user=improvement_director, organisation=oversight_body, active=True
-        ).exists()
+    if improvement_director is not None and not is_current_member(
+        user=improvement_director, organisation_id=oversight_body.pk
     ):
         raise ValidationError(
             {

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from wellled.core.access import is_current_member
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.limits import fields_clean, limit_of, too_long
@@ -110,9 +111,9 @@ def _same_organisation(organisation: Organisation, **chosen) -> None:
         "unit": lambda v: v.organisation_id == organisation.pk,
         "category": lambda v: v.organisation_id == organisation.pk,
         "objective": lambda v: v.organisation_id == organisation.pk,
-        "owner": lambda v: v.memberships.filter(organisation=organisation).exists(),
-        "handler": lambda v: v.memberships.filter(organisation=organisation).exists(),
-        "lead_executive": lambda v: v.memberships.filter(organisation=organisation).exists(),
+        "owner": lambda v: is_current_member(user=v, organisation_id=organisation.pk),
+        "handler": lambda v: is_current_member(user=v, organisation_id=organisation.pk),
+        "lead_executive": lambda v: is_current_member(user=v, organisation_id=organisation.pk),
     }
     errors = {}
     for name, value in chosen.items():

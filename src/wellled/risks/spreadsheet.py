@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
+from wellled.core.access import current_members
 from wellled.core.formatting import typed_date
 from wellled.core.limits import limit_of, too_long
 from wellled.core.models import Organisation, OrganisationUnit, User
@@ -278,7 +279,7 @@ class _Lookup:
         }
         self.categories = {c.name.lower(): c for c in RiskCategory.objects.filter(organisation=organisation)}
         self.people: dict[str, User] = {}
-        for person in User.objects.filter(memberships__organisation=organisation):
+        for person in current_members(organisation=organisation):
             for key in (person.get_full_name(), person.username, person.email or "", person.display_initials):
                 if key:
                     self.people.setdefault(key.lower(), person)

@@ -82,9 +82,9 @@ def _filters(request: HttpRequest) -> selectors.RegisterFilters:
 
 def _choices(request: HttpRequest) -> dict:
     return {
-        "units": selectors.risk_units(**scope(request)),
-        "categories": selectors.categories(**scope(request)),
-        "people": organisation_people(**scope(request)),
+        "units": list(selectors.risk_units(**scope(request))),
+        "categories": list(selectors.categories(**scope(request))),
+        "people": list(organisation_people(**scope(request))),
     }
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from wellled.core.access import current_memberships
 from wellled.core.formatting import iso_day, iso_minute
-from wellled.core.models import Membership, User
+from wellled.core.models import User
 
 from ...models import ApiToken
 from ...services import token_create
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                     f"{token.prefix}…  {token.organisation.ods_code}  {token.name}  last used {used}  {state}"
                 )
             return
-        memberships = Membership.objects.filter(user=person).select_related("organisation")
+        memberships = current_memberships(user=person).select_related("organisation")
         ods = options.get("organisation")
         if ods:
             memberships = memberships.filter(organisation__ods_code=ods.upper())

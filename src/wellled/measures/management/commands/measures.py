@@ -12,7 +12,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from wellled.core.models import Membership, Organisation, User
+from wellled.core.access import is_current_member
+from wellled.core.models import Organisation, User
 from wellled.measures import importers, services
 from wellled.measures.models import Measure
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         by = None
         if username:
             by = User.objects.filter(username=username).first()
-            if by is None or not Membership.objects.filter(user=by, organisation=organisation).exists():
+            if not is_current_member(user=by, organisation_id=organisation.pk):
                 raise CommandError(f"{username} is not a member of {organisation.name}.")
         measures = list(Measure.objects.filter(organisation=organisation))
         parsed = importers.parse_upload(name=path.name, data=path.read_bytes(), measures=measures)

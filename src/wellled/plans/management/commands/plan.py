@@ -20,9 +20,10 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from wellled.core.access import current_memberships
 from wellled.core.choices import Role
 from wellled.core.formatting import day_text
-from wellled.core.models import Membership, Organisation, User
+from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.selectors import command_actor
 from wellled.plans.choices import PlanKind
@@ -105,11 +106,7 @@ class Command(BaseCommand):
             raise _bad(f"{path}: no such file.")
         organisation = self._organisation(options["organisation"])
         by = self._user(organisation, options["as_user"])
-        role = (
-            Membership.objects.filter(user=by, organisation=organisation)
-            .values_list("role", flat=True)
-            .first()
-        )
+        role = current_memberships(user=by, organisation=organisation).values_list("role", flat=True).first()
         if not role_allows(role, Permission.MANAGE_PLANS):
             raise _bad(
                 f"{by.username} is a {role.replace('_', ' ')} at {organisation.name}, and only governance "
@@ -249,7 +246,7 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise _bad(str(exc)) from exc
         membership = (
-            Membership.objects.filter(organisation=organisation, role=Role.ADMINISTRATOR)
+            current_memberships(organisation=organisation, role=Role.ADMINISTRATOR)
             .select_related("user")
             .order_by("created_at", "pk")
             .first()
