@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# A member written without a label is shown as its name in words (Django's rule, e.g. DRAFT as "Draft"): only
+# labels that say more than the name are written out.
+
 
 class AssessorKind(models.TextChoices):
     CQC = "cqc", "CQC assessment"
@@ -11,9 +14,9 @@ class AssessorKind(models.TextChoices):
 
 
 class AssessmentState(models.TextChoices):
-    DRAFT = "draft", "Draft"
+    DRAFT = "draft"
     SUBMITTED = "submitted", "Submitted for review"
-    PUBLISHED = "published", "Published"
+    PUBLISHED = "published"
 
 
 class ScoringMethod(models.TextChoices):
@@ -22,9 +25,9 @@ class ScoringMethod(models.TextChoices):
 
 
 class SubjectLevel(models.TextChoices):
-    TRUST = "trust", "Trust"
-    LOCATION = "location", "Location"
-    SERVICE = "service", "Service"
+    TRUST = "trust"
+    LOCATION = "location"
+    SERVICE = "service"
 
 
 class RatingSource(models.TextChoices):
@@ -41,10 +44,10 @@ class Enforcement(models.TextChoices):
 class RatingValue(models.TextChoices):
     """The four ratings, stored by the scoring engine's keys (wellled.assessments.scoring.Rating)."""
 
-    OUTSTANDING = "outstanding", "Outstanding"
-    GOOD = "good", "Good"
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
     REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
-    INADEQUATE = "inadequate", "Inadequate"
+    INADEQUATE = "inadequate"
 
 
 # Key questions in CQC's order, with "overall" (the aggregate) last; the codes match the shipped CQC framework.

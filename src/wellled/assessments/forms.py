@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 
-from wellled.core.forms import TextForm, VersionedForm
-from wellled.core.limits import limit_of
+from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, text_field
 from wellled.core.models import OrganisationUnit, User
 from wellled.frameworks.models import Framework, FrameworkElement
 from wellled.plans.choices import FindingType
@@ -68,44 +68,35 @@ class RulesForm(TextForm):
         initial=False,
     )
 
-    def rules(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "rounding": data["rounding"],
-            "requirement_notice_caps": data["requirement_notice_caps"],
-            "warning_notice_caps": data["warning_notice_caps"],
-            "statement_scored_one_caps": data["statement_scored_one_caps"],
-        }
+    def rules(self) -> dict[str, Any]:
+        return scoring_rules_of(self.cleaned_data)
+
+
+RULES_FIELDS = ("rounding", "requirement_notice_caps", "warning_notice_caps", "statement_scored_one_caps")
+
+
+def scoring_rules_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The scoring rules a RulesForm's cleaned data chose, as an assessment stores them."""
+    return {name: data[name] for name in RULES_FIELDS}
 
 
 class AssessmentFieldsForm(RulesForm):
     """What an assessment says about itself, whether started or edited: its title, date and scoring method."""
 
-    title = forms.CharField(
-        label="Title (optional)", max_length=limit_of(Assessment, "title"), required=False
+    title = text_field("Title (optional)", limit=(Assessment, "title"), required=False)
+    assessed_on = date_field(
+        "Date of the assessment",
+        required_message="Enter the date of the assessment",
+        invalid_message="Enter the date of the assessment as a real date",
     )
-    assessed_on = forms.DateField(
-        label="Date of the assessment",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date of the assessment",
-            "invalid": "Enter the date of the assessment as a real date",
-        },
-    )
-    method = forms.ChoiceField(
-        label="How statements are scored",
-        choices=ScoringMethod.choices,
-        widget=forms.RadioSelect,
-        initial=ScoringMethod.DIRECT,
+    method = choice_field(
+        "How statements are scored", ScoringMethod.choices, radio=True, initial=ScoringMethod.DIRECT
     )
 
 
 class AssessmentCreateForm(AssessmentFieldsForm):
-    assessor_kind = forms.ChoiceField(
-        label="Who is assessing",
-        choices=AssessorKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who is assessing"},
+    assessor_kind = choice_field(
+        "Who is assessing", AssessorKind.choices, radio=True, required_message="Choose who is assessing"
     )
     framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
         label="Framework",
@@ -137,24 +128,14 @@ class AssessmentCreateForm(AssessmentFieldsForm):
 
 
 class AssessmentEditForm(VersionedForm, AssessmentFieldsForm):
-    summary = forms.CharField(
-        label="Summary (optional)",
-        max_length=limit_of(Assessment, "summary"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    summary = text_field("Summary (optional)", limit=(Assessment, "summary"), rows=4, required=False)
     field_order = ["title", "assessed_on", "method", "summary"]
 
 
 class StatementForm(VersionedForm):
     """A statement's score (direct) or evidence-category scores, and what was found."""
 
-    narrative = forms.CharField(
-        label="What we found",
-        max_length=limit_of(StatementAssessment, "narrative"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    narrative = text_field("What we found", limit=(StatementAssessment, "narrative"), rows=4, required=False)
 
     def __init__(self, *args, method: str, categories: list[dict], statement_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,9 +171,9 @@ class StatementForm(VersionedForm):
 
 
 class EvidenceForm(TextForm):
-    title = forms.CharField(
-        label="Title",
-        max_length=limit_of(EvidenceItem, "title"),
+    title = text_field(
+        "Title",
+        limit=(EvidenceItem, "title"),
         required=False,
         help_text="For example Board minutes, March 2026. A file's name is used if blank.",
     )
@@ -226,22 +207,19 @@ class FindingForm(TextForm):
         empty_label="Choose…",
         error_messages={"required": "Choose the statement the finding is about"},
     )
-    finding_type = forms.ChoiceField(label="Type", choices=FindingType.choices)
-    text = forms.CharField(
-        label="Finding",
-        max_length=limit_of(AssessmentFinding, "text"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the finding"},
+    finding_type = choice_field("Type", FindingType.choices)
+    text = text_field(
+        "Finding", limit=(AssessmentFinding, "text"), rows=4, required_message="Enter the finding"
     )
-    regulation = forms.CharField(
-        label="Regulation (for a breach)",
-        max_length=limit_of(AssessmentFinding, "regulation"),
+    regulation = text_field(
+        "Regulation (for a breach)",
+        limit=(AssessmentFinding, "regulation"),
         required=False,
         help_text="For example Regulation 12: safe care and treatment.",
     )
-    enforcement = forms.ChoiceField(
-        label="Notice (for a breach)",
-        choices=Enforcement.choices,
+    enforcement = choice_field(
+        "Notice (for a breach)",
+        Enforcement.choices,
         required=False,
         help_text="A notice limits the key question's rating, if the rules say so.",
     )
@@ -267,32 +245,23 @@ class FindingActionForm(TextForm):
         empty_label="Choose…",
         error_messages={"required": "Choose the plan the action belongs to"},
     )
-    reference = forms.CharField(
-        label="Action reference",
-        max_length=limit_of(Action, "reference"),
+    reference = text_field(
+        "Action reference",
+        limit=(Action, "reference"),
         help_text="Unique in the plan, for example CYP1.",
-        error_messages={"required": "Enter the action's reference"},
+        required_message="Enter the action's reference",
     )
-    title = forms.CharField(
-        label="Planned action",
-        max_length=limit_of(Action, "title"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the planned action"},
+    title = text_field(
+        "Planned action", limit=(Action, "title"), rows=3, required_message="Enter the planned action"
     )
     lead: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Lead (optional)", queryset=None, required=False, empty_label="None"
     )
-    due_date = forms.DateField(
-        label="Timescale (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the timescale as a real date"},
+    due_date = date_field(
+        "Timescale (optional)", required=False, invalid_message="Enter the timescale as a real date"
     )
-    success_measure = forms.CharField(
-        label="Success measure (optional)",
-        max_length=limit_of(Action, "success_measure"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    success_measure = text_field(
+        "Success measure (optional)", limit=(Action, "success_measure"), rows=2, required=False
     )
 
     def __init__(self, *args, plans, people, **kwargs):
@@ -302,9 +271,9 @@ class FindingActionForm(TextForm):
 
 
 class ReturnForm(VersionedForm):
-    comment = forms.CharField(
-        label="What the team needs to look at again",
-        max_length=limit_of(Assessment, "review_comment"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter what the team needs to look at again"},
+    comment = text_field(
+        "What the team needs to look at again",
+        limit=(Assessment, "review_comment"),
+        rows=3,
+        required_message="Enter what the team needs to look at again",
     )

@@ -22,6 +22,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,7 +99,7 @@ class _Row:
     rated_on: datetime.date
 
 
-def _read(text: str) -> tuple[list[dict[str, str]], list[str]]:
+def _read(text: str) -> tuple[list[dict[str, str | None]], list[str]]:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -124,7 +125,7 @@ def _read(text: str) -> tuple[list[dict[str, str]], list[str]]:
         )
     if errors:
         raise RatingsImportError(errors)
-    rows = []
+    rows: list[dict[str, str | None]] = []
     try:
         for values in reader:
             if not any(v.strip() for v in values):
@@ -150,13 +151,14 @@ def parse_ratings(*, organisation: Organisation, text: str) -> tuple[list[_Row],
     good: list[_Row] = []
     skipped = 0
     seen: dict[tuple, int] = {}
-    for index, raw in enumerate(rows, start=2):
-        if not raw:
+    for index, read in enumerate(rows, start=2):
+        if not read:
             continue
         problems = []
-        if any(v is None for v in raw.values()):
+        if any(v is None for v in read.values()):
             errors.append(f"Row {index}: it has fewer values than the header has columns.")
             continue
+        raw = cast(dict[str, str], read)  # every cell is there: checked just above
         rating_text = raw["rating"]
         if rating_text.strip().lower() in NOT_RATED:
             skipped += 1
@@ -207,7 +209,7 @@ def parse_ratings(*, organisation: Organisation, text: str) -> tuple[list[_Row],
             )
         if rated_on and rated_on > timezone.localdate():
             problems.append(f"Row {index}, column 'date': {numeric_date(rated_on)} is in the future.")
-        if problems:
+        if problems or key_question is None or rating is None or rated_on is None:  # each None is a problem
             errors.extend(problems)
             continue
         key = (location_id, service_name.lower(), key_question, rated_on)

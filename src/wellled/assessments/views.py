@@ -10,17 +10,20 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from wellled.core.forms import VersionForm
+from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
 from wellled.core.service_kit import ConcurrentEditError
 from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
     SignedInRequest,
+    chosen,
     errors_apply,
     form_page,
-    history_page,
     role,
     scope,
     stale_refuse,
@@ -38,15 +41,10 @@ from .forms import (
     FindingForm,
     ReturnForm,
     StatementForm,
+    scoring_rules_of,
 )
 from .models import Assessment
 from .scoring import Rating
-
-
-class HtmxRequest(SignedInRequest):
-    """A signed-in request that may come from HTMX (the middleware says so on every request)."""
-
-    htmx: HtmxDetails
 
 
 def _may(request: SignedInRequest, assessment: Assessment) -> dict[str, bool]:
@@ -64,69 +62,59 @@ def assessment_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "assessments/assessment_list.jinja", {"assessments": assessments})
 
 
-def assessment_create(request: SignedInRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_ASSESSMENTS)
-    locations, service_units = selectors.subject_units(**scope(request))
-    form = AssessmentCreateForm(
-        request.POST or None,
-        frameworks=frameworks_available(organisation=request.organisation),
-        locations=locations,
-        services=service_units,
-    )
-    return form_page(
-        request,
-        form,
-        template="assessments/assessment_form.jinja",
-        context={"title": "New assessment"},
-        save=lambda data: services.assessment_create(
-            organisation=request.organisation,
-            by=request.user,
-            framework=data["framework"],
-            assessed_on=data["assessed_on"],
-            assessor_kind=data["assessor_kind"],
-            location=data["location"],
-            service=data["service"],
-            method=data["method"],
-            scoring_rules=form.rules(),
-            title=data["title"],
-        ),
-        message=lambda assessment: f"“{assessment}” started. Score each statement below.",
-        success_url=lambda assessment: reverse("assessment-score", args=[assessment.pk]),
-    )
-
-
-def assessment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_ASSESSMENTS)
+def _draft_get(*, pk: int, user: User, organisation: Organisation) -> Assessment:
+    """An assessment that may still change (a published one is frozen), or 404."""
+    assessment = selectors.assessment_get(pk=pk, user=user, organisation=organisation)
     if assessment.is_published:
         raise PermissionDenied(services.FROZEN_MESSAGE)
-    initial = {
-        "title": assessment.title,
-        "assessed_on": assessment.assessed_on,
-        "method": assessment.method,
-        "summary": assessment.summary,
-        "version": assessment.version,
-        **assessment.scoring_rules,
-    }
-    form = AssessmentEditForm(request.POST or None, initial=initial)
-    return form_page(
-        request,
-        form,
-        template="assessments/assessment_form.jinja",
-        context={"title": f"Edit {assessment}", "assessment": assessment},
-        save=lambda data: services.assessment_update(
-            assessment=assessment,
-            by=request.user,
-            expected_version=data["version"],
-            title=data["title"],
-            assessed_on=data["assessed_on"],
-            method=data["method"],
-            summary=data["summary"],
-            scoring_rules=form.rules(),
-        ),
-        message="Assessment saved.",
-        success_url=reverse("assessment-detail", args=[assessment.pk]),
-    )
+    return assessment
+
+
+def _subject_choices(request: SignedInRequest, organisation: Organisation) -> dict[str, Any]:
+    locations, service_units = selectors.subject_units(**scope(request))
+    frameworks = frameworks_available(organisation=organisation)
+    return {"frameworks": frameworks, "locations": locations, "services": service_units}
+
+
+ASSESSMENT_CREATE_FIELDS = (
+    "framework",
+    "assessed_on",
+    "assessor_kind",
+    "location",
+    "service",
+    "method",
+    "title",
+)
+ASSESSMENT_EDIT_FIELDS = ("title", "assessed_on", "method", "summary")
+
+assessment_create = CreatePage(
+    form=AssessmentCreateForm,
+    service=services.assessment_create,
+    fields=ASSESSMENT_CREATE_FIELDS,
+    changes=lambda data: {**chosen(ASSESSMENT_CREATE_FIELDS, data), "scoring_rules": scoring_rules_of(data)},
+    form_kwargs=_subject_choices,
+    permission=Permission.MANAGE_ASSESSMENTS,
+    template="assessments/assessment_form.jinja",
+    title="New assessment",
+    message=lambda assessment: f"“{assessment}” started. Score each statement below.",
+    success_url=lambda assessment: reverse("assessment-score", args=[assessment.pk]),
+)
+
+assessment_edit = EditPage[Assessment](
+    get=_draft_get,
+    form=AssessmentEditForm,
+    service=services.assessment_update,
+    noun="assessment",
+    fields=ASSESSMENT_EDIT_FIELDS,
+    initial=lambda assessment: assessment.scoring_rules,
+    changes=lambda _, data: {**chosen(ASSESSMENT_EDIT_FIELDS, data), "scoring_rules": scoring_rules_of(data)},
+    permission=Permission.MANAGE_ASSESSMENTS,
+    template="assessments/assessment_form.jinja",
+    title=lambda assessment: f"Edit {assessment}",
+    context=lambda _, assessment: {"assessment": assessment},
+    message="Assessment saved.",
+    success_url=lambda assessment: reverse("assessment-detail", args=[assessment.pk]),
+)
 
 
 # One assessment -----------------------------------------------------------------------------------------------
@@ -185,7 +173,7 @@ def assessment_score(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def statement_detail(request: HtmxRequest, pk: int) -> HttpResponse:
+def statement_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One statement: score it (a partial save over HTMX from the scoring page), its evidence and findings."""
     statement = selectors.statement_get(pk=pk, **scope(request))
     assessment = statement.assessment
@@ -256,25 +244,20 @@ def statement_evidence(request: SignedInRequest, pk: int) -> HttpResponse:
     if not services.user_may_score(user=request.user, assessment=statement.assessment):
         raise PermissionDenied("You cannot add evidence to this assessment.")
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.evidence_add(
-                statement=statement,
-                by=request.user,
-                title=data["title"],
-                file=data.get("file"),
-                url=data.get("url") or "",
-            )
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, f"Evidence “{item.title}” added to {statement.element.code}.")
-            return redirect("statement-detail", pk=pk)
-    return render(
+    return form_page(
         request,
-        "assessments/statement_detail.jinja",
-        {
+        form,
+        template="assessments/statement_detail.jinja",
+        save=lambda data: services.evidence_add(
+            statement=statement,
+            by=request.user,
+            title=data["title"],
+            file=data.get("file"),
+            url=data.get("url") or "",
+        ),
+        message=lambda item: f"Evidence “{item.title}” added to {statement.element.code}.",
+        success_url=reverse("statement-detail", args=[pk]),
+        context=lambda: {
             "assessment": statement.assessment,
             "statement": statement,
             "forms": {statement.pk: _statement_form(statement)},
@@ -284,7 +267,6 @@ def statement_evidence(request: SignedInRequest, pk: int) -> HttpResponse:
             "findings": [],
             "evidence": list(statement.evidence.all()),
         },
-        status=200,
     )
 
 
@@ -311,17 +293,22 @@ def assessment_result(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/assessment_result.jinja", _assessment_read(request, pk))
 
 
+def _version_sent(request: SignedInRequest) -> int:
+    """The version of the assessment the page was opened at, as its button sent it (refused when missing)."""
+    version = VersionForm(request.POST)
+    if not version.is_valid():
+        raise ValidationError(list(version.non_field_errors()))
+    return version.cleaned_data["version"]
+
+
 @require_POST
 def assessment_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(pk=pk, **scope(request))
     if not services.user_may_score(user=request.user, assessment=assessment):
         raise PermissionDenied("You cannot submit this assessment.")
-    version = VersionForm(request.POST)
     try:
-        if not version.is_valid():
-            raise ValidationError(list(version.non_field_errors()))
         services.assessment_submit(
-            assessment=assessment, by=request.user, expected_version=version.cleaned_data["version"]
+            assessment=assessment, by=request.user, expected_version=_version_sent(request)
         )
     except ConcurrentEditError as exc:
         messages.error(request, str(exc))
@@ -367,12 +354,9 @@ def assessment_publish(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("assessment-result", pk=pk)
     errors: list[str] = []
     if request.method == "POST":
-        version = VersionForm(request.POST)
         try:
-            if not version.is_valid():
-                raise ValidationError(list(version.non_field_errors()))
             services.assessment_publish(
-                assessment=assessment, by=request.user, expected_version=version.cleaned_data["version"]
+                assessment=assessment, by=request.user, expected_version=_version_sent(request)
             )
         except ConcurrentEditError as exc:
             errors = [str(exc)]
@@ -400,46 +384,41 @@ def assessment_compare(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def assessment_history(request: SignedInRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        assessment,
-        title=f"History of {assessment}",
-        back_url=reverse("assessment-detail", args=[pk]),
-    )
+assessment_history = HistoryPage[Assessment](
+    get=selectors.assessment_get,
+    title=lambda assessment: f"History of {assessment}",
+    back_url=lambda assessment: reverse("assessment-detail", args=[assessment.pk]),
+)
 
 
 # Findings -----------------------------------------------------------------------------------------------------
 
 
-def finding_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_ASSESSMENTS)
-    if assessment.is_published:
-        raise PermissionDenied(services.FROZEN_MESSAGE)
-    elements = assessment.framework.elements.filter(
-        pk__in=assessment.statements.values("element_id")
-    ).order_by("order")
-    initial = {"element": request.GET.get("element")} if request.GET.get("element", "").isdigit() else {}
-    form = FindingForm(request.POST or None, elements=elements, initial=initial)
-    return form_page(
-        request,
-        form,
-        template="assessments/finding_form.jinja",
-        context={"assessment": assessment},
-        save=lambda data: services.assessment_finding_create(
-            assessment=assessment,
-            by=request.user,
-            element=data["element"],
-            text=data["text"],
-            finding_type=data["finding_type"],
-            regulation=data["regulation"],
-            enforcement=data["enforcement"] or "",
-        ),
-        message="Finding recorded.",
-        success_url=reverse("assessment-detail", args=[pk]) + "#findings",
-    )
+def _statements_of(request: SignedInRequest, assessment: Assessment) -> dict[str, Any]:
+    """The statements a finding may be about: those the assessment scores, in the framework's order."""
+    scored = assessment.statements.values("element_id")
+    return {"elements": assessment.framework.elements.filter(pk__in=scored).order_by("order")}
+
+
+FINDING_FIELDS = ("element", "text", "finding_type", "regulation")
+
+finding_create = CreatePage(
+    parent=_draft_get,
+    noun="assessment",
+    form=FindingForm,
+    service=services.assessment_finding_create,
+    fields=FINDING_FIELDS,
+    changes=lambda data: {**chosen(FINDING_FIELDS, data), "enforcement": data["enforcement"] or ""},
+    initial=lambda request: (
+        {"element": request.GET["element"]} if request.GET.get("element", "").isdigit() else {}
+    ),
+    form_kwargs=_statements_of,
+    context=lambda _, assessment: {"assessment": assessment},
+    permission=Permission.MANAGE_ASSESSMENTS,
+    template="assessments/finding_form.jinja",
+    message="Finding recorded.",
+    success_url=lambda finding: reverse("assessment-detail", args=[finding.assessment_id]) + "#findings",
+)
 
 
 def finding_action(request: SignedInRequest, pk: int) -> HttpResponse:

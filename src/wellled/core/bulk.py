@@ -28,7 +28,7 @@ def insert_many(objects: Sequence[models.Model], *, batch_size: int = BATCH_SIZE
     quote = connection.ops.quote_name
     # Only the model's own table and column names, quoted, go into the SQL; every value is a parameter.
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column or f.attname) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     with connection.cursor() as cursor:

@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# A member written without a label is shown as its name in words (Django's rule, e.g. DRAFT as "Draft"): only
+# labels that say more than the name are written out.
+
 
 class OrganisationKind(models.TextChoices):
     TRUST = "trust", "NHS trust"
@@ -16,19 +19,19 @@ PROVIDER_KINDS = frozenset({OrganisationKind.TRUST, OrganisationKind.FOUNDATION_
 
 
 class UnitKind(models.TextChoices):
-    SITE = "site", "Site"
-    DIRECTORATE = "directorate", "Directorate"
+    SITE = "site"
+    DIRECTORATE = "directorate"
     CARE_GROUP = "care_group", "Care group"
-    SERVICE = "service", "Service"
-    WARD = "ward", "Ward"
-    TEAM = "team", "Team"
+    SERVICE = "service"
+    WARD = "ward"
+    TEAM = "team"
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Administrator"
+    ADMINISTRATOR = "administrator"
     GOVERNANCE_EDITOR = "governance_editor", "Governance editor"
-    LEAD = "lead", "Lead"
-    VIEWER = "viewer", "Viewer"
+    LEAD = "lead"
+    VIEWER = "viewer"
 
 
 class AuditAction(models.TextChoices):

@@ -23,10 +23,25 @@ ODS_CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]{3,10}$", "Enter an ODS code of c
 HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
 
 
+def shipped_or_own_unique(prefix: str) -> list[models.BaseConstraint]:
+    """The keys of something shipped with Wellled or a trust's own (a framework, an accreditation scheme): each
+    version of a key once among the shipped ones, and once in each organisation."""
+    return [
+        models.UniqueConstraint(
+            fields=["key", "version"],
+            condition=models.Q(organisation__isnull=True),
+            name=f"{prefix}_shipped_unique",
+        ),
+        models.UniqueConstraint(fields=["organisation", "key", "version"], name=f"{prefix}_trust_unique"),
+    ]
+
+
 class User(AbstractUser):
     """A person who signs in (or is invited to); boards know them by their initials."""
 
-    email = models.EmailField("e-mail address", unique=True, null=True, blank=True)
+    # Unlike Django's own user, no address is stored as NULL (so several people may have none, yet each address
+    # belongs to one person): the type checker knows only Django's never-empty text.
+    email = models.EmailField("e-mail address", unique=True, null=True, blank=True)  # type: ignore[assignment]
     initials = models.CharField(
         max_length=8, blank=True, help_text="How board papers show this person, e.g. DMc."
     )

@@ -24,7 +24,7 @@ from .models import (
     User,
 )
 from .permissions import Permission
-from .service_kit import permission_require
+from .service_kit import AS_IT_STANDS, fields_update, permission_require, record_create
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,36 @@ DEFAULT_DELIVERY_STATUSES: tuple[StatusDefinition, ...] = (
 )
 
 
+def _audited_change(
+    row: models.Model,
+    changes: Mapping[str, Any],
+    *,
+    by: User | None,
+    organisation: Organisation,
+    note: str = "",
+    versioned: bool = False,
+) -> None:
+    """Set and save some fields of a row the caller has checked (and locked), and audit the change: the tail of
+    the changes to people, memberships and organisations below. A versioned row's version moves on."""
+    before = snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    fields = [*changes, "version"] if versioned else list(changes)
+    if versioned:
+        row.version += 1  # type: ignore[attr-defined]
+    row.save(update_fields=fields)
+    audit_record(
+        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=row, before=before, note=note
+    )
+
+
 @transaction.atomic
 def organisation_create(
     *, name: str, ods_code: str, by: User | None, kind: str = OrganisationKind.TRUST, with_blue: bool = True
 ) -> Organisation:
     """Create an organisation with the default delivery-status scale."""
     organisation = Organisation(name=name, ods_code=ods_code.upper(), kind=kind)
-    organisation.full_clean()
-    organisation.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=organisation)
+    record_create(instance=organisation, by=by, organisation=organisation, permission=None)
     for definition in DEFAULT_DELIVERY_STATUSES:
         status = DeliveryStatus.objects.create(
             organisation=organisation,
@@ -130,9 +151,7 @@ def organisation_unit_create(
 ) -> OrganisationUnit:
     """Add a site, directorate or care group to an organisation's structure."""
     unit = OrganisationUnit(organisation=organisation, kind=kind, name=name, code=code, parent=parent)
-    unit.full_clean()
-    unit.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=unit)
+    record_create(instance=unit, by=by, organisation=organisation, permission=None)
     return unit
 
 
@@ -146,13 +165,8 @@ def membership_set(*, user: User, organisation: Organisation, role: str, by: Use
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=membership)
     elif membership.role != role or not membership.active:
-        before = snapshot(membership)
-        membership.role, membership.active, membership.ended_at = role, True, None
-        membership.version += 1
-        membership.save(update_fields=["role", "active", "ended_at", "version"])
-        audit_record(
-            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before
-        )
+        changes = {"role": role, "active": True, "ended_at": None}
+        _audited_change(membership, changes, by=by, organisation=organisation, versioned=True)
     return membership
 
 
@@ -450,12 +464,7 @@ def person_invite(
         initials_check(person=person, initials=person.display_initials, organisations=[organisation])
         membership_set(user=person, organisation=organisation, role=role, by=by)
         if not person.is_active:
-            before = snapshot(person)
-            person.is_active = True
-            person.save(update_fields=["is_active"])
-            audit_record(
-                by=by, organisation=organisation, action=AuditAction.UPDATE, instance=person, before=before
-            )
+            _audited_change(person, {"is_active": True}, by=by, organisation=organisation)
     else:
         initials_check(person=None, initials=initials, organisations=[organisation])
         if not initials.strip() and (first_name.strip() or last_name.strip()):
@@ -695,31 +704,12 @@ def person_merge(*, placeholder: User, into: User, organisation: Organisation, b
     audit_record_many(by=by, organisation=organisation, entries=entries)
     now = timezone.now()
     for membership in Membership.objects.select_for_update().filter(user=placeholder, active=True):
-        before = snapshot(membership)
-        membership.active, membership.ended_at = False, now
-        membership.version += 1
-        membership.save(update_fields=["active", "ended_at", "version"])
-        audit_record(
-            by=by,
-            organisation=organisation,
-            action=AuditAction.UPDATE,
-            instance=membership,
-            before=before,
-            note=f"Merged into {into}",
-        )
-    before = snapshot(placeholder)
-    placeholder.is_active = False
-    placeholder.save(update_fields=["is_active"])
-    audit_record(
-        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=placeholder, before=before
-    )
+        ended = {"active": False, "ended_at": now}
+        note = f"Merged into {into}"
+        _audited_change(membership, ended, by=by, organisation=organisation, note=note, versioned=True)
+    _audited_change(placeholder, {"is_active": False}, by=by, organisation=organisation)
     if not into.initials and placeholder.initials:
-        before = snapshot(into)
-        into.initials = placeholder.initials
-        into.save(update_fields=["initials"])
-        audit_record(
-            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=into, before=before
-        )
+        _audited_change(into, {"initials": placeholder.initials}, by=by, organisation=organisation)
     return into
 
 
@@ -745,24 +735,14 @@ def person_deactivate(*, membership: Membership, by: User, expected_version: int
     ):
         raise ValidationError(LAST_ADMINISTRATOR.format(organisation=organisation.name))
     now = timezone.now()
-    before = snapshot(membership)
-    membership.active, membership.ended_at = False, now
-    membership.version += 1
-    membership.save(update_fields=["active", "ended_at", "version"])
-    audit_record(
-        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=membership, before=before
-    )
+    ended = {"active": False, "ended_at": now}
+    _audited_change(membership, ended, by=by, organisation=organisation, versioned=True)
     Invitation.objects.filter(
         organisation=organisation, person_id=membership.user_id, accepted_at=None, withdrawn_at=None
     ).update(withdrawn_at=now)
     person = User.objects.select_for_update().get(pk=membership.user_id)
     if person.is_active and not current_memberships(user=person).exists():
-        before = snapshot(person)
-        person.is_active = False
-        person.save(update_fields=["is_active"])
-        audit_record(
-            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=person, before=before
-        )
+        _audited_change(person, {"is_active": False}, by=by, organisation=organisation)
     return membership
 
 
@@ -775,12 +755,7 @@ def two_factor_required_set(*, organisation: Organisation, required: bool, by: U
     permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ORGANISATION)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.two_factor_required != required:
-        before = snapshot(organisation)
-        organisation.two_factor_required = required
-        organisation.save(update_fields=["two_factor_required"])
-        audit_record(
-            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=organisation, before=before
-        )
+        _audited_change(organisation, {"two_factor_required": required}, by=by, organisation=organisation)
     return organisation
 
 
@@ -1002,9 +977,7 @@ def portfolio_trust_add(
             {"trust": f"{trust.name} is already in the portfolio of {oversight_body.name}."}
         )
     entry = PortfolioEntry(oversight_body=oversight_body, trust=trust, joined_on=joined_on)
-    entry.full_clean()
-    entry.save()
-    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=entry)
+    record_create(instance=entry, by=by, organisation=oversight_body, permission=None)
     return entry
 
 
@@ -1013,19 +986,18 @@ def portfolio_trust_remove(
     *, entry: PortfolioEntry, by: User | None, left_on: datetime.date
 ) -> PortfolioEntry:
     """Take a trust out of a portfolio from `left_on`: the entry stays, as history, and the view it lent ends."""
-    if by is not None:
-        permission_require(
-            user=by, organisation_id=entry.oversight_body_id, permission=Permission.MANAGE_ORGANISATION
-        )
-    entry = PortfolioEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.left_on is not None:
-        raise ValidationError({"left_on": f"{entry.trust} already left this portfolio."})
-    before = snapshot(entry)
-    entry.left_on = left_on
-    entry.version += 1
-    entry.full_clean()
-    entry.save(update_fields=["left_on", "version"])
-    audit_record(
-        by=by, organisation=entry.oversight_body, action=AuditAction.UPDATE, instance=entry, before=before
+
+    def still_in(row: PortfolioEntry, _: object) -> None:
+        if row.left_on is not None:
+            raise ValidationError({"left_on": f"{row.trust} already left this portfolio."})
+
+    return fields_update(
+        instance=entry,
+        by=by,
+        organisation=entry.oversight_body,
+        permission=Permission.MANAGE_ORGANISATION if by is not None else None,
+        expected_version=AS_IT_STANDS,
+        allowed={"left_on"},
+        changes={"left_on": left_on},
+        check=still_in,
     )
-    return entry

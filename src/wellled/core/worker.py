@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Protocol
 
 from django.conf import settings
 from django.dispatch import Signal
@@ -38,6 +38,12 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a Linux child gets when its parent 
 # Sent by `wellled worker` each time it (re)starts its loop: apps clear up after a worker that died
 # (reports marks the jobs it left running as failed), without core importing them.
 worker_started = Signal()
+
+
+class Writer(Protocol):
+    """Where the worker's lines go: a terminal, or a management command's output."""
+
+    def write(self, msg: str, /) -> object: ...
 
 
 def worker_needed() -> bool:
@@ -61,7 +67,7 @@ def worker_command() -> list[str]:
 
 @contextmanager
 def background_worker(
-    *, enabled: bool = True, stdout: TextIO | None = None
+    *, enabled: bool = True, stdout: Writer | None = None
 ) -> Iterator[subprocess.Popen | None]:
     """Run the worker in a child process for as long as the block runs (nothing to do with the immediate backend)."""
     if not enabled or not worker_needed():
@@ -92,7 +98,7 @@ class WorkerKeeper(threading.Thread):
     """Starts the worker again if it exits while the server runs (a crash, an out-of-memory kill), so papers
     never queue for ever behind a dead worker."""
 
-    def __init__(self, process: subprocess.Popen, *, stdout: TextIO | None = None):
+    def __init__(self, process: subprocess.Popen, *, stdout: Writer | None = None):
         super().__init__(name="wellled-worker-keeper", daemon=True)
         self.process, self.stdout = process, stdout
         self.stopping = threading.Event()

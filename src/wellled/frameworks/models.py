@@ -4,14 +4,14 @@ from django.db import models
 
 from wellled.core import limits
 from wellled.core.limits import LimitedTextField
-from wellled.core.models import Organisation
+from wellled.core.models import Organisation, shipped_or_own_unique
 
 
 class ElementKind(models.TextChoices):
     KEY_QUESTION = "key_question", "Key question"
     QUALITY_STATEMENT = "quality_statement", "Quality statement"
     KLOE = "kloe", "Key line of enquiry"
-    ELEMENT = "element", "Element"
+    ELEMENT = "element"
 
 
 class Framework(models.Model):
@@ -31,14 +31,7 @@ class Framework(models.Model):
 
     class Meta:
         ordering = ["name", "version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "version"],
-                condition=models.Q(organisation__isnull=True),
-                name="fw_shipped_unique",
-            ),
-            models.UniqueConstraint(fields=["organisation", "key", "version"], name="fw_trust_unique"),
-        ]
+        constraints = shipped_or_own_unique("fw")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version})"

@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# A member written without a label is shown as its name in words (Django's rule, e.g. DRAFT as "Draft"): only
+# labels that say more than the name are written out.
+
 
 class MeasureKind(models.TextChoices):
     VALUE = "value", "A value (XmR chart)"
@@ -17,13 +20,13 @@ class Direction(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
     # Halves and years of the NHS financial year (1 April to 31 March), as quarters already are.
     SIX_MONTHLY = "halfyear", "Six-monthly"
-    ANNUAL = "annual", "Annual"
+    ANNUAL = "annual"
 
 
 class MetWhen(models.TextChoices):

@@ -6,13 +6,12 @@ from typing import Any, cast
 
 from django import forms
 
-from wellled.core.forms import TextForm, VersionedForm
-from wellled.core.limits import limit_of
+from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, text_field
 
 from .choices import Direction, Frequency, MeasureKind, MetWhen
 from .models import NEGATIVE_ONLY_FOR_VALUES, Annotation, Measure, Rebase
 
-DATE = forms.DateInput(attrs={"type": "date"})
+REAL_DATE = "Enter a real date"
 MAX_RATE_PER = 1_000_000  # "per 1,000,000 population" is the largest base in common NHS use
 
 
@@ -23,34 +22,24 @@ def offer_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]
 
 def _no_or_yes(label: str, *, no: str, yes: str) -> forms.ChoiceField:
     """A choice of two, each said in full, "no" first and chosen unless the person picks "yes"."""
-    return forms.ChoiceField(
-        label=label,
-        choices=[("no", no), ("yes", yes)],
-        initial="no",
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    return choice_field(label, [("no", no), ("yes", yes)], radio=True, required=False, initial="no")
 
 
 class MeasureForm(VersionedForm):
-    name = forms.CharField(
-        max_length=limit_of(Measure, "name"), error_messages={"required": "Enter the measure's name"}
-    )
-    definition = forms.CharField(
-        max_length=limit_of(Measure, "definition"),
+    name = text_field("Name", limit=(Measure, "name"), required_message="Enter the measure's name")
+    definition = text_field(
+        "Definition",
+        limit=(Measure, "definition"),
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What is counted, and what is left out.",
     )
-    kind = forms.ChoiceField(
-        label="What kind of number is it?",
-        choices=MeasureKind.choices,
-        widget=forms.RadioSelect,
-        help_text="This chooses the chart.",
+    kind = choice_field(
+        "What kind of number is it?", MeasureKind.choices, radio=True, help_text="This chooses the chart."
     )
-    unit_of_measurement = forms.CharField(
-        label="Unit (for values and counts)",
-        max_length=limit_of(Measure, "unit_of_measurement"),
+    unit_of_measurement = text_field(
+        "Unit (for values and counts)",
+        limit=(Measure, "unit_of_measurement"),
         required=False,
         help_text="For example people, days or score out of 10.",
     )
@@ -67,9 +56,7 @@ class MeasureForm(VersionedForm):
         no="No: it is a number of things, a count, a rate or a proportion",
         yes="Yes: it is a net change or a balance, for values only",
     )
-    direction = forms.ChoiceField(
-        label="Which way is better?", choices=Direction.choices, widget=forms.RadioSelect
-    )
+    direction = choice_field("Which way is better?", Direction.choices, radio=True)
     target = forms.FloatField(required=False, help_text="For a proportion, a percentage: 35 means 35%.")
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     unit = forms.TypedChoiceField(label="Belongs to", coerce=int, empty_value=None, required=False)
@@ -77,15 +64,18 @@ class MeasureForm(VersionedForm):
     framework_element = forms.TypedChoiceField(
         label="Framework element", coerce=int, empty_value=None, required=False
     )
-    indicator_code = forms.CharField(
-        label="Shared indicator code (optional)",
-        max_length=limit_of(Measure, "indicator_code"),
+    indicator_code = text_field(
+        "Shared indicator code (optional)",
+        limit=(Measure, "indicator_code"),
         required=False,
         help_text="The code of the national or shared indicator this measures, so the bodies overseeing the trust "
         "can set it beside other trusts' (their trajectories).",
     )
-    data_source = forms.CharField(
-        max_length=limit_of(Measure, "data_source"), required=False, help_text="Where the figures come from."
+    data_source = text_field(
+        "Data source",
+        limit=(Measure, "data_source"),
+        required=False,
+        help_text="Where the figures come from.",
     )
     run_chart = _no_or_yes(
         "Chart for a value",
@@ -95,6 +85,12 @@ class MeasureForm(VersionedForm):
 
     def __init__(self, *args, units=(), people=(), elements=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # What each chosen key stands for: the service takes the records themselves.
+        self.records = {
+            "unit": {u.pk: u for u in units},
+            "owner": {p.pk: p for p in people},
+            "framework_element": {e.pk: e for e in elements},
+        }
         offer_choices(self, "unit", [("", "The whole organisation")] + [(u.pk, str(u)) for u in units])
         offer_choices(
             self, "owner", [("", "No owner yet")] + [(p.pk, f"{p} ({p.display_initials})") for p in people]
@@ -115,13 +111,24 @@ class MeasureForm(VersionedForm):
             self.add_error("target", "Enter the target as a percentage from 0 to 100")
         if data.get("negative_allowed") == "yes" and data.get("kind") != MeasureKind.VALUE:
             self.add_error("negative_allowed", NEGATIVE_ONLY_FOR_VALUES)
+        for name, by_pk in self.records.items():
+            data[name] = by_pk.get(data.get(name))
         return data
+
+    @staticmethod
+    def yes_no_initial(measure: Measure) -> dict[str, str]:
+        """The two yes-or-no choices as the measure holds them."""
+        return {
+            "run_chart": "yes" if measure.run_chart else "no",
+            "negative_allowed": "yes" if measure.negative_allowed else "no",
+        }
 
 
 class ValueForm(TextForm):
-    period = forms.DateField(
-        widget=DATE,
-        error_messages={"required": "Enter the period", "invalid": "Enter the period as a date"},
+    period = date_field(
+        "Period",
+        required_message="Enter the period",
+        invalid_message="Enter the period as a date",
         help_text="Months and quarters are recorded as their first day.",
     )
     value = forms.FloatField(required=False, help_text="Leave blank to record that the period is missing.")
@@ -157,31 +164,25 @@ class UploadForm(TextForm):
 
 
 class RebaseForm(TextForm):
-    date = forms.DateField(
-        label="Recalculate the limits from",
-        widget=DATE,
-        error_messages={
-            "required": "Enter the date the limits start again from",
-            "invalid": "Enter a real date",
-        },
+    date = date_field(
+        "Recalculate the limits from",
+        required_message="Enter the date the limits start again from",
+        invalid_message=REAL_DATE,
     )
-    reason = forms.CharField(
-        max_length=limit_of(Rebase, "reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        "Reason",
+        limit=(Rebase, "reason"),
+        rows=3,
         help_text="What changed in the process, e.g. the new rota started.",
-        error_messages={"required": "Enter the reason for recalculating the limits"},
+        required_message="Enter the reason for recalculating the limits",
     )
 
 
 class AnnotationForm(TextForm):
-    date = forms.DateField(
-        label="Date of the note",
-        widget=DATE,
-        error_messages={"required": "Enter the date of the note", "invalid": "Enter a real date"},
+    date = date_field(
+        "Date of the note", required_message="Enter the date of the note", invalid_message=REAL_DATE
     )
-    text = forms.CharField(
-        label="Note", max_length=limit_of(Annotation, "text"), error_messages={"required": "Enter the note"}
-    )
+    text = text_field("Note", limit=(Annotation, "text"), required_message="Enter the note")
 
 
 class LinkForm(VersionedForm):
@@ -193,12 +194,7 @@ class LinkForm(VersionedForm):
         help_text="In the measure's own units; for a percentage, 40 means 40%.",
         error_messages={"required": "Enter the target", "invalid": "Enter the target as a number"},
     )
-    met_when = forms.ChoiceField(
-        label="The target is met when",
-        choices=MetWhen.choices,
-        initial=MetWhen.DIRECTION,
-        widget=forms.RadioSelect,
-    )
+    met_when = choice_field("The target is met when", MetWhen.choices, radio=True, initial=MetWhen.DIRECTION)
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -461,7 +461,7 @@ class ActionMeasureSummary:
         latest = self.summary.latest
         if latest is None:
             return None
-        rule = self.link.met_when
+        rule: str | None = self.link.met_when
         if rule == MetWhen.DIRECTION:
             rule = MET_WHEN_BY_DIRECTION.get(self.measure.direction)
         if rule == MetWhen.AT_LEAST:

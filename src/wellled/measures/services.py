@@ -20,7 +20,13 @@ from wellled.core.choices import AuditAction
 from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
-from wellled.core.service_kit import fields_update, permission_require, version_bump, version_check
+from wellled.core.service_kit import (
+    fields_update,
+    permission_require,
+    record_create,
+    version_bump,
+    version_check,
+)
 
 from .choices import MeasureKind, MetWhen
 from .models import (
@@ -106,9 +112,7 @@ def measure_create(
     if Measure.objects.filter(organisation=organisation, name__iexact=name.strip()).exists():
         raise ValidationError({"name": "Your organisation already has a measure with this name."})
     measure = Measure(organisation=organisation, name=name.strip(), **fields)
-    measure.full_clean()
-    measure.save()
-    audit_record(by=_actor(by), organisation=organisation, action=AuditAction.CREATE, instance=measure)
+    record_create(instance=measure, by=_actor(by), organisation=organisation, permission=None)
     return measure
 
 
@@ -171,8 +175,16 @@ class ValuesOutcome:
         return self.added + self.corrected + self.unchanged
 
 
+FIGURES = ("value", "numerator", "denominator")
+
+
 def _figures(obj) -> tuple[float | None, float | None, float | None]:
     return (obj.value, obj.numerator, obj.denominator)
+
+
+def _figures_named(obj) -> dict[str, float | None]:
+    """A row's figures by name, to copy into a stored value or a revision."""
+    return {name: getattr(obj, name) for name in FIGURES}
 
 
 def _check_row(measure: Measure, row: ValueRow) -> None:
@@ -252,9 +264,7 @@ def values_load(
                 MeasureValue(
                     measure=measure,
                     period=period,
-                    value=row.value,
-                    numerator=row.numerator,
-                    denominator=row.denominator,
+                    **_figures_named(row),
                     updated_at=at,
                     updated_by=actor,
                     source=source[:200],
@@ -267,9 +277,7 @@ def values_load(
             before = snapshot(current)
             MeasureValueRevision.objects.create(
                 measure_value=current,
-                value=current.value,
-                numerator=current.numerator,
-                denominator=current.denominator,
+                **_figures_named(current),
                 recorded_at=current.updated_at,
                 recorded_by=current.updated_by,
                 source=current.source,
@@ -360,9 +368,7 @@ def annotation_add(
     if not (text or "").strip():
         raise ValidationError({"text": "Enter the note"})
     note = Annotation(measure=measure, date=date, text=text.strip(), created_by=_actor(by))
-    note.full_clean()
-    note.save()
-    audit_record(by=_actor(by), organisation=measure.organisation, action=AuditAction.CREATE, instance=note)
+    record_create(instance=note, by=_actor(by), organisation=measure.organisation, permission=None)
     return note
 
 
@@ -449,7 +455,5 @@ def commentary_write(
         next_steps=(next_steps or "").strip(),
         written_by=by,
     )
-    commentary.full_clean()
-    commentary.save()
-    audit_record(by=by, organisation=measure.organisation, action=AuditAction.CREATE, instance=commentary)
+    record_create(instance=commentary, by=by, organisation=measure.organisation, permission=None)
     return commentary

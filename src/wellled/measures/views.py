@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,7 +21,17 @@ from wellled.core.cells import safe_cell
 from wellled.core.formatting import padded_date
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
-from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, history_page, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
+    SignedInRequest,
+    chosen,
+    errors_apply,
+    form_page,
+    role,
+    scope,
+)
 from wellled.frameworks.selectors import elements_available
 from wellled.plans import selectors as plan_selectors
 from wellled.spc.render import render_png, render_svg, text_summary
@@ -27,11 +39,12 @@ from wellled.spc.render import render_png, render_svg, text_summary
 from . import importers, selectors, services
 from .choices import MeasureKind
 from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, UploadForm, ValueForm
+from .models import Measure
 
 UPLOAD_SESSION_KEY = "measures_upload"
 
 
-def _form_choices(request) -> dict:
+def _form_choices(request: SignedInRequest, *_: Any) -> dict[str, Any]:
     return {
         "units": list(selectors.measure_units(**scope(request))),
         "people": list(organisation_people(**scope(request))),
@@ -41,22 +54,29 @@ def _form_choices(request) -> dict:
     }
 
 
-def _measure_fields(data: dict, choices: dict) -> dict:
-    units = {u.pk: u for u in choices["units"]}
-    people = {p.pk: p for p in choices["people"]}
-    elements = {e.pk: e for e in choices["elements"]}
+MEASURE_FIELDS = (
+    "name",
+    "definition",
+    "kind",
+    "unit_of_measurement",
+    "rate_per",
+    "direction",
+    "target",
+    "frequency",
+    "unit",
+    "owner",
+    "framework_element",
+    "data_source",
+    "indicator_code",
+    "run_chart",
+    "negative_allowed",
+)
+
+
+def _measure_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a measure's form gives its service: the yes-or-no choices as booleans, the code trimmed."""
     return {
-        "definition": data["definition"],
-        "kind": data["kind"],
-        "unit_of_measurement": data["unit_of_measurement"],
-        "rate_per": data["rate_per"],
-        "direction": data["direction"],
-        "target": data["target"],
-        "frequency": data["frequency"],
-        "unit": units.get(data["unit"]),
-        "owner": people.get(data["owner"]),
-        "framework_element": elements.get(data["framework_element"]),
-        "data_source": data["data_source"],
+        **chosen(MEASURE_FIELDS, data),
         "indicator_code": data["indicator_code"].strip(),
         "run_chart": data.get("run_chart") == "yes",
         "negative_allowed": data.get("negative_allowed") == "yes",
@@ -142,66 +162,36 @@ def measure_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 
 
-def measure_create(request: SignedInRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_PLANS)
-    choices = _form_choices(request)
-    form = MeasureForm(
-        request.POST or None, initial={"kind": MeasureKind.VALUE, "direction": "increase"}, **choices
-    )
-    return form_page(
-        request,
-        form,
-        template="measures/measure_form.jinja",
-        context={"title": "New measure"},
-        save=lambda data: services.measure_create(
-            organisation=request.organisation,
-            by=request.user,
-            name=data["name"],
-            **_measure_fields(data, choices),
-        ),
-        message=lambda measure: f"Measure “{measure.name}” created. Add its data next.",
-        success_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
-    )
+measure_create = CreatePage(
+    form=MeasureForm,
+    service=services.measure_create,
+    fields=MEASURE_FIELDS,
+    changes=_measure_fields,
+    initial=lambda _: {"kind": MeasureKind.VALUE, "direction": "increase"},
+    form_kwargs=_form_choices,
+    permission=Permission.MANAGE_PLANS,
+    template="measures/measure_form.jinja",
+    title="New measure",
+    message=lambda measure: f"Measure “{measure.name}” created. Add its data next.",
+    success_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+)
 
-
-def measure_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    choices = _form_choices(request)
-    initial = {
-        "name": measure.name,
-        "definition": measure.definition,
-        "kind": measure.kind,
-        "unit_of_measurement": measure.unit_of_measurement,
-        "rate_per": measure.rate_per,
-        "direction": measure.direction,
-        "target": measure.target,
-        "frequency": measure.frequency,
-        "unit": measure.unit_id,
-        "owner": measure.owner_id,
-        "framework_element": measure.framework_element_id,
-        "data_source": measure.data_source,
-        "indicator_code": measure.indicator_code,
-        "run_chart": "yes" if measure.run_chart else "no",
-        "negative_allowed": "yes" if measure.negative_allowed else "no",
-        "version": measure.version,
-    }
-    form = MeasureForm(request.POST or None, initial=initial, **choices)
-    return form_page(
-        request,
-        form,
-        template="measures/measure_form.jinja",
-        context={"measure": measure, "title": f"Edit {measure.name}"},
-        save=lambda data: services.measure_update(
-            measure=measure,
-            by=request.user,
-            expected_version=data["version"],
-            name=data["name"],
-            **_measure_fields(data, choices),
-        ),
-        message="Measure saved.",
-        success_url=reverse("measure-detail", args=[measure.pk]),
-    )
+measure_edit = EditPage[Measure](
+    get=selectors.measure_get,
+    form=MeasureForm,
+    service=services.measure_update,
+    noun="measure",
+    fields=MEASURE_FIELDS,
+    initial=MeasureForm.yes_no_initial,
+    changes=lambda _, data: _measure_fields(data),
+    form_kwargs=_form_choices,
+    permission=Permission.MANAGE_PLANS,
+    template="measures/measure_form.jinja",
+    title=lambda measure: f"Edit {measure.name}",
+    context=lambda _, measure: {"measure": measure},
+    message="Measure saved.",
+    success_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+)
 
 
 def measure_values(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -237,11 +227,11 @@ def measure_values(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "measures/value_form.jinja", {"form": form, "measure": measure})
 
 
-def measure_history(request: SignedInRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **scope(request))
-    return history_page(
-        request, measure, title=f"History of {measure.name}", back_url=reverse("measure-detail", args=[pk])
-    )
+measure_history = HistoryPage[Measure](
+    get=selectors.measure_get,
+    title=lambda measure: f"History of {measure.name}",
+    back_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+)
 
 
 def measure_chart_png(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -277,25 +267,40 @@ def measure_data_csv(request: SignedInRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
-def measure_rebase(request: SignedInRequest, pk: int) -> HttpResponse:
+def _chart_mark(
+    request: SignedInRequest,
+    pk: int,
+    form: forms.BaseForm,
+    *,
+    add: Callable[..., Any],
+    message: Callable[[dict[str, Any]], str],
+    form_name: str,
+) -> HttpResponse:
+    """Add a rebase or a note to a measure's chart from its form on the measure's page: back to the chart, or
+    the page again with the form's errors."""
     measure = selectors.measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
-    form = RebaseForm(request.POST)
     if form.is_valid():
         try:
-            services.rebase_add(
-                measure=measure,
-                by=request.user,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
+            add(measure=measure, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
-            messages.success(request, f"Limits recalculated from {padded_date(form.cleaned_data['date'])}.")
+            messages.success(request, message(form.cleaned_data))
             return redirect(reverse("measure-detail", args=[pk]) + "#chart")
-    return _detail(request, pk, rebase_form=form, status=400)
+    return _detail(request, pk, status=400, **{form_name: form})
+
+
+@require_POST
+def measure_rebase(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _chart_mark(
+        request,
+        pk,
+        RebaseForm(request.POST),
+        add=services.rebase_add,
+        message=lambda data: f"Limits recalculated from {padded_date(data['date'])}.",
+        form_name="rebase_form",
+    )
 
 
 @require_POST
@@ -309,16 +314,14 @@ def rebase_remove(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measure_annotate(request: SignedInRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    form = AnnotationForm(request.POST)
-    if form.is_valid():
-        services.annotation_add(
-            measure=measure, by=request.user, date=form.cleaned_data["date"], text=form.cleaned_data["text"]
-        )
-        messages.success(request, "Note added to the chart.")
-        return redirect(reverse("measure-detail", args=[pk]) + "#chart")
-    return _detail(request, pk, annotation_form=form, status=400)
+    return _chart_mark(
+        request,
+        pk,
+        AnnotationForm(request.POST),
+        add=services.annotation_add,
+        message=lambda _: "Note added to the chart.",
+        form_name="annotation_form",
+    )
 
 
 # Uploads ------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
     locked_get,
     permission_require,
+    record_create,
     version_bump,
 )
 from wellled.plans import services as plan_services
@@ -68,9 +69,7 @@ def assessment_finding_create(
         enforcement=enforcement,
         created_by=by,
     )
-    finding.full_clean()
-    finding.save()
-    audit_record(by=by, organisation=assessment.organisation, action=AuditAction.CREATE, instance=finding)
+    record_create(instance=finding, by=by, organisation=assessment.organisation, permission=None)
     return finding
 
 

@@ -19,6 +19,7 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_create,
     version_bump,
     version_check,
 )
@@ -72,9 +73,7 @@ def assessment_create(
         summary=summary.strip(),
         created_by=by,
     )
-    assessment.full_clean()
-    assessment.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=assessment)
+    record_create(instance=assessment, by=by, organisation=organisation, permission=None)
     StatementAssessment.objects.bulk_create(
         [StatementAssessment(assessment=assessment, element=e) for kq in key_questions for e in kq.statements]
     )
@@ -193,7 +192,7 @@ def assessment_publish(
     outcome = assessment_outcome(assessment=assessment)
     if outcome.problems:
         raise ValidationError(["It cannot be published yet.", *outcome.problems])
-    rated = [kq for kq in outcome.key_questions if kq.result is not None]
+    rated = [(kq.name, kq.result) for kq in outcome.key_questions if kq.result is not None]
     subject = {
         "organisation": assessment.organisation,
         "location": assessment.location,
@@ -253,7 +252,7 @@ def assessment_publish(
             created_by=by,
         )
         audit_record(by=by, organisation=assessment.organisation, action=AuditAction.CREATE, instance=rating)
-    summary = ", ".join(f"{kq.name} {kq.result.rating.text}" for kq in rated)
+    summary = ", ".join(f"{name} {result.rating.text}" for name, result in rated)
     return _set_state(
         assessment,
         by,
