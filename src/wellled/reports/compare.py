@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .board_paper import BoardPaper, Row, StatusInfo
+from .papers.compare import FigureChange
 
 IMPROVED = "improved"
 WORSENED = "worsened"
@@ -80,18 +81,10 @@ class ActionChange:
 
 
 @dataclass(frozen=True)
-class CountChange:
-    """How many actions stood at one status in each paper."""
+class CountChange(FigureChange):
+    """How many actions stood at one status in each paper, with the status's colours."""
 
-    code: str
-    label: str
-    status: StatusInfo | None
-    before: int
-    after: int
-
-    @property
-    def difference(self) -> int:
-        return self.after - self.before
+    status: StatusInfo | None = None
 
 
 @dataclass(frozen=True)

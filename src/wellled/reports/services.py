@@ -21,7 +21,7 @@ from .papers.jobs import (  # noqa: F401  (the board paper's writes, where views
 )
 from .papers.kind import PaperRequest
 from .papers.kinds.board import BOARD
-from .papers.pipeline import ISSUE_AHEAD, as_at_check, issue  # noqa: F401
+from .papers.pipeline import as_at_check, issue
 from .papers.store import paper_withdraw  # noqa: F401
 from .progress import ProgressCallback
 

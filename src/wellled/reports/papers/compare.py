@@ -61,11 +61,4 @@ def issues_compare(first: IssuedPaper, second: IssuedPaper) -> IssueComparison:
         for code in codes
     )
     detail = kind.compare(kind.from_data(before.data), kind.from_data(after.data))
-    return IssueComparison(
-        before=before,
-        after=after,
-        total_before=before.total,
-        total_after=after.total,
-        figures=figures,
-        detail=detail,
-    )
+    return IssueComparison(before, after, before.total, after.total, figures, detail)

@@ -115,10 +115,4 @@ class PaperKind:
 
     def job_request(self, job: Any) -> PaperRequest:
         """What a background job (a PaperJob row) asks for."""
-        return PaperRequest(
-            organisation=job.organisation,
-            by=job.requested_by,
-            as_at=job.as_at,
-            subject=job.plan,
-            cycle=job.cycle,
-        )
+        return PaperRequest(job.organisation, job.requested_by, job.as_at, job.plan, job.cycle)

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 from .kind import PaperKind
 
 _KINDS: dict[str, PaperKind] = {}
+KEY_CHARS = 10  # IssuedPaper.kind and PaperJob.kind hold the key
 # Kinds whose module loads heavy renderers, by key: (label, dotted path of the kind), imported when first used.
 _LAZY: dict[str, tuple[str, str]] = {}
 
@@ -18,6 +19,8 @@ class UnknownPaperKind(LookupError):
 
 def kind_register(kind: PaperKind) -> PaperKind:
     """Register a kind under its key (registering the same class again replaces it: tests and reloads)."""
+    if len(kind.key) > KEY_CHARS:
+        raise ValueError(f"A paper kind's key is at most {KEY_CHARS} characters: {kind.key!r}.")
     existing = _KINDS.get(kind.key)
     if existing is not None and type(existing).__qualname__ != type(kind).__qualname__:
         raise ValueError(f"Another paper kind is registered as {kind.key!r}.")

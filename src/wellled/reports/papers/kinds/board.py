@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from wellled.core.formatting import long_date
@@ -71,13 +72,10 @@ class BoardPaperKind(PaperKind):
     def job_request(self, job) -> PaperRequest:
         if job.plan is None:  # a board paper's job always names its plan
             raise ValueError("The job names no plan.")
-        return PaperRequest(
-            organisation=job.plan.organisation,
-            by=job.requested_by,
-            as_at=job.cycle.position_as_at if job.cycle else job.as_at,
-            subject=job.plan,
-            cycle=job.cycle,
-        )
+        request = super().job_request(job)
+        return (
+            replace(request, as_at=job.cycle.position_as_at) if job.cycle else request
+        )  # the cycle's own date
 
 
 BOARD = BoardPaperKind()
