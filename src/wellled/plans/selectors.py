@@ -110,7 +110,7 @@ def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> Qu
     a page of the plan as it stands, and far less than every update of a long-running plan."""
     latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(*POSITION_ORDER)
     if not history:
-        latest_updates = standing_updates(latest_updates)
+        latest_updates = standing_updates(latest_updates, today=timezone.localdate())
     return actions.select_related("section", "lead", "status", "plan").prefetch_related(
         Prefetch("other_leads", queryset=co_leads_in_written_order()),
         "findings",

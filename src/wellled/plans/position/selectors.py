@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from wellled.core.models import DeliveryStatus
 
 from ..choices import CycleState
-from ..models import Action, ProgressUpdate
+from ..models import Action, ProgressUpdate, ReportingCycle
 from .action import ActionFacts, ActionPosition
 from .plan import plan_position
 
@@ -23,10 +23,16 @@ POSITION_ORDER = ("-update_date", "-created_at", "-id")
 UPDATE_FIELDS = ("id", "action_id", "cycle_id", "status_id", "update_date", "created_at", "awaited")
 
 
-def standing_updates(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
-    """Of these updates, the ones a plan as it stands reads: each action's latest, and those of open cycles."""
+def standing_updates(updates: QuerySet[ProgressUpdate], *, today: datetime.date) -> QuerySet[ProgressUpdate]:
+    """Of these updates, enough for a plan as it stands: each action's latest and the open cycles' updates, or
+    all of a plan with a cycle for today or later (its closing cut-off may leave out the latest)."""
     newest = ProgressUpdate.objects.filter(action_id=OuterRef("action_id")).order_by(*POSITION_ORDER)
-    return updates.filter(Q(pk=Subquery(newest.values("pk")[:1])) | Q(cycle__state=CycleState.OPEN))
+    dated_today = ReportingCycle.objects.filter(
+        plan_id=OuterRef("action__plan_id"), position_as_at__gte=today
+    )
+    return updates.filter(
+        Q(pk=Subquery(newest.values("pk")[:1])) | Q(cycle__state=CycleState.OPEN) | Q(Exists(dated_today))
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def standing_positions_of(
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
     candidates = FilteredRelation(
         "plan__cycles",
-        condition=Q(plan__cycles__state=CycleState.OPEN) | Q(plan__cycles__position_as_at=today),
+        condition=Q(plan__cycles__state=CycleState.OPEN) | Q(plan__cycles__position_as_at__gte=today),
     )
     # One row per action, timescale revision and candidate cycle (either side empty when there is none).
     found = (
@@ -91,7 +97,7 @@ def standing_positions_of(
         if cycle[0] is not None:
             cycles[row[1]][cycle[0]] = Cycle(*cycle)
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in standing_updates(ProgressUpdate.objects.filter(action_id__in=list(rows))).only(
+    for update in standing_updates(ProgressUpdate.objects.filter(action_id__in=list(rows)), today=today).only(
         *UPDATE_FIELDS
     ):
         updates[update.action_id].append(update)
