@@ -181,6 +181,7 @@ def _measure(org, editor, name: str, values):
     rows = [
         services.ValueRow(measure.pk, day, value=v)
         for day, v in zip(months(len(values)), values, strict=True)
+        if v is not None
     ]
     services.values_load(organisation=org, by=editor, source="test", rows=rows)
     return measure
@@ -213,11 +214,17 @@ def test_ipr_of_measures_with_too_few_points_for_limits_issues_and_says_so(org, 
 
     for count in (1, 2, 3, 4):
         _measure(org, editor, f"Ward {count}", [60 + i for i in range(count)])
+    _measure(
+        org, editor, "Ward visited every other month", [60, None, 70, None, 65]
+    )  # no two points adjacent
     issued = ipr_issue(organisation=org, as_at=TODAY(), by=editor)
     json.dumps(issued.data, allow_nan=False)  # strict JSON: no NaN anywhere
     report = frozen_report(issued)
+    said = {m.name: m.variation_text for m in report.measures}
+    assert said["Ward 1"] == "1 point: too few for process limits"
+    assert said["Ward visited every other month"] == "3 points: too few for process limits"
+    assert said["Ward 4"] == "Common cause variation"  # limits from four points
     one = next(m for m in report.measures if m.name == "Ward 1")
-    assert one.variation_text == "1 point: too few for process limits"
     assert one.chart.groups[-1].upper_limit is None
     assert "1point:toofewforprocesslimits" in pdf_text(bytes(issued.files.get(format="pdf").content))
     assert "1point:toofewforprocesslimits" in docx_text(bytes(issued.files.get(format="docx").content))

@@ -30,6 +30,7 @@ from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
 from .ipr import IPR, ipr_build, render_ipr_docx, render_ipr_pdf
 from .ipr.kind import IPR_ISSUE_PERMISSION, frozen_report, ipr_job_start
 from .models import JobState
+from .paper_errors import PaperNotProduced
 from .paper_views import QUEUED_TOO_LONG
 from .selectors import TamperedError
 
@@ -84,7 +85,11 @@ def ipr_download(request: SignedInRequest, fmt: str) -> HttpResponse:
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     renderer, content_type = RENDERERS[fmt]
     report = ipr_build(as_at=as_at, **scope(request))
-    response = HttpResponse(renderer(report), content_type=content_type)
+    try:
+        content = renderer(report)
+    except PaperNotProduced as exc:  # names the measure and the text to shorten (ADR 0044)
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=content_type)
     name = slugify(f"{report.organisation_name} integrated performance report {as_at.isoformat()}")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

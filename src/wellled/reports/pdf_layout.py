@@ -138,26 +138,23 @@ def build_naming_text(document, story: Sequence, **build_options) -> None:
     except PaperNotProduced:
         raise
     except Exception as exc:
-        culprit = max(_sourced(story), key=_size, default=None)
-        if culprit is None:
+        measured = max(_sources(story), key=lambda found: (found[0], found[1].length), default=None)
+        if measured is None:
             raise
-        source = culprit.source
+        source = measured[1]
         raise content_error(source.record, source.field, length=source.length) from exc
 
 
-def _size(paragraph: CellParagraph) -> tuple[float, int]:
-    return getattr(paragraph, "height", 0.0), paragraph.source.length
-
-
-def _sourced(flowables) -> Iterator[CellParagraph]:
-    """Every paragraph that names its source, inside tables, cells and kept-together groups."""
+def _sources(flowables) -> Iterator[tuple[float, Source]]:
+    """(height as last measured, source) of every text that names its source, inside tables, cells and
+    kept-together groups."""
     for flowable in flowables:
         if isinstance(flowable, list | tuple):
-            yield from _sourced(flowable)
+            yield from _sources(flowable)
         elif isinstance(flowable, Table):
             for row in flowable._cellvalues:
-                yield from _sourced(row)
+                yield from _sources(row)
         elif isinstance(flowable, KeepTogether):
-            yield from _sourced(flowable._content)
-        elif getattr(flowable, "source", None) is not None:
-            yield flowable
+            yield from _sources(flowable._content)
+        elif isinstance(source := getattr(flowable, "source", None), Source):
+            yield getattr(flowable, "height", 0.0), source
