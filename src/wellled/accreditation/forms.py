@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm, model_choices
+from wellled.core.forms import TextForm, VersionForm, date_field, model_choices, text_field
 
 from .scheme import Scheme
 from .services import EVIDENCE_LIMIT
@@ -20,23 +20,21 @@ class AuditStartForm(TextForm):
     scheme: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Accreditation scheme", queryset=None, empty_label=None
     )
-    audited_on = forms.DateField(
-        label="Date of the audit visit",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the audit visit", "invalid": "Enter a real date"},
+    audited_on = date_field(
+        "Date of the audit visit",
+        required_message="Enter the date of the audit visit",
+        initial=timezone.localdate,
     )
 
     def __init__(self, *args, wards, schemes, **kwargs):
         super().__init__(*args, **kwargs)
         model_choices(self, "unit", wards)
         model_choices(self, "scheme", schemes)
-        self.fields["audited_on"].initial = timezone.localdate()
 
 
-class AuditAnswersForm(TextForm):
+class AuditAnswersForm(VersionForm):
     """One radio group (and an evidence box) per standard of the audit's scheme."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     summary = forms.CharField(
         label="Summary for the ward (optional)", required=False, max_length=4000, widget=forms.Textarea
     )
@@ -57,11 +55,11 @@ class AuditAnswersForm(TextForm):
                     help_text=("Essential standard. " if standard.essential else "")
                     + (f"Evidence: {standard.evidence}" if standard.evidence else ""),
                 )
-                self.fields[evidence] = forms.CharField(
-                    label=f"What you saw for {standard.code} (optional)",
+                self.fields[evidence] = text_field(
+                    f"What you saw for {standard.code} (optional)",
+                    limit=EVIDENCE_LIMIT,
+                    rows=2,
                     required=False,
-                    max_length=EVIDENCE_LIMIT,
-                    widget=forms.Textarea(attrs={"rows": 2}),
                 )
                 self.standards.append((domain, standard, answer, evidence))
 
@@ -72,5 +70,5 @@ class AuditAnswersForm(TextForm):
         return {s.code: self.cleaned_data.get(e) or "" for _, s, _, e in self.standards}
 
 
-class AuditCompleteForm(TextForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class AuditCompleteForm(VersionForm):
+    """The button that completes an audit, with the version of the answers it completes."""

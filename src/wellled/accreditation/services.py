@@ -22,6 +22,7 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_create,
     version_check,
 )
 from wellled.measures import services as measure_services
@@ -116,11 +117,8 @@ def ward_audit_start(
         raise ValidationError(
             {"audited_on": "The audit date must be today or earlier (and after 1 January 2000)."}
         )
-    audit = WardAudit.objects.create(
-        organisation=organisation, unit=unit, scheme=scheme, audited_on=audited_on, auditor=by
-    )
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=audit)
-    return audit
+    audit = WardAudit(organisation=organisation, unit=unit, scheme=scheme, audited_on=audited_on, auditor=by)
+    return record_create(instance=audit, by=by, organisation=organisation, permission=None, clean=())
 
 
 def _clean_answers(

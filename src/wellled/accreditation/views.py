@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import SignedInRequest, form_page, history_page, role, scope
+from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, role, scope
 
 from . import selectors, services
 from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm
+from .models import WardAudit
 
 
 def accreditation_overview(request: SignedInRequest) -> HttpResponse:
@@ -132,11 +133,8 @@ def audit_complete(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def audit_history(request: SignedInRequest, pk: int) -> HttpResponse:
-    view = selectors.audit_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        view.audit,
-        title=f"History of {view.audit}",
-        back_url=reverse("ward-visit-detail", args=[pk]),
-    )
+audit_history = HistoryPage[WardAudit](
+    get=lambda **where: selectors.audit_get(**where).audit,
+    title=lambda audit: f"History of {audit}",
+    back_url=lambda audit: reverse("ward-visit-detail", args=[audit.pk]),
+)

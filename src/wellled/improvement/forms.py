@@ -7,31 +7,32 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm, model_choices
+from wellled.core.forms import (
+    TextForm,
+    VersionedTextForm,
+    choice_field,
+    date_field,
+    model_choices,
+    text_field,
+)
 
 from .choices import MeasureRole, PDSADecision, ProjectStatus
-from .models import TEXT_LIMIT
-
-DATE_WIDGET = {"type": "date"}
-DATE_ERRORS = {"invalid": "Enter a real date"}
+from .models import ChangeIdea, Driver, PDSACycle, QIProject
 
 
-class ProjectForm(TextForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(
-        label="Title", max_length=200, error_messages={"required": "Enter the project's title"}
-    )
-    aim = forms.CharField(
-        label="Aim",
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+class ProjectForm(VersionedTextForm):
+    """Starts a project, or (opened on one, with its version) edits it."""
+
+    title = text_field("Title", limit=(QIProject, "title"), required_message="Enter the project's title")
+    aim = text_field(
+        "Aim",
+        limit=(QIProject, "aim"),
+        rows=3,
         help_text="What will improve, by how much, for whom, and by when.",
-        error_messages={"required": "Enter the project's aim"},
+        required_message="Enter the project's aim",
     )
-    status = forms.ChoiceField(label="Status", choices=ProjectStatus.choices, initial=ProjectStatus.ACTIVE)
-    started_on = forms.DateField(
-        label="Started on", widget=forms.DateInput(attrs=DATE_WIDGET), error_messages=DATE_ERRORS
-    )
+    status = choice_field("Status", ProjectStatus.choices, initial=ProjectStatus.ACTIVE)
+    started_on = date_field("Started on", initial=timezone.localdate)
     lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Project lead", queryset=None, required=False
     )
@@ -46,15 +47,10 @@ class ProjectForm(TextForm):
         super().__init__(*args, **kwargs)
         for name in ("lead", "sponsor", "team"):
             model_choices(self, name, people)
-        self.fields["started_on"].initial = timezone.localdate()
-
-
-class ProjectEditForm(ProjectForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DriverForm(TextForm):
-    text = forms.CharField(label="Driver", max_length=300, error_messages={"required": "Enter the driver"})
+    text = text_field("Driver", limit=(Driver, "text"), required_message="Enter the driver")
     parent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Under primary driver (leave empty for a new primary driver)", queryset=None, required=False
     )
@@ -65,14 +61,12 @@ class DriverForm(TextForm):
 
 
 class ChangeIdeaForm(TextForm):
-    text = forms.CharField(
-        label="Change idea", max_length=300, error_messages={"required": "Enter the change idea"}
-    )
+    text = text_field("Change idea", limit=(ChangeIdea, "text"), required_message="Enter the change idea")
 
 
 class MeasureLinkForm(TextForm):
     measure: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Measure", queryset=None)
-    role = forms.ChoiceField(label="Kind of measure", choices=MeasureRole.choices, widget=forms.RadioSelect)
+    role = choice_field("Kind of measure", MeasureRole.choices, radio=True)
 
     def __init__(self, *args, measures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,65 +74,43 @@ class MeasureLinkForm(TextForm):
 
 
 class PDSAForm(TextForm):
-    title = forms.CharField(
-        label="Short name of the test",
-        max_length=120,
+    title = text_field(
+        "Short name of the test",
+        limit=(PDSACycle, "title"),
         help_text="Printed on the charts of the project's measures.",
-        error_messages={"required": "Enter a short name for the test"},
+        required_message="Enter a short name for the test",
     )
     change_idea: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Change idea tested (optional)", queryset=None, required=False
     )
-    started_on = forms.DateField(
-        label="Test started on", widget=forms.DateInput(attrs=DATE_WIDGET), error_messages=DATE_ERRORS
-    )
-    plan = forms.CharField(
-        label="Plan",
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    started_on = date_field("Test started on", initial=timezone.localdate)
+    plan = text_field(
+        "Plan",
+        limit=(PDSACycle, "plan"),
+        rows=3,
         help_text="What will be tried, where, by whom, and when.",
-        error_messages={"required": "Enter the plan"},
+        required_message="Enter the plan",
     )
-    prediction = forms.CharField(
-        label="Prediction",
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    prediction = text_field(
+        "Prediction",
+        limit=(PDSACycle, "prediction"),
+        rows=2,
         help_text="What you expect to happen, and why.",
-        error_messages={"required": "Enter your prediction"},
+        required_message="Enter your prediction",
     )
 
     def __init__(self, *args, ideas, **kwargs):
         super().__init__(*args, **kwargs)
         model_choices(self, "change_idea", ideas)
-        self.fields["started_on"].initial = timezone.localdate()
 
 
-class PDSAProgressForm(TextForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    do = forms.CharField(
-        label="Do: what happened",
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+class PDSAProgressForm(VersionedTextForm):
+    do = text_field("Do: what happened", limit=(PDSACycle, "do"), rows=3, required=False)
+    study = text_field(
+        "Study: what the data show against the prediction", limit=(PDSACycle, "study"), rows=3, required=False
     )
-    study = forms.CharField(
-        label="Study: what the data show against the prediction",
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    act = choice_field("Act: the decision", PDSADecision.choices, required=False, radio=True)
+    act_notes = text_field(
+        "What happens next (optional)", limit=(PDSACycle, "act_notes"), rows=2, required=False
     )
-    act = forms.ChoiceField(
-        label="Act: the decision", choices=PDSADecision.choices, required=False, widget=forms.RadioSelect
-    )
-    act_notes = forms.CharField(
-        label="What happens next (optional)",
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    ended_on = forms.DateField(
-        label="Test ended on (optional)",
-        required=False,
-        widget=forms.DateInput(attrs=DATE_WIDGET),
-        error_messages=DATE_ERRORS,
-    )
+    ended_on = date_field("Test ended on (optional)", required=False)

@@ -49,39 +49,37 @@ class QIProject(models.Model):
         return self.title
 
 
-class Driver(models.Model):
+class DiagramEntry(models.Model):
+    """A line of the driver diagram, in its place among its siblings."""
+
+    text = models.CharField(max_length=300)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Driver(DiagramEntry):
     """A primary driver (no parent) or a secondary driver (under a primary one) of the driver diagram."""
 
     project = models.ForeignKey(QIProject, on_delete=models.CASCADE, related_name="drivers")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
-    text = models.CharField(max_length=300)
-    order = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
     @property
     def is_primary(self) -> bool:
         return self.parent_id is None
 
 
-class ChangeIdea(models.Model):
+class ChangeIdea(DiagramEntry):
     """A change to test, hung on the driver it is meant to move."""
 
     driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="change_ideas")
-    text = models.CharField(max_length=300)
-    order = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class ProjectMeasure(models.Model):

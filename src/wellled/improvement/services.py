@@ -10,11 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.core.access import is_current_member
-from wellled.core.audit import audit_record
-from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, role_allows
-from wellled.core.service_kit import ROLE_REFUSED, fields_update, membership_role, permission_require
+from wellled.core.service_kit import (
+    ROLE_REFUSED,
+    fields_update,
+    membership_role,
+    permission_require,
+    record_create,
+)
 from wellled.measures import services as measure_services
 from wellled.measures.models import Measure
 
@@ -90,11 +94,9 @@ def project_create(
         status=status,
         started_on=started_on,
     )
-    project.full_clean()
-    project.save()
-    project.team.set(team)
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=project)
-    return project
+    return record_create(
+        instance=project, by=by, organisation=organisation, permission=None, many={"team": team}
+    )
 
 
 @transaction.atomic
@@ -134,10 +136,7 @@ def driver_add(*, project: QIProject, by: User, text: str, parent: Driver | None
         raise ValidationError({"parent": "Choose one of this project's primary drivers."})
     siblings = project.drivers.filter(parent=parent)
     driver = Driver(project=project, parent=parent, text=text.strip(), order=siblings.count() + 1)
-    driver.full_clean()
-    driver.save()
-    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=driver)
-    return driver
+    return record_create(instance=driver, by=by, organisation=project.organisation, permission=None)
 
 
 @transaction.atomic
@@ -146,10 +145,7 @@ def change_idea_add(*, driver: Driver, by: User, text: str) -> ChangeIdea:
     project = driver.project
     permission_require(user=by, organisation_id=project.organisation_id, permission=Permission.MANAGE_QI)
     idea = ChangeIdea(driver=driver, text=text.strip(), order=driver.change_ideas.count() + 1)
-    idea.full_clean()
-    idea.save()
-    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=idea)
-    return idea
+    return record_create(instance=idea, by=by, organisation=project.organisation, permission=None)
 
 
 @transaction.atomic
@@ -161,10 +157,7 @@ def project_measure_link(*, project: QIProject, by: User, measure: Measure, role
     if project.project_measures.filter(measure=measure).exists():
         raise ValidationError({"measure": "The project already watches this measure."})
     link = ProjectMeasure(project=project, measure=measure, role=role)
-    link.full_clean()
-    link.save()
-    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=link)
-    return link
+    return record_create(instance=link, by=by, organisation=project.organisation, permission=None)
 
 
 @transaction.atomic
@@ -192,8 +185,7 @@ def pdsa_record(
         started_on=started_on,
         created_by=by,
     )
-    cycle.full_clean()
-    cycle.save()
+    cycle.full_clean()  # before the measures are annotated with it
     notes = [
         measure_services.annotation_add(
             measure=link.measure,
@@ -204,9 +196,14 @@ def pdsa_record(
         )
         for link in project.project_measures.select_related("measure")
     ]
-    cycle.annotations.set(notes)
-    audit_record(by=by, organisation=project.organisation, action=AuditAction.CREATE, instance=cycle)
-    return cycle
+    return record_create(
+        instance=cycle,
+        by=by,
+        organisation=project.organisation,
+        permission=None,
+        clean=(),  # validated whole above
+        many={"annotations": notes},
+    )
 
 
 @transaction.atomic

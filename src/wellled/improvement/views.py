@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from wellled.core.permissions import Permission, require
+from wellled.core.permissions import Permission
 from wellled.core.selectors import organisation_people
-from wellled.core.view_kit import SignedInRequest, form_page, history_page, role, scope
+from wellled.core.view_kit import CreatePage, EditPage, HistoryPage, SignedInRequest, form_page, scope
 from wellled.measures.selectors import measures_for_user
 
 from . import selectors, services
@@ -19,9 +19,9 @@ from .forms import (
     MeasureLinkForm,
     PDSAForm,
     PDSAProgressForm,
-    ProjectEditForm,
     ProjectForm,
 )
+from .models import QIProject
 
 
 def project_list(request: SignedInRequest) -> HttpResponse:
@@ -30,28 +30,27 @@ def project_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def project_create(request: SignedInRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_QI)
-    form = ProjectForm(request.POST or None, people=organisation_people(**scope(request)))
-    return form_page(
-        request,
-        form,
-        template="improvement/project_form.jinja",
-        save=lambda data: services.project_create(
-            organisation=request.organisation,
-            by=request.user,
-            title=data["title"],
-            aim=data["aim"],
-            status=data["status"],
-            started_on=data["started_on"],
-            lead=data["lead"],
-            sponsor=data["sponsor"],
-            team=data["team"],
-        ),
-        success_url=lambda project: reverse("qi-project-detail", args=[project.pk]),
-        message=lambda project: f"Project “{project.title}” started.",
-        context={"title": "Start a QI project"},
-    )
+def _people(request: SignedInRequest, _: object) -> dict[str, object]:
+    return {"people": organisation_people(**scope(request))}
+
+
+def _project_url(project: QIProject, anchor: str = "") -> str:
+    return reverse("qi-project-detail", args=[project.pk]) + anchor
+
+
+PROJECT_FIELDS = ("title", "aim", "status", "started_on", "lead", "sponsor", "team")
+
+project_create = CreatePage(
+    form=ProjectForm,
+    service=services.project_create,
+    fields=PROJECT_FIELDS,
+    permission=Permission.MANAGE_QI,
+    template="improvement/project_form.jinja",
+    title="Start a QI project",
+    success_url=_project_url,
+    message=lambda project: f"Project “{project.title}” started.",
+    form_kwargs=_people,
+)
 
 
 def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -60,87 +59,69 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "improvement/project_detail.jinja", {"page": page, "may_record": may_record})
 
 
-def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    project = selectors.project_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_QI)
-    initial = {
-        "version": project.version,
-        "title": project.title,
-        "aim": project.aim,
-        "status": project.status,
-        "started_on": project.started_on,
-        "lead": project.lead_id,
-        "sponsor": project.sponsor_id,
-        "team": [p.pk for p in project.team.all()],
-    }
-    form = ProjectEditForm(
-        request.POST or None, initial=initial, people=organisation_people(**scope(request))
-    )
-    fields = ("title", "aim", "status", "started_on", "lead", "sponsor", "team")
-    return form_page(
-        request,
-        form,
-        template="improvement/project_form.jinja",
-        save=lambda data: services.project_update(
-            project=project, by=request.user, expected_version=data["version"], **{f: data[f] for f in fields}
-        ),
-        success_url=reverse("qi-project-detail", args=[pk]),
-        message="Project saved.",
-        context={"title": f"Edit {project.title}", "project": project},
-    )
+project_edit = EditPage[QIProject](
+    get=selectors.project_get,
+    form=ProjectForm,
+    service=services.project_update,
+    noun="project",
+    fields=PROJECT_FIELDS,
+    permission=Permission.MANAGE_QI,
+    template="improvement/project_form.jinja",
+    title=lambda project: f"Edit {project.title}",
+    success_url=_project_url,
+    message="Project saved.",
+    form_kwargs=_people,
+    context=lambda request, project: {"project": project},
+)
+
+driver_add = CreatePage(
+    parent=selectors.project_get,
+    noun="project",
+    form=DriverForm,
+    service=services.driver_add,
+    fields=("text", "parent"),
+    permission=Permission.MANAGE_QI,
+    template="improvement/small_form.jinja",
+    title="Add a driver",
+    success_url=lambda driver: _project_url(driver.project, "#drivers"),
+    message="Driver added.",
+    form_kwargs=lambda request, project: {"primaries": selectors.primary_drivers(project=project)},
+    context=lambda request, project: {"project": project, "button": "Add the driver"},
+)
 
 
-def driver_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    project = selectors.project_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_QI)
-    form = DriverForm(request.POST or None, primaries=selectors.primary_drivers(project=project))
-    return form_page(
-        request,
-        form,
-        template="improvement/small_form.jinja",
-        save=lambda data: services.driver_add(
-            project=project, by=request.user, text=data["text"], parent=data["parent"]
-        ),
-        success_url=reverse("qi-project-detail", args=[pk]) + "#drivers",
-        message="Driver added.",
-        context={"title": "Add a driver", "project": project, "button": "Add the driver"},
-    )
+change_idea_add = CreatePage(
+    parent=selectors.driver_get,
+    noun="driver",
+    form=ChangeIdeaForm,
+    service=services.change_idea_add,
+    fields=("text",),
+    permission=Permission.MANAGE_QI,
+    template="improvement/small_form.jinja",
+    success_url=lambda idea: _project_url(idea.driver.project, "#drivers"),
+    message="Change idea added.",
+    context=lambda request, driver: {
+        "title": f"Add a change idea under “{driver.text}”",
+        "project": driver.project,
+        "button": "Add the change idea",
+    },
+)
 
 
-def change_idea_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    driver = selectors.driver_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_QI)
-    form = ChangeIdeaForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="improvement/small_form.jinja",
-        save=lambda data: services.change_idea_add(driver=driver, by=request.user, text=data["text"]),
-        success_url=reverse("qi-project-detail", args=[driver.project_id]) + "#drivers",
-        message="Change idea added.",
-        context={
-            "title": f"Add a change idea under “{driver.text}”",
-            "project": driver.project,
-            "button": "Add the change idea",
-        },
-    )
-
-
-def measure_link(request: SignedInRequest, pk: int) -> HttpResponse:
-    project = selectors.project_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_QI)
-    form = MeasureLinkForm(request.POST or None, measures=measures_for_user(**scope(request)))
-    return form_page(
-        request,
-        form,
-        template="improvement/small_form.jinja",
-        save=lambda data: services.project_measure_link(
-            project=project, by=request.user, measure=data["measure"], role=data["role"]
-        ),
-        success_url=reverse("qi-project-detail", args=[pk]) + "#measures",
-        message="Measure linked.",
-        context={"title": "Watch a measure", "project": project, "button": "Link the measure"},
-    )
+measure_link = CreatePage(
+    parent=selectors.project_get,
+    noun="project",
+    form=MeasureLinkForm,
+    service=services.project_measure_link,
+    fields=("measure", "role"),
+    permission=Permission.MANAGE_QI,
+    template="improvement/small_form.jinja",
+    title="Watch a measure",
+    success_url=lambda link: _project_url(link.project, "#measures"),
+    message="Measure linked.",
+    form_kwargs=lambda request, project: {"measures": measures_for_user(**scope(request))},
+    context=lambda request, project: {"project": project, "button": "Link the measure"},
+)
 
 
 def pdsa_create(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -187,11 +168,8 @@ def pdsa_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def project_history(request: SignedInRequest, pk: int) -> HttpResponse:
-    project = selectors.project_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        project,
-        title=f"History of {project.title}",
-        back_url=reverse("qi-project-detail", args=[pk]),
-    )
+project_history = HistoryPage[QIProject](
+    get=selectors.project_get,
+    title=lambda project: f"History of {project.title}",
+    back_url=_project_url,
+)

@@ -7,13 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from wellled.core import limits
-from wellled.core.forms import TextForm, model_choices
+from wellled.core.forms import TextForm, choice_field, date_field, model_choices, text_field
 
-from .models import RequestKind
-
-DATE_WIDGET = {"type": "date"}
-DATE_ERRORS = {"invalid": "Enter a real date, for example 30/11/2026"}
+from .models import InformationRequest, RequestKind
 
 
 class SubjectForm(TextForm):
@@ -48,9 +44,9 @@ class RequestForm(TextForm):
         help_text="The answer is shared with its people in Wellled.",
         error_messages={"invalid_choice": "Choose a body from the list"},
     )
-    asked_by_name = forms.CharField(
-        label="Or the body that asked, outside Wellled",
-        max_length=200,
+    asked_by_name = text_field(
+        "Or the body that asked, outside Wellled",
+        limit=(InformationRequest, "asked_by_name"),
         required=False,
         help_text="For example the Care Quality Commission, or a commissioner.",
     )
@@ -61,35 +57,30 @@ class RequestForm(TextForm):
         help_text="For a body outside Wellled: the answer is sent there, with its files attached.",
         error_messages={"invalid": "Enter an e-mail address like information@cqc.example"},
     )
-    their_reference = forms.CharField(label="Their reference (optional)", max_length=100, required=False)
-    question = forms.CharField(
-        label="What they asked",
-        max_length=limits.INFORMATION_REQUEST_CHARS,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what they asked, in their words"},
+    their_reference = text_field(
+        "Their reference (optional)", limit=(InformationRequest, "their_reference"), required=False
     )
-    received_on = forms.DateField(
-        label="Received on",
-        widget=forms.DateInput(attrs=DATE_WIDGET),
-        error_messages={**DATE_ERRORS, "required": "Enter the day the request was received"},
+    question = text_field(
+        "What they asked",
+        limit=(InformationRequest, "question"),
+        rows=4,
+        required_message="Enter what they asked, in their words",
     )
-    due_on = forms.DateField(
-        label="Due by",
-        widget=forms.DateInput(attrs=DATE_WIDGET),
-        error_messages={**DATE_ERRORS, "required": "Enter the day the answer is due"},
+    received_on = date_field(
+        "Received on", required_message="Enter the day the request was received", initial=timezone.localdate
     )
-    kind = forms.ChoiceField(
-        label="What answers it",
-        choices=RequestKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what the request is answered from"},
+    due_on = date_field("Due by", required_message="Enter the day the answer is due")
+    kind = choice_field(
+        "What answers it",
+        RequestKind.choices,
+        radio=True,
+        required_message="Choose what the request is answered from",
     )
-    as_at = forms.DateField(
-        label="As at",
+    as_at = date_field(
+        "As at",
         required=False,
-        widget=forms.DateInput(attrs=DATE_WIDGET),
         help_text="The date the position, measures, ratings or risks are asked for (not for an issued paper).",
-        error_messages=DATE_ERRORS,
+        initial=timezone.localdate,
     )
     plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Plan (for a plan's position)",
@@ -126,9 +117,6 @@ class RequestForm(TextForm):
         model_choices(self, "plan", plans)
         model_choices(self, "measures", measures)
         model_choices(self, "paper", papers)
-        today = timezone.localdate()
-        self.fields["received_on"].initial = today
-        self.fields["as_at"].initial = today
 
     def parameters(self) -> dict[str, Any]:
         """The kind's parameters from the cleaned fields (the service puts them in canonical form)."""

@@ -20,7 +20,12 @@ from wellled.core.choices import PROVIDER_KINDS, AuditAction
 from wellled.core.formatting import day_text, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import membership_get
-from wellled.core.service_kit import locked_get, permission_require, version_bump, version_check
+from wellled.core.service_kit import (
+    locked_get,
+    permission_require,
+    record_withdraw,
+    version_bump,
+)
 from wellled.reports.models import IssuedPaperFile
 from wellled.reports.papers.kind import PaperRequest
 from wellled.reports.papers.pipeline import issue
@@ -139,30 +144,25 @@ def _parameters_check(*, by: User, subject: Organisation, kind: str, canonical: 
     parameters_described(user=by, subject=subject, kind=kind, parameters=canonical)
 
 
-@transaction.atomic
 def request_withdraw(
     *, request: InformationRequest, by: User, expected_version: int | str | None
 ) -> InformationRequest:
     """Withdraw an open request (the body no longer needs it): kept in the register, no longer counted as due."""
-    permission_require(
-        user=by, organisation_id=request.organisation_id, permission=write_permission(request.organisation)
-    )
-    row = locked_get(InformationRequest, request.pk)
-    if row.status != RequestStatus.OPEN:
-        raise ValidationError(NOT_OPEN.format(status=row.get_status_display().lower()))
-    version_check(row, expected_version)
-    before = snapshot(row)
-    row.status = RequestStatus.WITHDRAWN
-    version_bump(row, ["status"])
-    audit_record(
+
+    def still_open(row: InformationRequest, changes: Any) -> None:
+        if row.status != RequestStatus.OPEN:
+            raise ValidationError(NOT_OPEN.format(status=row.get_status_display().lower()))
+
+    return record_withdraw(
+        instance=request,
         by=by,
-        organisation=row.organisation,
-        action=AuditAction.UPDATE,
-        instance=row,
-        before=before,
+        organisation=request.organisation,
+        permission=write_permission(request.organisation),
+        expected_version=expected_version,
+        changes={"status": RequestStatus.WITHDRAWN},
         note="Information request withdrawn",
+        check=still_open,
     )
-    return row
 
 
 # Answering -------------------------------------------------------------------------------------------------------

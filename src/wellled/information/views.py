@@ -17,12 +17,12 @@ from wellled.core.formatting import counted
 from wellled.core.models import Organisation
 from wellled.core.permissions import require, role_allows
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import SignedInRequest, form_page, history_page, role, scope
+from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, role, scope
 from wellled.reports.selectors import TamperedError, verified_content
 
 from . import selectors, services
 from .forms import RequestForm, SubjectForm
-from .models import RequestStatus
+from .models import InformationRequest, RequestStatus
 
 T = TypeVar("T")
 ANSWER_FORMATS = ("xlsx", "csv", "pdf")  # the files an answer is given in
@@ -159,14 +159,11 @@ def request_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def request_history(request: SignedInRequest, pk: int) -> HttpResponse:
-    asked = selectors.request_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        asked,
-        title=f"History of the {asked}",
-        back_url=reverse("information-request-detail", args=[pk]),
-    )
+request_history = HistoryPage[InformationRequest](
+    get=selectors.request_get,
+    title=lambda asked: f"History of the {asked}",
+    back_url=lambda asked: reverse("information-request-detail", args=[asked.pk]),
+)
 
 
 def _file_response(file) -> HttpResponse:

@@ -64,8 +64,10 @@ def overseen_trust_get(*, user: User, organisation: Organisation, pk) -> Organis
     return get_or_404(overseen_trusts(user=user, organisation=organisation), pk=pk)
 
 
-def _body_records(queryset: QuerySet, *, user: User, organisation: Organisation, trust_path: str) -> QuerySet:
-    """The body's own records about trusts of its portfolio today."""
+def _body_records(
+    queryset: QuerySet, *, user: User, organisation: Organisation, trust_path: str = "trust"
+) -> QuerySet:
+    """The body's own records about trusts of its portfolio today (`trust_path` leads from a record to its trust)."""
     if not organisation.is_oversight_body:
         return queryset.none()
     entries = PortfolioEntry.objects.standing().filter(oversight_body=organisation)
@@ -80,7 +82,6 @@ def body_statuses(*, user: User, organisation: Organisation, trust: Organisation
         OversightStatus.objects.select_related("improvement_director", "recorded_by"),
         user=user,
         organisation=organisation,
-        trust_path="trust",
     )
     return list(statuses.filter(trust=trust))
 
@@ -90,10 +91,7 @@ def body_current_statuses(*, user: User, organisation: Organisation) -> dict[int
     trusts, such as the portfolio."""
     today = timezone.localdate()
     statuses = _body_records(
-        OversightStatus.objects.select_related("improvement_director"),
-        user=user,
-        organisation=organisation,
-        trust_path="trust",
+        OversightStatus.objects.select_related("improvement_director"), user=user, organisation=organisation
     ).filter(effective_from__lte=today)
     current: dict[int, OversightStatus] = {}
     for status in statuses.order_by("trust_id", "-effective_from", "-recorded_at", "-id"):
@@ -103,12 +101,7 @@ def body_current_statuses(*, user: User, organisation: Organisation) -> dict[int
 
 def body_criteria(*, user: User, organisation: Organisation) -> QuerySet[ExitCriterion]:
     """The body's exit criteria for trusts of its portfolio today."""
-    return _body_records(
-        ExitCriterion.objects.select_related("trust"),
-        user=user,
-        organisation=organisation,
-        trust_path="trust",
-    )
+    return _body_records(ExitCriterion.objects.select_related("trust"), user=user, organisation=organisation)
 
 
 def body_criterion_get(*, user: User, organisation: Organisation, pk) -> ExitCriterion:
@@ -130,10 +123,7 @@ def body_evidence_get(*, user: User, organisation: Organisation, pk) -> ExitCrit
 def body_notes(*, user: User, organisation: Organisation, trust: Organisation) -> list[OversightNote]:
     """The body's private notes about one trust, newest first."""
     notes = _body_records(
-        OversightNote.objects.select_related("written_by"),
-        user=user,
-        organisation=organisation,
-        trust_path="trust",
+        OversightNote.objects.select_related("written_by"), user=user, organisation=organisation
     )
     return list(notes.filter(trust=trust))
 
@@ -180,23 +170,14 @@ def criterion_rows(criteria: QuerySet[ExitCriterion]) -> list[CriterionRow]:
 
 def trust_statuses(*, user: User, organisation: Organisation) -> list[OversightStatus]:
     """Every oversight status recorded about the trust (by any body), newest first, for the trust's people."""
-    statuses = scoped(
-        OversightStatus.objects.select_related("improvement_director", "recorded_by", "oversight_body"),
-        user=user,
-        organisation=organisation,
-        path="trust",
-    )
-    return list(statuses)
+    statuses = OversightStatus.objects.select_related("improvement_director", "recorded_by", "oversight_body")
+    return list(scoped(statuses, user=user, organisation=organisation, path="trust"))
 
 
 def trust_criteria(*, user: User, organisation: Organisation) -> QuerySet[ExitCriterion]:
     """The exit criteria agreed for the trust, for the trust's people."""
-    return scoped(
-        ExitCriterion.objects.select_related("oversight_body"),
-        user=user,
-        organisation=organisation,
-        path="trust",
-    )
+    criteria = ExitCriterion.objects.select_related("oversight_body")
+    return scoped(criteria, user=user, organisation=organisation, path="trust")
 
 
 def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[ImprovementBoardMeeting]:

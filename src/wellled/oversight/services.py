@@ -23,7 +23,7 @@ from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
-from wellled.core.service_kit import ROLE_REFUSED, fields_update, permission_require
+from wellled.core.service_kit import ROLE_REFUSED, fields_update, permission_require, record_create
 from wellled.plans import services as plan_services
 from wellled.plans.choices import DatePrecision
 from wellled.plans.models import Action, Plan
@@ -115,10 +115,7 @@ def oversight_status_record(
         recorded_by=by,
         recorded_at=at or timezone.now(),
     )
-    status.full_clean()
-    status.save()
-    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=status)
-    return status
+    return record_create(instance=status, by=by, organisation=oversight_body, permission=None)
 
 
 # Exit criteria --------------------------------------------------------------------------------------------------
@@ -161,10 +158,7 @@ def exit_criterion_create(
         order=order,
     )
     _reference_free(criterion, criterion.reference)
-    criterion.full_clean()
-    criterion.save()
-    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=criterion)
-    return criterion
+    return record_create(instance=criterion, by=by, organisation=oversight_body, permission=None)
 
 
 def exit_criterion_update(
@@ -215,10 +209,7 @@ def exit_criterion_judgement_record(
         judged_by=by,
         recorded_at=at or timezone.now(),
     )
-    row.full_clean()
-    row.save()
-    audit_record(by=by, organisation=criterion.oversight_body, action=AuditAction.CREATE, instance=row)
-    return row
+    return record_create(instance=row, by=by, organisation=criterion.oversight_body, permission=None)
 
 
 @transaction.atomic
@@ -241,10 +232,7 @@ def exit_criterion_evidence_add(
     evidence = ExitCriterionEvidence(
         criterion=criterion, kind=kind, object_id=object_id, label=label, added_by=by
     )
-    evidence.full_clean()
-    evidence.save()
-    audit_record(by=by, organisation=criterion.oversight_body, action=AuditAction.CREATE, instance=evidence)
-    return evidence
+    return record_create(instance=evidence, by=by, organisation=criterion.oversight_body, permission=None)
 
 
 @transaction.atomic
@@ -278,10 +266,7 @@ def oversight_note_add(
     note = OversightNote(
         oversight_body=oversight_body, trust=trust, noted_on=noted_on, text=text.strip(), written_by=by
     )
-    note.full_clean()
-    note.save()
-    audit_record(by=by, organisation=oversight_body, action=AuditAction.CREATE, instance=note)
-    return note
+    return record_create(instance=note, by=by, organisation=oversight_body, permission=None)
 
 
 # Improvement board meetings (the trust's) ---------------------------------------------------------------------
@@ -320,10 +305,7 @@ def meeting_create(
         minutes=minutes.strip(),
         created_by=by,
     )
-    meeting.full_clean()
-    meeting.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=meeting)
-    return meeting
+    return record_create(instance=meeting, by=by, organisation=organisation, permission=None)
 
 
 def meeting_update(
@@ -355,10 +337,7 @@ def agenda_item_add(
     _meeting_require(by=by, organisation=meeting.organisation)
     order = _next_order(meeting.agenda_items.all())
     item = MeetingAgendaItem(meeting=meeting, order=order, title=title.strip(), notes=notes.strip())
-    item.full_clean()
-    item.save()
-    audit_record(by=by, organisation=meeting.organisation, action=AuditAction.CREATE, instance=item)
-    return item
+    return record_create(instance=item, by=by, organisation=meeting.organisation, permission=None)
 
 
 @transaction.atomic

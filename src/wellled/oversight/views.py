@@ -5,6 +5,10 @@ meetings (written by the trust's governance editors)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +19,7 @@ from wellled.core.middleware import SESSION_ORGANISATION_KEY
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import membership_get, organisation_people
-from wellled.core.view_kit import SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import CreatePage, EditPage, SignedInRequest, form_page, role, scope
 
 from . import selectors, services
 from .forms import (
@@ -28,6 +32,7 @@ from .forms import (
     NoteForm,
     StatusForm,
 )
+from .models import ExitCriterion, ImprovementBoardMeeting
 
 
 def _trust_url(trust: Organisation | int) -> str:
@@ -77,9 +82,46 @@ def trust_oversight(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
+def _body_form(
+    request: SignedInRequest,
+    form: forms.BaseForm,
+    *,
+    trust: Organisation,
+    save: Callable[[dict[str, Any]], Any],
+    anchor: str,
+    message: str | Callable[[Any], str],
+    title: str,
+    button: str,
+    **context: Any,
+) -> HttpResponse:
+    """One of the body's forms about a trust: saved through `save`, then back to the trust's page at `anchor`."""
+    return form_page(
+        request,
+        form,
+        template="oversight/form.jinja",
+        save=save,
+        success_url=_trust_url(trust) + anchor,
+        message=message,
+        context={"title": title, "trust": trust, "button": button, **context},
+    )
+
+
+def _overseen_trust(request: SignedInRequest, pk: int) -> Organisation:
+    """A trust of the body's portfolio today, for someone who may manage the body's oversight records."""
     trust = selectors.overseen_trust_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_OVERSIGHT)
+    return trust
+
+
+def _criterion(request: SignedInRequest, pk: int) -> ExitCriterion:
+    """One of the body's exit criteria, for someone who may manage the body's oversight records."""
+    criterion = selectors.body_criterion_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_OVERSIGHT)
+    return criterion
+
+
+def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
+    trust = _overseen_trust(request, pk)
     # The form starts from the position standing today: a change is usually to one or two of its fields.
     current = selectors.current_status(selectors.body_statuses(trust=trust, **scope(request)))
     initial = {}
@@ -91,116 +133,84 @@ def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
             improvement_funding=current.improvement_funding,
         )
     form = StatusForm(request.POST or None, initial=initial, people=organisation_people(**scope(request)))
-    return form_page(
+    return _body_form(
         request,
         form,
-        template="oversight/form.jinja",
+        trust=trust,
         save=lambda data: services.oversight_status_record(
             oversight_body=request.organisation, trust=trust, by=request.user, **data
         ),
-        success_url=_trust_url(trust) + "#status",
+        anchor="#status",
         message="Oversight status recorded.",
-        context={"title": "Record the oversight status", "trust": trust, "button": "Record the status"},
+        title="Record the oversight status",
+        button="Record the status",
     )
 
 
 def criterion_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    trust = selectors.overseen_trust_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_OVERSIGHT)
-    form = CriterionForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="oversight/form.jinja",
-        save=lambda data: services.exit_criterion_create(
-            oversight_body=request.organisation,
-            trust=trust,
-            by=request.user,
-            reference=data["reference"],
-            title=data["title"],
-            description=data["description"],
-            agreed_on=data["agreed_on"],
-        ),
-        success_url=_trust_url(trust) + "#criteria",
-        message=lambda criterion: f"Exit criterion {criterion.reference} added.",
-        context={"title": "Add an exit criterion", "trust": trust, "button": "Add the criterion"},
-    )
-
-
-def criterion_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    criterion = selectors.body_criterion_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_OVERSIGHT)
-    initial = {
-        "version": criterion.version,
-        "reference": criterion.reference,
-        "title": criterion.title,
-        "description": criterion.description,
-        "agreed_on": criterion.agreed_on,
-    }
-    form = CriterionForm(request.POST or None, initial=initial)
+    trust = _overseen_trust(request, pk)
     fields = ("reference", "title", "description", "agreed_on")
-    return form_page(
+    return _body_form(
         request,
-        form,
-        template="oversight/form.jinja",
-        save=lambda data: services.exit_criterion_update(
-            criterion=criterion,
-            by=request.user,
-            expected_version=data["version"],
-            **{f: data[f] for f in fields},
+        CriterionForm(request.POST or None),
+        trust=trust,
+        save=lambda data: services.exit_criterion_create(
+            oversight_body=request.organisation, trust=trust, by=request.user, **{f: data[f] for f in fields}
         ),
-        success_url=_trust_url(criterion.trust) + "#criteria",
-        message="Exit criterion saved.",
-        context={
-            "title": f"Edit exit criterion {criterion.reference}",
-            "trust": criterion.trust,
-            "button": "Save the criterion",
-        },
+        anchor="#criteria",
+        message=lambda criterion: f"Exit criterion {criterion.reference} added.",
+        title="Add an exit criterion",
+        button="Add the criterion",
     )
+
+
+criterion_edit = EditPage[ExitCriterion](
+    get=selectors.body_criterion_get,
+    form=CriterionForm,
+    service=services.exit_criterion_update,
+    noun="criterion",
+    fields=("reference", "title", "description", "agreed_on"),
+    permission=Permission.MANAGE_OVERSIGHT,
+    template="oversight/form.jinja",
+    title=lambda criterion: f"Edit exit criterion {criterion.reference}",
+    success_url=lambda criterion: _trust_url(criterion.trust) + "#criteria",
+    message="Exit criterion saved.",
+    context=lambda request, criterion: {"trust": criterion.trust, "button": "Save the criterion"},
+)
 
 
 def judgement_record(request: SignedInRequest, pk: int) -> HttpResponse:
-    criterion = selectors.body_criterion_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_OVERSIGHT)
-    form = JudgementForm(request.POST or None)
-    return form_page(
+    criterion = _criterion(request, pk)
+    return _body_form(
         request,
-        form,
-        template="oversight/form.jinja",
+        JudgementForm(request.POST or None),
+        trust=criterion.trust,
         save=lambda data: services.exit_criterion_judgement_record(
             criterion=criterion, by=request.user, **data
         ),
-        success_url=_trust_url(criterion.trust) + f"#criterion-{criterion.pk}",
+        anchor=f"#criterion-{criterion.pk}",
         message=lambda row: f"{criterion.reference} judged {row.get_judgement_display().lower()}.",
-        context={
-            "title": f"Judge {criterion.reference}: {criterion.title}",
-            "trust": criterion.trust,
-            "criterion": criterion,
-            "button": "Record the judgement",
-        },
+        title=f"Judge {criterion.reference}: {criterion.title}",
+        button="Record the judgement",
+        criterion=criterion,
     )
 
 
 def evidence_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    criterion = selectors.body_criterion_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_OVERSIGHT)
+    criterion = _criterion(request, pk)
     choices = selectors.evidence_choices(user=request.user, trust=criterion.trust)
-    form = EvidenceForm(request.POST or None, choices=choices)
-    return form_page(
+    return _body_form(
         request,
-        form,
-        template="oversight/form.jinja",
+        EvidenceForm(request.POST or None, choices=choices),
+        trust=criterion.trust,
         save=lambda data: services.exit_criterion_evidence_add(
             criterion=criterion, by=request.user, kind=data["evidence"][0], object_id=data["evidence"][1]
         ),
-        success_url=_trust_url(criterion.trust) + f"#criterion-{criterion.pk}",
+        anchor=f"#criterion-{criterion.pk}",
         message=lambda evidence: f"{evidence.label} added as evidence for {criterion.reference}.",
-        context={
-            "title": f"Add evidence for {criterion.reference}",
-            "trust": criterion.trust,
-            "criterion": criterion,
-            "button": "Add the evidence",
-        },
+        title=f"Add evidence for {criterion.reference}",
+        button="Add the evidence",
+        criterion=criterion,
     )
 
 
@@ -227,26 +237,28 @@ def evidence_open(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def note_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    trust = selectors.overseen_trust_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_OVERSIGHT)
-    form = NoteForm(request.POST or None)
-    return form_page(
+    trust = _overseen_trust(request, pk)
+    return _body_form(
         request,
-        form,
-        template="oversight/form.jinja",
+        NoteForm(request.POST or None),
+        trust=trust,
         save=lambda data: services.oversight_note_add(
             oversight_body=request.organisation, trust=trust, by=request.user, **data
         ),
-        success_url=_trust_url(trust) + "#notes",
+        anchor="#notes",
         message="Note kept.",
-        context={"title": f"Add a note about {trust.name}", "trust": trust, "button": "Keep the note"},
+        title=f"Add a note about {trust.name}",
+        button="Keep the note",
     )
 
 
 # The trust's improvement board meetings --------------------------------------------------------------------------
 
 
-def _meeting_url(meeting) -> str:
+MEETING_FIELDS = ("held_on", "status", "chair", "attendees", "minutes")
+
+
+def _meeting_url(meeting: ImprovementBoardMeeting) -> str:
     return reverse("meeting-detail", args=[meeting.pk])
 
 
@@ -255,13 +267,12 @@ def meeting_create(request: SignedInRequest) -> HttpResponse:
         raise Http404("Not found.")
     require(role(request), Permission.MANAGE_PLANS)
     form = MeetingForm(request.POST or None)
-    fields = ("held_on", "status", "chair", "attendees", "minutes")
     return form_page(
         request,
         form,
         template="oversight/meeting_form.jinja",
         save=lambda data: services.meeting_create(
-            organisation=request.organisation, by=request.user, **{f: data[f] for f in fields}
+            organisation=request.organisation, by=request.user, **{f: data[f] for f in MEETING_FIELDS}
         ),
         success_url=_meeting_url,
         message="Improvement board meeting added.",
@@ -275,38 +286,33 @@ def meeting_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "oversight/meeting_detail.jinja", {"row": row, "meeting": row.meeting})
 
 
-def meeting_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    fields = ("held_on", "status", "chair", "attendees", "minutes")
-    initial = {"version": meeting.version, **{f: getattr(meeting, f) for f in fields}}
-    form = MeetingForm(request.POST or None, initial=initial)
-    return form_page(
-        request,
-        form,
-        template="oversight/meeting_form.jinja",
-        save=lambda data: services.meeting_update(
-            meeting=meeting, by=request.user, expected_version=data["version"], **{f: data[f] for f in fields}
-        ),
-        success_url=_meeting_url(meeting),
-        message="Meeting saved.",
-        context={"title": f"Edit the {meeting}", "meeting": meeting, "button": "Save the meeting"},
-    )
+meeting_edit = EditPage[ImprovementBoardMeeting](
+    get=selectors.meeting_get,
+    form=MeetingForm,
+    service=services.meeting_update,
+    noun="meeting",
+    fields=MEETING_FIELDS,
+    permission=Permission.MANAGE_PLANS,
+    template="oversight/meeting_form.jinja",
+    title=lambda meeting: f"Edit the {meeting}",
+    success_url=_meeting_url,
+    message="Meeting saved.",
+    context=lambda request, meeting: {"meeting": meeting, "button": "Save the meeting"},
+)
 
-
-def agenda_item_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    form = AgendaItemForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="oversight/meeting_form.jinja",
-        save=lambda data: services.agenda_item_add(meeting=meeting, by=request.user, **data),
-        success_url=_meeting_url(meeting) + "#agenda",
-        message="Agenda item added.",
-        context={"title": "Add an agenda item", "meeting": meeting, "button": "Add the item"},
-    )
+agenda_item_add = CreatePage(
+    parent=selectors.meeting_get,
+    noun="meeting",
+    form=AgendaItemForm,
+    service=services.agenda_item_add,
+    fields=("title", "notes"),
+    permission=Permission.MANAGE_PLANS,
+    template="oversight/meeting_form.jinja",
+    title="Add an agenda item",
+    success_url=lambda item: _meeting_url(item.meeting) + "#agenda",
+    message="Agenda item added.",
+    context=lambda request, meeting: {"meeting": meeting, "button": "Add the item"},
+)
 
 
 def meeting_action_raise(request: SignedInRequest, pk: int) -> HttpResponse:
