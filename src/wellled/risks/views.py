@@ -82,10 +82,15 @@ def _filters(request: HttpRequest) -> selectors.RegisterFilters:
 
 def _choices(request: HttpRequest) -> dict:
     return {
-        "units": list(selectors.risk_units(**scope(request))),
-        "categories": list(selectors.categories(**scope(request))),
-        "people": list(organisation_people(**scope(request))),
+        "units": selectors.risk_units(**scope(request)),
+        "categories": selectors.categories(**scope(request)),
+        "people": organisation_people(**scope(request)),
     }
+
+
+def _filter_choices(request: HttpRequest) -> dict:
+    """The filters' choices, read before the template renders (templates never query)."""
+    return {name: list(options) for name, options in _choices(request).items()}
 
 
 # Register, heat map, overdue reviews ------------------------------------------------------------------------
@@ -113,7 +118,7 @@ def risk_register(request: HttpRequest) -> HttpResponse:
             "today": today,
             "convention": convention(),
             "threshold": services.escalation_threshold(_organisation(request)),
-            **_choices(request),
+            **_filter_choices(request),
             "page_title": "Risk register",
         },
     )
@@ -130,7 +135,7 @@ def risk_heat_map(request: HttpRequest) -> HttpResponse:
             "heat": heat,
             "filters": filters,
             "convention": convention(),
-            **_choices(request),
+            **_filter_choices(request),
             "threshold": services.escalation_threshold(_organisation(request)),
             "page_title": "Risk heat map",
         },
