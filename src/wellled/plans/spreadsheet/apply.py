@@ -4,6 +4,7 @@ and the actions in bulk with the records the single-action services would write 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,7 +16,7 @@ from wellled.core.audit import AuditEntry, audit_record, audit_record_many, snap
 from wellled.core.bulk import insert_many
 from wellled.core.choices import AuditAction, Role
 from wellled.core.formatting import long_date
-from wellled.core.models import Organisation, User
+from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.service_kit import AS_IT_STANDS
 from wellled.core.services import delivery_scale_update, person_create
 
@@ -234,14 +235,15 @@ class _Writer:
         return (people[0] if people else None), people[1:]
 
     def _update_for(self, action: Action, row: ActionRow) -> ProgressUpdate:
+        status = _status_of(row)
         blank = IMPORT_AWAITED_ONLY if row.update_awaited else IMPORT_STATUS_ONLY
-        narrative = row.narrative or blank.format(code=row.status.code, file=self.file_name)
+        narrative = row.narrative or blank.format(code=status.code, file=self.file_name)
         self.touched.add(action.pk)
         return ProgressUpdate(
             action=action,
             cycle_id=self.cycle.pk if self.cycle else None,
             narrative=narrative,
-            status_id=row.status.pk,
+            status_id=status.pk,
             update_date=row.update_date or self.position or timezone.localdate(self.at),
             awaited=row.update_awaited,
             created_by_id=self.by.pk,
@@ -273,7 +275,7 @@ class _Writer:
         order = self.plan.actions.aggregate(top=Max("order"))["top"] or 0
         actions, extras = [], []
         for i, change in enumerate(changes, start=1):
-            row = change.source
+            row = change.read
             lead, others = self._leads(row.leads)
             last = row.timescale.dates[-1] if row.timescale.dates else (None, DatePrecision.MONTH)
             section = self.sections.get(change.fields["section"])
@@ -370,8 +372,8 @@ class _Writer:
         links: dict[str, dict[int, list[int]]] = {"other_leads": {}, "findings": {}}
         revisions, updates, entries = [], [], []
         for change in changes:
-            action, row = actions[change.action_id], change.source
-            m2m = {
+            action, row = actions[_known(change.action_id)], change.read
+            m2m: dict[str, Iterable[int]] = {
                 "other_leads": [p.pk for p in action.other_leads.all()],
                 "findings": [f.pk for f in action.findings.all()],
             }
@@ -431,7 +433,7 @@ class _Writer:
                 updates.append(update)
                 action.last_update_at = self.at
                 saved_fields.add("last_update_at")
-                note = f"Progress update recorded: {row.status.code}"
+                note = f"Progress update recorded: {_status_of(row).code}"
                 action.version += 1
                 entries.append(
                     AuditEntry(
@@ -458,3 +460,17 @@ class _Writer:
         # The progress update's own record comes before the action's, as progress_update_record writes them.
         entries += [AuditEntry(AuditAction.CREATE, u) for u in updates]
         audit_record_many(by=self.by, organisation=self.organisation, entries=entries)
+
+
+def _status_of(row: ActionRow) -> DeliveryStatus:
+    """The status a row's update records (a row that brings an update always has one)."""
+    if row.status is None:
+        raise ValueError(f"Row {row.row} brings an update without a status.")
+    return row.status
+
+
+def _known(action_id: int | None) -> int:
+    """The id of an action the preview matched (an update always names one)."""
+    if action_id is None:
+        raise ValueError("An update names no action.")
+    return action_id

@@ -412,14 +412,14 @@ def _compare_action(
             f"section: {action.section_code or 'none'} → {row.section.code or row.section.title}"
         )
     if row.leads or row.lead_note:  # a blank lead cell leaves the leads as they are
-        wanted = [(c.person.pk if c.person else c.invitee.key) for c in row.leads]
+        wanted = [c.key for c in row.leads]
         others = [p for p in action.other_lead_ids if p != action.lead_id]  # in the order written
         current = ([action.lead_id] if action.lead_id else []) + others
         if wanted != current or row.lead_note != action.lead_note:
             change.fields["leads"] = row.leads
             change.fields["lead_note"] = row.lead_note
             old = " / ".join(people.get(p, "?") for p in current) or action.lead_note or "none"
-            new = " / ".join(c.person.display_initials if c.person else c.invitee.initials for c in row.leads)
+            new = " / ".join(c.initials for c in row.leads)
             change.changes.append(f"lead: {old} → {new or row.lead_note or 'none'}")
     if row.success_measure and row.success_measure != action.success_measure.strip():
         change.fields["success_measure"] = row.success_measure
@@ -471,7 +471,7 @@ def _section_keys(preview: ImportPreview):
     by_code = {s.code.casefold(): s for s in existing}
     by_title = {s.title.casefold(): s for s in existing}
     elements = {}
-    if plan is not None and plan.framework_id:
+    if plan is not None and plan.framework_id and plan.framework is not None:
         elements = {e.code.casefold(): e for e in plan.framework.elements.filter(parent__isnull=True)}
     added: dict[str, NewSection] = {}
     used_codes = set(by_code)

@@ -76,7 +76,8 @@ def parse_heading(text: str) -> Heading:
 
 
 def _code(code: str) -> str:
-    letters = re.match(r"[A-Za-z]*", code)[0]
+    leading = re.match(r"[A-Za-z]*", code)
+    letters = leading[0] if leading else ""
     return letters.upper() + code[len(letters) :]
 
 
@@ -115,7 +116,7 @@ def parse_findings(text: str, reference: str) -> list[tuple[int | None, str]]:
     """The findings a cell names: '3. Leaders were…' lines (as Wellled exports them), or one unnumbered text
     whose number is the action's reference when that is a number (Part B tables number each finding)."""
     parts = [p.strip() for p in re.split(r"\n(?=\d{1,4}[.)]\s)", text) if p.strip()]
-    found = []
+    found: list[tuple[int | None, str]] = []
     for part in parts:
         m = FINDING_NUMBER_RE.match(part)
         if m:

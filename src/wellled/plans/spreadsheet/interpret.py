@@ -96,6 +96,22 @@ class LeadChoice:
     person: User | None = None
     invitee: Invitee | None = None
 
+    @property
+    def key(self) -> int | str:
+        """Whom the choice names: the person's id, else the invitee's key."""
+        return self.person.pk if self.person else self._invitee.key
+
+    @property
+    def initials(self) -> str:
+        """The initials a board knows the lead by."""
+        return self.person.display_initials if self.person else self._invitee.initials
+
+    @property
+    def _invitee(self) -> Invitee:
+        if self.invitee is None:
+            raise ValueError(f"The lead ‘{self.token}’ names neither a person nor someone to invite.")
+        return self.invitee
+
 
 @dataclass
 class ActionRow:
@@ -179,7 +195,7 @@ def read_actions(
     seen: dict[str, _Pending] = {}
     total = len(pending)
     for done, raw in enumerate(pending, start=1):
-        sheet = raw.sheet if named_sheets else None
+        sheet_name = raw.sheet if named_sheets else None
         first = seen.get(raw.reference.casefold())
         if first is not None:
             message = (
@@ -189,10 +205,12 @@ def read_actions(
                     reference=raw.reference, sheet=first.sheet, first=first.row
                 )
             )
-            reading.error(message, raw.row, raw.columns.names[REF], sheet)
+            reading.error(message, raw.row, raw.columns.names[REF], sheet_name)
             continue
         seen[raw.reference.casefold()] = raw
-        row = _interpret(raw, reading, sheet, scale=scale, people=people, organisation_name=organisation_name)
+        row = _interpret(
+            raw, reading, sheet_name, scale=scale, people=people, organisation_name=organisation_name
+        )
         if row is not None:
             reading.rows.append(row)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
@@ -462,16 +480,16 @@ def _read_leads(
             invitee.rows.append(row.row)
             row.leads.append(LeadChoice(token=token, invitee=invitee))
         else:
-            invitee = invitee_for(token)
-            if invitee is None:
+            newcomer = invitee_for(token)
+            if newcomer is None:
                 reading.error(LEAD_UNREADABLE.format(token=token), row.row, column, sheet)
                 continue
-            invitee.rows.append(row.row)
-            reading.invitees[invitee.key] = invitee
+            newcomer.rows.append(row.row)
+            reading.invitees[newcomer.key] = newcomer
             reading.warn(
-                LEAD_INVITED.format(token=token, organisation=organisation_name, initials=invitee.initials),
+                LEAD_INVITED.format(token=token, organisation=organisation_name, initials=newcomer.initials),
                 row.row,
                 column,
                 sheet,
             )
-            row.leads.append(LeadChoice(token=token, invitee=invitee))
+            row.leads.append(LeadChoice(token=token, invitee=newcomer))

@@ -42,7 +42,8 @@ def split_leads(text: str) -> tuple[list[str], str]:
     if text.lower().strip(".") in LEAD_NOTES:
         return [], text
     notes = [n.strip() for n in BRACKETED_RE.findall(text) if n.strip()]
-    tokens, note = [], notes[0] if notes else ""
+    tokens: list[str] = []
+    note = notes[0] if notes else ""
     for part in LEAD_SEPARATOR_RE.split(BRACKETED_RE.sub(" ", text)):
         part = " ".join(part.split())
         if not part:

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from wellled.core.models import DeliveryStatus, Organisation, User
+from wellled.frameworks.models import FrameworkElement
 
 from ..models import Plan
 from .interpret import ActionRow
@@ -86,6 +87,13 @@ class ActionChange:
     new_update: bool = False
     new_status: bool = False
 
+    @property
+    def read(self) -> ActionRow:
+        """The file's row behind a create or an update (the preview always keeps it for those)."""
+        if self.source is None:
+            raise ValueError(f"Row {self.row} was not read from the file.")
+        return self.source
+
 
 @dataclass
 class LeadMatch:
@@ -117,7 +125,7 @@ class NewSection:
     key: str
     code: str
     title: str
-    framework_element: object = None
+    framework_element: FrameworkElement | None = None
 
 
 @dataclass

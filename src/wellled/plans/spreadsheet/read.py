@@ -474,6 +474,7 @@ def _read_csv(name: str, data: bytes) -> Sheet:
         text = data.decode("cp1252", errors="replace")
     sample = text[:TEXT_SNIFF_BYTES]
     lines = [line for line in sample.splitlines()[:-1] if line.strip()]
+    dialect: type[csv.Dialect]
     if lines and sum("\t" in line for line in lines) * 2 >= len(lines):
         dialect = (
             csv.excel_tab

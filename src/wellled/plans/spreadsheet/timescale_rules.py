@@ -107,8 +107,8 @@ def parse_timescale(values: list) -> tuple[Timescale, list[str]]:
     for item in dates:
         if not unique or unique[-1] != item:
             unique.append(item)
-    note = " ".join(texts) if not unique and texts else ""
-    return Timescale(tuple(unique), note), warnings
+    undated = " ".join(texts) if not unique and texts else ""
+    return Timescale(tuple(unique), undated), warnings
 
 
 def _timescale_text(text: str, warnings: list[str]) -> tuple[list[tuple[datetime.date, str]], bool]:
