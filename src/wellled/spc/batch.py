@@ -193,13 +193,7 @@ def spc_batch(
         index = {s: i for i, s in enumerate(ids)}
         notes = {index[s]: annotations_from(a) for s, a in annotations.items() if s in index}
     lim = c.limits
-    arrays = [d, c.values, den, c.group, lim.centre, lim.lower, lim.upper, lim.lower_two_sigma]
-    arrays += [lim.upper_two_sigma, c.flags.outside, c.flags.close, c.flags.relative, c.flags.rule]
-    arrays += [c.flags.side, c.point_type]
-    for a in arrays:
-        if a is not None:
-            a.flags.writeable = False
-    return BatchResult(
+    result = BatchResult(
         series_ids=ids,
         options=opts,
         series_starts=series_starts,
@@ -226,6 +220,8 @@ def spc_batch(
         annotations=notes,
         warnings=_warnings_for(ids, series_starts, c, d, opts.short_group_threshold),
     )
+    result.freeze()
+    return result
 
 
 def spc(

@@ -99,6 +99,13 @@ class PointColumns:
     side: Int8Array
     point_type_code: Int8Array
 
+    def freeze(self) -> None:
+        """Make every array read-only: a result is shared by the pages and papers that show it."""
+        for column in fields(PointColumns):
+            array = getattr(self, column.name)
+            if array is not None:
+                array.flags.writeable = False
+
     def rows(self, rows: slice) -> dict[str, Any]:
         """The same arrays cut to `rows`, by field name (to build one series' result from a batch)."""
         cut: dict[str, Any] = {}
