@@ -86,10 +86,15 @@ def _filters(request: SignedInRequest) -> selectors.RegisterFilters:
 
 def _choices(request: SignedInRequest) -> dict:
     return {
-        "units": list(selectors.risk_units(**scope(request))),
-        "categories": list(selectors.categories(**scope(request))),
-        "people": list(organisation_people(**scope(request))),
+        "units": selectors.risk_units(**scope(request)),
+        "categories": selectors.categories(**scope(request)),
+        "people": organisation_people(**scope(request)),
     }
+
+
+def _filter_choices(request: SignedInRequest) -> dict:
+    """The filters' choices, read before the template renders (templates never query)."""
+    return {name: list(options) for name, options in _choices(request).items()}
 
 
 # Register, heat map, overdue reviews ------------------------------------------------------------------------
@@ -117,7 +122,7 @@ def risk_register(request: SignedInRequest) -> HttpResponse:
             "today": today,
             "convention": convention(),
             "threshold": services.escalation_threshold(request.organisation),
-            **_choices(request),
+            **_filter_choices(request),
             "page_title": "Risk register",
         },
     )
@@ -134,7 +139,7 @@ def risk_heat_map(request: SignedInRequest) -> HttpResponse:
             "heat": heat,
             "filters": filters,
             "convention": convention(),
-            **_choices(request),
+            **_filter_choices(request),
             "threshold": services.escalation_threshold(request.organisation),
             "page_title": "Risk heat map",
         },
