@@ -169,6 +169,23 @@ def test_baf_that_cannot_be_laid_out_names_the_risk_and_control(baf_at_limits, m
     assert caught.value.field in ("gaps in control", "gaps in assurance", "control 1", "control 2")
 
 
+def test_baf_command_given_content_it_cannot_lay_out_exits_1_with_one_line(
+    org, baf_at_limits, monkeypatch, tmp_path, capsys
+):
+    from wellled.reports.pdf_layout import PaperTable
+    from wellled.risks.management.commands.baf_paper import Command
+
+    baf_at_limits(text_of)
+    monkeypatch.setattr(PaperTable, "split", lambda self, width, height: [])
+    argv = ["wellled", "baf_paper", "--organisation", org.ods_code, "--format", "pdf", "--out"]
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv([*argv, str(tmp_path / "baf.pdf"), "-v", "0"])
+    assert exited.value.code == 1
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert error.startswith("CommandError: Risk ZNM-012, ")
+
+
 # The integrated performance report --------------------------------------------------------------------------------
 
 
