@@ -108,7 +108,9 @@ def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> Qu
 
     With `history=False` only each action's latest update and the updates of open cycles are fetched: enough for
     a page of the plan as it stands, and far less than every update of a long-running plan."""
-    latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(*POSITION_ORDER)
+    latest_updates: QuerySet[ProgressUpdate] = ProgressUpdate.objects.select_related(
+        "status", "created_by"
+    ).order_by(*POSITION_ORDER)
     if not history:
         latest_updates = standing_updates(latest_updates, today=timezone.localdate())
     return actions.select_related("section", "lead", "status", "plan").prefetch_related(
@@ -397,8 +399,8 @@ def statuses_at(*, actions: Sequence[Action | ActionRow], moment: datetime.datet
         action_id__in=[a.pk for a in actions], created_at__lte=moment
     ).only("id", "action_id", "status_id", "update_date", "created_at"):
         updates[update.action_id].append(update)
-    found = {pk: latest_update(items) for pk, items in updates.items()}
-    return {a.pk: (found[a.pk].status_id if a.pk in found else None) for a in actions}
+    found = {pk: shown.status_id for pk, items in updates.items() if (shown := latest_update(items))}
+    return {a.pk: found.get(a.pk) for a in actions}
 
 
 @dataclass

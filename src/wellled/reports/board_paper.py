@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -468,24 +468,26 @@ def _movement(
 ) -> MovementSummary:
     """What changed since the previous paper, in board order (ADR 0032, point 5)."""
     previous = position.previous
-    summary = MovementSummary(
+    changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "newly_completed": [], "slipped": []}
+    if position.baseline is not None:
+        place = {row.reference: index for index, row in enumerate(ordered)}
+        for pk, row in sorted(rows.items(), key=lambda item: place.get(item[1].reference, len(place))):
+            then = position[pk].status_then_id
+            before = infos.get(then) if then else None
+            change = moved(before, row.status)
+            for name in ("improved", "worsened", "newly_completed"):
+                if getattr(change, name):
+                    changes[name].append(Change(row, before, row.status))
+            if row.slipped_this_cycle:
+                changes["slipped"].append(Change(row, before, row.status, note=row.timescale))
+    return MovementSummary(
         baseline_label=previous.name if previous else "",
         baseline_date=previous.position_as_at if previous else None,
+        improved=tuple(changes["improved"]),
+        worsened=tuple(changes["worsened"]),
+        newly_completed=tuple(changes["newly_completed"]),
+        slipped=tuple(changes["slipped"]),
     )
-    if position.baseline is None:
-        return summary
-    place = {row.reference: index for index, row in enumerate(ordered)}
-    changes: dict[str, list[Change]] = {"improved": [], "worsened": [], "newly_completed": [], "slipped": []}
-    for pk, row in sorted(rows.items(), key=lambda item: place.get(item[1].reference, len(place))):
-        then = position[pk].status_then_id
-        before = infos.get(then) if then else None
-        change = moved(before, row.status)
-        for name in ("improved", "worsened", "newly_completed"):
-            if getattr(change, name):
-                changes[name].append(Change(row, before, row.status))
-        if row.slipped_this_cycle:
-            changes["slipped"].append(Change(row, before, row.status, note=row.timescale))
-    return replace(summary, **{name: tuple(found) for name, found in changes.items()})
 
 
 def _part_b(findings, rows: dict[int, Row]) -> tuple[FindingBlock, ...]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..choices import CycleState
 from .action import ActionFacts, ActionPosition, action_position
 from .cycles import Baseline, baseline_of, cycle_of, end_of_day, previous_cycle, recorded_by_for
+
+if TYPE_CHECKING:  # the models import this package (position dates), so only the type checker reads them here
+    from ..models import ReportingCycle
 
 
 def standing_date(cycles: Iterable, *, today: datetime.date) -> datetime.date:
@@ -24,8 +28,8 @@ class PlanPosition:
 
     as_at: datetime.date
     recorded_by: datetime.datetime  # updates recorded after this are left out (ADR 0032)
-    cycle: object | None  # the ReportingCycle the date answers
-    previous: object | None  # the ReportingCycle of the previous paper
+    cycle: ReportingCycle | None  # the cycle the date answers
+    previous: ReportingCycle | None  # the cycle of the previous paper
     baseline: Baseline | None
     actions: Mapping[int, ActionPosition] = field(repr=False)
 

@@ -83,13 +83,13 @@ def standing_positions_of(
         condition=Q(plan__cycles__state=CycleState.OPEN) | Q(plan__cycles__position_as_at__gte=today),
     )
     # One row per action, timescale revision and candidate cycle (either side empty when there is none).
-    found = (
+    joined = (
         actions.annotate(standing_cycle=candidates)
         .order_by("pk", "timescales__created_at", "timescales__id")
         .values_list(*ACTION_FIELDS, *REVISION_FIELDS, *CYCLE_FIELDS)
     )
     width = len(ACTION_FIELDS)
-    for values in found:
+    for values in joined:
         row, revision, cycle = values[:width], values[width : width + 5], values[width + 5 :]
         rows[row[0]] = row
         if revision[0] is not None:
