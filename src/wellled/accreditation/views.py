@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import CreatePage, HistoryPage, SignedInRequest, form_page, page_of, role, scope
 
 from . import selectors, services
 from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm
@@ -39,28 +39,19 @@ def ward_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def audit_start(request: SignedInRequest) -> HttpResponse:
-    require(role(request), Permission.RECORD_WARD_AUDITS)
-    form = AuditStartForm(
-        request.POST or None,
-        initial={"unit": request.GET.get("unit")} if request.GET.get("unit", "").isdigit() else None,
-        wards=selectors.wards_for_user(**scope(request)),
-        schemes=selectors.schemes_available(**scope(request)),
-    )
-    return form_page(
-        request,
-        form,
-        template="accreditation/audit_start.jinja",
-        save=lambda data: services.ward_audit_start(
-            organisation=request.organisation,
-            unit=data["unit"],
-            scheme=data["scheme"],
-            audited_on=data["audited_on"],
-            by=request.user,
-        ),
-        success_url=lambda audit: reverse("ward-visit-edit", args=[audit.pk]),
-        message="Audit started: record an answer for each standard.",
-    )
+audit_start = CreatePage(
+    form=AuditStartForm,
+    service=services.ward_audit_start,
+    permission=Permission.RECORD_WARD_AUDITS,
+    template="accreditation/audit_start.jinja",
+    success_url=page_of("ward-visit-edit"),
+    message="Audit started: record an answer for each standard.",
+    initial=lambda request: {"unit": request.GET["unit"]} if request.GET.get("unit", "").isdigit() else {},
+    form_kwargs=lambda request, organisation: {
+        "wards": selectors.wards_for_user(**scope(request)),
+        "schemes": selectors.schemes_available(**scope(request)),
+    },
+)
 
 
 def audit_edit(request: SignedInRequest, pk: int) -> HttpResponse:

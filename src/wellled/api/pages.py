@@ -3,34 +3,33 @@ their tokens with their last use, and revokes them."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, text_field
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import errors_apply, role, scope
+from wellled.core.view_kit import SignedInRequest, errors_apply, role, scope
 
 from . import selectors, services
 
 
 class TokenForm(TextForm):
-    name = forms.CharField(
-        label="What is the token for?",
-        max_length=services.TOKEN_NAME_MAX,
+    name = text_field(
+        "What is the token for?",
+        limit=services.TOKEN_NAME_MAX,
         help_text="For example, Power BI dashboard. You will see this name beside the token.",
-        error_messages={"required": "Enter what the token is for, for example Power BI dashboard."},
+        required_message="Enter what the token is for, for example Power BI dashboard.",
     )
 
 
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: SignedInRequest) -> HttpResponse:
     """The person's tokens for this organisation, and the form to make one; a new token's text is shown once."""
     require(role(request), Permission.VIEW)
-    person, organisation = scope(request)["user"], scope(request)["organisation"]
+    person, organisation = request.user, request.organisation
     form = TokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
@@ -52,9 +51,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     """Revoke one of the person's own tokens: it stops working at once."""
     token = selectors.token_get(pk=pk, **scope(request))
-    services.token_revoke(token=token, by=scope(request)["user"])
+    services.token_revoke(token=token, by=request.user)
     messages.success(request, f"The token {token.prefix}… ({token.name}) is revoked: it no longer works.")
     return redirect("api-tokens")

@@ -38,12 +38,9 @@ def _project_url(project: QIProject, anchor: str = "") -> str:
     return reverse("qi-project-detail", args=[project.pk]) + anchor
 
 
-PROJECT_FIELDS = ("title", "aim", "status", "started_on", "lead", "sponsor", "team")
-
 project_create = CreatePage(
     form=ProjectForm,
     service=services.project_create,
-    fields=PROJECT_FIELDS,
     permission=Permission.MANAGE_QI,
     template="improvement/project_form.jinja",
     title="Start a QI project",
@@ -63,39 +60,32 @@ project_edit = EditPage[QIProject](
     get=selectors.project_get,
     form=ProjectForm,
     service=services.project_update,
-    noun="project",
-    fields=PROJECT_FIELDS,
     permission=Permission.MANAGE_QI,
     template="improvement/project_form.jinja",
     title=lambda project: f"Edit {project.title}",
     success_url=_project_url,
     message="Project saved.",
     form_kwargs=_people,
-    context=lambda request, project: {"project": project},
 )
 
 driver_add = CreatePage(
     parent=selectors.project_get,
-    noun="project",
     form=DriverForm,
     service=services.driver_add,
-    fields=("text", "parent"),
     permission=Permission.MANAGE_QI,
     template="improvement/small_form.jinja",
     title="Add a driver",
     success_url=lambda driver: _project_url(driver.project, "#drivers"),
     message="Driver added.",
     form_kwargs=lambda request, project: {"primaries": selectors.primary_drivers(project=project)},
-    context=lambda request, project: {"project": project, "button": "Add the driver"},
+    context=lambda request, project: {"button": "Add the driver"},
 )
 
 
 change_idea_add = CreatePage(
     parent=selectors.driver_get,
-    noun="driver",
     form=ChangeIdeaForm,
     service=services.change_idea_add,
-    fields=("text",),
     permission=Permission.MANAGE_QI,
     template="improvement/small_form.jinja",
     success_url=lambda idea: _project_url(idea.driver.project, "#drivers"),
@@ -110,17 +100,15 @@ change_idea_add = CreatePage(
 
 measure_link = CreatePage(
     parent=selectors.project_get,
-    noun="project",
     form=MeasureLinkForm,
     service=services.project_measure_link,
-    fields=("measure", "role"),
     permission=Permission.MANAGE_QI,
     template="improvement/small_form.jinja",
     title="Watch a measure",
     success_url=lambda link: _project_url(link.project, "#measures"),
     message="Measure linked.",
     form_kwargs=lambda request, project: {"measures": measures_for_user(**scope(request))},
-    context=lambda request, project: {"project": project, "button": "Link the measure"},
+    context=lambda request, project: {"button": "Link the measure"},
 )
 
 

@@ -19,7 +19,16 @@ from wellled.core.middleware import SESSION_ORGANISATION_KEY
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import membership_get, organisation_people
-from wellled.core.view_kit import CreatePage, EditPage, SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    SignedInRequest,
+    chosen,
+    form_fields,
+    form_page,
+    role,
+    scope,
+)
 
 from . import selectors, services
 from .forms import (
@@ -149,13 +158,15 @@ def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def criterion_create(request: SignedInRequest, pk: int) -> HttpResponse:
     trust = _overseen_trust(request, pk)
-    fields = ("reference", "title", "description", "agreed_on")
     return _body_form(
         request,
         CriterionForm(request.POST or None),
         trust=trust,
         save=lambda data: services.exit_criterion_create(
-            oversight_body=request.organisation, trust=trust, by=request.user, **{f: data[f] for f in fields}
+            oversight_body=request.organisation,
+            trust=trust,
+            by=request.user,
+            **chosen(form_fields(CriterionForm), data),
         ),
         anchor="#criteria",
         message=lambda criterion: f"Exit criterion {criterion.reference} added.",
@@ -169,7 +180,6 @@ criterion_edit = EditPage[ExitCriterion](
     form=CriterionForm,
     service=services.exit_criterion_update,
     noun="criterion",
-    fields=("reference", "title", "description", "agreed_on"),
     permission=Permission.MANAGE_OVERSIGHT,
     template="oversight/form.jinja",
     title=lambda criterion: f"Edit exit criterion {criterion.reference}",
@@ -255,9 +265,6 @@ def note_add(request: SignedInRequest, pk: int) -> HttpResponse:
 # The trust's improvement board meetings --------------------------------------------------------------------------
 
 
-MEETING_FIELDS = ("held_on", "status", "chair", "attendees", "minutes")
-
-
 def _meeting_url(meeting: ImprovementBoardMeeting) -> str:
     return reverse("meeting-detail", args=[meeting.pk])
 
@@ -272,7 +279,7 @@ def meeting_create(request: SignedInRequest) -> HttpResponse:
         form,
         template="oversight/meeting_form.jinja",
         save=lambda data: services.meeting_create(
-            organisation=request.organisation, by=request.user, **{f: data[f] for f in MEETING_FIELDS}
+            organisation=request.organisation, by=request.user, **chosen(form_fields(MeetingForm), data)
         ),
         success_url=_meeting_url,
         message="Improvement board meeting added.",
@@ -290,28 +297,24 @@ meeting_edit = EditPage[ImprovementBoardMeeting](
     get=selectors.meeting_get,
     form=MeetingForm,
     service=services.meeting_update,
-    noun="meeting",
-    fields=MEETING_FIELDS,
     permission=Permission.MANAGE_PLANS,
     template="oversight/meeting_form.jinja",
     title=lambda meeting: f"Edit the {meeting}",
     success_url=_meeting_url,
     message="Meeting saved.",
-    context=lambda request, meeting: {"meeting": meeting, "button": "Save the meeting"},
+    context=lambda request, meeting: {"button": "Save the meeting"},
 )
 
 agenda_item_add = CreatePage(
     parent=selectors.meeting_get,
-    noun="meeting",
     form=AgendaItemForm,
     service=services.agenda_item_add,
-    fields=("title", "notes"),
     permission=Permission.MANAGE_PLANS,
     template="oversight/meeting_form.jinja",
     title="Add an agenda item",
     success_url=lambda item: _meeting_url(item.meeting) + "#agenda",
     message="Agenda item added.",
-    context=lambda request, meeting: {"meeting": meeting, "button": "Add the item"},
+    context=lambda request, meeting: {"button": "Add the item"},
 )
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -90,23 +91,6 @@ class ScopedViewSet(viewsets.GenericViewSet):
             return [JSONRenderer(), CSVRenderer()]
         return [JSONRenderer()]
 
-    def add_to(
-        self,
-        request,
-        *,
-        permission: Permission,
-        body_serializer,
-        service: Callable[..., Any],
-        answer_serializer,
-    ) -> Response:
-        """A detail endpoint (POST) that adds something to the object through a service: 201 with what it added."""
-        parent = self.get_object()
-        require_role(request, permission)
-        body = body_of(body_serializer, request)
-        return created(
-            answer_serializer, service(**{parent._meta.model_name: parent}, by=request.user, **body)
-        )
-
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
@@ -177,6 +161,30 @@ class Creatable(Changeable):
             organisation=api_scope(request)["organisation"], by=request.user, **body
         )
         return created(self.get_serializer_class(), self.get_queryset().get(pk=instance.pk))
+
+
+def adding(
+    name: str,
+    *,
+    url_path: str,
+    summary: str,
+    body,
+    answer,
+    service: Callable[..., Any],
+    permission: Permission = Permission.MANAGE_PLANS,
+):
+    """A detail endpoint (POST to `url_path` under the object) that adds something to the object through its
+    service, as `service(<object's model name>=object, by=person, **body)`: 201 with what it added."""
+
+    def add(self, request, pk=None) -> Response:
+        parent = self.get_object()
+        require_role(request, permission)
+        given = body_of(body, request)
+        return created(answer, service(**{parent._meta.model_name: parent}, by=request.user, **given))
+
+    add.__name__ = name  # the router names the route after it, and checks it matches the attribute
+    routed = action(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(add)
+    return create_schema(body, answer, summary=summary)(routed)
 
 
 def change_schema(serializer_class, change_serializer_class):

@@ -28,6 +28,7 @@ from .base import (
     Changeable,
     Creatable,
     ListRetrieve,
+    adding,
     body_of,
     create_schema,
     created,
@@ -52,35 +53,22 @@ class PlanViewSet(Creatable):
     create_service = staticmethod(plan_services.plan_create)
     http_method_names = ["get", "patch", "post", "head", "options"]
 
-    @create_schema(
-        serializers.SectionCreateSerializer, serializers.SectionSerializer, summary="Add a section"
+    section_create = adding(
+        "section_create",
+        url_path="sections",
+        summary="Add a section",
+        body=serializers.SectionCreateSerializer,
+        answer=serializers.SectionSerializer,
+        service=plan_services.section_create,
     )
-    @endpoint(
-        detail=True, methods=["post"], url_path="sections", serializer_class=serializers.SectionSerializer
+    finding_create = adding(
+        "finding_create",
+        url_path="findings",
+        summary="Add a finding",
+        body=serializers.FindingCreateSerializer,
+        answer=serializers.FindingSerializer,
+        service=plan_services.finding_create,
     )
-    def section_create(self, request, pk=None):
-        return self.add_to(
-            request,
-            permission=Permission.MANAGE_PLANS,
-            body_serializer=serializers.SectionCreateSerializer,
-            service=plan_services.section_create,
-            answer_serializer=serializers.SectionSerializer,
-        )
-
-    @create_schema(
-        serializers.FindingCreateSerializer, serializers.FindingSerializer, summary="Add a finding"
-    )
-    @endpoint(
-        detail=True, methods=["post"], url_path="findings", serializer_class=serializers.FindingSerializer
-    )
-    def finding_create(self, request, pk=None):
-        return self.add_to(
-            request,
-            permission=Permission.MANAGE_PLANS,
-            body_serializer=serializers.FindingCreateSerializer,
-            service=plan_services.finding_create,
-            answer_serializer=serializers.FindingSerializer,
-        )
 
     @create_schema(serializers.ActionCreateSerializer, serializers.ActionSerializer, summary="Add an action")
     @endpoint(
@@ -119,20 +107,15 @@ class PlanViewSet(Creatable):
         )
         return created(serializers.ActionSerializer, actions_in_scope(**scope).get(pk=action.pk))
 
-    @create_schema(
-        serializers.CycleOpenSerializer,
-        serializers.CycleSerializer,
+    cycle_open = adding(
+        "cycle_open",
+        url_path="cycles",
         summary="Open a reporting cycle (the plan's open cycle, if any, is closed first)",
+        body=serializers.CycleOpenSerializer,
+        answer=serializers.CycleSerializer,
+        service=plan_services.cycle_open,
+        permission=Permission.MANAGE_CYCLES,
     )
-    @endpoint(detail=True, methods=["post"], url_path="cycles", serializer_class=serializers.CycleSerializer)
-    def cycle_open(self, request, pk=None):
-        return self.add_to(
-            request,
-            permission=Permission.MANAGE_CYCLES,
-            body_serializer=serializers.CycleOpenSerializer,
-            service=plan_services.cycle_open,
-            answer_serializer=serializers.CycleSerializer,
-        )
 
 
 class SectionViewSet(Changeable):
