@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -154,3 +155,38 @@ def test_no_template_queries_on_the_plan_tables_over_htmx(templates_never_query,
     response = client.get(url, headers={"HX-Request": "true", "HX-Target": "plan-tables"})
     assert response.status_code == 200
     assert b"<html" not in response.content
+
+
+def test_no_template_queries_on_the_api_tokens_page(templates_never_query, people, login):
+    for role in (Role.ADMINISTRATOR, Role.VIEWER):
+        assert login(people[role]).get(reverse("api-tokens")).status_code == 200
+
+
+TESTS = Path(__file__).resolve().parents[1]
+# Where each app's pages are opened with the database shut: the foundation's (core, plans, reports, measures,
+# assessments) and the API tokens page in this file, every other app's in a test of its own.
+NEVER_QUERY_TESTS = {
+    "core": "core/test_templates_never_query.py",
+    "plans": "core/test_templates_never_query.py",
+    "reports": "core/test_templates_never_query.py",
+    "measures": "core/test_templates_never_query.py",
+    "assessments": "core/test_templates_never_query.py",
+    "api": "core/test_templates_never_query.py",
+    "improvement": "improvement/test_pages_never_query.py",
+    "accreditation": "improvement/test_pages_never_query.py",  # with the QI pages and the performance report
+    "oversight": "oversight/test_pages_never_query.py",
+    "information": "information/test_views.py",
+    "risks": "risks/test_pages_never_query.py",
+}
+
+
+def test_every_app_with_pages_has_them_opened_with_the_database_shut():
+    """A new app's pages (committee packs, Freedom to Speak Up...) cannot land without a never-query check."""
+    import wellled
+
+    source = Path(wellled.__file__).resolve().parent
+    with_pages = {path.parent.name for path in source.glob("*/*urls.py")}
+    assert with_pages == set(NEVER_QUERY_TESTS)
+    for app, test in NEVER_QUERY_TESTS.items():
+        text = (TESTS / test).read_text(encoding="utf-8")
+        assert "render_shut" in text or "templates_never_query" in text, (app, test)

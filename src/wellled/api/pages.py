@@ -41,7 +41,7 @@ def token_list(request: SignedInRequest) -> HttpResponse:
             errors_apply(form, exc)
         else:
             form = TokenForm()
-    tokens = selectors.tokens_for_user(**scope(request))
+    tokens = list(selectors.tokens_for_user(**scope(request)))  # read here: templates never query
     return render(
         request,
         "api/tokens.jinja",
