@@ -99,7 +99,7 @@ def version_bump(instance: models.Model, fields: Iterable[str]) -> None:
 
 def _column(model: type[models.Model], name: str) -> str:
     field = model._meta.get_field(name)
-    return field.attname if getattr(field, "attname", None) else name
+    return getattr(field, "attname", None) or name
 
 
 @transaction.atomic

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from .history import history_rows
 from .models import Membership, Organisation, User
@@ -60,8 +62,9 @@ def errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
 def stale_refuse(form: forms.BaseForm, exc: ConcurrentEditError) -> None:
     """Say someone else saved first, keeping what the person typed; the form now carries the current version,
     so saving again (having been told) is a deliberate choice rather than refused for ever."""
-    form.data = form.data.copy()
-    form.data["version"] = exc.instance.version  # type: ignore[attr-defined]
+    data = cast(Any, form.data).copy()  # a QueryDict's copy can be changed
+    data["version"] = exc.instance.version  # type: ignore[attr-defined]
+    form.data = data
     form.add_error(None, str(exc))
 
 
@@ -119,7 +122,6 @@ def history_page(request: HttpRequest, instance: models.Model, *, title: str, ba
 # Declared pages -------------------------------------------------------------------------------------------------
 
 Getter = Callable[..., Any]  # a scoped selector: getter(pk=..., user=..., organisation=...) or Http404
-Context = Callable[[Any], Mapping[str, Any]]
 
 
 def signed_in(request: HttpRequest) -> SignedInRequest:
@@ -132,7 +134,10 @@ def initial_of(instance: models.Model, names: Sequence[str]) -> dict[str, Any]:
     many-to-many field as its keys) and the version it was read at."""
     initial: dict[str, Any] = {}
     for name in names:
-        model_field = instance._meta.get_field(name)
+        try:
+            model_field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a form field the object does not hold (a reason for the change): it opens empty
         if model_field.many_to_many:
             initial[name] = [item.pk for item in getattr(instance, name).all()]
         elif model_field.is_relation:
@@ -151,7 +156,8 @@ def _page_context(
 ) -> dict[str, Any]:
     page = dict(context(request, instance)) if context is not None else {}
     if title is not None:
-        page.update(title=title, page_title=title)
+        page["title"] = title
+        page.setdefault("page_title", title)  # the context may give the browser tab a shorter one
     return page
 
 
@@ -160,101 +166,123 @@ def chosen(fields: Sequence[str], data: Mapping[str, Any]) -> dict[str, Any]:
     return {name: data[name] for name in fields if name in data}
 
 
+def form_fields(form: type[forms.BaseForm]) -> tuple[str, ...]:
+    """The fields a form asks for, its hidden version aside: by default what a declared page passes its service."""
+    declared: Mapping[str, Any] = getattr(form, "base_fields", {})
+    return tuple(name for name in declared if name != "version")
+
+
+def page_of(url_name: str, key: str = "pk") -> Callable[[Any], str]:
+    """Where a declared page goes after saving: the named page of the record, or of the record its `key` names
+    (`"plan_id"`, `"control.risk_id"`)."""
+    read = attrgetter(key)
+    return lambda record: reverse(url_name, args=[read(record)])
+
+
+def noun_of(getter: Getter) -> str:
+    """The keyword a service takes its object by, read from the getter's name: `plan_get` gives `plan`."""
+    return getter.__name__.removesuffix("_get")
+
+
 @dataclass(frozen=True, kw_only=True)
-class EditPage(Generic[M]):
-    """An edit page declared: the object read through its scoped getter, the role required, the form opened on the
-    object's fields and version, and a POST saved through the update service as
-    `service(<noun>=object, by=person, expected_version=version read, **fields)` (form_page does the rest).
+class _DeclaredForm:
+    """What an edit page and an add page both declare: the form and the service it feeds, the role required, the
+    template, where to go after saving (for an edit, from the object; for an add, from the new record) and what to
+    say. `fields` (by default every field of the form) are passed to the service under their own names, unless
+    `changes` turns the cleaned data into its keywords; `form_kwargs` gives the form its scoped choices;
+    `context` adds to the page; `title` names it."""
 
-    `changes(object, cleaned_data)` replaces the plain "these fields as typed" when the service takes other
-    keywords; `form_kwargs` gives the form its scoped choices; `context` adds to the page; `title` names it."""
-
-    get: Getter
     form: type[forms.BaseForm]
     service: Callable[..., Any]
-    noun: str
-    fields: Sequence[str]
     permission: Permission
     template: str
-    success_url: Callable[[M], str]
-    title: Callable[[M], str] | None = None
+    success_url: Callable[[Any], str]
+    fields: Sequence[str] | None = None
+    title: str | Callable[[Any], str] | None = None
     message: str | Callable[[Any], str] = "Saved."
+    form_kwargs: Callable[[SignedInRequest, Any], Mapping[str, Any]] | None = None
+    context: Callable[[SignedInRequest, Any], Mapping[str, Any]] | None = None
+
+    @property
+    def names(self) -> Sequence[str]:
+        return self.fields if self.fields is not None else form_fields(self.form)
+
+    def _page(
+        self,
+        request: SignedInRequest,
+        on: Any,
+        initial: Mapping[str, Any] | None,
+        save: Callable[..., Any],
+        success_url: str | Callable[[Any], str],
+        noun: str | None,
+    ) -> HttpResponse:
+        """Build the form on `on` (the object edited, or the parent added to) and hand it to form_page; the page
+        has `on` under its noun (`plan`, `risk`) beside what `context` adds."""
+        extra = self.form_kwargs(request, on) if self.form_kwargs is not None else {}
+        form = self.form(request.POST or None, initial=dict(initial) if initial else None, **extra)
+        title = self.title(on) if callable(self.title) else self.title
+        return form_page(
+            request,
+            form,
+            template=self.template,
+            save=save,
+            success_url=success_url,
+            message=self.message,
+            context={**({noun: on} if noun else {}), **_page_context(request, on, self.context, title)},
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditPage(_DeclaredForm, Generic[M]):
+    """An edit page declared: the object read through its scoped getter, the role required, the form opened on the
+    object's fields and version, and a POST saved through the update service as
+    `service(<noun>=object, by=person, expected_version=version read, **fields)`, the noun read from the getter's
+    name unless given. `initial(object)` adds to or replaces what the form opens with."""
+
+    get: Getter
+    noun: str = ""
     initial: Callable[[M], Mapping[str, Any]] | None = None
-    form_kwargs: Callable[[SignedInRequest, M], Mapping[str, Any]] | None = None
     changes: Callable[[M, Mapping[str, Any]], Mapping[str, Any]] | None = None
-    context: Callable[[SignedInRequest, M], Mapping[str, Any]] | None = None
 
     def __call__(self, request: HttpRequest, pk: int) -> HttpResponse:
         request = signed_in(request)
         instance: M = self.get(pk=pk, **scope(request))
         require(role(request), self.permission)
-        initial = initial_of(instance, self.fields)
-        if self.initial is not None:
-            initial.update(self.initial(instance))
-        extra = self.form_kwargs(request, instance) if self.form_kwargs is not None else {}
-        form = self.form(request.POST or None, initial=initial, **extra)
+        initial = {**initial_of(instance, self.names), **(self.initial(instance) if self.initial else {})}
+        noun = self.noun or noun_of(self.get)
 
         def save(data: dict[str, Any]) -> Any:
-            given = self.changes(instance, data) if self.changes is not None else chosen(self.fields, data)
+            given = self.changes(instance, data) if self.changes is not None else chosen(self.names, data)
             return self.service(
-                **{self.noun: instance}, by=request.user, expected_version=data.get("version"), **given
+                **{noun: instance}, by=request.user, expected_version=data.get("version"), **given
             )
 
-        return form_page(
-            request,
-            form,
-            template=self.template,
-            save=save,
-            success_url=self.success_url(instance),
-            message=self.message,
-            context=_page_context(
-                request, instance, self.context, self.title(instance) if self.title else None
-            ),
-        )
+        return self._page(request, instance, initial, save, self.success_url(instance), noun)
 
 
 @dataclass(frozen=True, kw_only=True)
-class CreatePage:
+class CreatePage(_DeclaredForm):
     """An add page declared: within a parent read through its scoped getter (a plan's section) or, with no
     `parent`, within the person's organisation; the role required; a POST saved through the add service as
     `service(<noun>=parent or organisation, by=person, **fields)` and sent to `success_url(the new record)`."""
 
-    form: type[forms.BaseForm]
-    service: Callable[..., Any]
-    fields: Sequence[str]
-    permission: Permission
-    template: str
-    success_url: Callable[[Any], str]
-    title: str | None = None
     parent: Getter | None = None
-    noun: str = "organisation"
-    message: str | Callable[[Any], str] = "Added."
+    noun: str = ""
     initial: Callable[[SignedInRequest], Mapping[str, Any]] | None = None
-    form_kwargs: Callable[[SignedInRequest, Any], Mapping[str, Any]] | None = None
     changes: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
-    context: Callable[[SignedInRequest, Any], Mapping[str, Any]] | None = None
 
     def __call__(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request = signed_in(request)
         parent = self.parent(pk=pk, **scope(request)) if self.parent is not None else request.organisation
         require(role(request), self.permission)
-        extra = self.form_kwargs(request, parent) if self.form_kwargs is not None else {}
-        initial = dict(self.initial(request)) if self.initial is not None else None
-        form = self.form(request.POST or None, initial=initial, **extra)
+        noun = self.noun or (noun_of(self.parent) if self.parent is not None else "organisation")
 
         def save(data: dict[str, Any]) -> Any:
-            given = self.changes(data) if self.changes is not None else chosen(self.fields, data)
-            return self.service(**{self.noun: parent}, by=request.user, **given)
+            given = self.changes(data) if self.changes is not None else chosen(self.names, data)
+            return self.service(**{noun: parent}, by=request.user, **given)
 
-        return form_page(
-            request,
-            form,
-            template=self.template,
-            save=save,
-            success_url=self.success_url,
-            message=self.message,
-            context=_page_context(request, parent, self.context, self.title),
-        )
+        initial = self.initial(request) if self.initial else None
+        return self._page(request, parent, initial, save, self.success_url, noun if self.parent else None)
 
 
 @dataclass(frozen=True, kw_only=True)

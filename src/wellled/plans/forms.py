@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm, VersionedForm
+from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, model_choices, text_field
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus
 
@@ -28,18 +30,9 @@ __all__ = ["VersionedForm"]  # kept importable from here for the apps that used 
 
 
 class PlanForm(VersionedForm):
-    name = forms.CharField(
-        label="Plan name",
-        max_length=limit_of(Plan, "name"),
-        error_messages={"required": "Enter the plan's name"},
-    )
-    kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
-    description = forms.CharField(
-        label="Description (optional)",
-        max_length=limit_of(Plan, "description"),
-        required=False,
-        widget=forms.Textarea,
-    )
+    name = text_field("Plan name", limit=(Plan, "name"), required_message="Enter the plan's name")
+    kind = choice_field("Kind of plan", PlanKind.choices)
+    description = text_field("Description (optional)", limit=(Plan, "description"), rows=10, required=False)
     part_b_actions_in_part_a = forms.BooleanField(
         label="Repeat Part B's actions in Part A",
         required=False,
@@ -49,10 +42,10 @@ class PlanForm(VersionedForm):
 
 
 class PlanCreateForm(PlanForm):
-    organised_by = forms.ChoiceField(
-        label="Organise the plan by", choices=PlanOrganisedBy.choices, initial=PlanOrganisedBy.FRAMEWORK
+    organised_by = choice_field(
+        "Organise the plan by", PlanOrganisedBy.choices, initial=PlanOrganisedBy.FRAMEWORK
     )
-    framework = forms.ModelChoiceField(
+    framework: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Framework",
         queryset=None,
         required=False,
@@ -61,151 +54,132 @@ class PlanCreateForm(PlanForm):
 
     def __init__(self, *args, frameworks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = frameworks
+        model_choices(self, "framework", frameworks)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("organised_by") == PlanOrganisedBy.FRAMEWORK and not data.get("framework"):
             self.add_error("framework", "Choose the framework the plan is organised by")
         return data
 
 
 class SectionForm(VersionedForm):
-    code = forms.CharField(
-        label="Code",
-        max_length=limit_of(Section, "code"),
+    code = text_field(
+        "Code",
+        limit=(Section, "code"),
         help_text="For example W1, or WS3 for a workstream.",
-        error_messages={"required": "Enter the section's code"},
+        required_message="Enter the section's code",
     )
-    title = forms.CharField(
-        label="Title",
-        max_length=limit_of(Section, "title"),
-        error_messages={"required": "Enter the section's title"},
+    title = text_field("Title", limit=(Section, "title"), required_message="Enter the section's title")
+    executive_lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Executive lead (optional)", queryset=None, required=False
     )
-    executive_lead = forms.ModelChoiceField(label="Executive lead (optional)", queryset=None, required=False)
-    purpose = forms.CharField(
-        label="Purpose (optional)",
+    purpose = text_field(
+        "Purpose (optional)",
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the workstream is for. Board papers print it under the section's heading.",
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["executive_lead"].queryset = people
+        model_choices(self, "executive_lead", people)
 
 
 class ActionForm(VersionedForm):
-    reference = forms.CharField(
-        label="Reference",
-        max_length=limit_of(Action, "reference"),
+    reference = text_field(
+        "Reference",
+        limit=(Action, "reference"),
         help_text="Unique in the plan, for example W1a.",
-        error_messages={"required": "Enter the action's reference"},
+        required_message="Enter the action's reference",
     )
-    title = forms.CharField(
-        label="Planned action",
-        max_length=limit_of(Action, "title"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the planned action"},
+    title = text_field(
+        "Planned action", limit=(Action, "title"), rows=3, required_message="Enter the planned action"
     )
-    section = forms.ModelChoiceField(label="Section", queryset=None, required=False)
-    lead = forms.ModelChoiceField(label="Lead", queryset=None, required=False)
-    other_leads = forms.ModelMultipleChoiceField(
+    section: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Section", queryset=None, required=False
+    )
+    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Lead", queryset=None, required=False)
+    other_leads: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="Other leads (optional)", queryset=None, required=False
     )
-    lead_note = forms.CharField(
-        label="Lead note (optional)",
-        max_length=limit_of(Action, "lead_note"),
+    lead_note = text_field(
+        "Lead note (optional)",
+        limit=(Action, "lead_note"),
         required=False,
         help_text="When no single person leads, for example Varied.",
     )
-    success_measure = forms.CharField(
-        label="Success measure",
-        max_length=limit_of(Action, "success_measure"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    findings = forms.ModelMultipleChoiceField(
+    success_measure = text_field("Success measure", limit=(Action, "success_measure"), rows=2, required=False)
+    findings: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="Findings this action answers (optional)", queryset=None, required=False
     )
 
     def __init__(self, *args, plan, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        self.fields["lead"].queryset = people
-        self.fields["other_leads"].queryset = people
-        self.fields["findings"].queryset = Finding.objects.filter(plan=plan)
+        model_choices(self, "section", Section.objects.filter(plan=plan))
+        model_choices(self, "lead", people)
+        model_choices(self, "other_leads", people)
+        model_choices(self, "findings", Finding.objects.filter(plan=plan))
+
+
+def _precision() -> forms.ChoiceField:
+    return choice_field("Show the timescale as", DatePrecision.choices, initial=DatePrecision.MONTH)
 
 
 class ActionCreateForm(ActionForm):
-    due_date = forms.DateField(
-        label="Timescale",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date the action is due.",
-    )
-    due_precision = forms.ChoiceField(
-        label="Show the timescale as", choices=DatePrecision.choices, initial=DatePrecision.MONTH
-    )
+    due_date = date_field("Timescale", required=False, help_text="The date the action is due.")
+    due_precision = _precision()
 
 
 class TimescaleForm(VersionedForm):
-    due_date = forms.DateField(
-        label="New timescale",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the new timescale",
-            "invalid": "Enter the new timescale as a real date",
-        },
+    due_date = date_field(
+        "New timescale",
+        required_message="Enter the new timescale",
+        invalid_message="Enter the new timescale as a real date",
     )
-    precision = forms.ChoiceField(
-        label="Show the timescale as", choices=DatePrecision.choices, initial=DatePrecision.MONTH
-    )
-    reason = forms.CharField(
-        label="Reason for the change",
-        max_length=limit_of(TimescaleRevision, "reason"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the reason the timescale is changing"},
+    precision = _precision()
+    reason = text_field(
+        "Reason for the change",
+        limit=(TimescaleRevision, "reason"),
+        rows=2,
+        required_message="Enter the reason the timescale is changing",
     )
 
 
 class ActionStateForm(VersionedForm):
-    state = forms.ChoiceField(label="State", choices=ActionState.choices, widget=forms.RadioSelect)
-    assurance_evidence = forms.CharField(
-        label="Evidence of assurance",
-        max_length=limit_of(Action, "assurance_evidence"),
+    state = choice_field("State", ActionState.choices, radio=True)
+    assurance_evidence = text_field(
+        "Evidence of assurance",
+        limit=(Action, "assurance_evidence"),
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required to close the action.",
     )
 
 
 class ProgressUpdateForm(VersionedForm):
-    narrative = forms.CharField(
-        label="Progress update",
-        max_length=limit_of(ProgressUpdate, "narrative"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter the progress update"},
+    narrative = text_field(
+        "Progress update",
+        limit=(ProgressUpdate, "narrative"),
+        rows=6,
+        required_message="Enter the progress update",
     )
-    status = forms.ModelChoiceField(
+    status: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Proposed delivery status",
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": "Choose a proposed delivery status"},
     )
-    update_date = forms.DateField(
-        label="Position as at",
+    update_date = date_field(
+        "Position as at",
         help_text=(
             "The date your update describes. Leave it as the cycle's position date to report for this cycle's "
             f"board paper. An earlier date (up to {BACKDATE_WINDOW.days} days back) files the update under that date: papers as at "
             "that date or later show it, but it does not replace an update already given for a later date."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date this update describes",
-            "invalid": "Enter the date as a real date",
-        },
+        required_message="Enter the date this update describes",
+        invalid_message="Enter the date as a real date",
     )
 
     def clean_update_date(self):
@@ -219,8 +193,9 @@ class ProgressUpdateForm(VersionedForm):
     def __init__(self, *args, organisation, cycle_position=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cycle_position = cycle_position
-        self.fields["status"].queryset = DeliveryStatus.objects.filter(organisation=organisation, active=True)
-        self.fields["status"].label_from_instance = lambda s: f"{s.code}: {s.label}"
+        model_choices(self, "status", DeliveryStatus.objects.filter(organisation=organisation, active=True))
+        status = cast(forms.ModelChoiceField, self.fields["status"])
+        status.label_from_instance = lambda s: f"{s.code}: {s.label}"  # type: ignore[method-assign,assignment]
 
 
 MAX_FINDING_NUMBER = 9_999  # far beyond any inspection report's findings; keeps the number a small integer
@@ -234,52 +209,33 @@ class FindingForm(VersionedForm):
         required=False,
         help_text="Leave blank to number it after the last finding.",
     )
-    text = forms.CharField(
-        label="Finding",
-        max_length=limit_of(Finding, "text"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the finding"},
+    text = text_field("Finding", limit=(Finding, "text"), rows=4, required_message="Enter the finding")
+    finding_type = choice_field(
+        "Type", [*FindingType.choices, ("", "No category (the report gave none)")], required=False
     )
-    finding_type = forms.ChoiceField(
-        label="Type",
-        choices=[*FindingType.choices, ("", "No category (the report gave none)")],
-        required=False,
-    )
-    regulation = forms.CharField(
-        label="Regulation (for a breach)", max_length=limit_of(Finding, "regulation"), required=False
-    )
-    source = forms.ChoiceField(label="Source", choices=FindingSource.choices)
-    source_date = forms.DateField(
-        label="Date of the source", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    regulation = text_field("Regulation (for a breach)", limit=(Finding, "regulation"), required=False)
+    source = choice_field("Source", FindingSource.choices)
+    source_date = date_field("Date of the source", required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("finding_type") == FindingType.BREACH and not data.get("regulation"):
             self.add_error("regulation", "Enter the regulation that was breached")
         return data
 
 
 class CycleForm(TextForm):
-    name = forms.CharField(
-        label="Name",
-        max_length=limit_of(ReportingCycle, "name"),
+    name = text_field(
+        "Name",
+        limit=(ReportingCycle, "name"),
         help_text="For example November 2026 board.",
-        error_messages={"required": "Enter a name for the cycle"},
+        required_message="Enter a name for the cycle",
     )
-    position_as_at = forms.DateField(
-        label="Position as at",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the position-as-at date"},
-    )
-    update_deadline = forms.DateField(
-        label="Deadline for updates",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the deadline for updates"},
-    )
+    position_as_at = date_field("Position as at", required_message="Enter the position-as-at date")
+    update_deadline = date_field("Deadline for updates", required_message="Enter the deadline for updates")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if (
             data.get("update_deadline")
             and data.get("position_as_at")
@@ -295,26 +251,25 @@ class PlanImportForm(TextForm):
         allow_empty_file=True,
         error_messages={"required": "Choose the spreadsheet to import"},
     )
-    position_as_at = forms.DateField(
-        label="Position as at (optional)",
+    position_as_at = date_field(
+        "Position as at (optional)",
         required=False,
         help_text=(
             "The date the workbook reports, for example the date of the board paper it was. Every progress update "
             "and timescale revision in it is dated to this position. Leave it empty to use the workbook's own "
             "'Position as at' line, or today if it has none."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the position date as a real date"},
+        invalid_message="Enter the position date as a real date",
     )
 
 
 class PlanImportNewForm(PlanImportForm):
-    name = forms.CharField(
-        label="Name of the new plan",
-        max_length=limit_of(PlanImport, "plan_name"),
-        error_messages={"required": "Enter the name of the new plan"},
+    name = text_field(
+        "Name of the new plan",
+        limit=(PlanImport, "plan_name"),
+        required_message="Enter the name of the new plan",
     )
-    kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
+    kind = choice_field("Kind of plan", PlanKind.choices)
     field_order = ["name", "kind", "file", "position_as_at"]
 
 

@@ -6,6 +6,7 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -25,6 +26,7 @@ from wellled.core.service_kit import (
     locked_get,
     membership_role,
     permission_require,
+    record_create,
     version_bump,
     version_check,
 )
@@ -46,6 +48,8 @@ from .positions import default_position, latest_update, position_problem
 from .timescales import due_by, timescale_text
 
 logger = logging.getLogger(__name__)
+
+M = TypeVar("M", Plan, Section, Finding)
 
 
 def user_may_update_action(*, user: User, action: Action) -> bool:
@@ -74,7 +78,6 @@ def plan_create(
     sections_from_framework: bool = True,
 ) -> Plan:
     """Create a plan; organised by a framework, it gets a section per top-level element (W1..W8)."""
-    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_PLANS)
     plan = Plan(
         organisation=organisation,
         name=name.strip(),
@@ -83,9 +86,7 @@ def plan_create(
         framework=framework,
         description=description,
     )
-    plan.full_clean()
-    plan.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=plan)
+    record_create(instance=plan, by=by, organisation=organisation, permission=Permission.MANAGE_PLANS)
     if framework is not None and organised_by == PlanOrganisedBy.FRAMEWORK and sections_from_framework:
         top = framework.elements.filter(parent__isnull=True).order_by("order")
         for order, element in enumerate(top, start=1):
@@ -103,18 +104,25 @@ def plan_create(
 PLAN_EDITABLE_FIELDS = frozenset({"name", "kind", "description", "archived", "part_b_actions_in_part_a"})
 
 
-@transaction.atomic
-def plan_update(*, plan: Plan, by: User, expected_version: ExpectedVersion, **fields) -> Plan:
-    """Change a plan's name, kind or description."""
+def _plan_part_update(
+    instance: M, plan: Plan, by: User, expected_version: ExpectedVersion, allowed: Iterable[str], fields: dict
+) -> M:
+    """Change a plan, or a part of it, as someone who manages plans (the edits of plans, sections and findings)."""
     return fields_update(
-        instance=plan,
+        instance=instance,
         by=by,
         organisation=plan.organisation,
         permission=Permission.MANAGE_PLANS,
         expected_version=expected_version,
-        allowed=PLAN_EDITABLE_FIELDS,
+        allowed=allowed,
         changes=fields,
     )
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, by: User, expected_version: ExpectedVersion, **fields) -> Plan:
+    """Change a plan's name, kind or description."""
+    return _plan_part_update(plan, plan, by, expected_version, PLAN_EDITABLE_FIELDS, fields)
 
 
 @transaction.atomic
@@ -130,7 +138,6 @@ def section_create(
     purpose: str = "",
 ) -> Section:
     """Add a section (a framework element or a workstream) to a plan."""
-    permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_PLANS)
     if order is None:
         order = (plan.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     section = Section(
@@ -142,10 +149,9 @@ def section_create(
         order=order,
         purpose=purpose.strip(),
     )
-    section.full_clean()
-    section.save()
-    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=section)
-    return section
+    return record_create(
+        instance=section, by=by, organisation=plan.organisation, permission=Permission.MANAGE_PLANS
+    )
 
 
 SECTION_EDITABLE_FIELDS = frozenset(
@@ -156,15 +162,7 @@ SECTION_EDITABLE_FIELDS = frozenset(
 @transaction.atomic
 def section_update(*, section: Section, by: User, expected_version: ExpectedVersion, **fields) -> Section:
     """Change a section's code, title, executive lead or order."""
-    return fields_update(
-        instance=section,
-        by=by,
-        organisation=section.plan.organisation,
-        permission=Permission.MANAGE_PLANS,
-        expected_version=expected_version,
-        allowed=SECTION_EDITABLE_FIELDS,
-        changes=fields,
-    )
+    return _plan_part_update(section, section.plan, by, expected_version, SECTION_EDITABLE_FIELDS, fields)
 
 
 # Findings -----------------------------------------------------------------------------------------------------
@@ -173,14 +171,12 @@ def section_update(*, section: Section, by: User, expected_version: ExpectedVers
 @transaction.atomic
 def finding_create(*, plan: Plan, by: User, number: int | None = None, text: str, **fields) -> Finding:
     """Record a numbered finding (Part B) on a plan."""
-    permission_require(user=by, organisation_id=plan.organisation_id, permission=Permission.MANAGE_PLANS)
     if number is None:
         number = (plan.findings.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     finding = Finding(plan=plan, number=number, text=text.strip(), **fields)
-    finding.full_clean()
-    finding.save()
-    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=finding)
-    return finding
+    return record_create(
+        instance=finding, by=by, organisation=plan.organisation, permission=Permission.MANAGE_PLANS
+    )
 
 
 FINDING_EDITABLE_FIELDS = frozenset(
@@ -191,15 +187,7 @@ FINDING_EDITABLE_FIELDS = frozenset(
 @transaction.atomic
 def finding_update(*, finding: Finding, by: User, expected_version: ExpectedVersion, **fields) -> Finding:
     """Change a finding's text, type, regulation or source."""
-    return fields_update(
-        instance=finding,
-        by=by,
-        organisation=finding.plan.organisation,
-        permission=Permission.MANAGE_PLANS,
-        expected_version=expected_version,
-        allowed=FINDING_EDITABLE_FIELDS,
-        changes=fields,
-    )
+    return _plan_part_update(finding, finding.plan, by, expected_version, FINDING_EDITABLE_FIELDS, fields)
 
 
 # Actions ------------------------------------------------------------------------------------------------------
@@ -524,10 +512,9 @@ def cycle_open(
         opened_at=at,
         opened_by=by,
     )
-    cycle.full_clean()
-    cycle.save()
-    audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=cycle)
-    return cycle
+    return record_create(
+        instance=cycle, by=by, organisation=plan.organisation, permission=None
+    )  # checked above
 
 
 @transaction.atomic

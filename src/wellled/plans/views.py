@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +17,22 @@ from wellled.core.formatting import counted
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import delivery_statuses, organisation_people
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import form_page, history_page, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
+    SignedInRequest,
+    chosen,
+    form_fields,
+    form_page,
+    page_of,
+    role,
+    scope,
+)
 from wellled.frameworks.selectors import frameworks_available
 
 from . import selectors, services
-from .choices import ImportState
+from .choices import ActionState, ImportState
 from .forms import (
     ActionCreateForm,
     ActionFilterForm,
@@ -34,22 +48,12 @@ from .forms import (
     SectionForm,
     TimescaleForm,
 )
+from .models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
 from .panels import action_panels
 from .positions import default_position
 from .spreadsheet import export, importer
 from .spreadsheet.read import max_upload_bytes, size_text
 
-# What the action forms edit, passed to action_create and action_update under the same names.
-ACTION_FORM_FIELDS = (
-    "reference",
-    "title",
-    "section",
-    "lead",
-    "other_leads",
-    "lead_note",
-    "success_measure",
-    "findings",
-)
 CONCURRENT_UPDATE_MESSAGE = (
     "Someone else changed {reference} while you were writing. Your update has not been saved and nothing was "
     "overwritten: read the latest position below, then submit again."
@@ -59,15 +63,15 @@ CONCURRENT_UPDATE_MESSAGE = (
 # Dashboard and my actions -------------------------------------------------------------------------------------
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if request.organisation.is_oversight_body:  # type: ignore[attr-defined]
+def dashboard(request: SignedInRequest) -> HttpResponse:
+    if request.organisation.is_oversight_body:
         # An oversight body keeps no plans: its home is the portfolio of trusts it follows (docs/oversight.md).
         return redirect("oversight-portfolio")
     board = selectors.dashboard(**scope(request))
     return render(request, "plans/dashboard.jinja", {"board": board})
 
 
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: SignedInRequest) -> HttpResponse:
     actions = selectors.my_actions(**scope(request))
     return render(request, "plans/my_actions.jinja", {"actions": actions})
 
@@ -75,65 +79,36 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 # Plans --------------------------------------------------------------------------------------------------------
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     plans = list(selectors.plans_for_user(**scope(request)))
     return render(request, "plans/plan_list.jinja", {"plans": plans})
 
 
-def plan_create(request: HttpRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_PLANS)
-    frameworks = frameworks_available(organisation=request.organisation)
-    form = PlanCreateForm(request.POST or None, frameworks=frameworks)
-    return form_page(
-        request,
-        form,
-        template="plans/plan_form.jinja",
-        context={"title": "New plan"},
-        save=lambda data: services.plan_create(
-            organisation=request.organisation,
-            by=request.user,
-            name=data["name"],
-            kind=data["kind"],
-            organised_by=data["organised_by"],
-            framework=data["framework"],
-            description=data["description"],
-        ),
-        message=lambda plan: f"Plan “{plan.name}” created.",
-        success_url=lambda plan: reverse("plan-detail", args=[plan.pk]),
-    )
+plan_create = CreatePage(
+    form=PlanCreateForm,
+    service=services.plan_create,
+    fields=("name", "kind", "organised_by", "framework", "description"),
+    permission=Permission.MANAGE_PLANS,
+    template="plans/plan_form.jinja",
+    title="New plan",
+    form_kwargs=lambda request, organisation: {"frameworks": frameworks_available(organisation=organisation)},
+    message=lambda plan: f"Plan “{plan.name}” created.",
+    success_url=page_of("plan-detail"),
+)
+
+plan_edit = EditPage[Plan](
+    get=selectors.plan_get,
+    form=PlanForm,
+    service=services.plan_update,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/plan_form.jinja",
+    title=lambda plan: f"Edit {plan.name}",
+    message="Plan saved.",
+    success_url=page_of("plan-detail"),
+)
 
 
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    initial = {
-        "name": plan.name,
-        "kind": plan.kind,
-        "description": plan.description,
-        "part_b_actions_in_part_a": plan.part_b_actions_in_part_a,
-        "version": plan.version,
-    }
-    form = PlanForm(request.POST or None, initial=initial)
-    return form_page(
-        request,
-        form,
-        template="plans/plan_form.jinja",
-        context={"title": f"Edit {plan.name}", "plan": plan},
-        save=lambda data: services.plan_update(
-            plan=plan,
-            by=request.user,
-            expected_version=data["version"],
-            name=data["name"],
-            kind=data["kind"],
-            description=data["description"],
-            part_b_actions_in_part_a=data["part_b_actions_in_part_a"],
-        ),
-        message="Plan saved.",
-        success_url=reverse("plan-detail", args=[plan.pk]),
-    )
-
-
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **scope(request))
     filters = selectors.ActionFilters(**ActionFilterForm(request.GET).values())
     actions = selectors.plan_actions(
@@ -168,106 +143,75 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **scope(request))
-    return history_page(
-        request, plan, title=f"History of {plan.name}", back_url=reverse("plan-detail", args=[pk])
-    )
+plan_history = HistoryPage[Plan](
+    get=selectors.plan_get,
+    title=lambda plan: f"History of {plan.name}",
+    back_url=page_of("plan-detail"),
+)
 
 
 # Sections -----------------------------------------------------------------------------------------------------
 
 
-def section_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    form = SectionForm(request.POST or None, people=organisation_people(**scope(request)))
-    return form_page(
-        request,
-        form,
-        template="plans/section_form.jinja",
-        context={"plan": plan, "title": "Add a section"},
-        save=lambda data: services.section_create(
-            plan=plan,
-            by=request.user,
-            code=data["code"],
-            title=data["title"],
-            executive_lead=data["executive_lead"],
-            purpose=data["purpose"],
-        ),
-        message=lambda section: f"Section {section.code} added.",
-        success_url=reverse("plan-detail", args=[plan.pk]),
-    )
+def _people(request: SignedInRequest, _instance: object) -> dict[str, object]:
+    return {"people": organisation_people(**scope(request))}
 
 
-def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    section = selectors.section_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    initial = {
-        "code": section.code,
-        "title": section.title,
-        "executive_lead": section.executive_lead_id,
-        "purpose": section.purpose,
-        "version": section.version,
-    }
-    form = SectionForm(request.POST or None, initial=initial, people=organisation_people(**scope(request)))
-    return form_page(
-        request,
-        form,
-        template="plans/section_form.jinja",
-        context={"plan": section.plan, "section": section, "title": f"Edit section {section.code}"},
-        save=lambda data: services.section_update(
-            section=section,
-            by=request.user,
-            expected_version=data["version"],
-            code=data["code"],
-            title=data["title"],
-            executive_lead=data["executive_lead"],
-            purpose=data["purpose"],
-        ),
-        message="Section saved.",
-        success_url=reverse("plan-detail", args=[section.plan_id]),
-    )
+section_create = CreatePage(
+    parent=selectors.plan_get,
+    form=SectionForm,
+    service=services.section_create,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/section_form.jinja",
+    title="Add a section",
+    form_kwargs=_people,
+    message=lambda section: f"Section {section.code} added.",
+    success_url=page_of("plan-detail", "plan_id"),
+)
 
+section_edit = EditPage[Section](
+    get=selectors.section_get,
+    form=SectionForm,
+    service=services.section_update,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/section_form.jinja",
+    title=lambda section: f"Edit section {section.code}",
+    form_kwargs=_people,
+    context=lambda request, section: {"plan": section.plan},
+    message="Section saved.",
+    success_url=page_of("plan-detail", "plan_id"),
+)
 
-def section_history(request: HttpRequest, pk: int) -> HttpResponse:
-    section = selectors.section_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        section,
-        title=f"History of section {section.code}",
-        back_url=reverse("plan-detail", args=[section.plan_id]),
-    )
+section_history = HistoryPage[Section](
+    get=selectors.section_get,
+    title=lambda section: f"History of section {section.code}",
+    back_url=page_of("plan-detail", "plan_id"),
+)
 
 
 # Actions ------------------------------------------------------------------------------------------------------
 
 
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    people = organisation_people(**scope(request))
-    form = ActionCreateForm(
-        request.POST or None, plan=plan, people=people, initial={"section": request.GET.get("section")}
-    )
-    return form_page(
-        request,
-        form,
-        template="plans/action_form.jinja",
-        context={"plan": plan, "title": "Add an action"},
-        save=lambda data: services.action_create(
-            plan=plan,
-            by=request.user,
-            due_date=data["due_date"],
-            due_precision=data["due_precision"],
-            **{name: data[name] for name in ACTION_FORM_FIELDS},
-        ),
-        message=lambda action: f"Action {action.reference} added.",
-        success_url=lambda action: reverse("action-detail", args=[action.pk]),
-    )
+def _action_choices(request: SignedInRequest, plan_or_action: Plan | Action) -> dict[str, object]:
+    plan = plan_or_action.plan if isinstance(plan_or_action, Action) else plan_or_action
+    return {"plan": plan, "people": organisation_people(**scope(request))}
 
 
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+action_create = CreatePage(
+    parent=selectors.plan_get,
+    form=ActionCreateForm,
+    service=services.action_create,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/action_form.jinja",
+    title="Add an action",
+    initial=lambda request: {"section": request.GET.get("section")},
+    form_kwargs=_action_choices,
+    message=lambda action: f"Action {action.reference} added.",
+    success_url=page_of("action-detail"),
+)
+
+
+def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     row = selectors.action_row_get(pk=pk, measures=True, **scope(request))
     action = row.action
     timeline = selectors.action_timeline(action=action, **scope(request))
@@ -285,40 +229,21 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    initial = {
-        "reference": action.reference,
-        "title": action.title,
-        "section": action.section_id,
-        "lead": action.lead_id,
-        "other_leads": [p.pk for p in action.other_leads.all()],
-        "lead_note": action.lead_note,
-        "success_measure": action.success_measure,
-        "findings": [f.pk for f in action.findings.all()],
-        "version": action.version,
-    }
-    form = ActionForm(
-        request.POST or None, initial=initial, plan=action.plan, people=organisation_people(**scope(request))
-    )
-    return form_page(
-        request,
-        form,
-        template="plans/action_form.jinja",
-        context={"plan": action.plan, "action": action, "title": f"Edit action {action.reference}"},
-        save=lambda data: services.action_update(
-            action=action,
-            by=request.user,
-            expected_version=data["version"],
-            **{name: data[name] for name in ACTION_FORM_FIELDS},
-        ),
-        message=lambda saved: f"Action {saved.reference} saved.",
-        success_url=reverse("action-detail", args=[action.pk]),
-    )
+action_edit = EditPage[Action](
+    get=selectors.action_get,
+    form=ActionForm,
+    service=services.action_update,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/action_form.jinja",
+    title=lambda action: f"Edit action {action.reference}",
+    form_kwargs=_action_choices,
+    context=lambda request, action: {"plan": action.plan},
+    message=lambda saved: f"Action {saved.reference} saved.",
+    success_url=page_of("action-detail"),
+)
 
 
-def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record a progress update (or, with ?correct=ID, a correction that supersedes an earlier one)."""
     action = selectors.action_get(pk=pk, **scope(request))
     if not services.user_may_update_action(user=request.user, action=action):
@@ -349,7 +274,7 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         nonlocal action
         action = selectors.action_get(pk=pk, **scope(request))
         resubmit = request.POST.copy()
-        resubmit["version"] = action.version
+        resubmit["version"] = str(action.version)
         form = ProgressUpdateForm(resubmit, organisation=request.organisation, cycle_position=cycle_position)
         form.is_valid()
         form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
@@ -385,105 +310,62 @@ def progress_update_record_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def action_timescale(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    form = TimescaleForm(
-        request.POST or None, initial={"version": action.version, "precision": action.due_precision}
-    )
-    row = selectors.action_row_of(action=action, **scope(request))
-    return form_page(
-        request,
-        form,
-        template="plans/timescale_form.jinja",
-        context={"action": action, "row": row, "plan": action.plan},
-        save=lambda data: services.action_timescale_revise(
-            action=action,
-            by=request.user,
-            expected_version=data["version"],
-            due_date=data["due_date"],
-            precision=data["precision"],
-            reason=data["reason"],
-        ),
-        message=f"Timescale of {action.reference} revised.",
-        success_url=reverse("action-detail", args=[action.pk]),
-    )
+action_timescale = EditPage[Action](
+    get=selectors.action_get,
+    form=TimescaleForm,
+    service=services.action_timescale_revise,
+    initial=lambda action: {"precision": action.due_precision, "due_date": None},  # a new date is typed
+    permission=Permission.MANAGE_PLANS,
+    template="plans/timescale_form.jinja",
+    context=lambda request, action: {
+        "action": action,
+        "row": selectors.action_row_of(action=action, **scope(request)),
+        "plan": action.plan,
+    },
+    message=lambda revision: f"Timescale of {revision.action.reference} revised.",
+    success_url=page_of("action-detail"),
+)
 
+action_state = EditPage[Action](
+    get=selectors.action_get,
+    form=ActionStateForm,
+    service=services.action_state_set,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/state_form.jinja",
+    context=lambda request, action: {"plan": action.plan},
+    message=lambda saved: f"{saved.reference} is now {ActionState(saved.state).label.lower()}.",
+    success_url=page_of("action-detail"),
+)
 
-def action_state(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    form = ActionStateForm(
-        request.POST or None,
-        initial={
-            "version": action.version,
-            "state": action.state,
-            "assurance_evidence": action.assurance_evidence,
-        },
-    )
-    state_names = dict(form.fields["state"].choices)
-    return form_page(
-        request,
-        form,
-        template="plans/state_form.jinja",
-        context={"action": action, "plan": action.plan},
-        save=lambda data: services.action_state_set(
-            action=action,
-            by=request.user,
-            expected_version=data["version"],
-            state=data["state"],
-            assurance_evidence=data["assurance_evidence"],
-        ),
-        message=lambda saved: f"{saved.reference} is now {state_names[saved.state].lower()}.",
-        success_url=reverse("action-detail", args=[action.pk]),
-    )
+action_history = HistoryPage[Action](
+    get=selectors.action_get,
+    title=lambda action: f"History of action {action.reference}",
+    back_url=page_of("action-detail"),
+)
 
-
-def action_history(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        action,
-        title=f"History of action {action.reference}",
-        back_url=reverse("action-detail", args=[pk]),
-    )
-
-
-def progress_update_history(request: HttpRequest, pk: int) -> HttpResponse:
-    update = selectors.progress_update_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        update,
-        title=f"History of {update}",
-        back_url=reverse("action-detail", args=[update.action_id]),
-    )
+progress_update_history = HistoryPage[ProgressUpdate](
+    get=selectors.progress_update_get,
+    title=lambda update: f"History of {update}",
+    back_url=page_of("action-detail", "action_id"),
+)
 
 
 # Findings -----------------------------------------------------------------------------------------------------
 
 
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    form = FindingForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="plans/finding_form.jinja",
-        context={"plan": plan, "title": "Add a finding"},
-        save=lambda data: services.finding_create(
-            plan=plan,
-            by=request.user,
-            number=data["number"],
-            text=data["text"],
-            **{k: data[k] for k in ("finding_type", "regulation", "source", "source_date")},
-        ),
-        message=lambda finding: f"Finding {finding.number} added.",
-        success_url=lambda finding: reverse("finding-detail", args=[finding.pk]),
-    )
+finding_create = CreatePage(
+    parent=selectors.plan_get,
+    form=FindingForm,
+    service=services.finding_create,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/finding_form.jinja",
+    title="Add a finding",
+    message=lambda finding: f"Finding {finding.number} added.",
+    success_url=page_of("finding-detail"),
+)
 
 
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(pk=pk, **scope(request))
     actions = selectors.finding_actions(finding=finding, **scope(request))
     return render(
@@ -491,75 +373,56 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    initial = {
-        k: getattr(finding, k)
-        for k in ("number", "text", "finding_type", "regulation", "source", "source_date", "version")
-    }
-    form = FindingForm(request.POST or None, initial=initial)
-
-    def save(data: dict) -> object:
-        fields = {k: data[k] for k in ("text", "finding_type", "regulation", "source", "source_date")}
-        if data["number"]:
-            fields["number"] = data["number"]
-        return services.finding_update(
-            finding=finding, by=request.user, expected_version=data["version"], **fields
-        )
-
-    return form_page(
-        request,
-        form,
-        template="plans/finding_form.jinja",
-        context={"plan": finding.plan, "finding": finding, "title": f"Edit finding {finding.number}"},
-        save=save,
-        message="Finding saved.",
-        success_url=reverse("finding-detail", args=[finding.pk]),
-    )
+def _finding_changes(finding: Finding, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The finding's fields as typed; a number left blank keeps the one it has."""
+    fields = chosen(form_fields(FindingForm), data)
+    if not fields.get("number"):
+        fields.pop("number", None)
+    return fields
 
 
-def finding_history(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = selectors.finding_get(pk=pk, **scope(request))
-    return history_page(
-        request,
-        finding,
-        title=f"History of finding {finding.number}",
-        back_url=reverse("finding-detail", args=[pk]),
-    )
+finding_edit = EditPage[Finding](
+    get=selectors.finding_get,
+    form=FindingForm,
+    service=services.finding_update,
+    changes=_finding_changes,
+    permission=Permission.MANAGE_PLANS,
+    template="plans/finding_form.jinja",
+    title=lambda finding: f"Edit finding {finding.number}",
+    context=lambda request, finding: {"plan": finding.plan},
+    message="Finding saved.",
+    success_url=page_of("finding-detail"),
+)
+
+finding_history = HistoryPage[Finding](
+    get=selectors.finding_get,
+    title=lambda finding: f"History of finding {finding.number}",
+    back_url=page_of("finding-detail"),
+)
 
 
 # Reporting cycles ---------------------------------------------------------------------------------------------
 
 
-def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_list(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(pk=pk, **scope(request))
     cycles = list(selectors.plan_cycles(plan=plan, **scope(request)))
     return render(request, "plans/cycle_list.jinja", {"plan": plan, "cycles": cycles})
 
 
-def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_CYCLES)
-    form = CycleForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="plans/cycle_form.jinja",
-        context={"plan": plan, "current": selectors.open_cycle(plan=plan)},
-        save=lambda data: services.cycle_open(
-            plan=plan,
-            by=request.user,
-            name=data["name"],
-            position_as_at=data["position_as_at"],
-            update_deadline=data["update_deadline"],
-        ),
-        message=lambda cycle: f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates.",
-        success_url=lambda cycle: reverse("cycle-detail", args=[cycle.pk]),
-    )
+cycle_open = CreatePage(
+    parent=selectors.plan_get,
+    form=CycleForm,
+    service=services.cycle_open,
+    permission=Permission.MANAGE_CYCLES,
+    template="plans/cycle_form.jinja",
+    context=lambda request, plan: {"current": selectors.open_cycle(plan=plan)},
+    message=lambda cycle: f"Reporting cycle “{cycle.name}” opened. Leads can now record their updates.",
+    success_url=page_of("cycle-detail"),
+)
 
 
-def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **scope(request))
     awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request))
     updated = selectors.cycle_updates(cycle=cycle, **scope(request))
@@ -578,14 +441,18 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_remind(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_CYCLES)
-    awaiting = selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request))
-    awaiting.pop(None, None)  # actions with no named lead have nobody to remind
-    chosen = set(request.POST.getlist("lead"))
-    if chosen:
-        awaiting = {lead: acts for lead, acts in awaiting.items() if str(lead.pk) in chosen}
+    # Actions with no named lead have nobody to remind.
+    awaiting = {
+        lead: acts
+        for lead, acts in selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request)).items()
+        if lead is not None
+    }
+    picked = set(request.POST.getlist("lead"))
+    if picked:
+        awaiting = {lead: acts for lead, acts in awaiting.items() if str(lead.pk) in picked}
     try:
         sent = services.cycle_send_reminders(
             cycle=cycle, by=request.user, awaiting=awaiting, repeat=request.POST.get("repeat") == "yes"
@@ -614,7 +481,7 @@ def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_CYCLES)
     services.cycle_close(cycle=cycle, by=request.user)
@@ -622,31 +489,31 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cycle-detail", pk=cycle.pk)
 
 
-def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = selectors.cycle_get(pk=pk, **scope(request))
-    return history_page(
-        request, cycle, title=f"History of {cycle.name}", back_url=reverse("cycle-detail", args=[pk])
-    )
+cycle_history = HistoryPage[ReportingCycle](
+    get=selectors.cycle_get,
+    title=lambda cycle: f"History of {cycle.name}",
+    back_url=page_of("cycle-detail"),
+)
 
 
 # Spreadsheet import and export ------------------------------------------------------------------------------
 
 
-def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload a spreadsheet to update the plan: its problems by row and column, or on to the preview."""
     plan = selectors.plan_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
     return _import_upload(request, plan=plan)
 
 
-def plan_import_new(request: HttpRequest) -> HttpResponse:
+def plan_import_new(request: SignedInRequest) -> HttpResponse:
     """Upload a spreadsheet to make a new plan."""
     require(role(request), Permission.MANAGE_PLANS)
     return _import_upload(request, plan=None)
 
 
 @require_GET
-def plan_import_example(request: HttpRequest) -> HttpResponse:
+def plan_import_example(request: SignedInRequest) -> HttpResponse:
     """An example action-plan workbook in the shape the import reads (fictional; nothing of the organisation's)."""
     from .spreadsheet.example import EXAMPLE_FILE_NAME, example_workbook
 
@@ -655,7 +522,7 @@ def plan_import_example(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
+def _import_upload(request: SignedInRequest, *, plan) -> HttpResponse:
     form = (PlanImportForm if plan else PlanImportNewForm)(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -696,7 +563,7 @@ def _import_upload(request: HttpRequest, *, plan) -> HttpResponse:
     )
 
 
-def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import_review(request: SignedInRequest, pk: int) -> HttpResponse:
     """The preview of an uploaded spreadsheet with its Import button; after the import, what it did."""
     pending = selectors.plan_import_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
@@ -739,7 +606,7 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan as an .xlsx or .csv file in the layout the import reads."""
     plan = selectors.plan_get(pk=pk, **scope(request))
     if fmt not in export.FORMATS:

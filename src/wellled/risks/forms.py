@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from wellled.core.forms import TextForm, VersionedTextForm
+from wellled.core.forms import TextForm, VersionedTextForm, choice_field, date_field, text_field
 from wellled.core.models import OrganisationUnit, User
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
@@ -16,9 +16,6 @@ from wellled.plans.models import Action, Finding
 from .choices import REVIEW_FREQUENCIES, Appetite, AssuranceLevel, AssuranceLine, RiskStatus
 from .convention import convention
 from .models import Risk, RiskCategory, StrategicObjective
-
-DATE = forms.DateInput(attrs={"type": "date"})
-DATE_ERRORS = {"invalid": "Enter the date as year, month and day, for example 2026-11-30"}
 
 
 def _scale(axis: str) -> list[tuple[int, str]]:
@@ -53,35 +50,25 @@ class ScaleField(forms.TypedChoiceField):
 
 
 class RiskForm(VersionedTextForm):
-    title = forms.CharField(max_length=300, error_messages={"required": "Enter the risk's title"})
-    cause = forms.CharField(
-        label="Cause (because of…)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    event = forms.CharField(
-        label="Event (there is a risk that…)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    effect = forms.CharField(
-        label="Effect (which would lead to…)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    title = text_field("Title", limit=(Risk, "title"), required_message="Enter the risk's title")
+    cause = text_field("Cause (because of…)", rows=3, required=False)
+    event = text_field("Event (there is a risk that…)", rows=3, required=False)
+    effect = text_field("Effect (which would lead to…)", rows=3, required=False)
     unit = forms.ModelChoiceField(
         label="Directorate or service", queryset=OrganisationUnit.objects.none(), required=False
     )
     category = forms.ModelChoiceField(label="Category", queryset=RiskCategory.objects.none(), required=False)
     owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), required=False)
     handler = forms.ModelChoiceField(label="Handler", queryset=User.objects.none(), required=False)
-    opened_on = forms.DateField(label="Date opened", widget=DATE, error_messages=DATE_ERRORS)
+    opened_on = date_field("Date opened")
     inherent_likelihood = ScaleField("likelihood", "Inherent likelihood")
     inherent_consequence = ScaleField("consequence", "Inherent consequence")
     target_likelihood = ScaleField("likelihood", "Target likelihood")
     target_consequence = ScaleField("consequence", "Target consequence")
-    gaps_in_control = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    gaps_in_assurance = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    review_frequency_days = forms.TypedChoiceField(
-        label="Review frequency", choices=REVIEW_FREQUENCIES, coerce=int
-    )
-    next_review_on = forms.DateField(
-        label="Next review date", widget=DATE, required=False, error_messages=DATE_ERRORS
-    )
+    gaps_in_control = text_field("Gaps in control", rows=3, required=False)
+    gaps_in_assurance = text_field("Gaps in assurance", rows=3, required=False)
+    review_frequency_days = choice_field("Review frequency", REVIEW_FREQUENCIES, coerce=int)
+    next_review_on = date_field("Next review date", required=False)
 
     def __init__(self, *args, units, categories, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,47 +79,35 @@ class RiskForm(VersionedTextForm):
 
 
 class RiskCreateForm(RiskForm):
-    reference = forms.CharField(
-        max_length=20, required=False, help_text="Leave empty for the next free number."
+    reference = text_field(
+        "Reference",
+        limit=(Risk, "reference"),
+        required=False,
+        help_text="Leave empty for the next free number.",
     )
     current_likelihood = ScaleField("likelihood", "Current likelihood")
     current_consequence = ScaleField("consequence", "Current consequence")
-    controls = forms.CharField(
-        label="Controls in place (one a line)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    controls = text_field("Controls in place (one a line)", rows=3, required=False)
 
 
 class ReviewForm(VersionedTextForm):
-    reviewed_on = forms.DateField(
-        label="Date of the review",
-        widget=DATE,
-        error_messages={**DATE_ERRORS, "required": "Enter the date of the review"},
-    )
+    reviewed_on = date_field("Date of the review", required_message="Enter the date of the review")
     likelihood = ScaleField("likelihood", "Current likelihood")
     consequence = ScaleField("consequence", "Current consequence")
-    narrative = forms.CharField(
-        label="What the review found",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    narrative = text_field(
+        "What the review found",
+        rows=5,
         help_text="The controls and actions, and why the score is what it is.",
-        error_messages={"required": "Say what the review found"},
+        required_message="Say what the review found",
     )
-    next_review_on = forms.DateField(
-        label="Next review date (optional)",
-        widget=DATE,
-        required=False,
-        help_text="Leave empty to use the review frequency.",
-        error_messages=DATE_ERRORS,
+    next_review_on = date_field(
+        "Next review date (optional)", required=False, help_text="Leave empty to use the review frequency."
     )
 
 
 class StatusForm(VersionedTextForm):
-    status = forms.ChoiceField(label="Status", choices=RiskStatus.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed to tolerate or close a risk.",
-    )
+    status = choice_field("Status", RiskStatus.choices, radio=True)
+    reason = text_field("Reason", rows=3, required=False, help_text="Needed to tolerate or close a risk.")
 
 
 class LinksForm(VersionedTextForm):
@@ -181,12 +156,12 @@ class BafEntryForm(VersionedTextForm):
     objective = forms.ModelChoiceField(
         label="Strategic objective", queryset=StrategicObjective.objects.none(), required=False
     )
-    lead_committee = forms.CharField(max_length=120, required=False)
+    lead_committee = text_field("Lead committee", limit=(Risk, "lead_committee"), required=False)
     lead_executive = forms.ModelChoiceField(
         label="Lead executive", queryset=User.objects.none(), required=False
     )
-    assurance_rating = forms.ChoiceField(
-        label="Assurance rating", choices=[("", "Not rated"), *AssuranceLevel.choices], required=False
+    assurance_rating = choice_field(
+        "Assurance rating", AssuranceLevel.choices, blank="Not rated", required=False
     )
 
     def __init__(self, *args, objectives, people, **kwargs):
@@ -199,62 +174,48 @@ class BafEntryForm(VersionedTextForm):
 
 
 class ControlForm(TextForm):
-    description = forms.CharField(
-        label="Control",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Describe the control"},
-    )
+    description = text_field("Control", rows=3, required_message="Describe the control")
 
 
 class AssuranceForm(TextForm):
-    source = forms.CharField(
-        label="Source of assurance",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Name the source of assurance"},
-    )
-    line = forms.ChoiceField(
-        label="Line of assurance", choices=AssuranceLine.choices, widget=forms.RadioSelect
-    )
-    level = forms.ChoiceField(
-        label="Level of assurance", choices=AssuranceLevel.choices, widget=forms.RadioSelect
-    )
-    reported_on = forms.DateField(
-        label="Date reported (optional)", widget=DATE, required=False, error_messages=DATE_ERRORS
-    )
+    source = text_field("Source of assurance", rows=2, required_message="Name the source of assurance")
+    line = choice_field("Line of assurance", AssuranceLine.choices, radio=True)
+    level = choice_field("Level of assurance", AssuranceLevel.choices, radio=True)
+    reported_on = date_field("Date reported (optional)", required=False)
 
 
 class BafIssueForm(TextForm):
-    as_at = forms.DateField(
-        label="As at",
-        widget=DATE,
+    as_at = date_field(
+        "As at",
         help_text="The BAF shows each risk's scores as they stood at the end of this day.",
-        error_messages={**DATE_ERRORS, "required": "Enter the as-at date"},
+        required_message="Enter the as-at date",
     )
 
 
+def _score_field(label: str, help_text: str) -> forms.ChoiceField:
+    """A score on the convention's scale (likelihood times consequence)."""
+    scores = [(s, str(s)) for s in convention().possible_scores]
+    return choice_field(label, scores, coerce=int, help_text=help_text)
+
+
 class ThresholdForm(TextForm):
-    escalation_threshold = forms.TypedChoiceField(
-        label="Escalation threshold",
-        coerce=int,
-        choices=[(s, str(s)) for s in convention().possible_scores],
-        help_text="A risk whose current score is this or more goes on the corporate risk register.",
+    escalation_threshold = _score_field(
+        "Escalation threshold",
+        "A risk whose current score is this or more goes on the corporate risk register.",
     )
 
 
 class CategoryForm(VersionedTextForm):
-    name = forms.CharField(max_length=100, error_messages={"required": "Enter the category's name"})
-    appetite = forms.ChoiceField(label="Risk appetite", choices=Appetite.choices)
-    tolerance = forms.TypedChoiceField(
-        label="Tolerance",
-        coerce=int,
-        choices=[(s, str(s)) for s in convention().possible_scores],
-        help_text="The highest current score the board accepts in this category.",
-    )
+    name = text_field("Name", limit=(RiskCategory, "name"), required_message="Enter the category's name")
+    appetite = choice_field("Risk appetite", Appetite.choices)
+    tolerance = _score_field("Tolerance", "The highest current score the board accepts in this category.")
 
 
 class ObjectiveForm(VersionedTextForm):
-    code = forms.CharField(max_length=20, error_messages={"required": "Enter a code, for example SO1"})
-    title = forms.CharField(max_length=300, error_messages={"required": "Enter the objective"})
+    code = text_field(
+        "Code", limit=(StrategicObjective, "code"), required_message="Enter a code, for example SO1"
+    )
+    title = text_field("Title", limit=(StrategicObjective, "title"), required_message="Enter the objective")
     order = forms.IntegerField(min_value=0, initial=0, help_text="Objectives are listed in this order.")
 
 

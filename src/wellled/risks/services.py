@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -95,6 +96,25 @@ def user_may_review(*, user: User, risk: Risk) -> bool:
 
 def _manage(by: User | None, organisation_id: int) -> None:
     permission_require(user=by, organisation_id=organisation_id, permission=Permission.MANAGE_RISKS)
+
+
+R = TypeVar("R", Risk, RiskCategory, StrategicObjective)
+
+
+def _register_update(
+    instance: R, by: User, expected_version: ExpectedVersion, allowed, changes, *, checked: bool = False
+) -> R:
+    """Change a risk, category or objective as someone who manages risks (`checked`: the service has already
+    checked the role, or a narrower rule)."""
+    return fields_update(
+        instance=instance,
+        by=by,
+        organisation=instance.organisation,
+        permission=None if checked else Permission.MANAGE_RISKS,
+        expected_version=expected_version,
+        allowed=allowed,
+        changes=changes,
+    )
 
 
 def _score_check(scores: Scores, field: str) -> None:
@@ -307,15 +327,7 @@ def risk_update(*, risk: Risk, by: User, expected_version: ExpectedVersion, **ch
             )
             _score_check(scores, f"{kind}_likelihood")
     before = {kind: risk.scores(kind) for kind in ("inherent", "target")}
-    row = fields_update(
-        instance=risk,
-        by=by,
-        organisation=organisation,
-        permission=None,
-        expected_version=expected_version,
-        allowed=RISK_EDITABLE,
-        changes=changes,
-    )
+    row = _register_update(risk, by, expected_version, RISK_EDITABLE, changes, checked=True)
     at = timezone.now()
     for kind in ("inherent", "target"):
         if row.scores(kind) != before[kind]:
@@ -404,14 +416,12 @@ def risk_status_set(
     """Open, tolerate or close a risk, with the reason; a closed risk leaves the corporate register."""
     if status not in RiskStatus.values:
         raise ValidationError({"status": "Choose open, tolerated or closed."})
-    row = fields_update(
-        instance=risk,
-        by=by,
-        organisation=risk.organisation,
-        permission=Permission.MANAGE_RISKS,
-        expected_version=expected_version,
-        allowed=("status", "status_reason"),
-        changes={"status": status, "status_reason": reason.strip()},
+    row = _register_update(
+        risk,
+        by,
+        expected_version,
+        ("status", "status_reason"),
+        {"status": status, "status_reason": reason.strip()},
     )
     _escalation_apply(row, by=by, threshold=escalation_threshold(row.organisation), at=timezone.now())
     return row
@@ -433,14 +443,13 @@ def risk_links_set(
     _manage(by, risk.organisation_id)
     actions, measures, findings = list(actions), list(measures), list(findings)
     _links_check(risk.organisation, actions, measures, findings)
-    return fields_update(
-        instance=risk,
-        by=by,
-        organisation=risk.organisation,
-        permission=None,
-        expected_version=expected_version,
-        allowed=("actions", "measures", "findings", "parent"),
-        changes={"actions": actions, "measures": measures, "findings": findings, "parent": parent},
+    return _register_update(
+        risk,
+        by,
+        expected_version,
+        ("actions", "measures", "findings", "parent"),
+        {"actions": actions, "measures": measures, "findings": findings, "parent": parent},
+        checked=True,
     )
 
 
@@ -461,15 +470,7 @@ def risk_baf_set(*, risk: Risk, by: User, expected_version: ExpectedVersion, **c
         )
     if "assurance_rating" in changes and changes["assurance_rating"] not in ("", *AssuranceLevel.values):
         raise ValidationError({"assurance_rating": "Choose a level of assurance."})
-    return fields_update(
-        instance=risk,
-        by=by,
-        organisation=risk.organisation,
-        permission=None,
-        expected_version=expected_version,
-        allowed=BAF_FIELDS,
-        changes=changes,
-    )
+    return _register_update(risk, by, expected_version, BAF_FIELDS, changes, checked=True)
 
 
 # Controls and assurances ---------------------------------------------------------------------------------------
@@ -577,15 +578,7 @@ def category_update(
     *, category: RiskCategory, by: User, expected_version: ExpectedVersion, **changes
 ) -> RiskCategory:
     """Rename a category or change the board's appetite and tolerance for it."""
-    return fields_update(
-        instance=category,
-        by=by,
-        organisation=category.organisation,
-        permission=Permission.MANAGE_RISKS,
-        expected_version=expected_version,
-        allowed=("name", "appetite", "tolerance"),
-        changes=changes,
-    )
+    return _register_update(category, by, expected_version, ("name", "appetite", "tolerance"), changes)
 
 
 @transaction.atomic
@@ -593,15 +586,7 @@ def objective_update(
     *, objective: StrategicObjective, by: User, expected_version: ExpectedVersion, **changes
 ) -> StrategicObjective:
     """Reword a strategic objective or change its code or place."""
-    return fields_update(
-        instance=objective,
-        by=by,
-        organisation=objective.organisation,
-        permission=Permission.MANAGE_RISKS,
-        expected_version=expected_version,
-        allowed=("code", "title", "order"),
-        changes=changes,
-    )
+    return _register_update(objective, by, expected_version, ("code", "title", "order"), changes)
 
 
 REMINDER_SUBJECT = "Risk reviews overdue: {count}"

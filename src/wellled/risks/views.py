@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import get_or_404, organisation_people
-from wellled.core.view_kit import errors_apply, form_page, history_page, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
+    SignedInRequest,
+    chosen,
+    errors_apply,
+    form_page,
+    page_of,
+    role,
+    scope,
+)
 from wellled.measures.selectors import measures_for_user
 from wellled.reports.models import JobState
 from wellled.reports.selectors import TamperedError, verified_content
@@ -40,20 +53,11 @@ from .forms import (
     StatusForm,
     ThresholdForm,
 )
+from .models import Risk, RiskCategory, StrategicObjective
 
 # Risks on one page of the register: a directorate's register fits on one page, a whole trust's takes a few.
 REGISTER_PAGE_SIZE = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    """The person acting (signed in: LoginRequiredMiddleware sees to it)."""
-    return scope(request)["user"]
-
-
-def _organisation(request: HttpRequest) -> Organisation:
-    """The organisation they act in (a member of it: CurrentOrganisationMiddleware sees to it)."""
-    return scope(request)["organisation"]
 
 
 def _int(value) -> int | None:
@@ -63,7 +67,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _filters(request: HttpRequest) -> selectors.RegisterFilters:
+def _filters(request: SignedInRequest) -> selectors.RegisterFilters:
     get = request.GET
     status = get.get("status", "live")
     return selectors.RegisterFilters(
@@ -80,7 +84,7 @@ def _filters(request: HttpRequest) -> selectors.RegisterFilters:
     )
 
 
-def _choices(request: HttpRequest) -> dict:
+def _choices(request: SignedInRequest) -> dict:
     return {
         "units": selectors.risk_units(**scope(request)),
         "categories": selectors.categories(**scope(request)),
@@ -92,7 +96,7 @@ def _choices(request: HttpRequest) -> dict:
 
 
 @require_GET
-def risk_register(request: HttpRequest) -> HttpResponse:
+def risk_register(request: SignedInRequest) -> HttpResponse:
     """The register with its filters; a heat-map cell links here with its likelihood and consequence."""
     filters = _filters(request)
     today = timezone.localdate()
@@ -112,7 +116,7 @@ def risk_register(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "today": today,
             "convention": convention(),
-            "threshold": services.escalation_threshold(_organisation(request)),
+            "threshold": services.escalation_threshold(request.organisation),
             **_choices(request),
             "page_title": "Risk register",
         },
@@ -120,7 +124,7 @@ def risk_register(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def risk_heat_map(request: HttpRequest) -> HttpResponse:
+def risk_heat_map(request: SignedInRequest) -> HttpResponse:
     filters = _filters(request)
     heat = selectors.heat_map(filters=filters, on=timezone.localdate(), **scope(request))
     return render(
@@ -131,14 +135,14 @@ def risk_heat_map(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "convention": convention(),
             **_choices(request),
-            "threshold": services.escalation_threshold(_organisation(request)),
+            "threshold": services.escalation_threshold(request.organisation),
             "page_title": "Risk heat map",
         },
     )
 
 
 @require_GET
-def risk_overdue(request: HttpRequest) -> HttpResponse:
+def risk_overdue(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -156,7 +160,7 @@ def risk_overdue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     page = selectors.risk_page(pk=pk, **scope(request))
     return render(
         request,
@@ -166,13 +170,13 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk": page.risk,
             "convention": convention(),
             "today": timezone.localdate(),
-            "may_review": services.user_may_review(user=_user(request), risk=page.risk),
+            "may_review": services.user_may_review(user=request.user, risk=page.risk),
             "page_title": f"{page.risk.reference}: {page.risk.title}",
         },
     )
 
 
-def risk_create(request: HttpRequest) -> HttpResponse:
+def risk_create(request: SignedInRequest) -> HttpResponse:
     require(role(request), Permission.MANAGE_RISKS)
     form = RiskCreateForm(
         request.POST or None, initial={"opened_on": timezone.localdate()}, **_choices(request)
@@ -180,8 +184,8 @@ def risk_create(request: HttpRequest) -> HttpResponse:
 
     def save(data):
         return services.risk_create(
-            organisation=_organisation(request),
-            by=_user(request),
+            organisation=request.organisation,
+            by=request.user,
             reference=data["reference"],
             title=data["title"],
             cause=data["cause"],
@@ -207,46 +211,42 @@ def risk_create(request: HttpRequest) -> HttpResponse:
         form,
         template="risks/risk_form.jinja",
         save=save,
-        success_url=lambda risk: reverse("risk-detail", args=[risk.pk]),
+        success_url=page_of("risk-detail"),
         message=lambda risk: f"Risk {risk.reference} added to the register.",
         context={"title": "Add a risk", "page_title": "Add a risk"},
     )
 
 
-def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = selectors.risk_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    initial = {name: getattr(risk, name) for name in services.RISK_EDITABLE}
-    initial.update(
-        version=risk.version,
-        unit=risk.unit_id,
-        category=risk.category_id,
-        owner=risk.owner_id,
-        handler=risk.handler_id,
-    )
-    form = RiskForm(request.POST or None, initial=initial, **_choices(request))
-
-    def save(data):
-        changes = {name: data[name] for name in services.RISK_EDITABLE if name in data}
-        if changes.get("next_review_on") is None:
-            changes.pop("next_review_on")
-        return services.risk_update(risk=risk, by=_user(request), expected_version=data["version"], **changes)
-
-    return form_page(
-        request,
-        form,
-        template="risks/risk_form.jinja",
-        save=save,
-        success_url=reverse("risk-detail", args=[risk.pk]),
-        message="Risk saved.",
-        context={"risk": risk, "title": f"Edit {risk.reference}", "page_title": f"Edit {risk.reference}"},
-    )
+def _risk_choices(request: SignedInRequest, _risk: object = None) -> dict[str, Any]:
+    return _choices(request)
 
 
-def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
+def _risk_changes(risk: Risk, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The edited fields as typed; a next review date left empty keeps the one the risk has."""
+    changes = chosen(services.RISK_EDITABLE, data)
+    if changes.get("next_review_on") is None:
+        changes.pop("next_review_on", None)
+    return changes
+
+
+risk_edit = EditPage[Risk](
+    get=selectors.risk_get,
+    form=RiskForm,
+    service=services.risk_update,
+    changes=_risk_changes,
+    form_kwargs=_risk_choices,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/risk_form.jinja",
+    title=lambda risk: f"Edit {risk.reference}",
+    message="Risk saved.",
+    success_url=page_of("risk-detail"),
+)
+
+
+def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
     """The owner's (or handler's) review: the date, what it found, and the current score again."""
     risk = selectors.risk_get(pk=pk, **scope(request))
-    if not services.user_may_review(user=_user(request), risk=risk):
+    if not services.user_may_review(user=request.user, risk=risk):
         raise PermissionDenied(services.NOT_YOURS)
     form = ReviewForm(
         request.POST or None,
@@ -261,7 +261,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data):
         return services.risk_review_record(
             risk=risk,
-            by=_user(request),
+            by=request.user,
             expected_version=data["version"],
             reviewed_on=data["reviewed_on"],
             narrative=data["narrative"],
@@ -285,179 +285,95 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def risk_status(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = selectors.risk_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    form = StatusForm(
-        request.POST or None,
-        initial={"status": risk.status, "reason": risk.status_reason, "version": risk.version},
+risk_status = EditPage[Risk](
+    get=selectors.risk_get,
+    form=StatusForm,
+    service=services.risk_status_set,
+    initial=lambda risk: {"reason": risk.status_reason},
+    permission=Permission.MANAGE_RISKS,
+    template="risks/simple_form.jinja",
+    title=lambda risk: f"Status of {risk.reference}",
+    message="Status saved.",
+    success_url=page_of("risk-detail"),
+)
+
+risk_links = EditPage[Risk](
+    get=selectors.risk_get,
+    form=LinksForm,
+    service=services.risk_links_set,
+    form_kwargs=lambda request, risk: {
+        "actions": selectors.link_actions_available(**scope(request)),
+        "measures": measures_for_user(**scope(request)),
+        "findings": selectors.link_findings_available(**scope(request)),
+        "principal": selectors.principal_risks(**scope(request)).exclude(pk=risk.pk),
+    },
+    permission=Permission.MANAGE_RISKS,
+    template="risks/simple_form.jinja",
+    title=lambda risk: f"Links of {risk.reference}: actions, measures, findings, principal risk",
+    context=lambda request, risk: {"page_title": f"Links of {risk.reference}"},
+    message="Links saved.",
+    success_url=page_of("risk-detail"),
+)
+
+risk_baf_entry = EditPage[Risk](
+    get=selectors.risk_get,
+    form=BafEntryForm,
+    service=services.risk_baf_set,
+    form_kwargs=lambda request, risk: {
+        "objectives": selectors.objectives(**scope(request)),
+        "people": organisation_people(**scope(request)),
+    },
+    permission=Permission.MANAGE_RISKS,
+    template="risks/simple_form.jinja",
+    title=lambda risk: f"{risk.reference} on the board assurance framework",
+    context=lambda request, risk: {"page_title": f"BAF entry of {risk.reference}"},
+    message="Board assurance framework saved.",
+    success_url=page_of("risk-detail"),
+)
+
+
+risk_control_add = CreatePage(
+    parent=selectors.risk_get,
+    form=ControlForm,
+    service=services.control_add,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/simple_form.jinja",
+    title=lambda risk: f"Add a control to {risk.reference}",
+    context=lambda request, risk: {"page_title": "Add a control"},
+    message="Control added.",
+    success_url=page_of("risk-detail", "risk_id"),
+)
+
+control_assurance_add = CreatePage(
+    parent=selectors.control_get,
+    form=AssuranceForm,
+    service=services.assurance_add,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/simple_form.jinja",
+    title="Add a source of assurance",
+    context=lambda request, control: {"risk": control.risk, "lead": control.description},
+    message="Assurance added.",
+    success_url=page_of("risk-detail", "control.risk_id"),
+)
+
+risk_history = require_GET(
+    HistoryPage[Risk](
+        get=selectors.risk_get,
+        title=lambda risk: f"History of {risk.reference}",
+        back_url=page_of("risk-detail"),
     )
-    return form_page(
-        request,
-        form,
-        template="risks/simple_form.jinja",
-        save=lambda d: services.risk_status_set(
-            risk=risk,
-            by=_user(request),
-            expected_version=d["version"],
-            status=d["status"],
-            reason=d["reason"],
-        ),
-        success_url=reverse("risk-detail", args=[risk.pk]),
-        message="Status saved.",
-        context={
-            "risk": risk,
-            "title": f"Status of {risk.reference}",
-            "page_title": f"Status of {risk.reference}",
-        },
-    )
-
-
-def risk_links(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = selectors.risk_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    actions = selectors.link_actions_available(**scope(request))
-    findings = selectors.link_findings_available(**scope(request))
-    form = LinksForm(
-        request.POST or None,
-        initial={
-            "actions": list(risk.actions.values_list("pk", flat=True)),
-            "measures": list(risk.measures.values_list("pk", flat=True)),
-            "findings": list(risk.findings.values_list("pk", flat=True)),
-            "parent": risk.parent_id,
-            "version": risk.version,
-        },
-        actions=actions,
-        measures=measures_for_user(**scope(request)),
-        findings=findings,
-        principal=selectors.principal_risks(**scope(request)).exclude(pk=risk.pk),
-    )
-    return form_page(
-        request,
-        form,
-        template="risks/simple_form.jinja",
-        save=lambda d: services.risk_links_set(
-            risk=risk,
-            by=_user(request),
-            expected_version=d["version"],
-            actions=d["actions"],
-            measures=d["measures"],
-            findings=d["findings"],
-            parent=d["parent"],
-        ),
-        success_url=reverse("risk-detail", args=[risk.pk]),
-        message="Links saved.",
-        context={
-            "risk": risk,
-            "title": f"Links of {risk.reference}: actions, measures, findings, principal risk",
-            "page_title": f"Links of {risk.reference}",
-        },
-    )
-
-
-def risk_baf_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = selectors.risk_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    form = BafEntryForm(
-        request.POST or None,
-        initial={
-            "principal": risk.principal,
-            "objective": risk.objective_id,
-            "lead_committee": risk.lead_committee,
-            "lead_executive": risk.lead_executive_id,
-            "assurance_rating": risk.assurance_rating,
-            "version": risk.version,
-        },
-        objectives=selectors.objectives(**scope(request)),
-        people=organisation_people(**scope(request)),
-    )
-
-    def save(d):
-        return services.risk_baf_set(
-            risk=risk,
-            by=_user(request),
-            expected_version=d["version"],
-            principal=d["principal"],
-            objective=d["objective"],
-            lead_committee=d["lead_committee"],
-            lead_executive=d["lead_executive"],
-            assurance_rating=d["assurance_rating"],
-        )
-
-    return form_page(
-        request,
-        form,
-        template="risks/simple_form.jinja",
-        save=save,
-        success_url=reverse("risk-detail", args=[risk.pk]),
-        message="Board assurance framework saved.",
-        context={
-            "risk": risk,
-            "title": f"{risk.reference} on the board assurance framework",
-            "page_title": f"BAF entry of {risk.reference}",
-        },
-    )
-
-
-def risk_control_add(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = selectors.risk_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    form = ControlForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="risks/simple_form.jinja",
-        save=lambda d: services.control_add(risk=risk, by=_user(request), description=d["description"]),
-        success_url=reverse("risk-detail", args=[risk.pk]),
-        message="Control added.",
-        context={"risk": risk, "title": f"Add a control to {risk.reference}", "page_title": "Add a control"},
-    )
-
-
-def control_assurance_add(request: HttpRequest, pk: int) -> HttpResponse:
-    control = selectors.control_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    form = AssuranceForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="risks/simple_form.jinja",
-        save=lambda d: services.assurance_add(
-            control=control,
-            by=_user(request),
-            source=d["source"],
-            line=d["line"],
-            level=d["level"],
-            reported_on=d["reported_on"],
-        ),
-        success_url=reverse("risk-detail", args=[control.risk_id]),
-        message="Assurance added.",
-        context={
-            "risk": control.risk,
-            "title": "Add a source of assurance",
-            "lead": control.description,
-            "page_title": "Add a source of assurance",
-        },
-    )
-
-
-@require_GET
-def risk_history(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = selectors.risk_get(pk=pk, **scope(request))
-    return history_page(
-        request, risk, title=f"History of {risk.reference}", back_url=reverse("risk-detail", args=[risk.pk])
-    )
+)
 
 
 # The board assurance framework ---------------------------------------------------------------------------------
 
 
-def _baf_papers(request: HttpRequest):
+def _baf_papers(request: SignedInRequest):
     return selectors.baf_papers(**scope(request))
 
 
 @require_GET
-def baf(request: HttpRequest) -> HttpResponse:
+def baf(request: SignedInRequest) -> HttpResponse:
     """The BAF today: principal risks by objective, the register's heat map, movement since the last issued BAF."""
     paper = baf_paper_build(as_at=timezone.localdate(), **scope(request))
     return render(
@@ -472,13 +388,13 @@ def baf(request: HttpRequest) -> HttpResponse:
     )
 
 
-def baf_issue_page(request: HttpRequest) -> HttpResponse:
+def baf_issue_page(request: SignedInRequest) -> HttpResponse:
     require(role(request), baf_issue.ISSUE_PERMISSION)
     form = BafIssueForm(request.POST or None, initial={"as_at": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             job = baf_issue.baf_job_start(
-                organisation=_organisation(request), as_at=form.cleaned_data["as_at"], by=_user(request)
+                organisation=request.organisation, as_at=form.cleaned_data["as_at"], by=request.user
             )
         except ValidationError as exc:
             errors_apply(form, exc)
@@ -493,7 +409,7 @@ def baf_issue_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def baf_job(request: HttpRequest, pk: int) -> HttpResponse:
+def baf_job(request: SignedInRequest, pk: int) -> HttpResponse:
     job = get_or_404(selectors.baf_jobs(**scope(request)), pk=pk)
     if job.state == JobState.DONE and job.paper_id:
         return redirect("baf-paper-detail", pk=job.paper_id)
@@ -503,13 +419,13 @@ def baf_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def baf_papers(request: HttpRequest) -> HttpResponse:
+def baf_papers(request: SignedInRequest) -> HttpResponse:
     papers = list(_baf_papers(request).prefetch_related("files"))
     return render(request, "risks/baf_papers.jinja", {"papers": papers, "page_title": "Issued BAF papers"})
 
 
 @require_GET
-def baf_paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def baf_paper_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     issued = get_or_404(_baf_papers(request).defer(None).prefetch_related("files"), pk=pk)
     if not issued.data_intact:
         return render(
@@ -530,7 +446,7 @@ def baf_paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def baf_paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def baf_paper_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format.")
     file = get_or_404(
@@ -551,7 +467,7 @@ def baf_paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def risk_export(request: HttpRequest) -> HttpResponse:
+def risk_export(request: SignedInRequest) -> HttpResponse:
     """The register as a spreadsheet in the layout the import reads."""
     from .spreadsheet import register_export
 
@@ -561,7 +477,7 @@ def risk_export(request: HttpRequest) -> HttpResponse:
         )
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    name = f"risk-register-{_organisation(request).ods_code}-{timezone.localdate().isoformat()}.xlsx"
+    name = f"risk-register-{request.organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -569,10 +485,10 @@ def risk_export(request: HttpRequest) -> HttpResponse:
 # Settings: threshold, categories with their appetite, strategic objectives -------------------------------------
 
 
-def risk_settings(request: HttpRequest) -> HttpResponse:
+def risk_settings(request: SignedInRequest) -> HttpResponse:
     """The escalation threshold, the categories with the board's appetite, and the strategic objectives."""
     require(role(request), Permission.VIEW)
-    threshold = services.escalation_threshold(_organisation(request))
+    threshold = services.escalation_threshold(request.organisation)
     form = ThresholdForm(request.POST or None, initial={"escalation_threshold": threshold})
     if request.method == "POST":
         require(role(request), Permission.MANAGE_RISKS)
@@ -581,8 +497,8 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
         form,
         template="risks/settings.jinja",
         save=lambda d: services.threshold_set(
-            organisation=_organisation(request),
-            by=_user(request),
+            organisation=request.organisation,
+            by=request.user,
             escalation_threshold=d["escalation_threshold"],
         ),
         success_url=reverse("risk-settings"),
@@ -596,104 +512,58 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _settings_form(request, form, *, save, title: str, message: str) -> HttpResponse:
-    return form_page(
-        request,
-        form,
-        template="risks/settings_form.jinja",
-        save=save,
-        success_url=reverse("risk-settings"),
-        message=message,
-        context={"title": title, "page_title": title},
-    )
+def _settings(_record: object) -> str:
+    return reverse("risk-settings")
 
 
-def category_create(request: HttpRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_RISKS)
-    form = CategoryForm(request.POST or None, initial={"appetite": "cautious", "tolerance": 12})
-    return _settings_form(
-        request,
-        form,
-        title="Add a risk category",
-        message="Category added.",
-        save=lambda d: services.category_create(
-            organisation=_organisation(request),
-            by=_user(request),
-            name=d["name"],
-            appetite=d["appetite"],
-            tolerance=d["tolerance"],
-        ),
-    )
+category_create = CreatePage(
+    form=CategoryForm,
+    service=services.category_create,
+    initial=lambda request: {"appetite": "cautious", "tolerance": 12},
+    permission=Permission.MANAGE_RISKS,
+    template="risks/settings_form.jinja",
+    title="Add a risk category",
+    message="Category added.",
+    success_url=_settings,
+)
 
+category_edit = EditPage[RiskCategory](
+    get=selectors.category_get,
+    form=CategoryForm,
+    service=services.category_update,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/settings_form.jinja",
+    title=lambda category: f"Edit the category {category.name}",
+    message="Category saved.",
+    success_url=_settings,
+)
 
-def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    category = selectors.category_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    form = CategoryForm(
-        request.POST or None,
-        initial={k: getattr(category, k) for k in ("name", "appetite", "tolerance", "version")},
-    )
-    return _settings_form(
-        request,
-        form,
-        title=f"Edit the category {category.name}",
-        message="Category saved.",
-        save=lambda d: services.category_update(
-            category=category,
-            by=_user(request),
-            expected_version=d["version"],
-            name=d["name"],
-            appetite=d["appetite"],
-            tolerance=d["tolerance"],
-        ),
-    )
+objective_create = CreatePage(
+    form=ObjectiveForm,
+    service=services.objective_create,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/settings_form.jinja",
+    title="Add a strategic objective",
+    message="Strategic objective added.",
+    success_url=_settings,
+)
 
-
-def objective_create(request: HttpRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_RISKS)
-    form = ObjectiveForm(request.POST or None)
-    return _settings_form(
-        request,
-        form,
-        title="Add a strategic objective",
-        message="Strategic objective added.",
-        save=lambda d: services.objective_create(
-            organisation=_organisation(request),
-            by=_user(request),
-            code=d["code"],
-            title=d["title"],
-            order=d["order"],
-        ),
-    )
-
-
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_RISKS)
-    form = ObjectiveForm(
-        request.POST or None,
-        initial={k: getattr(objective, k) for k in ("code", "title", "order", "version")},
-    )
-    return _settings_form(
-        request,
-        form,
-        title=f"Edit {objective.code}",
-        message="Strategic objective saved.",
-        save=lambda d: services.objective_update(
-            objective=objective,
-            by=_user(request),
-            expected_version=d["version"],
-            code=d["code"],
-            title=d["title"],
-            order=d["order"],
-        ),
-    )
+objective_edit = EditPage[StrategicObjective](
+    get=selectors.objective_get,
+    form=ObjectiveForm,
+    service=services.objective_update,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/settings_form.jinja",
+    title=lambda objective: f"Edit {objective.code}",
+    message="Strategic objective saved.",
+    success_url=_settings,
+)
 
 
 # Import ---------------------------------------------------------------------------------------------------------
 
 
-def risk_import(request: HttpRequest) -> HttpResponse:
+def risk_import(request: SignedInRequest) -> HttpResponse:
     """Upload a register: 'Check the file' shows every problem by row and column, or the risks it would add;
     'Import' adds them all, or nothing if any row has a problem."""
     from .spreadsheet import register_import
@@ -704,8 +574,8 @@ def risk_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         check_only = request.POST.get("do") != "import"
         result = register_import(
-            organisation=_organisation(request),
-            by=_user(request),
+            organisation=request.organisation,
+            by=request.user,
             file=form.cleaned_data["file"],
             dry_run=check_only,
         )
@@ -720,13 +590,13 @@ def risk_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def risk_remind(request: HttpRequest) -> HttpResponse:
+def risk_remind(request: SignedInRequest) -> HttpResponse:
     """E-mail every owner whose risks are overdue for review (POST only)."""
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     require(role(request), Permission.MANAGE_RISKS)
     sent = services.review_reminders_send(
-        organisation=_organisation(request), by=_user(request), on=timezone.localdate()
+        organisation=request.organisation, by=request.user, on=timezone.localdate()
     )
     messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
     return redirect("risk-overdue")
