@@ -193,7 +193,7 @@ def spc_batch(
         index = {s: i for i, s in enumerate(ids)}
         notes = {index[s]: annotations_from(a) for s, a in annotations.items() if s in index}
     lim = c.limits
-    result = BatchResult(
+    return BatchResult(
         series_ids=ids,
         options=opts,
         series_starts=series_starts,
@@ -220,8 +220,6 @@ def spc_batch(
         annotations=notes,
         warnings=_warnings_for(ids, series_starts, c, d, opts.short_group_threshold),
     )
-    result.freeze()
-    return result
 
 
 def spc(

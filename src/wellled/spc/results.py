@@ -194,6 +194,10 @@ class BatchResult(PointColumns):
     annotations: dict[int, tuple[Annotation, ...]]
     warnings: dict[int, tuple[str, ...]]
 
+    def __post_init__(self) -> None:
+        """A batch is read-only from the moment it is made."""
+        self.freeze()
+
     def __len__(self) -> int:
         """Number of series."""
         return len(self.series_ids)
