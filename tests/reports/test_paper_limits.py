@@ -227,7 +227,7 @@ def test_ipr_with_commentary_one_unbroken_token_at_its_limit_renders_in_pdf_and_
 def test_ipr_of_measures_with_too_few_points_for_limits_issues_and_says_so(org, editor):
     """As the demo's ward accreditation measures: one to four points each. Their limits are None in the snapshot (valid
     JSON), the charts draw without them, and the report says too few points rather than common cause."""
-    from wellled.reports.ipr.issue import frozen_report, ipr_issue
+    from wellled.reports.ipr.kind import frozen_report, ipr_issue
 
     for count in (1, 2, 3, 4):
         _measure(org, editor, f"Ward {count}", [60 + i for i in range(count)])
@@ -248,14 +248,15 @@ def test_ipr_of_measures_with_too_few_points_for_limits_issues_and_says_so(org, 
 
 
 def test_ipr_chart_is_drawn_once_for_both_formats(org, editor, monkeypatch):
-    from wellled.reports.ipr import chart, ipr_build, render_ipr_docx, render_ipr_pdf
+    from wellled.reports.ipr import ipr_build, render_ipr_docx, render_ipr_pdf
     from wellled.reports.papers.charts import ChartCache
+    from wellled.spc import render as spc_render
 
     _measure(org, editor, "Drawn once", [50, 52, 49, 51, 53, 50, 52, 51, 49, 52, 50, 51])
     report = ipr_build(user=editor, organisation=org, as_at=TODAY())
     drawn = []
-    real = chart.render_png
-    monkeypatch.setattr(chart, "render_png", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    real = spc_render.render_png
+    monkeypatch.setattr(spc_render, "render_png", lambda *a, **k: drawn.append(1) or real(*a, **k))
     charts = ChartCache()  # one issue's cache, as the paper pipeline passes it to every format
     render_ipr_pdf(report, charts)
     render_ipr_docx(report, charts)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wellled.spc import SPCResult
+from wellled.spc import render as spc_render
 from wellled.spc.options import Annotation, SPCOptions
-from wellled.spc.render import render_png
 from wellled.spc.results import GroupSummary
 from wellled.spc.types import Assurance, ChartType, Direction, Variation
 
@@ -215,7 +215,7 @@ def measure_png(measure, charts=None) -> bytes:
     from ..papers.charts import chart_cache
 
     def draw() -> bytes:
-        return render_png(
+        return spc_render.render_png(
             measure.result, title=measure.name, y_label=measure.unit_label or None, scale=CHART_SCALE
         )
 
