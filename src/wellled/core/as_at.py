@@ -62,3 +62,12 @@ def as_it_stood(instance: M, state: dict[str, Any] | None, fields: Sequence[str]
         if field.is_relation:
             stood._state.fields_cache.pop(field.name, None)  # read the object it named then, when asked
     return stood
+
+
+def records_as_at(instances: Sequence[M], moment: datetime.datetime, fields: Sequence[str]) -> list[M]:
+    """Each instance (all of one model) with the named fields as they stood at the moment, in one query: what a
+    paper dated in the past prints (a principal risk's wording; an action's lead on the board paper)."""
+    if not instances:
+        return []
+    states = states_as_at(type(instances[0]), [instance.pk for instance in instances], moment)
+    return [as_it_stood(instance, states.get(instance.pk), fields) for instance in instances]

@@ -145,7 +145,9 @@ def compare_papers(before: BoardPaper, after: BoardPaper) -> PaperComparison:
 
 
 def _change(before: Row | None, after: Row | None, ranks: dict[str, int]) -> ActionChange:
-    row = after or before
+    row = after if after is not None else before
+    if row is None:
+        raise ValueError("An action changes between two papers only if one of them has it.")
     movement = ""
     if before is not None and after is not None:
         was, now = before.status, after.status

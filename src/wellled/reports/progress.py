@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from .formats import FORMATS
 
@@ -94,6 +94,7 @@ class TerminalProgress:
 
     def _write(self, text: str) -> None:
         if hasattr(self.stream, "ending"):  # a management command's OutputWrapper: no ending of its own
-            self.stream.write(text, ending="")
+            writer: Any = self.stream
+            writer.write(text, ending="")
         else:
             self.stream.write(text)

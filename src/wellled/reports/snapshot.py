@@ -135,7 +135,7 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
         _expect(value, dict, where)
         _, arg = typing.get_args(hint)
         return {key: _decode(arg, item, f"{where}.{key}") for key, item in value.items()}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         _expect(value, dict, where)
         hints = _hints(hint)
         kwargs = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from wellled.core.as_at import as_it_stood, states_as_at
+from wellled.core.as_at import records_as_at
 from wellled.core.formatting import day_text, measure_number, month_year
 from wellled.core.models import Organisation, User
 from wellled.measures.selectors import summarise
@@ -261,8 +261,7 @@ def principal_risks_as_at(*, user: User, organisation: Organisation, as_at: date
     """The principal risks the person may see that were open by the date, each with its wording (title, owner,
     gaps, rating...) as it stood at the end of that day, read back from its audit history."""
     risks = list(principal_risks(user=user, organisation=organisation).filter(opened_on__lte=as_at))
-    stood = states_as_at(Risk, [r.pk for r in risks], _end_of(as_at))
-    return [as_it_stood(risk, stood.get(risk.pk), WORDING_FIELDS) for risk in risks]
+    return records_as_at(risks, _end_of(as_at), WORDING_FIELDS)
 
 
 def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.date) -> BafPaper:
