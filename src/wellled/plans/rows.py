@@ -77,22 +77,12 @@ class ActionRow:
             return self.position.update.status
         return self.action.status if self.position.status_id else None
 
-    @property
-    def overdue(self) -> bool:
-        return self.position.overdue
-
-    @property
-    def slipped(self) -> bool:
-        """The timescale has been revised at some point."""
-        return self.position.slipped
-
-    @property
-    def slipped_this_cycle(self) -> bool:
-        return self.position.slipped_this_cycle
-
-    @property
-    def update_awaited(self) -> bool:
-        return self.position.update_awaited
+    # The flags as the position states them (plans.position): overdue, slipped at some point, slipped this
+    # cycle, update awaited.
+    overdue = property(lambda self: self.position.overdue)
+    slipped = property(lambda self: self.position.slipped)
+    slipped_this_cycle = property(lambda self: self.position.slipped_this_cycle)
+    update_awaited = property(lambda self: self.position.update_awaited)
 
     @property
     def leads_text(self) -> str:

@@ -360,7 +360,7 @@ def cycle_awaiting_by_lead(
     as_at = None if cycle.state == CycleState.OPEN else cycle.position_as_at
     position = standing_positions(found, cycles=cycles, on=timezone.localdate(), as_at=as_at)
     actions = [a for a in found if position[a.pk].update_awaited and position.cycle == cycle]
-    grouped: dict[User, list[Action]] = defaultdict(list)
+    grouped: dict[User | None, list[Action]] = defaultdict(list)
     for action in sorted(actions, key=lambda a: a.reference):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())
         for person in dict.fromkeys(people) or [None]:
@@ -428,7 +428,8 @@ def movement_since(
         return movement
     then = statuses_at(actions=actions, moment=baseline)
     for row in actions:
-        change = moved(statuses.get(then[row.pk]) if then[row.pk] else None, row.status)
+        status_then = then[row.pk]
+        change = moved(statuses.get(status_then) if status_then else None, row.status)
         if change.improved:
             movement.improved.append(row)
         if change.worsened:
@@ -477,7 +478,9 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     summaries = success_measure_summaries(user=user, organisation=organisation, actions=actions)
     rows = _standing_rows(actions, cycles=all_cycles, on=today, summaries=summaries)
     counter = Counter(r.status.pk if r.status else None for r in rows)
-    counts = [(s, counter.get(s.pk, 0)) for s in statuses if s.active or counter.get(s.pk)]
+    counts: list[tuple[DeliveryStatus | None, int]] = [
+        (s, counter.get(s.pk, 0)) for s in statuses if s.active or counter.get(s.pk)
+    ]
     counts.append((None, counter.get(None, 0)))
     # Movement is measured from when the current cycle opened (the close of the previous one).
     opened = [c.opened_at for c in cycles.values() if c is not None]
