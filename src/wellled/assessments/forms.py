@@ -68,9 +68,6 @@ class RulesForm(TextForm):
         initial=False,
     )
 
-    def rules(self) -> dict[str, Any]:
-        return scoring_rules_of(self.cleaned_data)
-
 
 RULES_FIELDS = ("rounding", "requirement_notice_caps", "warning_notice_caps", "statement_scored_one_caps")
 

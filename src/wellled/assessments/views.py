@@ -24,6 +24,7 @@ from wellled.core.view_kit import (
     chosen,
     errors_apply,
     form_page,
+    page_of,
     role,
     scope,
     stale_refuse,
@@ -97,7 +98,7 @@ assessment_create = CreatePage(
     template="assessments/assessment_form.jinja",
     title="New assessment",
     message=lambda assessment: f"“{assessment}” started. Score each statement below.",
-    success_url=lambda assessment: reverse("assessment-score", args=[assessment.pk]),
+    success_url=page_of("assessment-score"),
 )
 
 assessment_edit = EditPage[Assessment](
@@ -111,9 +112,8 @@ assessment_edit = EditPage[Assessment](
     permission=Permission.MANAGE_ASSESSMENTS,
     template="assessments/assessment_form.jinja",
     title=lambda assessment: f"Edit {assessment}",
-    context=lambda _, assessment: {"assessment": assessment},
     message="Assessment saved.",
-    success_url=lambda assessment: reverse("assessment-detail", args=[assessment.pk]),
+    success_url=page_of("assessment-detail"),
 )
 
 
@@ -387,7 +387,7 @@ def assessment_compare(request: SignedInRequest, pk: int) -> HttpResponse:
 assessment_history = HistoryPage[Assessment](
     get=selectors.assessment_get,
     title=lambda assessment: f"History of {assessment}",
-    back_url=lambda assessment: reverse("assessment-detail", args=[assessment.pk]),
+    back_url=page_of("assessment-detail"),
 )
 
 
@@ -413,7 +413,6 @@ finding_create = CreatePage(
         {"element": request.GET["element"]} if request.GET.get("element", "").isdigit() else {}
     ),
     form_kwargs=_statements_of,
-    context=lambda _, assessment: {"assessment": assessment},
     permission=Permission.MANAGE_ASSESSMENTS,
     template="assessments/finding_form.jinja",
     message="Finding recorded.",

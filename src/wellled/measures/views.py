@@ -28,7 +28,9 @@ from wellled.core.view_kit import (
     SignedInRequest,
     chosen,
     errors_apply,
+    form_fields,
     form_page,
+    page_of,
     role,
     scope,
 )
@@ -54,29 +56,10 @@ def _form_choices(request: SignedInRequest, *_: Any) -> dict[str, Any]:
     }
 
 
-MEASURE_FIELDS = (
-    "name",
-    "definition",
-    "kind",
-    "unit_of_measurement",
-    "rate_per",
-    "direction",
-    "target",
-    "frequency",
-    "unit",
-    "owner",
-    "framework_element",
-    "data_source",
-    "indicator_code",
-    "run_chart",
-    "negative_allowed",
-)
-
-
 def _measure_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     """What a measure's form gives its service: the yes-or-no choices as booleans, the code trimmed."""
     return {
-        **chosen(MEASURE_FIELDS, data),
+        **chosen(form_fields(MeasureForm), data),
         "indicator_code": data["indicator_code"].strip(),
         "run_chart": data.get("run_chart") == "yes",
         "negative_allowed": data.get("negative_allowed") == "yes",
@@ -165,7 +148,6 @@ def measure_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 measure_create = CreatePage(
     form=MeasureForm,
     service=services.measure_create,
-    fields=MEASURE_FIELDS,
     changes=_measure_fields,
     initial=lambda _: {"kind": MeasureKind.VALUE, "direction": "increase"},
     form_kwargs=_form_choices,
@@ -173,24 +155,21 @@ measure_create = CreatePage(
     template="measures/measure_form.jinja",
     title="New measure",
     message=lambda measure: f"Measure “{measure.name}” created. Add its data next.",
-    success_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+    success_url=page_of("measure-detail"),
 )
 
 measure_edit = EditPage[Measure](
     get=selectors.measure_get,
     form=MeasureForm,
     service=services.measure_update,
-    noun="measure",
-    fields=MEASURE_FIELDS,
     initial=MeasureForm.yes_no_initial,
     changes=lambda _, data: _measure_fields(data),
     form_kwargs=_form_choices,
     permission=Permission.MANAGE_PLANS,
     template="measures/measure_form.jinja",
     title=lambda measure: f"Edit {measure.name}",
-    context=lambda _, measure: {"measure": measure},
     message="Measure saved.",
-    success_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+    success_url=page_of("measure-detail"),
 )
 
 
@@ -230,7 +209,7 @@ def measure_values(request: SignedInRequest, pk: int) -> HttpResponse:
 measure_history = HistoryPage[Measure](
     get=selectors.measure_get,
     title=lambda measure: f"History of {measure.name}",
-    back_url=lambda measure: reverse("measure-detail", args=[measure.pk]),
+    back_url=page_of("measure-detail"),
 )
 
 
