@@ -26,9 +26,9 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
 
 
 class DeliveryMethod(models.TextChoices):

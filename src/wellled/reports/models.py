@@ -152,7 +152,7 @@ class JobState(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "In progress"
     DONE = "done", "Finished"
-    FAILED = "failed", "Failed"
+    FAILED = "failed"
 
 
 class PaperJob(models.Model):
