@@ -10,4 +10,4 @@ AUDITABLE_KINDS = (UnitKind.WARD, UnitKind.TEAM)
 
 class AuditState(models.TextChoices):
     DRAFT = "draft", "Being recorded"
-    COMPLETED = "completed", "Completed"
+    COMPLETED = "completed"

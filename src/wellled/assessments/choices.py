@@ -36,7 +36,7 @@ class RatingSource(models.TextChoices):
 
 
 class Enforcement(models.TextChoices):
-    NONE = "", "None"
+    NONE = ""
     REQUIREMENT_NOTICE = "requirement_notice", "Requirement notice"
     WARNING_NOTICE = "warning_notice", "Warning notice"
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from wellled.core import limits
 from wellled.core.choices import UnitKind
+from wellled.core.fields import optional_link
 from wellled.core.formatting import month_year, padded_short_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, OrganisationUnit, User
@@ -37,19 +38,13 @@ class Subject(models.Model):
     """What is assessed or rated: the trust (no units), a location (a site), or a service (optionally at a site)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    location = models.ForeignKey(
+    location = optional_link(
         OrganisationUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
         limit_choices_to={"kind": UnitKind.SITE},
     )
-    service = models.ForeignKey(
+    service = optional_link(
         OrganisationUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
         limit_choices_to={"kind": UnitKind.SERVICE},
     )
@@ -114,12 +109,12 @@ class Assessment(Subject):
         blank=True,
         help_text="The governance team's comment when it returned it.",
     )
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = optional_link(User, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_by = optional_link(User, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    published_by = optional_link(User, related_name="+")
     overall = models.JSONField(null=True, blank=True, help_text="The aggregated overall rating, on publish.")
     version = models.PositiveIntegerField(default=1)
 
@@ -150,7 +145,7 @@ class StatementAssessment(models.Model):
         default=dict, blank=True, help_text="Evidence category key to score 1-4."
     )
     narrative = LimitedTextField("what we found", max_length=limits.STATEMENT_NARRATIVE_CHARS, blank=True)
-    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_by = optional_link(User, related_name="+")
     updated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -182,7 +177,7 @@ class EvidenceItem(models.Model):
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveIntegerField(default=0)
     url = models.URLField("link", max_length=500, blank=True)
-    added_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    added_by = optional_link(User, related_name="+")
     added_at = models.DateTimeField()
 
     class Meta:
@@ -217,7 +212,7 @@ class AssessmentFinding(models.Model):
     plan_finding = models.ForeignKey(
         Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = optional_link(User, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -279,12 +274,10 @@ class PublishedRating(Subject):
     rated_on = models.DateField()
     assessor_kind = models.CharField(max_length=20, choices=AssessorKind.choices, default=AssessorKind.CQC)
     source = models.CharField(max_length=20, choices=RatingSource.choices)
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="published_ratings"
-    )
+    assessment = optional_link(Assessment, related_name="published_ratings")
     percentage = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     location_name = models.CharField(max_length=200, blank=True, help_text="As the imported file named it.")
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = optional_link(User, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

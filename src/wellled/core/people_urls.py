@@ -4,13 +4,14 @@ lists every one of these names."""
 
 from django.urls import include, path
 
+from wellled.core.url_kit import record_paths
+
 from . import people_views, two_factor
 
 urlpatterns = [
     path("organisation/people/", people_views.people_list, name="people-list"),
     path("organisation/people/invite/", people_views.person_invite, name="person-invite"),
-    path("organisation/people/<int:pk>/", people_views.person_detail, name="person-detail"),
-    path("organisation/people/<int:pk>/role/", people_views.person_role, name="person-role"),
+    *record_paths("organisation/people/", people_views, "person", ("detail", "role", "merge", "deactivate")),
     path("organisation/people/<int:pk>/details/", people_views.person_edit, name="person-edit"),
     path(
         "organisation/people/<int:pk>/invitation/",
@@ -21,10 +22,6 @@ urlpatterns = [
         "organisation/people/<int:pk>/two-factor/reset/",
         people_views.person_two_factor_reset,
         name="person-two-factor-reset",
-    ),
-    path("organisation/people/<int:pk>/merge/", people_views.person_merge, name="person-merge"),
-    path(
-        "organisation/people/<int:pk>/deactivate/", people_views.person_deactivate, name="person-deactivate"
     ),
     path("organisation/sign-on/", people_views.single_sign_on, name="single-sign-on"),
     path(

@@ -4,10 +4,10 @@ from django.db import models
 
 
 class ProjectStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
+    PROPOSED = "proposed"
     ACTIVE = "active", "Testing changes"
-    SUSTAINING = "sustaining", "Sustaining"
-    CLOSED = "closed", "Closed"
+    SUSTAINING = "sustaining"
+    CLOSED = "closed"
 
 
 class MeasureRole(models.TextChoices):
@@ -22,6 +22,6 @@ class PDSADecision(models.TextChoices):
     """What the Act step decided about the change tested."""
 
     UNDECIDED = "", "Not decided yet"
-    ADOPT = "adopt", "Adopt"
+    ADOPT = "adopt"
     ADAPT = "adapt", "Adapt and test again"
-    ABANDON = "abandon", "Abandon"
+    ABANDON = "abandon"

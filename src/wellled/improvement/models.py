@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from wellled.core.fields import optional_link
 from wellled.core.formatting import long_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, User
@@ -25,12 +26,8 @@ class QIProject(models.Model):
     aim = LimitedTextField(
         max_length=TEXT_LIMIT, help_text="What will improve, by how much, for whom, by when."
     )
-    lead = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="qi_projects_led"
-    )
-    sponsor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="qi_projects_sponsored"
-    )
+    lead = optional_link(User, related_name="qi_projects_led")
+    sponsor = optional_link(User, related_name="qi_projects_sponsored")
     team = models.ManyToManyField(User, blank=True, related_name="qi_projects")
     status = models.CharField(max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
     started_on = models.DateField()

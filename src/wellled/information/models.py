@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from wellled.core import limits
+from wellled.core.fields import optional_link
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
 from wellled.reports.models import FrozenModel, IssuedPaper
@@ -26,9 +27,9 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ANSWERED = "answered", "Answered"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
 
 
 class DeliveryMethod(models.TextChoices):
@@ -51,11 +52,8 @@ class InformationRequest(models.Model):
         related_name="+",
         help_text="The trust the request is about: the register's own trust, or a trust of its portfolio.",
     )
-    asked_by_organisation = models.ForeignKey(
+    asked_by_organisation = optional_link(
         Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
         help_text="The body that asked, if it uses Wellled: the answer is shared with it in Wellled.",
     )
@@ -148,9 +146,7 @@ class Delivery(AppendOnly, models.Model):
     request = models.ForeignKey(InformationRequest, on_delete=models.PROTECT, related_name="deliveries")
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="deliveries")
     method = models.CharField(max_length=10, choices=DeliveryMethod.choices)
-    shared_with = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    shared_with = optional_link(Organisation, related_name="+")
     sent_to = models.EmailField(max_length=254, blank=True)
     succeeded = models.BooleanField(default=True)
     failure = models.CharField(max_length=300, blank=True, help_text="Why the e-mail could not be sent.")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from wellled.core import limits
+from wellled.core.fields import optional_link, person_who
 from wellled.core.formatting import iso_day, iso_month
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
@@ -20,11 +21,8 @@ class Measure(models.Model):
     """Something a trust counts over time, e.g. the staff survey response rate, with its target and owner."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="measures")
-    unit = models.ForeignKey(
+    unit = optional_link(
         OrganisationUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="measures",
         help_text="The directorate, care group or site it belongs to; empty for the whole organisation.",
     )
@@ -50,9 +48,7 @@ class Measure(models.Model):
         default=list, blank=True, help_text="Dated interim targets: a list of {date, value}, earliest first."
     )
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
-    owner = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_measures"
-    )
+    owner = optional_link(User, related_name="owned_measures")
     data_source = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=12, choices=MeasureKind.choices, default=MeasureKind.VALUE)
     rate_per = models.PositiveIntegerField(
@@ -67,9 +63,7 @@ class Measure(models.Model):
         default=False,
         help_text="Draw a run chart (median, no limits) instead, e.g. while there are few points.",
     )
-    framework_element = models.ForeignKey(
-        FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    framework_element = optional_link(FrameworkElement, related_name="+")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -146,7 +140,7 @@ class MeasureValue(models.Model):
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField()
-    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_by = person_who()
     source = models.CharField(
         max_length=200, blank=True, help_text="Entered on the page, or the uploaded file."
     )
@@ -173,10 +167,10 @@ class MeasureValueRevision(models.Model):
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
     recorded_at = models.DateTimeField(help_text="When the replaced value had been recorded.")
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = person_who()
     source = models.CharField(max_length=200, blank=True)
     replaced_at = models.DateTimeField()
-    replaced_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    replaced_by = person_who()
     replaced_source = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -190,7 +184,7 @@ class ChartMark(models.Model):
     """A dated mark on a measure's chart (a rebase, a note), with who made it and when."""
 
     date = models.DateField()
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = person_who()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -233,7 +227,7 @@ class SuccessMeasureLink(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="action_links")
     target = models.FloatField()
     met_when = models.CharField(max_length=10, choices=MetWhen.choices, default=MetWhen.DIRECTION)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = person_who()
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

@@ -30,21 +30,21 @@ class Judgement(models.TextChoices):
 
     NOT_MET = "not_met", "Not met"
     PARTLY_MET = "partly_met", "Partly met"
-    MET = "met", "Met"
+    MET = "met"
 
 
 class EvidenceKind(models.TextChoices):
     """What of the trust's own records an exit criterion's evidence points at."""
 
-    ACTION = "action", "Action"
-    MEASURE = "measure", "Measure"
-    ASSESSMENT = "assessment", "Assessment"
+    ACTION = "action"
+    MEASURE = "measure"
+    ASSESSMENT = "assessment"
     PAPER = "paper", "Issued paper"
 
 
 class MeetingStatus(models.TextChoices):
     """Where an improvement board meeting stands."""
 
-    PLANNED = "planned", "Planned"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from wellled.core import limits
+from wellled.core.fields import optional_link
 from wellled.core.formatting import padded_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
@@ -33,9 +34,7 @@ class OversightStatus(AppendOnly, models.Model):
     programme = models.CharField(max_length=30, choices=Programme.choices, default=Programme.NONE)
     programme_entered_on = models.DateField("entered the programme on", null=True, blank=True)
     programme_exited_on = models.DateField("left the programme on", null=True, blank=True)
-    improvement_director = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    improvement_director = optional_link(User, related_name="+")
     buddy_organisation = models.CharField(
         max_length=200, blank=True, help_text="The trust that supports this one as its buddy, if any."
     )

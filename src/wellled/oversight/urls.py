@@ -3,6 +3,8 @@ its improvement board meetings."""
 
 from django.urls import path
 
+from wellled.core.url_kit import record_paths
+
 from . import views
 
 urlpatterns = [
@@ -18,9 +20,7 @@ urlpatterns = [
     path("oversight/criteria/<int:pk>/evidence/new/", views.evidence_add, name="oversight-evidence-add"),
     path("oversight/evidence/<int:pk>/remove/", views.evidence_remove, name="oversight-evidence-remove"),
     path("oversight/evidence/<int:pk>/open/", views.evidence_open, name="oversight-evidence-open"),
-    path("oversight/meetings/new/", views.meeting_create, name="meeting-create"),
-    path("oversight/meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
-    path("oversight/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    *record_paths("oversight/meetings/", views, "meeting", ("create", "detail", "edit")),
     path("oversight/meetings/<int:pk>/agenda/new/", views.agenda_item_add, name="meeting-agenda-add"),
     path("oversight/meetings/<int:pk>/actions/new/", views.meeting_action_raise, name="meeting-action-raise"),
 ]

@@ -11,12 +11,12 @@ class PlanKind(models.TextChoices):
 
 class PlanOrganisedBy(models.TextChoices):
     FRAMEWORK = "framework", "Framework element"
-    WORKSTREAM = "workstream", "Workstream"
+    WORKSTREAM = "workstream"
 
 
 class ActionState(models.TextChoices):
-    OPEN = "open", "Open"
-    COMPLETED = "completed", "Completed"
+    OPEN = "open"
+    COMPLETED = "completed"
     CLOSED = "closed", "Closed with evidence of assurance"
 
 
@@ -33,20 +33,20 @@ class FindingSource(models.TextChoices):
     SELF_REVIEW = "self_review", "Board self-review"
     MOCK_INSPECTION = "mock_inspection", "Mock inspection"
     PEER_REVIEW = "peer_review", "Peer review"
-    OTHER = "other", "Other"
+    OTHER = "other"
 
 
 class DatePrecision(models.TextChoices):
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    MONTH = "month"
+    DAY = "day"
 
 
 class CycleState(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class ImportState(models.TextChoices):
     PENDING = "pending", "Waiting to be imported"
     APPLIED = "applied", "Imported"
-    EXPIRED = "expired", "Expired"
+    EXPIRED = "expired"

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wellled.core import limits
+from wellled.core.fields import optional_link, person_who
 from wellled.core.formatting import iso_day
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, DeliveryStatus, Organisation, User
@@ -40,9 +41,7 @@ class Plan(models.Model):
     organised_by = models.CharField(
         max_length=20, choices=PlanOrganisedBy.choices, default=PlanOrganisedBy.FRAMEWORK
     )
-    framework = models.ForeignKey(
-        Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    framework = optional_link(Framework, related_name="+")
     description = LimitedTextField(max_length=limits.PLAN_DESCRIPTION_CHARS, blank=True)
     part_b_actions_in_part_a = models.BooleanField(
         "repeat Part B's actions in Part A",
@@ -69,9 +68,7 @@ class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
-    framework_element = models.ForeignKey(
-        FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    framework_element = optional_link(FrameworkElement, related_name="+")
     executive_lead = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -113,9 +110,7 @@ class Finding(models.Model):
         max_length=30, choices=FindingSource.choices, default=FindingSource.CQC_INSPECTION
     )
     source_date = models.DateField(null=True, blank=True)
-    framework_element = models.ForeignKey(
-        FrameworkElement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    framework_element = optional_link(FrameworkElement, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -153,14 +148,10 @@ class Action(models.Model):
     """A planned action with a reference, a lead, a timescale that may be revised, and a delivery status."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
-    )
+    section = optional_link(Section, related_name="actions")
     reference = models.CharField(max_length=20, validators=[REFERENCE_VALIDATOR])
     title = LimitedTextField("planned action", max_length=limits.ACTION_TITLE_CHARS)
-    lead = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
-    )
+    lead = optional_link(User, related_name="led_actions")
     other_leads = models.ManyToManyField(User, blank=True, related_name="co_led_actions")
     lead_note = models.CharField(
         max_length=100, blank=True, help_text="When no single person leads, e.g. Varied."
@@ -175,11 +166,8 @@ class Action(models.Model):
         blank=True,
         help_text="Evidence of assurance when the action is closed.",
     )
-    status = models.ForeignKey(
+    status = optional_link(
         DeliveryStatus,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
         help_text="The latest progress update's status.",
     )
@@ -237,7 +225,7 @@ class ActionStateChange(AppendOnly, models.Model):
     from_state = models.CharField(max_length=10, choices=ActionState.choices)
     state = models.CharField(max_length=10, choices=ActionState.choices)
     assurance_evidence = LimitedTextField(max_length=limits.ASSURANCE_EVIDENCE_CHARS, blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = person_who()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -268,7 +256,7 @@ class TimescaleRevision(AppendOnly, models.Model):
         help_text="The position from which this timescale stands (imported history: the workbook's position "
         "date); empty means the day it was recorded.",
     )
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = person_who()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -296,7 +284,7 @@ class ReportingCycle(models.Model):
     update_deadline = models.DateField()
     state = models.CharField(max_length=10, choices=CycleState.choices, default=CycleState.OPEN)
     opened_at = models.DateTimeField()
-    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    opened_by = person_who()
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -337,9 +325,7 @@ class ProgressUpdate(AppendOnly, models.Model):
     """A lead's dated progress update with a proposed delivery status; append-only, corrections supersede."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    cycle = models.ForeignKey(
-        ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
-    )
+    cycle = optional_link(ReportingCycle, related_name="updates")
     narrative = LimitedTextField(max_length=limits.PROGRESS_NARRATIVE_CHARS)
     status = models.ForeignKey(DeliveryStatus, on_delete=models.PROTECT, related_name="+")
     update_date = models.DateField(
@@ -422,7 +408,7 @@ class PlanImport(models.Model):
     state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.PENDING)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
-    applied_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    applied_by = optional_link(User, related_name="+")
     applied_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True, help_text="What the import did, for its result page.")
 

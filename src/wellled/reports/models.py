@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from wellled.core import limits
+from wellled.core.fields import optional_link
 from wellled.core.formatting import long_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
@@ -59,17 +60,12 @@ class IssuedPaper(FrozenModel):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=PaperKind.choices, default=PaperKind.BOARD)
-    plan = models.ForeignKey(
+    plan = optional_link(
         Plan,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="issued_papers",
         help_text="The plan of a board paper; empty for a paper of the whole organisation (the BAF).",
     )
-    cycle = models.ForeignKey(
-        ReportingCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    cycle = optional_link(ReportingCycle, related_name="+")
     as_at = models.DateField("position as at")
     title = models.CharField(max_length=300)
     issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -152,7 +148,7 @@ class JobState(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "In progress"
     DONE = "done", "Finished"
-    FAILED = "failed", "Failed"
+    FAILED = "failed"
 
 
 class PaperJob(models.Model):

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from wellled.core.url_kit import record_paths
+
 from . import ipr_views, paper_views, views
 
 urlpatterns = [
@@ -11,8 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/papers/", paper_views.paper_list, name="paper-list"),
     path("plans/<int:pk>/papers/issue/", paper_views.paper_issue, name="paper-issue"),
     path("plans/<int:pk>/papers/compare/", paper_views.paper_compare, name="paper-compare"),
-    path("papers/<int:pk>/", paper_views.paper_detail, name="paper-detail"),
-    path("papers/<int:pk>/withdraw/", paper_views.paper_withdraw, name="paper-withdraw"),
+    *record_paths("papers/", paper_views, "paper", ("detail", "withdraw")),
     path("papers/<int:pk>/download.<slug:fmt>", paper_views.paper_file, name="paper-file"),
     path("papers/jobs/<int:pk>/", paper_views.paper_job, name="paper-job"),
     # The integrated performance report (every measure's SPC chart with its commentary).

@@ -4,9 +4,9 @@ from django.db import models
 
 
 class RiskStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    TOLERATED = "tolerated", "Tolerated"
-    CLOSED = "closed", "Closed"
+    OPEN = "open"
+    TOLERATED = "tolerated"
+    CLOSED = "closed"
 
 
 class ScoreKind(models.TextChoices):
@@ -26,20 +26,20 @@ class AssuranceLine(models.TextChoices):
 class AssuranceLevel(models.TextChoices):
     """How much comfort a source of assurance gives, in the words internal audit opinions use."""
 
-    SUBSTANTIAL = "substantial", "Substantial"
-    REASONABLE = "reasonable", "Reasonable"
-    LIMITED = "limited", "Limited"
+    SUBSTANTIAL = "substantial"
+    REASONABLE = "reasonable"
+    LIMITED = "limited"
     NONE = "none", "No assurance"
 
 
 class Appetite(models.TextChoices):
     """Risk appetite levels (Good Governance Institute's risk appetite matrix for NHS organisations)."""
 
-    AVERSE = "averse", "Averse"
-    MINIMAL = "minimal", "Minimal"
-    CAUTIOUS = "cautious", "Cautious"
-    OPEN = "open", "Open"
-    SEEK = "seek", "Seek"
+    AVERSE = "averse"
+    MINIMAL = "minimal"
+    CAUTIOUS = "cautious"
+    OPEN = "open"
+    SEEK = "seek"
 
 
 class EscalationDirection(models.TextChoices):

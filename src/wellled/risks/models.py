@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from wellled.core import limits
+from wellled.core.fields import optional_link, person_who
 from wellled.core.formatting import iso_day
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
@@ -97,11 +98,8 @@ class Risk(models.Model):
     """A risk on the register of an organisation (and of a directorate or service), with its three scores."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="risks")
-    unit = models.ForeignKey(
+    unit = optional_link(
         OrganisationUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="risks",
         help_text="The directorate or service whose register holds it; empty for the corporate register only.",
     )
@@ -114,17 +112,10 @@ class Risk(models.Model):
     effect = LimitedTextField(
         max_length=limits.RISK_DESCRIPTION_CHARS, blank=True, help_text="Which would lead to…"
     )
-    category = models.ForeignKey(
-        RiskCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
-    )
-    owner = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_risks"
-    )
-    handler = models.ForeignKey(
+    category = optional_link(RiskCategory, related_name="risks")
+    owner = optional_link(User, related_name="owned_risks")
+    handler = optional_link(
         User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="handled_risks",
         help_text="The person who manages the risk day to day for its owner.",
     )
@@ -148,13 +139,9 @@ class Risk(models.Model):
     escalated = models.BooleanField(default=False, help_text="On the corporate risk register.")
     # The board assurance framework: a principal risk is the same record, marked and placed under an objective.
     principal = models.BooleanField("principal risk on the BAF", default=False)
-    objective = models.ForeignKey(
-        StrategicObjective, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
-    )
+    objective = optional_link(StrategicObjective, related_name="risks")
     lead_committee = models.CharField(max_length=120, blank=True)
-    lead_executive = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    lead_executive = optional_link(User, related_name="+")
     assurance_rating = models.CharField(max_length=12, choices=AssuranceLevel.choices, blank=True)
     # An operational risk feeds the principal risk it sits beneath, so the BAF links to the local registers.
     parent = models.ForeignKey(
@@ -282,7 +269,7 @@ class RiskScore(AppendOnly, models.Model):
     likelihood = models.PositiveSmallIntegerField(validators=SCALE)
     consequence = models.PositiveSmallIntegerField(validators=SCALE)
     score = models.PositiveSmallIntegerField()
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = person_who()
     recorded_at = models.DateTimeField()
     reason = models.CharField(max_length=300, blank=True)
 
@@ -341,7 +328,7 @@ class RiskEscalation(AppendOnly, models.Model):
     direction = models.CharField(max_length=12, choices=EscalationDirection.choices)
     score = models.PositiveSmallIntegerField()
     threshold = models.PositiveSmallIntegerField()
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = person_who()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -360,7 +347,7 @@ class ReviewReminder(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     risk_count = models.PositiveIntegerField()
-    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    sent_by = person_who()
     sent_at = models.DateTimeField()
 
     class Meta:
