@@ -22,11 +22,10 @@ from wellled.core.models import AuditLog
 from wellled.core.service_kit import AS_IT_STANDS
 from wellled.plans import services as plan_services
 from wellled.plans.models import Action, ReportingCycle
-from wellled.reports import services
+from wellled.reports import board_kind, services
 from wellled.reports.board_paper import board_paper_build
 from wellled.reports.formats import FORMATS, render
 from wellled.reports.models import IssuedPaper, IssuedPaperFile, JobState, PaperJob
-from wellled.reports.papers.kinds import board as board_kind
 from wellled.reports.selectors import TamperedError, frozen_paper, verified_content
 from wellled.reports.snapshot import checksum
 

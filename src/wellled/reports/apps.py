@@ -12,9 +12,9 @@ class ReportsConfig(AppConfig):
 
         worker_started.connect(_abandoned_jobs_fail, dispatch_uid="reports-abandoned-jobs")
         # The task that runs paper jobs, and the paper kinds of this app (ADR 0043); other apps register theirs.
+        from .board_kind import BOARD
         from .models import PaperKind
         from .papers.jobs import job_task_register
-        from .papers.kinds.board import BOARD
         from .papers.registry import kind_register, kind_register_lazy
         from .tasks import issue_paper
 

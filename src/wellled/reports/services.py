@@ -12,6 +12,7 @@ from wellled.core.models import User
 from wellled.core.service_kit import permission_require
 from wellled.plans.models import Plan, ReportingCycle
 
+from .board_kind import BOARD
 from .models import IssuedPaper, PaperJob
 from .papers.jobs import (  # noqa: F401  (the board paper's writes, where views and commands look for them)
     paper_job_queue,
@@ -20,7 +21,6 @@ from .papers.jobs import (  # noqa: F401  (the board paper's writes, where views
     paper_jobs_abandoned_fail,
 )
 from .papers.kind import PaperRequest
-from .papers.kinds.board import BOARD
 from .papers.pipeline import as_at_check, issue
 from .papers.store import paper_withdraw  # noqa: F401
 from .progress import ProgressCallback

@@ -9,12 +9,12 @@ from wellled.core.formatting import long_date
 from wellled.core.permissions import Permission
 from wellled.core.selectors import word_template_get
 
-from ...board_paper import BoardPaper, board_paper_build
-from ...compare import compare_papers
-from ...formats import FORMATS, filename, render
-from ...models import PaperKind as KindChoice
-from ...snapshot import paper_from_data, paper_to_data
-from ..kind import PaperKind, PaperRequest, RenderContext
+from .board_paper import BoardPaper, board_paper_build
+from .compare import compare_papers
+from .formats import FORMATS, filename, render
+from .models import PaperKind as KindChoice
+from .papers.kind import PaperKind, PaperRequest, RenderContext
+from .snapshot import paper_from_data, paper_to_data
 
 
 class BoardPaperKind(PaperKind):
