@@ -10,13 +10,13 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import role, scope
+from wellled.core.view_kit import SignedInRequest, role, scope
 from wellled.plans.selectors import open_cycle, plan_cycles, plan_get
 
 from . import selectors, services
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 QUEUED_TOO_LONG = datetime.timedelta(seconds=30)
 
 
-def _tampered(request: HttpRequest, error: TamperedError, plan) -> HttpResponse:
+def _tampered(request: SignedInRequest, error: TamperedError, plan) -> HttpResponse:
     """Refuse to show or serve data that has changed since it was issued; the administrators must look."""
     logger.error("Refused tampered board paper data: %s (requested by %s).", error, request.user.pk)
     return render(
@@ -43,7 +43,7 @@ def _tampered(request: HttpRequest, error: TamperedError, plan) -> HttpResponse:
 
 
 @require_GET
-def paper_list(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_list(request: SignedInRequest, pk: int) -> HttpResponse:
     """The plan's issued papers: as-at date, who issued it and when, status counts, downloads."""
     plan = plan_get(pk=pk, **scope(request))
     require(role(request), Permission.VIEW)
@@ -60,7 +60,7 @@ def paper_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def paper_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     """Ask for a paper to be issued (frozen for good); the work runs in the background."""
     plan = plan_get(pk=pk, **scope(request))
     require(role(request), services.ISSUE_PERMISSION)
@@ -104,7 +104,7 @@ def _date(text: str) -> datetime.date | None:
 
 
 @require_GET
-def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_job(request: SignedInRequest, pk: int) -> HttpResponse:
     """How far issuing has got; the page asks again every second (HTMX) until the job finishes.
 
     A poll that carries the token of what it already shows gets 204 (nothing to swap) until that changes, so
@@ -132,7 +132,7 @@ def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One issued paper: its record, its files with their checksums, and the paper as it was issued."""
     issued = selectors.issued_paper_get(pk=pk, **scope(request))
     require(role(request), Permission.VIEW)
@@ -154,7 +154,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def paper_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     """Withdraw an issued paper with a reason; it is kept, marked withdrawn, and audited (ADR 0034)."""
     issued = selectors.issued_paper_get(pk=pk, **scope(request))
     require(role(request), services.ISSUE_PERMISSION)
@@ -185,7 +185,7 @@ def paper_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def paper_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """One file of an issued paper, byte for byte as issued: its checksum is verified before it is served."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -204,7 +204,7 @@ def paper_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def paper_compare(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_compare(request: SignedInRequest, pk: int) -> HttpResponse:
     """What changed between two issued papers (default: the latest and the one before)."""
     plan = plan_get(pk=pk, **scope(request))
     require(role(request), Permission.VIEW)

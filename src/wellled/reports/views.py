@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import word_template_get
-from wellled.core.view_kit import role
+from wellled.core.view_kit import SignedInRequest, role
+from wellled.plans.models import Plan
 from wellled.plans.selectors import plan_cycles, plan_get
 
 from .board_paper import BoardPaper, as_at_problem, board_paper_build
@@ -32,7 +33,7 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
     return (None, problem) if problem else (day, "")
 
 
-def _paper(request: HttpRequest, pk: int, as_at: datetime.date | None) -> tuple[BoardPaper, object]:
+def _paper(request: SignedInRequest, pk: int, as_at: datetime.date | None) -> tuple[BoardPaper, Plan]:
     require(role(request), Permission.VIEW)
     plan = plan_get(user=request.user, organisation=request.organisation, pk=pk)
     paper = board_paper_build(user=request.user, organisation=request.organisation, plan=plan, as_at=as_at)
@@ -40,7 +41,7 @@ def _paper(request: HttpRequest, pk: int, as_at: datetime.date | None) -> tuple[
 
 
 @require_GET
-def board_paper(request: HttpRequest, pk: int) -> HttpResponse:
+def board_paper(request: SignedInRequest, pk: int) -> HttpResponse:
     """The paper as a page of the app, with its downloads and a choice of as-at date."""
     as_at, error = _as_at(request)
     paper, plan = _paper(request, pk, as_at)
@@ -65,7 +66,7 @@ def board_paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def board_paper_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def board_paper_download(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """The paper as a file: pdf, docx, xlsx, csv or html."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
