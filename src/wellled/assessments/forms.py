@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
-from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, text_field
+from wellled.core.forms import (
+    TextForm,
+    VersionedForm,
+    choice_field,
+    date_field,
+    model_choices,
+    required_when,
+    text_field,
+)
 from wellled.core.models import OrganisationUnit, User
 from wellled.frameworks.models import Framework, FrameworkElement
 from wellled.plans.choices import FindingType
@@ -31,13 +38,6 @@ SCORE_CHOICES = [
     ("2", "2: some shortfalls"),
     ("1", "1: significant shortfalls"),
 ]
-
-
-def offer(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> forms.ModelChoiceField[Any]:
-    """Give a form's model choice field the records this person may choose from (known only per request)."""
-    field = cast("forms.ModelChoiceField[Any]", form.fields[name])
-    field.queryset = queryset
-    return field
 
 
 class UnitChoiceField(forms.ModelChoiceField[OrganisationUnit]):
@@ -119,9 +119,9 @@ class AssessmentCreateForm(AssessmentFieldsForm):
 
     def __init__(self, *args, frameworks, locations, services, **kwargs):
         super().__init__(*args, **kwargs)
-        offer(self, "framework", frameworks)
-        offer(self, "location", locations)
-        offer(self, "service", services)
+        model_choices(self, "framework", frameworks)
+        model_choices(self, "location", locations)
+        model_choices(self, "service", services)
 
 
 class AssessmentEditForm(VersionedForm, AssessmentFieldsForm):
@@ -223,14 +223,14 @@ class FindingForm(TextForm):
 
     def __init__(self, *args, elements, **kwargs):
         super().__init__(*args, **kwargs)
-        offer(self, "element", elements)
+        model_choices(self, "element", elements)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("finding_type") == FindingType.BREACH and not data.get("regulation"):
-            self.add_error("regulation", "Enter the regulation that was breached")
-        if data.get("enforcement") and data.get("finding_type") != FindingType.BREACH:
+        breach = data.get("finding_type") == FindingType.BREACH
+        required_when(self, data, "regulation", breach, "Enter the regulation that was breached")
+        if data.get("enforcement") and not breach:
             self.add_error("enforcement", "Only a breach of regulation carries a notice")
         return data
 
@@ -263,8 +263,8 @@ class FindingActionForm(TextForm):
 
     def __init__(self, *args, plans, people, **kwargs):
         super().__init__(*args, **kwargs)
-        offer(self, "plan", plans)
-        offer(self, "lead", people)
+        model_choices(self, "plan", plans)
+        model_choices(self, "lead", people)
 
 
 class ReturnForm(VersionedForm):
