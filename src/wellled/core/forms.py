@@ -3,7 +3,7 @@ choices of its model fields are read when the view builds it, never while a temp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 from django import forms
@@ -61,6 +61,13 @@ def text_field(
         error_messages=_errors(required_message),
         **kwargs,
     )
+
+
+def required_when(form: forms.BaseForm, data: Mapping[str, Any], name: str, when: bool, message: str) -> None:
+    """Say that a field left empty is needed after all, given the rest of the form (a framework for a plan
+    organised by one, the regulation of a breach)."""
+    if when and not data.get(name):
+        form.add_error(name, message)
 
 
 def choice_field(
@@ -359,9 +366,25 @@ class DeliveryScaleForm(TextForm):
         }
 
 
-def model_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
-    """Give a model-choice field of the form its (scoped) queryset, as the form is built."""
+def model_choices(
+    form: forms.BaseForm, name: str, queryset: Any, label: Callable[[Any], str] | None = None
+) -> None:
+    """Give a model-choice field of the form its (scoped) queryset, as the form is built, and the words each
+    choice is shown in when they are not the record's own."""
     field = form.fields[name]
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model-choice field")
     field.queryset = queryset
+    if label is not None:
+        field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+def record_field(label: str, *, required: bool = False, **kwargs: Any) -> forms.ModelChoiceField:
+    """One of the organisation's records (optional unless said): the view gives it its choices (model_choices)."""
+    return forms.ModelChoiceField(label=label, queryset=None, required=required, **kwargs)
+
+
+def records_field(label: str, *, ticks: bool = False, **kwargs: Any) -> forms.ModelMultipleChoiceField:
+    """Any number of the organisation's records, as tick boxes or a list: the view gives it its choices."""
+    widget = {"widget": forms.CheckboxSelectMultiple} if ticks else {}
+    return forms.ModelMultipleChoiceField(label=label, queryset=None, required=False, **widget, **kwargs)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, model_choices, text_field
+from wellled.core.forms import (
+    TextForm,
+    VersionedForm,
+    choice_field,
+    date_field,
+    model_choices,
+    record_field,
+    records_field,
+    required_when,
+    text_field,
+)
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus
 
@@ -45,11 +55,8 @@ class PlanCreateForm(PlanForm):
     organised_by = choice_field(
         "Organise the plan by", PlanOrganisedBy.choices, initial=PlanOrganisedBy.FRAMEWORK
     )
-    framework: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Framework",
-        queryset=None,
-        required=False,
-        help_text="Sections are created for each of its top-level elements.",
+    framework = record_field(
+        "Framework", help_text="Sections are created for each of its top-level elements."
     )
 
     def __init__(self, *args, frameworks, **kwargs):
@@ -58,8 +65,8 @@ class PlanCreateForm(PlanForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("organised_by") == PlanOrganisedBy.FRAMEWORK and not data.get("framework"):
-            self.add_error("framework", "Choose the framework the plan is organised by")
+        by_framework = data.get("organised_by") == PlanOrganisedBy.FRAMEWORK
+        required_when(self, data, "framework", by_framework, "Choose the framework the plan is organised by")
         return data
 
 
@@ -71,9 +78,7 @@ class SectionForm(VersionedForm):
         required_message="Enter the section's code",
     )
     title = text_field("Title", limit=(Section, "title"), required_message="Enter the section's title")
-    executive_lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Executive lead (optional)", queryset=None, required=False
-    )
+    executive_lead = record_field("Executive lead (optional)")
     purpose = text_field(
         "Purpose (optional)",
         rows=3,
@@ -96,13 +101,9 @@ class ActionForm(VersionedForm):
     title = text_field(
         "Planned action", limit=(Action, "title"), rows=3, required_message="Enter the planned action"
     )
-    section: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Section", queryset=None, required=False
-    )
-    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Lead", queryset=None, required=False)
-    other_leads: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label="Other leads (optional)", queryset=None, required=False
-    )
+    section = record_field("Section")
+    lead = record_field("Lead")
+    other_leads = records_field("Other leads (optional)")
     lead_note = text_field(
         "Lead note (optional)",
         limit=(Action, "lead_note"),
@@ -110,9 +111,7 @@ class ActionForm(VersionedForm):
         help_text="When no single person leads, for example Varied.",
     )
     success_measure = text_field("Success measure", limit=(Action, "success_measure"), rows=2, required=False)
-    findings: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label="Findings this action answers (optional)", queryset=None, required=False
-    )
+    findings = records_field("Findings this action answers (optional)")
 
     def __init__(self, *args, plan, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,9 +192,8 @@ class ProgressUpdateForm(VersionedForm):
     def __init__(self, *args, organisation, cycle_position=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cycle_position = cycle_position
-        model_choices(self, "status", DeliveryStatus.objects.filter(organisation=organisation, active=True))
-        status = cast(forms.ModelChoiceField, self.fields["status"])
-        status.label_from_instance = lambda s: f"{s.code}: {s.label}"  # type: ignore[method-assign,assignment]
+        statuses = DeliveryStatus.objects.filter(organisation=organisation, active=True)
+        model_choices(self, "status", statuses, lambda s: f"{s.code}: {s.label}")
 
 
 MAX_FINDING_NUMBER = 9_999  # far beyond any inspection report's findings; keeps the number a small integer
@@ -219,8 +217,8 @@ class FindingForm(VersionedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("finding_type") == FindingType.BREACH and not data.get("regulation"):
-            self.add_error("regulation", "Enter the regulation that was breached")
+        breach = data.get("finding_type") == FindingType.BREACH
+        required_when(self, data, "regulation", breach, "Enter the regulation that was breached")
         return data
 
 

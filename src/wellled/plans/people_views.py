@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from wellled.core.forms import TextForm
+from wellled.core.forms import TextForm, model_choices, record_field
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import member_get, organisation_people
 from wellled.core.view_kit import SignedInRequest, role, scope
@@ -18,15 +15,13 @@ from . import selectors, services
 
 
 class ReassignForm(TextForm):
-    to: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Give these actions to", queryset=None, error_messages={"required": "Choose who takes them on"}
+    to = record_field(
+        "Give these actions to", required=True, error_messages={"required": "Choose who takes them on"}
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        to = cast(forms.ModelChoiceField, self.fields["to"])
-        to.queryset = people
-        to.label_from_instance = lambda p: f"{p} ({p.display_initials})"  # type: ignore[method-assign,assignment]
+        model_choices(self, "to", people, lambda p: f"{p} ({p.display_initials})")
 
 
 def person_actions(request: SignedInRequest, pk: int) -> HttpResponse:

@@ -298,11 +298,9 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
         save=lambda data: services.progress_update_record(
             action=action,
             by=request.user,
-            narrative=data["narrative"],
-            status=data["status"],
-            update_date=data["update_date"],
             expected_version=data["version"],
             supersedes=supersedes,
+            **chosen(("narrative", "status", "update_date"), data),
         ),
         on_stale=latest_position,
         message=f"Progress update recorded on {action.reference}.",

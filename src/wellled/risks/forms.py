@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django import forms
-from django.db.models import QuerySet
 
-from wellled.core.forms import TextForm, VersionedTextForm, choice_field, date_field, text_field
-from wellled.core.models import OrganisationUnit, User
-from wellled.measures.models import Measure
-from wellled.plans.models import Action, Finding
+from wellled.core.forms import (
+    CHOOSE,
+    TextForm,
+    VersionedTextForm,
+    choice_field,
+    date_field,
+    model_choices,
+    record_field,
+    records_field,
+    text_field,
+)
 
 from .choices import REVIEW_FREQUENCIES, Appetite, AssuranceLevel, AssuranceLine, RiskStatus
 from .convention import convention
@@ -23,30 +26,9 @@ def _scale(axis: str) -> list[tuple[int, str]]:
     return [(lv.value, f"{lv.value}: {lv.label}") for lv in levels]
 
 
-def _queryset_set(form: forms.BaseForm, name: str, queryset: QuerySet) -> None:
-    """Give a choice field its choices: the organisation's own, read through a scoped selector by the view."""
-    field = form.fields[name]
-    if isinstance(field, forms.ModelChoiceField):
-        field.queryset = queryset
-
-
-def _label_set(form: forms.BaseForm, name: str, label: Callable[[Any], str]) -> None:
-    field = form.fields[name]
-    if isinstance(field, forms.ModelChoiceField):
-        field.label_from_instance = label  # type: ignore[method-assign,assignment]
-
-
-class ScaleField(forms.TypedChoiceField):
+def scale_field(axis: str, label: str) -> forms.ChoiceField:
     """A likelihood or consequence chosen on the convention's scale, in its words."""
-
-    def __init__(self, axis: str, label: str, **kwargs):
-        super().__init__(
-            label=label,
-            choices=[("", "Choose…"), *_scale(axis)],
-            coerce=int,
-            error_messages={"required": f"Choose the {axis}"},
-            **kwargs,
-        )
+    return choice_field(label, _scale(axis), blank=CHOOSE, coerce=int, required_message=f"Choose the {axis}")
 
 
 class RiskForm(VersionedTextForm):
@@ -54,17 +36,15 @@ class RiskForm(VersionedTextForm):
     cause = text_field("Cause (because of…)", rows=3, required=False)
     event = text_field("Event (there is a risk that…)", rows=3, required=False)
     effect = text_field("Effect (which would lead to…)", rows=3, required=False)
-    unit = forms.ModelChoiceField(
-        label="Directorate or service", queryset=OrganisationUnit.objects.none(), required=False
-    )
-    category = forms.ModelChoiceField(label="Category", queryset=RiskCategory.objects.none(), required=False)
-    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), required=False)
-    handler = forms.ModelChoiceField(label="Handler", queryset=User.objects.none(), required=False)
+    unit = record_field("Directorate or service")
+    category = record_field("Category")
+    owner = record_field("Owner")
+    handler = record_field("Handler")
     opened_on = date_field("Date opened")
-    inherent_likelihood = ScaleField("likelihood", "Inherent likelihood")
-    inherent_consequence = ScaleField("consequence", "Inherent consequence")
-    target_likelihood = ScaleField("likelihood", "Target likelihood")
-    target_consequence = ScaleField("consequence", "Target consequence")
+    inherent_likelihood = scale_field("likelihood", "Inherent likelihood")
+    inherent_consequence = scale_field("consequence", "Inherent consequence")
+    target_likelihood = scale_field("likelihood", "Target likelihood")
+    target_consequence = scale_field("consequence", "Target consequence")
     gaps_in_control = text_field("Gaps in control", rows=3, required=False)
     gaps_in_assurance = text_field("Gaps in assurance", rows=3, required=False)
     review_frequency_days = choice_field("Review frequency", REVIEW_FREQUENCIES, coerce=int)
@@ -72,10 +52,10 @@ class RiskForm(VersionedTextForm):
 
     def __init__(self, *args, units, categories, people, **kwargs):
         super().__init__(*args, **kwargs)
-        _queryset_set(self, "unit", units)
-        _queryset_set(self, "category", categories)
-        _queryset_set(self, "owner", people)
-        _queryset_set(self, "handler", people)
+        model_choices(self, "unit", units)
+        model_choices(self, "category", categories)
+        model_choices(self, "owner", people)
+        model_choices(self, "handler", people)
 
 
 class RiskCreateForm(RiskForm):
@@ -85,15 +65,15 @@ class RiskCreateForm(RiskForm):
         required=False,
         help_text="Leave empty for the next free number.",
     )
-    current_likelihood = ScaleField("likelihood", "Current likelihood")
-    current_consequence = ScaleField("consequence", "Current consequence")
+    current_likelihood = scale_field("likelihood", "Current likelihood")
+    current_consequence = scale_field("consequence", "Current consequence")
     controls = text_field("Controls in place (one a line)", rows=3, required=False)
 
 
 class ReviewForm(VersionedTextForm):
     reviewed_on = date_field("Date of the review", required_message="Enter the date of the review")
-    likelihood = ScaleField("likelihood", "Current likelihood")
-    consequence = ScaleField("consequence", "Current consequence")
+    likelihood = scale_field("likelihood", "Current likelihood")
+    consequence = scale_field("consequence", "Current consequence")
     narrative = text_field(
         "What the review found",
         rows=5,
@@ -111,40 +91,22 @@ class StatusForm(VersionedTextForm):
 
 
 class LinksForm(VersionedTextForm):
-    actions = forms.ModelMultipleChoiceField(
-        label="Actions that mitigate it",
-        queryset=Action.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    measures = forms.ModelMultipleChoiceField(
-        label="Key risk indicators (measures)",
-        queryset=Measure.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    findings = forms.ModelMultipleChoiceField(
-        label="Findings it arises from",
-        queryset=Finding.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    parent = forms.ModelChoiceField(
-        label="Principal risk it feeds (optional)",
-        queryset=Risk.objects.none(),
-        required=False,
+    actions = records_field("Actions that mitigate it", ticks=True)
+    measures = records_field("Key risk indicators (measures)", ticks=True)
+    findings = records_field("Findings it arises from", ticks=True)
+    parent = record_field(
+        "Principal risk it feeds (optional)",
         help_text="The principal risk on the board assurance framework that this risk sits beneath.",
     )
 
     def __init__(self, *args, actions, measures, findings, principal, **kwargs):
         super().__init__(*args, **kwargs)
-        _queryset_set(self, "parent", principal)
-        _queryset_set(self, "actions", actions)
-        _queryset_set(self, "measures", measures)
-        _queryset_set(self, "findings", findings)
-        _label_set(self, "actions", lambda a: f"{a.plan.name}, {a.reference}: {a.title[:90]}")
-        _label_set(self, "findings", lambda f: f"{f.plan.name}, finding {f.number}: {f.text[:90]}")
+        model_choices(self, "parent", principal)
+        model_choices(self, "actions", actions, lambda a: f"{a.plan.name}, {a.reference}: {a.title[:90]}")
+        model_choices(self, "measures", measures)
+        model_choices(
+            self, "findings", findings, lambda f: f"{f.plan.name}, finding {f.number}: {f.text[:90]}"
+        )
 
 
 class BafEntryForm(VersionedTextForm):
@@ -153,21 +115,17 @@ class BafEntryForm(VersionedTextForm):
         required=False,
         widget=forms.RadioSelect(choices=[(True, "Yes"), (False, "No")]),
     )
-    objective = forms.ModelChoiceField(
-        label="Strategic objective", queryset=StrategicObjective.objects.none(), required=False
-    )
+    objective = record_field("Strategic objective")
     lead_committee = text_field("Lead committee", limit=(Risk, "lead_committee"), required=False)
-    lead_executive = forms.ModelChoiceField(
-        label="Lead executive", queryset=User.objects.none(), required=False
-    )
+    lead_executive = record_field("Lead executive")
     assurance_rating = choice_field(
         "Assurance rating", AssuranceLevel.choices, blank="Not rated", required=False
     )
 
     def __init__(self, *args, objectives, people, **kwargs):
         super().__init__(*args, **kwargs)
-        _queryset_set(self, "objective", objectives)
-        _queryset_set(self, "lead_executive", people)
+        model_choices(self, "objective", objectives)
+        model_choices(self, "lead_executive", people)
 
     def clean_principal(self):
         return self.data.get("principal") in ("True", "true", "on", True)

@@ -23,6 +23,7 @@ from wellled.core.view_kit import (
     SignedInRequest,
     chosen,
     errors_apply,
+    form_fields,
     form_page,
     page_of,
     role,
@@ -176,49 +177,35 @@ def risk_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def risk_create(request: SignedInRequest) -> HttpResponse:
-    require(role(request), Permission.MANAGE_RISKS)
-    form = RiskCreateForm(
-        request.POST or None, initial={"opened_on": timezone.localdate()}, **_choices(request)
-    )
-
-    def save(data):
-        return services.risk_create(
-            organisation=request.organisation,
-            by=request.user,
-            reference=data["reference"],
-            title=data["title"],
-            cause=data["cause"],
-            event=data["event"],
-            effect=data["effect"],
-            unit=data["unit"],
-            category=data["category"],
-            owner=data["owner"],
-            handler=data["handler"],
-            opened_on=data["opened_on"],
-            inherent=(data["inherent_likelihood"], data["inherent_consequence"]),
-            current=(data["current_likelihood"], data["current_consequence"]),
-            target=(data["target_likelihood"], data["target_consequence"]),
-            gaps_in_control=data["gaps_in_control"],
-            gaps_in_assurance=data["gaps_in_assurance"],
-            review_frequency_days=data["review_frequency_days"],
-            next_review_on=data["next_review_on"],
-            controls=[line.strip() for line in data["controls"].splitlines() if line.strip()],
-        )
-
-    return form_page(
-        request,
-        form,
-        template="risks/risk_form.jinja",
-        save=save,
-        success_url=page_of("risk-detail"),
-        message=lambda risk: f"Risk {risk.reference} added to the register.",
-        context={"title": "Add a risk", "page_title": "Add a risk"},
-    )
-
-
 def _risk_choices(request: SignedInRequest, _risk: object = None) -> dict[str, Any]:
     return _choices(request)
+
+
+SCORED = ("inherent", "current", "target")
+
+
+def _risk_added(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The add form's fields as risk_create takes them: each score as a (likelihood, consequence) pair and the
+    controls one a line."""
+    scores = {kind: (data[f"{kind}_likelihood"], data[f"{kind}_consequence"]) for kind in SCORED}
+    scored = {f"{kind}_{axis}" for kind in SCORED for axis in ("likelihood", "consequence")}
+    plain = chosen([name for name in form_fields(RiskCreateForm) if name not in scored], data)
+    plain["controls"] = [line.strip() for line in data["controls"].splitlines() if line.strip()]
+    return {**plain, **scores}
+
+
+risk_create = CreatePage(
+    form=RiskCreateForm,
+    service=services.risk_create,
+    changes=_risk_added,
+    initial=lambda request: {"opened_on": timezone.localdate()},
+    form_kwargs=_risk_choices,
+    permission=Permission.MANAGE_RISKS,
+    template="risks/risk_form.jinja",
+    title="Add a risk",
+    message=lambda risk: f"Risk {risk.reference} added to the register.",
+    success_url=page_of("risk-detail"),
+)
 
 
 def _risk_changes(risk: Risk, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -259,15 +246,9 @@ def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
     def save(data):
+        found = chosen(form_fields(ReviewForm), data)  # the date, what it found, the score and the next date
         return services.risk_review_record(
-            risk=risk,
-            by=request.user,
-            expected_version=data["version"],
-            reviewed_on=data["reviewed_on"],
-            narrative=data["narrative"],
-            likelihood=data["likelihood"],
-            consequence=data["consequence"],
-            next_review_on=data["next_review_on"],
+            risk=risk, by=request.user, expected_version=data["version"], **found
         )
 
     def said(review) -> str:
@@ -496,11 +477,7 @@ def risk_settings(request: SignedInRequest) -> HttpResponse:
         request,
         form,
         template="risks/settings.jinja",
-        save=lambda d: services.threshold_set(
-            organisation=request.organisation,
-            by=request.user,
-            escalation_threshold=d["escalation_threshold"],
-        ),
+        save=lambda d: services.threshold_set(organisation=request.organisation, by=request.user, **d),
         success_url=reverse("risk-settings"),
         message="Escalation threshold saved; every risk has been flagged again by it.",
         context={
