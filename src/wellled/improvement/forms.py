@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.utils import timezone
 
 from wellled.core.forms import (
@@ -13,6 +10,8 @@ from wellled.core.forms import (
     choice_field,
     date_field,
     model_choices,
+    record_field,
+    records_field,
     text_field,
 )
 
@@ -33,15 +32,9 @@ class ProjectForm(VersionedTextForm):
     )
     status = choice_field("Status", ProjectStatus.choices, initial=ProjectStatus.ACTIVE)
     started_on = date_field("Started on", initial=timezone.localdate)
-    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Project lead", queryset=None, required=False
-    )
-    sponsor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Executive sponsor", queryset=None, required=False
-    )
-    team: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label="Team (optional)", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    lead = record_field("Project lead")
+    sponsor = record_field("Executive sponsor")
+    team = records_field("Team (optional)", ticks=True)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,9 +44,7 @@ class ProjectForm(VersionedTextForm):
 
 class DriverForm(TextForm):
     text = text_field("Driver", limit=(Driver, "text"), required_message="Enter the driver")
-    parent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Under primary driver (leave empty for a new primary driver)", queryset=None, required=False
-    )
+    parent = record_field("Under primary driver (leave empty for a new primary driver)")
 
     def __init__(self, *args, primaries, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +56,7 @@ class ChangeIdeaForm(TextForm):
 
 
 class MeasureLinkForm(TextForm):
-    measure: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Measure", queryset=None)
+    measure = record_field("Measure", required=True)
     role = choice_field("Kind of measure", MeasureRole.choices, radio=True)
 
     def __init__(self, *args, measures, **kwargs):
@@ -80,9 +71,7 @@ class PDSAForm(TextForm):
         help_text="Printed on the charts of the project's measures.",
         required_message="Enter a short name for the test",
     )
-    change_idea: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Change idea tested (optional)", queryset=None, required=False
-    )
+    change_idea = record_field("Change idea tested (optional)")
     started_on = date_field("Test started on", initial=timezone.localdate)
     plan = text_field(
         "Plan",

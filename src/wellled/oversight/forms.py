@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +13,7 @@ from wellled.core.forms import (
     choice_field,
     date_field,
     model_choices,
+    record_field,
     text_field,
 )
 from wellled.plans.choices import DatePrecision
@@ -43,9 +44,7 @@ class StatusForm(TextForm):
     programme = choice_field("Support programme", Programme.choices, initial=Programme.NONE)
     programme_entered_on = date_field("Entered the programme on (if in one)", required=False)
     programme_exited_on = date_field("Left the programme on (if it has)", required=False)
-    improvement_director: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Improvement director (optional)", queryset=None, required=False
-    )
+    improvement_director = record_field("Improvement director (optional)")
     buddy_organisation = text_field(
         "Buddy organisation (optional)", limit=(OversightStatus, "buddy_organisation"), required=False
     )
@@ -146,8 +145,8 @@ class AgendaItemForm(TextForm):
 
 
 class MeetingActionForm(TextForm):
-    plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Plan", queryset=None, error_messages={"required": "Choose the plan the action belongs to"}
+    plan = record_field(
+        "Plan", required=True, error_messages={"required": "Choose the plan the action belongs to"}
     )
     reference = text_field(
         "Reference",
@@ -158,9 +157,7 @@ class MeetingActionForm(TextForm):
     title = text_field(
         "Planned action", limit=(Action, "title"), rows=3, required_message="Enter the planned action"
     )
-    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Lead (optional)", queryset=None, required=False
-    )
+    lead = record_field("Lead (optional)")
     due_date = date_field("Timescale (optional)", required=False)
     due_precision = choice_field("Show the timescale as", DatePrecision.choices, initial=DatePrecision.MONTH)
 
