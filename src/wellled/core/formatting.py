@@ -34,24 +34,23 @@ def long_date(value: datetime.date | datetime.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def day_text(value: datetime.date | datetime.datetime | None) -> str:
-    """'30 September 2026', for a moment too (its local day, without the time)."""
+def _day_words(value: datetime.date | datetime.datetime | None, month: str) -> str:
+    """The day a date names (a moment's local day) in words, its month written with the strftime code `month`."""
     if value is None:
         return ""
     value = _local(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return f"{value.day} {value:%B %Y}"
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return f"{day.day} {day:{month} %Y}"
+
+
+def day_text(value: datetime.date | datetime.datetime | None) -> str:
+    """'30 September 2026', for a moment too (its local day, without the time)."""
+    return _day_words(value, "%B")
 
 
 def short_date(value: datetime.date | datetime.datetime | None) -> str:
     """A compact date for tables: '30 Sep 2026'."""
-    if value is None:
-        return ""
-    value = _local(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return f"{value.day} {value:%b %Y}"
+    return _day_words(value, "%b")
 
 
 def month_year(value: datetime.date | None) -> str:

@@ -8,6 +8,7 @@ board reads today).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .board_paper import BoardPaper, Row, StatusInfo
@@ -87,6 +88,16 @@ class CountChange(FigureChange):
     status: StatusInfo | None = None
 
 
+class _Picked:
+    """A read-only attribute of a comparison: its actions that pass `test`, in board order."""
+
+    def __init__(self, test: Callable[[ActionChange], bool]) -> None:
+        self.test = test
+
+    def __get__(self, comparison: PaperComparison, owner: type | None = None) -> tuple[ActionChange, ...]:
+        return tuple(a for a in comparison.actions if self.test(a))
+
+
 @dataclass(frozen=True)
 class PaperComparison:
     """Every action of either paper, in the later paper's board order (removed actions last)."""
@@ -96,41 +107,15 @@ class PaperComparison:
     actions: tuple[ActionChange, ...]
     counts: tuple[CountChange, ...]
 
-    @property
-    def improved(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.movement == IMPROVED)
-
-    @property
-    def worsened(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.movement == WORSENED)
-
-    @property
-    def newly_completed(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.newly_completed)
-
-    @property
-    def slipped(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.slipped)
-
-    @property
-    def new_actions(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.is_new)
-
-    @property
-    def removed_actions(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.is_removed)
-
-    @property
-    def new_updates(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.new_update)
-
-    @property
-    def changed(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if a.changed)
-
-    @property
-    def unchanged(self) -> tuple[ActionChange, ...]:
-        return tuple(a for a in self.actions if not a.changed)
+    improved = _Picked(lambda a: a.movement == IMPROVED)
+    worsened = _Picked(lambda a: a.movement == WORSENED)
+    newly_completed = _Picked(lambda a: a.newly_completed)
+    slipped = _Picked(lambda a: a.slipped)
+    new_actions = _Picked(lambda a: a.is_new)
+    removed_actions = _Picked(lambda a: a.is_removed)
+    new_updates = _Picked(lambda a: a.new_update)
+    changed = _Picked(lambda a: a.changed)
+    unchanged = _Picked(lambda a: not a.changed)
 
 
 def compare_papers(before: BoardPaper, after: BoardPaper) -> PaperComparison:

@@ -19,20 +19,32 @@ class WithdrawForm(TextForm):
     )
 
 
-class IssueForm(TextForm):
-    as_at = forms.DateField(
+def as_at_field(*, help_text: str, what: str) -> forms.DateField:
+    """The position-as-at date a paper of the given kind (`what`: "paper", "report") is issued for."""
+    return forms.DateField(
         label="Position as at",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The paper reports the plan as it stood at the end of this day. For a reporting cycle, use its "
-        "position-as-at date.",
+        help_text=help_text,
         error_messages={
-            "required": "Enter the position-as-at date of the paper",
+            "required": f"Enter the position-as-at date of the {what}",
             "invalid": "Enter the date as year, month and day, for example 2026-11-30",
         },
     )
+
+
+class AsAtForm(TextForm):
+    """A form whose `as_at` date is refused when no paper can be issued for it."""
 
     def clean_as_at(self):
         day = self.cleaned_data["as_at"]
         if problem := as_at_problem(day):
             raise forms.ValidationError(problem)
         return day
+
+
+class IssueForm(AsAtForm):
+    as_at = as_at_field(
+        help_text="The paper reports the plan as it stood at the end of this day. For a reporting cycle, use its "
+        "position-as-at date.",
+        what="paper",
+    )

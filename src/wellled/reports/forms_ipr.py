@@ -6,7 +6,7 @@ from django import forms
 
 from wellled.core.forms import TextForm
 
-from .board_paper import as_at_problem
+from .forms import AsAtForm, as_at_field
 
 
 class CommentaryForm(TextForm):
@@ -35,22 +35,11 @@ class CommentaryForm(TextForm):
     )
 
 
-class IssueReportForm(TextForm):
-    as_at = forms.DateField(
-        label="Position as at",
-        widget=forms.DateInput(attrs={"type": "date"}),
+class IssueReportForm(AsAtForm):
+    as_at = as_at_field(
         help_text="The report shows every measure's figures, notes and commentary up to the end of this day.",
-        error_messages={
-            "required": "Enter the position-as-at date of the report",
-            "invalid": "Enter the date as year, month and day, for example 2026-11-30",
-        },
+        what="report",
     )
-
-    def clean_as_at(self):
-        day = self.cleaned_data["as_at"]
-        if problem := as_at_problem(day):
-            raise forms.ValidationError(problem)
-        return day
 
 
 class WithdrawReportForm(TextForm):

@@ -373,6 +373,15 @@ class _Writer:
         label.font.size = Pt(7)
         label.font.color.rgb = _rgb(status.text_colour)
 
+    def count_row(self, table, title: str, count: int, which: str) -> None:
+        """A summary row: what is counted, how many, and which ones ("None" when there are none)."""
+        cells = _cells(table.add_row(), table)
+        for cell, width in zip(cells, table.widths, strict=True):
+            cell.width = width
+        _set_text(cells[0], title, self.ids[CELL], bold=True)
+        _set_text(cells[1], str(count), self.ids[CELL], bold=True)
+        _set_text(cells[2], which or "None", self.ids[CELL])
+
     def group_row(self, table, text: str) -> None:
         row = table.add_row()
         _cant_split(row)
@@ -467,21 +476,17 @@ class _Writer:
                 ("Newly completed", movement.newly_completed),
                 ("Timescale slipped", movement.slipped),
             ):
-                cells = _cells(table.add_row(), table)
-                for cell, width in zip(cells, table.widths, strict=True):
-                    cell.width = width
-                _set_text(cells[0], title, self.ids[CELL], bold=True)
-                _set_text(cells[1], str(len(changes)), self.ids[CELL], bold=True)
-                text = (
+                self.count_row(
+                    table,
+                    title,
+                    len(changes),
                     ", ".join(
                         f"{c.row.reference} ({c.note})"
                         if c.note
                         else f"{c.row.reference} ({c.before.code if c.before else '–'} → {c.after.code if c.after else '–'})"
                         for c in changes
-                    )
-                    or "None"
+                    ),
                 )
-                _set_text(cells[2], text, self.ids[CELL])
         else:
             self.para("This is the first paper for this plan: there is no earlier position to compare with.")
 
@@ -493,12 +498,10 @@ class _Writer:
             ("Timescales slipped this cycle", exceptions.slipped, ""),
             ("Updates awaited", exceptions.awaiting, "leads"),
         ):
-            cells = _cells(table.add_row(), table)
-            for cell, width in zip(cells, table.widths, strict=True):
-                cell.width = width
-            _set_text(cells[0], title, self.ids[CELL], bold=True)
-            _set_text(cells[1], str(len(rows)), self.ids[CELL], bold=True)
-            text = (
+            self.count_row(
+                table,
+                title,
+                len(rows),
                 ", ".join(
                     f"{r.reference} ({r.status_code})"
                     if show == "status"
@@ -506,10 +509,8 @@ class _Writer:
                     if show == "leads"
                     else r.reference
                     for r in rows
-                )
-                or "None"
+                ),
             )
-            _set_text(cells[2], text, self.ids[CELL])
 
     def exceptions(self) -> None:
         self.page_break()

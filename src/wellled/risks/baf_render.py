@@ -36,6 +36,7 @@ from .baf_paper import BafPaper, PaperRisk
 from .convention import convention
 
 FORMATS = ("pdf", "docx", "xlsx", "csv")
+DOCX_BULLET_STYLES = {1: "List Bullet", 2: "List Bullet 2"}  # a bullet, and one nested beneath it
 CSV_HEADERS = (
     "Objective",
     "Reference",
@@ -248,33 +249,27 @@ def render_docx(paper: BafPaper) -> bytes:
                 cells = row.cells
                 cells[0].text = label
                 cells[1].text = xml_safe(value or "None recorded")
-            if risk.controls:
-                document.add_paragraph("Controls and assurances", style="Heading 3")
-                for control in risk.controls:
-                    document.add_paragraph(xml_safe(control.description), style="List Bullet")
-                    for assurance in control.assurances:
-                        document.add_paragraph(
-                            xml_safe(f"{assurance.line}, {assurance.level}: {assurance.source}"),
-                            style="List Bullet 2",
-                        )
-            if risk.actions:
-                document.add_paragraph("Mitigating actions", style="Heading 3")
-                for action in risk.actions:
-                    document.add_paragraph(
-                        xml_safe(
-                            f"{action.reference} ({action.status}, {action.due or 'no timescale'}): {action.title}"
-                        ),
-                        style="List Bullet",
-                    )
-            if risk.indicators:
-                document.add_paragraph("Key risk indicators", style="Heading 3")
-                for indicator in risk.indicators:
-                    document.add_paragraph(
-                        xml_safe(
-                            f"{indicator.name}: {indicator.latest}. {indicator.variation}. {indicator.assurance}"
-                        ),
-                        style="List Bullet",
-                    )
+            controls = [
+                (text, level)
+                for control in risk.controls
+                for text, level in (
+                    (control.description, 1),
+                    *((f"{a.line}, {a.level}: {a.source}", 2) for a in control.assurances),
+                )
+            ]
+            actions = [
+                (f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}", 1) for a in risk.actions
+            ]
+            indicators = [(f"{i.name}: {i.latest}. {i.variation}. {i.assurance}", 1) for i in risk.indicators]
+            for heading, bullets in (
+                ("Controls and assurances", controls),
+                ("Mitigating actions", actions),
+                ("Key risk indicators", indicators),
+            ):
+                if bullets:
+                    document.add_paragraph(heading, style="Heading 3")
+                    for text, level in bullets:
+                        document.add_paragraph(xml_safe(text), style=DOCX_BULLET_STYLES[level])
     document.add_paragraph(
         f"Produced by Wellled on {long_date(paper.generated_at)} for {xml_safe(paper.generated_by)}."
     )

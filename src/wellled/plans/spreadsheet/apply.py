@@ -4,6 +4,7 @@ and the actions in bulk with the records the single-action services would write 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -64,29 +65,22 @@ def plan_import_apply(
         if plan.organisation_id != organisation.pk:
             raise PermissionDenied("That plan belongs to another organisation.")
         list(Action.objects.select_for_update().filter(plan=plan).values_list("pk", flat=True))
-    preview = plan_import_preview(
+    read_preview = functools.partial(
+        plan_import_preview,
         organisation=organisation,
         plan_or_none=plan,
         file=file,
         by=by,
         plan_name=plan_name,
-        progress=progress,
         as_at=as_at,
     )
+    preview = read_preview(progress=progress)
     if not preview.ok:
         raise ImportRefused(preview.problems)
     if expected_fingerprint is not None and expected_fingerprint != preview.fingerprint:
         raise ImportOutOfDate()
     if lead_choices:  # the preview the editor saw, with whom they chose for the leads matched by initials
-        preview = plan_import_preview(
-            organisation=organisation,
-            plan_or_none=plan,
-            file=file,
-            by=by,
-            plan_name=plan_name,
-            as_at=as_at,
-            lead_choices=lead_choices,
-        )
+        preview = read_preview(lead_choices=lead_choices)
         if not preview.ok:
             raise ImportRefused(preview.problems)
     at = timezone.now()

@@ -21,6 +21,17 @@ REF, ACTION, TIMESCALE, LEAD, SUCCESS, PROGRESS, UPDATE_DATE, STATUS, SECTION, F
     "section",
     "finding",
 )
+# The headings Wellled writes on an action-plan workbook (its export adds a "Section" column before them).
+ACTION_PLAN_HEADINGS = (
+    "Ref",
+    "Planned action",
+    "Timescale",
+    "Lead",
+    "Success measure",
+    "Progress update",
+    "Update date",
+    "Status",
+)
 # Headings Wellled recognises, compared in lower case with punctuation taken out.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     REF: (

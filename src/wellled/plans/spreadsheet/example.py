@@ -6,18 +6,11 @@ from __future__ import annotations
 
 import datetime
 
+from .column_rules import ACTION_PLAN_HEADINGS
+
 EXAMPLE_FILE_NAME = "wellled-example-action-plan.xlsx"
 TITLE = "Example trust: well-led action plan (position as at 31 October 2026)"
-HEADINGS = (
-    "Ref",
-    "Planned action",
-    "Timescale",
-    "Lead",
-    "Success measure",
-    "Progress update",
-    "Update date",
-    "Status",
-)
+HEADINGS = ACTION_PLAN_HEADINGS
 # Section headings sit in the first column on a row of their own, as they do when a Word table is pasted into Excel.
 ROWS: tuple[tuple, ...] = (
     ("W1 Is there the leadership capacity and capability to deliver high quality, sustainable care?",),

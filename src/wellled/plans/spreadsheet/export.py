@@ -24,19 +24,10 @@ from wellled.core.text import xml_safe
 from ..models import Plan
 from ..selectors import plan_actions
 from ..timescales import timescale_texts
+from .column_rules import ACTION_PLAN_HEADINGS
 from .lead_rules import LEAD_NOTES
 
-HEADINGS = (
-    "Section",
-    "Ref",
-    "Planned action",
-    "Timescale",
-    "Lead",
-    "Success measure",
-    "Progress update",
-    "Update date",
-    "Status",
-)
+HEADINGS = ("Section", *ACTION_PLAN_HEADINGS)
 FINDINGS_HEADING = "Findings"
 REVISION_ARROW = " → "
 LEAD_SEPARATOR = " / "
