@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from django.urls import get_resolver, resolve
 
-from wellled.core.url_kit import record_paths
+from wellled.core.url_kit import named_pages, record_paths
 
 ROUTES = Path(__file__).parent / "data" / "url_routes.txt"
 
@@ -34,6 +34,16 @@ def test_record_paths_names_views_and_routes_by_the_house_convention():
         ("wards/new/", "unit-ward-create", views.ward_create),
         ("wards/<int:pk>/", "unit-ward-detail", views.ward_detail),
         ("wards/<int:pk>/edit/", "unit-ward-edit", views.ward_edit),
+    ]
+
+
+def test_named_pages_name_each_page_after_its_view():
+    views = SimpleNamespace(risk_heat_map=lambda request: None, baf=lambda request: None)
+    patterns = named_pages(views, {"risks/heat-map/": "risk_heat_map", "baf/": "baf"})  # type: ignore[arg-type]
+
+    assert [(str(p.pattern), p.name, p.callback) for p in patterns] == [
+        ("risks/heat-map/", "risk-heat-map", views.risk_heat_map),
+        ("baf/", "baf", views.baf),
     ]
 
 

@@ -3,7 +3,7 @@ the same list/new/detail/edit/history lines again (issue 21)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 from django.urls import URLPattern, path
@@ -29,3 +29,9 @@ def record_paths(
             route = f"{prefix}{RECORD_PAGE}{page}/"
         patterns.append(path(route, getattr(views, f"{stem}_{page}"), name=f"{url_name}-{page}"))
     return patterns
+
+
+def named_pages(views: ModuleType, routes: Mapping[str, str]) -> list[URLPattern]:
+    """Paths for pages named after their view: route -> name of the view in `views`, the URL name being that name
+    with hyphens (`risk_heat_map` is `risk-heat-map`), so a page's name is not written out a second time."""
+    return [path(route, getattr(views, view), name=view.replace("_", "-")) for route, view in routes.items()]

@@ -2,23 +2,33 @@
 
 from django.urls import path
 
-from wellled.core.url_kit import record_paths
+from wellled.core.url_kit import named_pages, record_paths
 
 from . import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("my-actions/", views.my_actions, name="my-actions"),
-    path("plans/import/", views.plan_import_new, name="plan-import-new"),
-    path("plans/import/example.xlsx", views.plan_import_example, name="plan-import-example"),
+    *named_pages(
+        views,
+        {
+            "": "dashboard",
+            "my-actions/": "my_actions",
+            "plans/import/": "plan_import_new",
+            "plans/import/example.xlsx": "plan_import_example",
+        },
+    ),
     *record_paths("plans/", views, "plan", ("list", "create", "detail", "edit", "history", "import")),
-    path("plans/<int:pk>/export.<slug:fmt>", views.plan_export, name="plan-export"),
-    path("imports/<int:pk>/", views.plan_import_review, name="plan-import-review"),
-    path("plans/<int:pk>/sections/new/", views.section_create, name="section-create"),
-    path("plans/<int:pk>/actions/new/", views.action_create, name="action-create"),
-    path("plans/<int:pk>/findings/new/", views.finding_create, name="finding-create"),
-    path("plans/<int:pk>/cycles/", views.cycle_list, name="cycle-list"),
-    path("plans/<int:pk>/cycles/new/", views.cycle_open, name="cycle-open"),
+    *named_pages(
+        views,
+        {
+            "plans/<int:pk>/export.<slug:fmt>": "plan_export",
+            "imports/<int:pk>/": "plan_import_review",
+            "plans/<int:pk>/sections/new/": "section_create",
+            "plans/<int:pk>/actions/new/": "action_create",
+            "plans/<int:pk>/findings/new/": "finding_create",
+            "plans/<int:pk>/cycles/": "cycle_list",
+            "plans/<int:pk>/cycles/new/": "cycle_open",
+        },
+    ),
     *record_paths("sections/", views, "section", ("edit", "history")),
     *record_paths("actions/", views, "action", ("detail", "edit", "timescale", "state", "history")),
     path("actions/<int:pk>/update/", views.progress_update_record_page, name="action-update"),

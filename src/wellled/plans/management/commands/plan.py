@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -129,15 +130,16 @@ class Command(BaseCommand):
                 as_at = datetime.date.fromisoformat(options["as_at"])
             except ValueError:
                 raise _bad(f"--as-at {options['as_at']!r} is not a date: write it as YYYY-MM-DD.") from None
-        preview = importer.plan_import_preview(
-            organisation=organisation,
-            plan_or_none=plan,
-            file=file,
-            by=by,
-            plan_name=name,
-            progress=progress,
-            as_at=as_at,
-        )
+        # What the preview reads is what the apply saves: the same workbook, plan, person, name and date.
+        same: dict[str, Any] = {
+            "organisation": organisation,
+            "plan_or_none": plan,
+            "file": file,
+            "by": by,
+            "plan_name": name,
+            "as_at": as_at,
+        }
+        preview = importer.plan_import_preview(**same, progress=progress)
         if not preview.readable:
             raise _bad(f"{path.name}: {preview.errors[0].message}")
         self._report(preview)
@@ -148,14 +150,7 @@ class Command(BaseCommand):
             return
         try:
             result = importer.plan_import_apply(
-                organisation=organisation,
-                plan_or_none=plan,
-                file=file,
-                by=by,
-                plan_name=name,
-                plan_kind=options["kind"],
-                expected_fingerprint=preview.fingerprint,
-                as_at=as_at,
+                **same, plan_kind=options["kind"], expected_fingerprint=preview.fingerprint
             )
         except (importer.ImportOutOfDate, importer.ImportRefused) as exc:
             raise _bad(str(exc)) from None
