@@ -19,7 +19,7 @@ from wellled.core.services import organisation_unit_create
 from wellled.frameworks.models import Framework
 
 from .loader import DemoDates, Writer, data, say_to
-from .plans import DEMO_ODS_CODE, demo_plan
+from .plans import demo_plan, demo_trust
 
 ASSESSMENTS = data("assessments.yaml")
 RATINGS_HEADER = ("location id", "location name", "service", "key question", "rating", "date")
@@ -37,9 +37,8 @@ def assessment_titles(dates: DemoDates | None = None) -> tuple[str, ...]:
 def assessments_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> bool:
     """Add the demo assessments to the demo trust once; False if already there (or the trust is missing)."""
     say = say_to(stdout)
-    organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
+    organisation = demo_trust(say, missing="no demo assessments added")
     if organisation is None:
-        say("The demo trust is not loaded; no demo assessments added.")
         return False
     if Assessment.objects.filter(organisation=organisation).exists():
         say("The demo trust already has assessments; nothing changed.")

@@ -12,7 +12,7 @@ from wellled.accreditation import services as accreditation
 from wellled.accreditation.models import AccreditationScheme, WardAudit
 from wellled.core.access import current_members
 from wellled.core.choices import UnitKind
-from wellled.core.models import Organisation, OrganisationUnit
+from wellled.core.models import OrganisationUnit
 from wellled.core.services import organisation_unit_create
 from wellled.improvement import services as improvement
 from wellled.improvement.models import QIProject
@@ -20,7 +20,7 @@ from wellled.measures import services as measure_services
 from wellled.measures.models import Measure
 
 from .loader import DemoDates, Writer, data, say_to
-from .plans import DEMO_ODS_CODE
+from .plans import demo_trust
 
 CONTENT: dict[str, Any] = data("improvement.yaml")
 SCHEME_KEY = "wellled-ward-accreditation"
@@ -130,9 +130,8 @@ def _projects(organisation, people, dates: DemoDates) -> int:
 def improvement_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> int:
     """Load the demo's wards and visits, QI projects and commentary once; returns the number of visits."""
     say = say_to(stdout)
-    organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
+    organisation = demo_trust(say, missing="no wards or QI projects added")
     if organisation is None:
-        say("The demo trust is not loaded; no wards or QI projects added.")
         return 0
     if (
         QIProject.objects.filter(organisation=organisation).exists()

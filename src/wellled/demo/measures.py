@@ -10,14 +10,14 @@ import numpy as np
 from django.db import transaction
 
 from wellled.core.access import current_members
-from wellled.core.models import Organisation, OrganisationUnit
+from wellled.core.models import OrganisationUnit
 from wellled.frameworks.models import FrameworkElement
 from wellled.measures import services
 from wellled.measures.choices import MeasureKind, MetWhen
 from wellled.measures.models import Measure
 
 from .loader import DemoDates, Writer, data, say_to
-from .plans import DEMO_ODS_CODE, PLANS, demo_plan
+from .plans import PLANS, demo_plan, demo_trust
 
 MEASURES: list[dict[str, Any]] = data("measures.yaml")["measures"]
 SETTINGS: dict[str, Any] = data("measures.yaml")
@@ -58,9 +58,8 @@ def _series(
 def measures_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> int:
     """Create the demo measures, their data, rebases, notes and success-measure links once; returns how many."""
     say = say_to(stdout)
-    organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
+    organisation = demo_trust(say, missing="no demo measures added")
     if organisation is None:
-        say("The demo trust is not loaded; no demo measures added.")
         return 0
     if Measure.objects.filter(organisation=organisation, name=MEASURES[0]["name"]).exists():
         say("Demo measures are already loaded; nothing changed.")

@@ -13,14 +13,14 @@ from wellled.assessments.models import Assessment
 from wellled.core.access import current_memberships
 from wellled.core.choices import OrganisationKind
 from wellled.core.models import Organisation, User
-from wellled.core.services import organisation_create, person_create, portfolio_trust_add
+from wellled.core.services import organisation_create, portfolio_trust_add
 from wellled.measures.models import Measure
 from wellled.oversight import services
 from wellled.plans.models import Action, Plan
 from wellled.reports.models import IssuedPaper
 
 from .loader import DemoDates, Writer, data, say_to
-from .plans import DEMO_PASSWORD, DemoDataError, DemoLogin
+from .plans import DemoDataError, DemoLogin, demo_person_create
 
 CONTENT: dict[str, Any] = data("oversight.yaml")
 REGION_ODS_CODE: str = CONTENT["region"]["ods_code"]
@@ -77,14 +77,7 @@ def _trust_codes() -> set[str]:
 
 def _result(region: Organisation, *, created: bool) -> OversightDemoResult:
     logins = [
-        DemoLogin(
-            m.user.username,
-            m.user.get_full_name(),
-            m.user.display_initials,
-            m.user.job_title,
-            m.get_role_display(),
-            region.name,
-        )
+        DemoLogin.of(m, region.name)
         for m in current_memberships(organisation=region).select_related("user").order_by("user__username")
     ]
     return OversightDemoResult(created=created, region=region, logins=logins)
@@ -97,17 +90,8 @@ def _region_and_people(dates: DemoDates, say) -> Organisation:
         name=spec["name"], ods_code=spec["ods_code"], by=None, kind=OrganisationKind.OVERSIGHT
     )
     for person in CONTENT["people"]:
-        person_create(
-            username=person["username"],
-            by=None,
-            organisation=region,
-            role=person["role"],
-            first_name=person["first_name"],
-            last_name=person["last_name"],
-            email=f"{person['username']}@{spec['email_domain']}",
-            initials=person["initials"],
-            job_title=person["job_title"],
-            password=DEMO_PASSWORD,
+        demo_person_create(
+            person, organisation=region, role=person["role"], email_domain=spec["email_domain"], by=None
         )
     for entry in CONTENT["portfolio"]:
         portfolio_trust_add(

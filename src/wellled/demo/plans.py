@@ -64,6 +64,32 @@ def demo_plan(ods_code: str = DEMO_ODS_CODE) -> Plan | None:
     return Plan.objects.filter(organisation__ods_code=ods_code, kind=PLAN_KINDS[ods_code]).first()
 
 
+def demo_trust(say, *, missing: str) -> Organisation | None:
+    """The demo trust, or None after saying what is not added (`missing`) because it is not loaded."""
+    organisation = Organisation.objects.filter(ods_code=DEMO_ODS_CODE).first()
+    if organisation is None:
+        say(f"The demo trust is not loaded; {missing}.")
+    return organisation
+
+
+def demo_person_create(
+    person: dict[str, Any], *, organisation: Organisation, role: str, email_domain: str, by: User | None
+) -> User:
+    """A demo person from their entry in the demo's content, a member of `organisation` in `role`."""
+    return person_create(
+        username=person["username"],
+        by=by,
+        organisation=organisation,
+        role=role,
+        first_name=person["first_name"],
+        last_name=person["last_name"],
+        email=f"{person['username']}@{email_domain}",
+        initials=person["initials"],
+        job_title=person["job_title"],
+        password=DEMO_PASSWORD,
+    )
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     """A demo sign-in: who, with which role, where."""
@@ -74,6 +100,19 @@ class DemoLogin:
     job_title: str
     role: str
     organisation: str
+
+    @classmethod
+    def of(cls, membership, organisation_name: str) -> DemoLogin:
+        """The sign-in of a demo membership, shown as being at `organisation_name`."""
+        user = membership.user
+        return cls(
+            user.username,
+            user.get_full_name(),
+            user.display_initials,
+            user.job_title,
+            membership.get_role_display(),
+            organisation_name,
+        )
 
 
 @dataclass
@@ -131,14 +170,7 @@ def demo_result(*, created: bool) -> DemoResult:
     memberships = memberships_ever(user__username__in=DEMO_USERNAMES).select_related("user", "organisation")
     order = {username: index for index, username in enumerate(DEMO_USERNAMES)}
     logins = [
-        DemoLogin(
-            m.user.username,
-            m.user.get_full_name(),
-            m.user.display_initials,
-            m.user.job_title,
-            m.get_role_display(),
-            m.organisation.name,
-        )
+        DemoLogin.of(m, m.organisation.name)
         for m in sorted(
             memberships, key=lambda m: (order[m.user.username], m.organisation.ods_code != DEMO_ODS_CODE)
         )
@@ -160,17 +192,12 @@ def _load_trusts_and_people(say) -> dict[str, User]:
     for person in TRUSTS["people"]:
         roles = list(person["roles"].items())
         home_ods, home_role = roles[0]
-        user = person_create(
-            username=person["username"],
-            by=actors[home_ods],
+        user = demo_person_create(
+            person,
             organisation=trusts[home_ods],
             role=home_role,
-            first_name=person["first_name"],
-            last_name=person["last_name"],
-            email=f"{person['username']}@{domains[home_ods]}",
-            initials=person["initials"],
-            job_title=person["job_title"],
-            password=DEMO_PASSWORD,
+            email_domain=domains[home_ods],
+            by=actors[home_ods],
         )
         if actors[home_ods] is None and home_role in MANAGING_ROLES:
             actors[home_ods] = user
