@@ -7,13 +7,20 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wellled.core.choices import AuditAction
 from wellled.core.history import ChangeLine, history_rows
 from wellled.core.models import AuditLog, DeliveryStatus, Organisation, User
-from wellled.core.selectors import audit_for_object, delivery_statuses, get_or_404, scoped, scoped_many
+from wellled.core.selectors import (
+    audit_for_object,
+    delivery_statuses,
+    get_or_404,
+    scoped,
+    scoped_get,
+    scoped_many,
+)
 
 from .choices import ActionState, CycleState
 from .models import (
@@ -53,37 +60,26 @@ def plan_import_get(*, user: User, organisation: Organisation, pk) -> PlanImport
     return get_or_404(imports, pk=pk)
 
 
+def _plan_part_get(model: type[Model], *related: str, user: User, organisation: Organisation, pk):
+    """One record of one of the organisation's plans (a section, finding or cycle), read with its plan and the
+    `related` records its page shows, or 404."""
+    queryset = model._default_manager.select_related("plan", *related)
+    return scoped_get(queryset, user=user, organisation=organisation, pk=pk, path="plan__organisation")
+
+
 def section_get(*, user: User, organisation: Organisation, pk) -> Section:
     """One section of one of the organisation's plans, or 404."""
-    sections = scoped(
-        Section.objects.select_related("plan"),
-        user=user,
-        organisation=organisation,
-        path="plan__organisation",
-    )
-    return get_or_404(sections, pk=pk)
+    return _plan_part_get(Section, user=user, organisation=organisation, pk=pk)
 
 
 def finding_get(*, user: User, organisation: Organisation, pk) -> Finding:
     """One finding of one of the organisation's plans, or 404."""
-    findings = scoped(
-        Finding.objects.select_related("plan", "framework_element"),
-        user=user,
-        organisation=organisation,
-        path="plan__organisation",
-    )
-    return get_or_404(findings, pk=pk)
+    return _plan_part_get(Finding, "framework_element", user=user, organisation=organisation, pk=pk)
 
 
 def cycle_get(*, user: User, organisation: Organisation, pk) -> ReportingCycle:
     """One reporting cycle of one of the organisation's plans, or 404."""
-    cycles = scoped(
-        ReportingCycle.objects.select_related("plan", "opened_by"),
-        user=user,
-        organisation=organisation,
-        path="plan__organisation",
-    )
-    return get_or_404(cycles, pk=pk)
+    return _plan_part_get(ReportingCycle, "opened_by", user=user, organisation=organisation, pk=pk)
 
 
 def progress_update_get(*, user: User, organisation: Organisation, pk) -> ProgressUpdate:

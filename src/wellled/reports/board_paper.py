@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -50,16 +50,8 @@ class StatusInfo:
 
     @classmethod
     def of(cls, status: DeliveryStatus) -> StatusInfo:
-        return cls(
-            code=status.code,
-            label=status.label,
-            meaning=status.meaning,
-            colour=status.colour,
-            text_colour=status.text_colour,
-            rank=status.rank,
-            is_complete=status.is_complete,
-            is_exception=status.is_exception,
-        )
+        """The status as the paper prints it: each field read from the status of the same name."""
+        return cls(**{f.name: getattr(status, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)

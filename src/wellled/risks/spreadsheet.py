@@ -290,21 +290,17 @@ class _Lookup:
         names = sorted(names)
         return ", ".join(names[:12]) + (" and others" if len(names) > 12 else "") if names else "none yet"
 
+    def _named(self, found: dict, text: str, what: str):
+        """The record called `text` (any case), or a ValueError naming `what` it should be and the known names."""
+        if text.lower() not in found:
+            raise ValueError(f"“{text}” is not one of {what} ({self._known(r.name for r in found.values())})")
+        return found[text.lower()]
+
     def unit(self, text: str) -> OrganisationUnit:
-        if text.lower() not in self.units:
-            raise ValueError(
-                f"“{text}” is not one of the organisation's directorates or services "
-                f"({self._known(u.name for u in self.units.values())})"
-            )
-        return self.units[text.lower()]
+        return self._named(self.units, text, "the organisation's directorates or services")
 
     def category(self, text: str) -> RiskCategory:
-        if text.lower() not in self.categories:
-            raise ValueError(
-                f"“{text}” is not one of the risk categories "
-                f"({self._known(c.name for c in self.categories.values())})"
-            )
-        return self.categories[text.lower()]
+        return self._named(self.categories, text, "the risk categories")
 
     def person(self, text: str) -> User:
         if text.lower() not in self.people:

@@ -14,16 +14,15 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import command_actor, word_template_get
 from wellled.plans.selectors import open_cycle, plans_for_user
 from wellled.reports.board_paper import as_at_problem, board_paper_build
 from wellled.reports.formats import FORMATS, render
+from wellled.reports.management.commands._issuing import issue_refusals, say_issued
 from wellled.reports.paper_errors import command_paper_errors
 from wellled.reports.progress import (
     FORMAT_WEIGHTS,
@@ -139,21 +138,11 @@ class Command(BaseCommand):
         if day is None:
             cycle = open_cycle(plan=plan)
             day = cycle.position_as_at if cycle else timezone.localdate()
-        try:
+        with issue_refusals(user, "board papers"):
             issued = paper_issue(plan=plan, cycle_or_as_at=day, by=user, progress=progress)
-        except PermissionDenied:
-            raise CommandError(
-                f"{user.username}'s role does not allow issuing board papers: name an editor or "
-                "administrator with --as-user."
-            )
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages))
-        self.stdout.write(
-            f"Issued the board paper for {plan.name}, position as at {long_date(issued.as_at)} "
-            f"(paper {issued.pk}, {issued.total} actions). Record SHA-256 {issued.data_sha256}."
+        say_issued(
+            self.stdout, issued, what=f"board paper for {plan.name}", record="paper", counted="actions"
         )
-        for file in issued.files.order_by("id"):
-            self.stdout.write(f"  {file.filename}  {file.size:>10,} bytes  SHA-256 {file.sha256}")
         if path is not None:
             path.write_bytes(bytes(issued.files.get(format=fmt).content))
             self.stdout.write(f"Wrote the issued {FORMATS[fmt].name} file to {path}.")

@@ -14,16 +14,15 @@ import datetime
 from pathlib import Path
 from typing import TextIO, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import command_actor
 from wellled.reports.board_paper import as_at_problem
 from wellled.reports.ipr import ipr_build, render_ipr_docx, render_ipr_pdf
 from wellled.reports.ipr.kind import ipr_issue
+from wellled.reports.management.commands._issuing import issue_refusals, say_issued
 from wellled.reports.paper_errors import command_paper_errors
 from wellled.reports.progress import TerminalProgress
 
@@ -105,21 +104,11 @@ class Command(BaseCommand):
     ) -> None:
         """Issue the report frozen as the user; optionally also write one of its files."""
         progress = TerminalProgress(cast(TextIO, self.stderr)) if verbosity > 0 else None
-        try:
+        with issue_refusals(user, "papers"):
             issued = ipr_issue(organisation=org, as_at=day, by=user, progress=progress)
-        except PermissionDenied:
-            raise CommandError(
-                f"{user.username}'s role does not allow issuing papers: name an editor or administrator with "
-                "--as-user."
-            ) from None
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
-        self.stdout.write(
-            f"Issued the performance report of {org.name}, position as at {long_date(issued.as_at)} "
-            f"(report {issued.pk}, {issued.total} measures). Record SHA-256 {issued.data_sha256}."
+        say_issued(
+            self.stdout, issued, what=f"performance report of {org.name}", record="report", counted="measures"
         )
-        for file in issued.files.order_by("id"):
-            self.stdout.write(f"  {file.filename}  {file.size:>10,} bytes  SHA-256 {file.sha256}")
         if fmt and out:
             try:
                 Path(out).write_bytes(bytes(issued.files.get(format=fmt).content))
