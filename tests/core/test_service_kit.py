@@ -16,6 +16,8 @@ from wellled.core.service_kit import (
     locked_get,
     membership_role,
     permission_require,
+    record_change,
+    record_delete,
     version_bump,
     version_check,
 )
@@ -256,3 +258,39 @@ def test_editing_an_action_keeping_its_own_reference_is_allowed(plan, editor):
         title="Retitled",
     )
     assert (saved.reference, saved.title) == (action.reference, "Retitled")
+
+
+# A checked change (no form, so no version to compare) -----------------------------------------------------------
+
+
+def test_record_change_saves_the_named_fields_moves_the_version_on_and_audits_with_its_note(plan, editor):
+    old_name, old_version = plan.name, plan.version
+    plan.description = "not saved: not named"
+    record_change(plan, {"name": "Closed plan"}, by=editor, organisation=plan.organisation, note="Closed")
+    fresh = Plan.objects.get(pk=plan.pk)
+    assert (fresh.name, fresh.version) == ("Closed plan", old_version + 1)
+    assert fresh.description != "not saved: not named"
+    record = AuditLog.objects.filter(object_id=str(plan.pk), action=AuditAction.UPDATE).latest("pk")
+    assert (record.actor, record.organisation, record.note) == (editor, plan.organisation, "Closed")
+    assert (record.before["name"], record.after["name"]) == (old_name, "Closed plan")
+
+
+def test_record_change_unversioned_leaves_the_version_where_it_was(plan, editor):
+    old_version = plan.version
+    record_change(
+        plan, {"name": "Renamed quietly"}, by=editor, organisation=plan.organisation, versioned=False
+    )
+    fresh = Plan.objects.get(pk=plan.pk)
+    assert (fresh.name, fresh.version) == ("Renamed quietly", old_version)
+    assert AuditLog.objects.filter(object_id=str(plan.pk), action=AuditAction.UPDATE).exists()
+
+
+def test_record_delete_audits_the_row_as_it_was_then_removes_it(plan, editor):
+    from wellled.plans.services import section_create
+
+    section = section_create(plan=plan, by=editor, code="X9", title="A section added in error")
+    pk, title = section.pk, section.title
+    record_delete(section, by=editor, organisation=plan.organisation)
+    assert not Section.objects.filter(pk=pk).exists()
+    record = AuditLog.objects.filter(object_id=str(pk), action=AuditAction.DELETE).latest("pk")
+    assert (record.actor, record.organisation, record.before["title"]) == (editor, plan.organisation, title)

@@ -1,5 +1,5 @@
 """The pieces every app's services are built from: the role check, the locked fetch, optimistic locking, and the
-three audited writes (add a record, change its fields, withdraw it), each in the caller's transaction (ADR 0006,
+audited writes (add a record, change its fields, record a checked change, withdraw it, delete it), each in the caller's transaction (ADR 0006,
 ADR 0015, ADR 0045)."""
 
 from __future__ import annotations
@@ -148,6 +148,36 @@ def fields_update(
     return row
 
 
+def record_change(
+    instance: M,
+    changes: Mapping[str, Any],
+    *,
+    by: User | None,
+    organisation: Organisation,
+    note: str = "",
+    versioned: bool = True,
+) -> M:
+    """Set and save some fields of a row the service has already checked (and locked), move its version on, and
+    audit the change: the tail of the changes no form makes (a state moved on, a link set, a person deactivated).
+    `versioned=False` saves the fields alone (a row whose version only its own edit form moves on)."""
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    if versioned:
+        version_bump(instance, changes)
+    else:
+        instance.save(update_fields=list(changes))
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.UPDATE,
+        instance=instance,
+        before=before,
+        note=note,
+    )
+    return instance
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -174,6 +204,18 @@ def record_create(
         getattr(instance, name).set(list(values))
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=instance)
     return instance
+
+
+def record_delete(
+    instance: models.Model, *, by: User | None, organisation: Organisation, before: dict | None = None
+) -> None:
+    """Delete a row the service has checked, audited first with the row as it was (`before`, when the service
+    records it in its own shape), so its History keeps what was removed."""
+    as_it_was = snapshot(instance) if before is None else before
+    audit_record(
+        by=by, organisation=organisation, action=AuditAction.DELETE, instance=instance, before=as_it_was
+    )
+    instance.delete()
 
 
 def record_withdraw(

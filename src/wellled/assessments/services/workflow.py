@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.core.audit import audit_record, snapshot
+from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission
@@ -19,8 +19,8 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_change,
     record_create,
-    version_bump,
     version_check,
 )
 from wellled.frameworks.models import Framework
@@ -107,20 +107,8 @@ def assessment_update(
 
 
 def _set_state(assessment: Assessment, by: User, state: str, note: str, **fields) -> Assessment:
-    before = snapshot(assessment)
-    assessment.state = state
-    for name, value in fields.items():
-        setattr(assessment, name, value)
-    version_bump(assessment, ["state", *fields])
-    audit_record(
-        by=by,
-        organisation=assessment.organisation,
-        action=AuditAction.UPDATE,
-        instance=assessment,
-        before=before,
-        note=note,
-    )
-    return assessment
+    changes = {"state": state, **fields}
+    return record_change(assessment, changes, by=by, organisation=assessment.organisation, note=note)
 
 
 @transaction.atomic
