@@ -12,6 +12,7 @@ from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
     AS_IT_STANDS,
     ConcurrentEditError,
+    EditRule,
     fields_update,
     locked_get,
     membership_role,
@@ -294,3 +295,30 @@ def test_record_delete_audits_the_row_as_it_was_then_removes_it(plan, editor):
     assert not Section.objects.filter(pk=pk).exists()
     record = AuditLog.objects.filter(object_id=str(pk), action=AuditAction.DELETE).latest("pk")
     assert (record.actor, record.organisation, record.before["title"]) == (editor, plan.organisation, title)
+
+
+# An edit rule declared once ---------------------------------------------------------------------------------------
+
+
+def test_an_edit_rule_applies_its_permission_fields_and_check_to_the_records_own_organisation(
+    plan, editor, viewer
+):
+    def no_blank_name(row, changes):
+        if not changes.get("name", row.name).strip():
+            raise ValidationError({"name": "Enter a name."})
+
+    rule = EditRule(Permission.MANAGE_PLANS, frozenset({"name"}), check=no_blank_name)
+    with pytest.raises(PermissionDenied):
+        rule.apply(plan, by=viewer, expected_version=plan.version, changes={"name": "Viewer's name"})
+    with pytest.raises(ValueError):
+        rule.apply(plan, by=editor, expected_version=plan.version, changes={"description": "Not allowed"})
+    with pytest.raises(ValidationError):
+        rule.apply(plan, by=editor, expected_version=plan.version, changes={"name": "  "})
+    with pytest.raises(ValidationError):
+        rule.apply(plan, by=editor, expected_version=None, changes={"name": "No version"})
+    saved = rule.apply(
+        plan, by=editor, expected_version=plan.version, changes={"name": "Ruled"}, note="By rule"
+    )
+    assert (Plan.objects.get(pk=plan.pk).name, saved.version) == ("Ruled", plan.version + 1)
+    record = AuditLog.objects.filter(object_id=str(plan.pk), action=AuditAction.UPDATE).latest("pk")
+    assert (record.organisation, record.note) == (plan.organisation, "By rule")

@@ -5,6 +5,7 @@ ADR 0015, ADR 0045)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -178,6 +179,39 @@ def record_change(
     return instance
 
 
+@dataclass(frozen=True)
+class EditRule:
+    """Who may edit a kind of record and which fields the edit may change, declared once beside the service:
+    `apply` is `fields_update` under that rule (the plans' and assessments' edits; any app's edit can use it)."""
+
+    permission: Permission | None
+    allowed: frozenset[str]
+    check: Callable[[Any, Mapping[str, Any]], None] | None = None
+
+    def apply(
+        self,
+        instance: M,
+        *,
+        by: User | None,
+        expected_version: ExpectedVersion,
+        changes: Mapping[str, Any],
+        organisation: Organisation | None = None,
+        note: str = "",
+    ) -> M:
+        """Edit the record under this rule; its organisation is its own unless the caller names its owner's."""
+        return fields_update(
+            instance=instance,
+            by=by,
+            organisation=organisation or instance.organisation,  # type: ignore[attr-defined]
+            permission=self.permission,
+            expected_version=expected_version,
+            allowed=self.allowed,
+            changes=changes,
+            check=self.check,
+            note=note,
+        )
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -232,14 +266,12 @@ def record_withdraw(
     """Take a record out of use without deleting it (withdrawn, archived, closed): a versioned change of the
     fields that say so, audited with `note` so its History says what happened. `check` refuses a record that
     cannot be withdrawn as it stands (already withdrawn, answered)."""
-    return fields_update(
-        instance=instance,
+    rule = EditRule(permission, frozenset(changes), check)
+    return rule.apply(
+        instance,
         by=by,
         organisation=organisation,
-        permission=permission,
         expected_version=expected_version,
-        allowed=changes.keys(),
         changes=changes,
-        check=check,
         note=note,
     )

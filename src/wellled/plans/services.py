@@ -21,6 +21,7 @@ from wellled.core.models import DeliveryStatus, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
     AS_IT_STANDS,
+    EditRule,
     ExpectedVersion,
     fields_update,
     locked_get,
@@ -109,14 +110,9 @@ def _plan_part_update(
     instance: M, plan: Plan, by: User, expected_version: ExpectedVersion, allowed: Iterable[str], fields: dict
 ) -> M:
     """Change a plan, or a part of it, as someone who manages plans (the edits of plans, sections and findings)."""
-    return fields_update(
-        instance=instance,
-        by=by,
-        organisation=plan.organisation,
-        permission=Permission.MANAGE_PLANS,
-        expected_version=expected_version,
-        allowed=allowed,
-        changes=fields,
+    rule = EditRule(Permission.MANAGE_PLANS, frozenset(allowed))
+    return rule.apply(
+        instance, by=by, organisation=plan.organisation, expected_version=expected_version, changes=fields
     )
 
 
