@@ -12,10 +12,13 @@ from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
     AS_IT_STANDS,
     ConcurrentEditError,
+    EditRule,
     fields_update,
     locked_get,
     membership_role,
     permission_require,
+    record_change,
+    record_delete,
     version_bump,
     version_check,
 )
@@ -256,3 +259,66 @@ def test_editing_an_action_keeping_its_own_reference_is_allowed(plan, editor):
         title="Retitled",
     )
     assert (saved.reference, saved.title) == (action.reference, "Retitled")
+
+
+# A checked change (no form, so no version to compare) -----------------------------------------------------------
+
+
+def test_record_change_saves_the_named_fields_moves_the_version_on_and_audits_with_its_note(plan, editor):
+    old_name, old_version = plan.name, plan.version
+    plan.description = "not saved: not named"
+    record_change(plan, {"name": "Closed plan"}, by=editor, organisation=plan.organisation, note="Closed")
+    fresh = Plan.objects.get(pk=plan.pk)
+    assert (fresh.name, fresh.version) == ("Closed plan", old_version + 1)
+    assert fresh.description != "not saved: not named"
+    record = AuditLog.objects.filter(object_id=str(plan.pk), action=AuditAction.UPDATE).latest("pk")
+    assert (record.actor, record.organisation, record.note) == (editor, plan.organisation, "Closed")
+    assert (record.before["name"], record.after["name"]) == (old_name, "Closed plan")
+
+
+def test_record_change_unversioned_leaves_the_version_where_it_was(plan, editor):
+    old_version = plan.version
+    record_change(
+        plan, {"name": "Renamed quietly"}, by=editor, organisation=plan.organisation, versioned=False
+    )
+    fresh = Plan.objects.get(pk=plan.pk)
+    assert (fresh.name, fresh.version) == ("Renamed quietly", old_version)
+    assert AuditLog.objects.filter(object_id=str(plan.pk), action=AuditAction.UPDATE).exists()
+
+
+def test_record_delete_audits_the_row_as_it_was_then_removes_it(plan, editor):
+    from wellled.plans.services import section_create
+
+    section = section_create(plan=plan, by=editor, code="X9", title="A section added in error")
+    pk, title = section.pk, section.title
+    record_delete(section, by=editor, organisation=plan.organisation)
+    assert not Section.objects.filter(pk=pk).exists()
+    record = AuditLog.objects.filter(object_id=str(pk), action=AuditAction.DELETE).latest("pk")
+    assert (record.actor, record.organisation, record.before["title"]) == (editor, plan.organisation, title)
+
+
+# An edit rule declared once ---------------------------------------------------------------------------------------
+
+
+def test_an_edit_rule_applies_its_permission_fields_and_check_to_the_records_own_organisation(
+    plan, editor, viewer
+):
+    def no_blank_name(row, changes):
+        if not changes.get("name", row.name).strip():
+            raise ValidationError({"name": "Enter a name."})
+
+    rule = EditRule(Permission.MANAGE_PLANS, frozenset({"name"}), check=no_blank_name)
+    with pytest.raises(PermissionDenied):
+        rule.apply(plan, by=viewer, expected_version=plan.version, changes={"name": "Viewer's name"})
+    with pytest.raises(ValueError):
+        rule.apply(plan, by=editor, expected_version=plan.version, changes={"description": "Not allowed"})
+    with pytest.raises(ValidationError):
+        rule.apply(plan, by=editor, expected_version=plan.version, changes={"name": "  "})
+    with pytest.raises(ValidationError):
+        rule.apply(plan, by=editor, expected_version=None, changes={"name": "No version"})
+    saved = rule.apply(
+        plan, by=editor, expected_version=plan.version, changes={"name": "Ruled"}, note="By rule"
+    )
+    assert (Plan.objects.get(pk=plan.pk).name, saved.version) == ("Ruled", plan.version + 1)
+    record = AuditLog.objects.filter(object_id=str(plan.pk), action=AuditAction.UPDATE).latest("pk")
+    assert (record.organisation, record.note) == (plan.organisation, "By rule")

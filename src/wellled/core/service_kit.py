@@ -1,10 +1,11 @@
 """The pieces every app's services are built from: the role check, the locked fetch, optimistic locking, and the
-three audited writes (add a record, change its fields, withdraw it), each in the caller's transaction (ADR 0006,
+audited writes (add a record, change its fields, record a checked change, withdraw it, delete it), each in the caller's transaction (ADR 0006,
 ADR 0015, ADR 0045)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,6 +149,69 @@ def fields_update(
     return row
 
 
+def record_change(
+    instance: M,
+    changes: Mapping[str, Any],
+    *,
+    by: User | None,
+    organisation: Organisation,
+    note: str = "",
+    versioned: bool = True,
+) -> M:
+    """Set and save some fields of a row the service has already checked (and locked), move its version on, and
+    audit the change: the tail of the changes no form makes (a state moved on, a link set, a person deactivated).
+    `versioned=False` saves the fields alone (a row whose version only its own edit form moves on)."""
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    if versioned:
+        version_bump(instance, changes)
+    else:
+        instance.save(update_fields=list(changes))
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.UPDATE,
+        instance=instance,
+        before=before,
+        note=note,
+    )
+    return instance
+
+
+@dataclass(frozen=True)
+class EditRule:
+    """Who may edit a kind of record and which fields the edit may change, declared once beside the service:
+    `apply` is `fields_update` under that rule (the plans' and assessments' edits; any app's edit can use it)."""
+
+    permission: Permission | None
+    allowed: frozenset[str]
+    check: Callable[[Any, Mapping[str, Any]], None] | None = None
+
+    def apply(
+        self,
+        instance: M,
+        *,
+        by: User | None,
+        expected_version: ExpectedVersion,
+        changes: Mapping[str, Any],
+        organisation: Organisation | None = None,
+        note: str = "",
+    ) -> M:
+        """Edit the record under this rule; its organisation is its own unless the caller names its owner's."""
+        return fields_update(
+            instance=instance,
+            by=by,
+            organisation=organisation or instance.organisation,  # type: ignore[attr-defined]
+            permission=self.permission,
+            expected_version=expected_version,
+            allowed=self.allowed,
+            changes=changes,
+            check=self.check,
+            note=note,
+        )
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -176,6 +240,18 @@ def record_create(
     return instance
 
 
+def record_delete(
+    instance: models.Model, *, by: User | None, organisation: Organisation, before: dict | None = None
+) -> None:
+    """Delete a row the service has checked, audited first with the row as it was (`before`, when the service
+    records it in its own shape), so its History keeps what was removed."""
+    as_it_was = snapshot(instance) if before is None else before
+    audit_record(
+        by=by, organisation=organisation, action=AuditAction.DELETE, instance=instance, before=as_it_was
+    )
+    instance.delete()
+
+
 def record_withdraw(
     *,
     instance: M,
@@ -190,14 +266,12 @@ def record_withdraw(
     """Take a record out of use without deleting it (withdrawn, archived, closed): a versioned change of the
     fields that say so, audited with `note` so its History says what happened. `check` refuses a record that
     cannot be withdrawn as it stands (already withdrawn, answered)."""
-    return fields_update(
-        instance=instance,
+    rule = EditRule(permission, frozenset(changes), check)
+    return rule.apply(
+        instance,
         by=by,
         organisation=organisation,
-        permission=permission,
         expected_version=expected_version,
-        allowed=changes.keys(),
         changes=changes,
-        check=check,
         note=note,
     )

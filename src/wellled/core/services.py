@@ -24,7 +24,14 @@ from .models import (
     User,
 )
 from .permissions import Permission
-from .service_kit import AS_IT_STANDS, fields_update, permission_require, record_create
+from .service_kit import (
+    AS_IT_STANDS,
+    fields_update,
+    permission_require,
+    record_change,
+    record_create,
+    record_delete,
+)
 
 
 @dataclass(frozen=True)
@@ -92,29 +99,6 @@ DEFAULT_DELIVERY_STATUSES: tuple[StatusDefinition, ...] = (
 )
 
 
-def _audited_change(
-    row: models.Model,
-    changes: Mapping[str, Any],
-    *,
-    by: User | None,
-    organisation: Organisation,
-    note: str = "",
-    versioned: bool = False,
-) -> None:
-    """Set and save some fields of a row the caller has checked (and locked), and audit the change: the tail of
-    the changes to people, memberships and organisations below. A versioned row's version moves on."""
-    before = snapshot(row)
-    for name, value in changes.items():
-        setattr(row, name, value)
-    fields = [*changes, "version"] if versioned else list(changes)
-    if versioned:
-        row.version += 1  # type: ignore[attr-defined]
-    row.save(update_fields=fields)
-    audit_record(
-        by=by, organisation=organisation, action=AuditAction.UPDATE, instance=row, before=before, note=note
-    )
-
-
 @transaction.atomic
 def organisation_create(
     *, name: str, ods_code: str, by: User | None, kind: str = OrganisationKind.TRUST, with_blue: bool = True
@@ -166,7 +150,7 @@ def membership_set(*, user: User, organisation: Organisation, role: str, by: Use
         audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=membership)
     elif membership.role != role or not membership.active:
         changes = {"role": role, "active": True, "ended_at": None}
-        _audited_change(membership, changes, by=by, organisation=organisation, versioned=True)
+        record_change(membership, changes, by=by, organisation=organisation)
     return membership
 
 
@@ -304,14 +288,7 @@ def word_template_remove(*, organisation: Organisation, by: User) -> bool:
     template = WordTemplate.objects.select_for_update().filter(organisation=organisation).first()
     if template is None:
         return False
-    audit_record(
-        by=by,
-        organisation=organisation,
-        action=AuditAction.DELETE,
-        instance=template,
-        before=_word_template_state(template),
-    )
-    template.delete()
+    record_delete(template, by=by, organisation=organisation, before=_word_template_state(template))
     return True
 
 
@@ -464,7 +441,7 @@ def person_invite(
         initials_check(person=person, initials=person.display_initials, organisations=[organisation])
         membership_set(user=person, organisation=organisation, role=role, by=by)
         if not person.is_active:
-            _audited_change(person, {"is_active": True}, by=by, organisation=organisation)
+            record_change(person, {"is_active": True}, by=by, organisation=organisation, versioned=False)
     else:
         initials_check(person=None, initials=initials, organisations=[organisation])
         if not initials.strip() and (first_name.strip() or last_name.strip()):
@@ -706,10 +683,12 @@ def person_merge(*, placeholder: User, into: User, organisation: Organisation, b
     for membership in Membership.objects.select_for_update().filter(user=placeholder, active=True):
         ended = {"active": False, "ended_at": now}
         note = f"Merged into {into}"
-        _audited_change(membership, ended, by=by, organisation=organisation, note=note, versioned=True)
-    _audited_change(placeholder, {"is_active": False}, by=by, organisation=organisation)
+        record_change(membership, ended, by=by, organisation=organisation, note=note)
+    record_change(placeholder, {"is_active": False}, by=by, organisation=organisation, versioned=False)
     if not into.initials and placeholder.initials:
-        _audited_change(into, {"initials": placeholder.initials}, by=by, organisation=organisation)
+        record_change(
+            into, {"initials": placeholder.initials}, by=by, organisation=organisation, versioned=False
+        )
     return into
 
 
@@ -736,13 +715,13 @@ def person_deactivate(*, membership: Membership, by: User, expected_version: int
         raise ValidationError(LAST_ADMINISTRATOR.format(organisation=organisation.name))
     now = timezone.now()
     ended = {"active": False, "ended_at": now}
-    _audited_change(membership, ended, by=by, organisation=organisation, versioned=True)
+    record_change(membership, ended, by=by, organisation=organisation)
     Invitation.objects.filter(
         organisation=organisation, person_id=membership.user_id, accepted_at=None, withdrawn_at=None
     ).update(withdrawn_at=now)
     person = User.objects.select_for_update().get(pk=membership.user_id)
     if person.is_active and not current_memberships(user=person).exists():
-        _audited_change(person, {"is_active": False}, by=by, organisation=organisation)
+        record_change(person, {"is_active": False}, by=by, organisation=organisation, versioned=False)
     return membership
 
 
@@ -755,7 +734,9 @@ def two_factor_required_set(*, organisation: Organisation, required: bool, by: U
     permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ORGANISATION)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.two_factor_required != required:
-        _audited_change(organisation, {"two_factor_required": required}, by=by, organisation=organisation)
+        record_change(
+            organisation, {"two_factor_required": required}, by=by, organisation=organisation, versioned=False
+        )
     return organisation
 
 

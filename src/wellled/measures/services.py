@@ -23,8 +23,9 @@ from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
     fields_update,
     permission_require,
+    record_change,
     record_create,
-    version_bump,
+    record_delete,
     version_check,
 )
 
@@ -259,22 +260,13 @@ def values_load(
         seen.add(key)
         current = existing.get(key)
         figures = (row.value, row.numerator, row.denominator)
+        stamped = {**_figures_named(row), "updated_at": at, "updated_by": actor, "source": source[:200]}
         if current is None:
-            new_values.append(
-                MeasureValue(
-                    measure=measure,
-                    period=period,
-                    **_figures_named(row),
-                    updated_at=at,
-                    updated_by=actor,
-                    source=source[:200],
-                )
-            )
+            new_values.append(MeasureValue(measure=measure, period=period, **stamped))
             outcome[measure.pk].added += 1
         elif _figures(current) == figures:
             outcome[measure.pk].unchanged += 1
         else:
-            before = snapshot(current)
             MeasureValueRevision.objects.create(
                 measure_value=current,
                 **_figures_named(current),
@@ -285,19 +277,8 @@ def values_load(
                 replaced_by=actor,
                 replaced_source=source[:200],
             )
-            current.value, current.numerator, current.denominator = figures
-            current.updated_at, current.updated_by, current.source = at, actor, source[:200]
-            current.save(
-                update_fields=["value", "numerator", "denominator", "updated_at", "updated_by", "source"]
-            )
-            audit_record(
-                by=actor,
-                organisation=organisation,
-                action=AuditAction.UPDATE,
-                instance=current,
-                before=before,
-                note=f"Value corrected from {source}"[:300],
-            )
+            note = f"Value corrected from {source}"[:300]
+            record_change(current, stamped, by=actor, organisation=organisation, note=note, versioned=False)
             outcome[measure.pk].corrected += 1
     MeasureValue.objects.bulk_create(new_values, batch_size=1000)
     for pk, result in outcome.items():
@@ -343,15 +324,7 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
 def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
     """Take a rebase away (the audit log keeps it and its reason)."""
     _analyst_require(by, rebase.measure.organisation_id)
-    before = snapshot(rebase)
-    audit_record(
-        by=_actor(by),
-        organisation=rebase.measure.organisation,
-        action=AuditAction.DELETE,
-        instance=rebase,
-        before=before,
-    )
-    rebase.delete()
+    record_delete(rebase, by=_actor(by), organisation=rebase.measure.organisation)
 
 
 @transaction.atomic
@@ -404,17 +377,8 @@ def success_measure_link(
         )
         return link
     version_check(link, expected_version)
-    before = snapshot(link)
-    link.measure, link.target, link.met_when = measure, target, met_when
-    version_bump(link, ["measure_id", "target", "met_when"])
-    audit_record(
-        by=_actor(by),
-        organisation=action.plan.organisation,
-        action=AuditAction.UPDATE,
-        instance=link,
-        before=before,
-    )
-    return link
+    changes = {"measure": measure, "target": target, "met_when": met_when}
+    return record_change(link, changes, by=_actor(by), organisation=action.plan.organisation)
 
 
 @transaction.atomic
@@ -424,14 +388,7 @@ def success_measure_unlink(*, action, by: User | None) -> None:
     link = SuccessMeasureLink.objects.select_for_update().filter(action=action).first()
     if link is None:
         return
-    audit_record(
-        by=_actor(by),
-        organisation=action.plan.organisation,
-        action=AuditAction.DELETE,
-        instance=link,
-        before=snapshot(link),
-    )
-    link.delete()
+    record_delete(link, by=_actor(by), organisation=action.plan.organisation)
 
 
 # Commentary for reports ---------------------------------------------------------------------------------------

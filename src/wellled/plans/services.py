@@ -21,11 +21,13 @@ from wellled.core.models import DeliveryStatus, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
     AS_IT_STANDS,
+    EditRule,
     ExpectedVersion,
     fields_update,
     locked_get,
     membership_role,
     permission_require,
+    record_change,
     record_create,
     version_bump,
     version_check,
@@ -108,14 +110,9 @@ def _plan_part_update(
     instance: M, plan: Plan, by: User, expected_version: ExpectedVersion, allowed: Iterable[str], fields: dict
 ) -> M:
     """Change a plan, or a part of it, as someone who manages plans (the edits of plans, sections and findings)."""
-    return fields_update(
-        instance=instance,
-        by=by,
-        organisation=plan.organisation,
-        permission=Permission.MANAGE_PLANS,
-        expected_version=expected_version,
-        allowed=allowed,
-        changes=fields,
+    rule = EditRule(Permission.MANAGE_PLANS, frozenset(allowed))
+    return rule.apply(
+        instance, by=by, organisation=plan.organisation, expected_version=expected_version, changes=fields
     )
 
 
@@ -455,24 +452,16 @@ def progress_update_record(
     )
     update.full_clean()
     update.save()
-    before = snapshot(action)
     # The action's status is its latest update by position, then by recording time (ADR 0032): an update
     # back-dated behind a newer position is kept in the history without becoming the current status.
     current = latest_update(action.updates.all()) or update
-    action.status = current.status
-    action.last_update_at = at
-    version_bump(action, ["status", "last_update_at"])
     organisation = action.plan.organisation
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=update)
-    audit_record(
-        by=by,
-        organisation=organisation,
-        action=AuditAction.UPDATE,
-        instance=action,
-        before=before,
-        note=f"Progress update recorded: {status.code}"
-        + ("" if current.pk == update.pk else f", position as at {update_date}: not the latest position"),
+    note = f"Progress update recorded: {status.code}" + (
+        "" if current.pk == update.pk else f", position as at {update_date}: not the latest position"
     )
+    changes = {"status": current.status, "last_update_at": at}
+    record_change(action, changes, by=by, organisation=organisation, note=note)
     return update
 
 
@@ -526,14 +515,8 @@ def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None
     cycle = locked_get(ReportingCycle, cycle.pk)
     if cycle.state == CycleState.CLOSED:
         return cycle
-    before = snapshot(cycle)
-    cycle.state = CycleState.CLOSED
-    cycle.closed_at = at or timezone.now()
-    version_bump(cycle, ["state", "closed_at"])
-    audit_record(
-        by=by, organisation=cycle.plan.organisation, action=AuditAction.UPDATE, instance=cycle, before=before
-    )
-    return cycle
+    closed = {"state": CycleState.CLOSED, "closed_at": at or timezone.now()}
+    return record_change(cycle, closed, by=by, organisation=cycle.plan.organisation)
 
 
 # A lead reminded less than a day ago is not reminded again without the sender saying so.

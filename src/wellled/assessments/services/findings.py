@@ -8,15 +8,13 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from wellled.core.audit import audit_record, snapshot
-from wellled.core.choices import AuditAction
 from wellled.core.models import User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
     locked_get,
     permission_require,
+    record_change,
     record_create,
-    version_bump,
 )
 from wellled.plans import services as plan_services
 from wellled.plans.choices import FindingSource, FindingType
@@ -132,16 +130,9 @@ def finding_to_action(
             source_date=assessment.assessed_on,
             framework_element=finding.element,
         )
-        before = snapshot(finding)
-        finding.plan_finding = plan_finding
-        version_bump(finding, ["plan_finding"])
-        audit_record(
-            by=by,
-            organisation=assessment.organisation,
-            action=AuditAction.UPDATE,
-            instance=finding,
-            before=before,
-            note=f"Added to the plan {plan.name} as finding {plan_finding.number}",
+        note = f"Added to the plan {plan.name} as finding {plan_finding.number}"
+        record_change(
+            finding, {"plan_finding": plan_finding}, by=by, organisation=assessment.organisation, note=note
         )
     return plan_services.action_create(
         plan=plan,

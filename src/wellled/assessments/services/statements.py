@@ -6,6 +6,7 @@ import datetime
 import mimetypes
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from wellled.core.models import User
 from wellled.core.service_kit import (
     ExpectedVersion,
     locked_get,
-    version_bump,
+    record_change,
     version_check,
 )
 
@@ -74,11 +75,11 @@ def statement_score(
     score_permission_require(by, assessment)
     statement = locked_get(StatementAssessment, statement.pk)
     version_check(statement, expected_version)
-    before = snapshot(statement)
+    changes: dict[str, Any] = {"updated_by": by, "updated_at": timezone.now()}
     if assessment.method == ScoringMethod.DIRECT:
         if score is not None and (isinstance(score, bool) or score not in (1, 2, 3, 4)):
             raise ValidationError({"score": "Choose a score from 1 to 4, or not assessed."})
-        statement.score, statement.evidence_scores = score, {}
+        changes |= {"score": score, "evidence_scores": {}}
     else:
         known = _evidence_categories(assessment)
         cleaned = {}
@@ -92,19 +93,10 @@ def statement_score(
             if isinstance(value, bool) or value not in (1, 2, 3, 4):
                 raise ValidationError({"evidence_scores": f"Choose a score from 1 to 4 for {known[key]}."})
             cleaned[key] = value
-        statement.score, statement.evidence_scores = None, cleaned
+        changes |= {"score": None, "evidence_scores": cleaned}
     if narrative is not None:
-        statement.narrative = narrative.strip()
-    statement.updated_by, statement.updated_at = by, timezone.now()
-    version_bump(statement, ["score", "evidence_scores", "narrative", "updated_by", "updated_at"])
-    audit_record(
-        by=by,
-        organisation=assessment.organisation,
-        action=AuditAction.UPDATE,
-        instance=statement,
-        before=before,
-    )
-    return statement
+        changes["narrative"] = narrative.strip()
+    return record_change(statement, changes, by=by, organisation=assessment.organisation)
 
 
 def _safe_name(name: str) -> str:

@@ -10,17 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.core.audit import audit_record, snapshot
+from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
+    EditRule,
     ExpectedVersion,
-    fields_update,
     locked_get,
     permission_require,
+    record_change,
     record_create,
-    version_bump,
     version_check,
 )
 from wellled.frameworks.models import Framework
@@ -81,6 +81,12 @@ def assessment_create(
 
 
 ASSESSMENT_EDITABLE = {"title", "assessed_on", "summary", "method", "scoring_rules"}
+# A published assessment is frozen: its edits are refused on the locked row.
+ASSESSMENT_EDIT = EditRule(
+    Permission.MANAGE_ASSESSMENTS,
+    frozenset(ASSESSMENT_EDITABLE),
+    check=lambda row, changes: published_refuse(row),
+)
 
 
 @transaction.atomic
@@ -94,33 +100,12 @@ def assessment_update(
         name: value.strip() if isinstance(value, str) and name != "method" else value
         for name, value in fields.items()
     }
-    return fields_update(
-        instance=assessment,
-        by=by,
-        organisation=assessment.organisation,
-        permission=Permission.MANAGE_ASSESSMENTS,
-        expected_version=expected_version,
-        allowed=ASSESSMENT_EDITABLE,
-        changes=changes,
-        check=lambda row, changes: published_refuse(row),
-    )
+    return ASSESSMENT_EDIT.apply(assessment, by=by, expected_version=expected_version, changes=changes)
 
 
 def _set_state(assessment: Assessment, by: User, state: str, note: str, **fields) -> Assessment:
-    before = snapshot(assessment)
-    assessment.state = state
-    for name, value in fields.items():
-        setattr(assessment, name, value)
-    version_bump(assessment, ["state", *fields])
-    audit_record(
-        by=by,
-        organisation=assessment.organisation,
-        action=AuditAction.UPDATE,
-        instance=assessment,
-        before=before,
-        note=note,
-    )
-    return assessment
+    changes = {"state": state, **fields}
+    return record_change(assessment, changes, by=by, organisation=assessment.organisation, note=note)
 
 
 @transaction.atomic
