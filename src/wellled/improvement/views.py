@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -68,12 +70,13 @@ project_edit = EditPage[QIProject](
     form_kwargs=_people,
 )
 
-driver_add = CreatePage(
+# The small pages adding to a project's driver diagram and measures: for those who manage QI projects.
+_small_add = partial(CreatePage, permission=Permission.MANAGE_QI, template="improvement/small_form.jinja")
+
+driver_add = _small_add(
     parent=selectors.project_get,
     form=DriverForm,
     service=services.driver_add,
-    permission=Permission.MANAGE_QI,
-    template="improvement/small_form.jinja",
     title="Add a driver",
     success_url=lambda driver: _project_url(driver.project, "#drivers"),
     message="Driver added.",
@@ -82,12 +85,10 @@ driver_add = CreatePage(
 )
 
 
-change_idea_add = CreatePage(
+change_idea_add = _small_add(
     parent=selectors.driver_get,
     form=ChangeIdeaForm,
     service=services.change_idea_add,
-    permission=Permission.MANAGE_QI,
-    template="improvement/small_form.jinja",
     success_url=lambda idea: _project_url(idea.driver.project, "#drivers"),
     message="Change idea added.",
     context=lambda request, driver: {
@@ -98,12 +99,10 @@ change_idea_add = CreatePage(
 )
 
 
-measure_link = CreatePage(
+measure_link = _small_add(
     parent=selectors.project_get,
     form=MeasureLinkForm,
     service=services.project_measure_link,
-    permission=Permission.MANAGE_QI,
-    template="improvement/small_form.jinja",
     title="Watch a measure",
     success_url=lambda link: _project_url(link.project, "#measures"),
     message="Measure linked.",

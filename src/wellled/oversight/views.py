@@ -122,6 +122,36 @@ def _overseen_trust(request: SignedInRequest, pk: int) -> Organisation:
     return trust
 
 
+def _trust_page(
+    form: type[forms.BaseForm],
+    service: Callable[..., Any],
+    *,
+    title: str | Callable[[Organisation], str],
+    form_kwargs: Callable[[SignedInRequest, Organisation], dict[str, Any]] = lambda request, trust: {},
+    **page: Any,
+) -> Callable[[SignedInRequest, int], HttpResponse]:
+    """A page adding a record the body keeps about a trust: the form's fields go to `service` with the body, the
+    trust and the user, then back to the trust's page."""
+
+    def view(request: SignedInRequest, pk: int) -> HttpResponse:
+        trust = _overseen_trust(request, pk)
+        return _body_form(
+            request,
+            form(request.POST or None, **form_kwargs(request, trust)),
+            trust=trust,
+            save=lambda data: service(
+                oversight_body=request.organisation,
+                trust=trust,
+                by=request.user,
+                **chosen(form_fields(form), data),
+            ),
+            title=title(trust) if callable(title) else title,
+            **page,
+        )
+
+    return view
+
+
 def _criterion(request: SignedInRequest, pk: int) -> ExitCriterion:
     """One of the body's exit criteria, for someone who may manage the body's oversight records."""
     criterion = selectors.body_criterion_get(pk=pk, **scope(request))
@@ -129,9 +159,8 @@ def _criterion(request: SignedInRequest, pk: int) -> ExitCriterion:
     return criterion
 
 
-def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
-    trust = _overseen_trust(request, pk)
-    # The form starts from the position standing today: a change is usually to one or two of its fields.
+def _status_start(request: SignedInRequest, trust: Organisation) -> dict[str, Any]:
+    """The status form starts from the position standing today: a change is usually to one or two of its fields."""
     current = selectors.current_status(selectors.body_statuses(trust=trust, **scope(request)))
     initial = {}
     if current is not None:
@@ -141,38 +170,28 @@ def status_record(request: SignedInRequest, pk: int) -> HttpResponse:
             improvement_director=current.improvement_director_id,
             improvement_funding=current.improvement_funding,
         )
-    form = StatusForm(request.POST or None, initial=initial, people=organisation_people(**scope(request)))
-    return _body_form(
-        request,
-        form,
-        trust=trust,
-        save=lambda data: services.oversight_status_record(
-            oversight_body=request.organisation, trust=trust, by=request.user, **data
-        ),
-        anchor="#status",
-        message="Oversight status recorded.",
-        title="Record the oversight status",
-        button="Record the status",
-    )
+    return {"initial": initial, "people": organisation_people(**scope(request))}
 
 
-def criterion_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    trust = _overseen_trust(request, pk)
-    return _body_form(
-        request,
-        CriterionForm(request.POST or None),
-        trust=trust,
-        save=lambda data: services.exit_criterion_create(
-            oversight_body=request.organisation,
-            trust=trust,
-            by=request.user,
-            **chosen(form_fields(CriterionForm), data),
-        ),
-        anchor="#criteria",
-        message=lambda criterion: f"Exit criterion {criterion.reference} added.",
-        title="Add an exit criterion",
-        button="Add the criterion",
-    )
+status_record = _trust_page(
+    StatusForm,
+    services.oversight_status_record,
+    form_kwargs=_status_start,
+    anchor="#status",
+    message="Oversight status recorded.",
+    title="Record the oversight status",
+    button="Record the status",
+)
+
+
+criterion_create = _trust_page(
+    CriterionForm,
+    services.exit_criterion_create,
+    anchor="#criteria",
+    message=lambda criterion: f"Exit criterion {criterion.reference} added.",
+    title="Add an exit criterion",
+    button="Add the criterion",
+)
 
 
 criterion_edit = EditPage[ExitCriterion](
@@ -246,20 +265,14 @@ def evidence_open(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(reverse(selectors.EVIDENCE_URL_NAMES[evidence.kind], args=[evidence.object_id]))
 
 
-def note_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    trust = _overseen_trust(request, pk)
-    return _body_form(
-        request,
-        NoteForm(request.POST or None),
-        trust=trust,
-        save=lambda data: services.oversight_note_add(
-            oversight_body=request.organisation, trust=trust, by=request.user, **data
-        ),
-        anchor="#notes",
-        message="Note kept.",
-        title=f"Add a note about {trust.name}",
-        button="Keep the note",
-    )
+note_add = _trust_page(
+    NoteForm,
+    services.oversight_note_add,
+    anchor="#notes",
+    message="Note kept.",
+    title=lambda trust: f"Add a note about {trust.name}",
+    button="Keep the note",
+)
 
 
 # The trust's improvement board meetings --------------------------------------------------------------------------
