@@ -318,14 +318,21 @@ def finding_actions(*, user: User, organisation: Organisation, finding: Finding)
     )
 
 
-def cycle_updates(*, user: User, organisation: Organisation, cycle: ReportingCycle) -> list[ProgressUpdate]:
-    """The progress updates recorded in a reporting cycle, newest first."""
-    updates = scoped(
-        ProgressUpdate.objects.filter(cycle=cycle),
+def _cycle_records(
+    model: type[Model], cycle: ReportingCycle, plan_path: str, *, user: User, organisation: Organisation
+) -> QuerySet:
+    """The records of one reporting cycle (reached through `plan_path` to their plan) that the user may see."""
+    return scoped(
+        model._default_manager.filter(cycle=cycle),
         user=user,
         organisation=organisation,
-        path="action__plan__organisation",
+        path=f"{plan_path}__organisation",
     )
+
+
+def cycle_updates(*, user: User, organisation: Organisation, cycle: ReportingCycle) -> list[ProgressUpdate]:
+    """The progress updates recorded in a reporting cycle, newest first."""
+    updates = _cycle_records(ProgressUpdate, cycle, "action__plan", user=user, organisation=organisation)
     return list(updates.select_related("action", "status", "created_by", "cycle").order_by("-created_at"))
 
 
@@ -334,12 +341,7 @@ CYCLE_REMINDERS_SHOWN = 50  # the cycle page lists the latest reminders sent; th
 
 def cycle_reminders(*, user: User, organisation: Organisation, cycle: ReportingCycle) -> list[ReminderSent]:
     """The latest reminders sent in a reporting cycle, newest first."""
-    reminders = scoped(
-        ReminderSent.objects.filter(cycle=cycle),
-        user=user,
-        organisation=organisation,
-        path="cycle__plan__organisation",
-    )
+    reminders = _cycle_records(ReminderSent, cycle, "cycle__plan", user=user, organisation=organisation)
     return list(reminders.select_related("recipient", "sent_by").order_by("-sent_at")[:CYCLE_REMINDERS_SHOWN])
 
 

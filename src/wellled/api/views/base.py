@@ -110,6 +110,8 @@ class Changeable(ListRetrieve):
     change_serializer_class: type
     change_permission = Permission.MANAGE_PLANS
     update_service: Callable[..., Any]
+    # No PUT or DELETE: records are changed field by field and withdrawn through their services, never replaced.
+    http_method_names = ["get", "patch", "head", "options"]
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -153,6 +155,7 @@ class Creatable(Changeable):
 
     create_serializer_class: type
     create_service: Callable[..., Any]
+    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def create(self, request, *args, **kwargs):
         require_role(request, Permission.MANAGE_PLANS)

@@ -32,7 +32,6 @@ class MeasureViewSet(Creatable):
     selector = staticmethod(measure_selectors.measures_for_user)
     update_service = staticmethod(measure_services.measure_update)
     create_service = staticmethod(measure_services.measure_create)
-    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_renderers(self):
         if getattr(self, "action", None) == "values" and self.request.method == "GET":

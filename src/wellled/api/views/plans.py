@@ -51,7 +51,6 @@ class PlanViewSet(Creatable):
     selector = staticmethod(plan_selectors.plans_for_user)
     update_service = staticmethod(plan_services.plan_update)
     create_service = staticmethod(plan_services.plan_create)
-    http_method_names = ["get", "patch", "post", "head", "options"]
 
     section_create = adding(
         "section_create",
@@ -124,7 +123,6 @@ class SectionViewSet(Changeable):
     filterset_class = filters.SectionFilter
     selector = staticmethod(selectors.sections_for_user)
     update_service = staticmethod(plan_services.section_update)
-    http_method_names = ["get", "patch", "head", "options"]
 
 
 class FindingViewSet(Changeable):
@@ -133,7 +131,6 @@ class FindingViewSet(Changeable):
     filterset_class = filters.FindingFilter
     selector = staticmethod(selectors.findings_for_user)
     update_service = staticmethod(plan_services.finding_update)
-    http_method_names = ["get", "patch", "head", "options"]
 
 
 def actions_in_scope(*, user, organisation) -> QuerySet:

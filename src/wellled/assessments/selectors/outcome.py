@@ -64,6 +64,20 @@ def statement_value(
     return statement.score
 
 
+def _rating_of(snapshot: RatingSnapshot | None, result) -> scoring.Rating | None:
+    """The rating stored at publication when there is a snapshot, else the one the engine works out now."""
+    if snapshot is not None:
+        return scoring.Rating.parse(snapshot.rating)
+    return result.rating if result else None
+
+
+def _working_of(snapshot: RatingSnapshot | None, result) -> str:
+    """The working stored at publication when there is a snapshot, else the engine's working now."""
+    if snapshot is not None:
+        return snapshot.working
+    return result.working if result else ""
+
+
 @dataclass
 class KeyQuestionOutcome:
     """One key question of an assessment: its statements and, if any was assessed, the engine's result."""
@@ -84,15 +98,11 @@ class KeyQuestionOutcome:
 
     @property
     def rating(self) -> scoring.Rating | None:
-        if self.snapshot is not None:
-            return scoring.Rating.parse(self.snapshot.rating)
-        return self.result.rating if self.result else None
+        return _rating_of(self.snapshot, self.result)
 
     @property
     def working(self) -> str:
-        if self.snapshot is not None:
-            return self.snapshot.working
-        return self.result.working if self.result else ""
+        return _working_of(self.snapshot, self.result)
 
     @property
     def carried_forward(self) -> list[str]:
@@ -160,15 +170,11 @@ class AssessmentOutcome:
 
     @property
     def overall_rating(self) -> scoring.Rating | None:
-        if self.overall_snapshot is not None:
-            return scoring.Rating.parse(self.overall_snapshot.rating)
-        return self.overall.rating if self.overall else None
+        return _rating_of(self.overall_snapshot, self.overall)
 
     @property
     def overall_working(self) -> str:
-        if self.overall_snapshot is not None:
-            return self.overall_snapshot.working
-        return self.overall.working if self.overall else ""
+        return _working_of(self.overall_snapshot, self.overall)
 
 
 def _notices(findings: list[AssessmentFinding]) -> dict[str, set[str]]:
