@@ -8,18 +8,19 @@ from typing import Any
 from django import forms
 
 from wellled.core.forms import (
+    CHOOSE,
     TextForm,
     VersionedForm,
     choice_field,
     date_field,
     model_choices,
+    record_field,
     required_when,
     text_field,
 )
-from wellled.core.models import OrganisationUnit, User
-from wellled.frameworks.models import Framework, FrameworkElement
+from wellled.core.models import OrganisationUnit
 from wellled.plans.choices import FindingType
-from wellled.plans.models import Action, Plan
+from wellled.plans.forms import action_reference_field, action_title_field, success_measure_field
 
 from .choices import AssessorKind, Enforcement, ScoringMethod
 from .models import Assessment, AssessmentFinding, EvidenceItem, StatementAssessment
@@ -45,6 +46,13 @@ class UnitChoiceField(forms.ModelChoiceField[OrganisationUnit]):
 
     def label_from_instance(self, obj: OrganisationUnit) -> str:
         return obj.name
+
+
+def _unit_field(label: str, help_text: str) -> UnitChoiceField:
+    """A site or service the assessment is of (optional); the view gives its choices."""
+    return UnitChoiceField(
+        label=label, queryset=None, required=False, empty_label="None", help_text=help_text
+    )
 
 
 class RulesForm(TextForm):
@@ -95,26 +103,11 @@ class AssessmentCreateForm(AssessmentFieldsForm):
     assessor_kind = choice_field(
         "Who is assessing", AssessorKind.choices, radio=True, required_message="Choose who is assessing"
     )
-    framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
-        label="Framework",
-        queryset=None,
-        empty_label="Choose…",
-        error_messages={"required": "Choose the framework to assess against"},
+    framework = record_field(
+        "Framework", empty_label=CHOOSE, required_message="Choose the framework to assess against"
     )
-    location = UnitChoiceField(
-        label="Location (optional)",
-        queryset=None,
-        required=False,
-        empty_label="None",
-        help_text="A site. Leave both blank to assess the whole trust.",
-    )
-    service = UnitChoiceField(
-        label="Service (optional)",
-        queryset=None,
-        required=False,
-        empty_label="None",
-        help_text="For example children and young people's services.",
-    )
+    location = _unit_field("Location (optional)", "A site. Leave both blank to assess the whole trust.")
+    service = _unit_field("Service (optional)", "For example children and young people's services.")
     field_order = ["assessor_kind", "framework", "location", "service", "assessed_on", "method", "title"]
 
     def __init__(self, *args, frameworks, locations, services, **kwargs):
@@ -198,11 +191,8 @@ class EvidenceForm(TextForm):
 
 
 class FindingForm(TextForm):
-    element: forms.ModelChoiceField[FrameworkElement] = forms.ModelChoiceField(
-        label="Quality statement",
-        queryset=None,
-        empty_label="Choose…",
-        error_messages={"required": "Choose the statement the finding is about"},
+    element = record_field(
+        "Quality statement", empty_label=CHOOSE, required_message="Choose the statement the finding is about"
     )
     finding_type = choice_field("Type", FindingType.choices)
     text = text_field(
@@ -236,30 +226,14 @@ class FindingForm(TextForm):
 
 
 class FindingActionForm(TextForm):
-    plan: forms.ModelChoiceField[Plan] = forms.ModelChoiceField(
-        label="Plan",
-        queryset=None,
-        empty_label="Choose…",
-        error_messages={"required": "Choose the plan the action belongs to"},
-    )
-    reference = text_field(
-        "Action reference",
-        limit=(Action, "reference"),
-        help_text="Unique in the plan, for example CYP1.",
-        required_message="Enter the action's reference",
-    )
-    title = text_field(
-        "Planned action", limit=(Action, "title"), rows=3, required_message="Enter the planned action"
-    )
-    lead: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label="Lead (optional)", queryset=None, required=False, empty_label="None"
-    )
+    plan = record_field("Plan", empty_label=CHOOSE, required_message="Choose the plan the action belongs to")
+    reference = action_reference_field("Action reference", "CYP1")
+    title = action_title_field()
+    lead = record_field("Lead (optional)", empty_label="None")
     due_date = date_field(
         "Timescale (optional)", required=False, invalid_message="Enter the timescale as a real date"
     )
-    success_measure = text_field(
-        "Success measure (optional)", limit=(Action, "success_measure"), rows=2, required=False
-    )
+    success_measure = success_measure_field("Success measure (optional)")
 
     def __init__(self, *args, plans, people, **kwargs):
         super().__init__(*args, **kwargs)

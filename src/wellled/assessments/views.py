@@ -23,6 +23,7 @@ from wellled.core.view_kit import (
     SignedInRequest,
     chosen,
     errors_apply,
+    form_fields,
     form_page,
     page_of,
     role,
@@ -88,17 +89,22 @@ ASSESSMENT_CREATE_FIELDS = (
 )
 ASSESSMENT_EDIT_FIELDS = ("title", "assessed_on", "method", "summary")
 
+# An assessment is started and edited on one form page, by those who manage assessments.
+_ASSESSMENT_FORM: dict[str, Any] = {
+    "permission": Permission.MANAGE_ASSESSMENTS,
+    "template": "assessments/assessment_form.jinja",
+}
+
 assessment_create = CreatePage(
     form=AssessmentCreateForm,
     service=services.assessment_create,
     fields=ASSESSMENT_CREATE_FIELDS,
     changes=lambda data: {**chosen(ASSESSMENT_CREATE_FIELDS, data), "scoring_rules": scoring_rules_of(data)},
     form_kwargs=_subject_choices,
-    permission=Permission.MANAGE_ASSESSMENTS,
-    template="assessments/assessment_form.jinja",
     title="New assessment",
     message=lambda assessment: f"“{assessment}” started. Score each statement below.",
     success_url=page_of("assessment-score"),
+    **_ASSESSMENT_FORM,
 )
 
 assessment_edit = EditPage[Assessment](
@@ -109,11 +115,10 @@ assessment_edit = EditPage[Assessment](
     fields=ASSESSMENT_EDIT_FIELDS,
     initial=lambda assessment: assessment.scoring_rules,
     changes=lambda _, data: {**chosen(ASSESSMENT_EDIT_FIELDS, data), "scoring_rules": scoring_rules_of(data)},
-    permission=Permission.MANAGE_ASSESSMENTS,
-    template="assessments/assessment_form.jinja",
     title=lambda assessment: f"Edit {assessment}",
     message="Assessment saved.",
     success_url=page_of("assessment-detail"),
+    **_ASSESSMENT_FORM,
 )
 
 
@@ -386,7 +391,6 @@ def assessment_compare(request: SignedInRequest, pk: int) -> HttpResponse:
 
 assessment_history = HistoryPage[Assessment](
     get=selectors.assessment_get,
-    title=lambda assessment: f"History of {assessment}",
     back_url=page_of("assessment-detail"),
 )
 
@@ -439,14 +443,7 @@ def finding_action(request: SignedInRequest, pk: int) -> HttpResponse:
         template="assessments/finding_action.jinja",
         context={"finding": finding, "assessment": finding.assessment},
         save=lambda data: services.finding_to_action(
-            finding=finding,
-            by=request.user,
-            plan=data["plan"],
-            reference=data["reference"],
-            title=data["title"],
-            lead=data["lead"],
-            due_date=data["due_date"],
-            success_measure=data["success_measure"],
+            finding=finding, by=request.user, **chosen(form_fields(FindingActionForm), data)
         ),
         message=lambda action: (
             f"Action {action.reference} added to {action.plan.name}, answering the "

@@ -4,12 +4,14 @@ choices of its model fields are read when the view builds it, never while a temp
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any, cast
 
 from django import forms
 from django.db import models
 
 from .limits import limit_of
+from .models import SingleSignOn, User
 from .service_kit import VERSION_MISSING
 from .text import xml_safe
 
@@ -176,59 +178,58 @@ def _role_choices(*, administrators: bool = True):
     return [(value, label) for value, label in Role.choices if administrators or value != Role.ADMINISTRATOR]
 
 
-class PersonInviteForm(TextForm):
-    email = forms.EmailField(
+def _role_field() -> forms.ChoiceField:
+    """The role a person holds in the organisation, chosen among all the roles (read as each form is made)."""
+    return forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        choices=_role_choices,
+        error_messages={"required": "Choose a role"},
+    )
+
+
+EMAIL_INVALID = "Enter an e-mail address like name@northmoor.nhs.uk"
+
+
+def _email_field(*, required_message: str = "") -> forms.EmailField:
+    """A person's e-mail address (optional unless `required_message` says what to ask for)."""
+    return forms.EmailField(
         label="E-mail address",
         max_length=254,
-        error_messages={
-            "required": "Enter the person's e-mail address",
-            "invalid": "Enter an e-mail address like name@northmoor.nhs.uk",
-        },
+        required=bool(required_message),
+        error_messages=_errors(required_message, invalid=EMAIL_INVALID),
     )
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    initials = forms.CharField(
-        label="Initials (optional)",
-        max_length=8,
+
+
+def _initials_field(label: str) -> forms.CharField:
+    """The short form of a person's name that papers print (optional)."""
+    return text_field(
+        label,
+        limit=(User, "initials"),
         required=False,
         help_text="How board papers show them; unique in the organisation.",
     )
-    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
-    role = forms.ChoiceField(
-        label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
-    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices()
+
+class PersonInviteForm(TextForm):
+    email = _email_field(required_message="Enter the person's e-mail address")
+    first_name = text_field("First name", limit=(User, "first_name"), required=False)
+    last_name = text_field("Last name", limit=(User, "last_name"), required=False)
+    initials = _initials_field("Initials (optional)")
+    job_title = text_field("Job title (optional)", limit=(User, "job_title"), required=False)
+    role = _role_field()
 
 
 class PersonRoleForm(VersionedTextForm):
-    role = forms.ChoiceField(
-        label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = _role_choices()
+    role = _role_field()
 
 
 class PersonDetailsForm(VersionedTextForm):
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    email = forms.EmailField(
-        label="E-mail address",
-        max_length=254,
-        required=False,
-        error_messages={"invalid": "Enter an e-mail address like name@northmoor.nhs.uk"},
-    )
-    initials = forms.CharField(
-        label="Initials",
-        max_length=8,
-        required=False,
-        help_text="How board papers show them; unique in the organisation.",
-    )
-    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    first_name = text_field("First name", limit=(User, "first_name"), required=False)
+    last_name = text_field("Last name", limit=(User, "last_name"), required=False)
+    email = _email_field()
+    initials = _initials_field("Initials")
+    job_title = text_field("Job title", limit=(User, "job_title"), required=False)
     send_invitation = forms.BooleanField(
         label="E-mail them an invitation to sign in", required=False, initial=True
     )
@@ -259,11 +260,11 @@ class SingleSignOnForm(VersionedTextForm):
         help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
         error_messages={"required": "Enter the issuer URL", "invalid": "Enter the issuer as a full URL"},
     )
-    client_id = forms.CharField(
-        label="Client ID",
-        max_length=255,
+    client_id = text_field(
+        "Client ID",
+        limit=(SingleSignOn, "client_id"),
         help_text="Entra ID calls it the Application (client) ID.",
-        error_messages={"required": "Enter the client ID"},
+        required_message="Enter the client ID",
     )
     client_secret = forms.CharField(
         label="Client secret",
@@ -272,19 +273,17 @@ class SingleSignOnForm(VersionedTextForm):
         widget=forms.PasswordInput(render_value=False),
         help_text="Kept encrypted and never shown again. Leave blank to keep the one already stored.",
     )
-    allowed_domains = forms.CharField(
-        label="Allowed e-mail domains",
-        max_length=500,
+    allowed_domains = text_field(
+        "Allowed e-mail domains",
+        limit=(SingleSignOn, "allowed_domains"),
         help_text="Comma-separated, e.g. northmoor.nhs.uk, nhs.net. Anyone else is refused.",
-        error_messages={"required": "Enter at least one e-mail domain"},
+        required_message="Enter at least one e-mail domain",
     )
     new_person_role = forms.ChoiceField(
-        label="Role of someone signing in for the first time", widget=forms.RadioSelect
+        label="Role of someone signing in for the first time",
+        widget=forms.RadioSelect,
+        choices=partial(_role_choices, administrators=False),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["new_person_role"]).choices = _role_choices(administrators=False)
 
 
 class TwoFactorRequirementForm(TextForm):
@@ -379,9 +378,16 @@ def model_choices(
         field.label_from_instance = label  # type: ignore[method-assign,assignment]
 
 
-def record_field(label: str, *, required: bool = False, **kwargs: Any) -> forms.ModelChoiceField:
-    """One of the organisation's records (optional unless said): the view gives it its choices (model_choices)."""
-    return forms.ModelChoiceField(label=label, queryset=None, required=required, **kwargs)
+def record_field(
+    label: str, *, required: bool = False, required_message: str = "", **kwargs: Any
+) -> forms.ModelChoiceField:
+    """One of the organisation's records (optional unless said, or unless `required_message` says what to choose):
+    the view gives it its choices (model_choices)."""
+    if required_message:
+        kwargs["error_messages"] = _errors(required_message)
+    return forms.ModelChoiceField(
+        label=label, queryset=None, required=required or bool(required_message), **kwargs
+    )
 
 
 def records_field(label: str, *, ticks: bool = False, **kwargs: Any) -> forms.ModelMultipleChoiceField:

@@ -26,7 +26,7 @@ from .models import Membership
 from .permissions import Permission, require
 from .sign_on import enabled_sign_ons
 from .two_factor import has_two_factor
-from .view_kit import SignedInRequest, errors_apply, form_page, role, scope
+from .view_kit import SignedInRequest, errors_apply, form_fields, form_page, initial_of, role, scope
 
 
 def _admin(request: SignedInRequest) -> None:
@@ -250,26 +250,18 @@ def single_sign_on(request: SignedInRequest) -> HttpResponse:
     """Set up the organisation's OpenID Connect provider; the client secret is never shown back."""
     _admin(request)
     current = selectors.single_sign_on_get(**scope(request))
-    initial = {"new_person_role": Role.VIEWER}
-    if current is not None:
-        initial = {
-            "enabled": current.enabled,
-            "issuer": current.issuer,
-            "client_id": current.client_id,
-            "allowed_domains": current.allowed_domains,
-            "new_person_role": current.new_person_role,
-            "version": current.version,
-        }
+    initial = (
+        initial_of(current, form_fields(SingleSignOnForm))
+        if current is not None
+        else {"new_person_role": Role.VIEWER}
+    )
     form = SingleSignOnForm(request.POST or None, initial=initial)
     response = form_page(
         request,
         form,
         template="core/single_sign_on.jinja",
         save=lambda data: services.single_sign_on_set(
-            organisation=request.organisation,
-            by=request.user,
-            expected_version=data.pop("version"),
-            **data,
+            organisation=request.organisation, by=request.user, expected_version=data.pop("version"), **data
         ),
         success_url=lambda s: "/organisation/sign-on/",
         message="Single sign-on saved.",

@@ -287,11 +287,12 @@ class CreatePage(_DeclaredForm):
 
 @dataclass(frozen=True, kw_only=True)
 class HistoryPage(Generic[M]):
-    """An object's History page declared: read through its scoped getter, titled, with a way back."""
+    """An object's History page declared: read through its scoped getter, titled (by default "History of" the
+    object as it names itself), with a way back."""
 
     get: Getter
-    title: Callable[[M], str]
     back_url: Callable[[M], str]
+    title: Callable[[M], str] = lambda instance: f"History of {instance}"
 
     def __call__(self, request: HttpRequest, pk: int) -> HttpResponse:
         instance: M = self.get(pk=pk, **scope(request))

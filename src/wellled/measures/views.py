@@ -145,17 +145,22 @@ def measure_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 
 
+# A measure is added and edited on one form page, by those who manage plans, and saving leads to its page.
+_MEASURE_FORM: dict[str, Any] = {
+    "permission": Permission.MANAGE_PLANS,
+    "template": "measures/measure_form.jinja",
+    "success_url": page_of("measure-detail"),
+}
+
 measure_create = CreatePage(
     form=MeasureForm,
     service=services.measure_create,
     changes=_measure_fields,
     initial=lambda _: {"kind": MeasureKind.VALUE, "direction": "increase"},
     form_kwargs=_form_choices,
-    permission=Permission.MANAGE_PLANS,
-    template="measures/measure_form.jinja",
     title="New measure",
     message=lambda measure: f"Measure “{measure.name}” created. Add its data next.",
-    success_url=page_of("measure-detail"),
+    **_MEASURE_FORM,
 )
 
 measure_edit = EditPage[Measure](
@@ -165,11 +170,9 @@ measure_edit = EditPage[Measure](
     initial=MeasureForm.yes_no_initial,
     changes=lambda _, data: _measure_fields(data),
     form_kwargs=_form_choices,
-    permission=Permission.MANAGE_PLANS,
-    template="measures/measure_form.jinja",
     title=lambda measure: f"Edit {measure.name}",
     message="Measure saved.",
-    success_url=page_of("measure-detail"),
+    **_MEASURE_FORM,
 )
 
 
@@ -208,7 +211,6 @@ def measure_values(request: SignedInRequest, pk: int) -> HttpResponse:
 
 measure_history = HistoryPage[Measure](
     get=selectors.measure_get,
-    title=lambda measure: f"History of {measure.name}",
     back_url=page_of("measure-detail"),
 )
 
@@ -247,39 +249,39 @@ def measure_data_csv(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _chart_mark(
-    request: SignedInRequest,
-    pk: int,
-    form: forms.BaseForm,
+    form_class: type[forms.BaseForm],
     *,
     add: Callable[..., Any],
     message: Callable[[dict[str, Any]], str],
     form_name: str,
-) -> HttpResponse:
-    """Add a rebase or a note to a measure's chart from its form on the measure's page: back to the chart, or
-    the page again with the form's errors."""
-    measure = selectors.measure_get(pk=pk, **scope(request))
-    require(role(request), Permission.MANAGE_PLANS)
-    if form.is_valid():
-        try:
-            add(measure=measure, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(request, message(form.cleaned_data))
-            return redirect(reverse("measure-detail", args=[pk]) + "#chart")
-    return _detail(request, pk, status=400, **{form_name: form})
+) -> Callable[[SignedInRequest, int], HttpResponse]:
+    """The POST that adds a rebase or a note to a measure's chart from its form on the measure's page: back to the
+    chart, or the page again with the form's errors (under `form_name`)."""
+
+    @require_POST
+    def view(request: SignedInRequest, pk: int) -> HttpResponse:
+        measure = selectors.measure_get(pk=pk, **scope(request))
+        require(role(request), Permission.MANAGE_PLANS)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                add(measure=measure, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            else:
+                messages.success(request, message(form.cleaned_data))
+                return redirect(reverse("measure-detail", args=[pk]) + "#chart")
+        return _detail(request, pk, status=400, **{form_name: form})
+
+    return view
 
 
-@require_POST
-def measure_rebase(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _chart_mark(
-        request,
-        pk,
-        RebaseForm(request.POST),
-        add=services.rebase_add,
-        message=lambda data: f"Limits recalculated from {padded_date(data['date'])}.",
-        form_name="rebase_form",
-    )
+measure_rebase = _chart_mark(
+    RebaseForm,
+    add=services.rebase_add,
+    message=lambda data: f"Limits recalculated from {padded_date(data['date'])}.",
+    form_name="rebase_form",
+)
 
 
 @require_POST
@@ -291,16 +293,12 @@ def rebase_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("measure-detail", pk=rebase.measure_id)
 
 
-@require_POST
-def measure_annotate(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _chart_mark(
-        request,
-        pk,
-        AnnotationForm(request.POST),
-        add=services.annotation_add,
-        message=lambda _: "Note added to the chart.",
-        form_name="annotation_form",
-    )
+measure_annotate = _chart_mark(
+    AnnotationForm,
+    add=services.annotation_add,
+    message=lambda _: "Note added to the chart.",
+    form_name="annotation_form",
+)
 
 
 # Uploads ------------------------------------------------------------------------------------------------------

@@ -91,16 +91,31 @@ class SectionForm(VersionedForm):
         model_choices(self, "executive_lead", people)
 
 
-class ActionForm(VersionedForm):
-    reference = text_field(
-        "Reference",
+def action_reference_field(label: str, example: str) -> forms.CharField:
+    """An action's reference, unique in its plan (`example` shows one in the plan's own style)."""
+    return text_field(
+        label,
         limit=(Action, "reference"),
-        help_text="Unique in the plan, for example W1a.",
+        help_text=f"Unique in the plan, for example {example}.",
         required_message="Enter the action's reference",
     )
-    title = text_field(
+
+
+def action_title_field() -> forms.CharField:
+    """What the action is: the planned action, as the plan words it."""
+    return text_field(
         "Planned action", limit=(Action, "title"), rows=3, required_message="Enter the planned action"
     )
+
+
+def success_measure_field(label: str) -> forms.CharField:
+    """How the plan will know the action worked (optional)."""
+    return text_field(label, limit=(Action, "success_measure"), rows=2, required=False)
+
+
+class ActionForm(VersionedForm):
+    reference = action_reference_field("Reference", "W1a")
+    title = action_title_field()
     section = record_field("Section")
     lead = record_field("Lead")
     other_leads = records_field("Other leads (optional)")
@@ -110,7 +125,7 @@ class ActionForm(VersionedForm):
         required=False,
         help_text="When no single person leads, for example Varied.",
     )
-    success_measure = text_field("Success measure", limit=(Action, "success_measure"), rows=2, required=False)
+    success_measure = success_measure_field("Success measure")
     findings = records_field("Findings this action answers (optional)")
 
     def __init__(self, *args, plan, people, **kwargs):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -84,27 +84,29 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "plans/plan_list.jinja", {"plans": plans})
 
 
+def _managed(template: str, success_url: Callable[[Any], str]) -> dict[str, Any]:
+    """What a declared page of a plan's parts says besides its form and service: only those who manage plans use
+    it, on its form page, and saving leads to the record's page."""
+    return {"permission": Permission.MANAGE_PLANS, "template": template, "success_url": success_url}
+
+
 plan_create = CreatePage(
     form=PlanCreateForm,
     service=services.plan_create,
     fields=("name", "kind", "organised_by", "framework", "description"),
-    permission=Permission.MANAGE_PLANS,
-    template="plans/plan_form.jinja",
     title="New plan",
     form_kwargs=lambda request, organisation: {"frameworks": frameworks_available(organisation=organisation)},
     message=lambda plan: f"Plan “{plan.name}” created.",
-    success_url=page_of("plan-detail"),
+    **_managed("plans/plan_form.jinja", page_of("plan-detail")),
 )
 
 plan_edit = EditPage[Plan](
     get=selectors.plan_get,
     form=PlanForm,
     service=services.plan_update,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/plan_form.jinja",
     title=lambda plan: f"Edit {plan.name}",
     message="Plan saved.",
-    success_url=page_of("plan-detail"),
+    **_managed("plans/plan_form.jinja", page_of("plan-detail")),
 )
 
 
@@ -145,7 +147,6 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 plan_history = HistoryPage[Plan](
     get=selectors.plan_get,
-    title=lambda plan: f"History of {plan.name}",
     back_url=page_of("plan-detail"),
 )
 
@@ -161,25 +162,21 @@ section_create = CreatePage(
     parent=selectors.plan_get,
     form=SectionForm,
     service=services.section_create,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/section_form.jinja",
     title="Add a section",
     form_kwargs=_people,
     message=lambda section: f"Section {section.code} added.",
-    success_url=page_of("plan-detail", "plan_id"),
+    **_managed("plans/section_form.jinja", page_of("plan-detail", "plan_id")),
 )
 
 section_edit = EditPage[Section](
     get=selectors.section_get,
     form=SectionForm,
     service=services.section_update,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/section_form.jinja",
     title=lambda section: f"Edit section {section.code}",
     form_kwargs=_people,
     context=lambda request, section: {"plan": section.plan},
     message="Section saved.",
-    success_url=page_of("plan-detail", "plan_id"),
+    **_managed("plans/section_form.jinja", page_of("plan-detail", "plan_id")),
 )
 
 section_history = HistoryPage[Section](
@@ -201,13 +198,11 @@ action_create = CreatePage(
     parent=selectors.plan_get,
     form=ActionCreateForm,
     service=services.action_create,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/action_form.jinja",
     title="Add an action",
     initial=lambda request: {"section": request.GET.get("section")},
     form_kwargs=_action_choices,
     message=lambda action: f"Action {action.reference} added.",
-    success_url=page_of("action-detail"),
+    **_managed("plans/action_form.jinja", page_of("action-detail")),
 )
 
 
@@ -233,13 +228,11 @@ action_edit = EditPage[Action](
     get=selectors.action_get,
     form=ActionForm,
     service=services.action_update,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/action_form.jinja",
     title=lambda action: f"Edit action {action.reference}",
     form_kwargs=_action_choices,
     context=lambda request, action: {"plan": action.plan},
     message=lambda saved: f"Action {saved.reference} saved.",
-    success_url=page_of("action-detail"),
+    **_managed("plans/action_form.jinja", page_of("action-detail")),
 )
 
 
@@ -313,26 +306,22 @@ action_timescale = EditPage[Action](
     form=TimescaleForm,
     service=services.action_timescale_revise,
     initial=lambda action: {"precision": action.due_precision, "due_date": None},  # a new date is typed
-    permission=Permission.MANAGE_PLANS,
-    template="plans/timescale_form.jinja",
     context=lambda request, action: {
         "action": action,
         "row": selectors.action_row_of(action=action, **scope(request)),
         "plan": action.plan,
     },
     message=lambda revision: f"Timescale of {revision.action.reference} revised.",
-    success_url=page_of("action-detail"),
+    **_managed("plans/timescale_form.jinja", page_of("action-detail")),
 )
 
 action_state = EditPage[Action](
     get=selectors.action_get,
     form=ActionStateForm,
     service=services.action_state_set,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/state_form.jinja",
     context=lambda request, action: {"plan": action.plan},
     message=lambda saved: f"{saved.reference} is now {ActionState(saved.state).label.lower()}.",
-    success_url=page_of("action-detail"),
+    **_managed("plans/state_form.jinja", page_of("action-detail")),
 )
 
 action_history = HistoryPage[Action](
@@ -343,7 +332,6 @@ action_history = HistoryPage[Action](
 
 progress_update_history = HistoryPage[ProgressUpdate](
     get=selectors.progress_update_get,
-    title=lambda update: f"History of {update}",
     back_url=page_of("action-detail", "action_id"),
 )
 
@@ -355,11 +343,9 @@ finding_create = CreatePage(
     parent=selectors.plan_get,
     form=FindingForm,
     service=services.finding_create,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/finding_form.jinja",
     title="Add a finding",
     message=lambda finding: f"Finding {finding.number} added.",
-    success_url=page_of("finding-detail"),
+    **_managed("plans/finding_form.jinja", page_of("finding-detail")),
 )
 
 
@@ -384,12 +370,10 @@ finding_edit = EditPage[Finding](
     form=FindingForm,
     service=services.finding_update,
     changes=_finding_changes,
-    permission=Permission.MANAGE_PLANS,
-    template="plans/finding_form.jinja",
     title=lambda finding: f"Edit finding {finding.number}",
     context=lambda request, finding: {"plan": finding.plan},
     message="Finding saved.",
-    success_url=page_of("finding-detail"),
+    **_managed("plans/finding_form.jinja", page_of("finding-detail")),
 )
 
 finding_history = HistoryPage[Finding](
@@ -489,7 +473,6 @@ def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
 
 cycle_history = HistoryPage[ReportingCycle](
     get=selectors.cycle_get,
-    title=lambda cycle: f"History of {cycle.name}",
     back_url=page_of("cycle-detail"),
 )
 

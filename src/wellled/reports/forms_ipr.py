@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
-from django import forms
+from wellled.core.forms import TextForm, date_field, text_field
 
-from wellled.core.forms import TextForm
+from .forms import AsAtForm, reason_field
 
-from .forms import AsAtForm, as_at_field
+COMMENTARY_LIMIT = 2000  # characters of each part of a measure's commentary
 
 
 class CommentaryForm(TextForm):
-    period = forms.DateField(
-        label="Report month (any day of it)",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the month the commentary reports on",
-            "invalid": "Enter a real date",
-        },
+    period = date_field(
+        "Report month (any day of it)",
+        required_message="Enter the month the commentary reports on",
+        invalid_message="Enter a real date",
     )
-    shows = forms.CharField(
-        label="What the chart shows",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what the chart shows"},
+    shows = text_field(
+        "What the chart shows", limit=COMMENTARY_LIMIT, rows=3, required_message="Say what the chart shows"
     )
-    why = forms.CharField(
-        label="Why (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    next_steps = forms.CharField(
-        label="What happens next (optional)",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    why = text_field("Why (optional)", limit=COMMENTARY_LIMIT, rows=3, required=False)
+    next_steps = text_field("What happens next (optional)", limit=COMMENTARY_LIMIT, rows=3, required=False)
 
 
 class IssueReportForm(AsAtForm):
-    as_at = as_at_field(
+    as_at = date_field(
+        "Position as at",
         help_text="The report shows every measure's figures, notes and commentary up to the end of this day.",
-        what="report",
+        required_message="Enter the position-as-at date of the report",
     )
 
 
 class WithdrawReportForm(TextForm):
-    reason = forms.CharField(
-        label="Why is the report withdrawn?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For example: issued for the wrong date, or a figure in it was wrong. The report is kept as it "
-        "was issued, marked withdrawn with this reason.",
-        error_messages={"required": "Enter the reason the report is withdrawn"},
+    reason = reason_field(
+        "report",
+        "For example: issued for the wrong date, or a figure in it was wrong. The report is kept as it was issued, "
+        "marked withdrawn with this reason.",
     )

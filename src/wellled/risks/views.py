@@ -271,20 +271,25 @@ def risk_review(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
+# The pages that change one part of a risk share a plain form page and the role that may manage risks.
+_SIMPLE_FORM: dict[str, Any] = {"permission": Permission.MANAGE_RISKS, "template": "risks/simple_form.jinja"}
+# ... and those that change the risk itself read it, and go back to it, the same way.
+_RISK_PART: dict[str, Any] = {
+    **_SIMPLE_FORM,
+    "get": selectors.risk_get,
+    "success_url": page_of("risk-detail"),
+}
+
 risk_status = EditPage[Risk](
-    get=selectors.risk_get,
     form=StatusForm,
     service=services.risk_status_set,
     initial=lambda risk: {"reason": risk.status_reason},
-    permission=Permission.MANAGE_RISKS,
-    template="risks/simple_form.jinja",
     title=lambda risk: f"Status of {risk.reference}",
     message="Status saved.",
-    success_url=page_of("risk-detail"),
+    **_RISK_PART,
 )
 
 risk_links = EditPage[Risk](
-    get=selectors.risk_get,
     form=LinksForm,
     service=services.risk_links_set,
     form_kwargs=lambda request, risk: {
@@ -293,28 +298,23 @@ risk_links = EditPage[Risk](
         "findings": selectors.link_findings_available(**scope(request)),
         "principal": selectors.principal_risks(**scope(request)).exclude(pk=risk.pk),
     },
-    permission=Permission.MANAGE_RISKS,
-    template="risks/simple_form.jinja",
     title=lambda risk: f"Links of {risk.reference}: actions, measures, findings, principal risk",
     context=lambda request, risk: {"page_title": f"Links of {risk.reference}"},
     message="Links saved.",
-    success_url=page_of("risk-detail"),
+    **_RISK_PART,
 )
 
 risk_baf_entry = EditPage[Risk](
-    get=selectors.risk_get,
     form=BafEntryForm,
     service=services.risk_baf_set,
     form_kwargs=lambda request, risk: {
         "objectives": selectors.objectives(**scope(request)),
         "people": organisation_people(**scope(request)),
     },
-    permission=Permission.MANAGE_RISKS,
-    template="risks/simple_form.jinja",
     title=lambda risk: f"{risk.reference} on the board assurance framework",
     context=lambda request, risk: {"page_title": f"BAF entry of {risk.reference}"},
     message="Board assurance framework saved.",
-    success_url=page_of("risk-detail"),
+    **_RISK_PART,
 )
 
 
@@ -322,24 +322,22 @@ risk_control_add = CreatePage(
     parent=selectors.risk_get,
     form=ControlForm,
     service=services.control_add,
-    permission=Permission.MANAGE_RISKS,
-    template="risks/simple_form.jinja",
     title=lambda risk: f"Add a control to {risk.reference}",
     context=lambda request, risk: {"page_title": "Add a control"},
     message="Control added.",
     success_url=page_of("risk-detail", "risk_id"),
+    **_SIMPLE_FORM,
 )
 
 control_assurance_add = CreatePage(
     parent=selectors.control_get,
     form=AssuranceForm,
     service=services.assurance_add,
-    permission=Permission.MANAGE_RISKS,
-    template="risks/simple_form.jinja",
     title="Add a source of assurance",
     context=lambda request, control: {"risk": control.risk, "lead": control.description},
     message="Assurance added.",
     success_url=page_of("risk-detail", "control.risk_id"),
+    **_SIMPLE_FORM,
 )
 
 risk_history = require_GET(
@@ -498,47 +496,46 @@ def _settings(_record: object) -> str:
     return reverse("risk-settings")
 
 
+# The categories and objectives are kept on the risk settings page, each added and edited on one form page.
+_SETTINGS_PAGE: dict[str, Any] = {
+    "permission": Permission.MANAGE_RISKS,
+    "template": "risks/settings_form.jinja",
+    "success_url": _settings,
+}
+
 category_create = CreatePage(
     form=CategoryForm,
     service=services.category_create,
     initial=lambda request: {"appetite": "cautious", "tolerance": 12},
-    permission=Permission.MANAGE_RISKS,
-    template="risks/settings_form.jinja",
     title="Add a risk category",
     message="Category added.",
-    success_url=_settings,
+    **_SETTINGS_PAGE,
 )
 
 category_edit = EditPage[RiskCategory](
     get=selectors.category_get,
     form=CategoryForm,
     service=services.category_update,
-    permission=Permission.MANAGE_RISKS,
-    template="risks/settings_form.jinja",
     title=lambda category: f"Edit the category {category.name}",
     message="Category saved.",
-    success_url=_settings,
+    **_SETTINGS_PAGE,
 )
 
 objective_create = CreatePage(
     form=ObjectiveForm,
     service=services.objective_create,
-    permission=Permission.MANAGE_RISKS,
-    template="risks/settings_form.jinja",
     title="Add a strategic objective",
     message="Strategic objective added.",
-    success_url=_settings,
+    **_SETTINGS_PAGE,
 )
 
 objective_edit = EditPage[StrategicObjective](
     get=selectors.objective_get,
     form=ObjectiveForm,
     service=services.objective_update,
-    permission=Permission.MANAGE_RISKS,
-    template="risks/settings_form.jinja",
     title=lambda objective: f"Edit {objective.code}",
     message="Strategic objective saved.",
-    success_url=_settings,
+    **_SETTINGS_PAGE,
 )
 
 
