@@ -18,6 +18,7 @@ from django.utils import timezone
 from wellled.core.formatting import long_date, month_year
 from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses
+from wellled.core.services import StatusDefinition
 from wellled.measures.jinja import measure_number, measure_period
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
@@ -36,17 +37,9 @@ NO_UPDATE_LABEL = "No update"
 
 
 @dataclass(frozen=True)
-class StatusInfo:
-    """One point of the organisation's delivery-status scale, as the paper prints it."""
-
-    code: str
-    label: str
-    meaning: str
-    colour: str
-    text_colour: str
-    rank: int
-    is_complete: bool
-    is_exception: bool
+class StatusInfo(StatusDefinition):
+    """One point of the organisation's delivery-status scale, as the paper prints it: the facts a status is defined
+    by (core.services.StatusDefinition), read from the organisation's own scale."""
 
     @classmethod
     def of(cls, status: DeliveryStatus) -> StatusInfo:
