@@ -19,6 +19,8 @@ from wellled.spc.options import Annotation, SPCOptions
 from wellled.spc.results import GroupSummary
 from wellled.spc.types import Assurance, ChartType, Direction, Variation
 
+from ..papers.charts import chart_cache
+
 DAY = "datetime64[D]"  # measures are charted by day (measures.selectors.measure_spc)
 CHART_SCALE = 1.6  # the PNG's resolution: crisp on paper at the report's chart width
 
@@ -212,7 +214,6 @@ class IPRChart:
 def measure_png(measure, charts=None) -> bytes:
     """A report measure's SPC chart as a PNG, drawn once per issue: every format asks the same ChartCache
     (reports.papers.charts), keyed by the measure, so the PDF and the Word file share one drawing."""
-    from ..papers.charts import chart_cache
 
     def draw() -> bytes:
         return spc_render.render_png(
