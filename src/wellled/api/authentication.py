@@ -16,18 +16,31 @@ from .models import ApiToken
 from .selectors import token_authenticate
 
 BEARER = "bearer"
+MALFORMED = "Send the token as Authorization: Bearer <token>."
+
+
+def authorization_parts(request: Request) -> list[str]:
+    """The words of the Authorization header. A header a client could never send over HTTP (a character above
+    U+00FF, which only a test client or a misbehaving proxy passes on) is refused with 401, never a server error;
+    other characters are read as Latin-1, as HTTP reads header bytes, so nothing here can fail to decode."""
+    raw = request._request.headers.get("authorization", "")
+    if isinstance(raw, bytes):
+        raw = raw.decode("latin-1")
+    if any(ord(character) > 0xFF for character in raw):
+        raise exceptions.AuthenticationFailed(MALFORMED)
+    return raw.split()
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer wl_…`: the token's person, in the token's organisation, with their current role."""
 
     def authenticate(self, request: Request):
-        header = authentication.get_authorization_header(request).decode("latin-1").split()
-        if not header or header[0].lower() != BEARER:
+        parts = authorization_parts(request)
+        if not parts or parts[0].lower() != BEARER:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send the token as Authorization: Bearer <token>.")
-        token = token_authenticate(header[1])
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(MALFORMED)
+        token = token_authenticate(parts[1])
         if token is None:
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: it may have been revoked, or its person may no longer belong to the "

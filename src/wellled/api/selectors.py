@@ -35,7 +35,9 @@ def token_get(*, user: User, organisation: Organisation, pk) -> ApiToken:
 
 
 def token_authenticate(raw: str) -> ApiToken | None:
-    """The live token with this text whose person still belongs to its organisation, else None; notes its use."""
+    """The live token with this text whose person is active and a current member of its organisation, else None;
+    notes its use. Ending the membership also revokes the token for good (services.tokens_revoke_for_membership),
+    so re-joining later does not bring it back; the membership check here is the second lock."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
-from wellled.core.models import Organisation, User
+from wellled.core.models import Membership, Organisation, User
 from wellled.core.service_kit import locked_get, membership_role
 
 from .models import TOKEN_PREFIX, ApiToken, token_digest
@@ -73,11 +73,34 @@ def token_revoke(*, token: ApiToken, by: User, at: datetime.datetime | None = No
     """Stop a token working for good; its record stays, with when it was revoked."""
     if by.pk != token.user_id:
         raise PermissionDenied("Only the token's own person can revoke it.")
+    return _revoke(token, by=by, at=at or timezone.now(), note="API token revoked")
+
+
+@transaction.atomic
+def tokens_revoke_for_membership(*, membership: Membership, by: User | None) -> list[ApiToken]:
+    """A membership has ended: every live token of its person for its organisation stops working for good, each
+    revocation audited. Rejoining later does not bring them back (core.signals.membership_ended)."""
+    now = timezone.now()
+    live = ApiToken.objects.filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id, revoked_at=None
+    )
+    return [
+        _revoke(token, by=by, at=now, note="API token revoked: its person left the organisation")
+        for token in live.order_by("pk")
+    ]
+
+
+def membership_ended_receiver(sender, *, membership: Membership, by: User | None, **kwargs) -> None:
+    """Connected to core.signals.membership_ended in ApiConfig.ready."""
+    tokens_revoke_for_membership(membership=membership, by=by)
+
+
+def _revoke(token: ApiToken, *, by: User | None, at: datetime.datetime, note: str) -> ApiToken:
     token = locked_get(ApiToken, token.pk)
     if token.revoked_at is not None:
         return token
     before = _audited(token)
-    token.revoked_at = at or timezone.now()
+    token.revoked_at = at
     token.save(update_fields=["revoked_at"])
     audit_record(
         by=by,
@@ -86,6 +109,6 @@ def token_revoke(*, token: ApiToken, by: User, at: datetime.datetime | None = No
         instance=token,
         before=before,
         after=_audited(token),
-        note="API token revoked",
+        note=note,
     )
     return token

@@ -24,6 +24,7 @@ from .models import (
     User,
 )
 from .permissions import Permission
+from .signals import membership_ended
 from .service_kit import (
     AS_IT_STANDS,
     fields_update,
@@ -684,6 +685,7 @@ def person_merge(*, placeholder: User, into: User, organisation: Organisation, b
         ended = {"active": False, "ended_at": now}
         note = f"Merged into {into}"
         record_change(membership, ended, by=by, organisation=organisation, note=note)
+        membership_ended.send(sender=Membership, membership=membership, by=by)
     record_change(placeholder, {"is_active": False}, by=by, organisation=organisation, versioned=False)
     if not into.initials and placeholder.initials:
         record_change(
@@ -716,6 +718,7 @@ def person_deactivate(*, membership: Membership, by: User, expected_version: int
     now = timezone.now()
     ended = {"active": False, "ended_at": now}
     record_change(membership, ended, by=by, organisation=organisation)
+    membership_ended.send(sender=Membership, membership=membership, by=by)
     Invitation.objects.filter(
         organisation=organisation, person_id=membership.user_id, accepted_at=None, withdrawn_at=None
     ).update(withdrawn_at=now)
