@@ -133,7 +133,9 @@ def test_malformed_authorization_header_answers_401(client, api_objects, header)
     response = client.get("/api/plans/", headers={"Authorization": header})
     assert response.status_code == 401, (header, response.status_code)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    response = client.post("/api/plans/", "{}", content_type="application/json", headers={"Authorization": header})
+    response = client.post(
+        "/api/plans/", "{}", content_type="application/json", headers={"Authorization": header}
+    )
     assert response.status_code == 401
 
 

@@ -24,7 +24,6 @@ from .models import (
     User,
 )
 from .permissions import Permission
-from .signals import membership_ended
 from .service_kit import (
     AS_IT_STANDS,
     fields_update,
@@ -33,6 +32,7 @@ from .service_kit import (
     record_create,
     record_delete,
 )
+from .signals import membership_ended
 
 
 @dataclass(frozen=True)
