@@ -197,6 +197,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
 # The name authenticator apps show beside the code (ADR 0026).
 OTP_TOTP_ISSUER = "Wellled"
+# django-otp's own throttle counts wrong codes per person, so anyone with the password could lock the person out:
+# Wellled counts them per session and network address instead (wellled.core.second_factor).
+OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -36,8 +36,15 @@ PERSON_PAGES = {
 ORGANISATION_PAGES = {"people-list", "person-invite", "single-sign-on", "two-factor-requirement"}
 POST_ONLY = {"person-invitation-send", "person-two-factor-reset", "two-factor-requirement"}
 # Reached without signing in (the token or the provider's answer is the credential), or by anyone signed in.
-PUBLIC = {"invitation-accept", "sign-in-code", "openid_connect_login", "openid_connect_callback"}
-SIGNED_IN_ANY = {"two-factor-setup"}
+PUBLIC = {
+    "invitation-accept",
+    "sign-in-code",
+    "sign-in-recovery",
+    "openid_connect_login",
+    "openid_connect_callback",
+}
+# The person's own: nothing of anyone else is named (tests/core/test_two_factor.py).
+SIGNED_IN_ANY = {"two-factor-setup", "two-factor-recovery-codes", "account"}
 
 
 def all_names():

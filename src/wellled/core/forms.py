@@ -322,6 +322,15 @@ class CodeForm(forms.Form):
     )
 
 
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="One of your recovery codes",
+        help_text="The 10 letters and numbers, for example abcde-23456. Each code works once.",
+        max_length=40,
+        error_messages={"required": "Enter one of your recovery codes"},
+    )
+
+
 class DeliveryScaleForm(TextForm):
     """The wording of each delivery status and whether it is in use: fields label-<id>, meaning-<id>, active-<id>."""
 

@@ -385,3 +385,39 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"Worker {self.worker_id} on {self.host or 'this server'}"
+
+
+class RecoveryCode(models.Model):
+    """One of a person's one-time codes for signing in when their authenticator app is out of reach (ADR 0026):
+    kept only as a salted SHA-256 of the code, used at most once, all replaced when new ones are made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the salt and the code, in hex.")
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class SecondFactorFailure(models.Model):
+    """A wrong code at the second step of signing in, kept with the session and the address it came from, so the
+    wait that follows falls on that session and address and never on the person's own sign-in from elsewhere."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session = models.CharField(max_length=64, help_text="SHA-256 of the session's key, in hex.")
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "session", "at"]),
+            models.Index(fields=["user", "address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Wrong second-factor code for {self.user} at {self.at:%Y-%m-%d %H:%M:%S}"

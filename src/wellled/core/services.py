@@ -863,42 +863,65 @@ def person_sign_on_join(*, sign_on, email: str, first_name: str, last_name: str,
 @transaction.atomic
 def two_factor_enable(*, device, code: str, by: User) -> None:
     """Confirm the person's authenticator app with a code it shows; from then on signing in asks for one."""
+    from .second_factor import sign_in_change_audit
+
     device = type(device).objects.select_for_update().get(pk=device.pk, user=by)
     if not device.verify_token(code):
         raise ValidationError({"code": "That code is not right."})
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    for membership in current_memberships(user=by).select_related("organisation"):
-        audit_record(
-            by=by,
-            organisation=membership.organisation,
-            action=AuditAction.UPDATE,
-            instance=by,
-            before=snapshot(by),
-            note="Turned on two-factor sign-in",
-        )
+    sign_in_change_audit(by, "Turned on two-factor sign-in")
+
+
+TWO_FACTOR_RESET_SUBJECT = "Your two-factor sign-in to Wellled was reset"
+TWO_FACTOR_RESET_BODY = """Dear {name},
+
+{by} reset the two-factor sign-in of your Wellled account, for {organisation}. Your authenticator app and your
+recovery codes no longer work for Wellled.
+
+Next time you sign in with your password you can set up an authenticator app again (you will be asked to at once
+if {organisation} requires it): {link}
+
+If you did not ask for this, tell an administrator of {organisation} straight away.
+"""
 
 
 @transaction.atomic
 def two_factor_reset(*, membership: Membership, by: User) -> int:
-    """Someone has lost the phone with their authenticator app: remove it, so they sign in with their password
-    and set up a new one (at once, where the organisation requires it). Returns how many apps were removed."""
+    """Someone has lost the phone with their authenticator app: remove it and their recovery codes, so they sign
+    in with their password and set up a new one (at once, where the organisation requires it). Audited, and the
+    person is told by e-mail (if they have an address), so a reset they did not ask for does not go unnoticed.
+    Returns how many apps were removed."""
+    from django.core.mail import send_mail
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .second_factor import recovery_codes_remove
 
     organisation = membership.organisation
     _administrator_require(by=by, organisation=organisation)
     person = membership.user
     _details_change_check(person=person, by=by)
     removed, _ = TOTPDevice.objects.filter(user=person).delete()
-    if removed:
-        audit_record(
-            by=by,
-            organisation=organisation,
-            action=AuditAction.UPDATE,
-            instance=person,
-            before=snapshot(person),
-            note="Two-factor sign-in reset by an administrator",
+    codes = recovery_codes_remove(user=person)
+    if not removed and not codes:
+        return 0
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.UPDATE,
+        instance=person,
+        before=snapshot(person),
+        note="Two-factor sign-in reset by an administrator",
+    )
+    if person.email:
+        body = TWO_FACTOR_RESET_BODY.format(
+            name=person.first_name or person,
+            by=by.get_full_name() or by.username,
+            organisation=organisation.name,
+            link=settings.SITE_URL.rstrip("/") + "/account/",
         )
+        address = person.email
+        transaction.on_commit(lambda: send_mail(TWO_FACTOR_RESET_SUBJECT, body, None, [address]))
     return removed
 
 
