@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import limits
 from .choices import OVERSIGHT_KINDS, PROVIDER_KINDS, AuditAction, OrganisationKind, Role, UnitKind
+from .formatting import iso_minute
 from .limits import LimitedTextField
 
 # ODS codes are 3-5 upper-case letters and digits for trusts and their sites (NHS Organisation Data Service).
@@ -420,4 +421,4 @@ class SecondFactorFailure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Wrong second-factor code for {self.user} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"Wrong second-factor code for {self.user} at {iso_minute(self.at)}"

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
 from .auth import client_address
+from .formatting import counted
 from .forms import CodeForm, RecoveryCodeForm
 from .second_factor import (
     recovery_code_use,
@@ -57,10 +58,6 @@ def password_step_done(request: HttpRequest, user, next_url: str) -> HttpRespons
         "next": next_url,
     }
     return redirect("sign-in-code")
-
-
-def _seconds(wait: int) -> str:
-    return f"{wait} second" if wait == 1 else f"{wait} seconds"
 
 
 def _second_step(
@@ -104,10 +101,12 @@ def _second_step(
                 return redirect(next_url if safe else "/")
             wrong_code_note(**where)
             wait = wrong_code_wait(**where)
-            form.add_error("code", f"{wrong}. " + WAIT.format(wait=_seconds(wait)) if wait else wrong)
+            form.add_error(
+                "code", f"{wrong}. " + WAIT.format(wait=counted(wait, "second")) if wait else wrong
+            )
             wait = 0  # this answer is the wrong code; the next one, if early, is the wait
         else:
-            form.add_error("code", WAIT.format(wait=_seconds(wait)))
+            form.add_error("code", WAIT.format(wait=counted(wait, "second")))
     return render(request, template, {"form": form}, status=429 if wait else 200)
 
 
@@ -121,7 +120,7 @@ def _recovery_code(user, device: TOTPDevice, code: str) -> int | None:
 
 def _recovery_signed_in(request: HttpRequest, left: int) -> None:
     advice = " Make new ones on your account page before they run out." if left <= 3 else ""
-    codes = "1 recovery code" if left == 1 else f"{left} recovery codes"
+    codes = counted(left, "recovery code")
     messages.warning(request, f"You signed in with a recovery code. You have {codes} left.{advice}")
 
 
