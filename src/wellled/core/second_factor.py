@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import math
 import secrets
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -124,14 +125,6 @@ def recovery_codes_remove(*, user: User) -> int:
 # The wait after wrong codes -----------------------------------------------------------------------------------
 
 
-def _session_digest(session_key: str | None) -> str:
-    return hashlib.sha256((session_key or "").encode()).hexdigest()
-
-
-def _address(address: str) -> str:
-    return (address or "")[:64]
-
-
 def _wait_after(failures: list[datetime.datetime], free: int, now: datetime.datetime) -> float:
     """Seconds still to wait after these wrong codes (newest first), given how many are free."""
     beyond = len(failures) - free
@@ -141,12 +134,31 @@ def _wait_after(failures: list[datetime.datetime], free: int, now: datetime.date
     return max((failures[0] + wait - now).total_seconds(), 0.0)
 
 
-def wrong_code_wait(*, user: User, session_key: str | None, address: str) -> int:
+@dataclass(frozen=True)
+class Attempt:
+    """Who is being signed in, from which session and network address."""
+
+    user: User
+    session_key: str | None
+    address: str
+
+    @property
+    def session(self) -> str:
+        return hashlib.sha256((self.session_key or "").encode()).hexdigest()
+
+    @property
+    def source(self) -> str:
+        return (self.address or "")[:64]
+
+
+def wrong_code_wait(attempt: Attempt) -> int:
     """Whole seconds before this session, from this address, may try another code for the person (0: now)."""
     now = timezone.now()
-    recent = SecondFactorFailure.objects.filter(user=user, at__gte=now - FAILURE_MEMORY).order_by("-at")
-    by_session = list(recent.filter(session=_session_digest(session_key)).values_list("at", flat=True))
-    by_address = list(recent.filter(address=_address(address)).values_list("at", flat=True))
+    recent = SecondFactorFailure.objects.filter(user=attempt.user, at__gte=now - FAILURE_MEMORY).order_by(
+        "-at"
+    )
+    by_session = list(recent.filter(session=attempt.session).values_list("at", flat=True))
+    by_address = list(recent.filter(address=attempt.source).values_list("at", flat=True))
     wait = max(
         _wait_after(by_session, FREE_FAILURES_PER_SESSION, now),
         _wait_after(by_address, FREE_FAILURES_PER_ADDRESS, now),
@@ -154,16 +166,16 @@ def wrong_code_wait(*, user: User, session_key: str | None, address: str) -> int
     return math.ceil(wait)
 
 
-def wrong_code_note(*, user: User, session_key: str | None, address: str) -> None:
+def wrong_code_note(attempt: Attempt) -> None:
     """Count a wrong code against its session and address (bookkeeping, not a change to audit)."""
     now = timezone.now()
     SecondFactorFailure.objects.filter(at__lt=now - FAILURE_MEMORY).delete()
     SecondFactorFailure.objects.create(
-        user=user, session=_session_digest(session_key), address=_address(address), at=now
+        user=attempt.user, session=attempt.session, address=attempt.source, at=now
     )
 
 
-def wrong_codes_forget(*, user: User, session_key: str | None, address: str) -> None:
+def wrong_codes_forget(attempt: Attempt) -> None:
     """A right code: the session's and the address's wrong codes for the person no longer count."""
-    SecondFactorFailure.objects.filter(user=user, session=_session_digest(session_key)).delete()
-    SecondFactorFailure.objects.filter(user=user, address=_address(address)).delete()
+    SecondFactorFailure.objects.filter(user=attempt.user, session=attempt.session).delete()
+    SecondFactorFailure.objects.filter(user=attempt.user, address=attempt.source).delete()

@@ -24,6 +24,7 @@ from .auth import client_address
 from .formatting import counted
 from .forms import CodeForm, RecoveryCodeForm
 from .second_factor import (
+    Attempt,
     recovery_code_use,
     recovery_codes_make,
     wrong_code_note,
@@ -79,18 +80,18 @@ def _second_step(
         return redirect("login")
     user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
-    if device is None:
+    if user is None or device is None:
         request.session.pop(PENDING_KEY, None)
         return redirect("login")
     form = form_class(request.POST or None)
-    where = {"user": user, "session_key": request.session.session_key, "address": client_address(request)}
+    where = Attempt(user=user, session_key=request.session.session_key, address=client_address(request))
     wait = 0
     if request.method == "POST" and form.is_valid():
-        wait = wrong_code_wait(**where)
+        wait = wrong_code_wait(where)
         if not wait:
             outcome = check(user, device, form.cleaned_data["code"].strip())
             if outcome is not None and outcome is not False:
-                wrong_codes_forget(**where)
+                wrong_codes_forget(where)
                 next_url = pending.get("next") or "/"
                 request.session.pop(PENDING_KEY, None)
                 login(request, user, backend=pending["backend"])
@@ -99,8 +100,8 @@ def _second_step(
                     signed_in(request, outcome)
                 safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
                 return redirect(next_url if safe else "/")
-            wrong_code_note(**where)
-            wait = wrong_code_wait(**where)
+            wrong_code_note(where)
+            wait = wrong_code_wait(where)
             form.add_error(
                 "code", f"{wrong}. " + WAIT.format(wait=counted(wait, "second")) if wait else wrong
             )
