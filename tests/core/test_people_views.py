@@ -34,7 +34,12 @@ PERSON_PAGES = {
     "person-actions",
 }
 ORGANISATION_PAGES = {"people-list", "person-invite", "single-sign-on", "two-factor-requirement"}
-POST_ONLY = {"person-invitation-send", "person-two-factor-reset", "two-factor-requirement"}
+POST_ONLY = {
+    "person-invitation-send",
+    "person-two-factor-reset",
+    "two-factor-requirement",
+    "two-factor-recovery-codes",
+}
 # Reached without signing in (the token or the provider's answer is the credential), or by anyone signed in.
 PUBLIC = {
     "invitation-accept",
