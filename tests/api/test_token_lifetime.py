@@ -143,3 +143,26 @@ def test_malformed_header_answers_401_even_beside_a_signed_in_session(login, api
     client = login(viewer)
     assert client.get("/api/plans/", headers={"Authorization": "Bearer \u0100"}).status_code == 401
     assert client.get("/api/plans/").status_code == 200
+
+
+def test_migration_revokes_the_live_tokens_of_people_who_left_before_tokens_ended_with_memberships(
+    client, org, people, token_for
+):
+    """A leaver of the days before: their membership was ended without revoking their token."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("wellled.api.migrations.0002_revoke_tokens_of_ended_memberships")
+    leaver, stayer = people[Role.LEAD], people[Role.VIEWER]
+    left, stays = token_for(leaver), token_for(stayer)
+    Membership.objects.filter(user=leaver).update(active=False)
+    migration.revoke_tokens_of_leavers(apps, connection.schema_editor())
+    Membership.objects.filter(user=leaver).update(active=True)  # invited back: the old token stays revoked
+    assert client.get("/api/plans/", headers=bearer(left)).status_code == 401
+    assert client.get("/api/plans/", headers=bearer(stays)).status_code == 200
+    token = ApiToken.objects.get(user=leaver)
+    record = AuditLog.objects.get(object_id=str(token.pk), note=LEFT_NOTE)
+    assert record.organisation == org and record.after["revoked_at"]
+    assert ApiToken.objects.get(user=stayer).revoked_at is None
