@@ -53,6 +53,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return DeliveryStatusSerializer(self.context["statuses"], many=True).data
 
 
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    """An organisation named in another object (a trust, an oversight body)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "ods_code"]
+
+
 class PlanSerializer(serializers.ModelSerializer):
     framework = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
