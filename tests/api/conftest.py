@@ -94,3 +94,118 @@ def api_objects(objects, org, editor):
         "rating": PublishedRating.objects.filter(organisation=org).first(),
         "organisation": org,
     }
+
+
+@pytest.fixture
+def api_world(api_objects, org, editor, lead):
+    """`api_objects`, plus ward accreditation (a completed audit and a draft), an oversight region with `org` in its
+    portfolio (a status, an exit criterion judged once with an action as evidence), and information requests: one
+    the trust answered for the region (so shared with it), one open in each register. `director` is the region's
+    improvement director (a governance editor there, nothing in the trust)."""
+    from django.utils import timezone
+    from tests.factories import make_person
+
+    from wellled.accreditation import services as accreditation_services
+    from wellled.accreditation.models import AccreditationScheme
+    from wellled.core.choices import OrganisationKind, Role, UnitKind
+    from wellled.core.services import organisation_create, organisation_unit_create, portfolio_trust_add
+    from wellled.information import services as information_services
+    from wellled.oversight import services as oversight_services
+
+    today = timezone.localdate()
+
+    def ago(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    wards = [
+        organisation_unit_create(organisation=org, kind=UnitKind.WARD, name=name, by=None)
+        for name in ("Ward 7 (acute medicine)", "Larch ward")
+    ]
+    scheme = AccreditationScheme.objects.get(key="wellled-ward-accreditation")
+    audit = accreditation_services.ward_audit_start(
+        organisation=org, unit=wards[0], scheme=scheme, audited_on=ago(3), by=lead
+    )
+    audit = accreditation_services.ward_audit_answers_record(
+        audit=audit,
+        by=lead,
+        expected_version=audit.version,
+        answers={s.code: "met" for s in scheme.scheme.standards()},
+        evidence={},
+    )
+    audit = accreditation_services.ward_audit_complete(audit=audit, by=lead, expected_version=audit.version)
+    draft = accreditation_services.ward_audit_start(
+        organisation=org, unit=wards[1], scheme=scheme, audited_on=ago(1), by=lead
+    )
+
+    region = organisation_create(
+        name="NHS England Test Region", ods_code="ZR001", by=None, kind=OrganisationKind.OVERSIGHT
+    )
+    director = make_person(region, role=Role.GOVERNANCE_EDITOR, username="director", first_name="Dana")
+    portfolio_trust_add(oversight_body=region, trust=org, by=None, joined_on=ago(400))
+    status = oversight_services.oversight_status_record(
+        oversight_body=region,
+        trust=org,
+        by=director,
+        effective_from=ago(300),
+        segment=4,
+        programme="recovery_support",
+        programme_entered_on=ago(300),
+        improvement_director=director,
+    )
+    criterion = oversight_services.exit_criterion_create(
+        oversight_body=region, trust=org, by=director, reference="EC1", title="A stable board", agreed_on=ago(290)
+    )
+    oversight_services.exit_criterion_judgement_record(
+        criterion=criterion, by=director, judgement="partly_met", judged_on=ago(100), rationale="Two posts filled."
+    )
+    evidence = oversight_services.exit_criterion_evidence_add(
+        criterion=criterion, by=director, kind="action", object_id=api_objects["action"].pk
+    )
+
+    plan = api_objects["plan"]
+    asked = {
+        "subject": org,
+        "question": "Your improvement plan's position at month end.",
+        "received_on": today,
+        "due_on": today + datetime.timedelta(days=14),
+        "kind": "plan",
+        "parameters": {"plan": plan.pk, "as_at": ago(1)},
+    }
+    answered = information_services.request_register(
+        organisation=org, by=editor, asked_by_organisation=region, **asked
+    )
+    outcome = information_services.answer_produce(request=answered, by=editor)
+    open_request = information_services.request_register(
+        organisation=org,
+        by=editor,
+        asked_by_name="Care Quality Commission",
+        asked_by_email="information@cqc.example",
+        **{**asked, "parameters": {"plan": plan.pk, "as_at": ago(2)}},
+    )
+    region_request = information_services.request_register(
+        organisation=region,
+        by=director,
+        asked_by_name="Regional quality board",
+        asked_by_email="quality@region.example",
+        **asked,
+    )
+    from wellled.information.models import Delivery
+
+    return {
+        **api_objects,
+        "ward": wards[0],
+        "draft_ward": wards[1],
+        "scheme": scheme,
+        "audit": audit,
+        "draft": draft,
+        "region": region,
+        "director": director,
+        "status": status,
+        "criterion": criterion,
+        "evidence": evidence,
+        "answered_request": answered,
+        "answer": outcome.answer,
+        "shared": Delivery.objects.get(request=answered, shared_with=region),
+        "open_request": open_request,
+        "region_request": region_request,
+    }
