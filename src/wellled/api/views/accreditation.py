@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action as endpoint
-from rest_framework.exceptions import ValidationError
+from django.core.exceptions import ValidationError
 from rest_framework.response import Response
 
 from wellled.accreditation import selectors as accreditation_selectors
