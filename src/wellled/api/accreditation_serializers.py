@@ -12,9 +12,9 @@ from wellled.accreditation.choices import AuditState
 from wellled.accreditation.models import AccreditationScheme, WardAudit
 from wellled.accreditation.services import EVIDENCE_LIMIT
 from wellled.core.limits import limit_of
-from wellled.core.models import OrganisationUnit
 
 from .filters import IdFilter
+from .serializers import shape
 
 ID_MAX = 2**63 - 1
 # A scheme has tens of standards; a few hundred answers in one request is certainly a mistake.
@@ -128,22 +128,15 @@ class AuditSerializer(serializers.ModelSerializer):
         ]
 
 
-class DomainResultSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
-    points = serializers.IntegerField()
-    available = serializers.IntegerField()
-    percent = serializers.FloatField(allow_null=True)
-
-
-class StandardResultSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    domain = serializers.CharField()
-    text = serializers.CharField()
-    essential = serializers.BooleanField()
-    answer = serializers.CharField(allow_null=True)
-    answer_label = serializers.CharField(allow_null=True)
-    evidence = serializers.CharField()
+DomainResultSerializer = shape(
+    "DomainResult", code=str, title=str, points=int, available=int, percent=float | None
+)
+StandardResultSerializer = shape(
+    "StandardResult",
+    **dict.fromkeys(("code", "domain", "text", "evidence"), str),
+    **dict.fromkeys(("answer", "answer_label"), str | None),
+    essential=bool,
+)
 
 
 class ResultSerializer(serializers.Serializer):
@@ -263,10 +256,6 @@ class WardFilter(django_filters.FilterSet):
         help_text="true: only wards past their renewal date or never audited; false: the rest.",
     )
 
-    class Meta:
-        model = OrganisationUnit
-        fields = ["overdue"]
-
     def as_given(self, queryset, name, value):
         return queryset
 
@@ -278,7 +267,3 @@ class AuditFilter(django_filters.FilterSet):
     level_code = django_filters.CharFilter()
     audited_after = django_filters.DateFilter(field_name="audited_on", lookup_expr="gte")
     audited_before = django_filters.DateFilter(field_name="audited_on", lookup_expr="lt")
-
-    class Meta:
-        model = WardAudit
-        fields = ["ward", "scheme", "state", "level_code"]

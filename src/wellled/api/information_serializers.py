@@ -202,15 +202,7 @@ class RequestFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
 
-    class Meta:
-        model = InformationRequest
-        fields = ["status", "kind", "subject"]
-
 
 class AnswerFilter(django_filters.FilterSet):
     subject = IdFilter(field_name="subject_id")
     kind = django_filters.ChoiceFilter(choices=RequestKind.choices)
-
-    class Meta:
-        model = Answer
-        fields = ["subject", "kind"]

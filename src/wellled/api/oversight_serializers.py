@@ -4,6 +4,8 @@ may see or change what is the oversight selectors' and services' rule."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,6 +23,7 @@ from wellled.oversight.models import (
 
 from .filters import ID_MAX, IdFilter
 from .serializers import OrganisationBriefSerializer as TrustSerializer
+from .serializers import shape
 
 # Where each kind of evidence is read in the API (by the trust's own people: the body reads the label).
 EVIDENCE_API_PATHS = {
@@ -35,42 +38,21 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-class RatingCellSerializer(serializers.Serializer):
-    rating = serializers.CharField()
-    rated_on = serializers.DateField()
-    direction = serializers.CharField(help_text="improved, declined, unchanged, or '' with no rating before.")
-
-
-class DeliveryCountSerializer(serializers.Serializer):
-    status = serializers.CharField(allow_null=True, help_text="A delivery-status code; null: no status yet.")
-    actions = serializers.IntegerField()
-
-
-class PortfolioDeliverySerializer(serializers.Serializer):
-    counts = DeliveryCountSerializer(many=True)
-    total = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    awaited = serializers.IntegerField()
-
-
-class ExitCountsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    met = serializers.IntegerField()
-    partly_met = serializers.IntegerField()
-    not_met = serializers.IntegerField()
-    not_judged = serializers.IntegerField()
-
-
-class KeyMeasureCellSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    measure = serializers.IntegerField(allow_null=True, help_text="The trust's measure; null: it has none.")
-    variation = serializers.CharField(allow_null=True)
-    variation_text = serializers.CharField(allow_null=True)
-    assurance = serializers.CharField(allow_null=True)
-    assurance_text = serializers.CharField(allow_null=True)
-    latest = serializers.FloatField(allow_null=True)
-    latest_period = serializers.DateField(allow_null=True)
+RatingCellSerializer = shape("RatingCell", rating=str, rated_on=datetime.date, direction=str)
+DeliveryCountSerializer = shape("DeliveryCount", status=str | None, actions=int)
+PortfolioDeliverySerializer = shape(
+    "PortfolioDelivery", counts=DeliveryCountSerializer(many=True), total=int, overdue=int, awaited=int
+)
+ExitCountsSerializer = shape("ExitCounts", total=int, met=int, partly_met=int, not_met=int, not_judged=int)
+KeyMeasureCellSerializer = shape(
+    "KeyMeasureCell",
+    code=str,
+    name=str,
+    measure=int | None,
+    **dict.fromkeys(("variation", "variation_text", "assurance", "assurance_text"), str | None),
+    latest=float | None,
+    latest_period=datetime.date | None,
+)
 
 
 class PortfolioRowSerializer(serializers.Serializer):
@@ -261,15 +243,7 @@ class StatusFilter(django_filters.FilterSet):
     programme = django_filters.ChoiceFilter(choices=Programme.choices)
     effective_after = django_filters.DateFilter(field_name="effective_from", lookup_expr="gte")
 
-    class Meta:
-        model = OversightStatus
-        fields = ["trust", "segment", "programme"]
-
 
 class CriterionFilter(django_filters.FilterSet):
     trust = IdFilter(field_name="trust_id")
     reference = django_filters.CharFilter(lookup_expr="iexact")
-
-    class Meta:
-        model = ExitCriterion
-        fields = ["trust", "reference"]

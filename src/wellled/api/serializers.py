@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import typing
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,6 +31,30 @@ from wellled.reports.models import IssuedPaper, IssuedPaperFile
 ID_MAX = 2**63 - 1
 # The most values one request may load into a measure (ten years of daily data is 3,653).
 VALUES_PER_REQUEST_MAX = 5_000
+
+
+# The plain types a `shape` names, and the fields they stand for.
+PLAIN_FIELDS = {
+    str: serializers.CharField,
+    int: serializers.IntegerField,
+    float: serializers.FloatField,
+    bool: serializers.BooleanField,
+    datetime.date: serializers.DateField,
+}
+
+
+def shape(name: str, /, **fields) -> type[serializers.Serializer]:
+    """A read-only serializer of plain values, declared by type: `shape("Counts", total=int, label=str | None)`
+    (`| None`: may be null); a field or serializer instance is used as it is."""
+
+    def field_for(kind):
+        if isinstance(kind, serializers.Field):
+            return kind
+        options = set(typing.get_args(kind)) or {kind}
+        (plain,) = options - {type(None)}
+        return PLAIN_FIELDS[plain](allow_null=type(None) in options)
+
+    return type(f"{name}Serializer", (serializers.Serializer,), {k: field_for(v) for k, v in fields.items()})
 
 
 class DeliveryStatusSerializer(serializers.ModelSerializer):

@@ -3,11 +3,10 @@ results; audits started, answered and completed through the accreditation servic
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action as endpoint
-from django.core.exceptions import ValidationError
 from rest_framework.response import Response
 
 from wellled.accreditation import selectors as accreditation_selectors
@@ -18,7 +17,7 @@ from wellled.core.permissions import Permission
 from .. import accreditation_serializers as shapes
 from ..authentication import api_scope
 from ..conditional import if_match_version, with_etag
-from .base import ListRetrieve, body_of, create_schema, require_role
+from .base import ListRetrieve, body_of, create_schema, described, require_role
 
 
 def _one_of(queryset: QuerySet, pk: int, field: str, message: str):
@@ -28,9 +27,9 @@ def _one_of(queryset: QuerySet, pk: int, field: str, message: str):
     return found
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Wards and teams with their latest level, the audit before and whether due"),
-    retrieve=extend_schema(summary="One ward or team with its latest level"),
+@described(
+    "Wards and teams with their latest level, the audit before and whether due",
+    "One ward or team with its latest level",
 )
 class WardViewSet(ListRetrieve):
     serializer_class = shapes.WardSerializer
@@ -60,18 +59,30 @@ class WardViewSet(ListRetrieve):
         return Response(self.get_serializer(row).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="The accreditation schemes your organisation may audit against"),
-    retrieve=extend_schema(summary="One scheme with its answers, levels and standards"),
+@described(
+    "The accreditation schemes your organisation may audit against",
+    "One scheme with its answers, levels and standards",
 )
 class SchemeViewSet(ListRetrieve):
     serializer_class = shapes.SchemeSerializer
     selector = staticmethod(accreditation_selectors.schemes_available)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Ward audits, newest first, with their answers and evidence by standard"),
-    retrieve=extend_schema(summary="One audit with the working of its result, standard by standard"),
+def audit_step(url_path: str, body, summary: str):
+    """A POST under an audit that changes it (with If-Match) and answers the audit as it now reads."""
+
+    def decorate(method):
+        routed = endpoint(detail=True, methods=["post"], url_path=url_path, filterset_class=None)(method)
+        return create_schema(body, shapes.AuditDetailSerializer, summary=summary, if_match=True, code=200)(
+            routed
+        )
+
+    return decorate
+
+
+@described(
+    "Ward audits, newest first, with their answers and evidence by standard",
+    "One audit with the working of its result, standard by standard",
     create=create_schema(
         shapes.AuditStartSerializer,
         shapes.AuditDetailSerializer,
@@ -122,40 +133,30 @@ class WardAuditViewSet(ListRetrieve):
         )
         return self.answer(audit, status=201)
 
-    @create_schema(
-        shapes.AuditAnswersSerializer,
-        shapes.AuditDetailSerializer,
-        summary="Record answers and evidence (over as many sittings as it takes)",
-        if_match=True,
-        code=200,
+    @audit_step(
+        "answers", shapes.AuditAnswersSerializer, "Record answers and evidence (over several sittings)"
     )
-    @endpoint(detail=True, methods=["post"], url_path="answers", filterset_class=None)
     def answers(self, request, pk=None):
-        audit = self.get_object()
-        require_role(request, Permission.RECORD_WARD_AUDITS)
-        body = body_of(shapes.AuditAnswersSerializer, request)
-        accreditation_services.ward_audit_answers_record(
-            audit=audit,
-            by=request.user,
-            expected_version=if_match_version(request),
-            answers={**audit.answers, **body["answers"]},
-            evidence={**audit.evidence, **body["evidence"]},
-            summary=body.get("summary", audit.summary),
-        )
-        return self.answer(audit)
+        def merged(audit) -> dict:
+            body = body_of(shapes.AuditAnswersSerializer, request)
+            return {
+                "answers": {**audit.answers, **body["answers"]},
+                "evidence": {**audit.evidence, **body["evidence"]},
+                "summary": body.get("summary", audit.summary),
+            }
 
-    @create_schema(
-        None,
-        shapes.AuditDetailSerializer,
-        summary="Complete the audit: the level and renewal date are worked out and it is frozen",
-        if_match=True,
-        code=200,
+        return self.changed_through(request, accreditation_services.ward_audit_answers_record, merged)
+
+    @audit_step(
+        "complete", None, "Complete the audit: its level and renewal date are worked out, and it is frozen"
     )
-    @endpoint(detail=True, methods=["post"], url_path="complete", filterset_class=None)
     def complete(self, request, pk=None):
+        return self.changed_through(request, accreditation_services.ward_audit_complete, lambda audit: {})
+
+    def changed_through(self, request, service, changes) -> Response:
+        """The audit found in scope (404), the role checked (403), then `service(audit=..., **changes(audit))`
+        with the version from If-Match; the audit as it now reads."""
         audit = self.get_object()
         require_role(request, Permission.RECORD_WARD_AUDITS)
-        accreditation_services.ward_audit_complete(
-            audit=audit, by=request.user, expected_version=if_match_version(request)
-        )
+        service(audit=audit, by=request.user, expected_version=if_match_version(request), **changes(audit))
         return self.answer(audit)

@@ -191,19 +191,30 @@ def adding(
     answer,
     service: Callable[..., Any],
     permission: Permission = Permission.MANAGE_PLANS,
+    keyword: str | None = None,
 ):
     """A detail endpoint (POST to `url_path` under the object) that adds something to the object through its
-    service, as `service(<object's model name>=object, by=person, **body)`: 201 with what it added."""
+    service, as `service(<keyword, or the object's model name>=object, by=person, **body)`: 201 with what it
+    added."""
 
     def add(self, request, pk=None) -> Response:
         parent = self.get_object()
         require_role(request, permission)
         given = body_of(body, request)
-        return created(answer, service(**{parent._meta.model_name: parent}, by=request.user, **given))
+        return created(
+            answer, service(**{keyword or parent._meta.model_name: parent}, by=request.user, **given)
+        )
 
     add.__name__ = name  # the router names the route after it, and checks it matches the attribute
     routed = action(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(add)
     return create_schema(body, answer, summary=summary)(routed)
+
+
+def described(list_summary: str, retrieve_summary: str, **more):
+    """A viewset's list and single-object summaries in the schema (and any other operation's schema, by action)."""
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary), retrieve=extend_schema(summary=retrieve_summary), **more
+    )
 
 
 def change_schema(serializer_class, change_serializer_class):

@@ -5,11 +5,11 @@ services, as the pages do."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action as endpoint
-from django.core.exceptions import ValidationError
 from rest_framework.response import Response
 
 from wellled.core.models import Organisation, User
@@ -27,6 +27,7 @@ from .base import (
     ListRetrieve,
     body_of,
     create_schema,
+    described,
     issued_file_response,
     require_role,
 )
@@ -39,6 +40,20 @@ FILE_SCHEMA = extend_schema(
     },
     filters=False,
 )
+
+
+def file_endpoint(file_get):
+    """GET files/{fmt}/ under the object: its stored file of that format, read through `file_get`."""
+
+    @FILE_SCHEMA
+    @endpoint(detail=True, methods=["get"], url_path=r"files/(?P<fmt>[a-z]{1,10})", filterset_class=None)
+    def file(self, request, pk=None, fmt=None):
+        found = self.get_object()
+        return issued_file_response(file_get(pk=found.pk, fmt=fmt, **api_scope(request)))
+
+    return file
+
+
 FILES = Prefetch("paper__files", queryset=IssuedPaperFile.objects.defer("content").order_by("id"))
 
 
@@ -83,9 +98,9 @@ def _outcome(outcome) -> dict:
     }
 
 
-@extend_schema_view(
-    list=extend_schema(summary="The register: requests with who asked, what, by when, and the answer given"),
-    retrieve=extend_schema(summary="One request with its answer and to whom it was given"),
+@described(
+    "The register: requests with who asked, what, by when, and the answer given",
+    "One request with its answer and to whom it was given",
     create=create_schema(
         shapes.RequestCreateSerializer,
         shapes.RequestSerializer,
@@ -176,37 +191,25 @@ class InformationRequestViewSet(ListRetrieve):
         return self.answer(asked)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="The answers your register produced, newest first, with their files"),
-    retrieve=extend_schema(summary="One answer with its files"),
+@described(
+    "The answers your register produced, newest first, with their files",
+    "One answer with its files",
 )
 class InformationAnswerViewSet(ListRetrieve):
     serializer_class = shapes.AnswerSerializer
     filterset_class = shapes.AnswerFilter
     selector = staticmethod(answers_in_scope)
 
-    @FILE_SCHEMA
-    @endpoint(detail=True, methods=["get"], url_path=r"files/(?P<fmt>[a-z]{1,10})", filterset_class=None)
-    def file(self, request, pk=None, fmt=None):
-        answer = self.get_object()
-        return issued_file_response(
-            information_selectors.answer_file_get(pk=answer.pk, fmt=fmt, **api_scope(request))
-        )
+    file = file_endpoint(information_selectors.answer_file_get)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Answers other organisations shared with yours in Wellled, newest first"),
-    retrieve=extend_schema(summary="One shared answer with its files"),
+@described(
+    "Answers other organisations shared with yours in Wellled, newest first",
+    "One shared answer with its files",
 )
 class SharedAnswerViewSet(ListRetrieve):
     serializer_class = shapes.SharedSerializer
     filterset_class = None
     selector = staticmethod(shared_in_scope)
 
-    @FILE_SCHEMA
-    @endpoint(detail=True, methods=["get"], url_path=r"files/(?P<fmt>[a-z]{1,10})", filterset_class=None)
-    def file(self, request, pk=None, fmt=None):
-        shared = self.get_object()
-        return issued_file_response(
-            information_selectors.shared_file_get(pk=shared.pk, fmt=fmt, **api_scope(request))
-        )
+    file = file_endpoint(information_selectors.shared_file_get)

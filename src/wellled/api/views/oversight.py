@@ -9,7 +9,6 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import action as endpoint
 from rest_framework.renderers import JSONRenderer
 
 from wellled.core.models import Organisation, User
@@ -22,7 +21,7 @@ from wellled.oversight.models import ExitCriterionJudgement
 from .. import oversight_serializers as shapes
 from ..authentication import api_scope
 from ..renderers import CSVRenderer
-from .base import ListRetrieve, body_of, create_schema, created, require_role
+from .base import ListRetrieve, adding, described
 
 
 def statuses_in_scope(*, user: User, organisation: Organisation) -> QuerySet:
@@ -92,9 +91,9 @@ class PortfolioViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(rows)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Oversight statuses (segment and support programme over time), newest first"),
-    retrieve=extend_schema(summary="One oversight status"),
+@described(
+    "Oversight statuses (segment and support programme over time), newest first",
+    "One oversight status",
 )
 class OversightStatusViewSet(ListRetrieve):
     serializer_class = shapes.StatusSerializer
@@ -102,41 +101,38 @@ class OversightStatusViewSet(ListRetrieve):
     selector = staticmethod(statuses_in_scope)
 
 
-def _criterion_adding(name: str, url_path: str, summary: str, body, answer, service):
-    """A POST under an exit criterion that adds to it through an oversight service: 201 with what it added."""
+# What a POST under an exit criterion adds, through which oversight service.
+CRITERION_ADDS = {
+    "judge": (
+        "Judge the criterion met, partly met or not met on a day, with the reasons",
+        oversight_services.exit_criterion_judgement_record,
+    ),
+    "evidence_add": (
+        "Offer one of the trust's records (an action, measure, assessment or paper) as evidence",
+        oversight_services.exit_criterion_evidence_add,
+    ),
+}
 
-    def add(self, request, pk=None):
-        criterion = self.get_object()
-        require_role(request, Permission.MANAGE_OVERSIGHT)
-        return created(answer, service(criterion=criterion, by=request.user, **body_of(body, request)))
 
-    add.__name__ = name
-    routed = endpoint(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(add)
-    return create_schema(body, answer, summary=summary)(routed)
+def _to_criterion(name: str, url_path: str, body, answer):
+    """A POST under an exit criterion that adds to it through its oversight service (201 with what it added)."""
+    summary, service = CRITERION_ADDS[name]
+    keywords = {"permission": Permission.MANAGE_OVERSIGHT, "keyword": "criterion"}
+    return adding(
+        name, url_path=url_path, summary=summary, body=body, answer=answer, service=service, **keywords
+    )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Exit criteria with their judgements and evidence"),
-    retrieve=extend_schema(summary="One exit criterion with its judgements and evidence"),
+@described(
+    "Exit criteria with their judgements and evidence",
+    "One exit criterion with its judgements and evidence",
 )
 class ExitCriterionViewSet(ListRetrieve):
     serializer_class = shapes.CriterionSerializer
     filterset_class = shapes.CriterionFilter
     selector = staticmethod(criteria_in_scope)
 
-    judge = _criterion_adding(
-        "judge",
-        "judgements",
-        "Judge the criterion met, partly met or not met on a day, with the reasons",
-        shapes.JudgementCreateSerializer,
-        shapes.JudgementSerializer,
-        oversight_services.exit_criterion_judgement_record,
-    )
-    evidence_add = _criterion_adding(
-        "evidence_add",
-        "evidence",
-        "Offer one of the trust's records (an action, measure, assessment or paper) as evidence",
-        shapes.EvidenceCreateSerializer,
-        shapes.EvidenceSerializer,
-        oversight_services.exit_criterion_evidence_add,
+    judge = _to_criterion("judge", "judgements", shapes.JudgementCreateSerializer, shapes.JudgementSerializer)
+    evidence_add = _to_criterion(
+        "evidence_add", "evidence", shapes.EvidenceCreateSerializer, shapes.EvidenceSerializer
     )
