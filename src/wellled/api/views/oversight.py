@@ -5,6 +5,9 @@ people read their own trust's statuses and exit criteria, as on its oversight pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -102,7 +105,7 @@ class OversightStatusViewSet(ListRetrieve):
 
 
 # What a POST under an exit criterion adds, through which oversight service.
-CRITERION_ADDS = {
+CRITERION_ADDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "judge": (
         "Judge the criterion met, partly met or not met on a day, with the reasons",
         oversight_services.exit_criterion_judgement_record,
@@ -117,9 +120,15 @@ CRITERION_ADDS = {
 def _to_criterion(name: str, url_path: str, body, answer):
     """A POST under an exit criterion that adds to it through its oversight service (201 with what it added)."""
     summary, service = CRITERION_ADDS[name]
-    keywords = {"permission": Permission.MANAGE_OVERSIGHT, "keyword": "criterion"}
     return adding(
-        name, url_path=url_path, summary=summary, body=body, answer=answer, service=service, **keywords
+        name,
+        url_path=url_path,
+        summary=summary,
+        body=body,
+        answer=answer,
+        service=service,
+        permission=Permission.MANAGE_OVERSIGHT,
+        keyword="criterion",
     )
 
 
