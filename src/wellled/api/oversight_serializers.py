@@ -38,6 +38,16 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
+class PersonName(serializers.CharField):
+    """A person named in a record, by full name (null when none is named)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return _person(value)
+
+
 RatingCellSerializer = shape("RatingCell", rating=str, rated_on=datetime.date, direction=str)
 DeliveryCountSerializer = shape("DeliveryCount", status=str | None, actions=int)
 PortfolioDeliverySerializer = shape(
@@ -135,8 +145,8 @@ class StatusSerializer(serializers.ModelSerializer):
     trust = TrustSerializer()
     segment_label = serializers.CharField(source="get_segment_display")
     programme_label = serializers.CharField(source="get_programme_display")
-    improvement_director = serializers.SerializerMethodField()
-    recorded_by = serializers.SerializerMethodField()
+    improvement_director = PersonName()
+    recorded_by = PersonName()
 
     class Meta:
         model = OversightStatus
@@ -159,25 +169,13 @@ class StatusSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
 
-    @extend_schema_field(serializers.CharField())
-    def get_improvement_director(self, status) -> str:
-        return _person(status.improvement_director)
-
-    @extend_schema_field(serializers.CharField())
-    def get_recorded_by(self, status) -> str:
-        return _person(status.recorded_by)
-
 
 class JudgementSerializer(serializers.ModelSerializer):
-    judged_by = serializers.SerializerMethodField()
+    judged_by = PersonName()
 
     class Meta:
         model = ExitCriterionJudgement
         fields = ["id", "judgement", "judged_on", "rationale", "judged_by", "recorded_at"]
-
-    @extend_schema_field(serializers.CharField())
-    def get_judged_by(self, judgement) -> str:
-        return _person(judgement.judged_by)
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

@@ -19,6 +19,28 @@ from ..authentication import api_scope
 from ..conditional import if_match_version, with_etag
 from .base import ListRetrieve, body_of, create_schema, described, require_role
 
+# What each list and each object is called in the schema.
+SUMMARIES = {
+    "wards": (
+        "Wards and teams with their latest level, the audit before and whether due",
+        "One ward or team with its latest level",
+    ),
+    "schemes": (
+        "The accreditation schemes your organisation may audit against",
+        "One scheme with its answers, levels and standards",
+    ),
+    "audits": (
+        "Ward audits, newest first, with their answers and evidence by standard",
+        "One audit with the working of its result, standard by standard",
+    ),
+}
+
+AUDITS_CREATE = create_schema(
+    shapes.AuditStartSerializer,
+    shapes.AuditDetailSerializer,
+    summary="Start an audit of a ward or team (then record its answers and complete it)",
+)
+
 
 def _one_of(queryset: QuerySet, pk: int, field: str, message: str):
     found = queryset.filter(pk=pk).first()
@@ -27,10 +49,7 @@ def _one_of(queryset: QuerySet, pk: int, field: str, message: str):
     return found
 
 
-@described(
-    "Wards and teams with their latest level, the audit before and whether due",
-    "One ward or team with its latest level",
-)
+@described(*SUMMARIES["wards"])
 class WardViewSet(ListRetrieve):
     serializer_class = shapes.WardSerializer
     filterset_class = shapes.WardFilter
@@ -59,10 +78,7 @@ class WardViewSet(ListRetrieve):
         return Response(self.get_serializer(row).data)
 
 
-@described(
-    "The accreditation schemes your organisation may audit against",
-    "One scheme with its answers, levels and standards",
-)
+@described(*SUMMARIES["schemes"])
 class SchemeViewSet(ListRetrieve):
     serializer_class = shapes.SchemeSerializer
     selector = staticmethod(accreditation_selectors.schemes_available)
@@ -80,15 +96,7 @@ def audit_step(url_path: str, body, summary: str):
     return decorate
 
 
-@described(
-    "Ward audits, newest first, with their answers and evidence by standard",
-    "One audit with the working of its result, standard by standard",
-    create=create_schema(
-        shapes.AuditStartSerializer,
-        shapes.AuditDetailSerializer,
-        summary="Start an audit of a ward or team (then record its answers and complete it)",
-    ),
-)
+@described(*SUMMARIES["audits"], create=AUDITS_CREATE)
 class WardAuditViewSet(ListRetrieve):
     serializer_class = shapes.AuditSerializer
     filterset_class = shapes.AuditFilter

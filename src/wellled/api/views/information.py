@@ -41,6 +41,28 @@ FILE_SCHEMA = extend_schema(
     filters=False,
 )
 
+# What each list and each object is called in the schema.
+SUMMARIES = {
+    "requests": (
+        "The register: requests with who asked, what, by when, and the answer given",
+        "One request with its answer and to whom it was given",
+    ),
+    "answers": (
+        "The answers your register produced, newest first, with their files",
+        "One answer with its files",
+    ),
+    "shared": (
+        "Answers other organisations shared with yours in Wellled, newest first",
+        "One shared answer with its files",
+    ),
+}
+
+REQUESTS_CREATE = create_schema(
+    shapes.RequestCreateSerializer,
+    shapes.RequestSerializer,
+    summary="Register a request in your register",
+)
+
 
 def file_endpoint(file_get):
     """GET files/{fmt}/ under the object: its stored file of that format, read through `file_get`."""
@@ -98,15 +120,7 @@ def _outcome(outcome) -> dict:
     }
 
 
-@described(
-    "The register: requests with who asked, what, by when, and the answer given",
-    "One request with its answer and to whom it was given",
-    create=create_schema(
-        shapes.RequestCreateSerializer,
-        shapes.RequestSerializer,
-        summary="Register a request in your register",
-    ),
-)
+@described(*SUMMARIES["requests"], create=REQUESTS_CREATE)
 class InformationRequestViewSet(ListRetrieve):
     serializer_class = shapes.RequestSerializer
     filterset_class = shapes.RequestFilter
@@ -191,10 +205,7 @@ class InformationRequestViewSet(ListRetrieve):
         return self.answer(asked)
 
 
-@described(
-    "The answers your register produced, newest first, with their files",
-    "One answer with its files",
-)
+@described(*SUMMARIES["answers"])
 class InformationAnswerViewSet(ListRetrieve):
     serializer_class = shapes.AnswerSerializer
     filterset_class = shapes.AnswerFilter
@@ -203,10 +214,7 @@ class InformationAnswerViewSet(ListRetrieve):
     file = file_endpoint(information_selectors.answer_file_get)
 
 
-@described(
-    "Answers other organisations shared with yours in Wellled, newest first",
-    "One shared answer with its files",
-)
+@described(*SUMMARIES["shared"])
 class SharedAnswerViewSet(ListRetrieve):
     serializer_class = shapes.SharedSerializer
     filterset_class = None

@@ -26,6 +26,18 @@ from ..authentication import api_scope
 from ..renderers import CSVRenderer
 from .base import ListRetrieve, adding, described
 
+# What each list and each object is called in the schema.
+SUMMARIES = {
+    "statuses": (
+        "Oversight statuses (segment and support programme over time), newest first",
+        "One oversight status",
+    ),
+    "criteria": (
+        "Exit criteria with their judgements and evidence",
+        "One exit criterion with its judgements and evidence",
+    ),
+}
+
 
 def statuses_in_scope(*, user: User, organisation: Organisation) -> QuerySet:
     """An oversight body's records of the trusts of its portfolio; a trust's, those recorded about it."""
@@ -94,10 +106,7 @@ class PortfolioViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(rows)
 
 
-@described(
-    "Oversight statuses (segment and support programme over time), newest first",
-    "One oversight status",
-)
+@described(*SUMMARIES["statuses"])
 class OversightStatusViewSet(ListRetrieve):
     serializer_class = shapes.StatusSerializer
     filterset_class = shapes.StatusFilter
@@ -132,10 +141,7 @@ def _to_criterion(name: str, url_path: str, body, answer):
     )
 
 
-@described(
-    "Exit criteria with their judgements and evidence",
-    "One exit criterion with its judgements and evidence",
-)
+@described(*SUMMARIES["criteria"])
 class ExitCriterionViewSet(ListRetrieve):
     serializer_class = shapes.CriterionSerializer
     filterset_class = shapes.CriterionFilter
