@@ -294,8 +294,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wellled API",
-    "DESCRIPTION": "Plans, actions, progress updates, reporting cycles, measures, assessments and issued board "
-    "papers of one organisation, as its people see them. See docs/api.md.",
+    "DESCRIPTION": "Plans, actions, progress updates, reporting cycles, measures, assessments, issued board "
+    "papers, ward accreditation, oversight and information requests of one organisation, as its people see them. "
+    "See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its page need a signed-in person or a token, like every other page.
@@ -314,6 +315,9 @@ SPECTACULAR_SETTINGS = {
         "ActionStateEnum": "wellled.plans.choices.ActionState",
         "CycleStateEnum": "wellled.plans.choices.CycleState",
         "DatePrecisionEnum": "wellled.plans.choices.DatePrecision",
+        "AuditStateEnum": "wellled.accreditation.choices.AuditState",
+        "EvidenceKindEnum": "wellled.oversight.choices.EvidenceKind",
+        "RequestKindEnum": "wellled.information.models.RequestKind",
     },
 }
 

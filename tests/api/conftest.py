@@ -94,3 +94,158 @@ def api_objects(objects, org, editor):
         "rating": PublishedRating.objects.filter(organisation=org).first(),
         "organisation": org,
     }
+
+
+def _ago(days: int) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def accreditation_objects(org, lead):
+    """Two wards of `org`: the first with a completed audit (every standard met), the second with a draft."""
+    from wellled.accreditation import services as accreditation_services
+    from wellled.accreditation.models import AccreditationScheme
+    from wellled.core.choices import UnitKind
+    from wellled.core.services import organisation_unit_create
+
+    wards = [
+        organisation_unit_create(organisation=org, kind=UnitKind.WARD, name=name, by=None)
+        for name in ("Ward 7 (acute medicine)", "Larch ward")
+    ]
+    scheme = AccreditationScheme.objects.get(key="wellled-ward-accreditation")
+    audit = accreditation_services.ward_audit_start(
+        organisation=org, unit=wards[0], scheme=scheme, audited_on=_ago(3), by=lead
+    )
+    audit = accreditation_services.ward_audit_answers_record(
+        audit=audit,
+        by=lead,
+        expected_version=audit.version,
+        answers={s.code: "met" for s in scheme.scheme.standards()},
+        evidence={},
+    )
+    audit = accreditation_services.ward_audit_complete(audit=audit, by=lead, expected_version=audit.version)
+    draft = accreditation_services.ward_audit_start(
+        organisation=org, unit=wards[1], scheme=scheme, audited_on=_ago(1), by=lead
+    )
+    return {"ward": wards[0], "draft_ward": wards[1], "scheme": scheme, "audit": audit, "draft": draft}
+
+
+@pytest.fixture
+def region(db):
+    from wellled.core.choices import OrganisationKind
+    from wellled.core.services import organisation_create
+
+    return organisation_create(
+        name="NHS England Test Region", ods_code="ZR001", by=None, kind=OrganisationKind.OVERSIGHT
+    )
+
+
+@pytest.fixture
+def director(region):
+    """The region's improvement director: a governance editor there, nothing in any trust."""
+    from tests.factories import make_person
+
+    from wellled.core.choices import Role
+
+    return make_person(region, role=Role.GOVERNANCE_EDITOR, username="director", first_name="Dana")
+
+
+@pytest.fixture
+def oversight_objects(org, plan, region, director):
+    """`org` in the region's portfolio with a status, and an exit criterion judged once with an action of the
+    trust's as evidence."""
+    from wellled.core.services import portfolio_trust_add
+    from wellled.oversight import services as oversight_services
+
+    portfolio_trust_add(oversight_body=region, trust=org, by=None, joined_on=_ago(400))
+    status = oversight_services.oversight_status_record(
+        oversight_body=region,
+        trust=org,
+        by=director,
+        effective_from=_ago(300),
+        segment=4,
+        programme="recovery_support",
+        programme_entered_on=_ago(300),
+        improvement_director=director,
+    )
+    criterion = oversight_services.exit_criterion_create(
+        oversight_body=region,
+        trust=org,
+        by=director,
+        reference="EC1",
+        title="A stable board",
+        agreed_on=_ago(290),
+    )
+    oversight_services.exit_criterion_judgement_record(
+        criterion=criterion,
+        by=director,
+        judgement="partly_met",
+        judged_on=_ago(100),
+        rationale="Two posts filled.",
+    )
+    action = plan.actions.order_by("pk").first()
+    evidence = oversight_services.exit_criterion_evidence_add(
+        criterion=criterion, by=director, kind="action", object_id=action.pk
+    )
+    return {
+        "region": region,
+        "director": director,
+        "status": status,
+        "criterion": criterion,
+        "evidence": evidence,
+    }
+
+
+@pytest.fixture
+def information_objects(org, plan, editor, oversight_objects):
+    """Requests about `org`'s plan: one the trust answered for the region (so shared with it), one open in the
+    trust's register (asked by a body outside Wellled), one open in the region's."""
+    from django.utils import timezone
+
+    from wellled.information import services as information_services
+    from wellled.information.models import Delivery
+
+    region, director = oversight_objects["region"], oversight_objects["director"]
+    today = timezone.localdate()
+    asked = {
+        "subject": org,
+        "question": "Your improvement plan's position at month end.",
+        "received_on": today,
+        "due_on": today + datetime.timedelta(days=14),
+        "kind": "plan",
+        "parameters": {"plan": plan.pk, "as_at": _ago(1)},
+    }
+    answered = information_services.request_register(
+        organisation=org, by=editor, asked_by_organisation=region, **asked
+    )
+    outcome = information_services.answer_produce(request=answered, by=editor)
+    open_request = information_services.request_register(
+        organisation=org,
+        by=editor,
+        asked_by_name="Care Quality Commission",
+        asked_by_email="information@cqc.example",
+        **{**asked, "parameters": {"plan": plan.pk, "as_at": _ago(2)}},
+    )
+    region_request = information_services.request_register(
+        organisation=region,
+        by=director,
+        asked_by_name="Regional quality board",
+        asked_by_email="quality@region.example",
+        **asked,
+    )
+    return {
+        "answered_request": answered,
+        "answer": outcome.answer,
+        "shared": Delivery.objects.get(request=answered, shared_with=region),
+        "open_request": open_request,
+        "region_request": region_request,
+    }
+
+
+@pytest.fixture
+def api_world(api_objects, accreditation_objects, oversight_objects, information_objects):
+    """`api_objects`, with ward accreditation, an oversight region with `org` in its portfolio, and information
+    requests in both registers (the region's improvement director is `director`)."""
+    return {**api_objects, **accreditation_objects, **oversight_objects, **information_objects}

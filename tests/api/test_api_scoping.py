@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.api.test_api_accreditation import OPERATIONS as ACCREDITATION_OPERATIONS
+from tests.api.test_api_information import OPERATIONS as INFORMATION_OPERATIONS
+from tests.api.test_api_oversight import OPERATIONS as OVERSIGHT_OPERATIONS
 from tests.factories import db_state, make_person
 
 from wellled.core.choices import Role
@@ -124,7 +127,11 @@ def test_every_operation_of_the_schema_is_tried_when_the_api_changes(client, peo
     response = client.get("/api/schema/?format=json", headers=bearer(token_for(people[Role.VIEWER])))
     schema = json.loads(response.content)
     listed = {(method.upper(), path) for path, item in schema["paths"].items() for method in item}
-    assert listed == set(OPERATIONS), "add new API operations to OPERATIONS (and WRITE_BODIES) here"
+    # Accreditation, oversight and information requests are tried in their own modules, with their own callers.
+    elsewhere = set(ACCREDITATION_OPERATIONS) | set(OVERSIGHT_OPERATIONS) | set(INFORMATION_OPERATIONS)
+    assert listed == set(OPERATIONS) | elsewhere, (
+        "add new API operations to OPERATIONS (and WRITE_BODIES) here"
+    )
 
 
 @pytest.mark.django_db

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import typing
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,6 +33,30 @@ ID_MAX = 2**63 - 1
 VALUES_PER_REQUEST_MAX = 5_000
 
 
+# The plain types a `shape` names, and the fields they stand for.
+PLAIN_FIELDS = {
+    str: serializers.CharField,
+    int: serializers.IntegerField,
+    float: serializers.FloatField,
+    bool: serializers.BooleanField,
+    datetime.date: serializers.DateField,
+}
+
+
+def shape(name: str, /, **fields) -> type[serializers.Serializer]:
+    """A read-only serializer of plain values, declared by type: `shape("Counts", total=int, label=str | None)`
+    (`| None`: may be null); a field or serializer instance is used as it is."""
+
+    def field_for(kind):
+        if isinstance(kind, serializers.Field):
+            return kind
+        options = set(typing.get_args(kind)) or {kind}
+        (plain,) = options - {type(None)}
+        return PLAIN_FIELDS[plain](allow_null=type(None) in options)
+
+    return type(f"{name}Serializer", (serializers.Serializer,), {k: field_for(v) for k, v in fields.items()})
+
+
 class DeliveryStatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliveryStatus
@@ -51,6 +78,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
     @extend_schema_field(DeliveryStatusSerializer(many=True))
     def get_delivery_statuses(self, organisation):
         return DeliveryStatusSerializer(self.context["statuses"], many=True).data
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    """An organisation named in another object (a trust, an oversight body)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "ods_code"]
 
 
 class PlanSerializer(serializers.ModelSerializer):

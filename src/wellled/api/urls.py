@@ -19,6 +19,16 @@ router.register("measures", views.MeasureViewSet, basename="api-measure")
 router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
 router.register("ratings", views.RatingViewSet, basename="api-rating")
 router.register("papers", views.PaperViewSet, basename="api-paper")
+# Accreditation, oversight and information requests (issue 25).
+router.register("wards", views.WardViewSet, basename="api-ward")
+router.register("accreditation-schemes", views.SchemeViewSet, basename="api-accreditation-scheme")
+router.register("ward-audits", views.WardAuditViewSet, basename="api-ward-audit")
+router.register("portfolio", views.PortfolioViewSet, basename="api-portfolio")
+router.register("oversight-statuses", views.OversightStatusViewSet, basename="api-oversight-status")
+router.register("exit-criteria", views.ExitCriterionViewSet, basename="api-exit-criterion")
+router.register("information-requests", views.InformationRequestViewSet, basename="api-information-request")
+router.register("information-answers", views.InformationAnswerViewSet, basename="api-information-answer")
+router.register("shared-answers", views.SharedAnswerViewSet, basename="api-shared-answer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

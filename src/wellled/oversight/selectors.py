@@ -76,14 +76,20 @@ def _body_records(
     ).filter(**{f"{trust_path}__in": entries.values("trust_id")})
 
 
-def body_statuses(*, user: User, organisation: Organisation, trust: Organisation) -> list[OversightStatus]:
-    """The body's oversight status records of one trust, newest first."""
-    statuses = _body_records(
-        OversightStatus.objects.select_related("improvement_director", "recorded_by"),
+def body_status_records(*, user: User, organisation: Organisation) -> QuerySet[OversightStatus]:
+    """The body's oversight status records of every trust of its portfolio today, newest first."""
+    return _body_records(
+        OversightStatus.objects.select_related(
+            "improvement_director", "recorded_by", "trust", "oversight_body"
+        ),
         user=user,
         organisation=organisation,
     )
-    return list(statuses.filter(trust=trust))
+
+
+def body_statuses(*, user: User, organisation: Organisation, trust: Organisation) -> list[OversightStatus]:
+    """The body's oversight status records of one trust, newest first."""
+    return list(body_status_records(user=user, organisation=organisation).filter(trust=trust))
 
 
 def body_current_statuses(*, user: User, organisation: Organisation) -> dict[int, OversightStatus]:
@@ -168,10 +174,17 @@ def criterion_rows(criteria: QuerySet[ExitCriterion]) -> list[CriterionRow]:
 # The trust's side -----------------------------------------------------------------------------------------------
 
 
+def trust_status_records(*, user: User, organisation: Organisation) -> QuerySet[OversightStatus]:
+    """Every oversight status recorded about the trust (by any body), newest first, for the trust's people."""
+    statuses = OversightStatus.objects.select_related(
+        "improvement_director", "recorded_by", "oversight_body", "trust"
+    )
+    return scoped(statuses, user=user, organisation=organisation, path="trust")
+
+
 def trust_statuses(*, user: User, organisation: Organisation) -> list[OversightStatus]:
     """Every oversight status recorded about the trust (by any body), newest first, for the trust's people."""
-    statuses = OversightStatus.objects.select_related("improvement_director", "recorded_by", "oversight_body")
-    return list(scoped(statuses, user=user, organisation=organisation, path="trust"))
+    return list(trust_status_records(user=user, organisation=organisation))
 
 
 def trust_criteria(*, user: User, organisation: Organisation) -> QuerySet[ExitCriterion]:

@@ -1,9 +1,12 @@
 """The API's endpoints: each reads through a selector in the caller's scope and writes through the same service
 as the pages, checking the role (403) after finding the object in scope (404), as the pages do."""
 
+from .accreditation import SchemeViewSet, WardAuditViewSet, WardViewSet
 from .assessments import AssessmentViewSet, RatingViewSet
+from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
 from .measures import MeasureViewSet
 from .organisations import OrganisationViewSet
+from .oversight import ExitCriterionViewSet, OversightStatusViewSet, PortfolioViewSet
 from .papers import PaperViewSet
 from .plans import (
     ActionViewSet,
@@ -16,6 +19,15 @@ from .plans import (
 
 __all__ = [
     "ActionViewSet",
+    "ExitCriterionViewSet",
+    "InformationAnswerViewSet",
+    "InformationRequestViewSet",
+    "OversightStatusViewSet",
+    "PortfolioViewSet",
+    "SchemeViewSet",
+    "SharedAnswerViewSet",
+    "WardAuditViewSet",
+    "WardViewSet",
     "AssessmentViewSet",
     "CycleViewSet",
     "FindingViewSet",

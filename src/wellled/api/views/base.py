@@ -3,10 +3,12 @@ objects come only from a selector in the caller's scope (404 before 403, as on t
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -16,6 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from wellled.core.permissions import Permission, require
+from wellled.reports import selectors as report_selectors
 
 from ..authentication import api_role, api_scope
 from ..conditional import if_match_version, with_etag
@@ -59,6 +62,19 @@ def body_of(serializer_class, request) -> dict:
     body = serializer_class(data=request.data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
+
+
+def issued_file_response(stored) -> HttpResponse | Response:
+    """A stored file of an issued paper, byte for byte, after checking its checksum (409 if it no longer matches),
+    with the checksum in Repr-Digest (RFC 9530)."""
+    try:
+        content = report_selectors.verified_content(stored)
+    except report_selectors.TamperedError as error:
+        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+    response = HttpResponse(content, content_type=stored.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(stored.sha256)).decode('ascii')}:"
+    return response
 
 
 def created(serializer, instance) -> Response:
@@ -175,19 +191,30 @@ def adding(
     answer,
     service: Callable[..., Any],
     permission: Permission = Permission.MANAGE_PLANS,
+    keyword: str | None = None,
 ):
     """A detail endpoint (POST to `url_path` under the object) that adds something to the object through its
-    service, as `service(<object's model name>=object, by=person, **body)`: 201 with what it added."""
+    service, as `service(<keyword, or the object's model name>=object, by=person, **body)`: 201 with what it
+    added."""
 
     def add(self, request, pk=None) -> Response:
         parent = self.get_object()
         require_role(request, permission)
         given = body_of(body, request)
-        return created(answer, service(**{parent._meta.model_name: parent}, by=request.user, **given))
+        return created(
+            answer, service(**{keyword or parent._meta.model_name: parent}, by=request.user, **given)
+        )
 
     add.__name__ = name  # the router names the route after it, and checks it matches the attribute
     routed = action(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(add)
     return create_schema(body, answer, summary=summary)(routed)
+
+
+def described(list_summary: str, retrieve_summary: str, **more):
+    """A viewset's list and single-object summaries in the schema (and any other operation's schema, by action)."""
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary), retrieve=extend_schema(summary=retrieve_summary), **more
+    )
 
 
 def change_schema(serializer_class, change_serializer_class):

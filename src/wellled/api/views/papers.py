@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action as endpoint
-from rest_framework.response import Response
 
 from wellled.reports import selectors as report_selectors
 from wellled.reports.formats import FORMATS
 
 from .. import filters, selectors, serializers
 from ..authentication import api_scope
-from .base import ListRetrieve
+from .base import ListRetrieve, issued_file_response
 
 
 class PaperViewSet(ListRetrieve):
@@ -39,14 +35,4 @@ class PaperViewSet(ListRetrieve):
             raise Http404("No such format.")
         paper = self.get_object()
         scope = api_scope(request)
-        stored = report_selectors.issued_file_get(pk=paper.pk, fmt=fmt, **scope)
-        try:
-            content = report_selectors.verified_content(stored)
-        except report_selectors.TamperedError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-        response = HttpResponse(content, content_type=stored.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
-        response["Repr-Digest"] = (
-            f"sha-256=:{base64.b64encode(bytes.fromhex(stored.sha256)).decode('ascii')}:"
-        )
-        return response
+        return issued_file_response(report_selectors.issued_file_get(pk=paper.pk, fmt=fmt, **scope))
