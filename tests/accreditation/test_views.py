@@ -21,8 +21,8 @@ OBJECT_URLS = {
     "ward-visit-complete": "audit",
     "ward-visit-history": "audit",
 }
-PLAIN_URLS = {"accreditation-overview", "ward-visit-start"}
-RECORDING = {"ward-visit-start", "ward-visit-edit", "ward-visit-complete"}
+PLAIN_URLS = {"accreditation-overview", "ward-visit-start", "wards-export", "wards-import"}
+RECORDING = {"ward-visit-start", "ward-visit-edit", "ward-visit-complete", "wards-import"}
 POST_ONLY = {"ward-visit-complete"}
 
 

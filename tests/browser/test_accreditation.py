@@ -53,3 +53,37 @@ def test_a_matron_records_a_ward_audit(new_page, org, lead):
         page.get_by_role("img", name="Statistical process control chart of Rowan ward's audit scores")
     ).to_be_visible()
     check_accessibility(page, "the ward's page")
+
+
+def test_an_editor_downloads_the_wards_and_imports_them_back_changed(new_page, org, editor, tmp_path):
+    from tests.spreadsheets import xlsx_bytes
+
+    ward = organisation_unit_create(organisation=org, kind=UnitKind.WARD, name="Rowan ward", by=None)
+    page = new_page()
+    sign_in(page, editor, next_path="/accreditation/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the wards and their assessments (.xlsx)").click()
+    assert download.value.suggested_filename.startswith("wards-")
+    page.get_by_role("link", name="Import wards and assessments").click()
+    check_accessibility(page, "the wards import page")
+    upload = tmp_path / "wards.xlsx"
+    upload.write_bytes(
+        xlsx_bytes(
+            sheets={
+                "Wards": [
+                    ["Ward ID", "Ward or team", "Kind", "Code"],
+                    [f"W{ward.pk}", "Rowan ward", "ward", "RW1"],
+                ]
+            }
+        )
+    )
+    page.get_by_label("Wards workbook (.xlsx, or .csv for wards alone)").set_input_files(str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("status")).to_contain_text("The file is ready")
+    expect(page.get_by_text("(empty) → RW1")).to_be_visible()
+    check_accessibility(page, "the wards import page showing what would change")
+    page.get_by_label("Wards workbook (.xlsx, or .csv for wards alone)").set_input_files(str(upload))
+    page.get_by_role("button", name="Import these changes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ward accreditation")
+    ward.refresh_from_db()
+    assert ward.code == "RW1"

@@ -10,9 +10,10 @@ from openpyxl import Workbook, load_workbook
 
 from wellled.core.choices import UnitKind
 from wellled.core.models import AuditLog, OrganisationUnit
+from wellled.core.registers import Upload as SpreadsheetFile
 from wellled.risks.models import Risk, RiskScore
 from wellled.risks.selectors import RegisterFilters, risk_register
-from wellled.risks.spreadsheet import SpreadsheetFile, register_export, register_import, score_parse
+from wellled.risks.spreadsheet import register_export, register_import, score_parse
 
 from .conftest import make_risk
 
@@ -182,12 +183,13 @@ def test_bad_row_named_by_row_and_column_and_nothing_written_when_one_row_is_wro
     assert not Risk.objects.exists()  # the good rows were not imported either
 
 
-def test_reference_refused_when_the_register_already_has_it(setup, editor):
-    make_risk(setup, editor, reference="DX101")
+def test_existing_reference_updates_that_risk_rather_than_adding_another(setup, editor):
+    make_risk(setup, editor, reference="DX101", title="Ambulance handover")
     result = register_import(organisation=setup, by=editor, file=workbook(GOOD_ROWS))
-    assert [(p.row, p.column.strip()) for p in result.problems] == [(5, "Risk ID")]
-    assert result.problems[0].message.startswith("the register already has a risk DX101")
-    assert Risk.objects.count() == 1
+    assert result.ok, [str(p) for p in result.problems]
+    assert [r.action for r in result.rows] == ["update", "create", "create"]
+    assert Risk.objects.count() == 3
+    assert Risk.objects.get(reference="DX101").title == "Delays in ambulance handover"
 
 
 def test_file_refused_when_no_header_row_is_found(setup, editor):
@@ -239,7 +241,8 @@ def test_export_reimports_into_another_register_when_round_tripped(setup, editor
     result = register_import(
         organisation=setup, by=editor, file=SpreadsheetFile("export.xlsx", content), dry_run=True
     )
-    assert all("already has a risk" in p.message for p in result.problems)
+    assert result.ok, [str(p) for p in result.problems]
+    assert {r.action for r in result.rows} == {"same"}  # exported and read back: nothing to change
 
 
 def test_cli_dry_run_prints_problems_and_fails_when_a_row_is_bad(setup, editor, tmp_path, capsys):

@@ -227,6 +227,8 @@ def test_editor_lowers_the_threshold_and_the_register_is_reflagged(login, editor
 
 
 def test_import_page_lists_problems_by_row_and_column_and_imports_nothing(login, editor, org):
+    import hashlib
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     csv = b"Risk ID,Title,Current rating\r\nX1,Lifts out of order,4x5=18\r\nX2,,3x3\r\n"
@@ -242,6 +244,12 @@ def test_import_page_lists_problems_by_row_and_column_and_imports_nothing(login,
     assert not Risk.objects.filter(reference="X1").exists()
     response = client.post(
         reverse("risk-import"), {"do": "import", "file": SimpleUploadedFile("r.csv", good)}
+    )  # not checked first: shown, not imported
+    assert response.status_code == 200 and not Risk.objects.filter(reference="X1").exists()
+    checked = hashlib.sha256(good).hexdigest()
+    response = client.post(
+        reverse("risk-import"),
+        {"do": "import", "checked": checked, "file": SimpleUploadedFile("r.csv", good)},
     )
     assert response.status_code == 302 and Risk.objects.get(reference="X1").current_score == 20
 

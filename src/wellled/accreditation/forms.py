@@ -72,3 +72,11 @@ class AuditAnswersForm(VersionForm):
 
 class AuditCompleteForm(VersionForm):
     """The button that completes an audit, with the version of the answers it completes."""
+
+
+class WardsImportForm(TextForm):
+    file = forms.FileField(
+        label="Wards workbook (.xlsx, or .csv for wards alone)",
+        error_messages={"required": "Choose the workbook to import"},
+        help_text="Export the wards, change them in Excel and bring the workbook back.",
+    )

@@ -22,9 +22,11 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_change,
     record_create,
     version_check,
 )
+from wellled.core.services import organisation_unit_create
 from wellled.measures import services as measure_services
 from wellled.measures.choices import Direction, Frequency, MeasureKind
 
@@ -247,3 +249,66 @@ def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | N
             source=f"Ward audit of {long_date(completed.audited_on)}",
         )
     return completed
+
+
+# Wards and teams -----------------------------------------------------------------------------------------------
+
+WARD_FIELDS = ("name", "kind", "code", "parent")
+
+
+def _ward_check(organisation: Organisation, fields: Mapping, *, ward: OrganisationUnit | None = None) -> None:
+    """A ward or team of this organisation: a kind that is audited, a parent of the same organisation that is not
+    itself a ward or team, a name no other unit of its kind has."""
+    errors: dict[str, str] = {}
+    name = (fields.get("name") or "").strip()
+    kind = fields.get("kind")
+    parent = fields.get("parent")
+    if not name:
+        errors["name"] = "Give the ward or team a name."
+    if kind not in AUDITABLE_KINDS:
+        errors["kind"] = "Choose ward or team."
+    if parent is not None and (parent.organisation_id != organisation.pk or parent.kind in AUDITABLE_KINDS):
+        errors["parent"] = "Choose one of your organisation's directorates, services or sites."
+    taken = OrganisationUnit.objects.filter(organisation=organisation, kind=kind, name__iexact=name)
+    if ward is not None:
+        taken = taken.exclude(pk=ward.pk)
+    if name and taken.exists():
+        errors["name"] = f"The organisation already has a {kind} called {name}."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def ward_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    name: str,
+    kind: str = AUDITABLE_KINDS[0],
+    code: str = "",
+    parent: OrganisationUnit | None = None,
+) -> OrganisationUnit:
+    """Add a ward or team to the organisation's structure (audited)."""
+    permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_ACCREDITATION)
+    _ward_check(organisation, {"name": name, "kind": kind, "parent": parent})
+    return organisation_unit_create(
+        organisation=organisation, kind=kind, name=name.strip(), code=code.strip(), parent=parent, by=by
+    )
+
+
+@transaction.atomic
+def ward_update(*, ward: OrganisationUnit, by: User, **changes) -> OrganisationUnit:
+    """Rename a ward or team, change its kind, code or the directorate it sits in (audited, in its history)."""
+    permission_require(
+        user=by, organisation_id=ward.organisation_id, permission=Permission.MANAGE_ACCREDITATION
+    )
+    unknown = set(changes) - set(WARD_FIELDS)
+    if unknown:
+        raise ValueError(f"A ward cannot change {', '.join(sorted(unknown))} here.")
+    row = locked_get(OrganisationUnit, ward.pk)
+    if row.kind not in AUDITABLE_KINDS:
+        raise ValidationError({"kind": "Only wards and teams are changed here."})
+    _ward_check(row.organisation, {**{name: getattr(row, name) for name in WARD_FIELDS}, **changes}, ward=row)
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    return record_change(row, changes, by=by, organisation=row.organisation, versioned=False)

@@ -1,4 +1,5 @@
-"""Ward accreditation pages: the overview, a ward's page, and recording and completing an audit."""
+"""Ward accreditation pages: the overview, a ward's page, recording and completing an audit, and the wards and
+their assessments exported and imported as a workbook."""
 
 from __future__ import annotations
 
@@ -10,10 +11,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import CreatePage, HistoryPage, SignedInRequest, form_page, page_of, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    HistoryPage,
+    SignedInRequest,
+    form_page,
+    page_of,
+    register_import_page,
+    role,
+    scope,
+)
 
 from . import selectors, services
-from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm
+from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm, WardsImportForm
 from .models import WardAudit
 
 
@@ -129,3 +139,36 @@ audit_history = HistoryPage[WardAudit](
     title=lambda audit: f"History of {audit}",
     back_url=lambda audit: reverse("ward-visit-detail", args=[audit.pk]),
 )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def wards_export(request: SignedInRequest) -> HttpResponse:
+    """The wards and teams and their assessments as a workbook, in the layout the import reads."""
+    from .register import wards_export as export
+
+    require(role(request), Permission.VIEW)
+    content = export(user=request.user, organisation=request.organisation)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    name = f"wards-{request.organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def wards_import(request: SignedInRequest) -> HttpResponse:
+    """Upload the wards workbook: check it (the differences sheet by sheet, row by row), then import it."""
+    from .register import wards_import as run
+
+    require(role(request), Permission.MANAGE_ACCREDITATION)
+    return register_import_page(
+        request,
+        WardsImportForm(request.POST or None, request.FILES or None),
+        run=lambda upload, dry_run: run(
+            organisation=request.organisation, by=request.user, file=upload, dry_run=dry_run
+        ),
+        template="accreditation/import.jinja",
+        context={"page_title": "Import wards and assessments"},
+        success_url=reverse("accreditation-overview"),
+        noun="ward",
+    )

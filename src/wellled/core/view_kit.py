@@ -20,6 +20,7 @@ from django.urls import reverse
 from .history import history_rows
 from .models import Membership, Organisation, User
 from .permissions import Permission, require
+from .registers import upload_digest, upload_read
 from .selectors import audit_for_object
 from .service_kit import ConcurrentEditError
 
@@ -297,3 +298,47 @@ class HistoryPage(Generic[M]):
     def __call__(self, request: HttpRequest, pk: int) -> HttpResponse:
         instance: M = self.get(pk=pk, **scope(request))
         return history_page(request, instance, title=self.title(instance), back_url=self.back_url(instance))
+
+
+def register_import_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    run: Callable[[Any, bool], Sequence[Any]],
+    template: str,
+    context: Mapping[str, Any],
+    success_url: str,
+    noun: str,
+) -> HttpResponse:
+    """A register's import page (core.registers): 'Check the file' is the dry run, showing each sheet's
+    differences row by row or its problems; 'Import these changes', with the same file (named by its digest from
+    the check, so a different file is never imported unchecked), writes every change or none.
+    `run(upload, dry_run)` returns the comparisons."""
+    results: Sequence[Any] = []
+    checked = refused = ""
+    if request.method == "POST" and form.is_valid():
+        upload = upload_read(form.cleaned_data["file"])
+        checked = upload_digest(upload)
+        wanted = request.POST.get("do") == "import"
+        confirmed = wanted and request.POST.get("checked") == checked
+        if wanted and not confirmed:
+            refused = "This is not the file you checked: check it first, then import it."
+        results = run(upload, not confirmed)
+        if results and all(r.applied for r in results):
+            messages.success(request, "Imported: " + "; ".join(r.summary() for r in results) + ".")
+            return redirect(success_url)
+    ok = bool(results) and all(r.ok for r in results)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "results": results,
+            "ready": ok,
+            "checked": checked,
+            "refused": refused,
+            "noun": noun,
+        },
+        status=400 if results and not ok else 200,
+    )

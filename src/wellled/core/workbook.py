@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .cells import csv_bytes, safe_cell, set_safe_cell
 
@@ -33,11 +35,14 @@ __all__ = [
     "WriteOnlyCell",
     "csv_bytes",
     "get_column_letter",
+    "merged_ranges",
     "new_workbook",
     "opened_workbook",
     "safe_cell",
     "set_safe_cell",
     "sheet_rows",
+    "sheet_titles",
+    "streamed_rows",
     "streamed_cell",
     "workbook_bytes",
 ]
@@ -98,3 +103,64 @@ def sheet_rows(sheet: Any, *, max_rows: int | None = None, max_columns: int | No
             raise RowLimitExceeded(max_rows)
         rows.append(list(values))
     return rows
+
+
+def sheet_titles(source: bytes | Path) -> list[str]:
+    """The titles of a workbook's visible sheets, in order."""
+    with opened_workbook(source) as book:
+        return [s.title for s in book.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+
+
+def _chosen_sheet(book: Any, sheet: str | None) -> Any:
+    visible = [s for s in book.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+    chosen = next((s for s in visible if s.title == sheet), None) if sheet else None
+    return chosen or (visible[0] if visible else None)
+
+
+def streamed_rows(
+    source: bytes | Path, *, max_rows: int, max_columns: int, sheet: str | None = None
+) -> Iterator[tuple[int, list[Any]]]:
+    """A sheet's rows as (row number, values), read one at a time from the file and never held whole: the sheet
+    titled `sheet` (else the first visible one). Whatever the sheet's own dimension claims, the rows are counted as
+    they are read, and the row past `max_rows` raises RowLimitExceeded before anything more is read, so a workbook
+    of two million rows costs what its first `max_rows` rows cost."""
+    with opened_workbook(source) as book:
+        chosen = _chosen_sheet(book, sheet)
+        if chosen is None:
+            return
+        chosen.reset_dimensions()  # read what is there, not what the file says is there
+        for number, values in enumerate(chosen.iter_rows(values_only=True, max_col=max_columns), start=1):
+            if number > max_rows:
+                raise RowLimitExceeded(max_rows)
+            yield number, list(values)
+
+
+MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
+MERGE_SCAN_BYTES = 64 * 1024
+
+
+def merged_ranges(source: bytes, *, sheet: str | None = None) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of each merged range of the sheet (chosen as
+    streamed_rows chooses it), read from its XML in pieces: read-only mode does not report them. Call it after
+    streamed_rows has read the sheet within its row limit, since it reads the sheet's part to its end."""
+    with opened_workbook(source) as book:
+        chosen = _chosen_sheet(book, sheet)
+        path = getattr(chosen, "_worksheet_path", None) if chosen is not None else None
+    if not path:
+        return []
+    found: set[tuple[int, int, int, int]] = set()
+    with zipfile.ZipFile(io.BytesIO(source)) as archive, archive.open(path) as part:
+        tail = b""
+        while chunk := part.read(MERGE_SCAN_BYTES):
+            text = tail + chunk
+            for c0, r0, c1, r1 in MERGE_RE.findall(text):
+                found.add(
+                    (
+                        int(r0),
+                        column_index_from_string(c0.decode()),
+                        int(r1),
+                        column_index_from_string(c1.decode()),
+                    )
+                )
+            tail = text[-200:]
+    return sorted(found)

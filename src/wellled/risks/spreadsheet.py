@@ -1,34 +1,32 @@
-"""A risk register in and out of a spreadsheet, in the layout Datix-style exports use.
+"""The risk register in and out of a spreadsheet, in the layout Datix-style exports use, through the register
+round-trip kit (core.registers).
 
-Import reads an .xlsx or .csv (through the plans app's safe reader: size and zip-bomb checks, formulas read as their
-saved values, vertically merged cells carried down to every row they span), finds the header row among the first
-rows whatever its wording, reads score cells written "4x5=20", "4 x 5" or "L4 x C5", and reports every problem by
-row and column before anything is written. Nothing is saved unless every row is good (all or nothing).
-Export writes the same layout, so a register can go out, be edited and come back.
+Export writes every risk the person may see; import reads the same layout back (or a register exported from Datix
+or kept in a workbook: the header row found among the first rows whatever its wording, score cells written
+"4x5=20", "4 x 5" or "L4 x C5", cells merged down carried to every row). Each row is matched by its reference: a
+risk already on the register is updated in the fields that differ (a changed current rating recorded as a review,
+a changed status through the status service, new controls added), a new reference (or none) adds a risk, and a risk
+missing from the sheet is left as it is. A dry run shows the differences row by row; the real run writes every row
+in one transaction, or nothing if any row has a problem.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
-from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from wellled.core import registers
 from wellled.core.access import current_members
-from wellled.core.formatting import typed_date
 from wellled.core.limits import limit_of, too_long
 from wellled.core.models import Organisation, OrganisationUnit, User
-from wellled.plans.spreadsheet.read import (
-    MonthCell,
-    SpreadsheetFile,
-    UnreadableFile,
-    load_file,
-    read_spreadsheet,
-)
+from wellled.core.registers import Column, Comparison, Context, Problem, Register, Upload, cell_text
+from wellled.core.service_kit import AS_IT_STANDS
 
-from . import services
+from . import selectors, services
 from .choices import RiskStatus
 from .convention import convention
 from .models import Control, Risk, RiskCategory
@@ -132,7 +130,6 @@ HEADER_WORDS = {
     "status": {"status", "riskstatus"},
     "status_reason": {"statusreason", "closurereason", "reasonforclosure", "reason", "reasonclosedtolerated"},
 }
-HEADER_SEARCH_ROWS = 15  # title lines and logos above the headers in real exports
 REQUIRED = ("title", "current")
 SCORE_RE = re.compile(r"^\s*[lL]?\s*([0-9])\s*[x×X*]\s*[cC]?\s*([0-9])\s*(?:=\s*([0-9]{1,2}))?\s*$")
 SCORE_FIRST_RE = re.compile(r"^\s*([0-9]{1,2})\s*\(\s*([0-9])\s*[x×X*]\s*([0-9])\s*\)\s*$")  # "20 (4x5)"
@@ -148,39 +145,6 @@ STATUS_WORDS = {
     "archived": RiskStatus.CLOSED,
     "close": RiskStatus.CLOSED,
 }
-
-
-def _word(header) -> str:
-    text = re.sub(r"\([^)]*\)", "", str(header or ""))
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file, where it is: row as the spreadsheet numbers it, and the column's header."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Row {self.row}" if self.row else "The file"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    """What an import found (and, unless it was a dry run with no problems, did)."""
-
-    rows: list[dict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    created: list[Risk] = field(default_factory=list)
-    header_row: int | None = None
-    columns: dict[str, str] = field(default_factory=dict)  # field -> the header text found
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def score_parse(value) -> tuple[int, int]:
@@ -207,83 +171,38 @@ def score_parse(value) -> tuple[int, int]:
     return likelihood, consequence
 
 
-def _date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, MonthCell):
-        return datetime.date(value.year, value.month, 1)
-    text = str(value).strip()
-    day = typed_date(text)
-    if day is not None:
-        return day
-    raise ValueError(f"“{text}” is not a date: write it as day/month/year, for example 30/11/2026")
+def score_text(likelihood: int, consequence: int) -> str:
+    """'4x5=20', as registers write a score."""
+    return f"{likelihood}x{consequence}={likelihood * consequence}"
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _score_shown(scores: Any) -> str:
+    return score_text(*scores) if scores else registers.EMPTY_SHOWN
 
 
-def _header(rows) -> tuple[int | None, dict[int, str], dict[str, str], list[Problem]]:
-    """The header row (its index), column -> field, field -> header text; problems when no row will do."""
-    for index, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[int, str] = {}
-        texts: dict[str, str] = {}
-        duplicates = []
-        for column, cell in enumerate(cells):
-            word = _word(cell)
-            name = next((k for k, words in HEADER_WORDS.items() if word in words), None)
-            if name is None:
-                continue
-            if name in texts:
-                duplicates.append(
-                    Problem(
-                        number,
-                        _text(cell),
-                        f"a second column for the {EXPORT_HEADERS[name].lower()}"
-                        f" (the first is “{texts[name]}”): keep one",
-                    )
-                )
-                continue
-            found[column], texts[name] = name, _text(cell)
-        if len(found) >= 3 and all(name in texts for name in REQUIRED):
-            return index, found, texts, duplicates
-    return (
-        None,
-        {},
-        {},
-        [
-            Problem(
-                None,
-                "",
-                "no header row with at least a title and a current rating was found in "
-                f"the first {HEADER_SEARCH_ROWS} rows; the columns Wellled reads are: "
-                + ", ".join(EXPORT_HEADERS.values()),
-            )
-        ],
-    )
+def _person_name(person: User | None) -> str:
+    return (person.get_full_name() or person.username) if person else ""
 
 
 class _Lookup:
-    """The organisation's units, categories and people by the names a register writes them with."""
+    """The organisation's units, categories and people by the names a register writes them with (and the people
+    already named on its risks, so that a leaver still named as an owner reads back as the same person)."""
 
     def __init__(self, organisation: Organisation):
-        self.units = {
-            u.name.lower(): u
-            for u in OrganisationUnit.objects.filter(organisation=organisation).exclude(kind="site")
-        }
+        units = OrganisationUnit.objects.filter(organisation=organisation)
+        self.units = {u.name.lower(): u for u in units if u.kind == "site"}
+        self.units.update({u.name.lower(): u for u in units if u.kind != "site"})
         self.categories = {c.name.lower(): c for c in RiskCategory.objects.filter(organisation=organisation)}
         self.people: dict[str, User] = {}
         for person in current_members(organisation=organisation):
             for key in (person.get_full_name(), person.username, person.email or "", person.display_initials):
                 if key:
                     self.people.setdefault(key.lower(), person)
-        self.taken = set(Risk.objects.filter(organisation=organisation).values_list("reference", flat=True))
+        named = Risk.objects.filter(organisation=organisation).select_related("owner", "handler")
+        for risk in named:
+            for named_person in (risk.owner, risk.handler):
+                if named_person is not None:
+                    self.people.setdefault(_person_name(named_person).lower(), named_person)
 
     @staticmethod
     def _known(names) -> str:
@@ -311,192 +230,274 @@ class _Lookup:
         return self.people[text.lower()]
 
 
-def register_read(*, organisation: Organisation, file) -> ImportResult:
-    """Read and check a register without writing anything: the rows as services.risk_create takes them, and every
-    problem by row and column."""
-    result = ImportResult()
-    try:
-        sheet = read_spreadsheet(load_file(file)).sheets[0]
-    except UnreadableFile as exc:
-        result.problems.append(Problem(None, "", str(exc)))
-        return result
-    index, columns, texts, problems = _header(sheet.rows)
-    result.problems += problems
-    if index is None:
-        return result
-    result.header_row, result.columns = sheet.rows[index][0], texts
-    lookup = _Lookup(organisation)
-    seen: dict[str, int] = {}
-    for number, cells in sheet.rows[index + 1 :]:
-        raw = {name: cells[column] if column < len(cells) else None for column, name in columns.items()}
-        if all(_text(v) == "" for v in raw.values()):
-            continue
-        row, row_problems = _row(number, raw, texts, lookup, seen)
-        result.problems += row_problems
-        if not row_problems:
-            result.rows.append(row)
-    if not result.rows and not result.problems:
-        result.problems.append(Problem(None, "", "the file has headers but no risks under them"))
-    return result
+def _named(kind: str):
+    """A reader of a unit, category or person by name (blank: none)."""
+
+    def read(value: Any, context: Context) -> Any:
+        text = cell_text(value)
+        return getattr(context.lookups, kind)(text) if text else None
+
+    return read
 
 
-def _row(number: int, raw: dict, texts: dict[str, str], lookup: _Lookup, seen: dict[str, int]):
-    row: dict = {"row": number}
-    problems: list[Problem] = []
-
-    def problem(name: str, message: str) -> None:
-        problems.append(Problem(number, texts.get(name, EXPORT_HEADERS[name]), message))
-
-    for name in (
-        "title",
-        "cause",
-        "event",
-        "effect",
-        "gaps_in_control",
-        "gaps_in_assurance",
-        "status_reason",
-    ):
-        row[name] = _text(raw.get(name))
-        message = too_long(row[name], limit_of(Risk, name))
-        if message:
-            problem(name, message)
-    if not row["title"]:
-        problem("title", "the risk has no title")
-    reference = _text(raw.get("reference"))
-    if reference:
-        if reference in lookup.taken:
-            problem(
-                "reference",
-                f"the register already has a risk {reference}; give a new reference or leave it empty",
-            )
-        elif reference in seen:
-            problem("reference", f"{reference} is also the reference in row {seen[reference]}")
-        elif len(reference) > 20:
-            problem("reference", "a reference can be at most 20 characters")
-        seen.setdefault(reference, number)
-    row["reference"] = reference
-    for kind in ("inherent", "current", "target"):
-        value = raw.get(kind)
-        if _text(value) == "":
+def _score(kind: str):
+    def read(value: Any, context: Context) -> tuple[int, int] | None:
+        if cell_text(value) == "":
             if kind == "current":
-                problem(kind, "the current rating is missing")
-            continue
-        try:
-            row[kind] = score_parse(value)
-        except ValueError as exc:
-            problem(kind, str(exc))
-    if "current" in row:  # a register without inherent or target ratings: start them at the current one
-        row.setdefault("inherent", row["current"])
-        row.setdefault("target", row["current"])
-    for name, find in (
-        ("unit", lookup.unit),
-        ("category", lookup.category),
-        ("owner", lookup.person),
-        ("handler", lookup.person),
-    ):
-        text = _text(raw.get(name))
-        row[name] = None
-        if text:
-            try:
-                row[name] = find(text)
-            except ValueError as exc:
-                problem(name, str(exc))
-    for name in ("opened_on", "next_review_on"):
-        row[name] = None
-        if _text(raw.get(name)):
-            try:
-                row[name] = _date(raw[name])
-            except ValueError as exc:
-                problem(name, str(exc))
-    status_text = _text(raw.get("status")).lower()
-    row["status"] = RiskStatus.OPEN
-    if status_text:
-        if status_text not in STATUS_WORDS:
-            problem("status", f"“{status_text}” is not a status: write open, tolerated or closed")
-        else:
-            row["status"] = STATUS_WORDS[status_text]
-    if row["status"] != RiskStatus.OPEN and not row["status_reason"]:
-        problem("status_reason", f"a {row['status']} risk needs the reason it is {row['status']}")
-    row["controls"] = [
-        line.strip(" -•\t") for line in _text(raw.get("controls")).splitlines() if line.strip(" -•\t")
-    ]
-    for position, control in enumerate(row["controls"], start=1):
-        message = too_long(control, limit_of(Control, "description"))
+                raise ValueError("the current rating is missing")
+            return None
+        return score_parse(value)
+
+    return read
+
+
+def _controls(value: Any, context: Context) -> list[str]:
+    lines = [line.strip(" -•\t") for line in cell_text(value).splitlines() if line.strip(" -•\t")]
+    for position, line in enumerate(lines, start=1):
+        message = too_long(line, limit_of(Control, "description"))
         if message:
-            problem("controls", f"control {position}: {message}")
-    return row, problems
+            raise ValueError(f"control {position}: {message}")
+    return lines
 
 
-def register_import(*, organisation: Organisation, by: User, file, dry_run: bool = False) -> ImportResult:
-    """Import a register: every row is checked first; with any problem (or a dry run) nothing is written, otherwise
-    every risk is added through services.risk_create (audited, scored, escalated) in one transaction."""
+def _status(value: Any, context: Context) -> str:
+    text = cell_text(value).lower()
+    if not text:
+        return RiskStatus.OPEN
+    if text not in STATUS_WORDS:
+        raise ValueError(f"“{text}” is not a status: write open, tolerated or closed")
+    return STATUS_WORDS[text]
+
+
+def _text(name: str, *, required: bool | str = False) -> Column[Risk]:
+    return Column(
+        name,
+        EXPORT_HEADERS[name],
+        lambda risk: cell_text(getattr(risk, name)),
+        read=registers.text_reader(limit_of(Risk, name), required=required),
+        aliases=tuple(HEADER_WORDS[name]),
+        required=name in REQUIRED,
+    )
+
+
+def _related(name: str, kind: str, cell) -> Column[Risk]:
+    return Column(
+        name,
+        EXPORT_HEADERS[name],
+        lambda risk: getattr(risk, name),
+        read=_named(kind),
+        cell=cell,
+        show=lambda value: cell(value) or registers.EMPTY_SHOWN,
+        aliases=tuple(HEADER_WORDS[name]),
+    )
+
+
+def _rating(kind: str) -> Column[Risk]:
+    return Column(
+        kind,
+        EXPORT_HEADERS[kind],
+        lambda risk: risk.scores(kind),
+        read=_score(kind),
+        cell=lambda scores: score_text(*scores) if scores else "",
+        show=_score_shown,
+        aliases=tuple(HEADER_WORDS[kind]),
+        required=kind in REQUIRED,
+    )
+
+
+def _date(name: str) -> Column[Risk]:
+    return Column(
+        name,
+        EXPORT_HEADERS[name],
+        lambda risk: getattr(risk, name),
+        read=registers.date_reader(),
+        aliases=tuple(HEADER_WORDS[name]),
+    )
+
+
+def _status_label(status: str) -> str:
+    return RiskStatus(status).label if status in RiskStatus.values else status
+
+
+def _name(record: OrganisationUnit | RiskCategory | None) -> str:
+    return record.name if record else ""
+
+
+COLUMNS: tuple[Column[Risk], ...] = (
+    Column(
+        "reference",
+        EXPORT_HEADERS["reference"],
+        lambda risk: risk.reference,
+        read=registers.text_reader(limit_of(Risk, "reference")),
+        aliases=tuple(HEADER_WORDS["reference"]),
+    ),
+    _text("title", required="the risk has no title"),
+    _text("cause"),
+    _text("event"),
+    _text("effect"),
+    _related("unit", "unit", _name),
+    _related("category", "category", _name),
+    _related("owner", "person", _person_name),
+    _related("handler", "person", _person_name),
+    _date("opened_on"),
+    _rating("inherent"),
+    _rating("current"),
+    _rating("target"),
+    Column(
+        "controls",
+        EXPORT_HEADERS["controls"],
+        lambda risk: [c.description for c in risk.controls.all()],
+        read=_controls,
+        aliases=tuple(HEADER_WORDS["controls"]),
+    ),
+    _text("gaps_in_control"),
+    _text("gaps_in_assurance"),
+    _date("next_review_on"),
+    Column(
+        "status",
+        EXPORT_HEADERS["status"],
+        lambda risk: risk.status,
+        read=_status,
+        cell=_status_label,
+        show=_status_label,
+        aliases=tuple(HEADER_WORDS["status"]),
+    ),
+    _text("status_reason"),
+)
+
+
+def _check(values: dict[str, Any], context: Context) -> list[tuple[str, str]]:
+    status = values.get("status", RiskStatus.OPEN)
+    if status != RiskStatus.OPEN and not values.get("status_reason"):
+        return [("status_reason", f"a {status} risk needs the reason it is {status}")]
+    return []
+
+
+def _records(context: Context) -> QuerySet[Risk]:
+    return selectors.risk_register(
+        user=context.by,
+        organisation=context.organisation,
+        filters=selectors.RegisterFilters(status="all"),
+        on=timezone.localdate(),
+    ).prefetch_related("controls")
+
+
+def _create(context: Context, values: dict[str, Any]) -> Risk:
+    fields = dict(values)
+    current = fields["current"]
+    fields["inherent"] = (
+        fields.get("inherent") or current
+    )  # a register without them: start at the current one
+    fields["target"] = fields.get("target") or current
+    for name in ("opened_on", "next_review_on"):
+        if fields.get(name) is None:
+            fields.pop(name, None)
+    return services.risk_create(organisation=context.organisation, by=context.by, **fields)
+
+
+def _update(context: Context, risk: Risk, changes: dict[str, Any], values: dict[str, Any]) -> None:
+    """Each change through its service: the current rating as a review, the status with its reason, new
+    controls added, everything else as an edit of the risk (each audited, and shown in the risk's history)."""
+    changes = dict(changes)
+    status = changes.pop("status", None)
+    reason = changes.pop("status_reason", None)
+    current = changes.pop("current", None)
+    controls = changes.pop("controls", None)
+    edit: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("inherent", "target"):
+            if value is None:
+                raise ValidationError({name: f"the {name} rating cannot be emptied"})
+            edit[f"{name}_likelihood"], edit[f"{name}_consequence"] = value
+        elif name == "opened_on" and value is None:
+            raise ValidationError({name: "the date opened cannot be emptied"})
+        else:
+            edit[name] = value
+    # with a new rating, the review sets the next review date (the sheet's, if it changed it; else by the band)
+    reviewed = current is not None and "next_review_on" in edit
+    next_review = edit.pop("next_review_on") if reviewed else None
+    if edit:
+        services.risk_update(risk=risk, by=context.by, expected_version=AS_IT_STANDS, **edit)
+    reopen = status == RiskStatus.OPEN
+    if (status is not None or reason is not None) and reopen:
+        _status_set(context, risk, status, reason, values)
+    if current is not None:
+        services.risk_review_record(
+            risk=risk,
+            by=context.by,
+            expected_version=AS_IT_STANDS,
+            reviewed_on=timezone.localdate(),
+            narrative=f"Rated {score_text(*current)} in the register imported from {context.file_name}.",
+            likelihood=current[0],
+            consequence=current[1],
+            next_review_on=next_review,
+        )
+    if (status is not None or reason is not None) and not reopen:
+        _status_set(context, risk, status, reason, values)
+    if controls is not None:
+        _controls_add(context, risk, controls)
+
+
+def _status_set(context: Context, risk: Risk, status: str | None, reason: str | None, values: dict) -> None:
+    services.risk_status_set(
+        risk=risk,
+        by=context.by,
+        expected_version=AS_IT_STANDS,
+        status=status or values.get("status") or risk.status,
+        reason=reason if reason is not None else values.get("status_reason", risk.status_reason),
+    )
+
+
+def _controls_add(context: Context, risk: Risk, controls: list[str]) -> None:
+    have = [c.description for c in risk.controls.all()]
+    removed = [c for c in have if c not in controls]
+    if removed:
+        raise ValidationError(
+            {
+                "controls": f"“{removed[0][:60]}” is missing from the controls: the import adds controls, it does "
+                "not remove them (remove a control on the risk's page)"
+            }
+        )
+    for description in controls:
+        if description not in have:
+            services.control_add(risk=risk, by=context.by, description=description)
+
+
+RISK_REGISTER: Register[Risk] = Register(
+    noun="risk",
+    sheet="Risk register",
+    columns=COLUMNS,
+    reference="reference",
+    records=_records,
+    create=_create,
+    update=_update,
+    prepare=lambda context: _Lookup(context.organisation),
+    check=_check,
+    blank_reference=True,
+)
+
+
+def register_import(*, organisation: Organisation, by: User, file, dry_run: bool = False) -> Comparison:
+    """Import a register: every row is checked and compared first; with any problem (or a dry run) nothing is
+    written, otherwise every row is created or updated through the risks' services in one transaction."""
     services.permission_require(
         user=by, organisation_id=organisation.pk, permission=services.Permission.MANAGE_RISKS
     )
-    result = register_read(organisation=organisation, file=file)
-    if dry_run or not result.ok:
-        return result
-    with transaction.atomic():
-        for row in result.rows:
-            fields = {k: v for k, v in row.items() if k != "row"}
-            result.created.append(services.risk_create(organisation=organisation, by=by, **fields))
-    return result
+    context = Context(organisation=organisation, by=by)
+    return registers.register_import(RISK_REGISTER, file, context, dry_run=dry_run)
 
 
 def register_export(*, risks: QuerySet[Risk]) -> bytes:
     """The register as an .xlsx in the layout `register_import` reads (scores written '4x5=20')."""
-    from wellled.core.workbook import Alignment, Font, new_workbook, set_safe_cell, workbook_bytes
-
-    book = new_workbook()
-    sheet = book.active
-    sheet.title = "Risk register"
-    for column, header in enumerate(EXPORT_HEADERS.values(), start=1):
-        set_safe_cell(sheet.cell(1, column), header)
-        sheet.cell(1, column).font = Font(bold=True)
-    risks = risks.prefetch_related("controls")
-    for number, risk in enumerate(risks, start=2):
-        values = {
-            "reference": risk.reference,
-            "title": risk.title,
-            "cause": risk.cause,
-            "event": risk.event,
-            "effect": risk.effect,
-            "unit": risk.unit.name if risk.unit else "",
-            "category": risk.category.name if risk.category else "",
-            "owner": risk.owner.get_full_name() or risk.owner.username if risk.owner else "",
-            "handler": risk.handler.get_full_name() or risk.handler.username if risk.handler else "",
-            "opened_on": risk.opened_on,
-            "inherent": score_text(*risk.scores("inherent")),
-            "current": score_text(*risk.scores("current")),
-            "target": score_text(*risk.scores("target")),
-            "controls": "\n".join(c.description for c in risk.controls.all()),
-            "gaps_in_control": risk.gaps_in_control,
-            "gaps_in_assurance": risk.gaps_in_assurance,
-            "next_review_on": risk.next_review_on,
-            "status": risk.get_status_display(),
-            "status_reason": risk.status_reason,
-        }
-        for column, name in enumerate(EXPORT_HEADERS, start=1):
-            cell = sheet.cell(number, column)
-            set_safe_cell(cell, values[name])
-            if isinstance(values[name], datetime.date):
-                cell.number_format = "dd/mm/yyyy"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    return workbook_bytes(book)
-
-
-def score_text(likelihood: int, consequence: int) -> str:
-    """'4x5=20', as registers write a score."""
-    return f"{likelihood}x{consequence}={likelihood * consequence}"
+    return registers.registers_workbook([(RISK_REGISTER, risks.prefetch_related("controls"))])
 
 
 __all__ = [
-    "ImportResult",
+    "RISK_REGISTER",
+    "Comparison",
     "Problem",
-    "SpreadsheetFile",
+    "Upload",
     "register_export",
     "register_import",
-    "register_read",
     "score_parse",
 ]

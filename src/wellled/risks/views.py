@@ -26,6 +26,7 @@ from wellled.core.view_kit import (
     form_fields,
     form_page,
     page_of,
+    register_import_page,
     role,
     scope,
 )
@@ -543,29 +544,21 @@ objective_edit = EditPage[StrategicObjective](
 
 
 def risk_import(request: SignedInRequest) -> HttpResponse:
-    """Upload a register: 'Check the file' shows every problem by row and column, or the risks it would add;
-    'Import' adds them all, or nothing if any row has a problem."""
+    """Upload a register: 'Check the file' is the dry run (each row's differences, the risks the sheet leaves out,
+    or every problem by row and column); 'Import these changes', with the same file, writes them all, or none."""
     from .spreadsheet import register_import
 
     require(role(request), Permission.MANAGE_RISKS)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        check_only = request.POST.get("do") != "import"
-        result = register_import(
-            organisation=request.organisation,
-            by=request.user,
-            file=form.cleaned_data["file"],
-            dry_run=check_only,
-        )
-        if result.ok and not check_only:
-            messages.success(request, f"Imported {len(result.created)} risks into the register.")
-            return redirect("risk-register")
-    return render(
+    return register_import_page(
         request,
-        "risks/import.jinja",
-        {"form": form, "result": result, "page_title": "Import a risk register"},
-        status=400 if result is not None and not result.ok else 200,
+        ImportForm(request.POST or None, request.FILES or None),
+        run=lambda upload, dry_run: [
+            register_import(organisation=request.organisation, by=request.user, file=upload, dry_run=dry_run)
+        ],
+        template="risks/import.jinja",
+        context={"page_title": "Import a risk register"},
+        success_url=reverse("risk-register"),
+        noun="risk",
     )
 
 

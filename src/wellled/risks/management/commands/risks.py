@@ -1,8 +1,9 @@
 """`wellled risks import FILE --organisation ODS [--dry-run]`, `wellled risks export --organisation ODS --out PATH`
 and `wellled risks remind --organisation ODS` (e-mail owners their overdue reviews; for a daily timer).
 
-Import checks every row first and prints each problem with its row and column; nothing is written unless every row
-is good (and never with --dry-run). Export writes the register in the layout the import reads.
+Import matches each row to a risk by its reference, checks every row first and prints each problem with its row and
+column; nothing is written unless every row is good, and never with --dry-run, which prints each row's differences
+(field: old → new) instead. Export writes the register in the layout the import reads.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 from wellled.core.models import Organisation
 from wellled.core.selectors import command_actor
 from wellled.risks.selectors import RegisterFilters, risk_register
-from wellled.risks.spreadsheet import SpreadsheetFile, register_export, register_import
+from wellled.risks.spreadsheet import Upload, register_export, register_import
 
 
 class Command(BaseCommand):
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                 organisation=trust,
                 by=user,
                 dry_run=options["dry_run"],
-                file=SpreadsheetFile(name=path.name, data=path.read_bytes()),
+                file=Upload(name=path.name, data=path.read_bytes()),
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
@@ -82,7 +83,9 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(result.problems)} problem(s) found; nothing was imported.")
+        for line in result.lines():
+            self.stdout.write(line)
         if options["dry_run"]:
-            self.stdout.write(f"Dry run: {len(result.rows)} risks would be imported; nothing was written.")
+            self.stdout.write(f"Dry run: {result.summary()}; nothing was written.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {len(result.created)} risks."))
+            self.stdout.write(self.style.SUCCESS(f"Imported: {result.summary()}."))
