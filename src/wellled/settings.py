@@ -311,6 +311,9 @@ SPECTACULAR_SETTINGS = {
         "ActionStateEnum": "wellled.plans.choices.ActionState",
         "CycleStateEnum": "wellled.plans.choices.CycleState",
         "DatePrecisionEnum": "wellled.plans.choices.DatePrecision",
+        "RiskStatusEnum": "wellled.risks.choices.RiskStatus",
+        "AssuranceLevelEnum": "wellled.risks.choices.AssuranceLevel",
+        "ProjectStatusEnum": "wellled.improvement.choices.ProjectStatus",
     },
 }
 

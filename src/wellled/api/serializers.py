@@ -522,6 +522,7 @@ class PaperSerializer(serializers.ModelSerializer):
         model = IssuedPaper
         fields = [
             "id",
+            "kind",
             "plan",
             "cycle",
             "as_at",

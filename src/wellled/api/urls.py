@@ -19,6 +19,13 @@ router.register("measures", views.MeasureViewSet, basename="api-measure")
 router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
 router.register("ratings", views.RatingViewSet, basename="api-rating")
 router.register("papers", views.PaperViewSet, basename="api-paper")
+# Risks and the BAF; quality improvement
+router.register("risks", views.RiskViewSet, basename="api-risk")
+router.register("risk-reviews", views.RiskReviewViewSet, basename="api-risk-review")
+router.register("risk-controls", views.ControlViewSet, basename="api-risk-control")
+router.register("baf", views.BafViewSet, basename="api-baf")
+router.register("qi-projects", views.QIProjectViewSet, basename="api-qi-project")
+router.register("pdsa-cycles", views.PDSACycleViewSet, basename="api-pdsa-cycle")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

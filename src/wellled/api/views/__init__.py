@@ -2,6 +2,7 @@
 as the pages, checking the role (403) after finding the object in scope (404), as the pages do."""
 
 from .assessments import AssessmentViewSet, RatingViewSet
+from .improvement import PDSACycleViewSet, QIProjectViewSet
 from .measures import MeasureViewSet
 from .organisations import OrganisationViewSet
 from .papers import PaperViewSet
@@ -13,17 +14,24 @@ from .plans import (
     ProgressUpdateViewSet,
     SectionViewSet,
 )
+from .risks import BafViewSet, ControlViewSet, RiskReviewViewSet, RiskViewSet
 
 __all__ = [
     "ActionViewSet",
     "AssessmentViewSet",
+    "BafViewSet",
+    "ControlViewSet",
     "CycleViewSet",
     "FindingViewSet",
     "MeasureViewSet",
     "OrganisationViewSet",
+    "PDSACycleViewSet",
     "PaperViewSet",
     "PlanViewSet",
     "ProgressUpdateViewSet",
+    "QIProjectViewSet",
     "RatingViewSet",
+    "RiskReviewViewSet",
+    "RiskViewSet",
     "SectionViewSet",
 ]

@@ -11,8 +11,11 @@ from rest_framework import status
 from rest_framework.decorators import action as endpoint
 from rest_framework.response import Response
 
+from wellled.core.selectors import get_or_404
 from wellled.reports import selectors as report_selectors
 from wellled.reports.formats import FORMATS
+from wellled.reports.models import PaperKind
+from wellled.risks import selectors as risk_selectors
 
 from .. import filters, selectors, serializers
 from ..authentication import api_scope
@@ -39,7 +42,11 @@ class PaperViewSet(ListRetrieve):
             raise Http404("No such format.")
         paper = self.get_object()
         scope = api_scope(request)
-        stored = report_selectors.issued_file_get(pk=paper.pk, fmt=fmt, **scope)
+        if paper.kind == PaperKind.BAF:  # a paper of the whole organisation, read as the BAF's pages read it
+            files = risk_selectors.baf_paper_files(**scope).select_related("paper")
+            stored = get_or_404(files, paper_id=paper.pk, format=fmt)
+        else:
+            stored = report_selectors.issued_file_get(pk=paper.pk, fmt=fmt, **scope)
         try:
             content = report_selectors.verified_content(stored)
         except report_selectors.TamperedError as error:

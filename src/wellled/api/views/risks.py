@@ -1,0 +1,195 @@
+"""Risks with their reviews, controls and assurances, and the board assurance framework: read through the risks
+selectors, changed through the risks services (the register's and the BAF's pages' twin)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
+from rest_framework import status, viewsets
+from rest_framework.decorators import action as endpoint
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from wellled.core.models import Organisation, User
+from wellled.core.permissions import Permission
+from wellled.core.service_kit import AS_IT_STANDS
+from wellled.risks import selectors as risk_selectors
+from wellled.risks import services as risk_services
+from wellled.risks.baf_paper import baf_paper_build
+from wellled.risks.models import Assurance, Control, Risk
+
+from .. import filters, selectors
+from .. import serializers_risks as shapes
+from ..authentication import api_scope
+from ..conditional import if_match_version, with_etag
+from ..renderers import CSVRenderer
+from .base import WRITE_ERRORS, Creatable, ListRetrieve, adding, body_of, create_schema
+
+
+def risks_in_scope(*, user: User, organisation: Organisation) -> QuerySet[Risk]:
+    """The organisation's risks with what a row shows (category, controls and their assurances, links) in a fixed
+    number of queries, highest current score first as on the register."""
+    return (
+        risk_selectors.risks_for_user(user=user, organisation=organisation)
+        .select_related("unit", "category", "objective")
+        .prefetch_related(
+            Prefetch(
+                "controls",
+                queryset=Control.objects.prefetch_related(
+                    Prefetch("assurances", queryset=Assurance.objects.order_by("line", "id"))
+                ),
+            ),
+            "actions",
+            "measures",
+            "findings",
+        )
+        .order_by("-current_score", "reference")
+    )
+
+
+@extend_schema_view(
+    create=create_schema(
+        shapes.RiskCreateSerializer,
+        shapes.RiskSerializer,
+        summary="Add a risk to your organisation's register",
+    ),
+)
+class RiskViewSet(Creatable):
+    serializer_class = shapes.RiskSerializer
+    change_serializer_class = shapes.RiskChangeSerializer
+    create_serializer_class = shapes.RiskCreateSerializer
+    filterset_class = filters.RiskFilter
+    selector = staticmethod(risks_in_scope)
+    update_service = staticmethod(risk_services.risk_update)
+    create_service = staticmethod(risk_services.risk_create)
+    change_permission = Permission.MANAGE_RISKS
+    create_permission = Permission.MANAGE_RISKS
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "reviews" and self.request.method == "GET":
+            return [JSONRenderer(), CSVRenderer()]
+        return super().get_renderers()
+
+    @create_schema(
+        shapes.RiskStatusSerializer,
+        shapes.RiskSerializer,
+        summary="Open, tolerate or close the risk, with the reason (a closed risk leaves the corporate register)",
+        if_match=True,
+        code=200,
+    )
+    @endpoint(detail=True, methods=["post"], url_path="status", serializer_class=shapes.RiskSerializer)
+    def status(self, request, pk=None):
+        return self.change_through(
+            request, body_serializer=shapes.RiskStatusSerializer, service=risk_services.risk_status_set
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The risk's reviews, newest first",
+        responses={200: shapes.RiskReviewSerializer(many=True)},
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a review of the risk, with its current score (the same or a new one)",
+        description="The risk's owner or handler, or someone who manages risks. The new score joins the risk's "
+        "scoring history, the next review date moves on, and the risk goes onto (or off) the corporate register "
+        "as its score says. If-Match (the risk's ETag) is optional: a review is added, never overwritten, but "
+        "sending it refuses a review written against a score that has since moved on.",
+        request=shapes.RiskReviewCreateSerializer,
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        responses={201: shapes.RiskReviewSerializer, **WRITE_ERRORS},
+    )
+    @endpoint(
+        detail=True,
+        methods=["get", "post"],
+        url_path="reviews",
+        serializer_class=shapes.RiskReviewSerializer,
+        filterset_class=None,
+    )
+    def reviews(self, request, pk=None):
+        risk = self.get_object()
+        scope = api_scope(request)
+        reviews = selectors.risk_reviews_for_user(**scope)
+        if request.method == "GET":
+            page = self.paginate_queryset(reviews.filter(risk=risk))
+            return self.get_paginated_response(shapes.RiskReviewSerializer(page, many=True).data)
+        if not risk_services.user_may_review(user=request.user, risk=risk):
+            raise PermissionDenied(risk_services.NOT_YOURS)
+        body = body_of(shapes.RiskReviewCreateSerializer, request)
+        expected = if_match_version(request, required=False)
+        review = risk_services.risk_review_record(
+            risk=risk,
+            by=request.user,
+            expected_version=AS_IT_STANDS if expected is None else expected,
+            **body,
+        )
+        answer = Response(
+            shapes.RiskReviewSerializer(reviews.get(pk=review.pk)).data, status=status.HTTP_201_CREATED
+        )
+        return with_etag(answer, self.get_queryset().get(pk=risk.pk))  # the risk's new ETag
+
+    control_create = adding(
+        "control_create",
+        url_path="controls",
+        summary="Add a control in place on the risk",
+        body=shapes.ControlCreateSerializer,
+        answer=shapes.ControlSerializer,
+        service=risk_services.control_add,
+        permission=Permission.MANAGE_RISKS,
+    )
+
+
+class RiskReviewViewSet(ListRetrieve):
+    serializer_class = shapes.RiskReviewSerializer
+    filterset_class = filters.RiskReviewFilter
+    selector = staticmethod(selectors.risk_reviews_for_user)
+
+
+class ControlViewSet(ListRetrieve):
+    serializer_class = shapes.ControlSerializer
+    filterset_class = filters.ControlFilter
+    selector = staticmethod(selectors.risk_controls_for_user)
+
+    assurance_create = adding(
+        "assurance_create",
+        url_path="assurances",
+        summary="Add a source of assurance on the control, with its line and level",
+        body=shapes.AssuranceCreateSerializer,
+        answer=shapes.AssuranceSerializer,
+        service=risk_services.assurance_add,
+        permission=Permission.MANAGE_RISKS,
+    )
+
+
+class BafQuerySerializer(drf_serializers.Serializer):
+    as_at = shapes.Day(required=False)
+
+
+class BafViewSet(viewsets.ViewSet):
+    """The board assurance framework as its page shows it: principal risks under their strategic objectives, with
+    their scores as they stood on the day, appetite, controls and assurances, and movement since the last issued
+    BAF. The issued BAF papers are under /api/papers/?kind=baf."""
+
+    @extend_schema(
+        summary="The board assurance framework as at a day (default today)",
+        parameters=[
+            OpenApiParameter(
+                "as_at", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="The day (YYYY-MM-DD)."
+            )
+        ],
+        responses={
+            200: shapes.BafSerializer,
+            400: OpenApiResponse(description="The day is not a plausible date."),
+        },
+    )
+    def list(self, request):
+        query = BafQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        as_at = query.validated_data.get("as_at") or timezone.localdate()
+        paper = baf_paper_build(as_at=as_at, **api_scope(request))
+        return Response(shapes.BafSerializer(paper).data)
