@@ -36,6 +36,11 @@ OBJECT_FOR_PATH = {
     "/api/assessments/": "assessment",
     "/api/ratings/": "rating",
     "/api/papers/": "paper",
+    "/api/risks/": "risk",
+    "/api/risk-reviews/": "risk_review",
+    "/api/risk-controls/": "control",
+    "/api/qi-projects/": "project",
+    "/api/pdsa-cycles/": "pdsa",
 }
 
 

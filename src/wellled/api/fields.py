@@ -1,11 +1,8 @@
-"""Fields the risks' and improvement's bodies share: ids of objects in the caller's scope, plausible dates, and text
-as long as the model takes."""
+"""Fields the risks' and improvement's bodies share: ids of objects in the caller's scope, plausible dates (`Day`,
+from serializers), and text as long as the model takes."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,24 +10,9 @@ from wellled.core.limits import limit_of
 
 from .authentication import api_scope
 from .filters import ID_MAX
+from .serializers import Day
 
-# Dates a person could mean: not before the NHS began, nor more than ten years ahead (a year typed wrongly).
-EARLIEST_DAY = datetime.date(1948, 1, 1)
-YEARS_AHEAD = 10
-
-
-def _plausible(day: datetime.date) -> None:
-    today = timezone.localdate()
-    latest = today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
-    if not EARLIEST_DAY <= day <= latest:
-        raise serializers.ValidationError(
-            f"Give a date from {EARLIEST_DAY.isoformat()} to {latest.isoformat()}."
-        )
-
-
-def Day(**kwargs) -> serializers.DateField:  # noqa: N802 (a field, named as fields are)
-    """A date (YYYY-MM-DD) no earlier than 1948 and no more than ten years ahead."""
-    return serializers.DateField(validators=[_plausible], **kwargs)
+__all__ = ["Day", "InScope", "text_of"]
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})

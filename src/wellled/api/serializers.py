@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,6 +31,25 @@ from wellled.reports.models import IssuedPaper, IssuedPaperFile
 ID_MAX = 2**63 - 1
 # The most values one request may load into a measure (ten years of daily data is 3,653).
 VALUES_PER_REQUEST_MAX = 5_000
+
+
+# Dates a person could mean: not before the NHS began, nor more than ten years ahead (a year typed wrongly).
+EARLIEST_DAY = datetime.date(1948, 1, 1)
+YEARS_AHEAD = 10
+
+
+def _plausible(day: datetime.date) -> None:
+    today = timezone.localdate()
+    latest = today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+    if not EARLIEST_DAY <= day <= latest:
+        raise serializers.ValidationError(
+            f"Give a date from {EARLIEST_DAY.isoformat()} to {latest.isoformat()}."
+        )
+
+
+def Day(**kwargs) -> serializers.DateField:  # noqa: N802 (a field, named as fields are)
+    """A date (YYYY-MM-DD) no earlier than 1948 and no more than ten years ahead."""
+    return serializers.DateField(validators=[_plausible], **kwargs)
 
 
 class DeliveryStatusSerializer(serializers.ModelSerializer):
@@ -151,8 +173,8 @@ class ActionStateSerializer(serializers.Serializer):
 
 class CycleOpenSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    position_as_at = serializers.DateField()
-    update_deadline = serializers.DateField()
+    position_as_at = Day()
+    update_deadline = Day()
 
 
 class SectionSerializer(serializers.ModelSerializer):

@@ -23,7 +23,6 @@ router.register("papers", views.PaperViewSet, basename="api-paper")
 router.register("risks", views.RiskViewSet, basename="api-risk")
 router.register("risk-reviews", views.RiskReviewViewSet, basename="api-risk-review")
 router.register("risk-controls", views.ControlViewSet, basename="api-risk-control")
-router.register("baf", views.BafViewSet, basename="api-baf")
 router.register("qi-projects", views.QIProjectViewSet, basename="api-qi-project")
 router.register("pdsa-cycles", views.PDSACycleViewSet, basename="api-pdsa-cycle")
 
@@ -33,5 +32,6 @@ urlpatterns = [
     path(
         "docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"
     ),
+    path("baf/", views.BafView.as_view(), name="api-baf"),  # risks: the BAF, one object, read only
     *router.urls,
 ]

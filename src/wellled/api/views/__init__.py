@@ -14,12 +14,12 @@ from .plans import (
     ProgressUpdateViewSet,
     SectionViewSet,
 )
-from .risks import BafViewSet, ControlViewSet, RiskReviewViewSet, RiskViewSet
+from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
 
 __all__ = [
     "ActionViewSet",
     "AssessmentViewSet",
-    "BafViewSet",
+    "BafView",
     "ControlViewSet",
     "CycleViewSet",
     "FindingViewSet",

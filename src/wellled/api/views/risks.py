@@ -9,10 +9,11 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action as endpoint
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
@@ -170,7 +171,7 @@ class BafQuerySerializer(drf_serializers.Serializer):
     as_at = shapes.Day(required=False)
 
 
-class BafViewSet(viewsets.ViewSet):
+class BafView(APIView):
     """The board assurance framework as its page shows it: principal risks under their strategic objectives, with
     their scores as they stood on the day, appetite, controls and assurances, and movement since the last issued
     BAF. The issued BAF papers are under /api/papers/?kind=baf."""
@@ -187,7 +188,7 @@ class BafViewSet(viewsets.ViewSet):
             400: OpenApiResponse(description="The day is not a plausible date."),
         },
     )
-    def list(self, request):
+    def get(self, request):
         query = BafQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_at = query.validated_data.get("as_at") or timezone.localdate()
