@@ -135,16 +135,14 @@ def test_risk_csv_writes_formulas_as_text_when_a_title_starts_with_equals(
     assert rows["CR1"]["controls.0.assurances.0.source"] == "Monthly safe staffing report"
 
 
-def test_reviews_are_listed_for_the_risk_and_for_the_organisation_when_read(api, api_objects, viewer):
+def test_reviews_and_controls_are_listed_by_risk_when_read(api, api_objects, viewer):
     risk, review = api_objects["risk"], api_objects["risk_review"]
     caller = api(viewer)
-    nested = caller.get(f"/api/risks/{risk.pk}/reviews/").json()["results"]
-    assert [r["id"] for r in nested] == [review.pk]
-    assert nested[0]["score"] == 16 and nested[0]["movement"] == 0
-    flat = caller.get(f"/api/risk-reviews/?risk={risk.pk}").json()["results"]
-    assert [r["id"] for r in flat] == [review.pk]
+    listed = caller.get(f"/api/risk-reviews/?risk={risk.pk}").json()["results"]
+    assert [r["id"] for r in listed] == [review.pk]
+    assert listed[0]["score"] == 16 and listed[0]["movement"] == 0
     assert caller.get(f"/api/risk-reviews/{review.pk}/").json()["narrative"].startswith("Agency use")
-    csv_rows = rows_of(caller.get(f"/api/risks/{risk.pk}/reviews/?format=csv"))
+    csv_rows = rows_of(caller.get(f"/api/risk-reviews/?risk={risk.pk}&format=csv"))
     assert csv_rows[0]["risk_reference"] == "CR1"
     controls = caller.get(f"/api/risk-controls/?risk={risk.pk}").json()["results"]
     assert [c["description"] for c in controls] == ["Daily staffing huddle"]
@@ -350,11 +348,7 @@ def test_another_organisations_risk_is_404_and_never_listed_when_asked_for(
     theirs = outsiders_risk(outsider)
     control = risk_services.control_add(risk=theirs, by=outsider, description="Southvale's control")
     caller = api(editor)
-    for url in (
-        f"/api/risks/{theirs.pk}/",
-        f"/api/risks/{theirs.pk}/reviews/",
-        f"/api/risk-controls/{control.pk}/",
-    ):
+    for url in (f"/api/risks/{theirs.pk}/", f"/api/risk-controls/{control.pk}/"):
         assert caller.get(url).status_code == 404, url
     assert (
         caller.post(f"/api/risks/{theirs.pk}/controls/", {"description": "Reaching over"}).status_code == 404

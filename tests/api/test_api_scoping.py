@@ -65,7 +65,6 @@ OPERATIONS = {
     ("GET", "/api/risks/{id}/"): "risk",
     ("PATCH", "/api/risks/{id}/"): "risk",
     ("POST", "/api/risks/{id}/status/"): "risk",
-    ("GET", "/api/risks/{id}/reviews/"): "risk",
     ("POST", "/api/risks/{id}/reviews/"): "risk",
     ("POST", "/api/risks/{id}/controls/"): "risk",
     ("GET", "/api/risk-reviews/"): None,

@@ -175,8 +175,13 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.filter(above) if value else queryset.exclude(above)
 
 
-class RiskReviewFilter(django_filters.FilterSet):
+class _OfRisk(django_filters.FilterSet):
+    """Rows of one risk (its reviews, its controls)."""
+
     risk = IdFilter(field_name="risk_id")
+
+
+class RiskReviewFilter(_OfRisk):
     reviewed_after = django_filters.DateFilter(field_name="reviewed_on", lookup_expr="gte")
 
     class Meta:
@@ -184,9 +189,7 @@ class RiskReviewFilter(django_filters.FilterSet):
         fields = ["risk"]
 
 
-class ControlFilter(django_filters.FilterSet):
-    risk = IdFilter(field_name="risk_id")
-
+class ControlFilter(_OfRisk):
     class Meta:
         model = Control
         fields = ["risk"]

@@ -117,24 +117,19 @@ def papers_for_user(*, user: User, organisation: Organisation) -> QuerySet[Issue
 
 def risk_reviews_for_user(*, user: User, organisation: Organisation) -> QuerySet[RiskReview]:
     """Every review of the organisation's risks, newest first."""
-    return scoped(
-        RiskReview.objects.select_related("risk", "created_by"),
-        user=user,
-        organisation=organisation,
-        path="risk__organisation",
-    ).order_by("-reviewed_on", "-created_at", "-id")
+    reviews = RiskReview.objects.select_related("risk", "created_by")
+    return scoped(reviews, user=user, organisation=organisation, path="risk__organisation").order_by(
+        "-reviewed_on", "-created_at", "-id"
+    )
 
 
 def risk_controls_for_user(*, user: User, organisation: Organisation) -> QuerySet[Control]:
     """Every control on the organisation's risks, with its sources of assurance (as the risk's page lists them)."""
-    return scoped(
-        Control.objects.select_related("risk").prefetch_related(
-            Prefetch("assurances", queryset=Assurance.objects.order_by("line", "id"))
-        ),
-        user=user,
-        organisation=organisation,
-        path="risk__organisation",
-    ).order_by("risk__reference", "order", "id")
+    assurances = Prefetch("assurances", queryset=Assurance.objects.order_by("line", "id"))
+    controls = Control.objects.select_related("risk").prefetch_related(assurances)
+    return scoped(controls, user=user, organisation=organisation, path="risk__organisation").order_by(
+        "risk__reference", "order", "id"
+    )
 
 
 def pdsa_cycles_for_user(*, user: User, organisation: Organisation) -> QuerySet[PDSACycle]:

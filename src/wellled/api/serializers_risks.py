@@ -57,25 +57,19 @@ class ControlSerializer(serializers.ModelSerializer):
         fields = ["id", "risk", "risk_reference", "description", "order", "assurances", "version"]
 
 
+def _through(field: type[serializers.Field], source: str, help_text: str = "") -> serializers.Field:
+    """A read-only field of a linked object (its unit, category, objective), null when there is none."""
+    return field(source=source, read_only=True, allow_null=True, default=None, help_text=help_text or None)
+
+
 class RiskSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True, default=None)
-    category_name = serializers.CharField(
-        source="category.name", read_only=True, allow_null=True, default=None
+    unit_name = _through(serializers.CharField, "unit.name")
+    category_name = _through(serializers.CharField, "category.name")
+    appetite = _through(serializers.CharField, "category.appetite", "The board's appetite for its category.")
+    tolerance = _through(
+        serializers.IntegerField, "category.tolerance", "The highest current score the board accepts in it."
     )
-    appetite = serializers.CharField(
-        source="category.appetite",
-        read_only=True,
-        allow_null=True,
-        default=None,
-        help_text="The board's appetite for the risk's category.",
-    )
-    tolerance = serializers.IntegerField(
-        source="category.tolerance",
-        read_only=True,
-        allow_null=True,
-        default=None,
-        help_text="The highest current score the board accepts in the risk's category.",
-    )
+    objective_code = _through(serializers.CharField, "objective.code")
     inherent = serializers.SerializerMethodField()
     current = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
@@ -83,9 +77,6 @@ class RiskSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Its current score is above its category's tolerance."
     )
     review_overdue = serializers.SerializerMethodField(help_text="Not closed, and its next review is past.")
-    objective_code = serializers.CharField(
-        source="objective.code", read_only=True, allow_null=True, default=None
-    )
     controls = ControlSerializer(many=True, read_only=True)
 
     class Meta:
@@ -285,73 +276,47 @@ class AssuranceCreateSerializer(serializers.Serializer):
 # The board assurance framework as its page shows it (risks.baf_paper.BafPaper), read only.
 
 
-class BafScoreSerializer(serializers.Serializer):
-    likelihood = serializers.IntegerField()
-    consequence = serializers.IntegerField()
-    score = serializers.IntegerField()
-    band = serializers.CharField()
-    text = serializers.CharField(help_text="'4 x 5 = 20 (Extreme)'.")
-
-
-class BafAssuranceSerializer(serializers.Serializer):
-    line = serializers.CharField()
-    level = serializers.CharField()
-    source = serializers.CharField()
-
-
-class BafControlSerializer(serializers.Serializer):
-    description = serializers.CharField()
-    assurances = BafAssuranceSerializer(many=True)
-
-
-class BafActionSerializer(serializers.Serializer):
-    reference = serializers.CharField()
-    title = serializers.CharField()
-    plan = serializers.CharField()
-    status = serializers.CharField()
-    due = serializers.CharField()
-
-
-class BafIndicatorSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    latest = serializers.CharField()
-    variation = serializers.CharField()
-    assurance = serializers.CharField()
-
-
-class BafRiskSerializer(serializers.Serializer):
-    reference = serializers.CharField()
-    title = serializers.CharField()
-    category = serializers.CharField()
-    appetite = serializers.CharField()
-    owner = serializers.CharField()
-    lead_executive = serializers.CharField()
-    lead_committee = serializers.CharField()
-    inherent = BafScoreSerializer()
-    current = BafScoreSerializer()
-    target = BafScoreSerializer()
-    previous_score = serializers.IntegerField(
-        allow_null=True, help_text="Its current score in the last issued BAF."
+def _shape(name: str, texts: str, **fields) -> type[serializers.Serializer]:
+    """A read-only shape of a BAF dataclass: its text fields (named in `texts`), and any other fields."""
+    return type(
+        name, (serializers.Serializer,), {**{t: serializers.CharField() for t in texts.split()}, **fields}
     )
-    movement = serializers.CharField(help_text="up, down, same or new (since the last issued BAF).")
-    movement_text = serializers.CharField()
-    assurance_rating = serializers.CharField()
-    controls = BafControlSerializer(many=True)
-    gaps_in_control = serializers.CharField()
-    gaps_in_assurance = serializers.CharField()
-    actions = BafActionSerializer(many=True)
-    indicators = BafIndicatorSerializer(many=True)
-    next_review = serializers.CharField()
-    escalated = serializers.BooleanField()
-    beneath = serializers.IntegerField(help_text="Live operational risks that feed it.")
-    beneath_highest = serializers.IntegerField()
-    beneath_text = serializers.CharField()
 
 
-class BafObjectiveSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
-    risks = BafRiskSerializer(many=True)
+def _numbers(names: str) -> dict[str, serializers.IntegerField]:
+    return {n: serializers.IntegerField() for n in names.split()}
+
+
+BafScoreSerializer = _shape(
+    "BafScoreSerializer",
+    "band",
+    text=serializers.CharField(help_text="'4 x 5 = 20 (Extreme)'."),
+    **_numbers("likelihood consequence score"),
+)
+BafControlSerializer = _shape(
+    "BafControlSerializer",
+    "description",
+    assurances=_shape("BafAssuranceSerializer", "line level source")(many=True),
+)
+BafRiskSerializer = _shape(
+    "BafRiskSerializer",
+    "reference title category appetite owner lead_executive lead_committee movement_text assurance_rating "
+    "gaps_in_control gaps_in_assurance next_review beneath_text",
+    inherent=BafScoreSerializer(),
+    current=BafScoreSerializer(),
+    target=BafScoreSerializer(),
+    previous_score=serializers.IntegerField(
+        allow_null=True, help_text="Its current score in the last issued BAF."
+    ),
+    movement=serializers.CharField(help_text="up, down, same or new (since the last issued BAF)."),
+    controls=BafControlSerializer(many=True),
+    actions=_shape("BafActionSerializer", "reference title plan status due")(many=True),
+    indicators=_shape("BafIndicatorSerializer", "name latest variation assurance")(many=True),
+    escalated=serializers.BooleanField(),
+    beneath=serializers.IntegerField(help_text="Live operational risks that feed it."),
+    beneath_highest=serializers.IntegerField(),
+)
+BafObjectiveSerializer = _shape("BafObjectiveSerializer", "code title", risks=BafRiskSerializer(many=True))
 
 
 class BafSerializer(serializers.Serializer):

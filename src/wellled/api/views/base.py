@@ -165,7 +165,17 @@ class Creatable(Changeable):
     create_serializer_class: type
     create_service: Callable[..., Any]
     create_permission = Permission.MANAGE_PLANS
+    # The create endpoint's summary in the schema, declared here rather than with extend_schema_view.
+    create_summary: str | None = None
     http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("create_summary"):
+            schema = create_schema(
+                cls.create_serializer_class, cls.serializer_class, summary=cls.create_summary
+            )
+            extend_schema_view(create=schema)(cls)
 
     def create(self, request, *args, **kwargs):
         require_role(request, self.create_permission)
@@ -198,6 +208,19 @@ def adding(
     add.__name__ = name  # the router names the route after it, and checks it matches the attribute
     routed = action(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(add)
     return create_schema(body, answer, summary=summary)(routed)
+
+
+def changing(name: str, *, url_path: str, summary: str, body, answer, service: Callable[..., Any]):
+    """A detail endpoint (POST to `url_path` under the object, with If-Match) that changes the object through one of
+    its services, as `service(<object's keyword>=object, by=person, expected_version=..., **body)`: 200 with the
+    object as it now reads, and its new ETag."""
+
+    def change(self, request, pk=None) -> Response:
+        return self.change_through(request, body_serializer=body, service=service)
+
+    change.__name__ = name
+    routed = action(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(change)
+    return create_schema(body, answer, summary=summary, if_match=True, code=200)(routed)
 
 
 def change_schema(serializer_class, change_serializer_class):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema_view
 from rest_framework.decorators import action as endpoint
 
 from wellled.core.models import Organisation, User
@@ -37,22 +36,19 @@ def _may_record_pdsa(request, project) -> None:
         raise PermissionDenied(PDSA_REFUSED)
 
 
-@extend_schema_view(
-    create=create_schema(
-        shapes.QIProjectCreateSerializer, shapes.QIProjectSerializer, summary="Start a QI project"
-    ),
-)
 class QIProjectViewSet(Creatable):
+    # What it shows, and where from; how its services take it; what a change takes, and through what; what a new
+    # project takes, likewise.
     serializer_class = shapes.QIProjectSerializer
-    change_serializer_class = shapes.QIProjectChangeSerializer
-    create_serializer_class = shapes.QIProjectCreateSerializer
-    filterset_class = filters.QIProjectFilter
     selector = staticmethod(projects_in_scope)
-    update_service = staticmethod(qi_services.project_update)
-    create_service = staticmethod(qi_services.project_create)
-    change_permission = Permission.MANAGE_QI
-    create_permission = Permission.MANAGE_QI
+    filterset_class = filters.QIProjectFilter
     object_keyword = "project"
+    change_serializer_class = shapes.QIProjectChangeSerializer
+    update_service = staticmethod(qi_services.project_update)
+    create_serializer_class = shapes.QIProjectCreateSerializer
+    create_service = staticmethod(qi_services.project_create)
+    create_summary = "Start a QI project"
+    change_permission = create_permission = Permission.MANAGE_QI
 
     @create_schema(
         shapes.PDSACycleCreateSerializer,
@@ -76,9 +72,9 @@ class QIProjectViewSet(Creatable):
 
 class PDSACycleViewSet(Changeable):
     serializer_class = shapes.PDSACycleSerializer
-    change_serializer_class = shapes.PDSAProgressSerializer
-    filterset_class = filters.PDSACycleFilter
     selector = staticmethod(selectors.pdsa_cycles_for_user)
+    filterset_class = filters.PDSACycleFilter
+    change_serializer_class = shapes.PDSAProgressSerializer
     update_service = staticmethod(qi_services.pdsa_progress_record)
     object_keyword = "cycle"
 

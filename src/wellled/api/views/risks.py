@@ -7,12 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
-from rest_framework import status
 from rest_framework.decorators import action as endpoint
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.status import HTTP_201_CREATED
 from rest_framework.views import APIView
 
 from wellled.core.models import Organisation, User
@@ -27,8 +26,7 @@ from .. import filters, selectors
 from .. import serializers_risks as shapes
 from ..authentication import api_scope
 from ..conditional import if_match_version, with_etag
-from ..renderers import CSVRenderer
-from .base import WRITE_ERRORS, Creatable, ListRetrieve, adding, body_of, create_schema
+from .base import WRITE_ERRORS, Creatable, ListRetrieve, adding, body_of, changing
 
 
 def risks_in_scope(*, user: User, organisation: Organisation) -> QuerySet[Risk]:
@@ -52,73 +50,41 @@ def risks_in_scope(*, user: User, organisation: Organisation) -> QuerySet[Risk]:
     )
 
 
-@extend_schema_view(
-    create=create_schema(
-        shapes.RiskCreateSerializer,
-        shapes.RiskSerializer,
-        summary="Add a risk to your organisation's register",
-    ),
-)
 class RiskViewSet(Creatable):
+    # What it shows, and where from; what a change takes, and through what; what a new risk takes, likewise.
     serializer_class = shapes.RiskSerializer
-    change_serializer_class = shapes.RiskChangeSerializer
-    create_serializer_class = shapes.RiskCreateSerializer
-    filterset_class = filters.RiskFilter
     selector = staticmethod(risks_in_scope)
+    filterset_class = filters.RiskFilter
+    change_serializer_class = shapes.RiskChangeSerializer
     update_service = staticmethod(risk_services.risk_update)
+    create_summary = "Add a risk to your organisation's register"
+    create_serializer_class = shapes.RiskCreateSerializer
     create_service = staticmethod(risk_services.risk_create)
-    change_permission = Permission.MANAGE_RISKS
-    create_permission = Permission.MANAGE_RISKS
+    change_permission = create_permission = Permission.MANAGE_RISKS
 
-    def get_renderers(self):
-        if getattr(self, "action", None) == "reviews" and self.request.method == "GET":
-            return [JSONRenderer(), CSVRenderer()]
-        return super().get_renderers()
-
-    @create_schema(
-        shapes.RiskStatusSerializer,
-        shapes.RiskSerializer,
+    status = changing(
+        "status",
+        url_path="status",
         summary="Open, tolerate or close the risk, with the reason (a closed risk leaves the corporate register)",
-        if_match=True,
-        code=200,
+        body=shapes.RiskStatusSerializer,
+        answer=shapes.RiskSerializer,
+        service=risk_services.risk_status_set,
     )
-    @endpoint(detail=True, methods=["post"], url_path="status", serializer_class=shapes.RiskSerializer)
-    def status(self, request, pk=None):
-        return self.change_through(
-            request, body_serializer=shapes.RiskStatusSerializer, service=risk_services.risk_status_set
-        )
 
     @extend_schema(
-        methods=["GET"],
-        summary="The risk's reviews, newest first",
-        responses={200: shapes.RiskReviewSerializer(many=True)},
-        filters=False,
-    )
-    @extend_schema(
-        methods=["POST"],
         summary="Record a review of the risk, with its current score (the same or a new one)",
         description="The risk's owner or handler, or someone who manages risks. The new score joins the risk's "
         "scoring history, the next review date moves on, and the risk goes onto (or off) the corporate register "
         "as its score says. If-Match (the risk's ETag) is optional: a review is added, never overwritten, but "
-        "sending it refuses a review written against a score that has since moved on.",
+        "sending it refuses a review written against a score that has since moved on. The reviews are listed "
+        "under /api/risk-reviews/?risk={id}.",
         request=shapes.RiskReviewCreateSerializer,
         parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
         responses={201: shapes.RiskReviewSerializer, **WRITE_ERRORS},
     )
-    @endpoint(
-        detail=True,
-        methods=["get", "post"],
-        url_path="reviews",
-        serializer_class=shapes.RiskReviewSerializer,
-        filterset_class=None,
-    )
-    def reviews(self, request, pk=None):
+    @endpoint(detail=True, methods=["post"], url_path="reviews", serializer_class=shapes.RiskReviewSerializer)
+    def review_create(self, request, pk=None):
         risk = self.get_object()
-        scope = api_scope(request)
-        reviews = selectors.risk_reviews_for_user(**scope)
-        if request.method == "GET":
-            page = self.paginate_queryset(reviews.filter(risk=risk))
-            return self.get_paginated_response(shapes.RiskReviewSerializer(page, many=True).data)
         if not risk_services.user_may_review(user=request.user, risk=risk):
             raise PermissionDenied(risk_services.NOT_YOURS)
         body = body_of(shapes.RiskReviewCreateSerializer, request)
@@ -129,8 +95,9 @@ class RiskViewSet(Creatable):
             expected_version=AS_IT_STANDS if expected is None else expected,
             **body,
         )
+        reviews = selectors.risk_reviews_for_user(**api_scope(request))
         answer = Response(
-            shapes.RiskReviewSerializer(reviews.get(pk=review.pk)).data, status=status.HTTP_201_CREATED
+            shapes.RiskReviewSerializer(reviews.get(pk=review.pk)).data, status=HTTP_201_CREATED
         )
         return with_etag(answer, self.get_queryset().get(pk=risk.pk))  # the risk's new ETag
 
