@@ -487,7 +487,7 @@ def test_viewer_role_reads_every_risk_endpoint_when_it_only_reads(api, api_objec
     risk = api_objects["risk"]
     for url in (
         f"/api/risks/{risk.pk}/",
-        f"/api/risks/{risk.pk}/reviews/",
+        f"/api/risk-reviews/?risk={risk.pk}",
         "/api/baf/",
         "/api/risk-controls/",
     ):
