@@ -339,6 +339,80 @@ def test_controls_and_assurances_are_added_when_a_risk_manager_posts_them(api, a
     assert not Control.objects.filter(description="A lead's control").exists()
 
 
+def test_control_is_reworded_with_if_match_when_the_etag_is_current(api, api_objects, editor, lead):
+    control = api_objects["control"]
+    caller = api(editor)
+    etag = caller.get(f"/api/risk-controls/{control.pk}/").headers["ETag"]
+    response = caller.patch(
+        f"/api/risk-controls/{control.pk}/",
+        {"description": "Twice-daily staffing huddle"},
+        headers={"If-Match": etag},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["description"] == "Twice-daily staffing huddle"
+    record = AuditLog.objects.filter(object_id=str(control.pk), action=AuditAction.UPDATE).latest("pk")
+    assert record.before["description"] == "Daily staffing huddle"
+    stale = caller.patch(f"/api/risk-controls/{control.pk}/", {"order": 5}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    blank = caller.patch(
+        f"/api/risk-controls/{control.pk}/",
+        {"description": "  "},
+        headers={"If-Match": response.headers["ETag"]},
+    )
+    assert blank.status_code == 400
+    refused = api(lead).patch(
+        f"/api/risk-controls/{control.pk}/",
+        {"description": "Lead's words"},
+        headers={"If-Match": response.headers["ETag"]},
+    )
+    assert refused.status_code == 403
+    assert Control.objects.get(pk=control.pk).description == "Twice-daily staffing huddle"
+
+
+def test_baf_entry_is_set_through_the_service_when_a_risk_manager_posts_it(
+    api, api_objects, org, editor, lead, other_org, outsider
+):
+    risk = other_risk(org, editor, reference="R8")
+    caller = api(editor)
+    etag = caller.get(f"/api/risks/{risk.pk}/").headers["ETag"]
+    no_objective = caller.post(f"/api/risks/{risk.pk}/baf/", {"principal": True}, headers={"If-Match": etag})
+    assert no_objective.status_code == 400 and "objective" in no_objective.json()["errors"]
+    theirs = risk_services.objective_create(organisation=other_org, by=outsider, code="SV", title="Theirs")
+    reaching = caller.post(
+        f"/api/risks/{risk.pk}/baf/", {"principal": True, "objective": theirs.pk}, headers={"If-Match": etag}
+    )
+    assert reaching.status_code == 400 and "objective" in reaching.json()
+    response = caller.post(
+        f"/api/risks/{risk.pk}/baf/",
+        {
+            "principal": True,
+            "objective": api_objects["objective"].pk,
+            "lead_committee": "Finance and performance committee",
+            "lead_executive": editor.pk,
+            "assurance_rating": "reasonable",
+        },
+        headers={"If-Match": etag},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["principal"] is True and response.json()["assurance_rating"] == "reasonable"
+    baf = caller.get("/api/baf/").json()
+    assert [r["reference"] for r in baf["objectives"][0]["risks"]] == ["CR1", "R8"]
+    assert (
+        caller.post(
+            f"/api/risks/{risk.pk}/baf/", {}, headers={"If-Match": response.headers["ETag"]}
+        ).status_code
+        == 400
+    )
+    assert (
+        api(lead)
+        .post(
+            f"/api/risks/{risk.pk}/baf/", {"principal": False}, headers={"If-Match": response.headers["ETag"]}
+        )
+        .status_code
+        == 403
+    )
+
+
 # Scoping ---------------------------------------------------------------------------------------------------------
 
 

@@ -266,6 +266,35 @@ class ControlCreateSerializer(serializers.Serializer):
     description = text_of(Control, "description")
 
 
+class ControlChangeSerializer(serializers.Serializer):
+    description = text_of(Control, "description", required=False)
+    order = serializers.IntegerField(
+        min_value=0, max_value=100_000, required=False, help_text="Its place among the risk's controls."
+    )
+
+
+class RiskBafSerializer(serializers.Serializer):
+    """The risk's entry on the board assurance framework: send the fields to change."""
+
+    principal = serializers.BooleanField(required=False, help_text="A principal risk on the BAF.")
+    objective = InScope(
+        risk_selectors.objectives,
+        required=False,
+        allow_null=True,
+        help_text="The strategic objective it threatens (needed for a principal risk).",
+    )
+    lead_committee = text_of(Risk, "lead_committee", required=False, allow_blank=True)
+    lead_executive = _person()
+    assurance_rating = serializers.ChoiceField(
+        choices=AssuranceLevel.choices, required=False, allow_blank=True
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
+
+
 class AssuranceCreateSerializer(serializers.Serializer):
     source = text_of(Assurance, "source", help_text="A report, an audit, a committee.")
     line = serializers.ChoiceField(choices=AssuranceLine.choices)

@@ -26,7 +26,7 @@ from .. import filters, selectors
 from .. import serializers_risks as shapes
 from ..authentication import api_scope
 from ..conditional import if_match_version, with_etag
-from .base import WRITE_ERRORS, Creatable, ListRetrieve, adding, body_of, changing
+from .base import WRITE_ERRORS, Changeable, Creatable, ListRetrieve, adding, body_of, changing
 
 
 def risks_in_scope(*, user: User, organisation: Organisation) -> QuerySet[Risk]:
@@ -69,6 +69,16 @@ class RiskViewSet(Creatable):
         body=shapes.RiskStatusSerializer,
         answer=shapes.RiskSerializer,
         service=risk_services.risk_status_set,
+    )
+
+    baf = changing(
+        "baf",
+        url_path="baf",
+        summary="Put the risk on the board assurance framework (or take it off): objective, lead committee and "
+        "executive, assurance rating",
+        body=shapes.RiskBafSerializer,
+        answer=shapes.RiskSerializer,
+        service=risk_services.risk_baf_set,
     )
 
     @extend_schema(
@@ -118,10 +128,14 @@ class RiskReviewViewSet(ListRetrieve):
     selector = staticmethod(selectors.risk_reviews_for_user)
 
 
-class ControlViewSet(ListRetrieve):
+class ControlViewSet(Changeable):
     serializer_class = shapes.ControlSerializer
     filterset_class = filters.ControlFilter
     selector = staticmethod(selectors.risk_controls_for_user)
+    change_serializer_class = shapes.ControlChangeSerializer
+    update_service = staticmethod(risk_services.control_update)
+    change_permission = Permission.MANAGE_RISKS
+    http_method_names = ["get", "patch", "post", "head", "options"]
 
     assurance_create = adding(
         "assurance_create",
