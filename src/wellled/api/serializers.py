@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
+from wellled.core.formatting import iso_day
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus, Organisation
 from wellled.measures.choices import Direction, Frequency, MeasureKind
@@ -42,9 +43,7 @@ def _plausible(day: datetime.date) -> None:
     today = timezone.localdate()
     latest = today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
     if not EARLIEST_DAY <= day <= latest:
-        raise serializers.ValidationError(
-            f"Give a date from {EARLIEST_DAY.isoformat()} to {latest.isoformat()}."
-        )
+        raise serializers.ValidationError(f"Give a date from {iso_day(EARLIEST_DAY)} to {iso_day(latest)}.")
 
 
 def Day(**kwargs) -> serializers.DateField:  # noqa: N802 (a field, named as fields are)
