@@ -171,10 +171,9 @@ class Creatable(Changeable):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("create_summary"):
-            schema = create_schema(
-                cls.create_serializer_class, cls.serializer_class, summary=cls.create_summary
-            )
+        summary = cls.__dict__.get("create_summary")
+        if summary:
+            schema = create_schema(cls.create_serializer_class, cls.serializer_class, summary=summary)
             extend_schema_view(create=schema)(cls)
 
     def create(self, request, *args, **kwargs):
