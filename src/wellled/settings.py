@@ -318,6 +318,9 @@ SPECTACULAR_SETTINGS = {
         "AuditStateEnum": "wellled.accreditation.choices.AuditState",
         "EvidenceKindEnum": "wellled.oversight.choices.EvidenceKind",
         "RequestKindEnum": "wellled.information.models.RequestKind",
+        "RiskStatusEnum": "wellled.risks.choices.RiskStatus",
+        "AssuranceLevelEnum": "wellled.risks.choices.AssuranceLevel",
+        "ProjectStatusEnum": "wellled.improvement.choices.ProjectStatus",
     },
 }
 

@@ -93,6 +93,8 @@ def api_objects(objects, org, editor):
         "assessment": assessment,
         "rating": PublishedRating.objects.filter(organisation=org).first(),
         "organisation": org,
+        **risk_objects(org, editor, objects["action"].lead),
+        **qi_objects(org, editor, objects["action"].lead, measure),
     }
 
 
@@ -249,3 +251,81 @@ def api_world(api_objects, accreditation_objects, oversight_objects, information
     """`api_objects`, with ward accreditation, an oversight region with `org` in its portfolio, and information
     requests in both registers (the region's improvement director is `director`)."""
     return {**api_objects, **accreditation_objects, **oversight_objects, **information_objects}
+
+
+def risk_objects(org, editor, lead) -> dict:
+    """A principal risk on the BAF owned by `lead`, above its category's appetite, with a control, an assurance on
+    it and a review; made through the risks services."""
+    from wellled.risks import services
+
+    category = services.category_create(
+        organisation=org, by=editor, name="Workforce", appetite="cautious", tolerance=12
+    )
+    objective = services.objective_create(
+        organisation=org, by=editor, code="SO1", title="Safe, high-quality care"
+    )
+    risk = services.risk_create(
+        organisation=org,
+        by=editor,
+        reference="CR1",
+        title="Too few registered nurses on the night shift",
+        inherent=(4, 5),
+        current=(4, 4),
+        target=(2, 3),
+        opened_on=datetime.date(2026, 1, 5),
+        owner=lead,
+        category=category,
+        controls=["Daily staffing huddle"],
+    )
+    risk = services.risk_baf_set(
+        risk=risk,
+        by=editor,
+        expected_version=AS_IT_STANDS,
+        principal=True,
+        objective=objective,
+        lead_committee="Quality and safety committee",
+    )
+    control = risk.controls.get()
+    services.assurance_add(
+        control=control, by=editor, source="Monthly safe staffing report", line="second", level="limited"
+    )
+    review = services.risk_review_record(
+        risk=risk,
+        by=lead,
+        expected_version=AS_IT_STANDS,
+        reviewed_on=datetime.date(2026, 2, 2),
+        narrative="Agency use is down; vacancies remain.",
+        likelihood=4,
+        consequence=4,
+    )
+    return {
+        "risk": risk,
+        "control": control,
+        "risk_review": review,
+        "category": category,
+        "objective": objective,
+    }
+
+
+def qi_objects(org, editor, lead, measure) -> dict:
+    """A QI project led by `lead`, watching `measure`, with one PDSA cycle; made through the improvement services."""
+    from wellled.improvement import services
+
+    project = services.project_create(
+        organisation=org,
+        by=editor,
+        title="Fewer missed appraisals",
+        aim="Every member of staff appraised within the year by next March.",
+        started_on=datetime.date(2026, 2, 1),
+        lead=lead,
+    )
+    services.project_measure_link(project=project, by=editor, measure=measure, role="outcome")
+    cycle = services.pdsa_record(
+        project=project,
+        by=lead,
+        title="Appraisal reminders by text",
+        plan="Text every member of staff a month before their appraisal is due.",
+        prediction="Fewer appraisals are missed on the two pilot wards.",
+        started_on=datetime.date(2026, 3, 2),
+    )
+    return {"project": project, "pdsa": cycle}

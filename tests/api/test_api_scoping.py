@@ -14,7 +14,9 @@ from tests.factories import db_state, make_person
 from wellled.core.choices import Role
 from wellled.core.models import Membership
 from wellled.core.service_kit import AS_IT_STANDS
+from wellled.improvement.models import PDSACycle, QIProject
 from wellled.measures.models import Measure, MeasureValue
+from wellled.risks.models import Assurance, Control, Risk, RiskReview
 
 # Every operation of the schema, with the fixture object its {id} names (None for a list). A new endpoint must be
 # added here (a test checks), so its scoping and permissions are tried.
@@ -60,6 +62,30 @@ OPERATIONS = {
     ("GET", "/api/papers/"): None,
     ("GET", "/api/papers/{id}/"): "paper",
     ("GET", "/api/papers/{id}/files/{fmt}/"): "paper",
+    # Risks and the BAF; quality improvement
+    ("GET", "/api/risks/"): None,
+    ("POST", "/api/risks/"): None,
+    ("GET", "/api/risks/{id}/"): "risk",
+    ("PATCH", "/api/risks/{id}/"): "risk",
+    ("POST", "/api/risks/{id}/status/"): "risk",
+    ("POST", "/api/risks/{id}/reviews/"): "risk",
+    ("POST", "/api/risks/{id}/controls/"): "risk",
+    ("POST", "/api/risks/{id}/baf/"): "risk",
+    ("GET", "/api/risk-reviews/"): None,
+    ("GET", "/api/risk-reviews/{id}/"): "risk_review",
+    ("GET", "/api/risk-controls/"): None,
+    ("GET", "/api/risk-controls/{id}/"): "control",
+    ("PATCH", "/api/risk-controls/{id}/"): "control",
+    ("POST", "/api/risk-controls/{id}/assurances/"): "control",
+    ("GET", "/api/baf/"): None,
+    ("GET", "/api/qi-projects/"): None,
+    ("POST", "/api/qi-projects/"): None,
+    ("GET", "/api/qi-projects/{id}/"): "project",
+    ("PATCH", "/api/qi-projects/{id}/"): "project",
+    ("POST", "/api/qi-projects/{id}/pdsa-cycles/"): "project",
+    ("GET", "/api/pdsa-cycles/"): None,
+    ("GET", "/api/pdsa-cycles/{id}/"): "pdsa",
+    ("PATCH", "/api/pdsa-cycles/{id}/"): "pdsa",
 }
 # A change each write endpoint accepts from someone allowed to make it, so a refusal means something.
 WRITE_BODIES = {
@@ -87,10 +113,45 @@ WRITE_BODIES = {
     "/api/measures/{id}/": {"definition": "Redefined through the API"},
     "/api/measures/": {"name": "Appraisal rate", "unit_of_measurement": "%", "target": 90},
     "/api/measures/{id}/values/": {"values": [{"period": "2025-06-01", "value": 99.0}]},
+    # Risks and quality improvement
+    "/api/risks/": {
+        "title": "Added through the API",
+        "inherent_likelihood": 3,
+        "inherent_consequence": 3,
+        "current_likelihood": 2,
+        "current_consequence": 3,
+        "target_likelihood": 1,
+        "target_consequence": 3,
+    },
+    "/api/risks/{id}/": {"gaps_in_control": "Reworded through the API"},
+    "/api/risks/{id}/status/": {"status": "tolerated", "reason": "Accepted by the board"},
+    "/api/risks/{id}/reviews/": {"narrative": "Reviewed through the API", "likelihood": 3, "consequence": 4},
+    "/api/risks/{id}/controls/": {"description": "Added through the API"},
+    "/api/risks/{id}/baf/": {"lead_committee": "Audit committee"},
+    "/api/risk-controls/{id}/": {"description": "Reworded through the API"},
+    "/api/risk-controls/{id}/assurances/": {
+        "source": "Internal audit",
+        "line": "third",
+        "level": "reasonable",
+    },
+    "/api/qi-projects/": {"title": "Started through the API", "aim": "Better", "started_on": "2026-04-01"},
+    "/api/qi-projects/{id}/": {"status": "sustaining"},
+    "/api/qi-projects/{id}/pdsa-cycles/": {
+        "title": "Tried through the API",
+        "plan": "Try it",
+        "prediction": "It works",
+        "started_on": "2026-04-01",
+    },
+    "/api/pdsa-cycles/{id}/": {"study": "Studied through the API", "act": "adopt"},
 }
 WRITES = {op for op in OPERATIONS if op[0] != "GET"}
 # Writes to a collection make something in the caller's own organisation, so they name nothing of another's.
-COLLECTION_WRITES = {("POST", "/api/plans/"), ("POST", "/api/measures/")}
+COLLECTION_WRITES = {
+    ("POST", "/api/plans/"),
+    ("POST", "/api/measures/"),
+    ("POST", "/api/risks/"),
+    ("POST", "/api/qi-projects/"),
+}
 
 
 def url_of(path: str, objects: dict) -> str:
@@ -119,6 +180,10 @@ def full_state() -> dict:
         **db_state(),
         "Measure": sorted(Measure.objects.values_list("id", "name", "version")),
         "MeasureValue": sorted(MeasureValue.objects.values_list("id", "value")),
+        **{
+            model.__name__: sorted(repr(row) for row in model.objects.values())
+            for model in (Risk, RiskReview, Control, Assurance, QIProject, PDSACycle)
+        },
     }
 
 

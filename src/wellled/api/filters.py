@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import F, Q
 
 from wellled.assessments.models import Assessment, PublishedRating
+from wellled.improvement.models import PDSACycle, QIProject
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
 from wellled.reports.models import IssuedPaper
+from wellled.risks.choices import RiskStatus
+from wellled.risks.models import Control, Risk, RiskReview
 
 # Ids are positive 63-bit integers in every database Wellled runs on; a larger one names nothing.
 ID_MAX = 2**63 - 1
@@ -117,4 +121,96 @@ class PaperFilter(django_filters.FilterSet):
 
     class Meta:
         model = IssuedPaper
-        fields = ["plan"]
+        fields = ["plan", "kind"]
+
+
+# Risks and quality improvement ------------------------------------------------------------------------------------
+
+LIVE = "live"
+
+
+class RiskFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(LIVE, "Open or tolerated"), *RiskStatus.choices],
+        method="status_filter",
+        help_text="open, tolerated, closed, or live (open or tolerated); every risk when left out.",
+    )
+    category = IdFilter(field_name="category_id")
+    unit = IdFilter(field_name="unit_id", help_text="The directorate or service whose register holds it.")
+    owner = IdFilter(
+        method="owner_filter",
+        help_text="A person's id: risks they own or handle (as the register page filters).",
+    )
+    objective = IdFilter(field_name="objective_id")
+    lead_committee = django_filters.CharFilter(
+        lookup_expr="icontains", help_text="Part of the committee's name."
+    )
+    above_appetite = django_filters.BooleanFilter(
+        method="above_appetite_filter",
+        help_text="Only risks whose current score is above (true) or within (false) their category's tolerance.",
+    )
+    principal = django_filters.BooleanFilter(
+        help_text="Only the BAF's principal risks (true), or none of them."
+    )
+    escalated = django_filters.BooleanFilter(help_text="On the corporate risk register.")
+    reference = django_filters.CharFilter(lookup_expr="iexact")
+    review_before = django_filters.DateFilter(field_name="next_review_on", lookup_expr="lt")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Risk
+        fields = ["status", "category", "unit", "owner", "objective", "principal", "escalated", "reference"]
+
+    def status_filter(self, queryset, name, value):
+        if value == LIVE:
+            return queryset.exclude(status=RiskStatus.CLOSED)
+        return queryset.filter(status=value)
+
+    def owner_filter(self, queryset, name, value):
+        return queryset.filter(Q(owner_id=value) | Q(handler_id=value))
+
+    def above_appetite_filter(self, queryset, name, value):
+        # Risk.above_appetite, in SQL: a risk with no category is never above appetite.
+        above = Q(category__isnull=False, current_score__gt=F("category__tolerance"))
+        return queryset.filter(above) if value else queryset.exclude(above)
+
+
+class _OfRisk(django_filters.FilterSet):
+    """Rows of one risk (its reviews, its controls)."""
+
+    risk = IdFilter(field_name="risk_id")
+
+
+class RiskReviewFilter(_OfRisk):
+    reviewed_after = django_filters.DateFilter(field_name="reviewed_on", lookup_expr="gte")
+
+    class Meta:
+        model = RiskReview
+        fields = ["risk"]
+
+
+class ControlFilter(_OfRisk):
+    class Meta:
+        model = Control
+        fields = ["risk"]
+
+
+class QIProjectFilter(django_filters.FilterSet):
+    lead = IdFilter(field_name="lead_id", help_text="The lead's person id.")
+    sponsor = IdFilter(field_name="sponsor_id")
+    title = django_filters.CharFilter(lookup_expr="icontains")
+    started_after = django_filters.DateFilter(field_name="started_on", lookup_expr="gte")
+
+    class Meta:
+        model = QIProject
+        fields = ["status", "lead", "sponsor", "title"]
+
+
+class PDSACycleFilter(django_filters.FilterSet):
+    project = IdFilter(field_name="project_id")
+    started_after = django_filters.DateFilter(field_name="started_on", lookup_expr="gte")
+    ended = django_filters.BooleanFilter(field_name="ended_on", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = PDSACycle
+        fields = ["project", "act"]

@@ -12,9 +12,11 @@ from django.utils import timezone
 from wellled.core.access import is_current_member
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
+from wellled.improvement.models import PDSACycle
 from wellled.measures.models import Measure, MeasureValue
 from wellled.plans.models import Finding, ProgressUpdate, ReportingCycle, Section
-from wellled.reports.models import IssuedPaper, IssuedPaperFile
+from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperKind
+from wellled.risks.models import Assurance, Control, RiskReview
 
 from .models import TOKEN_PREFIX, ApiToken, token_digest
 
@@ -98,11 +100,45 @@ def measure_values(*, user: User, organisation: Organisation, measure: Measure) 
     ).order_by("period")
 
 
+# The issued papers the API lists: the plans' board papers and the board assurance framework.
+LISTED_PAPERS = (PaperKind.BOARD, PaperKind.BAF)
+
+
 def papers_for_user(*, user: User, organisation: Organisation) -> QuerySet[IssuedPaper]:
-    """Every issued paper of the organisation's plans, without their snapshots (which can be large)."""
+    """Every issued board paper and BAF of the organisation, without their snapshots (which can be large)."""
     return (
-        scoped(IssuedPaper.objects.all(), user=user, organisation=organisation, path="plan__organisation")
+        scoped(IssuedPaper.objects.filter(kind__in=LISTED_PAPERS), user=user, organisation=organisation)
         .defer("data")
         .select_related("plan", "issued_by", "cycle")
         .prefetch_related(Prefetch("files", queryset=IssuedPaperFile.objects.defer("content").order_by("id")))
     )
+
+
+# Risks and quality improvement: the rows their pages show one risk or project at a time, listed whole.
+
+
+def risk_reviews_for_user(*, user: User, organisation: Organisation) -> QuerySet[RiskReview]:
+    """Every review of the organisation's risks, newest first."""
+    reviews = RiskReview.objects.select_related("risk", "created_by")
+    return scoped(reviews, user=user, organisation=organisation, path="risk__organisation").order_by(
+        "-reviewed_on", "-created_at", "-id"
+    )
+
+
+def risk_controls_for_user(*, user: User, organisation: Organisation) -> QuerySet[Control]:
+    """Every control on the organisation's risks, with its sources of assurance (as the risk's page lists them)."""
+    assurances = Prefetch("assurances", queryset=Assurance.objects.order_by("line", "id"))
+    controls = Control.objects.select_related("risk").prefetch_related(assurances)
+    return scoped(controls, user=user, organisation=organisation, path="risk__organisation").order_by(
+        "risk__reference", "order", "id"
+    )
+
+
+def pdsa_cycles_for_user(*, user: User, organisation: Organisation) -> QuerySet[PDSACycle]:
+    """Every PDSA cycle of the organisation's QI projects, latest started first."""
+    return scoped(
+        PDSACycle.objects.select_related("project", "change_idea", "created_by"),
+        user=user,
+        organisation=organisation,
+        path="project__organisation",
+    ).order_by("-started_on", "-id")

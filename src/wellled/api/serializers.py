@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 import typing
 
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
+from wellled.core.formatting import iso_day
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus, Organisation
 from wellled.measures.choices import Direction, Frequency, MeasureKind
@@ -55,6 +58,21 @@ def shape(name: str, /, **fields) -> type[serializers.Serializer]:
         return PLAIN_FIELDS[plain](allow_null=type(None) in options)
 
     return type(f"{name}Serializer", (serializers.Serializer,), {k: field_for(v) for k, v in fields.items()})
+# Dates a person could mean: not before the NHS began, nor more than ten years ahead (a year typed wrongly).
+EARLIEST_DAY = datetime.date(1948, 1, 1)
+YEARS_AHEAD = 10
+
+
+def _plausible(day: datetime.date) -> None:
+    today = timezone.localdate()
+    latest = today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+    if not EARLIEST_DAY <= day <= latest:
+        raise serializers.ValidationError(f"Give a date from {iso_day(EARLIEST_DAY)} to {iso_day(latest)}.")
+
+
+def Day(**kwargs) -> serializers.DateField:  # noqa: N802 (a field, named as fields are)
+    """A date (YYYY-MM-DD) no earlier than 1948 and no more than ten years ahead."""
+    return serializers.DateField(validators=[_plausible], **kwargs)
 
 
 class DeliveryStatusSerializer(serializers.ModelSerializer):
@@ -186,8 +204,8 @@ class ActionStateSerializer(serializers.Serializer):
 
 class CycleOpenSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    position_as_at = serializers.DateField()
-    update_deadline = serializers.DateField()
+    position_as_at = Day()
+    update_deadline = Day()
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -557,6 +575,7 @@ class PaperSerializer(serializers.ModelSerializer):
         model = IssuedPaper
         fields = [
             "id",
+            "kind",
             "plan",
             "cycle",
             "as_at",

@@ -29,6 +29,12 @@ router.register("exit-criteria", views.ExitCriterionViewSet, basename="api-exit-
 router.register("information-requests", views.InformationRequestViewSet, basename="api-information-request")
 router.register("information-answers", views.InformationAnswerViewSet, basename="api-information-answer")
 router.register("shared-answers", views.SharedAnswerViewSet, basename="api-shared-answer")
+# Risks and the BAF; quality improvement
+router.register("risks", views.RiskViewSet, basename="api-risk")
+router.register("risk-reviews", views.RiskReviewViewSet, basename="api-risk-review")
+router.register("risk-controls", views.ControlViewSet, basename="api-risk-control")
+router.register("qi-projects", views.QIProjectViewSet, basename="api-qi-project")
+router.register("pdsa-cycles", views.PDSACycleViewSet, basename="api-pdsa-cycle")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -36,5 +42,6 @@ urlpatterns = [
     path(
         "docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"
     ),
+    path("baf/", views.BafView.as_view(), name="api-baf"),  # risks: the BAF, one object, read only
     *router.urls,
 ]

@@ -491,6 +491,24 @@ def control_add(*, risk: Risk, by: User, description: str) -> Control:
 
 
 @transaction.atomic
+def control_update(*, control: Control, by: User, expected_version: ExpectedVersion, **changes) -> Control:
+    """Reword a control or change its place among the risk's controls (the earlier wording stays in its history)."""
+    if "description" in changes:
+        changes["description"] = (changes["description"] or "").strip()
+        if not changes["description"]:
+            raise ValidationError({"description": "Describe the control."})
+    return fields_update(
+        instance=control,
+        by=by,
+        organisation=control.risk.organisation,
+        permission=Permission.MANAGE_RISKS,
+        expected_version=expected_version,
+        allowed=("description", "order"),
+        changes=changes,
+    )
+
+
+@transaction.atomic
 def assurance_add(
     *,
     control: Control,

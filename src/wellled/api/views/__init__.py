@@ -4,6 +4,7 @@ as the pages, checking the role (403) after finding the object in scope (404), a
 from .accreditation import SchemeViewSet, WardAuditViewSet, WardViewSet
 from .assessments import AssessmentViewSet, RatingViewSet
 from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
+from .improvement import PDSACycleViewSet, QIProjectViewSet
 from .measures import MeasureViewSet
 from .organisations import OrganisationViewSet
 from .oversight import ExitCriterionViewSet, OversightStatusViewSet, PortfolioViewSet
@@ -16,6 +17,7 @@ from .plans import (
     ProgressUpdateViewSet,
     SectionViewSet,
 )
+from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
 
 __all__ = [
     "ActionViewSet",
@@ -29,13 +31,19 @@ __all__ = [
     "WardAuditViewSet",
     "WardViewSet",
     "AssessmentViewSet",
+    "BafView",
+    "ControlViewSet",
     "CycleViewSet",
     "FindingViewSet",
     "MeasureViewSet",
     "OrganisationViewSet",
+    "PDSACycleViewSet",
     "PaperViewSet",
     "PlanViewSet",
     "ProgressUpdateViewSet",
+    "QIProjectViewSet",
     "RatingViewSet",
+    "RiskReviewViewSet",
+    "RiskViewSet",
     "SectionViewSet",
 ]

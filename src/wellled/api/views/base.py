@@ -50,7 +50,7 @@ def require_role(request, permission: Permission) -> None:
 
 def changes_from(serializer_class, request) -> dict:
     """The validated fields of a change; 400 for none at all (nothing to change is not a change)."""
-    change = serializer_class(data=request.data)
+    change = serializer_class(data=request.data, context={"request": request})
     change.is_valid(raise_exception=True)
     if not change.validated_data:
         raise ValidationError({"detail": "Send at least one field to change."})
@@ -59,7 +59,7 @@ def changes_from(serializer_class, request) -> dict:
 
 def body_of(serializer_class, request) -> dict:
     """The validated body of a request (400 with the fields' messages otherwise)."""
-    body = serializer_class(data=request.data)
+    body = serializer_class(data=request.data, context={"request": request})
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
 
@@ -126,6 +126,8 @@ class Changeable(ListRetrieve):
     change_serializer_class: type
     change_permission = Permission.MANAGE_PLANS
     update_service: Callable[..., Any]
+    # The keyword the object's services take it under, when it is not its model's name (`project=`, `cycle=`).
+    object_keyword: str | None = None
     # No PUT or DELETE: records are changed field by field and withdrawn through their services, never replaced.
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -136,23 +138,30 @@ class Changeable(ListRetrieve):
                 partial_update=change_schema(cls.serializer_class, cls.change_serializer_class)
             )(cls)
 
+    def keyword(self, instance) -> str:
+        return self.object_keyword or instance._meta.model_name
+
+    def change_check(self, request, instance) -> None:
+        """403 unless the caller may change the object (by role; an endpoint may ask the app's own rule)."""
+        require_role(request, self.change_permission)
+
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
-        require_role(request, self.change_permission)
+        self.change_check(request, instance)
         changes = changes_from(self.change_serializer_class, request)
         expected = if_match_version(request)
         changed = type(self).update_service(
-            **{instance._meta.model_name: instance}, by=request.user, expected_version=expected, **changes
+            **{self.keyword(instance): instance}, by=request.user, expected_version=expected, **changes
         )
         return self.answer(changed)
 
     def change_through(self, request, *, body_serializer, service: Callable[..., Any]) -> Response:
         """A detail endpoint (POST, If-Match) that changes the object through one of its services."""
         instance = self.get_object()
-        require_role(request, self.change_permission)
+        self.change_check(request, instance)
         body = body_of(body_serializer, request)
         service(
-            **{instance._meta.model_name: instance},
+            **{self.keyword(instance): instance},
             by=request.user,
             expected_version=if_match_version(request),
             **body,
@@ -171,10 +180,20 @@ class Creatable(Changeable):
 
     create_serializer_class: type
     create_service: Callable[..., Any]
+    create_permission = Permission.MANAGE_PLANS
+    # The create endpoint's summary in the schema, declared here rather than with extend_schema_view.
+    create_summary: str | None = None
     http_method_names = ["get", "patch", "post", "head", "options"]
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        summary = cls.__dict__.get("create_summary")
+        if summary:
+            schema = create_schema(cls.create_serializer_class, cls.serializer_class, summary=summary)
+            extend_schema_view(create=schema)(cls)
+
     def create(self, request, *args, **kwargs):
-        require_role(request, Permission.MANAGE_PLANS)
+        require_role(request, self.create_permission)
         body = body_of(self.create_serializer_class, request)
         instance = type(self).create_service(
             organisation=api_scope(request)["organisation"], by=request.user, **body
@@ -215,6 +234,17 @@ def described(list_summary: str, retrieve_summary: str, **more):
     return extend_schema_view(
         list=extend_schema(summary=list_summary), retrieve=extend_schema(summary=retrieve_summary), **more
     )
+def changing(name: str, *, url_path: str, summary: str, body, answer, service: Callable[..., Any]):
+    """A detail endpoint (POST to `url_path` under the object, with If-Match) that changes the object through one of
+    its services, as `service(<object's keyword>=object, by=person, expected_version=..., **body)`: 200 with the
+    object as it now reads, and its new ETag."""
+
+    def change(self, request, pk=None) -> Response:
+        return self.change_through(request, body_serializer=body, service=service)
+
+    change.__name__ = name
+    routed = action(detail=True, methods=["post"], url_path=url_path, serializer_class=answer)(change)
+    return create_schema(body, answer, summary=summary, if_match=True, code=200)(routed)
 
 
 def change_schema(serializer_class, change_serializer_class):

@@ -7,8 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action as endpoint
 
+from wellled.core.selectors import get_or_404
 from wellled.reports import selectors as report_selectors
 from wellled.reports.formats import FORMATS
+from wellled.reports.models import PaperKind
+from wellled.risks import selectors as risk_selectors
 
 from .. import filters, selectors, serializers
 from ..authentication import api_scope
@@ -35,4 +38,7 @@ class PaperViewSet(ListRetrieve):
             raise Http404("No such format.")
         paper = self.get_object()
         scope = api_scope(request)
+        if paper.kind == PaperKind.BAF:  # a paper of the whole organisation, read as the BAF's pages read it
+            files = risk_selectors.baf_paper_files(**scope).select_related("paper")
+            return issued_file_response(get_or_404(files, paper_id=paper.pk, format=fmt))
         return issued_file_response(report_selectors.issued_file_get(pk=paper.pk, fmt=fmt, **scope))
