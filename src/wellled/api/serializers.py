@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import typing
 
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -58,6 +57,8 @@ def shape(name: str, /, **fields) -> type[serializers.Serializer]:
         return PLAIN_FIELDS[plain](allow_null=type(None) in options)
 
     return type(f"{name}Serializer", (serializers.Serializer,), {k: field_for(v) for k, v in fields.items()})
+
+
 # Dates a person could mean: not before the NHS began, nor more than ten years ahead (a year typed wrongly).
 EARLIEST_DAY = datetime.date(1948, 1, 1)
 YEARS_AHEAD = 10

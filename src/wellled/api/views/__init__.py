@@ -3,8 +3,8 @@ as the pages, checking the role (403) after finding the object in scope (404), a
 
 from .accreditation import SchemeViewSet, WardAuditViewSet, WardViewSet
 from .assessments import AssessmentViewSet, RatingViewSet
-from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
 from .improvement import PDSACycleViewSet, QIProjectViewSet
+from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
 from .measures import MeasureViewSet
 from .organisations import OrganisationViewSet
 from .oversight import ExitCriterionViewSet, OversightStatusViewSet, PortfolioViewSet

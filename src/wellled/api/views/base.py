@@ -234,6 +234,8 @@ def described(list_summary: str, retrieve_summary: str, **more):
     return extend_schema_view(
         list=extend_schema(summary=list_summary), retrieve=extend_schema(summary=retrieve_summary), **more
     )
+
+
 def changing(name: str, *, url_path: str, summary: str, body, answer, service: Callable[..., Any]):
     """A detail endpoint (POST to `url_path` under the object, with If-Match) that changes the object through one of
     its services, as `service(<object's keyword>=object, by=person, expected_version=..., **body)`: 200 with the
