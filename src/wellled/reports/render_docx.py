@@ -425,7 +425,8 @@ class _Writer:
             text_cell.paragraphs[0].add_run(xml_safe(f"{status.label}: ")).bold = True
             text_cell.paragraphs[0].add_run(xml_safe(status.meaning))
         self.para(
-            "Status key: each status is printed as its code on its colour, in every table of this paper.", SMALL
+            "Status key: each status is printed as its code on its colour, in every table of this paper.",
+            SMALL,
         )
 
     # The paper's parts
