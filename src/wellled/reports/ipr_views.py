@@ -24,10 +24,9 @@ from wellled.spc.render import render_svg
 
 from . import selectors, services
 from .board_paper import as_at_problem
-from .draft_views import draft_download
+from .draft_views import draft_download, draft_url
 from .formats import FORMATS
 from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
-from .draft_views import draft_url
 from .ipr import IPR, ipr_build, last_complete_period
 from .ipr.kind import IPR_ISSUE_PERMISSION, IPR_KIND, frozen_report, ipr_job_start
 from .models import JobState
