@@ -134,19 +134,27 @@ def framed_table(frame_height: float) -> type[PaperTable]:
     return type("FramedPaperTable", (PaperTable,), {"page_height": frame_height})
 
 
-# A draft (reports.papers.draft) is marked on every page: the words of its band while one is being drawn.
-_DRAFT_MARK: ContextVar[str | None] = ContextVar("draft_mark", default=None)
+# A draft (reports.papers.draft) is marked on every page while it is drawn: what the band says, and how many pages
+# were marked (a PDF drawn without this kit's canvas would carry no mark, and is refused as a draft).
+@dataclass
+class DraftMark:
+    band: str
+    pages: int = 0
+
+
+_DRAFT_MARK: ContextVar[DraftMark | None] = ContextVar("draft_mark", default=None)
 DRAFT_WORD = "DRAFT"
 DRAFT_BAND = colors.HexColor("#d5281b")  # NHS red: the band's colour (its words say it too)
 
 
 @contextlib.contextmanager
-def drafting(band: str) -> Iterator[None]:
-    """While inside, every PDF built by `build_naming_text` carries the word DRAFT across each page and `band`
-    (what the draft is, and when it was drafted) at the top of each page."""
-    token = _DRAFT_MARK.set(band)
+def drafting(band: str) -> Iterator[DraftMark]:
+    """While inside, every PDF drawn on `paper_canvas_class` (as `build_naming_text` does) carries the word DRAFT
+    across each page and `band` (what the draft is, and when it was drafted) at the top of each page."""
+    mark = DraftMark(band)
+    token = _DRAFT_MARK.set(mark)
     try:
-        yield
+        yield mark
     finally:
         _DRAFT_MARK.reset(token)
 
@@ -169,13 +177,18 @@ def draft_mark_draw(canvas: Canvas, band: str) -> None:
     canvas.restoreState()
 
 
-def _draft_canvas(base: type[Canvas], band: str) -> type[Canvas]:
-    """The paper's own canvas class, marking each page as a draft when the page is finished (a canvas that holds
-    its pages back, for "Page N of M", keeps the marks with each page)."""
+def paper_canvas_class(base: type[Canvas] = Canvas) -> type[Canvas]:
+    """The canvas class a paper's PDF is drawn on: `base` itself, or, while a draft is drawn, `base` marking each
+    page as a draft when the page is finished (a canvas that holds its pages back, for "Page N of M", keeps the
+    marks with each page). A kind that draws its own canvas takes its class from here."""
+    mark = _DRAFT_MARK.get()
+    if mark is None:
+        return base
 
     class DraftCanvas(base):  # type: ignore[valid-type, misc]
         def showPage(self):  # noqa: N802 (ReportLab's name)
-            draft_mark_draw(self, band)
+            draft_mark_draw(self, mark.band)
+            mark.pages += 1
             super().showPage()
 
     return DraftCanvas
@@ -185,9 +198,7 @@ def build_naming_text(document, story: Sequence, **build_options) -> None:
     """Build the PDF; should ReportLab fail to lay it out, raise PaperContentError naming the text most likely to
     blame (the tallest text it measured), rather than a page number no one can act on. Inside `drafting`, every
     page is marked as a draft."""
-    band = _DRAFT_MARK.get()
-    if band is not None:
-        build_options["canvasmaker"] = _draft_canvas(build_options.get("canvasmaker", Canvas), band)
+    build_options["canvasmaker"] = paper_canvas_class(build_options.get("canvasmaker", Canvas))
     try:
         document.build(list(story), **build_options)  # ReportLab consumes the list it is given
     except PaperNotProduced:

@@ -25,10 +25,15 @@ from wellled.core.service_kit import permission_require
 
 from ..board_paper import as_at_problem
 from ..formats import FORMATS
+from ..paper_errors import PaperNotProduced
 from ..pdf_layout import DRAFT_WORD, drafting
 from .kind import PaperKind, PaperRequest, RenderContext
 from .registry import kind_get
 
+UNMARKED = (
+    "The {label}'s PDF was not drawn on the paper kit's canvas (reports.pdf_layout), so its draft could not be "
+    "marked on every page; nothing was served."
+)
 NO_SUCH_FORMAT = "A {label} is not produced as {fmt}: choose one of {formats}."
 BAD_DATE = "Enter the date as year, month and day, for example 2026-11-30."
 
@@ -99,8 +104,10 @@ def draft_produce(kind_key: str, fmt: str, request: PaperRequest) -> Draft:
     )
     paper = kind.build(request)
     band = draft_band(kind, timezone.localdate())
-    with drafting(band):  # every PDF page built inside is marked (reports.pdf_layout)
+    with drafting(band) as mark:  # every PDF page drawn inside is marked (reports.pdf_layout)
         content = kind.render(paper, fmt, RenderContext(organisation=request.organisation, by=request.by))
+    if fmt == "pdf" and mark.pages == 0:  # never a draft that could pass for an issued paper
+        raise PaperNotProduced(UNMARKED.format(label=kind.label.lower()))
     return Draft(
         filename=draft_filename(kind.filename(paper, fmt)),
         content=draft_marked(fmt, content, band, title=kind.title(paper)),
