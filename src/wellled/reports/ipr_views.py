@@ -31,6 +31,7 @@ from .ipr import IPR, ipr_build, last_complete_period
 from .ipr.kind import IPR_ISSUE_PERMISSION, IPR_KIND, frozen_report, ipr_job_start
 from .models import JobState
 from .paper_views import QUEUED_TOO_LONG
+from .papers.pipeline import as_at_check
 from .selectors import TamperedError
 
 logger = logging.getLogger(__name__)
@@ -131,6 +132,12 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
     valid = request.method == "POST" and form.is_valid()
     as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _day(initial)
     uncommented = ipr_build(as_at=as_at, **scope(request)).uncommented if as_at else ()
+    if valid:
+        try:
+            as_at_check(form.cleaned_data["as_at"], field="as_at")  # a date not reached is said first
+        except ValidationError as exc:
+            errors_apply(form, exc)
+            valid = False
     if valid and uncommented and not form.cleaned_data["without_commentary"]:
         form.add_error(
             "without_commentary",
