@@ -181,9 +181,10 @@ def paper_canvas_class(base: type[Canvas] = Canvas) -> type[Canvas]:
     """The canvas class a paper's PDF is drawn on: `base` itself, or, while a draft is drawn, `base` marking each
     page as a draft when the page is finished (a canvas that holds its pages back, for "Page N of M", keeps the
     marks with each page). A kind that draws its own canvas takes its class from here."""
-    mark = _DRAFT_MARK.get()
-    if mark is None:
+    found = _DRAFT_MARK.get()
+    if found is None:
         return base
+    mark: DraftMark = found
 
     class DraftCanvas(base):  # type: ignore[valid-type, misc]
         def showPage(self):  # noqa: N802 (ReportLab's name)
