@@ -92,7 +92,7 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     papers = IssuedPaper.objects.filter(kind=PaperKind.BOARD).order_by("as_at")  # the BAF is the risks step's
     assert papers.count() == 2 and all(p.as_at < today - datetime.timedelta(days=28) for p in papers)
     # Ward visits within the last two years, most wards in date, one team's first visit under way; QI cycles and
-    # this month's report commentary.
+    # the report month's commentary (the last complete period, which the report opens at).
     visits = WardAudit.objects.filter(state="completed")
     assert visits.count() > 20 and all(
         today - datetime.timedelta(days=731) < v.audited_on < today for v in visits
@@ -100,7 +100,7 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     assert visits.filter(renew_by__gte=today).values("unit").distinct().count() >= 8
     assert WardAudit.objects.filter(state="draft").count() == 1
     assert PDSACycle.objects.count() == 3 and all(c.started_on < today for c in PDSACycle.objects.all())
-    assert MeasureCommentary.objects.filter(period=today.replace(day=1)).count() == 3
+    assert MeasureCommentary.objects.filter(period=last_month).count() == 3  # the report month
     # The oversight region: the trust in the Recovery Support Programme today, every judgement and note in the past,
     # one improvement board held with its actions and one still to come.
     statuses = list(OversightStatus.objects.filter(trust__ods_code=DEMO_ODS_CODE))
