@@ -92,7 +92,7 @@ def urls_with_own_scoping_tests() -> set[str]:
     tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
     tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/reports/test_ipr_issued.py,
     tests/oversight/test_views.py, tests/information/test_views.py,
-    tests/oversight/portfolio/test_portfolio.py)."""
+    tests/oversight/portfolio/test_portfolio.py, tests/reports/papers/test_drafts.py)."""
     from django.urls import URLResolver
 
     from wellled.accreditation.urls import urlpatterns as accreditation_urls
@@ -127,6 +127,9 @@ def urls_with_own_scoping_tests() -> set[str]:
         "ipr-job",
     }
     portfolio = {"oversight-portfolio", "oversight-trajectories", "oversight-portfolio-download"}
+    drafts = {
+        "paper-draft"
+    }  # a draft of any kind, its permission the kind's: tests/reports/papers/test_drafts.py
     apps = [
         *measure_urls,
         *assessment_urls,
@@ -140,7 +143,7 @@ def urls_with_own_scoping_tests() -> set[str]:
         *api_urls,
         *api_page_urls,
     ]
-    return set(names(apps)) | performance_report | portfolio
+    return set(names(apps)) | performance_report | portfolio | drafts
 
 
 def foundation_url_patterns():

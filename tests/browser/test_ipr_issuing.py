@@ -37,13 +37,23 @@ def test_editor_issues_the_report_downloads_it_and_withdraws_it(new_page, org, e
     page = new_page()
     # Poll requests wait for the test thread while it runs the job below (the live server shares its connection).
     page.route(re.compile(r"/performance-report/jobs/"), lambda route: route.continue_())
-    sign_in(page, editor, next_path="/performance-report/")
+    # The report opens at the last complete period; this report is asked for as at today, the commentary's month.
+    sign_in(page, editor, next_path=f"/performance-report/?as_at={timezone.localdate().isoformat()}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Integrated performance report")
+    expect(page.get_by_role("link", name=re.compile("^PDF"))).to_have_attribute(
+        "href", re.compile(r"^/papers/draft/ipr\.pdf\?as_at=")
+    )
     page.get_by_role("link", name=re.compile("^Issue this report")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Issue the performance report")
     expect(page.get_by_label("Position as at")).to_have_value(timezone.localdate().isoformat())
+    # The exception with no commentary is flagged first, and issuing asks for a tick (issue 27).
+    expect(page.get_by_role("heading", name=re.compile("1 exception has no commentary"))).to_be_visible()
     check_accessibility(page, "the issue page")
+    page.get_by_role("button", name="Issue the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Issue the performance report")
+    check_accessibility(page, "the issue page asking to confirm")
+    page.get_by_label("Issue it without commentary on these exceptions").check()
     page.get_by_role("button", name="Issue the report").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Issuing the performance report as at {today}")

@@ -76,8 +76,9 @@ def test_an_editor_uploads_a_template_and_the_word_paper_uses_its_styles(login, 
     document = Document(io.BytesIO(paper.content))
     assert document.styles["Board Paper Body"].font.name == TRUST_FONT
     header = [p.text for p in document.sections[0].header.paragraphs]
-    assert header[0] == "Northmoor board papers"  # the trust's own header is kept, ours follows it
-    assert any(text.startswith("Northmoor Test Trust (ZNT01)") for text in header[1:])
+    assert header[0].startswith("DRAFT: not issued")  # downloaded without issuing: a draft (issue 27)
+    assert header[1] == "Northmoor board papers"  # the trust's own header is kept, ours follows it
+    assert any(text.startswith("Northmoor Test Trust (ZNT01)") for text in header[2:])
     assert any(p.text.startswith("Position as at") for p in document.paragraphs)
 
     page = client.get(reverse("organisation-detail")).content.decode()

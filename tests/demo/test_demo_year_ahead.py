@@ -92,7 +92,7 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     papers = IssuedPaper.objects.filter(kind=PaperKind.BOARD).order_by("as_at")  # the BAF is the risks step's
     assert papers.count() == 2 and all(p.as_at < today - datetime.timedelta(days=28) for p in papers)
     # Ward visits within the last two years, most wards in date, one team's first visit under way; QI cycles and
-    # this month's report commentary.
+    # the report month's commentary (the last complete period, which the report opens at).
     visits = WardAudit.objects.filter(state="completed")
     assert visits.count() > 20 and all(
         today - datetime.timedelta(days=731) < v.audited_on < today for v in visits
@@ -100,7 +100,7 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
     assert visits.filter(renew_by__gte=today).values("unit").distinct().count() >= 8
     assert WardAudit.objects.filter(state="draft").count() == 1
     assert PDSACycle.objects.count() == 3 and all(c.started_on < today for c in PDSACycle.objects.all())
-    assert MeasureCommentary.objects.filter(period=today.replace(day=1)).count() == 3
+    assert MeasureCommentary.objects.filter(period=last_month).count() == 3  # the report month
     # The oversight region: the trust in the Recovery Support Programme today, every judgement and note in the past,
     # one improvement board held with its actions and one still to come.
     statuses = list(OversightStatus.objects.filter(trust__ods_code=DEMO_ODS_CODE))
@@ -116,18 +116,28 @@ def test_loaded_a_year_ahead_the_demo_shows_a_live_position(a_year_ahead):
 
 
 def _information_requests(today: datetime.date) -> None:
-    """Five requests from three bodies: two answered with one answer (one of them by reuse), one overdue, and one
-    registered afterwards that is offered that answer."""
+    """In the region's register, five requests from three bodies: two answered with one answer (one of them by
+    reuse), one overdue, and one registered afterwards that is offered that answer. In the trust's own register,
+    three addressed to it: one answered, one answered by reusing that answer, one waiting (issue 27)."""
     from wellled.information.models import Answer, InformationRequest
 
-    requests = InformationRequest.objects.all()
+    own = InformationRequest.objects.filter(organisation__ods_code=DEMO_ODS_CODE)
+    assert own.count() == 3 and all(r.subject_id == r.organisation_id for r in own)
+    assert own.filter(status="answered").count() == 2
+    assert own.filter(status="answered", answered_by_reuse=True).count() == 1
+    assert own.filter(status="open").count() == 1 and not any(r.overdue for r in own if r.status == "open")
+    assert all(r.received_on <= today for r in own)
+    requests = InformationRequest.objects.exclude(organisation__ods_code=DEMO_ODS_CODE)
     assert requests.count() == 5
     assert len({r.body_name for r in requests}) == 3
     assert requests.filter(status="answered").count() == 2
     assert requests.filter(status="answered", answered_by_reuse=True).count() == 1
     assert [r.their_reference for r in requests if r.overdue] == ["CQC-ENG-2304"]
     later = requests.get(their_reference="FPC-0462")
-    assert later.status == "open" and Answer.objects.filter(fingerprint=later.fingerprint).count() == 1
+    assert (
+        later.status == "open"
+        and Answer.objects.filter(fingerprint=later.fingerprint, organisation=later.organisation).count() == 1
+    )
     assert all(r.received_on <= today for r in requests)
 
 

@@ -23,6 +23,7 @@ OBJECT_URLS = {
     "information-request-reuse": lambda w: [w["later"].pk, w["answer"].pk],
     "information-request-withdraw": lambda w: [w["later"].pk],
     "information-request-history": lambda w: [w["request"].pk],
+    "information-request-edit": lambda w: [w["later"].pk],
     "information-answer-file": lambda w: [w["answer"].pk, "xlsx"],
     "information-answer-withdraw": lambda w: [w["answer"].pk],
     "information-shared-file": lambda w: [w["delivery"].pk, "xlsx"],

@@ -138,7 +138,9 @@ def test_docx_front_page_exceptions_and_legend(paper):
     assert "Part A: delivery status by section" in paragraphs
     assert "Part B: delivery status by finding" in paragraphs
     legends = [t for t in document.tables if t.rows[0].cells[0].text == "B" and len(t.columns) == 12]
-    assert len(legends) >= 4  # under every exception table and both parts
+    assert len(legends) == 1  # the status key once, not under each of the paper's headings (issue 27)
+    key_notes = [p for p in paragraphs if p.startswith("Status key:")]
+    assert len(key_notes) == 1
     legend_text = " ".join(c.text for c in legends[0].rows[0].cells)
     for label in ("Complete and assured:", "On track:", "At risk:", "Off track:", "No update:"):
         assert label in legend_text

@@ -59,20 +59,34 @@ def test_downloads(paper_plan, login, fmt, content_type):
     response = client.get(f"/plans/{paper_plan.plan.pk}/board-paper.{fmt}?as_at=2025-09-30")
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
-    assert response["Content-Disposition"] == f'attachment; filename="well-led-review-2025-2025-09-30.{fmt}"'
+    # Downloaded without issuing, the paper is a draft: named so, and saying so first (issue 27).
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="well-led-review-2025-2025-09-30-draft.{fmt}"'
+    )
     if fmt == "docx":
-        assert Document(io.BytesIO(response.content)).tables
+        document = Document(io.BytesIO(response.content))
+        assert document.tables and document.sections[0].header.paragraphs[0].text.startswith(
+            "DRAFT: not issued"
+        )
     elif fmt == "xlsx":
-        assert load_workbook(io.BytesIO(response.content))["Actions"].max_row == 7
+        book = load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames[0] == "Draft" and book["Draft"]["A1"].value.startswith("DRAFT: not issued")
+        assert book["Actions"].max_row == 7
     else:
-        assert "W1b" in response.content.decode("utf-8-sig")
+        text = response.content.decode("utf-8-sig")
+        assert "W1b" in text and "DRAFT: not issued" in text
+        if fmt == "csv":
+            assert text.splitlines()[0].startswith("DRAFT: not issued")
 
 
 def test_pdf_download(paper_plan, login):
     client = login(paper_plan.viewer)
     response = client.get(f"/plans/{paper_plan.plan.pk}/board-paper.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert response["Content-Disposition"] == 'attachment; filename="well-led-review-2025-2025-09-30.pdf"'
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="well-led-review-2025-2025-09-30-draft.pdf"'
+    )
 
 
 def test_unknown_format_is_404(paper_plan, login):

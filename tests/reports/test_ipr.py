@@ -156,7 +156,7 @@ def test_commentary_is_for_editors_and_bad_requests_are_told(login, measures, vi
     client.logout()
     client = login(editor)
     response = client.post(
-        target, {"period": timezone.localdate().isoformat(), "shows": "No falls with harm <b>yet</b>."}
+        target, {"period": months(1)[0].isoformat(), "shows": "No falls with harm <b>yet</b>."}
     )
     assert response.status_code == 302
     page = client.get(reverse("ipr")).content.decode()

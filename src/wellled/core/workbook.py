@@ -45,6 +45,7 @@ __all__ = [
     "streamed_rows",
     "streamed_cell",
     "workbook_bytes",
+    "workbook_marked",
 ]
 
 
@@ -76,6 +77,27 @@ def workbook_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def workbook_marked(content: bytes, *, sheet_title: str, lines: list[str], header: str) -> bytes:
+    """The .xlsx file with a first sheet of `lines` (A1 first, in bold) opened first, and `header` printed at the
+    top of every sheet's pages: how a draft says what it is before anyone reads its figures."""
+    book = load_workbook(io.BytesIO(content), keep_links=False)
+    for sheet in book.worksheets:
+        sheet.oddHeader.center.text = header
+        sheet.evenHeader.center.text = header
+        sheet.firstHeader.center.text = header
+    cover = book.create_sheet(sheet_title, 0)
+    for row, line in enumerate(lines, start=1):
+        set_safe_cell(cover.cell(row, 1), line)
+    cover.cell(1, 1).font = Font(bold=True, size=14, color="D5281B")
+    cover.column_dimensions["A"].width = 100
+    cover.oddHeader.center.text = header
+    for sheet in book.worksheets:
+        sheet.sheet_view.tabSelected = False
+    book.active = 0
+    cover.sheet_view.tabSelected = True
+    return workbook_bytes(book)
 
 
 @contextlib.contextmanager

@@ -149,13 +149,14 @@ def improvement_demo_load(*, stdout: Writer | None = None, dates: DemoDates | No
         visits = _wards(organisation, people, dates, rng)
         _projects(organisation, people, dates)
         measures = {m.name: m for m in Measure.objects.filter(organisation=organisation)}
-        this_month = dates.date("month(0)")
+        # The report month: the last complete period, which the performance report opens at (issue 27).
+        report_month = dates.date("month(-1)")
         for note in CONTENT["commentary"]:
             if note["measure"] in measures:
                 measure_services.commentary_write(
                     measure=measures[note["measure"]],
                     by=people[CONTENT["editor"]],
-                    period=this_month,
+                    period=report_month,
                     shows=note["shows"],
                     why=note["why"],
                     next_steps=note["next_steps"],

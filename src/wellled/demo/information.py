@@ -1,5 +1,6 @@
 """Demo step: information requests from three bodies about the demo trust, one answered once for two of them and
-one offered that answer for reuse (content in `data/information.yaml`). E-mails go to the configured backend (the
+one offered that answer for reuse; and, in the trust's own register, requests addressed to the trust, one
+answered and one answered by reusing that answer (content in `data/information.yaml`). E-mails go to the configured backend (the
 console, for `wellled demo`)."""
 
 from __future__ import annotations
@@ -82,14 +83,21 @@ def information_demo_load(*, stdout: Writer | None = None, dates: DemoDates | No
     if trust is None or demo_plan() is None:
         say("The demo trust is not loaded; no information requests added.")
         return 0
-    if InformationRequest.objects.filter(subject=trust).exists():
+    dates = dates or DemoDates()
+    added = 0
+    references = [spec["reference"] for spec in CONTENT["requests"]]
+    if InformationRequest.objects.filter(subject=trust, their_reference__in=references).exists():
         say("Demo information requests are already loaded; nothing changed.")
-        return 0
+    else:
+        added += _requests_load(trust, dates, say)
+    return added + _trust_requests_load(trust, dates, say)
+
+
+def _requests_load(trust: Organisation, dates: DemoDates, say) -> int:
     owner, by = _register_owner(trust)
     if by is None:
         say("No one in the demo may keep the register; no information requests added.")
         return 0
-    dates = dates or DemoDates()
     registered = {}
     for spec in CONTENT["requests"]:
         if not spec.get("register_after_answer"):
@@ -103,3 +111,30 @@ def information_demo_load(*, stdout: Writer | None = None, dates: DemoDates | No
         f"{len(outcome.delivered)} answered with one answer."
     )
     return len(registered)
+
+
+def _trust_requests_load(trust: Organisation, dates: DemoDates, say) -> int:
+    """Requests addressed to the trust, in its own register, when the requests above are the region's: one
+    answered, one answered by reusing that answer, one waiting."""
+    if InformationRequest.objects.filter(organisation=trust).exists():
+        return 0  # loaded already, or the requests above are the trust's own
+    editor = (
+        current_memberships(organisation=trust, user__username=CONTENT["editor"])
+        .select_related("user")
+        .first()
+    )
+    if editor is None:
+        return 0
+    by = editor.user
+    answer = None
+    for spec in CONTENT["trust_requests"]:
+        request = _register(spec, owner=trust, trust=trust, by=by, dates=dates)
+        if spec.get("then") == "answer":
+            answer = services.answer_produce(request=request, by=by).answer
+        elif spec.get("then") == "reuse" and answer is not None:
+            services.answer_share(request=request, answer=answer, by=by)
+    say(
+        f"Demo information requests addressed to {trust.name} loaded in its own register: "
+        f"{len(CONTENT['trust_requests'])}, one answered by reusing an earlier answer."
+    )
+    return len(CONTENT["trust_requests"])

@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from wellled.core.forms import TextForm, choice_field, date_field, model_choices, text_field
+from wellled.core.forms import (
+    TextForm,
+    VersionedTextForm,
+    choice_field,
+    date_field,
+    model_choices,
+    text_field,
+)
 
 from .models import InformationRequest, RequestKind
 
@@ -34,8 +41,8 @@ class SubjectForm(TextForm):
         )
 
 
-class RequestForm(TextForm):
-    """Who asked, what, by when, and what Wellled holds that answers it."""
+class RequestDetailsForm(TextForm):
+    """Who asked, what and by when: what a request's owner may change until it is answered."""
 
     asked_by_organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Body that asked, if it uses Wellled",
@@ -70,6 +77,19 @@ class RequestForm(TextForm):
         "Received on", required_message="Enter the day the request was received", initial=timezone.localdate
     )
     due_on = date_field("Due by", required_message="Enter the day the answer is due")
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "asked_by_organisation", bodies)
+
+
+class RequestEditForm(VersionedTextForm, RequestDetailsForm):
+    """The request's details, opened at its version (a change made meanwhile is refused, not overwritten)."""
+
+
+class RequestForm(RequestDetailsForm):
+    """Who asked, what, by when, and what Wellled holds that answers it."""
+
     kind = choice_field(
         "What answers it",
         RequestKind.choices,
@@ -111,9 +131,8 @@ class RequestForm(TextForm):
         error_messages={"invalid_choice": "Choose a paper from the list"},
     )
 
-    def __init__(self, *args, bodies, plans, measures, papers, **kwargs):
+    def __init__(self, *args, plans, measures, papers, **kwargs):
         super().__init__(*args, **kwargs)
-        model_choices(self, "asked_by_organisation", bodies)
         model_choices(self, "plan", plans)
         model_choices(self, "measures", measures)
         model_choices(self, "paper", papers)

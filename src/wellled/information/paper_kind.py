@@ -3,9 +3,13 @@ frozen and issued through the one paper pipeline of reports (IssuedPaper of kind
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
-from wellled.core.models import Organisation
+from django.core.exceptions import ValidationError
+
+from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.reports.models import IssuedPaperFile
 from wellled.reports.models import PaperKind as KindChoice
@@ -13,6 +17,7 @@ from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
 
 from .answer import AnswerPaper, answer_build
 from .render import FORMATS, filename, render
+from .selectors import request_get
 
 
 def write_permission(organisation: Organisation) -> Permission:
@@ -32,6 +37,25 @@ class AnswerKind(PaperKind):
 
     def issue_permission(self, organisation: Organisation) -> Permission:
         return write_permission(organisation)
+
+    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
+        return None  # the request's own parameters say the date
+
+    def draft_request(
+        self,
+        *,
+        organisation: Organisation,
+        by: User,
+        as_at: datetime.date | None,
+        parameters: Mapping[str, str],
+    ) -> PaperRequest:
+        """`request`: the request's id in the organisation's register (another register's request is a 404). The
+        draft is what answering it now would give, drawn from today's records."""
+        asked = str(parameters.get("request", ""))
+        if not asked.isdigit():
+            raise ValidationError({"request": "Name the request whose answer to draft."})
+        subject = request_get(user=by, organisation=organisation, pk=int(asked))
+        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=subject)
 
     def build(self, request: PaperRequest) -> AnswerPaper:
         asked = request.subject

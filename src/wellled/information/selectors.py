@@ -25,7 +25,7 @@ def requests_for_register(
 ) -> QuerySet[InformationRequest]:
     """The organisation's register: open requests first by due date, then the rest, newest due first."""
     requests = scoped(InformationRequest.objects.all(), user=user, organisation=organisation).select_related(
-        "subject", "asked_by_organisation", "answer"
+        "subject", "asked_by_organisation", "answer__paper"
     )
     if status in RequestStatus.values:
         requests = requests.filter(status=status)

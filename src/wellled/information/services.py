@@ -21,6 +21,8 @@ from wellled.core.formatting import day_text, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import membership_get
 from wellled.core.service_kit import (
+    ExpectedVersion,
+    fields_update,
     locked_get,
     permission_require,
     record_withdraw,
@@ -45,6 +47,20 @@ NO_EMAIL = "Enter the e-mail address the answer is sent to."
 DUE_BEFORE_RECEIVED = "The due date cannot be before the day the request was received."
 RECEIVED_AHEAD = "The day the request was received cannot be in the future."
 NOT_OPEN = "This request is {status}: only an open request can be answered or withdrawn."
+NOT_EDITABLE = "This request is {status}: a request can be changed only until it is answered or withdrawn."
+# What a request's owner may change until it is answered; what answers it (kind and parameters) is not among them:
+# withdraw the request and register it again, so an answer is never shared for a question it did not answer.
+REQUEST_DETAILS = frozenset(
+    {
+        "asked_by_organisation",
+        "asked_by_name",
+        "asked_by_email",
+        "their_reference",
+        "question",
+        "received_on",
+        "due_on",
+    }
+)
 NOT_THE_SAME = "That answer was produced for a different question (another trust, kind or parameters)."
 ANSWER_WITHDRAWN = "That answer was withdrawn, so it is not offered again: produce a new one."
 MAIL_FAILED = (
@@ -104,10 +120,7 @@ def request_register(
     permission_require(user=by, organisation_id=organisation.pk, permission=write_permission(organisation))
     subject_check(organisation=organisation, subject=subject, by=by)
     _body_check(asked_by_organisation, asked_by_name, asked_by_email, organisation)
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": RECEIVED_AHEAD})
-    if due_on < received_on:
-        raise ValidationError({"due_on": DUE_BEFORE_RECEIVED})
+    _dates_check(received_on, due_on)
     canonical = parameters_canonical(kind, parameters)
     _parameters_check(by=by, subject=subject, kind=kind, canonical=canonical)
     request = InformationRequest(
@@ -135,6 +148,44 @@ def request_register(
         note=f"Information request from {request.body_name} registered",
     )
     return request
+
+
+def _dates_check(received_on: datetime.date, due_on: datetime.date) -> None:
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": RECEIVED_AHEAD})
+    if due_on < received_on:
+        raise ValidationError({"due_on": DUE_BEFORE_RECEIVED})
+
+
+def request_update(
+    *, request: InformationRequest, by: User, expected_version: ExpectedVersion, **changes: Any
+) -> InformationRequest:
+    """Change who asked, what or by when, while the request is open: by the register's own writers, at the version
+    they read, each change audited (its History page shows every one)."""
+    changes = {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()}
+    if changes.get("asked_by_organisation") is not None:
+        changes["asked_by_email"] = ""  # an answer to a body in Wellled is shared there, never e-mailed
+
+    def check(row: InformationRequest, asked: Any) -> None:
+        if row.status != RequestStatus.OPEN:
+            raise ValidationError(NOT_EDITABLE.format(status=row.get_status_display().lower()))
+        after = {name: asked.get(name, getattr(row, name)) for name in REQUEST_DETAILS}
+        _body_check(
+            after["asked_by_organisation"], after["asked_by_name"], after["asked_by_email"], row.organisation
+        )
+        _dates_check(after["received_on"], after["due_on"])
+
+    return fields_update(
+        instance=request,
+        by=by,
+        organisation=request.organisation,
+        permission=write_permission(request.organisation),
+        expected_version=expected_version,
+        allowed=REQUEST_DETAILS,
+        changes=changes,
+        check=check,
+        note="Information request changed",
+    )
 
 
 def _parameters_check(*, by: User, subject: Organisation, kind: str, canonical: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ urlpatterns = [
         "information/",
         views,
         "request",
-        ("list", "create", "detail", "answer", "withdraw", "history"),
+        ("list", "create", "detail", "edit", "answer", "withdraw", "history"),
         name="information-request",
     ),
     path(

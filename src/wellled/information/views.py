@@ -21,7 +21,7 @@ from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, role,
 from wellled.reports.selectors import TamperedError, verified_content
 
 from . import selectors, services
-from .forms import RequestForm, SubjectForm
+from .forms import RequestEditForm, RequestForm, SubjectForm
 from .models import InformationRequest, RequestStatus
 
 T = TypeVar("T")
@@ -87,6 +87,35 @@ def request_create(request: SignedInRequest) -> HttpResponse:
         success_url=lambda created: reverse("information-request-detail", args=[created.pk]),
         message=lambda created: f"Request from {created.body_name} registered.",
         context={"subject": subject, "several": len(subjects) > 1},
+    )
+
+
+def request_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Change who asked, what or by when, until the request is answered (each change is in its History)."""
+    asked = selectors.request_get(pk=pk, **scope(request))
+    require(role(request), services.write_permission(request.organisation))
+    if asked.status != RequestStatus.OPEN:
+        messages.error(request, services.NOT_EDITABLE.format(status=asked.get_status_display().lower()))
+        return redirect("information-request-detail", pk)
+    fields = sorted(services.REQUEST_DETAILS)
+    form = RequestEditForm(
+        request.POST or None,
+        initial={**{name: getattr(asked, name) for name in fields}, "version": asked.version},
+        bodies=selectors.bodies_in_wellled(**scope(request)),
+    )
+    return form_page(
+        request,
+        form,
+        template="information/request_edit.jinja",
+        save=lambda data: services.request_update(
+            request=asked,
+            by=request.user,
+            expected_version=data.get("version"),
+            **{name: data[name] for name in fields},
+        ),
+        success_url=reverse("information-request-detail", args=[asked.pk]),
+        message="Request changed. The change is kept in its history.",
+        context={"item": asked, "page_title": f"Change the {asked}"},
     )
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from wellled.core.formatting import long_date
+from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.selectors import word_template_get
+from wellled.plans.selectors import plan_get
 
 from .board_paper import BoardPaper, board_paper_build
 from .compare import compare_papers
@@ -28,9 +34,31 @@ class BoardPaperKind(PaperKind):
     def build(self, request: PaperRequest) -> BoardPaper:
         if request.subject is None:  # a board paper is always a plan's
             raise ValueError("A board paper names its plan.")
-        return board_paper_build(
-            user=request.by, organisation=request.organisation, plan=request.subject, as_at=request.day
+        return board_paper_build(  # no date: the open cycle's position date, else today (a draft's default)
+            user=request.by, organisation=request.organisation, plan=request.subject, as_at=request.as_at
         )
+
+    def draft_permission(self, organisation: Organisation) -> Permission:
+        """Every member reads the board paper in the app, so every member may download a draft of it (ADR 0009)."""
+        return Permission.VIEW
+
+    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
+        return None  # the plan's open cycle decides (board_paper_build)
+
+    def draft_request(
+        self,
+        *,
+        organisation: Organisation,
+        by: User,
+        as_at: datetime.date | None,
+        parameters: Mapping[str, str],
+    ) -> PaperRequest:
+        """`plan`: the plan's id (another organisation's plan is a 404)."""
+        plan = str(parameters.get("plan", ""))
+        if not plan.isdigit():
+            raise ValidationError({"plan": "Name the plan whose board paper to draft."})
+        subject = plan_get(user=by, organisation=organisation, pk=int(plan))
+        return PaperRequest(organisation=organisation, by=by, as_at=as_at, subject=subject)
 
     def to_data(self, paper: BoardPaper) -> dict[str, Any]:
         return paper_to_data(paper)

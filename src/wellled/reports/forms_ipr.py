@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django import forms
+
 from wellled.core.forms import TextForm, date_field, text_field
 
 from .forms import AsAtForm, reason_field
@@ -27,6 +29,11 @@ class IssueReportForm(AsAtForm):
         "Position as at",
         help_text="The report shows every measure's figures, notes and commentary up to the end of this day.",
         required_message="Enter the position-as-at date of the report",
+    )
+    without_commentary = forms.BooleanField(
+        label="Issue it without commentary on these exceptions",
+        required=False,
+        help_text="The report will say that no commentary has been written for each of them.",
     )
 
 

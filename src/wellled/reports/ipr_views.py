@@ -13,10 +13,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from wellled.core.formatting import day_text, long_date
+from wellled.core.formatting import counted, day_text, long_date
 from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, role, scope
 from wellled.measures import services as measure_services
@@ -25,34 +24,37 @@ from wellled.spc.render import render_svg
 
 from . import selectors, services
 from .board_paper import as_at_problem
+from .draft_views import draft_download, draft_url
 from .formats import FORMATS
 from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
-from .ipr import IPR, ipr_build, render_ipr_docx, render_ipr_pdf
-from .ipr.kind import IPR_ISSUE_PERMISSION, frozen_report, ipr_job_start
+from .ipr import IPR, ipr_build, last_complete_period
+from .ipr.kind import IPR_ISSUE_PERMISSION, IPR_KIND, frozen_report, ipr_job_start
 from .models import JobState
-from .paper_errors import PaperNotProduced
 from .paper_views import QUEUED_TOO_LONG
+from .papers.pipeline import as_at_check
 from .selectors import TamperedError
 
 logger = logging.getLogger(__name__)
 
-RENDERERS = {
-    "pdf": (render_ipr_pdf, "application/pdf"),
-    "docx": (render_ipr_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-}
+UNCOMMENTED = (
+    "{count} {verb} no commentary. Write it first, or tick the box to issue the report without it "
+    "(the report says no commentary has been written)."
+)
 
 
 def _as_at(request: SignedInRequest) -> tuple[datetime.date, str]:
-    """The report's date from ?as_at= (default today), and what is wrong with it ('' if nothing)."""
+    """The report's date from ?as_at= (default: the last complete period), and what is wrong with it ('' if
+    nothing)."""
     text = request.GET.get("as_at", "")
+    default = last_complete_period(**scope(request))
     if not text:
-        return timezone.localdate(), ""
+        return default, ""
     try:
         day = datetime.date.fromisoformat(text[:10])
     except ValueError:
-        return timezone.localdate(), "Enter the date as YYYY-MM-DD, for example 2026-11-30."
+        return default, "Enter the date as YYYY-MM-DD, for example 2026-11-30."
     problem = as_at_problem(day)
-    return (timezone.localdate(), problem) if problem else (day, "")
+    return (default, problem) if problem else (day, "")
 
 
 def _charts(report: IPR) -> dict[int, str]:
@@ -72,33 +74,30 @@ def ipr_page(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "reports/ipr.jinja",
-        {"report": report, "charts": _charts(report), "problem": problem, "frozen": False},
+        {
+            "report": report,
+            "charts": _charts(report),
+            "problem": problem,
+            "frozen": False,
+            "drafts": [
+                (fmt, draft_url(IPR_KIND.key, fmt, as_at=as_at.isoformat())) for fmt in IPR_KIND.formats
+            ],
+        },
         status=400 if problem else 200,
     )
 
 
 def ipr_download(request: SignedInRequest, fmt: str) -> HttpResponse:
-    if fmt not in RENDERERS:
-        raise Http404("No such format.")
-    as_at, problem = _as_at(request)
-    if problem:
-        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
-    renderer, content_type = RENDERERS[fmt]
-    report = ipr_build(as_at=as_at, **scope(request))
-    try:
-        content = renderer(report)
-    except PaperNotProduced as exc:  # names the measure and the text to shorten (ADR 0044)
-        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=content_type)
-    name = slugify(f"{report.organisation_name} integrated performance report {as_at.isoformat()}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    """The report as a file: a draft, marked so on every page, through the one draft path of every paper kind."""
+    return draft_download(request, IPR_KIND.key, fmt, request.GET)
 
 
 def commentary_write(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = measure_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
-    form = CommentaryForm(request.POST or None, initial={"period": timezone.localdate().replace(day=1)})
+    # The month the report is drafted for by default: commentary on it shows in that report.
+    month = last_complete_period(**scope(request)).replace(day=1)
+    form = CommentaryForm(request.POST or None, initial={"period": month})
     return form_page(
         request,
         form,
@@ -125,11 +124,28 @@ def _tampered(request: SignedInRequest, error: TamperedError) -> HttpResponse:
 
 
 def ipr_issue(request: SignedInRequest) -> HttpResponse:
-    """Ask for the report to be issued as at a date (frozen for good); the work runs in the background."""
+    """Ask for the report to be issued as at a date (frozen for good); the work runs in the background. Exceptions
+    with no commentary are listed first, and issuing them so needs a tick (issue 27)."""
     require(role(request), IPR_ISSUE_PERMISSION)
-    initial = request.GET.get("as_at", "")[:10] or timezone.localdate().isoformat()
+    initial = request.GET.get("as_at", "")[:10] or last_complete_period(**scope(request)).isoformat()
     form = IssueReportForm(request.POST or None, initial={"as_at": initial})
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _day(initial)
+    uncommented = ipr_build(as_at=as_at, **scope(request)).uncommented if as_at else ()
+    if valid:
+        try:
+            as_at_check(form.cleaned_data["as_at"], field="as_at")  # a date not reached is said first
+        except ValidationError as exc:
+            errors_apply(form, exc)
+            valid = False
+    if valid and uncommented and not form.cleaned_data["without_commentary"]:
+        form.add_error(
+            "without_commentary",
+            UNCOMMENTED.format(
+                count=counted(len(uncommented), "exception"), verb="has" if len(uncommented) == 1 else "have"
+            ),
+        )
+    elif valid:
         try:
             job = ipr_job_start(
                 organisation=request.organisation, as_at=form.cleaned_data["as_at"], by=request.user
@@ -138,7 +154,6 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
             errors_apply(form, exc)
         else:
             return redirect("ipr-job", pk=job.pk)
-    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _day(initial)
     issued_before = (
         list(selectors.issued_reports(**scope(request)).filter(as_at=as_at, withdrawal__isnull=True))
         if as_at
@@ -151,6 +166,7 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
             "form": form,
             "as_at": as_at,
             "issued_before": issued_before,
+            "uncommented": uncommented,
             "page_title": "Issue the performance report",
         },
         status=400 if form.errors else 200,

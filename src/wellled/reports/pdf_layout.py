@@ -6,12 +6,16 @@ to blame rather than a page number.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, Table
 
 from .paper_errors import PaperNotProduced, content_error
@@ -130,9 +134,72 @@ def framed_table(frame_height: float) -> type[PaperTable]:
     return type("FramedPaperTable", (PaperTable,), {"page_height": frame_height})
 
 
+# A draft (reports.papers.draft) is marked on every page while it is drawn: what the band says, and how many pages
+# were marked (a PDF drawn without this kit's canvas would carry no mark, and is refused as a draft).
+@dataclass
+class DraftMark:
+    band: str
+    pages: int = 0
+
+
+_DRAFT_MARK: ContextVar[DraftMark | None] = ContextVar("draft_mark", default=None)
+DRAFT_WORD = "DRAFT"
+DRAFT_BAND = colors.HexColor("#d5281b")  # NHS red: the band's colour (its words say it too)
+
+
+@contextlib.contextmanager
+def drafting(band: str) -> Iterator[DraftMark]:
+    """While inside, every PDF drawn on `paper_canvas_class` (as `build_naming_text` does) carries the word DRAFT
+    across each page and `band` (what the draft is, and when it was drafted) at the top of each page."""
+    mark = DraftMark(band)
+    token = _DRAFT_MARK.set(mark)
+    try:
+        yield mark
+    finally:
+        _DRAFT_MARK.reset(token)
+
+
+def draft_mark_draw(canvas: Canvas, band: str) -> None:
+    """The draft's marks on the page being drawn: a red band across the top edge, and DRAFT across the page."""
+    width, height = canvas._pagesize
+    canvas.saveState()
+    canvas.setFillColor(DRAFT_BAND)
+    canvas.rect(0, height - 6 * mm, width, 6 * mm, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont("Helvetica-Bold", 8)
+    canvas.drawCentredString(width / 2, height - 4.2 * mm, band)
+    canvas.setFillColor(DRAFT_BAND)
+    canvas.setFillAlpha(0.12)
+    canvas.setFont("Helvetica-Bold", min(width, height) / 4.5)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(35)
+    canvas.drawCentredString(0, -min(width, height) / 15, DRAFT_WORD)
+    canvas.restoreState()
+
+
+def paper_canvas_class(base: type[Canvas] = Canvas) -> type[Canvas]:
+    """The canvas class a paper's PDF is drawn on: `base` itself, or, while a draft is drawn, `base` marking each
+    page as a draft when the page is finished (a canvas that holds its pages back, for "Page N of M", keeps the
+    marks with each page). A kind that draws its own canvas takes its class from here."""
+    found = _DRAFT_MARK.get()
+    if found is None:
+        return base
+    mark: DraftMark = found
+
+    class DraftCanvas(base):  # type: ignore[valid-type, misc]
+        def showPage(self):  # noqa: N802 (ReportLab's name)
+            draft_mark_draw(self, mark.band)
+            mark.pages += 1
+            super().showPage()
+
+    return DraftCanvas
+
+
 def build_naming_text(document, story: Sequence, **build_options) -> None:
     """Build the PDF; should ReportLab fail to lay it out, raise PaperContentError naming the text most likely to
-    blame (the tallest text it measured), rather than a page number no one can act on."""
+    blame (the tallest text it measured), rather than a page number no one can act on. Inside `drafting`, every
+    page is marked as a draft."""
+    build_options["canvasmaker"] = paper_canvas_class(build_options.get("canvasmaker", Canvas))
     try:
         document.build(list(story), **build_options)  # ReportLab consumes the list it is given
     except PaperNotProduced:

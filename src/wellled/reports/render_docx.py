@@ -7,7 +7,7 @@ restyles the paper by defining them in its template:
 - "Title", "Heading 1", "Heading 2", "Heading 3": the paper's title and headings;
 - "Board Paper Body": ordinary text; "Board Paper Small": notes under headings;
 - "Board Paper Table Text" and "Board Paper Table Heading": table cells and table header rows;
-- "Board Paper Legend": the status key under every table.
+- "Board Paper Legend": the status key, printed once, where the tables of actions begin.
 """
 
 from __future__ import annotations
@@ -424,7 +424,10 @@ class _Writer:
             _set_text(text_cell, "", self.ids[LEGEND])
             text_cell.paragraphs[0].add_run(xml_safe(f"{status.label}: ")).bold = True
             text_cell.paragraphs[0].add_run(xml_safe(status.meaning))
-        self.para("Status key: each status is printed as its code on its colour.", SMALL)
+        self.para(
+            "Status key: each status is printed as its code on its colour, in every table of this paper.",
+            SMALL,
+        )
 
     # The paper's parts
 
@@ -516,6 +519,7 @@ class _Writer:
         self.page_break()
         self.heading("Exceptions", 1)
         self.para("What the board should look at first.", SMALL)
+        self.legend()  # once, before the first table of actions: every table after it uses the same codes
         exceptions = self.paper.exceptions
         for title, rows, empty in (
             ("Actions at risk or off track", exceptions.at_risk, "No open action is at risk or off track."),
@@ -542,7 +546,6 @@ class _Writer:
                 self.add_row(
                     table, [row.reference, row.title, row.leads, _timescale(row), _progress(row)], row.status
                 )
-            self.legend()
 
     def part_a(self) -> None:
         self.page_break()
@@ -557,7 +560,6 @@ class _Writer:
                 self.group_row(table, block.about)
             for row in block.rows:
                 self.plan_row(table, row)
-        self.legend()
 
     def part_b(self) -> None:
         if not self.paper.part_b:
@@ -570,7 +572,6 @@ class _Writer:
             self.group_row(table, f"{block.number}. {block.text}{kind}")
             for row in block.rows:
                 self.plan_row(table, row)
-        self.legend()
 
     def plan_row(self, table, row: Row) -> None:
         self.add_row(

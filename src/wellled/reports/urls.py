@@ -4,7 +4,7 @@ from django.urls import path
 
 from wellled.core.url_kit import named_pages, record_paths
 
-from . import ipr_views, paper_views, views
+from . import draft_views, ipr_views, paper_views, views
 
 urlpatterns = [
     *named_pages(
@@ -25,6 +25,8 @@ urlpatterns = [
             "papers/jobs/<int:pk>/": "paper_job",
         },
     ),
+    # A draft of any paper kind, in one of its formats, marked "Draft" on every page and never stored.
+    *named_pages(draft_views, {"papers/draft/<slug:kind>.<slug:fmt>": "paper_draft"}),
     *record_paths("papers/", paper_views, "paper", ("detail", "withdraw")),
     # The integrated performance report (every measure's SPC chart with its commentary).
     path("performance-report/", ipr_views.ipr_page, name="ipr"),

@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import word_template_get
 from wellled.core.view_kit import SignedInRequest, role
 from wellled.plans.models import Plan
 from wellled.plans.selectors import plan_cycles, plan_get
 
+from .board_kind import BOARD
 from .board_paper import BoardPaper, as_at_problem, board_paper_build
-from .formats import FORMATS, PaperNotProduced, filename
-from .formats import render as render_format
+from .draft_views import draft_download
+from .formats import FORMATS
 
 
 def _as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
@@ -67,27 +67,10 @@ def board_paper(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def board_paper_download(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
-    """The paper as a file: pdf, docx, xlsx, csv or html."""
+    """The paper as a file (pdf, docx, xlsx, csv or html): a draft, marked so on every page, through the one draft
+    path of every paper kind (reports.papers.draft); issuing is what keeps a paper for good."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
-    as_at, error = _as_at(request)
-    if error:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    paper, _ = _paper(request, pk, as_at)
-    template = None
-    if fmt == "docx":
-        word_template = word_template_get(user=request.user, organisation=request.organisation)
-        template = bytes(word_template.content) if word_template else None
-    try:
-        content = render_format(paper, fmt, template=template)
-    except PaperNotProduced as exc:
-        return render(
-            request,
-            "reports/paper_not_produced.jinja",
-            {"plan_pk": pk, "reason": str(exc), "page_title": "The board paper could not be produced"},
-            status=422,
-        )
-    response = HttpResponse(content, content_type=FORMATS[fmt].content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename(paper, fmt)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    parameters = request.GET.copy()
+    parameters["plan"] = str(pk)
+    return draft_download(request, BOARD.key, fmt, parameters)

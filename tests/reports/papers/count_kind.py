@@ -49,9 +49,11 @@ class PlanCountKind(PaperKind):
     def render(self, paper: PlanCount, fmt: str, context: RenderContext) -> bytes:
         out = io.BytesIO()
         if fmt == "pdf":
-            from reportlab.pdfgen.canvas import Canvas
+            from wellled.reports.pdf_layout import paper_canvas_class
 
-            canvas = Canvas(out)
+            canvas = paper_canvas_class()(
+                out
+            )  # the kit's canvas: a draft of the kind is marked on every page
             canvas.drawString(72, 720, paper.line)
             canvas.save()
         elif fmt == "docx":

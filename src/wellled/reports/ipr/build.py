@@ -6,12 +6,15 @@ import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from wellled.core.formatting import long_date, measure_number
 from wellled.core.models import Organisation, User
+from wellled.measures.choices import Frequency
 from wellled.measures.jinja import measure_period
-from wellled.measures.selectors import ReportedMeasure, measures_as_at
+from wellled.measures.models import MeasureValue
+from wellled.measures.selectors import ReportedMeasure, measures_as_at, measures_for_user
 from wellled.spc import SPCResult
 from wellled.spc.types import Assurance, Variation
 
@@ -120,6 +123,11 @@ class IPR:
     def title(self) -> str:
         return f"Integrated performance report: position as at {long_date(self.as_at)}"
 
+    @property
+    def uncommented(self) -> tuple[IPRMeasure, ...]:
+        """The exceptions with no commentary on what the chart shows: flagged before the report is issued."""
+        return tuple(m for m in self.exceptions if not m.shows.strip())
+
 
 def _group(reported: ReportedMeasure) -> str:
     element = reported.page.measure.framework_element
@@ -175,3 +183,24 @@ def ipr_build(*, user: User, organisation: Organisation, as_at: datetime.date) -
         exceptions=tuple(r for r in rows if r.exceptions),
         groups=groups,
     )
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def last_complete_period(
+    *, user: User, organisation: Organisation, today: datetime.date | None = None
+) -> datetime.date:
+    """The report's default date: the last complete period rather than today (issue 27). That is the last day of
+    the month before this one, or, while the monthly measures' figures run only to an earlier month, the last day
+    of the latest month with figures (a report dated past its figures would show last month as "no data")."""
+    today = today or timezone.localdate()
+    previous = today.replace(day=1) - datetime.timedelta(days=1)
+    monthly = measures_for_user(user=user, organisation=organisation).filter(frequency=Frequency.MONTHLY)
+    latest = (
+        MeasureValue.objects.filter(measure__in=monthly, period__lte=previous)
+        .filter(Q(value__isnull=False) | Q(numerator__isnull=False))
+        .aggregate(latest=Max("period"))["latest"]
+    )
+    return min(previous, _month_end(latest)) if latest is not None else previous

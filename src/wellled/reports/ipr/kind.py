@@ -13,7 +13,7 @@ from wellled.core.permissions import Permission
 from ..models import IssuedPaper
 from ..models import PaperKind as KindChoice
 from ..papers.kind import PaperKind, PaperRequest, RenderContext
-from .build import IPR, ipr_build
+from .build import IPR, ipr_build, last_complete_period
 from .render_docx import render_ipr_docx
 from .render_pdf import render_ipr_pdf
 
@@ -34,6 +34,14 @@ class IPRKind(PaperKind):
     # Shares of the time each step takes (bench/ipr.py, 60 measures): drawing the charts is most of it.
     read_weight = 5
     format_weights = {"pdf": 46, "docx": 46}
+
+    def draft_permission(self, organisation) -> Permission:
+        """Every member reads the report on screen, so every member may download a draft of it."""
+        return Permission.VIEW
+
+    def default_as_at(self, organisation, by):
+        """The last complete period, not today (the figures run to last month)."""
+        return last_complete_period(user=by, organisation=organisation)
 
     def build(self, request: PaperRequest) -> IPR:
         return ipr_build(user=request.by, organisation=request.organisation, as_at=request.day)

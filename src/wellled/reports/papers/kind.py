@@ -7,8 +7,11 @@ is done once for all kinds by `pipeline` and `jobs`."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from django.utils import timezone
 
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
@@ -83,6 +86,27 @@ class PaperKind:
     def issue_permission(self, organisation: Organisation) -> Permission:
         """The permission that lets a person issue (and withdraw) this kind for the organisation."""
         return self.permission
+
+    def draft_permission(self, organisation: Organisation) -> Permission:
+        """The permission that lets a person download a draft: as for issuing, unless the kind says otherwise."""
+        return self.issue_permission(organisation)
+
+    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
+        """The date a draft (and the page that offers it) is as at when none is asked for: today."""
+        return timezone.localdate()
+
+    def draft_request(
+        self,
+        *,
+        organisation: Organisation,
+        by: User,
+        as_at: datetime.date | None,
+        parameters: Mapping[str, str],
+    ) -> PaperRequest:
+        """What a draft's parameters (a page's query string) ask for; `as_at` is already read from them. A kind
+        about a record (a plan, a request) reads it here through the person's scoped getter: another
+        organisation's record is a 404."""
+        return PaperRequest(organisation=organisation, by=by, as_at=as_at)
 
     def to_data(self, paper: Any) -> dict[str, Any]:
         return snapshot_to_data(paper)
