@@ -22,8 +22,9 @@ from .forms import (
     SingleSignOnForm,
     TwoFactorRequirementForm,
 )
+from .holdings import Held, person_holdings
 from .models import Membership
-from .permissions import Permission, require
+from .permissions import Permission, require, role_allows
 from .sign_on import enabled_sign_ons
 from .two_factor import has_two_factor
 from .view_kit import SignedInRequest, errors_apply, form_fields, form_page, initial_of, role, scope
@@ -92,22 +93,56 @@ def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
+def _held(request: SignedInRequest, membership: Membership) -> tuple[list[Held], dict]:
+    """The open work the person holds here, and the successor chooser's arguments: the people who can act for it
+    (never the person themselves), with a suggestion preselected."""
+    held = person_holdings(by=request.user, organisation=request.organisation, person=membership.user)
+    if not held:
+        return held, {}
+    permissions = {h.holding.permission for h in held}
+    people = selectors.people_who_can_act(**scope(request), permissions=permissions)
+    return held, {"people": people.exclude(pk=membership.user_id), "held": held}
+
+
+def _handed_on(held: list[Held], successor) -> str:
+    return f" Their {services.holdings_text(held)} are now with {successor}." if held and successor else ""
+
+
 def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Change the person's role in this organisation."""
+    """Change the person's role in this organisation; a role that cannot hold their open work (a viewer) hands it
+    on, in the same step, to the successor chosen here."""
     membership = _member(request, pk)
+    held, chooser = _held(request, membership)
     form = PersonRoleForm(
-        request.POST or None, initial={"role": membership.role, "version": membership.version}
+        request.POST or None, initial={"role": membership.role, "version": membership.version}, **chooser
     )
     return form_page(
         request,
         form,
         template="core/person_form.jinja",
         save=lambda data: services.person_role_set(
-            membership=membership, role=data["role"], by=request.user, expected_version=data["version"]
+            membership=membership,
+            role=data["role"],
+            by=request.user,
+            expected_version=data["version"],
+            successor=data.get("successor"),
         ),
         success_url=lambda m: _detail_url(request, m.user),
-        message=lambda m: f"{m.user} is now {m.get_role_display().lower()}.",
-        context={"title": f"Role of {membership.user}", "button": "Save the role", "membership": membership},
+        message=lambda m: (
+            f"{m.user} is now {m.get_role_display().lower()}."
+            + _handed_on(
+                [h for h in held if not role_allows(m.role, h.holding.permission)],
+                form.cleaned_data.get("successor"),
+            )
+        ),
+        context={
+            "title": f"Role of {membership.user}",
+            "button": "Save the role",
+            "membership": membership,
+            "held": held,
+            "held_text": f"{membership.user} holds open work here. A viewer cannot hold it: if you make them a "
+            "viewer, it goes to the person you choose below, in the same step. Another role keeps it theirs.",
+        },
     )
 
 
@@ -222,26 +257,35 @@ def person_merge(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def person_deactivate(request: SignedInRequest, pk: int) -> HttpResponse:
-    """A leaver: confirm, then end their membership (their history stays)."""
+    """A leaver: see what they still hold, choose who takes it on, then end their membership in one step (their
+    history stays; no cycle awaits them and no reminder goes to them afterwards)."""
     membership = _member(request, pk)
-    form = DeactivateForm(request.POST or None, initial={"version": membership.version})
+    held, chooser = _held(request, membership)
+    form = DeactivateForm(request.POST or None, initial={"version": membership.version}, **chooser)
     return form_page(
         request,
         form,
         template="core/person_form.jinja",
         save=lambda data: services.person_deactivate(
-            membership=membership, by=request.user, expected_version=data["version"]
+            membership=membership,
+            by=request.user,
+            expected_version=data["version"],
+            successor=data.get("successor"),
         ),
         success_url=lambda m: _detail_url(request, m.user),
-        message=lambda m: f"{m.user} has been deactivated. Reassign the open actions they led.",
+        message=lambda m: (
+            f"{m.user} has been deactivated." + _handed_on(held, form.cleaned_data.get("successor"))
+        ),
         context={
             "title": f"Deactivate {membership.user}",
-            "button": "Deactivate",
+            "button": "Deactivate and hand on their work" if held else "Deactivate",
             "warning": True,
             "membership": membership,
+            "held": held,
+            "held_text": f"{membership.user} still holds open work here. It all goes to the person you choose "
+            "below, in the same step, and they are no longer awaited in any reporting cycle or sent reminders.",
             "lead_text": f"{membership.user} will no longer be able to use Wellled for "
-            f"{request.organisation.name}. Their name stays on everything they did. Actions they lead stay "
-            "theirs until you reassign them.",
+            f"{request.organisation.name}. Their name stays on everything they did.",
         },
     )
 
