@@ -5,7 +5,7 @@ and handed on through these, in the one transaction of core.services.person_deac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +24,9 @@ class Holding:
 
     key: str
     label: str  # e.g. "open actions they lead or co-lead"
+    one: str  # the label for one, e.g. "open action they lead or co-lead"
     permission: Permission
-    held: Callable[..., Sequence[Any]]
+    held: Callable[..., Iterable[Any]]
     hand_on: Callable[..., int]
     describe: Callable[[Any], str] = str
     link: Callable[[Any], str] | None = None
@@ -51,6 +52,12 @@ class Held:
 
     holding: Holding
     records: list[Any]
+
+    @property
+    def text(self) -> str:
+        """How many, in words: "3 open actions they lead or co-lead"."""
+        count = len(self.records)
+        return f"{count} {self.holding.one if count == 1 else self.holding.label}"
 
 
 def person_holdings(*, by: User, organisation: Organisation, person: User) -> list[Held]:

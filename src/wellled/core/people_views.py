@@ -27,6 +27,7 @@ from .models import Membership
 from .permissions import Permission, require, role_allows
 from .sign_on import enabled_sign_ons
 from .two_factor import has_two_factor
+from .url_kit import site_url
 from .view_kit import SignedInRequest, errors_apply, form_fields, form_page, initial_of, role, scope
 
 
@@ -105,7 +106,7 @@ def _held(request: SignedInRequest, membership: Membership) -> tuple[list[Held],
 
 
 def _handed_on(held: list[Held], successor) -> str:
-    return f" Their {services.holdings_text(held)} are now with {successor}." if held and successor else ""
+    return f" Now with {successor}: {services.holdings_text(held)}." if held and successor else ""
 
 
 def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -322,10 +323,8 @@ def single_sign_on(request: SignedInRequest) -> HttpResponse:
 
 def _callback_url(request: SignedInRequest, current) -> str:
     """The redirect URI to register with the identity provider."""
-    from django.conf import settings
-
     provider_id = f"org-{request.organisation.ods_code.lower()}"
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{request.get_host()}/accounts/oidc/{provider_id}/login/callback/"
+    return site_url(f"/accounts/oidc/{provider_id}/login/callback/")
 
 
 @require_POST

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -383,7 +382,10 @@ def invitation_send(*, organisation: Organisation, person: User, by: User | None
     import secrets
 
     from django.core.mail import send_mail
+    from django.urls import reverse
     from django.utils import timezone
+
+    from .url_kit import site_url
 
     _administrator_require(by=by, organisation=organisation)
     if not person.email:
@@ -406,7 +408,7 @@ def invitation_send(*, organisation: Organisation, person: User, by: User | None
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
     )
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=invitation)
-    link = settings.SITE_URL.rstrip("/") + f"/accounts/invitation/{token}/"
+    link = site_url(reverse("invitation-accept", args=[token]))
     body = INVITATION_BODY.format(
         name=person.first_name or person,
         by=by.get_full_name() or by.username if by else "An administrator",
@@ -575,7 +577,7 @@ SUCCESSOR_SELF = "Choose someone other than {person} to take on their work."
 
 def holdings_text(held: list[Held]) -> str:
     """What is held, in words: "3 open actions they lead or co-lead and 1 open risk they own or handle"."""
-    parts = [f"{len(h.records)} {h.holding.label}" for h in held]
+    parts = [h.text for h in held]
     return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 

@@ -19,6 +19,7 @@ class ImprovementConfig(AppConfig):
             Holding(
                 key="qi_projects",
                 label="open QI projects they lead, sponsor or work on",
+                one="open QI project they lead, sponsor or work on",
                 permission=Permission.RECORD_PDSA,
                 held=projects_held_open,
                 hand_on=projects_hand_on,

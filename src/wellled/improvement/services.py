@@ -15,6 +15,7 @@ from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
     AS_IT_STANDS,
     ROLE_REFUSED,
+    ExpectedVersion,
     fields_update,
     membership_role,
     people_check,
@@ -114,7 +115,9 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, project: QIProject, by: User, expected_version: int | None, **changes) -> QIProject:
+def project_update(
+    *, project: QIProject, by: User, expected_version: ExpectedVersion, **changes
+) -> QIProject:
     """Change a project's aim, people, status, dates, or the actions and findings it answers."""
     _same_organisation(
         project.organisation_id,

@@ -20,6 +20,7 @@ class PlansConfig(AppConfig):
             Holding(
                 key="actions",
                 label="open actions they lead or co-lead",
+                one="open action they lead or co-lead",
                 permission=Permission.UPDATE_OWN_ACTION,
                 held=lambda *, by, organisation, person: actions_led_open(
                     user=by, organisation=organisation, person=person

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -34,6 +34,7 @@ from wellled.core.service_kit import (
     version_bump,
     version_check,
 )
+from wellled.core.url_kit import site_url
 from wellled.frameworks.models import Framework, FrameworkElement
 
 from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
@@ -285,7 +286,7 @@ ACTION_EDITABLE_FIELDS = frozenset(
 )
 
 
-def _action_check(row: Action, changes: dict) -> None:
+def _action_check(row: Action, changes: Mapping[str, Any]) -> None:
     _check_reference_free(row, changes.get("reference", row.reference))
     leads = {k: v for k, v in changes.items() if k in ("lead", "other_leads")}
     _leads_check(row.plan.organisation_id, row, **leads)
@@ -603,7 +604,6 @@ def cycle_send_reminders(
         }
         if recent:
             raise RemindedRecently(recent)
-    from django.conf import settings
     from django.template.loader import render_to_string
 
     sent, sent_to = 0, list[str]()
@@ -617,7 +617,7 @@ def cycle_send_reminders(
                 "lead": lead,
                 "cycle": cycle,
                 "actions": actions,
-                "site_url": settings.SITE_URL,
+                "site_url": site_url(),
             },
         )
         try:

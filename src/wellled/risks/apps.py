@@ -38,6 +38,7 @@ class RisksConfig(AppConfig):
             Holding(
                 key="risks",
                 label="open risks they own, handle or lead as executive",
+                one="open risk they own, handle or lead as executive",
                 permission=Permission.REVIEW_OWN_RISK,
                 held=risks_held_open,
                 hand_on=risks_hand_on,

@@ -31,6 +31,7 @@ from wellled.core.service_kit import (
     version_bump,
     version_check,
 )
+from wellled.core.url_kit import site_url
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
 
@@ -611,7 +612,6 @@ REMINDER_SUBJECT = "Risk reviews overdue: {count}"
 def review_reminders_send(*, organisation: Organisation, by: User | None, on: datetime.date) -> int:
     """E-mail each owner (or, with no owner, the handler) the risks whose review is overdue on a day; each reminder
     is kept and audited. Returns how many people were written to."""
-    from django.conf import settings
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
@@ -635,7 +635,7 @@ def review_reminders_send(*, organisation: Organisation, by: User | None, on: da
     for person, risks in by_person.items():
         body = render_to_string(
             "risks/email/review_reminder.txt.jinja",
-            {"person": person, "risks": risks, "organisation": organisation, "site_url": settings.SITE_URL},
+            {"person": person, "risks": risks, "organisation": organisation, "site_url": site_url()},
         )
         send_mail(REMINDER_SUBJECT.format(count=len(risks)), body, None, [addresses[person]])
         reminder = ReviewReminder.objects.create(
