@@ -274,3 +274,29 @@ def test_giving_actions_to_a_viewer_is_refused(plan, editor, lead, viewer):
     actions = list(Action.objects.filter(plan=plan))
     with pytest.raises(ValidationError):
         plan_services.actions_lead_reassign(actions=actions, person=lead, to=viewer, by=editor)
+
+
+# The pages ----------------------------------------------------------------------------------------------------
+
+
+def test_the_deactivation_page_suggests_a_peer_and_refuses_a_crafted_successor(
+    login, org, other_org, admin, leaver, successor, viewer, holdings
+):
+    from django.urls import reverse
+
+    for person in (leaver, successor):
+        person.job_title = "Matron"
+        person.save()
+    membership = _membership(leaver, org)
+    url = reverse("person-deactivate", args=[membership.pk])
+    client = login(admin)
+    page = client.get(url).content.decode()
+    assert f'value="{successor.pk}" selected' in page
+    assert "Fewer falls" in page and "Staffing gaps" in page  # what they hold, listed
+    assert f'value="{viewer.pk}"' not in page
+    stranger = make_person(other_org, role=Role.LEAD)
+    for crafted in (stranger, viewer):
+        response = client.post(url, {"version": membership.version, "successor": crafted.pk})
+        assert response.status_code == 200 and _membership(leaver, org).active
+    response = client.post(url, {"version": membership.version, "successor": successor.pk})
+    assert response.status_code == 302 and not _membership(leaver, org).active

@@ -17,19 +17,19 @@ from .permissions import Permission
 class Holding:
     """One kind of open work a person can hold in an organisation.
 
-    `held(by=, organisation=, person=)` lists the open records the person holds (read as `by`, an administrator);
-    `hand_on(records=, person=, to=, by=)` gives each to `to` through the app's own audited services and returns how
-    many; `permission` is what holding it needs, of the person and of whoever takes it on; `describe` and `link`
-    show a record on the warning page."""
+    `words` name them, with {s} where the plural adds an s ("open action{s} they lead or co-lead"); `permission` is
+    what holding it needs, of the person and of whoever takes it on; `held(by=, organisation=, person=)` lists the
+    open records the person holds (read as `by`, an administrator); `hand_on(records=, person=, to=, by=)` gives
+    each to `to` through the app's own audited services and returns how many; `link` (a URL name taking the
+    record's id) and `describe` show a record on the warning page."""
 
     key: str
-    label: str  # e.g. "open actions they lead or co-lead"
-    one: str  # the label for one, e.g. "open action they lead or co-lead"
+    words: str
     permission: Permission
     held: Callable[..., Iterable[Any]]
     hand_on: Callable[..., int]
+    link: str | None = None
     describe: Callable[[Any], str] = str
-    link: Callable[[Any], str] | None = None
 
 
 _HOLDINGS: dict[str, Holding] = {}
@@ -57,7 +57,7 @@ class Held:
     def text(self) -> str:
         """How many, in words: "3 open actions they lead or co-lead"."""
         count = len(self.records)
-        return f"{count} {self.holding.one if count == 1 else self.holding.label}"
+        return f"{count} {self.holding.words.format(s='' if count == 1 else 's')}"
 
 
 def person_holdings(*, by: User, organisation: Organisation, person: User) -> list[Held]:

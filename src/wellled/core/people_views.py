@@ -101,48 +101,72 @@ def _held(request: SignedInRequest, membership: Membership) -> tuple[list[Held],
     if not held:
         return held, {}
     permissions = {h.holding.permission for h in held}
-    people = selectors.people_who_can_act(**scope(request), permissions=permissions)
-    return held, {"people": people.exclude(pk=membership.user_id), "held": held}
+    people = selectors.people_who_can_act(**scope(request), permissions=permissions).exclude(
+        pk=membership.user_id
+    )
+    return held, {"people": people, "held": held}
+
+
+def _peer(people, person) -> int | None:
+    """The successor to suggest: someone who can act in the same line of work (the same job title), if any."""
+    if not person.job_title.strip():
+        return None
+    return people.filter(job_title__iexact=person.job_title.strip()).values_list("pk", flat=True).first()
 
 
 def _handed_on(held: list[Held], successor) -> str:
     return f" Now with {successor}: {services.holdings_text(held)}." if held and successor else ""
 
 
-def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Change the person's role in this organisation; a role that cannot hold their open work (a viewer) hands it
-    on, in the same step, to the successor chosen here."""
+def _hand_on_page(
+    request: SignedInRequest, pk: int, *, form_class, initial: dict, change, message, context
+) -> HttpResponse:
+    """A change that may leave the person's open work without an owner who can act: the page warns what they hold,
+    asks who takes it on (people who can act only), and makes the change and the hand-on in one service call
+    (`change(membership, data, successor)`). `initial`, `message(membership, successor)` and `context` are the
+    change's own."""
     membership = _member(request, pk)
     held, chooser = _held(request, membership)
-    form = PersonRoleForm(
-        request.POST or None, initial={"role": membership.role, "version": membership.version}, **chooser
+    suggested = {"successor": _peer(chooser["people"], membership.user)} if chooser else {}
+    form = form_class(
+        request.POST or None, initial={"version": membership.version, **suggested, **initial}, **chooser
     )
     return form_page(
         request,
         form,
         template="core/person_form.jinja",
-        save=lambda data: services.person_role_set(
-            membership=membership,
+        save=lambda data: change(membership, data, data.get("successor")),
+        success_url=lambda m: _detail_url(request, m.user),
+        message=lambda m: message(m, held, form.cleaned_data.get("successor")),
+        context={"membership": membership, "held": held, **context(membership, held)},
+    )
+
+
+def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Change the person's role in this organisation; a role that cannot hold their open work (a viewer) hands it
+    on, in the same step, to the successor chosen here."""
+    membership = _member(request, pk)
+    return _hand_on_page(
+        request,
+        pk,
+        form_class=PersonRoleForm,
+        initial={"role": membership.role},
+        change=lambda m, data, successor: services.person_role_set(
+            membership=m,
             role=data["role"],
             by=request.user,
             expected_version=data["version"],
-            successor=data.get("successor"),
+            successor=successor,
         ),
-        success_url=lambda m: _detail_url(request, m.user),
-        message=lambda m: (
+        message=lambda m, held, successor: (
             f"{m.user} is now {m.get_role_display().lower()}."
-            + _handed_on(
-                [h for h in held if not role_allows(m.role, h.holding.permission)],
-                form.cleaned_data.get("successor"),
-            )
+            + _handed_on([h for h in held if not role_allows(m.role, h.holding.permission)], successor)
         ),
-        context={
-            "title": f"Role of {membership.user}",
+        context=lambda m, held: {
+            "title": f"Role of {m.user}",
             "button": "Save the role",
-            "membership": membership,
-            "held": held,
-            "held_text": f"{membership.user} holds open work here. A viewer cannot hold it: if you make them a "
-            "viewer, it goes to the person you choose below, in the same step. Another role keeps it theirs.",
+            "held_text": f"{m.user} holds open work here. A viewer cannot hold it: if you make them a viewer, it "
+            "goes to the person you choose below, in the same step. Another role keeps it theirs.",
         },
     )
 
@@ -260,33 +284,23 @@ def person_merge(request: SignedInRequest, pk: int) -> HttpResponse:
 def person_deactivate(request: SignedInRequest, pk: int) -> HttpResponse:
     """A leaver: see what they still hold, choose who takes it on, then end their membership in one step (their
     history stays; no cycle awaits them and no reminder goes to them afterwards)."""
-    membership = _member(request, pk)
-    held, chooser = _held(request, membership)
-    form = DeactivateForm(request.POST or None, initial={"version": membership.version}, **chooser)
-    return form_page(
+    return _hand_on_page(
         request,
-        form,
-        template="core/person_form.jinja",
-        save=lambda data: services.person_deactivate(
-            membership=membership,
-            by=request.user,
-            expected_version=data["version"],
-            successor=data.get("successor"),
+        pk,
+        form_class=DeactivateForm,
+        initial={},
+        change=lambda m, data, successor: services.person_deactivate(
+            membership=m, by=request.user, expected_version=data["version"], successor=successor
         ),
-        success_url=lambda m: _detail_url(request, m.user),
-        message=lambda m: (
-            f"{m.user} has been deactivated." + _handed_on(held, form.cleaned_data.get("successor"))
-        ),
-        context={
-            "title": f"Deactivate {membership.user}",
+        message=lambda m, held, successor: f"{m.user} has been deactivated." + _handed_on(held, successor),
+        context=lambda m, held: {
+            "title": f"Deactivate {m.user}",
             "button": "Deactivate and hand on their work" if held else "Deactivate",
             "warning": True,
-            "membership": membership,
-            "held": held,
-            "held_text": f"{membership.user} still holds open work here. It all goes to the person you choose "
-            "below, in the same step, and they are no longer awaited in any reporting cycle or sent reminders.",
-            "lead_text": f"{membership.user} will no longer be able to use Wellled for "
-            f"{request.organisation.name}. Their name stays on everything they did.",
+            "held_text": f"{m.user} still holds open work here. It all goes to the person you choose below, in "
+            "the same step, and they are no longer awaited in any reporting cycle or sent reminders.",
+            "lead_text": f"{m.user} will no longer be able to use Wellled for {request.organisation.name}. Their "
+            "name stays on everything they did.",
         },
     )
 

@@ -6,24 +6,14 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Quality improvement"
 
     def ready(self) -> None:
-        # A leaver's (or a lead made a viewer's) open QI projects are handed on with them (core.holdings).
-        from django.urls import reverse
-
+        """A leaver's (or a lead made a viewer's) open QI projects are handed on with them (core.holdings)."""
         from wellled.core.holdings import Holding, holding_register
         from wellled.core.permissions import Permission
 
-        from .selectors import projects_held_open
-        from .services import projects_hand_on
+        from .selectors import projects_held_open as held
+        from .services import projects_hand_on as hand_on
 
+        words = "open QI project{s} they lead, sponsor or work on"
         holding_register(
-            Holding(
-                key="qi_projects",
-                label="open QI projects they lead, sponsor or work on",
-                one="open QI project they lead, sponsor or work on",
-                permission=Permission.RECORD_PDSA,
-                held=projects_held_open,
-                hand_on=projects_hand_on,
-                describe=lambda project: project.title,
-                link=lambda project: reverse("qi-project-detail", args=[project.pk]),
-            )
+            Holding("qi_projects", words, Permission.RECORD_PDSA, held, hand_on, "qi-project-detail")
         )

@@ -6,9 +6,6 @@ class PlansConfig(AppConfig):
     verbose_name = "Improvement plans"
 
     def ready(self) -> None:
-        # A leaver's (or a lead made a viewer's) open actions are handed on with them (core.holdings).
-        from django.urls import reverse
-
         from wellled.core.holdings import Holding, holding_register
         from wellled.core.permissions import Permission
 
@@ -16,19 +13,20 @@ class PlansConfig(AppConfig):
         from .selectors import actions_led_open
         from .services import actions_lead_reassign
 
+        # A leaver's (or a lead made a viewer's) open actions are handed on with them (core.holdings).
+        def held(*, by, organisation, person):
+            return actions_led_open(user=by, organisation=organisation, person=person)
+
+        def hand_on(*, records, person, to, by):
+            return actions_lead_reassign(actions=records, person=person, to=to, by=by)
+
+        words = "open action{s} they lead or co-lead"
         holding_register(
             Holding(
-                key="actions",
-                label="open actions they lead or co-lead",
-                one="open action they lead or co-lead",
-                permission=Permission.UPDATE_OWN_ACTION,
-                held=lambda *, by, organisation, person: actions_led_open(
-                    user=by, organisation=organisation, person=person
-                ),
-                hand_on=lambda *, records, person, to, by: actions_lead_reassign(
-                    actions=records, person=person, to=to, by=by
-                ),
-                describe=lambda action: f"{action.plan.name}, {action.reference}: {action.title}",
-                link=lambda action: reverse("action-detail", args=[action.pk]),
+                "actions", words, Permission.UPDATE_OWN_ACTION, held, hand_on, "action-detail", _action_named
             )
         )
+
+
+def _action_named(action) -> str:
+    return f"{action.plan.name}, {action.reference}: {action.title}"

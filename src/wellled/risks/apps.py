@@ -26,23 +26,12 @@ class RisksConfig(AppConfig):
 
         risks_source_register(mitigated_risks_by_action)
         # A leaver's (or a lead made a viewer's) open risks are handed on with them (core.holdings).
-        from django.urls import reverse
-
         from wellled.core.holdings import Holding, holding_register
         from wellled.core.permissions import Permission
 
         from .selectors import risks_held_open
         from .services import risks_hand_on
 
-        holding_register(
-            Holding(
-                key="risks",
-                label="open risks they own, handle or lead as executive",
-                one="open risk they own, handle or lead as executive",
-                permission=Permission.REVIEW_OWN_RISK,
-                held=risks_held_open,
-                hand_on=risks_hand_on,
-                describe=lambda risk: f"{risk.reference}: {risk.title}",
-                link=lambda risk: reverse("risk-detail", args=[risk.pk]),
-            )
-        )
+        words = "open risk{s} they own, handle or lead as executive"
+        able = Permission.REVIEW_OWN_RISK
+        holding_register(Holding("risks", words, able, risks_held_open, risks_hand_on, "risk-detail"))
