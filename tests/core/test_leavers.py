@@ -300,3 +300,13 @@ def test_the_deactivation_page_suggests_a_peer_and_refuses_a_crafted_successor(
         assert response.status_code == 200 and _membership(leaver, org).active
     response = client.post(url, {"version": membership.version, "successor": successor.pk})
     assert response.status_code == 302 and not _membership(leaver, org).active
+
+
+def test_a_refusal_never_names_someone_of_another_organisation(plan, editor, other_org):
+    action = Action.objects.filter(plan=plan).first()
+    stranger = make_person(other_org, role=Role.LEAD, first_name="Zebedee", last_name="Outsider")
+    with pytest.raises(ValidationError) as refused:
+        plan_services.action_update(action=action, by=editor, expected_version=AS_IT_STANDS, lead=stranger)
+    assert (
+        "Zebedee" not in str(refused.value) and "The person chosen" in refused.value.message_dict["lead"][0]
+    )

@@ -119,17 +119,19 @@ def _handed_on(held: list[Held], successor) -> str:
 
 
 def _hand_on_page(
-    request: SignedInRequest, pk: int, *, form_class, initial: dict, change, message, context
+    request: SignedInRequest, pk: int, *, form_class, initial, change, message, context
 ) -> HttpResponse:
     """A change that may leave the person's open work without an owner who can act: the page warns what they hold,
-    asks who takes it on (people who can act only), and makes the change and the hand-on in one service call
-    (`change(membership, data, successor)`). `initial`, `message(membership, successor)` and `context` are the
-    change's own."""
+    asks who takes it on (people who can act only, a peer suggested), and makes the change and the hand-on in one
+    service call, `change(membership, data, successor)`. The change's own: `initial(membership)`,
+    `message(membership, held, successor)` and `context(membership, held)`."""
     membership = _member(request, pk)
     held, chooser = _held(request, membership)
     suggested = {"successor": _peer(chooser["people"], membership.user)} if chooser else {}
     form = form_class(
-        request.POST or None, initial={"version": membership.version, **suggested, **initial}, **chooser
+        request.POST or None,
+        initial={"version": membership.version, **suggested, **initial(membership)},
+        **chooser,
     )
     return form_page(
         request,
@@ -145,12 +147,11 @@ def _hand_on_page(
 def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change the person's role in this organisation; a role that cannot hold their open work (a viewer) hands it
     on, in the same step, to the successor chosen here."""
-    membership = _member(request, pk)
     return _hand_on_page(
         request,
         pk,
         form_class=PersonRoleForm,
-        initial={"role": membership.role},
+        initial=lambda m: {"role": m.role},
         change=lambda m, data, successor: services.person_role_set(
             membership=m,
             role=data["role"],
@@ -288,7 +289,7 @@ def person_deactivate(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=DeactivateForm,
-        initial={},
+        initial=lambda m: {},
         change=lambda m, data, successor: services.person_deactivate(
             membership=m, by=request.user, expected_version=data["version"], successor=successor
         ),

@@ -11,7 +11,7 @@ from typing import Any, Final, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from .access import can_act, current_role
+from .access import can_act, current_role, is_current_member
 from .audit import audit_record, snapshot
 from .choices import AuditAction, Role
 from .limits import fields_clean
@@ -103,7 +103,11 @@ def people_check(
             pk = getattr(person, "pk", person)
             if pk in kept or can_act(person=pk, organisation_id=organisation_id, permissions=permissions):
                 continue
-            name = person if isinstance(person, User) else "This person"
+            # Someone of another organisation is never named (a crafted form learns nothing of them).
+            member = isinstance(person, User) and is_current_member(
+                user=person, organisation_id=organisation_id
+            )
+            name = person if member else "The person chosen"
             organisation = (
                 Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first()
             )
