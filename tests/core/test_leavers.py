@@ -310,3 +310,25 @@ def test_a_refusal_never_names_someone_of_another_organisation(plan, editor, oth
     assert (
         "Zebedee" not in str(refused.value) and "The person chosen" in refused.value.message_dict["lead"][0]
     )
+
+
+def test_a_risk_review_reminder_never_goes_to_a_leaver(org, editor, admin, leaver, lead):
+    from django.utils import timezone
+
+    overdue = timezone.localdate() - datetime.timedelta(days=5)
+    risk_services.risk_create(
+        organisation=org,
+        by=editor,
+        title="Old estate",
+        inherent=SCORES,
+        current=SCORES,
+        target=(1, 1),
+        owner=leaver,
+        handler=lead,
+        next_review_on=overdue,
+    )
+    # A leaver whose risk was not handed on (before hand-on existed): the handler is reminded instead.
+    Membership.objects.filter(user=leaver, organisation=org).update(active=False)
+    mail.outbox.clear()
+    assert risk_services.review_reminders_send(organisation=org, by=editor, on=timezone.localdate()) == 1
+    assert [message.to for message in mail.outbox] == [[lead.email]]

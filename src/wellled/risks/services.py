@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from wellled.core.access import members_allowed
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.limits import fields_clean, limit_of, too_long
@@ -610,8 +611,8 @@ REMINDER_SUBJECT = "Risk reviews overdue: {count}"
 
 @transaction.atomic
 def review_reminders_send(*, organisation: Organisation, by: User | None, on: datetime.date) -> int:
-    """E-mail each owner (or, with no owner, the handler) the risks whose review is overdue on a day; each reminder
-    is kept and audited. Returns how many people were written to."""
+    """E-mail each owner (or, with no owner who can act, the handler; never a leaver or a viewer) the risks whose
+    review is overdue on a day; each reminder is kept and audited. Returns how many people were written to."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
@@ -626,8 +627,14 @@ def review_reminders_send(*, organisation: Organisation, by: User | None, on: da
     )
     by_person: dict[User, list[Risk]] = {}
     addresses: dict[User, str] = {}
+    # Never a leaver or someone whose role no longer lets them review: the handler instead, if they can.
+    able = set(
+        members_allowed(
+            organisation_id=organisation.pk, permissions=[Permission.REVIEW_OWN_RISK]
+        ).values_list("pk", flat=True)
+    )
     for risk in overdue:
-        person = risk.owner or risk.handler
+        person = next((p for p in (risk.owner, risk.handler) if p is not None and p.pk in able), None)
         if person is not None and person.email:
             by_person.setdefault(person, []).append(risk)
             addresses[person] = person.email
