@@ -298,6 +298,7 @@ def valid_post_data(name: str, objects: dict) -> dict:
             "version": version,
         },
         "section-create": {"code": "W9", "title": "Posted section"},
+        "cycle-remind": {"send": "all"},
         "section-edit": {"code": "W1", "title": "Posted title", "version": version},
         "action-create": {"reference": "Z1", "title": "Posted action", "due_precision": "month"},
         "action-edit": {"reference": "W1a", "title": "Posted title", "version": version},

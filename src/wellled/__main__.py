@@ -10,6 +10,7 @@ COMMAND_ALIASES = {"board-paper": "board_paper", "baf-paper": "baf_paper"}
 # `wellled demo` works on a fresh machine; an explicit WELLLED_DEBUG still wins.
 LOCAL_COMMANDS = frozenset({"demo"})
 HELP_OPTIONS = frozenset({"--help", "-h"})
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
 def local_settings_imply(argv: list[str]) -> None:
@@ -18,6 +19,8 @@ def local_settings_imply(argv: list[str]) -> None:
     command = argv[1] if len(argv) > 1 else "help"
     if command in LOCAL_COMMANDS:
         os.environ.setdefault("WELLLED_DEBUG", "1")
+        # The demo writes its e-mails to files (WELLLED_EMAIL_FILE_PATH, DATA_DIR/mail) rather than the console.
+        os.environ.setdefault("WELLLED_EMAIL_BACKEND", DEMO_EMAIL_BACKEND)
     elif command == "help" or HELP_OPTIONS & set(argv[1:]):
         os.environ.setdefault("WELLLED_SECRET_KEY", secrets.token_urlsafe(50))
 

@@ -253,6 +253,10 @@ EMAIL_HOST_USER = os.environ.get("WELLLED_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("WELLLED_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("WELLLED_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("WELLLED_EMAIL_FROM", "Wellled <wellled@localhost>")
+# Where the file backend (the demo's: `wellled demo` writes e-mails here instead of sending them) puts each e-mail.
+EMAIL_FILE_PATH = os.environ.get("WELLLED_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# The site's address, set once: every e-mail and absolute link starts with it (core.url_kit.site_url). `wellled
+# demo --addrport` and `wellled serve --bind` set it to the address they serve when it is not given.
 SITE_URL = os.environ.get("WELLLED_SITE_URL", "http://127.0.0.1:8000")
 
 # Background tasks (django-tasks, the backport of Django 6.0's tasks; ADR 0010). "database" queues them in the

@@ -98,7 +98,9 @@ def test_sending_reminders_with_no_reachable_mail_server_says_so_and_records_not
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
-    response = login(editor).post(reverse("cycle-remind", args=[objects["cycle"].pk]), follow=True)
+    response = login(editor).post(
+        reverse("cycle-remind", args=[objects["cycle"].pk]), {"send": "all"}, follow=True
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "the mail server did not answer" in page and "No reminder was sent." in page

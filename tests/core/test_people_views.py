@@ -344,18 +344,24 @@ def test_leaver_is_deactivated_keeps_history_and_their_open_actions_are_reassign
     admin, lead = people[Role.ADMINISTRATOR], people[Role.LEAD]
     admin_client = login(admin)
     leaving = Membership.objects.get(user=lead)
-    response = admin_client.post(
-        reverse("person-deactivate", args=[leaving.pk]), {"version": leaving.version}
-    )
+    url = reverse("person-deactivate", args=[leaving.pk])
+    # The page warns what they lead and offers only people who can act; without a successor nothing changes.
+    page = admin_client.get(url).content.decode()
+    assert "3 open actions they lead or co-lead" in page and "W1a" in page
+    assert str(people[Role.VIEWER]) not in page
+    refused = admin_client.post(url, {"version": leaving.version})
+    assert refused.status_code == 200 and "Choose who takes on their open work" in refused.content.decode()
+    viewer = admin_client.post(url, {"version": leaving.version, "successor": people[Role.VIEWER].pk})
+    assert viewer.status_code == 200 and Membership.objects.get(pk=leaving.pk).active
+    to = people[Role.GOVERNANCE_EDITOR]
+    response = admin_client.post(url, {"version": leaving.version, "successor": to.pk})
     assert response.status_code == 302
     leaving.refresh_from_db()
     assert not leaving.active and leaving.ended_at is not None
     assert User.objects.filter(pk=lead.pk).exists() and not User.objects.get(pk=lead.pk).is_active
-    page = admin_client.get(reverse("person-actions", args=[leaving.pk])).content.decode()
-    assert page.count("W1") >= 3 and "Reassign all 3" in page
-    to = people[Role.GOVERNANCE_EDITOR]
-    assert admin_client.post(reverse("person-actions", args=[leaving.pk]), {"to": to.pk}).status_code == 302
     assert set(Action.objects.filter(plan=plan).values_list("lead", flat=True)) == {to.pk}
+    page = admin_client.get(reverse("person-actions", args=[leaving.pk])).content.decode()
+    assert "leads no open actions" in page
     assert "Left" in admin_client.get(reverse("people-list")).content.decode()
     other = client.__class__()
     assert (

@@ -50,6 +50,12 @@ def test_the_demo_prepares_without_any_setting_and_only_once(fresh_environment, 
     assert all(username in first.stdout for username in DEMO_USERNAMES)
     data_dir = tmp_path / "data"
     assert (data_dir / "secret_key").exists() and (data_dir / "wellled.sqlite3").exists()
+    # A quiet console (issue 27): the sign-ins first, no raw e-mail, and the folder the e-mails went to, once.
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("Demo data loaded") and len(lines) < 40, first.stdout
+    assert "Content-Type" not in first.stdout and "Subject:" not in first.stdout
+    assert first.stdout.count(str(data_dir / "mail")) == 1
+    assert any((data_dir / "mail").iterdir())  # the information requests' answers, as files
     again = _wellled("demo", "--no-serve", env=fresh_environment, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "Demo data already loaded" in again.stdout
@@ -64,6 +70,9 @@ def test_only_the_demo_implies_local_settings_and_an_explicit_setting_wins(monke
     )  # a real command: no default
     local_settings_imply(["wellled", "demo", "--no-serve"])
     assert environ["WELLLED_DEBUG"] == "1" and "WELLLED_SECRET_KEY" not in environ
+    assert environ["WELLLED_EMAIL_BACKEND"].endswith(
+        "filebased.EmailBackend"
+    )  # e-mails to files, not the console
     environ["WELLLED_DEBUG"] = "0"
     local_settings_imply(["wellled", "demo"])
     assert environ["WELLLED_DEBUG"] == "0"

@@ -140,7 +140,12 @@ def test_lead_gets_403_when_reviewing_a_risk_they_do_not_own(login, org, editor,
 
 
 def test_viewer_gets_403_when_reviewing_even_a_risk_they_own(login, org, editor, viewer):
+    # No one can give a viewer a risk (core.service_kit.people_check): the viewer was its owner's lead role before.
+    from wellled.core.models import Membership
+
+    Membership.objects.filter(user=viewer, organisation=org).update(role=Role.LEAD)
     risk = make_risk(org, editor, owner=viewer)
+    Membership.objects.filter(user=viewer, organisation=org).update(role=Role.VIEWER)
     assert login(viewer).get(reverse("risk-review", args=[risk.pk])).status_code == 403
 
 

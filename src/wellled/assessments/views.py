@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wellled.core.forms import VersionForm
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import organisation_people
+from wellled.core.selectors import people_who_can_act
 from wellled.core.service_kit import ConcurrentEditError
 from wellled.core.view_kit import (
     CreatePage,
@@ -434,9 +434,9 @@ def finding_action(request: SignedInRequest, pk: int) -> HttpResponse:
     if answered is not None:
         plans = plans.filter(pk=answered.plan_id)
     initial = {"plan": answered.plan_id if answered is not None else None}
-    form = FindingActionForm(
-        request.POST or None, plans=plans, people=organisation_people(**scope(request)), initial=initial
-    )
+    # Who may lead the action: people who can act on actions they lead (core.selectors.people_who_can_act).
+    people = people_who_can_act(**scope(request), permissions=[Permission.UPDATE_OWN_ACTION])
+    form = FindingActionForm(request.POST or None, plans=plans, people=people, initial=initial)
     return form_page(
         request,
         form,

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Membership, User
+from .choices import Role
+from .models import Invitation, Membership, User
+from .permissions import Permission, role_allows
 
 
 def current_memberships(**lookups: Any) -> QuerySet[Membership]:
@@ -59,3 +61,45 @@ def current_members(**lookups: Any) -> QuerySet[User]:
 def current_member_of(user: User, *, through: str) -> Q:
     """A condition on a model that reaches an organisation by `through`: the user is its current member."""
     return Q(**{f"{through}__memberships__user": user, f"{through}__memberships__active": True})
+
+
+def roles_allowing(*permissions: Permission) -> list[str]:
+    """The roles that grant every one of the permissions."""
+    return [role for role in Role.values if all(role_allows(role, p) for p in permissions)]
+
+
+def _invited_not_accepted(organisation_id: Any) -> Exists:
+    """The person was invited to the organisation and has neither accepted nor ever signed in: not yet here."""
+    pending = Invitation.objects.filter(
+        organisation_id=organisation_id, person=OuterRef("pk"), accepted_at=None, withdrawn_at=None
+    )
+    return Exists(pending)
+
+
+def members_allowed(*, organisation_id: Any, permissions: Iterable[Permission]) -> QuerySet[User]:
+    """Current, active members whose role in the organisation grants every one of the permissions (invitees yet to
+    accept included: a cycle still awaits the actions they lead)."""
+    roles = roles_allowing(*permissions)
+    return User.objects.filter(
+        is_active=True,
+        memberships__active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__role__in=roles,
+    )
+
+
+def people_who_can_act(*, organisation_id: Any, permissions: Iterable[Permission]) -> QuerySet[User]:
+    """The people who may be given work (an action to lead, a risk to own, a project to lead) in the organisation:
+    current, active members whose role there grants every one of the permissions, and who are not an invitee who
+    has not yet accepted. Viewers, leavers and people still to accept never appear. The one list every owner
+    chooser offers, and every service that gives someone work checks against."""
+    members = members_allowed(organisation_id=organisation_id, permissions=permissions)
+    return members.exclude(Q(last_login=None) & _invited_not_accepted(organisation_id)).order_by(
+        "last_name", "first_name"
+    )
+
+
+def can_act(*, person: User | int, organisation_id: Any, permissions: Iterable[Permission]) -> bool:
+    """True if the person (or the person's id) is one of people_who_can_act for the permissions."""
+    pk = person if isinstance(person, int) else person.pk
+    return people_who_can_act(organisation_id=organisation_id, permissions=permissions).filter(pk=pk).exists()

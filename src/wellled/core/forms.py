@@ -220,8 +220,29 @@ class PersonInviteForm(TextForm):
     role = _role_field()
 
 
-class PersonRoleForm(VersionedTextForm):
+class SuccessorForm(VersionedTextForm):
+    """A change that may leave someone's open work without an owner who can act (a leaver, a lead made a viewer):
+    who takes it on, from the people who can act (core.selectors.people_who_can_act). Without work held, no
+    chooser."""
+
+    successor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Who takes on their open work",
+        queryset=None,
+        required=False,
+        help_text="Only people whose role lets them act are offered.",
+    )
+
+    def __init__(self, *args, people=None, held=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not held or people is None:
+            del self.fields["successor"]
+            return
+        model_choices(self, "successor", people, lambda p: f"{p} ({p.display_initials})")
+
+
+class PersonRoleForm(SuccessorForm):
     role = _role_field()
+    field_order = ["role", "successor"]
 
 
 class PersonDetailsForm(VersionedTextForm):
@@ -247,8 +268,12 @@ class PersonMergeForm(TextForm):
         into.label_from_instance = lambda p: f"{p} ({p.display_initials})"  # type: ignore[method-assign,assignment]
 
 
-class DeactivateForm(VersionedTextForm):
-    pass
+class DeactivateForm(SuccessorForm):
+    def __init__(self, *args, held=(), **kwargs):
+        super().__init__(*args, held=held, **kwargs)
+        if "successor" in self.fields:
+            self.fields["successor"].required = True
+            self.fields["successor"].error_messages["required"] = "Choose who takes on their open work"
 
 
 class SingleSignOnForm(VersionedTextForm):

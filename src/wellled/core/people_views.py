@@ -22,10 +22,12 @@ from .forms import (
     SingleSignOnForm,
     TwoFactorRequirementForm,
 )
+from .holdings import Held, person_holdings
 from .models import Membership
-from .permissions import Permission, require
+from .permissions import Permission, require, role_allows
 from .sign_on import enabled_sign_ons
 from .two_factor import has_two_factor
+from .url_kit import site_url
 from .view_kit import SignedInRequest, errors_apply, form_fields, form_page, initial_of, role, scope
 
 
@@ -92,22 +94,81 @@ def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Change the person's role in this organisation."""
+def _held(request: SignedInRequest, membership: Membership) -> tuple[list[Held], dict]:
+    """The open work the person holds here, and the successor chooser's arguments: the people who can act for it
+    (never the person themselves), with a suggestion preselected."""
+    held = person_holdings(by=request.user, organisation=request.organisation, person=membership.user)
+    if not held:
+        return held, {}
+    permissions = {h.holding.permission for h in held}
+    people = selectors.people_who_can_act(**scope(request), permissions=permissions).exclude(
+        pk=membership.user_id
+    )
+    return held, {"people": people, "held": held}
+
+
+def _peer(people, person) -> int | None:
+    """The successor to suggest: someone who can act in the same line of work (the same job title), if any."""
+    if not person.job_title.strip():
+        return None
+    return people.filter(job_title__iexact=person.job_title.strip()).values_list("pk", flat=True).first()
+
+
+def _handed_on(held: list[Held], successor) -> str:
+    return f" Now with {successor}: {services.holdings_text(held)}." if held and successor else ""
+
+
+def _hand_on_page(
+    request: SignedInRequest, pk: int, *, form_class, initial, change, message, context
+) -> HttpResponse:
+    """A change that may leave the person's open work without an owner who can act: the page warns what they hold,
+    asks who takes it on (people who can act only, a peer suggested), and makes the change and the hand-on in one
+    service call, `change(membership, data, successor)`. The change's own: `initial(membership)`,
+    `message(membership, held, successor)` and `context(membership, held)`."""
     membership = _member(request, pk)
-    form = PersonRoleForm(
-        request.POST or None, initial={"role": membership.role, "version": membership.version}
+    held, chooser = _held(request, membership)
+    suggested = {"successor": _peer(chooser["people"], membership.user)} if chooser else {}
+    form = form_class(
+        request.POST or None,
+        initial={"version": membership.version, **suggested, **initial(membership)},
+        **chooser,
     )
     return form_page(
         request,
         form,
         template="core/person_form.jinja",
-        save=lambda data: services.person_role_set(
-            membership=membership, role=data["role"], by=request.user, expected_version=data["version"]
-        ),
+        save=lambda data: change(membership, data, data.get("successor")),
         success_url=lambda m: _detail_url(request, m.user),
-        message=lambda m: f"{m.user} is now {m.get_role_display().lower()}.",
-        context={"title": f"Role of {membership.user}", "button": "Save the role", "membership": membership},
+        message=lambda m: message(m, held, form.cleaned_data.get("successor")),
+        context={"membership": membership, "held": held, **context(membership, held)},
+    )
+
+
+def person_role(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Change the person's role in this organisation; a role that cannot hold their open work (a viewer) hands it
+    on, in the same step, to the successor chosen here."""
+    return _hand_on_page(
+        request,
+        pk,
+        form_class=PersonRoleForm,
+        initial=lambda m: {"role": m.role},
+        change=lambda m, data, successor: services.person_role_set(
+            membership=m,
+            role=data["role"],
+            by=request.user,
+            expected_version=data["version"],
+            successor=successor,
+        ),
+        message=lambda m, held, successor: (
+            f"{m.user} is now {m.get_role_display().lower()}."
+            + _handed_on([h for h in held if not role_allows(m.role, h.holding.permission)], successor)
+        ),
+        context=lambda m, held: {
+            "title": f"Role of {m.user}",
+            "button": "Save the role",
+            "held_text": f"{m.user} holds open work here. A viewer cannot hold it: if you make them a viewer, it "
+            "goes to the person you choose below, in the same step. Another role keeps it theirs.",
+        },
     )
 
 
@@ -222,26 +283,25 @@ def person_merge(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def person_deactivate(request: SignedInRequest, pk: int) -> HttpResponse:
-    """A leaver: confirm, then end their membership (their history stays)."""
-    membership = _member(request, pk)
-    form = DeactivateForm(request.POST or None, initial={"version": membership.version})
-    return form_page(
+    """A leaver: see what they still hold, choose who takes it on, then end their membership in one step (their
+    history stays; no cycle awaits them and no reminder goes to them afterwards)."""
+    return _hand_on_page(
         request,
-        form,
-        template="core/person_form.jinja",
-        save=lambda data: services.person_deactivate(
-            membership=membership, by=request.user, expected_version=data["version"]
+        pk,
+        form_class=DeactivateForm,
+        initial=lambda m: {},
+        change=lambda m, data, successor: services.person_deactivate(
+            membership=m, by=request.user, expected_version=data["version"], successor=successor
         ),
-        success_url=lambda m: _detail_url(request, m.user),
-        message=lambda m: f"{m.user} has been deactivated. Reassign the open actions they led.",
-        context={
-            "title": f"Deactivate {membership.user}",
-            "button": "Deactivate",
+        message=lambda m, held, successor: f"{m.user} has been deactivated." + _handed_on(held, successor),
+        context=lambda m, held: {
+            "title": f"Deactivate {m.user}",
+            "button": "Deactivate and hand on their work" if held else "Deactivate",
             "warning": True,
-            "membership": membership,
-            "lead_text": f"{membership.user} will no longer be able to use Wellled for "
-            f"{request.organisation.name}. Their name stays on everything they did. Actions they lead stay "
-            "theirs until you reassign them.",
+            "held_text": f"{m.user} still holds open work here. It all goes to the person you choose below, in "
+            "the same step, and they are no longer awaited in any reporting cycle or sent reminders.",
+            "lead_text": f"{m.user} will no longer be able to use Wellled for {request.organisation.name}. Their "
+            "name stays on everything they did.",
         },
     )
 
@@ -278,10 +338,8 @@ def single_sign_on(request: SignedInRequest) -> HttpResponse:
 
 def _callback_url(request: SignedInRequest, current) -> str:
     """The redirect URI to register with the identity provider."""
-    from django.conf import settings
-
     provider_id = f"org-{request.organisation.ods_code.lower()}"
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{request.get_host()}/accounts/oidc/{provider_id}/login/callback/"
+    return site_url(f"/accounts/oidc/{provider_id}/login/callback/")
 
 
 @require_POST

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from .access import current_member_of, current_members, current_memberships
+from .access import people_who_can_act as access_people_who_can_act
 from .choices import Role
 from .models import (
     AuditLog,
@@ -18,6 +21,7 @@ from .models import (
     PortfolioEntry,
     User,
 )
+from .permissions import Permission
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -101,6 +105,28 @@ def organisation_people(*, user: User, organisation: Organisation) -> QuerySet[U
     if membership_get(user=user, organisation=organisation) is None:
         return User.objects.none()
     return current_members(organisation=organisation).order_by("last_name", "first_name")
+
+
+def people_who_can_act(
+    *,
+    user: User,
+    organisation: Organisation,
+    permissions: Iterable[Permission],
+    keep: Iterable[int | None] = (),
+) -> QuerySet[User]:
+    """The people an owner chooser offers (an action's leads, a risk's owner and handler, a project's lead, whoever
+    takes on a leaver's work): current, active members whose role lets them act for the permissions, never a viewer,
+    a leaver or an invitee yet to accept (core.access.people_who_can_act); visible only to the organisation's
+    members. `keep` adds whoever the record being edited already names, so an edit never drops them unseen."""
+    if membership_get(user=user, organisation=organisation) is None:
+        return User.objects.none()
+    able = access_people_who_can_act(organisation_id=organisation.pk, permissions=permissions)
+    kept = [pk for pk in keep if pk]
+    if not kept:
+        return able
+    return User.objects.filter(Q(pk__in=able.values("pk")) | Q(pk__in=kept)).order_by(
+        "last_name", "first_name"
+    )
 
 
 def organisation_memberships(*, user: User, organisation: Organisation) -> list[Membership]:

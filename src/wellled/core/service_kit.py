@@ -11,7 +11,7 @@ from typing import Any, Final, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from .access import current_role
+from .access import can_act, current_role, is_current_member
 from .audit import audit_record, snapshot
 from .choices import AuditAction, Role
 from .limits import fields_clean
@@ -69,6 +69,52 @@ def permission_require(*, user: User | None, organisation_id: int, permission: P
     """Raise PermissionDenied unless the person's current role in the organisation grants the permission."""
     if not role_allows(membership_role(user=user, organisation_id=organisation_id), permission):
         raise PermissionDenied(ROLE_REFUSED)
+
+
+CANNOT_ACT = (
+    "{person} cannot be given this in {organisation}: choose someone whose role there lets them act "
+    "(not a viewer, a leaver or someone who has not yet accepted their invitation)."
+)
+
+
+def people_check(
+    *,
+    organisation_id: int,
+    permissions: Iterable[Permission],
+    instance: models.Model | None = None,
+    **chosen: Any,
+) -> None:
+    """Refuse, by field, anyone chosen as an owner or lead who cannot act there (core.access.people_who_can_act): a
+    viewer, a leaver, an invitee who has not accepted, someone of another organisation (a crafted form). A field
+    given a value may also be a list of people (co-leads, a team). Whoever the instance already names in that field
+    may stay (an action led by a leaver can still be edited; only new names are checked)."""
+    permissions = list(permissions)
+    errors: dict[str, str] = {}
+    for field, value in chosen.items():
+        people = [p for p in (value if isinstance(value, list | tuple | set) else [value]) if p is not None]
+        kept: set[Any] = set()
+        if instance is not None and instance.pk:
+            current = getattr(instance, field, None)
+            if isinstance(current, models.Manager):
+                kept = set(current.values_list("pk", flat=True))
+            elif current is not None:
+                kept = {getattr(current, "pk", current)}
+        for person in people:
+            pk = getattr(person, "pk", person)
+            if pk in kept or can_act(person=pk, organisation_id=organisation_id, permissions=permissions):
+                continue
+            # Someone of another organisation is never named (a crafted form learns nothing of them).
+            member = isinstance(person, User) and is_current_member(
+                user=person, organisation_id=organisation_id
+            )
+            name = person if member else "The person chosen"
+            organisation = (
+                Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first()
+            )
+            errors[field] = CANNOT_ACT.format(person=name, organisation=organisation or "this organisation")
+            break
+    if errors:
+        raise ValidationError(errors)
 
 
 def locked_get(model: type[M], pk: Any) -> M:

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from .access import current_members, current_memberships, is_current_member, memberships_ever
 from .audit import audit_record, snapshot
 from .choices import AuditAction, OrganisationKind, Role
+from .holdings import Held, person_holdings
 from .models import (
     DeliveryStatus,
     Invitation,
@@ -23,10 +23,11 @@ from .models import (
     PortfolioEntry,
     User,
 )
-from .permissions import Permission
+from .permissions import Permission, role_allows
 from .service_kit import (
     AS_IT_STANDS,
     fields_update,
+    people_check,
     permission_require,
     record_change,
     record_create,
@@ -382,7 +383,10 @@ def invitation_send(*, organisation: Organisation, person: User, by: User | None
     import secrets
 
     from django.core.mail import send_mail
+    from django.urls import reverse
     from django.utils import timezone
+
+    from .url_kit import site_url
 
     _administrator_require(by=by, organisation=organisation)
     if not person.email:
@@ -405,7 +409,7 @@ def invitation_send(*, organisation: Organisation, person: User, by: User | None
         expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
     )
     audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=invitation)
-    link = settings.SITE_URL.rstrip("/") + f"/accounts/invitation/{token}/"
+    link = site_url(reverse("invitation-accept", args=[token]))
     body = INVITATION_BODY.format(
         name=person.first_name or person,
         by=by.get_full_name() or by.username if by else "An administrator",
@@ -529,9 +533,17 @@ def _administrators(organisation: Organisation):
 
 @transaction.atomic
 def person_role_set(
-    *, membership: Membership, role: str, by: User, expected_version: int | str | None
+    *,
+    membership: Membership,
+    role: str,
+    by: User,
+    expected_version: int | str | None,
+    successor: User | None = None,
 ) -> Membership:
-    """Change a person's role in an organisation; the last administrator cannot be moved to another role."""
+    """Change a person's role in an organisation; the last administrator cannot be moved to another role. Open work
+    the new role cannot hold (a lead made a viewer: the actions they lead, the risks they own, the projects they
+    lead) is handed on to `successor` in the same transaction, each change audited; without a successor who can
+    act, nothing changes."""
     from .permissions import Permission
     from .service_kit import fields_update
 
@@ -545,6 +557,10 @@ def person_role_set(
         and not _administrators(organisation).exclude(pk=membership.pk).exists()
     ):
         raise ValidationError({"role": LAST_ADMINISTRATOR.format(organisation=organisation.name)})
+    person = membership.user
+    held = person_holdings(by=by, organisation=organisation, person=person)
+    losing = [h for h in held if not role_allows(role, h.holding.permission)]
+    _hand_on(organisation=organisation, person=person, held=losing, successor=successor, by=by)
     return fields_update(
         instance=membership,
         by=by,
@@ -554,6 +570,35 @@ def person_role_set(
         allowed={"role"},
         changes={"role": role},
     )
+
+
+SUCCESSOR_NEEDED = "{person} still holds {what}: choose who takes them on."
+SUCCESSOR_SELF = "Choose someone other than {person} to take on their work."
+
+
+def holdings_text(held: list[Held]) -> str:
+    """What is held, in words: "3 open actions they lead or co-lead and 1 open risk they own or handle"."""
+    parts = [h.text for h in held]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
+
+def _hand_on(
+    *, organisation: Organisation, person: User, held: list[Held], successor: User | None, by: User
+) -> int:
+    """Give every record held to the successor through each app's own audited services; refuse (by the successor
+    field) a missing successor, the person themselves, or anyone who cannot act for what they would take on."""
+    if not held:
+        return 0
+    if successor is None:
+        raise ValidationError({"successor": SUCCESSOR_NEEDED.format(person=person, what=holdings_text(held))})
+    if successor.pk == person.pk:
+        raise ValidationError({"successor": SUCCESSOR_SELF.format(person=person)})
+    people_check(
+        organisation_id=organisation.pk,
+        permissions={h.holding.permission for h in held},
+        successor=successor,
+    )
+    return sum(h.holding.hand_on(records=h.records, person=person, to=successor, by=by) for h in held)
 
 
 def _details_change_check(*, person: User, by: User) -> None:
@@ -695,9 +740,18 @@ def person_merge(*, placeholder: User, into: User, organisation: Organisation, b
 
 
 @transaction.atomic
-def person_deactivate(*, membership: Membership, by: User, expected_version: int | str | None) -> Membership:
-    """A leaver: their membership ends (their name stays on everything they did), their invitations stop
-    working, and with no other organisation left they can no longer sign in."""
+def person_deactivate(
+    *,
+    membership: Membership,
+    by: User,
+    expected_version: int | str | None,
+    successor: User | None = None,
+) -> Membership:
+    """A leaver: their open work (actions they lead, risks they own or handle, QI projects they lead: every kind in
+    core.holdings) is handed on to `successor`, each change audited, so no cycle awaits them and no reminder goes to
+    them; their membership ends (their name stays on everything they did), their invitations stop working, and
+    with no other organisation left they can no longer sign in. One transaction: all of it, or nothing. The one
+    place a membership ends."""
     from django.utils import timezone
 
     from .service_kit import locked_get, version_check
@@ -715,6 +769,9 @@ def person_deactivate(*, membership: Membership, by: User, expected_version: int
         and not _administrators(organisation).exclude(pk=membership.pk).exists()
     ):
         raise ValidationError(LAST_ADMINISTRATOR.format(organisation=organisation.name))
+    person = membership.user
+    held = person_holdings(by=by, organisation=organisation, person=person)
+    _hand_on(organisation=organisation, person=person, held=held, successor=successor, by=by)
     now = timezone.now()
     ended = {"active": False, "ended_at": now}
     record_change(membership, ended, by=by, organisation=organisation)

@@ -35,3 +35,41 @@ def named_pages(views: ModuleType, routes: Mapping[str, str]) -> list[URLPattern
     """Paths for pages named after their view: route -> name of the view in `views`, the URL name being that name
     with hyphens (`risk_heat_map` is `risk-heat-map`), so a page's name is not written out a second time."""
     return [path(route, getattr(views, view), name=view.replace("_", "-")) for route, view in routes.items()]
+
+
+# The site's address: set once (WELLLED_SITE_URL), used by every e-mail and absolute link ---------------------
+
+SITE_URL_VARIABLE = "WELLLED_SITE_URL"
+# Addresses that mean "every interface": a link needs a name to reach, so links use the loopback address.
+ANY_INTERFACE = {"0.0.0.0", "::", "[::]", ""}  # noqa: S104 - read, never bound to
+
+
+def site_url(path: str = "") -> str:
+    """An absolute link on this Wellled: the configured site address (settings.SITE_URL, from WELLLED_SITE_URL)
+    followed by the path. Every e-mail and absolute link is made here, so all of them use one address."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def site_url_for(address: str, *, scheme: str = "http") -> str:
+    """The site address a server on `address` ("HOST:PORT", or a port alone) is reached at."""
+    host, _, port = address.rpartition(":") if ":" in address else ("", "", address)
+    host = "127.0.0.1" if host in ANY_INTERFACE else host
+    return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
+
+
+def site_url_imply(address: str) -> tuple[str, bool]:
+    """When WELLLED_SITE_URL is not set, make the address being served the site address, for this process and the
+    worker it starts (`wellled demo --addrport`, `wellled serve --bind`). Returns the address now in force and
+    whether it was implied (False: the one configured is kept)."""
+    import os
+
+    from django.conf import settings
+
+    if os.environ.get(SITE_URL_VARIABLE):
+        return settings.SITE_URL, False
+    url = site_url_for(address)
+    os.environ[SITE_URL_VARIABLE] = url
+    settings.SITE_URL = url
+    return url, True

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
 from wellled.measures.selectors import MeasureSummary, summarise
 
+from .choices import ProjectStatus
 from .models import ChangeIdea, Driver, PDSACycle, ProjectMeasure, QIProject
 
 
@@ -102,3 +103,11 @@ def project_page(*, user: User, organisation: Organisation, pk) -> ProjectPage:
         cycles=tuple(project.pdsa_cycles.select_related("change_idea", "created_by")),
         team=tuple(project.team.all()),
     )
+
+
+def projects_held_open(*, by: User, organisation: Organisation, person: User) -> QuerySet[QIProject]:
+    """The QI projects not closed that the person leads, sponsors or is in the team of: what to hand on when they
+    leave or can no longer act (core.holdings), read as `by`."""
+    held = Q(lead=person) | Q(sponsor=person) | Q(team=person)
+    projects = projects_for_user(user=by, organisation=organisation).exclude(status=ProjectStatus.CLOSED)
+    return projects.filter(held).distinct().order_by("title")

@@ -13,9 +13,12 @@ from wellled.core.access import is_current_member
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
+    AS_IT_STANDS,
     ROLE_REFUSED,
+    ExpectedVersion,
     fields_update,
     membership_role,
+    people_check,
     permission_require,
     record_create,
 )
@@ -59,6 +62,17 @@ def _same_organisation(organisation_id: int, **groups: Iterable) -> None:
                 raise ValidationError({field: "Choose from your own organisation."})
 
 
+def _people_check(project: QIProject | None, organisation_id: int, changes: dict) -> None:
+    """A project's lead, sponsor and team are people who can act on it (record its PDSA cycles): never a viewer, a
+    leaver or an invitee yet to accept; whoever the project already names may stay."""
+    chosen = {
+        k: list(v) if k == "team" else v for k, v in changes.items() if k in ("lead", "sponsor", "team")
+    }
+    people_check(
+        organisation_id=organisation_id, permissions=[Permission.RECORD_PDSA], instance=project, **chosen
+    )
+
+
 def _not_in_future(day: datetime.date | None, field: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: "The date cannot be in the future."})
@@ -83,6 +97,7 @@ def project_create(
     _same_organisation(
         organisation.pk, lead=[p for p in [lead] if p], sponsor=[p for p in [sponsor] if p], team=team
     )
+    _people_check(None, organisation.pk, {"lead": lead, "sponsor": sponsor, "team": team})
     if QIProject.objects.filter(organisation=organisation, title__iexact=title.strip()).exists():
         raise ValidationError({"title": "Your organisation already has a project with this title."})
     project = QIProject(
@@ -100,7 +115,9 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, project: QIProject, by: User, expected_version: int | None, **changes) -> QIProject:
+def project_update(
+    *, project: QIProject, by: User, expected_version: ExpectedVersion, **changes
+) -> QIProject:
     """Change a project's aim, people, status, dates, or the actions and findings it answers."""
     _same_organisation(
         project.organisation_id,
@@ -110,6 +127,7 @@ def project_update(*, project: QIProject, by: User, expected_version: int | None
         actions=changes.get("actions", ()),
         findings=changes.get("findings", ()),
     )
+    _people_check(project, project.organisation_id, changes)
     if "title" in changes:
         changes["title"] = changes["title"].strip()
         clash = QIProject.objects.filter(
@@ -223,3 +241,19 @@ def pdsa_progress_record(*, cycle: PDSACycle, by: User, expected_version: int | 
         allowed=PDSA_PROGRESS_FIELDS,
         changes=changes,
     )
+
+
+@transaction.atomic
+def projects_hand_on(*, records: Iterable[QIProject], person: User, to: User, by: User) -> int:
+    """Give `to` the person's part in each project (lead, sponsor, a place in the team), through project_update, so
+    each change is versioned and audited (a leaver's projects, core.holdings). Returns how many."""
+    count = 0
+    for project in records:
+        project = QIProject.objects.get(pk=project.pk)
+        changes: dict = {f: to for f in ("lead", "sponsor") if getattr(project, f"{f}_id") == person.pk}
+        team = list(project.team.all())
+        if person in team:
+            changes["team"] = [p for p in team if p.pk != person.pk] + ([to] if to not in team else [])
+        project_update(project=project, by=by, expected_version=AS_IT_STANDS, **changes)
+        count += 1
+    return count

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from wellled.core.permissions import Permission
-from wellled.core.selectors import organisation_people
+from wellled.core.selectors import people_who_can_act
 from wellled.core.view_kit import CreatePage, EditPage, HistoryPage, SignedInRequest, form_page, scope
 from wellled.measures.selectors import measures_for_user
 
@@ -32,8 +32,13 @@ def project_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _people(request: SignedInRequest, _: object) -> dict[str, object]:
-    return {"people": organisation_people(**scope(request))}
+def _people(request: SignedInRequest, project: object) -> dict[str, object]:
+    """Who may lead, sponsor or join a project (core.selectors.people_who_can_act), and whoever it already names."""
+    keep = []
+    if isinstance(project, QIProject):
+        keep = [project.lead_id, project.sponsor_id, *(p.pk for p in project.team.all())]
+    permissions = [Permission.RECORD_PDSA]
+    return {"people": people_who_can_act(**scope(request), permissions=permissions, keep=keep)}
 
 
 def _project_url(project: QIProject, anchor: str = "") -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wellled.core.middleware import SESSION_ORGANISATION_KEY
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import membership_get, organisation_people
+from wellled.core.selectors import membership_get, organisation_people, people_who_can_act
 from wellled.core.view_kit import (
     CreatePage,
     EditPage,
@@ -337,7 +337,8 @@ def meeting_action_raise(request: SignedInRequest, pk: int) -> HttpResponse:
     form = MeetingActionForm(
         request.POST or None,
         plans=selectors.meeting_plans(**scope(request)),
-        people=organisation_people(**scope(request)),
+        # Who may lead the action: people who can act on actions they lead (core.selectors.people_who_can_act).
+        people=people_who_can_act(**scope(request), permissions=[Permission.UPDATE_OWN_ACTION]),
     )
     return form_page(
         request,

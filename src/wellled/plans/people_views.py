@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from wellled.core.forms import TextForm, model_choices, record_field
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import member_get, organisation_people
+from wellled.core.selectors import member_get, people_who_can_act
 from wellled.core.view_kit import SignedInRequest, role, scope
 
 from . import selectors, services
@@ -31,7 +31,10 @@ def person_actions(request: SignedInRequest, pk: int) -> HttpResponse:
     person = membership.user
     actions = list(selectors.actions_led_open(person=person, **scope(request)))
     form = ReassignForm(
-        request.POST or None, people=organisation_people(**scope(request)).exclude(pk=person.pk)
+        request.POST or None,
+        people=people_who_can_act(**scope(request), permissions=[Permission.UPDATE_OWN_ACTION]).exclude(
+            pk=person.pk
+        ),
     )
     if request.method == "POST" and form.is_valid():
         to = form.cleaned_data["to"]

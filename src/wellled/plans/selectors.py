@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from wellled.core.access import members_allowed
 from wellled.core.choices import AuditAction
 from wellled.core.history import ChangeLine, history_rows
 from wellled.core.models import AuditLog, DeliveryStatus, Organisation, User
+from wellled.core.permissions import Permission
 from wellled.core.selectors import (
     audit_for_object,
     delivery_statuses,
@@ -358,9 +360,16 @@ def cycle_awaiting_by_lead(
     as_at = None if cycle.state == CycleState.OPEN else cycle.position_as_at
     position = standing_positions(found, cycles=cycles, on=timezone.localdate(), as_at=as_at)
     actions = [a for a in found if position[a.pk].update_awaited and position.cycle == cycle]
+    # A leaver, or someone whose role no longer lets them update, is awaited by no cycle (their work is handed on).
+    able = set(
+        members_allowed(
+            organisation_id=cycle.plan.organisation_id, permissions=[Permission.UPDATE_OWN_ACTION]
+        ).values_list("pk", flat=True)
+    )
     grouped: dict[User | None, list[Action]] = defaultdict(list)
     for action in sorted(actions, key=lambda a: a.reference):
         people = ([action.lead] if action.lead else []) + list(action.other_leads.all())
+        people = [p for p in people if p.pk in able]
         for person in dict.fromkeys(people) or [None]:
             grouped[person].append(action)
     return dict(

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from wellled.core.access import members_allowed
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.formatting import long_date
@@ -26,12 +27,14 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     membership_role,
+    people_check,
     permission_require,
     record_change,
     record_create,
     version_bump,
     version_check,
 )
+from wellled.core.url_kit import site_url
 from wellled.frameworks.models import Framework, FrameworkElement
 
 from .choices import ActionState, CycleState, DatePrecision, PlanOrganisedBy
@@ -146,6 +149,7 @@ def section_create(
         order=order,
         purpose=purpose.strip(),
     )
+    _leads_check(plan.organisation_id, None, executive_lead=executive_lead)
     return record_create(
         instance=section, by=by, organisation=plan.organisation, permission=Permission.MANAGE_PLANS
     )
@@ -159,6 +163,8 @@ SECTION_EDITABLE_FIELDS = frozenset(
 @transaction.atomic
 def section_update(*, section: Section, by: User, expected_version: ExpectedVersion, **fields) -> Section:
     """Change a section's code, title, executive lead or order."""
+    if "executive_lead" in fields:
+        _leads_check(section.plan.organisation_id, section, executive_lead=fields["executive_lead"])
     return _plan_part_update(section, section.plan, by, expected_version, SECTION_EDITABLE_FIELDS, fields)
 
 
@@ -225,6 +231,8 @@ def action_create(
         order=order,
     )
     _check_reference_free(action, action.reference)
+    other_leads = list(other_leads)
+    _leads_check(plan.organisation_id, None, lead=lead, other_leads=other_leads)
     action.full_clean()
     action.save()
     _co_leads_set(action, other_leads)
@@ -252,6 +260,18 @@ def _co_leads_set(action: Action, people: Iterable[User]) -> None:
     links.objects.bulk_create([links(action_id=action.pk, user_id=pk) for pk in wanted])
 
 
+def _leads_check(organisation_id: int, instance: Action | Section | None, **chosen) -> None:
+    """An action's leads and a section's executive lead are people who can act on actions they lead (core.access):
+    never a viewer, a leaver or an invitee yet to accept; whoever the record already names may stay."""
+    chosen = {k: list(v) if k == "other_leads" else v for k, v in chosen.items()}
+    people_check(
+        organisation_id=organisation_id,
+        permissions=[Permission.UPDATE_OWN_ACTION],
+        instance=instance,
+        **chosen,
+    )
+
+
 def _check_reference_free(action: Action, reference: str) -> None:
     """A reference names one action in its plan; say which plan already uses it, by the reference field."""
     taken = Action.objects.filter(plan_id=action.plan_id, reference=reference).exclude(pk=action.pk)
@@ -266,6 +286,12 @@ ACTION_EDITABLE_FIELDS = frozenset(
 )
 
 
+def _action_check(row: Action, changes: Mapping[str, Any]) -> None:
+    _check_reference_free(row, changes.get("reference", row.reference))
+    leads = {k: v for k, v in changes.items() if k in ("lead", "other_leads")}
+    _leads_check(row.plan.organisation_id, row, **leads)
+
+
 @transaction.atomic
 def action_update(*, action: Action, by: User, expected_version: ExpectedVersion, **fields) -> Action:
     """Change what an action says (not its timescale, status or state: those have their own services)."""
@@ -277,7 +303,7 @@ def action_update(*, action: Action, by: User, expected_version: ExpectedVersion
         expected_version=expected_version,
         allowed=ACTION_EDITABLE_FIELDS,
         changes=fields,
-        check=lambda row, changes: _check_reference_free(row, changes.get("reference", row.reference)),
+        check=lambda row, changes: _action_check(row, changes),
     )
     if "other_leads" in fields:  # the same people, linked again in the order given
         _co_leads_set(action, fields["other_leads"])
@@ -562,6 +588,12 @@ def cycle_send_reminders(
     cycle = locked_get(ReportingCycle, cycle.pk)
     if cycle.state != CycleState.OPEN:
         raise ValidationError("Reminders can only be sent while the cycle is open.")
+    # Never a leaver, nor someone whose role no longer lets them update the actions they lead.
+    able = members_allowed(
+        organisation_id=cycle.plan.organisation_id, permissions=[Permission.UPDATE_OWN_ACTION]
+    )
+    able_ids = set(able.values_list("pk", flat=True))
+    awaiting = {lead: acts for lead, acts in awaiting.items() if lead is not None and lead.pk in able_ids}
     if not repeat:
         last = last_reminded(cycle=cycle)
         since = timezone.now() - REMIND_AGAIN_AFTER
@@ -572,7 +604,6 @@ def cycle_send_reminders(
         }
         if recent:
             raise RemindedRecently(recent)
-    from django.conf import settings
     from django.template.loader import render_to_string
 
     sent, sent_to = 0, list[str]()
@@ -586,7 +617,7 @@ def cycle_send_reminders(
                 "lead": lead,
                 "cycle": cycle,
                 "actions": actions,
-                "site_url": settings.SITE_URL,
+                "site_url": site_url(),
             },
         )
         try:

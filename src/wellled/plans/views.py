@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wellled.core.formatting import counted
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import delivery_statuses, organisation_people
+from wellled.core.selectors import delivery_statuses, organisation_people, people_who_can_act
 from wellled.core.service_kit import ConcurrentEditError
 from wellled.core.view_kit import (
     CreatePage,
@@ -154,8 +154,14 @@ plan_history = HistoryPage[Plan](
 # Sections -----------------------------------------------------------------------------------------------------
 
 
-def _people(request: SignedInRequest, _instance: object) -> dict[str, object]:
-    return {"people": organisation_people(**scope(request))}
+def _leads(request: SignedInRequest, keep: list[int | None]):
+    """Who may lead (core.selectors.people_who_can_act), and whoever the record already names."""
+    return people_who_can_act(**scope(request), permissions=[Permission.UPDATE_OWN_ACTION], keep=keep)
+
+
+def _people(request: SignedInRequest, instance: object) -> dict[str, object]:
+    keep = [instance.executive_lead_id] if isinstance(instance, Section) else []
+    return {"people": _leads(request, keep)}
 
 
 section_create = CreatePage(
@@ -190,8 +196,11 @@ section_history = HistoryPage[Section](
 
 
 def _action_choices(request: SignedInRequest, plan_or_action: Plan | Action) -> dict[str, object]:
-    plan = plan_or_action.plan if isinstance(plan_or_action, Action) else plan_or_action
-    return {"plan": plan, "people": organisation_people(**scope(request))}
+    if isinstance(plan_or_action, Action):
+        action = plan_or_action
+        keep = [action.lead_id, *(p.pk for p in action.other_leads.all())]
+        return {"plan": action.plan, "people": _leads(request, keep)}
+    return {"plan": plan_or_action, "people": _leads(request, [])}
 
 
 action_create = CreatePage(
@@ -422,6 +431,9 @@ def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
+REMIND_NONE_TICKED = "No one was reminded: tick the leads to remind, or choose “Remind everyone awaited”."
+
+
 @require_POST
 def cycle_remind(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(pk=pk, **scope(request))
@@ -432,8 +444,13 @@ def cycle_remind(request: SignedInRequest, pk: int) -> HttpResponse:
         for lead, acts in selectors.cycle_awaiting_by_lead(cycle=cycle, **scope(request)).items()
         if lead is not None
     }
-    picked = set(request.POST.getlist("lead"))
-    if picked:
+    # Nothing is ticked for the sender: "Remind everyone awaited" is its own button; the other reminds exactly the
+    # people ticked, and no one when none is.
+    if request.POST.get("send") != "all":
+        picked = set(request.POST.getlist("lead"))
+        if not picked:
+            messages.error(request, REMIND_NONE_TICKED)
+            return redirect("cycle-detail", pk=cycle.pk)
         awaiting = {lead: acts for lead, acts in awaiting.items() if str(lead.pk) in picked}
     try:
         sent = services.cycle_send_reminders(

@@ -25,3 +25,13 @@ class RisksConfig(AppConfig):
         from .selectors import mitigated_risks_by_action
 
         risks_source_register(mitigated_risks_by_action)
+        # A leaver's (or a lead made a viewer's) open risks are handed on with them (core.holdings).
+        from wellled.core.holdings import Holding, holding_register
+        from wellled.core.permissions import Permission
+
+        from .selectors import risks_held_open
+        from .services import risks_hand_on
+
+        words = "open risk{s} they own, handle or lead as executive"
+        able = Permission.REVIEW_OWN_RISK
+        holding_register(Holding("risks", words, able, risks_held_open, risks_hand_on, "risk-detail"))

@@ -353,3 +353,15 @@ def baf_paper_files(*, user: User, organisation: Organisation) -> QuerySet[Issue
     """The files of the organisation's issued BAF papers."""
     files = IssuedPaperFile.objects.filter(paper__kind=PaperKind.BAF)
     return scoped(files, user=user, organisation=organisation, path="paper__organisation")
+
+
+def risks_held_open(*, by: User, organisation: Organisation, person: User) -> QuerySet[Risk]:
+    """The risks not closed that the person owns, handles or leads as executive: what to hand on when they leave or
+    can no longer act (core.holdings), read as `by`."""
+    held = Q(owner=person) | Q(handler=person) | Q(lead_executive=person)
+    return (
+        risks_for_user(user=by, organisation=organisation)
+        .exclude(status=RiskStatus.CLOSED)
+        .filter(held)
+        .order_by("reference", "pk")
+    )

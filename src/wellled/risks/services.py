@@ -13,23 +13,26 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from wellled.core.access import is_current_member
+from wellled.core.access import members_allowed
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import AuditAction
 from wellled.core.limits import fields_clean, limit_of, too_long
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.service_kit import (
+    AS_IT_STANDS,
     ConcurrentEditError,
     ExpectedVersion,
     fields_update,
     locked_get,
     membership_role,
+    people_check,
     permission_require,
     record_create,
     version_bump,
     version_check,
 )
+from wellled.core.url_kit import site_url
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
 
@@ -125,15 +128,18 @@ def _score_check(scores: Scores, field: str) -> None:
         raise ValidationError({field: str(exc)}) from None
 
 
-def _same_organisation(organisation: Organisation, **chosen) -> None:
-    """Refuse a unit, category, person or linked object of another organisation (a tampered form)."""
+# Who may be given a risk: someone whose role lets them review the risks they own or handle (core.access).
+RISK_PEOPLE = ("owner", "handler", "lead_executive")
+
+
+def _same_organisation(organisation: Organisation, *, risk: Risk | None = None, **chosen) -> None:
+    """Refuse a unit, category, person or linked object of another organisation (a tampered form), and an owner,
+    handler or lead executive who cannot act there (a viewer, a leaver, an invitee yet to accept); whoever the risk
+    already names may stay."""
     checks = {
         "unit": lambda v: v.organisation_id == organisation.pk,
         "category": lambda v: v.organisation_id == organisation.pk,
         "objective": lambda v: v.organisation_id == organisation.pk,
-        "owner": lambda v: is_current_member(user=v, organisation_id=organisation.pk),
-        "handler": lambda v: is_current_member(user=v, organisation_id=organisation.pk),
-        "lead_executive": lambda v: is_current_member(user=v, organisation_id=organisation.pk),
     }
     errors = {}
     for name, value in chosen.items():
@@ -141,6 +147,12 @@ def _same_organisation(organisation: Organisation, **chosen) -> None:
             errors[name] = "Choose one of this organisation's own."
     if errors:
         raise ValidationError(errors)
+    people_check(
+        organisation_id=organisation.pk,
+        permissions=[Permission.REVIEW_OWN_RISK],
+        instance=risk,
+        **{k: v for k, v in chosen.items() if k in RISK_PEOPLE},
+    )
 
 
 def _links_check(organisation: Organisation, actions, measures, findings) -> None:
@@ -318,7 +330,9 @@ def risk_update(*, risk: Risk, by: User, expected_version: ExpectedVersion, **ch
     organisation = risk.organisation
     _manage(by, organisation.pk)
     _same_organisation(
-        organisation, **{k: v for k, v in changes.items() if k in ("unit", "category", "owner", "handler")}
+        organisation,
+        risk=risk,
+        **{k: v for k, v in changes.items() if k in ("unit", "category", "owner", "handler")},
     )
     for kind in ("inherent", "target"):
         if f"{kind}_likelihood" in changes or f"{kind}_consequence" in changes:
@@ -460,7 +474,9 @@ def risk_baf_set(*, risk: Risk, by: User, expected_version: ExpectedVersion, **c
     assurance rating."""
     _manage(by, risk.organisation_id)
     _same_organisation(
-        risk.organisation, **{k: v for k, v in changes.items() if k in ("objective", "lead_executive")}
+        risk.organisation,
+        risk=risk,
+        **{k: v for k, v in changes.items() if k in ("objective", "lead_executive")},
     )
     if changes.get("principal") is False and risk.beneath.exists():
         raise ValidationError(
@@ -613,9 +629,8 @@ REMINDER_SUBJECT = "Risk reviews overdue: {count}"
 
 @transaction.atomic
 def review_reminders_send(*, organisation: Organisation, by: User | None, on: datetime.date) -> int:
-    """E-mail each owner (or, with no owner, the handler) the risks whose review is overdue on a day; each reminder
-    is kept and audited. Returns how many people were written to."""
-    from django.conf import settings
+    """E-mail each owner (or, with no owner who can act, the handler; never a leaver or a viewer) the risks whose
+    review is overdue on a day; each reminder is kept and audited. Returns how many people were written to."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
@@ -630,8 +645,14 @@ def review_reminders_send(*, organisation: Organisation, by: User | None, on: da
     )
     by_person: dict[User, list[Risk]] = {}
     addresses: dict[User, str] = {}
+    # Never a leaver or someone whose role no longer lets them review: the handler instead, if they can.
+    able = set(
+        members_allowed(
+            organisation_id=organisation.pk, permissions=[Permission.REVIEW_OWN_RISK]
+        ).values_list("pk", flat=True)
+    )
     for risk in overdue:
-        person = risk.owner or risk.handler
+        person = next((p for p in (risk.owner, risk.handler) if p is not None and p.pk in able), None)
         if person is not None and person.email:
             by_person.setdefault(person, []).append(risk)
             addresses[person] = person.email
@@ -639,7 +660,7 @@ def review_reminders_send(*, organisation: Organisation, by: User | None, on: da
     for person, risks in by_person.items():
         body = render_to_string(
             "risks/email/review_reminder.txt.jinja",
-            {"person": person, "risks": risks, "organisation": organisation, "site_url": settings.SITE_URL},
+            {"person": person, "risks": risks, "organisation": organisation, "site_url": site_url()},
         )
         send_mail(REMINDER_SUBJECT.format(count=len(risks)), body, None, [addresses[person]])
         reminder = ReviewReminder.objects.create(
@@ -647,3 +668,19 @@ def review_reminders_send(*, organisation: Organisation, by: User | None, on: da
         )
         audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=reminder)
     return len(by_person)
+
+
+@transaction.atomic
+def risks_hand_on(*, records: Iterable[Risk], person: User, to: User, by: User) -> int:
+    """Give `to` every part the person has in each risk (owner, handler, lead executive), through risk_update and
+    risk_baf_set, so each change is versioned and audited (a leaver's risks, core.holdings). Returns how many."""
+    count = 0
+    for risk in records:
+        risk = Risk.objects.get(pk=risk.pk)
+        people = {f: to for f in ("owner", "handler") if getattr(risk, f"{f}_id") == person.pk}
+        if people:
+            risk = risk_update(risk=risk, by=by, expected_version=AS_IT_STANDS, **people)
+        if risk.lead_executive_id == person.pk:
+            risk_baf_set(risk=risk, by=by, expected_version=AS_IT_STANDS, lead_executive=to)
+        count += 1
+    return count

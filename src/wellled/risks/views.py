@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
-from wellled.core.selectors import get_or_404, organisation_people
+from wellled.core.selectors import get_or_404, organisation_people, people_who_can_act
 from wellled.core.view_kit import (
     CreatePage,
     EditPage,
@@ -183,8 +183,14 @@ def risk_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _risk_choices(request: SignedInRequest, _risk: object = None) -> dict[str, Any]:
-    return _choices(request)
+def _owners(request: SignedInRequest, keep: list[int | None]):
+    """Who may own, handle or lead a risk (core.selectors.people_who_can_act), and whoever the risk already names."""
+    return people_who_can_act(**scope(request), permissions=[Permission.REVIEW_OWN_RISK], keep=keep)
+
+
+def _risk_choices(request: SignedInRequest, risk: object = None) -> dict[str, Any]:
+    keep = [risk.owner_id, risk.handler_id] if isinstance(risk, Risk) else []
+    return _choices(request) | {"people": _owners(request, keep)}
 
 
 SCORED = ("inherent", "current", "target")
@@ -310,7 +316,7 @@ risk_baf_entry = EditPage[Risk](
     service=services.risk_baf_set,
     form_kwargs=lambda request, risk: {
         "objectives": selectors.objectives(**scope(request)),
-        "people": organisation_people(**scope(request)),
+        "people": _owners(request, [risk.lead_executive_id]),
     },
     title=lambda risk: f"{risk.reference} on the board assurance framework",
     context=lambda request, risk: {"page_title": f"BAF entry of {risk.reference}"},

@@ -10,6 +10,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wellled.core.url_kit import site_url_imply
 from wellled.core.worker import background_worker
 
 DEFAULT_BIND = "0.0.0.0:8000"  # noqa: S104 - the production server listens behind the proxy
@@ -67,6 +68,12 @@ class Command(BaseCommand):
                 return import_string(WSGI_APP.replace(":", "."))
 
         self.stdout.write(f"Serving Wellled with gunicorn on {bind} ({workers} workers).")
+        url, implied = site_url_imply(bind)
+        if implied:
+            self.stderr.write(
+                f"WELLLED_SITE_URL is not set: links in e-mails point to {url}. Set it to the address people "
+                "reach Wellled at (docs/deployment.md)."
+            )
         application = WellledApplication(
             {
                 "bind": bind,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from wellled.core.url_kit import site_url_imply
 from wellled.core.worker import background_worker
 from wellled.demo.plans import DEMO_PASSWORD, DemoLogin, DemoResult
 from wellled.demo.scale import ACTIONS, MEASURES, MONTHS, ScaleResult, ScaleSize, load_scale
@@ -73,6 +74,9 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        # The address served is the site's address (when WELLLED_SITE_URL does not say), for every link the demo's
+        # e-mails carry, those written while loading included.
+        url, implied = site_url_imply(addrport) if not no_serve else (settings.SITE_URL, False)
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
         result, *others = demo_run(stdout=self.stdout if verbosity > 1 else None)
         # Steps after the first may add sign-ins of their own (the oversight region's improvement director).
@@ -80,6 +84,11 @@ class Command(BaseCommand):
         if scale:
             self.stdout.write(f"Loading {scale} synthetic trusts (those already there are kept as they are).")
             self._print_scale(load_scale(scale, size=size, stdout=self.stdout if verbosity > 0 else None))
+        self._print_mail()
+        if implied:
+            self.stdout.write(
+                f"Links in e-mails point to {url} (set WELLLED_SITE_URL to choose another address)."
+            )
         if no_serve:
             return
         if not settings.DEBUG:
@@ -114,6 +123,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Every demo person signs in (username or e-mail) with the password: {DEMO_PASSWORD}"
         )
+
+    def _print_mail(self) -> None:
+        """Say once where e-mails go when they are written to files (the demo's default), not sent."""
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(
+                f"E-mails are not sent: each is written to a file in {settings.EMAIL_FILE_PATH}"
+            )
 
     def _print_scale(self, result: ScaleResult) -> None:
         """What the scale load added, and the improvement director who oversees the region."""
