@@ -952,7 +952,10 @@ def two_factor_reset(*, membership: Membership, by: User) -> int:
     from django.core.mail import send_mail
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from django.urls import reverse
+
     from .second_factor import recovery_codes_remove
+    from .url_kit import site_url
 
     organisation = membership.organisation
     _administrator_require(by=by, organisation=organisation)
@@ -975,7 +978,7 @@ def two_factor_reset(*, membership: Membership, by: User) -> int:
             name=person.first_name or person,
             by=by.get_full_name() or by.username,
             organisation=organisation.name,
-            link=settings.SITE_URL.rstrip("/") + "/account/",
+            link=site_url(reverse("account")),
         )
         address = person.email
         transaction.on_commit(lambda: send_mail(TWO_FACTOR_RESET_SUBJECT, body, None, [address]))
