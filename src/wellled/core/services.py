@@ -950,9 +950,8 @@ def two_factor_reset(*, membership: Membership, by: User) -> int:
     person is told by e-mail (if they have an address), so a reset they did not ask for does not go unnoticed.
     Returns how many apps were removed."""
     from django.core.mail import send_mail
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from .second_factor import recovery_codes_remove
     from .url_kit import site_url
