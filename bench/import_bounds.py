@@ -7,7 +7,8 @@ The file: a header row, then 2,050,000 tiny rows (a number in column A), written
 claiming a dimension of A1:C2 (tests/spreadsheets.py giant_workbook). Imports go through core.registers, which
 reads the sheet as a stream (core.workbook.streamed_rows) and stops at the row past 20,000, whatever the file
 claims. The peak is reset just before the import (Linux: /proc/self/clear_refs) so that it measures the import,
-not Django's start. `--before` also times the reader the risk import used before the kit (the plans' reader,
+not Django's start. The plan import, measures' values and published ratings have bench/import_bounds_plain.py.
+`--before` also times the reader the risk import used before the kit (the plans' reader,
 which checks every cell of the sheet first), for comparison. SQLite file database in a temporary folder.
 """
 

@@ -132,3 +132,19 @@ def test_the_documented_example_file_imports_into_the_demo_trust():
         dry_run=True,
     )
     assert result.created > 0
+
+
+def test_a_file_of_two_million_lines_is_refused_at_the_row_limit(org):
+    from wellled.assessments.importers import MAX_ROWS
+
+    text = HEADER + "ZNT01,x,,Safe,Good,2022-11-09\n" * 1 + "\n" * 2_050_000
+    with pytest.raises(RatingsImportError) as refused:
+        ratings_import(organisation=org, text=text, by=None)
+    assert refused.value.errors == [f"The file has more than {MAX_ROWS} rows; split it."]
+
+
+def test_a_rating_dated_before_1948_is_refused_naming_row_and_column(org, site):
+    text = HEADER + "ZNT11,Northmoor Test General,,Overall,Good,1900-01-01\n"
+    with pytest.raises(RatingsImportError) as refused:
+        ratings_import(organisation=org, text=text, by=None)
+    assert refused.value.errors[0].startswith("Row 2, column 'date': 1 January 1900 is before 1948")

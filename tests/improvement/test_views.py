@@ -23,8 +23,15 @@ OBJECT_URLS = {
     "qi-change-idea-add": "driver",
     "qi-pdsa-detail": "cycle",
 }
-PLAIN_URLS = {"qi-project-list", "qi-project-create"}
-MANAGING = {"qi-project-create", "qi-project-edit", "qi-driver-add", "qi-measure-link", "qi-change-idea-add"}
+PLAIN_URLS = {"qi-project-list", "qi-project-create", "qi-projects-export", "qi-projects-import"}
+MANAGING = {
+    "qi-project-create",
+    "qi-project-edit",
+    "qi-driver-add",
+    "qi-measure-link",
+    "qi-change-idea-add",
+    "qi-projects-import",
+}
 PDSA = {"qi-pdsa-create"}
 
 

@@ -27,11 +27,12 @@ OBJECT_URLS = {
     "measure-annotate": "measure",
     "measure-chart-png": "measure",
     "measure-data-csv": "measure",
+    "measure-data-xlsx": "measure",
     "measure-history": "measure",
     "measure-rebase-remove": "rebase",
     "action-measure-link": "action",
 }
-PLAIN_URLS = {"measure-list", "measure-summary", "measure-create", "measure-upload"}
+PLAIN_URLS = {"measure-list", "measure-summary", "measure-create", "measure-upload", "measures-data-xlsx"}
 EDITING = {
     "measure-create",
     "measure-upload",

@@ -48,7 +48,7 @@ MEETING_URLS = {
     "meeting-agenda-add": "meeting",
     "meeting-action-raise": "meeting",
 }
-PLAIN_URLS = {"oversight-home", "meeting-create"}
+PLAIN_URLS = {"oversight-home", "meeting-create", "oversight-criteria-export", "oversight-criteria-import"}
 POST_ONLY = {"oversight-evidence-remove", "oversight-evidence-open"}
 BODY_WRITES = set(BODY_URLS) - {"oversight-trust", "oversight-evidence-open"}
 MEETING_WRITES = {"meeting-edit", "meeting-agenda-add", "meeting-action-raise"}

@@ -29,7 +29,12 @@ from django.utils import timezone
 
 from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction, UnitKind
-from wellled.core.formatting import ISO_OR_NUMERIC_DATE_FORMATS, numeric_date, typed_date
+from wellled.core.formatting import (
+    ISO_OR_NUMERIC_DATE_FORMATS,
+    implausible_date,
+    numeric_date,
+    typed_date,
+)
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.services import organisation_unit_create
 
@@ -41,6 +46,7 @@ COLUMNS = ("location id", "location name", "service", "key question", "rating", 
 NOT_RATED = {"not rated", "insufficient evidence to rate", "no rating"}
 LOCATION_LEVEL_SERVICES = {"", "overall", "location", "overall location"}
 MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024  # CQC's whole national file of a trust's ratings is a small part of this
 _KEY_QUESTIONS = {label.lower().replace("-", " "): code for code, label in KEY_QUESTION_COLUMNS.items()}
 
 
@@ -100,6 +106,10 @@ class _Row:
 
 
 def _read(text: str) -> tuple[list[dict[str, str | None]], list[str]]:
+    if len(text) > MAX_BYTES:
+        raise RatingsImportError(
+            [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it and import each part."]
+        )
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -128,12 +138,12 @@ def _read(text: str) -> tuple[list[dict[str, str | None]], list[str]]:
     rows: list[dict[str, str | None]] = []
     try:
         for values in reader:
+            if len(rows) >= MAX_ROWS:  # blank rows count too: the file is read no further than the limit
+                raise RatingsImportError([f"The file has more than {MAX_ROWS} rows; split it."])
             if not any(v.strip() for v in values):
                 rows.append({})
                 continue
             rows.append({k: (values[i].strip() if i < len(values) else None) for i, k in enumerate(keys)})
-            if len(rows) > MAX_ROWS:
-                raise RatingsImportError([f"The file has more than {MAX_ROWS} rows; split it."])
     except csv.Error as exc:
         raise RatingsImportError([f"Row {reader.line_num}: not readable as CSV ({exc})."])
     return rows, keys
@@ -209,6 +219,8 @@ def parse_ratings(*, organisation: Organisation, text: str) -> tuple[list[_Row],
             )
         if rated_on and rated_on > timezone.localdate():
             problems.append(f"Row {index}, column 'date': {numeric_date(rated_on)} is in the future.")
+        elif rated_on and (implausible := implausible_date(rated_on, today=timezone.localdate())):
+            problems.append(f"Row {index}, column 'date': {implausible}")
         if problems or key_question is None or rating is None or rated_on is None:  # each None is a problem
             errors.extend(problems)
             continue

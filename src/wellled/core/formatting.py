@@ -16,6 +16,11 @@ NO_FIGURE = "—"
 # The ways people type a date in a spreadsheet or a CSV (day first, as in the UK), tried in this order.
 TYPED_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%d.%m.%Y")
 ISO_OR_NUMERIC_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # '2026-11-30' or '30/11/2026' only
+# The span of dates an import takes (docs/import-export.md). The NHS began on 5 July 1948: nothing a trust records
+# is dated before that year. Nor does any plan, risk or review run more than ten years ahead: a typed 9999-12-31
+# could never fall due, and is refused rather than stored.
+EARLIEST_PLAUSIBLE = datetime.date(1948, 1, 1)
+PLAUSIBLE_YEARS_AHEAD = 10
 
 
 def _local(value: datetime.date | datetime.datetime) -> datetime.date | datetime.datetime:
@@ -107,6 +112,29 @@ def typed_date(text: str, formats: tuple[str, ...] = TYPED_DATE_FORMATS) -> date
         except ValueError:
             continue
     return None
+
+
+def latest_plausible(today: datetime.date) -> datetime.date:
+    """The last date an import takes: ten years after today (28 February for a 29 February)."""
+    year = today.year + PLAUSIBLE_YEARS_AHEAD
+    return (
+        today.replace(year=year, day=28) if (today.month, today.day) == (2, 29) else today.replace(year=year)
+    )
+
+
+def implausible_date(day: datetime.date, *, today: datetime.date) -> str | None:
+    """Why an imported date cannot be right (before 1948, or more than ten years after today), else None; the
+    import puts the row and the column before it."""
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    latest = latest_plausible(today)
+    if EARLIEST_PLAUSIBLE <= day <= latest:
+        return None
+    when = "before 1948" if day < EARLIEST_PLAUSIBLE else "more than ten years ahead"
+    return (
+        f"{long_date(day)} is {when}, so it cannot be right: enter a date from {long_date(EARLIEST_PLAUSIBLE)} "
+        f"to {long_date(latest)}."
+    )
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

@@ -39,7 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .cells import FORMULA_PREFIXES
-from .formatting import numeric_date, typed_date
+from .formatting import implausible_date, latest_plausible, numeric_date, typed_date
 from .limits import SPREADSHEET_CELL_CHARS, too_long
 from .models import Organisation, User
 from .workbook import (
@@ -61,8 +61,6 @@ MAX_ROWS = (
 )
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 15  # title lines and logos above the headers in real exports
-EARLIEST_YEAR = 1948  # the NHS began in 1948: an earlier date in a register is a typing slip
-YEARS_AHEAD = 10  # a date more than ten years ahead (9999-12-31) is a placeholder, not a plan
 MAX_EXPANDED_BYTES = 250 * 1024 * 1024  # every part of a workbook, unzipped: a zip bomb is refused unread
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -126,15 +124,13 @@ def text_reader(limit: int, *, required: bool | str = False) -> Callable[[Any, A
 
 
 def plausible_date(day: datetime.date, *, today: datetime.date | None = None) -> datetime.date:
-    """The date, or a ValueError when it is before 1948 or more than ten years ahead."""
+    """The date, or a ValueError when it is before 1948 or more than ten years ahead (the span every import takes:
+    core.formatting.implausible_date)."""
     today = today or timezone.localdate()
-    try:
-        latest = today.replace(year=today.year + YEARS_AHEAD)
-    except ValueError:  # 29 February
-        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
-    if day.year < EARLIEST_YEAR or day > latest:
+    if implausible_date(day, today=today) is not None:
         raise ValueError(
-            f"{numeric_date(day)} is not a plausible date: give one from 1948 to {numeric_date(latest)}"
+            f"{numeric_date(day)} is not a plausible date: give one from 1948 to "
+            f"{numeric_date(latest_plausible(today))}"
         )
     return day
 
@@ -223,6 +219,10 @@ class Column(Generic[R]):
 
     def words(self) -> set[str]:
         return {header_word(self.header), self.key.replace("_", ""), *(header_word(a) for a in self.aliases)}
+
+
+# The settings of a register whose references are Wellled's own (with an id_column): a row without one is created.
+NUMBERED: dict[str, Any] = {"blank_reference": True, "creates_references": False}
 
 
 def id_column(prefix: str, header: str, *aliases: str) -> Column:
@@ -777,6 +777,7 @@ __all__ = [
     "choice_reader",
     "date_reader",
     "header_word",
+    "NUMBERED",
     "id_column",
     "plausible_date",
     "register_compare",

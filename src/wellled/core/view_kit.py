@@ -16,6 +16,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from .history import history_rows
 from .models import Membership, Organisation, User
@@ -341,4 +342,41 @@ def register_import_page(
             "noun": noun,
         },
         status=400 if results and not ok else 200,
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(request: HttpRequest, content: bytes, stem: str) -> HttpResponse:
+    """A workbook as a download named after what it holds, the organisation and the day: 'qi-projects-ZNM-2026-12-06
+    .xlsx', so that the files of several exports stay apart."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    name = f"{stem}-{signed_in(request).organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def register_upload_page(
+    request: HttpRequest,
+    form_class: type[forms.BaseForm],
+    importer: Callable[..., Sequence[Any]],
+    *,
+    template: str,
+    title: str,
+    success_url: str,
+    noun: str,
+) -> HttpResponse:
+    """register_import_page for an app's importer, called as importer(organisation=, by=, file=, dry_run=)."""
+    signed = signed_in(request)
+    return register_import_page(
+        request,
+        form_class(request.POST or None, request.FILES or None),
+        run=lambda upload, dry_run: importer(
+            organisation=signed.organisation, by=signed.user, file=upload, dry_run=dry_run
+        ),
+        template=template,
+        context={"page_title": title},
+        success_url=success_url,
+        noun=noun,
     )

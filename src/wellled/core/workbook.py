@@ -3,8 +3,12 @@
 Writing: a new book (streamed for long tables), its styles, cells made safe (core.cells: no formulas, nothing an
 .xlsx cannot hold, nothing longer than a cell), and the book's bytes. Reading: a read-only book opened from bytes or
 a path without external links and closed after use, and its rows read within a row and a column limit, so a
-workbook of a million rows is refused while it is read rather than held whole. The SPC engine reads its own
-workbooks (it uses nothing of Wellled; contract "engines").
+workbook of a million rows is refused while it is read rather than held whole. `sheet_row_stream` hands the rows
+over one at a time (an import checks each and keeps only what it needs) and stops at the limit whatever the sheet
+says of its own size: the `<dimension>` a producer wrote is ignored, blank rows count towards a scan limit, so two
+million empty rows are refused as quickly as twenty thousand full ones (docs/performance.md, "Bounded imports").
+`streamed_rows` does the same for the register kit (core.registers). The SPC engine reads its own workbooks (it
+uses nothing of Wellled; contract "engines").
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import contextlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +37,17 @@ __all__ = [
     "Side",
     "Workbook",
     "WriteOnlyCell",
+    "bounded_rows",
     "csv_bytes",
     "get_column_letter",
     "merged_ranges",
     "new_workbook",
     "opened_workbook",
+    "part_merged_ranges",
     "safe_cell",
+    "scan_limit",
     "set_safe_cell",
+    "sheet_row_stream",
     "sheet_rows",
     "sheet_titles",
     "streamed_rows",
@@ -50,11 +58,20 @@ __all__ = [
 
 
 class RowLimitExceeded(ValueError):
-    """A sheet holds more rows than the reader allows; raised while reading, before the rest is read."""
+    """A sheet holds more rows than the reader allows; raised while reading, before the rest is read. With
+    `counting_blank`, the limit was the scan limit: the sheet runs past that row, blank rows included."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"The sheet has more than {limit:,} rows.")
+    def __init__(self, limit: int, *, counting_blank: bool = False) -> None:
+        if counting_blank:
+            message = (
+                f"The sheet runs past row {limit:,}, counting blank rows. Delete the empty rows below the data "
+                "(select them, then Delete Sheet Rows), save it and try again."
+            )
+        else:
+            message = f"The sheet has more than {limit:,} rows."
+        super().__init__(message)
         self.limit = limit
+        self.counting_blank = counting_blank
 
 
 def new_workbook(*, streamed: bool = False) -> Workbook:
@@ -116,15 +133,66 @@ def opened_workbook(source: bytes | Path, *, formulas: bool = False) -> Iterator
         book.close()
 
 
+def _physical_rows(sheet: Any, *, max_columns: int | None, stop: int | None) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as openpyxl reads them, blank ones included, no more than `stop`. A read-only sheet's own
+    claim of its size is dropped first (a claim of three rows would hide the rest; a claim of a million rows
+    would pad the end with empty ones), and openpyxl is told where to stop parsing."""
+    if hasattr(sheet, "reset_dimensions"):  # read-only: parsed as it is read
+        sheet.reset_dimensions()
+        return sheet.iter_rows(values_only=True, max_col=max_columns, max_row=stop)
+    return sheet.iter_rows(values_only=True, max_col=max_columns)  # held in memory already
+
+
 def sheet_rows(sheet: Any, *, max_rows: int | None = None, max_columns: int | None = None) -> list[list[Any]]:
-    """A sheet's values, row by row, at most `max_columns` cells of each; more than `max_rows` rows raise
-    RowLimitExceeded as soon as the row past the limit is read."""
+    """A sheet's values, row by row (blank rows too), at most `max_columns` cells of each; more than `max_rows`
+    rows raise RowLimitExceeded as soon as the row past the limit is read."""
     rows: list[list[Any]] = []
-    for values in sheet.iter_rows(values_only=True, max_col=max_columns):
+    stop = None if max_rows is None else max_rows + 1
+    for values in _physical_rows(sheet, max_columns=max_columns, stop=stop):
         if max_rows is not None and len(rows) >= max_rows:
             raise RowLimitExceeded(max_rows)
         rows.append(list(values))
     return rows
+
+
+def scan_limit(max_rows: int) -> int:
+    """How far down a sheet an import reads, blank rows included, when at most `max_rows` rows hold anything: room
+    for a blank row between every two rows of data and a little more, never the million rows a sheet can claim."""
+    return 2 * max_rows + 1_000
+
+
+def bounded_rows(
+    rows: Iterable[Sequence[Any]],
+    *,
+    max_rows: int,
+    max_columns: int | None = None,
+    max_scanned: int | None = None,
+) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) for each row of `rows` that holds anything (None and "" are blank), at most
+    `max_columns` values of each, taken one at a time: a sheet's rows or a CSV reader's alike. RowLimitExceeded is
+    raised as soon as row `max_rows` + 1 with anything in it is reached, or row `max_scanned` + 1 of any kind
+    (scan_limit(max_rows) unless given), so neither full rows nor blank ones are read past the limit."""
+    scanned = scan_limit(max_rows) if max_scanned is None else max_scanned
+    count = 0
+    for number, values in enumerate(rows, start=1):
+        if number > scanned:
+            raise RowLimitExceeded(scanned, counting_blank=True)
+        kept = list(values if max_columns is None else values[:max_columns])
+        if any(value is not None and value != "" for value in kept):
+            count += 1
+            if count > max_rows:
+                raise RowLimitExceeded(max_rows)
+            yield number, kept
+
+
+def sheet_row_stream(
+    sheet: Any, *, max_rows: int, max_columns: int | None = None, max_scanned: int | None = None
+) -> Iterator[tuple[int, list[Any]]]:
+    """bounded_rows over a sheet (numbered as Excel shows them), which openpyxl stops parsing at the scan limit
+    whatever the sheet claims of its own size."""
+    scanned = scan_limit(max_rows) if max_scanned is None else max_scanned
+    physical = _physical_rows(sheet, max_columns=max_columns, stop=scanned + 1)
+    return bounded_rows(physical, max_rows=max_rows, max_columns=max_columns, max_scanned=scanned)
 
 
 def sheet_titles(source: bytes | Path) -> list[str]:
@@ -170,19 +238,28 @@ def merged_ranges(source: bytes, *, sheet: str | None = None) -> list[tuple[int,
         path = getattr(chosen, "_worksheet_path", None) if chosen is not None else None
     if not path:
         return []
-    found: set[tuple[int, int, int, int]] = set()
     with zipfile.ZipFile(io.BytesIO(source)) as archive, archive.open(path) as part:
-        tail = b""
-        while chunk := part.read(MERGE_SCAN_BYTES):
-            text = tail + chunk
-            for c0, r0, c1, r1 in MERGE_RE.findall(text):
-                found.add(
-                    (
-                        int(r0),
-                        column_index_from_string(c0.decode()),
-                        int(r1),
-                        column_index_from_string(c1.decode()),
-                    )
-                )
+        return part_merged_ranges(part)
+
+
+def part_merged_ranges(part: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet's XML part (an open binary file), read in pieces, never held whole: the ranges
+    come after the rows, and a sheet's XML can be far larger than its file."""
+    found: set[tuple[int, int, int, int]] = set()
+    tail = b""
+    while chunk := part.read(MERGE_SCAN_BYTES):
+        text = tail + chunk
+        if b"mergeCell" not in text:  # most pieces are rows: skipped at the speed of a byte search
             tail = text[-200:]
+            continue
+        for c0, r0, c1, r1 in MERGE_RE.findall(text):
+            found.add(
+                (
+                    int(r0),
+                    column_index_from_string(c0.decode()),
+                    int(r1),
+                    column_index_from_string(c1.decode()),
+                )
+            )
+        tail = text[-200:]
     return sorted(found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.utils import timezone
 
 from wellled.core.forms import (
@@ -103,3 +104,11 @@ class PDSAProgressForm(VersionedTextForm):
         "What happens next (optional)", limit=(PDSACycle, "act_notes"), rows=2, required=False
     )
     ended_on = date_field("Test ended on (optional)", required=False)
+
+
+class ProjectsImportForm(TextForm):
+    file = forms.FileField(
+        label="QI projects workbook (.xlsx or .csv)",
+        error_messages={"required": "Choose the workbook to import"},
+        help_text="Download the projects, change them in Excel and bring the workbook back.",
+    )

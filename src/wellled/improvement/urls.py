@@ -7,6 +7,8 @@ from wellled.core.url_kit import record_paths
 from . import views
 
 urlpatterns = [
+    path("improvement/export.xlsx", views.projects_export, name="qi-projects-export"),
+    path("improvement/import/", views.projects_import, name="qi-projects-import"),
     *record_paths(
         "improvement/", views, "project", ("list", "create", "detail", "edit", "history"), name="qi-project"
     ),

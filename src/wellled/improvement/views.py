@@ -1,4 +1,5 @@
-"""Quality improvement pages: the portfolio, a project with its driver diagram, measures and PDSA cycles."""
+"""Quality improvement pages: the portfolio, a project with its driver diagram, measures and PDSA cycles, and the
+projects exported and imported as a workbook."""
 
 from __future__ import annotations
 
@@ -9,12 +10,22 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from wellled.core.permissions import Permission
+from wellled.core.permissions import Permission, require
 from wellled.core.selectors import people_who_can_act
-from wellled.core.view_kit import CreatePage, EditPage, HistoryPage, SignedInRequest, form_page, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
+    SignedInRequest,
+    form_page,
+    register_upload_page,
+    role,
+    scope,
+    xlsx_download,
+)
 from wellled.measures.selectors import measures_for_user
 
-from . import selectors, services
+from . import register, selectors, services
 from .forms import (
     ChangeIdeaForm,
     DriverForm,
@@ -22,6 +33,7 @@ from .forms import (
     PDSAForm,
     PDSAProgressForm,
     ProjectForm,
+    ProjectsImportForm,
 )
 from .models import QIProject
 
@@ -165,3 +177,25 @@ project_history = HistoryPage[QIProject](
     title=lambda project: f"History of {project.title}",
     back_url=_project_url,
 )
+
+
+def projects_export(request: SignedInRequest) -> HttpResponse:
+    """The QI projects as a workbook, in the layout the import reads."""
+    require(role(request), Permission.VIEW)
+    content = register.projects_export(user=request.user, organisation=request.organisation)
+    return xlsx_download(request, content, "qi-projects")
+
+
+def projects_import(request: SignedInRequest) -> HttpResponse:
+    """Upload the QI projects workbook: check it (the differences row by row), then import it."""
+    require(role(request), Permission.MANAGE_QI)
+    page = reverse("qi-project-list")
+    return register_upload_page(
+        request,
+        ProjectsImportForm,
+        register.projects_import,
+        template="improvement/import.jinja",
+        title="Import QI projects",
+        success_url=page,
+        noun="QI project",
+    )

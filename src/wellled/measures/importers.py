@@ -21,9 +21,15 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
+
+from wellled.core.cells import FORMULA_PREFIXES
+from wellled.core.formatting import implausible_date
+from wellled.core.workbook import RowLimitExceeded, bounded_rows, opened_workbook, sheet_row_stream
 
 from .choices import MeasureKind
 from .models import Measure
@@ -105,47 +111,76 @@ def _is_formula(text: str) -> bool:
     return True
 
 
-def read_cells(name: str, data: bytes) -> list[list]:
-    """The file's rows as lists of cells (strings from CSV; numbers, dates or strings from XLSX)."""
+class UnreadableUpload(ValueError):
+    """The file cannot be read at all (its kind, damage, its rows past the limit); the message says why."""
+
+
+def _too_many(exc: RowLimitExceeded) -> UnreadableUpload:
+    if exc.counting_blank:
+        return UnreadableUpload(
+            f"The file runs past row {exc.limit:,}, counting blank rows. Delete the empty rows below the data, "
+            "or split it, and upload each part."
+        )
+    return UnreadableUpload(f"The file has more than {MAX_ROWS:,} rows. Split it and upload each part.")
+
+
+def read_rows(name: str, data: bytes) -> Iterator[tuple[int, list]]:
+    """The file's rows that hold anything, one at a time, as (row number, cells): strings from CSV; numbers, dates
+    or strings from XLSX. The header row counts towards MAX_ROWS + 1; reading stops there (or at the scan limit
+    of blank rows) whatever the file claims, raising UnreadableUpload, as it does for a file it cannot read."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        if not data.startswith(b"PK"):
-            raise ValueError("The file is not a real .xlsx workbook. Save it from Excel as .xlsx, or as CSV.")
-        from wellled.core.workbook import opened_workbook
-        from wellled.plans.spreadsheet.read import UnreadableFile, open_workbook_archive
+        yield from _xlsx_rows(name, data)
+    elif lower.endswith(".csv"):
+        yield from _csv_rows(data)
+    else:
+        raise UnreadableUpload("Upload a .csv or .xlsx file.")
 
-        try:
-            # The same checks as a plan import: a real workbook, and no zip that unpacks to gigabytes.
-            open_workbook_archive(name, ".xlsx", data).close()
-            with opened_workbook(data, formulas=True) as book:
-                sheet = book.worksheets[0]
-                return [
-                    list(r)
-                    for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
-                ]
-        except UnreadableFile as exc:
-            raise ValueError(str(exc)) from None
-        except (
-            Exception
-        ) as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
-            raise ValueError(
-                f"The workbook could not be read ({exc.__class__.__name__}). Save it again from "
-                "Excel as .xlsx, or as CSV."
-            ) from None
-    if lower.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        if "\x00" in text:
-            raise ValueError("The file is not a text CSV file.")
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return list(csv.reader(io.StringIO(text), dialect))
-    raise ValueError("Upload a .csv or .xlsx file.")
+
+def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple[int, list]]:
+    if not data.startswith(b"PK"):
+        raise UnreadableUpload(
+            "The file is not a real .xlsx workbook. Save it from Excel as .xlsx, or as CSV."
+        )
+    from wellled.plans.spreadsheet.read import UnreadableFile, open_workbook_archive
+
+    try:
+        # The same checks as a plan import: a real workbook, and no zip that unpacks to gigabytes.
+        open_workbook_archive(name, ".xlsx", data, max_rows=MAX_ROWS + 1).close()
+        with opened_workbook(data, formulas=True) as book:
+            sheet = book.worksheets[0]
+            yield from sheet_row_stream(sheet, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)
+    except RowLimitExceeded as exc:
+        raise _too_many(exc) from None
+    except UnreadableFile as exc:
+        raise UnreadableUpload(str(exc)) from None
+    except Exception as exc:  # openpyxl raises many kinds on a broken part; all mean the same to the person
+        raise UnreadableUpload(
+            f"The workbook could not be read ({exc.__class__.__name__}). Save it again from "
+            "Excel as .xlsx, or as CSV."
+        ) from None
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise UnreadableUpload("The file is not a text CSV file.")
+    sample = text[:4096]
+    dialect: type[csv.Dialect]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        yield from bounded_rows(reader, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS)
+    except RowLimitExceeded as exc:
+        raise _too_many(exc) from None
+    except csv.Error as exc:
+        raise UnreadableUpload(f"Row {reader.line_num}: the file cannot be read as CSV ({exc}).") from None
 
 
 def parse_period(cell) -> datetime.date:
@@ -212,21 +247,35 @@ def parse_upload(
     if not data.strip():
         parsed.add_error(None, None, "The file is empty.")
         return parsed
+    rows = read_rows(name, data)
     try:
-        cells = read_cells(name, data)
-    except ValueError as exc:
+        first = next(rows, None)
+        if first is None:
+            parsed.add_error(None, None, "The file is empty.")
+            return parsed
+        _parse_rows(parsed, first, rows, measures, only)
+    except UnreadableUpload as exc:
+        # All or nothing: a file refused part of the way through is refused whole, with only the reason why.
+        parsed.rows.clear()
+        parsed.errors.clear()
+        parsed.more_errors = 0
         parsed.add_error(None, None, str(exc))
         return parsed
-    cells = [row for row in cells if any(c not in (None, "") for c in row)] if cells else []
-    if not cells:
-        parsed.add_error(None, None, "The file is empty.")
-        return parsed
-    if len(cells) - 1 > MAX_ROWS:
-        parsed.add_error(
-            None, None, f"The file has more than {MAX_ROWS:,} rows. Split it and upload each part."
-        )
-        return parsed
-    raw_header = ["" if c is None else str(c).strip() for c in cells[0]]
+    if not parsed.rows and not parsed.errors:
+        parsed.add_error(None, None, "The file has a header row but no values.")
+    return parsed
+
+
+def _parse_rows(
+    parsed: ParsedFile,
+    header_row: tuple[int, list],
+    rows: Iterator[tuple[int, list]],
+    measures: list[Measure],
+    only: Measure | None,
+) -> None:
+    """Check each row as it is read, adding it or its problem to `parsed`."""
+    at, header_cells = header_row
+    raw_header = ["" if c is None else str(c).strip() for c in header_cells]
     header = [h.lower() for h in raw_header]
     i_measure = _find(header, MEASURE_COLUMNS)
     i_period = _find(header, PERIOD_COLUMNS)
@@ -235,29 +284,33 @@ def parse_upload(
     i_den = _find(header, ("denominator",))
     if i_period is None:
         parsed.add_error(
-            1,
+            at,
             None,
             "There is no ‘period’ column. The first row must name the columns: measure, "
             "period, value (or numerator and denominator).",
         )
     if i_measure is None and only is None:
-        parsed.add_error(1, None, "There is no ‘measure’ column saying which measure each row is for.")
+        parsed.add_error(at, None, "There is no ‘measure’ column saying which measure each row is for.")
     if i_value is None and i_num is None:
-        parsed.add_error(1, None, "There is no ‘value’ column (or ‘numerator’ and ‘denominator’ columns).")
+        parsed.add_error(at, None, "There is no ‘value’ column (or ‘numerator’ and ‘denominator’ columns).")
     if parsed.errors:
-        return parsed
+        return
     by_name = {m.name.strip().lower(): m for m in measures}
     seen: dict[tuple[int, datetime.date], int] = {}
 
     def heading(i):
         return raw_header[i] or f"column {i + 1}"
 
-    for number, row in enumerate(cells[1:], start=2):
+    for number, row in rows:
         row = list(row) + [None] * (len(raw_header) - len(row))
 
         def cell(i, row=row):
             value = row[i] if i is not None and i < len(row) else None
-            return value.strip() if isinstance(value, str) else value
+            if not isinstance(value, str):
+                return value
+            value = value.strip()
+            # The apostrophe Wellled's export puts before text that starts like a formula is taken off again.
+            return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES else value
 
         for i, value in enumerate(row[: len(raw_header)]):
             if isinstance(value, str) and _is_formula(value.strip()):
@@ -296,7 +349,9 @@ def parse_upload(
                     "such as 2025-04-01, 2025-04 or 01/04/2025.",
                 )
                 continue
-            if problem := future_period_problem(period, measure.frequency, timezone.localdate()):
+            if problem := implausible_date(period, today=timezone.localdate()) or future_period_problem(
+                period, measure.frequency, timezone.localdate()
+            ):
                 parsed.add_error(number, heading(i_period), problem)
                 continue
             key = (measure.pk, period)
@@ -339,9 +394,6 @@ def parse_upload(
                 parsed.add_error(number, heading(column), refused[1])
                 continue
             parsed.rows.append(ParsedRow(number, measure, ValueRow(measure.pk, period, **figures)))
-    if not parsed.rows and not parsed.errors:
-        parsed.add_error(None, None, "The file has a header row but no values.")
-    return parsed
 
 
 def _check_figures(measure: Measure, figures: dict) -> tuple[str, str] | None:
@@ -362,3 +414,51 @@ def _check_figures(measure: Measure, figures: dict) -> tuple[str, str] | None:
     elif figures.get("value") is not None and figures["value"] < 0 and not measure.allows_negative:
         return "value", measure.negative_refusal()
     return None
+
+
+@dataclass
+class Change:
+    """One row of the file that would add a period (`old` is None) or correct a stored figure."""
+
+    row: int
+    period: datetime.date
+    old: Any
+    new: ValueRow
+
+
+@dataclass
+class MeasureChanges:
+    """What loading the file would do to one measure, row by row; `kept` counts the stored periods the file does
+    not mention, which are left as they are (an upload never deletes)."""
+
+    measure: Measure
+    added: list[Change] = field(default_factory=list)
+    corrected: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    kept: int = 0
+
+
+def compare(parsed: ParsedFile, existing: Mapping[tuple[int, datetime.date], Any]) -> list[MeasureChanges]:
+    """The differences between a checked file and the stored values of its measures (`existing`: every stored
+    value of those measures by (measure id, period)), per measure by name: the dry run before anything is saved."""
+    out: dict[int, MeasureChanges] = {}
+    mentioned: set[tuple[int, datetime.date]] = set()
+    for r in parsed.rows:
+        entry = out.setdefault(r.measure.pk, MeasureChanges(r.measure))
+        key = (r.measure.pk, r.value.period)
+        mentioned.add(key)
+        old = existing.get(key)
+        if old is None:
+            entry.added.append(Change(r.row, r.value.period, None, r.value))
+        elif (old.value, old.numerator, old.denominator) == (
+            r.value.value,
+            r.value.numerator,
+            r.value.denominator,
+        ):
+            entry.unchanged += 1
+        else:
+            entry.corrected.append(Change(r.row, r.value.period, old, r.value))
+    for key in existing:
+        if key[0] in out and key not in mentioned:
+            out[key[0]].kept += 1
+    return sorted(out.values(), key=lambda e: e.measure.name.lower())

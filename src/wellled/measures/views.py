@@ -33,12 +33,13 @@ from wellled.core.view_kit import (
     page_of,
     role,
     scope,
+    xlsx_download,
 )
 from wellled.frameworks.selectors import elements_available
 from wellled.plans import selectors as plan_selectors
 from wellled.spc.render import render_png, render_svg, text_summary
 
-from . import importers, selectors, services
+from . import exports, importers, selectors, services
 from .choices import MeasureKind
 from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, UploadForm, ValueForm
 from .models import Measure
@@ -372,23 +373,28 @@ def _date(text):
     return datetime.date.fromisoformat(text)
 
 
-def _preview(request, parsed: importers.ParsedFile) -> list[dict]:
-    """Per measure: how many values the import would add, correct (with old and new) and leave unchanged."""
+def _preview(request, parsed: importers.ParsedFile) -> list[importers.MeasureChanges]:
+    """Per measure, row by row: the figures the import would add and correct (old and new), how many it leaves
+    unchanged, and how many stored periods the file does not mention (kept as they are)."""
     existing = selectors.values_by_period(measure_ids={r.measure.pk for r in parsed.rows}, **scope(request))
-    out: dict[int, dict] = {}
-    for r in parsed.rows:
-        entry = out.setdefault(
-            r.measure.pk, {"measure": r.measure, "added": 0, "corrected": [], "unchanged": 0}
-        )
-        old = existing.get((r.measure.pk, r.value.period))
-        new = (r.value.value, r.value.numerator, r.value.denominator)
-        if old is None:
-            entry["added"] += 1
-        elif (old.value, old.numerator, old.denominator) == new:
-            entry["unchanged"] += 1
-        else:
-            entry["corrected"].append({"row": r.row, "period": r.value.period, "old": old, "new": r.value})
-    return sorted(out.values(), key=lambda e: e["measure"].name)
+    return importers.compare(parsed, existing)
+
+
+def _values_xlsx(request: SignedInRequest, measures: list, stem: str) -> HttpResponse:
+    values = selectors.values_by_period(measure_ids=[m.pk for m in measures], **scope(request))
+    return xlsx_download(request, exports.values_workbook(measures, values.values()), stem)
+
+
+def measure_data_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
+    """One measure's stored values as an .xlsx in the upload layout: edit it and upload it again."""
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    return _values_xlsx(request, [measure], f"{slugify(measure.name)[:60] or 'measure'}-values")
+
+
+def measures_data_xlsx(request: SignedInRequest) -> HttpResponse:
+    """Every measure's stored values that the reader may see, as one .xlsx in the upload layout."""
+    measures = list(selectors.measures_for_user(**scope(request)))
+    return _values_xlsx(request, measures, "measures-values")
 
 
 def measure_upload(request: SignedInRequest) -> HttpResponse:

@@ -165,3 +165,11 @@ class MeetingActionForm(TextForm):
         super().__init__(*args, **kwargs)
         model_choices(self, "plan", plans)
         model_choices(self, "lead", people)
+
+
+class CriteriaImportForm(TextForm):
+    file = forms.FileField(
+        label="Exit criteria workbook (.xlsx, or .csv for the criteria alone)",
+        error_messages={"required": "Choose the workbook to import"},
+        help_text="Download the exit criteria and their evidence, change them in Excel and bring the workbook back.",
+    )

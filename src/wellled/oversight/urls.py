@@ -10,6 +10,8 @@ from . import views
 urlpatterns = [
     path("oversight/", views.oversight_home, name="oversight-home"),
     path("oversight/trusts/<int:pk>/", views.trust_oversight, name="oversight-trust"),
+    path("oversight/criteria/export.xlsx", views.criteria_export, name="oversight-criteria-export"),
+    path("oversight/criteria/import/", views.criteria_import, name="oversight-criteria-import"),
     path("oversight/trusts/<int:pk>/status/new/", views.status_record, name="oversight-status-record"),
     path(
         "oversight/trusts/<int:pk>/criteria/new/", views.criterion_create, name="oversight-criterion-create"

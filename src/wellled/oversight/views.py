@@ -26,13 +26,16 @@ from wellled.core.view_kit import (
     chosen,
     form_fields,
     form_page,
+    register_upload_page,
     role,
     scope,
+    xlsx_download,
 )
 
-from . import selectors, services
+from . import register, selectors, services
 from .forms import (
     AgendaItemForm,
+    CriteriaImportForm,
     CriterionForm,
     EvidenceForm,
     JudgementForm,
@@ -353,4 +356,32 @@ def meeting_action_raise(request: SignedInRequest, pk: int) -> HttpResponse:
             "button": "Raise the action",
             "hint": "The action goes into the plan you choose, where its lead updates it like any other.",
         },
+    )
+
+
+def _body_only(request: SignedInRequest) -> None:
+    if not request.organisation.is_oversight_body:
+        raise Http404("Only an oversight body keeps exit criteria for its trusts.")
+
+
+def criteria_export(request: SignedInRequest) -> HttpResponse:
+    """The body's exit criteria and their evidence as a workbook, in the layout the import reads."""
+    _body_only(request)
+    require(role(request), Permission.VIEW)
+    content = register.criteria_export(user=request.user, organisation=request.organisation)
+    return xlsx_download(request, content, "exit-criteria")
+
+
+def criteria_import(request: SignedInRequest) -> HttpResponse:
+    """Upload the exit criteria workbook: check it (the differences sheet by sheet, row by row), then import it."""
+    _body_only(request)
+    require(role(request), Permission.MANAGE_OVERSIGHT)
+    return register_upload_page(
+        request,
+        CriteriaImportForm,
+        register.criteria_import,
+        template="oversight/criteria_import.jinja",
+        title="Import exit criteria and evidence",
+        success_url=reverse("oversight-home"),
+        noun="exit criterion",
     )

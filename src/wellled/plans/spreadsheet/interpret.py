@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from wellled.core.formatting import implausible_date
 from wellled.core.limits import limit_of, too_long
 from wellled.core.models import DeliveryStatus, User
 
@@ -443,6 +444,8 @@ def _interpret(
                 reading.error(
                     UPDATE_DATE_FUTURE.format(text=as_text(value)), number, columns.names[UPDATE_DATE], sheet
                 )
+            elif problem := implausible_date(row.update_date, today=timezone.localdate()):
+                reading.error(problem, number, columns.names[UPDATE_DATE], sheet)
     if FINDING in raw.cells:
         row.findings = parse_findings(text(FINDING), raw.reference)
         for _, finding_text in row.findings:

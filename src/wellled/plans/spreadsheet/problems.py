@@ -74,6 +74,7 @@ TIMESCALE_UNREADABLE = (
 )
 TIMESCALE_NO_YEAR = "‘{text}’ has a month without a year: add the year (for example March 2026)."
 TIMESCALE_NO_MONTH = "‘{text}’ has a year without a month: add the month (for example March 2026)."
+TIMESCALE_IMPLAUSIBLE = "‘{text}’: "  # followed by core.formatting.implausible_date's reason
 TIMESCALE_YEAR_RANGE = "‘{text}’ has a year outside {earliest} to {latest}: check the year."
 TIMESCALE_NO_DATE = "‘{text}’ is not a date, so no timescale is taken from it."
 QUARTER_READ_AS = (

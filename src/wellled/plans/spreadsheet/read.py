@@ -28,6 +28,7 @@ from wellled.core.limits import SPREADSHEET_CELL_CHARS
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 250 * 1024 * 1024  # every part of a workbook, unzipped: a zip bomb stops here
 MAX_ROWS = 20_000  # rows with anything in them, over all the sheets read
+MAX_SHARED_STRINGS = 200_000  # a workbook's distinct texts, all held in memory when it is opened
 MAX_COLUMNS = 40  # cells read from each row; an action plan has about eight
 MAX_CELL_CHARS = SPREADSHEET_CELL_CHARS  # Excel's own largest cell: a longer one was not saved by Excel
 SCAN_CHUNK_BYTES = 64 * 1024  # a workbook part is checked in pieces this size, never held whole
@@ -38,7 +39,6 @@ OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # OLE compound file: an encrypted
 ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 TEXT_SNIFF_BYTES = 4096
 CSV_DELIMITERS = ",;\t"
-MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
 NUMBER_FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 TOO_LARGE = (
@@ -83,6 +83,14 @@ CELL_TOO_LONG = (
     "been read. Shorten that cell (or put the detail in a linked document), save the file and upload it again."
 )
 TOO_MANY_ROWS = "The file has more than {limit:,} rows. Split it, or check that it is the action plan."
+TOO_MANY_BLANK_ROWS = (
+    "The file runs past row {limit:,}, counting blank rows. Delete the empty rows below the action plan, save it "
+    "and upload it again."
+)
+TOO_MANY_TEXTS = (
+    "The workbook holds more than {limit:,} different texts, far more than an action plan has. Check that it is "
+    "the right file, or save the plan alone as CSV and upload that."
+)
 NO_SHEETS = "The workbook has no visible sheets to read."
 
 
@@ -186,8 +194,12 @@ def read_spreadsheet(file: SpreadsheetFile) -> Spreadsheet:
 # Workbooks ----------------------------------------------------------------------------------------------------
 
 
-def open_workbook_archive(name: str, suffix: str, data: bytes) -> zipfile.ZipFile:
-    """The workbook's zip, once it is known to be a workbook that does not unzip beyond MAX_EXPANDED_BYTES."""
+def open_workbook_archive(
+    name: str, suffix: str, data: bytes, *, max_rows: int = MAX_ROWS
+) -> zipfile.ZipFile:
+    """The workbook's zip, once it is known to be a workbook that does not unzip beyond MAX_EXPANDED_BYTES, holds
+    no cell too long, and no more distinct texts than MAX_SHARED_STRINGS (each sheet is checked only as far as
+    the reader of `max_rows` rows will read it)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -201,16 +213,21 @@ def open_workbook_archive(name: str, suffix: str, data: bytes) -> zipfile.ZipFil
         archive.close()
         raise UnreadableFile(TOO_EXPANDED.format(limit=size_text(MAX_EXPANDED_BYTES)))
     try:
-        cell_lengths_check(archive)
+        cell_lengths_check(archive, max_rows=max_rows)
     except BaseException:
         archive.close()
         raise
     return archive
 
 
-def cell_lengths_check(archive: zipfile.ZipFile) -> None:
+def cell_lengths_check(archive: zipfile.ZipFile, *, max_rows: int = MAX_ROWS) -> None:
     """Refuse a workbook with a cell longer than MAX_CELL_CHARS, reading its XML in pieces with expat so that
-    even a 240 MB cell is counted, never held; the message names the sheet and the cell."""
+    even a 240 MB cell is counted, never held; the message names the sheet and the cell. Each sheet is read only
+    as far as an import of `max_rows` rows reads it (scan_limit: the reader refuses a sheet that runs further,
+    so a sheet of two million rows is not parsed twice over), and the shared strings (which openpyxl holds whole
+    when it opens the book) only up to MAX_SHARED_STRINGS of them."""
+    from wellled.core.workbook import scan_limit
+
     names = archive.namelist()
     long_strings: set[int] = set()
     for name in names:
@@ -219,7 +236,9 @@ def cell_lengths_check(archive: zipfile.ZipFile) -> None:
     titles = _sheet_titles(archive)
     for name in names:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            cell = _long_cell(archive, name, long_strings)
+            cell = _long_cell(
+                archive, name, long_strings, max_rows=scan_limit(max_rows) + 1, max_full=max_rows + 1
+            )
             if cell is not None:
                 title = titles.get(name)
                 where = f"Cell {cell} of sheet ‘{title}’" if title else f"Cell {cell}"
@@ -263,6 +282,8 @@ def _long_shared_strings(archive: zipfile.ZipFile, name: str) -> set[int]:
         if local == "si":
             state["index"] += 1
             state["length"] = 0
+            if state["index"] >= MAX_SHARED_STRINGS:
+                raise UnreadableFile(TOO_MANY_TEXTS.format(limit=MAX_SHARED_STRINGS))
         elif local == "t":
             state["depth"] += 1
 
@@ -281,10 +302,16 @@ def _long_shared_strings(archive: zipfile.ZipFile, name: str) -> set[int]:
     return found
 
 
-def _long_cell(archive: zipfile.ZipFile, name: str, long_strings: set[int]) -> str | None:
-    """The reference (B7) of the first cell of a sheet part that is too long itself or points at a long
-    shared string, else None."""
+def _long_cell(
+    archive: zipfile.ZipFile, name: str, long_strings: set[int], *, max_rows: int, max_full: int
+) -> str | None:
+    """The reference (B7) of the first cell of a sheet part that is too long itself or points at a long shared
+    string, else None; looking no further than the reader reads: `max_rows` rows of any kind, or `max_full` rows
+    holding a figure or text of their own (a shared string may be blank, so it does not count)."""
     state: dict[str, Any] = {
+        "rows": 0,
+        "full": 0,
+        "row_full": False,
         "ref": "",
         "type": "",
         "in_value": False,
@@ -301,6 +328,14 @@ def _long_cell(archive: zipfile.ZipFile, name: str, long_strings: set[int]) -> s
         local = _local(tag)
         if local == "c":
             state.update(ref=attrs.get("r", ""), type=attrs.get("t", ""), length=0)
+        elif local == "row":
+            state["rows"] += 1
+            state["full"] += state["row_full"]
+            state["row_full"] = False
+            if (
+                state["rows"] > max_rows or state["full"] > max_full
+            ):  # the reader stops before here: so does this
+                raise Found
         elif local in ("v", "t"):
             state.update(in_value=True, value="")
 
@@ -309,6 +344,8 @@ def _long_cell(archive: zipfile.ZipFile, name: str, long_strings: set[int]) -> s
         if local in ("v", "t"):
             state["in_value"] = False
             value = state["value"].strip()
+            if value and state["type"] != "s":
+                state["row_full"] = True
             if local == "v" and state["type"] == "s" and value.isdigit() and int(value) in long_strings:
                 state["found"] = state["ref"] or "?"
                 raise Found
@@ -393,8 +430,9 @@ def _defused(exc: BaseException | None) -> bool:
 
 
 def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
-    from wellled.core.workbook import opened_workbook
+    from wellled.core.workbook import opened_workbook, scan_limit
 
+    scanned = scan_limit(MAX_ROWS)
     with opened_workbook(data) as book:
         sheets, count = [], 0
         for worksheet in book.worksheets:
@@ -403,11 +441,13 @@ def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
             sheet = Sheet(title=worksheet.title)
             # The merged ranges are at the end of the sheet's XML; read-only mode does not report them.
             path = getattr(worksheet, "_worksheet_path", None)
-            merges = _merged_ranges(archive.read(path)) if path else []
+            merges = _merged_ranges(archive, path) if path else []
             spans = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges if r1 > r0}
             carried: dict[tuple[int, int], object] = {}
             worksheet.reset_dimensions()  # some producers write a wrong <dimension>; read what is there
-            for number, cells in enumerate(worksheet.iter_rows(), start=1):
+            for number, cells in enumerate(worksheet.iter_rows(max_row=scanned + 1), start=1):
+                if number > scanned:
+                    raise UnreadableFile(TOO_MANY_BLANK_ROWS.format(limit=scanned))
                 values = [_xlsx_value(c) for c in cells[:MAX_COLUMNS]]
                 for (row, column), value in carried.items():
                     if row == number:
@@ -431,18 +471,13 @@ def _read_sheets(archive: zipfile.ZipFile, data: bytes) -> list[Sheet]:
         return sheets
 
 
-def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
-    """(first row, first column, last row, last column) of each merged range, from the sheet's XML."""
-    return [
-        (int(r0), _column_number(c0), int(r1), _column_number(c1)) for c0, r0, c1, r1 in MERGE_RE.findall(xml)
-    ]
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of each merged range, from the sheet's XML read in pieces
+    (core.workbook)."""
+    from wellled.core.workbook import part_merged_ranges
 
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + (letter - 64)
-    return number
+    with archive.open(path) as part:
+        return part_merged_ranges(part)
 
 
 def _xlsx_value(cell):
@@ -465,6 +500,8 @@ def _shows_day(number_format: str) -> bool:
 
 
 def _read_csv(name: str, data: bytes) -> Sheet:
+    from wellled.core.workbook import scan_limit
+
     head = data[:TEXT_SNIFF_BYTES]
     if b"\x00" in head or head.startswith(b"%PDF"):
         raise UnreadableFile(NOT_TEXT.format(name=name))
@@ -486,8 +523,11 @@ def _read_csv(name: str, data: bytes) -> Sheet:
             dialect = csv.excel
     sheet = Sheet(title="")
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    scanned = scan_limit(MAX_ROWS)
     try:
         for number, row in enumerate(reader, start=1):
+            if number > scanned:
+                raise UnreadableFile(TOO_MANY_BLANK_ROWS.format(limit=scanned))
             for index, value in enumerate(row[:MAX_COLUMNS]):
                 if len(value) > MAX_CELL_CHARS:
                     where = f"Row {reader.line_num}, column {_letter(index)},"

@@ -7,7 +7,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from wellled.core.formatting import month_year
+from django.utils import timezone
+
+from wellled.core.formatting import implausible_date, month_year
 
 from ..choices import DatePrecision
 from ..timescales import month_end
@@ -15,6 +17,7 @@ from .heading_rules import as_text
 from .limits import EARLIEST_YEAR, LATEST_YEAR
 from .problems import (
     QUARTER_READ_AS,
+    TIMESCALE_IMPLAUSIBLE,
     TIMESCALE_NO_DATE,
     TIMESCALE_NO_MONTH,
     TIMESCALE_NO_YEAR,
@@ -107,6 +110,12 @@ def parse_timescale(values: list) -> tuple[Timescale, list[str]]:
     for item in dates:
         if not unique or unique[-1] != item:
             unique.append(item)
+    today = timezone.localdate()
+    for day, _ in unique:
+        if problem := implausible_date(day, today=today):  # a date cell's problem names the date itself
+            raise TimescaleError(
+                TIMESCALE_IMPLAUSIBLE.format(text=" ".join(texts)) + problem if texts else problem
+            )
     undated = " ".join(texts) if not unique and texts else ""
     return Timescale(tuple(unique), undated), warnings
 

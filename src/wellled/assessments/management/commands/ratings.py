@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wellled.assessments.importers import RatingsImportError, ratings_import
+from wellled.assessments.importers import MAX_BYTES, RatingsImportError, ratings_import
 from wellled.core.models import Organisation
 
 
@@ -31,6 +31,12 @@ class Command(BaseCommand):
             raise CommandError(f"No organisation has the ODS code {ods_code!r}.")
         path: Path = options["file"]
         try:
+            too_big = path.stat().st_size > MAX_BYTES  # refused before it is read
+            if too_big:
+                raise CommandError(
+                    f"{path}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it and import each "
+                    "part. Nothing was imported."
+                )
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path}: cannot read the file ({getattr(exc, 'strerror', None) or exc}).")

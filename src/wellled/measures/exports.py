@@ -1,0 +1,50 @@
+"""Measures' values as an .xlsx in the upload's own layout, to correct or extend in Excel and upload again.
+
+One row per stored period: measure, period (a date cell), value, numerator, denominator; a figure recorded as
+missing is a blank cell, as in an upload. Periods with nothing stored (the chart's gaps) are left out, so that a file
+exported and uploaded again unchanged changes nothing. Uploading the file back updates the figures that differ (each
+correction kept, with who made it and from which file), adds new periods, and leaves every stored period the file
+does not mention as it is (docs/measures.md, "Both ways").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wellled.core.workbook import Font, new_workbook, streamed_cell, workbook_bytes
+
+from .models import Measure, MeasureValue
+
+HEADER = ("measure", "period", "value", "numerator", "denominator")
+PERIOD_FORMAT = "yyyy-mm-dd"
+
+
+def values_workbook(measures: Iterable[Measure], values: Iterable[MeasureValue]) -> bytes:
+    """The values of `measures` (already scoped to what the reader may see), by measure name then period."""
+    names = {m.pk: m.name for m in measures}
+    book = new_workbook(streamed=True)
+    sheet = book.create_sheet("Values")
+    sheet.freeze_panes = "A2"
+    sheet.append([streamed_cell(sheet, heading, font=Font(bold=True)) for heading in HEADER])
+    ordered = sorted(
+        (v for v in values if v.measure_id in names), key=lambda v: (names[v.measure_id].lower(), v.period)
+    )
+    for value in ordered:
+        sheet.append(
+            [
+                streamed_cell(sheet, names[value.measure_id]),
+                streamed_cell(sheet, value.period, number_format=PERIOD_FORMAT),
+                *(
+                    streamed_cell(sheet, _figure(figure))
+                    for figure in (value.value, value.numerator, value.denominator)
+                ),
+            ]
+        )
+    return workbook_bytes(book)
+
+
+def _figure(figure: float | None) -> float | int | None:
+    """A whole figure as a whole number (268, not 268.0), so Excel shows it as typed."""
+    if figure is None:
+        return None
+    return int(figure) if float(figure).is_integer() else figure
