@@ -41,8 +41,11 @@ def test_audit_record_cannot_be_changed_or_deleted_through_the_orm_when_written(
 @pytest.mark.django_db
 def test_no_url_edits_or_deletes_audit_records_when_the_url_map_is_read():
     assert "django.contrib.admin" not in settings.INSTALLED_APPS
+    # A ward's accreditation audit is another sense of the word: those routes write audits, not the audit log.
     audit_urls = [
-        (name, route) for name, route, _ in named_url_patterns() if "audit" in name or "audit" in route
+        (name, route)
+        for name, route, _ in named_url_patterns()
+        if ("audit" in name or "audit" in route) and "ward-audit" not in name
     ]
     assert audit_urls == [("audit-log", "organisation/audit/")]
 
