@@ -187,6 +187,7 @@ def spc_batch(
         trend_length=opts.effective_trend_length,
         shift_length=opts.effective_shift_length,
         multiplier=opts.multiplier,
+        min_points=opts.min_points_for_limits,
     )
     notes: dict[int, tuple[Annotation, ...]] = {}
     if annotations:
