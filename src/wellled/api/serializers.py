@@ -345,6 +345,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "target",
             "trajectory",
             "frequency",
+            "year_start",
             "owner",
             "data_source",
             "kind",
@@ -438,8 +439,16 @@ class SPCPointSerializer(serializers.Serializer):
 class SPCSerializer(serializers.Serializer):
     measure = serializers.IntegerField()
     chart = serializers.CharField(help_text="xmr, p, u, c or run.")
-    variation = serializers.CharField(allow_null=True, help_text="Making Data Count variation icon.")
+    variation = serializers.CharField(
+        allow_null=True,
+        help_text="Making Data Count variation icon; too_few_points for a series shorter than the 12 points "
+        "limits need (then there are no limits, and it is not common cause).",
+    )
     variation_text = serializers.CharField(allow_null=True)
+    n_points = serializers.IntegerField(help_text="How many periods have a figure.")
+    out_of_date = serializers.CharField(
+        allow_null=True, help_text="'out of date (latest: July 2025)' when the latest figure is not current."
+    )
     assurance = serializers.CharField(allow_null=True, help_text="Assurance against the target, if any.")
     assurance_text = serializers.CharField(allow_null=True)
     points = SPCPointSerializer(many=True)

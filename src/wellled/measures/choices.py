@@ -29,6 +29,32 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual"
 
 
+class YearStart(models.TextChoices):
+    """Which year an annual measure counts in: the NHS financial year, or the calendar year (the NHS Staff Survey is
+    named by the calendar year of its autumn fieldwork: "the 2024 survey")."""
+
+    FINANCIAL = "financial", "Financial year (April to March)"
+    CALENDAR = "calendar", "Calendar year (January to December)"
+
+
+# The periods of an annual measure counted in calendar years (measures/periods.py reads it as a frequency).
+CALENDAR_YEAR = "calendar_year"
+
+
+class SurveyElement(models.TextChoices):
+    """What the NHS Staff Survey scores out of 10: the seven People Promise elements, then engagement and morale."""
+
+    COMPASSIONATE = "compassionate", "We are compassionate and inclusive"
+    RECOGNISED = "recognised", "We are recognised and rewarded"
+    VOICE = "voice", "We each have a voice that counts"
+    SAFE = "safe", "We are safe and healthy"
+    LEARNING = "learning", "We are always learning"
+    FLEXIBLY = "flexibly", "We work flexibly"
+    TEAM = "team", "We are a team"
+    ENGAGEMENT = "engagement", "Staff engagement"
+    MORALE = "morale", "Morale"
+
+
 class MetWhen(models.TextChoices):
     """When a success measure's target counts as met; "direction" follows the measure's own direction."""
 

@@ -287,7 +287,7 @@ def parse_upload(
                 parsed.add_error(number, heading(i_period), "Enter the period (a date such as 2025-04-01).")
                 continue
             try:
-                period = normalise_period(parse_period(cell(i_period)), measure.frequency)
+                period = normalise_period(parse_period(cell(i_period)), measure.period_kind)
             except (ValueError, TypeError):
                 parsed.add_error(
                     number,
@@ -296,7 +296,7 @@ def parse_upload(
                     "such as 2025-04-01, 2025-04 or 01/04/2025.",
                 )
                 continue
-            if problem := future_period_problem(period, measure.frequency, timezone.localdate()):
+            if problem := future_period_problem(period, measure.period_kind, timezone.localdate()):
                 parsed.add_error(number, heading(i_period), problem)
                 continue
             key = (measure.pk, period)

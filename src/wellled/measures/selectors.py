@@ -20,11 +20,22 @@ from django.db.models import F, QuerySet
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped, scoped_get, scoped_many
 from wellled.plans.choices import ActionState
-from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
+from django.utils import timezone
 
-from .choices import Direction, MeasureKind, MetWhen
-from .models import Annotation, Measure, MeasureCommentary, MeasureValue, Rebase, SuccessMeasureLink
-from .periods import period_grid
+from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
+from wellled.spc.icons import too_few_text
+
+from .choices import Direction, MeasureKind, MetWhen, SurveyElement
+from .models import (
+    Annotation,
+    Measure,
+    MeasureCommentary,
+    MeasureValue,
+    Rebase,
+    SuccessMeasureLink,
+    SurveyScore,
+)
+from .periods import out_of_date_text, period_grid
 from .prompts import RebaseSuggestion, assurance_note, rebase_suggestion
 
 # Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
@@ -36,6 +47,7 @@ VARIATION_ROWS = (
     Variation.NEUTRAL_HIGH,
     Variation.NEUTRAL_LOW,
     Variation.COMMON_CAUSE,
+    Variation.TOO_FEW_POINTS,
 )
 ASSURANCE_COLUMNS: tuple[Assurance | None, ...] = (
     Assurance.PASS,
@@ -56,6 +68,7 @@ VARIATION_NAMES = {
     Variation.NEUTRAL_HIGH: "Special cause, neither better nor worse (high)",
     Variation.NEUTRAL_LOW: "Special cause, neither better nor worse (low)",
     Variation.COMMON_CAUSE: "Common cause variation",
+    Variation.TOO_FEW_POINTS: "Too few points for process limits",
 }
 ASSURANCE_NAMES = {
     Assurance.PASS: "Consistently passing the target",
@@ -138,7 +151,7 @@ def build_series(measure: Measure, values: list) -> Series:
     for v in values:
         period = v.period if isinstance(v, MeasureValue) else v[0]
         by_period[period] = v
-    dates = period_grid(sorted(by_period), measure.frequency)
+    dates = period_grid(sorted(by_period), measure.period_kind)
     n = len(dates)
     nums = np.full(n, math.nan)
     dens = np.full(n, math.nan) if measure.has_denominator else None
@@ -196,6 +209,19 @@ class MeasurePage:
     rebases: list[Rebase]
     annotations: list[Annotation]
     links: list[SuccessMeasureLink]
+    survey: list[SurveyScore] = field(default_factory=list)
+
+    @property
+    def variation_text(self) -> str:
+        """The variation in words: "n points: too few for process limits" for a short series (one home)."""
+        return variation_words(self.result.variation, self.result.n_points) if self.result else ""
+
+    @property
+    def out_of_date(self) -> str:
+        """'out of date (latest: July 2025)' when the latest figure is older than the frequency allows, else ''."""
+        shown = [row.period for row in self.series.rows if row.shown is not None]
+        latest = shown[-1] if shown else None
+        return out_of_date_text(latest, self.measure.period_kind, timezone.localdate())
 
     def rebase_suggestion(self) -> RebaseSuggestion | None:
         """A rebase to offer: a sustained shift that began after a note on the chart (measures/prompts.py)."""
@@ -234,7 +260,7 @@ def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
     )
     series = build_series(measure, values)
     result = measure_spc(measure, series, rebases=rebases, annotations=annotations)
-    return MeasurePage(measure, series, result, rebases, annotations, links)
+    return MeasurePage(measure, series, result, rebases, annotations, links, survey_scores(measure))
 
 
 # Many measures at once (the summary matrix, success measures) -------------------------------------------------
@@ -250,8 +276,24 @@ _HIGH_LOW = {
 }
 
 
+def variation_words(variation: Variation, n_points: int) -> str:
+    """A variation as every page and paper words it; a series too short for limits says how many points it has."""
+    return too_few_text(n_points) if variation is Variation.TOO_FEW_POINTS else VARIATION_NAMES[variation]
+
+
+def survey_scores(measure: Measure) -> list[SurveyScore]:
+    """The latest survey year's People Promise, engagement and morale scores of a measure (already scoped)."""
+    latest = measure.survey_scores.order_by("-period").values_list("period", flat=True).first()
+    if latest is None:
+        return []
+    order = {e: i for i, e in enumerate(SurveyElement.values)}
+    return sorted(measure.survey_scores.filter(period=latest), key=lambda s: order[s.element])
+
+
 def directed_variation(as_increase: Variation, direction: str) -> Variation:
     """A variation icon computed as if higher were better, read through the measure's real direction."""
+    if as_increase is Variation.TOO_FEW_POINTS:
+        return as_increase
     side = _HIGH_LOW.get(as_increase)
     if side is None:
         return Variation.COMMON_CAUSE
@@ -281,10 +323,22 @@ class MeasureSummary:
     latest: float | None = None
     latest_period: datetime.date | None = None
     points: int = 0
+    as_at: datetime.date | None = None  # the date the figures are read at (today, or a paper's date)
 
     @property
     def has_data(self) -> bool:
         return self.variation is not None
+
+    @property
+    def variation_text(self) -> str:
+        """The variation in words ("n points: too few for process limits" for a short series); '' without data."""
+        return variation_words(self.variation, self.points) if self.variation is not None else ""
+
+    @property
+    def out_of_date(self) -> str:
+        """'out of date (latest: July 2025)' when the latest figure is older than the frequency allows, else ''."""
+        as_at = self.as_at or timezone.localdate()
+        return out_of_date_text(self.latest_period, self.measure.period_kind, as_at)
 
     @property
     def concern(self) -> bool:
@@ -356,7 +410,7 @@ def summarise(measures: list[Measure], *, until: datetime.date | None = None) ->
 
     With `until`, only periods on or before that date count (a board paper as at a date shows what was known).
     """
-    summaries = {m.pk: MeasureSummary(m) for m in measures}
+    summaries = {m.pk: MeasureSummary(m, as_at=until) for m in measures}
     if not measures:
         return summaries
     by_pk = {m.pk: m for m in measures}
