@@ -210,6 +210,7 @@ class MeasurePage:
     annotations: list[Annotation]
     links: list[SuccessMeasureLink]
     survey: list[SurveyScore] = field(default_factory=list)
+    as_at: datetime.date | None = None  # the date the page is read at: today, or a report's date
 
     @property
     def variation_text(self) -> str:
@@ -221,7 +222,7 @@ class MeasurePage:
         """'out of date (latest: July 2025)' when the latest figure is older than the frequency allows, else ''."""
         shown = [row.period for row in self.series.rows if row.shown is not None]
         latest = shown[-1] if shown else None
-        return out_of_date_text(latest, self.measure.period_kind, timezone.localdate())
+        return out_of_date_text(latest, self.measure.period_kind, self.as_at or timezone.localdate())
 
     def rebase_suggestion(self) -> RebaseSuggestion | None:
         """A rebase to offer: a sustained shift that began after a note on the chart (measures/prompts.py)."""
@@ -281,13 +282,24 @@ def variation_words(variation: Variation, n_points: int) -> str:
     return too_few_text(n_points) if variation is Variation.TOO_FEW_POINTS else VARIATION_NAMES[variation]
 
 
-def survey_scores(measure: Measure) -> list[SurveyScore]:
-    """The latest survey year's People Promise, engagement and morale scores of a measure (already scoped)."""
-    latest = measure.survey_scores.order_by("-period").values_list("period", flat=True).first()
-    if latest is None:
-        return []
+def survey_scores(measure: Measure, until: datetime.date | None = None) -> list[SurveyScore]:
+    """The latest survey year's People Promise, engagement and morale scores of a measure (already scoped), of
+    the years up to `until` if given."""
+    return latest_survey_years([measure.pk], until).get(measure.pk, [])
+
+
+def latest_survey_years(measure_ids: list[int], until: datetime.date | None = None) -> dict[int, list[SurveyScore]]:
+    """Each measure's latest survey year of scores, in the survey's element order: one query."""
+    rows = SurveyScore.objects.filter(measure_id__in=measure_ids)
+    if until is not None:
+        rows = rows.filter(period__lte=until)
     order = {e: i for i, e in enumerate(SurveyElement.values)}
-    return sorted(measure.survey_scores.filter(period=latest), key=lambda s: order[s.element])
+    latest: dict[int, list[SurveyScore]] = {}
+    for score in rows.order_by("measure_id", "-period"):
+        year = latest.setdefault(score.measure_id, [score])
+        if year[0] is not score and year[0].period == score.period:
+            year.append(score)
+    return {pk: sorted(year, key=lambda s: order[s.element]) for pk, year in latest.items()}
 
 
 def directed_variation(as_increase: Variation, direction: str) -> Variation:
@@ -581,7 +593,7 @@ class ReportedMeasure:
 
 
 def measures_as_at(*, user: User, organisation: Organisation, until: datetime.date) -> list[ReportedMeasure]:
-    """Every measure with its SPC result from the figures of periods up to `until`, in five queries."""
+    """Every measure with its SPC result from the figures of periods up to `until`, in six queries."""
     measures = list(measures_for_user(user=user, organisation=organisation).order_by("name"))
     ids = [m.pk for m in measures]
     values: dict[int, list[MeasureValue]] = {pk: [] for pk in ids}
@@ -599,11 +611,21 @@ def measures_as_at(*, user: User, organisation: Organisation, until: datetime.da
     )
     for commentary in commentaries.order_by("measure_id", "-period", "-written_at", "-pk"):
         latest.setdefault(commentary.measure_id, commentary)
+    surveys = latest_survey_years(ids, until)
     reported = []
     for measure in measures:
         series = build_series(measure, values[measure.pk])
         result = measure_spc(measure, series, rebases=rebases[measure.pk], annotations=notes[measure.pk])
-        page = MeasurePage(measure, series, result, rebases[measure.pk], notes[measure.pk], [])
+        page = MeasurePage(
+            measure,
+            series,
+            result,
+            rebases[measure.pk],
+            notes[measure.pk],
+            [],
+            survey=surveys.get(measure.pk, []),
+            as_at=until,
+        )
         reported.append(ReportedMeasure(page=page, commentary=latest.get(measure.pk)))
     return reported
 
