@@ -16,16 +16,16 @@ from typing import cast
 
 import numpy as np
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped, scoped_get, scoped_many
 from wellled.plans.choices import ActionState
-from django.utils import timezone
-
 from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
-from wellled.spc.icons import too_few_text
+from wellled.spc.icons import VARIATION_SHORT, too_few_text
 
 from .choices import Direction, MeasureKind, MetWhen, SurveyElement
+from .jinja import measure_period
 from .models import (
     Annotation,
     Measure,
@@ -345,6 +345,23 @@ class MeasureSummary:
     def variation_text(self) -> str:
         """The variation in words ("n points: too few for process limits" for a short series); '' without data."""
         return variation_words(self.variation, self.points) if self.variation is not None else ""
+
+    @property
+    def variation_short(self) -> str:
+        """The variation in a few words, for tables of papers ("n points: too few for process limits" stays)."""
+        if self.variation is None:
+            return "No data yet"
+        if self.variation is Variation.TOO_FEW_POINTS:
+            return too_few_text(self.points)
+        return VARIATION_SHORT[self.variation]
+
+    @property
+    def latest_period_text(self) -> str:
+        """The latest figure's period as written, with 'out of date (latest: …)' when it is not current."""
+        if self.latest_period is None:
+            return ""
+        written = measure_period(self.latest_period, self.measure)
+        return f"{written}, {self.out_of_date}" if self.out_of_date else written
 
     @property
     def out_of_date(self) -> str:
