@@ -60,7 +60,9 @@ def _latest_survey_year(today: datetime.date) -> int:
     return today.year - 1 if today.month >= 3 else today.year - 2
 
 
-def _survey_load(measure: Measure, spec: dict[str, Any], by, today: datetime.date, at: datetime.datetime) -> None:
+def _survey_load(
+    measure: Measure, spec: dict[str, Any], by, today: datetime.date, at: datetime.datetime
+) -> None:
     """A staff survey measure's yearly figures (calendar years) and its latest year against the benchmark group."""
     latest = _latest_survey_year(today)
     yearly = spec["yearly"]

@@ -288,7 +288,9 @@ def survey_scores(measure: Measure, until: datetime.date | None = None) -> list[
     return latest_survey_years([measure.pk], until).get(measure.pk, [])
 
 
-def latest_survey_years(measure_ids: list[int], until: datetime.date | None = None) -> dict[int, list[SurveyScore]]:
+def latest_survey_years(
+    measure_ids: list[int], until: datetime.date | None = None
+) -> dict[int, list[SurveyScore]]:
     """Each measure's latest survey year of scores, in the survey's element order: one query."""
     rows = SurveyScore.objects.filter(measure_id__in=measure_ids)
     if until is not None:

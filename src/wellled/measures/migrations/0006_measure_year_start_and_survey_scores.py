@@ -5,32 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measures', '0005_measure_indicator_code'),
+        ("measures", "0005_measure_indicator_code"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='year_start',
-            field=models.CharField(choices=[('financial', 'Financial year (April to March)'), ('calendar', 'Calendar year (January to December)')], default='financial', help_text='For annual measures: the financial year, or the calendar year (the NHS Staff Survey is named by its calendar year, e.g. the 2024 survey).', max_length=10, verbose_name='annual figures count in'),
+            model_name="measure",
+            name="year_start",
+            field=models.CharField(
+                choices=[
+                    ("financial", "Financial year (April to March)"),
+                    ("calendar", "Calendar year (January to December)"),
+                ],
+                default="financial",
+                help_text="For annual measures: the financial year, or the calendar year (the NHS Staff Survey is named by its calendar year, e.g. the 2024 survey).",
+                max_length=10,
+                verbose_name="annual figures count in",
+            ),
         ),
         migrations.CreateModel(
-            name='SurveyScore',
+            name="SurveyScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text="The survey's year, as the measure's period (1 January for a calendar year).")),
-                ('element', models.CharField(choices=[('compassionate', 'We are compassionate and inclusive'), ('recognised', 'We are recognised and rewarded'), ('voice', 'We each have a voice that counts'), ('safe', 'We are safe and healthy'), ('learning', 'We are always learning'), ('flexibly', 'We work flexibly'), ('team', 'We are a team'), ('engagement', 'Staff engagement'), ('morale', 'Morale')], max_length=16)),
-                ('score', models.FloatField(help_text="The trust's score out of 10.")),
-                ('benchmark_median', models.FloatField(help_text="The benchmark group's median, out of 10.")),
-                ('benchmark_best', models.FloatField(help_text="The benchmark group's best score, out of 10.")),
-                ('benchmark_worst', models.FloatField(help_text="The benchmark group's worst score, out of 10.")),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_scores', to='measures.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(
+                        help_text="The survey's year, as the measure's period (1 January for a calendar year)."
+                    ),
+                ),
+                (
+                    "element",
+                    models.CharField(
+                        choices=[
+                            ("compassionate", "We are compassionate and inclusive"),
+                            ("recognised", "We are recognised and rewarded"),
+                            ("voice", "We each have a voice that counts"),
+                            ("safe", "We are safe and healthy"),
+                            ("learning", "We are always learning"),
+                            ("flexibly", "We work flexibly"),
+                            ("team", "We are a team"),
+                            ("engagement", "Staff engagement"),
+                            ("morale", "Morale"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("score", models.FloatField(help_text="The trust's score out of 10.")),
+                ("benchmark_median", models.FloatField(help_text="The benchmark group's median, out of 10.")),
+                (
+                    "benchmark_best",
+                    models.FloatField(help_text="The benchmark group's best score, out of 10."),
+                ),
+                (
+                    "benchmark_worst",
+                    models.FloatField(help_text="The benchmark group's worst score, out of 10."),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_scores",
+                        to="measures.measure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['measure', '-period', 'element'],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'period', 'element'), name='measures_surveyscore_unique_element')],
+                "ordering": ["measure", "-period", "element"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "period", "element"), name="measures_surveyscore_unique_element"
+                    )
+                ],
             },
         ),
     ]

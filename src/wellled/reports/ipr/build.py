@@ -199,8 +199,14 @@ def _row(reported: ReportedMeasure) -> IPRMeasure:
         out_of_date=page.out_of_date if latest else "",
         survey_year=measure_period(page.survey[0].period, measure) if page.survey else "",
         survey=tuple(
-            SurveyLine(s.get_element_display(), s.score, s.benchmark_median, s.benchmark_best, s.benchmark_worst,
-                       s.against_benchmark)
+            SurveyLine(
+                s.get_element_display(),
+                s.score,
+                s.benchmark_median,
+                s.benchmark_best,
+                s.benchmark_worst,
+                s.against_benchmark,
+            )
             for s in page.survey
         ),
     )
