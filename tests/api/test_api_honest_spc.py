@@ -11,6 +11,7 @@ def test_spc_summary_gives_a_distinct_variation_for_too_few_points(api, org, edi
     """Making Data Count (NHS England): limits need a baseline of at least 12 points, so the API's SPC summary of a
     4-point series says too_few_points, with no limits, never common_cause; and another trust cannot read it."""
     from tests.measures.conftest import months
+
     from wellled.measures import services
 
     m = services.measure_create(organisation=org, by=editor, name="Ward audit score", kind="value")
