@@ -169,3 +169,22 @@ def test_survey_scores_stay_in_their_organisation(org, editor, outsider, foreign
     assert selectors.latest_survey_years([foreign_measure.pk]) == {}
     with pytest.raises(Exception):  # noqa: B017, PT011 (a 404 of the scoped read)
         selectors.measure_page(user=outsider, organisation=org, pk=m.pk)
+
+
+def test_the_demo_staff_survey_is_yearly_by_calendar_year_against_its_benchmark(db):
+    """Making Data Count advises against charting a rolling sample monthly as if each month were independent; the
+    NHS Staff Survey is yearly, named by its calendar year, and scored for the seven People Promise elements,
+    engagement and morale against the benchmark group. The demo follows both."""
+    from wellled.demo.measures import measures_demo_load
+    from wellled.demo.plans import demo_load
+    from wellled.measures.models import Measure
+
+    demo_load()
+    measures_demo_load()
+    m = Measure.objects.get(name="Staff engagement score")
+    assert m.period_kind == CALENDAR_YEAR and m.chart == "run"
+    assert "rolling" not in m.definition
+    assert {v.period.month for v in m.values.all()} == {1} and m.values.count() == 5
+    scores = selectors.survey_scores(m)
+    assert len(scores) == 9 and {s.period for s in scores} == {m.values.order_by("-period")[0].period}
+    assert not any("rolling" in d for d in Measure.objects.values_list("definition", flat=True))
