@@ -8,7 +8,7 @@ from rest_framework import serializers
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus, Organisation
-from wellled.measures.choices import Direction, Frequency, MeasureKind
+from wellled.measures.choices import Direction, Frequency, MeasureKind, YearStart
 from wellled.measures.models import Measure, MeasureValue
 from wellled.plans.choices import (
     ActionState,
@@ -361,6 +361,11 @@ class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MeasureKind.choices, default=MeasureKind.VALUE)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.MONTHLY)
+    year_start = serializers.ChoiceField(
+        choices=YearStart.choices,
+        default=YearStart.FINANCIAL,
+        help_text="For annual measures: financial or calendar years (the NHS Staff Survey counts calendar years).",
+    )
     definition = serializers.CharField(
         max_length=limit_of(Measure, "definition"), required=False, allow_blank=True, default=""
     )
