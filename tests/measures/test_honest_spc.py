@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from wellled.measures import selectors, services
-from wellled.measures.choices import CALENDAR_YEAR, Frequency, SurveyElement, YearStart
+from wellled.measures.choices import CALENDAR_YEAR, Frequency, YearStart
 from wellled.measures.importers import parse_period
 from wellled.measures.periods import normalise_period, out_of_date_text, period_label
 from wellled.spc import Variation
@@ -48,9 +48,9 @@ def _survey_measure(org, editor, year_start=YearStart.CALENDAR):
 
 
 SCORES = [
-    services.SurveyScoreRow(SurveyElement.COMPASSIONATE, 7.3, 7.2, 7.6, 6.9),
-    services.SurveyScoreRow(SurveyElement.ENGAGEMENT, 6.8, 6.8, 7.2, 6.5),
-    services.SurveyScoreRow(SurveyElement.MORALE, 5.4, 5.9, 6.3, 5.5),
+    services.SurveyScoreRow("compassionate", 7.3, 7.2, 7.6, 6.9),
+    services.SurveyScoreRow("engagement", 6.8, 6.8, 7.2, 6.5),
+    services.SurveyScoreRow("morale", 5.4, 5.9, 6.3, 5.5),
 ]
 
 
@@ -146,8 +146,8 @@ def test_survey_scores_against_the_benchmark_are_recorded_and_shown(org, editor,
     ("row", "message"),
     [
         (services.SurveyScoreRow("happiness", 7, 7, 8, 6), "not a staff survey element"),
-        (services.SurveyScoreRow(SurveyElement.TEAM, 11, 7, 8, 6), "out of 10"),
-        (services.SurveyScoreRow(SurveyElement.TEAM, 7, 9, 8, 6), "between its worst and best"),
+        (services.SurveyScoreRow("team", 11, 7, 8, 6), "out of 10"),
+        (services.SurveyScoreRow("team", 7, 9, 8, 6), "between its worst and best"),
     ],
 )
 def test_survey_scores_refuse_impossible_figures(org, editor, row, message):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.reports.test_paper_limits import docx_text, pdf_text
 
-from wellled.measures.choices import Frequency, SurveyElement, YearStart
+from wellled.measures.choices import Frequency, YearStart
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,8 @@ def _survey(org, editor):
         source="survey.csv",
     )
     rows = [
-        services.SurveyScoreRow(SurveyElement.ENGAGEMENT, 6.9, 6.8, 7.2, 6.5),
-        services.SurveyScoreRow(SurveyElement.MORALE, 5.4, 5.9, 6.3, 5.5),
+        services.SurveyScoreRow("engagement", 6.9, 6.8, 7.2, 6.5),
+        services.SurveyScoreRow("morale", 5.4, 5.9, 6.3, 5.5),
     ]
     services.survey_scores_record(measure=m, by=editor, year=year, rows=rows)
     return m, year

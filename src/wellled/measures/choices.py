@@ -41,18 +41,19 @@ class YearStart(models.TextChoices):
 CALENDAR_YEAR = "calendar_year"
 
 
-class SurveyElement(models.TextChoices):
-    """What the NHS Staff Survey scores out of 10: the seven People Promise elements, then engagement and morale."""
-
-    COMPASSIONATE = "compassionate", "We are compassionate and inclusive"
-    RECOGNISED = "recognised", "We are recognised and rewarded"
-    VOICE = "voice", "We each have a voice that counts"
-    SAFE = "safe", "We are safe and healthy"
-    LEARNING = "learning", "We are always learning"
-    FLEXIBLY = "flexibly", "We work flexibly"
-    TEAM = "team", "We are a team"
-    ENGAGEMENT = "engagement", "Staff engagement"
-    MORALE = "morale", "Morale"
+# What the NHS Staff Survey scores out of 10, in its own order: the seven People Promise elements, then staff
+# engagement and morale (stored key: the words the survey's benchmark report uses).
+SURVEY_ELEMENTS: dict[str, str] = {
+    "compassionate": "We are compassionate and inclusive",
+    "recognised": "We are recognised and rewarded",
+    "voice": "We each have a voice that counts",
+    "safe": "We are safe and healthy",
+    "learning": "We are always learning",
+    "flexibly": "We work flexibly",
+    "team": "We are a team",
+    "engagement": "Staff engagement",
+    "morale": "Morale",
+}
 
 
 class MetWhen(models.TextChoices):

@@ -15,11 +15,11 @@ from wellled.frameworks.models import FrameworkElement
 from .choices import (
     CALENDAR_YEAR,
     CHART_FOR_KIND,
+    SURVEY_ELEMENTS,
     Direction,
     Frequency,
     MeasureKind,
     MetWhen,
-    SurveyElement,
     YearStart,
 )
 
@@ -301,7 +301,7 @@ class SurveyScore(models.Model):
     period = models.DateField(
         help_text="The survey's year, as the measure's period (1 January for a calendar year)."
     )
-    element = models.CharField(max_length=16, choices=SurveyElement.choices)
+    element = models.CharField(max_length=16, choices=list(SURVEY_ELEMENTS.items()))
     score = models.FloatField(help_text="The trust's score out of 10.")
     benchmark_median = models.FloatField(help_text="The benchmark group's median, out of 10.")
     benchmark_best = models.FloatField(help_text="The benchmark group's best score, out of 10.")

@@ -24,7 +24,7 @@ from wellled.plans.choices import ActionState
 from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
 from wellled.spc.icons import VARIATION_SHORT, too_few_text
 
-from .choices import Direction, MeasureKind, MetWhen, SurveyElement
+from .choices import SURVEY_ELEMENTS, Direction, MeasureKind, MetWhen
 from .jinja import measure_period
 from .models import (
     Annotation,
@@ -295,7 +295,7 @@ def latest_survey_years(
     rows = SurveyScore.objects.filter(measure_id__in=measure_ids)
     if until is not None:
         rows = rows.filter(period__lte=until)
-    order = {e: i for i, e in enumerate(SurveyElement.values)}
+    order = {e: i for i, e in enumerate(SURVEY_ELEMENTS)}
     latest: dict[int, list[SurveyScore]] = {}
     for score in rows.order_by("measure_id", "-period"):
         year = latest.setdefault(score.measure_id, [score])

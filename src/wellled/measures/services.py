@@ -29,7 +29,7 @@ from wellled.core.service_kit import (
     version_check,
 )
 
-from .choices import CALENDAR_YEAR, Frequency, MeasureKind, MetWhen, SurveyElement
+from .choices import CALENDAR_YEAR, SURVEY_ELEMENTS, Frequency, MeasureKind, MetWhen
 from .models import (
     Annotation,
     Measure,
@@ -450,9 +450,9 @@ def survey_scores_record(
     }
     saved, seen = [], set()
     for row in rows:
-        if row.element not in SurveyElement.values:
+        if row.element not in SURVEY_ELEMENTS:
             raise ValidationError({"element": f"‘{row.element}’ is not a staff survey element."})
-        label = SurveyElement(row.element).label
+        label = SURVEY_ELEMENTS[row.element]
         if row.element in seen:
             raise ValidationError({"element": f"{label} appears twice."})
         seen.add(row.element)

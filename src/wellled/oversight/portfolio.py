@@ -65,9 +65,9 @@ VARIATION_ORDER = (
     Variation.NEUTRAL_HIGH,
     Variation.NEUTRAL_LOW,
     Variation.COMMON_CAUSE,
-    Variation.TOO_FEW_POINTS,
     Variation.IMPROVEMENT_HIGH,
     Variation.IMPROVEMENT_LOW,
+    Variation.TOO_FEW_POINTS,  # no verdict yet: last
 )
 DIRECTION_WORDS = {"improved": "Improved", "declined": "Declined", "unchanged": "Unchanged"}
 DIRECTION_ARROWS = {"improved": "▲", "declined": "▼", "unchanged": "▶"}

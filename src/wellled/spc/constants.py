@@ -21,7 +21,7 @@ MIN_FIX_AFTER: Final = 12
 # Data Count: Getting started" and "Strengthening your decisions") advises a baseline of at least 12 points (ideally
 # 15 to 20) before limits mean anything; 12 is also the shortest baseline NHSRplotthedots 0.2.2 lets limits be fixed
 # on (MIN_FIX_AFTER). SPCOptions(min_points_for_limits=None) switches the rule off to reproduce the reference exactly.
-MIN_POINTS_FOR_LIMITS: Final = 12
+MIN_POINTS_FOR_LIMITS: Final = MIN_FIX_AFTER
 
 # Run lengths of the MDC rules (NHSRplotthedots 0.2.2; MDC "Making Data Count" guidance).
 MDC_TREND_LENGTH: Final = 7

@@ -133,16 +133,6 @@ class SPCResult(PointColumns):
         return int(self.values.shape[0])
 
     @property
-    def n_points(self) -> int:
-        """How many points have a value (missing periods do not count towards a baseline)."""
-        return int(np.count_nonzero(~np.isnan(self.values)))
-
-    @property
-    def too_few_points(self) -> bool:
-        """Whether the series is too short for process limits (shown as a run chart, never "common cause")."""
-        return self.variation is Variation.TOO_FEW_POINTS
-
-    @property
     def missing(self) -> BoolArray:
         """Rows whose value is missing."""
         return np.isnan(self.values)
@@ -178,6 +168,16 @@ class SPCResult(PointColumns):
                 strict=True,
             )
         ]
+
+    @property
+    def n_points(self) -> int:
+        """How many points have a value (missing periods do not count towards a baseline)."""
+        return int(np.count_nonzero(~np.isnan(self.values)))
+
+    @property
+    def too_few_points(self) -> bool:
+        """Whether the series is too short for process limits (shown as a run chart, never "common cause")."""
+        return self.variation is Variation.TOO_FEW_POINTS
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the series, with the keys of the public output."""
