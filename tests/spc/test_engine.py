@@ -159,6 +159,7 @@ def test_too_few_points_for_limits_is_a_run_chart_not_common_cause() -> None:
     assert np.isnan(short.upper_limit).all() and np.isnan(short.lower_limit).all()
     assert short.special_cause_indices == [] and not np.isnan(short.mean).all()
     assert short.to_dict()["variation"] == "too_few_points"
+    assert not any("trial limits" in w for w in short.warnings)  # there are no limits to be trial ones
     full = spc([*v, 11.0], days(len(v) + 1), target=50, warn=False)
     assert full.n_points == 12 and not full.too_few_points and full.variation is not Variation.TOO_FEW_POINTS
     # The same rule in a batch, series by series, and the reference's behaviour on request.
