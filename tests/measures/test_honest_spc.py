@@ -68,6 +68,9 @@ def test_a_short_series_is_never_common_cause_on_pages(org, editor, login, clien
     assert "4 points: too few for process limits" in html and "Common cause variation" not in html
     listing = client.get(reverse("measure-list")).content.decode()
     assert "4 points: too few for process limits" in listing
+    summary_page = client.get(reverse("measure-summary")).content.decode()
+    assert "Too few points for process limits" in summary_page
+    assert selectors.summary_matrix(user=editor, organisation=org).row_count(Variation.TOO_FEW_POINTS) == 1
 
 
 def test_twelve_points_get_limits(org, editor):
