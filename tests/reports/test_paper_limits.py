@@ -240,7 +240,9 @@ def test_ipr_of_measures_with_too_few_points_for_limits_issues_and_says_so(org, 
     said = {m.name: m.variation_text for m in report.measures}
     assert said["Ward 1"] == "1 point: too few for process limits"
     assert said["Ward visited every other month"] == "3 points: too few for process limits"
-    assert said["Ward 4"] == "Common cause variation"  # limits from four points
+    # Making Data Count: limits need a baseline of at least 12 points, so four points are too few as well (this
+    # said "Common cause variation" before issue 26, which is what a board must never be told of four points).
+    assert said["Ward 4"] == "4 points: too few for process limits"
     one = next(m for m in report.measures if m.name == "Ward 1")
     assert one.chart.groups[-1].upper_limit is None
     assert "1point:toofewforprocesslimits" in pdf_text(bytes(issued.files.get(format="pdf").content))

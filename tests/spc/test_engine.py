@@ -83,8 +83,10 @@ def test_rebase_on_first_date_numbers_groups_like_the_reference() -> None:
 
 
 def test_single_point_and_constant_series_have_no_limits() -> None:
-    one = spc([5.0], days(1), warn=False)
+    # The reference (preset "nhsr") calls a single point common cause; the default says it is too few to judge.
+    one = spc([5.0], days(1), warn=False, min_points_for_limits=None)
     assert math.isnan(one.upper_limit[0]) and one.variation is Variation.COMMON_CAUSE
+    assert spc([5.0], days(1), warn=False).variation is Variation.TOO_FEW_POINTS
     flat = spc([3.0] * 15, days(15), warn=False)
     assert np.isnan(flat.upper_limit).all() and flat.special_cause_indices == []
 
@@ -140,10 +142,31 @@ def test_annotations_are_carried_through() -> None:
 
 def test_json_shape() -> None:
     d = spc(DEVIATIONS, days(18), series="A", target=3, warn=False).to_dict()
-    assert list(d) == ["series", "variation", "assurance", "points"]
+    assert list(d) == ["series", "variation", "assurance", "n_points", "points"]
     assert list(d["points"][0]) == ["date", "value", "group", "mean", "lower_limit", "upper_limit", "rule",
                                      "point_type"]  # fmt: skip
     assert d["points"][4]["rule"] == "outside_limits" and d["points"][4]["point_type"] == "improvement"
+
+
+def test_too_few_points_for_limits_is_a_run_chart_not_common_cause() -> None:
+    """Making Data Count (NHS England, "Making Data Count: Getting started"; "Strengthening your decisions"):
+    process limits need a baseline of enough points (at least 12); with fewer the chart is read as a run chart
+    and nobody may call the variation "common cause". Missing periods do not count towards the baseline."""
+    v = [10.0, 11.0, 30.0, 12.0, 11.0, 10.0, np.nan, 12.0, 11.0, 10.0, 11.0, 12.0]  # 11 values, one gap
+    short = spc(v, days(len(v)), target=50, warn=False)
+    assert short.n_points == 11 and short.too_few_points
+    assert short.variation is Variation.TOO_FEW_POINTS and short.assurance is None
+    assert np.isnan(short.upper_limit).all() and np.isnan(short.lower_limit).all()
+    assert short.special_cause_indices == [] and not np.isnan(short.mean).all()
+    assert short.to_dict()["variation"] == "too_few_points"
+    assert not any("trial limits" in w for w in short.warnings)  # there are no limits to be trial ones
+    full = spc([*v, 11.0], days(len(v) + 1), target=50, warn=False)
+    assert full.n_points == 12 and not full.too_few_points and full.variation is not Variation.TOO_FEW_POINTS
+    # The same rule in a batch, series by series, and the reference's behaviour on request.
+    batch = spc_batch(["a"] * 3 + ["b"] * 12, [*days(3), *days(12)], [1, 2, 3, *range(12)])
+    assert batch.variations["a"] is Variation.TOO_FEW_POINTS and batch.point_counts == {"a": 3, "b": 12}
+    assert batch.variations["b"] is not Variation.TOO_FEW_POINTS
+    assert SPCOptions.preset("nhsr").min_points_for_limits is None
 
 
 def test_run_chart_median_and_ihi_rules() -> None:

@@ -64,7 +64,11 @@ def test_variation_icons_standalone(variation: Variation) -> None:
     assert root.get("width") == "32" and root.find(f"{NS}title").text
     letters = "".join(t.text or "" for t in root.iter(f"{NS}text"))
     assert letters == (
-        "" if variation is Variation.COMMON_CAUSE else "H" if variation.value.endswith("high") else "L"
+        ""
+        if variation in (Variation.COMMON_CAUSE, Variation.TOO_FEW_POINTS)
+        else "H"
+        if variation.value.endswith("high")
+        else "L"
     )
 
 

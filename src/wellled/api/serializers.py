@@ -13,7 +13,7 @@ from wellled.assessments.models import Assessment, PublishedRating, RatingSnapsh
 from wellled.core.formatting import iso_day
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus, Organisation
-from wellled.measures.choices import Direction, Frequency, MeasureKind
+from wellled.measures.choices import Direction, Frequency, MeasureKind, YearStart
 from wellled.measures.models import Measure, MeasureValue
 from wellled.plans.choices import (
     ActionState,
@@ -399,6 +399,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "target",
             "trajectory",
             "frequency",
+            "year_start",
             "owner",
             "data_source",
             "kind",
@@ -414,6 +415,11 @@ class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MeasureKind.choices, default=MeasureKind.VALUE)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.INCREASE)
     frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.MONTHLY)
+    year_start = serializers.ChoiceField(
+        choices=YearStart.choices,
+        default=YearStart.FINANCIAL,
+        help_text="For annual measures: financial or calendar years (the NHS Staff Survey counts calendar years).",
+    )
     definition = serializers.CharField(
         max_length=limit_of(Measure, "definition"), required=False, allow_blank=True, default=""
     )
@@ -492,8 +498,16 @@ class SPCPointSerializer(serializers.Serializer):
 class SPCSerializer(serializers.Serializer):
     measure = serializers.IntegerField()
     chart = serializers.CharField(help_text="xmr, p, u, c or run.")
-    variation = serializers.CharField(allow_null=True, help_text="Making Data Count variation icon.")
+    variation = serializers.CharField(
+        allow_null=True,
+        help_text="Making Data Count variation icon; too_few_points for a series shorter than the 12 points "
+        "limits need (then there are no limits, and it is not common cause).",
+    )
     variation_text = serializers.CharField(allow_null=True)
+    n_points = serializers.IntegerField(help_text="How many periods have a figure.")
+    out_of_date = serializers.CharField(
+        allow_null=True, help_text="'out of date (latest: July 2025)' when the latest figure is not current."
+    )
     assurance = serializers.CharField(allow_null=True, help_text="Assurance against the target, if any.")
     assurance_text = serializers.CharField(allow_null=True)
     points = SPCPointSerializer(many=True)

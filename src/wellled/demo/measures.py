@@ -13,7 +13,7 @@ from wellled.core.access import current_members
 from wellled.core.models import OrganisationUnit
 from wellled.frameworks.models import FrameworkElement
 from wellled.measures import services
-from wellled.measures.choices import MeasureKind, MetWhen
+from wellled.measures.choices import Frequency, MeasureKind, MetWhen, YearStart
 from wellled.measures.models import Measure
 
 from .loader import DemoDates, Writer, data, say_to
@@ -53,6 +53,31 @@ def _series(
                 num = int(rng.poisson(level[i] * den))
             rows.append(services.ValueRow(0, period, numerator=float(num), denominator=float(den)))
     return rows
+
+
+def _latest_survey_year(today: datetime.date) -> int:
+    """The latest NHS Staff Survey with published results: fieldwork in the autumn, results the next March."""
+    return today.year - 1 if today.month >= 3 else today.year - 2
+
+
+def _survey_load(
+    measure: Measure, spec: dict[str, Any], by, today: datetime.date, at: datetime.datetime
+) -> None:
+    """A staff survey measure's yearly figures (calendar years) and its latest year against the benchmark group."""
+    latest = _latest_survey_year(today)
+    yearly = spec["yearly"]
+    rows = [
+        services.ValueRow(measure.pk, datetime.date(latest - len(yearly) + 1 + i, 1, 1), value=v)
+        for i, v in enumerate(yearly)
+    ]
+    services.values_load(
+        organisation=measure.organisation, by=by, rows=rows, source="staff-survey-benchmark.csv", at=at
+    )
+    scores = [
+        services.SurveyScoreRow(element, score, median, best, worst)
+        for element, (score, worst, median, best) in spec["latest"].items()
+    ]
+    services.survey_scores_record(measure=measure, by=by, year=latest, rows=scores)
 
 
 def measures_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = None) -> int:
@@ -95,12 +120,17 @@ def measures_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None 
                 framework_element=elements.get(spec["element"]),
                 unit=units.get(spec["unit"]) if spec.get("unit") else None,
                 unit_of_measurement=spec.get("unit_of_measurement", ""),
+                frequency=spec.get("frequency", Frequency.MONTHLY),
+                year_start=spec.get("year_start", YearStart.FINANCIAL),
                 rate_per=spec.get("rate_per", 1000),
                 data_source=spec.get("data_source", ""),
                 trajectory=[
                     {"date": months[i].isoformat(), "value": v} for i, v in spec.get("trajectory", ())
                 ],
             )
+            if "survey" in spec:
+                _survey_load(measure, spec["survey"], analyst, dates.today, loaded_at)
+                continue
             rows = [
                 services.ValueRow(measure.pk, r.period, r.value, r.numerator, r.denominator)
                 for r in _series(spec, months, rng)

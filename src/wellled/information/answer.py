@@ -25,7 +25,7 @@ from wellled.plans.selectors import plan_get
 from wellled.reports.board_paper import board_paper_build
 from wellled.reports.models import IssuedPaper, PaperKind
 from wellled.risks.baf_paper import baf_paper_build
-from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
+from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT
 
 from .models import RequestKind
 
@@ -218,7 +218,7 @@ def _measure_tables(
                 measure.indicator_code,
                 measure_period(summary.latest_period, measure) if summary.has_data else "No data yet",
                 measure_number(summary.latest, measure) if summary.has_data else "",
-                VARIATION_SHORT.get(summary.variation, "No data yet") if summary.variation else "No data yet",
+                summary.variation_short,
                 ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT)
                 if summary.assurance
                 else NO_ASSURANCE_SHORT,

@@ -29,6 +29,33 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual"
 
 
+class YearStart(models.TextChoices):
+    """Which year an annual measure counts in: the NHS financial year, or the calendar year (the NHS Staff Survey is
+    named by the calendar year of its autumn fieldwork: "the 2024 survey")."""
+
+    FINANCIAL = "financial", "Financial year (April to March)"
+    CALENDAR = "calendar", "Calendar year (January to December)"
+
+
+# The periods of an annual measure counted in calendar years (measures/periods.py reads it as a frequency).
+CALENDAR_YEAR = "calendar_year"
+
+
+# What the NHS Staff Survey scores out of 10, in its own order: the seven People Promise elements, then staff
+# engagement and morale (stored key: the words the survey's benchmark report uses).
+SURVEY_ELEMENTS: dict[str, str] = {
+    "compassionate": "We are compassionate and inclusive",
+    "recognised": "We are recognised and rewarded",
+    "voice": "We each have a voice that counts",
+    "safe": "We are safe and healthy",
+    "learning": "We are always learning",
+    "flexibly": "We work flexibly",
+    "team": "We are a team",
+    "engagement": "Staff engagement",
+    "morale": "Morale",
+}
+
+
 class MetWhen(models.TextChoices):
     """When a success measure's target counts as met; "direction" follows the measure's own direction."""
 

@@ -8,7 +8,7 @@ from django import forms
 
 from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, text_field
 
-from .choices import Direction, Frequency, MeasureKind, MetWhen
+from .choices import Direction, Frequency, MeasureKind, MetWhen, YearStart
 from .models import NEGATIVE_ONLY_FOR_VALUES, Annotation, Measure, Rebase
 
 REAL_DATE = "Enter a real date"
@@ -59,6 +59,13 @@ class MeasureForm(VersionedForm):
     direction = choice_field("Which way is better?", Direction.choices, radio=True)
     target = forms.FloatField(required=False, help_text="For a proportion, a percentage: 35 means 35%.")
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    year_start = forms.ChoiceField(
+        label="Annual figures count in",
+        choices=YearStart.choices,
+        initial=YearStart.FINANCIAL,
+        required=False,
+        help_text="For annual measures only. The NHS Staff Survey is named by its calendar year (the 2024 survey).",
+    )
     unit = forms.TypedChoiceField(label="Belongs to", coerce=int, empty_value=None, required=False)
     owner = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     framework_element = forms.TypedChoiceField(
@@ -96,6 +103,9 @@ class MeasureForm(VersionedForm):
             self, "owner", [("", "No owner yet")] + [(p.pk, f"{p} ({p.display_initials})") for p in people]
         )
         offer_choices(self, "framework_element", [("", "None")] + [(e.pk, str(e)) for e in elements])
+
+    def clean_year_start(self):
+        return self.cleaned_data.get("year_start") or YearStart.FINANCIAL
 
     def clean_rate_per(self):
         return self.cleaned_data.get("rate_per") or 1000

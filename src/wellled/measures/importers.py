@@ -184,7 +184,8 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
 
 
 def parse_period(cell) -> datetime.date:
-    """A date from a cell: ISO, year-month, day-first, 'Apr 2025', a financial year '2024/25', or an Excel date."""
+    """A date from a cell: ISO, year-month, day-first, 'Apr 2025', a financial year '2024/25', a calendar year
+    '2024' (its 1 January: the 2024 staff survey), or an Excel date."""
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
@@ -199,6 +200,8 @@ def parse_period(cell) -> datetime.date:
     m = re.fullmatch(r"(\d{4})/(\d{2})", text)  # a financial year, April to March: its first day
     if m and (int(m[1]) + 1) % 100 == int(m[2]):
         return datetime.date(int(m[1]), 4, 1)
+    if re.fullmatch(r"\d{4}", text):  # a calendar year
+        return datetime.date(int(text), 1, 1)
     m = re.fullmatch(r"([A-Za-z]+)[ -](\d{4})", text)
     if m and m[1].lower() in MONTHS:
         return datetime.date(int(m[2]), MONTHS[m[1].lower()], 1)
@@ -340,7 +343,7 @@ def _parse_rows(
                 parsed.add_error(number, heading(i_period), "Enter the period (a date such as 2025-04-01).")
                 continue
             try:
-                period = normalise_period(parse_period(cell(i_period)), measure.frequency)
+                period = normalise_period(parse_period(cell(i_period)), measure.period_kind)
             except (ValueError, TypeError):
                 parsed.add_error(
                     number,
@@ -350,7 +353,7 @@ def _parse_rows(
                 )
                 continue
             if problem := implausible_date(period, today=timezone.localdate()) or future_period_problem(
-                period, measure.frequency, timezone.localdate()
+                period, measure.period_kind, timezone.localdate()
             ):
                 parsed.add_error(number, heading(i_period), problem)
                 continue

@@ -33,7 +33,7 @@ def measure_period(day, measure=None) -> str:
     if day is None:
         return ""
     if measure is not None and measure.frequency in (Frequency.SIX_MONTHLY, Frequency.ANNUAL):
-        return period_label(day, measure.frequency).split(" (")[0]
+        return period_label(day, measure.period_kind).split(" (")[0]
     if measure is None or measure.frequency in ("monthly", "quarterly"):
         return formatting.short_month(day)
     return formatting.short_date(day)

@@ -12,7 +12,16 @@ from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
 from wellled.frameworks.models import FrameworkElement
 
-from .choices import CHART_FOR_KIND, Direction, Frequency, MeasureKind, MetWhen
+from .choices import (
+    CALENDAR_YEAR,
+    CHART_FOR_KIND,
+    SURVEY_ELEMENTS,
+    Direction,
+    Frequency,
+    MeasureKind,
+    MetWhen,
+    YearStart,
+)
 
 NEGATIVE_ONLY_FOR_VALUES = "Only a value can be below zero: counts, rates and proportions never are."
 
@@ -48,6 +57,14 @@ class Measure(models.Model):
         default=list, blank=True, help_text="Dated interim targets: a list of {date, value}, earliest first."
     )
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    year_start = models.CharField(
+        "annual figures count in",
+        max_length=10,
+        choices=YearStart.choices,
+        default=YearStart.FINANCIAL,
+        help_text="For annual measures: the financial year, or the calendar year (the NHS Staff Survey is named "
+        "by its calendar year, e.g. the 2024 survey).",
+    )
     owner = optional_link(User, related_name="owned_measures")
     data_source = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=12, choices=MeasureKind.choices, default=MeasureKind.VALUE)
@@ -85,13 +102,20 @@ class Measure(models.Model):
             raise ValidationError({"target": "A proportion's target is a percentage from 0 to 100."})
 
     @property
+    def period_kind(self) -> str:
+        """The frequency its periods follow (measures/periods.py): CALENDAR_YEAR for calendar-year annual ones."""
+        if self.frequency == Frequency.ANNUAL and self.year_start == YearStart.CALENDAR:
+            return CALENDAR_YEAR
+        return self.frequency
+
+    @property
     def chart(self) -> str:
-        """The wellled.spc chart type: from the kind, or a run chart when asked for."""
-        return (
-            "run"
-            if self.run_chart and self.kind == MeasureKind.VALUE
-            else CHART_FOR_KIND[MeasureKind(self.kind)]
-        )
+        """The wellled.spc chart type: from the kind, or a run chart when asked for.
+
+        An annual value measure is a run chart by default: XmR limits would need a dozen years of figures (Making
+        Data Count), so a yearly figure is read against its benchmark instead."""
+        run = self.run_chart or self.frequency == Frequency.ANNUAL
+        return "run" if run and self.kind == MeasureKind.VALUE else CHART_FOR_KIND[MeasureKind(self.kind)]
 
     @property
     def multiplier(self) -> float:
@@ -267,3 +291,57 @@ class MeasureCommentary(AppendOnly, models.Model):
 
     def __str__(self) -> str:
         return f"Commentary on {self.measure} for {iso_month(self.period)}"
+
+
+class SurveyScore(models.Model):
+    """One NHS Staff Survey score of a year (a People Promise element, engagement or morale, out of 10) with the
+    benchmark group's median, best and worst, held on the measure the survey result is filed under."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="survey_scores")
+    period = models.DateField(
+        help_text="The survey's year, as the measure's period (1 January for a calendar year)."
+    )
+    element = models.CharField(max_length=16, choices=list(SURVEY_ELEMENTS.items()))
+    score = models.FloatField(help_text="The trust's score out of 10.")
+    benchmark_median = models.FloatField(help_text="The benchmark group's median, out of 10.")
+    benchmark_best = models.FloatField(help_text="The benchmark group's best score, out of 10.")
+    benchmark_worst = models.FloatField(help_text="The benchmark group's worst score, out of 10.")
+
+    class Meta:
+        ordering = ["measure", "-period", "element"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period", "element"], name="measures_surveyscore_unique_element"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period.year} {self.get_element_display()}"
+
+    def clean(self) -> None:
+        figures = {
+            "score": self.score,
+            "benchmark_median": self.benchmark_median,
+            "benchmark_best": self.benchmark_best,
+            "benchmark_worst": self.benchmark_worst,
+        }
+        for name, value in figures.items():
+            if value is not None and not 0 <= value <= 10:
+                raise ValidationError({name: "A survey score is out of 10: enter a number from 0 to 10."})
+        if None not in figures.values() and not (
+            self.benchmark_worst <= self.benchmark_median <= self.benchmark_best
+        ):
+            raise ValidationError(
+                {"benchmark_median": "The benchmark's median must lie between its worst and best scores."}
+            )
+
+    @property
+    def against_benchmark(self) -> str:
+        """Where the score sits in its benchmark group, in words."""
+        if self.score >= self.benchmark_best:
+            return "Best in group"
+        if self.score <= self.benchmark_worst:
+            return "Worst in group"
+        if self.score > self.benchmark_median:
+            return "Above median"
+        return "Below median" if self.score < self.benchmark_median else "At median"

@@ -6,7 +6,12 @@ import datetime
 
 from wellled.core.formatting import long_date, month_span, month_year
 
-from .choices import Frequency
+from .choices import CALENDAR_YEAR, Frequency
+
+# A latest value more than this many periods behind the period of the "as at" date is out of date: one period is
+# the usual reporting lag, two allow for a late return; beyond that the figure is not current (Making Data Count:
+# read the chart as at the latest data, and say how old it is).
+MAX_PERIODS_BEHIND = 2
 
 
 def normalise_period(day: datetime.date, frequency: str) -> datetime.date:
@@ -19,6 +24,8 @@ def normalise_period(day: datetime.date, frequency: str) -> datetime.date:
         if day.month >= 10:
             return datetime.date(day.year, 10, 1)
         return datetime.date(day.year, 4, 1) if day.month >= 4 else datetime.date(day.year - 1, 10, 1)
+    if frequency == CALENDAR_YEAR:
+        return datetime.date(day.year, 1, 1)
     if frequency == Frequency.ANNUAL:  # the financial year, from 1 April
         return datetime.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
     return day
@@ -36,7 +43,7 @@ def next_period(day: datetime.date, frequency: str) -> datetime.date:
         return _add_months(day, 3)
     if frequency == Frequency.SIX_MONTHLY:
         return _add_months(day, 6)
-    if frequency == Frequency.ANNUAL:
+    if frequency in (Frequency.ANNUAL, CALENDAR_YEAR):
         return _add_months(day, 12)
     return day + datetime.timedelta(days=7 if frequency == Frequency.WEEKLY else 1)
 
@@ -57,7 +64,9 @@ def period_grid(periods: list[datetime.date], frequency: str, limit: int = 5000)
 
 
 def period_label(day: datetime.date, frequency: str) -> str:
-    """How a period is written: 'April 2024', 'Q1 2024/25', or '3 June 2024'."""
+    """How a period is written: 'April 2024', 'Q1 2024/25', '2024' (a calendar year), or '3 June 2024'."""
+    if frequency == CALENDAR_YEAR:
+        return str(day.year)
     if frequency == Frequency.MONTHLY:
         return month_year(day)
     if frequency == Frequency.QUARTERLY:
@@ -80,3 +89,20 @@ def future_period_problem(period: datetime.date, frequency: str, today: datetime
     if normalise_period(period, frequency) <= normalise_period(today, frequency):
         return ""
     return f"{period_label(period, frequency)} has not happened yet, so it cannot have a figure."
+
+
+def periods_behind(latest: datetime.date, frequency: str, as_at: datetime.date) -> int:
+    """How many whole periods the latest figure's period lies before the period `as_at` falls in (capped)."""
+    current = normalise_period(as_at, frequency)
+    behind, day = 0, latest
+    while day < current and behind <= MAX_PERIODS_BEHIND:
+        day = next_period(day, frequency)
+        behind += 1
+    return behind
+
+
+def out_of_date_text(latest: datetime.date | None, frequency: str, as_at: datetime.date) -> str:
+    """'out of date (latest: July 2025)' when the latest figure is older than its frequency allows, else ''."""
+    if latest is None or periods_behind(latest, frequency, as_at) <= MAX_PERIODS_BEHIND:
+        return ""
+    return f"out of date (latest: {period_label(latest, frequency).split(' (')[0]})"

@@ -16,15 +16,26 @@ from typing import cast
 
 import numpy as np
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped, scoped_get, scoped_many
 from wellled.plans.choices import ActionState
 from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
+from wellled.spc.icons import VARIATION_SHORT, too_few_text
 
-from .choices import Direction, MeasureKind, MetWhen
-from .models import Annotation, Measure, MeasureCommentary, MeasureValue, Rebase, SuccessMeasureLink
-from .periods import period_grid
+from .choices import SURVEY_ELEMENTS, Direction, MeasureKind, MetWhen
+from .jinja import measure_period
+from .models import (
+    Annotation,
+    Measure,
+    MeasureCommentary,
+    MeasureValue,
+    Rebase,
+    SuccessMeasureLink,
+    SurveyScore,
+)
+from .periods import out_of_date_text, period_grid
 from .prompts import RebaseSuggestion, assurance_note, rebase_suggestion
 
 # Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
@@ -36,6 +47,7 @@ VARIATION_ROWS = (
     Variation.NEUTRAL_HIGH,
     Variation.NEUTRAL_LOW,
     Variation.COMMON_CAUSE,
+    Variation.TOO_FEW_POINTS,
 )
 ASSURANCE_COLUMNS: tuple[Assurance | None, ...] = (
     Assurance.PASS,
@@ -56,6 +68,7 @@ VARIATION_NAMES = {
     Variation.NEUTRAL_HIGH: "Special cause, neither better nor worse (high)",
     Variation.NEUTRAL_LOW: "Special cause, neither better nor worse (low)",
     Variation.COMMON_CAUSE: "Common cause variation",
+    Variation.TOO_FEW_POINTS: "Too few points for process limits",
 }
 ASSURANCE_NAMES = {
     Assurance.PASS: "Consistently passing the target",
@@ -138,7 +151,7 @@ def build_series(measure: Measure, values: list) -> Series:
     for v in values:
         period = v.period if isinstance(v, MeasureValue) else v[0]
         by_period[period] = v
-    dates = period_grid(sorted(by_period), measure.frequency)
+    dates = period_grid(sorted(by_period), measure.period_kind)
     n = len(dates)
     nums = np.full(n, math.nan)
     dens = np.full(n, math.nan) if measure.has_denominator else None
@@ -196,6 +209,20 @@ class MeasurePage:
     rebases: list[Rebase]
     annotations: list[Annotation]
     links: list[SuccessMeasureLink]
+    survey: list[SurveyScore] = field(default_factory=list)
+    as_at: datetime.date | None = None  # the date the page is read at: today, or a report's date
+
+    @property
+    def variation_text(self) -> str:
+        """The variation in words: "n points: too few for process limits" for a short series (one home)."""
+        return variation_words(self.result.variation, self.result.n_points) if self.result else ""
+
+    @property
+    def out_of_date(self) -> str:
+        """'out of date (latest: July 2025)' when the latest figure is older than the frequency allows, else ''."""
+        shown = [row.period for row in self.series.rows if row.shown is not None]
+        latest = shown[-1] if shown else None
+        return out_of_date_text(latest, self.measure.period_kind, self.as_at or timezone.localdate())
 
     def rebase_suggestion(self) -> RebaseSuggestion | None:
         """A rebase to offer: a sustained shift that began after a note on the chart (measures/prompts.py)."""
@@ -234,7 +261,7 @@ def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
     )
     series = build_series(measure, values)
     result = measure_spc(measure, series, rebases=rebases, annotations=annotations)
-    return MeasurePage(measure, series, result, rebases, annotations, links)
+    return MeasurePage(measure, series, result, rebases, annotations, links, survey_scores(measure))
 
 
 # Many measures at once (the summary matrix, success measures) -------------------------------------------------
@@ -250,8 +277,37 @@ _HIGH_LOW = {
 }
 
 
+def variation_words(variation: Variation, n_points: int) -> str:
+    """A variation as every page and paper words it; a series too short for limits says how many points it has."""
+    return too_few_text(n_points) if variation is Variation.TOO_FEW_POINTS else VARIATION_NAMES[variation]
+
+
+def survey_scores(measure: Measure, until: datetime.date | None = None) -> list[SurveyScore]:
+    """The latest survey year's People Promise, engagement and morale scores of a measure (already scoped), of
+    the years up to `until` if given."""
+    return latest_survey_years([measure.pk], until).get(measure.pk, [])
+
+
+def latest_survey_years(
+    measure_ids: list[int], until: datetime.date | None = None
+) -> dict[int, list[SurveyScore]]:
+    """Each measure's latest survey year of scores, in the survey's element order: one query."""
+    rows = SurveyScore.objects.filter(measure_id__in=measure_ids)
+    if until is not None:
+        rows = rows.filter(period__lte=until)
+    order = {e: i for i, e in enumerate(SURVEY_ELEMENTS)}
+    latest: dict[int, list[SurveyScore]] = {}
+    for score in rows.order_by("measure_id", "-period"):
+        year = latest.setdefault(score.measure_id, [score])
+        if year[0] is not score and year[0].period == score.period:
+            year.append(score)
+    return {pk: sorted(year, key=lambda s: order[s.element]) for pk, year in latest.items()}
+
+
 def directed_variation(as_increase: Variation, direction: str) -> Variation:
     """A variation icon computed as if higher were better, read through the measure's real direction."""
+    if as_increase is Variation.TOO_FEW_POINTS:
+        return as_increase
     side = _HIGH_LOW.get(as_increase)
     if side is None:
         return Variation.COMMON_CAUSE
@@ -281,10 +337,39 @@ class MeasureSummary:
     latest: float | None = None
     latest_period: datetime.date | None = None
     points: int = 0
+    as_at: datetime.date | None = None  # the date the figures are read at (today, or a paper's date)
 
     @property
     def has_data(self) -> bool:
         return self.variation is not None
+
+    @property
+    def variation_text(self) -> str:
+        """The variation in words ("n points: too few for process limits" for a short series); '' without data."""
+        return variation_words(self.variation, self.points) if self.variation is not None else ""
+
+    @property
+    def variation_short(self) -> str:
+        """The variation in a few words, for tables of papers ("n points: too few for process limits" stays)."""
+        if self.variation is None:
+            return "No data yet"
+        if self.variation is Variation.TOO_FEW_POINTS:
+            return too_few_text(self.points)
+        return VARIATION_SHORT[self.variation]
+
+    @property
+    def latest_period_text(self) -> str:
+        """The latest figure's period as written, with 'out of date (latest: …)' when it is not current."""
+        if self.latest_period is None:
+            return ""
+        written = measure_period(self.latest_period, self.measure)
+        return f"{written}, {self.out_of_date}" if self.out_of_date else written
+
+    @property
+    def out_of_date(self) -> str:
+        """'out of date (latest: July 2025)' when the latest figure is older than the frequency allows, else ''."""
+        as_at = self.as_at or timezone.localdate()
+        return out_of_date_text(self.latest_period, self.measure.period_kind, as_at)
 
     @property
     def concern(self) -> bool:
@@ -356,7 +441,7 @@ def summarise(measures: list[Measure], *, until: datetime.date | None = None) ->
 
     With `until`, only periods on or before that date count (a board paper as at a date shows what was known).
     """
-    summaries = {m.pk: MeasureSummary(m) for m in measures}
+    summaries = {m.pk: MeasureSummary(m, as_at=until) for m in measures}
     if not measures:
         return summaries
     by_pk = {m.pk: m for m in measures}
@@ -527,7 +612,7 @@ class ReportedMeasure:
 
 
 def measures_as_at(*, user: User, organisation: Organisation, until: datetime.date) -> list[ReportedMeasure]:
-    """Every measure with its SPC result from the figures of periods up to `until`, in five queries."""
+    """Every measure with its SPC result from the figures of periods up to `until`, in six queries."""
     measures = list(measures_for_user(user=user, organisation=organisation).order_by("name"))
     ids = [m.pk for m in measures]
     values: dict[int, list[MeasureValue]] = {pk: [] for pk in ids}
@@ -545,11 +630,21 @@ def measures_as_at(*, user: User, organisation: Organisation, until: datetime.da
     )
     for commentary in commentaries.order_by("measure_id", "-period", "-written_at", "-pk"):
         latest.setdefault(commentary.measure_id, commentary)
+    surveys = latest_survey_years(ids, until)
     reported = []
     for measure in measures:
         series = build_series(measure, values[measure.pk])
         result = measure_spc(measure, series, rebases=rebases[measure.pk], annotations=notes[measure.pk])
-        page = MeasurePage(measure, series, result, rebases[measure.pk], notes[measure.pk], [])
+        page = MeasurePage(
+            measure,
+            series,
+            result,
+            rebases[measure.pk],
+            notes[measure.pk],
+            [],
+            survey=surveys.get(measure.pk, []),
+            as_at=until,
+        )
         reported.append(ReportedMeasure(page=page, commentary=latest.get(measure.pk)))
     return reported
 

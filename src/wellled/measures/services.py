@@ -29,7 +29,7 @@ from wellled.core.service_kit import (
     version_check,
 )
 
-from .choices import MeasureKind, MetWhen
+from .choices import CALENDAR_YEAR, SURVEY_ELEMENTS, Frequency, MeasureKind, MetWhen
 from .models import (
     Annotation,
     Measure,
@@ -38,6 +38,7 @@ from .models import (
     MeasureValueRevision,
     Rebase,
     SuccessMeasureLink,
+    SurveyScore,
 )
 from .periods import future_period_problem, normalise_period
 
@@ -50,6 +51,7 @@ MEASURE_FIELDS = frozenset(
         "target",
         "trajectory",
         "frequency",
+        "year_start",
         "owner",
         "data_source",
         "indicator_code",
@@ -251,8 +253,8 @@ def values_load(
     for row in rows:
         measure = measures[row.measure_id]
         _check_row(measure, row)
-        period = normalise_period(row.period, measure.frequency)
-        if problem := future_period_problem(period, measure.frequency, timezone.localdate(at)):
+        period = normalise_period(row.period, measure.period_kind)
+        if problem := future_period_problem(period, measure.period_kind, timezone.localdate(at)):
             raise ValidationError(f"{measure.name}: {problem}")
         key = (measure.pk, period)
         if key in seen:
@@ -304,7 +306,7 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
     _analyst_require(by, measure.organisation_id)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter the reason for recalculating the limits"})
-    period = normalise_period(date, measure.frequency)
+    period = normalise_period(date, measure.period_kind)
     if Rebase.objects.filter(measure=measure, date=period).exists():
         raise ValidationError({"date": "The limits are already recalculated from this date"})
     rebase = Rebase(measure=measure, date=period, reason=reason.strip(), created_by=_actor(by))
@@ -414,3 +416,68 @@ def commentary_write(
     )
     record_create(instance=commentary, by=by, organisation=measure.organisation, permission=None)
     return commentary
+
+
+# Staff survey scores -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyScoreRow:
+    """One element's score in a survey year with the benchmark group's median, best and worst (each out of 10)."""
+
+    element: str
+    score: float
+    median: float
+    best: float
+    worst: float
+
+
+@transaction.atomic
+def survey_scores_record(
+    *, measure: Measure, by: User | None, year: int, rows: Iterable[SurveyScoreRow]
+) -> list[SurveyScore]:
+    """Record a staff survey year's People Promise, engagement and morale scores against the benchmark group's
+    figures, all or nothing; a score already held for the year and element is replaced (the audit log keeps it)."""
+    _analyst_require(by, measure.organisation_id)
+    if measure.frequency != Frequency.ANNUAL:
+        raise ValidationError("Survey scores belong to an annual measure (the survey runs once a year).")
+    start = datetime.date(year, 1, 1) if measure.period_kind == CALENDAR_YEAR else datetime.date(year, 4, 1)
+    period = normalise_period(start, measure.period_kind)
+    if problem := future_period_problem(period, measure.period_kind, timezone.localdate()):
+        raise ValidationError({"year": problem})
+    existing = {
+        s.element: s for s in SurveyScore.objects.select_for_update().filter(measure=measure, period=period)
+    }
+    saved, seen = [], set()
+    for row in rows:
+        if row.element not in SURVEY_ELEMENTS:
+            raise ValidationError({"element": f"‘{row.element}’ is not a staff survey element."})
+        label = SURVEY_ELEMENTS[row.element]
+        if row.element in seen:
+            raise ValidationError({"element": f"{label} appears twice."})
+        seen.add(row.element)
+        figures = {
+            "score": row.score,
+            "benchmark_median": row.median,
+            "benchmark_best": row.best,
+            "benchmark_worst": row.worst,
+        }
+        current = existing.get(row.element)
+        candidate = SurveyScore(measure=measure, period=period, element=row.element, **figures)
+        try:
+            candidate.clean()
+        except ValidationError as exc:
+            raise ValidationError(f"{label}: {' '.join(exc.messages)}") from None
+        if current is None:
+            saved.append(
+                record_create(
+                    instance=candidate, by=_actor(by), organisation=measure.organisation, permission=None
+                )
+            )
+        else:
+            saved.append(
+                record_change(
+                    current, figures, by=_actor(by), organisation=measure.organisation, versioned=False
+                )
+            )
+    return saved

@@ -67,6 +67,7 @@ VARIATION_ORDER = (
     Variation.COMMON_CAUSE,
     Variation.IMPROVEMENT_HIGH,
     Variation.IMPROVEMENT_LOW,
+    Variation.TOO_FEW_POINTS,  # no verdict yet: last
 )
 DIRECTION_WORDS = {"improved": "Improved", "declined": "Declined", "unchanged": "Unchanged"}
 DIRECTION_ARROWS = {"improved": "▲", "declined": "▼", "unchanged": "▶"}
@@ -553,6 +554,6 @@ def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
             if s is None or s.variation is None:
                 line += ["No measure" if s is None else "No data yet", "", None]
             else:
-                line += [VARIATION_NAMES[s.variation], ASSURANCE_NAMES[s.assurance], s.latest]
+                line += [s.variation_text, ASSURANCE_NAMES[s.assurance], s.latest]
         rows.append(line)
     return headers, rows

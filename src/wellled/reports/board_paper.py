@@ -19,7 +19,7 @@ from wellled.core.formatting import long_date, month_year
 from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.selectors import delivery_statuses
 from wellled.core.services import StatusDefinition
-from wellled.measures.jinja import measure_number, measure_period
+from wellled.measures.jinja import measure_number
 from wellled.measures.selectors import ActionMeasureSummary, success_measure_summaries
 from wellled.plans import selectors as plan_selectors
 from wellled.plans.choices import ActionState, CycleState, FindingSource
@@ -29,7 +29,7 @@ from wellled.plans.position import Baseline as Baseline  # noqa: F401  (re-expor
 from wellled.plans.position import end_of_day as end_of_day
 from wellled.plans.position.facts import facts_of
 from wellled.plans.rows import ActionRow
-from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT, VARIATION_SHORT
+from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT
 
 ARROW = "→"
 PART_B_TITLE = "Part B: delivery status by finding"
@@ -519,9 +519,9 @@ def _measure_info(linked: ActionMeasureSummary) -> MeasureInfo:
     return MeasureInfo(
         name=measure.name,
         latest=measure_number(summary.latest, measure) if summary.has_data else "",
-        latest_period=measure_period(summary.latest_period, measure),
+        latest_period=summary.latest_period_text,
         variation=str(summary.variation or ""),
-        variation_label=VARIATION_SHORT.get(summary.variation, "No data yet"),
+        variation_label=summary.variation_short,
         assurance=str(summary.assurance or ""),
         assurance_label=ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT),
         target=measure_number(linked.link.target, measure),
@@ -548,10 +548,10 @@ def _measure_lines(linked, rows: dict[int, Row]) -> tuple[MeasureLine, ...]:
                 name=measure.name,
                 unit=measure.unit_label,
                 latest=measure_number(summary.latest, measure) if summary.has_data else "",
-                latest_period=measure_period(summary.latest_period, measure),
+                latest_period=summary.latest_period_text,
                 points=summary.points,
                 variation=str(summary.variation or ""),
-                variation_label=VARIATION_SHORT.get(summary.variation, "No data yet"),
+                variation_label=summary.variation_short,
                 assurance=str(summary.assurance or ""),
                 assurance_label=ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT),
                 target=measure_number(measure.target, measure) if measure.target is not None else "",

@@ -20,7 +20,7 @@ from wellled.core.models import Organisation, User
 from wellled.measures.selectors import summarise
 from wellled.reports.models import IssuedPaper, PaperKind
 from wellled.reports.snapshot import snapshot_from_data
-from wellled.spc.icons import ASSURANCE_TEXT, VARIATION_TEXT
+from wellled.spc.icons import ASSURANCE_TEXT
 
 from .choices import AssuranceLevel, ScoreKind
 from .convention import convention
@@ -304,7 +304,7 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                     latest="No data yet"
                     if s.latest is None
                     else measure_number(s.latest, measure.unit_label),
-                    variation=VARIATION_TEXT[s.variation] if s.variation else "No data yet",
+                    variation=s.variation_text or "No data yet",
                     assurance=(ASSURANCE_TEXT[s.assurance] if s.assurance else "No target")
                     if s.has_data
                     else "",

@@ -13,7 +13,7 @@ from .engine import analyse
 from .options import Annotation, DateLike, SPCOptions, annotations_from, to_datetime64
 from .results import BatchResult, SPCResult, format_date
 from .segments import FloatArray, IntArray
-from .types import ChartType
+from .types import TOO_FEW_CODE, ChartType
 
 
 class SPCWarning(UserWarning):
@@ -108,6 +108,8 @@ def _warnings_for(
     if short.size:
         seg_series = np.searchsorted(series_starts, layout.starts[short], side="right") - 1
         for s, i in zip(short.tolist(), seg_series.tolist(), strict=True):
+            if computed.variation[i] == TOO_FEW_CODE:  # no limits at all, so no trial limits to warn of
+                continue
             start = int(layout.starts[s])
             name = "" if ids[i] is None else f"series {ids[i]}: "
             out.setdefault(i, []).append(
@@ -187,6 +189,7 @@ def spc_batch(
         trend_length=opts.effective_trend_length,
         shift_length=opts.effective_shift_length,
         multiplier=opts.multiplier,
+        min_points=opts.min_points_for_limits,
     )
     notes: dict[int, tuple[Annotation, ...]] = {}
     if annotations:

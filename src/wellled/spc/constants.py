@@ -16,6 +16,12 @@ SCREEN_FACTOR: Final = 3.267
 SHORT_GROUP_THRESHOLD: Final = 13
 # Smallest fix_after_n_points the reference accepts (NHSRplotthedots ptd_validate_spc_options).
 MIN_FIX_AFTER: Final = 12
+# A series with fewer points than this gets no process limits and no variation verdict: it is shown as a run chart
+# with "n points: too few for process limits", never as "common cause". Making Data Count (NHS England, "Making
+# Data Count: Getting started" and "Strengthening your decisions") advises a baseline of at least 12 points (ideally
+# 15 to 20) before limits mean anything; 12 is also the shortest baseline NHSRplotthedots 0.2.2 lets limits be fixed
+# on (MIN_FIX_AFTER). SPCOptions(min_points_for_limits=None) switches the rule off to reproduce the reference exactly.
+MIN_POINTS_FOR_LIMITS: Final = MIN_FIX_AFTER
 
 # Run lengths of the MDC rules (NHSRplotthedots 0.2.2; MDC "Making Data Count" guidance).
 MDC_TREND_LENGTH: Final = 7

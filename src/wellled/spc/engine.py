@@ -8,11 +8,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .attribute import attribute_limits, attribute_values
-from .limits import Limits
+from .limits import Limits, no_limits
 from .rules import Flags, mdc_rules, reference_trend_gaps
 from .run import run_chart_limits, run_chart_rules
 from .segments import BoolArray, FloatArray, IntArray, Layout
-from .types import ChartType, Direction
+from .types import TOO_FEW_CODE, ChartType, Direction
 from .xmr import xmr_limits
 
 Int8Array = NDArray[np.int8]
@@ -30,6 +30,7 @@ class Computed:
     point_type: Int8Array
     variation: Int8Array  # per series
     assurance: Int8Array  # per series
+    points: IntArray  # per series: how many non-missing values it has
     trend_gaps: BoolArray  # missing rows where the reference would have stopped with an error
 
 
@@ -68,6 +69,34 @@ def assurance_codes(
     return np.where(np.isnan(targets), 0, code).astype(np.int8)
 
 
+def too_few_rows(
+    values: FloatArray, series_starts: IntArray, min_points: int | None
+) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Points per series, which series are too short for limits, and their rows (Making Data Count's baseline)."""
+    n = values.shape[0]
+    points = np.add.reduceat((~np.isnan(values)).astype(np.int64), series_starts) if n else series_starts * 0
+    short = points < min_points if min_points is not None else np.zeros(points.shape[0], dtype=np.bool_)
+    return points, short, np.repeat(short, np.diff(np.append(series_starts, n)))
+
+
+def without_limits(limits: Limits, flags: Flags, rows: BoolArray) -> tuple[Limits, Flags]:
+    """Limits and flags with the given rows' limits removed and their points unflagged (a run chart's look)."""
+    bare = no_limits(limits.centre)
+    cut = Limits(*(np.where(rows, getattr(bare, f), getattr(limits, f)) for f in _LIMIT_FIELDS))
+    zero = np.int8(0)
+    kept = Flags(
+        rule=np.where(rows, zero, flags.rule).astype(np.int8),
+        side=np.where(rows, zero, flags.side).astype(np.int8),
+        outside=flags.outside & ~rows,
+        close=flags.close & ~rows,
+        relative=flags.relative,
+    )
+    return cut, kept
+
+
+_LIMIT_FIELDS = ("centre", "lower", "upper", "lower_two_sigma", "upper_two_sigma")
+
+
 def segment_layout(series_starts: IntArray, rebase: BoolArray) -> tuple[Layout, IntArray]:
     """Cut rows into segments at series starts and rebase rows; number groups like the reference.
 
@@ -100,6 +129,7 @@ def analyse(
     trend_length: int,
     shift_length: int,
     multiplier: float,
+    min_points: int | None = None,
 ) -> Computed:
     """Run the whole method on a table sorted by series then date, in one vectorised pass."""
     n = values.shape[0]
@@ -121,8 +151,15 @@ def analyse(
     else:
         flags = mdc_rules(y, limits, layout, trend_length=trend_length, shift_length=shift_length)
         gaps = reference_trend_gaps(y, layout, trend_length)
+    points, short, short_rows = too_few_rows(values, series_starts, min_points)
+    if short.any():
+        limits, flags = without_limits(limits, flags, short_rows)
     ptype = point_types(flags.rule, flags.side, direction)
     last = np.append(series_starts[1:], n) - 1
+    variation = np.where(short, np.int8(TOO_FEW_CODE), variation_codes(ptype, flags.side, last)).astype(
+        np.int8
+    )
+    assurance = np.where(short, np.int8(0), assurance_codes(limits, last, targets, direction, chart))
     return Computed(
         values=y,
         layout=layout,
@@ -130,7 +167,8 @@ def analyse(
         limits=limits,
         flags=flags,
         point_type=ptype,
-        variation=variation_codes(ptype, flags.side, last),
-        assurance=assurance_codes(limits, last, targets, direction, chart),
+        variation=variation,
+        assurance=assurance.astype(np.int8),
+        points=points,
         trend_gaps=gaps,
     )

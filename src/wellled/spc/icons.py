@@ -20,6 +20,7 @@ VARIATION_TEXT = {
     Variation.CONCERN_LOW: "Special cause variation: concern (low values)",
     Variation.NEUTRAL_HIGH: "Special cause variation: neither improvement nor concern (high values)",
     Variation.NEUTRAL_LOW: "Special cause variation: neither improvement nor concern (low values)",
+    Variation.TOO_FEW_POINTS: "Too few points for process limits",
 }
 ASSURANCE_TEXT = {
     Assurance.PASS: "Assurance: the process will consistently meet the target",
@@ -36,6 +37,7 @@ VARIATION_SHORT = {
     Variation.CONCERN_LOW: "Concern (low)",
     Variation.NEUTRAL_HIGH: "Special cause (high)",
     Variation.NEUTRAL_LOW: "Special cause (low)",
+    Variation.TOO_FEW_POINTS: "Too few points",
 }
 ASSURANCE_SHORT = {
     Assurance.PASS: "Consistently passing",
@@ -45,9 +47,14 @@ ASSURANCE_SHORT = {
 NO_ASSURANCE_SHORT = "No target"
 
 
+def too_few_text(n_points: int) -> str:
+    """The words for a series too short for limits (Making Data Count: no limits from a short baseline)."""
+    return f"{n_points} point{'' if n_points == 1 else 's'}: too few for process limits"
+
+
 def variation_colour(variation: Variation) -> str:
     """The MDC colour of a variation icon."""
-    if variation is Variation.COMMON_CAUSE:
+    if variation in (Variation.COMMON_CAUSE, Variation.TOO_FEW_POINTS):
         return COLOUR_COMMON_CAUSE
     if variation.value.startswith("improvement"):
         return COLOUR_IMPROVEMENT
@@ -94,6 +101,9 @@ def variation_icon_svg(
     body = [f'<circle cx="50" cy="50" r="45" fill="#ffffff" stroke="{colour}" stroke-width="7"/>']
     if variation is Variation.COMMON_CAUSE:
         body.append(_dots([60, 52, 64, 55, 62, 53, 60], [grey] * 7))
+    elif variation is Variation.TOO_FEW_POINTS:  # a dashed ring and three dots: no limits, no verdict
+        body[0] = body[0].replace('stroke-width="7"', 'stroke-width="7" stroke-dasharray="10 8"')
+        body.append(_dots([58, 50, 56], [grey] * 3))
     else:
         high = variation.value.endswith("high")
         ys = [66, 70, 64, 58, 52, 46, 40] if high else [40, 36, 42, 48, 54, 60, 66]

@@ -17,6 +17,7 @@ from .constants import (
     MDC_SHIFT_LENGTH,
     MDC_TREND_LENGTH,
     MIN_FIX_AFTER,
+    MIN_POINTS_FOR_LIMITS,
     SHORT_GROUP_THRESHOLD,
 )
 from .types import ChartType, Direction
@@ -57,7 +58,8 @@ def annotations_from(items: Any) -> tuple[Annotation, ...]:
 
 @dataclass(frozen=True)
 class SPCOptions:
-    """Everything that changes how a series is judged; defaults reproduce NHSRplotthedots 0.2.2."""
+    """Everything that changes how a series is judged; defaults reproduce NHSRplotthedots 0.2.2 for series of
+    at least min_points_for_limits points (preset "nhsr" for every series)."""
 
     chart: ChartType = ChartType.XMR
     improvement_direction: Direction = Direction.INCREASE
@@ -69,6 +71,9 @@ class SPCOptions:
     shift_length: int | None = None
     multiplier: float = 1.0
     short_group_threshold: int = SHORT_GROUP_THRESHOLD
+    # Series with fewer non-missing points get no limits and Variation.TOO_FEW_POINTS (Making Data Count's
+    # minimum baseline); None reproduces NHSRplotthedots, which draws limits from two points.
+    min_points_for_limits: int | None = MIN_POINTS_FOR_LIMITS
 
     def __post_init__(self) -> None:
         """Coerce strings to enums and dates to datetime64, and reject impossible values early."""
@@ -93,6 +98,10 @@ class SPCOptions:
             v = getattr(self, name)
             if v is not None and (int(v) != v or v < 2):
                 raise ValueError(f"{name} must be a whole number of at least 2")
+        if self.min_points_for_limits is not None and (
+            int(self.min_points_for_limits) != self.min_points_for_limits or self.min_points_for_limits < 1
+        ):
+            raise ValueError("min_points_for_limits must be a whole number of at least 1")
         if not (np.isfinite(self.multiplier) and self.multiplier > 0):
             raise ValueError("multiplier must be a positive number")
 
@@ -116,9 +125,9 @@ class SPCOptions:
 
     @classmethod
     def preset(cls, name: str, **changes: Any) -> SPCOptions:
-        """Named option sets: "nhsr" (the reference, default) and "mdc_excel" (6-point rules, no screening)."""
+        """Named option sets: "nhsr" (the reference exactly, short series included) and "mdc_excel" (6-point rules, no screening)."""
         presets: dict[str, dict[str, Any]] = {
-            "nhsr": {},
+            "nhsr": {"min_points_for_limits": None},
             "mdc_excel": {
                 "trend_length": MDC_EXCEL_TREND_LENGTH,
                 "shift_length": MDC_EXCEL_SHIFT_LENGTH,

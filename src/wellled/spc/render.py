@@ -24,7 +24,7 @@ from .constants import (
     COLOUR_TARGET,
     COLOUR_TEXT,
 )
-from .icons import ASSURANCE_TEXT, VARIATION_TEXT, assurance_icon_svg, variation_icon_svg
+from .icons import ASSURANCE_TEXT, VARIATION_TEXT, assurance_icon_svg, too_few_text, variation_icon_svg
 from .results import SPCResult
 from .types import ChartType, Direction
 
@@ -102,7 +102,10 @@ def text_summary(result: SPCResult, *, title: str | None = None) -> str:
         if d is Direction.DECREASE
         else ""
     )
-    parts.append(VARIATION_TEXT[result.variation] + " at the latest point.")
+    if result.too_few_points:
+        parts.append(too_few_text(result.n_points).capitalize() + ", so it is read as a run chart.")
+    else:
+        parts.append(VARIATION_TEXT[result.variation] + " at the latest point.")
     counts = Counter(int(c) for c in result.rule_code.tolist() if c)
     if counts:
         flagged = sum(counts.values())

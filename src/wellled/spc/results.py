@@ -169,12 +169,23 @@ class SPCResult(PointColumns):
             )
         ]
 
+    @property
+    def n_points(self) -> int:
+        """How many points have a value (missing periods do not count towards a baseline)."""
+        return int(np.count_nonzero(~np.isnan(self.values)))
+
+    @property
+    def too_few_points(self) -> bool:
+        """Whether the series is too short for process limits (shown as a run chart, never "common cause")."""
+        return self.variation is Variation.TOO_FEW_POINTS
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the series, with the keys of the public output."""
         return {
             "series": self.series,
             "variation": self.variation.value,
             "assurance": None if self.assurance is None else self.assurance.value,
+            "n_points": self.n_points,
             "points": [p.to_dict() for p in self.points()],
         }
 
@@ -224,6 +235,12 @@ class BatchResult(PointColumns):
         return {
             s: VARIATION_CODES[c] for s, c in zip(self.series_ids, self.variation_code.tolist(), strict=True)
         }
+
+    @property
+    def point_counts(self) -> dict[Hashable, int]:
+        """How many points with a value each series has."""
+        counts = np.add.reduceat((~np.isnan(self.values)).astype(np.int64), self.series_starts)
+        return dict(zip(self.series_ids, counts.tolist(), strict=True))
 
     @property
     def assurances(self) -> dict[Hashable, Assurance | None]:

@@ -55,6 +55,8 @@ class Variation(StrEnum):
     CONCERN_LOW = "concern_low"
     NEUTRAL_HIGH = "neutral_high"
     NEUTRAL_LOW = "neutral_low"
+    # Fewer points than the method's minimum baseline (constants.MIN_POINTS_FOR_LIMITS): no limits, no verdict.
+    TOO_FEW_POINTS = "too_few_points"
 
 
 class Assurance(StrEnum):
@@ -82,5 +84,8 @@ VARIATION_CODES: tuple[Variation, ...] = (
     Variation.CONCERN_LOW,
     Variation.NEUTRAL_HIGH,
     Variation.NEUTRAL_LOW,
+    Variation.TOO_FEW_POINTS,
 )
+# The variation code of a series too short for limits (index of Variation.TOO_FEW_POINTS above).
+TOO_FEW_CODE = 7
 ASSURANCE_CODES: tuple[Assurance | None, ...] = (None, Assurance.PASS, Assurance.FAIL, Assurance.HIT_OR_MISS)

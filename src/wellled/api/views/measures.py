@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from wellled.core.permissions import Permission
 from wellled.measures import selectors as measure_selectors
 from wellled.measures import services as measure_services
-from wellled.measures.selectors import ASSURANCE_NAMES, VARIATION_NAMES
+from wellled.measures.selectors import ASSURANCE_NAMES
 
 from .. import filters, selectors, serializers
 from ..authentication import api_scope
@@ -105,9 +105,11 @@ class MeasureViewSet(Creatable):
         assurance = result.assurance if result is not None else None
         body = {
             "measure": page.measure.pk,
-            "chart": page.measure.chart,
+            "chart": "run" if result is not None and result.too_few_points else page.measure.chart,
             "variation": variation.value if variation is not None else None,
-            "variation_text": VARIATION_NAMES.get(variation) if variation is not None else None,
+            "variation_text": page.variation_text or None,
+            "n_points": result.n_points if result is not None else 0,
+            "out_of_date": page.out_of_date or None,
             "assurance": assurance.value if assurance is not None else None,
             "assurance_text": ASSURANCE_NAMES.get(assurance) if result is not None else None,
             "points": [p.to_dict() for p in result.points()] if result is not None else [],

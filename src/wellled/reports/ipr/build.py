@@ -16,6 +16,7 @@ from wellled.measures.jinja import measure_period
 from wellled.measures.models import MeasureValue
 from wellled.measures.selectors import ReportedMeasure, measures_as_at, measures_for_user
 from wellled.spc import SPCResult
+from wellled.spc.icons import too_few_text
 from wellled.spc.types import Assurance, Variation
 
 from .chart import IPRChart
@@ -43,6 +44,18 @@ ASSURANCE_WORDS = {
 
 
 @dataclass(frozen=True)
+class SurveyLine:
+    """One staff survey element's score against the benchmark group (out of 10), as the report prints it."""
+
+    element: str
+    score: float
+    median: float
+    best: float
+    worst: float
+    against: str
+
+
+@dataclass(frozen=True)
 class IPRMeasure:
     """One measure in the report: figures, icons, the chart's data and the words beside it (all plain data, so an
     issued report keeps it in its snapshot)."""
@@ -63,6 +76,9 @@ class IPRMeasure:
     commentary_by: str
     notes: tuple[tuple[datetime.date, str], ...]
     exceptions: tuple[str, ...]
+    out_of_date: str = ""  # 'out of date (latest: July 2025)' when the latest figure is not current
+    survey_year: str = ""  # the staff survey year the scores below are of ('2024')
+    survey: tuple[SurveyLine, ...] = ()
 
     @cached_property
     def result(self) -> SPCResult | None:
@@ -79,8 +95,29 @@ class IPRMeasure:
         """The line under the measure's name: latest figure, target, and the icons in words (the assurance only
         when there is a target, so "No target" is said once)."""
         latest = f"Latest {self.latest}" + (f" ({self.latest_period})" if self.latest_period else "")
+        latest += f", {self.out_of_date}" if self.out_of_date else ""
         parts = (latest, self.target_text, self.variation_text)
         return parts if self.target == NO_TARGET else (*parts, self.assurance_text)
+
+    @property
+    def latest_period_text(self) -> str:
+        """The latest figure's period, and 'out of date (latest: July 2025)' if it is not current."""
+        return ", ".join(part for part in (self.latest_period, self.out_of_date) if part)
+
+    @property
+    def survey_lines(self) -> tuple[str, ...]:
+        """The staff survey's scores against the benchmark group, a line an element (NHS Staff Survey)."""
+        if not self.survey:
+            return ()
+        head = f"The {self.survey_year} staff survey against the benchmark group (scores out of 10):"
+        return (
+            head,
+            *(
+                f"{s.element}: {s.score:.2f} (group worst {s.worst:.2f}, median {s.median:.2f}, best {s.best:.2f}): "
+                f"{s.against.lower()}"
+                for s in self.survey
+            ),
+        )
 
     @property
     def too_few_points(self) -> bool:
@@ -90,8 +127,7 @@ class IPRMeasure:
     @property
     def variation_text(self) -> str:
         if self.chart is not None and self.too_few_points:
-            points = self.chart.points
-            return f"{points} point{'' if points == 1 else 's'}: too few for process limits"
+            return too_few_text(self.chart.points)
         return VARIATION_WORDS.get(self.variation, "No data yet") if self.variation else "No data yet"
 
     @property
@@ -168,6 +204,19 @@ def _row(reported: ReportedMeasure) -> IPRMeasure:
         ),
         notes=tuple((note.date, note.text) for note in page.annotations),
         exceptions=tuple(exceptions),
+        out_of_date=page.out_of_date if latest else "",
+        survey_year=measure_period(page.survey[0].period, measure) if page.survey else "",
+        survey=tuple(
+            SurveyLine(
+                s.get_element_display(),
+                s.score,
+                s.benchmark_median,
+                s.benchmark_best,
+                s.benchmark_worst,
+                s.against_benchmark,
+            )
+            for s in page.survey
+        ),
     )
 
 

@@ -161,6 +161,8 @@ class IPRChart:
     def too_few_points(self) -> bool:
         """True when the chart should have process limits but has too few points to compute them (the SPC engine
         leaves them missing), so its variation says nothing yet."""
+        if self.variation is Variation.TOO_FEW_POINTS:  # the engine's verdict (MIN_POINTS_FOR_LIMITS)
+            return True
         latest = self.groups[-1] if self.groups else None
         return self.chart is not ChartType.RUN and (latest is None or latest.upper_limit is None)
 

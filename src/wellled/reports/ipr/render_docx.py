@@ -23,6 +23,8 @@ def _measure(doc, measure: IPRMeasure, charts: ChartCache | None = None) -> None
     doc.add_paragraph(xml_safe(". ".join(measure.facts) + "."))
     if measure.exceptions:
         doc.add_paragraph().add_run(xml_safe("Exception: " + "; ".join(measure.exceptions))).bold = True
+    for line in measure.survey_lines:
+        doc.add_paragraph(xml_safe(line))
     if measure.chart is not None:
         png = measure_png(measure, charts)
         doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
@@ -71,7 +73,7 @@ def render_ipr_docx(report: IPR, charts: ChartCache | None = None) -> bytes:
         cells = table.add_row().cells
         values = (
             measure.name,
-            f"{measure.latest} {measure.latest_period}".strip(),
+            f"{measure.latest} {measure.latest_period_text}".strip(),
             measure.target,
             measure.variation_text,
             measure.assurance_text,

@@ -63,7 +63,7 @@ def _summary_table(report: IPR, styles: Styles) -> Table:
         rows.append(
             [
                 _p(measure.name, styles.cell_bold),
-                _p(f"{measure.latest}\n{measure.latest_period}", styles.cell),
+                _p(f"{measure.latest}\n{measure.latest_period_text}", styles.cell),
                 _p(measure.target, styles.cell),
                 _variation_cell(measure, styles),
                 icon("assurance", measure.assurance.value if measure.assurance else "", fonts),
@@ -91,6 +91,7 @@ def _measure_block(measure: IPRMeasure, styles: Styles, charts: ChartCache | Non
     head = [_p(measure.name, styles.h3), _p(" · ".join(measure.facts), styles.small)]
     if measure.exceptions:
         head.append(_p("Exception: " + "; ".join(measure.exceptions), styles.cell_bold))
+    head += [_p(line, styles.small) for line in measure.survey_lines]
     chart = chart_image(measure, charts)
     body: list = [chart] if chart else [_p("No data yet.", styles.body)]
     words = []
