@@ -61,10 +61,16 @@ OVERFLOW_SCRIPT = """() => {
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + Array.from(el.classList).slice(0, 2).map(c => '.' + c).join('');
   const sticks = el => el.getBoundingClientRect().right > width + 0.5;
+  const scrolled = el => {  // inside a box of its own that scrolls or clips: not what widens the page
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
     if (out.length >= 6) break;
-    if (sticks(el) && el.parentElement && !sticks(el.parentElement)) {
+    if (sticks(el) && el.parentElement && !sticks(el.parentElement) && !scrolled(el)) {
       const r = el.getBoundingClientRect();
       out.push(`${name(el)} (${Math.round(r.width)}px wide, to ${Math.round(r.right)}px) in `
         + `${name(el.parentElement)}: "${(el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60)}"`);
@@ -134,6 +140,7 @@ def _check(page: Page, crawl: Crawl, url: str) -> None:
 def _walk(page: Page, crawl: Crawl) -> None:
     while crawl.queue:
         url = crawl.queue.popleft()
+        print(f"[{crawl.role}] {url}", flush=True)  # shown with -s: where a slow or stuck crawl is
         response = page.goto(url)
         crawl.visited += 1
         if response is None or response.status >= 400:
@@ -159,6 +166,7 @@ def _sign_in(page: Page, crawl: Crawl, username: str) -> None:
 def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, live_server, transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_run()
+    print("demo loaded", flush=True)
     problems: list[str] = []
     visited = 0
     for role, username in ROLES.items():
