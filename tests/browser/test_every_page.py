@@ -34,8 +34,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_PASSWORD = "wellled-demo-2026"  # published in docs/demo.md
 
-# One demo person per role: the administrator, the governance editor, a lead, a viewer (a non-executive) and the
-# region's improvement director (an oversight body's governance editor).
+# One demo person per role, the one who reaches most first: the administrator, the governance editor, a lead, a
+# viewer (a non-executive) and the region's improvement director (an oversight body's governance editor).
 ROLES = {
     "administrator": "sian.okafor",
     "governance editor": "grace.mcallister",
@@ -43,7 +43,10 @@ ROLES = {
     "viewer": "helen.fairbrother",
     "oversight": "nadia.bellamy",
 }
-VISITS_PER_PAGE = 2  # distinct URLs per URL name and role: enough to meet both a full and a sparse record
+# Distinct URLs per URL name and role: two (a full and a sparse record, say); one if an earlier role met that
+# page already (a role changes the buttons on a page, seldom its width). The crawl stays within a few minutes.
+VISITS_PER_PAGE = 2
+VISITS_PER_PAGE_MET = 1
 
 # Not pages: files, signing out, switching organisation (a form's target), the machine API and sign-on hand-offs.
 NOT_PAGES = re.compile(
@@ -52,6 +55,12 @@ NOT_PAGES = re.compile(
     r"|risk-export|word-template-download|health)$"
 )
 IMPACTS = {"moderate", "serious", "critical"}
+# WCAG 2.2 AA as every browser test checks it, and axe's best practices too: among them "region" (all content
+# inside landmarks: the back link was outside any) and the landmark rules.
+CRAWL_AXE_OPTIONS = {
+    **AXE_OPTIONS,
+    "runOnly": {"type": "tag", "values": [*AXE_OPTIONS["runOnly"]["values"], "best-practice"]},
+}
 
 # The elements that stick out of the window: each the outermost that does (its parent fits), named as CSS would.
 OVERFLOW_SCRIPT = """() => {
@@ -86,6 +95,7 @@ class Crawl:
 
     role: str
     origin: str
+    met: Counter = field(default_factory=Counter)  # visits per URL name by the roles before this one
     seen: set[str] = field(default_factory=set)
     per_name: Counter = field(default_factory=Counter)
     queue: deque = field(default_factory=deque)
@@ -103,7 +113,8 @@ class Crawl:
             self.seen.add(url)
             self.problems.append(f"[{self.role}] a link to {parts.path}, which is no page")
             return
-        if NOT_PAGES.match(name) or self.per_name[name] >= VISITS_PER_PAGE:
+        limit = VISITS_PER_PAGE_MET if self.met[name] else VISITS_PER_PAGE
+        if NOT_PAGES.match(name) or self.per_name[name] >= limit:
             return
         self.seen.add(url)
         self.per_name[name] += 1
@@ -127,7 +138,9 @@ def _check(page: Page, crawl: Crawl, url: str) -> None:
         page.evaluate(AXE_SOURCE)
     violations = [
         v
-        for v in page.evaluate("options => window.axe.run(document, options)", AXE_OPTIONS)["violations"]
+        for v in page.evaluate("options => window.axe.run(document, options)", CRAWL_AXE_OPTIONS)[
+            "violations"
+        ]
         if v.get("impact") in IMPACTS
     ]
     if violations:
@@ -163,19 +176,22 @@ def _sign_in(page: Page, crawl: Crawl, username: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
-def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, live_server, transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, live_server, transactional_db):
     demo_run()
     print("demo loaded", flush=True)
     problems: list[str] = []
     visited = 0
+    met: Counter = Counter()
     for role, username in ROLES.items():
         context = browser.new_context(base_url=live_server.url, viewport=PHONE)
         context.set_default_timeout(15_000)
         try:
             page = context.new_page()
-            page.on("pageerror", lambda error, role=role, page=page: problems.append(f"[{role}] {page.url}: {error}"))
-            crawl = Crawl(role=role, origin=live_server.url)
+            page.on(
+                "pageerror",
+                lambda error, role=role, page=page: problems.append(f"[{role}] {page.url}: {error}"),
+            )
+            crawl = Crawl(role=role, origin=live_server.url, met=met.copy())
             _sign_in(page, crawl, username)
             crawl.offer(page.url)
             _walk(page, crawl)
@@ -183,6 +199,7 @@ def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, live_serv
             context.close()
         problems.extend(crawl.problems)
         visited += crawl.visited
+        met.update(crawl.per_name)
         # Every role reaches a good number of pages: a crawl that stopped at the landing page proves nothing.
         assert crawl.visited >= 10, f"{role} reached only {crawl.visited} pages: {sorted(crawl.per_name)}"
     assert not problems, f"{len(problems)} problem(s) on {visited} pages:\n" + "\n".join(problems)

@@ -47,5 +47,7 @@ def test_every_table_scrolls_inside_its_own_region_or_reflows():
 
 def test_the_guard_sees_a_bare_table():
     assert _unwrapped_tables('<table class="nhsuk-table"></table>')
-    assert not _unwrapped_tables('{% call scroll_region("Risks") %}<table class="nhsuk-table"></table>{% endcall %}')
+    assert not _unwrapped_tables(
+        '{% call scroll_region("Risks") %}<table class="nhsuk-table"></table>{% endcall %}'
+    )
     assert not _unwrapped_tables('<table class="nhsuk-table-responsive"></table>')
