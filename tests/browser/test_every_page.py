@@ -28,7 +28,7 @@ from tests.browser.helpers import AXE_OPTIONS, AXE_SOURCE, format_violations
 
 from wellled.demo.steps import demo_run
 
-# A group of its own: under `pytest -n 2 --dist loadgroup` the crawl runs beside the other browser tests, not after.
+# Its own group: under `pytest -n 2 --dist loadgroup` it runs beside the other browser tests, not after them.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("every-page")]
 
 PHONE = {"width": 390, "height": 844}
