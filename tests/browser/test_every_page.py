@@ -1,17 +1,18 @@
 """Every page each demo role can reach fits a 390-pixel phone and a 1,280-pixel desktop, and passes axe (issue 27).
 
 The demo is loaded once; each role signs in through the real sign-in page and follows same-origin links from
-where it lands, breadth first. Each distinct page (URL name) is visited a few times per role, so the crawl covers
-every kind of page without visiting all 32 actions. On each page, with every <details> opened (what it hides must
-fit too):
+where it lands, breadth first. Each kind of page (URL name) is visited twice by the first role that meets it and
+once by each later role, so the crawl covers every kind of page without visiting all 32 actions. On each page,
+with every <details> opened (what it hides must fit too):
 
 - at 390 × 844 the page must not be wider than the window (document.documentElement.scrollWidth > innerWidth):
   a wide table scrolls inside its own labelled region (macros/layout.jinja), never the page;
-- axe finds no violation of moderate impact or above;
+- axe (WCAG 2.2 AA and its best practices, landmarks among them) finds no violation of moderate impact or above;
 - at 1,280 × 900 the page must not be wider than the window either.
 
-Every problem on every page is collected and reported together, each naming the role, the page and the elements
-that stick out, so one run shows everything left to fix. docs/development.md ("Pages that fit a phone").
+A link to no page, an error status and a script error are problems too. Every problem on every page is collected
+and reported together, each naming the role, the page and the elements that stick out, so one run shows
+everything left to fix. docs/development.md ("Pages that fit a phone").
 """
 
 from __future__ import annotations
