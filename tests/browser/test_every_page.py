@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Page, expect
-from tests.browser.helpers import AXE_OPTIONS, AXE_SOURCE, format_violations
+from tests.browser.helpers import AXE_OPTIONS, AXE_SOURCE, format_violations, sign_in
 
 from wellled.demo.steps import demo_run
 
@@ -205,3 +205,23 @@ def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(browser, live_serv
         # Every role reaches a good number of pages: a crawl that stopped at the landing page proves nothing.
         assert crawl.visited >= 10, f"{role} reached only {crawl.visited} pages: {sorted(crawl.per_name)}"
     assert not problems, f"{len(problems)} problem(s) on {visited} pages:\n" + "\n".join(problems)
+
+
+def test_on_a_phone_a_lead_reaches_my_actions_from_the_menu_and_records_an_update_from_it(
+    new_page, lead, plan
+):
+    """The page a reminder sends a lead to: first in the menu (not under "More"), every row's link in reach."""
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    sign_in(page, lead)
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="My actions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
+    links = page.get_by_role("link", name=re.compile(r"^Record an update"))
+    assert links.count() >= 1
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    links.first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a progress update")
