@@ -18,6 +18,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from wellled.core.formatting import counted, day_text, figure, long_date, month_year, short_date, short_month
+from wellled.core.navigation import navigation
 from wellled.core.permissions import Permission, role_allows
 from wellled.measures.jinja import measure_globals
 from wellled.risks.jinja import risk_globals
@@ -84,6 +85,7 @@ def environment(**options) -> Environment:
             "today": timezone.localdate,
             "widget_type": widget_type,
             "field_value": field_value,
+            "navigation": navigation,
         }
     )
     env.globals.update(measure_globals())
