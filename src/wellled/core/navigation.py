@@ -69,7 +69,8 @@ def entries_for(*, oversight: bool, role: str | None) -> list[NavEntry]:
     shown = [
         entry
         for entry in ENTRIES
-        if entry.shown_to in (where, BOTH) and (entry.permission is None or role_allows(role, entry.permission))
+        if entry.shown_to in (where, BOTH)
+        and (entry.permission is None or role_allows(role, entry.permission))
     ]
     if role in OWN_WORK_FIRST:
         shown.sort(key=lambda entry: not entry.own_work)  # stable: the rest keep their order
