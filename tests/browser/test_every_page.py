@@ -56,6 +56,8 @@ NOT_PAGES = re.compile(
     r"|plan-import-example|evidence-download|oversight-evidence-open|measure-chart-png|measure-data-csv"
     r"|risk-export|word-template-download|health)$"
 )
+# Files by their address, whatever their URL name (a draft paper, a register's workbook): `/….xlsx`, `/….pdf`.
+FILE_PATH = re.compile(r"\.(pdf|docx|xlsx|csv|png|svg|html|ics|zip)$")
 IMPACTS = {"moderate", "serious", "critical"}
 # WCAG 2.2 AA as every browser test checks it, and axe's best practices too: among them "region" (all content
 # inside landmarks: the back link was outside any) and the landmark rules.
@@ -116,7 +118,7 @@ class Crawl:
             self.problems.append(f"[{self.role}] a link to {parts.path}, which is no page")
             return
         limit = VISITS_PER_PAGE_MET if self.met[name] else VISITS_PER_PAGE
-        if NOT_PAGES.match(name) or self.per_name[name] >= limit:
+        if NOT_PAGES.match(name) or FILE_PATH.search(parts.path) or self.per_name[name] >= limit:
             return
         self.seen.add(url)
         self.per_name[name] += 1

@@ -169,7 +169,7 @@ def test_editor_opens_a_cycle_sees_who_has_not_updated_and_sends_reminders(
     check_accessibility(page, "the plan page during a cycle")
 
     page.get_by_role("link", name="December board").click()
-    page.get_by_role("button", name="Send reminders by e-mail").click()
+    page.get_by_role("button", name="Remind everyone awaited").click()
     expect(page.get_by_role("status")).to_contain_text("2 reminders sent.")
     check_accessibility(page, "the cycle page after reminders")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([lead.email, second_lead.email])

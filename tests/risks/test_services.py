@@ -134,7 +134,8 @@ def test_review_refused_when_dated_in_the_future(risk, lead):
             risk=risk,
             by=lead,
             expected_version=1,
-            reviewed_on=timezone.localdate() + datetime.timedelta(days=1),  # read now: a run may cross midnight
+            reviewed_on=timezone.localdate()
+            + datetime.timedelta(days=1),  # read now: a run may cross midnight
             narrative="Soon.",
             likelihood=1,
             consequence=1,
