@@ -10,12 +10,12 @@ import contextlib
 import json
 import re
 from collections import defaultdict
+from unittest import mock
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -35,15 +35,12 @@ COLLECTION = re.compile(r"^(/api/[a-z-]+/)\{id\}")
 
 @contextlib.contextmanager
 def connection_kept_open():
-    """Requests to the WSGI application run inside the test's transaction: as in Django's test client, the
-    connection is not closed at the start and end of each request (which would end the transaction)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    """Requests to the WSGI application run inside the test's transaction: the connection is never closed at the
+    start or end of a request (which would end the transaction). Django's test client, used to find real objects,
+    reconnects its close_old_connections receivers after each of its own requests, so disconnecting them is not
+    enough: the connection itself declines to close (PostgreSQL; SQLite's in-memory database never closes)."""
+    with mock.patch.object(connection, "close_if_unusable_or_obsolete", lambda: None):
         yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 class RealObjects:
