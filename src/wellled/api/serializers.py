@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wellled.assessments.models import Assessment, PublishedRating, RatingSnapshot
-from wellled.core.formatting import iso_day
+from wellled.core.formatting import EARLIEST_PLAUSIBLE, implausible_date, iso_day, latest_plausible
 from wellled.core.limits import limit_of
 from wellled.core.models import DeliveryStatus, Organisation
 from wellled.measures.choices import Direction, Frequency, MeasureKind, YearStart
@@ -59,16 +59,14 @@ def shape(name: str, /, **fields) -> type[serializers.Serializer]:
     return type(f"{name}Serializer", (serializers.Serializer,), {k: field_for(v) for k, v in fields.items()})
 
 
-# Dates a person could mean: not before the NHS began, nor more than ten years ahead (a year typed wrongly).
-EARLIEST_DAY = datetime.date(1948, 1, 1)
-YEARS_AHEAD = 10
-
-
 def _plausible(day: datetime.date) -> None:
+    """The span every import takes (core.formatting: from 1948 to ten years ahead), said in the API's ISO dates."""
     today = timezone.localdate()
-    latest = today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
-    if not EARLIEST_DAY <= day <= latest:
-        raise serializers.ValidationError(f"Give a date from {iso_day(EARLIEST_DAY)} to {iso_day(latest)}.")
+    if implausible_date(day, today=today):
+        latest = latest_plausible(today)
+        raise serializers.ValidationError(
+            f"Give a date from {iso_day(EARLIEST_PLAUSIBLE)} to {iso_day(latest)}."
+        )
 
 
 def Day(**kwargs) -> serializers.DateField:  # noqa: N802 (a field, named as fields are)
