@@ -218,8 +218,8 @@ def streamed_rows(
         chosen = _chosen_sheet(book, sheet)
         if chosen is None:
             return
-        chosen.reset_dimensions()  # read what is there, not what the file says is there
-        for number, values in enumerate(chosen.iter_rows(values_only=True, max_col=max_columns), start=1):
+        physical = _physical_rows(chosen, max_columns=max_columns, stop=max_rows + 1)
+        for number, values in enumerate(physical, start=1):
             if number > max_rows:
                 raise RowLimitExceeded(max_rows)
             yield number, list(values)
