@@ -74,30 +74,8 @@ def ole_file(*, encrypted: bool) -> bytes:
 
 
 def giant_workbook(rows: int, *, header: list[str] | None = None) -> bytes:
-    """A workbook of `rows` tiny rows (a header, then a number in column A of each), written straight into the
-    zip in pieces (a few seconds, a few hundred kilobytes on disk) and claiming a small dimension: what a file
-    that would cost minutes and gigabytes to read whole looks like."""
-    base = xlsx_bytes(sheets={"Sheet1": [header or ["Risk ID", "Title", "Current rating"]]})
-    source = zipfile.ZipFile(io.BytesIO(base))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                target.writestr(info.filename, source.read(info.filename))
-                continue
-            head = header or ["Risk ID", "Title", "Current rating"]
-            with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-                part.write(
-                    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                    b'spreadsheetml/2006/main"><dimension ref="A1:C2"/><sheetData><row r="1">'
-                    + b"".join(
-                        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'.encode()
-                        for i, h in enumerate(head)
-                    )
-                    + b"</row>"
-                )
-                row = b"<row><c><v>1</v></c></row>"  # rows and cells may leave their numbers out
-                for start in range(2, rows + 1, 100_000):
-                    part.write(row * (min(start + 100_000, rows + 1) - start))
-                part.write(b"</sheetData></worksheet>")
-    return out.getvalue()
+    """A workbook of `rows` rows (a header, then a number in column A of each) in a small file that claims a small
+    dimension: what a file that would cost minutes and gigabytes to read whole looks like (tests/big_sheets.py)."""
+    from tests.big_sheets import huge_workbook
+
+    return huge_workbook(header or ["Risk ID", "Title", "Current rating"], [1], rows=rows - 1)
