@@ -158,45 +158,18 @@ def director(region):
 def oversight_objects(org, plan, region, director):
     """`org` in the region's portfolio with a status, and an exit criterion judged once with an action of the
     trust's as evidence."""
+    from tests.oversight.records import oversight_records
+
     from wellled.core.services import portfolio_trust_add
-    from wellled.oversight import services as oversight_services
 
     portfolio_trust_add(oversight_body=region, trust=org, by=None, joined_on=_ago(400))
-    status = oversight_services.oversight_status_record(
-        oversight_body=region,
-        trust=org,
-        by=director,
-        effective_from=_ago(300),
-        segment=4,
-        programme="recovery_support",
-        programme_entered_on=_ago(300),
-        improvement_director=director,
-    )
-    criterion = oversight_services.exit_criterion_create(
-        oversight_body=region,
-        trust=org,
-        by=director,
-        reference="EC1",
-        title="A stable board",
-        agreed_on=_ago(290),
-    )
-    oversight_services.exit_criterion_judgement_record(
-        criterion=criterion,
-        by=director,
-        judgement="partly_met",
-        judged_on=_ago(100),
-        rationale="Two posts filled.",
-    )
-    action = plan.actions.order_by("pk").first()
-    evidence = oversight_services.exit_criterion_evidence_add(
-        criterion=criterion, by=director, kind="action", object_id=action.pk
-    )
+    made = oversight_records(region=region, org=org, director=director, plan=plan)
     return {
         "region": region,
         "director": director,
-        "status": status,
-        "criterion": criterion,
-        "evidence": evidence,
+        "status": made["status"],
+        "criterion": made["criterion"],
+        "evidence": made["evidence"],
     }
 
 

@@ -3,19 +3,14 @@ region with nothing to do with the trust."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.utils import timezone
 from tests.factories import make_person
 
 from wellled.core.choices import OrganisationKind, Role
 from wellled.core.services import organisation_create, portfolio_trust_add
 from wellled.oversight import services
 
-
-def days_ago(n: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=n)
+from .records import days_ago, oversight_records
 
 
 @pytest.fixture
@@ -56,35 +51,7 @@ def entry(region, org):
 @pytest.fixture
 def records(region, org, director, entry, plan):
     """A status, a criterion with one judgement and one piece of evidence (an action), and a note."""
-    status = services.oversight_status_record(
-        oversight_body=region,
-        trust=org,
-        by=director,
-        effective_from=days_ago(300),
-        segment=4,
-        programme="recovery_support",
-        programme_entered_on=days_ago(300),
-        improvement_director=director,
-    )
-    criterion = services.exit_criterion_create(
-        oversight_body=region,
-        trust=org,
-        by=director,
-        reference="EC1",
-        title="A stable board with substantive executives",
-        agreed_on=days_ago(290),
-    )
-    judgement = services.exit_criterion_judgement_record(
-        criterion=criterion,
-        by=director,
-        judgement="partly_met",
-        judged_on=days_ago(100),
-        rationale="Two posts filled.",
-    )
-    action = plan.actions.order_by("pk").first()
-    evidence = services.exit_criterion_evidence_add(
-        criterion=criterion, by=director, kind="action", object_id=action.pk
-    )
+    made = oversight_records(region=region, org=org, director=director, plan=plan)
     note = services.oversight_note_add(
         oversight_body=region,
         trust=org,
@@ -92,11 +59,4 @@ def records(region, org, director, entry, plan):
         noted_on=days_ago(5),
         text="Private: the chair may step down.",
     )
-    return {
-        "status": status,
-        "criterion": criterion,
-        "judgement": judgement,
-        "evidence": evidence,
-        "note": note,
-        "action": action,
-    }
+    return {**made, "note": note}
