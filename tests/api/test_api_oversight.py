@@ -28,11 +28,42 @@ OPERATIONS = {
     ("GET", "/api/exit-criteria/{id}/"): "criterion",
     ("POST", "/api/exit-criteria/{id}/judgements/"): "criterion",
     ("POST", "/api/exit-criteria/{id}/evidence/"): "criterion",
+    ("GET", "/api/regulatory-actions/"): None,
+    ("GET", "/api/regulatory-actions/{id}/"): "regulatory",
+    ("GET", "/api/exit-recommendations/"): None,
+    ("GET", "/api/exit-recommendations/{id}/"): "recommendation",
 }
 OBJECT_PATHS = {
     "status": "/api/oversight-statuses/{}/",
     "criterion": "/api/exit-criteria/{}/",
+    "regulatory": "/api/regulatory-actions/{}/",
+    "recommendation": "/api/exit-recommendations/{}/",
 }
+
+
+@pytest.fixture
+def oversight_objects(oversight_objects, org):
+    """The shared records, with a CQC warning notice in force and an exit recommendation awaiting decision."""
+    from wellled.oversight.models import ExitRecommendation
+
+    region, director = oversight_objects["region"], oversight_objects["director"]
+    regulatory = oversight_services.regulatory_action_record(
+        oversight_body=region,
+        trust=org,
+        by=director,
+        kind="warning_notice",
+        summary="Staffing of the emergency department",
+        issued_on=timezone.localdate() - datetime.timedelta(days=60),
+    )
+    # Made directly: the service refuses until every criterion is sustained (tests/oversight cover that rule).
+    recommendation = ExitRecommendation.objects.create(
+        oversight_body=region,
+        trust=org,
+        recommended_on=timezone.localdate(),
+        recommended_by=director,
+        reason="Ready.",
+    )
+    return {**oversight_objects, "regulatory": regulatory, "recommendation": recommendation}
 
 
 def judgement_body() -> dict:
@@ -67,7 +98,16 @@ def test_director_reads_the_portfolio_one_row_per_trust_as_the_page_gives_it(api
     row = body["results"][0]
     assert row["trust"] == {"id": org.pk, "name": org.name, "ods_code": org.ods_code}
     assert row["segment"] == 4 and row["programme"] == "recovery_support"
-    assert row["exit_criteria"] == {"total": 1, "met": 0, "partly_met": 1, "not_met": 0, "not_judged": 0}
+    assert row["exit_criteria"] == {
+        "total": 1,
+        "met": 0,
+        "partly_met": 1,
+        "not_met": 0,
+        "not_judged": 0,
+        "sustained": 0,
+    }
+    assert row["edition"] == "2025-26" and row["programme_label"] == "Provider Improvement Programme"
+    assert [a["kind"] for a in row["regulatory_actions_in_force"]] == ["warning_notice"]
     assert row["improvement_director"].startswith("Dana")
     assert caller.get("/api/portfolio/?segment=2").json()["count"] == 0
     assert caller.get("/api/portfolio/?q=northmoor").json()["count"] == 1
@@ -82,9 +122,18 @@ def test_director_reads_statuses_and_criteria_with_judgements_evidence_and_etag(
     caller = api(oversight_objects["director"])
     statuses = caller.get(f"/api/oversight-statuses/?trust={org.pk}").json()["results"]
     assert [s["segment"] for s in statuses] == [4]
+    assert statuses[0]["edition"] == "2025-26"
+    assert statuses[0]["segment_label"] == "4: Lowest performing quarter (2025/26 framework)"
+    assert caller.get("/api/oversight-statuses/?edition=2021-23").json()["count"] == 0
     criteria = caller.get("/api/exit-criteria/").json()["results"]
     assert [c["reference"] for c in criteria] == ["EC1"]
     assert criteria[0]["latest_judgement"] == "partly_met"
+    assert criteria[0]["sustained_judgements"] == 3 and criteria[0]["sustained"]["met"] is False
+    actions = caller.get("/api/regulatory-actions/?in_force=true").json()["results"]
+    assert [(a["kind"], a["in_force"]) for a in actions] == [("warning_notice", True)]
+    assert caller.get("/api/regulatory-actions/?in_force=false").json()["count"] == 0
+    recommendations = caller.get("/api/exit-recommendations/").json()["results"]
+    assert [(r["decision"], r["recommended_by"][:4]) for r in recommendations] == [("pending", "Dana")]
     evidence = criteria[0]["evidence"][0]
     assert evidence["kind"] == "action" and evidence["api_path"] == f"/api/actions/{evidence['object_id']}/"
     one = caller.get(f"/api/exit-criteria/{oversight_objects['criterion'].pk}/")
@@ -146,6 +195,10 @@ def test_trusts_own_people_read_their_trusts_records_but_never_the_portfolio_nor
     assert caller.get("/api/portfolio/").status_code == 404
     assert [s["trust"]["id"] for s in caller.get("/api/oversight-statuses/").json()["results"]] == [org.pk]
     assert caller.get(f"/api/exit-criteria/{oversight_objects['criterion'].pk}/").status_code == 200
+    assert caller.get("/api/regulatory-actions/").json()["count"] == 1
+    assert caller.get("/api/exit-recommendations/").json()["count"] == 1
+    for path in ("/api/regulatory-actions/", "/api/exit-recommendations/"):
+        assert caller.post(path, {}).status_code == 405  # read-only: written on the body's pages
     before = state()
     judged = caller.post(
         f"/api/exit-criteria/{oversight_objects['criterion'].pk}/judgements/", judgement_body()
@@ -160,6 +213,8 @@ def test_another_trust_gets_404_for_every_record_and_empty_lists(api, oversight_
     tried_on_objects(caller, oversight_objects, 404)
     assert caller.get("/api/oversight-statuses/").json()["count"] == 0
     assert caller.get("/api/exit-criteria/").json()["count"] == 0
+    assert caller.get("/api/regulatory-actions/").json()["count"] == 0
+    assert caller.get("/api/exit-recommendations/").json()["count"] == 0
     assert caller.get("/api/portfolio/").status_code == 404
 
 
@@ -240,6 +295,8 @@ def test_oversight_lists_cost_the_same_queries_whatever_the_number_of_trusts(api
         "/api/portfolio/?format=csv",
         "/api/oversight-statuses/",
         "/api/exit-criteria/",
+        "/api/regulatory-actions/",
+        "/api/exit-recommendations/",
     ]
     count_queries(caller, lists[0])  # the token's last use is written once a minute: not counted
     before = {path: count_queries(caller, path) for path in lists}

@@ -17,11 +17,13 @@ from wellled.oversight.models import (
     ExitCriterion,
     ExitCriterionEvidence,
     ExitCriterionJudgement,
+    ExitRecommendation,
     ImprovementBoardMeeting,
     MeetingAction,
     MeetingAgendaItem,
     OversightNote,
     OversightStatus,
+    RegulatoryAction,
 )
 from wellled.oversight.urls import urlpatterns
 
@@ -40,6 +42,10 @@ BODY_URLS = {
     "oversight-evidence-add": "criterion",
     "oversight-evidence-remove": "evidence",
     "oversight-evidence-open": "evidence",
+    "oversight-regulatory-record": "trust",
+    "oversight-regulatory-edit": "regulatory",
+    "oversight-exit-recommend": "trust",
+    "oversight-exit-decide": "recommendation",
 }
 # The trust's meeting pages.
 MEETING_URLS = {
@@ -64,19 +70,39 @@ def state():
         ImprovementBoardMeeting,
         MeetingAgendaItem,
         MeetingAction,
+        RegulatoryAction,
+        ExitRecommendation,
     ]
     return {**db_state(), **{m.__name__: sorted(map(repr, m.objects.values())) for m in models}}
 
 
 @pytest.fixture
-def objs(records, org, editor, plan):
+def objs(records, org, editor, plan, region, director):
     meeting = services.meeting_create(
         organisation=org, by=editor, held_on=days_ago(20), status="held", chair="Chair of the board"
     )
     services.meeting_action_raise(
         meeting=meeting, by=editor, plan=plan, reference="IB1", title="Board review"
     )
-    return {**records, "trust": org, "meeting": meeting}
+    regulatory = services.regulatory_action_record(
+        oversight_body=region,
+        trust=org,
+        by=director,
+        kind="warning_notice",
+        summary="Staffing of the emergency department",
+        issued_on=days_ago(200),
+    )
+    # Made directly: the service refuses until every criterion is sustained (tested in test_exit_from_support).
+    recommendation = ExitRecommendation.objects.create(
+        oversight_body=region, trust=org, recommended_on=days_ago(3), recommended_by=director, reason="Ready."
+    )
+    return {
+        **records,
+        "trust": org,
+        "meeting": meeting,
+        "regulatory": regulatory,
+        "recommendation": recommendation,
+    }
 
 
 def url(name, objs):
@@ -88,19 +114,45 @@ def post_data(name, objs):
     return {
         "oversight-status-record": {
             "effective_from": days_ago(0).isoformat(),
+            "edition": "2025-26",
             "segment": "3",
+            "average_score": "2.61",
+            "rank": "80",
+            "ranked_among": "134",
             "programme": "none",
+        },
+        "oversight-regulatory-record": {
+            "kind": "licence_undertakings",
+            "summary": "Posted undertakings",
+            "issued_on": days_ago(10).isoformat(),
+        },
+        "oversight-regulatory-edit": {
+            "kind": "warning_notice",
+            "summary": "Staffing of the emergency department",
+            "issued_on": days_ago(200).isoformat(),
+            "lifted_on": days_ago(1).isoformat(),
+            "version": objs["regulatory"].version,
+        },
+        "oversight-exit-recommend": {"recommended_on": days_ago(0).isoformat(), "reason": "Posted"},
+        "oversight-exit-decide": {
+            "decision": "accepted",
+            "decided_on": days_ago(0).isoformat(),
+            "decision_reason": "Posted decision",
+            "version": objs["recommendation"].version,
         },
         "oversight-criterion-create": {
             "reference": "EC7",
             "title": "Posted",
             "agreed_on": days_ago(1).isoformat(),
+            "sustained_judgements": "3",
         },
         "oversight-note-add": {"noted_on": days_ago(0).isoformat(), "text": "Posted note"},
         "oversight-criterion-edit": {
             "reference": "EC1",
             "title": "Posted title",
             "agreed_on": days_ago(290).isoformat(),
+            "sustained_judgements": "2",
+            "sustained_months": "6",
             "version": objs["criterion"].version,
         },
         "oversight-judgement-record": {
@@ -153,12 +205,22 @@ def test_director_reads_the_trusts_page_with_notes_judgements_evidence_and_meeti
 def test_director_writes_through_every_form(login, objs, director, plan):
     objs = {**objs, "plan_action": plan.actions.order_by("pk")[1]}
     client = login(director)
-    for name in sorted(BODY_WRITES - POST_ONLY):
+    # Recommending exit is refused while a recommendation awaits its decision: it is posted after the decision.
+    for name in sorted(BODY_WRITES - POST_ONLY - {"oversight-exit-recommend"}):
         response = client.post(url(name, objs), post_data(name, objs))
         assert response.status_code == 302, (name, response.content.decode()[:3000])
     assert ExitCriterionJudgement.objects.filter(judgement="met").exists()
     assert OversightNote.objects.filter(text="Posted note").exists()
     assert objs["criterion"].evidence.count() == 2
+    status = OversightStatus.objects.get(note="", segment=3, rank=80)
+    assert (status.edition, str(status.average_score), status.ranked_among) == ("2025-26", "2.61", 134)
+    assert RegulatoryAction.objects.get(pk=objs["regulatory"].pk).lifted_on == days_ago(1)
+    assert RegulatoryAction.objects.filter(summary="Posted undertakings").exists()
+    decided = ExitRecommendation.objects.get(pk=objs["recommendation"].pk)
+    assert (decided.decision, decided.decided_by) == ("accepted", director)
+    # Not every criterion is sustained, so the recommendation is refused, naming the criterion.
+    response = client.post(url("oversight-exit-recommend", objs), post_data("oversight-exit-recommend", objs))
+    assert response.status_code == 200 and "EC1" in response.content.decode()
 
 
 def test_evidence_opens_the_trusts_record_in_the_trust_read_only(login, objs, director):
@@ -186,7 +248,9 @@ def test_another_oversight_bodys_person_gets_404_and_changes_nothing(login, objs
 def test_a_trust_person_sees_their_status_and_criteria_but_never_the_bodys_notes(login, objs, viewer):
     client = login(viewer)
     page = client.get(reverse("oversight-home")).content.decode()
-    assert "4: intensive support" in page
+    assert "4: Lowest performing quarter (2025/26 framework)" in page
+    assert "CQC warning notice" in page and "Staffing of the emergency department" in page
+    assert "Exit recommended on" in page
     assert "A stable board with substantive executives" in page and "Partly met" in page
     assert reverse("action-detail", args=[objs["action"].pk]) in page  # evidence links to the trust's page
     assert "the chair may step down" not in page

@@ -16,6 +16,7 @@ from wellled.core.models import Organisation, User
 from wellled.core.services import organisation_create, portfolio_trust_add
 from wellled.measures.models import Measure
 from wellled.oversight import services
+from wellled.oversight.models import DEFAULT_SUSTAINED_JUDGEMENTS
 from wellled.plans.models import Action, Plan
 from wellled.reports.models import IssuedPaper
 
@@ -57,6 +58,7 @@ def oversight_demo_load(
         director = User.objects.get(username=CONTENT["director"])
         trusts = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=_trust_codes())}
         _statuses(region, trusts, director, dates)
+        _regulatory_actions(region, trusts, director, dates)
         _criteria(region, trusts[CONTENT["criteria_trust"]], director, dates)
         for note in CONTENT["notes"]:
             services.oversight_note_add(
@@ -113,7 +115,12 @@ def _statuses(
             trust=trusts[spec["trust"]],
             by=director,
             effective_from=dates.date(spec["from"]),
+            edition=spec["edition"],
             segment=spec["segment"],
+            average_score=spec.get("score"),
+            rank=spec.get("rank"),
+            ranked_among=spec.get("ranked_among"),
+            financial_override=spec.get("financial_override", False),
             programme=spec["programme"],
             programme_entered_on=dates.date(entered) if entered else None,
             improvement_director=director if spec.get("director") else None,
@@ -121,6 +128,22 @@ def _statuses(
             improvement_funding=spec.get("funding"),
             note=spec.get("note", ""),
             at=dates.moment(spec["from"]),
+        )
+
+
+def _regulatory_actions(
+    region: Organisation, trusts: dict[str, Organisation], director: User, dates: DemoDates
+) -> None:
+    for spec in CONTENT["regulatory_actions"]:
+        services.regulatory_action_record(
+            oversight_body=region,
+            trust=trusts[spec["trust"]],
+            by=director,
+            kind=spec["kind"],
+            summary=spec["summary"],
+            reference=spec.get("reference", ""),
+            issued_on=dates.date(spec["issued"]),
+            lifted_on=dates.date(spec["lifted"]) if spec.get("lifted") else None,
         )
 
 
@@ -153,6 +176,8 @@ def _criteria(region: Organisation, trust: Organisation, director: User, dates: 
             title=spec["title"],
             description=spec.get("description", ""),
             agreed_on=agreed,
+            sustained_judgements=spec.get("sustained_judgements", DEFAULT_SUSTAINED_JUDGEMENTS),
+            sustained_months=spec.get("sustained_months"),
         )
         for evidence in spec["evidence"]:
             services.exit_criterion_evidence_add(

@@ -9,12 +9,11 @@ single trust's pages (ADR 0038).
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, RatingVal
 from wellled.assessments.scoring import Rating
 from wellled.assessments.selectors import TimelineCell, TimelineEntry, timeline_summary, trust_cqc_timelines
 from wellled.core.access import current_memberships
+from wellled.core.formatting import padded_date
 from wellled.core.models import DeliveryStatus, Organisation, PortfolioEntry, User
 from wellled.measures.models import Measure
 from wellled.measures.selectors import (
@@ -38,7 +38,8 @@ from wellled.plans.selectors import DeliverySummary, delivery_by_organisation
 from wellled.spc import Assurance, SPCResult, Variation
 
 from .choices import Judgement, Programme, Segment
-from .models import ExitCriterion, ExitCriterionJudgement, OversightStatus
+from .editions import months_between
+from .models import ExitCriterion, ExitCriterionJudgement, OversightStatus, RegulatoryAction, sustained_read
 
 # Key measures shown per row when the body names none: more icons than this no longer fit a row on a laptop.
 DEFAULT_KEY_MEASURES = 4
@@ -166,9 +167,10 @@ class KeyMeasure:
 @dataclass
 class ExitCounts:
     total: int = 0
-    met: int = 0
+    met: int = 0  # by the latest judgement
     partly_met: int = 0
     not_met: int = 0
+    sustained: int = 0  # met under the criterion's own rule (judgements in a row, or months)
 
     @property
     def not_judged(self) -> int:
@@ -189,6 +191,7 @@ class PortfolioRow:
     measures: dict[
         str, MeasureSummary | None
     ]  # indicator code -> the trust's measure's icons (None: no measure)
+    regulatory: list[RegulatoryAction] = field(default_factory=list)  # in force today, newest first
 
     @property
     def trust(self) -> Organisation:
@@ -196,11 +199,17 @@ class PortfolioRow:
 
     @property
     def segment_label(self) -> str:
-        return Segment(self.status.segment).label if self.status else "No status recorded"
+        """The segment with its meaning in the edition the status was given under."""
+        return self.status.segment_text if self.status else "No status recorded"
 
     @property
     def programme_label(self) -> str:
-        return Programme(self.status.programme).label if self.status else ""
+        """The programme by the name it had on the status's date."""
+        return self.status.programme_name if self.status else ""
+
+    @property
+    def regulatory_text(self) -> str:
+        return "; ".join(f"{a.get_kind_display()} ({padded_date(a.issued_on)})" for a in self.regulatory)
 
     @property
     def in_programme(self) -> bool:
@@ -243,12 +252,6 @@ class Portfolio:
         return "ascending" if self.filters.order == "asc" else "descending"
 
 
-def months_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole months from one day to another (0 within the first month)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return max(0, months - (1 if end.day < start.day else 0))
-
-
 def _current_statuses(body: Organisation, trust_ids: list[int]) -> dict[int, OversightStatus]:
     """Each trust's status today: the latest effective on or before today, the latest recorded if two share a day."""
     today = timezone.localdate()
@@ -264,26 +267,40 @@ def _current_statuses(body: Organisation, trust_ids: list[int]) -> dict[int, Ove
 
 
 def _exit_counts(body: Organisation, trust_ids: list[int]) -> dict[int, ExitCounts]:
-    """Each trust's exit criteria by their latest judgement, in one query."""
-    latest = ExitCriterionJudgement.objects.filter(criterion=OuterRef("pk")).order_by(
-        "-judged_on", "-recorded_at", "-id"
-    )
-    rows = (
-        ExitCriterion.objects.filter(oversight_body=body, trust_id__in=trust_ids)
-        .annotate(latest=Subquery(latest.values("judgement")[:1]))
-        .values_list("trust_id", "latest")
-    )
+    """Each trust's exit criteria by their latest judgement, and how many are met and sustained: two queries."""
+    criteria = {c.pk: c for c in ExitCriterion.objects.filter(oversight_body=body, trust_id__in=trust_ids)}
+    judged: dict[int, list[ExitCriterionJudgement]] = defaultdict(list)
+    for judgement in ExitCriterionJudgement.objects.filter(criterion_id__in=criteria).order_by(
+        "criterion_id", "-judged_on", "-recorded_at", "-id"
+    ):
+        judged[judgement.criterion_id].append(judgement)
     counts: dict[int, ExitCounts] = defaultdict(ExitCounts)
-    for trust_id, judgement in rows:
-        c = counts[trust_id]
+    for pk, criterion in criteria.items():
+        c = counts[criterion.trust_id]
         c.total += 1
-        if judgement == Judgement.MET:
+        judgements = judged.get(pk, [])
+        latest = judgements[0].judgement if judgements else None
+        if latest == Judgement.MET:
             c.met += 1
-        elif judgement == Judgement.PARTLY_MET:
+        elif latest == Judgement.PARTLY_MET:
             c.partly_met += 1
-        elif judgement == Judgement.NOT_MET:
+        elif latest == Judgement.NOT_MET:
             c.not_met += 1
+        if sustained_read(criterion, judgements).met:
+            c.sustained += 1
     return counts
+
+
+def _regulatory_in_force(body: Organisation, trust_ids: list[int]) -> dict[int, list[RegulatoryAction]]:
+    """Each trust's regulatory actions in force today, newest first: one query."""
+    today = timezone.localdate()
+    rows = RegulatoryAction.objects.filter(
+        oversight_body=body, trust_id__in=trust_ids, issued_on__lte=today
+    ).exclude(lifted_on__lte=today)
+    by_trust: dict[int, list[RegulatoryAction]] = defaultdict(list)
+    for action in rows.order_by("-issued_on", "-id"):
+        by_trust[action.trust_id].append(action)
+    return by_trust
 
 
 def _key_measures(
@@ -377,6 +394,7 @@ def portfolio_build(
     timelines = trust_cqc_timelines(user=user, organisations=ids)
     delivery = delivery_by_organisation(user=user, organisations=ids)
     exits = _exit_counts(organisation, ids)
+    regulatory = _regulatory_in_force(organisation, ids)
     measures = indicator_measures(user=user, organisations=ids)
     keys, available, chosen = _key_measures(measures, len(ids), filters.codes)
     key_codes = {k.code for k in keys}
@@ -410,6 +428,7 @@ def portfolio_build(
                 delivery=summary,
                 exit=exits.get(entry.trust_id, ExitCounts()),
                 measures=trust_measures,
+                regulatory=regulatory.get(entry.trust_id, []),
             )
         )
     shown = _sorted([r for r in rows if _matches(r, filters)], filters)
@@ -516,8 +535,9 @@ def _rating_text(cell: TimelineCell | None) -> str:
 
 def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
     """Column headers and one row per trust, as plain values (cells are made formula-safe by the writer)."""
-    headers = ["Trust", "ODS code", "In portfolio since", "Segment", "Programme", "Months in programme"]
-    headers += ["Improvement director"]
+    headers = ["Trust", "ODS code", "In portfolio since", "Segment", "Framework edition"]
+    headers += ["Average metric score", "Rank", "Programme", "Months in programme", "Improvement director"]
+    headers += ["Regulatory actions in force"]
     for label in KEY_QUESTION_COLUMNS.values():
         headers += [f"CQC {label}", f"CQC {label} rated on", f"CQC {label} since previous"]
     codes = [s.code for s in portfolio.statuses]
@@ -526,6 +546,7 @@ def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
         "Actions in active plans",
     ]
     headers += ["Overdue actions", "Updates awaited", "Exit criteria met", "Exit criteria partly met"]
+    headers += ["Exit criteria met and sustained"]
     headers += ["Exit criteria"]
     for k in portfolio.key_measures:
         headers += [
@@ -540,7 +561,10 @@ def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
             status.improvement_director.get_full_name() if status and status.improvement_director else ""
         )
         line: list = [r.trust.name, r.trust.ods_code, r.entry.joined_on, r.segment_label]
+        line += [status.edition_info.name if status else "", status.average_score if status else None]
+        line += [status.rank_text if status else ""]
         line += [r.programme_label if r.in_programme else "", r.months_in_programme, director]
+        line += [r.regulatory_text]
         for kq in KEY_QUESTION_COLUMNS:
             cell = r.ratings.get(kq)
             line += [_rating_text(cell), cell.rating.rated_on if cell else None]
@@ -548,7 +572,8 @@ def portfolio_table(portfolio: Portfolio) -> tuple[list[str], list[list]]:
         counts = {s.code: n for s, n in r.delivery.counts if s is not None}
         line += [counts.get(code, 0) for code in codes]
         line += [next((n for s, n in r.delivery.counts if s is None), 0), r.delivery.total]
-        line += [r.delivery.overdue, r.delivery.awaited, r.exit.met, r.exit.partly_met, r.exit.total]
+        line += [r.delivery.overdue, r.delivery.awaited, r.exit.met, r.exit.partly_met, r.exit.sustained]
+        line += [r.exit.total]
         for k in portfolio.key_measures:
             s = r.measures.get(k.code)
             if s is None or s.variation is None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from wellled.assessments.selectors import assessments_for_user
 from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.core.selectors import get_or_404, membership_get, scoped
-from wellled.measures.selectors import measures_for_user
+from wellled.measures.selectors import MeasureSummary, measures_for_user, summarise
 from wellled.plans.models import Plan
 from wellled.plans.selectors import actions_for_user, plans_for_user
 from wellled.reports.selectors import current_papers
@@ -29,11 +29,15 @@ from .models import (
     ExitCriterion,
     ExitCriterionEvidence,
     ExitCriterionJudgement,
+    ExitRecommendation,
     ImprovementBoardMeeting,
     MeetingAction,
     MeetingAgendaItem,
     OversightNote,
     OversightStatus,
+    RegulatoryAction,
+    Sustained,
+    sustained_read,
 )
 
 # The page of the trust's own each kind of evidence opens (its URL takes the object's id).
@@ -158,6 +162,14 @@ class CriterionRow:
     def latest(self) -> ExitCriterionJudgement | None:
         return self.judgements[0] if self.judgements else None
 
+    def sustained(self, on: datetime.date | None = None) -> Sustained:
+        """Whether the criterion is met under its rule on a day (today unless given)."""
+        return sustained_read(self.criterion, self.judgements, on)
+
+    @property
+    def now(self) -> Sustained:
+        return self.sustained()
+
 
 def criterion_rows(criteria: QuerySet[ExitCriterion]) -> list[CriterionRow]:
     """Each criterion with its judgements and evidence, in three queries."""
@@ -171,7 +183,67 @@ def criterion_rows(criteria: QuerySet[ExitCriterion]) -> list[CriterionRow]:
     ]
 
 
+def evidence_measure_summaries(*, user: User, rows: Sequence[CriterionRow]) -> dict[int, MeasureSummary]:
+    """The SPC summary (variation, assurance, latest value) of each measure offered as evidence, by evidence id,
+    for the measures the person may see in the criterion's trust: shown beside the judgement."""
+    wanted: dict[int, list[int]] = {}
+    trusts: dict[int, Organisation] = {}
+    for row in rows:
+        for item in row.evidence:
+            if item.kind == EvidenceKind.MEASURE:
+                wanted.setdefault(row.criterion.trust_id, []).append(item.object_id)
+                trusts[row.criterion.trust_id] = row.criterion.trust
+    measures = []
+    for trust_id, ids in wanted.items():
+        measures += list(measures_for_user(user=user, organisation=trusts[trust_id]).filter(pk__in=ids))
+    summaries = summarise(measures)
+    by_evidence: dict[int, MeasureSummary] = {}
+    for row in rows:
+        for item in row.evidence:
+            if item.kind == EvidenceKind.MEASURE and item.object_id in summaries:
+                by_evidence[item.pk] = summaries[item.object_id]
+    return by_evidence
+
+
+def body_regulatory_actions(*, user: User, organisation: Organisation) -> QuerySet[RegulatoryAction]:
+    """The regulatory actions the body keeps about trusts of its portfolio today, newest first."""
+    return _body_records(
+        RegulatoryAction.objects.select_related("trust", "recorded_by"), user=user, organisation=organisation
+    )
+
+
+def body_regulatory_action_get(*, user: User, organisation: Organisation, pk) -> RegulatoryAction:
+    """One of the body's regulatory actions (its trust still in the portfolio), or 404."""
+    return get_or_404(body_regulatory_actions(user=user, organisation=organisation), pk=pk)
+
+
+def body_recommendations(*, user: User, organisation: Organisation) -> QuerySet[ExitRecommendation]:
+    """The body's recommendations that trusts of its portfolio leave intensive support, with their decisions."""
+    return _body_records(
+        ExitRecommendation.objects.select_related("trust", "recommended_by", "decided_by"),
+        user=user,
+        organisation=organisation,
+    )
+
+
+def body_recommendation_get(*, user: User, organisation: Organisation, pk) -> ExitRecommendation:
+    """One of the body's exit recommendations (its trust still in the portfolio), or 404."""
+    return get_or_404(body_recommendations(user=user, organisation=organisation), pk=pk)
+
+
 # The trust's side -----------------------------------------------------------------------------------------------
+
+
+def trust_regulatory_actions(*, user: User, organisation: Organisation) -> QuerySet[RegulatoryAction]:
+    """The regulatory actions recorded about the trust (by any body), for the trust's people."""
+    actions = RegulatoryAction.objects.select_related("oversight_body", "trust", "recorded_by")
+    return scoped(actions, user=user, organisation=organisation, path="trust")
+
+
+def trust_recommendations(*, user: User, organisation: Organisation) -> QuerySet[ExitRecommendation]:
+    """The recommendations that the trust leave intensive support, and their decisions, for the trust's people."""
+    rows = ExitRecommendation.objects.select_related("oversight_body", "recommended_by", "decided_by")
+    return scoped(rows, user=user, organisation=organisation, path="trust")
 
 
 def trust_status_records(*, user: User, organisation: Organisation) -> QuerySet[OversightStatus]:

@@ -28,20 +28,33 @@ from wellled.plans import services as plan_services
 from wellled.plans.choices import DatePrecision
 from wellled.plans.models import Action, Plan
 
-from .choices import EvidenceKind, MeetingStatus, Programme
+from .choices import EvidenceKind, ExitDecision, MeetingStatus, Programme
 from .models import (
+    DEFAULT_SUSTAINED_JUDGEMENTS,
     ExitCriterion,
     ExitCriterionEvidence,
     ExitCriterionJudgement,
+    ExitRecommendation,
     ImprovementBoardMeeting,
     MeetingAction,
     MeetingAgendaItem,
     OversightNote,
     OversightStatus,
+    RegulatoryAction,
+    default_edition,
 )
-from .selectors import evidence_object_label
+from .selectors import criterion_rows, evidence_object_label
 
-CRITERION_FIELDS = {"reference", "title", "description", "agreed_on", "order"}
+CRITERION_FIELDS = {
+    "reference",
+    "title",
+    "description",
+    "agreed_on",
+    "order",
+    "sustained_judgements",
+    "sustained_months",
+}
+REGULATORY_ACTION_FIELDS = {"kind", "reference", "summary", "issued_on", "lifted_on"}
 MEETING_FIELDS = {"held_on", "chair", "attendees", "status", "minutes"}
 FUTURE_REFUSED = "The date cannot be in the future."
 
@@ -79,6 +92,11 @@ def oversight_status_record(
     by: User,
     effective_from: datetime.date,
     segment: int,
+    edition: str | None = None,
+    average_score: Decimal | float | str | None = None,
+    rank: int | None = None,
+    ranked_among: int | None = None,
+    financial_override: bool = False,
     programme: str = Programme.NONE,
     programme_entered_on: datetime.date | None = None,
     programme_exited_on: datetime.date | None = None,
@@ -88,7 +106,8 @@ def oversight_status_record(
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> OversightStatus:
-    """Record the trust's oversight position from a date; earlier positions stay as history."""
+    """Record the trust's oversight position from a date, under a framework edition (the current one unless named)
+    with its average metric score and rank where the edition scores; earlier positions stay as history."""
     oversight_require(by=by, oversight_body=oversight_body, trust=trust)
     _not_in_future(programme_entered_on, "programme_entered_on")
     _not_in_future(programme_exited_on, "programme_exited_on")
@@ -104,7 +123,12 @@ def oversight_status_record(
         oversight_body=oversight_body,
         trust=trust,
         effective_from=effective_from,
+        edition=edition or default_edition(),
         segment=segment,
+        average_score=Decimal(str(average_score)) if average_score not in (None, "") else None,
+        rank=rank,
+        ranked_among=ranked_among,
+        financial_override=financial_override,
         programme=programme,
         programme_entered_on=programme_entered_on,
         programme_exited_on=programme_exited_on,
@@ -142,6 +166,8 @@ def exit_criterion_create(
     agreed_on: datetime.date,
     description: str = "",
     order: int | None = None,
+    sustained_judgements: int | None = DEFAULT_SUSTAINED_JUDGEMENTS,
+    sustained_months: int | None = None,
 ) -> ExitCriterion:
     """Add an exit criterion agreed with the trust for leaving intensive support."""
     oversight_require(by=by, oversight_body=oversight_body, trust=trust)
@@ -156,6 +182,8 @@ def exit_criterion_create(
         description=description.strip(),
         agreed_on=agreed_on,
         order=order,
+        sustained_judgements=sustained_judgements,
+        sustained_months=sustained_months,
     )
     _reference_free(criterion, criterion.reference)
     return record_create(instance=criterion, by=by, organisation=oversight_body, permission=None)
@@ -249,6 +277,139 @@ def exit_criterion_evidence_remove(*, evidence: ExitCriterionEvidence, by: User)
         before=before,
     )
     evidence.delete()
+
+
+# Regulatory actions ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def regulatory_action_record(
+    *,
+    oversight_body: Organisation,
+    trust: Organisation,
+    by: User,
+    kind: str,
+    summary: str,
+    issued_on: datetime.date,
+    reference: str = "",
+    lifted_on: datetime.date | None = None,
+) -> RegulatoryAction:
+    """Record a regulator's formal action against the trust (licence undertakings, a CQC notice, enforcement)."""
+    oversight_require(by=by, oversight_body=oversight_body, trust=trust)
+    _not_in_future(issued_on, "issued_on")
+    _not_in_future(lifted_on, "lifted_on")
+    if not summary.strip():
+        raise ValidationError({"summary": "Say what the action requires of the trust."})
+    action = RegulatoryAction(
+        oversight_body=oversight_body,
+        trust=trust,
+        kind=kind,
+        reference=reference.strip(),
+        summary=summary.strip(),
+        issued_on=issued_on,
+        lifted_on=lifted_on,
+        recorded_by=by,
+    )
+    return record_create(instance=action, by=by, organisation=oversight_body, permission=None)
+
+
+def regulatory_action_update(
+    *, action: RegulatoryAction, by: User, expected_version: int | str | None, **fields: Any
+) -> RegulatoryAction:
+    """Correct a regulatory action or record the day it was lifted (refused if someone saved it since)."""
+    oversight_require(by=by, oversight_body=action.oversight_body, trust=action.trust)
+    _not_in_future(fields.get("issued_on"), "issued_on")
+    _not_in_future(fields.get("lifted_on"), "lifted_on")
+    if "summary" in fields and not str(fields["summary"]).strip():
+        raise ValidationError({"summary": "Say what the action requires of the trust."})
+    return fields_update(
+        instance=action,
+        by=by,
+        organisation=action.oversight_body,
+        permission=None,  # checked above, with the portfolio
+        expected_version=expected_version,
+        allowed=REGULATORY_ACTION_FIELDS,
+        changes=fields,
+    )
+
+
+# Exit from intensive support: recommendation and decision -------------------------------------------------------
+
+
+@transaction.atomic
+def exit_recommend(
+    *, oversight_body: Organisation, trust: Organisation, by: User, recommended_on: datetime.date, reason: str
+) -> ExitRecommendation:
+    """Recommend that the trust leave intensive support: only when every exit criterion is met and sustained
+    under its own rule, and no earlier recommendation awaits a decision."""
+    oversight_require(by=by, oversight_body=oversight_body, trust=trust)
+    _not_in_future(recommended_on, "recommended_on")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reasons for recommending exit."})
+    if ExitRecommendation.objects.filter(
+        oversight_body=oversight_body, trust=trust, decision=ExitDecision.PENDING
+    ).exists():
+        raise ValidationError(
+            {"recommended_on": "A recommendation for this trust already awaits a decision: decide it first."}
+        )
+    rows = criterion_rows(ExitCriterion.objects.filter(oversight_body=oversight_body, trust=trust))
+    if not rows:
+        raise ValidationError({"reason": "No exit criteria have been agreed with this trust."})
+    short = [row.criterion.reference for row in rows if not row.sustained(on=recommended_on).met]
+    if short:
+        raise ValidationError(
+            {"reason": f"Not every exit criterion is met and sustained yet: {', '.join(short)}."}
+        )
+    recommendation = ExitRecommendation(
+        oversight_body=oversight_body,
+        trust=trust,
+        recommended_on=recommended_on,
+        recommended_by=by,
+        reason=reason.strip(),
+    )
+    return record_create(instance=recommendation, by=by, organisation=oversight_body, permission=None)
+
+
+def exit_decide(
+    *,
+    recommendation: ExitRecommendation,
+    by: User,
+    expected_version: int | str | None,
+    decision: str,
+    decided_on: datetime.date,
+    decision_reason: str,
+) -> ExitRecommendation:
+    """Accept or decline a recommendation to exit, with the reasons; a decision once made stands."""
+    oversight_require(by=by, oversight_body=recommendation.oversight_body, trust=recommendation.trust)
+    _not_in_future(decided_on, "decided_on")
+    if decision not in (ExitDecision.ACCEPTED, ExitDecision.DECLINED):
+        raise ValidationError({"decision": "Choose accepted or declined."})
+    if not decision_reason.strip():
+        raise ValidationError({"decision_reason": "Give the reasons for the decision."})
+
+    def check(row: ExitRecommendation, changes: Mapping[str, Any]) -> None:
+        if row.decision != ExitDecision.PENDING:
+            raise ValidationError(
+                {"decision": f"This recommendation was already {row.get_decision_display().lower()}."}
+            )
+        if decided_on < row.recommended_on:
+            raise ValidationError({"decided_on": "A decision cannot come before the recommendation."})
+
+    return fields_update(
+        instance=recommendation,
+        by=by,
+        organisation=recommendation.oversight_body,
+        permission=None,  # checked above, with the portfolio
+        expected_version=expected_version,
+        allowed={"decision", "decided_on", "decided_by", "decision_reason"},
+        changes={
+            "decision": decision,
+            "decided_on": decided_on,
+            "decided_by": by,
+            "decision_reason": decision_reason.strip(),
+        },
+        check=check,
+    )
 
 
 # Notes ----------------------------------------------------------------------------------------------------------

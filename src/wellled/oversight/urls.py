@@ -17,6 +17,16 @@ urlpatterns = [
         "oversight/trusts/<int:pk>/criteria/new/", views.criterion_create, name="oversight-criterion-create"
     ),
     path("oversight/trusts/<int:pk>/notes/new/", views.note_add, name="oversight-note-add"),
+    path(
+        "oversight/trusts/<int:pk>/regulatory/new/",
+        views.regulatory_action_record,
+        name="oversight-regulatory-record",
+    ),
+    path(
+        "oversight/regulatory/<int:pk>/edit/", views.regulatory_action_edit, name="oversight-regulatory-edit"
+    ),
+    path("oversight/trusts/<int:pk>/exit/new/", views.exit_recommend, name="oversight-exit-recommend"),
+    path("oversight/exit/<int:pk>/decide/", views.exit_decide, name="oversight-exit-decide"),
     path("oversight/criteria/<int:pk>/edit/", views.criterion_edit, name="oversight-criterion-edit"),
     path("oversight/criteria/<int:pk>/judge/", views.judgement_record, name="oversight-judgement-record"),
     path("oversight/criteria/<int:pk>/evidence/new/", views.evidence_add, name="oversight-evidence-add"),

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from wellled.core.formatting import long_date
 from wellled.core.middleware import SESSION_ORGANISATION_KEY
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, require
@@ -31,20 +32,24 @@ from wellled.core.view_kit import (
     scope,
     xlsx_download,
 )
+from wellled.measures.selectors import ASSURANCE_NAMES
 
 from . import register, selectors, services
 from .forms import (
     AgendaItemForm,
     CriteriaImportForm,
     CriterionForm,
+    DecisionForm,
     EvidenceForm,
     JudgementForm,
     MeetingActionForm,
     MeetingForm,
     NoteForm,
+    RecommendationForm,
+    RegulatoryActionForm,
     StatusForm,
 )
-from .models import ExitCriterion, ImprovementBoardMeeting
+from .models import ExitCriterion, ExitRecommendation, ImprovementBoardMeeting, RegulatoryAction
 
 
 def _trust_url(trust: Organisation | int) -> str:
@@ -61,13 +66,18 @@ def oversight_home(request: SignedInRequest) -> HttpResponse:
         return render(request, "oversight/body_home.jinja", {"trusts": trusts})
     statuses = selectors.trust_statuses(**scope(request))
     meetings = selectors.meetings_for_user(**scope(request))
+    criteria = selectors.criterion_rows(selectors.trust_criteria(**scope(request)))
     return render(
         request,
         "oversight/trust_home.jinja",
         {
             "statuses": statuses,
             "current": selectors.current_status(statuses),
-            "criteria": selectors.criterion_rows(selectors.trust_criteria(**scope(request))),
+            "criteria": criteria,
+            "measure_summaries": selectors.evidence_measure_summaries(user=request.user, rows=criteria),
+            "assurance_names": ASSURANCE_NAMES,
+            "regulatory": list(selectors.trust_regulatory_actions(**scope(request))),
+            "recommendations": list(selectors.trust_recommendations(**scope(request))),
             "meetings": selectors.meeting_rows(meetings),
             "evidence_urls": selectors.EVIDENCE_URL_NAMES,
         },
@@ -78,7 +88,7 @@ def trust_oversight(request: SignedInRequest, pk: int) -> HttpResponse:
     """A trust of the body's portfolio: everything the body keeps about it, and the trust's meetings."""
     trust = selectors.overseen_trust_get(pk=pk, **scope(request))
     statuses = selectors.body_statuses(trust=trust, **scope(request))
-    criteria = selectors.body_criteria(**scope(request)).filter(trust=trust)
+    criteria = selectors.criterion_rows(selectors.body_criteria(**scope(request)).filter(trust=trust))
     meetings = selectors.meetings_for_user(user=request.user, organisation=trust)
     return render(
         request,
@@ -87,7 +97,11 @@ def trust_oversight(request: SignedInRequest, pk: int) -> HttpResponse:
             "trust": trust,
             "statuses": statuses,
             "current": selectors.current_status(statuses),
-            "criteria": selectors.criterion_rows(criteria),
+            "criteria": criteria,
+            "measure_summaries": selectors.evidence_measure_summaries(user=request.user, rows=criteria),
+            "assurance_names": ASSURANCE_NAMES,
+            "regulatory": list(selectors.body_regulatory_actions(**scope(request)).filter(trust=trust)),
+            "recommendations": list(selectors.body_recommendations(**scope(request)).filter(trust=trust)),
             "notes": selectors.body_notes(trust=trust, **scope(request)),
             "meetings": selectors.meeting_rows(meetings),
         },
@@ -167,7 +181,14 @@ def _status_start(request: SignedInRequest, trust: Organisation) -> dict[str, An
     current = selectors.current_status(selectors.body_statuses(trust=trust, **scope(request)))
     initial = {}
     if current is not None:
-        fields = ("segment", "programme", "programme_entered_on", "programme_exited_on", "buddy_organisation")
+        fields = (
+            "segment",
+            "programme",
+            "programme_entered_on",
+            "programme_exited_on",
+            "buddy_organisation",
+            "financial_override",
+        )
         initial = {f: getattr(current, f) for f in fields}
         initial.update(
             improvement_director=current.improvement_director_id,
@@ -266,6 +287,57 @@ def evidence_open(request: SignedInRequest, pk: int) -> HttpResponse:
         raise Http404("Not found.")
     request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
     return redirect(reverse(selectors.EVIDENCE_URL_NAMES[evidence.kind], args=[evidence.object_id]))
+
+
+# Regulatory action and exit ----------------------------------------------------------------------------------
+
+
+regulatory_action_record = _trust_page(
+    RegulatoryActionForm,
+    services.regulatory_action_record,
+    anchor="#regulatory",
+    message=lambda action: f"{action.get_kind_display()} recorded.",
+    title=lambda trust: f"Record regulatory action against {trust.name}",
+    button="Record the action",
+)
+
+
+regulatory_action_edit = EditPage[RegulatoryAction](
+    get=selectors.body_regulatory_action_get,
+    noun="action",
+    form=RegulatoryActionForm,
+    service=services.regulatory_action_update,
+    permission=Permission.MANAGE_OVERSIGHT,
+    template="oversight/form.jinja",
+    title=lambda action: f"Change the {action.get_kind_display()} of {long_date(action.issued_on)}",
+    success_url=lambda action: _trust_url(action.trust) + "#regulatory",
+    message="Regulatory action saved.",
+    context=lambda request, action: {"trust": action.trust, "button": "Save the action"},
+)
+
+
+exit_recommend = _trust_page(
+    RecommendationForm,
+    services.exit_recommend,
+    anchor="#exit",
+    message="Exit recommended: record the decision when it is made.",
+    title=lambda trust: f"Recommend that {trust.name} leave intensive support",
+    button="Record the recommendation",
+)
+
+
+exit_decide = EditPage[ExitRecommendation](
+    get=selectors.body_recommendation_get,
+    noun="recommendation",
+    form=DecisionForm,
+    service=services.exit_decide,
+    permission=Permission.MANAGE_OVERSIGHT,
+    template="oversight/form.jinja",
+    title=lambda rec: f"Decide on the exit recommended for {rec.trust.name}",
+    success_url=lambda rec: _trust_url(rec.trust) + "#exit",
+    message=lambda rec: f"Exit {rec.get_decision_display().lower()}.",
+    context=lambda request, rec: {"trust": rec.trust, "button": "Record the decision"},
+)
 
 
 note_add = _trust_page(

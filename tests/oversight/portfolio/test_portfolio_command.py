@@ -52,7 +52,7 @@ def test_csv_has_the_page_rows_and_headers(tmp_path, director, portfolio_trusts)
     ]
     north = dict(zip(headers, body[1], strict=True))
     assert north["ODS code"] == "ZNF01"
-    assert north["Segment"].startswith("4") and north["Programme"] == "Recovery Support Programme"
+    assert north["Segment"].startswith("4") and north["Programme"] == "Provider Improvement Programme"
     assert (
         north["CQC Overall"] == "Requires improvement" and north["CQC Overall since previous"] == "Declined"
     )

@@ -7,7 +7,13 @@ from .improvement import PDSACycleViewSet, QIProjectViewSet
 from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
 from .measures import MeasureViewSet
 from .organisations import OrganisationViewSet
-from .oversight import ExitCriterionViewSet, OversightStatusViewSet, PortfolioViewSet
+from .oversight import (
+    ExitCriterionViewSet,
+    ExitRecommendationViewSet,
+    OversightStatusViewSet,
+    PortfolioViewSet,
+    RegulatoryActionViewSet,
+)
 from .papers import PaperViewSet
 from .plans import (
     ActionViewSet,
@@ -22,6 +28,8 @@ from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
 __all__ = [
     "ActionViewSet",
     "ExitCriterionViewSet",
+    "ExitRecommendationViewSet",
+    "RegulatoryActionViewSet",
     "InformationAnswerViewSet",
     "InformationRequestViewSet",
     "OversightStatusViewSet",

@@ -36,6 +36,14 @@ SUMMARIES = {
         "Exit criteria with their judgements and evidence",
         "One exit criterion with its judgements and evidence",
     ),
+    "regulatory": (
+        "Regulatory actions (licence undertakings, CQC notices, enforcement), newest issued first",
+        "One regulatory action",
+    ),
+    "recommendations": (
+        "Recommendations that a trust leave intensive support, with their decisions",
+        "One exit recommendation and its decision",
+    ),
 }
 
 
@@ -111,6 +119,34 @@ class OversightStatusViewSet(ListRetrieve):
     serializer_class = shapes.StatusSerializer
     filterset_class = shapes.StatusFilter
     selector = staticmethod(statuses_in_scope)
+
+
+def regulatory_in_scope(*, user: User, organisation: Organisation) -> QuerySet:
+    """The body's regulatory actions about the trusts of its portfolio; a trust's, those recorded about it."""
+    if organisation.is_oversight_body:
+        return oversight_selectors.body_regulatory_actions(user=user, organisation=organisation)
+    return oversight_selectors.trust_regulatory_actions(user=user, organisation=organisation)
+
+
+def recommendations_in_scope(*, user: User, organisation: Organisation) -> QuerySet:
+    """The body's exit recommendations for the trusts of its portfolio; a trust's, those made about it."""
+    if organisation.is_oversight_body:
+        return oversight_selectors.body_recommendations(user=user, organisation=organisation)
+    return oversight_selectors.trust_recommendations(user=user, organisation=organisation)
+
+
+@described(*SUMMARIES["regulatory"])
+class RegulatoryActionViewSet(ListRetrieve):
+    serializer_class = shapes.RegulatoryActionSerializer
+    filterset_class = shapes.RegulatoryActionFilter
+    selector = staticmethod(regulatory_in_scope)
+
+
+@described(*SUMMARIES["recommendations"])
+class ExitRecommendationViewSet(ListRetrieve):
+    serializer_class = shapes.ExitRecommendationSerializer
+    filterset_class = shapes.ExitRecommendationFilter
+    selector = staticmethod(recommendations_in_scope)
 
 
 # What a POST under an exit criterion adds, through which oversight service.
