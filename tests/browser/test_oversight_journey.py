@@ -42,7 +42,7 @@ def test_director_opens_portfolio_judges_a_criterion_and_answers_two_bodies_once
     expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio")
     check_accessibility(page, "the portfolio")
     row = page.locator("table.wl-portfolio tbody tr", has_text=org.name)
-    expect(row).to_contain_text("Recovery Support Programme")
+    expect(row).to_contain_text("Provider Improvement Programme")  # the renamed programme, by its name today
     expect(row).to_contain_text("0 of 1")  # no exit criterion met yet
 
     row.get_by_role("link", name=re.compile(org.name)).click()
