@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from tests.factories import make_person
 
 from wellled.core.choices import Role
@@ -238,7 +239,7 @@ def test_another_bodys_trust_cannot_be_written_or_read(
 
 
 def test_the_evidence_measures_spc_summary_is_read_beside_the_judgement(
-    criterion, region, org, director, editor
+    criterion, region, org, director, editor, login
 ):
     measure = measure_services.measure_create(organisation=org, by=editor, name="Falls", kind="value")
     first = days_ago(500).replace(day=1)
@@ -261,3 +262,10 @@ def test_the_evidence_measures_spc_summary_is_read_beside_the_judgement(
     summaries = selectors.evidence_measure_summaries(user=director, rows=[row])
     summary = summaries[row.evidence[0].pk]
     assert summary.points == 14 and summary.variation_text
+    client = login(director)
+    for page in (
+        reverse("oversight-judgement-record", args=[criterion.pk]),
+        reverse("oversight-trust", args=[org.pk]),
+    ):
+        html = client.get(page).content.decode()
+        assert "Falls" in html and summary.variation_text in html, page

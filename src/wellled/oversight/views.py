@@ -233,7 +233,10 @@ criterion_edit = EditPage[ExitCriterion](
 
 
 def judgement_record(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Judge a criterion, with its evidence measures' SPC summaries and its run of "met" so far in view."""
     criterion = _criterion(request, pk)
+    rows = selectors.criterion_rows(selectors.body_criteria(**scope(request)).filter(pk=criterion.pk))
+    summaries = selectors.evidence_measure_summaries(user=request.user, rows=rows)
     return _body_form(
         request,
         JudgementForm(request.POST or None),
@@ -246,6 +249,9 @@ def judgement_record(request: SignedInRequest, pk: int) -> HttpResponse:
         title=f"Judge {criterion.reference}: {criterion.title}",
         button="Record the judgement",
         criterion=criterion,
+        sustained=rows[0].now if rows else None,
+        evidence_spc=[(e, summaries[e.pk]) for e in (rows[0].evidence if rows else ()) if e.pk in summaries],
+        assurance_names=ASSURANCE_NAMES,
     )
 
 
