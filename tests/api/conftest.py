@@ -158,7 +158,7 @@ def director(region):
 def oversight_objects(org, plan, region, director):
     """`org` in the region's portfolio with a status, and an exit criterion judged once with an action of the
     trust's as evidence."""
-    from tests.oversight.records import oversight_records
+    from tests.oversight.records import oversight_exit_records, oversight_records
 
     from wellled.core.services import portfolio_trust_add
 
@@ -170,6 +170,7 @@ def oversight_objects(org, plan, region, director):
         "status": made["status"],
         "criterion": made["criterion"],
         "evidence": made["evidence"],
+        **oversight_exit_records(region=region, org=org, director=director),
     }
 
 

@@ -41,31 +41,6 @@ OBJECT_PATHS = {
 }
 
 
-@pytest.fixture
-def oversight_objects(oversight_objects, org):
-    """The shared records, with a CQC warning notice in force and an exit recommendation awaiting decision."""
-    from wellled.oversight.models import ExitRecommendation
-
-    region, director = oversight_objects["region"], oversight_objects["director"]
-    regulatory = oversight_services.regulatory_action_record(
-        oversight_body=region,
-        trust=org,
-        by=director,
-        kind="warning_notice",
-        summary="Staffing of the emergency department",
-        issued_on=timezone.localdate() - datetime.timedelta(days=60),
-    )
-    # Made directly: the service refuses until every criterion is sustained (tests/oversight cover that rule).
-    recommendation = ExitRecommendation.objects.create(
-        oversight_body=region,
-        trust=org,
-        recommended_on=timezone.localdate(),
-        recommended_by=director,
-        reason="Ready.",
-    )
-    return {**oversight_objects, "regulatory": regulatory, "recommendation": recommendation}
-
-
 def judgement_body() -> dict:
     return {"judgement": "met", "judged_on": timezone.localdate().isoformat(), "rationale": "Board stable."}
 

@@ -53,3 +53,22 @@ def oversight_records(*, region, org, director, plan) -> dict:
         "evidence": evidence,
         "action": action,
     }
+
+
+def oversight_exit_records(*, region, org, director) -> dict:
+    """A CQC warning notice in force, and an exit recommendation awaiting its decision (made directly: the service
+    refuses until every criterion is sustained, which tests/oversight/test_exit_from_support.py tries)."""
+    from wellled.oversight.models import ExitRecommendation
+
+    regulatory = services.regulatory_action_record(
+        oversight_body=region,
+        trust=org,
+        by=director,
+        kind="warning_notice",
+        summary="Staffing of the emergency department",
+        issued_on=days_ago(60),
+    )
+    recommendation = ExitRecommendation.objects.create(
+        oversight_body=region, trust=org, recommended_on=days_ago(0), recommended_by=director, reason="Ready."
+    )
+    return {"regulatory": regulatory, "recommendation": recommendation}

@@ -28,6 +28,7 @@ from wellled.oversight.models import (
 from wellled.oversight.urls import urlpatterns
 
 from .conftest import days_ago
+from .records import oversight_exit_records
 
 pytestmark = pytest.mark.django_db
 
@@ -84,24 +85,11 @@ def objs(records, org, editor, plan, region, director):
     services.meeting_action_raise(
         meeting=meeting, by=editor, plan=plan, reference="IB1", title="Board review"
     )
-    regulatory = services.regulatory_action_record(
-        oversight_body=region,
-        trust=org,
-        by=director,
-        kind="warning_notice",
-        summary="Staffing of the emergency department",
-        issued_on=days_ago(200),
-    )
-    # Made directly: the service refuses until every criterion is sustained (tested in test_exit_from_support).
-    recommendation = ExitRecommendation.objects.create(
-        oversight_body=region, trust=org, recommended_on=days_ago(3), recommended_by=director, reason="Ready."
-    )
     return {
         **records,
+        **oversight_exit_records(region=region, org=org, director=director),
         "trust": org,
         "meeting": meeting,
-        "regulatory": regulatory,
-        "recommendation": recommendation,
     }
 
 
