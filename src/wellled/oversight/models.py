@@ -280,8 +280,9 @@ def sustained_read(
     if not run:
         return Sustained(False, 0, 0, None, criterion.sustained_rule_text)
     months = months_between(run[-1].judged_on, run[0].judged_on)
-    by_count = bool(criterion.sustained_judgements) and len(run) >= criterion.sustained_judgements
-    by_months = bool(criterion.sustained_months) and months >= criterion.sustained_months
+    needed_run, needed_months = criterion.sustained_judgements, criterion.sustained_months
+    by_count = needed_run is not None and needed_run > 0 and len(run) >= needed_run
+    by_months = needed_months is not None and needed_months > 0 and months >= needed_months
     return Sustained(
         by_count or by_months, len(run), months, run[-1].judged_on, criterion.sustained_rule_text
     )
