@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wellled.core.cells import safe_cell
 from wellled.core.workbook import Font, new_workbook, streamed_cell, workbook_bytes
 
-from .models import Measure, MeasureValue
+from .choices import SURVEY_COLUMNS
+from .models import Measure, MeasureValue, SurveyScore
 
 HEADER = ("measure", "period", "value", "numerator", "denominator")
 PERIOD_FORMAT = "yyyy-mm-dd"
@@ -48,3 +50,26 @@ def _figure(figure: float | None) -> float | int | None:
     if figure is None:
         return None
     return int(figure) if float(figure).is_integer() else figure
+
+
+SURVEY_HEADER = tuple(names[0] for names in SURVEY_COLUMNS.values())
+
+
+def survey_workbook(years: dict[int, list[SurveyScore]]) -> bytes:
+    """A measure's staff survey results (already scoped) in the survey import's layout: a row per survey year (its
+    calendar year, 2024) and element, with the score and the benchmark group's median, best and worst."""
+    book = new_workbook(streamed=True)
+    sheet = book.create_sheet("Staff survey")
+    sheet.freeze_panes = "A2"
+    sheet.append([streamed_cell(sheet, heading, font=Font(bold=True)) for heading in SURVEY_HEADER])
+    for year, scores in sorted(years.items()):
+        for s in scores:
+            figures = (s.score, s.benchmark_median, s.benchmark_best, s.benchmark_worst)
+            sheet.append(
+                [
+                    streamed_cell(sheet, year),
+                    streamed_cell(sheet, safe_cell(s.get_element_display())),
+                    *(streamed_cell(sheet, _figure(f)) for f in figures),
+                ]
+            )
+    return workbook_bytes(book)
