@@ -291,7 +291,7 @@ def render_svg(
         if result.target is not None and result.assurance is not None:
             out.append(assurance_icon_svg(result.assurance, size, x=width - right - size, y=6))
     if legend:
-        out.append(_legend(x0 - 50, height - 14, result.target is not None))
+        out.append(_legend(x0 - 50, height - 14, result.target is not None, result.too_few_points))
     out.append("</svg>")
     return "".join(out)
 
@@ -314,15 +314,21 @@ def _step_path(xs: np.ndarray, ys: np.ndarray, raw: np.ndarray) -> str:
     return "".join(parts)
 
 
-def _legend(x: float, y: float, target: bool) -> str:
-    items = [
-        ("dot", COLOUR_COMMON_CAUSE, "Common cause"),
-        ("dot", COLOUR_IMPROVEMENT, "Improvement"),
-        ("dot", COLOUR_CONCERN, "Concern"),
-        ("dot", COLOUR_NEUTRAL, "Neither"),
-        ("solid", COLOUR_TEXT, "Centre line"),
-        ("dash", COLOUR_LINE, "Limits"),
-    ]
+def _legend(x: float, y: float, target: bool, too_few: bool = False) -> str:
+    """The chart's key; a series too short for limits has no limits and no verdict, so its points are just points
+    (Making Data Count: never "common cause" before a 12-point baseline)."""
+    items = (
+        [("dot", COLOUR_COMMON_CAUSE, "Figure"), ("solid", COLOUR_TEXT, "Centre line")]
+        if too_few
+        else [
+            ("dot", COLOUR_COMMON_CAUSE, "Common cause"),
+            ("dot", COLOUR_IMPROVEMENT, "Improvement"),
+            ("dot", COLOUR_CONCERN, "Concern"),
+            ("dot", COLOUR_NEUTRAL, "Neither"),
+            ("solid", COLOUR_TEXT, "Centre line"),
+            ("dash", COLOUR_LINE, "Limits"),
+        ]
+    )
     if target:
         items.append(("dot-dash", COLOUR_TARGET, "Target"))
     out = []
