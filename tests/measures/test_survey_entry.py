@@ -248,3 +248,26 @@ def test_every_element_of_the_survey_can_be_entered(org, editor, login, client):
     assert client.post(reverse("measure-survey", args=[m.pk]), entry).status_code == 302
     assert [s.element for s in selectors.survey_scores(m)] == list(SURVEY_ELEMENTS)
     assert all(s.against_benchmark == "At median" for s in selectors.survey_scores(m))
+
+
+def test_the_2024_survey_figure_is_labelled_2024_in_its_chart_and_exports(org, editor, login, client):
+    """NHS Staff Survey: the survey is named by its calendar year, so a yearly figure is "2024" on the chart, in its
+    words and in the CSV and Excel exports, and the exported file loads back unchanged (Making Data Count: an
+    annual measure is a run chart)."""
+    m = _survey(org, editor, name="Staff engagement score")
+    rows = [
+        services.ValueRow(m.pk, D(year, 1, 1), value=v) for year, v in ((2022, 6.7), (2023, 6.5), (2024, 6.8))
+    ]
+    services.values_load(organisation=org, by=editor, rows=rows, source="survey.csv")
+    login(editor)
+    page = unescape(client.get(reverse("measure-detail", args=[m.pk])).content.decode())
+    assert "Run chart" in page and "from 2022 to 2024" in page and "Latest value 6.8 for 2024" in page
+    assert "Jan 2024" not in page
+    csv_text = client.get(reverse("measure-data-csv", args=[m.pk])).content.decode()
+    assert "Staff engagement score,2024,6.8" in csv_text and "2024-01-01" not in csv_text
+    exported = client.get(reverse("measure-data-xlsx", args=[m.pk])).content
+    with opened_workbook(exported) as book:
+        periods = [r[1] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert periods == ["2022", "2023", "2024"]
+    again = importers.parse_upload(name="values.xlsx", data=exported, measures=[m])
+    assert again.ok and [r.value.period for r in again.rows] == [D(2022, 1, 1), D(2023, 1, 1), D(2024, 1, 1)]

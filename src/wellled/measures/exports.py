@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from wellled.core.cells import safe_cell
 from wellled.core.workbook import Font, new_workbook, streamed_cell, workbook_bytes
 
-from .choices import SURVEY_COLUMNS
+from .choices import SURVEY_COLUMNS, Frequency
 from .models import Measure, MeasureValue, SurveyScore
+from .periods import period_label
 
 HEADER = ("measure", "period", "value", "numerator", "denominator")
 PERIOD_FORMAT = "yyyy-mm-dd"
@@ -23,7 +24,8 @@ PERIOD_FORMAT = "yyyy-mm-dd"
 
 def values_workbook(measures: Iterable[Measure], values: Iterable[MeasureValue]) -> bytes:
     """The values of `measures` (already scoped to what the reader may see), by measure name then period."""
-    names = {m.pk: m.name for m in measures}
+    by_pk = {m.pk: m for m in measures}
+    names = {pk: m.name for pk, m in by_pk.items()}
     book = new_workbook(streamed=True)
     sheet = book.create_sheet("Values")
     sheet.freeze_panes = "A2"
@@ -35,7 +37,7 @@ def values_workbook(measures: Iterable[Measure], values: Iterable[MeasureValue])
         sheet.append(
             [
                 streamed_cell(sheet, names[value.measure_id]),
-                streamed_cell(sheet, value.period, number_format=PERIOD_FORMAT),
+                _period_cell(sheet, by_pk[value.measure_id], value.period),
                 *(
                     streamed_cell(sheet, _figure(figure))
                     for figure in (value.value, value.numerator, value.denominator)
@@ -43,6 +45,20 @@ def values_workbook(measures: Iterable[Measure], values: Iterable[MeasureValue])
             ]
         )
     return workbook_bytes(book)
+
+
+def period_text(measure: Measure, period) -> str:
+    """A period as an export writes it: a year's own name for annual measures ("2024" for the 2024 staff survey,
+    "2024/25" for a financial year), which the upload reads back; else the ISO date."""
+    if measure.frequency == Frequency.ANNUAL:
+        return period_label(period, measure.period_kind).split(" (")[0]
+    return period.isoformat()
+
+
+def _period_cell(sheet, measure: Measure, period):
+    if measure.frequency == Frequency.ANNUAL:
+        return streamed_cell(sheet, period_text(measure, period))
+    return streamed_cell(sheet, period, number_format=PERIOD_FORMAT)
 
 
 def _figure(figure: float | None) -> float | int | None:

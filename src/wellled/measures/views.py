@@ -238,7 +238,7 @@ def measure_data_csv(request: SignedInRequest, pk: int) -> HttpResponse:
         writer.writerow(
             [
                 safe_cell(page.measure.name),
-                row.period.isoformat(),
+                exports.period_text(page.measure, row.period),
                 *(
                     "" if v is None or x is None else f"{x:g}"
                     for x in ((v.value, v.numerator, v.denominator) if v else (None, None, None))
