@@ -79,6 +79,23 @@ def test_the_2024_survey_is_entered_on_its_page_and_shown_against_the_benchmark(
     ]
     html = client.get(reverse("measure-detail", args=[m.pk])).content.decode()
     assert "The 2024 staff survey against the benchmark group" in html and "2023/24" not in html
+    assert (
+        'id="survey-chart"' in html
+        and 'aria-label="The 2024 staff survey against the benchmark group"' in html
+    )
+
+
+def test_the_survey_chart_draws_each_element_against_its_group_and_escapes_text():
+    """NHS Staff Survey: each element is read against the benchmark group's range and median; the chart draws the
+    group's worst to best, its median and the trust's score, and the table says the same in words."""
+    from wellled.measures.jinja import survey_chart
+
+    svg = str(
+        survey_chart([("We are a team", 6.9, 6.3, 6.7, 7.1), ("Morale", 5.4, 5.5, 5.9, 6.3)], "<b>2024</b>")
+    )
+    assert svg.count("<circle") == 3  # two scores and the key's
+    assert "&lt;b&gt;2024&lt;/b&gt;" in svg and "<b>" not in svg
+    assert str(survey_chart([], "nothing")) == ""
 
 
 @pytest.mark.parametrize(

@@ -336,6 +336,17 @@ class SurveyScore(models.Model):
             )
 
     @property
+    def chart_row(self) -> tuple[str, float, float, float, float]:
+        """(element, score, worst, median, best), as the survey chart draws it."""
+        return (
+            self.get_element_display(),
+            self.score,
+            self.benchmark_worst,
+            self.benchmark_median,
+            self.benchmark_best,
+        )
+
+    @property
     def against_benchmark(self) -> str:
         """Where the score sits in its benchmark group, in words."""
         if self.score >= self.benchmark_best:
