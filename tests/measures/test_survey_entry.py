@@ -66,6 +66,7 @@ def test_the_2024_survey_is_entered_on_its_page_and_shown_against_the_benchmark(
     login(editor)
     page = client.get(reverse("measure-survey", args=[m.pk]))
     assert page.status_code == 200 and "We are compassionate and inclusive" in page.content.decode()
+    assert client.get(reverse("measure-survey", args=[m.pk]) + "?year=²²²²").status_code == 200
     answer = client.post(
         reverse("measure-survey", args=[m.pk]),
         _entry(2024, team=("6.9", "6.7", "7.1", "6.3"), morale=("5.5", "5.9", "6.3", "5.5")),
@@ -106,6 +107,8 @@ def test_the_survey_chart_draws_each_element_against_its_group_and_escapes_text(
         (_entry(2024, team=("6.9", "7.5", "7.1", "6.3")), "median must lie between the worst and best"),
         (_entry(2024), "at least one element"),
         ({"year": "", "seen": ""}, "Enter the survey year"),
+        ({"year": "9" * 30, "seen": ""}, "has not run yet"),
+        ({"year": "1999", "seen": ""}, "from 2003"),
     ],
 )
 def test_the_entry_form_names_the_element_and_figure_that_is_wrong(
@@ -207,6 +210,7 @@ def test_a_spreadsheet_imports_several_survey_years(org, editor, login, client):
             "24/25,We are a team,6.9,6.7,7.1,6.3\n",
             "Row 2, column ‘survey year’: ‘24/25’ is not a survey year",
         ),
+        ("2099,We are a team,6.9,6.7,7.1,6.3\n", "Row 2, column ‘survey year’: ‘2099’ is not a survey year"),
         ("2024,=HYPERLINK(1),6.9,6.7,7.1,6.3\n", "looks like a spreadsheet formula"),
         (
             "2024,We are a team,6.9,6.7,7.1,6.3\n2024,we are a team,6.9,6.7,7.1,6.3\n",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, text_field
 
 from .choices import SURVEY_ELEMENTS, Direction, Frequency, MeasureKind, MetWhen, YearStart
 from .models import NEGATIVE_ONLY_FOR_VALUES, Annotation, Measure, Rebase
-from .services import SurveyScoreRow
+from .services import OLDEST_SURVEY_YEAR, SurveyScoreRow
 
 REAL_DATE = "Enter a real date"
 MAX_RATE_PER = 1_000_000  # "per 1,000,000 population" is the largest base in common NHS use
@@ -224,7 +225,6 @@ SURVEY_FIGURES: dict[str, str] = {
     "best": "the benchmark best",
     "worst": "the benchmark worst",
 }
-OLDEST_SURVEY_YEAR = 2003  # the NHS Staff Survey's first national year
 
 
 class SurveyForm(TextForm):
@@ -258,6 +258,12 @@ class SurveyForm(TextForm):
                         "max_value": f"Enter {label}: {words} as a number from 0 to 10",
                     },
                 )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(f"The {year} survey has not run yet: enter the year it was named by")
+        return year
 
     def element_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         """Each element's words and its four fields, for the entry table."""

@@ -34,7 +34,7 @@ from wellled.core.workbook import RowLimitExceeded, bounded_rows, opened_workboo
 from .choices import SURVEY_COLUMNS, SURVEY_ELEMENTS, MeasureKind
 from .models import Measure
 from .periods import future_period_problem, normalise_period
-from .services import SurveyScoreRow, ValueRow
+from .services import OLDEST_SURVEY_YEAR, SurveyScoreRow, ValueRow
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -554,7 +554,7 @@ def _parse_survey_rows(
             )
             continue
         year = _survey_year(cells["year"])
-        if year is None or not 1948 <= year <= today.year:
+        if year is None or not OLDEST_SURVEY_YEAR <= year <= today.year:
             parsed.add_error(
                 number,
                 raw[where["year"]],

@@ -434,6 +434,7 @@ class SurveyScoreRow:
     worst: float
 
 
+OLDEST_SURVEY_YEAR = 2003  # the NHS Staff Survey's first national year
 SURVEY_NEEDS_ANNUAL = "Survey scores belong to an annual measure (the survey runs once a year)."
 SURVEY_NEEDS_CALENDAR = (
     "The NHS Staff Survey is named by its calendar year (the 2024 survey): set this measure's annual figures to "
@@ -469,6 +470,10 @@ def survey_scores_record(
     _analyst_require(by, measure.organisation_id)
     if problem := survey_problem(measure):
         raise ValidationError(problem)
+    if not OLDEST_SURVEY_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(
+            {"year": f"{year} is not a year the survey has run: enter the year it was named by."}
+        )
     period = datetime.date(year, 1, 1)
     if problem := future_period_problem(period, measure.period_kind, timezone.localdate()):
         raise ValidationError({"year": problem})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -436,7 +437,7 @@ def _survey_page(request, measure, *, form=None, upload=None, parsed=None, statu
     years = selectors.survey_years(measure)
     if form is None:
         asked = request.GET.get("year", "")
-        year = int(asked) if asked.isdigit() and len(asked) == 4 else next(iter(years), None)
+        year = int(asked) if re.fullmatch(r"[0-9]{4}", asked) else next(iter(years), None)
         form = SurveyForm(initial=_survey_initial(years, year))
     context = {
         "measure": measure,
