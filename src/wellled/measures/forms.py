@@ -289,12 +289,13 @@ class SurveyForm(TextForm):
                     f"Enter {label}: {SURVEY_FIGURES[missing[0]]}, or leave the element's row blank",
                 )
                 continue
-            if not figures["worst"] <= figures["median"] <= figures["best"]:
+            given = {figure: float(v) for figure, v in figures.items() if v is not None}
+            if not given["worst"] <= given["median"] <= given["best"]:
                 self.add_error(
                     names["median"], f"{label}: the benchmark median must lie between the worst and best"
                 )
                 continue
-            rows.append(SurveyScoreRow(key, **figures))
+            rows.append(SurveyScoreRow(key, **given))
         if not rows and not self.errors:
             raise forms.ValidationError("Enter the scores of at least one element")
         data["rows"] = rows

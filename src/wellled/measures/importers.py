@@ -528,8 +528,8 @@ def _parse_survey_rows(
     at, header_cells = header_row
     raw = ["" if c is None else " ".join(str(c).split()) for c in header_cells]
     header = [h.lower() for h in raw]
-    where = {what: _find(header, names) for what, names in SURVEY_COLUMNS.items()}
-    for what, index in where.items():
+    found = {what: _find(header, names) for what, names in SURVEY_COLUMNS.items()}
+    for what, index in found.items():
         if index is None:
             parsed.add_error(
                 at,
@@ -540,10 +540,11 @@ def _parse_survey_rows(
             )
     if not parsed.ok:
         return
+    where = {what: index for what, index in found.items() if index is not None}
     seen: dict[tuple[int, str], int] = {}
     today = timezone.localdate()
     for number, row in rows:
-        cells = {what: (row[i] if i < len(row) else None) for what, i in where.items() if i is not None}
+        cells = {what: (row[i] if i < len(row) else None) for what, i in where.items()}
         cells = {what: value.strip() if isinstance(value, str) else value for what, value in cells.items()}
         formula = next((w for w, v in cells.items() if isinstance(v, str) and _is_formula(v)), None)
         if formula is not None:

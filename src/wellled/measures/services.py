@@ -482,14 +482,15 @@ def survey_scores_record(
     }
     if seen is not None and seen != survey_digest(existing.values()):
         raise ConcurrentEditError(measure, SURVEY_CHANGED.format(year=year))
-    saved, seen = [], set()
+    saved: list[SurveyScore] = []
+    done: set[str] = set()
     for row in rows:
         if row.element not in SURVEY_ELEMENTS:
             raise ValidationError({"element": f"‘{row.element}’ is not a staff survey element."})
         label = SURVEY_ELEMENTS[row.element]
-        if row.element in seen:
+        if row.element in done:
             raise ValidationError({"element": f"{label} appears twice."})
-        seen.add(row.element)
+        done.add(row.element)
         figures = {
             "score": row.score,
             "benchmark_median": row.median,

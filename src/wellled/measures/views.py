@@ -7,7 +7,7 @@ import io
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -470,8 +470,8 @@ def measure_survey(request: SignedInRequest, pk: int) -> HttpResponse:
             )
         except ConcurrentEditError as exc:
             # The form now carries what is stored: saving again, having been told, is a deliberate choice.
-            form.data = form.data.copy()
-            form.data["seen"] = f"{year}|{survey_digest(selectors.survey_years(measure).get(year, []))}"
+            form.data = data = cast(Any, form.data).copy()
+            data["seen"] = f"{year}|{survey_digest(selectors.survey_years(measure).get(year, []))}"
             form.add_error(None, str(exc))
         except ValidationError as exc:
             errors_apply(form, exc)
