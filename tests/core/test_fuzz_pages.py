@@ -75,6 +75,8 @@ EXTRA_KIND = {
     "measure-chart-png": "measure",
     "measure-data-csv": "measure",
     "measure-history": "measure",
+    "measure-survey": "measure",
+    "measure-survey-upload": "measure",
     "measure-rebase-remove": "rebase",
     "action-measure-link": "action",
     "assessment-detail": "assessment",

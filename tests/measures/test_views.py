@@ -11,7 +11,14 @@ from tests.factories import db_state, make_plan
 
 from wellled.core.service_kit import AS_IT_STANDS
 from wellled.measures import services
-from wellled.measures.models import Annotation, Measure, MeasureValue, Rebase, SuccessMeasureLink
+from wellled.measures.models import (
+    Annotation,
+    Measure,
+    MeasureValue,
+    Rebase,
+    SuccessMeasureLink,
+    SurveyScore,
+)
 from wellled.measures.urls import urlpatterns
 from wellled.plans import services as plan_services
 
@@ -29,6 +36,9 @@ OBJECT_URLS = {
     "measure-data-csv": "measure",
     "measure-data-xlsx": "measure",
     "measure-history": "measure",
+    "measure-survey": "measure",
+    "measure-survey-upload": "measure",
+    "measure-survey-xlsx": "measure",
     "measure-rebase-remove": "rebase",
     "action-measure-link": "action",
 }
@@ -43,8 +53,10 @@ EDITING = {
     "measure-annotate",
     "measure-rebase-remove",
     "action-measure-link",
+    "measure-survey",
+    "measure-survey-upload",
 }
-POST_ONLY = {"measure-rebase", "measure-annotate", "measure-rebase-remove"}
+POST_ONLY = {"measure-rebase", "measure-annotate", "measure-rebase-remove", "measure-survey-upload"}
 POSTS = {
     "measure-edit": {
         "name": "Renamed",
@@ -58,11 +70,18 @@ POSTS = {
     "measure-rebase": {"date": "2023-06-01", "reason": "Posted"},
     "measure-annotate": {"date": "2023-06-01", "text": "Posted"},
     "action-measure-link": {"measure": "0", "target": "1", "met_when": "direction"},
+    "measure-survey": {
+        "year": "2024",
+        "team_score": "7",
+        "team_median": "7",
+        "team_best": "8",
+        "team_worst": "6",
+    },
 }
 
 
 def state():
-    models = [Measure, MeasureValue, Rebase, Annotation, SuccessMeasureLink]
+    models = [Measure, MeasureValue, Rebase, Annotation, SuccessMeasureLink, SurveyScore]
     return {**db_state(), **{m.__name__: sorted(map(repr, m.objects.values())) for m in models}}
 
 

@@ -86,3 +86,4 @@ def test_the_report_reads_the_survey_year_against_its_benchmark(org, editor, log
     assert "Morale:5.40" in docx_text(bytes(issued.files.get(format="docx").content))
     page = login(editor).get(reverse("ipr")).content.decode()
     assert f"The {year} staff survey against the benchmark group" in page and "Worst in group" in page
+    assert f'aria-label="The {year} staff survey against the benchmark group: Staff engagement score"' in page

@@ -19,7 +19,7 @@ from wellled.assessments.selectors import ratings_for_user
 from wellled.core.formatting import counted, day_text, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import scoped
-from wellled.measures.jinja import measure_number, measure_period
+from wellled.measures.jinja import measure_number
 from wellled.measures.selectors import measures_for_user, summarise
 from wellled.plans.selectors import plan_get
 from wellled.reports.board_paper import board_paper_build
@@ -216,7 +216,7 @@ def _measure_tables(
             (
                 measure.name,
                 measure.indicator_code,
-                measure_period(summary.latest_period, measure) if summary.has_data else "No data yet",
+                summary.latest_period_text if summary.has_data else "No data yet",
                 measure_number(summary.latest, measure) if summary.has_data else "",
                 summary.variation_short,
                 ASSURANCE_SHORT.get(summary.assurance, NO_ASSURANCE_SHORT)

@@ -55,6 +55,17 @@ SURVEY_ELEMENTS: dict[str, str] = {
     "morale": "Morale",
 }
 
+# The column headings a staff survey spreadsheet may use (the survey's benchmark report says "your org", "average"
+# for the group's median, "best" and "worst"); the first of each is what Wellled writes.
+SURVEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "year": ("survey year", "year", "survey"),
+    "element": ("element", "theme", "people promise element", "measure"),
+    "score": ("score", "trust", "your org", "organisation score", "trust score"),
+    "median": ("benchmark median", "median", "average", "benchmark average"),
+    "best": ("benchmark best", "best"),
+    "worst": ("benchmark worst", "worst"),
+}
+
 
 class MetWhen(models.TextChoices):
     """When a success measure's target counts as met; "direction" follows the measure's own direction."""

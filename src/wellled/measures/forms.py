@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from wellled.core.forms import TextForm, VersionedForm, choice_field, date_field, text_field
 
-from .choices import Direction, Frequency, MeasureKind, MetWhen, YearStart
+from .choices import SURVEY_ELEMENTS, Direction, Frequency, MeasureKind, MetWhen, YearStart
 from .models import NEGATIVE_ONLY_FOR_VALUES, Annotation, Measure, Rebase
+from .services import OLDEST_SURVEY_YEAR, SurveyScoreRow
 
 REAL_DATE = "Enter a real date"
 MAX_RATE_PER = 1_000_000  # "per 1,000,000 population" is the largest base in common NHS use
@@ -214,3 +216,87 @@ class LinkForm(VersionedForm):
             [("", "")]
             + [(m.pk, f"{m.name}{' (' + m.unit_label + ')' if m.unit_label else ''}") for m in measures],
         )
+
+
+# The figures entered for each staff survey element, in the order of the survey's benchmark report.
+SURVEY_FIGURES: dict[str, str] = {
+    "score": "your score",
+    "median": "the benchmark median",
+    "best": "the benchmark best",
+    "worst": "the benchmark worst",
+}
+
+
+class SurveyForm(TextForm):
+    """A staff survey year: each element's score and the benchmark group's median, best and worst, out of 10; an
+    element left wholly blank is not recorded."""
+
+    year = forms.IntegerField(
+        label="Survey year",
+        min_value=OLDEST_SURVEY_YEAR,
+        help_text="The calendar year the survey is named by: the 2024 survey's fieldwork ran in the autumn of 2024.",
+        error_messages={
+            "required": "Enter the survey year, for example 2024",
+            "invalid": "Enter the survey year as a year, for example 2024",
+            "min_value": f"Enter a survey year from {OLDEST_SURVEY_YEAR} (the first national staff survey)",
+        },
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in SURVEY_ELEMENTS.items():
+            for figure, words in SURVEY_FIGURES.items():
+                self.fields[f"{key}_{figure}"] = forms.FloatField(
+                    label=f"{label}: {words}",
+                    required=False,
+                    min_value=0,
+                    max_value=10,
+                    error_messages={
+                        "invalid": f"Enter {label}: {words} as a number out of 10",
+                        "min_value": f"Enter {label}: {words} as a number from 0 to 10",
+                        "max_value": f"Enter {label}: {words} as a number from 0 to 10",
+                    },
+                )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(f"The {year} survey has not run yet: enter the year it was named by")
+        return year
+
+    def element_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Each element's words and its four fields, for the entry table."""
+        return [
+            (label, [self[f"{key}_{f}"] for f in SURVEY_FIGURES]) for key, label in SURVEY_ELEMENTS.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        rows = []
+        for key, label in SURVEY_ELEMENTS.items():
+            names = {figure: f"{key}_{figure}" for figure in SURVEY_FIGURES}
+            if any(self.has_error(name) for name in names.values()):
+                continue
+            figures = {figure: data.get(name) for figure, name in names.items()}
+            if all(v is None for v in figures.values()):
+                continue
+            missing = [figure for figure, v in figures.items() if v is None]
+            if missing:
+                self.add_error(
+                    names[missing[0]],
+                    f"Enter {label}: {SURVEY_FIGURES[missing[0]]}, or leave the element's row blank",
+                )
+                continue
+            given = {figure: float(v) for figure, v in figures.items() if v is not None}
+            if not given["worst"] <= given["median"] <= given["best"]:
+                self.add_error(
+                    names["median"], f"{label}: the benchmark median must lie between the worst and best"
+                )
+                continue
+            rows.append(SurveyScoreRow(key, **given))
+        if not rows and not self.errors:
+            raise forms.ValidationError("Enter the scores of at least one element")
+        data["rows"] = rows
+        return data

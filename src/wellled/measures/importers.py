@@ -31,10 +31,10 @@ from wellled.core.cells import FORMULA_PREFIXES
 from wellled.core.formatting import implausible_date
 from wellled.core.workbook import RowLimitExceeded, bounded_rows, opened_workbook, sheet_row_stream
 
-from .choices import MeasureKind
+from .choices import SURVEY_COLUMNS, SURVEY_ELEMENTS, MeasureKind
 from .models import Measure
 from .periods import future_period_problem, normalise_period
-from .services import ValueRow
+from .services import OLDEST_SURVEY_YEAR, SurveyScoreRow, ValueRow
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -465,3 +465,152 @@ def compare(parsed: ParsedFile, existing: Mapping[tuple[int, datetime.date], Any
         if key[0] in out and key not in mentioned:
             out[key[0]].kept += 1
     return sorted(out.values(), key=lambda e: e.measure.name.lower())
+
+
+# Staff survey results -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedSurvey:
+    """A staff survey spreadsheet's scores by survey year (calendar year), or the problems that stop it loading."""
+
+    name: str
+    years: dict[int, list[SurveyScoreRow]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, row, column, message) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+
+def _element_key(text: str) -> str | None:
+    """The stored key of a survey element named by its key or its words ("We are a team", "Staff engagement")."""
+    wanted = " ".join(text.lower().split())
+    for key, label in SURVEY_ELEMENTS.items():
+        if wanted in (key, label.lower()):
+            return key
+    return None
+
+
+def parse_survey_upload(*, name: str, data: bytes) -> ParsedSurvey:
+    """Check a staff survey spreadsheet (a row per survey year and element: the trust's score and the benchmark
+    group's median, best and worst, each out of 10); every problem names its row and column, nothing is kept unless
+    all are right."""
+    parsed = ParsedSurvey(name=name)
+    if len(data) > MAX_BYTES:
+        parsed.add_error(None, None, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        return parsed
+    try:
+        rows = read_rows(name, data)
+        first = next(rows, None)
+        if first is None:
+            parsed.add_error(None, None, "The file is empty.")
+            return parsed
+        _parse_survey_rows(parsed, first, rows)
+    except UnreadableUpload as exc:
+        parsed.years.clear()
+        parsed.errors[:] = [RowError(None, None, str(exc))]
+        return parsed
+    if parsed.ok and not parsed.years:
+        parsed.add_error(None, None, "The file has a header row but no scores.")
+    if not parsed.ok:
+        parsed.years.clear()
+    return parsed
+
+
+def _parse_survey_rows(
+    parsed: ParsedSurvey, header_row: tuple[int, list], rows: Iterator[tuple[int, list]]
+) -> None:
+    at, header_cells = header_row
+    raw = ["" if c is None else " ".join(str(c).split()) for c in header_cells]
+    header = [h.lower() for h in raw]
+    found = {what: _find(header, names) for what, names in SURVEY_COLUMNS.items()}
+    for what, index in found.items():
+        if index is None:
+            parsed.add_error(
+                at,
+                None,
+                f"There is no ‘{SURVEY_COLUMNS[what][0]}’ column. The first row must name the columns: "
+                + ", ".join(names[0] for names in SURVEY_COLUMNS.values())
+                + ".",
+            )
+    if not parsed.ok:
+        return
+    where = {what: index for what, index in found.items() if index is not None}
+    seen: dict[tuple[int, str], int] = {}
+    today = timezone.localdate()
+    for number, row in rows:
+        cells = {what: (row[i] if i < len(row) else None) for what, i in where.items()}
+        cells = {what: value.strip() if isinstance(value, str) else value for what, value in cells.items()}
+        formula = next((w for w, v in cells.items() if isinstance(v, str) and _is_formula(v)), None)
+        if formula is not None:
+            parsed.add_error(
+                number,
+                raw[where[formula]],
+                f"‘{_show(cells[formula])}’ looks like a spreadsheet formula. Enter the value itself.",
+            )
+            continue
+        year = _survey_year(cells["year"])
+        if year is None or not OLDEST_SURVEY_YEAR <= year <= today.year:
+            parsed.add_error(
+                number,
+                raw[where["year"]],
+                f"‘{_show(cells['year'])}’ is not a survey year: enter the calendar year the survey is named by, "
+                f"such as {today.year - 1}.",
+            )
+            continue
+        element = _element_key(str(cells["element"] or ""))
+        if element is None:
+            parsed.add_error(
+                number,
+                raw[where["element"]],
+                f"‘{_show(cells['element'] or '')}’ is not a staff survey element: use a People Promise element "
+                "(such as We are a team), Staff engagement or Morale.",
+            )
+            continue
+        if (year, element) in seen:
+            parsed.add_error(
+                number,
+                raw[where["element"]],
+                f"The {year} survey's {SURVEY_ELEMENTS[element]} is already on row {seen[(year, element)]}.",
+            )
+            continue
+        figures: dict[str, float] = {}
+        for what in ("score", "median", "best", "worst"):
+            try:
+                figure = parse_number(cells[what])
+            except (ValueError, TypeError):
+                figure = -1.0
+            if figure is None or not 0 <= figure <= 10:
+                parsed.add_error(
+                    number,
+                    raw[where[what]],
+                    f"‘{_show(cells[what] if cells[what] is not None else '')}’: enter a score out of 10 "
+                    "(a number from 0 to 10).",
+                )
+                break
+            figures[what] = figure
+        else:
+            if not figures["worst"] <= figures["median"] <= figures["best"]:
+                parsed.add_error(
+                    number,
+                    raw[where["median"]],
+                    "The benchmark's median must lie between its worst and best scores.",
+                )
+                continue
+            seen[(year, element)] = number
+            parsed.years.setdefault(year, []).append(SurveyScoreRow(element, **figures))
+
+
+def _survey_year(cell: Any) -> int | None:
+    """A survey's year from a cell: 2024, '2024', 'the 2024 survey' or a date cell in 2024."""
+    if isinstance(cell, datetime.date):
+        return cell.year
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
+        return int(cell)
+    found = re.fullmatch(r"(?:the\s+)?(\d{4})(?:\s+(?:staff\s+)?survey)?", str(cell or "").strip(), re.I)
+    return int(found[1]) if found else None

@@ -336,6 +336,17 @@ class SurveyScore(models.Model):
             )
 
     @property
+    def chart_row(self) -> tuple[str, float, float, float, float]:
+        """(element, score, worst, median, best), as the survey chart draws it."""
+        return (
+            self.get_element_display(),
+            self.score,
+            self.benchmark_worst,
+            self.benchmark_median,
+            self.benchmark_best,
+        )
+
+    @property
     def against_benchmark(self) -> str:
         """Where the score sits in its benchmark group, in words."""
         if self.score >= self.benchmark_best:
@@ -345,3 +356,12 @@ class SurveyScore(models.Model):
         if self.score > self.benchmark_median:
             return "Above median"
         return "Below median" if self.score < self.benchmark_median else "At median"
+
+
+def survey_digest(scores) -> str:
+    """What a survey year's stored scores were when a form showed them, so saving over someone else's later entry
+    is refused rather than silent (the year's rows have no version of their own)."""
+    return ";".join(
+        f"{s.element}={s.score:g},{s.benchmark_median:g},{s.benchmark_best:g},{s.benchmark_worst:g}"
+        for s in sorted(scores, key=lambda s: s.element)
+    )

@@ -288,6 +288,15 @@ def survey_scores(measure: Measure, until: datetime.date | None = None) -> list[
     return latest_survey_years([measure.pk], until).get(measure.pk, [])
 
 
+def survey_years(measure: Measure) -> dict[int, list[SurveyScore]]:
+    """Every survey year's scores of a measure (already scoped), newest year first, each in the survey's order."""
+    order = {e: i for i, e in enumerate(SURVEY_ELEMENTS)}
+    years: dict[int, list[SurveyScore]] = {}
+    for score in SurveyScore.objects.filter(measure=measure).order_by("-period"):
+        years.setdefault(score.period.year, []).append(score)
+    return {year: sorted(rows, key=lambda s: order[s.element]) for year, rows in years.items()}
+
+
 def latest_survey_years(
     measure_ids: list[int], until: datetime.date | None = None
 ) -> dict[int, list[SurveyScore]]:

@@ -21,6 +21,7 @@ from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
+    ConcurrentEditError,
     fields_update,
     permission_require,
     record_change,
@@ -39,6 +40,7 @@ from .models import (
     Rebase,
     SuccessMeasureLink,
     SurveyScore,
+    survey_digest,
 )
 from .periods import future_period_problem, normalise_period
 
@@ -432,30 +434,63 @@ class SurveyScoreRow:
     worst: float
 
 
+OLDEST_SURVEY_YEAR = 2003  # the NHS Staff Survey's first national year
+SURVEY_NEEDS_ANNUAL = "Survey scores belong to an annual measure (the survey runs once a year)."
+SURVEY_NEEDS_CALENDAR = (
+    "The NHS Staff Survey is named by its calendar year (the 2024 survey): set this measure's annual figures to "
+    "count in calendar years before recording survey results."
+)
+SURVEY_CHANGED = (
+    "The {year} survey's scores were changed by someone else while you were entering them, so yours have not "
+    "been saved and nothing of theirs was overwritten. Your entries are kept below: check the scores now held, "
+    "then save again if yours still apply."
+)
+
+
+def survey_problem(measure: Measure) -> str:
+    """Why survey results cannot be filed under this measure, or '' when they can."""
+    if measure.frequency != Frequency.ANNUAL:
+        return SURVEY_NEEDS_ANNUAL
+    return "" if measure.period_kind == CALENDAR_YEAR else SURVEY_NEEDS_CALENDAR
+
+
 @transaction.atomic
 def survey_scores_record(
-    *, measure: Measure, by: User | None, year: int, rows: Iterable[SurveyScoreRow]
+    *,
+    measure: Measure,
+    by: User | None,
+    year: int,
+    rows: Iterable[SurveyScoreRow],
+    seen: str | None = None,
 ) -> list[SurveyScore]:
     """Record a staff survey year's People Promise, engagement and morale scores against the benchmark group's
-    figures, all or nothing; a score already held for the year and element is replaced (the audit log keeps it)."""
+    figures, all or nothing; a score already held for the year and element is replaced (the audit log keeps it).
+
+    `seen` (survey_digest of the year's scores when the form was shown) refuses a save over a later entry."""
     _analyst_require(by, measure.organisation_id)
-    if measure.frequency != Frequency.ANNUAL:
-        raise ValidationError("Survey scores belong to an annual measure (the survey runs once a year).")
-    start = datetime.date(year, 1, 1) if measure.period_kind == CALENDAR_YEAR else datetime.date(year, 4, 1)
-    period = normalise_period(start, measure.period_kind)
+    if problem := survey_problem(measure):
+        raise ValidationError(problem)
+    if not OLDEST_SURVEY_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(
+            {"year": f"{year} is not a year the survey has run: enter the year it was named by."}
+        )
+    period = datetime.date(year, 1, 1)
     if problem := future_period_problem(period, measure.period_kind, timezone.localdate()):
         raise ValidationError({"year": problem})
     existing = {
         s.element: s for s in SurveyScore.objects.select_for_update().filter(measure=measure, period=period)
     }
-    saved, seen = [], set()
+    if seen is not None and seen != survey_digest(existing.values()):
+        raise ConcurrentEditError(measure, SURVEY_CHANGED.format(year=year))
+    saved: list[SurveyScore] = []
+    done: set[str] = set()
     for row in rows:
         if row.element not in SURVEY_ELEMENTS:
             raise ValidationError({"element": f"‘{row.element}’ is not a staff survey element."})
         label = SURVEY_ELEMENTS[row.element]
-        if row.element in seen:
+        if row.element in done:
             raise ValidationError({"element": f"{label} appears twice."})
-        seen.add(row.element)
+        done.add(row.element)
         figures = {
             "score": row.score,
             "benchmark_median": row.median,
@@ -481,3 +516,14 @@ def survey_scores_record(
                 )
             )
     return saved
+
+
+@transaction.atomic
+def survey_years_record(
+    *, measure: Measure, by: User | None, years: dict[int, list[SurveyScoreRow]]
+) -> dict[int, list[SurveyScore]]:
+    """Record several survey years at once (a spreadsheet import), all or nothing."""
+    return {
+        year: survey_scores_record(measure=measure, by=by, year=year, rows=rows)
+        for year, rows in sorted(years.items())
+    }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,7 @@ from wellled.core.cells import safe_cell
 from wellled.core.formatting import padded_date
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import organisation_people
+from wellled.core.service_kit import ConcurrentEditError
 from wellled.core.view_kit import (
     CreatePage,
     EditPage,
@@ -41,8 +43,8 @@ from wellled.spc.render import render_png, render_svg, text_summary
 
 from . import exports, importers, selectors, services
 from .choices import MeasureKind
-from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, UploadForm, ValueForm
-from .models import Measure
+from .forms import AnnotationForm, LinkForm, MeasureForm, RebaseForm, SurveyForm, UploadForm, ValueForm
+from .models import Measure, survey_digest
 
 UPLOAD_SESSION_KEY = "measures_upload"
 
@@ -237,7 +239,7 @@ def measure_data_csv(request: SignedInRequest, pk: int) -> HttpResponse:
         writer.writerow(
             [
                 safe_cell(page.measure.name),
-                row.period.isoformat(),
+                exports.period_text(page.measure, row.period),
                 *(
                     "" if v is None or x is None else f"{x:g}"
                     for x in ((v.value, v.numerator, v.denominator) if v else (None, None, None))
@@ -404,6 +406,110 @@ def measure_upload(request: SignedInRequest) -> HttpResponse:
 def measure_upload_one(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get(pk=pk, **scope(request))
     return _upload(request, measure)
+
+
+# The staff survey ---------------------------------------------------------------------------------------------
+
+
+def _survey_initial(years: dict[int, list], year: int | None) -> dict[str, Any]:
+    """The form as the year's stored scores stand, with what was seen (to refuse saving over a later entry)."""
+    scores = years.get(year, []) if year is not None else []
+    initial: dict[str, Any] = {"year": year, "seen": f"{year}|{survey_digest(scores)}" if year else ""}
+    for s in scores:
+        initial.update(
+            {
+                f"{s.element}_score": s.score,
+                f"{s.element}_median": s.benchmark_median,
+                f"{s.element}_best": s.benchmark_best,
+                f"{s.element}_worst": s.benchmark_worst,
+            }
+        )
+    return initial
+
+
+def _seen_for(seen: str, year: int) -> str:
+    """The digest the form saw for `year`: a year other than the one shown is expected to hold nothing yet."""
+    shown_year, _, digest = seen.partition("|")
+    return digest if shown_year == str(year) else ""
+
+
+def _survey_page(request, measure, *, form=None, upload=None, parsed=None, status=200) -> HttpResponse:
+    years = selectors.survey_years(measure)
+    if form is None:
+        asked = request.GET.get("year", "")
+        year = int(asked) if re.fullmatch(r"[0-9]{4}", asked) else next(iter(years), None)
+        form = SurveyForm(initial=_survey_initial(years, year))
+    context = {
+        "measure": measure,
+        "problem": services.survey_problem(measure),
+        "years": years,
+        "form": form,
+        "upload_form": upload or UploadForm(),
+        "parsed": parsed,
+    }
+    return render(request, "measures/survey_form.jinja", context, status=status)
+
+
+def measure_survey(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Enter or correct a staff survey year: each element's score against the benchmark group's median, best and
+    worst (NHS Staff Survey), filed under the survey's calendar year."""
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    if request.method != "POST":
+        return _survey_page(request, measure)
+    form = SurveyForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            services.survey_scores_record(
+                measure=measure,
+                by=request.user,
+                year=year,
+                rows=form.cleaned_data["rows"],
+                seen=_seen_for(form.cleaned_data["seen"], year),
+            )
+        except ConcurrentEditError as exc:
+            # The form now carries what is stored: saving again, having been told, is a deliberate choice.
+            form.data = data = cast(Any, form.data).copy()
+            data["seen"] = f"{year}|{survey_digest(selectors.survey_years(measure).get(year, []))}"
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            messages.success(request, f"The {year} staff survey's scores are saved.")
+            return redirect(reverse("measure-detail", args=[pk]) + "#survey")
+    return _survey_page(request, measure, form=form, status=400)
+
+
+@require_POST
+def measure_survey_upload(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Import staff survey results from a spreadsheet: every row right, or nothing saved and each problem named by
+    its row and column."""
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    upload = UploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _survey_page(request, measure, upload=upload, status=400)
+    file = upload.cleaned_data["file"]
+    data = b"x" * (importers.MAX_BYTES + 1) if file.size > importers.MAX_BYTES else file.read()
+    parsed = importers.parse_survey_upload(name=file.name[:150], data=data)
+    if parsed.ok:
+        try:
+            saved = services.survey_years_record(measure=measure, by=request.user, years=parsed.years)
+        except ValidationError as exc:
+            parsed.add_error(None, None, " ".join(exc.messages))
+        else:
+            said = ", ".join(f"the {year} survey ({len(rows)} scores)" for year, rows in saved.items())
+            messages.success(request, f"Imported {parsed.name}: {said}.")
+            return redirect(reverse("measure-detail", args=[pk]) + "#survey")
+    return _survey_page(request, measure, parsed=parsed, status=400)
+
+
+def measure_survey_xlsx(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A measure's staff survey results as an .xlsx in the import's layout, each row labelled by its survey year."""
+    measure = selectors.measure_get(pk=pk, **scope(request))
+    content = exports.survey_workbook(selectors.survey_years(measure))
+    return xlsx_download(request, content, f"{slugify(measure.name)[:60] or 'measure'}-staff-survey")
 
 
 # Success measures ---------------------------------------------------------------------------------------------

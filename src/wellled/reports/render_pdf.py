@@ -424,9 +424,9 @@ def icon(kind: str, value: str, fonts: Fonts, size: float = 7 * mm) -> Drawing:
     if kind == "variation":
         variation = Variation(value) if value else None
         colour = variation_colour(variation) if variation else "#768692"
-        letter = (
-            "" if variation in (None, Variation.COMMON_CAUSE) else ("H" if value.endswith("high") else "L")
-        )
+        # No letter without special cause: common cause, or a series too short for limits (no verdict at all).
+        quiet = (None, Variation.COMMON_CAUSE, Variation.TOO_FEW_POINTS)
+        letter = "" if variation in quiet else ("H" if value.endswith("high") else "L")
     else:
         assurance = Assurance(value) if value else None
         colour = assurance_colour(assurance)

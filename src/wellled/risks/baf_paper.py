@@ -303,7 +303,7 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                     name=measure.name,
                     latest="No data yet"
                     if s.latest is None
-                    else measure_number(s.latest, measure.unit_label),
+                    else f"{measure_number(s.latest, measure.unit_label)} ({s.latest_period_text})",
                     variation=s.variation_text or "No data yet",
                     assurance=(ASSURANCE_TEXT[s.assurance] if s.assurance else "No target")
                     if s.has_data

@@ -56,13 +56,31 @@ def _dates_to_py(dates: np.ndarray) -> list[dt.date]:
     return [d.astype("datetime64[D]").astype(dt.date) for d in dates]
 
 
-def fmt_date(d: dt.date, monthly: bool) -> str:
-    """A date as "Apr 2021" for monthly data, else "5 Apr 2021"."""
+def fmt_date(d: dt.date, monthly: bool | str) -> str:
+    """A date as its series writes it: "Apr 2021" for monthly data, "2024" for calendar years (the 2024 staff
+    survey), "2024/25" for financial years, else "5 Apr 2021"."""
+    if monthly == YEARLY:
+        return str(d.year)
+    if monthly == FINANCIAL_YEARLY:
+        return f"{d.year}/{(d.year + 1) % 100:02d}"
     return d.strftime("%b %Y") if monthly else f"{d.day} {d.strftime('%b %Y')}"
 
 
-def _is_monthly(days: list[dt.date]) -> bool:
-    return len(days) > 1 and all(d.day == 1 for d in days)
+# How a series of yearly figures is dated: each 1 January (calendar years) or each 1 April (financial years).
+YEARLY = "yearly"
+FINANCIAL_YEARLY = "financial_yearly"
+
+
+def _is_monthly(days: list[dt.date]) -> bool | str:
+    """True for periods dated on their first day; YEARLY or FINANCIAL_YEARLY for one figure a year."""
+    if len(days) < 2 or not all(d.day == 1 for d in days):
+        return False
+    one_a_year = len({d.year for d in days}) == len(days)
+    if one_a_year and all(d.month == 1 for d in days):
+        return YEARLY
+    if one_a_year and all(d.month == 4 for d in days):
+        return FINANCIAL_YEARLY
+    return True
 
 
 def text_summary(result: SPCResult, *, title: str | None = None) -> str:
@@ -81,7 +99,8 @@ def text_summary(result: SPCResult, *, title: str | None = None) -> str:
     finite = np.flatnonzero(~np.isnan(result.values))
     if finite.size:
         i = int(finite[-1])
-        parts.append(f"Latest value {fmt_number(float(result.values[i]))} on {fmt_date(days[i], monthly)}.")
+        on = "for" if monthly in (YEARLY, FINANCIAL_YEARLY) else "on"
+        parts.append(f"Latest value {fmt_number(float(result.values[i]))} {on} {fmt_date(days[i], monthly)}.")
     g = result.groups[-1] if result.groups else None
     if g is not None:
         centre = "Median" if result.options.chart is ChartType.RUN else "Mean"
@@ -291,7 +310,7 @@ def render_svg(
         if result.target is not None and result.assurance is not None:
             out.append(assurance_icon_svg(result.assurance, size, x=width - right - size, y=6))
     if legend:
-        out.append(_legend(x0 - 50, height - 14, result.target is not None))
+        out.append(_legend(x0 - 50, height - 14, result.target is not None, result.too_few_points))
     out.append("</svg>")
     return "".join(out)
 
@@ -314,15 +333,21 @@ def _step_path(xs: np.ndarray, ys: np.ndarray, raw: np.ndarray) -> str:
     return "".join(parts)
 
 
-def _legend(x: float, y: float, target: bool) -> str:
-    items = [
-        ("dot", COLOUR_COMMON_CAUSE, "Common cause"),
-        ("dot", COLOUR_IMPROVEMENT, "Improvement"),
-        ("dot", COLOUR_CONCERN, "Concern"),
-        ("dot", COLOUR_NEUTRAL, "Neither"),
-        ("solid", COLOUR_TEXT, "Centre line"),
-        ("dash", COLOUR_LINE, "Limits"),
-    ]
+def _legend(x: float, y: float, target: bool, too_few: bool = False) -> str:
+    """The chart's key; a series too short for limits has no limits and no verdict, so its points are just points
+    (Making Data Count: never "common cause" before a 12-point baseline)."""
+    items = (
+        [("dot", COLOUR_COMMON_CAUSE, "Figure"), ("solid", COLOUR_TEXT, "Centre line")]
+        if too_few
+        else [
+            ("dot", COLOUR_COMMON_CAUSE, "Common cause"),
+            ("dot", COLOUR_IMPROVEMENT, "Improvement"),
+            ("dot", COLOUR_CONCERN, "Concern"),
+            ("dot", COLOUR_NEUTRAL, "Neither"),
+            ("solid", COLOUR_TEXT, "Centre line"),
+            ("dash", COLOUR_LINE, "Limits"),
+        ]
+    )
     if target:
         items.append(("dot-dash", COLOUR_TARGET, "Target"))
     out = []

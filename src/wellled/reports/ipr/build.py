@@ -120,6 +120,11 @@ class IPRMeasure:
         )
 
     @property
+    def survey_chart_rows(self) -> tuple[tuple[str, float, float, float, float], ...]:
+        """(element, score, worst, median, best) of each survey element, as the survey chart draws it."""
+        return tuple((s.element, s.score, s.worst, s.median, s.best) for s in self.survey)
+
+    @property
     def too_few_points(self) -> bool:
         """The chart has too few points for process limits, so its variation says nothing yet."""
         return self.chart is not None and self.chart.too_few_points
