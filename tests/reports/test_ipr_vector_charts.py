@@ -164,3 +164,28 @@ def test_the_chart_renderer_output_converts_for_every_variation_and_assurance():
             svg = spc_render.render_svg(result, title="Waits", y_label="Days")
             drawing = svg_drawing(svg, width=400, fonts=FONTS)
             assert "Waits" in _strings(drawing)
+
+
+def test_a_form_asked_for_ahead_is_made_once_in_the_background_and_its_error_is_raised_when_it_is_used():
+    import threading
+
+    from wellled.reports.papers.charts import ChartCache
+
+    charts = ChartCache()
+    made_on: list[str] = []
+
+    def picture():
+        made_on.append(threading.current_thread().name)
+        return b"png"
+
+    charts.ahead("picture", picture)
+    charts.ahead("picture", picture)  # asked twice, made once
+    charts.ahead("broken", lambda: 1 / 0)
+    assert charts.convert("picture", lambda: b"made again") == b"png"
+    assert charts.convert("picture", lambda: b"made again") == b"png"
+    assert made_on and made_on[0].startswith("wellled-charts") and len(made_on) == 1
+    assert charts.conversions == 1
+    with pytest.raises(ZeroDivisionError):
+        charts.convert("broken", lambda: b"never")
+    charts.close()
+    assert charts.convert("later", lambda: b"on this thread") == b"on this thread"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from reportlab.graphics.shapes import Drawing
@@ -241,3 +242,13 @@ def measure_png(measure, charts=None) -> bytes:
         ("ipr-png", measure.measure_id, CHART_SCALE),
         lambda: svg_png(measure_svg(measure, charts), scale=CHART_SCALE),
     )
+
+
+def pictures_ahead(measures, charts) -> None:
+    """Start Word's pictures of the measures' charts in the background while the PDF is laid out: each chart is
+    drawn here first (once, on this thread), and only its rasterising runs beside the PDF."""
+    for measure in measures:
+        if measure.chart is None:
+            continue
+        svg = measure_svg(measure, charts)
+        charts.ahead(("ipr-png", measure.measure_id, CHART_SCALE), partial(svg_png, svg, scale=CHART_SCALE))

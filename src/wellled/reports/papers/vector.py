@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from defusedxml import ElementTree
@@ -70,6 +71,7 @@ def _number(element, name: str, default: float = 0.0) -> float:
     return found[0] if found else default
 
 
+@lru_cache(maxsize=256)  # a chart uses a dozen colours, asked for hundreds of times
 def _colour(value: str | None):
     """An SVG paint ('#005eb8', 'none', absent) as a ReportLab colour or None."""
     if value is None or value == "none":
