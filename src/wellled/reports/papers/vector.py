@@ -352,7 +352,7 @@ class _Painter:
             self.paint(element, fill=False)
         elif tag == "path":
             self.path(element.get("d", ""))
-            self.paint(element, fill=element.get("fill") not in (None, "none"))
+            self.paint(element)
         elif tag == "text":
             self.text(element, attributes)
         else:
