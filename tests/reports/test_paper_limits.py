@@ -257,8 +257,8 @@ def test_ipr_chart_is_drawn_once_for_both_formats(org, editor, monkeypatch):
     _measure(org, editor, "Drawn once", [50, 52, 49, 51, 53, 50, 52, 51, 49, 52, 50, 51])
     report = ipr_build(user=editor, organisation=org, as_at=TODAY())
     drawn = []
-    real = spc_render.render_png
-    monkeypatch.setattr(spc_render, "render_png", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    real = spc_render.render_svg
+    monkeypatch.setattr(spc_render, "render_svg", lambda *a, **k: drawn.append(1) or real(*a, **k))
     charts = ChartCache()  # one issue's cache, as the paper pipeline passes it to every format
     render_ipr_pdf(report, charts)
     render_ipr_docx(report, charts)

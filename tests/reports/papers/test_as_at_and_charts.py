@@ -86,13 +86,13 @@ def test_a_baf_dated_in_the_past_shows_each_risk_as_it_was_worded_then(org, edit
 def test_each_chart_is_drawn_once_per_issue_and_shared_by_every_format(org, editor, monkeypatch):
     made = make_ipr_measures(org, editor)
     drawn: list[str] = []
-    real = spc_render.render_png
+    real = spc_render.render_svg
 
     def counting(result, **kwargs):
         drawn.append(kwargs["title"])
         return real(result, **kwargs)
 
-    monkeypatch.setattr(spc_render, "render_png", counting)
+    monkeypatch.setattr(spc_render, "render_svg", counting)
     issued = ipr_issue(organisation=org, as_at=timezone.localdate(), by=editor)
     report = frozen_report(issued)
     charted = sorted(m.name for m in report.measures if m.result is not None)

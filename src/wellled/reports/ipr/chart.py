@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+from reportlab.graphics.shapes import Drawing
 
 from wellled.spc import SPCResult
 from wellled.spc import render as spc_render
@@ -20,9 +22,10 @@ from wellled.spc.results import GroupSummary
 from wellled.spc.types import Assurance, ChartType, Direction, Variation
 
 from ..papers.charts import chart_cache
+from ..papers.vector import ChartFonts, svg_drawing, svg_png
 
 DAY = "datetime64[D]"  # measures are charted by day (measures.selectors.measure_spc)
-CHART_SCALE = 1.6  # the PNG's resolution: crisp on paper at the report's chart width
+CHART_SCALE = 1.6  # the Word picture's resolution: crisp on paper at the report's chart width
 
 
 def _days(values) -> tuple[datetime.date, ...]:
@@ -213,13 +216,39 @@ class IPRChart:
         )
 
 
+def measure_svg(measure, charts=None) -> str:
+    """A report measure's SPC chart, drawn once per issue as SVG by the SPC renderer: every format asks the same
+    ChartCache (reports.papers.charts), keyed by the measure, so the PDF and the Word file share one drawing."""
+
+    def draw() -> str:
+        return spc_render.render_svg(measure.result, title=measure.name, y_label=measure.unit_label or None)
+
+    return chart_cache(charts).draw(("ipr-svg", measure.measure_id), draw)
+
+
+def measure_drawing(measure, charts=None, *, width: float, fonts: ChartFonts) -> Drawing:
+    """The measure's chart for the PDF: its one drawing as vector shapes `width` points wide, made once."""
+    charts = chart_cache(charts)
+    return charts.convert(
+        ("ipr-pdf", measure.measure_id, width, fonts),
+        lambda: svg_drawing(measure_svg(measure, charts), width=width, fonts=fonts),
+    )
+
+
 def measure_png(measure, charts=None) -> bytes:
-    """A report measure's SPC chart as a PNG, drawn once per issue: every format asks the same ChartCache
-    (reports.papers.charts), keyed by the measure, so the PDF and the Word file share one drawing."""
+    """The measure's chart for Word: its one drawing rasterised once (Word shows pictures, not vector shapes)."""
+    charts = chart_cache(charts)
+    return charts.convert(
+        ("ipr-png", measure.measure_id, CHART_SCALE),
+        lambda: svg_png(measure_svg(measure, charts), scale=CHART_SCALE),
+    )
 
-    def draw() -> bytes:
-        return spc_render.render_png(
-            measure.result, title=measure.name, y_label=measure.unit_label or None, scale=CHART_SCALE
-        )
 
-    return chart_cache(charts).draw(("ipr-png", measure.measure_id, CHART_SCALE), draw)
+def pictures_ahead(measures, charts) -> None:
+    """Start Word's pictures of the measures' charts in the background while the PDF is laid out: each chart is
+    drawn here first (once, on this thread), and only its rasterising runs beside the PDF."""
+    for measure in measures:
+        if measure.chart is None:
+            continue
+        svg = measure_svg(measure, charts)
+        charts.ahead(("ipr-png", measure.measure_id, CHART_SCALE), partial(svg_png, svg, scale=CHART_SCALE))

@@ -12,7 +12,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -25,10 +24,11 @@ from reportlab.platypus import (
 from wellled.core.formatting import long_date, short_date
 
 from ..papers.charts import ChartCache, chart_cache
+from ..papers.vector import ChartFonts, ChartOnce
 from ..pdf_layout import CellParagraph, Source, build_naming_text
-from ..render_pdf import BLUE, BORDER, GROUP, Styles, icon, paper_fonts
+from ..render_pdf import BLUE, BORDER, GROUP, Fonts, Styles, icon, paper_fonts
 from .build import IPR, IPRMeasure
-from .chart import measure_png
+from .chart import measure_drawing
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -40,12 +40,15 @@ def _p(text: str, style, source: Source | None = None) -> Paragraph:
     return CellParagraph(escape(text).replace("\n", "<br/>"), style, source=source)
 
 
-def chart_image(measure: IPRMeasure, charts: ChartCache | None = None) -> Image | None:
-    """The measure's SPC chart, drawn once per issue as a PNG for both formats (chart.measure_png)."""
+def chart_image(measure: IPRMeasure, fonts: Fonts, charts: ChartCache | None = None) -> ChartOnce | None:
+    """The measure's SPC chart as vector shapes, from the one drawing the issue's formats share (chart.measure_svg),
+    written into the PDF once however often the report shows it."""
     if measure.chart is None:
         return None
-    png = measure_png(measure, charts)
-    return Image(io.BytesIO(png), width=CHART_WIDTH, height=CHART_HEIGHT)
+    drawing = measure_drawing(
+        measure, charts, width=CHART_WIDTH, fonts=ChartFonts(regular=fonts.regular, bold=fonts.bold)
+    )
+    return ChartOnce(drawing, f"ipr-chart-{measure.measure_id}")
 
 
 def _variation_cell(measure: IPRMeasure, styles: Styles):
@@ -92,7 +95,7 @@ def _measure_block(measure: IPRMeasure, styles: Styles, charts: ChartCache | Non
     if measure.exceptions:
         head.append(_p("Exception: " + "; ".join(measure.exceptions), styles.cell_bold))
     head += [_p(line, styles.small) for line in measure.survey_lines]
-    chart = chart_image(measure, charts)
+    chart = chart_image(measure, styles.fonts, charts)
     body: list = [chart] if chart else [_p("No data yet.", styles.body)]
     words = []
     for label, text in (

@@ -46,11 +46,13 @@ class PaperRequest:
 
 @dataclass
 class RenderContext:
-    """What every format of one issue shares: the chart cache, and who asked for which organisation."""
+    """What every format of one issue shares: the chart cache, who asked for which organisation, and the formats
+    that will be rendered with it (a renderer may start a later format's charts ahead)."""
 
     organisation: Organisation | None = None
     by: User | None = None
     charts: ChartCache = field(default_factory=ChartCache)
+    formats: tuple[str, ...] = ()
 
 
 class PaperKind:

@@ -77,12 +77,16 @@ def render_all(
 ) -> list[tuple[str, str, bytes]]:
     """Every format of the paper as (format, filename, bytes), sharing one chart cache."""
     files = []
-    for fmt in kind.formats:
-        if fmt not in FORMATS:
-            raise ValueError(f"The {kind.label} names an unknown format {fmt!r}.")
-        if tracker is not None:
-            tracker.start(rendering_label(fmt))
-        files.append((fmt, kind.filename(paper, fmt), kind.render(paper, fmt, context)))
+    context.formats = kind.formats
+    try:
+        for fmt in kind.formats:
+            if fmt not in FORMATS:
+                raise ValueError(f"The {kind.label} names an unknown format {fmt!r}.")
+            if tracker is not None:
+                tracker.start(rendering_label(fmt))
+            files.append((fmt, kind.filename(paper, fmt), kind.render(paper, fmt, context)))
+    finally:
+        context.charts.close()
     return files
 
 
