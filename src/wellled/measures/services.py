@@ -41,6 +41,7 @@ from .models import (
     SurveyScore,
 )
 from .periods import future_period_problem, normalise_period
+from .summaries import stored_refresh
 
 MEASURE_FIELDS = frozenset(
     {
@@ -63,6 +64,8 @@ MEASURE_FIELDS = frozenset(
         "unit",
     }
 )
+# The fields a measure's SPC summary depends on: changing one refreshes the stored summary.
+SPC_FIELDS = frozenset({"direction", "target", "frequency", "year_start", "kind", "rate_per", "run_chart"})
 
 
 def _analyst_require(
@@ -127,7 +130,7 @@ def measure_update(*, measure: Measure, by: User | None, expected_version: int |
         fields["name"] = fields["name"].strip()
     if "trajectory" in fields:
         fields["trajectory"] = _check_trajectory(fields["trajectory"])
-    return fields_update(
+    updated = fields_update(
         instance=measure,
         by=_actor(by),
         organisation=measure.organisation,
@@ -137,6 +140,9 @@ def measure_update(*, measure: Measure, by: User | None, expected_version: int |
         changes=fields,
         check=_measure_change_check,
     )
+    if SPC_FIELDS & set(fields):
+        stored_refresh([measure.pk])
+    return updated
 
 
 def _measure_change_check(measure: Measure, fields) -> None:
@@ -283,6 +289,7 @@ def values_load(
             record_change(current, stamped, by=actor, organisation=organisation, note=note, versioned=False)
             outcome[measure.pk].corrected += 1
     MeasureValue.objects.bulk_create(new_values, batch_size=1000)
+    stored_refresh(pk for pk, result in outcome.items() if result.added or result.corrected)
     for pk, result in outcome.items():
         if result.added or result.corrected:
             measure = measures[pk]
@@ -319,6 +326,7 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
         instance=rebase,
         note=f"Rebase: {reason.strip()}"[:300],
     )
+    stored_refresh([measure.pk])
     return rebase
 
 
@@ -326,7 +334,9 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
 def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
     """Take a rebase away (the audit log keeps it and its reason)."""
     _analyst_require(by, rebase.measure.organisation_id)
+    measure_id = rebase.measure_id
     record_delete(rebase, by=_actor(by), organisation=rebase.measure.organisation)
+    stored_refresh([measure_id])
 
 
 @transaction.atomic
