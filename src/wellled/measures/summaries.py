@@ -97,54 +97,45 @@ class StoredArrays:
         )
 
 
-# The row of `COPY ... (FORMAT binary)` for the query below: a field count, then each field's length and bytes
-# (PostgreSQL's binary COPY format, big-endian). Every field is made non-null, so every row has this one layout.
-_COPY_ROW = np.dtype(
-    [
-        ("fields", ">i2"),
-        ("id_len", ">i4"),
-        ("id", ">i8"),
-        ("day_len", ">i4"),
-        ("day", ">i4"),
-        ("value_len", ">i4"),
-        ("value", ">f8"),
-        ("numerator_len", ">i4"),
-        ("numerator", ">f8"),
-        ("denominator_len", ">i4"),
-        ("denominator", ">f8"),
-    ]
+# Each column comes as one array in PostgreSQL's binary array format (`array_send`): a 20-byte header (dimensions,
+# null flag, element type, length, lower bound), then each element as its length (4 bytes) and its bytes, big-endian.
+# Every element is made non-null, so each column is one fixed-width block numpy reads as it is.
+_ARRAY_HEADER = 20
+_ELEMENT = {width: np.dtype([("length", ">i4"), ("x", kind)]) for width, kind in ((4, ">i4"), (8, ">f8"))}
+_ELEMENT_ID = np.dtype([("length", ">i4"), ("x", ">i8")])
+_ARRAYS_SQL = (
+    "SELECT array_send(array_agg(measure_id)), array_send(array_agg(period - DATE '1970-01-01')), "
+    "array_send(array_agg(COALESCE(value, 'NaN'::float8))), array_send(array_agg(COALESCE(numerator, 'NaN'::float8))), "
+    "array_send(array_agg(COALESCE(denominator, 'NaN'::float8))) "
+    "FROM measures_measurevalue WHERE measure_id = ANY(%s){until}"
 )
-_COPY_HEADER = 19  # signature (11), flags (4), header extension length (4)
-_COPY_SQL = (
-    "COPY (SELECT measure_id::int8, (period - DATE '1970-01-01')::int4, COALESCE(value, 'NaN'::float8), "
-    "COALESCE(numerator, 'NaN'::float8), COALESCE(denominator, 'NaN'::float8) "
-    "FROM measures_measurevalue WHERE measure_id = ANY(%s){until}) TO STDOUT (FORMAT binary)"
-)
+
+
+def _column(data: bytes | memoryview, element: np.dtype) -> np.ndarray:
+    return np.frombuffer(data, dtype=element, offset=_ARRAY_HEADER)["x"]
 
 
 def _read_postgresql(ids: list[int], until: datetime.date | None) -> StoredArrays:
-    """One binary COPY: the database writes the rows, numpy reads them as one block (no object per row)."""
-    sql = _COPY_SQL.format(until=" AND period <= %s" if until is not None else "")
+    """One query, one row: each column aggregated into one binary array, which numpy reads as one block (no
+    Python object per row; a row each would cost more than the SPC itself)."""
+    sql = _ARRAYS_SQL.format(until=" AND period <= %s" if until is not None else "")
     params: list[object] = [ids] + ([until] if until is not None else [])
-    chunks = []
-    connection.ensure_connection()
     with connection.cursor() as cursor:
-        copy_sql = cursor.cursor.mogrify(sql, params)
-        with cursor.cursor.copy(copy_sql) as copy:
-            chunks = [bytes(chunk) for chunk in copy]
-    data = b"".join(chunks)
-    count = max(0, (len(data) - _COPY_HEADER - 2) // _COPY_ROW.itemsize)
-    rows = np.frombuffer(data, dtype=_COPY_ROW, count=count, offset=_COPY_HEADER) if count else None
-    if rows is None:
-        empty = np.zeros(0)
-        return StoredArrays(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return _no_figures()
+    id_col, day_col, *figure_cols = row
     return StoredArrays(
-        rows["id"].astype(np.int64),
-        rows["day"].astype(np.int64),
-        rows["value"].astype(np.float64),
-        rows["numerator"].astype(np.float64),
-        rows["denominator"].astype(np.float64),
+        _column(id_col, _ELEMENT_ID).astype(np.int64),
+        _column(day_col, _ELEMENT[4]).astype(np.int64),
+        *(_column(col, _ELEMENT[8]).astype(np.float64) for col in figure_cols),
     )
+
+
+def _no_figures() -> StoredArrays:
+    empty = np.zeros(0)
+    return StoredArrays(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
 
 
 def _read_portable(ids: list[int], until: datetime.date | None) -> StoredArrays:
@@ -154,8 +145,7 @@ def _read_portable(ids: list[int], until: datetime.date | None) -> StoredArrays:
         values = values.filter(period__lte=until)
     rows = list(values.values_list("measure_id", "period", "value", "numerator", "denominator"))
     if not rows:
-        empty = np.zeros(0)
-        return StoredArrays(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
+        return _no_figures()
     measure_ids, periods, *figures = zip(*rows, strict=True)
     days = np.array(periods, dtype="datetime64[D]").astype(np.int64)
     value, numerator, denominator = (np.array(f, dtype=np.float64) for f in figures)
@@ -180,12 +170,24 @@ def read_figures(ids: Iterable[int], *, until: datetime.date | None = None) -> S
 def rebase_dates(
     ids: Iterable[int], *, until: datetime.date | None = None
 ) -> dict[Hashable, list[datetime.date]]:
-    """The rebase dates of the measures `ids` by measure id: one query."""
-    rebases = Rebase.objects.filter(measure_id__in=list(ids))
-    if until is not None:
-        rebases = rebases.filter(date__lte=until)
+    """The rebase dates of the measures `ids` by measure id: one query (the ids as one array on PostgreSQL, not
+    thousands of parameters)."""
+    id_list = list(ids)
     out: dict[Hashable, list[datetime.date]] = defaultdict(list)
-    for measure_id, day in rebases.values_list("measure_id", "date"):
+    if connection.vendor == "postgresql":
+        sql = "SELECT measure_id, date FROM measures_rebase WHERE measure_id = ANY(%s)"
+        params: list[object] = [id_list]
+        if until is not None:
+            sql, params = sql + " AND date <= %s", [id_list, until]
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " ORDER BY measure_id, date", params)
+            rows = cursor.fetchall()
+    else:
+        rebases = Rebase.objects.filter(measure_id__in=id_list)
+        if until is not None:
+            rebases = rebases.filter(date__lte=until)
+        rows = list(rebases.order_by("measure_id", "date").values_list("measure_id", "date"))
+    for measure_id, day in rows:
         out[measure_id].append(day)
     return out
 
@@ -242,21 +244,25 @@ def lay_on_grids(arrays: StoredArrays, measures: Sequence[Measure]) -> Gridded:
     for i in np.flatnonzero(~ok).tolist():
         grids[i] = _python_grid(kinds[i], arrays.days[starts[i] : ends[i]])
         length[i] = grids[i].shape[0]
-    out_starts = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64)
     total = int(length.sum())
-    row_to = np.repeat(out_starts, ends - starts) + position
-    for i, grid in grids.items():
-        row_to[starts[i] : ends[i]] = out_starts[i] + np.searchsorted(grid, arrays.days[starts[i] : ends[i]])
-    k = np.arange(total, dtype=np.int64) - np.repeat(out_starts, length)
-    first_unit = np.repeat(unit[starts], length)
-    step_out = np.repeat(np.where(months_apart > 0, months_apart, np.maximum(days_apart, 1)), length)
-    month_rows = np.repeat(months_apart > 0, length)
-    units = first_unit + k * step_out
-    dates = np.where(
-        month_rows, units.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64), units
-    )
-    for i, grid in grids.items():
-        dates[out_starts[i] : out_starts[i] + length[i]] = grid
+    gapless = not grids and total == n  # the usual case: every period has its row, nothing to lay out
+    if not gapless:
+        out_starts = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64)
+        row_to = np.repeat(out_starts, ends - starts) + position
+        for i, grid in grids.items():
+            row_to[starts[i] : ends[i]] = out_starts[i] + np.searchsorted(
+                grid, arrays.days[starts[i] : ends[i]]
+            )
+        k = np.arange(total, dtype=np.int64) - np.repeat(out_starts, length)
+        first_unit = np.repeat(unit[starts], length)
+        step_out = np.repeat(np.where(months_apart > 0, months_apart, np.maximum(days_apart, 1)), length)
+        month_rows = np.repeat(months_apart > 0, length)
+        units = first_unit + k * step_out
+        dates = np.where(
+            month_rows, units.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64), units
+        )
+        for i, grid in grids.items():
+            dates[out_starts[i] : out_starts[i] + length[i]] = grid
     with_denominator = np.array([m.has_denominator for m in kinds], dtype=np.bool_)
     multiplier = np.array([m.multiplier for m in kinds], dtype=np.float64)
     den_rows = np.repeat(with_denominator, ends - starts)
@@ -265,6 +271,8 @@ def lay_on_grids(arrays: StoredArrays, measures: Sequence[Measure]) -> Gridded:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = nums / dens * np.repeat(multiplier, ends - starts)
     shown_in = np.where(den_rows, np.where(np.isnan(dens) | (dens == 0), np.nan, ratio), arrays.value)
+    if gapless:
+        return Gridded(arrays.ids, arrays.days.astype("datetime64[D]"), nums, dens, shown_in)
     values = np.full(total, np.nan)
     denominators = np.full(total, np.nan)
     shown = np.full(total, np.nan)
