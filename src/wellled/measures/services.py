@@ -304,6 +304,19 @@ def values_load(
     return outcome
 
 
+@transaction.atomic
+def spc_summaries_refresh(
+    *, organisation: Organisation, by: User | None, measure_ids: Iterable[int] | None = None
+) -> int:
+    """Store the SPC summaries of the organisation's measures (those in `measure_ids`, or all) again: for figures
+    written in bulk without values_load (the scale demo). Derived figures only, so no audit record of its own."""
+    _analyst_require(by, organisation.pk)
+    measures = Measure.objects.filter(organisation=organisation)
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=list(measure_ids))
+    return stored_refresh(measures.values_list("pk", flat=True))
+
+
 # Rebases and annotations --------------------------------------------------------------------------------------
 
 
