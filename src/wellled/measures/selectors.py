@@ -30,7 +30,6 @@ from .models import (
     Annotation,
     Measure,
     MeasureCommentary,
-    MeasureSpcSummary,
     MeasureValue,
     Rebase,
     SuccessMeasureLink,
@@ -41,7 +40,7 @@ from .prompts import RebaseSuggestion, assurance_note, rebase_suggestion
 from .summaries import (
     Figures,
     compute_figures,
-    figures_from_stored,
+    stored_figures,
 )
 
 # Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
@@ -437,15 +436,13 @@ def _summary(measure: Measure, figures: Figures | None, as_at: datetime.date | N
 def stored_summaries(measures: list[Measure]) -> dict[int, MeasureSummary]:
     """The measures' latest summaries as stored (refreshed whenever their figures change): one query, no SPC.
     A measure with none stored yet (figures loaded in bulk, not through a service) is computed, not stored."""
-    stored = {
-        s.measure_id: s for s in MeasureSpcSummary.objects.filter(measure_id__in=[m.pk for m in measures])
-    }
+    stored = stored_figures(m.pk for m in measures)
     missing = [m for m in measures if m.pk not in stored]
-    computed = compute_figures(missing) if missing else {}
+    if missing:
+        stored.update(compute_figures(missing))
     out = {}
     for m in measures:
-        row = stored.get(m.pk)
-        figures = figures_from_stored(row) if row is not None else computed.get(m.pk)
+        figures = stored.get(m.pk)
         out[m.pk] = _summary(m, figures if figures and figures.variation else None, None)
     return out
 

@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -119,7 +120,7 @@ def _read_postgresql(ids: list[int], until: datetime.date | None) -> StoredArray
     """One query, one row: each column aggregated into one binary array, which numpy reads as one block (no
     Python object per row; a row each would cost more than the SPC itself)."""
     sql = _ARRAYS_SQL.format(until=" AND period <= %s" if until is not None else "")
-    params: list[object] = [ids] + ([until] if until is not None else [])
+    params: list[Any] = [ids] + ([until] if until is not None else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -167,6 +168,16 @@ def read_figures(ids: Iterable[int], *, until: datetime.date | None = None) -> S
     return arrays
 
 
+def _rows_of(table_sql: str, columns: str, ids: list[int], model_rows) -> list[tuple]:
+    """Rows of many measures: on PostgreSQL the ids go as one array parameter (`= ANY`), not thousands of
+    parameters each quoted on the way; elsewhere the ORM's `model_rows` (a values_list) is read."""
+    if connection.vendor != "postgresql":
+        return list(model_rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table_sql} WHERE measure_id = ANY(%s)", [ids])  # noqa: S608 (fixed)
+        return cursor.fetchall()
+
+
 def rebase_dates(
     ids: Iterable[int], *, until: datetime.date | None = None
 ) -> dict[Hashable, list[datetime.date]]:
@@ -174,21 +185,12 @@ def rebase_dates(
     thousands of parameters)."""
     id_list = list(ids)
     out: dict[Hashable, list[datetime.date]] = defaultdict(list)
-    if connection.vendor == "postgresql":
-        sql = "SELECT measure_id, date FROM measures_rebase WHERE measure_id = ANY(%s)"
-        params: list[object] = [id_list]
-        if until is not None:
-            sql, params = sql + " AND date <= %s", [id_list, until]
-        with connection.cursor() as cursor:
-            cursor.execute(sql + " ORDER BY measure_id, date", params)
-            rows = cursor.fetchall()
-    else:
-        rebases = Rebase.objects.filter(measure_id__in=id_list)
-        if until is not None:
-            rebases = rebases.filter(date__lte=until)
-        rows = list(rebases.order_by("measure_id", "date").values_list("measure_id", "date"))
+    rebases = Rebase.objects.filter(measure_id__in=id_list)
+    rows = _rows_of("measures_rebase", "measure_id, date", id_list, rebases.values_list("measure_id", "date"))
+    rows.sort()
     for measure_id, day in rows:
-        out[measure_id].append(day)
+        if until is None or day <= until:
+            out[measure_id].append(day)
     return out
 
 
@@ -316,9 +318,7 @@ def compute_figures(measures: Sequence[Measure], *, until: datetime.date | None 
             measure = by_pk[pk]
             target = measure.target
             if target is not None and measure.kind == MeasureKind.RATE:
-                target = (
-                    target / measure.multiplier
-                )  # the batch computes rates per 1; icons do not change with scale
+                target = target / measure.multiplier  # the batch computes rates per 1: the icons are the same
             targets[pk] = target
         batch = spc_batch(
             grid.ids[series],
@@ -335,12 +335,12 @@ def compute_figures(measures: Sequence[Measure], *, until: datetime.date | None 
         for series_id in batch.series_ids:
             pk = int(series_id)  # type: ignore[call-overload]
             direction = by_pk[pk].direction
-            value, day, count = latest.get(pk, (None, None, 0))
+            value, period, count = latest.get(pk, (None, None, 0))
             out[pk] = Figures(
                 variation=directed_variation(variations[pk], direction),
                 assurance=directed_assurance(assurances[pk], direction),
                 latest=value,
-                latest_period=day,
+                latest_period=period,
                 points=count,
             )
     return out
@@ -349,15 +349,24 @@ def compute_figures(measures: Sequence[Measure], *, until: datetime.date | None 
 # The stored summary ---------------------------------------------------------------------------------------------
 
 
-def figures_from_stored(stored: MeasureSpcSummary) -> Figures:
-    """A stored summary as figures."""
-    return Figures(
-        variation=Variation(stored.variation) if stored.variation else None,
-        assurance=Assurance(stored.assurance) if stored.assurance else None,
-        latest=stored.latest,
-        latest_period=stored.latest_period,
-        points=stored.points,
-    )
+_STORED_COLUMNS = ("measure_id", "variation", "assurance", "latest", "latest_period", "points")
+
+
+def stored_figures(ids: Iterable[int]) -> dict[int, Figures]:
+    """The stored summaries of the measures `ids` that have one, by measure id: one query, no SPC."""
+    id_list = list(ids)
+    model_rows = MeasureSpcSummary.objects.filter(measure_id__in=id_list).values_list(*_STORED_COLUMNS)
+    rows = _rows_of("measures_measurespcsummary", ", ".join(_STORED_COLUMNS), id_list, model_rows)
+    return {
+        pk: Figures(
+            variation=Variation(variation) if variation else None,
+            assurance=Assurance(assurance) if assurance else None,
+            latest=latest,
+            latest_period=latest_period,
+            points=points,
+        )
+        for pk, variation, assurance, latest, latest_period, points in rows
+    }
 
 
 def stored_refresh(measure_ids: Iterable[int]) -> int:
