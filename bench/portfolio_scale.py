@@ -10,7 +10,7 @@ in one oversight region, in the PostgreSQL database WELLLED_DATABASE_URL names, 
 The load is idempotent: a second run finds the trusts there and only times the reads (`--fresh` empties the
 database's tables first). Then it times (a) SPC for every measure of the portfolio: the rows read from the
 database, then one `wellled.spc.spc_batch` call over all of them, and the app's own `measures.selectors.summarise`
-(one call per chart type); (b) the portfolio rows, the portfolio and trajectories pages (`oversight-portfolio`,
+(arrays from the database, one spc_batch call per chart type), the stored summaries refreshed and read; (b) the portfolio rows, the portfolio and trajectories pages (`oversight-portfolio`,
 `oversight-trajectories`) and `wellled portfolio --format xlsx`, as the region's improvement director, if this
 checkout has them (otherwise it says so and skips them).
 """
@@ -91,6 +91,13 @@ def timed(fn):
     return value, time.perf_counter() - start
 
 
+def cpu_seconds(fn) -> float:
+    """CPU seconds this process spent in one run of `fn` (the database's share is not counted)."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
 def best(fn, repeat: int):
     """(best seconds of `repeat` runs after a warm-up, queries of one run, last result)."""
     from django.db import connection
@@ -151,7 +158,8 @@ def main() -> int:
 
     from wellled.demo.scale import ScaleSize, load_scale
     from wellled.measures.models import Measure
-    from wellled.measures.selectors import summarise
+    from wellled.measures.selectors import stored_summaries, summarise
+    from wellled.measures.summaries import lay_on_grids, read_figures, stored_refresh
 
     if args.fresh:
         empty_database()
@@ -183,10 +191,23 @@ def main() -> int:
             organisation__overseen_by__oversight_body=region, organisation__overseen_by__left_on__isnull=True
         )
     )
-    seconds, queries, summaries = best(lambda: summarise(measures), 1)
+    seconds, queries, summaries = best(lambda: summarise(measures), args.repeat)
+    cpu = cpu_seconds(lambda: summarise(measures))
     print(
-        f"    measures.selectors.summarise({len(measures):,} measures, one spc_batch per chart type): "
-        f"{seconds:.2f} s, {queries} queries"
+        f"    measures.selectors.summarise({len(measures):,} measures, arrays, one spc_batch per chart type): "
+        f"{seconds:.2f} s (CPU of this process {cpu:.2f} s), {queries} queries"
+    )
+    ids = [m.pk for m in measures]
+    read_s, _q, arrays = best(lambda: read_figures(ids), args.repeat)
+    grid_s, _q, _grid = best(lambda: lay_on_grids(arrays, measures), args.repeat)
+    print(f"      of which reading into arrays {read_s:.2f} s, laying on period grids {grid_s:.2f} s")
+    refresh_s, queries, _n = best(lambda: stored_refresh(ids), 1)
+    print(
+        f"    the stored summaries refreshed (stored_refresh, {len(ids):,} measures): {refresh_s:.2f} s, {queries} queries"
+    )
+    seconds, queries, _s = best(lambda: stored_summaries(measures), args.repeat)
+    print(
+        f"    measures.selectors.stored_summaries({len(measures):,} measures): {seconds:.2f} s, {queries} queries"
     )
 
     pages = {}

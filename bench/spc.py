@@ -2,15 +2,24 @@
 
 Cases (targets from issue 3): one series of 1,000,000 points (<= 40 ms); 10,000 series of
 100 points through the batched call (<= 80 ms); 100 SVG charts of 36 points (<= 1 s).
-Peers (clinical-qikit, controlchartspy) are timed separately in a throwaway virtualenv; see
-docs/performance-spc.md.
+Issue 24 adds, in the same run: the numpy floor (`np.multiply(y, 1.0)`: read the array once, write one result
+array of the same length) and, with `--peer-python`, clinical-qikit's `compute` timed on the same data by that
+interpreter (a throwaway virtualenv holding clinical-qikit, not a project dependency):
+
+    python -m venv /tmp/peers && /tmp/peers/bin/pip install clinical-qikit==0.5.0
+    python bench/spc.py --peer-python /tmp/peers/bin/python
+
+Goals (issue 24): at least 100x qikit on both cases, and 1M points within 2.5x the floor. See docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,10 +43,42 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+# Times clinical-qikit's compute (individuals chart, its default Anhoej rules) on the bench's arrays, best of N.
+PEER_SCRIPT = """
+import json, sys, time
+import numpy as np
+from qikit.spc.compute import compute
+y = np.load(sys.argv[1]); repeat = int(sys.argv[2])
+def best(fn, r):
+    fn(); out = []
+    for _ in range(r):
+        t = time.perf_counter(); fn(); out.append(time.perf_counter() - t)
+    return min(out)
+single = best(lambda: compute("i", y), repeat)
+table = y.reshape(10_000, 100)
+many = best(lambda: [compute("i", row) for row in table], max(1, repeat // 3))
+print(json.dumps({"single": single, "many": many}))
+"""
+
+
+def peer_times(python: str, y: np.ndarray, repeat: int) -> dict[str, float]:
+    """clinical-qikit's best times on the same 1,000,000 values (one series; 10,000 of 100), in `python`."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "y.npy"
+        np.save(path, y)
+        done = subprocess.run(  # noqa: S603 (the interpreter the person running the bench names)
+            [python, "-c", PEER_SCRIPT, str(path), str(repeat)], capture_output=True, text=True, check=True
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     """Run the benchmark and print the figures."""
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeat", type=int, default=7, help="runs per case; the best is reported")
+    p.add_argument(
+        "--peer-python", help="a Python with clinical-qikit installed, to time its compute in this run"
+    )
     args = p.parse_args()
     rng = np.random.default_rng(2024)
 
@@ -45,6 +86,7 @@ def main() -> int:
     y = rng.normal(100, 10, n)
     d = np.datetime64("2000-01-01") + np.arange(n)
     t_single = best_of(lambda: spc(y, d, warn=False), args.repeat)
+    t_floor = best_of(lambda: np.multiply(y, 1.0), args.repeat * 3)
 
     ids = np.repeat(np.arange(10_000), 100)
     dd = np.tile(np.datetime64("2015-01-01") + np.arange(100), 10_000)
@@ -85,6 +127,20 @@ def main() -> int:
         verdict = "" if target is None else (" OK" if t <= target else " OVER")
         goal = "" if target is None else f"  (target {target * 1000:.0f} ms){verdict}"
         print(f"  {label:58s} {t * 1000:9.1f} ms{goal}")
+    print(
+        f"  numpy floor, 1,000,000 points (read once, write one array)  {t_floor * 1000:9.2f} ms; "
+        f"spc is {t_single / t_floor:.1f}x the floor (goal <= 2.5x)"
+    )
+    if args.peer_python:
+        peer = peer_times(args.peer_python, y, max(1, args.repeat // 2))
+        print(
+            f"  clinical-qikit compute('i'), 1 series x 1,000,000 points     {peer['single'] * 1000:9.1f} ms; "
+            f"wellled.spc is {peer['single'] / t_single:.0f}x faster (goal >= 100x)"
+        )
+        print(
+            f"  clinical-qikit compute('i'), 10,000 series x 100 (a loop)   {peer['many'] * 1000:9.1f} ms; "
+            f"wellled.spc_batch is {peer['many'] / t_batch:.0f}x faster (goal >= 100x)"
+        )
     return 0
 
 

@@ -35,6 +35,7 @@ from wellled.core.services import membership_set, organisation_create, person_cr
 from wellled.frameworks.models import Framework
 from wellled.measures.choices import Frequency, MeasureKind
 from wellled.measures.models import Measure, MeasureValue
+from wellled.measures.services import spc_summaries_refresh
 from wellled.oversight.choices import Judgement, Programme
 from wellled.oversight.models import ExitCriterion, ExitCriterionJudgement, OversightStatus
 from wellled.plans.choices import ActionState, CycleState, DatePrecision, PlanKind, PlanOrganisedBy
@@ -616,6 +617,7 @@ class TrustLoad:
                 rows,
             ),
         )
+        spc_summaries_refresh(organisation=self.organisation, by=None, measure_ids=[m.pk for m in measures])
         audit_record_many(
             by=self.editor,
             organisation=self.organisation,

@@ -365,3 +365,23 @@ def survey_digest(scores) -> str:
         f"{s.element}={s.score:g},{s.benchmark_median:g},{s.benchmark_best:g},{s.benchmark_worst:g}"
         for s in sorted(scores, key=lambda s: s.element)
     )
+
+
+class MeasureSpcSummary(models.Model):
+    """A measure's latest SPC summary (icons, latest value), refreshed in the transaction that changes its figures,
+    rebases or definition, so pages and portfolios read it instead of computing every chart again (ADR 0051)."""
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, primary_key=True, related_name="spc_summary"
+    )
+    variation = models.CharField(
+        max_length=20, blank=True, help_text="The variation icon; empty: no data yet."
+    )
+    assurance = models.CharField(max_length=20, blank=True, help_text="The assurance icon; empty: none.")
+    latest = models.FloatField(null=True, blank=True, help_text="The latest value as shown (%, per N).")
+    latest_period = models.DateField(null=True, blank=True)
+    points = models.PositiveIntegerField(default=0, help_text="How many periods have a value.")
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"SPC summary of measure {self.measure_id}"

@@ -24,7 +24,7 @@ from wellled.plans.choices import ActionState
 from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
 from wellled.spc.icons import VARIATION_SHORT, too_few_text
 
-from .choices import SURVEY_ELEMENTS, Direction, MeasureKind, MetWhen
+from .choices import SURVEY_ELEMENTS, Direction, MetWhen
 from .jinja import measure_period
 from .models import (
     Annotation,
@@ -37,6 +37,11 @@ from .models import (
 )
 from .periods import out_of_date_text, period_grid
 from .prompts import RebaseSuggestion, assurance_note, rebase_suggestion
+from .summaries import (
+    Figures,
+    compute_figures,
+    stored_figures,
+)
 
 # Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
 VARIATION_ROWS = (
@@ -267,16 +272,6 @@ def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
 # Many measures at once (the summary matrix, success measures) -------------------------------------------------
 
 
-_HIGH_LOW = {
-    Variation.IMPROVEMENT_HIGH: "high",
-    Variation.CONCERN_LOW: "low",
-    Variation.NEUTRAL_HIGH: "high",
-    Variation.NEUTRAL_LOW: "low",
-    Variation.IMPROVEMENT_LOW: "low",
-    Variation.CONCERN_HIGH: "high",
-}
-
-
 def variation_words(variation: Variation, n_points: int) -> str:
     """A variation as every page and paper words it; a series too short for limits says how many points it has."""
     return too_few_text(n_points) if variation is Variation.TOO_FEW_POINTS else VARIATION_NAMES[variation]
@@ -311,29 +306,6 @@ def latest_survey_years(
         if year[0] is not score and year[0].period == score.period:
             year.append(score)
     return {pk: sorted(year, key=lambda s: order[s.element]) for pk, year in latest.items()}
-
-
-def directed_variation(as_increase: Variation, direction: str) -> Variation:
-    """A variation icon computed as if higher were better, read through the measure's real direction."""
-    if as_increase is Variation.TOO_FEW_POINTS:
-        return as_increase
-    side = _HIGH_LOW.get(as_increase)
-    if side is None:
-        return Variation.COMMON_CAUSE
-    if direction == Direction.NEUTRAL:
-        return Variation.NEUTRAL_HIGH if side == "high" else Variation.NEUTRAL_LOW
-    if direction == Direction.DECREASE:
-        return Variation.CONCERN_HIGH if side == "high" else Variation.IMPROVEMENT_LOW
-    return Variation.IMPROVEMENT_HIGH if side == "high" else Variation.CONCERN_LOW
-
-
-def directed_assurance(as_increase: Assurance | None, direction: str) -> Assurance | None:
-    """An assurance icon computed as if higher were better, read through the measure's real direction."""
-    if as_increase is None or direction == Direction.NEUTRAL:
-        return None
-    if direction == Direction.DECREASE:
-        return {Assurance.PASS: Assurance.FAIL, Assurance.FAIL: Assurance.PASS}.get(as_increase, as_increase)
-    return as_increase
 
 
 @dataclass
@@ -448,41 +420,40 @@ class _LongTable:
 def summarise(measures: list[Measure], *, until: datetime.date | None = None) -> dict[int, MeasureSummary]:
     """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present.
 
-    With `until`, only periods on or before that date count (a board paper as at a date shows what was known).
+    The figures go from the database into arrays and through spc_batch without an object per point
+    (measures/summaries.py). With `until`, only periods on or before that date count (a board paper as at a date
+    shows what was known).
     """
-    summaries = {m.pk: MeasureSummary(m, as_at=until) for m in measures}
-    if not measures:
-        return summaries
-    by_pk = {m.pk: m for m in measures}
-    stored, rebases = _stored_figures(by_pk, until=until)
-    tables: dict[str, _LongTable] = {}  # one a chart type
-    for pk in sorted(stored):
-        measure = by_pk[pk]
-        series = build_series(measure, stored[pk])
-        if np.all(np.isnan(series.values)):
-            continue
-        shown = [(r.period, r.shown) for r in series.rows if r.shown is not None]
-        summary = summaries[pk]
-        summary.latest_period, summary.latest = shown[-1]
-        summary.points = len(shown)
-        target = measure.target
-        if target is not None and measure.kind == MeasureKind.RATE:
-            target = (
-                target / measure.multiplier
-            )  # the batch computes rates per 1; icons do not change with scale
-        tables.setdefault(measure.chart, _LongTable()).add(pk, series, target)
-    for chart, table in tables.items():
-        multiplier = 100.0 if chart == "p" else 1.0
-        batch = table.batch(
-            chart=chart, improvement_direction="increase", multiplier=multiplier, rebases=rebases
-        )
-        variations, assurances = batch.variations, batch.assurances
-        for series_id in batch.series_ids:
-            pk = cast(int, series_id)
-            direction = by_pk[pk].direction
-            summaries[pk].variation = directed_variation(variations[pk], direction)
-            summaries[pk].assurance = directed_assurance(assurances[pk], direction)
-    return summaries
+    figures = compute_figures(measures, until=until)
+    return {m.pk: _summary(m, figures.get(m.pk), until) for m in measures}
+
+
+def _summary(measure: Measure, figures: Figures | None, as_at: datetime.date | None) -> MeasureSummary:
+    if figures is None:
+        return MeasureSummary(measure, as_at=as_at)
+    return MeasureSummary(
+        measure,
+        variation=figures.variation,
+        assurance=figures.assurance,
+        latest=figures.latest,
+        latest_period=figures.latest_period,
+        points=figures.points,
+        as_at=as_at,
+    )
+
+
+def stored_summaries(measures: list[Measure]) -> dict[int, MeasureSummary]:
+    """The measures' latest summaries as stored (refreshed whenever their figures change): one query, no SPC.
+    A measure with none stored yet (figures loaded in bulk, not through a service) is computed, not stored."""
+    stored = stored_figures(m.pk for m in measures)
+    missing = [m for m in measures if m.pk not in stored]
+    if missing:
+        stored.update(compute_figures(missing))
+    out = {}
+    for m in measures:
+        figures = stored.get(m.pk)
+        out[m.pk] = _summary(m, figures if figures and figures.variation else None, None)
+    return out
 
 
 @dataclass(frozen=True)

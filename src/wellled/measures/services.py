@@ -43,6 +43,7 @@ from .models import (
     survey_digest,
 )
 from .periods import future_period_problem, normalise_period
+from .summaries import stored_refresh
 
 MEASURE_FIELDS = frozenset(
     {
@@ -65,6 +66,8 @@ MEASURE_FIELDS = frozenset(
         "unit",
     }
 )
+# The fields a measure's SPC summary depends on: changing one refreshes the stored summary.
+SPC_FIELDS = frozenset({"direction", "target", "frequency", "year_start", "kind", "rate_per", "run_chart"})
 
 
 def _analyst_require(
@@ -129,7 +132,7 @@ def measure_update(*, measure: Measure, by: User | None, expected_version: int |
         fields["name"] = fields["name"].strip()
     if "trajectory" in fields:
         fields["trajectory"] = _check_trajectory(fields["trajectory"])
-    return fields_update(
+    updated = fields_update(
         instance=measure,
         by=_actor(by),
         organisation=measure.organisation,
@@ -139,6 +142,9 @@ def measure_update(*, measure: Measure, by: User | None, expected_version: int |
         changes=fields,
         check=_measure_change_check,
     )
+    if SPC_FIELDS & set(fields):
+        stored_refresh([measure.pk])
+    return updated
 
 
 def _measure_change_check(measure: Measure, fields) -> None:
@@ -285,6 +291,7 @@ def values_load(
             record_change(current, stamped, by=actor, organisation=organisation, note=note, versioned=False)
             outcome[measure.pk].corrected += 1
     MeasureValue.objects.bulk_create(new_values, batch_size=1000)
+    stored_refresh(pk for pk, result in outcome.items() if result.added or result.corrected)
     for pk, result in outcome.items():
         if result.added or result.corrected:
             measure = measures[pk]
@@ -297,6 +304,19 @@ def values_load(
                 note=f"Values from {source}: {result.added} added, {result.corrected} corrected"[:300],
             )
     return outcome
+
+
+@transaction.atomic
+def spc_summaries_refresh(
+    *, organisation: Organisation, by: User | None, measure_ids: Iterable[int] | None = None
+) -> int:
+    """Store the SPC summaries of the organisation's measures (those in `measure_ids`, or all) again: for figures
+    written in bulk without values_load (the scale demo). Derived figures only, so no audit record of its own."""
+    _analyst_require(by, organisation.pk)
+    measures = Measure.objects.filter(organisation=organisation)
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=list(measure_ids))
+    return stored_refresh(measures.values_list("pk", flat=True))
 
 
 # Rebases and annotations --------------------------------------------------------------------------------------
@@ -321,6 +341,7 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
         instance=rebase,
         note=f"Rebase: {reason.strip()}"[:300],
     )
+    stored_refresh([measure.pk])
     return rebase
 
 
@@ -328,7 +349,9 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
 def rebase_remove(*, rebase: Rebase, by: User | None) -> None:
     """Take a rebase away (the audit log keeps it and its reason)."""
     _analyst_require(by, rebase.measure.organisation_id)
+    measure_id = rebase.measure_id
     record_delete(rebase, by=_actor(by), organisation=rebase.measure.organisation)
+    stored_refresh([measure_id])
 
 
 @transaction.atomic

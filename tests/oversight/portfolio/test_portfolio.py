@@ -305,10 +305,12 @@ def count_queries(client, url):
 
 def test_queries_do_not_grow_with_the_portfolio(login, region, director, monkeypatch):
     from wellled.measures import selectors as measure_selectors
+    from wellled.measures import summaries as measure_summaries
 
     calls = []
     real = measure_selectors.spc_batch
     monkeypatch.setattr(measure_selectors, "spc_batch", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(measure_summaries, "spc_batch", lambda *a, **k: calls.append(1) or real(*a, **k))
     add_trusts(region, director, 2, 0)
     client = login(director)
     urls = [reverse("oversight-portfolio"), reverse("oversight-trajectories") + "?measure=FFT-IP"]
