@@ -1,0 +1,3 @@
+"""Freedom to Speak Up URLs."""
+
+urlpatterns: list = []
