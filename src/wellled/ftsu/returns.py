@@ -1,0 +1,203 @@
+"""The quarterly return (issue 23, item 3): the figures a versioned definition file asks for, counted over a
+quarter's cases, with small counts suppressed outside the guardian role (primary: 1 to threshold - 1 shown as
+"fewer than N"; secondary: a second cell hidden wherever one alone could be worked out from its table's total)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+from wellled.core.cells import csv_bytes, set_safe_cell
+from wellled.core.models import Organisation, User
+from wellled.core.workbook import new_workbook, workbook_bytes
+
+from .models import Case
+from .periods import Quarter
+from .selectors import is_guardian
+
+DEFINITIONS = Path(__file__).parent / "data"
+DEFAULT_DEFINITION = DEFINITIONS / "return-2024-25.yaml"
+HIDDEN = "not shown (protects a small count)"
+ROW_FIELDS = frozenset({"all", "openness", "worker_group", "elements", "detriment", "feedback", "route"})
+
+
+class DefinitionError(ValueError):
+    """The definition file is not one this return can read: the message names the table and row."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    table: str
+    table_title: str
+    code: str
+    label: str
+    count: int
+    shown: str  # the count, "fewer than 5", or HIDDEN
+
+    @property
+    def hidden(self) -> bool:
+        return self.shown != str(self.count)
+
+
+@dataclass(frozen=True)
+class QuarterReturn:
+    """One quarter's return as its reader may see it."""
+
+    organisation: Organisation
+    quarter: Quarter
+    definition: dict[str, Any]
+    cells: list[Cell]
+    totals: dict[str, Cell]  # each table's total (the cases it counts), suppressed the same way
+    suppressed: bool
+    threshold: int
+
+    @property
+    def nil(self) -> bool:
+        return all(c.count == 0 for c in self.totals.values())
+
+
+def definition_load(path: Path | str = DEFAULT_DEFINITION) -> dict[str, Any]:
+    """Read and check a definition file; DefinitionError names what is wrong."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DefinitionError(f"The return's definition {path} cannot be read: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("tables"), list):
+        raise DefinitionError(f"The return's definition {path} has no list of tables.")
+    for number, table in enumerate(data["tables"], start=1):
+        for key in ("code", "title", "rows"):
+            if key not in table:
+                raise DefinitionError(f"Table {number} of {path} has no {key}.")
+        for row_number, row in enumerate(table["rows"], start=1):
+            if row.get("field") not in ROW_FIELDS:
+                raise DefinitionError(
+                    f"Row {row_number} of table {table['code']} counts an unknown field {row.get('field')!r}."
+                )
+    return data
+
+
+def _matches(case: Case, row: dict[str, Any]) -> bool:
+    field = row["field"]
+    if field == "all":
+        return True
+    if field == "elements":
+        return row["value"] in case.elements
+    return str(getattr(case, field)) == str(row["value"])
+
+
+def _in(day: datetime.date | None, quarter: Quarter) -> bool:
+    return day is not None and quarter.first_day <= day <= quarter.last_day
+
+
+def suppress(counts: list[int], total: int | None, threshold: int) -> list[bool]:
+    """Which cells to hide: every count from 1 to threshold - 1, and, where the table adds up to a total that is
+    shown, the next smallest non-zero cell whenever exactly one would be hidden (it could be worked out)."""
+    hidden = [0 < n < threshold for n in counts]
+    if total is not None and total >= threshold and sum(hidden) == 1:
+        candidates = sorted((n, i) for i, n in enumerate(counts) if n > 0 and not hidden[i])
+        if candidates:
+            hidden[candidates[0][1]] = True
+    return hidden
+
+
+def _shown(count: int, hide: bool, threshold: int) -> str:
+    if not hide:
+        return str(count)
+    return f"fewer than {threshold}" if 0 < count < threshold else HIDDEN
+
+
+def quarter_return(
+    *,
+    user: User | None,
+    organisation: Organisation,
+    quarter: Quarter,
+    definition: dict[str, Any] | None = None,
+    suppressed: bool | None = None,
+    threshold: int | None = None,
+) -> QuarterReturn:
+    """The quarter's return for the organisation: exact for its guardians (unless they ask for the suppressed copy),
+    suppressed for anyone else, whatever they ask."""
+    definition = definition or definition_load()
+    threshold = threshold or settings.WELLLED_FTSU_SUPPRESSION_THRESHOLD
+    guardian = is_guardian(user=user, organisation=organisation)
+    suppressed = True if not guardian else bool(suppressed)
+    cases = list(
+        Case.objects.filter(organisation=organisation).only(
+            "received_on",
+            "closed_on",
+            "openness",
+            "worker_group",
+            "elements",
+            "detriment",
+            "feedback",
+            "route",
+        )
+    )
+    cells: list[Cell] = []
+    totals: dict[str, Cell] = {}
+    for table in definition["tables"]:
+        by = table.get("counted_by", "received_on")
+        counted = [c for c in cases if _in(getattr(c, by), quarter)]
+        counts = [sum(1 for c in counted if _matches(c, row)) for row in table["rows"]]
+        total = len(counted)
+        total_hidden = suppressed and 0 < total < threshold
+        hidden = suppress(counts, total, threshold) if suppressed else [False] * len(counts)
+        if not table.get("additive"):  # rows need not add up: only the small counts themselves are hidden
+            hidden = [suppressed and 0 < n < threshold for n in counts]
+        for row, count, hide in zip(table["rows"], counts, hidden, strict=True):
+            cells.append(
+                Cell(
+                    table["code"],
+                    table["title"],
+                    str(row["code"]),
+                    row["label"],
+                    count,
+                    _shown(count, hide, threshold),
+                )
+            )
+        totals[table["code"]] = Cell(
+            table["code"], table["title"], "total", "Total", total, _shown(total, total_hidden, threshold)
+        )
+    return QuarterReturn(organisation, quarter, definition, cells, totals, suppressed, threshold)
+
+
+def return_rows(result: QuarterReturn) -> list[list[str]]:
+    """The return in its shape, one row per figure: what CSV and Excel both carry."""
+    rows = [
+        ["Organisation", "ODS code", "Return", "Version", "Quarter", "Table", "Figure", "Code", "Value"],
+    ]
+    head = [
+        result.organisation.name,
+        result.organisation.ods_code,
+        result.definition.get("title", ""),
+        str(result.definition.get("version", "")),
+        result.quarter.label,
+    ]
+    for table in result.definition["tables"]:
+        for cell in [c for c in result.cells if c.table == table["code"]]:
+            rows.append([*head, cell.table_title, cell.label, cell.code, cell.shown])
+        total = result.totals[table["code"]]
+        rows.append([*head, total.table_title, "Total", "total", total.shown])
+    if result.nil:
+        rows.append([*head, "Nil return", "No cases in the quarter", "nil", "0"])
+    return rows
+
+
+def return_csv(result: QuarterReturn) -> bytes:
+    return csv_bytes(return_rows(result))
+
+
+def return_xlsx(result: QuarterReturn) -> bytes:
+    book = new_workbook()
+    sheet = book.active
+    sheet.title = "Return"
+    for r, row in enumerate(return_rows(result), start=1):
+        for c, value in enumerate(row, start=1):
+            number = r > 1 and c == len(row) and value.isdigit()
+            set_safe_cell(sheet.cell(row=r, column=c), int(value) if number else value)
+    return workbook_bytes(book)
