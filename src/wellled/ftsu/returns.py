@@ -94,15 +94,42 @@ def _in(day: datetime.date | None, quarter: Quarter) -> bool:
     return day is not None and quarter.first_day <= day <= quarter.last_day
 
 
-def suppress(counts: list[int], total: int | None, threshold: int) -> list[bool]:
-    """Which cells to hide: every count from 1 to threshold - 1, and, where the table adds up to a total that is
-    shown, the next smallest non-zero cell whenever exactly one would be hidden (it could be worked out)."""
+def _bounds(counts: list[int], hidden: list[bool], threshold: int, total: int) -> list[tuple[int, int]]:
+    """What a reader knows of each hidden cell before the total is used: 1 to threshold - 1 for a small count,
+    at least the threshold for a cell hidden only to protect another (the worst case: the reader knows the rule)."""
+    return [
+        (1, threshold - 1) if n < threshold else (threshold, total)
+        for n, h in zip(counts, hidden, strict=True)
+        if h
+    ]
+
+
+def derivable(bounds: list[tuple[int, int]], hidden_sum: int) -> bool:
+    """True if some hidden cell's value follows from the others' bounds and the sum of the hidden cells."""
+    lows, highs = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+    for low, high in bounds:
+        least = max(low, hidden_sum - (highs - high))
+        most = min(high, hidden_sum - (lows - low))
+        if least >= most:
+            return True
+    return False
+
+
+def suppress(counts: list[int], total: int | None, threshold: int) -> tuple[list[bool], bool]:
+    """Which cells to hide, and whether the total must be hidden too: every count from 1 to threshold - 1 (primary);
+    then, where the rows add up to a total that is shown, the next smallest non-zero cells while any hidden cell
+    could still be worked out from the total (secondary); the total itself only if nothing else protects them."""
     hidden = [0 < n < threshold for n in counts]
-    if total is not None and total >= threshold and sum(hidden) == 1:
-        candidates = sorted((n, i) for i, n in enumerate(counts) if n > 0 and not hidden[i])
-        if candidates:
-            hidden[candidates[0][1]] = True
-    return hidden
+    if total is None or total < threshold or not any(hidden):
+        return hidden, total is not None and 0 < total < threshold
+    while derivable(
+        _bounds(counts, hidden, threshold, total), sum(n for n, h in zip(counts, hidden, strict=True) if h)
+    ):
+        visible = sorted((n, i) for i, n in enumerate(counts) if n > 0 and not hidden[i])
+        if not visible:
+            return hidden, True
+        hidden[visible[0][1]] = True
+    return hidden, False
 
 
 def _shown(count: int, hide: bool, threshold: int) -> str:
@@ -138,18 +165,31 @@ def quarter_return(
             "route",
         )
     )
-    cells: list[Cell] = []
-    totals: dict[str, Cell] = {}
+    bases = {table.get("counted_by", "received_on") for table in definition["tables"]}
+    counted = {by: [c for c in cases if _in(getattr(c, by), quarter)] for by in bases}
+    # A total hidden to protect one table's cells is hidden in every table counted the same way (and so is any row
+    # counting every case), or it could be read from another table.
+    hide_total = {by: suppressed and 0 < len(counted[by]) < threshold for by in bases}
+    plans = []
     for table in definition["tables"]:
         by = table.get("counted_by", "received_on")
-        counted = [c for c in cases if _in(getattr(c, by), quarter)]
-        counts = [sum(1 for c in counted if _matches(c, row)) for row in table["rows"]]
-        total = len(counted)
-        total_hidden = suppressed and 0 < total < threshold
-        hidden = suppress(counts, total, threshold) if suppressed else [False] * len(counts)
-        if not table.get("additive"):  # rows need not add up: only the small counts themselves are hidden
-            hidden = [suppressed and 0 < n < threshold for n in counts]
+        counts = [sum(1 for c in counted[by] if _matches(c, row)) for row in table["rows"]]
+        additive = bool(table.get("additive"))
+        hidden, total_hidden = suppress(counts, len(counted[by]) if additive else None, threshold)
+        if not suppressed:
+            hidden, total_hidden = [False] * len(counts), False
+        hide_total[by] = hide_total[by] or total_hidden
+        plans.append((table, by, counts, hidden))
+    cells: list[Cell] = []
+    totals: dict[str, Cell] = {}
+    for table, by, counts, hidden in plans:
+        total = len(counted[by])
+        if hide_total[by] and table.get("additive"):
+            hidden = [
+                0 < n < threshold for n in counts
+            ]  # with no total to subtract from, the small counts suffice
         for row, count, hide in zip(table["rows"], counts, hidden, strict=True):
+            hide = hide or (hide_total[by] and row["field"] == "all" and count > 0)
             cells.append(
                 Cell(
                     table["code"],
@@ -161,7 +201,7 @@ def quarter_return(
                 )
             )
         totals[table["code"]] = Cell(
-            table["code"], table["title"], "total", "Total", total, _shown(total, total_hidden, threshold)
+            table["code"], table["title"], "total", "Total", total, _shown(total, hide_total[by], threshold)
         )
     return QuarterReturn(organisation, quarter, definition, cells, totals, suppressed, threshold)
 
