@@ -220,3 +220,19 @@ def test_the_anonymous_route_is_rate_limited(client, org, settings):
     raise_url = reverse("ftsu-anonymous-raise", args=[org.ods_code])
     codes = [client.post(raise_url, {"concern": f"Concern {n}"}).status_code for n in range(3)]
     assert codes == [200, 200, 429] and Case.objects.count() == 2
+
+
+def test_the_header_offers_speak_up_to_guardians_and_champions_only(
+    login, client, people, guardian, champion
+):
+    from wellled.core.navigation import entries_for
+
+    assert "Speak up" in [e.text for e in entries_for(oversight=False, role="viewer", speak_up="guardian")]
+    assert "Speak-up contacts" in [
+        e.text for e in entries_for(oversight=False, role="lead", speak_up="champion")
+    ]
+    everyone = [e.text for e in entries_for(oversight=False, role="administrator")]
+    assert "Speak up" not in everyone and "Speak-up contacts" not in everyone
+    assert 'href="/speak-up/cases/"' in login(guardian).get("/").content.decode()
+    client.logout()
+    assert 'href="/speak-up/cases/"' not in login(people["administrator"]).get("/").content.decode()
