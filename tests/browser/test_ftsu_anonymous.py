@@ -3,6 +3,8 @@ the worker reads the reply with the case key alone. Axe on every page."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 from tests.browser.helpers import check_accessibility, sign_in
@@ -18,6 +20,7 @@ def test_a_worker_raises_anonymously_and_reads_the_guardians_reply(new_page, liv
     speak_up_role_set(organisation=org, person=guardian, role="guardian", by=people["administrator"])
 
     worker = new_page()
+    worker.set_default_timeout(60_000)  # the first page a fresh server serves, on a loaded machine
     worker.goto(f"{live_server.url}/speak-up/anonymous/{org.ods_code}/")
     check_accessibility(worker, "the anonymous route")
     expect(worker.get_by_label("Name")).to_have_count(0)
@@ -29,12 +32,13 @@ def test_a_worker_raises_anonymously_and_reads_the_guardians_reply(new_page, liv
     key = worker.locator("#case-key code").inner_text()
 
     page = new_page()
+    page.set_default_timeout(60_000)
     sign_in(page, guardian, next_path="/speak-up/cases/")
     check_accessibility(page, "the case list")
     page.get_by_role("link", name="FTSU-").first.click()
     check_accessibility(page, "the case page")
     form = page.locator("form", has=page.get_by_role("button", name="Add to the journal"))
-    form.get_by_label("Date").fill(__import__("datetime").date.today().isoformat())
+    form.get_by_label("Date").fill(datetime.date.today().isoformat())
     form.get_by_label("Kind").select_option("to_worker")
     form.get_by_label("What was said or done").fill("Thank you: estates have been asked to fit door closers.")
     form.get_by_role("button", name="Add to the journal").click()

@@ -334,6 +334,7 @@ def confidentiality_break(*, case: Case, by: User | None, reason: str, told: str
     """Break confidentiality on a case (an immediate risk of harm): its own audited action, with a reason and who
     was told, both sealed with the case."""
     guardian_require(user=by, organisation=case.organisation)
+    assert by is not None  # a guardian is a person  # noqa: S101
     errors: dict[str, str] = {}
     reason = _text(errors, "reason", reason, required=True)
     told = _text(errors, "told", told, required=True)
