@@ -30,7 +30,16 @@ CASE_URLS = {
     "ftsu-case-break",
     "ftsu-case-erase",
 }
-GUARDIAN_URLS = {"ftsu-case-list", "ftsu-case-create", "ftsu-return", "ftsu-return-csv", "ftsu-return-xlsx"}
+GUARDIAN_URLS = {
+    "ftsu-case-list",
+    "ftsu-case-create",
+    "ftsu-return",
+    "ftsu-return-csv",
+    "ftsu-return-xlsx",
+    "ftsu-return-issue",
+}
+# An issued return's file: the suppressed copy, for any member (tests/ftsu/test_return.py).
+ISSUED_URLS = {"ftsu-return-issued"}
 CHAMPION_URLS = {"ftsu-champion"}
 PUBLIC_URLS = {"ftsu-anonymous-raise", "ftsu-anonymous-case"}
 # Pages any member may open: the return, suppressed outside the guardian role.
@@ -69,7 +78,9 @@ def url(name, case):
 
 
 def test_every_ftsu_url_is_listed_here():
-    assert {p.name for p in urlpatterns} == CASE_URLS | GUARDIAN_URLS | CHAMPION_URLS | PUBLIC_URLS
+    assert {
+        p.name for p in urlpatterns
+    } == CASE_URLS | GUARDIAN_URLS | CHAMPION_URLS | PUBLIC_URLS | ISSUED_URLS
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, case):

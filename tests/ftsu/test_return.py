@@ -195,3 +195,28 @@ def test_the_retention_job_erases_closed_cases_keeping_counts(org, guardian, cas
     from wellled.core.models import AuditLog
 
     assert AuditLog.objects.filter(object_id=str(case.pk), note__startswith="Erased").exists()
+
+
+def test_a_guardian_issues_the_return_frozen_and_suppressed(
+    login, client, org, people, guardian, year_of_cases
+):
+    from django.urls import reverse
+
+    from wellled.reports.models import IssuedPaper
+
+    assert (
+        login(people["administrator"])
+        .post(reverse("ftsu-return-issue"), {"quarter": "2024/25 Q4"})
+        .status_code
+        == 404
+    )
+    client.logout()
+    client = login(guardian)
+    response = client.post(reverse("ftsu-return-issue"), {"quarter": "2024/25 Q4"})
+    issued = IssuedPaper.objects.get(kind="ftsu_ret")
+    assert response.status_code == 302, response.content[:300]
+    assert client.get(reverse("ftsu-return-issued", args=[issued.pk, "xlsx"])).status_code == 200
+    frozen = issued.files.get(format="csv").content
+    suppressed = quarter_return(user=people["administrator"], organisation=org, quarter=Quarter(2024, 4))
+    assert bytes(frozen) == return_csv(suppressed)
+    assert b"fewer than 5" in bytes(frozen)

@@ -232,12 +232,17 @@ def return_csv(result: QuarterReturn) -> bytes:
     return csv_bytes(return_rows(result))
 
 
-def return_xlsx(result: QuarterReturn) -> bytes:
+def rows_xlsx(rows: list[list[str]]) -> bytes:
+    """Rows as a one-sheet workbook, each count a number."""
     book = new_workbook()
     sheet = book.active
     sheet.title = "Return"
-    for r, row in enumerate(return_rows(result), start=1):
+    for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             number = r > 1 and c == len(row) and value.isdigit()
             set_safe_cell(sheet.cell(row=r, column=c), int(value) if number else value)
     return workbook_bytes(book)
+
+
+def return_xlsx(result: QuarterReturn) -> bytes:
+    return rows_xlsx(return_rows(result))

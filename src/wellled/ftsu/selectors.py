@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import Http404
 
@@ -186,3 +187,17 @@ def key_holder_messages(case: Case) -> list[JournalEntry]:
     """What the holder of a case key reads: their own messages and the guardian's replies, nothing else."""
     contacts = Contact.objects.filter(case=case, kind__in=KEY_HOLDER_KINDS)
     return [JournalEntry(c.on, c.get_kind_display(), opened(c.note_sealed), "") for c in contacts]
+
+
+def issued_return_file(*, user: User, organisation: Organisation, pk: int, fmt: str) -> Any:
+    """One file of an issued return of the organisation (the suppressed copy any member may read), or not found."""
+    from wellled.core.selectors import scoped
+    from wellled.reports.models import IssuedPaperFile
+
+    files = scoped(
+        IssuedPaperFile.objects.all(), user=user, organisation=organisation, path="paper__organisation"
+    )
+    found = files.filter(paper_id=pk, paper__kind="ftsu_ret", format=fmt).select_related("paper").first()
+    if found is None:
+        raise Http404("No such return.")
+    return found

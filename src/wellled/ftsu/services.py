@@ -33,6 +33,7 @@ from .choices import (
     WorkerGroup,
 )
 from .models import Case, CaseAction, CaseReading, ConfidentialityBreak, Contact, RouteUse
+from .periods import Quarter
 from .sealing import address_digest, case_key_new, key_digest, sealed, sealed_json
 from .selectors import guardian_require, is_champion, is_guardian
 
@@ -485,3 +486,17 @@ def cases_erase_expired(*, today: datetime.date | None = None, years: int | None
         )
         erased += 1
     return erased
+
+
+# The return issued -------------------------------------------------------------------------------------------------
+
+
+def return_issue(*, organisation: Organisation, quarter: Quarter, by: User) -> Any:
+    """A guardian issues the quarter's return as a frozen paper: the suppressed copy, which every member may read."""
+    from wellled.reports.papers.kind import PaperRequest
+    from wellled.reports.papers.pipeline import issue
+
+    from .paper_kind import RETURN_KEY
+
+    guardian_require(user=by, organisation=organisation)
+    return issue(RETURN_KEY, PaperRequest(organisation=organisation, by=by, as_at=None, subject=quarter))

@@ -345,7 +345,14 @@ def _return(request: SignedInRequest) -> tuple[Any, Any]:
 def return_page(request: SignedInRequest) -> HttpResponse:
     result, error = _return(request)
     guardian = selectors.is_guardian(**scope(request))
-    return render(request, "ftsu/return.jinja", {"result": result, "error": error, "guardian": guardian})
+    issued = request.GET.get("issued", "")
+    context = {
+        "result": result,
+        "error": error,
+        "guardian": guardian,
+        "issued": int(issued) if issued.isdigit() else None,
+    }
+    return render(request, "ftsu/return.jinja", context)
 
 
 def return_csv(request: SignedInRequest) -> HttpResponse:
@@ -361,3 +368,36 @@ def return_xlsx(request: SignedInRequest) -> HttpResponse:
     return xlsx_download(
         request, returns.return_xlsx(result), f"ftsu-return-{result.quarter.year}-q{result.quarter.number}"
     )
+
+
+def return_issue(request: SignedInRequest) -> HttpResponse:
+    """A guardian issues the quarter's return (the suppressed copy) as a frozen paper."""
+    selectors.guardian_require(**scope(request))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        quarter = quarter_parse(request.POST.get("quarter", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("ftsu-return"))
+    try:
+        issued = services.return_issue(organisation=request.organisation, quarter=quarter, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("ftsu-return"))
+    messages.success(request, f"The {quarter.label} return was issued and frozen (the suppressed copy).")
+    return redirect(reverse("ftsu-return") + f"?quarter={quarter.label}&issued={issued.pk}")
+
+
+def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """An issued return's file, byte for byte as frozen, its checksum verified first."""
+    from wellled.reports.selectors import TamperedError, verified_content
+
+    file = selectors.issued_return_file(**scope(request), pk=pk, fmt=fmt)
+    try:
+        content = verified_content(file)
+    except TamperedError as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
