@@ -14,6 +14,7 @@ from wellled.ftsu import selectors
 from wellled.ftsu.models import Case
 from wellled.ftsu.periods import quarter_of
 from wellled.ftsu.returns import quarter_return
+from wellled.reports.models import IssuedPaper
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ def test_the_demo_records_a_year_of_cases_for_the_guardian_alone():
     with pytest.raises(Http404):
         selectors.cases_for_user(user=administrator, organisation=trust)
     assert Case.objects.exclude(closed_on=None).exists() and Case.objects.filter(route="online").exists()
+    assert IssuedPaper.objects.filter(organisation=trust, kind="ftsu_ret").count() == 1
     result = quarter_return(user=guardian, organisation=trust, quarter=quarter_of(dates.today))
     assert result.totals["cases"].count == sum(
         quarter_of(c.received_on) == result.quarter for c in Case.objects.all()

@@ -13,6 +13,7 @@ from wellled.core.models import User
 from wellled.ftsu import services
 from wellled.ftsu.choices import Feedback, WorkerGroup
 from wellled.ftsu.models import Case
+from wellled.ftsu.periods import Quarter, quarter_of
 
 from .loader import DemoDates, Writer, data, say_to
 from .plans import demo_trust
@@ -95,5 +96,10 @@ def ftsu_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = No
                         [Feedback.YES, Feedback.YES, Feedback.MAYBE, Feedback.NO_RESPONSE, Feedback.NO]
                     ),
                 )
-    say(f"Recorded {len(days)} demo speak-up cases for {organisation.name}.")
+    this = quarter_of(dates.today)
+    last = Quarter(this.year - 1, 4) if this.number == 1 else Quarter(this.year, this.number - 1)
+    services.return_issue(organisation=organisation, quarter=last, by=guardian)
+    say(
+        f"Recorded {len(days)} demo speak-up cases for {organisation.name}, and issued the {last.label} return."
+    )
     return len(days)
