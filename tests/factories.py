@@ -92,7 +92,7 @@ def urls_with_own_scoping_tests() -> set[str]:
     tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
     tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/reports/test_ipr_issued.py,
     tests/oversight/test_views.py, tests/information/test_views.py,
-    tests/oversight/portfolio/test_portfolio.py, tests/reports/papers/test_drafts.py)."""
+    tests/oversight/portfolio/test_portfolio.py, tests/reports/papers/test_drafts.py, tests/ftsu/test_ftsu_pages.py)."""
     from django.urls import URLResolver
 
     from wellled.accreditation.urls import urlpatterns as accreditation_urls
@@ -100,6 +100,7 @@ def urls_with_own_scoping_tests() -> set[str]:
     from wellled.api.urls import urlpatterns as api_urls
     from wellled.assessments.urls import urlpatterns as assessment_urls
     from wellled.core.people_urls import urlpatterns as people_urls
+    from wellled.ftsu.urls import urlpatterns as ftsu_urls
     from wellled.improvement.urls import urlpatterns as improvement_urls
     from wellled.information.urls import urlpatterns as information_urls
     from wellled.measures.urls import urlpatterns as measure_urls
@@ -142,6 +143,7 @@ def urls_with_own_scoping_tests() -> set[str]:
         *oversight_urls,
         *api_urls,
         *api_page_urls,
+        *ftsu_urls,
     ]
     return set(names(apps)) | performance_report | portfolio | drafts
 

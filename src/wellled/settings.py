@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "wellled.measures",
     "wellled.assessments",
     "wellled.risks",
+    "wellled.ftsu",
     "wellled.demo",
     "wellled.api",
     "wellled.accreditation",
@@ -167,6 +168,14 @@ AXES_LOCKOUT_CALLABLE = "wellled.core.views.signin_locked_out"
 # tried, is refused until the failures age out. High, because a whole trust may share one address through its
 # proxy; a password sprayed across many usernames stops here. The failure log is what it counts.
 WELLLED_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("WELLLED_SIGNIN_ADDRESS_FAILURE_LIMIT", 50))
+
+# Freedom to Speak Up (issue 23, ADR 0054): counts below the threshold leave the guardian role only as "fewer than 5"
+# (the national guardian's office's small-number rule); closed cases are erased after the retention period (NHS
+# records management code: six years for this kind of record); the anonymous route's uses per address per hour.
+WELLLED_FTSU_SUPPRESSION_THRESHOLD = int(os.environ.get("WELLLED_FTSU_SUPPRESSION_THRESHOLD", 5))
+WELLLED_FTSU_RETENTION_YEARS = int(os.environ.get("WELLLED_FTSU_RETENTION_YEARS", 6))
+WELLLED_FTSU_ROUTE_CONCERNS_PER_HOUR = int(os.environ.get("WELLLED_FTSU_ROUTE_CONCERNS_PER_HOUR", 5))
+WELLLED_FTSU_ROUTE_READS_PER_HOUR = int(os.environ.get("WELLLED_FTSU_ROUTE_READS_PER_HOUR", 60))
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # The count is against the person, however they typed their name; the address is the connection's own unless

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("wellled.improvement.urls")),
     path("", include("wellled.oversight.urls")),
     path("", include("wellled.information.urls")),
+    path("", include("wellled.ftsu.urls")),
 ]
 
 handler400 = "wellled.core.views.bad_request"

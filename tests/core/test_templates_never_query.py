@@ -177,6 +177,7 @@ NEVER_QUERY_TESTS = {
     "oversight": "oversight/test_pages_never_query.py",
     "information": "information/test_views.py",
     "risks": "risks/test_pages_never_query.py",
+    "ftsu": "ftsu/test_ftsu_never_query.py",
 }
 
 

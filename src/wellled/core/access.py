@@ -103,3 +103,16 @@ def can_act(*, person: User | int, organisation_id: Any, permissions: Iterable[P
     """True if the person (or the person's id) is one of people_who_can_act for the permissions."""
     pk = person if isinstance(person, int) else person.pk
     return people_who_can_act(organisation_id=organisation_id, permissions=permissions).filter(pk=pk).exists()
+
+
+def speak_up_role(*, user: User | None, organisation_id: int) -> str:
+    """The person's Freedom to Speak Up role in the organisation through a current membership ("" for none): read
+    afresh, and never implied by their role there (ADR 0054)."""
+    if user is None or not user.pk:
+        return ""
+    found = (
+        current_memberships(user=user, organisation_id=organisation_id)
+        .values_list("speak_up_role", flat=True)
+        .first()
+    )
+    return found or ""

@@ -34,6 +34,15 @@ class Role(models.TextChoices):
     VIEWER = "viewer"
 
 
+class SpeakUpRole(models.TextChoices):
+    """A person's Freedom to Speak Up role in an organisation, held beside their role (issue 23, ADR 0054): only a
+    guardian sees the cases; a champion records contacts and sees only their own. No other role implies either."""
+
+    NONE = "", "None"
+    GUARDIAN = "guardian", "Freedom to Speak Up guardian"
+    CHAMPION = "champion", "Freedom to Speak Up champion"
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"

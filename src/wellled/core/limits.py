@@ -48,6 +48,9 @@ INFORMATION_REQUEST_CHARS = 4_000  # what a body asked for, in its own words (in
 ASSESSMENT_SUMMARY_CHARS = 10_000
 STATEMENT_NARRATIVE_CHARS = 10_000
 REVIEW_COMMENT_CHARS = 4_000
+SPEAK_UP_TEXT_CHARS = (
+    6_000  # a speak-up concern, a journal entry, an outcome or learning, before it is sealed
+)
 FRAMEWORK_DESCRIPTION_CHARS = 10_000
 # Written by Wellled itself, not by a person, but bounded all the same.
 JOB_ERROR_CHARS = 4_000

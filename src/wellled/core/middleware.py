@@ -21,6 +21,7 @@ PUBLIC_PATH_PREFIXES = (
     "/static/",
     "/health/",
     "/favicon.ico",
+    "/speak-up/anonymous/",  # Freedom to Speak Up's anonymous route: no account, by design (ADR 0054)
 )
 # The REST API authenticates each request itself (a token or the session) and answers 401, never a redirect.
 API_PATH_PREFIX = "/api/"

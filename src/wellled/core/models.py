@@ -15,7 +15,15 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from . import limits
-from .choices import OVERSIGHT_KINDS, PROVIDER_KINDS, AuditAction, OrganisationKind, Role, UnitKind
+from .choices import (
+    OVERSIGHT_KINDS,
+    PROVIDER_KINDS,
+    AuditAction,
+    OrganisationKind,
+    Role,
+    SpeakUpRole,
+    UnitKind,
+)
 from .formatting import iso_minute
 from .limits import LimitedTextField
 
@@ -126,6 +134,8 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Held beside the role, never implied by it: an administrator is not a guardian (ADR 0054).
+    speak_up_role = models.CharField(max_length=10, choices=SpeakUpRole.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # A leaver's membership is ended, not deleted: their name stays on the history, their access goes.
     active = models.BooleanField(default=True)

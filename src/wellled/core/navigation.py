@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from wellled.core.choices import Role
+from wellled.core.choices import Role, SpeakUpRole
 from wellled.core.permissions import Permission, role_allows
 
 TRUST = "trust"
@@ -31,6 +31,9 @@ class NavEntry:
     own_work: bool = False  # the person's own work: first in the list for a lead
     exact: bool = False  # current only on exactly its path (the dashboard, at "/")
     permission: Permission | None = None  # shown only to roles granted it (None: every member)
+    speak_up: str = (
+        ""  # shown only to holders of this Freedom to Speak Up role, whatever their role (ADR 0054)
+    )
 
     def match(self, path: str) -> int:
         """How closely the path is this entry's: the length of its longest prefix the path starts with, or 0."""
@@ -56,6 +59,8 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("My actions", "my-actions", "/my-actions", own_work=True),
     # A trust's register of requests addressed to it is kept by those who manage its plans.
     NavEntry("Requests", "information-request-list", "/information", permission=Permission.MANAGE_PLANS),
+    NavEntry("Speak up", "ftsu-case-list", "/speak-up/cases /speak-up/return", speak_up=SpeakUpRole.GUARDIAN),
+    NavEntry("Speak-up contacts", "ftsu-champion", "/speak-up/champion", speak_up=SpeakUpRole.CHAMPION),
     NavEntry("Organisation", "organisation-detail", "/organisation", BOTH),
 )
 
@@ -63,7 +68,7 @@ ENTRIES: tuple[NavEntry, ...] = (
 OWN_WORK_FIRST = frozenset({Role.LEAD})
 
 
-def entries_for(*, oversight: bool, role: str | None) -> list[NavEntry]:
+def entries_for(*, oversight: bool, role: str | None, speak_up: str = "") -> list[NavEntry]:
     """The entries a person sees, in their order: their own work first if their role is led by it."""
     where = OVERSIGHT if oversight else TRUST
     shown = [
@@ -71,6 +76,7 @@ def entries_for(*, oversight: bool, role: str | None) -> list[NavEntry]:
         for entry in ENTRIES
         if entry.shown_to in (where, BOTH)
         and (entry.permission is None or role_allows(role, entry.permission))
+        and (not entry.speak_up or entry.speak_up == speak_up)
     ]
     if role in OWN_WORK_FIRST:
         shown.sort(key=lambda entry: not entry.own_work)  # stable: the rest keep their order
@@ -84,7 +90,8 @@ def navigation(request) -> list[dict]:
         return []
     membership = getattr(request, "membership", None)
     role = membership.role if membership else None
-    entries = entries_for(oversight=organisation.is_oversight_body, role=role)
+    speak_up = membership.speak_up_role if membership and not organisation.is_oversight_body else ""
+    entries = entries_for(oversight=organisation.is_oversight_body, role=role, speak_up=speak_up)
     closeness = [entry.match(request.path) for entry in entries]
     current = closeness.index(max(closeness)) if any(closeness) else None
     return [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assessments import assessments_demo_load
+from .ftsu import ftsu_demo_load
 from .improvement import improvement_demo_load
 from .information import information_demo_load
 from .loader import DemoDates, Writer
@@ -44,6 +45,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "information requests", ("information.yaml",), information_demo_load
     ),  # after plans, measures, papers
+    Step("Freedom to Speak Up cases", ("ftsu.yaml",), ftsu_demo_load),
 )
 
 # Data files read outside STEPS: `wellled demo --scale N` only (scale.py).

@@ -1,0 +1,403 @@
+"""Freedom to Speak Up pages: the guardian's case log (not found for anyone else), a champion's own contacts, the
+quarterly return, and the anonymous online route, which needs no account (ADR 0054)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from wellled.core.auth import client_address
+from wellled.core.models import Organisation
+from wellled.core.permissions import Permission, require
+from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, role, scope, xlsx_download
+
+from . import returns, selectors, services
+from .forms import (
+    ActionForm,
+    BreakForm,
+    CaseFilterForm,
+    CaseForm,
+    CloseForm,
+    ConsentForm,
+    ContactForm,
+    EraseForm,
+    KeyForm,
+    MessageForm,
+    RaiseForm,
+)
+from .periods import Quarter, quarter_of, quarter_parse
+
+
+def _case_url(case: Any) -> str:
+    return reverse("ftsu-case-detail", args=[case.pk])
+
+
+# The guardian's case log ------------------------------------------------------------------------------------------
+
+
+def case_list(request: SignedInRequest) -> HttpResponse:
+    """The cases, filtered by financial quarter (by date received) and status; for guardians only."""
+    selectors.guardian_require(**scope(request))
+    form = CaseFilterForm(request.GET or None)
+    quarter, status = None, ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["quarter"]:
+            try:
+                quarter = quarter_parse(form.cleaned_data["quarter"])
+            except ValueError as exc:
+                form.add_error("quarter", str(exc))
+    cases = selectors.cases_for_user(**scope(request), quarter=quarter, status=status)
+    return render(request, "ftsu/case_list.jinja", {"cases": cases, "filter": form, "quarter": quarter})
+
+
+def case_create(request: SignedInRequest) -> HttpResponse:
+    """Record a concern: a guardian, or a champion (who then sees only the contact they recorded)."""
+    guardian = selectors.is_guardian(**scope(request))
+    if not guardian and not selectors.is_champion(**scope(request)):
+        raise Http404(selectors.NOT_FOUND)
+    form = CaseForm(request.POST or None)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.case_create(
+            organisation=request.organisation,
+            by=request.user,
+            received_on=data["received_on"],
+            route=data["route"],
+            openness=data["openness"],
+            worker_group=data["worker_group"],
+            area=data["area"],
+            elements=data["elements"],
+            detriment=data["detriment"],
+            name=data["name"],
+            contact_details=data["contact_details"],
+            concern=data["concern"],
+            characteristics=form.characteristics(),
+        )
+
+    return form_page(
+        request,
+        form,
+        template="ftsu/case_form.jinja",
+        save=save,
+        success_url=_case_url if guardian else reverse("ftsu-champion"),
+        message=lambda case: f"Concern recorded as {case.reference}.",
+        context={"title": "Record a concern", "case": None},
+    )
+
+
+def case_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A case, for its guardian: reading it is kept, and the guardian sees who has read it."""
+    page = selectors.case_page(**scope(request), pk=pk)
+    services.case_read(case=page.case, by=request.user)
+    case = page.case
+    forms = {
+        "contact_form": ContactForm(),
+        "action_form": ActionForm(),
+        "consent_form": ConsentForm(initial={"version": case.version, "consent": case.consent}),
+        "close_form": CloseForm(initial={"version": case.version}),
+        "break_form": BreakForm(),
+        "erase_form": EraseForm(),
+    }
+    return render(request, "ftsu/case_detail.jinja", {"page": page, "case": case, **forms})
+
+
+def case_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    page = selectors.case_page(**scope(request), pk=pk)
+    case = page.case
+    initial = {
+        "version": case.version,
+        **{f: getattr(case, f) for f in services.CATEGORY_FIELDS},
+        "name": page.name,
+        "contact_details": page.contact_details,
+        "concern": page.concern,
+    }
+    form = CaseForm(request.POST or None, initial=initial)
+    fields = [*services.CATEGORY_FIELDS, "concern", "name", "contact_details"]
+    return form_page(
+        request,
+        form,
+        template="ftsu/case_form.jinja",
+        save=lambda data: services.case_update(
+            case=case,
+            by=request.user,
+            expected_version=data.get("version"),
+            changes={f: data[f] for f in fields},
+        ),
+        success_url=_case_url,
+        message="Case saved.",
+        context={"title": f"Change {case.reference}", "case": case},
+    )
+
+
+def _case_post(request: SignedInRequest, pk: int, form_class: type, save: Any, message: str) -> HttpResponse:
+    """A form posted from the case page: saved through its service, or the case page shown again with the errors."""
+    case = selectors.case_get(**scope(request), pk=pk)  # not found before anything else is said
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            save(case, form.cleaned_data)
+        except ConcurrentEditError as exc:
+            messages.error(request, f"Nothing was saved: {exc}")
+            return redirect(_case_url(case))
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(_case_url(case))
+    messages.error(
+        request, "Nothing was saved: " + " ".join(str(e) for errs in form.errors.values() for e in errs)
+    )
+    return redirect(_case_url(case))
+
+
+def case_contact(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        pk,
+        ContactForm,
+        lambda case, d: services.contact_add(
+            case=case, by=request.user, on=d["on"], kind=d["kind"], text=d["text"]
+        ),
+        "Added to the journal.",
+    )
+
+
+def case_action(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        pk,
+        ActionForm,
+        lambda case, d: services.action_add(
+            case=case,
+            by=request.user,
+            taken_on=d["taken_on"],
+            description=d["description"],
+            taken_by=d["taken_by"],
+        ),
+        "Action recorded.",
+    )
+
+
+def case_consent(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        pk,
+        ConsentForm,
+        lambda case, d: services.consent_set(
+            case=case,
+            by=request.user,
+            expected_version=d.get("version"),
+            consent=d["consent"],
+            to=d["to"],
+            on=d["on"],
+        ),
+        "Consent recorded.",
+    )
+
+
+def case_close(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        pk,
+        CloseForm,
+        lambda case, d: services.case_close(
+            case=case,
+            by=request.user,
+            expected_version=d.get("version"),
+            closed_on=d["closed_on"],
+            outcome=d["outcome"],
+            learning=d["learning"],
+            feedback=d["feedback"],
+            feedback_comment=d["feedback_comment"],
+        ),
+        "Case closed.",
+    )
+
+
+def case_break(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        pk,
+        BreakForm,
+        lambda case, d: services.confidentiality_break(
+            case=case, by=request.user, reason=d["reason"], told=d["told"]
+        ),
+        "Confidentiality broken: the reason and who was told are kept with the case.",
+    )
+
+
+def case_erase(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _case_post(
+        request,
+        pk,
+        EraseForm,
+        lambda case, d: services.case_erase(case=case, by=request.user, reason=d["reason"]),
+        "Case erased: only its counts are kept.",
+    )
+
+
+def champion_contacts(request: SignedInRequest) -> HttpResponse:
+    """A champion's own contacts, and nothing else of the cases."""
+    contacts = selectors.contacts_for_champion(**scope(request))
+    return render(request, "ftsu/champion.jinja", {"contacts": contacts})
+
+
+# The anonymous online route: no account -----------------------------------------------------------------------
+
+
+def _organisation(ods_code: str) -> Organisation:
+    return get_object_or_404(Organisation, ods_code=ods_code.upper())
+
+
+@never_cache
+def anonymous_raise(request: HttpRequest, ods_code: str) -> HttpResponse:
+    """A worker raises a concern without an account and is shown their case key, once."""
+    organisation = _organisation(ods_code)
+    form = RaiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case, key = services.concern_raise_anonymously(
+                organisation=organisation,
+                concern=form.cleaned_data["concern"],
+                elements=form.cleaned_data["elements"],
+                address=client_address(request),
+            )
+        except PermissionDenied as exc:
+            return render(request, "ftsu/anonymous_busy.jinja", {"message": str(exc)}, status=429)
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            return render(request, "ftsu/anonymous_key.jinja", {"organisation": organisation, "key": key})
+    return render(request, "ftsu/anonymous_raise.jinja", {"organisation": organisation, "form": form})
+
+
+@never_cache
+def anonymous_case(request: HttpRequest, ods_code: str) -> HttpResponse:
+    """With the case key alone (posted, never in the address), read the guardian's replies and add a message."""
+    organisation = _organisation(ods_code)
+    if request.method != "POST":
+        return render(request, "ftsu/anonymous_case.jinja", {"organisation": organisation, "form": KeyForm()})
+    try:
+        services.route_read_allow(address=client_address(request))
+    except PermissionDenied as exc:
+        return render(request, "ftsu/anonymous_busy.jinja", {"message": str(exc)}, status=429)
+    key = request.POST.get("key", "")
+    case = selectors.case_for_key(organisation=organisation, key=key)
+    if case is None:
+        form = KeyForm(request.POST)
+        form.is_valid()
+        form.add_error("key", "No open case has this key: check it, or raise a new concern.")
+        return render(
+            request, "ftsu/anonymous_case.jinja", {"organisation": organisation, "form": form}, status=404
+        )
+    message_form = MessageForm(request.POST if "text" in request.POST else None, initial={"key": key})
+    if "text" in request.POST and message_form.is_valid():
+        try:
+            services.worker_message_add(case=case, text=message_form.cleaned_data["text"])
+        except ValidationError as exc:
+            errors_apply(message_form, exc)
+        else:
+            message_form = MessageForm(initial={"key": key})
+            messages.success(request, "Your message has been sent to the guardian.")
+    context = {
+        "organisation": organisation,
+        "messages_read": selectors.key_holder_messages(case),
+        "message_form": message_form,
+        "closed": case.closed_on is not None,
+    }
+    return render(request, "ftsu/anonymous_messages.jinja", context)
+
+
+# The quarterly return -----------------------------------------------------------------------------------------
+
+
+def _return(request: SignedInRequest) -> tuple[Any, Any]:
+    """The quarter asked for (the last complete one by default) and its return, suppressed outside the guardian role."""
+    require(role(request), Permission.VIEW)
+    text = request.GET.get("quarter", "")
+    error = ""
+    quarter = quarter_of(timezone.localdate())
+    quarter = (
+        Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(quarter.year, quarter.number - 1)
+    )
+    if text:
+        try:
+            quarter = quarter_parse(text)
+        except ValueError as exc:
+            error = str(exc)
+    result = returns.quarter_return(
+        **scope(request), quarter=quarter, suppressed=request.GET.get("suppressed") == "1"
+    )
+    return result, error
+
+
+def return_page(request: SignedInRequest) -> HttpResponse:
+    result, error = _return(request)
+    guardian = selectors.is_guardian(**scope(request))
+    issued = request.GET.get("issued", "")
+    context = {
+        "result": result,
+        "error": error,
+        "guardian": guardian,
+        "issued": int(issued) if issued.isdigit() else None,
+    }
+    return render(request, "ftsu/return.jinja", context)
+
+
+def return_csv(request: SignedInRequest) -> HttpResponse:
+    result, _ = _return(request)
+    response = HttpResponse(returns.return_csv(result), content_type="text/csv; charset=utf-8")
+    name = f"ftsu-return-{request.organisation.ods_code}-{result.quarter.year}-q{result.quarter.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def return_xlsx(request: SignedInRequest) -> HttpResponse:
+    result, _ = _return(request)
+    return xlsx_download(
+        request, returns.return_xlsx(result), f"ftsu-return-{result.quarter.year}-q{result.quarter.number}"
+    )
+
+
+def return_issue(request: SignedInRequest) -> HttpResponse:
+    """A guardian issues the quarter's return (the suppressed copy) as a frozen paper."""
+    selectors.guardian_require(**scope(request))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        quarter = quarter_parse(request.POST.get("quarter", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("ftsu-return"))
+    try:
+        issued = services.return_issue(organisation=request.organisation, quarter=quarter, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("ftsu-return"))
+    messages.success(request, f"The {quarter.label} return was issued and frozen (the suppressed copy).")
+    return redirect(reverse("ftsu-return") + f"?quarter={quarter.label}&issued={issued.pk}")
+
+
+def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """An issued return's file, byte for byte as frozen, its checksum verified first."""
+    from wellled.reports.selectors import TamperedError, verified_content
+
+    file = selectors.issued_return_file(**scope(request), pk=pk, fmt=fmt)
+    try:
+        content = verified_content(file)
+    except TamperedError as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
