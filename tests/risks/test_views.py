@@ -40,6 +40,7 @@ MANAGE = {
     "risk-links": "risk",
     "risk-baf-entry": "risk",
     "risk-control-add": "risk",
+    "risk-gap-add": "risk",
     "control-assurance-add": "control",
     "baf-issue": None,
     "risk-import": None,

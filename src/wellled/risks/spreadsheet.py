@@ -27,7 +27,7 @@ from wellled.core.registers import Column, Comparison, Context, Problem, Registe
 from wellled.core.service_kit import AS_IT_STANDS
 
 from . import selectors, services
-from .choices import RiskStatus
+from .choices import ConsequenceDomain, RiskStatus
 from .convention import convention
 from .models import Control, Risk, RiskCategory
 
@@ -40,12 +40,14 @@ EXPORT_HEADERS = {
     "effect": "Effect",
     "unit": "Directorate or service",
     "category": "Category",
+    "consequence_domain": "Consequence domain",
     "owner": "Owner",
     "handler": "Handler",
     "opened_on": "Date opened",
     "inherent": "Inherent rating",
     "current": "Current rating",
     "target": "Target rating",
+    "target_on": "Target date",
     "controls": "Controls",
     "gaps_in_control": "Gaps in control",
     "gaps_in_assurance": "Gaps in assurance",
@@ -123,6 +125,8 @@ HEADER_WORDS = {
         "residual",
     },
     "target": {"targetrating", "targetscore", "target", "targetriskscore", "targetriskrating"},
+    "target_on": {"targetdate", "datetargetreached", "targetriskdate", "datetoreachtarget"},
+    "consequence_domain": {"consequencedomain", "domain", "impactdomain", "consequencetype"},
     "controls": {"controls", "controlsinplace", "existingcontrols", "keycontrols"},
     "gaps_in_control": {"gapsincontrol", "gapsincontrols", "controlgaps"},
     "gaps_in_assurance": {"gapsinassurance", "assurancegaps"},
@@ -269,6 +273,24 @@ def _status(value: Any, context: Context) -> str:
     return STATUS_WORDS[text]
 
 
+def _domain(value: Any, context: Context) -> str:
+    """A consequence domain by its key or the first word of its name ('Harm', 'finance'); blank: none."""
+    text = cell_text(value).lower()
+    if not text:
+        return ""
+    for domain in ConsequenceDomain:
+        if text in (domain.value, domain.label.lower()) or text.split(" ")[0] == domain.value:
+            return domain.value
+    raise ValueError(
+        f"“{cell_text(value)}” is not a consequence domain: write "
+        + ", ".join(d.value for d in ConsequenceDomain)
+    )
+
+
+def _domain_label(value: str) -> str:
+    return ConsequenceDomain(value).label if value in ConsequenceDomain.values else ""
+
+
 def _text(name: str, *, required: bool | str = False) -> Column[Risk]:
     return Column(
         name,
@@ -337,12 +359,22 @@ COLUMNS: tuple[Column[Risk], ...] = (
     _text("effect"),
     _related("unit", "unit", _name),
     _related("category", "category", _name),
+    Column(
+        "consequence_domain",
+        EXPORT_HEADERS["consequence_domain"],
+        lambda risk: risk.consequence_domain,
+        read=_domain,
+        cell=_domain_label,
+        show=lambda value: _domain_label(value) or registers.EMPTY_SHOWN,
+        aliases=tuple(HEADER_WORDS["consequence_domain"]),
+    ),
     _related("owner", "person", _person_name),
     _related("handler", "person", _person_name),
     _date("opened_on"),
     _rating("inherent"),
     _rating("current"),
     _rating("target"),
+    _date("target_on"),
     Column(
         "controls",
         EXPORT_HEADERS["controls"],

@@ -29,6 +29,7 @@ urlpatterns = [
         {
             "risks/<int:pk>/baf/": "risk_baf_entry",
             "risks/<int:pk>/controls/new/": "risk_control_add",
+            "risks/<int:pk>/gaps/new/": "risk_gap_add",
             "risks/controls/<int:pk>/assurances/new/": "control_assurance_add",
             "baf/": "baf",
             "baf/papers/": "baf_papers",

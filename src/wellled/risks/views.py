@@ -46,6 +46,7 @@ from .forms import (
     BafIssueForm,
     CategoryForm,
     ControlForm,
+    GapForm,
     ImportForm,
     LinksForm,
     ObjectiveForm,
@@ -344,6 +345,21 @@ control_assurance_add = CreatePage(
     context=lambda request, control: {"risk": control.risk, "lead": control.description},
     message="Assurance added.",
     success_url=page_of("risk-detail", "control.risk_id"),
+    **_SIMPLE_FORM,
+)
+
+risk_gap_add = CreatePage(
+    parent=selectors.risk_get,
+    form=GapForm,
+    service=services.gap_add,
+    form_kwargs=lambda request, risk: {
+        "controls": risk.controls.all(),
+        "actions": selectors.link_actions_available(**scope(request)),
+    },
+    title=lambda risk: f"Add a gap to {risk.reference}",
+    context=lambda request, risk: {"page_title": "Add a gap in control or assurance"},
+    message="Gap added.",
+    success_url=page_of("risk-detail", "risk_id"),
     **_SIMPLE_FORM,
 )
 
