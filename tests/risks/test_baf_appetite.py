@@ -422,3 +422,50 @@ def test_api_shows_the_objective_tolerance_and_the_baf_flag(client, org, editor,
     paper = client.get("/api/baf/", headers=headers).json()
     first = paper["objectives"][0]["risks"][0]
     assert first["tolerance_text"] == "Above tolerance (12 against 8)" and first["above_tolerance"] is True
+
+
+# The register workbook ---------------------------------------------------------------------------------------
+
+
+def test_register_workbook_carries_the_domain_and_target_date_both_ways(org, editor, baf):
+    """The register round trip (core.registers) includes the new columns: exported, changed in Excel, imported
+    back through risk_update; a domain outside the five is refused naming its row and column."""
+    from wellled.core.registers import Upload
+    from wellled.core.workbook import workbook_bytes
+    from wellled.risks.selectors import RegisterFilters, risk_register
+    from wellled.risks.spreadsheet import register_export, register_import
+
+    data = register_export(
+        risks=risk_register(user=editor, organisation=org, filters=RegisterFilters(status="all"), on=TODAY)
+    )
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert rows["BAF1"][headers.index("Consequence domain")].value.startswith("Harm")
+    assert rows["BAF1"][headers.index("Target date")].value is not None
+    rows["BAF2"][headers.index("Consequence domain")].value = "Reputation"
+    rows["BAF2"][headers.index("Target date")].value = TODAY + 200 * DAY
+    result = register_import(organisation=org, by=editor, file=Upload("register.xlsx", workbook_bytes(book)))
+    assert result.applied, [str(p) for p in result.problems]
+    within = Risk.objects.get(reference="BAF2")
+    assert within.consequence_domain == "reputation" and within.target_on == TODAY + 200 * DAY
+
+    rows["BAF2"][headers.index("Consequence domain")].value = "Weather"
+    refused = register_import(organisation=org, by=editor, file=Upload("register.xlsx", workbook_bytes(book)))
+    assert not refused.ok
+    assert any("Consequence domain" in str(p) and "Weather" in str(p) for p in refused.problems)
+
+
+def test_control_effectiveness_rated_on_its_edit_page_and_shown_on_the_risk(login, editor, baf):
+    client = login(editor)
+    control = baf[0].controls.get()
+    response = client.post(
+        reverse("control-edit", args=[control.pk]),
+        {"description": control.description, "effectiveness": "ineffective", "version": control.version},
+    )
+    assert response.status_code == 302, response.content[:300]
+    page = client.get(reverse("risk-detail", args=[baf[0].pk])).content.decode()
+    assert "Effectiveness: <strong>Ineffective</strong>" in page

@@ -42,6 +42,7 @@ MANAGE = {
     "risk-control-add": "risk",
     "risk-gap-add": "risk",
     "control-assurance-add": "control",
+    "control-edit": "control",
     "baf-issue": None,
     "risk-import": None,
     "risk-category-create": None,

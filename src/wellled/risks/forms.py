@@ -162,6 +162,11 @@ class ControlForm(TextForm):
     effectiveness = choice_field("Effectiveness", ControlEffectiveness.choices, radio=True)
 
 
+class ControlEditForm(VersionedTextForm):
+    description = text_field("Control", rows=3, required_message="Describe the control")
+    effectiveness = choice_field("Effectiveness", ControlEffectiveness.choices, radio=True)
+
+
 class AssuranceForm(TextForm):
     source = text_field("Source of assurance", rows=2, required_message="Name the source of assurance")
     line = choice_field("Line of assurance", AssuranceLine.choices, radio=True)

@@ -40,20 +40,21 @@ EXPORT_HEADERS = {
     "effect": "Effect",
     "unit": "Directorate or service",
     "category": "Category",
-    "consequence_domain": "Consequence domain",
     "owner": "Owner",
     "handler": "Handler",
     "opened_on": "Date opened",
     "inherent": "Inherent rating",
     "current": "Current rating",
     "target": "Target rating",
-    "target_on": "Target date",
     "controls": "Controls",
     "gaps_in_control": "Gaps in control",
     "gaps_in_assurance": "Gaps in assurance",
     "next_review_on": "Next review date",
     "status": "Status",
     "status_reason": "Status reason",
+    # Added by issue 26 (ADR 0047), after the columns registers exported earlier have, so their layout still reads.
+    "consequence_domain": "Consequence domain",
+    "target_on": "Target date",
 }
 # Header wordings seen in registers exported from Datix, Ulysses and trusts' own workbooks, lower case with only
 # letters and digits kept ("Current Rating (L x C)" is read as "currentrating").
@@ -359,22 +360,12 @@ COLUMNS: tuple[Column[Risk], ...] = (
     _text("effect"),
     _related("unit", "unit", _name),
     _related("category", "category", _name),
-    Column(
-        "consequence_domain",
-        EXPORT_HEADERS["consequence_domain"],
-        lambda risk: risk.consequence_domain,
-        read=_domain,
-        cell=_domain_label,
-        show=lambda value: _domain_label(value) or registers.EMPTY_SHOWN,
-        aliases=tuple(HEADER_WORDS["consequence_domain"]),
-    ),
     _related("owner", "person", _person_name),
     _related("handler", "person", _person_name),
     _date("opened_on"),
     _rating("inherent"),
     _rating("current"),
     _rating("target"),
-    _date("target_on"),
     Column(
         "controls",
         EXPORT_HEADERS["controls"],
@@ -395,6 +386,16 @@ COLUMNS: tuple[Column[Risk], ...] = (
         aliases=tuple(HEADER_WORDS["status"]),
     ),
     _text("status_reason"),
+    Column(
+        "consequence_domain",
+        EXPORT_HEADERS["consequence_domain"],
+        lambda risk: risk.consequence_domain,
+        read=_domain,
+        cell=_domain_label,
+        show=lambda value: _domain_label(value) or registers.EMPTY_SHOWN,
+        aliases=tuple(HEADER_WORDS["consequence_domain"]),
+    ),
+    _date("target_on"),
 )
 
 

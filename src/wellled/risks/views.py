@@ -45,6 +45,7 @@ from .forms import (
     BafEntryForm,
     BafIssueForm,
     CategoryForm,
+    ControlEditForm,
     ControlForm,
     GapForm,
     ImportForm,
@@ -56,7 +57,7 @@ from .forms import (
     StatusForm,
     ThresholdForm,
 )
-from .models import Risk, RiskCategory, StrategicObjective
+from .models import Control, Risk, RiskCategory, StrategicObjective
 
 # Risks on one page of the register: a directorate's register fits on one page, a whole trust's takes a few.
 REGISTER_PAGE_SIZE = 200
@@ -333,6 +334,17 @@ risk_control_add = CreatePage(
     title=lambda risk: f"Add a control to {risk.reference}",
     context=lambda request, risk: {"page_title": "Add a control"},
     message="Control added.",
+    success_url=page_of("risk-detail", "risk_id"),
+    **_SIMPLE_FORM,
+)
+
+control_edit = EditPage[Control](
+    get=selectors.control_get,
+    form=ControlEditForm,
+    service=services.control_update,
+    title=lambda control: f"Edit a control of {control.risk.reference}",
+    context=lambda request, control: {"risk": control.risk, "page_title": "Edit a control"},
+    message="Control saved.",
     success_url=page_of("risk-detail", "risk_id"),
     **_SIMPLE_FORM,
 )
