@@ -469,3 +469,20 @@ def test_control_effectiveness_rated_on_its_edit_page_and_shown_on_the_risk(logi
     assert response.status_code == 302, response.content[:300]
     page = client.get(reverse("risk-detail", args=[baf[0].pk])).content.decode()
     assert "Effectiveness: <strong>Ineffective</strong>" in page
+
+
+def test_risk_settings_page_sets_the_age_at_which_assurance_is_stale(login, org, editor, baf):
+    from wellled.risks.models import assurance_stale_days
+
+    client = login(editor)
+    assert assurance_stale_days(org) == appetite.ASSURANCE_STALE_DAYS
+    response = client.post(
+        reverse("risk-settings"), {"escalation_threshold": "15", "assurance_stale_days": "180"}
+    )
+    assert response.status_code == 302
+    assert assurance_stale_days(org) == 180
+    refused = client.post(
+        reverse("risk-settings"), {"escalation_threshold": "15", "assurance_stale_days": "0"}
+    )
+    assert refused.status_code == 200 and "Assurance is stale after" in refused.content.decode()
+    assert assurance_stale_days(org) == 180  # refused, the form shown again with its error

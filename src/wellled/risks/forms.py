@@ -16,6 +16,7 @@ from wellled.core.forms import (
     text_field,
 )
 
+from .appetite import ASSURANCE_STALE_DAYS
 from .choices import (
     REVIEW_FREQUENCIES,
     Appetite,
@@ -207,6 +208,13 @@ class ThresholdForm(TextForm):
     escalation_threshold = _score_field(
         "Escalation threshold",
         "A risk whose current score is this or more goes on the corporate risk register.",
+    )
+    assurance_stale_days = forms.IntegerField(
+        label="Assurance is stale after (days, optional)",
+        min_value=1,
+        max_value=3660,
+        required=False,
+        help_text=f"Leave empty for {ASSURANCE_STALE_DAYS} days. An older assurance no longer suggests a rating.",
     )
 
 

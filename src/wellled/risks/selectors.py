@@ -25,6 +25,7 @@ from .models import (
     Risk,
     RiskCategory,
     RiskEscalation,
+    RiskPolicy,
     RiskReview,
     RiskScore,
     StrategicObjective,
@@ -288,6 +289,15 @@ def principal_risks(*, user: User, organisation: Organisation) -> QuerySet[Risk]
             Prefetch("gaps", queryset=Gap.objects.select_related("control", "action")),
         )
         .order_by("objective__order", "objective__code", "-current_score", "reference")
+    )
+
+
+def assurance_stale_days_set(*, user: User, organisation: Organisation) -> int | None:
+    """The organisation's own age at which assurance is stale, None when it keeps the default."""
+    return (
+        scoped(RiskPolicy.objects.all(), user=user, organisation=organisation)
+        .values_list("assurance_stale_days", flat=True)
+        .first()
     )
 
 

@@ -726,6 +726,8 @@ def assurance_age_set(*, organisation: Organisation, by: User, days: int | None)
     policy, created = RiskPolicy.objects.select_for_update().get_or_create(
         organisation=organisation, defaults={"escalation_threshold": escalation_threshold(organisation)}
     )
+    if not created and policy.assurance_stale_days == days:
+        return policy
     before = None if created else snapshot(policy)
     policy.assurance_stale_days = days
     policy.full_clean()
@@ -738,6 +740,15 @@ def assurance_age_set(*, organisation: Organisation, by: User, days: int | None)
         before=before,
     )
     return policy
+
+
+@transaction.atomic
+def risk_policy_set(
+    *, organisation: Organisation, by: User, escalation_threshold: int, assurance_stale_days: int | None
+) -> RiskPolicy:
+    """The risk settings page's rules together: the escalation threshold and the age at which assurance is stale."""
+    threshold_set(organisation=organisation, by=by, escalation_threshold=escalation_threshold)
+    return assurance_age_set(organisation=organisation, by=by, days=assurance_stale_days)
 
 
 # Gaps ---------------------------------------------------------------------------------------------------------

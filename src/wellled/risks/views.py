@@ -508,16 +508,20 @@ def risk_settings(request: SignedInRequest) -> HttpResponse:
     """The escalation threshold, the categories with the board's appetite, and the strategic objectives."""
     require(role(request), Permission.VIEW)
     threshold = services.escalation_threshold(request.organisation)
-    form = ThresholdForm(request.POST or None, initial={"escalation_threshold": threshold})
+    stale_days = selectors.assurance_stale_days_set(**scope(request))
+    form = ThresholdForm(
+        request.POST or None,
+        initial={"escalation_threshold": threshold, "assurance_stale_days": stale_days},
+    )
     if request.method == "POST":
         require(role(request), Permission.MANAGE_RISKS)
     return form_page(
         request,
         form,
         template="risks/settings.jinja",
-        save=lambda d: services.threshold_set(organisation=request.organisation, by=request.user, **d),
+        save=lambda d: services.risk_policy_set(organisation=request.organisation, by=request.user, **d),
         success_url=reverse("risk-settings"),
-        message="Escalation threshold saved; every risk has been flagged again by it.",
+        message="Risk settings saved; every risk has been flagged again by the escalation threshold.",
         context={
             "threshold": threshold,
             "categories": list(selectors.categories(**scope(request))),
