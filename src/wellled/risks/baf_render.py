@@ -328,8 +328,8 @@ RULE = colors.HexColor("#aeb7bd")
 TABLE_STYLE = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
 GLANCE_COLUMNS = (
     ("Ref", 14),
-    ("Principal risk", 54),
-    ("Objective", 18),
+    ("Principal risk", 51),
+    ("Objective", 21),
     ("Current", 30),
     ("Appetite and tolerance", 34),
     ("Against tolerance", 30),
