@@ -486,3 +486,13 @@ def test_risk_settings_page_sets_the_age_at_which_assurance_is_stale(login, org,
     )
     assert refused.status_code == 200 and "Assurance is stale after" in refused.content.decode()
     assert assurance_stale_days(org) == 180  # refused, the form shown again with its error
+
+
+def test_gap_tied_to_its_closing_action_later_and_a_stale_edit_refused(editor, baf, objects):
+    from wellled.core.service_kit import ConcurrentEditError
+
+    gap = services.gap_add(risk=baf[0], by=editor, kind="assurance", description="No audit of night shifts")
+    changed = services.gap_update(gap=gap, by=editor, expected_version=gap.version, action=objects["action"])
+    assert changed.action == objects["action"] and changed.version == gap.version + 1
+    with pytest.raises(ConcurrentEditError):
+        services.gap_update(gap=gap, by=editor, expected_version=gap.version, description="Overwritten")
