@@ -59,3 +59,45 @@ def test_demo_load_changes_nothing_when_run_again(loaded):
     before = Risk.objects.count()
     assert register_load(organisation=loaded, today=LOAD_DAY) == 0
     assert Risk.objects.count() == before
+
+
+def test_demo_baf_shows_each_principal_risks_appetite_tolerance_and_flag_in_every_format(loaded):
+    """Issue 26: the demo's BAF, in every format, shows each principal risk's appetite, tolerance and whether it is
+    above it (GGI, BAF and risk appetite guidance: what the board reads the BAF for)."""
+    import csv
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from wellled.reports.snapshot import snapshot_from_data
+    from wellled.risks.baf_paper import BafPaper
+
+    issued = IssuedPaper.objects.get(organisation=loaded, kind=PaperKind.BAF)
+    paper = snapshot_from_data(BafPaper, issued.data)
+    flags = {r.reference: r.tolerance_text for r in paper.principal}
+    assert len(flags) >= 8 and all(r.tolerance is not None and r.appetite for r in paper.principal)
+    assert any(t.startswith("Above tolerance") for t in flags.values())
+    assert any(t.startswith("Within tolerance") for t in flags.values())
+    assert {r.appetite_source.split()[0] for r in paper.principal} == {"objective", "category"}
+    files = {f.format: bytes(f.content) for f in issued.files.all()}
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(files["pdf"])).pages)
+    word = " ".join(
+        c.text for t in Document(io.BytesIO(files["docx"])).tables for row in t.rows for c in row.cells
+    )
+    rows = {r["Reference"]: r for r in csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig")))}
+    sheet = load_workbook(io.BytesIO(files["xlsx"]))["Principal risks"]
+    headers = [c.value for c in sheet[4]]
+    excel = {
+        row[1].value: dict(zip(headers, (c.value for c in row), strict=True))
+        for row in sheet.iter_rows(min_row=5)
+    }
+    for risk in paper.principal:
+        assert risk.appetite_text in pdf and risk.tolerance_text in pdf, risk.reference
+        assert risk.appetite_text in word and risk.tolerance_text in word, risk.reference
+        for table in (rows, excel):
+            row = table[risk.reference]
+            assert row["Appetite"].startswith(risk.appetite)
+            assert str(row["Tolerance"]) == str(risk.tolerance)
+            assert row["Against tolerance"] == risk.tolerance_text

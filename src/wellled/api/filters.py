@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 
 from wellled.assessments.models import Assessment, PublishedRating
 from wellled.improvement.models import PDSACycle, QIProject
@@ -12,7 +12,7 @@ from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding, Plan, ProgressUpdate, ReportingCycle, Section
 from wellled.reports.models import IssuedPaper
 from wellled.risks.choices import RiskStatus
-from wellled.risks.models import Control, Risk, RiskReview
+from wellled.risks.models import Control, Risk, RiskReview, above_tolerance_q
 
 # Ids are positive 63-bit integers in every database Wellled runs on; a larger one names nothing.
 ID_MAX = 2**63 - 1
@@ -147,7 +147,8 @@ class RiskFilter(django_filters.FilterSet):
     )
     above_appetite = django_filters.BooleanFilter(
         method="above_appetite_filter",
-        help_text="Only risks whose current score is above (true) or within (false) their category's tolerance.",
+        help_text="Only risks whose current score is above (true) or within (false) their tolerance (their "
+        "objective's, else their category's).",
     )
     principal = django_filters.BooleanFilter(
         help_text="Only the BAF's principal risks (true), or none of them."
@@ -170,8 +171,7 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.filter(Q(owner_id=value) | Q(handler_id=value))
 
     def above_appetite_filter(self, queryset, name, value):
-        # Risk.above_appetite, in SQL: a risk with no category is never above appetite.
-        above = Q(category__isnull=False, current_score__gt=F("category__tolerance"))
+        above = above_tolerance_q()  # Risk.above_appetite, in SQL
         return queryset.filter(above) if value else queryset.exclude(above)
 
 

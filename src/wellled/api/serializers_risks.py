@@ -9,7 +9,15 @@ from rest_framework import serializers
 
 from wellled.core.selectors import organisation_people
 from wellled.risks import selectors as risk_selectors
-from wellled.risks.choices import REVIEW_FREQUENCIES, AssuranceLevel, AssuranceLine, RiskStatus
+from wellled.risks.choices import (
+    REVIEW_FREQUENCIES,
+    AssuranceLevel,
+    AssuranceLine,
+    AssuranceOutcome,
+    ConsequenceDomain,
+    ControlEffectiveness,
+    RiskStatus,
+)
 from wellled.risks.convention import convention
 from wellled.risks.models import Assurance, Control, Risk, RiskReview
 
@@ -45,7 +53,7 @@ def _score(risk: Risk, kind: str) -> dict:
 class AssuranceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assurance
-        fields = ["id", "control", "source", "line", "level", "reported_on"]
+        fields = ["id", "control", "source", "line", "level", "outcome", "reported_on"]
 
 
 class ControlSerializer(serializers.ModelSerializer):
@@ -54,7 +62,16 @@ class ControlSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Control
-        fields = ["id", "risk", "risk_reference", "description", "order", "assurances", "version"]
+        fields = [
+            "id",
+            "risk",
+            "risk_reference",
+            "description",
+            "order",
+            "effectiveness",
+            "assurances",
+            "version",
+        ]
 
 
 def _through(field: type[serializers.Field], source: str, help_text: str = "") -> serializers.Field:
@@ -65,16 +82,26 @@ def _through(field: type[serializers.Field], source: str, help_text: str = "") -
 class RiskSerializer(serializers.ModelSerializer):
     unit_name = _through(serializers.CharField, "unit.name")
     category_name = _through(serializers.CharField, "category.name")
-    appetite = _through(serializers.CharField, "category.appetite", "The board's appetite for its category.")
-    tolerance = _through(
-        serializers.IntegerField, "category.tolerance", "The highest current score the board accepts in it."
+    appetite = _through(
+        serializers.CharField,
+        "appetite_from.appetite",
+        "The board's appetite for its strategic objective, else for its category.",
+    )
+    tolerance = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The highest current score the board accepts: its objective's, else its category's.",
     )
     objective_code = _through(serializers.CharField, "objective.code")
     inherent = serializers.SerializerMethodField()
     current = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
     above_appetite = serializers.BooleanField(
-        read_only=True, help_text="Its current score is above its category's tolerance."
+        read_only=True,
+        help_text="Its current score is above its tolerance (its objective's, else its category's).",
+    )
+    target_above_tolerance = serializers.BooleanField(
+        read_only=True, help_text="Even its target score is above its tolerance."
     )
     review_overdue = serializers.SerializerMethodField(help_text="Not closed, and its next review is past.")
     controls = ControlSerializer(many=True, read_only=True)
@@ -101,6 +128,9 @@ class RiskSerializer(serializers.ModelSerializer):
             "current",
             "target",
             "above_appetite",
+            "target_above_tolerance",
+            "target_on",
+            "consequence_domain",
             "gaps_in_control",
             "gaps_in_assurance",
             "controls",
@@ -116,6 +146,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "lead_committee",
             "lead_executive",
             "assurance_rating",
+            "assurance_rating_reason",
             "parent",
             "actions",
             "measures",
@@ -163,6 +194,10 @@ class RiskChangeSerializer(serializers.Serializer):
         choices=REVIEW_FREQUENCIES, required=False, help_text="0: by the band of the current score."
     )
     next_review_on = Day(required=False)
+    target_on = Day(required=False, allow_null=True, help_text="When the target score should be reached.")
+    consequence_domain = serializers.ChoiceField(
+        choices=ConsequenceDomain.choices, required=False, allow_blank=True
+    )
 
 
 class RiskCreateSerializer(serializers.Serializer):
@@ -189,6 +224,12 @@ class RiskCreateSerializer(serializers.Serializer):
     review_frequency_days = serializers.ChoiceField(choices=REVIEW_FREQUENCIES, required=False, default=0)
     next_review_on = Day(
         required=False, allow_null=True, default=None, help_text="Default: by the review frequency."
+    )
+    target_on = Day(
+        required=False, allow_null=True, default=None, help_text="When the target score should be reached."
+    )
+    consequence_domain = serializers.ChoiceField(
+        choices=ConsequenceDomain.choices, required=False, allow_blank=True, default=""
     )
     controls = serializers.ListField(
         child=text_of(Control, "description"),
@@ -264,10 +305,14 @@ class RiskStatusSerializer(serializers.Serializer):
 
 class ControlCreateSerializer(serializers.Serializer):
     description = text_of(Control, "description")
+    effectiveness = serializers.ChoiceField(
+        choices=ControlEffectiveness.choices, required=False, default=ControlEffectiveness.NOT_ASSESSED
+    )
 
 
 class ControlChangeSerializer(serializers.Serializer):
     description = text_of(Control, "description", required=False)
+    effectiveness = serializers.ChoiceField(choices=ControlEffectiveness.choices, required=False)
     order = serializers.IntegerField(
         min_value=0, max_value=100_000, required=False, help_text="Its place among the risk's controls."
     )
@@ -288,6 +333,13 @@ class RiskBafSerializer(serializers.Serializer):
     assurance_rating = serializers.ChoiceField(
         choices=AssuranceLevel.choices, required=False, allow_blank=True
     )
+    assurance_rating_reason = text_of(
+        Risk,
+        "assurance_rating_reason",
+        required=False,
+        allow_blank=True,
+        help_text="Needed when the rating differs from the one the weakest current assurance suggests.",
+    )
 
     def validate(self, attrs):
         if not attrs:
@@ -299,6 +351,13 @@ class AssuranceCreateSerializer(serializers.Serializer):
     source = text_of(Assurance, "source", help_text="A report, an audit, a committee.")
     line = serializers.ChoiceField(choices=AssuranceLine.choices)
     level = serializers.ChoiceField(choices=AssuranceLevel.choices)
+    outcome = serializers.ChoiceField(
+        choices=AssuranceOutcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Positive: the control works; negative: it does not.",
+    )
     reported_on = Day(required=False, allow_null=True, default=None)
 
 
@@ -324,13 +383,24 @@ BafScoreSerializer = _shape(
 )
 BafControlSerializer = _shape(
     "BafControlSerializer",
-    "description",
-    assurances=_shape("BafAssuranceSerializer", "line level source")(many=True),
+    "description effectiveness",
+    assurances=_shape(
+        "BafAssuranceSerializer",
+        "line level source outcome reported",
+        stale=serializers.BooleanField(help_text="Older than the set age on the BAF's date."),
+    )(many=True),
 )
 BafRiskSerializer = _shape(
     "BafRiskSerializer",
     "reference title category appetite owner lead_executive lead_committee movement_text assurance_rating "
-    "gaps_in_control gaps_in_assurance next_review beneath_text",
+    "gaps_in_control gaps_in_assurance next_review beneath_text appetite_source appetite_text tolerance_text "
+    "target_date track target_text consequence_domain suggested_rating rating_reason rating_text",
+    tolerance=serializers.IntegerField(
+        allow_null=True, help_text="Its objective's tolerance, else its category's."
+    ),
+    above_tolerance=serializers.BooleanField(),
+    target_above_tolerance=serializers.BooleanField(),
+    gaps=_shape("BafGapSerializer", "kind description control action text")(many=True),
     inherent=BafScoreSerializer(),
     current=BafScoreSerializer(),
     target=BafScoreSerializer(),

@@ -68,7 +68,13 @@ def register_load(
         }
         objectives = {
             o["code"]: risk_services.objective_create(
-                organisation=organisation, by=editor, code=o["code"], title=o["title"], order=i
+                organisation=organisation,
+                by=editor,
+                code=o["code"],
+                title=o["title"],
+                order=i,
+                appetite=o.get("appetite", ""),
+                tolerance=o.get("tolerance"),
             )
             for i, o in enumerate(spec["objectives"])
         }
@@ -102,16 +108,33 @@ def register_load(
                 at=_moment(opened),
                 actions=[actions[r] for r in entry.get("actions", []) if r in actions],
                 measures=[measures[n] for n in entry.get("measures", []) if n in measures],
+                target_on=day(entry["target_by"]) if "target_by" in entry else None,
+                consequence_domain=entry.get("domain", ""),
             )
             controls = list(risk.controls.all())
-            for index, line, level, source in entry.get("assurances", []):
+            for control, effectiveness in zip(controls, entry.get("effectiveness", []), strict=False):
+                risk_services.control_update(
+                    control=control, by=editor, expected_version=AS_IT_STANDS, effectiveness=effectiveness
+                )
+            for index, line, level, source, *more in entry.get("assurances", []):
+                outcome, ago = (more + ["positive", 30][len(more) :])[:2]
                 risk_services.assurance_add(
                     control=controls[index],
                     by=editor,
                     source=source,
                     line=line,
                     level=level,
-                    reported_on=day(-30),
+                    outcome=outcome,
+                    reported_on=day(-ago),
+                )
+            for kind, index, action, text in entry.get("gaps", []):
+                risk_services.gap_add(
+                    risk=risk,
+                    by=editor,
+                    kind=kind,
+                    description=text,
+                    control=controls[index] if index is not None else None,
+                    action=actions.get(action) if action else None,
                 )
             for offset, score, narrative in reviews:
                 likelihood, consequence = score_parse(score)
@@ -135,6 +158,7 @@ def register_load(
                 lead_committee=entry.get("committee", ""),
                 lead_executive=people.get(entry.get("lead_executive")),
                 assurance_rating=entry.get("rating", ""),
+                assurance_rating_reason=entry.get("rating_reason", ""),
             )
             feeds.setdefault(entry.get("category", ""), principal)
             count += 1

@@ -22,9 +22,10 @@ from wellled.reports.models import IssuedPaper, PaperKind
 from wellled.reports.snapshot import snapshot_from_data
 from wellled.spc.icons import ASSURANCE_TEXT
 
+from .appetite import TRACK_TEXT, AssuranceReading, assurance_stale, suggested_rating, track
 from .choices import AssuranceLevel, ScoreKind
 from .convention import convention
-from .models import Risk, RiskScore, StrategicObjective
+from .models import Risk, RiskScore, StrategicObjective, assurance_stale_days
 from .selectors import principal_risks, risks_for_user
 from .services import escalation_threshold
 
@@ -44,6 +45,9 @@ WORDING_FIELDS = (
     "assurance_rating",
     "next_review_on",
     "escalated",
+    "target_on",
+    "consequence_domain",
+    "assurance_rating_reason",
 )
 MOVEMENT_WORDS = {"up": "Score up", "down": "Score down", "same": "No change", "new": "New to the BAF"}
 NO_RATING = "Not rated"
@@ -67,12 +71,45 @@ class PaperAssurance:
     line: str
     level: str
     source: str
+    outcome: str = ""  # "Positive", "Negative" or "" (not said)
+    reported: str = ""  # the day it was reported, in words
+    stale: bool = False
+
+    @property
+    def text(self) -> str:
+        """'Second line, reasonable, positive, 3 March 2026 (stale): Quality committee report'."""
+        parts = [self.line, self.level.lower()]
+        if self.outcome:
+            parts.append(self.outcome.lower())
+        parts.append((self.reported or "undated") + (" (stale)" if self.stale else ""))
+        return f"{', '.join(parts)}: {self.source}"
 
 
 @dataclass(frozen=True)
 class PaperControl:
     description: str
     assurances: tuple[PaperAssurance, ...]
+    effectiveness: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.description} [{self.effectiveness}]" if self.effectiveness else self.description
+
+
+@dataclass(frozen=True)
+class PaperGap:
+    kind: str  # "Gap in control" or "Gap in assurance"
+    description: str
+    control: str = ""  # the control it undermines
+    action: str = ""  # the reference of the plan action that closes it
+
+    @property
+    def text(self) -> str:
+        bits = [f"{self.kind}: {self.description}"]
+        if self.control:
+            bits.append(f"undermines: {self.control}")
+        bits.append(f"closed by action {self.action}" if self.action else "no action closes it yet")
+        return "; ".join(bits)
 
 
 @dataclass(frozen=True)
@@ -118,6 +155,66 @@ class PaperRisk:
     escalated: bool
     beneath: int = 0  # live operational risks on the local registers that feed it
     beneath_highest: int = 0
+    # Against appetite (ADR 0047): the tolerance of its objective, or by default of its category.
+    tolerance: int | None = None
+    appetite_source: str = ""  # "objective SO1" or "category Finance"
+    target_date: str = ""
+    track: str = ""  # appetite.TRACK_TEXT's key
+    consequence_domain: str = ""
+    suggested_rating: str = ""  # what the weakest current assurance suggests ("" when none is current)
+    rating_reason: str = ""  # why the board's rating differs from the suggestion
+    gaps: tuple[PaperGap, ...] = ()
+
+    @property
+    def above_tolerance(self) -> bool:
+        return self.tolerance is not None and self.current.score > self.tolerance
+
+    @property
+    def target_above_tolerance(self) -> bool:
+        return self.tolerance is not None and self.target.score > self.tolerance
+
+    @property
+    def appetite_text(self) -> str:
+        """'Cautious; tolerance 12 (objective SO1)'."""
+        if self.tolerance is None:
+            return "No appetite set"
+        word = self.appetite or "No appetite word"
+        source = f" ({self.appetite_source})" if self.appetite_source else ""
+        return f"{word}; tolerance {self.tolerance}{source}"
+
+    @property
+    def tolerance_text(self) -> str:
+        """'Above tolerance (16 against 12)' in words, so colour is never the only signal."""
+        if self.tolerance is None:
+            return "No tolerance set"
+        if self.above_tolerance:
+            return f"Above tolerance ({self.current.score} against {self.tolerance})"
+        return f"Within tolerance ({self.current.score} against {self.tolerance})"
+
+    @property
+    def target_text(self) -> str:
+        """The target score with its date, whether it is on track, and a target above tolerance flagged."""
+        words = [TRACK_TEXT.get(self.track, "")] if self.track else []
+        if self.target_date:
+            words.append(f"target date {self.target_date}")
+        if self.target_above_tolerance:
+            words.append(f"target above tolerance ({self.target.score} against {self.tolerance})")
+        return "; ".join(w for w in words if w)
+
+    @property
+    def rating_text(self) -> str:
+        """The board's rating, with the suggested one and the reason where they differ."""
+        suggested = AssuranceLevel(self.suggested_rating).label if self.suggested_rating else ""
+        if self.assurance_rating == NO_RATING:
+            if suggested:
+                return f"{suggested} (suggested from the weakest current assurance)"
+            return f"{NO_RATING} (no current assurance)"
+        if suggested and suggested != self.assurance_rating:
+            reason = f": {self.rating_reason}" if self.rating_reason else ""
+            return f"{self.assurance_rating} (suggested {suggested.lower()}; overridden{reason})"
+        if not suggested:
+            return f"{self.assurance_rating} (no current assurance)"
+        return self.assurance_rating
 
     @property
     def beneath_text(self) -> str:
@@ -264,6 +361,19 @@ def principal_risks_as_at(*, user: User, organisation: Organisation, as_at: date
     return records_as_at(risks, _end_of(as_at), WORDING_FIELDS)
 
 
+def _appetite_word(risk: Risk) -> str:
+    source = risk.appetite_from
+    return source.get_appetite_display() if source is not None and source.appetite else ""
+
+
+def _appetite_source(risk: Risk) -> str:
+    """'objective SO1' or 'category Finance': whose appetite the risk is read against."""
+    source = risk.appetite_from
+    if isinstance(source, StrategicObjective):
+        return f"objective {source.code}"
+    return f"category {source.name}" if source is not None else ""
+
+
 def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.date) -> BafPaper:
     """The BAF as at the end of a day, read through the person's own scoped selectors."""
     moment = _end_of(as_at)
@@ -274,6 +384,7 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
     before = {r.reference: r.current.score for r in last.principal} if last else {}
     measures = {m.pk: m for r in risks for m in r.measures.all()}
     summaries = summarise(list(measures.values()), until=as_at)
+    stale_days = assurance_stale_days(organisation)
     by_objective: dict[int, list[PaperRisk]] = defaultdict(list)
     objectives: dict[int, StrategicObjective] = {}
     for risk in risks:
@@ -285,6 +396,8 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             return _paper_score(*scores.get((risk.pk, kind), risk.scores(kind)))
 
         current = at(ScoreKind.CURRENT)
+        target = at(ScoreKind.TARGET)
+        inherent = at(ScoreKind.INHERENT)
         old = before.get(risk.reference)
         movement = (
             "new"
@@ -314,13 +427,13 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             reference=risk.reference,
             title=risk.title,
             category=risk.category.name if risk.category else "",
-            appetite=risk.category.get_appetite_display() if risk.category else "",
+            appetite=_appetite_word(risk),
             owner=str(risk.owner or ""),
             lead_executive=str(risk.lead_executive or ""),
             lead_committee=risk.lead_committee,
-            inherent=at(ScoreKind.INHERENT),
+            inherent=inherent,
             current=current,
-            target=at(ScoreKind.TARGET),
+            target=target,
             previous_score=old,
             movement=movement,
             assurance_rating=AssuranceLevel(risk.assurance_rating).label
@@ -330,9 +443,17 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                 PaperControl(
                     c.description,
                     tuple(
-                        PaperAssurance(a.get_line_display(), a.get_level_display(), a.source)
+                        PaperAssurance(
+                            a.get_line_display(),
+                            a.get_level_display(),
+                            a.source,
+                            outcome=a.get_outcome_display() if a.outcome else "",
+                            reported=day_text(a.reported_on) if a.reported_on else "",
+                            stale=assurance_stale(a.reported_on, on=as_at, stale_days=stale_days),
+                        )
                         for a in c.assurances.all()
                     ),
+                    effectiveness=c.get_effectiveness_display(),
                 )
                 for c in risk.controls.all()
             ),
@@ -353,6 +474,37 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             escalated=risk.escalated,
             beneath=getattr(risk, "beneath_count", 0) or 0,
             beneath_highest=getattr(risk, "beneath_highest", 0) or 0,
+            tolerance=risk.tolerance,
+            appetite_source=_appetite_source(risk),
+            target_date=day_text(risk.target_on) if risk.target_on else "",
+            track=track(
+                current_score=current.score,
+                target_score=target.score,
+                start_score=inherent.score,
+                start_on=risk.opened_on,
+                target_on=risk.target_on,
+                on=as_at,
+            ),
+            consequence_domain=risk.get_consequence_domain_display() if risk.consequence_domain else "",
+            suggested_rating=suggested_rating(
+                (
+                    AssuranceReading(a.level, a.outcome, a.reported_on)
+                    for c in risk.controls.all()
+                    for a in c.assurances.all()
+                ),
+                on=as_at,
+                stale_days=stale_days,
+            ),
+            rating_reason=risk.assurance_rating_reason,
+            gaps=tuple(
+                PaperGap(
+                    g.get_kind_display(),
+                    g.description,
+                    control=g.control.description if g.control else "",
+                    action=g.action.reference if g.action else "",
+                )
+                for g in risk.gaps.all()
+            ),
         )
         objectives[objective.pk] = objective
         by_objective[objective.pk].append(paper_risk)

@@ -32,6 +32,7 @@ from wellled.core.text import xml_safe
 from wellled.reports.pdf_layout import CellParagraph, PaperTable, Source, build_naming_text, framed_table
 from wellled.reports.render_pdf import paper_fonts
 
+from .appetite import TRACK_TEXT
 from .baf_paper import BafPaper, PaperRisk
 from .convention import convention
 
@@ -42,21 +43,45 @@ CSV_HEADERS = (
     "Reference",
     "Principal risk",
     "Category",
+    "Consequence domain",
     "Lead executive",
     "Lead committee",
     "Inherent score",
     "Current score",
     "Target score",
+    "Appetite",
+    "Tolerance",
+    "Against tolerance",
+    "Target date",
+    "On track to target",
+    "Target above tolerance",
     "Movement since last BAF",
     "Assurance rating",
     "Controls",
     "Gaps in control",
     "Gaps in assurance",
+    "Gaps with the control undermined and the action closing them",
     "Mitigating actions",
     "Key risk indicators",
     "Next review",
     "Operational risks beneath",
 )
+# Excel column widths by header (characters); others take XLSX_WIDTH.
+XLSX_WIDTHS = {
+    "Objective": 24,
+    "Reference": 10,
+    "Principal risk": 40,
+    "Against tolerance": 26,
+    "On track to target": 26,
+    "Controls": 50,
+    "Gaps in control": 30,
+    "Gaps in assurance": 30,
+    "Gaps with the control undermined and the action closing them": 50,
+    "Mitigating actions": 50,
+    "Key risk indicators": 40,
+    "Operational risks beneath": 30,
+}
+XLSX_WIDTH = 18
 
 
 def filename(paper: BafPaper, fmt: str) -> str:
@@ -84,19 +109,26 @@ def _cells(objective, risk: PaperRisk) -> list[str]:
         risk.reference,
         risk.title,
         risk.category,
+        risk.consequence_domain,
         risk.lead_executive,
         risk.lead_committee,
         risk.inherent.text,
         risk.current.text,
         risk.target.text,
+        f"{risk.appetite} ({risk.appetite_source})" if risk.appetite_source else risk.appetite,
+        "" if risk.tolerance is None else str(risk.tolerance),
+        risk.tolerance_text,
+        risk.target_date,
+        TRACK_TEXT.get(risk.track, ""),
+        (f"Yes ({risk.target.score} against {risk.tolerance})" if risk.target_above_tolerance else "No")
+        if risk.tolerance is not None
+        else "",
         risk.movement_text,
-        risk.assurance_rating,
-        "\n".join(
-            c.description + "".join(f"\n  {a.line}, {a.level}: {a.source}" for a in c.assurances)
-            for c in risk.controls
-        ),
+        risk.rating_text,
+        "\n".join(c.text + "".join(f"\n  {a.text}" for a in c.assurances) for c in risk.controls),
         risk.gaps_in_control,
         risk.gaps_in_assurance,
+        "\n".join(g.text for g in risk.gaps),
         "\n".join(f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}" for a in risk.actions),
         "\n".join(f"{i.name}: {i.latest}; {i.variation}" for i in risk.indicators),
         risk.next_review,
@@ -148,10 +180,8 @@ def render_xlsx(paper: BafPaper) -> bytes:
             set_safe_cell(sheet.cell(row, col), value)
             sheet.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A5"
-    for col, width in enumerate(
-        (24, 10, 40, 16, 20, 20, 16, 16, 16, 18, 14, 50, 30, 30, 50, 40, 16, 30), start=1
-    ):
-        sheet.column_dimensions[sheet.cell(4, col).column_letter].width = width
+    for col, header in enumerate(CSV_HEADERS, start=1):
+        sheet.column_dimensions[sheet.cell(4, col).column_letter].width = XLSX_WIDTHS.get(header, XLSX_WIDTH)
 
     heat = book.create_sheet("Heat map")
     set_safe_cell(heat.cell(1, 1), _heat_caption(paper))
@@ -231,12 +261,16 @@ def render_docx(paper: BafPaper) -> bytes:
             facts_rows = (
                 ("Lead executive", risk.lead_executive),
                 ("Lead committee", risk.lead_committee),
-                ("Category and appetite", f"{risk.category} ({risk.appetite})" if risk.category else ""),
+                ("Category", risk.category),
+                ("Consequence domain", risk.consequence_domain),
+                ("Appetite and tolerance", risk.appetite_text),
+                ("Against tolerance", risk.tolerance_text),
                 ("Inherent score", risk.inherent.text),
                 ("Current score", risk.current.text),
                 ("Target score", risk.target.text),
+                ("Target date and trajectory", risk.target_text),
                 ("Movement since last BAF", risk.movement_text),
-                ("Assurance rating", risk.assurance_rating),
+                ("Assurance rating", risk.rating_text),
                 ("Gaps in control", risk.gaps_in_control),
                 ("Gaps in assurance", risk.gaps_in_assurance),
                 ("Next review", risk.next_review),
@@ -253,16 +287,18 @@ def render_docx(paper: BafPaper) -> bytes:
                 (text, level)
                 for control in risk.controls
                 for text, level in (
-                    (control.description, 1),
-                    *((f"{a.line}, {a.level}: {a.source}", 2) for a in control.assurances),
+                    (control.text, 1),
+                    *((a.text, 2) for a in control.assurances),
                 )
             ]
+            gaps = [(g.text, 1) for g in risk.gaps]
             actions = [
                 (f"{a.reference} ({a.status}, {a.due or 'no timescale'}): {a.title}", 1) for a in risk.actions
             ]
             indicators = [(f"{i.name}: {i.latest}. {i.variation}. {i.assurance}", 1) for i in risk.indicators]
             for heading, bullets in (
                 ("Controls and assurances", controls),
+                ("Gaps and the actions that close them", gaps),
                 ("Mitigating actions", actions),
                 ("Key risk indicators", indicators),
             ):
@@ -291,13 +327,15 @@ GREY = colors.HexColor("#e8edee")
 RULE = colors.HexColor("#aeb7bd")
 TABLE_STYLE = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
 GLANCE_COLUMNS = (
-    ("Ref", 18),
-    ("Principal risk", 91),
-    ("Objective", 24),
-    ("Current", 32),
-    ("Target", 32),
-    ("Since last BAF", 38),
-    ("Assurance rating", 30),
+    ("Ref", 14),
+    ("Principal risk", 51),
+    ("Objective", 21),
+    ("Current", 30),
+    ("Appetite and tolerance", 34),
+    ("Against tolerance", 30),
+    ("Target", 30),
+    ("Since last BAF", 24),
+    ("Assurance rating", 31),
 )
 RISK_COLUMNS = (
     ("Ref", 16),
@@ -406,7 +444,9 @@ def _pdf_glance(paper: BafPaper, s: PdfStyles, table_class: type[PaperTable]) ->
             _sourced(risk, "title", risk.title, s.body),
             _p(objective.code, s.body),
             _p(risk.current.text, s.body),
-            _p(risk.target.text, s.body),
+            _p(risk.appetite_text, s.body),
+            _p(risk.tolerance_text, s.bold if risk.above_tolerance else s.body),
+            _p("\n".join(filter(None, (risk.target.text, risk.target_text))), s.body),
             _p(risk.movement_text, s.body),
             _p(risk.assurance_rating, s.body),
         ]
@@ -431,12 +471,12 @@ def _pdf_controls(risk: PaperRisk, s: PdfStyles) -> list:
     """Each control, bulleted, with the sources of assurance on it beneath."""
     cell: list = []
     for number, control in enumerate(risk.controls, start=1):
-        cell.append(_sourced(risk, f"control {number}", "• " + control.description, s.body))
+        cell.append(_sourced(risk, f"control {number}", "• " + control.text, s.body))
         cell += [
             _sourced(
                 risk,
                 f"control {number}, assurance {index}",
-                f"{a.line}, {a.level.lower()}: {a.source}",
+                a.text,
                 s.indented,
             )
             for index, a in enumerate(control.assurances, start=1)
@@ -468,9 +508,18 @@ def _pdf_risk(risk: PaperRisk, s: PdfStyles, table_class: type[PaperTable]) -> l
     ]
     indicators = "\n".join(f"{i.name}: {i.latest}. {i.variation}." for i in risk.indicators)
     width = sum(w for _, w in RISK_COLUMNS)
+    gaps = [_sourced(risk, f"gap {n}", g.text, s.body) for n, g in enumerate(risk.gaps, start=1)]
     detail = table_class(
         [
+            [_p("Against appetite", s.bold), _p(f"{risk.appetite_text}. {risk.tolerance_text}.", s.body)],
+            [
+                _p("Target date and trajectory", s.bold),
+                _p(risk.target_text or "No target date set", s.body),
+            ],
+            [_p("Consequence domain", s.bold), _p(risk.consequence_domain or "Not recorded", s.body)],
+            [_p("Assurance rating", s.bold), _sourced(risk, "assurance rating", risk.rating_text, s.body)],
             [_p("Controls and assurances", s.bold), _pdf_controls(risk, s)],
+            [_p("Gaps and the actions that close them", s.bold), gaps or _p("None recorded", s.body)],
             [_p("Gaps in control", s.bold), _sourced(risk, "gaps in control", risk.gaps_in_control, s.body)],
             [
                 _p("Gaps in assurance", s.bold),

@@ -42,6 +42,37 @@ class Appetite(models.TextChoices):
     SEEK = "seek"
 
 
+class ControlEffectiveness(models.TextChoices):
+    """How well a control works, as BAFs rate them (NHS Providers and GGI, the board assurance framework)."""
+
+    EFFECTIVE = "effective"
+    PARTIAL = "partial", "Partially effective"
+    INEFFECTIVE = "ineffective"
+    NOT_ASSESSED = "not_assessed", "Not yet assessed"
+
+
+class AssuranceOutcome(models.TextChoices):
+    """What a source of assurance says of its control: it works (positive) or it does not (negative)."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class ConsequenceDomain(models.TextChoices):
+    """The domain of a risk's consequence (NPSA, A risk matrix for risk managers, 2008: its consequence tables)."""
+
+    HARM = "harm", "Harm (safety of patients, staff or public)"
+    SERVICE = "service", "Service (quality, business interruption)"
+    FINANCE = "finance", "Finance"
+    REPUTATION = "reputation", "Reputation"
+    COMPLIANCE = "compliance", "Compliance (statutory duty, inspection)"
+
+
+class GapKind(models.TextChoices):
+    CONTROL = "control", "Gap in control"
+    ASSURANCE = "assurance", "Gap in assurance"
+
+
 class EscalationDirection(models.TextChoices):
     ESCALATED = "escalated", "Escalated to the corporate risk register"
     DE_ESCALATED = "de_escalated", "De-escalated from the corporate risk register"

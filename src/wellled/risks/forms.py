@@ -16,7 +16,18 @@ from wellled.core.forms import (
     text_field,
 )
 
-from .choices import REVIEW_FREQUENCIES, Appetite, AssuranceLevel, AssuranceLine, RiskStatus
+from .appetite import ASSURANCE_STALE_DAYS
+from .choices import (
+    REVIEW_FREQUENCIES,
+    Appetite,
+    AssuranceLevel,
+    AssuranceLine,
+    AssuranceOutcome,
+    ConsequenceDomain,
+    ControlEffectiveness,
+    GapKind,
+    RiskStatus,
+)
 from .convention import convention
 from .models import Risk, RiskCategory, StrategicObjective
 
@@ -45,6 +56,12 @@ class RiskForm(VersionedTextForm):
     inherent_consequence = scale_field("consequence", "Inherent consequence")
     target_likelihood = scale_field("likelihood", "Target likelihood")
     target_consequence = scale_field("consequence", "Target consequence")
+    target_on = date_field(
+        "Target date (optional)", required=False, help_text="When the target score should be reached."
+    )
+    consequence_domain = choice_field(
+        "Consequence domain", ConsequenceDomain.choices, blank="Not recorded", required=False
+    )
     gaps_in_control = text_field("Gaps in control", rows=3, required=False)
     gaps_in_assurance = text_field("Gaps in assurance", rows=3, required=False)
     review_frequency_days = choice_field("Review frequency", REVIEW_FREQUENCIES, coerce=int)
@@ -119,7 +136,17 @@ class BafEntryForm(VersionedTextForm):
     lead_committee = text_field("Lead committee", limit=(Risk, "lead_committee"), required=False)
     lead_executive = record_field("Lead executive")
     assurance_rating = choice_field(
-        "Assurance rating", AssuranceLevel.choices, blank="Not rated", required=False
+        "Assurance rating",
+        AssuranceLevel.choices,
+        blank="Not rated",
+        required=False,
+        help_text="The weakest current assurance suggests a rating; a different one needs a reason.",
+    )
+    assurance_rating_reason = text_field(
+        "Why the rating differs from the suggested one",
+        rows=2,
+        required=False,
+        limit=(Risk, "assurance_rating_reason"),
     )
 
     def __init__(self, *args, objectives, people, **kwargs):
@@ -133,13 +160,34 @@ class BafEntryForm(VersionedTextForm):
 
 class ControlForm(TextForm):
     description = text_field("Control", rows=3, required_message="Describe the control")
+    effectiveness = choice_field("Effectiveness", ControlEffectiveness.choices, radio=True)
+
+
+class ControlEditForm(VersionedTextForm):
+    description = text_field("Control", rows=3, required_message="Describe the control")
+    effectiveness = choice_field("Effectiveness", ControlEffectiveness.choices, radio=True)
 
 
 class AssuranceForm(TextForm):
     source = text_field("Source of assurance", rows=2, required_message="Name the source of assurance")
     line = choice_field("Line of assurance", AssuranceLine.choices, radio=True)
     level = choice_field("Level of assurance", AssuranceLevel.choices, radio=True)
-    reported_on = date_field("Date reported (optional)", required=False)
+    outcome = choice_field("Positive or negative", AssuranceOutcome.choices, radio=True)
+    reported_on = date_field(
+        "Date reported", help_text="An assurance older than the set age is stale.", required=False
+    )
+
+
+class GapForm(TextForm):
+    kind = choice_field("Kind of gap", GapKind.choices, radio=True)
+    description = text_field("Gap", rows=3, required_message="Describe the gap")
+    control = record_field("The control it undermines (optional)")
+    action = record_field("The plan action that closes it (optional)")
+
+    def __init__(self, *args, controls, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "control", controls, lambda c: c.description[:90])
+        model_choices(self, "action", actions, lambda a: f"{a.plan.name}, {a.reference}: {a.title[:90]}")
 
 
 class BafIssueForm(TextForm):
@@ -161,6 +209,13 @@ class ThresholdForm(TextForm):
         "Escalation threshold",
         "A risk whose current score is this or more goes on the corporate risk register.",
     )
+    assurance_stale_days = forms.IntegerField(
+        label="Assurance is stale after (days, optional)",
+        min_value=1,
+        max_value=3660,
+        required=False,
+        help_text=f"Leave empty for {ASSURANCE_STALE_DAYS} days. An older assurance no longer suggests a rating.",
+    )
 
 
 class CategoryForm(VersionedTextForm):
@@ -175,6 +230,20 @@ class ObjectiveForm(VersionedTextForm):
     )
     title = text_field("Title", limit=(StrategicObjective, "title"), required_message="Enter the objective")
     order = forms.IntegerField(min_value=0, initial=0, help_text="Objectives are listed in this order.")
+    appetite = choice_field(
+        "Risk appetite for this objective",
+        Appetite.choices,
+        blank="By each risk's category",
+        required=False,
+    )
+    tolerance = forms.TypedChoiceField(
+        label="Tolerance for this objective",
+        choices=[("", "By each risk's category"), *((s, str(s)) for s in convention().possible_scores)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="The highest current score the board accepts for risks to this objective.",
+    )
 
 
 class ImportForm(TextForm):

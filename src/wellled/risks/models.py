@@ -17,12 +17,17 @@ from wellled.core.models import AppendOnly, Organisation, OrganisationUnit, User
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
 
+from .appetite import ASSURANCE_STALE_DAYS
 from .choices import (
     REVIEW_FREQUENCIES,
     Appetite,
     AssuranceLevel,
     AssuranceLine,
+    AssuranceOutcome,
+    ConsequenceDomain,
+    ControlEffectiveness,
     EscalationDirection,
+    GapKind,
     RiskStatus,
     ScoreKind,
 )
@@ -38,6 +43,12 @@ class RiskPolicy(models.Model):
     escalation_threshold = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(25)]
     )
+    assurance_stale_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3660)],
+        help_text=f"An assurance older than this many days is stale; empty: {ASSURANCE_STALE_DAYS}.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -49,6 +60,12 @@ class RiskPolicy(models.Model):
     def clean(self) -> None:
         if self.escalation_threshold not in convention().possible_scores:
             raise ValidationError({"escalation_threshold": "Choose a score the 5 x 5 matrix can give."})
+
+
+def assurance_stale_days(organisation: Organisation) -> int:
+    """The age in days after which an assurance is stale: the organisation's own, else ASSURANCE_STALE_DAYS."""
+    days = RiskPolicy.objects.filter(organisation=organisation).values_list("assurance_stale_days", flat=True)
+    return days.first() or ASSURANCE_STALE_DAYS
 
 
 class RiskCategory(models.Model):
@@ -82,6 +99,14 @@ class StrategicObjective(models.Model):
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
     order = models.PositiveIntegerField(default=0)
+    # The board's appetite for risk to this objective (GGI risk appetite matrix); empty: each risk's category's.
+    appetite = models.CharField(max_length=10, choices=Appetite.choices, blank=True)
+    tolerance = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="The highest current score the board accepts for risks to this objective.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -92,6 +117,17 @@ class StrategicObjective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def clean(self) -> None:
+        if bool(self.appetite) != (self.tolerance is not None):
+            raise ValidationError(
+                {
+                    "tolerance": "Give the objective both an appetite and a tolerance, or neither (then each "
+                    "risk's category's apply)."
+                }
+            )
+        if self.tolerance is not None and self.tolerance not in convention().possible_scores:
+            raise ValidationError({"tolerance": "Choose a score the 5 x 5 matrix can give."})
 
 
 class Risk(models.Model):
@@ -126,6 +162,10 @@ class Risk(models.Model):
     current_consequence = models.PositiveSmallIntegerField(validators=SCALE)
     target_likelihood = models.PositiveSmallIntegerField(validators=SCALE)
     target_consequence = models.PositiveSmallIntegerField(validators=SCALE)
+    target_on = models.DateField(
+        "target date", null=True, blank=True, help_text="When the target score should be reached."
+    )
+    consequence_domain = models.CharField(max_length=12, choices=ConsequenceDomain.choices, blank=True)
     # Kept beside its parts so the register can filter and sort by it (set by the services, never typed).
     current_score = models.PositiveSmallIntegerField(editable=False, default=1)
     gaps_in_control = LimitedTextField(max_length=limits.RISK_DESCRIPTION_CHARS, blank=True)
@@ -143,6 +183,11 @@ class Risk(models.Model):
     lead_committee = models.CharField(max_length=120, blank=True)
     lead_executive = optional_link(User, related_name="+")
     assurance_rating = models.CharField(max_length=12, choices=AssuranceLevel.choices, blank=True)
+    assurance_rating_reason = LimitedTextField(
+        max_length=limits.RISK_STATUS_REASON_CHARS,
+        blank=True,
+        help_text="Why the rating differs from the one the weakest current assurance suggests.",
+    )
     # An operational risk feeds the principal risk it sits beneath, so the BAF links to the local registers.
     parent = models.ForeignKey(
         "self",
@@ -225,9 +270,42 @@ class Risk(models.Model):
         return self.status != RiskStatus.CLOSED and self.next_review_on < on
 
     @property
+    def appetite_from(self) -> StrategicObjective | RiskCategory | None:
+        """Where its appetite and tolerance come from: its strategic objective's when the board set them, else its
+        category's (the default)."""
+        if self.objective is not None and self.objective.tolerance is not None:
+            return self.objective
+        return self.category
+
+    @property
+    def tolerance(self) -> int | None:
+        source = self.appetite_from
+        return source.tolerance if source is not None else None
+
+    @property
     def above_appetite(self) -> bool:
-        """Its current score is above the tolerance its category's appetite allows."""
-        return self.category is not None and self.current_score > self.category.tolerance
+        """Its current score is above the tolerance of its objective (or, by default, of its category)."""
+        tolerance = self.tolerance
+        return tolerance is not None and self.current_score > tolerance
+
+    @property
+    def target_above_tolerance(self) -> bool:
+        """Even its target score is above the tolerance: the board plans to live outside appetite."""
+        tolerance = self.tolerance
+        return tolerance is not None and self.target_score > tolerance
+
+
+def above_tolerance_q() -> models.Q:
+    """Risk.above_appetite in SQL: above its objective's tolerance where the board set one, else its category's."""
+    by_objective = models.Q(
+        objective__tolerance__isnull=False, current_score__gt=models.F("objective__tolerance")
+    )
+    by_category = models.Q(
+        objective__tolerance__isnull=True,
+        category__isnull=False,
+        current_score__gt=models.F("category__tolerance"),
+    )
+    return by_objective | by_category
 
 
 class Control(models.Model):
@@ -236,6 +314,9 @@ class Control(models.Model):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
     description = LimitedTextField(max_length=limits.RISK_CONTROL_CHARS)
     order = models.PositiveIntegerField(default=0)
+    effectiveness = models.CharField(
+        max_length=12, choices=ControlEffectiveness.choices, default=ControlEffectiveness.NOT_ASSESSED
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -252,6 +333,12 @@ class Assurance(models.Model):
     source = LimitedTextField(max_length=limits.RISK_CONTROL_CHARS)
     line = models.CharField(max_length=10, choices=AssuranceLine.choices)
     level = models.CharField(max_length=12, choices=AssuranceLevel.choices)
+    outcome = models.CharField(
+        max_length=8,
+        choices=AssuranceOutcome.choices,
+        blank=True,
+        help_text="Positive: the evidence says the control works; negative: it says it does not.",
+    )
     reported_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -259,6 +346,38 @@ class Assurance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_line_display()}: {self.source[:60]}"
+
+
+class Gap(models.Model):
+    """A gap in control or in assurance on a risk, tied to the control it undermines and the plan action that
+    closes it."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="gaps")
+    kind = models.CharField(max_length=10, choices=GapKind.choices)
+    description = LimitedTextField(max_length=limits.RISK_CONTROL_CHARS)
+    control = models.ForeignKey(
+        Control,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gaps",
+        help_text="The control it undermines.",
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risk_gaps",
+        help_text="The plan action that closes it.",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["risk", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.risk.reference}: {self.description[:60]}"
 
 
 class RiskScore(AppendOnly, models.Model):

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
@@ -14,17 +15,21 @@ from wellled.plans.models import Action, Finding
 from wellled.plans.panels import ActionPanel
 from wellled.reports.models import IssuedPaper, IssuedPaperFile, PaperJob, PaperKind
 
+from .appetite import AssuranceReading, assurance_stale, suggested_rating
 from .choices import RiskStatus
 from .convention import Band, convention
 from .models import (
     Assurance,
     Control,
+    Gap,
     Risk,
     RiskCategory,
     RiskEscalation,
+    RiskPolicy,
     RiskReview,
     RiskScore,
     StrategicObjective,
+    assurance_stale_days,
 )
 
 
@@ -222,6 +227,9 @@ class RiskPage:
     kris: list[MeasureSummary]
     findings: list = field(default_factory=list)
     beneath: list[Risk] = field(default_factory=list)  # operational risks feeding this principal risk
+    gaps: list[Gap] = field(default_factory=list)
+    stale: set[int] = field(default_factory=set)  # ids of its assurances older than the set age today
+    suggested_rating: str = ""  # what the weakest current assurance suggests ('' when none is current)
 
 
 def risk_page(*, user: User, organisation: Organisation, pk) -> RiskPage:
@@ -234,6 +242,8 @@ def risk_page(*, user: User, organisation: Organisation, pk) -> RiskPage:
     )
     measures = list(risk.measures.select_related("unit").order_by("name"))
     summaries = summarise(measures, until=None)
+    today, age = timezone.localdate(), assurance_stale_days(organisation)
+    assurances = [a for c in controls for a in c.assurances.all()]
     return RiskPage(
         risk=risk,
         controls=controls,
@@ -249,6 +259,13 @@ def risk_page(*, user: User, organisation: Organisation, pk) -> RiskPage:
             risk.beneath.exclude(status=RiskStatus.CLOSED)
             .select_related("unit")
             .order_by("-current_score", "reference")
+        ),
+        gaps=list(risk.gaps.select_related("control", "action__plan")),
+        stale={a.pk for a in assurances if assurance_stale(a.reported_on, on=today, stale_days=age)},
+        suggested_rating=suggested_rating(
+            (AssuranceReading(a.level, a.outcome, a.reported_on) for a in assurances),
+            on=today,
+            stale_days=age,
         ),
     )
 
@@ -269,8 +286,18 @@ def principal_risks(*, user: User, organisation: Organisation) -> QuerySet[Risk]
                 "actions", queryset=Action.objects.select_related("status", "plan").order_by("reference")
             ),
             "measures",
+            Prefetch("gaps", queryset=Gap.objects.select_related("control", "action")),
         )
         .order_by("objective__order", "objective__code", "-current_score", "reference")
+    )
+
+
+def assurance_stale_days_set(*, user: User, organisation: Organisation) -> int | None:
+    """The organisation's own age at which assurance is stale, None when it keeps the default."""
+    return (
+        scoped(RiskPolicy.objects.all(), user=user, organisation=organisation)
+        .values_list("assurance_stale_days", flat=True)
+        .first()
     )
 
 

@@ -36,11 +36,22 @@ from wellled.core.url_kit import site_url
 from wellled.measures.models import Measure
 from wellled.plans.models import Action, Finding
 
-from .choices import AssuranceLevel, AssuranceLine, EscalationDirection, RiskStatus, ScoreKind
+from .appetite import AssuranceReading, suggested_rating
+from .choices import (
+    AssuranceLevel,
+    AssuranceLine,
+    AssuranceOutcome,
+    ControlEffectiveness,
+    EscalationDirection,
+    GapKind,
+    RiskStatus,
+    ScoreKind,
+)
 from .convention import convention
 from .models import (
     Assurance,
     Control,
+    Gap,
     Risk,
     RiskCategory,
     RiskEscalation,
@@ -48,6 +59,7 @@ from .models import (
     RiskReview,
     RiskScore,
     StrategicObjective,
+    assurance_stale_days,
 )
 
 __all__ = ["ConcurrentEditError"]
@@ -78,8 +90,20 @@ RISK_EDITABLE = (
     "gaps_in_assurance",
     "review_frequency_days",
     "next_review_on",
+    "target_on",
+    "consequence_domain",
 )
-BAF_FIELDS = ("principal", "objective", "lead_committee", "lead_executive", "assurance_rating")
+BAF_FIELDS = (
+    "principal",
+    "objective",
+    "lead_committee",
+    "lead_executive",
+    "assurance_rating",
+    "assurance_rating_reason",
+)
+RATING_REASON_NEEDED = (
+    "The weakest current assurance suggests {suggested}: say why the rating is {chosen} instead."
+)
 
 
 def escalation_threshold(organisation: Organisation) -> int:
@@ -255,6 +279,8 @@ def risk_create(
     measures: Iterable = (),
     findings: Iterable = (),
     parent: Risk | None = None,
+    target_on: datetime.date | None = None,
+    consequence_domain: str = "",
     at: datetime.datetime | None = None,
 ) -> Risk:
     """Add a risk to the register with its inherent, current and target scores (the first of its history); a
@@ -294,6 +320,8 @@ def risk_create(
         status=status,
         status_reason=status_reason,
         parent=parent,
+        target_on=target_on,
+        consequence_domain=consequence_domain,
     )
     if next_review_on is None:
         risk.next_review_on = opened_on + datetime.timedelta(days=risk.frequency_days)
@@ -487,20 +515,56 @@ def risk_baf_set(*, risk: Risk, by: User, expected_version: ExpectedVersion, **c
         )
     if "assurance_rating" in changes and changes["assurance_rating"] not in ("", *AssuranceLevel.values):
         raise ValidationError({"assurance_rating": "Choose a level of assurance."})
+    if "assurance_rating_reason" in changes:
+        changes["assurance_rating_reason"] = (changes["assurance_rating_reason"] or "").strip()
+    # A new rating other than the one the weakest current assurance suggests needs its reason (the audit keeps both).
+    chosen = changes.get("assurance_rating", risk.assurance_rating)
+    reason = changes.get("assurance_rating_reason", risk.assurance_rating_reason)
+    suggested = risk_suggested_rating(risk) if chosen != risk.assurance_rating and not reason else ""
+    if chosen and suggested and chosen != suggested:
+        raise ValidationError(
+            {
+                "assurance_rating_reason": RATING_REASON_NEEDED.format(
+                    suggested=AssuranceLevel(suggested).label.lower(),
+                    chosen=AssuranceLevel(chosen).label.lower(),
+                )
+            }
+        )
     return _register_update(risk, by, expected_version, BAF_FIELDS, changes, checked=True)
+
+
+def risk_suggested_rating(risk: Risk, on: datetime.date | None = None) -> str:
+    """The overall assurance rating the risk's weakest current assurance suggests today ('' when none is current)."""
+    readings = [
+        AssuranceReading(a.level, a.outcome, a.reported_on)
+        for a in Assurance.objects.filter(control__risk=risk).only("level", "outcome", "reported_on")
+    ]
+    return suggested_rating(
+        readings, on=on or timezone.localdate(), stale_days=assurance_stale_days(risk.organisation)
+    )
 
 
 # Controls and assurances ---------------------------------------------------------------------------------------
 
 
+def _effectiveness_check(effectiveness: str) -> None:
+    if effectiveness not in ControlEffectiveness.values:
+        raise ValidationError(
+            {"effectiveness": "Choose effective, partially effective, ineffective or not yet assessed."}
+        )
+
+
 @transaction.atomic
-def control_add(*, risk: Risk, by: User, description: str) -> Control:
-    """A control in place on the risk."""
+def control_add(
+    *, risk: Risk, by: User, description: str, effectiveness: str = ControlEffectiveness.NOT_ASSESSED
+) -> Control:
+    """A control in place on the risk, with how effective it is judged to be."""
     _manage(by, risk.organisation_id)
     if not description.strip():
         raise ValidationError({"description": "Describe the control."})
+    _effectiveness_check(effectiveness)
     order = (risk.controls.aggregate(m=Max("order"))["m"] or 0) + 1
-    control = Control(risk=risk, description=description.strip(), order=order)
+    control = Control(risk=risk, description=description.strip(), order=order, effectiveness=effectiveness)
     return record_create(
         instance=control, by=by, organisation=risk.organisation, permission=None, clean=["description"]
     )
@@ -508,18 +572,21 @@ def control_add(*, risk: Risk, by: User, description: str) -> Control:
 
 @transaction.atomic
 def control_update(*, control: Control, by: User, expected_version: ExpectedVersion, **changes) -> Control:
-    """Reword a control or change its place among the risk's controls (the earlier wording stays in its history)."""
+    """Reword a control, rate its effectiveness or change its place among the risk's controls (the earlier wording
+    and rating stay in its history)."""
     if "description" in changes:
         changes["description"] = (changes["description"] or "").strip()
         if not changes["description"]:
             raise ValidationError({"description": "Describe the control."})
+    if "effectiveness" in changes:
+        _effectiveness_check(changes["effectiveness"])
     return fields_update(
         instance=control,
         by=by,
         organisation=control.risk.organisation,
         permission=Permission.MANAGE_RISKS,
         expected_version=expected_version,
-        allowed=("description", "order"),
+        allowed=("description", "order", "effectiveness"),
         changes=changes,
     )
 
@@ -532,9 +599,11 @@ def assurance_add(
     source: str,
     line: str,
     level: str,
+    outcome: str = "",
     reported_on: datetime.date | None = None,
 ) -> Assurance:
-    """A source of assurance on a control: which line gives it and how much comfort it gives."""
+    """A source of assurance on a control: which line gives it, how much comfort it gives, whether it is positive
+    or negative, and when it was reported (what says whether it is still current)."""
     organisation = control.risk.organisation
     _manage(by, organisation.pk)
     errors = {}
@@ -544,10 +613,21 @@ def assurance_add(
         errors["line"] = "Choose the first, second or third line."
     if level not in AssuranceLevel.values:
         errors["level"] = "Choose the level of assurance."
+    if outcome not in ("", *AssuranceOutcome.values):
+        errors["outcome"] = (
+            "Say whether the assurance is positive (the control works) or negative (it does not)."
+        )
+    if reported_on is not None and reported_on > timezone.localdate():
+        errors["reported_on"] = "The date reported cannot be in the future."
     if errors:
         raise ValidationError(errors)
     assurance = Assurance(
-        control=control, source=source.strip(), line=line, level=level, reported_on=reported_on
+        control=control,
+        source=source.strip(),
+        line=line,
+        level=level,
+        outcome=outcome,
+        reported_on=reported_on,
     )
     return record_create(
         instance=assurance, by=by, organisation=organisation, permission=None, clean=["source"]
@@ -572,11 +652,24 @@ def category_create(
 
 @transaction.atomic
 def objective_create(
-    *, organisation: Organisation, by: User | None, code: str, title: str, order: int = 0
+    *,
+    organisation: Organisation,
+    by: User | None,
+    code: str,
+    title: str,
+    order: int = 0,
+    appetite: str = "",
+    tolerance: int | None = None,
 ) -> StrategicObjective:
-    """A strategic objective the BAF's principal risks are grouped under."""
+    """A strategic objective the BAF's principal risks are grouped under, with the board's appetite and tolerance
+    for risk to it (empty: each risk's category's)."""
     objective = StrategicObjective(
-        organisation=organisation, code=code.strip(), title=title.strip(), order=order
+        organisation=organisation,
+        code=code.strip(),
+        title=title.strip(),
+        order=order,
+        appetite=appetite,
+        tolerance=tolerance,
     )
     return record_create(
         instance=objective, by=by, organisation=organisation, permission=Permission.MANAGE_RISKS
@@ -620,8 +713,107 @@ def category_update(
 def objective_update(
     *, objective: StrategicObjective, by: User, expected_version: ExpectedVersion, **changes
 ) -> StrategicObjective:
-    """Reword a strategic objective or change its code or place."""
-    return _register_update(objective, by, expected_version, ("code", "title", "order"), changes)
+    """Reword a strategic objective, change its code or place, or the board's appetite and tolerance for it."""
+    return _register_update(
+        objective, by, expected_version, ("code", "title", "order", "appetite", "tolerance"), changes
+    )
+
+
+@transaction.atomic
+def assurance_age_set(*, organisation: Organisation, by: User, days: int | None) -> RiskPolicy:
+    """Set the age in days after which an assurance is stale (None: ASSURANCE_STALE_DAYS)."""
+    _manage(by, organisation.pk)
+    policy, created = RiskPolicy.objects.select_for_update().get_or_create(
+        organisation=organisation, defaults={"escalation_threshold": escalation_threshold(organisation)}
+    )
+    if not created and policy.assurance_stale_days == days:
+        return policy
+    before = None if created else snapshot(policy)
+    policy.assurance_stale_days = days
+    policy.full_clean()
+    version_bump(policy, ["assurance_stale_days"])
+    audit_record(
+        by=by,
+        organisation=organisation,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        instance=policy,
+        before=before,
+    )
+    return policy
+
+
+@transaction.atomic
+def risk_policy_set(
+    *, organisation: Organisation, by: User, escalation_threshold: int, assurance_stale_days: int | None
+) -> RiskPolicy:
+    """The risk settings page's rules together: the escalation threshold and the age at which assurance is stale."""
+    threshold_set(organisation=organisation, by=by, escalation_threshold=escalation_threshold)
+    return assurance_age_set(organisation=organisation, by=by, days=assurance_stale_days)
+
+
+# Gaps ---------------------------------------------------------------------------------------------------------
+
+
+def _gap_check(
+    risk: Risk, kind: str, description: str, control: Control | None, action: Action | None
+) -> None:
+    errors = {}
+    if kind not in GapKind.values:
+        errors["kind"] = "Choose a gap in control or a gap in assurance."
+    if not (description or "").strip():
+        errors["description"] = "Describe the gap."
+    if control is not None and control.risk_id != risk.pk:
+        errors["control"] = "Choose one of this risk's own controls."
+    if (
+        action is not None
+        and not Action.objects.filter(pk=action.pk, plan__organisation=risk.organisation).exists()
+    ):
+        errors["action"] = "Choose an action of this organisation's plans."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def gap_add(
+    *,
+    risk: Risk,
+    by: User,
+    kind: str,
+    description: str,
+    control: Control | None = None,
+    action: Action | None = None,
+) -> Gap:
+    """A gap in control or in assurance on a risk, tied to the control it undermines and the action closing it."""
+    _manage(by, risk.organisation_id)
+    _gap_check(risk, kind, description, control, action)
+    gap = Gap(risk=risk, kind=kind, description=description.strip(), control=control, action=action)
+    return record_create(
+        instance=gap, by=by, organisation=risk.organisation, permission=None, clean=["description"]
+    )
+
+
+@transaction.atomic
+def gap_update(*, gap: Gap, by: User, expected_version: ExpectedVersion, **changes) -> Gap:
+    """Reword a gap, or tie it to another control or action (each of the same risk and organisation)."""
+    _manage(by, gap.risk.organisation_id)
+    _gap_check(
+        gap.risk,
+        changes.get("kind", gap.kind),
+        changes.get("description", gap.description),
+        changes.get("control", gap.control),
+        changes.get("action", gap.action),
+    )
+    if "description" in changes:
+        changes["description"] = changes["description"].strip()
+    return fields_update(
+        instance=gap,
+        by=by,
+        organisation=gap.risk.organisation,
+        permission=None,
+        expected_version=expected_version,
+        allowed=("kind", "description", "control", "action"),
+        changes=changes,
+    )
 
 
 REMINDER_SUBJECT = "Risk reviews overdue: {count}"

@@ -27,7 +27,7 @@ from wellled.core.registers import Column, Comparison, Context, Problem, Registe
 from wellled.core.service_kit import AS_IT_STANDS
 
 from . import selectors, services
-from .choices import RiskStatus
+from .choices import ConsequenceDomain, RiskStatus
 from .convention import convention
 from .models import Control, Risk, RiskCategory
 
@@ -52,6 +52,9 @@ EXPORT_HEADERS = {
     "next_review_on": "Next review date",
     "status": "Status",
     "status_reason": "Status reason",
+    # Added by issue 26 (ADR 0047), after the columns registers exported earlier have, so their layout still reads.
+    "consequence_domain": "Consequence domain",
+    "target_on": "Target date",
 }
 # Header wordings seen in registers exported from Datix, Ulysses and trusts' own workbooks, lower case with only
 # letters and digits kept ("Current Rating (L x C)" is read as "currentrating").
@@ -123,6 +126,8 @@ HEADER_WORDS = {
         "residual",
     },
     "target": {"targetrating", "targetscore", "target", "targetriskscore", "targetriskrating"},
+    "target_on": {"targetdate", "datetargetreached", "targetriskdate", "datetoreachtarget"},
+    "consequence_domain": {"consequencedomain", "domain", "impactdomain", "consequencetype"},
     "controls": {"controls", "controlsinplace", "existingcontrols", "keycontrols"},
     "gaps_in_control": {"gapsincontrol", "gapsincontrols", "controlgaps"},
     "gaps_in_assurance": {"gapsinassurance", "assurancegaps"},
@@ -269,6 +274,24 @@ def _status(value: Any, context: Context) -> str:
     return STATUS_WORDS[text]
 
 
+def _domain(value: Any, context: Context) -> str:
+    """A consequence domain by its key or the first word of its name ('Harm', 'finance'); blank: none."""
+    text = cell_text(value).lower()
+    if not text:
+        return ""
+    for domain in ConsequenceDomain:
+        if text in (domain.value, domain.label.lower()) or text.split(" ")[0] == domain.value:
+            return domain.value
+    raise ValueError(
+        f"“{cell_text(value)}” is not a consequence domain: write "
+        + ", ".join(d.value for d in ConsequenceDomain)
+    )
+
+
+def _domain_label(value: str) -> str:
+    return ConsequenceDomain(value).label if value in ConsequenceDomain.values else ""
+
+
 def _text(name: str, *, required: bool | str = False) -> Column[Risk]:
     return Column(
         name,
@@ -363,6 +386,16 @@ COLUMNS: tuple[Column[Risk], ...] = (
         aliases=tuple(HEADER_WORDS["status"]),
     ),
     _text("status_reason"),
+    Column(
+        "consequence_domain",
+        EXPORT_HEADERS["consequence_domain"],
+        lambda risk: risk.consequence_domain,
+        read=_domain,
+        cell=_domain_label,
+        show=lambda value: _domain_label(value) or registers.EMPTY_SHOWN,
+        aliases=tuple(HEADER_WORDS["consequence_domain"]),
+    ),
+    _date("target_on"),
 )
 
 

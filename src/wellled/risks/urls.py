@@ -29,7 +29,9 @@ urlpatterns = [
         {
             "risks/<int:pk>/baf/": "risk_baf_entry",
             "risks/<int:pk>/controls/new/": "risk_control_add",
+            "risks/<int:pk>/gaps/new/": "risk_gap_add",
             "risks/controls/<int:pk>/assurances/new/": "control_assurance_add",
+            "risks/controls/<int:pk>/edit/": "control_edit",
             "baf/": "baf",
             "baf/papers/": "baf_papers",
             "baf/papers/<int:pk>/": "baf_paper_detail",

@@ -45,7 +45,9 @@ from .forms import (
     BafEntryForm,
     BafIssueForm,
     CategoryForm,
+    ControlEditForm,
     ControlForm,
+    GapForm,
     ImportForm,
     LinksForm,
     ObjectiveForm,
@@ -55,7 +57,7 @@ from .forms import (
     StatusForm,
     ThresholdForm,
 )
-from .models import Risk, RiskCategory, StrategicObjective
+from .models import Control, Risk, RiskCategory, StrategicObjective
 
 # Risks on one page of the register: a directorate's register fits on one page, a whole trust's takes a few.
 REGISTER_PAGE_SIZE = 200
@@ -336,6 +338,17 @@ risk_control_add = CreatePage(
     **_SIMPLE_FORM,
 )
 
+control_edit = EditPage[Control](
+    get=selectors.control_get,
+    form=ControlEditForm,
+    service=services.control_update,
+    title=lambda control: f"Edit a control of {control.risk.reference}",
+    context=lambda request, control: {"risk": control.risk, "page_title": "Edit a control"},
+    message="Control saved.",
+    success_url=page_of("risk-detail", "risk_id"),
+    **_SIMPLE_FORM,
+)
+
 control_assurance_add = CreatePage(
     parent=selectors.control_get,
     form=AssuranceForm,
@@ -344,6 +357,21 @@ control_assurance_add = CreatePage(
     context=lambda request, control: {"risk": control.risk, "lead": control.description},
     message="Assurance added.",
     success_url=page_of("risk-detail", "control.risk_id"),
+    **_SIMPLE_FORM,
+)
+
+risk_gap_add = CreatePage(
+    parent=selectors.risk_get,
+    form=GapForm,
+    service=services.gap_add,
+    form_kwargs=lambda request, risk: {
+        "controls": risk.controls.all(),
+        "actions": selectors.link_actions_available(**scope(request)),
+    },
+    title=lambda risk: f"Add a gap to {risk.reference}",
+    context=lambda request, risk: {"page_title": "Add a gap in control or assurance"},
+    message="Gap added.",
+    success_url=page_of("risk-detail", "risk_id"),
     **_SIMPLE_FORM,
 )
 
@@ -480,16 +508,20 @@ def risk_settings(request: SignedInRequest) -> HttpResponse:
     """The escalation threshold, the categories with the board's appetite, and the strategic objectives."""
     require(role(request), Permission.VIEW)
     threshold = services.escalation_threshold(request.organisation)
-    form = ThresholdForm(request.POST or None, initial={"escalation_threshold": threshold})
+    stale_days = selectors.assurance_stale_days_set(**scope(request))
+    form = ThresholdForm(
+        request.POST or None,
+        initial={"escalation_threshold": threshold, "assurance_stale_days": stale_days},
+    )
     if request.method == "POST":
         require(role(request), Permission.MANAGE_RISKS)
     return form_page(
         request,
         form,
         template="risks/settings.jinja",
-        save=lambda d: services.threshold_set(organisation=request.organisation, by=request.user, **d),
+        save=lambda d: services.risk_policy_set(organisation=request.organisation, by=request.user, **d),
         success_url=reverse("risk-settings"),
-        message="Escalation threshold saved; every risk has been flagged again by it.",
+        message="Risk settings saved; every risk has been flagged again by the escalation threshold.",
         context={
             "threshold": threshold,
             "categories": list(selectors.categories(**scope(request))),
