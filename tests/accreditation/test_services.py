@@ -139,7 +139,7 @@ def test_a_changed_scheme_file_under_a_version_already_used_is_refused(draft, sc
     changed = scheme.source.replace("overall_at_least: 90", "overall_at_least: 95")
     with pytest.raises(ValidationError, match="give the changed file a new version number"):
         services.scheme_file_load(text=changed, by=None)
-    bumped = changed.replace('version: "2026.1"', 'version: "2026.2"')
+    bumped = changed.replace('version: "2026.2"', 'version: "2026.3"')
     assert services.scheme_file_load(text=bumped, by=None).scheme.levels[0].overall_at_least == 95
 
 

@@ -91,6 +91,14 @@ def test_a_matron_records_an_audit_through_the_pages(login, lead, wards, scheme)
     assert started["Location"] == reverse("ward-visit-edit", args=[audit.pk])
     answers = {f"answer_{code}": answer for code, answer in all_met(scheme, CARE1="partly_met").items()}
     answers["evidence_CARE1"] = "Three of five patients asked felt <b>involved</b>."
+    # SAFE1 and SAFE2 are sampled: records meeting them of records checked (9 of 10 and 4 of 5 both meet 8 of 10).
+    del answers["answer_SAFE1"], answers["answer_SAFE2"]
+    answers |= {
+        "answer_SAFE1_met": 9,
+        "answer_SAFE1_checked": 10,
+        "answer_SAFE2_met": 4,
+        "answer_SAFE2_checked": 5,
+    }
     completed = client.post(
         reverse("ward-visit-edit", args=[audit.pk]), {**answers, "version": audit.version, "complete": "1"}
     )
@@ -98,6 +106,8 @@ def test_a_matron_records_an_audit_through_the_pages(login, lead, wards, scheme)
     page = client.get(completed["Location"]).content.decode()
     # CARE1 weighs two: Kind care 8 of 10 = 80%, under gold's 85% floor; overall 34 of 36 = 94.4%.
     assert "Result: Silver." in page and "94.4%" in page
+    assert "SAFE2: 4 of 5 records = 80%, scored Met (Met needs 8 of 10, Partly met needs 6 of 10)" in page
+    assert WardAudit.objects.get(pk=audit.pk).answers["SAFE1"] == "9/10"
     assert "&lt;b&gt;involved&lt;/b&gt;" in page  # evidence is escaped
     overview = client.get(reverse("accreditation-overview")).content.decode()
     assert "Larch ward" in overview and "Silver" in overview

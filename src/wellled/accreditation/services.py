@@ -32,7 +32,7 @@ from wellled.measures.choices import Direction, Frequency, MeasureKind
 
 from .choices import AUDITABLE_KINDS, AuditState
 from .models import AccreditationScheme, WardAudit, WardMeasure
-from .scheme import SchemeError, audit_score, scheme_parse
+from .scheme import SAMPLE_SEPARATOR, SchemeError, audit_score, sample_parse, scheme_parse
 
 # An audit describes a visit that has happened; none before any record could have been kept here.
 EARLIEST_AUDIT = datetime.date(2000, 1, 1)
@@ -127,13 +127,20 @@ def _clean_answers(
     audit: WardAudit, answers: Mapping[str, str], evidence: Mapping[str, str]
 ) -> tuple[dict, dict]:
     scheme = audit.scheme.scheme
-    known = {standard.code for standard in scheme.standards()}
+    known = {standard.code: standard for standard in scheme.standards()}
     errors: dict[str, str] = {}
     clean_answers: dict[str, str] = {}
     for code, answer in answers.items():
+        answer = (answer or "").strip()
+        sampled = code in known and known[code].sample is not None and sample_parse(answer) is not None
         if code not in known:
             errors[f"answer_{code}"] = f"The scheme has no standard {code}."
-        elif answer and scheme.answer(answer) is None:
+        elif answer and not sampled and SAMPLE_SEPARATOR in answer and known[code].sample is not None:
+            errors[f"answer_{code}"] = (
+                f"Standard {code}: give the records meeting it and the records checked as whole numbers, "
+                "the first no more than the second (for example 8/10)."
+            )
+        elif answer and not sampled and scheme.answer(answer) is None:
             errors[f"answer_{code}"] = f"Standard {code}: choose one of the scheme's answers."
         elif answer:
             clean_answers[code] = answer

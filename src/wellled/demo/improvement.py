@@ -33,14 +33,18 @@ def _answers(scheme, strength: float, rng: random.Random) -> dict[str, str]:
     for standard in scheme.standards():
         chance = min(0.99, strength + 0.12) if standard.essential else strength
         roll = rng.random()
-        answers[standard.code] = (
-            "met" if roll < chance else "partly_met" if roll < chance + (1 - chance) * 0.7 else "not_met"
-        )
+        answer = "met" if roll < chance else "partly_met" if roll < chance + (1 - chance) * 0.7 else "not_met"
+        if standard.sample is not None:  # a sampled standard: so many of the notes checked meet it
+            records = standard.sample.records
+            least = dict(standard.sample.thresholds)
+            met = {"met": records - rng.randint(0, records - least["met"]), "partly_met": least["partly_met"]}
+            answer = f"{met.get(answer, least['partly_met'] - 1)}/{records}"
+        answers[standard.code] = answer
     return answers
 
 
 def _wards(organisation, people, dates: DemoDates, rng: random.Random) -> int:
-    scheme_row = AccreditationScheme.objects.get(key=SCHEME_KEY, organisation__isnull=True)
+    scheme_row = AccreditationScheme.objects.filter(key=SCHEME_KEY, organisation__isnull=True).latest("pk")
     auditor = people[CONTENT["auditor"]]
     visits = 0
     for ward in CONTENT["wards"]:

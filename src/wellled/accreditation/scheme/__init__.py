@@ -7,20 +7,32 @@ working behind it.
 """
 
 from .load import SchemeError, scheme_load, scheme_parse
-from .model import AnswerOption, Domain, Level, Scheme, Standard
-from .score import AuditResult, DomainResult, LevelCheck, audit_score
+from .model import AnswerOption, Domain, Level, SampleRule, Scheme, Standard
+from .score import (
+    SAMPLE_SEPARATOR,
+    AuditResult,
+    DomainResult,
+    LevelCheck,
+    SampleResult,
+    audit_score,
+    sample_parse,
+)
 
 __all__ = [
+    "SAMPLE_SEPARATOR",
     "AnswerOption",
     "AuditResult",
     "Domain",
     "DomainResult",
     "Level",
     "LevelCheck",
+    "SampleResult",
+    "SampleRule",
     "Scheme",
     "SchemeError",
     "Standard",
     "audit_score",
+    "sample_parse",
     "scheme_load",
     "scheme_parse",
 ]
