@@ -19,11 +19,18 @@ OBJECT_URLS = {
     "ward-visit-detail": "audit",
     "ward-visit-edit": "audit",
     "ward-visit-complete": "audit",
+    "ward-visit-decide": "audit",
     "ward-visit-history": "audit",
 }
 PLAIN_URLS = {"accreditation-overview", "ward-visit-start", "wards-export", "wards-import"}
-RECORDING = {"ward-visit-start", "ward-visit-edit", "ward-visit-complete", "wards-import"}
-POST_ONLY = {"ward-visit-complete"}
+RECORDING = {
+    "ward-visit-start",
+    "ward-visit-edit",
+    "ward-visit-complete",
+    "ward-visit-decide",
+    "wards-import",
+}
+POST_ONLY = {"ward-visit-complete", "ward-visit-decide"}
 
 
 def state():
@@ -132,3 +139,47 @@ def test_a_missing_version_is_a_form_error_not_an_overwrite(login, lead, draft):
     response = login(lead).post(reverse("ward-visit-edit", args=[draft.pk]), {"answer_SAFE1": "not_met"})
     assert response.status_code == 200
     assert WardAudit.objects.get(pk=draft.pk).answers == {}
+
+
+def test_the_panel_awards_through_the_audits_page_and_the_overview_shows_the_award(
+    login, lead, editor, draft, scheme
+):
+    """Completing proposes; the ward holds a level only once the panel awards it (the page says who and why)."""
+    done = services.ward_audit_answers_record(
+        audit=draft, by=lead, expected_version=draft.version, answers=all_met(scheme), evidence={}
+    )
+    done = services.ward_audit_complete(audit=done, by=lead, expected_version=done.version)
+    client = login(editor)
+    overview = client.get(reverse("accreditation-overview")).content.decode()
+    assert "Awaiting the panel" in overview and "proposes Gold" in overview
+    page = client.get(reverse("ward-visit-detail", args=[done.pk])).content.decode()
+    assert "The audit proposes" in page and "Record the panel's decision" in page
+    refused = client.post(
+        reverse("ward-visit-decide", args=[done.pk]),
+        {"version": done.version, "decision": "awarded", "level": "gold", "decided_on": "2000-01-01"},
+    )
+    assert refused.status_code == 200 and "Give the panel&#39;s reason" in refused.content.decode()
+    refused = client.post(
+        reverse("ward-visit-decide", args=[done.pk]),
+        {
+            **{"version": done.version, "decision": "awarded", "level": "gold"},
+            "decision_reason": "Fine.",
+            "decided_on": "2000-01-01",
+        },
+    )
+    assert refused.status_code == 200 and "between the audit" in refused.content.decode()
+    awarded = client.post(
+        reverse("ward-visit-decide", args=[done.pk]),
+        {
+            "version": done.version,
+            "decision": "awarded",
+            "level": "silver",
+            "decision_reason": "Gold <b>next</b> year once the huddles are written up.",
+            "decided_on": draft.audited_on.isoformat(),
+        },
+    )
+    assert awarded["Location"] == reverse("ward-visit-detail", args=[done.pk])
+    page = client.get(awarded["Location"]).content.decode()
+    assert "Gold &lt;b&gt;next&lt;/b&gt; year" in page and "Awarded" in page
+    overview = client.get(reverse("accreditation-overview")).content.decode()
+    assert "<strong>Silver</strong>: 1 ward or team" in overview

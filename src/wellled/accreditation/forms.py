@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from wellled.core import limits
 from wellled.core.forms import TextForm, VersionForm, date_field, model_choices, text_field
 
+from .choices import PanelDecision
 from .scheme import SAMPLE_SEPARATOR, Scheme, sample_parse
 from .services import EVIDENCE_LIMIT
 
@@ -122,6 +124,36 @@ class AuditAnswersForm(VersionForm):
 
 class AuditCompleteForm(VersionForm):
     """The button that completes an audit, with the version of the answers it completes."""
+
+
+class AuditDecisionForm(VersionForm):
+    """The accreditation panel's decision on a completed audit: award (the proposed level or a lower one), defer
+    or decline, the reason and the day the panel met."""
+
+    decision = forms.ChoiceField(
+        label="The panel's decision",
+        choices=[(code, label) for code, label in PanelDecision.choices if code != PanelDecision.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose award, defer or decline"},
+    )
+    level = forms.ChoiceField(label="Level awarded", required=False, help_text="Only when the panel awards.")
+    decision_reason = text_field(
+        "The panel's reason",
+        limit=limits.WARD_VISIT_SUMMARY_CHARS,
+        rows=3,
+        required_message="Give the panel's reason for its decision",
+    )
+    decided_on = date_field(
+        "Date of the panel", required_message="Enter the date of the panel", initial=timezone.localdate
+    )
+
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = list(audit.scheme.scheme.levels)
+        codes = [level.code for level in levels]
+        start = codes.index(audit.level_code) if audit.level_code in codes else len(levels)
+        self.fields["level"].choices = [(level.code, level.name) for level in levels[start:]]
+        self.fields["level"].initial = audit.level_code
 
 
 class WardsImportForm(TextForm):

@@ -30,7 +30,7 @@ from wellled.core.services import organisation_unit_create
 from wellled.measures import services as measure_services
 from wellled.measures.choices import Direction, Frequency, MeasureKind
 
-from .choices import AUDITABLE_KINDS, AuditState
+from .choices import AUDITABLE_KINDS, PANEL_FINAL, AuditState, PanelDecision
 from .models import AccreditationScheme, WardAudit, WardMeasure
 from .scheme import SAMPLE_SEPARATOR, SchemeError, audit_score, sample_parse, scheme_parse
 
@@ -256,6 +256,81 @@ def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | N
             source=f"Ward audit of {long_date(completed.audited_on)}",
         )
     return completed
+
+
+# The panel's decision -------------------------------------------------------------------------------------------
+
+DECIDED_MESSAGE = "The panel has already decided on this audit; a new audit brings a new proposal."
+
+
+def _decision_check(row: WardAudit, changes: Mapping) -> None:
+    """The audit is completed and awaits the panel; the level awarded is one the audit reached or a lower one."""
+    if not row.is_completed:
+        raise ValidationError("Complete the audit before the panel decides on the level it proposes.")
+    if row.decision in PANEL_FINAL:
+        raise ValidationError(DECIDED_MESSAGE)
+    errors: dict[str, str] = {}
+    decided_on = changes["decided_on"]
+    if not row.audited_on <= decided_on <= timezone.localdate():
+        errors["decided_on"] = (
+            f"The panel's date must be between the audit ({long_date(row.audited_on)}) and today."
+        )
+    if not changes["decision_reason"]:
+        errors["decision_reason"] = "Give the panel's reason for its decision."
+    if changes["decision"] == PanelDecision.AWARDED:
+        levels = [level.code for level in row.scheme.scheme.levels]
+        code = changes["awarded_level_code"]
+        if not row.level_code:
+            errors["decision"] = "The audit reached no level, so there is none to award: decline or defer it."
+        elif code not in levels or levels.index(code) < levels.index(row.level_code):
+            errors["level"] = f"Award {row.level_name} (the level the audit proposes) or a lower level."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def ward_audit_decide(
+    *,
+    audit: WardAudit,
+    by: User,
+    expected_version: int | None,
+    decision: str,
+    reason: str,
+    decided_on: datetime.date,
+    level_code: str = "",
+) -> WardAudit:
+    """Record the accreditation panel's decision on a completed audit: award the proposed level (or a lower one),
+    defer it (it comes back to the panel) or decline it, with the reason; the ward's level is the one awarded."""
+    if decision not in (PanelDecision.AWARDED, PanelDecision.DEFERRED, PanelDecision.DECLINED):
+        raise ValidationError({"decision": "Choose award, defer or decline."})
+    scheme = audit.scheme.scheme
+    code = (level_code or audit.level_code) if decision == PanelDecision.AWARDED else ""
+    awarded = scheme.level(code) if code else None
+    changes: dict = {
+        "decision": decision,
+        "decision_reason": reason.strip(),
+        "decided_on": decided_on,
+        "decided_by": by,
+        "decided_at": timezone.now(),
+        "awarded_level_code": code,
+        "awarded_level_name": "",
+    }
+    if awarded is not None:
+        changes["awarded_level_name"] = awarded.name
+        changes["renew_by"] = months_add(audit.audited_on, awarded.renew_after_months)
+    elif decision == PanelDecision.DECLINED:
+        changes["awarded_level_name"] = scheme.not_accredited_label
+        changes["renew_by"] = months_add(audit.audited_on, scheme.reaudit_when_not_accredited_months)
+    return fields_update(
+        instance=audit,
+        by=by,
+        organisation=audit.organisation,
+        permission=Permission.MANAGE_ACCREDITATION,
+        expected_version=expected_version,
+        allowed={*changes, "renew_by"},
+        changes=changes,
+        check=_decision_check,
+    )
 
 
 # Wards and teams -----------------------------------------------------------------------------------------------

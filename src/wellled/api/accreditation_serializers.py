@@ -27,7 +27,18 @@ class AuditBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WardAudit
-        fields = ["id", "audited_on", "state", "level_code", "level_name", "percent", "renew_by"]
+        fields = [
+            "id",
+            "audited_on",
+            "state",
+            "level_code",
+            "level_name",
+            "percent",
+            "renew_by",
+            "decision",
+            "awarded_level_code",
+            "awarded_level_name",
+        ]
 
 
 class WardSerializer(serializers.Serializer):
@@ -122,6 +133,12 @@ class AuditSerializer(serializers.ModelSerializer):
             "percent",
             "renew_by",
             "completed_at",
+            "decision",
+            "awarded_level_code",
+            "awarded_level_name",
+            "decision_reason",
+            "decided_on",
+            "decided_at",
             "answers",
             "evidence",
             "version",
@@ -150,6 +167,7 @@ class ResultSerializer(serializers.Serializer):
     available = serializers.IntegerField()
     unanswered = serializers.ListField(child=serializers.CharField())
     essentials_not_met = serializers.ListField(child=serializers.CharField())
+    essentials_failed = serializers.ListField(child=serializers.CharField())
     renew_after_months = serializers.IntegerField()
     domains = DomainResultSerializer(many=True)
     standards = StandardResultSerializer(many=True)
@@ -191,6 +209,7 @@ class AuditDetailSerializer(AuditSerializer):
             "available": result.available,
             "unanswered": list(result.unanswered),
             "essentials_not_met": list(result.essentials_not_met),
+            "essentials_failed": list(result.essentials_failed),
             "renew_after_months": result.renew_after_months,
             "domains": [
                 {
