@@ -225,3 +225,27 @@ def test_only_a_manager_of_accreditation_in_the_trust_decides_and_only_on_a_comp
     )
     with pytest.raises(ValidationError, match="Complete the audit"):
         decide(draft, editor)
+
+
+def test_a_ward_action_is_raised_only_from_a_finding_by_a_plan_manager_of_the_trust(
+    completed, editor, lead, plan
+):
+    with pytest.raises(PermissionDenied):
+        services.audit_finding_action_raise(audit=completed, standard_code="LEAD3", plan=plan, by=lead)
+    with pytest.raises(ValidationError) as caught:
+        services.audit_finding_action_raise(audit=completed, standard_code="LEAD1", plan=plan, by=editor)
+    assert caught.value.message_dict == {"standard": ["Choose a standard this audit found not fully met."]}
+    action = services.audit_finding_action_raise(
+        audit=completed, standard_code="LEAD3", plan=plan, by=editor, title="Book the missing appraisals"
+    )
+    assert (action.title, action.plan) == ("Book the missing appraisals", plan)
+    assert "Found: Partly met." in action.findings.get().text
+    assert AuditLog.objects.filter(content_type__model="auditfindingaction", actor=editor).count() == 1
+
+
+def test_a_ward_action_is_never_raised_on_another_trusts_plan(completed, editor, outsider):
+    from wellled.plans.models import Plan
+
+    theirs = Plan.objects.get(organisation=outsider.memberships.get().organisation)
+    with pytest.raises(ValidationError, match="your organisation's plans"):
+        services.audit_finding_action_raise(audit=completed, standard_code="LEAD3", plan=theirs, by=editor)

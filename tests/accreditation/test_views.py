@@ -20,6 +20,7 @@ OBJECT_URLS = {
     "ward-visit-edit": "audit",
     "ward-visit-complete": "audit",
     "ward-visit-decide": "audit",
+    "ward-visit-action": "audit",
     "ward-visit-history": "audit",
 }
 PLAIN_URLS = {"accreditation-overview", "ward-visit-start", "wards-export", "wards-import"}
@@ -28,9 +29,10 @@ RECORDING = {
     "ward-visit-edit",
     "ward-visit-complete",
     "ward-visit-decide",
+    "ward-visit-action",
     "wards-import",
 }
-POST_ONLY = {"ward-visit-complete", "ward-visit-decide"}
+POST_ONLY = {"ward-visit-complete", "ward-visit-decide", "ward-visit-action"}
 
 
 def state():
@@ -183,3 +185,41 @@ def test_the_panel_awards_through_the_audits_page_and_the_overview_shows_the_awa
     assert "Gold &lt;b&gt;next&lt;/b&gt; year" in page and "Awarded" in page
     overview = client.get(reverse("accreditation-overview")).content.decode()
     assert "<strong>Silver</strong>: 1 ward or team" in overview
+
+
+def test_a_finding_raises_a_ward_action_on_the_trusts_plan_never_anothers(
+    login, lead, editor, draft, scheme, plan, outsider
+):
+    """An audit's finding (a standard not fully met) becomes a plan action carrying its text, through the plans
+    services, on a plan of the audit's own trust: another trust's plan is not a choice."""
+    from wellled.plans.models import Action, Plan
+
+    done = services.ward_audit_answers_record(
+        audit=draft,
+        by=lead,
+        expected_version=draft.version,
+        answers=all_met(scheme, SAFE1="7/10", ENV3="partly_met"),
+        evidence={"ENV3": "Linen cage in the <i>fire</i> corridor."},
+    )
+    done = services.ward_audit_complete(audit=done, by=lead, expected_version=done.version)
+    client = login(editor)
+    page = client.get(reverse("ward-visit-detail", args=[done.pk])).content.decode()
+    assert "SAFE1: " in page and "7 of 10 records: Partly met" in page and "Raise a ward action" in page
+    theirs = Plan.objects.exclude(organisation=plan.organisation).first()
+    refused = client.post(
+        reverse("ward-visit-action", args=[done.pk]), {"standard": "ENV3", "plan": theirs.pk}
+    )
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not Action.objects.filter(reference__startswith="ACC").exists()
+    response = client.post(
+        reverse("ward-visit-action", args=[done.pk]), {"standard": "ENV3", "plan": plan.pk, "due_date": ""}
+    )
+    assert response["Location"] == reverse("ward-visit-detail", args=[done.pk])
+    action = Action.objects.get(plan=plan, reference=f"ACC{done.pk}-ENV3")
+    finding = action.findings.get()
+    assert "ENV3 Corridors and fire exits are clear. Found: Partly met." in finding.text
+    assert "<i>fire</i>" in finding.text
+    page = client.get(response["Location"]).content.decode()
+    assert f"ACC{done.pk}-ENV3" in page
+    again = client.post(reverse("ward-visit-action", args=[done.pk]), {"standard": "ENV3", "plan": plan.pk})
+    assert again.status_code == 200 and "already answers ENV3" in again.content.decode()

@@ -156,6 +156,29 @@ class AuditDecisionForm(VersionForm):
         self.fields["level"].initial = audit.level_code
 
 
+class FindingActionForm(TextForm):
+    """Raise a ward action from one of the audit's findings, on one of the trust's plans."""
+
+    standard = forms.ChoiceField(label="Finding (a standard not fully met)")
+    plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Plan the action belongs to", queryset=None, empty_label="Choose a plan"
+    )
+    title = text_field(
+        "The action (optional: the standard's words if left empty)",
+        limit=limits.ACTION_TITLE_CHARS,
+        rows=2,
+        required=False,
+    )
+    due_date = date_field("Due by (optional)", required=False)
+
+    def __init__(self, *args, findings, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [
+            (standard.code, f"{standard.code}: {standard.text} ({answer})") for standard, answer in findings
+        ]
+        model_choices(self, "plan", plans)
+
+
 class WardsImportForm(TextForm):
     file = forms.FileField(
         label="Wards workbook (.xlsx, or .csv for wards alone)",

@@ -9,6 +9,7 @@ from wellled.core.formatting import long_date
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.measures.models import Measure
+from wellled.plans.models import Action
 
 from .choices import AuditState, PanelDecision
 from .scheme import Scheme, scheme_parse
@@ -115,3 +116,24 @@ class WardMeasure(models.Model):
 
     def __str__(self) -> str:
         return str(self.measure)
+
+
+class AuditFindingAction(models.Model):
+    """A plan action raised from an audit's finding (a standard not fully met), so the ward's work on it is
+    followed like any other action; one action per standard per audit."""
+
+    audit = models.ForeignKey(WardAudit, on_delete=models.CASCADE, related_name="finding_actions")
+    standard_code = models.CharField(max_length=40)
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audit", "standard_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "standard_code"], name="accreditation_one_action_a_finding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.action.reference} from {self.audit}, standard {self.standard_code}"

@@ -12,8 +12,8 @@ from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
 
 from .choices import AUDITABLE_KINDS, PANEL_FINAL, AuditState
-from .models import AccreditationScheme, WardAudit, WardMeasure
-from .scheme import AuditResult, audit_score
+from .models import AccreditationScheme, AuditFindingAction, WardAudit, WardMeasure
+from .scheme import AuditResult, Standard, audit_score, findings_of
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,13 @@ class WardRow:
 
 @dataclass(frozen=True)
 class AuditView:
-    """An audit with its scheme and the working of its result (recomputed from the stored answers)."""
+    """An audit with its scheme and the working of its result (recomputed from the stored answers), its findings
+    (standards not fully met, with their answers) and the ward actions raised from them."""
 
     audit: WardAudit
     result: AuditResult
+    findings: tuple[tuple[Standard, str], ...] = ()
+    actions: tuple[AuditFindingAction, ...] = ()
 
 
 def wards_for_user(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
@@ -85,7 +88,14 @@ def audits_for_user(*, user: User, organisation: Organisation) -> QuerySet[WardA
 
 def audit_get(*, user: User, organisation: Organisation, pk) -> AuditView:
     audit = get_or_404(audits_for_user(user=user, organisation=organisation), pk=pk)
-    return AuditView(audit=audit, result=audit_score(audit.scheme.scheme, audit.answers))
+    scheme = audit.scheme.scheme
+    actions = AuditFindingAction.objects.filter(audit=audit).select_related("action")
+    return AuditView(
+        audit=audit,
+        result=audit_score(scheme, audit.answers),
+        findings=tuple(findings_of(scheme, audit.answers)),
+        actions=tuple(actions),
+    )
 
 
 def ward_overview(*, user: User, organisation: Organisation, today: datetime.date) -> list[WardRow]:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from wellled.core import limits
 from wellled.core.audit import audit_record
 from wellled.core.calendar import months_add
 from wellled.core.choices import AuditAction
@@ -29,10 +30,13 @@ from wellled.core.service_kit import (
 from wellled.core.services import organisation_unit_create
 from wellled.measures import services as measure_services
 from wellled.measures.choices import Direction, Frequency, MeasureKind
+from wellled.plans import services as plan_services
+from wellled.plans.choices import FindingSource, FindingType
+from wellled.plans.models import Action, Plan
 
 from .choices import AUDITABLE_KINDS, PANEL_FINAL, AuditState, PanelDecision
-from .models import AccreditationScheme, WardAudit, WardMeasure
-from .scheme import SAMPLE_SEPARATOR, SchemeError, audit_score, sample_parse, scheme_parse
+from .models import AccreditationScheme, AuditFindingAction, WardAudit, WardMeasure
+from .scheme import SAMPLE_SEPARATOR, SchemeError, audit_score, findings_of, sample_parse, scheme_parse
 
 # An audit describes a visit that has happened; none before any record could have been kept here.
 EARLIEST_AUDIT = datetime.date(2000, 1, 1)
@@ -331,6 +335,71 @@ def ward_audit_decide(
         changes=changes,
         check=_decision_check,
     )
+
+
+# Ward actions from findings ---------------------------------------------------------------------------------
+
+# Action references are one short word (plans.models.REFERENCE_RE, at most 20 characters): "ACC" and the audit's
+# number, then the standard's code.
+FINDING_REFERENCE = "ACC{audit}-{standard}"
+
+
+@transaction.atomic
+def audit_finding_action_raise(
+    *,
+    audit: WardAudit,
+    standard_code: str,
+    plan: Plan,
+    by: User,
+    title: str = "",
+    lead: User | None = None,
+    due_date: datetime.date | None = None,
+) -> Action:
+    """Raise a ward action from an audit's finding: a plan finding carrying the standard, the answer and what the
+    auditor saw, and an action answering it, both through the plans services (so both are audited)."""
+    permission_require(user=by, organisation_id=audit.organisation_id, permission=Permission.MANAGE_PLANS)
+    if plan.organisation_id != audit.organisation_id:
+        raise ValidationError({"plan": "Choose one of your organisation's plans."})
+    if not audit.is_completed:
+        raise ValidationError("Complete the audit before raising actions from its findings.")
+    found = dict(findings_of(audit.scheme.scheme, audit.answers))
+    standard = next((s for s in found if s.code == standard_code), None)
+    if standard is None:
+        raise ValidationError({"standard": "Choose a standard this audit found not fully met."})
+    taken = AuditFindingAction.objects.filter(audit=audit, standard_code=standard_code).select_related(
+        "action"
+    )
+    if taken.exists():
+        raise ValidationError(
+            {
+                "standard": f"Action {taken.get().action.reference} already answers {standard_code} from this audit."
+            }
+        )
+    seen = audit.evidence.get(standard_code, "")
+    text = (
+        f"Ward accreditation audit of {audit.unit.name}, {long_date(audit.audited_on)}: {standard.code} "
+        f"{standard.text} Found: {found[standard]}." + (f" Seen: {seen}" if seen else "")
+    )[: limits.FINDING_TEXT_CHARS]
+    finding = plan_services.finding_create(
+        plan=plan,
+        by=by,
+        text=text,
+        finding_type=FindingType.AREA_FOR_IMPROVEMENT,
+        source=FindingSource.OTHER,
+        source_date=audit.audited_on,
+    )
+    action = plan_services.action_create(
+        plan=plan,
+        by=by,
+        reference=FINDING_REFERENCE.format(audit=audit.pk, standard=standard.code)[:20],
+        title=(title.strip() or f"{audit.unit.name}: {standard.text}")[: limits.ACTION_TITLE_CHARS],
+        lead=lead,
+        due_date=due_date,
+        findings=[finding],
+    )
+    link = AuditFindingAction.objects.create(audit=audit, standard_code=standard.code, action=action)
+    audit_record(by=by, organisation=audit.organisation, action=AuditAction.CREATE, instance=link)
+    return action
 
 
 # Wards and teams -----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ urlpatterns = [
         "accreditation/visits/",
         views,
         "audit",
-        ("detail", "complete", "decide", "history"),
+        ("detail", "complete", "decide", "action", "history"),
         name="ward-visit",
     ),
 ]

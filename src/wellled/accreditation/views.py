@@ -21,9 +21,17 @@ from wellled.core.view_kit import (
     role,
     scope,
 )
+from wellled.plans import selectors as plan_selectors
 
 from . import selectors, services
-from .forms import AuditAnswersForm, AuditCompleteForm, AuditDecisionForm, AuditStartForm, WardsImportForm
+from .forms import (
+    AuditAnswersForm,
+    AuditCompleteForm,
+    AuditDecisionForm,
+    AuditStartForm,
+    FindingActionForm,
+    WardsImportForm,
+)
 from .models import WardAudit
 
 
@@ -107,18 +115,52 @@ def audit_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
+def _detail(request: SignedInRequest, view: selectors.AuditView, **forms) -> dict:
+    """The audit page's context: the audit, its working, findings and actions, and its forms (those given win)."""
+    audit = view.audit
+    return {
+        "audit": audit,
+        "result": view.result,
+        "findings": view.findings,
+        "actions": view.actions,
+        "complete_form": AuditCompleteForm(),
+        "decision_form": AuditDecisionForm(initial={"version": audit.version}, audit=audit),
+        "action_form": _action_form(request, view),
+        **forms,
+    }
+
+
 def audit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
-    audit = view.audit
-    return render(
+    return render(request, "accreditation/audit_detail.jinja", _detail(request, view))
+
+
+def _action_form(request: SignedInRequest, view, data=None) -> FindingActionForm:
+    plans = plan_selectors.plans_for_user(**scope(request))
+    return FindingActionForm(data, findings=view.findings, plans=plans)
+
+
+@require_POST
+def audit_action(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Raise a ward action (through the plans services) from one of the audit's findings."""
+    view = selectors.audit_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    form = _action_form(request, view, request.POST)
+    return form_page(
         request,
-        "accreditation/audit_detail.jinja",
-        {
-            "audit": audit,
-            "result": view.result,
-            "complete_form": AuditCompleteForm(),
-            "decision_form": AuditDecisionForm(initial={"version": audit.version}, audit=audit),
-        },
+        form,
+        template="accreditation/audit_detail.jinja",
+        save=lambda data: services.audit_finding_action_raise(
+            audit=view.audit,
+            standard_code=data["standard"],
+            plan=data["plan"],
+            by=request.user,
+            title=data["title"],
+            due_date=data["due_date"],
+        ),
+        success_url=reverse("ward-visit-detail", args=[view.audit.pk]),
+        message=lambda action: f"Action {action.reference} raised on {action.plan}.",
+        context=lambda: _detail(request, view, action_form=form),
     )
 
 
@@ -138,7 +180,7 @@ def audit_complete(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
         message=_completed_message,
-        context={"audit": view.audit, "result": view.result, "complete_form": form},
+        context=lambda: _detail(request, view, complete_form=form),
     )
 
 
@@ -167,12 +209,7 @@ def audit_decide(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
         message=lambda saved: f"Panel decision recorded: {saved.get_decision_display().lower()}.",
-        context={
-            "audit": view.audit,
-            "result": view.result,
-            "complete_form": AuditCompleteForm(),
-            "decision_form": form,
-        },
+        context=lambda: _detail(request, view, decision_form=form),
     )
 
 

@@ -14,7 +14,9 @@ from .score import (
     DomainResult,
     LevelCheck,
     SampleResult,
+    answer_of,
     audit_score,
+    findings_of,
     sample_parse,
 )
 
@@ -31,7 +33,9 @@ __all__ = [
     "Scheme",
     "SchemeError",
     "Standard",
+    "answer_of",
     "audit_score",
+    "findings_of",
     "sample_parse",
     "scheme_load",
     "scheme_parse",

@@ -180,6 +180,26 @@ def _sample_needs(scheme: Scheme, rule: SampleRule) -> str:
     return ", ".join(f"{labels[code]} needs {least} of {rule.records}" for code, least in rule.thresholds)
 
 
+def answer_of(scheme: Scheme, standard: Standard, answer_code: str) -> tuple[AnswerOption, str] | None:
+    """The answer a standard scored as, and its words ("Partly met", or "7 of 10 records: Partly met")."""
+    sampled = _sampled(scheme, standard, answer_code)
+    if sampled is not None:
+        return sampled.answer, f"{sampled.met} of {sampled.checked} records: {sampled.answer.label}"
+    option = scheme.answer(answer_code)
+    return (option, option.label) if option else None
+
+
+def findings_of(scheme: Scheme, answers: Mapping[str, str]) -> list[tuple[Standard, str]]:
+    """The standards not fully met (answered, counted, below the best answer's points), each with its answer's
+    words: what an audit found that a ward action can answer."""
+    found = []
+    for standard in scheme.standards():
+        scored = answer_of(scheme, standard, answers.get(standard.code) or "")
+        if scored and scored[0].counts and scored[0].points < scheme.top_points:
+            found.append((standard, scored[1]))
+    return found
+
+
 def _points(scheme: Scheme, standard: Standard, answer_code: str | None) -> tuple[int, int] | None:
     """(points, available) for one standard, or None when its answer takes it out of the count."""
     sampled = _sampled(scheme, standard, answer_code) if answer_code else None
