@@ -53,6 +53,14 @@ class AnswerSerializer(serializers.ModelSerializer):
         source="produced_for_id", help_text="The request it was made for."
     )
     files = serializers.SerializerMethodField()
+    narrative = serializers.CharField(
+        source="written.narrative", default="", help_text="What was written for the request, if anything."
+    )
+    document = serializers.CharField(
+        source="written.document_name",
+        default="",
+        help_text="The document given with it (a PDF or Word file among the files), if any.",
+    )
 
     class Meta:
         model = Answer
@@ -66,6 +74,8 @@ class AnswerSerializer(serializers.ModelSerializer):
             "produced_for",
             "produced_at",
             "withdrawn",
+            "narrative",
+            "document",
             "files",
         ]
 
@@ -134,7 +144,8 @@ class RequestCreateSerializer(serializers.Serializer):
     )
     parameters = serializers.DictField(
         help_text="plan: {plan, as_at}; measures: {measures: [ids], indicator_codes: [codes], as_at}; "
-        "ratings and risks: {as_at}; paper: {paper}."
+        "ratings and risks: {as_at}; paper: {paper}; written: {topic} (requests on the same topic share the "
+        "answer)."
     )
     asked_by_organisation = serializers.IntegerField(
         min_value=1,
