@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from wellled.core.limits import limit_of
 from wellled.information.models import (
+    NARRATIVE_CHARS,
     Answer,
     Delivery,
     InformationRequest,
@@ -158,6 +159,15 @@ class RequestCreateSerializer(serializers.Serializer):
     asked_by_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     asked_by_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     their_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    """What is written with the answer (optional; needed for a request of kind 'written'). A document is given
+    through the request's page."""
+
+    narrative = serializers.CharField(
+        max_length=NARRATIVE_CHARS, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
 
 
 class ReuseSerializer(serializers.Serializer):
