@@ -8,7 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wellled.accreditation.choices import AuditState
+from wellled.accreditation.choices import AuditState, PanelDecision
 from wellled.accreditation.models import AccreditationScheme, WardAudit
 from wellled.accreditation.services import EVIDENCE_LIMIT
 from wellled.core.limits import limit_of
@@ -224,6 +224,24 @@ class AuditDetailSerializer(AuditSerializer):
             "standards": standards,
             "working": result.working(),
         }
+
+
+class AuditDecisionSerializer(serializers.Serializer):
+    """The accreditation panel's decision: the rules (a completed audit, a level no higher than proposed, a reason,
+    a day between the audit and today) are the accreditation services'."""
+
+    decision = serializers.ChoiceField(
+        choices=[(code, label) for code, label in PanelDecision.choices if code != PanelDecision.PENDING]
+    )
+    reason = serializers.CharField(max_length=limit_of(WardAudit, "decision_reason"))
+    decided_on = serializers.DateField(help_text="The day the panel met.")
+    level_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For an award: the level awarded (the proposed level when left out).",
+    )
 
 
 class AuditStartSerializer(serializers.Serializer):
