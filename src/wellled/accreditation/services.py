@@ -216,7 +216,8 @@ def _ward_measure(audit: WardAudit, by: User):
 
 @transaction.atomic
 def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | None) -> WardAudit:
-    """Complete an audit: work out the level from the scheme, set the renewal date, chart the score."""
+    """Complete an audit: work out the level it proposes (the panel awards it), a provisional renewal date, and
+    chart the score."""
     permission_require(
         user=by, organisation_id=audit.organisation_id, permission=Permission.RECORD_WARD_AUDITS
     )
