@@ -173,3 +173,89 @@ def test_a_missing_part_and_a_stray_part_are_named():
 def test_a_key_given_twice_is_refused_where_it_repeats():
     error = broken("scheme:\n  key: a\n  key: b\n")
     assert (error.line, error.message) == (3, "'key' is given twice")
+
+
+def test_an_essential_standard_failed_means_no_level_whatever_the_score(scheme):
+    """Ward accreditation schemes hold essential (safety) standards as gateways: a ward with one failed is not
+    accredited at any level, however well it scores elsewhere (issue 26: bronze was reachable with one failed)."""
+    # ENV1 not met: 34 of 36 = 94.4%, every domain above bronze's floor, but an essential standard failed.
+    result = audit_score(scheme, all_met(scheme, ENV1="not_met"))
+    assert result.percent == pytest.approx(94.444, abs=0.001)
+    assert result.essentials_failed == ("ENV1",)
+    assert result.level is None
+    assert result.level_name == "Not yet accredited"
+    assert result.renew_after_months == 3
+    working = result.working()
+    assert "Essential standards failed: ENV1; no level can be reached." in working
+    assert "Bronze: not reached: essential standards failed (ENV1)." in working
+
+
+def test_a_scheme_may_cap_a_failed_essential_at_a_named_level():
+    text = SMALL.replace('  version: "1"\n', '  version: "1"\n  failed_essential_caps_at: silver\n')
+    text = text.replace(
+        "points: 1}\n", "points: 1}\n  - {code: not_met, label: Not met, points: 0}\n"
+    ).replace(
+        "  - {code: gold, name: Gold, overall_at_least: 90}\n",
+        "  - {code: gold, name: Gold, overall_at_least: 90}\n  - {code: silver, name: Silver, overall_at_least: 80}\n",
+    )
+    scheme = scheme_parse(
+        text
+        + "      - {code: E, text: Essential, essential: true}\n"
+        + "".join(f"      - {{code: S{i}, text: Standard {i}}}\n" for i in range(19))
+    )
+    answers = {f"S{i}": "met" for i in range(19)} | {"E": "partly_met"}  # 39 of 40: not failed, gold
+    assert audit_score(scheme, answers).level.code == "gold"
+    capped = audit_score(scheme, answers | {"E": "not_met"})  # 38 of 40 = 95%, but E failed: silver at most
+    assert capped.level.code == "silver"
+    assert "Essential standards failed: E; no level above Silver." in capped.working()
+
+
+def test_a_cap_that_is_not_a_level_is_refused_with_its_line():
+    error = broken(
+        SMALL.replace('  version: "1"\n', '  version: "1"\n  failed_essential_caps_at: platinum\n')
+    )
+    assert error.line == 5
+    assert "should be one of the levels' codes, not 'platinum'" in str(error)
+
+
+def test_a_sampled_standard_is_scored_from_records_meeting_it_against_its_threshold(scheme):
+    """A sampled standard ('8 of 10 sets of notes') is scored as the share of records that meet it against the
+    scheme's threshold, as record-audit standards are, not as the auditor's overall impression."""
+    assert scheme.standards()[0].sample.records == 10
+    met = audit_score(scheme, all_met(scheme, SAFE1="8/10"))
+    assert met.level.code == "gold"
+    assert (
+        met.working()[0]
+        == "SAFE1: 8 of 10 records = 80%, scored Met (Met needs 8 of 10, Partly met needs 6 of 10)"
+    )
+    partly = audit_score(scheme, all_met(scheme, SAFE1="7/10"))
+    assert partly.samples[0].answer.code == "partly_met"
+    assert partly.level.code == "bronze"  # essential not fully met: gold and silver need it
+    failed = audit_score(scheme, all_met(scheme, SAFE1="5/10"))
+    assert failed.samples[0].answer.code == "not_met"
+    assert failed.essentials_failed == ("SAFE1",)
+    assert failed.level is None
+
+
+def test_a_smaller_sample_is_judged_by_its_share_exactly():
+    """Fewer records than the scheme asks (only 5 patients on the ward): the share is compared, exactly."""
+    text = SMALL + "      - {code: R, text: Records, sample: {records: 10, met: 8, partly_met: 6}}\n"
+    scheme = scheme_parse(text)
+    assert audit_score(scheme, {"R": "4/5"}).samples[0].answer.code == "met"  # 80% = 8 of 10
+    assert audit_score(scheme, {"R": "3/4"}).samples[0].answer.code == "partly_met"  # 75% < 80%
+    assert (
+        audit_score(scheme, {"R": "not_applicable"}).available == 0
+        if scheme.answer("not_applicable")
+        else True
+    )
+    with pytest.raises(ValueError, match="Standard R: the scheme has no answer '11/10'"):
+        audit_score(scheme, {"R": "11/10"})
+
+
+def test_a_sample_rule_naming_a_stranger_or_more_records_than_it_has_is_refused():
+    bad_code = broken(SMALL + "      - {code: R, text: R, sample: {records: 10, perfect: 10}}\n")
+    assert "'perfect' is not an answer that scores" in str(bad_code)
+    too_many = broken(SMALL + "      - {code: R, text: R, sample: {records: 10, met: 12}}\n")
+    assert "'met' asks for more than the 10 records" in str(too_many)
+    upside_down = broken(SMALL + "      - {code: R, text: R, sample: {records: 10, met: 6, partly_met: 8}}\n")
+    assert "'partly_met' must need fewer records than 'met'" in str(upside_down)

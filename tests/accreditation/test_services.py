@@ -139,10 +139,113 @@ def test_a_changed_scheme_file_under_a_version_already_used_is_refused(draft, sc
     changed = scheme.source.replace("overall_at_least: 90", "overall_at_least: 95")
     with pytest.raises(ValidationError, match="give the changed file a new version number"):
         services.scheme_file_load(text=changed, by=None)
-    bumped = changed.replace('version: "2026.1"', 'version: "2026.2"')
+    bumped = changed.replace('version: "2026.2"', 'version: "2026.3"')
     assert services.scheme_file_load(text=bumped, by=None).scheme.levels[0].overall_at_least == 95
 
 
 def test_a_broken_scheme_file_is_refused_with_its_line(db):
     with pytest.raises(ValidationError, match="line 2: 'scheme' is missing 'version'"):
         services.scheme_file_load(text="scheme:\n  key: x\n  name: Y\nanswers: []\n", by=None)
+
+
+@pytest.fixture
+def completed(draft, lead, scheme):
+    """An audit answered in full with LEAD3 partly met (88.9%): it proposes Silver."""
+    saved = services.ward_audit_answers_record(
+        audit=draft,
+        by=lead,
+        expected_version=draft.version,
+        answers=all_met(scheme, LEAD3="partly_met"),
+        evidence={},
+    )
+    return services.ward_audit_complete(audit=saved, by=lead, expected_version=saved.version)
+
+
+def decide(audit, by, **fields):
+    fields = {
+        "decision": "awarded",
+        "reason": "Evidence seen at panel.",
+        "decided_on": audit.audited_on,
+    } | fields
+    return services.ward_audit_decide(audit=audit, by=by, expected_version=audit.version, **fields)
+
+
+def test_completing_an_audit_proposes_a_level_and_the_panel_awards_it(completed, editor, org):
+    """Trusts award accreditation at a panel, not on the audit's arithmetic: completion proposes, the panel's
+    decision (who, when, why) gives the ward its level and its renewal date (issue 26)."""
+    from wellled.accreditation.selectors import ward_overview
+
+    assert (completed.level_code, completed.decision) == ("silver", "pending")
+
+    def row():
+        rows = ward_overview(user=editor, organisation=org, today=completed.audited_on)
+        return next(r for r in rows if r.unit == completed.unit)
+
+    assert row().level_name == "Awaiting the panel"
+    awarded = decide(completed, editor)
+    assert (awarded.decision, awarded.awarded_level_name, awarded.decided_by) == ("awarded", "Silver", editor)
+    assert awarded.renew_by == months_add(awarded.audited_on, 12)
+    assert (row().level_name, row().level_code) == ("Silver", "silver")
+    logged = AuditLog.objects.filter(content_type__model="wardaudit", object_id=str(awarded.pk), actor=editor)
+    assert logged.get().after["decision"] == "awarded"
+    with pytest.raises(ValidationError, match="already decided"):
+        decide(awarded, editor, decision="declined")
+
+
+def test_the_panel_may_award_lower_never_higher_and_defer_then_decline(completed, editor, org):
+    with pytest.raises(ValidationError) as caught:
+        decide(completed, editor, level_code="gold")
+    assert caught.value.message_dict["level"] == [
+        "Award Silver (the level the audit proposes) or a lower level."
+    ]
+    with pytest.raises(ValidationError) as caught:
+        decide(completed, editor, reason="  ", decided_on=completed.audited_on - datetime.timedelta(days=1))
+    assert set(caught.value.message_dict) == {"decision_reason", "decided_on"}
+    deferred = decide(completed, editor, decision="deferred", reason="Wants the appraisal records seen.")
+    assert deferred.awaits_panel and deferred.renew_by == completed.renew_by
+    declined = decide(deferred, editor, decision="declined", reason="Appraisals not evidenced.")
+    assert (declined.awarded_level_name, declined.renew_by) == (
+        "Not yet accredited",
+        months_add(declined.audited_on, 3),
+    )
+
+
+def test_only_a_manager_of_accreditation_in_the_trust_decides_and_only_on_a_completed_audit(
+    completed, lead, editor, viewer, outsider
+):
+    for person in (lead, viewer, outsider):  # the auditor does not award her own audit's level
+        with pytest.raises(PermissionDenied):
+            decide(completed, person)
+    draft = services.ward_audit_start(
+        organisation=completed.organisation,
+        unit=completed.unit,
+        scheme=completed.scheme,
+        audited_on=completed.audited_on,
+        by=lead,
+    )
+    with pytest.raises(ValidationError, match="Complete the audit"):
+        decide(draft, editor)
+
+
+def test_a_ward_action_is_raised_only_from_a_finding_by_a_plan_manager_of_the_trust(
+    completed, editor, lead, plan
+):
+    with pytest.raises(PermissionDenied):
+        services.audit_finding_action_raise(audit=completed, standard_code="LEAD3", plan=plan, by=lead)
+    with pytest.raises(ValidationError) as caught:
+        services.audit_finding_action_raise(audit=completed, standard_code="LEAD1", plan=plan, by=editor)
+    assert caught.value.message_dict == {"standard": ["Choose a standard this audit found not fully met."]}
+    action = services.audit_finding_action_raise(
+        audit=completed, standard_code="LEAD3", plan=plan, by=editor, title="Book the missing appraisals"
+    )
+    assert (action.title, action.plan) == ("Book the missing appraisals", plan)
+    assert "Found: Partly met." in action.findings.get().text
+    assert AuditLog.objects.filter(content_type__model="auditfindingaction", actor=editor).count() == 1
+
+
+def test_a_ward_action_is_never_raised_on_another_trusts_plan(completed, editor, outsider):
+    from wellled.plans.models import Plan
+
+    theirs = Plan.objects.get(organisation=outsider.memberships.get().organisation)
+    with pytest.raises(ValidationError, match="your organisation's plans"):
+        services.audit_finding_action_raise(audit=completed, standard_code="LEAD3", plan=theirs, by=editor)

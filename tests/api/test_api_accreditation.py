@@ -28,6 +28,7 @@ OPERATIONS = {
     ("GET", "/api/ward-audits/{id}/"): "audit",
     ("POST", "/api/ward-audits/{id}/answers/"): "draft",
     ("POST", "/api/ward-audits/{id}/complete/"): "draft",
+    ("POST", "/api/ward-audits/{id}/decide/"): "audit",
 }
 
 

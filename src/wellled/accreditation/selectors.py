@@ -11,9 +11,9 @@ from wellled.core.access import is_current_member
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped
 
-from .choices import AUDITABLE_KINDS, AuditState
-from .models import AccreditationScheme, WardAudit, WardMeasure
-from .scheme import AuditResult, audit_score
+from .choices import AUDITABLE_KINDS, PANEL_FINAL, AuditState
+from .models import AccreditationScheme, AuditFindingAction, WardAudit, WardMeasure
+from .scheme import AuditResult, Standard, audit_score, findings_of
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,18 @@ class WardRow:
     previous: WardAudit | None
     draft: WardAudit | None
     overdue: bool
+    held: WardAudit | None = None
+
+    @property
+    def level_name(self) -> str:
+        """The level the ward holds: the one the panel last awarded (or its decline), not an audit's proposal."""
+        if self.held is not None:
+            return self.held.awarded_level_name
+        return "Awaiting the panel" if self.latest else "Not yet audited"
+
+    @property
+    def level_code(self) -> str:
+        return self.held.awarded_level_code if self.held else ""
 
     @property
     def movement(self) -> str:
@@ -43,10 +55,13 @@ class WardRow:
 
 @dataclass(frozen=True)
 class AuditView:
-    """An audit with its scheme and the working of its result (recomputed from the stored answers)."""
+    """An audit with its scheme and the working of its result (recomputed from the stored answers), its findings
+    (standards not fully met, with their answers) and the ward actions raised from them."""
 
     audit: WardAudit
     result: AuditResult
+    findings: tuple[tuple[Standard, str], ...] = ()
+    actions: tuple[AuditFindingAction, ...] = ()
 
 
 def wards_for_user(*, user: User, organisation: Organisation) -> QuerySet[OrganisationUnit]:
@@ -73,7 +88,14 @@ def audits_for_user(*, user: User, organisation: Organisation) -> QuerySet[WardA
 
 def audit_get(*, user: User, organisation: Organisation, pk) -> AuditView:
     audit = get_or_404(audits_for_user(user=user, organisation=organisation), pk=pk)
-    return AuditView(audit=audit, result=audit_score(audit.scheme.scheme, audit.answers))
+    scheme = audit.scheme.scheme
+    actions = AuditFindingAction.objects.filter(audit=audit).select_related("action")
+    return AuditView(
+        audit=audit,
+        result=audit_score(scheme, audit.answers),
+        findings=tuple(findings_of(scheme, audit.answers)),
+        actions=tuple(actions),
+    )
 
 
 def ward_overview(*, user: User, organisation: Organisation, today: datetime.date) -> list[WardRow]:
@@ -99,9 +121,16 @@ def ward_overview(*, user: User, organisation: Organisation, today: datetime.dat
                 previous=done[1] if len(done) > 1 else None,
                 draft=drafts.get(unit.pk),
                 overdue=latest is None or (latest.renew_by is not None and latest.renew_by < today),
+                held=next((audit for audit in done if audit.decision in PANEL_FINAL), None),
             )
         )
     return rows
+
+
+def audits_awaiting_panel(*, user: User, organisation: Organisation) -> list[WardAudit]:
+    """Completed audits whose proposed level the panel has yet to award or decline, oldest first (its agenda)."""
+    audits = audits_for_user(user=user, organisation=organisation).filter(state=AuditState.COMPLETED)
+    return list(audits.exclude(decision__in=PANEL_FINAL).order_by("audited_on", "pk"))
 
 
 def ward_audits(*, user: User, organisation: Organisation, unit: OrganisationUnit) -> list[WardAudit]:

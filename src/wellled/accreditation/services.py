@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from wellled.core import limits
 from wellled.core.audit import audit_record
 from wellled.core.calendar import months_add
 from wellled.core.choices import AuditAction
@@ -29,10 +30,13 @@ from wellled.core.service_kit import (
 from wellled.core.services import organisation_unit_create
 from wellled.measures import services as measure_services
 from wellled.measures.choices import Direction, Frequency, MeasureKind
+from wellled.plans import services as plan_services
+from wellled.plans.choices import FindingSource, FindingType
+from wellled.plans.models import Action, Plan
 
-from .choices import AUDITABLE_KINDS, AuditState
-from .models import AccreditationScheme, WardAudit, WardMeasure
-from .scheme import SchemeError, audit_score, scheme_parse
+from .choices import AUDITABLE_KINDS, PANEL_FINAL, AuditState, PanelDecision
+from .models import AccreditationScheme, AuditFindingAction, WardAudit, WardMeasure
+from .scheme import SAMPLE_SEPARATOR, SchemeError, audit_score, findings_of, sample_parse, scheme_parse
 
 # An audit describes a visit that has happened; none before any record could have been kept here.
 EARLIEST_AUDIT = datetime.date(2000, 1, 1)
@@ -127,13 +131,20 @@ def _clean_answers(
     audit: WardAudit, answers: Mapping[str, str], evidence: Mapping[str, str]
 ) -> tuple[dict, dict]:
     scheme = audit.scheme.scheme
-    known = {standard.code for standard in scheme.standards()}
+    known = {standard.code: standard for standard in scheme.standards()}
     errors: dict[str, str] = {}
     clean_answers: dict[str, str] = {}
     for code, answer in answers.items():
+        answer = (answer or "").strip()
+        sampled = code in known and known[code].sample is not None and sample_parse(answer) is not None
         if code not in known:
             errors[f"answer_{code}"] = f"The scheme has no standard {code}."
-        elif answer and scheme.answer(answer) is None:
+        elif answer and not sampled and SAMPLE_SEPARATOR in answer and known[code].sample is not None:
+            errors[f"answer_{code}"] = (
+                f"Standard {code}: give the records meeting it and the records checked as whole numbers, "
+                "the first no more than the second (for example 8/10)."
+            )
+        elif answer and not sampled and scheme.answer(answer) is None:
             errors[f"answer_{code}"] = f"Standard {code}: choose one of the scheme's answers."
         elif answer:
             clean_answers[code] = answer
@@ -205,7 +216,8 @@ def _ward_measure(audit: WardAudit, by: User):
 
 @transaction.atomic
 def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | None) -> WardAudit:
-    """Complete an audit: work out the level from the scheme, set the renewal date, chart the score."""
+    """Complete an audit: work out the level it proposes (the panel awards it), a provisional renewal date, and
+    chart the score."""
     permission_require(
         user=by, organisation_id=audit.organisation_id, permission=Permission.RECORD_WARD_AUDITS
     )
@@ -249,6 +261,146 @@ def ward_audit_complete(*, audit: WardAudit, by: User, expected_version: int | N
             source=f"Ward audit of {long_date(completed.audited_on)}",
         )
     return completed
+
+
+# The panel's decision -------------------------------------------------------------------------------------------
+
+DECIDED_MESSAGE = "The panel has already decided on this audit; a new audit brings a new proposal."
+
+
+def _decision_check(row: WardAudit, changes: Mapping) -> None:
+    """The audit is completed and awaits the panel; the level awarded is one the audit reached or a lower one."""
+    if not row.is_completed:
+        raise ValidationError("Complete the audit before the panel decides on the level it proposes.")
+    if row.decision in PANEL_FINAL:
+        raise ValidationError(DECIDED_MESSAGE)
+    errors: dict[str, str] = {}
+    decided_on = changes["decided_on"]
+    if not row.audited_on <= decided_on <= timezone.localdate():
+        errors["decided_on"] = (
+            f"The panel's date must be between the audit ({long_date(row.audited_on)}) and today."
+        )
+    if not changes["decision_reason"]:
+        errors["decision_reason"] = "Give the panel's reason for its decision."
+    if changes["decision"] == PanelDecision.AWARDED:
+        levels = [level.code for level in row.scheme.scheme.levels]
+        code = changes["awarded_level_code"]
+        if not row.level_code:
+            errors["decision"] = "The audit reached no level, so there is none to award: decline or defer it."
+        elif code not in levels or levels.index(code) < levels.index(row.level_code):
+            errors["level"] = f"Award {row.level_name} (the level the audit proposes) or a lower level."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def ward_audit_decide(
+    *,
+    audit: WardAudit,
+    by: User,
+    expected_version: int | None,
+    decision: str,
+    reason: str,
+    decided_on: datetime.date,
+    level_code: str = "",
+) -> WardAudit:
+    """Record the accreditation panel's decision on a completed audit: award the proposed level (or a lower one),
+    defer it (it comes back to the panel) or decline it, with the reason; the ward's level is the one awarded."""
+    if decision not in (PanelDecision.AWARDED, PanelDecision.DEFERRED, PanelDecision.DECLINED):
+        raise ValidationError({"decision": "Choose award, defer or decline."})
+    scheme = audit.scheme.scheme
+    code = (level_code or audit.level_code) if decision == PanelDecision.AWARDED else ""
+    awarded = scheme.level(code) if code else None
+    changes: dict = {
+        "decision": decision,
+        "decision_reason": reason.strip(),
+        "decided_on": decided_on,
+        "decided_by": by,
+        "decided_at": timezone.now(),
+        "awarded_level_code": code,
+        "awarded_level_name": "",
+    }
+    if awarded is not None:
+        changes["awarded_level_name"] = awarded.name
+        changes["renew_by"] = months_add(audit.audited_on, awarded.renew_after_months)
+    elif decision == PanelDecision.DECLINED:
+        changes["awarded_level_name"] = scheme.not_accredited_label
+        changes["renew_by"] = months_add(audit.audited_on, scheme.reaudit_when_not_accredited_months)
+    return fields_update(
+        instance=audit,
+        by=by,
+        organisation=audit.organisation,
+        permission=Permission.MANAGE_ACCREDITATION,
+        expected_version=expected_version,
+        allowed={*changes, "renew_by"},
+        changes=changes,
+        check=_decision_check,
+    )
+
+
+# Ward actions from findings ---------------------------------------------------------------------------------
+
+# Action references are one short word (plans.models.REFERENCE_RE, at most 20 characters): "ACC" and the audit's
+# number, then the standard's code.
+FINDING_REFERENCE = "ACC{audit}-{standard}"
+
+
+@transaction.atomic
+def audit_finding_action_raise(
+    *,
+    audit: WardAudit,
+    standard_code: str,
+    plan: Plan,
+    by: User,
+    title: str = "",
+    lead: User | None = None,
+    due_date: datetime.date | None = None,
+) -> Action:
+    """Raise a ward action from an audit's finding: a plan finding carrying the standard, the answer and what the
+    auditor saw, and an action answering it, both through the plans services (so both are audited)."""
+    permission_require(user=by, organisation_id=audit.organisation_id, permission=Permission.MANAGE_PLANS)
+    if plan.organisation_id != audit.organisation_id:
+        raise ValidationError({"plan": "Choose one of your organisation's plans."})
+    if not audit.is_completed:
+        raise ValidationError("Complete the audit before raising actions from its findings.")
+    found = dict(findings_of(audit.scheme.scheme, audit.answers))
+    standard = next((s for s in found if s.code == standard_code), None)
+    if standard is None:
+        raise ValidationError({"standard": "Choose a standard this audit found not fully met."})
+    taken = AuditFindingAction.objects.filter(audit=audit, standard_code=standard_code).select_related(
+        "action"
+    )
+    if taken.exists():
+        raise ValidationError(
+            {
+                "standard": f"Action {taken.get().action.reference} already answers {standard_code} from this audit."
+            }
+        )
+    seen = audit.evidence.get(standard_code, "")
+    text = (
+        f"Ward accreditation audit of {audit.unit.name}, {long_date(audit.audited_on)}: {standard.code} "
+        f"{standard.text} Found: {found[standard]}." + (f" Seen: {seen}" if seen else "")
+    )[: limits.FINDING_TEXT_CHARS]
+    finding = plan_services.finding_create(
+        plan=plan,
+        by=by,
+        text=text,
+        finding_type=FindingType.AREA_FOR_IMPROVEMENT,
+        source=FindingSource.OTHER,
+        source_date=audit.audited_on,
+    )
+    action = plan_services.action_create(
+        plan=plan,
+        by=by,
+        reference=FINDING_REFERENCE.format(audit=audit.pk, standard=standard.code)[:20],
+        title=(title.strip() or f"{audit.unit.name}: {standard.text}")[: limits.ACTION_TITLE_CHARS],
+        lead=lead,
+        due_date=due_date,
+        findings=[finding],
+    )
+    link = AuditFindingAction.objects.create(audit=audit, standard_code=standard.code, action=action)
+    audit_record(by=by, organisation=audit.organisation, action=AuditAction.CREATE, instance=link)
+    return action
 
 
 # Wards and teams -----------------------------------------------------------------------------------------------

@@ -16,6 +16,10 @@ urlpatterns = [
     path("accreditation/visits/new/", views.audit_start, name="ward-visit-start"),
     path("accreditation/visits/<int:pk>/answers/", views.audit_edit, name="ward-visit-edit"),
     *record_paths(
-        "accreditation/visits/", views, "audit", ("detail", "complete", "history"), name="ward-visit"
+        "accreditation/visits/",
+        views,
+        "audit",
+        ("detail", "complete", "decide", "action", "history"),
+        name="ward-visit",
     ),
 ]

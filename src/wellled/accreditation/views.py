@@ -21,9 +21,17 @@ from wellled.core.view_kit import (
     role,
     scope,
 )
+from wellled.plans import selectors as plan_selectors
 
 from . import selectors, services
-from .forms import AuditAnswersForm, AuditCompleteForm, AuditStartForm, WardsImportForm
+from .forms import (
+    AuditAnswersForm,
+    AuditCompleteForm,
+    AuditDecisionForm,
+    AuditStartForm,
+    FindingActionForm,
+    WardsImportForm,
+)
 from .models import WardAudit
 
 
@@ -31,12 +39,16 @@ def accreditation_overview(request: SignedInRequest) -> HttpResponse:
     rows = selectors.ward_overview(today=timezone.localdate(), **scope(request))
     counts: dict[str, int] = {}
     for row in rows:
-        name = row.latest.level_name if row.latest else "Not yet audited"
-        counts[name] = counts.get(name, 0) + 1
+        counts[row.level_name] = counts.get(row.level_name, 0) + 1
     return render(
         request,
         "accreditation/overview.jinja",
-        {"rows": rows, "counts": counts, "overdue": [r for r in rows if r.overdue]},
+        {
+            "rows": rows,
+            "counts": counts,
+            "overdue": [r for r in rows if r.overdue],
+            "awaiting": selectors.audits_awaiting_panel(**scope(request)),
+        },
     )
 
 
@@ -98,19 +110,57 @@ def audit_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             if saved.is_completed
             else reverse("ward-visit-edit", args=[saved.pk])
         ),
-        message=lambda saved: (
-            f"Audit completed: {saved.level_name}." if saved.is_completed else "Answers saved."
-        ),
+        message=lambda saved: _completed_message(saved) if saved.is_completed else "Answers saved.",
         context={"audit": audit, "result": view.result},
     )
 
 
+def _detail(request: SignedInRequest, view: selectors.AuditView, **forms) -> dict:
+    """The audit page's context: the audit, its working, findings and actions, and its forms (those given win)."""
+    audit = view.audit
+    return {
+        "audit": audit,
+        "result": view.result,
+        "findings": view.findings,
+        "actions": view.actions,
+        "complete_form": AuditCompleteForm(),
+        "decision_form": AuditDecisionForm(initial={"version": audit.version}, audit=audit),
+        "action_form": _action_form(request, view),
+        **forms,
+    }
+
+
 def audit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
-    return render(
+    return render(request, "accreditation/audit_detail.jinja", _detail(request, view))
+
+
+def _action_form(request: SignedInRequest, view, data=None) -> FindingActionForm:
+    plans = plan_selectors.plans_for_user(**scope(request))
+    return FindingActionForm(data, findings=view.findings, plans=plans)
+
+
+@require_POST
+def audit_action(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Raise a ward action (through the plans services) from one of the audit's findings."""
+    view = selectors.audit_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_PLANS)
+    form = _action_form(request, view, request.POST)
+    return form_page(
         request,
-        "accreditation/audit_detail.jinja",
-        {"audit": view.audit, "result": view.result, "complete_form": AuditCompleteForm()},
+        form,
+        template="accreditation/audit_detail.jinja",
+        save=lambda data: services.audit_finding_action_raise(
+            audit=view.audit,
+            standard_code=data["standard"],
+            plan=data["plan"],
+            by=request.user,
+            title=data["title"],
+            due_date=data["due_date"],
+        ),
+        success_url=reverse("ward-visit-detail", args=[view.audit.pk]),
+        message=lambda action: f"Action {action.reference} raised on {action.plan}.",
+        context=lambda: _detail(request, view, action_form=form),
     )
 
 
@@ -129,8 +179,37 @@ def audit_complete(request: SignedInRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         ),
         success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
-        message=lambda saved: f"Audit completed: {saved.level_name}.",
-        context={"audit": view.audit, "result": view.result, "complete_form": form},
+        message=_completed_message,
+        context=lambda: _detail(request, view, complete_form=form),
+    )
+
+
+def _completed_message(audit: WardAudit) -> str:
+    return f"Audit completed: it proposes {audit.level_name}. The accreditation panel decides the award."
+
+
+@require_POST
+def audit_decide(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The accreditation panel's decision on the level a completed audit proposes."""
+    view = selectors.audit_get(pk=pk, **scope(request))
+    require(role(request), Permission.MANAGE_ACCREDITATION)
+    form = AuditDecisionForm(request.POST, audit=view.audit)
+    return form_page(
+        request,
+        form,
+        template="accreditation/audit_detail.jinja",
+        save=lambda data: services.ward_audit_decide(
+            audit=view.audit,
+            by=request.user,
+            expected_version=data["version"],
+            decision=data["decision"],
+            reason=data["decision_reason"],
+            decided_on=data["decided_on"],
+            level_code=data["level"],
+        ),
+        success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
+        message=lambda saved: f"Panel decision recorded: {saved.get_decision_display().lower()}.",
+        context=lambda: _detail(request, view, decision_form=form),
     )
 
 

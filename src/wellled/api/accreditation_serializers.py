@@ -8,7 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wellled.accreditation.choices import AuditState
+from wellled.accreditation.choices import AuditState, PanelDecision
 from wellled.accreditation.models import AccreditationScheme, WardAudit
 from wellled.accreditation.services import EVIDENCE_LIMIT
 from wellled.core.limits import limit_of
@@ -27,7 +27,18 @@ class AuditBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WardAudit
-        fields = ["id", "audited_on", "state", "level_code", "level_name", "percent", "renew_by"]
+        fields = [
+            "id",
+            "audited_on",
+            "state",
+            "level_code",
+            "level_name",
+            "percent",
+            "renew_by",
+            "decision",
+            "awarded_level_code",
+            "awarded_level_name",
+        ]
 
 
 class WardSerializer(serializers.Serializer):
@@ -122,6 +133,12 @@ class AuditSerializer(serializers.ModelSerializer):
             "percent",
             "renew_by",
             "completed_at",
+            "decision",
+            "awarded_level_code",
+            "awarded_level_name",
+            "decision_reason",
+            "decided_on",
+            "decided_at",
             "answers",
             "evidence",
             "version",
@@ -150,6 +167,7 @@ class ResultSerializer(serializers.Serializer):
     available = serializers.IntegerField()
     unanswered = serializers.ListField(child=serializers.CharField())
     essentials_not_met = serializers.ListField(child=serializers.CharField())
+    essentials_failed = serializers.ListField(child=serializers.CharField())
     renew_after_months = serializers.IntegerField()
     domains = DomainResultSerializer(many=True)
     standards = StandardResultSerializer(many=True)
@@ -191,6 +209,7 @@ class AuditDetailSerializer(AuditSerializer):
             "available": result.available,
             "unanswered": list(result.unanswered),
             "essentials_not_met": list(result.essentials_not_met),
+            "essentials_failed": list(result.essentials_failed),
             "renew_after_months": result.renew_after_months,
             "domains": [
                 {
@@ -205,6 +224,24 @@ class AuditDetailSerializer(AuditSerializer):
             "standards": standards,
             "working": result.working(),
         }
+
+
+class AuditDecisionSerializer(serializers.Serializer):
+    """The accreditation panel's decision: the rules (a completed audit, a level no higher than proposed, a reason,
+    a day between the audit and today) are the accreditation services'."""
+
+    decision = serializers.ChoiceField(
+        choices=[(code, label) for code, label in PanelDecision.choices if code != PanelDecision.PENDING]
+    )
+    reason = serializers.CharField(max_length=limit_of(WardAudit, "decision_reason"))
+    decided_on = serializers.DateField(help_text="The day the panel met.")
+    level_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For an award: the level awarded (the proposed level when left out).",
+    )
 
 
 class AuditStartSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from wellled.core.limits import limit_of
 from wellled.information.models import (
+    NARRATIVE_CHARS,
     Answer,
     Delivery,
     InformationRequest,
@@ -53,6 +54,14 @@ class AnswerSerializer(serializers.ModelSerializer):
         source="produced_for_id", help_text="The request it was made for."
     )
     files = serializers.SerializerMethodField()
+    narrative = serializers.CharField(
+        source="written.narrative", default="", help_text="What was written for the request, if anything."
+    )
+    document = serializers.CharField(
+        source="written.document_name",
+        default="",
+        help_text="The document given with it (a PDF or Word file among the files), if any.",
+    )
 
     class Meta:
         model = Answer
@@ -66,6 +75,8 @@ class AnswerSerializer(serializers.ModelSerializer):
             "produced_for",
             "produced_at",
             "withdrawn",
+            "narrative",
+            "document",
             "files",
         ]
 
@@ -134,7 +145,8 @@ class RequestCreateSerializer(serializers.Serializer):
     )
     parameters = serializers.DictField(
         help_text="plan: {plan, as_at}; measures: {measures: [ids], indicator_codes: [codes], as_at}; "
-        "ratings and risks: {as_at}; paper: {paper}."
+        "ratings and risks: {as_at}; paper: {paper}; written: {topic} (requests on the same topic share the "
+        "answer)."
     )
     asked_by_organisation = serializers.IntegerField(
         min_value=1,
@@ -147,6 +159,15 @@ class RequestCreateSerializer(serializers.Serializer):
     asked_by_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     asked_by_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     their_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    """What is written with the answer (optional; needed for a request of kind 'written'). A document is given
+    through the request's page."""
+
+    narrative = serializers.CharField(
+        max_length=NARRATIVE_CHARS, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
 
 
 class ReuseSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from wellled.core.selectors import organisation_people
 from wellled.improvement.choices import PDSADecision, ProjectStatus
 from wellled.improvement.models import PDSACycle, ProjectMeasure, QIProject
 from wellled.improvement.selectors import change_ideas
+from wellled.measures.selectors import measures_for_user
 
 from .fields import Day, InScope, text_of
 
@@ -43,6 +44,10 @@ class QIProjectSerializer(serializers.ModelSerializer):
             "sponsor",
             "team",
             "started_on",
+            "aim_measure",
+            "aim_baseline",
+            "aim_goal",
+            "aim_by",
             "measures",
             "actions",
             "findings",
@@ -63,6 +68,15 @@ class QIProjectChangeSerializer(serializers.Serializer):
     sponsor = InScope(organisation_people, required=False, allow_null=True)
     team = _people(help_text="Ids of people of your organisation; the whole team, replacing the one it has.")
     started_on = Day(required=False)
+    aim_measure = InScope(
+        measures_for_user,
+        required=False,
+        allow_null=True,
+        help_text="The measure the aim is read from: one of your organisation's.",
+    )
+    aim_baseline = serializers.FloatField(required=False, allow_null=True)
+    aim_goal = serializers.FloatField(required=False, allow_null=True)
+    aim_by = Day(required=False, allow_null=True, help_text="The date the goal is to be reached by.")
 
     def validate_team(self, team):
         if len(team) > TEAM_MAX:

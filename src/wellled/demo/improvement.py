@@ -3,10 +3,12 @@ demo trust (content in `data/improvement.yaml`). Visit answers come from seeded 
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from wellled.accreditation import services as accreditation
 from wellled.accreditation.models import AccreditationScheme, WardAudit
@@ -24,6 +26,7 @@ from .plans import demo_trust
 
 CONTENT: dict[str, Any] = data("improvement.yaml")
 SCHEME_KEY = "wellled-ward-accreditation"
+PANEL_AFTER = datetime.timedelta(days=14)  # the demo's panel meets a fortnight after each visit
 
 
 def _answers(scheme, strength: float, rng: random.Random) -> dict[str, str]:
@@ -33,14 +36,42 @@ def _answers(scheme, strength: float, rng: random.Random) -> dict[str, str]:
     for standard in scheme.standards():
         chance = min(0.99, strength + 0.12) if standard.essential else strength
         roll = rng.random()
-        answers[standard.code] = (
-            "met" if roll < chance else "partly_met" if roll < chance + (1 - chance) * 0.7 else "not_met"
-        )
+        answer = "met" if roll < chance else "partly_met" if roll < chance + (1 - chance) * 0.7 else "not_met"
+        if standard.essential and answer == "not_met":
+            answer = (
+                "partly_met"  # a failed essential would leave the ward unaccredited; wards put them first
+            )
+        if standard.sample is not None:  # a sampled standard: so many of the notes checked meet it
+            records = standard.sample.records
+            least = dict(standard.sample.thresholds)
+            met = records if roll < chance / 2 else least["met"] if answer == "met" else least["partly_met"]
+            answer = f"{met}/{records}"
+        answers[standard.code] = answer
     return answers
 
 
+def _panel_decides(audit, panel) -> None:
+    """The accreditation panel meets a fortnight after the visit (never later than today): it awards the level
+    proposed, or declines when none was reached, in the demo's own words."""
+    met = min(audit.audited_on + PANEL_AFTER, timezone.localdate())
+    if audit.level_code:
+        reason = f"Evidence reviewed at panel: {audit.level_name} confirmed."
+        decision = "awarded"
+    else:
+        reason = "Below every level: a support plan agreed with the ward, re-audit booked."
+        decision = "declined"
+    accreditation.ward_audit_decide(
+        audit=audit,
+        by=panel,
+        expected_version=audit.version,
+        decision=decision,
+        reason=reason,
+        decided_on=met,
+    )
+
+
 def _wards(organisation, people, dates: DemoDates, rng: random.Random) -> int:
-    scheme_row = AccreditationScheme.objects.get(key=SCHEME_KEY, organisation__isnull=True)
+    scheme_row = AccreditationScheme.objects.filter(key=SCHEME_KEY, organisation__isnull=True).latest("pk")
     auditor = people[CONTENT["auditor"]]
     visits = 0
     for ward in CONTENT["wards"]:
@@ -65,7 +96,9 @@ def _wards(organisation, people, dates: DemoDates, rng: random.Random) -> int:
                 answers=_answers(scheme_row.scheme, strength, rng),
                 evidence={},
             )
-            accreditation.ward_audit_complete(audit=audit, by=auditor, expected_version=audit.version)
+            audit = accreditation.ward_audit_complete(audit=audit, by=auditor, expected_version=audit.version)
+            if ward.get("awaiting_panel") != day:
+                _panel_decides(audit, people[CONTENT["panel"]])
             visits += 1
         if ward.get("draft"):
             accreditation.ward_audit_start(
@@ -76,6 +109,19 @@ def _wards(organisation, people, dates: DemoDates, rng: random.Random) -> int:
                 by=auditor,
             )
     return visits
+
+
+def _aim_numbers(spec: dict, measures: dict, dates: DemoDates) -> dict[str, Any]:
+    """The project's aim as baseline, goal and date, read from its measure, when the demo gives them."""
+    numbers = spec.get("aim_numbers")
+    if not numbers or numbers["measure"] not in measures:
+        return {}
+    return {
+        "aim_measure": measures[numbers["measure"]],
+        "aim_baseline": float(numbers["baseline"]),
+        "aim_goal": float(numbers["goal"]),
+        "aim_by": dates.date(numbers["by"]),
+    }
 
 
 def _projects(organisation, people, dates: DemoDates) -> int:
@@ -92,6 +138,7 @@ def _projects(organisation, people, dates: DemoDates) -> int:
             sponsor=people[spec["sponsor"]],
             team=[people[name] for name in spec["team"]],
             status=spec["status"],
+            **_aim_numbers(spec, measures, dates),
         )
         ideas = {}
         for driver_spec in spec["drivers"]:

@@ -25,3 +25,12 @@ class PDSADecision(models.TextChoices):
     ADOPT = "adopt"
     ADAPT = "adapt", "Adapt and test again"
     ABANDON = "abandon"
+
+
+class AimReading(models.TextChoices):
+    """Where a project stands against its aim (baseline, goal and date), read from its aim measure's latest value."""
+
+    MET = "met", "Aim met"
+    NOT_YET = "not_yet", "Not yet"
+    DATE_PASSED = "date_passed", "Date passed, aim not met"
+    NO_DATA = "no_data", "No value yet to read it from"

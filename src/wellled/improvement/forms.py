@@ -31,16 +31,28 @@ class ProjectForm(VersionedTextForm):
         help_text="What will improve, by how much, for whom, and by when.",
         required_message="Enter the project's aim",
     )
+    aim_measure = record_field(
+        "Measure the aim is read from (optional)",
+        help_text="Its latest value says whether the aim is met.",
+    )
+    aim_baseline = forms.FloatField(
+        label="Baseline (optional)", required=False, help_text="Where the measure stood at the start."
+    )
+    aim_goal = forms.FloatField(
+        label="Goal (optional)", required=False, help_text="The value the aim is to reach."
+    )
+    aim_by = date_field("Goal to be reached by (optional)", required=False)
     status = choice_field("Status", ProjectStatus.choices, initial=ProjectStatus.ACTIVE)
     started_on = date_field("Started on", initial=timezone.localdate)
     lead = record_field("Project lead")
     sponsor = record_field("Executive sponsor")
     team = records_field("Team (optional)", ticks=True)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, measures, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("lead", "sponsor", "team"):
             model_choices(self, name, people)
+        model_choices(self, "aim_measure", measures)
 
 
 class DriverForm(TextForm):

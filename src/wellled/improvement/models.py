@@ -26,6 +26,12 @@ class QIProject(models.Model):
     aim = LimitedTextField(
         max_length=TEXT_LIMIT, help_text="What will improve, by how much, for whom, by when."
     )
+    aim_measure = optional_link(
+        Measure, related_name="qi_aims", help_text="The measure the aim is read from (its latest value)."
+    )
+    aim_baseline = models.FloatField(null=True, blank=True, help_text="Where the measure stood at the start.")
+    aim_goal = models.FloatField(null=True, blank=True, help_text="The value the aim is to reach.")
+    aim_by = models.DateField(null=True, blank=True, help_text="The date the goal is to be reached by.")
     lead = optional_link(User, related_name="qi_projects_led")
     sponsor = optional_link(User, related_name="qi_projects_sponsored")
     team = models.ManyToManyField(User, blank=True, related_name="qi_projects")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
 from wellled.measures.selectors import MeasureSummary, summarise
 
-from .choices import ProjectStatus
+from .choices import AimReading, ProjectStatus
 from .models import ChangeIdea, Driver, PDSACycle, ProjectMeasure, QIProject
 
 
@@ -30,6 +32,45 @@ class WatchedMeasure:
 
 
 @dataclass(frozen=True)
+class AimStanding:
+    """The aim as numbers (baseline, goal, date) against its measure's latest value: met, not yet, or date passed."""
+
+    reading: AimReading
+    latest: float | None = None
+    latest_period: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        return self.reading.label
+
+
+def aim_reading(
+    *, baseline: float, goal: float, by: datetime.date, latest: float | None, today: datetime.date
+) -> AimReading:
+    """Met when the latest value has reached the goal, on the side of it away from the baseline (the Model for
+    Improvement's "how much, by when"); otherwise not yet, or the date passed once `by` is behind us."""
+    if latest is None:
+        return AimReading.DATE_PASSED if by < today else AimReading.NO_DATA
+    reached = latest >= goal if goal >= baseline else latest <= goal
+    if reached:
+        return AimReading.MET
+    return AimReading.DATE_PASSED if by < today else AimReading.NOT_YET
+
+
+def aim_standing(
+    *, project: QIProject, summary: MeasureSummary | None, today: datetime.date
+) -> AimStanding | None:
+    """The (already scoped) project's aim read from its measure's summary; None when the aim is words alone."""
+    if project.aim_baseline is None or project.aim_goal is None or project.aim_by is None:
+        return None
+    latest = summary.latest if summary is not None else None
+    reading = aim_reading(
+        baseline=project.aim_baseline, goal=project.aim_goal, by=project.aim_by, latest=latest, today=today
+    )
+    return AimStanding(reading, latest, summary.latest_period if summary is not None else None)
+
+
+@dataclass(frozen=True)
 class ProjectPage:
     """Everything a project's page shows, read in a fixed number of queries."""
 
@@ -38,10 +79,11 @@ class ProjectPage:
     measures: tuple[WatchedMeasure, ...]
     cycles: tuple[PDSACycle, ...]
     team: tuple[User, ...]
+    aim: AimStanding | None = None
 
 
 def projects_for_user(*, user: User, organisation: Organisation) -> QuerySet[QIProject]:
-    projects = QIProject.objects.select_related("lead", "sponsor")
+    projects = QIProject.objects.select_related("lead", "sponsor", "aim_measure")
     return scoped(projects, user=user, organisation=organisation)
 
 
@@ -95,13 +137,17 @@ def project_page(*, user: User, organisation: Organisation, pk) -> ProjectPage:
         secondary = tuple((d, tuple(ideas_of.get(d.pk, ()))) for d in drivers if d.parent_id == primary.pk)
         rows.append(DriverRow(primary, tuple(ideas_of.get(primary.pk, ())), secondary))
     links = list(project.project_measures.select_related("measure"))
-    summaries = summarise([link.measure for link in links])
+    aim_measure = [project.aim_measure] if project.aim_measure_id else []
+    summaries = summarise([link.measure for link in links] + aim_measure)
     return ProjectPage(
         project=project,
         drivers=tuple(rows),
         measures=tuple(WatchedMeasure(link, summaries[link.measure_id]) for link in links),
         cycles=tuple(project.pdsa_cycles.select_related("change_idea", "created_by")),
         team=tuple(project.team.all()),
+        aim=aim_standing(
+            project=project, summary=summaries.get(project.aim_measure_id), today=timezone.localdate()
+        ),
     )
 
 

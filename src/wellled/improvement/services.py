@@ -27,7 +27,46 @@ from wellled.measures.models import Measure
 
 from .models import ChangeIdea, Driver, PDSACycle, ProjectMeasure, QIProject
 
-PROJECT_FIELDS = {"title", "aim", "lead", "sponsor", "status", "started_on", "team", "actions", "findings"}
+AIM_FIELDS = ("aim_measure", "aim_baseline", "aim_goal", "aim_by")
+PROJECT_FIELDS = {
+    "title",
+    "aim",
+    "lead",
+    "sponsor",
+    "status",
+    "started_on",
+    "team",
+    "actions",
+    "findings",
+    *AIM_FIELDS,
+}
+AIM_PARTS = "An aim in numbers needs all three: the baseline, the goal and the date to reach it by."
+
+
+def _aim_check(organisation_id: int, started_on: datetime.date | None, aim: dict) -> None:
+    """An aim in numbers has a baseline, a goal different from it and a date after the project started, and its
+    measure is the organisation's own; or it is words alone (none of the three)."""
+    errors: dict[str, str] = {}
+    numbers = {name: aim.get(name) for name in ("aim_baseline", "aim_goal", "aim_by")}
+    given = [name for name, value in numbers.items() if value is not None]
+    if given and len(given) < len(numbers):
+        for name, value in numbers.items():
+            if value is None:
+                errors[name] = AIM_PARTS
+    elif given:
+        if numbers["aim_goal"] == numbers["aim_baseline"]:
+            errors["aim_goal"] = "The goal is the same as the baseline: say what value the aim is to reach."
+        if started_on is not None and numbers["aim_by"] < started_on:
+            errors["aim_by"] = "The date to reach the goal by cannot be before the project started."
+    measure = aim.get("aim_measure")
+    if measure is not None and measure.organisation_id != organisation_id:
+        errors["aim_measure"] = "Choose one of your organisation's measures."
+    if measure is not None and not given:
+        errors.setdefault("aim_baseline", AIM_PARTS)
+    if errors:
+        raise ValidationError(errors)
+
+
 PDSA_PROGRESS_FIELDS = {"plan", "prediction", "do", "study", "act", "act_notes", "ended_on"}
 # Annotations are short (measures.Annotation.text): the cycle's title, said to be a PDSA cycle.
 ANNOTATION_PREFIX = "PDSA: "
@@ -90,9 +129,20 @@ def project_create(
     sponsor: User | None = None,
     team: Iterable[User] = (),
     status: str = "active",
+    aim_measure: Measure | None = None,
+    aim_baseline: float | None = None,
+    aim_goal: float | None = None,
+    aim_by: datetime.date | None = None,
 ) -> QIProject:
-    """Start a QI project."""
+    """Start a QI project, its aim in words and, if given, in numbers (baseline, goal, date, the measure read)."""
     permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_QI)
+    aim_numbers = {
+        "aim_measure": aim_measure,
+        "aim_baseline": aim_baseline,
+        "aim_goal": aim_goal,
+        "aim_by": aim_by,
+    }
+    _aim_check(organisation.pk, started_on, aim_numbers)
     team = list(team)
     _same_organisation(
         organisation.pk, lead=[p for p in [lead] if p], sponsor=[p for p in [sponsor] if p], team=team
@@ -108,6 +158,7 @@ def project_create(
         sponsor=sponsor,
         status=status,
         started_on=started_on,
+        **aim_numbers,
     )
     return record_create(
         instance=project, by=by, organisation=organisation, permission=None, many={"team": team}
@@ -128,6 +179,9 @@ def project_update(
         findings=changes.get("findings", ()),
     )
     _people_check(project, project.organisation_id, changes)
+    if set(AIM_FIELDS) & set(changes) or "started_on" in changes:
+        after = {name: changes.get(name, getattr(project, name)) for name in AIM_FIELDS}
+        _aim_check(project.organisation_id, changes.get("started_on", project.started_on), after)
     if "title" in changes:
         changes["title"] = changes["title"].strip()
         clash = QIProject.objects.filter(

@@ -50,7 +50,10 @@ def _people(request: SignedInRequest, project: object) -> dict[str, object]:
     if isinstance(project, QIProject):
         keep = [project.lead_id, project.sponsor_id, *(p.pk for p in project.team.all())]
     permissions = [Permission.RECORD_PDSA]
-    return {"people": people_who_can_act(**scope(request), permissions=permissions, keep=keep)}
+    return {
+        "people": people_who_can_act(**scope(request), permissions=permissions, keep=keep),
+        "measures": measures_for_user(**scope(request)),
+    }
 
 
 def _project_url(project: QIProject, anchor: str = "") -> str:

@@ -27,7 +27,7 @@ from wellled.reports.models import IssuedPaper, PaperKind
 from wellled.risks.baf_paper import baf_paper_build
 from wellled.spc.icons import ASSURANCE_SHORT, NO_ASSURANCE_SHORT
 
-from .models import RequestKind
+from .models import RequestKind, WrittenAnswer
 
 NOT_FOUND: dict[str, tuple[str, str]] = {
     RequestKind.PLAN: ("plan", "The plan asked about is not one of {trust}'s plans that you can see."),
@@ -98,15 +98,37 @@ def parameters_described(
         return f"CQC ratings {day}"
     if kind == RequestKind.RISKS:
         return f"Principal risks (board assurance framework) {day}"
+    if kind == RequestKind.WRITTEN:
+        return f"A written answer: {parameters['topic']}"
     paper = _paper(user=user, subject=subject, pk=parameters["paper"])
     return f"{paper.title} (issued {long_date(paper.issued_at)})"
 
 
+def written_tables(written: WrittenAnswer | None) -> tuple[AnswerTable, ...]:
+    """What was written, and the document given with it (its name, size and SHA-256, so the frozen answer's own
+    checksum covers the document's)."""
+    if written is None:
+        return ()
+    tables = []
+    if written.narrative:
+        tables.append(AnswerTable("Written answer", ("Answer",), ((written.narrative,),)))
+    if written.document_name:
+        row = (written.document_name, f"{written.document_size:,} bytes", written.document_sha256)
+        tables.append(AnswerTable("Document given", ("File", "Size", "SHA-256"), (row,)))
+    return tuple(tables)
+
+
 def answer_build(
-    *, user: User, answering: Organisation, subject: Organisation, kind: str, parameters: Mapping[str, Any]
+    *,
+    user: User,
+    answering: Organisation,
+    subject: Organisation,
+    kind: str,
+    parameters: Mapping[str, Any],
+    written: WrittenAnswer | None = None,
 ) -> AnswerPaper:
     """The answer, read through the person's own scope of the subject trust (their own trust, or a trust of the
-    portfolio of the oversight body they belong to)."""
+    portfolio of the oversight body they belong to), after what was written for it, if anything."""
     now = timezone.now()
     as_at = (
         datetime.date.fromisoformat(parameters["as_at"]) if "as_at" in parameters else timezone.localdate()
@@ -124,6 +146,8 @@ def answer_build(
         paper = _paper(user=user, subject=subject, pk=parameters["paper"])
         as_at, paper_id = paper.as_at, paper.pk
         tables = _paper_tables(paper)
+    elif kind == RequestKind.WRITTEN:
+        tables = ()
     else:
         raise ValidationError({"kind": "Choose what the request is answered from."})
     label = RequestKind(kind).label
@@ -138,7 +162,7 @@ def answer_build(
         as_at=as_at,
         generated_at=now,
         generated_by=user.get_full_name() or user.username,
-        tables=tables,
+        tables=written_tables(written) + tables,
         paper_id=paper_id,
     )
 

@@ -2,7 +2,8 @@
 
 Two requests ask the same thing when they are about the same trust, answered from the same kind of data, with
 the same parameters once written canonically: dates as ISO 8601, ids and codes sorted and without repeats,
-indicator codes in capitals, no parameter the kind does not take. The fingerprint is the SHA-256 of that."""
+indicator codes in capitals, a written answer's topic in lower case with single spaces, no parameter the kind does
+not take. The fingerprint is the SHA-256 of that."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ KIND_PARAMETERS: dict[str, tuple[str, ...]] = {
     RequestKind.RATINGS: ("as_at",),
     RequestKind.RISKS: ("as_at",),
     RequestKind.PAPER: ("paper",),
+    RequestKind.WRITTEN: ("topic",),
 }
 INDICATOR_CODE_CHARS = 40  # measures.Measure.indicator_code
+TOPIC_CHARS = 200  # what a written answer is about, in a line: "the safeguarding training policy"
 
 
 def _date(value: Any) -> str:
@@ -87,6 +90,13 @@ def parameters_canonical(kind: str, parameters: Mapping[str, Any]) -> dict[str, 
             raise ValidationError(
                 {"measures": "Choose the measures asked for, or enter their indicator codes."}
             )
+    elif kind == RequestKind.WRITTEN:
+        topic = " ".join(str(parameters.get("topic") or "").split()).casefold()
+        if not topic:
+            raise ValidationError({"topic": "Say in a line what the written answer is about."})
+        if len(topic) > TOPIC_CHARS:
+            raise ValidationError({"topic": f"Say what it is about in at most {TOPIC_CHARS} characters."})
+        canonical["topic"] = topic
     elif kind == RequestKind.PAPER:
         if not parameters.get("paper"):
             raise ValidationError({"paper": "Choose the issued paper asked for."})

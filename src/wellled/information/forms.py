@@ -124,6 +124,13 @@ class RequestForm(RequestDetailsForm):
         required=False,
         help_text="Separated by commas or spaces: every measure with one of these codes is included.",
     )
+    topic = forms.CharField(
+        label="Topic (for a written answer or a document)",
+        max_length=200,
+        required=False,
+        help_text="In a line, for example: the safeguarding training policy. Requests on the same topic share "
+        "the answer.",
+    )
     paper: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Issued paper (for an issued paper)",
         queryset=None,
@@ -146,4 +153,5 @@ class RequestForm(RequestDetailsForm):
             "measures": list(data.get("measures") or []),
             "indicator_codes": data.get("indicator_codes") or "",
             "paper": data.get("paper"),
+            "topic": data.get("topic") or "",
         }

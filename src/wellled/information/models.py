@@ -24,6 +24,7 @@ class RequestKind(models.TextChoices):
     RATINGS = "ratings", "CQC ratings as at a date"
     RISKS = "risks", "Principal risks (the BAF) as at a date"
     PAPER = "paper", "An issued paper"
+    WRITTEN = "written", "A written answer or a document"
 
 
 class RequestStatus(models.TextChoices):
@@ -110,6 +111,32 @@ class InformationRequest(models.Model):
         return self.status == RequestStatus.OPEN and self.due_on < timezone.localdate()
 
 
+# A written answer runs to a few pages; a document is a policy or a report, not an archive (ten megabytes).
+NARRATIVE_CHARS = 20_000
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class WrittenAnswer(models.Model):
+    """What was written for a request (narrative) and any document given with it (a PDF or Word file, kept
+    through Django's storage with its SHA-256): frozen into the answer that carries it, and reused with it."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.PROTECT, related_name="written_answers")
+    narrative = LimitedTextField("written answer", blank=True, max_length=NARRATIVE_CHARS)
+    document = models.FileField(upload_to="information/documents/%Y/%m/", blank=True, max_length=300)
+    document_name = models.CharField(max_length=200, blank=True)
+    document_format = models.CharField(max_length=10, blank=True, help_text="pdf or docx")
+    document_size = models.PositiveIntegerField(default=0)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Written answer to {self.request}"
+
+
 class Answer(FrozenModel):
     """An answer produced once from Wellled's data and frozen: the issued paper (of kind `answer`) holds the
     snapshot, files and checksums; this row says what it answers, so requests asking the same thing can share it."""
@@ -128,6 +155,14 @@ class Answer(FrozenModel):
     )
     produced_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     produced_at = models.DateTimeField()
+    written = models.ForeignKey(
+        WrittenAnswer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_by",
+        help_text="The narrative and document the answer carries, if any.",
+    )
 
     class Meta:
         ordering = ["-produced_at", "-id"]

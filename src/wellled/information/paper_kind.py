@@ -4,6 +4,7 @@ frozen and issued through the one paper pipeline of reports (IssuedPaper of kind
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
 
 from .answer import AnswerPaper, answer_build
 from .render import FORMATS, filename, render
-from .selectors import request_get
+from .selectors import request_get, written_pending
 
 
 def write_permission(organisation: Organisation) -> Permission:
@@ -65,6 +66,7 @@ class AnswerKind(PaperKind):
             subject=asked.subject,
             kind=asked.kind,
             parameters=asked.parameters,
+            written=written_pending(request=asked),
         )
 
     def render(self, paper: AnswerPaper, fmt: str, context: RenderContext) -> bytes:
@@ -80,13 +82,24 @@ class AnswerKind(PaperKind):
         return f"Answer produced for the request from {request.subject.body_name}: {paper.asked_for}"
 
     def extra_files(self, paper: AnswerPaper, request: PaperRequest) -> list[tuple[str, str, bytes]]:
-        """The issued paper asked for travels with the answer, byte for byte."""
+        """The issued paper asked for, and the document given with a written answer, travel with the answer byte
+        for byte (a document that no longer matches its SHA-256 is refused, not passed on)."""
+        files = []
+        written = written_pending(request=request.subject)
+        if written is not None and written.document_name:
+            with written.document.open("rb") as stored:
+                content = stored.read()
+            if hashlib.sha256(content).hexdigest() != written.document_sha256:
+                raise ValidationError(
+                    {"document": f"{written.document_name} no longer matches its checksum: attach it again."}
+                )
+            files.append((written.document_format, written.document_name, content))
         if paper.paper_id is None:
-            return []
+            return files
         source = IssuedPaperFile.objects.filter(paper_id=paper.paper_id, format="pdf").first()
         if source is None or not source.intact:
-            return []
-        return [("pdf", source.filename, bytes(source.content))]
+            return files
+        return [*files, ("pdf", source.filename, bytes(source.content))]
 
 
 ANSWER = AnswerKind()

@@ -17,7 +17,7 @@ from wellled.plans.selectors import plans_for_user
 from wellled.reports.models import IssuedPaperFile, PaperWithdrawal
 
 from .answer import parameters_described, subject_papers
-from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus
+from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus, WrittenAnswer
 
 
 def requests_for_register(
@@ -129,7 +129,7 @@ def request_page(*, user: User, organisation: Organisation, pk) -> RequestPage:
 def answers(*, user: User, organisation: Organisation) -> QuerySet[Answer]:
     """The answers the organisation produced, newest first."""
     return scoped(Answer.objects.all(), user=user, organisation=organisation).select_related(
-        "paper", "produced_for__asked_by_organisation", "subject"
+        "paper", "produced_for__asked_by_organisation", "subject", "written"
     )
 
 
@@ -199,3 +199,9 @@ def parameter_choices(*, user: User, subject: Organisation) -> dict[str, QuerySe
         "measures": measures_for_user(user=user, organisation=subject).order_by("name"),
         "papers": subject_papers(user=user, subject=subject),
     }
+
+
+def written_pending(*, request: InformationRequest) -> WrittenAnswer | None:
+    """What was last written for this (already scoped) request and not yet carried by an answer: what answering
+    it now gives."""
+    return request.written_answers.filter(carried_by__isnull=True).order_by("-written_at", "-id").first()

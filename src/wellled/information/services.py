@@ -4,16 +4,21 @@ request that asked the same thing, each in a transaction with its audit record (
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from wellled.core.audit import audit_record, snapshot
 from wellled.core.choices import PROVIDER_KINDS, AuditAction
@@ -34,8 +39,19 @@ from wellled.reports.papers.pipeline import issue
 from wellled.reports.papers.store import paper_withdraw
 
 from .fingerprint import fingerprint, parameters_canonical
-from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus
+from .models import (
+    DOCUMENT_MAX_BYTES,
+    NARRATIVE_CHARS,
+    Answer,
+    Delivery,
+    DeliveryMethod,
+    InformationRequest,
+    RequestKind,
+    RequestStatus,
+    WrittenAnswer,
+)
 from .paper_kind import ANSWER, write_permission
+from .selectors import written_pending
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +84,14 @@ MAIL_FAILED = (
     "The request stays open; share the answer again from its page when the mail server is working."
 )
 MAIL_SUBJECT = "{trust}: {what} (your reference {reference})"
+NOTHING_WRITTEN = "Write the answer, or attach the document that answers it (a PDF or Word file)."
+DOCUMENT_TOO_BIG = "The document is larger than {limit} MB: attach a smaller file, or split it."
+DOCUMENT_NOT_PDF_OR_WORD = "Attach a PDF (.pdf) or Word (.docx) file."
+DOCUMENT_BESIDE_PAPER = (
+    "The issued paper asked for travels with this answer as its PDF: attach a Word file instead."
+)
+# (format, file name ending, first bytes): a PDF starts "%PDF-"; a .docx is a zip archive (ISO/IEC 29500).
+DOCUMENT_SIGNATURES = (("pdf", ".pdf", b"%PDF-"), ("docx", ".docx", b"PK\x03\x04"))
 
 
 def subject_check(*, organisation: Organisation, subject: Organisation, by: User) -> None:
@@ -228,8 +252,69 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
-    """Answer a request once: build the answer from the data, freeze it (an issued paper of kind `answer`), and
+def _document_read(document: UploadedFile, kind: str) -> tuple[str, str, bytes]:
+    """(format, file name, bytes) of a document given with an answer: a PDF or a Word (.docx) file, by its name
+    and its first bytes, no larger than DOCUMENT_MAX_BYTES."""
+    name = get_valid_filename(Path(document.name or "document").name)[:200]
+    content = document.read(DOCUMENT_MAX_BYTES + 1)
+    if len(content) > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {"document": DOCUMENT_TOO_BIG.format(limit=DOCUMENT_MAX_BYTES // (1024 * 1024))}
+        )
+    fmt = next(
+        (
+            fmt
+            for fmt, extension, signature in DOCUMENT_SIGNATURES
+            if name.lower().endswith(extension) and content.startswith(signature)
+        ),
+        None,
+    )
+    if fmt is None:
+        raise ValidationError({"document": DOCUMENT_NOT_PDF_OR_WORD})
+    if fmt == "pdf" and kind == RequestKind.PAPER:
+        raise ValidationError({"document": DOCUMENT_BESIDE_PAPER})
+    return fmt, name, content
+
+
+@transaction.atomic
+def _written_record(
+    *, request: InformationRequest, by: User, narrative: str, document: UploadedFile | None
+) -> WrittenAnswer | None:
+    """Keep what was written for the request and the document given (through Django's storage, with its SHA-256),
+    audited; with neither, what was written earlier and not yet given."""
+    narrative = narrative.strip()
+    if len(narrative) > NARRATIVE_CHARS:
+        raise ValidationError(
+            {
+                "narrative": f"A written answer can be up to {NARRATIVE_CHARS:,} characters (it has {len(narrative):,})."
+            }
+        )
+    if not narrative and document is None:
+        return written_pending(request=request)
+    written = WrittenAnswer(request=request, narrative=narrative, written_by=by)
+    if document is not None:
+        fmt, name, content = _document_read(document, request.kind)
+        written.document_name, written.document_format = name, fmt
+        written.document_size, written.document_sha256 = len(content), hashlib.sha256(content).hexdigest()
+        written.document.save(name, ContentFile(content), save=False)
+    written.save()
+    audit_record(
+        by=by,
+        organisation=request.organisation,
+        action=AuditAction.CREATE,
+        instance=written,
+        after={**snapshot(written), "document": written.document.name},  # the file by its stored name
+        note="Written answer kept"
+        + (f" with {written.document_name}, SHA-256 {written.document_sha256}" if document else ""),
+    )
+    return written
+
+
+def answer_produce(
+    *, request: InformationRequest, by: User, narrative: str = "", document: UploadedFile | None = None
+) -> Outcome:
+    """Answer a request once: build the answer from the data, after what was written for it and with any document
+    given (a request of kind 'written' needs one or the other), freeze it (an issued paper of kind `answer`), and
     share it with every open request in the register that asks the same thing."""
     organisation = request.organisation
     permission = write_permission(organisation)
@@ -238,6 +323,9 @@ def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
     if request.status != RequestStatus.OPEN:
         raise ValidationError(NOT_OPEN.format(status=request.get_status_display().lower()))
     subject_check(organisation=organisation, subject=request.subject, by=by)
+    written = _written_record(request=request, by=by, narrative=narrative, document=document)
+    if request.kind == RequestKind.WRITTEN and written is None:
+        raise ValidationError({"narrative": NOTHING_WRITTEN})
     made: dict[str, Answer] = {}
 
     def answer_store(issued, paper) -> None:  # in the transaction that stores the paper
@@ -251,6 +339,7 @@ def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
             produced_for=request,
             produced_by=by,
             produced_at=paper.generated_at,
+            written=written,
         )
         audit_record(
             by=by,

@@ -25,7 +25,7 @@ from .forms import RequestEditForm, RequestForm, SubjectForm
 from .models import InformationRequest, RequestStatus
 
 T = TypeVar("T")
-ANSWER_FORMATS = ("xlsx", "csv", "pdf")  # the files an answer is given in
+ANSWER_FORMATS = ("xlsx", "csv", "pdf", "docx")  # the answer's files, the paper or document passed on
 
 
 def _may_write(request: SignedInRequest) -> bool:
@@ -162,7 +162,12 @@ def request_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     return _request_button(
         request,
         pk,
-        lambda asked: services.answer_produce(request=asked, by=request.user),
+        lambda asked: services.answer_produce(
+            request=asked,
+            by=request.user,
+            narrative=request.POST.get("narrative", ""),
+            document=request.FILES.get("document"),
+        ),
         lambda outcome: _said(request, outcome),
     )
 

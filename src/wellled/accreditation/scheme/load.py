@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .model import AnswerOption, Domain, Level, Scheme, Standard
+from .model import AnswerOption, Domain, Level, SampleRule, Scheme, Standard
 
 # Percentages are of the points available; a threshold outside 0..100 is a typing mistake.
 PERCENT_RANGE = (0.0, 100.0)
@@ -181,7 +181,40 @@ def _levels(root: _Mapping) -> tuple[Level, ...]:
     return tuple(levels)
 
 
-def _domains(root: _Mapping) -> tuple[Domain, ...]:
+def _sample(entry: _Mapping, label: str, answers: tuple[AnswerOption, ...]) -> SampleRule | None:
+    """A sampled standard's rule: `records` and, for answers that score, how many records each needs."""
+    if entry.get("sample") is None:
+        return None
+    raw = _mapping(entry["sample"], f"{label}: 'sample'", entry.line_of("sample"))
+    where = f"{label}, sample"
+    records = _whole(raw, "records", where, default=0, least=1)
+    scoring = {option.code: option for option in answers if option.counts}
+    thresholds: list[tuple[str, int]] = []
+    for code in raw:
+        if code == "records":
+            continue
+        if code not in scoring:
+            raise SchemeError(
+                f"{where}: '{code}' is not an answer that scores (use the answers' codes)", raw.line_of(code)
+            )
+        least = _whole(raw, code, where, default=0, least=1)
+        if least > records:
+            raise SchemeError(
+                f"{where}: '{code}' asks for more than the {records} records", raw.line_of(code)
+            )
+        thresholds.append((code, least))
+    if not thresholds:
+        raise SchemeError(f"{where}: say how many records each answer needs (for example 'met: 8')", raw.line)
+    thresholds.sort(key=lambda pair: -scoring[pair[0]].points)
+    for (higher, more), (lower, fewer) in zip(thresholds, thresholds[1:], strict=False):
+        if fewer >= more:
+            raise SchemeError(
+                f"{where}: '{lower}' must need fewer records than '{higher}'", raw.line_of(lower)
+            )
+    return SampleRule(records=records, thresholds=tuple(thresholds))
+
+
+def _domains(root: _Mapping, answers: tuple[AnswerOption, ...]) -> tuple[Domain, ...]:
     items = _sequence(root, "domains", "The scheme")
     domains = []
     standard_codes: list[tuple[str, int]] = []
@@ -201,6 +234,7 @@ def _domains(root: _Mapping) -> tuple[Domain, ...]:
                     weight=_whole(entry, "weight", label, default=1, least=1),
                     essential=_flag(entry, "essential", label, default=False),
                     evidence=_text(entry, "evidence", label, required=False),
+                    sample=_sample(entry, label, answers),
                 )
             )
             standard_codes.append((standards[-1].code, listed.item_lines[position]))
@@ -223,6 +257,20 @@ def scheme_parse(text: str) -> Scheme:
         raise SchemeError(f"not valid YAML ({exc})") from None
     root = _mapping(root, "The file", 1)
     head = _mapping(root.get("scheme"), "'scheme'", root.line_of("scheme"))
+    for key in (
+        "key",
+        "name",
+        "version",
+    ):  # the file's identity is checked first, as it is named in every message
+        _text(head, key, "'scheme'")
+    answers = _answers(root)
+    levels = _levels(root)
+    cap = _text(head, "failed_essential_caps_at", "'scheme'", required=False)
+    if cap and cap not in {level.code for level in levels}:
+        raise SchemeError(
+            f"'scheme': 'failed_essential_caps_at' should be one of the levels' codes, not '{cap}'",
+            head.line_of("failed_essential_caps_at"),
+        )
     scheme = Scheme(
         key=_text(head, "key", "'scheme'"),
         name=_text(head, "name", "'scheme'"),
@@ -234,9 +282,10 @@ def scheme_parse(text: str) -> Scheme:
         reaudit_when_not_accredited_months=_whole(
             head, "reaudit_when_not_accredited_months", "'scheme'", default=3, least=1
         ),
-        answers=_answers(root),
-        levels=_levels(root),
-        domains=_domains(root),
+        answers=answers,
+        levels=levels,
+        domains=_domains(root, answers),
+        failed_essential_caps_at=cap,
     )
     unknown = set(root) - {"scheme", "answers", "levels", "domains"}
     if unknown:

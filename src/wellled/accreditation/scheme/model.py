@@ -16,14 +16,25 @@ class AnswerOption:
 
 
 @dataclass(frozen=True)
+class SampleRule:
+    """A standard checked on a sample of records (say 10 sets of notes): how many of `records` must meet it for
+    each answer, best answer first; a sample below every threshold scores as the scheme's lowest answer."""
+
+    records: int
+    thresholds: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class Standard:
-    """One thing an auditor checks on the ward; an essential standard must be fully met for some levels."""
+    """One thing an auditor checks on the ward. An essential standard must be fully met for some levels, and one
+    failed (no points) caps the level; a sampled standard is answered with how many records met it."""
 
     code: str
     text: str
     weight: int = 1
     essential: bool = False
     evidence: str = ""
+    sample: SampleRule | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,10 @@ class Level:
 
 @dataclass(frozen=True)
 class Scheme:
-    """A versioned accreditation scheme: how answers score, the levels, and the standards by domain."""
+    """A versioned accreditation scheme: how answers score, the levels, and the standards by domain.
+
+    `failed_essential_caps_at` is the highest level a ward with an essential standard failed can reach; empty
+    means none (the ward is not accredited, whatever its score)."""
 
     key: str
     name: str
@@ -60,11 +74,17 @@ class Scheme:
     not_accredited_label: str = "Not yet accredited"
     reaudit_when_not_accredited_months: int = 3
     description: str = ""
+    failed_essential_caps_at: str = ""
 
     @property
     def top_points(self) -> int:
         """The points of the best answer: what 'fully met' scores."""
         return max(option.points for option in self.answers if option.counts)
+
+    @property
+    def lowest_counting(self) -> AnswerOption:
+        """The counting answer that scores least: what a sample below every threshold scores."""
+        return min((option for option in self.answers if option.counts), key=lambda option: option.points)
 
     def answer(self, code: str) -> AnswerOption | None:
         """The answer option with this code, if the scheme has one."""

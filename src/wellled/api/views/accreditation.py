@@ -161,10 +161,26 @@ class WardAuditViewSet(ListRetrieve):
     def complete(self, request, pk=None):
         return self.changed_through(request, accreditation_services.ward_audit_complete, lambda audit: {})
 
-    def changed_through(self, request, service, changes) -> Response:
+    @audit_step(
+        "decide",
+        shapes.AuditDecisionSerializer,
+        "The accreditation panel's decision on the level the audit proposes: award it (or a lower level), "
+        "defer or decline it, with its reason and the day the panel met",
+    )
+    def decide(self, request, pk=None):
+        return self.changed_through(
+            request,
+            accreditation_services.ward_audit_decide,
+            lambda audit: body_of(shapes.AuditDecisionSerializer, request),
+            permission=Permission.MANAGE_ACCREDITATION,
+        )
+
+    def changed_through(
+        self, request, service, changes, permission: Permission = Permission.RECORD_WARD_AUDITS
+    ) -> Response:
         """The audit found in scope (404), the role checked (403), then `service(audit=..., **changes(audit))`
         with the version from If-Match; the audit as it now reads."""
         audit = self.get_object()
-        require_role(request, Permission.RECORD_WARD_AUDITS)
+        require_role(request, permission)
         service(audit=audit, by=request.user, expected_version=if_match_version(request), **changes(audit))
         return self.answer(audit)

@@ -162,14 +162,15 @@ class InformationRequestViewSet(ListRetrieve):
     @extend_schema(
         summary="Answer the request: the answer is produced once, frozen, and given to every open request "
         "of the register asking the same thing",
-        request=None,
+        request=shapes.AnswerWriteSerializer,
         responses={200: shapes.OutcomeSerializer, **WRITE_ERRORS},
     )
     @endpoint(detail=True, methods=["post"], url_path="answer", filterset_class=None)
     def answer_produce(self, request, pk=None):
         asked = self.get_object()
         _may_write(request)
-        outcome = information_services.answer_produce(request=asked, by=request.user)
+        body = body_of(shapes.AnswerWriteSerializer, request)
+        outcome = information_services.answer_produce(request=asked, by=request.user, **body)
         answer = answers_in_scope(**api_scope(request)).get(pk=outcome.answer.pk)
         return Response(shapes.OutcomeSerializer({**_outcome(outcome), "answer": answer}).data)
 
