@@ -97,7 +97,7 @@ class AuditAnswersForm(VersionForm):
         )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for _, standard, answer, _ in self.standards:
             met, checked = data.get(f"{answer}_met"), data.get(f"{answer}_checked")
             if standard.sample is not None and met is not None and checked is not None and met > checked:
@@ -152,7 +152,7 @@ class AuditDecisionForm(VersionForm):
         levels = list(audit.scheme.scheme.levels)
         codes = [level.code for level in levels]
         start = codes.index(audit.level_code) if audit.level_code in codes else len(levels)
-        self.fields["level"].choices = [(level.code, level.name) for level in levels[start:]]
+        self.fields["level"].choices = [(level.code, level.name) for level in levels[start:]]  # type: ignore[attr-defined]
         self.fields["level"].initial = audit.level_code
 
 
@@ -173,7 +173,7 @@ class FindingActionForm(TextForm):
 
     def __init__(self, *args, findings, plans, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["standard"].choices = [
+        self.fields["standard"].choices = [  # type: ignore[attr-defined]
             (standard.code, f"{standard.code}: {standard.text} ({answer})") for standard, answer in findings
         ]
         model_choices(self, "plan", plans)

@@ -137,7 +137,7 @@ def project_page(*, user: User, organisation: Organisation, pk) -> ProjectPage:
         secondary = tuple((d, tuple(ideas_of.get(d.pk, ()))) for d in drivers if d.parent_id == primary.pk)
         rows.append(DriverRow(primary, tuple(ideas_of.get(primary.pk, ())), secondary))
     links = list(project.project_measures.select_related("measure"))
-    aim_measure = [project.aim_measure] if project.aim_measure_id else []
+    aim_measure = [project.aim_measure] if project.aim_measure is not None else []
     summaries = summarise([link.measure for link in links] + aim_measure)
     return ProjectPage(
         project=project,
@@ -146,7 +146,9 @@ def project_page(*, user: User, organisation: Organisation, pk) -> ProjectPage:
         cycles=tuple(project.pdsa_cycles.select_related("change_idea", "created_by")),
         team=tuple(project.team.all()),
         aim=aim_standing(
-            project=project, summary=summaries.get(project.aim_measure_id), today=timezone.localdate()
+            project=project,
+            summary=summaries.get(project.aim_measure_id) if project.aim_measure_id is not None else None,
+            today=timezone.localdate(),
         ),
     )
 

@@ -56,7 +56,8 @@ def _aim_check(organisation_id: int, started_on: datetime.date | None, aim: dict
     elif given:
         if numbers["aim_goal"] == numbers["aim_baseline"]:
             errors["aim_goal"] = "The goal is the same as the baseline: say what value the aim is to reach."
-        if started_on is not None and numbers["aim_by"] < started_on:
+        aim_by = numbers["aim_by"]
+        if started_on is not None and aim_by is not None and aim_by < started_on:
             errors["aim_by"] = "The date to reach the goal by cannot be before the project started."
     measure = aim.get("aim_measure")
     if measure is not None and measure.organisation_id != organisation_id:
