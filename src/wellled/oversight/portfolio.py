@@ -15,6 +15,7 @@ next day (ADR 0052).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -55,11 +56,12 @@ DEFAULT_KEY_MEASURES = 4
 MAX_KEY_MEASURES = 8
 # Longest search text kept from the address: an ODS code or a trust's name fits easily.
 SEARCH_CHARS = 100
-# Trusts on one page of the portfolio: a row with its icons is about 10 KB of HTML, so 15 rows keep the first
-# screen under issue 24's 200 KB at a region's 220 trusts.
-PAGE_SIZE = 15
-# Trusts on one page of the trajectories: three charts abreast, five rows of them (about 12 KB a chart).
-TRAJECTORIES_PAGE_SIZE = 15
+# Trusts on one page of the portfolio: a row with its icons is about 9.5 KB of HTML and the page around it 76 KB
+# (the filters, every indicator code to choose from), so 10 rows keep the first screen under issue 24's 200 KB.
+PAGE_SIZE = 10
+# Trusts on one page of the trajectories: three charts abreast, four rows of them (about 12 KB a chart, and the
+# page's CQC ratings of the same trusts), under issue 24's 200 KB.
+TRAJECTORIES_PAGE_SIZE = 12
 # How long a trust's worked-out facts stay in the cache at most; its next audited change or the next day retires
 # them sooner, as the cache key says (ADR 0052).
 FACTS_CACHE_SECONDS = 6 * 60 * 60
@@ -208,6 +210,9 @@ class PortfolioRow:
     measures: dict[
         str, MeasureSummary | None
     ]  # indicator code -> the trust's measure's icons (None: no measure)
+    sort_figures: dict[str, int] | None = (
+        None  # overdue, awaited, concerns: for sorting rows without their facts
+    )
 
     @property
     def trust(self) -> Organisation:
@@ -360,6 +365,8 @@ def _sort_value(row: PortfolioRow, key: str):
     if key == "rating":
         rating = row.overall_rating
         return rating.score if rating else None
+    if key in FACT_SORTS and row.sort_figures is not None:
+        return row.sort_figures[key]
     if key == "overdue":
         return row.delivery.overdue
     if key == "awaited":
@@ -398,6 +405,9 @@ class TrustFacts:
     measures: dict[
         str, MeasureSummary | None
     ]  # indicator code -> the trust's measure's icons (None: no measure)
+    sort_figures: dict[str, int] | None = (
+        None  # overdue, awaited, concerns: for sorting rows without their facts
+    )
 
 
 def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, ...]) -> str:
@@ -406,14 +416,19 @@ def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, 
 
 
 def trust_facts(
-    *, user: User, body: Organisation, ids: list[int], keys: list[KeyMeasure]
+    *,
+    user: User,
+    body: Organisation,
+    ids: list[int],
+    keys: list[KeyMeasure],
+    stamps: dict[int, int] | None = None,
 ) -> dict[int, TrustFacts]:
     """The facts of the trusts `ids`: from the cache where the trust has not changed since, the rest worked out
     together in a constant number of queries (positions of every action; one SPC batch) and cached."""
     if not ids:
         return {}
     codes = tuple(k.code for k in keys)
-    stamps = _change_stamps(ids)
+    stamps = _change_stamps(ids) if stamps is None else stamps
     cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) for pk in ids}
     found = cache.get_many(list(cache_keys.values()))
     facts = {pk: found[key] for pk, key in cache_keys.items() if key in found}
@@ -435,13 +450,51 @@ def trust_facts(
                 measures={code: summaries[m.pk] if m is not None else None for code, m in own.items()},
             )
         cache.set_many({cache_keys[pk]: value for pk, value in made.items()}, FACTS_CACHE_SECONDS)
+        cache.set_many(
+            {cache_keys[pk] + ":figures": _figures(value) for pk, value in made.items()}, FACTS_CACHE_SECONDS
+        )
         facts.update(made)
     return facts
 
 
-def _available_measures(user: User, ids: list[int]) -> list[KeyMeasure]:
+def _figures(facts: TrustFacts) -> dict[str, int]:
+    concerns = sum(1 for s in facts.measures.values() if s is not None and s.concern)
+    return {"overdue": facts.delivery.overdue, "awaited": facts.delivery.awaited, "concerns": concerns}
+
+
+def trust_figures(
+    *, user: User, body: Organisation, ids: list[int], keys: list[KeyMeasure], stamps: dict[int, int]
+) -> dict[int, dict[str, int]]:
+    """The numbers the costly sorts need (overdue, awaited, concerns) of the trusts `ids`: a few bytes each from
+    the cache, the trusts missing from it worked out (and cached) with their facts."""
+    codes = tuple(k.code for k in keys)
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) + ":figures" for pk in ids}
+    found = cache.get_many(list(cache_keys.values()))
+    figures = {pk: found[key] for pk, key in cache_keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in figures]
+    if missing:
+        made = trust_facts(user=user, body=body, ids=missing, keys=keys, stamps=stamps)
+        figures.update({pk: _figures(value) for pk, value in made.items()})
+    return figures
+
+
+def _available_measures(
+    user: User, body: Organisation, ids: list[int], stamps: dict[int, int] | None = None
+) -> list[KeyMeasure]:
     """Every indicator code of the portfolio's measures with how many trusts have it and the name most of its
-    measures use, most shared first, ties by code: counted by the database (two queries)."""
+    measures use, most shared first, ties by code: counted by the database (two queries), and kept in the cache
+    until one of the trusts changes (or the portfolio does)."""
+    stamps = _change_stamps(ids) if stamps is None else stamps
+    state = hashlib.sha256(repr(sorted((pk, stamps.get(pk, 0)) for pk in ids)).encode()).hexdigest()
+    key = f"wellled:portfolio-codes:{body.pk}:{state}"
+    found = cache.get(key)
+    if found is None:
+        found = _count_measures(user, ids)
+        cache.set(key, found, FACTS_CACHE_SECONDS)
+    return found
+
+
+def _count_measures(user: User, ids: list[int]) -> list[KeyMeasure]:
     measures = scoped_many(Measure.objects.exclude(indicator_code=""), user=user, organisations=ids)
     trusts = dict(
         measures.order_by()
@@ -494,9 +547,9 @@ def portfolio_build(
     ids = [e.trust_id for e in entries]
     today = timezone.localdate()
     statuses = _current_statuses(organisation, ids)
-    timelines = trust_cqc_timelines(user=user, organisations=ids)
     exits = _exit_counts(organisation, ids)
-    available = _available_measures(user, all_ids)
+    stamps = _change_stamps(all_ids)
+    available = _available_measures(user, organisation, all_ids, stamps)
     keys, chosen = _chosen_measures(available, len(all_ids), filters.codes)
     rows = []
     for entry in entries:
@@ -510,7 +563,7 @@ def portfolio_build(
                 link=trust_link(entry.trust),
                 status=status,
                 months_in_programme=months,
-                ratings=timeline_summary(timelines.get(entry.trust_id, [])),
+                ratings={},
                 delivery=DeliverySummary(),
                 exit=exits.get(entry.trust_id, ExitCounts()),
                 measures={},
@@ -518,17 +571,25 @@ def portfolio_build(
         )
 
     def fill(some: list[PortfolioRow]) -> None:
-        facts = trust_facts(user=user, body=organisation, ids=[r.entry.trust_id for r in some], keys=keys)
+        """The rows' CQC ratings and costly facts."""
+        some_ids = [r.entry.trust_id for r in some]
+        timelines = trust_cqc_timelines(user=user, organisations=some_ids)
+        facts = trust_facts(user=user, body=organisation, ids=some_ids, keys=keys, stamps=stamps)
         for r in some:
+            r.ratings = timeline_summary(timelines.get(r.entry.trust_id, []))
             r.delivery, r.measures = facts[r.entry.trust_id].delivery, facts[r.entry.trust_id].measures
 
-    if page is None or filters.sort in FACT_SORTS:
+    if page is None or filters.sort == "rating":
         fill(rows)
+    elif filters.sort in FACT_SORTS:
+        figures = trust_figures(user=user, body=organisation, ids=ids, keys=keys, stamps=stamps)
+        for r in rows:
+            r.sort_figures = figures[r.entry.trust_id]
     shown = _sorted(rows, filters)
     paged = None
     if page is not None:
         paged = Paginator(shown, PAGE_SIZE).get_page(page)
-        if filters.sort not in FACT_SORTS:
+        if filters.sort != "rating":
             fill(list(paged.object_list))
     filled = list(paged.object_list) if paged is not None else shown
     shown_statuses: dict[str, DeliveryStatus] = {}
@@ -594,12 +655,13 @@ class Trajectories:
     counts: list[tuple[str, int]] = field(default_factory=list)  # every group's name and size, all pages
 
 
-def _spc_cached(body: Organisation, measures: list[Measure]) -> dict[int, tuple[Series, SPCResult]]:
+def _spc_cached(
+    body: Organisation, measures: list[Measure], stamps: dict[int, int]
+) -> dict[int, tuple[Series, SPCResult]]:
     """`spc_results_batch` for the measures, kept in the cache until their trust's next audited change or the next
     day; the misses are worked out in one batch."""
     if not measures:
         return {}
-    stamps = _change_stamps(sorted({m.organisation_id for m in measures}))
     day = timezone.localdate().isoformat()
     keys = {
         m.pk: f"wellled:portfolio-spc:{body.pk}:{m.pk}:{stamps.get(m.organisation_id, 0)}:{day}"
@@ -625,14 +687,15 @@ def trajectories_build(
     entries = portfolio_entries(user=user, organisation=organisation)
     ids = [e.trust_id for e in entries]
     links = {e.trust_id: trust_link(e.trust) for e in entries}
-    available = _available_measures(user, ids)
+    stamps = _change_stamps(ids)
+    available = _available_measures(user, organisation, ids, stamps)
     by_code = {k.code: k for k in available}
     chosen = by_code.get(code) or (available[0] if available else None)
     picked: dict[int, Measure] = {}
     if chosen is not None:
         for m in indicator_measures(user=user, organisations=ids, codes=[chosen.code]):
             picked.setdefault(m.organisation_id, m)
-    results = _spc_cached(organisation, list(picked.values()))
+    results = _spc_cached(organisation, list(picked.values()), stamps)
     grouped: dict[Variation | None, list[Trajectory]] = defaultdict(list)
     without: list[PortfolioEntry] = []
     for entry in entries:
