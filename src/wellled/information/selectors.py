@@ -14,7 +14,7 @@ from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.core.selectors import get_or_404, membership_get, scoped
 from wellled.measures.selectors import measures_for_user
 from wellled.plans.selectors import plans_for_user
-from wellled.reports.models import IssuedPaperFile, PaperWithdrawal
+from wellled.reports.models import IssuedPaperFile, PaperJob, PaperWithdrawal
 
 from .answer import parameters_described, subject_papers
 from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus
@@ -199,3 +199,10 @@ def parameter_choices(*, user: User, subject: Organisation) -> dict[str, QuerySe
         "measures": measures_for_user(user=user, organisation=subject).order_by("name"),
         "papers": subject_papers(user=user, subject=subject),
     }
+
+
+def answer_job_get(*, request: InformationRequest):
+    """The latest job asked to produce the request's answer (the request already read in scope), or None."""
+    if request.answer_job_id is None:
+        return None
+    return PaperJob.objects.select_related("requested_by").filter(pk=request.answer_job_id).first()

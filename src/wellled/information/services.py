@@ -228,9 +228,10 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
+def answer_produce(*, request: InformationRequest, by: User, progress: Any = None) -> Outcome:
     """Answer a request once: build the answer from the data, freeze it (an issued paper of kind `answer`), and
-    share it with every open request in the register that asks the same thing."""
+    share it with every open request in the register that asks the same thing. `progress` hears each step (the
+    background job's, information.jobs)."""
     organisation = request.organisation
     permission = write_permission(organisation)
     permission_require(user=by, organisation_id=organisation.pk, permission=permission)
@@ -264,6 +265,7 @@ def answer_produce(*, request: InformationRequest, by: User) -> Outcome:
         ANSWER.key,
         PaperRequest(organisation=organisation, by=by, as_at=None, subject=request),
         on_stored=answer_store,
+        progress=progress,
     )
     answer = made["answer"]
     outcome = Outcome(answer=answer)
