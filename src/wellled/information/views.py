@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from wellled.core.formatting import counted
 from wellled.core.models import Organisation
@@ -144,7 +144,6 @@ def request_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
 def request_answer_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """How far producing the answer has got (HTMX asks every second; 204 while nothing has changed)."""
     asked = selectors.request_get(pk=pk, **scope(request))
