@@ -200,9 +200,15 @@ def _start_server(data_dir: str) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "WELLLED_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT / "src")}
     env.pop("WELLLED_DATABASE_URL", None)
     env.pop("DATABASE_URL", None)
+    # A local, plain-HTTP server: debug settings (its own secret key, localhost allowed, no HTTPS redirect).
+    env["WELLLED_DEBUG"] = "1"
     wellled = [sys.executable, "-m", "wellled"]
     small = ["--scale", "2", "--scale-actions", "30", "--scale-measures", "5"]
-    subprocess.run([*wellled, "demo", "--no-serve", *small], env=env, check=True, stdout=subprocess.DEVNULL)
+    if not (Path(data_dir) / "demo-loaded").exists():  # WELLLED_LOAD_DATA_DIR may name one loaded before
+        subprocess.run(
+            [*wellled, "demo", "--no-serve", *small], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        (Path(data_dir) / "demo-loaded").touch()
     port = _free_port()
     server = subprocess.Popen(
         [*wellled, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-worker"],
@@ -235,7 +241,7 @@ def main() -> int:
     server = None
     data_dir = ""
     if args.small:
-        data_dir = tempfile.mkdtemp(prefix="wellled-load-")
+        data_dir = os.environ.get("WELLLED_LOAD_DATA_DIR") or tempfile.mkdtemp(prefix="wellled-load-")
         server, args.host = _start_server(data_dir)
         args.users, args.spawn_rate, args.run_time = 10, 5, "20s"
     if not args.host:
