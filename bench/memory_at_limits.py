@@ -20,8 +20,6 @@ import time
 
 from _django import remove, throwaway_django
 
-from wellled.core.service_kit import AS_IT_STANDS
-
 ACTIONS = 60
 SECTIONS = 3
 
@@ -40,6 +38,7 @@ def build_plan():
     from wellled.core import limits
     from wellled.core.choices import Role
     from wellled.core.models import DeliveryStatus
+    from wellled.core.service_kit import AS_IT_STANDS
     from wellled.core.services import organisation_create, person_create
     from wellled.plans import services
     from wellled.plans.choices import PlanKind, PlanOrganisedBy

@@ -113,6 +113,13 @@ def best(fn, repeat: int):
     return min(times), len(queries), result
 
 
+def percentiles(fn, runs: int) -> tuple[float, float, float]:
+    """(p50, p95, max) seconds of `runs` calls after the first (which fills the caches)."""
+    fn()
+    times = sorted(timed(fn)[1] for _ in range(runs))
+    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.95))], times[-1]
+
+
 def spc_all(region):
     """Every measure of the region's portfolio as one long table from the database, then one spc_batch call
     (each figure as shown: the value, or the numerator over the denominator; XmR for all)."""
@@ -148,7 +155,16 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=60, help="monthly figures per measure (default 60)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each read; the best is reported")
     parser.add_argument("--fresh", action="store_true", help="empty the database first, then load")
+    parser.add_argument("--runs", type=int, default=20, help="requests of each page for its p50 and p95")
+    parser.add_argument(
+        "--small", action="store_true", help="a quick run that keeps the script working (CI): 3 small trusts"
+    )
+    parser.add_argument(
+        "--skip-summarise", action="store_true", help="skip timing summarise of every measure"
+    )
     args = parser.parse_args()
+    if args.small:
+        args.trusts, args.actions, args.measures, args.months, args.repeat, args.runs = 3, 20, 5, 24, 1, 3
 
     setup()
     from django.core.management import call_command, get_commands
@@ -191,24 +207,25 @@ def main() -> int:
             organisation__overseen_by__oversight_body=region, organisation__overseen_by__left_on__isnull=True
         )
     )
-    seconds, queries, summaries = best(lambda: summarise(measures), args.repeat)
-    cpu = cpu_seconds(lambda: summarise(measures))
-    print(
-        f"    measures.selectors.summarise({len(measures):,} measures, arrays, one spc_batch per chart type): "
-        f"{seconds:.2f} s (CPU of this process {cpu:.2f} s), {queries} queries"
-    )
-    ids = [m.pk for m in measures]
-    read_s, _q, arrays = best(lambda: read_figures(ids), args.repeat)
-    grid_s, _q, _grid = best(lambda: lay_on_grids(arrays, measures), args.repeat)
-    print(f"      of which reading into arrays {read_s:.2f} s, laying on period grids {grid_s:.2f} s")
-    refresh_s, queries, _n = best(lambda: stored_refresh(ids), 1)
-    print(
-        f"    the stored summaries refreshed (stored_refresh, {len(ids):,} measures): {refresh_s:.2f} s, {queries} queries"
-    )
-    seconds, queries, _s = best(lambda: stored_summaries(measures), args.repeat)
-    print(
-        f"    measures.selectors.stored_summaries({len(measures):,} measures): {seconds:.2f} s, {queries} queries"
-    )
+    if not args.skip_summarise:
+        seconds, queries, summaries = best(lambda: summarise(measures), args.repeat)
+        cpu = cpu_seconds(lambda: summarise(measures))
+        print(
+            f"    measures.selectors.summarise({len(measures):,} measures, arrays, one spc_batch per chart type): "
+            f"{seconds:.2f} s (CPU of this process {cpu:.2f} s), {queries} queries"
+        )
+        ids = [m.pk for m in measures]
+        read_s, _q, arrays = best(lambda: read_figures(ids), args.repeat)
+        grid_s, _q, _grid = best(lambda: lay_on_grids(arrays, measures), args.repeat)
+        print(f"      of which reading into arrays {read_s:.2f} s, laying on period grids {grid_s:.2f} s")
+        refresh_s, queries, _n = best(lambda: stored_refresh(ids), 1)
+        print(
+            f"    the stored summaries refreshed (stored_refresh, {len(ids):,} measures): {refresh_s:.2f} s, {queries} queries"
+        )
+        seconds, queries, _s = best(lambda: stored_summaries(measures), args.repeat)
+        print(
+            f"    measures.selectors.stored_summaries({len(measures):,} measures): {seconds:.2f} s, {queries} queries"
+        )
 
     pages = {}
     for label, names in (
@@ -242,8 +259,17 @@ def main() -> int:
                 assert response.status_code == 200, (url, response.status_code)
                 return response
 
+            from django.core.cache import cache
+
+            cache.clear()
+            cold = timed(fetch)[1]
             seconds, queries, response = best(fetch, args.repeat)
-            print(f"(b) {label} {url}: {seconds:.2f} s, {queries} queries, {len(response.content):,} bytes")
+            p50, p95, worst = percentiles(fetch, args.runs)
+            print(
+                f"(b) {label} {url}: first (empty cache) {cold:.2f} s; then best {seconds:.3f} s, "
+                f"p50 {p50:.3f} s, p95 {p95:.3f} s, max {worst:.3f} s of {args.runs}; {queries} queries, "
+                f"{len(response.content):,} bytes"
+            )
     if "portfolio" not in get_commands():
         print("(b) wellled portfolio: skipped: this checkout has no portfolio command")
     else:

@@ -14,6 +14,18 @@ settings.load_profile("wellled")
 # models at module level.
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with Django's cache empty: the portfolio pages keep each trust's facts there (ADR 0052),
+    and a rolled-back test's ids come again in the next one."""
+    from django.conf import settings as django_settings
+
+    if django_settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def org(db):
     from tests.factories import make_organisation

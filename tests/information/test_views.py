@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 OBJECT_URLS = {
     "information-request-detail": lambda w: [w["request"].pk],
     "information-request-answer": lambda w: [w["request"].pk],
+    "information-request-answer-progress": lambda w: [w["request"].pk],
     "information-request-reuse": lambda w: [w["later"].pk, w["answer"].pk],
     "information-request-withdraw": lambda w: [w["later"].pk],
     "information-request-history": lambda w: [w["request"].pk],

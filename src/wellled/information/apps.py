@@ -12,3 +12,8 @@ class InformationConfig(AppConfig):
         from .paper_kind import ANSWER
 
         kind_register(ANSWER)
+        # The button only queues the answer; this task produces it in the background (ADR 0052).
+        from .jobs import answer_task_register
+        from .tasks import produce_answer
+
+        answer_task_register(produce_answer)

@@ -86,6 +86,14 @@ class InformationRequest(models.Model):
     answered_by_reuse = models.BooleanField(
         default=False, help_text="Answered with an answer produced for another request."
     )
+    answer_job = models.ForeignKey(
+        "reports.PaperJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The latest background job asked to produce the answer: the request's page shows its progress.",
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

@@ -14,7 +14,7 @@ from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.core.selectors import get_or_404, membership_get, scoped
 from wellled.measures.selectors import measures_for_user
 from wellled.plans.selectors import plans_for_user
-from wellled.reports.models import IssuedPaperFile, PaperWithdrawal
+from wellled.reports.models import IssuedPaperFile, PaperJob, PaperWithdrawal
 
 from .answer import parameters_described, subject_papers
 from .models import Answer, Delivery, DeliveryMethod, InformationRequest, RequestStatus, WrittenAnswer
@@ -205,3 +205,10 @@ def written_pending(*, request: InformationRequest) -> WrittenAnswer | None:
     """What was last written for this (already scoped) request and not yet carried by an answer: what answering
     it now gives."""
     return request.written_answers.filter(carried_by__isnull=True).order_by("-written_at", "-id").first()
+
+
+def answer_job_get(*, request: InformationRequest):
+    """The latest job asked to produce the request's answer (the request already read in scope), or None."""
+    if request.answer_job_id is None:
+        return None
+    return PaperJob.objects.select_related("requested_by").filter(pk=request.answer_job_id).first()

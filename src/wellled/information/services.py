@@ -277,7 +277,7 @@ def _document_read(document: UploadedFile, kind: str) -> tuple[str, str, bytes]:
 
 
 @transaction.atomic
-def _written_record(
+def written_answer_record(
     *, request: InformationRequest, by: User, narrative: str, document: UploadedFile | None
 ) -> WrittenAnswer | None:
     """Keep what was written for the request and the document given (through Django's storage, with its SHA-256),
@@ -311,11 +311,17 @@ def _written_record(
 
 
 def answer_produce(
-    *, request: InformationRequest, by: User, narrative: str = "", document: UploadedFile | None = None
+    *,
+    request: InformationRequest,
+    by: User,
+    narrative: str = "",
+    document: UploadedFile | None = None,
+    progress: Any = None,
 ) -> Outcome:
     """Answer a request once: build the answer from the data, after what was written for it and with any document
     given (a request of kind 'written' needs one or the other), freeze it (an issued paper of kind `answer`), and
-    share it with every open request in the register that asks the same thing."""
+    share it with every open request in the register that asks the same thing. `progress` hears each step (the
+    background job's, information.jobs)."""
     organisation = request.organisation
     permission = write_permission(organisation)
     permission_require(user=by, organisation_id=organisation.pk, permission=permission)
@@ -323,7 +329,7 @@ def answer_produce(
     if request.status != RequestStatus.OPEN:
         raise ValidationError(NOT_OPEN.format(status=request.get_status_display().lower()))
     subject_check(organisation=organisation, subject=request.subject, by=by)
-    written = _written_record(request=request, by=by, narrative=narrative, document=document)
+    written = written_answer_record(request=request, by=by, narrative=narrative, document=document)
     if request.kind == RequestKind.WRITTEN and written is None:
         raise ValidationError({"narrative": NOTHING_WRITTEN})
     made: dict[str, Answer] = {}
@@ -353,6 +359,7 @@ def answer_produce(
         ANSWER.key,
         PaperRequest(organisation=organisation, by=by, as_at=None, subject=request),
         on_stored=answer_store,
+        progress=progress,
     )
     answer = made["answer"]
     outcome = Outcome(answer=answer)

@@ -17,6 +17,11 @@ urlpatterns = [
     path(
         "information/<int:pk>/reuse/<int:answer_pk>/", views.request_reuse, name="information-request-reuse"
     ),
+    path(
+        "information/<int:pk>/answer/progress/",
+        views.request_answer_progress,
+        name="information-request-answer-progress",
+    ),
     path("information/answers/<int:pk>/withdraw/", views.answer_withdraw, name="information-answer-withdraw"),
     path("information/answers/<int:pk>/<str:fmt>/", views.answer_file, name="information-answer-file"),
     path("information/shared/", views.shared_list, name="information-shared-list"),

@@ -3,6 +3,7 @@ files, and the answers other organisations shared with this one."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.formatting import counted
@@ -18,14 +20,18 @@ from wellled.core.models import Organisation
 from wellled.core.permissions import require, role_allows
 from wellled.core.service_kit import ConcurrentEditError
 from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, role, scope
+from wellled.reports.models import JobState
+from wellled.reports.papers.jobs import paper_jobs_abandoned_fail
 from wellled.reports.selectors import TamperedError, verified_content
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .forms import RequestEditForm, RequestForm, SubjectForm
 from .models import InformationRequest, RequestStatus
 
 T = TypeVar("T")
 ANSWER_FORMATS = ("xlsx", "csv", "pdf", "docx")  # the answer's files, the paper or document passed on
+# A job still waiting after this long says the worker may not be running (as a board paper's job does).
+QUEUED_TOO_LONG = datetime.timedelta(seconds=30)
 
 
 def _may_write(request: SignedInRequest) -> bool:
@@ -119,11 +125,36 @@ def request_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
+def _job_context(job) -> dict:
+    """The answer's job as its progress fragment shows it (a job whose worker died shows as failed)."""
+    if job is None:
+        return {"job": None}
+    stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
+    return {"job": job, "stalled": stalled, "token": job.progress_token + ("-stalled" if stalled else "")}
+
+
 def request_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     page = selectors.request_page(pk=pk, **scope(request))
+    paper_jobs_abandoned_fail()
+    job = selectors.answer_job_get(request=page.request)
     return render(
-        request, "information/request_detail.jinja", {"page": page, "may_write": _may_write(request)}
+        request,
+        "information/request_detail.jinja",
+        {"page": page, "may_write": _may_write(request), **_job_context(job)},
     )
+
+
+def request_answer_progress(request: SignedInRequest, pk: int) -> HttpResponse:
+    """How far producing the answer has got (HTMX asks every second; 204 while nothing has changed)."""
+    asked = selectors.request_get(pk=pk, **scope(request))
+    paper_jobs_abandoned_fail()
+    job = selectors.answer_job_get(request=asked)
+    if job is None:
+        raise Http404("No answer is being produced for this request.")
+    context = {"item": asked, **_job_context(job)}
+    if request.htmx and request.GET.get("seen") == context["token"]:
+        return HttpResponse(status=204)
+    return render(request, "information/_answer_job.jinja", context)
 
 
 def _said(request: SignedInRequest, outcome: services.Outcome) -> None:
@@ -159,16 +190,17 @@ def _request_button(
 
 @require_POST
 def request_answer(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Queue the answer (information.jobs): the request only queues it; the page shows its progress."""
     return _request_button(
         request,
         pk,
-        lambda asked: services.answer_produce(
+        lambda asked: jobs.answer_job_queue(
             request=asked,
             by=request.user,
             narrative=request.POST.get("narrative", ""),
             document=request.FILES.get("document"),
         ),
-        lambda outcome: _said(request, outcome),
+        lambda job: messages.success(request, "The answer is being produced: its progress is shown below."),
     )
 
 

@@ -5,25 +5,35 @@ Everything is read for all the trusts at once, in a constant number of queries h
 holds, and the SPC icons of every key measure come from batched `spc_batch` calls (ADR 0040). Only the body's own
 current members see it; each trust's records are read through `core.selectors.scoped_many`, the same rules as a
 single trust's pages (ADR 0038).
+
+At a region's scale (220 trusts) the pages show one page of trusts at a time: the filters are applied in the
+database, and each trust's costly facts (plan delivery from every action's position, SPC of the key measures) are
+worked out only for the trusts a page shows, and kept in Django's cache until the trust's next audited change or the
+next day (ADR 0052).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Exists
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, RatingValue
+from wellled.assessments.choices import KEY_QUESTION_COLUMNS, OVERALL, AssessorKind, RatingValue
+from wellled.assessments.models import PublishedRating
 from wellled.assessments.scoring import Rating
 from wellled.assessments.selectors import TimelineCell, TimelineEntry, timeline_summary, trust_cqc_timelines
 from wellled.core.access import current_memberships
 from wellled.core.formatting import padded_date
-from wellled.core.models import DeliveryStatus, Organisation, PortfolioEntry, User
+from wellled.core.models import AuditLog, DeliveryStatus, Organisation, PortfolioEntry, User
+from wellled.core.selectors import scoped_many
 from wellled.measures.models import Measure
 from wellled.measures.selectors import (
     ASSURANCE_NAMES,
@@ -47,6 +57,17 @@ DEFAULT_KEY_MEASURES = 4
 MAX_KEY_MEASURES = 8
 # Longest search text kept from the address: an ODS code or a trust's name fits easily.
 SEARCH_CHARS = 100
+# Trusts on one page of the portfolio: a row with its icons is about 9.5 KB of HTML and the page around it 76 KB
+# (the filters, every indicator code to choose from), so 10 rows keep the first screen under issue 24's 200 KB.
+PAGE_SIZE = 10
+# Trusts on one page of the trajectories: three charts abreast, four rows of them (about 12 KB a chart, and the
+# page's CQC ratings of the same trusts), under issue 24's 200 KB.
+TRAJECTORIES_PAGE_SIZE = 12
+# How long a trust's worked-out facts stay in the cache at most; its next audited change or the next day retires
+# them sooner, as the cache key says (ADR 0052).
+FACTS_CACHE_SECONDS = 6 * 60 * 60
+# Sorts that need every matching trust's costly facts; the others sort on what the database gave.
+FACT_SORTS = frozenset({"overdue", "awaited", "concerns"})
 
 SORTS = {
     "trust": "trust name",
@@ -192,6 +213,9 @@ class PortfolioRow:
         str, MeasureSummary | None
     ]  # indicator code -> the trust's measure's icons (None: no measure)
     regulatory: list[RegulatoryAction] = field(default_factory=list)  # in force today, newest first
+    sort_figures: dict[str, int] | None = (
+        None  # overdue, awaited, concerns: for sorting rows without their facts
+    )
 
     @property
     def trust(self) -> Organisation:
@@ -239,6 +263,12 @@ class Portfolio:
     key_measures_chosen: bool  # False: the default rule chose them
     available_measures: list[KeyMeasure]  # every indicator code in the portfolio, most shared first
     statuses: list[DeliveryStatus] = field(default_factory=list)  # every delivery code shown, for the key
+    page: Page | None = None  # the page of `rows` shown (each with its facts), when a page was asked for
+
+    @property
+    def shown_rows(self) -> list[PortfolioRow]:
+        """The rows the page shows: one page's, or all."""
+        return list(self.page.object_list) if self.page is not None else self.rows
 
     def sort_query(self, key: str) -> str:
         """The query string that sorts by `key` (flipping the order when already sorted by it)."""
@@ -303,48 +333,42 @@ def _regulatory_in_force(body: Organisation, trust_ids: list[int]) -> dict[int, 
     return by_trust
 
 
-def _key_measures(
-    measures, trust_count: int, codes: tuple[str, ...]
-) -> tuple[list[KeyMeasure], list[KeyMeasure], bool]:
-    """The portfolio's indicator codes (most shared first), and the key ones: those chosen in the address that
-    exist, else the DEFAULT_KEY_MEASURES codes shared by the most trusts (at least two, unless there is only one
-    trust), ties by code (ADR 0040)."""
-    trusts: dict[str, set[int]] = defaultdict(set)
-    names: dict[str, Counter] = defaultdict(Counter)
-    for m in measures:
-        trusts[m.indicator_code].add(m.organisation_id)
-        names[m.indicator_code][m.name] += 1
-    available = [
-        KeyMeasure(code, min(names[code].items(), key=lambda kv: (-kv[1], kv[0]))[0], len(trusts[code]))
-        for code in sorted(trusts, key=lambda c: (-len(trusts[c]), c))
-    ]
-    by_code = {k.code: k for k in available}
-    chosen = [by_code[c] for c in codes if c in by_code]
-    if chosen:
-        return chosen, available, True
-    least = 1 if trust_count == 1 else 2
-    return [k for k in available if k.trusts >= least][:DEFAULT_KEY_MEASURES], available, False
-
-
-def _matches(row: PortfolioRow, f: PortfolioFilters) -> bool:
-    if f.segment:
-        if f.segment == "none" and row.status is not None:
-            return False
-        if f.segment != "none" and (row.status is None or str(row.status.segment) != f.segment):
-            return False
-    if f.programme and (row.status is None or row.status.programme != f.programme):
-        return False
+def _matching_trusts(body: Organisation, ids: list[int], f: PortfolioFilters) -> set[int]:
+    """The trusts of `ids` that match the filters, worked out by the database in one query: the current
+    oversight status (as `_current_statuses` reads it), CQC's latest overall rating, the name or ODS code."""
+    today = timezone.localdate()
+    entries = PortfolioEntry.objects.filter(oversight_body=body, trust_id__in=ids)
+    if f.segment or f.programme:
+        latest = OversightStatus.objects.filter(
+            oversight_body=body, trust_id=OuterRef("trust_id"), effective_from__lte=today
+        ).order_by("-effective_from", "-recorded_at", "-id")
+        entries = entries.annotate(
+            current_status=Subquery(latest.values("pk")[:1]),
+            current_segment=Subquery(latest.values("segment")[:1]),
+            current_programme=Subquery(latest.values("programme")[:1]),
+        )
+        if f.segment == "none":
+            entries = entries.filter(current_status__isnull=True)
+        elif f.segment:
+            entries = entries.filter(current_segment=int(f.segment))
+        if f.programme:
+            entries = entries.filter(current_programme=f.programme)
     if f.rating:
-        overall = row.overall
-        if f.rating == "none" and overall is not None:
-            return False
-        if f.rating != "none" and (overall is None or overall.rating.rating != f.rating):
-            return False
+        overall = PublishedRating.objects.filter(
+            organisation_id=OuterRef("trust_id"),
+            location=None,
+            service=None,
+            assessor_kind=AssessorKind.CQC,
+            key_question=OVERALL,
+        ).order_by("-rated_on", "-assessment_id", "-id")
+        entries = entries.annotate(overall_rating=Subquery(overall.values("rating")[:1]))
+        if f.rating == "none":
+            entries = entries.filter(overall_rating__isnull=True)
+        else:
+            entries = entries.filter(overall_rating=f.rating)
     if f.q:
-        needle = f.q.casefold()
-        if needle not in row.trust.name.casefold() and needle not in row.trust.ods_code.casefold():
-            return False
-    return True
+        entries = entries.filter(Q(trust__name__icontains=f.q) | Q(trust__ods_code__icontains=f.q))
+    return set(entries.values_list("trust_id", flat=True))
 
 
 def _sort_value(row: PortfolioRow, key: str):
@@ -358,6 +382,8 @@ def _sort_value(row: PortfolioRow, key: str):
     if key == "rating":
         rating = row.overall_rating
         return rating.score if rating else None
+    if key in FACT_SORTS and row.sort_figures is not None:
+        return row.sort_figures[key]
     if key == "overdue":
         return row.delivery.overdue
     if key == "awaited":
@@ -381,66 +407,225 @@ def _sorted(rows: list[PortfolioRow], f: PortfolioFilters) -> list[PortfolioRow]
     return known + unknown
 
 
+def _change_stamps(ids: list[int]) -> dict[int, int]:
+    """Each trust's latest audit record: every write to its plans and measures records one (core.service_kit), so
+    a cached fact of the trust is good for as long as this number stands, on the same day."""
+    rows = AuditLog.objects.filter(organisation_id__in=ids).values("organisation_id").annotate(last=Max("id"))
+    return {row["organisation_id"]: row["last"] for row in rows}
+
+
+@dataclass
+class TrustFacts:
+    """What is costly to work out for a trust of the portfolio: its plans' delivery and its key measures' icons."""
+
+    delivery: DeliverySummary
+    measures: dict[
+        str, MeasureSummary | None
+    ]  # indicator code -> the trust's measure's icons (None: no measure)
+    sort_figures: dict[str, int] | None = (
+        None  # overdue, awaited, concerns: for sorting rows without their facts
+    )
+
+
+def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, ...]) -> str:
+    day = timezone.localdate().isoformat()
+    return f"wellled:portfolio-facts:{body.pk}:{trust_id}:{stamp}:{day}:{','.join(codes)}"
+
+
+def trust_facts(
+    *,
+    user: User,
+    body: Organisation,
+    ids: list[int],
+    keys: list[KeyMeasure],
+    stamps: dict[int, int] | None = None,
+) -> dict[int, TrustFacts]:
+    """The facts of the trusts `ids`: from the cache where the trust has not changed since, the rest worked out
+    together in a constant number of queries (positions of every action; one SPC batch) and cached."""
+    if not ids:
+        return {}
+    codes = tuple(k.code for k in keys)
+    stamps = _change_stamps(ids) if stamps is None else stamps
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) for pk in ids}
+    found = cache.get_many(list(cache_keys.values()))
+    facts = {pk: found[key] for pk, key in cache_keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in facts]
+    if missing:
+        delivery = delivery_by_organisation(user=user, organisations=missing)
+        picked: dict[tuple[int, str], Measure] = {}
+        if codes:
+            for m in indicator_measures(user=user, organisations=missing, codes=codes):
+                picked.setdefault(
+                    (m.organisation_id, m.indicator_code), m
+                )  # whole-organisation measure first
+        summaries = summarise(list(picked.values()))
+        made = {}
+        for pk in missing:
+            own = {code: picked.get((pk, code)) for code in codes}
+            made[pk] = TrustFacts(
+                delivery=delivery.get(pk, DeliverySummary()),
+                measures={code: summaries[m.pk] if m is not None else None for code, m in own.items()},
+            )
+        cache.set_many({cache_keys[pk]: value for pk, value in made.items()}, FACTS_CACHE_SECONDS)
+        cache.set_many(
+            {cache_keys[pk] + ":figures": _figures(value) for pk, value in made.items()}, FACTS_CACHE_SECONDS
+        )
+        facts.update(made)
+    return facts
+
+
+def _figures(facts: TrustFacts) -> dict[str, int]:
+    concerns = sum(1 for s in facts.measures.values() if s is not None and s.concern)
+    return {"overdue": facts.delivery.overdue, "awaited": facts.delivery.awaited, "concerns": concerns}
+
+
+def trust_figures(
+    *, user: User, body: Organisation, ids: list[int], keys: list[KeyMeasure], stamps: dict[int, int]
+) -> dict[int, dict[str, int]]:
+    """The numbers the costly sorts need (overdue, awaited, concerns) of the trusts `ids`: a few bytes each from
+    the cache, the trusts missing from it worked out (and cached) with their facts."""
+    codes = tuple(k.code for k in keys)
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) + ":figures" for pk in ids}
+    found = cache.get_many(list(cache_keys.values()))
+    figures = {pk: found[key] for pk, key in cache_keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in figures]
+    if missing:
+        made = trust_facts(user=user, body=body, ids=missing, keys=keys, stamps=stamps)
+        figures.update({pk: _figures(value) for pk, value in made.items()})
+    return figures
+
+
+def _available_measures(
+    user: User, body: Organisation, ids: list[int], stamps: dict[int, int] | None = None
+) -> list[KeyMeasure]:
+    """Every indicator code of the portfolio's measures with how many trusts have it and the name most of its
+    measures use, most shared first, ties by code: counted by the database (two queries), and kept in the cache
+    until one of the trusts changes (or the portfolio does)."""
+    stamps = _change_stamps(ids) if stamps is None else stamps
+    state = hashlib.sha256(repr(sorted((pk, stamps.get(pk, 0)) for pk in ids)).encode()).hexdigest()
+    key = f"wellled:portfolio-codes:{body.pk}:{state}"
+    found = cache.get(key)
+    if found is None:
+        found = _count_measures(user, ids)
+        cache.set(key, found, FACTS_CACHE_SECONDS)
+    return found
+
+
+def _count_measures(user: User, ids: list[int]) -> list[KeyMeasure]:
+    measures = scoped_many(Measure.objects.exclude(indicator_code=""), user=user, organisations=ids)
+    trusts = dict(
+        measures.order_by()
+        .values("indicator_code")
+        .annotate(n=Count("organisation_id", distinct=True))
+        .values_list("indicator_code", "n")
+    )
+    names: dict[str, Counter] = defaultdict(Counter)
+    for code, name, n in (
+        measures.order_by()
+        .values("indicator_code", "name")
+        .annotate(n=Count("id"))
+        .values_list("indicator_code", "name", "n")
+    ):
+        names[code][name] += n
+    return [
+        KeyMeasure(code, min(names[code].items(), key=lambda kv: (-kv[1], kv[0]))[0], trusts[code])
+        for code in sorted(trusts, key=lambda c: (-trusts[c], c))
+    ]
+
+
+def _chosen_measures(
+    available: list[KeyMeasure], trust_count: int, codes: tuple[str, ...]
+) -> tuple[list[KeyMeasure], bool]:
+    """The key measures: those chosen in the address that exist, else the DEFAULT_KEY_MEASURES codes shared by
+    the most trusts (at least two, unless there is only one trust), ties by code (ADR 0040)."""
+    by_code = {k.code: k for k in available}
+    chosen = [by_code[c] for c in codes if c in by_code]
+    if chosen:
+        return chosen, True
+    least = 1 if trust_count == 1 else 2
+    return [k for k in available if k.trusts >= least][:DEFAULT_KEY_MEASURES], False
+
+
 def portfolio_build(
-    *, user: User, organisation: Organisation, filters: PortfolioFilters | None = None
+    *,
+    user: User,
+    organisation: Organisation,
+    filters: PortfolioFilters | None = None,
+    page: str | int | None = None,
 ) -> Portfolio:
     """The portfolio page's rows for the body's member `user`, filtered and sorted, in a constant number of
-    queries; 404 for anyone else."""
+    queries; 404 for anyone else. With `page`, only that page's rows carry their facts (and `Portfolio.page`
+    holds them); without, every matching row does (the download and the command)."""
     filters = filters or PortfolioFilters()
     entries = portfolio_entries(user=user, organisation=organisation)
+    all_ids = [e.trust_id for e in entries]
+    matching = _matching_trusts(organisation, all_ids, filters) if filters.active else set(all_ids)
+    entries = [e for e in entries if e.trust_id in matching]
     ids = [e.trust_id for e in entries]
     today = timezone.localdate()
     statuses = _current_statuses(organisation, ids)
-    timelines = trust_cqc_timelines(user=user, organisations=ids)
-    delivery = delivery_by_organisation(user=user, organisations=ids)
     exits = _exit_counts(organisation, ids)
     regulatory = _regulatory_in_force(organisation, ids)
-    measures = indicator_measures(user=user, organisations=ids)
-    keys, available, chosen = _key_measures(measures, len(ids), filters.codes)
-    key_codes = {k.code for k in keys}
-    picked: dict[tuple[int, str], Measure] = {}
-    for m in measures:  # whole-organisation measures come first: the first of a code stands for the trust
-        if m.indicator_code in key_codes:
-            picked.setdefault((m.organisation_id, m.indicator_code), m)
-    summaries = summarise(list(picked.values()))
+    stamps = _change_stamps(all_ids)
+    available = _available_measures(user, organisation, all_ids, stamps)
+    keys, chosen = _chosen_measures(available, len(all_ids), filters.codes)
     rows = []
-    shown_statuses: dict[str, DeliveryStatus] = {}
     for entry in entries:
         status = statuses.get(entry.trust_id)
         months = None
         if status is not None and status.programme != Programme.NONE and status.programme_entered_on:
             months = months_between(status.programme_entered_on, status.programme_exited_on or today)
-        summary = delivery.get(entry.trust_id, DeliverySummary())
-        for s, _ in summary.counts:
-            if s is not None:
-                shown_statuses.setdefault(s.code, s)
-        trust_measures: dict[str, MeasureSummary | None] = {}
-        for k in keys:
-            own = picked.get((entry.trust_id, k.code))
-            trust_measures[k.code] = summaries[own.pk] if own is not None else None
         rows.append(
             PortfolioRow(
                 entry=entry,
                 link=trust_link(entry.trust),
                 status=status,
                 months_in_programme=months,
-                ratings=timeline_summary(timelines.get(entry.trust_id, [])),
-                delivery=summary,
+                ratings={},
+                delivery=DeliverySummary(),
                 exit=exits.get(entry.trust_id, ExitCounts()),
-                measures=trust_measures,
+                measures={},
                 regulatory=regulatory.get(entry.trust_id, []),
             )
         )
-    shown = _sorted([r for r in rows if _matches(r, filters)], filters)
+
+    def fill(some: list[PortfolioRow]) -> None:
+        """The rows' CQC ratings and costly facts."""
+        some_ids = [r.entry.trust_id for r in some]
+        timelines = trust_cqc_timelines(user=user, organisations=some_ids)
+        facts = trust_facts(user=user, body=organisation, ids=some_ids, keys=keys, stamps=stamps)
+        for r in some:
+            r.ratings = timeline_summary(timelines.get(r.entry.trust_id, []))
+            r.delivery, r.measures = facts[r.entry.trust_id].delivery, facts[r.entry.trust_id].measures
+
+    if page is None or filters.sort == "rating":
+        fill(rows)
+    elif filters.sort in FACT_SORTS:
+        figures = trust_figures(user=user, body=organisation, ids=ids, keys=keys, stamps=stamps)
+        for r in rows:
+            r.sort_figures = figures[r.entry.trust_id]
+    shown = _sorted(rows, filters)
+    paged = None
+    if page is not None:
+        paged = Paginator(shown, PAGE_SIZE).get_page(page)
+        if filters.sort != "rating":
+            fill(list(paged.object_list))
+    filled = list(paged.object_list) if paged is not None else shown
+    shown_statuses: dict[str, DeliveryStatus] = {}
+    for r in filled:
+        for s, _ in r.delivery.counts:
+            if s is not None:
+                shown_statuses.setdefault(s.code, s)
     return Portfolio(
         body=organisation,
         rows=shown,
-        size=len(rows),
+        size=len(all_ids),
         filters=filters,
         key_measures=keys,
         key_measures_chosen=chosen,
         available_measures=available,
         statuses=sorted(shown_statuses.values(), key=lambda s: -s.rank),
+        page=paged,
     )
 
 
@@ -479,28 +664,57 @@ class Trajectories:
     code: str
     measure: KeyMeasure | None
     available: list[KeyMeasure]
-    groups: list[tuple[str, list[Trajectory]]]  # (variation name, trusts), concern first; "No data yet" last
+    groups: list[
+        tuple[str, list[Trajectory]]
+    ]  # (variation name, trusts) of the page, concern first; "No data yet" last
     without: list[PortfolioEntry]  # trusts with no measure of this code
-    ratings: list[RatingsHistory]
+    ratings: list[RatingsHistory]  # the page's trusts (every trust's without a page)
     key_questions: dict[str, str] = field(default_factory=lambda: dict(KEY_QUESTION_COLUMNS))
+    page: Page | None = None  # the page of trusts with a measure shown, when a page was asked for
+    counts: list[tuple[str, int]] = field(default_factory=list)  # every group's name and size, all pages
 
 
-def trajectories_build(*, user: User, organisation: Organisation, code: str = "") -> Trajectories:
+def _spc_cached(
+    body: Organisation, measures: list[Measure], stamps: dict[int, int]
+) -> dict[int, tuple[Series, SPCResult]]:
+    """`spc_results_batch` for the measures, kept in the cache until their trust's next audited change or the next
+    day; the misses are worked out in one batch."""
+    if not measures:
+        return {}
+    day = timezone.localdate().isoformat()
+    keys = {
+        m.pk: f"wellled:portfolio-spc:{body.pk}:{m.pk}:{stamps.get(m.organisation_id, 0)}:{day}"
+        for m in measures
+    }
+    found = cache.get_many(list(keys.values()))
+    results = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [m for m in measures if m.pk not in results]
+    if missing:
+        made = spc_results_batch(missing)
+        # A measure with no figures is cached as None, so it is not read again.
+        cache.set_many({keys[m.pk]: made.get(m.pk) for m in missing}, FACTS_CACHE_SECONDS)
+        results.update(made)
+    return {pk: value for pk, value in results.items() if value is not None}
+
+
+def trajectories_build(
+    *, user: User, organisation: Organisation, code: str = "", page: str | int | None = None
+) -> Trajectories:
     """Every portfolio trust's measure of one indicator code (default: the most shared) as SPC results grouped
-    by variation, and each trust's CQC ratings over time; a constant number of queries."""
+    by variation, and each trust's CQC ratings over time; a constant number of queries. With `page`, only that
+    page of trusts (in group order) and their ratings."""
     entries = portfolio_entries(user=user, organisation=organisation)
     ids = [e.trust_id for e in entries]
     links = {e.trust_id: trust_link(e.trust) for e in entries}
-    measures = indicator_measures(user=user, organisations=ids)
-    _, available, _ = _key_measures(measures, len(ids), ())
+    stamps = _change_stamps(ids)
+    available = _available_measures(user, organisation, ids, stamps)
     by_code = {k.code: k for k in available}
     chosen = by_code.get(code) or (available[0] if available else None)
     picked: dict[int, Measure] = {}
     if chosen is not None:
-        for m in measures:
-            if m.indicator_code == chosen.code:
-                picked.setdefault(m.organisation_id, m)
-    results = spc_results_batch(list(picked.values()))
+        for m in indicator_measures(user=user, organisations=ids, codes=[chosen.code]):
+            picked.setdefault(m.organisation_id, m)
+    results = _spc_cached(organisation, list(picked.values()), stamps)
     grouped: dict[Variation | None, list[Trajectory]] = defaultdict(list)
     without: list[PortfolioEntry] = []
     for entry in entries:
@@ -511,10 +725,19 @@ def trajectories_build(*, user: User, organisation: Organisation, code: str = ""
         series, result = results.get(own.pk, (None, None))
         t = Trajectory(entry, links[entry.trust_id], own, series, result)
         grouped[t.variation].append(t)
-    groups = [(VARIATION_NAMES[v], grouped[v]) for v in VARIATION_ORDER if grouped.get(v)]
-    if grouped.get(None):
-        groups.append(("No data yet", grouped[None]))
-    timelines = trust_cqc_timelines(user=user, organisations=ids)
+    order = [v for v in VARIATION_ORDER if grouped.get(v)] + ([None] if grouped.get(None) else [])
+    name = {**VARIATION_NAMES, None: "No data yet"}
+    counts = [(name[v], len(grouped[v])) for v in order]
+    flat = [t for v in order for t in grouped[v]]
+    paged = None
+    shown_entries = entries
+    if page is not None:
+        paged = Paginator(flat, TRAJECTORIES_PAGE_SIZE).get_page(page)
+        flat = list(paged.object_list)
+        shown_entries = [t.entry for t in flat]
+    groups = [(name[v], [t for t in flat if t.variation == v]) for v in order]
+    groups = [(n, trusts) for n, trusts in groups if trusts]
+    timelines = trust_cqc_timelines(user=user, organisations=[e.trust_id for e in shown_entries])
     return Trajectories(
         body=organisation,
         code=chosen.code if chosen else "",
@@ -522,7 +745,9 @@ def trajectories_build(*, user: User, organisation: Organisation, code: str = ""
         available=available,
         groups=groups,
         without=without,
-        ratings=[RatingsHistory(e, links[e.trust_id], timelines.get(e.trust_id, [])) for e in entries],
+        ratings=[RatingsHistory(e, links[e.trust_id], timelines.get(e.trust_id, [])) for e in shown_entries],
+        page=paged,
+        counts=counts,
     )
 
 

@@ -28,7 +28,7 @@ SMALL_MULTIPLE_HEIGHT = 240
 @require_safe
 def portfolio_page(request: SignedInRequest) -> HttpResponse:
     filters = portfolio.filters_from(request.GET)
-    built = portfolio.portfolio_build(filters=filters, **scope(request))
+    built = portfolio.portfolio_build(filters=filters, page=request.GET.get("page", "1"), **scope(request))
     return render(
         request,
         "oversight/portfolio.jinja",
@@ -50,7 +50,8 @@ def portfolio_page(request: SignedInRequest) -> HttpResponse:
 
 @require_safe
 def portfolio_download(request: SignedInRequest, fmt: str) -> HttpResponse:
-    """The rows the page shows, with its filters and key measures, as csv or xlsx (as `wellled portfolio`)."""
+    """Every row matching the page's filters (all its pages), with its key measures, as csv or xlsx (as `wellled
+    portfolio`)."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
     built = portfolio.portfolio_build(filters=portfolio.filters_from(request.GET), **scope(request))
@@ -66,7 +67,7 @@ def portfolio_download(request: SignedInRequest, fmt: str) -> HttpResponse:
 @require_safe
 def trajectories_page(request: SignedInRequest) -> HttpResponse:
     code = request.GET.get("measure", "")[:40]
-    built = portfolio.trajectories_build(code=code, **scope(request))
+    built = portfolio.trajectories_build(code=code, page=request.GET.get("page", "1"), **scope(request))
     charts = {}
     for _, trusts in built.groups:
         for t in trusts:
