@@ -42,7 +42,7 @@ from wellled.measures.selectors import (
     Series,
     indicator_measures,
     spc_results_batch,
-    summarise,
+    stored_summaries,
 )
 from wellled.plans.selectors import DeliverySummary, delivery_by_organisation
 from wellled.spc import Assurance, SPCResult, Variation
@@ -458,7 +458,7 @@ def trust_facts(
                 picked.setdefault(
                     (m.organisation_id, m.indicator_code), m
                 )  # whole-organisation measure first
-        summaries = summarise(list(picked.values()))
+        summaries = stored_summaries(list(picked.values()))  # kept current by the measures' services
         made = {}
         for pk in missing:
             own = {code: picked.get((pk, code)) for code in codes}

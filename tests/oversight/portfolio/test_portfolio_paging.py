@@ -32,10 +32,12 @@ def small_pages(monkeypatch):
 
 def spc_calls(monkeypatch) -> list[int]:
     from wellled.measures import selectors as measure_selectors
+    from wellled.measures import summaries
 
     calls: list[int] = []
-    real = measure_selectors.spc_batch
-    monkeypatch.setattr(measure_selectors, "spc_batch", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for module in (measure_selectors, summaries):  # charts drawn one by one, and many summarised at once
+        real = module.spc_batch
+        monkeypatch.setattr(module, "spc_batch", lambda *a, real=real, **k: calls.append(1) or real(*a, **k))
     return calls
 
 
