@@ -726,8 +726,11 @@ def trajectories_build(
         t = Trajectory(entry, links[entry.trust_id], own, series, result)
         grouped[t.variation].append(t)
     order = [v for v in VARIATION_ORDER if grouped.get(v)] + ([None] if grouped.get(None) else [])
-    name = {**VARIATION_NAMES, None: "No data yet"}
-    counts = [(name[v], len(grouped[v])) for v in order]
+
+    def name(v: Variation | None) -> str:
+        return VARIATION_NAMES[v] if v is not None else "No data yet"
+
+    counts = [(name(v), len(grouped[v])) for v in order]
     flat = [t for v in order for t in grouped[v]]
     paged = None
     shown_entries = entries
@@ -735,7 +738,7 @@ def trajectories_build(
         paged = Paginator(flat, TRAJECTORIES_PAGE_SIZE).get_page(page)
         flat = list(paged.object_list)
         shown_entries = [t.entry for t in flat]
-    groups = [(name[v], [t for t in flat if t.variation == v]) for v in order]
+    groups = [(name(v), [t for t in flat if t.variation == v]) for v in order]
     groups = [(n, trusts) for n, trusts in groups if trusts]
     timelines = trust_cqc_timelines(user=user, organisations=[e.trust_id for e in shown_entries])
     return Trajectories(
