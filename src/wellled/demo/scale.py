@@ -55,6 +55,9 @@ from .loader import DemoDates, Writer, data, say_to
 from .plans import DEMO_PASSWORD
 
 SCALE = data("scale.yaml")
+# The scale demo's segments 1-4 with segment 4 as intensive support: the 2021-23 framework's meanings
+# (oversight/data/frameworks.yaml), not 2025/26's, whose segment 4 is a quartile of scored metrics.
+SCALE_EDITION = "2021-23"
 SEED: int = SCALE["seed"]
 REGION_ODS_CODE: str = SCALE["region"]["ods_code"]
 DIRECTOR_USERNAME: str = SCALE["director"]["username"]
@@ -676,7 +679,8 @@ class TrustLoad:
     def _oversight(self) -> None:
         """Place the trust in the region's portfolio and record its oversight status: segment 2 two years ago,
         then its own segment a year ago; a trust in segment 4 is in the Recovery Support Programme, with exit
-        criteria judged since. Audited one record per row, as the services would."""
+        criteria judged since. The segments carry the 2021-23 framework's meanings (segment 4: intensive support),
+        so they are recorded under that edition. Audited one record per row, as the services would."""
         joined_on = _add_months(self.this_month, -24)
         portfolio_trust_add(
             oversight_body=self.region, trust=self.organisation, by=self.director, joined_on=joined_on
@@ -688,6 +692,7 @@ class TrustLoad:
                 oversight_body=self.region,
                 trust=self.organisation,
                 effective_from=joined_on,
+                edition=SCALE_EDITION,
                 segment=2,
                 recorded_by=self.director,
                 recorded_at=self.moment(joined_on),
@@ -700,6 +705,7 @@ class TrustLoad:
                     oversight_body=self.region,
                     trust=self.organisation,
                     effective_from=moved_on,
+                    edition=SCALE_EDITION,
                     segment=self.segment,
                     programme=Programme.RECOVERY_SUPPORT if intensive else Programme.NONE,
                     programme_entered_on=moved_on if intensive else None,
