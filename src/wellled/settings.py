@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
         "AuditStateEnum": "wellled.accreditation.choices.AuditState",
         "EvidenceKindEnum": "wellled.oversight.choices.EvidenceKind",
         "RequestKindEnum": "wellled.information.models.RequestKind",
+        "PanelDecisionEnum": "wellled.accreditation.choices.PanelDecision",
+        "ExitDecisionEnum": "wellled.oversight.choices.ExitDecision",
         "RiskStatusEnum": "wellled.risks.choices.RiskStatus",
         "AssuranceLevelEnum": "wellled.risks.choices.AssuranceLevel",
         "ProjectStatusEnum": "wellled.improvement.choices.ProjectStatus",

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from wellled.core.formatting import counted
 from wellled.core.models import User
 from wellled.core.service_kit import permission_require
 from wellled.reports.models import JobState, PaperJob
@@ -117,7 +118,9 @@ def answer_job_run(*, job_id: int) -> int | None:
     PaperJob.objects.filter(pk=job_id).update(
         state=JobState.DONE,
         paper=outcome.answer.paper,
-        step=f"Answer given to {names}"[:120] if names else "Answer produced",
+        step=f"Answer given to {counted(len(outcome.delivered), 'request')}: {names}"[:120]
+        if names
+        else "Answer produced",
         percent=100,
         error=" ".join(outcome.failures),
         finished_at=timezone.now(),

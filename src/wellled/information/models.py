@@ -130,7 +130,7 @@ class WrittenAnswer(models.Model):
 
     request = models.ForeignKey(InformationRequest, on_delete=models.PROTECT, related_name="written_answers")
     narrative = LimitedTextField("written answer", blank=True, max_length=NARRATIVE_CHARS)
-    document = models.FileField(upload_to="information/documents/%Y/%m/", blank=True, max_length=300)
+    document = models.FileField(upload_to="information/documents/", blank=True, max_length=300)
     document_name = models.CharField(max_length=200, blank=True)
     document_format = models.CharField(max_length=10, blank=True, help_text="pdf or docx")
     document_size = models.PositiveIntegerField(default=0)

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "document",
-                    models.FileField(blank=True, max_length=300, upload_to="information/documents/%Y/%m/"),
+                    models.FileField(blank=True, max_length=300, upload_to="information/documents/"),
                 ),
                 ("document_name", models.CharField(blank=True, max_length=200)),
                 ("document_format", models.CharField(blank=True, help_text="pdf or docx", max_length=10)),
