@@ -51,7 +51,9 @@ def answer_job_queue(
             user=by, organisation_id=organisation.pk, permission=write_permission(organisation)
         )
         locked = (
-            InformationRequest.objects.select_for_update().select_related("answer_job").get(pk=request.pk)
+            InformationRequest.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer join
+            .select_related("answer_job")
+            .get(pk=request.pk)
         )
         if locked.status != RequestStatus.OPEN:
             raise ValidationError(services.NOT_OPEN.format(status=locked.get_status_display().lower()))
