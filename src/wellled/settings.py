@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "wellled.assessments",
     "wellled.risks",
     "wellled.ftsu",
+    "wellled.committees",
     "wellled.demo",
     "wellled.api",
     "wellled.accreditation",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("wellled.oversight.urls")),
     path("", include("wellled.information.urls")),
     path("", include("wellled.ftsu.urls")),
+    path("", include("wellled.committees.urls")),
 ]
 
 handler400 = "wellled.core.views.bad_request"

@@ -52,6 +52,14 @@ SPEAK_UP_TEXT_CHARS = (
     6_000  # a speak-up concern, a journal entry, an outcome or learning, before it is sealed
 )
 FRAMEWORK_DESCRIPTION_CHARS = 10_000
+# Committees (issue 22): a committee's terms of reference, agenda items, cover sheets, minutes and decisions.
+COMMITTEE_TERMS_CHARS = 10_000  # one part of the terms of reference: purpose, duties, membership, reporting
+COMMITTEE_COVER_CHARS = (
+    4_000  # one part of a paper's cover sheet: summary, where considered, assurance sought
+)
+COMMITTEE_MINUTE_CHARS = 10_000  # the minute of one agenda item
+COMMITTEE_DECISION_CHARS = 2_000  # a decision, an escalation's reason, a deferral's reason, a declaration
+COMMITTEE_REPORT_CHARS = 6_000  # one section of a chair's report (alert, advise or assure)
 # Written by Wellled itself, not by a person, but bounded all the same.
 JOB_ERROR_CHARS = 4_000
 ENCRYPTED_SECRET_CHARS = 2_000  # a client secret of at most 500 characters, sealed (core.secrets)

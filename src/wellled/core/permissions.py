@@ -29,6 +29,9 @@ class Permission(StrEnum):
     RECORD_PDSA = "record_pdsa"  # PDSA cycles on projects one leads or is in the team of
     # In an oversight body: trusts' oversight status, exit criteria and judgements, notes, information requests
     MANAGE_OVERSIGHT = "manage_oversight"
+    # The governance team: committees, their terms of reference, meetings, agendas, packs and minutes (issue 22);
+    # with it a person sees every committee's private items, as the committee's own members do.
+    MANAGE_COMMITTEES = "manage_committees"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -50,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_QI,
             Permission.RECORD_PDSA,
             Permission.MANAGE_OVERSIGHT,
+            Permission.MANAGE_COMMITTEES,
         }
     ),
     Role.LEAD: frozenset(
