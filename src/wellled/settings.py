@@ -4,6 +4,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -249,6 +250,81 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Uploaded files (assessment evidence, documents given with answers, uploaded papers) go through Django's storage API
+# only, and are served by Wellled's own access-checked views, never at a public address (ADR 0058). By default they
+# are kept in MEDIA_ROOT; with WELLLED_S3_BUCKET set, in S3-compatible object storage that every web machine shares.
+# Secrets come only from the environment. A half-configured store is reported by `wellled check` (core.checks),
+# naming the missing variable; nothing here contacts the store, so an unreachable one is reported on first use.
+S3_SETTINGS = {
+    "bucket": os.environ.get("WELLLED_S3_BUCKET", "").strip(),
+    "endpoint_url": os.environ.get("WELLLED_S3_ENDPOINT_URL", "").strip(),
+    "access_key": (
+        os.environ.get("WELLLED_S3_ACCESS_KEY_ID") or os.environ.get("AWS_ACCESS_KEY_ID") or ""
+    ).strip(),
+    "secret_key": (
+        os.environ.get("WELLLED_S3_SECRET_ACCESS_KEY") or os.environ.get("AWS_SECRET_ACCESS_KEY") or ""
+    ).strip(),
+    "region": (
+        os.environ.get("WELLLED_S3_REGION")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or ""
+    ).strip(),
+    "prefix": os.environ.get("WELLLED_S3_PREFIX", "").strip().strip("/"),
+    "addressing_style": os.environ.get("WELLLED_S3_ADDRESSING_STYLE", "").strip().lower(),
+}
+# How long a web request waits on the object store before saying it cannot be reached (botocore's defaults are a
+# minute to connect, tried five times). Our choice: a file of ten megabytes moves well within the read timeout.
+S3_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("WELLLED_S3_CONNECT_TIMEOUT_SECONDS", 5))
+S3_READ_TIMEOUT_SECONDS = float(os.environ.get("WELLLED_S3_READ_TIMEOUT_SECONDS", 30))
+S3_ATTEMPTS = 2
+# Any of these set asks for object storage (a bucket then has to be named, and `wellled check` says so).
+S3_VARIABLES = (
+    "WELLLED_S3_BUCKET",
+    "WELLLED_S3_ENDPOINT_URL",
+    "WELLLED_S3_ACCESS_KEY_ID",
+    "WELLLED_S3_SECRET_ACCESS_KEY",
+    "WELLLED_S3_REGION",
+    "WELLLED_S3_PREFIX",
+    "WELLLED_S3_ADDRESSING_STYLE",
+)
+S3_WANTED = any(os.environ.get(name, "").strip() for name in S3_VARIABLES)
+_default_storage: dict[str, Any] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",  # in MEDIA_ROOT, read when first used
+}
+if S3_WANTED:
+    from botocore.config import Config as S3ClientConfig
+
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_SETTINGS["bucket"] or None,
+            "endpoint_url": S3_SETTINGS["endpoint_url"] or None,
+            "access_key": S3_SETTINGS["access_key"] or None,  # None: boto3's own chain (an instance's role)
+            "secret_key": S3_SETTINGS["secret_key"] or None,
+            "region_name": S3_SETTINGS["region"] or None,
+            "location": S3_SETTINGS["prefix"],
+            "default_acl": "private",
+            "file_overwrite": False,
+            # Wellled never hands out a storage address (files are streamed by its views); were one ever made, it
+            # would be signed and short-lived rather than public.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "addressing_style": S3_SETTINGS["addressing_style"]
+            or ("path" if S3_SETTINGS["endpoint_url"] else None),  # MinIO, Ceph and moto answer paths
+            # An unreachable store is said within seconds, not after botocore's minute of retries.
+            "client_config": S3ClientConfig(
+                connect_timeout=S3_CONNECT_TIMEOUT_SECONDS,
+                read_timeout=S3_READ_TIMEOUT_SECONDS,
+                retries={"max_attempts": S3_ATTEMPTS, "mode": "standard"},
+            ),
+        },
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 EMAIL_BACKEND = os.environ.get(
     "WELLLED_EMAIL_BACKEND",
