@@ -273,6 +273,7 @@ S3_SETTINGS = {
     ).strip(),
     "prefix": os.environ.get("WELLLED_S3_PREFIX", "").strip().strip("/"),
     "addressing_style": os.environ.get("WELLLED_S3_ADDRESSING_STYLE", "").strip().lower(),
+    "acl": os.environ.get("WELLLED_S3_ACL", "").strip().lower() or "private",
 }
 # How long a web request waits on the object store before saying it cannot be reached (botocore's defaults are a
 # minute to connect, tried five times). Our choice: a file of ten megabytes moves well within the read timeout.
@@ -288,41 +289,48 @@ S3_VARIABLES = (
     "WELLLED_S3_REGION",
     "WELLLED_S3_PREFIX",
     "WELLLED_S3_ADDRESSING_STYLE",
+    "WELLLED_S3_ACL",
 )
 S3_WANTED = any(os.environ.get(name, "").strip() for name in S3_VARIABLES)
-_default_storage: dict[str, Any] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",  # in MEDIA_ROOT, read when first used
-}
-if S3_WANTED:
-    from botocore.config import Config as S3ClientConfig
 
-    _default_storage = {
+
+def s3_storage(s3: dict[str, str]) -> dict[str, Any]:
+    """The STORAGES entry for django-storages' S3 backend from the values read above: private objects, never
+    overwritten, and short timeouts so an unreachable store is said within seconds. The tests build theirs here."""
+    from botocore.config import Config
+
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_SETTINGS["bucket"] or None,
-            "endpoint_url": S3_SETTINGS["endpoint_url"] or None,
-            "access_key": S3_SETTINGS["access_key"] or None,  # None: boto3's own chain (an instance's role)
-            "secret_key": S3_SETTINGS["secret_key"] or None,
-            "region_name": S3_SETTINGS["region"] or None,
-            "location": S3_SETTINGS["prefix"],
-            "default_acl": "private",
+            "bucket_name": s3["bucket"] or None,
+            "endpoint_url": s3["endpoint_url"] or None,
+            "access_key": s3["access_key"] or None,  # None: boto3's own chain (an instance's role)
+            "secret_key": s3["secret_key"] or None,
+            "region_name": s3["region"] or None,
+            "location": s3["prefix"],
+            # Private unless the bucket has ACLs switched off (AWS's default since 2023): "none" sends no ACL, and
+            # the bucket's policy and Block Public Access keep the objects private (docs/deployment.md).
+            "default_acl": None if s3["acl"] == "none" else s3["acl"],
             "file_overwrite": False,
             # Wellled never hands out a storage address (files are streamed by its views); were one ever made, it
             # would be signed and short-lived rather than public.
             "querystring_auth": True,
             "querystring_expire": 60,
-            "addressing_style": S3_SETTINGS["addressing_style"]
-            or ("path" if S3_SETTINGS["endpoint_url"] else None),  # MinIO, Ceph and moto answer paths
-            # An unreachable store is said within seconds, not after botocore's minute of retries.
-            "client_config": S3ClientConfig(
+            "addressing_style": s3["addressing_style"]
+            or ("path" if s3["endpoint_url"] else None),  # MinIO, Ceph and moto answer paths
+            "client_config": Config(
                 connect_timeout=S3_CONNECT_TIMEOUT_SECONDS,
                 read_timeout=S3_READ_TIMEOUT_SECONDS,
                 retries={"max_attempts": S3_ATTEMPTS, "mode": "standard"},
             ),
         },
     }
+
+
 STORAGES = {
-    "default": _default_storage,
+    "default": s3_storage(S3_SETTINGS)
+    if S3_WANTED
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # in MEDIA_ROOT, read when first used
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -52,6 +52,8 @@ def oversized_text_check(app_configs=None, databases=None, **kwargs):
 
 S3_HALF_CONFIGURED = "E002"
 S3_ADDRESSING_STYLES = ("path", "virtual", "auto")
+# The canned ACLs that keep an object private (AWS S3 "Canned ACL"), and "none" for a bucket with ACLs switched off.
+S3_ACLS = ("private", "bucket-owner-full-control", "none")
 
 
 def s3_missing(given: dict[str, str], wanted: bool) -> list[tuple[str, str]]:
@@ -75,6 +77,8 @@ def s3_missing(given: dict[str, str], wanted: bool) -> list[tuple[str, str]]:
         )
     if given["addressing_style"] and given["addressing_style"] not in S3_ADDRESSING_STYLES:
         missing.append(("WELLLED_S3_ADDRESSING_STYLE", f"one of {', '.join(S3_ADDRESSING_STYLES)}"))
+    if given.get("acl", "private") not in S3_ACLS:
+        missing.append(("WELLLED_S3_ACL", f"one of {', '.join(S3_ACLS)}: the files are never public"))
     return missing
 
 

@@ -4,7 +4,7 @@ web machines share) and given back only by Wellled's own access-checked views, s
 Every place that keeps an upload or gives one back uses these three: `upload_store` (keep it; its stored name,
 SHA-256 and size), `stored_read` (its bytes, checked against the SHA-256 kept) and `stored_download` (a download
 response, streamed from storage with the right type and a safe file name). Nothing else opens a stored file: no
-`.path`, no `.url`, no MEDIA_ROOT joined to a name.
+`.path`, no `.url`, no media folder joined to a name.
 """
 
 from __future__ import annotations
