@@ -18,7 +18,7 @@ from wellled.settings import s3_storage
 
 pytestmark = pytest.mark.django_db
 
-MINUTES = b"%PDF-1.7\n" + "Quality committee minutes, March. ".encode() * 3000 + b"\n%%EOF\n"
+MINUTES = b"%PDF-1.7\n" + b"Quality committee minutes, March. " * 3000 + b"\n%%EOF\n"
 
 
 @pytest.fixture
@@ -42,7 +42,10 @@ def _signed_in(person):
     from tests.factories import PASSWORD
 
     client = Client()
-    assert client.post("/accounts/login/", {"username": person.username, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": person.username, "password": PASSWORD}).status_code
+        == 302
+    )
     return client
 
 
