@@ -91,8 +91,8 @@ def object_storage_check(app_configs=None, **kwargs):
     return [
         Error(
             f"Object storage for uploaded files is half-configured: set {variable} ({why}).",
-            hint="Set every WELLLED_S3_* variable the deployment guide lists (docs/deployment.md), or none of them "
-            "to keep files in the local folder.",
+            hint='See docs/deployment.md, "Shared file storage"; or unset every WELLLED_S3_* variable to keep '
+            "uploaded files in the local folder.",
             obj="settings.STORAGES",
             id=f"wellled.{S3_HALF_CONFIGURED}",
         )
