@@ -246,3 +246,45 @@ def test_no_code_reaches_a_stored_file_but_through_the_storage_api():
         for m in re.finditer(r"\.(?:file|document)\.url\b|MEDIA_URL", t.read_text())
     ]
     assert found == []
+
+
+def test_a_process_on_another_machine_configured_by_its_environment_reads_the_same_file(s3_server, tmp_path):
+    """Another process, with a data folder (a disk) of its own and only the WELLLED_S3_* variables, reads through
+    Django's default storage what this one stored: the settings production reads lead to the same bucket."""
+    from django.core.files.storage import storages
+    from tests.file_stores import KEYS, REGION, bucket_create
+
+    bucket = bucket_create(s3_server)
+    env = {
+        "WELLLED_S3_BUCKET": bucket,
+        "WELLLED_S3_ENDPOINT_URL": s3_server,
+        "WELLLED_S3_ACCESS_KEY_ID": KEYS["access_key"],
+        "WELLLED_S3_SECRET_ACCESS_KEY": KEYS["secret_key"],
+        "WELLLED_S3_REGION": REGION,
+        "WELLLED_S3_PREFIX": "northmoor",
+    }
+    here = storages.create_storage(s3_storage({**s3_values(s3_server, bucket, prefix="northmoor")}))
+    stored = upload_store(into=here, name="assessments/evidence/1/minutes.pdf", content=PAPER)
+    code = (
+        "import django, hashlib; django.setup(); "
+        "from django.core.files.storage import default_storage as s; "
+        f"print(hashlib.sha256(s.open({stored.name!r}).read()).hexdigest())"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WELLLED_S3_", "AWS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **clean,
+            **env,
+            "WELLLED_TESTING": "1",
+            "WELLLED_DATA_DIR": str(tmp_path / "other-machine"),
+            "DJANGO_SETTINGS_MODULE": "wellled.settings",
+        },
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == stored.sha256
+    assert not (tmp_path / "other-machine" / "media").exists()  # nothing on the other machine's disk
