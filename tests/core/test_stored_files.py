@@ -226,11 +226,12 @@ def test_the_safe_download_name_keeps_no_folder_or_control_character():
 
 
 def test_no_code_reaches_a_stored_file_but_through_the_storage_api():
-    """No `.path` or `.url` of a stored file, no MEDIA_ROOT or MEDIA_URL joined to a name, no open() of one: every
-    upload is kept and given back through core.stored_files (ADR 0058)."""
+    """No `.path` or `.url` of a stored file, no MEDIA_ROOT or MEDIA_URL joined to a name, no open() of one, no file
+    field in the API: every upload is kept and given back through core.stored_files (ADR 0058)."""
     forbidden = re.compile(
         r"\b(?:file|document|evidence|upload|stored)\.(?:path|url)\b|MEDIA_ROOT|MEDIA_URL|default_storage\.(?:path|url)"
         r"|\.(?:file|document)\.open\("
+        r"|serializers\.(?:File|Image)Field"  # the API would hand out the storage's own address
     )
     found = []
     for source in sorted((ROOT / "src" / "wellled").rglob("*.py")):
