@@ -103,3 +103,34 @@ def objects(plan, editor, lead):
     from tests.factories import make_plan_objects
 
     return make_plan_objects(plan, editor, lead)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto's server mode) on a free port for the session: its address."""
+    from moto.server import ThreadedMotoServer
+    from tests.file_stores import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(params=["local folder", "S3 server"])
+def file_store(request, settings, tmp_path):
+    """Uploads kept in a local folder of the test's own, then (the same test again) in a bucket of its own on the
+    S3 server, with settings.STORAGES as production sets it."""
+    from tests.file_stores import LOCAL, FileStore, bucket_create, s3_values
+
+    from wellled.settings import s3_storage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if request.param == LOCAL:
+        config = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    else:
+        endpoint = request.getfixturevalue("s3_server")
+        config = s3_storage(s3_values(endpoint, bucket_create(endpoint), prefix="trust-files"))
+    settings.STORAGES = {**settings.STORAGES, "default": config}
+    return FileStore(kind=request.param, config=config)

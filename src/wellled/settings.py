@@ -4,6 +4,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -250,6 +251,89 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Uploaded files (assessment evidence, documents given with answers, uploaded papers) go through Django's storage API
+# only, and are served by Wellled's own access-checked views, never at a public address (ADR 0058). By default they
+# are kept in MEDIA_ROOT; with WELLLED_S3_BUCKET set, in S3-compatible object storage that every web machine shares.
+# Secrets come only from the environment. A half-configured store is reported by `wellled check` (core.checks),
+# naming the missing variable; nothing here contacts the store, so an unreachable one is reported on first use.
+S3_SETTINGS = {
+    "bucket": os.environ.get("WELLLED_S3_BUCKET", "").strip(),
+    "endpoint_url": os.environ.get("WELLLED_S3_ENDPOINT_URL", "").strip(),
+    "access_key": (
+        os.environ.get("WELLLED_S3_ACCESS_KEY_ID") or os.environ.get("AWS_ACCESS_KEY_ID") or ""
+    ).strip(),
+    "secret_key": (
+        os.environ.get("WELLLED_S3_SECRET_ACCESS_KEY") or os.environ.get("AWS_SECRET_ACCESS_KEY") or ""
+    ).strip(),
+    "region": (
+        os.environ.get("WELLLED_S3_REGION")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or ""
+    ).strip(),
+    "prefix": os.environ.get("WELLLED_S3_PREFIX", "").strip().strip("/"),
+    "addressing_style": os.environ.get("WELLLED_S3_ADDRESSING_STYLE", "").strip().lower(),
+    "acl": os.environ.get("WELLLED_S3_ACL", "").strip().lower() or "private",
+}
+# How long a web request waits on the object store before saying it cannot be reached (botocore's defaults are a
+# minute to connect, tried five times). Our choice: a file of ten megabytes moves well within the read timeout.
+S3_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("WELLLED_S3_CONNECT_TIMEOUT_SECONDS", 5))
+S3_READ_TIMEOUT_SECONDS = float(os.environ.get("WELLLED_S3_READ_TIMEOUT_SECONDS", 30))
+S3_ATTEMPTS = 2
+# Any of these set asks for object storage (a bucket then has to be named, and `wellled check` says so).
+S3_VARIABLES = (
+    "WELLLED_S3_BUCKET",
+    "WELLLED_S3_ENDPOINT_URL",
+    "WELLLED_S3_ACCESS_KEY_ID",
+    "WELLLED_S3_SECRET_ACCESS_KEY",
+    "WELLLED_S3_REGION",
+    "WELLLED_S3_PREFIX",
+    "WELLLED_S3_ADDRESSING_STYLE",
+    "WELLLED_S3_ACL",
+)
+S3_WANTED = any(os.environ.get(name, "").strip() for name in S3_VARIABLES)
+
+
+def s3_storage(s3: dict[str, str]) -> dict[str, Any]:
+    """The STORAGES entry for django-storages' S3 backend from the values read above: private objects, never
+    overwritten, and short timeouts so an unreachable store is said within seconds. The tests build theirs here."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": s3["bucket"] or None,
+            "endpoint_url": s3["endpoint_url"] or None,
+            "access_key": s3["access_key"] or None,  # None: boto3's own chain (an instance's role)
+            "secret_key": s3["secret_key"] or None,
+            "region_name": s3["region"] or None,
+            "location": s3["prefix"],
+            # Private unless the bucket has ACLs switched off (AWS's default since 2023): "none" sends no ACL, and
+            # the bucket's policy and Block Public Access keep the objects private (docs/deployment.md).
+            "default_acl": None if s3["acl"] == "none" else s3["acl"],
+            "file_overwrite": False,
+            # Wellled never hands out a storage address (files are streamed by its views); were one ever made, it
+            # would be signed and short-lived rather than public.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "addressing_style": s3["addressing_style"]
+            or ("path" if s3["endpoint_url"] else None),  # MinIO, Ceph and moto answer paths
+            "client_config": Config(
+                connect_timeout=S3_CONNECT_TIMEOUT_SECONDS,
+                read_timeout=S3_READ_TIMEOUT_SECONDS,
+                retries={"max_attempts": S3_ATTEMPTS, "mode": "standard"},
+            ),
+        },
+    }
+
+
+STORAGES = {
+    "default": s3_storage(S3_SETTINGS)
+    if S3_WANTED
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # in MEDIA_ROOT, read when first used
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 EMAIL_BACKEND = os.environ.get(
     "WELLLED_EMAIL_BACKEND",

@@ -112,6 +112,7 @@ def test_health_is_ok_with_the_database_answering_and_tasks_run_in_the_request(c
         "ok",
         "database: ok",
         "worker: not used (tasks run in the request)",
+        "files: local folder (not checked here)",
     ]
 
 

@@ -168,7 +168,8 @@ class StatementAssessment(models.Model):
 
 
 class EvidenceItem(models.Model):
-    """A file uploaded for a statement, or a link to evidence held elsewhere."""
+    """A file uploaded for a statement (kept through Django's storage with its SHA-256, ADR 0058), or a link to
+    evidence held elsewhere."""
 
     statement = models.ForeignKey(StatementAssessment, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=200)
@@ -176,6 +177,12 @@ class EvidenceItem(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(
+        "SHA-256",
+        max_length=64,
+        blank=True,
+        help_text="Of the file as uploaded; checked when it is given back.",
+    )
     url = models.URLField("link", max_length=500, blank=True)
     added_by = optional_link(User, related_name="+")
     added_at = models.DateTimeField()

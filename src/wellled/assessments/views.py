@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +16,7 @@ from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, require
 from wellled.core.selectors import people_who_can_act
 from wellled.core.service_kit import ConcurrentEditError
+from wellled.core.stored_files import stored_download
 from wellled.core.view_kit import (
     CreatePage,
     EditPage,
@@ -277,19 +278,15 @@ def statement_evidence(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: SignedInRequest, pk: int) -> HttpResponseBase:
-    """A stored evidence file, only to members of its organisation, always as a download."""
+    """A stored evidence file, only to members of its organisation, always as a download streamed from storage."""
     item = selectors.evidence_get(pk=pk, **scope(request))
     if not item.file:
         return redirect(item.url)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Not found.")
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_download(
+        item.file,
         filename=item.original_name or item.file.name or "evidence",
-        content_type=item.content_type or "application/octet-stream",
+        content_type=item.content_type,
+        sha256=item.sha256,
     )
 
 

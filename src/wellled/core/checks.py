@@ -1,9 +1,10 @@
-"""System checks of stored data: text longer than today's limits (kept before the limits existed) is reported by
-`wellled check --database default`, so an administrator can find and shorten it (docs/limits.md)."""
+"""System checks: text longer than today's limits (kept before the limits existed) is reported by
+`wellled check --database default`, so an administrator can find and shorten it (docs/limits.md); a half-configured
+object store for uploaded files by `wellled check`, naming the variable to set (docs/deployment.md)."""
 
 from __future__ import annotations
 
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections
 from django.db.models.functions import Length
 
@@ -47,3 +48,55 @@ def oversized_text_check(app_configs=None, databases=None, **kwargs):
             connections[alias].close()
             return []
     return found
+
+
+S3_HALF_CONFIGURED = "E002"
+S3_ADDRESSING_STYLES = ("path", "virtual", "auto")
+# The canned ACLs that keep an object private (AWS S3 "Canned ACL"), and "none" for a bucket with ACLs switched off.
+S3_ACLS = ("private", "bucket-owner-full-control", "none")
+
+
+def s3_missing(given: dict[str, str], wanted: bool) -> list[tuple[str, str]]:
+    """(variable, why) for each thing a half-configured object store lacks; nothing when none is asked for.
+    `given` is settings.S3_SETTINGS: the environment as read, the AWS_* fallbacks included."""
+    if not wanted:
+        return []
+    missing = []
+    if not given["bucket"]:
+        missing.append(("WELLLED_S3_BUCKET", "the bucket that keeps the uploaded files"))
+    if given["access_key"] and not given["secret_key"]:
+        missing.append(("WELLLED_S3_SECRET_ACCESS_KEY", "the secret that goes with the access key id"))
+    if given["secret_key"] and not given["access_key"]:
+        missing.append(("WELLLED_S3_ACCESS_KEY_ID", "the access key id that goes with the secret"))
+    if given["endpoint_url"] and not (given["access_key"] or given["secret_key"]):
+        missing.append(
+            (
+                "WELLLED_S3_ACCESS_KEY_ID and WELLLED_S3_SECRET_ACCESS_KEY",
+                "the credentials for the endpoint given",
+            )
+        )
+    if given["addressing_style"] and given["addressing_style"] not in S3_ADDRESSING_STYLES:
+        missing.append(("WELLLED_S3_ADDRESSING_STYLE", f"one of {', '.join(S3_ADDRESSING_STYLES)}"))
+    if given.get("acl", "private") not in S3_ACLS:
+        missing.append(("WELLLED_S3_ACL", f"one of {', '.join(S3_ACLS)}: the files are never public"))
+    return missing
+
+
+@register("storage")
+def object_storage_check(app_configs=None, **kwargs):
+    """A half-configured object store, reported by `wellled check` naming the variable to set. The store is not
+    contacted: one that cannot be reached is said when a file is first stored or read (ADR 0058)."""
+    from django.conf import settings
+
+    return [
+        Error(
+            f"Object storage for uploaded files is half-configured: set {variable} ({why}).",
+            hint='See docs/deployment.md, "Shared file storage"; or unset every WELLLED_S3_* variable to keep '
+            "uploaded files in the local folder.",
+            obj="settings.STORAGES",
+            id=f"wellled.{S3_HALF_CONFIGURED}",
+        )
+        for variable, why in s3_missing(
+            getattr(settings, "S3_SETTINGS", {}), getattr(settings, "S3_WANTED", False)
+        )
+    ]

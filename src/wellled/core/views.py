@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,6 +31,7 @@ from .selectors import (
     word_template_get,
 )
 from .services import WordTemplateError, delivery_scale_update, word_template_remove, word_template_set
+from .stored_files import storage_kind
 from .view_kit import SignedInRequest, role, scope
 from .worker import worker_alive, worker_needed
 
@@ -284,5 +286,10 @@ def health(request: HttpRequest) -> HttpResponse:
             )
     else:
         lines.append("worker: unknown (the database is down)")
+    # Not contacted here: a store that cannot be reached is said when a file is stored or read (ADR 0058), and a
+    # machine whose database answers still serves every page but the downloads.
+    lines.append(
+        f"files: {storage_kind(default_storage)} (not checked here)"
+    )  # no path or bucket named to all
     body = "\n".join(["ok" if healthy else "unhealthy", *lines]) + "\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8", status=200 if healthy else 503)

@@ -4,7 +4,6 @@ frozen and issued through the one paper pipeline of reports (IssuedPaper of kind
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
+from wellled.core.stored_files import FileStoreUnreachable, StoredFileChanged, stored_read
 from wellled.reports.models import IssuedPaperFile
 from wellled.reports.models import PaperKind as KindChoice
 from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
@@ -87,12 +87,22 @@ class AnswerKind(PaperKind):
         files = []
         written = written_pending(request=request.subject)
         if written is not None and written.document_name:
-            with written.document.open("rb") as stored:
-                content = stored.read()
-            if hashlib.sha256(content).hexdigest() != written.document_sha256:
+            try:
+                content = stored_read(
+                    written.document, sha256=written.document_sha256, label=written.document_name
+                )
+            except StoredFileChanged:
                 raise ValidationError(
                     {"document": f"{written.document_name} no longer matches its checksum: attach it again."}
-                )
+                ) from None
+            except FileNotFoundError:
+                raise ValidationError(
+                    {
+                        "document": f"{written.document_name} is no longer in Wellled's file store: attach it again."
+                    }
+                ) from None
+            except FileStoreUnreachable as exc:
+                raise ValidationError({"document": str(exc)}) from exc
             files.append((written.document_format, written.document_name, content))
         if paper.paper_id is None:
             return files

@@ -4,7 +4,6 @@ request that asked the same thing, each in a transaction with its audit record (
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -33,6 +31,7 @@ from wellled.core.service_kit import (
     record_withdraw,
     version_bump,
 )
+from wellled.core.stored_files import FileStoreUnreachable, upload_store
 from wellled.reports.models import IssuedPaperFile
 from wellled.reports.papers.kind import PaperRequest
 from wellled.reports.papers.pipeline import issue
@@ -295,8 +294,11 @@ def written_answer_record(
     if document is not None:
         fmt, name, content = _document_read(document, request.kind)
         written.document_name, written.document_format = name, fmt
-        written.document_size, written.document_sha256 = len(content), hashlib.sha256(content).hexdigest()
-        written.document.save(name, ContentFile(content), save=False)
+        try:
+            stored = upload_store(into=written.document, name=name, content=content)
+        except FileStoreUnreachable as exc:
+            raise ValidationError({"document": str(exc)}) from exc
+        written.document_size, written.document_sha256 = stored.size, stored.sha256
     written.save()
     audit_record(
         by=by,

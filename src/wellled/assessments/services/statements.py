@@ -23,6 +23,7 @@ from wellled.core.service_kit import (
     record_change,
     version_check,
 )
+from wellled.core.stored_files import FileStoreUnreachable, upload_store
 
 from ..choices import ScoringMethod
 from ..models import (
@@ -135,8 +136,15 @@ def evidence_add(
             raise ValidationError({"file": "The file is empty."})
         item.original_name = name
         item.content_type = EVIDENCE_EXTENSIONS[extension] or mimetypes.guess_type(name)[0] or ""
-        item.size = size
-        item.file.save(f"{assessment.organisation_id}/{uuid.uuid4().hex}{extension}", file, save=False)
+        try:
+            stored = upload_store(
+                into=item.file,
+                name=f"{assessment.organisation_id}/{uuid.uuid4().hex}{extension}",
+                content=file,
+            )
+        except FileStoreUnreachable as exc:
+            raise ValidationError({"file": str(exc)}) from exc
+        item.size, item.sha256 = stored.size, stored.sha256
         if not item.title:
             item.title = name
     item.full_clean()
