@@ -70,11 +70,19 @@ def assurance_codes(
 
 
 def too_few_rows(
-    values: FloatArray, series_starts: IntArray, min_points: int | None
+    values: FloatArray, series_starts: IntArray, min_points: int | None, *, complete: bool = False
 ) -> tuple[IntArray, BoolArray, BoolArray]:
-    """Points per series, which series are too short for limits, and their rows (Making Data Count's baseline)."""
+    """Points per series, which series are too short for limits, and their rows (Making Data Count's baseline).
+
+    `complete` says no value is missing, so each series' points are its rows (no pass over the values).
+    """
     n = values.shape[0]
-    points = np.add.reduceat((~np.isnan(values)).astype(np.int64), series_starts) if n else series_starts * 0
+    if complete:
+        points = np.diff(np.append(series_starts, n))
+    else:
+        points = (
+            np.add.reduceat((~np.isnan(values)).astype(np.int64), series_starts) if n else series_starts * 0
+        )
     short = points < min_points if min_points is not None else np.zeros(points.shape[0], dtype=np.bool_)
     return points, short, np.repeat(short, np.diff(np.append(series_starts, n)))
 
@@ -134,9 +142,16 @@ def analyse(
     """Run the whole method on a table sorted by series then date, in one vectorised pass."""
     n = values.shape[0]
     layout, group = segment_layout(series_starts, rebase)
+    complete = not bool(np.isnan(values).any())  # asked once, not by every step
     if chart is ChartType.XMR:
         y = values
-        limits = xmr_limits(y, layout, fix_after_n_points=fix_after_n_points, screen_outliers=screen_outliers)
+        limits = xmr_limits(
+            y,
+            layout,
+            fix_after_n_points=fix_after_n_points,
+            screen_outliers=screen_outliers,
+            complete=complete,
+        )
     elif chart is ChartType.RUN:
         y = values
         limits = run_chart_limits(y, layout, fix_after_n_points=fix_after_n_points)
@@ -150,8 +165,8 @@ def analyse(
         gaps = np.zeros(n, dtype=np.bool_)
     else:
         flags = mdc_rules(y, limits, layout, trend_length=trend_length, shift_length=shift_length)
-        gaps = reference_trend_gaps(y, layout, trend_length)
-    points, short, short_rows = too_few_rows(values, series_starts, min_points)
+        gaps = reference_trend_gaps(y, layout, trend_length, complete=complete and y is values)
+    points, short, short_rows = too_few_rows(values, series_starts, min_points, complete=complete)
     if short.any():
         limits, flags = without_limits(limits, flags, short_rows)
     ptype = point_types(flags.rule, flags.side, direction)

@@ -12,7 +12,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .limits import Limits
-from .segments import BoolArray, FloatArray, Layout, all_back, any_ahead, any_back, runs_of, seg_diff
+from .segments import (
+    BoolArray,
+    FloatArray,
+    Layout,
+    all_back,
+    any_ahead,
+    any_back,
+    linked_pairs,
+    seg_diff,
+)
 
 Int8Array = NDArray[np.int8]
 
@@ -43,11 +52,17 @@ def trend_part(steps: FloatArray, length: int) -> tuple[BoolArray, BoolArray]:
     return rising, falling
 
 
-def trend_side(steps: FloatArray, part: BoolArray, link: BoolArray) -> Int8Array:
+def trend_side(
+    steps: FloatArray | None, part: BoolArray, link: BoolArray, up: BoolArray | None = None
+) -> Int8Array:
     """Direction of each trend row: the step to the next row when that row is also in a trend,
-    else the step from the previous row (NHSRplotthedots 0.2.2); anything but a rise is a fall."""
-    with np.errstate(invalid="ignore"):
-        up = steps > 0
+    else the step from the previous row (NHSRplotthedots 0.2.2); anything but a rise is a fall.
+
+    `up` (steps > 0) may be passed instead of the steps when the caller has it already."""
+    if up is None:
+        assert steps is not None
+        with np.errstate(invalid="ignore"):
+            up = steps > 0
     use_next = np.zeros_like(part)
     use_next[:-1] = part[:-1] & part[1:] & link[1:]
     rises = up & ~use_next
@@ -57,15 +72,25 @@ def trend_side(steps: FloatArray, part: BoolArray, link: BoolArray) -> Int8Array
 
 def two_in_three_part(close: BoolArray, relative: Int8Array, link: BoolArray) -> BoolArray:
     """Close-to-limit rows in a window of 3 rows of one segment holding 2+ close rows, all 3 on one side."""
+    return _two_in_three(close, linked_pairs(relative > 0, link), linked_pairs(relative < 0, link))
+
+
+def _two_in_three(close: BoolArray, above_pairs: BoolArray, below_pairs: BoolArray) -> BoolArray:
+    """two_in_three_part from the linked pairs of rows above and below the centre line.
+
+    Three rows i..i+2 are in one segment on one side exactly when rows i+1 and i+2 both pair with the row before.
+    """
     n = close.shape[0]
     if n < 3:
         return np.zeros(n, dtype=np.bool_)
     c0, c1, c2 = close[:-2], close[1:-1], close[2:]
-    above, below = relative > 0, relative < 0
-    same_side = (above[:-2] & above[1:-1] & above[2:]) | (below[:-2] & below[1:-1] & below[2:])
-    ok = ((c0 & c1) | (c0 & c2) | (c1 & c2)) & same_side & link[1:-1] & link[2:]  # window starts
+    two = c1 & c2
+    two |= c0 & (c1 | c2)
+    one_side = above_pairs[1:-1] & above_pairs[2:]
+    one_side |= below_pairs[1:-1] & below_pairs[2:]
+    ok = two & one_side  # window starts
     hit = np.zeros(n, dtype=np.bool_)
-    hit[:-2] |= ok
+    hit[:-2] = ok
     hit[1:-1] |= ok
     hit[2:] |= ok
     return close & hit
@@ -73,15 +98,58 @@ def two_in_three_part(close: BoolArray, relative: Int8Array, link: BoolArray) ->
 
 def position_flags(y: FloatArray, limits: Limits) -> tuple[BoolArray, BoolArray, Int8Array]:
     """Outside the limits (strictly), close to them (beyond two sigma but inside), and side of centre."""
+    outside, close, above, below = _positions(y, limits)
+    return outside, close, _relative(above, below)
+
+
+def _positions(y: FloatArray, limits: Limits) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
+    """Outside, close, above the centre and below it: one comparison pass per line."""
     with np.errstate(invalid="ignore"):
         outside = y > limits.upper
         outside |= y < limits.lower
         close = y > limits.upper_two_sigma
         close |= y < limits.lower_two_sigma
         close &= ~outside
-        relative = (y > limits.centre).view(np.int8)
-        relative -= (y < limits.centre).view(np.int8)
-    return outside, close, relative
+        above = y > limits.centre
+        below = y < limits.centre
+    return outside, close, above, below
+
+
+def _relative(above: BoolArray, below: BoolArray) -> Int8Array:
+    """Sign of value minus centre: +1 above, -1 below, 0 on the line or missing."""
+    relative: Int8Array = np.subtract(above.view(np.int8), below.view(np.int8))
+    return relative
+
+
+# Bits of the packed rule array: a rising step, a falling step, a linked pair above the centre, one below.
+_UP, _DOWN, _ABOVE, _BELOW = 1, 2, 4, 8
+
+
+def _pack(bits: tuple[tuple[BoolArray, int], ...]) -> NDArray[np.uint8]:
+    """Several boolean rows packed into one uint8 array (bitwise window passes then serve them all at once)."""
+    packed = bits[0][0].view(np.uint8) * np.uint8(bits[0][1])
+    for flags, bit in bits[1:]:
+        packed |= flags.view(np.uint8) * np.uint8(bit)
+    return packed
+
+
+def _in_runs(packed: NDArray[np.uint8], length: int) -> NDArray[np.uint8]:
+    """Rows inside a run of `length` rows, for each bit: `length - 1` links in a row end a run, spread over it."""
+    return any_ahead(all_back(packed, length - 1), length)  # type: ignore[no-any-return]
+
+
+def _trend_and_shift(
+    up: BoolArray, down: BoolArray, above_pairs: BoolArray, below_pairs: BoolArray, trend: int, shift: int
+) -> tuple[BoolArray, BoolArray]:
+    """Rows in a trend (either way) and in a shift (either side), sharing the window passes when lengths match."""
+    if trend == shift:
+        runs = _in_runs(
+            _pack(((up, _UP), (down, _DOWN), (above_pairs, _ABOVE), (below_pairs, _BELOW))), trend
+        )
+        return (runs & np.uint8(_UP | _DOWN)) != 0, (runs & np.uint8(_ABOVE | _BELOW)) != 0
+    trends = _in_runs(_pack(((up, _UP), (down, _DOWN))), trend)
+    shifts = _in_runs(_pack(((above_pairs, _UP), (below_pairs, _DOWN))), shift)
+    return trends != 0, shifts != 0
 
 
 def combine(
@@ -109,34 +177,59 @@ def combine(
     return rule, side
 
 
+def rises_and_falls(y: FloatArray, link: BoolArray) -> tuple[BoolArray, BoolArray]:
+    """Rows strictly above (below) the row before in one segment: seg_diff(y) > 0 (< 0) without the differences.
+
+    For IEEE doubles b - a > 0 exactly when b > a (subtraction is correctly rounded and underflows gradually; an
+    overflow is still positive; NaN and inf - inf compare false both ways), so the result is the same bit for bit.
+    """
+    n = y.shape[0]
+    up, down = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    if n > 1:
+        with np.errstate(invalid="ignore"):
+            np.greater(y[1:], y[:-1], out=up[1:])
+            np.less(y[1:], y[:-1], out=down[1:])
+        up &= link
+        down &= link
+    return up, down
+
+
 def mdc_rules(
     y: FloatArray, limits: Limits, layout: Layout, *, trend_length: int, shift_length: int
 ) -> Flags:
-    """All four MDC rules with their precedence, for every row of every segment."""
-    outside, close, relative = position_flags(y, limits)
-    steps = seg_diff(y, layout)
-    rising, falling = trend_part(steps, trend_length)
-    trend = rising | falling
-    tside = trend_side(steps, trend, layout.link) if trend.any() else np.zeros(y.shape[0], dtype=np.int8)
-    t23 = two_in_three_part(close, relative, layout.link)
-    shift = runs_of(relative > 0, layout.link, shift_length) | runs_of(
-        relative < 0, layout.link, shift_length
-    )
+    """All four MDC rules with their precedence, for every row of every segment.
+
+    The runs of the trend and shift rules are found together, on one packed array (ADR 0060).
+    """
+    outside, close, above, below = _positions(y, limits)
+    relative = _relative(above, below)
+    link = layout.link
+    up, down = rises_and_falls(y, link)
+    above_pairs, below_pairs = linked_pairs(above, link), linked_pairs(below, link)
+    trend, shift = _trend_and_shift(up, down, above_pairs, below_pairs, trend_length, shift_length)
+    n = y.shape[0]
+    tside = trend_side(None, trend, link, up) if trend.any() else np.zeros(n, dtype=np.int8)
+    t23 = _two_in_three(close, above_pairs, below_pairs)
     rule, side = combine(outside, trend, tside, t23, shift, relative)
     return Flags(rule, side, outside, close, relative)
 
 
-def reference_trend_gaps(y: FloatArray, layout: Layout, length: int) -> BoolArray:
+def reference_trend_gaps(
+    y: FloatArray, layout: Layout, length: int, *, steps: FloatArray | None = None, complete: bool = False
+) -> BoolArray:
     """Missing rows inside a window where NHSRplotthedots 0.2.2 stops with an error.
 
     The reference fails when a window of `length` points of one group holds a missing value
     and every step it can compute goes the same way. We treat the missing value as breaking
     the run instead (so no trend is flagged across it) and report it.
     """
+    if complete:  # the caller knows no value is missing
+        return np.zeros(y.shape[0], dtype=np.bool_)
     missing = np.isnan(y)
     if not missing.any():
         return np.zeros_like(missing)
-    steps = seg_diff(y, layout)
+    if steps is None:
+        steps = seg_diff(y, layout)
     link = layout.link
     gap = np.isnan(steps) & link
     with np.errstate(invalid="ignore"):
