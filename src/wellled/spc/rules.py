@@ -7,19 +7,23 @@ Rules never cross a segment (series or rebase group). Codes follow types.RULE_CO
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .limits import Limits
 from .segments import (
+    AnyArray,
     BoolArray,
     FloatArray,
+    IntArray,
     Layout,
     all_back,
     any_ahead,
     any_back,
     linked_pairs,
+    scratch,
     seg_diff,
 )
 
@@ -194,23 +198,197 @@ def rises_and_falls(y: FloatArray, link: BoolArray) -> tuple[BoolArray, BoolArra
     return up, down
 
 
+# The fast path of mdc_rules (ADR 0060). Every temporary is a per-thread work array (segments.scratch), so a
+# call touches no fresh memory but its outputs; segment starts are cleared by index instead of a pass with
+# Layout.link. Each function names the work arrays it writes; none is returned to the caller of mdc_rules.
+
+
+def _work(slot: str, n: int, dtype: Any = np.bool_) -> AnyArray:
+    return scratch("rules." + slot, n, dtype)
+
+
+def _after(x: FloatArray | BoolArray, op: Any, starts: IntArray, slot: str) -> BoolArray:
+    """op(x[i], x[i-1]) for each row, False on each segment's first row, in work array `slot`."""
+    n = x.shape[0]
+    out: BoolArray = _work(slot, n)
+    out[:1] = False
+    if n > 1:
+        op(x[1:], x[:-1], out=out[1:])
+    out[starts] = False
+    return out
+
+
+def _window_work(x: AnyArray, width: int, combine: Any, back: bool, slots: tuple[str, str]) -> AnyArray:
+    """segments.all_back / any_back / any_ahead into two alternating work arrays (never writing x)."""
+    n = x.shape[0]
+    cur, have, k = x, 1, 0
+    while have < width:
+        step = min(have, width - have)
+        out = _work(slots[k % 2], n, x.dtype)
+        if step >= n:
+            out[:] = 0 if back and combine is np.bitwise_and else cur
+            return out
+        if back:
+            combine(cur[step:], cur[:-step], out=out[step:])
+            out[:step] = 0 if combine is np.bitwise_and else cur[:step]
+        else:
+            combine(cur[:-step], cur[step:], out=out[:-step])
+            out[-step:] = cur[-step:]
+        cur, have, k = out, have + step, k + 1
+    return cur
+
+
+def _runs_work(packed: NDArray[np.uint8], length: int, slot: str) -> NDArray[np.uint8]:
+    """_in_runs in work arrays: rows inside a run of `length` rows, for each bit of `packed`."""
+    ends = _window_work(packed, length - 1, np.bitwise_and, True, (slot + ".a", slot + ".b"))
+    return _window_work(ends, length, np.bitwise_or, False, (slot + ".c", slot + ".d"))  # type: ignore[no-any-return]
+
+
+def _pack_work(bits: tuple[tuple[BoolArray, int], ...], slot: str) -> NDArray[np.uint8]:
+    """_pack into a work array: bit k of row i holds flag k of row i."""
+    n = bits[0][0].shape[0]
+    packed: NDArray[np.uint8] = _work(slot, n, np.uint8)
+    shifted: NDArray[np.uint8] = _work("shifted", n, np.uint8)
+    np.multiply(bits[0][0].view(np.uint8), np.uint8(bits[0][1]), out=packed)
+    for flags, bit in bits[1:]:
+        np.multiply(flags.view(np.uint8), np.uint8(bit), out=shifted)
+        packed |= shifted
+    return packed
+
+
+def _any_bits(runs: NDArray[np.uint8], mask: int, slot: str) -> BoolArray:
+    """Rows where any bit of `mask` is set, in work array `slot`."""
+    n = runs.shape[0]
+    masked = np.bitwise_and(runs, np.uint8(mask), out=_work("masked", n, np.uint8))
+    out: BoolArray = np.not_equal(masked, 0, out=_work(slot, n))
+    return out
+
+
+def _trend_and_shift_work(
+    up: BoolArray, down: BoolArray, above_pairs: BoolArray, below_pairs: BoolArray, trend: int, shift: int
+) -> tuple[BoolArray, BoolArray]:
+    """_trend_and_shift in work arrays: one packed array and its window passes when the lengths match."""
+    if trend == shift:
+        packed = _pack_work(
+            ((up, _UP), (down, _DOWN), (above_pairs, _ABOVE), (below_pairs, _BELOW)), "packed"
+        )
+        runs = _runs_work(packed, trend, "runs")
+        return _any_bits(runs, _UP | _DOWN, "trend"), _any_bits(runs, _ABOVE | _BELOW, "shift")
+    trends = _runs_work(_pack_work(((up, _UP), (down, _DOWN)), "packed"), trend, "runs")
+    in_trend = _any_bits(trends, _UP | _DOWN, "trend")
+    shifts = _runs_work(
+        _pack_work(((above_pairs, _UP), (below_pairs, _DOWN)), "packed.shift"), shift, "runs.shift"
+    )
+    return in_trend, _any_bits(shifts, _UP | _DOWN, "shift")
+
+
+def _trend_side_work(part: BoolArray, up: BoolArray, starts: IntArray) -> Int8Array:
+    """trend_side in work arrays, with the link to the next row cleared at each segment's last row."""
+    n = part.shape[0]
+    use_next: BoolArray = _work("use_next", n)
+    use_next[-1:] = False
+    np.bitwise_and(part[:-1], part[1:], out=use_next[:-1])
+    use_next[starts[1:] - 1] = False  # the next row starts another segment
+    rises: BoolArray = np.greater(up, use_next, out=_work("rises", n))  # up and not use_next
+    both: BoolArray = _work("both", n)
+    np.bitwise_and(use_next[:-1], up[1:], out=both[:-1])
+    rises[:-1] |= both[:-1]
+    side: Int8Array = np.multiply(rises.view(np.int8), np.int8(2), out=_work("tside", n, np.int8))
+    side -= np.int8(1)
+    return side
+
+
+def _two_in_three_work(close: BoolArray, above_pairs: BoolArray, below_pairs: BoolArray) -> BoolArray:
+    """_two_in_three in work arrays."""
+    n = close.shape[0]
+    hit: BoolArray = _work("t23", n)
+    if n < 3:
+        hit[:] = False
+        return hit
+    m = n - 2
+    c0, c1, c2 = close[:-2], close[1:-1], close[2:]
+    two: BoolArray = np.bitwise_and(c1, c2, out=_work("two", m))
+    either: BoolArray = np.bitwise_or(c1, c2, out=_work("either", m))
+    either &= c0
+    two |= either
+    one_side: BoolArray = np.bitwise_and(above_pairs[1:-1], above_pairs[2:], out=_work("one_side", m))
+    np.bitwise_and(below_pairs[1:-1], below_pairs[2:], out=either)
+    one_side |= either
+    two &= one_side  # window starts
+    hit[:-2] = two
+    hit[-2:] = False
+    hit[1:-1] |= two
+    hit[2:] |= two
+    hit &= close
+    return hit
+
+
+def _combine_work(
+    outside: BoolArray,
+    trend: BoolArray,
+    tside: Int8Array | None,
+    two_in_three: BoolArray,
+    shift: BoolArray,
+    above: BoolArray,
+) -> tuple[Int8Array, Int8Array]:
+    """combine with its temporaries in work arrays; the rule and side it returns are new arrays.
+
+    `tside` None means no row is in a trend; `above` is relative > 0.
+    """
+    n = outside.shape[0]
+    flagged: BoolArray = np.bitwise_or(outside, trend, out=_work("flagged", n))
+    flagged |= two_in_three
+    flagged |= shift
+    if not flagged.any():
+        return np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    i8 = np.int8
+    step: Int8Array = _work("step", n, i8)
+    # Lowest precedence first; each higher rule overwrites: rule += (code - rule) * mask.
+    rule: Int8Array = np.multiply(shift.view(i8), i8(RULE_SHIFT))
+    for mask, code in ((two_in_three, RULE_TWO_IN_THREE), (trend, RULE_TREND), (outside, RULE_OUTSIDE)):
+        np.subtract(i8(code), rule, out=step)
+        step *= mask.view(i8)
+        rule += step
+    side: Int8Array = np.multiply(above.view(i8), i8(2))
+    side -= i8(1)
+    if tside is not None:
+        by_trend: BoolArray = np.greater(trend, outside, out=_work("by_trend", n))  # trend and not outside
+        np.subtract(tside, side, out=step)
+        step *= by_trend.view(i8)
+        side += step
+    side *= flagged.view(i8)
+    return rule, side
+
+
 def mdc_rules(
     y: FloatArray, limits: Limits, layout: Layout, *, trend_length: int, shift_length: int
 ) -> Flags:
     """All four MDC rules with their precedence, for every row of every segment.
 
-    The runs of the trend and shift rules are found together, on one packed array (ADR 0060).
+    The runs of the trend and shift rules are found together, on one packed array, and every temporary is a
+    reused work array (ADR 0060); the results are those of position_flags, trend_part, trend_side,
+    two_in_three_part, runs_of and combine, bit for bit.
     """
-    outside, close, above, below = _positions(y, limits)
-    relative = _relative(above, below)
-    link = layout.link
-    up, down = rises_and_falls(y, link)
-    above_pairs, below_pairs = linked_pairs(above, link), linked_pairs(below, link)
-    trend, shift = _trend_and_shift(up, down, above_pairs, below_pairs, trend_length, shift_length)
     n = y.shape[0]
-    tside = trend_side(None, trend, link, up) if trend.any() else np.zeros(n, dtype=np.int8)
-    t23 = _two_in_three(close, above_pairs, below_pairs)
-    rule, side = combine(outside, trend, tside, t23, shift, relative)
+    starts = layout.starts
+    with np.errstate(invalid="ignore"):
+        cmp: BoolArray = _work("cmp", n)
+        outside = np.greater(y, limits.upper)
+        outside |= np.less(y, limits.lower, out=cmp)
+        close = np.greater(y, limits.upper_two_sigma)
+        close |= np.less(y, limits.lower_two_sigma, out=cmp)
+        np.greater(close, outside, out=close)  # close and not outside
+        above: BoolArray = np.greater(y, limits.centre, out=_work("above", n))
+        below: BoolArray = np.less(y, limits.centre, out=_work("below", n))
+        up = _after(y, np.greater, starts, "up")
+        down = _after(y, np.less, starts, "down")
+    relative = _relative(above, below)
+    above_pairs = _after(above, np.bitwise_and, starts, "above_pairs")
+    below_pairs = _after(below, np.bitwise_and, starts, "below_pairs")
+    trend, shift = _trend_and_shift_work(up, down, above_pairs, below_pairs, trend_length, shift_length)
+    tside = _trend_side_work(trend, up, starts) if trend.any() else None
+    t23 = _two_in_three_work(close, above_pairs, below_pairs)
+    rule, side = _combine_work(outside, trend, tside, t23, shift, above)
     return Flags(rule, side, outside, close, relative)
 
 

@@ -22,24 +22,25 @@ AnyArray = NDArray[Any]
 
 
 # Work arrays of up to this many rows are kept per thread and reused between calls (ADR 0060): a fresh
-# 8 MB array costs the kernel a page fault and a zeroing pass per 4 KB page, more than the pass that fills it.
-# 4,194,304 rows is 32 MB an array; two are kept, so a thread holds at most 64 MB. Longer tables allocate.
-SCRATCH_MAX_ROWS = 1 << 22
+# array costs the kernel a page fault and a zeroing pass per 4 KB page, more than the pass that fills it.
+# 2,097,152 rows: the two float64 arrays of the XmR limits are 16 MB each and the rules' one-byte arrays 2 MB
+# each (twenty of them), so a thread holds at most about 72 MB; longer tables allocate as they go.
+SCRATCH_MAX_ROWS = 1 << 21
 _scratch = threading.local()
 
 
-def scratch(slot: int, n: int) -> FloatArray:
-    """A float64 work array of n rows, reused by this thread between calls; its contents are left over.
+def scratch(slot: str, n: int, dtype: Any = np.float64) -> AnyArray:
+    """A work array of n rows for `slot`, reused by this thread between calls; its contents are left over.
 
-    Only for temporaries that never leave the function using them. Slots 0 and 1 are the residuals and the
-    moving ranges of the XmR limits.
+    Only for temporaries that never leave the function using them, one slot per array alive at a time.
     """
     if n > SCRATCH_MAX_ROWS:
-        return np.empty(n)
-    pool: dict[int, FloatArray] = _scratch.__dict__.setdefault("pool", {})
-    buf = pool.get(slot)
+        return np.empty(n, dtype=dtype)
+    pool: dict[tuple[str, str], AnyArray] = _scratch.__dict__.setdefault("pool", {})
+    key = (slot, np.dtype(dtype).str)
+    buf = pool.get(key)
     if buf is None or buf.shape[0] < n:
-        buf = pool[slot] = np.empty(n)
+        buf = pool[key] = np.empty(n, dtype=dtype)
     return buf[:n]
 
 
@@ -116,7 +117,7 @@ def seg_nanmean(x: FloatArray, layout: Layout, *, complete: bool | None = None) 
         if complete:
             count = layout.lengths.astype(np.float64)
             first = total / count
-            resid = np.subtract(x, layout.spread(first), out=scratch(0, layout.n))
+            resid = np.subtract(x, layout.spread(first), out=scratch("residuals", layout.n))
         else:
             missing = np.isnan(x)
             count = np.add.reduceat(~missing, layout.starts, dtype=np.int64).astype(np.float64)

@@ -16,7 +16,7 @@ def _mean_of_kept(x: FloatArray, keep: BoolArray | None, count: FloatArray, layo
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         first = seg_sum(x, layout) / count
-        resid = np.subtract(x, layout.spread(first), out=scratch(0, layout.n))
+        resid = np.subtract(x, layout.spread(first), out=scratch("residuals", layout.n))
         if keep is None:
             resid[layout.starts] = 0.0
         else:
@@ -33,7 +33,7 @@ def _count_kept(keep: BoolArray, layout: Layout) -> FloatArray:
 
 def _amr_complete(base: FloatArray, layout: Layout, screen_outliers: bool) -> FloatArray:
     """Average moving range when no value is missing (the fast path), in a reused work array."""
-    mr = scratch(1, layout.n)
+    mr = scratch("moving_ranges", layout.n)
     mr[:1] = 0.0
     np.subtract(base[1:], base[:-1], out=mr[1:])
     np.abs(mr, out=mr)
