@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from .engine import analyse
 from .options import Annotation, DateLike, SPCOptions, annotations_from, to_datetime64
 from .results import BatchResult, SPCResult, format_date
-from .segments import FloatArray, IntArray
+from .segments import FloatArray, IntArray, any_true, scratch
 from .types import TOO_FEW_CODE, ChartType
 
 
@@ -50,7 +50,7 @@ def _arrange(
     Rows must end up sorted by series id then date. Tables that already are (the usual case)
     are detected with a few cheap passes and not copied.
     """
-    later = dates[1:] >= dates[:-1]
+    later = np.greater_equal(dates[1:], dates[:-1], out=scratch("batch.later", max(n - 1, 0), np.bool_))
     if series is None:
         if later.all():
             return np.zeros(1, dtype=np.int64), (None,), None
@@ -116,7 +116,9 @@ def _warnings_for(
                 f"{name}the group starting {format_date(dates[start])} has {int(layout.lengths[s])} points, "
                 f"fewer than {threshold}; its limits are trial limits and will move as points are added"
             )
-    gaps = np.flatnonzero(computed.trend_gaps)
+    gaps = (
+        np.flatnonzero(computed.trend_gaps) if any_true(computed.trend_gaps) else np.zeros(0, dtype=np.int64)
+    )
     if gaps.size:
         gap_series = np.searchsorted(series_starts, gaps, side="right") - 1
         for row, i in zip(gaps.tolist(), gap_series.tolist(), strict=True):

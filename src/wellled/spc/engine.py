@@ -11,7 +11,7 @@ from .attribute import attribute_limits, attribute_values
 from .limits import Limits, no_limits
 from .rules import Flags, mdc_rules, reference_trend_gaps
 from .run import run_chart_limits, run_chart_rules
-from .segments import BoolArray, FloatArray, IntArray, Layout, scratch
+from .segments import BoolArray, FloatArray, IntArray, Layout, nothing, scratch
 from .types import TOO_FEW_CODE, ChartType, Direction
 from .xmr import xmr_limits
 
@@ -85,7 +85,7 @@ def too_few_rows(
         )
     short = points < min_points if min_points is not None else np.zeros(points.shape[0], dtype=np.bool_)
     if not short.any():  # the usual case: no row to mark, so no pass to mark them
-        return points, short, np.zeros(n, dtype=np.bool_)
+        return points, short, nothing(n, np.bool_)
     return points, short, np.repeat(short, np.diff(np.append(series_starts, n)))
 
 
@@ -115,7 +115,7 @@ def segment_layout(series_starts: IntArray, rebase: BoolArray) -> tuple[Layout, 
     """
     n = rebase.shape[0]
     if not rebase.any():  # segments are the series: no pass to find the cuts
-        return Layout.from_starts(series_starts, n), np.zeros(n, dtype=np.int64)
+        return Layout.from_starts(series_starts, n), nothing(n, np.int64)
     cut = rebase.copy()
     cut[series_starts] = True
     layout = Layout.from_starts(np.flatnonzero(cut), n)
@@ -164,7 +164,7 @@ def analyse(
         )
     if chart is ChartType.RUN:
         flags = run_chart_rules(y, limits, layout, trend_length=trend_length, shift_length=shift_length)
-        gaps = np.zeros(n, dtype=np.bool_)
+        gaps = nothing(n, np.bool_)
     else:
         flags = mdc_rules(y, limits, layout, trend_length=trend_length, shift_length=shift_length)
         gaps = reference_trend_gaps(y, layout, trend_length, complete=complete and y is values)

@@ -23,6 +23,7 @@ from .segments import (
     any_ahead,
     any_back,
     linked_pairs,
+    nothing,
     scratch,
     seg_diff,
 )
@@ -402,7 +403,7 @@ def reference_trend_gaps(
     the run instead (so no trend is flagged across it) and report it.
     """
     if complete:  # the caller knows no value is missing
-        return np.zeros(y.shape[0], dtype=np.bool_)
+        return nothing(y.shape[0], np.bool_)
     missing = np.isnan(y)
     if not missing.any():
         return np.zeros_like(missing)

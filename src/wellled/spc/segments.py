@@ -44,6 +44,18 @@ def scratch(slot: str, n: int, dtype: Any = np.float64) -> AnyArray:
     return buf[:n]
 
 
+def nothing(n: int, dtype: Any) -> AnyArray:
+    """n zeros (False) as a read-only view of one zero: a column known to be all zeros costs no memory or pass."""
+    return np.broadcast_to(np.zeros(1, dtype=dtype), (n,))
+
+
+def any_true(x: AnyArray) -> bool:
+    """x.any(), reading one row of a one-value view (such as nothing()) instead of all of them."""
+    if x.ndim == 1 and x.strides == (0,):
+        return bool(x[:1].any())
+    return bool(x.any())
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where segments start and how long they are (no empty segments)."""

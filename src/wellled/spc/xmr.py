@@ -42,7 +42,7 @@ def _amr_complete(base: FloatArray, layout: Layout, screen_outliers: bool) -> Fl
     if not screen_outliers:
         return amr
     with np.errstate(invalid="ignore"):
-        keep = mr < layout.spread(SCREEN_FACTOR * amr)
+        keep = np.less(mr, layout.spread(SCREEN_FACTOR * amr), out=scratch("kept_ranges", layout.n, np.bool_))
     keep[layout.starts] = False
     count = _count_kept(keep, layout)
     mr *= keep
