@@ -160,3 +160,13 @@ def test_window_passes_match_one_shift_at_a_time(width: int, n: int) -> None:
     same_bits(any_back(x, width), old.any_back(x, width), "any_back")
     same_bits(any_ahead(x, width), old.any_ahead(x, width), "any_ahead")
     same_bits(runs_of(x, link, width), old.runs_of(x, link, width), "runs_of")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=1, max_size=12))
+def test_date_order_check_agrees_with_datetime_comparisons(days: list[int | None]) -> None:
+    """Comparing dates as integers gives the datetime64 answer, NaT (which compares false) included."""
+    from wellled.spc.batch import _in_date_order
+
+    dates = np.array([np.datetime64("NaT") if d is None else np.datetime64("2024-01-10") + d for d in days])
+    assert _in_date_order(dates, len(days)).tolist() == (dates[1:] >= dates[:-1]).tolist()

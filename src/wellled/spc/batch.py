@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from .engine import analyse
 from .options import Annotation, DateLike, SPCOptions, annotations_from, to_datetime64
 from .results import BatchResult, SPCResult, format_date
-from .segments import FloatArray, IntArray, any_true, scratch
+from .segments import BoolArray, FloatArray, IntArray, any_true, scratch
 from .types import TOO_FEW_CODE, ChartType
 
 
@@ -42,6 +42,22 @@ def as_floats(values: ArrayLike, what: str) -> FloatArray:
     return arr
 
 
+def _in_date_order(dates: np.ndarray, n: int) -> BoolArray:
+    """dates[1:] >= dates[:-1], row by row, in a work array.
+
+    Compared as int64 when that gives the same answer (five times faster than datetime64 comparisons): NaT is
+    the smallest int64 but compares false, so when the integers are all in order and the first date is not NaT,
+    no date is NaT and the answer is all True either way.
+    """
+    later: BoolArray = scratch("batch.later", max(n - 1, 0), np.bool_)
+    if dates.dtype.kind == "M" and n > 1 and not np.isnat(dates[0]):
+        np.greater_equal(dates[1:].view(np.int64), dates[:-1].view(np.int64), out=later)
+        if later.all():
+            return later
+    np.greater_equal(dates[1:], dates[:-1], out=later)
+    return later
+
+
 def _arrange(
     series: ArrayLike | None, dates: np.ndarray, n: int
 ) -> tuple[IntArray, tuple[Hashable, ...], IntArray | None]:
@@ -50,7 +66,7 @@ def _arrange(
     Rows must end up sorted by series id then date. Tables that already are (the usual case)
     are detected with a few cheap passes and not copied.
     """
-    later = np.greater_equal(dates[1:], dates[:-1], out=scratch("batch.later", max(n - 1, 0), np.bool_))
+    later = _in_date_order(dates, n)
     if series is None:
         if later.all():
             return np.zeros(1, dtype=np.int64), (None,), None
