@@ -45,14 +45,14 @@ def as_floats(values: ArrayLike, what: str) -> FloatArray:
 def _in_date_order(dates: np.ndarray, n: int) -> BoolArray:
     """dates[1:] >= dates[:-1], row by row, in a work array.
 
-    Compared as int64 when that gives the same answer (five times faster than datetime64 comparisons): NaT is
-    the smallest int64 but compares false, so when the integers are all in order and the first date is not NaT,
-    no date is NaT and the answer is all True either way.
+    Compared as int64 when no date is NaT (five times faster than datetime64 comparisons, and the same answer):
+    NaT is the smallest int64, so the integers' minimum says whether there is one.
     """
     later: BoolArray = scratch("batch.later", max(n - 1, 0), np.bool_)
-    if dates.dtype.kind == "M" and n > 1 and not np.isnat(dates[0]):
-        np.greater_equal(dates[1:].view(np.int64), dates[:-1].view(np.int64), out=later)
-        if later.all():
+    if dates.dtype.kind == "M" and n > 1:
+        ints = dates.view(np.int64)
+        if ints.min() != np.iinfo(np.int64).min:
+            np.greater_equal(ints[1:], ints[:-1], out=later)
             return later
     np.greater_equal(dates[1:], dates[:-1], out=later)
     return later
