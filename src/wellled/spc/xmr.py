@@ -16,7 +16,7 @@ def _mean_of_kept(x: FloatArray, keep: BoolArray | None, count: FloatArray, layo
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         first = seg_sum(x, layout) / count
-        resid = np.subtract(x, layout.spread(first), out=scratch("residuals", layout.n))
+        resid = layout.apply(np.subtract, x, first, scratch("residuals", layout.n))
         if keep is None:
             resid[layout.starts] = 0.0
         else:
@@ -42,7 +42,7 @@ def _amr_complete(base: FloatArray, layout: Layout, screen_outliers: bool) -> Fl
     if not screen_outliers:
         return amr
     with np.errstate(invalid="ignore"):
-        keep = np.less(mr, layout.spread(SCREEN_FACTOR * amr), out=scratch("kept_ranges", layout.n, np.bool_))
+        keep = layout.apply(np.less, mr, SCREEN_FACTOR * amr, scratch("kept_ranges", layout.n, np.bool_))
     keep[layout.starts] = False
     count = _count_kept(keep, layout)
     mr *= keep
