@@ -153,10 +153,12 @@ def main() -> int:
     print(
         f"  processor time (best): spc {CPU['single'] * 1000:.1f} ms, spc_batch {CPU['batch'] * 1000:.1f} ms, "
         f"int8 floor {CPU['floor'] * 1000:.3f} ms, float64 floor {CPU['floor_float'] * 1000:.3f} ms "
-        "(process_time ticks may be coarse)"
+        f"(process_time ticks may be coarse); by processor time spc is {CPU['single'] / CPU['floor']:.0f}x the int8 floor"
     )
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    print(f"  load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} processors)")
+    print(
+        f"  load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} processors)"
+    )
     if args.peer_python:
         peer = peer_times(args.peer_python, y, max(1, args.repeat // 2))
         print(
