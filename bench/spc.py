@@ -12,6 +12,7 @@ on the same data by that interpreter (a throwaway virtualenv holding clinical-qi
     python bench/spc.py --peer-python /tmp/peers/bin/python
 
 Goals (issue 24): at least 100x qikit on both cases, and 1M points within 2.5x the floor. See docs/performance.md.
+`--stages` adds the processor time of each stage of the engine on the 1M-point series (ADR 0060).
 """
 
 from __future__ import annotations
@@ -85,12 +86,47 @@ def peer_times(python: str, y: np.ndarray, repeat: int) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def stages(y: np.ndarray, repeat: int) -> None:
+    """Print the best processor time of each stage of the engine on one long series (ADR 0060's profile)."""
+    from wellled.spc import engine, rules, xmr
+    from wellled.spc.segments import Layout
+    from wellled.spc.types import ChartType, Direction
+
+    n = y.shape[0]
+    starts = np.zeros(1, dtype=np.int64)
+    layout = Layout.from_starts(starts, n)
+    limits = xmr.xmr_limits(y, layout, fix_after_n_points=None, screen_outliers=True, complete=True)
+    flags = rules.mdc_rules(y, limits, layout, trend_length=7, shift_length=7)
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("analyse (everything below and the icons)", lambda: engine.analyse(
+            y, None, starts, np.zeros(n, dtype=np.bool_), np.full(1, np.nan), chart=ChartType.XMR,
+            direction=Direction.INCREASE, fix_after_n_points=None, screen_outliers=True, trend_length=7,
+            shift_length=7, multiplier=1.0, min_points=12,
+        )),
+        ("  is any value missing (np.isnan(y).any())", lambda: np.isnan(y).any()),
+        ("  XmR limits: mean and screened moving range", lambda: xmr.xmr_limits(
+            y, layout, fix_after_n_points=None, screen_outliers=True, complete=True
+        )),
+        ("  the four MDC rules and their precedence", lambda: rules.mdc_rules(
+            y, limits, layout, trend_length=7, shift_length=7
+        )),
+        ("  point types", lambda: engine.point_types(flags.rule, flags.side, Direction.INCREASE)),
+    ]  # fmt: skip
+    print(f"stages of the engine, 1 series x {n:,} points (best processor time of {repeat * 3}):")
+    for label, fn in cases:
+        best_of(fn, repeat * 3, label)
+        print(f"  {label:58s} {CPU[label] * 1000:9.2f} ms")
+
+
 def main() -> int:
     """Run the benchmark and print the figures."""
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeat", type=int, default=7, help="runs per case; the best is reported")
     p.add_argument(
         "--peer-python", help="a Python with clinical-qikit installed, to time its compute in this run"
+    )
+    p.add_argument(
+        "--stages", action="store_true", help="also print the processor time of each stage of the engine"
     )
     args = p.parse_args()
     rng = np.random.default_rng(2024)
@@ -159,6 +195,8 @@ def main() -> int:
     print(
         f"  load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} processors)"
     )
+    if args.stages:
+        stages(y, args.repeat)
     if args.peer_python:
         peer = peer_times(args.peer_python, y, max(1, args.repeat // 2))
         print(
