@@ -170,3 +170,33 @@ def test_date_order_check_agrees_with_datetime_comparisons(days: list[int | None
 
     dates = np.array([np.datetime64("NaT") if d is None else np.datetime64("2024-01-10") + d for d in days])
     assert _in_date_order(dates, len(days)).tolist() == (dates[1:] >= dates[:-1]).tolist()
+
+
+def test_threads_computing_at_once_each_get_their_own_answer() -> None:
+    """Work arrays are per thread: four threads charting different series at once get what each gets alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wellled.spc import spc
+
+    rng = np.random.default_rng(7)
+    dates = np.datetime64("2020-01-01") + np.arange(200_000)
+    series = [np.round(np.cumsum(rng.normal(0, 1, 200_000)), 1) * (k + 1) for k in range(4)]
+    alone = [spc(v, dates, warn=False) for v in series]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda v: [spc(v, dates, warn=False) for _ in range(3)][-1], series))
+    for a, b in zip(alone, together, strict=True):
+        same_bits(a.rule_code, b.rule_code, "rule_code")
+        same_bits(a.point_type_code, b.point_type_code, "point_type_code")
+        same_bits(a.upper_limit, b.upper_limit, "upper_limit")
+
+
+def test_release_lets_a_threads_work_arrays_go_and_the_next_call_still_works() -> None:
+    from wellled.spc import segments, spc
+
+    dates = np.datetime64("2020-01-01") + np.arange(50)
+    values = np.arange(50.0) % 7
+    first = spc(values, dates, warn=False)
+    assert segments._scratch.pool  # the call left work arrays behind
+    segments.release_scratch()
+    assert not hasattr(segments._scratch, "pool")
+    same_bits(spc(values, dates, warn=False).rule_code, first.rule_code, "rule_code")

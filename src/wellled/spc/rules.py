@@ -130,33 +130,6 @@ def _relative(above: BoolArray, below: BoolArray) -> Int8Array:
 _UP, _DOWN, _ABOVE, _BELOW = 1, 2, 4, 8
 
 
-def _pack(bits: tuple[tuple[BoolArray, int], ...]) -> NDArray[np.uint8]:
-    """Several boolean rows packed into one uint8 array (bitwise window passes then serve them all at once)."""
-    packed = bits[0][0].view(np.uint8) * np.uint8(bits[0][1])
-    for flags, bit in bits[1:]:
-        packed |= flags.view(np.uint8) * np.uint8(bit)
-    return packed
-
-
-def _in_runs(packed: NDArray[np.uint8], length: int) -> NDArray[np.uint8]:
-    """Rows inside a run of `length` rows, for each bit: `length - 1` links in a row end a run, spread over it."""
-    return any_ahead(all_back(packed, length - 1), length)  # type: ignore[no-any-return]
-
-
-def _trend_and_shift(
-    up: BoolArray, down: BoolArray, above_pairs: BoolArray, below_pairs: BoolArray, trend: int, shift: int
-) -> tuple[BoolArray, BoolArray]:
-    """Rows in a trend (either way) and in a shift (either side), sharing the window passes when lengths match."""
-    if trend == shift:
-        runs = _in_runs(
-            _pack(((up, _UP), (down, _DOWN), (above_pairs, _ABOVE), (below_pairs, _BELOW))), trend
-        )
-        return (runs & np.uint8(_UP | _DOWN)) != 0, (runs & np.uint8(_ABOVE | _BELOW)) != 0
-    trends = _in_runs(_pack(((up, _UP), (down, _DOWN))), trend)
-    shifts = _in_runs(_pack(((above_pairs, _UP), (below_pairs, _DOWN))), shift)
-    return trends != 0, shifts != 0
-
-
 def combine(
     outside: BoolArray,
     trend: BoolArray,
@@ -182,23 +155,6 @@ def combine(
     return rule, side
 
 
-def rises_and_falls(y: FloatArray, link: BoolArray) -> tuple[BoolArray, BoolArray]:
-    """Rows strictly above (below) the row before in one segment: seg_diff(y) > 0 (< 0) without the differences.
-
-    For IEEE doubles b - a > 0 exactly when b > a (subtraction is correctly rounded and underflows gradually; an
-    overflow is still positive; NaN and inf - inf compare false both ways), so the result is the same bit for bit.
-    """
-    n = y.shape[0]
-    up, down = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
-    if n > 1:
-        with np.errstate(invalid="ignore"):
-            np.greater(y[1:], y[:-1], out=up[1:])
-            np.less(y[1:], y[:-1], out=down[1:])
-        up &= link
-        down &= link
-    return up, down
-
-
 # The fast path of mdc_rules (ADR 0060). Every temporary is a per-thread work array (segments.scratch), so a
 # call touches no fresh memory but its outputs; segment starts are cleared by index instead of a pass with
 # Layout.link. Each function names the work arrays it writes; none is returned to the caller of mdc_rules.
@@ -209,7 +165,12 @@ def _work(slot: str, n: int, dtype: Any = np.bool_) -> AnyArray:
 
 
 def _after(x: FloatArray | BoolArray, op: Any, starts: IntArray, slot: str) -> BoolArray:
-    """op(x[i], x[i-1]) for each row, False on each segment's first row, in work array `slot`."""
+    """op(x[i], x[i-1]) for each row, False on each segment's first row, in work array `slot`.
+
+    With op np.greater (np.less) on the values this is seg_diff(y) > 0 (< 0) without the differences: for IEEE
+    doubles b - a > 0 exactly when b > a (subtraction is correctly rounded and underflows gradually; an overflow
+    keeps its sign; NaN and inf - inf compare false both ways), so the result is the same bit for bit.
+    """
     n = x.shape[0]
     out: BoolArray = _work(slot, n)
     out[:1] = False
@@ -240,13 +201,15 @@ def _window_work(x: AnyArray, width: int, combine: Any, back: bool, slots: tuple
 
 
 def _runs_work(packed: NDArray[np.uint8], length: int, slot: str) -> NDArray[np.uint8]:
-    """_in_runs in work arrays: rows inside a run of `length` rows, for each bit of `packed`."""
+    """Rows inside a run of `length` rows, for each bit of `packed`: `length - 1` links in a row end a run
+    (all_back), which is then spread over its rows (any_ahead)."""
     ends = _window_work(packed, length - 1, np.bitwise_and, True, (slot + ".a", slot + ".b"))
     return _window_work(ends, length, np.bitwise_or, False, (slot + ".c", slot + ".d"))  # type: ignore[no-any-return]
 
 
 def _pack_work(bits: tuple[tuple[BoolArray, int], ...], slot: str) -> NDArray[np.uint8]:
-    """_pack into a work array: bit k of row i holds flag k of row i."""
+    """Several flag arrays packed into one uint8 work array (flag k in bit value `bit`), so that one bitwise
+    window pass serves them all."""
     n = bits[0][0].shape[0]
     packed: NDArray[np.uint8] = _work(slot, n, np.uint8)
     shifted: NDArray[np.uint8] = _work("shifted", n, np.uint8)
@@ -268,7 +231,9 @@ def _any_bits(runs: NDArray[np.uint8], mask: int, slot: str) -> BoolArray:
 def _trend_and_shift_work(
     up: BoolArray, down: BoolArray, above_pairs: BoolArray, below_pairs: BoolArray, trend: int, shift: int
 ) -> tuple[BoolArray, BoolArray]:
-    """_trend_and_shift in work arrays: one packed array and its window passes when the lengths match."""
+    """Rows in a trend (either way) and in a shift (either side): one packed array and one set of window passes
+    when the lengths match (a trend is length - 1 rising or falling steps in a row, a shift length - 1 linked
+    pairs on one side)."""
     if trend == shift:
         packed = _pack_work(
             ((up, _UP), (down, _DOWN), (above_pairs, _ABOVE), (below_pairs, _BELOW)), "packed"
@@ -277,9 +242,8 @@ def _trend_and_shift_work(
         return _any_bits(runs, _UP | _DOWN, "trend"), _any_bits(runs, _ABOVE | _BELOW, "shift")
     trends = _runs_work(_pack_work(((up, _UP), (down, _DOWN)), "packed"), trend, "runs")
     in_trend = _any_bits(trends, _UP | _DOWN, "trend")
-    shifts = _runs_work(
-        _pack_work(((above_pairs, _UP), (below_pairs, _DOWN)), "packed.shift"), shift, "runs.shift"
-    )
+    # The trend's packed array and runs are spent (read into "trend"), so the shift reuses their work arrays.
+    shifts = _runs_work(_pack_work(((above_pairs, _UP), (below_pairs, _DOWN)), "packed"), shift, "runs")
     return in_trend, _any_bits(shifts, _UP | _DOWN, "shift")
 
 

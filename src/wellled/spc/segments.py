@@ -23,10 +23,16 @@ AnyArray = NDArray[Any]
 
 # Work arrays of up to this many rows are kept per thread and reused between calls (ADR 0060): a fresh
 # array costs the kernel a page fault and a zeroing pass per 4 KB page, more than the pass that fills it.
-# 2,097,152 rows: the two float64 arrays of the XmR limits are 16 MB each and the rules' one-byte arrays 2 MB
-# each (twenty of them), so a thread holds at most about 72 MB; longer tables allocate as they go.
+# 2,097,152 rows: the two float64 arrays of the XmR limits are 16 MB each and the thirty-odd one-byte arrays of the
+# rules 2 MB each, so a thread holds at most about 100 MB (about 50 bytes a row of the longest table it has
+# computed); longer tables allocate as they go.
 SCRATCH_MAX_ROWS = 1 << 21
 _scratch = threading.local()
+
+
+def release_scratch() -> None:
+    """Let this thread's work arrays go (a long-lived thread that once computed a very long table)."""
+    _scratch.__dict__.pop("pool", None)
 
 
 def scratch(slot: str, n: int, dtype: Any = np.float64) -> AnyArray:
