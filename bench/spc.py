@@ -2,20 +2,24 @@
 
 Cases (targets from issue 3): one series of 1,000,000 points (<= 40 ms); 10,000 series of
 100 points through the batched call (<= 80 ms); 100 SVG charts of 36 points (<= 1 s).
-Issue 24 adds, in the same run: the numpy floor (`np.multiply(y, 1.0)`: read the array once, write one result
-array of the same length) and, with `--peer-python`, clinical-qikit's `compute` timed on the same data by that
-interpreter (a throwaway virtualenv holding clinical-qikit, not a project dependency):
+Issue 24 adds, in the same run: the numpy floor, the time numpy needs to read the 1,000,000 values once and
+write a result for each point. Two floors are printed: one int8 code a point (`np.less(y, c, out=...)` into a
+one-byte array, the shape of the engine's per-point answer, its point type) and one float64 a point
+(`np.multiply(y, 1.0)`, the floor used before ADR 0060). With `--peer-python`, clinical-qikit's `compute` is timed
+on the same data by that interpreter (a throwaway virtualenv holding clinical-qikit, not a project dependency):
 
     python -m venv /tmp/peers && /tmp/peers/bin/pip install clinical-qikit==0.5.0
     python bench/spc.py --peer-python /tmp/peers/bin/python
 
 Goals (issue 24): at least 100x qikit on both cases, and 1M points within 2.5x the floor. See docs/performance.md.
+`--stages` adds the processor time of each stage of the engine on the 1M-point series (ADR 0060).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -31,15 +35,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from wellled.spc import spc, spc_batch  # noqa: E402
 from wellled.spc.render import render_svg  # noqa: E402
 
+CPU: dict[str, float] = {}  # best processor time of this process per case, beside the wall time
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall-clock time in seconds over `repeat` runs (after one warm-up run)."""
+
+def best_of(fn: Callable[[], object], repeat: int, label: str = "") -> float:
+    """Best wall-clock time in seconds over `repeat` runs (after one warm-up run).
+
+    The best processor time (time.process_time) of the same runs is kept in CPU[label]: on a shared machine the
+    wall time includes waiting for a processor, the processor time does not.
+    """
     fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
+        c = time.process_time()
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    if label:
+        CPU[label] = min(cpu)
     return min(times)
 
 
@@ -72,6 +86,38 @@ def peer_times(python: str, y: np.ndarray, repeat: int) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def stages(y: np.ndarray, repeat: int) -> None:
+    """Print the best processor time of each stage of the engine on one long series (ADR 0060's profile)."""
+    from wellled.spc import engine, rules, xmr
+    from wellled.spc.segments import Layout
+    from wellled.spc.types import ChartType, Direction
+
+    n = y.shape[0]
+    starts = np.zeros(1, dtype=np.int64)
+    layout = Layout.from_starts(starts, n)
+    limits = xmr.xmr_limits(y, layout, fix_after_n_points=None, screen_outliers=True, complete=True)
+    flags = rules.mdc_rules(y, limits, layout, trend_length=7, shift_length=7)
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("analyse (everything below and the icons)", lambda: engine.analyse(
+            y, None, starts, np.zeros(n, dtype=np.bool_), np.full(1, np.nan), chart=ChartType.XMR,
+            direction=Direction.INCREASE, fix_after_n_points=None, screen_outliers=True, trend_length=7,
+            shift_length=7, multiplier=1.0, min_points=12,
+        )),
+        ("  is any value missing (np.isnan(y).any())", lambda: np.isnan(y).any()),
+        ("  XmR limits: mean and screened moving range", lambda: xmr.xmr_limits(
+            y, layout, fix_after_n_points=None, screen_outliers=True, complete=True
+        )),
+        ("  the four MDC rules and their precedence", lambda: rules.mdc_rules(
+            y, limits, layout, trend_length=7, shift_length=7
+        )),
+        ("  point types", lambda: engine.point_types(flags.rule, flags.side, Direction.INCREASE)),
+    ]  # fmt: skip
+    print(f"stages of the engine, 1 series x {n:,} points (best processor time of {repeat * 3}):")
+    for label, fn in cases:
+        best_of(fn, repeat * 3, label)
+        print(f"  {label:58s} {CPU[label] * 1000:9.2f} ms")
+
+
 def main() -> int:
     """Run the benchmark and print the figures."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -79,18 +125,23 @@ def main() -> int:
     p.add_argument(
         "--peer-python", help="a Python with clinical-qikit installed, to time its compute in this run"
     )
+    p.add_argument(
+        "--stages", action="store_true", help="also print the processor time of each stage of the engine"
+    )
     args = p.parse_args()
     rng = np.random.default_rng(2024)
 
     n = 1_000_000
     y = rng.normal(100, 10, n)
     d = np.datetime64("2000-01-01") + np.arange(n)
-    t_single = best_of(lambda: spc(y, d, warn=False), args.repeat)
-    t_floor = best_of(lambda: np.multiply(y, 1.0), args.repeat * 3)
+    t_single = best_of(lambda: spc(y, d, warn=False), args.repeat, "single")
+    codes = np.empty(n, dtype=np.int8)
+    t_floor = best_of(lambda: np.less(y, 100.0, out=codes.view(np.bool_)), args.repeat * 3, "floor")
+    t_floor_float = best_of(lambda: np.multiply(y, 1.0), args.repeat * 3, "floor_float")
 
     ids = np.repeat(np.arange(10_000), 100)
     dd = np.tile(np.datetime64("2015-01-01") + np.arange(100), 10_000)
-    t_batch = best_of(lambda: spc_batch(ids, dd, y), args.repeat)
+    t_batch = best_of(lambda: spc_batch(ids, dd, y), args.repeat, "batch")
     perm = rng.permutation(n)
     ids_s, dd_s, y_s = ids[perm], dd[perm], y[perm]
     t_batch_shuffled = best_of(lambda: spc_batch(ids_s, dd_s, y_s), max(3, args.repeat // 2))
@@ -128,9 +179,24 @@ def main() -> int:
         goal = "" if target is None else f"  (target {target * 1000:.0f} ms){verdict}"
         print(f"  {label:58s} {t * 1000:9.1f} ms{goal}")
     print(
-        f"  numpy floor, 1,000,000 points (read once, write one array)  {t_floor * 1000:9.2f} ms; "
+        f"  numpy floor, read 1,000,000 float64 once, write an int8 each  {t_floor * 1000:9.3f} ms; "
         f"spc is {t_single / t_floor:.1f}x the floor (goal <= 2.5x)"
     )
+    print(
+        f"  numpy floor, read once, write a float64 each (np.multiply)    {t_floor_float * 1000:9.3f} ms; "
+        f"spc is {t_single / t_floor_float:.1f}x this floor"
+    )
+    print(
+        f"  processor time (best): spc {CPU['single'] * 1000:.1f} ms, spc_batch {CPU['batch'] * 1000:.1f} ms, "
+        f"int8 floor {CPU['floor'] * 1000:.3f} ms, float64 floor {CPU['floor_float'] * 1000:.3f} ms "
+        f"(process_time ticks may be coarse); by processor time spc is {CPU['single'] / CPU['floor']:.0f}x the int8 floor"
+    )
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(
+        f"  load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} processors)"
+    )
+    if args.stages:
+        stages(y, args.repeat)
     if args.peer_python:
         peer = peer_times(args.peer_python, y, max(1, args.repeat // 2))
         print(

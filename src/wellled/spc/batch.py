@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from .engine import analyse
 from .options import Annotation, DateLike, SPCOptions, annotations_from, to_datetime64
 from .results import BatchResult, SPCResult, format_date
-from .segments import FloatArray, IntArray
+from .segments import BoolArray, FloatArray, IntArray, any_true, scratch
 from .types import TOO_FEW_CODE, ChartType
 
 
@@ -42,6 +42,22 @@ def as_floats(values: ArrayLike, what: str) -> FloatArray:
     return arr
 
 
+def _in_date_order(dates: np.ndarray, n: int) -> BoolArray:
+    """dates[1:] >= dates[:-1], row by row, in a work array.
+
+    Compared as int64 when no date is NaT (five times faster than datetime64 comparisons, and the same answer):
+    NaT is the smallest int64, so the integers' minimum says whether there is one.
+    """
+    later: BoolArray = scratch("batch.later", max(n - 1, 0), np.bool_)
+    if dates.dtype.kind == "M" and n > 1:
+        ints = dates.view(np.int64)
+        if ints.min() != np.iinfo(np.int64).min:
+            np.greater_equal(ints[1:], ints[:-1], out=later)
+            return later
+    np.greater_equal(dates[1:], dates[:-1], out=later)
+    return later
+
+
 def _arrange(
     series: ArrayLike | None, dates: np.ndarray, n: int
 ) -> tuple[IntArray, tuple[Hashable, ...], IntArray | None]:
@@ -50,7 +66,7 @@ def _arrange(
     Rows must end up sorted by series id then date. Tables that already are (the usual case)
     are detected with a few cheap passes and not copied.
     """
-    later = dates[1:] >= dates[:-1]
+    later = _in_date_order(dates, n)
     if series is None:
         if later.all():
             return np.zeros(1, dtype=np.int64), (None,), None
@@ -116,7 +132,9 @@ def _warnings_for(
                 f"{name}the group starting {format_date(dates[start])} has {int(layout.lengths[s])} points, "
                 f"fewer than {threshold}; its limits are trial limits and will move as points are added"
             )
-    gaps = np.flatnonzero(computed.trend_gaps)
+    gaps = (
+        np.flatnonzero(computed.trend_gaps) if any_true(computed.trend_gaps) else np.zeros(0, dtype=np.int64)
+    )
     if gaps.size:
         gap_series = np.searchsorted(series_starts, gaps, side="right") - 1
         for row, i in zip(gaps.tolist(), gap_series.tolist(), strict=True):

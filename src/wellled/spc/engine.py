@@ -11,7 +11,7 @@ from .attribute import attribute_limits, attribute_values
 from .limits import Limits, no_limits
 from .rules import Flags, mdc_rules, reference_trend_gaps
 from .run import run_chart_limits, run_chart_rules
-from .segments import BoolArray, FloatArray, IntArray, Layout
+from .segments import BoolArray, FloatArray, IntArray, Layout, nothing, scratch
 from .types import TOO_FEW_CODE, ChartType, Direction
 from .xmr import xmr_limits
 
@@ -36,13 +36,13 @@ class Computed:
 
 def point_types(rule: Int8Array, side: Int8Array, direction: Direction) -> Int8Array:
     """Read flagged points through the improvement direction (codes of types.POINT_TYPE_CODES)."""
-    i8 = np.int8
-    flagged = (rule != 0).view(i8)
-    if direction is Direction.NEUTRAL:
-        typed = i8(4) - (side > 0).view(i8)  # 3 high, 4 low
-    else:
-        typed = i8(2) - (side * i8(direction.sign) > 0).view(i8)  # 1 improvement, 2 concern
-    result: Int8Array = (typed * flagged).astype(i8)
+    i8, n = np.int8, rule.shape[0]
+    # Sides are -1, 0 or +1, so side * sign > 0 is side > 0 for "increase" and side < 0 for "decrease".
+    better = np.less if direction is Direction.DECREASE else np.greater
+    high: BoolArray = better(side, 0, out=scratch("engine.high", n, np.bool_))
+    first = i8(4) if direction is Direction.NEUTRAL else i8(2)  # 3 high, 4 low; 1 improvement, 2 concern
+    result: Int8Array = np.subtract(first, high.view(i8))
+    result *= np.not_equal(rule, 0, out=scratch("engine.flagged", n, np.bool_)).view(i8)
     return result
 
 
@@ -70,12 +70,22 @@ def assurance_codes(
 
 
 def too_few_rows(
-    values: FloatArray, series_starts: IntArray, min_points: int | None
+    values: FloatArray, series_starts: IntArray, min_points: int | None, *, complete: bool = False
 ) -> tuple[IntArray, BoolArray, BoolArray]:
-    """Points per series, which series are too short for limits, and their rows (Making Data Count's baseline)."""
+    """Points per series, which series are too short for limits, and their rows (Making Data Count's baseline).
+
+    `complete` says no value is missing, so each series' points are its rows (no pass over the values).
+    """
     n = values.shape[0]
-    points = np.add.reduceat((~np.isnan(values)).astype(np.int64), series_starts) if n else series_starts * 0
+    if complete:
+        points = np.diff(np.append(series_starts, n))
+    else:
+        points = (
+            np.add.reduceat((~np.isnan(values)).astype(np.int64), series_starts) if n else series_starts * 0
+        )
     short = points < min_points if min_points is not None else np.zeros(points.shape[0], dtype=np.bool_)
+    if not short.any():  # the usual case: no row to mark, so no pass to mark them
+        return points, short, nothing(n, np.bool_)
     return points, short, np.repeat(short, np.diff(np.append(series_starts, n)))
 
 
@@ -104,11 +114,11 @@ def segment_layout(series_starts: IntArray, rebase: BoolArray) -> tuple[Layout, 
     makes the first group 1, as NHSRplotthedots does).
     """
     n = rebase.shape[0]
+    if not rebase.any():  # segments are the series: no pass to find the cuts
+        return Layout.from_starts(series_starts, n), nothing(n, np.int64)
     cut = rebase.copy()
     cut[series_starts] = True
     layout = Layout.from_starts(np.flatnonzero(cut), n)
-    if not rebase.any():
-        return layout, np.zeros(n, dtype=np.int64)
     counts = np.cumsum(rebase, dtype=np.int64)
     lengths = np.diff(np.append(series_starts, n))
     base = np.repeat(counts[series_starts] - rebase[series_starts], lengths)
@@ -134,9 +144,16 @@ def analyse(
     """Run the whole method on a table sorted by series then date, in one vectorised pass."""
     n = values.shape[0]
     layout, group = segment_layout(series_starts, rebase)
+    complete = not bool(np.isnan(values).any())  # asked once, not by every step
     if chart is ChartType.XMR:
         y = values
-        limits = xmr_limits(y, layout, fix_after_n_points=fix_after_n_points, screen_outliers=screen_outliers)
+        limits = xmr_limits(
+            y,
+            layout,
+            fix_after_n_points=fix_after_n_points,
+            screen_outliers=screen_outliers,
+            complete=complete,
+        )
     elif chart is ChartType.RUN:
         y = values
         limits = run_chart_limits(y, layout, fix_after_n_points=fix_after_n_points)
@@ -147,11 +164,11 @@ def analyse(
         )
     if chart is ChartType.RUN:
         flags = run_chart_rules(y, limits, layout, trend_length=trend_length, shift_length=shift_length)
-        gaps = np.zeros(n, dtype=np.bool_)
+        gaps = nothing(n, np.bool_)
     else:
         flags = mdc_rules(y, limits, layout, trend_length=trend_length, shift_length=shift_length)
-        gaps = reference_trend_gaps(y, layout, trend_length)
-    points, short, short_rows = too_few_rows(values, series_starts, min_points)
+        gaps = reference_trend_gaps(y, layout, trend_length, complete=complete and y is values)
+    points, short, short_rows = too_few_rows(values, series_starts, min_points, complete=complete)
     if short.any():
         limits, flags = without_limits(limits, flags, short_rows)
     ptype = point_types(flags.rule, flags.side, direction)

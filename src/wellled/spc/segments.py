@@ -7,6 +7,7 @@ use shifted boolean slices (a handful of cheap SIMD passes) rather than cumulati
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -18,6 +19,47 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 AnyArray = NDArray[Any]
+
+
+# Work arrays of up to this many rows are kept per thread and reused between calls (ADR 0060): a fresh
+# array costs the kernel a page fault and a zeroing pass per 4 KB page, more than the pass that fills it.
+# 2,097,152 rows: the two float64 arrays of the XmR limits are 16 MB each and the thirty-odd one-byte arrays of the
+# rules 2 MB each, so a thread holds at most about 100 MB (about 50 bytes a row of the longest table it has
+# computed); longer tables allocate as they go.
+SCRATCH_MAX_ROWS = 1 << 21
+_scratch = threading.local()
+
+
+def release_scratch() -> None:
+    """Let this thread's work arrays go (a long-lived thread that once computed a very long table)."""
+    _scratch.__dict__.pop("pool", None)
+
+
+def scratch(slot: str, n: int, dtype: Any = np.float64) -> AnyArray:
+    """A work array of n rows for `slot`, reused by this thread between calls; its contents are left over.
+
+    Only for temporaries that never leave the function using them, one slot per array alive at a time.
+    """
+    if n > SCRATCH_MAX_ROWS:
+        return np.empty(n, dtype=dtype)
+    pool: dict[tuple[str, str], AnyArray] = _scratch.__dict__.setdefault("pool", {})
+    key = (slot, np.dtype(dtype).str)
+    buf = pool.get(key)
+    if buf is None or buf.shape[0] < n:
+        buf = pool[key] = np.empty(n, dtype=dtype)
+    return buf[:n]
+
+
+def nothing(n: int, dtype: Any) -> AnyArray:
+    """n zeros (False) as a read-only view of one zero: a column known to be all zeros costs no memory or pass."""
+    return np.broadcast_to(np.zeros(1, dtype=dtype), (n,))
+
+
+def any_true(x: AnyArray) -> bool:
+    """x.any(), reading one row of a one-value view (such as nothing()) instead of all of them."""
+    if x.ndim == 1 and x.strides == (0,):
+        return bool(x[:1].any())
+    return bool(x.any())
 
 
 @dataclass(frozen=True)
@@ -58,6 +100,14 @@ class Layout:
         """0-based position of each row inside its segment."""
         return np.arange(self.n, dtype=np.int64) - np.repeat(self.starts, self.lengths)
 
+    def apply(self, op: Any, x: AnyArray, per_segment: AnyArray, out: AnyArray) -> AnyArray:
+        """op(x, self.spread(per_segment), out=out): a ufunc of each row and its segment's value, into `out`.
+
+        (Broadcasting a column over a (segments, length) view instead of spreading was tried: numpy's short inner
+        loops made it slower for series of 100 points.)
+        """
+        return op(x, self.spread(per_segment), out=out)  # type: ignore[no-any-return]
+
     def spread(self, per_segment: AnyArray) -> AnyArray:
         """Repeat one value per segment onto every row of the segment (read-only).
 
@@ -78,19 +128,24 @@ def seg_sum(x: AnyArray, layout: Layout) -> AnyArray:
     return np.add.reduceat(x, layout.starts)
 
 
-def seg_nanmean(x: FloatArray, layout: Layout) -> FloatArray:
+def seg_nanmean(x: FloatArray, layout: Layout, *, complete: bool | None = None) -> FloatArray:
     """Mean of the non-missing values of each segment (NaN when none), computed like R's mean().
 
     R divides the sum by n and then adds the mean of the residuals (a correction pass); doing
     the same keeps comparisons with the mean (such as "exactly on the mean") in step with R.
+    `complete=True` says the caller knows x has no missing value (one pass saved).
     """
-    missing = np.isnan(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        if not missing.any():
+        total = seg_sum(x, layout)
+        if complete is None:
+            # A finite total means no NaN (and no infinity) anywhere: skip the search for missing values.
+            complete = bool(np.isfinite(total).all()) or not bool(np.isnan(x).any())
+        if complete:
             count = layout.lengths.astype(np.float64)
-            first = seg_sum(x, layout) / count
-            resid = x - layout.spread(first)
+            first = total / count
+            resid = layout.apply(np.subtract, x, first, scratch("residuals", layout.n))
         else:
+            missing = np.isnan(x)
             count = np.add.reduceat(~missing, layout.starts, dtype=np.int64).astype(np.float64)
             x0 = np.where(missing, 0.0, x)
             first = seg_sum(x0, layout) / count
@@ -108,45 +163,73 @@ def seg_diff(x: FloatArray, layout: Layout) -> FloatArray:
     return d
 
 
-def all_back(x: BoolArray, width: int) -> BoolArray:
-    """out[i] = x[i] & x[i-1] & ... & x[i-width+1] (False where the window runs off the start)."""
+def _shifted(x: AnyArray, step: int, combine: Any, back: bool) -> AnyArray:
+    """combine(x[i], x[i - step]) (back) or combine(x[i], x[i + step]) (ahead), into a new array.
+
+    Rows with no partner keep x[i] (the window is cut short at the end of the table), except that a window of
+    ANDs running off the start never holds. Writes a fresh array, so no pass reads what it writes.
+    """
+    out = np.empty_like(x)
+    if back:
+        combine(x[step:], x[:-step], out=out[step:])
+        out[:step] = 0 if combine is np.bitwise_and else x[:step]
+    else:
+        combine(x[:-step], x[step:], out=out[:-step])
+        out[-step:] = x[-step:]
+    return out
+
+
+def _window(x: AnyArray, width: int, combine: Any, back: bool) -> AnyArray:
+    """Combine each row with the width - 1 rows behind (or ahead of) it, doubling the window each pass.
+
+    ceil(log2(width)) passes instead of width - 1; bitwise, so a uint8 array carries several rules' bits at once.
+    """
     n = x.shape[0]
-    out = x.copy()
-    for j in range(1, width):
-        if j >= n:
-            out[:] = False
+    out = x.copy() if width <= 1 or n <= 1 else x
+    have = 1
+    while have < width:
+        step = min(have, width - have)
+        if step >= n:
+            if back and combine is np.bitwise_and:  # every window runs off the start
+                out = np.zeros_like(x)
             break
-        out[j:] &= x[:-j]
-        out[:j] = False
-    return out
+        out = _shifted(out, step, combine, back)
+        have += step
+    return out if out is not x else x.copy()
 
 
-def any_back(x: BoolArray, width: int) -> BoolArray:
+def all_back(x: AnyArray, width: int) -> AnyArray:
+    """out[i] = x[i] & x[i-1] & ... & x[i-width+1] (False where the window runs off the start)."""
+    return _window(x, width, np.bitwise_and, back=True)
+
+
+def any_back(x: AnyArray, width: int) -> AnyArray:
     """out[i] = x[i] | x[i-1] | ... | x[i-width+1]."""
-    out = x.copy()
-    for j in range(1, min(width, x.shape[0])):
-        out[j:] |= x[:-j]
-    return out
+    return _window(x, width, np.bitwise_or, back=True)
 
 
-def any_ahead(x: BoolArray, width: int) -> BoolArray:
+def any_ahead(x: AnyArray, width: int) -> AnyArray:
     """out[i] = x[i] | x[i+1] | ... | x[i+width-1]: spreads a window's end flag over its rows."""
-    out = x.copy()
-    for j in range(1, min(width, x.shape[0])):
-        out[:-j] |= x[j:]
+    return _window(x, width, np.bitwise_or, back=False)
+
+
+def linked_pairs(x: BoolArray, link: BoolArray) -> BoolArray:
+    """Rows where x holds for the row and the one before it, in one segment (False on the first row)."""
+    out = np.zeros_like(x)
+    if x.shape[0] > 1:
+        np.bitwise_and(x[1:], x[:-1], out=out[1:])
+        out &= link
     return out
 
 
 def runs_of(x: BoolArray, link: BoolArray, length: int) -> BoolArray:
-    """Rows inside some run of `length` consecutive True rows of one segment."""
+    """Rows inside some run of `length` consecutive True rows of one segment.
+
+    A run of `length` rows is `length - 1` linked pairs in a row, so one window over the pairs finds its end.
+    """
     if length <= 1:
         return x.copy()
-    n = x.shape[0]
-    inner = all_back(x & link, length - 1)  # rows i-length+2..i true and linked to the row before
-    ends = np.zeros_like(x)
-    if n >= length:
-        ends[length - 1 :] = inner[length - 1 :] & x[: n - length + 1]
-    return any_ahead(ends, length)
+    return any_ahead(all_back(linked_pairs(x, link), length - 1), length)
 
 
 def seg_nanmedian(x: FloatArray, layout: Layout) -> FloatArray:
