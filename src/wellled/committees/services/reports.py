@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from wellled.core.access import current_role
+from wellled.core.audit import audit_record
+from wellled.core.choices import AuditAction
 from wellled.core.formatting import day_text
 from wellled.core.models import User
 from wellled.core.permissions import Permission, role_allows
@@ -161,19 +163,21 @@ def chairs_report_issue(*, report: ChairsReport, by: User) -> IssuedPaper:
             purpose=ItemPurpose.ASSURANCE,
             by=by,
         )
-        record_create(
-            instance=Paper(
-                item=item,
-                title=issued.title,
-                source=PaperSource.WELLLED,
-                issued_paper=issued,
-                author=by,
-                submitted_at=timezone.now(),
-            ),
+        paper_row = Paper.objects.create(
+            item=item,
+            title=issued.title[:300],
+            source=PaperSource.WELLLED,
+            issued_paper=issued,
+            author=by,
+            submitted_at=timezone.now(),
+        )
+        # No file: the audit records what the row says (a FileField's value is not JSON).
+        audit_record(
             by=by,
             organisation=committee.organisation,
-            permission=None,
-            clean=(),
+            action=AuditAction.CREATE,
+            instance=paper_row,
+            after={"item_id": item.pk, "title": paper_row.title, "issued_paper_id": issued.pk},
         )
 
     request = PaperRequest(
