@@ -128,7 +128,7 @@ def test_another_trusts_committee_cannot_be_chosen():
 def test_the_baf_says_who_last_reviewed_a_risk_and_flags_a_cycle_missed():
     b = build_board()  # the quality committee meets monthly: a cycle of 31 days
     reviewed = _risk(b.org, b.governance, "1", committee=b.quality)
-    never = _risk(b.org, b.governance, "2", committee=b.quality)
+    _risk(b.org, b.governance, "2", committee=b.quality)
     _risk(b.org, b.governance, "3")
     risk_review_record(
         committee=b.quality,
