@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from django import forms
 
@@ -44,14 +45,16 @@ class ChairsReportForm(VersionedTextForm):
 
     def __init__(self, *args, titles: dict[str, str], candidates: Sequence[Candidate], **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = {c.key: c for c in candidates}
-        self.fields["candidates"].choices = [(c.key, f"{c.kind}: {c.text}") for c in candidates]
+        self.offered = {c.key: c for c in candidates}
+        cast(forms.MultipleChoiceField, self.fields["candidates"]).choices = [
+            (c.key, f"{c.kind}: {c.text}") for c in candidates
+        ]
         self.fields["candidates"].label = f"Add to {titles['alert']}"
         for key, title in titles.items():
             self.fields[key].label = title
 
     def chosen(self) -> list[Candidate]:
-        return [self.candidates[k] for k in self.cleaned_data.get("candidates", []) if k in self.candidates]
+        return [self.offered[k] for k in self.cleaned_data.get("candidates", []) if k in self.offered]
 
 
 class IssueForm(VersionedTextForm):

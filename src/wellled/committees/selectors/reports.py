@@ -145,7 +145,7 @@ def alert_candidates(*, user: User, meeting: Meeting) -> list[Candidate]:
                 f"{item.title}: {item.get_assurance_display().lower()} assurance",
             )
         )
-    if committee.action_log_id is not None:
+    if committee.action_log is not None:
         rows = plan_actions(
             user=user,
             organisation=organisation,

@@ -5,6 +5,7 @@ the next agenda of the body the committee reports to, as an item under the commi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -95,7 +96,7 @@ def chairs_report_save(
     committee = meeting.committee
     _require(by, committee)
     _reportable(meeting)
-    changes = {
+    changes: dict[str, Any] = {
         "alert": _with_candidates(alert, candidates),
         "advise": advise.strip(),
         "assure": assure.strip(),
@@ -103,7 +104,7 @@ def chairs_report_save(
     if confirm and not any(changes.values()):
         raise ValidationError({"alert": EMPTY_REPORT})
     if confirm:
-        changes |= {"status": ReportStatus.CONFIRMED, "confirmed_by": by}
+        changes.update(status=ReportStatus.CONFIRMED, confirmed_by=by)
     report = ChairsReport.objects.filter(meeting=meeting).first()
     if report is None:
         return record_create(
@@ -115,7 +116,7 @@ def chairs_report_save(
     if report.status == ReportStatus.ISSUED:
         raise ValidationError(ISSUED_ALREADY)
     if not confirm:
-        changes |= {"status": ReportStatus.DRAFT, "confirmed_by": None}
+        changes.update(status=ReportStatus.DRAFT, confirmed_by=None)
     return fields_update(
         instance=report,
         by=by,

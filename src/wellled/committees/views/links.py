@@ -12,9 +12,11 @@ from ..forms.reports import LinkRisksForm
 from ..selectors.links import link_proposals
 from ..selectors.reports import committees_for_user
 from ..services.links import risks_link
+from .reports import member_require
 
 
 def link_risks(request: SignedInRequest) -> HttpResponse:
+    member_require(request)
     require(role(request), Permission.MANAGE_ORGANISATION)
     proposals = link_proposals(**scope(request))
     form = LinkRisksForm(

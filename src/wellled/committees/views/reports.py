@@ -4,6 +4,8 @@ chair or the governance team, checked again by the services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from wellled.core.access import current_role
 from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import SignedInRequest, form_page, role, scope
 from wellled.risks.selectors import principal_risks
@@ -22,9 +25,11 @@ from ..selectors import reports as selectors
 from ..services import escalations, reports, risk_reviews
 
 
-def _member(request: SignedInRequest) -> None:
+def member_require(request: SignedInRequest) -> None:
     """Committee pages are for the trust's own members: an oversight body or another trust sees nothing (404)."""
-    if role(request) is None:
+    if (
+        current_role(user=request.user, organisation_id=request.organisation.pk) is None
+    ):  # a lent (oversight) seat
         raise Http404("Not found.")
 
 
@@ -36,7 +41,7 @@ def _may_write(request: SignedInRequest, committee) -> None:
 @require_GET
 def report_list(request: SignedInRequest) -> HttpResponse:
     """Held meetings of the trust's committees, each with its chair's report and where that stands."""
-    _member(request)
+    member_require(request)
     meetings = list(selectors.report_meetings(**scope(request))[:100])
     rows = [(m, selectors.report_of(m)) for m in meetings]
     return render(request, "committees/reports/list.jinja", {"rows": rows, "page_title": "Chair's reports"})
@@ -44,7 +49,7 @@ def report_list(request: SignedInRequest) -> HttpResponse:
 
 def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The chair writes the report of a meeting: the sections, the alert candidates to add, and confirmation."""
-    _member(request)
+    member_require(request)
     meeting = selectors.meeting_get(**scope(request), pk=pk)
     _may_write(request, meeting.committee)
     report = selectors.report_of(meeting)
@@ -88,7 +93,7 @@ def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    _member(request)
+    member_require(request)
     report = selectors.report_get(**scope(request), pk=pk)
     meeting = report.meeting
     return render(
@@ -110,7 +115,7 @@ def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     """Issue the confirmed report onto the next agenda of the body the committee reports to."""
-    _member(request)
+    member_require(request)
     report = selectors.report_get(**scope(request), pk=pk)
     _may_write(request, report.meeting.committee)
     try:
@@ -128,7 +133,7 @@ def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def escalation_create(request: SignedInRequest, pk: int) -> HttpResponse:
     """Refer an item of a meeting up or across, with a reason."""
-    _member(request)
+    member_require(request)
     meeting = selectors.meeting_get(**scope(request), pk=pk)
     _may_write(request, meeting.committee)
     item_key = request.GET.get("item") or request.POST.get("item") or ""
@@ -166,7 +171,7 @@ def escalation_create(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def escalation_list(request: SignedInRequest) -> HttpResponse:
-    _member(request)
+    member_require(request)
     return render(
         request,
         "committees/reports/escalations.jinja",
@@ -177,7 +182,7 @@ def escalation_list(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def escalation_place(request: SignedInRequest, pk: int) -> HttpResponse:
     """Place the items waiting for this committee onto its next planned meeting."""
-    _member(request)
+    member_require(request)
     committee = selectors.committee_get(**scope(request), pk=pk)
     _may_write(request, committee)
     placed = escalations.escalations_place(committee=committee, by=request.user)
@@ -189,9 +194,9 @@ def escalation_place(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def risk_review_create(request: SignedInRequest) -> HttpResponse:
     """Record a committee's review or deep dive of a principal risk (the governance team, from the minutes)."""
-    _member(request)
+    member_require(request)
     require(role(request), Permission.MANAGE_COMMITTEES)
-    initial = {"reviewed_on": timezone.localdate()}
+    initial: dict[str, Any] = {"reviewed_on": timezone.localdate()}
     for name in ("risk", "committee"):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
