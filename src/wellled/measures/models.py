@@ -103,6 +103,8 @@ class Measure(models.Model):
     def clean(self) -> None:
         if self.unit is not None and self.unit.organisation_id != self.organisation_id:
             raise ValidationError({"unit": "Choose a part of your own organisation."})
+        if self.committee is not None and self.committee.organisation_id != self.organisation_id:
+            raise ValidationError({"committee": "Choose one of your own organisation's committees."})
         if self.negative_allowed and self.kind != MeasureKind.VALUE:
             raise ValidationError({"negative_allowed": NEGATIVE_ONLY_FOR_VALUES})
         if self.kind == MeasureKind.PROPORTION and self.target is not None and not 0 <= self.target <= 100:

@@ -86,10 +86,17 @@ ASSURANCE_NAMES = {
 # Measures -----------------------------------------------------------------------------------------------------
 
 
+def owning_committees(*, user: User, organisation: Organisation) -> QuerySet:
+    """The organisation's active committees a measure can belong to (committees.Committee, read by label: measures
+    sits below committees)."""
+    committee = Measure._meta.get_field("committee").related_model
+    return scoped(committee._default_manager.filter(active=True), user=user, organisation=organisation)
+
+
 def measures_for_user(*, user: User, organisation: Organisation) -> QuerySet[Measure]:
     """The organisation's measures, if the user belongs to it."""
     return scoped(Measure.objects.all(), user=user, organisation=organisation).select_related(
-        "unit", "owner", "framework_element"
+        "unit", "owner", "framework_element", "committee"
     )
 
 
