@@ -114,13 +114,14 @@ def _reviews(organisation, by, today: datetime.date) -> int:
     risks = Risk.objects.filter(organisation=organisation, principal=True, committee__isnull=False).order_by(
         "reference"
     )
-    for n, risk in enumerate(risks.select_related("committee")):
+    for n, risk in enumerate(risks):
         if RiskReview.objects.filter(risk=risk).exists():
             continue
+        committee = Committee.objects.get(risks=risk)
         # Every third risk last reviewed longer ago than its committee's cycle, so the BAF shows the flag.
-        days_ago = risk.committee.cycle_days + 10 if n % 3 == 2 else 12 + n
+        days_ago = committee.cycle_days + 10 if n % 3 == 2 else 12 + n
         risk_review_record(
-            committee=risk.committee,
+            committee=committee,
             risk=risk,
             by=by,
             reviewed_on=today - datetime.timedelta(days=days_ago),
