@@ -17,6 +17,8 @@ from wellled.committees.choices import AssuranceLevel, MeetingStatus, ReportStat
 from wellled.committees.models import AgendaItem, ChairsReport, Escalation, Meeting
 from wellled.core.choices import OrganisationKind, Role
 from wellled.core.services import organisation_create, portfolio_trust_add
+from wellled.measures.models import Measure
+from wellled.reports.ipr import ipr_build
 from wellled.risks import services as risk_services
 from wellled.risks.models import Risk
 
@@ -246,3 +248,16 @@ def test_no_page_queries_while_its_template_renders(templates_never_query, clien
         client = _as(client, login, b.people[who])
         for page, address in _pages(b, report).items():
             assert client.get(address).status_code in (200, 403), (who, page)
+
+
+def test_a_committees_baf_and_ipr_draft_only_for_a_committee_of_ones_own_trust(client, login, b):
+    other = build_board()
+    owned = Measure.objects.create(organisation=b.org, name="Falls with harm", committee=b.quality)
+    Measure.objects.create(organisation=b.org, name="Agency spend")
+    report = ipr_build(user=b.governance, organisation=b.org, as_at=timezone.localdate(), committee=b.quality)
+    assert [m.name for m in report.measures] == [owned.name]
+    assert report.title.startswith("Integrated performance report for Quality Committee")
+    client = _as(client, login, b.governance)
+    for kind in ("baf", "ipr"):
+        assert client.get(f"/papers/draft/{kind}.pdf?committee={b.quality.pk}").status_code == 200, kind
+        assert client.get(f"/papers/draft/{kind}.pdf?committee={other.quality.pk}").status_code == 404, kind
