@@ -149,9 +149,13 @@ def test_another_trusts_administrator_and_an_oversight_body_get_not_found(client
         assert client.post(pages[page], {}).status_code in (404, 405), page
     assert client.post(reverse("committee-report-issue", args=[report.pk])).status_code == 404
     assert "Quality Committee" not in client.get(pages["list"]).content.decode()
+    draft = f"/papers/draft/chairs_rpt.pdf?report={report.pk}"
+    assert client.get(draft).status_code == 404
     _as(client, login, overseer, org=b.org)
     for page in ("list", "detail", "edit", "refer", "referred"):
         assert client.get(pages[page]).status_code == 404, page
+    assert client.get(draft).status_code == 404  # an oversight body sees issued public packs only
+    assert _as(client, login, b.outsider).get(draft).status_code == 200  # a member of the trust drafts it
 
 
 def test_a_non_member_never_sees_a_private_item_among_the_alert_candidates(client, login, b, report):

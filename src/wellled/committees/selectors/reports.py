@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from wellled.core.access import current_role
 from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
@@ -27,8 +28,16 @@ CONCERN_VARIATIONS = ("concern_high", "concern_low")
 FAILING_ASSURANCE = "fail"
 
 
+def own_scoped(queryset: QuerySet, *, user: User, organisation: Organisation, path: str) -> QuerySet:
+    """`scoped`, but for the trust's own members only: an oversight body's lent seat sees issued public packs, not
+    committees' working records (issue 22)."""
+    if current_role(user=user, organisation_id=organisation.pk) is None:
+        return queryset.none()
+    return scoped(queryset, user=user, organisation=organisation, path=path)
+
+
 def committees_for_user(*, user: User, organisation: Organisation) -> QuerySet[Committee]:
-    return scoped(Committee.objects.all(), user=user, organisation=organisation)
+    return own_scoped(Committee.objects.all(), user=user, organisation=organisation, path="organisation")
 
 
 def committee_get(*, user: User, organisation: Organisation, pk) -> Committee:
@@ -36,7 +45,7 @@ def committee_get(*, user: User, organisation: Organisation, pk) -> Committee:
 
 
 def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
-    return scoped(
+    return own_scoped(
         Meeting.objects.select_related("committee", "committee__reports_to"),
         user=user,
         organisation=organisation,
@@ -63,7 +72,7 @@ def report_meetings(*, user: User, organisation: Organisation) -> QuerySet[Meeti
 def report_get(*, user: User, organisation: Organisation, pk) -> ChairsReport:
     """One chair's report of the trust's committees, or 404."""
     return get_or_404(
-        scoped(
+        own_scoped(
             ChairsReport.objects.select_related(
                 "meeting__committee__reports_to", "meeting__committee__organisation", "issued_paper"
             ),
@@ -192,7 +201,7 @@ def next_meeting(committee: Committee, *, after: datetime.datetime) -> Meeting |
 def escalations_for_user(*, user: User, organisation: Organisation) -> list[Escalation]:
     """Items referred between the trust's committees, latest first; one from a private item only for those who see
     the private items of the committee it came from or went to."""
-    rows = scoped(
+    rows = own_scoped(
         Escalation.objects.select_related(
             "from_committee", "to_committee", "from_item", "received_item__meeting"
         ),
