@@ -82,7 +82,7 @@ def committees_reports_demo_load(*, stdout: Writer | None = None, dates: DemoDat
                 title=ESCALATED[0],
                 reason=ESCALATED[1],
                 by=by,
-                raised_on=meeting.starts_at.date(),
+                raised_on=timezone.localdate(meeting.starts_at),
             )
             escalated = True
         report = chairs_report_save(meeting=meeting, by=by, advise=ADVISE, assure=ASSURE)

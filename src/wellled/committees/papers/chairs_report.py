@@ -80,7 +80,7 @@ def chairs_report_build(request: PaperRequest) -> ChairsReportPaper:
         organisation_name=request.organisation.name,
         committee=committee.name,
         reports_to=committee.reports_to.name if committee.reports_to else "",
-        meeting_on=meeting.starts_at.date(),
+        meeting_on=timezone.localdate(meeting.starts_at),
         as_at=request.day,
         generated_at=timezone.now().replace(microsecond=0),
         chair=str(report.confirmed_by or ""),
@@ -176,7 +176,10 @@ class ChairsReportKind(PaperKind):
             raise ValidationError({"report": "Name the chair's report to draft."})
         report = report_get(user=by, organisation=organisation, pk=key)
         return PaperRequest(
-            organisation=organisation, by=by, as_at=report.meeting.starts_at.date(), subject=report
+            organisation=organisation,
+            by=by,
+            as_at=timezone.localdate(report.meeting.starts_at),
+            subject=report,
         )
 
     def build(self, request: PaperRequest) -> ChairsReportPaper:

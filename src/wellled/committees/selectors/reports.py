@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from wellled.core.access import current_role
 from wellled.core.formatting import day_text
@@ -111,7 +112,7 @@ def alert_candidates(*, user: User, meeting: Meeting) -> list[Candidate]:
     above tolerance, items where it took limited or no assurance, and overdue actions on its action log."""
     committee = meeting.committee
     organisation = committee.organisation
-    on = meeting.starts_at.date()
+    on = timezone.localdate(meeting.starts_at)
     found: list[Candidate] = []
     measures = (
         scoped(Measure.objects.filter(committee=committee), user=user, organisation=organisation)
@@ -182,7 +183,8 @@ def delegated_decisions(*, user: User, meeting: Meeting) -> list[Decision]:
 def referred_items(*, user: User, meeting: Meeting) -> list[Escalation]:
     """Items this meeting referred up or across, with the committee each went to."""
     escalations = Escalation.objects.filter(from_committee=meeting.committee).filter(
-        Q(from_item__meeting=meeting) | Q(from_item__isnull=True, raised_on=meeting.starts_at.date())
+        Q(from_item__meeting=meeting)
+        | Q(from_item__isnull=True, raised_on=timezone.localdate(meeting.starts_at))
     )
     if not sees_private(user, meeting.committee):
         escalations = escalations.exclude(from_item__part=ItemPart.PRIVATE)

@@ -184,7 +184,7 @@ def chairs_report_issue(*, report: ChairsReport, by: User) -> IssuedPaper:
     request = PaperRequest(
         organisation=committee.organisation,
         by=by,
-        as_at=min(meeting.starts_at.date(), timezone.localdate()),
+        as_at=min(timezone.localdate(meeting.starts_at), timezone.localdate()),
         subject=report,
     )
     return issue("chairs_rpt", request, on_stored=stored)

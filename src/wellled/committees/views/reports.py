@@ -153,7 +153,7 @@ def escalation_create(request: SignedInRequest, pk: int) -> HttpResponse:
             from_committee=meeting.committee,
             by=request.user,
             from_item=item,
-            raised_on=meeting.starts_at.date(),
+            raised_on=timezone.localdate(meeting.starts_at),
             **data,
         ),
         success_url=reverse("committee-escalation-list"),
