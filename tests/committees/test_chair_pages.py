@@ -265,3 +265,27 @@ def test_a_committees_baf_and_ipr_draft_only_for_a_committee_of_ones_own_trust(c
     for kind in ("baf", "ipr"):
         assert client.get(f"/papers/draft/{kind}.pdf?committee={b.quality.pk}").status_code == 200, kind
         assert client.get(f"/papers/draft/{kind}.pdf?committee={other.quality.pk}").status_code == 404, kind
+
+
+def test_the_baf_page_shows_one_committees_principal_risks(client, login, b):
+    other = build_board()
+    objective = risk_services.objective_create(organisation=b.org, by=b.governance, code="SO1", title="Safe")
+    for title, committee in (("Falls with harm", b.quality), ("Agency spend", None)):
+        risk = risk_services.risk_create(
+            organisation=b.org, by=b.governance, title=title, inherent=(4, 4), current=(3, 3), target=(2, 2)
+        )
+        risk_services.risk_baf_set(
+            risk=risk,
+            by=b.governance,
+            expected_version=risk.version,
+            principal=True,
+            objective=objective,
+            committee=committee,
+        )
+    client = _as(client, login, b.outsider)
+    page = client.get(f"/baf/?committee={b.quality.pk}").content.decode()
+    assert "Falls with harm" in page and "Agency spend" not in page
+    assert "Not reviewed by a committee: not reviewed in its committee" in page
+    everything = client.get("/baf/").content.decode()
+    assert "Falls with harm" in everything and "Agency spend" in everything
+    assert client.get(f"/baf/?committee={other.quality.pk}").status_code == 404

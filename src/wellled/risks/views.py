@@ -394,13 +394,19 @@ def _baf_papers(request: SignedInRequest):
 
 @require_GET
 def baf(request: SignedInRequest) -> HttpResponse:
-    """The BAF today: principal risks by objective, the register's heat map, movement since the last issued BAF."""
-    paper = baf_paper_build(as_at=timezone.localdate(), **scope(request))
+    """The BAF today: principal risks by objective, the register's heat map, movement since the last issued BAF;
+    `?committee=<id>` shows one committee's principal risks (ADR 0062)."""
+    committee = paper_kind.committee_of(request.user, request.organisation, request.GET.get("committee", ""))
+    paper = baf_paper_build(as_at=timezone.localdate(), committee=committee, **scope(request))
     return render(
         request,
         "risks/baf.jinja",
         {
             "paper": paper,
+            "committee": committee,
+            "committees": list(
+                selectors.lead_committees(**scope(request)).filter(risks__principal=True).distinct()
+            ),
             "convention": convention(),
             "papers": list(_baf_papers(request)[:5]),
             "page_title": "Board assurance framework",
