@@ -152,5 +152,5 @@ def test_run_again_on_a_later_day_the_demo_adds_nothing():
     # assessments, measures, risks, wards and QI projects, papers; the oversight region; information requests
     assert not results[0].created and results[1:6] == [False, 0, 0, 0, 0]
     assert not results[6].created
-    assert results[7:] == [0, 0]  # information requests; speak-up cases
+    assert results[7:] == [0, 0, 0]  # information requests; speak-up cases; chair's reports
     assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts

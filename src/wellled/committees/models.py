@@ -11,12 +11,14 @@ from django.db import models
 
 from wellled.core import limits
 from wellled.core.fields import optional_link
+from wellled.core.formatting import day_text, month_year
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, User
 from wellled.plans.models import Action, Plan
 from wellled.reports.models import IssuedPaper
 
 from .choices import (
+    MEETINGS_A_YEAR,
     AssuranceLevel,
     Attendance,
     CommitteeKind,
@@ -34,6 +36,13 @@ from .choices import (
     ReportStatus,
     Seat,
 )
+
+DAYS_A_YEAR = 366  # a leap year's length, so a committee's cycle is never a day short
+
+
+def cycle_days(frequency: str) -> int:
+    """Days in one cycle of a committee meeting at this frequency (a year shared among its meetings, rounded up)."""
+    return -(-DAYS_A_YEAR // MEETINGS_A_YEAR.get(Frequency(frequency), 12))
 
 
 class Committee(models.Model):
@@ -70,6 +79,12 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cycle_days(self) -> int:
+        """The days between its meetings by its frequency: a principal risk it leads on and has not reviewed in this
+        long is flagged on the BAF (read by risks through the relation, without importing committees)."""
+        return cycle_days(self.frequency)
 
     def clean(self) -> None:
         if self.reports_to_id is None:
@@ -194,7 +209,7 @@ class Meeting(models.Model):
         ordering = ["committee", "starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.committee}, {self.starts_at:%d %B %Y}"
+        return f"{self.committee}, {day_text(self.starts_at)}"
 
 
 class AgendaItem(models.Model):
@@ -279,7 +294,7 @@ class CycleEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle_item} due {self.due_month:%B %Y}"
+        return f"{self.cycle_item} due {month_year(self.due_month)}"
 
 
 class MeetingAttendance(models.Model):

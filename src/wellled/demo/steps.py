@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assessments import assessments_demo_load
+from .committees_reports import committees_reports_demo_load
 from .ftsu import ftsu_demo_load
 from .improvement import improvement_demo_load
 from .information import information_demo_load
@@ -46,6 +47,8 @@ STEPS: tuple[Step, ...] = (
         "information requests", ("information.yaml",), information_demo_load
     ),  # after plans, measures, papers
     Step("Freedom to Speak Up cases", ("ftsu.yaml",), ftsu_demo_load),
+    # After the committees step (cmt-meet): it looks the committees up by name and does nothing without them.
+    Step("chair's reports, escalation and the BAF by committee", (), committees_reports_demo_load),
 )
 
 # Data files read outside STEPS: `wellled demo --scale N` only (scale.py).

@@ -73,6 +73,14 @@ class MeasureForm(VersionedForm):
     framework_element = forms.TypedChoiceField(
         label="Framework element", coerce=int, empty_value=None, required=False
     )
+    committee = forms.TypedChoiceField(
+        label="Owning committee",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="The board committee whose part of the performance report shows it, and whose chair is alerted "
+        "when it shows concern.",
+    )
     indicator_code = text_field(
         "Shared indicator code (optional)",
         limit=(Measure, "indicator_code"),
@@ -92,19 +100,21 @@ class MeasureForm(VersionedForm):
         yes="Run chart (median, no limits), e.g. while there are few points",
     )
 
-    def __init__(self, *args, units=(), people=(), elements=(), **kwargs):
+    def __init__(self, *args, units=(), people=(), elements=(), committees=(), **kwargs):
         super().__init__(*args, **kwargs)
         # What each chosen key stands for: the service takes the records themselves.
         self.records = {
             "unit": {u.pk: u for u in units},
             "owner": {p.pk: p for p in people},
             "framework_element": {e.pk: e for e in elements},
+            "committee": {c.pk: c for c in committees},
         }
         offer_choices(self, "unit", [("", "The whole organisation")] + [(u.pk, str(u)) for u in units])
         offer_choices(
             self, "owner", [("", "No owner yet")] + [(p.pk, f"{p} ({p.display_initials})") for p in people]
         )
         offer_choices(self, "framework_element", [("", "None")] + [(e.pk, str(e)) for e in elements])
+        offer_choices(self, "committee", [("", "None")] + [(c.pk, c.name) for c in committees])
 
     def clean_year_start(self):
         return self.cleaned_data.get("year_start") or YearStart.FINANCIAL

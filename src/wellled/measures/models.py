@@ -81,6 +81,13 @@ class Measure(models.Model):
         help_text="Draw a run chart (median, no limits) instead, e.g. while there are few points.",
     )
     framework_element = optional_link(FrameworkElement, related_name="+")
+    # The committee that owns it in the IPR (issue 22, ADR 0062), by label: committees sits above measures.
+    committee = optional_link(
+        "committees.Committee",  # type: ignore[arg-type]
+        related_name="measures",
+        verbose_name="owning committee",
+        help_text="The board committee whose section of the integrated performance report shows it.",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -96,6 +103,8 @@ class Measure(models.Model):
     def clean(self) -> None:
         if self.unit is not None and self.unit.organisation_id != self.organisation_id:
             raise ValidationError({"unit": "Choose a part of your own organisation."})
+        if self.committee is not None and self.committee.organisation_id != self.organisation_id:
+            raise ValidationError({"committee": "Choose one of your own organisation's committees."})
         if self.negative_allowed and self.kind != MeasureKind.VALUE:
             raise ValidationError({"negative_allowed": NEGATIVE_ONLY_FOR_VALUES})
         if self.kind == MeasureKind.PROPORTION and self.target is not None and not 0 <= self.target <= 100:

@@ -86,10 +86,17 @@ ASSURANCE_NAMES = {
 # Measures -----------------------------------------------------------------------------------------------------
 
 
+def owning_committees(*, user: User, organisation: Organisation) -> QuerySet:
+    """The organisation's active committees a measure can belong to (committees.Committee, read by label: measures
+    sits below committees)."""
+    committee = Measure._meta.get_field("committee").related_model
+    return scoped(committee._default_manager.filter(active=True), user=user, organisation=organisation)
+
+
 def measures_for_user(*, user: User, organisation: Organisation) -> QuerySet[Measure]:
     """The organisation's measures, if the user belongs to it."""
     return scoped(Measure.objects.all(), user=user, organisation=organisation).select_related(
-        "unit", "owner", "framework_element"
+        "unit", "owner", "framework_element", "committee"
     )
 
 
@@ -591,9 +598,15 @@ class ReportedMeasure:
     commentary: MeasureCommentary | None
 
 
-def measures_as_at(*, user: User, organisation: Organisation, until: datetime.date) -> list[ReportedMeasure]:
-    """Every measure with its SPC result from the figures of periods up to `until`, in six queries."""
-    measures = list(measures_for_user(user=user, organisation=organisation).order_by("name"))
+def measures_as_at(
+    *, user: User, organisation: Organisation, until: datetime.date, committee_id: int | None = None
+) -> list[ReportedMeasure]:
+    """Every measure (or one committee's) with its SPC result from the figures of periods up to `until`, in six
+    queries."""
+    found = measures_for_user(user=user, organisation=organisation)
+    if committee_id is not None:
+        found = found.filter(committee_id=committee_id)
+    measures = list(found.order_by("name"))
     ids = [m.pk for m in measures]
     values: dict[int, list[MeasureValue]] = {pk: [] for pk in ids}
     for value in MeasureValue.objects.filter(measure_id__in=ids, period__lte=until).order_by("period"):

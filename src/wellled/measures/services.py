@@ -64,6 +64,7 @@ MEASURE_FIELDS = frozenset(
         "negative_allowed",
         "framework_element",
         "unit",
+        "committee",
     }
 )
 # The fields a measure's SPC summary depends on: changing one refreshes the stored summary.

@@ -56,6 +56,7 @@ def _form_choices(request: SignedInRequest, *_: Any) -> dict[str, Any]:
         "elements": list(
             elements_available(organisation=request.organisation).order_by("framework__name", "order")
         ),
+        "committees": list(selectors.owning_committees(**scope(request))),
     }
 
 

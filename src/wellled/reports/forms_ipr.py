@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from wellled.core.forms import TextForm, date_field, text_field
+from wellled.core.forms import TextForm, date_field, model_choices, record_field, text_field
+from wellled.measures.models import Measure
 
 from .forms import AsAtForm, reason_field
 
@@ -35,6 +36,13 @@ class IssueReportForm(AsAtForm):
         required=False,
         help_text="The report will say that no commentary has been written for each of them.",
     )
+    committee = record_field(
+        "For one committee", help_text="Only the measures this committee owns; leave empty for every measure."
+    )
+
+    def __init__(self, *args, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "committee", committees if committees is not None else Measure.objects.none())
 
 
 class WithdrawReportForm(TextForm):

@@ -19,7 +19,7 @@ from wellled.core.formatting import counted, day_text, long_date
 from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, role, scope
 from wellled.measures import services as measure_services
-from wellled.measures.selectors import measure_get
+from wellled.measures.selectors import measure_get, owning_committees
 from wellled.spc.render import render_svg
 
 from . import selectors, services
@@ -28,6 +28,7 @@ from .draft_views import draft_download, draft_url
 from .formats import FORMATS
 from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
 from .ipr import IPR, ipr_build, last_complete_period
+from .ipr import kind as ipr_kind
 from .ipr.kind import IPR_ISSUE_PERMISSION, IPR_KIND, frozen_report, ipr_job_start
 from .models import JobState
 from .paper_views import QUEUED_TOO_LONG
@@ -128,7 +129,9 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
     with no commentary are listed first, and issuing them so needs a tick (issue 27)."""
     require(role(request), IPR_ISSUE_PERMISSION)
     initial = request.GET.get("as_at", "")[:10] or last_complete_period(**scope(request)).isoformat()
-    form = IssueReportForm(request.POST or None, initial={"as_at": initial})
+    form = IssueReportForm(
+        request.POST or None, initial={"as_at": initial}, committees=owning_committees(**scope(request))
+    )
     valid = request.method == "POST" and form.is_valid()
     as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _day(initial)
     uncommented = ipr_build(as_at=as_at, **scope(request)).uncommented if as_at else ()
@@ -145,6 +148,18 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
                 count=counted(len(uncommented), "exception"), verb="has" if len(uncommented) == 1 else "have"
             ),
         )
+    elif valid and form.cleaned_data["committee"] is not None:  # a committee's measures are issued at once
+        try:
+            issued = ipr_kind.ipr_issue(
+                organisation=request.organisation,
+                as_at=form.cleaned_data["as_at"],
+                by=request.user,
+                committee=form.cleaned_data["committee"],
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            return redirect("ipr-paper", pk=issued.pk)
     elif valid:
         try:
             job = ipr_job_start(

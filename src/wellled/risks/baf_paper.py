@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -164,6 +165,21 @@ class PaperRisk:
     suggested_rating: str = ""  # what the weakest current assurance suggests ("" when none is current)
     rating_reason: str = ""  # why the board's rating differs from the suggestion
     gaps: tuple[PaperGap, ...] = ()
+    # Its committee's latest review by the date ("Quality Committee on 3 March 2026"; "" when none), and whether its
+    # lead committee has let a cycle of its meetings pass without one (ADR 0062).
+    last_reviewed: str = ""
+    review_overdue: bool = False
+    review_cycle_days: int = 0
+
+    @property
+    def review_text(self) -> str:
+        """'Last reviewed by Quality Committee on 3 March 2026', flagged in words when a cycle has passed."""
+        said = (
+            f"Last reviewed by {self.last_reviewed}" if self.last_reviewed else "Not reviewed by a committee"
+        )
+        if self.review_overdue:
+            return f"{said}: not reviewed in its committee's cycle ({self.review_cycle_days} days)"
+        return said
 
     @property
     def above_tolerance(self) -> bool:
@@ -262,10 +278,12 @@ class BafPaper:
     previous_heat_map: tuple[tuple[int, ...], ...] | None = (
         None  # the last issued BAF's, for movement by cell
     )
+    committee: str = ""  # the one committee whose principal risks it holds ("" for the whole BAF; ADR 0062)
 
     @property
     def title(self) -> str:
-        return f"Board assurance framework, {day_text(self.as_at)}"
+        scope = f" for {self.committee}" if self.committee else ""
+        return f"Board assurance framework{scope}, {day_text(self.as_at)}"
 
     @property
     def as_at_text(self) -> str:
@@ -374,10 +392,31 @@ def _appetite_source(risk: Risk) -> str:
     return f"category {source.name}" if source is not None else ""
 
 
-def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.date) -> BafPaper:
-    """The BAF as at the end of a day, read through the person's own scoped selectors."""
+def committee_review(risk: Risk, as_at: datetime.date) -> tuple[str, bool, int]:
+    """The latest committee review of the risk by the date in words, whether its lead committee's cycle has passed
+    without one, and that cycle in days (0 without a lead committee). Reviews come prefetched, latest first."""
+    reviews = [r for r in risk.committee_reviews.all() if r.reviewed_on <= as_at]
+    latest = reviews[0] if reviews else None
+    said = f"{latest.committee.name} on {day_text(latest.reviewed_on)}" if latest else ""
+    cycle = risk.committee.cycle_days if risk.committee is not None else 0
+    overdue = bool(cycle) and (latest is None or (as_at - latest.reviewed_on).days > cycle)
+    return said, overdue, cycle
+
+
+def lead_committee_name(risk: Risk) -> str:
+    """The committee it is linked to, else the text typed before committees were set up."""
+    return risk.committee.name if risk.committee is not None else risk.lead_committee
+
+
+def baf_paper_build(
+    *, user: User, organisation: Organisation, as_at: datetime.date, committee: Any = None
+) -> BafPaper:
+    """The BAF as at the end of a day, read through the person's own scoped selectors; for one committee's
+    principal risks when one is named (a committees.Committee of the organisation)."""
     moment = _end_of(as_at)
     risks = principal_risks_as_at(user=user, organisation=organisation, as_at=as_at)
+    if committee is not None:
+        risks = [r for r in risks if r.committee_id == committee.pk]
     scores = scores_as_at([r.pk for r in risks], moment)
     previous = previous_baf(organisation=organisation, before=as_at)
     last = _previous(previous)
@@ -423,6 +462,7 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                     else "",
                 )
             )
+        last_reviewed, overdue, cycle = committee_review(risk, as_at)
         paper_risk = PaperRisk(
             reference=risk.reference,
             title=risk.title,
@@ -430,7 +470,7 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
             appetite=_appetite_word(risk),
             owner=str(risk.owner or ""),
             lead_executive=str(risk.lead_executive or ""),
-            lead_committee=risk.lead_committee,
+            lead_committee=lead_committee_name(risk),
             inherent=inherent,
             current=current,
             target=target,
@@ -505,6 +545,9 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
                 )
                 for g in risk.gaps.all()
             ),
+            last_reviewed=last_reviewed,
+            review_overdue=overdue,
+            review_cycle_days=cycle,
         )
         objectives[objective.pk] = objective
         by_objective[objective.pk].append(paper_risk)
@@ -526,4 +569,5 @@ def baf_paper_build(*, user: User, organisation: Organisation, as_at: datetime.d
         escalated_total=escalated,
         previous_as_at=previous.as_at if previous else None,
         previous_heat_map=last.heat_map if last else None,
+        committee=committee.name if committee is not None else "",
     )

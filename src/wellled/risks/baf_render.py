@@ -261,6 +261,7 @@ def render_docx(paper: BafPaper) -> bytes:
             facts_rows = (
                 ("Lead executive", risk.lead_executive),
                 ("Lead committee", risk.lead_committee),
+                ("Committee review", risk.review_text),
                 ("Category", risk.category),
                 ("Consequence domain", risk.consequence_domain),
                 ("Appetite and tolerance", risk.appetite_text),
@@ -491,7 +492,7 @@ def _pdf_risk(risk: PaperRisk, s: PdfStyles, table_class: type[PaperTable]) -> l
             [
                 _p(risk.reference, s.bold),
                 _sourced(risk, "title", risk.title, s.body),
-                _p(f"{risk.lead_executive}\n{risk.lead_committee}", s.body),
+                _p(f"{risk.lead_executive}\n{risk.lead_committee}\n{risk.review_text}", s.body),
                 _p(risk.inherent.text, s.body),
                 _p(risk.current.text, s.body),
                 _p(risk.target.text, s.body),

@@ -133,7 +133,15 @@ class BafEntryForm(VersionedTextForm):
         widget=forms.RadioSelect(choices=[(True, "Yes"), (False, "No")]),
     )
     objective = record_field("Strategic objective")
-    lead_committee = text_field("Lead committee", limit=(Risk, "lead_committee"), required=False)
+    committee = record_field(
+        "Lead committee", help_text="The board committee that seeks assurance on this risk."
+    )
+    lead_committee = text_field(
+        "Lead committee as first typed",
+        limit=(Risk, "lead_committee"),
+        required=False,
+        help_text="Kept from before committees were set up; the link above is what the BAF shows.",
+    )
     lead_executive = record_field("Lead executive")
     assurance_rating = choice_field(
         "Assurance rating",
@@ -149,9 +157,10 @@ class BafEntryForm(VersionedTextForm):
         limit=(Risk, "assurance_rating_reason"),
     )
 
-    def __init__(self, *args, objectives, people, **kwargs):
+    def __init__(self, *args, objectives, people, committees, **kwargs):
         super().__init__(*args, **kwargs)
         model_choices(self, "objective", objectives)
+        model_choices(self, "committee", committees)
         model_choices(self, "lead_executive", people)
 
     def clean_principal(self):
@@ -196,6 +205,14 @@ class BafIssueForm(TextForm):
         help_text="The BAF shows each risk's scores as they stood at the end of this day.",
         required_message="Enter the as-at date",
     )
+    committee = record_field(
+        "For one committee",
+        help_text="Only the principal risks this committee leads on; leave empty for all.",
+    )
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "committee", committees)
 
 
 def _score_field(label: str, help_text: str) -> forms.ChoiceField:

@@ -181,6 +181,14 @@ class Risk(models.Model):
     principal = models.BooleanField("principal risk on the BAF", default=False)
     objective = optional_link(StrategicObjective, related_name="risks")
     lead_committee = models.CharField(max_length=120, blank=True)
+    # The committee that leads on it (issue 22, ADR 0062), by label: committees sits above risks. The text above is
+    # what was typed before committees existed; `wellled committees link-risks` turns it into this link.
+    committee = optional_link(
+        "committees.Committee",  # type: ignore[arg-type]
+        related_name="risks",
+        verbose_name="lead committee",
+        help_text="The board committee that seeks assurance on this risk.",
+    )
     lead_executive = optional_link(User, related_name="+")
     assurance_rating = models.CharField(max_length=12, choices=AssuranceLevel.choices, blank=True)
     assurance_rating_reason = LimitedTextField(

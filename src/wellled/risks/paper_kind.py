@@ -4,11 +4,13 @@ pipeline of reports (IssuedPaper of kind 'baf', no plan; ADRs 0030 and 0043)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
+from wellled.core.selectors import get_or_404
 from wellled.reports.models import IssuedPaper, PaperJob
 from wellled.reports.models import PaperKind as KindChoice
 from wellled.reports.papers.jobs import paper_job_queue
@@ -18,6 +20,7 @@ from wellled.reports.progress import ProgressCallback
 
 from .baf_paper import BafPaper, baf_paper_build
 from .baf_render import FORMATS, filename, render
+from .selectors import lead_committees
 
 ISSUE_PERMISSION = Permission.MANAGE_RISKS
 
@@ -35,7 +38,26 @@ class BafKind(PaperKind):
     format_weights = {"pdf": 45, "docx": 15, "xlsx": 12, "csv": 2}
 
     def build(self, request: PaperRequest) -> BafPaper:
-        return baf_paper_build(user=request.by, organisation=request.organisation, as_at=request.day)
+        """The whole BAF, or one committee's principal risks when the request's subject is that committee."""
+        return baf_paper_build(
+            user=request.by, organisation=request.organisation, as_at=request.day, committee=request.subject
+        )
+
+    def draft_request(
+        self,
+        *,
+        organisation: Organisation,
+        by: User,
+        as_at: datetime.date | None,
+        parameters: Mapping[str, str],
+    ) -> PaperRequest:
+        """`?committee=<id>` drafts one committee's BAF; another organisation's committee is a 404."""
+        return PaperRequest(
+            organisation=organisation,
+            by=by,
+            as_at=as_at,
+            subject=committee_of(by, organisation, parameters.get("committee", "")),
+        )
 
     def render(self, paper: BafPaper, fmt: str, context: RenderContext) -> bytes:
         return render(paper, fmt)
@@ -58,11 +80,25 @@ class BafKind(PaperKind):
 BAF = BafKind()
 
 
+def committee_of(by: User, organisation: Organisation, key: str) -> Any:
+    """The organisation's committee a request names by its id (None when it names none), else 404."""
+    if not str(key).strip():
+        return None
+    return get_or_404(lead_committees(user=by, organisation=organisation), pk=key)
+
+
 def baf_paper_issue(
-    *, organisation: Organisation, as_at: datetime.date, by: User, progress: ProgressCallback | None = None
+    *,
+    organisation: Organisation,
+    as_at: datetime.date,
+    by: User,
+    progress: ProgressCallback | None = None,
+    committee: Any = None,
 ) -> IssuedPaper:
-    """Issue the BAF as at a date: every format stored for good, with the snapshot it was drawn from."""
-    return issue(BAF.key, PaperRequest(organisation=organisation, by=by, as_at=as_at), progress=progress)
+    """Issue the BAF as at a date (or one committee's part of it): every format stored for good, with the snapshot
+    it was drawn from."""
+    request = PaperRequest(organisation=organisation, by=by, as_at=as_at, subject=committee)
+    return issue(BAF.key, request, progress=progress)
 
 
 def baf_job_start(*, organisation: Organisation, as_at: datetime.date, by: User) -> PaperJob:

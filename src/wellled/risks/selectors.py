@@ -42,7 +42,15 @@ def risk_get(*, user: User, organisation: Organisation, pk) -> Risk:
     """One risk of the organisation, or 404."""
     return get_or_404(
         risks_for_user(user=user, organisation=organisation).select_related(
-            "organisation", "unit", "category", "owner", "handler", "objective", "lead_executive", "parent"
+            "organisation",
+            "unit",
+            "category",
+            "owner",
+            "handler",
+            "objective",
+            "lead_executive",
+            "parent",
+            "committee",
         ),
         pk=pk,
     )
@@ -270,6 +278,18 @@ def risk_page(*, user: User, organisation: Organisation, pk) -> RiskPage:
     )
 
 
+def _committee_reviews() -> QuerySet:
+    """Committees' reviews of a risk (committees.RiskReview, read by label), latest first."""
+    review = Risk._meta.get_field("committee_reviews").related_model
+    return review._default_manager.select_related("committee").order_by("-reviewed_on", "-pk")
+
+
+def lead_committees(*, user: User, organisation: Organisation) -> QuerySet:
+    """The organisation's active committees a risk or measure can be led by (committees.Committee, by label)."""
+    committee = Risk._meta.get_field("committee").related_model
+    return scoped(committee._default_manager.filter(active=True), user=user, organisation=organisation)
+
+
 def principal_risks(*, user: User, organisation: Organisation) -> QuerySet[Risk]:
     """The BAF's principal risks, by objective, with what the BAF page and paper show of each."""
     return (
@@ -279,8 +299,10 @@ def principal_risks(*, user: User, organisation: Organisation) -> QuerySet[Risk]
             beneath_count=Count("beneath", filter=~Q(beneath__status=RiskStatus.CLOSED), distinct=True),
             beneath_highest=Max("beneath__current_score", filter=~Q(beneath__status=RiskStatus.CLOSED)),
         )
-        .select_related("objective", "category", "owner", "lead_executive", "unit")
+        .select_related("objective", "category", "owner", "lead_executive", "unit", "committee")
         .prefetch_related(
+            # Committees' reviews by the reverse relation: risks never imports committees (ADR 0062).
+            Prefetch("committee_reviews", queryset=_committee_reviews()),
             Prefetch("controls", queryset=Control.objects.prefetch_related("assurances")),
             Prefetch(
                 "actions", queryset=Action.objects.select_related("status", "plan").order_by("reference")

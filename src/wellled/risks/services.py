@@ -97,6 +97,7 @@ BAF_FIELDS = (
     "principal",
     "objective",
     "lead_committee",
+    "committee",
     "lead_executive",
     "assurance_rating",
     "assurance_rating_reason",
@@ -164,6 +165,7 @@ def _same_organisation(organisation: Organisation, *, risk: Risk | None = None, 
         "unit": lambda v: v.organisation_id == organisation.pk,
         "category": lambda v: v.organisation_id == organisation.pk,
         "objective": lambda v: v.organisation_id == organisation.pk,
+        "committee": lambda v: v.organisation_id == organisation.pk,
     }
     errors = {}
     for name, value in chosen.items():
@@ -504,7 +506,7 @@ def risk_baf_set(*, risk: Risk, by: User, expected_version: ExpectedVersion, **c
     _same_organisation(
         risk.organisation,
         risk=risk,
-        **{k: v for k, v in changes.items() if k in ("objective", "lead_executive")},
+        **{k: v for k, v in changes.items() if k in ("objective", "lead_executive", "committee")},
     )
     if changes.get("principal") is False and risk.beneath.exists():
         raise ValidationError(

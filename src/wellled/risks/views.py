@@ -319,6 +319,7 @@ risk_baf_entry = EditPage[Risk](
     form_kwargs=lambda request, risk: {
         "objectives": selectors.objectives(**scope(request)),
         "people": _owners(request, [risk.lead_executive_id]),
+        "committees": selectors.lead_committees(**scope(request)),
     },
     title=lambda risk: f"{risk.reference} on the board assurance framework",
     context=lambda request, risk: {"page_title": f"BAF entry of {risk.reference}"},
@@ -393,13 +394,19 @@ def _baf_papers(request: SignedInRequest):
 
 @require_GET
 def baf(request: SignedInRequest) -> HttpResponse:
-    """The BAF today: principal risks by objective, the register's heat map, movement since the last issued BAF."""
-    paper = baf_paper_build(as_at=timezone.localdate(), **scope(request))
+    """The BAF today: principal risks by objective, the register's heat map, movement since the last issued BAF;
+    `?committee=<id>` shows one committee's principal risks (ADR 0062)."""
+    committee = paper_kind.committee_of(request.user, request.organisation, request.GET.get("committee", ""))
+    paper = baf_paper_build(as_at=timezone.localdate(), committee=committee, **scope(request))
     return render(
         request,
         "risks/baf.jinja",
         {
             "paper": paper,
+            "committee": committee,
+            "committees": list(
+                selectors.lead_committees(**scope(request)).filter(risks__principal=True).distinct()
+            ),
             "convention": convention(),
             "papers": list(_baf_papers(request)[:5]),
             "page_title": "Board assurance framework",
@@ -409,9 +416,22 @@ def baf(request: SignedInRequest) -> HttpResponse:
 
 def baf_issue_page(request: SignedInRequest) -> HttpResponse:
     require(role(request), paper_kind.ISSUE_PERMISSION)
-    form = BafIssueForm(request.POST or None, initial={"as_at": timezone.localdate()})
+    form = BafIssueForm(
+        request.POST or None,
+        initial={"as_at": timezone.localdate()},
+        committees=selectors.lead_committees(**scope(request)),
+    )
     if request.method == "POST" and form.is_valid():
+        committee = form.cleaned_data["committee"]
         try:
+            if committee is not None:  # a committee's few risks are issued at once (ADR 0062)
+                issued = paper_kind.baf_paper_issue(
+                    organisation=request.organisation,
+                    as_at=form.cleaned_data["as_at"],
+                    by=request.user,
+                    committee=committee,
+                )
+                return redirect("baf-paper-detail", pk=issued.pk)
             job = paper_kind.baf_job_start(
                 organisation=request.organisation, as_at=form.cleaned_data["as_at"], by=request.user
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -155,6 +156,7 @@ class IPR:
     generated_at: datetime.datetime
     exceptions: tuple[IPRMeasure, ...]
     groups: tuple[IPRGroup, ...]
+    committee: str = ""  # the committee whose measures it holds ("" for every measure; ADR 0062)
 
     @property
     def measures(self) -> tuple[IPRMeasure, ...]:
@@ -162,7 +164,8 @@ class IPR:
 
     @property
     def title(self) -> str:
-        return f"Integrated performance report: position as at {long_date(self.as_at)}"
+        scope = f" for {self.committee}" if self.committee else ""
+        return f"Integrated performance report{scope}: position as at {long_date(self.as_at)}"
 
     @property
     def uncommented(self) -> tuple[IPRMeasure, ...]:
@@ -225,9 +228,13 @@ def _row(reported: ReportedMeasure) -> IPRMeasure:
     )
 
 
-def ipr_build(*, user: User, organisation: Organisation, as_at: datetime.date) -> IPR:
-    """The report as at a date: every measure of the organisation the person may see, grouped, exceptions first."""
-    rows = [_row(reported) for reported in measures_as_at(user=user, organisation=organisation, until=as_at)]
+def ipr_build(*, user: User, organisation: Organisation, as_at: datetime.date, committee: Any = None) -> IPR:
+    """The report as at a date: every measure of the organisation the person may see (or those a committee owns,
+    ADR 0062), grouped, exceptions first."""
+    reported_measures = measures_as_at(
+        user=user, organisation=organisation, until=as_at, committee_id=committee.pk if committee else None
+    )
+    rows = [_row(reported) for reported in reported_measures]
     names = sorted({row.group for row in rows}, key=lambda name: (name == OTHER_GROUP, name))
     groups = tuple(IPRGroup(name, tuple(r for r in rows if r.group == name)) for name in names)
     return IPR(
@@ -236,6 +243,7 @@ def ipr_build(*, user: User, organisation: Organisation, as_at: datetime.date) -
         generated_at=timezone.now(),
         exceptions=tuple(r for r in rows if r.exceptions),
         groups=groups,
+        committee=committee.name if committee else "",
     )
 
 

@@ -9,6 +9,8 @@ from django.utils.text import slugify
 
 from wellled.core.formatting import long_date
 from wellled.core.permissions import Permission
+from wellled.core.selectors import get_or_404
+from wellled.measures.selectors import owning_committees
 
 from ..models import IssuedPaper
 from ..models import PaperKind as KindChoice
@@ -45,7 +47,19 @@ class IPRKind(PaperKind):
         return last_complete_period(user=by, organisation=organisation)
 
     def build(self, request: PaperRequest) -> IPR:
-        return ipr_build(user=request.by, organisation=request.organisation, as_at=request.day)
+        """Every measure, or one committee's when the request's subject is that committee (ADR 0062)."""
+        return ipr_build(
+            user=request.by, organisation=request.organisation, as_at=request.day, committee=request.subject
+        )
+
+    def draft_request(self, *, organisation, by, as_at, parameters) -> PaperRequest:
+        """`?committee=<id>` drafts the report of the measures one committee owns (another trust's: 404)."""
+        return PaperRequest(
+            organisation=organisation,
+            by=by,
+            as_at=as_at,
+            subject=owning_committee_of(by, organisation, str(parameters.get("committee", ""))),
+        )
 
     def render(self, paper: IPR, fmt: str, context: RenderContext) -> bytes:
         """One format; when Word follows the PDF in the same issue, its pictures are made beside the PDF."""
@@ -80,11 +94,19 @@ IPR_KIND = IPRKind()
 IPR_ISSUE_PERMISSION = IPR_KIND.permission
 
 
-def ipr_issue(*, organisation, as_at, by, progress=None) -> IssuedPaper:
-    """Issue the report as at a date: the snapshot of everything it says and its PDF and Word files, for good."""
+def owning_committee_of(by, organisation, key: str) -> Any:
+    """The organisation's committee a request names by its id (None when it names none), else 404."""
+    if not key.strip():
+        return None
+    return get_or_404(owning_committees(user=by, organisation=organisation), pk=key)
+
+
+def ipr_issue(*, organisation, as_at, by, progress=None, committee=None) -> IssuedPaper:
+    """Issue the report as at a date (or one committee's part of it): the snapshot of everything it says and its
+    PDF and Word files, for good."""
     from ..papers.pipeline import issue
 
-    request = PaperRequest(organisation=organisation, by=by, as_at=as_at)
+    request = PaperRequest(organisation=organisation, by=by, as_at=as_at, subject=committee)
     return issue(IPR_KIND.key, request, progress=progress)
 
 
