@@ -87,9 +87,10 @@ class Committee(models.Model):
         return cycle_days(self.frequency)
 
     def clean(self) -> None:
-        if self.reports_to_id is None:
+        parent = self.reports_to
+        if parent is None:
             return
-        if self.reports_to.organisation_id != self.organisation_id:
+        if parent.organisation_id != self.organisation_id:
             raise ValidationError({"reports_to": "A committee reports to a committee of the same trust."})
         seen, node = {self.pk}, self.reports_to
         while node is not None:
@@ -176,7 +177,14 @@ class CycleItem(models.Model):
     lead = optional_link(User, related_name="+")
     # The Wellled paper that answers it, when one does (a reports paper kind key such as "ipr" or "baf").
     paper_kind = models.CharField(max_length=10, blank=True)
-    risk = optional_link("risks.Risk", related_name="+", help_text="The principal risk of a BAF deep dive.")
+    risk = models.ForeignKey(
+        "risks.Risk",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The principal risk of a BAF deep dive.",
+    )
     active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -199,8 +207,13 @@ class Meeting(models.Model):
     minutes_status = models.CharField(
         max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
-    minutes_approved_at = optional_link(
-        "self", related_name="+", help_text="The meeting at which these minutes were approved."
+    minutes_approved_at = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The meeting at which these minutes were approved.",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
