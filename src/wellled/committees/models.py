@@ -51,6 +51,10 @@ class Committee(models.Model):
     statutory = models.BooleanField(
         default=False, help_text="Required by statute or the NHS provider licence."
     )
+    # An audit committee is made of non-executives only (HFMA NHS Audit Committee Handbook): checked on its members.
+    audit_committee = models.BooleanField(
+        default=False, help_text="Its members must all be non-executives (no executive directors)."
+    )
     frequency = models.CharField(max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY)
     # The plan whose actions are this committee's action log (made when the first action is raised).
     action_log = models.OneToOneField(
@@ -137,6 +141,7 @@ class TermsOfReference(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)  # a draft's optimistic lock (ADR 0056)
 
     class Meta:
         ordering = ["committee", "-number"]
@@ -414,3 +419,20 @@ class RiskReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} review of {self.risk} on {self.reviewed_on}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for their meetings as an iCalendar feed: only the SHA-256 of the token is kept, so
+    the address is shown once, and revoking it (or making a new one) stops the old address working."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Meetings calendar of {self.person}"
