@@ -165,7 +165,9 @@ def member_add(
     joined_on: datetime.date | None = None,
 ) -> CommitteeMember:
     """Seat a person of the trust on a committee, in a role."""
-    permission_require(user=by, organisation_id=committee.organisation_id, permission=Permission.MANAGE_COMMITTEES)
+    permission_require(
+        user=by, organisation_id=committee.organisation_id, permission=Permission.MANAGE_COMMITTEES
+    )
     locked_get(Committee, committee.pk)  # one chair at most, even when two people add a chair at once
     people_check(organisation_id=committee.organisation_id, permissions=(), person=person)
     if committee.members.filter(person=person, left_on__isnull=True).exists():
@@ -246,7 +248,9 @@ def terms_draft(
     risks: Iterable[Any] = (),
 ) -> TermsOfReference:
     """Draft the next version of a committee's terms of reference (approved versions are never changed)."""
-    permission_require(user=by, organisation_id=committee.organisation_id, permission=Permission.MANAGE_COMMITTEES)
+    permission_require(
+        user=by, organisation_id=committee.organisation_id, permission=Permission.MANAGE_COMMITTEES
+    )
     locked_get(Committee, committee.pk)  # two drafts at once still get different numbers
     risks = _risks_check(committee, risks)
     number = (committee.terms.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -303,7 +307,9 @@ def terms_approve(
 ) -> TermsOfReference:
     """Record that the board approved this version on a day: from then it is frozen and, from that day, in force."""
     committee = terms.committee
-    permission_require(user=by, organisation_id=committee.organisation_id, permission=Permission.MANAGE_COMMITTEES)
+    permission_require(
+        user=by, organisation_id=committee.organisation_id, permission=Permission.MANAGE_COMMITTEES
+    )
     row = locked_get(TermsOfReference, terms.pk)
     _terms_frozen(row, {})
     if expected_version is not None:
