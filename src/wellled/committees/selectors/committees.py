@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from wellled.core.access import is_current_member
+from wellled.core.access import current_members, is_current_member
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404
 
@@ -174,3 +175,17 @@ def terms_compare(before: TermsOfReference | None, after: TermsOfReference) -> l
                 lines.append(("removed", text))
         changes.append(TermsChange(label, lines, old != new))
     return changes
+
+
+def people_of_trust(*, user: User, organisation: Organisation) -> QuerySet[User]:
+    """The trust's current people, to seat on a committee or name as a presenter or declarer."""
+    if not is_current_member(user=user, organisation_id=organisation.pk):
+        return User.objects.none()
+    return current_members(organisation=organisation).order_by("last_name", "first_name").distinct()
+
+
+def principal_risks_of(*, user: User, organisation: Organisation) -> QuerySet[Any]:
+    """The trust's principal risks on its board assurance framework, for a terms of reference or an agenda item."""
+    from wellled.risks.selectors import risks_for_user
+
+    return risks_for_user(user=user, organisation=organisation).filter(principal=True).order_by("reference")

@@ -266,3 +266,13 @@ def meetings_of_person(*, user: User, organisation_id: int, since: datetime.date
         .distinct()
         .order_by("starts_at")
     )
+
+
+def action_owners(*, meeting: Meeting) -> QuerySet[User]:
+    """Who may own an action on the log: people of the trust who can lead a plan action."""
+    from wellled.core.access import people_who_can_act
+    from wellled.core.permissions import Permission
+
+    return people_who_can_act(
+        organisation_id=meeting.committee.organisation_id, permissions=[Permission.UPDATE_OWN_ACTION]
+    )
