@@ -15,7 +15,10 @@ urlpatterns: list = []
 # Committees, terms of reference, meetings, minutes, decisions and the action log (cmt-meet, ADR 0056) -------------
 urlpatterns += [
     *record_paths(
-        "committees/", committee_views, "committee", ("list", "create", "detail", "edit", "history", "action_log")
+        "committees/",
+        committee_views,
+        "committee",
+        ("list", "create", "detail", "edit", "history", "action_log"),
     ),
     path("committees/<int:pk>/members/new/", committee_views.member_add, name="committee-member-add"),
     *record_paths("committees/members/", committee_views, "member", ("edit",), name="committee-member"),
@@ -28,9 +31,23 @@ urlpatterns += [
         "meetings/",
         meeting_views,
         "meeting",
-        ("list", "detail", "edit", "cancel", "held", "attendance", "declare", "decide", "act", "approve", "history"),
+        (
+            "list",
+            "detail",
+            "edit",
+            "cancel",
+            "held",
+            "attendance",
+            "declare",
+            "decide",
+            "act",
+            "approve",
+            "history",
+        ),
     ),
     path("meetings/<int:pk>/items/new/", meeting_views.item_create, name="agenda-item-create"),
-    *record_paths("meetings/items/", meeting_views, "item", ("edit", "move", "remove", "minute"), name="agenda-item"),
+    *record_paths(
+        "meetings/items/", meeting_views, "item", ("edit", "move", "remove", "minute"), name="agenda-item"
+    ),
     path("decisions/", meeting_views.decision_list, name="decision-list"),
 ]

@@ -21,7 +21,9 @@ MANAGE = Permission.MANAGE_COMMITTEES
 
 def committee_list(request: SignedInRequest) -> HttpResponse:
     """The trust's committees as a tree, the board at the top."""
-    return render(request, "committees/committees/list.jinja", {"nodes": selectors.committee_tree(**scope(request))})
+    return render(
+        request, "committees/committees/list.jinja", {"nodes": selectors.committee_tree(**scope(request))}
+    )
 
 
 def committee_detail(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -123,7 +125,10 @@ def member_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         template="committees/committees/member_form.jinja",
         save=lambda data: services.member_update(
-            member=member, by=request.user, expected_version=data.get("version"), **{n: data[n] for n in names}
+            member=member,
+            by=request.user,
+            expected_version=data.get("version"),
+            **{n: data[n] for n in names},
         ),
         success_url=reverse("committee-detail", args=[member.committee_id]),
         message="Member saved.",
@@ -143,12 +148,16 @@ def terms_create(request: SignedInRequest, pk: int) -> HttpResponse:
     initial = initial_of(latest, names) if latest else {}
     initial.pop("version", None)
     initial.pop("next_review_on", None)
-    form = TermsForm(request.POST or None, initial=initial, risks=selectors.principal_risks_of(**scope(request)))
+    form = TermsForm(
+        request.POST or None, initial=initial, risks=selectors.principal_risks_of(**scope(request))
+    )
     return form_page(
         request,
         form,
         template="committees/committees/terms_form.jinja",
-        save=lambda data: services.terms_draft(committee=committee, by=request.user, **{n: data[n] for n in names}),
+        save=lambda data: services.terms_draft(
+            committee=committee, by=request.user, **{n: data[n] for n in names}
+        ),
         success_url=lambda terms: reverse("committee-terms-detail", args=[terms.pk]),
         message=lambda terms: f"Version {terms.number} drafted: it is in force once the board approves it.",
         context={"committee": committee, "title": f"Draft new terms of reference for {committee}"},
@@ -222,5 +231,9 @@ def terms_approve(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         success_url=reverse("committee-terms-detail", args=[pk]),
         message="Approval recorded: this version is now frozen.",
-        context={"terms": terms, "committee": terms.committee, "title": f"Record the board's approval of {terms}"},
+        context={
+            "terms": terms,
+            "committee": terms.committee,
+            "title": f"Record the board's approval of {terms}",
+        },
     )

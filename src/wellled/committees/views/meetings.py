@@ -56,7 +56,9 @@ def meeting_create(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         form,
         template="committees/meetings/form.jinja",
-        save=lambda data: services.meeting_schedule(committee=committee, by=request.user, **form.meeting_fields()),
+        save=lambda data: services.meeting_schedule(
+            committee=committee, by=request.user, **form.meeting_fields()
+        ),
         success_url=_page,
         message="Meeting scheduled: add its agenda items.",
         context={"committee": committee, "title": f"Schedule a meeting of the {committee}"},
@@ -94,7 +96,11 @@ def meeting_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         success_url=_page(meeting),
         message="Meeting saved.",
-        context={"committee": meeting.committee, "meeting": meeting, "title": f"Change the meeting of {meeting}"},
+        context={
+            "committee": meeting.committee,
+            "meeting": meeting,
+            "title": f"Change the meeting of {meeting}",
+        },
     )
 
 
@@ -213,7 +219,9 @@ def meeting_decide(request: SignedInRequest, pk: int) -> HttpResponse:
 def meeting_act(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    form = ActionForm(request.POST, people=selectors.action_owners(meeting=meeting), items=meeting.items.all())
+    form = ActionForm(
+        request.POST, people=selectors.action_owners(meeting=meeting), items=meeting.items.all()
+    )
     return _small_form(
         request,
         meeting,
@@ -318,7 +326,8 @@ def item_minute(request: SignedInRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
     form = MinuteForm(
-        request.POST or None, initial={"minute": item.minute, "assurance": item.assurance, "version": item.version}
+        request.POST or None,
+        initial={"minute": item.minute, "assurance": item.assurance, "version": item.version},
     )
     return form_page(
         request,
@@ -333,7 +342,11 @@ def item_minute(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         success_url=_page(item.meeting) + f"#item-{item.pk}",
         message="Minute saved.",
-        context={"meeting": item.meeting, "item": item, "title": f"Minute of item {item.position}: {item.title}"},
+        context={
+            "meeting": item.meeting,
+            "item": item,
+            "title": f"Minute of item {item.position}: {item.title}",
+        },
     )
 
 
@@ -345,4 +358,6 @@ def decision_list(request: SignedInRequest) -> HttpResponse:
     form = DecisionSearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     decisions = list(selectors.decisions_search(text=text, **scope(request))[:200])
-    return render(request, "committees/meetings/decisions.jinja", {"form": form, "decisions": decisions, "q": text})
+    return render(
+        request, "committees/meetings/decisions.jinja", {"form": form, "decisions": decisions, "q": text}
+    )
