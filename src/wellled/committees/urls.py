@@ -18,7 +18,7 @@ urlpatterns += [
         "committees/",
         committee_views,
         "committee",
-        ("list", "create", "detail", "edit", "history", "action_log"),
+        ("list", "create", "detail", "edit", "history", "actions"),
     ),
     path("committees/<int:pk>/members/new/", committee_views.member_add, name="committee-member-add"),
     *record_paths("committees/members/", committee_views, "member", ("edit",), name="committee-member"),

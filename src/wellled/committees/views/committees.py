@@ -82,7 +82,7 @@ committee_history = HistoryPage(
 )
 
 
-def committee_action_log(request: SignedInRequest, pk: int) -> HttpResponse:
+def committee_actions(request: SignedInRequest, pk: int) -> HttpResponse:
     """The committee's rolling action log: owner, due date, status from the plan's position."""
     committee = selectors.committee_get(pk=pk, **scope(request))
     rows = meeting_selectors.action_log(committee=committee, user=request.user)
