@@ -276,3 +276,21 @@ def action_owners(*, meeting: Meeting) -> QuerySet[User]:
     return people_who_can_act(
         organisation_id=meeting.committee.organisation_id, permissions=[Permission.UPDATE_OWN_ACTION]
     )
+
+
+def private_committees(*, user: User, organisation: Organisation) -> set[int]:
+    """The ids of the committees whose private items the person may see (for a list of many meetings at once)."""
+    return set(
+        Committee.objects.filter(private_committee_ids(user, organisation.pk)).values_list("pk", flat=True)
+    )
+
+
+def meeting_actions_for_user(*, user: User, organisation: Organisation) -> QuerySet[MeetingAction]:
+    """Every action on the trust's committees' action logs that the person may see."""
+    rows = own(
+        MeetingAction.objects.all(),
+        user=user,
+        organisation=organisation,
+        path="meeting__committee__organisation",
+    )
+    return _links(rows, user, organisation.pk).order_by("meeting__starts_at", "pk")
