@@ -16,6 +16,19 @@ from wellled.core.choices import Role
 
 pytestmark = pytest.mark.django_db
 
+# Every committees operation of the schema with the object its {id} names (tests/api/test_api_scoping.py checks
+# that this list and the schema agree).
+OPERATIONS = {
+    ("GET", "/api/committees/"): None,
+    ("GET", "/api/committees/{id}/"): "committee",
+    ("GET", "/api/meetings/"): None,
+    ("GET", "/api/meetings/{id}/"): "meeting",
+    ("GET", "/api/decisions/"): None,
+    ("GET", "/api/decisions/{id}/"): "decision",
+    ("GET", "/api/committee-actions/"): None,
+    ("GET", "/api/committee-actions/{id}/"): "action",
+}
+
 
 @pytest.fixture
 def board():
@@ -83,3 +96,22 @@ def test_another_trust_sees_nothing_and_cannot_write(api, board):  # noqa: F811
     assert other.get(f"/api/committees/{board.quality.pk}/").status_code == 404
     governance = api(board.governance)
     assert governance.post("/api/meetings/", {"committee": board.quality.pk}).status_code == 405
+
+
+def test_every_operation_answers_the_trust_and_404s_another(api, board):  # noqa: F811
+    from wellled.committees.models import Decision, MeetingAction
+
+    objects = {
+        "committee": board.quality,
+        "meeting": board.meeting,
+        "decision": Decision.objects.get(item=board.public_item),
+        "action": MeetingAction.objects.get(item=board.public_item),
+    }
+    own, other = api(board.outsider), api(make_person(make_organisation(), Role.ADMINISTRATOR))
+    for (_method, path), kind in OPERATIONS.items():
+        url = path.replace("{id}", str(objects[kind].pk) if kind else "")
+        assert own.get(url).status_code == 200, path
+        if kind:
+            assert other.get(url).status_code == 404, path
+    private = MeetingAction.objects.get(item=board.private_item)
+    assert own.get(f"/api/committee-actions/{private.pk}/").status_code == 404
