@@ -55,6 +55,7 @@ READ = [
     ("meeting-detail", "meeting"),
     ("meeting-history", "meeting"),
     ("decision-list", None),
+    ("meeting-calendar", None),
 ]
 PAGES_WITH_KEYS = [p for p in MANAGE_GET + READ if p[1]]
 

@@ -50,4 +50,7 @@ urlpatterns += [
         "meetings/items/", meeting_views, "item", ("edit", "move", "remove", "minute"), name="agenda-item"
     ),
     path("decisions/", meeting_views.decision_list, name="decision-list"),
+    path("meetings/calendar/", meeting_views.meeting_calendar, name="meeting-calendar"),
+    # The feed a calendar program fetches: no sign-in, the secret address is the credential (core.middleware).
+    path("calendar/<str:token>.ics", meeting_views.meeting_calendar_feed, name="meeting-calendar-feed"),
 ]

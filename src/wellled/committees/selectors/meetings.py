@@ -294,3 +294,31 @@ def meeting_actions_for_user(*, user: User, organisation: Organisation) -> Query
         path="meeting__committee__organisation",
     )
     return _links(rows, user, organisation.pk).order_by("meeting__starts_at", "pk")
+
+
+def calendar_feed_active(*, user: User, organisation: Organisation):
+    """The person's live calendar address in the organisation, if any (its token is never kept)."""
+    from ..models import CalendarFeed
+
+    return CalendarFeed.objects.filter(
+        person=user, organisation=organisation, revoked_at__isnull=True
+    ).first()
+
+
+def calendar_feed_meetings(*, digest: str, since: datetime.datetime):
+    """The person and the meetings a live feed's token gives, or None: a revoked address, or a person who has
+    left the trust, gives nothing."""
+    from wellled.core.access import is_current_member
+
+    from ..models import CalendarFeed
+
+    feed = (
+        CalendarFeed.objects.filter(token_sha256=digest, revoked_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if feed is None or not feed.person.is_active:
+        return None
+    if not is_current_member(user=feed.person, organisation_id=feed.organisation_id):
+        return None
+    return list(meetings_of_person(user=feed.person, organisation_id=feed.organisation_id, since=since))

@@ -35,6 +35,7 @@ from wellled.plans.services import action_create, plan_create
 from ..choices import Attendance, MeetingStatus, MinutesStatus
 from ..models import (
     AgendaItem,
+    CalendarFeed,
     Committee,
     Decision,
     Declaration,
@@ -508,3 +509,52 @@ def minutes_approve(*, meeting: Meeting, at: Meeting, by: User) -> Meeting:
         organisation=row.committee.organisation,
         note=f"Minutes approved at the meeting of {day_text(at.starts_at)}",
     )
+
+
+# A person's calendar feed ------------------------------------------------------------------------------------------
+
+# 32 random bytes: as strong as the API's tokens; only its SHA-256 is kept.
+FEED_TOKEN_BYTES = 32
+
+
+def feed_token_digest(raw: str) -> str:
+    """The SHA-256 kept for a feed's token (the token itself is shown once and kept nowhere)."""
+    import hashlib
+
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, person: User, organisation: Any, by: User) -> tuple[CalendarFeed, str]:
+    """A new secret address for the person's meetings in the organisation; any earlier one stops working."""
+    import secrets
+
+    if by.pk != person.pk:
+        raise ValidationError("Only the person themselves can make their calendar address.")
+    calendar_feed_revoke(person=person, organisation=organisation, by=by)
+    raw = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    feed = CalendarFeed(organisation=organisation, person=person, token_sha256=feed_token_digest(raw))
+    record_create(instance=feed, by=by, organisation=organisation, permission=None, clean=[])
+    return feed, raw
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, person: User, organisation: Any, by: User) -> int:
+    """Stop the person's calendar address working; returns how many addresses were stopped."""
+    if by.pk != person.pk:
+        raise ValidationError("Only the person themselves can stop their calendar address.")
+    live = CalendarFeed.objects.select_for_update().filter(
+        person=person, organisation=organisation, revoked_at__isnull=True
+    )
+    count = 0
+    for feed in live:
+        record_change(
+            feed,
+            {"revoked_at": timezone.now()},
+            by=by,
+            organisation=organisation,
+            note="Revoked",
+            versioned=False,
+        )
+        count += 1
+    return count

@@ -4,16 +4,21 @@ decisions and each person's meetings as an iCalendar feed."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require, role_allows
+from wellled.core.url_kit import site_url
 from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
 
+from ..calendar import meetings_calendar
 from ..forms.meetings import (
     ActionForm,
     AttendanceForm,
@@ -361,3 +366,43 @@ def decision_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "committees/meetings/decisions.jinja", {"form": form, "decisions": decisions, "q": text}
     )
+
+
+# Each person's meetings as an iCalendar feed ------------------------------------------------------------------------
+
+# How far back the feed goes: the last quarter's meetings stay in a calendar, older ones drop out.
+FEED_HISTORY = datetime.timedelta(days=92)
+
+
+def meeting_calendar(request: SignedInRequest) -> HttpResponse:
+    """The person's calendar address: made (shown once), made afresh or stopped."""
+    address = ""
+    if request.method == "POST":
+        if request.POST.get("do") == "revoke":
+            services.calendar_feed_revoke(
+                person=request.user, organisation=request.organisation, by=request.user
+            )
+            messages.success(request, "Your calendar address no longer works.")
+            return redirect("meeting-calendar")
+        _feed, raw = services.calendar_feed_create(
+            person=request.user, organisation=request.organisation, by=request.user
+        )
+        address = site_url(reverse("meeting-calendar-feed", args=[raw]))
+    active = selectors.calendar_feed_active(**scope(request))
+    return render(request, "committees/meetings/calendar.jinja", {"address": address, "active": active})
+
+
+def meeting_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The meetings of the committees a person sits on, as iCalendar: the secret address is the credential."""
+    now = timezone.now()
+    meetings = selectors.calendar_feed_meetings(
+        digest=services.feed_token_digest(token), since=now - FEED_HISTORY
+    )
+    if meetings is None:
+        raise Http404("Not found.")
+    body = meetings_calendar(
+        meetings, host=request.get_host().split(":")[0], now=now, page_url=lambda m: site_url(_page(m))
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
