@@ -33,7 +33,8 @@ def _fold(line: str) -> list[str]:
     data = line.encode("utf-8")
     if len(data) <= FOLD_AT:
         return [line]
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = FOLD_AT if not out else FOLD_AT - 1
         if len((current + char).encode("utf-8")) > limit:

@@ -107,7 +107,7 @@ def committees_demo_load(*, stdout: Writer | None = None, dates: DemoDates | Non
         say("Demo committees are already loaded; nothing changed.")
         return 0
     by = User.objects.get(username=CONTENT["secretary"])
-    domain = User.objects.filter(pk=by.pk).values_list("email", flat=True).first().split("@")[1]
+    domain = str(by.email).rpartition("@")[2]
     last = _second_tuesday(*_month(dates.today, -1))
     coming = _second_tuesday(*_month(dates.today, 1))
     with transaction.atomic():

@@ -125,7 +125,7 @@ class AttendanceForm(TextForm):
             self.rows.append((member, key, deputy))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for member, key, deputy in self.rows:
             if data.get(key) == Attendance.DEPUTY and not data.get(deputy):
                 self.add_error(deputy, f"Name the deputy {member.person} sent")

@@ -144,7 +144,9 @@ def committee_update(
 
 
 def _member_rules(committee: Committee, *, person: User, role: str, seat: str, exclude: int | None) -> None:
-    others = committee.members.filter(left_on__isnull=True).exclude(pk=exclude)
+    others = committee.members.filter(left_on__isnull=True)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     if role == MemberRole.CHAIR:
         chair = others.filter(role=MemberRole.CHAIR).select_related("person").first()
         if chair is not None:

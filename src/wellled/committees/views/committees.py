@@ -12,6 +12,7 @@ from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
 
 from ..forms.committees import CommitteeForm, MemberAddForm, MemberForm, TermsApproveForm, TermsForm
+from ..models import Committee
 from ..selectors import committees as selectors
 from ..selectors import meetings as meeting_selectors
 from ..services import committees as services
@@ -33,7 +34,8 @@ def committee_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _committee_choices(request: SignedInRequest, exclude: int | None = None):
-    return selectors.committees_for_user(**scope(request)).exclude(pk=exclude).order_by("name")
+    rows = selectors.committees_for_user(**scope(request))
+    return (rows.exclude(pk=exclude) if exclude is not None else rows).order_by("name")
 
 
 def committee_create(request: SignedInRequest) -> HttpResponse:
@@ -77,7 +79,7 @@ def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-committee_history = HistoryPage(
+committee_history: HistoryPage[Committee] = HistoryPage(
     get=selectors.committee_get, back_url=lambda committee: reverse("committee-detail", args=[committee.pk])
 )
 

@@ -31,6 +31,7 @@ from ..forms.meetings import (
     MinutesApproveForm,
     meeting_initial,
 )
+from ..models import Meeting
 from ..selectors import committees as committee_selectors
 from ..selectors import meetings as selectors
 from ..services import meetings as services
@@ -165,7 +166,7 @@ def meeting_attendance(request: SignedInRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for text in errors:
-                messages.error(request, text)
+                messages.error(request, str(text))
         return redirect(_page(meeting))
     rows = [
         services.Attended(member.person, form.cleaned_data[key], form.cleaned_data[deputy])
@@ -186,7 +187,7 @@ def _small_form(request: SignedInRequest, meeting, form, save, message: str) -> 
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         for text in errors:
-            messages.error(request, f"{label}: {text}" if label else text)
+            messages.error(request, f"{label}: {text}" if label else str(text))
     return redirect(_page(meeting))
 
 
@@ -252,7 +253,7 @@ def meeting_approve(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-meeting_history = HistoryPage(get=selectors.meeting_get, back_url=_page)
+meeting_history: HistoryPage[Meeting] = HistoryPage(get=selectors.meeting_get, back_url=_page)
 
 
 # The agenda -------------------------------------------------------------------------------------------------------
