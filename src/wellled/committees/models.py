@@ -11,6 +11,7 @@ from django.db import models
 
 from wellled.core import limits
 from wellled.core.fields import optional_link
+from wellled.core.formatting import day_text, month_year
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, User
 from wellled.plans.models import Action, Plan
@@ -199,7 +200,7 @@ class Meeting(models.Model):
         ordering = ["committee", "starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.committee}, {self.starts_at:%d %B %Y}"
+        return f"{self.committee}, {day_text(self.starts_at)}"
 
 
 class AgendaItem(models.Model):
@@ -284,7 +285,7 @@ class CycleEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle_item} due {self.due_month:%B %Y}"
+        return f"{self.cycle_item} due {month_year(self.due_month)}"
 
 
 class MeetingAttendance(models.Model):
