@@ -77,11 +77,13 @@ class Committee(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.reports_to_id is None:
+        parent = self.reports_to
+        if parent is None:
             return
-        if self.reports_to.organisation_id != self.organisation_id:
+        if parent.organisation_id != self.organisation_id:
             raise ValidationError({"reports_to": "A committee reports to a committee of the same trust."})
-        seen, node = {self.pk}, self.reports_to
+        seen = {self.pk}
+        node: Committee | None = parent
         while node is not None:
             if node.pk in seen:
                 raise ValidationError({"reports_to": "A committee cannot report, through others, to itself."})
@@ -167,7 +169,15 @@ class CycleItem(models.Model):
     lead = optional_link(User, related_name="+")
     # The Wellled paper that answers it, when one does (a reports paper kind key such as "ipr" or "baf").
     paper_kind = models.CharField(max_length=10, blank=True)
-    risk = optional_link("risks.Risk", related_name="+", help_text="The principal risk of a BAF deep dive.")
+    # optional_link's options, written out: it types its target as a class, and this one is named by its label.
+    risk = models.ForeignKey(
+        "risks.Risk",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The principal risk of a BAF deep dive.",
+    )
     active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -190,8 +200,13 @@ class Meeting(models.Model):
     minutes_status = models.CharField(
         max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
-    minutes_approved_at = optional_link(
-        "self", related_name="+", help_text="The meeting at which these minutes were approved."
+    minutes_approved_at = models.ForeignKey(  # optional_link's options: its target is this model itself
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The meeting at which these minutes were approved.",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
