@@ -193,3 +193,29 @@ def test_a_non_member_never_sees_a_private_item_nor_what_was_recorded_on_it():
         "Commission an external review."
     ]
     assert len(meeting_page(meeting=b.meeting, user=b.governance).items) == 2
+
+
+def test_an_edit_from_a_stale_copy_of_a_meeting_is_refused_and_nothing_is_saved():
+    from wellled.core.service_kit import ConcurrentEditError
+
+    b = build_board()
+    services.meeting_update(meeting=b.meeting, by=b.governance, expected_version=1, place="Boardroom")
+    with pytest.raises(ConcurrentEditError):
+        services.meeting_update(meeting=b.meeting, by=b.governance, expected_version=1, place="Seminar room")
+    assert Meeting.objects.get(pk=b.meeting.pk).place == "Boardroom"
+
+
+def test_attendance_and_minutes_are_audited_with_what_changed():
+    b = build_board()
+    services.attendance_record(
+        meeting=b.meeting, by=b.governance, rows=[services.Attended(b.member, Attendance.APOLOGIES)]
+    )
+    services.attendance_record(
+        meeting=b.meeting, by=b.governance, rows=[services.Attended(b.member, Attendance.PRESENT)]
+    )
+    changed = AuditLog.objects.filter(action="update", content_type__model="meetingattendance").get()
+    assert changed.before["attendance"] == "apologies" and changed.after["attendance"] == "present"
+    item = services.minute_record(
+        item=b.public_item, by=b.governance, expected_version=1, minute="Noted.", assurance="substantial"
+    )
+    assert AuditLog.objects.filter(action="update", object_id=str(item.pk), after__minute="Noted.").exists()
