@@ -179,6 +179,7 @@ NEVER_QUERY_TESTS = {
     "committees": "committees/test_chair_pages.py",  # chair's reports, escalation, reviews, linking risks
     "risks": "risks/test_pages_never_query.py",
     "ftsu": "ftsu/test_ftsu_never_query.py",
+    "committees": "committees/test_pages_never_query.py",
 }
 
 

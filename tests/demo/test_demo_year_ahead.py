@@ -149,8 +149,9 @@ def test_run_again_on_a_later_day_the_demo_adds_nothing():
     counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40), tick=True):
         results = demo_run()  # the names and dates it would write differ now; it still finds itself loaded
-    # assessments, measures, risks, wards and QI projects, papers; the oversight region; information requests
-    assert not results[0].created and results[1:6] == [False, 0, 0, 0, 0]
-    assert not results[6].created
-    assert results[7:] == [0, 0, 0]  # information requests; speak-up cases; chair's reports
+    # assessments, measures, risks, committees, wards and QI projects, papers; the oversight region; information
+    # requests
+    assert not results[0].created and results[1:7] == [False, 0, 0, 0, 0, 0]
+    assert not results[7].created
+    assert results[8:] == [0, 0, 0]  # information requests; speak-up cases; chair's reports
     assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts

@@ -37,6 +37,11 @@ router.register("risk-reviews", views.RiskReviewViewSet, basename="api-risk-revi
 router.register("risk-controls", views.ControlViewSet, basename="api-risk-control")
 router.register("qi-projects", views.QIProjectViewSet, basename="api-qi-project")
 router.register("pdsa-cycles", views.PDSACycleViewSet, basename="api-pdsa-cycle")
+# Committees and meetings, read only (issue 22, ADR 0056)
+router.register("committees", views.CommitteeViewSet, basename="api-committee")
+router.register("meetings", views.MeetingViewSet, basename="api-meeting")
+router.register("decisions", views.DecisionViewSet, basename="api-decision")
+router.register("committee-actions", views.MeetingActionViewSet, basename="api-committee-action")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -60,6 +60,10 @@ class Committee(models.Model):
     statutory = models.BooleanField(
         default=False, help_text="Required by statute or the NHS provider licence."
     )
+    # An audit committee is made of non-executives only (HFMA NHS Audit Committee Handbook): checked on its members.
+    audit_committee = models.BooleanField(
+        default=False, help_text="Its members must all be non-executives (no executive directors)."
+    )
     frequency = models.CharField(max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY)
     # The plan whose actions are this committee's action log (made when the first action is raised).
     action_log = models.OneToOneField(
@@ -92,7 +96,8 @@ class Committee(models.Model):
             return
         if parent.organisation_id != self.organisation_id:
             raise ValidationError({"reports_to": "A committee reports to a committee of the same trust."})
-        seen, node = {self.pk}, self.reports_to
+        seen = {self.pk}
+        node: Committee | None = parent
         while node is not None:
             if node.pk in seen:
                 raise ValidationError({"reports_to": "A committee cannot report, through others, to itself."})
@@ -153,6 +158,7 @@ class TermsOfReference(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)  # a draft's optimistic lock (ADR 0056)
 
     class Meta:
         ordering = ["committee", "-number"]
@@ -177,6 +183,7 @@ class CycleItem(models.Model):
     lead = optional_link(User, related_name="+")
     # The Wellled paper that answers it, when one does (a reports paper kind key such as "ipr" or "baf").
     paper_kind = models.CharField(max_length=10, blank=True)
+    # optional_link's options, written out: it types its target as a class, and this one is named by its label.
     risk = models.ForeignKey(
         "risks.Risk",
         on_delete=models.PROTECT,
@@ -207,7 +214,7 @@ class Meeting(models.Model):
     minutes_status = models.CharField(
         max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
-    minutes_approved_at = models.ForeignKey(
+    minutes_approved_at = models.ForeignKey(  # optional_link's options: its target is this model itself
         "self",
         on_delete=models.PROTECT,
         null=True,
@@ -442,3 +449,20 @@ class RiskReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} review of {self.risk} on {self.reviewed_on}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for their meetings as an iCalendar feed: only the SHA-256 of the token is kept, so
+    the address is shown once, and revoking it (or making a new one) stops the old address working."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Meetings calendar of {self.person}"

@@ -5,10 +5,57 @@ from __future__ import annotations
 
 from django.urls import path
 
+from wellled.core.url_kit import record_paths
+
+from .views import committees as committee_views
 from .views import links as link_views
+from .views import meetings as meeting_views
 from .views import reports as report_views
 
 urlpatterns: list = []
+
+# Committees, terms of reference, meetings, minutes, decisions and the action log (cmt-meet, ADR 0056) -------------
+urlpatterns += [
+    *record_paths(
+        "committees/",
+        committee_views,
+        "committee",
+        ("list", "create", "detail", "edit", "history", "actions"),
+    ),
+    path("committees/<int:pk>/members/new/", committee_views.member_add, name="committee-member-add"),
+    *record_paths("committees/members/", committee_views, "member", ("edit",), name="committee-member"),
+    path("committees/<int:pk>/terms/new/", committee_views.terms_create, name="committee-terms-create"),
+    *record_paths(
+        "committees/terms/", committee_views, "terms", ("detail", "edit", "approve"), name="committee-terms"
+    ),
+    path("committees/<int:pk>/meetings/new/", meeting_views.meeting_create, name="meeting-create"),
+    *record_paths(
+        "meetings/",
+        meeting_views,
+        "meeting",
+        (
+            "list",
+            "detail",
+            "edit",
+            "cancel",
+            "held",
+            "attendance",
+            "declare",
+            "decide",
+            "act",
+            "approve",
+            "history",
+        ),
+    ),
+    path("meetings/<int:pk>/items/new/", meeting_views.item_create, name="agenda-item-create"),
+    *record_paths(
+        "meetings/items/", meeting_views, "item", ("edit", "move", "remove", "minute"), name="agenda-item"
+    ),
+    path("decisions/", meeting_views.decision_list, name="decision-list"),
+    path("meetings/calendar/", meeting_views.meeting_calendar, name="meeting-calendar"),
+    # The feed a calendar program fetches: no sign-in, the secret address is the credential (core.middleware).
+    path("calendar/<str:token>.ics", meeting_views.meeting_calendar_feed, name="meeting-calendar-feed"),
+]
 
 # Chair's reports, escalation, committee reviews of principal risks and linking risks (cmt-chair, ADR 0062).
 urlpatterns += [

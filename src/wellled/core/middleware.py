@@ -22,6 +22,7 @@ PUBLIC_PATH_PREFIXES = (
     "/health/",
     "/favicon.ico",
     "/speak-up/anonymous/",  # Freedom to Speak Up's anonymous route: no account, by design (ADR 0054)
+    "/calendar/",  # a person's meetings as iCalendar: the secret address is the credential (ADR 0056)
 )
 # The REST API authenticates each request itself (a token or the session) and answers 401, never a redirect.
 API_PATH_PREFIX = "/api/"

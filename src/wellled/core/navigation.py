@@ -56,6 +56,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Performance", "ipr", "/performance-report"),
     NavEntry("Improvement", "qi-project-list", "/improvement"),
     NavEntry("Accreditation", "accreditation-overview", "/accreditation"),
+    NavEntry("Committees", "committee-list", "/committees /meetings /decisions"),
     NavEntry("My actions", "my-actions", "/my-actions", own_work=True),
     # A trust's register of requests addressed to it is kept by those who manage its plans.
     NavEntry("Requests", "information-request-list", "/information", permission=Permission.MANAGE_PLANS),

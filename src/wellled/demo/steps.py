@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assessments import assessments_demo_load
+from .committees import committees_demo_load
 from .committees_reports import committees_reports_demo_load
 from .ftsu import ftsu_demo_load
 from .improvement import improvement_demo_load
@@ -39,6 +40,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "risk registers and the BAF", ("risks.yaml",), risks_demo_load
     ),  # after measures: key risk indicators
+    # After risks: each committee's terms of reference own principal risks of the BAF.
+    Step("committees, terms of reference and meetings", ("committees.yaml",), committees_demo_load),
     Step("wards, QI projects and commentary", ("improvement.yaml",), improvement_demo_load),  # after measures
     Step("board papers", ("papers.yaml",), papers_demo_load),  # the papers carry the success measures
     # Last: its exit criteria name the trust's actions, measures, assessments and issued papers as evidence.

@@ -3,6 +3,7 @@ as the pages, checking the role (403) after finding the object in scope (404), a
 
 from .accreditation import SchemeViewSet, WardAuditViewSet, WardViewSet
 from .assessments import AssessmentViewSet, RatingViewSet
+from .committees import CommitteeViewSet, DecisionViewSet, MeetingActionViewSet, MeetingViewSet
 from .improvement import PDSACycleViewSet, QIProjectViewSet
 from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
 from .measures import MeasureViewSet
@@ -27,6 +28,10 @@ from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
 
 __all__ = [
     "ActionViewSet",
+    "CommitteeViewSet",
+    "DecisionViewSet",
+    "MeetingActionViewSet",
+    "MeetingViewSet",
     "ExitCriterionViewSet",
     "ExitRecommendationViewSet",
     "RegulatoryActionViewSet",

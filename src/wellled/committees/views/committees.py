@@ -1,0 +1,241 @@
+"""Committees' pages (issue 22, ADR 0056): the trust's tree of committees, a committee's page with its members,
+terms of reference and meetings, and the governance team's pages to add and change them."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from wellled.core.permissions import Permission, require
+from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
+
+from ..forms.committees import CommitteeForm, MemberAddForm, MemberForm, TermsApproveForm, TermsForm
+from ..models import Committee
+from ..selectors import committees as selectors
+from ..selectors import meetings as meeting_selectors
+from ..services import committees as services
+
+MANAGE = Permission.MANAGE_COMMITTEES
+
+
+def committee_list(request: SignedInRequest) -> HttpResponse:
+    """The trust's committees as a tree, the board at the top."""
+    return render(
+        request, "committees/committees/list.jinja", {"nodes": selectors.committee_tree(**scope(request))}
+    )
+
+
+def committee_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    committee = selectors.committee_get(pk=pk, **scope(request))
+    page = selectors.committee_page(committee=committee, today=timezone.localdate())
+    return render(request, "committees/committees/detail.jinja", {"committee": committee, "page": page})
+
+
+def _committee_choices(request: SignedInRequest, exclude: int | None = None):
+    rows = selectors.committees_for_user(**scope(request))
+    return (rows.exclude(pk=exclude) if exclude is not None else rows).order_by("name")
+
+
+def committee_create(request: SignedInRequest) -> HttpResponse:
+    require(role(request), MANAGE)
+    form = CommitteeForm(request.POST or None, committees=_committee_choices(request))
+    return form_page(
+        request,
+        form,
+        template="committees/committees/form.jinja",
+        save=lambda data: services.committee_create(
+            organisation=request.organisation,
+            by=request.user,
+            **{k: v for k, v in data.items() if k != "version"},
+        ),
+        success_url=lambda committee: reverse("committee-detail", args=[committee.pk]),
+        message=lambda committee: f"{committee} added.",
+        context={"title": "Add a committee"},
+    )
+
+
+def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    committee = selectors.committee_get(pk=pk, **scope(request))
+    require(role(request), MANAGE)
+    names = [n for n in CommitteeForm.base_fields if n != "version"]
+    form = CommitteeForm(
+        request.POST or None, initial=initial_of(committee, names), committees=_committee_choices(request, pk)
+    )
+    return form_page(
+        request,
+        form,
+        template="committees/committees/form.jinja",
+        save=lambda data: services.committee_update(
+            committee=committee,
+            by=request.user,
+            expected_version=data.get("version"),
+            **{n: data[n] for n in names},
+        ),
+        success_url=reverse("committee-detail", args=[pk]),
+        message="Committee saved.",
+        context={"title": f"Change {committee}", "committee": committee},
+    )
+
+
+committee_history: HistoryPage[Committee] = HistoryPage(
+    get=selectors.committee_get, back_url=lambda committee: reverse("committee-detail", args=[committee.pk])
+)
+
+
+def committee_actions(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The committee's rolling action log: owner, due date, status from the plan's position."""
+    committee = selectors.committee_get(pk=pk, **scope(request))
+    rows = meeting_selectors.action_log(committee=committee, user=request.user)
+    return render(request, "committees/meetings/action_log.jinja", {"committee": committee, "rows": rows})
+
+
+# Members ----------------------------------------------------------------------------------------------------------
+
+
+def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
+    committee = selectors.committee_get(pk=pk, **scope(request))
+    require(role(request), MANAGE)
+    form = MemberAddForm(request.POST or None, people=selectors.people_of_trust(**scope(request)))
+    return form_page(
+        request,
+        form,
+        template="committees/committees/member_form.jinja",
+        save=lambda data: services.member_add(
+            committee=committee,
+            by=request.user,
+            person=data["person"],
+            role=data["role"],
+            seat=data["seat"],
+            title=data["title"],
+            joined_on=data["joined_on"],
+        ),
+        success_url=reverse("committee-detail", args=[pk]),
+        message=lambda member: f"{member.person} seated on {committee}.",
+        context={"committee": committee, "title": f"Add a member to {committee}"},
+    )
+
+
+def member_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get(pk=pk, **scope(request))
+    require(role(request), MANAGE)
+    names = [n for n in MemberForm.base_fields if n != "version"]
+    form = MemberForm(request.POST or None, initial=initial_of(member, names))
+    return form_page(
+        request,
+        form,
+        template="committees/committees/member_form.jinja",
+        save=lambda data: services.member_update(
+            member=member,
+            by=request.user,
+            expected_version=data.get("version"),
+            **{n: data[n] for n in names},
+        ),
+        success_url=reverse("committee-detail", args=[member.committee_id]),
+        message="Member saved.",
+        context={"committee": member.committee, "member": member, "title": f"Change {member.person}'s place"},
+    )
+
+
+# Terms of reference -----------------------------------------------------------------------------------------------
+
+
+def terms_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Draft the next version, opened on the latest one's text so only the changes need typing."""
+    committee = selectors.committee_get(pk=pk, **scope(request))
+    require(role(request), MANAGE)
+    latest = committee.terms.order_by("-number").first()
+    names = [n for n in TermsForm.base_fields if n != "version"]
+    initial = initial_of(latest, names) if latest else {}
+    initial.pop("version", None)
+    initial.pop("next_review_on", None)
+    form = TermsForm(
+        request.POST or None, initial=initial, risks=selectors.principal_risks_of(**scope(request))
+    )
+    return form_page(
+        request,
+        form,
+        template="committees/committees/terms_form.jinja",
+        save=lambda data: services.terms_draft(
+            committee=committee, by=request.user, **{n: data[n] for n in names}
+        ),
+        success_url=lambda terms: reverse("committee-terms-detail", args=[terms.pk]),
+        message=lambda terms: f"Version {terms.number} drafted: it is in force once the board approves it.",
+        context={"committee": committee, "title": f"Draft new terms of reference for {committee}"},
+    )
+
+
+def terms_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A version of the terms of reference with what changed since the version before."""
+    terms = selectors.terms_get(pk=pk, **scope(request))
+    before = terms.committee.terms.filter(number__lt=terms.number).order_by("-number").first()
+    return render(
+        request,
+        "committees/committees/terms_detail.jinja",
+        {
+            "terms": terms,
+            "committee": terms.committee,
+            "before": before,
+            "changes": selectors.terms_compare(before, terms),
+            "risks": list(terms.risks.all()),
+            "versions": list(terms.committee.terms.order_by("-number")),
+        },
+    )
+
+
+def terms_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    terms = selectors.terms_get(pk=pk, **scope(request))
+    require(role(request), MANAGE)
+    names = [n for n in TermsForm.base_fields if n != "version"]
+    form = TermsForm(
+        request.POST or None,
+        initial=initial_of(terms, names),
+        risks=selectors.principal_risks_of(**scope(request)),
+    )
+    return form_page(
+        request,
+        form,
+        template="committees/committees/terms_form.jinja",
+        save=lambda data: services.terms_update(
+            terms=terms, by=request.user, expected_version=data.get("version"), **{n: data[n] for n in names}
+        ),
+        success_url=reverse("committee-terms-detail", args=[pk]),
+        message="Draft saved.",
+        context={
+            "committee": terms.committee,
+            "terms": terms,
+            "title": f"Change draft version {terms.number} of the terms of reference",
+        },
+    )
+
+
+def terms_approve(request: SignedInRequest, pk: int) -> HttpResponse:
+    terms = selectors.terms_get(pk=pk, **scope(request))
+    require(role(request), MANAGE)
+    board = selectors.committees_for_user(**scope(request)).filter(kind="board").first()
+    form = TermsApproveForm(
+        request.POST or None,
+        initial={"version": terms.version, "approved_by": board.pk if board else None},
+        committees=_committee_choices(request),
+    )
+    return form_page(
+        request,
+        form,
+        template="committees/committees/terms_approve.jinja",
+        save=lambda data: services.terms_approve(
+            terms=terms,
+            by=request.user,
+            expected_version=data.get("version"),
+            approved_on=data["approved_on"],
+            approved_by=data["approved_by"],
+            next_review_on=data["next_review_on"],
+        ),
+        success_url=reverse("committee-terms-detail", args=[pk]),
+        message="Approval recorded: this version is now frozen.",
+        context={
+            "terms": terms,
+            "committee": terms.committee,
+            "title": f"Record the board's approval of {terms}",
+        },
+    )
