@@ -51,6 +51,7 @@ REVIEW_COMMENT_CHARS = 4_000
 SPEAK_UP_TEXT_CHARS = (
     6_000  # a speak-up concern, a journal entry, an outcome or learning, before it is sealed
 )
+SPEAK_UP_BOARD_TEXT_CHARS = 4_000  # the guardian's themes, learning or actions written for the board report
 FRAMEWORK_DESCRIPTION_CHARS = 10_000
 # Written by Wellled itself, not by a person, but bounded all the same.
 JOB_ERROR_CHARS = 4_000
