@@ -56,3 +56,9 @@ def quarter_parse(text: str) -> Quarter:
     if not found or (int(found[1]) + 1) % 100 != int(found[2]):
         raise ValueError(f"“{text}” is not a financial quarter: write it like 2024/25 Q1.")
     return Quarter(int(found[1]), int(found[3]))
+
+
+def last_complete_quarter(today: datetime.date) -> Quarter:
+    """The latest quarter that has ended by the day (what a return is asked for by default)."""
+    current = quarter_of(today)
+    return Quarter(current.year - 1, 4) if current.number == 1 else Quarter(current.year, current.number - 1)

@@ -38,7 +38,7 @@ from .forms import (
     RaiseForm,
     ThemeRiskForm,
 )
-from .periods import Quarter, quarter_of, quarter_parse
+from .periods import last_complete_quarter, quarter_parse
 
 
 def _case_url(case: Any) -> str:
@@ -332,10 +332,7 @@ def _return(request: SignedInRequest) -> tuple[Any, Any]:
     require(role(request), Permission.VIEW)
     text = request.GET.get("quarter", "")
     error = ""
-    quarter = quarter_of(timezone.localdate())
-    quarter = (
-        Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(quarter.year, quarter.number - 1)
-    )
+    quarter = last_complete_quarter(timezone.localdate())
     if text:
         try:
             quarter = quarter_parse(text)

@@ -24,6 +24,7 @@ from .plans import (
     SectionViewSet,
 )
 from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
+from .speak_up import SpeakUpReturnView
 
 __all__ = [
     "ActionViewSet",
@@ -54,4 +55,5 @@ __all__ = [
     "RiskReviewViewSet",
     "RiskViewSet",
     "SectionViewSet",
+    "SpeakUpReturnView",
 ]
