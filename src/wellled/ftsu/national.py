@@ -27,6 +27,11 @@ def national_read(path: Path | str) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise NationalFileError(f"The national figures {path} cannot be read: {exc}") from exc
+    return national_check(data, str(path))
+
+
+def national_check(data: Any, path: str) -> dict[str, Any]:
+    """The figures checked and in their one shape; NationalFileError names what is wrong."""
     if not isinstance(data, dict) or not isinstance(data.get("figures"), list):
         raise NationalFileError(f"The national figures {path} have no list of figures.")
     year = str(data.get("year", ""))

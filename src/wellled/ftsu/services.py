@@ -48,7 +48,7 @@ from .models import (
     NationalFigures,
     RouteUse,
 )
-from .national import national_read
+from .national import national_check, national_read
 from .periods import Quarter
 from .sealing import address_digest, case_key_new, key_digest, sealed, sealed_json
 from .selectors import guardian_require, is_champion, is_guardian
@@ -594,9 +594,11 @@ def board_report_issue(*, report: GuardianReport, by: User) -> Any:
 
 
 @transaction.atomic
-def national_figures_load(*, path: Any, by: User | None = None) -> NationalFigures:
-    """Load (or replace) a financial year's national figures from their data file; audited."""
-    data = national_read(path)
+def national_figures_load(
+    *, path: Any = None, data: Mapping[str, Any] | None = None, by: User | None = None
+) -> NationalFigures:
+    """Load (or replace) a financial year's national figures from their data file (or its content); audited."""
+    data = national_read(path) if data is None else national_check(dict(data), "the national figures given")
     row = NationalFigures.objects.filter(year=data["year"]).first()
     before = None if row is None else {"figures": row.figures, "illustrative": row.illustrative}
     row = row or NationalFigures(year=data["year"])
