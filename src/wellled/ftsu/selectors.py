@@ -240,4 +240,5 @@ def issued_board_reports(*, user: User, organisation: Organisation) -> list[Any]
     from wellled.reports.models import IssuedPaper
 
     papers = scoped(IssuedPaper.objects.all(), user=user, organisation=organisation)
-    return list(papers.filter(kind="ftsu_board").order_by("-issued_at").prefetch_related("files"))
+    found = papers.filter(kind="ftsu_board").select_related("withdrawal").prefetch_related("files")
+    return list(found.defer("data").order_by("-issued_at"))
