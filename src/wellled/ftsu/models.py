@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 
 from wellled.core import limits
+from wellled.core.formatting import day_text
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
 
@@ -177,7 +178,7 @@ class GuardianReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Guardian's report {self.period_from:%d %b %Y} to {self.period_to:%d %b %Y}"
+        return f"Guardian's report {day_text(self.period_from)} to {day_text(self.period_to)}"
 
 
 class NationalFigures(models.Model):
