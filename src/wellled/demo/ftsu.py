@@ -142,7 +142,7 @@ def _plan(organisation) -> Plan | None:
 
 
 def _self_review(organisation, *, plan: Plan | None, dates: DemoDates) -> None:
-    """The board's FTSU self-review, scored and published, its gaps raised as actions on the FTSU plan."""
+    """The board's FTSU self-review, scored (not published), its gaps raised as actions on the FTSU plan."""
     spec = CONTENT["self_review"]
     by = User.objects.get(username=spec["by"])
     framework = Framework.objects.get(key="ftsu-self-review", organisation__isnull=True)
@@ -172,7 +172,7 @@ def _self_review(organisation, *, plan: Plan | None, dates: DemoDates) -> None:
                 ),
             )
         )
-    assessments.assessment_publish(assessment=review, by=by, expected_version=AS_IT_STANDS)
+    # Not published: publishing would file its scores among the trust's own ratings (docs/ftsu.md).
     if plan is not None:
         for gap, finding in gaps:
             assessments.finding_to_action(
