@@ -28,6 +28,7 @@ run board_paper.py --repeat 1
 run pages.py --repeat 1
 run api.py --repeat 1
 run ipr.py --repeat 1
+run ftsu_board.py --cases 40 --repeat 1
 run information.py
 run issue_paper.py
 run risks.py --repeat 1

@@ -79,6 +79,7 @@ OPERATIONS = {
     ("PATCH", "/api/risk-controls/{id}/"): "control",
     ("POST", "/api/risk-controls/{id}/assurances/"): "control",
     ("GET", "/api/baf/"): None,
+    ("GET", "/api/speak-up/return/"): None,
     ("GET", "/api/qi-projects/"): None,
     ("POST", "/api/qi-projects/"): None,
     ("GET", "/api/qi-projects/{id}/"): "project",

@@ -176,7 +176,6 @@ NEVER_QUERY_TESTS = {
     "accreditation": "improvement/test_pages_never_query.py",  # with the QI pages and the performance report
     "oversight": "oversight/test_pages_never_query.py",
     "information": "information/test_views.py",
-    "committees": "committees/test_chair_pages.py",  # chair's reports, escalation, reviews, linking risks
     "risks": "risks/test_pages_never_query.py",
     "ftsu": "ftsu/test_ftsu_never_query.py",
     "committees": "committees/test_pages_never_query.py",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
 
@@ -62,3 +63,30 @@ def case(org, guardian):
         name=NAME,
         contact_details=EMAIL,
     )
+
+
+GROUPS = ["nursing", "medical", "admin", "estates", "nursing_support"]
+ELEMENTS = ["patient_safety", "worker_safety", "bullying", "behaviours"]
+
+
+@pytest.fixture
+def year_of_cases(org, guardian):
+    """Seventy invented cases over 2024/25, the first quarter's made large enough to show exact counts."""
+    from wellled.ftsu.services import case_create
+
+    rng = random.Random(23)
+    made = []
+    for n in range(70):
+        day = datetime.date(2024, 4, 1) + datetime.timedelta(
+            days=rng.randrange(364) if n >= 30 else rng.randrange(91)
+        )
+        spec = {
+            "received_on": day,
+            "openness": rng.choice(["open", "confidential", "confidential", "anonymous"]),
+            "worker_group": rng.choice(GROUPS),
+            "elements": rng.sample(ELEMENTS, rng.randint(1, 2)),
+            "detriment": rng.choice(["yes", "no", "no", "not_known"]),
+        }
+        case_create(organisation=org, by=guardian, route="phone", concern=f"Invented concern {n}", **spec)
+        made.append(spec)
+    return made

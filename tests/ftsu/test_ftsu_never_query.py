@@ -20,6 +20,18 @@ def test_no_template_queries_on_the_speak_up_pages(
     champion,
     case,
 ):
+    import datetime
+
+    from wellled.ftsu.services import board_report_issue, guardian_report_create
+
+    report = guardian_report_create(
+        organisation=org,
+        by=guardian,
+        period_from=datetime.date(2024, 4, 1),
+        period_to=datetime.date(2024, 9, 30),
+        themes="Rotas",
+    )
+    board_report_issue(report=report, by=guardian)
     pages = {
         guardian: [
             reverse("ftsu-case-list"),
@@ -27,9 +39,14 @@ def test_no_template_queries_on_the_speak_up_pages(
             reverse("ftsu-case-detail", args=[case.pk]),
             reverse("ftsu-case-edit", args=[case.pk]),
             reverse("ftsu-return") + "?quarter=2024/25 Q1",
+            reverse("ftsu-report-list"),
+            reverse("ftsu-report-create"),
+            reverse("ftsu-report-detail", args=[report.pk]),
+            reverse("ftsu-report-edit", args=[report.pk]),
+            reverse("ftsu-learning"),
         ],
         champion: [reverse("ftsu-champion"), reverse("ftsu-case-create")],
-        people["viewer"]: [reverse("ftsu-return")],
+        people["viewer"]: [reverse("ftsu-return"), reverse("ftsu-report-list")],
     }
     failures = []
     for person, urls in pages.items():

@@ -42,6 +42,16 @@ GUARDIAN_URLS = {
 ISSUED_URLS = {"ftsu-return-issued"}
 CHAMPION_URLS = {"ftsu-champion"}
 PUBLIC_URLS = {"ftsu-anonymous-raise", "ftsu-anonymous-case"}
+# The board report and learning pages (ADR 0059): their access for every role is tried in test_board_pages.py.
+BOARD_URLS = {
+    "ftsu-report-list",
+    "ftsu-report-create",
+    "ftsu-report-detail",
+    "ftsu-report-edit",
+    "ftsu-report-issue",
+    "ftsu-board-issued",
+    "ftsu-learning",
+}
 # Pages any member may open: the return, suppressed outside the guardian role.
 MEMBER_URLS = {"ftsu-return", "ftsu-return-csv", "ftsu-return-xlsx"}
 POST = {
@@ -80,7 +90,7 @@ def url(name, case):
 def test_every_ftsu_url_is_listed_here():
     assert {
         p.name for p in urlpatterns
-    } == CASE_URLS | GUARDIAN_URLS | CHAMPION_URLS | PUBLIC_URLS | ISSUED_URLS
+    } == CASE_URLS | GUARDIAN_URLS | CHAMPION_URLS | PUBLIC_URLS | ISSUED_URLS | BOARD_URLS
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, case):

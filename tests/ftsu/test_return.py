@@ -8,7 +8,6 @@ import csv
 import datetime
 import io
 import itertools
-import random
 
 import pytest
 from django.core.management import call_command
@@ -24,29 +23,6 @@ pytestmark = pytest.mark.django_db
 THRESHOLD = 5
 GROUPS = ["nursing", "medical", "admin", "estates", "nursing_support"]
 ELEMENTS = ["patient_safety", "worker_safety", "bullying", "behaviours"]
-
-
-@pytest.fixture
-def year_of_cases(org, guardian):
-    """Seventy invented cases over 2024/25, the first quarter's made large enough to show exact counts."""
-    rng = random.Random(23)
-    made = []
-    for n in range(70):
-        day = datetime.date(2024, 4, 1) + datetime.timedelta(
-            days=rng.randrange(364) if n >= 30 else rng.randrange(91)
-        )
-        spec = {
-            "received_on": day,
-            "openness": rng.choice(["open", "confidential", "confidential", "anonymous"]),
-            "worker_group": rng.choice(GROUPS),
-            "elements": rng.sample(ELEMENTS, rng.randint(1, 2)),
-            "detriment": rng.choice(["yes", "no", "no", "not_known"]),
-        }
-        services.case_create(
-            organisation=org, by=guardian, route="phone", concern=f"Invented concern {n}", **spec
-        )
-        made.append(spec)
-    return made
 
 
 def _figures(result):

@@ -50,5 +50,7 @@ urlpatterns = [
         "docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"
     ),
     path("baf/", views.BafView.as_view(), name="api-baf"),  # risks: the BAF, one object, read only
+    # Freedom to Speak Up: a quarter's return, suppressed counts only (no case endpoint, ADR 0059)
+    path("speak-up/return/", views.SpeakUpReturnView.as_view(), name="api-speak-up-return"),
     *router.urls,
 ]

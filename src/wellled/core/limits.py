@@ -51,6 +51,7 @@ REVIEW_COMMENT_CHARS = 4_000
 SPEAK_UP_TEXT_CHARS = (
     6_000  # a speak-up concern, a journal entry, an outcome or learning, before it is sealed
 )
+SPEAK_UP_BOARD_TEXT_CHARS = 4_000  # the guardian's themes, learning or actions written for the board report
 FRAMEWORK_DESCRIPTION_CHARS = 10_000
 # Committees (issue 22): a committee's terms of reference, agenda items, cover sheets, minutes and decisions.
 COMMITTEE_TERMS_CHARS = 10_000  # one part of the terms of reference: purpose, duties, membership, reporting

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from wellled.assessments import services as assessments
+from wellled.assessments.choices import AssessorKind
+from wellled.assessments.models import StatementAssessment
 from wellled.core.models import User
+from wellled.core.service_kit import AS_IT_STANDS
+from wellled.frameworks.models import Framework
 from wellled.ftsu import services
 from wellled.ftsu.choices import Feedback, WorkerGroup
 from wellled.ftsu.models import Case
-from wellled.ftsu.periods import Quarter, quarter_of
+from wellled.ftsu.periods import Quarter, last_complete_quarter
+from wellled.plans.models import Plan
 
 from .loader import DemoDates, Writer, data, say_to
 from .plans import demo_trust
@@ -96,10 +103,78 @@ def ftsu_demo_load(*, stdout: Writer | None = None, dates: DemoDates | None = No
                         [Feedback.YES, Feedback.YES, Feedback.MAYBE, Feedback.NO_RESPONSE, Feedback.NO]
                     ),
                 )
-    this = quarter_of(dates.today)
-    last = Quarter(this.year - 1, 4) if this.number == 1 else Quarter(this.year, this.number - 1)
+    last = last_complete_quarter(dates.today)
     services.return_issue(organisation=organisation, quarter=last, by=guardian)
+    first = last
+    for _ in range(3):
+        first = Quarter(first.year - 1, 4) if first.number == 1 else Quarter(first.year, first.number - 1)
+    plan = _plan(organisation)
+    _self_review(organisation, plan=plan, dates=dates)
+    services.national_figures_load(data={**CONTENT["national"], "year": last.financial_year}, by=None)
+    words = CONTENT["board_report"]
+    report = services.guardian_report_create(
+        organisation=organisation,
+        by=guardian,
+        period_from=first.first_day,
+        period_to=last.last_day,
+        themes=words["themes"],
+        learning=words["learning"],
+        actions=words["actions"],
+        guardian_hours=Decimal(str(words["guardian_hours"])),
+        guardian_wte=Decimal(str(words["guardian_wte"])),
+        champions=words["champions"],
+        executive_lead=words["executive_lead"],
+        non_executive_lead=words["non_executive_lead"],
+        plan=plan,
+    )
+    services.board_report_issue(report=report, by=guardian)
     say(
-        f"Recorded {len(days)} demo speak-up cases for {organisation.name}, and issued the {last.label} return."
+        f"Recorded {len(days)} demo speak-up cases for {organisation.name}, issued the {last.label} return, the board's "
+        f"FTSU self-review and the guardian's report to the board for {first.label} to {last.label}."
     )
     return len(days)
+
+
+def _plan(organisation) -> Plan | None:
+    """The plan the demo's FTSU actions are tracked on (named in ftsu.yaml, its date words aside)."""
+    name = CONTENT["board_report"]["plan"]
+    return Plan.objects.filter(organisation=organisation, name__startswith=name).order_by("pk").first()
+
+
+def _self_review(organisation, *, plan: Plan | None, dates: DemoDates) -> None:
+    """The board's FTSU self-review, scored (not published), its gaps raised as actions on the FTSU plan."""
+    spec = CONTENT["self_review"]
+    by = User.objects.get(username=spec["by"])
+    framework = Framework.objects.get(key="ftsu-self-review", organisation__isnull=True)
+    review = assessments.assessment_create(
+        organisation=organisation,
+        by=by,
+        framework=framework,
+        assessed_on=dates.today - datetime.timedelta(days=30),
+        assessor_kind=AssessorKind.SELF_ASSESSMENT,
+        title=spec["title"],
+    )
+    for statement in StatementAssessment.objects.filter(assessment=review).select_related("element"):
+        assessments.statement_score(
+            statement=statement,
+            by=by,
+            expected_version=AS_IT_STANDS,
+            score=spec["scores"].get(statement.element.code, spec["score"]),
+        )
+    gaps = []
+    for gap in spec["gaps"]:
+        element = framework.elements.get(code=gap["code"])
+        gaps.append(
+            (
+                gap,
+                assessments.assessment_finding_create(
+                    assessment=review, by=by, element=element, text=gap["text"]
+                ),
+            )
+        )
+    # Not published: publishing would file its scores among the trust's own ratings (docs/ftsu.md).
+    if plan is not None:
+        for gap, finding in gaps:
+            assessments.finding_to_action(
+                finding=finding, by=by, plan=plan, reference=gap["reference"], title=gap["title"]
+            )

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from wellled.core.forms import TextForm, VersionedTextForm, choice_field, date_field, text_field
-from wellled.core.limits import SPEAK_UP_TEXT_CHARS
+from wellled.core.forms import (
+    TextForm,
+    VersionedTextForm,
+    choice_field,
+    date_field,
+    model_choices,
+    record_field,
+    text_field,
+)
+from wellled.core.limits import SPEAK_UP_BOARD_TEXT_CHARS, SPEAK_UP_TEXT_CHARS
+from wellled.plans.models import Action
+from wellled.risks.models import Gap
 
 from .choices import (
     CHARACTERISTICS,
@@ -128,3 +140,82 @@ class KeyForm(TextForm):
 class MessageForm(TextForm):
     key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     text = text_field("Your message", limit=TEXT, rows=5)
+
+
+class GuardianReportForm(VersionedTextForm):
+    """The guardian's report to the board for a period: words meant for the board, never a case's text."""
+
+    period_from = date_field("Period from")
+    period_to = date_field("Period to")
+    themes = text_field(
+        "Themes, in your words for the board",
+        limit=SPEAK_UP_BOARD_TEXT_CHARS,
+        rows=5,
+        required=False,
+        help_text="Goes into the issued report, which every member can read: write no case's detail.",
+    )
+    learning = text_field(
+        "Learning, a summary for the board",
+        limit=SPEAK_UP_BOARD_TEXT_CHARS,
+        rows=5,
+        required=False,
+        help_text="The cases' own learning stays sealed; write here only what the board should read.",
+    )
+    actions = text_field("Actions taken", limit=SPEAK_UP_BOARD_TEXT_CHARS, rows=4, required=False)
+    guardian_hours = forms.DecimalField(
+        label="Guardian hours a week", required=False, min_value=0, max_value=999, decimal_places=1
+    )
+    guardian_wte = forms.DecimalField(
+        label="Guardian whole-time equivalent", required=False, min_value=0, max_value=99, decimal_places=2
+    )
+    champions = forms.IntegerField(
+        label="Number of champions", required=False, min_value=0, max_value=100_000
+    )
+    executive_lead = text_field("Executive lead for speaking up", limit=200, required=False)
+    non_executive_lead = text_field("Non-executive lead for speaking up", limit=200, required=False)
+    plan = record_field("The FTSU plan whose progress the report shows")
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "plan", plans)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", "The period must end on or after the day it starts.")
+        return data
+
+
+class LearningActionForm(TextForm):
+    """An improvement action raised from what speaking up taught: only what is typed here reaches the plan."""
+
+    plan = record_field("Plan", required_message="Choose the plan the action belongs to.")
+    reference = text_field("Action reference", limit=(Action, "reference"))
+    title = text_field(
+        "The action",
+        limit=(Action, "title"),
+        rows=3,
+        help_text="Write no case reference or case detail: the action is read by everyone who reads the plan.",
+    )
+    due_date = date_field("Due by", required=False)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "plan", plans)
+
+
+class ThemeRiskForm(TextForm):
+    """A theme pointed at a risk, as a gap in assurance in the guardian's words."""
+
+    risk = record_field("Risk", required_message="Choose the risk the theme bears on.")
+    description = text_field(
+        "The theme, in your words",
+        limit=(Gap, "description"),
+        rows=3,
+        help_text="Write no case reference or case detail: the risk is read by everyone who reads the register.",
+    )
+
+    def __init__(self, *args, risks, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choices(self, "risk", risks, label=lambda risk: f"{risk.reference}: {risk.title}")

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from wellled.core import limits
+from wellled.core.formatting import day_text
+from wellled.core.limits import LimitedTextField
 from wellled.core.models import AppendOnly, Organisation, User
 
 from .choices import Consent, ContactKind, Detriment, Feedback, Openness, Route, WorkerGroup
@@ -134,3 +137,63 @@ class RouteUse(models.Model):
 
     def __str__(self) -> str:
         return f"Use of the anonymous route ({self.kind})"
+
+
+class GuardianReport(models.Model):
+    """What the guardian writes for one board report: the period it covers, themes, learning and actions in words
+    meant for the board (never case text), the guardian's resourcing, the leads and the FTSU plan it tracks."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    period_from = models.DateField("period from")
+    period_to = models.DateField("period to")
+    themes = LimitedTextField(max_length=limits.SPEAK_UP_BOARD_TEXT_CHARS, blank=True)
+    learning = LimitedTextField(max_length=limits.SPEAK_UP_BOARD_TEXT_CHARS, blank=True)
+    actions = LimitedTextField(max_length=limits.SPEAK_UP_BOARD_TEXT_CHARS, blank=True)
+    guardian_hours = models.DecimalField(
+        "guardian hours a week", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    guardian_wte = models.DecimalField(
+        "guardian whole-time equivalent", max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    champions = models.PositiveIntegerField("champions", null=True, blank=True)
+    executive_lead = models.CharField("executive lead", max_length=200, blank=True)
+    non_executive_lead = models.CharField("non-executive lead", max_length=200, blank=True)
+    plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="FTSU plan",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-period_to", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period_from", "period_to"], name="ftsu_guardianreport_period_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Guardian's report {day_text(self.period_from)} to {day_text(self.period_to)}"
+
+
+class NationalFigures(models.Model):
+    """One financial year's national speak-up figures, loaded from a data file, for the board report's comparison."""
+
+    year = models.CharField("financial year", max_length=7, unique=True)  # "2024/25"
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=300)
+    illustrative = models.BooleanField(default=True)
+    figures = models.JSONField(default=list)  # [{"code", "label", "value", "unit"}]
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name_plural = "national figures"
+
+    def __str__(self) -> str:
+        return f"National speak-up figures {self.year}"

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 # The NHS financial year starts on 1 April (quarter 1: April to June).
 FINANCIAL_YEAR_FIRST_MONTH = 4
+# Quarters a return may be asked for: the NHS's speak-up guardians began in 2016; a bound keeps every date valid.
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 QUARTER_LABEL = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
@@ -53,6 +55,16 @@ def quarter_of(day: datetime.date) -> Quarter:
 def quarter_parse(text: str) -> Quarter:
     """The quarter a label names ("2024/25 Q1"); ValueError naming the expected shape otherwise."""
     found = QUARTER_LABEL.match(text or "")
-    if not found or (int(found[1]) + 1) % 100 != int(found[2]):
+    if (
+        not found
+        or (int(found[1]) + 1) % 100 != int(found[2])
+        or not FIRST_YEAR <= int(found[1]) <= LAST_YEAR
+    ):
         raise ValueError(f"“{text}” is not a financial quarter: write it like 2024/25 Q1.")
     return Quarter(int(found[1]), int(found[3]))
+
+
+def last_complete_quarter(today: datetime.date) -> Quarter:
+    """The latest quarter that has ended by the day (what a return is asked for by default)."""
+    current = quarter_of(today)
+    return Quarter(current.year - 1, 4) if current.number == 1 else Quarter(current.year, current.number - 1)

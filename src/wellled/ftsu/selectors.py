@@ -16,7 +16,7 @@ from wellled.core.choices import SpeakUpRole
 from wellled.core.models import Organisation, User
 
 from .choices import KEY_HOLDER_KINDS, Element
-from .models import Case, CaseReading, ConfidentialityBreak, Contact
+from .models import Case, CaseReading, ConfidentialityBreak, Contact, GuardianReport
 from .periods import Quarter
 from .sealing import key_digest, opened, opened_json
 
@@ -201,3 +201,44 @@ def issued_return_file(*, user: User, organisation: Organisation, pk: int, fmt: 
     if found is None:
         raise Http404("No such return.")
     return found
+
+
+def guardian_reports_for_user(
+    *, user: User | None, organisation: Organisation | None
+) -> list[GuardianReport]:
+    """The guardian's reports to the board (their words before they are issued), for the trust's guardians only."""
+    guardian_require(user=user, organisation=organisation)
+    return list(GuardianReport.objects.filter(organisation=organisation).select_related("plan"))
+
+
+def guardian_report_get(*, user: User | None, organisation: Organisation | None, pk: int) -> GuardianReport:
+    """One guardian's report of the organisation, for its guardians only; not found for anyone else."""
+    guardian_require(user=user, organisation=organisation)
+    found = GuardianReport.objects.filter(organisation=organisation, pk=pk).select_related("plan").first()
+    if found is None:
+        raise Http404("No such report.")
+    return found
+
+
+def issued_board_report_file(*, user: User, organisation: Organisation, pk: int, fmt: str) -> Any:
+    """One file of an issued board report of the organisation (suppressed: any member may read it), or not found."""
+    from wellled.core.selectors import scoped
+    from wellled.reports.models import IssuedPaperFile
+
+    files = scoped(
+        IssuedPaperFile.objects.all(), user=user, organisation=organisation, path="paper__organisation"
+    )
+    found = files.filter(paper_id=pk, paper__kind="ftsu_board", format=fmt).select_related("paper").first()
+    if found is None:
+        raise Http404("No such report.")
+    return found
+
+
+def issued_board_reports(*, user: User, organisation: Organisation) -> list[Any]:
+    """The organisation's issued board reports, newest first (every member may read them)."""
+    from wellled.core.selectors import scoped
+    from wellled.reports.models import IssuedPaper
+
+    papers = scoped(IssuedPaper.objects.all(), user=user, organisation=organisation)
+    found = papers.filter(kind="ftsu_board").select_related("withdrawal").prefetch_related("files")
+    return list(found.defer("data").order_by("-issued_at"))

@@ -19,7 +19,13 @@ from wellled.core.choices import AuditAction, SpeakUpRole
 from wellled.core.limits import SPEAK_UP_TEXT_CHARS
 from wellled.core.models import Membership, Organisation, User
 from wellled.core.permissions import Permission
-from wellled.core.service_kit import ExpectedVersion, locked_get, permission_require, version_check
+from wellled.core.service_kit import (
+    ExpectedVersion,
+    fields_update,
+    locked_get,
+    permission_require,
+    version_check,
+)
 
 from .choices import (
     CHARACTERISTICS,
@@ -32,7 +38,17 @@ from .choices import (
     Route,
     WorkerGroup,
 )
-from .models import Case, CaseAction, CaseReading, ConfidentialityBreak, Contact, RouteUse
+from .models import (
+    Case,
+    CaseAction,
+    CaseReading,
+    ConfidentialityBreak,
+    Contact,
+    GuardianReport,
+    NationalFigures,
+    RouteUse,
+)
+from .national import national_check, national_read
 from .periods import Quarter
 from .sealing import address_digest, case_key_new, key_digest, sealed, sealed_json
 from .selectors import guardian_require, is_champion, is_guardian
@@ -500,3 +516,132 @@ def return_issue(*, organisation: Organisation, quarter: Quarter, by: User) -> A
 
     guardian_require(user=by, organisation=organisation)
     return issue(RETURN_KEY, PaperRequest(organisation=organisation, by=by, as_at=None, subject=quarter))
+
+
+# The guardian's report to the board (ADR 0059) ---------------------------------------------------------------------
+
+REPORT_FIELDS = (
+    "period_from",
+    "period_to",
+    "themes",
+    "learning",
+    "actions",
+    "guardian_hours",
+    "guardian_wte",
+    "champions",
+    "executive_lead",
+    "non_executive_lead",
+    "plan",
+)
+
+
+def _report_check(organisation: Organisation, values: Mapping[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    start, end = values.get("period_from"), values.get("period_to")
+    if start and end and end < start:
+        errors["period_to"] = "The period must end on or after the day it starts."
+    plan = values.get("plan")
+    if plan is not None and plan.organisation_id != organisation.pk:
+        errors["plan"] = "Choose one of this organisation's plans."
+    _raise(errors)
+
+
+@transaction.atomic
+def guardian_report_create(*, organisation: Organisation, by: User, **values: Any) -> GuardianReport:
+    """A guardian starts the report to the board for a period: the words for the board, resourcing and leads."""
+    guardian_require(user=by, organisation=organisation)
+    unknown = set(values) - set(REPORT_FIELDS)
+    if unknown:
+        raise ValueError(f"A guardian's report has no {', '.join(sorted(unknown))}.")
+    _report_check(organisation, values)
+    report = GuardianReport(organisation=organisation, **values)
+    report.full_clean()
+    report.save()
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=report)
+    return report
+
+
+@transaction.atomic
+def guardian_report_update(
+    *, report: GuardianReport, by: User, expected_version: ExpectedVersion, **changes: Any
+) -> GuardianReport:
+    """A guardian changes the report's words or figures; a stale copy is refused."""
+    guardian_require(user=by, organisation=report.organisation)
+    _report_check(report.organisation, {**{f: getattr(report, f) for f in REPORT_FIELDS}, **changes})
+    return fields_update(
+        instance=report,
+        by=by,
+        organisation=report.organisation,
+        permission=None,
+        expected_version=expected_version,
+        allowed=REPORT_FIELDS,
+        changes=changes,
+    )
+
+
+def board_report_issue(*, report: GuardianReport, by: User) -> Any:
+    """A guardian issues the board report for the period as a frozen paper (PDF and Word): suppressed counts only."""
+    from wellled.reports.papers.kind import PaperRequest
+    from wellled.reports.papers.pipeline import issue
+
+    guardian_require(user=by, organisation=report.organisation)
+    return issue(
+        "ftsu_board", PaperRequest(organisation=report.organisation, by=by, as_at=None, subject=report)
+    )
+
+
+# National figures --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def national_figures_load(
+    *, path: Any = None, data: Mapping[str, Any] | None = None, by: User | None = None
+) -> NationalFigures:
+    """Load (or replace) a financial year's national figures from their data file (or its content); audited."""
+    data = national_read(path) if data is None else national_check(dict(data), "the national figures given")
+    row = NationalFigures.objects.filter(year=data["year"]).first()
+    before = None if row is None else {"figures": row.figures, "illustrative": row.illustrative}
+    row = row or NationalFigures(year=data["year"])
+    for name in ("title", "source", "illustrative", "figures"):
+        setattr(row, name, data[name])
+    row.save()
+    audit_record(
+        by=by,
+        organisation=None,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        instance=row,
+        before=before,
+        note=f"National speak-up figures {row.year} loaded",
+    )
+    return row
+
+
+# Learning into the plan and the risks -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def learning_action_raise(
+    *,
+    plan: Any,
+    by: User,
+    reference: str,
+    title: str,
+    due_date: datetime.date | None = None,
+) -> Any:
+    """A guardian raises an improvement action from what speaking up taught: only the words typed, on the chosen
+    plan, through the plans service; nothing ties the action to a case (ADR 0059)."""
+    from wellled.plans.services import action_create
+
+    guardian_require(user=by, organisation=plan.organisation)
+    return action_create(plan=plan, by=by, reference=reference, title=title, due_date=due_date)
+
+
+@transaction.atomic
+def theme_to_risk(*, risk: Any, by: User, description: str, action: Any = None) -> Any:
+    """A guardian points a theme at a risk: a gap in assurance on it in the guardian's words (risks service),
+    optionally tied to the plan action that closes it; nothing ties it to a case."""
+    from wellled.risks.choices import GapKind
+    from wellled.risks.services import gap_add
+
+    guardian_require(user=by, organisation=risk.organisation)
+    return gap_add(risk=risk, by=by, kind=GapKind.ASSURANCE, description=description, action=action)

@@ -19,6 +19,14 @@ urlpatterns = [
     path("speak-up/return/issued/<int:pk>.<slug:fmt>", views.return_issued_file, name="ftsu-return-issued"),
     path("speak-up/return.csv", views.return_csv, name="ftsu-return-csv"),
     path("speak-up/return.xlsx", views.return_xlsx, name="ftsu-return-xlsx"),
+    *record_paths(
+        "speak-up/board-reports/", views, "report", ("list", "create", "detail", "edit"), name="ftsu-report"
+    ),
+    path("speak-up/board-reports/<int:pk>/issue/", views.report_issue, name="ftsu-report-issue"),
+    path(
+        "speak-up/board-reports/issued/<int:pk>.<slug:fmt>", views.board_issued_file, name="ftsu-board-issued"
+    ),
+    path("speak-up/learning/", views.learning, name="ftsu-learning"),
     path("speak-up/champion/", views.champion_contacts, name="ftsu-champion"),
     path("speak-up/anonymous/<str:ods_code>/", views.anonymous_raise, name="ftsu-anonymous-raise"),
     path("speak-up/anonymous/<str:ods_code>/case/", views.anonymous_case, name="ftsu-anonymous-case"),

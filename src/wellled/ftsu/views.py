@@ -18,6 +18,8 @@ from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, require
 from wellled.core.service_kit import ConcurrentEditError
 from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, role, scope, xlsx_download
+from wellled.plans.selectors import plans_for_user
+from wellled.risks.selectors import risks_for_user
 
 from . import returns, selectors, services
 from .forms import (
@@ -29,11 +31,14 @@ from .forms import (
     ConsentForm,
     ContactForm,
     EraseForm,
+    GuardianReportForm,
     KeyForm,
+    LearningActionForm,
     MessageForm,
     RaiseForm,
+    ThemeRiskForm,
 )
-from .periods import Quarter, quarter_of, quarter_parse
+from .periods import last_complete_quarter, quarter_parse
 
 
 def _case_url(case: Any) -> str:
@@ -327,10 +332,7 @@ def _return(request: SignedInRequest) -> tuple[Any, Any]:
     require(role(request), Permission.VIEW)
     text = request.GET.get("quarter", "")
     error = ""
-    quarter = quarter_of(timezone.localdate())
-    quarter = (
-        Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(quarter.year, quarter.number - 1)
-    )
+    quarter = last_complete_quarter(timezone.localdate())
     if text:
         try:
             quarter = quarter_parse(text)
@@ -401,3 +403,145 @@ def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpRespo
     response = HttpResponse(content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
+
+
+# The board report (ADR 0059) ------------------------------------------------------------------------------------
+
+
+def _report_form(request: SignedInRequest, **kwargs: Any) -> GuardianReportForm:
+    return GuardianReportForm(
+        request.POST or None, plans=plans_for_user(**scope(request)).order_by("name"), **kwargs
+    )
+
+
+def _report_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {f: data[f] for f in services.REPORT_FIELDS}
+
+
+def report_list(request: SignedInRequest) -> HttpResponse:
+    """The issued board reports, for every member; the guardian's reports in progress, for the guardian only."""
+    require(role(request), Permission.VIEW)
+    guardian = selectors.is_guardian(**scope(request))
+    context = {
+        "guardian": guardian,
+        "reports": selectors.guardian_reports_for_user(**scope(request)) if guardian else [],
+        "issued": selectors.issued_board_reports(**scope(request)),
+    }
+    return render(request, "ftsu/report_list.jinja", context)
+
+
+def report_create(request: SignedInRequest) -> HttpResponse:
+    selectors.guardian_require(**scope(request))
+    form = _report_form(request)
+    return form_page(
+        request,
+        form,
+        template="ftsu/report_form.jinja",
+        save=lambda data: services.guardian_report_create(
+            organisation=request.organisation, by=request.user, **_report_values(data)
+        ),
+        success_url=lambda report: reverse("ftsu-report-detail", args=[report.pk]),
+        message="Report saved. Check it, then issue it to the board.",
+        context={"title": "Write a report to the board", "report": None},
+    )
+
+
+def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    report = selectors.guardian_report_get(**scope(request), pk=pk)
+    return render(
+        request, "ftsu/report_detail.jinja", {"report": report, "plan_name": str(report.plan or "")}
+    )
+
+
+def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    report = selectors.guardian_report_get(**scope(request), pk=pk)
+    initial = {"version": report.version, **{f: getattr(report, f) for f in services.REPORT_FIELDS}}
+    form = _report_form(request, initial=initial)
+    return form_page(
+        request,
+        form,
+        template="ftsu/report_form.jinja",
+        save=lambda data: services.guardian_report_update(
+            report=report, by=request.user, expected_version=data.get("version"), **_report_values(data)
+        ),
+        success_url=lambda saved: reverse("ftsu-report-detail", args=[saved.pk]),
+        message="Report saved.",
+        context={"title": "Change the report to the board", "report": report},
+    )
+
+
+def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A guardian issues the report (suppressed counts only) as a frozen paper in PDF and Word."""
+    report = selectors.guardian_report_get(**scope(request), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.board_report_issue(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("ftsu-report-detail", args=[pk]))
+    messages.success(request, "The report was issued and frozen: every member can read it.")
+    return redirect(reverse("ftsu-report-list"))
+
+
+def board_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """An issued board report's file, byte for byte as frozen, its checksum verified first."""
+    from wellled.reports.selectors import TamperedError, verified_content
+
+    file = selectors.issued_board_report_file(**scope(request), pk=pk, fmt=fmt)
+    try:
+        content = verified_content(file)
+    except TamperedError as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+# Learning into the plan and the risks (ADR 0059) --------------------------------------------------------------------
+
+
+def learning(request: SignedInRequest) -> HttpResponse:
+    """A guardian raises an improvement action, or points a theme at a risk, carrying no case detail."""
+    selectors.guardian_require(**scope(request))
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    action_form = LearningActionForm(
+        request.POST if which == "action" else None,
+        prefix="action",
+        plans=plans_for_user(**scope(request)).order_by("name"),
+    )
+    risk_form = ThemeRiskForm(
+        request.POST if which == "risk" else None,
+        prefix="risk",
+        risks=risks_for_user(**scope(request)).order_by("reference"),
+    )
+    form: LearningActionForm | ThemeRiskForm | None = None
+    save: Any = None
+    message = ""
+    if which == "action":
+        form, message = action_form, "Action added to the plan."
+        save = lambda data: services.learning_action_raise(  # noqa: E731
+            plan=data["plan"],
+            by=request.user,
+            reference=data["reference"],
+            title=data["title"],
+            due_date=data["due_date"],
+        )
+    elif which == "risk":
+        form, message = risk_form, "Theme added to the risk as a gap in assurance."
+        save = lambda data: services.theme_to_risk(  # noqa: E731
+            risk=data["risk"], by=request.user, description=data["description"]
+        )
+    if form is not None and save is not None and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except PermissionDenied:
+            form.add_error(
+                None, "Your role here does not let you change that plan or register: ask its owner."
+            )
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(reverse("ftsu-learning"))
+    return render(request, "ftsu/learning.jinja", {"action_form": action_form, "risk_form": risk_form})

@@ -19,6 +19,8 @@ from wellled.assessments.selectors import ratings_for_user
 from wellled.core.formatting import counted, day_text, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import scoped
+from wellled.ftsu.periods import Quarter, last_complete_quarter
+from wellled.ftsu.returns import definition_load, quarter_return
 from wellled.measures.jinja import measure_number
 from wellled.measures.selectors import measures_for_user, summarise
 from wellled.plans.selectors import plan_get
@@ -32,6 +34,7 @@ from .models import RequestKind, WrittenAnswer
 NOT_FOUND: dict[str, tuple[str, str]] = {
     RequestKind.PLAN: ("plan", "The plan asked about is not one of {trust}'s plans that you can see."),
     RequestKind.PAPER: ("paper", "The paper asked for is not an issued paper of {trust} that stands."),
+    RequestKind.SPEAK_UP: ("kind", "{trust} is not a trust whose figures you can see."),
 }
 
 
@@ -100,6 +103,8 @@ def parameters_described(
         return f"Principal risks (board assurance framework) {day}"
     if kind == RequestKind.WRITTEN:
         return f"A written answer: {parameters['topic']}"
+    if kind == RequestKind.SPEAK_UP:
+        return f"Freedom to Speak Up figures, the four quarters complete {day} (suppressed)"
     paper = _paper(user=user, subject=subject, pk=parameters["paper"])
     return f"{paper.title} (issued {long_date(paper.issued_at)})"
 
@@ -148,6 +153,8 @@ def answer_build(
         tables = _paper_tables(paper)
     elif kind == RequestKind.WRITTEN:
         tables = ()
+    elif kind == RequestKind.SPEAK_UP:
+        tables = _speak_up_tables(user=user, subject=subject, as_at=as_at)
     else:
         raise ValidationError({"kind": "Choose what the request is answered from."})
     label = RequestKind(kind).label
@@ -344,6 +351,55 @@ def _risk_tables(*, user: User, subject: Organisation, as_at: datetime.date) -> 
             f"{counted(baf.escalated_total, 'was', 'were')} escalated.",
         ),
     )
+
+
+# An answer of speak-up figures covers the last four complete quarters: a year, as the national figures are read.
+SPEAK_UP_QUARTERS = 4
+
+
+def _speak_up_tables(*, user: User, subject: Organisation, as_at: datetime.date) -> tuple[AnswerTable, ...]:
+    """The last four quarters complete by the date, each figure as its suppressed return shows it (whoever asks, a
+    guardian too: an answer leaves the trust); a person who may not see the trust gets nothing."""
+    if not scoped(Organisation.objects.all(), user=user, organisation=subject, path="pk").exists():
+        raise _refused(RequestKind.SPEAK_UP, subject)
+    quarter = last_complete_quarter(as_at + datetime.timedelta(days=1))
+    quarters = [quarter]
+    while len(quarters) < SPEAK_UP_QUARTERS:
+        q = quarters[0]
+        quarters.insert(0, Quarter(q.year - 1, 4) if q.number == 1 else Quarter(q.year, q.number - 1))
+    definition = definition_load()
+    results = [
+        quarter_return(user=user, organisation=subject, quarter=q, definition=definition, suppressed=True)
+        for q in quarters
+    ]
+    tables = []
+    for table in definition["tables"]:
+        rows = []
+        for row in table["rows"]:
+            rows.append(
+                (
+                    str(row["label"]),
+                    *(
+                        next(
+                            c.shown
+                            for c in r.cells
+                            if c.table == table["code"] and c.code == str(row["code"])
+                        )
+                        for r in results
+                    ),
+                )
+            )
+        rows.append(("Total", *(r.totals[table["code"]].shown for r in results)))
+        tables.append(
+            AnswerTable(
+                str(table["title"]),
+                ("Figure", *(q.label for q in quarters)),
+                tuple(rows),
+                note=f"Counts from 1 to {results[0].threshold - 1} are shown as “fewer than {results[0].threshold}”, "
+                "and a count that would reveal one is not shown.",
+            )
+        )
+    return tuple(tables)
 
 
 def _paper_tables(paper: IssuedPaper) -> tuple[AnswerTable, ...]:

@@ -25,6 +25,7 @@ KIND_PARAMETERS: dict[str, tuple[str, ...]] = {
     RequestKind.RISKS: ("as_at",),
     RequestKind.PAPER: ("paper",),
     RequestKind.WRITTEN: ("topic",),
+    RequestKind.SPEAK_UP: ("as_at",),
 }
 INDICATOR_CODE_CHARS = 40  # measures.Measure.indicator_code
 TOPIC_CHARS = 200  # what a written answer is about, in a line: "the safeguarding training policy"

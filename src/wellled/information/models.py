@@ -25,6 +25,7 @@ class RequestKind(models.TextChoices):
     RISKS = "risks", "Principal risks (the BAF) as at a date"
     PAPER = "paper", "An issued paper"
     WRITTEN = "written", "A written answer or a document"
+    SPEAK_UP = "speak_up", "Freedom to Speak Up figures (suppressed) as at a date"
 
 
 class RequestStatus(models.TextChoices):

@@ -25,6 +25,7 @@ from .plans import (
     SectionViewSet,
 )
 from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
+from .speak_up import SpeakUpReturnView
 
 __all__ = [
     "ActionViewSet",
@@ -59,4 +60,5 @@ __all__ = [
     "RiskReviewViewSet",
     "RiskViewSet",
     "SectionViewSet",
+    "SpeakUpReturnView",
 ]

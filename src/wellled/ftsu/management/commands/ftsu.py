@@ -1,7 +1,8 @@
 """`wellled ftsu return --organisation ODS --quarter "2024/25 Q1" --out FILE.csv|.xlsx [--as-user U] [--definition
 FILE] [--suppressed]`: the quarterly return, exact only when acting as a guardian (suppressed otherwise).
 `wellled ftsu retention [--today YYYY-MM-DD]`: the scheduled job that erases cases closed longer ago than the
-retention period (WELLLED_FTSU_RETENTION_YEARS), keeping their counts."""
+retention period (WELLLED_FTSU_RETENTION_YEARS), keeping their counts.
+`wellled ftsu national FILE`: load (or replace) a financial year's national figures for the board report."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wellled.core.models import Organisation
 from wellled.core.selectors import command_actor
 
+from ...national import NationalFileError
 from ...periods import quarter_parse
 from ...returns import (
     DEFAULT_DEFINITION,
@@ -23,7 +25,7 @@ from ...returns import (
     return_csv,
     return_xlsx,
 )
-from ...services import cases_erase_expired
+from ...services import cases_erase_expired, national_figures_load
 
 
 class Command(BaseCommand):
@@ -46,8 +48,23 @@ class Command(BaseCommand):
             "retention", help="Erase closed cases past the retention period, keeping counts."
         )
         keep.add_argument("--today", type=datetime.date.fromisoformat, default=None)
+        national = sub.add_parser(
+            "national",
+            help="Load a year's national figures for the board report's comparison (replaces that year's).",
+        )
+        national.add_argument(
+            "file", type=Path, help="A national figures file, like ftsu/data/national-2024-25.yaml."
+        )
 
     def handle(self, *args: Any, verb: str, **options: Any) -> None:
+        if verb == "national":
+            try:
+                loaded = national_figures_load(path=options["file"])
+            except NationalFileError as exc:
+                raise CommandError(str(exc)) from None
+            shown = " (illustrative)" if loaded.illustrative else ""
+            self.stdout.write(f"Loaded {len(loaded.figures)} national figures for {loaded.year}{shown}.")
+            return
         if verb == "retention":
             erased = cases_erase_expired(today=options["today"])
             self.stdout.write(f"Erased {erased} case{'' if erased == 1 else 's'} past the retention period.")
