@@ -15,19 +15,19 @@ ONE_DAY = datetime.timedelta(days=1)
 
 
 def _moments(facts: ActionFacts, cycles: Iterable) -> list[datetime.date]:
-    """Every date the rule compares with the position date or today: each date itself and the day after (a date
-    counts on it, a cut-off the day after)."""
+    """Every day on which a comparison of the rule may turn: an update counts from its date, and stops being the
+    one reported "for this very date" the day after; a revision stands from its position; a cycle is answered
+    from its opening, stops collecting on its closing day, is matched exactly on its date and left behind the
+    day after."""
     days: list[datetime.date] = []
-    days += [u.update_date for u in facts.updates]
+    for u in facts.updates:
+        days += [u.update_date, u.update_date + ONE_DAY]
     days += [t.position_date for t in facts.revisions if t.position_date is not None]
-    days += [timezone.localdate(t.created_at) for t in facts.revisions]
-    days += [timezone.localdate(c.created_at) for c in facts.state_changes or ()]
     for c in cycles:
-        days.append(c.position_as_at)
-        days.append(timezone.localdate(c.opened_at))
+        days += [c.position_as_at, c.position_as_at + ONE_DAY, timezone.localdate(c.opened_at)]
         if c.closed_at is not None:
             days.append(timezone.localdate(c.closed_at))
-    return days + [d + ONE_DAY for d in days]
+    return days
 
 
 def stands_until(facts: ActionFacts, *, cycles: Iterable, today: datetime.date) -> datetime.date | None:
