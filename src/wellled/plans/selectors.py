@@ -601,7 +601,7 @@ def delivery_by_organisation(*, user: User, organisations) -> dict[int, Delivery
     actions = scoped_many(
         Action.objects.filter(plan__archived=False), user=user, organisations=ids, path="plan__organisation"
     )
-    counts = standing_counts(actions)
+    counts = standing_counts(actions, complete_ids=[s.pk for s in statuses if s.is_complete])
     by_org: dict[int, list[DeliveryStatus]] = defaultdict(list)
     for s in statuses:
         by_org[s.organisation_id].append(s)

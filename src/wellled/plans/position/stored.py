@@ -3,7 +3,8 @@ by the plans services in the transaction that changes it, and read by the portfo
 
 What depends on the day read is left to the database: overdue (open, not delivered, its standing timescale before
 the day) and awaited (as shown, or the cycle unanswered by an action still to deliver). A row holds until its
-`stands_until` day, when a dated update, revision or cycle may change it; a read works such rows out again."""
+`stands_until` day, when a dated update, revision or cycle may change it; a read works such actions out by the
+rule, and the daily job (`wellled plan standing`) stores them again."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..choices import ActionState
 from ..models import Action, ActionStanding
 from .horizon import stands_until
 from .plan import plan_position
-from .selectors import standing_facts
+from .selectors import standing_facts, standing_positions_of
 
 # Rows worked out and written per batch: bounds the memory of a fill of a whole region's 115,000 actions.
 REFRESH_BATCH = 5000
@@ -127,17 +128,16 @@ class StandingCounts:
 
 
 def standing_counts(
-    actions: QuerySet[Action], *, today: datetime.date | None = None
+    actions: QuerySet[Action], *, complete_ids: Iterable[int], today: datetime.date | None = None
 ) -> dict[int, StandingCounts]:
-    """Counts by organisation of these actions' standing positions (already scoped to what the person may see):
-    the rows missing or past their day worked out first (one query to find them, two more and a write when there
-    are some), then one aggregate query."""
+    """Counts by organisation of these actions' standing positions (already scoped to what the person may see;
+    `complete_ids`: their scales' delivered statuses): one aggregate query over the rows that hold today, and
+    any action without one (missing, or at its `stands_until` day) worked out by the rule as before, not stored,
+    since a read never writes (the daily `wellled plan standing` stores them)."""
     today = today or timezone.localdate()
-    stale = actions.exclude(pk__in=ActionStanding.objects.filter(holds_q(today)).values("action_id"))
-    if stale.exists():
-        standing_refresh(stale, today=today)
+    holding = ActionStanding.objects.filter(holds_q(today))
     rows = (
-        ActionStanding.objects.filter(action__in=actions)
+        holding.filter(action__in=actions)
         .values("organisation_id", "status_id")
         .annotate(
             n=Count("pk"),
@@ -152,4 +152,13 @@ def standing_counts(
         counts.by_status[row["status_id"]] += row["n"]
         counts.overdue += row["overdue"]
         counts.awaited += row["awaited"]
+    unkept = actions.exclude(pk__in=holding.values("action_id"))
+    if unkept.exists():
+        for organisation_id, p in standing_positions_of(
+            unkept, complete_ids=complete_ids, today=today
+        ).values():
+            counts = found[organisation_id]
+            counts.by_status[p.status_id] += 1
+            counts.overdue += p.overdue
+            counts.awaited += p.update_awaited
     return dict(found)
