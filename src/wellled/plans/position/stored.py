@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -39,24 +39,31 @@ STORED_FIELDS = (
 )
 
 
-def to_deliver_q() -> Q:
+def _on(prefix: str, **lookups) -> Q:
+    """A Q over the stored row's fields, read directly (prefix "") or from an action ("standing__")."""
+    return Q(**{prefix + name: value for name, value in lookups.items()})
+
+
+def to_deliver_q(prefix: str = "") -> Q:
     """Open and not reported delivered (ADR 0012), in the stored row's words: no status is not delivered."""
-    return Q(state=ActionState.OPEN) & ~Q(status__is_complete=True)
+    return _on(prefix, state=ActionState.OPEN) & ~_on(prefix, status__is_complete=True)
 
 
-def overdue_q(on: datetime.date) -> Q:
+def overdue_q(on: datetime.date, prefix: str = "") -> Q:
     """Still to deliver and past the timescale standing on the day (plans.position.action.is_overdue)."""
-    return to_deliver_q() & Q(due_date__lt=on)
+    return to_deliver_q(prefix) & _on(prefix, due_date__lt=on)
 
 
-def awaited_q() -> Q:
+def awaited_q(prefix: str = "") -> Q:
     """Awaited as shown, or the day's cycle unanswered by an action still to deliver (action.is_awaited)."""
-    return Q(awaited_as_shown=True) | (Q(cycle_unanswered=True) & to_deliver_q())
+    return _on(prefix, awaited_as_shown=True) | (_on(prefix, cycle_unanswered=True) & to_deliver_q(prefix))
 
 
-def holds_q(on: datetime.date) -> Q:
+def holds_q(on: datetime.date, prefix: str = "") -> Q:
     """Rows that hold on the day: worked out on or before it, and not yet at a day that may change them."""
-    return Q(stands_on__lte=on) & (Q(stands_until__isnull=True) | Q(stands_until__gt=on))
+    return _on(prefix, stands_on__lte=on) & (
+        _on(prefix, stands_until__isnull=True) | _on(prefix, stands_until__gt=on)
+    )
 
 
 def worked_out(actions: QuerySet[Action], *, today: datetime.date) -> list[ActionStanding]:
@@ -127,35 +134,42 @@ class StandingCounts:
     awaited: int = 0
 
 
+def _counted(condition: Q):
+    return Coalesce(Sum(Case(When(condition, then=Value(1)), default=Value(0))), 0)
+
+
 def standing_counts(
     actions: QuerySet[Action], *, complete_ids: Iterable[int], today: datetime.date | None = None
 ) -> dict[int, StandingCounts]:
     """Counts by organisation of these actions' standing positions (already scoped to what the person may see;
-    `complete_ids`: their scales' delivered statuses): one aggregate query over the rows that hold today, and
-    any action without one (missing, or at its `stands_until` day) worked out by the rule as before, not stored,
-    since a read never writes (the daily `wellled plan standing` stores them)."""
+    `complete_ids`: their scales' delivered statuses), in one aggregate query over the actions and their kept rows.
+    Any action without a row that holds today (missing, or at its `stands_until` day) is worked out by the rule
+    and counted, not stored, since a read never writes (the daily `wellled plan standing` stores it)."""
     today = today or timezone.localdate()
-    holding = ActionStanding.objects.filter(holds_q(today))
+    holds = holds_q(today, "standing__")
     rows = (
-        holding.filter(action__in=actions)
-        .values("organisation_id", "status_id")
+        actions.values("plan__organisation_id", "standing__status_id")
         .annotate(
-            n=Count("pk"),
-            overdue=Coalesce(Sum(Case(When(overdue_q(today), then=Value(1)), default=Value(0))), 0),
-            awaited=Coalesce(Sum(Case(When(awaited_q(), then=Value(1)), default=Value(0))), 0),
+            n=_counted(holds),
+            overdue=_counted(holds & overdue_q(today, "standing__")),
+            awaited=_counted(holds & awaited_q("standing__")),
+            unkept=_counted(~holds | Q(standing__isnull=True)),
         )
         .order_by()
     )
     found: dict[int, StandingCounts] = defaultdict(StandingCounts)
+    unkept = False
     for row in rows:
-        counts = found[row["organisation_id"]]
-        counts.by_status[row["status_id"]] += row["n"]
+        counts = found[row["plan__organisation_id"]]
+        if row["n"]:
+            counts.by_status[row["standing__status_id"]] += row["n"]
         counts.overdue += row["overdue"]
         counts.awaited += row["awaited"]
-    unkept = actions.exclude(pk__in=holding.values("action_id"))
-    if unkept.exists():
+        unkept = unkept or row["unkept"] > 0
+    if unkept:
+        stale = actions.exclude(pk__in=ActionStanding.objects.filter(holds_q(today)).values("action_id"))
         for organisation_id, p in standing_positions_of(
-            unkept, complete_ids=complete_ids, today=today
+            stale, complete_ids=complete_ids, today=today
         ).values():
             counts = found[organisation_id]
             counts.by_status[p.status_id] += 1
