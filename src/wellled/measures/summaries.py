@@ -456,15 +456,16 @@ def _packed_rows(ids: list[int]) -> tuple[np.ndarray, np.ndarray, bytes]:
             _column(length_col, _ELEMENT[4]).astype(np.int64),
             bytes(data or b""),
         )
-    rows = list(
-        MeasureSpcSummary.objects.filter(measure_id__in=ids, figures__isnull=False)
+    rows = [
+        (pk, bytes(packed or b""))
+        for pk, packed in MeasureSpcSummary.objects.filter(measure_id__in=ids, figures__isnull=False)
         .order_by("measure_id")
         .values_list("measure_id", "figures")
-    )
+    ]
     return (
-        np.array([r[0] for r in rows], dtype=np.int64),
-        np.array([len(r[1]) for r in rows], dtype=np.int64),
-        b"".join(bytes(r[1]) for r in rows),
+        np.array([pk for pk, _ in rows], dtype=np.int64),
+        np.array([len(packed) for _, packed in rows], dtype=np.int64),
+        b"".join(packed for _, packed in rows),
     )
 
 
