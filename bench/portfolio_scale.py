@@ -175,7 +175,7 @@ def main() -> int:
     from wellled.demo.scale import ScaleSize, load_scale
     from wellled.measures.models import Measure
     from wellled.measures.selectors import stored_summaries, summarise
-    from wellled.measures.summaries import lay_on_grids, read_figures, stored_refresh
+    from wellled.measures.summaries import lay_on_grids, packed_figures, read_figures, stored_refresh
 
     if args.fresh:
         empty_database()
@@ -226,6 +226,14 @@ def main() -> int:
         print(
             f"    measures.selectors.stored_summaries({len(measures):,} measures): {seconds:.2f} s, {queries} queries"
         )
+        seconds, queries, _s = best(lambda: summarise(measures), args.repeat)
+        cpu = cpu_seconds(lambda: summarise(measures))
+        print(
+            f"    summarise again, every measure's figures now packed in its stored summary (ADR 0061): "
+            f"{seconds:.2f} s (CPU of this process {cpu:.2f} s), {queries} queries"
+        )
+        packed_s, _q, _p = best(lambda: packed_figures(ids), args.repeat)
+        print(f"      of which reading the packed figures into arrays {packed_s:.2f} s")
 
     pages = {}
     for label, names in (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,7 @@ from wellled.measures import selectors, services
 from wellled.measures.choices import CALENDAR_YEAR, Frequency
 from wellled.measures.models import Measure, MeasureSpcSummary, MeasureValue, Rebase
 from wellled.measures.periods import next_period
-from wellled.measures.summaries import compute_figures, read_figures
+from wellled.measures.summaries import compute_figures, packed_figures, read_figures, stored_refresh
 from wellled.spc import Variation
 
 from .conftest import months
@@ -172,8 +173,14 @@ def test_summarise_reads_in_two_queries_however_many_trusts(trusts):
     measures = _trusts_with_measures(trusts)
     with CaptureQueriesContext(connection) as queries:
         summaries = selectors.summarise(measures)
-    assert len(queries) == 2  # the figures, the rebases
+    assert (
+        len(queries) == 3
+    )  # none packed yet (loaded around the services): packed ones, the figures, rebases
     assert all(s.has_data for s in summaries.values())
+    stored_refresh(m.pk for m in measures)
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.summarise(measures) == summaries
+    assert len(queries) == 2  # the figures packed in the stored summaries, the rebases
     MeasureSpcSummary.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
         selectors.stored_summaries(measures[: len(measures) // 2])
@@ -260,3 +267,37 @@ def test_calendar_year_and_financial_year_grids_are_their_own(org):
     )
     figures = compute_figures([m])[m.pk]
     assert figures.latest_period == datetime.date(2022, 1, 1) and figures.points == 4
+
+
+def _same_arrays(a, b):
+    for name in ("ids", "days", "value", "numerator", "denominator"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+
+
+@pytest.mark.parametrize("until", [None, datetime.date(2022, 6, 1)])
+def test_figures_packed_in_the_stored_summaries_read_as_the_figures_table_does(org, until):
+    """Every kind and frequency, gaps, blanks, an off-grid period, a measure of blanks only and one with none."""
+    measures = _many_measures(org, random.Random(61))
+    ids = [m.pk for m in measures]
+    from_table = selectors.summarise(measures, until=until)
+    stored_refresh(ids[: len(ids) // 2])  # half packed: the rest still read from the figures table
+    arrays, missing = packed_figures(ids, until=until)
+    assert missing == sorted(ids[len(ids) // 2 :])
+    assert selectors.summarise(measures, until=until) == from_table
+    stored_refresh(ids)
+    arrays, missing = packed_figures(ids, until=until)
+    assert missing == []
+    _same_arrays(arrays, read_figures(ids, until=until))
+    assert selectors.summarise(measures, until=until) == from_table
+
+
+def test_the_services_keep_the_packed_figures_current(org, editor, measure):
+    services.values_load(
+        organisation=org,
+        by=editor,
+        rows=[services.ValueRow(measure.pk, months(25)[24], value=900.0)],
+        source="late.csv",
+    )
+    arrays, missing = packed_figures([measure.pk])
+    assert missing == [] and arrays.value[-1] == 900.0 and arrays.ids.shape[0] == 25
+    _same_arrays(arrays, read_figures([measure.pk]))

@@ -48,6 +48,7 @@ from wellled.plans.models import (
     Section,
     TimescaleRevision,
 )
+from wellled.plans.position.stored import standing_refresh
 from wellled.plans.services import plan_create
 from wellled.plans.timescales import due_by
 
@@ -415,6 +416,7 @@ class TrustLoad:
         self._co_leads(actions, rng)
         self._timescales(actions, specs, agreed_at, rng)
         self._updates(actions, specs, cycles, statuses)
+        standing_refresh(Action.objects.filter(plan=plan))  # as the plans services keep it (ADR 0061)
         audit_record_many(
             by=self.editor,
             organisation=self.organisation,

@@ -390,6 +390,13 @@ class MeasureSpcSummary(models.Model):
     latest = models.FloatField(null=True, blank=True, help_text="The latest value as shown (%, per N).")
     latest_period = models.DateField(null=True, blank=True)
     points = models.PositiveIntegerField(default=0, help_text="How many periods have a value.")
+    figures = models.BinaryField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Every stored figure of the measure packed in period order (measures.summaries.PACKED), so a "
+        "portfolio's summaries read one row a measure; empty: not packed yet.",
+    )
     refreshed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -41,6 +41,7 @@ from .summaries import (
     Figures,
     compute_figures,
     stored_figures,
+    summary_arrays,
 )
 
 # Rows of the summary matrix (the variation icons) and its columns (the assurance icons), in MDC's order.
@@ -431,7 +432,10 @@ def summarise(measures: list[Measure], *, until: datetime.date | None = None) ->
     (measures/summaries.py). With `until`, only periods on or before that date count (a board paper as at a date
     shows what was known).
     """
-    figures = compute_figures(measures, until=until)
+    arrays = summary_arrays(
+        (m.pk for m in measures), until=until
+    )  # packed in the stored summaries (ADR 0061)
+    figures = compute_figures(measures, until=until, arrays=arrays)
     return {m.pk: _summary(m, figures.get(m.pk), until) for m in measures}
 
 

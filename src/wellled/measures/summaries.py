@@ -282,14 +282,18 @@ def lay_on_grids(arrays: StoredArrays, measures: Sequence[Measure]) -> Gridded:
     return Gridded(np.repeat(pks, length), dates.astype("datetime64[D]"), values, denominators, shown)
 
 
-def compute_figures(measures: Sequence[Measure], *, until: datetime.date | None = None) -> dict[int, Figures]:
+def compute_figures(
+    measures: Sequence[Measure], *, until: datetime.date | None = None, arrays: StoredArrays | None = None
+) -> dict[int, Figures]:
     """Icons and latest values of many measures: two queries, and one spc_batch call per chart type present.
 
-    Measures without figures are left out (no data yet). With `until`, only periods on or before it count."""
+    Measures without figures are left out (no data yet). With `until`, only periods on or before it count.
+    `arrays`: their figures already read (read_figures or packed_figures), in (measure, period) order."""
     if not measures:
         return {}
     by_pk = {m.pk: m for m in measures}
-    arrays = read_figures(by_pk, until=until)
+    if arrays is None:
+        arrays = read_figures(by_pk, until=until)
     rebases = rebase_dates(by_pk, until=None)
     grid = lay_on_grids(arrays, list(by_pk.values()))
     n = grid.ids.shape[0]
@@ -375,7 +379,9 @@ def stored_refresh(measure_ids: Iterable[int]) -> int:
     measures = list(Measure.objects.filter(pk__in=list(set(measure_ids))))
     if not measures:
         return 0
-    figures = compute_figures(measures)
+    arrays = read_figures(m.pk for m in measures)
+    figures = compute_figures(measures, arrays=arrays)
+    packed = pack_figures(arrays)
     now = timezone.now()
     rows = []
     for measure in measures:
@@ -388,6 +394,7 @@ def stored_refresh(measure_ids: Iterable[int]) -> int:
                 latest=f.latest,
                 latest_period=f.latest_period,
                 points=f.points,
+                figures=packed.get(measure.pk, b""),
                 refreshed_at=now,
             )
         )
@@ -395,7 +402,106 @@ def stored_refresh(measure_ids: Iterable[int]) -> int:
         rows,
         update_conflicts=True,
         unique_fields=["measure"],
-        update_fields=["variation", "assurance", "latest", "latest_period", "points", "refreshed_at"],
+        update_fields=[
+            "variation",
+            "assurance",
+            "latest",
+            "latest_period",
+            "points",
+            "figures",
+            "refreshed_at",
+        ],
         batch_size=2000,
     )
     return len(rows)
+
+
+# Each measure's figures packed in its stored summary: the period as days since 1970 (int32), then the value,
+# numerator and denominator (float64, NaN for a blank), little-endian, one record a period in period order.
+PACKED = np.dtype([("day", "<i4"), ("value", "<f8"), ("numerator", "<f8"), ("denominator", "<f8")])
+
+
+def pack_figures(arrays: StoredArrays) -> dict[int, bytes]:
+    """Each measure's figures as PACKED bytes, by measure id (the arrays in (measure, period) order)."""
+    n = arrays.ids.shape[0]
+    if n == 0:
+        return {}
+    table = np.empty(n, dtype=PACKED)
+    table["day"], table["value"] = arrays.days, arrays.value
+    table["numerator"], table["denominator"] = arrays.numerator, arrays.denominator
+    starts = np.flatnonzero(np.diff(arrays.ids, prepend=np.int64(-1)) != 0)
+    ends = np.append(starts[1:], n)
+    return {
+        int(arrays.ids[a]): table[a:b].tobytes() for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
+_PACKED_SQL = (
+    "SELECT array_send(array_agg(measure_id ORDER BY measure_id)), "
+    "array_send(array_agg(length(figures) ORDER BY measure_id)), string_agg(figures, ''::bytea ORDER BY measure_id) "
+    "FROM measures_measurespcsummary WHERE measure_id = ANY(%s) AND figures IS NOT NULL"
+)
+
+
+def _packed_rows(ids: list[int]) -> tuple[np.ndarray, np.ndarray, bytes]:
+    """(measure ids, bytes of each, all their packed figures end to end) of the measures with packed figures."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PACKED_SQL, [ids])
+            id_col, length_col, data = cursor.fetchone()
+        if id_col is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), b""
+        return (
+            _column(id_col, _ELEMENT_ID).astype(np.int64),
+            _column(length_col, _ELEMENT[4]).astype(np.int64),
+            bytes(data or b""),
+        )
+    rows = [
+        (pk, bytes(packed or b""))
+        for pk, packed in MeasureSpcSummary.objects.filter(measure_id__in=ids, figures__isnull=False)
+        .order_by("measure_id")
+        .values_list("measure_id", "figures")
+    ]
+    return (
+        np.array([pk for pk, _ in rows], dtype=np.int64),
+        np.array([len(packed) for _, packed in rows], dtype=np.int64),
+        b"".join(packed for _, packed in rows),
+    )
+
+
+def packed_figures(
+    ids: Iterable[int], *, until: datetime.date | None = None
+) -> tuple[StoredArrays, list[int]]:
+    """The figures of the measures `ids` from their stored summaries (one query, one row a measure, not one a
+    figure) as read_figures gives them, and the ids with none packed yet (to read from the figures table)."""
+    id_list = sorted(set(ids))
+    measure_ids, lengths, data = _packed_rows(id_list)
+    table = np.frombuffer(data, dtype=PACKED)
+    counts = lengths // PACKED.itemsize
+    arrays = StoredArrays(
+        np.repeat(measure_ids, counts),
+        table["day"].astype(np.int64),
+        table["value"].astype(np.float64),
+        table["numerator"].astype(np.float64),
+        table["denominator"].astype(np.float64),
+    )
+    if until is not None:
+        arrays = arrays.take(np.flatnonzero(arrays.days <= (until - EPOCH).days))
+    found = set(measure_ids.tolist())
+    return arrays, [pk for pk in id_list if pk not in found]
+
+
+def summary_arrays(ids: Iterable[int], *, until: datetime.date | None = None) -> StoredArrays:
+    """The figures of many measures: packed where their stored summary has them, the rest from the figures table
+    (a second query only when some are not packed), in (measure, period) order."""
+    arrays, missing = packed_figures(ids, until=until)
+    if not missing:
+        return arrays
+    rest = read_figures(missing, until=until)
+    both = StoredArrays(
+        *(
+            np.concatenate([getattr(arrays, f), getattr(rest, f)])
+            for f in ("ids", "days", "value", "numerator", "denominator")
+        )
+    )
+    return both.take(np.lexsort((both.days, both.ids)))

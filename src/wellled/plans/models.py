@@ -422,3 +422,43 @@ class PlanImport(models.Model):
     @property
     def target_name(self) -> str:
         return self.plan.name if self.plan_id else self.plan_name
+
+
+class ActionStanding(models.Model):
+    """An action's position as its plan stands on a day, worked out by plans.position and kept by the services
+    that change it (same transaction), so a portfolio counts every trust's delivery in one query (ADR 0061).
+    Overdue and awaited are judged from it in the database on the day read (plans.position.stored)."""
+
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, primary_key=True, related_name="standing")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    status = models.ForeignKey(
+        DeliveryStatus,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The delivery status its position shows; empty: none yet.",
+    )
+    state = models.CharField(max_length=10, choices=ActionState.choices)
+    due_date = models.DateField(null=True, blank=True, help_text="The timescale standing on the day.")
+    awaited_as_shown = models.BooleanField(
+        default=False, help_text="The update shown was imported as awaited for this very date."
+    )
+    cycle_unanswered = models.BooleanField(
+        default=False, help_text="The day's reporting cycle has no real update from the action yet."
+    )
+    stands_on = models.DateField(help_text="The day it was worked out for.")
+    stands_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first later day on which it may read differently with nothing new recorded (a dated "
+        "update, revision or cycle comes into force); empty: never.",
+    )
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "stands_until"])]
+
+    def __str__(self) -> str:
+        return f"Standing position of action {self.action_id}"

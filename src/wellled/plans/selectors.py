@@ -38,7 +38,8 @@ from .models import (
 )
 from .position import latest_update, moved
 from .position.action import slipped_in_cycle
-from .position.selectors import POSITION_ORDER, standing_positions_of, standing_updates
+from .position.selectors import POSITION_ORDER, standing_updates
+from .position.stored import standing_counts
 from .rows import ActionRow, SuccessMeasureSummary, action_row, standing_positions, success_measure_summaries
 
 
@@ -588,8 +589,8 @@ class DeliverySummary:
 
 def delivery_by_organisation(*, user: User, organisations) -> dict[int, DeliverySummary]:
     """Delivery counts of many organisations' active plans in a fixed number of queries, whatever their number,
-    read from each plan's position as it stands (plans.position: the same rule as the dashboard and the paper).
-    Organisations the user may not see come back empty."""
+    counted in the database from each action's stored standing position (plans.position.stored, ADR 0061: the
+    same rule as the dashboard and the paper). Organisations the user may not see come back empty."""
     ids = [o if isinstance(o, int) else o.pk for o in organisations]
     summaries = {pk: DeliverySummary() for pk in ids}
     statuses = list(
@@ -600,19 +601,16 @@ def delivery_by_organisation(*, user: User, organisations) -> dict[int, Delivery
     actions = scoped_many(
         Action.objects.filter(plan__archived=False), user=user, organisations=ids, path="plan__organisation"
     )
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for organisation_id, position in standing_positions_of(
-        actions, complete_ids=[s.pk for s in statuses if s.is_complete]
-    ).values():
-        counts[organisation_id][position.status_id] += 1
-        summaries[organisation_id].overdue += position.overdue
-        summaries[organisation_id].awaited += position.update_awaited
+    counts = standing_counts(actions, complete_ids=[s.pk for s in statuses if s.is_complete])
     by_org: dict[int, list[DeliveryStatus]] = defaultdict(list)
     for s in statuses:
         by_org[s.organisation_id].append(s)
     for pk, summary in summaries.items():
-        counter = counts.get(pk, Counter())
+        found = counts.get(pk)
+        counter = found.by_status if found else Counter()
         summary.counts = [(s, counter.get(s.pk, 0)) for s in by_org[pk] if s.active or counter.get(s.pk)]
         summary.counts.append((None, counter.get(None, 0)))
         summary.total = sum(counter.values())
+        summary.overdue = found.overdue if found else 0
+        summary.awaited = found.awaited if found else 0
     return summaries

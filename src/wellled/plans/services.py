@@ -50,6 +50,7 @@ from .models import (
     TimescaleRevision,
 )
 from .position import default_position, latest_update, position_problem
+from .position.stored import standing_refresh
 from .timescales import due_by, timescale_text
 
 logger = logging.getLogger(__name__)
@@ -247,6 +248,7 @@ def action_create(
             created_at=at,
         )
     audit_record(by=by, organisation=plan.organisation, action=AuditAction.CREATE, instance=action)
+    standing_refresh([action.pk])
     return action
 
 
@@ -367,6 +369,7 @@ def action_timescale_revise(
         before=before,
         note=f"Timescale revised: {reason.strip()}",
     )
+    standing_refresh([action.pk])
     return revision
 
 
@@ -413,6 +416,7 @@ def action_state_set(
         instance=action,
         before=before,
     )
+    standing_refresh([action.pk])
     return action
 
 
@@ -488,6 +492,7 @@ def progress_update_record(
     )
     changes = {"status": current.status, "last_update_at": at}
     record_change(action, changes, by=by, organisation=organisation, note=note)
+    standing_refresh([action.pk])
     return update
 
 
@@ -527,9 +532,11 @@ def cycle_open(
         opened_at=at,
         opened_by=by,
     )
-    return record_create(
+    cycle = record_create(
         instance=cycle, by=by, organisation=plan.organisation, permission=None
     )  # checked above
+    standing_refresh(plan.actions.all())  # every action now answers the new cycle
+    return cycle
 
 
 @transaction.atomic
@@ -542,7 +549,9 @@ def cycle_close(*, cycle: ReportingCycle, by: User, at: datetime.datetime | None
     if cycle.state == CycleState.CLOSED:
         return cycle
     closed = {"state": CycleState.CLOSED, "closed_at": at or timezone.now()}
-    return record_change(cycle, closed, by=by, organisation=cycle.plan.organisation)
+    cycle = record_change(cycle, closed, by=by, organisation=cycle.plan.organisation)
+    standing_refresh(cycle.plan.actions.all())
+    return cycle
 
 
 # A lead reminded less than a day ago is not reminded again without the sender saying so.

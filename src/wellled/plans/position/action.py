@@ -49,6 +49,8 @@ class ActionPosition:
     slipped: bool  # the timescale has been revised at some point
     slipped_this_cycle: bool
     status_then_id: int | None = None  # its status in the previous cycle's paper (None: none, or no baseline)
+    awaited_as_shown: bool = False  # the update shown was imported as awaited for this very date
+    cycle_unanswered: bool = False  # the date's cycle has no real (not awaited) update from it yet
 
     @property
     def to_deliver(self) -> bool:
@@ -84,14 +86,20 @@ def status_id_as_at(
     return shown.status_id if shown is not None else None
 
 
+def awaited_as_shown(shown, *, as_at: datetime.date) -> bool:
+    """The update for this very position was imported as awaited ("UPDATE AWAITED")."""
+    return shown is not None and shown.awaited and shown.update_date == as_at
+
+
+def cycle_unanswered(readable: Sequence[Any], *, cycle) -> bool:
+    """The date's cycle has no real (not awaited) update yet from the action."""
+    return cycle is not None and not any(u.cycle_id == cycle.pk and not u.awaited for u in readable)
+
+
 def is_awaited(*, shown, readable: Sequence[Any], as_at: datetime.date, cycle, to_deliver: bool) -> bool:
     """An update is awaited when the update for this very position was imported as awaited ("UPDATE AWAITED"),
     or when the date's cycle has no real (not awaited) update yet from an action still to deliver (ADR 0012)."""
-    if shown is not None and shown.awaited and shown.update_date == as_at:
-        return True
-    if cycle is None or not to_deliver:
-        return False
-    return not any(u.cycle_id == cycle.pk and not u.awaited for u in readable)
+    return awaited_as_shown(shown, as_at=as_at) or (to_deliver and cycle_unanswered(readable, cycle=cycle))
 
 
 def slipped_in_cycle(
@@ -145,4 +153,6 @@ def action_position(
         slipped=len(texts) > 1,
         slipped_this_cycle=slipped_in_cycle(history, baseline=baseline, window_start=window_start),
         status_then_id=then,
+        awaited_as_shown=awaited_as_shown(shown, as_at=as_at),
+        cycle_unanswered=cycle_unanswered(readable, cycle=cycle),
     )

@@ -66,15 +66,23 @@ CYCLE_FIELDS = tuple(
 )
 
 
-def standing_positions_of(
-    actions: QuerySet[Action], *, complete_ids: Iterable[int], today: datetime.date | None = None
-) -> dict[int, tuple[int, ActionPosition]]:
-    """Each action's status, awaited and overdue flags as its plan stands now, with its plan's organisation id,
-    in two queries (the actions with their timescale revisions and the cycles a standing position can answer:
-    the open one and any for today's date; their standing updates). No previous paper is read, so these
-    positions carry no movement. The actions must already be scoped to what the person may see; `complete_ids`
-    are the delivered statuses of their scales."""
-    today = today or timezone.localdate()
+@dataclass
+class StandingFacts:
+    """What the standing positions of some actions read: each action's facts by plan, the cycles a standing position
+    can answer by plan, and each action's plan and organisation ids."""
+
+    by_plan: dict[int, list[ActionFacts]]
+    cycles: dict[int, dict[int, Cycle]]
+    plan_of: dict[int, int]
+    organisation_of: dict[int, int]
+
+
+def standing_facts(
+    actions: QuerySet[Action], *, today: datetime.date, dated_ahead: bool = False
+) -> StandingFacts:
+    """The facts of these actions' standing positions in two queries (the actions with their timescale revisions
+    and candidate cycles; their standing updates). `dated_ahead` also reads every update dated today or later, so
+    the day the position next changes can be told (plans.position.horizon)."""
     rows: dict[int, tuple] = {}
     revisions: dict[int, dict[int, Revision]] = defaultdict(dict)
     cycles: dict[int, dict[int, Cycle]] = defaultdict(dict)
@@ -97,15 +105,16 @@ def standing_positions_of(
         if cycle[0] is not None:
             cycles[row[1]][cycle[0]] = Cycle(*cycle)
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in standing_updates(ProgressUpdate.objects.filter(action_id__in=list(rows)), today=today).only(
-        *UPDATE_FIELDS
-    ):
+    wanted = standing_updates(ProgressUpdate.objects.filter(action_id__in=list(rows)), today=today)
+    if dated_ahead:
+        wanted = wanted | ProgressUpdate.objects.filter(action_id__in=list(rows), update_date__gte=today)
+    for update in wanted.only(*UPDATE_FIELDS):
         updates[update.action_id].append(update)
-    by_plan: dict[int, list[ActionFacts]] = defaultdict(list)
-    organisation_of: dict[int, int] = {}
+    found = StandingFacts(by_plan=defaultdict(list), cycles=cycles, plan_of={}, organisation_of={})
     for pk, plan_id, organisation_id, state, status_id, due_date, precision in rows.values():
-        organisation_of[pk] = organisation_id
-        by_plan[plan_id].append(
+        found.organisation_of[pk] = organisation_id
+        found.plan_of[pk] = plan_id
+        found.by_plan[plan_id].append(
             ActionFacts(
                 pk=pk,
                 state=state,
@@ -116,17 +125,28 @@ def standing_positions_of(
                 updates=tuple(updates[pk]),
             )
         )
+    return found
+
+
+def standing_positions_of(
+    actions: QuerySet[Action], *, complete_ids: Iterable[int], today: datetime.date | None = None
+) -> dict[int, tuple[int, ActionPosition]]:
+    """Each action's status, awaited and overdue flags as its plan stands now, with its plan's organisation id,
+    in two queries (standing_facts). No previous paper is read, so these positions carry no movement. The actions
+    must already be scoped to what the person may see; `complete_ids` are the delivered statuses of their scales."""
+    today = today or timezone.localdate()
+    facts = standing_facts(actions, today=today)
     now = timezone.now()
     found: dict[int, tuple[int, ActionPosition]] = {}
-    for plan_id, facts in by_plan.items():
+    for plan_id, plan_facts in facts.by_plan.items():
         position = plan_position(
-            cycles=cycles[plan_id].values(),
-            facts=facts,
+            cycles=facts.cycles[plan_id].values(),
+            facts=plan_facts,
             complete_ids=frozenset(complete_ids),
             now=now,
             today=today,
         )
-        found.update((pk, (organisation_of[pk], p)) for pk, p in position.actions.items())
+        found.update((pk, (facts.organisation_of[pk], p)) for pk, p in position.actions.items())
     return found
 
 

@@ -24,6 +24,7 @@ from wellled.core.services import delivery_scale_update, person_create
 from .. import services
 from ..choices import CycleState, DatePrecision, PlanKind, PlanOrganisedBy
 from ..models import Action, Plan, ProgressUpdate, ReportingCycle, TimescaleRevision
+from ..position.stored import standing_refresh
 from .compare import collector_paused, import_permission_require, plan_import_preview
 from .interpret import ActionRow
 from .lead_rules import Invitee
@@ -135,6 +136,7 @@ def plan_import_apply(
         writer.create(preview.to_create)
         writer.update(preview.to_update)
         writer.statuses_by_position()
+    standing_refresh(plan.actions.all())  # the plan's actions as they now stand (ADR 0061)
     return ImportResult(
         plan=plan,
         file_name=preview.file_name,

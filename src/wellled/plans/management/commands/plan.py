@@ -3,6 +3,11 @@
     wellled plan import plan.xlsx --organisation ZNM --plan "Well-led self-review 2025/26" [--dry-run] [--as USERNAME]
         [--as-at YYYY-MM-DD]
     wellled plan export --organisation ZNM --plan "Well-led self-review 2025/26" --format xlsx --out plan.xlsx
+    wellled plan standing [--all]
+
+`plan standing` works out again every action's kept standing position that no longer holds today (missing, or
+at the day a dated update, revision or cycle comes into force; ADR 0061): run it daily from the scheduler, and
+once with --all after an upgrade to fill them for existing plans.
 
 The import prints what it would change and every problem by row and column; it saves nothing if the file has an
 error (or with --dry-run), and creates the plan if the organisation has none of that name. Changes are made as
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,7 @@ from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.selectors import command_actor
 from wellled.plans.choices import PlanKind
+from wellled.plans.position.stored import standing_refresh_due
 from wellled.plans.selectors import plans_for_user
 from wellled.plans.spreadsheet import export, importer
 from wellled.plans.spreadsheet.read import UnreadableFile, load_file
@@ -94,9 +101,28 @@ class Command(BaseCommand):
             help="Read as this username (default: the organisation's first administrator).",
         )
 
+        keep = sub.add_parser(
+            "standing",
+            help="Work out again the kept standing positions that no longer hold today (daily; ADR 0061).",
+        )
+        keep.add_argument(
+            "--all",
+            dest="every",
+            action="store_true",
+            help="Every action's, not only those due (after an upgrade).",
+        )
+
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "import":
             return self._import(options)
+        if subcommand == "standing":
+            started = time.perf_counter()
+            count = standing_refresh_due(every=options["every"])
+            self.stdout.write(
+                f"{count} action{'s' if count != 1 else ''}' standing positions worked out again "
+                f"in {time.perf_counter() - started:.1f} s."
+            )
+            return None
         return self._export(options)
 
     # Import ---------------------------------------------------------------------------------------------------
