@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0007_spc_summary"),
+        ("measures", "0008_cmt_chair_owning_committee"),
     ]
 
     operations = [
