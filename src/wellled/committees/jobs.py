@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from wellled.core.formatting import long_date
 from wellled.core.models import User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import permission_require
@@ -98,7 +99,7 @@ def pack_members_email(pack: MeetingPack) -> int:
         send_mail(
             subject=f"The {kind} for {meeting} is issued",
             message=(
-                f"The {kind} for {committee.name} on {timezone.localtime(meeting.starts_at):%d %B %Y at %H:%M} "
+                f"The {kind} for {committee.name} on {long_date(meeting.starts_at)} "
                 f"is issued. Read it in Wellled:\n\n{link}\n"
             ),
             from_email=None,

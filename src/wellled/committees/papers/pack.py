@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wellled.core.formatting import long_date
+from wellled.core.formatting import iso_day, long_date
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission
 from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
@@ -273,8 +273,7 @@ def _document(story: list, *, title: str) -> tuple[bytes, int]:
 
 
 def _meeting_line(paper: MeetingPackPaper) -> str:
-    when = timezone.localtime(paper.starts_at) if timezone.is_aware(paper.starts_at) else paper.starts_at
-    line = f"{long_date(when.date())} at {when:%H:%M}"
+    line = long_date(paper.starts_at)
     return f"{line}, {paper.place}" if paper.place else line
 
 
@@ -605,7 +604,7 @@ class PackKind(PaperKind):
         return render_docx(paper)
 
     def filename(self, paper: MeetingPackPaper, fmt: str) -> str:
-        stem = slugify(f"{paper.committee} {paper.starts_at:%Y-%m-%d}") or "meeting-pack"
+        stem = slugify(f"{paper.committee} {iso_day(paper.starts_at)}") or "meeting-pack"
         return f"{stem}{'-public' if paper.public else ''}-pack.{fmt}"
 
     def total(self, paper: MeetingPackPaper) -> int:

@@ -88,7 +88,7 @@ def packs_for(*, meeting: Meeting, user: User) -> QuerySet[MeetingPack]:
 def pack_get(*, pk: int, user: User, organisation: Organisation) -> MeetingPack:
     """A pack the person may read; a full pack is not found for anyone who may not see the private part."""
     pack = (
-        MeetingPack.objects.select_related("meeting__committee", "job", "requested_by")
+        MeetingPack.objects.select_related("meeting__committee", "job__requested_by", "requested_by")
         .filter(pk=pk, meeting__committee__organisation=organisation)
         .first()
     )

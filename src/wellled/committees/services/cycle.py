@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from wellled.core.audit import AuditEntry, audit_record, audit_record_many, snapshot
 from wellled.core.choices import AuditAction
-from wellled.core.formatting import long_date
+from wellled.core.formatting import long_date, month_year
 from wellled.core.models import User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
@@ -286,7 +286,7 @@ def cycle_entry_defer(
         },
         by=by,
         organisation=committee.organisation,
-        note=f"Deferred to {month_of(later.starts_at):%B %Y}",
+        note=f"Deferred to {month_year(month_of(later.starts_at))}",
     )
 
 
