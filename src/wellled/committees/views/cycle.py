@@ -20,6 +20,7 @@ from ..forms.cycle import CycleItemForm, DeferForm
 from ..selectors import cycle as selectors
 from ..selectors.packs import meeting_get
 from ..services import cycle as services
+from .packs import member_require
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the financial years a page may be asked for
 
@@ -51,14 +52,14 @@ def _said(request: SignedInRequest, exc: ValidationError) -> None:
 
 def cycle_index(request: SignedInRequest) -> HttpResponse:
     """The trust's committees, each leading to its cycle of business."""
-    require(role(request), Permission.VIEW)
+    member_require(request)
     committees = list(selectors.committees_for(**scope(request)))
     return render(request, "committees/cycle/index.jinja", {"committees": committees})
 
 
 def committee_cycle(request: SignedInRequest, pk: int) -> HttpResponse:
     """A committee's cycle of business for a financial year: its items, month by month, and its meetings."""
-    require(role(request), Permission.VIEW)
+    member_require(request)
     committee = selectors.committee_get(pk=pk, **scope(request))
     year = selectors.cycle_year(committee=committee, year=_year(request), user=request.user)
     return render(
@@ -70,7 +71,7 @@ def committee_cycle(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def cycle_year_end(request: SignedInRequest, pk: int) -> HttpResponse:
     """The year's plan against what was delivered: counts, and the items deferred or not done."""
-    require(role(request), Permission.VIEW)
+    member_require(request)
     committee = selectors.committee_get(pk=pk, **scope(request))
     year = selectors.cycle_year(committee=committee, year=_year(request), user=request.user)
     return render(request, "committees/cycle/year_end.jinja", {"view": year, "committee": committee})

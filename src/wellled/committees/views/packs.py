@@ -33,6 +33,19 @@ QUEUED_TOO_LONG = datetime.timedelta(seconds=30)  # then the page says the worke
 PACK_FORMATS = ("pdf", "docx")
 
 
+LENT = (
+    "Committees' papers are for the trust's own people: an oversight body sees its issued public packs only."
+)
+
+
+def member_require(request: SignedInRequest) -> None:
+    """The trust's own people only: a view lent by an oversight body's portfolio (ADR 0038) does not reach a
+    committee's agenda, papers or cycle of business (not found)."""
+    require(role(request), Permission.VIEW)
+    if getattr(getattr(request, "membership", None), "via", None) is not None:
+        raise Http404(LENT)
+
+
 def _may_manage(request: SignedInRequest) -> bool:
     return role_allows(role(request), Permission.MANAGE_COMMITTEES)
 
@@ -43,7 +56,7 @@ def _papers_url(meeting_id: int) -> str:
 
 def meeting_papers(request: SignedInRequest, pk: int) -> HttpResponse:
     """The meeting's agenda with its papers, and its packs: the private part only for those who may see it."""
-    require(role(request), Permission.VIEW)
+    member_require(request)
     meeting = selectors.meeting_get(pk=pk, **scope(request))
     paper_jobs_abandoned_fail()
     items = []
@@ -152,7 +165,7 @@ def paper_remove(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def paper_file(request: SignedInRequest, pk: int) -> HttpResponse:
     """An uploaded paper's file, as uploaded (its item's rule decides who may read it)."""
-    require(role(request), Permission.VIEW)
+    member_require(request)
     paper = selectors.paper_get(pk=pk, **scope(request))
     if paper.source != PaperSource.UPLOAD or not paper.file:
         raise Http404("This paper has no uploaded file.")
@@ -178,6 +191,15 @@ def pack_create(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("committee-pack-detail", pk=pack.pk)
 
 
+def _pack(request: SignedInRequest, pk: int):
+    """The pack, if the person may read it: someone lent a view by an oversight body reads issued public packs."""
+    pack = selectors.pack_get(pk=pk, **scope(request))
+    lent = getattr(getattr(request, "membership", None), "via", None) is not None
+    if lent and not (pack.public and pack.paper_id is not None):
+        raise Http404(LENT)
+    return pack
+
+
 def _job_context(pack) -> dict:
     job = pack.job
     stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
@@ -188,7 +210,7 @@ def pack_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """The pack: its progress while it is built (HTMX asks every second; 204 while nothing moved), then its files."""
     require(role(request), Permission.VIEW)
     paper_jobs_abandoned_fail()
-    pack = selectors.pack_get(pk=pk, **scope(request))
+    pack = _pack(request, pk)
     context = {"pack": pack, "meeting": pack.meeting, **_job_context(pack)}
     if request.htmx:
         if request.GET.get("seen") == context["token"]:
@@ -200,7 +222,7 @@ def pack_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def pack_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """The issued pack's PDF or Word file, byte for byte as frozen, its checksum verified first."""
     require(role(request), Permission.VIEW)
-    pack = selectors.pack_get(pk=pk, **scope(request))
+    pack = _pack(request, pk)
     if fmt not in PACK_FORMATS or pack.paper_id is None:
         raise Http404("No such file.")
     file = IssuedPaperFile.objects.filter(paper_id=pack.paper_id, format=fmt).first()
