@@ -199,3 +199,33 @@ def test_a_meeting_without_an_agenda_gets_a_clear_message():
     AgendaItem.objects.filter(meeting=b.meeting).delete()
     with pytest.raises(ValidationError, match=re.escape(NO_ITEMS)):
         pack_request(meeting=b.meeting, public=False, by=b.governance)
+
+
+def test_wellled_pack_issues_the_public_pack_and_writes_it(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    b = _with_papers()
+    out = tmp_path / "pack.pdf"
+    stdout = io.StringIO()
+    call_command(
+        "pack",
+        str(b.meeting.pk),
+        "--public",
+        "--out",
+        str(out),
+        "--as-user",
+        b.governance.username,
+        stdout=stdout,
+    )
+    said = stdout.getvalue()
+    assert (
+        "Issued the public pack" in said
+        and "SHA-256" in said
+        and f"Wrote the issued PDF file to {out}" in said
+    )
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Quality IPR" in text and "Incident briefing" not in text
+    with pytest.raises(CommandError, match="role does not allow issuing meeting packs"):
+        call_command("pack", str(b.meeting.pk), "--as-user", b.outsider.username, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No meeting has the id 0"):
+        call_command("pack", "0", stdout=io.StringIO())
