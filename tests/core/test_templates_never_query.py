@@ -178,6 +178,7 @@ NEVER_QUERY_TESTS = {
     "information": "information/test_views.py",
     "risks": "risks/test_pages_never_query.py",
     "ftsu": "ftsu/test_ftsu_never_query.py",
+    "committees": "committees/test_pages_never_query.py",
 }
 
 
