@@ -92,13 +92,15 @@ def urls_with_own_scoping_tests() -> set[str]:
     tests/risks/test_views.py, tests/api/test_api_scoping.py, tests/accreditation/test_views.py,
     tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/reports/test_ipr_issued.py,
     tests/oversight/test_views.py, tests/information/test_views.py,
-    tests/oversight/portfolio/test_portfolio.py, tests/reports/papers/test_drafts.py, tests/ftsu/test_ftsu_pages.py)."""
+    tests/oversight/portfolio/test_portfolio.py, tests/reports/papers/test_drafts.py, tests/ftsu/test_ftsu_pages.py,
+    tests/committees/test_pack_pages.py)."""
     from django.urls import URLResolver
 
     from wellled.accreditation.urls import urlpatterns as accreditation_urls
     from wellled.api.page_urls import urlpatterns as api_page_urls
     from wellled.api.urls import urlpatterns as api_urls
     from wellled.assessments.urls import urlpatterns as assessment_urls
+    from wellled.committees.urls import urlpatterns as committee_urls
     from wellled.core.people_urls import urlpatterns as people_urls
     from wellled.ftsu.urls import urlpatterns as ftsu_urls
     from wellled.improvement.urls import urlpatterns as improvement_urls
@@ -144,6 +146,7 @@ def urls_with_own_scoping_tests() -> set[str]:
         *api_urls,
         *api_page_urls,
         *ftsu_urls,
+        *committee_urls,
     ]
     return set(names(apps)) | performance_report | portfolio | drafts
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from wellled.core import limits
 from wellled.core.fields import optional_link
+from wellled.core.formatting import long_date, month_year
 from wellled.core.limits import LimitedTextField
 from wellled.core.models import Organisation, User
 from wellled.plans.models import Action, Plan
@@ -194,7 +196,7 @@ class Meeting(models.Model):
         ordering = ["committee", "starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.committee}, {self.starts_at:%d %B %Y}"
+        return f"{self.committee}, {long_date(timezone.localtime(self.starts_at).date())}"
 
 
 class AgendaItem(models.Model):
@@ -279,7 +281,7 @@ class CycleEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle_item} due {self.due_month:%B %Y}"
+        return f"{self.cycle_item} due {month_year(self.due_month)}"
 
 
 class MeetingAttendance(models.Model):
