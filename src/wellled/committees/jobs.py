@@ -108,6 +108,6 @@ def pack_members_email(pack: MeetingPack) -> int:
                 f"is issued. Read it in Wellled:\n\n{link}\n"
             ),
             from_email=None,
-            recipient_list=[person.email],
+            recipient_list=[str(person.email)],
         )
     return len(people)

@@ -440,4 +440,4 @@ class MeetingPack(models.Model):
     @property
     def paper_id(self) -> int | None:
         """The issued pack, once its job is done."""
-        return self.job.paper_id if self.job_id else None
+        return self.job.paper_id if self.job is not None else None

@@ -37,7 +37,7 @@ class PaperForm(CoverForm):
     field_order = ["source", "file", "kind", "title", "summary", "considered_before", "assurance_sought"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("source") == PaperSource.UPLOAD and not data.get("file"):
             self.add_error("file", FILE_NEEDED)
         if data.get("source") == PaperSource.WELLLED and not data.get("kind"):

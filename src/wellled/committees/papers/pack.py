@@ -132,7 +132,7 @@ def pack_contents(*, meeting: Meeting, public: bool, user: Any, as_at: datetime.
         for paper in item.papers.all():
             kind = "" if paper.source == PaperSource.VERBAL else "pdf"
             if paper.source == PaperSource.UPLOAD:
-                kind = "docx" if paper.file.name.lower().endswith(".docx") else "pdf"
+                kind = "docx" if (paper.file.name or "").lower().endswith(".docx") else "pdf"
             late += paper.late
             papers.append(
                 PackPaper(
@@ -146,7 +146,7 @@ def pack_contents(*, meeting: Meeting, public: bool, user: Any, as_at: datetime.
                     assurance_sought=paper.assurance_sought,
                     late=paper.late,
                     issued_paper_id=paper.issued_paper_id,
-                    file_name=paper.file.name if paper.file else "",
+                    file_name=(paper.file.name or "") if paper.file else "",
                     file_sha256=paper.file_sha256,
                     file_kind=kind,
                 )
@@ -457,20 +457,22 @@ def render_pdf(paper: MeetingPackPaper, *, progress: Callable[[str], None] | Non
         progress("Numbering the pages")
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front_data)))
-    writer.add_outline_item("Cover", 0)
-    writer.add_outline_item("Agenda", 1)
+    writer.add_outline_item(title="Cover", page_number=0)
+    writer.add_outline_item(title="Agenda", page_number=1)
     item_marks: dict[int, Any] = {}
     for reader, title, level, key in parts:
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
         if level == 0:
-            writer.add_outline_item(title, start)
+            writer.add_outline_item(title=title, page_number=start)
         elif level == 1:
             position = int(key.split(".")[0])
             if position not in item_marks:
                 item = next(i for i in paper.items if i.position == position)
-                item_marks[position] = writer.add_outline_item(f"{item.position}. {item.title}", start)
-            writer.add_outline_item(title, start, parent=item_marks[position])
+                item_marks[position] = writer.add_outline_item(
+                    title=f"{item.position}. {item.title}", page_number=start
+                )
+            writer.add_outline_item(title=title, page_number=start, parent=item_marks[position])
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
     overlay = PdfReader(io.BytesIO(_stamp_overlay(sizes, first_numbered=2)))
     for page_obj, stamp in zip(writer.pages, overlay.pages, strict=True):

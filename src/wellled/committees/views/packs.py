@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +60,7 @@ def meeting_papers(request: SignedInRequest, pk: int) -> HttpResponse:
     member_require(request)
     meeting = selectors.meeting_get(pk=pk, **scope(request))
     paper_jobs_abandoned_fail()
-    items = []
+    items: list[dict[str, Any]] = []
     for item in selectors.items_for(meeting=meeting, user=request.user):
         papers = [
             {"paper": paper, "late": paper.late, "author": str(paper.author) if paper.author else ""}
@@ -84,7 +85,7 @@ def meeting_papers(request: SignedInRequest, pk: int) -> HttpResponse:
             "packs": packs,
             "may_manage": _may_manage(request),
             "sees_private": sees_private(request.user, meeting.committee),
-            "late": sum(p["late"] for i in items for p in i["papers"]),
+            "late": sum(paper.late for item in items for paper in item["item"].papers.all()),
         },
     )
 
@@ -163,19 +164,18 @@ def paper_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(_papers_url(meeting_id))
 
 
-def paper_file(request: SignedInRequest, pk: int) -> HttpResponse:
+def paper_file(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """An uploaded paper's file, as uploaded (its item's rule decides who may read it)."""
     member_require(request)
     paper = selectors.paper_get(pk=pk, **scope(request))
-    if paper.source != PaperSource.UPLOAD or not paper.file:
+    name = paper.file.name or "" if paper.file else ""
+    if paper.source != PaperSource.UPLOAD or not name:
         raise Http404("This paper has no uploaded file.")
     try:
-        handle = default_storage.open(paper.file.name, "rb")
+        handle = default_storage.open(name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("The file is missing from storage.") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=paper.file_name or paper.file.name.rsplit("/", 1)[-1]
-    )
+    return FileResponse(handle, as_attachment=True, filename=paper.file_name or name.rsplit("/", 1)[-1])
 
 
 @require_POST

@@ -47,6 +47,8 @@ class Command(BaseCommand):
         with issue_refusals(user, "meeting packs"):
             pack = pack_request(meeting=found, public=public, by=user, here=True)
         job = pack.job
+        if job is None:  # made with the pack, in its transaction
+            raise CommandError("The pack has no job.")
         if job.state != JobState.DONE:
             raise CommandError(f"The pack was not issued: {job.error}")
         files = list(IssuedPaperFile.objects.filter(paper_id=job.paper_id).order_by("id"))
