@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assessments import assessments_demo_load
+from .committees_cycle import committees_cycle_demo_load
 from .ftsu import ftsu_demo_load
 from .improvement import improvement_demo_load
 from .information import information_demo_load
@@ -46,6 +47,12 @@ STEPS: tuple[Step, ...] = (
         "information requests", ("information.yaml",), information_demo_load
     ),  # after plans, measures, papers
     Step("Freedom to Speak Up cases", ("ftsu.yaml",), ftsu_demo_load),
+    # After the committees step (its committees and meetings are looked up by name; none, and it adds nothing).
+    Step(
+        "committees' cycle of business and last month's board pack",
+        ("committees_cycle.yaml",),
+        committees_cycle_demo_load,
+    ),
 )
 
 # Data files read outside STEPS: `wellled demo --scale N` only (scale.py).
