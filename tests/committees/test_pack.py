@@ -229,3 +229,44 @@ def test_wellled_pack_issues_the_public_pack_and_writes_it(tmp_path):
         call_command("pack", str(b.meeting.pk), "--as-user", b.outsider.username, stdout=io.StringIO())
     with pytest.raises(CommandError, match="No meeting has the id 0"):
         call_command("pack", "0", stdout=io.StringIO())
+
+
+def test_a_wellled_paper_is_issued_frozen_for_the_item_and_merged_into_the_pack():
+    from wellled.committees.services.papers import UNKNOWN_KIND, paper_wellled_issue
+    from wellled.reports.models import IssuedPaper
+
+    b = build_board()
+    paper = paper_wellled_issue(
+        item=b.public_item, kind="baf", by=b.governance, summary="The BAF as it stands."
+    )
+    issued = IssuedPaper.objects.get(pk=paper.issued_paper_id)
+    assert (
+        paper.source == PaperSource.WELLLED
+        and issued.kind == "baf"
+        and paper.title == "Board assurance framework"
+    )
+    with pytest.raises(ValidationError) as refused:
+        paper_wellled_issue(item=b.public_item, kind="answer", by=b.governance)
+    assert refused.value.message_dict["kind"] == [UNKNOWN_KIND]
+    reader = _pack_pdf(pack_request(meeting=b.meeting, public=True, by=b.governance))
+    baf_pages = len(PdfReader(io.BytesIO(bytes(issued.files.get(format="pdf").content))).pages)
+    assert len(reader.pages) == 3 + 1 + baf_pages
+    assert "Board assurance framework" in reader.pages[3].extract_text()
+
+
+def test_a_paper_after_the_deadline_is_late_on_its_cover_sheet_and_the_cover():
+    b = build_board()
+    Meeting.objects.filter(pk=b.meeting.pk).update(
+        papers_due_at=b.meeting.starts_at - datetime.timedelta(days=30)
+    )
+    b.public_item.refresh_from_db()
+    paper = paper_upload(
+        item=b.public_item,
+        upload=_upload("late.pdf", pdf_pages("Late one", 1)),
+        by=b.governance,
+        title="Late one",
+    )
+    assert paper.late
+    reader = _pack_pdf(pack_request(meeting=b.meeting, public=True, by=b.governance))
+    assert "Late papers (after the deadline for papers): 1." in reader.pages[0].extract_text()
+    assert "Submitted after the deadline for papers." in reader.pages[3].extract_text()
