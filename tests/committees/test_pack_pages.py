@@ -241,3 +241,25 @@ def test_the_governance_editor_builds_the_agenda_adds_a_paper_and_issues_the_pac
     assert "The pack is issued" in page and "Download the PDF pack" in page
     assert client.get(reverse("committee-pack-file", args=[pack.pk, "docx"])).status_code == 200
     assert client.get(reverse("committee-pack-file", args=[pack.pk, "xlsx"])).status_code == 404
+
+
+def test_an_item_takes_a_paper_the_trust_has_already_issued_but_never_another_trusts(world):
+    from django.utils import timezone
+
+    from wellled.reports.papers.kind import PaperRequest
+    from wellled.reports.papers.pipeline import issue
+
+    b, people, objects, region = world
+    baf = issue("baf", PaperRequest(organisation=b.org, by=b.governance, as_at=timezone.localdate()))
+    elsewhere = build_board()
+    theirs = issue(
+        "baf", PaperRequest(organisation=elsewhere.org, by=elsewhere.governance, as_at=timezone.localdate())
+    )
+    client = _client(b.governance)
+    url = reverse("committee-paper-create", args=[b.public_item.pk])
+    assert baf.title in client.get(url).content.decode()
+    refused = client.post(url, {"source": "wellled", "issued": theirs.pk})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    response = client.post(url, {"source": "wellled", "issued": baf.pk, "summary": "As issued."})
+    assert response.status_code == 302
+    assert Paper.objects.get(item=b.public_item, issued_paper=baf).summary == "As issued."

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from wellled.core.forms import VersionedTextForm, choice_field, text_field
+from wellled.core.formatting import long_date
+from wellled.core.forms import VersionedTextForm, choice_field, record_field, text_field
 from wellled.core.limits import COMMITTEE_COVER_CHARS
 
 from ..choices import PaperSource
 from ..models import Paper
+from ..selectors.packs import ATTACHABLE_SHOWN
 
 WELLLED_CHOICES = [("baf", "Board assurance framework"), ("ipr", "Integrated performance report")]
 FILE_NEEDED = "Choose the PDF or Word file to upload."
@@ -32,14 +34,38 @@ class PaperForm(CoverForm):
 
     source = choice_field("The paper is", PaperSource.choices, radio=True, initial=PaperSource.UPLOAD)
     file = forms.FileField(label="PDF or Word file (for an upload)", required=False)
-    kind = choice_field("Wellled paper (issued today and frozen)", WELLLED_CHOICES, required=False)
+    kind = choice_field(
+        "Wellled paper (issued today and frozen)", WELLLED_CHOICES, required=False, blank="None"
+    )
+    issued = record_field(
+        "Or a paper already issued (a plan's delivery paper, the BAF, the IPR)",
+        help_text="The most recent issued papers of the trust, newest first.",
+    )
 
-    field_order = ["source", "file", "kind", "title", "summary", "considered_before", "assurance_sought"]
+    field_order = [
+        "source",
+        "file",
+        "kind",
+        "issued",
+        "title",
+        "summary",
+        "considered_before",
+        "assurance_sought",
+    ]
+
+    def __init__(self, *args, issued=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["issued"]
+        field.queryset = issued  # type: ignore[attr-defined]
+        field.choices = [
+            ("", "None"),
+            *((p.pk, f"{p.title} (issued {long_date(p.issued_at)})") for p in issued[:ATTACHABLE_SHOWN]),
+        ]
 
     def clean(self):
         data = super().clean() or {}
         if data.get("source") == PaperSource.UPLOAD and not data.get("file"):
             self.add_error("file", FILE_NEEDED)
-        if data.get("source") == PaperSource.WELLLED and not data.get("kind"):
-            self.add_error("kind", "Choose which Wellled paper to issue.")
+        if data.get("source") == PaperSource.WELLLED and not (data.get("kind") or data.get("issued")):
+            self.add_error("kind", "Choose which Wellled paper to issue, or one already issued.")
         return data

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from wellled.core.models import Organisation, User
+from wellled.reports.models import IssuedPaper
 
 from ..access import sees_private
 from ..choices import ItemPart, MeetingStatus
@@ -95,3 +96,15 @@ def pack_get(*, pk: int, user: User, organisation: Organisation) -> MeetingPack:
     if pack is None or (not pack.public and not sees_private(user, pack.meeting.committee)):
         raise Http404("No such pack in this organisation.")
     return pack
+
+
+# The issued papers an agenda item can take as they stand: a plan's delivery paper, the BAF, the IPR.
+ATTACHABLE_KINDS = ("board", "baf", "ipr")
+ATTACHABLE_SHOWN = 50  # the most recent, newest first
+
+
+def attachable_papers(*, user: User, organisation: Organisation) -> QuerySet[IssuedPaper]:
+    """The trust's issued papers (not withdrawn) a paper for an agenda item can be: the newest first."""
+    return IssuedPaper.objects.filter(
+        organisation=organisation, kind__in=ATTACHABLE_KINDS, withdrawal__isnull=True
+    ).order_by("-issued_at")

@@ -94,12 +94,15 @@ def paper_create(request: SignedInRequest, pk: int) -> HttpResponse:
     """Add a paper to an agenda item: an upload, a Wellled paper issued today, or a verbal update."""
     require(role(request), Permission.MANAGE_COMMITTEES)
     item = selectors.item_get(pk=pk, **scope(request))
-    form = PaperForm(request.POST or None, request.FILES or None)
+    issued = selectors.attachable_papers(**scope(request))
+    form = PaperForm(request.POST or None, request.FILES or None, issued=issued)
 
     def save(data: dict[str, Any]):
         cover = {name: data[name] for name in ("title", "summary", "considered_before", "assurance_sought")}
         if data["source"] == PaperSource.UPLOAD:
             return services.paper_upload(item=item, upload=data.get("file"), by=request.user, **cover)
+        if data["source"] == PaperSource.WELLLED and data.get("issued") is not None:
+            return services.paper_issued_attach(item=item, issued=data["issued"], by=request.user, **cover)
         if data["source"] == PaperSource.WELLLED:
             return services.paper_wellled_issue(item=item, kind=data["kind"], by=request.user, **cover)
         return services.paper_verbal(item=item, by=request.user, **cover)
