@@ -53,10 +53,11 @@ class PaperForm(CoverForm):
         "assurance_sought",
     ]
 
-    def __init__(self, *args, issued=None, **kwargs):
+    def __init__(self, *args, issued, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["issued"]
-        field.queryset = issued  # type: ignore[attr-defined]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = issued
         field.choices = [
             ("", "None"),
             *((p.pk, f"{p.title} (issued {long_date(p.issued_at)})") for p in issued[:ATTACHABLE_SHOWN]),
