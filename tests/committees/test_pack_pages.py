@@ -240,6 +240,7 @@ def test_the_governance_editor_builds_the_agenda_adds_a_paper_and_issues_the_pac
     page = client.get(response["Location"]).content.decode()
     assert "The pack is issued" in page and "Download the PDF pack" in page
     assert client.get(reverse("committee-pack-file", args=[pack.pk, "docx"])).status_code == 200
+    assert pack.job.paper.files.get(format="pdf").sha256 in page
     assert client.get(reverse("committee-pack-file", args=[pack.pk, "xlsx"])).status_code == 404
 
 

@@ -214,7 +214,14 @@ def pack_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     require(role(request), Permission.VIEW)
     paper_jobs_abandoned_fail()
     pack = _pack(request, pk)
-    context = {"pack": pack, "meeting": pack.meeting, **_job_context(pack)}
+    files = []
+    if pack.paper_id is not None:
+        files = list(
+            IssuedPaperFile.objects.filter(paper_id=pack.paper_id)
+            .only("format", "filename", "size", "sha256")
+            .order_by("id")
+        )
+    context = {"pack": pack, "meeting": pack.meeting, "files": files, **_job_context(pack)}
     if request.htmx:
         if request.GET.get("seen") == context["token"]:
             return HttpResponse(status=204)
