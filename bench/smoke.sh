@@ -32,6 +32,7 @@ run ftsu_board.py --cases 40 --repeat 1
 run information.py
 run issue_paper.py
 run risks.py --repeat 1
+run pack.py --items 4 --wellled 1 --pages 2 --repeat 1
 run memory_at_limits.py --rounds 1
 run import_bounds_plain.py
 run demo_load.py --repeat 1

@@ -93,7 +93,8 @@ def urls_with_own_scoping_tests() -> set[str]:
     tests/improvement/test_views.py, tests/reports/test_ipr.py, tests/reports/test_ipr_issued.py,
     tests/oversight/test_views.py, tests/information/test_views.py,
     tests/oversight/portfolio/test_portfolio.py, tests/reports/papers/test_drafts.py, tests/ftsu/test_ftsu_pages.py,
-    tests/committees/test_committee_pages.py, tests/committees/test_chair_pages.py)."""
+    tests/committees/test_committee_pages.py, tests/committees/test_chair_pages.py,
+    tests/committees/test_pack_pages.py)."""
     from django.urls import URLResolver
 
     from wellled.accreditation.urls import urlpatterns as accreditation_urls

@@ -466,3 +466,28 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Meetings calendar of {self.person}"
+
+
+class MeetingPack(models.Model):
+    """A meeting's pack asked for by the governance team: the background job that builds it and, once issued, the
+    frozen paper (one PDF and one Word file, each with its SHA-256) of the full or the public pack (ADR 0057)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    public = models.BooleanField(default=False, help_text="The public pack: without the private items.")
+    job = models.OneToOneField(
+        "reports.PaperJob", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_pack"
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_to = models.PositiveIntegerField(default=0, help_text="How many members were sent its link.")
+
+    class Meta:
+        ordering = ["meeting", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{'Public pack' if self.public else 'Pack'} for {self.meeting}"
+
+    @property
+    def paper_id(self) -> int | None:
+        """The issued pack, once its job is done."""
+        return self.job.paper_id if self.job is not None else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from .assessments import assessments_demo_load
 from .committees import committees_demo_load
+from .committees_cycle import committees_cycle_demo_load
 from .committees_reports import committees_reports_demo_load
 from .ftsu import ftsu_demo_load
 from .improvement import improvement_demo_load
@@ -50,6 +51,12 @@ STEPS: tuple[Step, ...] = (
         "information requests", ("information.yaml",), information_demo_load
     ),  # after plans, measures, papers
     Step("Freedom to Speak Up cases", ("ftsu.yaml",), ftsu_demo_load),
+    # After the committees step (its committees and meetings are looked up by name; none, and it adds nothing).
+    Step(
+        "committees' cycle of business and last month's board pack",
+        ("committees_cycle.yaml",),
+        committees_cycle_demo_load,
+    ),
     # After the committees step (cmt-meet): it looks the committees up by name and does nothing without them.
     Step("chair's reports, escalation and the BAF by committee", (), committees_reports_demo_load),
 )
