@@ -17,9 +17,10 @@ from wellled.core.view_kit import (
     SignedInRequest,
     form_page,
     page_of,
-    register_import_page,
+    register_upload_page,
     role,
     scope,
+    xlsx_download,
 )
 from wellled.plans import selectors as plan_selectors
 
@@ -220,19 +221,12 @@ audit_history = HistoryPage[WardAudit](
 )
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def wards_export(request: SignedInRequest) -> HttpResponse:
     """The wards and teams and their assessments as a workbook, in the layout the import reads."""
     from .register import wards_export as export
 
     require(role(request), Permission.VIEW)
-    content = export(user=request.user, organisation=request.organisation)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    name = f"wards-{request.organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_download(request, export(user=request.user, organisation=request.organisation), "wards")
 
 
 def wards_import(request: SignedInRequest) -> HttpResponse:
@@ -240,14 +234,12 @@ def wards_import(request: SignedInRequest) -> HttpResponse:
     from .register import wards_import as run
 
     require(role(request), Permission.MANAGE_ACCREDITATION)
-    return register_import_page(
+    return register_upload_page(
         request,
-        WardsImportForm(request.POST or None, request.FILES or None),
-        run=lambda upload, dry_run: run(
-            organisation=request.organisation, by=request.user, file=upload, dry_run=dry_run
-        ),
+        WardsImportForm,
+        run,
         template="accreditation/import.jinja",
-        context={"page_title": "Import wards and assessments"},
+        title="Import wards and assessments",
         success_url=reverse("accreditation-overview"),
         noun="ward",
     )
