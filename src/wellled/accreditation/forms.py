@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from wellled.core import limits
-from wellled.core.forms import TextForm, VersionForm, date_field, model_choices, text_field
+from wellled.core.forms import TextForm, VersionForm, date_field, model_choices, text_field, workbook_field
 
 from .choices import PanelDecision
 from .scheme import SAMPLE_SEPARATOR, Scheme, sample_parse
@@ -180,8 +180,7 @@ class FindingActionForm(TextForm):
 
 
 class WardsImportForm(TextForm):
-    file = forms.FileField(
-        label="Wards workbook (.xlsx, or .csv for wards alone)",
-        error_messages={"required": "Choose the workbook to import"},
+    file = workbook_field(
+        "Wards workbook (.xlsx, or .csv for wards alone)",
         help_text="Export the wards, change them in Excel and bring the workbook back.",
     )

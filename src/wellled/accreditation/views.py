@@ -3,6 +3,10 @@ their assessments exported and imported as a workbook."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -17,9 +21,10 @@ from wellled.core.view_kit import (
     SignedInRequest,
     form_page,
     page_of,
-    register_import_page,
+    register_upload_page,
     role,
     scope,
+    xlsx_download,
 )
 from wellled.plans import selectors as plan_selectors
 
@@ -140,16 +145,38 @@ def _action_form(request: SignedInRequest, view, data=None) -> FindingActionForm
     return FindingActionForm(data, findings=view.findings, plans=plans)
 
 
+def _detail_form(
+    request: SignedInRequest,
+    view: selectors.AuditView,
+    form: forms.BaseForm,
+    *,
+    name: str,
+    save: Callable[[dict[str, Any]], Any],
+    message: Callable[[Any], str],
+) -> HttpResponse:
+    """One of the forms on an audit's page, posted: saved, back to the page; refused, the page again with the
+    form (under `name`) showing its errors."""
+    return form_page(
+        request,
+        form,
+        template="accreditation/audit_detail.jinja",
+        save=save,
+        success_url=reverse("ward-visit-detail", args=[view.audit.pk]),
+        message=message,
+        context=lambda: _detail(request, view, **{name: form}),
+    )
+
+
 @require_POST
 def audit_action(request: SignedInRequest, pk: int) -> HttpResponse:
     """Raise a ward action (through the plans services) from one of the audit's findings."""
     view = selectors.audit_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_PLANS)
-    form = _action_form(request, view, request.POST)
-    return form_page(
+    return _detail_form(
         request,
-        form,
-        template="accreditation/audit_detail.jinja",
+        view,
+        _action_form(request, view, request.POST),
+        name="action_form",
         save=lambda data: services.audit_finding_action_raise(
             audit=view.audit,
             standard_code=data["standard"],
@@ -158,9 +185,7 @@ def audit_action(request: SignedInRequest, pk: int) -> HttpResponse:
             title=data["title"],
             due_date=data["due_date"],
         ),
-        success_url=reverse("ward-visit-detail", args=[view.audit.pk]),
         message=lambda action: f"Action {action.reference} raised on {action.plan}.",
-        context=lambda: _detail(request, view, action_form=form),
     )
 
 
@@ -168,19 +193,15 @@ def audit_action(request: SignedInRequest, pk: int) -> HttpResponse:
 def audit_complete(request: SignedInRequest, pk: int) -> HttpResponse:
     view = selectors.audit_get(pk=pk, **scope(request))
     require(role(request), Permission.RECORD_WARD_AUDITS)
-    form = AuditCompleteForm(request.POST)
-    return form_page(
+    return _detail_form(
         request,
-        form,
-        template="accreditation/audit_detail.jinja",
+        view,
+        AuditCompleteForm(request.POST),
+        name="complete_form",
         save=lambda data: services.ward_audit_complete(
-            audit=view.audit,
-            by=request.user,
-            expected_version=data["version"],
+            audit=view.audit, by=request.user, expected_version=data["version"]
         ),
-        success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
         message=_completed_message,
-        context=lambda: _detail(request, view, complete_form=form),
     )
 
 
@@ -193,11 +214,11 @@ def audit_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """The accreditation panel's decision on the level a completed audit proposes."""
     view = selectors.audit_get(pk=pk, **scope(request))
     require(role(request), Permission.MANAGE_ACCREDITATION)
-    form = AuditDecisionForm(request.POST, audit=view.audit)
-    return form_page(
+    return _detail_form(
         request,
-        form,
-        template="accreditation/audit_detail.jinja",
+        view,
+        AuditDecisionForm(request.POST, audit=view.audit),
+        name="decision_form",
         save=lambda data: services.ward_audit_decide(
             audit=view.audit,
             by=request.user,
@@ -207,9 +228,7 @@ def audit_decide(request: SignedInRequest, pk: int) -> HttpResponse:
             decided_on=data["decided_on"],
             level_code=data["level"],
         ),
-        success_url=lambda saved: reverse("ward-visit-detail", args=[saved.pk]),
         message=lambda saved: f"Panel decision recorded: {saved.get_decision_display().lower()}.",
-        context=lambda: _detail(request, view, decision_form=form),
     )
 
 
@@ -220,19 +239,12 @@ audit_history = HistoryPage[WardAudit](
 )
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def wards_export(request: SignedInRequest) -> HttpResponse:
     """The wards and teams and their assessments as a workbook, in the layout the import reads."""
     from .register import wards_export as export
 
     require(role(request), Permission.VIEW)
-    content = export(user=request.user, organisation=request.organisation)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    name = f"wards-{request.organisation.ods_code}-{timezone.localdate().isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_download(request, export(user=request.user, organisation=request.organisation), "wards")
 
 
 def wards_import(request: SignedInRequest) -> HttpResponse:
@@ -240,14 +252,12 @@ def wards_import(request: SignedInRequest) -> HttpResponse:
     from .register import wards_import as run
 
     require(role(request), Permission.MANAGE_ACCREDITATION)
-    return register_import_page(
+    return register_upload_page(
         request,
-        WardsImportForm(request.POST or None, request.FILES or None),
-        run=lambda upload, dry_run: run(
-            organisation=request.organisation, by=request.user, file=upload, dry_run=dry_run
-        ),
+        WardsImportForm,
+        run,
         template="accreditation/import.jinja",
-        context={"page_title": "Import wards and assessments"},
+        title="Import wards and assessments",
         success_url=reverse("accreditation-overview"),
         noun="ward",
     )

@@ -65,6 +65,14 @@ def text_field(
     )
 
 
+WORKBOOK_REQUIRED = "Choose the workbook to import"
+
+
+def workbook_field(label: str, *, help_text: str) -> forms.FileField:
+    """The file of a register's import page (core.registers), with the house's words when none is chosen."""
+    return forms.FileField(label=label, error_messages={"required": WORKBOOK_REQUIRED}, help_text=help_text)
+
+
 def required_when(form: forms.BaseForm, data: Mapping[str, Any], name: str, when: bool, message: str) -> None:
     """Say that a field left empty is needed after all, given the rest of the form (a framework for a plan
     organised by one, the regulation of a breach)."""

@@ -14,6 +14,7 @@ from wellled.core.forms import (
     record_field,
     records_field,
     text_field,
+    workbook_field,
 )
 
 from .choices import MeasureRole, PDSADecision, ProjectStatus
@@ -119,8 +120,7 @@ class PDSAProgressForm(VersionedTextForm):
 
 
 class ProjectsImportForm(TextForm):
-    file = forms.FileField(
-        label="QI projects workbook (.xlsx or .csv)",
-        error_messages={"required": "Choose the workbook to import"},
+    file = workbook_field(
+        "QI projects workbook (.xlsx or .csv)",
         help_text="Download the projects, change them in Excel and bring the workbook back.",
     )

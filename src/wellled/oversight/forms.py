@@ -15,6 +15,7 @@ from wellled.core.forms import (
     model_choices,
     record_field,
     text_field,
+    workbook_field,
 )
 from wellled.plans.choices import DatePrecision
 from wellled.plans.models import Action
@@ -293,8 +294,7 @@ class MeetingActionForm(TextForm):
 
 
 class CriteriaImportForm(TextForm):
-    file = forms.FileField(
-        label="Exit criteria workbook (.xlsx, or .csv for the criteria alone)",
-        error_messages={"required": "Choose the workbook to import"},
+    file = workbook_field(
+        "Exit criteria workbook (.xlsx, or .csv for the criteria alone)",
         help_text="Download the exit criteria and their evidence, change them in Excel and bring the workbook back.",
     )

@@ -19,11 +19,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from wellled.core.access import is_current_member
-from wellled.core.audit import audit_record, snapshot
+from wellled.core.audit import audit_record
 from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
-from wellled.core.service_kit import ROLE_REFUSED, fields_update, permission_require, record_create
+from wellled.core.service_kit import (
+    ROLE_REFUSED,
+    fields_update,
+    permission_require,
+    record_create,
+    record_delete,
+)
 from wellled.plans import services as plan_services
 from wellled.plans.choices import DatePrecision
 from wellled.plans.models import Action, Plan
@@ -268,15 +274,7 @@ def exit_criterion_evidence_remove(*, evidence: ExitCriterionEvidence, by: User)
     """Take a record off an exit criterion's evidence (the record itself is untouched)."""
     criterion = evidence.criterion
     oversight_require(by=by, oversight_body=criterion.oversight_body, trust=criterion.trust)
-    before = snapshot(evidence)
-    audit_record(
-        by=by,
-        organisation=criterion.oversight_body,
-        action=AuditAction.DELETE,
-        instance=evidence,
-        before=before,
-    )
-    evidence.delete()
+    record_delete(evidence, by=by, organisation=criterion.oversight_body)
 
 
 # Regulatory actions ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from .forms import (
     RegulatoryActionForm,
     StatusForm,
 )
-from .models import ExitCriterion, ExitRecommendation, ImprovementBoardMeeting, RegulatoryAction
+from .models import ExitCriterion, ImprovementBoardMeeting
 
 
 def _trust_url(trust: Organisation | int) -> str:
@@ -169,6 +169,33 @@ def _trust_page(
     return view
 
 
+def _trust_edit_page(
+    get: Callable[..., Any],
+    form: type[forms.BaseForm],
+    service: Callable[..., Any],
+    *,
+    noun: str,
+    anchor: str,
+    title: Callable[[Any], str],
+    message: str | Callable[[Any], str],
+    button: str,
+) -> EditPage[Any]:
+    """A page changing a record the body keeps about a trust (it has a `trust`), for someone who may manage the
+    body's oversight records; saved, back to the trust's page at `anchor`."""
+    return EditPage[Any](
+        get=get,
+        form=form,
+        service=service,
+        noun=noun,
+        permission=Permission.MANAGE_OVERSIGHT,
+        template="oversight/form.jinja",
+        title=title,
+        success_url=lambda record: _trust_url(record.trust) + anchor,
+        message=message,
+        context=lambda request, record: {"trust": record.trust, "button": button},
+    )
+
+
 def _criterion(request: SignedInRequest, pk: int) -> ExitCriterion:
     """One of the body's exit criteria, for someone who may manage the body's oversight records."""
     criterion = selectors.body_criterion_get(pk=pk, **scope(request))
@@ -218,17 +245,15 @@ criterion_create = _trust_page(
 )
 
 
-criterion_edit = EditPage[ExitCriterion](
-    get=selectors.body_criterion_get,
-    form=CriterionForm,
-    service=services.exit_criterion_update,
+criterion_edit = _trust_edit_page(
+    selectors.body_criterion_get,
+    CriterionForm,
+    services.exit_criterion_update,
     noun="criterion",
-    permission=Permission.MANAGE_OVERSIGHT,
-    template="oversight/form.jinja",
+    anchor="#criteria",
     title=lambda criterion: f"Edit exit criterion {criterion.reference}",
-    success_url=lambda criterion: _trust_url(criterion.trust) + "#criteria",
     message="Exit criterion saved.",
-    context=lambda request, criterion: {"trust": criterion.trust, "button": "Save the criterion"},
+    button="Save the criterion",
 )
 
 
@@ -308,17 +333,15 @@ regulatory_action_record = _trust_page(
 )
 
 
-regulatory_action_edit = EditPage[RegulatoryAction](
-    get=selectors.body_regulatory_action_get,
+regulatory_action_edit = _trust_edit_page(
+    selectors.body_regulatory_action_get,
+    RegulatoryActionForm,
+    services.regulatory_action_update,
     noun="action",
-    form=RegulatoryActionForm,
-    service=services.regulatory_action_update,
-    permission=Permission.MANAGE_OVERSIGHT,
-    template="oversight/form.jinja",
+    anchor="#regulatory",
     title=lambda action: f"Change the {action.get_kind_display()} of {long_date(action.issued_on)}",
-    success_url=lambda action: _trust_url(action.trust) + "#regulatory",
     message="Regulatory action saved.",
-    context=lambda request, action: {"trust": action.trust, "button": "Save the action"},
+    button="Save the action",
 )
 
 
@@ -332,17 +355,15 @@ exit_recommend = _trust_page(
 )
 
 
-exit_decide = EditPage[ExitRecommendation](
-    get=selectors.body_recommendation_get,
+exit_decide = _trust_edit_page(
+    selectors.body_recommendation_get,
+    DecisionForm,
+    services.exit_decide,
     noun="recommendation",
-    form=DecisionForm,
-    service=services.exit_decide,
-    permission=Permission.MANAGE_OVERSIGHT,
-    template="oversight/form.jinja",
+    anchor="#exit",
     title=lambda rec: f"Decide on the exit recommended for {rec.trust.name}",
-    success_url=lambda rec: _trust_url(rec.trust) + "#exit",
     message=lambda rec: f"Exit {rec.get_decision_display().lower()}.",
-    context=lambda request, rec: {"trust": rec.trust, "button": "Record the decision"},
+    button="Record the decision",
 )
 
 

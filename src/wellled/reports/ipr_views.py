@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wellled.core.formatting import counted, day_text, long_date
@@ -30,8 +29,7 @@ from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
 from .ipr import IPR, ipr_build, last_complete_period
 from .ipr import kind as ipr_kind
 from .ipr.kind import IPR_ISSUE_PERMISSION, IPR_KIND, frozen_report, ipr_job_start
-from .models import JobState
-from .paper_views import QUEUED_TOO_LONG
+from .paper_views import job_page, query_date
 from .papers.pipeline import as_at_check
 from .selectors import TamperedError
 
@@ -133,7 +131,7 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
         request.POST or None, initial={"as_at": initial}, committees=owning_committees(**scope(request))
     )
     valid = request.method == "POST" and form.is_valid()
-    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _day(initial)
+    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else query_date(initial)
     uncommented = ipr_build(as_at=as_at, **scope(request)).uncommented if as_at else ()
     if valid:
         try:
@@ -188,33 +186,19 @@ def ipr_issue(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _day(text: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @require_GET
 def ipr_job(request: SignedInRequest, pk: int) -> HttpResponse:
     """How far issuing has got; the page asks again every second (HTMX) until the job finishes. A poll that
     carries the token of what it already shows gets 204 until that changes, so each step is announced once."""
     services.paper_jobs_abandoned_fail()  # a job whose worker died shows as failed now
     job = selectors.report_job_get(pk=pk, **scope(request))
-    stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
-    token = job.progress_token + ("-stalled" if stalled else "")
-    context = {
-        "job": job,
-        "JobState": JobState,
-        "stalled": stalled,
-        "token": token,
-        "page_title": "Issuing the performance report",
-    }
-    if request.htmx:  # type: ignore[attr-defined]
-        if request.GET.get("seen") == token:
-            return HttpResponse(status=204)
-        return render(request, "reports/ipr_job_progress.jinja", context)
-    return render(request, "reports/ipr_job.jinja", context)
+    return job_page(
+        request,
+        job,
+        page="reports/ipr_job.jinja",
+        progress="reports/ipr_job_progress.jinja",
+        page_title="Issuing the performance report",
+    )
 
 
 @require_GET

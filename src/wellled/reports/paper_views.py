@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -77,7 +78,7 @@ def paper_issue(request: SignedInRequest, pk: int) -> HttpResponse:
             form.add_error("as_at", " ".join(exc.messages))
         else:
             return redirect("paper-job", pk=job.pk)
-    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else _date(initial)
+    as_at = form.cleaned_data.get("as_at") if form.is_bound and not form.errors else query_date(initial)
     return render(
         request,
         "reports/papers/paper_issue.jinja",
@@ -96,7 +97,8 @@ def paper_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _date(text: str) -> datetime.date | None:
+def query_date(text: str) -> datetime.date | None:
+    """A day given in a query string (ISO), or None when it is missing or not a day."""
     try:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:
@@ -113,22 +115,27 @@ def paper_job(request: SignedInRequest, pk: int) -> HttpResponse:
     services.paper_jobs_abandoned_fail()  # a job whose worker died shows as failed now, not in ten minutes
     job = selectors.paper_job_get(pk=pk, **scope(request))
     require(role(request), Permission.VIEW)
-    now = timezone.now()
-    stalled = job.state == JobState.QUEUED and job.created_at < now - QUEUED_TOO_LONG
+    return job_page(
+        request,
+        job,
+        page="reports/papers/paper_job.jinja",
+        progress="reports/papers/_job_progress.jinja",
+        plan=job.plan,
+        page_title=f"Issuing the board paper: {job.plan}",
+    )
+
+
+def job_page(request: SignedInRequest, job: Any, *, page: str, progress: str, **context: Any) -> HttpResponse:
+    """An issuing job's page (`page`) or, to an HTMX poll, its progress (`progress`): 204 while the poll's `seen`
+    token is what it already shows; a job queued too long shows as stalled."""
+    stalled = job.state == JobState.QUEUED and job.created_at < timezone.now() - QUEUED_TOO_LONG
     token = job.progress_token + ("-stalled" if stalled else "")
-    context = {
-        "job": job,
-        "plan": job.plan,
-        "JobState": JobState,
-        "stalled": stalled,
-        "token": token,
-        "page_title": f"Issuing the board paper: {job.plan}",
-    }
+    context = {"job": job, "JobState": JobState, "stalled": stalled, "token": token, **context}
     if request.htmx:
         if request.GET.get("seen") == token:
             return HttpResponse(status=204)
-        return render(request, "reports/papers/_job_progress.jinja", context)
-    return render(request, "reports/papers/paper_job.jinja", context)
+        return render(request, progress, context)
+    return render(request, page, context)
 
 
 @require_GET
