@@ -204,7 +204,7 @@ def _runs_work(packed: NDArray[np.uint8], length: int, slot: str) -> NDArray[np.
     """Rows inside a run of `length` rows, for each bit of `packed`: `length - 1` links in a row end a run
     (all_back), which is then spread over its rows (any_ahead)."""
     ends = _window_work(packed, length - 1, np.bitwise_and, True, (slot + ".a", slot + ".b"))
-    return _window_work(ends, length, np.bitwise_or, False, (slot + ".c", slot + ".d"))  # type: ignore[no-any-return]
+    return _window_work(ends, length, np.bitwise_or, False, (slot + ".c", slot + ".d"))
 
 
 def _pack_work(bits: tuple[tuple[BoolArray, int], ...], slot: str) -> NDArray[np.uint8]:
