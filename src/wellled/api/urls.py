@@ -37,6 +37,9 @@ router.register("risk-reviews", views.RiskReviewViewSet, basename="api-risk-revi
 router.register("risk-controls", views.ControlViewSet, basename="api-risk-control")
 router.register("qi-projects", views.QIProjectViewSet, basename="api-qi-project")
 router.register("pdsa-cycles", views.PDSACycleViewSet, basename="api-pdsa-cycle")
+# Committees: chair's reports and items referred between committees (cmt-api, issue 22)
+router.register("chairs-reports", views.ChairsReportViewSet, basename="api-chairs-report")
+router.register("escalations", views.EscalationViewSet, basename="api-escalation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,6 +3,7 @@ as the pages, checking the role (403) after finding the object in scope (404), a
 
 from .accreditation import SchemeViewSet, WardAuditViewSet, WardViewSet
 from .assessments import AssessmentViewSet, RatingViewSet
+from .committee_reports import ChairsReportViewSet, EscalationViewSet
 from .improvement import PDSACycleViewSet, QIProjectViewSet
 from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
 from .measures import MeasureViewSet
@@ -26,6 +27,8 @@ from .plans import (
 from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
 
 __all__ = [
+    "ChairsReportViewSet",
+    "EscalationViewSet",
     "ActionViewSet",
     "ExitCriterionViewSet",
     "ExitRecommendationViewSet",
