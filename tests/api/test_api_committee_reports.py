@@ -110,7 +110,7 @@ def test_a_private_item_referred_is_seen_only_by_members_and_the_governance_team
 def test_each_role_of_the_trust_reads_and_none_writes(api, b):
     people = {role: make_person(b.org, role) for role in (Role.ADMINISTRATOR, Role.LEAD, Role.VIEWER)}
     for role, person in people.items():
-        for (method, path), kind in OPERATIONS.items():
+        for (_method, path), kind in OPERATIONS.items():
             assert api(person).get(_url(path, b, kind)).status_code == 200, (role, path)
         assert api(person).post("/api/chairs-reports/", {"alert": "x"}).status_code == 405
         url = f"/api/chairs-reports/{b.people['report'].pk}/"
@@ -125,7 +125,7 @@ def test_another_trusts_administrator_and_an_oversight_body_get_not_found(api, b
     portfolio_trust_add(oversight_body=region, trust=b.org, by=None, joined_on=datetime.date(2024, 1, 1))
     overseer = make_person(region, Role.ADMINISTRATOR)
     for person in (elsewhere, overseer):
-        for (method, path), kind in OPERATIONS.items():
+        for (_method, path), kind in OPERATIONS.items():
             response = api(person).get(_url(path, b, kind))
             if kind:
                 assert response.status_code == 404, (person, path)
@@ -134,7 +134,7 @@ def test_another_trusts_administrator_and_an_oversight_body_get_not_found(api, b
 
 
 def test_anonymous_gets_401(client, b):
-    for (method, path), kind in OPERATIONS.items():
+    for (_method, path), kind in OPERATIONS.items():
         assert client.get(_url(path, b, kind)).status_code == 401
 
 
