@@ -25,6 +25,10 @@ class RequestKind(models.TextChoices):
     RISKS = "risks", "Principal risks (the BAF) as at a date"
     PAPER = "paper", "An issued paper"
     WRITTEN = "written", "A written answer or a document"
+    # A committee's records (issue 22, ADR 0063).
+    TERMS = "terms", "A committee's current terms of reference"
+    MINUTES = "minutes", "A meeting's approved minutes (public part only)"
+    CHAIRS_REPORT = "chairs_rpt", "A committee chair's report"
 
 
 class RequestStatus(models.TextChoices):
