@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from .views import effectiveness as effectiveness_views
 from .views import links as link_views
 from .views import reports as report_views
 
@@ -31,4 +32,13 @@ urlpatterns += [
         "committees/risk-reviews/new/", report_views.risk_review_create, name="committee-risk-review-create"
     ),
     path("committees/link-risks/", link_views.link_risks, name="committee-link-risks"),
+]
+
+# The annual effectiveness review of each committee (cmt-api, ADR 0063).
+urlpatterns += [
+    path(
+        "committees/<int:pk>/effectiveness/<int:year>/",
+        effectiveness_views.effectiveness_review,
+        name="committee-effectiveness",
+    ),
 ]
