@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from wellled.core.formatting import long_date
 from wellled.frameworks.models import Framework, FrameworkElement
 
 from ..choices import QUORATE_ROLES, Attendance, CycleStatus, MeetingStatus
@@ -69,8 +70,8 @@ def facts(committee: Committee, year: int) -> Facts:
     else:
         review = terms.next_review_on
         in_date = review is not None and review >= min(end, timezone.localdate())
-        terms_text = f"Version {terms.number}, approved {terms.approved_on:%d %B %Y}; " + (
-            f"review due {review:%d %B %Y}" + ("." if in_date else ", overdue.")
+        terms_text = f"Version {terms.number}, approved {long_date(terms.approved_on)}; " + (
+            f"review due {long_date(review)}" + ("." if in_date else ", overdue.")
             if review
             else "no review date set."
         )
