@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import scoped
-from wellled.risks.committee_names import committee_index, match
+from wellled.risks.committee_names import committee_index, match, normalise
 from wellled.risks.models import Risk
 
 from ..models import Committee
@@ -38,3 +38,6 @@ def link_proposals(*, user: User, organisation: Organisation) -> list[LinkPropos
     return [
         LinkProposal(row["lead_committee"], row["n"], match(row["lead_committee"], index)) for row in texts
     ]
+
+
+__all__ = ["LinkProposal", "committee_index", "link_proposals", "match", "normalise"]
