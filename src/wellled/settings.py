@@ -421,6 +421,8 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "wellled.risks.choices.RiskStatus",
         "AssuranceLevelEnum": "wellled.risks.choices.AssuranceLevel",
         "ProjectStatusEnum": "wellled.improvement.choices.ProjectStatus",
+        "ChairsReportStatusEnum": "wellled.committees.choices.ReportStatus",
+        "EscalationStatusEnum": "wellled.committees.choices.EscalationStatus",
     },
 }
 

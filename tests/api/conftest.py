@@ -221,10 +221,46 @@ def information_objects(org, plan, editor, oversight_objects):
 
 
 @pytest.fixture
-def api_world(api_objects, accreditation_objects, oversight_objects, information_objects):
-    """`api_objects`, with ward accreditation, an oversight region with `org` in its portfolio, and information
-    requests in both registers (the region's improvement director is `director`)."""
-    return {**api_objects, **accreditation_objects, **oversight_objects, **information_objects}
+def api_world(api_objects, accreditation_objects, oversight_objects, information_objects, org):
+    """`api_objects`, with ward accreditation, an oversight region with `org` in its portfolio, information
+    requests in both registers (the region's improvement director is `director`), and a committee's confirmed
+    chair's report with an item it referred to the board."""
+    return {
+        **api_objects,
+        **accreditation_objects,
+        **oversight_objects,
+        **information_objects,
+        **committee_objects(org),
+    }
+
+
+def committee_objects(org) -> dict:
+    """The committees of `tests.committees.builders` in `org`, the quality committee's meeting held, an item
+    referred to the board and the chair's report confirmed."""
+    from django.utils import timezone
+    from tests.committees.builders import build_board
+
+    from wellled.committees.choices import MeetingStatus
+    from wellled.committees.models import Meeting
+    from wellled.committees.services.escalations import escalation_raise
+    from wellled.committees.services.reports import chairs_report_save
+
+    b = build_board(org)
+    b.meeting.starts_at = timezone.now() - datetime.timedelta(days=7)
+    b.meeting.status = MeetingStatus.HELD
+    b.meeting.save()
+    Meeting.objects.create(committee=b.board, starts_at=timezone.now() + datetime.timedelta(days=14))
+    escalation = escalation_raise(
+        from_committee=b.quality,
+        to_committee=b.board,
+        from_item=b.public_item,
+        title="Maternity staffing",
+        reason="Beyond the committee's authority",
+        by=b.chair,
+        raised_on=b.meeting.starts_at.date(),
+    )
+    report = chairs_report_save(meeting=b.meeting, by=b.chair, alert="Two wards short", confirm=True)
+    return {"chairs_report": report, "escalation": escalation}
 
 
 def risk_objects(org, editor, lead) -> dict:

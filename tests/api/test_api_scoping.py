@@ -7,6 +7,7 @@ import json
 
 import pytest
 from tests.api.test_api_accreditation import OPERATIONS as ACCREDITATION_OPERATIONS
+from tests.api.test_api_committee_reports import OPERATIONS as COMMITTEE_REPORT_OPERATIONS
 from tests.api.test_api_information import OPERATIONS as INFORMATION_OPERATIONS
 from tests.api.test_api_oversight import OPERATIONS as OVERSIGHT_OPERATIONS
 from tests.committees.test_api import OPERATIONS as COMMITTEE_OPERATIONS
@@ -200,6 +201,7 @@ def test_every_operation_of_the_schema_is_tried_when_the_api_changes(client, peo
         | set(OVERSIGHT_OPERATIONS)
         | set(INFORMATION_OPERATIONS)
         | set(COMMITTEE_OPERATIONS)  # tests/committees/test_api.py
+        | set(COMMITTEE_REPORT_OPERATIONS)
     )
     assert listed == set(OPERATIONS) | elsewhere, (
         "add new API operations to OPERATIONS (and WRITE_BODIES) here"

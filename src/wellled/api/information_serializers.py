@@ -146,7 +146,7 @@ class RequestCreateSerializer(serializers.Serializer):
     parameters = serializers.DictField(
         help_text="plan: {plan, as_at}; measures: {measures: [ids], indicator_codes: [codes], as_at}; "
         "ratings and risks: {as_at}; paper: {paper}; written: {topic} (requests on the same topic share the "
-        "answer)."
+        "answer); terms: {committee}; minutes: {meeting} (approved minutes, public part); chairs_rpt: {report}."
     )
     asked_by_organisation = serializers.IntegerField(
         min_value=1,

@@ -42,6 +42,9 @@ router.register("committees", views.CommitteeViewSet, basename="api-committee")
 router.register("meetings", views.MeetingViewSet, basename="api-meeting")
 router.register("decisions", views.DecisionViewSet, basename="api-decision")
 router.register("committee-actions", views.MeetingActionViewSet, basename="api-committee-action")
+# Committees: chair's reports and items referred between committees (cmt-api, issue 22)
+router.register("chairs-reports", views.ChairsReportViewSet, basename="api-chairs-report")
+router.register("escalations", views.EscalationViewSet, basename="api-escalation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -491,3 +491,24 @@ class MeetingPack(models.Model):
     def paper_id(self) -> int | None:
         """The issued pack, once its job is done."""
         return self.job.paper_id if self.job is not None else None
+
+
+class EffectivenessReview(models.Model):
+    """A committee's annual review of its own effectiveness (ADR 0063): its answers to the questions of the
+    committee-effectiveness framework file, by question code, as {"rating": ..., "comment": ...}."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="effectiveness_reviews")
+    year = models.PositiveSmallIntegerField(help_text="The calendar year reviewed.")
+    answers = models.JSONField(default=dict, blank=True)
+    updated_by = optional_link(User, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["committee", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="committees_review_one_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} effectiveness review {self.year}"

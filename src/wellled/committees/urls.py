@@ -9,6 +9,7 @@ from wellled.core.url_kit import record_paths
 
 from .views import committees as committee_views
 from .views import cycle, packs
+from .views import effectiveness as effectiveness_views
 from .views import links as link_views
 from .views import meetings as meeting_views
 from .views import reports as report_views
@@ -108,4 +109,13 @@ urlpatterns += [
     path("committees/meetings/<int:pk>/packs/new/", packs.pack_create, name="committee-pack-create"),
     path("committees/packs/<int:pk>/", packs.pack_detail, name="committee-pack-detail"),
     path("committees/packs/<int:pk>.<slug:fmt>", packs.pack_file, name="committee-pack-file"),
+]
+
+# The annual effectiveness review of each committee (cmt-api, ADR 0063).
+urlpatterns += [
+    path(
+        "committees/<int:pk>/effectiveness/<int:year>/",
+        effectiveness_views.effectiveness_review,
+        name="committee-effectiveness",
+    ),
 ]

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from wellled.assessments.choices import KEY_QUESTION_COLUMNS, AssessorKind
 from wellled.assessments.selectors import ratings_for_user
+from wellled.committees.selectors import records as committee_records
+from wellled.committees.selectors.reports import section_titles
 from wellled.core.formatting import counted, day_text, long_date
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import scoped
@@ -105,6 +107,19 @@ def parameters_described(
         return f"A written answer: {parameters['topic']}"
     if kind == RequestKind.SPEAK_UP:
         return f"Freedom to Speak Up figures, the four quarters complete {day} (suppressed)"
+    if kind == RequestKind.TERMS:
+        terms = committee_records.terms_for_answer(
+            user=user, organisation=subject, pk=parameters["committee"]
+        )
+        return f"{terms.committee.name}: terms of reference in force"
+    if kind == RequestKind.MINUTES:
+        meeting, _ = committee_records.minutes_for_answer(
+            user=user, organisation=subject, pk=parameters["meeting"]
+        )
+        return f"Minutes of {meeting} (public part)"
+    if kind == RequestKind.CHAIRS_REPORT:
+        report = committee_records.report_for_answer(user=user, organisation=subject, pk=parameters["report"])
+        return str(report)
     paper = _paper(user=user, subject=subject, pk=parameters["paper"])
     return f"{paper.title} (issued {long_date(paper.issued_at)})"
 
@@ -155,6 +170,12 @@ def answer_build(
         tables = ()
     elif kind == RequestKind.SPEAK_UP:
         tables = _speak_up_tables(user=user, subject=subject, as_at=as_at)
+    elif kind == RequestKind.TERMS:
+        tables = _terms_tables(user=user, subject=subject, pk=parameters["committee"])
+    elif kind == RequestKind.MINUTES:
+        tables = _minutes_tables(user=user, subject=subject, pk=parameters["meeting"])
+    elif kind == RequestKind.CHAIRS_REPORT:
+        tables = _report_tables(user=user, subject=subject, pk=parameters["report"])
     else:
         raise ValidationError({"kind": "Choose what the request is answered from."})
     label = RequestKind(kind).label
@@ -409,5 +430,68 @@ def _paper_tables(paper: IssuedPaper) -> tuple[AnswerTable, ...]:
             columns=("Title", "Position as at", "Issued on", "SHA-256 of its record"),
             rows=((paper.title, long_date(paper.as_at), long_date(paper.issued_at), paper.data_sha256),),
             note="The paper itself is attached as it was issued (PDF), byte for byte.",
+        ),
+    )
+
+
+def _terms_tables(*, user: User, subject: Organisation, pk) -> tuple[AnswerTable, ...]:
+    terms = committee_records.terms_for_answer(user=user, organisation=subject, pk=pk)
+    quorum = f"{counted(terms.quorum_members, 'member')} present"
+    if terms.quorum_non_executives:
+        quorum += f", of whom at least {counted(terms.quorum_non_executives, 'non-executive')}"
+    if terms.quorum_executives:
+        quorum += f" and at least {counted(terms.quorum_executives, 'executive')}"
+    rows = [
+        ("Purpose", terms.purpose),
+        ("Duties delegated by the board", terms.duties),
+        ("Membership", terms.membership),
+        ("Reporting", terms.reporting),
+        ("Quorum", quorum),
+    ]
+    return (
+        AnswerTable(
+            heading=f"{terms.committee.name}: terms of reference, version {terms.number}",
+            columns=("Part", "Text"),
+            rows=tuple((part, text) for part, text in rows if text),
+            note=f"Approved on {long_date(terms.approved_on)}"
+            + (f"; next review due {long_date(terms.next_review_on)}." if terms.next_review_on else "."),
+        ),
+    )
+
+
+def _minutes_tables(*, user: User, subject: Organisation, pk) -> tuple[AnswerTable, ...]:
+    meeting, items = committee_records.minutes_for_answer(user=user, organisation=subject, pk=pk)
+    return (
+        AnswerTable(
+            heading=f"Minutes of {meeting}",
+            columns=("Item", "Title", "Minute", "Assurance taken"),
+            rows=tuple(
+                (
+                    str(item.position),
+                    item.title,
+                    item.minute,
+                    item.get_assurance_display() if item.assurance else "",
+                )
+                for item in items
+            ),
+            note="The public part of the meeting, as its minutes were approved; items taken in private are not "
+            "given.",
+        ),
+    )
+
+
+def _report_tables(*, user: User, subject: Organisation, pk) -> tuple[AnswerTable, ...]:
+    report = committee_records.report_for_answer(user=user, organisation=subject, pk=pk)
+    titles = section_titles(report.meeting.committee)
+    rows = tuple(
+        (titles[section], getattr(report, section) or "Nothing to report")
+        for section in ("alert", "advise", "assure")
+    )
+    return (
+        AnswerTable(
+            heading=str(report),
+            columns=("Section", "The chair's report"),
+            rows=rows,
+            note=f"{report.get_status_display()}.",
         ),
     )

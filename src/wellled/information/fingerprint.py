@@ -26,6 +26,15 @@ KIND_PARAMETERS: dict[str, tuple[str, ...]] = {
     RequestKind.PAPER: ("paper",),
     RequestKind.WRITTEN: ("topic",),
     RequestKind.SPEAK_UP: ("as_at",),
+    RequestKind.TERMS: ("committee",),
+    RequestKind.MINUTES: ("meeting",),
+    RequestKind.CHAIRS_REPORT: ("report",),
+}
+# A committee record's one parameter, and what to say when it is missing.
+RECORD_PARAMETERS: dict[str, tuple[str, str]] = {
+    RequestKind.TERMS: ("committee", "Choose the committee whose terms of reference are asked for."),
+    RequestKind.MINUTES: ("meeting", "Choose the meeting whose minutes are asked for."),
+    RequestKind.CHAIRS_REPORT: ("report", "Choose the chair's report asked for."),
 }
 INDICATOR_CODE_CHARS = 40  # measures.Measure.indicator_code
 TOPIC_CHARS = 200  # what a written answer is about, in a line: "the safeguarding training policy"
@@ -102,6 +111,11 @@ def parameters_canonical(kind: str, parameters: Mapping[str, Any]) -> dict[str, 
         if not parameters.get("paper"):
             raise ValidationError({"paper": "Choose the issued paper asked for."})
         canonical["paper"] = _id(parameters["paper"], "paper", "Choose the paper from the list.")
+    elif kind in RECORD_PARAMETERS:
+        field, message = RECORD_PARAMETERS[kind]
+        if not parameters.get(field):
+            raise ValidationError({field: message})
+        canonical[field] = _id(parameters[field], field, message)
     return canonical
 
 

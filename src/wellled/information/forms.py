@@ -138,11 +138,37 @@ class RequestForm(RequestDetailsForm):
         error_messages={"invalid_choice": "Choose a paper from the list"},
     )
 
-    def __init__(self, *args, plans, measures, papers, **kwargs):
+    committee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Committee (for its terms of reference)",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a committee from the list"},
+    )
+    meeting: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Meeting (for its approved minutes, public part)",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a meeting from the list"},
+    )
+    report: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Chair's report (confirmed or issued)",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a chair's report from the list"},
+    )
+
+    def __init__(
+        self, *args, plans, measures, papers, committees=None, meetings=None, reports=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         model_choices(self, "plan", plans)
         model_choices(self, "measures", measures)
         model_choices(self, "paper", papers)
+        for name, choices in (("committee", committees), ("meeting", meetings), ("report", reports)):
+            if choices is None:
+                self.fields.pop(name)
+            else:
+                model_choices(self, name, choices)
 
     def parameters(self) -> dict[str, Any]:
         """The kind's parameters from the cleaned fields (the service puts them in canonical form)."""
@@ -154,4 +180,7 @@ class RequestForm(RequestDetailsForm):
             "indicator_codes": data.get("indicator_codes") or "",
             "paper": data.get("paper"),
             "topic": data.get("topic") or "",
+            "committee": data.get("committee"),
+            "meeting": data.get("meeting"),
+            "report": data.get("report"),
         }

@@ -26,6 +26,10 @@ class RequestKind(models.TextChoices):
     PAPER = "paper", "An issued paper"
     WRITTEN = "written", "A written answer or a document"
     SPEAK_UP = "speak_up", "Freedom to Speak Up figures (suppressed) as at a date"
+    # A committee's records (issue 22, ADR 0063).
+    TERMS = "terms", "A committee's current terms of reference"
+    MINUTES = "minutes", "A meeting's approved minutes (public part only)"
+    CHAIRS_REPORT = "chairs_rpt", "A committee chair's report"
 
 
 class RequestStatus(models.TextChoices):

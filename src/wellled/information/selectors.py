@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from wellled.committees.selectors import records as committee_records
 from wellled.core.choices import OVERSIGHT_KINDS, PROVIDER_KINDS
 from wellled.core.models import Organisation, PortfolioEntry, User
 from wellled.core.selectors import get_or_404, membership_get, scoped
@@ -193,11 +194,17 @@ def bodies_in_wellled(*, user: User, organisation: Organisation) -> QuerySet[Org
 
 
 def parameter_choices(*, user: User, subject: Organisation) -> dict[str, QuerySet]:
-    """The subject trust's plans, measures and issued papers, as the person sees them."""
+    """The subject trust's plans, measures, issued papers and committee records, as the person sees them."""
     return {
         "plans": plans_for_user(user=user, organisation=subject).order_by("name"),
         "measures": measures_for_user(user=user, organisation=subject).order_by("name"),
         "papers": subject_papers(user=user, subject=subject),
+        # A committee's records: the trust's own people only (empty for an oversight body's lent seat).
+        "committees": committee_records.answerable_committees(user=user, organisation=subject),
+        "meetings": committee_records.answerable_meetings(user=user, organisation=subject).select_related(
+            "committee"
+        ),
+        "reports": committee_records.report_choices(user=user, organisation=subject),
     }
 
 

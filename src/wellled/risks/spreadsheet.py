@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,6 +29,7 @@ from wellled.core.service_kit import AS_IT_STANDS
 
 from . import selectors, services
 from .choices import ConsequenceDomain, RiskStatus
+from .committee_names import committee_index, match
 from .convention import convention
 from .models import Control, Risk, RiskCategory
 
@@ -55,10 +57,13 @@ EXPORT_HEADERS = {
     # Added by issue 26 (ADR 0047), after the columns registers exported earlier have, so their layout still reads.
     "consequence_domain": "Consequence domain",
     "target_on": "Target date",
+    # Added by issue 22 (ADR 0063), last again so older workbooks still read: the committee linked, by its name.
+    "committee": "Lead committee",
 }
 # Header wordings seen in registers exported from Datix, Ulysses and trusts' own workbooks, lower case with only
 # letters and digits kept ("Current Rating (L x C)" is read as "currentrating").
 HEADER_WORDS = {
+    "committee": {"leadcommittee", "committee", "assurancecommittee", "overseeingcommittee"},
     "reference": {
         "riskid",
         "id",
@@ -203,6 +208,13 @@ class _Lookup:
             for key in (person.get_full_name(), person.username, person.email or "", person.display_initials):
                 if key:
                     self.people.setdefault(key.lower(), person)
+        # The trust's committees, matched as the BAF's lead committee texts are (committee_names); by label, as
+        # committees sits above risks.
+        committees = apps.get_model("committees", "Committee").objects.filter(
+            organisation=organisation, active=True
+        )
+        self.committee_names = sorted(c.name for c in committees)
+        self.committees = committee_index(committees)
         named = Risk.objects.filter(organisation=organisation).select_related("owner", "handler")
         for risk in named:
             for named_person in (risk.owner, risk.handler):
@@ -225,6 +237,14 @@ class _Lookup:
 
     def category(self, text: str) -> RiskCategory:
         return self._named(self.categories, text, "the risk categories")
+
+    def committee(self, text: str):
+        found = match(text, self.committees)
+        if found is None:
+            raise ValueError(
+                f"“{text}” is not one of the trust's committees ({self._known(self.committee_names)})"
+            )
+        return found
 
     def person(self, text: str) -> User:
         if text.lower() not in self.people:
@@ -342,7 +362,7 @@ def _status_label(status: str) -> str:
     return RiskStatus(status).label if status in RiskStatus.values else status
 
 
-def _name(record: OrganisationUnit | RiskCategory | None) -> str:
+def _name(record: Any) -> str:
     return record.name if record else ""
 
 
@@ -396,6 +416,7 @@ COLUMNS: tuple[Column[Risk], ...] = (
         aliases=tuple(HEADER_WORDS["consequence_domain"]),
     ),
     _date("target_on"),
+    _related("committee", "committee", _name),
 )
 
 
@@ -407,12 +428,16 @@ def _check(values: dict[str, Any], context: Context) -> list[tuple[str, str]]:
 
 
 def _records(context: Context) -> QuerySet[Risk]:
-    return selectors.risk_register(
-        user=context.by,
-        organisation=context.organisation,
-        filters=selectors.RegisterFilters(status="all"),
-        on=timezone.localdate(),
-    ).prefetch_related("controls")
+    return (
+        selectors.risk_register(
+            user=context.by,
+            organisation=context.organisation,
+            filters=selectors.RegisterFilters(status="all"),
+            on=timezone.localdate(),
+        )
+        .prefetch_related("controls")
+        .select_related("committee")
+    )
 
 
 def _create(context: Context, values: dict[str, Any]) -> Risk:
@@ -425,7 +450,11 @@ def _create(context: Context, values: dict[str, Any]) -> Risk:
     for name in ("opened_on", "next_review_on"):
         if fields.get(name) is None:
             fields.pop(name, None)
-    return services.risk_create(organisation=context.organisation, by=context.by, **fields)
+    committee = fields.pop("committee", None)
+    risk = services.risk_create(organisation=context.organisation, by=context.by, **fields)
+    if committee is not None:
+        services.risk_baf_set(risk=risk, by=context.by, expected_version=AS_IT_STANDS, committee=committee)
+    return risk
 
 
 def _update(context: Context, risk: Risk, changes: dict[str, Any], values: dict[str, Any]) -> None:
@@ -436,6 +465,10 @@ def _update(context: Context, risk: Risk, changes: dict[str, Any], values: dict[
     reason = changes.pop("status_reason", None)
     current = changes.pop("current", None)
     controls = changes.pop("controls", None)
+    if "committee" in changes:
+        services.risk_baf_set(
+            risk=risk, by=context.by, expected_version=AS_IT_STANDS, committee=changes.pop("committee")
+        )
     edit: dict[str, Any] = {}
     for name, value in changes.items():
         if name in ("inherent", "target"):
@@ -522,7 +555,9 @@ def register_import(*, organisation: Organisation, by: User, file, dry_run: bool
 
 def register_export(*, risks: QuerySet[Risk]) -> bytes:
     """The register as an .xlsx in the layout `register_import` reads (scores written '4x5=20')."""
-    return registers.registers_workbook([(RISK_REGISTER, risks.prefetch_related("controls"))])
+    return registers.registers_workbook(
+        [(RISK_REGISTER, risks.prefetch_related("controls").select_related("committee"))]
+    )
 
 
 __all__ = [

@@ -3,6 +3,7 @@ as the pages, checking the role (403) after finding the object in scope (404), a
 
 from .accreditation import SchemeViewSet, WardAuditViewSet, WardViewSet
 from .assessments import AssessmentViewSet, RatingViewSet
+from .committee_reports import ChairsReportViewSet, EscalationViewSet
 from .committees import CommitteeViewSet, DecisionViewSet, MeetingActionViewSet, MeetingViewSet
 from .improvement import PDSACycleViewSet, QIProjectViewSet
 from .information import InformationAnswerViewSet, InformationRequestViewSet, SharedAnswerViewSet
@@ -28,6 +29,8 @@ from .risks import BafView, ControlViewSet, RiskReviewViewSet, RiskViewSet
 from .speak_up import SpeakUpReturnView
 
 __all__ = [
+    "ChairsReportViewSet",
+    "EscalationViewSet",
     "ActionViewSet",
     "CommitteeViewSet",
     "DecisionViewSet",

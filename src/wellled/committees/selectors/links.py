@@ -3,40 +3,16 @@ what the administrator confirms before the texts become links."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count
 
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import scoped
+from wellled.risks.committee_names import committee_index, match, normalise
 from wellled.risks.models import Risk
 
 from ..models import Committee
-
-# Abbreviations governance teams write for the words in committee names, as they appear in trusts' BAFs.
-ABBREVIATIONS = {
-    "cttee": "committee",
-    "ctte": "committee",
-    "cttees": "committee",
-    "cmte": "committee",
-    "comm": "committee",
-    "ctee": "committee",
-    "grp": "group",
-    "subcommittee": "sub committee",
-    "perf": "performance",
-    "fin": "finance",
-}
-# Words that do not tell one committee from another.
-IGNORED = frozenset({"the", "of", "trust", "s"})
-
-
-def normalise(text: str) -> str:
-    """A committee name reduced to what identifies it: '&' read as 'and', case, punctuation and abbreviations
-    ignored ('Quality & Safety Cttee' and 'quality and safety committee' are the same)."""
-    words = re.sub(r"[^a-z0-9]+", " ", text.lower().replace("&", " and ")).split()
-    expanded = " ".join(ABBREVIATIONS.get(w, w) for w in words).split()
-    return " ".join(w for w in expanded if w not in IGNORED)
 
 
 @dataclass(frozen=True)
@@ -46,23 +22,6 @@ class LinkProposal:
     text: str
     risks: int
     committee: Committee | None
-
-
-def committee_index(committees) -> dict[str, Committee]:
-    """Each committee under its normalised name and short name; with and without the word 'committee'."""
-    index: dict[str, Committee] = {}
-    for committee in committees:
-        for name in (committee.name, committee.short_name):
-            key = normalise(name)
-            if key:
-                index.setdefault(key, committee)
-                index.setdefault(key.replace(" committee", "").strip(), committee)
-    return index
-
-
-def match(text: str, index: dict[str, Committee]) -> Committee | None:
-    key = normalise(text)
-    return index.get(key) or index.get(key.replace(" committee", "").strip())
 
 
 def link_proposals(*, user: User, organisation: Organisation) -> list[LinkProposal]:
@@ -79,3 +38,6 @@ def link_proposals(*, user: User, organisation: Organisation) -> list[LinkPropos
     return [
         LinkProposal(row["lead_committee"], row["n"], match(row["lead_committee"], index)) for row in texts
     ]
+
+
+__all__ = ["LinkProposal", "committee_index", "link_proposals", "match", "normalise"]

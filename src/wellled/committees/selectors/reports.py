@@ -19,8 +19,8 @@ from wellled.plans.selectors import ActionFilters, plan_actions
 from wellled.risks.choices import RiskStatus
 from wellled.risks.models import Risk, above_tolerance_q
 
-from ..access import sees_private
-from ..choices import LOW_ASSURANCE, ItemPart, MeetingStatus, ReportSection
+from ..access import private_committee_ids, sees_private
+from ..choices import LOW_ASSURANCE, ItemPart, MeetingStatus, ReportSection, ReportStatus
 from ..models import ChairsReport, Committee, Decision, Escalation, Meeting
 
 # The Making Data Count icons that make a measure an exception for the committee's alert (spc.types): special cause
@@ -223,3 +223,43 @@ def escalations_for_user(*, user: User, organisation: Organisation) -> list[Esca
         for e in rows
         if e.from_item is None or not e.from_item.private or may(e.from_committee) or may(e.to_committee)
     ]
+
+
+def reports_for_user(*, user: User, organisation: Organisation) -> QuerySet[ChairsReport]:
+    """The trust's chair's reports the chair has confirmed or issued, latest meeting first: a draft is the chair's
+    working copy and is read on its page only."""
+    return (
+        own_scoped(
+            ChairsReport.objects.select_related(
+                "meeting__committee__reports_to", "confirmed_by", "issued_paper"
+            ),
+            user=user,
+            organisation=organisation,
+            path="meeting__committee__organisation",
+        )
+        .filter(status__in=(ReportStatus.CONFIRMED, ReportStatus.ISSUED))
+        .order_by("-meeting__starts_at", "-pk")
+    )
+
+
+def escalations_seen(*, user: User, organisation: Organisation) -> QuerySet[Escalation]:
+    """`escalations_for_user` as a query (for paging and filtering): an item referred from a private item only for
+    those who see the private items of the committee it came from or went to (committees.access)."""
+    visible = Committee.objects.filter(private_committee_ids(user, organisation.pk)).values("pk")
+    return (
+        own_scoped(
+            Escalation.objects.select_related(
+                "from_committee", "to_committee", "from_item", "received_item__meeting"
+            ),
+            user=user,
+            organisation=organisation,
+            path="from_committee__organisation",
+        )
+        .filter(
+            Q(from_item__isnull=True)
+            | ~Q(from_item__part=ItemPart.PRIVATE)
+            | Q(from_committee__in=visible)
+            | Q(to_committee__in=visible)
+        )
+        .order_by("-raised_on", "-pk")
+    )
