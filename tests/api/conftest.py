@@ -236,13 +236,14 @@ def api_world(api_objects, accreditation_objects, oversight_objects, information
 
 def committee_objects(org) -> dict:
     """The committees of `tests.committees.builders` in `org`, the quality committee's meeting held, an item
-    referred to the board and the chair's report confirmed."""
+    referred to the board, a decision and an action on its log, and the chair's report confirmed."""
     from django.utils import timezone
     from tests.committees.builders import build_board
 
     from wellled.committees.choices import MeetingStatus
     from wellled.committees.models import Meeting
     from wellled.committees.services.escalations import escalation_raise
+    from wellled.committees.services.meetings import action_raise, decision_record
     from wellled.committees.services.reports import chairs_report_save
 
     b = build_board(org)
@@ -250,6 +251,22 @@ def committee_objects(org) -> dict:
     b.meeting.status = MeetingStatus.HELD
     b.meeting.save()
     Meeting.objects.create(committee=b.board, starts_at=timezone.now() + datetime.timedelta(days=14))
+    # A decision and an action-log entry, so the committees endpoints have real records to read.
+    decision_record(
+        meeting=b.meeting,
+        by=b.governance,
+        item=b.public_item,
+        text="Agreed the ward staffing plan",
+        under_delegation=True,
+    )
+    action_raise(
+        meeting=b.meeting,
+        by=b.governance,
+        item=b.public_item,
+        title="Bring the staffing plan back with a year's figures",
+        lead=b.member,
+        due_date=timezone.localdate() + datetime.timedelta(days=60),
+    )
     escalation = escalation_raise(
         from_committee=b.quality,
         to_committee=b.board,
