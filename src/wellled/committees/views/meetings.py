@@ -5,9 +5,12 @@ decisions and each person's meetings as an iCalendar feed."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -191,67 +194,55 @@ def _small_form(request: SignedInRequest, meeting, form, save, message: str) -> 
     return redirect(_page(meeting))
 
 
-@require_POST
-def meeting_declare(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = DeclarationForm(
-        request.POST, people=committee_selectors.people_of_trust(**scope(request)), items=meeting.items.all()
-    )
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.declaration_record(meeting=meeting, by=request.user, **data),
-        "Declaration recorded.",
-    )
+def _meeting_form_post(
+    form_class: type[BaseForm],
+    form_kwargs: Callable[[SignedInRequest, Meeting], dict[str, Any]],
+    service: Callable[..., Any],
+    message: str,
+) -> Callable[[SignedInRequest, int], HttpResponse]:
+    """A governance team's form posted from the meeting page: the form's fields passed to the service by name."""
+
+    @require_POST
+    def view(request: SignedInRequest, pk: int) -> HttpResponse:
+        meeting = selectors.meeting_get(pk=pk, **scope(request))
+        require(role(request), MANAGE)
+        form = form_class(request.POST, **form_kwargs(request, meeting))
+        save = lambda data: service(meeting=meeting, by=request.user, **data)  # noqa: E731
+        return _small_form(request, meeting, form, save, message)
+
+    return view
 
 
-@require_POST
-def meeting_decide(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = DecisionForm(request.POST, items=meeting.items.all())
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.decision_record(meeting=meeting, by=request.user, **data),
-        "Decision recorded.",
-    )
-
-
-@require_POST
-def meeting_act(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = ActionForm(
-        request.POST, people=selectors.action_owners(meeting=meeting), items=meeting.items.all()
-    )
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.action_raise(meeting=meeting, by=request.user, **data),
-        "Action added to the action log.",
-    )
-
-
-@require_POST
-def meeting_approve(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MinutesApproveForm(
-        request.POST, meetings=meeting.committee.meetings.filter(starts_at__gt=meeting.starts_at)
-    )
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.minutes_approve(meeting=meeting, at=data["at"], by=request.user),
-        "Minutes approved: they are now frozen.",
-    )
-
+meeting_declare = _meeting_form_post(
+    DeclarationForm,
+    lambda request, meeting: {
+        "people": committee_selectors.people_of_trust(**scope(request)),
+        "items": meeting.items.all(),
+    },
+    services.declaration_record,
+    "Declaration recorded.",
+)
+meeting_decide = _meeting_form_post(
+    DecisionForm,
+    lambda request, meeting: {"items": meeting.items.all()},
+    services.decision_record,
+    "Decision recorded.",
+)
+meeting_act = _meeting_form_post(
+    ActionForm,
+    lambda request, meeting: {
+        "people": selectors.action_owners(meeting=meeting),
+        "items": meeting.items.all(),
+    },
+    services.action_raise,
+    "Action added to the action log.",
+)
+meeting_approve = _meeting_form_post(
+    MinutesApproveForm,
+    lambda request, meeting: {"meetings": meeting.committee.meetings.filter(starts_at__gt=meeting.starts_at)},
+    services.minutes_approve,
+    "Minutes approved: they are now frozen.",
+)
 
 meeting_history: HistoryPage[Meeting] = HistoryPage(get=selectors.meeting_get, back_url=_page)
 
