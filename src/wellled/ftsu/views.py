@@ -357,11 +357,10 @@ def return_issue(request: SignedInRequest) -> HttpResponse:
     return redirect(reverse("ftsu-return") + f"?quarter={quarter.label}&issued={issued.pk}")
 
 
-def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
-    """An issued return's file, byte for byte as frozen, its checksum verified first."""
+def _issued_file_response(file: Any) -> HttpResponse:
+    """An issued paper's file, byte for byte as frozen, its checksum verified first (not found if it fails)."""
     from wellled.reports.selectors import TamperedError, verified_content
 
-    file = selectors.issued_return_file(**scope(request), pk=pk, fmt=fmt)
     try:
         content = verified_content(file)
     except TamperedError as exc:
@@ -369,6 +368,11 @@ def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpRespo
     response = HttpResponse(content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
+
+
+def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """An issued return's file, byte for byte as frozen, its checksum verified first."""
+    return _issued_file_response(selectors.issued_return_file(**scope(request), pk=pk, fmt=fmt))
 
 
 # The board report (ADR 0059) ------------------------------------------------------------------------------------
@@ -452,16 +456,7 @@ def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def board_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """An issued board report's file, byte for byte as frozen, its checksum verified first."""
-    from wellled.reports.selectors import TamperedError, verified_content
-
-    file = selectors.issued_board_report_file(**scope(request), pk=pk, fmt=fmt)
-    try:
-        content = verified_content(file)
-    except TamperedError as exc:
-        raise Http404(str(exc)) from None
-    response = HttpResponse(content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    return response
+    return _issued_file_response(selectors.issued_board_report_file(**scope(request), pk=pk, fmt=fmt))
 
 
 # Learning into the plan and the risks (ADR 0059) --------------------------------------------------------------------

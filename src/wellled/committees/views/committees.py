@@ -9,7 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
+from wellled.core.view_kit import (
+    HistoryPage,
+    SignedInRequest,
+    chosen,
+    form_fields,
+    form_page,
+    initial_of,
+    role,
+    scope,
+)
 
 from ..forms.committees import CommitteeForm, MemberAddForm, MemberForm, TermsApproveForm, TermsForm
 from ..models import Committee
@@ -46,9 +55,7 @@ def committee_create(request: SignedInRequest) -> HttpResponse:
         form,
         template="committees/committees/form.jinja",
         save=lambda data: services.committee_create(
-            organisation=request.organisation,
-            by=request.user,
-            **{k: v for k, v in data.items() if k != "version"},
+            organisation=request.organisation, by=request.user, **chosen(form_fields(CommitteeForm), data)
         ),
         success_url=lambda committee: reverse("committee-detail", args=[committee.pk]),
         message=lambda committee: f"{committee} added.",
@@ -59,7 +66,7 @@ def committee_create(request: SignedInRequest) -> HttpResponse:
 def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    names = [n for n in CommitteeForm.base_fields if n != "version"]
+    names = form_fields(CommitteeForm)
     form = CommitteeForm(
         request.POST or None, initial=initial_of(committee, names), committees=_committee_choices(request, pk)
     )
@@ -71,7 +78,7 @@ def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             committee=committee,
             by=request.user,
             expected_version=data.get("version"),
-            **{n: data[n] for n in names},
+            **chosen(names, data),
         ),
         success_url=reverse("committee-detail", args=[pk]),
         message="Committee saved.",
@@ -103,13 +110,7 @@ def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         template="committees/committees/member_form.jinja",
         save=lambda data: services.member_add(
-            committee=committee,
-            by=request.user,
-            person=data["person"],
-            role=data["role"],
-            seat=data["seat"],
-            title=data["title"],
-            joined_on=data["joined_on"],
+            committee=committee, by=request.user, **chosen(form_fields(MemberAddForm), data)
         ),
         success_url=reverse("committee-detail", args=[pk]),
         message=lambda member: f"{member.person} seated on {committee}.",
@@ -120,7 +121,7 @@ def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
 def member_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    names = [n for n in MemberForm.base_fields if n != "version"]
+    names = form_fields(MemberForm)
     form = MemberForm(request.POST or None, initial=initial_of(member, names))
     return form_page(
         request,
@@ -130,7 +131,7 @@ def member_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             member=member,
             by=request.user,
             expected_version=data.get("version"),
-            **{n: data[n] for n in names},
+            **chosen(names, data),
         ),
         success_url=reverse("committee-detail", args=[member.committee_id]),
         message="Member saved.",
@@ -146,7 +147,7 @@ def terms_create(request: SignedInRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
     latest = committee.terms.order_by("-number").first()
-    names = [n for n in TermsForm.base_fields if n != "version"]
+    names = form_fields(TermsForm)
     initial = initial_of(latest, names) if latest else {}
     initial.pop("version", None)
     initial.pop("next_review_on", None)
@@ -157,9 +158,7 @@ def terms_create(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         form,
         template="committees/committees/terms_form.jinja",
-        save=lambda data: services.terms_draft(
-            committee=committee, by=request.user, **{n: data[n] for n in names}
-        ),
+        save=lambda data: services.terms_draft(committee=committee, by=request.user, **chosen(names, data)),
         success_url=lambda terms: reverse("committee-terms-detail", args=[terms.pk]),
         message=lambda terms: f"Version {terms.number} drafted: it is in force once the board approves it.",
         context={"committee": committee, "title": f"Draft new terms of reference for {committee}"},
@@ -187,7 +186,7 @@ def terms_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def terms_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     terms = selectors.terms_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    names = [n for n in TermsForm.base_fields if n != "version"]
+    names = form_fields(TermsForm)
     form = TermsForm(
         request.POST or None,
         initial=initial_of(terms, names),
@@ -198,7 +197,7 @@ def terms_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         template="committees/committees/terms_form.jinja",
         save=lambda data: services.terms_update(
-            terms=terms, by=request.user, expected_version=data.get("version"), **{n: data[n] for n in names}
+            terms=terms, by=request.user, expected_version=data.get("version"), **chosen(names, data)
         ),
         success_url=reverse("committee-terms-detail", args=[pk]),
         message="Draft saved.",
@@ -227,9 +226,7 @@ def terms_approve(request: SignedInRequest, pk: int) -> HttpResponse:
             terms=terms,
             by=request.user,
             expected_version=data.get("version"),
-            approved_on=data["approved_on"],
-            approved_by=data["approved_by"],
-            next_review_on=data["next_review_on"],
+            **chosen(form_fields(TermsApproveForm), data),
         ),
         success_url=reverse("committee-terms-detail", args=[pk]),
         message="Approval recorded: this version is now frozen.",

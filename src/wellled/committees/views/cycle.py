@@ -86,9 +86,7 @@ def cycle_item_create(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         template="committees/cycle/item_form.jinja",
         save=lambda data: services.cycle_item_create(
-            committee=committee,
-            by=request.user,
-            **{k: v for k, v in data.items() if k != "version"},
+            committee=committee, by=request.user, **chosen(form_fields(CycleItemForm), data)
         ),
         success_url=_cycle_url(committee.pk),
         message="Item added to the cycle of business. Make the year's plan to schedule it.",

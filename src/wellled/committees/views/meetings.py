@@ -19,7 +19,16 @@ from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.url_kit import site_url
-from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
+from wellled.core.view_kit import (
+    HistoryPage,
+    SignedInRequest,
+    chosen,
+    form_fields,
+    form_page,
+    initial_of,
+    role,
+    scope,
+)
 
 from ..calendar import meetings_calendar
 from ..forms.meetings import (
@@ -268,7 +277,7 @@ def item_create(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         template="committees/meetings/item_form.jinja",
         save=lambda data: services.item_add(
-            meeting=meeting, by=request.user, **{k: v for k, v in data.items() if k != "version"}
+            meeting=meeting, by=request.user, **chosen(form_fields(ItemForm), data)
         ),
         success_url=_page(meeting),
         message=lambda item: f"Item {item.position} added to the agenda.",
@@ -279,14 +288,14 @@ def item_create(request: SignedInRequest, pk: int) -> HttpResponse:
 def item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    names = [n for n in ItemForm.base_fields if n != "version"]
+    names = form_fields(ItemForm)
     form = _item_form(request, initial=initial_of(item, names))
     return form_page(
         request,
         form,
         template="committees/meetings/item_form.jinja",
         save=lambda data: services.item_update(
-            item=item, by=request.user, expected_version=data.get("version"), **{n: data[n] for n in names}
+            item=item, by=request.user, expected_version=data.get("version"), **chosen(names, data)
         ),
         success_url=_page(item.meeting),
         message="Agenda item saved.",
@@ -322,10 +331,8 @@ def item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
 def item_minute(request: SignedInRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    form = MinuteForm(
-        request.POST or None,
-        initial={"minute": item.minute, "assurance": item.assurance, "version": item.version},
-    )
+    names = form_fields(MinuteForm)
+    form = MinuteForm(request.POST or None, initial=initial_of(item, names))
     return form_page(
         request,
         form,
@@ -334,8 +341,7 @@ def item_minute(request: SignedInRequest, pk: int) -> HttpResponse:
             item=item,
             by=request.user,
             expected_version=data.get("version"),
-            minute=data["minute"],
-            assurance=data["assurance"],
+            **chosen(names, data),
         ),
         success_url=_page(item.meeting) + f"#item-{item.pk}",
         message="Minute saved.",
