@@ -10,18 +10,20 @@ from django.utils import timezone
 
 from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import (
+    EditPage,
     HistoryPage,
     SignedInRequest,
     chosen,
     form_fields,
     form_page,
     initial_of,
+    page_of,
     role,
     scope,
 )
 
 from ..forms.committees import CommitteeForm, MemberAddForm, MemberForm, TermsApproveForm, TermsForm
-from ..models import Committee
+from ..models import Committee, CommitteeMember, TermsOfReference
 from ..selectors import committees as selectors
 from ..selectors import meetings as meeting_selectors
 from ..services import committees as services
@@ -63,27 +65,17 @@ def committee_create(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    committee = selectors.committee_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = form_fields(CommitteeForm)
-    form = CommitteeForm(
-        request.POST or None, initial=initial_of(committee, names), committees=_committee_choices(request, pk)
-    )
-    return form_page(
-        request,
-        form,
-        template="committees/committees/form.jinja",
-        save=lambda data: services.committee_update(
-            committee=committee,
-            by=request.user,
-            expected_version=data.get("version"),
-            **chosen(names, data),
-        ),
-        success_url=reverse("committee-detail", args=[pk]),
-        message="Committee saved.",
-        context={"title": f"Change {committee}", "committee": committee},
-    )
+committee_edit: EditPage[Committee] = EditPage(
+    get=selectors.committee_get,
+    form=CommitteeForm,
+    service=services.committee_update,
+    permission=MANAGE,
+    template="committees/committees/form.jinja",
+    success_url=page_of("committee-detail"),
+    message="Committee saved.",
+    form_kwargs=lambda request, committee: {"committees": _committee_choices(request, committee.pk)},
+    context=lambda request, committee: {"title": f"Change {committee}"},
+)
 
 
 committee_history: HistoryPage[Committee] = HistoryPage(
@@ -118,25 +110,19 @@ def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def member_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    member = selectors.member_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = form_fields(MemberForm)
-    form = MemberForm(request.POST or None, initial=initial_of(member, names))
-    return form_page(
-        request,
-        form,
-        template="committees/committees/member_form.jinja",
-        save=lambda data: services.member_update(
-            member=member,
-            by=request.user,
-            expected_version=data.get("version"),
-            **chosen(names, data),
-        ),
-        success_url=reverse("committee-detail", args=[member.committee_id]),
-        message="Member saved.",
-        context={"committee": member.committee, "member": member, "title": f"Change {member.person}'s place"},
-    )
+member_edit: EditPage[CommitteeMember] = EditPage(
+    get=selectors.member_get,
+    form=MemberForm,
+    service=services.member_update,
+    permission=MANAGE,
+    template="committees/committees/member_form.jinja",
+    success_url=page_of("committee-detail", "committee_id"),
+    message="Member saved.",
+    context=lambda request, member: {
+        "committee": member.committee,
+        "title": f"Change {member.person}'s place",
+    },
+)
 
 
 # Terms of reference -----------------------------------------------------------------------------------------------
@@ -183,30 +169,20 @@ def terms_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def terms_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    terms = selectors.terms_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = form_fields(TermsForm)
-    form = TermsForm(
-        request.POST or None,
-        initial=initial_of(terms, names),
-        risks=selectors.principal_risks_of(**scope(request)),
-    )
-    return form_page(
-        request,
-        form,
-        template="committees/committees/terms_form.jinja",
-        save=lambda data: services.terms_update(
-            terms=terms, by=request.user, expected_version=data.get("version"), **chosen(names, data)
-        ),
-        success_url=reverse("committee-terms-detail", args=[pk]),
-        message="Draft saved.",
-        context={
-            "committee": terms.committee,
-            "terms": terms,
-            "title": f"Change draft version {terms.number} of the terms of reference",
-        },
-    )
+terms_edit: EditPage[TermsOfReference] = EditPage(
+    get=selectors.terms_get,
+    form=TermsForm,
+    service=services.terms_update,
+    permission=MANAGE,
+    template="committees/committees/terms_form.jinja",
+    success_url=page_of("committee-terms-detail"),
+    message="Draft saved.",
+    form_kwargs=lambda request, terms: {"risks": selectors.principal_risks_of(**scope(request))},
+    context=lambda request, terms: {
+        "committee": terms.committee,
+        "title": f"Change draft version {terms.number} of the terms of reference",
+    },
+)
 
 
 def terms_approve(request: SignedInRequest, pk: int) -> HttpResponse:

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.url_kit import site_url
 from wellled.core.view_kit import (
+    EditPage,
     HistoryPage,
     SignedInRequest,
     chosen,
     form_fields,
     form_page,
-    initial_of,
     role,
     scope,
 )
@@ -43,7 +43,7 @@ from ..forms.meetings import (
     MinutesApproveForm,
     meeting_initial,
 )
-from ..models import Meeting
+from ..models import AgendaItem, Meeting
 from ..selectors import committees as committee_selectors
 from ..selectors import meetings as selectors
 from ..services import meetings as services
@@ -259,19 +259,18 @@ meeting_history: HistoryPage[Meeting] = HistoryPage(get=selectors.meeting_get, b
 # The agenda -------------------------------------------------------------------------------------------------------
 
 
-def _item_form(request: SignedInRequest, **kwargs) -> ItemForm:
-    return ItemForm(
-        request.POST or None,
-        people=committee_selectors.people_of_trust(**scope(request)),
-        risks=committee_selectors.principal_risks_of(**scope(request)),
-        **kwargs,
-    )
+def _item_form_kwargs(request: SignedInRequest, on: Any = None) -> dict[str, Any]:
+    """The people who may present and the principal risks an agenda item may name, both of this trust."""
+    return {
+        "people": committee_selectors.people_of_trust(**scope(request)),
+        "risks": committee_selectors.principal_risks_of(**scope(request)),
+    }
 
 
 def item_create(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
-    form = _item_form(request)
+    form = ItemForm(request.POST or None, **_item_form_kwargs(request))
     return form_page(
         request,
         form,
@@ -285,22 +284,17 @@ def item_create(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = form_fields(ItemForm)
-    form = _item_form(request, initial=initial_of(item, names))
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/item_form.jinja",
-        save=lambda data: services.item_update(
-            item=item, by=request.user, expected_version=data.get("version"), **chosen(names, data)
-        ),
-        success_url=_page(item.meeting),
-        message="Agenda item saved.",
-        context={"meeting": item.meeting, "item": item, "title": f"Change item {item.position}"},
-    )
+item_edit: EditPage[AgendaItem] = EditPage(
+    get=selectors.item_get,
+    form=ItemForm,
+    service=services.item_update,
+    permission=MANAGE,
+    template="committees/meetings/item_form.jinja",
+    success_url=lambda item: _page(item.meeting),
+    message="Agenda item saved.",
+    form_kwargs=_item_form_kwargs,
+    context=lambda request, item: {"meeting": item.meeting, "title": f"Change item {item.position}"},
+)
 
 
 @require_POST
@@ -328,29 +322,19 @@ def item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def item_minute(request: SignedInRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = form_fields(MinuteForm)
-    form = MinuteForm(request.POST or None, initial=initial_of(item, names))
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/minute_form.jinja",
-        save=lambda data: services.minute_record(
-            item=item,
-            by=request.user,
-            expected_version=data.get("version"),
-            **chosen(names, data),
-        ),
-        success_url=_page(item.meeting) + f"#item-{item.pk}",
-        message="Minute saved.",
-        context={
-            "meeting": item.meeting,
-            "item": item,
-            "title": f"Minute of item {item.position}: {item.title}",
-        },
-    )
+item_minute: EditPage[AgendaItem] = EditPage(
+    get=selectors.item_get,
+    form=MinuteForm,
+    service=services.minute_record,
+    permission=MANAGE,
+    template="committees/meetings/minute_form.jinja",
+    success_url=lambda item: _page(item.meeting) + f"#item-{item.pk}",
+    message="Minute saved.",
+    context=lambda request, item: {
+        "meeting": item.meeting,
+        "title": f"Minute of item {item.position}: {item.title}",
+    },
+)
 
 
 # Decisions --------------------------------------------------------------------------------------------------------
