@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import (
+    CreatePage,
     EditPage,
     HistoryPage,
     SignedInRequest,
@@ -49,20 +50,16 @@ def _committee_choices(request: SignedInRequest, exclude: int | None = None):
     return (rows.exclude(pk=exclude) if exclude is not None else rows).order_by("name")
 
 
-def committee_create(request: SignedInRequest) -> HttpResponse:
-    require(role(request), MANAGE)
-    form = CommitteeForm(request.POST or None, committees=_committee_choices(request))
-    return form_page(
-        request,
-        form,
-        template="committees/committees/form.jinja",
-        save=lambda data: services.committee_create(
-            organisation=request.organisation, by=request.user, **chosen(form_fields(CommitteeForm), data)
-        ),
-        success_url=lambda committee: reverse("committee-detail", args=[committee.pk]),
-        message=lambda committee: f"{committee} added.",
-        context={"title": "Add a committee"},
-    )
+committee_create = CreatePage(
+    form=CommitteeForm,
+    service=services.committee_create,
+    permission=MANAGE,
+    template="committees/committees/form.jinja",
+    success_url=page_of("committee-detail"),
+    message=lambda committee: f"{committee} added.",
+    form_kwargs=lambda request, organisation: {"committees": _committee_choices(request)},
+    context=lambda request, organisation: {"title": "Add a committee"},
+)
 
 
 committee_edit: EditPage[Committee] = EditPage(
@@ -93,21 +90,17 @@ def committee_actions(request: SignedInRequest, pk: int) -> HttpResponse:
 # Members ----------------------------------------------------------------------------------------------------------
 
 
-def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    committee = selectors.committee_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MemberAddForm(request.POST or None, people=selectors.people_of_trust(**scope(request)))
-    return form_page(
-        request,
-        form,
-        template="committees/committees/member_form.jinja",
-        save=lambda data: services.member_add(
-            committee=committee, by=request.user, **chosen(form_fields(MemberAddForm), data)
-        ),
-        success_url=reverse("committee-detail", args=[pk]),
-        message=lambda member: f"{member.person} seated on {committee}.",
-        context={"committee": committee, "title": f"Add a member to {committee}"},
-    )
+member_add = CreatePage(
+    parent=selectors.committee_get,
+    form=MemberAddForm,
+    service=services.member_add,
+    permission=MANAGE,
+    template="committees/committees/member_form.jinja",
+    success_url=page_of("committee-detail", "committee_id"),
+    message=lambda member: f"{member.person} seated on {member.committee}.",
+    form_kwargs=lambda request, committee: {"people": selectors.people_of_trust(**scope(request))},
+    context=lambda request, committee: {"title": f"Add a member to {committee}"},
+)
 
 
 member_edit: EditPage[CommitteeMember] = EditPage(

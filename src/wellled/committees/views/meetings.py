@@ -20,11 +20,10 @@ from django.views.decorators.http import require_POST
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.url_kit import site_url
 from wellled.core.view_kit import (
+    CreatePage,
     EditPage,
     HistoryPage,
     SignedInRequest,
-    chosen,
-    form_fields,
     form_page,
     role,
     scope,
@@ -267,21 +266,17 @@ def _item_form_kwargs(request: SignedInRequest, on: Any = None) -> dict[str, Any
     }
 
 
-def item_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = ItemForm(request.POST or None, **_item_form_kwargs(request))
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/item_form.jinja",
-        save=lambda data: services.item_add(
-            meeting=meeting, by=request.user, **chosen(form_fields(ItemForm), data)
-        ),
-        success_url=_page(meeting),
-        message=lambda item: f"Item {item.position} added to the agenda.",
-        context={"meeting": meeting, "title": "Add an agenda item"},
-    )
+item_create = CreatePage(
+    parent=selectors.meeting_get,
+    form=ItemForm,
+    service=services.item_add,
+    permission=MANAGE,
+    template="committees/meetings/item_form.jinja",
+    success_url=lambda item: _page(item.meeting),
+    message=lambda item: f"Item {item.position} added to the agenda.",
+    form_kwargs=_item_form_kwargs,
+    context=lambda request, meeting: {"title": "Add an agenda item"},
+)
 
 
 item_edit: EditPage[AgendaItem] = EditPage(
