@@ -196,3 +196,23 @@ def test_a_guardian_issues_the_return_frozen_and_suppressed(
     suppressed = quarter_return(user=people["administrator"], organisation=org, quarter=Quarter(2024, 4))
     assert bytes(frozen) == return_csv(suppressed)
     assert b"fewer than 5" in bytes(frozen)
+
+
+@pytest.mark.django_db
+def test_a_draft_return_names_its_quarter_and_refuses_a_bad_one_against_the_quarter_field(org, guardian):
+    """The return is about the quarter its draft names, never as at a date; a bad label is said on the field."""
+    from django.core.exceptions import ValidationError
+
+    from wellled.core.permissions import Permission
+    from wellled.ftsu.paper_kind import RETURN_KIND
+
+    request = RETURN_KIND.draft_request(
+        organisation=org, by=guardian, as_at=None, parameters={"quarter": "2024/25 Q2"}
+    )
+    assert request.subject == quarter_parse("2024/25 Q2")
+    assert request.as_at is None
+    assert RETURN_KIND.default_as_at(org, guardian) is None
+    assert RETURN_KIND.issue_permission(org) == Permission.VIEW  # the service asks for the guardian
+    with pytest.raises(ValidationError) as refused:
+        RETURN_KIND.draft_request(organisation=org, by=guardian, as_at=None, parameters={"quarter": "Q9"})
+    assert "quarter" in refused.value.message_dict

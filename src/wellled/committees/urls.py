@@ -89,11 +89,9 @@ urlpatterns += [
     path("committees/<int:pk>/cycle/year-end/", cycle.cycle_year_end, name="committee-cycle-year-end"),
     path("committees/<int:pk>/cycle/plan/", cycle.cycle_plan, name="committee-cycle-plan"),
     path("committees/<int:pk>/cycle/items/new/", cycle.cycle_item_create, name="committee-cycle-item-create"),
-    path("committees/cycle/items/<int:pk>/edit/", cycle.cycle_item_edit, name="committee-cycle-item-edit"),
-    path(
-        "committees/cycle/entries/<int:pk>/defer/",
-        cycle.cycle_entry_defer,
-        name="committee-cycle-entry-defer",
+    *record_paths("committees/cycle/items/", cycle, "cycle_item", ("edit",), name="committee-cycle-item"),
+    *record_paths(
+        "committees/cycle/entries/", cycle, "cycle_entry", ("defer",), name="committee-cycle-entry"
     ),
     path("committees/meetings/<int:pk>/draft-agenda/", cycle.agenda_draft, name="committee-agenda-draft"),
     path("committees/meetings/<int:pk>/cycle-done/", cycle.cycle_held, name="committee-cycle-held"),
@@ -103,11 +101,9 @@ urlpatterns += [
 urlpatterns += [
     path("committees/meetings/<int:pk>/papers/", packs.meeting_papers, name="committee-meeting-papers"),
     path("committees/items/<int:pk>/papers/new/", packs.paper_create, name="committee-paper-create"),
-    path("committees/papers/<int:pk>/edit/", packs.paper_edit, name="committee-paper-edit"),
-    path("committees/papers/<int:pk>/remove/", packs.paper_remove, name="committee-paper-remove"),
-    path("committees/papers/<int:pk>/file/", packs.paper_file, name="committee-paper-file"),
+    *record_paths("committees/papers/", packs, "paper", ("edit", "remove", "file"), name="committee-paper"),
     path("committees/meetings/<int:pk>/packs/new/", packs.pack_create, name="committee-pack-create"),
-    path("committees/packs/<int:pk>/", packs.pack_detail, name="committee-pack-detail"),
+    *record_paths("committees/packs/", packs, "pack", ("detail",), name="committee-pack"),
     path("committees/packs/<int:pk>.<slug:fmt>", packs.pack_file, name="committee-pack-file"),
 ]
 

@@ -4,7 +4,6 @@ suppressed counts and the words the guardian wrote for the board, since every me
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils.text import slugify
 
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
-from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
+from wellled.reports.papers.kind import PaperRequest, RenderContext, SubjectPaperKind
 
 from .board_render import render_board_docx, render_board_pdf
 from .board_report import BoardReport, board_report_build
@@ -23,7 +22,7 @@ from .selectors import guardian_report_get
 BOARD_KEY = "ftsu_board"  # IssuedPaper.kind (at most ten characters)
 
 
-class BoardReportKind(PaperKind):
+class BoardReportKind(SubjectPaperKind):
     """The request's subject is the guardian's report (GuardianReport) for the period."""
 
     key = BOARD_KEY
@@ -32,28 +31,16 @@ class BoardReportKind(PaperKind):
     formats = ("pdf", "docx")
     read_label = "Reading the quarters' returns"
     store_label = "Storing the issued report"
+    # The guardian may hold any role: the service and the subject ask for the guardian.
+    permission = Permission.VIEW
 
-    def issue_permission(self, organisation: Organisation) -> Permission:
-        return (
-            Permission.VIEW
-        )  # the guardian may hold any role; the service and draft_request ask for the guardian
-
-    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
-        return None
-
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
+    def subject(
+        self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]
+    ) -> GuardianReport:
         pk = str(parameters.get("report", ""))
         if not pk.isdigit():
             raise Http404("No such report.")
-        report = guardian_report_get(user=by, organisation=organisation, pk=int(pk))
-        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=report)
+        return guardian_report_get(user=by, organisation=organisation, pk=int(pk))
 
     def build(self, request: PaperRequest) -> BoardReport:
         report: GuardianReport = request.subject

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wellled.core.cells import csv_bytes
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
-from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
+from wellled.reports.papers.kind import PaperRequest, RenderContext, SubjectPaperKind
 
 from .periods import Quarter, quarter_parse
 from .returns import quarter_return, return_rows, rows_xlsx
@@ -74,7 +74,7 @@ def paper_rows(paper: ReturnPaper) -> list[list[str]]:
     ]
 
 
-class ReturnKind(PaperKind):
+class ReturnKind(SubjectPaperKind):
     """The quarter named in the request's subject (a Quarter); issued by a guardian (the service checks)."""
 
     key = RETURN_KEY
@@ -83,26 +83,14 @@ class ReturnKind(PaperKind):
     formats = ("csv", "xlsx")
     read_label = "Counting the quarter's cases"
     store_label = "Storing the return"
+    # The guardian may hold any role: services.return_issue asks for the guardian.
+    permission = Permission.VIEW
 
-    def issue_permission(self, organisation: Organisation) -> Permission:
-        return Permission.VIEW  # the guardian may hold any role; services.return_issue asks for the guardian
-
-    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
-        return None
-
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
+    def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> Quarter:
         try:
-            quarter = quarter_parse(str(parameters.get("quarter", "")))
+            return quarter_parse(str(parameters.get("quarter", "")))
         except ValueError as exc:
             raise ValidationError({"quarter": str(exc)}) from None
-        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=quarter)
 
     def build(self, request: PaperRequest) -> ReturnPaper:
         return return_build(organisation=request.organisation, by=request.by, quarter=request.subject)

@@ -189,18 +189,28 @@ def key_holder_messages(case: Case) -> list[JournalEntry]:
     return [JournalEntry(c.on, c.get_kind_display(), opened(c.note_sealed), "") for c in contacts]
 
 
-def issued_return_file(*, user: User, organisation: Organisation, pk: int, fmt: str) -> Any:
-    """One file of an issued return of the organisation (the suppressed copy any member may read), or not found."""
+def _issued_file(
+    *, user: User, organisation: Organisation, pk: int, fmt: str, kind: str, missing: str
+) -> Any:
+    """One file of a paper of this kind issued by the organisation (suppressed: any member may read it), or not
+    found, in the words `missing`."""
     from wellled.core.selectors import scoped
     from wellled.reports.models import IssuedPaperFile
 
     files = scoped(
         IssuedPaperFile.objects.all(), user=user, organisation=organisation, path="paper__organisation"
     )
-    found = files.filter(paper_id=pk, paper__kind="ftsu_ret", format=fmt).select_related("paper").first()
+    found = files.filter(paper_id=pk, paper__kind=kind, format=fmt).select_related("paper").first()
     if found is None:
-        raise Http404("No such return.")
+        raise Http404(missing)
     return found
+
+
+def issued_return_file(*, user: User, organisation: Organisation, pk: int, fmt: str) -> Any:
+    """One file of an issued return of the organisation (the suppressed copy any member may read), or not found."""
+    return _issued_file(
+        user=user, organisation=organisation, pk=pk, fmt=fmt, kind="ftsu_ret", missing="No such return."
+    )
 
 
 def guardian_reports_for_user(
@@ -222,16 +232,9 @@ def guardian_report_get(*, user: User | None, organisation: Organisation | None,
 
 def issued_board_report_file(*, user: User, organisation: Organisation, pk: int, fmt: str) -> Any:
     """One file of an issued board report of the organisation (suppressed: any member may read it), or not found."""
-    from wellled.core.selectors import scoped
-    from wellled.reports.models import IssuedPaperFile
-
-    files = scoped(
-        IssuedPaperFile.objects.all(), user=user, organisation=organisation, path="paper__organisation"
+    return _issued_file(
+        user=user, organisation=organisation, pk=pk, fmt=fmt, kind="ftsu_board", missing="No such report."
     )
-    found = files.filter(paper_id=pk, paper__kind="ftsu_board", format=fmt).select_related("paper").first()
-    if found is None:
-        raise Http404("No such report.")
-    return found
 
 
 def issued_board_reports(*, user: User, organisation: Organisation) -> list[Any]:

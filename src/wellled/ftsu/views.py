@@ -3,10 +3,12 @@ quarterly return, and the anonymous online route, which needs no account (ADR 00
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +19,16 @@ from wellled.core.auth import client_address
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission, require
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import SignedInRequest, errors_apply, form_page, role, scope, xlsx_download
+from wellled.core.view_kit import (
+    SignedInRequest,
+    chosen,
+    errors_apply,
+    form_fields,
+    form_page,
+    role,
+    scope,
+    xlsx_download,
+)
 from wellled.plans.selectors import plans_for_user
 from wellled.risks.selectors import risks_for_user
 
@@ -143,15 +154,26 @@ def case_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _case_post(request: SignedInRequest, pk: int, form_class: type, save: Any, message: str) -> HttpResponse:
-    """A form posted from the case page: saved through its service, or the case page shown again with the errors."""
+def _case_post(
+    request: SignedInRequest,
+    pk: int,
+    form_class: type[BaseForm],
+    service: Callable[..., Any],
+    message: str,
+    *,
+    versioned: bool = False,
+) -> HttpResponse:
+    """A form posted from the case page, its fields passed to the service under their own names (and the version
+    read, for a form that carries one): saved, or the case page shown again with the errors."""
     case = selectors.case_get(**scope(request), pk=pk)  # not found before anything else is said
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = form_class(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
+        version = {"expected_version": data.get("version")} if versioned else {}
         try:
-            save(case, form.cleaned_data)
+            service(case=case, by=request.user, **version, **chosen(form_fields(form_class), data))
         except ConcurrentEditError as exc:
             messages.error(request, f"Nothing was saved: {exc}")
             return redirect(_case_url(case))
@@ -167,67 +189,19 @@ def _case_post(request: SignedInRequest, pk: int, form_class: type, save: Any, m
 
 
 def case_contact(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _case_post(
-        request,
-        pk,
-        ContactForm,
-        lambda case, d: services.contact_add(
-            case=case, by=request.user, on=d["on"], kind=d["kind"], text=d["text"]
-        ),
-        "Added to the journal.",
-    )
+    return _case_post(request, pk, ContactForm, services.contact_add, "Added to the journal.")
 
 
 def case_action(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _case_post(
-        request,
-        pk,
-        ActionForm,
-        lambda case, d: services.action_add(
-            case=case,
-            by=request.user,
-            taken_on=d["taken_on"],
-            description=d["description"],
-            taken_by=d["taken_by"],
-        ),
-        "Action recorded.",
-    )
+    return _case_post(request, pk, ActionForm, services.action_add, "Action recorded.")
 
 
 def case_consent(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _case_post(
-        request,
-        pk,
-        ConsentForm,
-        lambda case, d: services.consent_set(
-            case=case,
-            by=request.user,
-            expected_version=d.get("version"),
-            consent=d["consent"],
-            to=d["to"],
-            on=d["on"],
-        ),
-        "Consent recorded.",
-    )
+    return _case_post(request, pk, ConsentForm, services.consent_set, "Consent recorded.", versioned=True)
 
 
 def case_close(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _case_post(
-        request,
-        pk,
-        CloseForm,
-        lambda case, d: services.case_close(
-            case=case,
-            by=request.user,
-            expected_version=d.get("version"),
-            closed_on=d["closed_on"],
-            outcome=d["outcome"],
-            learning=d["learning"],
-            feedback=d["feedback"],
-            feedback_comment=d["feedback_comment"],
-        ),
-        "Case closed.",
-    )
+    return _case_post(request, pk, CloseForm, services.case_close, "Case closed.", versioned=True)
 
 
 def case_break(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -235,21 +209,13 @@ def case_break(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         pk,
         BreakForm,
-        lambda case, d: services.confidentiality_break(
-            case=case, by=request.user, reason=d["reason"], told=d["told"]
-        ),
+        services.confidentiality_break,
         "Confidentiality broken: the reason and who was told are kept with the case.",
     )
 
 
 def case_erase(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _case_post(
-        request,
-        pk,
-        EraseForm,
-        lambda case, d: services.case_erase(case=case, by=request.user, reason=d["reason"]),
-        "Case erased: only its counts are kept.",
-    )
+    return _case_post(request, pk, EraseForm, services.case_erase, "Case erased: only its counts are kept.")
 
 
 def champion_contacts(request: SignedInRequest) -> HttpResponse:
@@ -391,11 +357,10 @@ def return_issue(request: SignedInRequest) -> HttpResponse:
     return redirect(reverse("ftsu-return") + f"?quarter={quarter.label}&issued={issued.pk}")
 
 
-def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
-    """An issued return's file, byte for byte as frozen, its checksum verified first."""
+def _issued_file_response(file: Any) -> HttpResponse:
+    """An issued paper's file, byte for byte as frozen, its checksum verified first (not found if it fails)."""
     from wellled.reports.selectors import TamperedError, verified_content
 
-    file = selectors.issued_return_file(**scope(request), pk=pk, fmt=fmt)
     try:
         content = verified_content(file)
     except TamperedError as exc:
@@ -403,6 +368,11 @@ def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpRespo
     response = HttpResponse(content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
+
+
+def return_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """An issued return's file, byte for byte as frozen, its checksum verified first."""
+    return _issued_file_response(selectors.issued_return_file(**scope(request), pk=pk, fmt=fmt))
 
 
 # The board report (ADR 0059) ------------------------------------------------------------------------------------
@@ -486,16 +456,7 @@ def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def board_issued_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     """An issued board report's file, byte for byte as frozen, its checksum verified first."""
-    from wellled.reports.selectors import TamperedError, verified_content
-
-    file = selectors.issued_board_report_file(**scope(request), pk=pk, fmt=fmt)
-    try:
-        content = verified_content(file)
-    except TamperedError as exc:
-        raise Http404(str(exc)) from None
-    response = HttpResponse(content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    return response
+    return _issued_file_response(selectors.issued_board_report_file(**scope(request), pk=pk, fmt=fmt))
 
 
 # Learning into the plan and the risks (ADR 0059) --------------------------------------------------------------------

@@ -9,10 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
+    SignedInRequest,
+    chosen,
+    form_fields,
+    form_page,
+    initial_of,
+    page_of,
+    role,
+    scope,
+)
 
 from ..forms.committees import CommitteeForm, MemberAddForm, MemberForm, TermsApproveForm, TermsForm
-from ..models import Committee
+from ..models import Committee, CommitteeMember, TermsOfReference
 from ..selectors import committees as selectors
 from ..selectors import meetings as meeting_selectors
 from ..services import committees as services
@@ -38,45 +50,29 @@ def _committee_choices(request: SignedInRequest, exclude: int | None = None):
     return (rows.exclude(pk=exclude) if exclude is not None else rows).order_by("name")
 
 
-def committee_create(request: SignedInRequest) -> HttpResponse:
-    require(role(request), MANAGE)
-    form = CommitteeForm(request.POST or None, committees=_committee_choices(request))
-    return form_page(
-        request,
-        form,
-        template="committees/committees/form.jinja",
-        save=lambda data: services.committee_create(
-            organisation=request.organisation,
-            by=request.user,
-            **{k: v for k, v in data.items() if k != "version"},
-        ),
-        success_url=lambda committee: reverse("committee-detail", args=[committee.pk]),
-        message=lambda committee: f"{committee} added.",
-        context={"title": "Add a committee"},
-    )
+committee_create = CreatePage(
+    form=CommitteeForm,
+    service=services.committee_create,
+    permission=MANAGE,
+    template="committees/committees/form.jinja",
+    success_url=page_of("committee-detail"),
+    message=lambda committee: f"{committee} added.",
+    form_kwargs=lambda request, organisation: {"committees": _committee_choices(request)},
+    context=lambda request, organisation: {"title": "Add a committee"},
+)
 
 
-def committee_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    committee = selectors.committee_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = [n for n in CommitteeForm.base_fields if n != "version"]
-    form = CommitteeForm(
-        request.POST or None, initial=initial_of(committee, names), committees=_committee_choices(request, pk)
-    )
-    return form_page(
-        request,
-        form,
-        template="committees/committees/form.jinja",
-        save=lambda data: services.committee_update(
-            committee=committee,
-            by=request.user,
-            expected_version=data.get("version"),
-            **{n: data[n] for n in names},
-        ),
-        success_url=reverse("committee-detail", args=[pk]),
-        message="Committee saved.",
-        context={"title": f"Change {committee}", "committee": committee},
-    )
+committee_edit: EditPage[Committee] = EditPage(
+    get=selectors.committee_get,
+    form=CommitteeForm,
+    service=services.committee_update,
+    permission=MANAGE,
+    template="committees/committees/form.jinja",
+    success_url=page_of("committee-detail"),
+    message="Committee saved.",
+    form_kwargs=lambda request, committee: {"committees": _committee_choices(request, committee.pk)},
+    context=lambda request, committee: {"title": f"Change {committee}"},
+)
 
 
 committee_history: HistoryPage[Committee] = HistoryPage(
@@ -94,48 +90,32 @@ def committee_actions(request: SignedInRequest, pk: int) -> HttpResponse:
 # Members ----------------------------------------------------------------------------------------------------------
 
 
-def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
-    committee = selectors.committee_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MemberAddForm(request.POST or None, people=selectors.people_of_trust(**scope(request)))
-    return form_page(
-        request,
-        form,
-        template="committees/committees/member_form.jinja",
-        save=lambda data: services.member_add(
-            committee=committee,
-            by=request.user,
-            person=data["person"],
-            role=data["role"],
-            seat=data["seat"],
-            title=data["title"],
-            joined_on=data["joined_on"],
-        ),
-        success_url=reverse("committee-detail", args=[pk]),
-        message=lambda member: f"{member.person} seated on {committee}.",
-        context={"committee": committee, "title": f"Add a member to {committee}"},
-    )
+member_add = CreatePage(
+    parent=selectors.committee_get,
+    form=MemberAddForm,
+    service=services.member_add,
+    permission=MANAGE,
+    template="committees/committees/member_form.jinja",
+    success_url=page_of("committee-detail", "committee_id"),
+    message=lambda member: f"{member.person} seated on {member.committee}.",
+    form_kwargs=lambda request, committee: {"people": selectors.people_of_trust(**scope(request))},
+    context=lambda request, committee: {"title": f"Add a member to {committee}"},
+)
 
 
-def member_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    member = selectors.member_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = [n for n in MemberForm.base_fields if n != "version"]
-    form = MemberForm(request.POST or None, initial=initial_of(member, names))
-    return form_page(
-        request,
-        form,
-        template="committees/committees/member_form.jinja",
-        save=lambda data: services.member_update(
-            member=member,
-            by=request.user,
-            expected_version=data.get("version"),
-            **{n: data[n] for n in names},
-        ),
-        success_url=reverse("committee-detail", args=[member.committee_id]),
-        message="Member saved.",
-        context={"committee": member.committee, "member": member, "title": f"Change {member.person}'s place"},
-    )
+member_edit: EditPage[CommitteeMember] = EditPage(
+    get=selectors.member_get,
+    form=MemberForm,
+    service=services.member_update,
+    permission=MANAGE,
+    template="committees/committees/member_form.jinja",
+    success_url=page_of("committee-detail", "committee_id"),
+    message="Member saved.",
+    context=lambda request, member: {
+        "committee": member.committee,
+        "title": f"Change {member.person}'s place",
+    },
+)
 
 
 # Terms of reference -----------------------------------------------------------------------------------------------
@@ -146,7 +126,7 @@ def terms_create(request: SignedInRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get(pk=pk, **scope(request))
     require(role(request), MANAGE)
     latest = committee.terms.order_by("-number").first()
-    names = [n for n in TermsForm.base_fields if n != "version"]
+    names = form_fields(TermsForm)
     initial = initial_of(latest, names) if latest else {}
     initial.pop("version", None)
     initial.pop("next_review_on", None)
@@ -157,9 +137,7 @@ def terms_create(request: SignedInRequest, pk: int) -> HttpResponse:
         request,
         form,
         template="committees/committees/terms_form.jinja",
-        save=lambda data: services.terms_draft(
-            committee=committee, by=request.user, **{n: data[n] for n in names}
-        ),
+        save=lambda data: services.terms_draft(committee=committee, by=request.user, **chosen(names, data)),
         success_url=lambda terms: reverse("committee-terms-detail", args=[terms.pk]),
         message=lambda terms: f"Version {terms.number} drafted: it is in force once the board approves it.",
         context={"committee": committee, "title": f"Draft new terms of reference for {committee}"},
@@ -184,30 +162,20 @@ def terms_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def terms_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    terms = selectors.terms_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = [n for n in TermsForm.base_fields if n != "version"]
-    form = TermsForm(
-        request.POST or None,
-        initial=initial_of(terms, names),
-        risks=selectors.principal_risks_of(**scope(request)),
-    )
-    return form_page(
-        request,
-        form,
-        template="committees/committees/terms_form.jinja",
-        save=lambda data: services.terms_update(
-            terms=terms, by=request.user, expected_version=data.get("version"), **{n: data[n] for n in names}
-        ),
-        success_url=reverse("committee-terms-detail", args=[pk]),
-        message="Draft saved.",
-        context={
-            "committee": terms.committee,
-            "terms": terms,
-            "title": f"Change draft version {terms.number} of the terms of reference",
-        },
-    )
+terms_edit: EditPage[TermsOfReference] = EditPage(
+    get=selectors.terms_get,
+    form=TermsForm,
+    service=services.terms_update,
+    permission=MANAGE,
+    template="committees/committees/terms_form.jinja",
+    success_url=page_of("committee-terms-detail"),
+    message="Draft saved.",
+    form_kwargs=lambda request, terms: {"risks": selectors.principal_risks_of(**scope(request))},
+    context=lambda request, terms: {
+        "committee": terms.committee,
+        "title": f"Change draft version {terms.number} of the terms of reference",
+    },
+)
 
 
 def terms_approve(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -227,9 +195,7 @@ def terms_approve(request: SignedInRequest, pk: int) -> HttpResponse:
             terms=terms,
             by=request.user,
             expected_version=data.get("version"),
-            approved_on=data["approved_on"],
-            approved_by=data["approved_by"],
-            next_review_on=data["next_review_on"],
+            **chosen(form_fields(TermsApproveForm), data),
         ),
         success_url=reverse("committee-terms-detail", args=[pk]),
         message="Approval recorded: this version is now frozen.",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from wellled.core.formatting import month_year
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import SignedInRequest, chosen, form_fields, form_page, initial_of, role, scope
 
 from ..forms.cycle import CycleItemForm, DeferForm
 from ..selectors import cycle as selectors
@@ -86,9 +86,7 @@ def cycle_item_create(request: SignedInRequest, pk: int) -> HttpResponse:
         form,
         template="committees/cycle/item_form.jinja",
         save=lambda data: services.cycle_item_create(
-            committee=committee,
-            by=request.user,
-            **{k: v for k, v in data.items() if k != "version"},
+            committee=committee, by=request.user, **chosen(form_fields(CycleItemForm), data)
         ),
         success_url=_cycle_url(committee.pk),
         message="Item added to the cycle of business. Make the year's plan to schedule it.",
@@ -103,17 +101,8 @@ def cycle_item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require(role(request), Permission.MANAGE_COMMITTEES)
     item = selectors.cycle_item_get(pk=pk, **scope(request))
     committee = item.committee
-    initial = {
-        "title": item.title,
-        "source": item.source,
-        "recurrence": item.recurrence,
-        "months": [str(m) for m in item.months],
-        "purpose": item.purpose,
-        "part": item.part,
-        "paper_kind": item.paper_kind,
-        "active": item.active,
-        "version": item.version,
-    }
+    names = form_fields(CycleItemForm)
+    initial = {**initial_of(item, names), "months": [str(m) for m in item.months]}  # the choices are text
     form = CycleItemForm(request.POST or None, initial=initial)
     return form_page(
         request,
@@ -123,7 +112,7 @@ def cycle_item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             item=item,
             by=request.user,
             expected_version=data.get("version"),
-            **{k: v for k, v in data.items() if k != "version"},
+            **chosen(names, data),
         ),
         success_url=_cycle_url(committee.pk),
         message="Cycle of business item changed.",

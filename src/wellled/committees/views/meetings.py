@@ -5,9 +5,12 @@ decisions and each person's meetings as an iCalendar feed."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +19,15 @@ from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.url_kit import site_url
-from wellled.core.view_kit import HistoryPage, SignedInRequest, form_page, initial_of, role, scope
+from wellled.core.view_kit import (
+    CreatePage,
+    EditPage,
+    HistoryPage,
+    SignedInRequest,
+    form_page,
+    role,
+    scope,
+)
 
 from ..calendar import meetings_calendar
 from ..forms.meetings import (
@@ -31,7 +42,7 @@ from ..forms.meetings import (
     MinutesApproveForm,
     meeting_initial,
 )
-from ..models import Meeting
+from ..models import AgendaItem, Meeting
 from ..selectors import committees as committee_selectors
 from ..selectors import meetings as selectors
 from ..services import meetings as services
@@ -191,67 +202,55 @@ def _small_form(request: SignedInRequest, meeting, form, save, message: str) -> 
     return redirect(_page(meeting))
 
 
-@require_POST
-def meeting_declare(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = DeclarationForm(
-        request.POST, people=committee_selectors.people_of_trust(**scope(request)), items=meeting.items.all()
-    )
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.declaration_record(meeting=meeting, by=request.user, **data),
-        "Declaration recorded.",
-    )
+def _meeting_form_post(
+    form_class: type[BaseForm],
+    form_kwargs: Callable[[SignedInRequest, Meeting], dict[str, Any]],
+    service: Callable[..., Any],
+    message: str,
+) -> Callable[[SignedInRequest, int], HttpResponse]:
+    """A governance team's form posted from the meeting page: the form's fields passed to the service by name."""
+
+    @require_POST
+    def view(request: SignedInRequest, pk: int) -> HttpResponse:
+        meeting = selectors.meeting_get(pk=pk, **scope(request))
+        require(role(request), MANAGE)
+        form = form_class(request.POST, **form_kwargs(request, meeting))
+        save = lambda data: service(meeting=meeting, by=request.user, **data)  # noqa: E731
+        return _small_form(request, meeting, form, save, message)
+
+    return view
 
 
-@require_POST
-def meeting_decide(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = DecisionForm(request.POST, items=meeting.items.all())
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.decision_record(meeting=meeting, by=request.user, **data),
-        "Decision recorded.",
-    )
-
-
-@require_POST
-def meeting_act(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = ActionForm(
-        request.POST, people=selectors.action_owners(meeting=meeting), items=meeting.items.all()
-    )
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.action_raise(meeting=meeting, by=request.user, **data),
-        "Action added to the action log.",
-    )
-
-
-@require_POST
-def meeting_approve(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MinutesApproveForm(
-        request.POST, meetings=meeting.committee.meetings.filter(starts_at__gt=meeting.starts_at)
-    )
-    return _small_form(
-        request,
-        meeting,
-        form,
-        lambda data: services.minutes_approve(meeting=meeting, at=data["at"], by=request.user),
-        "Minutes approved: they are now frozen.",
-    )
-
+meeting_declare = _meeting_form_post(
+    DeclarationForm,
+    lambda request, meeting: {
+        "people": committee_selectors.people_of_trust(**scope(request)),
+        "items": meeting.items.all(),
+    },
+    services.declaration_record,
+    "Declaration recorded.",
+)
+meeting_decide = _meeting_form_post(
+    DecisionForm,
+    lambda request, meeting: {"items": meeting.items.all()},
+    services.decision_record,
+    "Decision recorded.",
+)
+meeting_act = _meeting_form_post(
+    ActionForm,
+    lambda request, meeting: {
+        "people": selectors.action_owners(meeting=meeting),
+        "items": meeting.items.all(),
+    },
+    services.action_raise,
+    "Action added to the action log.",
+)
+meeting_approve = _meeting_form_post(
+    MinutesApproveForm,
+    lambda request, meeting: {"meetings": meeting.committee.meetings.filter(starts_at__gt=meeting.starts_at)},
+    services.minutes_approve,
+    "Minutes approved: they are now frozen.",
+)
 
 meeting_history: HistoryPage[Meeting] = HistoryPage(get=selectors.meeting_get, back_url=_page)
 
@@ -259,48 +258,38 @@ meeting_history: HistoryPage[Meeting] = HistoryPage(get=selectors.meeting_get, b
 # The agenda -------------------------------------------------------------------------------------------------------
 
 
-def _item_form(request: SignedInRequest, **kwargs) -> ItemForm:
-    return ItemForm(
-        request.POST or None,
-        people=committee_selectors.people_of_trust(**scope(request)),
-        risks=committee_selectors.principal_risks_of(**scope(request)),
-        **kwargs,
-    )
+def _item_form_kwargs(request: SignedInRequest, on: Any = None) -> dict[str, Any]:
+    """The people who may present and the principal risks an agenda item may name, both of this trust."""
+    return {
+        "people": committee_selectors.people_of_trust(**scope(request)),
+        "risks": committee_selectors.principal_risks_of(**scope(request)),
+    }
 
 
-def item_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = _item_form(request)
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/item_form.jinja",
-        save=lambda data: services.item_add(
-            meeting=meeting, by=request.user, **{k: v for k, v in data.items() if k != "version"}
-        ),
-        success_url=_page(meeting),
-        message=lambda item: f"Item {item.position} added to the agenda.",
-        context={"meeting": meeting, "title": "Add an agenda item"},
-    )
+item_create = CreatePage(
+    parent=selectors.meeting_get,
+    form=ItemForm,
+    service=services.item_add,
+    permission=MANAGE,
+    template="committees/meetings/item_form.jinja",
+    success_url=lambda item: _page(item.meeting),
+    message=lambda item: f"Item {item.position} added to the agenda.",
+    form_kwargs=_item_form_kwargs,
+    context=lambda request, meeting: {"title": "Add an agenda item"},
+)
 
 
-def item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    names = [n for n in ItemForm.base_fields if n != "version"]
-    form = _item_form(request, initial=initial_of(item, names))
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/item_form.jinja",
-        save=lambda data: services.item_update(
-            item=item, by=request.user, expected_version=data.get("version"), **{n: data[n] for n in names}
-        ),
-        success_url=_page(item.meeting),
-        message="Agenda item saved.",
-        context={"meeting": item.meeting, "item": item, "title": f"Change item {item.position}"},
-    )
+item_edit: EditPage[AgendaItem] = EditPage(
+    get=selectors.item_get,
+    form=ItemForm,
+    service=services.item_update,
+    permission=MANAGE,
+    template="committees/meetings/item_form.jinja",
+    success_url=lambda item: _page(item.meeting),
+    message="Agenda item saved.",
+    form_kwargs=_item_form_kwargs,
+    context=lambda request, item: {"meeting": item.meeting, "title": f"Change item {item.position}"},
+)
 
 
 @require_POST
@@ -328,32 +317,19 @@ def item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def item_minute(request: SignedInRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MinuteForm(
-        request.POST or None,
-        initial={"minute": item.minute, "assurance": item.assurance, "version": item.version},
-    )
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/minute_form.jinja",
-        save=lambda data: services.minute_record(
-            item=item,
-            by=request.user,
-            expected_version=data.get("version"),
-            minute=data["minute"],
-            assurance=data["assurance"],
-        ),
-        success_url=_page(item.meeting) + f"#item-{item.pk}",
-        message="Minute saved.",
-        context={
-            "meeting": item.meeting,
-            "item": item,
-            "title": f"Minute of item {item.position}: {item.title}",
-        },
-    )
+item_minute: EditPage[AgendaItem] = EditPage(
+    get=selectors.item_get,
+    form=MinuteForm,
+    service=services.minute_record,
+    permission=MANAGE,
+    template="committees/meetings/minute_form.jinja",
+    success_url=lambda item: _page(item.meeting) + f"#item-{item.pk}",
+    message="Minute saved.",
+    context=lambda request, item: {
+        "meeting": item.meeting,
+        "title": f"Minute of item {item.position}: {item.title}",
+    },
+)
 
 
 # Decisions --------------------------------------------------------------------------------------------------------

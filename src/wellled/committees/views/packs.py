@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require, role_allows
-from wellled.core.view_kit import SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import SignedInRequest, form_fields, form_page, initial_of, role, scope
 from wellled.reports.models import IssuedPaperFile, JobState
 from wellled.reports.papers.jobs import paper_jobs_abandoned_fail
 from wellled.reports.selectors import TamperedError, verified_content
@@ -122,13 +122,7 @@ def paper_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change a paper's title and cover sheet."""
     require(role(request), Permission.MANAGE_COMMITTEES)
     paper = selectors.paper_get(pk=pk, **scope(request))
-    initial = {
-        "title": paper.title,
-        "summary": paper.summary,
-        "considered_before": paper.considered_before,
-        "assurance_sought": paper.assurance_sought,
-        "version": paper.version,
-    }
+    initial = initial_of(paper, form_fields(CoverForm))
     form = CoverForm(request.POST or None, initial=initial)
     return form_page(
         request,

@@ -142,3 +142,26 @@ class PaperKind:
     def job_request(self, job: Any) -> PaperRequest:
         """What a background job (a PaperJob row) asks for."""
         return PaperRequest(job.organisation, job.requested_by, job.as_at, job.plan, job.cycle)
+
+
+class SubjectPaperKind(PaperKind):
+    """A paper about one thing its draft's parameters name (a report, a quarter) rather than a position as at a
+    date: it has no default date, and `subject` reads the thing, through the person's scope where it is a record."""
+
+    def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> Any:
+        """The thing the parameters name; another organisation's record is a 404, a bad value a ValidationError."""
+        raise NotImplementedError
+
+    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
+        return None
+
+    def draft_request(
+        self,
+        *,
+        organisation: Organisation,
+        by: User,
+        as_at: datetime.date | None,
+        parameters: Mapping[str, str],
+    ) -> PaperRequest:
+        subject = self.subject(organisation=organisation, by=by, parameters=parameters)
+        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=subject)
