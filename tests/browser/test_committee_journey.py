@@ -61,7 +61,7 @@ def test_from_the_cycle_of_business_to_the_chairs_report_on_the_boards_next_agen
     check_accessibility(page, "the issued pack")
 
     # The meeting: attendance (quorate), held, the item's minute with limited assurance.
-    page.goto(f"/meetings/{b.meeting.pk}/")
+    page.goto(f"/committees/meetings/{b.meeting.pk}/")
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("Quorate: 2 members present (1 non-executive, 1 executive).")).to_be_visible()
     page.get_by_role("button", name="Record the meeting as held").click()
@@ -89,6 +89,6 @@ def test_from_the_cycle_of_business_to_the_chairs_report_on_the_boards_next_agen
     expect(chair.get_by_text("It is on the next agenda of Trust Board")).to_be_visible()
     check_accessibility(chair, "the issued report")
 
-    page.goto(f"/meetings/{board_meeting.pk}/")
+    page.goto(f"/committees/meetings/{board_meeting.pk}/")
     expect(page.get_by_role("cell", name="Quality Committee: chair's report")).to_be_visible()
     check_accessibility(page, "the board's next agenda")

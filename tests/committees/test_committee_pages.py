@@ -28,20 +28,20 @@ MANAGE_GET = [
     ("committee-terms-create", "quality"),
     ("committee-terms-edit", "terms"),
     ("committee-terms-approve", "terms"),
-    ("meeting-create", "quality"),
-    ("meeting-edit", "meeting"),
+    ("committee-meeting-create", "quality"),
+    ("committee-meeting-edit", "meeting"),
     ("agenda-item-create", "meeting"),
     ("agenda-item-edit", "public_item"),
     ("agenda-item-minute", "public_item"),
 ]
 MANAGE_POST = [
-    "meeting-cancel",
-    "meeting-held",
-    "meeting-attendance",
-    "meeting-declare",
-    "meeting-decide",
-    "meeting-act",
-    "meeting-approve",
+    "committee-meeting-cancel",
+    "committee-meeting-held",
+    "committee-meeting-attendance",
+    "committee-meeting-declare",
+    "committee-meeting-decide",
+    "committee-meeting-act",
+    "committee-meeting-approve",
 ]
 ITEM_POST = ["agenda-item-move", "agenda-item-remove"]
 # Pages every person of the trust reads.
@@ -51,9 +51,9 @@ READ = [
     ("committee-history", "quality"),
     ("committee-actions", "quality"),
     ("committee-terms-detail", "terms"),
-    ("meeting-list", None),
-    ("meeting-detail", "meeting"),
-    ("meeting-history", "meeting"),
+    ("committee-meeting-list", None),
+    ("committee-meeting-detail", "meeting"),
+    ("committee-meeting-history", "meeting"),
     ("decision-list", None),
     ("meeting-calendar", None),
 ]
@@ -118,7 +118,7 @@ def test_a_non_member_never_sees_a_private_item_and_a_member_does(world, login, 
     )
     for who in ("lead", "viewer"):
         login(people[who])
-        page = client.get(reverse("meeting-detail", args=[b.meeting.pk])).content.decode()
+        page = client.get(reverse("committee-meeting-detail", args=[b.meeting.pk])).content.decode()
         assert "Integrated performance report: quality" in page
         assert "Serious incident" not in page and "Commission a review" not in page
         assert "1 private item not shown" in page
@@ -127,7 +127,7 @@ def test_a_non_member_never_sees_a_private_item_and_a_member_does(world, login, 
         assert client.get(reverse("agenda-item-edit", args=[b.private_item.pk])).status_code == 404
         client.logout()
     login(people["member"])
-    page = client.get(reverse("meeting-detail", args=[b.meeting.pk])).content.decode()
+    page = client.get(reverse("committee-meeting-detail", args=[b.meeting.pk])).content.decode()
     assert "Serious incident: confidential briefing" in page and "Commission a review of the cluster." in page
 
 
@@ -141,7 +141,7 @@ def test_another_trusts_administrator_gets_404_and_sees_nothing_in_lists(world, 
         assert client.post(reverse(name, args=[b.meeting.pk]), {"version": 1}).status_code == 404, name
     for name in ITEM_POST:
         assert client.post(reverse(name, args=[b.private_item.pk])).status_code == 404, name
-    for name in ("committee-list", "meeting-list", "decision-list"):
+    for name in ("committee-list", "committee-meeting-list", "decision-list"):
         assert "Quality Committee" not in client.get(reverse(name)).content.decode()
 
 
@@ -170,7 +170,7 @@ def test_a_governance_editor_runs_a_meeting_from_its_page(world, login, client):
     login(b.governance)
     starts = timezone.localtime() - datetime.timedelta(days=1)
     response = client.post(
-        reverse("meeting-create", args=[b.quality.pk]),
+        reverse("committee-meeting-create", args=[b.quality.pk]),
         {
             "day": starts.date().isoformat(),
             "starts": "09:30",
@@ -181,7 +181,7 @@ def test_a_governance_editor_runs_a_meeting_from_its_page(world, login, client):
     )
     meeting = Meeting.objects.filter(committee=b.quality).latest("pk")
     assert response.status_code == 302 and response["Location"] == reverse(
-        "meeting-detail", args=[meeting.pk]
+        "committee-meeting-detail", args=[meeting.pk]
     )
     client.post(
         reverse("agenda-item-create", args=[meeting.pk]),
@@ -194,10 +194,12 @@ def test_a_governance_editor_runs_a_meeting_from_its_page(world, login, client):
     )
     item = meeting.items.get()
     client.post(
-        reverse("meeting-attendance", args=[meeting.pk]),
+        reverse("committee-meeting-attendance", args=[meeting.pk]),
         {f"attended_{b.chair.pk}": Attendance.PRESENT, f"attended_{b.member.pk}": Attendance.APOLOGIES},
     )
-    held = client.post(reverse("meeting-held", args=[meeting.pk]), {"version": meeting.version}, follow=True)
+    held = client.post(
+        reverse("committee-meeting-held", args=[meeting.pk]), {"version": meeting.version}, follow=True
+    )
     assert (
         "Recorded as inquorate. Not quorate: 1 member present, the terms of reference ask for 2"
         in held.content.decode()
@@ -207,13 +209,13 @@ def test_a_governance_editor_runs_a_meeting_from_its_page(world, login, client):
         {"minute": "The committee noted the report.", "assurance": "limited", "version": item.version},
     )
     client.post(
-        reverse("meeting-decide", args=[meeting.pk]),
+        reverse("committee-meeting-decide", args=[meeting.pk]),
         {"text": "Ask for a deep dive in March.", "item": item.pk},
     )
     item.refresh_from_db()
     assert item.minute == "The committee noted the report." and item.assurance == "limited"
     assert Decision.objects.get(meeting=meeting).text == "Ask for a deep dive in March."
-    page = client.get(reverse("meeting-detail", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("committee-meeting-detail", args=[meeting.pk])).content.decode()
     assert "Not quorate" in page and "Maternity safety report" in page
 
 
@@ -222,7 +224,7 @@ def test_a_schedule_the_committee_cannot_keep_is_refused_on_the_form(world, logi
     login(b.governance)
     day = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     response = client.post(
-        reverse("meeting-create", args=[b.quality.pk]),
+        reverse("committee-meeting-create", args=[b.quality.pk]),
         {"day": day, "starts": "10:00", "ends": "09:00", "papers_due": day},
     )
     page = response.content.decode()

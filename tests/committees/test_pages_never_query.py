@@ -37,9 +37,9 @@ def test_no_template_queries_on_the_committee_pages(templates_never_query, login
         reverse("committee-detail", args=[b.quality.pk]),
         reverse("committee-actions", args=[b.quality.pk]),
         reverse("committee-terms-detail", args=[terms.pk]),
-        reverse("meeting-list"),
-        reverse("meeting-detail", args=[b.meeting.pk]),
-        reverse("meeting-detail", args=[held.pk]),
+        reverse("committee-meeting-list"),
+        reverse("committee-meeting-detail", args=[b.meeting.pk]),
+        reverse("committee-meeting-detail", args=[held.pk]),
         reverse("decision-list") + "?q=quality",
     ]
     forms = [
@@ -47,7 +47,7 @@ def test_no_template_queries_on_the_committee_pages(templates_never_query, login
         reverse("committee-edit", args=[b.quality.pk]),
         reverse("committee-terms-create", args=[b.quality.pk]),
         reverse("committee-terms-approve", args=[terms.pk]),
-        reverse("meeting-edit", args=[b.meeting.pk]),
+        reverse("committee-meeting-edit", args=[b.meeting.pk]),
         reverse("agenda-item-create", args=[b.meeting.pk]),
         reverse("agenda-item-edit", args=[b.private_item.pk]),
         reverse("agenda-item-minute", args=[b.public_item.pk]),

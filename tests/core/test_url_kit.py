@@ -53,3 +53,10 @@ def test_a_record_page_resolves_to_its_view_with_the_record_key():
     match = resolve("/risks/42/edit/")
 
     assert (match.url_name, match.kwargs, match.func) == ("risk-edit", {"pk": 42}, views.risk_edit)
+
+
+def test_every_url_name_names_one_page():
+    """Two apps giving a page the same name make `reverse()` find the wrong one (committees' and improvement
+    boards' meetings did): each name is declared once."""
+    names = [line.split()[0] for line in _routes()]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == []

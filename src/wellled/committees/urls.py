@@ -30,9 +30,9 @@ urlpatterns += [
     *record_paths(
         "committees/terms/", committee_views, "terms", ("detail", "edit", "approve"), name="committee-terms"
     ),
-    path("committees/<int:pk>/meetings/new/", meeting_views.meeting_create, name="meeting-create"),
+    path("committees/<int:pk>/meetings/new/", meeting_views.meeting_create, name="committee-meeting-create"),
     *record_paths(
-        "meetings/",
+        "committees/meetings/",
         meeting_views,
         "meeting",
         (
@@ -48,13 +48,18 @@ urlpatterns += [
             "approve",
             "history",
         ),
+        name="committee-meeting",
     ),
-    path("meetings/<int:pk>/items/new/", meeting_views.item_create, name="agenda-item-create"),
+    path("committees/meetings/<int:pk>/items/new/", meeting_views.item_create, name="agenda-item-create"),
     *record_paths(
-        "meetings/items/", meeting_views, "item", ("edit", "move", "remove", "minute"), name="agenda-item"
+        "committees/meetings/items/",
+        meeting_views,
+        "item",
+        ("edit", "move", "remove", "minute"),
+        name="agenda-item",
     ),
-    path("decisions/", meeting_views.decision_list, name="decision-list"),
-    path("meetings/calendar/", meeting_views.meeting_calendar, name="meeting-calendar"),
+    path("committees/decisions/", meeting_views.decision_list, name="decision-list"),
+    path("committees/calendar/", meeting_views.meeting_calendar, name="meeting-calendar"),
     # The feed a calendar program fetches: no sign-in, the secret address is the credential (core.middleware).
     path("calendar/<str:token>.ics", meeting_views.meeting_calendar_feed, name="meeting-calendar-feed"),
 ]

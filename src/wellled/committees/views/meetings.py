@@ -51,7 +51,7 @@ MANAGE = Permission.MANAGE_COMMITTEES
 
 
 def _page(meeting) -> str:
-    return reverse("meeting-detail", args=[meeting.pk])
+    return reverse("committee-meeting-detail", args=[meeting.pk])
 
 
 def meeting_list(request: SignedInRequest) -> HttpResponse:
