@@ -243,8 +243,10 @@ def test_a_wellled_paper_is_issued_frozen_for_the_item_and_merged_into_the_pack(
     assert (
         paper.source == PaperSource.WELLLED
         and issued.kind == "baf"
-        and paper.title == "Board assurance framework"
+        and paper.title == "Board assurance framework: Quality Committee"
     )
+    # A committee's meeting takes its own part of the BAF and the IPR; the board's takes the whole.
+    assert issued.title.startswith("Board assurance framework for Quality Committee")
     with pytest.raises(ValidationError) as refused:
         paper_wellled_issue(item=b.public_item, kind="answer", by=b.governance)
     assert refused.value.message_dict["kind"] == [UNKNOWN_KIND]
@@ -252,6 +254,16 @@ def test_a_wellled_paper_is_issued_frozen_for_the_item_and_merged_into_the_pack(
     baf_pages = len(PdfReader(io.BytesIO(bytes(issued.files.get(format="pdf").content))).pages)
     assert len(reader.pages) == 3 + 1 + baf_pages
     assert "Board assurance framework" in reader.pages[3].extract_text()
+    ipr = paper_wellled_issue(item=b.public_item, kind="ipr", by=b.governance)
+    assert ipr.title == "Integrated performance report: Quality Committee"
+    board_item = AgendaItem.objects.create(
+        meeting=Meeting.objects.create(committee=b.board, starts_at=b.meeting.starts_at),
+        position=1,
+        title="BAF",
+    )
+    whole = paper_wellled_issue(item=board_item, kind="baf", by=b.governance)
+    assert whole.title == "Board assurance framework"
+    assert IssuedPaper.objects.get(pk=whole.issued_paper_id).title.startswith("Board assurance framework, ")
 
 
 def test_a_paper_after_the_deadline_is_late_on_its_cover_sheet_and_the_cover():

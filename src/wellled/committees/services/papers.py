@@ -31,7 +31,7 @@ from wellled.reports.papers.kind import PaperRequest
 from wellled.reports.papers.pipeline import issue
 from wellled.reports.papers.registry import UnknownPaperKind, kind_get
 
-from ..choices import PaperSource
+from ..choices import CommitteeKind, PaperSource
 from ..models import AgendaItem, Paper
 from ..papers.pack import sniff
 
@@ -143,7 +143,8 @@ def paper_upload(
 
 
 def paper_wellled_issue(*, item: AgendaItem, kind: str, by: User, title: str = "", **cover: str) -> Paper:
-    """Issue a Wellled paper as at today through the one pipeline and attach it, frozen, to the item."""
+    """Issue a Wellled paper as at today through the one pipeline and attach it, frozen, to the item: for a
+    committee, its own part (the principal risks it leads, the measures it owns; ADR 0062); for the board, all."""
     organisation = item.meeting.committee.organisation
     permission_require(user=by, organisation_id=organisation.pk, permission=Permission.MANAGE_COMMITTEES)
     _editable(item)
@@ -153,8 +154,12 @@ def paper_wellled_issue(*, item: AgendaItem, kind: str, by: User, title: str = "
         paper_kind = kind_get(kind)
     except UnknownPaperKind:
         raise ValidationError({"kind": UNKNOWN_KIND}) from None
-    issued = issue(kind, PaperRequest(organisation=organisation, by=by, as_at=timezone.localdate()))
-    paper = _paper(item, by=by, source=PaperSource.WELLLED, title=title or paper_kind.label, cover=cover)
+    committee = item.meeting.committee
+    part = None if committee.kind == CommitteeKind.BOARD else committee
+    request = PaperRequest(organisation=organisation, by=by, as_at=timezone.localdate(), subject=part)
+    issued = issue(kind, request)
+    default_title = f"{paper_kind.label}: {committee.name}" if part is not None else paper_kind.label
+    paper = _paper(item, by=by, source=PaperSource.WELLLED, title=title or default_title, cover=cover)
     paper.issued_paper = issued
     return _store(paper, organisation=organisation, by=by)
 
