@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+# The assurance a committee took from an item is the scale the BAF's assurances use (internal audit's words): one home.
+from wellled.risks.choices import AssuranceLevel
+
 
 class CommitteeKind(models.TextChoices):
     BOARD = "board", "Board"
@@ -70,15 +73,6 @@ class ItemPart(models.TextChoices):
 
     PUBLIC = "public", "Public"
     PRIVATE = "private", "Private"
-
-
-class AssuranceLevel(models.TextChoices):
-    """The assurance a committee took from an item, in the words internal audit opinions use."""
-
-    SUBSTANTIAL = "substantial", "Substantial"
-    REASONABLE = "reasonable", "Reasonable"
-    LIMITED = "limited", "Limited"
-    NONE = "none", "No assurance"
 
 
 LOW_ASSURANCE = frozenset({AssuranceLevel.LIMITED, AssuranceLevel.NONE})
