@@ -230,7 +230,7 @@ def test_no_code_reaches_a_stored_file_but_through_the_storage_api():
     field in the API: every upload is kept and given back through core.stored_files (ADR 0058)."""
     forbidden = re.compile(
         r"\b(?:file|document|evidence|upload|stored)\.(?:path|url)\b|MEDIA_ROOT|MEDIA_URL|default_storage\.(?:path|url)"
-        r"|\.(?:file|document)\.open\("
+        r"|\.(?:file|document)\.open\(|default_storage\.open\("  # read through stored_read / stored_download
         r"|serializers\.(?:File|Image)Field"  # the API would hand out the storage's own address
     )
     found = []

@@ -3,11 +3,11 @@ storage and checked against the SHA-256 kept when it was uploaded (never a files
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.files.storage import default_storage
 
+from wellled.core.stored_files import FileStoreUnreachable, StoredFileChanged, stored_read
 from wellled.reports.models import IssuedPaperFile
 from wellled.reports.paper_errors import PaperNotProduced
 
@@ -25,10 +25,8 @@ def paper_file_bytes(paper: Any, fmt: str) -> bytes:
             raise PaperNotProduced(MISSING.format(title=paper.title))
         return bytes(stored.content)
     try:
-        with default_storage.open(paper.file_name, "rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, OSError):
+        return stored_read((default_storage, paper.file_name), sha256=paper.file_sha256, label=paper.title)
+    except (FileNotFoundError, FileStoreUnreachable):
         raise PaperNotProduced(MISSING.format(title=paper.title)) from None
-    if hashlib.sha256(data).hexdigest() != paper.file_sha256:
-        raise PaperNotProduced(CHANGED.format(title=paper.title))
-    return data
+    except StoredFileChanged:
+        raise PaperNotProduced(CHANGED.format(title=paper.title)) from None

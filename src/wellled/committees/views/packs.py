@@ -9,8 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.permissions import Permission, require, role_allows
+from wellled.core.stored_files import stored_download
 from wellled.core.view_kit import SignedInRequest, form_fields, form_page, initial_of, role, scope
 from wellled.reports.models import IssuedPaperFile, JobState
 from wellled.reports.papers.jobs import paper_jobs_abandoned_fail
@@ -168,11 +168,8 @@ def paper_file(request: SignedInRequest, pk: int) -> HttpResponseBase:
     name = paper.file.name or "" if paper.file else ""
     if paper.source != PaperSource.UPLOAD or not name:
         raise Http404("This paper has no uploaded file.")
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("The file is missing from storage.") from None
-    return FileResponse(handle, as_attachment=True, filename=paper.file_name or name.rsplit("/", 1)[-1])
+    # Streamed through the one download helper: checked against its SHA-256, a safe name, 503 if the store is down.
+    return stored_download(paper.file, filename=paper.file_name or name, sha256=paper.file_sha256)
 
 
 @require_POST
