@@ -109,9 +109,16 @@ def _many_measures(org, rng: random.Random) -> list[Measure]:
     return measures
 
 
-@pytest.mark.parametrize("until", [None, datetime.date(2022, 6, 1)])
-def test_summaries_from_arrays_match_each_chart_drawn_alone(org, until):
+@pytest.mark.parametrize(
+    ("until", "kept"),
+    [(None, False), (None, True), (datetime.date(2022, 6, 1), False), (datetime.date(2022, 6, 1), True)],
+)
+def test_summaries_from_arrays_match_each_chart_drawn_alone(org, until, kept):
+    """Now (no `until`) the kept summaries are read, or computed where none is kept; as at a date they are computed
+    from the figures, packed or not: every way gives what each chart drawn alone gives."""
     measures = _many_measures(org, random.Random(24))
+    if kept:
+        stored_refresh(m.pk for m in measures)
     summaries = selectors.summarise(measures, until=until)
     special = 0
     for m in measures:
@@ -169,36 +176,37 @@ def _trusts_with_measures(n: int):
 
 
 @pytest.mark.parametrize("trusts", [2, 20, 60])
-def test_summarise_reads_in_two_queries_however_many_trusts(trusts):
+def test_summarise_as_at_a_date_reads_in_two_queries_however_many_trusts(trusts):
     measures = _trusts_with_measures(trusts)
+    as_at = datetime.date.today()
     with CaptureQueriesContext(connection) as queries:
-        summaries = selectors.summarise(measures)
+        summaries = selectors.summarise(measures, until=as_at)
     assert (
         len(queries) == 3
     )  # none packed yet (loaded around the services): packed ones, the figures, rebases
     assert all(s.has_data for s in summaries.values())
     stored_refresh(m.pk for m in measures)
     with CaptureQueriesContext(connection) as queries:
-        assert selectors.summarise(measures) == summaries
+        assert selectors.summarise(measures, until=as_at) == summaries
     assert len(queries) == 2  # the figures packed in the stored summaries, the rebases
-    MeasureSpcSummary.objects.all().delete()
-    with CaptureQueriesContext(connection) as queries:
-        selectors.stored_summaries(measures[: len(measures) // 2])
-    assert len(queries) == 3  # none stored: the stored summaries, then the figures and rebases
 
 
 @pytest.mark.parametrize("trusts", [2, 20, 60])
-def test_stored_summaries_read_in_one_query_however_many_trusts(trusts):
-    from wellled.measures.summaries import stored_refresh
-
+def test_summaries_now_read_the_kept_ones_in_one_query_however_many_trusts(trusts):
     measures = _trusts_with_measures(trusts)
+    with CaptureQueriesContext(connection) as queries:
+        computed = selectors.summarise(measures)
+    assert (
+        len(queries) == 3
+    )  # none kept yet (loaded around the services): the kept ones, the figures, rebases
     stored_refresh(m.pk for m in measures)
     with CaptureQueriesContext(connection) as queries:
-        stored = selectors.stored_summaries(measures)
+        kept = selectors.summarise(measures)
     assert len(queries) == 1
-    computed = selectors.summarise(measures)
+    assert selectors.stored_summaries(measures) == kept
     for m in measures:
-        a, b = stored[m.pk], computed[m.pk]
+        a, b = kept[m.pk], computed[m.pk]
+        assert a.has_data
         assert (a.variation, a.assurance, a.latest, a.latest_period, a.points) == (
             b.variation,
             b.assurance,

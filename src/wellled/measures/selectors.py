@@ -426,12 +426,15 @@ class _LongTable:
 
 
 def summarise(measures: list[Measure], *, until: datetime.date | None = None) -> dict[int, MeasureSummary]:
-    """Icons and latest values of many measures: 2 queries, and one spc_batch call per chart type present.
+    """Icons and latest values of many measures. As they stand now (no `until`), read from the summaries the
+    services keep (one query, no SPC; issue 24: pages and portfolios read summaries, never recompute them).
 
-    The figures go from the database into arrays and through spc_batch without an object per point
-    (measures/summaries.py). With `until`, only periods on or before that date count (a board paper as at a date
-    shows what was known).
+    With `until`, only periods on or before that date count (a board paper as at a date shows what was known):
+    the figures packed in the stored summaries go into arrays and through one spc_batch call per chart type, with
+    no object per point (measures/summaries.py): 2 queries.
     """
+    if until is None:
+        return stored_summaries(measures)
     arrays = summary_arrays(
         (m.pk for m in measures), until=until
     )  # packed in the stored summaries (ADR 0061)

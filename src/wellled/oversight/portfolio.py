@@ -641,10 +641,11 @@ class Trajectory:
     measure: Measure
     series: Series | None
     result: SPCResult | None
+    kept: Variation | None = None  # the variation of the measure's kept summary, before its chart is worked out
 
     @property
     def variation(self) -> Variation | None:
-        return self.result.variation if self.result else None
+        return self.result.variation if self.result else self.kept
 
     @property
     def assurance(self) -> Assurance | None:
@@ -714,7 +715,10 @@ def trajectories_build(
     if chosen is not None:
         for m in indicator_measures(user=user, organisations=ids, codes=[chosen.code]):
             picked.setdefault(m.organisation_id, m)
-    results = _spc_cached(organisation, list(picked.values()), stamps)
+    # A page groups every trust by its measure's kept summary (one query) and works out the charts of its own
+    # trusts only; without a page every chart is worked out (issue 24).
+    kept = stored_summaries(list(picked.values())) if page is not None else {}
+    results = _spc_cached(organisation, list(picked.values()), stamps) if page is None else {}
     grouped: dict[Variation | None, list[Trajectory]] = defaultdict(list)
     without: list[PortfolioEntry] = []
     for entry in entries:
@@ -723,7 +727,8 @@ def trajectories_build(
             without.append(entry)
             continue
         series, result = results.get(own.pk, (None, None))
-        t = Trajectory(entry, links[entry.trust_id], own, series, result)
+        summary = kept.get(own.pk)
+        t = Trajectory(entry, links[entry.trust_id], own, series, result, summary.variation if summary else None)
         grouped[t.variation].append(t)
     order = [v for v in VARIATION_ORDER if grouped.get(v)] + ([None] if grouped.get(None) else [])
 
@@ -740,6 +745,10 @@ def trajectories_build(
         shown_entries = [t.entry for t in flat]
     groups = [(name(v), [t for t in flat if t.variation == v]) for v in order]
     groups = [(n, trusts) for n, trusts in groups if trusts]
+    if page is not None:  # the page's charts, grouped as above by their kept summaries
+        charts = _spc_cached(organisation, [t.measure for t in flat], stamps)
+        for t in flat:
+            t.series, t.result = charts.get(t.measure.pk, (None, None))
     timelines = trust_cqc_timelines(user=user, organisations=[e.trust_id for e in shown_entries])
     return Trajectories(
         body=organisation,

@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -123,6 +124,33 @@ def test_trajectories_page_shows_one_page_of_charts(login, director, portfolio_t
     later = client.get(url + "&page=2").content.decode()
     more = re.findall(r'<li class="[^"]*" data-trust="([A-Z0-9]+)"', later)
     assert more and not set(more) & set(charted)
+
+
+def test_trajectories_pages_group_as_every_chart_worked_out_does(director, region, small_pages, monkeypatch):
+    """A page groups the trusts by their measures' kept summaries and draws only its own charts; the groups, their
+    order and each page's charts are those of working out every trust's chart."""
+    from wellled.measures.models import Measure
+    from wellled.measures.summaries import stored_refresh
+
+    add_trusts(region, director, 5, 0)
+    stored_refresh(Measure.objects.values_list("pk", flat=True))
+    whole = portfolio_module.trajectories_build(user=director, organisation=region, code="FFT-IP")
+    order = [(name, t.entry.trust_id, t.variation) for name, trusts in whole.groups for t in trusts]
+    cache.clear()  # the charts worked out above are kept: count the pages' own
+    calls = spc_calls(monkeypatch)
+    paged, page = [], 1
+    while True:
+        built = portfolio_module.trajectories_build(user=director, organisation=region, code="FFT-IP", page=page)
+        assert built.counts == whole.counts
+        for name, trusts in built.groups:
+            for t in trusts:
+                assert t.result is not None and t.result.variation is t.variation
+                paged.append((name, t.entry.trust_id, t.variation))
+        if not built.page.has_next():
+            break
+        page += 1
+    assert paged == order
+    assert len(calls) == page  # one batched call a page, for that page's charts only
 
 
 def test_a_trust_person_cannot_page_through_a_portfolio(login, people, region, portfolio_trusts):
