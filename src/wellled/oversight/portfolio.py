@@ -641,7 +641,9 @@ class Trajectory:
     measure: Measure
     series: Series | None
     result: SPCResult | None
-    kept: Variation | None = None  # the variation of the measure's kept summary, before its chart is worked out
+    kept: Variation | None = (
+        None  # the variation of the measure's kept summary, before its chart is worked out
+    )
 
     @property
     def variation(self) -> Variation | None:
@@ -728,7 +730,9 @@ def trajectories_build(
             continue
         series, result = results.get(own.pk, (None, None))
         summary = kept.get(own.pk)
-        t = Trajectory(entry, links[entry.trust_id], own, series, result, summary.variation if summary else None)
+        t = Trajectory(
+            entry, links[entry.trust_id], own, series, result, summary.variation if summary else None
+        )
         grouped[t.variation].append(t)
     order = [v for v in VARIATION_ORDER if grouped.get(v)] + ([None] if grouped.get(None) else [])
 

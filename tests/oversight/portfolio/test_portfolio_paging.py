@@ -140,7 +140,9 @@ def test_trajectories_pages_group_as_every_chart_worked_out_does(director, regio
     calls = spc_calls(monkeypatch)
     paged, page = [], 1
     while True:
-        built = portfolio_module.trajectories_build(user=director, organisation=region, code="FFT-IP", page=page)
+        built = portfolio_module.trajectories_build(
+            user=director, organisation=region, code="FFT-IP", page=page
+        )
         assert built.counts == whole.counts
         for name, trusts in built.groups:
             for t in trusts:
