@@ -36,6 +36,10 @@ DIRECTOR = "scale.director"
 PASSWORD_ENV = "WELLLED_LOAD_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 # Share of people who are the region's director (the rest are trust editors): most sign-ins are a trust's.
 DIRECTOR_SHARE = 5  # one in five
+# Seconds each person waits between two requests, as Locust's `between(low, high)`: 1 to 3 s is the pace of the
+# issue's own measurement (50 people made about 24 requests a second). `--think` changes it.
+THINK_ENV = "WELLLED_LOAD_THINK"
+THINK_DEFAULT = "1,3"
 # How long the throwaway server of --small may take to start (collecting static files on a busy machine).
 SERVER_WAIT_SECONDS = 180
 
@@ -81,7 +85,7 @@ if HttpUser is not None:
     class Person(HttpUser):
         """Signs in once, then browses; which pages depend on who they are."""
 
-        wait_time = between(1, 3)
+        wait_time = between(*(float(x) for x in os.environ.get(THINK_ENV, THINK_DEFAULT).split(",")))
         abstract = True
         username = ""
 
@@ -234,6 +238,11 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=10, help="people started a second (default 10)")
     parser.add_argument("--run-time", default="2m", help="how long, as Locust reads it (default 2m)")
     parser.add_argument("--small", action="store_true", help="own throwaway server, 10 people for 20 s (CI)")
+    parser.add_argument(
+        "--think",
+        default=THINK_DEFAULT,
+        help="LOW,HIGH seconds a person waits between requests (default 1,3: the issue's pace)",
+    )
     args = parser.parse_args()
     locust = shutil.which("locust") or str(Path(sys.executable).with_name("locust"))
     if not Path(locust).exists():
@@ -249,7 +258,11 @@ def main() -> int:
     try:
         command = [locust, "-f", __file__, "--headless", "--host", args.host, "--users", str(args.users)]
         command += ["--spawn-rate", str(args.spawn_rate), "--run-time", args.run_time, "--only-summary"]
-        env = {**os.environ, PASSWORD_ENV: _password()}
+        low, high = (float(x) for x in args.think.split(","))
+        print(
+            f"{args.users} people, {args.spawn_rate} started a second, each waiting {low:g}-{high:g} s between requests"
+        )
+        env = {**os.environ, PASSWORD_ENV: _password(), THINK_ENV: f"{low},{high}"}
         return subprocess.run(command, check=False, env=env).returncode
     finally:
         if server is not None:
