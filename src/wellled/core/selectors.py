@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
@@ -39,10 +39,10 @@ def oversight_entries_for_user(*, user: User) -> QuerySet[PortfolioEntry]:
     return PortfolioEntry.objects.standing().filter(current_member_of(user, through="oversight_body"))
 
 
-def _lent_membership(user: User, entry: PortfolioEntry) -> Membership:
+def _lent_membership(user: User, trust: Organisation, body: Organisation) -> Membership:
     """The viewer's membership a portfolio lends: never saved, it says which body it comes through."""
-    membership = Membership(user=user, organisation=entry.trust, role=Role.VIEWER, active=True)
-    membership.via = entry.oversight_body
+    membership = Membership(user=user, organisation=trust, role=Role.VIEWER, active=True)
+    membership.via = body
     return membership
 
 
@@ -53,12 +53,21 @@ def workplaces_for_user(*, user: User) -> list[Membership]:
     if not any(m.organisation.is_oversight_body for m in own):
         return own
     held = {m.organisation_id for m in own}
+    bodies = {m.organisation_id: m.organisation for m in own}
     lent = []
-    entries = oversight_entries_for_user(user=user).select_related("trust", "oversight_body")
-    for entry in entries.order_by("trust__name", "oversight_body__name"):
-        if entry.trust_id not in held:
-            held.add(entry.trust_id)
-            lent.append(_lent_membership(user, entry))
+    # Read as plain values and made into organisations directly: model rows through select_related cost six times
+    # as much, on every request of a region's people (220 trusts: 4 ms against 25 ms; issue 24).
+    names = [f.attname for f in Organisation._meta.concrete_fields]
+    rows = (
+        oversight_entries_for_user(user=user)
+        .order_by("trust__name", "oversight_body__name")
+        .values_list("oversight_body_id", *(f"trust__{name}" for name in names))
+    )
+    for body_id, *trust_values in rows:
+        trust = Organisation.from_db(DEFAULT_DB_ALIAS, names, trust_values)
+        if trust.pk not in held and body_id in bodies:
+            held.add(trust.pk)
+            lent.append(_lent_membership(user, trust, bodies[body_id]))
     return own + lent
 
 
@@ -78,7 +87,7 @@ def membership_get(*, user: User, organisation: Organisation | int) -> Membershi
         .order_by("oversight_body__name")
         .first()
     )
-    return _lent_membership(user, entry) if entry is not None else None
+    return _lent_membership(user, entry.trust, entry.oversight_body) if entry is not None else None
 
 
 def scoped(
