@@ -292,7 +292,12 @@ class AuditLog(AppendOnly, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            # An organisation's latest record in one index step, however long its history (the portfolio's cache
+            # stamps, issue 24).
+            models.Index(fields=["organisation", "id"], name="core_audit_org_latest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
