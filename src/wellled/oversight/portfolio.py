@@ -298,11 +298,18 @@ def _current_statuses(body: Organisation, trust_ids: list[int]) -> dict[int, Ove
 
 def _exit_counts(body: Organisation, trust_ids: list[int]) -> dict[int, ExitCounts]:
     """Each trust's exit criteria by their latest judgement, and how many are met and sustained: two queries."""
-    criteria = {c.pk: c for c in ExitCriterion.objects.filter(oversight_body=body, trust_id__in=trust_ids)}
+    # Only what the counts and the sustained rule read: the criteria's words and the judgements' reasons stay put.
+    criteria = {
+        c.pk: c
+        for c in ExitCriterion.objects.filter(oversight_body=body, trust_id__in=trust_ids).only(
+            "trust_id", "sustained_judgements", "sustained_months"
+        )
+    }
     judged: dict[int, list[ExitCriterionJudgement]] = defaultdict(list)
-    for judgement in ExitCriterionJudgement.objects.filter(criterion_id__in=criteria).order_by(
-        "criterion_id", "-judged_on", "-recorded_at", "-id"
-    ):
+    judgements = ExitCriterionJudgement.objects.filter(criterion_id__in=criteria).only(
+        "criterion_id", "judgement", "judged_on", "recorded_at"
+    )
+    for judgement in judgements.order_by("criterion_id", "-judged_on", "-recorded_at", "-id"):
         judged[judgement.criterion_id].append(judgement)
     counts: dict[int, ExitCounts] = defaultdict(ExitCounts)
     for pk, criterion in criteria.items():
