@@ -13,9 +13,9 @@ from wellled.core.text import xml_safe
 
 from ..papers.charts import ChartCache, chart_cache
 from .build import IPR, IPRMeasure
-from .chart import measure_png
+from .chart import WORD_CHART_WIDTH_MM, measure_png
 
-CHART_WIDTH = Mm(165)
+CHART_WIDTH = Mm(WORD_CHART_WIDTH_MM)
 
 
 def _measure(doc, measure: IPRMeasure, charts: ChartCache | None = None) -> None:
