@@ -72,7 +72,7 @@ def test_each_chart_is_drawn_once_and_is_vector_in_the_pdf_and_one_picture_in_wo
     forms = [x for x in xobjects if x.get("/Subtype") == "/Form"]
     assert len(forms) == len(charted)  # written once each, placed twice for an exception
     for form in forms:
-        operators = form.get_data().split()  # a path's operators may share a line (a chart's points are one path)
+        operators = form.get_data().split()  # one path's operators share a line (a chart's points)
         assert sum(operators.count(op) for op in PATH_OPERATORS) > 50  # grid, limits, the line and its points
     placed = sum(page.get_contents().get_data().count(b" Do") for page in reader.pages)
     assert placed == len(printed)

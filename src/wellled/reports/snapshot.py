@@ -121,8 +121,9 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
         args = typing.get_args(hint)
         _expect(value, list, where)
         if len(args) == 2 and args[1] is Ellipsis:
+            # A chart's figures are read in one pass; anything odd is read again item by item.
             plain = _PLAIN_ITEMS.get(args[0])
-            if plain is not None:  # a chart's figures: read in one pass; anything odd is read again item by item
+            if plain is not None:
                 try:
                     return tuple(map(plain, value))
                 except _NotPlain:
