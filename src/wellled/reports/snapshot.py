@@ -121,6 +121,13 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
         args = typing.get_args(hint)
         _expect(value, list, where)
         if len(args) == 2 and args[1] is Ellipsis:
+            # A chart's figures are read in one pass; anything odd is read again item by item.
+            plain = _PLAIN_ITEMS.get(args[0])
+            if plain is not None:
+                try:
+                    return tuple(map(plain, value))
+                except _NotPlain:
+                    pass
             return tuple(_decode(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
         if len(args) != len(value):
             raise SnapshotError(f"{where}: expected {len(args)} items.")
@@ -177,6 +184,45 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
     if hint is Any:
         return value
     raise SnapshotError(f"{where}: cannot read a value of {hint}.")
+
+
+class _NotPlain(Exception):
+    """An item the one-pass reading of a tuple does not take: `_decode` reads it, and says what is wrong."""
+
+
+def _plain_float(value: Any) -> float:
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    if value is None:
+        return math.nan
+    raise _NotPlain
+
+
+def _plain_optional_float(value: Any) -> float | None:
+    return None if value is None else _plain_float(value)
+
+
+def _plain_of(kind: type):
+    def read(value: Any) -> Any:
+        if type(value) is not kind:  # bool is not int here, as in _decode
+            raise _NotPlain
+        return value
+
+    return read
+
+
+# How `_decode` reads each item of a long tuple of plain values (a chart's figures, flags and codes), the same way
+# it reads one, without building each item's place in the snapshot for an error that is not there: most of the
+# 60-measure report's snapshot is such tuples (bench/ipr.py, ADR 0064).
+_PLAIN_ITEMS: dict[Any, Any] = {
+    float: _plain_float,
+    float | None: _plain_optional_float,
+    int: _plain_of(int),
+    bool: _plain_of(bool),
+    str: _plain_of(str),
+}
 
 
 def _expect(value: Any, kind: type, where: str) -> None:

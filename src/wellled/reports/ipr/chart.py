@@ -25,7 +25,14 @@ from ..papers.charts import chart_cache
 from ..papers.vector import ChartFonts, svg_drawing, svg_png
 
 DAY = "datetime64[D]"  # measures are charted by day (measures.selectors.measure_spc)
-CHART_SCALE = 1.6  # the Word picture's resolution: crisp on paper at the report's chart width
+# Word's picture of a chart: printed WORD_CHART_WIDTH_MM wide at WORD_PICTURE_DPI, enough for a chart's lines and
+# 10-point words to print sharp (ADR 0064; it was 177 dpi, a third more pixels to paint and compress). The SPC
+# renderer draws SVG_CHART_WIDTH units wide (spc.render.render_svg's default width).
+WORD_CHART_WIDTH_MM = 165
+WORD_PICTURE_DPI = 150
+SVG_CHART_WIDTH = 720
+MM_PER_INCH = 25.4
+CHART_SCALE = WORD_CHART_WIDTH_MM / MM_PER_INCH * WORD_PICTURE_DPI / SVG_CHART_WIDTH  # 1.35: 975 × 515 pixels
 
 
 def _days(values) -> tuple[datetime.date, ...]:
