@@ -286,6 +286,29 @@ def record_create(
     return instance
 
 
+def record_create_or_change(
+    instance: M,
+    *,
+    by: User | None,
+    organisation: Organisation | None,
+    before: dict[str, Any] | None,
+    fields: Iterable[str] | None = None,
+    after: dict[str, Any] | None = None,
+) -> M:
+    """Save a record that is set rather than added or edited (an organisation's one template or policy, a loaded
+    framework) and audit it as added when it had no state `before`, as changed otherwise. `fields` saves only
+    those and moves the version on; without them the row is saved whole."""
+    if fields is None:
+        instance.save()
+    else:
+        version_bump(instance, fields)
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    audit_record(
+        by=by, organisation=organisation, action=action, instance=instance, before=before, after=after
+    )
+    return instance
+
+
 def record_delete(
     instance: models.Model, *, by: User | None, organisation: Organisation, before: dict | None = None
 ) -> None:
