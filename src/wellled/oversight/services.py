@@ -19,8 +19,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from wellled.core.access import is_current_member
-from wellled.core.audit import audit_record
-from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
@@ -525,12 +523,12 @@ def meeting_action_raise(
         due_date=due_date,
         due_precision=due_precision,
     )
-    link = MeetingAction.objects.create(meeting=meeting, action=action, raised_by=by)
-    audit_record(
+    record_create(
+        instance=MeetingAction(meeting=meeting, action=action, raised_by=by),
         by=by,
         organisation=meeting.organisation,
-        action=AuditAction.CREATE,
-        instance=link,
+        permission=None,  # the meeting's rule, checked above
+        clean=[],
         note=f"Action {action.reference} raised at the {meeting}.",
     )
     return action
