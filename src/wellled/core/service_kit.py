@@ -267,9 +267,11 @@ def record_create(
     permission: Permission | None,
     clean: Iterable[str] | None = None,
     many: Mapping[str, Iterable[Any]] | None = None,
+    note: str = "",
 ) -> M:
     """Add a record built (unsaved) by the service: check the role, validate, save, set its many-to-many fields and
-    write the audit record, in one transaction (the tail every "add" service shares).
+    write the audit record (with `note`, where its History should say why), in one transaction (the tail every
+    "add" service shares).
 
     `clean` names the only fields to validate (for a record whose other fields the service set itself); by
     default the whole record is validated. `permission=None` is for callers that checked a narrower rule."""
@@ -282,7 +284,30 @@ def record_create(
     instance.save()
     for name, values in (many or {}).items():
         getattr(instance, name).set(list(values))
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=instance)
+    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=instance, note=note)
+    return instance
+
+
+def record_create_or_change(
+    instance: M,
+    *,
+    by: User | None,
+    organisation: Organisation | None,
+    before: dict[str, Any] | None,
+    fields: Iterable[str] | None = None,
+    after: dict[str, Any] | None = None,
+) -> M:
+    """Save a record that is set rather than added or edited (an organisation's one template or policy, a loaded
+    framework) and audit it as added when it had no state `before`, as changed otherwise. `fields` saves only
+    those and moves the version on; without them the row is saved whole."""
+    if fields is None:
+        instance.save()
+    else:
+        version_bump(instance, fields)
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    audit_record(
+        by=by, organisation=organisation, action=action, instance=instance, before=before, after=after
+    )
     return instance
 
 

@@ -31,6 +31,7 @@ from .service_kit import (
     permission_require,
     record_change,
     record_create,
+    record_create_or_change,
     record_delete,
 )
 from .signals import membership_ended
@@ -269,16 +270,9 @@ def word_template_set(*, organisation: Organisation, by: User, filename: str, co
     template.sha256 = hashlib.sha256(content).hexdigest()
     template.uploaded_by = by
     template.uploaded_at = timezone.now()
-    template.save()
-    audit_record(
-        by=by,
-        organisation=organisation,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        instance=template,
-        before=before,
-        after=_word_template_state(template),
+    return record_create_or_change(
+        template, by=by, organisation=organisation, before=before, after=_word_template_state(template)
     )
-    return template
 
 
 @transaction.atomic

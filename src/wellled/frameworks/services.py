@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from wellled.core.audit import audit_record, snapshot
-from wellled.core.choices import AuditAction
+from wellled.core.audit import snapshot
 from wellled.core.models import Organisation, User
+from wellled.core.service_kit import record_create_or_change
 
 from .models import ElementKind, Framework, FrameworkElement
 
@@ -110,14 +110,7 @@ def framework_load(*, text: str, by: User | None, organisation: Organisation | N
     framework.rating_scale = list(header.get("rating_scale") or [])
     framework.evidence_categories = list(header.get("evidence_categories") or [])
     framework.source_checksum = checksum
-    framework.save()
-    audit_record(
-        by=by,
-        organisation=organisation,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        instance=framework,
-        before=before,
-    )
+    record_create_or_change(framework, by=by, organisation=organisation, before=before)
     existing = {e.code: e for e in framework.elements.all()}
     by_code: dict[str, FrameworkElement] = {}
     for order, (node, parent_code) in enumerate(flat, start=1):

@@ -19,13 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from wellled.core.access import is_current_member
-from wellled.core.audit import audit_record
-from wellled.core.choices import AuditAction
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.service_kit import (
     ROLE_REFUSED,
-    fields_update,
+    EditRule,
     permission_require,
     record_create,
     record_delete,
@@ -51,17 +49,19 @@ from .models import (
 )
 from .selectors import criterion_rows, evidence_object_label
 
-CRITERION_FIELDS = {
-    "reference",
-    "title",
-    "description",
-    "agreed_on",
-    "order",
-    "sustained_judgements",
-    "sustained_months",
-}
-REGULATORY_ACTION_FIELDS = {"kind", "reference", "summary", "issued_on", "lifted_on"}
-MEETING_FIELDS = {"held_on", "chair", "attendees", "status", "minutes"}
+CRITERION_FIELDS = frozenset(
+    {
+        "reference",
+        "title",
+        "description",
+        "agreed_on",
+        "order",
+        "sustained_judgements",
+        "sustained_months",
+    }
+)
+REGULATORY_ACTION_FIELDS = frozenset({"kind", "reference", "summary", "issued_on", "lifted_on"})
+MEETING_FIELDS = frozenset({"held_on", "chair", "attendees", "status", "minutes"})
 FUTURE_REFUSED = "The date cannot be in the future."
 
 
@@ -195,26 +195,27 @@ def exit_criterion_create(
     return record_create(instance=criterion, by=by, organisation=oversight_body, permission=None)
 
 
+def _criterion_rules(row: ExitCriterion, changes: Mapping[str, Any]) -> None:
+    if "reference" in changes:
+        _reference_free(row, str(changes["reference"]).strip())
+
+
+# Permission None: oversight_require has checked the body's portfolio first (the edits below do the same).
+CRITERION_EDIT = EditRule(None, CRITERION_FIELDS, _criterion_rules)
+
+
 def exit_criterion_update(
     *, criterion: ExitCriterion, by: User, expected_version: int | str | None, **fields: Any
 ) -> ExitCriterion:
     """Reword or re-date an exit criterion (refused if someone saved it since the form was opened)."""
     oversight_require(by=by, oversight_body=criterion.oversight_body, trust=criterion.trust)
     _not_in_future(fields.get("agreed_on"), "agreed_on")
-
-    def check(row: ExitCriterion, changes: Mapping[str, Any]) -> None:
-        if "reference" in changes:
-            _reference_free(row, str(changes["reference"]).strip())
-
-    return fields_update(
-        instance=criterion,
+    return CRITERION_EDIT.apply(
+        criterion,
         by=by,
         organisation=criterion.oversight_body,
-        permission=None,  # checked above, with the portfolio
         expected_version=expected_version,
-        allowed=CRITERION_FIELDS,
         changes=fields,
-        check=check,
     )
 
 
@@ -311,6 +312,9 @@ def regulatory_action_record(
     return record_create(instance=action, by=by, organisation=oversight_body, permission=None)
 
 
+REGULATORY_ACTION_EDIT = EditRule(None, REGULATORY_ACTION_FIELDS)
+
+
 def regulatory_action_update(
     *, action: RegulatoryAction, by: User, expected_version: int | str | None, **fields: Any
 ) -> RegulatoryAction:
@@ -320,14 +324,8 @@ def regulatory_action_update(
     _not_in_future(fields.get("lifted_on"), "lifted_on")
     if "summary" in fields and not str(fields["summary"]).strip():
         raise ValidationError({"summary": "Say what the action requires of the trust."})
-    return fields_update(
-        instance=action,
-        by=by,
-        organisation=action.oversight_body,
-        permission=None,  # checked above, with the portfolio
-        expected_version=expected_version,
-        allowed=REGULATORY_ACTION_FIELDS,
-        changes=fields,
+    return REGULATORY_ACTION_EDIT.apply(
+        action, by=by, organisation=action.oversight_body, expected_version=expected_version, changes=fields
     )
 
 
@@ -368,6 +366,20 @@ def exit_recommend(
     return record_create(instance=recommendation, by=by, organisation=oversight_body, permission=None)
 
 
+def _decision_rules(row: ExitRecommendation, changes: Mapping[str, Any]) -> None:
+    if row.decision != ExitDecision.PENDING:
+        raise ValidationError(
+            {"decision": f"This recommendation was already {row.get_decision_display().lower()}."}
+        )
+    if changes["decided_on"] < row.recommended_on:
+        raise ValidationError({"decided_on": "A decision cannot come before the recommendation."})
+
+
+EXIT_DECISION = EditRule(
+    None, frozenset({"decision", "decided_on", "decided_by", "decision_reason"}), _decision_rules
+)
+
+
 def exit_decide(
     *,
     recommendation: ExitRecommendation,
@@ -384,29 +396,17 @@ def exit_decide(
         raise ValidationError({"decision": "Choose accepted or declined."})
     if not decision_reason.strip():
         raise ValidationError({"decision_reason": "Give the reasons for the decision."})
-
-    def check(row: ExitRecommendation, changes: Mapping[str, Any]) -> None:
-        if row.decision != ExitDecision.PENDING:
-            raise ValidationError(
-                {"decision": f"This recommendation was already {row.get_decision_display().lower()}."}
-            )
-        if decided_on < row.recommended_on:
-            raise ValidationError({"decided_on": "A decision cannot come before the recommendation."})
-
-    return fields_update(
-        instance=recommendation,
+    return EXIT_DECISION.apply(
+        recommendation,
         by=by,
         organisation=recommendation.oversight_body,
-        permission=None,  # checked above, with the portfolio
         expected_version=expected_version,
-        allowed={"decision", "decided_on", "decided_by", "decision_reason"},
         changes={
             "decision": decision,
             "decided_on": decided_on,
             "decided_by": by,
             "decision_reason": decision_reason.strip(),
         },
-        check=check,
     )
 
 
@@ -467,25 +467,19 @@ def meeting_create(
     return record_create(instance=meeting, by=by, organisation=organisation, permission=None)
 
 
+def _meeting_rules(row: ImprovementBoardMeeting, changes: Mapping[str, Any]) -> None:
+    if changes.get("status", row.status) == MeetingStatus.HELD:
+        _not_in_future(changes.get("held_on", row.held_on), "held_on")
+
+
+MEETING_EDIT = EditRule(Permission.MANAGE_PLANS, MEETING_FIELDS, _meeting_rules)
+
+
 def meeting_update(
     *, meeting: ImprovementBoardMeeting, by: User, expected_version: int | str | None, **fields: Any
 ) -> ImprovementBoardMeeting:
     """Change a meeting's date, chair, attendees, status or minutes (optimistic locking)."""
-
-    def check(row: ImprovementBoardMeeting, changes: Mapping[str, Any]) -> None:
-        if changes.get("status", row.status) == MeetingStatus.HELD:
-            _not_in_future(changes.get("held_on", row.held_on), "held_on")
-
-    return fields_update(
-        instance=meeting,
-        by=by,
-        organisation=meeting.organisation,
-        permission=Permission.MANAGE_PLANS,
-        expected_version=expected_version,
-        allowed=MEETING_FIELDS,
-        changes=fields,
-        check=check,
-    )
+    return MEETING_EDIT.apply(meeting, by=by, expected_version=expected_version, changes=fields)
 
 
 @transaction.atomic
@@ -525,12 +519,12 @@ def meeting_action_raise(
         due_date=due_date,
         due_precision=due_precision,
     )
-    link = MeetingAction.objects.create(meeting=meeting, action=action, raised_by=by)
-    audit_record(
+    record_create(
+        instance=MeetingAction(meeting=meeting, action=action, raised_by=by),
         by=by,
         organisation=meeting.organisation,
-        action=AuditAction.CREATE,
-        instance=link,
+        permission=None,  # the meeting's rule, checked above
+        clean=[],
         note=f"Action {action.reference} raised at the {meeting}.",
     )
     return action

@@ -45,20 +45,12 @@ class BoardPaperKind(PaperKind):
     def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
         return None  # the plan's open cycle decides (board_paper_build)
 
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
+    def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> Any:
         """`plan`: the plan's id (another organisation's plan is a 404)."""
         plan = str(parameters.get("plan", ""))
         if not plan.isdigit():
             raise ValidationError({"plan": "Name the plan whose board paper to draft."})
-        subject = plan_get(user=by, organisation=organisation, pk=int(plan))
-        return PaperRequest(organisation=organisation, by=by, as_at=as_at, subject=subject)
+        return plan_get(user=by, organisation=organisation, pk=int(plan))
 
     def to_data(self, paper: BoardPaper) -> dict[str, Any]:
         return paper_to_data(paper)

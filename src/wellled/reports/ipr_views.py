@@ -3,11 +3,9 @@ issuing it (a background job), the issued reports, each one as issued with its f
 
 from __future__ import annotations
 
-import base64
 import datetime
 import logging
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +27,7 @@ from .forms_ipr import CommentaryForm, IssueReportForm, WithdrawReportForm
 from .ipr import IPR, ipr_build, last_complete_period
 from .ipr import kind as ipr_kind
 from .ipr.kind import IPR_ISSUE_PERMISSION, IPR_KIND, frozen_report, ipr_job_start
-from .paper_views import job_page, query_date
+from .paper_views import issued_file_response, job_page, query_date, withdraw_page
 from .papers.pipeline import as_at_check
 from .selectors import TamperedError
 
@@ -249,32 +247,19 @@ def ipr_paper_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
         content = selectors.verified_content(file)
     except TamperedError as error:
         return _tampered(request, error)
-    response = HttpResponse(content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    # RFC 9530: the checksum recorded at issue, so a client can check what it received.
-    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(file.sha256)).decode('ascii')}:"
-    return response
+    return issued_file_response(file, content)
 
 
 def ipr_paper_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     """Withdraw an issued report with a reason; it is kept as issued, marked withdrawn, and audited (ADR 0034)."""
     issued = selectors.issued_report_get(pk=pk, **scope(request))
     require(role(request), IPR_ISSUE_PERMISSION)
-    form = WithdrawReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.paper_withdraw(paper=issued, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            errors_apply(form, exc)
-        else:
-            messages.success(
-                request, "The report is withdrawn. It is kept as issued, marked withdrawn, with your reason."
-            )
-            return redirect("ipr-paper", pk=issued.pk)
-    return render(
+    return withdraw_page(
         request,
-        "reports/ipr_withdraw.jinja",
-        {"issued": issued, "form": form, "page_title": "Withdraw the performance report"},
-        status=400 if form.errors else 200,
+        issued,
+        WithdrawReportForm(request.POST or None),
+        template="reports/ipr_withdraw.jinja",
+        done="The report is withdrawn. It is kept as issued, marked withdrawn, with your reason.",
+        success_url=reverse("ipr-paper", args=[issued.pk]),
+        context={"page_title": "Withdraw the performance report"},
     )

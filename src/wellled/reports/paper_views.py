@@ -9,21 +9,23 @@ import datetime
 import logging
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wellled.core.permissions import Permission, require
-from wellled.core.view_kit import SignedInRequest, role, scope
+from wellled.core.view_kit import SignedInRequest, errors_apply, role, scope
 from wellled.plans.selectors import open_cycle, plan_cycles, plan_get
 
 from . import selectors, services
 from .formats import FORMATS
 from .forms import IssueForm, WithdrawForm
-from .models import JobState
+from .models import IssuedPaper, IssuedPaperFile, JobState
 from .selectors import TamperedError
 
 logger = logging.getLogger(__name__)
@@ -161,34 +163,53 @@ def paper_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def paper_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Withdraw an issued paper with a reason; it is kept, marked withdrawn, and audited (ADR 0034)."""
-    issued = selectors.issued_paper_get(pk=pk, **scope(request))
-    require(role(request), services.ISSUE_PERMISSION)
-    form = WithdrawForm(request.POST or None)
+def withdraw_page(
+    request: SignedInRequest,
+    issued: IssuedPaper,
+    form: forms.Form,
+    *,
+    template: str,
+    done: str,
+    success_url: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The page that withdraws an issued paper of any kind with a reason: it is kept as issued, marked withdrawn
+    and audited (ADR 0034); a refused reason is shown on the form with a 400."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.paper_withdraw(
-                paper=issued, by=scope(request)["user"], reason=form.cleaned_data["reason"]
-            )
+            services.paper_withdraw(paper=issued, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            form.add_error("reason", " ".join(exc.messages))
+            errors_apply(form, exc)
         else:
-            messages.success(
-                request, "The paper is withdrawn. It is kept, marked withdrawn, with your reason."
-            )
-            return redirect("paper-detail", pk=issued.pk)
-    return render(
+            messages.success(request, done)
+            return redirect(success_url)
+    page = {**context, "issued": issued, "form": form}
+    return render(request, template, page, status=400 if form.errors else 200)
+
+
+def paper_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Withdraw an issued board paper with a reason."""
+    issued = selectors.issued_paper_get(pk=pk, **scope(request))
+    require(role(request), services.ISSUE_PERMISSION)
+    return withdraw_page(
         request,
-        "reports/papers/paper_withdraw.jinja",
-        {
-            "issued": issued,
-            "plan": issued.plan,
-            "form": form,
-            "page_title": f"Withdraw the board paper: {issued.title}",
-        },
-        status=400 if form.errors else 200,
+        issued,
+        WithdrawForm(request.POST or None),
+        template="reports/papers/paper_withdraw.jinja",
+        done="The paper is withdrawn. It is kept, marked withdrawn, with your reason.",
+        success_url=reverse("paper-detail", args=[issued.pk]),
+        context={"plan": issued.plan, "page_title": f"Withdraw the board paper: {issued.title}"},
     )
+
+
+def issued_file_response(file: IssuedPaperFile, content: bytes) -> HttpResponse:
+    """An issued paper's file as a download, its content already verified against its checksum; the checksum
+    recorded at issue goes in Repr-Digest (RFC 9530), so a client can check what it received."""
+    response = HttpResponse(content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(file.sha256)).decode('ascii')}:"
+    return response
 
 
 @require_GET
@@ -202,12 +223,7 @@ def paper_file(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
         content = selectors.verified_content(file)
     except TamperedError as error:
         return _tampered(request, error, file.paper.plan)
-    response = HttpResponse(content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    # RFC 9530: the checksum recorded at issue, so a client can check what it received.
-    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(file.sha256)).decode('ascii')}:"
-    return response
+    return issued_file_response(file, content)
 
 
 @require_GET

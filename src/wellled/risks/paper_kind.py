@@ -43,21 +43,9 @@ class BafKind(PaperKind):
             user=request.by, organisation=request.organisation, as_at=request.day, committee=request.subject
         )
 
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
+    def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> Any:
         """`?committee=<id>` drafts one committee's BAF; another organisation's committee is a 404."""
-        return PaperRequest(
-            organisation=organisation,
-            by=by,
-            as_at=as_at,
-            subject=committee_of(by, organisation, parameters.get("committee", "")),
-        )
+        return committee_of(by, organisation, parameters.get("committee", ""))
 
     def render(self, paper: BafPaper, fmt: str, context: RenderContext) -> bytes:
         return render(paper, fmt)

@@ -29,6 +29,7 @@ from wellled.core.service_kit import (
     people_check,
     permission_require,
     record_create,
+    record_create_or_change,
     version_bump,
     version_check,
 )
@@ -688,13 +689,8 @@ def threshold_set(*, organisation: Organisation, by: User, escalation_threshold:
     before = None if created else snapshot(policy)
     policy.escalation_threshold = escalation_threshold
     policy.full_clean()
-    if created:
-        audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=policy)
-    else:
-        version_bump(policy, ["escalation_threshold"])
-        audit_record(
-            by=by, organisation=organisation, action=AuditAction.UPDATE, instance=policy, before=before
-        )
+    fields = None if created else ["escalation_threshold"]  # a new policy keeps its first version
+    record_create_or_change(policy, by=by, organisation=organisation, before=before, fields=fields)
     at = timezone.now()
     for risk in (
         Risk.objects.select_for_update().filter(organisation=organisation).select_related("organisation")
@@ -733,15 +729,9 @@ def assurance_age_set(*, organisation: Organisation, by: User, days: int | None)
     before = None if created else snapshot(policy)
     policy.assurance_stale_days = days
     policy.full_clean()
-    version_bump(policy, ["assurance_stale_days"])
-    audit_record(
-        by=by,
-        organisation=organisation,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        instance=policy,
-        before=before,
+    return record_create_or_change(
+        policy, by=by, organisation=organisation, before=before, fields=["assurance_stale_days"]
     )
-    return policy
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from wellled.core.models import Organisation, User
 from wellled.core.registers import Comparison, Upload
-from wellled.core.selectors import command_actor
+
+from .command_kit import command_member, command_organisation
 
 
 class RegisterCommand(BaseCommand):
@@ -36,13 +37,8 @@ class RegisterCommand(BaseCommand):
             each.add_argument("--as-user", help="Act as this member (default: its first administrator).")
 
     def handle(self, *args, verb: str, organisation: str, as_user: str | None, **options: Any):
-        org = Organisation.objects.filter(ods_code__iexact=organisation).first()
-        if org is None:
-            raise CommandError(f"No organisation has the ODS code {organisation}.")
-        try:
-            by = command_actor(organisation=org, username=as_user)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
+        org = command_organisation(organisation)
+        by = command_member(org, as_user)
         if verb == "export":
             options["out"].write_bytes(type(self).export(user=by, organisation=org))
             self.stdout.write(f"Wrote {options['out']}.")

@@ -69,6 +69,8 @@ class PaperKind:
     store_label: ClassVar[str] = "Storing the issued paper"
     read_weight: ClassVar[int] = READ_WEIGHT
     format_weights: ClassVar[dict[str, int]] = {}
+    # False for a paper about one thing its draft's parameters name (a report, a quarter): it is not as at a date.
+    dated: ClassVar[bool] = True
 
     # What it gathers and how it is laid out ------------------------------------------------------------------
 
@@ -94,8 +96,13 @@ class PaperKind:
         return self.issue_permission(organisation)
 
     def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
-        """The date a draft (and the page that offers it) is as at when none is asked for: today."""
-        return timezone.localdate()
+        """The date a draft (and the page that offers it) is as at when none is asked for: today, if dated."""
+        return timezone.localdate() if self.dated else None
+
+    def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> Any:
+        """What a draft's parameters name the paper about (a plan, a committee; None: the whole organisation), read
+        through the person's scoped getter: another organisation's record is a 404, a bad value a ValidationError."""
+        return None
 
     def draft_request(
         self,
@@ -105,10 +112,14 @@ class PaperKind:
         as_at: datetime.date | None,
         parameters: Mapping[str, str],
     ) -> PaperRequest:
-        """What a draft's parameters (a page's query string) ask for; `as_at` is already read from them. A kind
-        about a record (a plan, a request) reads it here through the person's scoped getter: another
-        organisation's record is a 404."""
-        return PaperRequest(organisation=organisation, by=by, as_at=as_at)
+        """What a draft's parameters (a page's query string) ask for: its `subject`, as at the date already read
+        from them (none for a kind that is not dated)."""
+        return PaperRequest(
+            organisation=organisation,
+            by=by,
+            as_at=as_at if self.dated else None,
+            subject=self.subject(organisation=organisation, by=by, parameters=parameters),
+        )
 
     def to_data(self, paper: Any) -> dict[str, Any]:
         return snapshot_to_data(paper)
@@ -148,20 +159,8 @@ class SubjectPaperKind(PaperKind):
     """A paper about one thing its draft's parameters name (a report, a quarter) rather than a position as at a
     date: it has no default date, and `subject` reads the thing, through the person's scope where it is a record."""
 
+    dated = False
+
     def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> Any:
         """The thing the parameters name; another organisation's record is a 404, a bad value a ValidationError."""
         raise NotImplementedError
-
-    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
-        return None
-
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
-        subject = self.subject(organisation=organisation, by=by, parameters=parameters)
-        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=subject)

@@ -15,7 +15,7 @@ from wellled.core.choices import AuditAction
 from wellled.core.formatting import long_date
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
-from wellled.core.service_kit import permission_require
+from wellled.core.service_kit import permission_require, record_create
 
 from ..formats import FORMATS
 from ..models import IssuedPaper, IssuedPaperFile, PaperWithdrawal
@@ -113,14 +113,13 @@ def paper_withdraw(*, paper: IssuedPaper, by: User, reason: str) -> PaperWithdra
         raise ValidationError({"reason": WITHDRAW_NO_REASON})
     if PaperWithdrawal.objects.filter(paper=paper).exists():
         raise ValidationError({"reason": WITHDRAWN_ALREADY})
-    withdrawal = PaperWithdrawal.objects.create(
-        paper=paper, reason=reason.strip(), withdrawn_by=by, withdrawn_at=timezone.now()
-    )
-    audit_record(
+    return record_create(
+        instance=PaperWithdrawal(
+            paper=paper, reason=reason.strip(), withdrawn_by=by, withdrawn_at=timezone.now()
+        ),
         by=by,
         organisation=paper.organisation,
-        action=AuditAction.CREATE,
-        instance=withdrawal,
+        permission=None,  # checked above, before the lock
+        clean=[],
         note=f"{kind_label(paper.kind)} withdrawn: position as at {long_date(paper.as_at)}",
     )
-    return withdrawal

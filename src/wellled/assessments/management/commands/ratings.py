@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from wellled.assessments.importers import MAX_BYTES, RatingsImportError, ratings_import
-from wellled.core.models import Organisation
+from wellled.core.management.command_kit import command_organisation
 
 
 class Command(BaseCommand):
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, subcommand: str, **options):
-        ods_code = options["organisation"].strip().upper()
-        organisation = Organisation.objects.filter(ods_code=ods_code).first()
-        if organisation is None:
-            raise CommandError(f"No organisation has the ODS code {ods_code!r}.")
+        organisation = command_organisation(options["organisation"])
         path: Path = options["file"]
         try:
             too_big = path.stat().st_size > MAX_BYTES  # refused before it is read

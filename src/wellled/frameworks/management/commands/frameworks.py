@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from wellled.core.models import Organisation
+from wellled.core.management.command_kit import command_organisation
 from wellled.frameworks.models import Framework
 from wellled.frameworks.services import FrameworkFileError, framework_load
 
@@ -50,9 +50,7 @@ class Command(BaseCommand):
         """Load one file; any problem is one line naming the entry and field, and nothing is saved."""
         organisation = None
         if ods_code:
-            organisation = Organisation.objects.filter(ods_code=ods_code.strip().upper()).first()
-            if organisation is None:
-                raise CommandError(f"No organisation has the ODS code {ods_code.strip().upper()!r}.")
+            organisation = command_organisation(ods_code)
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:

@@ -17,8 +17,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.models import Organisation, User
-from wellled.core.selectors import command_actor, word_template_get
+from wellled.core.management.command_kit import command_member, command_organisation
+from wellled.core.models import User
+from wellled.core.selectors import word_template_get
 from wellled.plans.selectors import open_cycle, plans_for_user
 from wellled.reports.board_paper import as_at_problem, board_paper_build
 from wellled.reports.formats import FORMATS, render
@@ -80,10 +81,8 @@ class Command(BaseCommand):
             raise CommandError("--template applies to --format docx only.")
         if template and not Path(template).is_file():
             raise CommandError(f"The template {template} does not exist.")
-        org = Organisation.objects.filter(ods_code=organisation.strip().upper()).first()
-        if org is None:
-            raise CommandError(f"No organisation has the ODS code {organisation!r}.")
-        user = self._user(org, as_user)
+        org = command_organisation(organisation)
+        user = command_member(org, as_user)
         chosen = plans_for_user(user=user, organisation=org).filter(name=plan).first()
         if chosen is None:
             names = ", ".join(repr(p.name) for p in plans_for_user(user=user, organisation=org)) or "none"
@@ -146,9 +145,3 @@ class Command(BaseCommand):
         if path is not None:
             path.write_bytes(bytes(issued.files.get(format=fmt).content))
             self.stdout.write(f"Wrote the issued {FORMATS[fmt].name} file to {path}.")
-
-    def _user(self, org: Organisation, username: str | None) -> User:
-        try:
-            return command_actor(organisation=org, username=username)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from exc

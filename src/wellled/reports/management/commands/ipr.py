@@ -17,8 +17,8 @@ from typing import TextIO, cast
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from wellled.core.management.command_kit import command_member, command_organisation
 from wellled.core.models import Organisation, User
-from wellled.core.selectors import command_actor
 from wellled.reports.board_paper import as_at_problem
 from wellled.reports.ipr import ipr_build, render_ipr_docx, render_ipr_pdf
 from wellled.reports.ipr.kind import ipr_issue
@@ -62,19 +62,14 @@ class Command(BaseCommand):
     ):
         if bool(fmt) != bool(out) or not (fmt or issue):
             raise CommandError("Give --format and --out (both), or --issue (with both or neither).")
-        org = Organisation.objects.filter(ods_code__iexact=organisation).first()
-        if org is None:
-            raise CommandError(f"No organisation has the ODS code {organisation}.")
+        org = command_organisation(organisation)
         try:
             day = datetime.date.fromisoformat(as_at) if as_at else timezone.localdate()
         except ValueError:
             raise CommandError(f"--as-at {as_at}: use a date such as 2026-11-30.") from None
         if problem := as_at_problem(day):
             raise CommandError(f"--as-at {as_at}: {problem}")
-        try:
-            user = command_actor(organisation=org, username=as_user)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from exc
+        user = command_member(org, as_user)
         if issue:
             with command_paper_errors("performance report"):
                 self._issue(org, user, day, fmt, out, options.get("verbosity", 1))

@@ -17,8 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.models import Organisation
-from wellled.core.selectors import command_actor
+from wellled.core.management.command_kit import command_member, command_organisation
 from wellled.reports.paper_errors import command_paper_errors
 from wellled.reports.progress import TerminalProgress
 from wellled.risks.baf_paper import baf_paper_build
@@ -40,13 +39,8 @@ class Command(BaseCommand):
         parser.add_argument("--as-user", dest="as_user", help="Username of the member to act as.")
 
     def handle(self, *args, organisation: str, as_at, fmt, out, issue: bool, as_user, **options):
-        trust = Organisation.objects.filter(ods_code=organisation.upper()).first()
-        if trust is None:
-            raise CommandError(f"No organisation has the ODS code {organisation}.")
-        try:
-            user = command_actor(organisation=trust, username=as_user)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
+        trust = command_organisation(organisation)
+        user = command_member(trust, as_user)
         day = timezone.localdate()
         if as_at:
             try:

@@ -14,8 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from wellled.core.models import Organisation
-from wellled.core.selectors import command_actor
+from wellled.core.management.command_kit import command_member, command_organisation
 from wellled.risks.selectors import RegisterFilters, risk_register
 from wellled.risks.spreadsheet import Upload, register_export, register_import
 
@@ -38,17 +37,9 @@ class Command(BaseCommand):
         remind.add_argument("--organisation", required=True)
         remind.add_argument("--as-user", dest="as_user")
 
-    def _actor(self, organisation: str, as_user):
-        trust = Organisation.objects.filter(ods_code=organisation.upper()).first()
-        if trust is None:
-            raise CommandError(f"No organisation has the ODS code {organisation}.")
-        try:
-            return trust, command_actor(organisation=trust, username=as_user)
-        except LookupError as exc:
-            raise CommandError(str(exc)) from None
-
     def handle(self, *args, action: str, **options):
-        trust, user = self._actor(options["organisation"], options.get("as_user"))
+        trust = command_organisation(options["organisation"])
+        user = command_member(trust, options.get("as_user"))
         if action == "remind":
             from wellled.risks.services import review_reminders_send
 
