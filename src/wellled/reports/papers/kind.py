@@ -152,6 +152,10 @@ class SubjectPaperKind(PaperKind):
         """The thing the parameters name; another organisation's record is a 404, a bad value a ValidationError."""
         raise NotImplementedError
 
+    def subject_as_at(self, subject: Any) -> datetime.date | None:
+        """The date a draft is as at when the thing fixes one (a chair's report: its meeting's day); else none."""
+        return None
+
     def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
         return None
 
@@ -164,4 +168,6 @@ class SubjectPaperKind(PaperKind):
         parameters: Mapping[str, str],
     ) -> PaperRequest:
         subject = self.subject(organisation=organisation, by=by, parameters=parameters)
-        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=subject)
+        return PaperRequest(
+            organisation=organisation, by=by, as_at=self.subject_as_at(subject), subject=subject
+        )
