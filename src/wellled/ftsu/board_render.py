@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from functools import partial
-from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.shared import Mm, Pt
@@ -15,7 +14,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 from wellled.core.formatting import long_date
 from wellled.core.text import xml_safe
 from wellled.reports.papers.charts import ChartCache, chart_cache
-from wellled.reports.papers.document import WIDTH, portrait_pdf
+from wellled.reports.papers.document import WIDTH, paragraph_markup, portrait_pdf
 from wellled.reports.papers.vector import ChartFonts, ChartOnce, svg_drawing, svg_png
 from wellled.reports.render_pdf import BLUE, BORDER, Styles, paper_fonts
 from wellled.spc import render as spc_render
@@ -39,7 +38,7 @@ def _svg(chart: QuarterChart, charts: ChartCache) -> str:
 
 
 def _p(value: str, style) -> Paragraph:
-    return Paragraph(escape(value or "").replace("\n", "<br/>"), style)
+    return Paragraph(paragraph_markup(value), style)
 
 
 def _table(rows: list[list[str]], styles: Styles, widths: list[float] | None = None) -> Table:

@@ -23,6 +23,7 @@ from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.text import xml_safe
+from wellled.reports.papers.document import paragraph_markup
 from wellled.reports.papers.kind import PaperRequest, RenderContext, SubjectPaperKind
 from wellled.reports.pdf_layout import CellParagraph, Source, build_naming_text
 
@@ -101,7 +102,7 @@ def _pdf(paper: ChairsReportPaper) -> bytes:
     body, h1, h2 = styles["BodyText"], styles["Title"], styles["Heading2"]
 
     def text(value: str, field: str) -> Paragraph:
-        safe = escape(xml_safe(value or NOTHING)).replace("\n", "<br/>")
+        safe = paragraph_markup(xml_safe(value or NOTHING))
         return CellParagraph(safe, body, source=Source(paper.committee, field, len(value or "")))
 
     story: list = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -15,6 +16,11 @@ from ..pdf_layout import build_naming_text
 MARGIN = 15 * mm  # left, right and top: the IPR's page since its first issue
 FOOT_MARGIN = 16 * mm  # a little more at the foot, for the page footer
 WIDTH = A4[0] - 2 * MARGIN  # the frame's width, for charts and tables
+
+
+def paragraph_markup(value: str | None) -> str:
+    """Text as a ReportLab paragraph takes it: escaped, its line breaks kept."""
+    return escape(value or "").replace("\n", "<br/>")
 
 
 def portrait_document(out: io.BytesIO, *, title: str, author: str) -> SimpleDocTemplate:
