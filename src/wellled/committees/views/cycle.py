@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from wellled.core.formatting import month_year
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import CreatePage, EditPage, SignedInRequest, form_page, role, scope
+from wellled.core.view_kit import CreatePage, EditPage, SignedInRequest, role, scope
 
 from ..forms.cycle import CycleItemForm, DeferForm
-from ..models import CycleItem
+from ..models import CycleEntry, CycleItem
 from ..selectors import cycle as selectors
 from ..selectors.packs import meeting_get
 from ..services import cycle as services
@@ -115,22 +115,19 @@ def cycle_plan(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(_cycle_url(committee.pk, year))
 
 
-def cycle_entry_defer(request: SignedInRequest, pk: int) -> HttpResponse:
-    require(role(request), Permission.MANAGE_COMMITTEES)
-    entry = selectors.cycle_entry_get(pk=pk, **scope(request))
-    committee = entry.cycle_item.committee
-    form = DeferForm(request.POST or None, initial={"version": entry.version})
-    return form_page(
-        request,
-        form,
-        template="committees/cycle/defer.jinja",
-        save=lambda data: services.cycle_entry_defer(
-            entry=entry, reason=data["reason"], by=request.user, expected_version=data.get("version")
-        ),
-        success_url=_cycle_url(committee.pk, selectors.financial_year(entry.due_month)),
-        message=lambda e: f"Deferred to {month_year(e.deferred_to)}.",
-        context={"entry": entry, "committee": committee, "page_title": f"Defer {entry}"},
-    )
+cycle_entry_defer: EditPage[CycleEntry] = EditPage(
+    get=selectors.cycle_entry_get,
+    noun="entry",
+    form=DeferForm,
+    service=services.cycle_entry_defer,
+    permission=Permission.MANAGE_COMMITTEES,
+    template="committees/cycle/defer.jinja",
+    success_url=lambda entry: _cycle_url(
+        entry.cycle_item.committee_id, selectors.financial_year(entry.due_month)
+    ),
+    message=lambda entry: f"Deferred to {month_year(entry.deferred_to)}.",
+    context=lambda request, entry: {"committee": entry.cycle_item.committee, "page_title": f"Defer {entry}"},
+)
 
 
 @require_POST
