@@ -19,7 +19,7 @@ from wellled.core.permissions import Permission
 from wellled.core.service_kit import permission_require
 from wellled.core.url_kit import site_url
 from wellled.reports.models import PaperJob
-from wellled.reports.papers.jobs import WAITING, paper_job_run
+from wellled.reports.papers.jobs import WAITING, JobTask, paper_job_run
 
 from .models import Meeting, MeetingPack
 from .papers.pack import PACK_KEY
@@ -29,12 +29,12 @@ logger = logging.getLogger(__name__)
 ALREADY_BUILDING = "A pack for this meeting is already being built: its progress is on its page."
 NO_ITEMS = "The meeting has no agenda items yet: make its agenda (from the cycle of business, or item by item) first."
 
-_runner: dict[str, Any] = {}
+PACK_TASK = JobTask("build meeting packs")  # committees.tasks.build_pack
 
 
 def pack_task_register(task: Any) -> None:
     """Say which background task builds a pack: `task.enqueue(job_id)` (committees.tasks.build_pack)."""
-    _runner["task"] = task
+    PACK_TASK.register(task)
 
 
 def pack_request(*, meeting: Meeting, public: bool, by: User, here: bool = False) -> MeetingPack:
@@ -62,11 +62,7 @@ def pack_request(*, meeting: Meeting, public: bool, by: User, here: bool = False
         pack_job_run(job_id=job.pk)
         pack.refresh_from_db()
         return pack
-    if "task" not in _runner:
-        raise RuntimeError("No background task is registered to build meeting packs.")
-    result = _runner["task"].enqueue(job.pk)
-    if result.id:
-        PaperJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    PACK_TASK.enqueue(job.pk)
     pack.refresh_from_db()
     return pack
 

@@ -66,9 +66,9 @@ urlpatterns += [
 
 # Chair's reports, escalation, committee reviews of principal risks and linking risks (cmt-chair, ADR 0062).
 urlpatterns += [
-    path("committees/reports/", report_views.report_list, name="committee-report-list"),
-    path("committees/reports/<int:pk>/", report_views.report_detail, name="committee-report-detail"),
-    path("committees/reports/<int:pk>/issue/", report_views.report_issue, name="committee-report-issue"),
+    *record_paths(
+        "committees/reports/", report_views, "report", ("list", "detail", "issue"), name="committee-report"
+    ),
     path("committees/meetings/<int:pk>/report/", report_views.report_edit, name="committee-report-edit"),
     path(
         "committees/meetings/<int:pk>/refer/",

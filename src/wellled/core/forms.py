@@ -421,12 +421,18 @@ def model_choices(
 
 
 def record_field(
-    label: str, *, required: bool = False, required_message: str = "", **kwargs: Any
+    label: str,
+    *,
+    required: bool = False,
+    required_message: str = "",
+    invalid_message: str = "",
+    **kwargs: Any,
 ) -> forms.ModelChoiceField:
     """One of the organisation's records (optional unless said, or unless `required_message` says what to choose):
-    the view gives it its choices (model_choices)."""
-    if required_message:
-        kwargs["error_messages"] = _errors(required_message)
+    the view gives it its choices (model_choices); `invalid_message` answers a choice not on its list."""
+    if required_message or invalid_message:
+        more = {"invalid_choice": invalid_message} if invalid_message else {}
+        kwargs["error_messages"] = _errors(required_message, **more)
     return forms.ModelChoiceField(
         label=label, queryset=None, required=required or bool(required_message), **kwargs
     )

@@ -5,26 +5,22 @@ from __future__ import annotations
 
 import io
 from functools import partial
-from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.shared import Mm, Pt
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from wellled.core.formatting import long_date
 from wellled.core.text import xml_safe
 from wellled.reports.papers.charts import ChartCache, chart_cache
+from wellled.reports.papers.document import WIDTH, paragraph_markup, portrait_pdf
 from wellled.reports.papers.vector import ChartFonts, ChartOnce, svg_drawing, svg_png
-from wellled.reports.pdf_layout import build_naming_text
 from wellled.reports.render_pdf import BLUE, BORDER, Styles, paper_fonts
 from wellled.spc import render as spc_render
 
 from .board_report import BoardReport, QuarterChart
 
-MARGIN = 15 * mm
-WIDTH = A4[0] - 2 * MARGIN
 CHART_WIDTH = WIDTH * 0.8
 CHART_SCALE = 1.6  # Word's picture resolution, as the performance report's
 WORD_CHART_WIDTH = Mm(150)
@@ -42,7 +38,7 @@ def _svg(chart: QuarterChart, charts: ChartCache) -> str:
 
 
 def _p(value: str, style) -> Paragraph:
-    return Paragraph(escape(value or "").replace("\n", "<br/>"), style)
+    return Paragraph(paragraph_markup(value), style)
 
 
 def _table(rows: list[list[str]], styles: Styles, widths: list[float] | None = None) -> Table:
@@ -154,17 +150,6 @@ def render_board_pdf(report: BoardReport, charts: ChartCache | None = None) -> b
     charts = chart_cache(charts)
     styles = Styles(paper_fonts())
     fonts = ChartFonts(regular=styles.fonts.regular, bold=styles.fonts.bold)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
-        title=report.title,
-        author=report.organisation_name,
-    )
     story: list = [
         _p(report.organisation_name, styles.small),
         _p("Freedom to Speak Up: report to the board", styles.title),
@@ -190,8 +175,7 @@ def render_board_pdf(report: BoardReport, charts: ChartCache | None = None) -> b
                     block.append(ChartOnce(drawing, f"ftsu-chart-{chart.code}"))
                 block.append(_p(_chart_words(chart), styles.small))
                 story.append(KeepTogether(block))
-    build_naming_text(doc, story)
-    return out.getvalue()
+    return portrait_pdf(story, title=report.title, author=report.organisation_name)
 
 
 def render_board_docx(report: BoardReport, charts: ChartCache | None = None) -> bytes:

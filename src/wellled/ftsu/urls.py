@@ -7,22 +7,27 @@ from wellled.core.url_kit import record_paths
 from . import views
 
 urlpatterns = [
-    *record_paths("speak-up/cases/", views, "case", ("list", "create", "detail", "edit"), name="ftsu-case"),
+    *record_paths(
+        "speak-up/cases/",
+        views,
+        "case",
+        ("list", "create", "detail", "edit", "consent", "close", "break", "erase"),
+        name="ftsu-case",
+    ),
     path("speak-up/cases/<int:pk>/journal/", views.case_contact, name="ftsu-case-contact"),
     path("speak-up/cases/<int:pk>/actions/", views.case_action, name="ftsu-case-action"),
-    path("speak-up/cases/<int:pk>/consent/", views.case_consent, name="ftsu-case-consent"),
-    path("speak-up/cases/<int:pk>/close/", views.case_close, name="ftsu-case-close"),
-    path("speak-up/cases/<int:pk>/break/", views.case_break, name="ftsu-case-break"),
-    path("speak-up/cases/<int:pk>/erase/", views.case_erase, name="ftsu-case-erase"),
     path("speak-up/return/", views.return_page, name="ftsu-return"),
     path("speak-up/return/issue/", views.return_issue, name="ftsu-return-issue"),
     path("speak-up/return/issued/<int:pk>.<slug:fmt>", views.return_issued_file, name="ftsu-return-issued"),
     path("speak-up/return.csv", views.return_csv, name="ftsu-return-csv"),
     path("speak-up/return.xlsx", views.return_xlsx, name="ftsu-return-xlsx"),
     *record_paths(
-        "speak-up/board-reports/", views, "report", ("list", "create", "detail", "edit"), name="ftsu-report"
+        "speak-up/board-reports/",
+        views,
+        "report",
+        ("list", "create", "detail", "edit", "issue"),
+        name="ftsu-report",
     ),
-    path("speak-up/board-reports/<int:pk>/issue/", views.report_issue, name="ftsu-report-issue"),
     path(
         "speak-up/board-reports/issued/<int:pk>.<slug:fmt>", views.board_issued_file, name="ftsu-board-issued"
     ),

@@ -13,6 +13,7 @@ from wellled.core.forms import (
     choice_field,
     date_field,
     model_choices,
+    record_field,
     text_field,
 )
 
@@ -22,14 +23,11 @@ from .models import InformationRequest, RequestKind
 class SubjectForm(TextForm):
     """Step one for an oversight body: which trust of the portfolio the request is about."""
 
-    subject: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Which trust is the request about?",
-        queryset=None,
+    subject = record_field(
+        "Which trust is the request about?",
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the trust the request is about",
-            "invalid_choice": "Choose a trust from the list",
-        },
+        required_message="Choose the trust the request is about",
+        invalid_message="Choose a trust from the list",
     )
 
     def __init__(self, *args, subjects, **kwargs):
@@ -44,12 +42,10 @@ class SubjectForm(TextForm):
 class RequestDetailsForm(TextForm):
     """Who asked, what and by when: what a request's owner may change until it is answered."""
 
-    asked_by_organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Body that asked, if it uses Wellled",
-        queryset=None,
-        required=False,
+    asked_by_organisation = record_field(
+        "Body that asked, if it uses Wellled",
         help_text="The answer is shared with its people in Wellled.",
-        error_messages={"invalid_choice": "Choose a body from the list"},
+        invalid_message="Choose a body from the list",
     )
     asked_by_name = text_field(
         "Or the body that asked, outside Wellled",
@@ -102,12 +98,7 @@ class RequestForm(RequestDetailsForm):
         help_text="The date the position, measures, ratings or risks are asked for (not for an issued paper).",
         initial=timezone.localdate,
     )
-    plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Plan (for a plan's position)",
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a plan from the list"},
-    )
+    plan = record_field("Plan (for a plan's position)", invalid_message="Choose a plan from the list")
     measures: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="Measures (for measures)",
         queryset=None,
@@ -131,30 +122,16 @@ class RequestForm(RequestDetailsForm):
         help_text="In a line, for example: the safeguarding training policy. Requests on the same topic share "
         "the answer.",
     )
-    paper: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Issued paper (for an issued paper)",
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a paper from the list"},
-    )
+    paper = record_field("Issued paper (for an issued paper)", invalid_message="Choose a paper from the list")
 
-    committee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Committee (for its terms of reference)",
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a committee from the list"},
+    committee = record_field(
+        "Committee (for its terms of reference)", invalid_message="Choose a committee from the list"
     )
-    meeting: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Meeting (for its approved minutes, public part)",
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a meeting from the list"},
+    meeting = record_field(
+        "Meeting (for its approved minutes, public part)", invalid_message="Choose a meeting from the list"
     )
-    report: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Chair's report (confirmed or issued)",
-        queryset=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a chair's report from the list"},
+    report = record_field(
+        "Chair's report (confirmed or issued)", invalid_message="Choose a chair's report from the list"
     )
 
     def __init__(

@@ -18,7 +18,7 @@ from wellled.core.formatting import counted
 from wellled.core.models import User
 from wellled.core.service_kit import permission_require
 from wellled.reports.models import JobState, PaperJob
-from wellled.reports.papers.jobs import WAITING, failure_text
+from wellled.reports.papers.jobs import WAITING, JobTask, failure_text
 from wellled.reports.progress import Progress
 
 from . import services
@@ -31,12 +31,12 @@ ALREADY_QUEUED = "The answer is already being produced: its progress is on this 
 
 # The task that runs a job (information.tasks.produce_answer), registered by the app when Django starts: the task
 # module imports this one, never the other way round.
-_runner: dict[str, Any] = {}
+ANSWER_TASK = JobTask("produce answers")
 
 
 def answer_task_register(task: Any) -> None:
     """Say which background task runs an answer's job: `task.enqueue(job_id)`."""
-    _runner["task"] = task
+    ANSWER_TASK.register(task)
 
 
 def answer_job_queue(
@@ -74,11 +74,7 @@ def answer_job_queue(
         )
         InformationRequest.objects.filter(pk=locked.pk).update(answer_job=job)
     # Enqueued after the job's own transaction, so a worker (or the immediate backend) always finds the rows.
-    if "task" not in _runner:
-        raise RuntimeError("No background task is registered to produce answers.")
-    result = _runner["task"].enqueue(job.pk)
-    if result.id:
-        PaperJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    ANSWER_TASK.enqueue(job.pk)
     job.refresh_from_db()
     return job
 

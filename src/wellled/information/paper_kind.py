@@ -3,7 +3,6 @@ frozen and issued through the one paper pipeline of reports (IssuedPaper of kind
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,9 +13,10 @@ from wellled.core.permissions import Permission
 from wellled.core.stored_files import FileStoreUnreachable, StoredFileChanged, stored_read
 from wellled.reports.models import IssuedPaperFile
 from wellled.reports.models import PaperKind as KindChoice
-from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
+from wellled.reports.papers.kind import PaperRequest, RenderContext, SubjectPaperKind
 
 from .answer import AnswerPaper, answer_build
+from .models import InformationRequest
 from .render import FORMATS, filename, render
 from .selectors import request_get, written_pending
 
@@ -26,7 +26,7 @@ def write_permission(organisation: Organisation) -> Permission:
     return Permission.MANAGE_OVERSIGHT if organisation.is_oversight_body else Permission.MANAGE_PLANS
 
 
-class AnswerKind(PaperKind):
+class AnswerKind(SubjectPaperKind):
     """The request answered is the paper's subject; its date is the one its parameters ask for."""
 
     key = KindChoice.ANSWER.value
@@ -39,24 +39,15 @@ class AnswerKind(PaperKind):
     def issue_permission(self, organisation: Organisation) -> Permission:
         return write_permission(organisation)
 
-    def default_as_at(self, organisation: Organisation, by: User) -> datetime.date | None:
-        return None  # the request's own parameters say the date
-
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
+    def subject(
+        self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]
+    ) -> InformationRequest:
         """`request`: the request's id in the organisation's register (another register's request is a 404). The
         draft is what answering it now would give, drawn from today's records."""
         asked = str(parameters.get("request", ""))
         if not asked.isdigit():
             raise ValidationError({"request": "Name the request whose answer to draft."})
-        subject = request_get(user=by, organisation=organisation, pk=int(asked))
-        return PaperRequest(organisation=organisation, by=by, as_at=None, subject=subject)
+        return request_get(user=by, organisation=organisation, pk=int(asked))
 
     def build(self, request: PaperRequest) -> AnswerPaper:
         asked = request.subject

@@ -4,6 +4,7 @@ the rules."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -54,19 +55,19 @@ class MeetingForm(VersionedTextForm):
         help_text="Papers submitted after the end of this day are late.",
     )
 
-    def meeting_fields(self) -> dict[str, Any]:
-        """The form's answers as the service takes them."""
-        data = self.cleaned_data
-        starts_at = _moment(data["day"], data["starts"])
-        ends_at = _moment(data["day"], data["ends"]) if data.get("ends") else None
-        due = data.get("papers_due")
-        papers_due_at = _moment(due, datetime.time(23, 59)) if due else None
-        return {
-            "starts_at": starts_at,
-            "ends_at": ends_at,
-            "place": data["place"],
-            "papers_due_at": papers_due_at,
-        }
+
+def meeting_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A MeetingForm's answers (its cleaned data) as the services take them: moments, not days and times."""
+    starts_at = _moment(data["day"], data["starts"])
+    ends_at = _moment(data["day"], data["ends"]) if data.get("ends") else None
+    due = data.get("papers_due")
+    papers_due_at = _moment(due, datetime.time(23, 59)) if due else None
+    return {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": data["place"],
+        "papers_due_at": papers_due_at,
+    }
 
 
 def meeting_initial(meeting: Meeting) -> dict[str, Any]:

@@ -23,7 +23,8 @@ from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.text import xml_safe
-from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
+from wellled.reports.papers.document import paragraph_markup
+from wellled.reports.papers.kind import PaperRequest, RenderContext, SubjectPaperKind
 from wellled.reports.pdf_layout import CellParagraph, Source, build_naming_text
 
 from ..models import ChairsReport
@@ -101,7 +102,7 @@ def _pdf(paper: ChairsReportPaper) -> bytes:
     body, h1, h2 = styles["BodyText"], styles["Title"], styles["Heading2"]
 
     def text(value: str, field: str) -> Paragraph:
-        safe = escape(xml_safe(value or NOTHING)).replace("\n", "<br/>")
+        safe = paragraph_markup(xml_safe(value or NOTHING))
         return CellParagraph(safe, body, source=Source(paper.committee, field, len(value or "")))
 
     story: list = [
@@ -148,7 +149,7 @@ def _docx(paper: ChairsReportPaper) -> bytes:
     return buffer.getvalue()
 
 
-class ChairsReportKind(PaperKind):
+class ChairsReportKind(SubjectPaperKind):
     """A committee chair's report of one meeting; the request's subject is the ChairsReport."""
 
     key = CHAIRS_REPORT_KEY
@@ -162,25 +163,16 @@ class ChairsReportKind(PaperKind):
     def issue_permission(self, organisation: Organisation) -> Permission:
         return Permission.VIEW
 
-    def draft_request(
-        self,
-        *,
-        organisation: Organisation,
-        by: User,
-        as_at: datetime.date | None,
-        parameters: Mapping[str, str],
-    ) -> PaperRequest:
-        """`?report=<id>`: a draft of one report as it stands (another trust's report is a 404)."""
+    def subject(self, *, organisation: Organisation, by: User, parameters: Mapping[str, str]) -> ChairsReport:
+        """`?report=<id>`: one report as it stands (another trust's report is a 404)."""
         key = str(parameters.get("report", ""))
         if not key.isdigit():
             raise ValidationError({"report": "Name the chair's report to draft."})
-        report = report_get(user=by, organisation=organisation, pk=key)
-        return PaperRequest(
-            organisation=organisation,
-            by=by,
-            as_at=timezone.localdate(report.meeting.starts_at),
-            subject=report,
-        )
+        return report_get(user=by, organisation=organisation, pk=key)
+
+    def subject_as_at(self, subject: ChairsReport) -> datetime.date:
+        """A draft is as at the day of the meeting it reports."""
+        return timezone.localdate(subject.meeting.starts_at)
 
     def build(self, request: PaperRequest) -> ChairsReportPaper:
         return chairs_report_build(request)

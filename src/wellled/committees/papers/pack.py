@@ -14,7 +14,6 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +21,7 @@ from django.utils.text import slugify
 from wellled.core.formatting import iso_day, long_date
 from wellled.core.models import Organisation
 from wellled.core.permissions import Permission
+from wellled.reports.papers.document import paragraph_markup
 from wellled.reports.papers.kind import PaperKind, PaperRequest, RenderContext
 
 from ..choices import Attendance, ItemPart, PaperSource
@@ -229,11 +229,6 @@ def _styles():
     }
 
 
-def _text(value: str) -> str:
-    """Escaped for a ReportLab paragraph, line breaks kept."""
-    return escape(value or "").replace("\n", "<br/>")
-
-
 def _table(rows: list[list[Any]], widths: Sequence[float]):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
@@ -285,10 +280,10 @@ def _front_story(paper: MeetingPackPaper, index_rows: list[tuple[str, str, str]]
     s = _styles()
     cell = s["cell"]
     story: list = [
-        Paragraph(_text(paper.organisation), s["h2"]),
+        Paragraph(paragraph_markup(paper.organisation), s["h2"]),
         Spacer(1, 30 * mm),
-        Paragraph(_text(paper.committee), s["title"]),
-        Paragraph(_text(_meeting_line(paper)), s["h1"]),
+        Paragraph(paragraph_markup(paper.committee), s["title"]),
+        Paragraph(paragraph_markup(_meeting_line(paper)), s["h1"]),
         Spacer(1, 8 * mm),
         Paragraph(
             "Public pack: the items taken in public only." if paper.public else "Meeting pack", s["h2"]
@@ -302,13 +297,13 @@ def _front_story(paper: MeetingPackPaper, index_rows: list[tuple[str, str, str]]
     story += [PageBreak(), Paragraph("Agenda", s["h1"])]
     rows: list[list[Any]] = [["No.", "Item", "Purpose", "Presenter", "Minutes"]]
     for item in paper.items:
-        title = _text(item.title) + (" <i>(private)</i>" if item.part == ItemPart.PRIVATE else "")
+        title = paragraph_markup(item.title) + (" <i>(private)</i>" if item.part == ItemPart.PRIVATE else "")
         rows.append(
             [
                 str(item.position),
                 Paragraph(title, cell),
-                Paragraph(_text(item.purpose), cell),
-                Paragraph(_text(item.presenter), cell),
+                Paragraph(paragraph_markup(item.purpose), cell),
+                Paragraph(paragraph_markup(item.presenter), cell),
                 str(item.minutes_allowed),
             ]
         )
@@ -316,7 +311,13 @@ def _front_story(paper: MeetingPackPaper, index_rows: list[tuple[str, str, str]]
     story.append(Paragraph("Index", s["h1"]))
     index: list[list[Any]] = [["Item", "Paper", "Page"]]
     for item_text, paper_text, page in index_rows:
-        index.append([Paragraph(_text(item_text), cell), Paragraph(_text(paper_text), cell), page])
+        index.append(
+            [
+                Paragraph(paragraph_markup(item_text), cell),
+                Paragraph(paragraph_markup(paper_text), cell),
+                page,
+            ]
+        )
     story.append(_table(index, [65 * mm, 85 * mm, 20 * mm]))
     return story
 
@@ -329,22 +330,22 @@ def _cover_sheet(item: PackItem, paper: PackPaper) -> list:
     cell = s["cell"]
     rows = [
         ["Cover sheet", ""],
-        ["Agenda item", Paragraph(_text(f"{item.position}. {item.title}"), cell)],
-        ["Paper", Paragraph(_text(paper.title), cell)],
-        ["Purpose", Paragraph(_text(paper.purpose), cell)],
-        ["Presented by", Paragraph(_text(paper.presenter or "Not named"), cell)],
-        ["Summary", Paragraph(_text(paper.summary or "None given"), cell)],
-        ["Risks addressed", Paragraph(_text("\n".join(paper.risks) or "None named"), cell)],
+        ["Agenda item", Paragraph(paragraph_markup(f"{item.position}. {item.title}"), cell)],
+        ["Paper", Paragraph(paragraph_markup(paper.title), cell)],
+        ["Purpose", Paragraph(paragraph_markup(paper.purpose), cell)],
+        ["Presented by", Paragraph(paragraph_markup(paper.presenter or "Not named"), cell)],
+        ["Summary", Paragraph(paragraph_markup(paper.summary or "None given"), cell)],
+        ["Risks addressed", Paragraph(paragraph_markup("\n".join(paper.risks) or "None named"), cell)],
         [
             "Where considered before",
-            Paragraph(_text(paper.considered_before or "Not considered before"), cell),
+            Paragraph(paragraph_markup(paper.considered_before or "Not considered before"), cell),
         ],
-        ["Assurance sought", Paragraph(_text(paper.assurance_sought or "None stated"), cell)],
+        ["Assurance sought", Paragraph(paragraph_markup(paper.assurance_sought or "None stated"), cell)],
     ]
     if paper.late:
         rows.append(["Late paper", Paragraph("Submitted after the deadline for papers.", cell)])
     return [
-        Paragraph(_text(f"{item.position}. {paper.title}"), s["h1"]),
+        Paragraph(paragraph_markup(f"{item.position}. {paper.title}"), s["h1"]),
         Spacer(1, 4 * mm),
         _table(rows, [45 * mm, 125 * mm]),
     ]
@@ -355,20 +356,23 @@ def _minutes_story(minutes: PackMinutes) -> list:
 
     s = _styles()
     story: list = [
-        Paragraph(_text(f"Minutes of the previous meeting: {minutes.title}"), s["h1"]),
-        Paragraph(_text(f"Status: {minutes.status}"), s["body"]),
+        Paragraph(paragraph_markup(f"Minutes of the previous meeting: {minutes.title}"), s["h1"]),
+        Paragraph(paragraph_markup(f"Status: {minutes.status}"), s["body"]),
         Paragraph("Present", s["h2"]),
-        Paragraph(_text(", ".join(minutes.present) or "No attendance recorded."), s["body"]),
+        Paragraph(paragraph_markup(", ".join(minutes.present) or "No attendance recorded."), s["body"]),
     ]
     if minutes.apologies:
-        story += [Paragraph("Apologies", s["h2"]), Paragraph(_text(", ".join(minutes.apologies)), s["body"])]
+        story += [
+            Paragraph("Apologies", s["h2"]),
+            Paragraph(paragraph_markup(", ".join(minutes.apologies)), s["body"]),
+        ]
     for item in minutes.items:
-        story.append(Paragraph(_text(f"{item.position}. {item.title}"), s["h2"]))
-        story.append(Paragraph(_text(item.minute or "No minute recorded."), s["body"]))
+        story.append(Paragraph(paragraph_markup(f"{item.position}. {item.title}"), s["h2"]))
+        story.append(Paragraph(paragraph_markup(item.minute or "No minute recorded."), s["body"]))
         if item.assurance:
-            story.append(Paragraph(_text(f"Assurance received: {item.assurance}"), s["body"]))
+            story.append(Paragraph(paragraph_markup(f"Assurance received: {item.assurance}"), s["body"]))
         for decision in item.decisions:
-            story.append(Paragraph(_text(f"Decision: {decision}"), s["body"]))
+            story.append(Paragraph(paragraph_markup(f"Decision: {decision}"), s["body"]))
     return story
 
 
@@ -377,7 +381,8 @@ def _placeholder(paper: PackPaper, reason: str) -> bytes:
 
     s = _styles()
     data, _ = _document(
-        [Paragraph(_text(paper.title), s["h1"]), Paragraph(_text(reason), s["body"])], title=paper.title
+        [Paragraph(paragraph_markup(paper.title), s["h1"]), Paragraph(paragraph_markup(reason), s["body"])],
+        title=paper.title,
     )
     return data
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from wellled.core.access import current_role
 from wellled.core.formatting import day_text
 from wellled.core.models import Organisation, User
 from wellled.core.selectors import get_or_404, scoped
@@ -22,6 +21,7 @@ from wellled.risks.models import Risk, above_tolerance_q
 from ..access import private_committee_ids, sees_private
 from ..choices import LOW_ASSURANCE, ItemPart, MeetingStatus, ReportSection, ReportStatus
 from ..models import ChairsReport, Committee, Decision, Escalation, Meeting
+from .committees import own
 
 # The Making Data Count icons that make a measure an exception for the committee's alert (spc.types): special cause
 # of concern, in either direction, or a process that will consistently fail its target.
@@ -29,24 +29,8 @@ CONCERN_VARIATIONS = ("concern_high", "concern_low")
 FAILING_ASSURANCE = "fail"
 
 
-def own_scoped(queryset: QuerySet, *, user: User, organisation: Organisation, path: str) -> QuerySet:
-    """`scoped`, but for the trust's own members only: an oversight body's lent seat sees issued public packs, not
-    committees' working records (issue 22)."""
-    if current_role(user=user, organisation_id=organisation.pk) is None:
-        return queryset.none()
-    return scoped(queryset, user=user, organisation=organisation, path=path)
-
-
-def committees_for_user(*, user: User, organisation: Organisation) -> QuerySet[Committee]:
-    return own_scoped(Committee.objects.all(), user=user, organisation=organisation, path="organisation")
-
-
-def committee_get(*, user: User, organisation: Organisation, pk) -> Committee:
-    return get_or_404(committees_for_user(user=user, organisation=organisation), pk=pk)
-
-
 def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
-    return own_scoped(
+    return own(
         Meeting.objects.select_related("committee", "committee__reports_to"),
         user=user,
         organisation=organisation,
@@ -73,7 +57,7 @@ def report_meetings(*, user: User, organisation: Organisation) -> QuerySet[Meeti
 def report_get(*, user: User, organisation: Organisation, pk) -> ChairsReport:
     """One chair's report of the trust's committees, or 404."""
     return get_or_404(
-        own_scoped(
+        own(
             ChairsReport.objects.select_related(
                 "meeting__committee__reports_to", "meeting__committee__organisation", "issued_paper"
             ),
@@ -203,7 +187,7 @@ def next_meeting(committee: Committee, *, after: datetime.datetime) -> Meeting |
 def escalations_for_user(*, user: User, organisation: Organisation) -> list[Escalation]:
     """Items referred between the trust's committees, latest first; one from a private item only for those who see
     the private items of the committee it came from or went to."""
-    rows = own_scoped(
+    rows = own(
         Escalation.objects.select_related(
             "from_committee", "to_committee", "from_item", "received_item__meeting"
         ),
@@ -229,7 +213,7 @@ def reports_for_user(*, user: User, organisation: Organisation) -> QuerySet[Chai
     """The trust's chair's reports the chair has confirmed or issued, latest meeting first: a draft is the chair's
     working copy and is read on its page only."""
     return (
-        own_scoped(
+        own(
             ChairsReport.objects.select_related(
                 "meeting__committee__reports_to", "confirmed_by", "issued_paper"
             ),
@@ -247,7 +231,7 @@ def escalations_seen(*, user: User, organisation: Organisation) -> QuerySet[Esca
     those who see the private items of the committee it came from or went to (committees.access)."""
     visible = Committee.objects.filter(private_committee_ids(user, organisation.pk)).values("pk")
     return (
-        own_scoped(
+        own(
             Escalation.objects.select_related(
                 "from_committee", "to_committee", "from_item", "received_item__meeting"
             ),

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from wellled.core.formatting import month_year
 from wellled.core.permissions import Permission, require, role_allows
 from wellled.core.service_kit import ConcurrentEditError
-from wellled.core.view_kit import SignedInRequest, chosen, form_fields, form_page, initial_of, role, scope
+from wellled.core.view_kit import CreatePage, EditPage, SignedInRequest, role, scope
 
 from ..forms.cycle import CycleItemForm, DeferForm
+from ..models import CycleEntry, CycleItem
 from ..selectors import cycle as selectors
 from ..selectors.packs import meeting_get
 from ..services import cycle as services
@@ -77,47 +78,30 @@ def cycle_year_end(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "committees/cycle/year_end.jinja", {"view": year, "committee": committee})
 
 
-def cycle_item_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    require(role(request), Permission.MANAGE_COMMITTEES)
-    committee = selectors.committee_get(pk=pk, **scope(request))
-    form = CycleItemForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="committees/cycle/item_form.jinja",
-        save=lambda data: services.cycle_item_create(
-            committee=committee, by=request.user, **chosen(form_fields(CycleItemForm), data)
-        ),
-        success_url=_cycle_url(committee.pk),
-        message="Item added to the cycle of business. Make the year's plan to schedule it.",
-        context={
-            "committee": committee,
-            "page_title": f"Add an item to the cycle of business of {committee}",
-        },
-    )
+cycle_item_create = CreatePage(
+    parent=selectors.committee_get,
+    form=CycleItemForm,
+    service=services.cycle_item_create,
+    permission=Permission.MANAGE_COMMITTEES,
+    template="committees/cycle/item_form.jinja",
+    success_url=lambda item: _cycle_url(item.committee_id),
+    message="Item added to the cycle of business. Make the year's plan to schedule it.",
+    context=lambda request, committee: {"page_title": f"Add an item to the cycle of business of {committee}"},
+)
 
 
-def cycle_item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    require(role(request), Permission.MANAGE_COMMITTEES)
-    item = selectors.cycle_item_get(pk=pk, **scope(request))
-    committee = item.committee
-    names = form_fields(CycleItemForm)
-    initial = {**initial_of(item, names), "months": [str(m) for m in item.months]}  # the choices are text
-    form = CycleItemForm(request.POST or None, initial=initial)
-    return form_page(
-        request,
-        form,
-        template="committees/cycle/item_form.jinja",
-        save=lambda data: services.cycle_item_update(
-            item=item,
-            by=request.user,
-            expected_version=data.get("version"),
-            **chosen(names, data),
-        ),
-        success_url=_cycle_url(committee.pk),
-        message="Cycle of business item changed.",
-        context={"committee": committee, "item": item, "page_title": f"Change {item.title}"},
-    )
+cycle_item_edit: EditPage[CycleItem] = EditPage(
+    get=selectors.cycle_item_get,
+    noun="item",
+    form=CycleItemForm,
+    service=services.cycle_item_update,
+    permission=Permission.MANAGE_COMMITTEES,
+    template="committees/cycle/item_form.jinja",
+    success_url=lambda item: _cycle_url(item.committee_id),
+    message="Cycle of business item changed.",
+    initial=lambda item: {"months": [str(m) for m in item.months]},  # the choices are text
+    context=lambda request, item: {"committee": item.committee, "page_title": f"Change {item.title}"},
+)
 
 
 @require_POST
@@ -131,22 +115,19 @@ def cycle_plan(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(_cycle_url(committee.pk, year))
 
 
-def cycle_entry_defer(request: SignedInRequest, pk: int) -> HttpResponse:
-    require(role(request), Permission.MANAGE_COMMITTEES)
-    entry = selectors.cycle_entry_get(pk=pk, **scope(request))
-    committee = entry.cycle_item.committee
-    form = DeferForm(request.POST or None, initial={"version": entry.version})
-    return form_page(
-        request,
-        form,
-        template="committees/cycle/defer.jinja",
-        save=lambda data: services.cycle_entry_defer(
-            entry=entry, reason=data["reason"], by=request.user, expected_version=data.get("version")
-        ),
-        success_url=_cycle_url(committee.pk, selectors.financial_year(entry.due_month)),
-        message=lambda e: f"Deferred to {month_year(e.deferred_to)}.",
-        context={"entry": entry, "committee": committee, "page_title": f"Defer {entry}"},
-    )
+cycle_entry_defer: EditPage[CycleEntry] = EditPage(
+    get=selectors.cycle_entry_get,
+    noun="entry",
+    form=DeferForm,
+    service=services.cycle_entry_defer,
+    permission=Permission.MANAGE_COMMITTEES,
+    template="committees/cycle/defer.jinja",
+    success_url=lambda entry: _cycle_url(
+        entry.cycle_item.committee_id, selectors.financial_year(entry.due_month)
+    ),
+    message=lambda entry: f"Deferred to {month_year(entry.deferred_to)}.",
+    context=lambda request, entry: {"committee": entry.cycle_item.committee, "page_title": f"Defer {entry}"},
+)
 
 
 @require_POST

@@ -12,7 +12,7 @@ from wellled.core.view_kit import SignedInRequest, form_page, scope
 
 from ..forms.effectiveness import EffectivenessForm
 from ..selectors import effectiveness as selectors
-from ..selectors.reports import committee_get
+from ..selectors.committees import committee_get
 from ..services import effectiveness as services
 from ..services.reports import may_report
 from .reports import member_require

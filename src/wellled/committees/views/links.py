@@ -9,8 +9,8 @@ from wellled.core.permissions import Permission, require
 from wellled.core.view_kit import SignedInRequest, form_page, role, scope
 
 from ..forms.reports import LinkRisksForm
+from ..selectors.committees import committees_for_user
 from ..selectors.links import link_proposals
-from ..selectors.reports import committees_for_user
 from ..services.links import risks_link
 from .reports import member_require
 

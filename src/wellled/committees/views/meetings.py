@@ -24,7 +24,6 @@ from wellled.core.view_kit import (
     EditPage,
     HistoryPage,
     SignedInRequest,
-    form_page,
     role,
     scope,
 )
@@ -40,6 +39,7 @@ from ..forms.meetings import (
     MeetingForm,
     MinuteForm,
     MinutesApproveForm,
+    meeting_fields,
     meeting_initial,
 )
 from ..models import AgendaItem, Meeting
@@ -65,21 +65,17 @@ def meeting_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def meeting_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    committee = committee_selectors.committee_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MeetingForm(request.POST or None)
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/form.jinja",
-        save=lambda data: services.meeting_schedule(
-            committee=committee, by=request.user, **form.meeting_fields()
-        ),
-        success_url=_page,
-        message="Meeting scheduled: add its agenda items.",
-        context={"committee": committee, "title": f"Schedule a meeting of the {committee}"},
-    )
+meeting_create = CreatePage(
+    parent=committee_selectors.committee_get,
+    form=MeetingForm,
+    service=services.meeting_schedule,
+    permission=MANAGE,
+    template="committees/meetings/form.jinja",
+    success_url=_page,
+    message="Meeting scheduled: add its agenda items.",
+    changes=meeting_fields,
+    context=lambda request, committee: {"title": f"Schedule a meeting of the {committee}"},
+)
 
 
 def meeting_detail(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -100,25 +96,21 @@ def meeting_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "committees/meetings/detail.jinja", context)
 
 
-def meeting_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(pk=pk, **scope(request))
-    require(role(request), MANAGE)
-    form = MeetingForm(request.POST or None, initial=meeting_initial(meeting))
-    return form_page(
-        request,
-        form,
-        template="committees/meetings/form.jinja",
-        save=lambda data: services.meeting_update(
-            meeting=meeting, by=request.user, expected_version=data.get("version"), **form.meeting_fields()
-        ),
-        success_url=_page(meeting),
-        message="Meeting saved.",
-        context={
-            "committee": meeting.committee,
-            "meeting": meeting,
-            "title": f"Change the meeting of {meeting}",
-        },
-    )
+meeting_edit: EditPage[Meeting] = EditPage(
+    get=selectors.meeting_get,
+    form=MeetingForm,
+    service=services.meeting_update,
+    permission=MANAGE,
+    template="committees/meetings/form.jinja",
+    success_url=_page,
+    message="Meeting saved.",
+    initial=meeting_initial,
+    changes=lambda meeting, data: meeting_fields(data),
+    context=lambda request, meeting: {
+        "committee": meeting.committee,
+        "title": f"Change the meeting of {meeting}",
+    },
+)
 
 
 def _act(request: SignedInRequest, meeting, do, message: str) -> HttpResponse:

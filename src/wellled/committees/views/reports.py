@@ -21,6 +21,7 @@ from wellled.risks.selectors import principal_risks
 
 from ..access import sees_private
 from ..forms.reports import ChairsReportForm, EscalationForm, IssueForm, RiskReviewForm
+from ..selectors import committees as committee_selectors
 from ..selectors import reports as selectors
 from ..services import escalations, reports, risk_reviews
 
@@ -143,7 +144,7 @@ def escalation_create(request: SignedInRequest, pk: int) -> HttpResponse:
     form = EscalationForm(
         request.POST or None,
         initial={"title": item.title if item else ""},
-        committees=selectors.committees_for_user(**scope(request)).exclude(pk=meeting.committee_id),
+        committees=committee_selectors.committees_for_user(**scope(request)).exclude(pk=meeting.committee_id),
     )
     return form_page(
         request,
@@ -183,7 +184,7 @@ def escalation_list(request: SignedInRequest) -> HttpResponse:
 def escalation_place(request: SignedInRequest, pk: int) -> HttpResponse:
     """Place the items waiting for this committee onto its next planned meeting."""
     member_require(request)
-    committee = selectors.committee_get(**scope(request), pk=pk)
+    committee = committee_selectors.committee_get(**scope(request), pk=pk)
     _may_write(request, committee)
     placed = escalations.escalations_place(committee=committee, by=request.user)
     messages.success(
@@ -203,7 +204,7 @@ def risk_review_create(request: SignedInRequest) -> HttpResponse:
     form = RiskReviewForm(
         request.POST or None,
         initial=initial,
-        committees=selectors.committees_for_user(**scope(request)).filter(active=True),
+        committees=committee_selectors.committees_for_user(**scope(request)).filter(active=True),
         risks=principal_risks(**scope(request)),
     )
     return form_page(

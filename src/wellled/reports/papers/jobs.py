@@ -40,14 +40,34 @@ WENT_WRONG = (
     "again, tell your Wellled administrator (the error is in the server's log)."
 )
 
-# The task that runs a job (reports.tasks.issue_paper), registered by the reports app when it is ready: the task
-# module imports this one, never the other way round.
-_runner: dict[str, Any] = {}
+
+class JobTask:
+    """The background task that runs one sort of PaperJob (issuing a paper, building a pack, producing an answer),
+    registered by its app when Django starts: the task module imports the jobs module, never the other way round."""
+
+    def __init__(self, work: str) -> None:
+        self.work = work  # what the task does, for the error when none is registered ("issue papers")
+        self.task: Any = None
+
+    def register(self, task: Any) -> None:
+        """Say which background task runs the jobs: `task.enqueue(job_id)`."""
+        self.task = task
+
+    def enqueue(self, job_id: int) -> None:
+        """Queue the task for the job, keeping the queue's id of it on the job row."""
+        if self.task is None:
+            raise RuntimeError(f"No background task is registered to {self.work}.")
+        result = self.task.enqueue(job_id)
+        if result.id:
+            PaperJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+ISSUE_TASK = JobTask("issue papers")  # reports.tasks.issue_paper
 
 
 def job_task_register(task: Any) -> None:
-    """Say which background task runs a job: `task.enqueue(job_id)`."""
-    _runner["task"] = task
+    """Say which background task issues a paper: `task.enqueue(job_id)`."""
+    ISSUE_TASK.register(task)
 
 
 def paper_job_queue(*, kind: str, request: PaperRequest) -> PaperJob:
@@ -72,18 +92,9 @@ def paper_job_queue(*, kind: str, request: PaperRequest) -> PaperJob:
             step=WAITING,
         )
     # Enqueued after the job's own transaction, so a worker (or the immediate backend) always finds the row.
-    _enqueue(job.pk)
+    ISSUE_TASK.enqueue(job.pk)
     job.refresh_from_db()
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    """Queue the task that runs the job."""
-    if "task" not in _runner:  # the reports app registers it when Django starts
-        raise RuntimeError("No background task is registered to issue papers.")
-    result = _runner["task"].enqueue(job_id)
-    if result.id:
-        PaperJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
 def paper_job_retry(*, job: PaperJob, by) -> PaperJob:
@@ -101,7 +112,7 @@ def paper_job_retry(*, job: PaperJob, by) -> PaperJob:
     )
     if not moved:
         raise ValidationError(NOT_FAILED)
-    _enqueue(job.pk)
+    ISSUE_TASK.enqueue(job.pk)
     job.refresh_from_db()
     return job
 
@@ -192,7 +203,7 @@ def paper_job_run(*, job_id: int) -> int | None:
         PaperJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
             state=JobState.QUEUED, step=WORKER_INTERRUPTED_STEP, step_number=0, percent=0, heartbeat_at=None
         )
-        _enqueue(job_id)
+        ISSUE_TASK.enqueue(job_id)
         raise
     finally:
         if heartbeat is not None:

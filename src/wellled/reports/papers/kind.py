@@ -113,13 +113,19 @@ class PaperKind:
         parameters: Mapping[str, str],
     ) -> PaperRequest:
         """What a draft's parameters (a page's query string) ask for: its `subject`, as at the date already read
-        from them (none for a kind that is not dated)."""
+        from them (for a kind that is not dated, the date its subject fixes, if any)."""
+        subject = self.subject(organisation=organisation, by=by, parameters=parameters)
         return PaperRequest(
             organisation=organisation,
             by=by,
-            as_at=as_at if self.dated else None,
-            subject=self.subject(organisation=organisation, by=by, parameters=parameters),
+            as_at=as_at if self.dated else self.subject_as_at(subject),
+            subject=subject,
         )
+
+    def subject_as_at(self, subject: Any) -> datetime.date | None:
+        """The date a draft of a kind that is not dated is as at when its subject fixes one (a chair's report: its
+        meeting's day); else none."""
+        return None
 
     def to_data(self, paper: Any) -> dict[str, Any]:
         return snapshot_to_data(paper)
