@@ -306,10 +306,10 @@ def _exit_counts(body: Organisation, trust_ids: list[int]) -> dict[int, ExitCoun
         )
     }
     judged: dict[int, list[ExitCriterionJudgement]] = defaultdict(list)
-    judgements = ExitCriterionJudgement.objects.filter(criterion_id__in=criteria).only(
+    rows = ExitCriterionJudgement.objects.filter(criterion_id__in=criteria).only(
         "criterion_id", "judgement", "judged_on", "recorded_at"
     )
-    for judgement in judgements.order_by("criterion_id", "-judged_on", "-recorded_at", "-id"):
+    for judgement in rows.order_by("criterion_id", "-judged_on", "-recorded_at", "-id"):
         judged[judgement.criterion_id].append(judgement)
     counts: dict[int, ExitCounts] = defaultdict(ExitCounts)
     for pk, criterion in criteria.items():
