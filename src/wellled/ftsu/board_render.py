@@ -15,15 +15,16 @@ from wellled.core.formatting import long_date
 from wellled.core.text import xml_safe
 from wellled.reports.papers.charts import ChartCache, chart_cache
 from wellled.reports.papers.document import WIDTH, paragraph_markup, portrait_pdf
-from wellled.reports.papers.vector import ChartFonts, ChartOnce, svg_drawing, svg_png
+from wellled.reports.papers.vector import ChartFonts, ChartOnce, svg_drawing, svg_png, word_picture_scale
 from wellled.reports.render_pdf import BLUE, BORDER, Styles, paper_fonts
 from wellled.spc import render as spc_render
 
 from .board_report import BoardReport, QuarterChart
 
 CHART_WIDTH = WIDTH * 0.8
-CHART_SCALE = 1.6  # Word's picture resolution, as the performance report's
-WORD_CHART_WIDTH = Mm(150)
+WORD_CHART_WIDTH_MM = 150  # the width Word prints a quarter's chart at
+CHART_SCALE = word_picture_scale(WORD_CHART_WIDTH_MM)  # at the performance report's resolution (ADR 0064)
+WORD_CHART_WIDTH = Mm(WORD_CHART_WIDTH_MM)
 NONE_WRITTEN = "The guardian has written nothing here for this report."
 
 

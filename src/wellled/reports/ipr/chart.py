@@ -22,17 +22,11 @@ from wellled.spc.results import GroupSummary
 from wellled.spc.types import Assurance, ChartType, Direction, Variation
 
 from ..papers.charts import chart_cache
-from ..papers.vector import ChartFonts, svg_drawing, svg_png
+from ..papers.vector import ChartFonts, svg_drawing, svg_png, word_picture_scale
 
 DAY = "datetime64[D]"  # measures are charted by day (measures.selectors.measure_spc)
-# Word's picture of a chart: printed WORD_CHART_WIDTH_MM wide at WORD_PICTURE_DPI, enough for a chart's lines and
-# 10-point words to print sharp (ADR 0064; it was 177 dpi, a third more pixels to paint and compress). The SPC
-# renderer draws SVG_CHART_WIDTH units wide (spc.render.render_svg's default width).
-WORD_CHART_WIDTH_MM = 165
-WORD_PICTURE_DPI = 150
-SVG_CHART_WIDTH = 720
-MM_PER_INCH = 25.4
-CHART_SCALE = WORD_CHART_WIDTH_MM / MM_PER_INCH * WORD_PICTURE_DPI / SVG_CHART_WIDTH  # 1.35: 975 × 515 pixels
+WORD_CHART_WIDTH_MM = 165  # the width Word prints a measure's chart at
+CHART_SCALE = word_picture_scale(WORD_CHART_WIDTH_MM)  # 1.35: 975 × 515 pixels at 150 dpi (ADR 0064)
 
 
 def _days(values) -> tuple[datetime.date, ...]:

@@ -3,7 +3,6 @@ exceptions, then each measure with its chart, icons in words and its commentary,
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -15,7 +14,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -24,20 +22,19 @@ from reportlab.platypus import (
 from wellled.core.formatting import long_date, short_date
 
 from ..papers.charts import ChartCache, chart_cache
+from ..papers.document import MARGIN, WIDTH, paragraph_markup, portrait_pdf
 from ..papers.vector import ChartFonts, ChartOnce
-from ..pdf_layout import CellParagraph, Source, build_naming_text
+from ..pdf_layout import CellParagraph, Source
 from ..render_pdf import BLUE, BORDER, GROUP, Fonts, Styles, icon, paper_fonts
 from .build import IPR, IPRMeasure
 from .chart import measure_drawing
 
-MARGIN = 15 * mm
-WIDTH = A4[0] - 2 * MARGIN
 CHART_WIDTH = WIDTH * 0.86  # two measures with short commentary fit on a page
 CHART_HEIGHT = CHART_WIDTH * 380 / 720  # the renderer's aspect ratio
 
 
 def _p(text: str, style, source: Source | None = None) -> Paragraph:
-    return CellParagraph(escape(text).replace("\n", "<br/>"), style, source=source)
+    return CellParagraph(paragraph_markup(text), style, source=source)
 
 
 def chart_image(measure: IPRMeasure, fonts: Fonts, charts: ChartCache | None = None) -> ChartOnce | None:
@@ -131,7 +128,6 @@ def render_ipr_pdf(report: IPR, charts: ChartCache | None = None) -> bytes:
     """The report as PDF bytes (`charts`: the issue's chart cache, shared with the Word file)."""
     charts = chart_cache(charts)
     styles = Styles(paper_fonts())
-    out = io.BytesIO()
 
     def footer(canvas, doc):
         canvas.saveState()
@@ -145,16 +141,6 @@ def render_ipr_pdf(report: IPR, charts: ChartCache | None = None) -> bytes:
         canvas.drawRightString(A4[0] - MARGIN, 8 * mm, page)
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
-        title=report.title,
-        author=report.organisation_name,
-    )
     story: list = [
         _p(report.organisation_name, styles.small),
         _p("Integrated performance report", styles.title),
@@ -179,5 +165,4 @@ def render_ipr_pdf(report: IPR, charts: ChartCache | None = None) -> bytes:
         story += [PageBreak(), _p(group.name, styles.h2)]
         for measure in group.measures:
             story += _measure_block(measure, styles, charts)
-    build_naming_text(doc, story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return portrait_pdf(story, title=report.title, author=report.organisation_name, footer=footer)

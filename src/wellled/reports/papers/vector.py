@@ -469,6 +469,18 @@ class ChartOnce(Flowable):
         canvas.doForm(self.name)
 
 
+# Word's picture of a chart is painted at WORD_PICTURE_DPI for the width it prints at: enough for a chart's lines and
+# 10-point words to print sharp (ADR 0064). The SPC renderer draws SVG_CHART_WIDTH units wide (spc.render.render_svg).
+WORD_PICTURE_DPI = 150
+SVG_CHART_WIDTH = 720
+MM_PER_INCH = 25.4
+
+
+def word_picture_scale(printed_mm: float, *, svg_width: float = SVG_CHART_WIDTH) -> float:
+    """The `svg_png` scale that paints a chart printed `printed_mm` wide at WORD_PICTURE_DPI."""
+    return printed_mm / MM_PER_INCH * WORD_PICTURE_DPI / svg_width
+
+
 def svg_png(svg: str, *, scale: float) -> bytes:
     """The SVG chart as a PNG at `scale` times its size, painted straight on cairo (no SVG library's own pass
     over the document): for Word, which shows pictures only."""
