@@ -9,10 +9,11 @@ in one oversight region, in the PostgreSQL database WELLLED_DATABASE_URL names, 
 
 The load is idempotent: a second run finds the trusts there and only times the reads (`--fresh` empties the
 database's tables first). Then it times (a) SPC for every measure of the portfolio: the rows read from the
-database, then one `wellled.spc.spc_batch` call over all of them, and the app's own `measures.selectors.summarise`
-(arrays from the database, one spc_batch call per chart type), the stored summaries refreshed and read; (b) the portfolio rows, the portfolio and trajectories pages (`oversight-portfolio`,
-`oversight-trajectories`) and `wellled portfolio --format xlsx`, as the region's improvement director, if this
-checkout has them (otherwise it says so and skips them).
+database, then one `wellled.spc.spc_batch` call over all of them; the kept summaries refreshed; the app's own
+`measures.selectors.summarise` as things stand (the kept summaries read) and as at a date (worked out again, one
+spc_batch call per chart type); (b) the portfolio rows, the portfolio and trajectories pages
+(`oversight-portfolio`, `oversight-trajectories`) and `wellled portfolio --format xlsx`, as the region's
+improvement director, if this checkout has them (otherwise it says so and skips them).
 """
 
 from __future__ import annotations
