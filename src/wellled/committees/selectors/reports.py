@@ -22,25 +22,12 @@ from ..access import private_committee_ids, sees_private
 from ..choices import LOW_ASSURANCE, ItemPart, MeetingStatus, ReportSection, ReportStatus
 from ..models import ChairsReport, Committee, Decision, Escalation, Meeting
 from .committees import own
+from .meetings import meetings_for_user
 
 # The Making Data Count icons that make a measure an exception for the committee's alert (spc.types): special cause
 # of concern, in either direction, or a process that will consistently fail its target.
 CONCERN_VARIATIONS = ("concern_high", "concern_low")
 FAILING_ASSURANCE = "fail"
-
-
-def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
-    return own(
-        Meeting.objects.select_related("committee", "committee__reports_to"),
-        user=user,
-        organisation=organisation,
-        path="committee__organisation",
-    )
-
-
-def meeting_get(*, user: User, organisation: Organisation, pk) -> Meeting:
-    """One meeting of the trust's committees, or 404."""
-    return get_or_404(meetings_for_user(user=user, organisation=organisation), pk=pk)
 
 
 def report_meetings(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
