@@ -69,6 +69,25 @@ def test_answering_once_answers_every_body_that_asked_the_same_thing(register, d
 
 
 @pytest.mark.django_db
+def test_answering_moves_each_request_on_and_audits_it_when_the_answer_is_delivered(register, director):
+    first = register()
+    second = _cqc(register)
+    versions = first.version, second.version
+    services.answer_produce(request=first, by=director)
+    for asked, version, how in zip(
+        (first, second), versions, ("answered", "answered by reusing an earlier answer"), strict=True
+    ):
+        asked.refresh_from_db()
+        assert asked.version == version + 1
+        record = AuditLog.objects.get(
+            object_id=str(asked.pk), action="update", note__startswith="Information"
+        )
+        assert record.note == f"Information request {how}"
+        assert (record.before["status"], record.after["status"]) == ("open", "answered")
+        assert record.before["answer_id"] is None and record.after["answer_id"] == asked.answer_id
+
+
+@pytest.mark.django_db
 def test_requests_asking_something_else_are_not_answered_when_one_is(register, director, plan, as_at):
     asked = register()
     other_day = register(parameters={"plan": plan.pk, "as_at": as_at - datetime.timedelta(days=1)})
