@@ -41,7 +41,10 @@ def test_registering_a_request_records_it_with_its_fingerprint_and_an_audit_reco
     assert request.fingerprint == fingerprint(
         subject_id=org.pk, kind="plan", parameters={"plan": plan.pk, "as_at": as_at}
     )
-    assert AuditLog.objects.filter(organisation=region, object_id=str(request.pk), action="create").exists()
+    created = AuditLog.objects.get(
+        organisation=region, object_id=str(request.pk), note__startswith="Information"
+    )
+    assert created.note == f"Information request from {request.body_name} registered"
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_create,
     version_bump,
     version_check,
 )
@@ -554,10 +555,9 @@ def guardian_report_create(*, organisation: Organisation, by: User, **values: An
         raise ValueError(f"A guardian's report has no {', '.join(sorted(unknown))}.")
     _report_check(organisation, values)
     report = GuardianReport(organisation=organisation, **values)
-    report.full_clean()
-    report.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=report)
-    return report
+    return record_create(
+        instance=report, by=by, organisation=organisation, permission=None
+    )  # guardian_require
 
 
 @transaction.atomic

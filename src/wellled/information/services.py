@@ -29,6 +29,7 @@ from wellled.core.service_kit import (
     locked_get,
     permission_require,
     record_change,
+    record_create,
     record_withdraw,
 )
 from wellled.core.stored_files import FileStoreUnreachable, upload_store
@@ -161,16 +162,13 @@ def request_register(
         fingerprint=fingerprint(subject_id=subject.pk, kind=kind, parameters=canonical),
         created_by=by,
     )
-    request.full_clean()
-    request.save()
-    audit_record(
+    return record_create(
+        instance=request,
         by=by,
         organisation=organisation,
-        action=AuditAction.CREATE,
-        instance=request,
+        permission=None,  # write_permission, checked above
         note=f"Information request from {request.body_name} registered",
     )
-    return request
 
 
 def _dates_check(received_on: datetime.date, due_on: datetime.date) -> None:
