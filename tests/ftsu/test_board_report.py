@@ -15,6 +15,7 @@ from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
+from wellled.core.models import AuditLog
 from wellled.ftsu import services
 from wellled.ftsu.board_report import board_report_build
 from wellled.ftsu.national import national_file
@@ -171,3 +172,9 @@ def test_national_figures_load_from_their_file_and_the_command(tmp_path):
     from wellled.ftsu.models import NationalFigures
 
     assert NationalFigures.objects.get(year="2025/26").figures[0]["value"] == 40000
+
+
+def test_starting_a_report_is_audited_as_a_creation_by_the_guardian(report, guardian):
+    record = AuditLog.objects.get(object_id=str(report.pk), action="create", object_repr=str(report))
+    assert record.actor == guardian and record.organisation == report.organisation
+    assert record.after["themes"] == THEMES

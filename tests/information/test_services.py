@@ -41,7 +41,10 @@ def test_registering_a_request_records_it_with_its_fingerprint_and_an_audit_reco
     assert request.fingerprint == fingerprint(
         subject_id=org.pk, kind="plan", parameters={"plan": plan.pk, "as_at": as_at}
     )
-    assert AuditLog.objects.filter(organisation=region, object_id=str(request.pk), action="create").exists()
+    created = AuditLog.objects.get(
+        organisation=region, object_id=str(request.pk), note__startswith="Information"
+    )
+    assert created.note == f"Information request from {request.body_name} registered"
 
 
 @pytest.mark.django_db
@@ -66,6 +69,25 @@ def test_answering_once_answers_every_body_that_asked_the_same_thing(register, d
     }
     figures = register_figures(user=director, organisation=first.organisation)
     assert (figures.answered, figures.by_reuse, figures.answers_produced) == (2, 1, 1)
+
+
+@pytest.mark.django_db
+def test_answering_moves_each_request_on_and_audits_it_when_the_answer_is_delivered(register, director):
+    first = register()
+    second = _cqc(register)
+    versions = first.version, second.version
+    services.answer_produce(request=first, by=director)
+    for asked, version, how in zip(
+        (first, second), versions, ("answered", "answered by reusing an earlier answer"), strict=True
+    ):
+        asked.refresh_from_db()
+        assert asked.version == version + 1
+        record = AuditLog.objects.get(
+            object_id=str(asked.pk), action="update", note__startswith="Information"
+        )
+        assert record.note == f"Information request {how}"
+        assert (record.before["status"], record.after["status"]) == ("open", "answered")
+        assert record.before["answer_id"] is None and record.after["answer_id"] == asked.answer_id
 
 
 @pytest.mark.django_db

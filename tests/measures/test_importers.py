@@ -11,6 +11,7 @@ from wellled.measures.models import MeasureValue, MeasureValueRevision
 
 pytestmark = pytest.mark.django_db
 
+SURVEY_HEADER = "survey year,element,score,benchmark median,benchmark best,benchmark worst\n"
 GOOD = (
     "measure,period,value,numerator,denominator\n"
     "Overdue risk reviews,2025-01,250,,\n"
@@ -275,3 +276,14 @@ def test_a_period_that_has_not_happened_yet_is_refused_by_row_and_in_the_service
             rows=[services.ValueRow(measure_id=measure.pk, period=next_month, value=230)],
         )
     assert MeasureValue.objects.count() == before
+
+
+def test_a_file_of_many_bad_rows_shows_the_first_problems_and_counts_the_rest_for_values_and_surveys(measure):
+    bad = "measure,period,value\n" + "Overdue risk reviews,2025-01,eleven\n" * (importers.MAX_ERRORS + 7)
+    values = parse(bad, [measure])
+    survey_rows = "2024,We are happy,6.9,6.7,7.1,6.3\n" * (importers.MAX_ERRORS + 7)
+    survey = importers.parse_survey_upload(name="survey.csv", data=(SURVEY_HEADER + survey_rows).encode())
+    for parsed in (values, survey):
+        assert not parsed.ok
+        assert len(parsed.errors) == importers.MAX_ERRORS and parsed.errors[0].row == 2
+        assert parsed.more_errors == 7  # the page and the command say how many more there are

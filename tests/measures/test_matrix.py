@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from wellled.core.models import AuditLog
 from wellled.measures import selectors, services
 from wellled.measures.models import Measure, MeasureValue
 from wellled.spc import Assurance, Variation
@@ -162,3 +163,9 @@ def test_the_matrix_shows_nothing_of_another_organisation(org, editor, foreign_m
     matrix = selectors.summary_matrix(user=editor, organisation=org)
     assert foreign_measure.pk not in {s.measure.pk for s in matrix.summaries}
     assert selectors.summary_matrix(user=editor, organisation=foreign_measure.organisation).summaries == []
+
+
+def test_a_rebase_is_audited_as_a_creation_with_its_reason(org, editor, measure):
+    rebase = services.rebase_add(measure=measure, by=editor, date=months(13)[12], reason=" New clinics ")
+    record = AuditLog.objects.get(object_id=str(rebase.pk), action="create", note__startswith="Rebase")
+    assert record.note == "Rebase: New clinics" and record.actor == editor and record.organisation == org

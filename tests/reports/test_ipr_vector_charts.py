@@ -139,6 +139,29 @@ def test_the_converter_scales_to_the_width_and_keeps_every_word():
     assert x0 >= -1 and y0 >= -1 and x1 <= 101 and y1 <= 51  # flipped and scaled inside the frame
 
 
+def test_lines_and_polylines_are_stroked_and_never_filled_when_the_svg_gives_them_a_fill():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<line x1="0" y1="5" x2="10" y2="5" fill="#ED8B00" stroke="#425563"/>'
+        '<polyline points="1,2 3,4 5,6" fill="#ED8B00" fill-opacity="0.5" stroke="#768692"/>'
+        '<rect width="4" height="4" fill="#ED8B00"/>'
+        "</svg>"
+    )
+    drawn = list(_shapes(svg_drawing(svg, width=10, fonts=FONTS)))
+    line, polyline, rect = (
+        next(s for s in drawn if type(s).__name__ == name) for name in ("Line", "PolyLine", "Rect")
+    )
+    assert line.strokeColor is not None and polyline.strokeColor is not None
+    assert getattr(polyline, "fillColor", None) is None and getattr(line, "fillColor", None) is None
+    assert rect.fillColor is not None  # a rectangle keeps its fill
+
+
+def _shapes(node):
+    for child in getattr(node, "contents", ()):
+        yield child
+        yield from _shapes(child)
+
+
 @pytest.mark.parametrize(
     "body",
     ['<image href="x.png" width="1" height="1"/>', '<path d="M0,0 C1,1 2,2 3,3"/>', '<rect fill="url(#g)"/>'],

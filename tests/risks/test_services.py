@@ -53,6 +53,10 @@ def test_review_rescores_and_keeps_the_movement_when_the_owner_reviews(risk, lea
     assert risk.escalated  # 16 reaches the threshold of 15
     assert RiskScore.objects.filter(risk=risk, kind="current").count() == 2
     assert audited(review, "create") and audited(risk, "update")
+    rescored = AuditLog.objects.filter(object_id=str(risk.pk), action="update", content_type__model="risk")
+    first = rescored.order_by("pk").first()
+    assert (first.before["current_score"], first.after["current_score"]) == (12, 16)
+    assert first.before["version"] == 1 and first.after["version"] == 2
     # The next review follows the band of the new score (extreme: 30 days in convention.yaml).
     assert risk.next_review_on == TODAY + datetime.timedelta(days=30)
 

@@ -24,6 +24,8 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_create,
+    version_bump,
     version_check,
 )
 
@@ -113,8 +115,7 @@ def speak_up_role_set(*, organisation: Organisation, person: User, role: str, by
         raise ValidationError({"person": "Only a current member of the organisation can hold this role."})
     before = {"speak_up_role": membership.speak_up_role}
     membership.speak_up_role = role
-    membership.version += 1
-    membership.save(update_fields=["speak_up_role", "version"])
+    version_bump(membership, ["speak_up_role"])
     audit_record(
         by=by,
         organisation=organisation,
@@ -266,8 +267,7 @@ def consent_set(
     to = _text(errors, "to", to, required=consent != Consent.NONE)
     _raise(errors)
     row.consent, row.consent_to_sealed, row.consent_on = consent, sealed(to), on
-    row.version += 1
-    row.save(update_fields=["consent", "consent_to_sealed", "consent_on", "version"])
+    version_bump(row, ["consent", "consent_to_sealed", "consent_on"])
     _audit(row, by=by, action=AuditAction.UPDATE, changed=["consent"])
     return row
 
@@ -555,10 +555,9 @@ def guardian_report_create(*, organisation: Organisation, by: User, **values: An
         raise ValueError(f"A guardian's report has no {', '.join(sorted(unknown))}.")
     _report_check(organisation, values)
     report = GuardianReport(organisation=organisation, **values)
-    report.full_clean()
-    report.save()
-    audit_record(by=by, organisation=organisation, action=AuditAction.CREATE, instance=report)
-    return report
+    return record_create(
+        instance=report, by=by, organisation=organisation, permission=None
+    )  # guardian_require
 
 
 @transaction.atomic

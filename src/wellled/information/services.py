@@ -28,8 +28,9 @@ from wellled.core.service_kit import (
     fields_update,
     locked_get,
     permission_require,
+    record_change,
+    record_create,
     record_withdraw,
-    version_bump,
 )
 from wellled.core.stored_files import FileStoreUnreachable, upload_store
 from wellled.reports.models import IssuedPaperFile
@@ -161,16 +162,13 @@ def request_register(
         fingerprint=fingerprint(subject_id=subject.pk, kind=kind, parameters=canonical),
         created_by=by,
     )
-    request.full_clean()
-    request.save()
-    audit_record(
+    return record_create(
+        instance=request,
         by=by,
         organisation=organisation,
-        action=AuditAction.CREATE,
-        instance=request,
+        permission=None,  # write_permission, checked above
         note=f"Information request from {request.body_name} registered",
     )
-    return request
 
 
 def _dates_check(received_on: datetime.date, due_on: datetime.date) -> None:
@@ -440,20 +438,14 @@ def _deliver(*, request: InformationRequest, answer: Answer, by: User, outcome: 
         )
         if failure:
             return
-        before = snapshot(row)
-        row.status = RequestStatus.ANSWERED
-        row.answer = answer
-        row.answered_at = delivery.delivered_at
-        row.answered_by_reuse = reused
-        version_bump(row, ["status", "answer", "answered_at", "answered_by_reuse"])
-        audit_record(
-            by=by,
-            organisation=row.organisation,
-            action=AuditAction.UPDATE,
-            instance=row,
-            before=before,
-            note=f"Information request answered{' by reusing an earlier answer' if reused else ''}",
-        )
+        answered = {
+            "status": RequestStatus.ANSWERED,
+            "answer": answer,
+            "answered_at": delivery.delivered_at,
+            "answered_by_reuse": reused,
+        }
+        note = f"Information request answered{' by reusing an earlier answer' if reused else ''}"
+        record_change(row, answered, by=by, organisation=row.organisation, note=note)
     outcome.delivered.append(delivery)
 
 

@@ -78,12 +78,10 @@ class ParsedRow:
     value: ValueRow
 
 
-@dataclass
-class ParsedFile:
-    """The rows read from a file, or the problems that stop it loading (then nothing is saved)."""
+@dataclass(kw_only=True)
+class UploadProblems:
+    """The problems found reading an upload: the first MAX_ERRORS kept to show, the rest only counted."""
 
-    name: str
-    rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     more_errors: int = 0
 
@@ -96,6 +94,14 @@ class ParsedFile:
             self.errors.append(RowError(row, column, message))
         else:
             self.more_errors += 1
+
+
+@dataclass
+class ParsedFile(UploadProblems):
+    """The rows read from a file, or the problems that stop it loading (then nothing is saved)."""
+
+    name: str
+    rows: list[ParsedRow] = field(default_factory=list)
 
 
 def _show(cell) -> str:
@@ -471,20 +477,11 @@ def compare(parsed: ParsedFile, existing: Mapping[tuple[int, datetime.date], Any
 
 
 @dataclass
-class ParsedSurvey:
+class ParsedSurvey(UploadProblems):
     """A staff survey spreadsheet's scores by survey year (calendar year), or the problems that stop it loading."""
 
     name: str
     years: dict[int, list[SurveyScoreRow]] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def add_error(self, row, column, message) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(RowError(row, column, message))
 
 
 def _element_key(text: str) -> str | None:

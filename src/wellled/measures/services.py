@@ -333,13 +333,11 @@ def rebase_add(*, measure: Measure, by: User | None, date: datetime.date, reason
     if Rebase.objects.filter(measure=measure, date=period).exists():
         raise ValidationError({"date": "The limits are already recalculated from this date"})
     rebase = Rebase(measure=measure, date=period, reason=reason.strip(), created_by=_actor(by))
-    rebase.full_clean()
-    rebase.save()
-    audit_record(
+    record_create(
+        instance=rebase,
         by=_actor(by),
         organisation=measure.organisation,
-        action=AuditAction.CREATE,
-        instance=rebase,
+        permission=None,  # the analyst check above
         note=f"Rebase: {reason.strip()}"[:300],
     )
     stored_refresh([measure.pk])

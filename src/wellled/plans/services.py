@@ -341,7 +341,6 @@ def action_timescale_revise(
                 f"({timescale_text(due_date, precision)})."
             }
         )
-    before = snapshot(action)
     position_date = None  # loaded history (`at` given) stands from the day it is dated
     if at is None:
         cycle = action.plan.cycles.filter(state=CycleState.OPEN).first()
@@ -359,14 +358,11 @@ def action_timescale_revise(
     )
     revision.full_clean()
     revision.save()
-    action.due_date, action.due_precision = due_date, precision
-    version_bump(action, ["due_date", "due_precision"])
-    audit_record(
+    record_change(
+        action,
+        {"due_date": due_date, "due_precision": precision},
         by=by,
         organisation=action.plan.organisation,
-        action=AuditAction.UPDATE,
-        instance=action,
-        before=before,
         note=f"Timescale revised: {reason.strip()}",
     )
     standing_refresh([action.pk])

@@ -28,9 +28,9 @@ from wellled.core.service_kit import (
     membership_role,
     people_check,
     permission_require,
+    record_change,
     record_create,
     record_create_or_change,
-    version_bump,
     version_check,
 )
 from wellled.core.url_kit import site_url
@@ -424,7 +424,6 @@ def risk_review_record(
             errors["narrative"] = too_long_message
     if errors:
         raise ValidationError(errors)
-    before = snapshot(row)
     score = likelihood * consequence
     if next_review_on is None:
         interval = row.review_frequency_days or convention().review_days[convention().band(score).key]
@@ -446,11 +445,14 @@ def risk_review_record(
         _score_record(
             row, ScoreKind.CURRENT, (likelihood, consequence), by=by, at=at, reason=f"Review on {reviewed_on}"
         )
-    row.current_likelihood, row.current_consequence, row.current_score = likelihood, consequence, score
-    row.next_review_on = next_review_on
-    version_bump(row, ["current_likelihood", "current_consequence", "current_score", "next_review_on"])
     audit_record(by=by, organisation=row.organisation, action=AuditAction.CREATE, instance=review)
-    audit_record(by=by, organisation=row.organisation, action=AuditAction.UPDATE, instance=row, before=before)
+    reviewed = {
+        "current_likelihood": likelihood,
+        "current_consequence": consequence,
+        "current_score": score,
+        "next_review_on": next_review_on,
+    }
+    record_change(row, reviewed, by=by, organisation=row.organisation)
     _escalation_apply(row, by=by, threshold=escalation_threshold(row.organisation), at=at)
     return review
 

@@ -34,8 +34,9 @@ from .committees import own
 
 
 def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
+    """The trust's meetings for its own people: the one read the meeting pages and the chair's reports share."""
     return own(
-        Meeting.objects.select_related("committee", "minutes_approved_at"),
+        Meeting.objects.select_related("committee__reports_to", "minutes_approved_at"),
         user=user,
         organisation=organisation,
         path="committee__organisation",
@@ -43,6 +44,7 @@ def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Mee
 
 
 def meeting_get(*, pk: int, user: User, organisation: Organisation) -> Meeting:
+    """One meeting of the trust's committees, or 404 (another trust's is not found)."""
     return get_or_404(meetings_for_user(user=user, organisation=organisation), pk=pk)
 
 

@@ -14,7 +14,8 @@ from wellled.core.models import Organisation, User
 from ..choices import ItemPart, MeetingStatus, MinutesStatus
 from ..models import AgendaItem, ChairsReport, Committee, Meeting, TermsOfReference
 from .committees import committees_for_user
-from .reports import meetings_for_user, reports_for_user
+from .meetings import meetings_for_user
+from .reports import reports_for_user
 
 
 def answerable_committees(*, user: User, organisation: Organisation) -> QuerySet[Committee]:

@@ -22,25 +22,12 @@ from ..access import private_committee_ids, sees_private
 from ..choices import LOW_ASSURANCE, ItemPart, MeetingStatus, ReportSection, ReportStatus
 from ..models import ChairsReport, Committee, Decision, Escalation, Meeting
 from .committees import own
+from .meetings import meetings_for_user
 
 # The Making Data Count icons that make a measure an exception for the committee's alert (spc.types): special cause
 # of concern, in either direction, or a process that will consistently fail its target.
 CONCERN_VARIATIONS = ("concern_high", "concern_low")
 FAILING_ASSURANCE = "fail"
-
-
-def meetings_for_user(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
-    return own(
-        Meeting.objects.select_related("committee", "committee__reports_to"),
-        user=user,
-        organisation=organisation,
-        path="committee__organisation",
-    )
-
-
-def meeting_get(*, user: User, organisation: Organisation, pk) -> Meeting:
-    """One meeting of the trust's committees, or 404."""
-    return get_or_404(meetings_for_user(user=user, organisation=organisation), pk=pk)
 
 
 def report_meetings(*, user: User, organisation: Organisation) -> QuerySet[Meeting]:
@@ -54,19 +41,36 @@ def report_meetings(*, user: User, organisation: Organisation) -> QuerySet[Meeti
     )
 
 
+def _reports(*, user: User, organisation: Organisation) -> QuerySet[ChairsReport]:
+    """Every chair's report of the trust's committees, drafts too, for its own people: what the reads below narrow."""
+    return own(
+        ChairsReport.objects.select_related(
+            "meeting__committee__reports_to",
+            "meeting__committee__organisation",
+            "confirmed_by",
+            "issued_paper",
+        ),
+        user=user,
+        organisation=organisation,
+        path="meeting__committee__organisation",
+    )
+
+
+def _escalations(*, user: User, organisation: Organisation) -> QuerySet[Escalation]:
+    """Every item referred between the trust's committees, for its own people: what the reads below narrow."""
+    return own(
+        Escalation.objects.select_related(
+            "from_committee", "to_committee", "from_item", "received_item__meeting"
+        ),
+        user=user,
+        organisation=organisation,
+        path="from_committee__organisation",
+    )
+
+
 def report_get(*, user: User, organisation: Organisation, pk) -> ChairsReport:
     """One chair's report of the trust's committees, or 404."""
-    return get_or_404(
-        own(
-            ChairsReport.objects.select_related(
-                "meeting__committee__reports_to", "meeting__committee__organisation", "issued_paper"
-            ),
-            user=user,
-            organisation=organisation,
-            path="meeting__committee__organisation",
-        ),
-        pk=pk,
-    )
+    return get_or_404(_reports(user=user, organisation=organisation), pk=pk)
 
 
 def report_of(meeting: Meeting) -> ChairsReport | None:
@@ -187,14 +191,7 @@ def next_meeting(committee: Committee, *, after: datetime.datetime) -> Meeting |
 def escalations_for_user(*, user: User, organisation: Organisation) -> list[Escalation]:
     """Items referred between the trust's committees, latest first; one from a private item only for those who see
     the private items of the committee it came from or went to."""
-    rows = own(
-        Escalation.objects.select_related(
-            "from_committee", "to_committee", "from_item", "received_item__meeting"
-        ),
-        user=user,
-        organisation=organisation,
-        path="from_committee__organisation",
-    ).order_by("-raised_on", "-pk")[:200]
+    rows = _escalations(user=user, organisation=organisation).order_by("-raised_on", "-pk")[:200]
     seen: dict[int, bool] = {}
 
     def may(committee: Committee) -> bool:
@@ -213,14 +210,7 @@ def reports_for_user(*, user: User, organisation: Organisation) -> QuerySet[Chai
     """The trust's chair's reports the chair has confirmed or issued, latest meeting first: a draft is the chair's
     working copy and is read on its page only."""
     return (
-        own(
-            ChairsReport.objects.select_related(
-                "meeting__committee__reports_to", "confirmed_by", "issued_paper"
-            ),
-            user=user,
-            organisation=organisation,
-            path="meeting__committee__organisation",
-        )
+        _reports(user=user, organisation=organisation)
         .filter(status__in=(ReportStatus.CONFIRMED, ReportStatus.ISSUED))
         .order_by("-meeting__starts_at", "-pk")
     )
@@ -231,14 +221,7 @@ def escalations_seen(*, user: User, organisation: Organisation) -> QuerySet[Esca
     those who see the private items of the committee it came from or went to (committees.access)."""
     visible = Committee.objects.filter(private_committee_ids(user, organisation.pk)).values("pk")
     return (
-        own(
-            Escalation.objects.select_related(
-                "from_committee", "to_committee", "from_item", "received_item__meeting"
-            ),
-            user=user,
-            organisation=organisation,
-            path="from_committee__organisation",
-        )
+        _escalations(user=user, organisation=organisation)
         .filter(
             Q(from_item__isnull=True)
             | ~Q(from_item__part=ItemPart.PRIVATE)

@@ -23,6 +23,7 @@ from ..access import sees_private
 from ..forms.reports import ChairsReportForm, EscalationForm, IssueForm, RiskReviewForm
 from ..selectors import committees as committee_selectors
 from ..selectors import reports as selectors
+from ..selectors.meetings import meeting_get
 from ..services import escalations, reports, risk_reviews
 
 
@@ -51,7 +52,7 @@ def report_list(request: SignedInRequest) -> HttpResponse:
 def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The chair writes the report of a meeting: the sections, the alert candidates to add, and confirmation."""
     member_require(request)
-    meeting = selectors.meeting_get(**scope(request), pk=pk)
+    meeting = meeting_get(**scope(request), pk=pk)
     _may_write(request, meeting.committee)
     report = selectors.report_of(meeting)
     titles = selectors.section_titles(meeting.committee)
@@ -135,7 +136,7 @@ def report_issue(request: SignedInRequest, pk: int) -> HttpResponse:
 def escalation_create(request: SignedInRequest, pk: int) -> HttpResponse:
     """Refer an item of a meeting up or across, with a reason."""
     member_require(request)
-    meeting = selectors.meeting_get(**scope(request), pk=pk)
+    meeting = meeting_get(**scope(request), pk=pk)
     _may_write(request, meeting.committee)
     item_key = request.GET.get("item") or request.POST.get("item") or ""
     item = meeting.items.filter(pk=item_key).first() if item_key.isdigit() else None

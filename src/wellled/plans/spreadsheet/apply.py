@@ -13,12 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wellled.core.audit import AuditEntry, audit_record, audit_record_many, snapshot
+from wellled.core.audit import AuditEntry, audit_record_many, snapshot
 from wellled.core.bulk import insert_many
 from wellled.core.choices import AuditAction, Role
 from wellled.core.formatting import long_date
 from wellled.core.models import DeliveryStatus, Organisation, User
-from wellled.core.service_kit import AS_IT_STANDS
+from wellled.core.service_kit import AS_IT_STANDS, record_create
 from wellled.core.services import delivery_scale_update, person_create
 
 from .. import services
@@ -169,16 +169,13 @@ def _baseline_cycle(plan: Plan, position: datetime.date | None, *, by: User, at:
         opened_by=by,
         closed_at=at,
     )
-    cycle.full_clean()
-    cycle.save()
-    audit_record(
+    return record_create(
+        instance=cycle,
         by=by,
         organisation=plan.organisation,
-        action=AuditAction.CREATE,
-        instance=cycle,
+        permission=None,  # import_permission_require ran before anything was written
         note="Made for the position date of an imported workbook",
     )
-    return cycle
 
 
 def person_label(person: User) -> str:

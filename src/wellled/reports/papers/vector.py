@@ -147,6 +147,14 @@ def _circle(path: Path, cx: float, cy: float, r: float) -> None:
     path.closePath()
 
 
+def _unfilled(element) -> dict:
+    """The stroke of a line or polyline without any fill: a chart's lines are drawn, never filled."""
+    style = _stroke(element)
+    style.pop("fillColor", None)
+    style.pop("fillOpacity", None)
+    return style
+
+
 def _transform(text: str | None) -> tuple:
     """An SVG transform of translations, rotations and scalings as one affine matrix."""
     matrix: tuple = (1, 0, 0, 1, 0, 0)
@@ -209,23 +217,17 @@ class _Reader:
                 )
             )
         elif tag == "line":
-            style = _stroke(element)
-            style.pop("fillColor", None)
-            style.pop("fillOpacity", None)
             group.add(
                 Line(
                     _number(element, "x1"),
                     _number(element, "y1"),
                     _number(element, "x2"),
                     _number(element, "y2"),
-                    **style,
+                    **_unfilled(element),
                 )
             )
         elif tag == "polyline":
-            style = _stroke(element)
-            style.pop("fillColor", None)
-            style.pop("fillOpacity", None)
-            group.add(PolyLine(_numbers(element.get("points")), **style))
+            group.add(PolyLine(_numbers(element.get("points")), **_unfilled(element)))
         elif tag == "path":
             group.add(_path(element.get("d", ""), _stroke(element)))
         elif tag == "text":
