@@ -38,6 +38,7 @@ from reportlab.platypus import (
 )
 
 from wellled.core.formatting import long_date, short_date
+from wellled.plans.spreadsheet.compare import collector_paused
 from wellled.spc.icons import assurance_colour, variation_colour
 from wellled.spc.types import Assurance, Variation
 
@@ -926,5 +927,7 @@ def render_pdf(paper: BoardPaper) -> bytes:
             )
         ]
     )
-    build_naming_text(document, Story(paper, styles).build(), canvasmaker=numbered_canvas(paper, styles))
+    with collector_paused():  # as while it is laid out (reports.pdf_layout.build_naming_text)
+        story = Story(paper, styles).build()
+    build_naming_text(document, story, canvasmaker=numbered_canvas(paper, styles))
     return out.getvalue()
