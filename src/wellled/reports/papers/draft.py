@@ -105,7 +105,10 @@ def draft_produce(kind_key: str, fmt: str, request: PaperRequest) -> Draft:
     )
     band = draft_band(kind, timezone.localdate())
     # A download waits on it: no cyclic garbage collections of its many short-lived objects meanwhile (issue 24).
-    with collector_paused(), drafting(band) as mark:  # every PDF page drawn inside is marked (reports.pdf_layout)
+    with (
+        collector_paused(),
+        drafting(band) as mark,
+    ):  # every PDF page drawn inside is marked (reports.pdf_layout)
         paper = kind.build(request)
         content = kind.render(paper, fmt, RenderContext(organisation=request.organisation, by=request.by))
     if fmt == "pdf" and mark.pages == 0:  # never a draft that could pass for an issued paper
