@@ -94,6 +94,8 @@ EXCEPTION_CELLS = ("ref", "title", "leads", "timescale", "progress", "status")
 HEADING_KEPT_CHARS = 1_500
 # Leads up to this many characters are a plain cell; longer ones wrap.
 SHORT_CELL = 10
+# The name of the status key drawn once in a PDF and shown at the foot of every page (a PDF form XObject).
+LEGEND_FORM = "status-key"
 # The front page lists at most this many references per line; the Exceptions part lists them all.
 FRONT_PAGE_REFS = 12
 
@@ -266,7 +268,14 @@ def page_decorator(paper: BoardPaper, styles: Styles, legend: Paragraph, legend_
         canvas.setStrokeColor(BORDER)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 2 * mm, PAGE_WIDTH - MARGIN_X, top - 2 * mm)
-        legend.drawOn(canvas, MARGIN_X, MARGIN_FOOT)
+        if not canvas.hasForm(LEGEND_FORM):  # the key is laid out once, and each page refers to it
+            canvas.beginForm(LEGEND_FORM, upperx=TEXT_WIDTH, uppery=legend_height)
+            legend.drawOn(canvas, 0, 0)
+            canvas.endForm()
+        canvas.saveState()
+        canvas.translate(MARGIN_X, MARGIN_FOOT)
+        canvas.doForm(LEGEND_FORM)
+        canvas.restoreState()
         canvas.line(
             MARGIN_X,
             MARGIN_FOOT + legend_height + 1.5 * mm,
