@@ -200,6 +200,26 @@ def drafting(band: str) -> Iterator[DraftMark]:
         _DRAFT_MARK.reset(token)
 
 
+def drafting_band() -> str | None:
+    """The band the PDF drawn now is marked with (inside `drafting`), else None."""
+    mark = _DRAFT_MARK.get()
+    return mark.band if mark is not None else None
+
+
+def draft_pages_marked() -> int:
+    """How many pages have been marked as a draft so far inside `drafting` (0 outside it)."""
+    mark = _DRAFT_MARK.get()
+    return mark.pages if mark is not None else 0
+
+
+def draft_pages_reused(pages: int) -> None:
+    """Count the pages of a PDF drawn earlier on this kit's canvas, inside `drafting` with the same band, as marked
+    (a renderer that keeps what it drew hands it back rather than drawing it again)."""
+    mark = _DRAFT_MARK.get()
+    if mark is not None:
+        mark.pages += pages
+
+
 def draft_mark_draw(canvas: Canvas, band: str) -> None:
     """The draft's marks on the page being drawn: a red band across the top edge, and DRAFT across the page."""
     width, height = canvas._pagesize

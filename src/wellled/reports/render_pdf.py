@@ -8,6 +8,8 @@ ReportLab lays out a 500-action paper in a few seconds where an HTML engine took
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +45,18 @@ from wellled.spc.icons import assurance_colour, variation_colour
 from wellled.spc.types import Assurance, Variation
 
 from .board_paper import ARROW, NO_UPDATE_LABEL, BoardPaper, MeasureInfo, Row, StatusInfo
-from .pdf_layout import CellParagraph, PaperTable, Source, build_naming_text, framed_table, text_pieces
+from .pdf_layout import (
+    CellParagraph,
+    PaperTable,
+    Source,
+    build_naming_text,
+    draft_pages_marked,
+    draft_pages_reused,
+    drafting_band,
+    framed_table,
+    text_pieces,
+)
+from .snapshot import checksum, paper_to_data
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN_X = 12 * mm
@@ -897,8 +910,58 @@ class Story:
         ]
 
 
+# The PDFs last drawn, kept by what they say (issue 24: the board paper's draft is the slowest page under load, and
+# a board's members download the same draft). A PDF is a function of the paper's snapshot, the draft's band and the
+# fonts; only the date of `generated_at` is printed. At most this many per process: 16 PDFs of 500 actions are
+# about 6.5 MB (402 KiB each, docs/performance.md).
+PDFS_KEPT = 16
+_pdfs_kept: OrderedDict[str, tuple[bytes, int]] = OrderedDict()
+_pdfs_kept_lock = threading.Lock()
+
+
+def pdf_key(paper: BoardPaper) -> str:
+    """What the paper's PDF depends on, as a checksum: its snapshot (with the day it was produced, the only part
+    of its time printed), the draft's band if drafting, and the fonts."""
+    data = paper_to_data(paper)
+    data["paper"]["generated_at"] = paper.produced_on.isoformat()
+    return checksum({"paper": data, "band": drafting_band(), "font": paper_fonts().regular})
+
+
+def pdfs_kept_forget() -> None:
+    """Forget the kept PDFs (the benchmark times both ways)."""
+    with _pdfs_kept_lock:
+        _pdfs_kept.clear()
+
+
 def render_pdf(paper: BoardPaper) -> bytes:
-    """The paper as PDF bytes."""
+    """The paper as PDF bytes: the same paper drawn a moment ago is handed back, not drawn again."""
+    key = pdf_key(paper)
+    with _pdfs_kept_lock:
+        kept = _pdfs_kept.get(key)
+        if kept is not None:
+            _pdfs_kept.move_to_end(key)
+    if kept is not None:
+        content, marked = kept
+        draft_pages_reused(marked)  # drawn on the kit's canvas with this very band
+        return content
+    pages = DraftPages()
+    content = _drawn(paper, pages)
+    with _pdfs_kept_lock:
+        _pdfs_kept[key] = (content, pages.marked)
+        while len(_pdfs_kept) > PDFS_KEPT:
+            _pdfs_kept.popitem(last=False)
+    return content
+
+
+@dataclass
+class DraftPages:
+    """How many pages of a PDF were marked as a draft while it was drawn."""
+
+    marked: int = 0
+
+
+def _drawn(paper: BoardPaper, pages: DraftPages) -> bytes:
+    """The paper laid out and drawn as PDF bytes."""
     styles = Styles(paper_fonts())
     legend = legend_paragraph(paper, styles)
     _, legend_height = legend.wrap(TEXT_WIDTH, PAGE_HEIGHT)
@@ -938,5 +1001,7 @@ def render_pdf(paper: BoardPaper) -> bytes:
     )
     with collector_paused():  # as while it is laid out (reports.pdf_layout.build_naming_text)
         story = Story(paper, styles).build()
+    before = draft_pages_marked()
     build_naming_text(document, story, canvasmaker=numbered_canvas(paper, styles))
+    pages.marked = draft_pages_marked() - before
     return out.getvalue()
