@@ -10,13 +10,18 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, Table
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+
+from wellled.plans.spreadsheet.compare import collector_paused
 
 from .paper_errors import PaperNotProduced, content_error
 
@@ -26,6 +31,9 @@ PIECE_LINES = 24
 PIECE_QUICK_CHARS = 500  # shorter text always fits one row: not worth measuring
 PIECE_FONT_SIZE = 8  # the table cells' text
 CELL_PADDING = 6  # points of left and right padding inside a cell
+# Markup after a cell's plain text (a "Reported" note, a measure's lines) repeats from paper to paper: parsed once
+# per style and kept, up to this many for a style, since ReportLab's markup parser is a large part of a paper's cost.
+PARSED_MARKUP_KEPT = 2_000
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,47 @@ class Source:
     length: int  # characters
 
 
+_PARSED: WeakKeyDictionary[ParagraphStyle, dict[str, list]] = WeakKeyDictionary()
+
+
+def _parsed(markup: str, style: ParagraphStyle) -> list:
+    """ReportLab's fragments of `markup` (already cleaned of runs of white space) in `style`: parsed once per
+    style, copied on each use (a paragraph may be split into new fragments, never changes the ones it was given)."""
+    kept = _PARSED.setdefault(style, {})
+    frags = kept.get(markup)
+    if frags is None:
+        frags = Paragraph(markup, style).frags
+        if len(kept) < PARSED_MARKUP_KEPT:
+            kept[markup] = frags
+    return [frag.clone() for frag in frags]
+
+
+def cell_fragments(markup: str, style: ParagraphStyle) -> list | None:
+    """The fragments ReportLab's parser makes of cleaned `markup`, without parsing the plain text it starts with
+    (most of a cell): that text is one fragment in the style, and the markup after it is parsed once per style.
+    None when the start is not plain (an entity such as &amp;), for the parser to read it all."""
+    head, bracket, tail = markup.partition("<")
+    if "&" in head or not (head or tail):
+        return None
+    frags = [_parsed("x", style)[0].clone(text=head)] if head else []
+    if bracket:
+        frags += _parsed(bracket + tail, style)
+    textTransformFrags(frags, style)
+    return frags
+
+
 class CellParagraph(Paragraph):
     """A paragraph that keeps its line breaks for the width it was last wrapped to (a table wraps every cell to
     measure the row and again to draw it, and line breaking is most of the cost of a long paper), and may say
-    which record's text it holds. Words too long for a line are broken inside (ReportLab's splitLongWords)."""
+    which record's text it holds. Words too long for a line are broken inside (ReportLab's splitLongWords).
+    Its fragments are ReportLab's parser's, made without parsing the plain text again (`cell_fragments`)."""
 
     _wrapped_width: float | None = None
 
     def __init__(self, text: str, style=None, *args, source: Source | None = None, **kwargs):
+        if style is not None and not args and "frags" not in kwargs and "bulletText" not in kwargs:
+            text = cleanBlockQuotedText(text)
+            kwargs["frags"] = cell_fragments(text, style)
         super().__init__(text, style, *args, **kwargs)
         self.source = source
 
@@ -159,6 +200,26 @@ def drafting(band: str) -> Iterator[DraftMark]:
         _DRAFT_MARK.reset(token)
 
 
+def drafting_band() -> str | None:
+    """The band the PDF drawn now is marked with (inside `drafting`), else None."""
+    mark = _DRAFT_MARK.get()
+    return mark.band if mark is not None else None
+
+
+def draft_pages_marked() -> int:
+    """How many pages have been marked as a draft so far inside `drafting` (0 outside it)."""
+    mark = _DRAFT_MARK.get()
+    return mark.pages if mark is not None else 0
+
+
+def draft_pages_reused(pages: int) -> None:
+    """Count the pages of a PDF drawn earlier on this kit's canvas, inside `drafting` with the same band, as marked
+    (a renderer that keeps what it drew hands it back rather than drawing it again)."""
+    mark = _DRAFT_MARK.get()
+    if mark is not None:
+        mark.pages += pages
+
+
 def draft_mark_draw(canvas: Canvas, band: str) -> None:
     """The draft's marks on the page being drawn: a red band across the top edge, and DRAFT across the page."""
     width, height = canvas._pagesize
@@ -198,10 +259,13 @@ def paper_canvas_class(base: type[Canvas] = Canvas) -> type[Canvas]:
 def build_naming_text(document, story: Sequence, **build_options) -> None:
     """Build the PDF; should ReportLab fail to lay it out, raise PaperContentError naming the text most likely to
     blame (the tallest text it measured), rather than a page number no one can act on. Inside `drafting`, every
-    page is marked as a draft."""
+    page is marked as a draft. The cyclic garbage collector waits while it is laid out (`collector_paused`): a
+    paper's layout makes hundreds of thousands of short-lived objects, freed as they go, and the collections they
+    set off cost a fifth of a board paper's time (issue 24)."""
     build_options["canvasmaker"] = paper_canvas_class(build_options.get("canvasmaker", Canvas))
     try:
-        document.build(list(story), **build_options)  # ReportLab consumes the list it is given
+        with collector_paused():
+            document.build(list(story), **build_options)  # ReportLab consumes the list it is given
     except PaperNotProduced:
         raise
     except Exception as exc:

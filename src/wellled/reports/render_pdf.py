@@ -8,6 +8,8 @@ ReportLab lays out a 500-action paper in a few seconds where an HTML engine took
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,11 +40,23 @@ from reportlab.platypus import (
 )
 
 from wellled.core.formatting import long_date, short_date
+from wellled.plans.spreadsheet.compare import collector_paused
 from wellled.spc.icons import assurance_colour, variation_colour
 from wellled.spc.types import Assurance, Variation
 
 from .board_paper import ARROW, NO_UPDATE_LABEL, BoardPaper, MeasureInfo, Row, StatusInfo
-from .pdf_layout import CellParagraph, PaperTable, Source, build_naming_text, framed_table, text_pieces
+from .pdf_layout import (
+    CellParagraph,
+    PaperTable,
+    Source,
+    build_naming_text,
+    draft_pages_marked,
+    draft_pages_reused,
+    drafting_band,
+    framed_table,
+    text_pieces,
+)
+from .snapshot import checksum, paper_to_data
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN_X = 12 * mm
@@ -93,6 +107,8 @@ EXCEPTION_CELLS = ("ref", "title", "leads", "timescale", "progress", "status")
 HEADING_KEPT_CHARS = 1_500
 # Leads up to this many characters are a plain cell; longer ones wrap.
 SHORT_CELL = 10
+# The name of the status key drawn once in a PDF and shown at the foot of every page (a PDF form XObject).
+LEGEND_FORM = "status-key"
 # The front page lists at most this many references per line; the Exceptions part lists them all.
 FRONT_PAGE_REFS = 12
 
@@ -138,42 +154,71 @@ def paper_fonts() -> Fonts:
     return Fonts("Helvetica", "Helvetica-Bold", False)
 
 
+# The paper's paragraph styles by name: size, bold, colour, leading, space after and before, alignment.
+STYLE_SPECS: dict[str, tuple] = {
+    "title": (22, True, TEXT, None, 6, 0, 0),
+    "as_at": (15, True, TEXT, None, 6, 0, 0),
+    "h2": (14, True, TEXT, None, 4, 6, 0),
+    "h3": (11, True, TEXT, None, 4, 8, 0),
+    "body": (9.5, False, TEXT, None, 0, 0, 0),
+    "small": (8, False, MUTED, None, 3, 0, 0),
+    "cell": (8, False, TEXT, 9.8, 0, 0, 0),
+    "cell_bold": (8, True, TEXT, 9.8, 0, 0, 0),
+    "cell_small": (6.8, False, MUTED, 8.2, 0, 0, 0),
+    "head": (8.5, True, WHITE, None, 0, 0, 0),
+    "status": (10, True, TEXT, 11, 0, 0, TA_CENTER),
+    "count": (20, True, TEXT, 22, 0, 0, 0),
+    "num": (13, True, TEXT, 15, 0, 0, TA_RIGHT),
+    "legend": (7, False, TEXT, 9, 0, 0, 0),
+    "fact_label": (8, False, MUTED, None, 0, 0, 0),
+    "fact": (9.5, True, TEXT, None, 0, 0, 0),
+}
+
+
+@lru_cache(maxsize=4)
+def paragraph_styles(fonts: Fonts) -> dict[str, ParagraphStyle]:
+    """The paragraph styles in these fonts, made once per process: the same style objects from paper to paper, so
+    markup parsed for a style is parsed once (reports.pdf_layout.cell_fragments). Never change one in place."""
+    return {
+        key: ParagraphStyle(
+            key.replace("_", "-"),
+            fontName=fonts.bold if bold else fonts.regular,
+            fontSize=size,
+            leading=leading or size * 1.25,
+            textColor=colour,
+            spaceAfter=after,
+            spaceBefore=before,
+            alignment=align,
+        )
+        for key, (size, bold, colour, leading, after, before, align) in STYLE_SPECS.items()
+    }
+
+
 class Styles:
-    """The paper's paragraph styles."""
+    """The paper's paragraph styles, and the table class for its frame."""
 
     def __init__(self, fonts: Fonts):
-        def style(name, size, *, bold=False, colour=TEXT, leading=None, after=0, before=0, align=0):
-            return ParagraphStyle(
-                name,
-                fontName=fonts.bold if bold else fonts.regular,
-                fontSize=size,
-                leading=leading or size * 1.25,
-                textColor=colour,
-                spaceAfter=after,
-                spaceBefore=before,
-                alignment=align,
-            )
-
         self.fonts = fonts
         self.table_class: type[PaperTable] = framed_table(
             PAGE_HEIGHT
         )  # given the frame's height by render_pdf
-        self.title = style("title", 22, bold=True, after=6)
-        self.as_at = style("as-at", 15, bold=True, after=6)
-        self.h2 = style("h2", 14, bold=True, before=6, after=4)
-        self.h3 = style("h3", 11, bold=True, before=8, after=4)
-        self.body = style("body", 9.5)
-        self.small = style("small", 8, colour=MUTED, after=3)
-        self.cell = style("cell", 8, leading=9.8)
-        self.cell_bold = style("cell-bold", 8, bold=True, leading=9.8)
-        self.cell_small = style("cell-small", 6.8, colour=MUTED, leading=8.2)
-        self.head = style("head", 8.5, bold=True, colour=WHITE)
-        self.status = style("status", 10, bold=True, align=TA_CENTER, leading=11)
-        self.count = style("count", 20, bold=True, leading=22)
-        self.num = style("num", 13, bold=True, align=TA_RIGHT, leading=15)
-        self.legend = style("legend", 7, leading=9)
-        self.fact_label = style("fact-label", 8, colour=MUTED)
-        self.fact = style("fact", 9.5, bold=True)
+        named = paragraph_styles(fonts)
+        self.title = named["title"]
+        self.as_at = named["as_at"]
+        self.h2 = named["h2"]
+        self.h3 = named["h3"]
+        self.body = named["body"]
+        self.small = named["small"]
+        self.cell = named["cell"]
+        self.cell_bold = named["cell_bold"]
+        self.cell_small = named["cell_small"]
+        self.head = named["head"]
+        self.status = named["status"]
+        self.count = named["count"]
+        self.num = named["num"]
+        self.legend = named["legend"]
+        self.fact_label = named["fact_label"]
+        self.fact = named["fact"]
 
 
 def text(value: str, fonts: Fonts) -> str:
@@ -236,7 +281,14 @@ def page_decorator(paper: BoardPaper, styles: Styles, legend: Paragraph, legend_
         canvas.setStrokeColor(BORDER)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 2 * mm, PAGE_WIDTH - MARGIN_X, top - 2 * mm)
-        legend.drawOn(canvas, MARGIN_X, MARGIN_FOOT)
+        if not canvas.hasForm(LEGEND_FORM):  # the key is laid out once, and each page refers to it
+            canvas.beginForm(LEGEND_FORM, upperx=TEXT_WIDTH, uppery=legend_height)
+            legend.drawOn(canvas, 0, 0)
+            canvas.endForm()
+        canvas.saveState()
+        canvas.translate(MARGIN_X, MARGIN_FOOT)
+        canvas.doForm(LEGEND_FORM)
+        canvas.restoreState()
         canvas.line(
             MARGIN_X,
             MARGIN_FOOT + legend_height + 1.5 * mm,
@@ -463,7 +515,7 @@ def table(
     status_rows: Sequence[StatusInfo | None] = (),
 ) -> Table:
     """A bordered table with its header row repeated on every page; rows split only when taller than a page."""
-    header = [Paragraph(name, styles.head) for name, _ in columns]
+    header = [CellParagraph(name, styles.head) for name, _ in columns]  # wrapped once, drawn on every page
     result = styles.table_class(
         [header, *rows],
         colWidths=[width * mm for _, width in columns],
@@ -510,7 +562,7 @@ def grouped_table(
         if len(heading.text) <= HEADING_KEPT_CHARS:
             extra.append(("NOSPLIT", (0, index), (-1, index + 1)))
         if not block_rows and empty_note:
-            rows.append(["", Paragraph(f"<i>{empty_note}</i>", styles.cell), "", "", "", "", ""])
+            rows.append(["", CellParagraph(f"<i>{empty_note}</i>", styles.cell), "", "", "", "", ""])
             statuses.append(None)
             extra.append(("SPAN", (1, index + 1), (-1, index + 1)))
         for row in block_rows:
@@ -553,9 +605,9 @@ class Story:
     def summary_table(self, lines: Sequence[tuple[int, str, str]], width: float) -> Table:
         data = [
             [
-                Paragraph(str(count), self.s.num),
-                Paragraph(f"<b>{label}</b>", self.s.cell),
-                Paragraph(detail, self.s.cell),
+                CellParagraph(str(count), self.s.num),
+                CellParagraph(f"<b>{label}</b>", self.s.cell),
+                CellParagraph(detail, self.s.cell),
             ]
             for count, label, detail in lines
         ]
@@ -589,7 +641,7 @@ class Story:
         fact_table = Table(
             [
                 [
-                    [Paragraph(label, s.fact_label), Paragraph(text(value, self.f), s.fact)]
+                    [CellParagraph(label, s.fact_label), CellParagraph(text(value, self.f), s.fact)]
                     for label, value in facts
                 ]
             ],
@@ -602,8 +654,8 @@ class Story:
         half = TEXT_WIDTH / 2 - 5 * mm
         tiles = [
             [
-                Paragraph(str(c.count), s.count),
-                Paragraph(f"{chip(c.status, self.f)} {text(c.label, self.f)}", s.cell),
+                CellParagraph(str(c.count), s.count),
+                CellParagraph(f"{chip(c.status, self.f)} {text(c.label, self.f)}", s.cell),
             ]
             for c in paper.counts
         ]
@@ -810,13 +862,13 @@ class Story:
             )
             rows.append(
                 [
-                    Paragraph(f"<b>{text(line.name, self.f)}</b>", self.s.cell),
-                    Paragraph(latest, self.s.cell),
+                    CellParagraph(f"<b>{text(line.name, self.f)}</b>", self.s.cell),
+                    CellParagraph(latest, self.s.cell),
                     Table(
                         [
                             [
                                 icon("variation", line.variation, self.f),
-                                Paragraph(text(line.variation_label, self.f), self.s.cell),
+                                CellParagraph(text(line.variation_label, self.f), self.s.cell),
                             ]
                         ],
                         colWidths=[8 * mm, 40 * mm],
@@ -825,13 +877,13 @@ class Story:
                         [
                             [
                                 icon("assurance", line.assurance, self.f),
-                                Paragraph(text(line.assurance_label, self.f), self.s.cell),
+                                CellParagraph(text(line.assurance_label, self.f), self.s.cell),
                             ]
                         ],
                         colWidths=[8 * mm, 40 * mm],
                     ),
-                    Paragraph(text(line.target or "None", self.f), self.s.cell),
-                    Paragraph(text(", ".join(line.references), self.f), self.s.cell),
+                    CellParagraph(text(line.target or "None", self.f), self.s.cell),
+                    CellParagraph(text(", ".join(line.references), self.f), self.s.cell),
                 ]
             )
         explain = (
@@ -858,8 +910,58 @@ class Story:
         ]
 
 
+# The PDFs last drawn, kept by what they say (issue 24: the board paper's draft is the slowest page under load, and
+# a board's members download the same draft). A PDF is a function of the paper's snapshot, the draft's band and the
+# fonts; only the date of `generated_at` is printed. At most this many per process: 16 PDFs of 500 actions are
+# about 6.5 MB (402 KiB each, docs/performance.md).
+PDFS_KEPT = 16
+_pdfs_kept: OrderedDict[str, tuple[bytes, int]] = OrderedDict()
+_pdfs_kept_lock = threading.Lock()
+
+
+def pdf_key(paper: BoardPaper) -> str:
+    """What the paper's PDF depends on, as a checksum: its snapshot (with the day it was produced, the only part
+    of its time printed), the draft's band if drafting, and the fonts."""
+    data = paper_to_data(paper)
+    data["paper"]["generated_at"] = paper.produced_on.isoformat()
+    return checksum({"paper": data, "band": drafting_band(), "font": paper_fonts().regular})
+
+
+def pdfs_kept_forget() -> None:
+    """Forget the kept PDFs (the benchmark times both ways)."""
+    with _pdfs_kept_lock:
+        _pdfs_kept.clear()
+
+
 def render_pdf(paper: BoardPaper) -> bytes:
-    """The paper as PDF bytes."""
+    """The paper as PDF bytes: the same paper drawn a moment ago is handed back, not drawn again."""
+    key = pdf_key(paper)
+    with _pdfs_kept_lock:
+        kept = _pdfs_kept.get(key)
+        if kept is not None:
+            _pdfs_kept.move_to_end(key)
+    if kept is not None:
+        content, marked = kept
+        draft_pages_reused(marked)  # drawn on the kit's canvas with this very band
+        return content
+    pages = DraftPages()
+    content = _drawn(paper, pages)
+    with _pdfs_kept_lock:
+        _pdfs_kept[key] = (content, pages.marked)
+        while len(_pdfs_kept) > PDFS_KEPT:
+            _pdfs_kept.popitem(last=False)
+    return content
+
+
+@dataclass
+class DraftPages:
+    """How many pages of a PDF were marked as a draft while it was drawn."""
+
+    marked: int = 0
+
+
+def _drawn(paper: BoardPaper, pages: DraftPages) -> bytes:
+    """The paper laid out and drawn as PDF bytes."""
     styles = Styles(paper_fonts())
     legend = legend_paragraph(paper, styles)
     _, legend_height = legend.wrap(TEXT_WIDTH, PAGE_HEIGHT)
@@ -897,5 +999,9 @@ def render_pdf(paper: BoardPaper) -> bytes:
             )
         ]
     )
-    build_naming_text(document, Story(paper, styles).build(), canvasmaker=numbered_canvas(paper, styles))
+    with collector_paused():  # as while it is laid out (reports.pdf_layout.build_naming_text)
+        story = Story(paper, styles).build()
+    before = draft_pages_marked()
+    build_naming_text(document, story, canvasmaker=numbered_canvas(paper, styles))
+    pages.marked = draft_pages_marked() - before
     return out.getvalue()

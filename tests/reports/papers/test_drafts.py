@@ -204,3 +204,23 @@ def test_a_pdf_drawn_without_the_kits_canvas_is_never_served_as_a_draft(
     response = draft(login(editor), PLAN_COUNT.key, "pdf")
     assert response.status_code == 422
     assert "could not be marked on every page" in response.content.decode()
+
+
+def test_a_draft_is_built_with_the_collector_paused_and_it_runs_again_after(login, viewer, plan, monkeypatch):
+    """Issue 24: no cyclic garbage collections while a download waits on the draft; the collector is back after."""
+    import gc
+
+    from wellled.reports.board_kind import BoardPaperKind
+
+    seen: list[bool] = []
+    build = BoardPaperKind.build
+
+    def recording(self, request):
+        seen.append(gc.isenabled())
+        return build(self, request)
+
+    monkeypatch.setattr(BoardPaperKind, "build", recording)
+    response = draft(login(viewer), "board", "pdf", plan=plan.pk)
+    assert response.status_code == 200
+    assert seen == [False]
+    assert gc.isenabled()

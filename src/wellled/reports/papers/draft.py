@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from wellled.core.formatting import long_date
 from wellled.core.service_kit import permission_require
+from wellled.plans.spreadsheet.compare import collector_paused
 
 from ..board_paper import as_at_problem
 from ..formats import FORMATS
@@ -102,9 +103,13 @@ def draft_produce(kind_key: str, fmt: str, request: PaperRequest) -> Draft:
         organisation_id=request.organisation.pk,
         permission=kind.draft_permission(request.organisation),
     )
-    paper = kind.build(request)
     band = draft_band(kind, timezone.localdate())
-    with drafting(band) as mark:  # every PDF page drawn inside is marked (reports.pdf_layout)
+    # A download waits on it: no cyclic garbage collections of its many short-lived objects meanwhile (issue 24).
+    with (
+        collector_paused(),
+        drafting(band) as mark,
+    ):  # every PDF page drawn inside is marked (reports.pdf_layout)
+        paper = kind.build(request)
         content = kind.render(paper, fmt, RenderContext(organisation=request.organisation, by=request.by))
     if fmt == "pdf" and mark.pages == 0:  # never a draft that could pass for an issued paper
         raise PaperNotProduced(UNMARKED.format(label=kind.label.lower()))
