@@ -37,6 +37,7 @@ run memory_at_limits.py --rounds 1
 run import_bounds_plain.py
 run demo_load.py --repeat 1
 run load.py --small
+run page_cost.py --small
 if [[ -n "${WELLLED_BENCH_PG_URL:-}" ]]; then
   WELLLED_DATABASE_URL="$WELLLED_BENCH_PG_URL" run portfolio_scale.py --small
 fi

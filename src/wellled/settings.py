@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "wellled.core.middleware.SessionRefreshMiddleware",  # after sessions: its answer is seen before theirs
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +135,9 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
 
+# How many times a connection runs the same query before psycopg prepares it (psycopg's own default is 5; the
+# pages of one person repeat theirs within a few requests).
+PREPARE_AFTER_USES = 2
 _database_url = os.environ.get("WELLLED_DATABASE_URL") or os.environ.get("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
@@ -142,6 +146,13 @@ if _database_url:
         # lock rather than fail with "database is locked" after SQLite's default 5 seconds.
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        )
+    elif env_bool("WELLLED_DATABASE_PREPARED", True):
+        # PostgreSQL: values travel apart from the SQL and a query asked twice on a connection is prepared, so the
+        # server plans each page's queries once per connection rather than on every request (issue 24: half the
+        # database's CPU per page). Set WELLLED_DATABASE_PREPARED=0 behind a pooler in transaction mode.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": PREPARE_AFTER_USES}
         )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -215,10 +226,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after a working day of inactivity and with the browser (NHS services commonly do both).
+# Sessions end after a working day of inactivity and with the browser (NHS services commonly do both). Using
+# Wellled pushes the end forward: core.middleware.SessionRefreshMiddleware writes it at most every five minutes.
 SESSION_COOKIE_AGE = int(os.environ.get("WELLLED_SESSION_SECONDS", 8 * 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -79,6 +79,30 @@ def test_hsts_and_the_https_redirect_are_switches_read_from_the_environment(tmp_
     assert read(WELLLED_DEBUG="1")[:2] == ["0", "False"]  # a local demo over plain HTTP
 
 
+def test_a_server_process_freezes_what_it_loaded_and_collects_cycles_less_often(tmp_path):
+    """The WSGI module settles Python's cycle collector for a long-lived process (issue 24), and the database
+    connection prepares repeated queries on PostgreSQL unless a pooler needs it off."""
+    code = (
+        "import gc, wellled.wsgi as w; from django.conf import settings as s; "
+        "print(gc.get_freeze_count() > 100_000, gc.get_threshold()[0] == w.YOUNGEST_GENERATION_THRESHOLD, "
+        "s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+    )
+    base = {"PATH": os.environ["PATH"], "WELLLED_DATA_DIR": str(tmp_path), "WELLLED_SECRET_KEY": "k" * 50}
+    base |= {k: v for k, v in os.environ.items() if k == "PYTHONPATH"}  # this checkout's code, as the suite's
+
+    def read(**extra):
+        out = subprocess.run(
+            [sys.executable, "-c", code], env={**base, **extra}, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.split()
+
+    postgres = "postgres://postgres@127.0.0.1:5432/unused"  # settings only: nothing connects
+    assert read() == ["True", "True", "None"]  # SQLite: nothing to prepare
+    assert read(WELLLED_DATABASE_URL=postgres) == ["True", "True", "2"]
+    assert read(WELLLED_DATABASE_URL=postgres, WELLLED_DATABASE_PREPARED="0") == ["True", "True", "None"]
+
+
 @pytest.mark.django_db
 def test_sign_ins_failing_across_many_usernames_from_one_address_are_refused(settings, lead):
     """A password sprayed across usernames (each below its own lockout) is stopped per address; another address,

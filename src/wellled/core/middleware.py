@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,11 @@ from .context import reset_request_id, set_request_id
 from .selectors import workplaces_for_user
 
 SESSION_ORGANISATION_KEY = "wellled_organisation_id"
+# When the session last had its end pushed forward (seconds since the epoch), and how often that is written: at
+# most once in five minutes, so a session still ends after WELLLED_SESSION_SECONDS idle, give or take five minutes,
+# and a page costs no database write (issue 24: saving it on every request was a write per page).
+SESSION_SEEN_KEY = "wellled_seen_at"
+SESSION_REFRESH_SECONDS = 5 * 60
 
 # Paths anyone may reach without signing in.
 PUBLIC_PATH_PREFIXES = (
@@ -63,6 +69,24 @@ class RequestIdMiddleware:
 # No text field of ours, nor any query parameter, may hold a NUL character: PostgreSQL refuses it in text (a
 # server error if it reached a query) and it means nothing in a name or a search.
 NUL_REFUSED = "What was sent contains a NUL character (code 0), which no field or search accepts."
+
+
+class SessionRefreshMiddleware:
+    """Keep a person who is using Wellled signed in: push the end of their session forward, written at most once
+    every SESSION_REFRESH_SECONDS (a session idle for SESSION_COOKIE_AGE still ends)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            # Saved anyway (signed in, organisation switched), or due: SessionMiddleware saves it with a new end.
+            if session.modified or now - session.get(SESSION_SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
+                session[SESSION_SEEN_KEY] = now
+        return response
 
 
 class MalformedInputMiddleware:

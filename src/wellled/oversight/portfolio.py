@@ -68,6 +68,8 @@ TRAJECTORIES_PAGE_SIZE = 12
 FACTS_CACHE_SECONDS = 6 * 60 * 60
 # Sorts that need every matching trust's costly facts; the others sort on what the database gave.
 FACT_SORTS = frozenset({"overdue", "awaited", "concerns"})
+# Sorts that read a row's oversight status or exit criteria, so every matching row is described before paging.
+DESCRIBED_SORTS = frozenset({"segment", "programme", "months", "exit"})
 
 SORTS = {
     "trust": "trust name",
@@ -571,33 +573,43 @@ def portfolio_build(
     all_ids = [e.trust_id for e in entries]
     matching = _matching_trusts(organisation, all_ids, filters) if filters.active else set(all_ids)
     entries = [e for e in entries if e.trust_id in matching]
-    ids = [e.trust_id for e in entries]
     today = timezone.localdate()
-    statuses = _current_statuses(organisation, ids)
-    exits = _exit_counts(organisation, ids)
-    regulatory = _regulatory_in_force(organisation, ids)
     stamps = _change_stamps(all_ids)
     available = _available_measures(user, organisation, all_ids, stamps)
     keys, chosen = _chosen_measures(available, len(all_ids), filters.codes)
-    rows = []
-    for entry in entries:
-        status = statuses.get(entry.trust_id)
-        months = None
-        if status is not None and status.programme != Programme.NONE and status.programme_entered_on:
-            months = months_between(status.programme_entered_on, status.programme_exited_on or today)
-        rows.append(
-            PortfolioRow(
-                entry=entry,
-                link=trust_link(entry.trust),
-                status=status,
-                months_in_programme=months,
-                ratings={},
-                delivery=DeliverySummary(),
-                exit=exits.get(entry.trust_id, ExitCounts()),
-                measures={},
-                regulatory=regulatory.get(entry.trust_id, []),
-            )
+    rows = [
+        PortfolioRow(
+            entry=entry,
+            link=trust_link(entry.trust),
+            status=None,
+            months_in_programme=None,
+            ratings={},
+            delivery=DeliverySummary(),
+            exit=ExitCounts(),
+            measures={},
         )
+        for entry in entries
+    ]
+
+    def describe(some: list[PortfolioRow]) -> None:
+        """The rows' oversight status, exit criteria and regulatory actions: three queries."""
+        some_ids = [r.entry.trust_id for r in some]
+        statuses = _current_statuses(organisation, some_ids)
+        exits = _exit_counts(organisation, some_ids)
+        regulatory = _regulatory_in_force(organisation, some_ids)
+        for r in some:
+            r.status = status = statuses.get(r.entry.trust_id)
+            if status is not None and status.programme != Programme.NONE and status.programme_entered_on:
+                r.months_in_programme = months_between(
+                    status.programme_entered_on, status.programme_exited_on or today
+                )
+            r.exit = exits.get(r.entry.trust_id, ExitCounts())
+            r.regulatory = regulatory.get(r.entry.trust_id, [])
+
+    # Every row is described when every row is shown or the sort reads what describes it; else only the page's.
+    described_before_paging = page is None or filters.sort in DESCRIBED_SORTS
+    if described_before_paging:
+        describe(rows)
 
     def fill(some: list[PortfolioRow]) -> None:
         """The rows' CQC ratings and costly facts."""
@@ -611,6 +623,7 @@ def portfolio_build(
     if page is None or filters.sort == "rating":
         fill(rows)
     elif filters.sort in FACT_SORTS:
+        ids = [r.entry.trust_id for r in rows]
         figures = trust_figures(user=user, body=organisation, ids=ids, keys=keys, stamps=stamps)
         for r in rows:
             r.sort_figures = figures[r.entry.trust_id]
@@ -618,6 +631,8 @@ def portfolio_build(
     paged = None
     if page is not None:
         paged = Paginator(shown, PAGE_SIZE).get_page(page)
+        if not described_before_paging:
+            describe(list(paged.object_list))
         if filters.sort != "rating":
             fill(list(paged.object_list))
     filled = list(paged.object_list) if paged is not None else shown

@@ -292,20 +292,14 @@ def plan_cycles(*, user: User, organisation: Organisation, plan: Plan) -> QueryS
 
 
 def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list[Finding]:
-    """The plan's findings (Part B) with the actions that answer them."""
+    """The plan's findings (Part B), each with the keys of the actions that answer them by reference: the plan page
+    and the board paper show those actions from the rows they have already read."""
     findings = scoped(
         Finding.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
     )
     return list(
         findings.select_related("framework_element")
-        .prefetch_related(
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("status", "lead")
-                .prefetch_related("other_leads")
-                .order_by("reference"),
-            )
-        )
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.only("id").order_by("reference")))
         .order_by("number")
     )
 

@@ -173,6 +173,7 @@ def test_queries_do_not_grow_at_2_20_and_60_trusts(login, region, director):
     from django.core.cache import cache
 
     client = login(director)
+    client.get(reverse("dashboard"))  # the first page after signing in writes the session once (which trust)
     urls = [
         reverse("oversight-portfolio"),
         reverse("oversight-portfolio") + "?sort=overdue&order=desc",
@@ -206,3 +207,24 @@ def test_a_trust_without_measures_or_plans_pages_too(login, region, director, sm
         portfolio_trust_add(oversight_body=region, trust=trust, by=None, joined_on=TODAY())
     html = login(director).get(reverse("oversight-portfolio") + "?page=2").content.decode()
     assert trust_order(html) == ["ZB002"]
+
+
+@pytest.mark.parametrize("sort", ["trust", "segment", "exit", "overdue"])
+def test_a_page_describes_its_rows_as_the_whole_table_does(region, director, small_pages, sort):
+    """Only the page's rows have their status, exit criteria and regulatory actions read (unless the sort needs
+    every row's): each page shows the same rows, in the same order, described as the download describes them."""
+    add_trusts(region, director, 5, 0)
+    filters = PortfolioFilters(sort=sort, order="desc")
+    whole = portfolio_build(user=director, organisation=region, filters=filters).rows
+
+    def described(row):
+        status = (row.status.segment, row.status.programme) if row.status else None
+        exits = (row.exit.total, row.exit.met, row.exit.sustained)
+        return row.trust.ods_code, status, row.months_in_programme, exits, row.regulatory_text
+
+    for number in (1, 2, 3):
+        page = portfolio_build(user=director, organisation=region, filters=filters, page=number).page
+        start = (number - 1) * portfolio_module.PAGE_SIZE
+        expected = whole[start : start + portfolio_module.PAGE_SIZE]
+        assert [described(r) for r in page.object_list] == [described(r) for r in expected]
+        assert all(r.status is not None and r.exit.total == 2 for r in page.object_list)
