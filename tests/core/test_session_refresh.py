@@ -68,8 +68,9 @@ def test_a_short_idle_time_is_kept_to_within_a_tenth(login, editor, settings):
         for _ in range(30):  # an hour of steady work, a page every two minutes: never signed out
             clock.shift(120)
             assert client.get("/").status_code == 200
-        clock.shift(settings.SESSION_COOKIE_AGE - 90)  # idle, short of the time by less than a tenth: still in
+        clock.shift(
+            settings.SESSION_COOKIE_AGE - 90
+        )  # idle, short of the time by less than a tenth: still in
         assert client.get("/").status_code == 200
         clock.shift(settings.SESSION_COOKIE_AGE + 1)
         assert client.get("/").status_code == 302
-

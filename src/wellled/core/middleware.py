@@ -27,6 +27,7 @@ def session_refresh_seconds() -> int:
     time a short WELLLED_SESSION_SECONDS sets."""
     return max(1, min(SESSION_REFRESH_SECONDS, settings.SESSION_COOKIE_AGE // SESSION_REFRESH_SHARE))
 
+
 # Paths anyone may reach without signing in.
 PUBLIC_PATH_PREFIXES = (
     "/accounts/login/",  # with /accounts/login/code/, the second step of a two-factor sign-in
