@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wellled.core.middleware import SESSION_REFRESH_SECONDS
+from wellled.core.middleware import SESSION_REFRESH_SECONDS, session_refresh_seconds
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,21 @@ def test_a_session_idle_for_the_session_age_ends(login, editor):
         clock.shift(settings.SESSION_COOKIE_AGE + 1)
         response = client.get("/")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_short_idle_time_is_kept_to_within_a_tenth(login, editor, settings):
+    settings.SESSION_COOKIE_AGE = 15 * 60  # a trust that signs people out after 15 idle minutes
+    assert session_refresh_seconds() == 90
+    start = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client = login(editor)
+        client.get("/")
+        for _ in range(30):  # an hour of steady work, a page every two minutes: never signed out
+            clock.shift(120)
+            assert client.get("/").status_code == 200
+        clock.shift(
+            settings.SESSION_COOKIE_AGE - 90
+        )  # idle, short of the time by less than a tenth: still in
+        assert client.get("/").status_code == 200
+        clock.shift(settings.SESSION_COOKIE_AGE + 1)
+        assert client.get("/").status_code == 302

@@ -46,6 +46,13 @@ def test_the_same_paper_again_is_handed_back_when_it_was_drawn_a_moment_ago(pape
     assert drawn == [1]
 
 
+def test_two_people_asking_for_the_same_paper_share_one_drawing(paper, drawn):
+    """Who asked is not printed on the paper, so it is not part of what the kept PDF is found by."""
+    first = board_pdf.render_pdf(paper)
+    assert board_pdf.render_pdf(dataclasses.replace(paper, generated_by="Another Board Member")) == first
+    assert drawn == [1]
+
+
 def test_a_paper_that_says_anything_else_is_drawn_afresh_when_one_text_changed(paper, drawn):
     first = board_pdf.render_pdf(paper)
     row = paper.part_a[0].rows[0]

@@ -14,10 +14,19 @@ from .selectors import workplaces_for_user
 
 SESSION_ORGANISATION_KEY = "wellled_organisation_id"
 # When the session last had its end pushed forward (seconds since the epoch), and how often that is written: at
-# most once in five minutes, so a session still ends after WELLLED_SESSION_SECONDS idle, give or take five minutes,
-# and a page costs no database write (issue 24: saving it on every request was a write per page).
+# most once in five minutes, or a tenth of the idle time if that is shorter, so a session still ends after
+# WELLLED_SESSION_SECONDS idle (at most a tenth early) and a page costs no database write (issue 24: saving it on
+# every request was a write per page).
 SESSION_SEEN_KEY = "wellled_seen_at"
 SESSION_REFRESH_SECONDS = 5 * 60
+SESSION_REFRESH_SHARE = 10  # of the idle time
+
+
+def session_refresh_seconds() -> int:
+    """How long a session's end may stand before a page pushes it forward: five minutes, or a tenth of the idle
+    time a short WELLLED_SESSION_SECONDS sets."""
+    return max(1, min(SESSION_REFRESH_SECONDS, settings.SESSION_COOKIE_AGE // SESSION_REFRESH_SHARE))
+
 
 # Paths anyone may reach without signing in.
 PUBLIC_PATH_PREFIXES = (
@@ -73,7 +82,8 @@ NUL_REFUSED = "What was sent contains a NUL character (code 0), which no field o
 
 class SessionRefreshMiddleware:
     """Keep a person who is using Wellled signed in: push the end of their session forward, written at most once
-    every SESSION_REFRESH_SECONDS (a session idle for SESSION_COOKIE_AGE still ends)."""
+    every session_refresh_seconds() (a session idle for SESSION_COOKIE_AGE still ends). Only a signed-in
+    person's: a visitor's unknown or expired cookie never makes a session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,10 +91,11 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key:
+        user = getattr(request, "user", None)  # read by then on every page but the few refused before sign-in
+        if session is not None and user is not None and user.is_authenticated and session.session_key:
             now = int(time.time())
             # Saved anyway (signed in, organisation switched), or due: SessionMiddleware saves it with a new end.
-            if session.modified or now - session.get(SESSION_SEEN_KEY, 0) >= SESSION_REFRESH_SECONDS:
+            if session.modified or now - session.get(SESSION_SEEN_KEY, 0) >= session_refresh_seconds():
                 session[SESSION_SEEN_KEY] = now
         return response
 

@@ -921,9 +921,10 @@ _pdfs_kept_lock = threading.Lock()
 
 def pdf_key(paper: BoardPaper) -> str:
     """What the paper's PDF depends on, as a checksum: its snapshot (with the day it was produced, the only part
-    of its time printed), the draft's band if drafting, and the fonts."""
+    of its time printed, and not who asked, which is not printed), the draft's band if drafting, and the fonts."""
     data = paper_to_data(paper)
     data["paper"]["generated_at"] = paper.produced_on.isoformat()
+    data["paper"]["generated_by"] = ""
     return checksum({"paper": data, "band": drafting_band(), "font": paper_fonts().regular})
 
 
