@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, Table
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 
-from wellled.plans.spreadsheet.compare import collector_paused
+from wellled.core.collector import collector_paused
 
 from .paper_errors import PaperNotProduced, content_error
 

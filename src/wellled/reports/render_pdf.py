@@ -39,8 +39,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from wellled.core.collector import collector_paused
 from wellled.core.formatting import long_date, short_date
-from wellled.plans.spreadsheet.compare import collector_paused
 from wellled.spc.icons import assurance_colour, variation_colour
 from wellled.spc.types import Assurance, Variation
 
@@ -945,24 +945,16 @@ def render_pdf(paper: BoardPaper) -> bytes:
         content, marked = kept
         draft_pages_reused(marked)  # drawn on the kit's canvas with this very band
         return content
-    pages = DraftPages()
-    content = _drawn(paper, pages)
+    content, marked = _drawn(paper)
     with _pdfs_kept_lock:
-        _pdfs_kept[key] = (content, pages.marked)
+        _pdfs_kept[key] = (content, marked)
         while len(_pdfs_kept) > PDFS_KEPT:
             _pdfs_kept.popitem(last=False)
     return content
 
 
-@dataclass
-class DraftPages:
-    """How many pages of a PDF were marked as a draft while it was drawn."""
-
-    marked: int = 0
-
-
-def _drawn(paper: BoardPaper, pages: DraftPages) -> bytes:
-    """The paper laid out and drawn as PDF bytes."""
+def _drawn(paper: BoardPaper) -> tuple[bytes, int]:
+    """The paper laid out and drawn as PDF bytes, and how many of its pages were marked as a draft."""
     styles = Styles(paper_fonts())
     legend = legend_paragraph(paper, styles)
     _, legend_height = legend.wrap(TEXT_WIDTH, PAGE_HEIGHT)
@@ -1004,5 +996,4 @@ def _drawn(paper: BoardPaper, pages: DraftPages) -> bytes:
         story = Story(paper, styles).build()
     before = draft_pages_marked()
     build_naming_text(document, story, canvasmaker=numbered_canvas(paper, styles))
-    pages.marked = draft_pages_marked() - before
-    return out.getvalue()
+    return out.getvalue(), draft_pages_marked() - before

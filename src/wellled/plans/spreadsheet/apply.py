@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from wellled.core.audit import AuditEntry, audit_record_many, snapshot
 from wellled.core.bulk import insert_many
 from wellled.core.choices import AuditAction, Role
+from wellled.core.collector import collector_paused
 from wellled.core.formatting import long_date
 from wellled.core.models import DeliveryStatus, Organisation, User
 from wellled.core.service_kit import AS_IT_STANDS, record_create
@@ -25,7 +26,7 @@ from .. import services
 from ..choices import CycleState, DatePrecision, PlanKind, PlanOrganisedBy
 from ..models import Action, Plan, ProgressUpdate, ReportingCycle, TimescaleRevision
 from ..position.stored import standing_refresh
-from .compare import collector_paused, import_permission_require, plan_import_preview
+from .compare import import_permission_require, plan_import_preview
 from .interpret import ActionRow
 from .lead_rules import Invitee
 from .outcome import (

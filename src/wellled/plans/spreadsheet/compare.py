@@ -3,9 +3,7 @@ writes nothing."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import hashlib
 import re
 import threading
@@ -14,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
 
+from wellled.core.collector import collector_paused
 from wellled.core.models import Organisation, User
 from wellled.core.permissions import Permission
 from wellled.core.selectors import delivery_statuses, organisation_people
@@ -182,20 +181,6 @@ def _lead_matches(preview: ImportPreview, choices: dict[str, str], *, by: User) 
     preview.rows = rows
     preview.invitees = list(invitees.values())
     preview.lead_matches = list(matches.values())
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector while a big file is read or written: the hundreds of thousands of
-    short-lived objects otherwise set off full collections that cost a third of the time, and create no cycles
-    that cannot wait a few seconds to be collected."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _readings: OrderedDict[tuple, Reading] = OrderedDict()

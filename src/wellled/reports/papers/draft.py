@@ -20,9 +20,9 @@ from html import escape
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from wellled.core.collector import collector_paused
 from wellled.core.formatting import long_date
 from wellled.core.service_kit import permission_require
-from wellled.plans.spreadsheet.compare import collector_paused
 
 from ..board_paper import as_at_problem
 from ..formats import FORMATS
