@@ -205,7 +205,6 @@ class PortfolioRow:
     """One trust of the portfolio as the page, the export and the command show it."""
 
     entry: PortfolioEntry
-    link: str  # trust_link
     status: OversightStatus | None
     months_in_programme: int | None
     ratings: dict[str, TimelineCell]  # key question (and "overall") -> latest CQC rating with direction
@@ -222,6 +221,11 @@ class PortfolioRow:
     @property
     def trust(self) -> Organisation:
         return self.entry.trust
+
+    @property
+    def link(self) -> str:
+        """trust_link, made for the rows a page shows only (not the 220 it pages through)."""
+        return trust_link(self.entry.trust)
 
     @property
     def segment_label(self) -> str:
@@ -439,8 +443,8 @@ class TrustFacts:
     )
 
 
-def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, ...]) -> str:
-    day = timezone.localdate().isoformat()
+def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, ...], day: str) -> str:
+    """The cache key of a trust's facts: `day` is today's date (ISO), read once for all the trusts."""
     return f"wellled:portfolio-facts:{body.pk}:{trust_id}:{stamp}:{day}:{','.join(codes)}"
 
 
@@ -458,7 +462,8 @@ def trust_facts(
         return {}
     codes = tuple(k.code for k in keys)
     stamps = _change_stamps(ids) if stamps is None else stamps
-    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) for pk in ids}
+    day = timezone.localdate().isoformat()
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes, day) for pk in ids}
     found = cache.get_many(list(cache_keys.values()))
     facts = {pk: found[key] for pk, key in cache_keys.items() if key in found}
     missing = [pk for pk in ids if pk not in facts]
@@ -497,7 +502,8 @@ def trust_figures(
     """The numbers the costly sorts need (overdue, awaited, concerns) of the trusts `ids`: a few bytes each from
     the cache, the trusts missing from it worked out (and cached) with their facts."""
     codes = tuple(k.code for k in keys)
-    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) + ":figures" for pk in ids}
+    day = timezone.localdate().isoformat()
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes, day) + ":figures" for pk in ids}
     found = cache.get_many(list(cache_keys.values()))
     figures = {pk: found[key] for pk, key in cache_keys.items() if key in found}
     missing = [pk for pk in ids if pk not in figures]
@@ -580,7 +586,6 @@ def portfolio_build(
     rows = [
         PortfolioRow(
             entry=entry,
-            link=trust_link(entry.trust),
             status=None,
             months_in_programme=None,
             ratings={},
@@ -662,13 +667,16 @@ class Trajectory:
     """One trust's measure of the chosen indicator code: its chart's result (None without data)."""
 
     entry: PortfolioEntry
-    link: str  # trust_link
     measure: Measure
     series: Series | None
     result: SPCResult | None
     kept: Variation | None = (
         None  # the variation of the measure's kept summary, before its chart is worked out
     )
+
+    @property
+    def link(self) -> str:
+        return trust_link(self.entry.trust)
 
     @property
     def variation(self) -> Variation | None:
@@ -682,8 +690,11 @@ class Trajectory:
 @dataclass
 class RatingsHistory:
     entry: PortfolioEntry
-    link: str  # trust_link
     timeline: list[TimelineEntry]  # newest first
+
+    @property
+    def link(self) -> str:
+        return trust_link(self.entry.trust)
 
 
 @dataclass
@@ -733,7 +744,6 @@ def trajectories_build(
     page of trusts (in group order) and their ratings."""
     entries = portfolio_entries(user=user, organisation=organisation)
     ids = [e.trust_id for e in entries]
-    links = {e.trust_id: trust_link(e.trust) for e in entries}
     stamps = _change_stamps(ids)
     available = _available_measures(user, organisation, ids, stamps)
     by_code = {k.code: k for k in available}
@@ -755,9 +765,7 @@ def trajectories_build(
             continue
         series, result = results.get(own.pk, (None, None))
         summary = kept.get(own.pk)
-        t = Trajectory(
-            entry, links[entry.trust_id], own, series, result, summary.variation if summary else None
-        )
+        t = Trajectory(entry, own, series, result, summary.variation if summary else None)
         grouped[t.variation].append(t)
     order = [v for v in VARIATION_ORDER if grouped.get(v)] + ([None] if grouped.get(None) else [])
 
@@ -786,7 +794,7 @@ def trajectories_build(
         available=available,
         groups=groups,
         without=without,
-        ratings=[RatingsHistory(e, links[e.trust_id], timelines.get(e.trust_id, [])) for e in shown_entries],
+        ratings=[RatingsHistory(e, timelines.get(e.trust_id, [])) for e in shown_entries],
         page=paged,
         counts=counts,
     )
