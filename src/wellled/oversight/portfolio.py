@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -713,6 +714,30 @@ class Trajectories:
     key_questions: dict[str, str] = field(default_factory=lambda: dict(KEY_QUESTION_COLUMNS))
     page: Page | None = None  # the page of trusts with a measure shown, when a page was asked for
     counts: list[tuple[str, int]] = field(default_factory=list)  # every group's name and size, all pages
+    stamps: dict[int, int] = field(
+        default_factory=dict
+    )  # each trust's latest audit record (`_change_stamps`)
+
+
+def trajectory_charts(built: Trajectories, draw: Callable[[Trajectory], str], drawing: str) -> dict[int, str]:
+    """The chart of each trust shown with a result, by trust, drawn by `draw`: kept in the cache as the SPC result it
+    draws is (until the trust's next audited change or the next day), under what it shows of the trust (name, id,
+    the measure's unit) and `drawing` (what the view draws them as); the misses drawn now (issue 24)."""
+    day = timezone.localdate().isoformat()
+    shown = [t for _, trusts in built.groups for t in trusts if t.result is not None]
+    keys = {}
+    for t in shown:
+        shows = repr((drawing, t.entry.trust_id, t.entry.trust.name, t.measure.unit_label))
+        digest = hashlib.sha256(shows.encode()).hexdigest()[:32]
+        stamp = built.stamps.get(t.entry.trust_id, 0)
+        keys[t.entry.trust_id] = (
+            f"wellled:portfolio-chart:{built.body.pk}:{t.measure.pk}:{stamp}:{day}:{digest}"
+        )
+    found = cache.get_many(list(keys.values()))
+    charts = {pk: found[key] for pk, key in keys.items() if key in found}
+    drawn = {t.entry.trust_id: draw(t) for t in shown if t.entry.trust_id not in charts}
+    cache.set_many({keys[pk]: svg for pk, svg in drawn.items()}, FACTS_CACHE_SECONDS)
+    return charts | drawn
 
 
 def _spc_cached(
@@ -799,6 +824,7 @@ def trajectories_build(
         ratings=[RatingsHistory(e, timelines.get(e.trust_id, [])) for e in shown_entries],
         page=paged,
         counts=counts,
+        stamps=stamps,
     )
 
 
