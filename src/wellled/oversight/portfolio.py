@@ -719,14 +719,16 @@ class Trajectories:
     )  # each trust's latest audit record (`_change_stamps`)
 
 
-def trajectory_charts(built: Trajectories, draw: Callable[[Trajectory], str], drawing: str) -> dict[int, str]:
-    """The chart of each trust shown with a result, by trust, drawn by `draw`: kept in the cache as the SPC result it
+def trajectory_charts(
+    built: Trajectories, draw: Callable[[Trajectory, SPCResult], str], drawing: str
+) -> dict[int, str]:
+    """The chart of each trust shown with a result, by trust, drawn by `draw(trajectory, its result)`: kept in the cache as the SPC result it
     draws is (until the trust's next audited change or the next day), under what it shows of the trust (name, id,
     the measure's unit) and `drawing` (what the view draws them as); the misses drawn now (issue 24)."""
     day = timezone.localdate().isoformat()
-    shown = [t for _, trusts in built.groups for t in trusts if t.result is not None]
+    shown = [(t, t.result) for _, trusts in built.groups for t in trusts if t.result is not None]
     keys = {}
-    for t in shown:
+    for t, _ in shown:
         shows = repr((drawing, t.entry.trust_id, t.entry.trust.name, t.measure.unit_label))
         digest = hashlib.sha256(shows.encode()).hexdigest()[:32]
         stamp = built.stamps.get(t.entry.trust_id, 0)
@@ -735,7 +737,7 @@ def trajectory_charts(built: Trajectories, draw: Callable[[Trajectory], str], dr
         )
     found = cache.get_many(list(keys.values()))
     charts = {pk: found[key] for pk, key in keys.items() if key in found}
-    drawn = {t.entry.trust_id: draw(t) for t in shown if t.entry.trust_id not in charts}
+    drawn = {t.entry.trust_id: draw(t, result) for t, result in shown if t.entry.trust_id not in charts}
     cache.set_many({keys[pk]: svg for pk, svg in drawn.items()}, FACTS_CACHE_SECONDS)
     return charts | drawn
 

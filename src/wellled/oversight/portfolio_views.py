@@ -70,8 +70,8 @@ def trajectories_page(request: SignedInRequest) -> HttpResponse:
     built = portfolio.trajectories_build(code=code, page=request.GET.get("page", "1"), **scope(request))
     charts = portfolio.trajectory_charts(
         built,
-        draw=lambda t: render_svg(
-            t.result,
+        draw=lambda t, result: render_svg(
+            result,
             title=t.entry.trust.name,
             width=SMALL_MULTIPLE_WIDTH,
             height=SMALL_MULTIPLE_HEIGHT,
