@@ -68,8 +68,11 @@ def _frozen(value):
 
 def drawn_once(macro, params: dict) -> Markup:
     """The component's macro called with the parameters, or what it drew for the same parameters before."""
-    key = (macro, _frozen(params))
-    html = _drawn.get(key)
+    try:
+        key = (macro, _frozen(params))
+        html = _drawn.get(key)
+    except TypeError:  # a parameter that cannot be a key: drawn afresh
+        return macro(params)
     if html is None:
         if len(_drawn) >= DRAWN_MAX:
             _drawn.clear()

@@ -14,9 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from tests.core.test_portfolio_scoping import director, region  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD, make_person
 
-from wellled.core.choices import OrganisationKind, Role
+from wellled.core.choices import Role
 from wellled.core.models import Organisation
 from wellled.core.services import (
     membership_set,
@@ -31,24 +32,12 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-@pytest.fixture
-def region(db):
-    return organisation_create(
-        name="NHS England Test Region", ods_code="ZR001", by=None, kind=OrganisationKind.OVERSIGHT
-    )
-
-
-@pytest.fixture
-def director(region):
-    return make_person(region, role=Role.GOVERNANCE_EDITOR, username="director")
-
-
-def _trusts(region, count, start=0):
-    """`count` trusts joined to the region's portfolio today, named so they sort in the order made."""
+def _trusts(body, count, start=0):
+    """`count` trusts joined to the body's portfolio today, named so they sort in the order made."""
     made = []
     for n in range(start, start + count):
         trust = organisation_create(name=f"Trust {n:03d} <&>", ods_code=f"T{n:04d}", by=None)
-        portfolio_trust_add(oversight_body=region, trust=trust, by=None, joined_on=TODAY())
+        portfolio_trust_add(oversight_body=body, trust=trust, by=None, joined_on=TODAY())
         made.append(trust)
     return made
 
@@ -65,9 +54,7 @@ def _switcher(html: str) -> tuple[list[tuple[str, str, bool]], list[tuple[str, s
     return choices(own_part), choices(lent_part)
 
 
-def test_switcher_lists_own_organisations_then_lent_trusts_escaped_and_marks_the_one_worked_in(
-    login, director, region, org
-):
+def test_switcher_lists_own_then_lent_escaped_and_selects_the_one_worked_in(login, director, region, org):  # noqa: F811
     trusts = _trusts(region, 3)
     membership_set(user=director, organisation=org, role=Role.LEAD, by=None)  # also a member of a trust
     portfolio_trust_add(oversight_body=region, trust=org, by=None, joined_on=TODAY())
@@ -99,14 +86,14 @@ def test_a_trust_person_with_one_organisation_has_no_switcher(login, people):
     assert 'id="switch-organisation"' not in html
 
 
-def test_account_page_lists_lent_trusts_read_only(login, director, region):
+def test_account_page_lists_lent_trusts_read_only(login, director, region):  # noqa: F811
     _trusts(region, 2)
     html = login(director).get(reverse("account")).content.decode()
     assert html.count("Read-only, through NHS England Test Region") == 2
     assert "Trust 000 &lt;&amp;&gt; (T0000)" in html
 
 
-def test_two_factor_is_still_required_when_only_a_lent_trust_requires_it(login, director, region):
+def test_two_factor_is_still_required_when_only_a_lent_trust_requires_it(login, director, region):  # noqa: F811
     trust = _trusts(region, 2)[1]
     client = login(director)
     assert client.get(reverse("oversight-portfolio")).status_code == 200
@@ -135,7 +122,7 @@ def _cost(client, path: str) -> tuple[int, int]:
     return len(queries), len(made)
 
 
-def test_what_every_page_pays_does_not_grow_with_the_portfolio(login, director, region):
+def test_what_every_page_pays_does_not_grow_with_the_portfolio(login, director, region):  # noqa: F811
     _trusts(region, 2)
     client = login(director)
     client.get(reverse("account"))  # settles the session
