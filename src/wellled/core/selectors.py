@@ -166,7 +166,7 @@ def _may_see(user: User, organisation_ref) -> Q:
     return _may_see_on(user.pk, organisation_ref, timezone.localdate())
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _may_see_on(user_id: int, organisation_ref, day: datetime.date) -> Q:
     """`_may_see` for a person, an organisation and a day, built once and reused (ADR 0070): a condition, not an
     answer, so the database still asks it afresh in every query; building it cost about a millisecond, several
