@@ -58,8 +58,9 @@ def current_members(**lookups: Any) -> QuerySet[User]:
     )
 
 
-def current_member_of(user: User, *, through: str) -> Q:
-    """A condition on a model that reaches an organisation by `through`: the user is its current member."""
+def current_member_of(user: User | int, *, through: str) -> Q:
+    """A condition on a model that reaches an organisation by `through`: the user (or the user's id) is its current
+    member."""
     return Q(**{f"{through}__memberships__user": user, f"{through}__memberships__active": True})
 
 

@@ -38,7 +38,7 @@ EMAILS = (
 def account(request: SignedInRequest) -> HttpResponse:
     """The person's own account; every change is made on the page each section links to."""
     person = request.user
-    own = [m for m in request.memberships if not getattr(m, "via", None)]
+    own = request.workplaces.own
     two_factor = has_two_factor(person)
     return render(
         request,
@@ -46,7 +46,7 @@ def account(request: SignedInRequest) -> HttpResponse:
         {
             "person": person,
             "memberships": own,
-            "lent": [m for m in request.memberships if getattr(m, "via", None)],
+            "lent": request.workplaces.lent,
             "password": person.has_usable_password(),
             "two_factor": two_factor,
             "two_factor_required": [m.organisation for m in own if m.organisation.two_factor_required],

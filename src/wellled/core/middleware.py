@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from .context import reset_request_id, set_request_id
-from .selectors import workplaces_for_user
+from .selectors import Workplaces, workplaces_read
 
 SESSION_ORGANISATION_KEY = "wellled_organisation_id"
 # When the session last had its end pushed forward (seconds since the epoch), and how often that is written: at
@@ -140,17 +140,17 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         request.organisation = None
         request.membership = None
-        request.memberships = []
+        request.workplaces = Workplaces([], [])
         if request.user.is_authenticated:
             # Read from the database on every request, so a membership removed a moment ago is not honoured; the
             # trusts an oversight body's portfolio lends its people (read-only) come after their own (ADR 0038).
-            memberships = workplaces_for_user(user=request.user)
-            request.memberships = memberships
-            chosen_id = request.session.get(SESSION_ORGANISATION_KEY)
-            membership = next((m for m in memberships if m.organisation_id == chosen_id), None)
-            if membership is None and memberships:
-                membership = memberships[0]
-                request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
+            places = workplaces_read(user=request.user)
+            request.workplaces = places
+            membership = places.membership(request.user, request.session.get(SESSION_ORGANISATION_KEY))
+            if membership is None:
+                membership = places.first(request.user)
+                if membership is not None:
+                    request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
             if membership is not None:
                 request.membership = membership
                 request.organisation = membership.organisation
@@ -192,7 +192,7 @@ class TwoFactorRequiredMiddleware:
         if (
             request.user.is_authenticated
             and request.session.get(PASSWORD_SIGN_IN_KEY)
-            and any(m.organisation.two_factor_required for m in request.memberships)
+            and request.workplaces.two_factor_required
             and not request.path.startswith(TWO_FACTOR_SETUP_PATHS)
             and not has_two_factor(request.user)
         ):

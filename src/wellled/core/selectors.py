@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import models
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .access import current_member_of, current_members, current_memberships
 from .access import people_who_can_act as access_people_who_can_act
@@ -46,29 +51,83 @@ def _lent_membership(user: User, trust: Organisation, body: Organisation) -> Mem
     return membership
 
 
-def workplaces_for_user(*, user: User) -> list[Membership]:
-    """Where the person may work: their own organisations, then (read-only) the trusts in the portfolios of the
-    oversight bodies they belong to. People of no oversight body cost no extra query."""
+class LentWorkplace(NamedTuple):
+    """A trust a portfolio lends the person (read-only), as the organisation switcher and the two-factor rule read
+    it: plain values, no model objects (the middleware reads a region's 220 of them on every request)."""
+
+    organisation_id: int
+    name: str
+    ods_code: str
+    two_factor_required: bool
+    via: Organisation  # the oversight body it comes through
+
+
+@dataclass(frozen=True)
+class Workplaces:
+    """Where the person may work: their own memberships, by organisation name, then the trusts lent by the
+    portfolios of the oversight bodies they belong to, by trust name (a trust they belong to is theirs, not lent)."""
+
+    own: list[Membership]
+    lent: list[LentWorkplace]
+
+    def __len__(self) -> int:
+        return len(self.own) + len(self.lent)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Any of the organisations, own or lent, requires two-factor sign-in of password users (ADR 0026)."""
+        return any(m.organisation.two_factor_required for m in self.own) or any(
+            place.two_factor_required for place in self.lent
+        )
+
+    def membership(self, user: User, organisation_id: int | None) -> Membership | None:
+        """The membership to work in that organisation: one's own, or a viewer's lent (its organisation read then,
+        one query); None if it is not among these."""
+        own = next((m for m in self.own if m.organisation_id == organisation_id), None)
+        if own is not None:
+            return own
+        place = next((p for p in self.lent if p.organisation_id == organisation_id), None)
+        trust = Organisation.objects.filter(pk=place.organisation_id).first() if place is not None else None
+        return _lent_membership(user, trust, place.via) if place is not None and trust is not None else None
+
+    def first(self, user: User) -> Membership | None:
+        """The membership worked in when none is chosen: the first own, else the first lent."""
+        if self.own:
+            return self.own[0]
+        return self.membership(user, self.lent[0].organisation_id) if self.lent else None
+
+
+def workplaces_read(*, user: User) -> Workplaces:
+    """Where the person may work (`Workplaces`): one query, and one more for a person of an oversight body."""
     own = list(memberships_for_user(user=user))
     if not any(m.organisation.is_oversight_body for m in own):
-        return own
+        return Workplaces(own, [])
     held = {m.organisation_id for m in own}
     bodies = {m.organisation_id: m.organisation for m in own}
     lent = []
-    # Read as plain values and made into organisations directly: model rows through select_related cost six times
-    # as much, on every request of a region's people (220 trusts: 4 ms against 25 ms; issue 24).
-    names = [f.attname for f in Organisation._meta.concrete_fields]
+    # Plain values: model rows cost six times as much on every request of a region's people (issue 24).
     rows = (
         oversight_entries_for_user(user=user)
         .order_by("trust__name", "oversight_body__name")
-        .values_list("oversight_body_id", *(f"trust__{name}" for name in names))
+        .values_list(
+            "oversight_body_id", "trust_id", "trust__name", "trust__ods_code", "trust__two_factor_required"
+        )
     )
-    for body_id, *trust_values in rows:
-        trust = Organisation.from_db(DEFAULT_DB_ALIAS, names, trust_values)
-        if trust.pk not in held and body_id in bodies:
-            held.add(trust.pk)
-            lent.append(_lent_membership(user, trust, bodies[body_id]))
-    return own + lent
+    for body_id, trust_id, name, ods_code, two_factor_required in rows:
+        if trust_id not in held and body_id in bodies:
+            held.add(trust_id)
+            lent.append(LentWorkplace(trust_id, name, ods_code, two_factor_required, bodies[body_id]))
+    return Workplaces(own, lent)
+
+
+def workplaces_for_user(*, user: User) -> list[Membership]:
+    """Where the person may work as memberships: their own organisations, then (read-only) the trusts in the
+    portfolios of the oversight bodies they belong to (`workplaces_read`, each lent trust read whole)."""
+    places = workplaces_read(user=user)
+    if not places.lent:
+        return places.own
+    trusts = Organisation.objects.in_bulk([p.organisation_id for p in places.lent])
+    return places.own + [_lent_membership(user, trusts[p.organisation_id], p.via) for p in places.lent]
 
 
 def membership_get(*, user: User, organisation: Organisation | int) -> Membership | None:
@@ -104,8 +163,20 @@ def scoped(
 def _may_see(user: User, organisation_ref) -> Q:
     """The two rules of scoping as one SQL condition on an organisation (an id, or an OuterRef to one): a current
     membership of it, or a current membership of a body whose portfolio holds it today (ADR 0038)."""
-    own = current_memberships(user=user, organisation_id=organisation_ref)
-    lent = oversight_entries_for_user(user=user).filter(trust_id=organisation_ref)
+    return _may_see_on(user.pk, organisation_ref, timezone.localdate())
+
+
+@functools.lru_cache(maxsize=1024)
+def _may_see_on(user_id: int, organisation_ref, day: datetime.date) -> Q:
+    """`_may_see` for a person, an organisation and a day, built once and reused (ADR 0070): a condition, not an
+    answer, so the database still asks it afresh in every query; building it cost about a millisecond, several
+    times a page (issue 24)."""
+    own = current_memberships(user_id=user_id, organisation_id=organisation_ref)
+    lent = (
+        PortfolioEntry.objects.standing(day)
+        .filter(current_member_of(user_id, through="oversight_body"))
+        .filter(trust_id=organisation_ref)
+    )
     return Exists(own) | Exists(lent)
 
 

@@ -22,7 +22,7 @@ from .history import history_rows
 from .models import Membership, Organisation, User
 from .permissions import Permission, require
 from .registers import upload_digest, upload_read
-from .selectors import audit_for_object
+from .selectors import Workplaces, audit_for_object
 from .service_kit import ConcurrentEditError
 
 M = TypeVar("M", bound=models.Model)
@@ -35,7 +35,7 @@ class SignedInRequest(HttpRequest):
     user: User  # type: ignore[assignment]
     organisation: Organisation
     membership: Membership | None
-    memberships: list[Membership]
+    workplaces: Workplaces  # where they may work: the organisation switcher's choices
     htmx: Any  # django-htmx's account of an htmx request (falsy for an ordinary one)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -111,6 +112,8 @@ def portfolio_entries(*, user: User, organisation: Organisation) -> list[Portfol
         .filter(oversight_body=organisation)
         .filter(Exists(own))
         .select_related("trust")
+        # Nothing shows when an entry or a trust was recorded, and reading 440 timestamps was a third of the cost.
+        .defer("created_at", "trust__created_at")
         .order_by("trust__name", "joined_on")
     )
     found: dict[int, PortfolioEntry] = {}
@@ -205,7 +208,6 @@ class PortfolioRow:
     """One trust of the portfolio as the page, the export and the command show it."""
 
     entry: PortfolioEntry
-    link: str  # trust_link
     status: OversightStatus | None
     months_in_programme: int | None
     ratings: dict[str, TimelineCell]  # key question (and "overall") -> latest CQC rating with direction
@@ -222,6 +224,11 @@ class PortfolioRow:
     @property
     def trust(self) -> Organisation:
         return self.entry.trust
+
+    @property
+    def link(self) -> str:
+        """trust_link, made for the rows a page shows only (not the 220 it pages through)."""
+        return trust_link(self.entry.trust)
 
     @property
     def segment_label(self) -> str:
@@ -439,8 +446,8 @@ class TrustFacts:
     )
 
 
-def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, ...]) -> str:
-    day = timezone.localdate().isoformat()
+def _facts_key(body: Organisation, trust_id: int, stamp: int, codes: tuple[str, ...], day: str) -> str:
+    """The cache key of a trust's facts: `day` is today's date (ISO), read once for all the trusts."""
     return f"wellled:portfolio-facts:{body.pk}:{trust_id}:{stamp}:{day}:{','.join(codes)}"
 
 
@@ -458,7 +465,8 @@ def trust_facts(
         return {}
     codes = tuple(k.code for k in keys)
     stamps = _change_stamps(ids) if stamps is None else stamps
-    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) for pk in ids}
+    day = timezone.localdate().isoformat()
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes, day) for pk in ids}
     found = cache.get_many(list(cache_keys.values()))
     facts = {pk: found[key] for pk, key in cache_keys.items() if key in found}
     missing = [pk for pk in ids if pk not in facts]
@@ -497,7 +505,8 @@ def trust_figures(
     """The numbers the costly sorts need (overdue, awaited, concerns) of the trusts `ids`: a few bytes each from
     the cache, the trusts missing from it worked out (and cached) with their facts."""
     codes = tuple(k.code for k in keys)
-    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes) + ":figures" for pk in ids}
+    day = timezone.localdate().isoformat()
+    cache_keys = {pk: _facts_key(body, pk, stamps.get(pk, 0), codes, day) + ":figures" for pk in ids}
     found = cache.get_many(list(cache_keys.values()))
     figures = {pk: found[key] for pk, key in cache_keys.items() if key in found}
     missing = [pk for pk in ids if pk not in figures]
@@ -580,7 +589,6 @@ def portfolio_build(
     rows = [
         PortfolioRow(
             entry=entry,
-            link=trust_link(entry.trust),
             status=None,
             months_in_programme=None,
             ratings={},
@@ -662,13 +670,16 @@ class Trajectory:
     """One trust's measure of the chosen indicator code: its chart's result (None without data)."""
 
     entry: PortfolioEntry
-    link: str  # trust_link
     measure: Measure
     series: Series | None
     result: SPCResult | None
     kept: Variation | None = (
         None  # the variation of the measure's kept summary, before its chart is worked out
     )
+
+    @property
+    def link(self) -> str:
+        return trust_link(self.entry.trust)
 
     @property
     def variation(self) -> Variation | None:
@@ -682,8 +693,11 @@ class Trajectory:
 @dataclass
 class RatingsHistory:
     entry: PortfolioEntry
-    link: str  # trust_link
     timeline: list[TimelineEntry]  # newest first
+
+    @property
+    def link(self) -> str:
+        return trust_link(self.entry.trust)
 
 
 @dataclass
@@ -700,6 +714,32 @@ class Trajectories:
     key_questions: dict[str, str] = field(default_factory=lambda: dict(KEY_QUESTION_COLUMNS))
     page: Page | None = None  # the page of trusts with a measure shown, when a page was asked for
     counts: list[tuple[str, int]] = field(default_factory=list)  # every group's name and size, all pages
+    stamps: dict[int, int] = field(
+        default_factory=dict
+    )  # each trust's latest audit record (`_change_stamps`)
+
+
+def trajectory_charts(
+    built: Trajectories, draw: Callable[[Trajectory, SPCResult], str], drawing: str
+) -> dict[int, str]:
+    """The chart of each trust shown with a result, by trust, drawn by `draw(trajectory, its result)`: kept in the cache as the SPC result it
+    draws is (until the trust's next audited change or the next day), under what it shows of the trust (name, id,
+    the measure's unit) and `drawing` (what the view draws them as); the misses drawn now (issue 24)."""
+    day = timezone.localdate().isoformat()
+    shown = [(t, t.result) for _, trusts in built.groups for t in trusts if t.result is not None]
+    keys = {}
+    for t, _ in shown:
+        shows = repr((drawing, t.entry.trust_id, t.entry.trust.name, t.measure.unit_label))
+        digest = hashlib.sha256(shows.encode()).hexdigest()[:32]
+        stamp = built.stamps.get(t.entry.trust_id, 0)
+        keys[t.entry.trust_id] = (
+            f"wellled:portfolio-chart:{built.body.pk}:{t.measure.pk}:{stamp}:{day}:{digest}"
+        )
+    found = cache.get_many(list(keys.values()))
+    charts = {pk: found[key] for pk, key in keys.items() if key in found}
+    drawn = {t.entry.trust_id: draw(t, result) for t, result in shown if t.entry.trust_id not in charts}
+    cache.set_many({keys[pk]: svg for pk, svg in drawn.items()}, FACTS_CACHE_SECONDS)
+    return charts | drawn
 
 
 def _spc_cached(
@@ -733,7 +773,6 @@ def trajectories_build(
     page of trusts (in group order) and their ratings."""
     entries = portfolio_entries(user=user, organisation=organisation)
     ids = [e.trust_id for e in entries]
-    links = {e.trust_id: trust_link(e.trust) for e in entries}
     stamps = _change_stamps(ids)
     available = _available_measures(user, organisation, ids, stamps)
     by_code = {k.code: k for k in available}
@@ -755,9 +794,7 @@ def trajectories_build(
             continue
         series, result = results.get(own.pk, (None, None))
         summary = kept.get(own.pk)
-        t = Trajectory(
-            entry, links[entry.trust_id], own, series, result, summary.variation if summary else None
-        )
+        t = Trajectory(entry, own, series, result, summary.variation if summary else None)
         grouped[t.variation].append(t)
     order = [v for v in VARIATION_ORDER if grouped.get(v)] + ([None] if grouped.get(None) else [])
 
@@ -786,9 +823,10 @@ def trajectories_build(
         available=available,
         groups=groups,
         without=without,
-        ratings=[RatingsHistory(e, links[e.trust_id], timelines.get(e.trust_id, [])) for e in shown_entries],
+        ratings=[RatingsHistory(e, timelines.get(e.trust_id, [])) for e in shown_entries],
         page=paged,
         counts=counts,
+        stamps=stamps,
     )
 
 

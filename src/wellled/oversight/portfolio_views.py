@@ -68,20 +68,20 @@ def portfolio_download(request: SignedInRequest, fmt: str) -> HttpResponse:
 def trajectories_page(request: SignedInRequest) -> HttpResponse:
     code = request.GET.get("measure", "")[:40]
     built = portfolio.trajectories_build(code=code, page=request.GET.get("page", "1"), **scope(request))
-    charts = {}
-    for _, trusts in built.groups:
-        for t in trusts:
-            if t.result is not None:
-                charts[t.entry.trust_id] = render_svg(
-                    t.result,
-                    title=t.entry.trust.name,
-                    width=SMALL_MULTIPLE_WIDTH,
-                    height=SMALL_MULTIPLE_HEIGHT,
-                    legend=False,
-                    icons=False,
-                    y_label=t.measure.unit_label or None,
-                    id_prefix=f"trajectory-{t.entry.trust_id}",
-                )
+    charts = portfolio.trajectory_charts(
+        built,
+        draw=lambda t, result: render_svg(
+            result,
+            title=t.entry.trust.name,
+            width=SMALL_MULTIPLE_WIDTH,
+            height=SMALL_MULTIPLE_HEIGHT,
+            legend=False,
+            icons=False,
+            y_label=t.measure.unit_label or None,
+            id_prefix=f"trajectory-{t.entry.trust_id}",
+        ),
+        drawing=f"small multiple {SMALL_MULTIPLE_WIDTH}x{SMALL_MULTIPLE_HEIGHT}",
+    )
     return render(
         request,
         "oversight/portfolio_trajectories.jinja",

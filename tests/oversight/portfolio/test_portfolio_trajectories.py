@@ -49,3 +49,29 @@ def test_page_draws_one_chart_per_trust_with_data_and_the_ratings_history(login,
 def test_the_measure_choice_is_escaped(login, director, portfolio_trusts):
     response = login(director).get(reverse("oversight-trajectories") + "?measure=%3Cscript%3E")
     assert response.status_code == 200 and "<script>" not in response.content.decode().split("</header>")[1]
+
+
+def _charts(html: str) -> dict[str, str]:
+    """Each chart of the page by the trust's ODS code."""
+    cards = re.findall(r'data-trust="(\w+)">.*?(<figure class="wl-chart".*?</figure>)', html, re.S)
+    return dict(cards)
+
+
+def test_kept_charts_are_drawn_again_when_the_measure_or_the_trust_changes(login, director, portfolio_trusts):
+    from wellled.core.models import Organisation
+    from wellled.measures.models import Measure
+    from wellled.measures.services import measure_update
+
+    client = login(director)
+    url = reverse("oversight-trajectories") + "?measure=FFT-IP"
+    first = _charts(client.get(url).content.decode())
+    assert set(first) == {"ZNF01", "ZSB01", "ZEM01"}
+    assert _charts(client.get(url).content.decode()) == first  # kept, and the same
+    north = portfolio_trusts["north"]
+    measure = Measure.objects.get(organisation=north, indicator_code="FFT-IP")
+    measure_update(measure=measure, by=None, expected_version=measure.version, target=75)  # audited
+    moved = _charts(client.get(url).content.decode())
+    assert moved["ZNF01"] != first["ZNF01"]
+    assert (moved["ZSB01"], moved["ZEM01"]) == (first["ZSB01"], first["ZEM01"])
+    Organisation.objects.filter(pk=north.pk).update(name="Northfield and Fellside NHS Trust")  # not audited
+    assert "Northfield and Fellside NHS Trust" in _charts(client.get(url).content.decode())["ZNF01"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -86,9 +87,10 @@ class TimelineCell:
     rating: PublishedRating
     previous: PublishedRating | None
 
-    @property
+    @cached_property
     def direction(self) -> str:
-        """'improved', 'declined', 'unchanged' against the previous rating of the same kind, or '' if none."""
+        """'improved', 'declined', 'unchanged' against the previous rating of the same kind, or '' if none (worked
+        out once: a page reads it several times a cell)."""
         if self.previous is None:
             return ""
         now = scoring.Rating.parse(self.rating.rating).score
@@ -164,11 +166,16 @@ def trust_cqc_timelines(*, user: User, organisations) -> dict[int, list[Timeline
     """CQC's ratings of each organisation as a whole over time, newest first, each with its direction against
     the previous CQC rating: many organisations in one query (an oversight body's portfolio)."""
     ids = [o if isinstance(o, int) else o.pk for o in organisations]
-    ratings = scoped_many(
-        PublishedRating.objects.filter(location=None, service=None, assessor_kind=AssessorKind.CQC),
-        user=user,
-        organisations=ids,
-    ).order_by("organisation_id", "rated_on", "id")
+    ratings = (
+        scoped_many(
+            PublishedRating.objects.filter(location=None, service=None, assessor_kind=AssessorKind.CQC),
+            user=user,
+            organisations=ids,
+        )
+        # What a timeline shows: a region's pages read these on every request (issue 24).
+        .only("organisation_id", "key_question", "rating", "rated_on", "assessment_id")
+        .order_by("organisation_id", "rated_on", "id")
+    )
     groups: dict[int, dict[tuple, list[PublishedRating]]] = {pk: {} for pk in ids}
     for rating in ratings:
         groups[rating.organisation_id].setdefault((rating.rated_on, rating.assessment_id), []).append(rating)
