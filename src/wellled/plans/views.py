@@ -264,11 +264,13 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
         initial.update(
             narrative=supersedes.narrative, status=supersedes.status_id, update_date=supersedes.update_date
         )
+    statuses = delivery_statuses(organisation=request.organisation)  # the form's choices and the page's key
     form = ProgressUpdateForm(
         request.POST or None,
         initial=initial,
         organisation=request.organisation,
         cycle_position=cycle_position,
+        statuses=statuses,
     )
 
     def latest_position(_form: object, exc: ConcurrentEditError) -> ProgressUpdateForm:
@@ -277,7 +279,9 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
         action = selectors.action_get(pk=pk, **scope(request))
         resubmit = request.POST.copy()
         resubmit["version"] = str(action.version)
-        form = ProgressUpdateForm(resubmit, organisation=request.organisation, cycle_position=cycle_position)
+        form = ProgressUpdateForm(
+            resubmit, organisation=request.organisation, cycle_position=cycle_position, statuses=statuses
+        )
         form.is_valid()
         form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
         return form
@@ -289,7 +293,7 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
             "plan": action.plan,
             "supersedes": supersedes,
             "cycle": cycle,
-            "statuses": delivery_statuses(organisation=request.organisation),
+            "statuses": statuses,
         }
 
     return form_page(
