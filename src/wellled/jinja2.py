@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
@@ -41,10 +43,16 @@ def status_tag(status) -> Markup:
         return Markup(
             '<span class="wl-status wl-status--none">—<span class="nhsuk-u-visually-hidden"> no status</span></span>'
         )
+    return _status_tag(status.colour, status.text_colour, status.code, status.label)
+
+
+@functools.lru_cache(maxsize=1024)
+def _status_tag(colour: str, text_colour: str, code: str, label: str) -> Markup:
+    """The tag of a status's words, made once: a plan page shows the same few statuses on every row (issue 24)."""
     return Markup(
         '<span class="wl-status" style="background:{bg};color:{fg}" title="{label}">{code}'
         '<span class="nhsuk-u-visually-hidden"> ({label})</span></span>'
-    ).format(bg=status.colour, fg=status.text_colour, code=status.code, label=status.label)
+    ).format(bg=colour, fg=text_colour, code=code, label=label)
 
 
 def widget_type(bound_field) -> str:

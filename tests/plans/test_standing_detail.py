@@ -84,7 +84,7 @@ def _seen(row):
         row.timescales,
         row.status.code if row.status else None,
         row.latest_update.pk if row.latest_update else None,
-        row.latest_update.created_by.pk if row.latest_update else None,
+        row.latest_update.created_by_id if row.latest_update else None,
         (row.overdue, row.slipped, row.slipped_this_cycle, row.update_awaited, row.is_ready_to_close),
     )
 
@@ -154,4 +154,12 @@ def test_the_trust_editors_pages_keep_their_query_counts(login, org, editor, lea
         "plan page": queries(client, f"/plans/{plan.pk}/"),
         "progress update form": queries(client, f"/actions/{action.pk}/update/"),
     }
-    assert counts == {"dashboard": 13, "plan page": 17, "progress update form": 12}
+    assert counts == {"dashboard": 13, "plan page": 16, "progress update form": 12}
+
+
+def test_the_plan_page_names_the_open_cycle_with_or_without_rows_shown(login, org, editor, lead):
+    plan, _ = _plan_with_detail(org, editor, lead)
+    client = login(editor)
+    for query in ("", "?q=nothing-matches-this"):
+        page = client.get(f"/plans/{plan.pk}/{query}").content.decode()
+        assert "Current reporting cycle: <a" in page and ">This board</a>" in page

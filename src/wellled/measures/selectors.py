@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from wellled.core.models import Organisation, OrganisationUnit, User
@@ -32,6 +32,7 @@ from .models import (
     Measure,
     MeasureCommentary,
     MeasureValue,
+    MeasureValueRevision,
     Rebase,
     SuccessMeasureLink,
     SurveyScore,
@@ -260,10 +261,13 @@ class MeasurePage:
 def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
     """A measure with its series (gaps included), its SPC result, rebases, notes and the actions it measures."""
     measure = measure_get(user=user, organisation=organisation, pk=pk)
+    # Each figure's earlier values as a plain list (`corrections`): no related manager made for every period of a
+    # long series, once by the prefetch and again by the page's table (issue 24).
+    corrections = MeasureValueRevision.objects.select_related("recorded_by", "replaced_by")
     values = list(
         MeasureValue.objects.filter(measure=measure)
         .select_related("updated_by")
-        .prefetch_related("revisions__recorded_by", "revisions__replaced_by")
+        .prefetch_related(Prefetch("revisions", queryset=corrections, to_attr="corrections"))
         .order_by("period")
     )
     rebases = list(measure.rebases.select_related("created_by").order_by("date"))

@@ -144,7 +144,8 @@ def _standing_detail(actions: QuerySet[Action]) -> list[Action]:
     for revision in TimescaleRevision.objects.filter(action_id__in=ids).order_by("created_at", "id"):
         revision.action = by_pk[revision.action_id]
         by_pk[revision.action_id].timescales_read.append(revision)
-    updates = ProgressUpdate.objects.filter(action_id__in=ids).select_related("status", "created_by")
+    # With their status, not who recorded them: these pages do not say (the action's own pages read every update).
+    updates = ProgressUpdate.objects.filter(action_id__in=ids).select_related("status")
     for update in standing_updates(updates, today=timezone.localdate()).order_by(*POSITION_ORDER):
         update.action = by_pk[update.action_id]
         updates_of[update.action_id].append(update)
