@@ -579,14 +579,18 @@ def success_measure_summaries(
     (with `until`, as the measures stood on that date; with `actions` already read, only theirs, each link given
     its action as read instead of joining it again)."""
     linked = scoped(
-        SuccessMeasureLink.objects.select_related("measure__unit", "measure__owner"),
+        SuccessMeasureLink.objects.select_related("measure"),
         user=user,
         organisation=organisation,
         path="action__plan__organisation",
     )
     if actions is None:
-        links = list(linked.select_related("action__status", "action__plan", "action__lead"))
-    else:
+        links = list(
+            linked.select_related(
+                "measure__unit", "measure__owner", "action__status", "action__plan", "action__lead"
+            )
+        )
+    else:  # the pages' rows show the measure's own fields only
         read = {a.pk: a for a in actions}
         links = list(linked.filter(action_id__in=list(read)))
         for link in links:

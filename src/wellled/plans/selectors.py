@@ -117,15 +117,20 @@ def _with_board_detail(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def _standing_detail(actions: QuerySet[Action]) -> list[Action]:
+def _standing_detail(actions: QuerySet[Action], *, plans: Sequence[Plan] = ()) -> list[Action]:
     """The actions with what a plan table row shows as the plan stands, in five queries: each action's latest update
     and the updates of open cycles only (plans.position.standing_updates), far less than every update of a
     long-running plan.
 
     Read as plain related rows and kept on each action (`co_leads_read`, `findings_read`, `timescales_read`,
     `updates_newest_first`, which Action.co_leads and plans.position.facts read): Django's prefetching builds a
-    manager and a filtered queryset for each action and relation, most of a dashboard's time (issue 24)."""
-    found = list(actions.select_related(*BOARD_RELATED))
+    manager and a filtered queryset for each action and relation, most of a dashboard's time (issue 24). Actions of
+    `plans` (already read) are given them rather than a copy of their plan each."""
+    known = {p.pk: p for p in plans}
+    found = list(actions.select_related(*(r for r in BOARD_RELATED if not known or r != "plan")))
+    for action in found:
+        if action.plan_id in known:
+            action.plan = known[action.plan_id]
     by_pk = {a.pk: a for a in found}
     updates_of: dict[int, list[ProgressUpdate]] = {}
     for action in found:
@@ -222,7 +227,7 @@ def plan_actions(
             | Q(other_leads__initials__iexact=text)
         ).distinct()
     in_order = actions.order_by("section__order", "order", "reference")
-    found = list(_with_board_detail(in_order)) if history else _standing_detail(in_order)
+    found = list(_with_board_detail(in_order)) if history else _standing_detail(in_order, plans=[plan])
     summaries = (
         success_measure_summaries(user=user, organisation=organisation, actions=found) if measures else {}
     )
@@ -507,7 +512,10 @@ class Dashboard:
 
 def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = None) -> Dashboard:
     """Everything the organisation dashboard shows, for all active plans or one."""
-    plans = list(plans_for_user(user=user, organisation=organisation).filter(archived=False))
+    # Names and keys only: not each plan's framework.
+    plans = list(
+        plans_for_user(user=user, organisation=organisation).filter(archived=False).select_related(None)
+    )
     if plan is not None:
         plans = [p for p in plans if p.pk == plan.pk]
     statuses = delivery_statuses(organisation=organisation, include_inactive=True)
@@ -518,7 +526,8 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     actions = _standing_detail(
         actions_for_user(user=user, organisation=organisation)
         .filter(plan__in=plans)
-        .order_by("plan__name", "section__order", "order")
+        .order_by("plan__name", "section__order", "order"),
+        plans=plans,
     )
     summaries = success_measure_summaries(user=user, organisation=organisation, actions=actions)
     rows = _standing_rows(actions, cycles=all_cycles, on=today, summaries=summaries)
