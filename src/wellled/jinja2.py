@@ -7,8 +7,9 @@ import functools
 from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from jinja2 import (
     ChainableUndefined,
     ChoiceLoader,
@@ -27,8 +28,26 @@ from wellled.risks.jinja import risk_globals
 
 
 def url(name: str, *args, **kwargs) -> str:
-    """reverse() for templates."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse() for templates, each address worked out once: a plan page links every row (issue 24)."""
+    resolver = get_resolver(get_urlconf())
+    try:
+        typed = tuple((type(a), a) for a in args)  # 1 and True are equal keys, yet not the same address
+        named = tuple(sorted((k, type(v), v) for k, v in kwargs.items()))
+        return _reversed(resolver, get_script_prefix(), get_language(), name, typed, named)
+    except TypeError:  # an argument that cannot be a key
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(resolver, prefix: str, language: str | None, name: str, args: tuple, kwargs: tuple) -> str:
+    """An address as reverse() gives it. The URL map (its resolver, which clear_url_caches replaces), the script
+    prefix and the language are part of the key, so none of them changed is ever answered from before."""
+    return reverse(
+        name,
+        urlconf=resolver.urlconf_name,
+        args=[a for _, a in args] or None,
+        kwargs={k: v for k, _, v in kwargs} or None,
+    )
 
 
 def can(request, permission: str) -> bool:

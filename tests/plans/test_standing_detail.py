@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.factories import make_person, make_plan, status
+from tests.measures.conftest import measure  # noqa: F401 (fixture)
 
 from wellled.core.choices import Role
+from wellled.measures.services import success_measure_link
 from wellled.plans import selectors, services
 from wellled.plans.models import Action
 
@@ -163,3 +165,19 @@ def test_the_plan_page_names_the_open_cycle_with_or_without_rows_shown(login, or
     for query in ("", "?q=nothing-matches-this"):
         page = client.get(f"/plans/{plan.pk}/{query}").content.decode()
         assert "Current reporting cycle: <a" in page and ">This board</a>" in page
+
+
+def test_a_linked_success_measure_is_read_with_the_rows_and_their_own_action(org, editor, lead, measure):  # noqa: F811
+    plan, _ = _plan_with_detail(org, editor, lead)
+    co_led = Action.objects.get(plan=plan, reference="W1z")
+    success_measure_link(action=co_led, by=editor, measure=measure, target=100)
+    rows = selectors.plan_actions(user=editor, organisation=org, plan=plan, history=False, measures=True)
+    linked = [r for r in rows if r.success_measure_summary is not None]
+    assert [r.reference for r in linked] == ["W1z"]
+    summary = linked[0].success_measure_summary
+    assert summary.link.action is linked[0].action  # the row's own action, not read again
+    assert summary.measure.pk == measure.pk and summary.action_is_complete  # its latest status is G
+    whole = selectors.success_measure_summaries(user=editor, organisation=org, actions=[co_led])
+    assert whole[co_led.pk].measure.name == "Overdue risk reviews"
+    board = selectors.dashboard(user=editor, organisation=org)
+    assert [r.reference for r in board.not_improved] == (["W1z"] if summary.shows_exception else [])

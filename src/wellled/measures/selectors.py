@@ -595,6 +595,8 @@ def success_measure_summaries(
         links = list(linked.filter(action_id__in=list(read)))
         for link in links:
             link.action = read[link.action_id]
+    if not links:  # nothing linked: no summaries to read (PostgreSQL would still ask, with an empty array)
+        return {}
     measures = {link.measure_id: link.measure for link in links}
     summaries = summarise(list(measures.values()), until=until)
     return {link.action_id: ActionMeasureSummary(link, summaries[link.measure_id]) for link in links}

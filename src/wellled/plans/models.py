@@ -113,6 +113,9 @@ class Finding(models.Model):
     framework_element = optional_link(FrameworkElement, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
+    # The keys of the actions answering it, by reference, when read for the plan page (plans.selectors).
+    answered_by: list[int]
+
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_finding_unique_number")]

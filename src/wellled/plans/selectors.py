@@ -327,17 +327,26 @@ def plan_cycles(*, user: User, organisation: Organisation, plan: Plan) -> QueryS
     )
 
 
-def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list[Finding]:
+def plan_findings(
+    *, user: User, organisation: Organisation, plan: Plan, as_keys: bool = False
+) -> list[Finding]:
     """The plan's findings (Part B), each with the keys of the actions that answer them by reference: the plan page
-    and the board paper show those actions from the rows they have already read."""
+    and the board paper show those actions from the rows they have already read. With `as_keys` the keys are a plain
+    list, `answered_by` (the plan page: no related manager per finding), else the prefetched `actions`."""
     findings = scoped(
         Finding.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
-    )
-    return list(
-        findings.select_related("framework_element")
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.only("id").order_by("reference")))
-        .order_by("number")
-    )
+    ).select_related("framework_element")
+    if not as_keys:
+        answering = Prefetch("actions", queryset=Action.objects.only("id").order_by("reference"))
+        return list(findings.prefetch_related(answering).order_by("number"))
+    found = list(findings.order_by("number"))
+    by_pk = {f.pk: f for f in found}
+    for finding in found:
+        finding.answered_by = []
+    links = Action.findings.through.objects.filter(finding_id__in=list(by_pk)).order_by("action__reference")
+    for finding_id, action_id in links.values_list("finding_id", "action_id"):
+        by_pk[finding_id].answered_by.append(action_id)
+    return found
 
 
 def finding_actions(*, user: User, organisation: Organisation, finding: Finding) -> list[Action]:

@@ -121,8 +121,8 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     unsectioned = [a for a in actions if a.action.section_id is None]
     by_pk = {a.pk: a for a in actions}
     findings = [
-        (f, [by_pk[a.pk] for a in f.actions.all() if a.pk in by_pk])
-        for f in selectors.plan_findings(plan=plan, **scope(request))
+        (f, [by_pk[pk] for pk in f.answered_by if pk in by_pk])
+        for f in selectors.plan_findings(plan=plan, as_keys=True, **scope(request))
     ]
     context = {
         "plan": plan,
