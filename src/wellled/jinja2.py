@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from jinja2 import (
     ChainableUndefined,
@@ -21,13 +22,9 @@ from wellled.core.formatting import counted, day_text, figure, long_date, month_
 from wellled.core.navigation import navigation
 from wellled.core.permissions import Permission, role_allows
 from wellled.core.switcher import organisation_options
+from wellled.core.url_kit import address
 from wellled.measures.jinja import measure_globals
 from wellled.risks.jinja import risk_globals
-
-
-def url(name: str, *args, **kwargs) -> str:
-    """reverse() for templates."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
 def can(request, permission: str) -> bool:
@@ -42,12 +39,16 @@ def status_tag(status) -> Markup:
         return Markup(
             '<span class="wl-status wl-status--none">—<span class="nhsuk-u-visually-hidden"> no status</span></span>'
         )
-    # An f-string of escaped values: Markup.format drew the same at several times the cost, dozens of times a page.
-    label = escape(status.label)
-    return Markup(  # noqa: S704 (every value escaped)
-        f'<span class="wl-status" style="background:{escape(status.colour)};color:{escape(status.text_colour)}"'
-        f' title="{label}">{escape(status.code)}<span class="nhsuk-u-visually-hidden"> ({label})</span></span>'
-    )
+    return _status_tag(status.colour, status.text_colour, status.code, status.label)
+
+
+@functools.lru_cache(maxsize=1024)
+def _status_tag(colour: str, text_colour: str, code: str, label: str) -> Markup:
+    """The tag of a status's words, made once: a plan page shows the same few statuses on every row (issue 24)."""
+    return Markup(
+        '<span class="wl-status" style="background:{bg};color:{fg}" title="{label}">{code}'
+        '<span class="nhsuk-u-visually-hidden"> ({label})</span></span>'
+    ).format(bg=colour, fg=text_colour, code=code, label=label)
 
 
 # The layout's NHS.UK components drawn once for each distinct set of parameters, and kept by the process (at most
@@ -108,7 +109,7 @@ def environment(**options) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), extensions=["jinja2.ext.do"], **options)  # noqa: S701 (select_autoescape above)
     env.globals.update(
         {
-            "url": url,
+            "url": address,
             "static": static,
             "can": can,
             "status_tag": status_tag,

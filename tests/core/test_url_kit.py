@@ -4,9 +4,11 @@ bookmark, a link in an emailed reminder and every `reverse()` in the code and te
 from pathlib import Path
 from types import SimpleNamespace
 
-from django.urls import get_resolver, resolve
+import pytest
+from django.test import override_settings
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, resolve, reverse, set_script_prefix
 
-from wellled.core.url_kit import named_pages, record_paths
+from wellled.core.url_kit import address, named_pages, record_paths
 
 ROUTES = Path(__file__).parent / "data" / "url_routes.txt"
 
@@ -60,3 +62,24 @@ def test_every_url_name_names_one_page():
     boards' meetings did): each name is declared once."""
     names = [line.split()[0] for line in _routes()]
     assert sorted(name for name in set(names) if names.count(name) > 1) == []
+
+
+def test_a_kept_address_is_the_one_reverse_gives_for_every_argument_and_prefix():
+    """Addresses are worked out once and kept (issue 24); a kept one must never answer for other arguments, another
+    script prefix (Wellled served under a path) or another URL map."""
+    assert address("action-update", 7) == reverse("action-update", args=[7]) == "/actions/7/update/"
+    assert address("action-update", pk=8) == "/actions/8/update/"
+    assert address("dashboard") == reverse("dashboard")
+    before = get_script_prefix()
+    set_script_prefix("/wellled/")
+    try:
+        assert address("action-update", 7) == "/wellled/actions/7/update/"
+    finally:
+        set_script_prefix(before)
+    assert address("action-update", 7) == "/actions/7/update/"
+
+
+def test_a_kept_address_is_not_given_once_the_url_map_has_changed():
+    assert address("dashboard") == "/"  # kept under the real map
+    with override_settings(ROOT_URLCONF="tests.core.urls_without_pages"), pytest.raises(NoReverseMatch):
+        address("dashboard")

@@ -8,13 +8,11 @@ opens "My actions" from a reminder; it must not be hidden under "More"). Adding 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from wellled.core.choices import Role, SpeakUpRole
 from wellled.core.permissions import Permission, role_allows
+from wellled.core.url_kit import address
 
 TRUST = "trust"
 OVERSIGHT = "oversight"
@@ -96,14 +94,7 @@ def navigation(request) -> list[dict]:
     entries = entries_for(oversight=organisation.is_oversight_body, role=role, speak_up=speak_up)
     closeness = [entry.match(request.path) for entry in entries]
     current = closeness.index(max(closeness)) if any(closeness) else None
-    prefix, urlconf = get_script_prefix(), get_urlconf()
     return [
-        {"href": _href(entry.url_name, prefix, urlconf), "text": entry.text, "current": index == current}
+        {"href": address(entry.url_name), "text": entry.text, "current": index == current}
         for index, entry in enumerate(entries)
     ]
-
-
-@functools.lru_cache(maxsize=256)
-def _href(url_name: str, prefix: str, urlconf) -> str:
-    """An entry's address, reversed once for each script prefix and URL configuration (every page asks for a dozen)."""
-    return reverse(url_name)

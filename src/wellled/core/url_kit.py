@@ -3,10 +3,12 @@ the same list/new/detail/edit/history lines again (issue 21)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, get_resolver, get_script_prefix, get_urlconf, path, reverse
+from django.utils.translation import get_language
 
 # Pages that sit on the collection rather than on one record: page -> path after the prefix.
 COLLECTION_PAGES = {"list": "", "create": "new/"}
@@ -35,6 +37,30 @@ def named_pages(views: ModuleType, routes: Mapping[str, str]) -> list[URLPattern
     """Paths for pages named after their view: route -> name of the view in `views`, the URL name being that name
     with hyphens (`risk_heat_map` is `risk-heat-map`), so a page's name is not written out a second time."""
     return [path(route, getattr(views, view), name=view.replace("_", "-")) for route, view in routes.items()]
+
+
+def address(name: str, *args, **kwargs) -> str:
+    """reverse() with each address worked out once per process: every page links its header's entries and a plan
+    page every row (issue 24). The one place templates and the header's menu reverse a URL name."""
+    resolver = get_resolver(get_urlconf())
+    try:
+        typed = tuple((type(a), a) for a in args)  # 1 and True are equal keys, yet not the same address
+        named = tuple(sorted((k, type(v), v) for k, v in kwargs.items()))
+        return _reversed(resolver, get_script_prefix(), get_language(), name, typed, named)
+    except TypeError:  # an argument that cannot be a key
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(resolver, prefix: str, language: str | None, name: str, args: tuple, kwargs: tuple) -> str:
+    """An address as reverse() gives it. The URL map (its resolver, which clear_url_caches replaces), the script
+    prefix and the language are part of the key, so none of them changed is ever answered from before."""
+    return reverse(
+        name,
+        urlconf=resolver.urlconf_name,
+        args=[a for _, a in args] or None,
+        kwargs={k: v for k, _, v in kwargs} or None,
+    )
 
 
 # The site's address: set once (WELLLED_SITE_URL), used by every e-mail and absolute link ---------------------

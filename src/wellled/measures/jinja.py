@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from django.conf import settings
 from markupsafe import Markup, escape
 
 from wellled.core import formatting
@@ -107,8 +108,26 @@ def survey_chart(rows, title: str) -> Markup:
     return Markup("".join(out))  # noqa: S704 (every text escaped above)
 
 
+# Blank form fields as drawn once, by form class, prefix, id pattern and field (blank_field).
+_BLANK_FIELDS: dict[tuple, Markup] = {}
+
+
+def blank_field(field_macro, bound_field) -> Markup:
+    """A field of a form not yet filled in, drawn by `field_macro` (macros/forms.jinja `field`) once and then kept:
+    the measure page offers its rebase and note forms on every view, always the same (issue 24). A submitted
+    form, a form or field with initial values, and local settings (templates reloaded as edited) draw it anew."""
+    form = bound_field.form
+    if form.is_bound or form.initial or bound_field.field.initial is not None or settings.DEBUG:
+        return field_macro(bound_field)
+    key = (type(form), form.prefix, form.auto_id, bound_field.name)
+    if key not in _BLANK_FIELDS:
+        _BLANK_FIELDS[key] = field_macro(bound_field)
+    return _BLANK_FIELDS[key]
+
+
 def measure_globals() -> dict:
     return {
+        "blank_field": blank_field,
         "survey_chart": survey_chart,
         "measure_period": measure_period,
         "variation_icon": variation_icon,

@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from wellled.core.models import Organisation, OrganisationUnit, User
 from wellled.core.selectors import get_or_404, scoped, scoped_get, scoped_many
 from wellled.plans.choices import ActionState
+from wellled.plans.models import Action
 from wellled.spc import Assurance, BatchResult, SPCResult, Variation, spc, spc_batch
 from wellled.spc.icons import VARIATION_SHORT, too_few_text
 
@@ -31,6 +32,7 @@ from .models import (
     Measure,
     MeasureCommentary,
     MeasureValue,
+    MeasureValueRevision,
     Rebase,
     SuccessMeasureLink,
     SurveyScore,
@@ -259,10 +261,13 @@ class MeasurePage:
 def measure_page(*, user: User, organisation: Organisation, pk) -> MeasurePage:
     """A measure with its series (gaps included), its SPC result, rebases, notes and the actions it measures."""
     measure = measure_get(user=user, organisation=organisation, pk=pk)
+    # Each figure's earlier values as a plain list (`corrections`): no related manager made for every period of a
+    # long series, once by the prefetch and again by the page's table (issue 24).
+    corrections = MeasureValueRevision.objects.select_related("recorded_by", "replaced_by")
     values = list(
         MeasureValue.objects.filter(measure=measure)
         .select_related("updated_by")
-        .prefetch_related("revisions__recorded_by", "revisions__replaced_by")
+        .prefetch_related(Prefetch("revisions", queryset=corrections, to_attr="corrections"))
         .order_by("period")
     )
     rebases = list(measure.rebases.select_related("created_by").order_by("date"))
@@ -564,18 +569,34 @@ class ActionMeasureSummary:
 
 
 def success_measure_summaries(
-    *, user: User, organisation: Organisation, until: datetime.date | None = None
+    *,
+    user: User,
+    organisation: Organisation,
+    until: datetime.date | None = None,
+    actions: Sequence[Action] | None = None,
 ) -> dict[int, ActionMeasureSummary]:
     """Every linked success measure of the organisation by action id, in a constant number of queries
-    (with `until`, as the measures stood on that date)."""
-    links = list(
-        scoped(
-            SuccessMeasureLink.objects.all(),
-            user=user,
-            organisation=organisation,
-            path="action__plan__organisation",
-        ).select_related("measure__unit", "measure__owner", "action__status", "action__plan", "action__lead")
+    (with `until`, as the measures stood on that date; with `actions` already read, only theirs, each link given
+    its action as read instead of joining it again)."""
+    linked = scoped(
+        SuccessMeasureLink.objects.select_related("measure"),
+        user=user,
+        organisation=organisation,
+        path="action__plan__organisation",
     )
+    if actions is None:
+        links = list(
+            linked.select_related(
+                "measure__unit", "measure__owner", "action__status", "action__plan", "action__lead"
+            )
+        )
+    else:  # the pages' rows show the measure's own fields only
+        read = {a.pk: a for a in actions}
+        links = list(linked.filter(action_id__in=list(read)))
+        for link in links:
+            link.action = read[link.action_id]
+    if not links:  # nothing linked: no summaries to read (PostgreSQL would still ask, with an empty array)
+        return {}
     measures = {link.measure_id: link.measure for link in links}
     summaries = summarise(list(measures.values()), until=until)
     return {link.action_id: ActionMeasureSummary(link, summaries[link.measure_id]) for link in links}

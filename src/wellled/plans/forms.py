@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 
 from wellled.core.forms import (
@@ -204,11 +205,19 @@ class ProgressUpdateForm(VersionedForm):
             raise forms.ValidationError(problem)
         return day
 
-    def __init__(self, *args, organisation, cycle_position=None, **kwargs):
+    def __init__(self, *args, organisation, cycle_position=None, statuses=None, **kwargs):
+        """`statuses`: the organisation's active scale as the page already read it (delivery_statuses), so the
+        choices are not read again each time the form draws them; the choice made is still checked in the
+        database."""
         super().__init__(*args, **kwargs)
         self.cycle_position = cycle_position
-        statuses = DeliveryStatus.objects.filter(organisation=organisation, active=True)
-        model_choices(self, "status", statuses, lambda s: f"{s.code}: {s.label}")
+        active = DeliveryStatus.objects.filter(organisation=organisation, active=True)
+        model_choices(self, "status", active, lambda s: f"{s.code}: {s.label}")
+        if statuses is not None:
+            field = cast(forms.ModelChoiceField, self.fields["status"])
+            field.choices = [
+                (ModelChoiceIteratorValue(s.pk, s), field.label_from_instance(s)) for s in statuses
+            ]
 
 
 MAX_FINDING_NUMBER = 9_999  # far beyond any inspection report's findings; keeps the number a small integer

@@ -113,6 +113,9 @@ class Finding(models.Model):
     framework_element = optional_link(FrameworkElement, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
+    # The keys of the actions answering it, by reference, when read for the plan page (plans.selectors).
+    answered_by: list[int]
+
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_finding_unique_number")]
@@ -179,6 +182,11 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    # Kept on an action read with the plan as it stands (plans.selectors._standing_detail), absent otherwise.
+    co_leads_read: list[User]
+    findings_read: list[Finding]
+    timescales_read: list[TimescaleRevision]
+
     class Meta:
         ordering = ["plan", "order", "reference"]
         constraints = [
@@ -202,6 +210,9 @@ class Action(models.Model):
     @property
     def co_leads(self) -> list[User]:
         """The other leads in the order they were written (their links' order), prefetched or read now."""
+        read = getattr(self, "co_leads_read", None)  # read with the plan as it stands (plans.selectors)
+        if read is not None:
+            return list(read)
         if "other_leads" in getattr(self, "_prefetched_objects_cache", {}):
             return list(self.other_leads.all())
         links = Action.other_leads.through._meta.db_table

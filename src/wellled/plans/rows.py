@@ -20,7 +20,7 @@ from wellled.core.models import DeliveryStatus, Organisation, User
 from .choices import ActionState, DatePrecision
 from .models import Action, Finding, ProgressUpdate, ReportingCycle, TimescaleRevision
 from .position import ActionPosition, PlanPosition, plan_position, position_key
-from .position.facts import complete_ids_of, facts_of
+from .position.facts import complete_ids_of, facts_of, read
 
 
 class SuccessMeasureSummary(Protocol):
@@ -142,7 +142,7 @@ def action_row(
         updates=tuple(updates),
         timescales=tuple(labels),
         leads=tuple(([action.lead] if action.lead else []) + others),
-        findings=tuple(sorted(action.findings.all(), key=lambda f: f.number)),
+        findings=tuple(sorted(read(action, "findings_read", action.findings), key=lambda f: f.number)),
         cycle=cycle,
         position=position,
         success_measure_summary=success_measure_summary,
@@ -155,7 +155,8 @@ _success_measure_sources: list[SuccessMeasureSource] = []
 
 
 def success_measure_source_register(source: SuccessMeasureSource) -> None:
-    """Register `source(user=, organisation=)` giving success-measure summaries by action id (measures.apps)."""
+    """Register `source(user=, organisation=, actions=)` giving success-measure summaries by action id (of those
+    actions, already read; measures.apps)."""
     if source not in _success_measure_sources:
         _success_measure_sources.append(source)
 
@@ -171,7 +172,7 @@ def success_measure_summaries(
     for source in _success_measure_sources:
         found.update(
             (pk, summary)
-            for pk, summary in source(user=user, organisation=organisation).items()
+            for pk, summary in source(user=user, organisation=organisation, actions=actions).items()
             if pk in wanted
         )
     return found

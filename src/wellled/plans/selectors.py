@@ -6,6 +6,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -102,22 +103,58 @@ def co_leads_in_written_order() -> QuerySet[User]:
     return User.objects.extra(order_by=[f"{links}.id"])
 
 
-def _with_board_detail(actions: QuerySet[Action], *, history: bool = True) -> QuerySet[Action]:
-    """Everything a plan table row shows, in a fixed number of queries.
+BOARD_RELATED = ("section", "lead", "status", "plan")  # read with each action of a plan table
 
-    With `history=False` only each action's latest update and the updates of open cycles are fetched: enough for
-    a page of the plan as it stands, and far less than every update of a long-running plan."""
-    latest_updates: QuerySet[ProgressUpdate] = ProgressUpdate.objects.select_related(
-        "status", "created_by"
-    ).order_by(*POSITION_ORDER)
-    if not history:
-        latest_updates = standing_updates(latest_updates, today=timezone.localdate())
-    return actions.select_related("section", "lead", "status", "plan").prefetch_related(
+
+def _with_board_detail(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Everything a plan table row shows, with every update of each action, in a fixed number of queries."""
+    latest_updates = ProgressUpdate.objects.select_related("status", "created_by").order_by(*POSITION_ORDER)
+    return actions.select_related(*BOARD_RELATED).prefetch_related(
         Prefetch("other_leads", queryset=co_leads_in_written_order()),
         "findings",
         Prefetch("timescales", queryset=TimescaleRevision.objects.order_by("created_at", "id")),
         Prefetch("updates", queryset=latest_updates, to_attr="updates_newest_first"),
     )
+
+
+def _standing_detail(actions: QuerySet[Action], *, plans: Sequence[Plan] = ()) -> list[Action]:
+    """The actions with what a plan table row shows as the plan stands, in five queries: each action's latest update
+    and the updates of open cycles only (plans.position.standing_updates), far less than every update of a
+    long-running plan.
+
+    Read as plain related rows and kept on each action (`co_leads_read`, `findings_read`, `timescales_read`,
+    `updates_newest_first`, which Action.co_leads and plans.position.facts read): Django's prefetching builds a
+    manager and a filtered queryset for each action and relation, most of a dashboard's time (issue 24). Actions of
+    `plans` (already read) are given them rather than a copy of their plan each."""
+    known = {p.pk: p for p in plans}
+    found = list(actions.select_related(*(r for r in BOARD_RELATED if not known or r != "plan")))
+    for action in found:
+        if action.plan_id in known:
+            action.plan = known[action.plan_id]
+    by_pk = {a.pk: a for a in found}
+    updates_of: dict[int, list[ProgressUpdate]] = {}
+    for action in found:
+        action.co_leads_read, action.findings_read, action.timescales_read = [], [], []
+        # The name the board detail's prefetch gives them (to_attr), which plans.position.facts reads.
+        action.updates_newest_first = updates_of[action.pk] = []  # type: ignore[attr-defined]
+    if not by_pk:
+        return found
+    ids = list(by_pk)
+    leads = Action.other_leads.through.objects.filter(action_id__in=ids).select_related("user")
+    for lead in leads.order_by("id"):  # in the order written (co_leads_in_written_order)
+        by_pk[lead.action_id].co_leads_read.append(lead.user)
+    answers = Action.findings.through.objects.filter(action_id__in=ids).select_related("finding")
+    for answer in answers.order_by("finding__number", "finding_id"):
+        by_pk[answer.action_id].findings_read.append(answer.finding)
+    for revision in TimescaleRevision.objects.filter(action_id__in=ids).order_by("created_at", "id"):
+        revision.action = by_pk[revision.action_id]
+        by_pk[revision.action_id].timescales_read.append(revision)
+    # With their status, not who recorded them: these pages do not say (the action's own pages read every update).
+    updates = ProgressUpdate.objects.filter(action_id__in=ids).select_related("status")
+    for update in standing_updates(updates, today=timezone.localdate()).order_by(*POSITION_ORDER):
+        update.action = by_pk[update.action_id]
+        updates_of[update.action_id].append(update)
+    return found
 
 
 def plan_leads(*, user: User, organisation: Organisation, plan: Plan) -> QuerySet[User]:
@@ -189,9 +226,8 @@ def plan_actions(
             | Q(other_leads__last_name__icontains=text)
             | Q(other_leads__initials__iexact=text)
         ).distinct()
-    found = list(
-        _with_board_detail(actions, history=history).order_by("section__order", "order", "reference")
-    )
+    in_order = actions.order_by("section__order", "order", "reference")
+    found = list(_with_board_detail(in_order)) if history else _standing_detail(in_order, plans=[plan])
     summaries = (
         success_measure_summaries(user=user, organisation=organisation, actions=found) if measures else {}
     )
@@ -291,17 +327,26 @@ def plan_cycles(*, user: User, organisation: Organisation, plan: Plan) -> QueryS
     )
 
 
-def plan_findings(*, user: User, organisation: Organisation, plan: Plan) -> list[Finding]:
+def plan_findings(
+    *, user: User, organisation: Organisation, plan: Plan, as_keys: bool = False
+) -> list[Finding]:
     """The plan's findings (Part B), each with the keys of the actions that answer them by reference: the plan page
-    and the board paper show those actions from the rows they have already read."""
+    and the board paper show those actions from the rows they have already read. With `as_keys` the keys are a plain
+    list, `answered_by` (the plan page: no related manager per finding), else the prefetched `actions`."""
     findings = scoped(
         Finding.objects.filter(plan=plan), user=user, organisation=organisation, path="plan__organisation"
-    )
-    return list(
-        findings.select_related("framework_element")
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.only("id").order_by("reference")))
-        .order_by("number")
-    )
+    ).select_related("framework_element")
+    if not as_keys:
+        answering = Prefetch("actions", queryset=Action.objects.only("id").order_by("reference"))
+        return list(findings.prefetch_related(answering).order_by("number"))
+    found = list(findings.order_by("number"))
+    by_pk = {f.pk: f for f in found}
+    for finding in found:
+        finding.answered_by = []
+    links = Action.findings.through.objects.filter(finding_id__in=list(by_pk)).order_by("action__reference")
+    for finding_id, action_id in links.values_list("finding_id", "action_id"):
+        by_pk[finding_id].answered_by.append(action_id)
+    return found
 
 
 def finding_actions(*, user: User, organisation: Organisation, finding: Finding) -> list[Action]:
@@ -386,21 +431,33 @@ def my_actions(*, user: User, organisation: Organisation) -> list[ActionRow]:
         .filter(Q(lead=user) | Q(other_leads=user), state=ActionState.OPEN)
         .distinct()
     )
-    found = list(_with_board_detail(actions, history=False).order_by("plan__name", "reference"))
+    found = _standing_detail(actions.order_by("plan__name", "reference"))
     cycles = list(ReportingCycle.objects.filter(plan_id__in={a.plan_id for a in found}))
     rows = _standing_rows(found, cycles=cycles, on=timezone.localdate())
     rows.sort(key=lambda r: (not r.update_awaited, r.action.plan.name, r.reference))
     return rows
 
 
+class _Recorded(NamedTuple):
+    """A progress update as statuses_at reads it: enough for the position rule (latest_update) and its status."""
+
+    pk: int
+    status_id: int
+    update_date: datetime.date
+    created_at: datetime.datetime
+
+
 def statuses_at(*, actions: Sequence[Action | ActionRow], moment: datetime.datetime) -> dict[int, int | None]:
     """Each action's delivery-status id as it stood at a moment: its latest update by position among those
     recorded by then (ADR 0032), in one query."""
-    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in ProgressUpdate.objects.filter(
-        action_id__in=[a.pk for a in actions], created_at__lte=moment
-    ).only("id", "action_id", "status_id", "update_date", "created_at"):
-        updates[update.action_id].append(update)
+    updates: dict[int, list[_Recorded]] = defaultdict(list)
+    # Plain values, in no order (latest_update orders them): no model rows, and no join for the default ordering.
+    for pk, action_id, status_id, update_date, created_at in (
+        ProgressUpdate.objects.filter(action_id__in=[a.pk for a in actions], created_at__lte=moment)
+        .order_by()
+        .values_list("id", "action_id", "status_id", "update_date", "created_at")
+    ):
+        updates[action_id].append(_Recorded(pk, status_id, update_date, created_at))
     found = {pk: shown.status_id for pk, items in updates.items() if (shown := latest_update(items))}
     return {a.pk: found.get(a.pk) for a in actions}
 
@@ -464,7 +521,10 @@ class Dashboard:
 
 def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = None) -> Dashboard:
     """Everything the organisation dashboard shows, for all active plans or one."""
-    plans = list(plans_for_user(user=user, organisation=organisation).filter(archived=False))
+    # Names and keys only: not each plan's framework.
+    plans = list(
+        plans_for_user(user=user, organisation=organisation).filter(archived=False).select_related(None)
+    )
     if plan is not None:
         plans = [p for p in plans if p.pk == plan.pk]
     statuses = delivery_statuses(organisation=organisation, include_inactive=True)
@@ -472,10 +532,11 @@ def dashboard(*, user: User, organisation: Organisation, plan: Plan | None = Non
     today = timezone.localdate()
     all_cycles = list(ReportingCycle.objects.filter(plan__in=plans))
     cycles = {p.pk: _open_of([c for c in all_cycles if c.plan_id == p.pk]) for p in plans}
-    actions = list(
-        _with_board_detail(
-            actions_for_user(user=user, organisation=organisation).filter(plan__in=plans), history=False
-        ).order_by("plan__name", "section__order", "order")
+    actions = _standing_detail(
+        actions_for_user(user=user, organisation=organisation)
+        .filter(plan__in=plans)
+        .order_by("plan__name", "section__order", "order"),
+        plans=plans,
     )
     summaries = success_measure_summaries(user=user, organisation=organisation, actions=actions)
     rows = _standing_rows(actions, cycles=all_cycles, on=today, summaries=summaries)

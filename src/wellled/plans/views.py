@@ -121,8 +121,8 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     unsectioned = [a for a in actions if a.action.section_id is None]
     by_pk = {a.pk: a for a in actions}
     findings = [
-        (f, [by_pk[a.pk] for a in f.actions.all() if a.pk in by_pk])
-        for f in selectors.plan_findings(plan=plan, **scope(request))
+        (f, [by_pk[pk] for pk in f.answered_by if pk in by_pk])
+        for f in selectors.plan_findings(plan=plan, as_keys=True, **scope(request))
     ]
     context = {
         "plan": plan,
@@ -134,7 +134,8 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "statuses": delivery_statuses(organisation=request.organisation),
         "people": list(selectors.plan_leads(plan=plan, **scope(request))),
         "sections": sections,
-        "cycle": selectors.open_cycle(plan=plan),
+        # Each row knows its plan's open cycle (read with the rows); asked for only when no row is shown.
+        "cycle": actions[0].cycle if actions else selectors.open_cycle(plan=plan),
         "filtered": any(v for v in vars(filters).values()),
     }
     template = (
@@ -264,11 +265,13 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
         initial.update(
             narrative=supersedes.narrative, status=supersedes.status_id, update_date=supersedes.update_date
         )
+    statuses = delivery_statuses(organisation=request.organisation)  # the form's choices and the page's key
     form = ProgressUpdateForm(
         request.POST or None,
         initial=initial,
         organisation=request.organisation,
         cycle_position=cycle_position,
+        statuses=statuses,
     )
 
     def latest_position(_form: object, exc: ConcurrentEditError) -> ProgressUpdateForm:
@@ -277,7 +280,9 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
         action = selectors.action_get(pk=pk, **scope(request))
         resubmit = request.POST.copy()
         resubmit["version"] = str(action.version)
-        form = ProgressUpdateForm(resubmit, organisation=request.organisation, cycle_position=cycle_position)
+        form = ProgressUpdateForm(
+            resubmit, organisation=request.organisation, cycle_position=cycle_position, statuses=statuses
+        )
         form.is_valid()
         form.add_error(None, CONCURRENT_UPDATE_MESSAGE.format(reference=action.reference))
         return form
@@ -289,7 +294,7 @@ def progress_update_record_page(request: SignedInRequest, pk: int) -> HttpRespon
             "plan": action.plan,
             "supersedes": supersedes,
             "cycle": cycle,
-            "statuses": delivery_statuses(organisation=request.organisation),
+            "statuses": statuses,
         }
 
     return form_page(

@@ -12,6 +12,13 @@ def prefetched(instance, name: str):
     return list(cache[name]) if name in cache else None
 
 
+def read(action: Action, name: str, related):
+    """An action's related rows as plans.selectors._standing_detail kept them under `name`, else the relation's
+    (prefetched) rows."""
+    kept = getattr(action, name, None)
+    return kept if kept is not None else related.all()
+
+
 def facts_of(action: Action) -> ActionFacts:
     """An action's facts from its board detail (plans.selectors._with_board_detail): its updates (all, or the
     latest and the open cycles'), timescale revisions and, when prefetched, its state changes."""
@@ -24,7 +31,7 @@ def facts_of(action: Action) -> ActionFacts:
         status_id=action.status_id,
         due_date=action.due_date,
         due_precision=action.due_precision,
-        revisions=tuple(action.timescales.all()),
+        revisions=tuple(read(action, "timescales_read", action.timescales)),
         updates=tuple(updates),
         state_changes=prefetched(action, "state_changes"),
     )
