@@ -115,9 +115,12 @@ _BLANK_FIELDS: dict[tuple, Markup] = {}
 def blank_field(field_macro, bound_field) -> Markup:
     """A field of a form not yet filled in, drawn by `field_macro` (macros/forms.jinja `field`) once and then kept:
     the measure page offers its rebase and note forms on every view, always the same (issue 24). A submitted
-    form, a form or field with initial values, and local settings (templates reloaded as edited) draw it anew."""
+    form, a form or field with initial values, a field with choices, and local settings (templates reloaded as
+    edited) draw it anew."""
     form = bound_field.form
-    if form.is_bound or form.initial or bound_field.field.initial is not None or settings.DEBUG:
+    # A field with choices may be given them per person or organisation (in the form's __init__): never kept.
+    varies = hasattr(bound_field.field, "choices")
+    if varies or form.is_bound or form.initial or bound_field.field.initial is not None or settings.DEBUG:
         return field_macro(bound_field)
     key = (type(form), form.prefix, form.auto_id, bound_field.name)
     if key not in _BLANK_FIELDS:
