@@ -52,7 +52,7 @@ def _status_tag(colour: str, text_colour: str, code: str, label: str) -> Markup:
 
 
 # The layout's NHS.UK components drawn once for each distinct set of parameters, and kept by the process (at most
-# this many): what a component draws depends on its parameters alone, and the header drawn through its macros cost
+# this many, the oldest dropped first): what a component draws depends on its parameters alone, and the header drawn through its macros cost
 # about 3 ms of every page (issue 24). Nothing outside the parameters goes in, so no one sees another's header.
 DRAWN_MAX = 2048
 _drawn: dict[tuple, Markup] = {}
@@ -75,8 +75,11 @@ def drawn_once(macro, params: dict) -> Markup:
     except TypeError:  # a parameter that cannot be a key: drawn afresh
         return macro(params)
     if html is None:
-        if len(_drawn) >= DRAWN_MAX:
-            _drawn.clear()
+        if len(_drawn) >= DRAWN_MAX:  # the oldest kept drawing goes (dicts keep the order of insertion)
+            try:
+                del _drawn[next(iter(_drawn))]
+            except (RuntimeError, StopIteration, KeyError):  # changed under us by another thread: start again
+                _drawn.clear()
         html = _drawn[key] = macro(params)
     return html
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import URL_GET_ONLY, URL_POST_ONLY, db_state, make_person, valid_post_data
+from tests.factories import URL_GET_ONLY, URL_POST_ONLY, db_state, make_person, make_plan, valid_post_data
 from tests.plans.test_scoping import object_urls
 
 from wellled.core import selectors as core_selectors
@@ -190,3 +190,34 @@ def test_portfolio_changes_are_checked_and_audited(region, org, other_org, peopl
         portfolio_trust_remove(entry=entry, by=admin, left_on=TODAY() - datetime.timedelta(days=1))
     assert "left_on" in refused.value.message_dict
     assert PortfolioEntry.objects.get(pk=entry.pk).left_on is None
+
+
+def test_scoping_follows_the_portfolio_from_one_day_to_the_next(region, director, org, plan):
+    """Scoping's condition is built once per person, organisation and day and kept by the worker (ADR 0070): a worker
+    running past midnight must stop lending a trust on the day it leaves, and start on the day one joins."""
+    import time_machine
+
+    from wellled.measures.models import Measure
+
+    today = TODAY()
+    tomorrow = today + datetime.timedelta(days=1)
+    leaving = portfolio_trust_add(oversight_body=region, trust=org, by=None, joined_on=today)
+    portfolio_trust_remove(entry=leaving, by=None, left_on=tomorrow)
+    joining = organisation_create(name="Joining Tomorrow NHS Trust", ods_code="ZJ001", by=None)
+    joining_plan = make_plan(joining, make_person(joining, role=Role.GOVERNANCE_EDITOR))
+    portfolio_trust_add(oversight_body=region, trust=joining, by=None, joined_on=tomorrow)
+
+    assert list(selectors.plans_for_user(user=director, organisation=org)) == [plan]
+    assert list(selectors.plans_for_user(user=director, organisation=joining)) == []
+    noon_tomorrow = datetime.datetime.combine(
+        tomorrow, datetime.time(12), tzinfo=timezone.get_current_timezone()
+    )
+    with time_machine.travel(noon_tomorrow, tick=False):
+        assert list(selectors.plans_for_user(user=director, organisation=org)) == []
+        assert list(selectors.plans_for_user(user=director, organisation=joining)) == [joining_plan]
+    # The kept condition is never changed by the queries that use it: each resolves its own copy.
+    kept = core_selectors._may_see_on(director.pk, org.pk, today)
+    before = repr(kept)
+    assert list(selectors.plans_for_user(user=director, organisation=org)) == [plan]
+    assert not Measure.objects.filter(organisation=org).filter(kept).exclude(kept).exists()
+    assert repr(core_selectors._may_see_on(director.pk, org.pk, today)) == before

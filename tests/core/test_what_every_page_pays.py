@@ -155,3 +155,34 @@ def test_the_kept_header_is_each_persons_own_and_follows_a_renamed_organisation(
     assert 'nhsuk-header__organisation-name">Renamed Hospitals NHS Trust<' in page(editor)
     outsider_page = page(make_person(other_org, role=Role.LEAD))
     assert other_org.name in outsider_page and "Renamed Hospitals" not in outsider_page
+
+
+def test_the_kept_header_marks_the_section_of_each_page(login, people):
+    """The header is kept per set of parameters, the menu's current entry among them: each section's page marks its
+    own entry, never the one drawn first."""
+    client = login(people[Role.GOVERNANCE_EDITOR])
+
+    def current(path: str) -> list[str]:
+        html = client.get(path).content.decode()
+        return re.findall(r'<a[^>]*href="([^"]+)"[^>]*aria-current="page"', html)
+
+    assert current("/measures/") == ["/measures/"]
+    assert "/measures/" not in current("/")
+    assert current("/measures/") == ["/measures/"]
+
+
+def test_the_oldest_kept_drawing_goes_first_when_the_limit_is_reached(monkeypatch):
+    from wellled import jinja2 as wellled_jinja2
+
+    monkeypatch.setattr(wellled_jinja2, "DRAWN_MAX", 2)
+    monkeypatch.setattr(wellled_jinja2, "_drawn", {})
+    drawn = []
+
+    def macro(params):
+        drawn.append(params["text"])
+        return params["text"]
+
+    for text in ("a", "b", "a", "c", "b", "a"):
+        wellled_jinja2.drawn_once(macro, {"text": text})
+    # a and b drawn and kept; a kept; c pushes out a; b still kept; a drawn again (pushing out b)
+    assert drawn == ["a", "b", "c", "a"]

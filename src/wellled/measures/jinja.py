@@ -108,7 +108,7 @@ def survey_chart(rows, title: str) -> Markup:
     return Markup("".join(out))  # noqa: S704 (every text escaped above)
 
 
-# Blank form fields as drawn once, by form class, prefix, id pattern and field (blank_field).
+# Blank form fields as drawn once, by macro, form class, prefix, id pattern and field (blank_field).
 _BLANK_FIELDS: dict[tuple, Markup] = {}
 
 
@@ -122,7 +122,7 @@ def blank_field(field_macro, bound_field) -> Markup:
     varies = hasattr(bound_field.field, "choices")
     if varies or form.is_bound or form.initial or bound_field.field.initial is not None or settings.DEBUG:
         return field_macro(bound_field)
-    key = (type(form), form.prefix, form.auto_id, bound_field.name)
+    key = (field_macro, type(form), form.prefix, form.auto_id, bound_field.name)
     if key not in _BLANK_FIELDS:
         _BLANK_FIELDS[key] = field_macro(bound_field)
     return _BLANK_FIELDS[key]
