@@ -41,7 +41,13 @@ def oversight_entries_for_user(*, user: User) -> QuerySet[PortfolioEntry]:
     currently belong to (ADR 0038)."""
     if not user.is_authenticated:
         return PortfolioEntry.objects.none()
-    return PortfolioEntry.objects.standing().filter(current_member_of(user, through="oversight_body"))
+    return _entries_lending(user.pk, timezone.localdate())
+
+
+def _entries_lending(user_id: int, day: datetime.date) -> QuerySet[PortfolioEntry]:
+    """The entries standing on the day in the portfolio of a body the person (by id) currently belongs to: the one
+    statement of "lent", for the person's workplaces and scoping's kept condition alike."""
+    return PortfolioEntry.objects.standing(day).filter(current_member_of(user_id, through="oversight_body"))
 
 
 def _lent_membership(user: User, trust: Organisation, body: Organisation) -> Membership:
@@ -172,11 +178,7 @@ def _may_see_on(user_id: int, organisation_ref, day: datetime.date) -> Q:
     answer, so the database still asks it afresh in every query; building it cost about a millisecond, several
     times a page (issue 24)."""
     own = current_memberships(user_id=user_id, organisation_id=organisation_ref)
-    lent = (
-        PortfolioEntry.objects.standing(day)
-        .filter(current_member_of(user_id, through="oversight_body"))
-        .filter(trust_id=organisation_ref)
-    )
+    lent = _entries_lending(user_id, day).filter(trust_id=organisation_ref)
     return Exists(own) | Exists(lent)
 
 
